@@ -1,0 +1,121 @@
+"""The order in which queued jobs are served: round-robin across guilds, then across users, FIFO per user.
+
+One busy guild cannot starve the others and one user's ten jobs cannot block their guild: every guild with
+work gets a turn before any guild gets a second one, and likewise for users inside a guild.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedJob:
+    job_id: int
+    guild_id: int
+    user_id: int
+
+
+class _GuildLane:
+    """One guild's users in rotation order; the first user is served next."""
+
+    __slots__ = ("size", "users")
+
+    def __init__(self) -> None:
+        self.users: OrderedDict[int, deque[QueuedJob]] = OrderedDict()
+        self.size = 0
+
+    def rank(self, job: QueuedJob) -> int:
+        """How many of this guild's jobs are served before `job`, if every user stays eligible."""
+        jobs = self.users[job.user_id]
+        index = jobs.index(job)
+        before = 0
+        seen_owner = False
+        for user_id, user_jobs in self.users.items():
+            if user_id == job.user_id:
+                seen_owner = True
+                before += index
+            else:
+                before += min(len(user_jobs), index + (0 if seen_owner else 1))
+        return before
+
+
+class FairQueue:
+    def __init__(self) -> None:
+        self._lanes: OrderedDict[int, _GuildLane] = OrderedDict()
+        self._jobs: dict[int, QueuedJob] = {}
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def __contains__(self, job_id: object) -> bool:
+        return job_id in self._jobs
+
+    def __iter__(self) -> Iterator[QueuedJob]:
+        return iter(list(self._jobs.values()))
+
+    def guild_size(self, guild_id: int) -> int:
+        lane = self._lanes.get(guild_id)
+        return lane.size if lane else 0
+
+    def push(self, job: QueuedJob) -> None:
+        if job.job_id in self._jobs:
+            return
+        lane = self._lanes.get(job.guild_id)
+        if lane is None:
+            lane = self._lanes[job.guild_id] = _GuildLane()
+        lane.users.setdefault(job.user_id, deque()).append(job)
+        lane.size += 1
+        self._jobs[job.job_id] = job
+
+    def remove(self, job_id: int) -> QueuedJob | None:
+        job = self._jobs.pop(job_id, None)
+        if job is None:
+            return None
+        lane = self._lanes[job.guild_id]
+        user_jobs = lane.users[job.user_id]
+        user_jobs.remove(job)
+        lane.size -= 1
+        if not user_jobs:
+            del lane.users[job.user_id]
+        if not lane.users:
+            del self._lanes[job.guild_id]
+        return job
+
+    def pop_next(self, eligible: Callable[[QueuedJob], bool] = lambda _job: True) -> QueuedJob | None:
+        """Take the next job in fair order whose guild and user may start one now.
+
+        `eligible` sees the head job of each user; a user whose head is not eligible (at their running cap,
+        say) is passed over without losing their place in the rotation.
+        """
+        for guild_id, lane in self._lanes.items():
+            for user_id, user_jobs in lane.users.items():
+                head = user_jobs[0]
+                if not eligible(head):
+                    continue
+                self.remove(head.job_id)
+                # The served user and guild go to the back of their rotations.
+                if user_id in lane.users:
+                    lane.users.move_to_end(user_id)
+                if guild_id in self._lanes:
+                    self._lanes.move_to_end(guild_id)
+                return head
+        return None
+
+    def position(self, job_id: int) -> int | None:
+        """0-based: how many queued jobs are served before this one if nobody is held back by a limit."""
+        job = self._jobs.get(job_id)
+        if job is None:
+            return None
+        rank = self._lanes[job.guild_id].rank(job)
+        before = 0
+        seen_owner = False
+        for guild_id, lane in self._lanes.items():
+            if guild_id == job.guild_id:
+                seen_owner = True
+                before += rank
+            else:
+                before += min(lane.size, rank + (0 if seen_owner else 1))
+        return before
