@@ -94,5 +94,5 @@ def test_removing_a_cancelled_job_closes_the_gap() -> None:
         queue.push(QueuedJob(job_id, guild_id=1, user_id=1))
     assert queue.remove(1) is not None
     assert queue.remove(1) is None
-    assert queue.position(3) == 1
+    assert queue.position(3) == 2
     assert [j.job_id for j in _drain(queue)] == [0, 2, 3]
