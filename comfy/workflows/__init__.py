@@ -1,0 +1,1 @@
+"""Workflow templates: API-format graphs, their automatic parameter binding and validation."""

@@ -1,0 +1,191 @@
+"""Check an API-format workflow against what a backend's ``GET /object_info`` says it can run.
+
+ComfyUI itself reports these problems only after ``POST /prompt`` and often with an empty ``details``
+(PROTOCOL.md section 2); checking beforehand lets the bot say precisely which node, input and model is
+missing, and what the backend offers instead, before a user's job is ever queued.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["WorkflowProblem", "find_problems"]
+
+# ComfyUI abbreviates long choice lists the same way ("(list of length 42)"); a report stays readable.
+_MAX_LISTED_CHOICES = 8
+
+
+@dataclass(frozen=True)
+class WorkflowProblem:
+    """One thing that stops a backend from running a workflow, precise enough to act on."""
+
+    workflow: str
+    node_id: str
+    class_type: str
+    input_name: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"workflow '{self.workflow}', node {self.node_id} ({self.class_type})"
+        if self.input_name is not None:
+            where += f", input '{self.input_name}'"
+        return f"{where}: {self.message}"
+
+
+def find_problems(
+    workflow: Mapping[str, Any], object_info: Mapping[str, Any], workflow_name: str = ""
+) -> list[WorkflowProblem]:
+    """Every problem that would make the backend described by ``object_info`` reject ``workflow``.
+
+    Reported: nodes that are not objects or lack ``class_type``, node classes the backend does not have,
+    missing required inputs, combo values (checkpoints, VAEs, samplers...) not among the backend's
+    choices, numbers outside the input's range, malformed links, links to nodes that are not in the graph,
+    to outputs the source node does not have, or of the wrong type.
+    """
+    problems: list[WorkflowProblem] = []
+    for node_id, node in workflow.items():
+        problems.extend(_node_problems(workflow, object_info, workflow_name, str(node_id), node))
+    return problems
+
+
+def _node_problems(
+    workflow: Mapping[str, Any], object_info: Mapping[str, Any], name: str, node_id: str, node: Any
+) -> list[WorkflowProblem]:
+    if not isinstance(node, Mapping):
+        return [WorkflowProblem(name, node_id, "?", None, "the node is not a JSON object")]
+    class_type = node.get("class_type")
+    if not isinstance(class_type, str) or not class_type:
+        return [WorkflowProblem(name, node_id, "?", None, "the node has no class_type")]
+    info = object_info.get(class_type)
+    if not isinstance(info, Mapping):
+        return [
+            WorkflowProblem(
+                name,
+                node_id,
+                class_type,
+                None,
+                f"node class '{class_type}' is not installed on this backend"
+                + _suggest(class_type, object_info),
+            )
+        ]
+    inputs = node.get("inputs", {})
+    if not isinstance(inputs, Mapping):
+        return [WorkflowProblem(name, node_id, class_type, None, "the node's inputs are not a JSON object")]
+
+    declared = info.get("input", {}) if isinstance(info.get("input"), Mapping) else {}
+    required = _section(declared, "required")
+    optional = _section(declared, "optional")
+    problems: list[WorkflowProblem] = []
+    for input_name in required:
+        if input_name not in inputs:
+            problems.append(
+                WorkflowProblem(name, node_id, class_type, input_name, "required input is missing")
+            )
+    for input_name, value in inputs.items():
+        spec = required.get(input_name, optional.get(input_name))
+        message = _input_problem(workflow, object_info, value, spec)
+        if message is not None:
+            problems.append(WorkflowProblem(name, node_id, class_type, str(input_name), message))
+    return problems
+
+
+def _suggest(class_type: str, object_info: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(class_type, [str(name) for name in object_info], n=3)
+    if close:
+        return f" (did you mean {', '.join(close)}?)"
+    return " (is a custom node missing?)"
+
+
+def _node_order(node_id: str) -> tuple[int, str]:
+    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+
+
+def _section(declared: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    section = declared.get(key)
+    return section if isinstance(section, Mapping) else {}
+
+
+def _input_problem(
+    workflow: Mapping[str, Any], object_info: Mapping[str, Any], value: Any, spec: Any
+) -> str | None:
+    if isinstance(value, list):
+        return _link_problem(workflow, object_info, value, spec)
+    if not isinstance(spec, Sequence) or isinstance(spec, str) or not spec:
+        # Inputs the backend does not declare are ignored by ComfyUI as well.
+        return None
+    kind = spec[0]
+    options = spec[1] if len(spec) > 1 and isinstance(spec[1], Mapping) else {}
+    choices = _combo_choices(kind, options)
+    if choices is not None:
+        if value not in choices:
+            return f"{value!r} is not available on this backend; it offers {_describe_choices(choices)}"
+        return None
+    if kind in ("INT", "FLOAT") and isinstance(value, int | float) and not isinstance(value, bool):
+        return _range_problem(value, options)
+    return None
+
+
+def _combo_choices(kind: Any, options: Mapping[str, Any]) -> list[Any] | None:
+    if isinstance(kind, list):
+        return kind
+    # Newer ComfyUI versions declare combos as ["COMBO", {"options": [...]}].
+    if kind == "COMBO" and isinstance(options.get("options"), list):
+        return list(options["options"])
+    return None
+
+
+def _describe_choices(choices: Sequence[Any]) -> str:
+    if not choices:
+        return "no choices at all (is the model folder empty?)"
+    shown = ", ".join(repr(choice) for choice in choices[:_MAX_LISTED_CHOICES])
+    if len(choices) > _MAX_LISTED_CHOICES:
+        shown += f", ... ({len(choices)} in total)"
+    return shown
+
+
+def _range_problem(value: float, options: Mapping[str, Any]) -> str | None:
+    low, high = options.get("min"), options.get("max")
+    if isinstance(low, int | float) and value < low:
+        return f"value {value} is smaller than the minimum {low}"
+    if isinstance(high, int | float) and value > high:
+        return f"value {value} is bigger than the maximum {high}"
+    return None
+
+
+def _link_problem(
+    workflow: Mapping[str, Any], object_info: Mapping[str, Any], link: list[Any], spec: Any
+) -> str | None:
+    if len(link) != 2 or not isinstance(link[1], int) or isinstance(link[1], bool):
+        return f"malformed link {link!r}; a link is [source_node_id, output_index]"
+    source_id, output_index = str(link[0]), link[1]
+    source = workflow.get(source_id)
+    if not isinstance(source, Mapping):
+        existing = ", ".join(sorted(map(str, workflow), key=_node_order))
+        return f"links to node {source_id}, which is not in the workflow (it has nodes {existing})"
+    source_info = object_info.get(str(source.get("class_type")))
+    if not isinstance(source_info, Mapping):
+        return None  # the unknown source class is reported on its own node
+    outputs = source_info.get("output")
+    if not isinstance(outputs, list):
+        return None
+    if not 0 <= output_index < len(outputs):
+        return (
+            f"links to output {output_index} of node {source_id} ({source.get('class_type')}), "
+            f"which has only {len(outputs)} output(s)"
+        )
+    expected = spec[0] if isinstance(spec, Sequence) and not isinstance(spec, str) and spec else None
+    received = outputs[output_index]
+    if isinstance(expected, str) and isinstance(received, str) and not _types_match(received, expected):
+        return (
+            f"receives {received} from node {source_id} ({source.get('class_type')}) but expects {expected}"
+        )
+    return None
+
+
+def _types_match(received: str, expected: str) -> bool:
+    if "*" in (received, expected) or received == expected:
+        return True
+    return set(received.split(",")) <= set(expected.split(","))
