@@ -1,0 +1,117 @@
+"""Downloading a prompt's output files to disk, refusing any name that could leave the data dir.
+
+Layout: ``<data dir>/artifacts/<kind>/<job id>_<UTC timestamp>/<filename>``; recorded paths are relative to
+the data dir so the directory can move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from comfy import errors
+from comfy.events import OutputFile
+from comfy.transport import HttpTransport
+
+log = logging.getLogger(__name__)
+
+VIEW_TYPES = frozenset({"output", "temp", "input"})
+_SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Artifact:
+    """A downloaded output: where it is (relative to the data dir) and what the server said about it."""
+
+    path: PurePosixPath
+    mime: str
+    size: int
+    source: OutputFile
+
+
+def check_output_name(file: OutputFile) -> None:
+    """Refuse names with path separators, ``..``, absolute paths or an unknown type (UnsafeOutputName)."""
+    name, subfolder = file.filename, file.subfolder
+    reason = ""
+    if not name or name in {".", ".."} or "\x00" in name:
+        reason = "empty or special filename"
+    elif "/" in name or "\\" in name:
+        reason = "filename contains a path separator"
+    elif ".." in name:
+        reason = "filename contains '..'"
+    elif re.match(r"^[A-Za-z]:", name):
+        reason = "filename is a drive path"
+    elif subfolder.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", subfolder) or "\x00" in subfolder:
+        reason = "subfolder is absolute"
+    elif ".." in re.split(r"[/\\]", subfolder):
+        reason = "subfolder contains '..'"
+    elif file.type not in VIEW_TYPES:
+        reason = f"unknown output type {file.type!r}"
+    if reason:
+        raise errors.UnsafeOutputName(f"refused output {file.subfolder!r}/{file.filename!r}: {reason}")
+
+
+def _check_component(value: str, what: str) -> None:
+    if not _SAFE_COMPONENT.match(value) or ".." in value:
+        raise ValueError(f"{what} {value!r} is not a safe directory name")
+
+
+class ArtifactStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    def job_dir(self, kind: str, job_id: str, now: datetime) -> PurePosixPath:
+        _check_component(kind, "artifact kind")
+        _check_component(job_id, "job id")
+        return PurePosixPath("artifacts", kind, f"{job_id}_{now.astimezone(UTC):%Y%m%dT%H%M%S%fZ}")
+
+    async def download(
+        self,
+        http: HttpTransport,
+        files: Sequence[OutputFile],
+        *,
+        kind: str,
+        job_id: str | int,
+        now: datetime | None = None,
+    ) -> list[Artifact]:
+        """Stream every file through GET /view into a fresh job directory."""
+        for file in files:
+            check_output_name(file)  # all of them first: never keep half a job from a hostile server
+        relative_dir = self.job_dir(kind, str(job_id), now or datetime.now(UTC))
+        target_dir = self.data_dir / relative_dir
+        await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
+        artifacts: list[Artifact] = []
+        taken: set[str] = set()
+        for file in files:
+            name = file.filename
+            if name in taken:  # same name in two subfolders
+                name = f"{file.node_id}_{len(taken)}_{name}"
+            taken.add(name)
+            mime, size = await self._stream(http, file, target_dir / name)
+            artifacts.append(Artifact(relative_dir / name, mime, size, file))
+            log.info("job_id=%s saved %s (%d bytes, %s)", job_id, relative_dir / name, size, mime)
+        return artifacts
+
+    async def _stream(self, http: HttpTransport, file: OutputFile, target: Path) -> tuple[str, int]:
+        partial = target.with_name(target.name + ".part")
+        size = 0
+        handle = await asyncio.to_thread(partial.open, "wb")
+        try:
+            async with http.view(file) as download:
+                async for chunk in download.chunks:
+                    await asyncio.to_thread(handle.write, chunk)
+                    size += len(chunk)
+                mime = download.content_type
+        except BaseException:
+            await asyncio.to_thread(handle.close)
+            await asyncio.to_thread(partial.unlink, missing_ok=True)
+            raise
+        await asyncio.to_thread(handle.close)
+        await asyncio.to_thread(os.replace, partial, target)
+        return mime, size

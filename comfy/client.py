@@ -1,0 +1,292 @@
+"""A client for one ComfyUI backend: submit prompts, follow them, cancel them, ask about capabilities."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+from comfy import errors, events, protocol
+from comfy._tasks import BackgroundTasks
+from comfy.cancel import CancelOutcome, cancel_prompt
+from comfy.connection import ReconnectPolicy, WebSocketConnection
+from comfy.router import EventRouter
+from comfy.run import PromptRun
+from comfy.transport import HttpTransport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    request_timeout_s: float = 30.0
+    connect_wait_s: float = 10.0  # how long submit waits for the websocket before giving up
+    silence_timeout_s: float = 30.0  # no event for a prompt this long: poll /queue and /history for it
+    poll_interval_s: float = 1.0
+    history_grace_s: float = 2.0  # how long history may lag behind the end of a prompt
+    give_up_after_failures: int = 4  # consecutive websocket failures before in-flight prompts fail
+    cancel_timeout_s: float = 30.0
+    cancel_recheck_s: float = 0.25
+    reconnect: ReconnectPolicy = field(default_factory=ReconnectPolicy)
+
+
+class ComfyClient:
+    """One backend, one websocket, one stable ``client_id`` (see :mod:`comfy.client_id`)."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        client_id: str,
+        *,
+        settings: ClientSettings | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.settings = settings or ClientSettings()
+        self.name = name or base_url
+        self.client_id = client_id
+        self.http = HttpTransport(session, base_url, request_timeout_s=self.settings.request_timeout_s)
+        self.queue_remaining = 0  # as the server last broadcast it (running + pending, all clients)
+        self._runs: dict[str, PromptRun] = {}
+        self._router = EventRouter(self._runs, on_complete=self._on_complete, on_status=self._on_status)
+        self._ws = WebSocketConnection(
+            session,
+            base_url,
+            client_id,
+            on_text=self._router.on_text,
+            on_binary=self._router.on_binary,
+            on_up=self._on_up,
+            on_down=self._on_down,
+            policy=self.settings.reconnect,
+        )
+        self._tasks = BackgroundTasks()
+        self._positions_task: asyncio.Task[None] | None = None
+        self._positions_dirty = False
+        self._object_info: Mapping[str, Any] | None = None
+        self._object_info_lock = asyncio.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._ws.start()
+        self._tasks.spawn(self._watch_silence(), name=f"comfy-silence-{self.name}")
+
+    async def close(self) -> None:
+        await self._ws.close()
+        await self._tasks.close()
+        for run in list(self._runs.values()):
+            run.finish(errors.BackendUnavailable(f"client for {self.name} closed"))
+
+    async def __aenter__(self) -> ComfyClient:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def connected(self) -> bool:
+        return self._ws.connected
+
+    @property
+    def preview_metadata(self) -> bool:
+        """Whether the server agreed to send type-4 previews (with prompt and node ids)."""
+        return self._ws.preview_metadata
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._runs)
+
+    def run(self, prompt_id: str) -> PromptRun | None:
+        return self._runs.get(prompt_id)
+
+    # -- prompts ---------------------------------------------------------------------------------
+
+    async def submit(
+        self, workflow: Mapping[str, Any], prompt_id: str, *, extra_data: Mapping[str, Any] | None = None
+    ) -> PromptRun:
+        """Queue ``workflow`` under the caller's ``prompt_id`` and return its event stream.
+
+        The run is registered before the POST so no event can slip past us.
+        """
+        if prompt_id in self._runs:
+            raise ValueError(f"prompt {prompt_id} is already in flight on {self.name}")
+        if not await self._ws.wait_connected(self.settings.connect_wait_s):
+            raise errors.BackendUnavailable(f"{self.name}: websocket not connected")
+        run = PromptRun(prompt_id, workflow, loop_time=asyncio.get_running_loop().time)
+        self._runs[prompt_id] = run
+        run.add_finish_callback(self._forget)
+        try:
+            answer = await self.http.post_prompt(
+                workflow, prompt_id=prompt_id, client_id=self.client_id, extra_data=extra_data or {}
+            )
+        except errors.ComfyError as exc:
+            run.finish(exc)
+            raise
+        if answer.get("node_errors"):
+            # Queued with only the valid outputs: never what the caller asked for.
+            rejected = protocol.prompt_rejected(answer)
+            log.warning("prompt_id=%s partly invalid, cancelling it: %s", prompt_id, rejected.detail)
+            await self._cancel_quietly(prompt_id, run)
+            run.finish(rejected)
+            raise rejected
+        run.accepted = True
+        log.info("prompt_id=%s queued on %s", prompt_id, self.name)
+        self._refresh_positions()
+        return run
+
+    async def cancel(self, prompt_id: str) -> CancelOutcome:
+        """Delete the prompt if pending, interrupt it if running; wait until that is confirmed."""
+        return await cancel_prompt(
+            self.http,
+            prompt_id,
+            self._runs.get(prompt_id),
+            timeout_s=self.settings.cancel_timeout_s,
+            recheck_s=self.settings.cancel_recheck_s,
+        )
+
+    async def _cancel_quietly(self, prompt_id: str, run: PromptRun) -> None:
+        try:
+            await cancel_prompt(self.http, prompt_id, run, timeout_s=5.0, recheck_s=0.1)
+        except errors.ComfyError as exc:
+            log.warning("prompt_id=%s could not be cancelled: %s", prompt_id, exc.detail)
+
+    def _forget(self, run: PromptRun) -> None:
+        if self._runs.get(run.prompt_id) is run:
+            del self._runs[run.prompt_id]
+
+    # -- capabilities ----------------------------------------------------------------------------
+
+    async def system_stats(self) -> Mapping[str, Any]:
+        return await self.http.system_stats()
+
+    async def object_info(self, *, refresh: bool = False) -> Mapping[str, Any]:
+        """Every node class the backend has, with its inputs (model lists are combo choices)."""
+        async with self._object_info_lock:
+            if self._object_info is None or refresh:
+                self._object_info = await self.http.object_info()
+            return self._object_info
+
+    async def choices(self, class_type: str, input_name: str, *, refresh: bool = False) -> list[str]:
+        """Combo choices of an input, e.g. ``("CheckpointLoaderSimple", "ckpt_name")`` → checkpoints."""
+        return protocol.combo_choices(await self.object_info(refresh=refresh), class_type, input_name)
+
+    # -- websocket callbacks and recovery ----------------------------------------------------------
+
+    def _on_status(self, queue_remaining: int) -> None:
+        self.queue_remaining = queue_remaining
+        self._refresh_positions()
+
+    def _on_complete(self, run: PromptRun) -> None:
+        self._tasks.spawn(self._complete(run), name=f"comfy-complete-{run.prompt_id}")
+
+    async def _complete(self, run: PromptRun) -> None:
+        outcome: events.TerminalEvent | None = None
+        try:
+            outcome = await self._outcome_from_history(run.prompt_id)
+        except errors.ComfyError as exc:
+            log.warning("prompt_id=%s finished but history is unreadable: %s", run.prompt_id, exc.detail)
+        if outcome is None:
+            log.warning("prompt_id=%s: no history, using the websocket outputs", run.prompt_id)
+            outcome = events.Completed(run.prompt_id, dict(run.outputs), protocol.output_files(run.outputs))
+        run.finish(outcome)
+
+    async def _outcome_from_history(self, prompt_id: str) -> events.TerminalEvent | None:
+        """Read history, waiting up to ``history_grace_s`` for it to be written."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.history_grace_s
+        delay = 0.02
+        while True:
+            entry = await self.http.history(prompt_id)
+            outcome = protocol.outcome_from_history(prompt_id, entry) if entry is not None else None
+            if outcome is not None or loop.time() >= deadline:
+                return outcome
+            await asyncio.sleep(min(delay, max(0.0, deadline - loop.time())))
+            delay = min(delay * 2, 0.25)
+
+    async def _on_up(self, reconnected: bool) -> None:
+        if reconnected and self._runs:
+            reconcile = self._reconcile(list(self._runs.values()), after_reconnect=True)
+            self._tasks.spawn(reconcile, name=f"comfy-reconcile-{self.name}")
+
+    def _on_down(self, failures: int) -> None:
+        self._router.forget_executing()
+        if failures >= self.settings.give_up_after_failures and self._runs:
+            count = len(self._runs)
+            log.error("%s unreachable (%d failures): failing %d prompts", self.name, failures, count)
+            for run in list(self._runs.values()):
+                run.finish(errors.BackendUnavailable(f"{self.name} unreachable; prompt {run.prompt_id} lost"))
+
+    async def _reconcile(self, runs: list[PromptRun], *, after_reconnect: bool) -> None:
+        """Ask the server what became of prompts whose events we may have missed."""
+        try:
+            snapshot = await self.http.queue()
+            for run in runs:
+                if run.done or not run.accepted:
+                    continue
+                state = snapshot.state(run.prompt_id)
+                if state == "pending":
+                    self._push_position(run, snapshot)
+                    continue
+                if state == "running":
+                    continue
+                outcome = await self._outcome_from_history(run.prompt_id)
+                if outcome is not None:
+                    run.finish(outcome)
+                elif after_reconnect:
+                    run.finish(errors.PromptLost(f"{self.name} no longer knows prompt {run.prompt_id}"))
+                elif not run.started:
+                    # Someone else deleted it from the queue (the web UI, another client).
+                    run.finish(events.Interrupted(run.prompt_id, removed_from_queue=True))
+        except errors.ComfyError as exc:
+            log.warning("reconciliation with %s failed, will retry: %s", self.name, exc.detail)
+
+    async def _watch_silence(self) -> None:
+        """Fallback when the websocket says nothing about a prompt while HTTP still answers."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.settings.poll_interval_s)
+            if not self._ws.connected:
+                continue
+            now = loop.time()
+            silent = [
+                run
+                for run in self._runs.values()
+                if run.accepted and now - run.last_activity >= self.settings.silence_timeout_s
+            ]
+            if silent:
+                log.info("%s: no websocket events for %d prompts, polling", self.name, len(silent))
+                await self._reconcile(silent, after_reconnect=False)
+
+    # -- queue positions -------------------------------------------------------------------------
+
+    def _refresh_positions(self) -> None:
+        if not any(run.accepted and not run.started for run in self._runs.values()):
+            return
+        if self._positions_task is not None and not self._positions_task.done():
+            self._positions_dirty = True
+            return
+        self._positions_task = self._tasks.spawn(self._update_positions(), name=f"comfy-queue-{self.name}")
+
+    async def _update_positions(self) -> None:
+        self._positions_dirty = True
+        while self._positions_dirty:
+            self._positions_dirty = False
+            try:
+                snapshot = await self.http.queue()
+            except errors.ComfyError as exc:
+                log.warning("%s: cannot read the queue: %s", self.name, exc.detail)
+                return
+            for run in list(self._runs.values()):
+                self._push_position(run, snapshot)
+
+    def _push_position(self, run: PromptRun, snapshot: protocol.QueueSnapshot) -> None:
+        position = snapshot.position(run.prompt_id)
+        if position is None or run.started or run.done or position == run.position:
+            return
+        run.position = position
+        run.push(events.Queued(run.prompt_id, position, snapshot.remaining))

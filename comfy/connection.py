@@ -1,0 +1,171 @@
+"""The one long-lived websocket to a backend: feature flags, heartbeat, reconnect with backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiohttp
+
+from comfy import protocol
+
+log = logging.getLogger(__name__)
+
+FEATURE_FLAGS = {"type": "feature_flags", "data": {"supports_preview_metadata": True}}
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectPolicy:
+    """Back off only on rapid failures: a connection that stayed up ``healthy_after_s`` resets the delay."""
+
+    base_delay_s: float = 0.5
+    max_delay_s: float = 30.0
+    healthy_after_s: float = 30.0
+    heartbeat_s: float = 20.0
+    connect_timeout_s: float = 10.0
+
+    def delay(self, failures: int) -> float:
+        if failures <= 0:
+            return 0.0
+        ceiling = min(self.max_delay_s, self.base_delay_s * 2.0 ** (failures - 1))
+        return ceiling * (0.75 + random.random() / 4)  # noqa: S311 - jitter, not security
+
+
+class WebSocketConnection:
+    """Keeps ``/ws?clientId=`` open and hands every frame to the client's callbacks.
+
+    ``on_up(reconnected)`` runs after each successful connect; ``on_down(failures)`` after each drop or
+    failed attempt, with the number of consecutive failures since the last healthy connection.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        client_id: str,
+        *,
+        on_text: Callable[[protocol.ServerMessage], None],
+        on_binary: Callable[[bytes], None],
+        on_up: Callable[[bool], Awaitable[None]],
+        on_down: Callable[[int], None],
+        policy: ReconnectPolicy,
+    ) -> None:
+        self._session = session
+        self._url = base_url.rstrip("/") + "/ws"
+        self.client_id = client_id
+        self._on_text = on_text
+        self._on_binary = on_binary
+        self._on_up = on_up
+        self._on_down = on_down
+        self.policy = policy
+        self.preview_metadata = False  # the server confirmed supports_preview_metadata
+        self.last_frame_at = 0.0
+        self._connected = asyncio.Event()
+        self._closing = asyncio.Event()
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    async def wait_connected(self, timeout_s: float) -> bool:
+        try:
+            await asyncio.wait_for(self._connected.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    def start(self) -> None:
+        if self._task is None:
+            loop = asyncio.get_running_loop()
+            self._task = loop.create_task(self._run(), name=f"comfy-ws-{self.client_id}")
+            self._task.add_done_callback(self._log_crash)
+
+    async def close(self) -> None:
+        self._closing.set()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    @staticmethod
+    def _log_crash(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("websocket loop crashed", exc_info=exc)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        failures = 0
+        ever_connected = False
+        while not self._closing.is_set():
+            if failures:
+                await asyncio.sleep(self.policy.delay(failures))
+            try:
+                async with asyncio.timeout(self.policy.connect_timeout_s):
+                    ws = await self._session.ws_connect(
+                        self._url,
+                        params={"clientId": self.client_id},
+                        heartbeat=self.policy.heartbeat_s,
+                        timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=5.0),
+                        max_msg_size=64 * 1024 * 1024,
+                    )
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                failures += 1
+                log.warning("websocket connect to %s failed (%d in a row): %r", self._url, failures, exc)
+                self._on_down(failures)
+                continue
+            connected_at = loop.time()
+            try:
+                await self._serve(ws, reconnected=ever_connected)
+                ever_connected = True
+            finally:
+                self._connected.clear()
+                self._ws = None
+                await ws.close()
+            if self._closing.is_set():
+                return
+            if loop.time() - connected_at >= self.policy.healthy_after_s:
+                failures = 0
+            failures += 1
+            log.warning("websocket %s closed (code %s); reconnecting", self._url, ws.close_code)
+            self._on_down(failures)
+
+    async def _serve(self, ws: aiohttp.ClientWebSocketResponse, *, reconnected: bool) -> None:
+        loop = asyncio.get_running_loop()
+        self._ws = ws
+        try:
+            await ws.send_json(FEATURE_FLAGS)
+        except (aiohttp.ClientError, OSError) as exc:
+            log.warning("websocket %s dropped while negotiating: %r", self._url, exc)
+            return
+        self.last_frame_at = loop.time()
+        self._connected.set()
+        log.info("websocket connected to %s as client_id=%s", self._url, self.client_id)
+        await self._on_up(reconnected)
+        try:
+            async for message in ws:
+                self.last_frame_at = loop.time()
+                if message.type is aiohttp.WSMsgType.TEXT:
+                    self._handle_text(message.data)
+                elif message.type is aiohttp.WSMsgType.BINARY:
+                    self._on_binary(message.data)
+                elif message.type is aiohttp.WSMsgType.ERROR:
+                    log.warning("websocket %s error: %r", self._url, ws.exception())
+                    return
+        except (aiohttp.ClientError, OSError) as exc:
+            log.warning("websocket %s dropped: %r", self._url, exc)
+
+    def _handle_text(self, text: str) -> None:
+        message = protocol.parse_text_frame(text)
+        if message is None:
+            log.warning("ignoring malformed websocket frame: %.200s", text)
+            return
+        if message.type == "feature_flags":
+            self.preview_metadata = bool(message.data.get("supports_preview_metadata"))
+        self._on_text(message)

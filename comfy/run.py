@@ -1,0 +1,100 @@
+"""One submitted prompt as the caller sees it: an async stream of typed events ending in a terminal one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
+
+from comfy import errors, events
+
+log = logging.getLogger(__name__)
+
+
+class PromptRun:
+    """Events for one prompt id. Fed by the client, consumed by ``async for event in run``.
+
+    The stream ends after a terminal event (Completed, Failed, Interrupted). If the backend is lost
+    the iteration raises BackendUnavailable (or PromptLost), which means the prompt did not finish.
+    """
+
+    def __init__(
+        self, prompt_id: str, workflow: Mapping[str, Any], *, loop_time: Callable[[], float]
+    ) -> None:
+        self.prompt_id = prompt_id
+        self.accepted = False  # POST /prompt answered 200
+        self.started = False
+        self.current_node = ""
+        self.position: int | None = None
+        self.outputs: dict[str, Mapping[str, Any]] = {}  # from `executed`, in case history never shows up
+        self.outcome: events.TerminalEvent | errors.ComfyError | None = None
+        self._class_types = {
+            str(node_id): str(node.get("class_type", ""))
+            for node_id, node in workflow.items()
+            if isinstance(node, Mapping)
+        }
+        self._loop_time = loop_time
+        self.last_activity = loop_time()
+        self._queue: asyncio.Queue[events.PromptEvent | errors.ComfyError] = asyncio.Queue()
+        self._finished = asyncio.Event()
+        self._on_finish: list[Callable[[PromptRun], None]] = []
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is not None
+
+    def class_type(self, node_id: str) -> str:
+        return self._class_types.get(node_id, "")
+
+    def add_finish_callback(self, callback: Callable[[PromptRun], None]) -> None:
+        self._on_finish.append(callback)
+
+    def push(self, event: events.PromptEvent) -> None:
+        """Deliver a non-terminal event; ignored once the run has ended."""
+        if self.outcome is not None:
+            return
+        self.last_activity = self._loop_time()
+        self._queue.put_nowait(event)
+
+    def finish(self, outcome: events.TerminalEvent | errors.ComfyError) -> bool:
+        """End the run with a terminal event or an error; the first outcome wins."""
+        if self.outcome is not None:
+            return False
+        self.outcome = outcome
+        self._queue.put_nowait(outcome)
+        self._finished.set()
+        for callback in self._on_finish:
+            callback(self)
+        log.debug("prompt_id=%s finished with %s", self.prompt_id, type(outcome).__name__)
+        return True
+
+    async def wait_finished(self, timeout_s: float | None = None) -> bool:
+        try:
+            await asyncio.wait_for(self._finished.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    async def __aiter__(self) -> AsyncIterator[events.PromptEvent]:
+        while True:
+            item = await self._queue.get()
+            if isinstance(item, errors.ComfyError):
+                raise item
+            yield item
+            if isinstance(item, events.TERMINAL_EVENTS):
+                return
+
+    async def result(self, timeout_s: float | None = None) -> events.Completed:
+        """Wait for the end; return Completed or raise ExecutionFailed / Interrupted / BackendUnavailable."""
+        if not await self.wait_finished(timeout_s):
+            raise errors.TimedOut(f"prompt {self.prompt_id} did not finish within {timeout_s} s")
+        outcome = self.outcome
+        if isinstance(outcome, errors.ComfyError):
+            raise outcome
+        if isinstance(outcome, events.Failed):
+            raise outcome.error
+        if isinstance(outcome, events.Interrupted):
+            raise errors.Interrupted(f"prompt {self.prompt_id} was interrupted")
+        assert isinstance(outcome, events.Completed)  # noqa: S101 - the only remaining terminal type
+        return outcome

@@ -1,0 +1,133 @@
+"""HTTP transport over the caller's aiohttp session; every network failure becomes a ComfyError."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from comfy import errors, protocol
+from comfy.events import OutputFile
+
+log = logging.getLogger(__name__)
+
+
+def error_for_response(status: int, body: str, *, what: str) -> errors.ComfyError:
+    """The one place an unwanted HTTP answer becomes a library error."""
+    snippet = body[:300]
+    if status >= 500:
+        return errors.BackendUnavailable(f"{what}: HTTP {status}: {snippet}")
+    if status == 400 and what.startswith("POST /prompt"):
+        try:
+            doc: object = json.loads(body)
+        except ValueError:
+            doc = {}
+        return protocol.prompt_rejected(doc)
+    if status == 403:
+        return errors.UnexpectedResponse(f"{what}: HTTP 403 (origin check refused us): {snippet}")
+    return errors.UnexpectedResponse(f"{what}: HTTP {status}: {snippet}")
+
+
+def _wrap(exc: BaseException, what: str) -> errors.ComfyError:
+    if isinstance(exc, asyncio.TimeoutError):
+        return errors.TimedOut(f"{what}: no answer in time")
+    return errors.BackendUnavailable(f"{what}: {type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    content_type: str
+    chunks: AsyncIterator[bytes]
+
+
+class HttpTransport:
+    """The HTTP half of one backend. The session is the caller's (one per process)."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, *, request_timeout_s: float = 30.0):
+        self.session = session
+        self.base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=request_timeout_s)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    async def request(
+        self, method: str, path: str, *, body: object = None, params: Mapping[str, str] | None = None
+    ) -> Any:
+        """Send a request; return the JSON answer (``None`` for an empty body)."""
+        what = f"{method} {path}"
+        try:
+            async with self.session.request(
+                method, self.url(path), json=body, params=params, timeout=self._timeout
+            ) as response:
+                text = await response.text()
+                if response.status >= 300:
+                    raise error_for_response(response.status, text, what=what)
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _wrap(exc, what) from exc
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise errors.UnexpectedResponse(f"{what}: answer is not JSON: {text[:200]}") from exc
+
+    async def post_prompt(
+        self, workflow: Mapping[str, Any], *, prompt_id: str, client_id: str, extra_data: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        body = {"prompt": workflow, "prompt_id": prompt_id, "client_id": client_id, "extra_data": extra_data}
+        answer = await self.request("POST", "/prompt", body=body)
+        if not isinstance(answer, Mapping):
+            raise errors.UnexpectedResponse(f"POST /prompt answered {answer!r}")
+        return answer
+
+    async def history(self, prompt_id: str) -> Mapping[str, Any] | None:
+        return protocol.history_entry(await self.request("GET", f"/history/{prompt_id}"), prompt_id)
+
+    async def queue(self) -> protocol.QueueSnapshot:
+        return protocol.QueueSnapshot.parse(await self.request("GET", "/queue"))
+
+    async def delete_pending(self, prompt_ids: Sequence[str]) -> None:
+        await self.request("POST", "/queue", body={"delete": list(prompt_ids)})
+
+    async def interrupt(self, prompt_id: str) -> None:
+        await self.request("POST", "/interrupt", body={"prompt_id": prompt_id})
+
+    async def system_stats(self) -> Mapping[str, Any]:
+        answer = await self.request("GET", "/system_stats")
+        if not isinstance(answer, Mapping):
+            raise errors.UnexpectedResponse(f"GET /system_stats answered {answer!r}")
+        return answer
+
+    async def object_info(self) -> Mapping[str, Any]:
+        answer = await self.request("GET", "/object_info")
+        if not isinstance(answer, Mapping):
+            raise errors.UnexpectedResponse("GET /object_info did not answer an object")
+        return answer
+
+    @asynccontextmanager
+    async def view(self, file: OutputFile, *, chunk_size: int = 1 << 16) -> AsyncIterator[Download]:
+        """Stream GET /view for ``file``, passing filename, subfolder and type exactly as given."""
+        what = f"GET /view {file.subfolder}/{file.filename} [{file.type}]"
+        params = {"filename": file.filename, "subfolder": file.subfolder, "type": file.type}
+        try:
+            async with self.session.get(self.url("/view"), params=params, timeout=self._timeout) as response:
+                if response.status >= 300:
+                    raise error_for_response(response.status, await response.text(), what=what)
+
+                async def chunks() -> AsyncIterator[bytes]:
+                    try:
+                        async for chunk in response.content.iter_chunked(chunk_size):
+                            yield chunk
+                    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                        raise _wrap(exc, what) from exc
+
+                yield Download(response.content_type, chunks())
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _wrap(exc, what) from exc

@@ -1,0 +1,96 @@
+"""Recorded websocket streams replayed through the router become the right typed events."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from comfy import events, protocol
+from comfy.router import EventRouter
+from comfy.run import PromptRun
+from tests.comfy.traces import load, main_socket_frames
+
+
+def replay(
+    trace: dict[str, Any], prompt_id: str, workflow: dict[str, Any]
+) -> tuple[PromptRun, list[PromptRun]]:
+    run = PromptRun(prompt_id, workflow, loop_time=time.monotonic)
+    completed: list[PromptRun] = []
+    router = EventRouter({prompt_id: run}, on_complete=completed.append, on_status=lambda _: None)
+    for frame in main_socket_frames(trace):
+        if isinstance(frame, bytes):
+            router.on_binary(frame)
+        else:
+            message = protocol.parse_text_frame(json.dumps(frame))
+            assert message is not None
+            router.on_text(message)
+    return run, completed
+
+
+def drain(run: PromptRun) -> list[events.PromptEvent]:
+    items: list[events.PromptEvent] = []
+    while not run._queue.empty():
+        item = run._queue.get_nowait()
+        assert isinstance(item, events.PromptEvent)
+        items.append(item)
+    return items
+
+
+async def test_metadata_client_stream_yields_previews_with_node_and_completion_signal() -> None:
+    trace = load("image_savews_preview_metadata_client")
+    prompt_id = trace["post_response"]["prompt_id"]
+
+    run, completed = replay(trace, prompt_id, trace["workflow"])
+    got = drain(run)
+
+    assert completed == [run]
+    assert [type(e).__name__ for e in got] == [
+        "Started",
+        "NodeExecuting",
+        "Preview",
+        "Progress",
+        "Preview",
+        "Progress",
+        "Executed",
+    ]
+    assert got[1] == events.NodeExecuting(prompt_id, "3", "SaveImageWebsocket")
+    preview = got[2]
+    assert isinstance(preview, events.Preview)
+    assert (preview.node_id, preview.mime) == ("3", "image/png")
+    assert preview.image.startswith(b"\x89PNG")
+    assert got[3] == events.Progress(prompt_id, "3", 0.0, 2.0)
+    assert run.outputs["4"]["images"][0]["filename"] == "ComfyUI_temp_fdcmt_00001_.png"
+
+
+async def test_legacy_previews_are_attributed_to_the_running_prompt() -> None:
+    trace = load("image_savews_legacy_client")
+    prompt_id = trace["post_response"]["prompt_id"]
+
+    run, completed = replay(trace, prompt_id, trace["workflow"])
+    previews = [e for e in drain(run) if isinstance(e, events.Preview)]
+
+    assert completed == [run]
+    assert len(previews) == 2
+    assert all(p.node_id == "3" and p.prompt_id == prompt_id for p in previews)
+
+
+async def test_runtime_error_ends_the_run_with_failed_before_the_completion_signal() -> None:
+    trace = load("runtime_error_execution_error")
+    prompt_id = trace["post_response"]["prompt_id"]
+
+    run, completed = replay(trace, prompt_id, trace["workflow"])
+
+    assert completed == []  # the terminal message already ended it; `executing null` is ignored
+    assert isinstance(run.outcome, events.Failed)
+    assert run.outcome.error.node_id == "2"
+    assert drain(run)[-1] == run.outcome
+
+
+async def test_events_of_other_prompts_are_not_delivered() -> None:
+    trace = load("image_savews_preview_metadata_client")
+
+    run, completed = replay(trace, "someone-else", trace["workflow"])
+
+    assert completed == []
+    assert drain(run) == []
