@@ -1,0 +1,112 @@
+"""Several backends behind one door: health-checked, least-loaded, capability-aware."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from comfy import errors
+from comfy._tasks import BackgroundTasks
+from comfy.client import ComfyClient
+from comfy.run import PromptRun
+from comfy.workflows.validation import find_problems
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BackendHealth:
+    healthy: bool = False
+    detail: str = "not checked yet"
+
+
+class ComfyPool:
+    """Routes each workflow to the least-loaded healthy backend that has its node classes and models."""
+
+    def __init__(self, clients: Sequence[ComfyClient], *, health_interval_s: float = 15.0) -> None:
+        if not clients:
+            raise ValueError("a pool needs at least one backend")
+        self.clients = tuple(clients)
+        self.health = {client.name: BackendHealth() for client in self.clients}
+        self._interval = health_interval_s
+        self._tasks = BackgroundTasks()
+
+    async def start(self) -> None:
+        for client in self.clients:
+            await client.start()
+        await self.check_health()
+        self._tasks.spawn(self._health_loop(), name="comfy-pool-health")
+
+    async def close(self) -> None:
+        await self._tasks.close()
+        for client in self.clients:
+            await client.close()
+
+    async def check_health(self) -> None:
+        await asyncio.gather(*(self._check(client) for client in self.clients))
+
+    async def _check(self, client: ComfyClient) -> None:
+        state = self.health[client.name]
+        was_healthy = state.healthy
+        try:
+            await client.system_stats()
+            if not was_healthy:
+                await client.object_info(refresh=True)  # it may have come back with other models
+        except errors.ComfyError as exc:
+            state.healthy, state.detail = False, exc.detail
+            if was_healthy:
+                log.warning("backend %s is unhealthy: %s", client.name, exc.detail)
+            return
+        state.healthy, state.detail = True, "ok"
+        if not was_healthy:
+            log.info("backend %s is healthy", client.name)
+
+    async def _health_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            await self.check_health()
+
+    @staticmethod
+    def load(client: ComfyClient) -> int:
+        """Our own prompts in flight, or the server's whole queue when others also use it."""
+        return max(client.in_flight, client.queue_remaining)
+
+    async def capable(self, workflow: Mapping[str, Any], workflow_name: str = "") -> list[ComfyClient]:
+        """Healthy backends able to run ``workflow``, least loaded first."""
+        healthy = [c for c in self.clients if self.health[c.name].healthy]
+        if not healthy:
+            details = "; ".join(f"{name}: {h.detail}" for name, h in self.health.items())
+            raise errors.BackendUnavailable(f"no healthy backend ({details})")
+        able: list[ComfyClient] = []
+        reasons: list[str] = []
+        for client in healthy:
+            try:
+                problems = find_problems(workflow, await client.object_info(), workflow_name)
+            except errors.ComfyError as exc:
+                reasons.append(f"{client.name}: {exc.detail}")
+                continue
+            if problems:
+                reasons.append(f"{client.name}: " + "; ".join(str(p) for p in problems[:3]))
+            else:
+                able.append(client)
+        if not able:
+            raise errors.NoCapableBackend(f"no backend can run {workflow_name or 'the workflow'}: {reasons}")
+        return sorted(able, key=lambda c: (self.load(c), c.in_flight))
+
+    async def submit(
+        self, workflow: Mapping[str, Any], prompt_id: str, *, workflow_name: str = ""
+    ) -> tuple[ComfyClient, PromptRun]:
+        """Submit to the best backend; if it turns out unreachable, mark it and try the next one."""
+        last_error: errors.ComfyError | None = None
+        for client in await self.capable(workflow, workflow_name):
+            try:
+                return client, await client.submit(workflow, prompt_id)
+            except errors.BackendUnavailable as exc:
+                self.health[client.name] = BackendHealth(False, exc.detail)
+                log.warning("prompt_id=%s: backend %s unavailable, trying another", prompt_id, client.name)
+                last_error = exc
+        assert last_error is not None  # noqa: S101 - capable() never returns an empty list
+        raise last_error
