@@ -1,0 +1,29 @@
+"""Errors a user can cause or meet: each carries the friendly sentence we show them."""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """An error whose `user_message` is safe and useful to show to the person who asked."""
+
+    def __init__(self, user_message: str, *, detail: str | None = None) -> None:
+        super().__init__(detail or user_message)
+        self.user_message = user_message
+
+
+class LimitReached(UserFacingError):
+    """A per-user cap, the guild's rate limit or the global cap refused a new job."""
+
+    def __init__(self, user_message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(user_message)
+        self.retry_after_s = retry_after_s
+
+
+class NotAllowed(UserFacingError):
+    """The guild's policy or the member's permissions refuse this action."""
+
+
+class JobNotFound(UserFacingError):
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"I can't find job #{job_id} in this server.")
+        self.job_id = job_id

@@ -1,0 +1,39 @@
+"""The limits that decide whether a new job may be queued and whether a queued job may start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.errors import LimitReached
+
+
+@dataclass(frozen=True, slots=True)
+class GuildLimits:
+    """Per-guild limits; the defaults follow Midjourney's (3 running, 10 queued per user)."""
+
+    max_running_per_user: int = 3
+    max_queued_per_user: int = 10
+    rate_capacity: int = 20
+    rate_per_minute: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class UserLoad:
+    queued: int
+    running: int
+
+
+def check_can_queue(limits: GuildLimits, load: UserLoad) -> None:
+    """Raise LimitReached, with a sentence that says when the next slot opens, if the user is at their cap."""
+    if load.queued >= limits.max_queued_per_user:
+        raise LimitReached(
+            f"You have {load.queued} jobs queued, the most this server allows. "
+            "The next slot opens when one of them starts; `/queue` shows where they are."
+        )
+
+
+def rate_limited_message(retry_after_s: float) -> str:
+    if retry_after_s == float("inf"):
+        return "This server has paused new requests. Ask a moderator to raise its rate limit in `/settings`."
+    seconds = max(1, round(retry_after_s))
+    return f"This server is busy: it has reached its request rate limit. Try again in {seconds} s."
