@@ -1,0 +1,172 @@
+"""Find, by reading the graph, which nodes take the prompt, size, seed, steps and give the results.
+
+Nothing is bound by node id: samplers are nodes with ``steps``, ``positive`` and ``latent_image``; the
+prompt encoders are found by following each sampler's ``positive`` link back through pass-through nodes;
+the empty latent by following ``latent_image`` back through other samplers (an SDXL refiner reaches the
+base sampler, then the latent). A sidecar may name nodes for any parameter the analysis cannot find.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from comfy.workflows import graph as g
+from comfy.workflows.binding import QUALITY_STEP_FACTORS, WorkflowBinding, WorkflowKind
+from comfy.workflows.errors import WorkflowError
+from comfy.workflows.params import QUALITIES, Quality
+from comfy.workflows.sidecar import BindingSidecar, SidecarNodes
+
+_SIDECAR_HINT = "name the nodes in a .binding.json sidecar next to the workflow"
+
+
+def analyse(name: str, graph: g.Graph, sidecar: BindingSidecar | None = None) -> WorkflowBinding:
+    """The workflow's binding, or a WorkflowError listing every parameter that could not be placed."""
+    sidecar = sidecar or BindingSidecar()
+    chosen = sidecar.nodes
+    samplers = tuple(chosen.samplers) if chosen.samplers is not None else _samplers_upstream_first(graph)
+    prompt, negative = _encoders(graph, samplers)
+    nodes = {
+        "samplers": samplers,
+        "prompt": _pick(chosen.prompt, prompt),
+        "negative": _pick(chosen.negative, negative),
+        "latent": _pick(chosen.latent, _latents(graph, samplers)),
+        "outputs": _pick(chosen.outputs, g.output_nodes(graph)),
+    }
+    kind = WorkflowKind(sidecar.kind) if sidecar.kind else _kind(graph, nodes["prompt"], nodes["latent"])
+    nodes["seed"] = _pick(chosen.seed, _seed_nodes(graph, samplers, nodes["prompt"]))
+    problems = _problems(graph, kind, nodes, chosen)
+    if problems:
+        raise WorkflowError(name, "; ".join(problems))
+    base_width, base_height = _base_size(graph, kind, nodes["latent"], sidecar)
+    return WorkflowBinding(
+        kind=kind,
+        prompt_nodes=nodes["prompt"],
+        negative_nodes=nodes["negative"],
+        latent_nodes=nodes["latent"],
+        sampler_nodes=samplers,
+        seed_nodes=nodes["seed"],
+        output_nodes=nodes["outputs"],
+        base_width=base_width,
+        base_height=base_height,
+        steps=_steps(graph, samplers[0], sidecar),
+    )
+
+
+def _pick(override: list[str] | None, found: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(override) if override is not None else found
+
+
+def _samplers_upstream_first(graph: g.Graph) -> tuple[str, ...]:
+    samplers = [node_id for node_id, node in graph.items() if g.is_sampler(node)]
+    depth = {node_id: len(g.latent_chain(graph, node_id)[0]) for node_id in samplers}
+    return tuple(sorted(depth, key=lambda node_id: (depth[node_id], g.node_order(node_id))))
+
+
+def _encoders(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    prompt: set[str] = set()
+    negative: set[str] = set()
+    for sampler_id in samplers:
+        inputs = g.inputs_of(graph.get(sampler_id, {}))
+        prompt |= g.conditioning_encoders(graph, inputs.get("positive"))
+        negative |= g.conditioning_encoders(graph, inputs.get("negative"))
+    # A negative built from the positive encoder (zeroed, time-stepped) has no text of its own.
+    return g.sorted_ids(prompt), g.sorted_ids(negative - prompt)
+
+
+def _latents(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[str, ...]:
+    found = (g.latent_chain(graph, sampler_id)[1] for sampler_id in samplers if sampler_id in graph)
+    return g.sorted_ids(latent for latent in found if latent is not None)
+
+
+def _seed_nodes(graph: g.Graph, samplers: tuple[str, ...], prompt: tuple[str, ...]) -> tuple[str, ...]:
+    # Samplers that add noise, and encoders that sample (ACE-Step 1.5 generates audio codes with a seed).
+    candidates = [node_id for node_id in samplers if node_id in graph and g.adds_noise(graph[node_id])]
+    candidates += [node_id for node_id in prompt if node_id in graph]
+    return tuple(node_id for node_id in candidates if g.seed_input(graph[node_id]) is not None)
+
+
+def _kind(graph: g.Graph, prompt: tuple[str, ...], latents: tuple[str, ...]) -> WorkflowKind:
+    sounds = any(g.is_music_encoder(graph[i]) for i in prompt if i in graph) or any(
+        g.has_number(graph[i], "seconds") for i in latents if i in graph
+    )
+    return WorkflowKind.SONG if sounds else WorkflowKind.IMAGE
+
+
+def _problems(
+    graph: g.Graph, kind: WorkflowKind, nodes: Mapping[str, tuple[str, ...]], chosen: SidecarNodes
+) -> list[str]:
+    problems: list[str] = []
+    for role, node_ids in nodes.items():
+        source = "the sidecar names" if getattr(chosen, role) is not None else "found"
+        for node_id in node_ids:
+            if node_id not in graph:
+                problems.append(f"{source} node {node_id} for '{role}', but the workflow has no such node")
+            elif (reason := _unfit(graph[node_id], kind, role)) is not None:
+                what = f"node {node_id} ({g.class_of(graph[node_id])})"
+                problems.append(f"{what} cannot be the '{role}': {reason}")
+    for role, what in _REQUIRED[kind].items():
+        if not nodes[role]:
+            problems.append(f"no {what} found; {_SIDECAR_HINT}")
+    return problems
+
+
+_REQUIRED: dict[WorkflowKind, dict[str, str]] = {
+    WorkflowKind.IMAGE: {
+        "samplers": "sampler (a node with steps, positive and latent_image inputs, like KSampler)",
+        "prompt": "prompt text encoder (like CLIPTextEncode) feeding a sampler's positive input",
+        "latent": "empty latent image (a node with width and height, like EmptyLatentImage)",
+        "seed": "node taking a seed (seed or noise_seed on a sampler that adds noise)",
+        "outputs": "output node receiving images (like SaveImage)",
+    },
+    WorkflowKind.SONG: {
+        "samplers": "sampler (a node with steps, positive and latent_image inputs, like KSampler)",
+        "prompt": "music encoder with tags and lyrics (like TextEncodeAceStepAudio) feeding a sampler",
+        "latent": "empty audio latent (a node with seconds, like EmptyAceStepLatentAudio)",
+        "seed": "node taking a seed (seed or noise_seed on a sampler that adds noise)",
+        "outputs": "output node receiving audio (like SaveAudioMP3)",
+    },
+}
+
+
+def _unfit(node: Mapping[str, Any], kind: WorkflowKind, role: str) -> str | None:
+    checks: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
+        "samplers": (lambda n: g.has_number(n, "steps"), "it has no steps number"),
+        "negative": (lambda n: bool(g.text_inputs(n)), "it has no text input"),
+        "seed": (lambda n: g.seed_input(n) is not None, "it has no seed or noise_seed number"),
+        "outputs": (lambda n: True, ""),
+    }
+    if kind is WorkflowKind.IMAGE:
+        checks["prompt"] = (lambda n: bool(g.text_inputs(n)), "it has no text input")
+        checks["latent"] = (_has_size, "it has no width and height numbers")
+    else:
+        checks["prompt"] = (g.is_music_encoder, "it has no tags and lyrics inputs")
+        checks["latent"] = (lambda n: g.has_number(n, "seconds"), "it has no seconds number")
+    check, reason = checks[role]
+    return None if check(node) else reason
+
+
+def _has_size(node: Mapping[str, Any]) -> bool:
+    return g.has_number(node, "width") and g.has_number(node, "height")
+
+
+def _base_size(
+    graph: g.Graph, kind: WorkflowKind, latents: tuple[str, ...], sidecar: BindingSidecar
+) -> tuple[int | None, int | None]:
+    if kind is not WorkflowKind.IMAGE:
+        return None, None
+    inputs = g.inputs_of(graph[latents[0]])
+    width = sidecar.defaults.width or int(inputs["width"])
+    height = sidecar.defaults.height or int(inputs["height"])
+    return width, height
+
+
+def _steps(graph: g.Graph, reference_sampler: str, sidecar: BindingSidecar) -> dict[Quality, int]:
+    template_steps = int(g.inputs_of(graph[reference_sampler])["steps"])
+    overrides = sidecar.defaults.steps
+    steps: dict[Quality, int] = {}
+    for quality in QUALITIES:
+        given = getattr(overrides, quality)
+        steps[quality] = given or max(1, math.floor(template_steps * QUALITY_STEP_FACTORS[quality] + 0.5))
+    return steps

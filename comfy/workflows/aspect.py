@@ -1,0 +1,54 @@
+"""Aspect ratios ("16:9") and the latent size that keeps a template's pixel area at that shape."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+# The ratios offered by name; any other W:H within the limits below is accepted too, so a user can ask
+# for 5:4 or 2:1 without us listing every shape, while 100:1 slivers (useless, and huge) are refused.
+COMMON_ASPECT_RATIOS = ("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9")
+MAX_RATIO_TERM = 64
+MAX_ELONGATION = 3.0
+# Latent sizes are multiples of 64 so every model family (SD1.5 /8, SDXL buckets) is happy.
+SIZE_MULTIPLE = 64
+
+_RATIO = re.compile(r"^\s*(\d{1,3})\s*[:x×/]\s*(\d{1,3})\s*$")
+
+
+@dataclass(frozen=True)
+class AspectRatio:
+    width: int
+    height: int
+
+    def __str__(self) -> str:
+        return f"{self.width}:{self.height}"
+
+    @classmethod
+    def parse(cls, text: str) -> AspectRatio:
+        """``"16:9"`` (also ``16x9``) reduced to lowest terms; ValueError says what is allowed."""
+        match = _RATIO.match(text)
+        if match is None:
+            raise ValueError(f"'{text}' is not an aspect ratio like 16:9")
+        width, height = int(match[1]), int(match[2])
+        if width == 0 or height == 0:
+            raise ValueError(f"'{text}' has a zero side")
+        divisor = math.gcd(width, height)
+        width, height = width // divisor, height // divisor
+        if max(width / height, height / width) > MAX_ELONGATION:
+            raise ValueError(f"'{text}' is too stretched; at most 3:1 or 1:3")
+        if width > MAX_RATIO_TERM or height > MAX_RATIO_TERM:
+            raise ValueError(f"'{text}' is too fine-grained; use small whole numbers like 16:9")
+        return cls(width, height)
+
+
+def dimensions_for(ratio: AspectRatio, area: int, multiple: int = SIZE_MULTIPLE) -> tuple[int, int]:
+    """Width and height of about ``area`` pixels in the shape ``ratio``, each a multiple of ``multiple``."""
+    width = math.sqrt(area * ratio.width / ratio.height)
+    height = math.sqrt(area * ratio.height / ratio.width)
+    return _to_multiple(width, multiple), _to_multiple(height, multiple)
+
+
+def _to_multiple(size: float, multiple: int) -> int:
+    return max(multiple, math.floor(size / multiple + 0.5) * multiple)

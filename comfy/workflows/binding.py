@@ -1,0 +1,36 @@
+"""What the analysis of a graph found: which nodes take which parameter, and the template's defaults."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from comfy.workflows.params import Quality
+
+# Relative to the template's own step count when no sidecar says otherwise.
+QUALITY_STEP_FACTORS: dict[Quality, float] = {"draft": 0.5, "standard": 1.0, "high": 1.5}
+
+
+class WorkflowKind(StrEnum):
+    IMAGE = "image"
+    SONG = "song"
+
+
+class WorkflowBinding(BaseModel):
+    """Node ids per parameter; ``sampler_nodes`` runs upstream first (an SDXL base before its refiner)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: WorkflowKind
+    prompt_nodes: tuple[str, ...]
+    negative_nodes: tuple[str, ...]
+    latent_nodes: tuple[str, ...]
+    sampler_nodes: tuple[str, ...]
+    seed_nodes: tuple[str, ...]
+    output_nodes: tuple[str, ...]
+    # Images: the pixel area aspect ratios keep. Songs: None.
+    base_width: int | None
+    base_height: int | None
+    # Steps of the first sampler for each quality; the other samplers are scaled alike.
+    steps: dict[Quality, int]

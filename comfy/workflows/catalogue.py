@@ -1,0 +1,117 @@
+"""Every workflow the bot can run: the built-in templates plus the operator's WORKFLOWS_DIR."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.errors import UnknownWorkflow, WorkflowError
+from comfy.workflows.sidecar import SIDECAR_SUFFIX, load_sidecar
+from comfy.workflows.template import WorkflowTemplate, make_template
+from comfy.workflows.validation import WorkflowProblem, find_problems
+
+log = logging.getLogger(__name__)
+
+# Built-in template per kind; a user workflow with the same name replaces it (and becomes the default).
+DEFAULT_NAMES: dict[WorkflowKind, str] = {WorkflowKind.IMAGE: "txt2img", WorkflowKind.SONG: "song"}
+MAX_WORKFLOW_BYTES = 2 * 1024 * 1024
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class RejectedWorkflow:
+    name: str
+    source: str
+    reason: str
+
+
+class WorkflowCatalogue:
+    def __init__(
+        self, templates: Iterable[WorkflowTemplate], rejected: Iterable[RejectedWorkflow] = ()
+    ) -> None:
+        self._templates = {template.name: template for template in templates}
+        self.rejected = tuple(rejected)
+
+    @classmethod
+    def load(cls, workflows_dir: Path | None = None) -> WorkflowCatalogue:
+        """Blocking file reads; call from a thread (see :func:`load_catalogue`) once the loop runs."""
+        templates = {template.name: template for template in builtin_templates()}
+        rejected: list[RejectedWorkflow] = []
+        for result in _user_workflows(workflows_dir):
+            if isinstance(result, RejectedWorkflow):
+                log.warning("Workflow %s from %s rejected: %s", result.name, result.source, result.reason)
+                rejected.append(result)
+                continue
+            if result.name in templates:
+                log.info("Workflow %s from %s replaces the built-in one", result.name, result.source)
+            templates[result.name] = result
+        return cls(templates.values(), rejected)
+
+    def names(self, kind: WorkflowKind | None = None) -> list[str]:
+        return sorted(name for name, t in self._templates.items() if kind is None or t.kind is kind)
+
+    def get(self, name: str) -> WorkflowTemplate:
+        try:
+            return self._templates[name]
+        except KeyError:
+            raise UnknownWorkflow(name, self.names()) from None
+
+    def default(self, kind: WorkflowKind) -> WorkflowTemplate:
+        name = DEFAULT_NAMES[kind]
+        template = self._templates.get(name)
+        if template is None or template.kind is not kind:
+            raise UnknownWorkflow(name, self.names(kind))
+        return template
+
+    def problems(self, object_info: Mapping[str, Any]) -> dict[str, list[WorkflowProblem]]:
+        """Per workflow, what stops the backend described by ``object_info`` from running it."""
+        templates = self._templates.items()
+        return {name: find_problems(template.graph, object_info, name) for name, template in templates}
+
+
+async def load_catalogue(workflows_dir: Path | None = None) -> WorkflowCatalogue:
+    return await asyncio.to_thread(WorkflowCatalogue.load, workflows_dir)
+
+
+def builtin_templates() -> list[WorkflowTemplate]:
+    folder = resources.files("comfy.workflows.templates")
+    return [
+        make_template(name, folder.joinpath(f"{name}.json").read_bytes(), source="built-in")
+        for name in DEFAULT_NAMES.values()
+    ]
+
+
+def _user_workflows(workflows_dir: Path | None) -> Iterable[WorkflowTemplate | RejectedWorkflow]:
+    if workflows_dir is None:
+        return
+    if not workflows_dir.is_dir():
+        log.warning("WORKFLOWS_DIR %s is not a folder; only built-in workflows are available", workflows_dir)
+        return
+    for path in sorted(workflows_dir.glob("*.json")):
+        if path.name.endswith(SIDECAR_SUFFIX):
+            if not path.with_name(path.name.removesuffix(SIDECAR_SUFFIX) + ".json").is_file():
+                log.warning("Binding sidecar %s has no workflow next to it", path)
+            continue
+        yield _user_workflow(path)
+
+
+def _user_workflow(path: Path) -> WorkflowTemplate | RejectedWorkflow:
+    name = path.stem
+    try:
+        if not _NAME.match(name):
+            raise WorkflowError(name, "its file name must be letters, digits, '-', '_' or '.' (at most 64)")
+        if path.stat().st_size > MAX_WORKFLOW_BYTES:
+            raise WorkflowError(name, f"is larger than {MAX_WORKFLOW_BYTES} bytes")
+        sidecar = load_sidecar(name, path)
+        return make_template(name, path.read_bytes(), source=str(path), sidecar=sidecar)
+    except WorkflowError as error:
+        return RejectedWorkflow(name, str(path), error.detail)
+    except OSError as error:
+        return RejectedWorkflow(name, str(path), f"workflow '{name}': cannot be read ({error})")

@@ -1,0 +1,161 @@
+"""Reading an API-format graph: links, sinks, and the walks that find what a sampler is connected to.
+
+A link is ``[source_node_id, output_index]`` (PROTOCOL.md section 1). The walks recognise nodes by the
+inputs they have rather than by node ids, so any graph wired like ComfyUI's own templates can be bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+Graph = Mapping[str, Mapping[str, Any]]
+
+# Inputs that carry a prompt's text on encoders such as CLIPTextEncode, CLIPTextEncodeSDXL(Refiner).
+TEXT_INPUTS = ("text", "text_g", "text_l", "prompt")
+# Conditioning that has been zeroed carries no text worth binding a negative prompt to.
+ZEROING_CLASSES = frozenset({"ConditioningZeroOut"})
+# Inputs through which a latent flows from its empty source to a sampler (LatentUpscale, refiners...).
+LATENT_INPUTS = ("latent_image", "samples", "latent", "latents")
+# Inputs that mark a node as an output whose files we collect.
+OUTPUT_MEDIA_INPUTS = ("images", "audio")
+
+
+def is_link(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[1], int)
+
+
+def inputs_of(node: Mapping[str, Any]) -> Mapping[str, Any]:
+    inputs = node.get("inputs")
+    return inputs if isinstance(inputs, Mapping) else {}
+
+
+def class_of(node: Mapping[str, Any]) -> str:
+    return str(node.get("class_type", ""))
+
+
+def node_order(node_id: str) -> tuple[int, str]:
+    """Sort key: numeric ids in number order, others after them."""
+    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+
+
+def sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(ids), key=node_order))
+
+
+def has_value(node: Mapping[str, Any], name: str) -> bool:
+    """The input is set to a literal (a widget value), not wired to another node."""
+    inputs = inputs_of(node)
+    return name in inputs and not is_link(inputs[name])
+
+
+def has_number(node: Mapping[str, Any], name: str) -> bool:
+    value = inputs_of(node).get(name)
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def text_inputs(node: Mapping[str, Any]) -> tuple[str, ...]:
+    inputs = inputs_of(node)
+    return tuple(name for name in TEXT_INPUTS if isinstance(inputs.get(name), str))
+
+
+def is_music_encoder(node: Mapping[str, Any]) -> bool:
+    """ACE-Step style encoders (TextEncodeAceStepAudio, ...1.5) take style tags and lyrics."""
+    inputs = inputs_of(node)
+    return isinstance(inputs.get("tags"), str) and isinstance(inputs.get("lyrics"), str)
+
+
+def is_text_encoder(node: Mapping[str, Any]) -> bool:
+    return bool(text_inputs(node)) or is_music_encoder(node)
+
+
+def is_sampler(node: Mapping[str, Any]) -> bool:
+    """KSampler-like: denoises a latent under conditioning for a number of steps."""
+    inputs = inputs_of(node)
+    return (
+        has_value(node, "steps") and is_link(inputs.get("positive")) and is_link(inputs.get("latent_image"))
+    )
+
+
+def is_latent_source(node: Mapping[str, Any]) -> bool:
+    """EmptyLatentImage-like (width, height) or EmptyAceStepLatentAudio-like (seconds)."""
+    return (has_number(node, "width") and has_number(node, "height")) or has_number(node, "seconds")
+
+
+def adds_noise(node: Mapping[str, Any]) -> bool:
+    """KSamplerAdvanced with ``add_noise: disable`` (an SDXL refiner) ignores its seed."""
+    return bool(inputs_of(node).get("add_noise", "enable") != "disable")
+
+
+def seed_input(node: Mapping[str, Any]) -> str | None:
+    for name in ("seed", "noise_seed"):
+        if has_number(node, name) and isinstance(inputs_of(node)[name], int):
+            return name
+    return None
+
+
+def output_nodes(graph: Graph) -> tuple[str, ...]:
+    """Sinks that receive images or audio: SaveImage, PreviewImage, SaveAudioMP3, ..."""
+    consumed = {
+        str(value[0]) for node in graph.values() for value in inputs_of(node).values() if is_link(value)
+    }
+    return sorted_ids(
+        node_id
+        for node_id, node in graph.items()
+        if node_id not in consumed and any(is_link(inputs_of(node).get(name)) for name in OUTPUT_MEDIA_INPUTS)
+    )
+
+
+def conditioning_encoders(graph: Graph, link: Any) -> set[str]:
+    """Text encoders whose conditioning reaches ``link``, through pass-through nodes.
+
+    Pass-through nodes (ConditioningSetTimestepRange, ConditioningCombine, FluxGuidance, ControlNetApply...)
+    are crossed via their ``conditioning*`` inputs; ControlNetApplyAdvanced-like nodes with both
+    ``positive`` and ``negative`` inputs are crossed along the side matching the output used.
+    Zeroed conditioning stops the walk.
+    """
+    found: set[str] = set()
+    seen: set[tuple[str, int]] = set()
+    pending = [link]
+    while pending:
+        current = pending.pop()
+        if not is_link(current):
+            continue
+        source_id, output_index = str(current[0]), current[1]
+        if (source_id, output_index) in seen or source_id not in graph:
+            continue
+        seen.add((source_id, output_index))
+        source = graph[source_id]
+        if is_text_encoder(source):
+            found.add(source_id)
+            continue
+        if class_of(source) in ZEROING_CLASSES:
+            continue
+        inputs = inputs_of(source)
+        if is_link(inputs.get("positive")) and is_link(inputs.get("negative")) and not is_sampler(source):
+            pending.append(inputs["positive"] if output_index == 0 else inputs["negative"])
+            continue
+        pending.extend(value for name, value in inputs.items() if name.startswith("conditioning"))
+    return found
+
+
+def latent_chain(graph: Graph, sampler_id: str) -> tuple[list[str], str | None]:
+    """Samplers upstream of ``sampler_id`` (nearest first) and the empty latent the chain starts from."""
+    upstream: list[str] = []
+    seen = {sampler_id}
+    node = graph[sampler_id]
+    while True:
+        link = next(
+            (inputs_of(node)[name] for name in LATENT_INPUTS if is_link(inputs_of(node).get(name))), None
+        )
+        if link is None:
+            return upstream, None
+        source_id = str(link[0])
+        if source_id in seen or source_id not in graph:
+            return upstream, None
+        seen.add(source_id)
+        node = graph[source_id]
+        if is_latent_source(node):
+            return upstream, source_id
+        if is_sampler(node):
+            upstream.append(source_id)

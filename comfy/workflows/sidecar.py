@@ -1,0 +1,88 @@
+"""``<workflow>.binding.json``: the operator's word on a graph the analysis cannot read by itself.
+
+Every field is optional; a field given replaces what the analysis found, the others are still analysed.
+Example::
+
+    {"kind": "image",
+     "nodes": {"prompt": ["12"], "negative": ["13"], "latent": ["5"], "samplers": ["3"], "seed": ["3"],
+               "outputs": ["9"]},
+     "defaults": {"width": 1024, "height": 1024, "steps": {"draft": 8, "standard": 20, "high": 30}}}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from comfy.workflows.errors import WorkflowError
+
+SIDECAR_SUFFIX = ".binding.json"
+MAX_SIDECAR_BYTES = 64 * 1024
+
+NodeIds = list[str]
+
+
+class SidecarNodes(BaseModel):
+    """Node ids per parameter."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompt: NodeIds | None = Field(default=None, description="text or ACE-Step encoders given the prompt")
+    negative: NodeIds | None = Field(default=None, description="text encoders given the negative prompt")
+    latent: NodeIds | None = Field(default=None, description="empty latent nodes (size / seconds, batch)")
+    samplers: NodeIds | None = Field(default=None, description="samplers whose steps follow the quality")
+    seed: NodeIds | None = Field(default=None, description="nodes whose seed / noise_seed is set per job")
+    outputs: NodeIds | None = Field(default=None, description="nodes whose files are the job's results")
+
+
+class StepsPerQuality(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    draft: int | None = Field(default=None, ge=1, le=1000)
+    standard: int | None = Field(default=None, ge=1, le=1000)
+    high: int | None = Field(default=None, ge=1, le=1000)
+
+
+class SidecarDefaults(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # The base resolution whose pixel area every aspect ratio keeps.
+    width: int | None = Field(default=None, ge=64, le=8192, multiple_of=8)
+    height: int | None = Field(default=None, ge=64, le=8192, multiple_of=8)
+    steps: StepsPerQuality = StepsPerQuality()
+
+
+class BindingSidecar(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["image", "song"] | None = None
+    nodes: SidecarNodes = SidecarNodes()
+    defaults: SidecarDefaults = SidecarDefaults()
+
+
+def sidecar_path(workflow_path: Path) -> Path:
+    return workflow_path.with_name(workflow_path.stem + SIDECAR_SUFFIX)
+
+
+def parse_sidecar(workflow: str, text: str | bytes) -> BindingSidecar:
+    """The sidecar document, or a WorkflowError listing every problem in it with its field."""
+    try:
+        return BindingSidecar.model_validate_json(text)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or '(document)'}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise WorkflowError(workflow, f"its binding sidecar is invalid: {problems}") from None
+
+
+def load_sidecar(workflow: str, workflow_path: Path) -> BindingSidecar | None:
+    """The sidecar next to ``workflow_path``, if there is one."""
+    path = sidecar_path(workflow_path)
+    if not path.is_file():
+        return None
+    if path.stat().st_size > MAX_SIDECAR_BYTES:
+        raise WorkflowError(workflow, f"{path.name} is larger than {MAX_SIDECAR_BYTES} bytes")
+    return parse_sidecar(workflow, path.read_bytes())

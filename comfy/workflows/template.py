@@ -1,0 +1,74 @@
+"""A workflow template: an API-format graph, its name, kind, version hash and analysed binding."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from comfy.workflows.analysis import analyse
+from comfy.workflows.binding import WorkflowBinding, WorkflowKind
+from comfy.workflows.errors import WorkflowError
+from comfy.workflows.sidecar import BindingSidecar
+
+
+@dataclass(frozen=True)
+class WorkflowTemplate:
+    """Read-only; :func:`comfy.workflows.bind.bind` works on a deep copy of ``graph``."""
+
+    name: str
+    graph: Mapping[str, Any]
+    version: str
+    binding: WorkflowBinding
+    source: str
+
+    @property
+    def kind(self) -> WorkflowKind:
+        return self.binding.kind
+
+
+def canonical_json(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def workflow_version(graph: Mapping[str, Any], sidecar: BindingSidecar | None = None) -> str:
+    """sha256 of the graph's canonical JSON (and of the sidecar's, which changes how it is bound)."""
+    digest = hashlib.sha256(canonical_json(graph).encode())
+    if sidecar is not None:
+        digest.update(b"\0" + canonical_json(sidecar.model_dump(mode="json")).encode())
+    return digest.hexdigest()
+
+
+def parse_graph(name: str, text: str | bytes) -> dict[str, Any]:
+    """The API-format graph in ``text``, or a WorkflowError saying what is wrong with the document."""
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise WorkflowError(name, f"is not valid JSON ({error})") from None
+    if not isinstance(document, dict):
+        raise WorkflowError(name, "is not a JSON object of nodes")
+    if isinstance(document.get("nodes"), list) and "links" in document:
+        raise WorkflowError(
+            name, "is in the editor's UI format; export it with 'Export (API)' in ComfyUI and use that file"
+        )
+    if not document:
+        raise WorkflowError(name, "has no nodes")
+    for node_id, node in document.items():
+        if not isinstance(node, dict) or not isinstance(node.get("class_type"), str):
+            raise WorkflowError(name, f"node {node_id} is not an API-format node with a class_type")
+        if not isinstance(node.get("inputs", {}), dict):
+            raise WorkflowError(name, f"node {node_id} has inputs that are not a JSON object")
+    return document
+
+
+def make_template(
+    name: str, text: str | bytes, *, source: str, sidecar: BindingSidecar | None = None
+) -> WorkflowTemplate:
+    """Parse and analyse one workflow document; WorkflowError says precisely why it cannot be used."""
+    graph = parse_graph(name, text)
+    binding = analyse(name, graph, sidecar)
+    return WorkflowTemplate(
+        name=name, graph=graph, version=workflow_version(graph, sidecar), binding=binding, source=source
+    )

@@ -1,0 +1,1 @@
+"""The built-in API-format workflows shipped with the package (data, read with importlib.resources)."""

@@ -1,0 +1,68 @@
+"""Workflow documents for the tests: the shipped templates' copies and small synthetic graphs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+
+
+def load(name: str) -> dict[str, Any]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def node(class_type: str, **inputs: Any) -> dict[str, Any]:
+    return {"class_type": class_type, "inputs": inputs}
+
+
+def ace_step_15() -> dict[str, Any]:
+    """ACE-Step 1.5 text-to-music as in ComfyUI's newer templates (encoder with bpm, key, time, duration)."""
+    return {
+        "1": node("CheckpointLoaderSimple", ckpt_name="ace_step_1.5_turbo_aio.safetensors"),
+        "2": node("ModelSamplingAuraFlow", model=["1", 0], shift=3),
+        "94": node(
+            "TextEncodeAceStepAudio1.5",
+            clip=["1", 1],
+            tags="pop",
+            lyrics="[inst]",
+            seed=0,
+            bpm=120,
+            duration=30.0,
+            timesignature="4",
+            language="en",
+            keyscale="C major",
+            generate_audio_codes=True,
+            cfg_scale=2.0,
+            temperature=0.85,
+            top_p=0.9,
+            top_k=0,
+        ),
+        "47": node("ConditioningZeroOut", conditioning=["94", 0]),
+        "98": node("EmptyAceStep1.5LatentAudio", seconds=30.0, batch_size=1),
+        "3": node(
+            "KSampler",
+            model=["2", 0],
+            seed=1,
+            steps=8,
+            cfg=1,
+            sampler_name="euler",
+            scheduler="simple",
+            positive=["94", 0],
+            negative=["47", 0],
+            latent_image=["98", 0],
+            denoise=1,
+        ),
+        "18": node("VAEDecodeAudio", samples=["3", 0], vae=["1", 2]),
+        "104": node("SaveAudioMP3", audio=["18", 0], filename_prefix="audio/ComfyUI", quality="V0"),
+    }
+
+
+def custom_nodes_txt2img() -> dict[str, Any]:
+    """A txt2img whose prompt reaches the sampler through a custom node the analysis cannot cross."""
+    graph = load("txt2img_sd15_api.json")
+    graph["20"] = node("StylePromptMixer", first=["6", 0], second=["21", 0])
+    graph["21"] = node("StyleLoader", style="cinematic")
+    graph["3"]["inputs"]["positive"] = ["20", 0]
+    return graph

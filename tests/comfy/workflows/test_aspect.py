@@ -1,0 +1,70 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from comfy.workflows.aspect import COMMON_ASPECT_RATIOS, AspectRatio, dimensions_for
+
+
+@pytest.mark.parametrize(
+    ("ratio", "area", "expected"),
+    [
+        ("1:1", 512 * 512, (512, 512)),
+        ("16:9", 512 * 512, (704, 384)),
+        ("9:16", 512 * 512, (384, 704)),
+        ("16:9", 1024 * 1024, (1344, 768)),
+        ("4:3", 1024 * 1024, (1152, 896)),
+        ("21:9", 1024 * 1024, (1536, 640)),
+        ("2:3", 1024 * 1024, (832, 1280)),
+    ],
+)
+def test_known_sizes(ratio: str, area: int, expected: tuple[int, int]) -> None:
+    assert dimensions_for(AspectRatio.parse(ratio), area) == expected
+
+
+@pytest.mark.parametrize("ratio", COMMON_ASPECT_RATIOS)
+@pytest.mark.parametrize("side", [512, 768, 1024])
+def test_common_ratios_keep_the_area_and_the_shape(ratio: str, side: int) -> None:
+    parsed = AspectRatio.parse(ratio)
+
+    width, height = dimensions_for(parsed, side * side)
+
+    assert (width % 64, height % 64) == (0, 0)
+    assert abs(width * height / (side * side) - 1) < 0.12
+    assert abs(math.log((width / height) / (parsed.width / parsed.height))) < 0.12
+
+
+@given(st.integers(1, 64), st.integers(1, 64), st.integers(256, 2048))
+def test_any_accepted_ratio_gives_positive_multiples_of_64(w: int, h: int, side: int) -> None:
+    try:
+        ratio = AspectRatio.parse(f"{w}:{h}")
+    except ValueError:
+        assert max(w / h, h / w) > 3
+        return
+
+    width, height = dimensions_for(ratio, side * side)
+
+    assert min(width, height) >= 64
+    assert (width % 64, height % 64) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("16:9", "16:9"), ("32:18", "16:9"), (" 4 x 3 ", "4:3"), ("5:4", "5:4")]
+)
+def test_ratios_are_reduced_to_lowest_terms(text: str, expected: str) -> None:
+    assert str(AspectRatio.parse(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("wide", "not an aspect ratio"),
+        ("0:1", "zero side"),
+        ("10:1", "too stretched"),
+        ("67:65", "fine-grained"),
+    ],
+)
+def test_bad_ratios_say_why(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        AspectRatio.parse(text)

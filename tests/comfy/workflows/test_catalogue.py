@@ -1,0 +1,104 @@
+import hashlib
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
+from comfy.workflows.errors import UnknownWorkflow
+
+from .graphs import DATA, custom_nodes_txt2img
+from .object_info import object_info
+
+
+def test_builtins_are_one_image_and_one_song_workflow() -> None:
+    catalogue = WorkflowCatalogue.load()
+
+    assert catalogue.names() == ["song", "txt2img"]
+    assert catalogue.default(WorkflowKind.IMAGE).name == "txt2img"
+    assert catalogue.default(WorkflowKind.SONG).name == "song"
+    assert catalogue.names(WorkflowKind.SONG) == ["song"]
+    assert catalogue.get("txt2img").source == "built-in"
+    assert catalogue.rejected == ()
+
+
+def test_version_is_the_sha256_of_the_canonical_json() -> None:
+    template = WorkflowCatalogue.load().get("txt2img")
+    shipped = json.loads((DATA / "txt2img_sd15_api.json").read_text(encoding="utf-8"))
+    canonical = json.dumps(shipped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    assert template.version == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_user_folder_adds_good_workflows_and_rejects_bad_ones_precisely(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shutil.copy(DATA / "sdxl_base_refiner_api.json", tmp_path / "sdxl.json")
+    (tmp_path / "broken.json").write_text("{nope", encoding="utf-8")
+    (tmp_path / "ui.json").write_text('{"nodes": [], "links": []}', encoding="utf-8")
+    (tmp_path / "custom.json").write_text(json.dumps(custom_nodes_txt2img()), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
+
+    with caplog.at_level(logging.WARNING, logger="comfy.workflows.catalogue"):
+        catalogue = WorkflowCatalogue.load(tmp_path)
+
+    assert catalogue.names(WorkflowKind.IMAGE) == ["sdxl", "txt2img"]
+    assert catalogue.get("sdxl").source == str(tmp_path / "sdxl.json")
+    reasons = {rejected.name: rejected.reason for rejected in catalogue.rejected}
+    assert set(reasons) == {"broken", "custom", "ui"}
+    assert reasons["broken"].startswith("workflow 'broken': is not valid JSON")
+    assert "export it with 'Export (API)'" in reasons["ui"]
+    assert "no prompt text encoder" in reasons["custom"]
+    assert "Workflow custom from" in caplog.text
+
+
+def test_sidecar_makes_an_unreadable_graph_usable_and_changes_the_version(tmp_path: Path) -> None:
+    (tmp_path / "custom.json").write_text(json.dumps(custom_nodes_txt2img()), encoding="utf-8")
+    (tmp_path / "custom.binding.json").write_text('{"nodes": {"prompt": ["6"]}}', encoding="utf-8")
+
+    template = WorkflowCatalogue.load(tmp_path).get("custom")
+
+    assert template.binding.prompt_nodes == ("6",)
+    canonical = json.dumps(custom_nodes_txt2img(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert template.version != hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_invalid_sidecar_rejects_its_workflow(tmp_path: Path) -> None:
+    shutil.copy(DATA / "txt2img_sd15_api.json", tmp_path / "mine.json")
+    (tmp_path / "mine.binding.json").write_text('{"nodes": {"prompt": "6"}}', encoding="utf-8")
+
+    catalogue = WorkflowCatalogue.load(tmp_path)
+
+    (rejected,) = catalogue.rejected
+    assert rejected.name == "mine"
+    assert "its binding sidecar is invalid: nodes.prompt:" in rejected.reason
+
+
+def test_user_workflow_named_like_a_builtin_replaces_it(tmp_path: Path) -> None:
+    shutil.copy(DATA / "sdxl_base_refiner_api.json", tmp_path / "txt2img.json")
+
+    catalogue = WorkflowCatalogue.load(tmp_path)
+
+    assert catalogue.default(WorkflowKind.IMAGE).binding.sampler_nodes == ("10", "11")
+
+
+def test_unknown_name_lists_what_exists() -> None:
+    with pytest.raises(UnknownWorkflow) as caught:
+        WorkflowCatalogue.load().get("flux")
+
+    assert caught.value.user_message == "There is no workflow called 'flux'. Available: song, txt2img."
+
+
+async def test_loading_off_the_event_loop_and_validating_against_a_backend(tmp_path: Path) -> None:
+    catalogue = await load_catalogue(tmp_path / "missing")
+    info = object_info(checkpoints=["v1-5-pruned-emaonly-fp16.safetensors"])
+
+    problems = catalogue.problems(info)
+
+    assert problems["txt2img"] == []
+    (missing_model,) = problems["song"]
+    assert (missing_model.node_id, missing_model.input_name) == ("40", "ckpt_name")
+    assert "'ace_step_v1_3.5b.safetensors' is not available" in missing_model.message
