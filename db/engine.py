@@ -1,0 +1,69 @@
+"""The engine and session factory: one engine per process, one session per unit of work."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, event, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_engine(url: str | URL, **overrides: Any) -> AsyncEngine:
+    """An async engine for `postgresql+asyncpg://...` or `sqlite+aiosqlite:///...`.
+
+    `overrides` go to SQLAlchemy's `create_async_engine` (tests raise the pool size, for instance).
+    """
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        return _create_sqlite_engine(url, overrides)
+    options: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 10,
+        "pool_recycle": 1800,
+    }
+    options.update(overrides)
+    return create_async_engine(url, **options)
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Objects stay readable after commit: they are handed to the Discord layer after the unit of work ends.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _create_sqlite_engine(url: URL, overrides: dict[str, Any]) -> AsyncEngine:
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        # The default URL points into DATA_DIR, which may not exist on a first start.
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, **overrides)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin: needed for SAVEPOINT.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can
+        # fail at once with SQLITE_BUSY when another connection wrote meanwhile; waiting is what we want.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

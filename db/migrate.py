@@ -1,0 +1,125 @@
+"""Schema upgrades and checks, for `python -m bot migrate` and for refusing to run on an old schema.
+
+The alembic configuration is built from this package's location, so nothing depends on the current directory.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import URL, Connection, MetaData, make_url, pool
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+import db.models  # noqa: F401  # registers every table on the metadata
+from db.base import Base
+from db.engine import create_engine, is_sqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class SchemaOutdated(RuntimeError):
+    """The database's schema is not the one this code was written for."""
+
+    def __init__(self, current: set[str], expected: set[str]) -> None:
+        self.current = current
+        self.expected = expected
+        shown = ", ".join(sorted(current)) or "empty (no tables)"
+        super().__init__(
+            f"the database schema is outdated (at {shown}, this version needs "
+            f"{', '.join(sorted(expected))}): run `python -m bot migrate` first"
+        )
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+async def upgrade_to_head(url: str | URL) -> None:
+    await _run_command(url, command.upgrade, "head")
+
+
+async def downgrade_to(url: str | URL, revision: str) -> None:
+    """Downgrade to `revision` ("base" empties the database); for tests and emergencies."""
+    await _run_command(url, command.downgrade, revision)
+
+
+async def current_revisions(url: str | URL) -> set[str]:
+    async with _connect(url) as connection:
+        return await connection.run_sync(_current_revisions)
+
+
+async def schema_is_current(url: str | URL) -> bool:
+    return await current_revisions(url) == head_revisions()
+
+
+async def ensure_schema(url: str | URL, auto_migrate_sqlite: bool = True) -> None:
+    """Return when the schema is current; upgrade a SQLite database if allowed; else raise SchemaOutdated."""
+    current = await current_revisions(url)
+    expected = head_revisions()
+    if current == expected:
+        return
+    if auto_migrate_sqlite and is_sqlite(url):
+        log.info("upgrading the SQLite schema from %s to %s", sorted(current) or "empty", sorted(expected))
+        await upgrade_to_head(url)
+        return
+    raise SchemaOutdated(current, expected)
+
+
+async def schema_differences(url: str | URL, metadata: MetaData | None = None) -> list[Any]:
+    """What autogenerate would change to make the database match the models (empty when in step)."""
+    async with _connect(url) as connection:
+        return await connection.run_sync(_compare, metadata or Base.metadata)
+
+
+def _current_revisions(connection: Connection) -> set[str]:
+    return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def _compare(connection: Connection, metadata: MetaData) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+async def _run_command(url: str | URL, alembic_command: Any, revision: str) -> None:
+    config = alembic_config()
+    async with _connect(url) as connection:
+
+        def run(sync_connection: Connection) -> None:
+            config.attributes["connection"] = sync_connection
+            alembic_command(config, revision)
+
+        await connection.run_sync(run)
+        await connection.commit()
+
+
+@asynccontextmanager
+async def _connect(url: str | URL) -> AsyncIterator[AsyncConnection]:
+    # A private, unpooled engine: migrations run once, before the bot's own engine exists.
+    url = make_url(url)
+    engine = (
+        create_engine(url, poolclass=pool.NullPool)
+        if is_sqlite(url)
+        else create_async_engine(url, poolclass=pool.NullPool)
+    )
+    try:
+        async with engine.connect() as connection:
+            yield connection
+    finally:
+        await engine.dispose()

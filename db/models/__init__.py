@@ -1,0 +1,8 @@
+"""The tables. Importing this package registers every model on `Base.metadata`."""
+
+from db.models.artifact import Artifact
+from db.models.guild_policy import GuildPolicy
+from db.models.job import Job
+from db.models.job_event import JobEvent
+
+__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent"]

@@ -1,0 +1,89 @@
+"""A job: one user's request for an image or a song, from the queue to the delivered message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, text_enum
+from db.enums import DeliveryState, JobKind, JobStatus
+from db.types import BigIntegerId, JSONDocument, Seed, UtcDateTime, utcnow
+
+if TYPE_CHECKING:
+    from db.models.artifact import Artifact
+    from db.models.job_event import JobEvent
+
+_ACTIVE = text("status IN ('queued', 'running')")
+_QUEUED = text("status = 'queued'")
+_RUNNING = text("status = 'running'")
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        # A guild's history, newest first, optionally one user's (keyset on id).
+        Index("ix_jobs_guild_history", "guild_id", "id"),
+        Index("ix_jobs_guild_user_history", "guild_id", "user_id", "id"),
+        # Small partial indexes: only live jobs, which are few next to the history.
+        Index(
+            "ix_jobs_active_by_user",
+            "user_id",
+            "guild_id",
+            "status",
+            postgresql_where=_ACTIVE,
+            sqlite_where=_ACTIVE,
+        ),
+        Index("ix_jobs_queue_order", "queued_at", "id", postgresql_where=_QUEUED, sqlite_where=_QUEUED),
+        Index("ix_jobs_running_leases", "lease_expires_at", postgresql_where=_RUNNING, sqlite_where=_RUNNING),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntegerId, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[JobKind] = mapped_column(text_enum(JobKind, "job_kind"))
+    raw_input: Mapped[str] = mapped_column(Text)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    workflow_name: Mapped[str] = mapped_column(String(100))
+    workflow_version: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int | None] = mapped_column(Seed)
+    status: Mapped[JobStatus] = mapped_column(
+        text_enum(JobStatus, "job_status"), default=JobStatus.QUEUED, server_default=JobStatus.QUEUED.value
+    )
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    backend_url: Mapped[str | None] = mapped_column(String(500))
+    prompt_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    response_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    channel_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        BigIntegerId, ForeignKey("jobs.id", ondelete="SET NULL"), index=True
+    )
+    delivery_state: Mapped[DeliveryState] = mapped_column(
+        text_enum(DeliveryState, "delivery_state"),
+        default=DeliveryState.PENDING,
+        server_default=DeliveryState.PENDING.value,
+    )
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+    artifacts: Mapped[list[Artifact]] = relationship(
+        back_populates="job", order_by="Artifact.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    events: Mapped[list[JobEvent]] = relationship(
+        back_populates="job", order_by="JobEvent.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    parent: Mapped[Job | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"Job(id={self.id}, guild_id={self.guild_id}, status={self.status})"

@@ -1,0 +1,17 @@
+"""Repositories: each takes an AsyncSession, flushes when it needs ids, and never commits."""
+
+from db.repositories._job_states import QueuedJob
+from db.repositories.artifacts import ArtifactRepository
+from db.repositories.guild_policies import GuildPolicyRepository
+from db.repositories.job_events import JobEventRepository
+from db.repositories.jobs import ActiveCounts, HistoryPage, JobRepository
+
+__all__ = [
+    "ActiveCounts",
+    "ArtifactRepository",
+    "GuildPolicyRepository",
+    "HistoryPage",
+    "JobEventRepository",
+    "JobRepository",
+    "QueuedJob",
+]

@@ -1,0 +1,46 @@
+"""Artifacts: the files jobs produced and the Discord messages that carry them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Artifact
+from db.schemas import ArtifactCreate, validated
+
+
+class ArtifactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, data: ArtifactCreate | Mapping[str, Any]) -> Artifact:
+        return (await self.add_all([data]))[0]
+
+    async def add_all(self, items: Sequence[ArtifactCreate | Mapping[str, Any]]) -> list[Artifact]:
+        """Every item is checked before any is written: one bad item and none is added."""
+        checked = [validated(ArtifactCreate, item) for item in items]
+        artifacts = [Artifact(**item.model_dump()) for item in checked]
+        self._session.add_all(artifacts)
+        await self._session.flush()
+        return artifacts
+
+    async def for_job(self, job_id: int) -> list[Artifact]:
+        statement = select(Artifact).where(Artifact.job_id == job_id).order_by(Artifact.id)
+        return list(await self._session.scalars(statement))
+
+    async def by_message_id(self, message_id: int) -> list[Artifact]:
+        """The files posted in one Discord message (reactions arrive with only the message id)."""
+        statement = select(Artifact).where(Artifact.discord_message_id == message_id).order_by(Artifact.id)
+        return list(await self._session.scalars(statement))
+
+    async def mark_uploaded(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
+        statement = (
+            update(Artifact)
+            .where(Artifact.id == artifact_id)
+            .values(discord_message_id=message_id, attachment_url=attachment_url)
+            .returning(Artifact)
+        )
+        await self._session.execute(statement, execution_options={"populate_existing": True})

@@ -1,0 +1,138 @@
+"""Jobs: creating them and the queries the product needs. Methods flush but never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from db.enums import ACTIVE_STATUSES, JobKind, JobStatus
+from db.models import Job
+from db.repositories._job_states import JobStates, QueuedJob, queued_jobs_in_order
+from db.schemas import JobCreate, validated
+
+HISTORY_PAGE_MAX = 100
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    jobs: list[Job]
+    # Pass as `before_id` for the next page; None on the last page.
+    next_before_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveCounts:
+    queued: int = 0
+    running: int = 0
+
+
+class JobRepository(JobStates):
+    """Jobs for one unit of work (an AsyncSession); see `JobStates` for the atomic status changes."""
+
+    async def add(self, data: JobCreate | Mapping[str, Any]) -> Job:
+        """A new queued job; its id is assigned (flushed) when this returns."""
+        job = Job(**validated(JobCreate, data).model_dump(), status=JobStatus.QUEUED)
+        self._session.add(job)
+        await self._session.flush()
+        return job
+
+    async def get(self, job_id: int, *, guild_id: int | None = None) -> Job | None:
+        statement = select(Job).where(Job.id == job_id)
+        if guild_id is not None:
+            statement = statement.where(Job.guild_id == guild_id)
+        return await self._session.scalar(statement)
+
+    async def get_with_artifacts(self, job_id: int, *, guild_id: int | None = None) -> Job | None:
+        """The job and its files; with `guild_id`, only if it belongs to that guild."""
+        statement = select(Job).where(Job.id == job_id).options(selectinload(Job.artifacts))
+        if guild_id is not None:
+            statement = statement.where(Job.guild_id == guild_id)
+        return await self._session.scalar(statement)
+
+    async def by_prompt_id(self, prompt_id: str) -> Job | None:
+        return await self._session.scalar(select(Job).where(Job.prompt_id == prompt_id))
+
+    async def by_message_id(self, message_id: int) -> Job | None:
+        """The job shown by a Discord message (its interaction response or its channel message)."""
+        statement = select(Job).where(
+            or_(Job.response_message_id == message_id, Job.channel_message_id == message_id)
+        )
+        return await self._session.scalar(statement.limit(1))
+
+    async def history(
+        self,
+        guild_id: int,
+        *,
+        user_id: int | None = None,
+        kind: JobKind | None = None,
+        search: str | None = None,
+        before_id: int | None = None,
+        limit: int = 10,
+    ) -> HistoryPage:
+        """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`)."""
+        limit = max(1, min(limit, HISTORY_PAGE_MAX))
+        statement = select(Job).where(Job.guild_id == guild_id)
+        if user_id is not None:
+            statement = statement.where(Job.user_id == user_id)
+        if kind is not None:
+            statement = statement.where(Job.kind == kind)
+        if search:
+            statement = statement.where(Job.raw_input.ilike(f"%{_escape_like(search)}%", escape="\\"))
+        if before_id is not None:
+            statement = statement.where(Job.id < before_id)
+        jobs = list(await self._session.scalars(statement.order_by(Job.id.desc()).limit(limit + 1)))
+        if len(jobs) > limit:
+            return HistoryPage(jobs[:limit], jobs[limit - 1].id)
+        return HistoryPage(jobs, None)
+
+    async def active_for_user(self, guild_id: int, user_id: int) -> list[Job]:
+        """The user's jobs still queued or running in this guild, oldest first."""
+        statement = (
+            select(Job)
+            .where(Job.user_id == user_id, Job.guild_id == guild_id, Job.status.in_(ACTIVE_STATUSES))
+            .order_by(Job.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    async def active_counts_for_user(self, guild_id: int, user_id: int) -> ActiveCounts:
+        """For the per-user caps."""
+        counts = await self._active_counts(Job.user_id == user_id, Job.guild_id == guild_id)
+        return counts.get((), ActiveCounts())
+
+    async def active_counts_by_guild(self) -> dict[int, ActiveCounts]:
+        counts = await self._active_counts(group_by=(Job.guild_id,))
+        return {key[0]: value for key, value in counts.items()}
+
+    async def active_counts_by_user(self, guild_id: int | None = None) -> dict[tuple[int, int], ActiveCounts]:
+        """Keyed by (guild_id, user_id); all guilds unless `guild_id` is given."""
+        where = () if guild_id is None else (Job.guild_id == guild_id,)
+        counts = await self._active_counts(*where, group_by=(Job.guild_id, Job.user_id))
+        return {(key[0], key[1]): value for key, value in counts.items()}
+
+    async def queued(self, limit: int | None = None) -> list[QueuedJob]:
+        """Queued jobs in queue order (oldest first), for the scheduler."""
+        statement = queued_jobs_in_order()
+        rows = await self._session.execute(statement if limit is None else statement.limit(limit))
+        return [QueuedJob(*row) for row in rows]
+
+    async def _active_counts(
+        self, *where: ColumnElement[bool], group_by: tuple[Any, ...] = ()
+    ) -> dict[tuple[int, ...], ActiveCounts]:
+        statement = (
+            select(*group_by, Job.status, func.count())
+            .where(Job.status.in_(ACTIVE_STATUSES), *where)
+            .group_by(*group_by, Job.status)
+        )
+        found: dict[tuple[int, ...], dict[str, int]] = {}
+        for row in await self._session.execute(statement):
+            *key, status, count = row
+            found.setdefault(tuple(key), {})[JobStatus(status).value] = count
+        return {key: ActiveCounts(**counts) for key, counts in found.items()}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

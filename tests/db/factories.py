@@ -1,0 +1,45 @@
+"""Valid inputs for new rows, with any field overridable."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+GUILD_A = 100_000_000_000_000_001
+GUILD_B = 100_000_000_000_000_002
+ALICE = 200_000_000_000_000_001
+BOB = 200_000_000_000_000_002
+CHANNEL = 300_000_000_000_000_001
+
+
+def job_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "guild_id": GUILD_A,
+        "channel_id": CHANNEL,
+        "user_id": ALICE,
+        "kind": "image",
+        "raw_input": "a lighthouse at dusk, oil painting",
+        "params": {"prompt": "a lighthouse at dusk", "steps": 20, "cfg": 7.5},
+        "workflow_name": "sdxl",
+        "workflow_version": "3f2a9c",
+        "seed": 42,
+    }
+    data.update(overrides)
+    return data
+
+
+def artifact_data(job_id: int, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "job_id": job_id,
+        "type": "image",
+        "path": f"artifacts/{job_id}/0.png",
+        "preview_path": f"artifacts/{job_id}/0.webp",
+        "mime_type": "image/png",
+        "size_bytes": 12345,
+        "sha256": hashlib.sha256(str(job_id).encode()).hexdigest(),
+        "width": 1024,
+        "height": 1024,
+        "meta": {"seed": 42, "workflow": "sdxl"},
+    }
+    data.update(overrides)
+    return data
