@@ -1,0 +1,312 @@
+"""What users do: run slash commands, click buttons, pick options, submit modals, react and talk.
+
+Each action builds the gateway payload real Discord would send and dispatches it to the bot.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from . import payloads
+from .gateway import Gateway
+from .messaging import Messaging
+from .models import (
+    ApplicationCommand,
+    Channel,
+    Guild,
+    Interaction,
+    InteractionType,
+    Member,
+    Message,
+    Role,
+    User,
+)
+from .world import World
+
+STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+BUTTON, STRING_SELECT, TEXT_INPUT, LABEL, ACTION_ROW = 2, 3, 4, 18, 1
+MESSAGE_CONTENT = 1 << 15
+
+Upload = tuple[str, bytes, str]  # (filename, data, content_type)
+
+
+def _infer_type(value: Any) -> int:
+    if isinstance(value, bool):
+        return BOOLEAN
+    if isinstance(value, int):
+        return INTEGER
+    if isinstance(value, float):
+        return NUMBER
+    if isinstance(value, Member | User):
+        return USER
+    if isinstance(value, Channel):
+        return CHANNEL
+    if isinstance(value, Role):
+        return ROLE
+    return STRING
+
+
+def _option_defs(command: ApplicationCommand | None, path: list[str]) -> dict[str, dict[str, Any]]:
+    if command is None:
+        return {}
+    options: list[dict[str, Any]] = command.payload.get("options") or []
+    for name in path:
+        options = next((o.get("options") or [] for o in options if o["name"] == name), [])
+    return {o["name"]: o for o in options}
+
+
+class Actions:
+    def __init__(self, world: World, gateway: Gateway, messaging: Messaging) -> None:
+        self._world = world
+        self._gateway = gateway
+        self._messaging = messaging
+
+    # the common part of every interaction --------------------------------------------------------------
+    def _new_interaction(
+        self, kind: InteractionType, channel: Channel, who: Member | User, data: dict[str, Any]
+    ) -> Interaction:
+        world = self._world
+        user = who.user if isinstance(who, Member) else who
+        interaction_id = world.snowflakes.next()
+        token = "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(96)
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(world.application_id),
+            "type": int(kind),
+            "token": token,
+            "version": 1,
+            "data": data,
+            "channel_id": str(channel.id),
+            "channel": payloads.channel(channel),
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": world.upload_limit,
+        }
+        guild = world.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+        if guild is not None:
+            member = who if isinstance(who, Member) else guild.members[user.id]
+            bot_member = guild.members[world.bot_user.id]
+            payload.update(
+                {
+                    "guild_id": str(guild.id),
+                    "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
+                    "guild_locale": "en-US",
+                    "member": payloads.member(member, permissions=guild.permissions_of(member)),
+                    "app_permissions": str(guild.permissions_of(bot_member)),
+                    "authorizing_integration_owners": {"0": str(guild.id)},
+                    "context": 0,
+                }
+            )
+        else:
+            payload.update(
+                {
+                    "user": payloads.user(user),
+                    "app_permissions": "0",
+                    "authorizing_integration_owners": {"0": str(user.id)},
+                    "context": 1,
+                }
+            )
+        interaction = Interaction(
+            id=interaction_id,
+            token=token,
+            type=kind,
+            guild_id=guild.id if guild is not None else None,
+            channel_id=channel.id,
+            user=user,
+            payload=payload,
+            created_at=world.now(),
+        )
+        world.add_interaction(interaction)
+        return interaction
+
+    async def _dispatch(self, interaction: Interaction) -> Interaction:
+        await self._gateway.dispatch("INTERACTION_CREATE", interaction.payload)
+        return interaction
+
+    # application commands ------------------------------------------------------------------------------
+    def _command_data(
+        self,
+        guild: Guild | None,
+        name: str,
+        options: dict[str, Any],
+        attachments: dict[str, Upload],
+        path: list[str],
+        guild_command: bool | None,
+        focused: str | None = None,
+    ) -> dict[str, Any]:
+        guild_id = guild.id if guild is not None else None
+        command = self._world.find_command(name, guild_id)
+        defs = _option_defs(command, path)
+        resolved: dict[str, dict[str, Any]] = {}
+        built: list[dict[str, Any]] = []
+        for key, value in options.items():
+            kind = int(defs[key]["type"]) if key in defs else _infer_type(value)
+            if key == focused:
+                kind = kind if kind in (STRING, INTEGER, NUMBER) else STRING
+            built.append(self._option(key, kind, value, resolved, focused=key == focused))
+        for key, (filename, data, content_type) in attachments.items():
+            stored = self._world.store_attachment(filename, data, content_type)
+            stored.ephemeral = True
+            resolved.setdefault("attachments", {})[str(stored.id)] = payloads.attachment(stored)
+            built.append({"name": key, "type": ATTACHMENT, "value": str(stored.id)})
+        for depth, parent in reversed(list(enumerate(path))):
+            kind = SUB_COMMAND if depth == len(path) - 1 else SUB_COMMAND_GROUP
+            built = [{"name": parent, "type": kind, "options": built}]
+        data: dict[str, Any] = {
+            "id": str(command.id if command is not None else self._world.snowflakes.next()),
+            "name": name,
+            "type": 1,
+        }
+        if built:
+            data["options"] = built
+        if resolved:
+            data["resolved"] = resolved
+        is_guild_command = command is not None and command.guild_id is not None
+        if guild is not None and (guild_command if guild_command is not None else is_guild_command):
+            data["guild_id"] = str(guild.id)
+        return data
+
+    def _option(
+        self, name: str, kind: int, value: Any, resolved: dict[str, dict[str, Any]], *, focused: bool
+    ) -> dict[str, Any]:
+        option: dict[str, Any] = {"name": name, "type": kind}
+        if focused:
+            option["focused"] = True
+            option["value"] = str(value)
+            return option
+        if isinstance(value, Member):
+            resolved.setdefault("users", {})[str(value.id)] = payloads.user(value.user)
+            resolved.setdefault("members", {})[str(value.id)] = payloads.member(value, with_user=False)
+            value = str(value.id)
+        elif isinstance(value, User):
+            resolved.setdefault("users", {})[str(value.id)] = payloads.user(value)
+            value = str(value.id)
+        elif isinstance(value, Channel):
+            entry = payloads.channel(value)
+            entry["permissions"] = str((1 << 53) - 1)
+            resolved.setdefault("channels", {})[str(value.id)] = entry
+            value = str(value.id)
+        elif isinstance(value, Role):
+            resolved.setdefault("roles", {})[str(value.id)] = payloads.role(value)
+            value = str(value.id)
+        option["value"] = value
+        return option
+
+    async def slash_command(
+        self,
+        guild: Guild | None,
+        channel: Channel,
+        member: Member | User,
+        name: str,
+        options: dict[str, Any] | None,
+        attachments: dict[str, Upload] | None,
+        path: list[str],
+        guild_command: bool | None,
+    ) -> Interaction:
+        data = self._command_data(guild, name, options or {}, attachments or {}, path, guild_command)
+        interaction = self._new_interaction(InteractionType.APPLICATION_COMMAND, channel, member, data)
+        return await self._dispatch(interaction)
+
+    async def autocomplete(
+        self,
+        guild: Guild | None,
+        channel: Channel,
+        member: Member | User,
+        name: str,
+        options: dict[str, Any],
+        focused: str,
+        path: list[str],
+        guild_command: bool | None,
+    ) -> Interaction:
+        data = self._command_data(guild, name, options, {}, path, guild_command, focused=focused)
+        interaction = self._new_interaction(InteractionType.AUTOCOMPLETE, channel, member, data)
+        return await self._dispatch(interaction)
+
+    # components ----------------------------------------------------------------------------------------
+    async def component(
+        self,
+        message: Message,
+        member: Member | User,
+        custom_id: str,
+        component_type: int,
+        values: list[str] | None,
+    ) -> Interaction:
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+        if values is not None:
+            data["values"] = values
+        channel = self._world.channels[message.channel_id]
+        interaction = self._new_interaction(InteractionType.MESSAGE_COMPONENT, channel, member, data)
+        interaction.payload["message"] = payloads.message(message, me_id=self._world.bot_user.id)
+        interaction.source_message_id = message.id
+        return await self._dispatch(interaction)
+
+    async def modal_submit(
+        self, custom_id: str, fields: dict[str, str | list[str]], member: Member | User, channel: Channel
+    ) -> Interaction:
+        shown = next(
+            (
+                i
+                for i in reversed(self._world.interactions.values())
+                if i.modal and i.modal.get("custom_id") == custom_id
+            ),
+            None,
+        )
+        layout = (shown.modal or {}).get("components", []) if shown is not None else []
+        data = {"custom_id": custom_id, "components": _modal_components(layout, fields)}
+        interaction = self._new_interaction(InteractionType.MODAL_SUBMIT, channel, member, data)
+        if shown is not None and shown.source_message_id is not None:
+            source = self._world.message(shown.source_message_id)
+            if source is not None:
+                interaction.payload["message"] = payloads.message(source, me_id=self._world.bot_user.id)
+                interaction.source_message_id = source.id
+        return await self._dispatch(interaction)
+
+    # messages ------------------------------------------------------------------------------------------
+    async def user_message(self, channel: Channel, member: Member | User, content: str) -> Message:
+        user = member.user if isinstance(member, Member) else member
+        message = self._world.create_message(channel, user, {"content": content})
+        data = payloads.message(message, me_id=self._world.bot_user.id)
+        session = self._gateway.session
+        if session is not None and not session.intents & MESSAGE_CONTENT:
+            data["content"] = ""
+        if channel.guild_id is not None and isinstance(member, Member):
+            data["member"] = payloads.member(member, with_user=False)
+        intent = (1 << 9) if channel.guild_id is not None else (1 << 12)
+        await self._gateway.dispatch("MESSAGE_CREATE", data, intent=intent)
+        return message
+
+
+def _modal_components(
+    layout: list[dict[str, Any]], fields: dict[str, str | list[str]]
+) -> list[dict[str, Any]]:
+    """Answers in the same shape the modal was shown in: action rows, or labels (components v2)."""
+
+    def answer(custom_id: str, value: str | list[str]) -> dict[str, Any]:
+        if isinstance(value, list):
+            return {"type": STRING_SELECT, "custom_id": custom_id, "values": value}
+        return {"type": TEXT_INPUT, "custom_id": custom_id, "value": value}
+
+    remaining = dict(fields)
+    result: list[dict[str, Any]] = []
+    for top in layout:
+        if top.get("type") == LABEL:
+            inner = top.get("component", {})
+            if inner.get("custom_id") in remaining:
+                result.append(
+                    {
+                        "type": LABEL,
+                        "component": answer(inner["custom_id"], remaining.pop(inner["custom_id"])),
+                    }
+                )
+        elif top.get("type") == ACTION_ROW:
+            row = [
+                answer(c["custom_id"], remaining.pop(c["custom_id"]))
+                for c in top.get("components", [])
+                if c.get("custom_id") in remaining
+            ]
+            if row:
+                result.append({"type": ACTION_ROW, "components": row})
+    result.extend({"type": ACTION_ROW, "components": [answer(k, v)]} for k, v in remaining.items())
+    return result

@@ -1,0 +1,309 @@
+"""DiscordEmulator: one object that owns the server, the world, the recorder and the fault plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any, Literal
+
+from aiohttp import web
+
+from . import payloads
+from .actions import BUTTON, STRING_SELECT, Actions, Upload
+from .faults import FaultPlan, InjectedFault
+from .gateway import Gateway
+from .messaging import Messaging
+from .models import Channel, Guild, Interaction, Member, Message, Role, TokenState, User
+from .recorder import CallRecorder, RecordedCall, StateWatch
+from .rest.app import build_app
+from .rest.context import RestContext
+from .rest.middleware import RateLimits
+from .world import World
+
+log = logging.getLogger(__name__)
+
+ExpiryError = Literal["invalid_token", "unknown_webhook"]
+
+
+class DiscordEmulator:
+    """A fake Discord (gateway + REST + CDN) on 127.0.0.1 that the real discord.py client logs in to."""
+
+    def __init__(self) -> None:
+        self.world = World()
+        self.recorder = CallRecorder()
+        self.faults = FaultPlan()
+        self.rate_limits = RateLimits()
+        self._watch = StateWatch()
+        self.gateway = Gateway(self.world, self._watch.notify)
+        self.messaging = Messaging(self.world, self.gateway, self._watch.notify)
+        self._actions = Actions(self.world, self.gateway, self.messaging)
+        self._rest = RestContext(
+            self.world, self.gateway, self.messaging, self.recorder, self.faults, self._watch.notify
+        )
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # lifecycle -----------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._runner = web.AppRunner(build_app(self._rest, self.rate_limits), handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        # aiohttp does not expose the bound port of a port-0 site publicly; its server socket does.
+        self.port = self._runner.addresses[0][1]
+        self.gateway.url = self.gateway_url
+        self.world.cdn_base = self.base_url
+        log.debug("discord emulator listening on %s", self.base_url)
+
+    async def stop(self) -> None:
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> DiscordEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def http_url(self) -> str:
+        """What to put in discord.http.Route.BASE."""
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        """What to put in DiscordWebSocket.DEFAULT_GATEWAY (also READY's resume_gateway_url)."""
+        return f"ws://127.0.0.1:{self.port}/"
+
+    # identity ------------------------------------------------------------------------------------------
+    @property
+    def token(self) -> str:
+        return self.world.token
+
+    @property
+    def bot_user(self) -> User:
+        return self.world.bot_user
+
+    @property
+    def application_id(self) -> int:
+        return self.world.application_id
+
+    @property
+    def owner(self) -> User:
+        return self.world.owner
+
+    def snowflake(self) -> int:
+        return self.world.snowflakes.next()
+
+    # world state ---------------------------------------------------------------------------------------
+    def add_guild(
+        self, guild_id: int | None = None, name: str = "Test Guild", owner_id: int | None = None
+    ) -> Guild:
+        """Call before the bot connects (GUILD_CREATE is sent after READY), or call guild_create() after."""
+        return self.world.add_guild(guild_id, name, owner_id)
+
+    def add_channel(
+        self, guild: Guild, name: str = "general", nsfw: bool = False, topic: str | None = None
+    ) -> Channel:
+        return self.world.add_channel(guild, name, nsfw=nsfw, topic=topic)
+
+    def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        return self.world.add_role(guild, name, permissions=permissions)
+
+    def add_member(
+        self,
+        guild: Guild,
+        user_id: int | None = None,
+        name: str = "member",
+        permissions: int = 0,
+        roles: list[Role] | None = None,
+        accepts_dms: bool = True,
+    ) -> Member:
+        return self.world.add_member(
+            guild, user_id, name, permissions=permissions, roles=roles, accepts_dms=accepts_dms
+        )
+
+    async def guild_create(self, guild: Guild) -> None:
+        """Sends GUILD_CREATE for a guild added while the bot is connected (the bot "joins" it)."""
+        await self.gateway.send_guild_create(guild)
+
+    @property
+    def upload_limit(self) -> int:
+        """Bytes per request before a 413 (code 40005); also sent as interactions' attachment_size_limit."""
+        return self.world.upload_limit
+
+    @upload_limit.setter
+    def upload_limit(self, value: int) -> None:
+        self.world.upload_limit = value
+
+    # what happened ---------------------------------------------------------------------------------------
+    @property
+    def calls(self) -> list[RecordedCall]:
+        return self.recorder.calls
+
+    def calls_matching(self, method: str, path_regex: str) -> list[RecordedCall]:
+        return self.recorder.matching(method, path_regex)
+
+    @property
+    def unknown_routes(self) -> list[RecordedCall]:
+        return self.recorder.unknown_routes
+
+    @property
+    def messages(self) -> dict[int, list[Message]]:
+        """Every message by channel id, oldest first, deleted and ephemeral ones included."""
+        return self.world.messages
+
+    def message(self, message_id: int) -> Message:
+        found = self.world.message(message_id)
+        if found is None:
+            raise KeyError(f"no message {message_id}")
+        return found
+
+    @property
+    def interactions(self) -> dict[int, Interaction]:
+        return self.world.interactions
+
+    @property
+    def cdn_downloads(self) -> list[int]:
+        """Attachment ids the bot downloaded from the emulator's CDN, in order."""
+        return self._rest.cdn_downloads
+
+    # The brief's API takes a timeout; asyncio.timeout() around it would work the same.
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:  # noqa: ASYNC109
+        """Waits until predicate() is truthy, re-checking on every state change; returns its value."""
+        return await self._watch.wait_for(predicate, timeout)
+
+    async def wait_until_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        await self.wait_for(lambda: self.gateway.connected, timeout)
+
+    # user actions --------------------------------------------------------------------------------------
+    async def send_slash_command(
+        self,
+        guild: Guild | None,
+        channel: Channel,
+        member: Member | User,
+        name: str,
+        options: dict[str, Any] | None = None,
+        attachments: dict[str, Upload] | None = None,
+        subcommand: str | None = None,
+        subcommand_group: str | None = None,
+        guild_command: bool | None = None,
+    ) -> Interaction:
+        """Runs /name. Option types come from the synced command when there is one, else from the values.
+
+        attachments maps option name to (filename, bytes, content_type); the bot can download them from
+        the resolved attachment's url. guild_command=None adds data.guild_id only when the command was
+        synced to that guild.
+        """
+        path = [p for p in (subcommand_group, subcommand) if p]
+        return await self._actions.slash_command(
+            guild, channel, member, name, options, attachments, path, guild_command
+        )
+
+    async def send_autocomplete(
+        self,
+        guild: Guild | None,
+        channel: Channel,
+        member: Member | User,
+        name: str,
+        options: dict[str, Any],
+        focused: str,
+        subcommand: str | None = None,
+        subcommand_group: str | None = None,
+        guild_command: bool | None = None,
+    ) -> Interaction:
+        """Asks for choices for option `focused`; the answer lands in interaction.autocomplete_choices."""
+        path = [p for p in (subcommand_group, subcommand) if p]
+        return await self._actions.autocomplete(
+            guild, channel, member, name, options, focused, path, guild_command
+        )
+
+    async def click_button(
+        self, message: Message | int, custom_id: str, member: Member | User
+    ) -> Interaction:
+        return await self._actions.component(self._message(message), member, custom_id, BUTTON, None)
+
+    async def select_option(
+        self, message: Message | int, custom_id: str, values: list[str], member: Member | User
+    ) -> Interaction:
+        return await self._actions.component(self._message(message), member, custom_id, STRING_SELECT, values)
+
+    async def submit_modal(
+        self, custom_id: str, fields: dict[str, str | list[str]], member: Member | User, channel: Channel
+    ) -> Interaction:
+        """Submits the modal; answers follow the layout of the last modal shown with that custom_id."""
+        return await self._actions.modal_submit(custom_id, fields, member, channel)
+
+    async def send_message(self, channel: Channel, member: Member | User, content: str) -> Message:
+        """A user posts in a channel (content is blanked for bots without the message-content intent)."""
+        return await self._actions.user_message(channel, member, content)
+
+    async def add_reaction(
+        self, message_id: Message | int, channel: Channel, member: Member | User, emoji: str
+    ) -> None:
+        message = self._message(message_id)
+        assert message.channel_id == channel.id, "the message is not in that channel"
+        user = member.user if isinstance(member, Member) else member
+        await self.messaging.add_reaction(message, user, payloads.emoji_from_path(emoji))
+
+    async def remove_reaction(
+        self, message_id: Message | int, channel: Channel, member: Member | User, emoji: str
+    ) -> None:
+        message = self._message(message_id)
+        assert message.channel_id == channel.id, "the message is not in that channel"
+        user = member.user if isinstance(member, Member) else member
+        await self.messaging.remove_reaction(message, user, payloads.emoji_from_path(emoji))
+
+    def _message(self, message: Message | int) -> Message:
+        return message if isinstance(message, Message) else self.message(message)
+
+    # time and tokens -----------------------------------------------------------------------------------
+    def expire_interaction_token(
+        self, interaction: Interaction, error: ExpiryError = "invalid_token"
+    ) -> None:
+        """Webhook calls on its token now get 401/50027 ("invalid_token") or 404/10015 ("unknown_webhook")."""
+        interaction.token_state = TokenState(error)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Moves the emulator clock: tokens older than 15 min expire, callbacks after 3 s are refused."""
+        self.world.clock_offset += dt.timedelta(seconds=seconds)
+
+    # faults --------------------------------------------------------------------------------------------
+    def fail_next(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        count: int = 1,
+        retry_after: float = 0.05,
+        code: int | None = None,
+        html: bool = False,
+        is_global: bool = False,
+    ) -> InjectedFault:
+        """The next `count` matching REST calls fail; `fault.hits` counts how many did.
+
+        path_regex is searched in the path without /api/v10, e.g. r"^/channels/\\d+/messages$".
+        429s carry Via, X-RateLimit-* and a JSON retry_after; 5xx answer JSON, or an HTML page with html=True.
+        """
+        return self.faults.add(
+            method,
+            path_regex,
+            status,
+            count=count,
+            retry_after=retry_after,
+            code=code,
+            html=html,
+            is_global=is_global,
+        )
+
+    async def gateway_disconnect(self, code: int = 4000, resumable: bool = True) -> None:
+        """Drops the bot's websocket; discord.py reconnects and RESUMEs (or re-IDENTIFYs if not resumable)."""
+        await self.gateway.disconnect(code, resumable=resumable)

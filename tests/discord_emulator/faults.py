@@ -1,0 +1,91 @@
+"""Injected REST failures: rate limits (429) and server errors (5xx), answered the way Discord does."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from .rest.responses import json_response
+
+HTML_502 = (
+    "<html><head><title>502 Bad Gateway</title></head>"
+    "<body><center><h1>502 Bad Gateway</h1></center></body></html>"
+)
+
+
+@dataclass
+class InjectedFault:
+    method: str
+    path_regex: re.Pattern[str]
+    status: int
+    remaining: int
+    retry_after: float
+    code: int | None
+    html: bool
+    is_global: bool = False
+    hits: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.remaining > 0 and self.method == method and bool(self.path_regex.search(path))
+
+
+class FaultPlan:
+    def __init__(self) -> None:
+        self.faults: list[InjectedFault] = []
+
+    def add(
+        self,
+        method: str,
+        path_regex: str,
+        status: int,
+        *,
+        count: int,
+        retry_after: float,
+        code: int | None,
+        html: bool,
+        is_global: bool,
+    ) -> InjectedFault:
+        fault = InjectedFault(
+            method.upper(), re.compile(path_regex), status, count, retry_after, code, html, is_global
+        )
+        self.faults.append(fault)
+        return fault
+
+    def take(self, method: str, path: str) -> InjectedFault | None:
+        for fault in self.faults:
+            if fault.matches(method, path):
+                fault.remaining -= 1
+                fault.hits += 1
+                return fault
+        return None
+
+
+def fault_response(fault: InjectedFault, bucket: str) -> web.Response:
+    if fault.status == 429:
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": fault.retry_after,
+            "global": fault.is_global,
+        }
+        if fault.code is not None:
+            body["code"] = fault.code
+        headers = {
+            # Without Via, discord.py takes a 429 for a Cloudflare ban and gives up.
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, round(fault.retry_after))),
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": f"{time.time() + fault.retry_after:.3f}",
+            "X-RateLimit-Reset-After": f"{fault.retry_after:.3f}",
+            "X-RateLimit-Bucket": bucket,
+            "X-RateLimit-Scope": "global" if fault.is_global else "user",
+        }
+        if fault.is_global:
+            headers["X-RateLimit-Global"] = "true"
+        return json_response(body, 429, headers)
+    if fault.html:
+        return web.Response(status=fault.status, text=HTML_502, content_type="text/html")
+    return json_response({"message": "Internal Server Error", "code": fault.code or 0}, fault.status)

@@ -1,0 +1,255 @@
+"""The emulated world: users, guilds, channels, messages and interactions, as plain mutable records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+ADMINISTRATOR = 1 << 3
+# What @everyone gets on a fresh guild: view channels, send messages, embed links, attach files,
+# read history, add reactions, use application commands.
+DEFAULT_EVERYONE_PERMISSIONS = (
+    (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 6) | (1 << 31)
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.isoformat()
+
+
+@dataclass
+class User:
+    id: int
+    username: str
+    bot: bool = False
+    global_name: str | None = None
+    accepts_dms: bool = True
+
+
+@dataclass
+class Role:
+    id: int
+    guild_id: int
+    name: str
+    permissions: int = 0
+    position: int = 0
+    managed: bool = False
+
+
+@dataclass
+class Member:
+    user: User
+    guild_id: int
+    roles: list[int] = field(default_factory=list)
+    nick: str | None = None
+    # Extra permission bits granted to this member on top of their roles (the interaction "permissions").
+    permissions: int = 0
+    joined_at: dt.datetime = field(default_factory=utcnow)
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+
+class ChannelType(enum.IntEnum):
+    GUILD_TEXT = 0
+    DM = 1
+
+
+@dataclass
+class Channel:
+    id: int
+    type: ChannelType
+    name: str = ""
+    guild_id: int | None = None
+    nsfw: bool = False
+    position: int = 0
+    topic: str | None = None
+    recipient: User | None = None
+
+
+@dataclass
+class Guild:
+    id: int
+    name: str
+    owner_id: int
+    roles: dict[int, Role] = field(default_factory=dict)
+    channels: dict[int, Channel] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+
+    @property
+    def everyone(self) -> Role:
+        return self.roles[self.id]
+
+    def permissions_of(self, member: Member) -> int:
+        """The member's guild-wide permissions, the way Discord computes them (no channel overwrites)."""
+        if member.id == self.owner_id:
+            return (1 << 53) - 1
+        value = self.everyone.permissions | member.permissions
+        for role_id in member.roles:
+            role = self.roles.get(role_id)
+            if role is not None:
+                value |= role.permissions
+        return (1 << 53) - 1 if value & ADMINISTRATOR else value
+
+
+@dataclass
+class Attachment:
+    id: int
+    filename: str
+    data: bytes
+    content_type: str | None
+    url: str
+    description: str | None = None
+    ephemeral: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+@dataclass
+class MessageRevision:
+    """One state of a message: the creation, or an edit."""
+
+    content: str
+    embeds: list[dict[str, Any]]
+    components: list[dict[str, Any]]
+    attachments: list[Attachment]
+    flags: int
+    at: dt.datetime
+
+
+@dataclass
+class Reaction:
+    emoji: dict[str, Any]
+    user_ids: list[int] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return emoji_key(self.emoji)
+
+
+def emoji_key(emoji: dict[str, Any]) -> str:
+    return f"{emoji['name']}:{emoji['id']}" if emoji.get("id") else str(emoji["name"])
+
+
+@dataclass
+class Message:
+    id: int
+    channel_id: int
+    guild_id: int | None
+    author: User
+    revisions: list[MessageRevision]
+    type: int = 0
+    webhook_id: int | None = None
+    application_id: int | None = None
+    interaction_id: int | None = None
+    reactions: list[Reaction] = field(default_factory=list)
+    deleted: bool = False
+    created_at: dt.datetime = field(default_factory=utcnow)
+    referenced_message_id: int | None = None
+    interaction_metadata: dict[str, Any] | None = None
+
+    @property
+    def current(self) -> MessageRevision:
+        return self.revisions[-1]
+
+    @property
+    def content(self) -> str:
+        return self.current.content
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        return self.current.embeds
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        return self.current.components
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        return self.current.attachments
+
+    @property
+    def flags(self) -> int:
+        return self.current.flags
+
+    @property
+    def edits(self) -> list[MessageRevision]:
+        return self.revisions[1:]
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    def reaction(self, emoji: str) -> Reaction | None:
+        return next((r for r in self.reactions if r.key == emoji), None)
+
+
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+
+
+class InteractionType(enum.IntEnum):
+    APPLICATION_COMMAND = 2
+    MESSAGE_COMPONENT = 3
+    AUTOCOMPLETE = 4
+    MODAL_SUBMIT = 5
+
+
+class TokenState(enum.Enum):
+    VALID = "valid"
+    INVALID_TOKEN = "invalid_token"  # 401, code 50027 Invalid Webhook Token
+    UNKNOWN_WEBHOOK = "unknown_webhook"  # 404, code 10015 Unknown Webhook
+
+
+@dataclass
+class Interaction:
+    """An interaction the emulator sent, and everything the bot did with it."""
+
+    id: int
+    token: str
+    type: InteractionType
+    guild_id: int | None
+    channel_id: int
+    user: User
+    payload: dict[str, Any]
+    created_at: dt.datetime
+    source_message_id: int | None = None
+    response_type: int | None = None
+    response_message_id: int | None = None
+    ephemeral: bool = False
+    autocomplete_choices: list[dict[str, Any]] | None = None
+    modal: dict[str, Any] | None = None
+    followup_message_ids: list[int] = field(default_factory=list)
+    token_state: TokenState = TokenState.VALID
+
+    @property
+    def acked(self) -> bool:
+        return self.response_type is not None
+
+    @property
+    def deferred(self) -> bool:
+        return self.response_type in (5, 6)
+
+    @property
+    def responded(self) -> bool:
+        return self.response_type in (4, 7, 8, 9)
+
+
+@dataclass
+class ApplicationCommand:
+    id: int
+    guild_id: int | None
+    payload: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.payload["name"])

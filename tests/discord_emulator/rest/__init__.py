@@ -1,0 +1,1 @@
+"""The emulated REST API, split by resource."""

@@ -1,0 +1,94 @@
+"""/channels/{channel_id}[/messages[/{message_id}]]: the bot's own channel messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from .. import payloads
+from ..models import ChannelType
+from .context import body, context
+from .responses import DiscordError, json_response, no_content
+
+MAX_HISTORY = 100
+
+
+async def get_channel(request: web.Request) -> web.Response:
+    ctx = context(request)
+    return json_response(payloads.channel(ctx.channel(request.match_info["channel_id"])))
+
+
+async def create_message(request: web.Request) -> web.Response:
+    ctx = context(request)
+    channel = ctx.channel(request.match_info["channel_id"])
+    if channel.type is ChannelType.DM and channel.recipient is not None and not channel.recipient.accepts_dms:
+        raise DiscordError(403, 50007, "Cannot send messages to this user")
+    parsed = body(request)
+    fields = ctx.messaging.message_fields(parsed, [])
+    extra: dict[str, Any] = {}
+    reference = parsed.fields.get("message_reference")
+    if reference and reference.get("message_id"):
+        extra["referenced_message_id"] = int(reference["message_id"])
+        extra["type"] = 19  # REPLY
+    if not (
+        fields.get("content") or fields.get("embeds") or fields.get("attachments") or fields.get("components")
+    ):
+        raise DiscordError(400, 50006, "Cannot send an empty message")
+    message = await ctx.messaging.post(channel, ctx.world.bot_user, fields, **extra)
+    return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
+
+
+async def get_message(request: web.Request) -> web.Response:
+    ctx = context(request)
+    channel = ctx.channel(request.match_info["channel_id"])
+    message = ctx.message_in(channel, request.match_info["message_id"])
+    if message.ephemeral:
+        raise DiscordError(404, 10008, "Unknown Message")
+    return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
+
+
+async def history(request: web.Request) -> web.Response:
+    ctx = context(request)
+    channel = ctx.channel(request.match_info["channel_id"])
+    limit = min(int(request.query.get("limit", 50)), MAX_HISTORY)
+    before = int(request.query.get("before", 0)) or None
+    after = int(request.query.get("after", 0)) or None
+    visible = [m for m in ctx.world.messages.get(channel.id, []) if not m.deleted and not m.ephemeral]
+    if before is not None:
+        visible = [m for m in visible if m.id < before]
+    if after is not None:
+        visible = [m for m in visible if m.id > after]
+        chosen = visible[:limit]
+    else:
+        chosen = visible[-limit:]
+    newest_first = sorted(chosen, key=lambda m: m.id, reverse=True)
+    return json_response([payloads.message(m, me_id=ctx.world.bot_user.id) for m in newest_first])
+
+
+async def edit_message(request: web.Request) -> web.Response:
+    ctx = context(request)
+    channel = ctx.channel(request.match_info["channel_id"])
+    message = ctx.message_in(channel, request.match_info["message_id"])
+    if message.author is not ctx.world.bot_user:
+        raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
+    await ctx.messaging.edit(message, ctx.messaging.message_fields(body(request), message.attachments))
+    return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
+
+
+async def delete_message(request: web.Request) -> web.Response:
+    ctx = context(request)
+    channel = ctx.channel(request.match_info["channel_id"])
+    message = ctx.message_in(channel, request.match_info["message_id"])
+    await ctx.messaging.delete(message)
+    return no_content()
+
+
+def add_routes(app: web.Application) -> None:
+    base = "/api/v10/channels/{channel_id}"
+    app.router.add_get(base, get_channel)
+    app.router.add_get(base + "/messages", history)
+    app.router.add_post(base + "/messages", create_message)
+    app.router.add_get(base + "/messages/{message_id}", get_message)
+    app.router.add_patch(base + "/messages/{message_id}", edit_message)
+    app.router.add_delete(base + "/messages/{message_id}", delete_message)

@@ -1,0 +1,75 @@
+"""/applications/{application_id}[/guilds/{guild_id}]/commands: command sync, stored with ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ..models import ApplicationCommand
+from .context import RestContext, body, context
+from .responses import DiscordError, json_response
+
+
+def _check_application(ctx: RestContext, request: web.Request) -> None:
+    if request.match_info["application_id"] != str(ctx.world.application_id):
+        raise DiscordError(403, 50001, "Missing Access")
+
+
+def _store(ctx: RestContext, guild_id: int | None, submitted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    table = (
+        ctx.world.global_commands if guild_id is None else ctx.world.guild_commands.setdefault(guild_id, {})
+    )
+    previous = dict(table)
+    table.clear()
+    for entry in submitted:
+        old = previous.get(entry["name"])
+        command_id = old.id if old is not None else ctx.world.snowflakes.next()
+        stored: dict[str, Any] = {
+            "type": 1,
+            "description": "",
+            "default_member_permissions": None,
+            "nsfw": False,
+            **entry,
+            "id": str(command_id),
+            "application_id": str(ctx.world.application_id),
+            "version": str(ctx.world.snowflakes.next()),
+        }
+        if guild_id is not None:
+            stored["guild_id"] = str(guild_id)
+        table[entry["name"]] = ApplicationCommand(command_id, guild_id, stored)
+    return [c.payload for c in table.values()]
+
+
+def _guild_id(ctx: RestContext, request: web.Request) -> int | None:
+    if "guild_id" not in request.match_info:
+        return None
+    return ctx.guild(request.match_info["guild_id"]).id
+
+
+async def bulk_overwrite(request: web.Request) -> web.Response:
+    ctx = context(request)
+    _check_application(ctx, request)
+    submitted = body(request).json
+    if not isinstance(submitted, list):
+        raise DiscordError(400, 50035, "Invalid Form Body")
+    result = _store(ctx, _guild_id(ctx, request), submitted)
+    await ctx.notify()
+    return json_response(result)
+
+
+async def list_commands(request: web.Request) -> web.Response:
+    ctx = context(request)
+    _check_application(ctx, request)
+    guild_id = _guild_id(ctx, request)
+    table = ctx.world.global_commands if guild_id is None else ctx.world.guild_commands.get(guild_id, {})
+    return json_response([c.payload for c in table.values()])
+
+
+def add_routes(app: web.Application) -> None:
+    for base in (
+        "/api/v10/applications/{application_id}",
+        "/api/v10/applications/{application_id}/guilds/{guild_id}",
+    ):
+        app.router.add_put(base + "/commands", bulk_overwrite)
+        app.router.add_get(base + "/commands", list_commands)

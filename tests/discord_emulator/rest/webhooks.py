@@ -1,0 +1,108 @@
+"""/webhooks/{application_id}/{token}...: the original response and followups of an interaction."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .. import payloads
+from ..models import EPHEMERAL, LOADING, Interaction, Message, TokenState
+from .context import RestContext, body, context
+from .interactions import interaction_metadata
+from .responses import DiscordError, json_response, no_content, unknown_message, unknown_webhook
+
+
+def _interaction_for_webhook(ctx: RestContext, request: web.Request) -> Interaction:
+    interaction = ctx.world.interaction_by_token(request.match_info["token"])
+    if interaction is None or request.match_info["webhook_id"] != str(ctx.world.application_id):
+        raise unknown_webhook()
+    state = interaction.token_state
+    if state is TokenState.VALID and ctx.world.token_expired(interaction):
+        state = ctx.world.expired_token_state
+    if state is TokenState.INVALID_TOKEN:
+        raise DiscordError(401, 50027, "Invalid Webhook Token")
+    if state is TokenState.UNKNOWN_WEBHOOK:
+        raise unknown_webhook()
+    return interaction
+
+
+def _webhook_message(ctx: RestContext, interaction: Interaction, raw_id: str) -> Message:
+    if raw_id == "@original":
+        message_id = interaction.response_message_id
+    else:
+        message_id = int(raw_id) if raw_id.isdigit() else None
+        if (
+            message_id != interaction.response_message_id
+            and message_id not in interaction.followup_message_ids
+        ):
+            message_id = None
+    message = ctx.world.message(message_id) if message_id is not None else None
+    if message is None or message.deleted:
+        raise unknown_message()
+    return message
+
+
+def _message_json(ctx: RestContext, message: Message) -> web.Response:
+    return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
+
+
+async def get_message(request: web.Request) -> web.Response:
+    ctx = context(request)
+    interaction = _interaction_for_webhook(ctx, request)
+    return _message_json(ctx, _webhook_message(ctx, interaction, request.match_info["message_id"]))
+
+
+async def edit_message(request: web.Request) -> web.Response:
+    ctx = context(request)
+    interaction = _interaction_for_webhook(ctx, request)
+    message = _webhook_message(ctx, interaction, request.match_info["message_id"])
+    fields = ctx.messaging.message_fields(body(request), message.attachments)
+    # Editing a deferred ("thinking…") response turns it into a real one; ephemerality is fixed at creation.
+    fields["flags"] = (int(fields.get("flags") or 0) & ~EPHEMERAL & ~LOADING) | (message.flags & EPHEMERAL)
+    await ctx.messaging.edit(message, fields)
+    return _message_json(ctx, message)
+
+
+async def delete_message(request: web.Request) -> web.Response:
+    ctx = context(request)
+    interaction = _interaction_for_webhook(ctx, request)
+    message = _webhook_message(ctx, interaction, request.match_info["message_id"])
+    await ctx.messaging.delete(message)
+    return no_content()
+
+
+async def followup(request: web.Request) -> web.Response:
+    ctx = context(request)
+    interaction = _interaction_for_webhook(ctx, request)
+    if not interaction.acked:
+        raise unknown_webhook()
+    original = ctx.world.message(interaction.response_message_id or 0)
+    if original is not None and interaction.response_type == 5 and original.flags & LOADING:
+        # Discord turns the first followup after a "thinking" defer into the original response.
+        fields = ctx.messaging.message_fields(body(request), [])
+        fields["flags"] = original.flags & EPHEMERAL
+        await ctx.messaging.edit(original, fields)
+        message = original
+    else:
+        fields = ctx.messaging.message_fields(body(request), [])
+        channel = ctx.world.channels[interaction.channel_id]
+        message = await ctx.messaging.post(
+            channel,
+            ctx.world.bot_user,
+            fields,
+            webhook_id=ctx.world.application_id,
+            application_id=ctx.world.application_id,
+            interaction_id=interaction.id,
+            interaction_metadata=interaction_metadata(interaction),
+        )
+        interaction.followup_message_ids.append(message.id)
+    if request.query.get("wait") in ("1", "true", "True"):
+        return _message_json(ctx, message)
+    return no_content()
+
+
+def add_routes(app: web.Application) -> None:
+    base = "/api/v10/webhooks/{webhook_id}/{token}"
+    app.router.add_post(base, followup)
+    app.router.add_get(base + "/messages/{message_id}", get_message)
+    app.router.add_patch(base + "/messages/{message_id}", edit_message)
+    app.router.add_delete(base + "/messages/{message_id}", delete_message)
