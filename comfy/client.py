@@ -139,6 +139,21 @@ class ComfyClient:
         self._refresh_positions()
         return run
 
+    async def attach(self, prompt_id: str, workflow: Mapping[str, Any]) -> PromptRun:
+        """Follow a prompt submitted earlier with this client_id (e.g. before the bot restarted)."""
+        if prompt_id in self._runs:
+            return self._runs[prompt_id]
+        run = PromptRun(prompt_id, workflow, loop_time=asyncio.get_running_loop().time)
+        run.accepted = True
+        self._runs[prompt_id] = run
+        run.add_finish_callback(self._forget)
+        await self._reconcile([run], after_reconnect=True)
+        return run
+
+    async def reconnect(self) -> None:
+        """Drop the websocket; it comes back on its own and every in-flight prompt is reconciled."""
+        await self._ws.drop()
+
     async def cancel(self, prompt_id: str) -> CancelOutcome:
         """Delete the prompt if pending, interrupt it if running; wait until that is confirmed."""
         return await cancel_prompt(

@@ -26,6 +26,8 @@ class ReconnectPolicy:
     healthy_after_s: float = 30.0
     heartbeat_s: float = 20.0
     connect_timeout_s: float = 10.0
+    # Ask for type-4 previews (prompt and node ids attached). Off only to talk like a legacy client.
+    preview_metadata: bool = True
 
     def delay(self, failures: int) -> float:
         if failures <= 0:
@@ -85,6 +87,11 @@ class WebSocketConnection:
             self._task = loop.create_task(self._run(), name=f"comfy-ws-{self.client_id}")
             self._task.add_done_callback(self._log_crash)
 
+    async def drop(self) -> None:
+        """Close the current socket; the loop reconnects (after the usual backoff) and reconciles."""
+        if self._ws is not None:
+            await self._ws.close()
+
     async def close(self) -> None:
         self._closing.set()
         if self._ws is not None:
@@ -139,11 +146,13 @@ class WebSocketConnection:
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse, *, reconnected: bool) -> None:
         loop = asyncio.get_running_loop()
         self._ws = ws
-        try:
-            await ws.send_json(FEATURE_FLAGS)
-        except (aiohttp.ClientError, OSError) as exc:
-            log.warning("websocket %s dropped while negotiating: %r", self._url, exc)
-            return
+        self.preview_metadata = False
+        if self.policy.preview_metadata:
+            try:
+                await ws.send_json(FEATURE_FLAGS)
+            except (aiohttp.ClientError, OSError) as exc:
+                log.warning("websocket %s dropped while negotiating: %r", self._url, exc)
+                return
         self.last_frame_at = loop.time()
         self._connected.set()
         log.info("websocket connected to %s as client_id=%s", self._url, self.client_id)
