@@ -69,9 +69,12 @@ class Messaging:
             filename or upload.filename, upload.data, upload.content_type, description
         )
 
-    def message_fields(self, body: Body, existing: list[Attachment]) -> dict[str, Any]:
-        fields = {k: v for k, v in body.fields.items() if k in ("content", "embeds", "components", "flags")}
-        attachments = self.resolve_attachments(body.fields, body.files, existing)
+    def message_fields(
+        self, data: dict[str, Any], uploads: list[RecordedFile], existing: list[Attachment]
+    ) -> dict[str, Any]:
+        """The message fields of a create/edit request body (or an interaction callback's data)."""
+        fields = {k: v for k, v in data.items() if k in ("content", "embeds", "components", "flags")}
+        attachments = self.resolve_attachments(data, uploads, existing)
         if attachments is not None:
             fields["attachments"] = attachments
         return fields

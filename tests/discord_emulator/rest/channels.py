@@ -8,7 +8,7 @@ from aiohttp import web
 
 from .. import payloads
 from ..models import ChannelType
-from .context import body, context
+from .context import body, context, message_fields
 from .responses import DiscordError, json_response, no_content
 
 MAX_HISTORY = 100
@@ -25,7 +25,7 @@ async def create_message(request: web.Request) -> web.Response:
     if channel.type is ChannelType.DM and channel.recipient is not None and not channel.recipient.accepts_dms:
         raise DiscordError(403, 50007, "Cannot send messages to this user")
     parsed = body(request)
-    fields = ctx.messaging.message_fields(parsed, [])
+    fields = message_fields(request, [])
     extra: dict[str, Any] = {}
     reference = parsed.fields.get("message_reference")
     if reference and reference.get("message_id"):
@@ -72,7 +72,7 @@ async def edit_message(request: web.Request) -> web.Response:
     message = ctx.message_in(channel, request.match_info["message_id"])
     if message.author is not ctx.world.bot_user:
         raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
-    await ctx.messaging.edit(message, ctx.messaging.message_fields(body(request), message.attachments))
+    await ctx.messaging.edit(message, message_fields(request, message.attachments))
     return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
 from ..faults import FaultPlan
 from ..gateway import Gateway
 from ..messaging import Body, Messaging
-from ..models import Channel, Guild, Message
+from ..models import Attachment, Channel, Guild, Message
 from ..recorder import CallRecorder
 from ..world import World
 from .responses import DiscordError, unknown_channel, unknown_message
@@ -55,3 +56,9 @@ def context(request: web.Request) -> RestContext:
 
 def body(request: web.Request) -> Body:
     return request[BODY]
+
+
+def message_fields(request: web.Request, existing: list[Attachment]) -> dict[str, Any]:
+    """The message fields of the request body, with uploads turned into stored attachments."""
+    parsed = body(request)
+    return context(request).messaging.message_fields(parsed.fields, parsed.files, existing)

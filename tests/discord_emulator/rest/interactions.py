@@ -61,7 +61,7 @@ async def callback(request: web.Request) -> web.Response:
         message = ctx.world.message(interaction.source_message_id or 0)
         if message is not None and kind == UPDATE_MESSAGE:
             await ctx.messaging.edit(
-                message, ctx.messaging.message_fields(body(request), message.attachments)
+                message, ctx.messaging.message_fields(data, body(request).files, message.attachments)
             )
     elif kind == AUTOCOMPLETE_RESULT:
         interaction.autocomplete_choices = list(data.get("choices") or [])
@@ -82,12 +82,9 @@ async def _post_response(
     ctx: RestContext, request: web.Request, interaction: Interaction, data: dict[str, Any], *, loading: bool
 ) -> Message:
     channel = ctx.world.channels[interaction.channel_id]
-    fields = ctx.messaging.message_fields(body(request), []) if not loading else {}
-    flags = int(data.get("flags") or 0) & EPHEMERAL
-    if not loading:
-        fields.update({k: v for k, v in data.items() if k in ("content", "embeds", "components")})
-        flags |= int(data.get("flags") or 0) & ~EPHEMERAL
-    fields["flags"] = flags | (LOADING if loading else 0)
+    fields = {} if loading else ctx.messaging.message_fields(data, body(request).files, [])
+    flags = int(data.get("flags") or 0)
+    fields["flags"] = (flags & EPHEMERAL | LOADING) if loading else flags
     for attachment in fields.get("attachments", []):
         attachment.ephemeral = bool(flags & EPHEMERAL)
     return await ctx.messaging.post(

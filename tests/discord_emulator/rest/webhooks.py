@@ -6,7 +6,7 @@ from aiohttp import web
 
 from .. import payloads
 from ..models import EPHEMERAL, LOADING, Interaction, Message, TokenState
-from .context import RestContext, body, context
+from .context import RestContext, context, message_fields
 from .interactions import interaction_metadata
 from .responses import DiscordError, json_response, no_content, unknown_message, unknown_webhook
 
@@ -55,7 +55,7 @@ async def edit_message(request: web.Request) -> web.Response:
     ctx = context(request)
     interaction = _interaction_for_webhook(ctx, request)
     message = _webhook_message(ctx, interaction, request.match_info["message_id"])
-    fields = ctx.messaging.message_fields(body(request), message.attachments)
+    fields = message_fields(request, message.attachments)
     # Editing a deferred ("thinking…") response turns it into a real one; ephemerality is fixed at creation.
     fields["flags"] = (int(fields.get("flags") or 0) & ~EPHEMERAL & ~LOADING) | (message.flags & EPHEMERAL)
     await ctx.messaging.edit(message, fields)
@@ -78,12 +78,12 @@ async def followup(request: web.Request) -> web.Response:
     original = ctx.world.message(interaction.response_message_id or 0)
     if original is not None and interaction.response_type == 5 and original.flags & LOADING:
         # Discord turns the first followup after a "thinking" defer into the original response.
-        fields = ctx.messaging.message_fields(body(request), [])
+        fields = message_fields(request, [])
         fields["flags"] = original.flags & EPHEMERAL
         await ctx.messaging.edit(original, fields)
         message = original
     else:
-        fields = ctx.messaging.message_fields(body(request), [])
+        fields = message_fields(request, [])
         channel = ctx.world.channels[interaction.channel_id]
         message = await ctx.messaging.post(
             channel,
