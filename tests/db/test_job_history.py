@@ -1,0 +1,118 @@
+"""A guild's history: newest first, filtered, keyset-paginated, and never another guild's jobs."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import JobKind
+from db.repositories import JobRepository
+from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, job_data
+
+
+async def add_jobs(jobs: JobRepository, count: int, **overrides: object) -> list[int]:
+    return [(await jobs.add(job_data(raw_input=f"prompt {n}", **overrides))).id for n in range(count)]
+
+
+async def all_pages(jobs: JobRepository, guild_id: int, page_size: int, **filters: object) -> list[list[int]]:
+    pages: list[list[int]] = []
+    before_id: int | None = None
+    while True:
+        page = await jobs.history(guild_id, before_id=before_id, limit=page_size, **filters)  # type: ignore[arg-type]
+        pages.append([job.id for job in page.jobs])
+        if page.next_before_id is None:
+            return pages
+        before_id = page.next_before_id
+
+
+async def test_pages_cover_every_job_once_newest_first(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    ids = await add_jobs(jobs, 25)
+
+    pages = await all_pages(jobs, GUILD_A, page_size=10)
+
+    assert [len(page) for page in pages] == [10, 10, 5]
+    assert [job_id for page in pages for job_id in page] == sorted(ids, reverse=True)
+
+
+async def test_exact_multiple_of_page_size_has_no_empty_last_page(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    await add_jobs(jobs, 20)
+    assert [len(page) for page in await all_pages(jobs, GUILD_A, page_size=10)] == [10, 10]
+
+
+async def test_new_jobs_do_not_shift_later_pages(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    ids = await add_jobs(jobs, 15)
+    first = await jobs.history(GUILD_A, limit=10)
+    await add_jobs(jobs, 5)  # arrive while the user reads page one
+
+    second = await jobs.history(GUILD_A, limit=10, before_id=first.next_before_id)
+
+    assert [job.id for job in first.jobs] + [job.id for job in second.jobs] == sorted(ids, reverse=True)
+
+
+async def test_history_of_one_guild_never_shows_another_guilds_jobs(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    in_a = await add_jobs(jobs, 6, guild_id=GUILD_A)
+    in_b = await add_jobs(jobs, 6, guild_id=GUILD_B)
+
+    seen_from_a = [job_id for page in await all_pages(jobs, GUILD_A, page_size=4) for job_id in page]
+    # A cursor taken from guild B's ids must not leak B's jobs into A's history either.
+    crafted = await jobs.history(GUILD_A, before_id=max(in_b) + 1, search="prompt")
+
+    assert sorted(seen_from_a) == sorted(in_a)
+    assert {job.guild_id for job in crafted.jobs} == {GUILD_A}
+    assert await jobs.get_with_artifacts(in_b[0], guild_id=GUILD_A) is None
+    assert await jobs.get(in_b[0], guild_id=GUILD_A) is None
+
+
+async def test_history_filters_by_user_and_kind(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    alice_images = await add_jobs(jobs, 3, user_id=ALICE, kind="image")
+    alice_songs = await add_jobs(jobs, 2, user_id=ALICE, kind="song")
+    await add_jobs(jobs, 4, user_id=BOB, kind="image")
+
+    by_alice = await jobs.history(GUILD_A, user_id=ALICE)
+    alice_song_page = await jobs.history(GUILD_A, user_id=ALICE, kind=JobKind.SONG)
+    images = await jobs.history(GUILD_A, kind=JobKind.IMAGE, limit=100)
+
+    assert [job.id for job in by_alice.jobs] == sorted(alice_images + alice_songs, reverse=True)
+    assert [job.id for job in alice_song_page.jobs] == sorted(alice_songs, reverse=True)
+    assert len(images.jobs) == 7
+    assert {job.kind for job in images.jobs} == {JobKind.IMAGE}
+
+
+async def test_paginating_a_filtered_history(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    bobs = []
+    for n in range(12):
+        await jobs.add(job_data(user_id=ALICE))
+        bobs.append((await jobs.add(job_data(user_id=BOB, raw_input=f"bob {n}"))).id)
+
+    pages = await all_pages(jobs, GUILD_A, page_size=5, user_id=BOB)
+
+    assert [len(page) for page in pages] == [5, 5, 2]
+    assert [job_id for page in pages for job_id in page] == sorted(bobs, reverse=True)
+
+
+async def test_search_matches_text_case_insensitively_and_treats_wildcards_literally(
+    session: AsyncSession,
+) -> None:
+    jobs = JobRepository(session)
+    cat = await jobs.add(job_data(raw_input="A Cat in a hat"))
+    percent = await jobs.add(job_data(raw_input="100% cotton"))
+    await jobs.add(job_data(raw_input="a dog"))
+    await jobs.add(job_data(raw_input="100 cats_and more"))
+
+    assert [job.id for job in (await jobs.history(GUILD_A, search="cat in")).jobs] == [cat.id]
+    assert [job.id for job in (await jobs.history(GUILD_A, search="0%")).jobs] == [percent.id]
+    assert (await jobs.history(GUILD_A, search="cats_a")).jobs[0].raw_input == "100 cats_and more"
+    assert (await jobs.history(GUILD_A, search="t_a")).jobs == []
+
+
+async def test_page_size_is_capped(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    await add_jobs(jobs, 3)
+    page = await jobs.history(GUILD_A, limit=0)
+    assert len(page.jobs) == 1
+    assert page.next_before_id is not None
