@@ -1,0 +1,38 @@
+"""The fake ComfyUI's basic image and audio runs over real HTTP + websocket."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.contract._recorder import Recorder
+from tests.contract._traces import load_workflow
+from tests.fakes.comfyui import FakeComfyUI
+
+
+async def test_image_workflow_streams_messages_and_serves_the_saved_files(fake_comfy: FakeComfyUI) -> None:
+    async with aiohttp.ClientSession() as http:
+        ws = await Recorder.connect(http, fake_comfy.url, "main")
+        body = {
+            "prompt": load_workflow("image_emptyimage_saveimage"),
+            "client_id": "main",
+            "prompt_id": "p-1",
+        }
+        async with http.post(fake_comfy.url + "/prompt", json=body) as response:
+            assert response.status == 200
+            assert await response.json() == {"prompt_id": "p-1", "number": 0, "node_errors": {}}
+        await ws.wait_done("p-1")
+        types = [m["type"] for m in ws.texts("p-1")]
+        assert types[:2] == ["execution_start", "execution_cached"]
+        assert types[-2:] == ["execution_success", "executing"]
+        executed = next(m for m in ws.texts("p-1") if m["type"] == "executed")
+        images = executed["data"]["output"]["images"]
+        assert [i["filename"] for i in images] == ["imagine_00001_.png", "imagine_00002_.png"]
+        async with http.get(fake_comfy.url + "/view", params={**images[0]}) as view:
+            assert view.status == 200
+            assert view.content_type == "image/png"
+            assert (await view.read()).startswith(b"\x89PNG\r\n\x1a\n")
+        async with http.get(fake_comfy.url + "/history/p-1") as history:
+            entry = (await history.json())["p-1"]
+        assert entry["status"]["status_str"] == "success"
+        assert entry["outputs"]["2"]["images"] == images
+        await ws.close()

@@ -1,0 +1,37 @@
+"""Runtime knobs of the fake ComfyUI server; tests flip them while the server runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHECKPOINTS_KEY = "CheckpointLoaderSimple.ckpt_name"
+
+
+def default_models() -> dict[str, list[str]]:
+    return {
+        CHECKPOINTS_KEY: [
+            "v1-5-pruned-emaonly-fp16.safetensors",
+            "sd_xl_base_1.0.safetensors",
+            "sd_xl_refiner_1.0.safetensors",
+            "ace_step_v1_3.5b.safetensors",
+            "random_sd15.safetensors",
+        ],
+    }
+
+
+@dataclass
+class FakeConfig:
+    """Mutable at runtime: a change applies to the next prompt or message."""
+
+    step_time_s: float = 0.002
+    node_time_s: float = 0.0005
+    default_steps: int | None = None
+    previews: bool = True
+    history_delay_s: float = 0.0
+    silent_ws: bool = False
+    runtime_error_class: str | None = None
+    # Combo choices keyed "Class.input"; "LoadAudio.audio" entries are added to the files found in input/.
+    models: dict[str, list[str]] = field(default_factory=default_models)
+    # Node classes to add (from the optional part of the catalogue) or hide, for capability routing tests.
+    extra_node_classes: set[str] = field(default_factory=set)
+    missing_node_classes: set[str] = field(default_factory=set)

@@ -1,0 +1,143 @@
+"""GET /view and POST /upload/image with the real path rules (PROTOCOL.md section 8)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from PIL import Image
+
+from .outputs import FileStore
+
+if TYPE_CHECKING:
+    from .routes import Handler
+    from .server import FakeComfyUI
+
+CONTENT_TYPES = {
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+    ".gif": "image/gif", ".flac": "audio/flac", ".mp3": "audio/mpeg", ".opus": "audio/ogg",
+    ".ogg": "audio/ogg", ".wav": "audio/x-wav", ".mp4": "video/mp4", ".webm": "video/webm",
+    ".json": "application/json", ".txt": "text/plain",
+}  # fmt: skip
+
+
+def _annotated(name: str) -> tuple[str, str | None]:
+    """`name [output]` style annotations pick the directory type."""
+    for kind in ("output", "input", "temp"):
+        suffix = f" [{kind}]"
+        if name.endswith(suffix):
+            return name[: -len(suffix)], kind
+    return name, None
+
+
+def _inside(base: str, candidate: str) -> bool:
+    return os.path.commonpath((os.path.abspath(candidate), base)) == base
+
+
+def _reencode(path: str, preview: str, channel: str | None) -> tuple[bytes, str]:
+    with Image.open(path) as img:
+        if preview:
+            fmt, _, quality = preview.partition(";")
+            fmt = fmt if fmt in ("webp", "jpeg") else "webp"
+            buf = io.BytesIO()
+            img.convert("RGB").save(buf, format=fmt.upper(), quality=int(quality or 90))
+            return buf.getvalue(), f"image/{fmt}"
+        converted = img.convert("RGBA")
+        out = converted.convert("RGB") if channel == "rgb" else converted.getchannel("A")
+        buf = io.BytesIO()
+        out.save(buf, format="PNG")
+        return buf.getvalue(), "image/png"
+
+
+def _locate(store: FileStore, query: Mapping[str, str]) -> int | str:
+    """The file a /view query names, or the HTTP status the real server answers instead."""
+    if "filename" not in query:
+        return 404
+    filename, kind = _annotated(query["filename"])
+    if not filename or filename[0] == "/" or ".." in filename:
+        return 400
+    directory = store.directory(kind or query.get("type", "output"))
+    if directory is None:
+        return 400
+    base = str(directory.resolve())
+    folder = base
+    if "subfolder" in query:
+        folder = os.path.join(base, query["subfolder"])
+        if not _inside(base, folder):
+            return 403
+    path = os.path.join(folder, os.path.basename(filename))
+    return path if os.path.isfile(path) else 404
+
+
+def view_handler(server: FakeComfyUI) -> Handler:
+    async def view(request: web.Request) -> web.StreamResponse:
+        query = request.query
+        located = await asyncio.to_thread(_locate, server.store, query)
+        if isinstance(located, int):
+            return web.Response(status=located)
+        name = os.path.basename(located)
+        preview = query.get("preview", "")
+        channel = query.get("channel")
+        is_image = os.path.splitext(name)[1].lower() in (".png", ".jpg", ".jpeg", ".webp")
+        if is_image and (preview or channel in ("rgb", "a")):
+            data, content_type = await asyncio.to_thread(_reencode, located, preview, channel)
+            disposition = {"Content-Disposition": f'filename="{name}"'}
+            return web.Response(body=data, content_type=content_type, headers=disposition)
+        content_type = CONTENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+        headers = {"Content-Disposition": f'filename="{name}"', "Content-Type": content_type}
+        return web.FileResponse(located, headers=headers)
+
+    return view
+
+
+def _same_content(path: str, data: bytes) -> bool:
+    with open(path, "rb") as existing:
+        return hashlib.sha256(existing.read()).digest() == hashlib.sha256(data).digest()
+
+
+def _store_upload(base: str, subfolder: str, filename: str, data: bytes, overwrite: bool) -> str | None:
+    """Save an upload like the real server: dedupe by content, else rename "name (1).ext". None = 400."""
+    folder = os.path.join(base, os.path.normpath(subfolder))
+    path = os.path.abspath(os.path.join(folder, filename))
+    if not _inside(base, path):
+        return None
+    os.makedirs(folder, exist_ok=True)
+    if not overwrite:
+        stem, ext = os.path.splitext(filename)
+        index = 1
+        while os.path.exists(path):
+            if _same_content(path, data):
+                return filename
+            filename = f"{stem} ({index}){ext}"
+            path = os.path.join(folder, filename)
+            index += 1
+    with open(path, "wb") as out:
+        out.write(data)
+    return filename
+
+
+def upload_handler(server: FakeComfyUI) -> Handler:
+    async def upload(request: web.Request) -> web.Response:
+        post = await request.post()
+        image = post.get("image")
+        if not isinstance(image, web.FileField) or not image.filename:
+            return web.Response(status=400)
+        kind = str(post.get("type") or "input")
+        directory = server.store.directory(kind)
+        if directory is None:
+            return web.Response(status=400)
+        subfolder = str(post.get("subfolder", ""))
+        overwrite = str(post.get("overwrite", "")) in ("true", "1")
+        data = image.file.read()
+        base = str(directory.resolve())
+        name = await asyncio.to_thread(_store_upload, base, subfolder, image.filename, data, overwrite)
+        if name is None:
+            return web.Response(status=400)
+        return web.json_response({"name": name, "subfolder": subfolder, "type": kind})
+
+    return upload

@@ -1,0 +1,96 @@
+"""Small but real media files: PNG/JPEG via Pillow, audio via PyAV (FLAC, MP3, Opus) or WAV."""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import wave
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image
+
+AUDIO_SAMPLE_RATE = 44100
+
+
+def rgb(color: int) -> tuple[int, int, int]:
+    return (color >> 16) & 0xFF, (color >> 8) & 0xFF, color & 0xFF
+
+
+@lru_cache(maxsize=64)
+def png(width: int, height: int, color: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), rgb(color)).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=64)
+def jpeg(width: int, height: int, color: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), rgb(color)).save(buf, format="JPEG", quality=95)
+    return buf.getvalue()
+
+
+def wav(seconds: float, channels: int, sample_rate: int = AUDIO_SAMPLE_RATE) -> bytes:
+    """A 440 Hz tone, 16-bit PCM."""
+    frames = int(seconds * sample_rate)
+    samples = bytearray()
+    for i in range(frames):
+        value = int(8000 * math.sin(2 * math.pi * 440 * i / sample_rate))
+        samples += struct.pack("<h", value) * channels
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(bytes(samples))
+    return buf.getvalue()
+
+
+def probe_wav(path: Path) -> tuple[int, float] | None:
+    """(channels, seconds) of a WAV file, or None if it is not one."""
+    try:
+        with wave.open(str(path), "rb") as src:
+            return src.getnchannels(), src.getnframes() / src.getframerate()
+    except (wave.Error, EOFError, OSError):
+        return None
+
+
+_CODECS = {
+    "flac": ("flac", "flac", "s16"),
+    "mp3": ("mp3", "libmp3lame", "fltp"),
+    "opus": ("ogg", "libopus", "flt"),
+}
+
+
+@lru_cache(maxsize=32)
+def encoded_audio(extension: str, channels: int, seconds: float) -> bytes:
+    """Silence encoded with PyAV into the container real ComfyUI writes (fLaC / ID3 / OggS magic)."""
+    import av  # imported lazily: only audio tests pay for it
+
+    container_format, codec, sample_format = _CODECS[extension]
+    rate = 48000 if extension == "opus" else AUDIO_SAMPLE_RATE
+    layout = "stereo" if channels >= 2 else "mono"
+    buf = io.BytesIO()
+    with av.open(buf, mode="w", format=container_format) as container:
+        if extension == "mp3":
+            # Real files carry the prompt as ID3 tags, so they start with "ID3".
+            container.metadata["prompt"] = "{}"
+        stream = container.add_stream(codec, rate=rate, layout=layout)
+        total = max(1, int(seconds * rate))
+        frame_size = 960 if extension == "opus" else 1152
+        done = 0
+        while done < total:
+            count = min(frame_size, total - done)
+            frame = av.AudioFrame(format=sample_format, layout=layout, samples=count)
+            for plane in frame.planes:
+                plane.update(bytes(plane.buffer_size))
+            frame.sample_rate = rate
+            frame.pts = done
+            for packet in stream.encode(frame):
+                container.mux(packet)
+            done += count
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return buf.getvalue()

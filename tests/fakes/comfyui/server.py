@@ -1,0 +1,123 @@
+"""FakeComfyUI: a protocol-faithful stand-in for a ComfyUI 0.3.64 server on a real 127.0.0.1 socket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .catalogue import Catalogue
+from .config import FakeConfig
+from .executor import Executor
+from .hub import Hub
+from .outputs import FileStore
+from .prompt_queue import PromptQueue
+from .routes import build_app
+
+log = logging.getLogger(__name__)
+
+
+class FakeComfyUI:
+    def __init__(self, config: FakeConfig | None = None, output_dir: Path | None = None) -> None:
+        self.config = config or FakeConfig()
+        self._workdir = tempfile.TemporaryDirectory(prefix="fake-comfyui-")
+        self.store = FileStore(Path(self._workdir.name), output_dir)
+        # Inspection for tests; kept across restarts.
+        self.prompts_received: list[dict[str, Any]] = []
+        self.interrupts: list[dict[str, Any]] = []
+        self.queue_deletes: list[list[str]] = []
+        self._port = 0
+        self._runner: web.AppRunner | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        """Everything a real server keeps in memory only: lost on restart."""
+        self.number = 0
+        self.hub = Hub(self.config)
+        self.queue = PromptQueue(self._queue_changed)
+        self.hub.queue_remaining = self.queue.remaining
+        self.executor = Executor(self.config, self.hub, self.queue, self.store, self.catalogue)
+
+    def _queue_changed(self) -> None:
+        self.hub.broadcast_status()
+        self.executor.queue_changed()
+
+    def catalogue(self) -> Catalogue:
+        return Catalogue(self.config, self.store.input_audio_files())
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+    async def start(self, port: int = 0) -> None:
+        self.hub.start()
+        self._worker = asyncio.create_task(self.executor.run_forever(), name="fake-comfyui-worker")
+        self._runner = web.AppRunner(build_app(self), handle_signals=False, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self._port = self._runner.addresses[0][1]
+        log.debug("fake ComfyUI listening on %s", self.url)
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    async def stop(self) -> None:
+        """Graceful shutdown: websockets get a close frame (1001)."""
+        await self._halt(abort=False)
+
+    async def kill(self) -> None:
+        """Like SIGKILL: no more messages, sockets dropped without close frame, listener gone."""
+        await self._halt(abort=True)
+
+    async def restart(self) -> None:
+        """Start again on the same port with empty memory; output files (and counters) survive."""
+        if self._runner is not None:
+            await self.kill()
+        self.store.wipe_temp()
+        self._reset_state()
+        await self.start(self._port)
+
+    async def _halt(self, abort: bool) -> None:
+        if self._runner is None:
+            return
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+        if abort:
+            await self.hub.stop_publisher()
+            await self.hub.close_all(abort=True)
+        else:
+            await self.hub.close_all(abort=False)
+            await self.hub.stop_publisher()
+        runner, self._runner = self._runner, None
+        await runner.cleanup()
+
+    # --- inspection ------------------------------------------------------------------------------------
+    def history_of(self, prompt_id: str) -> dict[str, Any] | None:
+        return self.queue.history.get(prompt_id)
+
+    @property
+    def running_prompt_id(self) -> str | None:
+        return self.queue.running.prompt_id if self.queue.running is not None else None
+
+    @property
+    def pending_prompt_ids(self) -> list[str]:
+        """In the order they will run (ascending number)."""
+        return [item.prompt_id for item in sorted(self.queue.pending())]
+
+    async def wait_idle(self, timeout: float = 5) -> None:  # noqa: ASYNC109 - public API of the fake
+        """Queue empty, nothing running, and every message already written to the sockets."""
+        async with asyncio.timeout(timeout):
+            await self.executor.idle.wait()
+            await self.hub.drain()
