@@ -101,7 +101,9 @@ async def test_modal_is_shown_then_submitted(emulator: DiscordEmulator, server: 
         assert modal["custom_id"] == "prompt-modal"
         assert modal["title"] == "New prompt"
 
-        submitted = await emulator.submit_modal("prompt-modal", {"prompt": "a dog"}, server.alice, server.channel)
+        submitted = await emulator.submit_modal(
+            "prompt-modal", {"prompt": "a dog"}, server.alice, server.channel
+        )
         prompt = await asyncio.wait_for(bot.prompts.get(), 5)
         await emulator.wait_for(lambda: submitted.responded)
 

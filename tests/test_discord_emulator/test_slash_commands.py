@@ -74,7 +74,9 @@ async def test_slash_command_with_attachment_defers_edits_and_sends_a_followup_f
     assert not emulator.unknown_routes
 
 
-async def test_synced_guild_command_is_found_through_data_guild_id(emulator: DiscordEmulator, server: Server) -> None:
+async def test_synced_guild_command_is_found_through_data_guild_id(
+    emulator: DiscordEmulator, server: Server
+) -> None:
     bot = commands.Bot(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
     called = asyncio.Event()
 
@@ -88,7 +90,9 @@ async def test_synced_guild_command_is_found_through_data_guild_id(emulator: Dis
         assert [c.name for c in synced] == ["ping"]
         assert synced[0].id == emulator.world.guild_commands[server.guild.id]["ping"].id
 
-        interaction = await emulator.send_slash_command(server.guild, server.channel, server.alice, "ping", {"times": 2})
+        interaction = await emulator.send_slash_command(
+            server.guild, server.channel, server.alice, "ping", {"times": 2}
+        )
         await asyncio.wait_for(called.wait(), 5)
         await emulator.wait_for(lambda: interaction.responded)
 
