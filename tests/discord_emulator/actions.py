@@ -146,8 +146,8 @@ class Actions:
             if key == focused:
                 kind = kind if kind in (STRING, INTEGER, NUMBER) else STRING
             built.append(self._option(key, kind, value, resolved, focused=key == focused))
-        for key, (filename, data, content_type) in attachments.items():
-            stored = self._world.store_attachment(filename, data, content_type)
+        for key, (filename, content, content_type) in attachments.items():
+            stored = self._world.store_attachment(filename, content, content_type)
             stored.ephemeral = True
             resolved.setdefault("attachments", {})[str(stored.id)] = payloads.attachment(stored)
             built.append({"name": key, "type": ATTACHMENT, "value": str(stored.id)})

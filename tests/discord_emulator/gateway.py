@@ -81,7 +81,8 @@ class Gateway:
         return ws
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
-        op, data = frame.get("op"), frame.get("d")
+        op = frame.get("op")
+        data: Any = frame.get("d")
         if op == HEARTBEAT:
             self.stats.heartbeats += 1
             await ws.send_str(json.dumps({"op": HEARTBEAT_ACK}))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
 
 from tests.discord_emulator import Channel, DiscordEmulator, Guild, Member
+from tests.discord_emulator.pytest_plugin import discord_emulator
+
+__all__ = ["discord_emulator"]
 
 
 @dataclass
@@ -18,9 +20,8 @@ class Server:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[DiscordEmulator]:
-    async with DiscordEmulator() as emu:
-        yield emu
+def emulator(discord_emulator: DiscordEmulator) -> DiscordEmulator:
+    return discord_emulator
 
 
 @pytest.fixture

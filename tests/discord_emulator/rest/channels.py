@@ -43,8 +43,6 @@ async def get_message(request: web.Request) -> web.Response:
     ctx = context(request)
     channel = ctx.channel(request.match_info["channel_id"])
     message = ctx.message_in(channel, request.match_info["message_id"])
-    if message.ephemeral:
-        raise DiscordError(404, 10008, "Unknown Message")
     return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
 
 

@@ -35,7 +35,8 @@ class RestContext:
 
     def message_in(self, channel: Channel, raw_id: str) -> Message:
         message = self.world.message(int(raw_id)) if raw_id.isdigit() else None
-        if message is None or message.deleted or message.channel_id != channel.id:
+        # Ephemeral messages exist only behind the interaction's webhook, never in the channel.
+        if message is None or message.deleted or message.ephemeral or message.channel_id != channel.id:
             raise unknown_message()
         return message
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.typedefs import Middleware
 
 from ..faults import fault_response
 from ..messaging import Body
@@ -86,9 +87,7 @@ def _bucket_key(request: web.Request, path: str) -> str:
     return f"{request.method} {template}|{major}"
 
 
-def make_middleware(
-    rate_limits: RateLimits,
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def make_middleware(rate_limits: RateLimits) -> Middleware:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(API_PREFIX):
