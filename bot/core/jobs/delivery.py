@@ -1,0 +1,75 @@
+"""Delivering a job's final update to the front-end exactly once, with retries, across restarts.
+
+The delivery state is written around the observer call: a crash in between leaves it `delivering`, and the
+next start delivers again; the front-end then edits the message it already has (its ids are stored) rather
+than posting a second one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.core.jobs.store import JobStore
+from bot.core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
+from bot.core.jobs.views import JobView
+from bot.core.tasks import TaskGroup
+from db.enums import DeliveryState, JobStatus
+
+log = logging.getLogger(__name__)
+
+_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
+
+
+class Delivery:
+    def __init__(
+        self, store: JobStore, observer: JobObserver, tasks: TaskGroup, *, attempts: int, backoff_s: float
+    ) -> None:
+        self._store = store
+        self._observer = observer
+        self._tasks = tasks
+        self._attempts = attempts
+        self._backoff_s = backoff_s
+
+    def deliver_soon(self, job: JobView, update: FinalUpdate) -> None:
+        self._tasks.spawn(self.deliver(job, update), name=f"deliver-{job.id}")
+
+    async def deliver(self, job: JobView, update: FinalUpdate) -> bool:
+        await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERING)
+        delay = self._backoff_s
+        for attempt in range(1, self._attempts + 1):
+            try:
+                await self._observer.job_updated(job, update)
+            except Exception:
+                log.exception(
+                    "job_id=%s guild_id=%s delivery attempt %d failed", job.id, job.guild_id, attempt
+                )
+                if attempt < self._attempts:
+                    await asyncio.sleep(delay)
+                    delay *= 2
+                continue
+            await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERED)
+            log.info("job_id=%s guild_id=%s delivered (%s)", job.id, job.guild_id, type(update).__name__)
+            return True
+        await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.FAILED)
+        log.error("job_id=%s guild_id=%s could not be delivered; giving up", job.id, job.guild_id)
+        return False
+
+    async def redeliver_pending(self) -> int:
+        """After a restart: every finished job whose result never reached its message."""
+        count = 0
+        for job in await self._store.undelivered():
+            update = await self.final_update_for(job)
+            if update is not None:
+                self.deliver_soon(job, update)
+                count += 1
+        return count
+
+    async def final_update_for(self, job: JobView) -> FinalUpdate | None:
+        if job.status is JobStatus.SUCCEEDED:
+            return JobCompleted(await self._store.artifacts_of(job.id))
+        if job.status is JobStatus.FAILED:
+            return JobFailed(job.error_message or "The job failed.")
+        if job.status is JobStatus.CANCELLED:
+            return JobCancelled(by_user_id=None)
+        return None

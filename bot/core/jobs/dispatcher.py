@@ -1,0 +1,433 @@
+"""The one loop that hands queued jobs to backends: fair, within limits, and pipelined.
+
+Each backend holds its running prompt plus `prequeue_depth` waiting ones, so when a prompt finishes ComfyUI
+starts the next at once; which job fills a freed place is still decided here, fairly. The loop sleeps on an
+`asyncio.Event` and wakes the moment a job is queued or a place frees up: no polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable
+
+from bot.core.jobs.capabilities import Capabilities
+from bot.core.jobs.delivery import Delivery
+from bot.core.jobs.eta import EtaEstimator
+from bot.core.jobs.params import params_of
+from bot.core.jobs.runner import ActiveJob, JobRunner, RunOutcome
+from bot.core.jobs.settings import QueueSettings
+from bot.core.jobs.store import JobStore, QueuedEntry
+from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver
+from bot.core.jobs.views import JobView
+from bot.core.queue.fair_queue import FairQueue, QueuedJob
+from bot.core.queue.limits import GuildLimits
+from bot.core.tasks import TaskGroup
+from comfy import errors
+from comfy.artifacts import ArtifactStore
+from comfy.client import ComfyClient
+from comfy.pool import BackendHealth, ComfyPool
+from comfy.run import PromptRun
+from comfy.workflows.bind import BoundWorkflow, bind
+from comfy.workflows.catalogue import WorkflowCatalogue
+from db.enums import JobStatus
+
+log = logging.getLogger(__name__)
+
+_TRANSIENT = (errors.BackendUnavailable,)  # PromptLost is one: the backend restarted and forgot it
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        pool: ComfyPool,
+        catalogue: WorkflowCatalogue,
+        artifacts: ArtifactStore,
+        observer: JobObserver,
+        settings: QueueSettings,
+        limits_for: Callable[[int], GuildLimits],
+    ) -> None:
+        self.store = store
+        self.pool = pool
+        self.catalogue = catalogue
+        self.settings = settings
+        self.capabilities = Capabilities(pool, catalogue)
+        self.eta = EtaEstimator()
+        self._limits_for = limits_for
+        self._tasks = TaskGroup("dispatcher")
+        self.delivery = Delivery(
+            store,
+            observer,
+            self._tasks,
+            attempts=settings.delivery_attempts,
+            backoff_s=settings.delivery_backoff_s,
+        )
+        self._runner = JobRunner(observer, artifacts, on_started=self._on_started)
+        self._queue = FairQueue()
+        self._entries: dict[int, QueuedEntry] = {}
+        self._active: dict[int, ActiveJob] = {}
+        self._slots: Counter[str] = Counter()
+        self._user_running: Counter[tuple[int, int]] = Counter()
+        self._clients = {client.name: client for client in pool.clients}
+        self._releases: dict[int, Callable[[], None]] = {}
+        self._wake = asyncio.Event()
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.capabilities.refresh()
+        await self.recover()
+        self._tasks.spawn(self._loop(), name="dispatcher-loop")
+        self._tasks.spawn(self._lease_loop(), name="dispatcher-leases")
+        self._tasks.spawn(self._capability_loop(), name="dispatcher-capabilities")
+
+    async def close(self) -> None:
+        await self._tasks.close()
+
+    # -- the queue ---------------------------------------------------------------------------------
+
+    @property
+    def backend_count(self) -> int:
+        return len(self._clients)
+
+    def queued_count(self) -> int:
+        return len(self._queue)
+
+    def running_count(self) -> int:
+        return len(self._active)
+
+    def enqueue(self, entry: QueuedEntry) -> int:
+        """Add a persisted queued job; returns its position (0: next)."""
+        self._entries[entry.job_id] = entry
+        self._queue.push(QueuedJob(entry.job_id, entry.guild_id, entry.user_id))
+        self._wake.set()
+        position = self._queue.position(entry.job_id)
+        return position if position is not None else 0
+
+    def position(self, job_id: int) -> int | None:
+        return self._queue.position(job_id)
+
+    def is_active(self, job_id: int) -> bool:
+        return job_id in self._active
+
+    async def cancel(self, job_id: int, *, by_user_id: int | None) -> bool:
+        """Cancel a queued, pre-queued or running job; True if it was still live."""
+        if self._queue.remove(job_id) is not None:
+            self._entries.pop(job_id, None)
+        active = self._active.get(job_id)
+        if active is not None:
+            active.cancel_requested, active.cancel_requested_by = True, by_user_id
+            try:
+                await active.client.cancel(active.prompt_id)
+            except errors.ComfyError as exc:
+                log.warning("job_id=%s prompt_id=%s cancel failed: %s", job_id, active.prompt_id, exc.detail)
+            return True
+        job = await self.store.finish_unsuccessfully(
+            job_id,
+            JobStatus.CANCELLED,
+            from_statuses=(JobStatus.QUEUED,),
+            event={"by": by_user_id},
+        )
+        if job is None:
+            return False
+        self.delivery.deliver_soon(job, JobCancelled(by_user_id))
+        return True
+
+    # -- choosing the next job ---------------------------------------------------------------------
+
+    def _free_backends(self) -> set[str]:
+        capacity = 1 + self.settings.prequeue_depth
+        return {
+            name for name in self._clients if self.pool.health[name].healthy and self._slots[name] < capacity
+        }
+
+    def _pick_backend(self, job: QueuedJob, free: set[str]) -> str | None:
+        entry = self._entries.get(job.job_id)
+        if entry is None:
+            return None
+        limits = self._limits_for(job.guild_id)
+        if self._user_running[(job.guild_id, job.user_id)] >= limits.max_running_per_user:
+            return None
+        able = free & self.capabilities.backends_for(entry.workflow_name)
+        if not able:
+            return None
+        return min(able, key=lambda name: (self._slots[name], name))
+
+    async def _loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            self._dispatch_ready()
+
+    def _dispatch_ready(self) -> None:
+        while len(self._active) < self.settings.global_max_running:
+            free = self._free_backends()
+            if not free:
+                return
+            chosen: dict[int, str] = {}
+
+            def eligible(job: QueuedJob, free: set[str] = free, chosen: dict[int, str] = chosen) -> bool:
+                backend = self._pick_backend(job, free)
+                if backend is not None:
+                    chosen[job.job_id] = backend
+                return backend is not None
+
+            job = self._queue.pop_next(eligible)
+            if job is None:
+                return
+            entry = self._entries.pop(job.job_id)
+            backend = chosen[job.job_id]
+            self._reserve(backend, entry)
+            self._tasks.spawn(self._start(entry, self._clients[backend]), name=f"job-{job.job_id}")
+
+    def _reserve(self, backend: str, entry: QueuedEntry) -> Callable[[], None]:
+        self._slots[backend] += 1
+        self._user_running[(entry.guild_id, entry.user_id)] += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._slots[backend] -= 1
+                self._user_running[(entry.guild_id, entry.user_id)] -= 1
+                self._wake.set()
+
+        self._releases[entry.job_id] = release
+        return release
+
+    # -- running a job -----------------------------------------------------------------------------
+
+    async def _start(self, entry: QueuedEntry, client: ComfyClient) -> None:
+        release = self._releases.pop(entry.job_id)
+        prompt_id = str(uuid.uuid4())
+        try:
+            job = await self.store.claim(
+                entry.job_id,
+                worker_id=self.settings.worker_id,
+                prompt_id=prompt_id,
+                backend=client.name,
+                lease_s=self.settings.lease_s,
+            )
+        except Exception:
+            release()
+            self._requeue_later(entry, 0.0)
+            raise
+        if job is None:  # cancelled meanwhile, or another worker won it
+            release()
+            return
+        bound = self._bind(job)
+        if bound is None:
+            release()
+            return
+        active = ActiveJob(job, client, prompt_id, bound.metadata, on_prompt_done=release)
+        self._active[job.id] = active
+        try:
+            try:
+                run = await client.submit(bound.graph, prompt_id)
+            except errors.ComfyError as exc:
+                release()
+                if isinstance(exc, errors.BackendUnavailable):
+                    self.pool.health[client.name] = BackendHealth(False, exc.detail)
+                await self._settle(active, RunOutcome(failed=exc))
+                return
+            log.info(
+                "job_id=%s guild_id=%s prompt_id=%s submitted to %s",
+                job.id,
+                job.guild_id,
+                prompt_id,
+                client.name,
+            )
+            await self._follow(active, run)
+        finally:
+            release()
+            self._active.pop(job.id, None)
+
+    def _bind(self, job: JobView) -> BoundWorkflow | None:
+        try:
+            return bind(self.catalogue.get(job.workflow_name), params_of(job))
+        except Exception as exc:  # a workflow removed or changed since the job was queued
+            log.exception("job_id=%s guild_id=%s cannot be bound", job.id, job.guild_id)
+            self._tasks.spawn(
+                self._fail(job, "This job's workflow is no longer available. Please ask again.", repr(exc)),
+                name=f"fail-{job.id}",
+            )
+            return None
+
+    async def _follow(self, active: ActiveJob, run: PromptRun) -> None:
+        try:
+            outcome = await asyncio.wait_for(self._runner.follow(active, run), self.settings.job_timeout_s)
+        except TimeoutError:
+            log.warning("job_id=%s prompt_id=%s timed out", active.job.id, active.prompt_id)
+            try:
+                await active.client.cancel(active.prompt_id)
+            except errors.ComfyError as exc:
+                log.warning(
+                    "job_id=%s prompt_id=%s cancel after timeout failed: %s",
+                    active.job.id,
+                    active.prompt_id,
+                    exc.detail,
+                )
+            minutes = max(1, round(self.settings.job_timeout_s / 60))
+            outcome = RunOutcome(
+                failed=errors.TimedOut(
+                    f"prompt {active.prompt_id} exceeded {self.settings.job_timeout_s} s",
+                    user_message=(
+                        f"This job took longer than {minutes} min, so I stopped it. "
+                        "Try a lower quality or a shorter song."
+                    ),
+                )
+            )
+        await self._settle(active, outcome)
+
+    async def _settle(self, active: ActiveJob, outcome: RunOutcome) -> None:
+        job = active.job
+        if outcome.completed is not None:
+            await self._complete(active, outcome)
+            return
+        if outcome.interrupted:
+            if active.cancel_requested:
+                cancelled = await self.store.finish_unsuccessfully(
+                    job.id, JobStatus.CANCELLED, event={"by": active.cancel_requested_by}
+                )
+                if cancelled is not None:
+                    self.delivery.deliver_soon(cancelled, JobCancelled(active.cancel_requested_by))
+                return
+            await self._fail(
+                job, "The job was stopped on the image server before it finished.", "interrupted"
+            )
+            return
+        error = outcome.failed
+        assert error is not None  # noqa: S101 - a RunOutcome always carries one of the three
+        if isinstance(error, _TRANSIENT) and not active.cancel_requested:
+            await self._retry(job, error)
+            return
+        await self._fail(job, _user_message(error), error.detail)
+
+    async def _complete(self, active: ActiveJob, outcome: RunOutcome) -> None:
+        job = active.job
+        assert outcome.completed is not None  # noqa: S101 - checked by the caller
+        try:
+            records = await self._runner.collect(active, outcome.completed)
+        except errors.ComfyError as exc:
+            await self._fail(job, _user_message(exc), exc.detail)
+            return
+        if not records:
+            await self._fail(job, "The workflow finished but produced no files.", "no outputs")
+            return
+        done = await self.store.succeed(job.id, records)
+        if done is None:
+            log.warning("job_id=%s finished but was no longer running (cancelled?)", job.id)
+            return
+        finished, artifacts = done
+        if active.started_at is not None:
+            self.eta.observe(job.kind, asyncio.get_running_loop().time() - active.started_at)
+        log.info(
+            "job_id=%s guild_id=%s prompt_id=%s succeeded with %d files",
+            job.id,
+            job.guild_id,
+            active.prompt_id,
+            len(artifacts),
+        )
+        self.delivery.deliver_soon(finished, JobCompleted(artifacts))
+
+    async def _fail(self, job: JobView, user_message: str, detail: str) -> None:
+        failed = await self.store.finish_unsuccessfully(
+            job.id, JobStatus.FAILED, user_message=user_message, detail=detail, event={"detail": detail[:500]}
+        )
+        if failed is not None:
+            log.info("job_id=%s guild_id=%s failed: %s", job.id, job.guild_id, detail)
+            self.delivery.deliver_soon(failed, JobFailed(user_message))
+
+    async def _retry(self, job: JobView, error: errors.ComfyError) -> None:
+        if job.attempts >= self.settings.max_attempts:
+            await self._fail(
+                job, _user_message(error), f"gave up after {job.attempts} attempts: {error.detail}"
+            )
+            return
+        if await self.store.release_for_retry(job.id, worker_id=self.settings.worker_id, reason=error.detail):
+            log.info("job_id=%s guild_id=%s will be retried: %s", job.id, job.guild_id, error.detail)
+            entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
+            self._requeue_later(entry, self.settings.retry_backoff_s * job.attempts)
+
+    def _requeue_later(self, entry: QueuedEntry, delay_s: float) -> None:
+        async def requeue() -> None:
+            await asyncio.sleep(delay_s)
+            self.enqueue(entry)
+
+        self._tasks.spawn(requeue(), name=f"requeue-{entry.job_id}")
+
+    def _on_started(self, job_id: int) -> None:
+        self._tasks.spawn(self.store.mark_started(job_id), name=f"started-{job_id}")
+
+    # -- restart recovery and leases ---------------------------------------------------------------
+
+    async def recover(self) -> None:
+        """Queued jobs back in the queue, our running jobs re-attached, undelivered results delivered."""
+        for entry in await self.store.queued_entries():
+            self.enqueue(entry)
+        for job in await self.store.running_owned_by(self.settings.worker_id):
+            await self._reattach(job)
+        redelivered = await self.delivery.redeliver_pending()
+        log.info(
+            "recovered: %d queued, %d running, %d results to deliver",
+            len(self._queue),
+            len(self._active),
+            redelivered,
+        )
+
+    async def _reattach(self, job: JobView) -> None:
+        client = self._clients.get(job.backend_url or "")
+        bound = self._bind(job)
+        if bound is None:
+            return
+        if client is None or job.prompt_id is None:
+            await self._retry(job, errors.PromptLost(f"job {job.id} has no backend to re-attach to"))
+            return
+        entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
+        release = self._reserve(client.name, entry)
+        self._releases.pop(job.id, None)
+        active = ActiveJob(job, client, job.prompt_id, bound.metadata, on_prompt_done=release)
+        self._active[job.id] = active
+        run = await client.attach(job.prompt_id, bound.graph)
+        log.info("job_id=%s prompt_id=%s re-attached to %s", job.id, job.prompt_id, client.name)
+
+        async def follow() -> None:
+            try:
+                await self._follow(active, run)
+            finally:
+                release()
+                self._active.pop(job.id, None)
+
+        self._tasks.spawn(follow(), name=f"job-{job.id}")
+
+    async def _lease_loop(self) -> None:
+        interval = self.settings.lease_s / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.store.renew_leases(self.settings.worker_id, self.settings.lease_s)
+                for job in await self.store.take_over_expired(self.settings.worker_id, self.settings.lease_s):
+                    log.warning("job_id=%s guild_id=%s taken over from a dead worker", job.id, job.guild_id)
+                    await self._reattach(job)
+            except Exception:
+                log.exception("lease renewal failed; will try again")
+
+    async def _capability_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.capability_refresh_s)
+            await self.capabilities.refresh()
+            self._wake.set()
+
+
+def _user_message(error: errors.ComfyError) -> str:
+    if isinstance(error, errors.PromptRejected) and error.problems:
+        reasons = "; ".join(problem.describe() for problem in error.problems[:3])
+        return f"The image server refused this workflow: {reasons}."
+    if isinstance(error, errors.ExecutionFailed) and error.node_type:
+        return f"{error.user_message} (step {error.node_type}: {error.exception_message.strip()[:200]})"
+    return error.user_message

@@ -1,0 +1,117 @@
+"""A guild's rules, applied to a request before it is queued."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.errors import NotAllowed
+from bot.core.queue.limits import GuildLimits
+from db.enums import RegeneratePermission
+from db.models import GuildPolicy
+from db.repositories.guild_policies import GuildPolicyRepository
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyView:
+    guild_id: int
+    allowed_channel_ids: frozenset[int]
+    allowed_role_ids: frozenset[int]
+    limits: GuildLimits
+    default_image_workflow: str | None
+    default_song_workflow: str | None
+    blocked_words: tuple[str, ...]
+    nsfw_channels_only: bool
+    regenerate_permission: RegeneratePermission
+
+    @classmethod
+    def of(cls, row: GuildPolicy) -> PolicyView:
+        return cls(
+            guild_id=row.guild_id,
+            allowed_channel_ids=frozenset(int(c) for c in row.allowed_channel_ids or ()),
+            allowed_role_ids=frozenset(int(r) for r in row.allowed_role_ids or ()),
+            limits=GuildLimits(
+                max_running_per_user=row.max_running_per_user,
+                max_queued_per_user=row.max_queued_per_user,
+                rate_capacity=row.rate_capacity,
+                rate_per_minute=row.rate_refill_per_minute,
+            ),
+            default_image_workflow=row.default_image_workflow,
+            default_song_workflow=row.default_song_workflow,
+            blocked_words=tuple(w.lower() for w in row.blocked_words or () if w.strip()),
+            nsfw_channels_only=row.nsfw_channels_only,
+            regenerate_permission=row.regenerate_permission,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    """Who asks, and where: all the policy needs to know about a Discord member and channel."""
+
+    user_id: int
+    channel_id: int
+    role_ids: frozenset[int] = frozenset()
+    channel_is_nsfw: bool = False
+    is_manager: bool = False
+
+
+def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> None:
+    """Raise NotAllowed with a sentence that says what to do, if the policy refuses this request."""
+    if who.is_manager:
+        allowed_here = True
+    else:
+        allowed_here = not policy.allowed_channel_ids or who.channel_id in policy.allowed_channel_ids
+    if not allowed_here:
+        channels = ", ".join(f"<#{c}>" for c in sorted(policy.allowed_channel_ids)[:5])
+        raise NotAllowed(f"I don't take requests in this channel here. Try {channels}.")
+    if policy.allowed_role_ids and not who.is_manager and not (policy.allowed_role_ids & who.role_ids):
+        raise NotAllowed("You need one of this server's allowed roles to use me. Ask a moderator.")
+    if policy.nsfw_channels_only and not who.channel_is_nsfw:
+        raise NotAllowed("This server allows generation only in age-restricted channels.")
+    blocked = blocked_word_in(policy.blocked_words, texts)
+    if blocked is not None:
+        raise NotAllowed(
+            f"Your request contains a word this server blocks (“{blocked}”). Please rephrase it."
+        )
+
+
+def blocked_word_in(blocked_words: Iterable[str], texts: Iterable[str]) -> str | None:
+    haystack = " ".join(texts).lower()
+    for word in blocked_words:
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", haystack):
+            return word
+    return None
+
+
+class PolicyCache:
+    """Guild policies read once and kept for a short while: the hot path must not wait on the database."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, ttl_s: float = 30.0) -> None:
+        self._sessions = sessions
+        self._ttl_s = ttl_s
+        self._cached: dict[int, tuple[float, PolicyView]] = {}
+
+    def peek(self, guild_id: int) -> PolicyView | None:
+        cached = self._cached.get(guild_id)
+        return cached[1] if cached else None
+
+    async def get(self, guild_id: int) -> PolicyView:
+        now = time.monotonic()
+        cached = self._cached.get(guild_id)
+        if cached is not None and now - cached[0] < self._ttl_s:
+            return cached[1]
+        async with self._sessions.begin() as session:
+            view = PolicyView.of(await GuildPolicyRepository(session).get_or_create(guild_id))
+        self._cached[guild_id] = (now, view)
+        return view
+
+    def forget(self, guild_id: int) -> None:
+        self._cached.pop(guild_id, None)
+
+    def limits_for(self, guild_id: int) -> GuildLimits:
+        view = self.peek(guild_id)
+        return view.limits if view else GuildLimits()

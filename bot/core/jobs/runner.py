@@ -1,0 +1,147 @@
+"""Following one job's prompt on its backend: progress out to the front-end, results into the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.jobs.artifact_facts import file_facts
+from bot.core.jobs.updates import JobObserver, JobProgress, JobStarted
+from bot.core.jobs.views import JobView
+from comfy import errors, events
+from comfy.artifacts import Artifact, ArtifactStore
+from comfy.client import ComfyClient
+from comfy.run import PromptRun
+from db.enums import ArtifactType, JobKind
+from db.schemas import ArtifactCreate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ActiveJob:
+    """A job this worker has on a backend right now."""
+
+    job: JobView
+    client: ComfyClient
+    prompt_id: str
+    metadata: dict[str, object]
+    cancel_requested_by: int | None = None
+    cancel_requested: bool = False
+    started_at: float | None = None
+    # Called once when the backend no longer holds the prompt (its slot is free for the next one).
+    on_prompt_done: Callable[[], None] = field(default=lambda: None)
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    completed: events.Completed | None = None
+    failed: errors.ComfyError | None = None
+    interrupted: bool = False
+
+
+class JobRunner:
+    def __init__(
+        self, observer: JobObserver, artifacts: ArtifactStore, *, on_started: Callable[[int], object]
+    ):
+        self._observer = observer
+        self._artifacts = artifacts
+        self._on_started = on_started
+
+    async def follow(self, active: ActiveJob, run: PromptRun) -> RunOutcome:
+        """Consume the run's events until it ends; never raises a ComfyError (it is returned instead)."""
+        loop = asyncio.get_running_loop()
+        node = ""
+        step: int | None = None
+        steps: int | None = None
+        try:
+            async for event in run:
+                if isinstance(event, events.Started):
+                    active.started_at = loop.time()
+                    await self._notify(active, JobStarted())
+                    self._on_started(active.job.id)
+                    continue
+                if isinstance(event, events.NodeExecuting):
+                    node, step, steps = event.class_type or event.node_id, None, None
+                elif isinstance(event, events.Progress):
+                    step, steps = int(event.value), int(event.max)
+                    node = run.class_type(event.node_id) or node
+                elif isinstance(event, events.Preview):
+                    await self._notify(active, self._progress(active, node, step, steps, event))
+                    continue
+                elif isinstance(event, events.Completed):
+                    active.on_prompt_done()
+                    return RunOutcome(completed=event)
+                elif isinstance(event, events.Failed):
+                    active.on_prompt_done()
+                    return RunOutcome(failed=event.error)
+                elif isinstance(event, events.Interrupted):
+                    active.on_prompt_done()
+                    return RunOutcome(interrupted=True)
+                else:
+                    continue
+                await self._notify(active, self._progress(active, node, step, steps, None))
+        except errors.ComfyError as exc:
+            active.on_prompt_done()
+            return RunOutcome(failed=exc)
+        active.on_prompt_done()
+        return RunOutcome(
+            failed=errors.BackendUnavailable(f"prompt {active.prompt_id} ended without outcome")
+        )
+
+    def _progress(
+        self,
+        active: ActiveJob,
+        node: str,
+        step: int | None,
+        steps: int | None,
+        preview: events.Preview | None,
+    ) -> JobProgress:
+        now = asyncio.get_running_loop().time()
+        elapsed = now - active.started_at if active.started_at is not None else 0.0
+        return JobProgress(
+            step=step,
+            steps=steps,
+            node=node,
+            elapsed_s=elapsed,
+            preview=preview.image if preview else None,
+            preview_mime=preview.mime if preview else None,
+        )
+
+    async def _notify(self, active: ActiveJob, update: JobStarted | JobProgress) -> None:
+        # Progress is best effort: a front-end hiccup must never fail the job.
+        try:
+            await self._observer.job_updated(active.job, update)
+        except Exception:
+            log.exception("job_id=%s prompt_id=%s progress update failed", active.job.id, active.prompt_id)
+
+    async def collect(self, active: ActiveJob, completed: events.Completed) -> list[ArtifactCreate]:
+        """Download every output file and describe it for the database."""
+        job = active.job
+        kind = "images" if job.kind is JobKind.IMAGE else "audio"
+        files = [f for f in completed.files if f.type in ("output", "temp")]
+        saved: list[Artifact] = await self._artifacts.download(
+            active.client.http, files, kind=kind, job_id=job.id
+        )
+        records: list[ArtifactCreate] = []
+        for item in saved:
+            is_image = item.mime.startswith("image/")
+            facts = await file_facts(self._artifacts.data_dir / Path(item.path), is_image=is_image)
+            records.append(
+                ArtifactCreate(
+                    job_id=job.id,
+                    type=ArtifactType.IMAGE if is_image else ArtifactType.AUDIO,
+                    path=item.path.as_posix(),
+                    mime_type=item.mime.split(";")[0].strip() or "application/octet-stream",
+                    size_bytes=item.size,
+                    sha256=facts.sha256,
+                    width=facts.width,
+                    height=facts.height,
+                    duration_seconds=facts.duration_s,
+                    meta=dict(active.metadata),
+                )
+            )
+        return records

@@ -1,0 +1,205 @@
+"""The job service: the only way in for the front-end. Submit, cancel, regenerate, look up.
+
+A job is persisted before `submit` returns, so an acknowledged request survives anything that follows.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
+from bot.core.jobs.dispatcher import Dispatcher
+from bot.core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from bot.core.jobs.store import JobStore, QueuedEntry
+from bot.core.jobs.views import ArtifactView, JobView
+from bot.core.queue.limits import UserLoad, check_can_queue, rate_limited_message
+from bot.core.queue.token_bucket import TokenBucket
+from comfy.workflows.bind import RANDOM_SEED_LIMIT
+from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.catalogue import WorkflowCatalogue
+from comfy.workflows.params import ImageParams, SongParams
+from comfy.workflows.template import WorkflowTemplate
+from db.enums import JobKind, JobStatus, RegeneratePermission
+from db.repositories.jobs import JobRepository
+from db.schemas import JobCreate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class JobRequest:
+    guild_id: int
+    requester: Requester
+    raw_input: str
+    params: ImageParams | SongParams
+    workflow: str | None = None
+    parent_id: int | None = None
+
+    @property
+    def kind(self) -> JobKind:
+        return JobKind.IMAGE if isinstance(self.params, ImageParams) else JobKind.SONG
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitReceipt:
+    job: JobView
+    position: int
+    eta_s: float | None
+
+
+class JobService:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        dispatcher: Dispatcher,
+        catalogue: WorkflowCatalogue,
+        policies: PolicyCache,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.dispatcher = dispatcher
+        self.catalogue = catalogue
+        self.policies = policies
+        self._clock = clock
+        self._buckets: dict[int, TokenBucket] = {}
+
+    # -- new jobs ----------------------------------------------------------------------------------
+
+    async def submit(self, request: JobRequest) -> SubmitReceipt:
+        policy = await self.policies.get(request.guild_id)
+        check_request(policy, request.requester, _texts_of(request.params))
+        template = self._template_for(request, policy)
+        seed = (
+            request.params.seed if request.params.seed is not None else secrets.randbelow(RANDOM_SEED_LIMIT)
+        )
+        data = JobCreate(
+            guild_id=request.guild_id,
+            channel_id=request.requester.channel_id,
+            user_id=request.requester.user_id,
+            kind=request.kind,
+            raw_input=request.raw_input,
+            params=request.params.model_dump(mode="json", exclude={"seed"}),
+            workflow_name=template.name,
+            workflow_version=template.version,
+            seed=seed,
+            parent_id=request.parent_id,
+        )
+        async with self.store.sessions.begin() as session:
+            counts = await JobRepository(session).active_counts_for_user(request.guild_id, data.user_id)
+            check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
+            self._take_rate_token(policy)
+        job = await self.store.create(data)
+        position = self.dispatcher.enqueue(QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name))
+        eta = self.dispatcher.eta.eta_s(job.kind, position, self.dispatcher.backend_count)
+        log.info(
+            "job_id=%s guild_id=%s queued at position %d (%s)", job.id, job.guild_id, position, template.name
+        )
+        return SubmitReceipt(job, position, eta)
+
+    def _template_for(self, request: JobRequest, policy: PolicyView) -> WorkflowTemplate:
+        kind = WorkflowKind.IMAGE if request.kind is JobKind.IMAGE else WorkflowKind.SONG
+        configured = (
+            policy.default_image_workflow if kind is WorkflowKind.IMAGE else policy.default_song_workflow
+        )
+        name = request.workflow or configured
+        if name is None:
+            template = self.catalogue.default(kind)
+        else:
+            if name not in self.catalogue.names(kind):
+                choices = ", ".join(self.catalogue.names(kind)) or "none"
+                raise UserFacingError(f"There is no {kind} workflow called “{name}”. Available: {choices}.")
+            template = self.catalogue.get(name)
+        if self.dispatcher.capabilities.known_incapable(template.name):
+            raise UserFacingError(
+                f"No connected ComfyUI server can run the “{template.name}” workflow (a node or model is "
+                "missing). An admin can run `python -m bot check` to see what."
+            )
+        return template
+
+    def _take_rate_token(self, policy: PolicyView) -> None:
+        bucket = self._buckets.get(policy.guild_id)
+        if bucket is None or (bucket.capacity, bucket.per_minute) != (
+            policy.limits.rate_capacity,
+            policy.limits.rate_per_minute,
+        ):
+            bucket = TokenBucket(
+                policy.limits.rate_capacity, policy.limits.rate_per_minute, updated_at=self._clock()
+            )
+            self._buckets[policy.guild_id] = bucket
+        now = self._clock()
+        if not bucket.try_take(now):
+            wait = bucket.seconds_until_token(now)
+            raise LimitReached(rate_limited_message(wait), retry_after_s=wait)
+
+    async def regenerate(
+        self, job_id: int, *, guild_id: int, requester: Requester, variations: bool = False
+    ) -> SubmitReceipt:
+        """The same parameters with a new seed, as the requester's own job (under their limits)."""
+        original = await self.get(job_id, guild_id=guild_id)
+        policy = await self.policies.get(guild_id)
+        if (
+            policy.regenerate_permission is RegeneratePermission.REQUESTER
+            and requester.user_id != original.user_id
+            and not requester.is_manager
+        ):
+            raise NotAllowed("On this server only the person who asked can regenerate their results.")
+        document = dict(original.params) | {"seed": None}
+        if variations:
+            document["count"] = 4
+        params: ImageParams | SongParams
+        if original.kind is JobKind.IMAGE:
+            params = ImageParams.model_validate(document)
+        else:
+            params = SongParams.model_validate(document)
+        request = JobRequest(
+            guild_id=guild_id,
+            requester=requester,
+            raw_input=original.raw_input,
+            params=params,
+            workflow=original.workflow_name,
+            parent_id=original.id,
+        )
+        return await self.submit(request)
+
+    # -- existing jobs -----------------------------------------------------------------------------
+
+    async def get(self, job_id: int, *, guild_id: int) -> JobView:
+        job = await self.store.get(job_id, guild_id=guild_id)
+        if job is None:
+            raise JobNotFound(job_id)
+        return job
+
+    async def get_with_artifacts(
+        self, job_id: int, *, guild_id: int
+    ) -> tuple[JobView, tuple[ArtifactView, ...]]:
+        found = await self.store.get_with_artifacts(job_id, guild_id=guild_id)
+        if found is None:
+            raise JobNotFound(job_id)
+        return found
+
+    async def cancel(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
+        job = await self.get(job_id, guild_id=guild_id)
+        if job.user_id != requester.user_id and not requester.is_manager:
+            raise NotAllowed("Only the person who asked, or a moderator, can cancel this job.")
+        if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+            raise UserFacingError(
+                f"Job #{job.id} has already {job.status.value}; there is nothing to cancel."
+            )
+        if not await self.dispatcher.cancel(job.id, by_user_id=requester.user_id):
+            raise UserFacingError(f"Job #{job.id} finished before I could cancel it.")
+        log.info("job_id=%s guild_id=%s cancel requested by %s", job.id, guild_id, requester.user_id)
+        return job
+
+    def position(self, job_id: int) -> int | None:
+        return self.dispatcher.position(job_id)
+
+
+def _texts_of(params: ImageParams | SongParams) -> list[str]:
+    if isinstance(params, ImageParams):
+        return [params.prompt, params.negative_prompt or "", *params.style_tags]
+    return [params.title or "", params.genre or "", params.mood or "", params.lyrics]

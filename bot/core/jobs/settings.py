@@ -1,0 +1,20 @@
+"""Knobs of the queue and its workers (set from the bot's settings by the composition root)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    worker_id: str
+    # Prompts kept waiting in each backend's own queue beyond the running one, so it never idles.
+    prequeue_depth: int = 1
+    global_max_running: int = 64
+    lease_s: float = 60.0
+    job_timeout_s: float = 900.0
+    max_attempts: int = 3
+    retry_backoff_s: float = 2.0
+    delivery_attempts: int = 5
+    delivery_backoff_s: float = 1.0
+    capability_refresh_s: float = 30.0

@@ -1,0 +1,194 @@
+"""Every database unit of work the job service needs, each in its own session and transaction.
+
+The repositories never commit; this is the one place that decides where a transaction begins and ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.jobs.views import ArtifactView, JobView
+from db.enums import DeliveryState, JobStatus
+from db.models import Job
+from db.repositories.artifacts import ArtifactRepository
+from db.repositories.job_events import JobEventRepository
+from db.repositories.job_recovery import JobRecoveryRepository
+from db.repositories.jobs import JobRepository
+from db.schemas import ArtifactCreate, JobCreate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedEntry:
+    job_id: int
+    guild_id: int
+    user_id: int
+    workflow_name: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class JobStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def create(self, data: JobCreate) -> JobView:
+        async with self.sessions.begin() as session:
+            job = await JobRepository(session).add(data)
+            await JobEventRepository(session).record(job.id, "queued", {"workflow": data.workflow_name})
+            return JobView.of(job)
+
+    async def get(self, job_id: int, *, guild_id: int | None = None) -> JobView | None:
+        async with self.sessions() as session:
+            job = await JobRepository(session).get(job_id, guild_id=guild_id)
+            return JobView.of(job) if job else None
+
+    async def get_with_artifacts(
+        self, job_id: int, *, guild_id: int | None = None
+    ) -> tuple[JobView, tuple[ArtifactView, ...]] | None:
+        async with self.sessions() as session:
+            job = await JobRepository(session).get_with_artifacts(job_id, guild_id=guild_id)
+            if job is None:
+                return None
+            return JobView.of(job), tuple(ArtifactView.of(a) for a in job.artifacts)
+
+    async def queued_entries(self) -> list[QueuedEntry]:
+        async with self.sessions() as session:
+            rows = await JobRecoveryRepository(session).queued_with_workflow()
+            return [QueuedEntry(*row) for row in rows]
+
+    async def claim(
+        self, job_id: int, *, worker_id: str, prompt_id: str, backend: str, lease_s: float
+    ) -> JobView | None:
+        """Queued → running, with the prompt id and backend written before anything is posted."""
+        async with self.sessions.begin() as session:
+            jobs = JobRepository(session)
+            won = await jobs.transition(
+                job_id,
+                [JobStatus.QUEUED],
+                JobStatus.RUNNING,
+                lease_owner=worker_id,
+                lease_expires_at=_now() + timedelta(seconds=lease_s),
+                attempts=Job.attempts + 1,
+                prompt_id=prompt_id,
+                backend_url=backend,
+                started_at=None,
+            )
+            if not won:
+                return None
+            await JobEventRepository(session).record(
+                job_id, "claimed", {"worker": worker_id, "backend": backend}
+            )
+            job = await jobs.get(job_id)
+            return JobView.of(job) if job else None
+
+    async def mark_started(self, job_id: int) -> None:
+        async with self.sessions.begin() as session:
+            await JobRepository(session).transition(job_id, [JobStatus.RUNNING], JobStatus.RUNNING)
+            await JobEventRepository(session).record(job_id, "started")
+
+    async def succeed(
+        self, job_id: int, artifacts: Sequence[ArtifactCreate]
+    ) -> tuple[JobView, tuple[ArtifactView, ...]] | None:
+        """Running → succeeded together with its artifacts, or nothing at all."""
+        async with self.sessions.begin() as session:
+            jobs = JobRepository(session)
+            if not await jobs.transition(job_id, [JobStatus.RUNNING], JobStatus.SUCCEEDED):
+                return None
+            rows = await ArtifactRepository(session).add_all(artifacts)
+            await JobEventRepository(session).record(job_id, "succeeded", {"artifacts": len(rows)})
+            job = await jobs.get(job_id)
+            assert job is not None  # noqa: S101 - we just updated it in this transaction
+            return JobView.of(job), tuple(ArtifactView.of(row) for row in rows)
+
+    async def finish_unsuccessfully(
+        self,
+        job_id: int,
+        status: JobStatus,
+        *,
+        from_statuses: Sequence[JobStatus] = (JobStatus.RUNNING,),
+        user_message: str | None = None,
+        detail: str | None = None,
+        event: dict[str, Any] | None = None,
+    ) -> JobView | None:
+        async with self.sessions.begin() as session:
+            jobs = JobRepository(session)
+            fields: dict[str, Any] = {}
+            if user_message is not None:
+                fields["error_message"] = user_message
+            if detail is not None:
+                fields["error_detail"] = detail[:10_000]
+            if not await jobs.transition(job_id, from_statuses, status, **fields):
+                return None
+            await JobEventRepository(session).record(job_id, status.value, event or {})
+            job = await jobs.get(job_id)
+            return JobView.of(job) if job else None
+
+    async def release_for_retry(self, job_id: int, *, worker_id: str, reason: str) -> bool:
+        async with self.sessions.begin() as session:
+            released = await JobRepository(session).release(job_id, worker_id)
+            if released:
+                await JobEventRepository(session).record(job_id, "retry", {"reason": reason[:500]})
+            return released
+
+    async def renew_leases(self, worker_id: str, lease_s: float) -> int:
+        async with self.sessions.begin() as session:
+            return await JobRepository(session).renew_leases(worker_id, _now() + timedelta(seconds=lease_s))
+
+    async def take_over_expired(self, worker_id: str, lease_s: float) -> list[JobView]:
+        """Running jobs whose worker died (lease expired), now leased to `worker_id`."""
+        now = _now()
+        taken: list[JobView] = []
+        async with self.sessions.begin() as session:
+            jobs = JobRepository(session)
+            recovery = JobRecoveryRepository(session)
+            for job in await jobs.expired_leases(now):
+                if await recovery.take_over(
+                    job.id, worker_id, now + timedelta(seconds=lease_s), expired_before=now
+                ):
+                    await JobEventRepository(session).record(job.id, "taken_over", {"worker": worker_id})
+                    refreshed = await jobs.get(job.id)
+                    if refreshed is not None:
+                        taken.append(JobView.of(refreshed))
+        return taken
+
+    async def running_owned_by(self, worker_id: str) -> list[JobView]:
+        async with self.sessions() as session:
+            return [
+                JobView.of(job) for job in await JobRecoveryRepository(session).running_owned_by(worker_id)
+            ]
+
+    async def undelivered(self) -> list[JobView]:
+        async with self.sessions() as session:
+            return [JobView.of(job) for job in await JobRecoveryRepository(session).undelivered_final()]
+
+    async def artifacts_of(self, job_id: int) -> tuple[ArtifactView, ...]:
+        async with self.sessions() as session:
+            return tuple(ArtifactView.of(a) for a in await ArtifactRepository(session).for_job(job_id))
+
+    async def mark_delivery(
+        self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
+    ) -> bool:
+        async with self.sessions.begin() as session:
+            return await JobRepository(session).mark_delivery(job_id, from_states, to)
+
+    async def record_messages(
+        self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
+    ) -> None:
+        async with self.sessions.begin() as session:
+            await JobRecoveryRepository(session).set_message_ids(
+                job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
+            )
+
+    async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
+        async with self.sessions.begin() as session:
+            await ArtifactRepository(session).mark_uploaded(artifact_id, message_id, attachment_url)

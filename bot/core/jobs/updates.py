@@ -1,0 +1,61 @@
+"""What happens to a job, as the front-end hears it: one observer, typed updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.core.jobs.views import ArtifactView, JobView
+
+
+@dataclass(frozen=True, slots=True)
+class JobQueued:
+    position: int  # 0: next to start
+    eta_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobStarted:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class JobProgress:
+    step: int | None
+    steps: int | None
+    node: str  # the class type of the node being run
+    elapsed_s: float
+    preview: bytes | None = field(default=None, repr=False)
+    preview_mime: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobCompleted:
+    artifacts: tuple[ArtifactView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JobFailed:
+    user_message: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobCancelled:
+    by_user_id: int | None
+
+
+JobUpdate = JobQueued | JobStarted | JobProgress | JobCompleted | JobFailed | JobCancelled
+FinalUpdate = JobCompleted | JobFailed | JobCancelled
+
+
+class JobObserver(Protocol):
+    """The front-end. Final updates must be delivered durably: raising means "not delivered, try again"."""
+
+    async def job_updated(self, job: JobView, update: JobUpdate) -> None: ...
+
+
+class NullObserver:
+    """For running jobs with nobody watching (tests, the `generate` command before it attaches one)."""
+
+    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
+        return None

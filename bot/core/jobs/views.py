@@ -1,0 +1,96 @@
+"""Read-only snapshots of jobs and artifacts, handed to the front-end instead of live database rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from db.enums import ArtifactType, DeliveryState, JobKind, JobStatus
+from db.models import Artifact, Job
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactView:
+    id: int
+    job_id: int
+    type: ArtifactType
+    path: str  # relative to DATA_DIR
+    mime_type: str
+    size_bytes: int
+    sha256: str
+    width: int | None
+    height: int | None
+    duration_s: float | None
+    metadata: dict[str, Any]
+    message_id: int | None
+    attachment_url: str | None
+
+    @classmethod
+    def of(cls, row: Artifact) -> ArtifactView:
+        return cls(
+            id=row.id,
+            job_id=row.job_id,
+            type=row.type,
+            path=row.path,
+            mime_type=row.mime_type,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+            width=row.width,
+            height=row.height,
+            duration_s=row.duration_seconds,
+            metadata=dict(row.meta or {}),
+            message_id=row.discord_message_id,
+            attachment_url=row.attachment_url,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    id: int
+    guild_id: int
+    channel_id: int
+    user_id: int
+    kind: JobKind
+    raw_input: str
+    params: dict[str, Any]
+    workflow_name: str
+    seed: int | None
+    status: JobStatus
+    error_message: str | None
+    attempts: int
+    prompt_id: str | None
+    backend_url: str | None
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    response_message_id: int | None
+    channel_message_id: int | None
+    parent_id: int | None
+    delivery_state: DeliveryState
+
+    @classmethod
+    def of(cls, row: Job) -> JobView:
+        return cls(
+            id=row.id,
+            guild_id=row.guild_id,
+            channel_id=row.channel_id,
+            user_id=row.user_id,
+            kind=row.kind,
+            raw_input=row.raw_input,
+            params=dict(row.params or {}),
+            workflow_name=row.workflow_name,
+            seed=row.seed,
+            status=row.status,
+            error_message=row.error_message,
+            attempts=row.attempts,
+            prompt_id=row.prompt_id,
+            backend_url=row.backend_url,
+            queued_at=row.queued_at,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            response_message_id=row.response_message_id,
+            channel_message_id=row.channel_message_id,
+            parent_id=row.parent_id,
+            delivery_state=row.delivery_state,
+        )

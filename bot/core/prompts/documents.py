@@ -1,0 +1,120 @@
+"""Prompt documents users attach: an image prompt as JSON, a song's lyrics as JSON or plain text."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.core.prompts import fields
+from bot.core.prompts.errors import PromptError, PromptProblem
+from bot.core.prompts.lyrics import clean_lyrics
+from comfy.workflows.params import (
+    LABEL_MAX_CHARS,
+    LYRICS_MAX_CHARS,
+    MAX_STYLE_TAGS,
+    NEGATIVE_MAX_CHARS,
+    PROMPT_MAX_CHARS,
+    Quality,
+    TimeSignature,
+)
+
+MAX_DOCUMENT_BYTES = 64 * 1024
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class ImagePromptData(BaseModel):
+    """An image request written as JSON; only ``prompt`` is required."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompt: str = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
+    negative_prompt: str | None = Field(default=None, max_length=NEGATIVE_MAX_CHARS)
+    aspect_ratio: str | None = None
+    quality: Quality | None = None
+    style_tags: list[str] = Field(default_factory=list, max_length=MAX_STYLE_TAGS)
+
+    @field_validator("aspect_ratio")
+    @classmethod
+    def _aspect_ratio(cls, value: str | None) -> str | None:
+        return None if value is None else fields.aspect_ratio(value)
+
+    @field_validator("quality", mode="before")
+    @classmethod
+    def _quality(cls, value: Any) -> Any:
+        return fields.quality(value) if isinstance(value, str | int | float) else value
+
+
+class LyricsPromptData(BaseModel):
+    """A song request written as JSON: lyrics with sections plus how it should sound."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = Field(default=None, max_length=LABEL_MAX_CHARS)
+    genre: str | None = Field(default=None, max_length=LABEL_MAX_CHARS)
+    mood: str | None = Field(default=None, max_length=LABEL_MAX_CHARS)
+    tempo: int | None = None
+    key: str | None = Field(default=None, max_length=20)
+    time_signature: TimeSignature | None = None
+    # The limit applies to the cleaned lyrics; the raw text is only bounded.
+    lyrics: str = Field(default="", max_length=4 * LYRICS_MAX_CHARS)
+    duration: float | None = None
+
+    @field_validator("lyrics")
+    @classmethod
+    def _lyrics(cls, value: str) -> str:
+        cleaned, problems = clean_lyrics(value)
+        if problems:
+            raise ValueError("; ".join(problem.message for problem in problems))
+        return cleaned
+
+    @field_validator("tempo", mode="before")
+    @classmethod
+    def _tempo(cls, value: Any) -> Any:
+        return fields.tempo(value) if isinstance(value, str | int) and not isinstance(value, bool) else value
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        numeric = isinstance(value, str | int | float) and not isinstance(value, bool)
+        return fields.duration(value) if numeric else value
+
+    @field_validator("time_signature", mode="before")
+    @classmethod
+    def _time_signature(cls, value: Any) -> Any:
+        return fields.time_signature(value) if isinstance(value, str) else value
+
+
+def read_json_document(content: bytes, field: str) -> dict[str, Any]:
+    """The JSON object in an attachment, or a PromptError saying where it is broken."""
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise PromptError([PromptProblem(field, f"is larger than {MAX_DOCUMENT_BYTES // 1024} KB")])
+    try:
+        document = json.loads(decode_text(content, field))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise PromptError([PromptProblem(field, f"is not valid JSON ({where}: {error.msg})")]) from None
+    if not isinstance(document, dict):
+        raise PromptError([PromptProblem(field, 'must be a JSON object like {"prompt": "..."}')])
+    return document
+
+
+def decode_text(content: bytes, field: str) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM, as editors save it."""
+    encoding = "utf-16" if content.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError:
+        raise PromptError([PromptProblem(field, "is not UTF-8 text")]) from None
+
+
+def validate_document(
+    model: type[ModelT], document: dict[str, Any], field: str
+) -> tuple[ModelT | None, list[PromptProblem]]:
+    try:
+        return model.model_validate(document), []
+    except ValidationError as error:
+        problems = fields.problems_from(error)
+        return None, [PromptProblem(f"{field} {problem.field}", problem.message) for problem in problems]

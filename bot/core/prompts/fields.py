@@ -1,0 +1,126 @@
+"""Reading single values the way users type them, shared by flags, options and documents.
+
+Each reader returns the value or raises ValueError with a sentence meant for the user.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.core.prompts.errors import PromptProblem
+from comfy.workflows.aspect import COMMON_ASPECT_RATIOS, AspectRatio
+from comfy.workflows.music import DURATION_RANGE, TEMPO_RANGE, TIME_SIGNATURES
+from comfy.workflows.params import MAX_COUNT, MAX_SEED, Quality
+
+# Midjourney's --q numbers, and words people use, mapped onto our three quality levels.
+_QUALITY_WORDS: dict[str, Quality] = {
+    "draft": "draft",
+    "fast": "draft",
+    "low": "draft",
+    ".25": "draft",
+    "0.25": "draft",
+    ".5": "draft",
+    "0.5": "draft",
+    "standard": "standard",
+    "normal": "standard",
+    "default": "standard",
+    "1": "standard",
+    "high": "high",
+    "hd": "high",
+    "best": "high",
+    "2": "high",
+}
+_TEMPO = re.compile(r"^\s*(\d{1,3})\s*(?:bpm)?\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(?:(\d{1,2}):(\d{2})|(\d{1,3}(?:\.\d+)?)\s*s?)\s*$", re.IGNORECASE)
+
+
+def aspect_ratio(text: str) -> str:
+    try:
+        return str(AspectRatio.parse(text))
+    except ValueError as error:
+        raise ValueError(f"{error} (common: {', '.join(COMMON_ASPECT_RATIOS)})") from None
+
+
+def quality(value: str | float) -> Quality:
+    text = str(value).strip().lower()
+    if text in _QUALITY_WORDS:
+        return _QUALITY_WORDS[text]
+    raise ValueError(f"'{value}' is not a quality; use draft, standard or high (or --q .5, 1, 2)")
+
+
+def seed(value: str | int) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_SEED:
+        raise ValueError(f"'{value}' is not a seed; use a whole number from 0 to {MAX_SEED}")
+    return int(text)
+
+
+def count(value: str | int) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
+        raise ValueError(f"'{value}' is not a count; ask for 1 to {MAX_COUNT}")
+    return int(text)
+
+
+def tempo(value: str | int) -> int:
+    match = _TEMPO.match(str(value))
+    low, high = TEMPO_RANGE
+    if match is None or not low <= int(match[1]) <= high:
+        raise ValueError(f"'{value}' is not a tempo; use {low} to {high} bpm")
+    return int(match[1])
+
+
+def duration(value: str | float) -> float:
+    """Seconds, given as ``90``, ``90s`` or ``1:30``."""
+    match = _DURATION.match(str(value))
+    low, high = DURATION_RANGE
+    seconds = None
+    if match is not None:
+        seconds = int(match[1]) * 60 + int(match[2]) if match[1] else float(match[3])
+    if seconds is None or not low <= seconds <= high:
+        raise ValueError(f"'{value}' is not a duration; use {low:g} to {high:g} seconds (or m:ss)")
+    return float(seconds)
+
+
+def time_signature(value: str) -> str:
+    text = str(value).strip().replace(" ", "").replace("-", "/")
+    if text not in TIME_SIGNATURES:
+        raise ValueError(f"'{value}' is not a time signature; use {', '.join(TIME_SIGNATURES)}")
+    return text
+
+
+def problems_from(error: ValidationError, names: dict[str, str] | None = None) -> list[PromptProblem]:
+    """Pydantic's errors as problems, with the field as the user knows it and without jargon."""
+    names = names or {}
+    return [PromptProblem(_field(item["loc"], names), _message(item)) for item in error.errors()]
+
+
+def _field(loc: Iterable[int | str], names: dict[str, str]) -> str:
+    path = ".".join(str(part) for part in loc) or "document"
+    return names.get(path, path)
+
+
+def _message(item: ErrorDetails) -> str:
+    """Pydantic's wording, made to read after the field's name ("prompt: is too long; ...")."""
+    kind, context = item["type"], item.get("ctx", {})
+    plain = {
+        "missing": "is missing",
+        "extra_forbidden": "is not a field I know",
+        "string_too_short": "is empty" if context.get("min_length") == 1 else None,
+        "string_too_long": f"is too long; at most {context.get('max_length')} characters",
+        "too_long": (
+            f"is too long; at most {context.get('max_length')} characters"
+            if isinstance(item.get("input"), str)
+            else f"has too many items; at most {context.get('max_length')}"
+        ),
+        "literal_error": f"must be {context.get('expected')}",
+        "less_than_equal": f"must be at most {context.get('le')}",
+        "greater_than_equal": f"must be at least {context.get('ge')}",
+    }.get(kind)
+    if plain is not None:
+        return plain
+    return item["msg"].removeprefix("Value error, ")

@@ -1,0 +1,123 @@
+"""Midjourney-style flags inside a prompt: ``a lighthouse --ar 16:9 --no text, watermark --seed 7``.
+
+Flags may come in any order, anywhere in the prompt. ``--no`` takes everything up to the next flag (a
+negative prompt is usually a comma list); every other flag takes one word, or a "quoted phrase" for
+``--style``, and the words after it go back into the prompt. Phones turn ``--`` into an em dash, so
+``—ar`` works too. Unknown or malformed flags become problems naming the flag; nothing is raised here.
+
+| flag | meaning |
+|---|---|
+| ``--ar W:H``, ``--aspect W:H`` | aspect ratio: 1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3, 21:9, or any other W:H
+  with small whole numbers up to 3:1 |
+| ``--no a, b`` | negative prompt |
+| ``--seed N`` | seed, 0 to 2**64-1 |
+| ``--q .5/1/2``, ``--quality draft/standard/high`` | quality (steps) |
+| ``--style word`` (repeatable) | style tags appended to the prompt |
+| ``--count N`` | how many images, 1 to 4 |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.prompts import fields
+from bot.core.prompts.errors import PromptProblem
+
+# Flag name (lower case) → the ImageParams field it sets.
+FLAG_FIELDS = {
+    "ar": "aspect_ratio",
+    "aspect": "aspect_ratio",
+    "aspect-ratio": "aspect_ratio",
+    "no": "negative_prompt",
+    "seed": "seed",
+    "q": "quality",
+    "quality": "quality",
+    "style": "style_tags",
+    "count": "count",
+}
+_READERS: dict[str, Callable[[str], Any]] = {
+    "aspect_ratio": fields.aspect_ratio,
+    "seed": fields.seed,
+    "quality": fields.quality,
+    "count": fields.count,
+}
+_EXAMPLES = {
+    "aspect_ratio": "16:9",
+    "negative_prompt": "text, watermark",
+    "seed": "7",
+    "quality": "high",
+    "style_tags": "anime",
+    "count": "2",
+}
+_FLAG = re.compile(r"(?<!\S)(?:--|—|–)([A-Za-z][A-Za-z0-9_-]*)")
+_QUOTED = re.compile(r'^\s*["“”]([^"“”]*)["“”]?(.*)$', re.DOTALL)
+
+
+@dataclass
+class InlineFlags:
+    """The prompt with its flags taken out, the values they set, and what was wrong with them."""
+
+    prompt: str
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[PromptProblem] = field(default_factory=list)
+    # Which flag set each field, for messages ("--ar" rather than "aspect_ratio").
+    spelled: dict[str, str] = field(default_factory=dict)
+
+
+def extract_flags(text: str) -> InlineFlags:
+    matches = list(_FLAG.finditer(text))
+    prompt_parts = [text[: matches[0].start()] if matches else text]
+    flags = InlineFlags(prompt="")
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        rest = _apply(flags, match[0], match[1].lower(), text[match.end() : end])
+        prompt_parts.append(rest)
+    flags.prompt = " ".join(" ".join(prompt_parts).split())
+    return flags
+
+
+def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
+    """Record one flag's value; returns the words after it that belong to the prompt."""
+    field_name = FLAG_FIELDS.get(name)
+    if field_name is None:
+        known = ", ".join(f"--{flag}" for flag in FLAG_FIELDS)
+        flags.problems.append(PromptProblem(spelled, f"is not a flag I know (known: {known})"))
+        return segment
+    value, rest = (segment.strip(), "") if field_name == "negative_prompt" else _first_value(segment)
+    if not value:
+        example = f"{spelled} {_EXAMPLES[field_name]}"
+        flags.problems.append(PromptProblem(spelled, f"needs a value, like `{example}`"))
+        return rest
+    if field_name == "style_tags":
+        tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+        flags.values.setdefault("style_tags", []).extend(tags)
+    elif field_name == "negative_prompt" and "negative_prompt" in flags.values:
+        flags.values["negative_prompt"] += ", " + value
+    elif field_name in flags.values and field_name != "negative_prompt":
+        flags.problems.append(PromptProblem(spelled, f"is given twice (also as {flags.spelled[field_name]})"))
+    else:
+        _store(flags, spelled, field_name, value)
+    return rest
+
+
+def _store(flags: InlineFlags, spelled: str, field_name: str, value: str) -> None:
+    reader = _READERS.get(field_name)
+    try:
+        flags.values[field_name] = reader(value) if reader else value
+    except ValueError as error:
+        flags.problems.append(PromptProblem(f"{spelled} {value}", str(error)))
+        return
+    flags.spelled[field_name] = spelled
+
+
+def _first_value(segment: str) -> tuple[str, str]:
+    quoted = _QUOTED.match(segment)
+    if quoted is not None:
+        return quoted[1].strip(), quoted[2]
+    words = segment.split(maxsplit=1)
+    if not words:
+        return "", ""
+    return words[0], words[1] if len(words) > 1 else ""

@@ -1,0 +1,47 @@
+"""Lyrics as users paste them: cleaned, sections checked, ready for :class:`SongParams`.
+
+Sections are ``[intro] [verse] [pre-chorus] [chorus] [bridge] [outro] [inst]`` in any case, optionally
+numbered (``[Verse 2]``). A Discord text option cannot hold line breaks, so in one-line lyrics every
+``[section]`` starts a new line: ``[verse] la la [chorus] oh`` works as typed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.prompts.errors import PromptProblem
+from comfy.workflows.music import SECTION_NAMES, section_marker, unknown_sections
+from comfy.workflows.params import LYRICS_MAX_CHARS
+
+# Tabs become spaces; other control characters (pasted from PDFs, terminals) are dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BRACKETED = re.compile(r"\s*\[([^\[\]\n]{1,40})\]\s*")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def clean_lyrics(text: str, field: str = "lyrics") -> tuple[str, list[PromptProblem]]:
+    """The cleaned lyrics and what is wrong with them (unknown sections, too long)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _CONTROL.sub("", text)
+    if "\n" not in text.strip():
+        text = _BRACKETED.sub(lambda match: f"\n\n[{match[1].strip()}]\n", text)
+    else:
+        text = _BRACKETED.sub(_known_section_on_its_own_line, text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    problems: list[PromptProblem] = []
+    unknown = unknown_sections(text)
+    if unknown:
+        listed = ", ".join(f"[{label}]" for label in unknown)
+        known = " ".join(f"[{name}]" for name in SECTION_NAMES)
+        noun = "section" if len(unknown) == 1 else "sections"
+        problems.append(PromptProblem(field, f"unknown {noun} {listed}; use {known}"))
+    if len(text) > LYRICS_MAX_CHARS:
+        problems.append(PromptProblem(field, f"is {len(text)} characters long; at most {LYRICS_MAX_CHARS}"))
+    return text, problems
+
+
+def _known_section_on_its_own_line(match: re.Match[str]) -> str:
+    if section_marker(match[1]) is None:
+        return match[0]
+    return f"\n\n[{match[1].strip()}]\n"

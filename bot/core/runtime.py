@@ -1,0 +1,106 @@
+"""The Discord-free heart of the bot, built and started in one place: database, ComfyUI pool, queue, service.
+
+The composition root (`python -m bot`), the `generate` command, the benchmarks and the tests all build the
+same runtime, so what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.core.jobs.dispatcher import Dispatcher
+from bot.core.jobs.policy import PolicyCache
+from bot.core.jobs.service import JobService
+from bot.core.jobs.settings import QueueSettings
+from bot.core.jobs.store import JobStore
+from bot.core.jobs.updates import JobObserver, JobUpdate, NullObserver
+from bot.core.jobs.views import JobView
+from comfy.artifacts import ArtifactStore
+from comfy.client import ClientSettings, ComfyClient
+from comfy.pool import ComfyPool
+from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
+from db.engine import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+class ObserverSwitch:
+    """Forwards updates to whichever observer is plugged in (the front-end is built after the core)."""
+
+    def __init__(self, target: JobObserver | None = None) -> None:
+        self.target: JobObserver = target or NullObserver()
+
+    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
+        await self.target.job_updated(job, update)
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    database_url: str
+    comfyui_urls: list[str]
+    data_dir: Path
+    client_id: str
+    queue: QueueSettings
+    workflows_dir: Path | None = None
+    client: ClientSettings = field(default_factory=ClientSettings)
+    health_interval_s: float = 15.0
+
+
+class CoreRuntime:
+    def __init__(
+        self,
+        config: RuntimeConfig,
+        *,
+        http: aiohttp.ClientSession,
+        catalogue: WorkflowCatalogue,
+        engine: AsyncEngine | None = None,
+    ) -> None:
+        self.config = config
+        self.http = http
+        self.catalogue = catalogue
+        self.engine = engine or create_engine(config.database_url)
+        self.sessions: async_sessionmaker[AsyncSession] = create_sessionmaker(self.engine)
+        self.observer = ObserverSwitch()
+        self.clients = [
+            ComfyClient(http, url, config.client_id, settings=config.client, name=url)
+            for url in config.comfyui_urls
+        ]
+        self.pool = ComfyPool(self.clients, health_interval_s=config.health_interval_s)
+        self.store = JobStore(self.sessions)
+        self.policies = PolicyCache(self.sessions)
+        self.artifacts = ArtifactStore(config.data_dir)
+        self.dispatcher = Dispatcher(
+            store=self.store,
+            pool=self.pool,
+            catalogue=catalogue,
+            artifacts=self.artifacts,
+            observer=self.observer,
+            settings=config.queue,
+            limits_for=self.policies.limits_for,
+        )
+        self.service = JobService(
+            store=self.store, dispatcher=self.dispatcher, catalogue=catalogue, policies=self.policies
+        )
+        self._owns_engine = engine is None
+
+    @classmethod
+    async def build(cls, config: RuntimeConfig, *, http: aiohttp.ClientSession) -> CoreRuntime:
+        catalogue = await load_catalogue(config.workflows_dir)
+        return cls(config, http=http, catalogue=catalogue)
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.config.data_dir.mkdir, parents=True, exist_ok=True)
+        await self.pool.start()
+        await self.dispatcher.start()
+
+    async def close(self) -> None:
+        await self.dispatcher.close()
+        await self.pool.close()
+        if self._owns_engine:
+            await self.engine.dispose()

@@ -1,0 +1,68 @@
+"""Queries for the queue's workers: what to load at start, what to take over, what is left to deliver."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import DeliveryState, JobStatus
+from db.models import Job
+from db.types import utcnow
+
+_FINAL = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
+
+
+class JobRecoveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def queued_with_workflow(self) -> list[tuple[int, int, int, str]]:
+        """(id, guild_id, user_id, workflow_name) of every queued job, in queue order."""
+        statement = (
+            select(Job.id, Job.guild_id, Job.user_id, Job.workflow_name)
+            .where(Job.status == JobStatus.QUEUED)
+            .order_by(Job.queued_at, Job.id)
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in await self._session.execute(statement)]
+
+    async def running_owned_by(self, worker_id: str) -> list[Job]:
+        statement = (
+            select(Job).where(Job.status == JobStatus.RUNNING, Job.lease_owner == worker_id).order_by(Job.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    async def take_over(
+        self, job_id: int, worker_id: str, lease_until: datetime, *, expired_before: datetime
+    ) -> bool:
+        """Move a running job's lease to `worker_id` if its holder let it expire; True if this call won."""
+        statement = (
+            update(Job)
+            .where(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.lease_expires_at < expired_before)
+            .values(lease_owner=worker_id, lease_expires_at=lease_until, updated_at=utcnow())
+            .returning(Job.id)
+        )
+        result = await self._session.execute(statement, execution_options={"synchronize_session": False})
+        return result.scalar_one_or_none() is not None
+
+    async def undelivered_final(self) -> list[Job]:
+        """Finished jobs whose final message may not have reached Discord (a crash, an outage)."""
+        statement = (
+            select(Job).where(Job.status.in_(_FINAL), Job.delivery_state.in_(_UNDELIVERED)).order_by(Job.id)
+        )
+        return list(await self._session.scalars(statement))
+
+    async def set_message_ids(
+        self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
+    ) -> None:
+        values: dict[str, object] = {"updated_at": utcnow()}
+        if response_message_id is not None:
+            values["response_message_id"] = response_message_id
+        if channel_message_id is not None:
+            values["channel_message_id"] = channel_message_id
+        await self._session.execute(
+            update(Job).where(Job.id == job_id).values(**values),
+            execution_options={"synchronize_session": False},
+        )

@@ -1,0 +1,124 @@
+"""A running core (database + fake ComfyUI + queue) for tests, with an observer that records every update."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import aiohttp
+
+from bot.core.jobs.policy import Requester
+from bot.core.jobs.service import JobRequest, SubmitReceipt
+from bot.core.jobs.settings import QueueSettings
+from bot.core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobUpdate
+from bot.core.jobs.views import JobView
+from bot.core.runtime import CoreRuntime, RuntimeConfig
+from comfy.client import ClientSettings
+from comfy.connection import ReconnectPolicy
+from comfy.workflows.params import ImageParams, SongParams
+
+FAST_CLIENT = ClientSettings(
+    request_timeout_s=5.0,
+    connect_wait_s=5.0,
+    silence_timeout_s=2.0,
+    poll_interval_s=0.2,
+    history_grace_s=1.0,
+    give_up_after_failures=3,
+    cancel_timeout_s=5.0,
+    cancel_recheck_s=0.05,
+    reconnect=ReconnectPolicy(base_delay_s=0.05, max_delay_s=0.3, healthy_after_s=1.0, heartbeat_s=5.0),
+)
+
+
+@dataclass
+class RecordingObserver:
+    """Every update per job, and an event per job that fires on its final update."""
+
+    updates: dict[int, list[JobUpdate]] = field(default_factory=lambda: defaultdict(list))
+    finals: dict[int, list[FinalUpdate]] = field(default_factory=lambda: defaultdict(list))
+    fail_finals: int = 0  # raise on this many final deliveries first (a front-end outage)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
+        if isinstance(update, JobCompleted | JobFailed | JobCancelled):
+            if self.fail_finals > 0:
+                self.fail_finals -= 1
+                raise RuntimeError("front-end down")
+            self.finals[job.id].append(update)
+        self.updates[job.id].append(update)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], within_s: float = 10.0) -> None:
+        async with asyncio.timeout(within_s):
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+
+    async def final(self, job_id: int, within_s: float = 10.0) -> FinalUpdate:
+        await self.wait_until(lambda: bool(self.finals.get(job_id)), within_s)
+        return self.finals[job_id][0]
+
+
+def image_request(
+    guild_id: int = 1, user_id: int = 10, prompt: str = "a red fox", **params: object
+) -> JobRequest:
+    return JobRequest(
+        guild_id=guild_id,
+        requester=Requester(user_id=user_id, channel_id=100 + guild_id),
+        raw_input=prompt,
+        params=ImageParams(prompt=prompt, **params),  # type: ignore[arg-type]
+    )
+
+
+def song_request(
+    guild_id: int = 1, user_id: int = 10, lyrics: str = "[verse]\nla la\n[chorus]\noh"
+) -> JobRequest:
+    return JobRequest(
+        guild_id=guild_id,
+        requester=Requester(user_id=user_id, channel_id=100 + guild_id),
+        raw_input=lyrics,
+        params=SongParams(lyrics=lyrics, genre="pop", tempo=120, duration=30),
+    )
+
+
+@asynccontextmanager
+async def running_core(
+    database_url: str,
+    comfy_urls: list[str],
+    data_dir: Path,
+    *,
+    observer: RecordingObserver | None = None,
+    client_id: str = "test-bot",
+    worker_id: str = "worker-1",
+    **queue: object,
+) -> AsyncIterator[tuple[CoreRuntime, RecordingObserver]]:
+    settings = replace(
+        QueueSettings(worker_id=worker_id, lease_s=6.0, retry_backoff_s=0.05, delivery_backoff_s=0.05),
+        **queue,  # type: ignore[arg-type]
+    )
+    config = RuntimeConfig(
+        database_url=database_url,
+        comfyui_urls=comfy_urls,
+        data_dir=data_dir,
+        client_id=client_id,
+        queue=settings,
+        client=FAST_CLIENT,
+        health_interval_s=0.3,
+    )
+    observer = observer or RecordingObserver()
+    async with aiohttp.ClientSession() as http:
+        runtime = await CoreRuntime.build(config, http=http)
+        runtime.observer.target = observer
+        await runtime.start()
+        try:
+            yield runtime, observer
+        finally:
+            await runtime.close()
+
+
+async def submit_all(runtime: CoreRuntime, requests: list[JobRequest]) -> list[SubmitReceipt]:
+    return [await runtime.service.submit(request) for request in requests]

@@ -1,0 +1,68 @@
+import pytest
+
+from bot.core.prompts.flags import extract_flags
+
+
+def test_midjourney_style_flags_are_taken_out_of_the_prompt() -> None:
+    flags = extract_flags("a lighthouse at dusk --ar 16:9 --q 2 --seed 7 --style anime --no text, watermark")
+
+    assert flags.prompt == "a lighthouse at dusk"
+    assert flags.values == {
+        "aspect_ratio": "16:9",
+        "quality": "high",
+        "seed": 7,
+        "style_tags": ["anime"],
+        "negative_prompt": "text, watermark",
+    }
+    assert flags.problems == []
+
+
+def test_flags_in_the_middle_give_their_following_words_back_to_the_prompt() -> None:
+    flags = extract_flags('--style "oil painting" a lighthouse --aspect 4:3 at dusk --style noir,moody')
+
+    assert flags.prompt == "a lighthouse at dusk"
+    assert flags.values == {"style_tags": ["oil painting", "noir", "moody"], "aspect_ratio": "4:3"}
+
+
+def test_phone_dashes_work_like_double_hyphens() -> None:
+    flags = extract_flags("a cat —ar 9:16 –quality draft")
+
+    assert flags.values == {"aspect_ratio": "9:16", "quality": "draft"}
+    assert flags.prompt == "a cat"
+
+
+def test_dashes_inside_words_and_alone_are_prompt_text() -> None:
+    flags = extract_flags("a well-lit room -- cozy, x--y")
+
+    assert flags.prompt == "a well-lit room -- cozy, x--y"
+    assert flags.values == {}
+
+
+def test_repeated_negative_flags_are_joined() -> None:
+    assert extract_flags("a cat --no text --no blur").values["negative_prompt"] == "text, blur"
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("a cat --ar wide", "--ar wide", "'wide' is not an aspect ratio like 16:9"),
+        ("a cat --ar 5:1", "--ar 5:1", "too stretched"),
+        ("a cat --seed -3", "--seed -3", "is not a seed"),
+        ("a cat --q 9", "--q 9", "'9' is not a quality"),
+        ("a cat --count 5", "--count 5", "ask for 1 to 4"),
+        ("a cat --seed", "--seed", "needs a value, like `--seed 7`"),
+        ("a cat --no", "--no", "needs a value"),
+        ("a cat --v 6", "--v", "is not a flag I know"),
+        ("a cat --ar 1:1 --ar 4:3", "--ar", "is given twice (also as --ar)"),
+    ],
+)
+def test_malformed_flags_are_named_in_the_problem(text: str, field: str, message: str) -> None:
+    flags = extract_flags(text)
+
+    assert len(flags.problems) == 1
+    assert flags.problems[0].field == field
+    assert message in flags.problems[0].message
+
+
+def test_other_sane_ratios_are_accepted_and_reduced() -> None:
+    assert extract_flags("x --ar 10:8").values["aspect_ratio"] == "5:4"
