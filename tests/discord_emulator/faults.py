@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 import time
 from dataclasses import dataclass
 
@@ -10,10 +11,8 @@ from aiohttp import web
 
 from .rest.responses import json_response
 
-HTML_502 = (
-    "<html><head><title>502 Bad Gateway</title></head>"
-    "<body><center><h1>502 Bad Gateway</h1></center></body></html>"
-)
+# What Cloudflare puts in front of Discord answers with when the origin fails.
+HTML_ERROR = "<html><head><title>{0}</title></head><body><center><h1>{0}</h1></center></body></html>"
 
 
 @dataclass
@@ -87,5 +86,6 @@ def fault_response(fault: InjectedFault, bucket: str) -> web.Response:
             headers["X-RateLimit-Global"] = "true"
         return json_response(body, 429, headers)
     if fault.html:
-        return web.Response(status=fault.status, text=HTML_502, content_type="text/html")
+        title = f"{fault.status} {HTTPStatus(fault.status).phrase}"
+        return web.Response(status=fault.status, text=HTML_ERROR.format(title), content_type="text/html")
     return json_response({"message": "Internal Server Error", "code": fault.code or 0}, fault.status)

@@ -110,3 +110,44 @@ async def test_modal_is_shown_then_submitted(emulator: DiscordEmulator, server: 
     assert command.response_type == 9
     assert prompt == "a dog"
     assert emulator.message(submitted.response_message_id or 0).content == "Queued a dog"
+
+
+class ProgressView(discord.ui.View):
+    def __init__(self, done: asyncio.Event) -> None:
+        super().__init__(timeout=None)
+        self.done = done
+
+    @discord.ui.button(label="Retry", custom_id="job:retry")
+    async def retry(self, interaction: discord.Interaction, button: discord.ui.Button[ProgressView]) -> None:
+        await interaction.response.defer()  # type 6: acknowledge, edit later
+        await interaction.edit_original_response(content="Retrying…", view=None)
+        note = await interaction.followup.send("Retry queued", wait=True, ephemeral=True)
+        await note.edit(content="Retry started")
+        fetched = await interaction.followup.fetch_message(note.id)
+        assert fetched.content == "Retry started"
+        await note.delete()
+        self.done.set()
+
+
+async def test_deferred_update_then_edits_through_the_webhook(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = ViewsBot()
+    done = asyncio.Event()
+    async with running_client(emulator, bot):
+        channel = bot.get_channel(server.channel.id)
+        assert isinstance(channel, discord.TextChannel)
+        sent = await channel.send("Job #2 failed", view=ProgressView(done))
+        interaction = await emulator.click_button(sent.id, "job:retry", server.alice)
+        await asyncio.wait_for(done.wait(), 5)
+
+    assert interaction.response_type == 6
+    assert interaction.deferred
+    job_message = emulator.message(sent.id)
+    assert [r.content for r in job_message.revisions] == ["Job #2 failed", "Retrying…"]
+    assert job_message.components == []
+    (note_id,) = interaction.followup_message_ids
+    note = emulator.message(note_id)
+    assert note.ephemeral
+    assert note.deleted
+    assert [r.content for r in note.revisions] == ["Retry queued", "Retry started"]

@@ -39,17 +39,20 @@ async def test_injected_429_is_retried_by_discord_py(emulator: DiscordEmulator, 
     assert emulator.message(sent.id).content == "hello"
 
 
+@pytest.mark.parametrize("html", [False, True])
 async def test_injected_503_surfaces_as_discord_server_error(
-    emulator: DiscordEmulator, server: Server
+    emulator: DiscordEmulator, server: Server, html: bool
 ) -> None:
     bot = make_bot()
     async with running_client(emulator, bot):
         channel = await text_channel(bot, server)
-        emulator.fail_next("POST", r"^/channels/\d+/messages$", 503)
-        with pytest.raises(discord.DiscordServerError):
+        emulator.fail_next("POST", r"^/channels/\d+/messages$", 503, html=html)
+        with pytest.raises(discord.DiscordServerError) as caught:
             await channel.send("hello")
         await channel.send("again")
 
+    assert caught.value.status == 503
+    assert ("<h1>503 Service Unavailable</h1>" in caught.value.text) is html
     assert [m.content for m in emulator.messages[server.channel.id]] == ["again"]
 
 

@@ -67,3 +67,13 @@ async def test_heartbeats_are_acknowledged(emulator: DiscordEmulator, server: Se
     async with running_client(emulator, bot):
         await emulator.wait_for(lambda: emulator.gateway.stats.heartbeats >= 1)
         assert bot.latency != float("inf")
+
+
+async def test_reconnect_request_is_resumed(emulator: DiscordEmulator, server: Server) -> None:
+    bot = CountingBot()
+    async with running_client(emulator, bot):
+        await emulator.gateway.request_reconnect()
+        await asyncio.wait_for(bot.resumed.wait(), 10)
+
+    assert emulator.gateway.stats.resumes == 1
+    assert emulator.gateway.stats.identifies == 1
