@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from http import HTTPStatus
 import time
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from aiohttp import web
 
