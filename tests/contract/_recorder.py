@@ -98,3 +98,26 @@ class Recorder:
         await self.ws.close()
         if self._task is not None:
             await self._task
+
+
+async def post_prompt(
+    http: aiohttp.ClientSession,
+    url: str,
+    workflow: dict[str, Any],
+    client_id: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """POST /prompt and return the JSON answer (asserting it was accepted)."""
+    body: dict[str, Any] = {"prompt": workflow, **extra}
+    if client_id is not None:
+        body["client_id"] = client_id
+    async with http.post(url + "/prompt", json=body) as response:
+        answer: dict[str, Any] = await response.json()
+        assert response.status == 200, answer
+    return answer
+
+
+async def get_json(http: aiohttp.ClientSession, url: str, **params: Any) -> Any:
+    async with http.get(url, params=params) as response:
+        assert response.status == 200
+        return await response.json()
