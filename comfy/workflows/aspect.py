@@ -27,15 +27,19 @@ class AspectRatio:
 
     @classmethod
     def parse(cls, text: str) -> AspectRatio:
-        """``"16:9"`` (also ``16x9``) reduced to lowest terms; ValueError says what is allowed."""
+        """``"16:9"`` (also ``16x9``), reduced to lowest terms unless it is a common name like 21:9.
+
+        ValueError says what is allowed.
+        """
         match = _RATIO.match(text)
         if match is None:
             raise ValueError(f"'{text}' is not an aspect ratio like 16:9")
         width, height = int(match[1]), int(match[2])
         if width == 0 or height == 0:
             raise ValueError(f"'{text}' has a zero side")
-        divisor = math.gcd(width, height)
-        width, height = width // divisor, height // divisor
+        if f"{width}:{height}" not in COMMON_ASPECT_RATIOS:
+            divisor = math.gcd(width, height)
+            width, height = width // divisor, height // divisor
         if max(width / height, height / width) > MAX_ELONGATION:
             raise ValueError(f"'{text}' is too stretched; at most 3:1 or 1:3")
         if width > MAX_RATIO_TERM or height > MAX_RATIO_TERM:

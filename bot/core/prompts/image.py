@@ -48,7 +48,7 @@ def parse_image_request(
     for name, value in flags.values.items():
         values[name], origin[name] = value, flags.spelled.get(name, f"--{name}")
     explicit: dict[str, tuple[Any, Callable[[Any], Any]]] = {
-        "negative_prompt": (negative, str),
+        "negative_prompt": (negative, _clean_text),
         "aspect_ratio": (aspect_ratio, fields.aspect_ratio),
         "quality": (quality, fields.quality),
         "style_tags": (style, _style_tags),
@@ -94,6 +94,10 @@ def _take_document(
     if data is not None:
         for name, value in data.model_dump(exclude_none=True, exclude_defaults=True).items():
             values[name], origin[name] = value, f"document {name}"
+
+
+def _clean_text(value: str) -> str:
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def _style_tags(value: str | Sequence[str]) -> list[str]:

@@ -50,7 +50,8 @@ def test_any_accepted_ratio_gives_positive_multiples_of_64(w: int, h: int, side:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("16:9", "16:9"), ("32:18", "16:9"), (" 4 x 3 ", "4:3"), ("5:4", "5:4")]
+    ("text", "expected"),
+    [("16:9", "16:9"), ("32:18", "16:9"), (" 4 x 3 ", "4:3"), ("5:4", "5:4"), ("21:9", "21:9")],
 )
 def test_ratios_are_reduced_to_lowest_terms(text: str, expected: str) -> None:
     assert str(AspectRatio.parse(text)) == expected

@@ -116,6 +116,42 @@ def _attempt(prompt: str, document: bytes | None) -> ImageParams | PromptError:
         return error
 
 
+@given(
+    negative=st.one_of(st.none(), st.text(max_size=30)),
+    aspect_ratio=st.one_of(st.none(), st.text(max_size=8), st.from_regex(r"\d{1,3}:\d{1,3}", fullmatch=True)),
+    quality=st.one_of(st.none(), st.text(max_size=6), st.floats(), st.integers()),
+    style=st.one_of(st.none(), st.text(max_size=50), st.lists(st.text(max_size=50), max_size=10)),
+    seed=st.one_of(st.none(), st.integers(), st.text(max_size=25)),
+    count=st.one_of(st.none(), st.integers(-2, 9), st.text(max_size=3)),
+)
+def test_any_explicit_options_give_params_or_a_prompt_error(
+    negative: str | None,
+    aspect_ratio: str | None,
+    quality: str | float | None,
+    style: str | list[str] | None,
+    seed: int | str | None,
+    count: int | str | None,
+) -> None:
+    try:
+        outcome: object = parse_image_request(
+            "a fox",
+            negative=negative,
+            aspect_ratio=aspect_ratio,
+            quality=quality,
+            style=style,
+            seed=seed,
+            count=count,
+        )
+    except PromptError as error:
+        outcome = error
+
+    assert isinstance(outcome, ImageParams) or (isinstance(outcome, PromptError) and outcome.problems)
+
+
+def test_control_characters_in_a_negative_option_are_dropped() -> None:
+    assert parse_image_request("a fox", negative="blur\x00ry,\ttext").negative_prompt == "blur ry, text"
+
+
 WORD = st.from_regex(r"[a-z]{1,8}", fullmatch=True)
 VALID_FLAGS = st.fixed_dictionaries(
     {},
