@@ -13,8 +13,8 @@ from db.types import JSONDocument, UtcDateTime, utcnow
 
 DEFAULT_MAX_RUNNING = 3
 DEFAULT_MAX_QUEUED = 10
-DEFAULT_RATE_CAPACITY = 5
-DEFAULT_RATE_REFILL_PER_MINUTE = 2.0
+DEFAULT_RATE_CAPACITY = 30
+DEFAULT_RATE_REFILL_PER_MINUTE = 30.0
 
 
 class GuildPolicy(Base):
@@ -30,7 +30,7 @@ class GuildPolicy(Base):
     max_queued_per_user: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_MAX_QUEUED, server_default=text(str(DEFAULT_MAX_QUEUED))
     )
-    # Token bucket per user: `rate_capacity` requests at once, refilled at `rate_refill_per_minute`.
+    # Token bucket per guild: `rate_capacity` requests at once, refilled at `rate_refill_per_minute`.
     rate_capacity: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_RATE_CAPACITY, server_default=text(str(DEFAULT_RATE_CAPACITY))
     )

@@ -35,8 +35,8 @@ def upgrade() -> None:
         ),
         sa.Column("max_running_per_user", sa.Integer(), server_default=sa.text("3"), nullable=False),
         sa.Column("max_queued_per_user", sa.Integer(), server_default=sa.text("10"), nullable=False),
-        sa.Column("rate_capacity", sa.Integer(), server_default=sa.text("5"), nullable=False),
-        sa.Column("rate_refill_per_minute", sa.Float(), server_default=sa.text("2.0"), nullable=False),
+        sa.Column("rate_capacity", sa.Integer(), server_default=sa.text("30"), nullable=False),
+        sa.Column("rate_refill_per_minute", sa.Float(), server_default=sa.text("30.0"), nullable=False),
         sa.Column("default_image_workflow", sa.String(length=100), nullable=True),
         sa.Column("default_song_workflow", sa.String(length=100), nullable=True),
         sa.Column(
