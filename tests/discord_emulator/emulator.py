@@ -131,6 +131,10 @@ class DiscordEmulator:
             guild, user_id, name, permissions=permissions, roles=roles, accepts_dms=accepts_dms
         )
 
+    def dm_channel(self, who: Member | User) -> Channel:
+        """The DM channel between the bot and this user (what POST /users/@me/channels returns)."""
+        return self.world.dm_channel_with(who.user if isinstance(who, Member) else who)
+
     async def guild_create(self, guild: Guild) -> None:
         """Sends GUILD_CREATE for a guild added while the bot is connected (the bot "joins" it)."""
         await self.gateway.send_guild_create(guild)

@@ -102,7 +102,7 @@ async def test_dm_is_sent_or_refused_like_discord(emulator: DiscordEmulator, ser
             await bob.send("hello?")
 
     assert refused.value.code == 50007
-    dm = emulator.world.dm_channel_with(server.alice.user)
+    dm = emulator.dm_channel(server.alice)
     assert [m.content for m in emulator.messages[dm.id]] == ["your image is ready"]
     assert emulator.calls_matching("POST", r"^/users/@me/channels$")[0].json == {
         "recipient_id": server.alice.id

@@ -141,3 +141,61 @@ async def test_autocomplete_choices_are_recorded(emulator: DiscordEmulator, serv
 
     assert [c["value"] for c in choices] == ["anime", "analog film"]
     assert interaction.response_type == 8
+
+
+async def test_subcommand_with_member_and_channel_options_is_resolved(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
+    seen: asyncio.Queue[tuple[discord.Member, discord.abc.GuildChannel, bool]] = asyncio.Queue()
+    queue = app_commands.Group(name="queue", description="The queue")
+
+    @queue.command(name="move", description="Move someone's jobs")
+    async def move(
+        interaction: discord.Interaction, who: discord.Member, to: discord.TextChannel, urgent: bool
+    ) -> None:
+        await seen.put((who, to, urgent))
+        await interaction.response.send_message("moved")
+
+    bot.tree.add_command(queue)
+    other = emulator.add_channel(server.guild, "renders")
+    async with running_client(emulator, bot):
+        await bot.tree.sync()
+        await emulator.send_slash_command(
+            server.guild,
+            server.channel,
+            server.alice,
+            "queue",
+            {"who": server.alice, "to": other, "urgent": True},
+            subcommand="move",
+        )
+        who, to, urgent = await asyncio.wait_for(seen.get(), 5)
+
+    assert isinstance(who, discord.Member)
+    assert who.id == server.alice.id
+    assert who.name == "alice"
+    assert to.id == other.id
+    assert urgent is True
+
+
+async def test_slash_command_in_a_dm_has_a_user_not_a_member(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
+    seen: asyncio.Queue[discord.Interaction] = asyncio.Queue()
+
+    @bot.tree.command(name="status", description="Bot status")
+    async def status(interaction: discord.Interaction) -> None:
+        await seen.put(interaction)
+        await interaction.response.send_message("all good")
+
+    dm = emulator.dm_channel(server.alice)
+    async with running_client(emulator, bot):
+        interaction = await emulator.send_slash_command(None, dm, server.alice.user, "status")
+        received = await asyncio.wait_for(seen.get(), 5)
+        await emulator.wait_for(lambda: interaction.responded)
+
+    assert received.guild_id is None
+    assert isinstance(received.user, discord.User)
+    assert received.user.id == server.alice.id
+    assert emulator.message(interaction.response_message_id or 0).channel_id == dm.id
