@@ -93,8 +93,8 @@ class Actions:
                     "guild_id": str(guild.id),
                     "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
                     "guild_locale": "en-US",
-                    "member": payloads.member(member, permissions=guild.permissions_of(member)),
-                    "app_permissions": str(guild.permissions_of(bot_member)),
+                    "member": payloads.member(member, permissions=guild.permissions_in(channel, member)),
+                    "app_permissions": str(guild.permissions_in(channel, bot_member)),
                     "authorizing_integration_owners": {"0": str(guild.id)},
                     "context": 0,
                 }

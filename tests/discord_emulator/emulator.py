@@ -14,7 +14,7 @@ from .actions import BUTTON, STRING_SELECT, Actions, Upload
 from .faults import FaultPlan, InjectedFault
 from .gateway import Gateway
 from .messaging import Messaging
-from .models import Channel, Guild, Interaction, Member, Message, Role, TokenState, User
+from .models import Channel, Guild, Interaction, Member, Message, Overwrite, Role, TokenState, User
 from .recorder import CallRecorder, RecordedCall, StateWatch
 from .rest.app import build_app
 from .rest.context import RestContext
@@ -22,6 +22,8 @@ from .rest.middleware import RateLimits
 from .world import World
 
 log = logging.getLogger(__name__)
+
+GUILDS = 1 << 0
 
 ExpiryError = Literal["invalid_token", "unknown_webhook"]
 
@@ -130,6 +132,22 @@ class DiscordEmulator:
         return self.world.add_member(
             guild, user_id, name, permissions=permissions, roles=roles, accepts_dms=accepts_dms
         )
+
+    def bot_member(self, guild: Guild) -> Member:
+        return guild.members[self.bot_user.id]
+
+    async def set_channel_permissions(
+        self, channel: Channel, target: Member | Role, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Sets a permission overwrite (e.g. deny the bot ATTACH_FILES); sends CHANNEL_UPDATE if connected.
+
+        Permission bits are discord.Permissions values, e.g. discord.Permissions(attach_files=True).value.
+        """
+        kind = 1 if isinstance(target, Member) else 0
+        channel.overwrites = [o for o in channel.overwrites if (o.type, o.id) != (kind, target.id)]
+        channel.overwrites.append(Overwrite(target.id, kind, allow, deny))
+        if self.gateway.session is not None:
+            await self.gateway.dispatch("CHANNEL_UPDATE", payloads.channel(channel), intent=GUILDS)
 
     def dm_channel(self, who: Member | User) -> Channel:
         """The DM channel between the bot and this user (what POST /users/@me/channels returns)."""

@@ -8,11 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ADMINISTRATOR = 1 << 3
-# What @everyone gets on a fresh guild: view channels, send messages, embed links, attach files,
-# read history, add reactions, use application commands.
+ADD_REACTIONS = 1 << 6
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+ATTACH_FILES = 1 << 15
+READ_MESSAGE_HISTORY = 1 << 16
+USE_APPLICATION_COMMANDS = 1 << 31
+# What @everyone (and the bot's role) get on a fresh guild.
 DEFAULT_EVERYONE_PERMISSIONS = (
-    (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 6) | (1 << 31)
-)
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY | ADD_REACTIONS
+) | USE_APPLICATION_COMMANDS
 
 
 def utcnow() -> dt.datetime:
@@ -57,6 +63,16 @@ class Member:
         return self.user.id
 
 
+@dataclass
+class Overwrite:
+    """A channel permission overwrite for a role (type 0) or a member (type 1)."""
+
+    id: int
+    type: int
+    allow: int = 0
+    deny: int = 0
+
+
 class ChannelType(enum.IntEnum):
     GUILD_TEXT = 0
     DM = 1
@@ -72,6 +88,7 @@ class Channel:
     position: int = 0
     topic: str | None = None
     recipient: User | None = None
+    overwrites: list[Overwrite] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +114,27 @@ class Guild:
             if role is not None:
                 value |= role.permissions
         return (1 << 53) - 1 if value & ADMINISTRATOR else value
+
+    def permissions_in(self, channel: Channel, member: Member) -> int:
+        """Guild permissions with the channel's overwrites applied: @everyone, then roles, then member."""
+        value = self.permissions_of(member)
+        if value & ADMINISTRATOR or member.id == self.owner_id:
+            return value
+        by_target = {(o.type, o.id): o for o in channel.overwrites}
+        everyone = by_target.get((0, self.id))
+        if everyone is not None:
+            value = (value & ~everyone.deny) | everyone.allow
+        role_allow = role_deny = 0
+        for role_id in member.roles:
+            overwrite = by_target.get((0, role_id))
+            if overwrite is not None:
+                role_allow |= overwrite.allow
+                role_deny |= overwrite.deny
+        value = (value & ~role_deny) | role_allow
+        own = by_target.get((1, member.id))
+        if own is not None:
+            value = (value & ~own.deny) | own.allow
+        return value
 
 
 @dataclass

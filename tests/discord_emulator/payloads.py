@@ -64,7 +64,10 @@ def channel(c: Channel) -> dict[str, Any]:
         "name": c.name,
         "position": c.position,
         "nsfw": c.nsfw,
-        "permission_overwrites": [],
+        "permission_overwrites": [
+            {"id": str(o.id), "type": o.type, "allow": str(o.allow), "deny": str(o.deny)}
+            for o in c.overwrites
+        ],
         "rate_limit_per_user": 0,
         "flags": 0,
     }

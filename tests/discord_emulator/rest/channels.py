@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from .. import payloads
-from ..models import ChannelType
+from ..models import ATTACH_FILES, SEND_MESSAGES, ChannelType
 from .context import body, context, message_fields
 from .responses import DiscordError, json_response, no_content
 
@@ -25,6 +25,7 @@ async def create_message(request: web.Request) -> web.Response:
     if channel.type is ChannelType.DM and channel.recipient is not None and not channel.recipient.accepts_dms:
         raise DiscordError(403, 50007, "Cannot send messages to this user")
     parsed = body(request)
+    ctx.require_bot_permissions(channel, SEND_MESSAGES | (ATTACH_FILES if parsed.files else 0))
     fields = message_fields(request, [])
     extra: dict[str, Any] = {}
     reference = parsed.fields.get("message_reference")
@@ -70,6 +71,8 @@ async def edit_message(request: web.Request) -> web.Response:
     message = ctx.message_in(channel, request.match_info["message_id"])
     if message.author is not ctx.world.bot_user:
         raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
+    if body(request).files:
+        ctx.require_bot_permissions(channel, ATTACH_FILES)
     await ctx.messaging.edit(message, message_fields(request, message.attachments))
     return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
 

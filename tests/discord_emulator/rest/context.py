@@ -11,10 +11,11 @@ from aiohttp import web
 from ..faults import FaultPlan
 from ..gateway import Gateway
 from ..messaging import Body, Messaging
-from ..models import Attachment, Channel, Guild, Message
+from ..models import VIEW_CHANNEL, Attachment, Channel, Guild, Message
 from ..recorder import CallRecorder
 from ..world import World
-from .responses import DiscordError, unknown_channel, unknown_message
+from .responses import DiscordError, missing_permissions, unknown_channel, unknown_message
+from .validation import validate_message
 
 
 @dataclass
@@ -40,6 +41,17 @@ class RestContext:
             raise unknown_message()
         return message
 
+    def require_bot_permissions(self, channel: Channel, needed: int) -> None:
+        """Guild channels only: 403 Missing Access without VIEW_CHANNEL, 403 Missing Permissions otherwise."""
+        if channel.guild_id is None:
+            return
+        guild = self.world.guilds[channel.guild_id]
+        granted = guild.permissions_in(channel, guild.members[self.world.bot_user.id])
+        if not granted & VIEW_CHANNEL:
+            raise DiscordError(403, 50001, "Missing Access")
+        if granted & needed != needed:
+            raise missing_permissions()
+
     def guild(self, raw_id: str) -> Guild:
         guild = self.world.guilds.get(int(raw_id)) if raw_id.isdigit() else None
         if guild is None:
@@ -59,7 +71,14 @@ def body(request: web.Request) -> Body:
     return request[BODY]
 
 
-def message_fields(request: web.Request, existing: list[Attachment]) -> dict[str, Any]:
-    """The message fields of the request body, with uploads turned into stored attachments."""
+def message_fields(
+    request: web.Request, existing: list[Attachment], data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The message fields of the request body (or of `data`, an interaction callback's), validated
+    against Discord's limits, with uploads turned into stored attachments."""
     parsed = body(request)
-    return context(request).messaging.message_fields(parsed.fields, parsed.files, existing)
+    raw = parsed.fields if data is None else data
+    validate_message(raw)
+    fields = context(request).messaging.message_fields(raw, parsed.files, existing)
+    validate_message(fields)
+    return fields

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from .. import payloads
 from ..models import EPHEMERAL, LOADING, Interaction, InteractionType, Message, TokenState
-from .context import RestContext, body, context
+from .context import RestContext, body, context, message_fields
 from .responses import DiscordError, json_response
 
 CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
@@ -60,9 +60,7 @@ async def callback(request: web.Request) -> web.Response:
     elif kind in COMPONENT_ONLY:
         message = ctx.world.message(interaction.source_message_id or 0)
         if message is not None and kind == UPDATE_MESSAGE:
-            await ctx.messaging.edit(
-                message, ctx.messaging.message_fields(data, body(request).files, message.attachments)
-            )
+            await ctx.messaging.edit(message, message_fields(request, message.attachments, data))
     elif kind == AUTOCOMPLETE_RESULT:
         interaction.autocomplete_choices = list(data.get("choices") or [])
     elif kind == MODAL:
@@ -82,7 +80,7 @@ async def _post_response(
     ctx: RestContext, request: web.Request, interaction: Interaction, data: dict[str, Any], *, loading: bool
 ) -> Message:
     channel = ctx.world.channels[interaction.channel_id]
-    fields = {} if loading else ctx.messaging.message_fields(data, body(request).files, [])
+    fields = {} if loading else message_fields(request, [], data)
     flags = int(data.get("flags") or 0)
     fields["flags"] = (flags & EPHEMERAL | LOADING) if loading else flags
     for attachment in fields.get("attachments", []):

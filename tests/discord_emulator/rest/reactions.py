@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import payloads
-from ..models import Message, emoji_key
+from ..models import ADD_REACTIONS, READ_MESSAGE_HISTORY, Message, emoji_key
 from .context import context
 from .responses import DiscordError, json_response, no_content
 
@@ -21,7 +21,9 @@ async def add_own(request: web.Request) -> web.Response:
     emoji = payloads.emoji_from_path(request.match_info["emoji"])
     if not emoji["name"]:
         raise DiscordError(400, 10014, "Unknown Emoji")
-    await ctx.messaging.add_reaction(_message(request), ctx.world.bot_user, emoji)
+    message = _message(request)
+    ctx.require_bot_permissions(ctx.world.channels[message.channel_id], ADD_REACTIONS | READ_MESSAGE_HISTORY)
+    await ctx.messaging.add_reaction(message, ctx.world.bot_user, emoji)
     return no_content()
 
 

@@ -30,14 +30,15 @@ def no_content() -> web.Response:
 class DiscordError(Exception):
     """Raised by a route handler to answer with a Discord JSON error."""
 
-    def __init__(self, status: int, code: int, message: str) -> None:
+    def __init__(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None) -> None:
         super().__init__(f"{status} {code} {message}")
         self.status = status
         self.code = code
         self.message = message
+        self.errors = errors
 
     def response(self) -> web.Response:
-        return error(self.status, self.code, self.message)
+        return error(self.status, self.code, self.message, self.errors)
 
 
 def unknown_message() -> DiscordError:
@@ -50,3 +51,7 @@ def unknown_channel() -> DiscordError:
 
 def unknown_webhook() -> DiscordError:
     return DiscordError(404, 10015, "Unknown Webhook")
+
+
+def missing_permissions() -> DiscordError:
+    return DiscordError(403, 50013, "Missing Permissions")
