@@ -2,53 +2,65 @@
 
 Start it, build the world, connect a bot, act as users, and assert on what the bot did::
 
-    async with DiscordEmulator() as emu:
+    async with DiscordEmulator() as emu:                  # or the `discord_emulator` fixture (pytest_plugin)
         guild = emu.add_guild(name="Art Club")
         channel = emu.add_channel(guild, "gallery")
-        alice = emu.add_member(guild, name="alice", permissions=0)
+        alice = emu.add_member(guild, name="alice")
         bot = commands.Bot(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
-        async with running_client(emu, bot):          # patches discord.py, logs in, waits for on_ready
+        async with running_client(emu, bot):             # patches discord.py, logs in, waits for on_ready
             interaction = await emu.send_slash_command(
                 guild, channel, alice, "imagine", {"prompt": "a cat"},
                 attachments={"image": ("in.png", png_bytes, "image/png")},
             )
-            await emu.wait_for(lambda: interaction.responded)
-            reply = emu.message(interaction.response_message_id)
-            assert reply.revisions[-1].attachments[0].filename == "out.png"
+            await emu.wait_for(lambda: interaction.acked)
+            reply = emu.original_response(interaction)
+            await emu.wait_for(lambda: len(reply.revisions) == 3)
+            assert reply.attachments[0].filename == "out.png"
 
-Pointing discord.py at it: ``patch_discord(emu)`` (a context manager) sets ``discord.http.Route.BASE`` to
-``emu.http_url`` and ``DiscordWebSocket.DEFAULT_GATEWAY`` to ``emu.gateway_url`` and restores them.
-``running_client(emu, client)`` does that and also starts/stops the client. The bot token is ``emu.token``.
+Connecting: ``patch_discord(emu)`` (context manager) sets ``discord.http.Route.BASE = emu.http_url`` and
+``DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.gateway_url)`` and restores them; ``running_client(emu,
+client)`` also starts the client with ``emu.token`` and closes it after. Build clients with a small
+``guild_ready_timeout`` (discord.py waits that long after the last GUILD_CREATE before on_ready, 2 s by
+default), and override ``before_identify_hook`` to skip discord.py's 5 s sleep before a re-IDENTIFY.
 
-World: ``emu.bot_user``, ``emu.application_id``, ``emu.owner`` (application owner) exist from the start;
-``add_guild``/``add_channel``/``add_role``/``add_member`` before connecting (GUILD_CREATE follows READY, with
-channels, roles and members including the bot), or ``await emu.guild_create(guild)`` afterwards.
-``emu.snowflake()`` makes ids.
+World: ``bot_user``, ``application_id`` and ``owner`` (the application's owner) exist from the start.
+``add_guild``, ``add_channel``, ``add_role``, ``add_member(permissions=, roles=, accepts_dms=)`` before
+connecting (GUILD_CREATE follows READY with channels, roles and the bot's member; every member only with
+the presences intent, otherwise discord.py chunks them), or ``await guild_create(guild)`` afterwards.
+``await set_channel_permissions(channel, member_or_role, allow=, deny=)``, ``bot_member(guild)``,
+``dm_channel(user)``, ``snowflake()``. Option types of slash commands come from the commands the bot
+synced (PUT .../commands), otherwise from the Python values; ``guild_command=True`` adds data.guild_id for
+unsynced guild commands.
 
-User actions (each dispatches the real gateway payload and returns the record to inspect):
-``send_slash_command``, ``send_autocomplete``, ``click_button``, ``select_option``, ``submit_modal``
-(interactions, see ``models.Interaction``: ``acked``, ``deferred``, ``responded``, ``response_type``,
-``response_message_id``, ``followup_message_ids``, ``autocomplete_choices``, ``modal``), ``add_reaction``,
-``remove_reaction`` and ``send_message``.
+User actions dispatch the real gateway payload and return a record: ``send_slash_command``,
+``send_autocomplete``, ``click_button``, ``select_option``, ``submit_modal`` return ``Interaction``
+(``acked``, ``deferred``, ``responded``, ``response_type``, ``response_message_id``, ``followup_message_ids``,
+``autocomplete_choices``, ``modal``, ``ephemeral``); ``send_message`` returns ``Message``;
+``add_reaction``/``remove_reaction``.
 
-Interaction rules emulated: callbacks after 3 s (emulator clock) → 404/10062, a second callback →
-400/40060; tokens live 15 minutes (``advance_clock(seconds)``) or end now with
-``expire_interaction_token(interaction, "invalid_token" | "unknown_webhook")`` → 401/50027 or 404/10015;
-the first followup after a "thinking" defer becomes the original response.
+Interaction rules: a callback after 3 s (emulator clock) gets 404/10062, a second one 400/40060; tokens
+last 15 minutes (``advance_clock(seconds)``) or end now with ``expire_interaction_token(interaction,
+"invalid_token" | "unknown_webhook")`` → 401/50027 or 404/10015 on webhook calls; the first followup after
+a "thinking" defer edits the original response, as on Discord.
 
-Recording: ``emu.calls`` (``RecordedCall(method, path, query, json, files, status, at)``, path without
-/api/v10), ``calls_matching(method, path_regex)``, ``unknown_routes`` (answered 404 code 0),
-``messages[channel_id]`` (every ``Message`` with ``revisions``: content/embeds/components/attachments/flags of
-the creation and each edit), ``message(id)``, ``cdn_downloads``; ``await emu.wait_for(predicate, timeout)``
-re-checks on every state change.
+Recording: ``calls`` (``RecordedCall(method, path, query, json, files, status, at)``; path has no /api/v10;
+json is payload_json for multipart), ``calls_matching(method, path_regex)``, ``unknown_routes`` (answered
+404 code 0), ``messages[channel_id]`` (every ``Message``, deleted and ephemeral ones too; ``revisions`` hold
+content/embeds/components/attachments/flags of the creation and each edit), ``message(id)``,
+``original_response(interaction)``, ``followups(interaction)``, ``cdn_downloads``. ``await
+wait_for(predicate, timeout)`` re-checks the predicate on every emulator state change (not bot state).
 
-The bot's own messages, edits, deletions and reactions are echoed over the gateway (except ephemeral ones),
-filtered by the intents it identified with.
+Echo: the bot's own messages, edits, deletions and reactions come back over the gateway (not ephemeral
+ones), filtered by the intents the bot identified with; user message content is blank without the
+message-content intent.
 
 Faults: ``fail_next(method, path_regex, status, count=1, retry_after=0.05, code=None, html=False)`` returns a
-fault whose ``hits`` count; ``emu.upload_limit`` (bytes, 413/40005 above it); ``await
-gateway_disconnect(code=4000, resumable=True)`` (discord.py RESUMEs and missed events are replayed; see
-``emu.gateway.stats``); ``emu.rate_limits`` shapes the X-RateLimit-* headers.
+fault whose ``hits`` count; ``upload_limit`` (bytes per request, 413/40005 above it); ``await
+gateway_disconnect(code=4000, resumable=True)`` (discord.py RESUMEs and missed events are replayed by seq;
+``resumable=False`` forces a new IDENTIFY), ``await gateway.request_reconnect()`` (op 7), ``gateway.stats``;
+``rate_limits`` shapes the X-RateLimit-* headers of normal answers. Over-long messages get 400/50035, missing
+channel permissions 403/50013 (or 50001 without VIEW_CHANNEL), DMs to users with ``accepts_dms=False``
+403/50007.
 """
 
 from .emulator import DiscordEmulator

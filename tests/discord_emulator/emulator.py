@@ -189,6 +189,17 @@ class DiscordEmulator:
             raise KeyError(f"no message {message_id}")
         return found
 
+    def original_response(self, interaction: Interaction) -> Message:
+        """The message the interaction's callback created (or, for components, the message it updated)."""
+        if interaction.response_message_id is None:
+            raise KeyError(
+                f"interaction {interaction.id} has no response message (type {interaction.response_type})"
+            )
+        return self.message(interaction.response_message_id)
+
+    def followups(self, interaction: Interaction) -> list[Message]:
+        return [self.message(i) for i in interaction.followup_message_ids]
+
     @property
     def interactions(self) -> dict[int, Interaction]:
         return self.world.interactions

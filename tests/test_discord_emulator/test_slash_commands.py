@@ -50,14 +50,13 @@ async def test_slash_command_with_attachment_defers_edits_and_sends_a_followup_f
     assert interaction.response_type == 5
     assert interaction.deferred
 
-    original = emulator.message(interaction.response_message_id or 0)
+    original = emulator.original_response(interaction)
     assert [r.content for r in original.revisions] == ["", "Queued: a cat", "Drawing: a cat (50%)"]
     assert original.revisions[0].flags & 128  # the "thinking…" state
     assert original.flags == 0
     assert original.interaction_id == interaction.id
 
-    (followup_id,) = interaction.followup_message_ids
-    followup = emulator.message(followup_id)
+    (followup,) = emulator.followups(interaction)
     assert followup.content == "Done!"
     assert [(a.filename, a.data) for a in followup.attachments] == [("out.png", b"PNG-out")]
     assert emulator.messages[server.channel.id] == [original, followup]
