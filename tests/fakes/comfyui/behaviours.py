@@ -18,7 +18,9 @@ Value = dict[str, Any]
 Outputs = tuple[Value, ...]
 Ui = dict[str, list[dict[str, str]]]
 
-MAX_AUDIO_SECONDS = 10.0  # longer songs are written shorter: keeps the fake fast, the container stays valid
+# Audio files are written at most this long whatever the graph asked for: encoding a 2-minute song per test
+# would cost seconds, and clients only need a valid container with the right magic bytes.
+MAX_AUDIO_SECONDS = 1.0
 
 
 class NodeContext(Protocol):
@@ -186,25 +188,28 @@ _AUDIO_EXTENSIONS = {
 }
 
 
-def _write_audio(ctx: NodeContext, base_kind: str, prefix: str) -> Ui:
+async def _write_audio(ctx: NodeContext, base_kind: str, prefix: str) -> Ui:
     audio = ctx.inputs["audio"]
     extension = _AUDIO_EXTENSIONS[ctx.spec.name]
     base = ctx.store.directory(base_kind)
     assert base is not None
     paths, subfolder = ctx.store.next_paths(base, prefix, extension, 1)
     seconds = min(float(audio["seconds"]), MAX_AUDIO_SECONDS)
-    paths[0].write_bytes(media.encoded_audio(extension, int(audio["channels"]), round(seconds, 2)))
+    encoded = await asyncio.to_thread(
+        media.encoded_audio, extension, int(audio["channels"]), round(seconds, 2)
+    )
+    paths[0].write_bytes(encoded)
     return {"audio": [{"filename": p.name, "subfolder": subfolder, "type": base_kind} for p in paths]}
 
 
 async def save_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     await _work(ctx)
-    return (), _write_audio(ctx, "output", str(ctx.inputs.get("filename_prefix", "audio/ComfyUI")))
+    return (), await _write_audio(ctx, "output", str(ctx.inputs.get("filename_prefix", "audio/ComfyUI")))
 
 
 async def preview_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     await _work(ctx)
-    return (), _write_audio(ctx, "temp", "ComfyUI" + ctx.store.temp_suffix)
+    return (), await _write_audio(ctx, "temp", "ComfyUI" + ctx.store.temp_suffix)
 
 
 BEHAVIOURS: dict[str, Behaviour] = {

@@ -62,15 +62,28 @@ class _NodeContext:
     def __init__(self, executor: Executor, run: _Run, node_id: str, spec: NodeSpec, inputs: dict[str, Any]):
         self._executor = executor
         self._run = run
+        self._config = executor.config
         self.node_id = node_id
         self.spec = spec
         self.inputs = inputs
-        config = executor.config
         self.store = executor.store
-        self.step_time_s = config.step_time_s
-        self.node_time_s = config.node_time_s
-        self.default_steps = config.default_steps
-        self.previews = config.previews
+
+    # Read live, so a test can speed up or slow down a node that is already running.
+    @property
+    def step_time_s(self) -> float:
+        return self._config.step_time_s
+
+    @property
+    def node_time_s(self) -> float:
+        return self._config.node_time_s
+
+    @property
+    def default_steps(self) -> int | None:
+        return self._config.default_steps
+
+    @property
+    def previews(self) -> bool:
+        return self._config.previews
 
     async def progress(self, value: int, total: int, preview: tuple[str, bytes] | None) -> None:
         await self._executor.progress_tick(self._run, self.node_id, value, total, preview)

@@ -32,19 +32,21 @@ def jpeg(width: int, height: int, color: int) -> bytes:
     return buf.getvalue()
 
 
+@lru_cache(maxsize=16)
 def wav(seconds: float, channels: int, sample_rate: int = AUDIO_SAMPLE_RATE) -> bytes:
-    """A 440 Hz tone, 16-bit PCM."""
+    """A 441 Hz tone, 16-bit PCM (one 100-sample period at 44.1 kHz, repeated)."""
+    period = sample_rate // 441
+    cycle = b"".join(
+        struct.pack("<h", int(8000 * math.sin(2 * math.pi * i / period))) * channels for i in range(period)
+    )
     frames = int(seconds * sample_rate)
-    samples = bytearray()
-    for i in range(frames):
-        value = int(8000 * math.sin(2 * math.pi * 440 * i / sample_rate))
-        samples += struct.pack("<h", value) * channels
+    pcm = (cycle * (frames // period + 1))[: frames * 2 * channels]
     buf = io.BytesIO()
     with wave.open(buf, "wb") as out:
         out.setnchannels(channels)
         out.setsampwidth(2)
         out.setframerate(sample_rate)
-        out.writeframes(bytes(samples))
+        out.writeframes(pcm)
     return buf.getvalue()
 
 
