@@ -205,6 +205,11 @@ class DiscordEmulator:
         return self.world.interactions
 
     @property
+    def typing(self) -> list[int]:
+        """Channel ids the bot showed "typing…" in, once per POST /channels/{id}/typing."""
+        return self._rest.typing
+
+    @property
     def cdn_downloads(self) -> list[int]:
         """Attachment ids the bot downloaded from the emulator's CDN, in order."""
         return self._rest.cdn_downloads
@@ -213,6 +218,22 @@ class DiscordEmulator:
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:  # noqa: ASYNC109
         """Waits until predicate() is truthy, re-checking on every state change; returns its value."""
         return await self._watch.wait_for(predicate, timeout)
+
+    async def wait_for_calls(
+        self,
+        method: str,
+        path_regex: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> list[RecordedCall]:
+        """Waits until at least `count` matching REST calls were made; returns all of them."""
+
+        def enough() -> list[RecordedCall] | None:
+            found = self.calls_matching(method, path_regex)
+            return found if len(found) >= count else None
+
+        result: list[RecordedCall] = await self.wait_for(enough, timeout)
+        return result
 
     async def wait_until_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         await self.wait_for(lambda: self.gateway.connected, timeout)

@@ -183,3 +183,19 @@ async def test_events_outside_the_bots_intents_are_not_sent(
     assert "MESSAGE_CREATE" in events
     assert "MESSAGE_REACTION_ADD" not in events
     assert emulator.message(sent.id).reaction("⭐") is not None
+
+
+async def test_typing_and_guild_fetch_and_waiting_for_calls(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = EchoBot()
+    async with running_client(emulator, bot):
+        channel = await channel_of(bot, server)
+        async with channel.typing():
+            await channel.send("thinking done")
+        fetched = await bot.fetch_guild(server.guild.id)
+        (post,) = await emulator.wait_for_calls("POST", r"^/channels/\d+/messages$")
+
+    assert emulator.typing[0] == server.channel.id
+    assert fetched.name == "Art Club"
+    assert post.json["content"] == "thinking done"

@@ -85,9 +85,18 @@ async def delete_message(request: web.Request) -> web.Response:
     return no_content()
 
 
+async def typing(request: web.Request) -> web.Response:
+    ctx = context(request)
+    channel = ctx.channel(request.match_info["channel_id"])
+    ctx.require_bot_permissions(channel, SEND_MESSAGES)
+    ctx.typing.append(channel.id)
+    return no_content()
+
+
 def add_routes(app: web.Application) -> None:
     base = "/api/v10/channels/{channel_id}"
     app.router.add_get(base, get_channel)
+    app.router.add_post(base + "/typing", typing)
     app.router.add_get(base + "/messages", history)
     app.router.add_post(base + "/messages", create_message)
     app.router.add_get(base + "/messages/{message_id}", get_message)

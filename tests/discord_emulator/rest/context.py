@@ -27,6 +27,7 @@ class RestContext:
     faults: FaultPlan
     notify: Callable[[], Awaitable[None]]
     cdn_downloads: list[int] = field(default_factory=list)
+    typing: list[int] = field(default_factory=list)  # channel ids, one per POST /typing
 
     def channel(self, raw_id: str) -> Channel:
         channel = self.world.channels.get(int(raw_id)) if raw_id.isdigit() else None

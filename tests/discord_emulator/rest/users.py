@@ -77,7 +77,28 @@ async def guild_member(request: web.Request) -> web.Response:
     return json_response(payloads.member(member))
 
 
+async def get_guild(request: web.Request) -> web.Response:
+    ctx = context(request)
+    guild = ctx.guild(request.match_info["guild_id"])
+    data = payloads.guild_create(guild, all_members=False, bot_id=ctx.world.bot_user.id)
+    for gateway_only in (
+        "channels",
+        "members",
+        "threads",
+        "presences",
+        "voice_states",
+        "member_count",
+        "large",
+    ):
+        data.pop(gateway_only, None)
+    if request.query.get("with_counts") in ("1", "true"):
+        data["approximate_member_count"] = len(guild.members)
+        data["approximate_presence_count"] = 0
+    return json_response(data)
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/v10/guilds/{guild_id}", get_guild)
     app.router.add_get("/api/v10/users/@me", me)
     app.router.add_post("/api/v10/users/@me/channels", open_dm)
     app.router.add_get("/api/v10/users/{user_id}", get_user)
