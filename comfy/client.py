@@ -174,6 +174,13 @@ class ComfyClient:
         if self._runs.get(run.prompt_id) is run:
             del self._runs[run.prompt_id]
 
+    async def upload(self, filename: str, data: bytes, *, overwrite: bool = False) -> str:
+        """Put an input file (image, audio) on the backend; returns the name to use in the workflow.
+
+        A different file under a taken name is renamed by the server (``"name (1).wav"``).
+        """
+        return await self.http.upload(filename, data, overwrite=overwrite)
+
     # -- capabilities ----------------------------------------------------------------------------
 
     async def system_stats(self) -> Mapping[str, Any]:

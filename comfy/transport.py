@@ -58,13 +58,20 @@ class HttpTransport:
         return self.base_url + path
 
     async def request(
-        self, method: str, path: str, *, body: object = None, params: Mapping[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        body: object = None,
+        params: Mapping[str, str] | None = None,
+        form: aiohttp.FormData | None = None,
     ) -> Any:
         """Send a request; return the JSON answer (``None`` for an empty body)."""
         what = f"{method} {path}"
+        payload = {"data": form} if form is not None else {"json": body}
         try:
             async with self.session.request(
-                method, self.url(path), json=body, params=params, timeout=self._timeout
+                method, self.url(path), params=params, timeout=self._timeout, **payload
             ) as response:
                 text = await response.text()
                 if response.status >= 300:
@@ -110,6 +117,20 @@ class HttpTransport:
         if not isinstance(answer, Mapping):
             raise errors.UnexpectedResponse("GET /object_info did not answer an object")
         return answer
+
+    async def upload(
+        self, filename: str, data: bytes, *, subfolder: str = "", overwrite: bool = False
+    ) -> str:
+        """POST /upload/image (any file type, e.g. audio for LoadAudio); returns the name the server kept."""
+        form = aiohttp.FormData()
+        form.add_field("image", data, filename=filename, content_type="application/octet-stream")
+        form.add_field("type", "input")
+        form.add_field("subfolder", subfolder)
+        form.add_field("overwrite", "true" if overwrite else "false")
+        answer = await self.request("POST", "/upload/image", form=form)
+        if not isinstance(answer, Mapping) or not isinstance(answer.get("name"), str):
+            raise errors.UnexpectedResponse(f"POST /upload/image answered {answer!r}")
+        return str(answer["name"])
 
     @asynccontextmanager
     async def view(self, file: OutputFile, *, chunk_size: int = 1 << 16) -> AsyncIterator[Download]:

@@ -1,0 +1,68 @@
+"""Two fake backends: work goes to the least-loaded one that has the workflow's nodes and models."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from comfy import errors, events
+from comfy.pool import ComfyPool
+from tests.comfy.conftest import ClientFactory, audio_graph, graph, wav_bytes
+from tests.comfy.test_client_recovery import first_progress, long_sampler
+from tests.fakes.comfyui.config import FakeConfig, default_models
+
+
+async def test_pool_routes_by_capability_and_then_by_load(
+    fake_comfy_factory: Any, make_client: ClientFactory
+) -> None:
+    no_audio = await fake_comfy_factory(FakeConfig(missing_node_classes={"SaveAudioMP3"}))
+    full = await fake_comfy_factory(FakeConfig())
+    clients = [await make_client(no_audio.url), await make_client(full.url)]
+    pool = ComfyPool(clients, health_interval_s=60)
+    song = await audio_graph(clients[1], "audio_SaveAudioMP3_V0", channels=2)
+    await clients[0].upload("tone_2ch.wav", wav_bytes(2))  # same input file: only the save node differs
+    await pool.check_health()
+
+    audio_client, audio_run = await pool.submit(song, "pool-song")
+    assert audio_client.http.base_url == full.url.rstrip("/")
+    await audio_run.result(timeout_s=10)
+
+    first_client, first_run = await pool.submit(long_sampler(), "pool-img-1")
+    await first_progress(first_run)
+    second_client, _ = await pool.submit(long_sampler(), "pool-img-2")
+
+    assert first_client is not second_client
+    for client, prompt_id in ((first_client, "pool-img-1"), (second_client, "pool-img-2")):
+        await client.cancel(prompt_id)
+
+
+async def test_pool_refuses_a_workflow_no_backend_can_run(
+    fake_comfy_factory: Any, make_client: ClientFactory
+) -> None:
+    models = default_models()
+    models["CheckpointLoaderSimple.ckpt_name"] = ["other.safetensors"]
+    fake = await fake_comfy_factory(FakeConfig(models=models))
+    pool = ComfyPool([await make_client(fake.url)], health_interval_s=60)
+    await pool.check_health()
+
+    with pytest.raises(errors.NoCapableBackend) as caught:
+        await pool.submit(graph("canonical_txt2img_sd15_api"), "pool-no-model")
+
+    assert "v1-5-pruned-emaonly-fp16.safetensors" in caught.value.detail
+    assert fake.prompts_received == []
+
+
+async def test_pool_skips_a_dead_backend(fake_comfy_factory: Any, make_client: ClientFactory) -> None:
+    dead = await fake_comfy_factory(FakeConfig())
+    alive = await fake_comfy_factory(FakeConfig())
+    pool = ComfyPool([await make_client(dead.url), await make_client(alive.url)], health_interval_s=60)
+    await dead.kill()
+    await pool.check_health()
+
+    client, run = await pool.submit(graph("image_emptyimage_saveimage"), "pool-alive")
+
+    assert client.http.base_url == alive.url.rstrip("/")
+    assert isinstance(await asyncio.wait_for(run.result(), 10), events.Completed)
+    assert not pool.health[pool.clients[0].name].healthy
