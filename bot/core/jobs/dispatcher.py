@@ -231,8 +231,6 @@ class Dispatcher:
                 run = await client.submit(bound.graph, prompt_id)
             except errors.ComfyError as exc:
                 release()
-                if isinstance(exc, errors.BackendUnavailable):
-                    self.pool.health[client.name] = BackendHealth(False, exc.detail)
                 await self._settle(active, RunOutcome(failed=exc))
                 return
             log.info(
@@ -304,6 +302,8 @@ class Dispatcher:
         error = outcome.failed
         assert error is not None  # noqa: S101 - a RunOutcome always carries one of the three
         if isinstance(error, _TRANSIENT) and not active.cancel_requested:
+            # Until its health check passes again, send nothing more to a backend that just dropped a job.
+            self.pool.health[active.client.name] = BackendHealth(False, error.detail)
             await self._retry(job, error)
             return
         await self._fail(job, _user_message(error), error.detail)

@@ -122,3 +122,10 @@ async def running_core(
 
 async def submit_all(runtime: CoreRuntime, requests: list[JobRequest]) -> list[SubmitReceipt]:
     return [await runtime.service.submit(request) for request in requests]
+
+
+async def eventually(predicate: Callable[[], bool], within_s: float = 10.0, every_s: float = 0.005) -> None:
+    """Wait until `predicate` holds (for state outside the observer, such as the fake's queue)."""
+    async with asyncio.timeout(within_s):
+        while not predicate():  # noqa: ASYNC110 - the state lives in another component with no event to await
+            await asyncio.sleep(every_s)
