@@ -132,23 +132,26 @@ _REQUIRED: dict[WorkflowKind, dict[str, str]] = {
 
 def _unfit(node: Mapping[str, Any], kind: WorkflowKind, role: str) -> str | None:
     checks: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
-        "samplers": (lambda n: g.has_number(n, "steps"), "it has no steps number"),
+        "samplers": (lambda n: g.has_number(n, "steps", minimum=1), "it has no steps number of 1 or more"),
         "negative": (lambda n: bool(g.text_inputs(n)), "it has no text input"),
         "seed": (lambda n: g.seed_input(n) is not None, "it has no seed or noise_seed number"),
         "outputs": (lambda n: True, ""),
     }
     if kind is WorkflowKind.IMAGE:
         checks["prompt"] = (lambda n: bool(g.text_inputs(n)), "it has no text input")
-        checks["latent"] = (_has_size, "it has no width and height numbers")
+        checks["latent"] = (_has_size, "it has no width and height numbers of 1 or more")
     else:
         checks["prompt"] = (g.is_music_encoder, "it has no tags and lyrics inputs")
-        checks["latent"] = (lambda n: g.has_number(n, "seconds"), "it has no seconds number")
+        checks["latent"] = (
+            lambda n: g.has_number(n, "seconds", minimum=1),
+            "it has no seconds number of 1 or more",
+        )
     check, reason = checks[role]
     return None if check(node) else reason
 
 
 def _has_size(node: Mapping[str, Any]) -> bool:
-    return g.has_number(node, "width") and g.has_number(node, "height")
+    return g.has_number(node, "width", minimum=1) and g.has_number(node, "height", minimum=1)
 
 
 def _base_size(

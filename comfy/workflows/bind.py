@@ -75,29 +75,32 @@ def _bind_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
     binding = template.binding
     prompt = ", ".join([params.prompt, *params.style_tags])
     _set_text(graph, binding.prompt_nodes, prompt)
-    negative = params.negative_prompt
-    if negative is not None:
-        _set_text(graph, binding.negative_nodes, negative)
-    elif binding.negative_nodes:
+    # Without a negative encoder (zeroed negative, guidance-distilled models) there is nowhere to put one.
+    negative = ""
+    if binding.negative_nodes:
+        if params.negative_prompt is not None:
+            _set_text(graph, binding.negative_nodes, params.negative_prompt)
         negative = _text_of(graph[binding.negative_nodes[0]])
     # Analysis guarantees an image binding has a base size.
     area = (binding.base_width or 0) * (binding.base_height or 0)
     width, height = dimensions_for(AspectRatio.parse(params.aspect_ratio), area)
+    batched = False
     for node_id in binding.latent_nodes:
         inputs = graph[node_id]["inputs"]
         inputs["width"], inputs["height"] = width, height
         if g.has_number(graph[node_id], "batch_size"):
-            inputs["batch_size"] = params.count
+            inputs["batch_size"], batched = params.count, True
     steps = binding.steps[params.quality]
     _scale_steps(graph, binding.sampler_nodes, steps)
     return {
         "kind": "image",
         "prompt": params.prompt,
-        "negative_prompt": negative or "",
+        "negative_prompt": negative,
         "aspect_ratio": params.aspect_ratio,
         "quality": params.quality,
         "style_tags": list(params.style_tags),
-        "count": params.count,
+        # A latent without batch_size makes one image whatever was asked.
+        "count": params.count if batched else 1,
         "width": width,
         "height": height,
         "steps": steps,
@@ -143,11 +146,12 @@ def _bind_song(template: WorkflowTemplate, graph: dict[str, Any], params: SongPa
     duration = params.duration
     if duration is None:
         duration = float(graph[binding.latent_nodes[0]]["inputs"]["seconds"])
+    batched = False
     for node_id in binding.latent_nodes:
         inputs = graph[node_id]["inputs"]
         inputs["seconds"] = duration
         if g.has_number(graph[node_id], "batch_size"):
-            inputs["batch_size"] = params.count
+            inputs["batch_size"], batched = params.count, True
     tags = ""
     for node_id in binding.prompt_nodes:
         tags = _bind_music_encoder(graph[node_id], params, duration)
@@ -160,7 +164,7 @@ def _bind_song(template: WorkflowTemplate, graph: dict[str, Any], params: SongPa
         "key": params.key,
         "time_signature": params.time_signature,
         "duration": duration,
-        "count": params.count,
+        "count": params.count if batched else 1,
         "tags": tags,
     }
 

@@ -49,9 +49,11 @@ def has_value(node: Mapping[str, Any], name: str) -> bool:
     return name in inputs and not is_link(inputs[name])
 
 
-def has_number(node: Mapping[str, Any], name: str) -> bool:
+def has_number(node: Mapping[str, Any], name: str, minimum: float | None = None) -> bool:
     value = inputs_of(node).get(name)
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return minimum is None or value >= minimum
 
 
 def text_inputs(node: Mapping[str, Any]) -> tuple[str, ...]:
@@ -78,8 +80,11 @@ def is_sampler(node: Mapping[str, Any]) -> bool:
 
 
 def is_latent_source(node: Mapping[str, Any]) -> bool:
-    """EmptyLatentImage-like (width, height) or EmptyAceStepLatentAudio-like (seconds)."""
-    return (has_number(node, "width") and has_number(node, "height")) or has_number(node, "seconds")
+    """EmptyLatentImage-like (width, height) or EmptyAceStepLatentAudio-like (seconds).
+
+    Like :func:`is_sampler`, this looks at the shape only; unusable values are reported by the analysis.
+    """
+    return (has_value(node, "width") and has_value(node, "height")) or has_value(node, "seconds")
 
 
 def adds_noise(node: Mapping[str, Any]) -> bool:

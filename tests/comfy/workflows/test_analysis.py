@@ -148,3 +148,17 @@ def test_ui_format_workflow_is_rejected_with_how_to_export() -> None:
 def test_unreadable_documents_say_why(text: bytes, reason: str) -> None:
     with pytest.raises(WorkflowError, match=reason):
         make_template("broken", text, source="test")
+
+
+def test_sampler_with_zero_steps_and_latent_without_area_are_reported() -> None:
+    graph = load("txt2img_sd15_api.json")
+    graph["3"]["inputs"]["steps"] = 0
+    graph["5"]["inputs"]["width"] = -8
+
+    with pytest.raises(WorkflowError) as caught:
+        analyse("zero", graph)
+
+    assert caught.value.detail == (
+        "workflow 'zero': node 3 (KSampler) cannot be the 'samplers': it has no steps number of 1 or more; "
+        "node 5 (EmptyLatentImage) cannot be the 'latent': it has no width and height numbers of 1 or more"
+    )

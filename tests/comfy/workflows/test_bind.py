@@ -186,3 +186,28 @@ def test_image_params_on_a_song_workflow_are_refused() -> None:
 def test_path_escaping_filename_prefix_is_refused() -> None:
     with pytest.raises(ValueError, match="filename prefix"):
         bind(_builtin("txt2img"), ImageParams(prompt="a cat"), filename_prefix="../../etc")
+
+
+def test_zeroed_negative_takes_no_negative_prompt_and_says_so() -> None:
+    graph = json.loads((DATA / "txt2img_sd15_api.json").read_text(encoding="utf-8"))
+    graph["40"] = {"class_type": "ConditioningZeroOut", "inputs": {"conditioning": ["6", 0]}}
+    graph["3"]["inputs"]["negative"] = ["40", 0]
+    del graph["7"]
+    template = make_template("flux-like", json.dumps(graph), source="test")
+
+    bound = bind(template, ImageParams(prompt="a cat", negative_prompt="blur"))
+
+    assert template.binding.negative_nodes == ()
+    assert bound.metadata["negative_prompt"] == ""
+    assert "blur" not in json.dumps(bound.graph)
+
+
+def test_latent_without_batch_size_records_one_image() -> None:
+    graph = json.loads((DATA / "txt2img_sd15_api.json").read_text(encoding="utf-8"))
+    del graph["5"]["inputs"]["batch_size"]
+    template = make_template("single", json.dumps(graph), source="test")
+
+    bound = bind(template, ImageParams(prompt="a cat", count=4))
+
+    assert bound.metadata["count"] == 1
+    assert "batch_size" not in bound.graph["5"]["inputs"]
