@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.core.prompts import fields
 from bot.core.prompts.errors import PromptError, PromptProblem
 from bot.core.prompts.lyrics import clean_lyrics
+from comfy.workflows.music import normalise_key
 from comfy.workflows.params import (
     LABEL_MAX_CHARS,
     LYRICS_MAX_CHARS,
@@ -69,6 +70,11 @@ class LyricsPromptData(BaseModel):
         if problems:
             raise ValueError("; ".join(problem.message for problem in problems))
         return cleaned
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_key(value)
 
     @field_validator("tempo", mode="before")
     @classmethod

@@ -46,7 +46,8 @@ def aspect_ratio(text: str) -> str:
 
 
 def quality(value: str | float) -> Quality:
-    text = str(value).strip().lower()
+    # Discord number options arrive as floats: 2.0 means --q 2.
+    text = f"{value:g}" if isinstance(value, float) else str(value).strip().lower()
     if text in _QUALITY_WORDS:
         return _QUALITY_WORDS[text]
     raise ValueError(f"'{value}' is not a quality; use draft, standard or high (or --q .5, 1, 2)")

@@ -74,8 +74,8 @@ def parse_song_request(
     return _song_params(values, problems)
 
 
-def _label(value: str) -> str:
-    return " ".join(_CONTROL.sub(" ", value).split())
+def _label(value: str) -> str | None:
+    return " ".join(_CONTROL.sub(" ", value).split()) or None
 
 
 def _lyrics(text: str, field: str, problems: list[PromptProblem]) -> str:

@@ -185,3 +185,10 @@ def test_flags_may_come_in_any_order_anywhere(words: list[str], flags: dict, rnd
             assert sorted(params.style_tags) == sorted(value)
         else:
             assert getattr(params, name) == value
+
+
+@pytest.mark.parametrize(
+    ("quality", "expected"), [(2.0, "high"), (0.5, "draft"), (1, "standard"), ("HD", "high")]
+)
+def test_quality_numbers_from_discord_options(quality: float | str, expected: str) -> None:
+    assert parse_image_request("a fox", quality=quality).quality == expected

@@ -160,3 +160,16 @@ def test_cleaned_lyrics_never_hold_control_characters(text: str) -> None:
     cleaned, _ = clean_lyrics(text)
 
     assert not any(ord(char) < 32 and char != "\n" for char in cleaned)
+
+
+def test_key_in_a_json_document_is_checked_with_the_documents_name() -> None:
+    with pytest.raises(PromptError) as caught:
+        parse_song_request(lyrics_file=("s.json", b'{"key": "X minor", "title": "  "}'))
+
+    assert [str(problem) for problem in caught.value.problems] == [
+        "lyrics file s.json key: 'X minor' is not a key like 'C major', 'F# minor' or 'Bb'"
+    ]
+
+
+def test_blank_labels_are_unset() -> None:
+    assert parse_song_request(title="  ", genre="\x00").title is None
