@@ -266,7 +266,7 @@ def prompt_rejected(body: object) -> errors.PromptRejected:
     if problems:
         lines = [p.describe() for p in problems]
         user = "The backend refused this workflow:\n" + "\n".join(f"- {line}" for line in lines)
-        detail = f"{error_type}: {headline}; " + "; ".join(lines)
+        detail = "; ".join([f"{error_type or 'partly invalid'}: {headline}", *lines])
     else:
         user = f"The backend refused this workflow: {headline}" + (f" ({details})" if details else "")
         detail = f"{error_type}: {headline}" + (f" ({details})" if details else "")

@@ -171,3 +171,22 @@ async def test_history_written_late_is_still_read_on_completion(
     assert fake.history_of("job-late-1") is not None
     assert len(completed.files) == 2
     assert completed.outputs["2"]["images"][0]["filename"] == completed.files[0].filename
+
+
+async def test_partly_invalid_workflow_is_rejected_and_not_left_running(
+    fake_comfy: Any, make_client: ClientFactory
+) -> None:
+    client = await make_client(fake_comfy.url)
+    workflow = graph("canonical_txt2img_sd15_api")
+    workflow["3"]["inputs"]["steps"] = 200  # long enough to be caught running or pending
+    workflow["10"] = {"class_type": "SaveImage", "inputs": {"images": ["8", 0]}}  # filename_prefix missing
+
+    with pytest.raises(errors.PromptRejected) as caught:
+        await client.submit(workflow, "job-partial")
+
+    assert caught.value.problems[0].node_id == "10"
+    assert "filename_prefix" in caught.value.user_message
+    await fake_comfy.wait_idle()
+    history = fake_comfy.history_of("job-partial")
+    assert history is None or history["status"]["status_str"] == "error"  # removed or interrupted
+    assert client.in_flight == 0

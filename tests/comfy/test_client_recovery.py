@@ -177,3 +177,28 @@ async def test_client_id_from_file_is_reused_and_a_restarted_bot_follows_its_pro
     assert any(isinstance(e, events.Progress) for e in got)
     assert isinstance(got[-1], events.Completed)
     assert {p["client_id"] for p in fake_comfy.prompts_received} == {before.client_id}
+
+
+async def test_cancel_racing_the_worker_always_reaches_a_definite_outcome(
+    fake_comfy: Any, make_client: ClientFactory
+) -> None:
+    client = await make_client(fake_comfy.url)
+    outcomes = set()
+    for i in range(12):
+        run = await client.submit(long_sampler(steps=4), f"job-race-{i}")
+        await asyncio.sleep(i * 0.003)  # hit it while pending, starting, running and finishing
+
+        outcome = await client.cancel(f"job-race-{i}")
+
+        outcomes.add(outcome)
+        assert run.done
+        expected = {
+            "removed": events.Interrupted,
+            "interrupted": events.Interrupted,
+            "finished": events.Completed,
+        }[outcome]
+        assert isinstance(run.outcome, expected)
+    await fake_comfy.wait_idle()
+    assert fake_comfy.pending_prompt_ids == []
+    assert client.in_flight == 0
+    assert outcomes & {"removed", "interrupted"}
