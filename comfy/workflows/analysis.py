@@ -26,11 +26,14 @@ def analyse(name: str, graph: g.Graph, sidecar: BindingSidecar | None = None) ->
     sidecar = sidecar or BindingSidecar()
     chosen = sidecar.nodes
     samplers = tuple(chosen.samplers) if chosen.samplers is not None else _samplers_upstream_first(graph)
-    prompt, negative = _encoders(graph, samplers)
+    prompt_found, negative_found = _encoders(graph, samplers)
+    prompt = _pick(chosen.prompt, prompt_found)
+    # A negative built from the positive encoder (zeroed, time-stepped) has no text of its own.
+    negative = _pick(chosen.negative, tuple(node_id for node_id in negative_found if node_id not in prompt))
     nodes = {
         "samplers": samplers,
-        "prompt": _pick(chosen.prompt, prompt),
-        "negative": _pick(chosen.negative, negative),
+        "prompt": prompt,
+        "negative": negative,
         "latent": _pick(chosen.latent, _latents(graph, samplers)),
         "outputs": _pick(chosen.outputs, g.output_nodes(graph)),
     }
@@ -71,8 +74,7 @@ def _encoders(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[tuple[str, ...
         inputs = g.inputs_of(graph.get(sampler_id, {}))
         prompt |= g.conditioning_encoders(graph, inputs.get("positive"))
         negative |= g.conditioning_encoders(graph, inputs.get("negative"))
-    # A negative built from the positive encoder (zeroed, time-stepped) has no text of its own.
-    return g.sorted_ids(prompt), g.sorted_ids(negative - prompt)
+    return g.sorted_ids(prompt), g.sorted_ids(negative)
 
 
 def _latents(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[str, ...]:
