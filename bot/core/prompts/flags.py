@@ -5,15 +5,14 @@ negative prompt is usually a comma list); every other flag takes one word, or a 
 ``--style``, and the words after it go back into the prompt. Phones turn ``--`` into an em dash, so
 ``—ar`` works too. Unknown or malformed flags become problems naming the flag; nothing is raised here.
 
-| flag | meaning |
-|---|---|
-| ``--ar W:H``, ``--aspect W:H`` | aspect ratio: 1:1, 16:9, 9:16, 4:3, 3:4, 3:2, 2:3, 21:9, or any other W:H
-  with small whole numbers up to 3:1 |
-| ``--no a, b`` | negative prompt |
-| ``--seed N`` | seed, 0 to 2**64-1 |
-| ``--q .5/1/2``, ``--quality draft/standard/high`` | quality (steps) |
-| ``--style word`` (repeatable) | style tags appended to the prompt |
-| ``--count N`` | how many images, 1 to 4 |
+Flags:
+    ``--ar W:H`` / ``--aspect W:H``   aspect ratio: 1:1 16:9 9:16 4:3 3:4 3:2 2:3 21:9, or any other W:H
+                                      of whole numbers up to 64 and no more stretched than 3:1
+    ``--no a, b``                     negative prompt
+    ``--seed N``                      seed, 0 to 2**64-1
+    ``--q .5|1|2``, ``--quality draft|standard|high``   quality (sampler steps)
+    ``--style word`` (repeatable)     style tags appended to the prompt
+    ``--count N``                     how many images, 1 to 4
 """
 
 from __future__ import annotations
