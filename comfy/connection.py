@@ -160,13 +160,17 @@ class WebSocketConnection:
         try:
             async for message in ws:
                 self.last_frame_at = loop.time()
-                if message.type is aiohttp.WSMsgType.TEXT:
-                    self._handle_text(message.data)
-                elif message.type is aiohttp.WSMsgType.BINARY:
-                    self._on_binary(message.data)
-                elif message.type is aiohttp.WSMsgType.ERROR:
+                if message.type is aiohttp.WSMsgType.ERROR:
                     log.warning("websocket %s error: %r", self._url, ws.exception())
                     return
+                try:
+                    if message.type is aiohttp.WSMsgType.TEXT:
+                        self._handle_text(message.data)
+                    elif message.type is aiohttp.WSMsgType.BINARY:
+                        self._on_binary(message.data)
+                except Exception:
+                    # One frame we cannot handle must not cost every other prompt its events.
+                    log.exception("failed to handle a websocket frame from %s", self._url)
         except (aiohttp.ClientError, OSError) as exc:
             log.warning("websocket %s dropped: %r", self._url, exc)
 

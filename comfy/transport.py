@@ -78,6 +78,8 @@ class HttpTransport:
                     raise error_for_response(response.status, text, what=what)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise _wrap(exc, what) from exc
+        except UnicodeDecodeError as exc:
+            raise errors.UnexpectedResponse(f"{what}: answer is not text: {exc}") from exc
         if not text.strip():
             return None
         try:
