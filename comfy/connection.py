@@ -36,6 +36,27 @@ class ReconnectPolicy:
         return ceiling * (0.75 + random.random() / 4)  # noqa: S311 - jitter, not security
 
 
+class Backoff:
+    """Consecutive failures since the last healthy connection, and the delay they call for."""
+
+    def __init__(self, policy: ReconnectPolicy) -> None:
+        self.policy = policy
+        self.failures = 0
+
+    def attempt_failed(self) -> int:
+        self.failures += 1
+        return self.failures
+
+    def connection_lost(self, lived_s: float) -> int:
+        """A drop after a healthy run starts counting afresh; a drop right after connecting does not."""
+        if lived_s >= self.policy.healthy_after_s:
+            self.failures = 0
+        return self.attempt_failed()
+
+    def delay(self) -> float:
+        return self.policy.delay(self.failures)
+
+
 class WebSocketConnection:
     """Keeps ``/ws?clientId=`` open and hands every frame to the client's callbacks.
 
@@ -108,11 +129,10 @@ class WebSocketConnection:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
-        failures = 0
+        backoff = Backoff(self.policy)
         ever_connected = False
         while not self._closing.is_set():
-            if failures:
-                await asyncio.sleep(self.policy.delay(failures))
+            await asyncio.sleep(backoff.delay())
             try:
                 async with asyncio.timeout(self.policy.connect_timeout_s):
                     ws = await self._session.ws_connect(
@@ -123,7 +143,7 @@ class WebSocketConnection:
                         max_msg_size=64 * 1024 * 1024,
                     )
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-                failures += 1
+                failures = backoff.attempt_failed()
                 log.warning("websocket connect to %s failed (%d in a row): %r", self._url, failures, exc)
                 self._on_down(failures)
                 continue
@@ -137,9 +157,7 @@ class WebSocketConnection:
                 await ws.close()
             if self._closing.is_set():
                 return
-            if loop.time() - connected_at >= self.policy.healthy_after_s:
-                failures = 0
-            failures += 1
+            failures = backoff.connection_lost(loop.time() - connected_at)
             log.warning("websocket %s closed (code %s); reconnecting", self._url, ws.close_code)
             self._on_down(failures)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from comfy.connection import ReconnectPolicy
+from comfy.connection import Backoff, ReconnectPolicy
 
 
 def test_backoff_doubles_on_rapid_failures_and_is_capped() -> None:
@@ -13,3 +13,16 @@ def test_backoff_doubles_on_rapid_failures_and_is_capped() -> None:
         ceiling = min(8.0, 2.0 ** (failures - 1))
         assert 0.75 * ceiling <= delay <= ceiling
     assert max(delays) <= 8.0
+
+
+def test_backoff_resets_after_a_healthy_run_but_not_after_a_flapping_one() -> None:
+    backoff = Backoff(ReconnectPolicy(base_delay_s=1.0, max_delay_s=60.0, healthy_after_s=30.0))
+    assert backoff.delay() == 0.0  # the first connect is immediate
+
+    for _ in range(4):
+        backoff.attempt_failed()
+    assert backoff.connection_lost(lived_s=2.0) == 5  # up for 2 s only: still failing
+    assert backoff.delay() >= 0.75 * 16
+
+    assert backoff.connection_lost(lived_s=45.0) == 1  # a healthy run wipes the slate
+    assert backoff.delay() <= 1.0
