@@ -45,11 +45,11 @@ HIDDEN_PROMPT = {"prompt": "PROMPT", "extra_pnginfo": "EXTRA_PNGINFO"}
 HIDDEN_UNIQUE = {"unique_id": "UNIQUE_ID"}
 
 
-@dataclass(frozen=True)
-class Models:
-    """Placeholder for a combo whose choices come from config.models (or input/ for LoadAudio)."""
+class _FromConfig:
+    """Placeholder for a combo whose choices come only from config.models (and input/ for LoadAudio)."""
 
-    key: str
+
+FROM_CONFIG = _FromConfig()
 
 
 @dataclass
@@ -142,7 +142,7 @@ def _build() -> list[NodeSpec]:
     return [
         NodeSpec(
             "CheckpointLoaderSimple", "Load Checkpoint", "loaders", "checkpoint",
-            {"ckpt_name": [Models("CheckpointLoaderSimple.ckpt_name"),
+            {"ckpt_name": [FROM_CONFIG,
                            {"tooltip": "The name of the checkpoint (model) to load."}]},
             ["MODEL", "CLIP", "VAE"],
             description="Loads a diffusion model checkpoint, diffusion models are used to denoise latents.",
@@ -197,7 +197,7 @@ def _build() -> list[NodeSpec]:
                   "sigma": _float(1.0, 0.1, 10.0, 0.1)},
                  ["IMAGE"], python_module="comfy_extras.nodes_post_processing"),
         NodeSpec("LoadAudio", "Load Audio", "audio", "load_audio",
-                 {"audio": [Models("LoadAudio.audio"), {"audio_upload": True}]}, ["AUDIO"],
+                 {"audio": [FROM_CONFIG, {"audio_upload": True}]}, ["AUDIO"],
                  python_module=audio_module),
         _save_audio("SaveAudio", "Save Audio (FLAC)", None, None),
         _save_audio("SaveAudioMP3", "Save Audio (MP3)", ["V0", "128k", "320k"], "V0"),
@@ -270,12 +270,13 @@ class Catalogue:
     def names(self) -> list[str]:
         return [name for name in ALL_SPECS if self.get(name) is not None]
 
-    def resolve(self, raw: list[Any]) -> list[Any]:
-        """An input spec with its Models placeholder replaced by today's choices."""
+    def resolve(self, class_type: str, input_name: str, raw: list[Any]) -> list[Any]:
+        """An input spec with today's choices: config.models["Class.input"] replaces any combo's list."""
         io_type = raw[0]
-        if isinstance(io_type, Models):
-            choices = list(self._config.models.get(io_type.key, []))
-            if io_type.key == "LoadAudio.audio":
+        key = f"{class_type}.{input_name}"
+        if io_type is FROM_CONFIG or (isinstance(io_type, list) and key in self._config.models):
+            choices = list(self._config.models.get(key, []))
+            if key == "LoadAudio.audio":
                 choices = sorted(set(choices) | set(self._input_files))
             return [choices, *raw[1:]]
         return raw
@@ -285,13 +286,15 @@ class Catalogue:
         out: dict[str, tuple[str, list[Any]]] = {}
         for category, group in (("required", spec.required), ("optional", spec.optional)):
             for name, raw in group.items():
-                out[name] = (category, self.resolve(raw))
+                out[name] = (category, self.resolve(spec.name, name, raw))
         return out
 
     def object_info(self, spec: NodeSpec) -> dict[str, Any]:
-        inputs: dict[str, Any] = {"required": {k: self.resolve(v) for k, v in spec.required.items()}}
+        inputs: dict[str, Any] = {
+            "required": {k: self.resolve(spec.name, k, v) for k, v in spec.required.items()}
+        }
         if spec.optional:
-            inputs["optional"] = {k: self.resolve(v) for k, v in spec.optional.items()}
+            inputs["optional"] = {k: self.resolve(spec.name, k, v) for k, v in spec.optional.items()}
         if spec.hidden:
             inputs["hidden"] = dict(spec.hidden)
         info: dict[str, Any] = {

@@ -30,7 +30,8 @@ class FakeConfig:
     history_delay_s: float = 0.0
     silent_ws: bool = False
     runtime_error_class: str | None = None
-    # Combo choices keyed "Class.input"; "LoadAudio.audio" entries are added to the files found in input/.
+    # Combo choices keyed "Class.input" (checkpoints, or any combo such as "KSampler.sampler_name");
+    # "LoadAudio.audio" entries are added to the audio files found in input/.
     models: dict[str, list[str]] = field(default_factory=default_models)
     # Node classes to add (from the optional part of the catalogue) or hide, for capability routing tests.
     extra_node_classes: set[str] = field(default_factory=set)
