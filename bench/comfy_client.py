@@ -157,6 +157,7 @@ async def bench(port: int) -> None:
     print(f"typed events           {counts['events']:8d}  ({counts['events'] / elapsed:10.0f} /s)")
     print(f"websocket text frames  {frames:8d}  ({frames / elapsed:10.0f} /s)")
     print(f"previews               {counts['previews']:8d}  ({counts['previews'] / elapsed:10.0f} /s)")
+    print(f"previews dropped       {run.dropped_previews:8d}  (consumer lagging behind)")
     megabytes = counts["preview_bytes"] / 1e6
     print(f"preview bytes          {megabytes:8.1f} MB ({megabytes / elapsed:8.1f} MB/s)")
     if lag:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -20,7 +21,12 @@ class PromptRun:
     """
 
     def __init__(
-        self, prompt_id: str, workflow: Mapping[str, Any], *, loop_time: Callable[[], float]
+        self,
+        prompt_id: str,
+        workflow: Mapping[str, Any],
+        *,
+        loop_time: Callable[[], float],
+        max_waiting_previews: int = 8,
     ) -> None:
         self.prompt_id = prompt_id
         self.accepted = False  # POST /prompt answered 200
@@ -36,7 +42,11 @@ class PromptRun:
         }
         self._loop_time = loop_time
         self.last_activity = loop_time()
-        self._queue: asyncio.Queue[events.PromptEvent | errors.ComfyError] = asyncio.Queue()
+        self._pending: deque[events.PromptEvent | errors.ComfyError] = deque()
+        self._ready = asyncio.Event()
+        self._max_waiting_previews = max_waiting_previews
+        self._waiting_previews = 0
+        self.dropped_previews = 0
         self._finished = asyncio.Event()
         self._on_finish: list[Callable[[PromptRun], None]] = []
 
@@ -55,14 +65,30 @@ class PromptRun:
         if self.outcome is not None:
             return
         self.last_activity = self._loop_time()
-        self._queue.put_nowait(event)
+        if isinstance(event, events.Preview):
+            if self._waiting_previews >= self._max_waiting_previews:
+                self._drop_oldest_preview()
+            self._waiting_previews += 1
+        self._pending.append(event)
+        self._ready.set()
+
+    def _drop_oldest_preview(self) -> None:
+        # A consumer that lags behind (e.g. a rate-limited message edit) only needs the newest images;
+        # without this, previews at 200/s would pile up in memory.
+        for index, waiting in enumerate(self._pending):
+            if isinstance(waiting, events.Preview):
+                del self._pending[index]
+                self._waiting_previews -= 1
+                self.dropped_previews += 1
+                return
 
     def finish(self, outcome: events.TerminalEvent | errors.ComfyError) -> bool:
         """End the run with a terminal event or an error; the first outcome wins."""
         if self.outcome is not None:
             return False
         self.outcome = outcome
-        self._queue.put_nowait(outcome)
+        self._pending.append(outcome)
+        self._ready.set()
         self._finished.set()
         for callback in self._on_finish:
             callback(self)
@@ -78,7 +104,12 @@ class PromptRun:
 
     async def __aiter__(self) -> AsyncIterator[events.PromptEvent]:
         while True:
-            item = await self._queue.get()
+            while not self._pending:
+                self._ready.clear()
+                await self._ready.wait()
+            item = self._pending.popleft()
+            if isinstance(item, events.Preview):
+                self._waiting_previews -= 1
             if isinstance(item, errors.ComfyError):
                 raise item
             yield item

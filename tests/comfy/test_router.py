@@ -28,13 +28,11 @@ def replay(
     return run, completed
 
 
-def drain(run: PromptRun) -> list[events.PromptEvent]:
-    items: list[events.PromptEvent] = []
-    while not run._queue.empty():
-        item = run._queue.get_nowait()
-        assert isinstance(item, events.PromptEvent)
-        items.append(item)
-    return items
+async def drain(run: PromptRun) -> list[events.PromptEvent]:
+    """Every event delivered so far (a run still open is closed with a marker that is left out)."""
+    marker = events.Interrupted(run.prompt_id, node_id="test-marker")
+    run.finish(marker)
+    return [event async for event in run if event is not marker]
 
 
 async def test_metadata_client_stream_yields_previews_with_node_and_completion_signal() -> None:
@@ -42,7 +40,7 @@ async def test_metadata_client_stream_yields_previews_with_node_and_completion_s
     prompt_id = trace["post_response"]["prompt_id"]
 
     run, completed = replay(trace, prompt_id, trace["workflow"])
-    got = drain(run)
+    got = await drain(run)
 
     assert completed == [run]
     assert [type(e).__name__ for e in got] == [
@@ -68,7 +66,7 @@ async def test_legacy_previews_are_attributed_to_the_running_prompt() -> None:
     prompt_id = trace["post_response"]["prompt_id"]
 
     run, completed = replay(trace, prompt_id, trace["workflow"])
-    previews = [e for e in drain(run) if isinstance(e, events.Preview)]
+    previews = [e for e in await drain(run) if isinstance(e, events.Preview)]
 
     assert completed == [run]
     assert len(previews) == 2
@@ -84,7 +82,7 @@ async def test_runtime_error_ends_the_run_with_failed_before_the_completion_sign
     assert completed == []  # the terminal message already ended it; `executing null` is ignored
     assert isinstance(run.outcome, events.Failed)
     assert run.outcome.error.node_id == "2"
-    assert drain(run)[-1] == run.outcome
+    assert (await drain(run))[-1] == run.outcome
 
 
 async def test_events_of_other_prompts_are_not_delivered() -> None:
@@ -93,4 +91,4 @@ async def test_events_of_other_prompts_are_not_delivered() -> None:
     run, completed = replay(trace, "someone-else", trace["workflow"])
 
     assert completed == []
-    assert drain(run) == []
+    assert await drain(run) == []
