@@ -161,3 +161,17 @@ async def test_save_image_websocket_sends_png_frames_with_progress_from_zero(
     assert all(p is not None and p["image_format"] == 2 and p["image"][:4] == b"\x89PNG" for p in pngs)
     executed_nodes = [m["data"]["node"] for m in ws.texts() if m["type"] == "executed"]
     assert executed_nodes == ["4"]  # the websocket save has no UI output
+
+
+async def test_closing_a_replaced_socket_also_forgets_its_successor(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    old = await Recorder.connect(http, fake_comfy.url, "bot")
+    new = await Recorder.connect(http, fake_comfy.url, "bot")
+    await old.close()
+    await asyncio.sleep(0.01)  # the server-side handler of the old socket finishes
+    answer = await post_prompt(http, fake_comfy.url, load_workflow("image_emptyimage_saveimage"), "bot")
+    await fake_comfy.wait_idle()
+    assert fake_comfy.history_of(answer["prompt_id"]) is not None
+    assert [f.type for f in new.frames] == ["status"]  # only its on-connect status, not even broadcasts
+    assert not new.ws.closed
