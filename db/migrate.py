@@ -5,7 +5,9 @@ The alembic configuration is built from this package's location, so nothing depe
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Connection, MetaData, make_url, pool
+from sqlalchemy import URL, Connection, MetaData, make_url, pool, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 import db.models  # noqa: F401  # registers every table on the metadata
@@ -29,15 +31,28 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 class SchemaOutdated(RuntimeError):
-    """The database's schema is not the one this code was written for."""
+    """The database's schema is not the one this code was written for: `python -m bot migrate` fixes it."""
 
-    def __init__(self, current: set[str], expected: set[str]) -> None:
+    def __init__(self, current: set[str], expected: set[str], message: str | None = None) -> None:
         self.current = current
         self.expected = expected
         shown = ", ".join(sorted(current)) or "empty (no tables)"
         super().__init__(
-            f"the database schema is outdated (at {shown}, this version needs "
+            message
+            or f"the database schema is outdated (at {shown}, this version needs "
             f"{', '.join(sorted(expected))}): run `python -m bot migrate` first"
+        )
+
+
+class SchemaTooNew(SchemaOutdated):
+    """A newer version of the bot migrated the database; migrating cannot help, upgrading the bot can."""
+
+    def __init__(self, current: set[str], expected: set[str]) -> None:
+        super().__init__(
+            current,
+            expected,
+            f"the database schema ({', '.join(sorted(current))}) is newer than this version of the bot "
+            f"knows ({', '.join(sorted(expected))}): run the newer version, or restore a matching backup",
         )
 
 
@@ -51,8 +66,14 @@ def head_revisions() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 async def upgrade_to_head(url: str | URL) -> None:
+    """Apply every migration not yet applied (safe to run twice, or from two processes at once)."""
     await _run_command(url, command.upgrade, "head")
+    log.info("database schema is at %s", ", ".join(sorted(head_revisions())))
 
 
 async def downgrade_to(url: str | URL, revision: str) -> None:
@@ -70,11 +91,16 @@ async def schema_is_current(url: str | URL) -> bool:
 
 
 async def ensure_schema(url: str | URL, auto_migrate_sqlite: bool = True) -> None:
-    """Return when the schema is current; upgrade a SQLite database if allowed; else raise SchemaOutdated."""
+    """Return when the schema is current; upgrade a SQLite database if allowed; else raise SchemaOutdated.
+
+    `SchemaTooNew` (a SchemaOutdated) when a newer version of the bot already migrated the database.
+    """
     current = await current_revisions(url)
     expected = head_revisions()
     if current == expected:
         return
+    if current - known_revisions():
+        raise SchemaTooNew(current, expected)
     if auto_migrate_sqlite and is_sqlite(url):
         log.info("upgrading the SQLite schema from %s to %s", sorted(current) or "empty", sorted(expected))
         await upgrade_to_head(url)
@@ -97,9 +123,26 @@ def _compare(connection: Connection, metadata: MetaData) -> list[Any]:
     return list(compare_metadata(context, metadata))
 
 
+# Any fixed number: two processes migrating the same PostgreSQL database at once take turns.
+_MIGRATION_LOCK_ID = 7_412_339_001
+
+
+# Alembic keeps the running migration in module globals (`alembic.context`): one command at a time per
+# process, whatever the event loop. Between processes, PostgreSQL's advisory lock does the same.
+_in_process: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
 async def _run_command(url: str | URL, alembic_command: Any, revision: str) -> None:
+    lock = _in_process.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        await _run_command_alone(url, alembic_command, revision)
+
+
+async def _run_command_alone(url: str | URL, alembic_command: Any, revision: str) -> None:
     config = alembic_config()
     async with _connect(url) as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
 
         def run(sync_connection: Connection) -> None:
             config.attributes["connection"] = sync_connection

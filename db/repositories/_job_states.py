@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, Select, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
-from db.types import utcnow
+from db.types import UtcDateTime, utcnow
 
 _FIXED_COLUMNS = frozenset({"id", "status", "guild_id", "channel_id", "user_id", "kind", "queued_at"})
 _SETTABLE_COLUMNS = frozenset(Job.__table__.columns.keys()) - _FIXED_COLUMNS
@@ -50,18 +50,22 @@ class JobStates:
     ) -> bool:
         """Move the job to `to_status` only if its status is one of `from_statuses`; True if this call won.
 
-        Sets started_at on entering running and finished_at (and clears the lease) on a final status,
-        unless `fields` says otherwise. Loaded copies of the job in this session are refreshed.
+        Entering running stamps started_at, a final status stamps finished_at and clears the lease (a stamp
+        already there is kept, so running → running can update prompt_id or backend_url safely); `fields`
+        override all of these. Loaded copies of the job in this session see the new row.
         """
         unknown = set(fields) - _SETTABLE_COLUMNS
         if unknown:
             raise TypeError(f"cannot set job fields {sorted(unknown)} in a transition")
         now = utcnow()
+        stamp = literal(now, UtcDateTime())
         values: dict[str, Any] = {"updated_at": now}
         if to_status is JobStatus.RUNNING:
-            values["started_at"] = now
+            values["started_at"] = func.coalesce(Job.started_at, stamp)
         elif to_status.is_final:
-            values.update(finished_at=now, lease_owner=None, lease_expires_at=None)
+            values.update(
+                finished_at=func.coalesce(Job.finished_at, stamp), lease_owner=None, lease_expires_at=None
+            )
         values.update(fields)
         return await self._conditional_update(
             Job.id == job_id, Job.status.in_(list(from_statuses)), status=to_status, **values

@@ -36,11 +36,13 @@ class ArtifactRepository:
         statement = select(Artifact).where(Artifact.discord_message_id == message_id).order_by(Artifact.id)
         return list(await self._session.scalars(statement))
 
-    async def mark_uploaded(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
+    async def mark_uploaded(self, artifact_id: int, message_id: int, attachment_url: str) -> bool:
+        """Record where the file was posted; False if there is no such artifact."""
         statement = (
             update(Artifact)
             .where(Artifact.id == artifact_id)
             .values(discord_message_id=message_id, attachment_url=attachment_url)
             .returning(Artifact)
         )
-        await self._session.execute(statement, execution_options={"populate_existing": True})
+        result = await self._session.execute(statement, execution_options={"populate_existing": True})
+        return result.scalar_one_or_none() is not None

@@ -80,6 +80,7 @@ class JobRepository(JobStates):
             statement = statement.where(Job.user_id == user_id)
         if kind is not None:
             statement = statement.where(Job.kind == kind)
+        search = (search or "").strip()
         if search:
             statement = statement.where(Job.raw_input.ilike(f"%{_escape_like(search)}%", escape="\\"))
         if before_id is not None:

@@ -175,3 +175,23 @@ async def test_delivery_moves_forward_conditionally_and_keeps_message_ids(sessio
     delivered = await fresh(session, job.id)
     assert delivered.delivery_state is DeliveryState.DELIVERED
     assert (delivered.response_message_id, delivered.channel_message_id) == (1234, 5678)
+
+
+async def test_running_to_running_updates_fields_but_keeps_the_start_time(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    job = await jobs.add(job_data())
+    assert await jobs.claim(job.id, "worker-1", LEASE)
+    started_at = (await fresh(session, job.id)).started_at
+
+    assert await jobs.transition(job.id, [JobStatus.RUNNING], JobStatus.RUNNING, prompt_id="p-1")
+
+    running = await fresh(session, job.id)
+    assert running.prompt_id == "p-1"
+    assert running.started_at == started_at
+    assert running.lease_owner == "worker-1"
+
+
+async def test_artifact_upload_of_a_missing_artifact_reports_false(session: AsyncSession) -> None:
+    from db.repositories import ArtifactRepository
+
+    assert not await ArtifactRepository(session).mark_uploaded(987654, 1, "https://cdn.example/x.png")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, inspect
+from sqlalchemy import Column, Integer, MetaData, inspect, text
 
 from db import migrate
 from db.base import Base
@@ -92,3 +94,44 @@ async def test_migrations_do_not_depend_on_the_working_directory(
 
 def test_migration_history_is_linear_with_one_head() -> None:
     assert len(migrate.head_revisions()) == 1
+
+
+async def test_database_migrated_by_a_newer_bot_is_refused_without_suggesting_migrate(
+    empty_database_url: str,
+) -> None:
+    await migrate.upgrade_to_head(empty_database_url)
+    engine = create_engine(empty_database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    finally:
+        await engine.dispose()
+
+    with pytest.raises(migrate.SchemaTooNew, match="newer than this version") as caught:
+        await migrate.ensure_schema(empty_database_url)
+
+    assert "migrate" not in str(caught.value)
+    assert isinstance(caught.value, migrate.SchemaOutdated)
+
+
+async def test_two_migrations_at_once_in_one_process_both_succeed(empty_database_url: str) -> None:
+    await asyncio.gather(
+        migrate.upgrade_to_head(empty_database_url), migrate.upgrade_to_head(empty_database_url)
+    )
+    assert await migrate.schema_is_current(empty_database_url)
+    assert await migrate.schema_differences(empty_database_url) == []
+
+
+@pytest.mark.parametrize("empty_database_url", ["postgres"], indirect=True)
+async def test_two_bot_processes_migrating_postgres_at_once_both_succeed(empty_database_url: str) -> None:
+    script = "import asyncio, sys; from db.migrate import upgrade_to_head as up; asyncio.run(up(sys.argv[1]))"
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", script, empty_database_url, stderr=asyncio.subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    results = [await process.communicate() for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0], results
+    assert await migrate.schema_is_current(empty_database_url)

@@ -1,0 +1,182 @@
+"""Benchmark: history pages and "my queued jobs" on a PostgreSQL database with many jobs.
+
+    python bench/history.py                # 1,000,000 jobs over 1,000 guilds
+    python bench/history.py --jobs 100000  # smaller
+
+Creates its own throwaway database on the server (env BENCH_DATABASE_URL or TEST_DATABASE_URL, default
+postgresql+asyncpg://postgres@127.0.0.1:5432/postgres), migrates it, fills it in SQL with generate_series,
+then times the product's own repository calls and prints the median and p99 of each. Goal: p99 < 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from sqlalchemy import URL, make_url
+
+from db.engine import create_engine, create_sessionmaker
+from db.enums import JobKind
+from db.migrate import upgrade_to_head
+from db.repositories import JobRepository
+
+DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+GUILD_BASE = 100_000_000_000_000_000
+USER_BASE = 200_000_000_000_000_000
+USERS_PER_GUILD = 50
+
+# One statement: N jobs spread round-robin over the guilds, one per second of history. The newest few per
+# guild are still queued or running, as on a busy day; the rest are finished.
+FILL_SQL = """
+INSERT INTO jobs (guild_id, channel_id, user_id, kind, raw_input, params, workflow_name, workflow_version,
+                  seed, status, attempts, queued_at, started_at, finished_at, delivery_state, updated_at)
+SELECT $2::bigint + (i % $4),
+       $2::bigint + (i % $4) + 7,
+       $3::bigint + (i % $4) * $5 + ((i / $4) % $5),
+       CASE WHEN i % 3 = 0 THEN 'song' ELSE 'image' END,
+       (ARRAY['a lighthouse at dusk', 'lofi beats to study to', 'a cat in a hat', 'cyberpunk city rain',
+              'portrait of an old sailor', 'synthwave sunset'])[1 + i % 6] || ' #' || i,
+       jsonb_build_object('prompt', 'prompt ' || i, 'steps', 20 + i % 10, 'cfg', 7.5),
+       CASE WHEN i % 3 = 0 THEN 'ace-step' ELSE 'sdxl' END,
+       'c0ffee',
+       (i::numeric * 2654435761) % 18446744073709551615,
+       CASE WHEN i > $1 - 2 * $4 THEN 'queued'
+            WHEN i > $1 - 3 * $4 THEN 'running'
+            WHEN i % 20 = 0 THEN 'failed'
+            ELSE 'succeeded' END,
+       1,
+       now() - ($1 - i) * interval '1 second',
+       CASE WHEN i > $1 - 2 * $4 THEN NULL ELSE now() - ($1 - i) * interval '1 second' END,
+       CASE WHEN i > $1 - 3 * $4 THEN NULL ELSE now() - ($1 - i) * interval '1 second' + interval '9 s' END,
+       CASE WHEN i > $1 - 3 * $4 THEN 'pending' ELSE 'delivered' END,
+       now()
+FROM generate_series(1, $1) AS s(i)
+"""
+
+
+def asyncpg_dsn(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def fill(url: URL, jobs: int, guilds: int) -> None:
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        started = time.perf_counter()
+        await connection.execute(FILL_SQL, jobs, GUILD_BASE, USER_BASE, guilds, USERS_PER_GUILD)
+        filled = time.perf_counter()
+        await connection.execute("VACUUM ANALYZE jobs")
+        print(
+            f"filled {jobs:,} jobs over {guilds:,} guilds in {filled - started:.1f} s "
+            f"(+ {time.perf_counter() - filled:.1f} s VACUUM ANALYZE)"
+        )
+    finally:
+        await connection.close()
+
+
+async def measure(name: str, runs: int, query: Callable[[], Awaitable[object]]) -> None:
+    for _ in range(min(50, runs)):
+        await query()  # warm the pool, caches and statement cache
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await query()
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    print(f"{name:<44} median {statistics.median(timings):6.2f} ms   p99 {p99:6.2f} ms   ({runs} runs)")
+
+
+async def run_queries(url: URL, jobs: int, guilds: int, runs: int) -> None:
+    engine = create_engine(url)
+    sessions = create_sessionmaker(engine)
+    rng = random.Random(1)
+
+    def guild() -> int:
+        return GUILD_BASE + rng.randrange(guilds)
+
+    def member(guild_id: int) -> int:
+        return USER_BASE + (guild_id - GUILD_BASE) * USERS_PER_GUILD + rng.randrange(USERS_PER_GUILD)
+
+    try:
+        async with sessions() as session:
+            repository = JobRepository(session)
+
+            async def history_page() -> object:
+                return await repository.history(guild(), limit=10)
+
+            async def history_deep_page() -> object:
+                return await repository.history(guild(), limit=10, before_id=rng.randrange(jobs // 2, jobs))
+
+            async def history_of_a_member() -> object:
+                guild_id = guild()
+                return await repository.history(guild_id, user_id=member(guild_id), limit=10)
+
+            async def history_of_songs() -> object:
+                return await repository.history(guild(), kind=JobKind.SONG, limit=10)
+
+            async def history_search() -> object:
+                return await repository.history(guild(), search="SUNSET", limit=10)
+
+            async def history_search_no_match() -> object:
+                # The worst case: every job of the guild is read and none matches.
+                return await repository.history(guild(), search="no such words", limit=10)
+
+            async def my_queued_jobs() -> object:
+                guild_id = guild()
+                return await repository.active_for_user(guild_id, member(guild_id))
+
+            async def my_caps() -> object:
+                guild_id = guild()
+                return await repository.active_counts_for_user(guild_id, member(guild_id))
+
+            await measure("history page (guild, newest 10)", runs, history_page)
+            await measure("history page (guild, keyset cursor)", runs, history_deep_page)
+            await measure("history page (guild + user)", runs, history_of_a_member)
+            await measure("history page (guild + kind)", runs, history_of_songs)
+            await measure("history page (guild + text search)", runs, history_search)
+            await measure("history page (text search, no match: worst)", runs, history_search_no_match)
+            await measure("my queued jobs (guild + user, live)", runs, my_queued_jobs)
+            await measure("my queued/running counts (caps)", runs, my_caps)
+    finally:
+        await engine.dispose()
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--jobs", type=int, default=1_000_000)
+    parser.add_argument("--guilds", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=2_000, help="timed runs per query")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    server = make_url(
+        os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER
+    )
+    name = f"bench_history_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(asyncpg_dsn(server))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name)
+    try:
+        await upgrade_to_head(url)
+        await fill(url, args.jobs, args.guilds)
+        await run_queries(url, args.jobs, args.guilds, args.runs)
+    finally:
+        if args.keep:
+            print(f"kept database {name}")
+        else:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
