@@ -1,11 +1,13 @@
 """Benchmark of the ComfyUI client's websocket handling: events/s, previews/s and event-loop lag.
 
-Run: python bench/comfy_client.py [--events 20000] [--previews 800] [--preview-kb 38]
+Run: python bench/comfy_client.py [--events 20000] [--previews 800] [--preview-kb 38] [--seconds 3]
 
 A local aiohttp server in a separate process plays a ComfyUI backend that answers POST /prompt and then
-floods the websocket with progress / progress_state messages and type-4 preview frames for that prompt,
-ending with ``executing null``. The client consumes the run's typed events; a ticker on the client's loop
-measures how late it wakes up. Goal on one core: 5,000 events/s and 200 previews/s. Prints, never asserts.
+streams progress / progress_state messages and type-4 preview frames for that prompt, ending with
+``executing null``. The client consumes the run's typed events while a ticker on its loop measures how
+late it wakes up. Two phases: "flood" (as fast as the server can send) gives the ceiling; "paced" sends
+at the goal rate (5,000 events/s and 200 previews/s) and shows the loop lag under that load.
+Prints figures, never asserts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import statistics
 import struct
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,70 +34,72 @@ from comfy import events
 from comfy.client import ClientSettings, ComfyClient
 
 
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    events: int  # text frames: progress and progress_state alternately
+    previews: int
+    preview_kb: int
+    events_per_s: float = 0.0  # 0: as fast as possible
+
+
 def preview_frame(prompt_id: str, image: bytes) -> bytes:
-    meta = json.dumps(
-        {
-            "node_id": "3",
-            "prompt_id": prompt_id,
-            "display_node_id": "3",
-            "real_node_id": "3",
-            "image_type": "image/jpeg",
-        }
-    ).encode()
-    return struct.pack(">II", 4, len(meta)) + meta + image
+    meta = {"node_id": "3", "prompt_id": prompt_id, "display_node_id": "3", "image_type": "image/jpeg"}
+    encoded = json.dumps(meta).encode()
+    return struct.pack(">II", 4, len(encoded)) + encoded + image
 
 
-async def flood(ws: web.WebSocketResponse, prompt_id: str, n_events: int, n_previews: int, kb: int) -> None:
-    image = b"\xff\xd8\xff\xe0" + os.urandom(kb * 1024)
-    frame = preview_frame(prompt_id, image)
-    every = max(1, n_events // max(1, n_previews))
+async def stream(ws: web.WebSocketResponse, prompt_id: str, scenario: Scenario) -> None:
+    loop = asyncio.get_running_loop()
+    frame = preview_frame(prompt_id, b"\xff\xd8\xff\xe0" + os.urandom(scenario.preview_kb * 1024))
+    every = max(1, scenario.events // max(1, scenario.previews))
+    batch = max(1, int(scenario.events_per_s // 200))  # pace in 5 ms slices
     await ws.send_str(json.dumps({"type": "execution_start", "data": {"prompt_id": prompt_id}}))
     await ws.send_str(json.dumps({"type": "executing", "data": {"node": "3", "prompt_id": prompt_id}}))
-    state = {"3": {"value": 0, "max": n_events, "state": "running", "node_id": "3", "prompt_id": prompt_id}}
-    for i in range(n_events):
-        state["3"]["value"] = i
+    node = {"value": 0, "max": scenario.events, "state": "running", "node_id": "3", "prompt_id": prompt_id}
+    started = loop.time()
+    for i in range(scenario.events):
+        if scenario.events_per_s and i % batch == 0:
+            await asyncio.sleep(max(0.0, started + i / scenario.events_per_s - loop.time()))
+        node["value"] = i
         if i % 2:
-            await ws.send_str(
-                json.dumps({"type": "progress_state", "data": {"prompt_id": prompt_id, "nodes": state}})
-            )
+            message = {"type": "progress_state", "data": {"prompt_id": prompt_id, "nodes": {"3": node}}}
         else:
-            progress = {"value": i, "max": n_events, "prompt_id": prompt_id, "node": "3"}
-            await ws.send_str(json.dumps({"type": "progress", "data": progress}))
+            message = {
+                "type": "progress",
+                "data": {"value": i, "max": scenario.events, "prompt_id": prompt_id},
+            }
+        await ws.send_str(json.dumps(message))
         if i % every == 0:
             await ws.send_bytes(frame)
     await ws.send_str(json.dumps({"type": "executing", "data": {"node": None, "prompt_id": prompt_id}}))
 
 
-def serve(port_pipe: Any, n_events: int, n_previews: int, kb: int) -> None:
+def serve(port_pipe: Any) -> None:
     sockets: list[web.WebSocketResponse] = []
     history: dict[str, Any] = {}
+    jobs: set[asyncio.Task[None]] = set()
 
     async def ws_handler(request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
-        await ws.send_str(
-            json.dumps({"type": "status", "data": {"status": {"exec_info": {"queue_remaining": 0}}}})
-        )
+        status = {"status": {"exec_info": {"queue_remaining": 0}}, "sid": request.query.get("clientId")}
+        await ws.send_str(json.dumps({"type": "status", "data": status}))
         sockets.append(ws)
         async for msg in ws:
             if msg.type is aiohttp.WSMsgType.TEXT and json.loads(msg.data).get("type") == "feature_flags":
-                await ws.send_str(
-                    json.dumps({"type": "feature_flags", "data": {"supports_preview_metadata": True}})
-                )
+                flags = {"supports_preview_metadata": True, "max_upload_size": 104857600}
+                await ws.send_str(json.dumps({"type": "feature_flags", "data": flags}))
         return ws
 
     async def post_prompt(request: web.Request) -> web.Response:
         body = await request.json()
         prompt_id = body["prompt_id"]
-        history[prompt_id] = {
-            "outputs": {},
-            "status": {"status_str": "success", "completed": True, "messages": []},
-        }
-
-        async def later() -> None:
-            await flood(sockets[-1], prompt_id, n_events, n_previews, kb)
-
-        request.app["jobs"].append(asyncio.get_running_loop().create_task(later()))
+        scenario = Scenario(**body["extra_data"]["bench"])
+        history[prompt_id] = {"outputs": {}, "status": {"status_str": "success", "completed": True}}
+        job = asyncio.get_running_loop().create_task(stream(sockets[-1], prompt_id, scenario))
+        jobs.add(job)
+        job.add_done_callback(jobs.discard)
         return web.json_response({"prompt_id": prompt_id, "number": 0, "node_errors": {}})
 
     async def get_history(request: web.Request) -> web.Response:
@@ -106,80 +111,92 @@ def serve(port_pipe: Any, n_events: int, n_previews: int, kb: int) -> None:
 
     async def main() -> None:
         app = web.Application()
-        app["jobs"] = []
         app.router.add_get("/ws", ws_handler)
         app.router.add_post("/prompt", post_prompt)
         app.router.add_get("/history/{prompt_id}", get_history)
         app.router.add_get("/queue", get_queue)
         runner = web.AppRunner(app)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port_pipe.send(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        port_pipe.send(runner.addresses[0][1])
         await asyncio.Event().wait()
 
     asyncio.run(main())
 
 
-async def measure_lag(samples: list[float], stop: asyncio.Event) -> None:
+async def measure_lag(samples: list[float], stop: asyncio.Event, tick_s: float = 0.005) -> None:
     loop = asyncio.get_running_loop()
     while not stop.is_set():
         before = loop.time()
-        await asyncio.sleep(0.005)
-        samples.append(loop.time() - before - 0.005)
+        await asyncio.sleep(tick_s)
+        samples.append(loop.time() - before - tick_s)
 
 
-async def bench(port: int) -> None:
-    settings = ClientSettings(silence_timeout_s=60.0)
+async def run_scenario(client: ComfyClient, scenario: Scenario) -> None:
+    lag: list[float] = []
+    stop = asyncio.Event()
+    ticker = asyncio.create_task(measure_lag(lag, stop))
+    progress = previews = preview_bytes = typed = 0
+    started = time.perf_counter()
+    workflow = {"3": {"class_type": "KSampler", "inputs": {}}}
+    prompt_id = "bench-" + scenario.name.split()[0]
+    run = await client.submit(workflow, prompt_id, extra_data={"bench": vars(scenario)})
+    async for event in run:
+        typed += 1
+        if isinstance(event, events.Progress):
+            progress += 1
+        elif isinstance(event, events.Preview):
+            previews += 1
+            preview_bytes += len(event.image)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await ticker
+    frames = scenario.events  # half are progress_state: parsed, then dropped by design
+    lag_ms = sorted(x * 1000 for x in lag) or [0.0]
+    p99 = lag_ms[min(len(lag_ms) - 1, int(len(lag_ms) * 0.99))]
+    print(f"[{scenario.name}] {elapsed:.3f} s")
+    print(f"  websocket text frames {frames:8d}  {frames / elapsed:10.0f} /s")
+    print(f"  typed events          {typed:8d}  {typed / elapsed:10.0f} /s  (progress {progress})")
+    dropped = run.dropped_previews
+    print(f"  previews              {previews:8d}  {previews / elapsed:10.0f} /s  ({dropped} dropped)")
+    print(f"  preview bytes         {preview_bytes / 1e6:8.1f} MB {preview_bytes / 1e6 / elapsed:8.1f} MB/s")
+    print(
+        f"  loop lag (ms)         median {statistics.median(lag_ms):.2f}  p99 {p99:.2f}  max {lag_ms[-1]:.2f}"
+    )
+
+
+async def bench(port: int, args: argparse.Namespace) -> None:
+    paced_events = int(5000 * args.seconds)
+    scenarios = [
+        Scenario("flood", args.events, args.previews, args.preview_kb),
+        Scenario(
+            "paced 5000 ev/s + 200 previews/s", paced_events, int(200 * args.seconds), args.preview_kb, 5000
+        ),
+    ]
     async with aiohttp.ClientSession() as session:
-        client = ComfyClient(session, f"http://127.0.0.1:{port}", "bench-client", settings=settings)
+        client = ComfyClient(session, f"http://127.0.0.1:{port}", "bench-client", settings=ClientSettings())
         await client.start()
-        workflow = {"3": {"class_type": "KSampler", "inputs": {}}}
-        lag: list[float] = []
-        stop = asyncio.Event()
-        ticker = asyncio.create_task(measure_lag(lag, stop))
-        counts = {"events": 0, "progress": 0, "previews": 0, "preview_bytes": 0}
-        started = time.perf_counter()
-        run = await client.submit(workflow, "bench-prompt-1")
-        async for event in run:
-            counts["events"] += 1
-            if isinstance(event, events.Progress):
-                counts["progress"] += 1
-            elif isinstance(event, events.Preview):
-                counts["previews"] += 1
-                counts["preview_bytes"] += len(event.image)
-        elapsed = time.perf_counter() - started
-        stop.set()
-        await ticker
-        await client.close()
-    frames = counts["progress"] * 2  # one progress_state for every progress message is parsed and dropped
-    print(f"elapsed                {elapsed:8.3f} s")
-    print(f"typed events           {counts['events']:8d}  ({counts['events'] / elapsed:10.0f} /s)")
-    print(f"websocket text frames  {frames:8d}  ({frames / elapsed:10.0f} /s)")
-    print(f"previews               {counts['previews']:8d}  ({counts['previews'] / elapsed:10.0f} /s)")
-    print(f"previews dropped       {run.dropped_previews:8d}  (consumer lagging behind)")
-    megabytes = counts["preview_bytes"] / 1e6
-    print(f"preview bytes          {megabytes:8.1f} MB ({megabytes / elapsed:8.1f} MB/s)")
-    if lag:
-        lag_ms = sorted(x * 1000 for x in lag)
-        p99 = lag_ms[min(len(lag_ms) - 1, int(len(lag_ms) * 0.99))]
-        median = statistics.median(lag_ms)
-        print(f"loop lag (ms)          median {median:.2f}  p99 {p99:.2f}  max {lag_ms[-1]:.2f}")
+        try:
+            for scenario in scenarios:
+                await run_scenario(client, scenario)
+        finally:
+            await client.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=20_000, help="progress + progress_state messages")
-    parser.add_argument("--previews", type=int, default=800)
+    parser.add_argument("--events", type=int, default=20_000, help="text frames in the flood phase")
+    parser.add_argument("--previews", type=int, default=800, help="previews in the flood phase")
     parser.add_argument(
-        "--preview-kb", type=int, default=38, help="size of one preview (KSampler JPEG ~38 KB)"
+        "--preview-kb", type=int, default=38, help="one preview's size (KSampler JPEG ~38 KB)"
     )
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of the paced phase")
     args = parser.parse_args()
     parent, child = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=serve, args=(child, args.events, args.previews, args.preview_kb))
+    server = multiprocessing.Process(target=serve, args=(child,), daemon=True)
     server.start()
     try:
-        asyncio.run(bench(parent.recv()))
+        asyncio.run(bench(parent.recv(), args))
     finally:
         server.terminate()
         server.join()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,9 @@ from comfy.run import PromptRun
 from comfy.transport import HttpTransport
 
 log = logging.getLogger(__name__)
+
+# The id travels in URL paths (/history/{id}): keep it to characters that need no escaping.
+_PROMPT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,8 @@ class ComfyClient:
 
         The run is registered before the POST so no event can slip past us.
         """
+        if not _PROMPT_ID.match(prompt_id):
+            raise ValueError(f"prompt id {prompt_id!r} must match {_PROMPT_ID.pattern}")
         if prompt_id in self._runs:
             raise ValueError(f"prompt {prompt_id} is already in flight on {self.name}")
         if not await self._ws.wait_connected(self.settings.connect_wait_s):

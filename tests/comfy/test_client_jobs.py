@@ -190,3 +190,14 @@ async def test_partly_invalid_workflow_is_rejected_and_not_left_running(
     history = fake_comfy.history_of("job-partial")
     assert history is None or history["status"]["status_str"] == "error"  # removed or interrupted
     assert client.in_flight == 0
+
+
+async def test_a_prompt_id_that_would_break_the_history_url_is_refused_before_posting(
+    fake_comfy: Any, make_client: ClientFactory
+) -> None:
+    client = await make_client(fake_comfy.url)
+
+    with pytest.raises(ValueError, match="prompt id"):
+        await client.submit(graph("image_emptyimage_saveimage"), "../history/x")
+
+    assert fake_comfy.prompts_received == []
