@@ -1,1 +1,5 @@
-pytest_plugins = ["tests.fixtures.comfyui", "tests.fixtures.database"]
+pytest_plugins = [
+    "tests.fixtures.comfyui",
+    "tests.fixtures.database",
+    "tests.discord_emulator.pytest_plugin",
+]

@@ -84,6 +84,7 @@ class Dispatcher:
         self._tasks.spawn(self._loop(), name="dispatcher-loop")
         self._tasks.spawn(self._lease_loop(), name="dispatcher-leases")
         self._tasks.spawn(self._capability_loop(), name="dispatcher-capabilities")
+        self._tasks.spawn(self._health_watch(), name="dispatcher-health-watch")
 
     async def close(self) -> None:
         await self._tasks.close()
@@ -416,6 +417,19 @@ class Dispatcher:
                     await self._reattach(job)
             except Exception:
                 log.exception("lease renewal failed; will try again")
+
+    async def _health_watch(self) -> None:
+        """Wake the loop when a backend comes back: queued jobs may have been waiting for it."""
+        healthy = self._healthy()
+        while True:
+            await asyncio.sleep(self.settings.health_watch_s)
+            now_healthy = self._healthy()
+            if now_healthy - healthy and self._queue:
+                self._wake.set()
+            healthy = now_healthy
+
+    def _healthy(self) -> set[str]:
+        return {name for name, state in self.pool.health.items() if state.healthy}
 
     async def _capability_loop(self) -> None:
         while True:

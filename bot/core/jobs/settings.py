@@ -18,3 +18,4 @@ class QueueSettings:
     delivery_attempts: int = 5
     delivery_backoff_s: float = 1.0
     capability_refresh_s: float = 30.0
+    health_watch_s: float = 0.25
