@@ -47,7 +47,6 @@ class _Run:
     messages: list[list[Any]] = field(default_factory=list)
     progress: dict[str, dict[str, Any]] = field(default_factory=dict)
     executed: list[str] = field(default_factory=list)
-    ui: dict[str, Ui] = field(default_factory=dict)
     values: dict[str, Outputs] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
 
@@ -221,6 +220,13 @@ class Executor:
             "completed": success,
             "messages": run.messages,
         }
+        # Like ComfyUI, history lists the UI of every node of this prompt found in the UI cache, whether it
+        # ran now, was staged from cache, or was merely cached from an earlier prompt.
+        outputs: dict[str, Ui] = {}
+        for node_id, key in run.keys.items():
+            entry = self._cache.get(key)
+            if entry is not None and entry.ui is not None:
+                outputs[node_id] = entry.ui
         meta = {
             node_id: {
                 "node_id": node_id,
@@ -228,9 +234,9 @@ class Executor:
                 "parent_node": None,
                 "real_node_id": node_id,
             }
-            for node_id in run.ui
+            for node_id in outputs
         }
-        self.queue.done(run.item, {"outputs": dict(run.ui), "meta": meta}, status)
+        self.queue.done(run.item, {"outputs": outputs, "meta": meta}, status)
         if run.client_id is not None:
             self.hub.send("executing", {"node": None, "prompt_id": run.prompt_id}, run.client_id)
 
@@ -248,8 +254,6 @@ class Executor:
                     "prompt_id": run.prompt_id,
                 }
                 self.hub.send("executed", executed, run.client_id)
-            if cached.ui is not None:
-                run.ui[node_id] = cached.ui
             self._finish_progress(run, node_id)
             run.values[node_id] = cached.outputs
             return True
@@ -273,16 +277,14 @@ class Executor:
             self._add_message(run, "execution_error", self._error(run, node_id, spec, inputs, exc))
             return False
         run.values[node_id] = outputs
-        if ui is not None:
-            run.ui[node_id] = ui
-            if run.client_id is not None:
-                executed = {
-                    "node": node_id,
-                    "display_node": node_id,
-                    "output": ui,
-                    "prompt_id": run.prompt_id,
-                }
-                self.hub.send("executed", executed, run.client_id)
+        if ui is not None and run.client_id is not None:
+            executed = {
+                "node": node_id,
+                "display_node": node_id,
+                "output": ui,
+                "prompt_id": run.prompt_id,
+            }
+            self.hub.send("executed", executed, run.client_id)
         self._cache[key] = _CacheEntry(outputs, ui)
         self._finish_progress(run, node_id)
         run.executed.append(node_id)
