@@ -96,6 +96,10 @@ class ComfyClient:
     def connected(self) -> bool:
         return self._ws.connected
 
+    async def wait_connected(self, timeout_s: float) -> bool:
+        """Wait for the websocket (events are only delivered to an open socket)."""
+        return await self._ws.wait_connected(timeout_s)
+
     @property
     def preview_metadata(self) -> bool:
         """Whether the server agreed to send type-4 previews (with prompt and node ids)."""

@@ -26,17 +26,26 @@ class BackendHealth:
 class ComfyPool:
     """Routes each workflow to the least-loaded healthy backend that has its node classes and models."""
 
-    def __init__(self, clients: Sequence[ComfyClient], *, health_interval_s: float = 15.0) -> None:
+    def __init__(
+        self,
+        clients: Sequence[ComfyClient],
+        *,
+        health_interval_s: float = 15.0,
+        connect_wait_s: float = 5.0,
+    ) -> None:
         if not clients:
             raise ValueError("a pool needs at least one backend")
         self.clients = tuple(clients)
         self.health = {client.name: BackendHealth() for client in self.clients}
         self._interval = health_interval_s
+        self._connect_wait_s = connect_wait_s
         self._tasks = BackgroundTasks()
 
     async def start(self) -> None:
         for client in self.clients:
             await client.start()
+        # Give the websockets a moment so healthy backends are not reported down at boot.
+        await asyncio.gather(*(c.wait_connected(self._connect_wait_s) for c in self.clients))
         await self.check_health()
         self._tasks.spawn(self._health_loop(), name="comfy-pool-health")
 
@@ -52,6 +61,8 @@ class ComfyPool:
         state = self.health[client.name]
         was_healthy = state.healthy
         try:
+            if not client.connected:
+                raise errors.BackendUnavailable(f"{client.name}: websocket not connected")
             await client.system_stats()
             if not was_healthy:
                 await client.object_info(refresh=True)  # it may have come back with other models
