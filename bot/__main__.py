@@ -3,26 +3,46 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
+
+from bot.logging_setup import configure_logging
+from bot.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Discord front-end for ComfyUI.")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (default)")
-    commands.add_parser("check", help="check settings, database, ComfyUI backends and workflows")
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
-    commands.add_parser("sync", help="sync slash commands globally")
     return parser
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "run"
+    if command == "migrate":
+        from bot.cli.migrate import migrate
+
+        return await migrate(settings)
+    from bot.cli.run import run
+
+    return await run(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = args.command or "run"
-    print(f"{command}: not available yet", file=sys.stderr)
-    return 2
+    settings = Settings()
+    configure_logging(
+        settings.log_level,
+        settings.log_format,
+        secrets=[settings.discord_token.get_secret_value(), settings.database_password],
+    )
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

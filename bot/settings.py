@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
 
 
 class Settings(BaseSettings):
@@ -34,12 +35,19 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR.")
     log_format: str = Field(default="console", description="console or json.")
     metrics_port: int | None = Field(default=None, description="Serve /metrics and /healthz on this port.")
-    worker_id: str = Field(default="", description="Name of this worker process; empty means host:pid.")
+    worker_id: str = Field(
+        default="", description="This worker's name in job leases; empty means the host name (stable)."
+    )
+    job_timeout_s: float = Field(default=900.0, gt=0, description="A job running longer is stopped.")
 
     @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @property
+    def database_password(self) -> str:
+        return make_url(self.database_url).password or ""
 
     @property
     def comfyui_url_list(self) -> list[str]:

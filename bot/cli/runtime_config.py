@@ -1,0 +1,27 @@
+"""From the bot's settings to the core runtime's configuration (one place, used by run, generate, check)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from bot.core.jobs.settings import QueueSettings
+from bot.core.runtime import RuntimeConfig
+from bot.settings import Settings
+from comfy.client_id import load_or_create_client_id
+
+
+async def runtime_config(settings: Settings) -> RuntimeConfig:
+    client_id = settings.comfyui_client_id or await asyncio.to_thread(
+        load_or_create_client_id, settings.data_dir / "comfyui_client_id"
+    )
+    # Stable across restarts on one host, so a restarted bot finds the jobs it leased (see README: scaling).
+    worker_id = settings.worker_id or socket.gethostname()
+    return RuntimeConfig(
+        database_url=settings.database_url,
+        comfyui_urls=settings.comfyui_url_list,
+        data_dir=settings.data_dir,
+        client_id=client_id,
+        queue=QueueSettings(worker_id=worker_id, job_timeout_s=settings.job_timeout_s),
+        workflows_dir=settings.workflows_dir,
+    )

@@ -1,0 +1,58 @@
+"""The Discord client: a thin shell that loads the extensions and hands them the services it was given."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+from discord.ext import commands
+
+from bot.core.runtime import CoreRuntime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = ()
+
+
+def bot_intents() -> discord.Intents:
+    """Only what the bot uses: guilds, message events and reactions (🔁 ❌ ✉️); no privileged intents."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.guild_reactions = True
+    return intents
+
+
+class ComfyBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        runtime: CoreRuntime,
+        extensions: Sequence[str] = EXTENSIONS,
+        **options: object,
+    ) -> None:
+        options.setdefault("intents", bot_intents())
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)  # type: ignore[arg-type]
+        self.settings = settings
+        self.runtime = runtime
+        self._extensions = tuple(extensions)
+
+    async def setup_hook(self) -> None:
+        for extension in self._extensions:
+            await self.load_extension(extension)
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development guild %s", len(synced), guild.id)
+        await self.runtime.start()
+
+    async def close(self) -> None:
+        try:
+            await self.runtime.close()
+        finally:
+            await super().close()

@@ -1,0 +1,72 @@
+"""Logging, configured once at start: readable console lines or JSON, with secrets scrubbed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+# Discord bot tokens, webhook/interaction tokens in URLs, and passwords in database URLs.
+_PATTERNS = (
+    re.compile(r"[MN][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"),
+    re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}"),
+    re.compile(r"(://[^:/@\s]+:)[^@\s]+(@)"),
+)
+
+
+class SecretScrubber(logging.Filter):
+    """Replaces known secrets and secret-shaped strings in every record's final message."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if s and len(s) >= 6]
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "[secret]")
+        text = _PATTERNS[0].sub("[token]", text)
+        text = _PATTERNS[1].sub(r"\1[token]", text)
+        return _PATTERNS[2].sub(r"\1[password]\2", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = self.scrub(record.getMessage())
+        record.msg, record.args = message, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self.scrub(record.exc_text)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        document = {
+            "at": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            document["exception"] = record.exc_text
+        return json.dumps(document, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "console", secrets: Iterable[str] = ()) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(SecretScrubber(secrets))
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    # discord.py and aiohttp are chatty at INFO about things the operator does not need.
+    logging.getLogger("discord.gateway").setLevel(max(root.level, logging.WARNING))
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
