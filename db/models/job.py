@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 _ACTIVE = text("status IN ('queued', 'running')")
 _QUEUED = text("status = 'queued'")
 _RUNNING = text("status = 'running'")
+_UNDELIVERED = text("delivery_state IN ('pending', 'delivering')")
 
 
 class Job(Base):
@@ -38,6 +39,8 @@ class Job(Base):
         ),
         Index("ix_jobs_queue_order", "queued_at", "id", postgresql_where=_QUEUED, sqlite_where=_QUEUED),
         Index("ix_jobs_running_leases", "lease_expires_at", postgresql_where=_RUNNING, sqlite_where=_RUNNING),
+        # Jobs whose message may not have reached Discord yet: read at every start.
+        Index("ix_jobs_undelivered", "id", postgresql_where=_UNDELIVERED, sqlite_where=_UNDELIVERED),
     )
 
     id: Mapped[int] = mapped_column(BigIntegerId, primary_key=True, autoincrement=True)

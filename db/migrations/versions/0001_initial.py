@@ -132,6 +132,14 @@ def upgrade() -> None:
         postgresql_where=sa.text("status = 'running'"),
         sqlite_where=sa.text("status = 'running'"),
     )
+    op.create_index(
+        "ix_jobs_undelivered",
+        "jobs",
+        ["id"],
+        unique=False,
+        postgresql_where=sa.text("delivery_state IN ('pending', 'delivering')"),
+        sqlite_where=sa.text("delivery_state IN ('pending', 'delivering')"),
+    )
     op.create_table(
         "artifacts",
         sa.Column(
