@@ -85,7 +85,10 @@ class ArtifactStore:
             check_output_name(file)  # all of them first: never keep half a job from a hostile server
         relative_dir = self.job_dir(kind, str(job_id), now or datetime.now(UTC))
         target_dir = self.data_dir / relative_dir
-        await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
+        try:
+            await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise errors.StorageFailed(f"cannot create {target_dir}: {exc}") from exc
         artifacts: list[Artifact] = []
         taken: set[str] = set()
         for file in files:
@@ -101,17 +104,21 @@ class ArtifactStore:
     async def _stream(self, http: HttpTransport, file: OutputFile, target: Path) -> tuple[str, int]:
         partial = target.with_name(target.name + ".part")
         size = 0
-        handle = await asyncio.to_thread(partial.open, "wb")
         try:
-            async with http.view(file) as download:
-                async for chunk in download.chunks:
-                    await asyncio.to_thread(handle.write, chunk)
-                    size += len(chunk)
-                mime = download.content_type
+            handle = await asyncio.to_thread(partial.open, "wb")
+            try:
+                async with http.view(file) as download:
+                    async for chunk in download.chunks:
+                        await asyncio.to_thread(handle.write, chunk)
+                        size += len(chunk)
+                    mime = download.content_type
+            finally:
+                await asyncio.to_thread(handle.close)
+            await asyncio.to_thread(os.replace, partial, target)
+        except OSError as exc:
+            await asyncio.to_thread(partial.unlink, missing_ok=True)
+            raise errors.StorageFailed(f"cannot write {target}: {exc}") from exc
         except BaseException:
-            await asyncio.to_thread(handle.close)
             await asyncio.to_thread(partial.unlink, missing_ok=True)
             raise
-        await asyncio.to_thread(handle.close)
-        await asyncio.to_thread(os.replace, partial, target)
         return mime, size

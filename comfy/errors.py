@@ -110,6 +110,12 @@ class UnsafeOutputName(ComfyError):
     default_user_message = "The backend produced a file with an unsafe name; it was not saved."
 
 
+class StorageFailed(ComfyError):
+    """A downloaded output could not be written to the local data directory."""
+
+    default_user_message = "The result could not be saved on the bot's side."
+
+
 class UnexpectedResponse(ComfyError):
     """The backend answered, but not in a way the protocol allows (4xx, malformed JSON)."""
 

@@ -53,6 +53,10 @@ class HttpTransport:
         self.session = session
         self.base_url = base_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=request_timeout_s)
+        # A song can take a while to arrive: bound each read, not the whole transfer.
+        self._download_timeout = aiohttp.ClientTimeout(
+            sock_connect=request_timeout_s, sock_read=request_timeout_s
+        )
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -140,17 +144,25 @@ class HttpTransport:
         what = f"GET /view {file.subfolder}/{file.filename} [{file.type}]"
         params = {"filename": file.filename, "subfolder": file.subfolder, "type": file.type}
         try:
-            async with self.session.get(self.url("/view"), params=params, timeout=self._timeout) as response:
-                if response.status >= 300:
-                    raise error_for_response(response.status, await response.text(), what=what)
-
-                async def chunks() -> AsyncIterator[bytes]:
-                    try:
-                        async for chunk in response.content.iter_chunked(chunk_size):
-                            yield chunk
-                    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                        raise _wrap(exc, what) from exc
-
-                yield Download(response.content_type, chunks())
+            response = await self.session.get(
+                self.url("/view"), params=params, timeout=self._download_timeout
+            )
+            if response.status >= 300:
+                body = await response.text(errors="replace")
+                response.release()
+                raise error_for_response(response.status, body, what=what)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise _wrap(exc, what) from exc
+
+        async def chunks() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in response.content.iter_chunked(chunk_size):
+                    yield chunk
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise _wrap(exc, what) from exc
+
+        # Only network failures are wrapped: an error in the caller's block (a full disk) stays its own.
+        try:
+            yield Download(response.content_type, chunks())
+        finally:
+            response.release()

@@ -43,3 +43,18 @@ async def test_a_missing_output_file_is_an_error_and_leaves_no_partial_file(
         await ArtifactStore(tmp_path / "data").download(client.http, [missing], kind="image", job_id=2)
 
     assert files_under(tmp_path / "data") == []
+
+
+async def test_an_unwritable_data_dir_is_a_storage_error_not_a_backend_error(
+    fake_comfy: Any, make_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = await make_client(fake_comfy.url)
+    completed = await (await client.submit(graph("image_emptyimage_saveimage"), "job-disk")).result(10)
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data dir should be")
+
+    with pytest.raises(errors.StorageFailed) as caught:
+        await ArtifactStore(blocked).download(client.http, completed.files, kind="image", job_id=3)
+
+    assert not isinstance(caught.value, errors.BackendUnavailable)
+    assert caught.value.user_message
