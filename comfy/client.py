@@ -32,7 +32,9 @@ class ClientSettings:
     silence_timeout_s: float = 30.0  # no event for a prompt this long: poll /queue and /history for it
     poll_interval_s: float = 1.0
     history_grace_s: float = 2.0  # how long history may lag behind the end of a prompt
-    give_up_after_failures: int = 4  # consecutive websocket failures before in-flight prompts fail
+    # Consecutive websocket failures before in-flight prompts fail: with the default backoff about 15 s,
+    # longer than a ComfyUI restart (~7 s), so a restart is reported precisely as PromptLost.
+    give_up_after_failures: int = 6
     cancel_timeout_s: float = 30.0
     cancel_recheck_s: float = 0.25
     reconnect: ReconnectPolicy = field(default_factory=ReconnectPolicy)
