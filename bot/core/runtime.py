@@ -14,7 +14,9 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.core.jobs.browsing import JobBrowser
 from bot.core.jobs.dispatcher import Dispatcher
+from bot.core.jobs.guild_settings import GuildSettings
 from bot.core.jobs.policy import PolicyCache
 from bot.core.jobs.service import JobService
 from bot.core.jobs.settings import QueueSettings
@@ -87,6 +89,8 @@ class CoreRuntime:
         self.service = JobService(
             store=self.store, dispatcher=self.dispatcher, catalogue=catalogue, policies=self.policies
         )
+        self.browser = JobBrowser(self.store, self.dispatcher)
+        self.guild_settings = GuildSettings(self.policies)
         self._owns_engine = engine is None
 
     @classmethod

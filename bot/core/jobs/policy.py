@@ -91,7 +91,7 @@ class PolicyCache:
     """Guild policies read once and kept for a short while: the hot path must not wait on the database."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], *, ttl_s: float = 30.0) -> None:
-        self._sessions = sessions
+        self.sessions = sessions
         self._ttl_s = ttl_s
         self._cached: dict[int, tuple[float, PolicyView]] = {}
 
@@ -104,7 +104,7 @@ class PolicyCache:
         cached = self._cached.get(guild_id)
         if cached is not None and now - cached[0] < self._ttl_s:
             return cached[1]
-        async with self._sessions.begin() as session:
+        async with self.sessions.begin() as session:
             view = PolicyView.of(await GuildPolicyRepository(session).get_or_create(guild_id))
         self._cached[guild_id] = (now, view)
         return view

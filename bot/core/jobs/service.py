@@ -195,6 +195,25 @@ class JobService:
         log.info("job_id=%s guild_id=%s cancel requested by %s", job.id, guild_id, requester.user_id)
         return job
 
+    async def authorize_delete(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
+        """The requester, or a member who may manage messages (`is_manager`), may delete a result."""
+        job = await self.get(job_id, guild_id=guild_id)
+        if job.user_id != requester.user_id and not requester.is_manager:
+            raise NotAllowed("Only the person who asked, or a moderator, can delete this result.")
+        await self.store.record_event(job.id, "deleted", {"by": requester.user_id})
+        return job
+
+    async def record_messages(
+        self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
+    ) -> None:
+        """Remember which Discord messages show the job, so a restart can continue editing them."""
+        await self.store.record_messages(
+            job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
+        )
+
+    async def record_upload(self, artifact_id: int, *, message_id: int, attachment_url: str) -> None:
+        await self.store.record_upload(artifact_id, message_id, attachment_url)
+
     def position(self, job_id: int) -> int | None:
         return self.dispatcher.position(job_id)
 

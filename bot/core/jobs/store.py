@@ -189,6 +189,10 @@ class JobStore:
                 job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
             )
 
+    async def record_event(self, job_id: int, kind: str, detail: dict[str, Any] | None = None) -> None:
+        async with self.sessions.begin() as session:
+            await JobEventRepository(session).record(job_id, kind, detail or {})
+
     async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
         async with self.sessions.begin() as session:
             await ArtifactRepository(session).mark_uploaded(artifact_id, message_id, attachment_url)
