@@ -211,3 +211,24 @@ def test_latent_without_batch_size_records_one_image() -> None:
 
     assert bound.metadata["count"] == 1
     assert "batch_size" not in bound.graph["5"]["inputs"]
+
+
+def test_hires_fix_chain_seeds_both_samplers_and_sdxl_encoders_get_both_texts() -> None:
+    graph = json.loads((DATA / "txt2img_sd15_api.json").read_text(encoding="utf-8"))
+    graph["6"] = {
+        "class_type": "CLIPTextEncodeSDXL",
+        "inputs": {"clip": ["4", 1], "text_g": "", "text_l": "", "width": 4096, "height": 4096},
+    }
+    graph["20"] = {"class_type": "LatentUpscaleBy", "inputs": {"samples": ["3", 0], "scale_by": 1.5}}
+    graph["21"] = copy.deepcopy(graph["3"])
+    graph["21"]["inputs"] |= {"latent_image": ["20", 0], "denoise": 0.5, "steps": 10}
+    graph["8"]["inputs"]["samples"] = ["21", 0]
+    template = make_template("hires", json.dumps(graph), source="test")
+
+    bound = bind(template, ImageParams(prompt="a fox", quality="high", seed=4))
+
+    assert template.binding.sampler_nodes == ("3", "21")
+    assert (bound.graph["3"]["inputs"]["seed"], bound.graph["21"]["inputs"]["seed"]) == (4, 4)
+    assert (bound.graph["3"]["inputs"]["steps"], bound.graph["21"]["inputs"]["steps"]) == (30, 15)
+    assert bound.graph["6"]["inputs"]["text_g"] == bound.graph["6"]["inputs"]["text_l"] == "a fox"
+    assert bound.graph["6"]["inputs"]["width"] == 4096, "encoder sizes are not the latent's"
