@@ -37,6 +37,7 @@ class ClientSettings:
     give_up_after_failures: int = 6
     cancel_timeout_s: float = 30.0
     cancel_recheck_s: float = 0.25
+    max_waiting_previews: int = 8  # a consumer lagging further behind only gets the newest previews
     reconnect: ReconnectPolicy = field(default_factory=ReconnectPolicy)
 
 
@@ -129,7 +130,7 @@ class ComfyClient:
             raise ValueError(f"prompt {prompt_id} is already in flight on {self.name}")
         if not await self._ws.wait_connected(self.settings.connect_wait_s):
             raise errors.BackendUnavailable(f"{self.name}: websocket not connected")
-        run = PromptRun(prompt_id, workflow, loop_time=asyncio.get_running_loop().time)
+        run = self._new_run(prompt_id, workflow)
         self._runs[prompt_id] = run
         run.add_finish_callback(self._forget)
         try:
@@ -155,7 +156,7 @@ class ComfyClient:
         """Follow a prompt submitted earlier with this client_id (e.g. before the bot restarted)."""
         if prompt_id in self._runs:
             return self._runs[prompt_id]
-        run = PromptRun(prompt_id, workflow, loop_time=asyncio.get_running_loop().time)
+        run = self._new_run(prompt_id, workflow)
         run.accepted = True
         self._runs[prompt_id] = run
         run.add_finish_callback(self._forget)
@@ -181,6 +182,14 @@ class ComfyClient:
             await cancel_prompt(self.http, prompt_id, run, timeout_s=5.0, recheck_s=0.1)
         except errors.ComfyError as exc:
             log.warning("prompt_id=%s could not be cancelled: %s", prompt_id, exc.detail)
+
+    def _new_run(self, prompt_id: str, workflow: Mapping[str, Any]) -> PromptRun:
+        return PromptRun(
+            prompt_id,
+            workflow,
+            loop_time=asyncio.get_running_loop().time,
+            max_waiting_previews=self.settings.max_waiting_previews,
+        )
 
     def _forget(self, run: PromptRun) -> None:
         if self._runs.get(run.prompt_id) is run:
