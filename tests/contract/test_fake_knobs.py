@@ -1,0 +1,57 @@
+"""FakeConfig knobs that have no real-server equivalent: node classes and runtime failures on demand."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.contract._recorder import Recorder, get_json, post_prompt
+from tests.contract._traces import load_trace, load_workflow
+from tests.fakes.comfyui import FakeComfyUI
+
+
+async def test_node_classes_can_be_added_or_removed_at_runtime(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    fake_comfy.config.extra_node_classes.add("TextEncodeAceStepAudio1.5")
+    fake_comfy.config.missing_node_classes.add("SaveAudioMP3")
+    info = await get_json(http, fake_comfy.url + "/object_info")
+    assert "TextEncodeAceStepAudio1.5" in info
+    assert "EmptyAceStep1.5LatentAudio" not in info
+    assert "SaveAudioMP3" not in info
+    body = {"prompt": load_workflow("audio_SaveAudioMP3_V0")}
+    async with http.post(fake_comfy.url + "/prompt", json=body) as response:
+        assert response.status == 400
+        assert (await response.json())["error"][
+            "message"
+        ] == "Cannot execute because node SaveAudioMP3 does not exist."
+
+
+async def test_checkpoint_list_comes_from_config(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    fake_comfy.config.models["CheckpointLoaderSimple.ckpt_name"] = ["only.safetensors"]
+    assert await get_json(http, fake_comfy.url + "/models/checkpoints") == ["only.safetensors"]
+    info = await get_json(http, fake_comfy.url + "/object_info/CheckpointLoaderSimple")
+    assert info["CheckpointLoaderSimple"]["input"]["required"]["ckpt_name"][0] == ["only.safetensors"]
+
+
+async def test_runtime_error_class_fails_with_an_execution_error(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    fake_comfy.config.runtime_error_class = "VAEDecode"
+    ws = await Recorder.connect(http, fake_comfy.url, "main")
+    answer = await post_prompt(http, fake_comfy.url, load_workflow("sd15_txt2img_random_ckpt_64px"), "main")
+    await ws.wait_done(answer["prompt_id"])
+    error = ws.texts(answer["prompt_id"])[-2]
+    (recorded_entry,) = load_trace("runtime_error_execution_error")["history"].values()
+    assert error["type"] == "execution_error"
+    assert sorted(error["data"]) == sorted(recorded_entry["status"]["messages"][-1][1])
+    assert (error["data"]["node_id"], error["data"]["node_type"]) == ("8", "VAEDecode")
+    assert sorted(error["data"]["executed"]) == ["3", "4", "5", "6", "7"]
+    entry = fake_comfy.history_of(answer["prompt_id"])
+    assert entry is not None
+    assert (entry["status"]["status_str"], entry["status"]["completed"], entry["outputs"]) == (
+        "error",
+        False,
+        {},
+    )
