@@ -9,6 +9,7 @@ import discord
 from discord.ext import commands
 
 from bot.core.runtime import CoreRuntime
+from bot.reporting.config import ReportingConfig
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class ComfyBot(commands.Bot):
         settings: Settings,
         runtime: CoreRuntime,
         extensions: Sequence[str] = EXTENSIONS,
+        reporting: ReportingConfig | None = None,
         **options: object,
     ) -> None:
         options.setdefault("intents", bot_intents())
@@ -39,6 +41,7 @@ class ComfyBot(commands.Bot):
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)  # type: ignore[arg-type]
         self.settings = settings
         self.runtime = runtime
+        self.reporting_config = reporting or ReportingConfig()
         self._extensions = tuple(extensions)
 
     async def setup_hook(self) -> None:

@@ -1,0 +1,252 @@
+"""End-to-end harness: the real ComfyBot (discord.py), the Discord emulator, the fake ComfyUI, a database.
+
+Usage::
+
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("imagine", {"prompt": "a red fox"})      # as world.alice
+        message = await world.wait_for_final(interaction)                       # the edited response
+        job = await world.job_for(message)                                       # its JobView
+        await world.restart_bot()   # a new ComfyBot + a new CoreRuntime on the same database and data dir
+
+What is running (all on 127.0.0.1, ephemeral ports):
+- ``world.emu``: the DiscordEmulator, with ``world.guild`` and ``world.channel`` ("gallery") and the members
+  ``world.alice``, ``world.bob`` (plain members) and ``world.mod`` (Manage Messages).
+- ``world.fake``: the fake ComfyUI (``FakeConfig(step_time_s=0.01, default_steps=6)`` unless given).
+- ``world.runtime``: the CoreRuntime on ``database_url`` (data under ``tmp_path/data``).
+- ``world.bot``: the ComfyBot, logged in, commands synced to the guild (``DEV_GUILD_ID``), with
+  ``ReportingConfig`` waits shortened (``FAST_REPORTING``) unless ``reporting=`` is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import discord
+
+from bot.client import EXTENSIONS, ComfyBot
+from bot.core.jobs.settings import QueueSettings
+from bot.core.jobs.views import JobView
+from bot.core.runtime import CoreRuntime, RuntimeConfig
+from bot.reporting.config import ReportingConfig
+from bot.settings import Settings
+from tests.core.jobs.harness import FAST_CLIENT
+from tests.discord_emulator import Channel, DiscordEmulator, Guild, Interaction, Member, Message
+from tests.discord_emulator.actions import Upload
+from tests.discord_emulator.patching import patch_discord
+from tests.fakes.comfyui import FakeComfyUI, FakeConfig
+
+MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
+FAST_REPORTING = ReportingConfig(
+    edit_interval_s=0.05,
+    channel_edits_per_window=50,
+    channel_window_s=1.0,
+    server_error_backoff_s=0.01,
+    message_wait_s=2.0,
+)
+FAST_QUEUE = QueueSettings(
+    worker_id="e2e-worker", lease_s=6.0, retry_backoff_s=0.05, delivery_backoff_s=0.05, delivery_attempts=5
+)
+
+
+class _FastBot(ComfyBot):
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        return None  # discord.py sleeps 5 s before a re-IDENTIFY; the emulator does not rate limit it
+
+
+@dataclass
+class World:
+    emu: DiscordEmulator
+    fake: FakeComfyUI
+    database_url: str
+    data_dir: Path
+    guild: Guild
+    channel: Channel
+    alice: Member
+    bob: Member
+    mod: Member
+    reporting: ReportingConfig
+    queue: QueueSettings
+    extensions: tuple[str, ...]
+    runtime: CoreRuntime = field(init=False)
+    bot: ComfyBot = field(init=False)
+    _stack: contextlib.AsyncExitStack = field(init=False)
+
+    # -- acting as users ---------------------------------------------------------------------------------
+    async def slash(
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        member: Member | None = None,
+        channel: Channel | None = None,
+        attachments: dict[str, Upload] | None = None,
+    ) -> Interaction:
+        """Runs /name as `member` (alice) in `channel` (gallery)."""
+        return await self.emu.send_slash_command(
+            self.guild, channel or self.channel, member or self.alice, name, options, attachments
+        )
+
+    async def wait_acked(self, interaction: Interaction, timeout: float = 5.0) -> Interaction:  # noqa: ASYNC109
+        await self.emu.wait_for(lambda: interaction.acked, timeout)
+        return interaction
+
+    async def wait_for_final(
+        self,
+        interaction: Interaction,
+        timeout: float = 15.0,  # noqa: ASYNC109
+    ) -> Message:
+        """The interaction's response message once it shows a finished job (result, failure or cancel)."""
+        await self.wait_acked(interaction, timeout)
+        message = self.emu.original_response(interaction)
+        await self.emu.wait_for(lambda: is_final(message), timeout)
+        return message
+
+    async def wait_for_message_final(self, message: Message, timeout: float = 15.0) -> Message:  # noqa: ASYNC109
+        await self.emu.wait_for(lambda: is_final(message), timeout)
+        return message
+
+    def bot_messages(self, channel: Channel | None = None) -> list[Message]:
+        """The bot's live (not deleted, not ephemeral) messages in a channel, oldest first."""
+        channel_id = (channel or self.channel).id
+        return [
+            m
+            for m in self.emu.messages.get(channel_id, [])
+            if m.author.id == self.emu.bot_user.id and not m.deleted and not m.ephemeral
+        ]
+
+    # -- looking at the database ---------------------------------------------------------------------
+    async def job_for(self, message: Message) -> JobView:
+        job = await self.runtime.browser.job_for_message(message.id, guild_id=self.guild.id)
+        assert job is not None, f"no job shows message {message.id}"
+        return job
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    async def start_bot(self) -> None:
+        self._stack = contextlib.AsyncExitStack()
+        http = await self._stack.enter_async_context(aiohttp.ClientSession())
+        config = RuntimeConfig(
+            database_url=self.database_url,
+            comfyui_urls=[self.fake.url],
+            data_dir=self.data_dir,
+            client_id="e2e-bot",
+            queue=self.queue,
+            client=FAST_CLIENT,
+            health_interval_s=0.3,
+        )
+        self.runtime = await CoreRuntime.build(config, http=http)
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            discord_token=self.emu.token,
+            database_url=self.database_url,
+            comfyui_urls=self.fake.url,
+            data_dir=self.data_dir,
+            dev_guild_id=self.guild.id,
+        )
+        self.bot = _FastBot(
+            settings=settings,
+            runtime=self.runtime,
+            extensions=self.extensions,
+            reporting=self.reporting,
+            guild_ready_timeout=0.05,
+        )
+        # ComfyBot.close() closes the runtime too.
+        await self._stack.enter_async_context(_connected(self.emu, self.bot))
+
+    async def stop_bot(self) -> None:
+        await self._stack.aclose()
+
+    async def restart_bot(self) -> None:
+        """A new ComfyBot and a new CoreRuntime on the same database, data dir, emulator and ComfyUI."""
+        await self.stop_bot()
+        await self.start_bot()
+
+
+@contextlib.asynccontextmanager
+async def _connected(emu: DiscordEmulator, bot: ComfyBot) -> AsyncIterator[ComfyBot]:
+    with patch_discord(emu):
+        task = asyncio.create_task(bot.start(emu.token), name="e2e-bot")
+        try:
+            ready = asyncio.create_task(bot.wait_until_ready())
+            done, _ = await asyncio.wait({ready, task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+            if ready not in done:
+                ready.cancel()
+                if task in done:
+                    task.result()
+                raise TimeoutError("the bot did not become ready")
+            yield bot
+        finally:
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=5)
+
+
+FINAL_STATES = ("done", "failed", "cancelled")
+
+
+def job_state(message: Message) -> str | None:
+    """The state a job message shows: its embed footer reads "Job #<id> · <state>" (queued, done…)."""
+    for embed in message.embeds:
+        text = (embed.get("footer") or {}).get("text", "")
+        if text.startswith("Job #") and " · " in text:
+            return str(text.split(" · ")[1])
+    return None
+
+
+def is_final(message: Message) -> bool:
+    """A job message that shows a result, a failure or a cancellation."""
+    return job_state(message) in FINAL_STATES
+
+
+@contextlib.asynccontextmanager
+async def running_world(
+    database_url: str,
+    tmp_path: Path,
+    *,
+    fake_config: FakeConfig | None = None,
+    reporting: ReportingConfig = FAST_REPORTING,
+    extensions: tuple[str, ...] = EXTENSIONS,
+    customize: Callable[[DiscordEmulator, Guild], None] | None = None,
+    **queue: Any,
+) -> AsyncIterator[World]:
+    """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
+
+    `customize(emu, guild)` runs before the bot connects: add channels, roles or members there.
+    """
+    config = fake_config or FakeConfig(step_time_s=0.01, default_steps=6)
+    output_dir = tmp_path / "comfy-output"
+    output_dir.mkdir(exist_ok=True)
+    async with DiscordEmulator() as emu:
+        fake = FakeComfyUI(config, output_dir=output_dir)
+        await fake.start()
+        try:
+            guild = emu.add_guild(name="Art Club")
+            channel = emu.add_channel(guild, "gallery")
+            world = World(
+                emu=emu,
+                fake=fake,
+                database_url=database_url,
+                data_dir=tmp_path / "data",
+                guild=guild,
+                channel=channel,
+                alice=emu.add_member(guild, name="alice"),
+                bob=emu.add_member(guild, name="bob"),
+                mod=emu.add_member(guild, name="mod", permissions=MANAGE_MESSAGES),
+                reporting=reporting,
+                queue=replace(FAST_QUEUE, **queue),
+                extensions=extensions,
+            )
+            if customize is not None:
+                customize(emu, guild)
+            await world.start_bot()
+            try:
+                yield world
+            finally:
+                await world.stop_bot()
+        finally:
+            await fake.stop()
