@@ -121,3 +121,12 @@ async def get_json(http: aiohttp.ClientSession, url: str, **params: Any) -> Any:
     async with http.get(url, params=params) as response:
         assert response.status == 200
         return await response.json()
+
+
+def is_idle_status(frame: Frame) -> bool:
+    """A broadcast `status` saying the queue is empty."""
+    return (
+        frame.msg is not None
+        and frame.type == "status"
+        and frame.msg["data"]["status"]["exec_info"]["queue_remaining"] == 0
+    )

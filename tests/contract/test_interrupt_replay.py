@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from tests.contract._normalise import history_shape, live_shape, recorded_shape
-from tests.contract._recorder import Recorder, post_prompt
+from tests.contract._recorder import Recorder, is_idle_status, post_prompt
 from tests.contract._traces import load_trace
 from tests.contract.conftest import Target
 from tests.contract.test_trace_replay import _reset_cache_workflow, run_to_completion
@@ -60,9 +60,7 @@ async def test_targeted_interrupt_replay_matches_the_recording(
     async with http.post(comfy_target.url + "/interrupt", json={"prompt_id": first["prompt_id"]}) as response:
         assert response.status == 200
     await main.wait_done(second["prompt_id"], timeout=60)
-    await observer.wait_for(
-        lambda f: f.type == "status" and f.msg["data"]["status"]["exec_info"]["queue_remaining"] == 0, start=1
-    )
+    await observer.wait_for(is_idle_status, start=1)
 
     recorded = trace["ws_events_no_progress_state"]
     want = _shapes([recorded_shape(e) for e in recorded if e["ws"] == "main"])

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from tests.contract._normalise import history_shape, live_shape, mask_filename, recorded_shape
-from tests.contract._recorder import Recorder
+from tests.contract._recorder import Recorder, is_idle_status
 from tests.contract._traces import load_trace
 from tests.contract.conftest import Target
 from tests.fakes.comfyui import media
@@ -96,10 +96,6 @@ def _reset_cache_workflow() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _queue_empty_status(frame: Any) -> bool:
-    return frame.type == "status" and frame.msg["data"]["status"]["exec_info"]["queue_remaining"] == 0
-
-
 def _main_shapes(trace: dict[str, Any], recorded: list[dict[str, Any]], live: list[Any]) -> tuple[Any, Any]:
     want = [recorded_shape(e) for e in recorded]
     got = [live_shape(f) for f in live]
@@ -136,9 +132,7 @@ async def test_replayed_trace_matches_the_recording(
     prompt_id = posted["prompt_id"]
     assert sorted(posted) == sorted(trace["post_response"])
     await main.wait_done(prompt_id, timeout=60)
-    await observer.wait_for(
-        lambda f: f.type == "status" and f.msg["data"]["status"]["exec_info"]["queue_remaining"] == 0, start=1
-    )
+    await observer.wait_for(is_idle_status, start=1)
 
     recorded_main = [e for e in trace["ws_events"] if e["ws"] == "main"]
     want, got = _main_shapes(trace, recorded_main, main.frames)
