@@ -15,6 +15,7 @@ from comfy import errors, events, protocol
 from comfy._tasks import BackgroundTasks
 from comfy.cancel import CancelOutcome, cancel_prompt
 from comfy.connection import ReconnectPolicy, WebSocketConnection
+from comfy.reconcile import Reconciler, push_position
 from comfy.router import EventRouter
 from comfy.run import PromptRun
 from comfy.transport import HttpTransport
@@ -69,6 +70,9 @@ class ComfyClient:
             on_up=self._on_up,
             on_down=self._on_down,
             policy=self.settings.reconnect,
+        )
+        self._reconciler = Reconciler(
+            self.http, backend=self.name, history_grace_s=self.settings.history_grace_s
         )
         self._tasks = BackgroundTasks()
         self._positions_task: asyncio.Task[None] | None = None
@@ -160,7 +164,7 @@ class ComfyClient:
         run.accepted = True
         self._runs[prompt_id] = run
         run.add_finish_callback(self._forget)
-        await self._reconcile([run], after_reconnect=True)
+        await self._reconciler.reconcile([run], after_reconnect=True)
         return run
 
     async def reconnect(self) -> None:
@@ -230,7 +234,7 @@ class ComfyClient:
     async def _complete(self, run: PromptRun) -> None:
         outcome: events.TerminalEvent | None = None
         try:
-            outcome = await self._outcome_from_history(run.prompt_id)
+            outcome = await self._reconciler.outcome_from_history(run.prompt_id)
         except errors.ComfyError as exc:
             log.warning("prompt_id=%s finished but history is unreadable: %s", run.prompt_id, exc.detail)
         if outcome is None:
@@ -238,22 +242,9 @@ class ComfyClient:
             outcome = events.Completed(run.prompt_id, dict(run.outputs), protocol.output_files(run.outputs))
         run.finish(outcome)
 
-    async def _outcome_from_history(self, prompt_id: str) -> events.TerminalEvent | None:
-        """Read history, waiting up to ``history_grace_s`` for it to be written."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.settings.history_grace_s
-        delay = 0.02
-        while True:
-            entry = await self.http.history(prompt_id)
-            outcome = protocol.outcome_from_history(prompt_id, entry) if entry is not None else None
-            if outcome is not None or loop.time() >= deadline:
-                return outcome
-            await asyncio.sleep(min(delay, max(0.0, deadline - loop.time())))
-            delay = min(delay * 2, 0.25)
-
     async def _on_up(self, reconnected: bool) -> None:
         if reconnected and self._runs:
-            reconcile = self._reconcile(list(self._runs.values()), after_reconnect=True)
+            reconcile = self._reconciler.reconcile(list(self._runs.values()), after_reconnect=True)
             self._tasks.spawn(reconcile, name=f"comfy-reconcile-{self.name}")
 
     def _on_down(self, failures: int) -> None:
@@ -263,30 +254,6 @@ class ComfyClient:
             log.error("%s unreachable (%d failures): failing %d prompts", self.name, failures, count)
             for run in list(self._runs.values()):
                 run.finish(errors.BackendUnavailable(f"{self.name} unreachable; prompt {run.prompt_id} lost"))
-
-    async def _reconcile(self, runs: list[PromptRun], *, after_reconnect: bool) -> None:
-        """Ask the server what became of prompts whose events we may have missed."""
-        try:
-            snapshot = await self.http.queue()
-            for run in runs:
-                if run.done or not run.accepted:
-                    continue
-                state = snapshot.state(run.prompt_id)
-                if state == "pending":
-                    self._push_position(run, snapshot)
-                    continue
-                if state == "running":
-                    continue
-                outcome = await self._outcome_from_history(run.prompt_id)
-                if outcome is not None:
-                    run.finish(outcome)
-                elif after_reconnect:
-                    run.finish(errors.PromptLost(f"{self.name} no longer knows prompt {run.prompt_id}"))
-                elif not run.started:
-                    # Someone else deleted it from the queue (the web UI, another client).
-                    run.finish(events.Interrupted(run.prompt_id, removed_from_queue=True))
-        except errors.ComfyError as exc:
-            log.warning("reconciliation with %s failed, will retry: %s", self.name, exc.detail)
 
     async def _watch_silence(self) -> None:
         """Fallback when the websocket says nothing about a prompt while HTTP still answers."""
@@ -303,7 +270,7 @@ class ComfyClient:
             ]
             if silent:
                 log.info("%s: no websocket events for %d prompts, polling", self.name, len(silent))
-                await self._reconcile(silent, after_reconnect=False)
+                await self._reconciler.reconcile(silent, after_reconnect=False)
 
     # -- queue positions -------------------------------------------------------------------------
 
@@ -325,11 +292,4 @@ class ComfyClient:
                 log.warning("%s: cannot read the queue: %s", self.name, exc.detail)
                 return
             for run in list(self._runs.values()):
-                self._push_position(run, snapshot)
-
-    def _push_position(self, run: PromptRun, snapshot: protocol.QueueSnapshot) -> None:
-        position = snapshot.position(run.prompt_id)
-        if position is None or run.started or run.done or position == run.position:
-            return
-        run.position = position
-        run.push(events.Queued(run.prompt_id, position, snapshot.remaining))
+                push_position(run, snapshot)
