@@ -125,7 +125,11 @@ class Executor:
             try:
                 await self._execute(item)
             except Exception:
+                # A bug in the fake, not a simulated failure: record it so waiting tests end, and say so.
                 log.exception("fake ComfyUI failed while running prompt_id=%s", item.prompt_id)
+                if self.queue.running is not None:
+                    failed = {"status_str": "error", "completed": False, "messages": []}
+                    self.queue.done(item, {"outputs": {}, "meta": {}}, failed)
             finally:
                 self.busy = False
                 self.queue_changed()
