@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,19 @@ async def test_cancel_racing_the_worker_always_reaches_a_definite_outcome(
     assert fake_comfy.pending_prompt_ids == []
     assert client.in_flight == 0
     assert outcomes & {"removed", "interrupted"}
+
+
+async def test_a_socket_muted_by_a_second_connection_with_the_same_id_still_learns_the_outcome(
+    fake_comfy: Any, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="comfy")
+    muted = await make_client(fake_comfy.url, client_id="shared-id", silence_timeout_s=0.2)
+    run = await muted.submit(long_sampler(steps=50), "job-muted")
+    await first_progress(run)
+
+    await make_client(fake_comfy.url, client_id="shared-id")  # the server now writes only to this one
+    completed = await run.result(timeout_s=10)
+
+    assert completed.files
+    assert muted.connected  # nothing told it: only the silence fallback found the outcome
+    assert "no websocket events for 1 prompts, polling" in caplog.text
