@@ -55,3 +55,23 @@ async def test_runtime_error_class_fails_with_an_execution_error(
         False,
         {},
     )
+
+
+async def test_lora_lists_come_from_config_and_a_lora_graph_runs(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    fake_comfy.config.models["LoraLoader.lora_name"] = ["style.safetensors"]
+    assert await get_json(http, fake_comfy.url + "/models/loras") == ["style.safetensors"]
+    workflow = load_workflow("sd15_txt2img_random_ckpt_64px")
+    workflow["10"] = {
+        "class_type": "LoraLoader",
+        "inputs": {"model": ["4", 0], "clip": ["4", 1], "lora_name": "style.safetensors",
+                   "strength_model": 0.8, "strength_clip": 0.8},
+    }  # fmt: skip
+    workflow["3"]["inputs"]["model"] = ["10", 0]
+    workflow["6"]["inputs"]["clip"] = ["10", 1]
+    ws = await Recorder.connect(http, fake_comfy.url, "main")
+    answer = await post_prompt(http, fake_comfy.url, workflow, "main")
+    await ws.wait_done(answer["prompt_id"])
+    assert "10" in [m["data"]["node"] for m in ws.texts(answer["prompt_id"]) if m["type"] == "executing"]
+    assert ws.texts(answer["prompt_id"])[-2]["type"] == "execution_success"

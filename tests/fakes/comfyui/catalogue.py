@@ -226,6 +226,27 @@ def _build() -> list[NodeSpec]:
         NodeSpec("LatentOperationTonemapReinhard", "LatentOperationTonemapReinhard",
                  "latent/advanced/operations", "opaque", {"multiplier": _float(1.0, 0.0, 100.0, 0.01)},
                  ["LATENT_OPERATION"], python_module="comfy_extras.nodes_lt"),
+        NodeSpec(
+            "LoraLoader", "Load LoRA", "loaders", "opaque",
+            {"model": _link("MODEL", "The diffusion model the LoRA will be applied to."),
+             "clip": _link("CLIP", "The CLIP model the LoRA will be applied to."),
+             "lora_name": [FROM_CONFIG, {"tooltip": "The name of the LoRA."}],
+             "strength_model": _float(1.0, -100.0, 100.0, 0.01),
+             "strength_clip": _float(1.0, -100.0, 100.0, 0.01)},
+            ["MODEL", "CLIP"],
+        ),
+        NodeSpec("VAELoader", "Load VAE", "loaders", "opaque", {"vae_name": [FROM_CONFIG]}, ["VAE"]),
+        NodeSpec("UNETLoader", "Load Diffusion Model", "advanced/loaders", "opaque",
+                 {"unet_name": [FROM_CONFIG],
+                  "weight_dtype": [["default", "fp8_e4m3fn", "fp8_e4m3fn_fast", "fp8_e5m2"]]},
+                 ["MODEL"]),
+        NodeSpec("DualCLIPLoader", "DualCLIPLoader", "advanced/loaders", "opaque",
+                 {"clip_name1": [FROM_CONFIG], "clip_name2": [FROM_CONFIG],
+                  "type": [["sdxl", "sd3", "flux", "hunyuan_video", "hidream", "ace"]]},
+                 ["CLIP"], optional={"device": [["default", "cpu"], {"advanced": True}]}),
+        NodeSpec("ModelSamplingAuraFlow", "ModelSamplingAuraFlow", "advanced/model", "opaque",
+                 {"model": _link("MODEL"), "shift": _float(1.73, 0.0, 100.0, 0.01)}, ["MODEL"],
+                 python_module="comfy_extras.nodes_model_advanced"),
         NodeSpec("VAEDecodeAudio", "VAE Decode Audio", "latent/audio", "vae_decode_audio",
                  {"samples": _link("LATENT"), "vae": _link("VAE")}, ["AUDIO"], python_module=audio_module),
         NodeSpec(
@@ -252,6 +273,10 @@ def _build() -> list[NodeSpec]:
 ALL_SPECS: dict[str, NodeSpec] = {spec.name: spec for spec in _build()}
 
 
+# Inputs that list the same model folder share one FakeConfig.models entry.
+_SHARED_LISTS = {"DualCLIPLoader.clip_name2": "DualCLIPLoader.clip_name1"}
+
+
 class Catalogue:
     """The node classes available right now, with combo choices resolved from config and input/."""
 
@@ -275,7 +300,7 @@ class Catalogue:
         io_type = raw[0]
         key = f"{class_type}.{input_name}"
         if io_type is FROM_CONFIG or (isinstance(io_type, list) and key in self._config.models):
-            choices = list(self._config.models.get(key, []))
+            choices = list(self._config.models.get(_SHARED_LISTS.get(key, key), []))
             if key == "LoadAudio.audio":
                 choices = sorted(set(choices) | set(self._input_files))
             return [choices, *raw[1:]]

@@ -29,6 +29,14 @@ MODEL_FOLDERS = [
     "latent_upscale_models", "hypernetworks", "photomaker", "classifiers", "model_patches", "audio_encoders",
 ]  # fmt: skip
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# Which combo lists a model folder feeds (the same lists FakeConfig.models configures).
+FOLDER_COMBOS = {
+    "checkpoints": "CheckpointLoaderSimple.ckpt_name",
+    "loras": "LoraLoader.lora_name",
+    "vae": "VAELoader.vae_name",
+    "diffusion_models": "UNETLoader.unet_name",
+    "text_encoders": "DualCLIPLoader.clip_name1",
+}
 
 
 def server_error() -> web.Response:
@@ -243,11 +251,8 @@ class _Handlers:
         folder = request.match_info["folder"]
         if folder not in MODEL_FOLDERS:
             return web.Response(status=404)
-        if folder == "checkpoints":
-            return web.json_response(
-                list(self.server.config.models.get("CheckpointLoaderSimple.ckpt_name", []))
-            )
-        return web.json_response([])
+        key = FOLDER_COMBOS.get(folder)
+        return web.json_response(list(self.server.config.models.get(key, [])) if key else [])
 
     async def empty_list(self, request: web.Request) -> web.Response:
         return web.json_response([])
