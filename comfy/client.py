@@ -142,6 +142,9 @@ class ComfyClient:
                 workflow, prompt_id=prompt_id, client_id=self.client_id, extra_data=extra_data or {}
             )
         except errors.ComfyError as exc:
+            if isinstance(exc, errors.TimedOut):
+                # The server may have queued it after all: make sure it does not run unobserved.
+                await self._cancel_quietly(prompt_id, None)
             run.finish(exc)
             raise
         if answer.get("node_errors"):
@@ -181,7 +184,7 @@ class ComfyClient:
             recheck_s=self.settings.cancel_recheck_s,
         )
 
-    async def _cancel_quietly(self, prompt_id: str, run: PromptRun) -> None:
+    async def _cancel_quietly(self, prompt_id: str, run: PromptRun | None) -> None:
         try:
             await cancel_prompt(self.http, prompt_id, run, timeout_s=5.0, recheck_s=0.1)
         except errors.ComfyError as exc:
