@@ -12,11 +12,12 @@ from comfy.client_id import load_or_create_client_id
 
 
 async def runtime_config(settings: Settings) -> RuntimeConfig:
-    client_id = settings.comfyui_client_id or await asyncio.to_thread(
-        load_or_create_client_id, settings.data_dir / "comfyui_client_id"
-    )
     # Stable across restarts on one host, so a restarted bot finds the jobs it leased (see README: scaling).
     worker_id = settings.worker_id or socket.gethostname()
+    # One websocket client id per worker: ComfyUI mutes an older socket that reuses an id.
+    client_id = settings.comfyui_client_id or await asyncio.to_thread(
+        load_or_create_client_id, settings.data_dir / f"comfyui_client_id.{_file_safe(worker_id)}"
+    )
     return RuntimeConfig(
         database_url=settings.database_url,
         comfyui_urls=settings.comfyui_url_list,
@@ -25,3 +26,7 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         queue=QueueSettings(worker_id=worker_id, job_timeout_s=settings.job_timeout_s),
         workflows_dir=settings.workflows_dir,
     )
+
+
+def _file_safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:64]

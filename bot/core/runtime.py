@@ -27,7 +27,7 @@ from comfy.artifacts import ArtifactStore
 from comfy.client import ClientSettings, ComfyClient
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
-from db.engine import create_engine, create_sessionmaker
+from db.engine import create_engine, create_sessionmaker, is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class CoreRuntime:
             for url in config.comfyui_urls
         ]
         self.pool = ComfyPool(self.clients, health_interval_s=config.health_interval_s)
-        self.store = JobStore(self.sessions)
+        self.store = JobStore(self.sessions, worker_id=config.queue.worker_id)
         self.policies = PolicyCache(self.sessions)
         self.artifacts = ArtifactStore(config.data_dir)
         self.dispatcher = Dispatcher(
@@ -85,6 +85,7 @@ class CoreRuntime:
             observer=self.observer,
             settings=config.queue,
             limits_for=self.policies.limits_for,
+            listen_url=None if is_sqlite(config.database_url) else config.database_url,
         )
         self.service = JobService(
             store=self.store, dispatcher=self.dispatcher, catalogue=catalogue, policies=self.policies

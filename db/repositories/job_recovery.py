@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import DeliveryState, JobStatus
@@ -27,6 +27,32 @@ class JobRecoveryRepository:
             .order_by(Job.queued_at, Job.id)
         )
         return [(row[0], row[1], row[2], row[3]) for row in await self._session.execute(statement)]
+
+    async def lock_if_queued(self, job_id: int) -> tuple[int, int] | None:
+        """(guild_id, user_id) of the job, row-locked until the transaction ends, if it is still queued and
+        no other worker holds its lock (FOR UPDATE SKIP LOCKED); also takes a per-user advisory lock so
+        that cap checks for one user never run concurrently in two workers. Postgres only."""
+        statement = (
+            select(Job.guild_id, Job.user_id)
+            .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+            .with_for_update(skip_locked=True)
+        )
+        row = (await self._session.execute(statement)).first()
+        if row is None:
+            return None
+        key = (row[0] * 1_000_003 + row[1]) % (2**63 - 1)
+        await self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        return row[0], row[1]
+
+    async def running_elsewhere(self, guild_id: int, user_id: int, worker_id: str) -> int:
+        """How many of the user's jobs other workers are running."""
+        statement = select(func.count()).where(
+            Job.guild_id == guild_id,
+            Job.user_id == user_id,
+            Job.status == JobStatus.RUNNING,
+            Job.lease_owner != worker_id,
+        )
+        return int(await self._session.scalar(statement) or 0)
 
     async def running_owned_by(self, worker_id: str) -> list[Job]:
         statement = (

@@ -19,7 +19,7 @@ from bot.core.jobs.eta import EtaEstimator
 from bot.core.jobs.params import params_of
 from bot.core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from bot.core.jobs.settings import QueueSettings
-from bot.core.jobs.store import JobStore, QueuedEntry
+from bot.core.jobs.store import JobStore, QueuedEntry, UserAtCap
 from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver
 from bot.core.jobs.views import JobView
 from bot.core.queue.fair_queue import FairQueue, QueuedJob
@@ -33,6 +33,7 @@ from comfy.run import PromptRun
 from comfy.workflows.bind import BoundWorkflow, bind
 from comfy.workflows.catalogue import WorkflowCatalogue
 from db.enums import JobStatus
+from db.notify import JobListener
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,10 @@ class Dispatcher:
         observer: JobObserver,
         settings: QueueSettings,
         limits_for: Callable[[int], GuildLimits],
+        listen_url: str | None = None,
     ) -> None:
         self.store = store
+        self._listen_url = listen_url
         self.pool = pool
         self.catalogue = catalogue
         self.settings = settings
@@ -74,6 +77,7 @@ class Dispatcher:
         self._user_running: Counter[tuple[int, int]] = Counter()
         self._clients = {client.name: client for client in pool.clients}
         self._releases: dict[int, Callable[[], None]] = {}
+        self._held_users: set[tuple[int, int]] = set()
         self._wake = asyncio.Event()
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -85,6 +89,10 @@ class Dispatcher:
         self._tasks.spawn(self._lease_loop(), name="dispatcher-leases")
         self._tasks.spawn(self._capability_loop(), name="dispatcher-capabilities")
         self._tasks.spawn(self._health_watch(), name="dispatcher-health-watch")
+        if self._listen_url is not None:
+            listener = JobListener(self._listen_url, self._on_notification, on_reconnect=self._resync_soon)
+            self._tasks.spawn(listener.run(), name="dispatcher-listener")
+            self._tasks.spawn(self._resync_loop(), name="dispatcher-resync")
 
     async def close(self) -> None:
         await self._tasks.close()
@@ -101,10 +109,12 @@ class Dispatcher:
     def running_count(self) -> int:
         return len(self._active)
 
-    def enqueue(self, entry: QueuedEntry) -> int:
+    def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> int:
         """Add a persisted queued job; returns its position (0: next)."""
+        if entry.job_id in self._active:
+            return 0
         self._entries[entry.job_id] = entry
-        self._queue.push(QueuedJob(entry.job_id, entry.guild_id, entry.user_id))
+        self._queue.push(QueuedJob(entry.job_id, entry.guild_id, entry.user_id), front=front)
         self._wake.set()
         position = self._queue.position(entry.job_id)
         return position if position is not None else 0
@@ -133,10 +143,14 @@ class Dispatcher:
             from_statuses=(JobStatus.QUEUED,),
             event={"by": by_user_id},
         )
-        if job is None:
-            return False
-        self.delivery.deliver_soon(job, JobCancelled(by_user_id))
-        return True
+        if job is not None:
+            self.delivery.deliver_soon(job, JobCancelled(by_user_id))
+            return True
+        current = await self.store.get(job_id)
+        if current is not None and current.status is JobStatus.RUNNING:
+            await self.store.request_cancel(job_id, by_user_id)  # another worker runs it
+            return True
+        return False
 
     # -- choosing the next job ---------------------------------------------------------------------
 
@@ -151,7 +165,8 @@ class Dispatcher:
         if entry is None:
             return None
         limits = self._limits_for(job.guild_id)
-        if self._user_running[(job.guild_id, job.user_id)] >= limits.max_running_per_user:
+        user = (job.guild_id, job.user_id)
+        if user in self._held_users or self._user_running[user] >= limits.max_running_per_user:
             return None
         able = free & self.capabilities.backends_for(entry.workflow_name)
         if not able:
@@ -206,6 +221,8 @@ class Dispatcher:
     async def _start(self, entry: QueuedEntry, client: ComfyClient) -> None:
         release = self._releases.pop(entry.job_id)
         prompt_id = str(uuid.uuid4())
+        user = (entry.guild_id, entry.user_id)
+        cap = self._limits_for(entry.guild_id).max_running_per_user
         try:
             job = await self.store.claim(
                 entry.job_id,
@@ -213,7 +230,13 @@ class Dispatcher:
                 prompt_id=prompt_id,
                 backend=client.name,
                 lease_s=self.settings.lease_s,
+                user_cap=(self._user_running[user] - 1, cap),
             )
+        except UserAtCap:
+            release()
+            self._hold_user(user)
+            self.enqueue(entry, front=True)
+            return
         except Exception:
             release()
             self._requeue_later(entry, 0.0)
@@ -417,6 +440,60 @@ class Dispatcher:
                     await self._reattach(job)
             except Exception:
                 log.exception("lease renewal failed; will try again")
+
+    def _hold_user(self, user: tuple[int, int]) -> None:
+        """Other workers fill this user's cap: leave their jobs alone for a moment instead of spinning."""
+        self._held_users.add(user)
+
+        def let_go() -> None:
+            self._held_users.discard(user)
+            self._wake.set()
+
+        asyncio.get_running_loop().call_later(self.settings.held_user_s, let_go)
+
+    # -- several workers on one Postgres -----------------------------------------------------------
+
+    def _on_notification(self, message: dict[str, object]) -> None:
+        if message.get("from") == self.settings.worker_id:
+            return
+        event, job_id = message.get("e"), message.get("id")
+        if not isinstance(job_id, int):
+            return
+        if event == "queued":
+            guild_id, user_id, workflow = message.get("g"), message.get("u"), message.get("w")
+            if isinstance(guild_id, int) and isinstance(user_id, int) and isinstance(workflow, str):
+                self.enqueue(QueuedEntry(job_id, guild_id, user_id, workflow))
+        elif event == "gone":
+            if self._queue.remove(job_id) is not None:
+                self._entries.pop(job_id, None)
+        elif event == "cancel" and job_id in self._active:
+            by = message.get("by")
+            self._tasks.spawn(
+                self.cancel(job_id, by_user_id=by if isinstance(by, int) else None), name=f"cancel-{job_id}"
+            )
+
+    def _resync_soon(self) -> None:
+        self._tasks.spawn(self._resync(), name="dispatcher-resync-now")
+
+    async def _resync_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.resync_s)
+            await self._resync()
+
+    async def _resync(self) -> None:
+        """Make our copy of the queue match the database (a notification may have been missed)."""
+        try:
+            entries = {entry.job_id: entry for entry in await self.store.queued_entries()}
+        except Exception:
+            log.exception("could not resync the queue; will try again")
+            return
+        for job in list(self._queue):
+            if job.job_id not in entries:
+                self._queue.remove(job.job_id)
+                self._entries.pop(job.job_id, None)
+        for entry in entries.values():
+            if entry.job_id not in self._queue:
+                self.enqueue(entry)
 
     async def _health_watch(self) -> None:
         """Wake the loop when a backend comes back: queued jobs may have been waiting for it."""

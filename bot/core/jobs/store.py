@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.jobs.views import ArtifactView, JobView
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
+from db.notify import notify
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
@@ -37,14 +38,25 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class UserAtCap(Exception):
+    """Jobs of this user held by other workers already fill the user's running cap."""
+
+
 class JobStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, worker_id: str = "") -> None:
         self.sessions = sessions
+        self.worker_id = worker_id
+
+    async def _announce(self, session: AsyncSession, event: str, **fields: Any) -> None:
+        await notify(session, {"e": event, "from": self.worker_id, **fields})
 
     async def create(self, data: JobCreate) -> JobView:
         async with self.sessions.begin() as session:
             job = await JobRepository(session).add(data)
             await JobEventRepository(session).record(job.id, "queued", {"workflow": data.workflow_name})
+            await self._announce(
+                session, "queued", id=job.id, g=job.guild_id, u=job.user_id, w=job.workflow_name
+            )
             return JobView.of(job)
 
     async def get(self, job_id: int, *, guild_id: int | None = None) -> JobView | None:
@@ -67,11 +79,33 @@ class JobStore:
             return [QueuedEntry(*row) for row in rows]
 
     async def claim(
-        self, job_id: int, *, worker_id: str, prompt_id: str, backend: str, lease_s: float
+        self,
+        job_id: int,
+        *,
+        worker_id: str,
+        prompt_id: str,
+        backend: str,
+        lease_s: float,
+        user_cap: tuple[int, int] | None = None,
     ) -> JobView | None:
-        """Queued → running, with the prompt id and backend written before anything is posted."""
+        """Queued → running, with the prompt id and backend written before anything is posted.
+
+        On Postgres the row is taken with SKIP LOCKED (another worker claiming it makes us move on, not
+        wait), and `user_cap` = (this worker's other running jobs of the user, the cap) is checked against
+        the jobs other workers hold, under a per-user advisory lock; UserAtCap if they fill it.
+        """
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
+            recovery = JobRecoveryRepository(session)
+            if session.get_bind().dialect.name == "postgresql":
+                row = await recovery.lock_if_queued(job_id)
+                if row is None:
+                    return None
+                if user_cap is not None:
+                    guild_id, user_id = row
+                    elsewhere = await recovery.running_elsewhere(guild_id, user_id, worker_id)
+                    if elsewhere + user_cap[0] >= user_cap[1]:
+                        raise UserAtCap(f"user {user_id} is at their cap across workers")
             won = await jobs.transition(
                 job_id,
                 [JobStatus.QUEUED],
@@ -88,6 +122,7 @@ class JobStore:
             await JobEventRepository(session).record(
                 job_id, "claimed", {"worker": worker_id, "backend": backend}
             )
+            await self._announce(session, "gone", id=job_id)
             job = await jobs.get(job_id)
             return JobView.of(job) if job else None
 
@@ -130,15 +165,28 @@ class JobStore:
             if not await jobs.transition(job_id, from_statuses, status, **fields):
                 return None
             await JobEventRepository(session).record(job_id, status.value, event or {})
+            if JobStatus.QUEUED in from_statuses:
+                await self._announce(session, "gone", id=job_id)
             job = await jobs.get(job_id)
             return JobView.of(job) if job else None
 
     async def release_for_retry(self, job_id: int, *, worker_id: str, reason: str) -> bool:
         async with self.sessions.begin() as session:
-            released = await JobRepository(session).release(job_id, worker_id)
+            jobs = JobRepository(session)
+            released = await jobs.release(job_id, worker_id)
             if released:
                 await JobEventRepository(session).record(job_id, "retry", {"reason": reason[:500]})
+                job = await jobs.get(job_id)
+                if job is not None:
+                    await self._announce(
+                        session, "queued", id=job.id, g=job.guild_id, u=job.user_id, w=job.workflow_name
+                    )
             return released
+
+    async def request_cancel(self, job_id: int, by_user_id: int | None) -> None:
+        """Ask whichever worker runs the job to stop it (Postgres, several workers)."""
+        async with self.sessions.begin() as session:
+            await self._announce(session, "cancel", id=job_id, by=by_user_id)
 
     async def renew_leases(self, worker_id: str, lease_s: float) -> int:
         async with self.sessions.begin() as session:

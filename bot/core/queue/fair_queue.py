@@ -60,13 +60,18 @@ class FairQueue:
         lane = self._lanes.get(guild_id)
         return lane.size if lane else 0
 
-    def push(self, job: QueuedJob) -> None:
+    def push(self, job: QueuedJob, *, front: bool = False) -> None:
+        """Queue `job` last in its user's line (or first, for a job handed back untouched)."""
         if job.job_id in self._jobs:
             return
         lane = self._lanes.get(job.guild_id)
         if lane is None:
             lane = self._lanes[job.guild_id] = _GuildLane()
-        lane.users.setdefault(job.user_id, deque()).append(job)
+        user_jobs = lane.users.setdefault(job.user_id, deque())
+        if front:
+            user_jobs.appendleft(job)
+        else:
+            user_jobs.append(job)
         lane.size += 1
         self._jobs[job.job_id] = job
 
