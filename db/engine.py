@@ -22,6 +22,7 @@ def create_engine(url: str | URL, **overrides: Any) -> AsyncEngine:
     `overrides` go to SQLAlchemy's `create_async_engine` (tests raise the pool size, for instance).
     """
     url = make_url(url)
+    log.debug("database engine for %s", url.render_as_string(hide_password=True))
     if url.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, overrides)
     options: dict[str, Any] = {
