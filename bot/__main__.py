@@ -7,8 +7,11 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.logging_setup import configure_logging
+from bot.cli.generate_args import add_generate_parser
+from bot.logging_setup import configure_logging, quieter
 from bot.settings import Settings
+
+TERMINAL_COMMANDS = ("check", "generate")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (default)")
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
+    commands.add_parser("check", help="check settings, database, ComfyUI backends and workflows")
+    add_generate_parser(commands)
     return parser
 
 
@@ -25,6 +30,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.migrate import migrate
 
         return await migrate(settings)
+    if command == "check":
+        from bot.cli.check import check
+
+        return await check(settings)
+    if command == "generate":
+        from bot.cli.generate import generate
+
+        return await generate(settings, args)
     from bot.cli.run import run
 
     return await run(settings)
@@ -34,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
     configure_logging(
-        settings.log_level,
+        # The terminal commands print their own report; only warnings would add to it.
+        settings.log_level if args.command not in TERMINAL_COMMANDS else quieter(settings.log_level),
         settings.log_format,
         secrets=[settings.discord_token.get_secret_value(), settings.database_password],
     )

@@ -70,3 +70,11 @@ def configure_logging(level: str = "INFO", fmt: str = "console", secrets: Iterab
     # discord.py and aiohttp are chatty at INFO about things the operator does not need.
     logging.getLogger("discord.gateway").setLevel(max(root.level, logging.WARNING))
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+def quieter(level: str) -> str:
+    """At least WARNING: for terminal commands whose own output is the report."""
+    chosen = logging.getLevelName(level.upper())
+    if isinstance(chosen, int) and chosen > logging.WARNING:
+        return level.upper()
+    return "WARNING"

@@ -1,0 +1,163 @@
+"""`python -m bot generate image|song`: one job through the real queue and ComfyUI, without Discord.
+
+It proves the ComfyUI side works before the bot is invited anywhere. The job is stored like any other, with
+guild id 0 and user id 0; the artifact paths are printed on stdout, progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+
+from bot.cli.runtime_config import runtime_config
+from bot.cli.terminal_progress import TerminalProgress
+from bot.core.errors import UserFacingError
+from bot.core.jobs.policy import Requester
+from bot.core.jobs.service import JobRequest
+from bot.core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
+from bot.core.prompts import parse_image_request, parse_song_request
+from bot.core.runtime import CoreRuntime
+from bot.settings import Settings
+from comfy.workflows.params import ImageParams, SongParams
+from db.engine import is_sqlite
+from db.migrate import SchemaOutdated, ensure_schema
+
+log = logging.getLogger(__name__)
+
+COMMAND_GUILD_ID = 0
+COMMAND_USER = Requester(user_id=0, channel_id=0, is_manager=True)
+EXIT_FAILED = 1
+EXIT_UNUSABLE = 2
+
+
+class CannotGenerate(Exception):
+    """Something to tell the operator before any job is queued."""
+
+
+async def generate(
+    settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        raw_input, params = await _read_request(args)
+        await ensure_schema(settings.database_url, auto_migrate_sqlite=is_sqlite(settings.database_url))
+    except UserFacingError as exc:
+        err.write(exc.user_message + "\n")
+        return EXIT_UNUSABLE
+    except (SchemaOutdated, CannotGenerate) as exc:
+        err.write(f"{exc}\n")
+        return EXIT_UNUSABLE
+    config = await runtime_config(settings)
+    # Its own worker id: the bot on this host keeps the leases of its running jobs.
+    config = replace(
+        config, queue=replace(config.queue, worker_id=f"{config.queue.worker_id}-generate-{os.getpid()}")
+    )
+    timeout_s = args.timeout or settings.job_timeout_s + 60
+    async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
+        runtime = await CoreRuntime.build(config, http=http)
+        try:
+            await _refuse_when_the_bot_has_work(runtime)
+        except CannotGenerate as exc:
+            await runtime.close()
+            err.write(f"{exc}\n")
+            return EXIT_UNUSABLE
+        progress = TerminalProgress(err, own_guild_id=COMMAND_GUILD_ID)
+        runtime.observer.target = progress
+        await runtime.start()
+        try:
+            final = await _run_one(
+                runtime,
+                progress,
+                JobRequest(
+                    guild_id=COMMAND_GUILD_ID,
+                    requester=COMMAND_USER,
+                    raw_input=raw_input,
+                    params=params,
+                    workflow=args.workflow,
+                ),
+                timeout_s,
+            )
+        except UserFacingError as exc:
+            err.write(exc.user_message + "\n")
+            return EXIT_FAILED
+        except TimeoutError:
+            err.write(f"No result within {timeout_s:.0f} s; the job was cancelled.\n")
+            return EXIT_FAILED
+        finally:
+            await runtime.close()
+    return _print_outcome(final, config.data_dir, out, err)
+
+
+async def _run_one(
+    runtime: CoreRuntime, progress: TerminalProgress, request: JobRequest, timeout_s: float
+) -> FinalUpdate:
+    receipt = await runtime.service.submit(request)
+    progress.follow(receipt.job.id)
+    log.info("job_id=%s guild_id=%s submitted from the command line", receipt.job.id, COMMAND_GUILD_ID)
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await progress.final(receipt.job.id)
+    except (TimeoutError, asyncio.CancelledError):
+        # Ctrl-C or the timeout: leave nothing behind on the backends.
+        await runtime.service.cancel(receipt.job.id, guild_id=COMMAND_GUILD_ID, requester=COMMAND_USER)
+        raise
+
+
+def _print_outcome(final: FinalUpdate, data_dir: Path, out: TextIO, err: TextIO) -> int:
+    if isinstance(final, JobCompleted):
+        for artifact in final.artifacts:
+            out.write(f"{(data_dir / artifact.path).resolve()}\n")
+        out.flush()
+        return 0
+    if isinstance(final, JobFailed):
+        err.write(final.user_message + "\n")
+    else:
+        err.write("The job was cancelled.\n")
+    return EXIT_FAILED
+
+
+async def _read_request(args: argparse.Namespace) -> tuple[str, ImageParams | SongParams]:
+    if args.kind == "image":
+        params = parse_image_request(args.prompt, negative=args.negative, seed=args.seed, count=args.count)
+        return args.prompt, params
+    lyrics_file = None
+    if args.lyrics_file is not None:
+        path: Path = args.lyrics_file
+        try:
+            lyrics_file = (path.name, await asyncio.to_thread(path.read_bytes))
+        except OSError as exc:
+            raise CannotGenerate(f"Cannot read the lyrics file {path}: {exc.strerror or exc}") from exc
+    song = parse_song_request(
+        lyrics_text=args.lyrics,
+        lyrics_file=lyrics_file,
+        title=args.title,
+        genre=args.genre,
+        mood=args.mood,
+        tempo=args.tempo,
+        key=args.key,
+        duration=args.duration,
+        seed=args.seed,
+    )
+    return song.lyrics, song
+
+
+async def _refuse_when_the_bot_has_work(runtime: CoreRuntime) -> None:
+    """Starting a runtime recovers every queued job and undelivered result: they are the bot's, not ours."""
+    overview = await runtime.browser.queue_overview(COMMAND_GUILD_ID, COMMAND_USER.user_id)
+    queued = overview.queued_everywhere - overview.guild_queued
+    undelivered = [job for job in await runtime.store.undelivered() if job.guild_id != COMMAND_GUILD_ID]
+    if queued or undelivered:
+        raise CannotGenerate(
+            f"The database holds {queued} queued job(s) and {len(undelivered)} undelivered result(s) of "
+            "the Discord bot; `generate` would take them over. Run it when the bot's queue is empty, or "
+            "on a scratch database: DATABASE_URL=sqlite+aiosqlite:///./data/generate.db python -m bot "
+            "generate ..."
+        )
