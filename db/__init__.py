@@ -6,7 +6,7 @@ Typical start-up: `await ensure_schema(url)`, then `engine = create_engine(url)`
 
 from db.engine import create_engine, create_sessionmaker
 from db.enums import ArtifactType, DeliveryState, JobKind, JobStatus, RegeneratePermission
-from db.migrate import SchemaOutdated, ensure_schema, schema_is_current, upgrade_to_head
+from db.migrate import SchemaOutdated, SchemaTooNew, ensure_schema, schema_is_current, upgrade_to_head
 from db.models import Artifact, GuildPolicy, Job, JobEvent
 from db.repositories import (
     ActiveCounts,
@@ -41,6 +41,7 @@ __all__ = [
     "QueuedJob",
     "RegeneratePermission",
     "SchemaOutdated",
+    "SchemaTooNew",
     "create_engine",
     "create_sessionmaker",
     "ensure_schema",
