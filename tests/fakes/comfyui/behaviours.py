@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from . import media
-from .catalogue import NodeSpec
+from .node_specs import NodeSpec
 from .outputs import FileStore
 
 Value = dict[str, Any]

@@ -8,7 +8,7 @@ import shutil
 import string
 from pathlib import Path
 
-from .catalogue import AUDIO_EXTENSIONS
+from .node_specs import AUDIO_EXTENSIONS
 
 DIRECTORY_TYPES = ("output", "input", "temp")
 
