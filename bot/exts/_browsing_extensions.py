@@ -1,0 +1,9 @@
+"""The browsing and management extensions, for bot/client.py's EXTENSIONS."""
+
+from __future__ import annotations
+
+BROWSING_EXTENSIONS: tuple[str, ...] = (
+    "bot.exts.history",
+    "bot.exts.queue_commands",
+    "bot.exts.settings_command",
+)

@@ -1,0 +1,91 @@
+"""/settings input turned into GuildPolicy changes. Pure functions; GuildSettings.update checks the values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from bot.core.errors import UserFacingError
+from bot.core.jobs.policy import PolicyView
+
+# Shown in the workflow autocomplete; can never be a workflow's name (those start with a letter or digit).
+BUILT_IN_DEFAULT = ":default"
+
+
+def with_id(field: str, current: frozenset[int], added: int) -> dict[str, Any]:
+    return {field: sorted(current | {added})}
+
+
+def without_id(field: str, current: frozenset[int], removed: int, *, what: str) -> dict[str, Any]:
+    if removed not in current:
+        raise UserFacingError(f"That {what} is not on the list.")
+    return {field: sorted(current - {removed})}
+
+
+def words_in(text: str) -> list[str]:
+    """Comma- or newline-separated words and phrases, trimmed, without repeats (ignoring case)."""
+    words: list[str] = []
+    for word in re.split(r"[,\n]", text):
+        word = " ".join(word.split())
+        if word and word.lower() not in (w.lower() for w in words):
+            words.append(word)
+    if not words:
+        raise UserFacingError("Give one or more words, separated by commas.")
+    return words
+
+
+def with_blocked_words(policy: PolicyView, text: str) -> dict[str, Any]:
+    added = [w for w in words_in(text) if w.lower() not in policy.blocked_words]
+    return {"blocked_words": [*policy.blocked_words, *added]}
+
+
+def without_blocked_words(policy: PolicyView, text: str) -> dict[str, Any]:
+    removed = {w.lower() for w in words_in(text)}
+    unknown = sorted(removed - set(policy.blocked_words))
+    if unknown:
+        raise UserFacingError(f"Not blocked, so nothing to remove: {', '.join(unknown)}.")
+    return {"blocked_words": [w for w in policy.blocked_words if w not in removed]}
+
+
+def limit_changes(
+    *,
+    max_running: int | None,
+    max_waiting: int | None,
+    burst: int | None,
+    per_minute: float | None,
+) -> dict[str, Any]:
+    given = {
+        "max_running_per_user": max_running,
+        "max_queued_per_user": max_waiting,
+        "rate_capacity": burst,
+        "rate_refill_per_minute": per_minute,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    if not changes:
+        raise UserFacingError("Give at least one limit to change.")
+    return changes
+
+
+def workflow_changes(
+    *, image: str | None, song: str | None, image_names: Iterable[str], song_names: Iterable[str]
+) -> dict[str, Any]:
+    """A workflow name must be one the bot has; BUILT_IN_DEFAULT goes back to the built-in one."""
+    changes: dict[str, Any] = {}
+    for field, given, names, kind in (
+        ("default_image_workflow", image, list(image_names), "image"),
+        ("default_song_workflow", song, list(song_names), "song"),
+    ):
+        if given is None:
+            continue
+        if given == BUILT_IN_DEFAULT:
+            changes[field] = None
+        elif given in names:
+            changes[field] = given
+        else:
+            raise UserFacingError(
+                f"There is no {kind} workflow called “{given}”. Available: {', '.join(names) or 'none'}."
+            )
+    if not changes:
+        raise UserFacingError("Give an image or a song workflow to change.")
+    return changes

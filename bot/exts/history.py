@@ -1,0 +1,126 @@
+"""/history, /show and /rerun: look back at this server's jobs, post results again, run one again."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.core.errors import UserFacingError
+from bot.core.jobs.service import SubmitReceipt
+from bot.exts._browsing_common import guild_id_of, requester_of
+from bot.exts._browsing_files import as_files, split_stored
+from bot.ui.history_files import plan_repost, unavailable_text
+from bot.ui.history_queue import place_in_queue
+from bot.ui.history_render import KIND_MARKS, HistoryFilters, job_summary, shorten
+from bot.ui.history_replies import answering
+from bot.ui.history_view import HistoryView
+from db.enums import JobKind
+
+log = logging.getLogger(__name__)
+
+JobId = app_commands.Range[int, 1, 2**53]
+
+
+class History(commands.Cog):
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="history", description="Browse this server's jobs, newest first")
+    @app_commands.describe(
+        kind="Only images or only songs",
+        user="Only this member's jobs",
+        search="Only jobs whose prompt or lyrics contain this",
+        public="Show the list to the channel (only you can turn its pages)",
+    )
+    @app_commands.guild_only()
+    async def history(
+        self,
+        interaction: discord.Interaction,
+        kind: Literal["image", "song"] | None = None,
+        user: discord.User | None = None,
+        search: app_commands.Range[str, 1, 100] | None = None,
+        public: bool = False,
+    ) -> None:
+        async with answering(interaction, ephemeral=not public):
+            runtime = self.bot.runtime
+            view = HistoryView(
+                browser=runtime.browser,
+                service=runtime.service,
+                guild_id=guild_id_of(interaction),
+                owner_id=interaction.user.id,
+                filters=HistoryFilters(
+                    user_id=user.id if user else None,
+                    kind=JobKind(kind) if kind else None,
+                    search=search,
+                ),
+            )
+            embed = await view.first_page(interaction)
+            await interaction.edit_original_response(embed=embed, view=view)
+
+    @app_commands.command(name="show", description="Post a job's results here again")
+    @app_commands.describe(job="The job's number (see /history)")
+    @app_commands.guild_only()
+    async def show(self, interaction: discord.Interaction, job: JobId) -> None:
+        async with answering(interaction, ephemeral=False):
+            found, artifacts = await self.bot.runtime.service.get_with_artifacts(
+                job, guild_id=guild_id_of(interaction)
+            )
+            if not artifacts:
+                raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
+            stored, missing = await split_stored(self.bot.runtime.config.data_dir, artifacts)
+            plan = plan_repost(stored, size_limit=interaction.filesize_limit)
+            header = (
+                f"{KIND_MARKS[found.kind]} **#{found.id}** by <@{found.user_id}> — "
+                f"{shorten(job_summary(found), 200)}"
+            )
+            unavailable = unavailable_text(plan.too_large, missing)
+            content = f"{header}\n{unavailable}" if unavailable else header
+            if not plan.batches:
+                await interaction.followup.send(content)
+            for number, batch in enumerate(plan.batches):
+                files = await as_files(self.bot.runtime.config.data_dir, batch)
+                await interaction.followup.send(content if number == 0 else "", files=files)
+            log.info("job_id=%s guild_id=%s shown again", found.id, found.guild_id)
+
+    @app_commands.command(name="rerun", description="Run a job again with a new seed")
+    @app_commands.describe(job="The job's number (see /history)")
+    @app_commands.guild_only()
+    async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
+        async with answering(interaction, ephemeral=False):
+            receipt = await self.bot.runtime.service.regenerate(
+                job, guild_id=guild_id_of(interaction), requester=requester_of(interaction)
+            )
+            await present_new_job(interaction, receipt)
+
+    @show.autocomplete("job")
+    @rerun.autocomplete("job")
+    async def _recent_jobs(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        page = await self.bot.runtime.browser.history(interaction.guild_id, limit=25)
+        choices = [
+            app_commands.Choice(name=shorten(f"#{j.id} {j.kind.value}: {job_summary(j)}", 100), value=j.id)
+            for j in page.jobs
+        ]
+        wanted = current.strip().lstrip("#").lower()
+        return [c for c in choices if wanted in c.name.lower()][:25]
+
+
+async def present_new_job(interaction: discord.Interaction, receipt: SubmitReceipt) -> None:
+    """Until the result renderer takes over rerun jobs, say which job was queued and where it stands."""
+    job = receipt.job
+    await interaction.followup.send(
+        f"🔁 Running #{job.parent_id} again as job **#{job.id}** ({place_in_queue(receipt.position)}). "
+        "`/show` posts its results when it is done."
+    )
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(History(bot))

@@ -1,0 +1,172 @@
+"""/settings: a server's rules for the bot, for members with Manage Server.
+
+Discord hides the command from everyone else by default, but server admins can change who sees it, so every
+subcommand checks the permission again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.core.jobs.policy import PolicyView
+from bot.exts._browsing_common import guild_id_of, require_server_manager
+from bot.exts._settings_changes import (
+    BUILT_IN_DEFAULT,
+    limit_changes,
+    with_blocked_words,
+    with_id,
+    without_blocked_words,
+    without_id,
+    workflow_changes,
+)
+from bot.ui.history_replies import answering
+from bot.ui.history_settings import settings_embed
+from comfy.workflows.binding import WorkflowKind
+
+log = logging.getLogger(__name__)
+
+Changes = Callable[[PolicyView], dict[str, Any]]
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class SettingsCommand(
+    commands.GroupCog, group_name="settings", group_description="How I work in this server"
+):
+    channels = app_commands.Group(name="channels", description="The channels where I take requests")
+    roles = app_commands.Group(name="roles", description="The roles allowed to make requests")
+    blocked_words = app_commands.Group(name="blocked-words", description="Words refused in requests")
+
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _change(self, interaction: discord.Interaction, changes: Changes) -> None:
+        async with answering(interaction):
+            require_server_manager(interaction)
+            guild_id = guild_id_of(interaction)
+            settings = self.bot.runtime.guild_settings
+            wanted = changes(await settings.get(guild_id))
+            updated = await settings.update(guild_id, wanted)
+            log.info("guild_id=%s settings changed by %s: %s", guild_id, interaction.user.id, sorted(wanted))
+            await interaction.followup.send(
+                embed=settings_embed(updated, title="Settings updated"), ephemeral=True
+            )
+
+    @app_commands.command(name="show", description="Show this server's settings")
+    async def show(self, interaction: discord.Interaction) -> None:
+        async with answering(interaction):
+            require_server_manager(interaction)
+            policy = await self.bot.runtime.guild_settings.get(guild_id_of(interaction))
+            await interaction.followup.send(embed=settings_embed(policy), ephemeral=True)
+
+    @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")
+    async def add_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await self._change(
+            interaction, lambda p: with_id("allowed_channel_ids", p.allowed_channel_ids, channel.id)
+        )
+
+    @channels.command(name="remove", description="Stop taking requests in this channel")
+    async def remove_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        await self._change(
+            interaction,
+            lambda p: without_id("allowed_channel_ids", p.allowed_channel_ids, channel.id, what="channel"),
+        )
+
+    @roles.command(name="add", description="Allow this role (then only listed roles may make requests)")
+    async def add_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        await self._change(interaction, lambda p: with_id("allowed_role_ids", p.allowed_role_ids, role.id))
+
+    @roles.command(name="remove", description="Stop allowing this role")
+    async def remove_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        await self._change(
+            interaction, lambda p: without_id("allowed_role_ids", p.allowed_role_ids, role.id, what="role")
+        )
+
+    @blocked_words.command(name="add", description="Refuse requests containing these words")
+    @app_commands.describe(words="Words or phrases, separated by commas")
+    async def add_words(
+        self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 1000]
+    ) -> None:
+        await self._change(interaction, lambda p: with_blocked_words(p, words))
+
+    @blocked_words.command(name="remove", description="Stop refusing these words")
+    @app_commands.describe(words="Words or phrases, separated by commas")
+    async def remove_words(
+        self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 1000]
+    ) -> None:
+        await self._change(interaction, lambda p: without_blocked_words(p, words))
+
+    @app_commands.command(name="limits", description="Per-member caps and the server's request rate")
+    @app_commands.describe(
+        max_running="Jobs one member may have running at once",
+        max_waiting="Jobs one member may have waiting in the queue",
+        burst="Requests the server may make in a burst",
+        per_minute="Requests per minute after a burst",
+    )
+    async def limits(
+        self,
+        interaction: discord.Interaction,
+        max_running: int | None = None,
+        max_waiting: int | None = None,
+        burst: int | None = None,
+        per_minute: float | None = None,
+    ) -> None:
+        await self._change(
+            interaction,
+            lambda _: limit_changes(
+                max_running=max_running, max_waiting=max_waiting, burst=burst, per_minute=per_minute
+            ),
+        )
+
+    @app_commands.command(name="nsfw-only", description="Take requests only in age-restricted channels")
+    async def nsfw_only(self, interaction: discord.Interaction, enabled: bool) -> None:
+        await self._change(interaction, lambda _: {"nsfw_channels_only": enabled})
+
+    @app_commands.command(name="regenerate", description="Who may regenerate someone's result")
+    @app_commands.describe(who="anyone (as their own job), or only the person who asked")
+    async def regenerate(self, interaction: discord.Interaction, who: Literal["anyone", "requester"]) -> None:
+        await self._change(interaction, lambda _: {"regenerate_permission": who})
+
+    @app_commands.command(name="workflows", description="The workflows used when a request names none")
+    async def workflows(
+        self, interaction: discord.Interaction, image: str | None = None, song: str | None = None
+    ) -> None:
+        catalogue = self.bot.runtime.catalogue
+        await self._change(
+            interaction,
+            lambda _: workflow_changes(
+                image=image,
+                song=song,
+                image_names=catalogue.names(WorkflowKind.IMAGE),
+                song_names=catalogue.names(WorkflowKind.SONG),
+            ),
+        )
+
+    @workflows.autocomplete("image")
+    async def _image_workflows(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._workflow_choices(WorkflowKind.IMAGE, current)
+
+    @workflows.autocomplete("song")
+    async def _song_workflows(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._workflow_choices(WorkflowKind.SONG, current)
+
+    def _workflow_choices(self, kind: WorkflowKind, current: str) -> list[app_commands.Choice[str]]:
+        names = [n for n in self.bot.runtime.catalogue.names(kind) if current.lower() in n.lower()]
+        choices = [app_commands.Choice(name="built-in default", value=BUILT_IN_DEFAULT)]
+        return (choices + [app_commands.Choice(name=n, value=n) for n in names])[:25]
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(SettingsCommand(bot))

@@ -1,0 +1,53 @@
+"""Which of a job's artifacts /show can upload again, and in how many messages.
+
+Discord refuses a message whose files add up to more than the interaction's attachment size limit, and takes
+at most 10 files per message. A file over the limit on its own is linked (its recorded attachment URL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.jobs.views import ArtifactView
+
+MAX_FILES_PER_MESSAGE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RepostPlan:
+    batches: tuple[tuple[ArtifactView, ...], ...]  # one message each
+    too_large: tuple[ArtifactView, ...]
+
+
+def plan_repost(
+    artifacts: tuple[ArtifactView, ...], *, size_limit: int, per_message: int = MAX_FILES_PER_MESSAGE
+) -> RepostPlan:
+    """Keep the artifacts' order; start a new message when the next file would not fit in this one."""
+    batches: list[tuple[ArtifactView, ...]] = []
+    current: list[ArtifactView] = []
+    current_bytes = 0
+    too_large: list[ArtifactView] = []
+    for artifact in artifacts:
+        if artifact.size_bytes > size_limit:
+            too_large.append(artifact)
+            continue
+        if current and (len(current) >= per_message or current_bytes + artifact.size_bytes > size_limit):
+            batches.append(tuple(current))
+            current, current_bytes = [], 0
+        current.append(artifact)
+        current_bytes += artifact.size_bytes
+    if current:
+        batches.append(tuple(current))
+    return RepostPlan(tuple(batches), tuple(too_large))
+
+
+def unavailable_text(too_large: tuple[ArtifactView, ...], missing: tuple[ArtifactView, ...]) -> str | None:
+    """A sentence for the files that could not be uploaded again, with links where Discord still has them."""
+    lines = []
+    for artifact, reason in [(a, "is larger than this server's upload limit") for a in too_large] + [
+        (a, "is no longer stored here") for a in missing
+    ]:
+        name = artifact.path.rsplit("/", 1)[-1]
+        link = f": <{artifact.attachment_url}>" if artifact.attachment_url else " and was never uploaded."
+        lines.append(f"`{name}` {reason}{link}")
+    return "\n".join(lines) if lines else None

@@ -1,0 +1,43 @@
+"""How /queue and /cancel answer: the guild's queue in numbers, and the member's own jobs. Pure functions."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.jobs.browsing import QueueOverview
+from bot.core.jobs.views import JobView
+from bot.ui.history_render import COLOUR, KIND_MARKS, job_summary, shorten
+
+
+def place_in_queue(position: int | None) -> str:
+    if position is None:
+        return "running now"
+    if position == 0:
+        return "next to start"
+    return f"#{position + 1} in the queue"
+
+
+def queue_embed(overview: QueueOverview) -> discord.Embed:
+    embed = discord.Embed(title="Queue", colour=COLOUR)
+    embed.add_field(
+        name="This server", value=f"{overview.guild_running} running · {overview.guild_queued} waiting"
+    )
+    embed.add_field(
+        name="Everywhere",
+        value=f"{overview.running_everywhere} running · {overview.queued_everywhere} waiting",
+    )
+    if overview.mine:
+        lines = [
+            f"**#{job.id}** {KIND_MARKS[job.kind]} {place_in_queue(position)} — "
+            f"{shorten(job_summary(job), 60)}"
+            for job, position in overview.mine
+        ]
+        embed.add_field(name="Your jobs", value="\n".join(lines)[:1024], inline=False)
+    else:
+        embed.add_field(name="Your jobs", value="You have nothing queued or running.", inline=False)
+    return embed
+
+
+def cancelled_text(job: JobView, *, by_someone_else: bool) -> str:
+    whose = f" (requested by <@{job.user_id}>)" if by_someone_else else ""
+    return f"Cancelling job #{job.id}{whose}. Its message will say so in a moment."

@@ -1,0 +1,150 @@
+"""How /history looks: a page of jobs, and one job opened with its parameters and artifacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot.core.jobs.browsing import HistoryPage
+from bot.core.jobs.views import ArtifactView, JobView
+from db.enums import JobKind, JobStatus
+
+STATUS_MARKS: dict[JobStatus, str] = {
+    JobStatus.QUEUED: "⏳",
+    JobStatus.RUNNING: "⚙️",
+    JobStatus.SUCCEEDED: "✅",
+    JobStatus.FAILED: "❌",
+    JobStatus.CANCELLED: "🚫",
+}
+KIND_MARKS: dict[JobKind, str] = {JobKind.IMAGE: "🖼️", JobKind.SONG: "🎵"}
+COLOUR = discord.Colour.blurple()
+# Shown apart (long text) or not at all (the seed has its own line) among a job's parameters.
+_NOT_A_PARAMETER = frozenset({"prompt", "lyrics", "seed"})
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilters:
+    user_id: int | None = None
+    kind: JobKind | None = None
+    search: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.kind is not None:
+            parts.append(f"{self.kind.value}s")
+        if self.user_id is not None:
+            parts.append(f"by <@{self.user_id}>")
+        if self.search:
+            parts.append(f"matching “{shorten(self.search, 50)}”")
+        return " · ".join(parts)
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line, at most `limit` characters, with an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def job_summary(job: JobView) -> str:
+    """What a job asked for, in a few words: its prompt, or a song's title and lyrics."""
+    if job.kind is JobKind.SONG:
+        title = job.params.get("title")
+        return f"{title} — {job.raw_input}" if title else job.raw_input
+    return str(job.params.get("prompt") or job.raw_input)
+
+
+def job_line(job: JobView) -> str:
+    when = discord.utils.format_dt(job.queued_at, "R")
+    return (
+        f"{STATUS_MARKS[job.status]} **#{job.id}** {KIND_MARKS[job.kind]} {when} <@{job.user_id}> — "
+        f"{shorten(job_summary(job), 90)}"
+    )
+
+
+def history_embed(page: HistoryPage, *, page_number: int, filters: HistoryFilters) -> discord.Embed:
+    embed = discord.Embed(title="History", colour=COLOUR)
+    described = filters.describe()
+    if page.jobs:
+        lines = "\n".join(job_line(job) for job in page.jobs)
+        embed.description = f"{described}\n\n{lines}" if described else lines
+    elif page_number == 1:
+        embed.description = (
+            f"No jobs {described} yet." if described else "Nothing has been made in this server yet."
+        )
+    else:
+        embed.description = "No older jobs."
+    more = " · older jobs on the next page" if page.next_before_id is not None else ""
+    embed.set_footer(text=f"Page {page_number}{more} · pick a job below to open it")
+    return embed
+
+
+def job_option_label(job: JobView) -> str:
+    return shorten(f"#{job.id} {job.kind.value} · {job.status.value}", 100)
+
+
+def job_option_description(job: JobView) -> str:
+    return shorten(job_summary(job), 100) or "(no prompt)"
+
+
+def parameter_lines(params: dict[str, Any]) -> list[str]:
+    lines = []
+    for name, value in sorted(params.items()):
+        if name in _NOT_A_PARAMETER or value is None or value == [] or value == "":
+            continue
+        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        lines.append(f"**{name.replace('_', ' ')}**: {shorten(shown, 200)}")
+    return lines
+
+
+def artifact_line(artifact: ArtifactView) -> str:
+    size = f"{artifact.size_bytes / 1_048_576:.1f} MiB"
+    shape = f"{artifact.width}×{artifact.height}, " if artifact.width and artifact.height else ""
+    length = f"{artifact.duration_s:.0f} s, " if artifact.duration_s else ""
+    name = artifact.path.rsplit("/", 1)[-1]
+    shown = f"[{name}]({artifact.attachment_url})" if artifact.attachment_url else f"{name} (not uploaded)"
+    return f"{shown} — {shape}{length}{size}"
+
+
+def jump_url(job: JobView) -> str | None:
+    message_id = job.channel_message_id or job.response_message_id
+    if message_id is None:
+        return None
+    return f"https://discord.com/channels/{job.guild_id}/{job.channel_id}/{message_id}"
+
+
+def job_embed(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
+    """Everything about one job: what was asked, how, by whom, what came of it."""
+    embed = discord.Embed(
+        title=f"{KIND_MARKS[job.kind]} Job #{job.id}",
+        description=shorten(job_summary(job), 1000) if job.kind is JobKind.IMAGE else None,
+        colour=COLOUR,
+        url=jump_url(job),
+    )
+    embed.add_field(name="Status", value=f"{STATUS_MARKS[job.status]} {job.status.value}")
+    embed.add_field(name="Requested by", value=f"<@{job.user_id}> in <#{job.channel_id}>")
+    embed.add_field(name="Queued", value=discord.utils.format_dt(job.queued_at, "f"))
+    if job.kind is JobKind.SONG and job.params.get("lyrics"):
+        embed.add_field(name="Lyrics", value=_quote(str(job.params["lyrics"]), 1000), inline=False)
+    parameters = [f"**workflow**: {job.workflow_name}", f"**seed**: {job.seed}", *parameter_lines(job.params)]
+    embed.add_field(name="Parameters", value=_cap("\n".join(parameters), 1024), inline=False)
+    if job.started_at is not None and job.finished_at is not None:
+        took = (job.finished_at - job.started_at).total_seconds()
+        embed.add_field(name="Took", value=f"{took:.1f} s")
+    if job.parent_id is not None:
+        embed.add_field(name="Rerun of", value=f"#{job.parent_id}")
+    if job.error_message:
+        embed.add_field(name="What went wrong", value=_cap(job.error_message, 1024), inline=False)
+    if artifacts:
+        lines = "\n".join(artifact_line(artifact) for artifact in artifacts)
+        embed.add_field(name="Artifacts", value=_cap(lines, 1024), inline=False)
+    return embed
+
+
+def _quote(text: str, limit: int) -> str:
+    return _cap("\n".join(f"> {line}" for line in text.splitlines()), limit)
+
+
+def _cap(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,50 @@
+"""How /settings shows a guild's policy. Pure functions."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.jobs.policy import PolicyView
+from bot.ui.history_render import COLOUR
+from db.enums import RegeneratePermission
+
+_REGENERATE = {
+    RegeneratePermission.ANYONE: "anyone (as their own job)",
+    RegeneratePermission.REQUESTER: "only the person who asked (and moderators)",
+}
+
+
+def _mentions(ids: frozenset[int], prefix: str, everywhere: str) -> str:
+    if not ids:
+        return everywhere
+    shown = " ".join(f"<{prefix}{i}>" for i in sorted(ids)[:40])
+    return shown + (f" and {len(ids) - 40} more" if len(ids) > 40 else "")
+
+
+def settings_embed(policy: PolicyView, *, title: str = "Settings for this server") -> discord.Embed:
+    limits = policy.limits
+    embed = discord.Embed(title=title, colour=COLOUR)
+    embed.add_field(
+        name="Channels", value=_mentions(policy.allowed_channel_ids, "#", "every channel"), inline=False
+    )
+    embed.add_field(name="Roles", value=_mentions(policy.allowed_role_ids, "@&", "everyone"), inline=False)
+    embed.add_field(
+        name="Per member",
+        value=f"{limits.max_running_per_user} running, {limits.max_queued_per_user} waiting",
+    )
+    embed.add_field(
+        name="Rate limit",
+        value=f"bursts of {limits.rate_capacity}, then {limits.rate_per_minute:g} per minute",
+    )
+    embed.add_field(
+        name="Default workflows",
+        value=(
+            f"image: {policy.default_image_workflow or 'built-in'}\n"
+            f"song: {policy.default_song_workflow or 'built-in'}"
+        ),
+    )
+    embed.add_field(name="Age-restricted channels only", value="yes" if policy.nsfw_channels_only else "no")
+    embed.add_field(name="Who may regenerate", value=_REGENERATE[policy.regenerate_permission])
+    words = ", ".join(f"`{w}`" for w in policy.blocked_words) or "none"
+    embed.add_field(name="Blocked words", value=words if len(words) <= 1024 else words[:1020] + " …")
+    return embed

@@ -1,0 +1,156 @@
+"""The /history browser: older/newer buttons over keyset pages, and a select that opens one job.
+
+Only the member who ran /history can use it (the message may be public). It lives 10 minutes, well inside
+the 15-minute life of the interaction token it edits with, then takes its buttons away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from bot.core.errors import UserFacingError
+from bot.core.jobs.browsing import HistoryPage, JobBrowser
+from bot.core.jobs.service import JobService
+from bot.ui.history_render import HistoryFilters, history_embed, job_embed, job_option_description
+from bot.ui.history_render import job_option_label as option_label
+from bot.ui.history_replies import refuse
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+MAX_CURSORS = 50  # pages remembered for "newer"; beyond that the oldest remembered ones are forgotten
+TIMEOUT_S = 600.0
+
+
+class HistoryView(discord.ui.View):
+    def __init__(
+        self,
+        *,
+        browser: JobBrowser,
+        service: JobService,
+        guild_id: int,
+        owner_id: int,
+        filters: HistoryFilters,
+        page_size: int = PAGE_SIZE,
+        timeout: float = TIMEOUT_S,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self._browser = browser
+        self._service = service
+        self._guild_id = guild_id
+        self._owner_id = owner_id
+        self._filters = filters
+        self._page_size = page_size
+        # before_id of each page on the way here; the first page has none. "Newer" pops, "older" pushes.
+        self._cursors: list[int | None] = [None]
+        self._page_number = 1
+        self._page = HistoryPage((), None)
+        self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
+        self._last_interaction: discord.Interaction | None = None
+        self.job_select: discord.ui.Select[HistoryView] = discord.ui.Select(
+            placeholder="Open a job…", custom_id="history:open", row=0
+        )
+        self.newer: discord.ui.Button[HistoryView] = discord.ui.Button(
+            label="Newer", emoji="◀️", custom_id="history:newer", row=1
+        )
+        self.older: discord.ui.Button[HistoryView] = discord.ui.Button(
+            label="Older", emoji="▶️", custom_id="history:older", row=1
+        )
+        self.job_select.callback = self._open_job  # type: ignore[method-assign]  # discord.py's documented way
+        self.newer.callback = self._newer  # type: ignore[method-assign]
+        self.older.callback = self._older  # type: ignore[method-assign]
+        for item in (self.job_select, self.newer, self.older):
+            self.add_item(item)
+
+    @property
+    def page(self) -> HistoryPage:
+        return self._page
+
+    async def first_page(self, interaction: discord.Interaction) -> discord.Embed:
+        self._last_interaction = interaction
+        await self._load()
+        return self._embed()
+
+    async def _load(self) -> None:
+        self._page = await self._browser.history(
+            self._guild_id,
+            user_id=self._filters.user_id,
+            kind=self._filters.kind,
+            search=self._filters.search,
+            before_id=self._cursors[-1],
+            limit=self._page_size,
+        )
+        self._arrange()
+
+    def _embed(self) -> discord.Embed:
+        return history_embed(self._page, page_number=self._page_number, filters=self._filters)
+
+    def _arrange(self) -> None:
+        jobs = self._page.jobs
+        if jobs:
+            self.job_select.options = [
+                discord.SelectOption(
+                    label=option_label(job), value=str(job.id), description=job_option_description(job)
+                )
+                for job in jobs
+            ]
+            self.job_select.disabled = False
+        else:
+            self.job_select.options = [discord.SelectOption(label="No jobs on this page", value="0")]
+            self.job_select.disabled = True
+        self.newer.disabled = len(self._cursors) == 1
+        self.older.disabled = self._page.next_before_id is None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self._owner_id:
+            return True
+        await refuse(interaction, "This list belongs to someone else: run `/history` to get your own.")
+        return False
+
+    async def _open_job(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        job_id = int(self.job_select.values[0])
+        job, artifacts = await self._service.get_with_artifacts(job_id, guild_id=self._guild_id)
+        await interaction.followup.send(embed=job_embed(job, artifacts), ephemeral=True)
+
+    async def _newer(self, interaction: discord.Interaction) -> None:
+        await self._turn(interaction, older=False)
+
+    async def _older(self, interaction: discord.Interaction) -> None:
+        await self._turn(interaction, older=True)
+
+    async def _turn(self, interaction: discord.Interaction, *, older: bool) -> None:
+        await interaction.response.defer()
+        async with self._turning:
+            if older and self._page.next_before_id is not None:
+                self._cursors.append(self._page.next_before_id)
+                self._page_number += 1
+                if len(self._cursors) > MAX_CURSORS:
+                    del self._cursors[1]
+            elif not older and len(self._cursors) > 1:
+                self._cursors.pop()
+                self._page_number = 1 if len(self._cursors) == 1 else self._page_number - 1
+            await self._load()
+            self._last_interaction = interaction
+            await interaction.edit_original_response(embed=self._embed(), view=self)
+
+    async def on_timeout(self) -> None:
+        if self._last_interaction is None:
+            return
+        try:
+            await self._last_interaction.edit_original_response(view=None)
+        except discord.HTTPException:
+            log.debug("guild_id=%s history buttons could not be removed", self._guild_id)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        if isinstance(error, UserFacingError):
+            await refuse(interaction, error.user_message)
+            return
+        log.error("guild_id=%s history view failed", self._guild_id, exc_info=error)
+        await refuse(interaction, "Something went wrong on my side while browsing. Please try again.")

@@ -1,0 +1,134 @@
+"""What /history, /queue and /settings show, from the core's snapshots: pure rendering, no Discord."""
+
+from __future__ import annotations
+
+from bot.core.jobs.browsing import HistoryPage, QueueOverview
+from bot.core.jobs.policy import PolicyView
+from bot.core.queue.limits import GuildLimits
+from bot.ui.history_queue import place_in_queue, queue_embed
+from bot.ui.history_render import (
+    HistoryFilters,
+    history_embed,
+    job_embed,
+    job_option_description,
+    job_option_label,
+    shorten,
+)
+from bot.ui.history_settings import settings_embed
+from db.enums import JobKind, JobStatus, RegeneratePermission
+from tests.bot.history_factories import a_job, an_artifact
+
+
+def test_a_history_page_lists_each_job_with_status_kind_owner_and_prompt() -> None:
+    page = HistoryPage((a_job(9), a_job(8, status=JobStatus.FAILED, kind=JobKind.SONG, raw_input="la la")), 8)
+    embed = history_embed(page, page_number=2, filters=HistoryFilters())
+    lines = (embed.description or "").splitlines()
+    assert lines[0].startswith("✅ **#9** 🖼️")
+    assert "<@3>" in lines[0]
+    assert lines[0].endswith("— a red fox")
+    assert lines[1].startswith("❌ **#8** 🎵")
+    assert lines[1].endswith("la la")
+    assert embed.footer.text is not None
+    assert embed.footer.text.startswith("Page 2 · older jobs on the next page")
+
+
+def test_the_last_page_does_not_promise_more() -> None:
+    embed = history_embed(HistoryPage((a_job(),), None), page_number=1, filters=HistoryFilters())
+    assert embed.footer.text is not None
+    assert "next page" not in embed.footer.text
+
+
+def test_an_empty_filtered_history_says_what_was_searched() -> None:
+    filters = HistoryFilters(user_id=5, kind=JobKind.SONG, search="fox")
+    embed = history_embed(HistoryPage((), None), page_number=1, filters=filters)
+    assert embed.description == "No jobs songs · by <@5> · matching “fox” yet."
+
+
+def test_long_prompts_are_cut_on_one_line() -> None:
+    assert shorten("a\nvery   long\tprompt", 100) == "a very long prompt"
+    assert shorten("x" * 200, 10) == "x" * 9 + "…"
+    job = a_job(params={"prompt": "word " * 100})
+    assert len(job_option_description(job)) <= 100
+    assert job_option_label(job) == "#7 image · succeeded"
+
+
+def test_an_opened_job_shows_parameters_seed_workflow_duration_and_artifact_links() -> None:
+    artifacts = (
+        an_artifact(1, attachment_url="https://cdn.example/out_1.png"),
+        an_artifact(2, size_bytes=3 * 1_048_576),
+    )
+    embed = job_embed(a_job(parent_id=4), artifacts)
+    fields = {field.name: field.value for field in embed.fields}
+    assert embed.title == "🖼️ Job #7"
+    assert embed.description == "a red fox"
+    assert embed.url == "https://discord.com/channels/1/2/99"
+    assert fields["Status"] == "✅ succeeded"
+    assert "**workflow**: txt2img" in (fields["Parameters"] or "")
+    assert "**seed**: 42" in (fields["Parameters"] or "")
+    assert "**style tags**: anime, ink" in (fields["Parameters"] or "")
+    assert "**aspect ratio**: 16:9" in (fields["Parameters"] or "")
+    assert fields["Took"] == "4.5 s"
+    assert fields["Rerun of"] == "#4"
+    assert fields["Artifacts"] == (
+        "[out_1.png](https://cdn.example/out_1.png) — 512×288, 0.0 MiB\n"
+        "out_2.png (not uploaded) — 512×288, 3.0 MiB"
+    )
+
+
+def test_a_failed_song_shows_its_lyrics_and_what_went_wrong() -> None:
+    job = a_job(
+        kind=JobKind.SONG,
+        status=JobStatus.FAILED,
+        params={"lyrics": "[verse]\nla la", "title": "Fox song", "genre": "pop"},
+        error_message="The ComfyUI server ran out of memory.",
+        started_at=None,
+    )
+    fields = {field.name: field.value for field in job_embed(job, ()).fields}
+    assert fields["Lyrics"] == "> [verse]\n> la la"
+    assert fields["What went wrong"] == "The ComfyUI server ran out of memory."
+    assert "**title**: Fox song" in (fields["Parameters"] or "")
+    assert "Took" not in fields
+    assert "Artifacts" not in fields
+
+
+def test_the_queue_shows_counts_and_my_jobs_with_their_places() -> None:
+    overview = QueueOverview(
+        queued_everywhere=5,
+        running_everywhere=2,
+        guild_queued=3,
+        guild_running=1,
+        mine=((a_job(4, status=JobStatus.RUNNING), None), (a_job(6, status=JobStatus.QUEUED), 2)),
+    )
+    fields = {field.name: field.value for field in queue_embed(overview).fields}
+    assert fields["This server"] == "1 running · 3 waiting"
+    assert fields["Everywhere"] == "2 running · 5 waiting"
+    assert (fields["Your jobs"] or "").splitlines() == [
+        "**#4** 🖼️ running now — a red fox",
+        "**#6** 🖼️ #3 in the queue — a red fox",
+    ]
+    assert place_in_queue(0) == "next to start"
+
+
+def test_settings_show_every_rule_of_the_server() -> None:
+    policy = PolicyView(
+        guild_id=1,
+        allowed_channel_ids=frozenset({11, 12}),
+        allowed_role_ids=frozenset(),
+        limits=GuildLimits(
+            max_running_per_user=2, max_queued_per_user=5, rate_capacity=10, rate_per_minute=2.5
+        ),
+        default_image_workflow="sdxl",
+        default_song_workflow=None,
+        blocked_words=("gore", "spam"),
+        nsfw_channels_only=True,
+        regenerate_permission=RegeneratePermission.REQUESTER,
+    )
+    fields = {field.name: field.value for field in settings_embed(policy).fields}
+    assert fields["Channels"] == "<#11> <#12>"
+    assert fields["Roles"] == "everyone"
+    assert fields["Per member"] == "2 running, 5 waiting"
+    assert fields["Rate limit"] == "bursts of 10, then 2.5 per minute"
+    assert fields["Default workflows"] == "image: sdxl\nsong: built-in"
+    assert fields["Age-restricted channels only"] == "yes"
+    assert fields["Who may regenerate"] == "only the person who asked (and moderators)"
+    assert fields["Blocked words"] == "`gore`, `spam`"

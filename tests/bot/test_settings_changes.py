@@ -1,0 +1,71 @@
+"""/settings input becomes GuildPolicy changes; mistakes are refused with a sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.errors import UserFacingError
+from bot.core.jobs.policy import PolicyView
+from bot.core.queue.limits import GuildLimits
+from bot.exts._settings_changes import (
+    BUILT_IN_DEFAULT,
+    limit_changes,
+    with_blocked_words,
+    with_id,
+    without_blocked_words,
+    without_id,
+    words_in,
+    workflow_changes,
+)
+from db.enums import RegeneratePermission
+
+
+def policy(blocked: tuple[str, ...] = ()) -> PolicyView:
+    return PolicyView(
+        guild_id=1,
+        allowed_channel_ids=frozenset(),
+        allowed_role_ids=frozenset(),
+        limits=GuildLimits(),
+        default_image_workflow=None,
+        default_song_workflow=None,
+        blocked_words=blocked,
+        nsfw_channels_only=False,
+        regenerate_permission=RegeneratePermission.ANYONE,
+    )
+
+
+def test_ids_are_added_once_and_removed_only_when_listed() -> None:
+    assert with_id("allowed_channel_ids", frozenset({5}), 3) == {"allowed_channel_ids": [3, 5]}
+    assert with_id("allowed_channel_ids", frozenset({5}), 5) == {"allowed_channel_ids": [5]}
+    assert without_id("allowed_role_ids", frozenset({3, 5}), 3, what="role") == {"allowed_role_ids": [5]}
+    with pytest.raises(UserFacingError, match="That role is not on the list"):
+        without_id("allowed_role_ids", frozenset({5}), 3, what="role")
+
+
+def test_blocked_words_are_split_on_commas_trimmed_and_not_repeated() -> None:
+    assert words_in(" gore,  Spam\nspam , big   word,") == ["gore", "Spam", "big word"]
+    assert with_blocked_words(policy(("gore",)), "GORE, spam") == {"blocked_words": ["gore", "spam"]}
+    assert without_blocked_words(policy(("gore", "spam")), "Spam") == {"blocked_words": ["gore"]}
+    with pytest.raises(UserFacingError, match="Not blocked, so nothing to remove: fox"):
+        without_blocked_words(policy(("gore",)), "fox")
+    with pytest.raises(UserFacingError, match="one or more words"):
+        words_in(" , ")
+
+
+def test_only_the_limits_given_change() -> None:
+    assert limit_changes(max_running=2, max_waiting=None, burst=None, per_minute=0.5) == {
+        "max_running_per_user": 2,
+        "rate_refill_per_minute": 0.5,
+    }
+    with pytest.raises(UserFacingError, match="at least one limit"):
+        limit_changes(max_running=None, max_waiting=None, burst=None, per_minute=None)
+
+
+def test_a_default_workflow_must_exist_and_can_go_back_to_the_built_in_one() -> None:
+    names = {"image_names": ["sdxl", "txt2img"], "song_names": ["song"]}
+    assert workflow_changes(image="sdxl", song=None, **names) == {"default_image_workflow": "sdxl"}
+    assert workflow_changes(image=None, song=BUILT_IN_DEFAULT, **names) == {"default_song_workflow": None}
+    with pytest.raises(UserFacingError, match=r"no image workflow called “flux”\. Available: sdxl, txt2img"):
+        workflow_changes(image="flux", song=None, **names)
+    with pytest.raises(UserFacingError, match="Give an image or a song workflow"):
+        workflow_changes(image=None, song=None, **names)
