@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,11 @@ log = logging.getLogger(__name__)
 class FakeComfyUI:
     def __init__(self, config: FakeConfig | None = None, output_dir: Path | None = None) -> None:
         self.config = config or FakeConfig()
-        self._workdir = tempfile.TemporaryDirectory(prefix="fake-comfyui-")
-        self.store = FileStore(Path(self._workdir.name), output_dir)
+        # input/ and temp/ live in a private directory that outlives stop() (a restart keeps input/);
+        # it is removed quietly when the fake is garbage collected or the interpreter exits.
+        workdir = tempfile.mkdtemp(prefix="fake-comfyui-")
+        weakref.finalize(self, shutil.rmtree, workdir, ignore_errors=True)
+        self.store = FileStore(Path(workdir), output_dir)
         # Inspection for tests; kept across restarts.
         self.prompts_received: list[dict[str, Any]] = []
         self.interrupts: list[dict[str, Any]] = []
