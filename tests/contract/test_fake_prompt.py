@@ -81,3 +81,37 @@ async def test_websocket_with_a_foreign_origin_is_refused(
     with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
         await http.ws_connect(fake_comfy.url + "/ws", headers={"Origin": "http://evil.example.com"})
     assert refused.value.status == 403
+
+
+async def test_unknown_audio_file_fails_the_load_audio_custom_check(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    workflow = load_workflow("audio_SaveAudio")
+    workflow["1"]["inputs"]["audio"] = "missing.wav"
+    async with http.post(fake_comfy.url + "/prompt", json={"prompt": workflow}) as response:
+        assert response.status == 400
+        body = await response.json()
+    assert body["node_errors"]["1"]["errors"] == [
+        {
+            "type": "custom_validation_failed",
+            "message": "Custom validation failed for node",
+            "details": "audio - Invalid audio file: missing.wav",
+            "extra_info": {"input_name": "audio"},
+        }
+    ]
+
+
+async def test_saving_outside_the_output_folder_is_an_execution_error(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    workflow = load_workflow("image_emptyimage_saveimage")
+    workflow["2"]["inputs"]["filename_prefix"] = "../escape/imagine"
+    ws = await Recorder.connect(http, fake_comfy.url, "main")
+    answer = await post_prompt(http, fake_comfy.url, workflow, "main")
+    await ws.wait_done(answer["prompt_id"])
+    error = ws.texts(answer["prompt_id"])[-2]
+    assert (error["type"], error["data"]["node_id"], error["data"]["exception_type"]) == (
+        "execution_error", "2", "Exception",
+    )  # fmt: skip
+    assert "outside the output folder" in error["data"]["exception_message"]
+    assert not (fake_comfy.store.output_dir.parent / "escape").exists()

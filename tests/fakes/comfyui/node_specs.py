@@ -67,6 +67,9 @@ class NodeSpec:
     output_tooltips: list[str] | None = None
     always_changed: bool = False  # IS_CHANGED returns a new value every run: never cached
     only_when_configured: bool = False
+    # Inputs checked by the class's own VALIDATE_INPUTS instead of the combo list -> the error it returns
+    # (ComfyUI then reports custom_validation_failed and skips the min/max/list checks for that input).
+    custom_checks: dict[str, str] = field(default_factory=dict)
 
 
 def _int(default: int, lo: int, hi: int, step: int | None = None, **extra: Any) -> list[Any]:
@@ -196,7 +199,7 @@ def _build() -> list[NodeSpec]:
                  ["IMAGE"], python_module="comfy_extras.nodes_post_processing"),
         NodeSpec("LoadAudio", "Load Audio", "audio", "load_audio",
                  {"audio": [FROM_CONFIG, {"audio_upload": True}]}, ["AUDIO"],
-                 python_module=audio_module),
+                 python_module=audio_module, custom_checks={"audio": "Invalid audio file: {value}"}),
         _save_audio("SaveAudio", "Save Audio (FLAC)", None, None),
         _save_audio("SaveAudioMP3", "Save Audio (MP3)", ["V0", "128k", "320k"], "V0"),
         _save_audio("SaveAudioOpus", "Save Audio (Opus)", ["64k", "96k", "128k", "192k", "320k"], "128k"),

@@ -13,10 +13,6 @@ from .node_specs import AUDIO_EXTENSIONS
 DIRECTORY_TYPES = ("output", "input", "temp")
 
 
-class SaveOutsideOutputError(Exception):
-    """Raised like ComfyUI does when a filename_prefix points outside the output folder."""
-
-
 class FileStore:
     def __init__(self, root: Path, output_dir: Path | None = None) -> None:
         self.root = root
@@ -47,7 +43,8 @@ class FileStore:
         name = os.path.basename(normalised)
         folder = (base / subfolder).resolve()
         if os.path.commonpath((str(base.resolve()), str(folder))) != str(base.resolve()):
-            raise SaveOutsideOutputError(
+            # ComfyUI raises a bare Exception here, so execution_error says exception_type "Exception".
+            raise Exception(
                 "**** ERROR: Saving image outside the output folder is not allowed."
                 f"\n full_output_folder: {folder}\n         output_dir: {base}"
                 f"\n         commonpath: {os.path.commonpath((str(base), str(folder)))}"

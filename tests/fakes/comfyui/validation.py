@@ -85,7 +85,10 @@ class _Validator:
                 if link_reason is not None:
                     reasons.append(link_reason)
                 continue
-            reason = self._widget(inputs, name, info, value)
+            if name in spec.custom_checks:
+                reason = self._custom(name, info, value, spec.custom_checks[name])
+            else:
+                reason = self._widget(inputs, name, info, value)
             if reason is not None:
                 reasons.append(reason)
         result = (not reasons and valid, reasons)
@@ -126,6 +129,17 @@ class _Validator:
             }])  # fmt: skip
             return False, None
         return ok, None
+
+    def _custom(self, name: str, info: list[Any], value: Any, message: str) -> Reason | None:
+        """A VALIDATE_INPUTS check; for file inputs it accepts any name the combo would list."""
+        if value in info[0]:
+            return None
+        return {
+            "type": "custom_validation_failed",
+            "message": "Custom validation failed for node",
+            "details": f"{name} - {message.format(value=value)}",
+            "extra_info": {"input_name": name},
+        }
 
     def _widget(self, inputs: dict[str, Any], name: str, info: list[Any], value: Any) -> Reason | None:
         io_type = info[0]
