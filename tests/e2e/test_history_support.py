@@ -1,0 +1,85 @@
+"""Helpers for the /history, /queue and /settings end-to-end tests (this module holds no tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from bot.core.jobs.policy import Requester
+from bot.core.jobs.service import JobRequest, SubmitReceipt
+from bot.core.jobs.views import JobView
+from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
+from comfy.workflows.params import ImageParams, SongParams
+from tests.discord_emulator import Interaction, Member, Message
+from tests.e2e.harness import World, running_world
+
+
+@contextlib.asynccontextmanager
+async def browsing_world(database_url: str, tmp_path: Path, **options: Any) -> AsyncIterator[World]:
+    async with running_world(database_url, tmp_path, extensions=BROWSING_EXTENSIONS, **options) as world:
+        yield world
+
+
+async def submit(
+    world: World,
+    member: Member,
+    prompt: str = "a red fox",
+    *,
+    guild_id: int | None = None,
+    song: bool = False,
+) -> SubmitReceipt:
+    """A job made straight through the core, as `member` in the world's channel."""
+    params = (
+        SongParams(lyrics=f"[verse]\n{prompt}", genre="pop", duration=10)
+        if song
+        else ImageParams(prompt=prompt)
+    )
+    request = JobRequest(
+        guild_id=guild_id or world.guild.id,
+        requester=Requester(user_id=member.id, channel_id=world.channel.id),
+        raw_input=prompt,
+        params=params,
+    )
+    return await world.runtime.service.submit(request)
+
+
+async def finished(world: World, job_id: int, guild_id: int | None = None, within_s: float = 15.0) -> JobView:
+    """The job once it has finished (the core has no event for tests to await here)."""
+    async with asyncio.timeout(within_s):
+        while True:
+            job = await world.runtime.service.get(job_id, guild_id=guild_id or world.guild.id)
+            if job.status.is_final:
+                return job
+            await asyncio.sleep(0.02)
+
+
+async def answer(world: World, interaction: Interaction, timeout: float = 5.0) -> Message:  # noqa: ASYNC109
+    """What the asker sees: the deferred response once edited, or the last followup."""
+
+    def seen() -> Message | None:
+        if interaction.followup_message_ids:
+            return world.emu.message(interaction.followup_message_ids[-1])
+        if interaction.response_message_id is None:
+            return None
+        message = world.emu.message(interaction.response_message_id)
+        if interaction.response_type == 5 and len(message.revisions) < 2:
+            return None  # still "thinking…"
+        return message
+
+    found: Message = await world.emu.wait_for(seen, timeout)
+    return found
+
+
+def field_values(message: Message) -> dict[str, str]:
+    return {field["name"]: field["value"] for embed in message.embeds for field in embed.get("fields", [])}
+
+
+def component(message: Message, custom_id: str) -> dict[str, Any]:
+    for row in message.components:
+        for item in row["components"]:
+            if item.get("custom_id") == custom_id:
+                return dict(item)
+    raise KeyError(custom_id)
