@@ -1,0 +1,87 @@
+"""/show posts a job's results again (linking what is too large) and /rerun runs a job again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.enums import JobStatus
+from tests.e2e.test_history_support import answer, browsing_world, finished, submit
+
+
+async def test_show_posts_the_stored_artifacts_again(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        job = (await submit(world, world.bob, "a lighthouse")).job
+        assert (await finished(world, job.id)).status is JobStatus.SUCCEEDED
+        _, artifacts = await world.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
+        shown = await answer(world, await world.slash("show", {"job": job.id}))
+        stored = (world.data_dir / artifacts[0].path).read_bytes()
+    assert not shown.ephemeral
+    assert shown.content == f"🖼️ **#{job.id}** by <@{world.bob.id}> — a lighthouse"
+    assert [a.filename for a in shown.attachments] == [Path(a.path).name for a in artifacts]
+    assert shown.attachments[0].data == stored
+
+
+async def test_show_links_a_file_over_the_upload_limit_instead(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        job = (await submit(world, world.alice)).job
+        await finished(world, job.id)
+        _, (artifact,) = await world.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
+        url = "https://cdn.discordapp.com/attachments/1/2/out.png"
+        await world.runtime.service.record_upload(artifact.id, message_id=12345, attachment_url=url)
+        world.emu.upload_limit = artifact.size_bytes - 1
+        shown = await answer(world, await world.slash("show", {"job": job.id}))
+    assert shown.attachments == []
+    assert shown.content.splitlines()[1] == (
+        f"`{Path(artifact.path).name}` is larger than this server's upload limit: <{url}>"
+    )
+    assert [call for call in world.emu.calls if call.files] == []  # nothing was tried and refused
+
+
+async def test_show_refuses_privately_for_another_servers_job_and_one_without_results(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        queued = (await submit(world, world.alice)).job
+        foreign = (await submit(world, world.alice, guild_id=world.guild.id + 1)).job
+        not_here = await world.slash("show", {"job": foreign.id})
+        refused = await answer(world, not_here)
+        pending = await answer(world, await world.slash("show", {"job": queued.id}))
+        thinking = world.emu.original_response(not_here)
+    assert refused.ephemeral
+    assert refused.content == f"I can't find job #{foreign.id} in this server."
+    assert thinking.deleted  # the public "thinking…" placeholder does not stay behind
+    assert pending.content == f"Job #{queued.id} has no results to show (it is queued)."
+
+
+async def test_rerun_queues_the_same_request_with_a_new_seed(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        original = await finished(world, (await submit(world, world.alice, "a red fox")).job.id)
+        reply = await answer(world, await world.slash("rerun", {"job": original.id}))
+        history = await world.runtime.browser.history(world.guild.id, limit=1)
+        (rerun,) = history.jobs
+    assert not reply.ephemeral, reply.content
+    assert rerun.parent_id == original.id
+    assert rerun.user_id == world.alice.id
+    assert rerun.params["prompt"] == "a red fox"
+    assert rerun.seed != original.seed
+    assert reply.content.startswith(f"🔁 Running #{original.id} again as job **#{rerun.id}** (")
+
+
+async def test_rerun_of_someone_elses_job_is_refused_by_default(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        original = (await submit(world, world.alice)).job
+        refused = await answer(world, await world.slash("rerun", {"job": original.id}, member=world.bob))
+        jobs = await world.runtime.browser.history(world.guild.id)
+    assert refused.ephemeral
+    assert refused.content == "On this server only the person who asked can regenerate their results."
+    assert [job.id for job in jobs.jobs] == [original.id]
+
+
+async def test_rerun_of_a_job_in_another_server_is_not_found(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        foreign = (await submit(world, world.alice, guild_id=world.guild.id + 1)).job
+        refused = await answer(world, await world.slash("rerun", {"job": foreign.id}))
+        jobs = await world.runtime.browser.history(world.guild.id)
+    assert refused.ephemeral
+    assert refused.content == f"I can't find job #{foreign.id} in this server."
+    assert jobs.jobs == ()
