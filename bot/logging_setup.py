@@ -78,3 +78,8 @@ def quieter(level: str) -> str:
     if isinstance(chosen, int) and chosen > logging.WARNING:
         return level.upper()
     return "WARNING"
+
+
+def redact_url_passwords(text: str) -> str:
+    """`scheme://user:secret@host` → `scheme://user:[password]@host` (for text shown outside logs)."""
+    return _PATTERNS[2].sub(r"\1[password]\2", text)

@@ -9,6 +9,7 @@ import aiohttp
 from bot.cli.runtime_config import runtime_config
 from bot.client import ComfyBot
 from bot.core.runtime import CoreRuntime
+from bot.metrics import metrics_served
 from bot.settings import Settings
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
@@ -30,6 +31,10 @@ async def run(settings: Settings) -> int:
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
         runtime = await CoreRuntime.build(config, http=http)
         bot = ComfyBot(settings=settings, runtime=runtime)
-        async with bot:
+
+        def connected() -> bool:
+            return bot.is_ready() and not bot.is_closed() and bot.ws is not None and bot.ws.open
+
+        async with bot, metrics_served(settings.metrics_port, runtime, connected):
             await bot.start(token)
     return 0

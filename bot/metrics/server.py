@@ -1,0 +1,90 @@
+"""The metrics endpoint: `/metrics` for Prometheus and `/healthz` for orchestrators, on the bot's own loop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from bot.core.runtime import CoreRuntime
+from bot.metrics.health import health_report
+from bot.metrics.job_metrics import JobMetrics, MeteredObserver
+from bot.metrics.runtime_gauges import RuntimeGauges
+
+log = logging.getLogger(__name__)
+
+
+class MetricsServer:
+    def __init__(
+        self,
+        runtime: CoreRuntime,
+        gateway_connected: Callable[[], bool],
+        *,
+        port: int,
+        host: str = "0.0.0.0",  # noqa: S104 - scraped from outside the container by design
+    ) -> None:
+        self._runtime = runtime
+        self._gateway_connected = gateway_connected
+        self._host, self._port = host, port
+        self.registry = CollectorRegistry()
+        self.jobs = JobMetrics(self.registry)
+        self._gauges = RuntimeGauges(self.registry)
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful when started with port 0)."""
+        if self._runner is None or not self._runner.addresses:
+            return self._port
+        return int(self._runner.addresses[0][1])
+
+    async def start(self) -> None:
+        self._meter_jobs()
+        app = web.Application()
+        app.router.add_get("/metrics", self._metrics)
+        app.router.add_get("/healthz", self._healthz)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self._host, self._port).start()
+        log.info("metrics on http://%s:%d/metrics and /healthz", self._host, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def _meter_jobs(self) -> None:
+        # The front-end plugs its observer in when its extensions load, maybe after we started: wrap whatever
+        # is plugged in now, and again at each scrape if it was replaced meanwhile.
+        switch = self._runtime.observer
+        if not isinstance(switch.target, MeteredObserver):
+            switch.target = MeteredObserver(switch.target, self.jobs)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        self._meter_jobs()
+        await self._gauges.refresh(self._runtime)
+        body = generate_latest(self.registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        report = await health_report(self._runtime, self._gateway_connected)
+        return web.json_response(report, status=200 if report["healthy"] else 503)
+
+
+@asynccontextmanager
+async def metrics_served(
+    port: int | None, runtime: CoreRuntime, gateway_connected: Callable[[], bool]
+) -> AsyncIterator[MetricsServer | None]:
+    """Serve metrics for the duration of the block when a port is configured; otherwise do nothing."""
+    if port is None:
+        yield None
+        return
+    server = MetricsServer(runtime, gateway_connected, port=port)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()

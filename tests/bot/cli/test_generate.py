@@ -1,0 +1,142 @@
+"""`python -m bot generate`: one job through the real queue and a (fake) ComfyUI, without Discord."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from bot.__main__ import build_parser
+from bot.cli.generate import generate
+from bot.settings import Settings
+from tests.bot.cli.helpers import bot_env, run_bot
+from tests.core.jobs.harness import image_request, running_core
+from tests.fakes.comfyui import FakeComfyUI, FakeConfig
+from tests.fakes.comfyui.config import CHECKPOINTS_KEY
+
+FAST = FakeConfig(default_steps=4, previews=False)
+
+
+def env_for(database_url: str, comfy_url: str, data_dir: Path) -> dict[str, str]:
+    return bot_env(
+        DATABASE_URL=database_url,
+        COMFYUI_URLS=comfy_url,
+        DATA_DIR=str(data_dir),
+        COMFYUI_CLIENT_ID="generate-test",
+    )
+
+
+async def test_image_prints_the_absolute_paths_of_the_images(
+    database_url: str, fake_comfy_factory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(FAST)
+    data_dir = tmp_path / "data"
+    result = await run_bot(
+        ["generate", "image", "a red fox --ar 16:9"], env_for(database_url, fake.url, data_dir), cwd=tmp_path
+    )
+    assert result.code == 0, result.stderr
+    paths = [Path(line) for line in result.stdout.splitlines()]
+    assert len(paths) == 1
+    [path] = paths
+    assert path.is_absolute()
+    assert path.is_relative_to(data_dir.resolve())
+    with Image.open(path) as image:
+        assert image.width > image.height  # 16:9 reached the workflow
+    [prompt] = fake.prompts_received
+    assert "a red fox" in str(prompt)
+    # Not a terminal: progress is plain lines on stderr, never on stdout.
+    assert "started" in result.stderr
+    assert "KSampler 4/4" in result.stderr
+
+
+async def test_song_from_a_lyrics_file_prints_the_audio_path(
+    database_url: str, fake_comfy_factory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(FAST)
+    lyrics = tmp_path / "fox.txt"
+    lyrics.write_text("[verse]\nthe fox runs red\n[chorus]\noh fox\n")
+    result = await run_bot(
+        ["generate", "song", "--lyrics-file", str(lyrics), "--genre", "pop", "--title", "Fox"],
+        env_for(database_url, fake.url, tmp_path / "data"),
+        cwd=tmp_path,
+    )
+    assert result.code == 0, result.stderr
+    [path] = [Path(line) for line in result.stdout.splitlines()]
+    assert path.is_absolute() and path.stat().st_size > 0
+    assert path.suffix in {".flac", ".mp3", ".opus", ".wav", ".ogg"}
+    assert "the fox runs red" in str(fake.prompts_received[0])
+
+
+async def run_in_process(settings: Settings, argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = await generate(settings, build_parser().parse_args(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+async def test_a_prompt_with_mistakes_is_refused_before_anything_is_queued(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    settings = Settings(
+        _env_file=None, database_url=database_url, comfyui_urls=fake_comfy.url, data_dir=tmp_path
+    )
+    code, out, err = await run_in_process(settings, ["generate", "image", "a fox --ar 99:1 --q ultra"])
+    assert code == 2
+    assert out == ""
+    assert err.startswith("Please fix these 2 things:")
+    assert fake_comfy.prompts_received == []
+
+
+async def test_a_failing_workflow_exits_non_zero_with_the_users_message(
+    database_url: str, fake_comfy_factory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(
+        FakeConfig(default_steps=2, previews=False, runtime_error_class="VAEDecode")
+    )
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        comfyui_urls=fake.url,
+        data_dir=tmp_path,
+        comfyui_client_id="t",
+    )
+    code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
+    assert code == 1
+    assert out == ""
+    assert "VAEDecode" in err
+
+
+async def test_a_missing_model_is_reported_without_queueing(
+    database_url: str, fake_comfy_factory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(FakeConfig(models={CHECKPOINTS_KEY: ["other.safetensors"]}))
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        comfyui_urls=fake.url,
+        data_dir=tmp_path,
+        comfyui_client_id="t",
+    )
+    code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
+    assert code == 1
+    assert "python -m bot check" in err
+    assert fake.prompts_received == []
+
+
+async def test_refuses_to_take_over_the_bots_queued_jobs(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    # The bot queued a job and is down: starting a runtime here would run it and swallow its result.
+    async with running_core(database_url, ["http://127.0.0.1:9"], tmp_path / "bot") as (runtime, _):
+        await runtime.service.submit(image_request(guild_id=42))
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        comfyui_urls=fake_comfy.url,
+        data_dir=tmp_path,
+        comfyui_client_id="t",
+    )
+    code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
+    assert code == 2
+    assert err.startswith("The database holds 1 queued job(s) and 0 undelivered result(s) of the Discord bot")
+    assert fake_comfy.prompts_received == []
