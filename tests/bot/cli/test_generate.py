@@ -63,7 +63,8 @@ async def test_song_from_a_lyrics_file_prints_the_audio_path(
     )
     assert result.code == 0, result.stderr
     [path] = [Path(line) for line in result.stdout.splitlines()]
-    assert path.is_absolute() and path.stat().st_size > 0
+    assert path.is_absolute()
+    assert path.stat().st_size > 0
     assert path.suffix in {".flac", ".mp3", ".opus", ".wav", ".ogg"}
     assert "the fox runs red" in str(fake.prompts_received[0])
 
@@ -117,7 +118,7 @@ async def test_a_missing_model_is_reported_without_queueing(
         data_dir=tmp_path,
         comfyui_client_id="t",
     )
-    code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
+    code, _out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
     assert code == 1
     assert "python -m bot check" in err
     assert fake.prompts_received == []
@@ -136,7 +137,7 @@ async def test_refuses_to_take_over_the_bots_queued_jobs(
         data_dir=tmp_path,
         comfyui_client_id="t",
     )
-    code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
+    code, _out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
     assert code == 2
     assert err.startswith("The database holds 1 queued job(s) and 0 undelivered result(s) of the Discord bot")
     assert fake_comfy.prompts_received == []
