@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Enum, MetaData
+from sqlalchemy import Enum, Index, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -31,3 +32,19 @@ def text_enum(enum_class: type[StrEnum], name: str) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+def postgresql_only(index: Index) -> Index:
+    """An index that exists on PostgreSQL only (it needs a PostgreSQL feature: a GIN operator class...)."""
+    index.info["dialects"] = frozenset({"postgresql"})
+    return index.ddl_if(dialect="postgresql")
+
+
+def schema_objects_on(dialect_name: str) -> Any:
+    """Alembic `include_object` hook: leave out of comparisons what does not exist on this dialect."""
+
+    def include_object(obj: Any, _name: str | None, type_: str, reflected: bool, _compare_to: Any) -> bool:
+        dialects = getattr(obj, "info", {}).get("dialects") if not reflected else None
+        return dialects is None or dialect_name in dialects
+
+    return include_object

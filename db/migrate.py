@@ -22,7 +22,7 @@ from sqlalchemy import URL, Connection, MetaData, make_url, pool, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 import db.models  # noqa: F401  # registers every table on the metadata
-from db.base import Base
+from db.base import Base, schema_objects_on
 from db.engine import create_engine, is_sqlite
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,8 @@ def _current_revisions(connection: Connection) -> set[str]:
 
 
 def _compare(connection: Connection, metadata: MetaData) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    opts = {"compare_type": True, "include_object": schema_objects_on(connection.dialect.name)}
+    context = MigrationContext.configure(connection, opts=opts)
     return list(compare_metadata(context, metadata))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import db.models  # noqa: F401  # registers every table on the metadata
-from db.base import Base
+from db.base import Base, schema_objects_on
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +21,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=schema_objects_on(connection.dialect.name),
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

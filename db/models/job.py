@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, text_enum
+from db.base import Base, postgresql_only, text_enum
 from db.enums import DeliveryState, JobKind, JobStatus
 from db.types import BigIntegerId, JSONDocument, Seed, UtcDateTime, utcnow
 
@@ -39,6 +39,16 @@ class Job(Base):
         ),
         Index("ix_jobs_queue_order", "queued_at", "id", postgresql_where=_QUEUED, sqlite_where=_QUEUED),
         Index("ix_jobs_running_leases", "lease_expires_at", postgresql_where=_RUNNING, sqlite_where=_RUNNING),
+        # History's text search (ILIKE '%words%') on PostgreSQL: trigrams find rare words without reading
+        # every job of the guild. SQLite reads the guild's jobs, which is fine at its scale.
+        postgresql_only(
+            Index(
+                "ix_jobs_raw_input_trgm",
+                "raw_input",
+                postgresql_using="gin",
+                postgresql_ops={"raw_input": "gin_trgm_ops"},
+            )
+        ),
         # Jobs whose message may not have reached Discord yet: read at every start.
         Index("ix_jobs_undelivered", "id", postgresql_where=_UNDELIVERED, sqlite_where=_UNDELIVERED),
     )

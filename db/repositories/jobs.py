@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, String, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from db.enums import ACTIVE_STATUSES, JobKind, JobStatus
@@ -82,7 +82,13 @@ class JobRepository(JobStates):
             statement = statement.where(Job.kind == kind)
         search = (search or "").strip()
         if search:
-            statement = statement.where(Job.raw_input.ilike(f"%{_escape_like(search)}%", escape="\\"))
+            # The pattern is written into the SQL text, not sent as a parameter: PostgreSQL then plans with
+            # the actual words (trigram index for rare ones, the guild's index for common ones) instead of
+            # a generic plan guessing the same for every pattern. The value is still quoted by SQLAlchemy.
+            pattern: BindParameter[str] = bindparam(
+                "search", f"%{_escape_like(search)}%", type_=String(), literal_execute=True
+            )
+            statement = statement.where(Job.raw_input.ilike(pattern, escape="\\"))
         if before_id is not None:
             statement = statement.where(Job.id < before_id)
         jobs = list(await self._session.scalars(statement.order_by(Job.id.desc()).limit(limit + 1)))

@@ -116,3 +116,13 @@ async def test_page_size_is_capped(session: AsyncSession) -> None:
     page = await jobs.history(GUILD_A, limit=0)
     assert len(page.jobs) == 1
     assert page.next_before_id is not None
+
+
+async def test_search_words_with_quotes_and_sql_are_only_text(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    quoted = await jobs.add(job_data(raw_input="it's a cat's 'hat' \\ backslash"))
+    await jobs.add(job_data(raw_input="a dog"))
+
+    assert [job.id for job in (await jobs.history(GUILD_A, search="cat's 'hat' \\")).jobs] == [quoted.id]
+    assert (await jobs.history(GUILD_A, search="'; DELETE FROM jobs; --")).jobs == []
+    assert len((await jobs.history(GUILD_A)).jobs) == 2
