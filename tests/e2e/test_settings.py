@@ -1,0 +1,159 @@
+"""/settings through the real discord.py and the emulator: changes take effect at once, only for managers."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.core.errors import NotAllowed
+from comfy.workflows.binding import WorkflowKind
+from db.enums import RegeneratePermission
+from tests.discord_emulator import DiscordEmulator, Guild, Interaction, Member
+from tests.e2e.harness import World
+from tests.e2e.test_history_support import answer, browsing_world, field_values, finished, submit
+
+MANAGE_GUILD = discord.Permissions(manage_guild=True).value
+
+
+@contextlib.asynccontextmanager
+async def world_with_admin(
+    database_url: str, tmp_path: Path, **options: Any
+) -> AsyncIterator[tuple[World, Member]]:
+    admins: list[Member] = []
+
+    def add_admin(emu: DiscordEmulator, guild: Guild) -> None:
+        admins.append(emu.add_member(guild, name="admin", permissions=MANAGE_GUILD))
+
+    async with browsing_world(database_url, tmp_path, customize=add_admin, **options) as world:
+        yield world, admins[0]
+
+
+async def settings(
+    world: World,
+    member: Member,
+    subcommand: str,
+    options: dict[str, Any] | None = None,
+    group: str | None = None,
+) -> Interaction:
+    return await world.emu.send_slash_command(
+        world.guild, world.channel, member, "settings", options, subcommand=subcommand, subcommand_group=group
+    )
+
+
+async def test_a_blocked_word_refuses_new_requests_at_once(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path, global_max_running=0) as (world, admin):
+        await submit(world, world.alice, "a cat")  # the policy is now cached by the core
+        added = await answer(
+            world, await settings(world, admin, "add", {"words": "Forbidden, gore"}, group="blocked-words")
+        )
+        with pytest.raises(NotAllowed) as refused:
+            await submit(world, world.alice, "a forbidden cat")
+        removed = await answer(
+            world, await settings(world, admin, "remove", {"words": "gore"}, group="blocked-words")
+        )
+        policy = await world.runtime.guild_settings.get(world.guild.id)
+    assert added.ephemeral
+    assert added.embeds[0]["title"] == "Settings updated"
+    assert field_values(added)["Blocked words"] == "`forbidden`, `gore`"
+    assert "forbidden" in refused.value.user_message
+    assert field_values(removed)["Blocked words"] == "`forbidden`"
+    assert policy.blocked_words == ("forbidden",)
+
+
+async def test_members_without_manage_server_are_refused_and_nothing_changes(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, _):
+        member = await answer(world, await settings(world, world.alice, "nsfw-only", {"enabled": True}))
+        moderator = await answer(world, await settings(world, world.mod, "show"))
+        policy = await world.runtime.guild_settings.get(world.guild.id)
+        synced = world.emu.calls_matching("PUT", rf"/guilds/{world.guild.id}/commands$")[-1].json
+    assert member.ephemeral
+    assert member.content == "You need the Manage Server permission to change my settings here."
+    assert moderator.content == member.content  # Manage Messages is not enough
+    assert policy.nsfw_channels_only is False
+    (command,) = [c for c in synced if c["name"] == "settings"]
+    assert int(command["default_member_permissions"]) == MANAGE_GUILD  # hidden from members by default
+    assert {option["name"] for option in command["options"]} == {
+        "show",
+        "channels",
+        "roles",
+        "blocked-words",
+        "limits",
+        "nsfw-only",
+        "regenerate",
+        "workflows",
+    }
+
+
+async def test_channels_and_roles_are_added_and_removed(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        role = world.emu.add_role(world.guild, "artists")
+        await world.emu.guild_create(world.guild)
+        channel = await answer(
+            world, await settings(world, admin, "add", {"channel": world.channel}, group="channels")
+        )
+        await answer(world, await settings(world, admin, "add", {"role": role}, group="roles"))
+        with pytest.raises(NotAllowed):
+            await submit(world, world.alice)  # alice lacks the role now
+        not_listed = await answer(
+            world, await settings(world, admin, "remove", {"role": world.guild.everyone}, group="roles")
+        )
+        await answer(world, await settings(world, admin, "remove", {"role": role}, group="roles"))
+        policy = await world.runtime.guild_settings.get(world.guild.id)
+    assert field_values(channel)["Channels"] == f"<#{world.channel.id}>"
+    assert not_listed.content == "That role is not on the list."
+    assert policy.allowed_channel_ids == frozenset({world.channel.id})
+    assert policy.allowed_role_ids == frozenset()
+
+
+async def test_limits_change_and_an_invalid_one_is_explained(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        changed = await answer(
+            world, await settings(world, admin, "limits", {"max_running": 1, "burst": 4, "per_minute": 2.5})
+        )
+        invalid = await answer(world, await settings(world, admin, "limits", {"max_waiting": 5000}))
+        policy = await world.runtime.guild_settings.get(world.guild.id)
+    assert field_values(changed)["Per member"] == "1 running, 10 waiting"
+    assert field_values(changed)["Rate limit"] == "bursts of 4, then 2.5 per minute"
+    assert invalid.ephemeral
+    assert invalid.content.startswith("That setting is not valid (max_queued_per_user): ")
+    assert policy.limits.max_queued_per_user == 10
+
+
+async def test_letting_anyone_regenerate_lets_another_member_rerun_a_job(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        original = await finished(world, (await submit(world, world.alice)).job.id)
+        await answer(world, await settings(world, admin, "regenerate", {"who": "anyone"}))
+        reply = await answer(world, await world.slash("rerun", {"job": original.id}, member=world.bob))
+        policy = await world.runtime.guild_settings.get(world.guild.id)
+    assert policy.regenerate_permission is RegeneratePermission.ANYONE
+    assert not reply.ephemeral
+    assert reply.content.startswith(f"🔁 Running #{original.id} again as job")
+
+
+async def test_default_workflows_autocomplete_and_unknown_ones_are_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        suggested = await world.emu.send_autocomplete(
+            world.guild, world.channel, admin, "settings", {"image": "txt"}, "image", subcommand="workflows"
+        )
+        choices = await world.emu.wait_for(lambda: suggested.autocomplete_choices)
+        image_names = world.runtime.catalogue.names(WorkflowKind.IMAGE)
+        unknown = await answer(world, await settings(world, admin, "workflows", {"image": "nope"}))
+        chosen = await answer(world, await settings(world, admin, "workflows", {"image": "txt2img"}))
+        reset = await answer(world, await settings(world, admin, "workflows", {"image": ":default"}))
+    assert choices[0] == {"name": "built-in default", "value": ":default"}
+    assert [c["value"] for c in choices[1:]] == [n for n in image_names if "txt" in n]
+    assert "txt2img" in image_names
+    assert unknown.content.startswith("There is no image workflow called “nope”. Available: ")
+    assert field_values(chosen)["Default workflows"].startswith("image: txt2img\n")
+    assert field_values(reset)["Default workflows"].startswith("image: built-in\n")
