@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 
 from bot.cli.generate_args import add_generate_parser
 from bot.logging_setup import configure_logging, quieter
 from bot.settings import Settings
+
+log = logging.getLogger("bot")
 
 TERMINAL_COMMANDS = ("check", "generate")
 
@@ -56,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the log, where secrets are scrubbed: a bare traceback on stderr would bypass that.
+        log.exception("python -m bot %s failed", args.command or "run")
+        return 1
 
 
 if __name__ == "__main__":

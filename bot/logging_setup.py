@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TextIO
 
 # Discord bot tokens, webhook/interaction tokens in URLs, and passwords in database URLs.
 _PATTERNS = (
@@ -55,8 +56,10 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(document, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO", fmt: str = "console", secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(
+    level: str = "INFO", fmt: str = "console", secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(SecretScrubber(secrets))
     if fmt == "json":
         handler.setFormatter(JsonFormatter())

@@ -1,0 +1,112 @@
+"""Secrets never reach the log: real code paths run with a token and a password set, the output is scanned."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import discord
+import pytest
+from discord.ext import commands
+
+from bot.logging_setup import configure_logging
+from tests.bot.cli.helpers import WELL_FORMED_TOKEN, bot_env, run_bot
+from tests.discord_emulator import DiscordEmulator, running_client
+
+PASSWORD = "hunter2-Pa55word"
+
+
+@pytest.fixture
+def root_logging() -> Iterator[None]:
+    """configure_logging replaces the root handlers: put pytest's back afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+
+
+@pytest.mark.parametrize("log_format", ["console", "json"])
+async def test_run_with_an_unreachable_database_logs_neither_password_nor_token(
+    log_format: str, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    env = bot_env(
+        DISCORD_TOKEN=WELL_FORMED_TOKEN,
+        DATABASE_URL=f"postgresql+asyncpg://bot:{PASSWORD}@127.0.0.1:{unused_tcp_port}/bot",
+        LOG_LEVEL="DEBUG",
+        LOG_FORMAT=log_format,
+        DATA_DIR=str(tmp_path / "data"),
+    )
+    result = await run_bot(["run"], env, cwd=tmp_path)
+    assert result.code != 0
+    output = result.stdout + result.stderr
+    assert "Connect call failed" in output  # the failure itself is reported...
+    assert PASSWORD not in output  # ...but no secret with it
+    assert WELL_FORMED_TOKEN not in output
+    assert WELL_FORMED_TOKEN.split(".")[-1] not in output
+    if log_format == "json":
+        documents = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
+        assert any(doc["level"] == "ERROR" and "exception" in doc for doc in documents)
+
+
+class ReplyingBot(commands.Bot):
+    def __init__(self) -> None:
+        super().__init__(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
+        self.done = asyncio.Event()
+
+        @self.tree.command(name="imagine", description="Make a picture")
+        async def imagine(interaction: discord.Interaction, prompt: str) -> None:
+            await interaction.response.defer(thinking=True)
+            await interaction.edit_original_response(content=f"Drawing {prompt}")
+            await interaction.followup.send("Done!")
+            self.done.set()
+
+
+async def test_interaction_and_bot_tokens_in_discord_py_debug_lines_are_scrubbed(
+    discord_emulator: DiscordEmulator, root_logging: None
+) -> None:
+    captured = io.StringIO()
+    configure_logging("DEBUG", "console", secrets=[discord_emulator.token], stream=captured)
+    guild = discord_emulator.add_guild(name="Art Club")
+    channel = discord_emulator.add_channel(guild, "gallery")
+    alice = discord_emulator.add_member(guild, name="alice")
+    bot = ReplyingBot()
+    async with running_client(discord_emulator, bot):
+        interaction = await discord_emulator.send_slash_command(
+            guild, channel, alice, "imagine", {"prompt": "a fox"}
+        )
+        await asyncio.wait_for(bot.done.wait(), 5)
+    log = captured.getvalue()
+    # discord.py logged the webhook routes that carry the interaction token...
+    assert f"/interactions/{interaction.id}/[token]/callback" in log
+    assert "/webhooks/" in log
+    # ...and neither that token nor the bot's own appears anywhere.
+    assert interaction.token not in log
+    assert discord_emulator.token not in log
+
+
+def test_secret_shaped_strings_are_scrubbed_even_when_not_configured(root_logging: None) -> None:
+    captured = io.StringIO()
+    configure_logging("INFO", "json", stream=captured)
+    log = logging.getLogger("bot.test")
+    log.info("connecting with %s", WELL_FORMED_TOKEN)
+    log.warning("engine url postgresql+asyncpg://bot:%s@db:5432/bot", PASSWORD)
+    try:
+        raise RuntimeError(f"webhook https://discord.com/api/webhooks/123456/{'x' * 68} failed")
+    except RuntimeError:
+        log.exception("delivery failed")
+    lines = [json.loads(line) for line in captured.getvalue().splitlines()]
+    assert [line["message"] for line in lines] == [
+        "connecting with [token]",
+        "engine url postgresql+asyncpg://bot:[password]@db:5432/bot",
+        "delivery failed",
+    ]
+    assert "webhooks/123456/[token] failed" in lines[2]["exception"]
+    assert "x" * 68 not in captured.getvalue()
