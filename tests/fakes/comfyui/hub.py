@@ -98,6 +98,9 @@ class Hub:
                 await ws.send_bytes(item.binary)
         except (ConnectionError, RuntimeError) as exc:
             log.debug("dropping message to %s: %s", sid, exc)
+        except Exception:
+            # Keep publishing: one bad message must not silence the fake for the rest of the test.
+            log.exception("fake ComfyUI could not send a message to %s", sid)
 
     # --- sessions --------------------------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
