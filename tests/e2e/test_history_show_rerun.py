@@ -85,3 +85,17 @@ async def test_rerun_of_a_job_in_another_server_is_not_found(database_url: str, 
     assert refused.ephemeral
     assert refused.content == f"I can't find job #{foreign.id} in this server."
     assert jobs.jobs == ()
+
+
+async def test_show_suggests_this_servers_recent_jobs_matching_what_was_typed(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        fox = (await submit(world, world.alice, "a red fox")).job
+        await submit(world, world.bob, "an owl")
+        await submit(world, world.alice, "a fox elsewhere", guild_id=world.guild.id + 1)
+        asked = await world.emu.send_autocomplete(
+            world.guild, world.channel, world.bob, "show", {"job": "fox"}, "job"
+        )
+        choices = await world.emu.wait_for(lambda: asked.autocomplete_choices)
+    assert choices == [{"name": f"#{fox.id} image: a red fox", "value": fox.id}]

@@ -72,3 +72,18 @@ async def test_cancel_with_nothing_live_or_a_job_of_another_server_says_so(
     assert nothing.content == "You have nothing queued or running to cancel."
     assert foreign.content == f"I can't find job #{elsewhere.job.id} in this server."
     assert untouched.status is JobStatus.QUEUED
+
+
+async def test_cancel_suggests_my_live_jobs_newest_first(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        first = await submit(world, world.alice, "first fox")
+        second = await submit(world, world.alice, "second fox")
+        await submit(world, world.bob, "bob's owl")
+        asked = await world.emu.send_autocomplete(
+            world.guild, world.channel, world.alice, "cancel", {"job": ""}, "job"
+        )
+        choices = await world.emu.wait_for(lambda: asked.autocomplete_choices)
+    assert choices == [
+        {"name": f"#{second.job.id} (#3 in the queue): second fox", "value": second.job.id},
+        {"name": f"#{first.job.id} (next to start): first fox", "value": first.job.id},
+    ]
