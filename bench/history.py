@@ -74,12 +74,23 @@ async def fill(url: URL, jobs: int, guilds: int) -> None:
     connection = await asyncpg.connect(asyncpg_dsn(url))
     try:
         started = time.perf_counter()
+        # Bulk load: drop the secondary indexes, insert, build them again (much faster than row by row).
+        indexes = await connection.fetch(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'jobs'"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        )
+        for index in indexes:
+            await connection.execute(f'DROP INDEX "{index["indexname"]}"')
         await connection.execute(FILL_SQL, jobs, GUILD_BASE, USER_BASE, guilds, USERS_PER_GUILD)
         filled = time.perf_counter()
+        for index in indexes:
+            await connection.execute(index["indexdef"])
+        indexed = time.perf_counter()
         await connection.execute("VACUUM ANALYZE jobs")
+        vacuumed = time.perf_counter()
         print(
-            f"filled {jobs:,} jobs over {guilds:,} guilds in {filled - started:.1f} s "
-            f"(+ {time.perf_counter() - filled:.1f} s VACUUM ANALYZE)"
+            f"filled {jobs:,} jobs over {guilds:,} guilds: insert {filled - started:.1f} s, "
+            f"{len(indexes)} indexes {indexed - filled:.1f} s, VACUUM ANALYZE {vacuumed - indexed:.1f} s"
         )
     finally:
         await connection.close()
