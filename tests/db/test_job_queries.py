@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.enums import DeliveryState, JobStatus
 from db.repositories import (
@@ -178,3 +178,14 @@ async def test_deleting_a_job_removes_its_artifacts_and_events(session: AsyncSes
     await session.flush()
     assert await ArtifactRepository(session).for_job(job.id) == []
     assert await JobEventRepository(session).for_job(job.id) == []
+
+
+async def test_regeneration_of_a_missing_job_is_refused_by_the_database(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    with pytest.raises(IntegrityError):
+        async with sessionmaker.begin() as session:
+            await JobRepository(session).add(job_data(parent_id=424242))
+
+    async with sessionmaker() as session:
+        assert (await JobRepository(session).history(GUILD_A)).jobs == []
