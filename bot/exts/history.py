@@ -18,6 +18,7 @@ from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_queue import place_in_queue
 from bot.ui.history_render import KIND_MARKS, HistoryFilters, job_summary, shorten
 from bot.ui.history_replies import answering
+from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
 from db.enums import JobKind
 
@@ -29,6 +30,7 @@ JobId = app_commands.Range[int, 1, 2**53]
 class History(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
+        self.view_timeout_s = HISTORY_TIMEOUT_S  # how long /history's buttons work
 
     @app_commands.command(name="history", description="Browse this server's jobs, newest first")
     @app_commands.describe(
@@ -58,6 +60,7 @@ class History(commands.Cog):
                     kind=JobKind(kind) if kind else None,
                     search=search,
                 ),
+                timeout=self.view_timeout_s,
             )
             embed = await view.first_page(interaction)
             await interaction.edit_original_response(embed=embed, view=view)

@@ -17,10 +17,15 @@ from bot.core.errors import UserFacingError
 log = logging.getLogger(__name__)
 
 
-async def acknowledge(interaction: discord.Interaction, *, ephemeral: bool = True) -> None:
-    """Defer at once: Discord gives us 3 seconds, and the database may take longer under load."""
-    if not interaction.response.is_done():
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+async def acknowledge(interaction: discord.Interaction, *, ephemeral: bool = True) -> int | None:
+    """Defer at once: Discord gives us 3 seconds, and the database may take longer under load.
+
+    Returns the id of the "thinking…" message the answer will replace, when Discord says it.
+    """
+    if interaction.response.is_done():
+        return None
+    callback = await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return callback.message_id if callback is not None else None
 
 
 async def refuse(interaction: discord.Interaction, sentence: str, *, public_defer: bool = False) -> None:
@@ -38,11 +43,14 @@ async def refuse(interaction: discord.Interaction, sentence: str, *, public_defe
 
 
 @asynccontextmanager
-async def answering(interaction: discord.Interaction, *, ephemeral: bool = True) -> AsyncIterator[None]:
-    """Acknowledge, run the body, and turn a UserFacingError into its sentence for the asker alone."""
-    await acknowledge(interaction, ephemeral=ephemeral)
+async def answering(interaction: discord.Interaction, *, ephemeral: bool = True) -> AsyncIterator[int | None]:
+    """Acknowledge, run the body, and turn a UserFacingError into its sentence for the asker alone.
+
+    Yields the id of the deferred response message (see `acknowledge`).
+    """
+    message_id = await acknowledge(interaction, ephemeral=ephemeral)
     try:
-        yield
+        yield message_id
     except UserFacingError as error:
         command = interaction.command.qualified_name if interaction.command else "component"
         log.info(

@@ -100,3 +100,17 @@ async def test_history_filters_by_kind_and_says_when_nothing_matches(
     assert listed_ids(songs.embeds[0]["description"]) == [song.id]
     assert none.embeds[0]["description"] == "No jobs matching “giraffe” yet."
     assert component(none, "history:open")["disabled"] is True
+
+
+async def test_the_history_buttons_are_taken_away_when_they_stop_working(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        cog = world.bot.get_cog("History")
+        assert cog is not None
+        cog.view_timeout_s = 0.2  # type: ignore[attr-defined]
+        await submit(world, world.alice)
+        listing = await answer(world, await world.slash("history"))
+        assert listing.components
+        await world.emu.wait_for(lambda: not listing.components)
+    assert listing.embeds  # the page stays readable
