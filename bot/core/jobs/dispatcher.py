@@ -482,13 +482,15 @@ class Dispatcher:
 
     async def _resync(self) -> None:
         """Make our copy of the queue match the database (a notification may have been missed)."""
+        # Only jobs queued before the read may be dropped: one enqueued meanwhile is not in the answer yet.
+        known_before = {job.job_id for job in self._queue}
         try:
             entries = {entry.job_id: entry for entry in await self.store.queued_entries()}
         except Exception:
             log.exception("could not resync the queue; will try again")
             return
         for job in list(self._queue):
-            if job.job_id not in entries:
+            if job.job_id in known_before and job.job_id not in entries:
                 self._queue.remove(job.job_id)
                 self._entries.pop(job.job_id, None)
         for entry in entries.values():
