@@ -76,8 +76,14 @@ async def followup(request: web.Request) -> web.Response:
     if not interaction.acked:
         raise unknown_webhook()
     original = ctx.world.message(interaction.response_message_id or 0)
-    if original is not None and interaction.response_type == 5 and original.flags & LOADING:
-        # Discord turns the first followup after a "thinking" defer into the original response.
+    if (
+        original is not None
+        and not original.deleted
+        and interaction.response_type == 5
+        and original.flags & LOADING
+    ):
+        # Discord turns the first followup after a "thinking" defer into the original response
+        # (unless the bot deleted that response: then the followup is a new message).
         fields = message_fields(request, [])
         fields["flags"] = original.flags & EPHEMERAL
         await ctx.messaging.edit(original, fields)
