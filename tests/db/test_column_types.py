@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -11,7 +10,6 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base
-from db.engine import create_engine
 from db.models import Job
 from db.repositories import JobRepository
 from db.types import MAX_SEED
@@ -78,19 +76,6 @@ async def test_job_ids_are_assigned_in_increasing_order(session: AsyncSession) -
     second = await jobs.add(job_data())
     assert first.id >= 1
     assert second.id > first.id
-
-
-async def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
-    # The folder does not exist yet: the engine creates it, as on a first start with the default URL.
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}")
-    try:
-        async with engine.connect() as connection:
-            assert (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
-            assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
-            assert (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 5000
-    finally:
-        await engine.dispose()
-    assert (tmp_path / "data" / "bot.db").exists()
 
 
 def test_no_column_can_hold_an_interaction_token() -> None:
