@@ -64,7 +64,7 @@ async def test_save_image_websocket_is_never_cached(
 async def test_history_is_empty_while_queued_and_after_success_until_the_delay_passes(
     fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
 ) -> None:
-    fake_comfy.config.history_delay_s = 0.3
+    fake_comfy.config.history_delay_s = 0.15
     url = fake_comfy.url
     ws = await Recorder.connect(http, url, "main")
     answer = await post_prompt(http, url, load_workflow("image_emptyimage_saveimage"), "main")

@@ -139,7 +139,7 @@ async def test_interrupt_while_idle_does_not_affect_the_next_prompt(
 async def test_interrupt_is_noticed_only_at_node_boundaries_or_progress_ticks(
     fake_comfy_factory: FakeComfyFactory, http: aiohttp.ClientSession
 ) -> None:
-    fake = await fake_comfy_factory(FakeConfig(node_time_s=0.2))
+    fake = await fake_comfy_factory(FakeConfig(node_time_s=0.1))
     ws = await Recorder.connect(http, fake.url, "main")
     answer = await post_prompt(http, fake.url, load_workflow("queue_blur_saveimage"), "main")
     await ws.wait_for(lambda f: f.type == "executing" and f.msg["data"]["node"] == "2")

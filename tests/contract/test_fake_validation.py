@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.contract._traces import load_workflow
@@ -23,6 +23,7 @@ def _with_width(width: Any) -> dict[str, Any]:
     return workflow
 
 
+@settings(max_examples=50, deadline=None)
 @given(st.integers(min_value=-(10**6), max_value=10**6))
 def test_int_bounds_give_the_real_messages(width: int) -> None:
     verdict = validate_prompt(CATALOGUE, _with_width(width), None)
@@ -46,6 +47,7 @@ def test_int_bounds_give_the_real_messages(width: int) -> None:
     assert verdict.error["details"] == ""  # reasons of upstream nodes never reach error.details
 
 
+@settings(max_examples=50, deadline=None)
 @given(st.integers(min_value=1, max_value=16384))
 def test_numeric_strings_are_coerced_and_written_back(width: int) -> None:
     workflow = _with_width(str(width))
@@ -53,6 +55,7 @@ def test_numeric_strings_are_coerced_and_written_back(width: int) -> None:
     assert workflow["1"]["inputs"]["width"] == width
 
 
+@settings(max_examples=50, deadline=None)
 @given(st.text(alphabet="abcxyz .", min_size=1, max_size=8))
 def test_non_numeric_strings_fail_with_pythons_own_message(text: str) -> None:
     verdict = validate_prompt(CATALOGUE, _with_width(text), None)

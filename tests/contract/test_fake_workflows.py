@@ -20,6 +20,7 @@ async def test_shipped_workflow_runs_on_the_fake(
     for tone, channels in (("tone_stereo.wav", 2), ("tone_mono.wav", 1)):
         (fake_comfy.store.input_dir / tone).write_bytes(media.wav(0.2, channels))
     fake_comfy.config.node_time_s = 0  # this is about outputs, not timing
+    fake_comfy.config.default_steps = 3
     workflow = load_workflow(name)
     ws = await Recorder.connect(http, fake_comfy.url, "main")
     answer = await post_prompt(http, fake_comfy.url, workflow, "main")
