@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import create_engine
@@ -24,15 +25,23 @@ async def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path
     assert (tmp_path / "data" / "bot.db").exists()
 
 
-async def test_postgres_connections_are_checked_before_use(postgres_url: str) -> None:
-    # A connection the server closed (restart, idle timeout) is replaced instead of failing a job.
-    engine = create_engine(postgres_url)
+async def test_a_pooled_connection_the_server_closed_is_replaced_not_failed(postgres_url: str) -> None:
+    # A restart or an idle timeout on the server must not fail the next job's query.
+    engine = create_engine(postgres_url, pool_size=1, max_overflow=0)
     try:
-        assert engine.pool._pre_ping  # type: ignore[attr-defined]  # no public accessor
         async with engine.connect() as connection:
-            assert (await connection.exec_driver_sql("SELECT 1")).scalar() == 1
+            first_pid = (await connection.exec_driver_sql("SELECT pg_backend_pid()")).scalar()
+        admin = create_engine(postgres_url)
+        async with admin.connect() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first_pid})
+        await admin.dispose()
+
+        async with engine.connect() as connection:
+            second_pid = (await connection.exec_driver_sql("SELECT pg_backend_pid()")).scalar()
     finally:
         await engine.dispose()
+
+    assert second_pid != first_pid
 
 
 async def test_objects_stay_readable_after_their_unit_of_work_commits(
