@@ -7,6 +7,7 @@ channels and length), which is enough to name files, size previews and fail wher
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -43,9 +44,19 @@ def _image(width: int, height: int, count: int, color: int) -> Value:
     return {"kind": "IMAGE", "width": width, "height": height, "count": count, "color": color & 0xFFFFFF}
 
 
+SLICE_S = 0.01
+
+
+async def _busy(duration: Callable[[], float]) -> None:
+    """Simulated work that re-reads its duration, so a test can shorten a node that is already running."""
+    started = time.monotonic()
+    # Polling on purpose: tests change FakeConfig fields directly, there is nothing to wait on.
+    while (left := duration() - (time.monotonic() - started)) > 0:  # noqa: ASYNC110
+        await asyncio.sleep(min(left, SLICE_S))
+
+
 async def _work(ctx: NodeContext) -> None:
-    if ctx.node_time_s > 0:
-        await asyncio.sleep(ctx.node_time_s)
+    await _busy(lambda: ctx.node_time_s)
 
 
 async def opaque(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
@@ -109,8 +120,7 @@ async def sampler(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
         # Real previews are the 8x-downscaled latent blown up to fit 512 px; a small JPEG is enough here.
         preview = ("JPEG", media.jpeg(min(latent["width"], 64), min(latent["height"], 64), seed & 0xFFFFFF))
     for step in range(1, steps + 1):
-        if ctx.step_time_s > 0:
-            await asyncio.sleep(ctx.step_time_s)
+        await _busy(lambda: ctx.step_time_s)
         await ctx.progress(step, steps, preview)
     return (latent,), None
 
