@@ -57,34 +57,23 @@ async def generate(
         return EXIT_UNUSABLE
     config = await runtime_config(settings)
     # Its own worker id: the bot on this host keeps the leases of its running jobs.
-    config = replace(
-        config, queue=replace(config.queue, worker_id=f"{config.queue.worker_id}-generate-{os.getpid()}")
+    own_worker = f"{config.queue.worker_id}-generate-{os.getpid()}"
+    config = replace(config, queue=replace(config.queue, worker_id=own_worker))
+    request = JobRequest(
+        guild_id=COMMAND_GUILD_ID,
+        requester=COMMAND_USER,
+        raw_input=raw_input,
+        params=params,
+        workflow=args.workflow,
     )
     timeout_s = args.timeout or settings.job_timeout_s + 60
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
         runtime = await CoreRuntime.build(config, http=http)
         try:
-            await _refuse_when_the_bot_has_work(runtime)
+            final = await _generate_on(runtime, request, timeout_s, err)
         except CannotGenerate as exc:
-            await runtime.close()
             err.write(f"{exc}\n")
             return EXIT_UNUSABLE
-        progress = TerminalProgress(err, own_guild_id=COMMAND_GUILD_ID)
-        runtime.observer.target = progress
-        await runtime.start()
-        try:
-            final = await _run_one(
-                runtime,
-                progress,
-                JobRequest(
-                    guild_id=COMMAND_GUILD_ID,
-                    requester=COMMAND_USER,
-                    raw_input=raw_input,
-                    params=params,
-                    workflow=args.workflow,
-                ),
-                timeout_s,
-            )
         except UserFacingError as exc:
             err.write(exc.user_message + "\n")
             return EXIT_FAILED
@@ -94,6 +83,19 @@ async def generate(
         finally:
             await runtime.close()
     return _print_outcome(final, config.data_dir, out, err)
+
+
+async def _generate_on(
+    runtime: CoreRuntime, request: JobRequest, timeout_s: float, err: TextIO
+) -> FinalUpdate:
+    await _refuse_when_the_bot_has_work(runtime)
+    progress = TerminalProgress(err, own_guild_id=COMMAND_GUILD_ID)
+    runtime.observer.target = progress
+    await runtime.start()
+    if not any(state.healthy for state in runtime.pool.health.values()):
+        details = "; ".join(f"{name}: {state.detail}" for name, state in runtime.pool.health.items())
+        raise CannotGenerate(f"No ComfyUI backend is reachable ({details}). `python -m bot check` says more.")
+    return await _run_one(runtime, progress, request, timeout_s)
 
 
 async def _run_one(

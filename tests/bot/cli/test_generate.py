@@ -10,6 +10,7 @@ from PIL import Image
 from bot.__main__ import build_parser
 from bot.cli.generate import generate
 from bot.settings import Settings
+from db.migrate import schema_is_current
 from tests.bot.cli.helpers import bot_env, run_bot
 from tests.core.jobs.harness import image_request, running_core
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
@@ -141,3 +142,23 @@ async def test_refuses_to_take_over_the_bots_queued_jobs(
     assert code == 2
     assert err.startswith("The database holds 1 queued job(s) and 0 undelivered result(s) of the Discord bot")
     assert fake_comfy.prompts_received == []
+
+
+async def test_a_new_sqlite_database_is_migrated_and_an_unreachable_comfyui_is_said_at_once(
+    fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    url = fake_comfy.url
+    await fake_comfy.stop()
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'new.db'}",
+        comfyui_urls=url,
+        data_dir=tmp_path,
+        comfyui_client_id="t",
+    )
+    code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"No ComfyUI backend is reachable ({url}: ")
+    assert err.rstrip().endswith("`python -m bot check` says more.")
+    assert await schema_is_current(settings.database_url)  # migrated like `run` does
