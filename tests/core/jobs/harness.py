@@ -129,3 +129,13 @@ async def eventually(predicate: Callable[[], bool], within_s: float = 10.0, ever
     async with asyncio.timeout(within_s):
         while not predicate():  # noqa: ASYNC110 - the state lives in another component with no event to await
             await asyncio.sleep(every_s)
+
+
+async def wait_delivered(runtime: CoreRuntime, job_id: int, within_s: float = 10.0) -> JobView:
+    """The core marks a result delivered just after the observer returns: wait for that write."""
+    async with asyncio.timeout(within_s):
+        while True:
+            job = await runtime.store.get(job_id)
+            if job is not None and job.delivery_state.value == "delivered":
+                return job
+            await asyncio.sleep(0.01)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.core.jobs.updates import JobCompleted, JobProgress, JobStarted
 from db.enums import DeliveryState, JobStatus
 from db.models import Artifact, Job, JobEvent
-from tests.core.jobs.harness import image_request, running_core, song_request
+from tests.core.jobs.harness import image_request, running_core, song_request, wait_delivered
 from tests.fakes.comfyui import FakeComfyUI
 
 
@@ -33,6 +33,7 @@ async def test_an_image_job_runs_and_its_artifacts_are_recorded(
         assert steps, "sampler progress reaches the observer"
         assert any(u.preview for u in updates if isinstance(u, JobProgress))
 
+        await wait_delivered(runtime, receipt.job.id)
         async with runtime.sessions() as session:
             job = await session.scalar(select(Job).where(Job.id == receipt.job.id))
             assert job is not None

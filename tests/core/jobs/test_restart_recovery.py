@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.core.jobs.updates import JobCompleted, JobUpdate
 from bot.core.jobs.views import JobView
 from db.enums import DeliveryState, JobStatus
-from tests.core.jobs.harness import RecordingObserver, eventually, image_request, running_core
+from tests.core.jobs.harness import RecordingObserver, eventually, image_request, running_core, wait_delivered
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fixtures.comfyui import FakeComfyFactory
 
@@ -32,8 +32,7 @@ async def test_every_job_is_delivered_exactly_once_across_a_restart(
             deliveries = before.finals.get(receipt.job.id, []) + after.finals.get(receipt.job.id, [])
             assert len(deliveries) == 1, f"job {receipt.job.id} delivered {len(deliveries)} times"
             assert isinstance(deliveries[0], JobCompleted)
-            job = await runtime.store.get(receipt.job.id)
-            assert job is not None
+            job = await wait_delivered(runtime, receipt.job.id)
             assert job.status is JobStatus.SUCCEEDED
             assert job.delivery_state is DeliveryState.DELIVERED
     # The prompts that were at the backend when the bot died were followed, not run a second time.
@@ -91,8 +90,7 @@ async def test_a_delivery_interrupted_by_a_crash_is_made_after_the_restart(
         final = await observer.final(job_id)
         assert isinstance(final, JobCompleted)
         assert len(final.artifacts) == 1
-        job = await runtime.store.get(job_id)
-        assert job is not None
+        job = await wait_delivered(runtime, job_id)
         assert job.delivery_state is DeliveryState.DELIVERED
 
 
@@ -103,7 +101,6 @@ async def test_a_front_end_outage_is_retried_until_the_result_is_delivered(
     async with running_core(database_url, [fake_comfy.url], tmp_path, observer=observer) as (runtime, _):
         receipt = await runtime.service.submit(image_request())
         assert isinstance(await observer.final(receipt.job.id), JobCompleted)
-        await eventually(lambda: observer.fail_finals == 0)
-        job = await runtime.store.get(receipt.job.id)
-        assert job is not None
+        assert observer.fail_finals == 0
+        job = await wait_delivered(runtime, receipt.job.id)
         assert job.delivery_state is DeliveryState.DELIVERED
