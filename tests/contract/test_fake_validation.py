@@ -13,7 +13,7 @@ from tests.fakes.comfyui import FakeConfig
 from tests.fakes.comfyui.catalogue import Catalogue
 from tests.fakes.comfyui.validation import validate_prompt
 
-CATALOGUE = Catalogue(FakeConfig(), [])
+CATALOGUE = Catalogue(FakeConfig())
 WORKFLOW = load_workflow("image_emptyimage_saveimage")
 
 

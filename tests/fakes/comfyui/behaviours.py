@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, Protocol
+
+from PIL import Image
 
 from . import media
 from .node_specs import NodeSpec
@@ -151,6 +154,29 @@ async def load_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     return ({"kind": "AUDIO", "channels": channels, "seconds": seconds, "sample_rate": 44100},), None
 
 
+def _probe_image(path: Path) -> Value:
+    try:
+        with Image.open(path) as img:
+            r, g, b = img.convert("RGB").getpixel((0, 0))  # type: ignore[misc]
+            return _image(img.width, img.height, 1, (r << 16) | (g << 8) | b)
+    except (OSError, ValueError):
+        return _image(64, 64, 1, 0)  # listed by config only: a stand-in picture
+
+
+async def load_image(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    await _work(ctx)
+    image = await asyncio.to_thread(_probe_image, ctx.store.input_dir / ctx.inputs["image"])
+    return (image, {"kind": "MASK", "width": image["width"], "height": image["height"]}), None
+
+
+async def vae_encode(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    await _work(ctx)
+    image = ctx.inputs["pixels"]
+    return (
+        {"kind": "LATENT", "width": image["width"], "height": image["height"], "count": image["count"]},
+    ), None
+
+
 async def split_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     await _work(ctx)
     audio = ctx.inputs["audio"]
@@ -234,6 +260,8 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "vae_decode": vae_decode,
     "vae_decode_audio": vae_decode_audio,
     "load_audio": load_audio,
+    "load_image": load_image,
+    "vae_encode": vae_encode,
     "split_audio": split_audio,
     "save_image": save_image,
     "preview_image": preview_image,

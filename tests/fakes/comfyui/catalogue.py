@@ -14,9 +14,10 @@ _SHARED_LISTS = {"DualCLIPLoader.clip_name2": "DualCLIPLoader.clip_name1"}
 class Catalogue:
     """The node classes available right now, with combo choices resolved from config and input/."""
 
-    def __init__(self, config: FakeConfig, input_files: list[str]) -> None:
+    def __init__(self, config: FakeConfig, input_files: dict[str, list[str]] | None = None) -> None:
         self._config = config
-        self._input_files = input_files
+        # "Class.input" -> files in input/ that the real server would list there (by content type).
+        self._input_files = input_files or {}
 
     def get(self, class_type: str) -> NodeSpec | None:
         spec = ALL_SPECS.get(class_type)
@@ -35,8 +36,8 @@ class Catalogue:
         key = f"{class_type}.{input_name}"
         if io_type is FROM_CONFIG or (isinstance(io_type, list) and key in self._config.models):
             choices = list(self._config.models.get(_SHARED_LISTS.get(key, key), []))
-            if key == "LoadAudio.audio":
-                choices = sorted(set(choices) | set(self._input_files))
+            if key in self._input_files:
+                choices = sorted(set(choices) | set(self._input_files[key]))
             return [choices, *raw[1:]]
         return raw
 

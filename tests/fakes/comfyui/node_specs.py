@@ -25,6 +25,7 @@ SCHEDULERS = [
     "simple", "sgm_uniform", "karras", "exponential", "ddim_uniform", "beta", "normal", "linear_quadratic",
     "kl_optimal",
 ]  # fmt: skip
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
 AUDIO_EXTENSIONS = (
     ".wav",
     ".mp3",
@@ -70,6 +71,8 @@ class NodeSpec:
     # Inputs checked by the class's own VALIDATE_INPUTS instead of the combo list -> the error it returns
     # (ComfyUI then reports custom_validation_failed and skips the min/max/list checks for that input).
     custom_checks: dict[str, str] = field(default_factory=dict)
+    # The input naming a file in input/ (its content is part of the cache key, like IS_CHANGED's hash).
+    file_input: str | None = None
 
 
 def _int(default: int, lo: int, hi: int, step: int | None = None, **extra: Any) -> list[Any]:
@@ -199,7 +202,13 @@ def _build() -> list[NodeSpec]:
                  ["IMAGE"], python_module="comfy_extras.nodes_post_processing"),
         NodeSpec("LoadAudio", "Load Audio", "audio", "load_audio",
                  {"audio": [FROM_CONFIG, {"audio_upload": True}]}, ["AUDIO"],
-                 python_module=audio_module, custom_checks={"audio": "Invalid audio file: {value}"}),
+                 python_module=audio_module, custom_checks={"audio": "Invalid audio file: {value}"},
+                 file_input="audio"),
+        NodeSpec("LoadImage", "Load Image", "image", "load_image",
+                 {"image": [FROM_CONFIG, {"image_upload": True}]}, ["IMAGE", "MASK"],
+                 custom_checks={"image": "Invalid image file: {value}"}, file_input="image"),
+        NodeSpec("VAEEncode", "VAE Encode", "latent", "vae_encode",
+                 {"pixels": _link("IMAGE"), "vae": _link("VAE")}, ["LATENT"]),
         _save_audio("SaveAudio", "Save Audio (FLAC)", None, None),
         _save_audio("SaveAudioMP3", "Save Audio (MP3)", ["V0", "128k", "320k"], "V0"),
         _save_audio("SaveAudioOpus", "Save Audio (Opus)", ["64k", "96k", "128k", "192k", "320k"], "128k"),

@@ -8,8 +8,6 @@ import shutil
 import string
 from pathlib import Path
 
-from .node_specs import AUDIO_EXTENSIONS
-
 DIRECTORY_TYPES = ("output", "input", "temp")
 
 
@@ -31,9 +29,9 @@ class FileStore:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.temp_dir.mkdir(parents=True, exist_ok=True)
 
-    def input_audio_files(self) -> list[str]:
+    def input_files(self, extensions: tuple[str, ...]) -> list[str]:
         return sorted(
-            p.name for p in self.input_dir.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_EXTENSIONS
+            p.name for p in self.input_dir.iterdir() if p.is_file() and p.suffix.lower() in extensions
         )
 
     def next_paths(self, base: Path, prefix: str, extension: str, count: int) -> tuple[list[Path], str]:

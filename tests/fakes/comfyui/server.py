@@ -17,6 +17,7 @@ from .catalogue import Catalogue
 from .config import FakeConfig
 from .executor import Executor
 from .hub import Hub
+from .node_specs import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
 from .outputs import FileStore
 from .prompt_queue import PromptQueue
 from .routes import build_app
@@ -54,7 +55,13 @@ class FakeComfyUI:
         self.executor.queue_changed()
 
     def catalogue(self) -> Catalogue:
-        return Catalogue(self.config, self.store.input_audio_files())
+        return Catalogue(
+            self.config,
+            {
+                "LoadAudio.audio": self.store.input_files(AUDIO_EXTENSIONS),
+                "LoadImage.image": self.store.input_files(IMAGE_EXTENSIONS),
+            },
+        )
 
     # --- lifecycle -------------------------------------------------------------------------------------
     async def start(self, port: int = 0) -> None:
