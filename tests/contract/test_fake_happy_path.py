@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import aiohttp
+from PIL import Image
 
 from tests.contract._recorder import Recorder
 from tests.contract._traces import load_workflow
@@ -36,3 +40,22 @@ async def test_image_workflow_streams_messages_and_serves_the_saved_files(fake_c
         assert entry["status"]["status_str"] == "success"
         assert entry["outputs"]["2"]["images"] == images
         await ws.close()
+
+
+async def test_saved_png_carries_the_prompt_and_extra_pnginfo_like_save_image(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    workflow = load_workflow("image_emptyimage_saveimage")
+    extra = {"extra_pnginfo": {"workflow": {"note": "bot"}}}
+    ws = await Recorder.connect(http, fake_comfy.url, "main")
+    body = {"prompt": workflow, "client_id": "main", "extra_data": extra}
+    async with http.post(fake_comfy.url + "/prompt", json=body) as response:
+        prompt_id = (await response.json())["prompt_id"]
+    await ws.wait_done(prompt_id)
+    executed = next(m for m in ws.texts(prompt_id) if m["type"] == "executed")
+    async with http.get(fake_comfy.url + "/view", params=executed["data"]["output"]["images"][0]) as view:
+        data = await view.read()
+    with Image.open(io.BytesIO(data)) as picture:
+        picture.load()
+        assert json.loads(picture.text["prompt"]) == workflow
+        assert json.loads(picture.text["workflow"]) == {"note": "bot"}

@@ -7,6 +7,7 @@ channels and length), which is enough to name files, size previews and fail wher
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -32,6 +33,8 @@ class NodeContext(Protocol):
     spec: NodeSpec
     inputs: dict[str, Any]
     store: FileStore
+    prompt: dict[str, Any]  # hidden PROMPT input: the whole graph
+    extra_pnginfo: dict[str, Any] | None  # hidden EXTRA_PNGINFO input, from extra_data
     step_time_s: float
     node_time_s: float
     default_steps: int | None
@@ -191,7 +194,10 @@ def _write_images(ctx: NodeContext, base_kind: str, prefix: str) -> Ui:
     base = ctx.store.directory(base_kind)
     assert base is not None
     paths, subfolder = ctx.store.next_paths(base, prefix, "png", image["count"])
-    data = media.png(image["width"], image["height"], image["color"])
+    # Like SaveImage's PngInfo: the prompt and each extra_pnginfo entry as JSON text chunks.
+    texts = {"prompt": json.dumps(ctx.prompt)}
+    texts.update({key: json.dumps(value) for key, value in (ctx.extra_pnginfo or {}).items()})
+    data = media.with_text_chunks(media.png(image["width"], image["height"], image["color"]), texts)
     for path in paths:
         path.write_bytes(data)
     return {"images": [{"filename": p.name, "subfolder": subfolder, "type": base_kind} for p in paths]}

@@ -54,6 +54,8 @@ class _NodeContext:
         self.spec = spec
         self.inputs = inputs
         self.store = executor.store
+        self.prompt = run.item.prompt
+        self.extra_pnginfo = run.item.extra_data.get("extra_pnginfo")
 
     # Read live, so a test can speed up or slow down a node that is already running.
     @property

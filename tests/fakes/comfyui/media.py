@@ -6,6 +6,7 @@ import io
 import math
 import struct
 import wave
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,17 @@ def jpeg(width: int, height: int, color: int) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (width, height), rgb(color)).save(buf, format="JPEG", quality=95)
     return buf.getvalue()
+
+
+def with_text_chunks(png_bytes: bytes, texts: dict[str, str]) -> bytes:
+    """Insert tEXt chunks right after IHDR (signature 8 bytes + IHDR chunk 25 bytes)."""
+    chunks = b""
+    for keyword, text in texts.items():
+        body = keyword.encode("latin-1") + b"\0" + text.encode("latin-1")
+        chunk_type = b"tEXt"
+        crc = zlib.crc32(chunk_type + body) & 0xFFFFFFFF
+        chunks += struct.pack(">I", len(body)) + chunk_type + body + struct.pack(">I", crc)
+    return png_bytes[:33] + chunks + png_bytes[33:]
 
 
 @lru_cache(maxsize=16)
