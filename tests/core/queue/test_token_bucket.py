@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.core.queue.token_bucket import TokenBucket
 
@@ -24,3 +26,31 @@ def test_a_bucket_that_never_refills_says_it_will_never_have_a_token() -> None:
     bucket = TokenBucket(capacity=1, per_minute=0)
     assert bucket.try_take(0.0)
     assert bucket.seconds_until_token(5.0) == float("inf")
+
+
+@given(
+    capacity=st.integers(1, 20),
+    per_minute=st.floats(0.5, 600),
+    gaps=st.lists(st.floats(0, 30), min_size=1, max_size=200),
+)
+def test_a_bucket_never_grants_more_than_its_capacity_plus_what_time_refilled(
+    capacity: int, per_minute: float, gaps: list[float]
+) -> None:
+    bucket = TokenBucket(capacity=capacity, per_minute=per_minute)
+    now = 0.0
+    granted = 0
+    for gap in gaps:
+        now += gap
+        granted += bucket.try_take(now)
+    assert granted <= capacity + now * per_minute / 60 + 1e-9
+
+
+@given(capacity=st.integers(1, 20), per_minute=st.floats(0.5, 600))
+def test_the_announced_wait_is_exactly_enough_for_the_next_request(capacity: int, per_minute: float) -> None:
+    bucket = TokenBucket(capacity=capacity, per_minute=per_minute)
+    while bucket.try_take(0.0):
+        pass
+    wait = bucket.seconds_until_token(0.0)
+    assert wait > 0
+    assert not bucket.try_take(wait * 0.9)
+    assert bucket.try_take(wait * 1.0001)
