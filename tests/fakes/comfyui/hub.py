@@ -104,7 +104,7 @@ class Hub:
 
     # --- sessions --------------------------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
+        ws = web.WebSocketResponse(timeout=2.0)  # bounds how long stop() waits for a client's close reply
         await ws.prepare(request)
         sid = request.query.get("clientId", "")
         if sid:
@@ -149,14 +149,19 @@ class Hub:
 
     async def close_all(self, abort: bool) -> None:
         """abort=True drops every TCP connection without a close frame (the client sees 1006)."""
-        for ws in list(self.all_sockets):
-            if abort:
+        sockets = list(self.all_sockets)
+        if abort:
+            for ws in sockets:
                 transport = ws._req.transport if ws._req is not None else None  # aiohttp has no public handle
                 if transport is not None:
                     transport.abort()
-            else:
-                with contextlib.suppress(ConnectionError, RuntimeError):
-                    await ws.close(code=1001, message=b"Server shutdown")
+        else:
+            await asyncio.gather(*(self._close(ws) for ws in sockets))
         self.all_sockets.clear()
         self.sockets.clear()
         self.feature_flags.clear()
+
+    @staticmethod
+    async def _close(ws: web.WebSocketResponse) -> None:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await ws.close(code=1001, message=b"Server shutdown")
