@@ -241,8 +241,12 @@ class Dispatcher:
             release()
             self._requeue_later(entry, 0.0)
             raise
-        if job is None:  # cancelled meanwhile, or another worker won it
+        if job is None:  # cancelled meanwhile, another worker won it, or its row was briefly locked
             release()
+            # SKIP LOCKED also skips a row that a plain update (record_messages) holds for a moment.
+            current = await self.store.get(entry.job_id)
+            if current is not None and current.status is JobStatus.QUEUED:
+                self._requeue_later(entry, 0.05)
             return
         bound = self._bind(job)
         if bound is None:
