@@ -75,3 +75,19 @@ async def test_lora_lists_come_from_config_and_a_lora_graph_runs(
     await ws.wait_done(answer["prompt_id"])
     assert "10" in [m["data"]["node"] for m in ws.texts(answer["prompt_id"]) if m["type"] == "executing"]
     assert ws.texts(answer["prompt_id"])[-2]["type"] == "execution_success"
+
+
+async def test_an_unknown_extra_class_becomes_a_permissive_custom_node(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    workflow = load_workflow("image_emptyimage_saveimage")
+    workflow["5"] = {"class_type": "MyUpscaler", "inputs": {"image": ["1", 0], "scale": 2}}
+    workflow["2"]["inputs"]["images"] = ["5", 0]
+    async with http.post(fake_comfy.url + "/prompt", json={"prompt": workflow}) as response:
+        assert response.status == 400  # a backend without the custom node
+    fake_comfy.config.extra_node_classes.add("MyUpscaler")
+    assert "MyUpscaler" in await get_json(http, fake_comfy.url + "/object_info")
+    ws = await Recorder.connect(http, fake_comfy.url, "main")
+    answer = await post_prompt(http, fake_comfy.url, workflow, "main")
+    await ws.wait_done(answer["prompt_id"])
+    assert ws.texts(answer["prompt_id"])[-2]["type"] == "execution_success"

@@ -70,6 +70,14 @@ async def opaque(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     return tuple({"kind": t, "node": ctx.node_id} for t in ctx.spec.outputs), None
 
 
+async def custom(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    """An unknown custom node: hands its first linked value on (an upscaler keeps being an IMAGE)."""
+    await _work(ctx)
+    first = next((v for v in ctx.inputs.values() if isinstance(v, dict) and "kind" in v), None)
+    value = dict(first) if first is not None else {"kind": "*", "node": ctx.node_id}
+    return tuple(dict(value) for _ in ctx.spec.outputs), None
+
+
 async def checkpoint(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     await _work(ctx)
     name = ctx.inputs["ckpt_name"]
@@ -256,6 +264,7 @@ async def preview_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
 
 BEHAVIOURS: dict[str, Behaviour] = {
     "opaque": opaque,
+    "custom": custom,
     "checkpoint": checkpoint,
     "empty_image": empty_image,
     "image_invert": image_invert,

@@ -11,6 +11,11 @@ from .node_specs import ALL_SPECS, FROM_CONFIG, NodeSpec
 _SHARED_LISTS = {"DualCLIPLoader.clip_name2": "DualCLIPLoader.clip_name1"}
 
 
+def _custom_node(class_type: str) -> NodeSpec:
+    """A stand-in for a custom node class the fake has no spec for: accepts any inputs, wildcard outputs."""
+    return NodeSpec(class_type, class_type, "custom", "custom", {}, ["*"] * 4, python_module="custom_nodes")
+
+
 class Catalogue:
     """The node classes available right now, with combo choices resolved from config and input/."""
 
@@ -20,15 +25,19 @@ class Catalogue:
         self._input_files = input_files or {}
 
     def get(self, class_type: str) -> NodeSpec | None:
-        spec = ALL_SPECS.get(class_type)
-        if spec is None or class_type in self._config.missing_node_classes:
+        if class_type in self._config.missing_node_classes:
             return None
+        spec = ALL_SPECS.get(class_type)
+        if spec is None:
+            return _custom_node(class_type) if class_type in self._config.extra_node_classes else None
         if spec.only_when_configured and class_type not in self._config.extra_node_classes:
             return None
         return spec
 
     def names(self) -> list[str]:
-        return [name for name in ALL_SPECS if self.get(name) is not None]
+        known = [name for name in ALL_SPECS if self.get(name) is not None]
+        custom = sorted(n for n in self._config.extra_node_classes if n not in ALL_SPECS and self.get(n))
+        return known + custom
 
     def resolve(self, class_type: str, input_name: str, raw: list[Any]) -> list[Any]:
         """An input spec with today's choices: config.models["Class.input"] replaces any combo's list."""
