@@ -9,12 +9,20 @@ import discord
 from discord.ext import commands
 
 from bot.core.runtime import CoreRuntime
+from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
 from bot.reporting.config import ReportingConfig
+from bot.reporting.reporter import JobReporter
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = (
+    "bot.exts.errors",
+    "bot.exts.imagine",
+    "bot.exts.song",
+    "bot.exts.results",
+    *BROWSING_EXTENSIONS,
+)
 
 
 def bot_intents() -> discord.Intents:
@@ -42,9 +50,12 @@ class ComfyBot(commands.Bot):
         self.settings = settings
         self.runtime = runtime
         self.reporting_config = reporting or ReportingConfig()
+        self.reporter = JobReporter(self, runtime, self.reporting_config)
         self._extensions = tuple(extensions)
 
     async def setup_hook(self) -> None:
+        # Before the core starts: it redelivers results that never reached Discord as soon as it runs.
+        self.runtime.observer.target = self.reporter
         for extension in self._extensions:
             await self.load_extension(extension)
         if self.settings.dev_guild_id is not None:
@@ -57,5 +68,6 @@ class ComfyBot(commands.Bot):
     async def close(self) -> None:
         try:
             await self.runtime.close()
+            await self.reporter.close()
         finally:
             await super().close()

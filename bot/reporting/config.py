@@ -21,5 +21,8 @@ class ReportingConfig:
     server_error_backoff_s: float = 0.5
     # Without an interaction (after a restart, a 🔁 reaction) Discord's default upload limit applies.
     default_upload_limit: int = 10 * MIB
+    # Refusals of a reaction (there is no interaction to answer privately) are short replies that
+    # mention the person and delete themselves after this long.
+    notice_ttl_s: float = 15.0
     # How long a final update waits for the command that created the job to say which message shows it.
     message_wait_s: float = 5.0

@@ -36,7 +36,15 @@ from bot.core.runtime import CoreRuntime, RuntimeConfig
 from bot.reporting.config import ReportingConfig
 from bot.settings import Settings
 from tests.core.jobs.harness import FAST_CLIENT
-from tests.discord_emulator import Channel, DiscordEmulator, Guild, Interaction, Member, Message
+from tests.discord_emulator import (
+    Channel,
+    DiscordEmulator,
+    Guild,
+    Interaction,
+    Member,
+    Message,
+    MessageRevision,
+)
 from tests.discord_emulator.actions import Upload
 from tests.discord_emulator.patching import patch_discord
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
@@ -250,3 +258,37 @@ async def running_world(
                 await world.stop_bot()
         finally:
             await fake.stop()
+
+
+def revision_key(revision: MessageRevision) -> tuple[object, ...]:
+    return (
+        revision.content,
+        revision.embeds,
+        revision.components,
+        [(a.filename, a.data) for a in revision.attachments],
+        revision.flags,
+    )
+
+
+def assert_no_repeated_revisions(message: Message) -> None:
+    """The bot never sent an edit that changed nothing."""
+    keys = [revision_key(r) for r in message.revisions]
+    repeats = [i for i in range(1, len(keys)) if keys[i] == keys[i - 1]]
+    assert not repeats, f"revisions {repeats} of message {message.id} repeat the one before"
+
+
+def states_shown(message: Message) -> list[str]:
+    """The job states a message went through, consecutive duplicates merged."""
+    shown: list[str] = []
+    for revision in message.revisions:
+        state = next(
+            (
+                str(e["footer"]["text"]).split(" · ")[1]
+                for e in revision.embeds
+                if str((e.get("footer") or {}).get("text", "")).startswith("Job #")
+            ),
+            None,
+        )
+        if state is not None and (not shown or shown[-1] != state):
+            shown.append(state)
+    return shown

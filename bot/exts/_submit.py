@@ -1,0 +1,68 @@
+"""The part every generating command shares: acknowledge, submit to the job service, hand the job to the
+reporter that edits the response in place."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.client import ComfyBot
+from bot.core.errors import UserFacingError
+from bot.core.jobs.service import JobRequest, SubmitReceipt
+from bot.ui.requesters import requester_from_interaction
+from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.params import ImageParams, SongParams
+
+# Attached documents are small text files; anything larger is refused before it is downloaded.
+MAX_ATTACHMENT_BYTES = 64 * 1024
+
+
+async def defer_publicly(interaction: discord.Interaction) -> int:
+    """Acknowledge with a public "thinking…" message and return that message's id."""
+    callback = await interaction.response.defer(thinking=True)
+    if callback is not None and callback.message_id is not None:
+        return callback.message_id
+    return (await interaction.original_response()).id
+
+
+async def read_attachment(attachment: discord.Attachment, what: str) -> bytes:
+    if attachment.size > MAX_ATTACHMENT_BYTES:
+        raise UserFacingError(f"The {what} is too large: at most {MAX_ATTACHMENT_BYTES // 1024} KB.")
+    try:
+        return await attachment.read()
+    except discord.HTTPException as error:
+        raise UserFacingError(f"I couldn't download the {what}; please attach it again.") from error
+
+
+async def submit_and_show(
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    message_id: int,
+    *,
+    params: ImageParams | SongParams,
+    raw_input: str,
+    workflow: str | None,
+) -> SubmitReceipt:
+    if interaction.guild_id is None:
+        raise UserFacingError("I make images and songs in servers only.")
+    request = JobRequest(
+        guild_id=interaction.guild_id,
+        requester=requester_from_interaction(interaction),
+        raw_input=raw_input,
+        params=params,
+        workflow=workflow,
+    )
+    receipt = await bot.runtime.service.submit(request)
+    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+    return receipt
+
+
+def workflow_choices(bot: ComfyBot, kind: WorkflowKind, typed: str) -> list[discord.app_commands.Choice[str]]:
+    """Workflows of this kind that validated and that some backend can run, filtered by what was typed."""
+    runtime = bot.runtime
+    names = [
+        name
+        for name in runtime.catalogue.names(kind)
+        if not runtime.dispatcher.capabilities.known_incapable(name)
+    ]
+    typed = typed.strip().lower()
+    return [discord.app_commands.Choice(name=n, value=n) for n in names if typed in n.lower()][:25]

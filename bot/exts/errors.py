@@ -1,0 +1,69 @@
+"""The one error path of every slash command: a friendly, private sentence; never a traceback.
+
+UserFacingError carries its own sentence. Anything else is a bug: it is logged with an error id, and the
+user gets that id to quote.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.errors import UserFacingError
+from bot.ui.replies import reply_privately
+
+log = logging.getLogger(__name__)
+
+
+def message_for(error: BaseException, *, where: str) -> str:
+    """The sentence the user sees for `error` (logging the unexpected ones with an id)."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        error = error.__cause__ or error
+    if isinstance(error, UserFacingError):
+        return error.user_message
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.MissingPermissions):
+        return "You don't have the permissions this command needs."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+        return f"I'm missing permissions in this channel: {missing}. Ask a moderator."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works in servers only."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    error_id = secrets.token_hex(4)
+    log.error("error_id=%s in %s", error_id, where, exc_info=error)
+    return f"Something went wrong on my side (error {error_id}). Please try again in a moment."
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException, *, where: str) -> None:
+    text = message_for(error, where=where)
+    try:
+        await reply_privately(interaction, text)
+    except discord.HTTPException as failure:
+        log.warning("interaction %s: could not tell the user about an error (%s)", interaction.id, failure)
+
+
+class Errors(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self._previous = bot.tree.on_error
+        bot.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.on_error = self._previous  # type: ignore[method-assign]
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        name = interaction.command.qualified_name if interaction.command else "an interaction"
+        await report_error(interaction, error, where=f"/{name}")
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Errors(bot))

@@ -1,0 +1,102 @@
+"""/imagine: a prompt (with Midjourney-style flags, options or an attached JSON document) becomes images."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.core.errors import UserFacingError
+from bot.core.prompts import parse_image_request
+from bot.core.prompts.image import RAW_PROMPT_MAX_CHARS
+from bot.exts._submit import defer_publicly, read_attachment, submit_and_show, workflow_choices
+from bot.ui.replies import reply_privately
+from bot.ui.styles import style_suggestions
+from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.params import MAX_COUNT, ImageParams
+
+log = logging.getLogger(__name__)
+
+AspectRatio = Literal["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9"]
+Quality = Literal["draft", "standard", "high"]
+# Discord's integer options stop at 2**53; larger seeds can still be given with --seed.
+MAX_OPTION_SEED = 2**53 - 1
+PROMPT_OPTION_MAX = min(RAW_PROMPT_MAX_CHARS, 6000)
+
+
+class Imagine(commands.Cog):
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="imagine", description="Make images from a prompt.")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        prompt="What to draw. Flags work too: --ar 16:9 --no text --seed 7 --q 2 --style anime",
+        negative="What to keep out of the picture",
+        aspect_ratio="The picture's shape",
+        quality="More steps take longer and look better",
+        style="Style tags, comma-separated (e.g. anime, watercolor)",
+        seed="The same seed and prompt make the same picture",
+        count="How many pictures (1 to 4)",
+        workflow="Which image workflow to use",
+        document="A JSON prompt document (prompt, negative_prompt, aspect_ratio, quality, style_tags)",
+    )
+    async def imagine(
+        self,
+        interaction: discord.Interaction,
+        prompt: app_commands.Range[str, 1, PROMPT_OPTION_MAX],
+        negative: app_commands.Range[str, 1, 1000] | None = None,
+        aspect_ratio: AspectRatio | None = None,
+        quality: Quality | None = None,
+        style: app_commands.Range[str, 1, 400] | None = None,
+        seed: app_commands.Range[int, 0, MAX_OPTION_SEED] | None = None,
+        count: app_commands.Range[int, 1, MAX_COUNT] | None = None,
+        workflow: str | None = None,
+        document: discord.Attachment | None = None,
+    ) -> None:
+        def parse(content: bytes | None = None) -> ImageParams:
+            return parse_image_request(
+                prompt,
+                negative=negative,
+                aspect_ratio=aspect_ratio,
+                quality=quality,
+                style=style,
+                seed=seed,
+                count=count,
+                document=content,
+            )
+
+        if document is None:
+            # Pure parsing first: bad input gets a private error and no public message at all.
+            params = parse()
+            message_id = await defer_publicly(interaction)
+        else:
+            # A document needs a download, which may take longer than Discord's 3 s: acknowledge first.
+            message_id = await defer_publicly(interaction)
+            try:
+                content = await read_attachment(document, "prompt document")
+                params = parse(content)
+            except UserFacingError as error:
+                await reply_privately(interaction, error.user_message)
+                return
+        await submit_and_show(
+            self.bot, interaction, message_id, params=params, raw_input=prompt, workflow=workflow
+        )
+
+    @imagine.autocomplete("style")
+    async def _style(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=s, value=s) for s in style_suggestions(current)]
+
+    @imagine.autocomplete("workflow")
+    async def _workflow(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return workflow_choices(self.bot, WorkflowKind.IMAGE, current)
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(Imagine(bot))

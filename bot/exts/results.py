@@ -1,0 +1,220 @@
+"""What people do with a result: its buttons (🔁 reroll, variations, upscale, ℹ info, 🗑 delete) and
+reactions (🔁 regenerate as the reacting member, ❌ delete, ✉️ by DM).
+
+Buttons are DynamicItems: the job id lives in the custom_id, so they work after any restart. Refusals of
+a button are ephemeral; a reaction has no interaction to answer, so its refusal is a short reply that
+mentions the member and deletes itself after `ReportingConfig.notice_ttl_s`.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import re
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.core.errors import UserFacingError
+from bot.core.jobs.params import params_of
+from bot.core.jobs.service import JobRequest
+from bot.core.jobs.views import JobView
+from bot.exts._submit import defer_publicly
+from bot.exts.errors import report_error
+from bot.reporting.direct import send_result_by_dm
+from bot.reporting.final import upscale_workflow
+from bot.ui.job_info import render_info
+from bot.ui.requesters import requester_from_interaction, requester_from_member
+from bot.ui.result_buttons import JobAction, result_button
+
+log = logging.getLogger(__name__)
+
+REGENERATE, DELETE, SEND_BY_DM = "🔁", "❌", "✉"
+_SEEN_REACTIONS_KEPT = 10_000
+
+
+class JobButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"job:(?P<action>reroll|vary|info|delete|upscale):(?P<job_id>\d+)",
+):
+    def __init__(self, action: JobAction, job_id: int) -> None:
+        super().__init__(result_button(action, job_id))
+        self.action = action
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> JobButton:
+        return cls(JobAction(match["action"]), int(match["job_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = interaction.client
+        if not isinstance(bot, ComfyBot):
+            raise TypeError("result buttons belong to a ComfyBot")
+        try:
+            await _BUTTONS[self.action](bot, interaction, self.job_id)
+        except Exception as error:
+            await report_error(interaction, error, where=f"button {self.action.value} job_id={self.job_id}")
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise UserFacingError("This works in servers only.")
+    return interaction.guild_id
+
+
+async def _regenerate(bot: ComfyBot, interaction: discord.Interaction, job_id: int, variations: bool) -> None:
+    message_id = await defer_publicly(interaction)
+    receipt = await bot.runtime.service.regenerate(
+        job_id,
+        guild_id=_guild_id(interaction),
+        requester=requester_from_interaction(interaction),
+        variations=variations,
+    )
+    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+
+
+async def _reroll(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
+    await _regenerate(bot, interaction, job_id, variations=False)
+
+
+async def _variations(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
+    await _regenerate(bot, interaction, job_id, variations=True)
+
+
+async def _upscale(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
+    message_id = await defer_publicly(interaction)
+    workflow = upscale_workflow(bot.runtime)
+    if workflow is None:
+        raise UserFacingError("Upscaling is not set up on this server any more.")
+    guild_id = _guild_id(interaction)
+    original = await bot.runtime.service.get(job_id, guild_id=guild_id)
+    request = JobRequest(
+        guild_id=guild_id,
+        requester=requester_from_interaction(interaction),
+        raw_input=original.raw_input,
+        params=params_of(original),  # the same seed: the same picture, through the upscale workflow
+        workflow=workflow,
+        parent_id=original.id,
+    )
+    receipt = await bot.runtime.service.submit(request)
+    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+
+
+async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    job, artifacts = await bot.runtime.service.get_with_artifacts(job_id, guild_id=_guild_id(interaction))
+    await interaction.followup.send(embed=render_info(job, artifacts), ephemeral=True)
+
+
+async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
+    await interaction.response.defer()  # an invisible acknowledgement: the message itself goes away
+    await bot.runtime.service.authorize_delete(
+        job_id, guild_id=_guild_id(interaction), requester=requester_from_interaction(interaction)
+    )
+    if interaction.message is not None:
+        await interaction.message.delete()
+    log.info("job_id=%s result deleted by %s", job_id, interaction.user.id)
+
+
+_BUTTONS = {
+    JobAction.REROLL: _reroll,
+    JobAction.VARIATIONS: _variations,
+    JobAction.UPSCALE: _upscale,
+    JobAction.INFO: _info,
+    JobAction.DELETE: _delete,
+}
+
+
+class Results(commands.Cog):
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+        # Gateway replays and remove-then-add must not run a reaction twice.
+        self._seen: collections.OrderedDict[tuple[int, int, str], None] = collections.OrderedDict()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(JobButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(JobButton)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        emoji = str(payload.emoji).replace("\ufe0f", "")
+        me = self.bot.user
+        if (
+            payload.guild_id is None
+            or payload.member is None
+            or emoji not in (REGENERATE, DELETE, SEND_BY_DM)
+        ):
+            return
+        if me is not None and payload.user_id == me.id:
+            return
+        if self._already_seen((payload.message_id, payload.user_id, emoji)):
+            return
+        job = await self.bot.runtime.browser.job_for_message(payload.message_id, guild_id=payload.guild_id)
+        if job is None:
+            return
+        try:
+            await self._react(emoji, job, payload, payload.member)
+        except UserFacingError as refusal:
+            await self._notice(payload.channel_id, payload.member, refusal.user_message)
+        except discord.HTTPException:
+            log.exception("job_id=%s: reaction %s by %s failed", job.id, emoji, payload.user_id)
+
+    async def _react(
+        self, emoji: str, job: JobView, payload: discord.RawReactionActionEvent, member: discord.Member
+    ) -> None:
+        channel = self.bot.get_channel(payload.channel_id)
+        guild_channel = channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
+        requester = requester_from_member(member, guild_channel, payload.channel_id)
+        service = self.bot.runtime.service
+        if emoji == REGENERATE:
+            receipt = await service.regenerate(job.id, guild_id=job.guild_id, requester=requester)
+            await self.bot.reporter.show_in_channel(receipt, payload.channel_id)
+        elif emoji == DELETE:
+            await service.authorize_delete(job.id, guild_id=job.guild_id, requester=requester)
+            partial = self.bot.get_partial_messageable(payload.channel_id)
+            await partial.get_partial_message(payload.message_id).delete()
+        else:
+            job, artifacts = await service.get_with_artifacts(job.id, guild_id=job.guild_id)
+            if not artifacts:
+                raise UserFacingError("That job has no files to send yet.")
+            try:
+                await send_result_by_dm(
+                    member,
+                    job,
+                    artifacts,
+                    data_dir=str(self.bot.runtime.config.data_dir),
+                    upload_limit=self.bot.reporting_config.default_upload_limit,
+                )
+            except discord.Forbidden as error:
+                raise UserFacingError(
+                    "I can't send you direct messages. Allow DMs from server members and react again."
+                ) from error
+
+    async def _notice(self, channel_id: int, member: discord.Member, text: str) -> None:
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            await channel.send(
+                f"{member.mention} {text}",
+                delete_after=self.bot.reporting_config.notice_ttl_s,
+                allowed_mentions=discord.AllowedMentions(users=[member]),
+            )
+        except discord.HTTPException as error:
+            log.info("could not tell %s why their reaction was refused (%s)", member.id, error)
+
+    def _already_seen(self, key: tuple[int, int, str]) -> bool:
+        if key in self._seen:
+            return True
+        self._seen[key] = None
+        if len(self._seen) > _SEEN_REACTIONS_KEPT:
+            self._seen.popitem(last=False)
+        return False
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(Results(bot))

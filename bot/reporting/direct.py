@@ -1,0 +1,25 @@
+"""✉️: a finished job's files sent to someone by direct message."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.jobs.views import ArtifactView, JobView
+from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
+from bot.reporting.files import read_artifacts
+from bot.ui.job_messages import describe_request
+
+
+async def send_result_by_dm(
+    user: discord.User | discord.Member,
+    job: JobView,
+    artifacts: tuple[ArtifactView, ...],
+    *,
+    data_dir: str,
+    upload_limit: int,
+) -> discord.Message:
+    """Raises discord.Forbidden when the person does not accept DMs from the bot."""
+    files = await read_artifacts(data_dir, artifacts[:MAX_FILES_PER_MESSAGE])
+    fitted = await fit_to_limit(files, upload_limit)
+    text = f"Job #{job.id}: {describe_request(job)}"
+    return await user.send(text[:2000], files=[f.to_discord() for f in fitted.files])

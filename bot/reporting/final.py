@@ -1,0 +1,121 @@
+"""The last edit of a job's message: the result with its files and buttons, or why it failed.
+
+Files are fitted to the upload limit first; a 413 from Discord halves the limit and tries again. If the
+message was deleted the result goes to a new channel message, so it is never lost. Every uploaded file is
+recorded on its artifact row (message id and attachment URL).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+
+from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed
+from bot.core.jobs.views import ArtifactView, JobView
+from bot.core.runtime import CoreRuntime
+from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
+from bot.reporting.config import ReportingConfig
+from bot.reporting.files import read_artifacts
+from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, PayloadTooLarge
+from bot.reporting.tracking import JobTrack
+from bot.ui.job_messages import (
+    OutgoingFile,
+    Rendering,
+    render_cancelled,
+    render_done,
+    render_failed,
+)
+from bot.ui.result_buttons import result_view
+from comfy.workflows.binding import WorkflowKind
+from db.enums import JobKind
+
+log = logging.getLogger(__name__)
+
+_SHRINK_ATTEMPTS = 4
+
+
+def upscale_workflow(runtime: CoreRuntime) -> str | None:
+    """The image workflow named like "upscale", if the catalogue has one."""
+    return next((n for n in runtime.catalogue.names(WorkflowKind.IMAGE) if "upscale" in n.lower()), None)
+
+
+class FinalDelivery:
+    def __init__(self, runtime: CoreRuntime, editor: MessageEditor, config: ReportingConfig) -> None:
+        self._runtime = runtime
+        self._editor = editor
+        self._config = config
+
+    async def deliver(
+        self, job: JobView, update: JobCompleted | JobFailed | JobCancelled, track: JobTrack
+    ) -> None:
+        if isinstance(update, JobCompleted):
+            await self._deliver_result(job, update.artifacts, track)
+            return
+        if isinstance(update, JobFailed):
+            rendering = render_failed(job, update.user_message)
+        else:
+            rendering = render_cancelled(job, update.by_user_id)
+        await self._show(job, track, rendering)
+
+    async def _deliver_result(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
+        first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
+        files = await self._read(first)
+        limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
+        view = result_view(
+            job.id, upscale=job.kind is JobKind.IMAGE and upscale_workflow(self._runtime) is not None
+        )
+        for attempt in range(_SHRINK_ATTEMPTS):
+            fitted = await fit_to_limit(files, limit)
+            rendering = render_done(job, fitted.files, view, duration_s=_duration(job), shrunk=fitted.shrunk)
+            try:
+                message = await self._show(job, track, rendering)
+            except PayloadTooLarge:
+                if attempt == _SHRINK_ATTEMPTS - 1:
+                    raise
+                limit //= 2
+                log.info("job_id=%s: Discord said the files are too large; trying %d bytes", job.id, limit)
+                continue
+            await self._record_uploads(first, message)
+            break
+        for start in range(0, len(rest), MAX_FILES_PER_MESSAGE):
+            await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE])
+
+    async def _show(self, job: JobView, track: JobTrack, rendering: Rendering) -> discord.Message:
+        if track.target is not None:
+            try:
+                message = await self._editor.edit(track.target, rendering)
+                track.last_signature = rendering.signature
+                return message
+            except MessageGone:
+                log.info(
+                    "job_id=%s guild_id=%s: message deleted; posting the result anew", job.id, job.guild_id
+                )
+        message = await self._editor.post(job.channel_id, rendering)
+        track.last_signature = rendering.signature
+        limit = track.target.upload_limit if track.target else self._config.default_upload_limit
+        track.place(MessageTarget(job.channel_id, message.id, limit))
+        await self._runtime.service.record_messages(job.id, channel_message_id=message.id)
+        return message
+
+    async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView]) -> None:
+        fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
+        more = render_done(job, fitted.files, None, duration_s=None, shrunk=fitted.shrunk)
+        message = await self._editor.post(job.channel_id, more)
+        await self._record_uploads(artifacts, message)
+
+    async def _record_uploads(self, artifacts: Sequence[ArtifactView], message: discord.Message) -> None:
+        for artifact, attachment in zip(artifacts, message.attachments, strict=False):
+            await self._runtime.service.record_upload(
+                artifact.id, message_id=message.id, attachment_url=attachment.url
+            )
+
+    async def _read(self, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
+        return await read_artifacts(self._runtime.config.data_dir, artifacts)
+
+
+def _duration(job: JobView) -> float | None:
+    if job.started_at is None or job.finished_at is None:
+        return None
+    return (job.finished_at - job.started_at).total_seconds()

@@ -1,0 +1,179 @@
+"""The front-end's JobObserver: one message per job, edited in place from queued to the result.
+
+Progress updates only store the newest state and wake the pacer (the core must never wait on Discord for
+them). Final updates are delivered right away, bypassing the pacer, and raise if Discord could not be told,
+so the core tries again (and again after a restart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import PurePath
+
+import discord
+
+from bot.core.jobs.service import SubmitReceipt
+from bot.core.jobs.updates import (
+    JobCancelled,
+    JobCompleted,
+    JobFailed,
+    JobProgress,
+    JobQueued,
+    JobStarted,
+    JobUpdate,
+)
+from bot.core.jobs.views import JobView
+from bot.core.runtime import CoreRuntime
+from bot.core.tasks import TaskGroup
+from bot.reporting.config import ReportingConfig
+from bot.reporting.final import FinalDelivery
+from bot.reporting.pacer import EditPacer
+from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, target_for_interaction
+from bot.reporting.tracking import JobTrack, QueuedState
+from bot.ui.job_messages import OutgoingFile, ProgressState, Rendering, render_queued, render_running
+
+log = logging.getLogger(__name__)
+
+
+class JobReporter:
+    def __init__(self, client: discord.Client, runtime: CoreRuntime, config: ReportingConfig) -> None:
+        self._client = client
+        self._runtime = runtime
+        self._config = config
+        self._tasks = TaskGroup("reporter")
+        self.editor = MessageEditor(client, config)
+        self._pacer: EditPacer[JobTrack] = EditPacer(config, self._edit_progress, self._tasks)
+        self._tracks: dict[int, JobTrack] = {}
+        self._final = FinalDelivery(runtime, self.editor, config)
+
+    # -- from the commands -------------------------------------------------------------------------
+    async def show_on_interaction(
+        self, receipt: SubmitReceipt, interaction: discord.Interaction, message_id: int
+    ) -> None:
+        """The job is shown on the interaction's (deferred, public) response message."""
+        target = target_for_interaction(interaction, message_id, self._config)
+        await self._place(receipt, target, response_message_id=message_id)
+
+    async def show_in_channel(self, receipt: SubmitReceipt, channel_id: int) -> discord.Message:
+        """The job gets a new channel message (a regeneration by reaction: there is no interaction)."""
+        track = self._track(receipt.job)
+        track.queued = QueuedState(receipt.position, receipt.eta_s)
+        rendering = render_queued(receipt.job, receipt.position, receipt.eta_s)
+        message = await self.editor.post(channel_id, rendering)
+        track.last_signature = rendering.signature
+        target = MessageTarget(channel_id, message.id, self._config.default_upload_limit)
+        await self._place(receipt, target, channel_message_id=message.id)
+        return message
+
+    async def _place(
+        self,
+        receipt: SubmitReceipt,
+        target: MessageTarget,
+        *,
+        response_message_id: int | None = None,
+        channel_message_id: int | None = None,
+    ) -> None:
+        track = self._track(receipt.job)
+        if track.queued is None and track.progress is None:
+            track.queued = QueuedState(receipt.position, receipt.eta_s)
+        track.place(target)
+        if not track.finished:
+            self._pacer.mark(track)
+        # After a restart these ids are all that is left to find the message again.
+        await self._runtime.service.record_messages(
+            receipt.job.id, response_message_id=response_message_id, channel_message_id=channel_message_id
+        )
+
+    # -- from the core -------------------------------------------------------------------------------
+    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
+        if isinstance(update, JobCompleted | JobFailed | JobCancelled):
+            await self._deliver_final(job, update)
+            return
+        track = self._track(job)
+        track.job = job
+        if isinstance(update, JobQueued):
+            track.queued = QueuedState(update.position, update.eta_s)
+        elif isinstance(update, JobStarted):
+            track.progress = ProgressState()
+        elif isinstance(update, JobProgress):
+            track.progress = _merge(track.progress, update)
+        if track.target is None:
+            restored = self._target_from_ids(job)
+            if restored is not None:
+                track.place(restored)
+        if track.target is not None and not track.finished:
+            self._pacer.mark(track)
+
+    async def _deliver_final(self, job: JobView, update: JobCompleted | JobFailed | JobCancelled) -> None:
+        track = self._track(job)
+        if track.target is None:
+            restored = self._target_from_ids(job)
+            if restored is not None:
+                track.place(restored)
+            else:
+                await self._wait_placed(track)
+        async with track.lock:
+            track.finished = True
+            self._pacer.forget(track)
+            await self._final.deliver(job, update, track)
+        self._tracks.pop(job.id, None)
+
+    async def _wait_placed(self, track: JobTrack) -> None:
+        try:
+            async with asyncio.timeout(self._config.message_wait_s):
+                await track.placed.wait()
+        except TimeoutError:
+            log.warning(
+                "job_id=%s guild_id=%s: no message shows this job; posting one",
+                track.job.id,
+                track.job.guild_id,
+            )
+
+    def _target_from_ids(self, job: JobView) -> MessageTarget | None:
+        message_id = job.channel_message_id or job.response_message_id
+        if message_id is None:
+            return None
+        return MessageTarget(job.channel_id, message_id, self._config.default_upload_limit)
+
+    def _track(self, job: JobView) -> JobTrack:
+        track = self._tracks.get(job.id)
+        if track is None:
+            self._tracks[job.id] = track = JobTrack(job)
+        return track
+
+    # -- progress edits (called by the pacer) ----------------------------------------------------
+    async def _edit_progress(self, item: JobTrack) -> bool:
+        async with item.lock:
+            if item.finished or item.target is None:
+                return False
+            rendering = self._progress_rendering(item)
+            if rendering.signature == item.last_signature:
+                return False
+            try:
+                await self.editor.edit(item.target, rendering)
+            except MessageGone:
+                log.info("job_id=%s: its message was deleted; the result will get a new one", item.job_id)
+                item.target = None
+                return True
+            item.last_signature = rendering.signature
+            return True
+
+    def _progress_rendering(self, track: JobTrack) -> Rendering:
+        if track.progress is not None:
+            return render_running(track.job, track.progress)
+        queued = track.queued or QueuedState(self._runtime.service.position(track.job_id), None)
+        return render_queued(track.job, queued.position, queued.eta_s)
+
+    async def close(self) -> None:
+        await self._tasks.close()
+
+
+def _merge(previous: ProgressState | None, update: JobProgress) -> ProgressState:
+    preview = previous.preview if previous is not None else None
+    if update.preview:
+        suffix = PurePath((update.preview_mime or "image/jpeg").replace("/", ".")).suffix or ".jpg"
+        preview = OutgoingFile(f"preview{suffix.replace('.jpeg', '.jpg')}", update.preview)
+    return ProgressState(
+        step=update.step, steps=update.steps, node=update.node, elapsed_s=update.elapsed_s, preview=preview
+    )

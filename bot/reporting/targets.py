@@ -1,0 +1,183 @@
+"""The Discord message that shows a job, and how to edit it.
+
+While the interaction's token lives the message is edited through the interaction webhook (which needs no
+channel permissions). Near the token's 15-minute end, or when Discord says the token is gone (401/50027,
+404/10015), the same message is edited as a normal channel message with the bot token: a non-ephemeral
+interaction response is a message the bot wrote. After a restart only the stored ids are left, which is
+enough for the channel route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+import discord
+
+from bot.reporting.config import ReportingConfig
+from bot.ui.job_messages import Rendering
+
+log = logging.getLogger(__name__)
+
+# (HTTP status, Discord error code) pairs meaning "this interaction token no longer works".
+_TOKEN_GONE = {(401, 50027), (404, 10015)}
+_SERVER_ERROR = 500
+
+
+class MessageGone(Exception):
+    """The job's message was deleted (or its channel is gone); the result needs a new message."""
+
+
+class PayloadTooLarge(Exception):
+    """Discord refused the upload as too large (413): shrink the files and try again."""
+
+
+@dataclass
+class MessageTarget:
+    channel_id: int
+    message_id: int
+    upload_limit: int
+    interaction: discord.Interaction | None = None
+    token_deadline: float | None = None  # time.monotonic() after which the token is not used
+    _last_files: tuple[tuple[str, int], ...] | None = None
+
+    def token_usable(self) -> bool:
+        if self.interaction is None:
+            return False
+        return self.token_deadline is None or time.monotonic() < self.token_deadline
+
+    def drop_token(self, reason: str) -> None:
+        if self.interaction is not None:
+            log.info(
+                "message_id=%s: interaction token dropped (%s); editing as a channel message",
+                self.message_id,
+                reason,
+            )
+        self.interaction = None
+
+
+def target_for_interaction(
+    interaction: discord.Interaction, message_id: int, config: ReportingConfig
+) -> MessageTarget:
+    return MessageTarget(
+        channel_id=interaction.channel_id or 0,
+        message_id=message_id,
+        upload_limit=interaction.filesize_limit or config.default_upload_limit,
+        interaction=interaction,
+        token_deadline=time.monotonic() + config.token_lifetime_s,
+    )
+
+
+class MessageEditor:
+    """Edits job messages, with 5xx retries and the token → channel fallback."""
+
+    def __init__(self, client: discord.Client, config: ReportingConfig) -> None:
+        self._client = client
+        self._config = config
+
+    async def edit(self, target: MessageTarget, rendering: Rendering) -> discord.Message:
+        delay = self._config.server_error_backoff_s
+        for attempt in range(self._config.server_error_retries + 1):
+            try:
+                return await self._edit_once(target, rendering)
+            except discord.DiscordServerError as error:
+                if attempt == self._config.server_error_retries:
+                    raise
+                log.warning(
+                    "message_id=%s: Discord answered %s; retrying in %.2f s",
+                    target.message_id,
+                    error.status,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    async def _edit_once(self, target: MessageTarget, rendering: Rendering) -> discord.Message:
+        files_key = tuple((f.filename, hash(f.data)) for f in rendering.files)
+        keep_files = files_key == target._last_files
+        interaction = target.interaction if target.token_usable() else None
+        if interaction is not None:
+            try:
+                message: discord.Message = await _edit_interaction(interaction, rendering, keep_files)
+            except discord.HTTPException as error:
+                if (error.status, error.code) not in _TOKEN_GONE:
+                    _raise_too_large(error)
+                    raise
+                target.drop_token(f"{error.status}/{error.code}")
+            else:
+                target._last_files = files_key
+                return message
+        elif target.interaction is not None:
+            target.drop_token("token about to expire")
+        partial = self._client.get_partial_messageable(target.channel_id).get_partial_message(
+            target.message_id
+        )
+        try:
+            message = await _edit_channel_message(partial, rendering, keep_files)
+        except discord.NotFound as error:
+            raise MessageGone(f"message {target.message_id} is gone") from error
+        except discord.HTTPException as error:
+            _raise_too_large(error)
+            raise
+        target._last_files = files_key
+        return message
+
+    async def post(self, channel_id: int, rendering: Rendering) -> discord.Message:
+        """A new channel message (for a job without one, or whose message was deleted)."""
+        channel = self._client.get_partial_messageable(channel_id)
+        delay = self._config.server_error_backoff_s
+        for attempt in range(self._config.server_error_retries + 1):
+            try:
+                files = [f.to_discord() for f in rendering.files]
+                content = rendering.content or None
+                if rendering.view is not None:
+                    return await channel.send(
+                        content, embed=rendering.embed, files=files, view=rendering.view
+                    )
+                return await channel.send(content, embed=rendering.embed, files=files)
+            except discord.DiscordServerError:
+                if attempt == self._config.server_error_retries:
+                    raise
+                await asyncio.sleep(delay)
+                delay *= 2
+            except discord.HTTPException as error:
+                _raise_too_large(error)
+                raise
+        raise AssertionError("unreachable")
+
+
+# Unchanged files (keep_files) are left in place instead of being uploaded again.
+async def _edit_interaction(
+    interaction: discord.Interaction, rendering: Rendering, keep_files: bool
+) -> discord.Message:
+    if keep_files:
+        return await interaction.edit_original_response(
+            content=rendering.content, embed=rendering.embed, view=rendering.view
+        )
+    return await interaction.edit_original_response(
+        content=rendering.content,
+        embed=rendering.embed,
+        view=rendering.view,
+        attachments=[f.to_discord() for f in rendering.files],
+    )
+
+
+async def _edit_channel_message(
+    message: discord.PartialMessage, rendering: Rendering, keep_files: bool
+) -> discord.Message:
+    if keep_files:
+        return await message.edit(content=rendering.content, embed=rendering.embed, view=rendering.view)
+    return await message.edit(
+        content=rendering.content,
+        embed=rendering.embed,
+        view=rendering.view,
+        attachments=[f.to_discord() for f in rendering.files],
+    )
+
+
+def _raise_too_large(error: discord.HTTPException) -> None:
+    if error.status == 413:
+        raise PayloadTooLarge(str(error)) from error

@@ -1,0 +1,43 @@
+"""What the reporter remembers about one job while it is live: where its message is and what it showed."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from bot.core.jobs.views import JobView
+from bot.reporting.targets import MessageTarget
+from bot.ui.job_messages import ProgressState
+
+
+@dataclass
+class QueuedState:
+    position: int | None
+    eta_s: float | None
+
+
+@dataclass(eq=False)
+class JobTrack:
+    job: JobView
+    target: MessageTarget | None = None
+    queued: QueuedState | None = None
+    progress: ProgressState | None = None
+    last_signature: str | None = None
+    last_edit_at: float = float("-inf")
+    finished: bool = False
+    # Set once the message showing the job is known (the command that made it says so).
+    placed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Serialises edits of the one message: a progress edit never lands after the final one.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def job_id(self) -> int:
+        return self.job.id
+
+    @property
+    def channel_id(self) -> int:
+        return self.target.channel_id if self.target is not None else self.job.channel_id
+
+    def place(self, target: MessageTarget) -> None:
+        self.target = target
+        self.placed.set()

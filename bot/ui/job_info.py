@@ -1,0 +1,29 @@
+"""ℹ Info: everything about one job, for the person who asked to see it (ephemeral)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.jobs.views import ArtifactView, JobView
+from bot.ui.job_messages import parameter_fields
+
+_FIELD_MAX = 1024
+
+
+def render_info(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
+    embed = discord.Embed(title=f"Job #{job.id}", colour=discord.Colour.blurple())
+    prompt = str(job.params.get("prompt") or job.params.get("lyrics") or job.raw_input or "—")
+    embed.description = prompt[:4000]
+    for name, value in parameter_fields(job):
+        embed.add_field(name=name, value=value[:_FIELD_MAX])
+    embed.add_field(name="Requested by", value=f"<@{job.user_id}>")
+    embed.add_field(name="Status", value=job.status.value)
+    embed.add_field(name="Queued", value=discord.utils.format_dt(job.queued_at, "f"))
+    if job.parent_id is not None:
+        embed.add_field(name="Made from", value=f"job #{job.parent_id}")
+    if artifacts:
+        listed = "\n".join(
+            f"{a.type.value}: {a.mime_type}, {a.size_bytes // 1024} KB" for a in artifacts[:10]
+        )
+        embed.add_field(name="Files", value=listed[:_FIELD_MAX], inline=False)
+    return embed.set_footer(text=f"Job #{job.id} · info")

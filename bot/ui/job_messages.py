@@ -1,0 +1,180 @@
+"""What a job's message looks like in each state: queued, running, done, failed, cancelled.
+
+Every job embed's footer reads "Job #<id> · <state>", so people (and tests) can tell the state at a glance.
+A rendering is plain data; `signature` lets the reporter skip an edit that would change nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+from bot.core.jobs.views import JobView
+from bot.ui.progress import progress_line
+from db.enums import JobKind
+
+QUEUED_COLOUR = discord.Colour.light_grey()
+RUNNING_COLOUR = discord.Colour.blurple()
+DONE_COLOUR = discord.Colour.green()
+FAILED_COLOUR = discord.Colour.red()
+CANCELLED_COLOUR = discord.Colour.dark_grey()
+_PROMPT_PREVIEW_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingFile:
+    filename: str
+    data: bytes = field(repr=False)
+
+    def to_discord(self) -> discord.File:
+        return discord.File(io.BytesIO(self.data), filename=self.filename)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    content: str
+    embed: discord.Embed
+    files: tuple[OutgoingFile, ...] = ()
+    view: discord.ui.View | None = None
+    final: bool = False
+
+    @property
+    def signature(self) -> str:
+        """Equal signatures mean an edit from one rendering to the other would change nothing visible."""
+        document: dict[str, Any] = {
+            "content": self.content,
+            "embed": self.embed.to_dict(),
+            "files": [(f.filename, hashlib.sha256(f.data).hexdigest()) for f in self.files],
+            "components": self.view.to_components() if self.view is not None else [],
+        }
+        return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _footer(embed: discord.Embed, job: JobView, state: str, extra: str = "") -> discord.Embed:
+    return embed.set_footer(text=f"Job #{job.id} · {state}" + (f" · {extra}" if extra else ""))
+
+
+def describe_request(job: JobView) -> str:
+    """The request in one short paragraph: the prompt, or the song's title and style."""
+    if job.kind is JobKind.IMAGE:
+        text = str(job.params.get("prompt") or job.raw_input)
+    else:
+        parts = [job.params.get("title"), job.params.get("genre"), job.params.get("mood")]
+        text = " · ".join(str(p) for p in parts if p) or "a song"
+    if len(text) > _PROMPT_PREVIEW_CHARS:
+        text = text[: _PROMPT_PREVIEW_CHARS - 1] + "…"
+    return text
+
+
+def _what(job: JobView) -> str:
+    return "image" if job.kind is JobKind.IMAGE else "song"
+
+
+def render_queued(job: JobView, position: int | None, eta_s: float | None) -> Rendering:
+    embed = discord.Embed(title=f"Queued: your {_what(job)}", description=describe_request(job))
+    embed.colour = QUEUED_COLOUR
+    if position is not None:
+        ahead = "you are next" if position == 0 else f"{position} ahead of you"
+        embed.add_field(name="Place in queue", value=ahead)
+    if eta_s is not None:
+        embed.add_field(name="Estimated wait", value=format_duration(eta_s))
+    return Rendering(content="", embed=_footer(embed, job, "queued"))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressState:
+    step: int | None = None
+    steps: int | None = None
+    node: str = ""
+    elapsed_s: float = 0.0
+    preview: OutgoingFile | None = None
+
+
+def render_running(job: JobView, progress: ProgressState) -> Rendering:
+    embed = discord.Embed(title=f"Making your {_what(job)}…", description=describe_request(job))
+    embed.colour = RUNNING_COLOUR
+    embed.add_field(name="Progress", value=progress_line(progress.step, progress.steps), inline=False)
+    if progress.node:
+        embed.add_field(name="Now running", value=progress.node)
+    embed.add_field(name="Elapsed", value=format_duration(progress.elapsed_s))
+    files: tuple[OutgoingFile, ...] = ()
+    if progress.preview is not None:
+        embed.set_image(url=f"attachment://{progress.preview.filename}")
+        files = (progress.preview,)
+    return Rendering(content="", embed=_footer(embed, job, "running"), files=files)
+
+
+def render_done(
+    job: JobView,
+    files: Sequence[OutgoingFile],
+    view: discord.ui.View | None,
+    *,
+    duration_s: float | None,
+    shrunk: bool = False,
+) -> Rendering:
+    embed = discord.Embed(title=f"Your {_what(job)} is ready", description=describe_request(job))
+    embed.colour = DONE_COLOUR
+    for name, value in parameter_fields(job):
+        embed.add_field(name=name, value=value)
+    image = next((f for f in files if f.filename.rsplit(".", 1)[-1] in ("png", "webp", "jpg", "jpeg")), None)
+    if image is not None:
+        embed.set_image(url=f"attachment://{image.filename}")
+    extra = f"took {format_duration(duration_s)}" if duration_s is not None else ""
+    if shrunk:
+        extra += (" · " if extra else "") + "files shrunk to fit Discord's upload limit"
+    content = f"<@{job.user_id}>"
+    return Rendering(
+        content=content, embed=_footer(embed, job, "done", extra), files=tuple(files), view=view, final=True
+    )
+
+
+def render_failed(job: JobView, reason: str) -> Rendering:
+    embed = discord.Embed(title=f"Your {_what(job)} could not be made", description=reason)
+    embed.colour = FAILED_COLOUR
+    embed.add_field(name="Request", value=describe_request(job), inline=False)
+    embed.add_field(
+        name="What now",
+        value=f"Try again with /{'imagine' if job.kind is JobKind.IMAGE else 'song'}. "
+        "If it keeps failing, tell a moderator the job number below.",
+        inline=False,
+    )
+    return Rendering(content=f"<@{job.user_id}>", embed=_footer(embed, job, "failed"), final=True)
+
+
+def render_cancelled(job: JobView, by_user_id: int | None) -> Rendering:
+    who = f" by <@{by_user_id}>" if by_user_id is not None else ""
+    embed = discord.Embed(title=f"Cancelled{who}", description=describe_request(job))
+    embed.colour = CANCELLED_COLOUR
+    return Rendering(content="", embed=_footer(embed, job, "cancelled"), final=True)
+
+
+def parameter_fields(job: JobView) -> list[tuple[str, str]]:
+    """Every parameter worth showing, with the seed and workflow, as (name, value) embed fields."""
+    shown: list[tuple[str, str]] = []
+    skip = {"prompt", "lyrics", "seed"}
+    for name, value in job.params.items():
+        if name in skip or value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        shown.append((name.replace("_", " ").capitalize(), _clip(str(value), 200)))
+    shown.append(("Seed", str(job.seed) if job.seed is not None else "random"))
+    shown.append(("Workflow", job.workflow_name))
+    return shown
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest:02d} s"

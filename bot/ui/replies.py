@@ -1,0 +1,23 @@
+"""Telling one person something only they should see, whatever state their interaction is in."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+log = logging.getLogger(__name__)
+
+
+async def reply_privately(interaction: discord.Interaction, text: str) -> None:
+    """An ephemeral answer. A public "thinking…" left by a defer is deleted first, so nobody else sees
+    a half-made request (deleting it also keeps Discord from turning the followup into that message)."""
+    if not interaction.response.is_done():
+        await interaction.response.send_message(text, ephemeral=True)
+        return
+    if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+        try:
+            await interaction.delete_original_response()
+        except discord.HTTPException as error:
+            log.info("interaction %s: could not delete the thinking message (%s)", interaction.id, error)
+    await interaction.followup.send(text, ephemeral=True)

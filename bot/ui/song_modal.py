@@ -1,0 +1,59 @@
+"""The lyrics form /song opens when no lyrics file is attached: slash options cannot hold multi-line text."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from comfy.workflows.params import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
+
+LYRICS_PLACEHOLDER = "[verse]\nFirst lines…\n[chorus]\nThe part everyone sings…"
+
+
+class SongModal(discord.ui.Modal, title="Write your song"):
+    lyrics: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+        label="Lyrics ([verse], [chorus], [bridge]…)",
+        style=discord.TextStyle.paragraph,
+        placeholder=LYRICS_PLACEHOLDER,
+        max_length=LYRICS_MAX_CHARS,
+        required=False,
+    )
+    title_field: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+        label="Title", max_length=LABEL_MAX_CHARS, required=False
+    )
+    genre: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+        label="Genre / style",
+        placeholder="synthpop, lo-fi, orchestral…",
+        max_length=LABEL_MAX_CHARS,
+        required=False,
+    )
+    mood: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+        label="Mood", placeholder="uplifting, melancholic…", max_length=LABEL_MAX_CHARS, required=False
+    )
+
+    def __init__(
+        self,
+        on_submit: Callable[[discord.Interaction, SongModal], Awaitable[None]],
+        on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
+        *,
+        title: str | None = None,
+        genre: str | None = None,
+        mood: str | None = None,
+    ) -> None:
+        super().__init__(timeout=15 * 60)
+        self._on_submit = on_submit
+        self._on_error = on_error
+        self.title_field.default = title
+        self.genre.default = genre
+        self.mood.default = mood
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(interaction, self)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        await self._on_error(interaction, error)
+
+    @staticmethod
+    def text(field: discord.ui.TextInput[SongModal]) -> str | None:
+        return field.value.strip() or None

@@ -1,0 +1,166 @@
+"""/imagine through its whole life: the real ComfyBot, the Discord emulator, the fake ComfyUI, a database."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from tests.e2e.harness import (
+    FAST_REPORTING,
+    assert_no_repeated_revisions,
+    running_world,
+    states_shown,
+)
+from tests.fakes.comfyui import FakeConfig
+
+SLOW_ENOUGH_TO_WATCH = FakeConfig(step_time_s=0.05, default_steps=8)
+
+
+async def test_imagine_is_deferred_then_one_message_is_edited_from_queued_to_the_result(
+    database_url: str, tmp_path: Path
+) -> None:
+    reporting = replace(FAST_REPORTING, edit_interval_s=0.15)
+    async with running_world(
+        database_url, tmp_path, fake_config=SLOW_ENOUGH_TO_WATCH, reporting=reporting
+    ) as world:
+        first = await world.slash("imagine", {"prompt": "a lighthouse at dusk"}, member=world.bob)
+        second = await world.slash("imagine", {"prompt": "a red fox in the snow"})
+        message = await world.wait_for_final(second)
+        await world.wait_for_final(first)
+
+        # Acknowledged with a public "thinking…" within Discord's 3 s, long before the job ran.
+        assert second.deferred
+        assert not second.ephemeral
+        callback = next(c for c in world.emu.calls_matching("POST", rf"/interactions/{second.id}/"))
+        assert (callback.at - second.created_at).total_seconds() < 1.0
+
+        assert states_shown(message) == ["queued", "running", "done"]
+        queued = next(r for r in message.revisions if "queued" in str(r.embeds))
+        assert any(f["name"] == "Place in queue" for f in queued.embeds[0]["fields"])
+        running = [r for r in message.revisions if "· running" in str(r.embeds)]
+        assert any("step " in str(r.embeds) for r in running), "a progress bar with step x/y"
+        assert any(a.filename.startswith("preview.") for r in running for a in r.attachments), (
+            "the latest preview image is shown while running"
+        )
+        # At most one progress edit per interval on this message (the final edit is not throttled).
+        times = [r.at for r in message.revisions[1:-1]]
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
+        assert all(gap >= reporting.edit_interval_s * 0.9 for gap in gaps), gaps
+        assert_no_repeated_revisions(message)
+
+        # The result: one PNG, an embed showing it, the seed and job id, and the buttons.
+        [attachment] = message.attachments
+        assert attachment.filename.endswith(".png")
+        embed = message.embeds[0]
+        assert embed["image"]["url"] == f"attachment://{message.attachments[0].filename}"
+        job = await world.job_for(message)
+        fields = {f["name"]: f["value"] for f in embed["fields"]}
+        assert fields["Seed"] == str(job.seed)
+        assert embed["footer"]["text"].startswith(f"Job #{job.id} · done")
+        custom_ids = [c["custom_id"] for row in message.components for c in row["components"]]
+        assert custom_ids == [f"job:{a}:{job.id}" for a in ("reroll", "vary", "info", "delete")]
+
+        # The database knows the message and the uploaded file's URL.
+        assert job.status.value == "succeeded"
+        assert job.response_message_id == message.id
+        _, artifacts = await world.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
+        assert [(a.message_id, a.attachment_url) for a in artifacts] == [
+            (message.id, message.attachments[0].url)
+        ]
+        # The final edit followed the job's end at once (no polling, no throttle).
+        assert job.finished_at is not None
+        assert (message.revisions[-1].at - job.finished_at).total_seconds() < 0.5
+
+
+async def test_inline_flags_set_the_parameters_and_explicit_options_win(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        prompt = "a castle --ar 16:9 --no fog, rain --seed 42 --q 2 --style anime"
+        interaction = await world.slash("imagine", {"prompt": prompt, "quality": "draft"})
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        assert job.params["prompt"] == "a castle"
+        assert job.params["aspect_ratio"] == "16:9"
+        assert job.params["negative_prompt"] == "fog, rain"
+        assert job.params["style_tags"] == ["anime"]
+        assert job.params["quality"] == "draft"  # the option beats --q 2
+        assert job.seed == 42
+        assert job.raw_input == prompt
+        fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+        assert fields["Seed"] == "42"
+        assert fields["Aspect ratio"] == "16:9"
+
+
+async def test_a_json_prompt_document_is_read_after_the_defer(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        document = {"prompt": "a lighthouse", "aspect_ratio": "9:16", "style_tags": ["watercolor"]}
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "--seed 5"},
+            attachments={"document": ("prompt.json", json.dumps(document).encode(), "application/json")},
+        )
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        assert job.params["prompt"] == "a lighthouse"
+        assert job.params["aspect_ratio"] == "9:16"
+        assert job.params["style_tags"] == ["watercolor"]
+        assert job.seed == 5
+        assert world.emu.cdn_downloads, "the bot downloaded the attached document"
+
+
+async def test_a_bad_document_replaces_the_thinking_message_by_a_private_list_of_every_problem(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        document = {"prompt": "", "aspect_ratio": "99:1", "quality": "ultra", "colour": "red"}
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "--seed 5"},
+            attachments={"document": ("prompt.json", json.dumps(document).encode(), "application/json")},
+        )
+        await world.emu.wait_for(lambda: interaction.followup_message_ids)
+        thinking = world.emu.original_response(interaction)
+        assert thinking.deleted, "the public thinking message is gone"
+        [error] = world.emu.followups(interaction)
+        assert error.ephemeral
+        for field in ("prompt", "aspect_ratio", "quality", "colour"):
+            assert field in error.content, error.content
+        assert "Traceback" not in error.content
+        page = await world.runtime.browser.history(world.guild.id)
+        assert page.jobs == ()
+
+
+async def test_bad_inline_flags_get_a_private_error_without_any_public_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("imagine", {"prompt": "a cat --ar 99:1 --seed many"})
+        await world.wait_acked(interaction)
+        assert interaction.response_type == 4
+        assert interaction.ephemeral
+        reply = world.emu.original_response(interaction)
+        assert "--ar" in reply.content
+        assert "--seed" in reply.content
+        assert world.bot_messages() == []
+
+
+async def test_style_and_workflow_autocomplete(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        styles = await world.emu.send_autocomplete(
+            world.guild,
+            world.channel,
+            world.alice,
+            "imagine",
+            {"prompt": "x", "style": "anime, wat"},
+            "style",
+        )
+        await world.emu.wait_for(lambda: styles.autocomplete_choices is not None)
+        assert [c["value"] for c in styles.autocomplete_choices or []] == ["anime, watercolor"]
+        workflows = await world.emu.send_autocomplete(
+            world.guild, world.channel, world.alice, "imagine", {"prompt": "x", "workflow": ""}, "workflow"
+        )
+        await world.emu.wait_for(lambda: workflows.autocomplete_choices is not None)
+        assert [c["value"] for c in workflows.autocomplete_choices or []] == ["txt2img"]
