@@ -91,3 +91,46 @@ async def test_an_unknown_extra_class_becomes_a_permissive_custom_node(
     answer = await post_prompt(http, fake_comfy.url, workflow, "main")
     await ws.wait_done(answer["prompt_id"])
     assert ws.texts(answer["prompt_id"])[-2]["type"] == "execution_success"
+
+
+def _node(class_type: str, **inputs: object) -> dict[str, object]:
+    return {"class_type": class_type, "inputs": inputs}
+
+
+async def test_ace_step_1_5_graph_runs_when_the_backend_has_those_classes(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    config = fake_comfy.config
+    config.extra_node_classes |= {"TextEncodeAceStepAudio1.5", "EmptyAceStep1.5LatentAudio"}
+    config.models["UNETLoader.unet_name"] = ["ace15.safetensors"]
+    config.models["VAELoader.vae_name"] = ["ace15_vae.safetensors"]
+    config.models["DualCLIPLoader.clip_name1"] = ["qwen_0.6b.safetensors", "qwen_1.7b.safetensors"]
+    text = _node(
+        "TextEncodeAceStepAudio1.5", clip=["2", 0], tags="lofi, piano", lyrics="[inst]", seed=7, bpm=90,
+        duration=30.0, timesignature="4", language="en", keyscale="C major", generate_audio_codes=True,
+        cfg_scale=2.0, temperature=0.85, top_p=0.9, top_k=0,
+    )  # fmt: skip
+    sampler = _node(
+        "KSampler", model=["7", 0], positive=["4", 0], negative=["5", 0], latent_image=["6", 0], seed=7,
+        steps=8, cfg=1.0, sampler_name="euler", scheduler="simple", denoise=1.0,
+    )  # fmt: skip
+    workflow = {
+        "1": _node("UNETLoader", unet_name="ace15.safetensors", weight_dtype="default"),
+        "2": _node("DualCLIPLoader", clip_name1="qwen_0.6b.safetensors", clip_name2="qwen_1.7b.safetensors",
+                   type="ace"),
+        "3": _node("VAELoader", vae_name="ace15_vae.safetensors"),
+        "4": text,
+        "5": _node("ConditioningZeroOut", conditioning=["4", 0]),
+        "6": _node("EmptyAceStep1.5LatentAudio", seconds=30.0, batch_size=1),
+        "7": _node("ModelSamplingAuraFlow", model=["1", 0], shift=3.0),
+        "8": sampler,
+        "9": _node("VAEDecodeAudio", samples=["8", 0], vae=["3", 0]),
+        "10": _node("SaveAudioMP3", audio=["9", 0], filename_prefix="audio/song", quality="V0"),
+    }  # fmt: skip
+    ws = await Recorder.connect(http, fake_comfy.url, "main")
+    answer = await post_prompt(http, fake_comfy.url, workflow, "main")
+    await ws.wait_done(answer["prompt_id"])
+    messages = ws.texts(answer["prompt_id"])
+    assert [m["data"]["value"] for m in messages if m["type"] == "progress"] == list(range(1, 9))
+    executed = next(m for m in messages if m["type"] == "executed")
+    assert executed["data"]["output"]["audio"][0]["filename"] == "song_00001_.mp3"
