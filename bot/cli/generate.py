@@ -26,6 +26,7 @@ from bot.core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
 from bot.core.prompts import parse_image_request, parse_song_request
 from bot.core.runtime import CoreRuntime
 from bot.settings import Settings
+from comfy import errors
 from comfy.workflows.params import ImageParams, SongParams
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
@@ -91,10 +92,8 @@ async def _generate_on(
     await _refuse_when_the_bot_has_work(runtime)
     progress = TerminalProgress(err, own_guild_id=COMMAND_GUILD_ID)
     runtime.observer.target = progress
+    await _require_a_reachable_backend(runtime)
     await runtime.start()
-    if not any(state.healthy for state in runtime.pool.health.values()):
-        details = "; ".join(f"{name}: {state.detail}" for name, state in runtime.pool.health.items())
-        raise CannotGenerate(f"No ComfyUI backend is reachable ({details}). `python -m bot check` says more.")
     return await _run_one(runtime, progress, request, timeout_s)
 
 
@@ -149,6 +148,23 @@ async def _read_request(args: argparse.Namespace) -> tuple[str, ImageParams | So
         seed=args.seed,
     )
     return song.lyrics, song
+
+
+async def _require_a_reachable_backend(runtime: CoreRuntime) -> None:
+    """Asked before starting: a queue with no backend would only wait for the timeout."""
+    answers = await asyncio.gather(
+        *(client.system_stats() for client in runtime.clients), return_exceptions=True
+    )
+    unreachable: list[str] = []
+    for client, answer in zip(runtime.clients, answers, strict=True):
+        if isinstance(answer, errors.ComfyError):
+            unreachable.append(f"{client.name}: {answer.detail}")
+        elif isinstance(answer, BaseException):
+            raise answer
+    if len(unreachable) == len(runtime.clients):
+        raise CannotGenerate(
+            f"No ComfyUI backend is reachable ({'; '.join(unreachable)}). `python -m bot check` says more."
+        )
 
 
 async def _refuse_when_the_bot_has_work(runtime: CoreRuntime) -> None:

@@ -12,7 +12,8 @@ from bot.cli.generate import generate
 from bot.settings import Settings
 from db.migrate import schema_is_current
 from tests.bot.cli.helpers import bot_env, run_bot
-from tests.core.jobs.harness import image_request, running_core
+from tests.bot.idle_core import idle_core
+from tests.core.jobs.harness import image_request
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fakes.comfyui.config import CHECKPOINTS_KEY
 
@@ -129,7 +130,7 @@ async def test_refuses_to_take_over_the_bots_queued_jobs(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
     # The bot queued a job and is down: starting a runtime here would run it and swallow its result.
-    async with running_core(database_url, ["http://127.0.0.1:9"], tmp_path / "bot") as (runtime, _):
+    async with idle_core(database_url, ["http://127.0.0.1:9"], tmp_path / "bot") as runtime:
         await runtime.service.submit(image_request(guild_id=42))
     settings = Settings(
         _env_file=None,

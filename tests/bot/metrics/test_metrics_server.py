@@ -14,6 +14,7 @@ from bot.core.runtime import CoreRuntime
 from bot.metrics import MetricsServer, record_discord_error
 from bot.metrics.discord_errors import discord_error_counts
 from db.migrate import upgrade_to_head
+from tests.bot.idle_core import idle_core
 from tests.core.jobs.harness import image_request, running_core, song_request
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 
@@ -74,8 +75,8 @@ async def test_finished_jobs_are_counted_by_kind_and_outcome_with_timings(
 async def test_queue_depth_shows_the_top_ten_guilds_and_sums_the_rest(
     database_url: str, tmp_path: Path
 ) -> None:
-    # No backend answers, so every job stays queued.
-    async with running_core(database_url, ["http://127.0.0.1:9"], tmp_path) as (runtime, _):
+    # Nothing runs them, so every job stays queued.
+    async with idle_core(database_url, ["http://127.0.0.1:9"], tmp_path) as runtime:
         for guild_id in range(1, 13):  # guild g queues g jobs (users differ to stay under the caps)
             for user in range(guild_id):
                 await runtime.service.submit(image_request(guild_id=guild_id, user_id=100 + user))
@@ -130,7 +131,7 @@ async def test_healthz_is_200_only_with_gateway_database_and_a_healthy_backend(
 
 async def test_healthz_is_503_when_no_backend_is_healthy(database_url: str, tmp_path: Path) -> None:
     async with (
-        running_core(database_url, ["http://user:hunter2@127.0.0.1:9"], tmp_path) as (runtime, _),
+        idle_core(database_url, ["http://user:hunter2@127.0.0.1:9"], tmp_path) as runtime,
         serving(runtime, [True]) as (_, url),
     ):
         status, body = await healthz(url)
