@@ -8,7 +8,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+from sqlalchemy.exc import ArgumentError
+
 from bot.cli.generate_args import add_generate_parser
+from bot.cli.settings_problems import describe_settings_problem
 from bot.logging_setup import configure_logging, quieter
 from bot.settings import Settings
 
@@ -48,12 +52,17 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+        secrets = [settings.discord_token.get_secret_value(), settings.database_password]
+    except (ValidationError, ArgumentError) as exc:
+        sys.stderr.write(describe_settings_problem(exc))
+        return 2
     configure_logging(
         # The terminal commands print their own report; only warnings would add to it.
         settings.log_level if args.command not in TERMINAL_COMMANDS else quieter(settings.log_level),
         settings.log_format,
-        secrets=[settings.discord_token.get_secret_value(), settings.database_password],
+        secrets=secrets,
     )
     try:
         return asyncio.run(_dispatch(args, settings))
