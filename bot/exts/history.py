@@ -11,15 +11,14 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.core.errors import UserFacingError
-from bot.core.jobs.service import SubmitReceipt
-from bot.exts._browsing_common import guild_id_of, requester_of
+from bot.exts._browsing_common import acknowledge, guild_id_of
 from bot.exts._browsing_files import as_files, split_stored
+from bot.exts.errors import report_error
 from bot.ui.history_files import plan_repost, unavailable_text
-from bot.ui.history_queue import place_in_queue
 from bot.ui.history_render import KIND_MARKS, HistoryFilters, job_summary, shorten
-from bot.ui.history_replies import answering
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
+from bot.ui.requesters import requester_from_interaction
 from db.enums import JobKind
 
 log = logging.getLogger(__name__)
@@ -48,57 +47,60 @@ class History(commands.Cog):
         search: app_commands.Range[str, 1, 100] | None = None,
         public: bool = False,
     ) -> None:
-        async with answering(interaction, ephemeral=not public):
-            runtime = self.bot.runtime
-            view = HistoryView(
-                browser=runtime.browser,
-                service=runtime.service,
-                guild_id=guild_id_of(interaction),
-                owner_id=interaction.user.id,
-                filters=HistoryFilters(
-                    user_id=user.id if user else None,
-                    kind=JobKind(kind) if kind else None,
-                    search=search,
-                ),
-                timeout=self.view_timeout_s,
-            )
-            embed = await view.first_page(interaction)
-            await interaction.edit_original_response(embed=embed, view=view)
+        await acknowledge(interaction, ephemeral=not public)
+        runtime = self.bot.runtime
+        view = HistoryView(
+            browser=runtime.browser,
+            service=runtime.service,
+            guild_id=guild_id_of(interaction),
+            owner_id=interaction.user.id,
+            filters=HistoryFilters(
+                user_id=user.id if user else None,
+                kind=JobKind(kind) if kind else None,
+                search=search,
+            ),
+            report_error=report_error,
+            timeout=self.view_timeout_s,
+        )
+        embed = await view.first_page(interaction)
+        await interaction.edit_original_response(embed=embed, view=view)
 
     @app_commands.command(name="show", description="Post a job's results here again")
     @app_commands.describe(job="The job's number (see /history)")
     @app_commands.guild_only()
     async def show(self, interaction: discord.Interaction, job: JobId) -> None:
-        async with answering(interaction, ephemeral=False):
-            found, artifacts = await self.bot.runtime.service.get_with_artifacts(
-                job, guild_id=guild_id_of(interaction)
-            )
-            if not artifacts:
-                raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
-            stored, missing = await split_stored(self.bot.runtime.config.data_dir, artifacts)
-            plan = plan_repost(stored, size_limit=interaction.filesize_limit)
-            header = (
-                f"{KIND_MARKS[found.kind]} **#{found.id}** by <@{found.user_id}> — "
-                f"{shorten(job_summary(found), 200)}"
-            )
-            unavailable = unavailable_text(plan.too_large, missing)
-            content = f"{header}\n{unavailable}" if unavailable else header
-            if not plan.batches:
-                await interaction.followup.send(content)
-            for number, batch in enumerate(plan.batches):
-                files = await as_files(self.bot.runtime.config.data_dir, batch)
-                await interaction.followup.send(content if number == 0 else "", files=files)
-            log.info("job_id=%s guild_id=%s shown again", found.id, found.guild_id)
+        await acknowledge(interaction, ephemeral=False)
+        data_dir = self.bot.runtime.config.data_dir
+        found, artifacts = await self.bot.runtime.service.get_with_artifacts(
+            job, guild_id=guild_id_of(interaction)
+        )
+        if not artifacts:
+            raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
+        stored, missing = await split_stored(data_dir, artifacts)
+        plan = plan_repost(stored, size_limit=interaction.filesize_limit)
+        summary = shorten(job_summary(found), 200)
+        header = f"{KIND_MARKS[found.kind]} **#{found.id}** by <@{found.user_id}> — {summary}"
+        unavailable = unavailable_text(plan.too_large, missing)
+        content = f"{header}\n{unavailable}" if unavailable else header
+        if not plan.batches:
+            await interaction.followup.send(content)
+        for number, batch in enumerate(plan.batches):
+            files = await as_files(data_dir, batch)
+            await interaction.followup.send(content if number == 0 else "", files=files)
+        log.info("job_id=%s guild_id=%s shown again", found.id, found.guild_id)
 
     @app_commands.command(name="rerun", description="Run a job again with a new seed")
     @app_commands.describe(job="The job's number (see /history)")
     @app_commands.guild_only()
     async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
-        async with answering(interaction, ephemeral=False):
-            receipt = await self.bot.runtime.service.regenerate(
-                job, guild_id=guild_id_of(interaction), requester=requester_of(interaction)
-            )
-            await present_new_job(interaction, receipt)
+        message_id = await acknowledge(interaction, ephemeral=False)
+        receipt = await self.bot.runtime.service.regenerate(
+            job, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
+        )
+        if message_id is None:
+            message_id = (await interaction.original_response()).id
+        # From here the new job's message is like any other: edited in place by the reporter.
+        await self.bot.reporter.show_on_interaction(receipt, interaction, message_id)
 
     @show.autocomplete("job")
     @rerun.autocomplete("job")
@@ -114,15 +116,6 @@ class History(commands.Cog):
         ]
         wanted = current.strip().lstrip("#").lower()
         return [c for c in choices if wanted in c.name.lower()][:25]
-
-
-async def present_new_job(interaction: discord.Interaction, receipt: SubmitReceipt) -> None:
-    """Until the result renderer takes over rerun jobs, say which job was queued and where it stands."""
-    job = receipt.job
-    await interaction.followup.send(
-        f"🔁 Running #{job.parent_id} again as job **#{job.id}** ({place_in_queue(receipt.position)}). "
-        "`/show` posts its results when it is done."
-    )
 
 
 async def setup(bot: ComfyBot) -> None:

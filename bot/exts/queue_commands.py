@@ -10,10 +10,10 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.core.errors import UserFacingError
-from bot.exts._browsing_common import guild_id_of, requester_of
+from bot.exts._browsing_common import acknowledge, guild_id_of
 from bot.ui.history_queue import cancelled_text, place_in_queue, queue_embed
 from bot.ui.history_render import job_summary, shorten
-from bot.ui.history_replies import answering
+from bot.ui.requesters import requester_from_interaction
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +25,11 @@ class QueueCommands(commands.Cog):
     @app_commands.command(name="queue", description="This server's queue and where your jobs are in it")
     @app_commands.guild_only()
     async def queue(self, interaction: discord.Interaction) -> None:
-        async with answering(interaction):
-            overview = await self.bot.runtime.browser.queue_overview(
-                guild_id_of(interaction), interaction.user.id
-            )
-            await interaction.followup.send(embed=queue_embed(overview), ephemeral=True)
+        await acknowledge(interaction)
+        overview = await self.bot.runtime.browser.queue_overview(
+            guild_id_of(interaction), interaction.user.id
+        )
+        await interaction.followup.send(embed=queue_embed(overview), ephemeral=True)
 
     @app_commands.command(name="cancel", description="Cancel your job (moderators: anyone's)")
     @app_commands.describe(job="The job's number; without it, your newest queued or running job")
@@ -37,21 +37,21 @@ class QueueCommands(commands.Cog):
     async def cancel(
         self, interaction: discord.Interaction, job: app_commands.Range[int, 1, 2**53] | None = None
     ) -> None:
-        async with answering(interaction):
-            guild_id = guild_id_of(interaction)
-            if job is None:
-                overview = await self.bot.runtime.browser.queue_overview(guild_id, interaction.user.id)
-                if not overview.mine:
-                    raise UserFacingError("You have nothing queued or running to cancel.")
-                job = max(mine.id for mine, _ in overview.mine)
-            cancelled = await self.bot.runtime.service.cancel(
-                job, guild_id=guild_id, requester=requester_of(interaction)
-            )
-            log.info("job_id=%s guild_id=%s cancelled by %s", job, guild_id, interaction.user.id)
-            await interaction.followup.send(
-                cancelled_text(cancelled, by_someone_else=cancelled.user_id != interaction.user.id),
-                ephemeral=True,
-            )
+        await acknowledge(interaction)
+        guild_id = guild_id_of(interaction)
+        if job is None:
+            overview = await self.bot.runtime.browser.queue_overview(guild_id, interaction.user.id)
+            if not overview.mine:
+                raise UserFacingError("You have nothing queued or running to cancel.")
+            job = max(mine.id for mine, _ in overview.mine)
+        cancelled = await self.bot.runtime.service.cancel(
+            job, guild_id=guild_id, requester=requester_from_interaction(interaction)
+        )
+        log.info("job_id=%s guild_id=%s cancelled by %s", job, guild_id, interaction.user.id)
+        await interaction.followup.send(
+            cancelled_text(cancelled, by_someone_else=cancelled.user_id != interaction.user.id),
+            ephemeral=True,
+        )
 
     @cancel.autocomplete("job")
     async def _my_live_jobs(

@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.core.jobs.policy import PolicyView
-from bot.exts._browsing_common import guild_id_of, require_server_manager
+from bot.exts._browsing_common import acknowledge, guild_id_of, require_server_manager
 from bot.exts._settings_changes import (
     BUILT_IN_DEFAULT,
     limit_changes,
@@ -26,7 +26,6 @@ from bot.exts._settings_changes import (
     without_id,
     workflow_changes,
 )
-from bot.ui.history_replies import answering
 from bot.ui.history_settings import settings_embed
 from comfy.workflows.binding import WorkflowKind
 
@@ -49,23 +48,23 @@ class SettingsCommand(
         super().__init__()
 
     async def _change(self, interaction: discord.Interaction, changes: Changes) -> None:
-        async with answering(interaction):
-            require_server_manager(interaction)
-            guild_id = guild_id_of(interaction)
-            settings = self.bot.runtime.guild_settings
-            wanted = changes(await settings.get(guild_id))
-            updated = await settings.update(guild_id, wanted)
-            log.info("guild_id=%s settings changed by %s: %s", guild_id, interaction.user.id, sorted(wanted))
-            await interaction.followup.send(
-                embed=settings_embed(updated, title="Settings updated"), ephemeral=True
-            )
+        require_server_manager(interaction)
+        await acknowledge(interaction)
+        guild_id = guild_id_of(interaction)
+        settings = self.bot.runtime.guild_settings
+        wanted = changes(await settings.get(guild_id))
+        updated = await settings.update(guild_id, wanted)
+        log.info("guild_id=%s settings changed by %s: %s", guild_id, interaction.user.id, sorted(wanted))
+        await interaction.followup.send(
+            embed=settings_embed(updated, title="Settings updated"), ephemeral=True
+        )
 
     @app_commands.command(name="show", description="Show this server's settings")
     async def show(self, interaction: discord.Interaction) -> None:
-        async with answering(interaction):
-            require_server_manager(interaction)
-            policy = await self.bot.runtime.guild_settings.get(guild_id_of(interaction))
-            await interaction.followup.send(embed=settings_embed(policy), ephemeral=True)
+        require_server_manager(interaction)
+        await acknowledge(interaction)
+        policy = await self.bot.runtime.guild_settings.get(guild_id_of(interaction))
+        await interaction.followup.send(embed=settings_embed(policy), ephemeral=True)
 
     @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")
     async def add_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:

@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 import discord
 
-from bot.core.errors import UserFacingError
 from bot.core.jobs.browsing import HistoryPage, JobBrowser
 from bot.core.jobs.service import JobService
 from bot.ui.history_render import HistoryFilters, history_embed, job_embed, job_option_description
 from bot.ui.history_render import job_option_label as option_label
-from bot.ui.history_replies import refuse
+from bot.ui.replies import reply_privately
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 MAX_CURSORS = 50  # pages remembered for "newer"; beyond that the oldest remembered ones are forgotten
 TIMEOUT_S = 600.0
+
+
+class ErrorReport(Protocol):
+    """The bot's one error path (bot.exts.errors.report_error), handed in by the command."""
+
+    def __call__(
+        self, interaction: discord.Interaction, error: BaseException, *, where: str
+    ) -> Awaitable[None]: ...
 
 
 class HistoryView(discord.ui.View):
@@ -35,6 +43,7 @@ class HistoryView(discord.ui.View):
         guild_id: int,
         owner_id: int,
         filters: HistoryFilters,
+        report_error: ErrorReport,
         page_size: int = PAGE_SIZE,
         timeout: float = TIMEOUT_S,
     ) -> None:
@@ -45,6 +54,7 @@ class HistoryView(discord.ui.View):
         self._owner_id = owner_id
         self._filters = filters
         self._page_size = page_size
+        self._report_error = report_error
         # before_id of each page on the way here; the first page has none. "Newer" pops, "older" pushes.
         self._cursors: list[int | None] = [None]
         self._page_number = 1
@@ -108,7 +118,9 @@ class HistoryView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self._owner_id:
             return True
-        await refuse(interaction, "This list belongs to someone else: run `/history` to get your own.")
+        await reply_privately(
+            interaction, "This list belongs to someone else: run `/history` to get your own."
+        )
         return False
 
     async def _open_job(self, interaction: discord.Interaction) -> None:
@@ -149,8 +161,4 @@ class HistoryView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
-        if isinstance(error, UserFacingError):
-            await refuse(interaction, error.user_message)
-            return
-        log.error("guild_id=%s history view failed", self._guild_id, exc_info=error)
-        await refuse(interaction, "Something went wrong on my side while browsing. Please try again.")
+        await self._report_error(interaction, error, where="the /history browser")

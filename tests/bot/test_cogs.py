@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import bot.exts
+from bot.client import EXTENSIONS
 from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
 
 
@@ -91,3 +92,8 @@ def test_the_browsing_extensions_are_real_extensions() -> None:
         for name in top_level_names(cog)
     }
     assert names == expected
+
+
+def test_the_bot_loads_every_extension_once() -> None:
+    assert sorted(EXTENSIONS) == extension_names()
+    assert len(set(EXTENSIONS)) == len(EXTENSIONS)

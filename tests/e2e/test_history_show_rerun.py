@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from db.enums import JobStatus
-from tests.e2e.test_history_support import answer, browsing_world, finished, submit
+from tests.e2e.harness import states_shown
+from tests.e2e.test_history_support import answer, browsing_world, imagined, submit
 
 
 async def test_show_posts_the_stored_artifacts_again(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
-        job = (await submit(world, world.bob, "a lighthouse")).job
-        assert (await finished(world, job.id)).status is JobStatus.SUCCEEDED
+        job = await imagined(world, world.bob, "a lighthouse")
+        assert job.status is JobStatus.SUCCEEDED
         _, artifacts = await world.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
         shown = await answer(world, await world.slash("show", {"job": job.id}))
         stored = (world.data_dir / artifacts[0].path).read_bytes()
@@ -23,18 +24,18 @@ async def test_show_posts_the_stored_artifacts_again(database_url: str, tmp_path
 
 async def test_show_links_a_file_over_the_upload_limit_instead(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
-        job = (await submit(world, world.alice)).job
-        await finished(world, job.id)
+        job = await imagined(world, world.alice)
         _, (artifact,) = await world.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
-        url = "https://cdn.discordapp.com/attachments/1/2/out.png"
-        await world.runtime.service.record_upload(artifact.id, message_id=12345, attachment_url=url)
+        url = artifact.attachment_url  # recorded when the result was uploaded
+        assert url is not None
         world.emu.upload_limit = artifact.size_bytes - 1
+        uploads_before = [call for call in world.emu.calls if call.files]
         shown = await answer(world, await world.slash("show", {"job": job.id}))
     assert shown.attachments == []
     assert shown.content.splitlines()[1] == (
         f"`{Path(artifact.path).name}` is larger than this server's upload limit: <{url}>"
     )
-    assert [call for call in world.emu.calls if call.files] == []  # nothing was tried and refused
+    assert [call for call in world.emu.calls if call.files] == uploads_before  # nothing tried and refused
 
 
 async def test_show_refuses_privately_for_another_servers_job_and_one_without_results(
@@ -53,18 +54,23 @@ async def test_show_refuses_privately_for_another_servers_job_and_one_without_re
     assert pending.content == f"Job #{queued.id} has no results to show (it is queued)."
 
 
-async def test_rerun_queues_the_same_request_with_a_new_seed(database_url: str, tmp_path: Path) -> None:
+async def test_rerun_runs_the_same_request_with_a_new_seed_in_its_own_message(
+    database_url: str, tmp_path: Path
+) -> None:
     async with browsing_world(database_url, tmp_path) as world:
-        original = await finished(world, (await submit(world, world.alice, "a red fox")).job.id)
-        reply = await answer(world, await world.slash("rerun", {"job": original.id}))
-        history = await world.runtime.browser.history(world.guild.id, limit=1)
-        (rerun,) = history.jobs
-    assert not reply.ephemeral, reply.content
+        original = await imagined(world, world.alice, "a red fox")
+        rerun_request = await world.slash("rerun", {"job": original.id})
+        message = await world.wait_for_final(rerun_request)
+        rerun = await world.job_for(message)
+    assert not message.ephemeral
+    assert states_shown(message)[-1] == "done"
+    assert message.attachments  # the new result, shown like any other job's
+    assert rerun.id != original.id
     assert rerun.parent_id == original.id
     assert rerun.user_id == world.alice.id
     assert rerun.params["prompt"] == "a red fox"
     assert rerun.seed != original.seed
-    assert reply.content.startswith(f"🔁 Running #{original.id} again as job **#{rerun.id}** (")
+    assert rerun.response_message_id == message.id
 
 
 async def test_rerun_of_someone_elses_job_is_refused_by_default(database_url: str, tmp_path: Path) -> None:

@@ -19,8 +19,16 @@ from tests.e2e.harness import World, running_world
 
 @contextlib.asynccontextmanager
 async def browsing_world(database_url: str, tmp_path: Path, **options: Any) -> AsyncIterator[World]:
-    async with running_world(database_url, tmp_path, extensions=BROWSING_EXTENSIONS, **options) as world:
+    """The whole bot (every extension, the shared error path and the job reporter)."""
+    async with running_world(database_url, tmp_path, **options) as world:
+        assert set(BROWSING_EXTENSIONS) <= set(world.bot.extensions)
         yield world
+
+
+async def imagined(world: World, member: Member, prompt: str = "a red fox") -> JobView:
+    """A finished job made the way members make them: /imagine, then its message shows the result."""
+    message = await world.wait_for_final(await world.slash("imagine", {"prompt": prompt}, member=member))
+    return await world.job_for(message)
 
 
 async def submit(

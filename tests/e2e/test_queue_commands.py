@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from db.enums import JobStatus
+from tests.e2e.harness import states_shown
 from tests.e2e.test_history_support import answer, browsing_world, field_values, finished, submit
 
 
@@ -29,14 +30,18 @@ async def test_queue_shows_the_servers_counts_and_my_jobs_with_their_places(
 async def test_cancel_without_a_job_cancels_my_newest_live_one(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
         older = await submit(world, world.alice, "older")
-        newer = await submit(world, world.alice, "newer")
-        interaction = await world.slash("cancel")
-        reply = await answer(world, interaction)
-        cancelled = await finished(world, newer.job.id)
+        request = await world.slash("imagine", {"prompt": "newer"})
+        await world.wait_acked(request)
+        newer = await world.emu.wait_for(lambda: world.bot_messages() and world.bot_messages()[-1])
+        reply = await answer(world, await world.slash("cancel"))
+        job_message = await world.wait_for_final(request)
+        newer_job = await world.job_for(job_message)
         still_queued = await world.runtime.service.get(older.job.id, guild_id=world.guild.id)
+    assert newer.id == job_message.id
     assert reply.ephemeral
-    assert reply.content == f"Cancelling job #{newer.job.id}. Its message will say so in a moment."
-    assert cancelled.status is JobStatus.CANCELLED
+    assert reply.content == f"Cancelling job #{newer_job.id}. Its message will say so in a moment."
+    assert states_shown(job_message)[-1] == "cancelled"  # as promised
+    assert newer_job.status is JobStatus.CANCELLED
     assert still_queued.status is JobStatus.QUEUED
 
 

@@ -15,7 +15,7 @@ from comfy.workflows.binding import WorkflowKind
 from db.enums import RegeneratePermission
 from tests.discord_emulator import DiscordEmulator, Guild, Interaction, Member
 from tests.e2e.harness import World
-from tests.e2e.test_history_support import answer, browsing_world, field_values, finished, submit
+from tests.e2e.test_history_support import answer, browsing_world, field_values, imagined, submit
 
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 
@@ -51,16 +51,21 @@ async def test_a_blocked_word_refuses_new_requests_at_once(database_url: str, tm
         added = await answer(
             world, await settings(world, admin, "add", {"words": "Forbidden, gore"}, group="blocked-words")
         )
+        imagine = await answer(world, await world.slash("imagine", {"prompt": "a FORBIDDEN cat"}))
         with pytest.raises(NotAllowed) as refused:
             await submit(world, world.alice, "a forbidden cat")
         removed = await answer(
             world, await settings(world, admin, "remove", {"words": "gore"}, group="blocked-words")
         )
         policy = await world.runtime.guild_settings.get(world.guild.id)
+        jobs = await world.runtime.browser.history(world.guild.id)
     assert added.ephemeral
     assert added.embeds[0]["title"] == "Settings updated"
     assert field_values(added)["Blocked words"] == "`forbidden`, `gore`"
-    assert "forbidden" in refused.value.user_message
+    assert imagine.ephemeral
+    assert imagine.content == refused.value.user_message
+    assert "forbidden" in imagine.content
+    assert [job.raw_input for job in jobs.jobs] == ["a cat"]  # nothing else was queued
     assert field_values(removed)["Blocked words"] == "`forbidden`"
     assert policy.blocked_words == ("forbidden",)
 
@@ -130,13 +135,15 @@ async def test_letting_anyone_regenerate_lets_another_member_rerun_a_job(
     database_url: str, tmp_path: Path
 ) -> None:
     async with world_with_admin(database_url, tmp_path) as (world, admin):
-        original = await finished(world, (await submit(world, world.alice)).job.id)
+        original = await imagined(world, world.alice)
         await answer(world, await settings(world, admin, "regenerate", {"who": "anyone"}))
-        reply = await answer(world, await world.slash("rerun", {"job": original.id}, member=world.bob))
+        message = await world.wait_for_final(
+            await world.slash("rerun", {"job": original.id}, member=world.bob)
+        )
+        rerun = await world.job_for(message)
         policy = await world.runtime.guild_settings.get(world.guild.id)
     assert policy.regenerate_permission is RegeneratePermission.ANYONE
-    assert not reply.ephemeral
-    assert reply.content.startswith(f"🔁 Running #{original.id} again as job")
+    assert (rerun.parent_id, rerun.user_id) == (original.id, world.bob.id)
 
 
 async def test_default_workflows_autocomplete_and_unknown_ones_are_refused(
