@@ -154,6 +154,7 @@ async def vae_decode_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
         "channels": 2,
         "seconds": float(latent.get("seconds", 2.0)),
         "sample_rate": 44100,
+        "count": int(latent.get("count", 1)),
     }
     return (audio,), None
 
@@ -243,12 +244,14 @@ async def _write_audio(ctx: NodeContext, base_kind: str, prefix: str) -> Ui:
     extension = _AUDIO_EXTENSIONS[ctx.spec.name]
     base = ctx.store.directory(base_kind)
     assert base is not None
-    paths, subfolder = ctx.store.next_paths(base, prefix, extension, 1)
+    # Like ComfyUI's SaveAudio: one file per item of the batch.
+    paths, subfolder = ctx.store.next_paths(base, prefix, extension, int(audio.get("count", 1)))
     seconds = min(float(audio["seconds"]), MAX_AUDIO_SECONDS)
     encoded = await asyncio.to_thread(
         media.encoded_audio, extension, int(audio["channels"]), round(seconds, 2)
     )
-    paths[0].write_bytes(encoded)
+    for path in paths:
+        path.write_bytes(encoded)
     return {"audio": [{"filename": p.name, "subfolder": subfolder, "type": base_kind} for p in paths]}
 
 
