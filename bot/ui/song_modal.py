@@ -8,28 +8,35 @@ import discord
 
 from comfy.workflows.params import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
+FORM_ID = "song:form"
 LYRICS_PLACEHOLDER = "[verse]\nFirst lines…\n[chorus]\nThe part everyone sings…"
 
 
 class SongModal(discord.ui.Modal, title="Write your song"):
     lyrics: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
         label="Lyrics ([verse], [chorus], [bridge]…)",
+        custom_id="song:lyrics",
         style=discord.TextStyle.paragraph,
         placeholder=LYRICS_PLACEHOLDER,
         max_length=LYRICS_MAX_CHARS,
         required=False,
     )
     title_field: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
-        label="Title", max_length=LABEL_MAX_CHARS, required=False
+        label="Title", custom_id="song:title", max_length=LABEL_MAX_CHARS, required=False
     )
     genre: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
         label="Genre / style",
+        custom_id="song:genre",
         placeholder="synthpop, lo-fi, orchestral…",
         max_length=LABEL_MAX_CHARS,
         required=False,
     )
     mood: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
-        label="Mood", placeholder="uplifting, melancholic…", max_length=LABEL_MAX_CHARS, required=False
+        label="Mood",
+        custom_id="song:mood",
+        placeholder="uplifting, melancholic…",
+        max_length=LABEL_MAX_CHARS,
+        required=False,
     )
 
     def __init__(
@@ -41,7 +48,7 @@ class SongModal(discord.ui.Modal, title="Write your song"):
         genre: str | None = None,
         mood: str | None = None,
     ) -> None:
-        super().__init__(timeout=15 * 60)
+        super().__init__(timeout=15 * 60, custom_id=FORM_ID)
         self._on_submit = on_submit
         self._on_error = on_error
         self.title_field.default = title

@@ -31,7 +31,7 @@ import discord
 
 from bot.client import EXTENSIONS, ComfyBot
 from bot.core.jobs.settings import QueueSettings
-from bot.core.jobs.views import JobView
+from bot.core.jobs.views import ArtifactView, JobView
 from bot.core.runtime import CoreRuntime, RuntimeConfig
 from bot.reporting.config import ReportingConfig
 from bot.settings import Settings
@@ -133,6 +133,20 @@ class World:
         job = await self.runtime.browser.job_for_message(message.id, guild_id=self.guild.id)
         assert job is not None, f"no job shows message {message.id}"
         return job
+
+    async def delivered(
+        self,
+        job_id: int,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> tuple[JobView, tuple[ArtifactView, ...]]:
+        """The job and its artifacts once the core has marked its final update delivered (after the
+        reporter recorded the uploads): the database is polled, it sends no events."""
+        async with asyncio.timeout(timeout):
+            while True:
+                job, artifacts = await self.runtime.service.get_with_artifacts(job_id, guild_id=self.guild.id)
+                if job.delivery_state.value == "delivered":
+                    return job, artifacts
+                await asyncio.sleep(0.02)
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def start_bot(self) -> None:

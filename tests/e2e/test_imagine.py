@@ -65,7 +65,7 @@ async def test_imagine_is_deferred_then_one_message_is_edited_from_queued_to_the
         # The database knows the message and the uploaded file's URL.
         assert job.status.value == "succeeded"
         assert job.response_message_id == message.id
-        _, artifacts = await world.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
+        _, artifacts = await world.delivered(job.id)
         assert [(a.message_id, a.attachment_url) for a in artifacts] == [
             (message.id, message.attachments[0].url)
         ]
