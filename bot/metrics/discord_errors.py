@@ -7,6 +7,10 @@ it costs nothing when metrics are off. The number of distinct codes is capped (b
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client.core import CounterMetricFamily
 
 MAX_CODES = 50
 OTHER = "other"
@@ -24,3 +28,17 @@ def record_discord_error(code: int | str) -> None:
 
 def discord_error_counts() -> dict[str, int]:
     return dict(_counts)
+
+
+class DiscordErrorCollector:
+    """Exposes the tally as the counter `comfybot_discord_api_errors_total{code}`, read at scrape time."""
+
+    def collect(self) -> Iterator[Any]:
+        family = CounterMetricFamily(
+            "comfybot_discord_api_errors",
+            "Failed Discord API calls since start, by JSON error code (or HTTP status).",
+            labels=["code"],
+        )
+        for code, count in sorted(_counts.items()):
+            family.add_metric([code], count)
+        yield family

@@ -8,7 +8,6 @@ from prometheus_client import CollectorRegistry, Gauge
 
 from bot.core.runtime import CoreRuntime
 from bot.logging_setup import redact_url_passwords
-from bot.metrics.discord_errors import discord_error_counts
 from comfy.pool import ComfyPool
 from db.repositories.jobs import JobRepository
 
@@ -48,19 +47,11 @@ class RuntimeGauges:
             ["backend"],
             registry=registry,
         )
-        self.discord_errors = Gauge(
-            "comfybot_discord_api_errors",
-            "Failed Discord API calls since start, by error code (or HTTP status).",
-            ["code"],
-            registry=registry,
-        )
 
     async def refresh(self, runtime: CoreRuntime) -> None:
         self.worker_queued.set(runtime.dispatcher.queued_count())
         self.worker_running.set(runtime.dispatcher.running_count())
         self._backends(runtime.pool)
-        for code, count in discord_error_counts().items():
-            self.discord_errors.labels(code=code).set(count)
         try:
             async with runtime.sessions() as session:
                 by_guild = await JobRepository(session).active_counts_by_guild()

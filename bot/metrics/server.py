@@ -10,6 +10,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from bot.core.runtime import CoreRuntime
+from bot.metrics.discord_errors import DiscordErrorCollector
 from bot.metrics.health import health_report
 from bot.metrics.job_metrics import JobMetrics, MeteredObserver
 from bot.metrics.runtime_gauges import RuntimeGauges
@@ -31,6 +32,7 @@ class MetricsServer:
         self._host, self._port = host, port
         self.registry = CollectorRegistry()
         self.jobs = JobMetrics(self.registry)
+        self.registry.register(DiscordErrorCollector())
         self._gauges = RuntimeGauges(self.registry)
         self._runner: web.AppRunner | None = None
 

@@ -104,7 +104,7 @@ async def test_discord_errors_are_counted_by_code(
         serving(runtime, [True]) as (_, url),
     ):
         samples = await scrape(url)
-    assert samples[("comfybot_discord_api_errors", (("code", "50013"),))] == before + 2
+    assert samples[("comfybot_discord_api_errors_total", (("code", "50013"),))] == before + 2
 
 
 async def test_healthz_is_200_only_with_gateway_database_and_a_healthy_backend(
