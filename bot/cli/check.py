@@ -11,6 +11,7 @@ from typing import TextIO
 import aiohttp
 
 from bot.cli.check_comfyui import check_backend, check_workflow_files
+from bot.cli.check_data_dir import check_data_dir
 from bot.cli.check_database import check_database
 from bot.cli.check_result import CheckResult, report
 from bot.cli.token_shape import check_token_shape
@@ -28,6 +29,7 @@ async def check(settings: Settings, out: TextIO | None = None) -> int:
             report(result, out)
 
     note(check_token_shape(settings.discord_token.get_secret_value()))
+    note(await check_data_dir(settings.data_dir))
     note(await check_database(settings.database_url))
     catalogue = await load_catalogue(settings.workflows_dir)
     note(check_workflow_files(catalogue, settings.workflows_dir))

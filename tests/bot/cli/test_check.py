@@ -199,3 +199,38 @@ async def test_malformed_tokens_are_explained_without_being_shown(
     assert failures(report)[0].startswith(expected)
     if token:
         assert token.removeprefix("Bot ") not in report
+
+
+async def test_data_dir_that_is_a_file_is_reported(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("oops")
+    code, report = await run_check(
+        settings_for(
+            discord_token=WELL_FORMED_TOKEN,
+            database_url=database_url,
+            comfyui_urls=fake_comfy.url,
+            data_dir=not_a_folder,
+        )
+    )
+    assert code == 1
+    assert failures(report) == [f"✗ DATA_DIR {not_a_folder} is a file, not a folder"]
+    assert "    fix: point DATA_DIR at a folder, or move that file away" in report
+
+
+async def test_data_dir_not_created_yet_passes_without_being_created(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    later = tmp_path / "later" / "data"
+    code, report = await run_check(
+        settings_for(
+            discord_token=WELL_FORMED_TOKEN,
+            database_url=database_url,
+            comfyui_urls=fake_comfy.url,
+            data_dir=later,
+        )
+    )
+    assert code == 0, report
+    assert f"✓ DATA_DIR {later} will be created at start" in report
+    assert not later.parent.exists()
