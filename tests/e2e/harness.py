@@ -56,6 +56,7 @@ FAST_REPORTING = ReportingConfig(
     channel_window_s=1.0,
     server_error_backoff_s=0.01,
     message_wait_s=2.0,
+    notice_ttl_s=0.3,
 )
 FAST_QUEUE = QueueSettings(
     worker_id="e2e-worker", lease_s=6.0, retry_backoff_s=0.05, delivery_backoff_s=0.05, delivery_attempts=5
