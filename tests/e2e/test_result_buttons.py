@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.harness import World, running_world
 from tests.discord_emulator import Message
+from tests.e2e.harness import World, running_world
 
 
 async def _first_result(world: World, prompt: str = "a paper boat --seed 7") -> Message:
