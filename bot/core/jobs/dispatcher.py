@@ -109,15 +109,13 @@ class Dispatcher:
     def running_count(self) -> int:
         return len(self._active)
 
-    def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> int:
-        """Add a persisted queued job; returns its position (0: next)."""
+    def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> None:
+        """Add a persisted queued job (its place: `position`)."""
         if entry.job_id in self._active:
-            return 0
+            return
         self._entries[entry.job_id] = entry
         self._queue.push(QueuedJob(entry.job_id, entry.guild_id, entry.user_id), front=front)
         self._wake.set()
-        position = self._queue.position(entry.job_id)
-        return position if position is not None else 0
 
     def position(self, job_id: int) -> int | None:
         return self._queue.position(job_id)

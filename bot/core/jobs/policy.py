@@ -29,6 +29,20 @@ class PolicyView:
     regenerate_permission: RegeneratePermission
 
     @classmethod
+    def defaults(cls, guild_id: int) -> PolicyView:
+        return cls(
+            guild_id=guild_id,
+            allowed_channel_ids=frozenset(),
+            allowed_role_ids=frozenset(),
+            limits=GuildLimits(),
+            default_image_workflow=None,
+            default_song_workflow=None,
+            blocked_words=(),
+            nsfw_channels_only=False,
+            regenerate_permission=RegeneratePermission.REQUESTER,
+        )
+
+    @classmethod
     def of(cls, row: GuildPolicy) -> PolicyView:
         return cls(
             guild_id=row.guild_id,
@@ -104,8 +118,10 @@ class PolicyCache:
         cached = self._cached.get(guild_id)
         if cached is not None and now - cached[0] < self._ttl_s:
             return cached[1]
-        async with self.sessions.begin() as session:
-            view = PolicyView.of(await GuildPolicyRepository(session).get_or_create(guild_id))
+        async with self.sessions() as session:
+            row = await GuildPolicyRepository(session).get(guild_id)
+        # A guild nobody configured has no row: reading the defaults must not cost a write.
+        view = PolicyView.of(row) if row is not None else PolicyView.defaults(guild_id)
         self._cached[guild_id] = (now, view)
         return view
 

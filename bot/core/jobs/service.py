@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from bot.core.jobs.dispatcher import Dispatcher
 from bot.core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
@@ -89,12 +91,15 @@ class JobService:
             seed=seed,
             parent_id=request.parent_id,
         )
-        async with self.store.sessions.begin() as session:
+
+        async def within_limits(session: AsyncSession) -> None:
             counts = await JobRepository(session).active_counts_for_user(request.guild_id, data.user_id)
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
             self._take_rate_token(policy)
-        job = await self.store.create(data)
-        position = self.dispatcher.enqueue(QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name))
+
+        job = await self.store.create(data, check=within_limits)
+        self.dispatcher.enqueue(QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name))
+        position = self.dispatcher.position(job.id) or 0
         eta = self.dispatcher.eta.eta_s(job.kind, position, self.dispatcher.backend_count)
         log.info(
             "job_id=%s guild_id=%s queued at position %d (%s)", job.id, job.guild_id, position, template.name

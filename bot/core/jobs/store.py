@@ -6,7 +6,7 @@ The repositories never commit; this is the one place that decides where a transa
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,8 +50,13 @@ class JobStore:
     async def _announce(self, session: AsyncSession, event: str, **fields: Any) -> None:
         await notify(session, {"e": event, "from": self.worker_id, **fields})
 
-    async def create(self, data: JobCreate) -> JobView:
+    async def create(
+        self, data: JobCreate, *, check: Callable[[AsyncSession], Awaitable[None]] | None = None
+    ) -> JobView:
+        """Insert a queued job; `check` runs first in the same transaction and may refuse by raising."""
         async with self.sessions.begin() as session:
+            if check is not None:
+                await check(session)
             job = await JobRepository(session).add(data)
             await JobEventRepository(session).record(job.id, "queued", {"workflow": data.workflow_name})
             await self._announce(

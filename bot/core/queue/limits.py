@@ -5,16 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.errors import LimitReached
+from db.models.guild_policy import (
+    DEFAULT_MAX_QUEUED,
+    DEFAULT_MAX_RUNNING,
+    DEFAULT_RATE_CAPACITY,
+    DEFAULT_RATE_REFILL_PER_MINUTE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class GuildLimits:
     """Per-guild limits; the defaults follow Midjourney's (3 running, 10 queued per user)."""
 
-    max_running_per_user: int = 3
-    max_queued_per_user: int = 10
-    rate_capacity: int = 20
-    rate_per_minute: float = 20.0
+    max_running_per_user: int = DEFAULT_MAX_RUNNING
+    max_queued_per_user: int = DEFAULT_MAX_QUEUED
+    rate_capacity: int = DEFAULT_RATE_CAPACITY
+    rate_per_minute: float = DEFAULT_RATE_REFILL_PER_MINUTE
 
 
 @dataclass(frozen=True, slots=True)
