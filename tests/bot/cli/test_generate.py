@@ -16,6 +16,7 @@ from tests.bot.idle_core import idle_core
 from tests.core.jobs.harness import image_request
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fakes.comfyui.config import CHECKPOINTS_KEY
+from tests.fixtures.comfyui import FakeComfyFactory
 
 FAST = FakeConfig(default_steps=4, previews=False)
 
@@ -30,7 +31,7 @@ def env_for(database_url: str, comfy_url: str, data_dir: Path) -> dict[str, str]
 
 
 async def test_image_prints_the_absolute_paths_of_the_images(
-    database_url: str, fake_comfy_factory, tmp_path: Path
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
     fake: FakeComfyUI = await fake_comfy_factory(FAST)
     data_dir = tmp_path / "data"
@@ -53,7 +54,7 @@ async def test_image_prints_the_absolute_paths_of_the_images(
 
 
 async def test_song_from_a_lyrics_file_prints_the_audio_path(
-    database_url: str, fake_comfy_factory, tmp_path: Path
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
     fake: FakeComfyUI = await fake_comfy_factory(FAST)
     lyrics = tmp_path / "fox.txt"
@@ -91,7 +92,7 @@ async def test_a_prompt_with_mistakes_is_refused_before_anything_is_queued(
 
 
 async def test_a_failing_workflow_exits_non_zero_with_the_users_message(
-    database_url: str, fake_comfy_factory, tmp_path: Path
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
     fake: FakeComfyUI = await fake_comfy_factory(
         FakeConfig(default_steps=2, previews=False, runtime_error_class="VAEDecode")
@@ -110,7 +111,7 @@ async def test_a_failing_workflow_exits_non_zero_with_the_users_message(
 
 
 async def test_a_missing_model_is_reported_without_queueing(
-    database_url: str, fake_comfy_factory, tmp_path: Path
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
     fake: FakeComfyUI = await fake_comfy_factory(FakeConfig(models={CHECKPOINTS_KEY: ["other.safetensors"]}))
     settings = Settings(
@@ -163,3 +164,24 @@ async def test_a_new_sqlite_database_is_migrated_and_an_unreachable_comfyui_is_s
     assert err.startswith(f"No ComfyUI backend is reachable ({url}: ")
     assert err.rstrip().endswith("`python -m bot check` says more.")
     assert await schema_is_current(settings.database_url)  # migrated like `run` does
+
+
+async def test_a_job_past_the_timeout_is_cancelled_on_comfyui(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(
+        FakeConfig(step_time_s=0.5, default_steps=20, previews=False)
+    )
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        comfyui_urls=fake.url,
+        data_dir=tmp_path,
+        comfyui_client_id="t",
+    )
+    code, out, err = await run_in_process(settings, ["generate", "image", "a red fox", "--timeout", "1.5"])
+    assert code == 1
+    assert out == ""
+    assert err.rstrip().endswith("No result within 2 s; the job was cancelled.")
+    assert len(fake.prompts_received) == 1
+    assert fake.interrupts or fake.queue_deletes  # the running prompt was stopped, not left to run
