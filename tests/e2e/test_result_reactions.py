@@ -1,0 +1,112 @@
+"""Reactions on a result: 🔁 regenerates as the reacting member, ❌ deletes, ✉️ sends the files by DM."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tests.discord_emulator import Message
+from tests.e2e.harness import World, is_final, running_world
+
+
+async def _result(world: World) -> Message:
+    interaction = await world.slash("imagine", {"prompt": "a kite over dunes"})
+    return await world.wait_for_final(interaction)
+
+
+async def _new_final_message(world: World, known: set[int]) -> Message:
+    def found() -> Message | None:
+        return next((m for m in world.bot_messages() if m.id not in known and is_final(m)), None)
+
+    message: Message = await world.emu.wait_for(found, timeout=10)
+    return message
+
+
+async def test_regenerate_reaction_is_the_reacting_members_job_on_a_new_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await world.runtime.guild_settings.update(world.guild.id, {"regenerate_permission": "anyone"})
+        result = await _result(world)
+        original = await world.job_for(result)
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.bob, "🔁")
+        regenerated = await _new_final_message(world, known)
+        job = await world.job_for(regenerated)
+        assert job.user_id == world.bob.id
+        assert job.parent_id == original.id
+        assert job.seed != original.seed
+        assert job.channel_message_id == regenerated.id
+        assert regenerated.attachments
+        _, artifacts = await world.delivered(job.id)
+        assert artifacts[0].message_id == regenerated.id
+
+
+async def test_own_and_duplicate_reactions_are_ignored(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result = await _result(world)
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.emu.bot_user, "🔁")
+        await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
+        await world.emu.remove_reaction(result, world.channel, world.alice, "🔁")
+        await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
+        await _new_final_message(world, known)
+        await asyncio.sleep(0.3)  # time for a wrongly accepted second regeneration to show up
+        page = await world.runtime.browser.history(world.guild.id)
+        assert len(page.jobs) == 2, "the original and exactly one regeneration"
+
+
+async def test_a_refused_reaction_gets_a_short_self_deleting_reply(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result = await _result(world)  # the default policy: only the requester may regenerate
+        await world.emu.add_reaction(result, world.channel, world.bob, "🔁")
+        notice = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if f"<@{world.bob.id}>" in m.content), None)
+        )
+        assert "only the person who asked" in notice.content
+        await world.emu.wait_for(lambda: notice.deleted, timeout=3)
+
+        await world.emu.add_reaction(result, world.channel, world.bob, "❌")
+        await world.emu.wait_for(
+            lambda: any(
+                "Only the person who asked" in m.content for m in world.emu.messages[world.channel.id]
+            )
+        )
+        assert not result.deleted
+
+
+async def test_cross_reaction_by_the_requester_deletes_the_result(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result = await _result(world)
+        await world.emu.add_reaction(result, world.channel, world.alice, "❌")
+        await world.emu.wait_for(lambda: result.deleted)
+
+
+async def test_envelope_reaction_sends_the_result_by_dm(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result = await _result(world)
+        await world.emu.add_reaction(result, world.channel, world.bob, "✉️")
+        dm = world.emu.dm_channel(world.bob)
+        sent = await world.emu.wait_for(lambda: world.emu.messages.get(dm.id))
+        assert sent[0].attachments[0].data == result.attachments[0].data
+
+
+async def test_envelope_reaction_explains_closed_dms(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        world.bob.user.accepts_dms = False
+        result = await _result(world)
+        await world.emu.add_reaction(result, world.channel, world.bob, "✉️")
+        notice = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if "direct messages" in m.content), None)
+        )
+        assert f"<@{world.bob.id}>" in notice.content
+
+
+async def test_regenerate_reaction_works_after_a_restart(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result = await _result(world)
+        await world.restart_bot()
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
+        regenerated = await _new_final_message(world, known)
+        assert (await world.job_for(regenerated)).parent_id == (await world.job_for(result)).id
