@@ -43,14 +43,21 @@ class SecretScrubber(logging.Filter):
         return True
 
 
+# Job lines are written "job_id=%s guild_id=%s prompt_id=%s ..."; JSON lines carry them as fields too.
+_ID_FIELDS = re.compile(r"\b(job_id|guild_id|prompt_id|user_id)=([A-Za-z0-9_.:-]+)")
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        document = {
+        message = record.getMessage()
+        document: dict[str, object] = {
             "at": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": message,
         }
+        for name, value in _ID_FIELDS.findall(message):
+            document.setdefault(name, int(value) if value.isdigit() else value)
         if record.exc_text:
             document["exception"] = record.exc_text
         return json.dumps(document, ensure_ascii=False)
