@@ -78,13 +78,17 @@ class MetricsServer:
 
 @asynccontextmanager
 async def metrics_served(
-    port: int | None, runtime: CoreRuntime, gateway_connected: Callable[[], bool]
+    port: int | None,
+    runtime: CoreRuntime,
+    gateway_connected: Callable[[], bool],
+    *,
+    host: str = "0.0.0.0",  # noqa: S104 - scraped from outside the container by design
 ) -> AsyncIterator[MetricsServer | None]:
     """Serve metrics for the duration of the block when a port is configured; otherwise do nothing."""
     if port is None:
         yield None
         return
-    server = MetricsServer(runtime, gateway_connected, port=port)
+    server = MetricsServer(runtime, gateway_connected, port=port, host=host)
     await server.start()
     try:
         yield server

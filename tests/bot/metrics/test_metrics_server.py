@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.core.runtime import CoreRuntime
-from bot.metrics import MetricsServer, record_discord_error
+from bot.metrics import MetricsServer, metrics_served, record_discord_error
 from bot.metrics.discord_errors import discord_error_counts
 from db.migrate import upgrade_to_head
 from tests.bot.idle_core import idle_core
@@ -159,3 +160,16 @@ async def test_healthz_is_503_when_the_database_is_gone(
     assert status == 503
     assert body["database_reachable"] is False
     assert samples[("comfybot_database_up", ())] == 0
+
+
+async def test_metrics_are_served_only_when_a_port_is_configured(database_url: str, tmp_path: Path) -> None:
+    async with idle_core(database_url, ["http://127.0.0.1:9"], tmp_path) as runtime:
+        async with metrics_served(None, runtime, lambda: True) as nothing:
+            assert nothing is None
+        async with metrics_served(0, runtime, lambda: True, host="127.0.0.1") as server:
+            assert server is not None
+            status, body = await healthz(f"http://127.0.0.1:{server.port}")
+            assert status == 503  # an idle core has no healthy backend
+            assert body["gateway_connected"] is True
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await healthz(f"http://127.0.0.1:{server.port}")  # stopped with the block
