@@ -16,6 +16,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr = Field(default=SecretStr(""), description="The bot's token (secret).")
+    discord_api_url: str = Field(
+        default="https://discord.com/api/v10",
+        description="Discord's REST API base; change it only to test against an emulator or a proxy.",
+    )
+    discord_gateway_url: str = Field(
+        default="", description="Discord's gateway websocket; empty means discord.py's default (for testing)."
+    )
     database_url: str = Field(
         default="sqlite+aiosqlite:///./data/bot.db",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///... or postgresql+asyncpg://...",

@@ -6,6 +6,7 @@ import logging
 
 import aiohttp
 
+from bot.cli.discord_endpoints import point_discord_at
 from bot.cli.runtime_config import runtime_config
 from bot.client import ComfyBot
 from bot.core.runtime import CoreRuntime
@@ -27,6 +28,7 @@ async def run(settings: Settings) -> int:
     except SchemaOutdated as exc:
         log.error("%s", exc)
         return 2
+    point_discord_at(settings)
     config = await runtime_config(settings)
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
         runtime = await CoreRuntime.build(config, http=http)
