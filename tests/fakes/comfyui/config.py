@@ -30,6 +30,9 @@ class FakeConfig:
     history_delay_s: float = 0.0
     silent_ws: bool = False
     runtime_error_class: str | None = None
+    # A hostile or broken server: every saved file is reported (executed, history) under this name
+    # instead of its own, e.g. "../escape.png" or "/etc/passwd" (the file on disk keeps its name).
+    reported_filename: str | None = None
     # Combo choices keyed "Class.input" (checkpoints, or any combo such as "KSampler.sampler_name");
     # "LoadAudio.audio" entries are added to the audio files found in input/.
     models: dict[str, list[str]] = field(default_factory=default_models)

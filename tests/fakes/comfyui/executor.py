@@ -206,6 +206,8 @@ class Executor:
             if self.config.runtime_error_class == spec.name:
                 raise RuntimeError(f"{spec.name}: simulated failure (FakeConfig.runtime_error_class)")
             outputs, ui = await BEHAVIOURS[spec.kind](_NodeContext(self, run, node_id, spec, inputs))
+            if ui is not None and self.config.reported_filename is not None:
+                ui = _renamed(ui, self.config.reported_filename)
         except InterruptProcessing:
             report.add("execution_interrupted", self._failure(run, node_id, spec), broadcast=True)
             return False
@@ -251,6 +253,14 @@ class Executor:
             "current_inputs": {name: [_describe(value)] for name, value in inputs.items()},
             "current_outputs": list(run.item.prompt),
         }
+
+
+def _renamed(ui: Ui, filename: str) -> Ui:
+    """FakeConfig.reported_filename: the same UI with every file entry's name replaced."""
+    return {
+        key: [{**item, "filename": filename} if "filename" in item else item for item in items]
+        for key, items in ui.items()
+    }
 
 
 def _describe(value: Any) -> str:
