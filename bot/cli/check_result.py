@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
+from bot.logging_setup import redact_url_passwords
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
@@ -22,8 +24,9 @@ class CheckResult:
 
 
 def report(result: CheckResult, out: TextIO) -> None:
+    """Print the result; a password inside a URL (a ComfyUI behind basic auth, say) is never shown."""
     mark = "✓" if result.ok else "✗"
-    out.write(f"{mark} {result.what}\n")
+    out.write(redact_url_passwords(f"{mark} {result.what}\n"))
     if not result.ok and result.fix:
-        out.write(f"    fix: {result.fix}\n")
+        out.write(redact_url_passwords(f"    fix: {result.fix}\n"))
     out.flush()

@@ -126,7 +126,7 @@ async def test_wrong_database_port_says_nothing_listens_and_hides_the_password(
     assert code == 1
     [failure] = failures(report)
     assert failure.startswith(
-        f"✗ cannot open the database postgresql+asyncpg://bot:***@127.0.0.1:{unused_tcp_port}/bot: "
+        f"✗ cannot open the database postgresql+asyncpg://bot:[password]@127.0.0.1:{unused_tcp_port}/bot: "
     )
     assert (
         f"    fix: nothing listens at 127.0.0.1:{unused_tcp_port}: start the database server or correct "
@@ -234,3 +234,15 @@ async def test_data_dir_not_created_yet_passes_without_being_created(
     assert code == 0, report
     assert f"✓ DATA_DIR {later} will be created at start" in report
     assert not later.parent.exists()
+
+
+async def test_a_password_in_a_comfyui_url_is_never_printed(
+    database_url: str, fake_comfy: FakeComfyUI
+) -> None:
+    url = fake_comfy.url.replace("http://", "http://admin:open-sesame@")
+    code, report = await run_check(
+        settings_for(discord_token=WELL_FORMED_TOKEN, database_url=database_url, comfyui_urls=url)
+    )
+    assert code == 0, report
+    assert "open-sesame" not in report
+    assert "✓ ComfyUI at http://admin:[password]@127.0.0.1:" in report
