@@ -25,6 +25,7 @@ from bot.core.jobs.service import JobRequest
 from bot.core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
 from bot.core.prompts import parse_image_request, parse_song_request
 from bot.core.runtime import CoreRuntime
+from bot.logging_setup import redact_url_passwords
 from bot.settings import Settings
 from comfy import errors
 from comfy.workflows.params import ImageParams, SongParams
@@ -73,7 +74,7 @@ async def generate(
         try:
             final = await _generate_on(runtime, request, timeout_s, err)
         except CannotGenerate as exc:
-            err.write(f"{exc}\n")
+            err.write(redact_url_passwords(f"{exc}\n"))  # backend URLs may hold one
             return EXIT_UNUSABLE
         except UserFacingError as exc:
             err.write(exc.user_message + "\n")
