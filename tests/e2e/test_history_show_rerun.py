@@ -6,7 +6,7 @@ from pathlib import Path
 
 from db.enums import JobStatus
 from tests.e2e.harness import states_shown
-from tests.e2e.test_history_support import answer, browsing_world, imagined, submit
+from tests.e2e.test_history_support import answer, browsing_world, imagined, job_shown_by, submit
 
 
 async def test_show_posts_the_stored_artifacts_again(database_url: str, tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ async def test_rerun_runs_the_same_request_with_a_new_seed_in_its_own_message(
         original = await imagined(world, world.alice, "a red fox")
         rerun_request = await world.slash("rerun", {"job": original.id})
         message = await world.wait_for_final(rerun_request)
-        rerun = await world.job_for(message)
+        rerun = await job_shown_by(world, message)
     assert not message.ephemeral
     assert states_shown(message)[-1] == "done"
     assert message.attachments  # the new result, shown like any other job's

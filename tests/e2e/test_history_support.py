@@ -28,7 +28,18 @@ async def browsing_world(database_url: str, tmp_path: Path, **options: Any) -> A
 async def imagined(world: World, member: Member, prompt: str = "a red fox") -> JobView:
     """A finished job made the way members make them: /imagine, then its message shows the result."""
     message = await world.wait_for_final(await world.slash("imagine", {"prompt": prompt}, member=member))
-    return await world.job_for(message)
+    return await job_shown_by(world, message)
+
+
+async def job_shown_by(world: World, message: Message) -> JobView:
+    """The job behind a message. The reporter records the message ids right after showing the job, and a
+    fast job may finish before that is committed, so wait for it a moment."""
+    async with asyncio.timeout(5):
+        while True:
+            job = await world.runtime.browser.job_for_message(message.id, guild_id=world.guild.id)
+            if job is not None:
+                return job
+            await asyncio.sleep(0.02)
 
 
 async def submit(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from db.enums import JobStatus
-from tests.e2e.harness import states_shown
+from tests.e2e.harness import job_state, states_shown
 from tests.e2e.test_history_support import answer, browsing_world, field_values, finished, submit
 
 
@@ -32,12 +32,13 @@ async def test_cancel_without_a_job_cancels_my_newest_live_one(database_url: str
         older = await submit(world, world.alice, "older")
         request = await world.slash("imagine", {"prompt": "newer"})
         await world.wait_acked(request)
-        newer = await world.emu.wait_for(lambda: world.bot_messages() and world.bot_messages()[-1])
+        job_message = world.emu.original_response(request)
+        await world.emu.wait_for(lambda: job_state(job_message) == "queued")
         reply = await answer(world, await world.slash("cancel"))
-        job_message = await world.wait_for_final(request)
-        newer_job = await world.job_for(job_message)
+        await world.wait_for_final(request)
+        newer_job = (await world.runtime.browser.history(world.guild.id, limit=1)).jobs[0]
         still_queued = await world.runtime.service.get(older.job.id, guild_id=world.guild.id)
-    assert newer.id == job_message.id
+    assert newer_job.raw_input == "newer"
     assert reply.ephemeral
     assert reply.content == f"Cancelling job #{newer_job.id}. Its message will say so in a moment."
     assert states_shown(job_message)[-1] == "cancelled"  # as promised

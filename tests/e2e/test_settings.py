@@ -15,7 +15,14 @@ from comfy.workflows.binding import WorkflowKind
 from db.enums import RegeneratePermission
 from tests.discord_emulator import DiscordEmulator, Guild, Interaction, Member
 from tests.e2e.harness import World
-from tests.e2e.test_history_support import answer, browsing_world, field_values, imagined, submit
+from tests.e2e.test_history_support import (
+    answer,
+    browsing_world,
+    field_values,
+    imagined,
+    job_shown_by,
+    submit,
+)
 
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 
@@ -140,7 +147,7 @@ async def test_letting_anyone_regenerate_lets_another_member_rerun_a_job(
         message = await world.wait_for_final(
             await world.slash("rerun", {"job": original.id}, member=world.bob)
         )
-        rerun = await world.job_for(message)
+        rerun = await job_shown_by(world, message)
         policy = await world.runtime.guild_settings.get(world.guild.id)
     assert policy.regenerate_permission is RegeneratePermission.ANYONE
     assert (rerun.parent_id, rerun.user_id) == (original.id, world.bob.id)
