@@ -1,0 +1,96 @@
+"""Requests the bot refuses, and how: privately, in plain words, with nothing left in the channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.jobs.service import JobService
+from tests.discord_emulator import Interaction, Message
+from tests.e2e.harness import World, job_state, running_world
+
+
+async def _private_error(world: World, interaction: Interaction) -> Message:
+    """The one private message a deferred-then-refused request ends with; its thinking message is gone."""
+    await world.emu.wait_for(lambda: interaction.followup_message_ids)
+    assert world.emu.original_response(interaction).deleted
+    [error] = world.emu.followups(interaction)
+    assert error.ephemeral
+    assert "Traceback" not in error.content
+    return error
+
+
+async def _shown(world: World, interaction: Interaction, state: str | None = None) -> None:
+    """Wait until the job is on its message (it was submitted: the next request sees it)."""
+    await world.wait_acked(interaction)
+    message = world.emu.original_response(interaction)
+    await world.emu.wait_for(lambda: job_state(message) is not None and state in (None, job_state(message)))
+
+
+async def test_a_member_is_refused_in_a_channel_the_server_did_not_allow(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        studio = world.emu.add_channel(world.guild, "studio")
+        await world.emu.guild_create(world.guild)
+        await world.runtime.guild_settings.update(world.guild.id, {"allowed_channel_ids": [studio.id]})
+        interaction = await world.slash("imagine", {"prompt": "a tram"})
+        error = await _private_error(world, interaction)
+        assert f"<#{studio.id}>" in error.content
+        assert world.bot_messages() == []
+        assert (await world.runtime.browser.history(world.guild.id)).jobs == ()
+
+
+async def test_a_member_without_an_allowed_role_is_refused(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        artists = world.emu.add_role(world.guild, "artists")
+        await world.emu.guild_create(world.guild)
+        await world.runtime.guild_settings.update(world.guild.id, {"allowed_role_ids": [artists.id]})
+        interaction = await world.slash("imagine", {"prompt": "a tram"})
+        error = await _private_error(world, interaction)
+        assert "allowed roles" in error.content
+
+        world.alice.roles.append(artists.id)
+        allowed = await world.slash("imagine", {"prompt": "a tram"})
+        await world.wait_for_final(allowed)
+
+
+async def test_a_member_over_their_queue_limit_is_told_so(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await world.runtime.guild_settings.update(
+            world.guild.id, {"max_queued_per_user": 1, "max_running_per_user": 1}
+        )
+        world.fake.config.step_time_s = 0.2  # the first job is still running when the others arrive
+        first = await world.slash("imagine", {"prompt": "one"})
+        await _shown(world, first, "running")
+        second = await world.slash("imagine", {"prompt": "two"})
+        await _shown(world, second)
+        third = await world.slash("imagine", {"prompt": "three"})
+        error = await _private_error(world, third)
+        assert "queue" in error.content.lower() or "limit" in error.content.lower()
+        world.fake.config.step_time_s = 0.01
+        await world.wait_for_final(first)
+
+
+async def test_an_unexpected_error_shows_an_error_id_and_no_details(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(self: JobService, request: object) -> None:
+        raise RuntimeError("database password is hunter2")
+
+    async with running_world(database_url, tmp_path) as world:
+        monkeypatch.setattr(JobService, "submit", broken)
+        interaction = await world.slash("imagine", {"prompt": "a tram"})
+        error = await _private_error(world, interaction)
+        assert "Something went wrong on my side (error " in error.content
+        assert "hunter2" not in error.content
+        error_id = error.content.split("(error ")[1].split(")")[0]
+        assert any(error_id in record.getMessage() for record in caplog.records)
+
+
+async def test_a_song_workflow_cannot_be_used_for_images(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("imagine", {"prompt": "a tram", "workflow": "song"})
+        error = await _private_error(world, interaction)
+        assert "There is no image workflow called “song”" in error.content
