@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (default)")
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
+    commands.add_parser("sync", help="publish the slash commands globally (needs DISCORD_TOKEN)")
     commands.add_parser("check", help="check settings, database, ComfyUI backends and workflows")
     add_generate_parser(commands)
     return parser
@@ -33,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
+    if command == "sync":
+        from bot.cli.sync import sync
+
+        return await sync(settings)
     if command == "migrate":
         from bot.cli.migrate import migrate
 

@@ -1,0 +1,43 @@
+"""`python -m bot sync`: publish the slash commands globally (Discord takes up to an hour to show them).
+
+It logs in over REST only (no gateway, no ComfyUI, no database work) and loads the same extensions the bot
+runs, so the published commands are exactly the running ones.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+
+from bot.cli.runtime_config import runtime_config
+from bot.client import ComfyBot
+from bot.core.runtime import CoreRuntime
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class _CommandPublisher(ComfyBot):
+    async def setup_hook(self) -> None:
+        # Only the commands: the core is not started and nothing is synced to the development guild.
+        for extension in self._extensions:
+            await self.load_extension(extension)
+
+
+async def sync(settings: Settings) -> int:
+    token = settings.discord_token.get_secret_value()
+    if not token:
+        log.error("DISCORD_TOKEN is not set. Put the bot's token in the environment or in .env.")
+        return 2
+    config = await runtime_config(settings)
+    async with aiohttp.ClientSession() as http:
+        runtime = await CoreRuntime.build(config, http=http)
+        bot = _CommandPublisher(settings=settings, runtime=runtime)
+        try:
+            await bot.login(token)
+            synced = await bot.tree.sync()
+        finally:
+            await bot.close()
+    log.info("synced %d commands globally: %s", len(synced), ", ".join(sorted(c.name for c in synced)))
+    return 0
