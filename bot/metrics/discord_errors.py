@@ -15,23 +15,39 @@ from prometheus_client.core import CounterMetricFamily
 MAX_CODES = 50
 OTHER = "other"
 
-_counts: Counter[str] = Counter()
+
+class DiscordErrorTally:
+    def __init__(self, max_codes: int = MAX_CODES) -> None:
+        self._counts: Counter[str] = Counter()
+        self._max_codes = max_codes
+
+    def record(self, code: int | str) -> None:
+        label = str(code)
+        if label not in self._counts and len(self._counts) >= self._max_codes:
+            label = OTHER
+        self._counts[label] += 1
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+
+_tally = DiscordErrorTally()
 
 
 def record_discord_error(code: int | str) -> None:
     """Count one failed Discord API call: its JSON error code (50013...) or else its HTTP status."""
-    label = str(code)
-    if label not in _counts and len(_counts) >= MAX_CODES:
-        label = OTHER
-    _counts[label] += 1
+    _tally.record(code)
 
 
 def discord_error_counts() -> dict[str, int]:
-    return dict(_counts)
+    return _tally.counts()
 
 
 class DiscordErrorCollector:
-    """Exposes the tally as the counter `comfybot_discord_api_errors_total{code}`, read at scrape time."""
+    """Exposes a tally as the counter `comfybot_discord_api_errors_total{code}`, read at scrape time."""
+
+    def __init__(self, tally: DiscordErrorTally | None = None) -> None:
+        self._tally = tally or _tally
 
     def collect(self) -> Iterator[Any]:
         family = CounterMetricFamily(
@@ -39,6 +55,6 @@ class DiscordErrorCollector:
             "Failed Discord API calls since start, by JSON error code (or HTTP status).",
             labels=["code"],
         )
-        for code, count in sorted(_counts.items()):
+        for code, count in sorted(self._tally.counts().items()):
             family.add_metric([code], count)
         yield family
