@@ -1,0 +1,125 @@
+"""The real bot as a separate process (`python -m bot run`), started, SIGKILLed and restarted by a test.
+
+Its stderr (the log) goes to one file across restarts, so a test can scan everything the bot ever wrote.
+Readiness is read from the bot's own `/healthz` (METRICS_PORT): the gateway is up and the core is running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class BotProcess:
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self.metrics_port = free_port()
+        self.env = {**env, "METRICS_PORT": str(self.metrics_port)}
+        self.workdir = workdir
+        self.log_path = workdir / "bot.log"
+        self.process: asyncio.subprocess.Process | None = None
+        self.starts = 0
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+    async def start(self, ready_within_s: float = 40.0) -> float:
+        """Starts the bot and waits until /healthz says the gateway is connected; returns seconds taken."""
+        assert not self.running, "the bot is already running"
+        began = time.monotonic()
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DISCORD_", "DATABASE_", "COMFYUI_", "METRICS_", "WORKER_", "DEV_"))
+        }
+        env.update(self.env)
+        env["PYTHONPATH"] = str(PROJECT)
+        with self.log_path.open("ab") as log:
+            log.write(f"\n===== start {self.starts + 1} =====\n".encode())
+            log.flush()
+            # cwd is the test's folder: no .env of the developer's is read.
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run",
+                stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.workdir, env=env,
+            )  # fmt: skip
+        self.starts += 1
+        await self.wait_healthy(ready_within_s)
+        return time.monotonic() - began
+
+    async def health(self) -> dict[str, Any] | None:
+        url = f"http://127.0.0.1:{self.metrics_port}/healthz"
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http,
+                http.get(url) as response,
+            ):
+                report: dict[str, Any] = await response.json()
+                return report
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return None
+
+    async def wait_healthy(self, within_s: float = 40.0, *, database: bool = False) -> dict[str, Any]:
+        """Until /healthz shows a connected gateway (and, with database=True, a reachable database)."""
+        deadline = time.monotonic() + within_s
+        while True:
+            if not self.running:
+                raise AssertionError(f"the bot exited with {self.returncode()}:\n{self.log_tail()}")
+            report = await self.health()
+            if report and report.get("gateway_connected") and (not database or _database_ok(report)):
+                return report
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"the bot was not healthy within {within_s} s ({report}):\n{self.log_tail()}"
+                )
+            await asyncio.sleep(0.1)
+
+    def returncode(self) -> int | None:
+        return None if self.process is None else self.process.returncode
+
+    async def kill(self) -> None:
+        """SIGKILL: no cleanup, no goodbye to the gateway or ComfyUI."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self, within_s: float = 15.0) -> int | None:
+        """Ctrl-C (SIGINT), as an operator stops it; SIGKILL if it does not exit in time."""
+        if not self.running:
+            return self.returncode()
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(self.process.wait(), within_s)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+            await self.process.wait()
+        return self.process.returncode
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+def _database_ok(report: dict[str, Any]) -> bool:
+    return bool(report.get("database_reachable"))

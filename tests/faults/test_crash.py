@@ -1,0 +1,103 @@
+"""Crash: the bot process is SIGKILLed with 50 jobs from 5 guilds in flight, then started again."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import is_final, job_state
+from tests.fakes.comfyui import FakeConfig
+from tests.faults.world import running_world, shown_job_id
+
+pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+
+JOBS_PER_USER = 2
+# About 0.2 s a job on the one backend: 50 jobs take long enough to be killed in the middle.
+CRASH_FAKE = FakeConfig(step_time_s=0.02, default_steps=8)
+
+
+def report(record_property: Any, figures: dict[str, object]) -> None:
+    """Figures go to the terminal (with -s) and to the JUnit XML (record_property), whichever is read."""
+    for name, value in figures.items():
+        record_property(name, value)
+    print("\ncrash figures: " + ", ".join(f"{name}={value}" for name, value in figures.items()))
+
+
+@pytest.mark.timeout(240)
+async def test_sigkill_mid_run_every_job_delivered_exactly_once(
+    postgres_url: str, tmp_path: Path, record_property: Any
+) -> None:
+    async with running_world(postgres_url, tmp_path, fake_config=CRASH_FAKE) as world:
+        interactions = await asyncio.gather(
+            *(
+                world.imagine(place, user, f"a lighthouse, take {k} by {user.user.id}")
+                for k in range(JOBS_PER_USER)
+                for place in world.places
+                for user in place.users
+            )
+        )
+        jobs = len(interactions)
+        assert jobs == 50
+        await world.emu.wait_for(lambda: all(i.acked for i in interactions), 20)
+        # Every job is stored, some are done, most are still queued or running: kill now.
+        rows = await world.wait_for_rows(
+            lambda rows: len(rows) == jobs and sum(r.status == "succeeded" for r in rows) >= 8, timeout=60
+        )
+        await world.bot.kill()
+        killed_at = time.monotonic()
+        rows = await world.job_rows()
+        active_at_kill = sum(r.status in ("queued", "running") for r in rows)
+        showing_at_kill = [
+            i for i in interactions if not is_final(world.emu.original_response(i))
+        ]  # messages left saying "queued" or showing a progress bar
+        assert active_at_kill >= 10, "the kill came mid-run"
+        assert showing_at_kill, "some messages were still showing progress when the bot died"
+
+        await world.bot.start()
+        await world.wait_all_final(interactions, timeout=120)
+        recovered_s = time.monotonic() - killed_at
+        rows = await world.wait_for_rows(lambda rows: all(r.delivery_state == "delivered" for r in rows), 60)
+
+        shown = world.job_messages()
+        delivered_once = sum(len(shown.get(r.id, [])) == 1 for r in rows)
+        duplicates = sum(len(shown.get(r.id, [])) > 1 for r in rows)
+        lost = sum(not shown.get(r.id) for r in rows)
+        report(
+            record_property,
+            {
+                "jobs": jobs,
+                "active_at_kill": active_at_kill,
+                "messages_showing_progress_at_kill": len(showing_at_kill),
+                "delivered_once": delivered_once,
+                "duplicates": duplicates,
+                "lost": lost,
+                "time_to_recover_s": round(recovered_s, 2),
+                "prompts_run_on_comfyui": len(world.fake.prompts_received),
+            },
+        )
+        assert (delivered_once, duplicates, lost) == (jobs, 0, 0)
+        assert {r.status for r in rows} == {"succeeded"}
+
+        # Each job's one message is its /imagine response, finished with the result (not a progress bar).
+        by_message = {world.emu.original_response(i).id: i for i in interactions}
+        artifacts = await world.artifact_rows()
+        for row in rows:
+            [message] = shown[row.id]
+            assert message.id == row.response_message_id
+            assert message.id in by_message
+            assert job_state(message) == "done"
+            assert shown_job_id(message) == row.id
+            final = message.revisions[-1]
+            assert final.attachments, f"job {row.id}: the final revision carries the result"
+            recorded = [a for a in artifacts if a.job_id == row.id]
+            assert recorded, f"job {row.id} has no artifact row"
+            for artifact in recorded:
+                assert artifact.discord_message_id == message.id
+                assert artifact.attachment_url in {a.url for a in final.attachments}
+                assert (world.data_dir / artifact.path).is_file()
+        for interaction in showing_at_kill:
+            assert job_state(world.emu.original_response(interaction)) == "done"
