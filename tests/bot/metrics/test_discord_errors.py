@@ -20,5 +20,5 @@ def test_the_tally_is_exposed_as_a_prometheus_counter() -> None:
     registry = CollectorRegistry()
     registry.register(DiscordErrorCollector(tally))
     text = generate_latest(registry).decode()
-    assert "# TYPE comfybot_discord_api_errors counter" in text
+    assert "# TYPE comfybot_discord_api_errors_total counter" in text
     assert 'comfybot_discord_api_errors_total{code="50013"} 1.0' in text
