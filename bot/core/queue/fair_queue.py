@@ -29,17 +29,23 @@ class _GuildLane:
 
     def rank(self, job: QueuedJob) -> int:
         """How many of this guild's jobs are served before `job`, if every user stays eligible."""
-        jobs = self.users[job.user_id]
-        index = jobs.index(job)
-        before = 0
-        seen_owner = False
-        for user_id, user_jobs in self.users.items():
-            if user_id == job.user_id:
-                seen_owner = True
-                before += index
-            else:
-                before += min(len(user_jobs), index + (0 if seen_owner else 1))
-        return before
+        index = self.users[job.user_id].index(job)
+        return _served_before(((u, len(jobs)) for u, jobs in self.users.items()), job.user_id, index)
+
+
+def _served_before(rotation: Iterator[tuple[int, int]], owner: int, turns: int) -> int:
+    """In a round-robin over `rotation` ((key, queue length) in serving order), how many items are served
+    before the owner's item that needs `turns` earlier turns of its own: everyone ahead of the owner in the
+    rotation gets one more turn than everyone behind it."""
+    before = 0
+    seen_owner = False
+    for key, length in rotation:
+        if key == owner:
+            seen_owner = True
+            before += turns
+        else:
+            before += min(length, turns + (0 if seen_owner else 1))
+    return before
 
 
 class FairQueue:
@@ -115,12 +121,4 @@ class FairQueue:
         if job is None:
             return None
         rank = self._lanes[job.guild_id].rank(job)
-        before = 0
-        seen_owner = False
-        for guild_id, lane in self._lanes.items():
-            if guild_id == job.guild_id:
-                seen_owner = True
-                before += rank
-            else:
-                before += min(lane.size, rank + (0 if seen_owner else 1))
-        return before
+        return _served_before(((g, lane.size) for g, lane in self._lanes.items()), job.guild_id, rank)
