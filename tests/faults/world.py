@@ -113,6 +113,31 @@ class FaultWorld:
                     shown[job_id].append(message)
         return shown
 
+    async def assert_delivered_once(self, interactions: Iterable[Interaction], timeout: float = 60.0) -> None:  # noqa: ASYNC109
+        """Each interaction's job ends as one live message (its response) showing the result, recorded as
+        delivered with every artifact's upload in the database."""
+        interactions = list(interactions)
+        await self.wait_all_final(interactions, timeout)
+        ids = {shown_job_id(self.emu.original_response(i)) for i in interactions}
+        assert None not in ids, "every request shows a job"
+        assert len(ids) == len(interactions), "one job per request"
+        rows = await self.wait_for_rows(
+            lambda rows: all(r.delivery_state == "delivered" for r in rows if r.id in ids), timeout
+        )
+        shown = self.job_messages()
+        for interaction in interactions:
+            message = self.emu.original_response(interaction)
+            job_id = shown_job_id(message)
+            assert shown[job_id] == [message], f"job {job_id} is shown by {len(shown[job_id])} messages"
+            assert job_state(message) == "done", f"job {job_id}: {job_state(message)}"
+            assert message.attachments, f"job {job_id}: no result files"
+        artifacts = await self.artifact_rows()
+        for row in rows:
+            if row.id in ids:
+                recorded = [a for a in artifacts if a.job_id == row.id]
+                assert recorded
+                assert all(a.discord_message_id == row.response_message_id for a in recorded)
+
     # -- the database ------------------------------------------------------------------------------------
     async def job_rows(self) -> list[Any]:
         async with self.engine.connect() as connection:
