@@ -8,20 +8,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-SETTING_NAMES = (
-    "DISCORD_TOKEN",
-    "DATABASE_URL",
-    "COMFYUI_URLS",
-    "COMFYUI_CLIENT_ID",
-    "WORKFLOWS_DIR",
-    "DATA_DIR",
-    "DEV_GUILD_ID",
-    "LOG_LEVEL",
-    "LOG_FORMAT",
-    "METRICS_PORT",
-    "WORKER_ID",
-    "JOB_TIMEOUT_S",
-)
+from bot.settings import Settings
+
+SETTING_NAMES = frozenset(name.upper() for name in Settings.model_fields)
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # A made-up token of the right shape: base64("123456789012345678").timestamp.hmac
 WELL_FORMED_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
