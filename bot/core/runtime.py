@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,13 +34,23 @@ log = logging.getLogger(__name__)
 
 
 class ObserverSwitch:
-    """Forwards updates to whichever observer is plugged in (the front-end is built after the core)."""
+    """Forwards updates to whichever observer is plugged in (the front-end is built after the core).
+
+    `taps` (metrics, say) see every update the target accepted; an update it raised on is retried by the
+    core and seen then, so a tap counts each delivered result once.
+    """
 
     def __init__(self, target: JobObserver | None = None) -> None:
         self.target: JobObserver = target or NullObserver()
+        self.taps: list[Callable[[JobView, JobUpdate], None]] = []
 
     async def job_updated(self, job: JobView, update: JobUpdate) -> None:
         await self.target.job_updated(job, update)
+        for tap in self.taps:
+            try:
+                tap(job, update)
+            except Exception:
+                log.exception("job_id=%s guild_id=%s an observer tap failed", job.id, job.guild_id)
 
 
 @dataclass(frozen=True)

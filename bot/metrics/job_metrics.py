@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver, JobUpdate
+from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobUpdate
 from bot.core.jobs.views import JobView
 
 # Generation takes seconds to many minutes; a song can take as long as JOB_TIMEOUT_S.
@@ -47,15 +47,3 @@ class JobMetrics:
                 self.run.labels(kind=kind).observe(
                     max(0.0, (job.finished_at - job.started_at).total_seconds())
                 )
-
-
-class MeteredObserver:
-    """Counts a final update once the front-end took it (a failed delivery is retried, not counted twice)."""
-
-    def __init__(self, inner: JobObserver, metrics: JobMetrics) -> None:
-        self.inner = inner
-        self._metrics = metrics
-
-    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
-        await self.inner.job_updated(job, update)
-        self._metrics.observe_final(job, update)

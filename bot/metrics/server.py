@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from bot.core.runtime import CoreRuntime
 from bot.metrics.discord_errors import DiscordErrorCollector
 from bot.metrics.health import health_report
-from bot.metrics.job_metrics import JobMetrics, MeteredObserver
+from bot.metrics.job_metrics import JobMetrics
 from bot.metrics.runtime_gauges import RuntimeGauges
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class MetricsServer:
         return int(self._runner.addresses[0][1])
 
     async def start(self) -> None:
-        self._meter_jobs()
+        self._runtime.observer.taps.append(self.jobs.observe_final)
         app = web.Application()
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/healthz", self._healthz)
@@ -54,19 +54,13 @@ class MetricsServer:
         log.info("metrics on http://%s:%d/metrics and /healthz", self._host, self.port)
 
     async def stop(self) -> None:
+        if self.jobs.observe_final in self._runtime.observer.taps:
+            self._runtime.observer.taps.remove(self.jobs.observe_final)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
-    def _meter_jobs(self) -> None:
-        # The front-end plugs its observer in when its extensions load, maybe after we started: wrap whatever
-        # is plugged in now, and again at each scrape if it was replaced meanwhile.
-        switch = self._runtime.observer
-        if not isinstance(switch.target, MeteredObserver):
-            switch.target = MeteredObserver(switch.target, self.jobs)
-
     async def _metrics(self, request: web.Request) -> web.Response:
-        self._meter_jobs()
         await self._gauges.refresh(self._runtime)
         body = generate_latest(self.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -133,7 +133,13 @@ class Dispatcher:
             try:
                 await active.client.cancel(active.prompt_id)
             except errors.ComfyError as exc:
-                log.warning("job_id=%s prompt_id=%s cancel failed: %s", job_id, active.prompt_id, exc.detail)
+                log.warning(
+                    "job_id=%s guild_id=%s prompt_id=%s cancel failed: %s",
+                    job_id,
+                    active.job.guild_id,
+                    active.prompt_id,
+                    exc.detail,
+                )
             return True
         job = await self.store.finish_unsuccessfully(
             job_id,
@@ -286,13 +292,19 @@ class Dispatcher:
         try:
             outcome = await asyncio.wait_for(self._runner.follow(active, run), self.settings.job_timeout_s)
         except TimeoutError:
-            log.warning("job_id=%s prompt_id=%s timed out", active.job.id, active.prompt_id)
+            log.warning(
+                "job_id=%s guild_id=%s prompt_id=%s timed out",
+                active.job.id,
+                active.job.guild_id,
+                active.prompt_id,
+            )
             try:
                 await active.client.cancel(active.prompt_id)
             except errors.ComfyError as exc:
                 log.warning(
-                    "job_id=%s prompt_id=%s cancel after timeout failed: %s",
+                    "job_id=%s guild_id=%s prompt_id=%s cancel after timeout failed: %s",
                     active.job.id,
+                    active.job.guild_id,
                     active.prompt_id,
                     exc.detail,
                 )
@@ -347,7 +359,9 @@ class Dispatcher:
             return
         done = await self.store.succeed(job.id, records)
         if done is None:
-            log.warning("job_id=%s finished but was no longer running (cancelled?)", job.id)
+            log.warning(
+                "job_id=%s guild_id=%s finished but was no longer running (cancelled?)", job.id, job.guild_id
+            )
             return
         finished, artifacts = done
         if active.started_at is not None:
@@ -420,7 +434,13 @@ class Dispatcher:
         active = ActiveJob(job, client, job.prompt_id, bound.metadata, on_prompt_done=release)
         self._active[job.id] = active
         run = await client.attach(job.prompt_id, bound.graph)
-        log.info("job_id=%s prompt_id=%s re-attached to %s", job.id, job.prompt_id, client.name)
+        log.info(
+            "job_id=%s guild_id=%s prompt_id=%s re-attached to %s",
+            job.id,
+            job.guild_id,
+            job.prompt_id,
+            client.name,
+        )
 
         async def follow() -> None:
             try:
