@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import make_url
 
 from bot.settings import Settings
-from tests.ops.yaml_subset import load
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}
@@ -19,7 +19,7 @@ BOT_SERVICES = ("migrate", "bot")
 
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
-    return load((ROOT / "docker-compose.yml").read_text())
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
 def env_example() -> list[tuple[str, str, str]]:
