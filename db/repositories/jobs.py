@@ -105,6 +105,13 @@ class JobRepository(JobStates):
         )
         return list(await self._session.scalars(statement))
 
+    async def hold_user_caps(self, guild_id: int, user_id: int) -> None:
+        """Until this transaction ends, another one checking this user's caps waits: two concurrent requests
+        cannot both take the last slot. (SQLite's BEGIN IMMEDIATE already serialises writers.)"""
+        if self._session.get_bind().dialect.name == "postgresql":
+            key = func.hashtextextended(f"user-caps:{guild_id}:{user_id}", 0)
+            await self._session.execute(select(func.pg_advisory_xact_lock(key)))
+
     async def active_counts_for_user(self, guild_id: int, user_id: int) -> ActiveCounts:
         """For the per-user caps."""
         counts = await self._active_counts(Job.user_id == user_id, Job.guild_id == guild_id)

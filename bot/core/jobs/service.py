@@ -93,7 +93,9 @@ class JobService:
         )
 
         async def within_limits(session: AsyncSession) -> None:
-            counts = await JobRepository(session).active_counts_for_user(request.guild_id, data.user_id)
+            jobs = JobRepository(session)
+            await jobs.hold_user_caps(request.guild_id, data.user_id)
+            counts = await jobs.active_counts_for_user(request.guild_id, data.user_id)
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
             self._take_rate_token(policy)
 

@@ -1,0 +1,33 @@
+"""Caps hold under concurrent requests: a burst from one user cannot slip past the per-user queue cap."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.core.errors import LimitReached
+from tests.core.jobs.harness import image_request, running_core
+from tests.fakes.comfyui import FakeConfig
+from tests.fixtures.comfyui import FakeComfyFactory
+
+
+async def test_a_burst_of_concurrent_requests_cannot_pass_the_queue_cap(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(FakeConfig(step_time_s=0.5, default_steps=20))  # nothing finishes
+    async with running_core(database_url, [fake.url], tmp_path) as (runtime, _):
+        await runtime.guild_settings.update(1, {"max_queued_per_user": 2, "max_running_per_user": 1})
+        outcomes = await asyncio.gather(
+            *(runtime.service.submit(image_request(user_id=7, prompt=f"burst {n}")) for n in range(12)),
+            return_exceptions=True,
+        )
+        accepted = [o for o in outcomes if not isinstance(o, BaseException)]
+        refused = [o for o in outcomes if isinstance(o, LimitReached)]
+        assert len(accepted) + len(refused) == len(outcomes), [
+            o for o in outcomes if isinstance(o, Exception)
+        ]
+        assert 2 <= len(accepted) <= 3, f"{len(accepted)} accepted: at most 2 queued + 1 running"
+        for receipt in accepted:
+            await runtime.service.cancel(
+                receipt.job.id, guild_id=1, requester=image_request(user_id=7).requester
+            )
