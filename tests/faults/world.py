@@ -27,8 +27,9 @@ import discord
 from sqlalchemy import make_url, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.engine import create_engine
+from db.engine import create_engine, create_sessionmaker
 from db.models import Artifact, Job
+from db.repositories.guild_policies import GuildPolicyRepository
 from tests.discord_emulator import Channel, DiscordEmulator, Guild, Interaction, Member, Message
 from tests.e2e.harness import is_final, job_state
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
@@ -82,6 +83,25 @@ class FaultWorld:
         message = self.emu.original_response(interaction)
         await self.emu.wait_for(lambda: is_final(message), timeout)
         return message
+
+    async def private_reply(self, interaction: Interaction, timeout: float = 15.0) -> str:  # noqa: ASYNC109
+        """The text of the private answer a refused or informational command ends with."""
+        await self.emu.wait_for(lambda: interaction.acked, timeout)
+
+        def private_text() -> str | None:
+            messages = list(self.emu.followups(interaction))
+            if interaction.response_message_id is not None:
+                messages.append(self.emu.original_response(interaction))
+            for message in messages:
+                text = (message.content or "") + " ".join(
+                    str(e.get("description", "")) for e in message.embeds
+                )
+                if message.ephemeral and text.strip() and "thinking" not in text.lower():
+                    return text
+            return None
+
+        text: str = await self.emu.wait_for(private_text, timeout)
+        return text
 
     async def wait_all_final(self, interactions: Iterable[Interaction], timeout: float = 60.0) -> None:  # noqa: ASYNC109
         pending = list(interactions)
@@ -213,8 +233,10 @@ async def running_world(
     fake_config: FakeConfig | None = None,
     env: dict[str, str] | None = None,
     customize: Callable[[DiscordEmulator, list[Place]], None] | None = None,
+    policies: dict[int, dict[str, Any]] | None = None,
 ) -> AsyncIterator[FaultWorld]:
-    """Starts everything (see the module docstring) and stops it after; `env` overrides the bot's settings."""
+    """Starts everything (see the module docstring) and stops it after; `env` overrides the bot's settings,
+    `policies` maps a place's index to GuildPolicy changes written before the bot starts."""
     output_dir = tmp_path / "comfy-output"
     output_dir.mkdir(exist_ok=True)
     async with DiscordEmulator() as emu:
@@ -241,6 +263,9 @@ async def running_world(
             settings.update(env or {})
             bot = BotProcess(settings, tmp_path)
             world = FaultWorld(emu=emu, fake=fake, bot=bot, engine=engine, places=places, data_dir=data_dir)
+            for index, changes in (policies or {}).items():
+                async with create_sessionmaker(engine).begin() as session:
+                    await GuildPolicyRepository(session).update(places[index].guild.id, changes)
             try:
                 await bot.start()
                 yield world

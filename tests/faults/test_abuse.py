@@ -1,0 +1,238 @@
+"""Abuse and isolation against the running bot: floods held to their caps, guilds kept apart, permissions,
+the guild's rules, hostile file names from ComfyUI, and secrets kept out of the log."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.discord_emulator import Channel, DiscordEmulator, Interaction
+from tests.e2e.harness import job_state
+from tests.fakes.comfyui import FakeConfig
+from tests.faults.world import Place, running_world, shown_job_id
+
+pytestmark = [pytest.mark.faults, pytest.mark.postgres]
+
+FLOOD = 16
+STEADY = FakeConfig(step_time_s=0.02, default_steps=8)  # about 0.2 s a job
+
+
+@pytest.mark.timeout(120)
+async def test_a_flooding_user_is_held_to_their_caps_without_slowing_other_guilds(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with running_world(postgres_url, tmp_path, fake_config=STEADY) as world:
+        flood_place, calm_place = world.places[1], world.places[2]
+        flooder = flood_place.users[0]
+        flood = await asyncio.gather(
+            *(world.imagine(flood_place, flooder, f"spam {n}") for n in range(FLOOD))
+        )
+        calm = await world.imagine(calm_place, calm_place.users[0], "one quiet request")
+        await world.emu.wait_for(lambda: all(i.acked for i in flood))
+
+        most_running = 0
+        calm_message = await world.wait_for_final(calm, timeout=60)
+        while True:  # watch the flooder's running jobs until the flood drains
+            rows = await world.job_rows()
+            mine = [r for r in rows if r.user_id == flooder.user.id]
+            most_running = max(most_running, sum(r.status == "running" for r in mine))
+            if all(r.status in ("succeeded", "failed", "cancelled") for r in mine):
+                break
+            await asyncio.sleep(0.05)
+
+        accepted = [r for r in rows if r.user_id == flooder.user.id]
+        refused = FLOOD - len(accepted)
+        assert 0 < len(accepted) <= 13, "at most 10 queued + 3 running per user (the default caps)"
+        assert refused >= FLOOD - 13
+        assert most_running <= 3
+
+        def shows_a_job(i: Interaction) -> bool:
+            return (
+                i.response_message_id is not None and shown_job_id(world.emu.original_response(i)) is not None
+            )
+
+        await world.emu.wait_for(lambda: all(shows_a_job(i) or i.followup_message_ids for i in flood), 30)
+        refusals = [await world.private_reply(i) for i in flood if not shows_a_job(i)]
+        assert len(refusals) == refused
+        assert all("jobs queued, the most this server allows" in text for text in refusals), refusals
+        print(
+            f"\nflood: {FLOOD} requests, {len(accepted)} accepted, {refused} refused, {most_running} running"
+        )
+
+        # Guilds take turns: the calm guild's job overtook the flood instead of waiting behind it.
+        [calm_row] = [r for r in rows if r.guild_id == calm_place.guild.id]
+        overtaken_by = [
+            r for r in accepted if r.started_at and calm_row.queued_at < r.started_at < calm_row.started_at
+        ]
+        assert len(overtaken_by) <= 3, f"the calm job waited for {len(overtaken_by)} flood jobs"
+        assert job_state(calm_message) == "done"
+        last_flood = max(r.finished_at for r in accepted)
+        assert calm_row.finished_at < last_flood
+
+
+@pytest.mark.timeout(120)
+async def test_another_guilds_history_and_jobs_are_never_visible_or_reachable(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with running_world(postgres_url, tmp_path) as world:
+        home, other = world.places[1], world.places[2]
+        secret = "a-very-private-garden-1c9e"
+        message = await world.wait_for_final(await world.imagine(home, home.users[0], secret))
+        job_id = shown_job_id(message)
+        await world.wait_for_final(await world.imagine(other, other.users[0], "an ordinary street"))
+
+        async def history(place: Place, **options: object) -> str:
+            """What /history shows a member of this place (the page it edits into its answer)."""
+            seen = await world.emu.send_slash_command(
+                place.guild, place.channel, place.users[0], "history", options
+            )
+            await world.emu.wait_for(lambda: seen.acked and world.emu.original_response(seen).embeds)
+            return str(world.emu.original_response(seen).embeds)
+
+        assert secret in await history(home), "the guild's own history shows the job"
+        for options in ({}, {"search": "private-garden"}, {"public": True}):
+            shown = await history(other, **options)
+            assert secret not in shown
+            assert f"#{job_id}" not in shown
+
+        for command in ("show", "rerun", "cancel"):
+            attempt = await world.emu.send_slash_command(
+                other.guild, other.channel, other.users[0], command, {"job": job_id}
+            )
+            text = await world.private_reply(attempt)
+            assert secret not in text
+            assert "Traceback" not in text
+        await asyncio.sleep(0.3)
+        rows = await world.job_rows()
+        assert [r.raw_input for r in rows if r.guild_id == other.guild.id] == ["an ordinary street"], (
+            "nothing was rerun into the other guild"
+        )
+        assert [r.status for r in rows if r.id == job_id] == ["succeeded"]
+
+
+@pytest.mark.timeout(120)
+async def test_only_the_requester_or_a_manager_can_cancel_or_delete(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with running_world(
+        postgres_url, tmp_path, fake_config=FakeConfig(step_time_s=0.5, default_steps=40)
+    ) as world:
+        place = world.places[1]
+        owner, stranger = place.users[0], place.users[1]
+        slow = await world.imagine(place, owner, "a very slow painting")
+        await world.emu.wait_for(lambda: slow.acked)
+        message = world.emu.original_response(slow)
+        await world.emu.wait_for(lambda: job_state(message) in ("queued", "running"))
+        job_id = shown_job_id(message)
+
+        refused = await world.emu.send_slash_command(
+            place.guild, place.channel, stranger, "cancel", {"job": job_id}
+        )
+        assert "Traceback" not in await world.private_reply(refused)
+        await asyncio.sleep(0.3)
+        assert job_state(message) in ("queued", "running"), "a stranger cannot cancel"
+
+        allowed = await world.emu.send_slash_command(
+            place.guild, place.channel, place.mod, "cancel", {"job": job_id}
+        )
+        await world.private_reply(allowed)
+        await world.emu.wait_for(lambda: job_state(message) == "cancelled", 15)
+
+        world.fake.config.step_time_s = 0.01
+        done = await world.wait_for_final(await world.imagine(place, owner, "a quick sketch"))
+        done_id = shown_job_id(done)
+        await world.wait_for_rows(
+            lambda rows: any(r.id == done_id and r.delivery_state == "delivered" for r in rows)
+        )
+        no = await world.emu.click_button(done, f"job:delete:{done_id}", stranger)
+        assert "Traceback" not in await world.private_reply(no)
+        assert not done.deleted, "a stranger cannot delete"
+        await world.emu.click_button(done, f"job:delete:{done_id}", owner)
+        await world.emu.wait_for(lambda: done.deleted, 10)
+
+
+def _nsfw_channel(emu: DiscordEmulator, places: list[Place]) -> None:
+    emu.add_channel(places[3].guild, "after-dark", nsfw=True)
+
+
+@pytest.mark.timeout(120)
+async def test_blocked_words_and_nsfw_only_channels_are_enforced(postgres_url: str, tmp_path: Path) -> None:
+    rules = {"blocked_words": ["forbidden"], "nsfw_channels_only": True}
+    async with running_world(postgres_url, tmp_path, customize=_nsfw_channel, policies={3: rules}) as world:
+        place = world.places[3]
+        after_dark: Channel = next(c for c in place.guild.channels.values() if c.name == "after-dark")
+        member = place.users[0]
+        in_gallery = await world.imagine(place, member, "a temple")
+        assert "age-restricted" in await world.private_reply(in_gallery)
+        for prompt in ("a FORBIDDEN temple", "a temple --no Forbidden things", "forbidden"):
+            blocked = await world.imagine(place, member, prompt, channel=after_dark)
+            text = await world.private_reply(blocked)
+            assert "a word this server blocks (“forbidden”)" in text, text
+        allowed = await world.wait_for_final(
+            await world.imagine(place, member, "a temple", channel=after_dark)
+        )
+        assert job_state(allowed) == "done"
+        rows = await world.job_rows()
+        assert [r.raw_input for r in rows] == ["a temple"], "nothing refused was stored"
+        other = world.places[4]  # another guild's rules are its own
+        await world.wait_for_final(await world.imagine(other, other.users[0], "a forbidden temple"))
+
+
+@pytest.mark.timeout(120)
+async def test_output_file_names_with_dotdot_or_absolute_paths_from_comfyui_are_refused(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with running_world(postgres_url, tmp_path) as world:
+        place = world.places[0]
+        for hostile in (
+            "../escape.png",
+            "../../../../tmp/escape.png",
+            "/etc/passwd",
+            "..",
+            "sub/../../x.png",
+        ):
+            world.fake.config.reported_filename = hostile
+            message = await world.wait_for_final(await world.imagine(place, place.users[0], "a trap"))
+            assert job_state(message) == "failed", hostile
+            text = str(message.embeds[0].get("description", "")) + (message.content or "")
+            assert text.strip()
+            assert "Traceback" not in text
+            assert not message.attachments
+        world.fake.config.reported_filename = None
+        fine = await world.wait_for_final(await world.imagine(place, place.users[0], "no trap"))
+        assert job_state(fine) == "done"
+        artifacts = await world.artifact_rows()
+        assert len(artifacts) == 1, "only the honest job stored a file"
+        escaped = await asyncio.to_thread(lambda: list(tmp_path.rglob("escape.png")))
+        assert not escaped, "nothing was written under the hostile name"
+
+
+@pytest.mark.timeout(120)
+async def test_the_token_and_database_password_never_appear_in_the_log(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    env = {"LOG_LEVEL": "DEBUG"}  # the chattiest the bot gets: discord.py and aiohttp debug lines included
+    async with running_world(postgres_url, tmp_path, env=env) as world:
+        place = world.places[0]
+        done = await world.imagine(place, place.users[0], "a lantern")
+        await world.wait_for_final(done)
+        expired = await world.imagine(place, place.users[1], "a lantern at dusk")
+        await world.emu.wait_for(lambda: expired.acked)
+        world.emu.expire_interaction_token(expired, "invalid_token")
+        await world.wait_for_final(expired)
+        world.fake.config.runtime_error_class = "KSampler"
+        await world.wait_for_final(await world.imagine(place, place.users[2], "a broken lantern"))
+        world.emu.fail_next("PATCH", r"/messages/", 503, count=2)
+        world.fake.config.runtime_error_class = None
+        await world.wait_for_final(await world.imagine(place, place.users[3], "a lantern again"))
+        interaction_tokens = [i.token for i in world.emu.interactions.values()]
+        await world.bot.stop()
+        log = world.bot.log_text()
+        assert len(log.splitlines()) > 50, "a debug log worth scanning"
+        assert "127.0.0.1" in log
+        assert world.emu.token not in log
+        leaked = [t for t in interaction_tokens if t in log]
+        assert not leaked, "interaction tokens are secrets too"
+    # running_world also scans the whole log for the token and the database password when it closes.
