@@ -8,10 +8,14 @@ import discord
 
 log = logging.getLogger(__name__)
 
+DISCORD_MESSAGE_LIMIT = 2000
+
 
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:
     """An ephemeral answer. A public "thinking…" left by a defer is deleted first, so nobody else sees
     a half-made request (deleting it also keeps Discord from turning the followup into that message)."""
+    if len(text) > DISCORD_MESSAGE_LIMIT:  # Discord refuses longer messages outright (400/50035)
+        text = text[: DISCORD_MESSAGE_LIMIT - 1] + "…"
     if not interaction.response.is_done():
         await interaction.response.send_message(text, ephemeral=True)
         return

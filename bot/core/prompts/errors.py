@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from bot.core.errors import UserFacingError
 
+# A Discord message holds 2,000 characters: the list of problems must fit in one, however bad the input.
+MAX_LISTED_PROBLEMS = 10
+MAX_PROBLEM_CHARS = 160
+
 
 @dataclass(frozen=True)
 class PromptProblem:
@@ -25,8 +29,16 @@ class PromptError(UserFacingError, ValueError):
     def __init__(self, problems: Sequence[PromptProblem]) -> None:
         self.problems = list(problems)
         if len(self.problems) == 1:
-            user_message = f"Please fix {self.problems[0]}"
+            user_message = f"Please fix {_shown(self.problems[0])}"
         else:
-            listed = "\n".join(f"• {problem}" for problem in self.problems)
+            listed = "\n".join(f"• {_shown(problem)}" for problem in self.problems[:MAX_LISTED_PROBLEMS])
+            more = len(self.problems) - MAX_LISTED_PROBLEMS
+            if more > 0:
+                listed += f"\n• …and {more} more"
             user_message = f"Please fix these {len(self.problems)} things:\n{listed}"
         super().__init__(user_message, detail="; ".join(map(str, self.problems)))
+
+
+def _shown(problem: PromptProblem) -> str:
+    text = str(problem)
+    return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"
