@@ -55,14 +55,14 @@ def quality(value: str | float) -> Quality:
 
 def seed(value: str | int) -> int:
     text = str(value).strip()
-    if not text.isdigit() or int(text) > MAX_SEED:
+    if not text.isdecimal() or int(text) > MAX_SEED:
         raise ValueError(f"'{value}' is not a seed; use a whole number from 0 to {MAX_SEED}")
     return int(text)
 
 
 def count(value: str | int) -> int:
     text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
+    if not text.isdecimal() or not 1 <= int(text) <= MAX_COUNT:
         raise ValueError(f"'{value}' is not a count; ask for 1 to {MAX_COUNT}")
     return int(text)
 

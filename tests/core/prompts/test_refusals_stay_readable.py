@@ -1,4 +1,4 @@
-"""However bad the input, the list of problems fits in one Discord message (2,000 characters)."""
+"""However bad the input, a refusal stays readable: it fits in one Discord message and speaks plainly."""
 
 from __future__ import annotations
 
@@ -34,3 +34,11 @@ def test_hundreds_of_problems_still_fit_in_one_message(request_: object) -> None
     else:
         assert max(len(str(p)) for p in problems) > 2000, "one problem as long as a message, shortened"
         assert "…" in message
+
+
+@pytest.mark.parametrize("typed", ["--seed ²", "--seed ½", "--count ³"])
+def test_digits_int_cannot_read_are_refused_in_plain_words(typed: str) -> None:
+    with pytest.raises(PromptError) as caught:
+        parse_image_request(f"a cat {typed}")
+    assert "invalid literal" not in caught.value.user_message
+    assert "is not a" in caught.value.user_message
