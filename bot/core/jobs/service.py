@@ -27,7 +27,7 @@ from comfy.workflows.params import ImageParams, SongParams
 from comfy.workflows.template import WorkflowTemplate
 from db.enums import JobKind, JobStatus, RegeneratePermission
 from db.repositories.jobs import JobRepository
-from db.schemas import JobCreate
+from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,8 @@ class JobService:
             channel_id=request.requester.channel_id,
             user_id=request.requester.user_id,
             kind=request.kind,
-            raw_input=request.raw_input,
+            # As typed, but storable: PostgreSQL text holds no NUL (a prompt may carry one) and has a limit.
+            raw_input=request.raw_input.replace("\x00", "")[:MAX_RAW_INPUT_CHARS],
             params=request.params.model_dump(mode="json", exclude={"seed"}),
             workflow_name=template.name,
             workflow_version=template.version,

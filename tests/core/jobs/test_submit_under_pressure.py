@@ -1,8 +1,9 @@
-"""Caps hold under concurrent requests: a burst from one user cannot slip past the per-user queue cap."""
+"""Submitting under pressure: bursts cannot pass the queue cap; whatever was typed can be stored."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from bot.core.errors import LimitReached
@@ -31,3 +32,17 @@ async def test_a_burst_of_concurrent_requests_cannot_pass_the_queue_cap(
             await runtime.service.cancel(
                 receipt.job.id, guild_id=1, requester=image_request(user_id=7).requester
             )
+
+
+async def test_a_prompt_typed_with_nul_characters_is_stored_without_them(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(FakeConfig(step_time_s=0.5, default_steps=20))
+    async with running_core(database_url, [fake.url], tmp_path) as (runtime, _):
+        request = image_request(prompt="a cat")
+        typed = replace(request, raw_input="a\x00 cat\x00")
+        receipt = await runtime.service.submit(typed)
+        stored = await runtime.service.get(receipt.job.id, guild_id=1)
+        assert stored is not None
+        assert stored.raw_input == "a cat"
+        await runtime.service.cancel(receipt.job.id, guild_id=1, requester=request.requester)
