@@ -1,0 +1,237 @@
+"""Bad input, generated (Hypothesis): prompts with flags in every order, JSON documents of every wrong shape,
+lyrics with odd sections, huge inputs, unicode and control characters. Each gets usable parameters or a clear
+message; nothing else escapes; a refused request leaves nothing in the database.
+
+Run in-process against the Discord-free parsing and the JobService (fast); test_bad_input_through_discord.py
+sends a few hundred through the running bot. Seeds: see bad_input.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot.core.errors import UserFacingError
+from bot.core.jobs.policy import Requester
+from bot.core.jobs.service import JobRequest
+from bot.core.prompts import PromptError, parse_image_request, parse_song_request
+from bot.core.runtime import CoreRuntime
+from db.models import Job, JobEvent
+from tests.bot.idle_core import idle_core
+from tests.faults.bad_input import (
+    IMAGE_KEYS,
+    IMAGE_OPTIONS,
+    LYRICS_FILENAMES,
+    SEED,
+    SONG_KEYS,
+    SONG_OPTIONS,
+    assert_clear_refusal,
+    assert_sound_image,
+    assert_sound_song,
+    documents,
+    lyrics,
+    options_as_typed,
+    plain_prompts,
+    prompts,
+)
+
+pytestmark = pytest.mark.faults
+
+T = TypeVar("T")
+FUZZ = settings(
+    derandomize=False,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+PROMPT_CASES = 3500
+DOCUMENT_CASES = 2500
+LYRICS_CASES = 3500
+SERVICE_CASES = 600
+
+
+class Cases:
+    """Counts the generated cases a test really ran, for the report."""
+
+    def __init__(self) -> None:
+        self.ran = 0
+        self.refused = 0
+
+    def settle(self, outcome: Any) -> Any:
+        self.ran += 1
+        return outcome
+
+
+@pytest.fixture
+def cases(record_property: Any, request: pytest.FixtureRequest) -> Iterator[Cases]:
+    counted = Cases()
+    yield counted
+    record_property("hypothesis_seed", SEED)
+    record_property("generated_cases", counted.ran)
+    record_property("refused_cases", counted.refused)
+    print(f"\n{request.node.name}: {counted.ran} cases ({counted.refused} refused), seed {SEED}")
+
+
+def image_outcome(cases: Cases, prompt: str, document: bytes | None = None, **options: Any) -> Any:
+    cases.ran += 1
+    try:
+        params = parse_image_request(prompt, document=document, **options_as_typed(options))
+    except PromptError as error:
+        cases.refused += 1
+        assert_clear_refusal(error)
+        return None
+    assert_sound_image(params)
+    return params
+
+
+def song_outcome(cases: Cases, **arguments: Any) -> Any:
+    cases.ran += 1
+    try:
+        params = parse_song_request(**options_as_typed(arguments))
+    except PromptError as error:
+        cases.refused += 1
+        assert_clear_refusal(error)
+        return None
+    assert_sound_song(params)
+    return params
+
+
+@seed(SEED)
+@settings(FUZZ, max_examples=PROMPT_CASES)
+@given(prompt=prompts(), options=IMAGE_OPTIONS)
+def test_prompts_with_flags_in_any_order_get_parameters_or_a_clear_message(
+    cases: Cases, prompt: str, options: dict[str, Any]
+) -> None:
+    image_outcome(cases, prompt, **options)
+
+
+@seed(SEED)
+@settings(FUZZ, max_examples=DOCUMENT_CASES)
+@given(prompt=prompts(), image_document=documents(IMAGE_KEYS), song_document=documents(SONG_KEYS))
+def test_json_documents_of_every_wrong_shape_get_a_clear_message(
+    cases: Cases, prompt: str, image_document: bytes, song_document: bytes
+) -> None:
+    image_outcome(cases, prompt, document=image_document)
+    song_outcome(cases, lyrics_file=("song.json", song_document))
+
+
+@seed(SEED)
+@settings(FUZZ, max_examples=LYRICS_CASES)
+@given(text=lyrics(), filename=LYRICS_FILENAMES, as_file=st.booleans(), options=SONG_OPTIONS)
+def test_lyrics_with_odd_sections_get_a_song_or_a_clear_message(
+    cases: Cases, text: str, filename: str, as_file: bool, options: dict[str, Any]
+) -> None:
+    if as_file:
+        song_outcome(cases, lyrics_file=(filename, text.encode("utf-8", "surrogatepass")), **options)
+    else:
+        song_outcome(cases, lyrics_text=text, **options)
+
+
+# -- through the JobService: accepted requests are stored whole, refused ones not at all -------------------
+class LoopThread:
+    """An event loop in a thread, so a synchronous Hypothesis test can drive one long-lived async core."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="fuzz-loop", daemon=True)
+        self._thread.start()
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        self.loop.close()
+
+
+OPEN_GUILD, STRICT_GUILD = 1, 2
+STRICT = {"blocked_words": ["forbidden", "zz"], "nsfw_channels_only": True, "rate_capacity": 1000}
+
+
+@pytest.fixture
+def service_core(postgres_url: str, tmp_path: Path) -> Iterator[tuple[LoopThread, CoreRuntime]]:
+    loop = LoopThread()
+    stack = AsyncExitStack()
+    try:
+        runtime = loop.run(
+            stack.enter_async_context(idle_core(postgres_url, ["http://127.0.0.1:9"], tmp_path))
+        )
+        loop.run(
+            runtime.guild_settings.update(OPEN_GUILD, {"rate_capacity": 1000, "max_queued_per_user": 1000})
+        )
+        loop.run(runtime.guild_settings.update(STRICT_GUILD, {**STRICT, "max_queued_per_user": 1000}))
+        yield loop, runtime
+    finally:
+        loop.run(stack.aclose())
+        loop.close()
+
+
+async def _stored(runtime: CoreRuntime) -> tuple[int, int]:
+    async with runtime.sessions() as session:
+        jobs = await session.scalar(select(func.count()).select_from(Job))
+        events = await session.scalar(select(func.count()).select_from(JobEvent))
+        return int(jobs or 0), int(events or 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(300)
+@seed(SEED)
+@settings(FUZZ, max_examples=SERVICE_CASES)
+@given(
+    prompt=st.one_of(prompts(), plain_prompts),
+    options=st.one_of(st.just({}), IMAGE_OPTIONS),
+    guild=st.sampled_from([OPEN_GUILD, STRICT_GUILD]),
+    nsfw_channel=st.booleans(),
+    user=st.integers(1, 2**63 - 1),
+)
+def test_the_job_service_stores_accepted_requests_whole_and_refused_ones_not_at_all(
+    cases: Cases,
+    service_core: tuple[LoopThread, CoreRuntime],
+    prompt: str,
+    options: dict[str, Any],
+    guild: int,
+    nsfw_channel: bool,
+    user: int,
+) -> None:
+    loop, runtime = service_core
+    params = image_outcome(cases, prompt, **options)
+    if params is None:
+        return
+    before = loop.run(_stored(runtime))
+    request = JobRequest(
+        guild_id=guild,
+        requester=Requester(user_id=user, channel_id=77, channel_is_nsfw=nsfw_channel),
+        raw_input=prompt,
+        params=params,
+    )
+    try:
+        receipt = loop.run(runtime.service.submit(request))
+    except UserFacingError as error:
+        refusal = error.user_message
+    else:
+        refusal = None
+    if refusal is not None:
+        cases.refused += 1
+        assert refusal.strip()
+        assert loop.run(_stored(runtime)) == before, "a refused request left rows behind"
+        return
+    jobs, events = loop.run(_stored(runtime))
+    assert jobs == before[0] + 1
+    assert events == before[1] + 1, "one job and its 'queued' event, in one transaction"
+    stored = loop.run(runtime.service.get(receipt.job.id, guild_id=guild))
+    assert stored is not None
+    assert stored.raw_input == prompt.replace("\x00", "")  # PostgreSQL text holds no NUL
+    assert stored.params == params.model_dump(mode="json", exclude={"seed"})
