@@ -66,6 +66,8 @@ class ComfyBot(commands.Bot):
         await self.runtime.start()
 
     async def close(self) -> None:
+        # The core first, while Discord still answers: a result being delivered finishes or stays
+        # undelivered in the database (redelivered at start); then the reporter's pacing, then Discord.
         try:
             await self.runtime.close()
             await self.reporter.close()

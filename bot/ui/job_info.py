@@ -13,7 +13,7 @@ _FIELD_MAX = 1024
 def render_info(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
     embed = discord.Embed(title=f"Job #{job.id}", colour=discord.Colour.blurple())
     prompt = str(job.params.get("prompt") or job.params.get("lyrics") or job.raw_input or "—")
-    embed.description = prompt[:4000]
+    embed.description = prompt[:2000]  # an embed holds 6000 characters in all
     for name, value in parameter_fields(job):
         embed.add_field(name=name, value=value[:_FIELD_MAX])
     embed.add_field(name="Requested by", value=f"<@{job.user_id}>")
