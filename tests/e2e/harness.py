@@ -82,6 +82,7 @@ class World:
     reporting: ReportingConfig
     queue: QueueSettings
     extensions: tuple[str, ...]
+    workflows_dir: Path | None = None
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -161,6 +162,7 @@ class World:
             queue=self.queue,
             client=FAST_CLIENT,
             health_interval_s=0.3,
+            workflows_dir=self.workflows_dir,
         )
         self.runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(
@@ -235,9 +237,12 @@ async def running_world(
     reporting: ReportingConfig = FAST_REPORTING,
     extensions: tuple[str, ...] = EXTENSIONS,
     customize: Callable[[DiscordEmulator, Guild], None] | None = None,
+    workflows_dir: Path | None = None,
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
+
+    `workflows_dir` is WORKFLOWS_DIR: a folder of extra API-format workflows for the catalogue.
 
     `customize(emu, guild)` runs before the bot connects: add channels, roles or members there.
     """
@@ -263,6 +268,7 @@ async def running_world(
                 reporting=reporting,
                 queue=replace(FAST_QUEUE, **queue),
                 extensions=extensions,
+                workflows_dir=workflows_dir,
             )
             if customize is not None:
                 customize(emu, guild)

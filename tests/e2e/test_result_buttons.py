@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from tests.discord_emulator import Message
@@ -101,3 +102,23 @@ async def test_upscale_button_only_when_an_upscale_workflow_exists(database_url:
         labels = [c.get("label") for row in result.components for c in row["components"]]
         assert "Upscale" not in labels
         assert labels == ["Reroll", "Variations", "Info", "Delete"]
+
+
+async def test_upscale_runs_the_same_picture_through_the_upscale_workflow(
+    database_url: str, tmp_path: Path
+) -> None:
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    template = resources.files("comfy.workflows.templates").joinpath("txt2img.json").read_bytes()
+    (workflows / "upscale-2x.json").write_bytes(template)
+    async with running_world(database_url, tmp_path, workflows_dir=workflows) as world:
+        result = await _first_result(world)
+        original = await world.job_for(result)
+        labels = [c.get("label") for row in result.components for c in row["components"]]
+        assert labels == ["Reroll", "Variations", "Upscale", "Info", "Delete"]
+        click = await world.emu.click_button(result, f"job:upscale:{original.id}", world.alice)
+        upscaled = await world.wait_for_final(click)
+        job = await world.job_for(upscaled)
+        assert job.workflow_name == "upscale-2x"
+        assert job.parent_id == original.id
+        assert job.seed == original.seed, "the same picture, through the upscale workflow"
