@@ -18,6 +18,7 @@ from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately
 from bot.ui.song_modal import SongModal
 from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.music import TEMPO_RANGE
 from comfy.workflows.params import SongParams
 
 TAKES_PER_REQUEST = 2
@@ -79,7 +80,7 @@ class Song(commands.Cog):
         title: app_commands.Range[str, 1, 100] | None = None,
         genre: app_commands.Range[str, 1, 100] | None = None,
         mood: app_commands.Range[str, 1, 100] | None = None,
-        tempo: app_commands.Range[int, 30, 300] | None = None,
+        tempo: app_commands.Range[int, TEMPO_RANGE[0], TEMPO_RANGE[1]] | None = None,
         key: app_commands.Range[str, 1, 20] | None = None,
         time_signature: TimeSignature | None = None,
         duration: app_commands.Range[str, 1, 10] | None = None,

@@ -103,7 +103,7 @@ def read_json_document(content: bytes, field: str) -> dict[str, Any]:
         where = f"line {error.lineno}, column {error.colno}"
         raise PromptError([PromptProblem(field, f"is not valid JSON ({where}: {error.msg})")]) from None
     if not isinstance(document, dict):
-        raise PromptError([PromptProblem(field, 'must be a JSON object like {"prompt": "..."}')])
+        raise PromptError([PromptProblem(field, 'must be a JSON object: {"name": value, ...}')])
     return document
 
 
