@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import URL, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,22 @@ def _create_sqlite_engine(url: URL, overrides: dict[str, Any]) -> AsyncEngine:
     if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
         # The default URL points into DATA_DIR, which may not exist on a first start.
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, **overrides)
+    # One connection, handed out first-come first-served: SQLite runs one writer at a time anyway, and its
+    # busy handler is not fair (under load a waiter can starve past busy_timeout and fail with "database
+    # is locked"); the pool's queue is.
+    # (aiosqlite's default is NullPool: a new connection and thread for every transaction.)
+    options: dict[str, Any] = (
+        dict(overrides)
+        if "poolclass" in overrides
+        else {
+            "poolclass": AsyncAdaptedQueuePool,
+            "pool_size": 1,
+            "max_overflow": 0,
+            "pool_timeout": 60,
+            **overrides,
+        }
+    )
+    engine = create_async_engine(url, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
