@@ -16,6 +16,7 @@ from collections.abc import Callable
 from bot.core.jobs.capabilities import Capabilities
 from bot.core.jobs.delivery import Delivery
 from bot.core.jobs.eta import EtaEstimator
+from bot.core.jobs.outages import is_outage
 from bot.core.jobs.params import params_of
 from bot.core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from bot.core.jobs.settings import QueueSettings
@@ -241,8 +242,17 @@ class Dispatcher:
             self._hold_user(user)
             self.enqueue(entry, front=True)
             return
-        except Exception:
+        except Exception as exc:
             release()
+            if is_outage(exc):  # not a bug: try again later instead of spinning (and logging) at once
+                log.warning(
+                    "job_id=%s guild_id=%s not claimed, the database is unreachable (%s); trying again soon",
+                    entry.job_id,
+                    entry.guild_id,
+                    exc,
+                )
+                self._requeue_later(entry, self.settings.retry_backoff_s)
+                return
             self._requeue_later(entry, 0.0)
             raise
         if job is None:  # cancelled meanwhile, another worker won it, or its row was briefly locked

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.jobs.outages import through_outages
 from bot.core.jobs.views import ArtifactView, JobView
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
@@ -131,11 +132,13 @@ class JobStore:
             job = await jobs.get(job_id)
             return JobView.of(job) if job else None
 
+    @through_outages
     async def mark_started(self, job_id: int) -> None:
         async with self.sessions.begin() as session:
             await JobRepository(session).transition(job_id, [JobStatus.RUNNING], JobStatus.RUNNING)
             await JobEventRepository(session).record(job_id, "started")
 
+    @through_outages
     async def succeed(
         self, job_id: int, artifacts: Sequence[ArtifactCreate]
     ) -> tuple[JobView, tuple[ArtifactView, ...]] | None:
@@ -150,6 +153,7 @@ class JobStore:
             assert job is not None  # noqa: S101 - we just updated it in this transaction
             return JobView.of(job), tuple(ArtifactView.of(row) for row in rows)
 
+    @through_outages
     async def finish_unsuccessfully(
         self,
         job_id: int,
@@ -175,6 +179,7 @@ class JobStore:
             job = await jobs.get(job_id)
             return JobView.of(job) if job else None
 
+    @through_outages
     async def release_for_retry(self, job_id: int, *, worker_id: str, reason: str) -> bool:
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
