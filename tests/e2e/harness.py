@@ -8,6 +8,11 @@ Usage::
         job = await world.job_for(message)                                       # its JobView
         await world.restart_bot()   # a new ComfyBot + a new CoreRuntime on the same database and data dir
 
+Helpers: ``world.slash``, ``wait_acked``, ``wait_for_final`` / ``wait_for_message_final`` (a message whose
+embed footer reads "Job #<id> · done|failed|cancelled"), ``bot_messages()``, ``job_for(message)``,
+``delivered(job_id)`` (job + artifacts once the final update was marked delivered, uploads recorded);
+module functions ``job_state``, ``is_final``, ``states_shown``, ``assert_no_repeated_revisions``.
+
 What is running (all on 127.0.0.1, ephemeral ports):
 - ``world.emu``: the DiscordEmulator, with ``world.guild`` and ``world.channel`` ("gallery") and the members
   ``world.alice``, ``world.bob`` (plain members) and ``world.mod`` (Manage Messages).
