@@ -164,3 +164,19 @@ async def test_style_and_workflow_autocomplete(database_url: str, tmp_path: Path
         )
         await world.emu.wait_for(lambda: workflows.autocomplete_choices is not None)
         assert [c["value"] for c in workflows.autocomplete_choices or []] == ["txt2img"]
+
+
+async def test_a_failed_job_says_why_and_what_to_do(database_url: str, tmp_path: Path) -> None:
+    broken = FakeConfig(step_time_s=0.01, default_steps=4, runtime_error_class="KSampler")
+    async with running_world(database_url, tmp_path, fake_config=broken) as world:
+        interaction = await world.slash("imagine", {"prompt": "a broken sampler"})
+        message = await world.wait_for_final(interaction, timeout=20)
+        embed = message.embeds[0]
+        assert embed["footer"]["text"].startswith("Job #")
+        assert "· failed" in embed["footer"]["text"]
+        assert embed["description"], "the reason in plain words"
+        assert "Traceback" not in str(embed)
+        assert any(f["name"] == "What now" and "/imagine" in f["value"] for f in embed["fields"])
+        assert message.components == [], "no buttons on a failure"
+        job = await world.job_for(message)
+        assert job.status.value == "failed"
