@@ -1,8 +1,8 @@
 """Hypothesis strategies for bad input, and the oracle every outcome must satisfy.
 
 Seeds: every property test in the faults suite runs with ``SEED`` (env FAULTS_HYPOTHESIS_SEED, else a fresh
-random one); the seed is printed and written to the JUnit XML (``hypothesis_seed``), so a failure found in CI
-is replayed with ``FAULTS_HYPOTHESIS_SEED=<seed> pytest -m faults``.
+random one); the seed is listed under "fault figures" at the end of the run (``hypothesis_seed``), so a
+failure found in CI is replayed with ``FAULTS_HYPOTHESIS_SEED=<seed> pytest -m faults``.
 """
 
 from __future__ import annotations

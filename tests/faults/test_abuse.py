@@ -11,6 +11,7 @@ import pytest
 from tests.discord_emulator import Channel, DiscordEmulator, Interaction
 from tests.e2e.harness import job_state
 from tests.fakes.comfyui import FakeConfig
+from tests.faults.conftest import ReportFigures
 from tests.faults.world import Place, running_world, shown_job_id
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
@@ -21,7 +22,7 @@ STEADY = FakeConfig(step_time_s=0.02, default_steps=8)  # about 0.2 s a job
 
 @pytest.mark.timeout(120)
 async def test_a_flooding_user_is_held_to_their_caps_without_slowing_other_guilds(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, report_figures: ReportFigures
 ) -> None:
     async with running_world(postgres_url, tmp_path, fake_config=STEADY) as world:
         flood_place, calm_place = world.places[1], world.places[2]
@@ -57,9 +58,7 @@ async def test_a_flooding_user_is_held_to_their_caps_without_slowing_other_guild
         refusals = [await world.private_reply(i) for i in flood if not shows_a_job(i)]
         assert len(refusals) == refused
         assert all("jobs queued, the most this server allows" in text for text in refusals), refusals
-        print(
-            f"\nflood: {FLOOD} requests, {len(accepted)} accepted, {refused} refused, {most_running} running"
-        )
+        report_figures(requests=FLOOD, accepted=len(accepted), refused=refused, most_running=most_running)
 
         # Guilds take turns: the calm guild's job overtook the flood instead of waiting behind it.
         [calm_row] = [r for r in rows if r.guild_id == calm_place.guild.id]

@@ -43,6 +43,7 @@ from tests.faults.bad_input import (
     plain_prompts,
     prompts,
 )
+from tests.faults.conftest import ReportFigures
 
 pytestmark = pytest.mark.faults
 
@@ -75,13 +76,10 @@ class Cases:
 
 
 @pytest.fixture
-def cases(record_property: Any, request: pytest.FixtureRequest) -> Iterator[Cases]:
+def cases(report_figures: ReportFigures) -> Iterator[Cases]:
     counted = Cases()
     yield counted
-    record_property("hypothesis_seed", SEED)
-    record_property("generated_cases", counted.ran)
-    record_property("refused_cases", counted.refused)
-    print(f"\n{request.node.name}: {counted.ran} cases ({counted.refused} refused), seed {SEED}")
+    report_figures(generated_cases=counted.ran, refused_cases=counted.refused, hypothesis_seed=SEED)
 
 
 def image_outcome(cases: Cases, prompt: str, document: bytes | None = None, **options: Any) -> Any:

@@ -29,6 +29,7 @@ from tests.faults.bad_input import (
     plain_prompts,
     prompts,
 )
+from tests.faults.conftest import ReportFigures
 from tests.faults.test_bad_input import FUZZ, LoopThread
 from tests.faults.world import FaultWorld, running_world, shown_job_id
 
@@ -94,7 +95,7 @@ class DiscordFuzz:
 
 
 @pytest.fixture
-def fuzz(postgres_url: str, tmp_path: Path, record_property: Any) -> Iterator[DiscordFuzz]:
+def fuzz(postgres_url: str, tmp_path: Path, report_figures: ReportFigures) -> Iterator[DiscordFuzz]:
     loop = LoopThread()
     stack = AsyncExitStack()
     fast = FakeConfig(step_time_s=0.002, default_steps=2)
@@ -109,10 +110,11 @@ def fuzz(postgres_url: str, tmp_path: Path, record_property: Any) -> Iterator[Di
         driver = DiscordFuzz(loop, world)
         yield driver
         loop.run(driver.check_the_end(), 180)
-        record_property("discord_cases", len(driver.accepted) + len(driver.refusals))
-        record_property("hypothesis_seed", SEED)
-        print(
-            f"\nthrough Discord: {len(driver.accepted)} accepted, {len(driver.refusals)} refused, seed {SEED}"
+        report_figures(
+            discord_cases=len(driver.accepted) + len(driver.refusals),
+            accepted=len(driver.accepted),
+            refused=len(driver.refusals),
+            hypothesis_seed=SEED,
         )
     finally:
         loop.run(stack.aclose(), 60)

@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.harness import job_state
 from tests.fakes.comfyui import FakeConfig
+from tests.faults.conftest import ReportFigures
 from tests.faults.world import running_world, shown_job_id
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
@@ -26,7 +27,7 @@ def assert_readable(text: str) -> None:
 
 @pytest.mark.timeout(150)
 async def test_comfyui_killed_and_restarted_empty_every_job_resubmitted_or_failed_clearly(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, report_figures: ReportFigures
 ) -> None:
     async with running_world(postgres_url, tmp_path, fake_config=SLOW) as world:
         interactions = await asyncio.gather(
@@ -71,15 +72,14 @@ async def test_comfyui_killed_and_restarted_empty_every_job_resubmitted_or_faile
                 assert by_id[job_id].attempts >= 2, f"job {job_id}'s lost prompt was resubmitted"
         assert len(world.fake.prompts_received) > received_before, "ComfyUI got work again after its restart"
         outcomes = sorted((str(by_id[i].status), by_id[i].attempts) for i in affected_ids)
-        print(
-            f"\nComfyUI restart: {len(rows)} jobs settled {settled_s:.1f} s after it came back; "
-            f"jobs it had lost (status, attempts): {outcomes}"
+        report_figures(
+            jobs=len(rows), settled_after_back_s=round(settled_s, 1), lost_jobs_status_attempts=outcomes
         )
 
 
 @pytest.mark.timeout(150)
 async def test_a_silent_comfyui_websocket_is_detected_and_the_jobs_reconciled(
-    postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path, report_figures: ReportFigures
 ) -> None:
     async with running_world(postgres_url, tmp_path, fake_config=SLOW) as world:
         world.fake.config.silent_ws = True  # sockets stay open, HTTP answers, no event ever arrives
@@ -89,4 +89,4 @@ async def test_a_silent_comfyui_websocket_is_detected_and_the_jobs_reconciled(
         ]
         await world.assert_delivered_once(interactions, timeout=120)
         took_s = time.monotonic() - silent_since
-        print(f"\nsilent websocket: {len(interactions)} jobs reconciled after {took_s:.1f} s")
+        report_figures(jobs=len(interactions), reconciled_after_s=round(took_s, 1))

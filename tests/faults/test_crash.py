@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.e2e.harness import is_final, job_state
 from tests.fakes.comfyui import FakeConfig
+from tests.faults.conftest import ReportFigures
 from tests.faults.world import running_world, shown_job_id
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
@@ -20,16 +20,9 @@ JOBS_PER_USER = 2
 CRASH_FAKE = FakeConfig(step_time_s=0.02, default_steps=8)
 
 
-def report(record_property: Any, figures: dict[str, object]) -> None:
-    """Figures go to the terminal (with -s) and to the JUnit XML (record_property), whichever is read."""
-    for name, value in figures.items():
-        record_property(name, value)
-    print("\ncrash figures: " + ", ".join(f"{name}={value}" for name, value in figures.items()))
-
-
 @pytest.mark.timeout(240)
 async def test_sigkill_mid_run_every_job_delivered_exactly_once(
-    postgres_url: str, tmp_path: Path, record_property: Any
+    postgres_url: str, tmp_path: Path, report_figures: ReportFigures
 ) -> None:
     async with running_world(postgres_url, tmp_path, fake_config=CRASH_FAKE) as world:
         interactions = await asyncio.gather(
@@ -66,18 +59,15 @@ async def test_sigkill_mid_run_every_job_delivered_exactly_once(
         delivered_once = sum(len(shown.get(r.id, [])) == 1 for r in rows)
         duplicates = sum(len(shown.get(r.id, [])) > 1 for r in rows)
         lost = sum(not shown.get(r.id) for r in rows)
-        report(
-            record_property,
-            {
-                "jobs": jobs,
-                "active_at_kill": active_at_kill,
-                "messages_showing_progress_at_kill": len(showing_at_kill),
-                "delivered_once": delivered_once,
-                "duplicates": duplicates,
-                "lost": lost,
-                "time_to_recover_s": round(recovered_s, 2),
-                "prompts_run_on_comfyui": len(world.fake.prompts_received),
-            },
+        report_figures(
+            jobs=jobs,
+            active_at_kill=active_at_kill,
+            messages_showing_progress_at_kill=len(showing_at_kill),
+            delivered_once=delivered_once,
+            duplicates=duplicates,
+            lost=lost,
+            time_to_recover_s=round(recovered_s, 2),
+            prompts_run_on_comfyui=len(world.fake.prompts_received),
         )
         assert (delivered_once, duplicates, lost) == (jobs, 0, 0)
         assert {r.status for r in rows} == {"succeeded"}

@@ -12,11 +12,11 @@ import asyncio
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.fakes.comfyui import FakeConfig
+from tests.faults.conftest import ReportFigures
 from tests.faults.world import running_world, shown_job_id
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
@@ -48,7 +48,7 @@ async def wait_for_postgres(within_s: float = 60.0) -> float:
 @pytest.mark.skipif(shutil.which("pg_ctlcluster") is None, reason="needs the Debian PostgreSQL cluster tools")
 @pytest.mark.timeout(180)
 async def test_postgres_restart_mid_run_the_bot_reconnects_and_no_job_is_lost(
-    postgres_url: str, tmp_path: Path, record_property: Any
+    postgres_url: str, tmp_path: Path, report_figures: ReportFigures
 ) -> None:
     async with running_world(postgres_url, tmp_path, fake_config=SLOW) as world:
         before = await asyncio.gather(
@@ -88,9 +88,8 @@ async def test_postgres_restart_mid_run_the_bot_reconnects_and_no_job_is_lost(
         assert {shown_job_id(world.emu.original_response(i)) for i in interactions} == {r.id for r in rows}
         settled_s = time.monotonic() - restarted_at
         assert "Traceback" not in world.bot.log_text(), "no task of the bot died of the outage"
-        record_property("postgres_away_s", round(down_s, 2))
-        record_property("jobs_settled_after_restart_s", round(settled_s, 2))
-        print(
-            f"\nPostgreSQL restart: away for {down_s:.1f} s; {len(rows)} jobs delivered once, "
-            f"all settled {settled_s:.1f} s after it was back"
+        report_figures(
+            postgres_away_s=round(down_s, 2),
+            jobs_delivered_once=len(rows),
+            settled_after_back_s=round(settled_s, 2),
         )
