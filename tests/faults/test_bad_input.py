@@ -8,15 +8,13 @@ sends a few hundred through the running bot. Seeds: see bad_input.py.
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -44,19 +42,10 @@ from tests.faults.bad_input import (
     prompts,
 )
 from tests.faults.conftest import ReportFigures
+from tests.faults.fuzzing import FUZZ, LoopThread
 
 pytestmark = pytest.mark.faults
 
-T = TypeVar("T")
-FUZZ = settings(
-    derandomize=False,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
 PROMPT_CASES = 3500
 DOCUMENT_CASES = 2500
 LYRICS_CASES = 3500
@@ -69,10 +58,6 @@ class Cases:
     def __init__(self) -> None:
         self.ran = 0
         self.refused = 0
-
-    def settle(self, outcome: Any) -> Any:
-        self.ran += 1
-        return outcome
 
 
 @pytest.fixture
@@ -138,23 +123,6 @@ def test_lyrics_with_odd_sections_get_a_song_or_a_clear_message(
 
 
 # -- through the JobService: accepted requests are stored whole, refused ones not at all -------------------
-class LoopThread:
-    """An event loop in a thread, so a synchronous Hypothesis test can drive one long-lived async core."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="fuzz-loop", daemon=True)
-        self._thread.start()
-
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
-        self.loop.close()
-
-
 OPEN_GUILD, STRICT_GUILD = 1, 2
 STRICT = {"blocked_words": ["forbidden", "zz"], "nsfw_channels_only": True, "rate_capacity": 1000}
 
