@@ -35,7 +35,8 @@ class Delivery:
         self._tasks.spawn(self.deliver(job, update), name=f"deliver-{job.id}")
 
     async def deliver(self, job: JobView, update: FinalUpdate) -> bool:
-        await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERING)
+        if job.delivery_state is not DeliveryState.DELIVERING:  # finishing a job already marks it
+            await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERING)
         delay = self._backoff_s
         for attempt in range(1, self._attempts + 1):
             try:

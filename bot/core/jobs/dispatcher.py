@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.core.jobs.capabilities import Capabilities
 from bot.core.jobs.delivery import Delivery
@@ -21,7 +22,7 @@ from bot.core.jobs.params import params_of
 from bot.core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from bot.core.jobs.settings import QueueSettings
 from bot.core.jobs.store import JobStore, QueuedEntry, UserAtCap
-from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver
+from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver, JobQueued
 from bot.core.jobs.views import JobView
 from bot.core.queue.fair_queue import FairQueue, QueuedJob
 from bot.core.queue.limits import GuildLimits
@@ -70,7 +71,8 @@ class Dispatcher:
             attempts=settings.delivery_attempts,
             backoff_s=settings.delivery_backoff_s,
         )
-        self._runner = JobRunner(observer, artifacts, on_started=self._on_started)
+        self._observer = observer
+        self._runner = JobRunner(observer, artifacts)
         self._queue = FairQueue()
         self._entries: dict[int, QueuedEntry] = {}
         self._active: dict[int, ActiveJob] = {}
@@ -90,6 +92,7 @@ class Dispatcher:
         self._tasks.spawn(self._lease_loop(), name="dispatcher-leases")
         self._tasks.spawn(self._capability_loop(), name="dispatcher-capabilities")
         self._tasks.spawn(self._health_watch(), name="dispatcher-health-watch")
+        self._tasks.spawn(self._position_loop(), name="dispatcher-positions")
         if self._listen_url is not None:
             listener = JobListener(self._listen_url, self._on_notification, on_reconnect=self._resync_soon)
             self._tasks.spawn(listener.run(), name="dispatcher-listener")
@@ -338,13 +341,19 @@ class Dispatcher:
         if outcome.interrupted:
             if active.cancel_requested:
                 cancelled = await self.store.finish_unsuccessfully(
-                    job.id, JobStatus.CANCELLED, event={"by": active.cancel_requested_by}
+                    job.id,
+                    JobStatus.CANCELLED,
+                    event={"by": active.cancel_requested_by},
+                    started_at=active.started_wall,
                 )
                 if cancelled is not None:
                     self.delivery.deliver_soon(cancelled, JobCancelled(active.cancel_requested_by))
                 return
             await self._fail(
-                job, "The job was stopped on the image server before it finished.", "interrupted"
+                job,
+                "The job was stopped on the image server before it finished.",
+                "interrupted",
+                started_at=active.started_wall,
             )
             return
         error = outcome.failed
@@ -354,7 +363,7 @@ class Dispatcher:
             self.pool.health[active.client.name] = BackendHealth(False, error.detail)
             await self._retry(job, error)
             return
-        await self._fail(job, _user_message(error), error.detail)
+        await self._fail(job, _user_message(error), error.detail, started_at=active.started_wall)
 
     async def _complete(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job
@@ -362,12 +371,17 @@ class Dispatcher:
         try:
             records = await self._runner.collect(active, outcome.completed)
         except errors.ComfyError as exc:
-            await self._fail(job, _user_message(exc), exc.detail)
+            await self._fail(job, _user_message(exc), exc.detail, started_at=active.started_wall)
             return
         if not records:
-            await self._fail(job, "The workflow finished but produced no files.", "no outputs")
+            await self._fail(
+                job,
+                "The workflow finished but produced no files.",
+                "no outputs",
+                started_at=active.started_wall,
+            )
             return
-        done = await self.store.succeed(job.id, records)
+        done = await self.store.succeed(job.id, records, started_at=active.started_wall)
         if done is None:
             log.warning(
                 "job_id=%s guild_id=%s finished but was no longer running (cancelled?)", job.id, job.guild_id
@@ -385,9 +399,16 @@ class Dispatcher:
         )
         self.delivery.deliver_soon(finished, JobCompleted(artifacts))
 
-    async def _fail(self, job: JobView, user_message: str, detail: str) -> None:
+    async def _fail(
+        self, job: JobView, user_message: str, detail: str, *, started_at: datetime | None = None
+    ) -> None:
         failed = await self.store.finish_unsuccessfully(
-            job.id, JobStatus.FAILED, user_message=user_message, detail=detail, event={"detail": detail[:500]}
+            job.id,
+            JobStatus.FAILED,
+            user_message=user_message,
+            detail=detail,
+            event={"detail": detail[:500]},
+            started_at=started_at,
         )
         if failed is not None:
             log.info("job_id=%s guild_id=%s failed: %s", job.id, job.guild_id, detail)
@@ -410,9 +431,6 @@ class Dispatcher:
             self.enqueue(entry)
 
         self._tasks.spawn(requeue(), name=f"requeue-{entry.job_id}")
-
-    def _on_started(self, job_id: int) -> None:
-        self._tasks.spawn(self.store.mark_started(job_id), name=f"started-{job_id}")
 
     # -- restart recovery and leases ---------------------------------------------------------------
 
@@ -472,6 +490,31 @@ class Dispatcher:
                     await self._reattach(job)
             except Exception:
                 log.exception("lease renewal failed; will try again")
+
+    async def _position_loop(self) -> None:
+        """Tell queued jobs their new place as the queue moves (the front-end paces the edits)."""
+        told: dict[int, int] = {}
+        while True:
+            await asyncio.sleep(self.settings.position_refresh_s)
+            try:
+                told = await self._announce_positions(told)
+            except Exception:
+                log.exception("could not announce queue positions; will try again")
+
+    async def _announce_positions(self, told: dict[int, int]) -> dict[int, int]:
+        now = {job_id: place for place, job_id in enumerate(self._queue.order(self.settings.positions_shown))}
+        moved = [job_id for job_id, place in now.items() if told.get(job_id) != place]
+        if moved:
+            for job in await self.store.views(moved):
+                if job.status is not JobStatus.QUEUED or job.id not in now:
+                    continue
+                place = now[job.id]
+                update = JobQueued(place, self.eta.eta_s(job.kind, place, self.backend_count))
+                try:
+                    await self._observer.job_updated(job, update)
+                except Exception:
+                    log.exception("job_id=%s guild_id=%s position update failed", job.id, job.guild_id)
+        return now
 
     def _hold_user(self, user: tuple[int, int]) -> None:
         """Other workers fill this user's cap: leave their jobs alone for a moment instead of spinning."""

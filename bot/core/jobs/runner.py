@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.jobs.artifact_facts import file_facts
@@ -31,7 +32,8 @@ class ActiveJob:
     metadata: dict[str, object]
     cancel_requested_by: int | None = None
     cancel_requested: bool = False
-    started_at: float | None = None
+    started_at: float | None = None  # loop time, for elapsed-time display
+    started_wall: datetime | None = None  # written with the job's outcome
     # Called once when the backend no longer holds the prompt (its slot is free for the next one).
     on_prompt_done: Callable[[], None] = field(default=lambda: None)
 
@@ -44,12 +46,9 @@ class RunOutcome:
 
 
 class JobRunner:
-    def __init__(
-        self, observer: JobObserver, artifacts: ArtifactStore, *, on_started: Callable[[int], object]
-    ):
+    def __init__(self, observer: JobObserver, artifacts: ArtifactStore) -> None:
         self._observer = observer
         self._artifacts = artifacts
-        self._on_started = on_started
 
     async def follow(self, active: ActiveJob, run: PromptRun) -> RunOutcome:
         """Consume the run's events until it ends; never raises a ComfyError (it is returned instead)."""
@@ -61,8 +60,8 @@ class JobRunner:
             async for event in run:
                 if isinstance(event, events.Started):
                     active.started_at = loop.time()
+                    active.started_wall = datetime.now(UTC)
                     await self._notify(active, JobStarted())
-                    self._on_started(active.job.id)
                     continue
                 if isinstance(event, events.NodeExecuting):
                     node, step, steps = event.class_type or event.node_id, None, None

@@ -21,3 +21,5 @@ class QueueSettings:
     health_watch_s: float = 0.25
     held_user_s: float = 0.5
     resync_s: float = 30.0
+    position_refresh_s: float = 3.0
+    positions_shown: int = 200  # jobs further back keep the place they were told at submit

@@ -39,6 +39,20 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _outcome_fields(started_at: datetime | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {"delivery_state": DeliveryState.DELIVERING}
+    if started_at is not None:
+        fields["started_at"] = started_at
+    return fields
+
+
+async def _updated(session: AsyncSession, job_id: int) -> Job:
+    """The row a conditional update just returned: already in the session, so no second query."""
+    job = await session.get(Job, job_id)
+    assert job is not None  # noqa: S101 - updated in this very transaction
+    return job
+
+
 class UserAtCap(Exception):
     """Jobs of this user held by other workers already fill the user's running cap."""
 
@@ -78,6 +92,10 @@ class JobStore:
             if job is None:
                 return None
             return JobView.of(job), tuple(ArtifactView.of(a) for a in job.artifacts)
+
+    async def views(self, job_ids: list[int]) -> list[JobView]:
+        async with self.sessions() as session:
+            return [JobView.of(job) for job in await JobRecoveryRepository(session).by_ids(job_ids)]
 
     async def queued_entries(self) -> list[QueuedEntry]:
         async with self.sessions() as session:
@@ -129,28 +147,29 @@ class JobStore:
                 job_id, "claimed", {"worker": worker_id, "backend": backend}
             )
             await self._announce(session, "gone", id=job_id)
-            job = await jobs.get(job_id)
-            return JobView.of(job) if job else None
-
-    @through_outages
-    async def mark_started(self, job_id: int) -> None:
-        async with self.sessions.begin() as session:
-            await JobRepository(session).transition(job_id, [JobStatus.RUNNING], JobStatus.RUNNING)
-            await JobEventRepository(session).record(job_id, "started")
+            return JobView.of(await _updated(session, job_id))
 
     @through_outages
     async def succeed(
-        self, job_id: int, artifacts: Sequence[ArtifactCreate]
+        self, job_id: int, artifacts: Sequence[ArtifactCreate], *, started_at: datetime | None = None
     ) -> tuple[JobView, tuple[ArtifactView, ...]] | None:
-        """Running → succeeded together with its artifacts, or nothing at all."""
+        """Running → succeeded together with its artifacts, or nothing at all.
+
+        One transaction per outcome: when ComfyUI started the prompt (`started_at`) is written here too,
+        and the result is marked as being delivered, since delivery starts at once.
+        """
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
-            if not await jobs.transition(job_id, [JobStatus.RUNNING], JobStatus.SUCCEEDED):
+            if not await jobs.transition(
+                job_id, [JobStatus.RUNNING], JobStatus.SUCCEEDED, **_outcome_fields(started_at)
+            ):
                 return None
             rows = await ArtifactRepository(session).add_all(artifacts)
-            await JobEventRepository(session).record(job_id, "succeeded", {"artifacts": len(rows)})
-            job = await jobs.get(job_id)
-            assert job is not None  # noqa: S101 - we just updated it in this transaction
+            events = JobEventRepository(session)
+            if started_at is not None:
+                await events.record(job_id, "started", {"at": started_at.isoformat()})
+            await events.record(job_id, "succeeded", {"artifacts": len(rows)})
+            job = await _updated(session, job_id)
             return JobView.of(job), tuple(ArtifactView.of(row) for row in rows)
 
     @through_outages
@@ -163,10 +182,11 @@ class JobStore:
         user_message: str | None = None,
         detail: str | None = None,
         event: dict[str, Any] | None = None,
+        started_at: datetime | None = None,
     ) -> JobView | None:
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
-            fields: dict[str, Any] = {}
+            fields: dict[str, Any] = _outcome_fields(started_at)
             if user_message is not None:
                 fields["error_message"] = user_message
             if detail is not None:
@@ -176,8 +196,7 @@ class JobStore:
             await JobEventRepository(session).record(job_id, status.value, event or {})
             if JobStatus.QUEUED in from_statuses:
                 await self._announce(session, "gone", id=job_id)
-            job = await jobs.get(job_id)
-            return JobView.of(job) if job else None
+            return JobView.of(await _updated(session, job_id))
 
     @through_outages
     async def release_for_retry(self, job_id: int, *, worker_id: str, reason: str) -> bool:

@@ -115,6 +115,22 @@ class FairQueue:
                 return head
         return None
 
+    def order(self, limit: int) -> list[int]:
+        """The first `limit` job ids in the order they will be served if nobody is held back by a limit."""
+        guilds = deque(
+            deque((u, deque(jobs)) for u, jobs in lane.users.items()) for lane in self._lanes.values()
+        )
+        served: list[int] = []
+        while guilds and len(served) < limit:
+            users = guilds.popleft()
+            user_id, jobs = users.popleft()
+            served.append(jobs.popleft().job_id)
+            if jobs:
+                users.append((user_id, jobs))
+            if users:
+                guilds.append(users)
+        return served
+
     def position(self, job_id: int) -> int | None:
         """0-based: how many queued jobs are served before this one if nobody is held back by a limit."""
         job = self._jobs.get(job_id)

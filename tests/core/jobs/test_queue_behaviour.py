@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.errors import LimitReached, NotAllowed
 from bot.core.jobs.policy import Requester
-from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed
+from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobQueued
 from db.enums import JobStatus
 from db.repositories.guild_policies import GuildPolicyRepository
 from tests.core.jobs.harness import eventually, image_request, running_core
@@ -190,3 +190,20 @@ async def test_a_rejected_workflow_fails_permanently_with_the_reason(
         job = await runtime.store.get(receipt.job.id)
         assert job is not None
         assert job.attempts == 1
+
+
+async def test_queued_jobs_hear_their_new_place_as_the_queue_moves(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(FakeConfig(step_time_s=0.03, default_steps=5))
+    async with running_core(database_url, [fake.url], tmp_path, position_refresh_s=0.05) as (
+        runtime,
+        observer,
+    ):
+        receipts = [await runtime.service.submit(image_request(user_id=u)) for u in range(5)]
+        last = receipts[-1]
+        await observer.final(last.job.id, within_s=20)
+        places = [u.position for u in observer.updates[last.job.id] if isinstance(u, JobQueued)]
+        assert places, "the last job was told its place while it waited"
+        assert places == sorted(places, reverse=True), "places only move forward"
+        assert places[-1] < last.position

@@ -96,3 +96,11 @@ def test_removing_a_cancelled_job_closes_the_gap() -> None:
     assert queue.remove(1) is None
     assert queue.position(3) == 2
     assert [j.job_id for j in _drain(queue)] == [0, 2, 3]
+
+
+@given(requests, st.integers(0, 80))
+def test_order_lists_jobs_as_they_will_be_served(pairs: list[tuple[int, int]], limit: int) -> None:
+    queue, _ = _fill(pairs)
+    queue.pop_next()  # rotations not at their initial state
+    predicted = queue.order(limit)
+    assert predicted == [job.job_id for job in _drain(queue)][:limit]
