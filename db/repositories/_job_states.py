@@ -50,6 +50,14 @@ class JobStates:
     ) -> bool:
         """Move the job to `to_status` only if its status is one of `from_statuses`; True if this call won.
 
+        See `transition_row`, which returns the updated job (no second query needed to read it)."""
+        return await self.transition_row(job_id, from_statuses, to_status, **fields) is not None
+
+    async def transition_row(
+        self, job_id: int, from_statuses: Collection[JobStatus], to_status: JobStatus, **fields: Any
+    ) -> Job | None:
+        """Move the job to `to_status` if its status is one of `from_statuses`; the new row if this call won.
+
         Entering running stamps started_at, a final status stamps finished_at and clears the lease (a stamp
         already there is kept, so running → running can update prompt_id or backend_url safely); `fields`
         override all of these. Loaded copies of the job in this session see the new row.
@@ -67,7 +75,7 @@ class JobStates:
                 finished_at=func.coalesce(Job.finished_at, stamp), lease_owner=None, lease_expires_at=None
             )
         values.update(fields)
-        return await self._conditional_update(
+        return await self._conditional_update_row(
             Job.id == job_id, Job.status.in_(list(from_statuses)), status=to_status, **values
         )
 
@@ -151,9 +159,12 @@ class JobStates:
         )
 
     async def _conditional_update(self, *where: ColumnElement[bool], **values: Any) -> bool:
+        return await self._conditional_update_row(*where, **values) is not None
+
+    async def _conditional_update_row(self, *where: ColumnElement[bool], **values: Any) -> Job | None:
         # RETURNING + populate_existing: the winner's loaded Job objects see the new row at once.
         statement = update(Job).where(*where).values(**values).returning(Job)
         result = await self._session.execute(
             statement, execution_options={"populate_existing": True, "synchronize_session": False}
         )
-        return result.scalar_one_or_none() is not None
+        return result.scalar_one_or_none()

@@ -19,8 +19,8 @@ class JobEventRepository:
     async def record(self, job_id: int, kind: str, detail: Mapping[str, Any] | None = None) -> JobEvent:
         checked = validated(JobEventCreate, {"job_id": job_id, "kind": kind, "detail": dict(detail or {})})
         event = JobEvent(**checked.model_dump())
+        # Written with the transaction's next flush (at the latest its commit), batched with the others.
         self._session.add(event)
-        await self._session.flush()
         return event
 
     async def for_job(self, job_id: int) -> list[JobEvent]:

@@ -46,13 +46,6 @@ def _outcome_fields(started_at: datetime | None) -> dict[str, Any]:
     return fields
 
 
-async def _updated(session: AsyncSession, job_id: int) -> Job:
-    """The row a conditional update just returned: already in the session, so no second query."""
-    job = await session.get(Job, job_id)
-    assert job is not None  # noqa: S101 - updated in this very transaction
-    return job
-
-
 class UserAtCap(Exception):
     """Jobs of this user held by other workers already fill the user's running cap."""
 
@@ -130,7 +123,7 @@ class JobStore:
                     elsewhere = await recovery.running_elsewhere(guild_id, user_id, worker_id)
                     if elsewhere + user_cap[0] >= user_cap[1]:
                         raise UserAtCap(f"user {user_id} is at their cap across workers")
-            won = await jobs.transition(
+            job = await jobs.transition_row(
                 job_id,
                 [JobStatus.QUEUED],
                 JobStatus.RUNNING,
@@ -141,13 +134,13 @@ class JobStore:
                 backend_url=backend,
                 started_at=None,
             )
-            if not won:
+            if job is None:
                 return None
             await JobEventRepository(session).record(
                 job_id, "claimed", {"worker": worker_id, "backend": backend}
             )
             await self._announce(session, "gone", id=job_id)
-            return JobView.of(await _updated(session, job_id))
+            return JobView.of(job)
 
     @through_outages
     async def succeed(
@@ -160,16 +153,16 @@ class JobStore:
         """
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
-            if not await jobs.transition(
+            job = await jobs.transition_row(
                 job_id, [JobStatus.RUNNING], JobStatus.SUCCEEDED, **_outcome_fields(started_at)
-            ):
+            )
+            if job is None:
                 return None
             rows = await ArtifactRepository(session).add_all(artifacts)
             events = JobEventRepository(session)
             if started_at is not None:
                 await events.record(job_id, "started", {"at": started_at.isoformat()})
             await events.record(job_id, "succeeded", {"artifacts": len(rows)})
-            job = await _updated(session, job_id)
             return JobView.of(job), tuple(ArtifactView.of(row) for row in rows)
 
     @through_outages
@@ -191,12 +184,13 @@ class JobStore:
                 fields["error_message"] = user_message
             if detail is not None:
                 fields["error_detail"] = detail[:10_000]
-            if not await jobs.transition(job_id, from_statuses, status, **fields):
+            job = await jobs.transition_row(job_id, from_statuses, status, **fields)
+            if job is None:
                 return None
             await JobEventRepository(session).record(job_id, status.value, event or {})
             if JobStatus.QUEUED in from_statuses:
                 await self._announce(session, "gone", id=job_id)
-            return JobView.of(await _updated(session, job_id))
+            return JobView.of(job)
 
     @through_outages
     async def release_for_retry(self, job_id: int, *, worker_id: str, reason: str) -> bool:
