@@ -35,6 +35,7 @@ import aiohttp
 import discord.gateway
 import discord.http
 import yarl
+from sqlalchemy import insert
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
@@ -44,19 +45,23 @@ from bot.core.jobs.settings import QueueSettings
 from bot.core.runtime import CoreRuntime, RuntimeConfig
 from bot.reporting.config import ReportingConfig
 from bot.settings import Settings
+from db.engine import create_engine
+from db.enums import JobKind, JobStatus
 from db.migrate import upgrade_to_head
+from db.models import Job
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 
 USERS = Path(__file__).with_name("_discord_users.py")
 
 
 async def bench(
-    jobs: int, database_url: str | None, step_time_s: float, steps: int, interval_s: float
+    jobs: int, database_url: str | None, step_time_s: float, steps: int, interval_s: float, queued: int = 0
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-discord-") as folder:
         tmp = Path(folder)
         url = database_url or f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
         await upgrade_to_head(url)
+        await _preload_queue(url, queued)
         users = await asyncio.create_subprocess_exec(
             sys.executable,
             str(USERS),
@@ -87,7 +92,38 @@ async def bench(
             with contextlib.suppress(ProcessLookupError):
                 users.kill()
             await users.wait()
-        return {"jobs": jobs, "database": url.split(":", 1)[0], **figures}
+        return {"jobs": jobs, "queued_before": queued, "database": url.split(":", 1)[0], **figures}
+
+
+async def _preload_queue(database_url: str, count: int) -> None:
+    """`count` jobs already waiting in 1,000 other guilds when the bot starts (the dispatcher loads them all).
+
+    Their workflow is one no backend offers, so they stay queued for the whole run: the bench's own jobs
+    are measured with a full queue around them, not behind it.
+    """
+    if count <= 0:
+        return
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            rows = [
+                {
+                    "guild_id": 9_000_000 + i % 1000,
+                    "channel_id": 1,
+                    "user_id": 8_000_000 + i,
+                    "kind": JobKind.IMAGE,
+                    "raw_input": "waiting",
+                    "params": {"prompt": "waiting"},
+                    "workflow_name": "not-on-any-backend",
+                    "workflow_version": "v",
+                    "seed": i,
+                    "status": JobStatus.QUEUED,
+                }
+                for i in range(count)
+            ]
+            await connection.execute(insert(Job), rows)
+    finally:
+        await engine.dispose()
 
 
 @contextlib.asynccontextmanager
@@ -138,8 +174,13 @@ def main() -> None:
     parser.add_argument("--step-time", type=float, default=0.02, help="fake ComfyUI seconds per sampler step")
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--interval", type=float, default=0.02, help="seconds between requests when paced")
+    parser.add_argument(
+        "--queued", type=int, default=10_000, help="jobs already waiting when the bench starts"
+    )
     args = parser.parse_args()
-    figures = asyncio.run(bench(args.jobs, args.database_url, args.step_time, args.steps, args.interval))
+    figures = asyncio.run(
+        bench(args.jobs, args.database_url, args.step_time, args.steps, args.interval, args.queued)
+    )
     sys.stdout.write(json.dumps(figures) + "\n")
 
 

@@ -81,6 +81,9 @@ class Dispatcher:
         self._clients = {client.name: client for client in pool.clients}
         self._releases: dict[int, Callable[[], None]] = {}
         self._held_users: set[tuple[int, int]] = set()
+        # Jobs whose workflow no backend offers right now, set aside so the scheduler does not look at
+        # them on every turn; they go back in line when the backends' capabilities change.
+        self._parked: dict[int, QueuedEntry] = {}
         self._wake = asyncio.Event()
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -108,14 +111,14 @@ class Dispatcher:
         return len(self._clients)
 
     def queued_count(self) -> int:
-        return len(self._queue)
+        return len(self._queue) + len(self._parked)
 
     def running_count(self) -> int:
         return len(self._active)
 
     def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> None:
         """Add a persisted queued job (its place: `position`)."""
-        if entry.job_id in self._active:
+        if entry.job_id in self._active or entry.job_id in self._parked:
             return
         self._entries[entry.job_id] = entry
         self._queue.push(QueuedJob(entry.job_id, entry.guild_id, entry.user_id), front=front)
@@ -131,6 +134,7 @@ class Dispatcher:
         """Cancel a queued, pre-queued or running job; True if it was still live."""
         if self._queue.remove(job_id) is not None:
             self._entries.pop(job_id, None)
+        self._parked.pop(job_id, None)
         active = self._active.get(job_id)
         if active is not None:
             active.cancel_requested, active.cancel_requested_by = True, by_user_id
@@ -168,15 +172,19 @@ class Dispatcher:
             name for name in self._clients if self.pool.health[name].healthy and self._slots[name] < capacity
         }
 
-    def _pick_backend(self, job: QueuedJob, free: set[str]) -> str | None:
+    def _pick_backend(self, job: QueuedJob, free: set[str], unrunnable: list[int]) -> str | None:
         entry = self._entries.get(job.job_id)
         if entry is None:
+            return None
+        capable = self.capabilities.backends_for(entry.workflow_name)
+        if not capable:
+            unrunnable.append(job.job_id)
             return None
         limits = self._limits_for(job.guild_id)
         user = (job.guild_id, job.user_id)
         if user in self._held_users or self._user_running[user] >= limits.max_running_per_user:
             return None
-        able = free & self.capabilities.backends_for(entry.workflow_name)
+        able = free & capable
         if not able:
             return None
         return min(able, key=lambda name: (self._slots[name], name))
@@ -193,20 +201,39 @@ class Dispatcher:
             if not free:
                 return
             chosen: dict[int, str] = {}
+            unrunnable: list[int] = []
 
-            def eligible(job: QueuedJob, free: set[str] = free, chosen: dict[int, str] = chosen) -> bool:
-                backend = self._pick_backend(job, free)
+            def eligible(
+                job: QueuedJob,
+                free: set[str] = free,
+                chosen: dict[int, str] = chosen,
+                unrunnable: list[int] = unrunnable,
+            ) -> bool:
+                backend = self._pick_backend(job, free, unrunnable)
                 if backend is not None:
                     chosen[job.job_id] = backend
                 return backend is not None
 
             job = self._queue.pop_next(eligible)
+            self._park(unrunnable)
             if job is None:
                 return
             entry = self._entries.pop(job.job_id)
             backend = chosen[job.job_id]
             self._reserve(backend, entry)
             self._tasks.spawn(self._start(entry, self._clients[backend]), name=f"job-{job.job_id}")
+
+    def _park(self, job_ids: list[int]) -> None:
+        for job_id in job_ids:
+            if self._queue.remove(job_id) is not None:
+                self._parked[job_id] = self._entries.pop(job_id)
+
+    def _unpark(self) -> None:
+        """Back in line (at the front of their users' lines) for jobs some backend can run again."""
+        for job_id, entry in list(self._parked.items()):
+            if self.capabilities.backends_for(entry.workflow_name):
+                del self._parked[job_id]
+                self.enqueue(entry, front=True)
 
     def _reserve(self, backend: str, entry: QueuedEntry) -> Callable[[], None]:
         self._slots[backend] += 1
@@ -558,7 +585,7 @@ class Dispatcher:
     async def _resync(self) -> None:
         """Make our copy of the queue match the database (a notification may have been missed)."""
         # Only jobs queued before the read may be dropped: one enqueued meanwhile is not in the answer yet.
-        known_before = {job.job_id for job in self._queue}
+        known_before = {job.job_id for job in self._queue} | set(self._parked)
         try:
             entries = {entry.job_id: entry for entry in await self.store.queued_entries()}
         except Exception:
@@ -568,6 +595,8 @@ class Dispatcher:
             if job.job_id in known_before and job.job_id not in entries:
                 self._queue.remove(job.job_id)
                 self._entries.pop(job.job_id, None)
+        for job_id in [job_id for job_id in self._parked if job_id in known_before and job_id not in entries]:
+            del self._parked[job_id]
         for entry in entries.values():
             if entry.job_id not in self._queue:
                 self.enqueue(entry)
@@ -578,8 +607,12 @@ class Dispatcher:
         while True:
             await asyncio.sleep(self.settings.health_watch_s)
             now_healthy = self._healthy()
-            if now_healthy - healthy and self._queue:
-                self._wake.set()
+            if now_healthy - healthy:
+                if self._parked:
+                    await self.capabilities.refresh()  # it may be back with other nodes or models
+                    self._unpark()
+                if self._queue:
+                    self._wake.set()
             healthy = now_healthy
 
     def _healthy(self) -> set[str]:
@@ -589,6 +622,7 @@ class Dispatcher:
         while True:
             await asyncio.sleep(self.settings.capability_refresh_s)
             await self.capabilities.refresh()
+            self._unpark()
             self._wake.set()
 
 

@@ -10,8 +10,9 @@ import pytest
 from bot.core.errors import LimitReached, NotAllowed
 from bot.core.jobs.policy import Requester
 from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobQueued
-from db.enums import JobStatus
+from db.enums import JobKind, JobStatus
 from db.repositories.guild_policies import GuildPolicyRepository
+from db.schemas import JobCreate
 from tests.core.jobs.harness import eventually, image_request, running_core
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fixtures.comfyui import FakeComfyFactory
@@ -207,3 +208,30 @@ async def test_queued_jobs_hear_their_new_place_as_the_queue_moves(
         assert places, "the last job was told its place while it waited"
         assert places == sorted(places, reverse=True), "places only move forward"
         assert places[-1] < last.position
+
+
+async def test_jobs_no_backend_can_run_wait_aside_without_holding_up_the_others(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path, global_max_running=0) as (runtime, _):
+        stranded = await runtime.store.create(
+            JobCreate(
+                guild_id=1,
+                channel_id=101,
+                user_id=50,
+                kind=JobKind.IMAGE,
+                raw_input="x",
+                params={"prompt": "x"},
+                workflow_name="removed-workflow",
+                workflow_version="v",
+                seed=1,
+            )
+        )
+    async with running_core(database_url, [fake_comfy.url], tmp_path) as (runtime, observer):
+        receipts = [await runtime.service.submit(image_request(guild_id=1, user_id=u)) for u in (1, 2)]
+        for receipt in receipts:
+            assert isinstance(await observer.final(receipt.job.id), JobCompleted)
+        assert runtime.dispatcher.queued_count() == 1  # the stranded job still waits, set aside
+        job = await runtime.store.get(stranded.id)
+        assert job is not None
+        assert job.status is JobStatus.QUEUED
