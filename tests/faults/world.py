@@ -9,7 +9,8 @@ real bot in its own process (`python -m bot run`, see bot_process.py) pointed at
 
 Five guilds ("places") exist; the first is the bot's DEV_GUILD_ID (commands synced there, global elsewhere).
 The database URL the bot gets carries a password (PostgreSQL trusts 127.0.0.1, so it is never checked): the
-log is scanned for it and for the token when the world closes.
+log is scanned for it and for the token when the world closes, and for tracebacks (no unhandled exception);
+the bot must then stop cleanly on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -270,8 +271,12 @@ async def running_world(
                 await bot.start()
                 yield world
             finally:
-                await bot.stop()
+                exit_code = await bot.stop()
             world.assert_no_secrets_in_log()
+            assert "Traceback" not in bot.log_text(), (
+                f"the bot logged an unhandled exception ({bot.log_path})"
+            )
+            assert exit_code in (0, 130), f"Ctrl-C ended the bot with {exit_code} ({bot.log_path})"
         finally:
             await engine.dispose()
             await fake.stop()
