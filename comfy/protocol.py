@@ -251,7 +251,7 @@ def node_problems(node_errors: object) -> list[errors.NodeProblem]:
 
 
 def _node_sort_key(node_id: str) -> tuple[int, str]:
-    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+    return (int(node_id), "") if node_id.isdecimal() else (1 << 62, node_id)
 
 
 def prompt_rejected(body: object) -> errors.PromptRejected:

@@ -36,7 +36,7 @@ def class_of(node: Mapping[str, Any]) -> str:
 
 def node_order(node_id: str) -> tuple[int, str]:
     """Sort key: numeric ids in number order, others after them."""
-    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+    return (int(node_id), "") if node_id.isdecimal() else (1 << 62, node_id)
 
 
 def sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:

@@ -100,7 +100,7 @@ def _suggest(class_type: str, object_info: Mapping[str, Any]) -> str:
 
 
 def _node_order(node_id: str) -> tuple[int, str]:
-    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+    return (int(node_id), "") if node_id.isdecimal() else (1 << 62, node_id)
 
 
 def _section(declared: Mapping[str, Any], key: str) -> Mapping[str, Any]:
