@@ -97,5 +97,9 @@ async def test_sigkill_mid_run_every_job_delivered_exactly_once(
                 assert artifact.discord_message_id == message.id
                 assert artifact.attachment_url in {a.url for a in final.attachments}
                 assert (world.data_dir / artifact.path).is_file()
+        posted = world.emu.calls_matching("POST", r"^/channels/\d+/messages$")
+        assert posted == [], (
+            "after the restart the bot edited the messages it had instead of posting new ones"
+        )
         for interaction in showing_at_kill:
             assert job_state(world.emu.original_response(interaction)) == "done"
