@@ -12,12 +12,12 @@ from typing import Any
 import aiohttp
 
 from comfy import errors, events, protocol
-from comfy._tasks import BackgroundTasks
 from comfy.cancel import CancelOutcome, cancel_prompt
 from comfy.connection import ReconnectPolicy, WebSocketConnection
 from comfy.reconcile import Reconciler, push_position
 from comfy.router import EventRouter
 from comfy.run import PromptRun
+from comfy.tasks import BackgroundTasks
 from comfy.transport import HttpTransport
 
 log = logging.getLogger(__name__)

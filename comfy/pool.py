@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from comfy import errors
-from comfy._tasks import BackgroundTasks
 from comfy.client import ComfyClient
 from comfy.run import PromptRun
+from comfy.tasks import BackgroundTasks
 from comfy.workflows.validation import find_problems
 
 log = logging.getLogger(__name__)

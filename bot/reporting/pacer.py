@@ -14,8 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
-from bot.core.tasks import TaskGroup
 from bot.reporting.config import ReportingConfig
+from comfy.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class EditPacer(Generic[PacedT]):
         self,
         config: ReportingConfig,
         edit: Callable[[PacedT], Awaitable[bool]],
-        tasks: TaskGroup,
+        tasks: BackgroundTasks,
     ) -> None:
         """`edit(item)` renders and sends the item's newest state; it returns False when nothing changed."""
         self._config = config

@@ -25,13 +25,13 @@ from bot.core.jobs.updates import (
 )
 from bot.core.jobs.views import JobView
 from bot.core.runtime import CoreRuntime
-from bot.core.tasks import TaskGroup
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
 from bot.reporting.pacer import EditPacer
 from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, target_for_interaction
 from bot.reporting.tracking import JobTrack, QueuedState
 from bot.ui.job_messages import OutgoingFile, ProgressState, Rendering, render_queued, render_running
+from comfy.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class JobReporter:
         self._client = client
         self._runtime = runtime
         self._config = config
-        self._tasks = TaskGroup("reporter")
+        self._tasks = BackgroundTasks("reporter")
         self.editor = MessageEditor(client, config)
         self._pacer: EditPacer[JobTrack] = EditPacer(config, self._edit_progress, self._tasks)
         self._tracks: dict[int, JobTrack] = {}

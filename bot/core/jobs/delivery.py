@@ -13,7 +13,7 @@ import logging
 from bot.core.jobs.store import JobStore
 from bot.core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
 from bot.core.jobs.views import JobView
-from bot.core.tasks import TaskGroup
+from comfy.tasks import BackgroundTasks
 from db.enums import DeliveryState, JobStatus
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,13 @@ _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 
 class Delivery:
     def __init__(
-        self, store: JobStore, observer: JobObserver, tasks: TaskGroup, *, attempts: int, backoff_s: float
+        self,
+        store: JobStore,
+        observer: JobObserver,
+        tasks: BackgroundTasks,
+        *,
+        attempts: int,
+        backoff_s: float,
     ) -> None:
         self._store = store
         self._observer = observer

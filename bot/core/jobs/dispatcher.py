@@ -26,12 +26,12 @@ from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObse
 from bot.core.jobs.views import JobView
 from bot.core.queue.fair_queue import FairQueue, QueuedJob
 from bot.core.queue.limits import GuildLimits
-from bot.core.tasks import TaskGroup
 from comfy import errors
 from comfy.artifacts import ArtifactStore
 from comfy.client import ComfyClient
 from comfy.pool import BackendHealth, ComfyPool
 from comfy.run import PromptRun
+from comfy.tasks import BackgroundTasks
 from comfy.workflows.bind import BoundWorkflow, bind
 from comfy.workflows.catalogue import WorkflowCatalogue
 from db.enums import JobStatus
@@ -63,7 +63,7 @@ class Dispatcher:
         self.capabilities = Capabilities(pool, catalogue)
         self.eta = EtaEstimator()
         self._limits_for = limits_for
-        self._tasks = TaskGroup("dispatcher")
+        self._tasks = BackgroundTasks("dispatcher")
         self.delivery = Delivery(
             store,
             observer,
