@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.metrics.discord_errors import record_discord_error
 from bot.reporting.config import ReportingConfig
 from bot.ui.job_messages import Rendering
 
@@ -82,7 +83,7 @@ class MessageEditor:
         for attempt in range(self._config.server_error_retries + 1):
             try:
                 return await self._edit_once(target, rendering)
-            except discord.DiscordServerError as error:
+            except discord.DiscordServerError as error:  # counted where it was raised, in _edit_once
                 if attempt == self._config.server_error_retries:
                     raise
                 log.warning(
@@ -103,6 +104,7 @@ class MessageEditor:
             try:
                 message: discord.Message = await _edit_interaction(interaction, rendering, keep_files)
             except discord.HTTPException as error:
+                record_discord_error(error.code or error.status)
                 if (error.status, error.code) not in _TOKEN_GONE:
                     _raise_too_large(error)
                     raise
@@ -118,8 +120,10 @@ class MessageEditor:
         try:
             message = await _edit_channel_message(partial, rendering, keep_files)
         except discord.NotFound as error:
+            record_discord_error(error.code or error.status)
             raise MessageGone(f"message {target.message_id} is gone") from error
         except discord.HTTPException as error:
+            record_discord_error(error.code or error.status)
             _raise_too_large(error)
             raise
         target._last_files = files_key
@@ -138,12 +142,14 @@ class MessageEditor:
                         content, embed=rendering.embed, files=files, view=rendering.view
                     )
                 return await channel.send(content, embed=rendering.embed, files=files)
-            except discord.DiscordServerError:
+            except discord.DiscordServerError as error:
+                record_discord_error(error.code or error.status)
                 if attempt == self._config.server_error_retries:
                     raise
                 await asyncio.sleep(delay)
                 delay *= 2
             except discord.HTTPException as error:
+                record_discord_error(error.code or error.status)
                 _raise_too_large(error)
                 raise
         raise AssertionError("unreachable")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.metrics.discord_errors import discord_error_counts
 from tests.e2e.harness import (
     FAST_REPORTING,
     assert_no_repeated_revisions,
@@ -72,12 +73,14 @@ async def test_server_errors_on_the_final_edit_are_retried_until_delivered(
         interaction = await world.slash("imagine", {"prompt": "a glacier"})
         await world.wait_acked(interaction)
         message = world.emu.original_response(interaction)
+        counted_before = discord_error_counts().get("503", 0)
         # 3 calls fail one delivery attempt (1 + 2 retries); 2 more fail inside the core's second attempt.
         fault = world.emu.fail_next("PATCH", rf"^/channels/\d+/messages/{message.id}$", 503, count=5)
         await world.wait_for_message_final(message)
         job = await world.job_for(message)
         _, artifacts = await world.delivered(job.id)
         assert fault.hits == 5
+        assert discord_error_counts().get("503", 0) - counted_before == 5, "each one counted for the metrics"
         assert artifacts[0].attachment_url == message.attachments[0].url
 
 
