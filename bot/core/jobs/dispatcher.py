@@ -515,8 +515,8 @@ class Dispatcher:
                 for job in await self.store.take_over_expired(self.settings.worker_id, self.settings.lease_s):
                     log.warning("job_id=%s guild_id=%s taken over from a dead worker", job.id, job.guild_id)
                     await self._reattach(job)
-            except Exception:
-                log.exception("lease renewal failed; will try again")
+            except Exception as exc:
+                _log_loop_failure("lease renewal", exc)
 
     async def _position_loop(self) -> None:
         """Tell queued jobs their new place as the queue moves (the front-end paces the edits)."""
@@ -525,8 +525,8 @@ class Dispatcher:
             await asyncio.sleep(self.settings.position_refresh_s)
             try:
                 told = await self._announce_positions(told)
-            except Exception:
-                log.exception("could not announce queue positions; will try again")
+            except Exception as exc:
+                _log_loop_failure("announcing queue positions", exc)
 
     async def _announce_positions(self, told: dict[int, int]) -> dict[int, int]:
         now = {job_id: place for place, job_id in enumerate(self._queue.order(self.settings.positions_shown))}
@@ -588,8 +588,8 @@ class Dispatcher:
         known_before = {job.job_id for job in self._queue} | set(self._parked)
         try:
             entries = {entry.job_id: entry for entry in await self.store.queued_entries()}
-        except Exception:
-            log.exception("could not resync the queue; will try again")
+        except Exception as exc:
+            _log_loop_failure("resyncing the queue", exc)
             return
         for job in list(self._queue):
             if job.job_id in known_before and job.job_id not in entries:
@@ -624,6 +624,14 @@ class Dispatcher:
             await self.capabilities.refresh()
             self._unpark()
             self._wake.set()
+
+
+def _log_loop_failure(what: str, error: Exception) -> None:
+    """A background loop's turn failed; it tries again at its next turn. An outage is expected, not a bug."""
+    if is_outage(error):
+        log.warning("%s: the database is unreachable (%s); will try again", what, type(error).__name__)
+    else:
+        log.error("%s failed; will try again", what, exc_info=error)
 
 
 def _user_message(error: errors.ComfyError) -> str:
