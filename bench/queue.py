@@ -154,7 +154,7 @@ def instrument_scheduler() -> Callable[[], float]:
 
 
 async def throughput(
-    backends: int, jobs: int, guilds: int, step_s: float, steps: int, tmp: Path
+    backends: int, jobs: int, guilds: int, step_s: float, steps: int, tmp: Path, prequeue_depth: int = 1
 ) -> dict[str, Any]:
     scheduler_time = instrument_scheduler()
     async with fake_farm(backends, step_s, steps) as farm, aiohttp.ClientSession() as http:
@@ -163,7 +163,7 @@ async def throughput(
             comfyui_urls=farm["urls"],
             data_dir=tmp / f"data-{backends}",
             client_id="bench",
-            queue=QueueSettings(worker_id="bench"),
+            queue=QueueSettings(worker_id="bench", prequeue_depth=prequeue_depth),
         )
         runtime = await CoreRuntime.build(config, http=http)
         observer = CountingObserver()
@@ -190,6 +190,7 @@ async def throughput(
     first_half = Counter(job.guild_id for job in observer.order[: jobs // 2])
     return {
         "backends": backends,
+        "prequeue_depth": prequeue_depth,
         "jobs": jobs,
         "failed": observer.failed,
         "job_time_ms": round(job_time * 1000, 2),
@@ -346,6 +347,9 @@ async def main() -> None:
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--backends", type=int, nargs="+", default=[1, 2, 8])
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--prequeue-depth", type=int, default=1, help="prompts waiting on each backend beyond the running one"
+    )
     args = parser.parse_args()
     step_s = args.step_ms / 1000
     with tempfile.TemporaryDirectory(prefix="bench-queue-") as directory:
@@ -353,7 +357,9 @@ async def main() -> None:
         results: dict[str, Any] = {"throughput": []}
         for backends in args.backends:
             results["throughput"].append(
-                await throughput(backends, args.jobs, args.guilds, step_s, args.steps, tmp)
+                await throughput(
+                    backends, args.jobs, args.guilds, step_s, args.steps, tmp, args.prequeue_depth
+                )
             )
         results["submit_with_10000_queued"] = await submit_latency(10_000, 300, tmp)
         if not args.skip_postgres:
