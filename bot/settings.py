@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         default="", description="This worker's name in job leases; empty means the host name (stable)."
     )
     job_timeout_s: float = Field(default=900.0, gt=0, description="A job running longer is stopped.")
+    prequeue_depth: int = Field(
+        default=1,
+        ge=0,
+        le=4,
+        description="Prompts kept waiting on each ComfyUI backend beyond the running one.",
+    )
 
     @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
     @classmethod

@@ -23,7 +23,9 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         comfyui_urls=settings.comfyui_url_list,
         data_dir=settings.data_dir,
         client_id=client_id,
-        queue=QueueSettings(worker_id=worker_id, job_timeout_s=settings.job_timeout_s),
+        queue=QueueSettings(
+            worker_id=worker_id, job_timeout_s=settings.job_timeout_s, prequeue_depth=settings.prequeue_depth
+        ),
         workflows_dir=settings.workflows_dir,
     )
 
