@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.jobs.outages import through_outages
+from bot.core.jobs.unbroken import unbroken
 from bot.core.jobs.views import ArtifactView, JobView
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
@@ -58,6 +59,7 @@ class JobStore:
     async def _announce(self, session: AsyncSession, event: str, **fields: Any) -> None:
         await notify(session, {"e": event, "from": self.worker_id, **fields})
 
+    @unbroken
     async def create(
         self, data: JobCreate, *, check: Callable[[AsyncSession], Awaitable[None]] | None = None
     ) -> JobView:
@@ -72,11 +74,13 @@ class JobStore:
             )
             return JobView.of(job)
 
+    @unbroken
     async def get(self, job_id: int, *, guild_id: int | None = None) -> JobView | None:
         async with self.sessions() as session:
             job = await JobRepository(session).get(job_id, guild_id=guild_id)
             return JobView.of(job) if job else None
 
+    @unbroken
     async def get_with_artifacts(
         self, job_id: int, *, guild_id: int | None = None
     ) -> tuple[JobView, tuple[ArtifactView, ...]] | None:
@@ -86,15 +90,18 @@ class JobStore:
                 return None
             return JobView.of(job), tuple(ArtifactView.of(a) for a in job.artifacts)
 
+    @unbroken
     async def views(self, job_ids: list[int]) -> list[JobView]:
         async with self.sessions() as session:
             return [JobView.of(job) for job in await JobRecoveryRepository(session).by_ids(job_ids)]
 
+    @unbroken
     async def queued_entries(self) -> list[QueuedEntry]:
         async with self.sessions() as session:
             rows = await JobRecoveryRepository(session).queued_with_workflow()
             return [QueuedEntry(*row) for row in rows]
 
+    @unbroken
     async def claim(
         self,
         job_id: int,
@@ -142,6 +149,7 @@ class JobStore:
             await self._announce(session, "gone", id=job_id)
             return JobView.of(job)
 
+    @unbroken
     @through_outages
     async def succeed(
         self, job_id: int, artifacts: Sequence[ArtifactCreate], *, started_at: datetime | None = None
@@ -165,6 +173,7 @@ class JobStore:
             await events.record(job_id, "succeeded", {"artifacts": len(rows)})
             return JobView.of(job), tuple(ArtifactView.of(row) for row in rows)
 
+    @unbroken
     @through_outages
     async def finish_unsuccessfully(
         self,
@@ -192,6 +201,7 @@ class JobStore:
                 await self._announce(session, "gone", id=job_id)
             return JobView.of(job)
 
+    @unbroken
     @through_outages
     async def release_for_retry(self, job_id: int, *, worker_id: str, reason: str) -> bool:
         async with self.sessions.begin() as session:
@@ -206,15 +216,18 @@ class JobStore:
                     )
             return released
 
+    @unbroken
     async def request_cancel(self, job_id: int, by_user_id: int | None) -> None:
         """Ask whichever worker runs the job to stop it (Postgres, several workers)."""
         async with self.sessions.begin() as session:
             await self._announce(session, "cancel", id=job_id, by=by_user_id)
 
+    @unbroken
     async def renew_leases(self, worker_id: str, lease_s: float) -> int:
         async with self.sessions.begin() as session:
             return await JobRepository(session).renew_leases(worker_id, _now() + timedelta(seconds=lease_s))
 
+    @unbroken
     async def take_over_expired(self, worker_id: str, lease_s: float) -> list[JobView]:
         """Running jobs whose worker died (lease expired), now leased to `worker_id`."""
         now = _now()
@@ -232,26 +245,31 @@ class JobStore:
                         taken.append(JobView.of(refreshed))
         return taken
 
+    @unbroken
     async def running_owned_by(self, worker_id: str) -> list[JobView]:
         async with self.sessions() as session:
             return [
                 JobView.of(job) for job in await JobRecoveryRepository(session).running_owned_by(worker_id)
             ]
 
+    @unbroken
     async def undelivered(self) -> list[JobView]:
         async with self.sessions() as session:
             return [JobView.of(job) for job in await JobRecoveryRepository(session).undelivered_final()]
 
+    @unbroken
     async def artifacts_of(self, job_id: int) -> tuple[ArtifactView, ...]:
         async with self.sessions() as session:
             return tuple(ArtifactView.of(a) for a in await ArtifactRepository(session).for_job(job_id))
 
+    @unbroken
     async def mark_delivery(
         self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
     ) -> bool:
         async with self.sessions.begin() as session:
             return await JobRepository(session).mark_delivery(job_id, from_states, to)
 
+    @unbroken
     async def record_messages(
         self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
     ) -> None:
@@ -260,10 +278,12 @@ class JobStore:
                 job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
             )
 
+    @unbroken
     async def record_event(self, job_id: int, kind: str, detail: dict[str, Any] | None = None) -> None:
         async with self.sessions.begin() as session:
             await JobEventRepository(session).record(job_id, kind, detail or {})
 
+    @unbroken
     async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
         async with self.sessions.begin() as session:
             await ArtifactRepository(session).mark_uploaded(artifact_id, message_id, attachment_url)
