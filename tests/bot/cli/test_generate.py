@@ -72,6 +72,16 @@ async def test_song_from_a_lyrics_file_prints_the_audio_path(
     assert "the fox runs red" in str(fake.prompts_received[0])
 
 
+def settings_for(database_url: str, comfy_url: str, data_dir: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_url=database_url,
+        comfyui_urls=comfy_url,
+        data_dir=data_dir,
+        comfyui_client_id="t",
+    )
+
+
 async def run_in_process(settings: Settings, argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = await generate(settings, build_parser().parse_args(argv), out, err)
@@ -97,13 +107,7 @@ async def test_a_failing_workflow_exits_non_zero_with_the_users_message(
     fake: FakeComfyUI = await fake_comfy_factory(
         FakeConfig(default_steps=2, previews=False, runtime_error_class="VAEDecode")
     )
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        comfyui_urls=fake.url,
-        data_dir=tmp_path,
-        comfyui_client_id="t",
-    )
+    settings = settings_for(database_url, fake.url, tmp_path)
     code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
     assert code == 1
     assert out == ""
@@ -114,13 +118,7 @@ async def test_a_missing_model_is_reported_without_queueing(
     database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
     fake: FakeComfyUI = await fake_comfy_factory(FakeConfig(models={CHECKPOINTS_KEY: ["other.safetensors"]}))
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        comfyui_urls=fake.url,
-        data_dir=tmp_path,
-        comfyui_client_id="t",
-    )
+    settings = settings_for(database_url, fake.url, tmp_path)
     code, _out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
     assert code == 1
     assert "python -m bot check" in err
@@ -133,13 +131,7 @@ async def test_refuses_to_take_over_the_bots_queued_jobs(
     # The bot queued a job and is down: starting a runtime here would run it and swallow its result.
     async with idle_core(database_url, ["http://127.0.0.1:9"], tmp_path / "bot") as runtime:
         await runtime.service.submit(image_request(guild_id=42))
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        comfyui_urls=fake_comfy.url,
-        data_dir=tmp_path,
-        comfyui_client_id="t",
-    )
+    settings = settings_for(database_url, fake_comfy.url, tmp_path)
     code, _out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
     assert code == 2
     assert err.startswith("The database holds 1 queued job(s) and 0 undelivered result(s) of the Discord bot")
@@ -151,13 +143,7 @@ async def test_a_new_sqlite_database_is_migrated_and_an_unreachable_comfyui_is_s
 ) -> None:
     url = fake_comfy.url
     await fake_comfy.stop()
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'new.db'}",
-        comfyui_urls=url,
-        data_dir=tmp_path,
-        comfyui_client_id="t",
-    )
+    settings = settings_for(f"sqlite+aiosqlite:///{tmp_path / 'new.db'}", url, tmp_path)
     code, out, err = await run_in_process(settings, ["generate", "image", "a red fox"])
     assert code == 2
     assert out == ""
@@ -172,13 +158,7 @@ async def test_a_job_past_the_timeout_is_cancelled_on_comfyui(
     fake: FakeComfyUI = await fake_comfy_factory(
         FakeConfig(step_time_s=0.5, default_steps=20, previews=False)
     )
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        comfyui_urls=fake.url,
-        data_dir=tmp_path,
-        comfyui_client_id="t",
-    )
+    settings = settings_for(database_url, fake.url, tmp_path)
     code, out, err = await run_in_process(settings, ["generate", "image", "a red fox", "--timeout", "1.5"])
     assert code == 1
     assert out == ""
