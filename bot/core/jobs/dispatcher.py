@@ -79,7 +79,6 @@ class Dispatcher:
         self._slots: Counter[str] = Counter()
         self._user_running: Counter[tuple[int, int]] = Counter()
         self._clients = {client.name: client for client in pool.clients}
-        self._releases: dict[int, Callable[[], None]] = {}
         self._held_users: set[tuple[int, int]] = set()
         # Jobs whose workflow no backend offers right now, set aside so the scheduler does not look at
         # them on every turn; they go back in line when the backends' capabilities change.
@@ -126,9 +125,6 @@ class Dispatcher:
 
     def position(self, job_id: int) -> int | None:
         return self._queue.position(job_id)
-
-    def is_active(self, job_id: int) -> bool:
-        return job_id in self._active
 
     async def cancel(self, job_id: int, *, by_user_id: int | None) -> bool:
         """Cancel a queued, pre-queued or running job; True if it was still live."""
@@ -220,8 +216,8 @@ class Dispatcher:
                 return
             entry = self._entries.pop(job.job_id)
             backend = chosen[job.job_id]
-            self._reserve(backend, entry)
-            self._tasks.spawn(self._start(entry, self._clients[backend]), name=f"job-{job.job_id}")
+            release = self._reserve(backend, entry)
+            self._tasks.spawn(self._start(entry, self._clients[backend], release), name=f"job-{job.job_id}")
 
     def _park(self, job_ids: list[int]) -> None:
         for job_id in job_ids:
@@ -248,13 +244,11 @@ class Dispatcher:
                 self._user_running[(entry.guild_id, entry.user_id)] -= 1
                 self._wake.set()
 
-        self._releases[entry.job_id] = release
         return release
 
     # -- running a job -----------------------------------------------------------------------------
 
-    async def _start(self, entry: QueuedEntry, client: ComfyClient) -> None:
-        release = self._releases.pop(entry.job_id)
+    async def _start(self, entry: QueuedEntry, client: ComfyClient, release: Callable[[], None]) -> None:
         prompt_id = str(uuid.uuid4())
         user = (entry.guild_id, entry.user_id)
         cap = self._limits_for(entry.guild_id).max_running_per_user
@@ -485,7 +479,6 @@ class Dispatcher:
             return
         entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
         release = self._reserve(client.name, entry)
-        self._releases.pop(job.id, None)
         active = ActiveJob(job, client, job.prompt_id, bound.metadata, on_prompt_done=release)
         self._active[job.id] = active
         run = await client.attach(job.prompt_id, bound.graph)

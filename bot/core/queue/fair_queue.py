@@ -62,10 +62,6 @@ class FairQueue:
     def __iter__(self) -> Iterator[QueuedJob]:
         return iter(list(self._jobs.values()))
 
-    def guild_size(self, guild_id: int) -> int:
-        lane = self._lanes.get(guild_id)
-        return lane.size if lane else 0
-
     def push(self, job: QueuedJob, *, front: bool = False) -> None:
         """Queue `job` last in its user's line (or first, for a job handed back untouched)."""
         if job.job_id in self._jobs:
