@@ -11,6 +11,7 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY core ./core
 COPY comfy ./comfy
 COPY db ./db
 # Every dependency ships wheels for this image (asyncpg, Pillow, PyAV with its own FFmpeg): no compiler.

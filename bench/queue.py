@@ -40,15 +40,15 @@ from sqlalchemy import func, insert, select
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from bot.core.jobs.dispatcher import Dispatcher
-from bot.core.jobs.policy import Requester
-from bot.core.jobs.service import JobRequest
-from bot.core.jobs.settings import QueueSettings
-from bot.core.jobs.store import QueuedEntry
-from bot.core.jobs.updates import JobCompleted, JobFailed, JobUpdate
-from bot.core.jobs.views import JobView
-from bot.core.runtime import CoreRuntime, RuntimeConfig
 from comfy.workflows.params import ImageParams
+from core.jobs.dispatcher import Dispatcher
+from core.jobs.policy import Requester
+from core.jobs.service import JobRequest
+from core.jobs.settings import QueueSettings
+from core.jobs.store import QueuedEntry
+from core.jobs.updates import JobCompleted, JobFailed, JobUpdate
+from core.jobs.views import JobView
+from core.runtime import CoreRuntime, RuntimeConfig
 from db.enums import JobKind, JobStatus
 from db.migrate import upgrade_to_head
 from db.models import Job

@@ -19,16 +19,16 @@ import aiohttp
 
 from bot.cli.runtime_config import runtime_config
 from bot.cli.terminal_progress import TerminalProgress
-from bot.core.errors import UserFacingError
-from bot.core.jobs.policy import Requester
-from bot.core.jobs.service import JobRequest
-from bot.core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
-from bot.core.prompts import parse_image_request, parse_song_request
-from bot.core.runtime import CoreRuntime
 from bot.logging_setup import redact_url_passwords
 from bot.settings import Settings
 from comfy import errors
 from comfy.workflows.params import ImageParams, SongParams
+from core.errors import UserFacingError
+from core.jobs.policy import Requester
+from core.jobs.service import JobRequest
+from core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
+from core.prompts import parse_image_request, parse_song_request
+from core.runtime import CoreRuntime
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
 

@@ -9,9 +9,9 @@ import aiohttp
 from bot.cli.discord_endpoints import point_discord_at
 from bot.cli.runtime_config import runtime_config
 from bot.client import ComfyBot
-from bot.core.runtime import CoreRuntime
 from bot.metrics import metrics_served
 from bot.settings import Settings
+from core.runtime import CoreRuntime
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
-from bot.core.jobs.updates import (
+from core.jobs.updates import (
     FinalUpdate,
     JobCancelled,
     JobCompleted,
@@ -15,7 +15,7 @@ from bot.core.jobs.updates import (
     JobStarted,
     JobUpdate,
 )
-from bot.core.jobs.views import JobView
+from core.jobs.views import JobView
 
 BAR_WIDTH = 30
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.errors import NotAllowed, UserFacingError
+from core.errors import NotAllowed, UserFacingError
 
 
 async def acknowledge(interaction: discord.Interaction, *, ephemeral: bool = True) -> int | None:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from bot.core.errors import UserFacingError
-from bot.core.jobs.policy import PolicyView
+from core.errors import UserFacingError
+from core.jobs.policy import PolicyView
 
 # Shown in the workflow autocomplete; can never be a workflow's name (those start with a letter or digit).
 BUILT_IN_DEFAULT = ":default"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import discord
 
 from bot.client import ComfyBot
-from bot.core.errors import UserFacingError
-from bot.core.jobs.service import JobRequest, SubmitReceipt
 from bot.ui.requesters import requester_from_interaction
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.params import ImageParams, SongParams
+from core.errors import UserFacingError
+from core.jobs.service import JobRequest, SubmitReceipt
 
 # Attached documents are small text files; anything larger is refused before it is downloaded.
 MAX_ATTACHMENT_BYTES = 64 * 1024

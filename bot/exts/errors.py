@@ -13,8 +13,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.errors import UserFacingError
 from bot.ui.replies import reply_privately
+from core.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 

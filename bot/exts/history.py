@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.core.errors import UserFacingError
 from bot.exts._browsing_common import acknowledge, guild_id_of
 from bot.exts._browsing_files import as_files, split_stored
 from bot.exts.errors import report_error
@@ -19,6 +18,7 @@ from bot.ui.history_render import KIND_MARKS, HistoryFilters, job_summary, short
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
 from bot.ui.requesters import requester_from_interaction
+from core.errors import UserFacingError
 from db.enums import JobKind
 
 log = logging.getLogger(__name__)

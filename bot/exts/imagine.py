@@ -10,14 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.core.errors import UserFacingError
-from bot.core.prompts import parse_image_request
-from bot.core.prompts.image import RAW_PROMPT_MAX_CHARS
 from bot.exts._submit import defer_publicly, read_attachment, submit_and_show, workflow_choices
 from bot.ui.replies import reply_privately
 from bot.ui.styles import style_suggestions
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.params import MAX_COUNT, ImageParams
+from core.errors import UserFacingError
+from core.prompts import parse_image_request
+from core.prompts.image import RAW_PROMPT_MAX_CHARS
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,6 @@ import discord
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.core.errors import UserFacingError
-from bot.core.jobs.params import params_of
-from bot.core.jobs.service import JobRequest
-from bot.core.jobs.views import JobView
 from bot.exts._submit import defer_publicly
 from bot.exts.errors import report_error
 from bot.reporting.direct import send_result_by_dm
@@ -28,6 +24,10 @@ from bot.reporting.final import upscale_workflow
 from bot.ui.job_info import render_info
 from bot.ui.requesters import requester_from_interaction, requester_from_member
 from bot.ui.result_buttons import JobAction, result_button
+from core.errors import UserFacingError
+from core.jobs.params import params_of
+from core.jobs.service import JobRequest
+from core.jobs.views import JobView
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.core.jobs.policy import PolicyView
 from bot.exts._browsing_common import acknowledge, guild_id_of, require_server_manager
 from bot.exts._settings_changes import (
     BUILT_IN_DEFAULT,
@@ -28,6 +27,7 @@ from bot.exts._settings_changes import (
 )
 from bot.ui.history_settings import settings_embed
 from comfy.workflows.binding import WorkflowKind
+from core.jobs.policy import PolicyView
 
 log = logging.getLogger(__name__)
 

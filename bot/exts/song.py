@@ -11,8 +11,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.core.errors import UserFacingError
-from bot.core.prompts import parse_song_request
 from bot.exts._submit import defer_publicly, read_attachment, submit_and_show, workflow_choices
 from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately
@@ -20,6 +18,8 @@ from bot.ui.song_modal import SongModal
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.music import TEMPO_RANGE
 from comfy.workflows.params import SongParams
+from core.errors import UserFacingError
+from core.prompts import parse_song_request
 
 TAKES_PER_REQUEST = 2
 TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]

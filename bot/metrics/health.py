@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.core.runtime import CoreRuntime
 from bot.logging_setup import redact_url_passwords
+from core.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

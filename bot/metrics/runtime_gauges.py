@@ -6,9 +6,9 @@ import logging
 
 from prometheus_client import CollectorRegistry, Gauge
 
-from bot.core.runtime import CoreRuntime
 from bot.logging_setup import redact_url_passwords
 from comfy.pool import ComfyPool
+from core.runtime import CoreRuntime
 from db.repositories.jobs import JobRepository
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,11 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-from bot.core.runtime import CoreRuntime
 from bot.metrics.discord_errors import DiscordErrorCollector
 from bot.metrics.health import health_report
 from bot.metrics.job_metrics import JobMetrics
 from bot.metrics.runtime_gauges import RuntimeGauges
+from core.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.jobs.views import ArtifactView, JobView
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.files import read_artifacts
 from bot.ui.job_messages import describe_request
+from core.jobs.views import ArtifactView, JobView
 
 
 async def send_result_by_dm(

@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
-from bot.core.jobs.views import ArtifactView
 from bot.ui.job_messages import OutgoingFile
+from core.jobs.views import ArtifactView
 
 
 async def read_artifacts(data_dir: str | Path, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:

@@ -12,9 +12,6 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed
-from bot.core.jobs.views import ArtifactView, JobView
-from bot.core.runtime import CoreRuntime
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
@@ -29,6 +26,9 @@ from bot.ui.job_messages import (
 )
 from bot.ui.result_buttons import result_view
 from comfy.workflows.binding import WorkflowKind
+from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
+from core.jobs.views import ArtifactView, JobView
+from core.runtime import CoreRuntime
 from db.enums import JobKind
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,15 @@ from pathlib import PurePath
 
 import discord
 
-from bot.core.jobs.service import SubmitReceipt
-from bot.core.jobs.updates import (
+from bot.reporting.config import ReportingConfig
+from bot.reporting.final import FinalDelivery
+from bot.reporting.pacer import EditPacer
+from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, target_for_interaction
+from bot.reporting.tracking import JobTrack, QueuedState
+from bot.ui.job_messages import OutgoingFile, ProgressState, Rendering, render_queued, render_running
+from comfy.tasks import BackgroundTasks
+from core.jobs.service import SubmitReceipt
+from core.jobs.updates import (
     JobCancelled,
     JobCompleted,
     JobFailed,
@@ -23,15 +30,8 @@ from bot.core.jobs.updates import (
     JobStarted,
     JobUpdate,
 )
-from bot.core.jobs.views import JobView
-from bot.core.runtime import CoreRuntime
-from bot.reporting.config import ReportingConfig
-from bot.reporting.final import FinalDelivery
-from bot.reporting.pacer import EditPacer
-from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, target_for_interaction
-from bot.reporting.tracking import JobTrack, QueuedState
-from bot.ui.job_messages import OutgoingFile, ProgressState, Rendering, render_queued, render_running
-from comfy.tasks import BackgroundTasks
+from core.jobs.views import JobView
+from core.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.core.jobs.views import JobView
 from bot.reporting.targets import MessageTarget
 from bot.ui.job_messages import ProgressState
+from core.jobs.views import JobView
 
 
 @dataclass

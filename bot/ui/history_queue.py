@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.jobs.browsing import QueueOverview
-from bot.core.jobs.views import JobView
 from bot.ui.history_render import COLOUR, KIND_MARKS, job_summary, shorten
+from core.jobs.browsing import QueueOverview
+from core.jobs.views import JobView
 
 
 def place_in_queue(position: int | None) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 import discord
 
-from bot.core.jobs.browsing import HistoryPage
-from bot.core.jobs.views import ArtifactView, JobView
+from core.jobs.browsing import HistoryPage
+from core.jobs.views import ArtifactView, JobView
 from db.enums import JobKind, JobStatus
 
 STATUS_MARKS: dict[JobStatus, str] = {

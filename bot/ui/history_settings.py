@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.jobs.policy import PolicyView
 from bot.ui.history_render import COLOUR
+from core.jobs.policy import PolicyView
 from db.enums import RegeneratePermission
 
 _REGENERATE = {

@@ -13,11 +13,11 @@ from typing import Any, Protocol
 
 import discord
 
-from bot.core.jobs.browsing import HistoryPage, JobBrowser
-from bot.core.jobs.service import JobService
 from bot.ui.history_render import HistoryFilters, history_embed, job_embed, job_option_description
 from bot.ui.history_render import job_option_label as option_label
 from bot.ui.replies import reply_privately
+from core.jobs.browsing import HistoryPage, JobBrowser
+from core.jobs.service import JobService
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.jobs.views import ArtifactView, JobView
 from bot.ui.job_messages import parameter_fields
+from core.jobs.views import ArtifactView, JobView
 
 _FIELD_MAX = 1024
 

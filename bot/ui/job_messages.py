@@ -15,8 +15,8 @@ from typing import Any
 
 import discord
 
-from bot.core.jobs.views import JobView
 from bot.ui.progress import progress_line
+from core.jobs.views import JobView
 from db.enums import JobKind
 
 QUEUED_COLOUR = discord.Colour.light_grey()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.jobs.policy import Requester
+from core.jobs.policy import Requester
 
 
 def is_manager(permissions: discord.Permissions) -> bool:

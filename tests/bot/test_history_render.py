@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from bot.core.jobs.browsing import HistoryPage, QueueOverview
-from bot.core.jobs.policy import PolicyView
-from bot.core.queue.limits import GuildLimits
 from bot.ui.history_queue import place_in_queue, queue_embed
 from bot.ui.history_render import (
     HistoryFilters,
@@ -15,6 +12,9 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_settings import settings_embed
+from core.jobs.browsing import HistoryPage, QueueOverview
+from core.jobs.policy import PolicyView
+from core.queue.limits import GuildLimits
 from db.enums import JobKind, JobStatus, RegeneratePermission
 from tests.bot.history_factories import a_job, an_artifact
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.errors import UserFacingError
-from bot.core.jobs.policy import PolicyView
-from bot.core.queue.limits import GuildLimits
 from bot.exts._settings_changes import (
     BUILT_IN_DEFAULT,
     limit_changes,
@@ -17,6 +14,9 @@ from bot.exts._settings_changes import (
     words_in,
     workflow_changes,
 )
+from core.errors import UserFacingError
+from core.jobs.policy import PolicyView
+from core.queue.limits import GuildLimits
 from db.enums import RegeneratePermission
 
 

@@ -35,11 +35,11 @@ import aiohttp
 import discord
 
 from bot.client import EXTENSIONS, ComfyBot
-from bot.core.jobs.settings import QueueSettings
-from bot.core.jobs.views import ArtifactView, JobView
-from bot.core.runtime import CoreRuntime, RuntimeConfig
 from bot.reporting.config import ReportingConfig
 from bot.settings import Settings
+from core.jobs.settings import QueueSettings
+from core.jobs.views import ArtifactView, JobView
+from core.runtime import CoreRuntime, RuntimeConfig
 from tests.core.jobs.harness import FAST_CLIENT
 from tests.discord_emulator import (
     Channel,

@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bot.core.jobs.policy import Requester
-from bot.core.jobs.service import JobRequest, SubmitReceipt
-from bot.core.jobs.views import JobView
 from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
 from comfy.workflows.params import ImageParams, SongParams
+from core.jobs.policy import Requester
+from core.jobs.service import JobRequest, SubmitReceipt
+from core.jobs.views import JobView
 from tests.discord_emulator import Interaction, Member, Message
 from tests.e2e.harness import World, running_world
 

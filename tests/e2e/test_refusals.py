@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.jobs.service import JobService
+from core.jobs.service import JobService
 from tests.discord_emulator import Interaction, Message
 from tests.e2e.harness import World, job_state, running_world
 

@@ -10,8 +10,8 @@ from typing import Any
 import discord
 import pytest
 
-from bot.core.errors import NotAllowed
 from comfy.workflows.binding import WorkflowKind
+from core.errors import NotAllowed
 from db.enums import RegeneratePermission
 from tests.discord_emulator import DiscordEmulator, Guild, Interaction, Member
 from tests.e2e.harness import World

@@ -15,10 +15,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.core.prompts import PromptError
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS
 from comfy.workflows.music import SECTION_NAMES
 from comfy.workflows.params import MAX_COUNT, MAX_SEED, PROMPT_MAX_CHARS, ImageParams, SongParams
+from core.prompts import PromptError
 
 SEED = int(os.environ.get("FAULTS_HYPOTHESIS_SEED") or random.SystemRandom().randrange(2**32))
 DISCORD_MESSAGE_LIMIT = 2000

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import NotAllowed, UserFacingError
-from bot.core.jobs.policy import Requester
-from bot.core.jobs.service import JobRequest
+from core.errors import NotAllowed, UserFacingError
+from core.jobs.policy import Requester
+from core.jobs.service import JobRequest
 from db.enums import JobKind
 from tests.core.jobs.harness import image_request, running_core, song_request
 from tests.fakes.comfyui import FakeComfyUI

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.core.jobs.updates import JobCompleted, JobProgress, JobStarted
+from core.jobs.updates import JobCompleted, JobProgress, JobStarted
 from db.enums import DeliveryState, JobStatus
 from db.models import Artifact, Job, JobEvent
 from tests.core.jobs.harness import image_request, running_core, song_request, wait_delivered

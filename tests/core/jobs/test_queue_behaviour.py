@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import LimitReached, NotAllowed
-from bot.core.jobs.policy import Requester
-from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobQueued
+from core.errors import LimitReached, NotAllowed
+from core.jobs.policy import Requester
+from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobQueued
 from db.enums import JobKind, JobStatus
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.schemas import JobCreate

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.core.jobs.updates import JobCompleted
+from core.jobs.updates import JobCompleted
 from db.enums import JobStatus
 from db.models import Job, JobEvent
 from tests.core.jobs.harness import RecordingObserver, eventually, image_request, running_core

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 from pathlib import Path
 
-from bot.core.errors import LimitReached
+from core.errors import LimitReached
 from tests.core.jobs.harness import image_request, running_core
 from tests.fakes.comfyui import FakeConfig
 from tests.fixtures.comfyui import FakeComfyFactory

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.prompts.flags import extract_flags
+from core.prompts.flags import extract_flags
 
 
 def test_midjourney_style_flags_are_taken_out_of_the_prompt() -> None:

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.errors import UserFacingError
-from bot.core.prompts import PromptError, parse_image_request
 from comfy.workflows.params import ImageParams
+from core.errors import UserFacingError
+from core.prompts import PromptError, parse_image_request
 
 
 def test_explicit_options_win_over_flags_and_flags_over_the_document() -> None:

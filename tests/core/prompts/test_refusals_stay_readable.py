@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.core.prompts import PromptError, parse_image_request, parse_song_request
+from core.prompts import PromptError, parse_image_request, parse_song_request
 
 
 @pytest.mark.parametrize(

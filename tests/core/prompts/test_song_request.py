@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.prompts import PromptError, parse_song_request
-from bot.core.prompts.lyrics import clean_lyrics
 from comfy.workflows.params import SongParams
+from core.prompts import PromptError, parse_song_request
+from core.prompts.lyrics import clean_lyrics
 
 
 def test_options_become_song_params_with_readable_units() -> None:

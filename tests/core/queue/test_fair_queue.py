@@ -3,7 +3,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.queue.fair_queue import FairQueue, QueuedJob
+from core.queue.fair_queue import FairQueue, QueuedJob
 
 requests = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 4)), min_size=1, max_size=60)
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.queue.token_bucket import TokenBucket
+from core.queue.token_bucket import TokenBucket
 
 
 def test_a_full_bucket_allows_a_burst_up_to_its_capacity_then_refuses() -> None:

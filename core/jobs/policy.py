@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.errors import NotAllowed
-from bot.core.queue.limits import GuildLimits
+from core.errors import NotAllowed
+from core.queue.limits import GuildLimits
 from db.enums import RegeneratePermission
 from db.models import GuildPolicy
 from db.repositories.guild_policies import GuildPolicyRepository

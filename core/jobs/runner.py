@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.jobs.artifact_facts import file_facts
-from bot.core.jobs.updates import JobObserver, JobProgress, JobStarted
-from bot.core.jobs.views import JobView
 from comfy import errors, events
 from comfy.artifacts import Artifact, ArtifactStore
 from comfy.client import ComfyClient
 from comfy.run import PromptRun
+from core.jobs.artifact_facts import file_facts
+from core.jobs.updates import JobObserver, JobProgress, JobStarted
+from core.jobs.views import JobView
 from db.enums import ArtifactType, JobKind
 from db.schemas import ArtifactCreate
 

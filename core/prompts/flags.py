@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.prompts import fields
-from bot.core.prompts.errors import PromptProblem
+from core.prompts import fields
+from core.prompts.errors import PromptProblem
 
 # Flag name (lower case) → the ImageParams field it sets.
 FLAG_FIELDS = {

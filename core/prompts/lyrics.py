@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from bot.core.prompts.errors import PromptProblem
 from comfy.workflows.music import SECTION_NAMES, section_marker, unknown_sections
 from comfy.workflows.params import LYRICS_MAX_CHARS
+from core.prompts.errors import PromptProblem
 
 # Tabs become spaces; other control characters (pasted from PDFs, terminals) are dropped.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

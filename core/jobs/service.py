@@ -13,18 +13,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
-from bot.core.jobs.dispatcher import Dispatcher
-from bot.core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
-from bot.core.jobs.store import JobStore, QueuedEntry
-from bot.core.jobs.views import ArtifactView, JobView
-from bot.core.queue.limits import UserLoad, check_can_queue, rate_limited_message
-from bot.core.queue.token_bucket import TokenBucket
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.params import ImageParams, SongParams
 from comfy.workflows.template import WorkflowTemplate
+from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
+from core.jobs.dispatcher import Dispatcher
+from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from core.jobs.store import JobStore, QueuedEntry
+from core.jobs.views import ArtifactView, JobView
+from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
+from core.queue.token_bucket import TokenBucket
 from db.enums import JobKind, JobStatus, RegeneratePermission
 from db.repositories.jobs import JobRepository
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate

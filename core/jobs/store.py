@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.jobs.outages import through_outages
-from bot.core.jobs.unbroken import unbroken
-from bot.core.jobs.views import ArtifactView, JobView
+from core.jobs.outages import through_outages
+from core.jobs.unbroken import unbroken
+from core.jobs.views import ArtifactView, JobView
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
 from db.notify import notify

@@ -15,19 +15,19 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.core.jobs.browsing import JobBrowser
-from bot.core.jobs.dispatcher import Dispatcher
-from bot.core.jobs.guild_settings import GuildSettings
-from bot.core.jobs.policy import PolicyCache
-from bot.core.jobs.service import JobService
-from bot.core.jobs.settings import QueueSettings
-from bot.core.jobs.store import JobStore
-from bot.core.jobs.updates import JobObserver, JobUpdate, NullObserver
-from bot.core.jobs.views import JobView
 from comfy.artifacts import ArtifactStore
 from comfy.client import ClientSettings, ComfyClient
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
+from core.jobs.browsing import JobBrowser
+from core.jobs.dispatcher import Dispatcher
+from core.jobs.guild_settings import GuildSettings
+from core.jobs.policy import PolicyCache
+from core.jobs.service import JobService
+from core.jobs.settings import QueueSettings
+from core.jobs.store import JobStore
+from core.jobs.updates import JobObserver, JobUpdate, NullObserver
+from core.jobs.views import JobView
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 
 log = logging.getLogger(__name__)

@@ -13,18 +13,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.core.prompts import fields
-from bot.core.prompts.documents import (
+from comfy.workflows.music import normalise_key
+from comfy.workflows.params import LYRICS_MAX_CHARS, SongParams
+from core.prompts import fields
+from core.prompts.documents import (
     MAX_DOCUMENT_BYTES,
     LyricsPromptData,
     decode_text,
     read_json_document,
     validate_document,
 )
-from bot.core.prompts.errors import PromptError, PromptProblem
-from bot.core.prompts.lyrics import clean_lyrics
-from comfy.workflows.music import normalise_key
-from comfy.workflows.params import LYRICS_MAX_CHARS, SongParams
+from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.lyrics import clean_lyrics
 
 TEXT_SUFFIXES = (".txt", ".lyrics", ".md")
 # Cleaning only shrinks lyrics; anything far beyond the limit is refused before any work is done on it.

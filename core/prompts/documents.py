@@ -7,9 +7,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.core.prompts import fields
-from bot.core.prompts.errors import PromptError, PromptProblem
-from bot.core.prompts.lyrics import clean_lyrics
 from comfy.workflows.music import normalise_key
 from comfy.workflows.params import (
     LABEL_MAX_CHARS,
@@ -20,6 +17,9 @@ from comfy.workflows.params import (
     Quality,
     TimeSignature,
 )
+from core.prompts import fields
+from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.lyrics import clean_lyrics
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from bot.core.prompts.errors import PromptProblem
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS, AspectRatio
 from comfy.workflows.music import DURATION_RANGE, TEMPO_RANGE, TIME_SIGNATURES
 from comfy.workflows.params import MAX_COUNT, MAX_SEED, Quality
+from core.prompts.errors import PromptProblem
 
 # Midjourney's --q numbers, and words people use, mapped onto our three quality levels.
 _QUALITY_WORDS: dict[str, Quality] = {

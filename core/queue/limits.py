@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.errors import LimitReached
+from core.errors import LimitReached
 from db.models.guild_policy import (
     DEFAULT_MAX_QUEUED,
     DEFAULT_MAX_RUNNING,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.jobs.dispatcher import Dispatcher
-from bot.core.jobs.store import JobStore
-from bot.core.jobs.views import JobView
+from core.jobs.dispatcher import Dispatcher
+from core.jobs.store import JobStore
+from core.jobs.views import JobView
 from db.enums import JobKind
 from db.repositories.jobs import JobRepository
 

@@ -1,9 +1,9 @@
 """Reading users' requests: prompts with inline flags, JSON prompt documents, lyrics. No Discord here."""
 
-from bot.core.prompts.documents import ImagePromptData, LyricsPromptData
-from bot.core.prompts.errors import PromptError, PromptProblem
-from bot.core.prompts.image import parse_image_request
-from bot.core.prompts.song import parse_song_request
+from core.prompts.documents import ImagePromptData, LyricsPromptData
+from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.image import parse_image_request
+from core.prompts.song import parse_song_request
 
 __all__ = [
     "ImagePromptData",

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.core.errors import UserFacingError
-from bot.core.jobs.policy import PolicyCache, PolicyView
+from core.errors import UserFacingError
+from core.jobs.policy import PolicyCache, PolicyView
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.schemas import InvalidInput
 

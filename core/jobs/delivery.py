@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.core.jobs.store import JobStore
-from bot.core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
-from bot.core.jobs.views import JobView
 from comfy.tasks import BackgroundTasks
+from core.jobs.store import JobStore
+from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
+from core.jobs.views import JobView
 from db.enums import DeliveryState, JobStatus
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.jobs.views import JobView
 from comfy.workflows.params import ImageParams, SongParams
+from core.jobs.views import JobView
 from db.enums import JobKind
 
 

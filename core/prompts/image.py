@@ -11,11 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.core.prompts import fields
-from bot.core.prompts.documents import ImagePromptData, read_json_document, validate_document
-from bot.core.prompts.errors import PromptError, PromptProblem
-from bot.core.prompts.flags import extract_flags
 from comfy.workflows.params import PROMPT_MAX_CHARS, ImageParams
+from core.prompts import fields
+from core.prompts.documents import ImagePromptData, read_json_document, validate_document
+from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.flags import extract_flags
 
 # Flags are removed before the prompt's own limit applies, so the raw text may be a little longer.
 RAW_PROMPT_MAX_CHARS = PROMPT_MAX_CHARS + 1000

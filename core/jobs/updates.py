@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.core.jobs.views import ArtifactView, JobView
+from core.jobs.views import ArtifactView, JobView
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.errors import UserFacingError
+from core.errors import UserFacingError
 
 # A Discord message holds 2,000 characters: the list of problems must fit in one, however bad the input.
 MAX_LISTED_PROBLEMS = 10

@@ -14,18 +14,6 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.core.jobs.capabilities import Capabilities
-from bot.core.jobs.delivery import Delivery
-from bot.core.jobs.eta import EtaEstimator
-from bot.core.jobs.outages import is_outage
-from bot.core.jobs.params import params_of
-from bot.core.jobs.runner import ActiveJob, JobRunner, RunOutcome
-from bot.core.jobs.settings import QueueSettings
-from bot.core.jobs.store import JobStore, QueuedEntry, UserAtCap
-from bot.core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver, JobQueued
-from bot.core.jobs.views import JobView
-from bot.core.queue.fair_queue import FairQueue, QueuedJob
-from bot.core.queue.limits import GuildLimits
 from comfy import errors
 from comfy.artifacts import ArtifactStore
 from comfy.client import ComfyClient
@@ -34,6 +22,18 @@ from comfy.run import PromptRun
 from comfy.tasks import BackgroundTasks
 from comfy.workflows.bind import BoundWorkflow, bind
 from comfy.workflows.catalogue import WorkflowCatalogue
+from core.jobs.capabilities import Capabilities
+from core.jobs.delivery import Delivery
+from core.jobs.eta import EtaEstimator
+from core.jobs.outages import is_outage
+from core.jobs.params import params_of
+from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
+from core.jobs.settings import QueueSettings
+from core.jobs.store import JobStore, QueuedEntry, UserAtCap
+from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver, JobQueued
+from core.jobs.views import JobView
+from core.queue.fair_queue import FairQueue, QueuedJob
+from core.queue.limits import GuildLimits
 from db.enums import JobStatus
 from db.notify import JobListener
 
