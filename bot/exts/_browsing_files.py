@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from pathlib import Path
 
 import discord
 
+from bot.ui.uploads import typed_file
 from core.jobs.views import ArtifactView
 
 
@@ -44,7 +44,4 @@ def _read(data_dir: Path, artifacts: tuple[ArtifactView, ...]) -> list[tuple[str
 
 
 async def as_files(data_dir: Path, artifacts: tuple[ArtifactView, ...]) -> list[discord.File]:
-    return [
-        discord.File(io.BytesIO(data), filename=name)
-        for name, data in await asyncio.to_thread(_read, data_dir, artifacts)
-    ]
+    return [typed_file(name, data) for name, data in await asyncio.to_thread(_read, data_dir, artifacts)]

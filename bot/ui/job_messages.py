@@ -7,7 +7,6 @@ A rendering is plain data; `signature` lets the reporter skip an edit that would
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 import discord
 
 from bot.ui.progress import progress_line
+from bot.ui.uploads import typed_file
 from core.jobs.views import JobView
 from db.enums import JobKind
 
@@ -33,7 +33,7 @@ class OutgoingFile:
     data: bytes = field(repr=False)
 
     def to_discord(self) -> discord.File:
-        return discord.File(io.BytesIO(self.data), filename=self.filename)
+        return typed_file(self.filename, self.data)
 
 
 @dataclass(frozen=True, slots=True)

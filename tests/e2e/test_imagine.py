@@ -53,6 +53,7 @@ async def test_imagine_is_deferred_then_one_message_is_edited_from_queued_to_the
         # The result: one PNG, an embed showing it, the seed and job id, and the buttons.
         [attachment] = message.attachments
         assert attachment.filename.endswith(".png")
+        assert attachment.content_type == "image/png", "declared as what it is, so every client previews it"
         embed = message.embeds[0]
         assert embed["image"]["url"] == f"attachment://{message.attachments[0].filename}"
         job = await world.job_for(message)

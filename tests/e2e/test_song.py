@@ -37,6 +37,9 @@ async def test_song_opens_a_lyrics_form_and_its_answer_makes_two_takes(
         assert job.params["count"] == 2
         assert len(message.attachments) == 2, "two takes per request"
         assert all(not a.filename.endswith(".png") for a in message.attachments)
+        assert {a.content_type for a in message.attachments} <= {"audio/mpeg", "audio/flac", "audio/ogg"}, (
+            "declared as audio, so every client offers a player"
+        )
         _, artifacts = await world.delivered(job.id)
         assert sorted(a.attachment_url or "" for a in artifacts) == sorted(a.url for a in message.attachments)
         assert_no_repeated_revisions(message)
