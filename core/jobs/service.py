@@ -227,6 +227,8 @@ class JobService:
 
 
 def _texts_of(params: ImageParams | SongParams) -> list[str]:
+    """What is checked against blocked words: what the request asks for, never the negative prompt,
+    where people name exactly what they do not want ("a kitten --no gore")."""
     if isinstance(params, ImageParams):
-        return [params.prompt, params.negative_prompt or "", *params.style_tags]
+        return [params.prompt, *params.style_tags]
     return [params.title or "", params.genre or "", params.mood or "", params.lyrics]

@@ -94,3 +94,17 @@ async def test_a_song_workflow_cannot_be_used_for_images(database_url: str, tmp_
         interaction = await world.slash("imagine", {"prompt": "a tram", "workflow": "song"})
         error = await _private_error(world, interaction)
         assert "There is no image workflow called “song”" in error.content
+
+
+async def test_a_blocked_word_is_refused_in_the_prompt_but_welcome_after_no(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await world.runtime.guild_settings.update(world.guild.id, {"blocked_words": ["gore"]})
+        refused = await world.slash("imagine", {"prompt": "a cute kitten covered in gore"})
+        error = await _private_error(world, refused)
+        assert "(“gore”)" in error.content
+
+        accepted = await world.slash("imagine", {"prompt": "a cute kitten --no gore"})
+        message = await world.wait_for_final(accepted)
+        assert (await world.job_for(message)).params["negative_prompt"] == "gore"
