@@ -22,20 +22,38 @@ from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.lyrics import clean_lyrics
 
 MAX_DOCUMENT_BYTES = 64 * 1024
+WORKFLOW_NAME_MAX_CHARS = 100
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class ImagePromptData(BaseModel):
-    """An image request written as JSON; only ``prompt`` is required."""
+    """An image request written as JSON: everything /imagine's options can say, all optional.
+
+    ``{"prompt": "a lighthouse at dusk", "negative_prompt": "text", "aspect_ratio": "16:9",
+    "quality": "high", "style_tags": ["ink"], "seed": 7, "count": 2, "workflow": "sdxl"}``
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    prompt: str = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
+    prompt: str | None = Field(default=None, min_length=1, max_length=PROMPT_MAX_CHARS)
     negative_prompt: str | None = Field(default=None, max_length=NEGATIVE_MAX_CHARS)
     aspect_ratio: str | None = None
     quality: Quality | None = None
     style_tags: list[str] = Field(default_factory=list, max_length=MAX_STYLE_TAGS)
+    seed: int | None = None
+    count: int | None = None
+    workflow: str | None = Field(default=None, min_length=1, max_length=WORKFLOW_NAME_MAX_CHARS)
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _seed(cls, value: Any) -> Any:
+        return fields.seed(value) if isinstance(value, str | int) and not isinstance(value, bool) else value
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> Any:
+        return fields.count(value) if isinstance(value, str | int) and not isinstance(value, bool) else value
 
     @field_validator("aspect_ratio")
     @classmethod

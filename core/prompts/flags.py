@@ -13,6 +13,9 @@ Flags:
     ``--q .5|1|2``, ``--quality draft|standard|high``   quality (sampler steps)
     ``--style word`` (repeatable)     style tags appended to the prompt
     ``--count N``                     how many images, 1 to 4
+
+Midjourney settings with no meaning here (``--v 6``, ``--stylize 250``, ``--chaos 20``, ``--tile``...) are
+taken out of the prompt with their value and listed in ``ignored``, so a pasted prompt still works.
 """
 
 from __future__ import annotations
@@ -51,6 +54,20 @@ _EXAMPLES = {
     "style_tags": "anime",
     "count": "2",
 }
+# Midjourney flags we cannot honour, and whether each takes a value; "optional" takes one only if it is a
+# number (``--niji`` and ``--niji 6`` both exist).
+MIDJOURNEY_ONLY_FLAGS: dict[str, str] = {
+    **dict.fromkeys(
+        ("v", "version", "stylize", "s", "chaos", "c", "weird", "w", "iw", "stop", "repeat", "r"), "value"
+    ),
+    **dict.fromkeys(("cref", "sref", "cw", "sw", "oref", "ow", "exp", "profile"), "value"),
+    **dict.fromkeys(("niji", "p", "personalize"), "optional"),
+    **dict.fromkeys(
+        ("tile", "fast", "relax", "turbo", "hd", "test", "testp", "video", "draft", "raw"), "none"
+    ),
+    **dict.fromkeys(("upbeta", "uplight", "upanime", "creative", "sameseed"), "none"),
+}
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _FLAG = re.compile(r"(?<!\S)(?:--|—|–)([A-Za-z][A-Za-z0-9_-]*)")
 _QUOTED = re.compile(r'^\s*["“”]([^"“”]*)["“”]?(.*)$', re.DOTALL)
 
@@ -64,6 +81,8 @@ class InlineFlags:
     problems: list[PromptProblem] = field(default_factory=list)
     # Which flag set each field, for messages ("--ar" rather than "aspect_ratio").
     spelled: dict[str, str] = field(default_factory=dict)
+    # Midjourney settings taken out and not used, as typed ("--v 6", "--tile").
+    ignored: list[str] = field(default_factory=list)
 
 
 def extract_flags(text: str) -> InlineFlags:
@@ -81,6 +100,8 @@ def extract_flags(text: str) -> InlineFlags:
 def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
     """Record one flag's value; returns the words after it that belong to the prompt."""
     field_name = FLAG_FIELDS.get(name)
+    if field_name is None and name in MIDJOURNEY_ONLY_FLAGS:
+        return _ignore(flags, spelled, MIDJOURNEY_ONLY_FLAGS[name], segment)
     if field_name is None:
         known = ", ".join(f"--{flag}" for flag in FLAG_FIELDS)
         flags.problems.append(PromptProblem(spelled, f"is not a flag I know (known: {known})"))
@@ -99,6 +120,14 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         flags.problems.append(PromptProblem(spelled, f"is given twice (also as {flags.spelled[field_name]})"))
     else:
         _store(flags, spelled, field_name, value)
+    return rest
+
+
+def _ignore(flags: InlineFlags, spelled: str, takes: str, segment: str) -> str:
+    value, rest = ("", segment) if takes == "none" else _first_value(segment)
+    if takes == "optional" and not _NUMBER.match(value):
+        value, rest = "", segment
+    flags.ignored.append(f"{spelled} {value}".strip())
     return rest
 
 

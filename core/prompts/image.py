@@ -1,12 +1,16 @@
-"""Turn what a user typed (prompt with flags, options, an attached JSON document) into ImageParams.
+"""Turn what a user typed (prompt with flags, options, an attached JSON document) into an ImageRequest.
 
-Precedence: explicit options > inline flags > the attached document > the template's defaults.
+Precedence: explicit options > inline flags > the attached document > the template's defaults. The one
+exception is the prompt: a typed prompt that only points at the document ("see attached document") or is
+empty gives way to the document's. Every value a later source overrides is reported as a note, so nothing
+the user wrote is dropped silently.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,14 +20,30 @@ from core.prompts import fields
 from core.prompts.documents import ImagePromptData, read_json_document, validate_document
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.flags import extract_flags
+from core.prompts.layers import Layers
+from core.prompts.placeholders import is_placeholder
 
 # Flags are removed before the prompt's own limit applies, so the raw text may be a little longer.
 RAW_PROMPT_MAX_CHARS = PROMPT_MAX_CHARS + 1000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def parse_image_request(
-    prompt: str,
+@dataclass(frozen=True, slots=True)
+class ImageRequest:
+    """What to draw, the workflow asked for (by option or document), and notes for the asker."""
+
+    params: ImageParams
+    workflow: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def parse_image_request(prompt: str, **options: Any) -> ImageParams:
+    """The request's ImageParams only (see :func:`read_image_request`)."""
+    return read_image_request(prompt, **options).params
+
+
+def read_image_request(
+    prompt: str | None,
     *,
     negative: str | None = None,
     aspect_ratio: str | None = None,
@@ -31,22 +51,20 @@ def parse_image_request(
     style: str | Sequence[str] | None = None,
     seed: int | str | None = None,
     count: int | str | None = None,
+    workflow: str | None = None,
     document: bytes | None = None,
-) -> ImageParams:
-    """The request as ImageParams, or a PromptError listing every problem, each with its field."""
+) -> ImageRequest:
+    """The request, or a PromptError listing every problem, each with its field."""
+    prompt = prompt or ""
     if len(prompt) > RAW_PROMPT_MAX_CHARS:
         raise PromptError([PromptProblem("prompt", f"is too long; at most {PROMPT_MAX_CHARS} characters")])
-    problems: list[PromptProblem] = []
-    values: dict[str, Any] = {}
-    origin: dict[str, str] = {}
-    if document is not None:
-        _take_document(document, values, origin, problems)
+    layers = Layers()
+    document_prompt = _take_document(document, layers) if document is not None else None
     flags = extract_flags(_CONTROL.sub(" ", prompt))
-    problems += flags.problems
-    if flags.prompt:
-        values["prompt"], origin["prompt"] = flags.prompt, "prompt"
+    layers.problems += flags.problems
+    _take_prompt(layers, flags.prompt, document_prompt, has_document=document is not None)
     for name, value in flags.values.items():
-        values[name], origin[name] = value, flags.spelled.get(name, f"--{name}")
+        layers.set(name, value, flags.spelled.get(name, f"--{name}"))
     explicit: dict[str, tuple[Any, Callable[[Any], Any]]] = {
         "negative_prompt": (negative, _clean_text),
         "aspect_ratio": (aspect_ratio, fields.aspect_ratio),
@@ -54,46 +72,57 @@ def parse_image_request(
         "style_tags": (style, _style_tags),
         "seed": (seed, fields.seed),
         "count": (count, fields.count),
+        "workflow": (workflow, _clean_text),
     }
     for name, (value, read) in explicit.items():
-        if value is None:
-            continue
-        option = _OPTION_NAMES[name]
-        try:
-            values[name], origin[name] = read(value), option
-        except ValueError as error:
-            problems.append(PromptProblem(option, str(error)))
-    if not values.get("prompt"):
-        if not any(problem.field == "document prompt" for problem in problems):
-            problems.append(PromptProblem("prompt", "is empty; describe what to draw"))
-        # A stand-in, so the other fields are still checked and reported together.
-        values["prompt"] = "-"
-    return _image_params(values, origin, problems)
+        if value is not None:
+            layers.set_read(name, value, read, _OPTION_NAMES.get(name, name))
+    if flags.ignored:
+        layers.notes.append(f"Ignored {', '.join(flags.ignored)}: Midjourney settings with no meaning here.")
+    chosen_workflow = layers.values.pop("workflow", None)
+    params = _image_params(layers)
+    return ImageRequest(params, chosen_workflow or None, tuple(layers.notes))
 
 
-_OPTION_NAMES = {
-    "negative_prompt": "negative",
-    "aspect_ratio": "aspect_ratio",
-    "quality": "quality",
-    "style_tags": "style",
-    "seed": "seed",
-    "count": "count",
-}
+_OPTION_NAMES = {"negative_prompt": "negative", "style_tags": "style"}
 
 
-def _take_document(
-    content: bytes, values: dict[str, Any], origin: dict[str, str], problems: list[PromptProblem]
-) -> None:
+def _take_document(content: bytes, layers: Layers) -> str | None:
+    """The document's fields as the lowest layer; returns its prompt, which is chosen separately."""
     try:
         raw = read_json_document(content, "document")
     except PromptError as error:
-        problems += error.problems
-        return
+        layers.problems += error.problems
+        return None
     data, document_problems = validate_document(ImagePromptData, raw, "document")
-    problems += document_problems
-    if data is not None:
-        for name, value in data.model_dump(exclude_none=True, exclude_defaults=True).items():
-            values[name], origin[name] = value, f"document {name}"
+    layers.problems += document_problems
+    if data is None:
+        return None
+    for name, value in data.model_dump(exclude_none=True, exclude_defaults=True).items():
+        if name != "prompt":
+            layers.set(name, value, f"the document's {name}")
+    return data.prompt
+
+
+def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has_document: bool) -> None:
+    stand_in = has_document and is_placeholder(typed)
+    if document_prompt is not None and (stand_in or not typed):
+        layers.set("prompt", document_prompt, "the document's prompt")
+    elif document_prompt is not None:
+        layers.set("prompt", document_prompt, "the document's prompt")
+        layers.set("prompt", typed, "the typed prompt")
+    elif typed and stand_in:
+        layers.problems.append(
+            PromptProblem("document prompt", f"is missing, and the typed prompt “{typed}” only points at it")
+        )
+    elif typed:
+        layers.set("prompt", typed, "prompt")
+    if not layers.values.get("prompt"):
+        # A broken document is reported already; its prompt may be fine once the rest is fixed.
+        if not any(problem.field.startswith("document") for problem in layers.problems):
+            layers.problems.append(PromptProblem("prompt", "is empty; describe what to draw"))
+        # A stand-in, so the other fields are still checked and reported together.
+        layers.values["prompt"] = "-"
 
 
 def _clean_text(value: str) -> str:
@@ -105,20 +134,15 @@ def _style_tags(value: str | Sequence[str]) -> list[str]:
     return [tag.strip() for tag in items if tag.strip()]
 
 
-def _image_params(
-    values: dict[str, Any], origin: dict[str, str], problems: list[PromptProblem]
-) -> ImageParams:
+def _image_params(layers: Layers) -> ImageParams:
     params: ImageParams | None = None
+    problems = layers.problems
     try:
-        params = ImageParams.model_validate(values)
+        params = ImageParams.model_validate(layers.values)
     except ValidationError as error:
         for problem in fields.problems_from(error):
             name = problem.field.split(".", 1)[0]
-            problems.append(PromptProblem(origin.get(name, name), problem.message))
+            problems.append(PromptProblem(layers.origin.get(name, name), problem.message))
     if problems or params is None:
-        raise PromptError(_unique(problems))
+        raise PromptError(list(dict.fromkeys(problems)))
     return params
-
-
-def _unique(problems: list[PromptProblem]) -> list[PromptProblem]:
-    return list(dict.fromkeys(problems))

@@ -52,7 +52,7 @@ def test_repeated_negative_flags_are_joined() -> None:
         ("a cat --count 5", "--count 5", "ask for 1 to 4"),
         ("a cat --seed", "--seed", "needs a value, like `--seed 7`"),
         ("a cat --no", "--no", "needs a value"),
-        ("a cat --v 6", "--v", "is not a flag I know"),
+        ("a cat --zz 6", "--zz", "is not a flag I know"),
         ("a cat --ar 1:1 --ar 4:3", "--ar", "is given twice (also as --ar)"),
     ],
 )
@@ -66,3 +66,17 @@ def test_malformed_flags_are_named_in_the_problem(text: str, field: str, message
 
 def test_other_sane_ratios_are_accepted_and_reduced() -> None:
     assert extract_flags("x --ar 10:8").values["aspect_ratio"] == "5:4"
+
+
+def test_midjourney_settings_with_no_meaning_here_are_set_aside_not_refused() -> None:
+    flags = extract_flags("a fox --v 6.1 --stylize 250 in snow --chaos 20 --tile --niji --ar 3:2 --s 50 --p")
+
+    assert flags.prompt == "a fox in snow"
+    assert flags.values == {"aspect_ratio": "3:2"}
+    assert flags.ignored == ["--v 6.1", "--stylize 250", "--chaos 20", "--tile", "--niji", "--s 50", "--p"]
+    assert flags.problems == []
+
+
+def test_an_optional_midjourney_value_is_taken_only_when_it_is_a_number() -> None:
+    assert extract_flags("a fox --niji 6 at dawn").ignored == ["--niji 6"]
+    assert extract_flags("a fox --niji at dawn").prompt == "a fox at dawn"

@@ -1,0 +1,40 @@
+"""Values from several sources of one request, each later source overriding the earlier ones out loud."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.prompts.errors import PromptProblem
+
+_NOTE_VALUE_CHARS = 60
+
+
+@dataclass
+class Layers:
+    values: dict[str, Any] = field(default_factory=dict)
+    # Where each value came from, as the user wrote it ("--ar", "aspect_ratio", "the document's seed").
+    origin: dict[str, str] = field(default_factory=dict)
+    problems: list[PromptProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def set(self, name: str, value: Any, origin: str) -> None:
+        previous = self.values.get(name)
+        if name in self.values and previous != value:
+            self.notes.append(
+                f"Used {origin} ({_shown(value)}) instead of {self.origin[name]} ({_shown(previous)})."
+            )
+        self.values[name], self.origin[name] = value, origin
+
+    def set_read(self, name: str, value: Any, read: Callable[[Any], Any], origin: str) -> None:
+        """Set the value `read` makes of what was typed, or record why it could not."""
+        try:
+            self.set(name, read(value), origin)
+        except ValueError as error:
+            self.problems.append(PromptProblem(origin, str(error)))
+
+
+def _shown(value: Any) -> str:
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= _NOTE_VALUE_CHARS else text[: _NOTE_VALUE_CHARS - 1] + "…"
