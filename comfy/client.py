@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,8 @@ import aiohttp
 from comfy import errors, events, protocol
 from comfy.cancel import CancelOutcome, cancel_prompt
 from comfy.connection import ReconnectPolicy, WebSocketConnection
-from comfy.reconcile import Reconciler, push_position
+from comfy.queue_positions import QueuePositions
+from comfy.reconcile import Reconciler
 from comfy.router import EventRouter
 from comfy.run import PromptRun
 from comfy.tasks import BackgroundTasks
@@ -33,8 +34,9 @@ class ClientSettings:
     silence_timeout_s: float = 30.0  # no event for a prompt this long: poll /queue and /history for it
     poll_interval_s: float = 1.0
     history_grace_s: float = 2.0  # how long history may lag behind the end of a prompt
-    # Consecutive websocket failures before in-flight prompts fail: with the default backoff about 15 s,
-    # longer than a ComfyUI restart (~7 s), so a restart is reported precisely as PromptLost.
+    # Consecutive websocket failures before in-flight prompts fail as BackendUnavailable: at the urgent
+    # reconnect pace (prompts are waiting) about 5 s. A server that stays away that long has lost them (a
+    # restart wipes its queue), and failing them lets the caller move them to a backend that answers.
     give_up_after_failures: int = 6
     cancel_timeout_s: float = 30.0
     cancel_recheck_s: float = 0.25
@@ -70,13 +72,14 @@ class ComfyClient:
             on_up=self._on_up,
             on_down=self._on_down,
             policy=self.settings.reconnect,
+            urgent=lambda: bool(self._runs) or self._jobs_waiting,
         )
+        self._jobs_waiting = False
         self._reconciler = Reconciler(
             self.http, backend=self.name, history_grace_s=self.settings.history_grace_s
         )
         self._tasks = BackgroundTasks()
-        self._positions_task: asyncio.Task[None] | None = None
-        self._positions_dirty = False
+        self._positions = QueuePositions(self.http, self._runs.values, self._tasks, backend=self.name)
         self._object_info: Mapping[str, Any] | None = None
         self._object_info_lock = asyncio.Lock()
 
@@ -106,6 +109,21 @@ class ComfyClient:
     async def wait_connected(self, timeout_s: float) -> bool:
         """Wait for the websocket (events are only delivered to an open socket)."""
         return await self._ws.wait_connected(timeout_s)
+
+    def add_connection_listener(self, listener: Callable[[bool], None]) -> None:
+        """``listener(True)`` after every (re)connect, ``listener(False)`` the moment the socket drops."""
+        self._ws.listeners.append(listener)
+
+    @property
+    def jobs_waiting(self) -> bool:
+        """Whether jobs wait for this backend; while they do a lost connection is retried every second."""
+        return self._jobs_waiting
+
+    @jobs_waiting.setter
+    def jobs_waiting(self, waiting: bool) -> None:
+        self._jobs_waiting = waiting
+        if waiting:
+            self._ws.hurry()
 
     @property
     def preview_metadata(self) -> bool:
@@ -156,7 +174,7 @@ class ComfyClient:
             raise rejected
         run.accepted = True
         log.info("prompt_id=%s queued on %s", prompt_id, self.name)
-        self._refresh_positions()
+        self._positions.refresh()
         return run
 
     async def attach(self, prompt_id: str, workflow: Mapping[str, Any]) -> PromptRun:
@@ -229,7 +247,7 @@ class ComfyClient:
 
     def _on_status(self, queue_remaining: int) -> None:
         self.queue_remaining = queue_remaining
-        self._refresh_positions()
+        self._positions.refresh()
 
     def _on_complete(self, run: PromptRun) -> None:
         self._tasks.spawn(self._complete(run), name=f"comfy-complete-{run.prompt_id}")
@@ -274,25 +292,3 @@ class ComfyClient:
             if silent:
                 log.info("%s: no websocket events for %d prompts, polling", self.name, len(silent))
                 await self._reconciler.reconcile(silent, after_reconnect=False)
-
-    # -- queue positions -------------------------------------------------------------------------
-
-    def _refresh_positions(self) -> None:
-        if not any(run.accepted and not run.started for run in self._runs.values()):
-            return
-        if self._positions_task is not None and not self._positions_task.done():
-            self._positions_dirty = True
-            return
-        self._positions_task = self._tasks.spawn(self._update_positions(), name=f"comfy-queue-{self.name}")
-
-    async def _update_positions(self) -> None:
-        self._positions_dirty = True
-        while self._positions_dirty:
-            self._positions_dirty = False
-            try:
-                snapshot = await self.http.queue()
-            except errors.ComfyError as exc:
-                log.warning("%s: cannot read the queue: %s", self.name, exc.detail)
-                return
-            for run in list(self._runs.values()):
-                push_position(run, snapshot)

@@ -23,16 +23,21 @@ class ReconnectPolicy:
 
     base_delay_s: float = 0.5
     max_delay_s: float = 30.0
+    # While prompts or queued jobs wait on this backend, try at least this often: a restarted ComfyUI
+    # answers again after ~7 s and every second of backoff beyond that is a second the user waits.
+    urgent_max_delay_s: float = 1.0
     healthy_after_s: float = 30.0
     heartbeat_s: float = 20.0
     connect_timeout_s: float = 10.0
     # Ask for type-4 previews (prompt and node ids attached). Off only to talk like a legacy client.
     preview_metadata: bool = True
 
-    def delay(self, failures: int) -> float:
+    def delay(self, failures: int, *, urgent: bool = False) -> float:
         if failures <= 0:
             return 0.0
         ceiling = min(self.max_delay_s, self.base_delay_s * 2.0 ** (failures - 1))
+        if urgent:
+            ceiling = min(ceiling, self.urgent_max_delay_s)
         return ceiling * (0.75 + random.random() / 4)  # noqa: S311 - jitter, not security
 
 
@@ -53,15 +58,17 @@ class Backoff:
             self.failures = 0
         return self.attempt_failed()
 
-    def delay(self) -> float:
-        return self.policy.delay(self.failures)
+    def delay(self, *, urgent: bool = False) -> float:
+        return self.policy.delay(self.failures, urgent=urgent)
 
 
 class WebSocketConnection:
     """Keeps ``/ws?clientId=`` open and hands every frame to the client's callbacks.
 
     ``on_up(reconnected)`` runs after each successful connect; ``on_down(failures)`` after each drop or
-    failed attempt, with the number of consecutive failures since the last healthy connection.
+    failed attempt, with the number of consecutive failures since the last healthy connection. While
+    ``urgent()`` says someone waits on the backend, reconnect attempts are at most
+    ``policy.urgent_max_delay_s`` apart; :meth:`hurry` cuts a longer wait short when that becomes true.
     """
 
     def __init__(
@@ -75,6 +82,7 @@ class WebSocketConnection:
         on_up: Callable[[bool], Awaitable[None]],
         on_down: Callable[[int], None],
         policy: ReconnectPolicy,
+        urgent: Callable[[], bool] = lambda: False,
     ) -> None:
         self._session = session
         self._url = base_url.rstrip("/") + "/ws"
@@ -84,6 +92,9 @@ class WebSocketConnection:
         self._on_up = on_up
         self._on_down = on_down
         self.policy = policy
+        self._urgent = urgent
+        self.listeners: list[Callable[[bool], None]] = []  # told True on connect, False on each drop
+        self._hurry = asyncio.Event()
         self.preview_metadata = False  # the server confirmed supports_preview_metadata
         self.last_frame_at = 0.0
         self._connected = asyncio.Event()
@@ -107,6 +118,23 @@ class WebSocketConnection:
             loop = asyncio.get_running_loop()
             self._task = loop.create_task(self._run(), name=f"comfy-ws-{self.client_id}")
             self._task.add_done_callback(self._log_crash)
+
+    def hurry(self) -> None:
+        """Someone now waits on this backend: a reconnect wait longer than the urgent one is cut short."""
+        self._hurry.set()
+
+    async def _wait_before_attempt(self, backoff: Backoff) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        until = began + backoff.delay(urgent=self._urgent())
+        self._hurry.clear()
+        while (left := until - loop.time()) > 0:
+            try:
+                await asyncio.wait_for(self._hurry.wait(), left)
+            except TimeoutError:
+                return
+            self._hurry.clear()
+            until = min(until, began + self.policy.urgent_max_delay_s)
 
     async def drop(self) -> None:
         """Close the current socket; the loop reconnects (after the usual backoff) and reconciles."""
@@ -132,7 +160,7 @@ class WebSocketConnection:
         backoff = Backoff(self.policy)
         ever_connected = False
         while not self._closing.is_set():
-            await asyncio.sleep(backoff.delay())
+            await self._wait_before_attempt(backoff)
             try:
                 async with asyncio.timeout(self.policy.connect_timeout_s):
                     ws = await self._session.ws_connect(
@@ -145,7 +173,7 @@ class WebSocketConnection:
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 failures = backoff.attempt_failed()
                 log.warning("websocket connect to %s failed (%d in a row): %r", self._url, failures, exc)
-                self._on_down(failures)
+                self._went_down(failures)
                 continue
             connected_at = loop.time()
             try:
@@ -159,7 +187,18 @@ class WebSocketConnection:
                 return
             failures = backoff.connection_lost(loop.time() - connected_at)
             log.warning("websocket %s closed (code %s); reconnecting", self._url, ws.close_code)
-            self._on_down(failures)
+            self._went_down(failures)
+
+    def _went_down(self, failures: int) -> None:
+        self._on_down(failures)
+        self._tell_listeners(connected=False)
+
+    def _tell_listeners(self, *, connected: bool) -> None:
+        for listener in self.listeners:
+            try:
+                listener(connected)
+            except Exception:
+                log.exception("a connection listener of %s failed", self._url)
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse, *, reconnected: bool) -> None:
         loop = asyncio.get_running_loop()
@@ -174,6 +213,7 @@ class WebSocketConnection:
         self.last_frame_at = loop.time()
         self._connected.set()
         log.info("websocket connected to %s as client_id=%s", self._url, self.client_id)
+        self._tell_listeners(connected=True)
         await self._on_up(reconnected)
         try:
             async for message in ws:

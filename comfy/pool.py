@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ class ComfyPool:
         self._interval = health_interval_s
         self._connect_wait_s = connect_wait_s
         self._tasks = BackgroundTasks()
+        self._changed = asyncio.Event()
+        for client in self.clients:
+            client.add_connection_listener(functools.partial(self._connection_changed, client))
 
     async def start(self) -> None:
         for client in self.clients:
@@ -58,8 +62,7 @@ class ComfyPool:
         await asyncio.gather(*(self._check(client) for client in self.clients))
 
     async def _check(self, client: ComfyClient) -> None:
-        state = self.health[client.name]
-        was_healthy = state.healthy
+        was_healthy = self.health[client.name].healthy
         try:
             if not client.connected:
                 raise errors.BackendUnavailable(f"{client.name}: websocket not connected")
@@ -67,13 +70,38 @@ class ComfyPool:
             if not was_healthy:
                 await client.object_info(refresh=True)  # it may have come back with other models
         except errors.ComfyError as exc:
-            state.healthy, state.detail = False, exc.detail
-            if was_healthy:
-                log.warning("backend %s is unhealthy: %s", client.name, exc.detail)
+            self.mark(client.name, False, exc.detail)
             return
-        state.healthy, state.detail = True, "ok"
-        if not was_healthy:
-            log.info("backend %s is healthy", client.name)
+        if client.connected:  # the socket may have dropped while we asked
+            self.mark(client.name, True, "ok")
+
+    def mark(self, name: str, healthy: bool, detail: str) -> None:
+        """Record a backend's health; anyone waiting in :meth:`health_changed` hears of a change."""
+        state = self.health[name]
+        if state.healthy != healthy:
+            if healthy:
+                log.info("backend %s is healthy", name)
+            else:
+                log.warning("backend %s is unhealthy: %s", name, detail)
+            self._changed.set()
+            self._changed = asyncio.Event()
+        self.health[name] = BackendHealth(healthy, detail)
+
+    async def health_changed(self) -> None:
+        """Return at the next change of any backend's health (no polling needed to hear of one)."""
+        await self._changed.wait()
+
+    def _connection_changed(self, client: ComfyClient, connected: bool) -> None:
+        # Down the moment its socket drops; back after it answers a health check right after reconnecting.
+        if connected:
+            self._tasks.spawn(self._check(client), name=f"comfy-pool-recheck-{client.name}")
+        else:
+            self.mark(client.name, False, f"{client.name}: websocket closed")
+
+    def jobs_waiting(self, waiting: bool) -> None:
+        """Jobs wait for a backend: the ones that are away are reconnected to at the urgent pace."""
+        for client in self.clients:
+            client.jobs_waiting = waiting
 
     async def _health_loop(self) -> None:
         while True:
@@ -116,7 +144,7 @@ class ComfyPool:
             try:
                 return client, await client.submit(workflow, prompt_id)
             except errors.BackendUnavailable as exc:
-                self.health[client.name] = BackendHealth(False, exc.detail)
+                self.mark(client.name, False, exc.detail)
                 log.warning("prompt_id=%s: backend %s unavailable, trying another", prompt_id, client.name)
                 last_error = exc
         assert last_error is not None  # noqa: S101 - capable() never returns an empty list

@@ -11,19 +11,11 @@ import logging
 from collections.abc import Sequence
 
 from comfy import errors, events, protocol
+from comfy.queue_positions import push_position
 from comfy.run import PromptRun
 from comfy.transport import HttpTransport
 
 log = logging.getLogger(__name__)
-
-
-def push_position(run: PromptRun, snapshot: protocol.QueueSnapshot) -> None:
-    """Tell a waiting run its place in the queue, once per change."""
-    position = snapshot.position(run.prompt_id)
-    if position is None or run.started or run.done or position == run.position:
-        return
-    run.position = position
-    run.push(events.Queued(run.prompt_id, position, snapshot.remaining))
 
 
 class Reconciler:
@@ -69,7 +61,10 @@ class Reconciler:
 
     async def _settle(self, run: PromptRun, *, after_reconnect: bool) -> None:
         try:
-            outcome = await self.outcome_from_history(run.prompt_id)
+            # One read, no grace: the queue was read first, and the server moves a prompt from its queue to
+            # its history in one step, so absent from both means gone (a lost prompt is resubmitted sooner).
+            entry = await self._http.history(run.prompt_id)
+            outcome = protocol.outcome_from_history(run.prompt_id, entry) if entry is not None else None
         except errors.ComfyError as exc:
             log.warning(
                 "prompt_id=%s: history of %s unreadable, will retry: %s", run.prompt_id, self._backend, exc

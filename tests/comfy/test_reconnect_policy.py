@@ -26,3 +26,14 @@ def test_backoff_resets_after_a_healthy_run_but_not_after_a_flapping_one() -> No
 
     assert backoff.connection_lost(lived_s=45.0) == 1  # a healthy run wipes the slate
     assert backoff.delay() <= 1.0
+
+
+def test_while_someone_waits_attempts_are_at_most_the_urgent_delay_apart() -> None:
+    policy = ReconnectPolicy(base_delay_s=0.5, max_delay_s=30.0, urgent_max_delay_s=1.0)
+
+    relaxed = [policy.delay(n) for n in range(1, 10)]
+    urgent = [policy.delay(n, urgent=True) for n in range(1, 10)]
+
+    assert max(relaxed) > 10.0
+    assert max(urgent) <= 1.0
+    assert urgent[0] <= 0.5  # the first retry is as quick as ever
