@@ -151,7 +151,7 @@ async def run_scenario(client: ComfyClient, scenario: Scenario) -> None:
     elapsed = time.perf_counter() - started
     stop.set()
     await ticker
-    frames = scenario.events  # half are progress_state: parsed, then dropped by design
+    frames = scenario.events  # half are progress_state: each becomes a NodeStates event
     lag_ms = sorted(x * 1000 for x in lag) or [0.0]
     p99 = lag_ms[min(len(lag_ms) - 1, int(len(lag_ms) * 0.99))]
     print(f"[{scenario.name}] {elapsed:.3f} s")

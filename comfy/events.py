@@ -51,6 +51,30 @@ class Progress:
 
 
 @dataclass(frozen=True, slots=True)
+class NodesCached:
+    """``execution_cached``: these nodes will not run, their earlier results are reused."""
+
+    prompt_id: str
+    node_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeState:
+    node_id: str
+    state: str  # "running" | "finished" | "error"
+    value: float
+    max: float
+
+
+@dataclass(frozen=True, slots=True)
+class NodeStates:
+    """``progress_state``: every node of the prompt that is no longer pending, with its own progress."""
+
+    prompt_id: str
+    nodes: tuple[NodeState, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Preview:
     prompt_id: str
     node_id: str  # "" when the server did not say (legacy type-1 frames before any progress)
@@ -86,7 +110,17 @@ class Interrupted:
 
 
 PromptEvent = (
-    Queued | Started | NodeExecuting | Progress | Preview | Executed | Completed | Failed | Interrupted
+    Queued
+    | Started
+    | NodesCached
+    | NodeExecuting
+    | Progress
+    | NodeStates
+    | Preview
+    | Executed
+    | Completed
+    | Failed
+    | Interrupted
 )
 TerminalEvent = Completed | Failed | Interrupted
 TERMINAL_EVENTS = (Completed, Failed, Interrupted)

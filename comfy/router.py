@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from comfy import events, protocol
+from comfy import events, node_messages, protocol
 from comfy.run import PromptRun
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,12 @@ class EventRouter:
         run.current_node = node
         run.push(events.Progress(run.prompt_id, node, _float(data.get("value")), _float(data.get("max"))))
 
+    def _cached(self, run: PromptRun, data: Mapping[str, Any]) -> None:
+        run.push(events.NodesCached(run.prompt_id, node_messages.cached_nodes(data)))
+
+    def _node_states(self, run: PromptRun, data: Mapping[str, Any]) -> None:
+        run.push(events.NodeStates(run.prompt_id, node_messages.node_states(data)))
+
     def _executed(self, run: PromptRun, data: Mapping[str, Any]) -> None:
         node = str(data.get("node") or "")
         output = data.get("output")
@@ -110,7 +116,9 @@ def _float(value: object) -> float:
 _HANDLERS: dict[str, Callable[[EventRouter, PromptRun, Mapping[str, Any]], None]] = {
     "execution_start": EventRouter._start,
     "executing": EventRouter._executing,
+    "execution_cached": EventRouter._cached,
     "progress": EventRouter._progress,
+    "progress_state": EventRouter._node_states,
     "executed": EventRouter._executed,
     "execution_error": EventRouter._error,
     "execution_interrupted": EventRouter._interrupted,

@@ -35,6 +35,7 @@ class PromptRun:
         self.position: int | None = None
         self.outputs: dict[str, Mapping[str, Any]] = {}  # from `executed`, in case history never shows up
         self.outcome: events.TerminalEvent | errors.ComfyError | None = None
+        self.workflow = workflow  # the graph as posted
         self._class_types = {
             str(node_id): str(node.get("class_type", ""))
             for node_id, node in workflow.items()

@@ -175,5 +175,10 @@ def _merge(previous: ProgressState | None, update: JobProgress) -> ProgressState
         suffix = PurePath((update.preview_mime or "image/jpeg").replace("/", ".")).suffix or ".jpg"
         preview = OutgoingFile(f"preview{suffix.replace('.jpeg', '.jpg')}", update.preview)
     return ProgressState(
-        step=update.step, steps=update.steps, node=update.node, elapsed_s=update.elapsed_s, preview=preview
+        step=update.step,
+        steps=update.steps,
+        elapsed_s=update.elapsed_s,
+        preview=preview,
+        fraction=update.fraction,
+        stage=update.stage,
     )

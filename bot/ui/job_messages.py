@@ -16,6 +16,7 @@ import discord
 
 from bot.ui.progress import progress_line
 from bot.ui.uploads import typed_file
+from comfy.progress import Stage
 from core.jobs.views import JobView
 from db.enums import JobKind
 
@@ -91,17 +92,17 @@ def render_queued(job: JobView, position: int | None, eta_s: float | None) -> Re
 class ProgressState:
     step: int | None = None
     steps: int | None = None
-    node: str = ""
     elapsed_s: float = 0.0
     preview: OutgoingFile | None = None
+    fraction: float = 0.0  # of the whole graph
+    stage: Stage = Stage.STARTING
 
 
 def render_running(job: JobView, progress: ProgressState) -> Rendering:
     embed = discord.Embed(title=f"Making your {_what(job)}…", description=describe_request(job))
     embed.colour = RUNNING_COLOUR
-    embed.add_field(name="Progress", value=progress_line(progress.step, progress.steps), inline=False)
-    if progress.node:
-        embed.add_field(name="Now running", value=progress.node)
+    line = progress_line(progress.fraction, progress.stage, progress.step, progress.steps)
+    embed.add_field(name="Progress", value=line, inline=False)
     embed.add_field(name="Elapsed", value=format_duration(progress.elapsed_s))
     files: tuple[OutgoingFile, ...] = ()
     if progress.preview is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from comfy import errors, events
 from comfy.artifacts import Artifact, ArtifactStore
 from comfy.client import ComfyClient
+from comfy.progress import GraphProgress
 from comfy.run import PromptRun
 from core.jobs.artifact_facts import file_facts
 from core.jobs.updates import JobObserver, JobProgress, JobStarted
@@ -45,6 +46,14 @@ class RunOutcome:
     interrupted: bool = False
 
 
+def _outcome(event: events.TerminalEvent) -> RunOutcome:
+    if isinstance(event, events.Completed):
+        return RunOutcome(completed=event)
+    if isinstance(event, events.Failed):
+        return RunOutcome(failed=event.error)
+    return RunOutcome(interrupted=True)
+
+
 class JobRunner:
     def __init__(self, observer: JobObserver, artifacts: ArtifactStore) -> None:
         self._observer = observer
@@ -52,37 +61,28 @@ class JobRunner:
 
     async def follow(self, active: ActiveJob, run: PromptRun) -> RunOutcome:
         """Consume the run's events until it ends; never raises a ComfyError (it is returned instead)."""
-        loop = asyncio.get_running_loop()
+        progress = GraphProgress(run.workflow)
         node = ""
-        step: int | None = None
-        steps: int | None = None
         try:
             async for event in run:
+                progress.observe(event)
                 if isinstance(event, events.Started):
-                    active.started_at = loop.time()
+                    active.started_at = asyncio.get_running_loop().time()
                     active.started_wall = datetime.now(UTC)
                     await self._notify(active, JobStarted())
-                    continue
-                if isinstance(event, events.NodeExecuting):
-                    node, step, steps = event.class_type or event.node_id, None, None
+                elif isinstance(event, events.NodeExecuting):
+                    node = event.class_type or event.node_id
+                    await self._notify(active, self._progress(active, node, progress, None))
                 elif isinstance(event, events.Progress):
-                    step, steps = int(event.value), int(event.max)
                     node = run.class_type(event.node_id) or node
+                    await self._notify(active, self._progress(active, node, progress, None))
+                elif isinstance(event, events.NodesCached | events.NodeStates):
+                    await self._notify(active, self._progress(active, node, progress, None))
                 elif isinstance(event, events.Preview):
-                    await self._notify(active, self._progress(active, node, step, steps, event))
-                    continue
-                elif isinstance(event, events.Completed):
+                    await self._notify(active, self._progress(active, node, progress, event))
+                elif isinstance(event, events.TERMINAL_EVENTS):
                     active.on_prompt_done()
-                    return RunOutcome(completed=event)
-                elif isinstance(event, events.Failed):
-                    active.on_prompt_done()
-                    return RunOutcome(failed=event.error)
-                elif isinstance(event, events.Interrupted):
-                    active.on_prompt_done()
-                    return RunOutcome(interrupted=True)
-                else:
-                    continue
-                await self._notify(active, self._progress(active, node, step, steps, None))
+                    return _outcome(event)
         except errors.ComfyError as exc:
             active.on_prompt_done()
             return RunOutcome(failed=exc)
@@ -95,19 +95,20 @@ class JobRunner:
         self,
         active: ActiveJob,
         node: str,
-        step: int | None,
-        steps: int | None,
+        progress: GraphProgress,
         preview: events.Preview | None,
     ) -> JobProgress:
         now = asyncio.get_running_loop().time()
         elapsed = now - active.started_at if active.started_at is not None else 0.0
         return JobProgress(
-            step=step,
-            steps=steps,
+            step=progress.step,
+            steps=progress.steps,
             node=node,
             elapsed_s=elapsed,
             preview=preview.image if preview else None,
             preview_mime=preview.mime if preview else None,
+            fraction=progress.fraction,
+            stage=progress.stage,
         )
 
     async def _notify(self, active: ActiveJob, update: JobStarted | JobProgress) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from comfy.progress import Stage
 from core.jobs.views import ArtifactView, JobView
 
 
@@ -21,12 +22,15 @@ class JobStarted:
 
 @dataclass(frozen=True, slots=True)
 class JobProgress:
-    step: int | None
+    step: int | None  # of the running node (a sampler's steps), when it reports them
     steps: int | None
     node: str  # the class type of the node being run
     elapsed_s: float
     preview: bytes | None = field(default=None, repr=False)
     preview_mime: str | None = None
+    # The whole graph's progress, 0..1: never smaller than in the update before, 1.0 only when done.
+    fraction: float = 0.0
+    stage: Stage = Stage.STARTING  # what the running node does (loading, sampling, decoding, ...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,21 +43,29 @@ async def test_metadata_client_stream_yields_previews_with_node_and_completion_s
     got = await drain(run)
 
     assert completed == [run]
+    # progress_state (NodeStates) comes before each node starts, at each tick and after each node.
     assert [type(e).__name__ for e in got] == [
         "Started",
+        "NodesCached",
+        "NodeStates",
         "NodeExecuting",
+        "NodeStates",
         "Preview",
         "Progress",
+        "NodeStates",
         "Preview",
         "Progress",
+        "NodeStates",
         "Executed",
+        "NodeStates",
     ]
-    assert got[1] == events.NodeExecuting(prompt_id, "3", "SaveImageWebsocket")
-    preview = got[2]
+    assert got[1] == events.NodesCached(prompt_id, ("1", "2", "4"))
+    assert got[3] == events.NodeExecuting(prompt_id, "3", "SaveImageWebsocket")
+    preview = got[5]
     assert isinstance(preview, events.Preview)
     assert (preview.node_id, preview.mime) == ("3", "image/png")
     assert preview.image.startswith(b"\x89PNG")
-    assert got[3] == events.Progress(prompt_id, "3", 0.0, 2.0)
+    assert got[6] == events.Progress(prompt_id, "3", 0.0, 2.0)
     assert run.outputs["4"]["images"][0]["filename"] == "ComfyUI_temp_fdcmt_00001_.png"
 
 

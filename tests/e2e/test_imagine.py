@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +42,12 @@ async def test_imagine_is_deferred_then_one_message_is_edited_from_queued_to_the
         assert any(f["name"] == "Place in queue" for f in queued.embeds[0]["fields"])
         running = [r for r in message.revisions if "· running" in str(r.embeds)]
         assert any("step " in str(r.embeds) for r in running), "a progress bar with step x/y"
+        shown = [int(p) for r in running for p in re.findall(r"(\d+)% ·", str(r.embeds))]
+        assert shown == sorted(shown), "the bar never goes back (sampling, then decoding)"
+        assert max(shown) < 100, "100% only with the result"
+        words = " ".join(str(r.embeds) for r in running)
+        assert "sampling" in words
+        assert not re.search(r"KSampler|VAEDecode|CheckpointLoader|SaveImage", words), "no node class names"
         assert any(a.filename.startswith("preview.") for r in running for a in r.attachments), (
             "the latest preview image is shown while running"
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from comfy.progress import Stage
 from core.jobs.updates import JobCompleted, JobProgress, JobStarted
 from db.enums import DeliveryState, JobStatus
 from db.models import Artifact, Job, JobEvent
@@ -32,6 +33,10 @@ async def test_an_image_job_runs_and_its_artifacts_are_recorded(
         steps = [u for u in updates if isinstance(u, JobProgress) and u.step is not None]
         assert steps, "sampler progress reaches the observer"
         assert any(u.preview for u in updates if isinstance(u, JobProgress))
+        shares = [u.fraction for u in updates if isinstance(u, JobProgress)]
+        assert shares == sorted(shares), "the whole graph's progress never goes back"
+        assert 0.9 < shares[-1] < 1.0, "nearly done at the last node, full only with the result"
+        assert {u.stage for u in updates if isinstance(u, JobProgress)} >= {Stage.SAMPLING, Stage.DECODING}
 
         await wait_delivered(runtime, receipt.job.id)
         async with runtime.sessions() as session:
