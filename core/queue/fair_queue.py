@@ -97,19 +97,26 @@ class FairQueue:
         `eligible` sees the head job of each user; a user whose head is not eligible (at their running cap,
         say) is passed over without losing their place in the rotation.
         """
-        for guild_id, lane in self._lanes.items():
-            for user_id, user_jobs in lane.users.items():
+        for lane in self._lanes.values():
+            for user_jobs in lane.users.values():
                 head = user_jobs[0]
-                if not eligible(head):
-                    continue
-                self.remove(head.job_id)
-                # The served user and guild go to the back of their rotations.
-                if user_id in lane.users:
-                    lane.users.move_to_end(user_id)
-                if guild_id in self._lanes:
-                    self._lanes.move_to_end(guild_id)
-                return head
+                if eligible(head):
+                    return self.take(head)
         return None
+
+    def heads(self) -> list[QueuedJob]:
+        """The first job of every user's line: the only jobs that may start next."""
+        return [user_jobs[0] for lane in self._lanes.values() for user_jobs in lane.users.values()]
+
+    def take(self, job: QueuedJob) -> QueuedJob:
+        """Serve `job` (a user's head), out of turn if need be; its user and guild go to the back."""
+        self.remove(job.job_id)
+        lane = self._lanes.get(job.guild_id)
+        if lane is not None:
+            if job.user_id in lane.users:
+                lane.users.move_to_end(job.user_id)
+            self._lanes.move_to_end(job.guild_id)
+        return job
 
     def order(self, limit: int) -> list[int]:
         """The first `limit` job ids in the order they will be served if nobody is held back by a limit."""
