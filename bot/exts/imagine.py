@@ -10,14 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._submit import defer_publicly, read_attachment, submit_and_show, workflow_choices
-from bot.ui.replies import reply_privately
+from bot.exts._admission import check_admission, decide_then_defer, tell_notes
+from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.ui.styles import style_suggestions
 from comfy.workflows.binding import WorkflowKind
-from comfy.workflows.params import MAX_COUNT, ImageParams
-from core.errors import UserFacingError
-from core.prompts import parse_image_request
-from core.prompts.image import RAW_PROMPT_MAX_CHARS
+from comfy.workflows.params import MAX_COUNT
+from core.prompts.image import RAW_PROMPT_MAX_CHARS, ImageRequest, read_image_request
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +41,12 @@ class Imagine(commands.Cog):
         seed="The same seed and prompt make the same picture",
         count="How many pictures (1 to 4)",
         workflow="Which image workflow to use",
-        document="A JSON prompt document (prompt, negative_prompt, aspect_ratio, quality, style_tags)",
+        document="A JSON prompt document: prompt, negative_prompt, aspect_ratio, seed, count... (see README)",
     )
     async def imagine(
         self,
         interaction: discord.Interaction,
-        prompt: app_commands.Range[str, 1, PROMPT_OPTION_MAX],
+        prompt: app_commands.Range[str, 1, PROMPT_OPTION_MAX] | None = None,
         negative: app_commands.Range[str, 1, 1000] | None = None,
         aspect_ratio: AspectRatio | None = None,
         quality: Quality | None = None,
@@ -58,8 +56,9 @@ class Imagine(commands.Cog):
         workflow: str | None = None,
         document: discord.Attachment | None = None,
     ) -> None:
-        def parse(content: bytes | None = None) -> ImageParams:
-            return parse_image_request(
+        async def decide() -> ImageRequest:
+            content = await read_attachment(document, "prompt document") if document is not None else None
+            request = read_image_request(
                 prompt,
                 negative=negative,
                 aspect_ratio=aspect_ratio,
@@ -67,25 +66,24 @@ class Imagine(commands.Cog):
                 style=style,
                 seed=seed,
                 count=count,
+                workflow=workflow,
                 document=content,
             )
+            await check_admission(
+                self.bot, interaction, WorkflowKind.IMAGE, workflow=request.workflow, params=request.params
+            )
+            return request
 
-        if document is None:
-            # Pure parsing first: bad input gets a private error and no public message at all.
-            params = parse()
-            message_id = await defer_publicly(interaction)
-        else:
-            # A document needs a download, which may take longer than Discord's 3 s: acknowledge first.
-            message_id = await defer_publicly(interaction)
-            try:
-                content = await read_attachment(document, "prompt document")
-                params = parse(content)
-            except UserFacingError as error:
-                await reply_privately(interaction, error.user_message)
-                return
-        await submit_and_show(
-            self.bot, interaction, message_id, params=params, raw_input=prompt, workflow=workflow
+        request, message_id = await decide_then_defer(interaction, decide())
+        receipt = await submit_and_show(
+            self.bot,
+            interaction,
+            message_id,
+            params=request.params,
+            raw_input=prompt or "",
+            workflow=request.workflow,
         )
+        await tell_notes(self.bot, interaction, receipt.job.id, request.notes)
 
     @imagine.autocomplete("style")
     async def _style(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

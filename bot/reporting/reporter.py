@@ -8,6 +8,7 @@ so the core tries again (and again after a restart).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import PurePath
 
@@ -117,7 +118,18 @@ class JobReporter:
             track.finished = True
             self._pacer.forget(track)
             await self._final.deliver(job, update, track)
+            track.shown.set()
         self._tracks.pop(job.id, None)
+
+    async def wait_shown(self, job_id: int) -> None:
+        """Until the job's message shows the job (or `message_wait_s` passed): what follows it in the
+        interaction, like a private note, can no longer take the place of the "thinking…" message."""
+        track = self._tracks.get(job_id)
+        if track is None:
+            return  # delivered and forgotten: its message was edited long ago
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._config.message_wait_s):
+                await track.shown.wait()
 
     async def _wait_placed(self, track: JobTrack) -> None:
         try:
@@ -157,6 +169,7 @@ class JobReporter:
                 item.target = None
                 return True
             item.last_signature = rendering.signature
+            item.shown.set()
             return True
 
     def _progress_rendering(self, track: JobTrack) -> Rendering:

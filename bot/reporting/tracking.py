@@ -27,6 +27,8 @@ class JobTrack:
     finished: bool = False
     # Set once the message showing the job is known (the command that made it says so).
     placed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set once the message shows the job (its first edit, or its final one).
+    shown: asyncio.Event = field(default_factory=asyncio.Event)
     # Serialises edits of the one message: a progress edit never lands after the final one.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -19,6 +19,7 @@ from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.params import ImageParams, SongParams
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
+from core.jobs.admission import Admission, screened_texts
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.jobs.store import JobStore, QueuedEntry
@@ -69,12 +70,19 @@ class JobService:
         self.policies = policies
         self._clock = clock
         self._buckets: dict[int, TokenBucket] = {}
+        self.admission = Admission(
+            policies=policies,
+            store=store,
+            template_for=self.template_for,
+            buckets=self._buckets,
+            clock=clock,
+        )
 
     # -- new jobs ----------------------------------------------------------------------------------
 
     async def submit(self, request: JobRequest) -> SubmitReceipt:
         policy = await self.policies.get(request.guild_id)
-        check_request(policy, request.requester, _texts_of(request.params))
+        check_request(policy, request.requester, screened_texts(request.params))
         template = self._template_for(request, policy)
         seed = (
             request.params.seed if request.params.seed is not None else secrets.randbelow(RANDOM_SEED_LIMIT)
@@ -111,10 +119,14 @@ class JobService:
 
     def _template_for(self, request: JobRequest, policy: PolicyView) -> WorkflowTemplate:
         kind = WorkflowKind.IMAGE if request.kind is JobKind.IMAGE else WorkflowKind.SONG
+        return self.template_for(kind, request.workflow, policy)
+
+    def template_for(self, kind: WorkflowKind, workflow: str | None, policy: PolicyView) -> WorkflowTemplate:
+        """The workflow asked for (or the guild's or catalogue's default), if it exists and can run."""
         configured = (
             policy.default_image_workflow if kind is WorkflowKind.IMAGE else policy.default_song_workflow
         )
-        name = request.workflow or configured
+        name = workflow or configured
         if name is None:
             template = self.catalogue.default(kind)
         else:
@@ -224,11 +236,3 @@ class JobService:
 
     def position(self, job_id: int) -> int | None:
         return self.dispatcher.position(job_id)
-
-
-def _texts_of(params: ImageParams | SongParams) -> list[str]:
-    """What is checked against blocked words: what the request asks for, never the negative prompt,
-    where people name exactly what they do not want ("a kitten --no gore")."""
-    if isinstance(params, ImageParams):
-        return [params.prompt, *params.style_tags]
-    return [params.title or "", params.genre or "", params.mood or "", params.lyrics]

@@ -102,7 +102,7 @@ async def test_inline_flags_set_the_parameters_and_explicit_options_win(
         assert fields["Aspect ratio"] == "16:9"
 
 
-async def test_a_json_prompt_document_is_read_after_the_defer(database_url: str, tmp_path: Path) -> None:
+async def test_a_json_prompt_document_is_read_before_answering(database_url: str, tmp_path: Path) -> None:
     async with running_world(database_url, tmp_path) as world:
         document = {"prompt": "a lighthouse", "aspect_ratio": "9:16", "style_tags": ["watercolor"]}
         interaction = await world.slash(
@@ -119,7 +119,7 @@ async def test_a_json_prompt_document_is_read_after_the_defer(database_url: str,
         assert world.emu.cdn_downloads, "the bot downloaded the attached document"
 
 
-async def test_a_bad_document_replaces_the_thinking_message_by_a_private_list_of_every_problem(
+async def test_a_bad_document_is_answered_by_a_private_list_of_every_problem_and_nothing_public(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
@@ -129,10 +129,10 @@ async def test_a_bad_document_replaces_the_thinking_message_by_a_private_list_of
             {"prompt": "--seed 5"},
             attachments={"document": ("prompt.json", json.dumps(document).encode(), "application/json")},
         )
-        await world.emu.wait_for(lambda: interaction.followup_message_ids)
-        thinking = world.emu.original_response(interaction)
-        assert thinking.deleted, "the public thinking message is gone"
-        [error] = world.emu.followups(interaction)
+        await world.wait_acked(interaction)
+        assert interaction.response_type == 4, "the first answer is the private refusal, no thinking message"
+        assert world.bot_messages() == []
+        error = world.emu.original_response(interaction)
         assert error.ephemeral
         for field in ("prompt", "aspect_ratio", "quality", "colour"):
             assert field in error.content, error.content
@@ -188,3 +188,53 @@ async def test_a_failed_job_says_why_and_what_to_do(database_url: str, tmp_path:
         assert message.components == [], "no buttons on a failure"
         job = await world.job_for(message)
         assert job.status.value == "failed"
+
+
+async def test_a_typed_stand_in_gives_way_to_the_documents_prompt_and_settings(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        document = {"prompt": "a lighthouse at dusk", "seed": 11, "count": 2, "workflow": "txt2img"}
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "see attached document"},
+            attachments={"document": ("prompt.json", json.dumps(document).encode(), "application/json")},
+        )
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        assert (job.params["prompt"], job.seed, job.params["count"]) == ("a lighthouse at dusk", 11, 2)
+        assert job.workflow_name == "txt2img"
+        assert interaction.followup_message_ids == [], "nothing to note: the document said it all"
+
+
+async def test_a_document_alone_needs_no_typed_prompt(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        document = {"prompt": "a lighthouse at dusk"}
+        interaction = await world.slash(
+            "imagine",
+            attachments={"document": ("prompt.json", json.dumps(document).encode(), "application/json")},
+        )
+        message = await world.wait_for_final(interaction)
+        assert (await world.job_for(message)).params["prompt"] == "a lighthouse at dusk"
+
+
+async def test_typed_values_over_the_document_and_ignored_midjourney_flags_are_told_privately(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        document = {"prompt": "a lighthouse at dusk", "seed": 11}
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "a red fox --seed 3 --v 6 --stylize 250 --tile"},
+            attachments={"document": ("prompt.json", json.dumps(document).encode(), "application/json")},
+        )
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        assert (job.params["prompt"], job.seed) == ("a red fox", 3)
+        await world.emu.wait_for(lambda: interaction.followup_message_ids)
+        [note] = world.emu.followups(interaction)
+        assert note.ephemeral
+        assert "Used --seed (3) instead of the document's seed (11)." in note.content
+        assert "Ignored --v 6, --stylize 250, --tile" in note.content
+        assert not message.ephemeral
+        assert message.id != note.id, "the note did not take the job's place"

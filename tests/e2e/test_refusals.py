@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
+from core.errors import NotAllowed
+from core.jobs.admission import Admission, Ask
 from core.jobs.service import JobService
 from tests.discord_emulator import Interaction, Message
 from tests.e2e.harness import World, job_state, running_world
+
+
+async def _refused_at_once(world: World, interaction: Interaction) -> Message:
+    """A refusal decided before answering: the first and only answer is a private message (callback
+    type 4 CHANNEL_MESSAGE_WITH_SOURCE, EPHEMERAL), never a public "thinking…" (type 5)."""
+    await world.wait_acked(interaction)
+    assert (interaction.response_type, interaction.ephemeral) == (4, True)
+    assert interaction.followup_message_ids == []
+    error = world.emu.original_response(interaction)
+    assert error.ephemeral
+    assert "Traceback" not in error.content
+    return error
 
 
 async def _private_error(world: World, interaction: Interaction) -> Message:
@@ -36,7 +51,7 @@ async def test_a_member_is_refused_in_a_channel_the_server_did_not_allow(
         await world.emu.guild_create(world.guild)
         await world.runtime.guild_settings.update(world.guild.id, {"allowed_channel_ids": [studio.id]})
         interaction = await world.slash("imagine", {"prompt": "a tram"})
-        error = await _private_error(world, interaction)
+        error = await _refused_at_once(world, interaction)
         assert f"<#{studio.id}>" in error.content
         assert world.bot_messages() == []
         assert (await world.runtime.browser.history(world.guild.id)).jobs == ()
@@ -48,7 +63,7 @@ async def test_a_member_without_an_allowed_role_is_refused(database_url: str, tm
         await world.emu.guild_create(world.guild)
         await world.runtime.guild_settings.update(world.guild.id, {"allowed_role_ids": [artists.id]})
         interaction = await world.slash("imagine", {"prompt": "a tram"})
-        error = await _private_error(world, interaction)
+        error = await _refused_at_once(world, interaction)
         assert "allowed roles" in error.content
 
         world.alice.roles.append(artists.id)
@@ -67,7 +82,7 @@ async def test_a_member_over_their_queue_limit_is_told_so(database_url: str, tmp
         second = await world.slash("imagine", {"prompt": "two"})
         await _shown(world, second)
         third = await world.slash("imagine", {"prompt": "three"})
-        error = await _private_error(world, third)
+        error = await _refused_at_once(world, third)
         assert "queue" in error.content.lower() or "limit" in error.content.lower()
         world.fake.config.step_time_s = 0.01
         await world.wait_for_final(first)
@@ -92,7 +107,7 @@ async def test_an_unexpected_error_shows_an_error_id_and_no_details(
 async def test_a_song_workflow_cannot_be_used_for_images(database_url: str, tmp_path: Path) -> None:
     async with running_world(database_url, tmp_path) as world:
         interaction = await world.slash("imagine", {"prompt": "a tram", "workflow": "song"})
-        error = await _private_error(world, interaction)
+        error = await _refused_at_once(world, interaction)
         assert "There is no image workflow called “song”" in error.content
 
 
@@ -102,9 +117,28 @@ async def test_a_blocked_word_is_refused_in_the_prompt_but_welcome_after_no(
     async with running_world(database_url, tmp_path) as world:
         await world.runtime.guild_settings.update(world.guild.id, {"blocked_words": ["gore"]})
         refused = await world.slash("imagine", {"prompt": "a cute kitten covered in gore"})
-        error = await _private_error(world, refused)
+        error = await _refused_at_once(world, refused)
         assert "(“gore”)" in error.content
 
         accepted = await world.slash("imagine", {"prompt": "a cute kitten --no gore"})
         message = await world.wait_for_final(accepted)
         assert (await world.job_for(message)).params["negative_prompt"] == "gore"
+
+
+async def test_a_decision_slower_than_discord_allows_defers_first_and_refuses_privately_after(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answered = asyncio.Event()
+
+    async def slow_refusal(self: Admission, ask: Ask) -> None:
+        await answered.wait()
+        raise NotAllowed("I don't take requests in this channel here.")
+
+    async with running_world(database_url, tmp_path) as world:
+        monkeypatch.setattr(Admission, "check", slow_refusal)
+        interaction = await world.slash("imagine", {"prompt": "a tram"})
+        await world.wait_acked(interaction)
+        assert interaction.response_type == 5  # the 3-second deadline wins: "thinking…" first
+        answered.set()
+        error = await _private_error(world, interaction)
+        assert "this channel" in error.content

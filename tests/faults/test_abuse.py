@@ -54,7 +54,12 @@ async def test_a_flooding_user_is_held_to_their_caps_without_slowing_other_guild
                 i.response_message_id is not None and shown_job_id(world.emu.original_response(i)) is not None
             )
 
-        await world.emu.wait_for(lambda: all(shows_a_job(i) or i.followup_message_ids for i in flood), 30)
+        def refused_at_once(i: Interaction) -> bool:
+            return i.response_type == 4  # decided before answering: private from the first byte
+
+        await world.emu.wait_for(
+            lambda: all(shows_a_job(i) or i.followup_message_ids or refused_at_once(i) for i in flood), 30
+        )
         refusals = [await world.private_reply(i) for i in flood if not shows_a_job(i)]
         assert len(refusals) == refused
         assert all("jobs queued, the most this server allows" in text for text in refusals), refusals
@@ -165,7 +170,7 @@ async def test_blocked_words_and_nsfw_only_channels_are_enforced(postgres_url: s
         member = place.users[0]
         in_gallery = await world.imagine(place, member, "a temple")
         assert "age-restricted" in await world.private_reply(in_gallery)
-        for prompt in ("a FORBIDDEN temple", "a temple --no Forbidden things", "forbidden"):
+        for prompt in ("a FORBIDDEN temple", "forbidden"):
             blocked = await world.imagine(place, member, prompt, channel=after_dark)
             text = await world.private_reply(blocked)
             assert "a word this server blocks (“forbidden”)" in text, text
@@ -173,8 +178,15 @@ async def test_blocked_words_and_nsfw_only_channels_are_enforced(postgres_url: s
             await world.imagine(place, member, "a temple", channel=after_dark)
         )
         assert job_state(allowed) == "done"
+        # The negative prompt names what is not wanted: a blocked word there keeps it out (issue 12 item 15).
+        kept_out = await world.wait_for_final(
+            await world.imagine(place, member, "a temple --no Forbidden things", channel=after_dark)
+        )
+        assert job_state(kept_out) == "done"
         rows = await world.job_rows()
-        assert [r.raw_input for r in rows] == ["a temple"], "nothing refused was stored"
+        assert sorted(r.raw_input for r in rows) == sorted(["a temple", "a temple --no Forbidden things"]), (
+            "nothing refused was stored"
+        )
         other = world.places[4]  # another guild's rules are its own
         await world.wait_for_final(await world.imagine(other, other.users[0], "a forbidden temple"))
 

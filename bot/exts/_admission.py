@@ -1,0 +1,81 @@
+"""Answering a generating command: a refusal private from its first byte, within Discord's 3 seconds.
+
+Discord shows whatever the first answer to an interaction is: a public "thinking…" in a channel the bot
+will not serve, followed by a private refusal, has already told the channel. So parsing, the download of
+an attached document and the guild's rules run before the answer, for as long as the budget allows; a
+refusal then goes out as a private message (type 4, ephemeral) and nothing public is ever made. If they
+take longer (a slow database, a slow download), the answer is the usual public defer and the work goes
+on after it: the 3-second deadline wins over privacy, and the refusal deletes its "thinking…".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import discord
+
+from bot.client import ComfyBot
+from bot.exts._submit import defer_publicly
+from bot.ui.requesters import requester_from_interaction
+from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.params import ImageParams, SongParams
+from core.errors import UserFacingError
+from core.jobs.admission import Ask
+
+# Of Discord's 3 s from the interaction's creation: the event reached us some time after it, and the
+# answer itself needs a round trip.
+DECIDE_BEFORE_ANSWERING_S = 1.5
+
+T = TypeVar("T")
+
+
+async def decide_then_defer(
+    interaction: discord.Interaction, deciding: Coroutine[Any, Any, T]
+) -> tuple[T, int]:
+    """`deciding`'s result and the id of the public "thinking…" message made after it.
+
+    A UserFacingError raised in time propagates before anything is answered (the error path answers it
+    privately); one raised later propagates after the defer (the error path deletes the "thinking…").
+    """
+    task = asyncio.ensure_future(deciding)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=DECIDE_BEFORE_ANSWERING_S)
+        if task in done:
+            result = task.result()
+            return result, await defer_publicly(interaction)
+        message_id = await defer_publicly(interaction)
+        return await task, message_id
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, UserFacingError):
+                await task
+
+
+async def check_admission(
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    kind: WorkflowKind,
+    *,
+    workflow: str | None,
+    params: ImageParams | SongParams | None = None,
+) -> None:
+    """Raise the refusal the job service would give this request now (channel, roles, words, caps...)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("I make images and songs in servers only.")
+    ask = Ask(interaction.guild_id, requester_from_interaction(interaction), kind, workflow, params)
+    await bot.runtime.service.admission.check(ask)
+
+
+async def tell_notes(
+    bot: ComfyBot, interaction: discord.Interaction, job_id: int, notes: tuple[str, ...]
+) -> None:
+    """Private notes about how the request was read, once the job's own message is in place (Discord
+    turns the first followup after a "thinking…" into that message, so the note must come after it)."""
+    if not notes:
+        return
+    await bot.reporter.wait_shown(job_id)
+    await interaction.followup.send("\n".join(notes)[:2000], ephemeral=True)

@@ -1,0 +1,76 @@
+"""The refusals a request would meet, decided before Discord is answered.
+
+The front-end must answer an interaction within 3 seconds, and a refusal must be private from its first
+byte: a public "thinking…" in a channel the bot will not serve is already a leak. So the checks that need
+no job (the guild's rules, the workflow's name, the caps and the rate limit) run first, here; `submit`
+runs them again, atomically, because things change in between. Nothing is taken or written here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from comfy.workflows.binding import WorkflowKind
+from comfy.workflows.params import ImageParams, SongParams
+from core.errors import LimitReached
+from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from core.jobs.store import JobStore
+from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
+from core.queue.token_bucket import TokenBucket
+from db.repositories.jobs import JobRepository
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """What is known of a request before its job exists (a /song form not yet filled in has no lyrics)."""
+
+    guild_id: int
+    requester: Requester
+    kind: WorkflowKind
+    workflow: str | None = None
+    params: ImageParams | SongParams | None = None
+
+
+class Admission:
+    def __init__(
+        self,
+        *,
+        policies: PolicyCache,
+        store: JobStore,
+        template_for: Callable[[WorkflowKind, str | None, PolicyView], object],
+        buckets: dict[int, TokenBucket],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._policies = policies
+        self._store = store
+        self._template_for = template_for
+        self._buckets = buckets
+        self._clock = clock
+
+    async def check(self, ask: Ask) -> None:
+        """Raise the UserFacingError `submit` would raise for this request now, if any."""
+        policy = await self._policies.get(ask.guild_id)
+        check_request(policy, ask.requester, screened_texts(ask.params))
+        self._template_for(ask.kind, ask.workflow, policy)
+        check_can_queue(policy.limits, await self._load(ask.guild_id, ask.requester.user_id))
+        bucket = self._buckets.get(ask.guild_id)
+        wait = bucket.seconds_until_token(self._clock()) if bucket is not None else 0.0
+        if wait > 0:
+            raise LimitReached(rate_limited_message(wait), retry_after_s=wait)
+
+    async def _load(self, guild_id: int, user_id: int) -> UserLoad:
+        async with self._store.sessions() as session:
+            counts = await JobRepository(session).active_counts_for_user(guild_id, user_id)
+        return UserLoad(queued=counts.queued, running=counts.running)
+
+
+def screened_texts(params: ImageParams | SongParams | None) -> list[str]:
+    """What is checked against blocked words: what the request asks for, never the negative prompt,
+    where people name exactly what they do not want ("a kitten --no gore")."""
+    if params is None:
+        return []
+    if isinstance(params, ImageParams):
+        return [params.prompt, *params.style_tags]
+    return [params.title or "", params.genre or "", params.mood or "", params.lyrics]
