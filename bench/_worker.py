@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.settings import QueueSettings
-from core.runtime import CoreRuntime, RuntimeConfig
 
 
 async def serve(database_url: str, data_dir: Path, worker_id: str, urls: list[str]) -> None:

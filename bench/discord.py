@@ -45,9 +45,9 @@ sys.path.insert(0, str(PROJECT))
 
 from bot.client import ComfyBot
 from bot.reporting.config import ReportingConfig
+from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
 from core.jobs.settings import QueueSettings
-from core.runtime import CoreRuntime, RuntimeConfig
 from db.engine import create_engine
 from db.enums import JobKind, JobStatus
 from db.migrate import upgrade_to_head

@@ -40,18 +40,18 @@ from sqlalchemy import func, insert, select
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from bot.runtime import CoreRuntime, RuntimeConfig
 from comfy.workflows.params import ImageParams
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.settings import QueueSettings
-from core.jobs.store import QueuedEntry
+from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobFailed, JobUpdate
-from core.jobs.views import JobView
-from core.runtime import CoreRuntime, RuntimeConfig
 from db.enums import JobKind, JobStatus
 from db.migrate import upgrade_to_head
 from db.models import Job
+from db.units.jobs import QueuedEntry
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 

@@ -11,8 +11,8 @@ from discord.ext import commands
 from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
 from bot.reporting.config import ReportingConfig
 from bot.reporting.reporter import JobReporter
+from bot.runtime import CoreRuntime
 from bot.settings import Settings
-from core.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,14 @@ class NotAllowed(UserFacingError):
     """The guild's policy or the member's permissions refuse this action."""
 
 
+class ChannelNotAllowed(NotAllowed):
+    """The guild takes requests only in other channels; the front-end names them in its own markup."""
+
+    def __init__(self, allowed_channel_ids: list[int]) -> None:
+        super().__init__("I don't take requests in this channel here.")
+        self.allowed_channel_ids = allowed_channel_ids
+
+
 class JobNotFound(UserFacingError):
     def __init__(self, job_id: int) -> None:
         super().__init__(f"I can't find job #{job_id} in this server.")

@@ -20,6 +20,7 @@ import aiohttp
 from bot.cli.runtime_config import runtime_config
 from bot.cli.terminal_progress import TerminalProgress
 from bot.logging_setup import redact_url_passwords
+from bot.runtime import CoreRuntime
 from bot.settings import Settings
 from comfy import errors
 from comfy.workflows.params import ImageParams, SongParams
@@ -28,7 +29,6 @@ from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
 from core.prompts import parse_image_request, parse_song_request
-from core.runtime import CoreRuntime
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
 

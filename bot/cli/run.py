@@ -10,8 +10,8 @@ from bot.cli.discord_endpoints import point_discord_at
 from bot.cli.runtime_config import runtime_config
 from bot.client import ComfyBot
 from bot.metrics import metrics_served
+from bot.runtime import CoreRuntime
 from bot.settings import Settings
-from core.runtime import CoreRuntime
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
 

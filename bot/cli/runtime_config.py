@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import socket
 
+from bot.runtime import RuntimeConfig
 from bot.settings import Settings
 from comfy.client_id import load_or_create_client_id
 from core.jobs.settings import QueueSettings
-from core.runtime import RuntimeConfig
 
 
 async def runtime_config(settings: Settings) -> RuntimeConfig:

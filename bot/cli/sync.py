@@ -12,8 +12,8 @@ import aiohttp
 
 from bot.cli.runtime_config import runtime_config
 from bot.client import ComfyBot
+from bot.runtime import CoreRuntime
 from bot.settings import Settings
-from core.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

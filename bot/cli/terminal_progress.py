@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from core.jobs.snapshots import JobView
 from core.jobs.updates import (
     FinalUpdate,
     JobCancelled,
@@ -15,7 +16,6 @@ from core.jobs.updates import (
     JobStarted,
     JobUpdate,
 )
-from core.jobs.views import JobView
 
 BAR_WIDTH = 30
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import discord
 
 from bot.ui.uploads import typed_file
-from core.jobs.views import ArtifactView
+from core.jobs.snapshots import ArtifactView
 
 
 def _located(data_dir: Path, artifact: ArtifactView) -> Path | None:

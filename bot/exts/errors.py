@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.ui.replies import reply_privately
+from bot.ui.replies import reply_privately, user_message_of
 from core.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def message_for(error: BaseException, *, where: str) -> str:
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         error = error.__cause__ or error
     if isinstance(error, UserFacingError):
-        return error.user_message
+        return user_message_of(error)
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down a little: try again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.MissingPermissions):

@@ -22,12 +22,13 @@ from bot.exts.errors import report_error
 from bot.reporting.direct import send_result_by_dm
 from bot.reporting.final import upscale_workflow
 from bot.ui.job_info import render_info
+from bot.ui.replies import user_message_of
 from bot.ui.requesters import requester_from_interaction, requester_from_member
 from bot.ui.result_buttons import JobAction, result_button
 from core.errors import UserFacingError
 from core.jobs.params import params_of
 from core.jobs.service import JobRequest
-from core.jobs.views import JobView
+from core.jobs.snapshots import JobView
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class Results(commands.Cog):
         try:
             await self._react(emoji, job, payload, payload.member)
         except UserFacingError as refusal:
-            await self._notice(payload.channel_id, payload.member, refusal.user_message)
+            await self._notice(payload.channel_id, payload.member, user_message_of(refusal))
         except discord.HTTPException:
             log.exception("job_id=%s: reaction %s by %s failed", job.id, emoji, payload.user_id)
 

@@ -16,7 +16,10 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, guild_id_of, require_server_manager
-from bot.exts._settings_changes import (
+from bot.ui.history_settings import settings_embed
+from comfy.workflows.binding import WorkflowKind
+from core.jobs.policy import PolicyView
+from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
     limit_changes,
     with_blocked_words,
@@ -25,9 +28,6 @@ from bot.exts._settings_changes import (
     without_id,
     workflow_changes,
 )
-from bot.ui.history_settings import settings_embed
-from comfy.workflows.binding import WorkflowKind
-from core.jobs.policy import PolicyView
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,15 @@ class SettingsCommand(
         require_server_manager(interaction)
         await acknowledge(interaction)
         guild_id = guild_id_of(interaction)
-        settings = self.bot.runtime.guild_settings
-        wanted = changes(await settings.get(guild_id))
-        updated = await settings.update(guild_id, wanted)
-        log.info("guild_id=%s settings changed by %s: %s", guild_id, interaction.user.id, sorted(wanted))
+        changed: list[str] = []
+
+        def recorded(policy: PolicyView) -> dict[str, Any]:
+            wanted = changes(policy)
+            changed[:] = sorted(wanted)
+            return wanted
+
+        updated = await self.bot.runtime.guild_settings.change(guild_id, recorded)
+        log.info("guild_id=%s settings changed by %s: %s", guild_id, interaction.user.id, changed)
         await interaction.followup.send(
             embed=settings_embed(updated, title="Settings updated"), ephemeral=True
         )

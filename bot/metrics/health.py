@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bot.logging_setup import redact_url_passwords
-from core.runtime import CoreRuntime
+from bot.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobUpdate
-from core.jobs.views import JobView
 
 # Generation takes seconds to many minutes; a song can take as long as JOB_TIMEOUT_S.
 DURATION_BUCKETS = (1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800, float("inf"))

@@ -7,8 +7,8 @@ import logging
 from prometheus_client import CollectorRegistry, Gauge
 
 from bot.logging_setup import redact_url_passwords
+from bot.runtime import CoreRuntime
 from comfy.pool import ComfyPool
-from core.runtime import CoreRuntime
 from db.repositories.jobs import JobRepository
 
 log = logging.getLogger(__name__)

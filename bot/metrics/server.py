@@ -13,7 +13,7 @@ from bot.metrics.discord_errors import DiscordErrorCollector
 from bot.metrics.health import health_report
 from bot.metrics.job_metrics import JobMetrics
 from bot.metrics.runtime_gauges import RuntimeGauges
-from core.runtime import CoreRuntime
+from bot.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import discord
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.files import read_artifacts
 from bot.ui.job_messages import describe_request
-from core.jobs.views import ArtifactView, JobView
+from core.jobs.snapshots import ArtifactView, JobView
 
 
 async def send_result_by_dm(

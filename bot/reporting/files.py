@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePath
 
 from bot.ui.job_messages import OutgoingFile
-from core.jobs.views import ArtifactView
+from core.jobs.snapshots import ArtifactView
 
 
 async def read_artifacts(data_dir: str | Path, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:

@@ -17,6 +17,7 @@ from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
 from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, PayloadTooLarge
 from bot.reporting.tracking import JobTrack
+from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
     OutgoingFile,
     Rendering,
@@ -26,9 +27,8 @@ from bot.ui.job_messages import (
 )
 from bot.ui.result_buttons import result_view
 from comfy.workflows.binding import WorkflowKind
+from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
-from core.jobs.views import ArtifactView, JobView
-from core.runtime import CoreRuntime
 from db.enums import JobKind
 
 log = logging.getLogger(__name__)

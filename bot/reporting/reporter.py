@@ -19,9 +19,11 @@ from bot.reporting.final import FinalDelivery
 from bot.reporting.pacer import EditPacer
 from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, target_for_interaction
 from bot.reporting.tracking import JobTrack, QueuedState
+from bot.runtime import CoreRuntime
 from bot.ui.job_messages import OutgoingFile, ProgressState, Rendering, render_queued, render_running
 from comfy.tasks import BackgroundTasks
 from core.jobs.service import SubmitReceipt
+from core.jobs.snapshots import JobView
 from core.jobs.updates import (
     JobCancelled,
     JobCompleted,
@@ -31,8 +33,6 @@ from core.jobs.updates import (
     JobStarted,
     JobUpdate,
 )
-from core.jobs.views import JobView
-from core.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
 

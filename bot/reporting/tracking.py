@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.reporting.targets import MessageTarget
 from bot.ui.job_messages import ProgressState
-from core.jobs.views import JobView
+from core.jobs.snapshots import JobView
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.jobs.views import ArtifactView
+from core.jobs.snapshots import ArtifactView
 
 MAX_FILES_PER_MESSAGE = 10
 

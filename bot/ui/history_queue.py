@@ -6,7 +6,7 @@ import discord
 
 from bot.ui.history_render import COLOUR, KIND_MARKS, job_summary, shorten
 from core.jobs.browsing import QueueOverview
-from core.jobs.views import JobView
+from core.jobs.snapshots import JobView
 
 
 def place_in_queue(position: int | None) -> str:

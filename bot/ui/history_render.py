@@ -7,8 +7,7 @@ from typing import Any
 
 import discord
 
-from core.jobs.browsing import HistoryPage
-from core.jobs.views import ArtifactView, JobView
+from core.jobs.snapshots import ArtifactView, HistoryPage, JobView
 from db.enums import JobKind, JobStatus
 
 STATUS_MARKS: dict[JobStatus, str] = {

@@ -16,8 +16,9 @@ import discord
 from bot.ui.history_render import HistoryFilters, history_embed, job_embed, job_option_description
 from bot.ui.history_render import job_option_label as option_label
 from bot.ui.replies import reply_privately
-from core.jobs.browsing import HistoryPage, JobBrowser
+from core.jobs.browsing import JobBrowser
 from core.jobs.service import JobService
+from core.jobs.snapshots import HistoryPage
 
 log = logging.getLogger(__name__)
 

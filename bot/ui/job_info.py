@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.ui.job_messages import parameter_fields
-from core.jobs.views import ArtifactView, JobView
+from core.jobs.snapshots import ArtifactView, JobView
 
 _FIELD_MAX = 1024
 

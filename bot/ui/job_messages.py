@@ -17,7 +17,7 @@ import discord
 from bot.ui.progress import progress_line
 from bot.ui.uploads import typed_file
 from comfy.progress import Stage
-from core.jobs.views import JobView
+from core.jobs.snapshots import JobView
 from db.enums import JobKind
 
 QUEUED_COLOUR = discord.Colour.light_grey()

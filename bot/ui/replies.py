@@ -6,9 +6,19 @@ import logging
 
 import discord
 
+from core.errors import ChannelNotAllowed, UserFacingError
+
 log = logging.getLogger(__name__)
 
 DISCORD_MESSAGE_LIMIT = 2000
+
+
+def user_message_of(error: UserFacingError) -> str:
+    """The error's sentence, with what the core leaves to the front-end (channel mentions) written in."""
+    if isinstance(error, ChannelNotAllowed) and error.allowed_channel_ids:
+        channels = ", ".join(f"<#{c}>" for c in error.allowed_channel_ids)
+        return f"{error.user_message} Try {channels}."
+    return error.user_message
 
 
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:

@@ -11,10 +11,10 @@ import asyncio
 import logging
 
 from comfy.tasks import BackgroundTasks
-from core.jobs.store import JobStore
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
-from core.jobs.views import JobView
 from db.enums import DeliveryState, JobStatus
+from db.snapshots import JobView
+from db.units.jobs import JobStore
 
 log = logging.getLogger(__name__)
 

@@ -25,17 +25,17 @@ from comfy.workflows.catalogue import WorkflowCatalogue
 from core.jobs.capabilities import Capabilities
 from core.jobs.delivery import Delivery
 from core.jobs.eta import EtaEstimator
-from core.jobs.outages import is_outage
 from core.jobs.params import params_of
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.settings import QueueSettings
-from core.jobs.store import JobStore, QueuedEntry, UserAtCap
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver, JobQueued
-from core.jobs.views import JobView
 from core.queue.fair_queue import FairQueue, QueuedJob
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus
 from db.notify import JobListener
+from db.snapshots import JobView
+from db.units.jobs import JobStore, QueuedEntry, UserAtCap
+from db.units.outages import is_outage
 
 log = logging.getLogger(__name__)
 

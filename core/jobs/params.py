@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from comfy.workflows.params import ImageParams, SongParams
-from core.jobs.views import JobView
 from db.enums import JobKind
+from db.snapshots import JobView
 
 
 def params_of(job: JobView) -> ImageParams | SongParams:

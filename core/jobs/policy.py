@@ -7,13 +7,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from core.errors import NotAllowed
+from core.errors import ChannelNotAllowed, NotAllowed
 from core.queue.limits import GuildLimits
 from db.enums import RegeneratePermission
 from db.models import GuildPolicy
-from db.repositories.guild_policies import GuildPolicyRepository
+from db.units.policies import PolicyStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +78,7 @@ def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> N
     else:
         allowed_here = not policy.allowed_channel_ids or who.channel_id in policy.allowed_channel_ids
     if not allowed_here:
-        channels = ", ".join(f"<#{c}>" for c in sorted(policy.allowed_channel_ids)[:5])
-        raise NotAllowed(f"I don't take requests in this channel here. Try {channels}.")
+        raise ChannelNotAllowed(sorted(policy.allowed_channel_ids)[:5])
     if policy.allowed_role_ids and not who.is_manager and not (policy.allowed_role_ids & who.role_ids):
         raise NotAllowed("You need one of this server's allowed roles to use me. Ask a moderator.")
     if policy.nsfw_channels_only and not who.channel_is_nsfw:
@@ -104,8 +101,8 @@ def blocked_word_in(blocked_words: Iterable[str], texts: Iterable[str]) -> str |
 class PolicyCache:
     """Guild policies read once and kept for a short while: the hot path must not wait on the database."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, ttl_s: float = 30.0) -> None:
-        self.sessions = sessions
+    def __init__(self, store: PolicyStore, *, ttl_s: float = 30.0) -> None:
+        self.store = store
         self._ttl_s = ttl_s
         self._cached: dict[int, tuple[float, PolicyView]] = {}
 
@@ -118,15 +115,14 @@ class PolicyCache:
         cached = self._cached.get(guild_id)
         if cached is not None and now - cached[0] < self._ttl_s:
             return cached[1]
-        async with self.sessions() as session:
-            row = await GuildPolicyRepository(session).get(guild_id)
+        row = await self.store.get(guild_id)
         # A guild nobody configured has no row: reading the defaults must not cost a write.
         view = PolicyView.of(row) if row is not None else PolicyView.defaults(guild_id)
         self._cached[guild_id] = (now, view)
         return view
 
-    def forget(self, guild_id: int) -> None:
-        self._cached.pop(guild_id, None)
+    def remember(self, view: PolicyView) -> None:
+        self._cached[view.guild_id] = (time.monotonic(), view)
 
     def limits_for(self, guild_id: int) -> GuildLimits:
         view = self.peek(guild_id)

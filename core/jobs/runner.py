@@ -16,9 +16,9 @@ from comfy.progress import GraphProgress
 from comfy.run import PromptRun
 from core.jobs.artifact_facts import file_facts
 from core.jobs.updates import JobObserver, JobProgress, JobStarted
-from core.jobs.views import JobView
 from db.enums import ArtifactType, JobKind
 from db.schemas import ArtifactCreate
+from db.snapshots import JobView
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.catalogue import WorkflowCatalogue
@@ -22,13 +20,13 @@ from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, screened_texts
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
-from core.jobs.store import JobStore, QueuedEntry
-from core.jobs.views import ArtifactView, JobView
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
 from db.enums import JobKind, JobStatus, RegeneratePermission
-from db.repositories.jobs import JobRepository
+from db.repositories.jobs import ActiveCounts
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
+from db.snapshots import ArtifactView, JobView
+from db.units.jobs import JobStore, QueuedEntry
 
 log = logging.getLogger(__name__)
 
@@ -101,14 +99,11 @@ class JobService:
             parent_id=request.parent_id,
         )
 
-        async def within_limits(session: AsyncSession) -> None:
-            jobs = JobRepository(session)
-            await jobs.hold_user_caps(request.guild_id, data.user_id)
-            counts = await jobs.active_counts_for_user(request.guild_id, data.user_id)
+        def within_limits(counts: ActiveCounts) -> None:
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
             self._take_rate_token(policy)
 
-        job = await self.store.create(data, check=within_limits)
+        job = await self.store.create(data, admit=within_limits)
         self.dispatcher.enqueue(QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name))
         position = self.dispatcher.position(job.id) or 0
         eta = self.dispatcher.eta.eta_s(job.kind, position, self.dispatcher.backend_count)

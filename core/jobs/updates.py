@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from comfy.progress import Stage
-from core.jobs.views import ArtifactView, JobView
+from db.snapshots import ArtifactView, JobView
 
 
 @dataclass(frozen=True, slots=True)

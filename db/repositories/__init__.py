@@ -4,13 +4,13 @@ from db.repositories._job_states import QueuedJob
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.repositories.job_events import JobEventRepository
-from db.repositories.jobs import ActiveCounts, HistoryPage, JobRepository
+from db.repositories.jobs import ActiveCounts, HistoryRows, JobRepository
 
 __all__ = [
     "ActiveCounts",
     "ArtifactRepository",
     "GuildPolicyRepository",
-    "HistoryPage",
+    "HistoryRows",
     "JobEventRepository",
     "JobRepository",
     "QueuedJob",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +39,19 @@ class GuildPolicyRepository:
             if policy is None:
                 raise
         return policy
+
+    async def get_for_change(self, guild_id: Snowflake) -> GuildPolicy:
+        """The guild's policy as stored now, held until this transaction ends so that changes to it queue up
+        instead of overwriting each other (PostgreSQL: a row lock; SQLite's BEGIN IMMEDIATE already
+        serialises writers)."""
+        await self.get_or_create(guild_id)
+        statement = (
+            select(GuildPolicy)
+            .where(GuildPolicy.guild_id == guild_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self._session.scalars(statement)).one()
 
     async def update(self, guild_id: int, changes: GuildPolicyUpdate | Mapping[str, Any]) -> GuildPolicy:
         checked = validated(GuildPolicyUpdate, changes).changes()

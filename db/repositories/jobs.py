@@ -18,7 +18,7 @@ HISTORY_PAGE_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryPage:
+class HistoryRows:
     jobs: list[Job]
     # Pass as `before_id` for the next page; None on the last page.
     next_before_id: int | None
@@ -72,7 +72,7 @@ class JobRepository(JobStates):
         search: str | None = None,
         before_id: int | None = None,
         limit: int = 10,
-    ) -> HistoryPage:
+    ) -> HistoryRows:
         """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`)."""
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         statement = select(Job).where(Job.guild_id == guild_id)
@@ -93,8 +93,8 @@ class JobRepository(JobStates):
             statement = statement.where(Job.id < before_id)
         jobs = list(await self._session.scalars(statement.order_by(Job.id.desc()).limit(limit + 1)))
         if len(jobs) > limit:
-            return HistoryPage(jobs[:limit], jobs[limit - 1].id)
-        return HistoryPage(jobs, None)
+            return HistoryRows(jobs[:limit], jobs[limit - 1].id)
+        return HistoryRows(jobs, None)
 
     async def active_for_user(self, guild_id: int, user_id: int) -> list[Job]:
         """The user's jobs still queued or running in this guild, oldest first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from core.jobs.views import ArtifactView, JobView
+from core.jobs.snapshots import ArtifactView, JobView
 from db.enums import ArtifactType, DeliveryState, JobKind, JobStatus
 
 QUEUED_AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

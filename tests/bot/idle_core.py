@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.settings import QueueSettings
-from core.runtime import CoreRuntime, RuntimeConfig
 from tests.core.jobs.harness import FAST_CLIENT
 
 

@@ -12,8 +12,9 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_settings import settings_embed
-from core.jobs.browsing import HistoryPage, QueueOverview
+from core.jobs.browsing import QueueOverview
 from core.jobs.policy import PolicyView
+from core.jobs.snapshots import HistoryPage
 from core.queue.limits import GuildLimits
 from db.enums import JobKind, JobStatus, RegeneratePermission
 from tests.bot.history_factories import a_job, an_artifact

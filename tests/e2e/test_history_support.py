@@ -12,7 +12,7 @@ from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
 from comfy.workflows.params import ImageParams, SongParams
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest, SubmitReceipt
-from core.jobs.views import JobView
+from core.jobs.snapshots import JobView
 from tests.discord_emulator import Interaction, Member, Message
 from tests.e2e.harness import World, running_world
 

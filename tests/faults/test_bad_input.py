@@ -18,11 +18,11 @@ from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.runtime import CoreRuntime
 from core.errors import UserFacingError
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.prompts import PromptError, parse_image_request, parse_song_request
-from core.runtime import CoreRuntime
 from db.models import Job, JobEvent
 from tests.bot.idle_core import idle_core
 from tests.faults.bad_input import (

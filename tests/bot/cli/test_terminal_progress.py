@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.cli.terminal_progress import NotThisCommandsJob, TerminalProgress
+from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobStarted
-from core.jobs.views import JobView
 from db.enums import DeliveryState, JobKind, JobStatus
 
 JOB = JobView(

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.metrics import MetricsServer, metrics_served, record_discord_error
 from bot.metrics.discord_errors import discord_error_counts
-from core.runtime import CoreRuntime
+from bot.runtime import CoreRuntime
 from db.migrate import upgrade_to_head
 from tests.bot.idle_core import idle_core
 from tests.core.jobs.harness import image_request, running_core, song_request

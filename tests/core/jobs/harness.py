@@ -11,15 +11,15 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.runtime import CoreRuntime, RuntimeConfig
 from comfy.client import ClientSettings
 from comfy.connection import ReconnectPolicy
 from comfy.workflows.params import ImageParams, SongParams
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.settings import QueueSettings
+from core.jobs.snapshots import JobView
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobUpdate
-from core.jobs.views import JobView
-from core.runtime import CoreRuntime, RuntimeConfig
 
 FAST_CLIENT = ClientSettings(
     request_timeout_s=5.0,

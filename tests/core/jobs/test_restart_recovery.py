@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobUpdate
-from core.jobs.views import JobView
 from db.enums import DeliveryState, JobStatus
 from tests.core.jobs.harness import RecordingObserver, eventually, image_request, running_core, wait_delivered
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from core.jobs import outages
-from core.jobs.outages import is_outage, through_outages
+from db.units import outages
+from db.units.outages import is_outage, through_outages
 
 
 class Unreachable(Exception):

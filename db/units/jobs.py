@@ -6,24 +6,24 @@ The repositories never commit; this is the one place that decides where a transa
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.jobs.outages import through_outages
-from core.jobs.unbroken import unbroken
-from core.jobs.views import ArtifactView, JobView
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
 from db.notify import notify
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
-from db.repositories.jobs import JobRepository
+from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate
+from db.snapshots import ArtifactView, JobView
+from db.units.outages import through_outages
+from db.units.unbroken import unbroken
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +61,17 @@ class JobStore:
 
     @unbroken
     async def create(
-        self, data: JobCreate, *, check: Callable[[AsyncSession], Awaitable[None]] | None = None
+        self, data: JobCreate, *, admit: Callable[[ActiveCounts], None] | None = None
     ) -> JobView:
-        """Insert a queued job; `check` runs first in the same transaction and may refuse by raising."""
+        """Insert a queued job. `admit` first sees the user's live jobs in the guild, counted in the same
+        transaction under a per-user lock (two requests cannot both take the last slot), and may refuse by
+        raising."""
         async with self.sessions.begin() as session:
-            if check is not None:
-                await check(session)
-            job = await JobRepository(session).add(data)
+            jobs = JobRepository(session)
+            if admit is not None:
+                await jobs.hold_user_caps(data.guild_id, data.user_id)
+                admit(await jobs.active_counts_for_user(data.guild_id, data.user_id))
+            job = await jobs.add(data)
             await JobEventRepository(session).record(job.id, "queued", {"workflow": data.workflow_name})
             await self._announce(
                 session, "queued", id=job.id, g=job.guild_id, u=job.user_id, w=job.workflow_name

@@ -1,4 +1,8 @@
-"""/settings input turned into GuildPolicy changes. Pure functions; GuildSettings.update checks the values."""
+"""Edits of a guild's policy (/settings input) as GuildPolicy column changes.
+
+Pure functions of the policy as it is when the change runs (GuildSettings.change); the database checks
+the values.
+"""
 
 from __future__ import annotations
 

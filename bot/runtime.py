@@ -1,7 +1,8 @@
 """The Discord-free heart of the bot, built and started in one place: database, ComfyUI pool, queue, service.
 
-The composition root (`python -m bot`), the `generate` command, the benchmarks and the tests all build the
-same runtime, so what is tested is what runs.
+Part of the composition root: only here are the engine, the database's units of work and the ComfyUI clients
+built and handed to the core. The composition root (`python -m bot`), the `generate` command, the benchmarks
+and the tests all build the same runtime, so what is tested is what runs.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from core.jobs.guild_settings import GuildSettings
 from core.jobs.policy import PolicyCache
 from core.jobs.service import JobService
 from core.jobs.settings import QueueSettings
-from core.jobs.store import JobStore
+from core.jobs.snapshots import JobView
 from core.jobs.updates import JobObserver, JobUpdate, NullObserver
-from core.jobs.views import JobView
 from db.engine import create_engine, create_sessionmaker, is_sqlite
+from db.units.job_queries import JobQueries
+from db.units.jobs import JobStore
+from db.units.policies import PolicyStore
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,7 @@ class CoreRuntime:
         ]
         self.pool = ComfyPool(self.clients, health_interval_s=config.health_interval_s)
         self.store = JobStore(self.sessions, worker_id=config.queue.worker_id)
-        self.policies = PolicyCache(self.sessions)
+        self.policies = PolicyCache(PolicyStore(self.sessions))
         self.artifacts = ArtifactStore(config.data_dir)
         self.dispatcher = Dispatcher(
             store=self.store,
@@ -101,7 +104,7 @@ class CoreRuntime:
         self.service = JobService(
             store=self.store, dispatcher=self.dispatcher, catalogue=catalogue, policies=self.policies
         )
-        self.browser = JobBrowser(self.store, self.dispatcher)
+        self.browser = JobBrowser(JobQueries(self.sessions), self.dispatcher)
         self.guild_settings = GuildSettings(self.policies)
         self._owns_engine = engine is None
 

@@ -1,4 +1,4 @@
-"""Read-only snapshots of jobs and artifacts, handed to the front-end instead of live database rows."""
+"""Read-only snapshots of jobs and artifacts, handed out by the units of work instead of rows."""
 
 from __future__ import annotations
 
@@ -94,3 +94,9 @@ class JobView:
             parent_id=row.parent_id,
             delivery_state=row.delivery_state,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    jobs: tuple[JobView, ...]
+    next_before_id: int | None  # pass back as `before_id` for the next page; None on the last page

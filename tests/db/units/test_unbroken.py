@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from core.jobs.unbroken import unbroken
+from db.units.unbroken import unbroken
 
 
 async def test_a_cancelled_caller_lets_the_transaction_finish_then_stops() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.exts._settings_changes import (
+from core.errors import UserFacingError
+from core.jobs.policy import PolicyView
+from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
     limit_changes,
     with_blocked_words,
@@ -14,8 +16,6 @@ from bot.exts._settings_changes import (
     words_in,
     workflow_changes,
 )
-from core.errors import UserFacingError
-from core.jobs.policy import PolicyView
 from core.queue.limits import GuildLimits
 from db.enums import RegeneratePermission
 

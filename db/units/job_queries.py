@@ -1,0 +1,57 @@
+"""Read-only questions about jobs (history, the job behind a message, who waits where), one session each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.enums import JobKind
+from db.repositories.jobs import ActiveCounts, JobRepository
+from db.snapshots import HistoryPage, JobView
+from db.units.unbroken import unbroken
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    by_guild: dict[int, ActiveCounts]
+    mine: tuple[JobView, ...]  # the member's own live jobs in the guild, oldest first
+
+
+class JobQueries:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @unbroken
+    async def history(
+        self,
+        guild_id: int,
+        *,
+        user_id: int | None = None,
+        kind: JobKind | None = None,
+        search: str | None = None,
+        before_id: int | None = None,
+        limit: int = 10,
+    ) -> HistoryPage:
+        async with self._sessions() as session:
+            rows = await JobRepository(session).history(
+                guild_id, user_id=user_id, kind=kind, search=search, before_id=before_id, limit=limit
+            )
+            return HistoryPage(tuple(JobView.of(job) for job in rows.jobs), rows.next_before_id)
+
+    @unbroken
+    async def by_message(self, message_id: int, *, guild_id: int) -> JobView | None:
+        """The job a Discord message shows (its response or channel message), in this guild only."""
+        async with self._sessions() as session:
+            job = await JobRepository(session).by_message_id(message_id)
+            if job is None or job.guild_id != guild_id:
+                return None
+            return JobView.of(job)
+
+    @unbroken
+    async def queue_counts(self, guild_id: int, user_id: int) -> QueueCounts:
+        async with self._sessions() as session:
+            jobs = JobRepository(session)
+            by_guild = await jobs.active_counts_by_guild()
+            mine = await jobs.active_for_user(guild_id, user_id)
+            return QueueCounts(by_guild, tuple(JobView.of(job) for job in mine))

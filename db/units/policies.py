@@ -1,0 +1,38 @@
+"""Guild policies: read, and changed one transaction at a time so that concurrent changes all survive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import GuildPolicy
+from db.repositories.guild_policies import GuildPolicyRepository
+from db.units.unbroken import unbroken
+
+# Given the policy as stored now, the columns to change (GuildPolicy names); may raise to refuse the change.
+PolicyEdit = Callable[[GuildPolicy], Mapping[str, Any]]
+
+
+class PolicyStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @unbroken
+    async def get(self, guild_id: int) -> GuildPolicy | None:
+        """The stored policy (None: nobody configured this guild), detached from any session."""
+        async with self._sessions() as session:
+            return await GuildPolicyRepository(session).get(guild_id)
+
+    @unbroken
+    async def change(self, guild_id: int, edit: PolicyEdit) -> GuildPolicy:
+        """Apply `edit` to the policy as it is when the change runs, not as it was when someone looked.
+
+        Two admins (or two workers) adding a channel at once both see their channel kept: the second edit
+        waits for the first to commit, then reads its result. InvalidInput if a value is not valid.
+        """
+        async with self._sessions.begin() as session:
+            policies = GuildPolicyRepository(session)
+            current = await policies.get_for_change(guild_id)
+            return await policies.update(guild_id, edit(current))
