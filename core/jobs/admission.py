@@ -16,10 +16,9 @@ from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.params import ImageParams, SongParams
 from core.errors import LimitReached
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
-from core.jobs.store import JobStore
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
-from db.repositories.jobs import JobRepository
+from db.units.jobs import JobStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +60,7 @@ class Admission:
             raise LimitReached(rate_limited_message(wait), retry_after_s=wait)
 
     async def _load(self, guild_id: int, user_id: int) -> UserLoad:
-        async with self._store.sessions() as session:
-            counts = await JobRepository(session).active_counts_for_user(guild_id, user_id)
+        counts = await self._store.active_counts_for_user(guild_id, user_id)
         return UserLoad(queued=counts.queued, running=counts.running)
 
 

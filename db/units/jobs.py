@@ -79,6 +79,12 @@ class JobStore:
             return JobView.of(job)
 
     @unbroken
+    async def active_counts_for_user(self, guild_id: int, user_id: int) -> ActiveCounts:
+        """The user's live jobs in the guild, for a look at their caps (`create` counts again, locked)."""
+        async with self.sessions() as session:
+            return await JobRepository(session).active_counts_for_user(guild_id, user_id)
+
+    @unbroken
     async def get(self, job_id: int, *, guild_id: int | None = None) -> JobView | None:
         async with self.sessions() as session:
             job = await JobRepository(session).get(job_id, guild_id=guild_id)
