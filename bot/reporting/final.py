@@ -68,7 +68,9 @@ class FinalDelivery:
         )
         for attempt in range(_SHRINK_ATTEMPTS):
             fitted = await fit_to_limit(files, limit)
-            rendering = render_done(job, fitted.files, view, duration_s=_duration(job), shrunk=fitted.shrunk)
+            rendering = render_done(
+                job, fitted.files, view, duration_s=_duration(job), shrunk=fitted.shrunk, made=first
+            )
             try:
                 message = await self._show(job, track, rendering)
             except PayloadTooLarge:
@@ -101,7 +103,7 @@ class FinalDelivery:
 
     async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView]) -> None:
         fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
-        more = render_done(job, fitted.files, None, duration_s=None, shrunk=fitted.shrunk)
+        more = render_done(job, fitted.files, None, duration_s=None, shrunk=fitted.shrunk, made=artifacts)
         message = await self._editor.post(job.channel_id, more)
         await self._record_uploads(artifacts, message)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.ui.job_messages import parameter_fields
+from bot.ui.made import file_size
 from core.jobs.snapshots import ArtifactView, JobView
 
 _FIELD_MAX = 1024
@@ -14,7 +15,7 @@ def render_info(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Em
     embed = discord.Embed(title=f"Job #{job.id}", colour=discord.Colour.blurple())
     prompt = str(job.params.get("prompt") or job.params.get("lyrics") or job.raw_input or "—")
     embed.description = prompt[:2000]  # an embed holds 6000 characters in all
-    for name, value in parameter_fields(job):
+    for name, value in parameter_fields(job, artifacts):
         embed.add_field(name=name, value=value[:_FIELD_MAX])
     embed.add_field(name="Requested by", value=f"<@{job.user_id}>")
     embed.add_field(name="Status", value=job.status.value)
@@ -23,7 +24,7 @@ def render_info(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Em
         embed.add_field(name="Made from", value=f"job #{job.parent_id}")
     if artifacts:
         listed = "\n".join(
-            f"{a.type.value}: {a.mime_type}, {a.size_bytes // 1024} KB" for a in artifacts[:10]
+            f"{a.type.value}: {a.mime_type}, {file_size(a.size_bytes)}" for a in artifacts[:10]
         )
         embed.add_field(name="Files", value=listed[:_FIELD_MAX], inline=False)
     return embed.set_footer(text=f"Job #{job.id} · info")

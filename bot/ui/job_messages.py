@@ -14,10 +14,11 @@ from typing import Any
 
 import discord
 
+from bot.ui.made import made_shape
 from bot.ui.progress import progress_line
 from bot.ui.uploads import typed_file
 from comfy.progress import Stage
-from core.jobs.snapshots import JobView
+from core.jobs.snapshots import ArtifactView, JobView
 from db.enums import JobKind
 
 QUEUED_COLOUR = discord.Colour.light_grey()
@@ -118,10 +119,11 @@ def render_done(
     *,
     duration_s: float | None,
     shrunk: bool = False,
+    made: Sequence[ArtifactView] = (),
 ) -> Rendering:
     embed = discord.Embed(title=f"Your {_what(job)} is ready", description=describe_request(job))
     embed.colour = DONE_COLOUR
-    for name, value in parameter_fields(job):
+    for name, value in parameter_fields(job, made):
         embed.add_field(name=name, value=value)
     image = next((f for f in files if f.filename.rsplit(".", 1)[-1] in ("png", "webp", "jpg", "jpeg")), None)
     if image is not None:
@@ -155,10 +157,17 @@ def render_cancelled(job: JobView, by_user_id: int | None) -> Rendering:
     return Rendering(content="", embed=_footer(embed, job, "cancelled"), final=True)
 
 
-def parameter_fields(job: JobView) -> list[tuple[str, str]]:
-    """Every parameter worth showing, with the seed and workflow, as (name, value) embed fields."""
+def parameter_fields(job: JobView, made: Sequence[ArtifactView] = ()) -> list[tuple[str, str]]:
+    """Every parameter worth showing, with the seed and workflow, as (name, value) embed fields.
+
+    With the files made, the aspect ratio is the one made (a workflow may ignore the one asked).
+    """
     shown: list[tuple[str, str]] = []
     skip = {"prompt", "lyrics", "seed"}
+    shape = made_shape(job.params, made)
+    if shape is not None:
+        skip.add("aspect_ratio")
+        shown += [("Aspect ratio", shape[0]), ("Size", shape[1])]
     for name, value in job.params.items():
         if name in skip or value in (None, "", []):
             continue

@@ -30,6 +30,13 @@ from db.units.jobs import JobStore, QueuedEntry
 
 log = logging.getLogger(__name__)
 
+# Why a job can no longer be cancelled, by its final status.
+_ALREADY = {
+    JobStatus.SUCCEEDED: "is already finished",
+    JobStatus.FAILED: "has already failed",
+    JobStatus.CANCELLED: "was already cancelled",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class JobRequest:
@@ -202,9 +209,7 @@ class JobService:
         if job.user_id != requester.user_id and not requester.is_manager:
             raise NotAllowed("Only the person who asked, or a moderator, can cancel this job.")
         if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
-            raise UserFacingError(
-                f"Job #{job.id} has already {job.status.value}; there is nothing to cancel."
-            )
+            raise UserFacingError(f"Job #{job.id} {_ALREADY[job.status]}; there is nothing to cancel.")
         if not await self.dispatcher.cancel(job.id, by_user_id=requester.user_id):
             raise UserFacingError(f"Job #{job.id} finished before I could cancel it.")
         log.info("job_id=%s guild_id=%s cancel requested by %s", job.id, guild_id, requester.user_id)

@@ -32,10 +32,19 @@ class UserLoad:
 def check_can_queue(limits: GuildLimits, load: UserLoad) -> None:
     """Raise LimitReached, with a sentence that says when the next slot opens, if the user is at their cap."""
     if load.queued >= limits.max_queued_per_user:
-        raise LimitReached(
-            f"You have {load.queued} jobs queued, the most this server allows. "
-            "The next slot opens when one of them starts; `/queue` shows where they are."
+        raise LimitReached(_at_queue_cap(load.queued))
+
+
+def _at_queue_cap(queued: int) -> str:
+    if queued == 1:
+        return (
+            "You have 1 job queued, the most this server allows. "
+            "The next slot opens when it starts; `/queue` shows where it is."
         )
+    return (
+        f"You have {queued} jobs queued, the most this server allows. "
+        "The next slot opens when one of them starts; `/queue` shows where they are."
+    )
 
 
 def rate_limited_message(retry_after_s: float) -> str:

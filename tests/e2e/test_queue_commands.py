@@ -93,3 +93,15 @@ async def test_cancel_suggests_my_live_jobs_newest_first(database_url: str, tmp_
         {"name": f"#{second.job.id} (#3 in the queue): second fox", "value": second.job.id},
         {"name": f"#{first.job.id} (next to start): first fox", "value": first.job.id},
     ]
+
+
+async def test_cancelling_a_cancelled_job_says_it_was_already_cancelled(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        alices = await submit(world, world.alice)
+        await answer(world, await world.slash("cancel", {"job": alices.job.id}))
+        await finished(world, alices.job.id)
+        again = await answer(world, await world.slash("cancel", {"job": alices.job.id}))
+    assert again.ephemeral
+    assert again.content == f"Job #{alices.job.id} was already cancelled; there is nothing to cancel."

@@ -1,0 +1,64 @@
+"""A result says what was made (its real shape and size), and sizes and counts read as people write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ui.job_info import render_info
+from bot.ui.job_messages import render_done
+from bot.ui.made import file_size, ratio_name
+from tests.bot.history_factories import a_job, an_artifact
+
+
+def fields_of(embed: object) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed.to_dict()["fields"]}  # type: ignore[attr-defined]
+
+
+def test_a_square_image_made_for_a_16_9_request_says_it_is_square() -> None:
+    square = an_artifact(width=512, height=512)
+    rendering = render_done(a_job(), [], None, duration_s=4.5, made=[square])
+    fields = fields_of(rendering.embed)
+    assert fields["Aspect ratio"] == "1:1 (16:9 was asked; this workflow makes one size only)"
+    assert fields["Size"] == "512×512"
+
+
+def test_an_image_of_the_asked_shape_shows_the_shape_and_its_size() -> None:
+    rendering = render_done(a_job(), [], None, duration_s=4.5, made=[an_artifact(width=1024, height=576)])
+    fields = fields_of(rendering.embed)
+    assert (fields["Aspect ratio"], fields["Size"]) == ("16:9", "1024×576")
+
+
+def test_the_info_card_shows_what_was_made_and_readable_file_sizes() -> None:
+    embed = render_info(a_job(), (an_artifact(size_bytes=300, width=512, height=512),))
+    fields = fields_of(embed)
+    assert fields["Aspect ratio"].startswith("1:1")
+    assert "300 bytes" in fields["Files"]
+    assert "0 KB" not in fields["Files"]
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (0, "0 bytes"),
+        (1, "1 byte"),
+        (812, "812 bytes"),
+        (2048, "2.0 KB"),
+        (150_000, "146 KB"),
+        (12 << 20, "12 MB"),
+    ],
+)
+def test_file_sizes_never_read_zero_kb(size: int, text: str) -> None:
+    assert file_size(size) == text
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "name"),
+    [(1024, 576, "16:9"), (1344, 576, "21:9"), (768, 512, "3:2"), (512, 512, "1:1"), (640, 512, "5:4")],
+)
+def test_ratio_names(width: int, height: int, name: str) -> None:
+    assert ratio_name(width, height) == name
+
+
+def test_a_small_image_rounded_to_size_steps_still_has_the_asked_shape() -> None:
+    rendering = render_done(a_job(), [], None, duration_s=1.0, made=[an_artifact(width=704, height=384)])
+    assert fields_of(rendering.embed)["Aspect ratio"] == "16:9"
