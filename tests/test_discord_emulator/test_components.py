@@ -151,3 +151,45 @@ async def test_deferred_update_then_edits_through_the_webhook(
     assert note.ephemeral
     assert note.deleted
     assert [r.content for r in note.revisions] == ["Retry queued", "Retry started"]
+
+
+class ChainedModal(discord.ui.Modal, title="Chained"):
+    text: discord.ui.TextInput[ChainedModal] = discord.ui.TextInput(label="Text", custom_id="text")
+
+    def __init__(self, outcome: asyncio.Queue[str]) -> None:
+        super().__init__(custom_id="chained")
+        self.outcome = outcome
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        try:
+            await interaction.response.send_modal(ChainedModal(self.outcome))
+        except discord.HTTPException as error:
+            await self.outcome.put(f"{error.status}/{error.code}")
+
+
+async def test_modals_outside_discords_limits_are_refused(emulator: DiscordEmulator, server: Server) -> None:
+    bot = ViewsBot()
+    outcomes: asyncio.Queue[str] = asyncio.Queue()
+
+    @bot.tree.command(name="prefilled", description="A form with too much pre-filled text")
+    async def prefilled(interaction: discord.Interaction) -> None:
+        modal = ChainedModal(outcomes)
+        modal.text.default = "x" * 4001
+        try:
+            await interaction.response.send_modal(modal)
+        except discord.HTTPException as error:
+            await outcomes.put(f"{error.status}/{error.code}")
+
+    @bot.tree.command(name="chained", description="A form answered by a form")
+    async def chained(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(ChainedModal(outcomes))
+
+    async with running_client(emulator, bot):
+        too_long = await emulator.send_slash_command(server.guild, server.channel, server.alice, "prefilled")
+        assert await asyncio.wait_for(outcomes.get(), 5) == "400/50035"
+        assert not too_long.acked
+
+        command = await emulator.send_slash_command(server.guild, server.channel, server.alice, "chained")
+        await emulator.wait_for(lambda: command.modal)
+        await emulator.submit_modal("chained", {"text": "hi"}, server.alice, server.channel)
+        assert await asyncio.wait_for(outcomes.get(), 5) == "400/50035", "a form cannot answer a form"

@@ -10,6 +10,7 @@ from aiohttp import web
 from .. import payloads
 from ..models import EPHEMERAL, LOADING, Interaction, InteractionType, Message, TokenState
 from .context import RestContext, body, context, message_fields
+from .modals import validate_modal
 from .responses import DiscordError, json_response
 
 CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE = 4, 5, 6, 7
@@ -64,6 +65,7 @@ async def callback(request: web.Request) -> web.Response:
     elif kind == AUTOCOMPLETE_RESULT:
         interaction.autocomplete_choices = list(data.get("choices") or [])
     elif kind == MODAL:
+        validate_modal(data, answering_a_modal=interaction.type is InteractionType.MODAL_SUBMIT)
         interaction.modal = data
     else:
         raise DiscordError(400, 50035, "Invalid Form Body")
