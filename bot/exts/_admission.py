@@ -55,6 +55,21 @@ async def decide_then_defer(
                 await task
 
 
+async def refuse_if_known_in_time(checking: Coroutine[Any, Any, None]) -> None:
+    """Raise `checking`'s refusal if it comes within the budget; otherwise let the caller go on (a form
+    must be the first answer, so it cannot wait longer; the job service checks again on submit)."""
+    task = asyncio.ensure_future(checking)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=DECIDE_BEFORE_ANSWERING_S)
+        if task in done:
+            task.result()
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, UserFacingError):
+                await task
+
+
 async def check_admission(
     bot: ComfyBot,
     interaction: discord.Interaction,

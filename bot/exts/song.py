@@ -11,10 +11,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._submit import defer_publicly, read_attachment, submit_and_show, workflow_choices
+from bot.exts._admission import check_admission, decide_then_defer, refuse_if_known_in_time
+from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.exts.errors import report_error
-from bot.ui.replies import reply_privately
-from bot.ui.song_modal import SongModal
+from bot.ui.replies import reply_privately, user_message_of
+from bot.ui.song_modal import SongDraft, SongModal
+from bot.ui.song_retry import EditAgain, lyrics_files, refusal_text
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.music import TEMPO_RANGE
 from comfy.workflows.params import SongParams
@@ -89,26 +91,25 @@ class Song(commands.Cog):
     ) -> None:
         options = SongOptions(tempo, key, time_signature, duration)
         if lyrics_file is None:
-            # The options are checked now, so a mistake there is reported before anyone types lyrics.
+            # The options and the guild's rules are checked now, before anyone types lyrics.
             options.parse(title=title, genre=genre, mood=mood)
-            modal = SongModal(
-                functools.partial(self._modal_submitted, options=options, workflow=workflow),
-                functools.partial(report_error, where="/song form"),
-                title=title,
-                genre=genre,
-                mood=mood,
+            await refuse_if_known_in_time(
+                check_admission(self.bot, interaction, WorkflowKind.SONG, workflow=workflow)
             )
-            await interaction.response.send_modal(modal)
+            draft = SongDraft(title=title, genre=genre, mood=mood)
+            await self._open_form(interaction, draft, options=options, workflow=workflow)
             return
-        message_id = await defer_publicly(interaction)
-        try:
-            content = await read_attachment(lyrics_file, "lyrics file")
+        attached = lyrics_file
+
+        async def decide() -> SongParams:
+            content = await read_attachment(attached, "lyrics file")
             params = options.parse(
-                lyrics_file=(lyrics_file.filename, content), title=title, genre=genre, mood=mood
+                lyrics_file=(attached.filename, content), title=title, genre=genre, mood=mood
             )
-        except UserFacingError as error:
-            await reply_privately(interaction, error.user_message)
-            return
+            await check_admission(self.bot, interaction, WorkflowKind.SONG, workflow=workflow, params=params)
+            return params
+
+        params, message_id = await decide_then_defer(interaction, decide())
         await submit_and_show(
             self.bot,
             interaction,
@@ -118,7 +119,22 @@ class Song(commands.Cog):
             workflow=workflow,
         )
 
-    async def _modal_submitted(
+    async def _open_form(
+        self,
+        interaction: discord.Interaction,
+        draft: SongDraft,
+        *,
+        options: SongOptions,
+        workflow: str | None,
+    ) -> None:
+        modal = SongModal(
+            functools.partial(self._form_submitted, options=options, workflow=workflow),
+            functools.partial(report_error, where="/song form"),
+            draft=draft,
+        )
+        await interaction.response.send_modal(modal)
+
+    async def _form_submitted(
         self,
         interaction: discord.Interaction,
         modal: SongModal,
@@ -126,17 +142,29 @@ class Song(commands.Cog):
         options: SongOptions,
         workflow: str | None,
     ) -> None:
-        lyrics = modal.lyrics.value
-        params = options.parse(
-            lyrics_text=lyrics,
-            title=SongModal.text(modal.title_field),
-            genre=SongModal.text(modal.genre),
-            mood=SongModal.text(modal.mood),
-        )
-        message_id = await defer_publicly(interaction)
-        await submit_and_show(
-            self.bot, interaction, message_id, params=params, raw_input=lyrics, workflow=workflow
-        )
+        draft = modal.draft()
+
+        async def decide() -> SongParams:
+            params = options.parse(
+                lyrics_text=draft.lyrics, title=draft.title, genre=draft.genre, mood=draft.mood
+            )
+            await check_admission(self.bot, interaction, WorkflowKind.SONG, workflow=workflow, params=params)
+            return params
+
+        try:
+            params, message_id = await decide_then_defer(interaction, decide())
+            await submit_and_show(
+                self.bot, interaction, message_id, params=params, raw_input=draft.lyrics, workflow=workflow
+            )
+        except UserFacingError as error:
+            # Whatever went wrong, what the member typed is not lost.
+            reopen = functools.partial(self._open_form, options=options, workflow=workflow)
+            await reply_privately(
+                interaction,
+                refusal_text(user_message_of(error), draft),
+                view=EditAgain(reopen, draft),
+                files=lyrics_files(draft),
+            )
 
     @song.autocomplete("workflow")
     async def _workflow(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import discord
 
@@ -21,17 +23,26 @@ def user_message_of(error: UserFacingError) -> str:
     return error.user_message
 
 
-async def reply_privately(interaction: discord.Interaction, text: str) -> None:
+async def reply_privately(
+    interaction: discord.Interaction,
+    text: str,
+    *,
+    view: discord.ui.View | None = None,
+    files: Sequence[discord.File] = (),
+) -> None:
     """An ephemeral answer. A public "thinking…" left by a defer is deleted first, so nobody else sees
     a half-made request (deleting it also keeps Discord from turning the followup into that message)."""
     if len(text) > DISCORD_MESSAGE_LIMIT:  # Discord refuses longer messages outright (400/50035)
         text = text[: DISCORD_MESSAGE_LIMIT - 1] + "…"
+    extras: dict[str, Any] = {"files": list(files)}
+    if view is not None:
+        extras["view"] = view
     if not interaction.response.is_done():
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.response.send_message(text, ephemeral=True, **extras)
         return
     if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
         try:
             await interaction.delete_original_response()
         except discord.HTTPException as error:
             log.info("interaction %s: could not delete the thinking message (%s)", interaction.id, error)
-    await interaction.followup.send(text, ephemeral=True)
+    await interaction.followup.send(text, ephemeral=True, **extras)

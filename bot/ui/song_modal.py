@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import discord
 
 from comfy.workflows.params import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
 FORM_ID = "song:form"
+
+
+@dataclass(frozen=True, slots=True)
+class SongDraft:
+    """What a member typed into the form (or gave as options), kept so a refusal loses none of it."""
+
+    lyrics: str = ""
+    title: str | None = None
+    genre: str | None = None
+    mood: str | None = None
+
+
+def _fitted(text: str | None) -> str | None:
+    return text[:LABEL_MAX_CHARS] if text else None
+
+
 LYRICS_PLACEHOLDER = "[verse]\nFirst lines…\n[chorus]\nThe part everyone sings…"
 
 
@@ -44,16 +61,25 @@ class SongModal(discord.ui.Modal, title="Write your song"):
         on_submit: Callable[[discord.Interaction, SongModal], Awaitable[None]],
         on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
         *,
-        title: str | None = None,
-        genre: str | None = None,
-        mood: str | None = None,
+        draft: SongDraft,
     ) -> None:
         super().__init__(timeout=15 * 60, custom_id=FORM_ID)
         self._on_submit = on_submit
         self._on_error = on_error
-        self.title_field.default = title
-        self.genre.default = genre
-        self.mood.default = mood
+        # Discord refuses a pre-filled value longer than the field allows: what was typed always fits.
+        self.lyrics.default = draft.lyrics[:LYRICS_MAX_CHARS] or None
+        self.title_field.default = _fitted(draft.title)
+        self.genre.default = _fitted(draft.genre)
+        self.mood.default = _fitted(draft.mood)
+
+    def draft(self) -> SongDraft:
+        """What is in the form now, to open it again filled in if the request is refused."""
+        return SongDraft(
+            lyrics=self.lyrics.value,
+            title=self.text(self.title_field),
+            genre=self.text(self.genre),
+            mood=self.text(self.mood),
+        )
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._on_submit(interaction, self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tests.e2e.harness import assert_no_repeated_revisions, running_world
 
@@ -89,3 +90,87 @@ async def test_bad_song_options_are_refused_before_the_form_opens(database_url: 
         reply = world.emu.original_response(command)
         assert "key" in reply.content
         assert "duration" in reply.content
+
+
+def _prefilled(modal: dict[str, Any]) -> dict[str, str]:
+    """The pre-filled value of every text input in a modal, by custom_id (action rows or labels)."""
+    inputs = []
+    for top in modal["components"]:
+        inputs += [top["component"]] if "component" in top else top.get("components", [])
+    return {i["custom_id"]: i.get("value") or "" for i in inputs}
+
+
+async def test_a_refused_form_keeps_the_lyrics_one_click_from_the_form_filled_in(
+    database_url: str, tmp_path: Path
+) -> None:
+    typed = "[verse]\nNeon rain on the window\n[rap]\nfast words here"
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        answer = await world.emu.submit_modal(
+            "song:form",
+            {"song:lyrics": typed, "song:title": "Night Drive", "song:genre": "synthpop", "song:mood": ""},
+            world.alice,
+            world.channel,
+        )
+        await world.wait_acked(answer)
+        assert (answer.response_type, answer.ephemeral) == (4, True)
+        refusal = world.emu.original_response(answer)
+        assert "[rap]" in refusal.content
+        [kept] = refusal.attachments
+        assert kept.filename == "lyrics.txt"
+        assert kept.data == typed.encode()
+        [button] = refusal.components[0]["components"]
+        assert button["label"] == "Edit and try again"
+
+        again = await world.emu.click_button(refusal, button["custom_id"], world.alice)
+        await world.wait_acked(again)
+        assert again.response_type == 9, "the form again"
+        assert again.modal is not None
+        assert _prefilled(again.modal) == {
+            "song:lyrics": typed,
+            "song:title": "Night Drive",
+            "song:genre": "synthpop",
+            "song:mood": "",
+        }
+
+        fixed = typed.replace("[rap]", "[bridge]")
+        resubmitted = await world.emu.submit_modal(
+            "song:form",
+            {"song:lyrics": fixed, "song:title": "Night Drive", "song:genre": "synthpop", "song:mood": ""},
+            world.alice,
+            world.channel,
+        )
+        message = await world.wait_for_final(resubmitted)
+        job = await world.job_for(message)
+        assert (job.params["title"], job.params["lyrics"].split()) == ("Night Drive", fixed.split())
+
+
+async def test_song_in_a_channel_the_server_did_not_allow_is_refused_before_the_form(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        studio = world.emu.add_channel(world.guild, "studio")
+        await world.emu.guild_create(world.guild)
+        await world.runtime.guild_settings.update(world.guild.id, {"allowed_channel_ids": [studio.id]})
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        assert (command.response_type, command.ephemeral) == (4, True), "refused at once, no form to fill"
+        assert command.modal is None
+        assert f"<#{studio.id}>" in world.emu.original_response(command).content
+
+
+async def test_a_refusal_after_the_form_also_keeps_the_lyrics(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash("song", {})
+        await world.wait_acked(command)
+        await world.runtime.guild_settings.update(world.guild.id, {"blocked_words": ["neon"]})
+        answer = await world.emu.submit_modal(
+            "song:form", {"song:lyrics": LYRICS}, world.alice, world.channel
+        )
+        await world.wait_acked(answer)
+        refusal = world.emu.original_response(answer)
+        assert (answer.response_type, refusal.ephemeral) == (4, True)
+        assert "(“neon”)" in refusal.content
+        assert [a.filename for a in refusal.attachments] == ["lyrics.txt"]
+        assert refusal.components, "a button opens the form again"

@@ -1,0 +1,48 @@
+"""What a refused /song form leaves the member: their words, one click from the form filled in again.
+
+Discord does not let a bot answer a form with a form, so the refusal carries a button that opens it
+again, pre-filled. The lyrics also come as a file, which outlives the button (15 minutes, or a restart)
+and can be attached to `/song lyrics_file:` as it is.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot.ui.song_modal import SongDraft
+
+FORM_KEPT_S = 15 * 60
+
+
+class EditAgain(discord.ui.View):
+    def __init__(
+        self, open_form: Callable[[discord.Interaction, SongDraft], Awaitable[None]], draft: SongDraft
+    ) -> None:
+        super().__init__(timeout=FORM_KEPT_S)
+        self._open_form = open_form
+        self._draft = draft
+
+    # No fixed custom_id: each refusal's button belongs to its own draft.
+    @discord.ui.button(label="Edit and try again", emoji="✏️")
+    async def edit_again(
+        self, interaction: discord.Interaction, button: discord.ui.Button[EditAgain]
+    ) -> None:
+        await self._open_form(interaction, self._draft)
+
+
+def refusal_text(user_message: str, draft: SongDraft) -> str:
+    if not draft.lyrics.strip():
+        return user_message
+    return (
+        f"{user_message}\n\nYour lyrics are kept: **Edit and try again** opens the form with them, or "
+        "attach `lyrics.txt` below to `/song lyrics_file:`."
+    )
+
+
+def lyrics_files(draft: SongDraft) -> list[discord.File]:
+    if not draft.lyrics.strip():
+        return []
+    return [discord.File(io.BytesIO(draft.lyrics.encode()), filename="lyrics.txt")]
