@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError
 
+from bot.cli.discord_endpoints import point_discord_at
 from bot.cli.generate_args import add_generate_parser
 from bot.cli.settings_problems import describe_settings_problem
+from bot.cli.startup_failure import StartupFailure
 from bot.logging_setup import configure_logging, quieter
 from bot.settings import Settings
 
@@ -69,8 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.log_format,
         secrets=secrets,
     )
+    # Here, before any command runs: every command that talks to Discord (run, sync) uses these URLs.
+    point_discord_at(settings)
     try:
         return asyncio.run(_dispatch(args, settings))
+    except StartupFailure as failure:
+        # The traceback only when the operator asked for DEBUG: the line with its fix is what they need.
+        log.error("%s", failure, exc_info=failure if log.isEnabledFor(logging.DEBUG) else None)
+        return failure.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception:

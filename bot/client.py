@@ -44,6 +44,8 @@ class ComfyBot(commands.Bot):
         reporting: ReportingConfig | None = None,
         **options: object,
     ) -> None:
+        # This bot never joins voice: discord.py's warnings about missing voice libraries are only noise.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         options.setdefault("intents", bot_intents())
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)  # type: ignore[arg-type]
@@ -64,6 +66,10 @@ class ComfyBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the development guild %s", len(synced), guild.id)
         await self.runtime.start()
+
+    async def on_ready(self) -> None:
+        # Also after a reconnect that could not resume: one line each time the gateway is up again.
+        log.info("connected to Discord's gateway as %s, in %d servers", self.user, len(self.guilds))
 
     async def close(self) -> None:
         # The core first, while Discord still answers: a result being delivered finishes or stays

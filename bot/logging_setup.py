@@ -43,6 +43,8 @@ class SecretScrubber(logging.Filter):
         return True
 
 
+LIBRARY_LOGGERS = ("alembic", "discord", "aiohttp", "asyncpg", "sqlalchemy", "websockets")
+
 # Job lines are written "job_id=%s guild_id=%s prompt_id=%s ..."; JSON lines carry them as fields too.
 _ID_FIELDS = re.compile(r"\b(job_id|guild_id|prompt_id|user_id)=([A-Za-z0-9_.:-]+)")
 
@@ -77,7 +79,12 @@ def configure_logging(
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper())
-    # discord.py and aiohttp are chatty at INFO about things the operator does not need.
+    # The libraries' INFO lines (alembic's plugins, discord.py's login and shard notes) tell a self-hoster
+    # nothing the bot's own start-up lines do not; at DEBUG everything is shown, for troubleshooting.
+    library_level = logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING
+    for library in LIBRARY_LOGGERS:
+        logging.getLogger(library).setLevel(library_level)
+    # The gateway's DEBUG stream is every event Discord sends: too much even for troubleshooting.
     logging.getLogger("discord.gateway").setLevel(max(root.level, logging.WARNING))
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 

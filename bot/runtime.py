@@ -115,8 +115,22 @@ class CoreRuntime:
 
     async def start(self) -> None:
         await asyncio.to_thread(self.config.data_dir.mkdir, parents=True, exist_ok=True)
+        names = self.catalogue.names()
+        log.info("workflows: %d ready (%s)", len(names), ", ".join(names))
         await self.pool.start()
+        self._report_backends()
         await self.dispatcher.start()
+
+    def _report_backends(self) -> None:
+        """One line per backend (the pool logs each one that answers); one that does not is not fatal."""
+        for name, state in self.pool.health.items():
+            if not state.healthy:
+                log.warning(
+                    "ComfyUI %s is not answering (%s): the bot runs anyway and jobs wait until it answers "
+                    "(fix: start ComfyUI or correct COMFYUI_URLS)",
+                    name,
+                    state.detail,
+                )
 
     async def close(self) -> None:
         await self.dispatcher.close()

@@ -11,13 +11,15 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 
+DISCORD_API_DEFAULT = "https://discord.com/api/v10"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr = Field(default=SecretStr(""), description="The bot's token (secret).")
     discord_api_url: str = Field(
-        default="https://discord.com/api/v10",
+        default=DISCORD_API_DEFAULT,
         description="Discord's REST API base; change it only to test against an emulator or a proxy.",
     )
     discord_gateway_url: str = Field(

@@ -73,7 +73,8 @@ def known_revisions() -> set[str]:
 async def upgrade_to_head(url: str | URL) -> None:
     """Apply every migration not yet applied (safe to run twice, or from two processes at once)."""
     await _run_command(url, command.upgrade, "head")
-    log.info("database schema is at %s", ", ".join(sorted(head_revisions())))
+    # Its callers say what was done in their own words (`migrate`, `run`): DEBUG keeps the start-up short.
+    log.debug("database schema is at %s", ", ".join(sorted(head_revisions())))
 
 
 async def downgrade_to(url: str | URL, revision: str) -> None:
@@ -90,21 +91,22 @@ async def schema_is_current(url: str | URL) -> bool:
     return await current_revisions(url) == head_revisions()
 
 
-async def ensure_schema(url: str | URL, auto_migrate_sqlite: bool = True) -> None:
+async def ensure_schema(url: str | URL, auto_migrate_sqlite: bool = True) -> set[str] | None:
     """Return when the schema is current; upgrade a SQLite database if allowed; else raise SchemaOutdated.
 
-    `SchemaTooNew` (a SchemaOutdated) when a newer version of the bot already migrated the database.
+    Returns the revisions a SQLite database was upgraded from (empty: it was new), None when nothing was
+    done. `SchemaTooNew` (a SchemaOutdated) when a newer version of the bot already migrated the database.
     """
     current = await current_revisions(url)
     expected = head_revisions()
     if current == expected:
-        return
+        return None
     if current - known_revisions():
         raise SchemaTooNew(current, expected)
     if auto_migrate_sqlite and is_sqlite(url):
-        log.info("upgrading the SQLite schema from %s to %s", sorted(current) or "empty", sorted(expected))
+        log.debug("upgrading the SQLite schema from %s to %s", sorted(current) or "empty", sorted(expected))
         await upgrade_to_head(url)
-        return
+        return current
     raise SchemaOutdated(current, expected)
 
 

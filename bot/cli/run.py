@@ -1,19 +1,25 @@
-"""`python -m bot run`: the composition root. Builds everything once and hands it down."""
+"""`python -m bot run`: the composition root. Builds everything once and hands it down.
+
+Start-up says one line per step that matters (database, workflows, each backend, Discord); a step it
+cannot continue from raises StartupFailure (one line with the fix). SIGTERM or SIGINT stops it gracefully.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import aiohttp
 
-from bot.cli.discord_endpoints import point_discord_at
 from bot.cli.runtime_config import runtime_config
+from bot.cli.startup_database import prepare_database
+from bot.cli.startup_discord import log_in
+from bot.cli.startup_failure import StartupFailure
+from bot.cli.stop_signals import stop_requested
 from bot.client import ComfyBot
 from bot.metrics import metrics_served
 from bot.runtime import CoreRuntime
 from bot.settings import Settings
-from db.engine import is_sqlite
-from db.migrate import SchemaOutdated, ensure_schema
 
 log = logging.getLogger(__name__)
 
@@ -21,22 +27,35 @@ log = logging.getLogger(__name__)
 async def run(settings: Settings) -> int:
     token = settings.discord_token.get_secret_value()
     if not token:
-        log.error("DISCORD_TOKEN is not set. Put the bot's token in the environment or in .env.")
-        return 2
-    try:
-        await ensure_schema(settings.database_url, auto_migrate_sqlite=is_sqlite(settings.database_url))
-    except SchemaOutdated as exc:
-        log.error("%s", exc)
-        return 2
-    point_discord_at(settings)
-    config = await runtime_config(settings)
-    async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
-        runtime = await CoreRuntime.build(config, http=http)
-        bot = ComfyBot(settings=settings, runtime=runtime)
+        raise StartupFailure(
+            "DISCORD_TOKEN is not set", "put the bot's token in the environment or in .env", exit_code=2
+        )
+    async with stop_requested() as stopping:
+        await prepare_database(settings.database_url)
+        config = await runtime_config(settings)
+        async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
+            runtime = await CoreRuntime.build(config, http=http)
+            bot = ComfyBot(settings=settings, runtime=runtime)
 
-        def connected() -> bool:
-            return bot.is_ready() and not bot.is_closed() and bot.ws is not None and bot.ws.open
+            def connected() -> bool:
+                return bot.is_ready() and not bot.is_closed() and bot.ws is not None and bot.ws.open
 
-        async with bot, metrics_served(settings.metrics_port, runtime, connected):
-            await bot.start(token)
+            async with bot, metrics_served(settings.metrics_port, runtime, connected):
+                await log_in(bot, token, settings.discord_api_url)
+                await _until_stopped(bot, stopping)
     return 0
+
+
+async def _until_stopped(bot: ComfyBot, stopping: asyncio.Event) -> None:
+    """Run the gateway until it ends on its own or a stop is asked for; then close in order (see close)."""
+    gateway = asyncio.create_task(bot.connect(), name="discord-gateway")
+    asked = asyncio.create_task(stopping.wait(), name="stop-requested")
+    try:
+        await asyncio.wait({gateway, asked}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        asked.cancel()
+    if gateway.done():
+        await gateway  # it ended on its own: its error (if any) is the answer
+        return
+    await bot.close()
+    await gateway

@@ -11,6 +11,8 @@ import logging
 import aiohttp
 
 from bot.cli.runtime_config import runtime_config
+from bot.cli.startup_discord import log_in
+from bot.cli.startup_failure import StartupFailure
 from bot.client import ComfyBot
 from bot.runtime import CoreRuntime
 from bot.settings import Settings
@@ -28,14 +30,15 @@ class _CommandPublisher(ComfyBot):
 async def sync(settings: Settings) -> int:
     token = settings.discord_token.get_secret_value()
     if not token:
-        log.error("DISCORD_TOKEN is not set. Put the bot's token in the environment or in .env.")
-        return 2
+        raise StartupFailure(
+            "DISCORD_TOKEN is not set", "put the bot's token in the environment or in .env", exit_code=2
+        )
     config = await runtime_config(settings)
     async with aiohttp.ClientSession() as http:
         runtime = await CoreRuntime.build(config, http=http)
         bot = _CommandPublisher(settings=settings, runtime=runtime)
         try:
-            await bot.login(token)
+            await log_in(bot, token, settings.discord_api_url)
             synced = await bot.tree.sync()
         finally:
             await bot.close()

@@ -601,9 +601,9 @@ class Dispatcher:
             await asyncio.sleep(self.settings.health_watch_s)
             now_healthy = self._healthy()
             if now_healthy - healthy:
-                if self._parked:
-                    await self.capabilities.refresh()  # it may be back with other nodes or models
-                    self._unpark()
+                # Back with other nodes or models, or heard from for the first time (it was down at start).
+                await self.capabilities.refresh()
+                self._unpark()
                 if self._queue:
                     self._wake.set()
             healthy = now_healthy

@@ -13,6 +13,7 @@ import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,34 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def clean_environment(settings: dict[str, str]) -> dict[str, str]:
+    """Only the settings given: none of the developer's own bot settings leak in."""
+    env = {key: value for key, value in os.environ.items() if key not in SETTING_NAMES}
+    env.update(settings)
+    env["PYTHONPATH"] = str(PROJECT)
+    return env
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    exit_code: int
+    output: str  # stdout and stderr together, as a terminal shows them
+
+
+async def run_command(
+    args: list[str], settings: dict[str, str], workdir: Path, timeout_s: float = 60.0
+) -> CommandRun:
+    """`python -m bot <args>` to its end (cwd `workdir`, so no developer's .env is read)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        cwd=workdir, env=clean_environment(settings),
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), timeout_s)
+    assert process.returncode is not None
+    return CommandRun(process.returncode, output.decode(errors="replace"))
 
 
 class BotProcess:
@@ -48,10 +77,7 @@ class BotProcess:
         """Starts the bot and waits until /healthz says the gateway is connected; returns seconds taken."""
         assert not self.running, "the bot is already running"
         began = time.monotonic()
-        # Only the settings this test gives: none of the developer's own bot settings leak in.
-        env = {key: value for key, value in os.environ.items() if key not in SETTING_NAMES}
-        env.update(self.env)
-        env["PYTHONPATH"] = str(PROJECT)
+        env = clean_environment(self.env)
         with self.log_path.open("ab") as log:
             log.write(f"\n===== start {self.starts + 1} =====\n".encode())
             log.flush()

@@ -235,9 +235,11 @@ async def running_world(
     env: dict[str, str] | None = None,
     customize: Callable[[DiscordEmulator, list[Place]], None] | None = None,
     policies: dict[int, dict[str, Any]] | None = None,
+    comfyui_down_at_start: bool = False,
 ) -> AsyncIterator[FaultWorld]:
     """Starts everything (see the module docstring) and stops it after; `env` overrides the bot's settings,
-    `policies` maps a place's index to GuildPolicy changes written before the bot starts."""
+    `policies` maps a place's index to GuildPolicy changes written before the bot starts; with
+    `comfyui_down_at_start` the fake ComfyUI is stopped before the bot starts (`world.fake.restart()`)."""
     output_dir = tmp_path / "comfy-output"
     output_dir.mkdir(exist_ok=True)
     async with DiscordEmulator() as emu:
@@ -267,6 +269,8 @@ async def running_world(
             for index, changes in (policies or {}).items():
                 async with create_sessionmaker(engine).begin() as session:
                     await GuildPolicyRepository(session).update(places[index].guild.id, changes)
+            if comfyui_down_at_start:
+                await fake.kill()
             try:
                 await bot.start()
                 yield world
