@@ -75,6 +75,7 @@ class ComfyClient:
             urgent=lambda: bool(self._runs) or self._jobs_waiting,
         )
         self._jobs_waiting = False
+        self._away = False  # in-flight runs were told the socket dropped
         self._reconciler = Reconciler(
             self.http, backend=self.name, history_grace_s=self.settings.history_grace_s
         )
@@ -264,12 +265,17 @@ class ComfyClient:
         run.finish(outcome)
 
     async def _on_up(self, reconnected: bool) -> None:
+        self._away = False
         if reconnected and self._runs:
             reconcile = self._reconciler.reconcile(list(self._runs.values()), after_reconnect=True)
             self._tasks.spawn(reconcile, name=f"comfy-reconcile-{self.name}")
 
     def _on_down(self, failures: int) -> None:
         self._router.forget_executing()
+        if not self._away:
+            self._away = True
+            for run in list(self._runs.values()):
+                run.push(events.BackendAway(run.prompt_id))
         if failures >= self.settings.give_up_after_failures and self._runs:
             count = len(self._runs)
             log.error("%s unreachable (%d failures): failing %d prompts", self.name, failures, count)

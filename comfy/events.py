@@ -36,6 +36,17 @@ class Started:
 
 
 @dataclass(frozen=True, slots=True)
+class BackendAway:
+    """The backend's socket dropped while this prompt was in flight; the client is reconnecting.
+
+    The run then ends with the outcome the backend reports when it answers again (:class:`PromptLost`
+    after a restart), or with BackendUnavailable if it stays away.
+    """
+
+    prompt_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class NodeExecuting:
     prompt_id: str
     node_id: str
@@ -112,6 +123,7 @@ class Interrupted:
 PromptEvent = (
     Queued
     | Started
+    | BackendAway
     | NodesCached
     | NodeExecuting
     | Progress

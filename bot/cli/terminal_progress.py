@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.ui.setbacks import setback_line
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
     FinalUpdate,
@@ -13,6 +14,7 @@ from core.jobs.updates import (
     JobFailed,
     JobProgress,
     JobQueued,
+    JobSetback,
     JobStarted,
     JobUpdate,
 )
@@ -57,8 +59,10 @@ class TerminalProgress:
             return
         self._show(job.id, update)
 
-    def _show(self, job_id: int, update: JobQueued | JobStarted | JobProgress) -> None:
-        if isinstance(update, JobQueued):
+    def _show(self, job_id: int, update: JobQueued | JobStarted | JobProgress | JobSetback) -> None:
+        if isinstance(update, JobSetback):
+            self._line(f"job {job_id}: {setback_line(update)}")
+        elif isinstance(update, JobQueued):
             self._line(f"job {job_id}: queued at position {update.position + 1}")
         elif isinstance(update, JobStarted):
             self._line(f"job {job_id}: started")

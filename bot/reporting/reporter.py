@@ -20,7 +20,14 @@ from bot.reporting.pacer import EditPacer
 from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, target_for_interaction
 from bot.reporting.tracking import JobTrack, QueuedState
 from bot.runtime import CoreRuntime
-from bot.ui.job_messages import OutgoingFile, ProgressState, Rendering, render_queued, render_running
+from bot.ui.job_messages import (
+    OutgoingFile,
+    ProgressState,
+    Rendering,
+    render_queued,
+    render_running,
+    render_setback,
+)
 from comfy.tasks import BackgroundTasks
 from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
@@ -30,6 +37,7 @@ from core.jobs.updates import (
     JobFailed,
     JobProgress,
     JobQueued,
+    JobSetback,
     JobStarted,
     JobUpdate,
 )
@@ -96,9 +104,13 @@ class JobReporter:
         if isinstance(update, JobQueued):
             track.queued = QueuedState(update.position, update.eta_s)
         elif isinstance(update, JobStarted):
-            track.progress = ProgressState()
+            track.setback = None
+            track.progress = ProgressState(elapsed_s=update.elapsed_s)
         elif isinstance(update, JobProgress):
+            track.setback = None
             track.progress = _merge(track.progress, update)
+        elif isinstance(update, JobSetback):
+            track.setback = update
         if track.target is None:
             restored = self._target_from_ids(job)
             if restored is not None:
@@ -173,6 +185,8 @@ class JobReporter:
             return True
 
     def _progress_rendering(self, track: JobTrack) -> Rendering:
+        if track.setback is not None:
+            return render_setback(track.job, track.setback, track.progress)
         if track.progress is not None:
             return render_running(track.job, track.progress)
         queued = track.queued or QueuedState(self._runtime.service.position(track.job_id), None)

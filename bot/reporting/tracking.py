@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.reporting.targets import MessageTarget
 from bot.ui.job_messages import ProgressState
 from core.jobs.snapshots import JobView
+from core.jobs.updates import JobSetback
 
 
 @dataclass
@@ -22,6 +23,7 @@ class JobTrack:
     target: MessageTarget | None = None
     queued: QueuedState | None = None
     progress: ProgressState | None = None
+    setback: JobSetback | None = None  # its server is away: shown until the job runs again
     last_signature: str | None = None
     last_edit_at: float = float("-inf")
     finished: bool = False

@@ -16,13 +16,16 @@ import discord
 
 from bot.ui.made import made_shape
 from bot.ui.progress import progress_line
+from bot.ui.setbacks import setback_line
 from bot.ui.uploads import typed_file
 from comfy.progress import Stage
 from core.jobs.snapshots import ArtifactView, JobView
+from core.jobs.updates import JobSetback
 from db.enums import JobKind
 
 QUEUED_COLOUR = discord.Colour.light_grey()
 RUNNING_COLOUR = discord.Colour.blurple()
+SETBACK_COLOUR = discord.Colour.orange()
 DONE_COLOUR = discord.Colour.green()
 FAILED_COLOUR = discord.Colour.red()
 CANCELLED_COLOUR = discord.Colour.dark_grey()
@@ -110,6 +113,19 @@ def render_running(job: JobView, progress: ProgressState) -> Rendering:
         embed.set_image(url=f"attachment://{progress.preview.filename}")
         files = (progress.preview,)
     return Rendering(content="", embed=_footer(embed, job, "running"), files=files)
+
+
+def render_setback(job: JobView, update: JobSetback, progress: ProgressState | None) -> Rendering:
+    """The running message while its server is away: what happened and what comes next, not a frozen bar."""
+    embed = discord.Embed(title=f"Making your {_what(job)}…", description=describe_request(job))
+    embed.colour = SETBACK_COLOUR
+    embed.add_field(name="Status", value=setback_line(update), inline=False)
+    embed.add_field(name="Elapsed", value=format_duration(update.elapsed_s))
+    files: tuple[OutgoingFile, ...] = ()
+    if progress is not None and progress.preview is not None:
+        embed.set_image(url=f"attachment://{progress.preview.filename}")
+        files = (progress.preview,)
+    return Rendering(content="", embed=_footer(embed, job, "waiting for its server"), files=files)
 
 
 def render_done(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 from comfy.progress import Stage
@@ -17,7 +18,7 @@ class JobQueued:
 
 @dataclass(frozen=True, slots=True)
 class JobStarted:
-    pass
+    elapsed_s: float = 0.0  # since the job first started: more than 0 when it starts again after a setback
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,23 @@ class JobProgress:
     # The whole graph's progress, 0..1: never smaller than in the update before, 1.0 only when done.
     fraction: float = 0.0
     stage: Stage = Stage.STARTING  # what the running node does (loading, sampling, decoding, ...)
+
+
+class Setback(StrEnum):
+    """What happened to the server a running job was on."""
+
+    SERVER_AWAY = "server_away"  # its connection dropped; the job resumes when it answers again
+    SERVER_RESTARTED = "server_restarted"  # it answered again without the job: the job runs again
+    SERVER_GONE = "server_gone"  # it stayed away: the job runs on whichever server answers first
+
+
+@dataclass(frozen=True, slots=True)
+class JobSetback:
+    """A running job lost its server for now; it is not lost (a job that is ends with JobFailed)."""
+
+    setback: Setback
+    elapsed_s: float  # since the job first started, across every attempt
+    other_server: bool = False  # another server that can run it is up: the job moves there
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +66,7 @@ class JobCancelled:
     by_user_id: int | None
 
 
-JobUpdate = JobQueued | JobStarted | JobProgress | JobCompleted | JobFailed | JobCancelled
+JobUpdate = JobQueued | JobStarted | JobProgress | JobSetback | JobCompleted | JobFailed | JobCancelled
 FinalUpdate = JobCompleted | JobFailed | JobCancelled
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from comfy import errors
+from comfy import errors, events
 from comfy.client import ClientSettings, ComfyClient
 from comfy.connection import ReconnectPolicy
 from comfy.pool import ComfyPool
@@ -122,3 +122,24 @@ async def test_jobs_starting_to_wait_cut_a_long_reconnect_backoff_short(
 
     await asyncio.wait_for(healthy_again(pool, client.name), timeout=ANSWER_AGAIN_WITHIN_S + 1)
     assert loop.time() - answering_at <= ANSWER_AGAIN_WITHIN_S
+
+
+@pytest.mark.timeout(60)
+async def test_prompts_in_flight_hear_at_once_that_their_backend_went_away(
+    fake_comfy: Any, make_client: ClientFactory
+) -> None:
+    client = await make_client(fake_comfy.url, **as_overrides(REAL))
+    run = await client.submit(long_sampler(), "restart-told")
+    await first_progress(run)
+
+    await fake_comfy.kill()
+
+    async def first_setback() -> events.PromptEvent:
+        async for event in run:
+            if isinstance(event, events.BackendAway):
+                return event
+        raise AssertionError("the run ended without saying its backend went away")
+
+    assert await asyncio.wait_for(first_setback(), timeout=ANSWER_AGAIN_WITHIN_S) == events.BackendAway(
+        "restart-told"
+    )

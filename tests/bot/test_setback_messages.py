@@ -1,0 +1,47 @@
+"""The running message while the ComfyUI server is away says so, and what becomes of the job (issue 12 item 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ui.job_messages import OutgoingFile, ProgressState, render_running, render_setback
+from core.jobs.updates import JobSetback, Setback
+from db.enums import JobStatus
+from tests.bot.history_factories import a_job
+
+RUNNING = a_job(status=JobStatus.RUNNING)
+
+
+def fields(rendering_embed: object) -> dict[str, str]:
+    return {field.name: field.value for field in rendering_embed.fields}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("update", "says"),
+    [
+        (JobSetback(Setback.SERVER_AWAY, 4.0), "stopped answering. Your job resumes as soon as it is back"),
+        (JobSetback(Setback.SERVER_AWAY, 4.0, other_server=True), "resumes there or on another server"),
+        (JobSetback(Setback.SERVER_RESTARTED, 4.0), "restarted and lost its work. Your job starts again"),
+        (JobSetback(Setback.SERVER_GONE, 4.0, other_server=True), "Your job moves to another server"),
+        (JobSetback(Setback.SERVER_GONE, 4.0), "has not come back yet. Your job resumes as soon as it does"),
+    ],
+)
+def test_the_message_says_what_happened_to_the_server_and_to_the_job(update: JobSetback, says: str) -> None:
+    rendering = render_setback(RUNNING, update, ProgressState(step=1, steps=3, elapsed_s=3.0))
+
+    shown = fields(rendering.embed)
+    assert says in shown["Status"]
+    assert "ComfyUI server" in shown["Status"]
+    assert shown["Elapsed"] == "4.0 s"  # the time since the job first started, told by the core
+    assert "Progress" not in shown  # no bar frozen at a step that is not running
+    assert rendering.embed.footer.text is not None and "waiting for its server" in rendering.embed.footer.text
+
+
+def test_the_setback_message_differs_from_the_running_one_and_keeps_the_last_preview() -> None:
+    progress = ProgressState(step=1, steps=3, elapsed_s=3.0, preview=OutgoingFile("preview.jpg", b"jpeg"))
+    running = render_running(RUNNING, progress)
+    away = render_setback(RUNNING, JobSetback(Setback.SERVER_AWAY, 3.5), progress)
+
+    assert away.signature != running.signature
+    assert away.files == running.files
+    assert render_setback(RUNNING, JobSetback(Setback.SERVER_AWAY, 3.5), progress).signature == away.signature
