@@ -19,6 +19,10 @@ class FinishedRun:
     started_at: datetime
     finished_at: datetime
 
+    @property
+    def run_s(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
 
 async def recent_finished_runs(session: AsyncSession, limit: int) -> list[FinishedRun]:
     """The newest `limit` succeeded jobs that ran on a known backend, oldest first."""

@@ -1,4 +1,4 @@
-"""The running message while the ComfyUI server is away says so, and what becomes of the job (issue 12 item 3)."""
+"""While the ComfyUI server is away the running message says so, and what becomes of the job (issue 12, 3)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_the_message_says_what_happened_to_the_server_and_to_the_job(update: Job
     assert "ComfyUI server" in shown["Status"]
     assert shown["Elapsed"] == "4.0 s"  # the time since the job first started, told by the core
     assert "Progress" not in shown  # no bar frozen at a step that is not running
-    assert rendering.embed.footer.text is not None and "waiting for its server" in rendering.embed.footer.text
+    assert "waiting for its server" in str(rendering.embed.footer.text)
 
 
 def test_the_setback_message_differs_from_the_running_one_and_keeps_the_last_preview() -> None:
