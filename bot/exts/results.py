@@ -133,7 +133,8 @@ _BUTTONS = {
 class Results(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
-        # Gateway replays and remove-then-add must not run a reaction twice.
+        # A reaction delivered twice (a gateway replay) runs once; removing it and adding it again is a new
+        # request, so a removal forgets it.
         self._seen: collections.OrderedDict[tuple[int, int, str], None] = collections.OrderedDict()
 
     async def cog_load(self) -> None:
@@ -165,6 +166,11 @@ class Results(commands.Cog):
             await self._notice(payload.channel_id, payload.member, user_message_of(refusal))
         except discord.HTTPException:
             log.exception("job_id=%s: reaction %s by %s failed", job.id, emoji, payload.user_id)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        emoji = str(payload.emoji).replace("\ufe0f", "")
+        self._seen.pop((payload.message_id, payload.user_id, emoji), None)
 
     async def _react(
         self, emoji: str, job: JobView, payload: discord.RawReactionActionEvent, member: discord.Member

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from tests.discord_emulator import Message
@@ -42,18 +41,28 @@ async def test_regenerate_reaction_is_the_reacting_members_job_on_a_new_message(
         assert artifacts[0].message_id == regenerated.id
 
 
-async def test_own_and_duplicate_reactions_are_ignored(database_url: str, tmp_path: Path) -> None:
+async def test_own_and_replayed_reactions_are_ignored_but_a_re_added_one_is_a_new_request(
+    database_url: str, tmp_path: Path
+) -> None:
     async with running_world(database_url, tmp_path) as world:
         result = await _result(world)
         known = {m.id for m in world.bot_messages()}
         await world.emu.add_reaction(result, world.channel, world.emu.bot_user, "🔁")
         await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
+        session = world.emu.gateway.session
+        assert session is not None
+        added = next(f for f in reversed(session.sent) if f["t"] == "MESSAGE_REACTION_ADD")
+        await world.emu.gateway.dispatch("MESSAGE_REACTION_ADD", added["d"])  # the same event, replayed
+        first = await _new_final_message(world, known)
         await world.emu.remove_reaction(result, world.channel, world.alice, "🔁")
         await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
-        await _new_final_message(world, known)
-        await asyncio.sleep(0.3)  # time for a wrongly accepted second regeneration to show up
+        second = await _new_final_message(world, known | {first.id})
+        jobs = [await world.job_for(message) for message in (first, second)]
+        assert [job.user_id for job in jobs] == [world.alice.id, world.alice.id]
+        # Events reach the cog in order: a wrongly run replay or bot reaction would have queued its job
+        # before the re-added reaction's, which is done.
         page = await world.runtime.browser.history(world.guild.id)
-        assert len(page.jobs) == 2, "the original and exactly one regeneration"
+        assert len(page.jobs) == 3, "the original, the reaction's regeneration and the re-added one's"
 
 
 async def test_a_refused_reaction_gets_a_short_self_deleting_reply(database_url: str, tmp_path: Path) -> None:
