@@ -15,7 +15,6 @@ from db.repositories import (
     HistoryRows,
     JobEventRepository,
     JobRepository,
-    QueuedJob,
 )
 from db.schemas import ArtifactCreate, GuildPolicyUpdate, InvalidInput, JobCreate
 
@@ -38,7 +37,6 @@ __all__ = [
     "JobKind",
     "JobRepository",
     "JobStatus",
-    "QueuedJob",
     "RegeneratePermission",
     "SchemaOutdated",
     "SchemaTooNew",

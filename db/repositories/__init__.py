@@ -1,6 +1,5 @@
 """Repositories: each takes an AsyncSession, flushes when it needs ids, and never commits."""
 
-from db.repositories._job_states import QueuedJob
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.repositories.job_events import JobEventRepository
@@ -13,5 +12,4 @@ __all__ = [
     "HistoryRows",
     "JobEventRepository",
     "JobRepository",
-    "QueuedJob",
 ]

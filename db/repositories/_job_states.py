@@ -8,11 +8,10 @@ Nothing here commits: the winner is decided when the caller's transaction commit
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, update
+from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import DeliveryState, JobStatus
@@ -21,24 +20,6 @@ from db.types import UtcDateTime, utcnow
 
 _FIXED_COLUMNS = frozenset({"id", "status", "guild_id", "channel_id", "user_id", "kind", "queued_at"})
 _SETTABLE_COLUMNS = frozenset(Job.__table__.columns.keys()) - _FIXED_COLUMNS
-
-
-@dataclass(frozen=True, slots=True)
-class QueuedJob:
-    """What the scheduler needs to pick the next job fairly, without loading whole rows."""
-
-    id: int
-    guild_id: int
-    user_id: int
-    queued_at: datetime
-
-
-def queued_jobs_in_order() -> Select[int, int, int, datetime]:
-    return (
-        select(Job.id, Job.guild_id, Job.user_id, Job.queued_at)
-        .where(Job.status == JobStatus.QUEUED)
-        .order_by(Job.queued_at, Job.id)
-    )
 
 
 class JobStates:
@@ -97,28 +78,6 @@ class JobStates:
         return await self._conditional_update(
             Job.id == job_id, Job.delivery_state.in_(list(from_states)), **values
         )
-
-    async def claim(self, job_id: int, worker_id: str, lease_until: datetime) -> bool:
-        """Queued → running for `worker_id`, with a lease until `lease_until`; False if no longer queued."""
-        return await self.transition(
-            job_id,
-            [JobStatus.QUEUED],
-            JobStatus.RUNNING,
-            lease_owner=worker_id,
-            lease_expires_at=lease_until,
-            attempts=Job.attempts + 1,
-        )
-
-    async def lock_claimable(self, limit: int) -> list[QueuedJob]:
-        """The oldest queued jobs, locked until this transaction ends, skipping those another worker locked.
-
-        Postgres: SELECT ... FOR UPDATE SKIP LOCKED. SQLite has no row locks; its transactions (BEGIN
-        IMMEDIATE, see `db.engine`) already run one writer at a time, and `claim` stays conditional.
-        """
-        statement = queued_jobs_in_order().limit(limit)
-        if self._session.get_bind().dialect.name == "postgresql":
-            statement = statement.with_for_update(skip_locked=True)
-        return [QueuedJob(*row) for row in await self._session.execute(statement)]
 
     async def renew_leases(self, worker_id: str, until: datetime) -> int:
         """Extend the lease of every running job `worker_id` holds; returns how many."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from db.enums import ACTIVE_STATUSES, JobKind, JobStatus
 from db.models import Job
-from db.repositories._job_states import JobStates, QueuedJob, queued_jobs_in_order
+from db.repositories._job_states import JobStates
 from db.schemas import JobCreate, validated
 
 HISTORY_PAGE_MAX = 100
@@ -52,9 +52,6 @@ class JobRepository(JobStates):
         if guild_id is not None:
             statement = statement.where(Job.guild_id == guild_id)
         return await self._session.scalar(statement)
-
-    async def by_prompt_id(self, prompt_id: str) -> Job | None:
-        return await self._session.scalar(select(Job).where(Job.prompt_id == prompt_id))
 
     async def by_message_id(self, message_id: int) -> Job | None:
         """The job shown by a Discord message (its interaction response or its channel message)."""
@@ -126,12 +123,6 @@ class JobRepository(JobStates):
         where = () if guild_id is None else (Job.guild_id == guild_id,)
         counts = await self._active_counts(*where, group_by=(Job.guild_id, Job.user_id))
         return {(key[0], key[1]): value for key, value in counts.items()}
-
-    async def queued(self, limit: int | None = None) -> list[QueuedJob]:
-        """Queued jobs in queue order (oldest first), for the scheduler."""
-        statement = queued_jobs_in_order()
-        rows = await self._session.execute(statement if limit is None else statement.limit(limit))
-        return [QueuedJob(*row) for row in rows]
 
     async def _active_counts(
         self, *where: ColumnElement[bool], group_by: tuple[Any, ...] = ()

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
+
+from db.enums import JobStatus
+from db.models import Job
+from db.repositories import JobRepository
 
 GUILD_A = 100_000_000_000_000_001
 GUILD_B = 100_000_000_000_000_002
@@ -43,3 +48,15 @@ def artifact_data(job_id: int, **overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+async def claimed(jobs: JobRepository, job_id: int, worker_id: str, lease_until: datetime) -> bool:
+    """Queued → running for `worker_id`, leased until `lease_until`, as the job store's claim leaves a job."""
+    return await jobs.transition(
+        job_id,
+        [JobStatus.QUEUED],
+        JobStatus.RUNNING,
+        lease_owner=worker_id,
+        lease_expires_at=lease_until,
+        attempts=Job.attempts + 1,
+    )

@@ -69,23 +69,6 @@ async def test_twenty_concurrent_transitions_of_one_job_have_exactly_one_winner(
     assert job.backend_url == f"http://gpu-{results.index(True)}"
 
 
-async def test_twenty_workers_claiming_one_job_leave_one_owner(wide_engine: AsyncEngine) -> None:
-    sessions = create_sessionmaker(wide_engine)
-    job_id = await committed_job(sessions)
-
-    async def claim(session: AsyncSession, number: int) -> bool:
-        return await JobRepository(session).claim(job_id, f"worker-{number}", LEASE)
-
-    results = await race(sessions, claim)
-
-    assert results.count(True) == 1
-    async with sessions() as session:
-        job = await session.get(Job, job_id)
-    assert job is not None
-    assert job.lease_owner == f"worker-{results.index(True)}"
-    assert job.attempts == 1
-
-
 async def test_concurrent_first_uses_of_a_guild_create_one_policy(wide_engine: AsyncEngine) -> None:
     sessions = create_sessionmaker(wide_engine)
 
@@ -96,24 +79,3 @@ async def test_concurrent_first_uses_of_a_guild_create_one_policy(wide_engine: A
     assert await race(sessions, first_use) == [True] * RACERS
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(GuildPolicy)) == 1
-
-
-async def test_workers_locking_claimable_jobs_skip_each_others_rows(postgres_url: str) -> None:
-    engine = create_engine(postgres_url)
-    sessions = create_sessionmaker(engine)
-    try:
-        async with sessions.begin() as session:
-            ids = [(await JobRepository(session).add(job_data())).id for _ in range(5)]
-
-        async with sessions.begin() as first, sessions.begin() as second:
-            locked_by_first = await JobRepository(first).lock_claimable(limit=2)
-            locked_by_second = await JobRepository(second).lock_claimable(limit=2)
-            for row in locked_by_first:
-                assert await JobRepository(first).claim(row.id, "worker-1", LEASE)
-            for row in locked_by_second:
-                assert await JobRepository(second).claim(row.id, "worker-2", LEASE)
-    finally:
-        await engine.dispose()
-
-    assert [row.id for row in locked_by_first] == ids[:2]
-    assert [row.id for row in locked_by_second] == ids[2:4]

@@ -14,9 +14,9 @@ from db.repositories import (
     ArtifactRepository,
     JobEventRepository,
     JobRepository,
-    QueuedJob,
 )
-from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, artifact_data, job_data
+from db.repositories.job_recovery import JobRecoveryRepository
+from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, artifact_data, claimed, job_data
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -28,7 +28,7 @@ async def test_active_jobs_of_a_user_are_queued_or_running_in_that_guild(session
     done = await jobs.add(job_data(user_id=ALICE))
     await jobs.add(job_data(user_id=ALICE, guild_id=GUILD_B))
     await jobs.add(job_data(user_id=BOB))
-    assert await jobs.claim(running.id, "w1", T0)
+    assert await claimed(jobs, running.id, "w1", T0)
     assert await jobs.transition(done.id, [JobStatus.QUEUED], JobStatus.SUCCEEDED)
 
     active = await jobs.active_for_user(GUILD_A, ALICE)
@@ -43,7 +43,7 @@ async def test_active_counts_per_guild_and_per_user(session: AsyncSession) -> No
     for guild_id, user_id in [(GUILD_A, ALICE), (GUILD_A, ALICE), (GUILD_A, BOB), (GUILD_B, BOB)]:
         await jobs.add(job_data(guild_id=guild_id, user_id=user_id))
     bobs_in_b = await jobs.add(job_data(guild_id=GUILD_B, user_id=BOB))
-    assert await jobs.claim(bobs_in_b.id, "w1", T0)
+    assert await claimed(jobs, bobs_in_b.id, "w1", T0)
     finished = await jobs.add(job_data(guild_id=GUILD_B, user_id=ALICE))
     assert await jobs.transition(finished.id, [JobStatus.QUEUED], JobStatus.CANCELLED)
 
@@ -68,13 +68,12 @@ async def test_queue_lists_queued_jobs_oldest_first(session: AsyncSession) -> No
     early.queued_at = T0
     started.queued_at = T0 - timedelta(minutes=1)
     await session.flush()
-    assert await jobs.claim(started.id, "w1", T0)
+    assert await claimed(jobs, started.id, "w1", T0)
 
-    assert await jobs.queued() == [
-        QueuedJob(early.id, GUILD_B, BOB, T0),
-        QueuedJob(late.id, GUILD_A, ALICE, T0 + timedelta(minutes=5)),
+    assert await JobRecoveryRepository(session).queued_with_workflow() == [
+        (early.id, GUILD_B, BOB, "sdxl"),
+        (late.id, GUILD_A, ALICE, "sdxl"),
     ]
-    assert [row.id for row in await jobs.queued(limit=1)] == [early.id]
 
 
 async def test_job_is_found_by_either_of_its_messages(session: AsyncSession) -> None:
@@ -126,16 +125,12 @@ async def test_job_with_artifacts_and_artifacts_by_message(session: AsyncSession
     assert [a.job_id for a in await artifacts.for_job(other.id)] == [other.id]
 
 
-async def test_prompt_id_is_unique_and_finds_its_job(session: AsyncSession) -> None:
+async def test_prompt_id_is_unique(session: AsyncSession) -> None:
     jobs = JobRepository(session)
     job = await jobs.add(job_data())
     other = await jobs.add(job_data())
     prompt_id = "6f1c2a3e-0000-4000-8000-000000000001"
     assert await jobs.transition(job.id, [JobStatus.QUEUED], JobStatus.RUNNING, prompt_id=prompt_id)
-
-    found = await jobs.by_prompt_id(prompt_id)
-    assert found is not None
-    assert found.id == job.id
     with pytest.raises(IntegrityError):
         async with session.begin_nested():
             await jobs.transition(other.id, [JobStatus.QUEUED], JobStatus.RUNNING, prompt_id=prompt_id)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.enums import DeliveryState, JobStatus
 from db.repositories import JobRepository
 from db.repositories.job_recovery import JobRecoveryRepository
-from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, job_data
+from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, claimed, job_data
 
 NOW = datetime.now(UTC)
 
@@ -19,7 +19,7 @@ async def test_queued_jobs_come_with_their_workflow_in_queue_order(session: Asyn
     first = await jobs.add(job_data(workflow_name="sdxl"))
     second = await jobs.add(job_data(guild_id=GUILD_B, user_id=BOB, workflow_name="ace-step"))
     running = await jobs.add(job_data())
-    assert await jobs.claim(running.id, "w", NOW + timedelta(minutes=1))
+    assert await claimed(jobs, running.id, "w", NOW + timedelta(minutes=1))
 
     rows = await JobRecoveryRepository(session).queued_with_workflow()
 
@@ -29,8 +29,8 @@ async def test_queued_jobs_come_with_their_workflow_in_queue_order(session: Asyn
 async def test_running_jobs_of_one_worker(session: AsyncSession) -> None:
     jobs = JobRepository(session)
     mine, theirs = await jobs.add(job_data()), await jobs.add(job_data())
-    assert await jobs.claim(mine.id, "me", NOW + timedelta(minutes=1))
-    assert await jobs.claim(theirs.id, "them", NOW + timedelta(minutes=1))
+    assert await claimed(jobs, mine.id, "me", NOW + timedelta(minutes=1))
+    assert await claimed(jobs, theirs.id, "them", NOW + timedelta(minutes=1))
 
     assert [job.id for job in await JobRecoveryRepository(session).running_owned_by("me")] == [mine.id]
 
@@ -38,8 +38,8 @@ async def test_running_jobs_of_one_worker(session: AsyncSession) -> None:
 async def test_take_over_only_an_expired_lease(session: AsyncSession) -> None:
     jobs, recovery = JobRepository(session), JobRecoveryRepository(session)
     dead, alive = await jobs.add(job_data()), await jobs.add(job_data())
-    assert await jobs.claim(dead.id, "dead", NOW - timedelta(seconds=1))
-    assert await jobs.claim(alive.id, "alive", NOW + timedelta(minutes=1))
+    assert await claimed(jobs, dead.id, "dead", NOW - timedelta(seconds=1))
+    assert await claimed(jobs, alive.id, "alive", NOW + timedelta(minutes=1))
 
     assert await recovery.take_over(dead.id, "heir", NOW + timedelta(minutes=1), expired_before=NOW)
     assert not await recovery.take_over(alive.id, "heir", NOW + timedelta(minutes=1), expired_before=NOW)

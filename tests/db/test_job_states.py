@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
 from db.repositories import JobRepository
-from tests.db.factories import job_data
+from db.repositories.job_recovery import JobRecoveryRepository
+from tests.db.factories import claimed, job_data
 
 NOW = datetime.now(UTC)
 LEASE = NOW + timedelta(seconds=30)
@@ -39,7 +40,7 @@ async def test_final_status_stamps_finished_at_clears_the_lease_and_keeps_error_
 ) -> None:
     jobs = JobRepository(session)
     job = await jobs.add(job_data())
-    assert await jobs.claim(job.id, "worker-1", LEASE)
+    assert await claimed(jobs, job.id, "worker-1", LEASE)
 
     assert await jobs.transition(
         job.id,
@@ -79,28 +80,13 @@ async def test_transition_refuses_fields_it_must_not_change(session: AsyncSessio
     assert (await fresh(session, job.id)).status is JobStatus.QUEUED
 
 
-async def test_claim_takes_a_queued_job_once_and_counts_the_attempt(session: AsyncSession) -> None:
-    jobs = JobRepository(session)
-    job = await jobs.add(job_data())
-
-    assert await jobs.claim(job.id, "worker-1", LEASE)
-    assert not await jobs.claim(job.id, "worker-2", LEASE)
-
-    claimed = await fresh(session, job.id)
-    assert claimed.status is JobStatus.RUNNING
-    assert claimed.lease_owner == "worker-1"
-    assert claimed.lease_expires_at == LEASE
-    assert claimed.attempts == 1
-    assert claimed.started_at is not None
-
-
 async def test_release_puts_the_job_back_in_its_place_for_its_lease_holder_only(
     session: AsyncSession,
 ) -> None:
     jobs = JobRepository(session)
     job = await jobs.add(job_data())
     queued_at = job.queued_at
-    assert await jobs.claim(job.id, "worker-1", LEASE)
+    assert await claimed(jobs, job.id, "worker-1", LEASE)
 
     assert not await jobs.release(job.id, "worker-2")
     assert await jobs.release(job.id, "worker-1")
@@ -109,7 +95,7 @@ async def test_release_puts_the_job_back_in_its_place_for_its_lease_holder_only(
     assert released.status is JobStatus.QUEUED
     assert (released.lease_owner, released.lease_expires_at, released.started_at) == (None, None, None)
     assert released.queued_at == queued_at
-    assert await jobs.claim(job.id, "worker-2", LEASE)
+    assert await claimed(jobs, job.id, "worker-2", LEASE)
     assert (await fresh(session, job.id)).attempts == 2
 
 
@@ -118,8 +104,8 @@ async def test_renewing_extends_only_this_workers_running_leases(session: AsyncS
     mine = [await jobs.add(job_data()) for _ in range(2)]
     theirs = await jobs.add(job_data())
     for job in mine:
-        assert await jobs.claim(job.id, "worker-1", LEASE)
-    assert await jobs.claim(theirs.id, "worker-2", LEASE)
+        assert await claimed(jobs, job.id, "worker-1", LEASE)
+    assert await claimed(jobs, theirs.id, "worker-2", LEASE)
     later = LEASE + timedelta(minutes=1)
 
     assert await jobs.renew_leases("worker-1", later) == 2
@@ -135,9 +121,9 @@ async def test_expired_leases_are_listed_and_reclaimed_unless_renewed_meanwhile(
     dead = await jobs.add(job_data())
     alive = await jobs.add(job_data())
     renewed = await jobs.add(job_data())
-    assert await jobs.claim(dead.id, "dead-worker", NOW - timedelta(seconds=5))
-    assert await jobs.claim(alive.id, "live-worker", NOW + timedelta(seconds=30))
-    assert await jobs.claim(renewed.id, "slow-worker", NOW - timedelta(seconds=1))
+    assert await claimed(jobs, dead.id, "dead-worker", NOW - timedelta(seconds=5))
+    assert await claimed(jobs, alive.id, "live-worker", NOW + timedelta(seconds=30))
+    assert await claimed(jobs, renewed.id, "slow-worker", NOW - timedelta(seconds=1))
 
     expired = await jobs.expired_leases(NOW)
     assert [job.id for job in expired] == [dead.id, renewed.id]
@@ -146,17 +132,7 @@ async def test_expired_leases_are_listed_and_reclaimed_unless_renewed_meanwhile(
     assert await jobs.release(dead.id, "dead-worker", expired_before=NOW)
     assert not await jobs.release(renewed.id, "slow-worker", expired_before=NOW)
     assert [job.id for job in await jobs.expired_leases(NOW)] == []
-    assert [row.id for row in await jobs.queued()] == [dead.id]
-
-
-async def test_lock_claimable_lists_the_oldest_queued_jobs(session: AsyncSession) -> None:
-    jobs = JobRepository(session)
-    ids = [(await jobs.add(job_data())).id for _ in range(4)]
-    assert await jobs.claim(ids[0], "w", LEASE)
-
-    claimable = await jobs.lock_claimable(limit=2)
-
-    assert [row.id for row in claimable] == ids[1:3]
+    assert [row[0] for row in await JobRecoveryRepository(session).queued_with_workflow()] == [dead.id]
 
 
 async def test_delivery_moves_forward_conditionally_and_keeps_message_ids(session: AsyncSession) -> None:
@@ -180,7 +156,7 @@ async def test_delivery_moves_forward_conditionally_and_keeps_message_ids(sessio
 async def test_running_to_running_updates_fields_but_keeps_the_start_time(session: AsyncSession) -> None:
     jobs = JobRepository(session)
     job = await jobs.add(job_data())
-    assert await jobs.claim(job.id, "worker-1", LEASE)
+    assert await claimed(jobs, job.id, "worker-1", LEASE)
     started_at = (await fresh(session, job.id)).started_at
 
     assert await jobs.transition(job.id, [JobStatus.RUNNING], JobStatus.RUNNING, prompt_id="p-1")
