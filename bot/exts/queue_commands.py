@@ -63,9 +63,9 @@ class QueueCommands(commands.Cog):
         wanted = current.strip().lstrip("#").lower()
         choices = [
             app_commands.Choice(
-                name=shorten(f"#{job.id} ({place_in_queue(position)}): {job_summary(job)}", 100), value=job.id
+                name=shorten(f"#{job.id} ({place_in_queue(place)}): {job_summary(job)}", 100), value=job.id
             )
-            for job, position in reversed(overview.mine)
+            for job, place in reversed(overview.mine)
         ]
         return [c for c in choices if wanted in c.name.lower()][:25]
 

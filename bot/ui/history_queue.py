@@ -7,14 +7,20 @@ import discord
 from bot.ui.history_render import COLOUR, KIND_MARKS, job_summary, shorten
 from core.jobs.browsing import QueueOverview
 from core.jobs.snapshots import JobView
+from core.jobs.stages import JobPlace, JobStage
 
 
-def place_in_queue(position: int | None) -> str:
-    if position is None:
+def place_in_queue(place: JobPlace) -> str:
+    """The same state the job's own message shows: "Queued" until its server has begun it."""
+    if place.stage is JobStage.RUNNING:
         return "running now"
-    if position == 0:
+    if place.stage is JobStage.SENT:
+        return "queued on the server, starts next"
+    if place.position is None:
+        return "queued"
+    if place.position == 0:
         return "next to start"
-    return f"#{position + 1} in the queue"
+    return f"#{place.position + 1} in the queue"
 
 
 def queue_embed(overview: QueueOverview) -> discord.Embed:
@@ -28,9 +34,8 @@ def queue_embed(overview: QueueOverview) -> discord.Embed:
     )
     if overview.mine:
         lines = [
-            f"**#{job.id}** {KIND_MARKS[job.kind]} {place_in_queue(position)} — "
-            f"{shorten(job_summary(job), 60)}"
-            for job, position in overview.mine
+            f"**#{job.id}** {KIND_MARKS[job.kind]} {place_in_queue(place)} — {shorten(job_summary(job), 60)}"
+            for job, place in overview.mine
         ]
         embed.add_field(name="Your jobs", value="\n".join(lines)[:1024], inline=False)
     else:

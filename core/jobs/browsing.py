@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.jobs.dispatcher import Dispatcher
+from core.jobs.stages import JobPlace, place_of
 from db.enums import JobKind
 from db.snapshots import HistoryPage, JobView
 from db.units.job_queries import JobQueries
@@ -16,8 +17,8 @@ class QueueOverview:
     running_everywhere: int
     guild_queued: int
     guild_running: int
-    # The member's own live jobs, with their place in the queue (None: already running).
-    mine: tuple[tuple[JobView, int | None], ...]
+    # The member's own live jobs, each with where it stands.
+    mine: tuple[tuple[JobView, JobPlace], ...]
 
 
 class JobBrowser:
@@ -51,5 +52,8 @@ class JobBrowser:
             running_everywhere=sum(c.running for c in counts.by_guild.values()),
             guild_queued=guild.queued if guild else 0,
             guild_running=guild.running if guild else 0,
-            mine=tuple((job, self._dispatcher.position(job.id)) for job in counts.mine),
+            mine=tuple((job, self._place(job)) for job in counts.mine),
         )
+
+    def _place(self, job: JobView) -> JobPlace:
+        return place_of(job.status, self._dispatcher.position(job.id), self._dispatcher.started(job.id))

@@ -126,6 +126,11 @@ class Dispatcher:
     def position(self, job_id: int) -> int | None:
         return self._queue.position(job_id)
 
+    def started(self, job_id: int) -> bool | None:
+        """Whether its ComfyUI server has begun the job (None: this worker has not sent it anywhere)."""
+        active = self._active.get(job_id)
+        return None if active is None else active.started_at is not None
+
     async def cancel(self, job_id: int, *, by_user_id: int | None) -> bool:
         """Cancel a queued, pre-queued or running job; True if it was still live."""
         if self._queue.remove(job_id) is not None:

@@ -15,6 +15,7 @@ from bot.ui.history_settings import settings_embed
 from core.jobs.browsing import QueueOverview
 from core.jobs.policy import PolicyView
 from core.jobs.snapshots import HistoryPage
+from core.jobs.stages import JobPlace, JobStage, place_of
 from core.queue.limits import GuildLimits
 from db.enums import JobKind, JobStatus, RegeneratePermission
 from tests.bot.history_factories import a_job, an_artifact
@@ -98,7 +99,10 @@ def test_the_queue_shows_counts_and_my_jobs_with_their_places() -> None:
         running_everywhere=2,
         guild_queued=3,
         guild_running=1,
-        mine=((a_job(4, status=JobStatus.RUNNING), None), (a_job(6, status=JobStatus.QUEUED), 2)),
+        mine=(
+            (a_job(4, status=JobStatus.RUNNING), JobPlace(JobStage.RUNNING)),
+            (a_job(6, status=JobStatus.QUEUED), JobPlace(JobStage.QUEUED, 2)),
+        ),
     )
     fields = {field.name: field.value for field in queue_embed(overview).fields}
     assert fields["This server"] == "1 running · 3 waiting"
@@ -107,7 +111,17 @@ def test_the_queue_shows_counts_and_my_jobs_with_their_places() -> None:
         "**#4** 🖼️ running now — a red fox",
         "**#6** 🖼️ #3 in the queue — a red fox",
     ]
-    assert place_in_queue(0) == "next to start"
+    assert place_in_queue(JobPlace(JobStage.QUEUED, 0)) == "next to start"
+
+
+def test_a_job_its_server_holds_in_its_own_queue_is_queued_in_every_view() -> None:
+    """Its message says "Queued" until the server begins it; /queue must not say "running now"."""
+    sent = place_of(JobStatus.RUNNING, None, started=False)
+    assert sent == JobPlace(JobStage.SENT)
+    assert place_in_queue(sent) == "queued on the server, starts next"
+    assert place_in_queue(place_of(JobStatus.RUNNING, None, started=True)) == "running now"
+    assert place_of(JobStatus.RUNNING, None, started=None).stage is JobStage.RUNNING  # another worker's
+    assert place_of(JobStatus.QUEUED, 3, started=None) == JobPlace(JobStage.QUEUED, 3)
 
 
 def test_settings_show_every_rule_of_the_server() -> None:

@@ -7,8 +7,10 @@ import pytest
 from core.errors import NotAllowed, UserFacingError
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
-from db.enums import JobKind
-from tests.core.jobs.harness import image_request, running_core, song_request
+from core.jobs.stages import JobStage
+from core.jobs.updates import JobStarted
+from db.enums import JobKind, JobStatus
+from tests.core.jobs.harness import eventually, image_request, running_core, song_request
 from tests.fakes.comfyui import FakeComfyUI
 
 
@@ -55,7 +57,7 @@ async def test_queue_overview_shows_my_jobs_with_positions(
         await runtime.service.submit(image_request(user_id=2))
         overview = await runtime.browser.queue_overview(1, 2)
         assert overview.guild_queued == 3
-        assert [position for _, position in overview.mine] == [1, 2]
+        assert [place.position for _, place in overview.mine] == [1, 2]
 
 
 async def test_settings_changes_apply_at_once_and_bad_values_are_refused(
@@ -85,3 +87,26 @@ async def test_policy_refuses_wrong_channel_roles_and_non_nsfw(
         allowed_channel = Requester(user_id=10, channel_id=999, channel_is_nsfw=False)
         with pytest.raises(NotAllowed, match="age-restricted"):
             await runtime.service.submit(JobRequest(1, allowed_channel, "x", request.params))
+
+
+async def test_a_job_its_server_still_holds_in_its_queue_is_not_running_in_the_overview(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    fake_comfy.config.step_time_s = 0.5  # the first job is still running while we look (cancelled after)
+    async with running_core(database_url, [fake_comfy.url], tmp_path) as (runtime, observer):
+        first = (await runtime.service.submit(image_request(user_id=2))).job.id
+        second = (await runtime.service.submit(image_request(user_id=2))).job.id
+        await observer.wait_until(lambda: any(isinstance(u, JobStarted) for u in observer.updates[first]))
+        await eventually(lambda: len(fake_comfy.pending_prompt_ids) == 1)  # the second, sent ahead
+
+        overview = await runtime.browser.queue_overview(1, 2)
+
+        stages = {job.id: (job.status, place.stage) for job, place in overview.mine}
+        assert stages == {
+            first: (JobStatus.RUNNING, JobStage.RUNNING),
+            second: (JobStatus.RUNNING, JobStage.SENT),  # its message says "Queued": so does /queue
+        }
+        assert not any(isinstance(u, JobStarted) for u in observer.updates[second])
+        for job_id in (first, second):
+            await runtime.service.cancel(job_id, guild_id=1, requester=Requester(user_id=2, channel_id=101))
+            await observer.final(job_id)
