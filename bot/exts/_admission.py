@@ -19,7 +19,7 @@ import discord
 
 from bot.client import ComfyBot
 from bot.exts._submit import defer_publicly
-from bot.ui.requesters import requester_from_interaction
+from bot.ui.requesters import guild_id_of, requester_from_interaction
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.params import ImageParams, SongParams
 from core.errors import UserFacingError
@@ -79,9 +79,7 @@ async def check_admission(
     params: ImageParams | SongParams | None = None,
 ) -> None:
     """Raise the refusal the job service would give this request now (channel, roles, words, caps...)."""
-    if interaction.guild_id is None:
-        raise UserFacingError("I make images and songs in servers only.")
-    ask = Ask(interaction.guild_id, requester_from_interaction(interaction), kind, workflow, params)
+    ask = Ask(guild_id_of(interaction), requester_from_interaction(interaction), kind, workflow, params)
     await bot.runtime.service.admission.check(ask)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import discord
 
-from core.errors import NotAllowed, UserFacingError
+from core.errors import NotAllowed
 
 
 async def acknowledge(interaction: discord.Interaction, *, ephemeral: bool = True) -> int | None:
@@ -20,12 +20,6 @@ async def acknowledge(interaction: discord.Interaction, *, ephemeral: bool = Tru
         return None
     callback = await interaction.response.defer(ephemeral=ephemeral, thinking=True)
     return callback.message_id if callback is not None else None
-
-
-def guild_id_of(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise UserFacingError("This command works only inside a server.")
-    return interaction.guild_id
 
 
 def require_server_manager(interaction: discord.Interaction) -> None:

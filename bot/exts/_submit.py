@@ -6,7 +6,7 @@ from __future__ import annotations
 import discord
 
 from bot.client import ComfyBot
-from bot.ui.requesters import requester_from_interaction
+from bot.ui.requesters import guild_id_of, requester_from_interaction
 from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.params import ImageParams, SongParams
 from core.errors import UserFacingError
@@ -42,10 +42,8 @@ async def submit_and_show(
     raw_input: str,
     workflow: str | None,
 ) -> SubmitReceipt:
-    if interaction.guild_id is None:
-        raise UserFacingError("I make images and songs in servers only.")
     request = JobRequest(
-        guild_id=interaction.guild_id,
+        guild_id=guild_id_of(interaction),
         requester=requester_from_interaction(interaction),
         raw_input=raw_input,
         params=params,

@@ -10,14 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._browsing_common import acknowledge, guild_id_of
+from bot.exts._browsing_common import acknowledge
 from bot.exts._browsing_files import as_files, split_stored
 from bot.exts.errors import report_error
 from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import KIND_MARKS, HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
-from bot.ui.requesters import requester_from_interaction
+from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.errors import UserFacingError
 from db.enums import JobKind
 

@@ -9,10 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._browsing_common import acknowledge, guild_id_of
+from bot.exts._browsing_common import acknowledge
 from bot.ui.history_queue import cancelled_text, place_in_queue, queue_embed
 from bot.ui.history_render import job_summary, shorten
-from bot.ui.requesters import requester_from_interaction
+from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.errors import UserFacingError
 
 log = logging.getLogger(__name__)

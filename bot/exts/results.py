@@ -23,7 +23,7 @@ from bot.reporting.direct import send_result_by_dm
 from bot.reporting.final import upscale_workflow
 from bot.ui.job_info import render_info
 from bot.ui.replies import user_message_of
-from bot.ui.requesters import requester_from_interaction, requester_from_member
+from bot.ui.requesters import guild_id_of, requester_from_interaction, requester_from_member
 from bot.ui.result_buttons import JobAction, result_button
 from core.errors import UserFacingError
 from core.jobs.params import params_of
@@ -61,17 +61,11 @@ class JobButton(
             await report_error(interaction, error, where=f"button {self.action.value} job_id={self.job_id}")
 
 
-def _guild_id(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise UserFacingError("This works in servers only.")
-    return interaction.guild_id
-
-
 async def _regenerate(bot: ComfyBot, interaction: discord.Interaction, job_id: int, variations: bool) -> None:
     message_id = await defer_publicly(interaction)
     receipt = await bot.runtime.service.regenerate(
         job_id,
-        guild_id=_guild_id(interaction),
+        guild_id=guild_id_of(interaction),
         requester=requester_from_interaction(interaction),
         variations=variations,
     )
@@ -91,7 +85,7 @@ async def _upscale(bot: ComfyBot, interaction: discord.Interaction, job_id: int)
     workflow = upscale_workflow(bot.runtime)
     if workflow is None:
         raise UserFacingError("Upscaling is not set up on this server any more.")
-    guild_id = _guild_id(interaction)
+    guild_id = guild_id_of(interaction)
     original = await bot.runtime.service.get(job_id, guild_id=guild_id)
     request = JobRequest(
         guild_id=guild_id,
@@ -107,14 +101,14 @@ async def _upscale(bot: ComfyBot, interaction: discord.Interaction, job_id: int)
 
 async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
-    job, artifacts = await bot.runtime.service.get_with_artifacts(job_id, guild_id=_guild_id(interaction))
+    job, artifacts = await bot.runtime.service.get_with_artifacts(job_id, guild_id=guild_id_of(interaction))
     await interaction.followup.send(embed=render_info(job, artifacts), ephemeral=True)
 
 
 async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
     await interaction.response.defer()  # an invisible acknowledgement: the message itself goes away
     await bot.runtime.service.authorize_delete(
-        job_id, guild_id=_guild_id(interaction), requester=requester_from_interaction(interaction)
+        job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
     )
     if interaction.message is not None:
         await interaction.message.delete()

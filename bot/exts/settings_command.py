@@ -15,8 +15,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._browsing_common import acknowledge, guild_id_of, require_server_manager
+from bot.exts._browsing_common import acknowledge, require_server_manager
 from bot.ui.history_settings import settings_embed
+from bot.ui.requesters import guild_id_of
 from comfy.workflows.binding import WorkflowKind
 from core.jobs.policy import PolicyView
 from core.jobs.policy_edits import (

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import discord
 
+from core.errors import UserFacingError
 from core.jobs.policy import Requester
+
+
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The server the interaction came from; the bot works in servers only (a DM gets a sentence)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("I work only inside a server.")
+    return interaction.guild_id
 
 
 def is_manager(permissions: discord.Permissions) -> bool:
