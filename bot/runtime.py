@@ -20,6 +20,7 @@ from comfy.artifacts import ArtifactStore
 from comfy.client import ClientSettings, ComfyClient
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
+from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.browsing import JobBrowser
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.guild_settings import GuildSettings
@@ -91,6 +92,7 @@ class CoreRuntime:
         self.store = JobStore(self.sessions, worker_id=config.queue.worker_id)
         self.policies = PolicyCache(PolicyStore(self.sessions))
         self.artifacts = ArtifactStore(config.data_dir)
+        self.artifact_files = ArtifactFiles(config.data_dir)
         self.dispatcher = Dispatcher(
             store=self.store,
             pool=self.pool,

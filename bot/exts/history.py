@@ -11,13 +11,13 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
-from bot.exts._browsing_files import as_files, split_stored
 from bot.exts.errors import report_error
 from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import KIND_MARKS, HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
 from bot.ui.requesters import guild_id_of, requester_from_interaction
+from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
 from db.enums import JobKind
 
@@ -70,13 +70,13 @@ class History(commands.Cog):
     @app_commands.guild_only()
     async def show(self, interaction: discord.Interaction, job: JobId) -> None:
         await acknowledge(interaction, ephemeral=False)
-        data_dir = self.bot.runtime.config.data_dir
+        on_disk = self.bot.runtime.artifact_files
         found, artifacts = await self.bot.runtime.service.get_with_artifacts(
             job, guild_id=guild_id_of(interaction)
         )
         if not artifacts:
             raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
-        stored, missing = await split_stored(data_dir, artifacts)
+        stored, missing = await on_disk.split_stored(artifacts)
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
         summary = shorten(job_summary(found), 200)
         header = f"{KIND_MARKS[found.kind]} **#{found.id}** by <@{found.user_id}> — {summary}"
@@ -85,7 +85,7 @@ class History(commands.Cog):
         if not plan.batches:
             await interaction.followup.send(content)
         for number, batch in enumerate(plan.batches):
-            files = await as_files(data_dir, batch)
+            files = [typed_file(name, data) for name, data in await on_disk.read(batch)]
             await interaction.followup.send(content if number == 0 else "", files=files)
         log.info("job_id=%s guild_id=%s shown again", found.id, found.guild_id)
 

@@ -189,7 +189,7 @@ class Results(commands.Cog):
                     member,
                     job,
                     artifacts,
-                    data_dir=str(self.bot.runtime.config.data_dir),
+                    files=self.bot.runtime.artifact_files,
                     upload_limit=self.bot.reporting_config.default_upload_limit,
                 )
             except discord.Forbidden as error:

@@ -7,6 +7,7 @@ import discord
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.files import read_artifacts
 from bot.ui.job_messages import describe_request
+from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.snapshots import ArtifactView, JobView
 
 
@@ -15,11 +16,10 @@ async def send_result_by_dm(
     job: JobView,
     artifacts: tuple[ArtifactView, ...],
     *,
-    data_dir: str,
+    files: ArtifactFiles,
     upload_limit: int,
 ) -> discord.Message:
     """Raises discord.Forbidden when the person does not accept DMs from the bot."""
-    files = await read_artifacts(data_dir, artifacts[:MAX_FILES_PER_MESSAGE])
-    fitted = await fit_to_limit(files, upload_limit)
+    fitted = await fit_to_limit(await read_artifacts(files, artifacts[:MAX_FILES_PER_MESSAGE]), upload_limit)
     text = f"Job #{job.id}: {describe_request(job)}"
     return await user.send(text[:2000], files=[f.to_discord() for f in fitted.files])

@@ -1,19 +1,13 @@
-"""Reading a job's artifact files from the data directory, off the event loop."""
+"""A job's artifact files as attachments to send."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
-from pathlib import Path, PurePath
 
 from bot.ui.job_messages import OutgoingFile
+from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.snapshots import ArtifactView
 
 
-async def read_artifacts(data_dir: str | Path, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
-    def read_all() -> list[OutgoingFile]:
-        return [
-            OutgoingFile(PurePath(a.path).name, (Path(data_dir) / a.path).read_bytes()) for a in artifacts
-        ]
-
-    return await asyncio.to_thread(read_all)
+async def read_artifacts(files: ArtifactFiles, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
+    return [OutgoingFile(name, data) for name, data in await files.read(artifacts)]

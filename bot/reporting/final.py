@@ -114,7 +114,7 @@ class FinalDelivery:
             )
 
     async def _read(self, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
-        return await read_artifacts(self._runtime.config.data_dir, artifacts)
+        return await read_artifacts(self._runtime.artifact_files, artifacts)
 
 
 def _duration(job: JobView) -> float | None:
