@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import discord
 
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
-from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, PayloadTooLarge
+from bot.reporting.targets import (
+    ChannelUnreachable,
+    MessageEditor,
+    MessageGone,
+    MessageTarget,
+    PayloadTooLarge,
+)
 from bot.reporting.tracking import JobTrack
 from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
@@ -84,30 +91,66 @@ class FinalDelivery:
         for start in range(0, len(rest), MAX_FILES_PER_MESSAGE):
             await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE])
 
-    async def _show(self, job: JobView, track: JobTrack, rendering: Rendering) -> discord.Message:
+    async def _show(self, job: JobView, track: JobTrack, rendering: Rendering) -> discord.Message | None:
         if track.target is not None:
             try:
                 message = await self._editor.edit(track.target, rendering)
                 track.last_signature = rendering.signature
                 return message
+            except ChannelUnreachable:
+                return await self._send_direct(job, rendering)
             except MessageGone:
                 log.info(
-                    "job_id=%s guild_id=%s: message deleted; posting the result anew", job.id, job.guild_id
+                    "job_id=%s guild_id=%s: its message cannot be edited; posting the result anew",
+                    job.id,
+                    job.guild_id,
                 )
-        message = await self._editor.post(job.channel_id, rendering)
+        try:
+            message = await self._editor.post(job.channel_id, rendering)
+        except (discord.Forbidden, discord.NotFound):
+            return await self._send_direct(job, rendering)
         track.last_signature = rendering.signature
         limit = track.target.upload_limit if track.target else self._config.default_upload_limit
-        track.place(MessageTarget(job.channel_id, message.id, limit))
+        track.place(MessageTarget(job.channel_id, message.id, limit, job.id))
         await self._runtime.service.record_messages(job.id, channel_message_id=message.id)
         return message
 
     async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView]) -> None:
         fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
         more = render_done(job, fitted.files, None, duration_s=None, shrunk=fitted.shrunk, made=artifacts)
-        message = await self._editor.post(job.channel_id, more)
+        message: discord.Message | None
+        try:
+            message = await self._editor.post(job.channel_id, more)
+        except (discord.Forbidden, discord.NotFound):
+            message = await self._send_direct(job, more)
         await self._record_uploads(artifacts, message)
 
-    async def _record_uploads(self, artifacts: Sequence[ArtifactView], message: discord.Message) -> None:
+    async def _send_direct(self, job: JobView, rendering: Rendering) -> discord.Message | None:
+        """The channel is out of the bot's sight: the requester gets the result by direct message."""
+        log.info(
+            "job_id=%s guild_id=%s: the bot cannot post in channel %s; sending the result to user %s",
+            job.id,
+            job.guild_id,
+            job.channel_id,
+            job.user_id,
+        )
+        note = f"I can't post in <#{job.channel_id}> any more, so here is what you asked for there."
+        try:
+            return await self._editor.post_direct(job.user_id, replace(rendering, content=note, view=None))
+        except discord.Forbidden:
+            log.warning(
+                "job_id=%s guild_id=%s: the requester accepts no direct messages either; the result is kept "
+                "in /history only",
+                job.id,
+                job.guild_id,
+            )
+            return None
+
+    async def _record_uploads(
+        self, artifacts: Sequence[ArtifactView], message: discord.Message | None
+    ) -> None:
+        if message is None:
+            return
         for artifact, attachment in zip(artifacts, message.attachments, strict=False):
             await self._runtime.service.record_upload(
                 artifact.id, message_id=message.id, attachment_url=attachment.url

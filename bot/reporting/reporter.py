@@ -61,7 +61,7 @@ class JobReporter:
         self, receipt: SubmitReceipt, interaction: discord.Interaction, message_id: int
     ) -> None:
         """The job is shown on the interaction's (deferred, public) response message."""
-        target = target_for_interaction(interaction, message_id, self._config)
+        target = target_for_interaction(interaction, message_id, receipt.job.id, self._config)
         await self._place(receipt, target, response_message_id=message_id)
 
     async def show_in_channel(self, receipt: SubmitReceipt, channel_id: int) -> discord.Message:
@@ -71,7 +71,7 @@ class JobReporter:
         rendering = render_queued(receipt.job, receipt.position, receipt.eta_s)
         message = await self.editor.post(channel_id, rendering)
         track.last_signature = rendering.signature
-        target = MessageTarget(channel_id, message.id, self._config.default_upload_limit)
+        target = MessageTarget(channel_id, message.id, self._config.default_upload_limit, receipt.job.id)
         await self._place(receipt, target, channel_message_id=message.id)
         return message
 
@@ -158,7 +158,7 @@ class JobReporter:
         message_id = job.channel_message_id or job.response_message_id
         if message_id is None:
             return None
-        return MessageTarget(job.channel_id, message_id, self._config.default_upload_limit)
+        return MessageTarget(job.channel_id, message_id, self._config.default_upload_limit, job.id)
 
     def _track(self, job: JobView) -> JobTrack:
         track = self._tracks.get(job.id)

@@ -2,9 +2,16 @@
 
 While the interaction's token lives the message is edited through the interaction webhook (which needs no
 channel permissions). Near the token's 15-minute end, or when Discord says the token is gone (401/50027,
-404/10015), the same message is edited as a normal channel message with the bot token: a non-ephemeral
-interaction response is a message the bot wrote. After a restart only the stored ids are left, which is
-enough for the channel route.
+404/10015), the same message is edited as a normal channel message with the bot token
+(PATCH /channels/{channel_id}/messages/{message_id}): a non-ephemeral interaction response is a message the
+bot wrote. After a restart only the stored ids are left, which is enough for the channel route.
+
+Where the channel route cannot work:
+- an ephemeral reply exists only behind its interaction's token: Discord answers 404 Unknown Message
+  (`MessageGone`), and the result goes to a new channel message;
+- a channel the bot cannot see (its View Channel permission was taken away, or the channel was deleted):
+  403 Missing Access or 404 Unknown Channel (`ChannelUnreachable`), and the result goes to the requester by
+  direct message.
 """
 
 from __future__ import annotations
@@ -25,10 +32,15 @@ log = logging.getLogger(__name__)
 # (HTTP status, Discord error code) pairs meaning "this interaction token no longer works".
 _TOKEN_GONE = {(401, 50027), (404, 10015)}
 _SERVER_ERROR = 500
+_UNKNOWN_CHANNEL = 10003
 
 
 class MessageGone(Exception):
-    """The job's message was deleted (or its channel is gone); the result needs a new message."""
+    """The job's message was deleted (or cannot be edited without its token); the result needs a new one."""
+
+
+class ChannelUnreachable(MessageGone):
+    """The bot cannot see the job's channel any more; nothing can be posted there either."""
 
 
 class PayloadTooLarge(Exception):
@@ -40,6 +52,7 @@ class MessageTarget:
     channel_id: int
     message_id: int
     upload_limit: int
+    job_id: int
     interaction: discord.Interaction | None = None
     token_deadline: float | None = None  # time.monotonic() after which the token is not used
     _last_files: tuple[tuple[str, int], ...] | None = None
@@ -52,20 +65,25 @@ class MessageTarget:
     def drop_token(self, reason: str) -> None:
         if self.interaction is not None:
             log.info(
-                "message_id=%s: interaction token dropped (%s); editing as a channel message",
+                "job_id=%s message_id=%s: the interaction token no longer works (%s); editing through "
+                "PATCH /channels/%s/messages/%s from now on",
+                self.job_id,
                 self.message_id,
                 reason,
+                self.channel_id,
+                self.message_id,
             )
         self.interaction = None
 
 
 def target_for_interaction(
-    interaction: discord.Interaction, message_id: int, config: ReportingConfig
+    interaction: discord.Interaction, message_id: int, job_id: int, config: ReportingConfig
 ) -> MessageTarget:
     return MessageTarget(
         channel_id=interaction.channel_id or 0,
         message_id=message_id,
         upload_limit=interaction.filesize_limit or config.default_upload_limit,
+        job_id=job_id,
         interaction=interaction,
         token_deadline=time.monotonic() + config.token_lifetime_s,
     )
@@ -119,9 +137,9 @@ class MessageEditor:
         )
         try:
             message = await _edit_channel_message(partial, rendering, keep_files)
-        except discord.NotFound as error:
+        except (discord.Forbidden, discord.NotFound) as error:
             record_discord_error(error.code or error.status)
-            raise MessageGone(f"message {target.message_id} is gone") from error
+            raise _why_unreachable(target, error) from error
         except discord.HTTPException as error:
             record_discord_error(error.code or error.status)
             _raise_too_large(error)
@@ -154,6 +172,19 @@ class MessageEditor:
                 raise
         raise AssertionError("unreachable")
 
+    async def post_direct(self, user_id: int, rendering: Rendering) -> discord.Message:
+        """A direct message to `user_id`; raises discord.Forbidden when they accept none from the bot."""
+        user = self._client.get_user(user_id) or await self._client.fetch_user(user_id)
+        try:
+            return await user.send(
+                rendering.content or None,
+                embed=rendering.embed,
+                files=[f.to_discord() for f in rendering.files],
+            )
+        except discord.HTTPException as error:
+            record_discord_error(error.code or error.status)
+            raise
+
 
 # Unchanged files (keep_files) are left in place instead of being uploaded again.
 async def _edit_interaction(
@@ -182,6 +213,27 @@ async def _edit_channel_message(
         view=rendering.view,
         attachments=[f.to_discord() for f in rendering.files],
     )
+
+
+def _why_unreachable(target: MessageTarget, error: discord.HTTPException) -> MessageGone:
+    if isinstance(error, discord.Forbidden) or error.code == _UNKNOWN_CHANNEL:
+        log.info(
+            "job_id=%s channel_id=%s: the bot cannot see this channel (%s/%s)",
+            target.job_id,
+            target.channel_id,
+            error.status,
+            error.code,
+        )
+        return ChannelUnreachable(f"channel {target.channel_id} is out of the bot's sight")
+    log.info(
+        "job_id=%s message_id=%s: the channel route cannot edit this message (%s/%s: deleted, or an "
+        "ephemeral reply)",
+        target.job_id,
+        target.message_id,
+        error.status,
+        error.code,
+    )
+    return MessageGone(f"message {target.message_id} is gone")
 
 
 def _raise_too_large(error: discord.HTTPException) -> None:

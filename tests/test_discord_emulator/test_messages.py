@@ -199,3 +199,50 @@ async def test_typing_and_guild_fetch_and_waiting_for_calls(
     assert emulator.typing[0] == server.channel.id
     assert fetched.name == "Art Club"
     assert post.json["content"] == "thinking done"
+
+
+async def test_an_ephemeral_reply_cannot_be_edited_through_the_channel_route(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = EchoBot()
+    refused: asyncio.Future[discord.HTTPException] = asyncio.get_running_loop().create_future()
+
+    @bot.tree.command(name="secret", description="Ephemeral reply")
+    async def secret(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("only you", ephemeral=True)
+        reply = await interaction.original_response()
+        partial = bot.get_partial_messageable(server.channel.id).get_partial_message(reply.id)
+        try:
+            await partial.edit(content="edited with the bot token")
+        except discord.HTTPException as error:
+            refused.set_result(error)
+
+    async with running_client(emulator, bot):
+        await emulator.send_slash_command(server.guild, server.channel, server.alice, "secret")
+        error = await asyncio.wait_for(refused, 5)
+
+    assert (error.status, error.code) == (404, 10008)
+    [reply] = emulator.messages[server.channel.id]
+    assert reply.content == "only you"
+
+
+async def test_the_bots_own_message_in_a_channel_it_cannot_see_is_out_of_reach(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = EchoBot()
+    async with running_client(emulator, bot):
+        channel = bot.get_partial_messageable(server.channel.id)
+        message = await channel.send("made while visible")
+        await emulator.set_channel_permissions(
+            server.channel,
+            emulator.bot_member(server.guild),
+            deny=discord.Permissions(view_channel=True).value,
+        )
+        with pytest.raises(discord.Forbidden) as editing:
+            await message.edit(content="edited")
+        with pytest.raises(discord.Forbidden) as posting:
+            await channel.send("another")
+
+    assert (editing.value.status, editing.value.code) == (403, 50001)
+    assert posting.value.code == 50001
+    assert [m.content for m in emulator.messages[server.channel.id]] == ["made while visible"]

@@ -7,8 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from .. import payloads
-from ..models import ATTACH_FILES, SEND_MESSAGES, ChannelType
-from .context import body, context, message_fields
+from ..models import ATTACH_FILES, SEND_MESSAGES, Channel, ChannelType
+from .context import RestContext, body, context, message_fields
 from .responses import DiscordError, json_response, no_content
 
 MAX_HISTORY = 100
@@ -40,9 +40,20 @@ async def create_message(request: web.Request) -> web.Response:
     return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
 
 
+def _visible_channel(ctx: RestContext, raw_id: str) -> Channel:
+    """A channel the bot can see. Without View Channel ("allows guild members to view a channel, which
+    includes reading messages", https://discord.com/developers/docs/topics/permissions) every message route
+    of the channel answers 403 Missing Access (JSON error 50001,
+    https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes), even for the
+    bot's own messages."""
+    channel = ctx.channel(raw_id)
+    ctx.require_bot_permissions(channel, 0)
+    return channel
+
+
 async def get_message(request: web.Request) -> web.Response:
     ctx = context(request)
-    channel = ctx.channel(request.match_info["channel_id"])
+    channel = _visible_channel(ctx, request.match_info["channel_id"])
     message = ctx.message_in(channel, request.match_info["message_id"])
     return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
 
@@ -67,7 +78,7 @@ async def history(request: web.Request) -> web.Response:
 
 async def edit_message(request: web.Request) -> web.Response:
     ctx = context(request)
-    channel = ctx.channel(request.match_info["channel_id"])
+    channel = _visible_channel(ctx, request.match_info["channel_id"])
     message = ctx.message_in(channel, request.match_info["message_id"])
     if message.author is not ctx.world.bot_user:
         raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
@@ -79,7 +90,7 @@ async def edit_message(request: web.Request) -> web.Response:
 
 async def delete_message(request: web.Request) -> web.Response:
     ctx = context(request)
-    channel = ctx.channel(request.match_info["channel_id"])
+    channel = _visible_channel(ctx, request.match_info["channel_id"])
     message = ctx.message_in(channel, request.match_info["message_id"])
     await ctx.messaging.delete(message)
     return no_content()

@@ -37,7 +37,10 @@ class RestContext:
 
     def message_in(self, channel: Channel, raw_id: str) -> Message:
         message = self.world.message(int(raw_id)) if raw_id.isdigit() else None
-        # Ephemeral messages exist only behind the interaction's webhook, never in the channel.
+        # Ephemeral messages exist only behind the interaction's webhook, never in the channel: "only
+        # visible to the user who invoked the Interaction" (EPHEMERAL flag,
+        # https://discord.com/developers/docs/resources/message#message-object-message-flags), edited
+        # through /webhooks/{application_id}/{token}/messages/... while the token lives (15 minutes).
         if message is None or message.deleted or message.ephemeral or message.channel_id != channel.id:
             raise unknown_message()
         return message
