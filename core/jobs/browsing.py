@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Unpack
 
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.stages import JobPlace, place_of
-from db.enums import JobKind
 from db.snapshots import HistoryPage, JobView
-from db.units.job_queries import JobQueries
+from db.units.job_queries import HistoryQuery, JobQueries
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,19 +26,8 @@ class JobBrowser:
         self._queries = queries
         self._dispatcher = dispatcher
 
-    async def history(
-        self,
-        guild_id: int,
-        *,
-        user_id: int | None = None,
-        kind: JobKind | None = None,
-        search: str | None = None,
-        before_id: int | None = None,
-        limit: int = 10,
-    ) -> HistoryPage:
-        return await self._queries.history(
-            guild_id, user_id=user_id, kind=kind, search=search, before_id=before_id, limit=limit
-        )
+    async def history(self, guild_id: int, **query: Unpack[HistoryQuery]) -> HistoryPage:
+        return await self._queries.history(guild_id, **query)
 
     async def job_for_message(self, message_id: int, *, guild_id: int) -> JobView | None:
         """The job a Discord message shows (its response or channel message), in this guild only."""

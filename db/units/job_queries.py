@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -10,6 +11,16 @@ from db.enums import JobKind
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.snapshots import HistoryPage, JobView
 from db.units.unbroken import unbroken
+
+
+class HistoryQuery(TypedDict, total=False):
+    """Which page of a guild's history: filters (None: any) and the keyset cursor."""
+
+    user_id: int | None
+    kind: JobKind | None
+    search: str | None
+    before_id: int | None
+    limit: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,20 +34,9 @@ class JobQueries:
         self._sessions = sessions
 
     @unbroken
-    async def history(
-        self,
-        guild_id: int,
-        *,
-        user_id: int | None = None,
-        kind: JobKind | None = None,
-        search: str | None = None,
-        before_id: int | None = None,
-        limit: int = 10,
-    ) -> HistoryPage:
+    async def history(self, guild_id: int, **query: Unpack[HistoryQuery]) -> HistoryPage:
         async with self._sessions() as session:
-            rows = await JobRepository(session).history(
-                guild_id, user_id=user_id, kind=kind, search=search, before_id=before_id, limit=limit
-            )
+            rows = await JobRepository(session).history(guild_id, **query)
             return HistoryPage(tuple(JobView.of(job) for job in rows.jobs), rows.next_before_id)
 
     @unbroken
