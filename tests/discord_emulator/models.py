@@ -194,6 +194,8 @@ class Message:
     created_at: dt.datetime = field(default_factory=utcnow)
     referenced_message_id: int | None = None
     interaction_metadata: dict[str, Any] | None = None
+    # Who was notified when the message was created (see mentions.py); edits notify nobody.
+    notified_user_ids: list[int] = field(default_factory=list)
 
     @property
     def current(self) -> MessageRevision:

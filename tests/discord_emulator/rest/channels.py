@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from .. import payloads
+from ..mentions import notified_user_ids
 from ..models import ATTACH_FILES, SEND_MESSAGES, Channel, ChannelType
 from .context import RestContext, body, context, message_fields
 from .responses import DiscordError, json_response, no_content
@@ -29,9 +30,15 @@ async def create_message(request: web.Request) -> web.Response:
     fields = message_fields(request, [])
     extra: dict[str, Any] = {}
     reference = parsed.fields.get("message_reference")
+    replied_author_id = None
     if reference and reference.get("message_id"):
         extra["referenced_message_id"] = int(reference["message_id"])
         extra["type"] = 19  # REPLY
+        replied = ctx.world.message(int(reference["message_id"]))
+        replied_author_id = replied.author.id if replied is not None else None
+    extra["notified_user_ids"] = notified_user_ids(
+        fields.get("content") or "", parsed.fields.get("allowed_mentions"), replied_author_id
+    )
     if not (
         fields.get("content") or fields.get("embeds") or fields.get("attachments") or fields.get("components")
     ):

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from .. import payloads
+from ..mentions import notified_user_ids
 from ..models import EPHEMERAL, LOADING, Interaction, InteractionType, Message, TokenState
 from .context import RestContext, body, context, message_fields
 from .modals import validate_modal
@@ -96,6 +97,7 @@ async def _post_response(
         application_id=ctx.world.application_id,
         interaction_id=interaction.id,
         interaction_metadata=interaction_metadata(interaction),
+        notified_user_ids=notified_user_ids(fields.get("content") or "", data.get("allowed_mentions")),
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import payloads
+from ..mentions import notified_user_ids
 from ..models import EPHEMERAL, LOADING, Interaction, Message, TokenState
-from .context import RestContext, context, message_fields
+from .context import RestContext, body, context, message_fields
 from .interactions import interaction_metadata
 from .responses import DiscordError, json_response, no_content, unknown_message, unknown_webhook
 
@@ -99,6 +100,9 @@ async def followup(request: web.Request) -> web.Response:
             application_id=ctx.world.application_id,
             interaction_id=interaction.id,
             interaction_metadata=interaction_metadata(interaction),
+            notified_user_ids=notified_user_ids(
+                fields.get("content") or "", body(request).fields.get("allowed_mentions")
+            ),
         )
         interaction.followup_message_ids.append(message.id)
     if request.query.get("wait") in ("1", "true", "True"):
