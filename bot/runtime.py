@@ -22,6 +22,7 @@ from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
 from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.browsing import JobBrowser
+from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.guild_settings import GuildSettings
 from core.jobs.policy import PolicyCache
@@ -30,6 +31,7 @@ from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobObserver, JobUpdate, NullObserver
 from db.engine import create_engine, create_sessionmaker, is_sqlite
+from db.units.deleted_results import DeletedResults
 from db.units.job_queries import JobQueries
 from db.units.jobs import JobStore
 from db.units.policies import PolicyStore
@@ -67,6 +69,7 @@ class RuntimeConfig:
     workflows_dir: Path | None = None
     client: ClientSettings = field(default_factory=ClientSettings)
     health_interval_s: float = 15.0
+    deleted_files_grace_s: float = 86_400.0  # a deleted result's files stay this long in DATA_DIR
 
 
 class CoreRuntime:
@@ -103,8 +106,16 @@ class CoreRuntime:
             limits_for=self.policies.limits_for,
             listen_url=None if is_sqlite(config.database_url) else config.database_url,
         )
+        self.deletions = DeletedResults(self.sessions)
         self.service = JobService(
-            store=self.store, dispatcher=self.dispatcher, catalogue=catalogue, policies=self.policies
+            store=self.store,
+            dispatcher=self.dispatcher,
+            catalogue=catalogue,
+            policies=self.policies,
+            deletions=self.deletions,
+        )
+        self.deleted_files = DeletedFilesSweep(
+            self.deletions, config.data_dir, grace_s=config.deleted_files_grace_s
         )
         self.browser = JobBrowser(JobQueries(self.sessions), self.dispatcher)
         self.guild_settings = GuildSettings(self.policies)
@@ -122,6 +133,7 @@ class CoreRuntime:
         await self.pool.start()
         self._report_backends()
         await self.dispatcher.start()
+        self.deleted_files.start()
 
     def _report_backends(self) -> None:
         """One line per backend (the pool logs each one that answers); one that does not is not fatal."""
@@ -135,6 +147,7 @@ class CoreRuntime:
                 )
 
     async def close(self) -> None:
+        await self.deleted_files.close()
         await self.dispatcher.close()
         await self.pool.close()
         if self._owns_engine:

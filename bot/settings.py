@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         description="Prompts kept waiting on each ComfyUI backend beyond the running one.",
     )
 
+    deleted_files_grace_s: float = Field(
+        default=86_400.0,
+        ge=0,
+        description="A deleted result's files stay in DATA_DIR this many seconds, then are removed.",
+    )
+
     @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -68,6 +68,7 @@ class JobView:
     channel_message_id: int | None
     parent_id: int | None
     delivery_state: DeliveryState
+    deleted_at: datetime | None = None  # deleted results are shown to managers only
 
     @classmethod
     def of(cls, row: Job) -> JobView:
@@ -93,6 +94,7 @@ class JobView:
             channel_message_id=row.channel_message_id,
             parent_id=row.parent_id,
             delivery_state=row.delivery_state,
+            deleted_at=row.deleted_at,
         )
 
 

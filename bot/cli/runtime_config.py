@@ -27,6 +27,7 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
             worker_id=worker_id, job_timeout_s=settings.job_timeout_s, prequeue_depth=settings.prequeue_depth
         ),
         workflows_dir=settings.workflows_dir,
+        deleted_files_grace_s=settings.deleted_files_grace_s,
     )
 
 

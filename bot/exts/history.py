@@ -53,7 +53,7 @@ class History(commands.Cog):
             browser=runtime.browser,
             service=runtime.service,
             guild_id=guild_id_of(interaction),
-            owner_id=interaction.user.id,
+            viewer=requester_from_interaction(interaction),
             filters=HistoryFilters(
                 user_id=user.id if user else None,
                 kind=JobKind(kind) if kind else None,
@@ -72,7 +72,7 @@ class History(commands.Cog):
         await acknowledge(interaction, ephemeral=False)
         on_disk = self.bot.runtime.artifact_files
         found, artifacts = await self.bot.runtime.service.get_with_artifacts(
-            job, guild_id=guild_id_of(interaction)
+            job, guild_id=guild_id_of(interaction), viewer=requester_from_interaction(interaction)
         )
         if not artifacts:
             raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
@@ -109,7 +109,11 @@ class History(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        page = await self.bot.runtime.browser.history(interaction.guild_id, limit=25)
+        page = await self.bot.runtime.browser.history(
+            interaction.guild_id,
+            limit=25,
+            include_deleted=requester_from_interaction(interaction).is_manager,
+        )
         choices = [
             app_commands.Choice(name=shorten(f"#{j.id} {j.kind.value}: {job_summary(j)}", 100), value=j.id)
             for j in page.jobs

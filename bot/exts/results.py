@@ -107,7 +107,7 @@ async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) ->
 
 async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
     await interaction.response.defer()  # an invisible acknowledgement: the message itself goes away
-    await bot.runtime.service.authorize_delete(
+    await bot.runtime.service.delete_result(
         job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
     )
     if interaction.message is not None:
@@ -177,7 +177,7 @@ class Results(commands.Cog):
             receipt = await service.regenerate(job.id, guild_id=job.guild_id, requester=requester)
             await self.bot.reporter.show_in_channel(receipt, payload.channel_id)
         elif emoji == DELETE:
-            await service.authorize_delete(job.id, guild_id=job.guild_id, requester=requester)
+            await service.delete_result(job.id, guild_id=job.guild_id, requester=requester)
             partial = self.bot.get_partial_messageable(payload.channel_id)
             await partial.get_partial_message(payload.message_id).delete()
         else:

@@ -56,8 +56,9 @@ def job_summary(job: JobView) -> str:
 
 def job_line(job: JobView) -> str:
     when = discord.utils.format_dt(job.queued_at, "R")
+    deleted = " 🗑️ *deleted*" if job.deleted_at is not None else ""  # only managers are shown these
     return (
-        f"{STATUS_MARKS[job.status]} **#{job.id}** {KIND_MARKS[job.kind]} {when} <@{job.user_id}> — "
+        f"{STATUS_MARKS[job.status]} **#{job.id}** {KIND_MARKS[job.kind]} {when} <@{job.user_id}>{deleted} — "
         f"{shorten(job_summary(job), 90)}"
     )
 
@@ -80,7 +81,8 @@ def history_embed(page: HistoryPage, *, page_number: int, filters: HistoryFilter
 
 
 def job_option_label(job: JobView) -> str:
-    return shorten(f"#{job.id} {job.kind.value} · {job.status.value}", 100)
+    deleted = " · deleted" if job.deleted_at is not None else ""
+    return shorten(f"#{job.id} {job.kind.value} · {job.status.value}{deleted}", 100)
 
 
 def job_option_description(job: JobView) -> str:

@@ -17,6 +17,7 @@ from bot.ui.history_render import HistoryFilters, history_embed, job_embed, job_
 from bot.ui.history_render import job_option_label as option_label
 from bot.ui.replies import reply_privately
 from core.jobs.browsing import JobBrowser
+from core.jobs.policy import Requester
 from core.jobs.service import JobService
 from core.jobs.snapshots import HistoryPage
 
@@ -42,7 +43,7 @@ class HistoryView(discord.ui.View):
         browser: JobBrowser,
         service: JobService,
         guild_id: int,
-        owner_id: int,
+        viewer: Requester,
         filters: HistoryFilters,
         report_error: ErrorReport,
         page_size: int = PAGE_SIZE,
@@ -52,7 +53,7 @@ class HistoryView(discord.ui.View):
         self._browser = browser
         self._service = service
         self._guild_id = guild_id
-        self._owner_id = owner_id
+        self._viewer = viewer  # who ran /history: only they turn its pages; deleted results for managers
         self._filters = filters
         self._page_size = page_size
         self._report_error = report_error
@@ -94,6 +95,7 @@ class HistoryView(discord.ui.View):
             search=self._filters.search,
             before_id=self._cursors[-1],
             limit=self._page_size,
+            include_deleted=self._viewer.is_manager,
         )
         self._arrange()
 
@@ -117,7 +119,7 @@ class HistoryView(discord.ui.View):
         self.older.disabled = self._page.next_before_id is None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self._owner_id:
+        if interaction.user.id == self._viewer.user_id:
             return True
         await reply_privately(
             interaction, "This list belongs to someone else: run `/history` to get your own."
@@ -127,7 +129,9 @@ class HistoryView(discord.ui.View):
     async def _open_job(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         job_id = int(self.job_select.values[0])
-        job, artifacts = await self._service.get_with_artifacts(job_id, guild_id=self._guild_id)
+        job, artifacts = await self._service.get_with_artifacts(
+            job_id, guild_id=self._guild_id, viewer=self._viewer
+        )
         await interaction.followup.send(embed=job_embed(job, artifacts), ephemeral=True)
 
     async def _newer(self, interaction: discord.Interaction) -> None:

@@ -26,6 +26,7 @@ from db.enums import JobKind, JobStatus, RegeneratePermission
 from db.repositories.jobs import ActiveCounts
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
 from db.snapshots import ArtifactView, JobView
+from db.units.deleted_results import DeletedResults
 from db.units.jobs import JobStore, QueuedEntry
 
 log = logging.getLogger(__name__)
@@ -67,9 +68,11 @@ class JobService:
         dispatcher: Dispatcher,
         catalogue: WorkflowCatalogue,
         policies: PolicyCache,
+        deletions: DeletedResults,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
+        self.deletions = deletions
         self.dispatcher = dispatcher
         self.catalogue = catalogue
         self.policies = policies
@@ -162,7 +165,7 @@ class JobService:
         self, job_id: int, *, guild_id: int, requester: Requester, variations: bool = False
     ) -> SubmitReceipt:
         """The same parameters with a new seed, as the requester's own job (under their limits)."""
-        original = await self.get(job_id, guild_id=guild_id)
+        original = await self.get(job_id, guild_id=guild_id, viewer=requester)
         policy = await self.policies.get(guild_id)
         if (
             policy.regenerate_permission is RegeneratePermission.REQUESTER
@@ -190,17 +193,18 @@ class JobService:
 
     # -- existing jobs -----------------------------------------------------------------------------
 
-    async def get(self, job_id: int, *, guild_id: int) -> JobView:
+    async def get(self, job_id: int, *, guild_id: int, viewer: Requester | None = None) -> JobView:
+        """The job, in this guild only; a deleted result is not found by a `viewer` who is not a manager."""
         job = await self.store.get(job_id, guild_id=guild_id)
-        if job is None:
+        if job is None or not _visible(job, viewer):
             raise JobNotFound(job_id)
         return job
 
     async def get_with_artifacts(
-        self, job_id: int, *, guild_id: int
+        self, job_id: int, *, guild_id: int, viewer: Requester | None = None
     ) -> tuple[JobView, tuple[ArtifactView, ...]]:
         found = await self.store.get_with_artifacts(job_id, guild_id=guild_id)
-        if found is None:
+        if found is None or not _visible(found[0], viewer):
             raise JobNotFound(job_id)
         return found
 
@@ -215,12 +219,16 @@ class JobService:
         log.info("job_id=%s guild_id=%s cancel requested by %s", job.id, guild_id, requester.user_id)
         return job
 
-    async def authorize_delete(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
-        """The requester, or a member who may manage messages (`is_manager`), may delete a result."""
+    async def delete_result(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
+        """The requester, or a member who may manage messages (`is_manager`), may delete a result.
+
+        From then on only managers see it (/history, /show, /rerun); its files leave DATA_DIR after the
+        grace period (see DeletedFilesSweep). The caller removes the Discord message.
+        """
         job = await self.get(job_id, guild_id=guild_id)
         if job.user_id != requester.user_id and not requester.is_manager:
             raise NotAllowed("Only the person who asked, or a moderator, can delete this result.")
-        await self.store.record_event(job.id, "deleted", {"by": requester.user_id})
+        await self.deletions.mark(job.id, by_user_id=requester.user_id)
         return job
 
     async def record_messages(
@@ -236,3 +244,7 @@ class JobService:
 
     def position(self, job_id: int) -> int | None:
         return self.dispatcher.position(job_id)
+
+
+def _visible(job: JobView, viewer: Requester | None) -> bool:
+    return job.deleted_at is None or viewer is None or viewer.is_manager

@@ -20,6 +20,7 @@ _ACTIVE = text("status IN ('queued', 'running')")
 _QUEUED = text("status = 'queued'")
 _RUNNING = text("status = 'running'")
 _UNDELIVERED = text("delivery_state IN ('pending', 'delivering')")
+_FILES_TO_REMOVE = text("deleted_at IS NOT NULL AND files_removed_at IS NULL")
 
 
 class Job(Base):
@@ -51,6 +52,13 @@ class Job(Base):
         ),
         # Jobs whose message may not have reached Discord yet: read at every start.
         Index("ix_jobs_undelivered", "id", postgresql_where=_UNDELIVERED, sqlite_where=_UNDELIVERED),
+        # Deleted results whose files are still in DATA_DIR: what the sweep reads.
+        Index(
+            "ix_jobs_deleted_files",
+            "deleted_at",
+            postgresql_where=_FILES_TO_REMOVE,
+            sqlite_where=_FILES_TO_REMOVE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntegerId, primary_key=True, autoincrement=True)
@@ -84,6 +92,11 @@ class Job(Base):
         default=DeliveryState.PENDING,
         server_default=DeliveryState.PENDING.value,
     )
+    # A result its requester or a manager deleted: hidden from /history and /show for everyone but managers;
+    # its files leave DATA_DIR after a grace period (files_removed_at says when they did).
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deleted_by: Mapped[int | None] = mapped_column(BigInteger)
+    files_removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(

@@ -69,10 +69,15 @@ class JobRepository(JobStates):
         search: str | None = None,
         before_id: int | None = None,
         limit: int = 10,
+        include_deleted: bool = False,
     ) -> HistoryRows:
-        """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`)."""
+        """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`).
+
+        Deleted results are left out unless `include_deleted` (for managers)."""
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         statement = select(Job).where(Job.guild_id == guild_id)
+        if not include_deleted:
+            statement = statement.where(Job.deleted_at.is_(None))
         if user_id is not None:
             statement = statement.where(Job.user_id == user_id)
         if kind is not None:

@@ -21,6 +21,7 @@ class HistoryQuery(TypedDict, total=False):
     search: str | None
     before_id: int | None
     limit: int
+    include_deleted: bool  # deleted results too (the viewer is a manager)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,7 @@ class World:
     queue: QueueSettings
     extensions: tuple[str, ...]
     workflows_dir: Path | None = None
+    deleted_files_grace_s: float = 86_400.0
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -168,6 +169,7 @@ class World:
             client=FAST_CLIENT,
             health_interval_s=0.3,
             workflows_dir=self.workflows_dir,
+            deleted_files_grace_s=self.deleted_files_grace_s,
         )
         self.runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(
@@ -243,6 +245,7 @@ async def running_world(
     extensions: tuple[str, ...] = EXTENSIONS,
     customize: Callable[[DiscordEmulator, Guild], None] | None = None,
     workflows_dir: Path | None = None,
+    deleted_files_grace_s: float = 86_400.0,
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -274,6 +277,7 @@ async def running_world(
                 queue=replace(FAST_QUEUE, **queue),
                 extensions=extensions,
                 workflows_dir=workflows_dir,
+                deleted_files_grace_s=deleted_files_grace_s,
             )
             if customize is not None:
                 customize(emu, guild)
