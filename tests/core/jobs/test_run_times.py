@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.jobs.estimates import Estimates, PromptOnBackend
 from core.jobs.run_times import PastRun, RunTimes, remaining_s
 from core.jobs.wait_estimate import WaitEstimate, WaitingJob
 
@@ -71,3 +72,20 @@ def test_a_job_waits_for_the_backends_that_can_run_it() -> None:
     ready = estimate.ready_in_s([WaitingJob(1, "song"), WaitingJob(2, "song"), WaitingJob(3, "video")])
 
     assert ready == {1: 5.0, 2: 10.0, 3: 50.0}
+
+
+def test_a_backends_current_work_counts_the_running_prompt_by_its_progress_and_waiting_ones_whole() -> None:
+    estimates = Estimates(guess)
+    estimates.finished("image", "gpu", 10.0)
+    busy = estimates.busy_s(
+        ["gpu", "cpu"],
+        [
+            PromptOnBackend("gpu", "image", running=True, elapsed_s=6.0, done_fraction=None),
+            PromptOnBackend("gpu", "image", running=False),
+            PromptOnBackend("down", "image", running=False),  # a backend that cannot take work
+        ],
+    )
+
+    assert busy == {"gpu": pytest.approx(4.0 + 10.0), "cpu": 0.0}
+    ready = estimates.ready_in_s([WaitingJob(1, "image")], busy, lambda w: {"gpu", "cpu"})
+    assert ready == {1: pytest.approx(10.0)}  # cpu is free; "image" there is guessed from gpu's 10 s
