@@ -26,7 +26,7 @@ _SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 @dataclass(frozen=True, slots=True)
-class Artifact:
+class DownloadedOutput:
     """A downloaded output: where it is (relative to the data dir) and what the server said about it."""
 
     path: PurePosixPath
@@ -79,7 +79,7 @@ class ArtifactStore:
         kind: str,
         job_id: str | int,
         now: datetime | None = None,
-    ) -> list[Artifact]:
+    ) -> list[DownloadedOutput]:
         """Stream every file through GET /view into a fresh job directory."""
         for file in files:
             check_output_name(file)  # all of them first: never keep half a job from a hostile server
@@ -89,7 +89,7 @@ class ArtifactStore:
             await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
         except OSError as exc:
             raise errors.StorageFailed(f"cannot create {target_dir}: {exc}") from exc
-        artifacts: list[Artifact] = []
+        artifacts: list[DownloadedOutput] = []
         taken: set[str] = set()
         for file in files:
             name = file.filename
@@ -97,7 +97,7 @@ class ArtifactStore:
                 name = f"{file.node_id}_{len(taken)}_{name}"
             taken.add(name)
             mime, size = await self._stream(http, file, target_dir / name)
-            artifacts.append(Artifact(relative_dir / name, mime, size, file))
+            artifacts.append(DownloadedOutput(relative_dir / name, mime, size, file))
             log.info("job_id=%s saved %s (%d bytes, %s)", job_id, relative_dir / name, size, mime)
         return artifacts
 

@@ -16,8 +16,8 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
-from bot.ui.history_settings import settings_embed
 from bot.ui.requesters import guild_id_of
+from bot.ui.settings_embed import settings_embed
 from comfy.workflows.binding import WorkflowKind
 from core.jobs.policy import PolicyView
 from core.jobs.policy_edits import (

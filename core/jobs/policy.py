@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.errors import ChannelNotAllowed, NotAllowed
 from core.queue.limits import GuildLimits
-from db.enums import RegeneratePermission
+from db.enums import RegeneratePermission as RegeneratePermission  # a word of the policy, for the front-end
 from db.models import GuildPolicy
 from db.units.policies import PolicyStore
 

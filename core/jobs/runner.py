@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from comfy import errors, events
-from comfy.artifacts import Artifact, ArtifactStore
+from comfy.artifacts import ArtifactStore, DownloadedOutput
 from comfy.client import ComfyClient
 from comfy.progress import GraphProgress
 from comfy.run import PromptRun
@@ -128,7 +128,7 @@ class JobRunner:
         job = active.job
         kind = "images" if job.kind is JobKind.IMAGE else "audio"
         files = [f for f in completed.files if f.type in ("output", "temp")]
-        saved: list[Artifact] = await self._artifacts.download(
+        saved: list[DownloadedOutput] = await self._artifacts.download(
             active.client.http, files, kind=kind, job_id=job.id
         )
         records: list[ArtifactCreate] = []

@@ -11,7 +11,7 @@ from bot.ui.history_render import (
     job_option_label,
     shorten,
 )
-from bot.ui.history_settings import settings_embed
+from bot.ui.settings_embed import settings_embed
 from core.jobs.browsing import QueueOverview
 from core.jobs.policy import PolicyView
 from core.jobs.snapshots import HistoryPage

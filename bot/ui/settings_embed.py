@@ -5,8 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.ui.history_render import COLOUR
-from core.jobs.policy import PolicyView
-from db.enums import RegeneratePermission
+from core.jobs.policy import PolicyView, RegeneratePermission
 
 _REGENERATE = {
     RegeneratePermission.ANYONE: "anyone (as their own job)",
