@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bot.cli.startup_failure import StartupFailure
 from bot.cli.sync import sync
 from bot.settings import Settings
 from tests.discord_emulator import DiscordEmulator, patch_discord
@@ -48,4 +51,7 @@ async def test_sync_publishes_the_commands_globally(
 
 async def test_sync_without_a_token_explains_what_is_missing(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, discord_token="", data_dir=tmp_path)  # type: ignore[call-arg]
-    assert await sync(settings) == 2
+    with pytest.raises(StartupFailure) as refused:
+        await sync(settings)
+    assert refused.value.exit_code == 2
+    assert "DISCORD_TOKEN" in str(refused.value)
