@@ -17,7 +17,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._submit import defer_publicly
+from bot.exts._admission import decide_then_defer
 from bot.exts.errors import report_error
 from bot.reporting.direct import send_result_by_dm
 from bot.reporting.final import upscale_workflow
@@ -62,13 +62,20 @@ class JobButton(
 
 
 async def _regenerate(bot: ComfyBot, interaction: discord.Interaction, job_id: int, variations: bool) -> None:
-    message_id = await defer_publicly(interaction)
-    receipt = await bot.runtime.service.regenerate(
-        job_id,
-        guild_id=guild_id_of(interaction),
-        requester=requester_from_interaction(interaction),
-        variations=variations,
-    )
+    service = bot.runtime.service
+
+    async def decide() -> JobRequest:
+        request = await service.regeneration(
+            job_id,
+            guild_id=guild_id_of(interaction),
+            requester=requester_from_interaction(interaction),
+            variations=variations,
+        )
+        await service.precheck(request)
+        return request
+
+    request, message_id = await decide_then_defer(interaction, decide())
+    receipt = await service.submit(request)
     await bot.reporter.show_on_interaction(receipt, interaction, message_id)
 
 
@@ -81,20 +88,24 @@ async def _variations(bot: ComfyBot, interaction: discord.Interaction, job_id: i
 
 
 async def _upscale(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
-    message_id = await defer_publicly(interaction)
-    workflow = upscale_workflow(bot.runtime)
-    if workflow is None:
-        raise UserFacingError("Upscaling is not set up on this server any more.")
-    guild_id = guild_id_of(interaction)
-    original = await bot.runtime.service.get(job_id, guild_id=guild_id)
-    request = JobRequest(
-        guild_id=guild_id,
-        requester=requester_from_interaction(interaction),
-        raw_input=original.raw_input,
-        params=params_of(original),  # the same seed: the same picture, through the upscale workflow
-        workflow=workflow,
-        parent_id=original.id,
-    )
+    async def decide() -> JobRequest:
+        workflow = upscale_workflow(bot.runtime)
+        if workflow is None:
+            raise UserFacingError("Upscaling is not set up on this server any more.")
+        guild_id = guild_id_of(interaction)
+        original = await bot.runtime.service.get(job_id, guild_id=guild_id)
+        request = JobRequest(
+            guild_id=guild_id,
+            requester=requester_from_interaction(interaction),
+            raw_input=original.raw_input,
+            params=params_of(original),  # the same seed: the same picture, through the upscale workflow
+            workflow=workflow,
+            parent_id=original.id,
+        )
+        await bot.runtime.service.precheck(request)
+        return request
+
+    request, message_id = await decide_then_defer(interaction, decide())
     receipt = await bot.runtime.service.submit(request)
     await bot.reporter.show_on_interaction(receipt, interaction, message_id)
 

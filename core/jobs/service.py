@@ -17,7 +17,7 @@ from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.params import ImageParams, SongParams
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
-from core.jobs.admission import Admission, screened_texts
+from core.jobs.admission import Admission, Ask, screened_texts
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
@@ -165,6 +165,14 @@ class JobService:
         self, job_id: int, *, guild_id: int, requester: Requester, variations: bool = False
     ) -> SubmitReceipt:
         """The same parameters with a new seed, as the requester's own job (under their limits)."""
+        return await self.submit(
+            await self.regeneration(job_id, guild_id=guild_id, requester=requester, variations=variations)
+        )
+
+    async def regeneration(
+        self, job_id: int, *, guild_id: int, requester: Requester, variations: bool = False
+    ) -> JobRequest:
+        """The request `regenerate` submits, if this member may regenerate that job here."""
         original = await self.get(job_id, guild_id=guild_id, viewer=requester)
         policy = await self.policies.get(guild_id)
         if (
@@ -181,7 +189,7 @@ class JobService:
             params = ImageParams.model_validate(document)
         else:
             params = SongParams.model_validate(document)
-        request = JobRequest(
+        return JobRequest(
             guild_id=guild_id,
             requester=requester,
             raw_input=original.raw_input,
@@ -189,7 +197,12 @@ class JobService:
             workflow=original.workflow_name,
             parent_id=original.id,
         )
-        return await self.submit(request)
+
+    async def precheck(self, request: JobRequest) -> None:
+        """The refusal `submit` would give this request now, without making a job (see admission)."""
+        kind = WorkflowKind.IMAGE if request.kind is JobKind.IMAGE else WorkflowKind.SONG
+        ask = Ask(request.guild_id, request.requester, kind, request.workflow, request.params)
+        await self.admission.check(ask)
 
     # -- existing jobs -----------------------------------------------------------------------------
 

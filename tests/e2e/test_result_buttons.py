@@ -20,13 +20,15 @@ async def test_reroll_makes_a_new_job_with_the_same_parameters_and_a_new_seed(
     async with running_world(database_url, tmp_path) as world:
         result = await _first_result(world)
         original = await world.job_for(result)
-        # By default only the requester may regenerate: bob is told privately, nothing public remains.
+        # By default only the requester may regenerate: bob is told privately, and nothing public was ever
+        # made: the refusal is the first answer (type 4, ephemeral), not a "thinking…" (type 5).
         refused = await world.emu.click_button(result, f"job:reroll:{original.id}", world.bob)
-        await world.emu.wait_for(lambda: refused.followup_message_ids)
-        [reply] = world.emu.followups(refused)
+        await world.wait_acked(refused)
+        assert (refused.response_type, refused.ephemeral) == (4, True)
+        reply = world.emu.original_response(refused)
         assert reply.ephemeral
         assert "only the person who asked" in reply.content
-        assert world.emu.original_response(refused).deleted
+        assert refused.followup_message_ids == []
 
         await world.runtime.guild_settings.update(world.guild.id, {"regenerate_permission": "anyone"})
         click = await world.emu.click_button(result, f"job:reroll:{original.id}", world.bob)
