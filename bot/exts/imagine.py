@@ -80,7 +80,7 @@ class Imagine(commands.Cog):
             interaction,
             message_id,
             params=request.params,
-            raw_input=prompt or "",
+            raw_input=prompt or request.params.prompt,
             workflow=request.workflow,
         )
         await tell_notes(self.bot, interaction, receipt.job.id, request.notes)

@@ -36,11 +36,15 @@ class JobBrowser:
     async def queue_overview(self, guild_id: int, user_id: int) -> QueueOverview:
         counts = await self._queries.queue_counts(guild_id, user_id)
         guild = counts.by_guild.get(guild_id)
+        # The database counts a job as running once it is sent; its message says "Queued" until the
+        # server begins it, and so do these counts.
+        held = self._dispatcher.waiting_on_servers()
+        held_everywhere, held_here = sum(held.values()), held[guild_id]
         return QueueOverview(
-            queued_everywhere=sum(c.queued for c in counts.by_guild.values()),
-            running_everywhere=sum(c.running for c in counts.by_guild.values()),
-            guild_queued=guild.queued if guild else 0,
-            guild_running=guild.running if guild else 0,
+            queued_everywhere=sum(c.queued for c in counts.by_guild.values()) + held_everywhere,
+            running_everywhere=sum(c.running for c in counts.by_guild.values()) - held_everywhere,
+            guild_queued=(guild.queued if guild else 0) + held_here,
+            guild_running=(guild.running if guild else 0) - held_here,
             mine=tuple((job, self._place(job)) for job in counts.mine),
         )
 

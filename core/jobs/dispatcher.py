@@ -131,6 +131,10 @@ class Dispatcher:
         active = self._active.get(job_id)
         return None if active is None else active.started_at is not None
 
+    def waiting_on_servers(self) -> Counter[int]:
+        """Per guild, this worker's jobs sent to a ComfyUI server that has not begun them yet."""
+        return Counter(a.job.guild_id for a in self._active.values() if a.started_at is None)
+
     async def cancel(self, job_id: int, *, by_user_id: int | None) -> bool:
         """Cancel a queued, pre-queued or running job; True if it was still live."""
         if self._queue.remove(job_id) is not None:

@@ -215,7 +215,9 @@ async def test_a_document_alone_needs_no_typed_prompt(database_url: str, tmp_pat
             attachments={"document": ("prompt.json", json.dumps(document).encode(), "application/json")},
         )
         message = await world.wait_for_final(interaction)
-        assert (await world.job_for(message)).params["prompt"] == "a lighthouse at dusk"
+        job = await world.job_for(message)
+        assert job.params["prompt"] == "a lighthouse at dusk"
+        assert job.raw_input == "a lighthouse at dusk", "history can find it by what it shows"
 
 
 async def test_typed_values_over_the_document_and_ignored_midjourney_flags_are_told_privately(

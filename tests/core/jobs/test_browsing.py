@@ -106,6 +106,8 @@ async def test_a_job_its_server_still_holds_in_its_queue_is_not_running_in_the_o
             first: (JobStatus.RUNNING, JobStage.RUNNING),
             second: (JobStatus.RUNNING, JobStage.SENT),  # its message says "Queued": so does /queue
         }
+        assert (overview.guild_running, overview.guild_queued) == (1, 1)
+        assert (overview.running_everywhere, overview.queued_everywhere) == (1, 1)
         assert not any(isinstance(u, JobStarted) for u in observer.updates[second])
         for job_id in (first, second):
             await runtime.service.cancel(job_id, guild_id=1, requester=Requester(user_id=2, channel_id=101))
