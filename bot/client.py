@@ -21,6 +21,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.imagine",
     "bot.exts.song",
     "bot.exts.results",
+    "bot.exts.notify",
     *BROWSING_EXTENSIONS,
 )
 

@@ -22,6 +22,7 @@ from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
 from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.browsing import JobBrowser
+from core.jobs.completion_pings import CompletionPings
 from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.guild_settings import GuildSettings
@@ -35,6 +36,7 @@ from db.units.deleted_results import DeletedResults
 from db.units.job_queries import JobQueries
 from db.units.jobs import JobStore
 from db.units.policies import PolicyStore
+from db.units.preferences import PreferenceStore
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,7 @@ class CoreRuntime:
         )
         self.browser = JobBrowser(JobQueries(self.sessions), self.dispatcher)
         self.guild_settings = GuildSettings(self.policies)
+        self.pings = CompletionPings(self.policies, PreferenceStore(self.sessions))
         self._owns_engine = engine is None
 
     @classmethod

@@ -168,6 +168,7 @@ class GuildPolicyUpdate(_Input):
     blocked_words: Annotated[list[Name], Field(max_length=1000)] | None = None
     nsfw_channels_only: bool | None = None
     regenerate_permission: RegeneratePermission | None = None
+    ping_when_done: bool | None = None
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the caller gave (a given None clears a default workflow)."""
@@ -182,6 +183,7 @@ class GuildPolicyUpdate(_Input):
             "rate_refill_per_minute",
             "nsfw_channels_only",
             "regenerate_permission",
+            "ping_when_done",
         ):
             if required in changes and changes[required] is None:
                 del changes[required]

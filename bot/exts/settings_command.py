@@ -135,6 +135,11 @@ class SettingsCommand(
     async def nsfw_only(self, interaction: discord.Interaction, enabled: bool) -> None:
         await self._change(interaction, lambda _: {"nsfw_channels_only": enabled})
 
+    @app_commands.command(name="ping-when-done", description="Ping members when their job ends")
+    @app_commands.describe(enabled="The server's default; each member may choose otherwise with /notify")
+    async def ping_when_done(self, interaction: discord.Interaction, enabled: bool) -> None:
+        await self._change(interaction, lambda _: {"ping_when_done": enabled})
+
     @app_commands.command(name="regenerate", description="Who may regenerate someone's result")
     @app_commands.describe(who="anyone (as their own job), or only the person who asked")
     async def regenerate(self, interaction: discord.Interaction, who: Literal["anyone", "requester"]) -> None:

@@ -16,6 +16,7 @@ import discord
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
+from bot.reporting.ping import ping_requester
 from bot.reporting.targets import (
     ChannelUnreachable,
     MessageEditor,
@@ -58,15 +59,19 @@ class FinalDelivery:
         self, job: JobView, update: JobCompleted | JobFailed | JobCancelled, track: JobTrack
     ) -> None:
         if isinstance(update, JobCompleted):
-            await self._deliver_result(job, update.artifacts, track)
-            return
-        if isinstance(update, JobFailed):
-            rendering = render_failed(job, update.user_message)
+            shown = await self._deliver_result(job, update.artifacts, track)
         else:
-            rendering = render_cancelled(job, update.by_user_id)
-        await self._show(job, track, rendering)
+            if isinstance(update, JobFailed):
+                rendering = render_failed(job, update.user_message)
+            else:
+                rendering = render_cancelled(job, update.by_user_id)
+            shown = await self._show(job, track, rendering)
+        await ping_requester(self._runtime.pings, job, update, shown)
 
-    async def _deliver_result(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
+    async def _deliver_result(
+        self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack
+    ) -> discord.Message | None:
+        """The message that shows the first files."""
         first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
         files = await self._read(first)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
@@ -90,6 +95,7 @@ class FinalDelivery:
             break
         for start in range(0, len(rest), MAX_FILES_PER_MESSAGE):
             await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE])
+        return message
 
     async def _show(self, job: JobView, track: JobTrack, rendering: Rendering) -> discord.Message | None:
         if track.target is not None:

@@ -25,6 +25,7 @@ class PolicyView:
     blocked_words: tuple[str, ...]
     nsfw_channels_only: bool
     regenerate_permission: RegeneratePermission
+    ping_when_done: bool = True  # members hear when their job ends, unless they chose otherwise
 
     @classmethod
     def defaults(cls, guild_id: int) -> PolicyView:
@@ -57,6 +58,7 @@ class PolicyView:
             blocked_words=tuple(w.lower() for w in row.blocked_words or () if w.strip()),
             nsfw_channels_only=row.nsfw_channels_only,
             regenerate_permission=row.regenerate_permission,
+            ping_when_done=row.ping_when_done,
         )
 
 

@@ -4,5 +4,6 @@ from db.models.artifact import Artifact
 from db.models.guild_policy import GuildPolicy
 from db.models.job import Job
 from db.models.job_event import JobEvent
+from db.models.user_preference import UserPreference
 
-__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent"]
+__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent", "UserPreference"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Float, Integer, String, false, func, text
+from sqlalchemy import BigInteger, Boolean, Float, Integer, String, false, func, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, text_enum
@@ -48,6 +48,8 @@ class GuildPolicy(Base):
         default=RegeneratePermission.REQUESTER,
         server_default=RegeneratePermission.REQUESTER.value,
     )
+    # A member is pinged when their job ends, unless they chose otherwise (UserPreference).
+    ping_when_done: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()

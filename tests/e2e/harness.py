@@ -136,6 +136,10 @@ class World:
             if m.author.id == self.emu.bot_user.id and not m.deleted and not m.ephemeral
         ]
 
+    def job_messages(self, channel: Channel | None = None) -> list[Message]:
+        """The bot's live messages that show a job (not the short completion pings replying to them)."""
+        return [m for m in self.bot_messages(channel) if job_state(m) is not None]
+
     # -- looking at the database ---------------------------------------------------------------------
     async def job_for(self, message: Message) -> JobView:
         job = await self.runtime.browser.job_for_message(message.id, guild_id=self.guild.id)

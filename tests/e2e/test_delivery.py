@@ -42,7 +42,7 @@ async def test_an_expired_token_falls_back_to_editing_the_channel_message(
             "PATCH", rf"^/channels/{world.channel.id}/messages/{message.id}$"
         )
         assert by_channel, "later edits used the bot token on the channel message"
-        assert world.bot_messages() == [message], "no second message"
+        assert world.job_messages() == [message], "no second message"
         assert_no_repeated_revisions(message)
 
 
@@ -125,7 +125,7 @@ async def test_a_restart_in_the_middle_of_a_job_finishes_on_the_same_message(
         await world.restart_bot()
         await world.wait_for_message_final(message, timeout=20)
         assert is_final(message)
-        assert world.bot_messages() == [message]
+        assert world.job_messages() == [message]
         job = await world.job_for(message)
         _, artifacts = await world.delivered(job.id)
         assert [a.message_id for a in artifacts] == [message.id] * len(artifacts)

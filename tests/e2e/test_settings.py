@@ -100,6 +100,7 @@ async def test_members_without_manage_server_are_refused_and_nothing_changes(
         "nsfw-only",
         "regenerate",
         "workflows",
+        "ping-when-done",
     }
 
 

@@ -1,0 +1,52 @@
+"""/notify: whether you are pinged when your job ends (your choice, in every server)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.exts._browsing_common import acknowledge
+
+log = logging.getLogger(__name__)
+
+Choice = Literal["ping me", "don't ping me", "as the server says"]
+_CHOICES: dict[str, bool | None] = {"ping me": True, "don't ping me": False, "as the server says": None}
+
+
+def notify_text(own: bool | None, server_default: bool | None) -> str:
+    if own is True:
+        return "I ping you when your job ends, in every server."
+    if own is False:
+        return "I don't ping you when your job ends; the result still appears in its message."
+    if server_default is None:
+        return "I ping you when your job ends as each server chooses."
+    says = "pings" if server_default else "does not ping"
+    return f"I follow the server's choice: this server {says} you when your job ends."
+
+
+class NotifyCommand(commands.Cog):
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="notify", description="Whether I ping you when your job ends")
+    @app_commands.describe(when_done="Your choice; leave it out to see what is set")
+    async def notify(self, interaction: discord.Interaction, when_done: Choice | None = None) -> None:
+        await acknowledge(interaction)
+        pings = self.bot.runtime.pings
+        if when_done is not None:
+            await pings.choose(interaction.user.id, _CHOICES[when_done])
+            log.info("user_id=%s chose %r for pings when a job ends", interaction.user.id, when_done)
+        own = await pings.own_choice(interaction.user.id)
+        server = None
+        if interaction.guild_id is not None:
+            server = (await self.bot.runtime.guild_settings.get(interaction.guild_id)).ping_when_done
+        await interaction.followup.send(notify_text(own, server), ephemeral=True)
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(NotifyCommand(bot))

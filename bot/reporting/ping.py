@@ -1,0 +1,59 @@
+"""Telling the requester that their job has ended: one short reply to the result that pings them.
+
+The result itself is an edit of the job's message, and Discord notifies nobody of an edit, whatever it
+mentions. So, like Midjourney, the bot sends one new message when a job ends: a reply to the result that
+mentions the requester, with allowed_mentions naming only them. Members choose with /notify; a guild sets
+the default with /settings ping-when-done. Nobody is pinged for a job they cancelled themselves, nor for a
+result that went to their direct messages (a DM notifies by itself).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from core.jobs.completion_pings import CompletionPings
+from core.jobs.snapshots import JobView
+from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed
+from db.enums import JobKind
+
+log = logging.getLogger(__name__)
+
+
+def ping_text(job: JobView, update: FinalUpdate) -> str | None:
+    what = "image" if job.kind is JobKind.IMAGE else "song"
+    mention = f"<@{job.user_id}>"
+    if isinstance(update, JobCompleted):
+        return f"{mention} your {what} is ready."
+    if isinstance(update, JobFailed):
+        return f"{mention} your {what} could not be made; the message above says why."
+    if isinstance(update, JobCancelled) and update.by_user_id not in (None, job.user_id):
+        return f"{mention} your {what} was cancelled by <@{update.by_user_id}>."
+    return None
+
+
+async def ping_requester(
+    pings: CompletionPings, job: JobView, update: FinalUpdate, result: discord.Message | None
+) -> discord.Message | None:
+    """Best effort: the result is already delivered, so a failed ping is logged, never raised."""
+    text = ping_text(job, update)
+    if text is None or result is None or result.channel.id != job.channel_id:
+        return None
+    if not await pings.wanted(job.guild_id, job.user_id):
+        return None
+    try:
+        return await result.reply(
+            text,
+            allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)], replied_user=False),
+            mention_author=False,
+        )
+    except discord.HTTPException as error:
+        log.warning(
+            "job_id=%s guild_id=%s: could not ping the requester (%s/%s)",
+            job.id,
+            job.guild_id,
+            error.status,
+            error.code,
+        )
+        return None

@@ -1,0 +1,32 @@
+"""What the completion ping says, and when it says nothing."""
+
+from __future__ import annotations
+
+from bot.exts.notify import notify_text
+from bot.reporting.ping import ping_text
+from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
+from db.enums import JobKind
+from tests.bot.history_factories import a_job
+
+
+def test_the_ping_names_the_outcome() -> None:
+    job = a_job(user_id=3)
+    assert ping_text(job, JobCompleted(())) == "<@3> your image is ready."
+    assert ping_text(a_job(kind=JobKind.SONG), JobFailed("boom")) == (
+        "<@3> your song could not be made; the message above says why."
+    )
+    assert ping_text(job, JobCancelled(by_user_id=9)) == "<@3> your image was cancelled by <@9>."
+
+
+def test_nobody_is_pinged_for_a_job_they_cancelled_themselves() -> None:
+    assert ping_text(a_job(user_id=3), JobCancelled(by_user_id=3)) is None
+    assert ping_text(a_job(user_id=3), JobCancelled(by_user_id=None)) is None
+
+
+def test_notify_says_what_applies() -> None:
+    assert notify_text(True, False).startswith("I ping you when your job ends")
+    assert notify_text(False, True).startswith("I don't ping you")
+    assert (
+        notify_text(None, True) == "I follow the server's choice: this server pings you when your job ends."
+    )
+    assert notify_text(None, None) == "I ping you when your job ends as each server chooses."

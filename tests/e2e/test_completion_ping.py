@@ -1,0 +1,78 @@
+"""The requester is pinged once when their job ends: a reply to the result, as each member and guild choose.
+
+The result is an edit, and Discord notifies nobody of an edit (the emulator records who each new message
+notified, applying allowed_mentions as Discord does), so only the reply can tell the requester.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.discord_emulator import Member, Message
+from tests.e2e.harness import World
+from tests.e2e.test_history_support import answer, browsing_world, job_shown_by
+from tests.e2e.test_settings import settings, world_with_admin
+from tests.fakes.comfyui import FakeConfig
+
+
+def replies_to(world: World, result: Message) -> list[Message]:
+    return [m for m in world.bot_messages() if m.referenced_message_id == result.id]
+
+
+async def imagine_and_deliver(world: World, member: Member, prompt: str = "a red fox") -> Message:
+    """The result message once the core has marked it delivered (the ping, if any, went out before that)."""
+    result = await world.wait_for_final(await world.slash("imagine", {"prompt": prompt}, member=member))
+    job = await job_shown_by(world, result)
+    await world.delivered(job.id)
+    return result
+
+
+async def test_the_requester_is_pinged_once_by_a_reply_to_the_result(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        result = await imagine_and_deliver(world, world.alice)
+        [ping] = replies_to(world, result)
+
+    assert ping.notified_user_ids == [world.alice.id], "only the requester, and the reply notifies them"
+    assert ping.content == f"<@{world.alice.id}> your image is ready."
+    assert result.notified_user_ids == [], "the result is an edit: it notified nobody"
+    assert world.bot_messages() == [result, ping]
+
+
+async def test_a_member_who_turned_pings_off_gets_none(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        chosen = await answer(world, await world.slash("notify", {"when_done": "don't ping me"}))
+        result = await imagine_and_deliver(world, world.alice)
+        others = await imagine_and_deliver(world, world.bob, "an owl")
+
+    assert chosen.ephemeral
+    assert chosen.content.startswith("I don't ping you when your job ends")
+    assert replies_to(world, result) == []
+    assert [p.notified_user_ids for p in replies_to(world, others)] == [[world.bob.id]], "bob did not opt out"
+
+
+async def test_a_server_without_pings_pings_only_members_who_opt_in(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        changed = await answer(world, await settings(world, admin, "ping-when-done", {"enabled": False}))
+        await answer(world, await world.slash("notify", {"when_done": "ping me"}, member=world.bob))
+        shown = await answer(world, await world.slash("notify", member=world.alice))
+        quiet = await imagine_and_deliver(world, world.alice)
+        pinged = await imagine_and_deliver(world, world.bob, "an owl")
+
+    assert "no (members may opt in)" in str(changed.embeds)
+    assert shown.content == "I follow the server's choice: this server does not ping you when your job ends."
+    assert replies_to(world, quiet) == []
+    assert [p.notified_user_ids for p in replies_to(world, pinged)] == [[world.bob.id]]
+
+
+async def test_a_failed_job_pings_too(database_url: str, tmp_path: Path) -> None:
+    failing = FakeConfig(step_time_s=0.01, default_steps=2, runtime_error_class="KSampler")
+    async with browsing_world(database_url, tmp_path, fake_config=failing) as world:
+        result = await imagine_and_deliver(world, world.alice)
+        [ping] = replies_to(world, result)
+
+    assert ping.notified_user_ids == [world.alice.id]
+    assert "could not be made" in ping.content
