@@ -28,7 +28,8 @@ from core.errors import UserFacingError
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
-from core.prompts import parse_image_request, parse_song_request
+from core.prompts import parse_song_request
+from core.prompts.image import read_image_request
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
 
@@ -49,7 +50,9 @@ async def generate(
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        raw_input, params = await _read_request(args)
+        raw_input, params, notes = await _read_request(args)
+        for note in notes:  # how the prompt was read (ignored Midjourney flags): said, never silent
+            err.write(note + "\n")
         await ensure_schema(settings.database_url, auto_migrate_sqlite=is_sqlite(settings.database_url))
     except UserFacingError as exc:
         err.write(exc.user_message + "\n")
@@ -126,10 +129,10 @@ def _print_outcome(final: FinalUpdate, data_dir: Path, out: TextIO, err: TextIO)
     return EXIT_FAILED
 
 
-async def _read_request(args: argparse.Namespace) -> tuple[str, ImageParams | SongParams]:
+async def _read_request(args: argparse.Namespace) -> tuple[str, ImageParams | SongParams, tuple[str, ...]]:
     if args.kind == "image":
-        params = parse_image_request(args.prompt, negative=args.negative, seed=args.seed, count=args.count)
-        return args.prompt, params
+        image = read_image_request(args.prompt, negative=args.negative, seed=args.seed, count=args.count)
+        return args.prompt, image.params, image.notes
     lyrics_file = None
     if args.lyrics_file is not None:
         path: Path = args.lyrics_file
@@ -148,7 +151,7 @@ async def _read_request(args: argparse.Namespace) -> tuple[str, ImageParams | So
         duration=args.duration,
         seed=args.seed,
     )
-    return song.lyrics, song
+    return song.lyrics, song, ()
 
 
 async def _require_a_reachable_backend(runtime: CoreRuntime) -> None:

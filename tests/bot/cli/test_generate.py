@@ -165,3 +165,17 @@ async def test_a_job_past_the_timeout_is_cancelled_on_comfyui(
     assert err.rstrip().endswith("No result within 2 s; the job was cancelled.")
     assert len(fake.prompts_received) == 1
     assert fake.interrupts or fake.queue_deletes  # the running prompt was stopped, not left to run
+
+
+async def test_midjourney_only_flags_are_ignored_with_a_note_on_stderr(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    settings = Settings(
+        _env_file=None, database_url=database_url, comfyui_urls=fake_comfy.url, data_dir=tmp_path
+    )
+    code, out, err = await run_in_process(settings, ["generate", "image", "a fox --v 6 --tile --ar 3:2"])
+    assert code == 0, err
+    assert out.strip()
+    assert "Ignored --v 6, --tile: Midjourney settings with no meaning here." in err
+    [prompt] = fake_comfy.prompts_received
+    assert "--v" not in str(prompt)
