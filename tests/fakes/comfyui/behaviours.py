@@ -102,6 +102,13 @@ async def image_pass(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     return (dict(ctx.inputs["image"]),), None
 
 
+async def repeat_batch(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    await _work(ctx)
+    image = dict(ctx.inputs["image"])
+    image["count"] *= int(ctx.inputs["amount"])
+    return (image,), None
+
+
 async def empty_latent(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     await _work(ctx)
     i = ctx.inputs
@@ -272,6 +279,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "empty_image": empty_image,
     "image_invert": image_invert,
     "image_pass": image_pass,
+    "repeat_batch": repeat_batch,
     "empty_latent": empty_latent,
     "empty_audio_latent": empty_audio_latent,
     "sampler": sampler,
