@@ -11,6 +11,11 @@ import aiohttp
 
 from tests.fakes.comfyui import frames
 
+# Upper bounds that only end a hang: a real CPU-only ComfyUI shared with other work can take a minute to
+# load a checkpoint or answer a socket. Nothing waits for them to pass; the fake answers in milliseconds.
+FRAME_TIMEOUT_S = 60.0
+JOB_TIMEOUT_S = 600.0
+
 
 @dataclass
 class Frame:
@@ -60,7 +65,12 @@ class Recorder:
         self.closed_code = self.ws.close_code
         self._changed.set()
 
-    async def wait_for(self, predicate: Any, timeout: float = 5.0, start: int = 0) -> Frame:  # noqa: ASYNC109
+    async def wait_for(
+        self,
+        predicate: Any,
+        timeout: float = FRAME_TIMEOUT_S,  # noqa: ASYNC109
+        start: int = 0,
+    ) -> Frame:
         async with asyncio.timeout(timeout):
             while True:
                 for frame in self.frames[start:]:
@@ -71,13 +81,13 @@ class Recorder:
                 self._changed.clear()
                 await self._changed.wait()
 
-    async def wait_closed(self, timeout: float = 5.0) -> int | None:  # noqa: ASYNC109
+    async def wait_closed(self, timeout: float = FRAME_TIMEOUT_S) -> int | None:  # noqa: ASYNC109
         assert self._task is not None
         async with asyncio.timeout(timeout):
             await asyncio.shield(self._task)
         return self.closed_code
 
-    async def wait_done(self, prompt_id: str, timeout: float = 5.0) -> Frame:  # noqa: ASYNC109
+    async def wait_done(self, prompt_id: str, timeout: float = JOB_TIMEOUT_S) -> Frame:  # noqa: ASYNC109
         """Until `executing {node: null, prompt_id}`: the real completion signal."""
 
         def done(frame: Frame) -> bool:

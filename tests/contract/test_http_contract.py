@@ -26,7 +26,7 @@ async def saved_name(comfy_target: Target, http: aiohttp.ClientSession) -> str:
     workflow["1"]["inputs"]["color"] = uuid.uuid4().int % (1 << 24)
     ws = await Recorder.connect(http, comfy_target.url, "main-view")
     answer = await post_prompt(http, comfy_target.url, workflow, "main-view")
-    await ws.wait_done(answer["prompt_id"], timeout=60)
+    await ws.wait_done(answer["prompt_id"])
     await ws.close()
     executed = next(m for m in ws.texts(answer["prompt_id"]) if m["type"] == "executed")
     return str(executed["data"]["output"]["images"][0]["filename"])
@@ -228,7 +228,7 @@ async def test_audio_files_have_the_real_magic_bytes(
                 "audio_SaveAudioOpus_128k": (b"OggS", "audio/ogg")}  # fmt: skip
     for name, (magic, content_type) in expected.items():
         answer = await post_prompt(http, url, load_workflow(name), "main-audio")
-        await ws.wait_done(answer["prompt_id"], timeout=60)
+        await ws.wait_done(answer["prompt_id"])
         executed = next(m for m in ws.texts(answer["prompt_id"]) if m["type"] == "executed")
         (saved,) = executed["data"]["output"]["audio"]
         async with http.get(url + "/view", params=saved) as response:

@@ -56,10 +56,10 @@ async def test_targeted_interrupt_replay_matches_the_recording(
     first = await post_prompt(http, comfy_target.url, long_job, client_id)
     await main.wait_for(lambda f: f.type == "execution_start")
     second = await post_prompt(http, comfy_target.url, next_job, client_id)
-    await main.wait_for(lambda f: f.type == "progress", timeout=60)
+    await main.wait_for(lambda f: f.type == "progress")
     async with http.post(comfy_target.url + "/interrupt", json={"prompt_id": first["prompt_id"]}) as response:
         assert response.status == 200
-    await main.wait_done(second["prompt_id"], timeout=60)
+    await main.wait_done(second["prompt_id"])
     await observer.wait_for(is_idle_status, start=1)
 
     recorded = trace["ws_events_no_progress_state"]

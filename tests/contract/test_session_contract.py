@@ -11,20 +11,15 @@ import uuid
 import aiohttp
 import pytest
 
-from tests.contract._recorder import Recorder, get_json, is_idle_status, post_prompt
-from tests.contract._traces import load_trace, load_workflow
+from tests.contract._recorder import JOB_TIMEOUT_S, Recorder, get_json, is_idle_status, post_prompt
+from tests.contract._traces import load_trace, load_workflow, long_job
 from tests.contract.conftest import Target
 
 pytestmark = pytest.mark.contract
 
 RECONNECT = load_trace("ws_clientid_reconnect")
 OPTIONS = load_trace("no_client_id_and_prompt_id_options")
-
-
-def _long_job() -> dict[str, object]:
-    workflow = load_workflow("long_savews_interruptible")
-    workflow["1"]["inputs"]["color"] = uuid.uuid4().int % (1 << 24)  # type: ignore[index]
-    return workflow
+INTERRUPTED = load_trace("queue_interrupt_race")["interrupt"]["global_no_body"]  # a SaveImageWebsocket job
 
 
 async def test_anonymous_socket_gets_a_hex_sid(comfy_target: Target, http: aiohttp.ClientSession) -> None:
@@ -41,32 +36,41 @@ async def test_reused_client_id_mutes_the_first_socket_and_reconnect_resumes_mid
     comfy_target: Target, http: aiohttp.ClientSession
 ) -> None:
     url = comfy_target.url
-    if comfy_target.fake is not None:
-        comfy_target.fake.config.node_time_s = 0.002
     client_id = f"rc-{uuid.uuid4().hex[:6]}"
     first = await Recorder.connect(http, url, client_id)
     second = await Recorder.connect(http, url, client_id)
     muted_at = len(first.frames)
-    answer = await post_prompt(http, url, _long_job(), client_id)
-    await second.wait_for(lambda f: f.type == "progress", timeout=60)
+    answer = await post_prompt(http, url, long_job(), client_id)
+    await second.wait_for(lambda f: f.type == "progress")
+    # server.py websocket_handler: a socket connecting with a used clientId replaces the old one in
+    # `sockets`, and every message, broadcasts included, is sent through that dict.
     assert len(first.frames) - muted_at == RECONNECT["first_socket_after_second_connected_types"][1]
     assert not first.ws.closed
     await first.close()  # closing the muted socket unregisters the client id (real server behaviour)
     await second.close()
 
     third = await Recorder.connect(http, url, client_id)
+    # The handler sends `status`, then, when this client id's prompt has a node running, `executing` with
+    # that node (execution.py sets server.last_node_id as each node starts and clears it when the prompt
+    # ends), both before it reads anything. The long job is on node "2" until the interrupt below.
+    await third.wait_for(lambda f: True, start=1)
     recorded = RECONNECT["reconnect_mid_job_first_messages"]
     opening = [f.msg for f in third.frames[:2]]
     assert [m["type"] for m in opening if m] == [m["type"] for m in recorded]
     assert [sorted(m["data"]) for m in opening if m] == [sorted(m["data"]) for m in recorded]
     assert opening[1] is not None
     assert opening[1]["data"] == {"node": "2"}  # the SaveImageWebsocket node of this workflow
-    if comfy_target.fake is not None:
-        comfy_target.fake.config.node_time_s = 0
-    done = await third.wait_done(answer["prompt_id"], timeout=120)
-    assert done.msg is not None
+    assert opening[0] is not None
+    remaining = [m["data"]["status"]["exec_info"]["queue_remaining"] for m in (opening[0], recorded[0])]
+    assert remaining == [1, 1]  # the job is still running
+
+    async with http.post(url + "/interrupt", json={"prompt_id": answer["prompt_id"]}) as response:
+        assert response.status == 200
+    await third.wait_done(answer["prompt_id"])
+    # The reconnected socket hears the rest of the prompt: its terminal message, then `executing null`.
     terminal = third.texts(answer["prompt_id"])[-2]["type"]
-    assert terminal == RECONNECT["reconnect_mid_job_terminal_received"]
+    history = (await get_json(http, f"{url}/history/{answer['prompt_id']}"))[answer["prompt_id"]]
+    assert terminal == history["status"]["messages"][-1][0] == INTERRUPTED["terminal"]["type"]
 
 
 async def test_prompt_options_client_ids_numbers_and_extra_data(
@@ -89,7 +93,7 @@ async def test_prompt_options_client_ids_numbers_and_extra_data(
     explicit = await post_prompt(http, url, workflow, "x", number=2.5)
     assert explicit["number"] == OPTIONS["explicit_number_response"]["number"] == 2.5
 
-    await observer.wait_for(is_idle_status, start=1, timeout=60)
+    await observer.wait_for(is_idle_status, start=1, timeout=JOB_TIMEOUT_S)
     history = (await get_json(http, f"{url}/history/{chosen}"))[chosen]
     assert history["prompt"][0] == again["number"]
     assert history["prompt"][3] == OPTIONS["extra_data_in_history"]
