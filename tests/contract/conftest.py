@@ -13,6 +13,9 @@ import pytest
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 
 REAL_URL_ENV = "COMFYUI_CONTRACT_URL"
+REAL_SERVER_TEST_TIMEOUT_S = 900
+CHECKPOINT_NODE = "CheckpointLoaderSimple"
+RANDOM_SD15 = "random_sd15.safetensors"  # random weights: real sampling, noise for pictures
 
 
 @dataclass
@@ -26,6 +29,36 @@ def real_url() -> str | None:
     return url.rstrip("/") if url else None
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Against a real CPU-only server one test may load a checkpoint twice: the 120 s default is too short."""
+    if real_url() is None:
+        return
+    for item in items:
+        if item.get_closest_marker("contract") is not None:
+            item.add_marker(pytest.mark.timeout(REAL_SERVER_TEST_TIMEOUT_S))
+
+
+@pytest.fixture(autouse=True)
+async def _needed_checkpoint(request: pytest.FixtureRequest) -> None:
+    """A test marked `checkpoint(name)` runs against a real server only if that server lists the file.
+
+    The fake always lists it (see comfy_target); a real server lists what its models/checkpoints holds.
+    """
+    marker = request.node.get_closest_marker("checkpoint")
+    url = real_url()
+    if marker is None or url is None:
+        return
+    name = marker.args[0]
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{url}/object_info/{CHECKPOINT_NODE}") as answer,
+    ):
+        info = await answer.json()
+    choices = info[CHECKPOINT_NODE]["input"]["required"]["ckpt_name"][0]
+    if name not in choices:
+        pytest.skip(f"the ComfyUI at {url} has no checkpoint named {name} in models/checkpoints")
+
+
 @pytest.fixture
 async def comfy_target(tmp_path: Path) -> AsyncIterator[Target]:
     url = real_url()
@@ -33,7 +66,7 @@ async def comfy_target(tmp_path: Path) -> AsyncIterator[Target]:
         yield Target(url, None)
         return
     # The traces were recorded with an empty checkpoint folder, except for the random SD1.5 one.
-    config = FakeConfig(models={"CheckpointLoaderSimple.ckpt_name": ["random_sd15.safetensors"]})
+    config = FakeConfig(models={f"{CHECKPOINT_NODE}.ckpt_name": [RANDOM_SD15]})
     server = FakeComfyUI(config, output_dir=tmp_path / "output")
     await server.start()
     yield Target(server.url, server)

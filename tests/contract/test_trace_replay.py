@@ -14,7 +14,7 @@ import pytest
 from tests.contract._normalise import history_shape, live_shape, mask_filename, recorded_shape
 from tests.contract._recorder import Recorder, is_idle_status
 from tests.contract._traces import load_trace
-from tests.contract.conftest import Target
+from tests.contract.conftest import RANDOM_SD15, Target
 from tests.fakes.comfyui import media
 
 pytestmark = pytest.mark.contract
@@ -36,7 +36,7 @@ def _with(workflow: dict[str, Any], node: str, **inputs: Any) -> dict[str, Any]:
 class Replay:
     trace: str
     warmups: list[str] = field(default_factory=list)  # "same", "new_seed", "small", "audio"
-    needs_model: bool = False
+    checkpoint: str | None = None  # the checkpoint the workflow loads, if any
 
     def warmup_workflows(self, workflow: dict[str, Any]) -> list[dict[str, Any]]:
         made = {
@@ -53,10 +53,10 @@ REPLAYS = [
     Replay("image_emptyimage_saveimage_cached_resubmit", ["same"]),
     Replay("image_savews_legacy_client"),
     Replay("image_savews_preview_metadata_client", ["same"]),
-    Replay("sd15_random_first_run_legacy_client", needs_model=True),
-    Replay("sd15_random_new_seed_model_cached_metadata_client", ["new_seed"], needs_model=True),
-    Replay("sd15_random_same_seed_fully_cached", ["same"], needs_model=True),
-    Replay("sd15_random_256px_10steps", ["small"], needs_model=True),
+    Replay("sd15_random_first_run_legacy_client", checkpoint=RANDOM_SD15),
+    Replay("sd15_random_new_seed_model_cached_metadata_client", ["new_seed"], checkpoint=RANDOM_SD15),
+    Replay("sd15_random_same_seed_fully_cached", ["same"], checkpoint=RANDOM_SD15),
+    Replay("sd15_random_256px_10steps", ["small"], checkpoint=RANDOM_SD15),
     Replay("audio_SaveAudio"),
     Replay("audio_SaveAudioMP3_V0", ["audio"]),
     Replay("audio_SaveAudioMP3_128k", ["audio"]),
@@ -82,7 +82,7 @@ async def run_to_completion(http: aiohttp.ClientSession, url: str, workflow: dic
     async with http.post(url + "/prompt", json={"prompt": workflow, "client_id": client_id}) as response:
         assert response.status == 200, await response.text()
         prompt_id = str((await response.json())["prompt_id"])
-    await ws.wait_done(prompt_id, timeout=60)
+    await ws.wait_done(prompt_id)
     await ws.close()
     return prompt_id
 
@@ -108,12 +108,17 @@ def _main_shapes(trace: dict[str, Any], recorded: list[dict[str, Any]], live: li
     return want, got
 
 
-@pytest.mark.parametrize("replay", REPLAYS, ids=[r.trace for r in REPLAYS])
+def _params(replays: list[Replay]) -> list[Any]:
+    return [
+        pytest.param(r, id=r.trace, marks=[pytest.mark.checkpoint(r.checkpoint)] if r.checkpoint else [])
+        for r in replays
+    ]
+
+
+@pytest.mark.parametrize("replay", _params(REPLAYS))
 async def test_replayed_trace_matches_the_recording(
     replay: Replay, comfy_target: Target, http: aiohttp.ClientSession
 ) -> None:
-    if replay.needs_model and comfy_target.fake is None:
-        pytest.skip("needs the random SD1.5 checkpoint; only model-free workflows run against a real server")
     trace = load_trace(replay.trace)
     workflow = trace["workflow"]
     url = comfy_target.url
@@ -131,7 +136,7 @@ async def test_replayed_trace_matches_the_recording(
         posted = await response.json()
     prompt_id = posted["prompt_id"]
     assert sorted(posted) == sorted(trace["post_response"])
-    await main.wait_done(prompt_id, timeout=60)
+    await main.wait_done(prompt_id)
     await observer.wait_for(is_idle_status, start=1)
 
     recorded_main = [e for e in trace["ws_events"] if e["ws"] == "main"]
