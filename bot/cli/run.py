@@ -14,7 +14,7 @@ import aiohttp
 from bot.cli.runtime_config import runtime_config
 from bot.cli.startup_database import prepare_database
 from bot.cli.startup_discord import log_in
-from bot.cli.startup_failure import no_token
+from bot.cli.startup_failure import StartupFailure
 from bot.cli.stop_signals import stop_requested
 from bot.client import ComfyBot
 from bot.metrics import metrics_served
@@ -27,9 +27,9 @@ log = logging.getLogger(__name__)
 async def run(settings: Settings) -> int:
     token = settings.discord_token.get_secret_value()
     if not token:
-        failure = no_token()
-        log.error("%s", failure)
-        return failure.exit_code
+        raise StartupFailure(
+            "DISCORD_TOKEN is not set", "put the bot's token in the environment or in .env", exit_code=2
+        )
     async with stop_requested() as stopping:
         await prepare_database(settings.database_url)
         config = await runtime_config(settings)

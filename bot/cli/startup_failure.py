@@ -16,9 +16,3 @@ class StartupFailure(Exception):
 
     def __str__(self) -> str:
         return f"{self.what} (fix: {self.fix})"
-
-
-def no_token() -> StartupFailure:
-    return StartupFailure(
-        "DISCORD_TOKEN is not set", "put the bot's token in the environment or in .env", exit_code=2
-    )

@@ -12,7 +12,7 @@ import aiohttp
 
 from bot.cli.runtime_config import runtime_config
 from bot.cli.startup_discord import log_in
-from bot.cli.startup_failure import no_token
+from bot.cli.startup_failure import StartupFailure
 from bot.client import ComfyBot
 from bot.runtime import CoreRuntime
 from bot.settings import Settings
@@ -30,9 +30,9 @@ class _CommandPublisher(ComfyBot):
 async def sync(settings: Settings) -> int:
     token = settings.discord_token.get_secret_value()
     if not token:
-        failure = no_token()
-        log.error("%s", failure)
-        return failure.exit_code
+        raise StartupFailure(
+            "DISCORD_TOKEN is not set", "put the bot's token in the environment or in .env", exit_code=2
+        )
     config = await runtime_config(settings)
     async with aiohttp.ClientSession() as http:
         runtime = await CoreRuntime.build(config, http=http)
