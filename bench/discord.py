@@ -48,8 +48,9 @@ from bot.reporting.config import ReportingConfig
 from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
 from core.jobs.settings import QueueSettings
+from core.kinds import IMAGE
 from db.engine import create_engine
-from db.enums import JobKind, JobStatus
+from db.enums import JobStatus
 from db.migrate import upgrade_to_head
 from db.models import Job
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
@@ -167,9 +168,9 @@ async def _preload_queue(database_url: str, count: int) -> None:
                     "guild_id": 9_000_000 + i % 1000,
                     "channel_id": 1,
                     "user_id": 8_000_000 + i,
-                    "kind": JobKind.IMAGE,
+                    "kind": IMAGE,
                     "raw_input": "waiting",
-                    "params": {"prompt": "waiting"},
+                    "params": {"prompt": "waiting", "seed": i},
                     "workflow_name": "not-on-any-backend",
                     "workflow_version": "v",
                     "seed": i,

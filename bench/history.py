@@ -26,8 +26,8 @@ import asyncpg
 from sqlalchemy import URL, event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from core.kinds import SONG
 from db.engine import create_engine, create_sessionmaker
-from db.enums import JobKind
 from db.migrate import upgrade_to_head
 from db.repositories import JobRepository
 
@@ -166,7 +166,7 @@ async def run_queries(url: URL, jobs: int, guilds: int, runs: int) -> None:
                 return await repository.history(guild_id, user_id=member(guild_id), limit=10)
 
             async def history_of_songs() -> object:
-                return await repository.history(guild(), kind=JobKind.SONG, limit=10)
+                return await repository.history(guild(), kind=SONG, limit=10)
 
             async def history_search() -> object:
                 return await repository.history(guild(), search="SUNSET", limit=10)

@@ -41,14 +41,15 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from bot.runtime import CoreRuntime, RuntimeConfig
-from comfy.workflows.params import ImageParams
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobFailed, JobUpdate
-from db.enums import JobKind, JobStatus
+from core.kinds import IMAGE
+from core.kinds.image import ImageParams
+from db.enums import JobStatus
 from db.migrate import upgrade_to_head
 from db.models import Job
 from db.units.jobs import QueuedEntry
@@ -224,9 +225,9 @@ async def submit_latency(queued: int, samples: int, tmp: Path) -> dict[str, Any]
                     "guild_id": i % 1000,
                     "channel_id": 1,
                     "user_id": i,
-                    "kind": JobKind.IMAGE,
+                    "kind": IMAGE,
                     "raw_input": "x",
-                    "params": {"prompt": "x"},
+                    "params": {"prompt": "x", "seed": i},
                     "workflow_name": "txt2img",
                     "workflow_version": "v",
                     "seed": i,

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from comfy.artifacts import ArtifactStore
 from comfy.client import ClientSettings, ComfyClient
 from comfy.pool import ComfyPool
-from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
+from comfy.workflows.catalogue import WorkflowCatalogue
 from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.browsing import JobBrowser
 from core.jobs.completion_pings import CompletionPings
@@ -31,6 +31,7 @@ from core.jobs.service import JobService
 from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobObserver, JobUpdate, NullObserver
+from core.kinds import KindRegistry, default_kinds
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.units.deleted_results import DeletedResults
 from db.units.job_queries import JobQueries
@@ -72,6 +73,8 @@ class RuntimeConfig:
     client: ClientSettings = field(default_factory=ClientSettings)
     health_interval_s: float = 15.0
     deleted_files_grace_s: float = 86_400.0  # a deleted result's files stay this long in DATA_DIR
+    # The kinds of job this bot runs: the built-in ones unless a test or an extension adds its own.
+    kinds: KindRegistry = field(default_factory=default_kinds)
 
 
 class CoreRuntime:
@@ -94,7 +97,8 @@ class CoreRuntime:
             for url in config.comfyui_urls
         ]
         self.pool = ComfyPool(self.clients, health_interval_s=config.health_interval_s)
-        self.store = JobStore(self.sessions, worker_id=config.queue.worker_id)
+        self.kinds = config.kinds
+        self.store = JobStore(self.sessions, config.kinds.parse, worker_id=config.queue.worker_id)
         self.policies = PolicyCache(PolicyStore(self.sessions))
         self.artifacts = ArtifactStore(config.data_dir)
         self.artifact_files = ArtifactFiles(config.data_dir)
@@ -102,6 +106,7 @@ class CoreRuntime:
             store=self.store,
             pool=self.pool,
             catalogue=catalogue,
+            kinds=config.kinds,
             artifacts=self.artifacts,
             observer=self.observer,
             settings=config.queue,
@@ -115,18 +120,19 @@ class CoreRuntime:
             catalogue=catalogue,
             policies=self.policies,
             deletions=self.deletions,
+            kinds=config.kinds,
         )
         self.deleted_files = DeletedFilesSweep(
             self.deletions, config.data_dir, grace_s=config.deleted_files_grace_s
         )
-        self.browser = JobBrowser(JobQueries(self.sessions), self.dispatcher)
+        self.browser = JobBrowser(JobQueries(self.sessions, config.kinds.parse), self.dispatcher)
         self.guild_settings = GuildSettings(self.policies)
         self.pings = CompletionPings(self.policies, PreferenceStore(self.sessions))
         self._owns_engine = engine is None
 
     @classmethod
     async def build(cls, config: RuntimeConfig, *, http: aiohttp.ClientSession) -> CoreRuntime:
-        catalogue = await load_catalogue(config.workflows_dir)
+        catalogue = await config.kinds.load_catalogue(config.workflows_dir)
         return cls(config, http=http, catalogue=catalogue)
 
     async def start(self) -> None:

@@ -5,7 +5,7 @@ Typical start-up: `await ensure_schema(url)`, then `engine = create_engine(url)`
 """
 
 from db.engine import create_engine, create_sessionmaker
-from db.enums import ArtifactType, DeliveryState, JobKind, JobStatus, RegeneratePermission
+from db.enums import ArtifactType, DeliveryState, JobStatus, RegeneratePermission
 from db.migrate import SchemaOutdated, SchemaTooNew, ensure_schema, schema_is_current, upgrade_to_head
 from db.models import Artifact, GuildPolicy, Job, JobEvent
 from db.repositories import (
@@ -34,7 +34,6 @@ __all__ = [
     "JobCreate",
     "JobEvent",
     "JobEventRepository",
-    "JobKind",
     "JobRepository",
     "JobStatus",
     "RegeneratePermission",

@@ -1,13 +1,12 @@
-"""The words the database stores for a job's kind, status and delivery, an artifact's type and a policy."""
+"""The words the database stores for a job's status and delivery, an artifact's type and a policy.
+
+A job's kind is not among them: kinds are registered by the application (core/kinds), and the column holds
+any registered name.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
-
-
-class JobKind(StrEnum):
-    IMAGE = "image"
-    SONG = "song"
 
 
 class JobStatus(StrEnum):

@@ -77,6 +77,11 @@ async def upgrade_to_head(url: str | URL) -> None:
     log.debug("database schema is at %s", ", ".join(sorted(head_revisions())))
 
 
+async def upgrade_to(url: str | URL, revision: str) -> None:
+    """Upgrade to `revision` only; for tests of one migration on the data of the ones before."""
+    await _run_command(url, command.upgrade, revision)
+
+
 async def downgrade_to(url: str | URL, revision: str) -> None:
     """Downgrade to `revision` ("base" empties the database); for tests and emergencies."""
     await _run_command(url, command.downgrade, revision)

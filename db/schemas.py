@@ -24,11 +24,13 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from db.enums import ArtifactType, JobKind, RegeneratePermission
-from db.types import MAX_SEED
+from db.enums import ArtifactType, RegeneratePermission
+from db.types import KIND_MAX_CHARS, MAX_SEED
 
 MAX_RAW_INPUT_CHARS = 4000
 MAX_DOCUMENT_BYTES = 64 * 1024
+# A posted workflow graph: as large as the workflow files the bot accepts (2 MiB), with room for the prompt.
+MAX_GRAPH_BYTES = 3 * 1024 * 1024
 MAX_SNOWFLAKE = 2**63 - 1
 
 
@@ -60,12 +62,16 @@ def _parse_json_text(value: object) -> object:
     return value
 
 
-def _check_document(document: dict[str, Any]) -> dict[str, Any]:
+def _check_document(document: dict[str, Any], limit: int = MAX_DOCUMENT_BYTES) -> dict[str, Any]:
     _check_json_value(document)
     size = len(json.dumps(document, ensure_ascii=False).encode())
-    if size > MAX_DOCUMENT_BYTES:
-        raise ValueError(f"document is {size} bytes, over the limit of {MAX_DOCUMENT_BYTES}")
+    if size > limit:
+        raise ValueError(f"document is {size} bytes, over the limit of {limit}")
     return document
+
+
+def _check_graph(document: dict[str, Any]) -> dict[str, Any]:
+    return _check_document(document, MAX_GRAPH_BYTES)
 
 
 def _check_json_value(value: object) -> None:
@@ -106,6 +112,9 @@ Name = Annotated[
 ]
 # A JSON object: a dict, or its JSON text (then parsed).
 Document = Annotated[dict[str, JsonValue], BeforeValidator(_parse_json_text), AfterValidator(_check_document)]
+GraphDocument = Annotated[
+    dict[str, JsonValue], BeforeValidator(_parse_json_text), AfterValidator(_check_graph)
+]
 DataPath = Annotated[
     str,
     StringConstraints(min_length=1, max_length=500),
@@ -123,12 +132,14 @@ class JobCreate(_Input):
     guild_id: Snowflake
     channel_id: Snowflake
     user_id: Snowflake
-    kind: JobKind
+    kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=KIND_MAX_CHARS)]
     raw_input: Annotated[str, StringConstraints(max_length=MAX_RAW_INPUT_CHARS), AfterValidator(_no_nul)]
     params: Document = Field(default_factory=dict)
     workflow_name: Name
     workflow_version: Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
     seed: SeedValue | None = None
+    posted_graph: GraphDocument | None = None
+    seed_document: Document | None = None
     parent_id: Annotated[int, Field(ge=1)] | None = None
 
 

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from db.enums import ArtifactType, DeliveryState, JobKind, JobStatus
+from db.enums import ArtifactType, DeliveryState, JobStatus
 from db.models import Artifact, Job
+
+
+class StoredParams(Protocol):
+    """A job's parameters read back typed by their kind's model (the application's); the seed is inside."""
+
+    @property
+    def seed(self) -> int | None: ...
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]: ...
+
+
+# The application's reader: (kind, stored JSON document) → the kind's typed parameters.
+ParamsReader = Callable[[str, dict[str, Any]], StoredParams]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +65,12 @@ class JobView:
     guild_id: int
     channel_id: int
     user_id: int
-    kind: JobKind
+    # A registered kind's name ("image", "song", ...).
+    kind: str
     raw_input: str
-    params: dict[str, Any]
+    # Typed by the kind's model, seed included.
+    params: StoredParams
     workflow_name: str
-    seed: int | None
     status: JobStatus
     error_message: str | None
     attempts: int
@@ -69,9 +84,16 @@ class JobView:
     parent_id: int | None
     delivery_state: DeliveryState
     deleted_at: datetime | None = None  # deleted results are shown to managers only
+    # The graph bound at submit and what its artifacts record; None for jobs queued before they were kept.
+    posted_graph: dict[str, Any] | None = None
+    seed_document: dict[str, Any] | None = None
+
+    @property
+    def seed(self) -> int | None:
+        return self.params.seed
 
     @classmethod
-    def of(cls, row: Job) -> JobView:
+    def of(cls, row: Job, read_params: ParamsReader) -> JobView:
         return cls(
             id=row.id,
             guild_id=row.guild_id,
@@ -79,9 +101,8 @@ class JobView:
             user_id=row.user_id,
             kind=row.kind,
             raw_input=row.raw_input,
-            params=dict(row.params or {}),
+            params=read_params(row.kind, dict(row.params or {})),
             workflow_name=row.workflow_name,
-            seed=row.seed,
             status=row.status,
             error_message=row.error_message,
             attempts=row.attempts,
@@ -95,6 +116,8 @@ class JobView:
             parent_id=row.parent_id,
             delivery_state=row.delivery_state,
             deleted_at=row.deleted_at,
+            posted_graph=row.posted_graph,
+            seed_document=row.seed_document,
         )
 
 

@@ -13,6 +13,9 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 MAX_SEED = 2**64 - 1
 """ComfyUI seeds are unsigned 64-bit: one more bit than BIGINT holds."""
 
+KIND_MAX_CHARS = 32
+"""A job kind's registered name ("image", "song", ...)."""
+
 # SQLite only autoincrements a column declared exactly INTEGER PRIMARY KEY (its 64-bit rowid).
 BigIntegerId = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -16,7 +16,7 @@ from bot.cli.check_database import check_database
 from bot.cli.check_result import CheckResult, report
 from bot.cli.token_shape import check_token_shape
 from bot.settings import Settings
-from comfy.workflows.catalogue import load_catalogue
+from core.kinds import default_kinds
 
 
 async def check(settings: Settings, out: TextIO | None = None) -> int:
@@ -31,7 +31,7 @@ async def check(settings: Settings, out: TextIO | None = None) -> int:
     note(check_token_shape(settings.discord_token.get_secret_value()))
     note(await check_data_dir(settings.data_dir))
     note(await check_database(settings.database_url))
-    catalogue = await load_catalogue(settings.workflows_dir)
+    catalogue = await default_kinds().load_catalogue(settings.workflows_dir)
     note(check_workflow_files(catalogue, settings.workflows_dir))
     urls = settings.comfyui_url_list
     if not urls:

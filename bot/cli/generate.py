@@ -23,11 +23,11 @@ from bot.logging_setup import redact_url_passwords
 from bot.runtime import CoreRuntime
 from bot.settings import Settings
 from comfy import errors
-from comfy.workflows.params import ImageParams, SongParams
 from core.errors import UserFacingError
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
+from core.kinds import KindParams
 from core.prompts import parse_song_request
 from core.prompts.image import read_image_request
 from db.engine import is_sqlite
@@ -129,7 +129,7 @@ def _print_outcome(final: FinalUpdate, data_dir: Path, out: TextIO, err: TextIO)
     return EXIT_FAILED
 
 
-async def _read_request(args: argparse.Namespace) -> tuple[str, ImageParams | SongParams, tuple[str, ...]]:
+async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tuple[str, ...]]:
     if args.kind == "image":
         image = read_image_request(args.prompt, negative=args.negative, seed=args.seed, count=args.count)
         return args.prompt, image.params, image.notes

@@ -20,10 +20,9 @@ import discord
 from bot.client import ComfyBot
 from bot.exts._submit import defer_publicly
 from bot.ui.requesters import guild_id_of, requester_from_interaction
-from comfy.workflows.binding import WorkflowKind
-from comfy.workflows.params import ImageParams, SongParams
 from core.errors import UserFacingError
 from core.jobs.admission import Ask
+from core.kinds import JobKind, KindParams
 
 # Of Discord's 3 s from the interaction's creation: the event reached us some time after it, and the
 # answer itself needs a round trip.
@@ -73,10 +72,10 @@ async def refuse_if_known_in_time(checking: Coroutine[Any, Any, None]) -> None:
 async def check_admission(
     bot: ComfyBot,
     interaction: discord.Interaction,
-    kind: WorkflowKind,
+    kind: JobKind,
     *,
     workflow: str | None,
-    params: ImageParams | SongParams | None = None,
+    params: KindParams | None = None,
 ) -> None:
     """Raise the refusal the job service would give this request now (channel, roles, words, caps...)."""
     ask = Ask(guild_id_of(interaction), requester_from_interaction(interaction), kind, workflow, params)

@@ -7,10 +7,9 @@ import discord
 
 from bot.client import ComfyBot
 from bot.ui.requesters import guild_id_of, requester_from_interaction
-from comfy.workflows.binding import WorkflowKind
-from comfy.workflows.params import ImageParams, SongParams
 from core.errors import UserFacingError
 from core.jobs.service import JobRequest, SubmitReceipt
+from core.kinds import JobKind, KindParams
 
 # Attached documents are small text files; anything larger is refused before it is downloaded.
 MAX_ATTACHMENT_BYTES = 64 * 1024
@@ -38,7 +37,7 @@ async def submit_and_show(
     interaction: discord.Interaction,
     message_id: int,
     *,
-    params: ImageParams | SongParams,
+    params: KindParams,
     raw_input: str,
     workflow: str | None,
 ) -> SubmitReceipt:
@@ -54,7 +53,7 @@ async def submit_and_show(
     return receipt
 
 
-def workflow_choices(bot: ComfyBot, kind: WorkflowKind, typed: str) -> list[discord.app_commands.Choice[str]]:
+def workflow_choices(bot: ComfyBot, kind: JobKind, typed: str) -> list[discord.app_commands.Choice[str]]:
     """Workflows of this kind that validated and that some backend can run, filtered by what was typed."""
     runtime = bot.runtime
     names = [

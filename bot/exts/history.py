@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 import discord
 from discord import app_commands
@@ -13,13 +12,13 @@ from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
 from bot.exts.errors import report_error
 from bot.ui.history_files import plan_repost, unavailable_text
-from bot.ui.history_render import KIND_MARKS, HistoryFilters, job_summary, shorten
+from bot.ui.history_render import HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
-from db.enums import JobKind
+from core.kinds import JobKind, spec_of
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ class History(commands.Cog):
 
     @app_commands.command(name="history", description="Browse this server's jobs, newest first")
     @app_commands.describe(
-        kind="Only images or only songs",
+        kind="Only jobs of this kind (images, songs...)",
         user="Only this member's jobs",
         search="Only jobs whose prompt or lyrics contain this",
         public="Show the list to the channel (only you can turn its pages)",
@@ -42,13 +41,16 @@ class History(commands.Cog):
     async def history(
         self,
         interaction: discord.Interaction,
-        kind: Literal["image", "song"] | None = None,
+        kind: app_commands.Range[str, 1, 32] | None = None,
         user: discord.User | None = None,
         search: app_commands.Range[str, 1, 100] | None = None,
         public: bool = False,
     ) -> None:
-        await acknowledge(interaction, ephemeral=not public)
         runtime = self.bot.runtime
+        if kind is not None and kind not in runtime.kinds:
+            listed = ", ".join(runtime.kinds.kinds)
+            raise UserFacingError(f"There is no kind of job called “{kind}”. Try one of: {listed}.")
+        await acknowledge(interaction, ephemeral=not public)
         view = HistoryView(
             browser=runtime.browser,
             service=runtime.service,
@@ -79,7 +81,7 @@ class History(commands.Cog):
         stored, missing = await on_disk.split_stored(artifacts)
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
         summary = shorten(job_summary(found), 200)
-        header = f"{KIND_MARKS[found.kind]} **#{found.id}** by <@{found.user_id}> — {summary}"
+        header = f"{spec_of(found.params).texts.mark} **#{found.id}** by <@{found.user_id}> — {summary}"
         unavailable = unavailable_text(plan.too_large, missing)
         content = f"{header}\n{unavailable}" if unavailable else header
         if not plan.batches:
@@ -102,6 +104,12 @@ class History(commands.Cog):
         # From here the new job's message is like any other: edited in place by the reporter.
         await self.bot.reporter.show_on_interaction(receipt, interaction, message_id)
 
+    @history.autocomplete("kind")
+    async def _kinds(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        wanted = current.strip().lower()
+        kinds = self.bot.runtime.kinds.kinds
+        return [app_commands.Choice(name=k, value=k) for k in kinds if wanted in k][:25]
+
     @show.autocomplete("job")
     @rerun.autocomplete("job")
     async def _recent_jobs(
@@ -115,7 +123,7 @@ class History(commands.Cog):
             include_deleted=requester_from_interaction(interaction).is_manager,
         )
         choices = [
-            app_commands.Choice(name=shorten(f"#{j.id} {j.kind.value}: {job_summary(j)}", 100), value=j.id)
+            app_commands.Choice(name=shorten(f"#{j.id} {j.kind}: {job_summary(j)}", 100), value=j.id)
             for j in page.jobs
         ]
         wanted = current.strip().lstrip("#").lower()

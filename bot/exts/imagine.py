@@ -13,8 +13,8 @@ from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer, tell_notes
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.ui.styles import style_suggestions
-from comfy.workflows.binding import WorkflowKind
-from comfy.workflows.params import MAX_COUNT
+from core.kinds.fields import MAX_COUNT
+from core.kinds.image import IMAGE
 from core.prompts.image import RAW_PROMPT_MAX_CHARS, ImageRequest, read_image_request
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class Imagine(commands.Cog):
                 document=content,
             )
             await check_admission(
-                self.bot, interaction, WorkflowKind.IMAGE, workflow=request.workflow, params=request.params
+                self.bot, interaction, IMAGE, workflow=request.workflow, params=request.params
             )
             return request
 
@@ -93,7 +93,7 @@ class Imagine(commands.Cog):
     async def _workflow(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return workflow_choices(self.bot, WorkflowKind.IMAGE, current)
+        return workflow_choices(self.bot, IMAGE, current)
 
 
 async def setup(bot: ComfyBot) -> None:

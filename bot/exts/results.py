@@ -26,9 +26,9 @@ from bot.ui.replies import user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction, requester_from_member
 from bot.ui.result_buttons import JobAction, result_button
 from core.errors import UserFacingError
-from core.jobs.params import params_of
 from core.jobs.service import JobRequest
 from core.jobs.snapshots import JobView
+from core.kinds import typed_params
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +89,18 @@ async def _variations(bot: ComfyBot, interaction: discord.Interaction, job_id: i
 
 async def _upscale(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
     async def decide() -> JobRequest:
-        workflow = upscale_workflow(bot.runtime)
-        if workflow is None:
-            raise UserFacingError("Upscaling is not set up on this server any more.")
         guild_id = guild_id_of(interaction)
         original = await bot.runtime.service.get(job_id, guild_id=guild_id)
+        workflow = upscale_workflow(bot.runtime, original.kind)
+        if workflow is None:
+            raise UserFacingError("Upscaling is not set up on this server any more.")
         request = JobRequest(
             guild_id=guild_id,
             requester=requester_from_interaction(interaction),
             raw_input=original.raw_input,
-            params=params_of(original),  # the same seed: the same picture, through the upscale workflow
+            params=typed_params(
+                original.params
+            ),  # the same seed: the same picture, through the upscale workflow
             workflow=workflow,
             parent_id=original.id,
         )

@@ -18,7 +18,6 @@ from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
 from bot.ui.requesters import guild_id_of
 from bot.ui.settings_embed import settings_embed
-from comfy.workflows.binding import WorkflowKind
 from core.jobs.policy import PolicyView
 from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
@@ -29,6 +28,7 @@ from core.jobs.policy_edits import (
     without_id,
     workflow_changes,
 )
+from core.kinds import IMAGE, SONG, JobKind
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +155,8 @@ class SettingsCommand(
             lambda _: workflow_changes(
                 image=image,
                 song=song,
-                image_names=catalogue.names(WorkflowKind.IMAGE),
-                song_names=catalogue.names(WorkflowKind.SONG),
+                image_names=catalogue.names(IMAGE),
+                song_names=catalogue.names(SONG),
             ),
         )
 
@@ -164,15 +164,15 @@ class SettingsCommand(
     async def _image_workflows(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._workflow_choices(WorkflowKind.IMAGE, current)
+        return self._workflow_choices(IMAGE, current)
 
     @workflows.autocomplete("song")
     async def _song_workflows(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._workflow_choices(WorkflowKind.SONG, current)
+        return self._workflow_choices(SONG, current)
 
-    def _workflow_choices(self, kind: WorkflowKind, current: str) -> list[app_commands.Choice[str]]:
+    def _workflow_choices(self, kind: JobKind, current: str) -> list[app_commands.Choice[str]]:
         names = [n for n in self.bot.runtime.catalogue.names(kind) if current.lower() in n.lower()]
         choices = [app_commands.Choice(name="built-in default", value=BUILT_IN_DEFAULT)]
         return (choices + [app_commands.Choice(name=n, value=n) for n in names])[:25]

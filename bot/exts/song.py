@@ -17,10 +17,9 @@ from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.song_modal import SongDraft, SongModal
 from bot.ui.song_retry import EditAgain, lyrics_files, refusal_text
-from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.music import TEMPO_RANGE
-from comfy.workflows.params import SongParams
 from core.errors import UserFacingError
+from core.kinds.song import SONG, SongParams
 from core.prompts import parse_song_request
 
 TAKES_PER_REQUEST = 2
@@ -93,9 +92,7 @@ class Song(commands.Cog):
         if lyrics_file is None:
             # The options and the guild's rules are checked now, before anyone types lyrics.
             options.parse(title=title, genre=genre, mood=mood)
-            await refuse_if_known_in_time(
-                check_admission(self.bot, interaction, WorkflowKind.SONG, workflow=workflow)
-            )
+            await refuse_if_known_in_time(check_admission(self.bot, interaction, SONG, workflow=workflow))
             draft = SongDraft(title=title, genre=genre, mood=mood)
             await self._open_form(interaction, draft, options=options, workflow=workflow)
             return
@@ -106,7 +103,7 @@ class Song(commands.Cog):
             params = options.parse(
                 lyrics_file=(attached.filename, content), title=title, genre=genre, mood=mood
             )
-            await check_admission(self.bot, interaction, WorkflowKind.SONG, workflow=workflow, params=params)
+            await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
             return params
 
         params, message_id = await decide_then_defer(interaction, decide())
@@ -148,7 +145,7 @@ class Song(commands.Cog):
             params = options.parse(
                 lyrics_text=draft.lyrics, title=draft.title, genre=draft.genre, mood=draft.mood
             )
-            await check_admission(self.bot, interaction, WorkflowKind.SONG, workflow=workflow, params=params)
+            await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
             return params
 
         try:
@@ -170,7 +167,7 @@ class Song(commands.Cog):
     async def _workflow(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return workflow_choices(self.bot, WorkflowKind.SONG, current)
+        return workflow_choices(self.bot, SONG, current)
 
 
 async def setup(bot: ComfyBot) -> None:

@@ -39,7 +39,7 @@ class JobMetrics:
         outcome = _OUTCOMES.get(type(update))
         if outcome is None:
             return
-        kind = str(job.kind.value)
+        kind = str(job.kind)
         self.finished.labels(kind=kind, outcome=outcome).inc()
         if job.started_at is not None:
             self.wait.labels(kind=kind).observe(max(0.0, (job.started_at - job.queued_at).total_seconds()))

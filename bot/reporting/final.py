@@ -34,19 +34,17 @@ from bot.ui.job_messages import (
     render_failed,
 )
 from bot.ui.result_buttons import result_view
-from comfy.workflows.binding import WorkflowKind
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
-from db.enums import JobKind
 
 log = logging.getLogger(__name__)
 
 _SHRINK_ATTEMPTS = 4
 
 
-def upscale_workflow(runtime: CoreRuntime) -> str | None:
-    """The image workflow named like "upscale", if the catalogue has one."""
-    return next((n for n in runtime.catalogue.names(WorkflowKind.IMAGE) if "upscale" in n.lower()), None)
+def upscale_workflow(runtime: CoreRuntime, kind: str) -> str | None:
+    """The workflow of this kind named like "upscale", if the catalogue has one."""
+    return next((n for n in runtime.catalogue.names(kind) if "upscale" in n.lower()), None)
 
 
 class FinalDelivery:
@@ -75,9 +73,7 @@ class FinalDelivery:
         first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
         files = await self._read(first)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
-        view = result_view(
-            job.id, upscale=job.kind is JobKind.IMAGE and upscale_workflow(self._runtime) is not None
-        )
+        view = result_view(job.id, upscale=upscale_workflow(self._runtime, job.kind) is not None)
         for attempt in range(_SHRINK_ATTEMPTS):
             fitted = await fit_to_limit(files, limit)
             rendering = render_done(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import discord
 
-from bot.ui.history_render import COLOUR, KIND_MARKS, job_summary, shorten
+from bot.ui.history_render import COLOUR, job_summary, shorten
 from core.jobs.browsing import QueueOverview
 from core.jobs.snapshots import JobView
 from core.jobs.stages import JobPlace, JobStage
+from core.kinds import spec_of
 
 
 def place_in_queue(place: JobPlace) -> str:
@@ -34,7 +35,8 @@ def queue_embed(overview: QueueOverview) -> discord.Embed:
     )
     if overview.mine:
         lines = [
-            f"**#{job.id}** {KIND_MARKS[job.kind]} {place_in_queue(place)} — {shorten(job_summary(job), 60)}"
+            f"**#{job.id}** {spec_of(job.params).texts.mark} {place_in_queue(place)} — "
+            f"{shorten(job_summary(job), 60)}"
             for job, place in overview.mine
         ]
         embed.add_field(name="Your jobs", value="\n".join(lines)[:1024], inline=False)

@@ -8,7 +8,8 @@ from typing import Any
 import discord
 
 from core.jobs.snapshots import ArtifactView, HistoryPage, JobView
-from db.enums import JobKind, JobStatus
+from core.kinds import JobKind, spec_of
+from db.enums import JobStatus
 
 STATUS_MARKS: dict[JobStatus, str] = {
     JobStatus.QUEUED: "⏳",
@@ -17,10 +18,9 @@ STATUS_MARKS: dict[JobStatus, str] = {
     JobStatus.FAILED: "❌",
     JobStatus.CANCELLED: "🚫",
 }
-KIND_MARKS: dict[JobKind, str] = {JobKind.IMAGE: "🖼️", JobKind.SONG: "🎵"}
 COLOUR = discord.Colour.blurple()
-# Shown apart (long text) or not at all (the seed has its own line) among a job's parameters.
-_NOT_A_PARAMETER = frozenset({"prompt", "lyrics", "seed"})
+# Not among a job's parameters: the seed has its own line (and the kind's main text is shown apart).
+_NOT_A_PARAMETER = frozenset({"seed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class HistoryFilters:
     def describe(self) -> str:
         parts = []
         if self.kind is not None:
-            parts.append(f"{self.kind.value}s")
+            parts.append(f"{self.kind}s")
         if self.user_id is not None:
             parts.append(f"by <@{self.user_id}>")
         if self.search:
@@ -48,17 +48,15 @@ def shorten(text: str, limit: int) -> str:
 
 def job_summary(job: JobView) -> str:
     """What a job asked for, in a few words: its prompt, or a song's title and lyrics."""
-    if job.kind is JobKind.SONG:
-        title = job.params.get("title")
-        return f"{title} — {job.raw_input}" if title else job.raw_input
-    return str(job.params.get("prompt") or job.raw_input)
+    return spec_of(job.params).history_summary(job.params, job.raw_input)
 
 
 def job_line(job: JobView) -> str:
     when = discord.utils.format_dt(job.queued_at, "R")
     deleted = " 🗑️ *deleted*" if job.deleted_at is not None else ""  # only managers are shown these
+    mark = spec_of(job.params).texts.mark
     return (
-        f"{STATUS_MARKS[job.status]} **#{job.id}** {KIND_MARKS[job.kind]} {when} <@{job.user_id}>{deleted} — "
+        f"{STATUS_MARKS[job.status]} **#{job.id}** {mark} {when} <@{job.user_id}>{deleted} — "
         f"{shorten(job_summary(job), 90)}"
     )
 
@@ -82,17 +80,17 @@ def history_embed(page: HistoryPage, *, page_number: int, filters: HistoryFilter
 
 def job_option_label(job: JobView) -> str:
     deleted = " · deleted" if job.deleted_at is not None else ""
-    return shorten(f"#{job.id} {job.kind.value} · {job.status.value}{deleted}", 100)
+    return shorten(f"#{job.id} {job.kind} · {job.status.value}{deleted}", 100)
 
 
 def job_option_description(job: JobView) -> str:
     return shorten(job_summary(job), 100) or "(no prompt)"
 
 
-def parameter_lines(params: dict[str, Any]) -> list[str]:
+def parameter_lines(params: dict[str, Any], shown_apart: str = "") -> list[str]:
     lines = []
     for name, value in sorted(params.items()):
-        if name in _NOT_A_PARAMETER or value is None or value == [] or value == "":
+        if name in _NOT_A_PARAMETER or name == shown_apart or value is None or value == [] or value == "":
             continue
         shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
         lines.append(f"**{name.replace('_', ' ')}**: {shorten(shown, 200)}")
@@ -117,18 +115,24 @@ def jump_url(job: JobView) -> str | None:
 
 def job_embed(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
     """Everything about one job: what was asked, how, by whom, what came of it."""
+    kind = spec_of(job.params)
     embed = discord.Embed(
-        title=f"{KIND_MARKS[job.kind]} Job #{job.id}",
-        description=shorten(job_summary(job), 1000) if job.kind is JobKind.IMAGE else None,
+        title=f"{kind.texts.mark} Job #{job.id}",
+        description=None if kind.long_main_text else shorten(job_summary(job), 1000),
         colour=COLOUR,
         url=jump_url(job),
     )
     embed.add_field(name="Status", value=f"{STATUS_MARKS[job.status]} {job.status.value}")
     embed.add_field(name="Requested by", value=f"<@{job.user_id}> in <#{job.channel_id}>")
     embed.add_field(name="Queued", value=discord.utils.format_dt(job.queued_at, "f"))
-    if job.kind is JobKind.SONG and job.params.get("lyrics"):
-        embed.add_field(name="Lyrics", value=_quote(str(job.params["lyrics"]), 1000), inline=False)
-    parameters = [f"**workflow**: {job.workflow_name}", f"**seed**: {job.seed}", *parameter_lines(job.params)]
+    main_text = getattr(job.params, kind.main_field, None)
+    if kind.long_main_text and main_text:
+        embed.add_field(name=kind.main_field.capitalize(), value=_quote(str(main_text), 1000), inline=False)
+    parameters = [
+        f"**workflow**: {job.workflow_name}",
+        f"**seed**: {job.seed}",
+        *parameter_lines(job.params.model_dump(mode="json"), shown_apart=kind.main_field),
+    ]
     embed.add_field(name="Parameters", value=_cap("\n".join(parameters), 1024), inline=False)
     if job.started_at is not None and job.finished_at is not None:
         took = (job.finished_at - job.started_at).total_seconds()

@@ -7,13 +7,14 @@ import discord
 from bot.ui.job_messages import parameter_fields
 from bot.ui.made import file_size
 from core.jobs.snapshots import ArtifactView, JobView
+from core.kinds import spec_of
 
 _FIELD_MAX = 1024
 
 
 def render_info(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
     embed = discord.Embed(title=f"Job #{job.id}", colour=discord.Colour.blurple())
-    prompt = str(job.params.get("prompt") or job.params.get("lyrics") or job.raw_input or "—")
+    prompt = str(getattr(job.params, spec_of(job.params).main_field, "") or job.raw_input or "—")
     embed.description = prompt[:2000]  # an embed holds 6000 characters in all
     for name, value in parameter_fields(job, artifacts):
         embed.add_field(name=name, value=value[:_FIELD_MAX])

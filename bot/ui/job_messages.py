@@ -21,7 +21,7 @@ from bot.ui.uploads import typed_file
 from comfy.progress import Stage
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobSetback
-from db.enums import JobKind
+from core.kinds import spec_of
 
 QUEUED_COLOUR = discord.Colour.light_grey()
 RUNNING_COLOUR = discord.Colour.blurple()
@@ -67,18 +67,15 @@ def _footer(embed: discord.Embed, job: JobView, state: str, extra: str = "") -> 
 
 def describe_request(job: JobView) -> str:
     """The request in one short paragraph: the prompt, or the song's title and style."""
-    if job.kind is JobKind.IMAGE:
-        text = str(job.params.get("prompt") or job.raw_input)
-    else:
-        parts = [job.params.get("title"), job.params.get("genre"), job.params.get("mood")]
-        text = " · ".join(str(p) for p in parts if p) or "a song"
+    kind = spec_of(job.params)
+    text = kind.summary(job.params) or f"a {kind.texts.noun}"
     if len(text) > _PROMPT_PREVIEW_CHARS:
         text = text[: _PROMPT_PREVIEW_CHARS - 1] + "…"
     return text
 
 
 def _what(job: JobView) -> str:
-    return "image" if job.kind is JobKind.IMAGE else "song"
+    return spec_of(job.params).texts.noun
 
 
 def render_queued(job: JobView, position: int | None, eta_s: float | None) -> Rendering:
@@ -159,7 +156,7 @@ def render_failed(job: JobView, reason: str) -> Rendering:
     embed.add_field(name="Request", value=describe_request(job), inline=False)
     embed.add_field(
         name="What now",
-        value=f"Try again with /{'imagine' if job.kind is JobKind.IMAGE else 'song'}. "
+        value=f"Try again with /{spec_of(job.params).texts.command}. "
         "If it keeps failing, tell a moderator the job number below.",
         inline=False,
     )
@@ -179,12 +176,13 @@ def parameter_fields(job: JobView, made: Sequence[ArtifactView] = ()) -> list[tu
     With the files made, the aspect ratio is the one made (a workflow may ignore the one asked).
     """
     shown: list[tuple[str, str]] = []
-    skip = {"prompt", "lyrics", "seed"}
-    shape = made_shape(job.params, made)
+    skip = {spec_of(job.params).main_field, "seed"}
+    params = job.params.model_dump(mode="json")
+    shape = made_shape(params, made)
     if shape is not None:
         skip.add("aspect_ratio")
         shown += [("Aspect ratio", shape[0]), ("Size", shape[1])]
-    for name, value in job.params.items():
+    for name, value in params.items():
         if name in skip or value in (None, "", []):
             continue
         if isinstance(value, list):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import discord
 
-from comfy.workflows.params import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
+from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
 FORM_ID = "song:form"
 

@@ -13,16 +13,22 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from comfy.workflows import graph as g
-from comfy.workflows.binding import QUALITY_STEP_FACTORS, WorkflowBinding, WorkflowKind
+from comfy.workflows.binding import QUALITY_STEP_FACTORS, WorkflowBinding
 from comfy.workflows.errors import WorkflowError
 from comfy.workflows.params import QUALITIES, Quality
+from comfy.workflows.shape import WorkflowShape, pick_shape
 from comfy.workflows.sidecar import BindingSidecar, SidecarNodes
 
 _SIDECAR_HINT = "name the nodes in a .binding.json sidecar next to the workflow"
 
 
-def analyse(name: str, graph: g.Graph, sidecar: BindingSidecar | None = None) -> WorkflowBinding:
-    """The workflow's binding, or a WorkflowError listing every parameter that could not be placed."""
+def analyse(
+    name: str, graph: g.Graph, shapes: tuple[WorkflowShape, ...], sidecar: BindingSidecar | None = None
+) -> WorkflowBinding:
+    """The workflow's binding, or a WorkflowError listing every parameter that could not be placed.
+
+    Its kind is the sidecar's word, else the first of ``shapes`` that recognises the graph.
+    """
     sidecar = sidecar or BindingSidecar()
     chosen = sidecar.nodes
     samplers = tuple(chosen.samplers) if chosen.samplers is not None else _samplers_upstream_first(graph)
@@ -37,14 +43,14 @@ def analyse(name: str, graph: g.Graph, sidecar: BindingSidecar | None = None) ->
         "latent": _pick(chosen.latent, _latents(graph, samplers)),
         "outputs": _pick(chosen.outputs, g.output_nodes(graph)),
     }
-    kind = WorkflowKind(sidecar.kind) if sidecar.kind else _kind(graph, nodes["prompt"], nodes["latent"])
+    shape = _shape(name, graph, shapes, nodes, sidecar)
     nodes["seed"] = _pick(chosen.seed, _seed_nodes(graph, samplers, nodes["prompt"]))
-    problems = _problems(graph, kind, nodes, chosen)
+    problems = _problems(graph, shape, nodes, chosen)
     if problems:
         raise WorkflowError(name, "; ".join(problems))
-    base_width, base_height = _base_size(graph, kind, nodes["latent"], sidecar)
+    base_width, base_height = _base_size(graph, shape, nodes["latent"], sidecar)
     return WorkflowBinding(
-        kind=kind,
+        kind=shape.kind,
         prompt_nodes=nodes["prompt"],
         negative_nodes=nodes["negative"],
         latent_nodes=nodes["latent"],
@@ -89,15 +95,26 @@ def _seed_nodes(graph: g.Graph, samplers: tuple[str, ...], prompt: tuple[str, ..
     return tuple(node_id for node_id in candidates if g.seed_input(graph[node_id]) is not None)
 
 
-def _kind(graph: g.Graph, prompt: tuple[str, ...], latents: tuple[str, ...]) -> WorkflowKind:
-    sounds = any(g.is_music_encoder(graph[i]) for i in prompt if i in graph) or any(
-        g.has_number(graph[i], "seconds") for i in latents if i in graph
-    )
-    return WorkflowKind.SONG if sounds else WorkflowKind.IMAGE
+def _shape(
+    name: str,
+    graph: g.Graph,
+    shapes: tuple[WorkflowShape, ...],
+    nodes: Mapping[str, tuple[str, ...]],
+    sidecar: BindingSidecar,
+) -> WorkflowShape:
+    if sidecar.kind is None:
+        found = pick_shape(shapes, graph, nodes)
+    else:
+        found = next((shape for shape in shapes if shape.kind == sidecar.kind), None)
+    if found is None:
+        known = ", ".join(shape.kind for shape in shapes) or "none"
+        wanted = f"kind '{sidecar.kind}'" if sidecar.kind else "a workflow of any kind this bot runs"
+        raise WorkflowError(name, f"is not {wanted} (known kinds: {known})")
+    return found
 
 
 def _problems(
-    graph: g.Graph, kind: WorkflowKind, nodes: Mapping[str, tuple[str, ...]], chosen: SidecarNodes
+    graph: g.Graph, shape: WorkflowShape, nodes: Mapping[str, tuple[str, ...]], chosen: SidecarNodes
 ) -> list[str]:
     problems: list[str] = []
     for role, node_ids in nodes.items():
@@ -105,50 +122,31 @@ def _problems(
         for node_id in node_ids:
             if node_id not in graph:
                 problems.append(f"{source} node {node_id} for '{role}', but the workflow has no such node")
-            elif (reason := _unfit(graph[node_id], kind, role)) is not None:
+            elif (reason := _unfit(graph[node_id], shape, role)) is not None:
                 what = f"node {node_id} ({g.class_of(graph[node_id])})"
                 problems.append(f"{what} cannot be the '{role}': {reason}")
-    for role, what in _REQUIRED[kind].items():
-        if not nodes[role]:
-            problems.append(f"no {what} found; {_SIDECAR_HINT}")
+    for role, rule in shape.roles.items():
+        if rule.missing is not None and not nodes[role]:
+            problems.append(f"no {rule.missing} found; {_SIDECAR_HINT}")
     return problems
 
 
-_REQUIRED: dict[WorkflowKind, dict[str, str]] = {
-    WorkflowKind.IMAGE: {
-        "samplers": "sampler (a node with steps, positive and latent_image inputs, like KSampler)",
-        "prompt": "prompt text encoder (like CLIPTextEncode) feeding a sampler's positive input",
-        "latent": "empty latent image (a node with width and height, like EmptyLatentImage)",
-        "seed": "node taking a seed (seed or noise_seed on a sampler that adds noise)",
-        "outputs": "output node receiving images (like SaveImage)",
-    },
-    WorkflowKind.SONG: {
-        "samplers": "sampler (a node with steps, positive and latent_image inputs, like KSampler)",
-        "prompt": "music encoder with tags and lyrics (like TextEncodeAceStepAudio) feeding a sampler",
-        "latent": "empty audio latent (a node with seconds, like EmptyAceStepLatentAudio)",
-        "seed": "node taking a seed (seed or noise_seed on a sampler that adds noise)",
-        "outputs": "output node receiving audio (like SaveAudioMP3)",
-    },
+# What a node in each role must have whatever the kind; a shape's rule replaces the check for its role.
+_COMMON_CHECKS: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
+    "samplers": (lambda n: g.has_number(n, "steps", minimum=1), "it has no steps number of 1 or more"),
+    "prompt": (g.is_text_encoder, "it has no text input"),
+    "negative": (lambda n: bool(g.text_inputs(n)), "it has no text input"),
+    "latent": (g.is_latent_source, "it is not an empty latent"),
+    "seed": (lambda n: g.seed_input(n) is not None, "it has no seed or noise_seed number"),
+    "outputs": (lambda n: True, ""),
 }
 
 
-def _unfit(node: Mapping[str, Any], kind: WorkflowKind, role: str) -> str | None:
-    checks: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
-        "samplers": (lambda n: g.has_number(n, "steps", minimum=1), "it has no steps number of 1 or more"),
-        "negative": (lambda n: bool(g.text_inputs(n)), "it has no text input"),
-        "seed": (lambda n: g.seed_input(n) is not None, "it has no seed or noise_seed number"),
-        "outputs": (lambda n: True, ""),
-    }
-    if kind is WorkflowKind.IMAGE:
-        checks["prompt"] = (lambda n: bool(g.text_inputs(n)), "it has no text input")
-        checks["latent"] = (_has_size, "it has no width and height numbers of 1 or more")
-    else:
-        checks["prompt"] = (g.is_music_encoder, "it has no tags and lyrics inputs")
-        checks["latent"] = (
-            lambda n: g.has_number(n, "seconds", minimum=1),
-            "it has no seconds number of 1 or more",
-        )
-    check, reason = checks[role]
+def _unfit(node: Mapping[str, Any], shape: WorkflowShape, role: str) -> str | None:
+    check, reason = _COMMON_CHECKS[role]
+    rule = shape.roles.get(role)
+    if rule is not None and rule.fits is not None:
+        check, reason = rule.fits, rule.unfit
     return None if check(node) else reason
 
 
@@ -157,9 +155,9 @@ def _has_size(node: Mapping[str, Any]) -> bool:
 
 
 def _base_size(
-    graph: g.Graph, kind: WorkflowKind, latents: tuple[str, ...], sidecar: BindingSidecar
+    graph: g.Graph, shape: WorkflowShape, latents: tuple[str, ...], sidecar: BindingSidecar
 ) -> tuple[int | None, int | None]:
-    if kind is not WorkflowKind.IMAGE:
+    if not shape.sized:
         return None, None
     inputs = g.inputs_of(graph[latents[0]])
     width = sidecar.defaults.width or int(inputs["width"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict
 
 from comfy.workflows.params import Quality
@@ -12,24 +10,20 @@ from comfy.workflows.params import Quality
 QUALITY_STEP_FACTORS: dict[Quality, float] = {"draft": 0.5, "standard": 1.0, "high": 1.5}
 
 
-class WorkflowKind(StrEnum):
-    IMAGE = "image"
-    SONG = "song"
-
-
 class WorkflowBinding(BaseModel):
     """Node ids per parameter; ``sampler_nodes`` runs upstream first (an SDXL base before its refiner)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: WorkflowKind
+    # The kind of job the workflow makes, as named by the shape that recognised it.
+    kind: str
     prompt_nodes: tuple[str, ...]
     negative_nodes: tuple[str, ...]
     latent_nodes: tuple[str, ...]
     sampler_nodes: tuple[str, ...]
     seed_nodes: tuple[str, ...]
     output_nodes: tuple[str, ...]
-    # Images: the pixel area aspect ratios keep. Songs: None.
+    # Sized shapes (images): the pixel area aspect ratios keep. Others: None.
     base_width: int | None
     base_height: int | None
     # Steps of the first sampler for each quality; the other samplers are scaled alike.

@@ -1,28 +1,33 @@
-"""Every workflow the bot can run: the built-in templates plus the operator's WORKFLOWS_DIR."""
+"""Every workflow the bot can run: the application's built-in templates plus the operator's WORKFLOWS_DIR."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.errors import UnknownWorkflow, WorkflowError
+from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.sidecar import SIDECAR_SUFFIX, load_sidecar
 from comfy.workflows.template import WorkflowTemplate, make_template
 from comfy.workflows.validation import WorkflowProblem, find_problems
 
 log = logging.getLogger(__name__)
 
-# Built-in template per kind; a user workflow with the same name replaces it (and becomes the default).
-DEFAULT_NAMES: dict[WorkflowKind, str] = {WorkflowKind.IMAGE: "txt2img", WorkflowKind.SONG: "song"}
 MAX_WORKFLOW_BYTES = 2 * 1024 * 1024
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class BuiltinWorkflow:
+    """A template the application ships; a user workflow with the same name replaces it."""
+
+    name: str
+    document: bytes
 
 
 @dataclass(frozen=True)
@@ -34,17 +39,32 @@ class RejectedWorkflow:
 
 class WorkflowCatalogue:
     def __init__(
-        self, templates: Iterable[WorkflowTemplate], rejected: Iterable[RejectedWorkflow] = ()
+        self,
+        templates: Iterable[WorkflowTemplate],
+        rejected: Iterable[RejectedWorkflow] = (),
+        *,
+        defaults: Mapping[str, str] | None = None,
     ) -> None:
         self._templates = {template.name: template for template in templates}
         self.rejected = tuple(rejected)
+        # Kind → the name of its default workflow.
+        self._defaults = dict(defaults or {})
 
     @classmethod
-    def load(cls, workflows_dir: Path | None = None) -> WorkflowCatalogue:
-        """Blocking file reads; call from a thread (see :func:`load_catalogue`) once the loop runs."""
-        templates = {template.name: template for template in builtin_templates()}
+    def load(
+        cls,
+        shapes: tuple[WorkflowShape, ...],
+        defaults: Mapping[str, str],
+        builtins: Sequence[BuiltinWorkflow] = (),
+        workflows_dir: Path | None = None,
+    ) -> WorkflowCatalogue:
+        """Blocking file reads; call from a thread (see :func:`load_catalogue`) once the loop runs.
+
+        ``defaults`` names each kind's default workflow; a user workflow of that name replaces a built-in.
+        """
+        templates = {template.name: template for template in builtin_templates(shapes, builtins)}
         rejected: list[RejectedWorkflow] = []
-        for result in _user_workflows(workflows_dir):
+        for result in _user_workflows(workflows_dir, shapes):
             if isinstance(result, RejectedWorkflow):
                 log.warning("Workflow %s from %s rejected: %s", result.name, result.source, result.reason)
                 rejected.append(result)
@@ -52,10 +72,10 @@ class WorkflowCatalogue:
             if result.name in templates:
                 log.info("Workflow %s from %s replaces the built-in one", result.name, result.source)
             templates[result.name] = result
-        return cls(templates.values(), rejected)
+        return cls(templates.values(), rejected, defaults=defaults)
 
-    def names(self, kind: WorkflowKind | None = None) -> list[str]:
-        return sorted(name for name, t in self._templates.items() if kind is None or t.kind is kind)
+    def names(self, kind: str | None = None) -> list[str]:
+        return sorted(name for name, t in self._templates.items() if kind is None or t.kind == kind)
 
     def get(self, name: str) -> WorkflowTemplate:
         try:
@@ -63,10 +83,10 @@ class WorkflowCatalogue:
         except KeyError:
             raise UnknownWorkflow(name, self.names()) from None
 
-    def default(self, kind: WorkflowKind) -> WorkflowTemplate:
-        name = DEFAULT_NAMES[kind]
+    def default(self, kind: str) -> WorkflowTemplate:
+        name = self._defaults.get(kind, "")
         template = self._templates.get(name)
-        if template is None or template.kind is not kind:
+        if template is None or template.kind != kind:
             raise UnknownWorkflow(name, self.names(kind))
         return template
 
@@ -76,19 +96,24 @@ class WorkflowCatalogue:
         return {name: find_problems(template.graph, object_info, name) for name, template in templates}
 
 
-async def load_catalogue(workflows_dir: Path | None = None) -> WorkflowCatalogue:
-    return await asyncio.to_thread(WorkflowCatalogue.load, workflows_dir)
+async def load_catalogue(
+    shapes: tuple[WorkflowShape, ...],
+    defaults: Mapping[str, str],
+    builtins: Sequence[BuiltinWorkflow] = (),
+    workflows_dir: Path | None = None,
+) -> WorkflowCatalogue:
+    return await asyncio.to_thread(WorkflowCatalogue.load, shapes, defaults, builtins, workflows_dir)
 
 
-def builtin_templates() -> list[WorkflowTemplate]:
-    folder = resources.files("comfy.workflows.templates")
-    return [
-        make_template(name, folder.joinpath(f"{name}.json").read_bytes(), source="built-in")
-        for name in DEFAULT_NAMES.values()
-    ]
+def builtin_templates(
+    shapes: tuple[WorkflowShape, ...], builtins: Sequence[BuiltinWorkflow]
+) -> list[WorkflowTemplate]:
+    return [make_template(item.name, item.document, source="built-in", shapes=shapes) for item in builtins]
 
 
-def _user_workflows(workflows_dir: Path | None) -> Iterable[WorkflowTemplate | RejectedWorkflow]:
+def _user_workflows(
+    workflows_dir: Path | None, shapes: tuple[WorkflowShape, ...]
+) -> Iterable[WorkflowTemplate | RejectedWorkflow]:
     if workflows_dir is None:
         return
     if not workflows_dir.is_dir():
@@ -99,18 +124,18 @@ def _user_workflows(workflows_dir: Path | None) -> Iterable[WorkflowTemplate | R
             if not path.with_name(path.name.removesuffix(SIDECAR_SUFFIX) + ".json").is_file():
                 log.warning("Binding sidecar %s has no workflow next to it", path)
             continue
-        yield _user_workflow(path)
+        yield _user_workflow(path, shapes)
 
 
-def _user_workflow(path: Path) -> WorkflowTemplate | RejectedWorkflow:
+def _user_workflow(path: Path, shapes: tuple[WorkflowShape, ...]) -> WorkflowTemplate | RejectedWorkflow:
     name = path.stem
     try:
         if not _NAME.match(name):
             raise WorkflowError(name, "its file name must be letters, digits, '-', '_' or '.' (at most 64)")
         if path.stat().st_size > MAX_WORKFLOW_BYTES:
             raise WorkflowError(name, f"is larger than {MAX_WORKFLOW_BYTES} bytes")
-        sidecar = load_sidecar(name, path)
-        return make_template(name, path.read_bytes(), source=str(path), sidecar=sidecar)
+        sidecar = load_sidecar(name, path, kinds=[shape.kind for shape in shapes])
+        return make_template(name, path.read_bytes(), source=str(path), shapes=shapes, sidecar=sidecar)
     except WorkflowError as error:
         return RejectedWorkflow(name, str(path), error.detail)
     except OSError as error:

@@ -11,10 +11,10 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from comfy.workflows.errors import WorkflowError
 
@@ -57,19 +57,28 @@ class SidecarDefaults(BaseModel):
 class BindingSidecar(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["image", "song"] | None = None
+    # One of the kinds the application runs ("image", "song", ...), given as validation context.
+    kind: str | None = None
     nodes: SidecarNodes = SidecarNodes()
     defaults: SidecarDefaults = SidecarDefaults()
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_is_known(cls, kind: str | None, info: ValidationInfo) -> str | None:
+        known: Collection[str] = (info.context or {}).get("kinds", ())
+        if kind is not None and kind not in known:
+            raise ValueError(f"'{kind}' is not a kind of job this bot runs ({', '.join(known) or 'none'})")
+        return kind
 
 
 def sidecar_path(workflow_path: Path) -> Path:
     return workflow_path.with_name(workflow_path.stem + SIDECAR_SUFFIX)
 
 
-def parse_sidecar(workflow: str, text: str | bytes) -> BindingSidecar:
+def parse_sidecar(workflow: str, text: str | bytes, *, kinds: Collection[str]) -> BindingSidecar:
     """The sidecar document, or a WorkflowError listing every problem in it with its field."""
     try:
-        return BindingSidecar.model_validate_json(text)
+        return BindingSidecar.model_validate_json(text, context={"kinds": kinds})
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in item['loc']) or '(document)'}: {item['msg']}"
@@ -78,11 +87,11 @@ def parse_sidecar(workflow: str, text: str | bytes) -> BindingSidecar:
         raise WorkflowError(workflow, f"its binding sidecar is invalid: {problems}") from None
 
 
-def load_sidecar(workflow: str, workflow_path: Path) -> BindingSidecar | None:
+def load_sidecar(workflow: str, workflow_path: Path, *, kinds: Collection[str]) -> BindingSidecar | None:
     """The sidecar next to ``workflow_path``, if there is one."""
     path = sidecar_path(workflow_path)
     if not path.is_file():
         return None
     if path.stat().st_size > MAX_SIDECAR_BYTES:
         raise WorkflowError(workflow, f"{path.name} is larger than {MAX_SIDECAR_BYTES} bytes")
-    return parse_sidecar(workflow, path.read_bytes())
+    return parse_sidecar(workflow, path.read_bytes(), kinds=kinds)

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from comfy.workflows.analysis import analyse
-from comfy.workflows.binding import WorkflowBinding, WorkflowKind
+from comfy.workflows.binding import WorkflowBinding
 from comfy.workflows.errors import WorkflowError
+from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.sidecar import BindingSidecar
 
 
@@ -25,7 +26,7 @@ class WorkflowTemplate:
     source: str
 
     @property
-    def kind(self) -> WorkflowKind:
+    def kind(self) -> str:
         return self.binding.kind
 
 
@@ -64,11 +65,16 @@ def parse_graph(name: str, text: str | bytes) -> dict[str, Any]:
 
 
 def make_template(
-    name: str, text: str | bytes, *, source: str, sidecar: BindingSidecar | None = None
+    name: str,
+    text: str | bytes,
+    *,
+    source: str,
+    shapes: tuple[WorkflowShape, ...],
+    sidecar: BindingSidecar | None = None,
 ) -> WorkflowTemplate:
     """Parse and analyse one workflow document; WorkflowError says precisely why it cannot be used."""
     graph = parse_graph(name, text)
-    binding = analyse(name, graph, sidecar)
+    binding = analyse(name, graph, shapes, sidecar)
     return WorkflowTemplate(
         name=name, graph=graph, version=workflow_version(graph, sidecar), binding=binding, source=source
     )

@@ -12,10 +12,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from comfy.workflows.binding import WorkflowKind
-from comfy.workflows.params import ImageParams, SongParams
 from core.errors import LimitReached
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from core.kinds import JobKind, KindParams, spec_of
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
 from db.units.jobs import JobStore
@@ -27,9 +26,9 @@ class Ask:
 
     guild_id: int
     requester: Requester
-    kind: WorkflowKind
+    kind: JobKind
     workflow: str | None = None
-    params: ImageParams | SongParams | None = None
+    params: KindParams | None = None
 
 
 class Admission:
@@ -38,7 +37,7 @@ class Admission:
         *,
         policies: PolicyCache,
         store: JobStore,
-        template_for: Callable[[WorkflowKind, str | None, PolicyView], object],
+        template_for: Callable[[JobKind, str | None, PolicyView], object],
         buckets: dict[int, TokenBucket],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -64,11 +63,8 @@ class Admission:
         return UserLoad(queued=counts.queued, running=counts.running)
 
 
-def screened_texts(params: ImageParams | SongParams | None) -> list[str]:
-    """What is checked against blocked words: what the request asks for, never the negative prompt,
-    where people name exactly what they do not want ("a kitten --no gore")."""
+def screened_texts(params: KindParams | None) -> list[str]:
+    """What is checked against blocked words: the words the request's kind says it asks for."""
     if params is None:
         return []
-    if isinstance(params, ImageParams):
-        return [params.prompt, *params.style_tags]
-    return [params.title or "", params.genre or "", params.mood or "", params.lyrics]
+    return spec_of(params).screened_texts(params)

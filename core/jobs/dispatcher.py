@@ -20,15 +20,15 @@ from comfy.client import ComfyClient
 from comfy.pool import BackendHealth, ComfyPool
 from comfy.run import PromptRun
 from comfy.tasks import BackgroundTasks
-from comfy.workflows.bind import BoundWorkflow, bind
 from comfy.workflows.catalogue import WorkflowCatalogue
 from core.jobs.capabilities import Capabilities
 from core.jobs.delivery import Delivery
 from core.jobs.eta import EtaEstimator
-from core.jobs.params import params_of
+from core.jobs.posting import GraphToPost, graph_to_post
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.settings import QueueSettings
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobObserver, JobQueued
+from core.kinds import KindRegistry
 from core.queue.fair_queue import FairQueue, QueuedJob
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus
@@ -49,6 +49,7 @@ class Dispatcher:
         store: JobStore,
         pool: ComfyPool,
         catalogue: WorkflowCatalogue,
+        kinds: KindRegistry,
         artifacts: ArtifactStore,
         observer: JobObserver,
         settings: QueueSettings,
@@ -59,9 +60,10 @@ class Dispatcher:
         self._listen_url = listen_url
         self.pool = pool
         self.catalogue = catalogue
+        self.kinds = kinds
         self.settings = settings
         self.capabilities = Capabilities(pool, catalogue)
-        self.eta = EtaEstimator()
+        self.eta = EtaEstimator(kinds)
         self._limits_for = limits_for
         self._tasks = BackgroundTasks("dispatcher")
         self.delivery = Delivery(
@@ -72,7 +74,7 @@ class Dispatcher:
             backoff_s=settings.delivery_backoff_s,
         )
         self._observer = observer
-        self._runner = JobRunner(observer, artifacts)
+        self._runner = JobRunner(observer, artifacts, kinds)
         self._queue = FairQueue()
         self._entries: dict[int, QueuedEntry] = {}
         self._active: dict[int, ActiveJob] = {}
@@ -320,9 +322,9 @@ class Dispatcher:
             release()
             self._active.pop(job.id, None)
 
-    def _bind(self, job: JobView) -> BoundWorkflow | None:
+    def _bind(self, job: JobView) -> GraphToPost | None:
         try:
-            return bind(self.catalogue.get(job.workflow_name), params_of(job))
+            return graph_to_post(job, self.catalogue, self.kinds)
         except Exception as exc:  # a workflow removed or changed since the job was queued
             log.exception("job_id=%s guild_id=%s cannot be bound", job.id, job.guild_id)
             self._tasks.spawn(

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from db.enums import JobKind
+from core.kinds import KindRegistry
 
-_DEFAULT_RUN_S = {JobKind.IMAGE: 20.0, JobKind.SONG: 60.0}
 _WEIGHT = 0.2  # exponential moving average: recent jobs count most
 
 
 class EtaEstimator:
-    def __init__(self) -> None:
-        self._run_s = dict(_DEFAULT_RUN_S)
+    def __init__(self, kinds: KindRegistry) -> None:
+        # Each kind's own guess until jobs of it have been timed.
+        self._run_s: dict[str, float] = {spec.kind: spec.typical_run_s for spec in kinds}
 
-    def observe(self, kind: JobKind, run_s: float) -> None:
+    def observe(self, kind: str, run_s: float) -> None:
         if run_s > 0:
             self._run_s[kind] = (1 - _WEIGHT) * self._run_s[kind] + _WEIGHT * run_s
 
-    def eta_s(self, kind: JobKind, position: int, backends: int) -> float:
+    def eta_s(self, kind: str, position: int, backends: int) -> float:
         per_job = self._run_s[kind]
         return per_job * (position // max(1, backends) + 1)

@@ -27,6 +27,14 @@ class PolicyView:
     regenerate_permission: RegeneratePermission
     ping_when_done: bool = True  # members hear when their job ends, unless they chose otherwise
 
+    def default_workflow(self, kind: str) -> str | None:
+        """The workflow this guild chose for a kind (None: the kind's own default).
+
+        The guild policy stores a choice for the first two kinds only; other kinds use their default.
+        """
+        chosen = {"image": self.default_image_workflow, "song": self.default_song_workflow}
+        return chosen.get(kind)
+
     @classmethod
     def defaults(cls, guild_id: int) -> PolicyView:
         return cls(

@@ -16,7 +16,8 @@ from comfy.progress import GraphProgress
 from comfy.run import PromptRun
 from core.jobs.artifact_facts import file_facts
 from core.jobs.updates import JobObserver, JobProgress, JobStarted
-from db.enums import ArtifactType, JobKind
+from core.kinds import KindRegistry
+from db.enums import ArtifactType
 from db.schemas import ArtifactCreate
 from db.snapshots import JobView
 
@@ -55,9 +56,10 @@ def _outcome(event: events.TerminalEvent) -> RunOutcome:
 
 
 class JobRunner:
-    def __init__(self, observer: JobObserver, artifacts: ArtifactStore) -> None:
+    def __init__(self, observer: JobObserver, artifacts: ArtifactStore, kinds: KindRegistry) -> None:
         self._observer = observer
         self._artifacts = artifacts
+        self._kinds = kinds
 
     async def follow(self, active: ActiveJob, run: PromptRun) -> RunOutcome:
         """Consume the run's events until it ends; never raises a ComfyError (it is returned instead)."""
@@ -126,10 +128,10 @@ class JobRunner:
     async def collect(self, active: ActiveJob, completed: events.Completed) -> list[ArtifactCreate]:
         """Download every output file and describe it for the database."""
         job = active.job
-        kind = "images" if job.kind is JobKind.IMAGE else "audio"
+        folder = self._kinds.get(job.kind).artifact_folder
         files = [f for f in completed.files if f.type in ("output", "temp")]
         saved: list[DownloadedOutput] = await self._artifacts.download(
-            active.client.http, files, kind=kind, job_id=job.id
+            active.client.http, files, kind=folder, job_id=job.id
         )
         records: list[ArtifactCreate] = []
         for item in saved:

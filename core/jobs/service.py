@@ -10,19 +10,19 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
-from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.catalogue import WorkflowCatalogue
-from comfy.workflows.params import ImageParams, SongParams
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from core.kinds import JobKind, KindParams, KindRegistry, typed_params
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
-from db.enums import JobKind, JobStatus, RegeneratePermission
+from db.enums import JobStatus, RegeneratePermission
 from db.repositories.jobs import ActiveCounts
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
 from db.snapshots import ArtifactView, JobView
@@ -44,13 +44,10 @@ class JobRequest:
     guild_id: int
     requester: Requester
     raw_input: str
-    params: ImageParams | SongParams
+    # Any registered kind's parameters; the kind is the one whose model they are.
+    params: KindParams
     workflow: str | None = None
     parent_id: int | None = None
-
-    @property
-    def kind(self) -> JobKind:
-        return JobKind.IMAGE if isinstance(self.params, ImageParams) else JobKind.SONG
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +66,12 @@ class JobService:
         catalogue: WorkflowCatalogue,
         policies: PolicyCache,
         deletions: DeletedResults,
+        kinds: KindRegistry,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.deletions = deletions
+        self.kinds = kinds
         self.dispatcher = dispatcher
         self.catalogue = catalogue
         self.policies = policies
@@ -90,22 +89,27 @@ class JobService:
 
     async def submit(self, request: JobRequest) -> SubmitReceipt:
         policy = await self.policies.get(request.guild_id)
+        kind = self.kinds.of(request.params).kind
         check_request(policy, request.requester, screened_texts(request.params))
-        template = self._template_for(request, policy)
-        seed = (
-            request.params.seed if request.params.seed is not None else secrets.randbelow(RANDOM_SEED_LIMIT)
-        )
+        template = self.template_for(kind, request.workflow, policy)
+        # The one place a seed is drawn; the job keeps it inside its parameters from here on.
+        params = request.params
+        if params.seed is None:
+            params = params.model_copy(update={"seed": secrets.randbelow(RANDOM_SEED_LIMIT)})
+        bound = self.kinds.bind(template, params)
         data = JobCreate(
             guild_id=request.guild_id,
             channel_id=request.requester.channel_id,
             user_id=request.requester.user_id,
-            kind=request.kind,
+            kind=kind,
             # As typed, but storable: PostgreSQL text holds no NUL (a prompt may carry one) and has a limit.
             raw_input=request.raw_input.replace("\x00", "")[:MAX_RAW_INPUT_CHARS],
-            params=request.params.model_dump(mode="json", exclude={"seed"}),
+            params=params.model_dump(mode="json"),
             workflow_name=template.name,
             workflow_version=template.version,
-            seed=seed,
+            seed=params.seed,
+            posted_graph=bound.graph,
+            seed_document=bound.metadata,
             parent_id=request.parent_id,
         )
 
@@ -122,22 +126,16 @@ class JobService:
         )
         return SubmitReceipt(job, position, eta)
 
-    def _template_for(self, request: JobRequest, policy: PolicyView) -> WorkflowTemplate:
-        kind = WorkflowKind.IMAGE if request.kind is JobKind.IMAGE else WorkflowKind.SONG
-        return self.template_for(kind, request.workflow, policy)
-
-    def template_for(self, kind: WorkflowKind, workflow: str | None, policy: PolicyView) -> WorkflowTemplate:
+    def template_for(self, kind: JobKind, workflow: str | None, policy: PolicyView) -> WorkflowTemplate:
         """The workflow asked for (or the guild's or catalogue's default), if it exists and can run."""
-        configured = (
-            policy.default_image_workflow if kind is WorkflowKind.IMAGE else policy.default_song_workflow
-        )
-        name = workflow or configured
+        noun = self.kinds.get(kind).texts.noun
+        name = workflow or policy.default_workflow(kind)
         if name is None:
             template = self.catalogue.default(kind)
         else:
             if name not in self.catalogue.names(kind):
                 choices = ", ".join(self.catalogue.names(kind)) or "none"
-                raise UserFacingError(f"There is no {kind} workflow called “{name}”. Available: {choices}.")
+                raise UserFacingError(f"There is no {noun} workflow called “{name}”. Available: {choices}.")
             template = self.catalogue.get(name)
         if self.dispatcher.capabilities.known_incapable(template.name):
             raise UserFacingError(
@@ -181,14 +179,10 @@ class JobService:
             and not requester.is_manager
         ):
             raise NotAllowed("On this server only the person who asked can regenerate their results.")
-        document = dict(original.params) | {"seed": None}
+        changes: dict[str, Any] = {"seed": None}
         if variations:
-            document["count"] = 4
-        params: ImageParams | SongParams
-        if original.kind is JobKind.IMAGE:
-            params = ImageParams.model_validate(document)
-        else:
-            params = SongParams.model_validate(document)
+            changes["count"] = 4
+        params = typed_params(original.params).model_copy(update=changes)
         return JobRequest(
             guild_id=guild_id,
             requester=requester,
@@ -200,7 +194,7 @@ class JobService:
 
     async def precheck(self, request: JobRequest) -> None:
         """The refusal `submit` would give this request now, without making a job (see admission)."""
-        kind = WorkflowKind.IMAGE if request.kind is JobKind.IMAGE else WorkflowKind.SONG
+        kind = self.kinds.of(request.params).kind
         ask = Ask(request.guild_id, request.requester, kind, request.workflow, request.params)
         await self.admission.check(ask)
 

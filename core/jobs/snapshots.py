@@ -4,7 +4,8 @@ The database's units of work make these snapshots (`db.snapshots`); the front-en
 Discord side never imports the database.
 """
 
-from db.enums import ArtifactType, DeliveryState, JobKind, JobStatus
+from core.kinds import JobKind
+from db.enums import ArtifactType, DeliveryState, JobStatus
 from db.snapshots import ArtifactView, HistoryPage, JobView
 
 __all__ = ["ArtifactType", "ArtifactView", "DeliveryState", "HistoryPage", "JobKind", "JobStatus", "JobView"]

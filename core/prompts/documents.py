@@ -8,15 +8,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from comfy.workflows.music import normalise_key
-from comfy.workflows.params import (
+from comfy.workflows.params import Quality
+from core.kinds.fields import (
     LABEL_MAX_CHARS,
     LYRICS_MAX_CHARS,
     MAX_STYLE_TAGS,
     NEGATIVE_MAX_CHARS,
     PROMPT_MAX_CHARS,
-    Quality,
-    TimeSignature,
 )
+from core.kinds.song import TimeSignature
 from core.prompts import fields
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.lyrics import clean_lyrics

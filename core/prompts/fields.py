@@ -13,7 +13,8 @@ from pydantic_core import ErrorDetails
 
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS, AspectRatio
 from comfy.workflows.music import DURATION_RANGE, TEMPO_RANGE, TIME_SIGNATURES
-from comfy.workflows.params import MAX_COUNT, MAX_SEED, Quality
+from comfy.workflows.params import MAX_SEED, Quality
+from core.kinds.fields import MAX_COUNT
 from core.prompts.errors import PromptProblem
 
 # Midjourney's --q numbers, and words people use, mapped onto our three quality levels.

@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from comfy.workflows.params import PROMPT_MAX_CHARS, ImageParams
+from core.kinds.fields import PROMPT_MAX_CHARS
+from core.kinds.image import ImageParams
 from core.prompts import fields
 from core.prompts.documents import ImagePromptData, read_json_document, validate_document
 from core.prompts.errors import PromptError, PromptProblem

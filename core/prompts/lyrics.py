@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from comfy.workflows.music import SECTION_NAMES, section_marker, unknown_sections
-from comfy.workflows.params import LYRICS_MAX_CHARS
+from core.kinds.fields import LYRICS_MAX_CHARS
 from core.prompts.errors import PromptProblem
 
 # Tabs become spaces; other control characters (pasted from PDFs, terminals) are dropped.

@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from comfy.workflows.music import normalise_key
-from comfy.workflows.params import LYRICS_MAX_CHARS, SongParams
+from core.kinds.fields import LYRICS_MAX_CHARS
+from core.kinds.song import SongParams
 from core.prompts import fields
 from core.prompts.documents import (
     MAX_DOCUMENT_BYTES,

@@ -1,4 +1,4 @@
-"""A job: one user's request for an image or a song, from the queue to the delivered message."""
+"""A job: one user's request of some kind (an image, a song...), from the queue to the delivered message."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, fun
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, postgresql_only, text_enum
-from db.enums import DeliveryState, JobKind, JobStatus
-from db.types import BigIntegerId, JSONDocument, Seed, UtcDateTime, utcnow
+from db.enums import DeliveryState, JobStatus
+from db.types import KIND_MAX_CHARS, BigIntegerId, JSONDocument, Seed, UtcDateTime, utcnow
 
 if TYPE_CHECKING:
     from db.models.artifact import Artifact
@@ -65,12 +65,20 @@ class Job(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger)
     channel_id: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[JobKind] = mapped_column(text_enum(JobKind, "job_kind"))
+    # Any kind the application registered; no CHECK, so a new kind needs no migration.
+    kind: Mapped[str] = mapped_column(String(KIND_MAX_CHARS))
     raw_input: Mapped[str] = mapped_column(Text)
+    # The kind's typed parameters as JSON, seed included.
     params: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     workflow_name: Mapped[str] = mapped_column(String(100))
     workflow_version: Mapped[str] = mapped_column(String(64))
+    # A copy of params' seed, as its own column for people reading the database.
     seed: Mapped[int | None] = mapped_column(Seed)
+    # The exact graph posted to ComfyUI, bound once at submit: a resubmission after a crash or restart
+    # posts it again, whatever became of the template since. NULL for jobs queued before it was kept.
+    posted_graph: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # What each artifact records of the request (seed, workflow, size...), made with the graph.
+    seed_document: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     status: Mapped[JobStatus] = mapped_column(
         text_enum(JobStatus, "job_status"), default=JobStatus.QUEUED, server_default=JobStatus.QUEUED.value
     )

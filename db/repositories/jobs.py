@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, String, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from db.enums import ACTIVE_STATUSES, JobKind, JobStatus
+from db.enums import ACTIVE_STATUSES, JobStatus
 from db.models import Job
 from db.repositories._job_states import JobStates
 from db.schemas import JobCreate, validated
@@ -65,7 +65,7 @@ class JobRepository(JobStates):
         guild_id: int,
         *,
         user_id: int | None = None,
-        kind: JobKind | None = None,
+        kind: str | None = None,
         search: str | None = None,
         before_id: int | None = None,
         limit: int = 10,

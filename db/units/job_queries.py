@@ -7,9 +7,8 @@ from typing import TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.enums import JobKind
 from db.repositories.jobs import ActiveCounts, JobRepository
-from db.snapshots import HistoryPage, JobView
+from db.snapshots import HistoryPage, JobView, ParamsReader
 from db.units.unbroken import unbroken
 
 
@@ -17,7 +16,7 @@ class HistoryQuery(TypedDict, total=False):
     """Which page of a guild's history: filters (None: any) and the keyset cursor."""
 
     user_id: int | None
-    kind: JobKind | None
+    kind: str | None  # a registered kind's name
     search: str | None
     before_id: int | None
     limit: int
@@ -31,14 +30,17 @@ class QueueCounts:
 
 
 class JobQueries:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], read_params: ParamsReader) -> None:
         self._sessions = sessions
+        self._read_params = read_params
 
     @unbroken
     async def history(self, guild_id: int, **query: Unpack[HistoryQuery]) -> HistoryPage:
         async with self._sessions() as session:
             rows = await JobRepository(session).history(guild_id, **query)
-            return HistoryPage(tuple(JobView.of(job) for job in rows.jobs), rows.next_before_id)
+            return HistoryPage(
+                tuple(JobView.of(job, self._read_params) for job in rows.jobs), rows.next_before_id
+            )
 
     @unbroken
     async def by_message(self, message_id: int, *, guild_id: int) -> JobView | None:
@@ -47,7 +49,7 @@ class JobQueries:
             job = await JobRepository(session).by_message_id(message_id)
             if job is None or job.guild_id != guild_id:
                 return None
-            return JobView.of(job)
+            return JobView.of(job, self._read_params)
 
     @unbroken
     async def queue_counts(self, guild_id: int, user_id: int) -> QueueCounts:
@@ -55,4 +57,4 @@ class JobQueries:
             jobs = JobRepository(session)
             by_guild = await jobs.active_counts_by_guild()
             mine = await jobs.active_for_user(guild_id, user_id)
-            return QueueCounts(by_guild, tuple(JobView.of(job) for job in mine))
+            return QueueCounts(by_guild, tuple(JobView.of(job, self._read_params) for job in mine))

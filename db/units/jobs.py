@@ -21,7 +21,7 @@ from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate
-from db.snapshots import ArtifactView, JobView
+from db.snapshots import ArtifactView, JobView, ParamsReader
 from db.units.outages import through_outages
 from db.units.unbroken import unbroken
 
@@ -52,8 +52,12 @@ class UserAtCap(Exception):
 
 
 class JobStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, worker_id: str = "") -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], read_params: ParamsReader, *, worker_id: str = ""
+    ) -> None:
         self.sessions = sessions
+        # Reads each job's stored parameters back into its kind's typed model.
+        self.read_params = read_params
         self.worker_id = worker_id
 
     async def _announce(self, session: AsyncSession, event: str, **fields: Any) -> None:
@@ -76,7 +80,7 @@ class JobStore:
             await self._announce(
                 session, "queued", id=job.id, g=job.guild_id, u=job.user_id, w=job.workflow_name
             )
-            return JobView.of(job)
+            return JobView.of(job, self.read_params)
 
     @unbroken
     async def active_counts_for_user(self, guild_id: int, user_id: int) -> ActiveCounts:
@@ -88,7 +92,7 @@ class JobStore:
     async def get(self, job_id: int, *, guild_id: int | None = None) -> JobView | None:
         async with self.sessions() as session:
             job = await JobRepository(session).get(job_id, guild_id=guild_id)
-            return JobView.of(job) if job else None
+            return JobView.of(job, self.read_params) if job else None
 
     @unbroken
     async def get_with_artifacts(
@@ -98,12 +102,15 @@ class JobStore:
             job = await JobRepository(session).get_with_artifacts(job_id, guild_id=guild_id)
             if job is None:
                 return None
-            return JobView.of(job), tuple(ArtifactView.of(a) for a in job.artifacts)
+            return JobView.of(job, self.read_params), tuple(ArtifactView.of(a) for a in job.artifacts)
 
     @unbroken
     async def views(self, job_ids: list[int]) -> list[JobView]:
         async with self.sessions() as session:
-            return [JobView.of(job) for job in await JobRecoveryRepository(session).by_ids(job_ids)]
+            return [
+                JobView.of(job, self.read_params)
+                for job in await JobRecoveryRepository(session).by_ids(job_ids)
+            ]
 
     @unbroken
     async def queued_entries(self) -> list[QueuedEntry]:
@@ -157,7 +164,7 @@ class JobStore:
                 job_id, "claimed", {"worker": worker_id, "backend": backend}
             )
             await self._announce(session, "gone", id=job_id)
-            return JobView.of(job)
+            return JobView.of(job, self.read_params)
 
     @unbroken
     @through_outages
@@ -181,7 +188,7 @@ class JobStore:
             if started_at is not None:
                 await events.record(job_id, "started", {"at": started_at.isoformat()})
             await events.record(job_id, "succeeded", {"artifacts": len(rows)})
-            return JobView.of(job), tuple(ArtifactView.of(row) for row in rows)
+            return JobView.of(job, self.read_params), tuple(ArtifactView.of(row) for row in rows)
 
     @unbroken
     @through_outages
@@ -209,7 +216,7 @@ class JobStore:
             await JobEventRepository(session).record(job_id, status.value, event or {})
             if JobStatus.QUEUED in from_statuses:
                 await self._announce(session, "gone", id=job_id)
-            return JobView.of(job)
+            return JobView.of(job, self.read_params)
 
     @unbroken
     @through_outages
@@ -252,20 +259,24 @@ class JobStore:
                     await JobEventRepository(session).record(job.id, "taken_over", {"worker": worker_id})
                     refreshed = await jobs.get(job.id)
                     if refreshed is not None:
-                        taken.append(JobView.of(refreshed))
+                        taken.append(JobView.of(refreshed, self.read_params))
         return taken
 
     @unbroken
     async def running_owned_by(self, worker_id: str) -> list[JobView]:
         async with self.sessions() as session:
             return [
-                JobView.of(job) for job in await JobRecoveryRepository(session).running_owned_by(worker_id)
+                JobView.of(job, self.read_params)
+                for job in await JobRecoveryRepository(session).running_owned_by(worker_id)
             ]
 
     @unbroken
     async def undelivered(self) -> list[JobView]:
         async with self.sessions() as session:
-            return [JobView.of(job) for job in await JobRecoveryRepository(session).undelivered_final()]
+            return [
+                JobView.of(job, self.read_params)
+                for job in await JobRecoveryRepository(session).undelivered_final()
+            ]
 
     @unbroken
     async def artifacts_of(self, job_id: int) -> tuple[ArtifactView, ...]:

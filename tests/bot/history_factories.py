@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core.jobs.snapshots import ArtifactView, JobView
-from db.enums import ArtifactType, DeliveryState, JobKind, JobStatus
+from core.kinds import IMAGE, default_kinds
+from db.enums import ArtifactType, DeliveryState, JobStatus
 
 QUEUED_AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -17,7 +18,7 @@ def a_job(job_id: int = 7, **changes: Any) -> JobView:
         "guild_id": 1,
         "channel_id": 2,
         "user_id": 3,
-        "kind": JobKind.IMAGE,
+        "kind": IMAGE,
         "raw_input": "a red fox --ar 16:9",
         "params": {"prompt": "a red fox", "aspect_ratio": "16:9", "style_tags": ["anime", "ink"], "count": 1},
         "workflow_name": "txt2img",
@@ -35,7 +36,11 @@ def a_job(job_id: int = 7, **changes: Any) -> JobView:
         "parent_id": None,
         "delivery_state": DeliveryState.DELIVERED,
     }
+    if changes.get("kind", IMAGE) != IMAGE and "params" not in changes:
+        values["params"] = {}  # another kind's parameters, all left to their defaults
     values.update(changes)
+    # Parameters as stored (a document with the seed inside), read back typed by the job's kind.
+    values["params"] = default_kinds().parse(values["kind"], {**values["params"], "seed": values.pop("seed")})
     return JobView(**values)
 
 

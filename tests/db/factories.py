@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from db.enums import JobStatus
 from db.models import Job
 from db.repositories import JobRepository
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A job's parameters as db/ sees them in its own tests: the stored document, untyped (no kinds here)."""
+
+    document: dict[str, Any]
+
+    @property
+    def seed(self) -> int | None:
+        seed = self.document.get("seed")
+        return seed if isinstance(seed, int) else None
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        return dict(self.document)
+
+
+def read_document(kind: str, document: dict[str, Any]) -> StoredDocument:
+    return StoredDocument(document)
+
 
 GUILD_A = 100_000_000_000_000_001
 GUILD_B = 100_000_000_000_000_002

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import JobKind
+from core.kinds import IMAGE, SONG
 from db.repositories import JobRepository
 from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, job_data
 
@@ -73,13 +73,13 @@ async def test_history_filters_by_user_and_kind(session: AsyncSession) -> None:
     await add_jobs(jobs, 4, user_id=BOB, kind="image")
 
     by_alice = await jobs.history(GUILD_A, user_id=ALICE)
-    alice_song_page = await jobs.history(GUILD_A, user_id=ALICE, kind=JobKind.SONG)
-    images = await jobs.history(GUILD_A, kind=JobKind.IMAGE, limit=100)
+    alice_song_page = await jobs.history(GUILD_A, user_id=ALICE, kind=SONG)
+    images = await jobs.history(GUILD_A, kind=IMAGE, limit=100)
 
     assert [job.id for job in by_alice.jobs] == sorted(alice_images + alice_songs, reverse=True)
     assert [job.id for job in alice_song_page.jobs] == sorted(alice_songs, reverse=True)
     assert len(images.jobs) == 7
-    assert {job.kind for job in images.jobs} == {JobKind.IMAGE}
+    assert {job.kind for job in images.jobs} == {IMAGE}
 
 
 async def test_paginating_a_filtered_history(session: AsyncSession) -> None:

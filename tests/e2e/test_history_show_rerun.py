@@ -68,7 +68,7 @@ async def test_rerun_runs_the_same_request_with_a_new_seed_in_its_own_message(
     assert rerun.id != original.id
     assert rerun.parent_id == original.id
     assert rerun.user_id == world.alice.id
-    assert rerun.params["prompt"] == "a red fox"
+    assert rerun.params.prompt == "a red fox"
     assert rerun.seed != original.seed
     assert rerun.response_message_id == message.id
 

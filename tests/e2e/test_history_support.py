@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
-from comfy.workflows.params import ImageParams, SongParams
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.snapshots import JobView
+from core.kinds.image import ImageParams
+from core.kinds.song import SongParams
 from tests.discord_emulator import Interaction, Member, Message
 from tests.e2e.harness import World, running_world
 

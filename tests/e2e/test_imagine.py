@@ -90,11 +90,11 @@ async def test_inline_flags_set_the_parameters_and_explicit_options_win(
         interaction = await world.slash("imagine", {"prompt": prompt, "quality": "draft"})
         message = await world.wait_for_final(interaction)
         job = await world.job_for(message)
-        assert job.params["prompt"] == "a castle"
-        assert job.params["aspect_ratio"] == "16:9"
-        assert job.params["negative_prompt"] == "fog, rain"
-        assert job.params["style_tags"] == ["anime"]
-        assert job.params["quality"] == "draft"  # the option beats --q 2
+        assert job.params.prompt == "a castle"
+        assert job.params.aspect_ratio == "16:9"
+        assert job.params.negative_prompt == "fog, rain"
+        assert job.params.style_tags == ["anime"]
+        assert job.params.quality == "draft"  # the option beats --q 2
         assert job.seed == 42
         assert job.raw_input == prompt
         fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
@@ -112,9 +112,9 @@ async def test_a_json_prompt_document_is_read_before_answering(database_url: str
         )
         message = await world.wait_for_final(interaction)
         job = await world.job_for(message)
-        assert job.params["prompt"] == "a lighthouse"
-        assert job.params["aspect_ratio"] == "9:16"
-        assert job.params["style_tags"] == ["watercolor"]
+        assert job.params.prompt == "a lighthouse"
+        assert job.params.aspect_ratio == "9:16"
+        assert job.params.style_tags == ["watercolor"]
         assert job.seed == 5
         assert world.emu.cdn_downloads, "the bot downloaded the attached document"
 
@@ -202,7 +202,7 @@ async def test_a_typed_stand_in_gives_way_to_the_documents_prompt_and_settings(
         )
         message = await world.wait_for_final(interaction)
         job = await world.job_for(message)
-        assert (job.params["prompt"], job.seed, job.params["count"]) == ("a lighthouse at dusk", 11, 2)
+        assert (job.params.prompt, job.seed, job.params.count) == ("a lighthouse at dusk", 11, 2)
         assert job.workflow_name == "txt2img"
         assert interaction.followup_message_ids == [], "nothing to note: the document said it all"
 
@@ -216,7 +216,7 @@ async def test_a_document_alone_needs_no_typed_prompt(database_url: str, tmp_pat
         )
         message = await world.wait_for_final(interaction)
         job = await world.job_for(message)
-        assert job.params["prompt"] == "a lighthouse at dusk"
+        assert job.params.prompt == "a lighthouse at dusk"
         assert job.raw_input == "a lighthouse at dusk", "history can find it by what it shows"
 
 
@@ -232,7 +232,7 @@ async def test_typed_values_over_the_document_and_ignored_midjourney_flags_are_t
         )
         message = await world.wait_for_final(interaction)
         job = await world.job_for(message)
-        assert (job.params["prompt"], job.seed) == ("a red fox", 3)
+        assert (job.params.prompt, job.seed) == ("a red fox", 3)
         await world.emu.wait_for(lambda: interaction.followup_message_ids)
         [note] = world.emu.followups(interaction)
         assert note.ephemeral

@@ -122,7 +122,7 @@ async def test_a_blocked_word_is_refused_in_the_prompt_but_welcome_after_no(
 
         accepted = await world.slash("imagine", {"prompt": "a cute kitten --no gore"})
         message = await world.wait_for_final(accepted)
-        assert (await world.job_for(message)).params["negative_prompt"] == "gore"
+        assert (await world.job_for(message)).params.negative_prompt == "gore"
 
 
 async def test_a_decision_slower_than_discord_allows_defers_first_and_refuses_privately_after(

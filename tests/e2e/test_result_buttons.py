@@ -38,7 +38,7 @@ async def test_reroll_makes_a_new_job_with_the_same_parameters_and_a_new_seed(
         assert job.parent_id == original.id
         assert job.user_id == world.bob.id, "the clicking member's job, under their limits"
         assert job.seed != original.seed
-        assert job.params["prompt"] == original.params["prompt"]
+        assert job.params.prompt == original.params.prompt
         assert not result.deleted
 
 
@@ -49,7 +49,7 @@ async def test_variations_make_four_takes(database_url: str, tmp_path: Path) -> 
         click = await world.emu.click_button(result, f"job:vary:{original.id}", world.alice)
         varied = await world.wait_for_final(click)
         assert len(varied.attachments) == 4
-        assert (await world.job_for(varied)).params["count"] == 4
+        assert (await world.job_for(varied)).params.count == 4
 
 
 async def test_info_shows_every_parameter_privately(database_url: str, tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ async def test_upscale_runs_the_same_picture_through_the_upscale_workflow(
 ) -> None:
     workflows = tmp_path / "workflows"
     workflows.mkdir()
-    template = resources.files("comfy.workflows.templates").joinpath("txt2img.json").read_bytes()
+    template = resources.files("core.kinds.templates").joinpath("txt2img.json").read_bytes()
     (workflows / "upscale-2x.json").write_bytes(template)
     async with running_world(database_url, tmp_path, workflows_dir=workflows) as world:
         result = await _first_result(world)

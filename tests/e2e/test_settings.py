@@ -10,8 +10,8 @@ from typing import Any
 import discord
 import pytest
 
-from comfy.workflows.binding import WorkflowKind
 from core.errors import NotAllowed
+from core.kinds import IMAGE
 from db.enums import RegeneratePermission
 from tests.discord_emulator import DiscordEmulator, Guild, Interaction, Member
 from tests.e2e.harness import World
@@ -162,7 +162,7 @@ async def test_default_workflows_autocomplete_and_unknown_ones_are_refused(
             world.guild, world.channel, admin, "settings", {"image": "txt"}, "image", subcommand="workflows"
         )
         choices = await world.emu.wait_for(lambda: suggested.autocomplete_choices)
-        image_names = world.runtime.catalogue.names(WorkflowKind.IMAGE)
+        image_names = world.runtime.catalogue.names(IMAGE)
         unknown = await answer(world, await settings(world, admin, "workflows", {"image": "nope"}))
         chosen = await answer(world, await settings(world, admin, "workflows", {"image": "txt2img"}))
         reset = await answer(world, await settings(world, admin, "workflows", {"image": ":default"}))

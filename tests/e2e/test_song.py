@@ -31,11 +31,11 @@ async def test_song_opens_a_lyrics_form_and_its_answer_makes_two_takes(
         message = await world.wait_for_final(answer)
         assert answer.deferred
         job = await world.job_for(message)
-        assert job.kind.value == "song"
-        assert job.params["lyrics"].split() == LYRICS.split()  # cleaned: a blank line between sections
-        assert job.params["title"] == "Night Drive"
-        assert job.params["tempo"] == 120
-        assert job.params["count"] == 2
+        assert job.kind == "song"
+        assert job.params.lyrics.split() == LYRICS.split()  # cleaned: a blank line between sections
+        assert job.params.title == "Night Drive"
+        assert job.params.tempo == 120
+        assert job.params.count == 2
         assert len(message.attachments) == 2, "two takes per request"
         assert all(not a.filename.endswith(".png") for a in message.attachments)
         assert {a.content_type for a in message.attachments} <= {"audio/mpeg", "audio/flac", "audio/ogg"}, (
@@ -57,14 +57,14 @@ async def test_song_with_a_lyrics_file_goes_straight_on(database_url: str, tmp_p
         message = await world.wait_for_final(interaction)
         assert interaction.deferred
         job = await world.job_for(message)
-        assert (job.params["title"], job.params["genre"], job.params["mood"]) == ("Lanterns", "folk", "warm")
+        assert (job.params.title, job.params.genre, job.params.mood) == ("Lanterns", "folk", "warm")
         assert len(message.attachments) == 2
 
         text = await world.slash(
             "song", {}, attachments={"lyrics_file": ("words.txt", LYRICS.encode(), "text/plain")}
         )
         message = await world.wait_for_final(text)
-        assert (await world.job_for(message)).params["lyrics"].split() == LYRICS.split()
+        assert (await world.job_for(message)).params.lyrics.split() == LYRICS.split()
 
 
 async def test_unknown_sections_in_the_form_are_named_privately(database_url: str, tmp_path: Path) -> None:
@@ -143,7 +143,7 @@ async def test_a_refused_form_keeps_the_lyrics_one_click_from_the_form_filled_in
         )
         message = await world.wait_for_final(resubmitted)
         job = await world.job_for(message)
-        assert (job.params["title"], job.params["lyrics"].split()) == ("Night Drive", fixed.split())
+        assert (job.params.title, job.params.lyrics.split()) == ("Night Drive", fixed.split())
 
 
 async def test_song_in_a_channel_the_server_did_not_allow_is_refused_before_the_form(

@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS
 from comfy.workflows.music import SECTION_NAMES
-from comfy.workflows.params import MAX_COUNT, MAX_SEED, PROMPT_MAX_CHARS, ImageParams, SongParams
+from comfy.workflows.params import MAX_SEED
+from core.kinds.fields import MAX_COUNT, PROMPT_MAX_CHARS
+from core.kinds.image import ImageParams
+from core.kinds.song import SongParams
 from core.prompts import PromptError
 
 SEED = int(os.environ.get("FAULTS_HYPOTHESIS_SEED") or random.SystemRandom().randrange(2**32))

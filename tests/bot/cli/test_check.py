@@ -75,7 +75,7 @@ async def test_workflow_with_an_unknown_node_class_names_the_node_and_the_fix(
 ) -> None:
     workflows = tmp_path / "workflows"
     workflows.mkdir()
-    graph = json.loads(resources.files("comfy.workflows.templates").joinpath("txt2img.json").read_text())
+    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
     graph["8"]["class_type"] = "VAEDecodeHyperTurbo"
     (workflows / "fancy.json").write_text(json.dumps(graph))
     code, report = await run_check(

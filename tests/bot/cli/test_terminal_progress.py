@@ -11,18 +11,18 @@ import pytest
 from bot.cli.terminal_progress import NotThisCommandsJob, TerminalProgress
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobStarted
-from db.enums import DeliveryState, JobKind, JobStatus
+from core.kinds import IMAGE, ImageParams
+from db.enums import DeliveryState, JobStatus
 
 JOB = JobView(
     id=7,
     guild_id=0,
     channel_id=0,
     user_id=0,
-    kind=JobKind.IMAGE,
+    kind=IMAGE,
     raw_input="a fox",
-    params={},
+    params=ImageParams(prompt="a fox", seed=1),
     workflow_name="txt2img",
-    seed=1,
     status=JobStatus.RUNNING,
     error_message=None,
     attempts=1,

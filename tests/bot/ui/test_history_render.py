@@ -16,13 +16,14 @@ from core.jobs.browsing import QueueOverview
 from core.jobs.policy import PolicyView
 from core.jobs.snapshots import HistoryPage
 from core.jobs.stages import JobPlace, JobStage, place_of
+from core.kinds import SONG
 from core.queue.limits import GuildLimits
-from db.enums import JobKind, JobStatus, RegeneratePermission
+from db.enums import JobStatus, RegeneratePermission
 from tests.bot.history_factories import a_job, an_artifact
 
 
 def test_a_history_page_lists_each_job_with_status_kind_owner_and_prompt() -> None:
-    page = HistoryPage((a_job(9), a_job(8, status=JobStatus.FAILED, kind=JobKind.SONG, raw_input="la la")), 8)
+    page = HistoryPage((a_job(9), a_job(8, status=JobStatus.FAILED, kind=SONG, raw_input="la la")), 8)
     embed = history_embed(page, page_number=2, filters=HistoryFilters())
     lines = (embed.description or "").splitlines()
     assert lines[0].startswith("✅ **#9** 🖼️")
@@ -41,7 +42,7 @@ def test_the_last_page_does_not_promise_more() -> None:
 
 
 def test_an_empty_filtered_history_says_what_was_searched() -> None:
-    filters = HistoryFilters(user_id=5, kind=JobKind.SONG, search="fox")
+    filters = HistoryFilters(user_id=5, kind=SONG, search="fox")
     embed = history_embed(HistoryPage((), None), page_number=1, filters=filters)
     assert embed.description == "No jobs songs · by <@5> · matching “fox” yet."
 
@@ -79,7 +80,7 @@ def test_an_opened_job_shows_parameters_seed_workflow_duration_and_artifact_link
 
 def test_a_failed_song_shows_its_lyrics_and_what_went_wrong() -> None:
     job = a_job(
-        kind=JobKind.SONG,
+        kind=SONG,
         status=JobStatus.FAILED,
         params={"lyrics": "[verse]\nla la", "title": "Fox song", "genre": "pop"},
         error_message="The ComfyUI server ran out of memory.",

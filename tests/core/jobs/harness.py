@@ -14,12 +14,14 @@ import aiohttp
 from bot.runtime import CoreRuntime, RuntimeConfig
 from comfy.client import ClientSettings
 from comfy.connection import ReconnectPolicy
-from comfy.workflows.params import ImageParams, SongParams
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobUpdate
+from core.kinds import KindRegistry, default_kinds
+from core.kinds.image import ImageParams
+from core.kinds.song import SongParams
 
 FAST_CLIENT = ClientSettings(
     request_timeout_s=5.0,
@@ -94,6 +96,8 @@ async def running_core(
     observer: RecordingObserver | None = None,
     client_id: str = "test-bot",
     worker_id: str = "worker-1",
+    kinds: KindRegistry | None = None,
+    workflows_dir: Path | None = None,
     **queue: object,
 ) -> AsyncIterator[tuple[CoreRuntime, RecordingObserver]]:
     settings = replace(
@@ -108,6 +112,8 @@ async def running_core(
         queue=settings,
         client=FAST_CLIENT,
         health_interval_s=0.3,
+        kinds=kinds or default_kinds(),
+        workflows_dir=workflows_dir,
     )
     observer = observer or RecordingObserver()
     async with aiohttp.ClientSession() as http:

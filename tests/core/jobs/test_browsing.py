@@ -9,7 +9,8 @@ from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.stages import JobStage
 from core.jobs.updates import JobStarted
-from db.enums import JobKind, JobStatus
+from core.kinds import SONG
+from db.enums import JobStatus
 from tests.core.jobs.harness import eventually, image_request, running_core, song_request
 from tests.fakes.comfyui import FakeComfyUI
 
@@ -29,7 +30,7 @@ async def test_history_is_per_guild_newest_first_and_paginated(
         second = await runtime.browser.history(1, user_id=5, limit=2, before_id=first.next_before_id)
         assert [j.id for j in second.jobs] == [mine[0].job.id]
         assert second.next_before_id is None
-        songs = await runtime.browser.history(1, kind=JobKind.SONG)
+        songs = await runtime.browser.history(1, kind=SONG)
         assert [j.user_id for j in songs.jobs] == [6]
         found = await runtime.browser.history(1, search="cat 1")
         assert [j.id for j in found.jobs] == [mine[1].job.id]

@@ -10,7 +10,8 @@ import pytest
 from core.errors import LimitReached, NotAllowed
 from core.jobs.policy import Requester
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobQueued
-from db.enums import JobKind, JobStatus
+from core.kinds import IMAGE
+from db.enums import JobStatus
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.schemas import JobCreate
 from tests.core.jobs.harness import eventually, image_request, running_core
@@ -219,7 +220,7 @@ async def test_jobs_no_backend_can_run_wait_aside_without_holding_up_the_others(
                 guild_id=1,
                 channel_id=101,
                 user_id=50,
-                kind=JobKind.IMAGE,
+                kind=IMAGE,
                 raw_input="x",
                 params={"prompt": "x"},
                 workflow_name="removed-workflow",

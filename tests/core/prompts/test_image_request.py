@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from comfy.workflows.params import ImageParams
 from core.errors import UserFacingError
+from core.kinds.image import ImageParams
 from core.prompts import PromptError, parse_image_request
 
 

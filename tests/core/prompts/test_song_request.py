@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from comfy.workflows.params import SongParams
+from core.kinds.song import SongParams
 from core.prompts import PromptError, parse_song_request
 from core.prompts.lyrics import clean_lyrics
 

@@ -16,7 +16,7 @@ from db.repositories.job_recovery import JobRecoveryRepository
 from db.schemas import JobCreate
 from db.snapshots import JobView
 from db.units.jobs import JobStore, UserAtCap
-from tests.db.factories import ALICE, job_data
+from tests.db.factories import ALICE, job_data, read_document
 
 RACERS = 20
 LEASE_S = 60.0
@@ -57,7 +57,7 @@ async def claim(
 async def test_a_claim_takes_a_queued_job_once_with_its_prompt_and_backend(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    store = JobStore(sessionmaker, worker_id="w1")
+    store = JobStore(sessionmaker, read_document, worker_id="w1")
     job_id = await queued_job(store)
 
     view = await store.claim(job_id, worker_id="w1", prompt_id="p-1", backend="http://gpu", lease_s=LEASE_S)
@@ -84,7 +84,7 @@ async def test_a_claim_takes_a_queued_job_once_with_its_prompt_and_backend(
 
 async def test_twenty_workers_claiming_one_job_leave_one_owner(wide_engine: AsyncEngine) -> None:
     sessions = create_sessionmaker(wide_engine)
-    store = JobStore(sessions)
+    store = JobStore(sessions, read_document)
     job_id = await queued_job(store)
 
     results = await asyncio.gather(*(claim(store, job_id, f"worker-{n}") for n in range(RACERS)))
@@ -100,7 +100,7 @@ async def test_twenty_workers_claiming_one_job_leave_one_owner(wide_engine: Asyn
 async def test_a_job_another_worker_is_claiming_is_skipped_not_waited_for(postgres_url: str) -> None:
     engine = create_engine(postgres_url)
     sessions = create_sessionmaker(engine)
-    store = JobStore(sessions)
+    store = JobStore(sessions, read_document)
     try:
         job_id = await queued_job(store)
         async with sessions.begin() as other_worker:
@@ -115,7 +115,7 @@ async def test_a_job_another_worker_is_claiming_is_skipped_not_waited_for(postgr
 async def test_a_user_at_their_cap_across_workers_is_not_claimed_again(postgres_url: str) -> None:
     engine = create_engine(postgres_url)
     sessions = create_sessionmaker(engine)
-    store = JobStore(sessions)
+    store = JobStore(sessions, read_document)
     try:
         elsewhere, waiting = await queued_job(store), await queued_job(store)
         assert await claim(store, elsewhere, "other") is not None

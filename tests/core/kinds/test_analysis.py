@@ -1,18 +1,16 @@
 import pytest
 
-from comfy.workflows.analysis import analyse
-from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.errors import WorkflowError
 from comfy.workflows.sidecar import BindingSidecar, parse_sidecar
-from comfy.workflows.template import make_template
-
-from .graphs import ace_step_15, custom_nodes_txt2img, load, node
+from core.kinds import IMAGE, SONG
+from tests.comfy.workflows.graphs import ace_step_15, custom_nodes_txt2img, load, node
+from tests.core.kinds.workflows import KINDS, analyse, make_template
 
 
 def test_sd15_txt2img_is_read_from_its_links() -> None:
     binding = analyse("txt2img", load("txt2img_sd15_api.json"))
 
-    assert binding.kind is WorkflowKind.IMAGE
+    assert binding.kind == IMAGE
     assert binding.prompt_nodes == ("6",)
     assert binding.negative_nodes == ("7",)
     assert binding.latent_nodes == ("5",)
@@ -38,7 +36,7 @@ def test_sdxl_base_and_refiner_seed_only_the_sampler_that_adds_noise() -> None:
 def test_ace_step_song_negative_is_the_zeroed_positive_so_it_takes_no_text() -> None:
     binding = analyse("song", load("ace_step_v1_song_api.json"))
 
-    assert binding.kind is WorkflowKind.SONG
+    assert binding.kind == SONG
     assert binding.prompt_nodes == ("14",)
     assert binding.negative_nodes == ()
     assert binding.latent_nodes == ("17",)
@@ -52,7 +50,7 @@ def test_ace_step_song_negative_is_the_zeroed_positive_so_it_takes_no_text() -> 
 def test_ace_step_15_encoder_also_takes_the_seed() -> None:
     binding = analyse("ace15", ace_step_15())
 
-    assert binding.kind is WorkflowKind.SONG
+    assert binding.kind == SONG
     assert binding.prompt_nodes == ("94",)
     assert binding.seed_nodes == ("3", "94")
     assert binding.latent_nodes == ("98",)
@@ -100,6 +98,7 @@ def test_sidecar_names_the_prompt_node_and_sets_defaults() -> None:
     sidecar = parse_sidecar(
         "custom",
         b'{"nodes": {"prompt": ["6"]}, "defaults": {"width": 768, "height": 768, "steps": {"high": 42}}}',
+        kinds=KINDS.kinds,
     )
 
     binding = analyse("custom", custom_nodes_txt2img(), sidecar)
@@ -124,7 +123,11 @@ def test_sidecar_naming_a_missing_or_unfit_node_is_reported_precisely() -> None:
 
 def test_invalid_sidecar_lists_every_bad_field() -> None:
     with pytest.raises(WorkflowError) as caught:
-        parse_sidecar("w", b'{"kind": "video", "defaults": {"width": 100000, "steps": {"draft": 0}}, "x": 1}')
+        parse_sidecar(
+            "w",
+            b'{"kind": "video", "defaults": {"width": 100000, "steps": {"draft": 0}}, "x": 1}',
+            kinds=KINDS.kinds,
+        )
 
     detail = caught.value.detail
     for field in ("kind:", "defaults.width:", "defaults.steps.draft:", "x:"):

@@ -6,15 +6,14 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comfy.workflows.bind import bind
-from comfy.workflows.binding import WorkflowKind
 from comfy.workflows.errors import WorkflowError
-from comfy.workflows.params import ImageParams, SongParams
-from comfy.workflows.template import make_template
 from comfy.workflows.validation import find_problems
-
-from .graphs import ace_step_15, load
-from .object_info import object_info
+from core.kinds import IMAGE
+from core.kinds.image import ImageParams
+from core.kinds.song import SongParams
+from tests.comfy.workflows.graphs import ace_step_15, load
+from tests.comfy.workflows.object_info import object_info
+from tests.core.kinds.workflows import bind, make_template
 
 INPUT_NAMES = [
     "text",
@@ -96,7 +95,7 @@ def test_random_graphs_bind_or_are_rejected_with_a_workflow_error(
         assert rejection.startswith("workflow 'random': ")
         return
 
-    if template.kind is WorkflowKind.IMAGE:
+    if template.kind == IMAGE:
         bound = bind(template, ImageParams(prompt="a fox", aspect_ratio=ratio, quality=quality, seed=3))
     else:
         bound = bind(template, SongParams(genre="pop", tempo=90, key="C", time_signature="3/4", seed=3))

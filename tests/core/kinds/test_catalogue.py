@@ -6,27 +6,26 @@ from pathlib import Path
 
 import pytest
 
-from comfy.workflows.binding import WorkflowKind
-from comfy.workflows.catalogue import WorkflowCatalogue, load_catalogue
 from comfy.workflows.errors import UnknownWorkflow
-
-from .graphs import DATA, custom_nodes_txt2img
-from .object_info import object_info
+from core.kinds import IMAGE, SONG
+from tests.comfy.workflows.graphs import DATA, custom_nodes_txt2img
+from tests.comfy.workflows.object_info import object_info
+from tests.core.kinds.workflows import load_catalogue, load_workflows
 
 
 def test_builtins_are_one_image_and_one_song_workflow() -> None:
-    catalogue = WorkflowCatalogue.load()
+    catalogue = load_workflows()
 
     assert catalogue.names() == ["song", "txt2img"]
-    assert catalogue.default(WorkflowKind.IMAGE).name == "txt2img"
-    assert catalogue.default(WorkflowKind.SONG).name == "song"
-    assert catalogue.names(WorkflowKind.SONG) == ["song"]
+    assert catalogue.default(IMAGE).name == "txt2img"
+    assert catalogue.default(SONG).name == "song"
+    assert catalogue.names(SONG) == ["song"]
     assert catalogue.get("txt2img").source == "built-in"
     assert catalogue.rejected == ()
 
 
 def test_version_is_the_sha256_of_the_canonical_json() -> None:
-    template = WorkflowCatalogue.load().get("txt2img")
+    template = load_workflows().get("txt2img")
     shipped = json.loads((DATA / "txt2img_sd15_api.json").read_text(encoding="utf-8"))
     canonical = json.dumps(shipped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -43,9 +42,9 @@ def test_user_folder_adds_good_workflows_and_rejects_bad_ones_precisely(
     (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
 
     with caplog.at_level(logging.WARNING, logger="comfy.workflows.catalogue"):
-        catalogue = WorkflowCatalogue.load(tmp_path)
+        catalogue = load_workflows(tmp_path)
 
-    assert catalogue.names(WorkflowKind.IMAGE) == ["sdxl", "txt2img"]
+    assert catalogue.names(IMAGE) == ["sdxl", "txt2img"]
     assert catalogue.get("sdxl").source == str(tmp_path / "sdxl.json")
     reasons = {rejected.name: rejected.reason for rejected in catalogue.rejected}
     assert set(reasons) == {"broken", "custom", "ui"}
@@ -59,7 +58,7 @@ def test_sidecar_makes_an_unreadable_graph_usable_and_changes_the_version(tmp_pa
     (tmp_path / "custom.json").write_text(json.dumps(custom_nodes_txt2img()), encoding="utf-8")
     (tmp_path / "custom.binding.json").write_text('{"nodes": {"prompt": ["6"]}}', encoding="utf-8")
 
-    template = WorkflowCatalogue.load(tmp_path).get("custom")
+    template = load_workflows(tmp_path).get("custom")
 
     assert template.binding.prompt_nodes == ("6",)
     canonical = json.dumps(custom_nodes_txt2img(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -70,7 +69,7 @@ def test_invalid_sidecar_rejects_its_workflow(tmp_path: Path) -> None:
     shutil.copy(DATA / "txt2img_sd15_api.json", tmp_path / "mine.json")
     (tmp_path / "mine.binding.json").write_text('{"nodes": {"prompt": "6"}}', encoding="utf-8")
 
-    catalogue = WorkflowCatalogue.load(tmp_path)
+    catalogue = load_workflows(tmp_path)
 
     (rejected,) = catalogue.rejected
     assert rejected.name == "mine"
@@ -80,14 +79,14 @@ def test_invalid_sidecar_rejects_its_workflow(tmp_path: Path) -> None:
 def test_user_workflow_named_like_a_builtin_replaces_it(tmp_path: Path) -> None:
     shutil.copy(DATA / "sdxl_base_refiner_api.json", tmp_path / "txt2img.json")
 
-    catalogue = WorkflowCatalogue.load(tmp_path)
+    catalogue = load_workflows(tmp_path)
 
-    assert catalogue.default(WorkflowKind.IMAGE).binding.sampler_nodes == ("10", "11")
+    assert catalogue.default(IMAGE).binding.sampler_nodes == ("10", "11")
 
 
 def test_unknown_name_lists_what_exists() -> None:
     with pytest.raises(UnknownWorkflow) as caught:
-        WorkflowCatalogue.load().get("flux")
+        load_workflows().get("flux")
 
     assert caught.value.user_message == "There is no workflow called 'flux'. Available: song, txt2img."
 

@@ -4,13 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from comfy.workflows.bind import RANDOM_SEED_LIMIT, bind
-from comfy.workflows.catalogue import builtin_templates
 from comfy.workflows.errors import WorkflowError
-from comfy.workflows.params import ImageParams, SongParams
-from comfy.workflows.template import WorkflowTemplate, make_template
-
-from .graphs import DATA, ace_step_15
+from comfy.workflows.template import WorkflowTemplate
+from core.kinds.image import ImageParams
+from core.kinds.song import SongParams
+from tests.comfy.workflows.graphs import DATA, ace_step_15
+from tests.core.kinds.workflows import bind, builtin_templates, make_template
 
 NOW = datetime(2026, 11, 28, 23, 0, tzinfo=UTC)
 
@@ -71,15 +70,6 @@ def test_without_a_negative_prompt_the_templates_own_is_kept_and_recorded() -> N
     assert bound.graph["7"]["inputs"]["text"] == "text, watermark"
     assert bound.metadata["negative_prompt"] == "text, watermark"
     assert bound.graph["3"]["inputs"]["steps"] == 10
-
-
-def test_every_job_gets_a_fresh_random_seed_unless_one_is_given() -> None:
-    template = _builtin("txt2img")
-
-    seeds = {bind(template, ImageParams(prompt="a cat")).seed for _ in range(5)}
-
-    assert len(seeds) == 5
-    assert all(0 <= seed < RANDOM_SEED_LIMIT for seed in seeds)
 
 
 def test_sdxl_seed_goes_to_the_base_and_steps_stay_consistent_across_samplers() -> None:

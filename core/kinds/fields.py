@@ -1,0 +1,57 @@
+"""Limits and checked text types that the parameters of every kind share."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from comfy.workflows.params import MAX_SEED
+
+if TYPE_CHECKING:
+    from core.kinds.spec import KindSpec
+
+MAX_COUNT = 4
+PROMPT_MAX_CHARS = 2000
+NEGATIVE_MAX_CHARS = 1000
+STYLE_TAG_MAX_CHARS = 40
+MAX_STYLE_TAGS = 8
+LYRICS_MAX_CHARS = 4000
+LABEL_MAX_CHARS = 100
+
+# Newlines and tabs belong in prompts and lyrics; other control characters only confuse encoders and logs.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+CleanText = Annotated[str, AfterValidator(_no_control_characters)]
+
+
+def seed_field() -> int | None:
+    """Every kind's ``seed``: left out, the job service draws one, once, and the job keeps it."""
+    return Field(default=None, ge=0, le=MAX_SEED)
+
+
+def count_field() -> int:
+    return Field(default=1, ge=1, le=MAX_COUNT)
+
+
+class KindParams(BaseModel):
+    """One request of some kind, typed and checked; the seed is part of it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # The kind these are the parameters of; set when its KindSpec is made.
+    kind_spec: ClassVar[KindSpec[Any]]
+
+    if TYPE_CHECKING:
+        # Every kind declares these two (with seed_field() and count_field()) where they read best in its
+        # own field order, which is also the order its validation errors are listed in.
+        seed: int | None
+        count: int

@@ -1,0 +1,150 @@
+"""Images, the kind `/imagine` makes: a prompt, style tags, negative prompt, aspect ratio, quality."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from comfy.workflows import graph as g
+from comfy.workflows.aspect import AspectRatio, dimensions_for
+from comfy.workflows.bind import scale_steps, set_text, text_of
+from comfy.workflows.params import Quality
+from comfy.workflows.shape import RoleRule, WorkflowShape
+from comfy.workflows.template import WorkflowTemplate
+from core.kinds.fields import (
+    CONTROL_CHARACTERS,
+    MAX_STYLE_TAGS,
+    NEGATIVE_MAX_CHARS,
+    PROMPT_MAX_CHARS,
+    STYLE_TAG_MAX_CHARS,
+    CleanText,
+    KindParams,
+    count_field,
+    seed_field,
+)
+from core.kinds.spec import JobKind, KindSpec, KindTexts
+
+IMAGE = JobKind("image")
+
+
+class ImageParams(KindParams):
+    """One image request: what to draw and how."""
+
+    prompt: CleanText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
+    # None keeps the template's own negative prompt.
+    negative_prompt: CleanText | None = Field(default=None, max_length=NEGATIVE_MAX_CHARS)
+    aspect_ratio: str = "1:1"
+    quality: Quality = "standard"
+    style_tags: list[str] = Field(default_factory=list, max_length=MAX_STYLE_TAGS)
+    seed: int | None = seed_field()
+    count: int = count_field()
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+    @field_validator("aspect_ratio")
+    @classmethod
+    def _aspect_ratio_is_sane(cls, value: str) -> str:
+        return str(AspectRatio.parse(value))
+
+    @field_validator("style_tags")
+    @classmethod
+    def _style_tags_are_short_words(cls, tags: list[str]) -> list[str]:
+        cleaned: list[str] = []
+        for tag in tags:
+            tag = " ".join(tag.split())
+            if not tag or len(tag) > STYLE_TAG_MAX_CHARS or CONTROL_CHARACTERS.search(tag):
+                raise ValueError(f"each style tag must be 1 to {STYLE_TAG_MAX_CHARS} printable characters")
+            if tag.lower() not in (existing.lower() for existing in cleaned):
+                cleaned.append(tag)
+        return cleaned
+
+
+def _has_size(node: Mapping[str, Any]) -> bool:
+    return g.has_number(node, "width", minimum=1) and g.has_number(node, "height", minimum=1)
+
+
+_SAMPLER = "sampler (a node with steps, positive and latent_image inputs, like KSampler)"
+_SEED = "node taking a seed (seed or noise_seed on a sampler that adds noise)"
+
+IMAGE_SHAPE = WorkflowShape(
+    kind=IMAGE,
+    roles={
+        "samplers": RoleRule(_SAMPLER),
+        "prompt": RoleRule(
+            "prompt text encoder (like CLIPTextEncode) feeding a sampler's positive input",
+            lambda n: bool(g.text_inputs(n)),
+            "it has no text input",
+        ),
+        "latent": RoleRule(
+            "empty latent image (a node with width and height, like EmptyLatentImage)",
+            _has_size,
+            "it has no width and height numbers of 1 or more",
+        ),
+        "seed": RoleRule(_SEED),
+        "outputs": RoleRule("output node receiving images (like SaveImage)"),
+    },
+    # Every workflow no other kind recognises is read as an image workflow.
+    recognises=None,
+    sized=True,
+)
+
+
+def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: ImageParams) -> dict[str, Any]:
+    binding = template.binding
+    prompt = ", ".join([params.prompt, *params.style_tags])
+    set_text(graph, binding.prompt_nodes, prompt)
+    # Without a negative encoder (zeroed negative, guidance-distilled models) there is nowhere to put one.
+    negative = ""
+    if binding.negative_nodes:
+        if params.negative_prompt is not None:
+            set_text(graph, binding.negative_nodes, params.negative_prompt)
+        negative = text_of(graph[binding.negative_nodes[0]])
+    # Analysis guarantees an image binding has a base size.
+    area = (binding.base_width or 0) * (binding.base_height or 0)
+    width, height = dimensions_for(AspectRatio.parse(params.aspect_ratio), area)
+    batched = False
+    for node_id in binding.latent_nodes:
+        inputs = graph[node_id]["inputs"]
+        inputs["width"], inputs["height"] = width, height
+        if g.has_number(graph[node_id], "batch_size"):
+            inputs["batch_size"], batched = params.count, True
+    steps = binding.steps[params.quality]
+    scale_steps(graph, binding.sampler_nodes, steps)
+    return {
+        "kind": IMAGE,
+        "prompt": params.prompt,
+        "negative_prompt": negative,
+        "aspect_ratio": params.aspect_ratio,
+        "quality": params.quality,
+        "style_tags": list(params.style_tags),
+        # A latent without batch_size makes one image whatever was asked.
+        "count": params.count if batched else 1,
+        "width": width,
+        "height": height,
+        "steps": steps,
+    }
+
+
+IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
+    kind=IMAGE,
+    params=ImageParams,
+    shape=IMAGE_SHAPE,
+    apply=apply_image,
+    default_workflow="txt2img",
+    builtin_template="txt2img.json",
+    artifact_folder="images",
+    typical_run_s=20.0,
+    # Never the negative prompt, where people name exactly what they do not want ("--no gore").
+    screened_texts=lambda p: [p.prompt, *p.style_tags],
+    summary=lambda p: p.prompt,
+    history_summary=lambda p, raw_input: p.prompt or raw_input,
+    main_field="prompt",
+    texts=KindTexts(noun="image", plural="images", command="imagine", mark="🖼️"),
+)

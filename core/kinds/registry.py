@@ -1,0 +1,116 @@
+"""The kinds of job this bot knows, asked by everything that treats kinds differently."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from comfy.workflows.bind import BoundWorkflow, bind
+from comfy.workflows.catalogue import BuiltinWorkflow, WorkflowCatalogue
+from comfy.workflows.errors import WorkflowError
+from comfy.workflows.shape import WorkflowShape
+from comfy.workflows.template import WorkflowTemplate
+from core.kinds.fields import KindParams
+from core.kinds.image import IMAGE_KIND
+from core.kinds.song import SONG_KIND
+from core.kinds.spec import JobKind, KindSpec
+
+
+class UnknownKind(LookupError):
+    def __init__(self, kind: str, known: Iterable[str]) -> None:
+        super().__init__(f"no kind of job named {kind!r} (known: {', '.join(known) or 'none'})")
+        self.kind = kind
+
+
+class KindRegistry:
+    def __init__(self, specs: Iterable[KindSpec[Any]]) -> None:
+        self._specs: dict[JobKind, KindSpec[Any]] = {}
+        for spec in specs:
+            if spec.kind in self._specs:
+                raise ValueError(f"kind {spec.kind!r} is registered twice")
+            self._specs[spec.kind] = spec
+
+    def with_kinds(self, *specs: KindSpec[Any]) -> KindRegistry:
+        """This registry plus ``specs``: how a new kind joins the built-in ones."""
+        return KindRegistry([*self._specs.values(), *specs])
+
+    @property
+    def kinds(self) -> tuple[JobKind, ...]:
+        return tuple(self._specs)
+
+    def __iter__(self) -> Iterator[KindSpec[Any]]:
+        return iter(self._specs.values())
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._specs
+
+    def get(self, kind: str) -> KindSpec[Any]:
+        try:
+            return self._specs[JobKind(kind)]
+        except KeyError:
+            raise UnknownKind(kind, self._specs) from None
+
+    def of(self, params: KindParams) -> KindSpec[Any]:
+        """The kind whose parameters ``params`` are."""
+        for spec in self._specs.values():
+            if type(params) is spec.params:
+                return spec
+        raise UnknownKind(type(params).__name__, self._specs)
+
+    def parse(self, kind: str, document: dict[str, Any]) -> KindParams:
+        """Stored parameters back in their typed form."""
+        params: KindParams = self.get(kind).parse(document)
+        return params
+
+    # -- workflows ---------------------------------------------------------------------------------
+
+    @property
+    def shapes(self) -> tuple[WorkflowShape, ...]:
+        return tuple(spec.shape for spec in self._specs.values())
+
+    def builtin_workflows(self) -> list[BuiltinWorkflow]:
+        """Blocking reads of the templates shipped in core/kinds/templates."""
+        folder = resources.files("core.kinds.templates")
+        return [
+            BuiltinWorkflow(spec.default_workflow, folder.joinpath(spec.builtin_template).read_bytes())
+            for spec in self._specs.values()
+            if spec.builtin_template is not None
+        ]
+
+    def catalogue(self, workflows_dir: Path | None = None) -> WorkflowCatalogue:
+        """Blocking file reads; call from a thread (see :meth:`load_catalogue`) once the loop runs."""
+        defaults: dict[str, str] = {spec.kind: spec.default_workflow for spec in self._specs.values()}
+        return WorkflowCatalogue.load(self.shapes, defaults, self.builtin_workflows(), workflows_dir)
+
+    async def load_catalogue(self, workflows_dir: Path | None = None) -> WorkflowCatalogue:
+        return await asyncio.to_thread(self.catalogue, workflows_dir)
+
+    def bind(
+        self,
+        template: WorkflowTemplate,
+        params: KindParams,
+        *,
+        filename_prefix: str | None = None,
+        now: datetime | None = None,
+    ) -> BoundWorkflow:
+        """The graph to post for ``params`` (whose seed the job service has drawn) on ``template``."""
+        spec = self.of(params)
+        if template.kind != spec.kind:
+            raise WorkflowError(
+                template.name, f"is a {template.kind} workflow and cannot take {spec.kind} parameters"
+            )
+        if params.seed is None:
+            raise ValueError("the job service draws a seed before a job is bound")
+
+        def apply(graph: dict[str, Any]) -> dict[str, Any]:
+            return spec.apply(template, graph, params)
+
+        return bind(template, apply, seed=params.seed, filename_prefix=filename_prefix, now=now)
+
+
+def default_kinds() -> KindRegistry:
+    return KindRegistry([IMAGE_KIND, SONG_KIND])

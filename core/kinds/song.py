@@ -1,0 +1,176 @@
+"""Songs: ``/song``'s kind. Lyrics with sections plus title, genre, mood, tempo, key, metre → music."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+
+from comfy.workflows import graph as g
+from comfy.workflows.music import (
+    DURATION_RANGE,
+    TEMPO_RANGE,
+    ace_step_lyrics,
+    ace_step_tags,
+    normalise_key,
+    time_signature_numerator,
+    unknown_sections,
+)
+from comfy.workflows.shape import RoleRule, WorkflowShape
+from comfy.workflows.template import WorkflowTemplate
+from core.kinds.fields import (
+    LABEL_MAX_CHARS,
+    LYRICS_MAX_CHARS,
+    CleanText,
+    KindParams,
+    count_field,
+    seed_field,
+)
+from core.kinds.spec import JobKind, KindSpec, KindTexts
+
+SONG = JobKind("song")
+
+TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]
+
+
+class SongParams(KindParams):
+    """One song request; unset fields fall back to the template's own values."""
+
+    title: CleanText | None = Field(default=None, max_length=LABEL_MAX_CHARS)
+    genre: CleanText | None = Field(default=None, max_length=LABEL_MAX_CHARS)
+    mood: CleanText | None = Field(default=None, max_length=LABEL_MAX_CHARS)
+    tempo: int | None = Field(default=None, ge=TEMPO_RANGE[0], le=TEMPO_RANGE[1])
+    key: str | None = None
+    time_signature: TimeSignature | None = None
+    # Sections as "[verse]", "[Chorus 2]" ... ; empty lyrics make an instrumental.
+    lyrics: CleanText = Field(default="", max_length=LYRICS_MAX_CHARS)
+    duration: float | None = Field(default=None, ge=DURATION_RANGE[0], le=DURATION_RANGE[1])
+    seed: int | None = seed_field()
+    count: int = count_field()
+
+    @field_validator("key")
+    @classmethod
+    def _key_is_a_key(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_key(value)
+
+    @field_validator("lyrics")
+    @classmethod
+    def _sections_are_known(cls, value: str) -> str:
+        unknown = unknown_sections(value)
+        if unknown:
+            listed = ", ".join(f"[{label}]" for label in unknown)
+            raise ValueError(
+                f"unknown section {listed}; use [intro], [verse], [pre-chorus], [chorus], [bridge], "
+                "[outro] or [inst]"
+            )
+        return value
+
+
+def _sounds(graph: g.Graph, nodes: Any) -> bool:
+    """A music encoder takes the prompt, or the latent is measured in seconds."""
+    prompt, latents = nodes["prompt"], nodes["latent"]
+    return any(g.is_music_encoder(graph[i]) for i in prompt if i in graph) or any(
+        g.has_number(graph[i], "seconds") for i in latents if i in graph
+    )
+
+
+SONG_SHAPE = WorkflowShape(
+    kind=SONG,
+    roles={
+        "samplers": RoleRule("sampler (a node with steps, positive and latent_image inputs, like KSampler)"),
+        "prompt": RoleRule(
+            "music encoder with tags and lyrics (like TextEncodeAceStepAudio) feeding a sampler",
+            g.is_music_encoder,
+            "it has no tags and lyrics inputs",
+        ),
+        "latent": RoleRule(
+            "empty audio latent (a node with seconds, like EmptyAceStepLatentAudio)",
+            lambda n: g.has_number(n, "seconds", minimum=1),
+            "it has no seconds number of 1 or more",
+        ),
+        "seed": RoleRule("node taking a seed (seed or noise_seed on a sampler that adds noise)"),
+        "outputs": RoleRule("output node receiving audio (like SaveAudioMP3)"),
+    },
+    recognises=_sounds,
+)
+
+
+def apply_song(template: WorkflowTemplate, graph: dict[str, Any], params: SongParams) -> dict[str, Any]:
+    binding = template.binding
+    duration = params.duration
+    if duration is None:
+        duration = float(graph[binding.latent_nodes[0]]["inputs"]["seconds"])
+    batched = False
+    for node_id in binding.latent_nodes:
+        inputs = graph[node_id]["inputs"]
+        inputs["seconds"] = duration
+        if g.has_number(graph[node_id], "batch_size"):
+            inputs["batch_size"], batched = params.count, True
+    tags = ""
+    for node_id in binding.prompt_nodes:
+        tags = _bind_music_encoder(graph[node_id], params, duration)
+    return {
+        "kind": SONG,
+        "title": params.title,
+        "genre": params.genre,
+        "mood": params.mood,
+        "tempo": params.tempo,
+        "key": params.key,
+        "time_signature": params.time_signature,
+        "duration": duration,
+        "count": params.count if batched else 1,
+        "tags": tags,
+    }
+
+
+def _bind_music_encoder(node: dict[str, Any], params: SongParams, duration: float) -> str:
+    """Set tags and lyrics; where the encoder has its own musical inputs (ACE-Step 1.5) use them.
+
+    Returns the tags used. Without any descriptor the template's own tags are kept.
+    """
+    inputs = node["inputs"]
+    musical: list[str | None] = [params.genre, params.mood]
+    if params.tempo is not None:
+        if g.has_number(node, "bpm"):
+            inputs["bpm"] = params.tempo
+        else:
+            musical.append(f"{params.tempo} bpm")
+    if params.key is not None:
+        if g.has_value(node, "keyscale"):
+            inputs["keyscale"] = params.key
+        else:
+            musical.append(params.key)
+    if params.time_signature is not None:
+        if g.has_value(node, "timesignature"):
+            inputs["timesignature"] = time_signature_numerator(params.time_signature)
+        else:
+            musical.append(f"{params.time_signature} time")
+    if g.has_number(node, "duration"):
+        inputs["duration"] = duration
+    tags = ace_step_tags(musical)
+    if tags:
+        inputs["tags"] = tags
+    inputs["lyrics"] = ace_step_lyrics(params.lyrics)
+    return str(inputs["tags"])
+
+
+def _describe(params: SongParams) -> str:
+    return " · ".join(part for part in (params.title, params.genre, params.mood) if part)
+
+
+SONG_KIND: KindSpec[SongParams] = KindSpec(
+    kind=SONG,
+    params=SongParams,
+    shape=SONG_SHAPE,
+    apply=apply_song,
+    default_workflow="song",
+    builtin_template="song.json",
+    artifact_folder="audio",
+    typical_run_s=60.0,
+    screened_texts=lambda p: [p.title or "", p.genre or "", p.mood or "", p.lyrics],
+    summary=_describe,
+    history_summary=lambda p, raw_input: f"{p.title} — {raw_input}" if p.title else raw_input,
+    main_field="lyrics",
+    long_main_text=True,
+    texts=KindTexts(noun="song", plural="songs", command="song", mark="🎵"),
+)

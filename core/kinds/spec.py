@@ -1,0 +1,75 @@
+"""A kind of job (image, song, ...) described once: everything else asks this description."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, NewType, TypeVar
+
+from comfy.workflows.shape import WorkflowShape
+from comfy.workflows.template import WorkflowTemplate
+from core.kinds.fields import KindParams
+
+# The name a kind is registered, stored and routed by ("image", "song"); any registered name is valid.
+JobKind = NewType("JobKind", str)
+
+P = TypeVar("P", bound=KindParams)
+
+
+@dataclass(frozen=True)
+class KindTexts:
+    """How the kind is spoken of: "There is no {noun} workflow ...", "/{command}", {mark} in lists."""
+
+    noun: str
+    plural: str
+    command: str
+    mark: str
+
+
+@dataclass(frozen=True)
+class KindSpec(Generic[P]):
+    kind: JobKind
+    # The typed parameters, seed included: parsed once at submit, stored as JSON, read back typed.
+    params: type[P]
+    # How a workflow of this kind is recognised and what each of its roles must hold.
+    shape: WorkflowShape
+    # Sets the parameters on a copy of the template's graph; returns what the seed document records.
+    apply: Callable[[WorkflowTemplate, dict[str, Any], P], dict[str, Any]]
+    # The workflow used when a guild chose none, and the built-in template shipped under that name
+    # (a file in core/kinds/templates; None: the operator provides it in WORKFLOWS_DIR).
+    default_workflow: str
+    builtin_template: str | None
+    # Where its artifacts are kept under DATA_DIR.
+    artifact_folder: str
+    # The wait estimate's guess until a job of this kind has been timed.
+    typical_run_s: float
+    # The user's own words in a request, screened against a guild's blocked words.
+    screened_texts: Callable[[P], list[str]]
+    # What was asked in a few words, for the job's messages ("" when the request says nothing to show).
+    summary: Callable[[P], str]
+    # The same for history lists, which also have what the user typed.
+    history_summary: Callable[[P, str], str]
+    # The user's main text (a prompt, lyrics): shown on its own, not among the other parameters.
+    main_field: str
+    texts: KindTexts
+    # The main text is long (lyrics): history gives it a field of its own instead of the description.
+    long_main_text: bool = False
+
+    def __post_init__(self) -> None:
+        # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.
+        self.params.kind_spec = self
+
+    def parse(self, document: dict[str, Any]) -> P:
+        return self.params.model_validate(document)
+
+
+def typed_params(params: object) -> KindParams:
+    """A job's parameters (``job.params``, typed for the database as a protocol) as their kind's model."""
+    if not isinstance(params, KindParams):
+        raise TypeError(f"{type(params).__name__} are not the parameters of a registered kind")
+    return params
+
+
+def spec_of(params: object) -> KindSpec[Any]:
+    """The kind of a job's parameters (``job.params``): what the front-end asks instead of comparing kinds."""
+    return typed_params(params).kind_spec

@@ -1,0 +1,55 @@
+"""The comfy workflow functions with the built-in kinds handed in, as the application calls them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from comfy.workflows import analysis, template
+from comfy.workflows.bind import BoundWorkflow
+from comfy.workflows.binding import WorkflowBinding
+from comfy.workflows.catalogue import WorkflowCatalogue
+from comfy.workflows.graph import Graph
+from comfy.workflows.sidecar import BindingSidecar
+from comfy.workflows.template import WorkflowTemplate
+from core.kinds import KindParams, default_kinds
+
+KINDS = default_kinds()
+
+
+def analyse(name: str, graph: Graph, sidecar: BindingSidecar | None = None) -> WorkflowBinding:
+    return analysis.analyse(name, graph, KINDS.shapes, sidecar)
+
+
+def make_template(
+    name: str, text: str | bytes, *, source: str, sidecar: BindingSidecar | None = None
+) -> WorkflowTemplate:
+    return template.make_template(name, text, source=source, shapes=KINDS.shapes, sidecar=sidecar)
+
+
+def builtin_templates() -> list[WorkflowTemplate]:
+    catalogue = KINDS.catalogue()
+    return [catalogue.get(spec.default_workflow) for spec in KINDS]
+
+
+def load_workflows(workflows_dir: Path | None = None) -> WorkflowCatalogue:
+    return KINDS.catalogue(workflows_dir)
+
+
+async def load_catalogue(workflows_dir: Path | None = None) -> WorkflowCatalogue:
+    return await KINDS.load_catalogue(workflows_dir)
+
+
+def bind(
+    template: WorkflowTemplate,
+    params: KindParams,
+    *,
+    filename_prefix: str | None = None,
+    now: datetime | None = None,
+    **_: Any,
+) -> BoundWorkflow:
+    """Binding as the job service does it: a request without a seed has been given one first."""
+    if params.seed is None:
+        params = params.model_copy(update={"seed": 0})
+    return KINDS.bind(template, params, filename_prefix=filename_prefix, now=now)
