@@ -43,12 +43,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from bot.runtime import CoreRuntime, RuntimeConfig
-from comfy.workflows.params import ImageParams
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobSetback, JobUpdate
+from core.kinds.image import ImageParams
 from db.migrate import upgrade_to_head
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 

@@ -16,13 +16,13 @@ import discord
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed
-from db.enums import JobKind
+from core.kinds import spec_of
 
 log = logging.getLogger(__name__)
 
 
 def ping_text(job: JobView, update: FinalUpdate) -> str | None:
-    what = "image" if job.kind is JobKind.IMAGE else "song"
+    what = spec_of(job.params).texts.noun
     mention = f"<@{job.user_id}>"
     if isinstance(update, JobCompleted):
         return f"{mention} your {what} is ready."

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.ui.song_modal import SongDraft, SongModal
-from comfy.workflows.params import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
+from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 from tests.discord_emulator.rest.modals import validate_modal
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=LYRICS_MAX_CHARS)

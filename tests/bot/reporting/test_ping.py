@@ -5,14 +5,14 @@ from __future__ import annotations
 from bot.exts.notify import notify_text
 from bot.reporting.ping import ping_text
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
-from db.enums import JobKind
+from core.kinds import SONG
 from tests.bot.history_factories import a_job
 
 
 def test_the_ping_names_the_outcome() -> None:
     job = a_job(user_id=3)
     assert ping_text(job, JobCompleted(())) == "<@3> your image is ready."
-    assert ping_text(a_job(kind=JobKind.SONG), JobFailed("boom")) == (
+    assert ping_text(a_job(kind=SONG), JobFailed("boom")) == (
         "<@3> your song could not be made; the message above says why."
     )
     assert ping_text(job, JobCancelled(by_user_id=9)) == "<@3> your image was cancelled by <@9>."

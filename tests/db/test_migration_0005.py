@@ -1,4 +1,4 @@
-"""Migration 0004: any registered kind, seeds inside params, the posted graph kept (both dialects)."""
+"""Migration 0005: any registered kind, seeds inside params, the posted graph kept (both dialects)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ async def _columns(url: str) -> set[str]:
 
 
 async def test_upgrade_copies_each_seed_into_its_params_and_accepts_any_kind(empty_database_url: str) -> None:
-    await migrate.upgrade_to(empty_database_url, "0003")
+    await migrate.upgrade_to(empty_database_url, "0004")
     big_seed = 2**64 - 1  # beyond a signed 64-bit integer: must survive exactly
     await _execute(
         empty_database_url, _INSERT, kind="image", params='{"prompt": "a fox"}', seed=str(big_seed)
@@ -62,7 +62,7 @@ async def test_downgrade_drops_the_new_columns_and_jobs_of_unknown_kinds(empty_d
     await _execute(empty_database_url, _INSERT, kind="image", params="{}", seed=None)
     await _execute(empty_database_url, _INSERT, kind="toy", params="{}", seed=None)
 
-    await migrate.downgrade_to(empty_database_url, "0003")
+    await migrate.downgrade_to(empty_database_url, "0004")
 
     kinds = await _execute(empty_database_url, text("SELECT kind FROM jobs"))
     assert [row[0] for row in kinds] == ["image"]

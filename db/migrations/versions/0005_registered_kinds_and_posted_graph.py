@@ -5,8 +5,8 @@ It becomes VARCHAR(32) without the CHECK. ``posted_graph`` and ``seed_document``
 to at submit, so a resubmission after a crash or restart posts the same graph. Each job's parameters now
 carry their seed, copied in here for the jobs stored before.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-06 01:50:00
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
