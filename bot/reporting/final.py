@@ -64,7 +64,7 @@ class FinalDelivery:
             else:
                 rendering = render_cancelled(job, update.by_user_id)
             shown = await self._show(job, track, rendering)
-        await ping_requester(self._runtime.pings, job, update, shown)
+        await ping_requester(self._runtime.pings, job, update, shown, maybe_sent=track.restored)
 
     async def _deliver_result(
         self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack

@@ -20,6 +20,9 @@ from core.kinds import spec_of
 
 log = logging.getLogger(__name__)
 
+# A ping follows its result closely; this many later messages are read to find one sent before a restart.
+_LOOK_AFTER = 50
+
 
 def ping_text(job: JobView, update: FinalUpdate) -> str | None:
     what = spec_of(job.params).texts.noun
@@ -34,15 +37,27 @@ def ping_text(job: JobView, update: FinalUpdate) -> str | None:
 
 
 async def ping_requester(
-    pings: CompletionPings, job: JobView, update: FinalUpdate, result: discord.Message | None
+    pings: CompletionPings,
+    job: JobView,
+    update: FinalUpdate,
+    result: discord.Message | None,
+    *,
+    maybe_sent: bool = False,
 ) -> discord.Message | None:
-    """Best effort: the result is already delivered, so a failed ping is logged, never raised."""
+    """Best effort: the result is already delivered, so a failed ping is logged, never raised.
+
+    `maybe_sent`: the result is delivered again after a restart, and the ping may have gone out before
+    the crash; the messages after the result are read to find it first.
+    """
     text = ping_text(job, update)
     if text is None or result is None or result.channel.id != job.channel_id:
         return None
     if not await pings.wanted(job.guild_id, job.user_id):
         return None
     try:
+        if maybe_sent and await _already_pinged(result):
+            log.info("job_id=%s guild_id=%s: pinged before the restart already", job.id, job.guild_id)
+            return None
         return await result.reply(
             text,
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)], replied_user=False),
@@ -57,3 +72,12 @@ async def ping_requester(
             error.code,
         )
         return None
+
+
+async def _already_pinged(result: discord.Message) -> bool:
+    """A reply to `result` by the bot among the messages right after it."""
+    async for later in result.channel.history(after=result, limit=_LOOK_AFTER, oldest_first=True):
+        replied_to = later.reference.message_id if later.reference is not None else None
+        if later.author.id == result.author.id and replied_to == result.id:
+            return True
+    return False

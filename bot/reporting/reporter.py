@@ -114,6 +114,7 @@ class JobReporter:
         if track.target is None:
             restored = self._target_from_ids(job)
             if restored is not None:
+                track.restored = True
                 track.place(restored)
         if track.target is not None and not track.finished:
             self._pacer.mark(track)
@@ -123,6 +124,7 @@ class JobReporter:
         if track.target is None:
             restored = self._target_from_ids(job)
             if restored is not None:
+                track.restored = True
                 track.place(restored)
             else:
                 await self._wait_placed(track)

@@ -27,6 +27,9 @@ class JobTrack:
     last_signature: str | None = None
     last_edit_at: float = float("-inf")
     finished: bool = False
+    # The message was found again from the stored ids (after a restart): its result, and the completion
+    # ping, may have gone out before.
+    restored: bool = False
     # Set once the message showing the job is known (the command that made it says so).
     placed: asyncio.Event = field(default_factory=asyncio.Event)
     # Set once the message shows the job (its first edit, or its final one).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db.enums import DeliveryState
 from tests.discord_emulator import Member, Message
 from tests.e2e.harness import World
 from tests.e2e.test_history_support import answer, browsing_world, job_shown_by
@@ -76,3 +77,20 @@ async def test_a_failed_job_pings_too(database_url: str, tmp_path: Path) -> None
 
     assert ping.notified_user_ids == [world.alice.id]
     assert "could not be made" in ping.content
+
+
+async def test_a_result_delivered_again_after_a_restart_does_not_ping_twice(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        result = await imagine_and_deliver(world, world.alice)
+        job = await job_shown_by(world, result)
+        # As if the bot had died after the ping but before it recorded the delivery.
+        await world.runtime.store.mark_delivery(job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING)
+        edits_before = len(result.revisions)
+        await world.restart_bot()
+        await world.delivered(job.id)
+        pings = replies_to(world, result)
+
+    assert len(result.revisions) > edits_before, "the result was delivered again"
+    assert [p.notified_user_ids for p in pings] == [[world.alice.id]], "and the requester pinged once"
