@@ -97,6 +97,12 @@ async def test_sigkill_mid_run_every_job_delivered_exactly_once(
                 assert artifact.discord_message_id == message.id
                 assert artifact.attachment_url in {a.url for a in final.attachments}
                 assert (world.data_dir / artifact.path).is_file()
+            pings = [
+                m.notified_user_ids
+                for m in world.emu.messages.get(message.channel_id, [])
+                if m.referenced_message_id == message.id and not m.deleted
+            ]
+            assert pings == [[row.user_id]], f"job {row.id}: its requester is pinged once, across the crash"
         # A completion ping is a reply to a result, not a message showing a job.
         posted = [
             call
