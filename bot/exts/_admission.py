@@ -11,16 +11,14 @@ on after it: the 3-second deadline wins over privacy, and the refusal deletes it
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import discord
 
 from bot.client import ComfyBot
 from bot.exts._submit import defer_publicly
 from bot.ui.requesters import guild_id_of, requester_from_interaction
-from core.errors import UserFacingError
 from core.jobs.admission import Ask
 from core.kinds import JobKind, KindParams
 
@@ -32,41 +30,37 @@ T = TypeVar("T")
 
 
 async def decide_then_defer(
-    interaction: discord.Interaction, deciding: Coroutine[Any, Any, T]
+    interaction: discord.Interaction, decide: Callable[[], Awaitable[T]]
 ) -> tuple[T, int]:
-    """`deciding`'s result and the id of the public "thinking…" message made after it.
+    """`decide()`'s result and the id of the public "thinking…" message made after it.
 
-    A UserFacingError raised in time propagates before anything is answered (the error path answers it
-    privately); one raised later propagates after the defer (the error path deletes the "thinking…").
+    Decided inline: when all it needs is in memory (the usual case) the answer leaves in the same turn of
+    the event loop. A UserFacingError raised in time propagates before anything is answered (the error
+    path answers it privately). Past the budget the attempt is dropped, the bot defers and decides again;
+    a refusal then propagates after the defer (the error path deletes the "thinking…").
     """
-    task = asyncio.ensure_future(deciding)
+    budget = asyncio.timeout(DECIDE_BEFORE_ANSWERING_S)
     try:
-        done, _ = await asyncio.wait({task}, timeout=DECIDE_BEFORE_ANSWERING_S)
-        if task in done:
-            result = task.result()
-            return result, await defer_publicly(interaction)
+        async with budget:
+            result = await decide()
+    except TimeoutError:
+        if not budget.expired():
+            raise
         message_id = await defer_publicly(interaction)
-        return await task, message_id
-    finally:
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, UserFacingError):
-                await task
+        return await decide(), message_id
+    return result, await defer_publicly(interaction)
 
 
-async def refuse_if_known_in_time(checking: Coroutine[Any, Any, None]) -> None:
-    """Raise `checking`'s refusal if it comes within the budget; otherwise let the caller go on (a form
+async def refuse_if_known_in_time(check: Callable[[], Awaitable[None]]) -> None:
+    """Raise `check()`'s refusal if it comes within the budget; otherwise let the caller go on (a form
     must be the first answer, so it cannot wait longer; the job service checks again on submit)."""
-    task = asyncio.ensure_future(checking)
+    budget = asyncio.timeout(DECIDE_BEFORE_ANSWERING_S)
     try:
-        done, _ = await asyncio.wait({task}, timeout=DECIDE_BEFORE_ANSWERING_S)
-        if task in done:
-            task.result()
-    finally:
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, UserFacingError):
-                await task
+        async with budget:
+            await check()
+    except TimeoutError:
+        if not budget.expired():
+            raise
 
 
 async def check_admission(

@@ -74,7 +74,7 @@ class Imagine(commands.Cog):
             )
             return request
 
-        request, message_id = await decide_then_defer(interaction, decide())
+        request, message_id = await decide_then_defer(interaction, decide)
         receipt = await submit_and_show(
             self.bot,
             interaction,

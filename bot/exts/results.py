@@ -74,7 +74,7 @@ async def _regenerate(bot: ComfyBot, interaction: discord.Interaction, job_id: i
         await service.precheck(request)
         return request
 
-    request, message_id = await decide_then_defer(interaction, decide())
+    request, message_id = await decide_then_defer(interaction, decide)
     receipt = await service.submit(request)
     await bot.reporter.show_on_interaction(receipt, interaction, message_id)
 
@@ -107,7 +107,7 @@ async def _upscale(bot: ComfyBot, interaction: discord.Interaction, job_id: int)
         await bot.runtime.service.precheck(request)
         return request
 
-    request, message_id = await decide_then_defer(interaction, decide())
+    request, message_id = await decide_then_defer(interaction, decide)
     receipt = await bot.runtime.service.submit(request)
     await bot.reporter.show_on_interaction(receipt, interaction, message_id)
 

@@ -92,7 +92,9 @@ class Song(commands.Cog):
         if lyrics_file is None:
             # The options and the guild's rules are checked now, before anyone types lyrics.
             options.parse(title=title, genre=genre, mood=mood)
-            await refuse_if_known_in_time(check_admission(self.bot, interaction, SONG, workflow=workflow))
+            await refuse_if_known_in_time(
+                lambda: check_admission(self.bot, interaction, SONG, workflow=workflow)
+            )
             draft = SongDraft(title=title, genre=genre, mood=mood)
             await self._open_form(interaction, draft, options=options, workflow=workflow)
             return
@@ -106,7 +108,7 @@ class Song(commands.Cog):
             await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
             return params
 
-        params, message_id = await decide_then_defer(interaction, decide())
+        params, message_id = await decide_then_defer(interaction, decide)
         await submit_and_show(
             self.bot,
             interaction,
@@ -149,7 +151,7 @@ class Song(commands.Cog):
             return params
 
         try:
-            params, message_id = await decide_then_defer(interaction, decide())
+            params, message_id = await decide_then_defer(interaction, decide)
             await submit_and_show(
                 self.bot, interaction, message_id, params=params, raw_input=draft.lyrics, workflow=workflow
             )

@@ -133,6 +133,12 @@ class Dispatcher:
         active = self._active.get(job_id)
         return None if active is None else active.started_at is not None
 
+    def queued_for(self, guild_id: int, user_id: int) -> int:
+        """The member's jobs waiting in this guild's queue (every worker hears of every queued job), at no
+        cost: jobs set aside because no server can run them are not counted (the job service's own count,
+        on submit, includes them)."""
+        return self._queue.count_of(guild_id, user_id)
+
     def waiting_on_servers(self) -> Counter[int]:
         """Per guild, this worker's jobs sent to a ComfyUI server that has not begun them yet."""
         return Counter(a.job.guild_id for a in self._active.values() if a.started_at is None)

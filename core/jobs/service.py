@@ -79,7 +79,7 @@ class JobService:
         self._buckets: dict[int, TokenBucket] = {}
         self.admission = Admission(
             policies=policies,
-            store=store,
+            queued_for=dispatcher.queued_for,
             template_for=self.template_for,
             buckets=self._buckets,
             clock=clock,

@@ -56,6 +56,11 @@ class FairQueue:
     def __len__(self) -> int:
         return len(self._jobs)
 
+    def count_of(self, guild_id: int, user_id: int) -> int:
+        """How many jobs this member has waiting in this guild."""
+        lane = self._lanes.get(guild_id)
+        return len(lane.users.get(user_id, ())) if lane is not None else 0
+
     def __contains__(self, job_id: object) -> bool:
         return job_id in self._jobs
 

@@ -104,3 +104,16 @@ def test_order_lists_jobs_as_they_will_be_served(pairs: list[tuple[int, int]], l
     queue.pop_next()  # rotations not at their initial state
     predicted = queue.order(limit)
     assert predicted == [job.job_id for job in _drain(queue)][:limit]
+
+
+@given(requests, st.data())
+def test_count_of_is_each_members_waiting_jobs_as_jobs_come_and_go(
+    pairs: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    queue, jobs = _fill(pairs)
+    served = [queue.pop_next() for _ in range(data.draw(st.integers(0, len(jobs))))]
+    left = [job for job in jobs if job not in served]
+    expected = Counter((job.guild_id, job.user_id) for job in left)
+    for guild_id, user_id in {(job.guild_id, job.user_id) for job in jobs}:
+        assert queue.count_of(guild_id, user_id) == expected[(guild_id, user_id)]
+    assert queue.count_of(99, 1) == 0
