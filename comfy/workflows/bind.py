@@ -30,7 +30,6 @@ _PREFIX = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
 @dataclass(frozen=True)
 class BoundWorkflow:
     graph: dict[str, Any]
-    seed: int
     output_node_ids: tuple[str, ...]
     # The artifact's seed document: what was asked, with which seed, and when.
     metadata: dict[str, Any]
@@ -63,7 +62,7 @@ def bind(
         "workflow_version": template.version,
         "generated_at": (now or datetime.now(UTC)).isoformat(),
     }
-    return BoundWorkflow(graph, seed, template.binding.output_nodes, metadata)
+    return BoundWorkflow(graph, template.binding.output_nodes, metadata)
 
 
 def set_text(graph: dict[str, Any], node_ids: tuple[str, ...], text: str) -> None:

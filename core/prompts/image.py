@@ -8,14 +8,13 @@ the user wrote is dropped silently.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from core.kinds.fields import PROMPT_MAX_CHARS
+from core.kinds.fields import CONTROL_CHARACTERS, PROMPT_MAX_CHARS
 from core.kinds.image import ImageParams
 from core.prompts import fields
 from core.prompts.documents import ImagePromptData, read_json_document, validate_document
@@ -26,7 +25,6 @@ from core.prompts.placeholders import is_placeholder
 
 # Flags are removed before the prompt's own limit applies, so the raw text may be a little longer.
 RAW_PROMPT_MAX_CHARS = PROMPT_MAX_CHARS + 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ def read_image_request(
         raise PromptError([PromptProblem("prompt", f"is too long; at most {PROMPT_MAX_CHARS} characters")])
     layers = Layers()
     document_prompt = _take_document(document, layers) if document is not None else None
-    flags = extract_flags(_CONTROL.sub(" ", prompt))
+    flags = extract_flags(CONTROL_CHARACTERS.sub(" ", prompt))
     layers.problems += flags.problems
     _take_prompt(layers, flags.prompt, document_prompt, has_document=document is not None)
     for name, value in flags.values.items():
@@ -127,7 +125,7 @@ def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has
 
 
 def _clean_text(value: str) -> str:
-    return " ".join(_CONTROL.sub(" ", value).split())
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
 
 
 def _style_tags(value: str | Sequence[str]) -> list[str]:

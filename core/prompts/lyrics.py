@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 
 from comfy.workflows.music import SECTION_NAMES, section_marker, unknown_sections
-from core.kinds.fields import LYRICS_MAX_CHARS
+from core.kinds.fields import CONTROL_CHARACTERS, LYRICS_MAX_CHARS
 from core.prompts.errors import PromptProblem
 
 # Tabs become spaces; other control characters (pasted from PDFs, terminals) are dropped.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BRACKETED = re.compile(r"\s*\[([^\[\]\n]{1,40})\]\s*")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -22,7 +21,7 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 def clean_lyrics(text: str, field: str = "lyrics") -> tuple[str, list[PromptProblem]]:
     """The cleaned lyrics and what is wrong with them (unknown sections, too long)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _CONTROL.sub("", text)
+    text = CONTROL_CHARACTERS.sub("", text)
     if "\n" not in text.strip():
         text = _BRACKETED.sub(lambda match: f"\n\n[{match[1].strip()}]\n", text)
     else:

@@ -6,7 +6,6 @@ Precedence: explicit options > the attached file > the template's defaults. A ``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from comfy.workflows.music import normalise_key
-from core.kinds.fields import LYRICS_MAX_CHARS
+from core.kinds.fields import CONTROL_CHARACTERS, LYRICS_MAX_CHARS
 from core.kinds.song import SongParams
 from core.prompts import fields
 from core.prompts.documents import (
@@ -30,7 +29,6 @@ from core.prompts.lyrics import clean_lyrics
 TEXT_SUFFIXES = (".txt", ".lyrics", ".md")
 # Cleaning only shrinks lyrics; anything far beyond the limit is refused before any work is done on it.
 RAW_LYRICS_MAX_CHARS = 4 * LYRICS_MAX_CHARS
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def parse_song_request(
@@ -76,7 +74,7 @@ def parse_song_request(
 
 
 def _label(value: str) -> str | None:
-    return " ".join(_CONTROL.sub(" ", value).split()) or None
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split()) or None
 
 
 def _lyrics(text: str, field: str, problems: list[PromptProblem]) -> str:

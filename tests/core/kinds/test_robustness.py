@@ -100,6 +100,6 @@ def test_random_graphs_bind_or_are_rejected_with_a_workflow_error(
     else:
         bound = bind(template, SongParams(genre="pop", tempo=90, key="C", time_signature="3/4", seed=3))
 
-    assert bound.seed == 3
+    assert bound.metadata["seed"] == 3
     assert set(bound.output_node_ids) <= set(bound.graph)
     assert all(isinstance(problem.message, str) for problem in find_problems(bound.graph, object_info()))
