@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from comfy.workflows import graph as g
-from comfy.workflows.binding import QUALITY_STEP_FACTORS, WorkflowBinding
 from comfy.workflows.errors import WorkflowError
+from comfy.workflows.node_roles import QUALITY_STEP_FACTORS, NodeRoles
 from comfy.workflows.params import QUALITIES, Quality
 from comfy.workflows.shape import WorkflowShape, pick_shape
 from comfy.workflows.sidecar import BindingSidecar, SidecarNodes
@@ -24,7 +24,7 @@ _SIDECAR_HINT = "name the nodes in a .binding.json sidecar next to the workflow"
 
 def analyse(
     name: str, graph: g.Graph, shapes: tuple[WorkflowShape, ...], sidecar: BindingSidecar | None = None
-) -> WorkflowBinding:
+) -> NodeRoles:
     """The workflow's binding, or a WorkflowError listing every parameter that could not be placed.
 
     Its kind is the sidecar's word, else the first of ``shapes`` that recognises the graph.
@@ -49,7 +49,7 @@ def analyse(
     if problems:
         raise WorkflowError(name, "; ".join(problems))
     base_width, base_height = _base_size(graph, shape, nodes["latent"], sidecar)
-    return WorkflowBinding(
+    return NodeRoles(
         kind=shape.kind,
         prompt_nodes=nodes["prompt"],
         negative_nodes=nodes["negative"],

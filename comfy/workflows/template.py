@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from comfy.workflows.analysis import analyse
-from comfy.workflows.binding import WorkflowBinding
 from comfy.workflows.errors import WorkflowError
+from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.sidecar import BindingSidecar
 
@@ -22,7 +22,7 @@ class WorkflowTemplate:
     name: str
     graph: Mapping[str, Any]
     version: str
-    binding: WorkflowBinding
+    binding: NodeRoles
     source: str
 
     @property

@@ -8,9 +8,9 @@ from typing import Any
 
 from comfy.workflows import analysis, template
 from comfy.workflows.bind import BoundWorkflow
-from comfy.workflows.binding import WorkflowBinding
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.graph import Graph
+from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.sidecar import BindingSidecar
 from comfy.workflows.template import WorkflowTemplate
 from core.kinds import KindParams, default_kinds
@@ -18,7 +18,7 @@ from core.kinds import KindParams, default_kinds
 KINDS = default_kinds()
 
 
-def analyse(name: str, graph: Graph, sidecar: BindingSidecar | None = None) -> WorkflowBinding:
+def analyse(name: str, graph: Graph, sidecar: BindingSidecar | None = None) -> NodeRoles:
     return analysis.analyse(name, graph, KINDS.shapes, sidecar)
 
 

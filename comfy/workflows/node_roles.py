@@ -10,7 +10,7 @@ from comfy.workflows.params import Quality
 QUALITY_STEP_FACTORS: dict[Quality, float] = {"draft": 0.5, "standard": 1.0, "high": 1.5}
 
 
-class WorkflowBinding(BaseModel):
+class NodeRoles(BaseModel):
     """Node ids per parameter; ``sampler_nodes`` runs upstream first (an SDXL base before its refiner)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
