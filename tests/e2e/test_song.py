@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from core.jobs.admission import Admission, Ask
 from tests.e2e.harness import assert_no_repeated_revisions, running_world
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
@@ -174,3 +178,18 @@ async def test_a_refusal_after_the_form_also_keeps_the_lyrics(database_url: str,
         assert "(“neon”)" in refusal.content
         assert [a.filename for a in refusal.attachments] == ["lyrics.txt"]
         assert refusal.components, "a button opens the form again"
+
+
+async def test_a_rules_check_slower_than_discord_allows_still_opens_the_form(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never = asyncio.Event()
+
+    async def stuck(self: Admission, ask: Ask) -> None:
+        await never.wait()  # a database that does not answer: the budget runs out
+
+    async with running_world(database_url, tmp_path) as world:
+        monkeypatch.setattr(Admission, "check", stuck)
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        assert command.response_type == 9, "the form opens anyway; submitting it checks again"
