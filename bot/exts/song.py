@@ -17,9 +17,8 @@ from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.song_modal import SongDraft, SongModal
 from bot.ui.song_retry import EditAgain, lyrics_files, refusal_text
-from comfy.workflows.music import TEMPO_RANGE
 from core.errors import UserFacingError
-from core.kinds.song import SONG, SongParams
+from core.kinds.song import SONG, TEMPO_RANGE, SongParams
 from core.prompts import parse_song_request
 
 TAKES_PER_REQUEST = 2

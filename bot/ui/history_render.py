@@ -7,9 +7,8 @@ from typing import Any
 
 import discord
 
-from core.jobs.snapshots import ArtifactView, HistoryPage, JobView
+from core.jobs.snapshots import ArtifactView, HistoryPage, JobStatus, JobView
 from core.kinds import JobKind, spec_of
-from db.enums import JobStatus
 
 STATUS_MARKS: dict[JobStatus, str] = {
     JobStatus.QUEUED: "⏳",

@@ -18,9 +18,8 @@ from bot.ui.made import made_shape
 from bot.ui.progress import progress_line
 from bot.ui.setbacks import setback_line
 from bot.ui.uploads import typed_file
-from comfy.progress import Stage
 from core.jobs.snapshots import ArtifactView, JobView
-from core.jobs.updates import JobSetback
+from core.jobs.updates import JobSetback, Stage
 from core.kinds import spec_of
 
 QUEUED_COLOUR = discord.Colour.light_grey()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from comfy.progress import Stage
+from core.jobs.updates import Stage
 
 BAR_CELLS = 10
 

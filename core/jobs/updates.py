@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from comfy.progress import Stage
+from comfy.progress import Stage as Stage  # what a JobProgress says runs; the front-end words it
 from db.snapshots import ArtifactView, JobView
 
 

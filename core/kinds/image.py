@@ -8,6 +8,10 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from comfy.workflows import graph as g
+
+# The front-end names the shapes and sizes an image can be made at: it takes them from here.
+from comfy.workflows.aspect import COMMON_ASPECT_RATIOS as COMMON_ASPECT_RATIOS
+from comfy.workflows.aspect import SIZE_MULTIPLE as SIZE_MULTIPLE
 from comfy.workflows.aspect import AspectRatio, dimensions_for
 from comfy.workflows.bind import scale_steps, set_text, text_of
 from comfy.workflows.params import Quality

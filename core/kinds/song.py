@@ -9,12 +9,14 @@ from pydantic import Field, field_validator
 from comfy.workflows import graph as g
 from comfy.workflows.music import (
     DURATION_RANGE,
-    TEMPO_RANGE,
     ace_step_lyrics,
     ace_step_tags,
     normalise_key,
     time_signature_numerator,
     unknown_sections,
+)
+from comfy.workflows.music import (
+    TEMPO_RANGE as TEMPO_RANGE,  # /song offers this range: the front-end takes it from here
 )
 from comfy.workflows.shape import RoleRule, WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
