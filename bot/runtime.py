@@ -75,6 +75,8 @@ class RuntimeConfig:
     deleted_files_grace_s: float = 86_400.0  # a deleted result's files stay this long in DATA_DIR
     # The kinds of job this bot runs: the built-in ones unless a test or an extension adds its own.
     kinds: KindRegistry = field(default_factory=default_kinds)
+    # ENABLED_KINDS: the kinds offered (None: every kind some backend can run).
+    enabled_kinds: tuple[str, ...] | None = None
 
 
 class CoreRuntime:
@@ -121,6 +123,7 @@ class CoreRuntime:
             policies=self.policies,
             deletions=self.deletions,
             kinds=config.kinds,
+            enabled_kinds=config.enabled_kinds,
         )
         self.deleted_files = DeletedFilesSweep(
             self.deletions, config.data_dir, grace_s=config.deleted_files_grace_s

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
         description="Prompts kept waiting on each ComfyUI backend beyond the running one.",
     )
 
+    enabled_kinds: str = Field(
+        default="",
+        description="Comma-separated kinds of job to offer (image, song); empty: all a backend can run.",
+    )
     deleted_files_grace_s: float = Field(
         default=86_400.0,
         ge=0,
@@ -69,6 +73,12 @@ class Settings(BaseSettings):
     @property
     def database_password(self) -> str:
         return make_url(self.database_url).password or ""
+
+    @property
+    def enabled_kind_list(self) -> tuple[str, ...] | None:
+        """ENABLED_KINDS as names (None when empty: every kind some ComfyUI backend can run)."""
+        names = tuple(name.strip().lower() for name in self.enabled_kinds.split(",") if name.strip())
+        return names or None
 
     @property
     def comfyui_url_list(self) -> list[str]:

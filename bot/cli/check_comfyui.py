@@ -1,8 +1,9 @@
-"""`check`: every ComfyUI backend answers, and can run every workflow of the catalogue."""
+"""`check`: every ComfyUI backend answers, and which workflows of the catalogue it can run."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,20 +41,30 @@ def check_workflow_files(catalogue: WorkflowCatalogue, workflows_dir: Path | Non
     return results
 
 
+@dataclass(frozen=True)
+class BackendCheck:
+    results: list[CheckResult]
+    # Per workflow name, whether this backend can run it; empty when its nodes could not be read.
+    workflows: dict[str, CheckResult] = field(default_factory=dict)
+
+
 async def check_backend(
-    http: aiohttp.ClientSession, url: str, catalogue: WorkflowCatalogue
-) -> list[CheckResult]:
+    http: aiohttp.ClientSession, url: str, catalogue: WorkflowCatalogue, names: list[str]
+) -> BackendCheck:
+    """The backend answers, lists its nodes, and can (or cannot) run each of the workflows ``names``."""
     transport = HttpTransport(http, url, request_timeout_s=REQUEST_TIMEOUT_S)
     try:
         stats = await transport.system_stats()
     except errors.ComfyError as exc:
-        return [
-            CheckResult.failed(
-                f"ComfyUI at {url} is not reachable: {exc.detail}",
-                f"start ComfyUI at {url} (e.g. `python main.py --listen 0.0.0.0 --port 8188`), "
-                "or correct COMFYUI_URLS (comma-separated base URLs)",
-            )
-        ]
+        return BackendCheck(
+            [
+                CheckResult.failed(
+                    f"ComfyUI at {url} is not reachable: {exc.detail}",
+                    f"start ComfyUI at {url} (e.g. `python main.py --listen 0.0.0.0 --port 8188`), "
+                    "or correct COMFYUI_URLS (comma-separated base URLs)",
+                )
+            ]
+        )
     results = [CheckResult.passed(f"ComfyUI at {url} answers ({_describe_system(stats)})")]
     try:
         object_info = await transport.object_info()
@@ -64,10 +75,9 @@ async def check_backend(
                 "restart that ComfyUI and look at its console for errors while it loads custom nodes",
             )
         )
-        return results
-    for name, problems in catalogue.problems(object_info).items():
-        results.append(_workflow_result(url, name, problems))
-    return results
+        return BackendCheck(results)
+    problems = catalogue.problems(object_info)
+    return BackendCheck(results, {name: _workflow_result(url, name, problems[name]) for name in names})
 
 
 def _workflow_result(url: str, name: str, problems: list[WorkflowProblem]) -> CheckResult:

@@ -1,4 +1,7 @@
-"""One line of `python -m bot check`: what was checked, whether it passed, and how to fix it if not."""
+"""One line of `python -m bot check`: what was checked, whether it passed, and how to fix it if not.
+
+A warning is a problem the bot runs with (a kind of job switched off): it has a fix but does not fail.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ class CheckResult:
     ok: bool
     what: str
     fix: str = ""
+    warning: bool = False
 
     @classmethod
     def passed(cls, what: str) -> CheckResult:
@@ -22,11 +26,15 @@ class CheckResult:
     def failed(cls, what: str, fix: str) -> CheckResult:
         return cls(False, what, fix)
 
+    @classmethod
+    def warned(cls, what: str, fix: str) -> CheckResult:
+        return cls(True, what, fix, warning=True)
+
 
 def report(result: CheckResult, out: TextIO) -> None:
     """Print the result; a password inside a URL (a ComfyUI behind basic auth, say) is never shown."""
-    mark = "✓" if result.ok else "✗"
+    mark = "!" if result.warning else "✓" if result.ok else "✗"
     out.write(redact_url_passwords(f"{mark} {result.what}\n"))
-    if not result.ok and result.fix:
+    if (result.warning or not result.ok) and result.fix:
         out.write(redact_url_passwords(f"    fix: {result.fix}\n"))
     out.flush()

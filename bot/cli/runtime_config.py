@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import socket
 
+from bot.cli.startup_failure import StartupFailure
 from bot.runtime import RuntimeConfig
 from bot.settings import Settings
 from comfy.client_id import load_or_create_client_id
 from core.jobs.settings import QueueSettings
+from core.kinds import KindRegistry, default_kinds
 
 
 async def runtime_config(settings: Settings) -> RuntimeConfig:
@@ -18,6 +20,7 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
     client_id = settings.comfyui_client_id or await asyncio.to_thread(
         load_or_create_client_id, settings.data_dir / f"comfyui_client_id.{_file_safe(worker_id)}"
     )
+    kinds = default_kinds()
     return RuntimeConfig(
         database_url=settings.database_url,
         comfyui_urls=settings.comfyui_url_list,
@@ -28,7 +31,21 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         ),
         workflows_dir=settings.workflows_dir,
         deleted_files_grace_s=settings.deleted_files_grace_s,
+        kinds=kinds,
+        enabled_kinds=enabled_kinds(settings, kinds),
     )
+
+
+def enabled_kinds(settings: Settings, kinds: KindRegistry) -> tuple[str, ...] | None:
+    """ENABLED_KINDS, every name a kind this bot knows (StartupFailure names the one it does not)."""
+    names = settings.enabled_kind_list
+    for name in names or ():
+        if name not in kinds:
+            raise StartupFailure(
+                f"ENABLED_KINDS names '{name}', which is not a kind of job this bot makes",
+                f"list some of: {', '.join(kinds.kinds)} (or leave it empty for every kind a backend runs)",
+            )
+    return names
 
 
 def _file_safe(name: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
 from core.jobs.dispatcher import Dispatcher
+from core.jobs.kind_switch import KindSwitch
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.kinds import JobKind, KindParams, KindRegistry, typed_params
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
@@ -67,11 +68,14 @@ class JobService:
         policies: PolicyCache,
         deletions: DeletedResults,
         kinds: KindRegistry,
+        enabled_kinds: Collection[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.deletions = deletions
         self.kinds = kinds
+        # Kinds off by ENABLED_KINDS, or that no backend can run, are refused before anything is queued.
+        self.switch = KindSwitch(kinds, catalogue, dispatcher.capabilities, enabled_kinds)
         self.dispatcher = dispatcher
         self.catalogue = catalogue
         self.policies = policies
@@ -128,6 +132,7 @@ class JobService:
 
     def template_for(self, kind: JobKind, workflow: str | None, policy: PolicyView) -> WorkflowTemplate:
         """The workflow asked for (or the guild's or catalogue's default), if it exists and can run."""
+        self.switch.check(kind)
         noun = self.kinds.get(kind).texts.noun
         name = workflow or policy.default_workflow(kind)
         if name is None:

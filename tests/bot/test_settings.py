@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.runtime_config import runtime_config
+from bot.cli.startup_failure import StartupFailure
 from bot.settings import Settings
 
 
@@ -28,3 +30,24 @@ def test_token_is_secret_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(_env_file=None)
     assert "secret-token-value" not in repr(settings)
     assert settings.discord_token.get_secret_value() == "MTIz.secret-token-value"
+
+
+def test_enabled_kinds_are_split_trimmed_and_lower_cased(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENABLED_KINDS", " Image , ,song")
+    assert Settings(_env_file=None).enabled_kind_list == ("image", "song")
+
+
+def test_empty_enabled_kinds_means_every_kind_a_backend_can_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENABLED_KINDS", "")
+    assert Settings(_env_file=None).enabled_kind_list is None
+
+
+async def test_enabled_kinds_reach_the_runtime_and_an_unknown_one_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ENABLED_KINDS", "image")
+    monkeypatch.setenv("COMFYUI_CLIENT_ID", "test")
+    assert (await runtime_config(Settings(_env_file=None, data_dir=tmp_path))).enabled_kinds == ("image",)
+    monkeypatch.setenv("ENABLED_KINDS", "image,video")
+    with pytest.raises(StartupFailure, match="ENABLED_KINDS names 'video'"):
+        await runtime_config(Settings(_env_file=None, data_dir=tmp_path))

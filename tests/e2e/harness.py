@@ -89,6 +89,7 @@ class World:
     extensions: tuple[str, ...]
     workflows_dir: Path | None = None
     deleted_files_grace_s: float = 86_400.0
+    enabled_kinds: tuple[str, ...] | None = None  # ENABLED_KINDS
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -174,6 +175,7 @@ class World:
             health_interval_s=0.3,
             workflows_dir=self.workflows_dir,
             deleted_files_grace_s=self.deleted_files_grace_s,
+            enabled_kinds=self.enabled_kinds,
         )
         self.runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(
@@ -250,6 +252,7 @@ async def running_world(
     customize: Callable[[DiscordEmulator, Guild], None] | None = None,
     workflows_dir: Path | None = None,
     deleted_files_grace_s: float = 86_400.0,
+    enabled_kinds: tuple[str, ...] | None = None,
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -282,6 +285,7 @@ async def running_world(
                 extensions=extensions,
                 workflows_dir=workflows_dir,
                 deleted_files_grace_s=deleted_files_grace_s,
+                enabled_kinds=enabled_kinds,
             )
             if customize is not None:
                 customize(emu, guild)
