@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from comfy.workflows.aspect import COMMON_ASPECT_RATIOS, SIZE_MULTIPLE
 from core.jobs.snapshots import ArtifactView
+from core.kinds.image import COMMON_ASPECT_RATIOS, SIZE_MULTIPLE
 
 # Shapes this close count as the same (latent sizes are rounded to SIZE_MULTIPLE).
 _SAME_SHAPE = 0.03
