@@ -104,6 +104,11 @@ class Recorder:
             out = [m for m in out if m["data"].get("prompt_id") == prompt_id]
         return out
 
+    def statuses(self) -> list[int]:
+        """queue_remaining of every `status` received, the on-connect one first."""
+        texts = self.texts()
+        return [m["data"]["status"]["exec_info"]["queue_remaining"] for m in texts if m["type"] == "status"]
+
     async def close(self) -> None:
         await self.ws.close()
         if self._task is not None:

@@ -30,12 +30,6 @@ def _job(color: int) -> dict[str, Any]:
     return workflow
 
 
-def _statuses(recorder: Recorder) -> list[int]:
-    return [
-        m["data"]["status"]["exec_info"]["queue_remaining"] for m in recorder.texts() if m["type"] == "status"
-    ]
-
-
 def _run_order(running: float, front: float, pending: list[float]) -> list[float]:
     """execution.py's PromptQueue is a heap on `number` and main.py's one worker takes an item at a time:
     the prompt running when a front prompt is queued ends first, then the front one, then the rest by number.
@@ -114,7 +108,7 @@ async def test_concurrent_prompts_replay_matches_the_recording(
     async with http.post(url + "/interrupt", json={"prompt_id": blocker["prompt_id"]}) as response:
         assert response.status == 200
     await main.wait_done(by_number[numbers[-3]])
-    await observer.wait_for(lambda f: f.type == "status" and _statuses(observer)[-1:] == [0], start=1)
+    await observer.wait_for(lambda f: f.type == "status" and observer.statuses()[-1:] == [0], start=1)
 
     # Interrupted, so it was still running when everything above was queued.
     assert main.texts(blocker["prompt_id"])[-2]["type"] == "execution_interrupted"
@@ -131,7 +125,7 @@ async def test_concurrent_prompts_replay_matches_the_recording(
 
     # After the on-connect one: the long job queued (1) and taken (1), the 20 posts, then the drain.
     peak = len(numbers) + 1
-    assert _statuses(main)[1:] == [1, 1, *range(2, peak + 1), *_drain_statuses(peak)]
+    assert main.statuses()[1:] == [1, 1, *range(2, peak + 1), *_drain_statuses(peak)]
     assert {f.type for f in observer.frames} == set(RECORDED["observer_ws_message_types"])
 
     last_three = await get_json(http, url + "/history", max_items=3)
