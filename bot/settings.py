@@ -59,6 +59,11 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated kinds of job to offer (image, song); empty: all a backend can run.",
     )
+    shutdown_grace_s: float = Field(
+        default=8.0,
+        ge=0,
+        description="On SIGTERM or Ctrl-C, results being delivered get this many seconds to finish.",
+    )
     deleted_files_grace_s: float = Field(
         default=86_400.0,
         ge=0,

@@ -32,6 +32,17 @@ class BackgroundTasks:
         if not task.cancelled() and (exc := task.exception()) is not None:
             log.error("%s: background task %s failed", self._name, task.get_name(), exc_info=exc)
 
+    async def drain(self, within_s: float) -> int:
+        """Let the tasks finish for up to `within_s` seconds, then cancel the rest.
+
+        Returns how many had to be cancelled."""
+        tasks = list(self._tasks)
+        if tasks:
+            await asyncio.wait(tasks, timeout=within_s)
+        unfinished = len([task for task in tasks if not task.done()])
+        await self.close()
+        return unfinished
+
     async def close(self) -> None:
         tasks = list(self._tasks)
         for task in tasks:

@@ -27,7 +27,10 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         data_dir=settings.data_dir,
         client_id=client_id,
         queue=QueueSettings(
-            worker_id=worker_id, job_timeout_s=settings.job_timeout_s, prequeue_depth=settings.prequeue_depth
+            worker_id=worker_id,
+            job_timeout_s=settings.job_timeout_s,
+            prequeue_depth=settings.prequeue_depth,
+            shutdown_grace_s=settings.shutdown_grace_s,
         ),
         workflows_dir=settings.workflows_dir,
         deleted_files_grace_s=settings.deleted_files_grace_s,

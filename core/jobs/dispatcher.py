@@ -35,6 +35,7 @@ from db.enums import JobStatus
 from db.notify import JobListener
 from db.snapshots import JobView
 from db.units.jobs import JobStore, QueuedEntry, UserAtCap
+from db.units.leases import LeaseHandover
 from db.units.outages import is_outage
 
 log = logging.getLogger(__name__)
@@ -66,10 +67,13 @@ class Dispatcher:
         self.eta = EtaEstimator(kinds)
         self._limits_for = limits_for
         self._tasks = BackgroundTasks("dispatcher")
+        # Their own keeper: at shutdown they are given time to finish while everything else stops.
+        self._deliveries = BackgroundTasks("deliveries")
+        self._handover = LeaseHandover(store.sessions)
         self.delivery = Delivery(
             store,
             observer,
-            self._tasks,
+            self._deliveries,
             attempts=settings.delivery_attempts,
             backoff_s=settings.delivery_backoff_s,
         )
@@ -103,7 +107,21 @@ class Dispatcher:
             self._tasks.spawn(self._resync_loop(), name="dispatcher-resync")
 
     async def close(self) -> None:
+        """Stop taking jobs; let deliveries under way finish (within `shutdown_grace_s`); hand the running
+        jobs back with their start times, so the next worker takes them over at once and counts on."""
+        running = {job_id: active.started_wall for job_id, active in self._active.items()}
         await self._tasks.close()
+        unfinished = await self._deliveries.drain(self.settings.shutdown_grace_s)
+        if unfinished:
+            log.warning("%d deliveries did not finish in time; they are made at the next start", unfinished)
+        if not running:
+            return
+        try:
+            handed = await self._handover.hand_over(self.settings.worker_id, running)
+        except Exception as error:  # stopping goes on: their leases run out by themselves
+            log.warning("could not hand the running jobs over (%s); their leases run out instead", error)
+            return
+        log.info("handed %d running jobs over to the next worker: %s", len(handed), handed)
 
     # -- the queue ---------------------------------------------------------------------------------
 
@@ -478,6 +496,10 @@ class Dispatcher:
             self.enqueue(entry)
         for job in await self.store.running_owned_by(self.settings.worker_id):
             await self._reattach(job)
+        # Jobs another worker handed over as it stopped (or left behind dying): ours now, not a lease later.
+        for job in await self.store.take_over_expired(self.settings.worker_id, self.settings.lease_s):
+            log.warning("job_id=%s guild_id=%s taken over from a stopped worker", job.id, job.guild_id)
+            await self._reattach(job)
         redelivered = await self.delivery.redeliver_pending()
         log.info(
             "recovered: %d queued, %d running, %d results to deliver",
@@ -487,6 +509,8 @@ class Dispatcher:
         )
 
     async def _reattach(self, job: JobView) -> None:
+        if job.id in self._active:  # ours already (a lease we handed over, then took back at start)
+            return
         client = self._clients.get(job.backend_url or "")
         bound = self._bind(job)
         if bound is None:
@@ -497,6 +521,8 @@ class Dispatcher:
         entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
         release = self._reserve(client.name, entry)
         active = ActiveJob(job, client, job.prompt_id, bound.metadata, on_prompt_done=release)
+        if job.started_at is not None:  # written when the last worker handed it over
+            active.started(job.started_at)
         self._active[job.id] = active
         run = await client.attach(job.prompt_id, bound.graph)
         log.info(

@@ -39,6 +39,15 @@ class ActiveJob:
     # Called once when the backend no longer holds the prompt (its slot is free for the next one).
     on_prompt_done: Callable[[], None] = field(default=lambda: None)
 
+    def started(self, at: datetime | None = None) -> None:
+        """ComfyUI began the prompt `at` (now if not given); the first time told is the one kept, so a job
+        re-attached after a restart goes on counting from its real start."""
+        if self.started_wall is not None:
+            return
+        self.started_wall = at or datetime.now(UTC)
+        loop = asyncio.get_running_loop()
+        self.started_at = loop.time() - max(0.0, (datetime.now(UTC) - self.started_wall).total_seconds())
+
 
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
@@ -69,8 +78,7 @@ class JobRunner:
             async for event in run:
                 progress.observe(event)
                 if isinstance(event, events.Started):
-                    active.started_at = asyncio.get_running_loop().time()
-                    active.started_wall = datetime.now(UTC)
+                    active.started()
                     await self._notify(active, JobStarted())
                 elif isinstance(event, events.NodeExecuting):
                     node = event.class_type or event.node_id

@@ -22,4 +22,6 @@ class QueueSettings:
     held_user_s: float = 0.5
     resync_s: float = 30.0
     position_refresh_s: float = 3.0
+    # On SIGTERM, deliveries under way get this long to finish before the process stops.
+    shutdown_grace_s: float = 8.0
     positions_shown: int = 200  # jobs further back keep the place they were told at submit

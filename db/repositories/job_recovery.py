@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
-from db.types import utcnow
+from db.types import UtcDateTime, utcnow
 
 _FINAL = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
@@ -71,6 +71,23 @@ class JobRecoveryRepository:
             update(Job)
             .where(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.lease_expires_at < expired_before)
             .values(lease_owner=worker_id, lease_expires_at=lease_until, updated_at=utcnow())
+            .returning(Job.id)
+        )
+        result = await self._session.execute(statement, execution_options={"synchronize_session": False})
+        return result.scalar_one_or_none() is not None
+
+    async def hand_over(
+        self, job_id: int, worker_id: str, *, now: datetime, started_at: datetime | None
+    ) -> bool:
+        """A stopping worker gives up a running job: its lease ends now, so the next worker (or this one,
+        restarted) takes it over at once; when ComfyUI started it is kept (a time already written wins)."""
+        values: dict[str, object] = {"lease_expires_at": now, "updated_at": utcnow()}
+        if started_at is not None:
+            values["started_at"] = func.coalesce(Job.started_at, literal(started_at, UtcDateTime()))
+        statement = (
+            update(Job)
+            .where(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.lease_owner == worker_id)
+            .values(**values)
             .returning(Job.id)
         )
         result = await self._session.execute(statement, execution_options={"synchronize_session": False})

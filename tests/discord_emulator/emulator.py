@@ -341,11 +341,13 @@ class DiscordEmulator:
         code: int | None = None,
         html: bool = False,
         is_global: bool = False,
+        with_files: bool | None = None,
     ) -> InjectedFault:
         """The next `count` matching REST calls fail; `fault.hits` counts how many did.
 
         path_regex is searched in the path without /api/v10, e.g. r"^/channels/\\d+/messages$".
         429s carry Via, X-RateLimit-* and a JSON retry_after; 5xx answer JSON, or an HTML page with html=True.
+        `with_files`: only calls that upload files (True: a result's delivery), or only those that do not.
         """
         return self.faults.add(
             method,
@@ -356,6 +358,7 @@ class DiscordEmulator:
             code=code,
             html=html,
             is_global=is_global,
+            with_files=with_files,
         )
 
     async def gateway_disconnect(self, code: int = 4000, resumable: bool = True) -> None:

@@ -26,8 +26,11 @@ class InjectedFault:
     html: bool
     is_global: bool = False
     hits: int = 0
+    with_files: bool | None = None  # only calls that upload files (True), only those that do not (False)
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, has_files: bool = False) -> bool:
+        if self.with_files is not None and self.with_files != has_files:
+            return False
         return self.remaining > 0 and self.method == method and bool(self.path_regex.search(path))
 
 
@@ -46,16 +49,18 @@ class FaultPlan:
         code: int | None,
         html: bool,
         is_global: bool,
+        with_files: bool | None = None,
     ) -> InjectedFault:
         fault = InjectedFault(
             method.upper(), re.compile(path_regex), status, count, retry_after, code, html, is_global
         )
+        fault.with_files = with_files
         self.faults.append(fault)
         return fault
 
-    def take(self, method: str, path: str) -> InjectedFault | None:
+    def take(self, method: str, path: str, has_files: bool = False) -> InjectedFault | None:
         for fault in self.faults:
-            if fault.matches(method, path):
+            if fault.matches(method, path, has_files):
                 fault.remaining -= 1
                 fault.hits += 1
                 return fault

@@ -126,6 +126,13 @@ class BotProcess:
         self.process.send_signal(signal.SIGKILL)
         await self.process.wait()
 
+    async def terminate(self, within_s: float = 30.0) -> int:
+        """SIGTERM, as Docker or systemd stops it; its exit code (the test fails if it does not exit)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), within_s)
+        return code
+
     async def stop(self, within_s: float = 15.0) -> int | None:
         """Ctrl-C (SIGINT), as an operator stops it; SIGKILL if it does not exit in time."""
         if not self.running:

@@ -97,7 +97,7 @@ def make_middleware(rate_limits: RateLimits) -> Middleware:
         parsed = await parse_body(request)
         request[BODY] = parsed
         unknown = False
-        fault = ctx.faults.take(request.method, path)
+        fault = ctx.faults.take(request.method, path, has_files=bool(parsed.files))
         response: web.StreamResponse
         if fault is not None:
             response = fault_response(fault, bucket_hash(path))

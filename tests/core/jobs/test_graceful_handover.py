@@ -1,0 +1,43 @@
+"""A worker that stops gracefully hands its running jobs over: the next worker takes them at its start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.jobs.updates import JobCompleted, JobStarted
+from tests.core.jobs.harness import image_request, running_core
+from tests.fakes.comfyui import FakeConfig
+from tests.fixtures.comfyui import FakeComfyFactory
+
+# Leases far longer than the test: only a hand-over lets the second worker have the job in time.
+LONG_LEASE_S = 600.0
+
+
+async def test_a_job_handed_over_by_a_stopping_worker_is_taken_over_when_the_next_one_starts(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(FakeConfig(step_time_s=0.05, default_steps=40, previews=False))
+    async with running_core(
+        database_url, [fake.url], tmp_path, worker_id="worker-1", lease_s=LONG_LEASE_S
+    ) as (runtime, first):
+        receipt = await runtime.service.submit(image_request())
+        job_id = receipt.job.id
+        await first.wait_until(lambda: any(isinstance(u, JobStarted) for u in first.updates[job_id]))
+    handed = await runtime.store.get(job_id)
+    assert handed is not None
+    assert handed.started_at is not None, "when ComfyUI started it is written as the worker stops"
+
+    async with running_core(
+        database_url,
+        [fake.url],
+        tmp_path,
+        worker_id="worker-2",
+        client_id="test-bot-2",
+        lease_s=LONG_LEASE_S,
+    ) as (runtime, second):
+        final = await second.final(job_id, within_s=30)
+        done = await runtime.store.get(job_id)
+    assert isinstance(final, JobCompleted)
+    assert len(fake.prompts_received) == 1, "followed to its end, not run a second time"
+    assert done is not None
+    assert done.started_at == handed.started_at
