@@ -22,6 +22,8 @@ from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate
 from db.snapshots import ArtifactView, JobView, ParamsReader
+from db.units.job_delivery import JobDeliveryRecords
+from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
 from db.units.unbroken import unbroken
 
@@ -51,7 +53,9 @@ class UserAtCap(Exception):
     """Jobs of this user held by other workers already fill the user's running cap."""
 
 
-class JobStore:
+class JobStore(JobLeases, JobDeliveryRecords):
+    """New jobs, claims and outcomes here; leases and delivery records in the classes it builds on."""
+
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], read_params: ParamsReader, *, worker_id: str = ""
     ) -> None:
@@ -238,73 +242,3 @@ class JobStore:
         """Ask whichever worker runs the job to stop it (Postgres, several workers)."""
         async with self.sessions.begin() as session:
             await self._announce(session, "cancel", id=job_id, by=by_user_id)
-
-    @unbroken
-    async def renew_leases(self, worker_id: str, lease_s: float) -> int:
-        async with self.sessions.begin() as session:
-            return await JobRepository(session).renew_leases(worker_id, _now() + timedelta(seconds=lease_s))
-
-    @unbroken
-    async def take_over_expired(self, worker_id: str, lease_s: float) -> list[JobView]:
-        """Running jobs whose worker died (lease expired), now leased to `worker_id`."""
-        now = _now()
-        taken: list[JobView] = []
-        async with self.sessions.begin() as session:
-            jobs = JobRepository(session)
-            recovery = JobRecoveryRepository(session)
-            for job in await jobs.expired_leases(now):
-                if await recovery.take_over(
-                    job.id, worker_id, now + timedelta(seconds=lease_s), expired_before=now
-                ):
-                    await JobEventRepository(session).record(job.id, "taken_over", {"worker": worker_id})
-                    refreshed = await jobs.get(job.id)
-                    if refreshed is not None:
-                        taken.append(JobView.of(refreshed, self.read_params))
-        return taken
-
-    @unbroken
-    async def running_owned_by(self, worker_id: str) -> list[JobView]:
-        async with self.sessions() as session:
-            return [
-                JobView.of(job, self.read_params)
-                for job in await JobRecoveryRepository(session).running_owned_by(worker_id)
-            ]
-
-    @unbroken
-    async def undelivered(self) -> list[JobView]:
-        async with self.sessions() as session:
-            return [
-                JobView.of(job, self.read_params)
-                for job in await JobRecoveryRepository(session).undelivered_final()
-            ]
-
-    @unbroken
-    async def artifacts_of(self, job_id: int) -> tuple[ArtifactView, ...]:
-        async with self.sessions() as session:
-            return tuple(ArtifactView.of(a) for a in await ArtifactRepository(session).for_job(job_id))
-
-    @unbroken
-    async def mark_delivery(
-        self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
-    ) -> bool:
-        async with self.sessions.begin() as session:
-            return await JobRepository(session).mark_delivery(job_id, from_states, to)
-
-    @unbroken
-    async def record_messages(
-        self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
-    ) -> None:
-        async with self.sessions.begin() as session:
-            await JobRecoveryRepository(session).set_message_ids(
-                job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
-            )
-
-    @unbroken
-    async def record_event(self, job_id: int, kind: str, detail: dict[str, Any] | None = None) -> None:
-        async with self.sessions.begin() as session:
-            await JobEventRepository(session).record(job_id, kind, detail or {})
-
-    @unbroken
-    async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
-        async with self.sessions.begin() as session:
-            await ArtifactRepository(session).mark_uploaded(artifact_id, message_id, attachment_url)

@@ -1,0 +1,52 @@
+"""What is recorded of a finished job's delivery (state, messages, uploads, events): units of work of the job
+store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.enums import DeliveryState
+from db.repositories.artifacts import ArtifactRepository
+from db.repositories.job_events import JobEventRepository
+from db.repositories.job_recovery import JobRecoveryRepository
+from db.repositories.jobs import JobRepository
+from db.snapshots import ArtifactView
+from db.units.unbroken import unbroken
+
+
+class JobDeliveryRecords:
+    sessions: async_sessionmaker[AsyncSession]
+
+    @unbroken
+    async def artifacts_of(self, job_id: int) -> tuple[ArtifactView, ...]:
+        async with self.sessions() as session:
+            return tuple(ArtifactView.of(a) for a in await ArtifactRepository(session).for_job(job_id))
+
+    @unbroken
+    async def mark_delivery(
+        self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
+    ) -> bool:
+        async with self.sessions.begin() as session:
+            return await JobRepository(session).mark_delivery(job_id, from_states, to)
+
+    @unbroken
+    async def record_messages(
+        self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
+    ) -> None:
+        async with self.sessions.begin() as session:
+            await JobRecoveryRepository(session).set_message_ids(
+                job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
+            )
+
+    @unbroken
+    async def record_event(self, job_id: int, kind: str, detail: dict[str, Any] | None = None) -> None:
+        async with self.sessions.begin() as session:
+            await JobEventRepository(session).record(job_id, kind, detail or {})
+
+    @unbroken
+    async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
+        async with self.sessions.begin() as session:
+            await ArtifactRepository(session).mark_uploaded(artifact_id, message_id, attachment_url)

@@ -1,0 +1,58 @@
+"""Leases of running jobs, and what a worker resumes after a restart: units of work of the job store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.repositories.job_events import JobEventRepository
+from db.repositories.job_recovery import JobRecoveryRepository
+from db.repositories.jobs import JobRepository
+from db.snapshots import JobView, ParamsReader
+from db.types import utcnow
+from db.units.unbroken import unbroken
+
+
+class JobLeases:
+    sessions: async_sessionmaker[AsyncSession]
+    read_params: ParamsReader
+
+    @unbroken
+    async def renew_leases(self, worker_id: str, lease_s: float) -> int:
+        async with self.sessions.begin() as session:
+            return await JobRepository(session).renew_leases(worker_id, utcnow() + timedelta(seconds=lease_s))
+
+    @unbroken
+    async def take_over_expired(self, worker_id: str, lease_s: float) -> list[JobView]:
+        """Running jobs whose worker died (lease expired), now leased to `worker_id`."""
+        now = utcnow()
+        taken: list[JobView] = []
+        async with self.sessions.begin() as session:
+            jobs = JobRepository(session)
+            recovery = JobRecoveryRepository(session)
+            for job in await jobs.expired_leases(now):
+                if await recovery.take_over(
+                    job.id, worker_id, now + timedelta(seconds=lease_s), expired_before=now
+                ):
+                    await JobEventRepository(session).record(job.id, "taken_over", {"worker": worker_id})
+                    refreshed = await jobs.get(job.id)
+                    if refreshed is not None:
+                        taken.append(JobView.of(refreshed, self.read_params))
+        return taken
+
+    @unbroken
+    async def running_owned_by(self, worker_id: str) -> list[JobView]:
+        async with self.sessions() as session:
+            return [
+                JobView.of(job, self.read_params)
+                for job in await JobRecoveryRepository(session).running_owned_by(worker_id)
+            ]
+
+    @unbroken
+    async def undelivered(self) -> list[JobView]:
+        async with self.sessions() as session:
+            return [
+                JobView.of(job, self.read_params)
+                for job in await JobRecoveryRepository(session).undelivered_final()
+            ]
