@@ -128,7 +128,8 @@ class CoreRuntime:
         self.deleted_files = DeletedFilesSweep(
             self.deletions, config.data_dir, grace_s=config.deleted_files_grace_s
         )
-        self.browser = JobBrowser(JobQueries(self.sessions, config.kinds.parse), self.dispatcher)
+        self.queries = JobQueries(self.sessions, config.kinds.parse)
+        self.browser = JobBrowser(self.queries, self.dispatcher)
         self.guild_settings = GuildSettings(self.policies)
         self.pings = CompletionPings(self.policies, PreferenceStore(self.sessions))
         self._owns_engine = engine is None

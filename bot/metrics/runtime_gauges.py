@@ -9,7 +9,6 @@ from prometheus_client import CollectorRegistry, Gauge
 from bot.logging_setup import redact_url_passwords
 from bot.runtime import CoreRuntime
 from comfy.pool import ComfyPool
-from db.repositories.jobs import JobRepository
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +52,7 @@ class RuntimeGauges:
         self.worker_running.set(runtime.dispatcher.running_count())
         self._backends(runtime.pool)
         try:
-            async with runtime.sessions() as session:
-                by_guild = await JobRepository(session).active_counts_by_guild()
+            by_guild = await runtime.queries.active_counts_by_guild()
         except Exception:  # the scrape still reports the rest, and that the database is down
             log.warning("metrics: cannot read queue depth from the database", exc_info=True)
             self.database_up.set(0)

@@ -52,6 +52,12 @@ class JobQueries:
             return JobView.of(job, self._read_params)
 
     @unbroken
+    async def active_counts_by_guild(self) -> dict[int, ActiveCounts]:
+        """Queued and running jobs of every guild (all workers)."""
+        async with self._sessions() as session:
+            return await JobRepository(session).active_counts_by_guild()
+
+    @unbroken
     async def queue_counts(self, guild_id: int, user_id: int) -> QueueCounts:
         async with self._sessions() as session:
             jobs = JobRepository(session)
