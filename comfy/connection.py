@@ -41,6 +41,12 @@ class ReconnectPolicy:
         return ceiling * (0.75 + random.random() / 4)  # noqa: S311 - jitter, not security
 
 
+def failure_log_level(failures: int) -> int:
+    """WARNING for the 1st, 2nd, 4th, 8th... failure in a row, DEBUG between: a ComfyUI that stays down
+    (retried every second while jobs wait for it) is told a few times, not once a second."""
+    return logging.WARNING if failures & (failures - 1) == 0 else logging.DEBUG
+
+
 class Backoff:
     """Consecutive failures since the last healthy connection, and the delay they call for."""
 
@@ -172,7 +178,13 @@ class WebSocketConnection:
                     )
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 failures = backoff.attempt_failed()
-                log.warning("websocket connect to %s failed (%d in a row): %r", self._url, failures, exc)
+                log.log(
+                    failure_log_level(failures),
+                    "websocket connect to %s failed (%d in a row): %s",
+                    self._url,
+                    failures,
+                    str(exc) or type(exc).__name__,
+                )
                 self._went_down(failures)
                 continue
             connected_at = loop.time()

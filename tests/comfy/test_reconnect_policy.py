@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from comfy.connection import Backoff, ReconnectPolicy
+import logging
+
+from comfy.connection import Backoff, ReconnectPolicy, failure_log_level
 
 
 def test_backoff_doubles_on_rapid_failures_and_is_capped() -> None:
@@ -37,3 +39,10 @@ def test_while_someone_waits_attempts_are_at_most_the_urgent_delay_apart() -> No
     assert max(relaxed) > 10.0
     assert max(urgent) <= 1.0
     assert urgent[0] <= 0.5  # the first retry is as quick as ever
+
+
+def test_a_backend_that_stays_down_is_warned_about_ever_more_rarely() -> None:
+    warned = [n for n in range(1, 101) if failure_log_level(n) == logging.WARNING]
+
+    assert warned == [1, 2, 4, 8, 16, 32, 64]
+    assert failure_log_level(3) == logging.DEBUG
