@@ -20,6 +20,7 @@ from comfy.router import EventRouter
 from comfy.run import PromptRun
 from comfy.tasks import BackgroundTasks
 from comfy.transport import HttpTransport
+from comfy.uploads import UploadedFile
 
 log = logging.getLogger(__name__)
 
@@ -221,12 +222,11 @@ class ComfyClient:
         if self._runs.get(run.prompt_id) is run:
             del self._runs[run.prompt_id]
 
-    async def upload(self, filename: str, data: bytes, *, overwrite: bool = False) -> str:
-        """Put an input file (image, audio) on the backend; returns the name to use in the workflow.
-
-        A different file under a taken name is renamed by the server (``"name (1).wav"``).
-        """
-        return await self.http.upload(filename, data, overwrite=overwrite)
+    async def upload(
+        self, filename: str, data: bytes, *, subfolder: str = "", overwrite: bool = False
+    ) -> UploadedFile:
+        """Put an input file into input/; a workflow uses the answer's ``reference`` (comfy.uploads)."""
+        return await self.http.upload(filename, data, subfolder=subfolder, overwrite=overwrite)
 
     # -- capabilities ----------------------------------------------------------------------------
 

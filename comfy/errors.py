@@ -120,6 +120,19 @@ class UnexpectedResponse(ComfyError):
     """The backend answered, but not in a way the protocol allows (4xx, malformed JSON)."""
 
 
+class UploadRejected(ComfyError):
+    """The backend refused an input file: 400 (no file, or a name leaving its folder), 413 (larger than
+    its ``--max-upload-size``)."""
+
+    default_user_message = "The image backend refused the file you sent."
+
+    def __init__(self, detail: str, *, status: int, user_message: str | None = None) -> None:
+        if user_message is None and status == 413:
+            user_message = "That file is too large for the image backend."
+        super().__init__(detail, user_message=user_message)
+        self.status = status
+
+
 class NoCapableBackend(ComfyError):
     """No healthy backend has every node class and model the workflow needs."""
 

@@ -14,6 +14,7 @@ import aiohttp
 
 from comfy import errors, protocol
 from comfy.events import OutputFile
+from comfy.uploads import UploadedFile, check_upload_name
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ def error_for_response(status: int, body: str, *, what: str) -> errors.ComfyErro
         except ValueError:
             doc = {}
         return protocol.prompt_rejected(doc)
+    if status in (400, 413) and what.startswith("POST /upload/"):
+        return errors.UploadRejected(f"{what}: HTTP {status}: {snippet}", status=status)
     if status == 403:
         return errors.UnexpectedResponse(f"{what}: HTTP 403 (origin check refused us): {snippet}")
     return errors.UnexpectedResponse(f"{what}: HTTP {status}: {snippet}")
@@ -126,17 +129,15 @@ class HttpTransport:
 
     async def upload(
         self, filename: str, data: bytes, *, subfolder: str = "", overwrite: bool = False
-    ) -> str:
-        """POST /upload/image (any file type, e.g. audio for LoadAudio); returns the name the server kept."""
+    ) -> UploadedFile:
+        """POST /upload/image into input/ (any type: audio for LoadAudio too); returns where it was kept."""
+        check_upload_name(filename, subfolder)
         form = aiohttp.FormData()
         form.add_field("image", data, filename=filename, content_type="application/octet-stream")
         form.add_field("type", "input")
         form.add_field("subfolder", subfolder)
         form.add_field("overwrite", "true" if overwrite else "false")
-        answer = await self.request("POST", "/upload/image", form=form)
-        if not isinstance(answer, Mapping) or not isinstance(answer.get("name"), str):
-            raise errors.UnexpectedResponse(f"POST /upload/image answered {answer!r}")
-        return str(answer["name"])
+        return UploadedFile.parse(await self.request("POST", "/upload/image", form=form))
 
     @asynccontextmanager
     async def view(self, file: OutputFile, *, chunk_size: int = 1 << 16) -> AsyncIterator[Download]:

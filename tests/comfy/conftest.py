@@ -97,5 +97,6 @@ def wav_bytes(channels: int, seconds: float = 0.5, rate: int = 44100) -> bytes:
 async def audio_graph(client: ComfyClient, name: str, channels: int) -> dict[str, Any]:
     """The named LoadAudio workflow, with its input tone uploaded to the client's backend first."""
     workflow = graph(name)
-    workflow["1"]["inputs"]["audio"] = await client.upload(f"tone_{channels}ch.wav", wav_bytes(channels))
+    uploaded = await client.upload(f"tone_{channels}ch.wav", wav_bytes(channels))
+    workflow["1"]["inputs"]["audio"] = uploaded.reference
     return workflow

@@ -37,7 +37,7 @@ def cache_keys(prompt: dict[str, Any], catalogue: Catalogue, store: FileStore) -
         if spec is not None and spec.always_changed:
             changed = [run_marker, node_id]
         elif spec is not None and spec.file_input is not None:  # IS_CHANGED hashes the file
-            path = store.input_dir / str(node["inputs"].get(spec.file_input, ""))
+            path = store.annotated_path(str(node["inputs"].get(spec.file_input, "")))
             changed = [path.stat().st_size, path.stat().st_mtime_ns] if path.is_file() else None
         inputs = {
             name: ["LINK", key_of(value[0]), value[1]] if is_link(value) else value

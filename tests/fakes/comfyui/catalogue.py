@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .config import FakeConfig
@@ -19,10 +20,17 @@ def _custom_node(class_type: str) -> NodeSpec:
 class Catalogue:
     """The node classes available right now, with combo choices resolved from config and input/."""
 
-    def __init__(self, config: FakeConfig, input_files: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        config: FakeConfig,
+        input_files: dict[str, list[str]] | None = None,
+        file_exists: Callable[[str], bool] | None = None,
+    ) -> None:
         self._config = config
         # "Class.input" -> files in input/ that the real server would list there (by content type).
         self._input_files = input_files or {}
+        # What a loader's VALIDATE_INPUTS asks: does this (possibly annotated, possibly nested) name exist?
+        self.file_exists = file_exists or (lambda _name: False)
 
     def get(self, class_type: str) -> NodeSpec | None:
         if class_type in self._config.missing_node_classes:

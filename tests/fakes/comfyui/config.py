@@ -37,5 +37,8 @@ class FakeConfig:
     # "LoadAudio.audio" entries are added to the audio files found in input/.
     models: dict[str, list[str]] = field(default_factory=default_models)
     # Node classes to add (from the optional part of the catalogue) or hide, for capability routing tests.
+    # --max-upload-size: the whole request body of an upload (aiohttp answers 413 above it); read when the
+    # server starts, like the real one.
+    max_upload_size: int = 100 * 1024 * 1024
     extra_node_classes: set[str] = field(default_factory=set)
     missing_node_classes: set[str] = field(default_factory=set)

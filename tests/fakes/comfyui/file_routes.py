@@ -1,9 +1,8 @@
-"""GET /view and POST /upload/image with the real path rules (PROTOCOL.md section 8)."""
+"""GET /view with the real path rules (PROTOCOL.md section 8); uploads are in uploads.py."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import io
 import os
 from collections.abc import Mapping
@@ -93,51 +92,3 @@ def view_handler(server: FakeComfyUI) -> Handler:
         return web.FileResponse(located, headers=headers)
 
     return view
-
-
-def _same_content(path: str, data: bytes) -> bool:
-    with open(path, "rb") as existing:
-        return hashlib.sha256(existing.read()).digest() == hashlib.sha256(data).digest()
-
-
-def _store_upload(base: str, subfolder: str, filename: str, data: bytes, overwrite: bool) -> str | None:
-    """Save an upload like the real server: dedupe by content, else rename "name (1).ext". None = 400."""
-    folder = os.path.join(base, os.path.normpath(subfolder))
-    path = os.path.abspath(os.path.join(folder, filename))
-    if not _inside(base, path):
-        return None
-    os.makedirs(folder, exist_ok=True)
-    if not overwrite:
-        stem, ext = os.path.splitext(filename)
-        index = 1
-        while os.path.exists(path):
-            if _same_content(path, data):
-                return filename
-            filename = f"{stem} ({index}){ext}"
-            path = os.path.join(folder, filename)
-            index += 1
-    with open(path, "wb") as out:
-        out.write(data)
-    return filename
-
-
-def upload_handler(server: FakeComfyUI) -> Handler:
-    async def upload(request: web.Request) -> web.Response:
-        post = await request.post()
-        image = post.get("image")
-        if not isinstance(image, web.FileField) or not image.filename:
-            return web.Response(status=400)
-        kind = str(post.get("type") or "input")
-        directory = server.store.directory(kind)
-        if directory is None:
-            return web.Response(status=400)
-        subfolder = str(post.get("subfolder", ""))
-        overwrite = str(post.get("overwrite", "")) in ("true", "1")
-        data = image.file.read()
-        base = str(directory.resolve())
-        name = await asyncio.to_thread(_store_upload, base, subfolder, image.filename, data, overwrite)
-        if name is None:
-            return web.Response(status=400)
-        return web.json_response({"name": name, "subfolder": subfolder, "type": kind})
-
-    return upload

@@ -20,7 +20,10 @@ from .config import FakeConfig
 
 log = logging.getLogger(__name__)
 
-SERVER_FEATURES = {"supports_preview_metadata": True, "max_upload_size": 104857600}
+
+def server_features(config: FakeConfig) -> dict[str, Any]:
+    """GET /features and the websocket's feature_flags answer."""
+    return {"supports_preview_metadata": True, "max_upload_size": config.max_upload_size}
 
 
 @dataclass
@@ -129,7 +132,7 @@ class Hub:
                     continue
                 if first_message and isinstance(data, dict) and data.get("type") == "feature_flags":
                     self.feature_flags[sid] = dict(data.get("data") or {})
-                    await self._send_now(ws, "feature_flags", dict(SERVER_FEATURES))
+                    await self._send_now(ws, "feature_flags", server_features(self.config))
                 first_message = False
         finally:
             self.all_sockets.discard(ws)

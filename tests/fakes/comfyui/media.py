@@ -62,13 +62,20 @@ def wav(seconds: float, channels: int, sample_rate: int = AUDIO_SAMPLE_RATE) -> 
     return buf.getvalue()
 
 
-def probe_wav(path: Path) -> tuple[int, float] | None:
-    """(channels, seconds) of a WAV file, or None if it is not one."""
-    try:
-        with wave.open(str(path), "rb") as src:
-            return src.getnchannels(), src.getnframes() / src.getframerate()
-    except (wave.Error, EOFError, OSError):
-        return None
+def decode_audio(path: Path) -> tuple[int, float, int]:
+    """(channels, seconds, sample rate) by decoding every frame with PyAV, as ComfyUI's LoadAudio does;
+    raises PyAV's error for a file that is not audio and ValueError when it has no audio stream."""
+    import av  # imported lazily: only audio tests pay for it
+
+    with av.open(str(path)) as container:
+        if not container.streams.audio:
+            raise ValueError("No audio stream found in the file.")
+        stream = container.streams.audio[0]
+        samples = sum(frame.samples for frame in container.decode(stream))
+        if samples == 0:
+            raise ValueError("No audio frames decoded.")
+        rate = stream.codec_context.sample_rate
+        return stream.codec_context.channels, samples / rate, rate
 
 
 _CODECS = {

@@ -29,6 +29,16 @@ class FileStore:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
         self.temp_dir.mkdir(parents=True, exist_ok=True)
 
+    def annotated_path(self, name: str) -> Path:
+        """Where a loader's file name points, like ComfyUI's get_annotated_filepath: input/ unless the name
+        ends in " [output]", " [input]" or " [temp]" (a subfolder in the name is kept)."""
+        folders = {"output": self.output_dir, "input": self.input_dir, "temp": self.temp_dir}
+        for kind, folder in folders.items():
+            if name.endswith(f"[{kind}]"):
+                # ComfyUI cuts the tag and the character before it (normally the space).
+                return folder / name[: -len(kind) - 3]
+        return self.input_dir / name
+
     def input_files(self, extensions: tuple[str, ...]) -> list[str]:
         return sorted(
             p.name for p in self.input_dir.iterdir() if p.is_file() and p.suffix.lower() in extensions

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from . import file_routes
-from .hub import SERVER_FEATURES
+from . import file_routes, uploads
+from .hub import server_features
 from .validation import validate_prompt
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ async def _json(request: web.Request) -> Any:
 
 
 def build_app(server: FakeComfyUI) -> web.Application:
-    app = web.Application(middlewares=[origin_check], client_max_size=104857600 + 1024 * 1024)
+    app = web.Application(middlewares=[origin_check], client_max_size=server.config.max_upload_size)
     handlers = _Handlers(server)
     table: list[tuple[str, str, Handler]] = [
         ("GET", "/ws", server.hub.handle),
@@ -99,7 +99,8 @@ def build_app(server: FakeComfyUI) -> web.Application:
         ("GET", "/extensions", handlers.empty_list),
         ("POST", "/free", handlers.free),
         ("GET", "/view", file_routes.view_handler(server)),
-        ("POST", "/upload/image", file_routes.upload_handler(server)),
+        ("POST", "/upload/image", uploads.upload_image_handler(server)),
+        ("POST", "/upload/mask", uploads.upload_mask_handler(server)),
     ]
     for method, path, handler in table:
         app.router.add_route(method, path, handler)
@@ -231,7 +232,7 @@ class _Handlers:
         return web.json_response({"system": system, "devices": [device]})
 
     async def features(self, request: web.Request) -> web.Response:
-        return web.json_response(dict(SERVER_FEATURES))
+        return web.json_response(server_features(self.server.config))
 
     async def object_info(self, request: web.Request) -> web.Response:
         catalogue = self.server.catalogue()

@@ -21,6 +21,7 @@ from .node_specs import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS
 from .outputs import FileStore
 from .prompt_queue import PromptQueue
 from .routes import build_app
+from .uploads import UploadRecord
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class FakeComfyUI:
         self.prompts_received: list[dict[str, Any]] = []
         self.interrupts: list[dict[str, Any]] = []
         self.queue_deletes: list[list[str]] = []
+        self.uploads: list[UploadRecord] = []
         self._port = 0
         self._runner: web.AppRunner | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -61,6 +63,7 @@ class FakeComfyUI:
                 "LoadAudio.audio": self.store.input_files(AUDIO_EXTENSIONS),
                 "LoadImage.image": self.store.input_files(IMAGE_EXTENSIONS),
             },
+            file_exists=lambda name: self.store.annotated_path(name).exists(),
         )
 
     # --- lifecycle -------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ class _Validator:
                     reasons.append(link_reason)
                 continue
             if name in spec.custom_checks:
-                reason = self._custom(name, info, value, spec.custom_checks[name])
+                reason = self._custom(name, info, value, spec.custom_checks[name], spec.file_input == name)
             else:
                 reason = self._widget(inputs, name, info, value)
             if reason is not None:
@@ -130,9 +130,10 @@ class _Validator:
             return False, None
         return ok, None
 
-    def _custom(self, name: str, info: list[Any], value: Any, message: str) -> Reason | None:
-        """A VALIDATE_INPUTS check; for file inputs it accepts any name the combo would list."""
-        if value in info[0]:
+    def _custom(self, name: str, info: list[Any], value: Any, message: str, is_file: bool) -> Reason | None:
+        """A VALIDATE_INPUTS check. A loader's accepts any file that exists under input/ (also in a subfolder,
+        or annotated "x.png [output]", whatever its extension) and the names listed by config."""
+        if value in info[0] or (is_file and isinstance(value, str) and self.catalogue.file_exists(value)):
             return None
         return {
             "type": "custom_validation_failed",
