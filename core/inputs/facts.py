@@ -1,0 +1,124 @@
+"""What an inspected input is, the limits it is held to, and the refusals with their user messages."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from core.errors import UserFacingError
+
+
+class InputKind(enum.StrEnum):
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+_ARTICLE_NOUN = {InputKind.IMAGE: "a picture", InputKind.AUDIO: "a sound file", InputKind.VIDEO: "a video"}
+
+
+def described(kind: InputKind) -> str:
+    """The kind in a sentence: "a picture", "a sound file", "a video"."""
+    return _ARTICLE_NOUN[kind]
+
+
+@dataclass(frozen=True, slots=True)
+class InputLimits:
+    """How much an input may weigh. Defaults fit a 1080p-class picture or a song of a few minutes."""
+
+    max_bytes: int = 25 * 1024 * 1024
+    # Pixels are refused from the header, before any decoding: a tiny PNG can claim 30000x30000 (a
+    # "decompression bomb") and would need gigabytes of memory to open.
+    max_pixels: int = 40_000_000
+    max_seconds: float = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class InputFacts:
+    """An input that decoded: what it is, found from its content; the declared name is kept for the record."""
+
+    kind: InputKind
+    mime: str
+    sha256: str
+    size: int
+    declared_name: str
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+
+
+class RefusalReason(enum.StrEnum):
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    NOT_MEDIA = "not_media"  # neither a picture we read nor audio/video we decode
+    DAMAGED = "damaged"  # recognised but does not decode to the end
+    TOO_MANY_PIXELS = "too_many_pixels"
+    TOO_LONG = "too_long"
+    WRONG_KIND = "wrong_kind"
+
+
+class InputRefused(UserFacingError):
+    """An input we will not use, with the reason in words for the person who sent it."""
+
+    def __init__(self, reason: RefusalReason, user_message: str, *, detail: str | None = None) -> None:
+        super().__init__(user_message, detail=detail or f"{reason}: {user_message}")
+        self.reason = reason
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def empty() -> InputRefused:
+    return InputRefused(RefusalReason.EMPTY, "That file is empty.")
+
+
+def too_large(size: int, limits: InputLimits) -> InputRefused:
+    return InputRefused(
+        RefusalReason.TOO_LARGE,
+        f"That file is too large ({_megabytes(size)}); the limit is {_megabytes(limits.max_bytes)}.",
+    )
+
+
+def not_media(declared_name: str, detail: str) -> InputRefused:
+    return InputRefused(
+        RefusalReason.NOT_MEDIA,
+        "I couldn't read that file as a picture, a sound file or a video (PNG, JPEG, WebP, MP3, WAV, FLAC, "
+        "OGG, MP4...).",
+        detail=f"{declared_name!r} is not media: {detail}",
+    )
+
+
+def damaged(kind: InputKind, detail: str) -> InputRefused:
+    return InputRefused(
+        RefusalReason.DAMAGED,
+        f"That file looks like {described(kind)} but is damaged or cut short; please send it again.",
+        detail=detail,
+    )
+
+
+def too_many_pixels(width: int | None, height: int | None, limits: InputLimits) -> InputRefused:
+    megapixels = limits.max_pixels / 1_000_000
+    size = f" ({width}x{height} pixels)" if width is not None and height is not None else ""
+    return InputRefused(
+        RefusalReason.TOO_MANY_PIXELS,
+        f"That picture is too big{size}; the limit is {megapixels:g} megapixels.",
+    )
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def too_long(seconds: float, limits: InputLimits) -> InputRefused:
+    return InputRefused(
+        RefusalReason.TOO_LONG,
+        f"That recording is too long ({_clock(seconds)}); the limit is {_clock(limits.max_seconds)}.",
+    )
+
+
+def wrong_kind(found: InputKind, wanted: InputKind) -> InputRefused:
+    return InputRefused(
+        RefusalReason.WRONG_KIND, f"That file is {described(found)}, but this needs {described(wanted)}."
+    )

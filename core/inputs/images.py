@@ -1,0 +1,59 @@
+"""Pictures, read with Pillow: the header first (format and size), the pixels only if the size is sane."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image
+
+from core.inputs import facts
+from core.inputs.facts import InputLimits
+
+# Formats ComfyUI's LoadImage reads and people send; anything else is not taken as a picture.
+IMAGE_MIMES = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "BMP": "image/bmp",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    mime: str
+    width: int
+    height: int
+
+
+def _open(data: bytes) -> Image.Image | None:
+    try:
+        return Image.open(io.BytesIO(data), formats=list(IMAGE_MIMES))
+    except Image.DecompressionBombError:
+        raise
+    # Pillow's plugins raise many types on hostile bytes (SyntaxError, struct.error, ValueError, ...): any
+    # of them only means "not a picture we can read", which is an answer, not a crash.
+    except Exception:
+        return None
+
+
+def read_picture(data: bytes, limits: InputLimits) -> Picture | None:
+    """The picture in ``data``, None if Pillow does not take it for one; raises InputRefused for a bomb
+    or a picture that does not decode."""
+    try:
+        image = _open(data)
+    except Image.DecompressionBombError as exc:  # Pillow's own ceiling, far above ours
+        raise facts.too_many_pixels(None, None, limits) from exc
+    if image is None:
+        return None
+    with image:
+        width, height = image.size
+        mime = IMAGE_MIMES[str(image.format)]
+        if width * height > limits.max_pixels:
+            raise facts.too_many_pixels(width, height, limits)
+        try:
+            image.load()  # every pixel of the first frame: a cut-short or corrupt file fails here
+        except Exception as exc:  # as in _open: decoder errors on hostile bytes have no common type
+            raise facts.damaged(facts.InputKind.IMAGE, f"{type(exc).__name__}: {exc}") from exc
+    return Picture(mime, width, height)
