@@ -136,9 +136,9 @@ def service_core(postgres_url: str, tmp_path: Path) -> Iterator[tuple[LoopThread
             stack.enter_async_context(idle_core(postgres_url, ["http://127.0.0.1:9"], tmp_path))
         )
         loop.run(
-            runtime.guild_settings.update(OPEN_GUILD, {"rate_capacity": 1000, "max_queued_per_user": 1000})
+            runtime.guild_policies.update(OPEN_GUILD, {"rate_capacity": 1000, "max_queued_per_user": 1000})
         )
-        loop.run(runtime.guild_settings.update(STRICT_GUILD, {**STRICT, "max_queued_per_user": 1000}))
+        loop.run(runtime.guild_policies.update(STRICT_GUILD, {**STRICT, "max_queued_per_user": 1000}))
         yield loop, runtime
     finally:
         loop.run(stack.aclose())
@@ -200,4 +200,7 @@ def test_the_job_service_stores_accepted_requests_whole_and_refused_ones_not_at_
     stored = loop.run(runtime.service.get(receipt.job.id, guild_id=guild))
     assert stored is not None
     assert stored.raw_input == prompt.replace("\x00", "")  # PostgreSQL text holds no NUL
-    assert stored.params == params.model_dump(mode="json", exclude={"seed"})
+    # A job's parameters come back typed (KindSpec): the same document, seed aside.
+    assert stored.params.model_dump(mode="json", exclude={"seed"}) == params.model_dump(
+        mode="json", exclude={"seed"}
+    )
