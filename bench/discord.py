@@ -198,7 +198,7 @@ async def _running_bot(
             queue=QueueSettings(worker_id="bench"),
         )
         runtime = await CoreRuntime.build(config, http=http)
-        await runtime.guild_settings.update(
+        await runtime.guild_policies.update(
             address["guild_id"],
             {"rate_capacity": jobs * 4, "rate_refill_per_minute": jobs * 4, "max_queued_per_user": 5},
         )

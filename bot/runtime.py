@@ -25,7 +25,7 @@ from core.jobs.browsing import JobBrowser
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.dispatcher import Dispatcher
-from core.jobs.guild_settings import GuildSettings
+from core.jobs.guild_policies import GuildPolicies
 from core.jobs.policy import PolicyCache
 from core.jobs.service import JobService
 from core.jobs.settings import QueueSettings
@@ -130,7 +130,7 @@ class CoreRuntime:
         )
         self.queries = JobQueries(self.sessions, config.kinds.parse)
         self.browser = JobBrowser(self.queries, self.dispatcher)
-        self.guild_settings = GuildSettings(self.policies)
+        self.guild_policies = GuildPolicies(self.policies)
         self.pings = CompletionPings(self.policies, PreferenceStore(self.sessions))
         self._owns_engine = engine is None
 

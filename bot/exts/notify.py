@@ -44,7 +44,7 @@ class NotifyCommand(commands.Cog):
         own = await pings.own_choice(interaction.user.id)
         server = None
         if interaction.guild_id is not None:
-            server = (await self.bot.runtime.guild_settings.get(interaction.guild_id)).ping_when_done
+            server = (await self.bot.runtime.guild_policies.get(interaction.guild_id)).ping_when_done
         await interaction.followup.send(notify_text(own, server), ephemeral=True)
 
 

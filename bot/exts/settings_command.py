@@ -59,7 +59,7 @@ class SettingsCommand(
             changed[:] = sorted(wanted)
             return wanted
 
-        updated = await self.bot.runtime.guild_settings.change(guild_id, recorded)
+        updated = await self.bot.runtime.guild_policies.change(guild_id, recorded)
         log.info("guild_id=%s settings changed by %s: %s", guild_id, interaction.user.id, changed)
         await interaction.followup.send(
             embed=settings_embed(updated, title="Settings updated"), ephemeral=True
@@ -69,7 +69,7 @@ class SettingsCommand(
     async def show(self, interaction: discord.Interaction) -> None:
         require_server_manager(interaction)
         await acknowledge(interaction)
-        policy = await self.bot.runtime.guild_settings.get(guild_id_of(interaction))
+        policy = await self.bot.runtime.guild_policies.get(guild_id_of(interaction))
         await interaction.followup.send(embed=settings_embed(policy), ephemeral=True)
 
     @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")

@@ -1,4 +1,4 @@
-"""Changing a guild's policy (the /settings command): validated, stored, and seen at once by the queue."""
+"""A guild's policy, read and changed by /settings: validated, stored, and seen at once by the queue."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from db.schemas import InvalidInput
 PolicyChange = Callable[[PolicyView], Mapping[str, Any]]
 
 
-class GuildSettings:
+class GuildPolicies:
     def __init__(self, policies: PolicyCache) -> None:
         self._policies = policies
 

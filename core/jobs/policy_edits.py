@@ -1,6 +1,6 @@
 """Edits of a guild's policy (/settings input) as GuildPolicy column changes.
 
-Pure functions of the policy as it is when the change runs (GuildSettings.change); the database checks
+Pure functions of the policy as it is when the change runs (GuildPolicies.change); the database checks
 the values.
 """
 

@@ -49,7 +49,7 @@ async def test_a_member_is_refused_in_a_channel_the_server_did_not_allow(
     async with running_world(database_url, tmp_path) as world:
         studio = world.emu.add_channel(world.guild, "studio")
         await world.emu.guild_create(world.guild)
-        await world.runtime.guild_settings.update(world.guild.id, {"allowed_channel_ids": [studio.id]})
+        await world.runtime.guild_policies.update(world.guild.id, {"allowed_channel_ids": [studio.id]})
         interaction = await world.slash("imagine", {"prompt": "a tram"})
         error = await _refused_at_once(world, interaction)
         assert f"<#{studio.id}>" in error.content
@@ -61,7 +61,7 @@ async def test_a_member_without_an_allowed_role_is_refused(database_url: str, tm
     async with running_world(database_url, tmp_path) as world:
         artists = world.emu.add_role(world.guild, "artists")
         await world.emu.guild_create(world.guild)
-        await world.runtime.guild_settings.update(world.guild.id, {"allowed_role_ids": [artists.id]})
+        await world.runtime.guild_policies.update(world.guild.id, {"allowed_role_ids": [artists.id]})
         interaction = await world.slash("imagine", {"prompt": "a tram"})
         error = await _refused_at_once(world, interaction)
         assert "allowed roles" in error.content
@@ -73,7 +73,7 @@ async def test_a_member_without_an_allowed_role_is_refused(database_url: str, tm
 
 async def test_a_member_over_their_queue_limit_is_told_so(database_url: str, tmp_path: Path) -> None:
     async with running_world(database_url, tmp_path) as world:
-        await world.runtime.guild_settings.update(
+        await world.runtime.guild_policies.update(
             world.guild.id, {"max_queued_per_user": 1, "max_running_per_user": 1}
         )
         world.fake.config.step_time_s = 0.2  # the first job is still running when the others arrive
@@ -115,7 +115,7 @@ async def test_a_blocked_word_is_refused_in_the_prompt_but_welcome_after_no(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
-        await world.runtime.guild_settings.update(world.guild.id, {"blocked_words": ["gore"]})
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["gore"]})
         refused = await world.slash("imagine", {"prompt": "a cute kitten covered in gore"})
         error = await _refused_at_once(world, refused)
         assert "(“gore”)" in error.content

@@ -30,7 +30,7 @@ async def test_reroll_makes_a_new_job_with_the_same_parameters_and_a_new_seed(
         assert "only the person who asked" in reply.content
         assert refused.followup_message_ids == []
 
-        await world.runtime.guild_settings.update(world.guild.id, {"regenerate_permission": "anyone"})
+        await world.runtime.guild_policies.update(world.guild.id, {"regenerate_permission": "anyone"})
         click = await world.emu.click_button(result, f"job:reroll:{original.id}", world.bob)
         rerolled = await world.wait_for_final(click)
         assert rerolled.id != result.id, "a new message; the original result stays"

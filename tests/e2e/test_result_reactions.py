@@ -25,7 +25,7 @@ async def test_regenerate_reaction_is_the_reacting_members_job_on_a_new_message(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
-        await world.runtime.guild_settings.update(world.guild.id, {"regenerate_permission": "anyone"})
+        await world.runtime.guild_policies.update(world.guild.id, {"regenerate_permission": "anyone"})
         result = await _result(world)
         original = await world.job_for(result)
         known = {m.id for m in world.bot_messages()}

@@ -64,7 +64,7 @@ async def test_a_blocked_word_refuses_new_requests_at_once(database_url: str, tm
         removed = await answer(
             world, await settings(world, admin, "remove", {"words": "gore"}, group="blocked-words")
         )
-        policy = await world.runtime.guild_settings.get(world.guild.id)
+        policy = await world.runtime.guild_policies.get(world.guild.id)
         jobs = await world.runtime.browser.history(world.guild.id)
     assert added.ephemeral
     assert added.embeds[0]["title"] == "Settings updated"
@@ -83,7 +83,7 @@ async def test_members_without_manage_server_are_refused_and_nothing_changes(
     async with world_with_admin(database_url, tmp_path) as (world, _):
         member = await answer(world, await settings(world, world.alice, "nsfw-only", {"enabled": True}))
         moderator = await answer(world, await settings(world, world.mod, "show"))
-        policy = await world.runtime.guild_settings.get(world.guild.id)
+        policy = await world.runtime.guild_policies.get(world.guild.id)
         synced = world.emu.calls_matching("PUT", rf"/guilds/{world.guild.id}/commands$")[-1].json
     assert member.ephemeral
     assert member.content == "You need the Manage Server permission to change my settings here."
@@ -118,7 +118,7 @@ async def test_channels_and_roles_are_added_and_removed(database_url: str, tmp_p
             world, await settings(world, admin, "remove", {"role": world.guild.everyone}, group="roles")
         )
         await answer(world, await settings(world, admin, "remove", {"role": role}, group="roles"))
-        policy = await world.runtime.guild_settings.get(world.guild.id)
+        policy = await world.runtime.guild_policies.get(world.guild.id)
     assert field_values(channel)["Channels"] == f"<#{world.channel.id}>"
     assert not_listed.content == "That role is not on the list."
     assert policy.allowed_channel_ids == frozenset({world.channel.id})
@@ -131,7 +131,7 @@ async def test_limits_change_and_an_invalid_one_is_explained(database_url: str, 
             world, await settings(world, admin, "limits", {"max_running": 1, "burst": 4, "per_minute": 2.5})
         )
         invalid = await answer(world, await settings(world, admin, "limits", {"max_waiting": 5000}))
-        policy = await world.runtime.guild_settings.get(world.guild.id)
+        policy = await world.runtime.guild_policies.get(world.guild.id)
     assert field_values(changed)["Per member"] == "1 running, 10 waiting"
     assert field_values(changed)["Rate limit"] == "bursts of 4, then 2.5 per minute"
     assert invalid.ephemeral
@@ -149,7 +149,7 @@ async def test_letting_anyone_regenerate_lets_another_member_rerun_a_job(
             await world.slash("rerun", {"job": original.id}, member=world.bob)
         )
         rerun = await job_shown_by(world, message)
-        policy = await world.runtime.guild_settings.get(world.guild.id)
+        policy = await world.runtime.guild_policies.get(world.guild.id)
     assert policy.regenerate_permission is RegeneratePermission.ANYONE
     assert (rerun.parent_id, rerun.user_id) == (original.id, world.bob.id)
 

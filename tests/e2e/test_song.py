@@ -156,7 +156,7 @@ async def test_song_in_a_channel_the_server_did_not_allow_is_refused_before_the_
     async with running_world(database_url, tmp_path) as world:
         studio = world.emu.add_channel(world.guild, "studio")
         await world.emu.guild_create(world.guild)
-        await world.runtime.guild_settings.update(world.guild.id, {"allowed_channel_ids": [studio.id]})
+        await world.runtime.guild_policies.update(world.guild.id, {"allowed_channel_ids": [studio.id]})
         command = await world.slash("song", {"genre": "synthpop"})
         await world.wait_acked(command)
         assert (command.response_type, command.ephemeral) == (4, True), "refused at once, no form to fill"
@@ -168,7 +168,7 @@ async def test_a_refusal_after_the_form_also_keeps_the_lyrics(database_url: str,
     async with running_world(database_url, tmp_path) as world:
         command = await world.slash("song", {})
         await world.wait_acked(command)
-        await world.runtime.guild_settings.update(world.guild.id, {"blocked_words": ["neon"]})
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["neon"]})
         answer = await world.emu.submit_modal(
             "song:form", {"song:lyrics": LYRICS}, world.alice, world.channel
         )

@@ -66,14 +66,14 @@ async def test_settings_changes_apply_at_once_and_bad_values_are_refused(
 ) -> None:
     async with running_core(database_url, [fake_comfy.url], tmp_path, global_max_running=0) as (runtime, _):
         await runtime.service.submit(image_request(guild_id=1))  # caches the default policy
-        await runtime.guild_settings.update(1, {"blocked_words": ["forbidden"]})
+        await runtime.guild_policies.update(1, {"blocked_words": ["forbidden"]})
         with pytest.raises(NotAllowed) as refused:
             await runtime.service.submit(image_request(guild_id=1, prompt="a forbidden cat"))
         assert "forbidden" in refused.value.user_message
         with pytest.raises(UserFacingError) as invalid:
-            await runtime.guild_settings.update(1, {"max_queued_per_user": -3})
+            await runtime.guild_policies.update(1, {"max_queued_per_user": -3})
         assert "max_queued_per_user" in invalid.value.user_message
-        policy = await runtime.guild_settings.get(1)
+        policy = await runtime.guild_policies.get(1)
         assert policy.limits.max_queued_per_user == 10
 
 
@@ -81,7 +81,7 @@ async def test_policy_refuses_wrong_channel_roles_and_non_nsfw(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
     async with running_core(database_url, [fake_comfy.url], tmp_path, global_max_running=0) as (runtime, _):
-        await runtime.guild_settings.update(1, {"allowed_channel_ids": [999], "nsfw_channels_only": True})
+        await runtime.guild_policies.update(1, {"allowed_channel_ids": [999], "nsfw_channels_only": True})
         request = image_request(guild_id=1)
         with pytest.raises(NotAllowed, match="this channel"):
             await runtime.service.submit(request)

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.jobs.guild_settings import GuildSettings
+from core.jobs.guild_policies import GuildPolicies
 from core.jobs.policy import PolicyCache
 from core.jobs.policy_edits import with_blocked_words, with_id
 from db.units.policies import PolicyStore
@@ -14,14 +14,14 @@ from db.units.policies import PolicyStore
 GUILD = 42
 
 
-def guild_settings(sessions: async_sessionmaker[AsyncSession]) -> GuildSettings:
-    return GuildSettings(PolicyCache(PolicyStore(sessions)))
+def guild_policies(sessions: async_sessionmaker[AsyncSession]) -> GuildPolicies:
+    return GuildPolicies(PolicyCache(PolicyStore(sessions)))
 
 
 async def test_two_admins_allowing_channels_at_once_both_keep_their_channel(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    settings = guild_settings(sessionmaker)
+    settings = guild_policies(sessionmaker)
     await settings.get(GUILD)  # both admins' /settings start from the same cached policy
 
     await asyncio.gather(
@@ -35,13 +35,13 @@ async def test_two_admins_allowing_channels_at_once_both_keep_their_channel(
 async def test_a_worker_with_a_stale_policy_keeps_what_another_worker_changed(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    first, second = guild_settings(sessionmaker), guild_settings(sessionmaker)
+    first, second = guild_policies(sessionmaker), guild_policies(sessionmaker)
     await first.get(GUILD)  # cached for a while: it will not see the next change when reading
 
     await second.change(GUILD, lambda p: with_blocked_words(p, "gore"))
     await first.change(GUILD, lambda p: with_blocked_words(p, "spam"))
     await first.change(GUILD, lambda p: with_id("allowed_role_ids", p.allowed_role_ids, 9))
 
-    stored = await guild_settings(sessionmaker).get(GUILD)  # as a third worker reads it
+    stored = await guild_policies(sessionmaker).get(GUILD)  # as a third worker reads it
     assert stored.blocked_words == ("gore", "spam")
     assert stored.allowed_role_ids == {9}

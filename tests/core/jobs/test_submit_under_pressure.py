@@ -17,7 +17,7 @@ async def test_a_burst_of_concurrent_requests_cannot_pass_the_queue_cap(
 ) -> None:
     fake = await fake_comfy_factory(FakeConfig(step_time_s=0.5, default_steps=20))  # nothing finishes
     async with running_core(database_url, [fake.url], tmp_path) as (runtime, _):
-        await runtime.guild_settings.update(1, {"max_queued_per_user": 2, "max_running_per_user": 1})
+        await runtime.guild_policies.update(1, {"max_queued_per_user": 2, "max_running_per_user": 1})
         outcomes = await asyncio.gather(
             *(runtime.service.submit(image_request(user_id=7, prompt=f"burst {n}")) for n in range(12)),
             return_exceptions=True,
