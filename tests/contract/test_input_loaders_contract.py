@@ -17,7 +17,8 @@ from PIL import Image
 
 from comfy import errors
 from comfy.client import ComfyClient
-from tests.contract.conftest import Target
+from tests.contract._traces import load_workflow
+from tests.contract.conftest import RANDOM_SD15, Target
 from tests.fakes.comfyui import media
 
 pytestmark = pytest.mark.contract
@@ -94,6 +95,27 @@ async def test_a_file_renamed_by_the_server_is_loaded_under_its_new_name(client:
     assert renamed.name == "source (1).png"
     with Image.open(io.BytesIO(saved)) as picture:
         assert picture.size == (10, 4)
+
+
+def img2img_graph(reference: str, denoise: float) -> dict[str, Any]:
+    """The recorded SD1.5 txt2img graph with its empty latent replaced by the uploaded picture, encoded."""
+    graph = load_workflow("sd15_txt2img_random_ckpt_64px")
+    del graph["5"]
+    graph["10"] = {"class_type": "LoadImage", "inputs": {"image": reference}}
+    graph["11"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["10", 0], "vae": ["4", 2]}}
+    graph["3"]["inputs"].update(latent_image=["11", 0], denoise=denoise, steps=2)
+    graph["9"]["inputs"]["filename_prefix"] = "contract/img2img"
+    return graph
+
+
+@pytest.mark.checkpoint(RANDOM_SD15)
+async def test_image_to_image_samples_from_the_uploaded_picture(client: ComfyClient) -> None:
+    uploaded = await client.upload("source.png", media.png(64, 48, 0x808080), subfolder=job_folder())
+
+    saved = await download(client, img2img_graph(uploaded.reference, denoise=0.6))
+
+    with Image.open(io.BytesIO(saved)) as picture:
+        assert picture.size == (64, 48)
 
 
 async def test_a_missing_input_fails_validation_of_the_loader(client: ComfyClient) -> None:

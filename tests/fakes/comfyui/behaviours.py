@@ -10,10 +10,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any, Protocol
-
-from PIL import Image
 
 from . import media
 from .node_specs import NodeSpec
@@ -166,43 +163,6 @@ async def vae_decode_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     return (audio,), None
 
 
-async def load_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
-    """Decodes the file like the real node (PyAV): a file that is not audio fails the same way."""
-    await _work(ctx)
-    path = ctx.store.annotated_path(ctx.inputs["audio"])
-    if not path.is_file():  # listed by config only: a stand-in song
-        return ({"kind": "AUDIO", "channels": 2, "seconds": 2.0, "sample_rate": 44100},), None
-    channels, seconds, rate = await asyncio.to_thread(media.decode_audio, path)
-    return ({"kind": "AUDIO", "channels": channels, "seconds": seconds, "sample_rate": rate},), None
-
-
-def _decode_image(path: Path) -> Value:
-    # str(path): Pillow then names the file in its error like the real node's "cannot identify image file".
-    with Image.open(str(path)) as img:
-        r, g, b = img.convert("RGB").getpixel((0, 0))  # type: ignore[misc]
-        return _image(img.width, img.height, 1, (r << 16) | (g << 8) | b)
-
-
-async def load_image(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
-    """Decodes the file like the real node: a file that is not a picture fails with PIL's error."""
-    await _work(ctx)
-    path = ctx.store.annotated_path(ctx.inputs["image"])
-    if path.is_file():
-        image = await asyncio.to_thread(_decode_image, path)
-    else:  # listed by config only: a stand-in picture
-        image = _image(64, 64, 1, 0)
-    return (image, {"kind": "MASK", "width": image["width"], "height": image["height"]}), None
-
-
-async def image_scale_by(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
-    await _work(ctx)
-    image = dict(ctx.inputs["image"])
-    factor = float(ctx.inputs["scale_by"])
-    # ComfyUI rounds each side of the scaled picture to the nearest pixel.
-    image.update(width=round(image["width"] * factor), height=round(image["height"] * factor))
-    return (image,), None
-
-
 async def vae_encode(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     await _work(ctx)
     image = ctx.inputs["pixels"]
@@ -287,7 +247,7 @@ async def preview_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     return (), await _write_audio(ctx, "temp", "ComfyUI" + ctx.store.temp_suffix)
 
 
-BEHAVIOURS: dict[str, Behaviour] = {
+BASIC_BEHAVIOURS: dict[str, Behaviour] = {
     "opaque": opaque,
     "custom": custom,
     "checkpoint": checkpoint,
@@ -300,9 +260,6 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "sampler": sampler,
     "vae_decode": vae_decode,
     "vae_decode_audio": vae_decode_audio,
-    "load_audio": load_audio,
-    "load_image": load_image,
-    "image_scale_by": image_scale_by,
     "vae_encode": vae_encode,
     "split_audio": split_audio,
     "save_image": save_image,

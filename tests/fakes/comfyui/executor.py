@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .behaviours import BEHAVIOURS, Outputs, Ui
+from .behaviours import Outputs, Ui
 from .cache import CacheEntry, cache_keys
 from .catalogue import Catalogue
 from .config import FakeConfig
 from .execution_list import ExecutionList, is_link
 from .hub import Hub
+from .input_nodes import BEHAVIOURS
 from .node_specs import NodeSpec
 from .outputs import FileStore
 from .prompt_queue import PromptQueue, QueueItem

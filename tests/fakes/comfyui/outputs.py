@@ -39,9 +39,12 @@ class FileStore:
                 return folder / name[: -len(kind) - 3]
         return self.input_dir / name
 
-    def input_files(self, extensions: tuple[str, ...]) -> list[str]:
+    def input_files(self, extensions: tuple[str, ...] | None = None) -> list[str]:
+        """Files directly in input/ (not in subfolders), only those with one of ``extensions`` if given."""
         return sorted(
-            p.name for p in self.input_dir.iterdir() if p.is_file() and p.suffix.lower() in extensions
+            p.name
+            for p in self.input_dir.iterdir()
+            if p.is_file() and (extensions is None or p.suffix.lower() in extensions)
         )
 
     def next_paths(self, base: Path, prefix: str, extension: str, count: int) -> tuple[list[Path], str]:

@@ -62,6 +62,7 @@ class FakeComfyUI:
             {
                 "LoadAudio.audio": self.store.input_files(AUDIO_EXTENSIONS),
                 "LoadImage.image": self.store.input_files(IMAGE_EXTENSIONS),
+                "LoadImageMask.image": self.store.input_files(),  # every file, like the real node
             },
             file_exists=lambda name: self.store.annotated_path(name).exists(),
         )
