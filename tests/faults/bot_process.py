@@ -128,10 +128,24 @@ class BotProcess:
 
     async def terminate(self, within_s: float = 30.0) -> int:
         """SIGTERM, as Docker or systemd stops it; its exit code (the test fails if it does not exit)."""
+        self.send_sigterm()
+        return await self.wait_exit(within_s)
+
+    def send_sigterm(self) -> None:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
-        code = await asyncio.wait_for(self.process.wait(), within_s)
-        return code
+
+    async def wait_exit(self, within_s: float = 30.0) -> int:
+        assert self.process is not None
+        return await asyncio.wait_for(self.process.wait(), within_s)
+
+    async def wait_for_log(self, text: str, within_s: float = 15.0) -> None:
+        """Until the log holds `text` (the bot sends no events to the test: its log file is read)."""
+        deadline = time.monotonic() + within_s
+        while text not in self.log_text():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the log never said {text!r}:\n{self.log_tail()}")
+            await asyncio.sleep(0.05)
 
     async def stop(self, within_s: float = 15.0) -> int | None:
         """Ctrl-C (SIGINT), as an operator stops it; SIGKILL if it does not exit in time."""

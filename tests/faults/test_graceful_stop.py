@@ -46,11 +46,16 @@ async def test_sigterm_lets_the_delivery_under_way_finish_and_exits_with_0(
 ) -> None:
     async with running_world(postgres_url, tmp_path, fake_config=NO_PREVIEWS) as world:
         place = world.places[0]
-        # The result's upload is held back 2 s by a rate limit: the delivery is under way when SIGTERM comes.
-        held = world.emu.fail_next("PATCH", r"/messages/", 429, retry_after=2.0, with_files=True)
+        # The result's upload is held back 3 s by a rate limit: the delivery is under way when SIGTERM comes.
+        held = world.emu.fail_next("PATCH", r"/messages/", 429, retry_after=3.0, with_files=True)
         interaction = await world.imagine(place, place.users[0], "a paper lantern")
         await world.emu.wait_for(lambda: held.hits == 1, 30)
-        exit_code = await world.bot.terminate()
+        world.bot.send_sigterm()
+        await world.bot.wait_for_log("SIGTERM: stopping gracefully")
+        # While it stops, a request is still answered and stored, but no new job is started.
+        late = await world.imagine(place, place.users[1], "a late lantern")
+        await world.emu.wait_for(lambda: late.acked, 10)
+        exit_code = await world.bot.wait_exit()
 
         message = world.emu.original_response(interaction)
         rows = await world.job_rows()
@@ -58,8 +63,11 @@ async def test_sigterm_lets_the_delivery_under_way_finish_and_exits_with_0(
     assert is_final(message), "the result was delivered before the process stopped"
     assert job_state(message) == "done"
     assert message.attachments
-    assert [row.delivery_state for row in rows] == ["delivered"]
-    assert "SIGTERM: stopping gracefully" in world.bot.log_text()
+    assert [(row.status, row.delivery_state) for row in rows] == [
+        ("succeeded", "delivered"),
+        ("queued", "pending"),
+    ]
+    assert len(world.fake.prompts_received) == 1, "the late request waits for the next start"
 
 
 @pytest.mark.timeout(150)
