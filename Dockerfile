@@ -10,6 +10,7 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY background ./background
 COPY bot ./bot
 COPY core ./core
 COPY comfy ./comfy

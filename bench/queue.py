@@ -135,7 +135,7 @@ def request(guild_id: int, user_id: int) -> JobRequest:
 def instrument_scheduler() -> Callable[[], float]:
     """Wrap the scheduling code (choosing and handing out jobs) to add up the time spent in it."""
     spent = [0.0]
-    originals = {name: getattr(Dispatcher, name) for name in ("_dispatch_ready", "enqueue")}
+    originals = {name: getattr(Dispatcher, name) for name in ("_start_ready", "enqueue")}
 
     def timed(name: str) -> Any:
         original = originals[name]

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 
+from background.tasks import BackgroundTasks
 from comfy import errors, events, protocol
 from comfy.cancel import CancelOutcome, cancel_prompt
 from comfy.connection import ReconnectPolicy, WebSocketConnection
@@ -18,7 +19,6 @@ from comfy.queue_positions import QueuePositions
 from comfy.reconcile import Reconciler
 from comfy.router import EventRouter
 from comfy.run import PromptRun
-from comfy.tasks import BackgroundTasks
 from comfy.transport import HttpTransport
 from comfy.uploads import UploadedFile
 

@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from background.tasks import BackgroundTasks
 from comfy import errors
 from comfy.client import ComfyClient
 from comfy.run import PromptRun
-from comfy.tasks import BackgroundTasks
 from comfy.workflows.validation import find_problems
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 
+from background.tasks import BackgroundTasks
 from comfy import errors, events, protocol
 from comfy.run import PromptRun
-from comfy.tasks import BackgroundTasks
 from comfy.transport import HttpTransport
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
+from background.tasks import BackgroundTasks
 from bot.reporting.config import ReportingConfig
-from comfy.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 import discord
 
+from background.tasks import BackgroundTasks
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
 from bot.reporting.pacer import EditPacer
@@ -28,7 +29,6 @@ from bot.ui.job_messages import (
     render_running,
     render_setback,
 )
-from comfy.tasks import BackgroundTasks
 from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (

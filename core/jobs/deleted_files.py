@@ -12,7 +12,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from comfy.tasks import BackgroundTasks
+from background.tasks import BackgroundTasks
 from db.units.deleted_results import DeletedResults
 from db.units.outages import is_outage
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from comfy.tasks import BackgroundTasks
+from background.tasks import BackgroundTasks
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
 from db.enums import DeliveryState, JobStatus
 from db.snapshots import JobView

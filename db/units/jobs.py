@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
-from db.notify import notify
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
@@ -26,6 +25,7 @@ from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
 from db.units.unbroken import unbroken
+from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, tell
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +64,6 @@ class JobStore(JobLeases, JobDeliveryRecords):
         self.read_params = read_params
         self.worker_id = worker_id
 
-    async def _announce(self, session: AsyncSession, event: str, **fields: Any) -> None:
-        await notify(session, {"e": event, "from": self.worker_id, **fields})
-
     @unbroken
     async def create(
         self, data: JobCreate, *, admit: Callable[[ActiveCounts], None] | None = None
@@ -81,9 +78,7 @@ class JobStore(JobLeases, JobDeliveryRecords):
                 admit(await jobs.active_counts_for_user(data.guild_id, data.user_id))
             job = await jobs.add(data)
             await JobEventRepository(session).record(job.id, "queued", {"workflow": data.workflow_name})
-            await self._announce(
-                session, "queued", id=job.id, g=job.guild_id, u=job.user_id, w=job.workflow_name
-            )
+            await tell(session, JobQueuedMessage.of(self.worker_id, job))
             return JobView.of(job, self.read_params)
 
     @unbroken
@@ -167,7 +162,7 @@ class JobStore(JobLeases, JobDeliveryRecords):
             await JobEventRepository(session).record(
                 job_id, "claimed", {"worker": worker_id, "backend": backend}
             )
-            await self._announce(session, "gone", id=job_id)
+            await tell(session, JobGoneMessage(sender=self.worker_id, job_id=job_id))
             return JobView.of(job, self.read_params)
 
     @unbroken
@@ -219,7 +214,7 @@ class JobStore(JobLeases, JobDeliveryRecords):
                 return None
             await JobEventRepository(session).record(job_id, status.value, event or {})
             if JobStatus.QUEUED in from_statuses:
-                await self._announce(session, "gone", id=job_id)
+                await tell(session, JobGoneMessage(sender=self.worker_id, job_id=job_id))
             return JobView.of(job, self.read_params)
 
     @unbroken
@@ -232,13 +227,13 @@ class JobStore(JobLeases, JobDeliveryRecords):
                 await JobEventRepository(session).record(job_id, "retry", {"reason": reason[:500]})
                 job = await jobs.get(job_id)
                 if job is not None:
-                    await self._announce(
-                        session, "queued", id=job.id, g=job.guild_id, u=job.user_id, w=job.workflow_name
-                    )
+                    await tell(session, JobQueuedMessage.of(self.worker_id, job))
             return released
 
     @unbroken
     async def request_cancel(self, job_id: int, by_user_id: int | None) -> None:
         """Ask whichever worker runs the job to stop it (Postgres, several workers)."""
         async with self.sessions.begin() as session:
-            await self._announce(session, "cancel", id=job_id, by=by_user_id)
+            await tell(
+                session, CancelRequestedMessage(sender=self.worker_id, job_id=job_id, by_user_id=by_user_id)
+            )

@@ -31,6 +31,13 @@ def is_outage(error: BaseException) -> bool:
     return False
 
 
+def outage_note(error: Exception) -> str | None:
+    """For a background loop's supervisor: an outage is expected and said in a few words, not a traceback."""
+    if is_outage(error):
+        return f"the database is unreachable ({type(error).__name__})"
+    return None
+
+
 def through_outages(write: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, Coroutine[Any, Any, T]]:
     """Retry `write` (one transaction: all or nothing) while the database is unreachable."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from comfy.tasks import BackgroundTasks
+from background.tasks import BackgroundTasks
 
 
 async def test_drain_lets_tasks_finish_in_time_and_cancels_the_rest() -> None:

@@ -1,0 +1,53 @@
+"""Watching the backends: a queued job may have waited for one to come back or to gain a workflow."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from comfy.pool import ComfyPool
+from core.jobs.capabilities import Capabilities
+from core.jobs.scheduler import Scheduler
+
+
+class BackendWatcher:
+    def __init__(
+        self,
+        *,
+        pool: ComfyPool,
+        capabilities: Capabilities,
+        scheduler: Scheduler,
+        wake: Callable[[], None],
+    ) -> None:
+        self._pool = pool
+        self._capabilities = capabilities
+        self._scheduler = scheduler
+        self._wake = wake
+        self._healthy: set[str] = set()
+
+    async def watch_health(self, every_s: float) -> None:
+        """A loop body: what is healthy now is the baseline; every turn compares with the last one."""
+        self._healthy = self._healthy_now()
+        while True:
+            await asyncio.sleep(every_s)
+            await self.check_health()
+
+    def _healthy_now(self) -> set[str]:
+        return {name for name, state in self._pool.health.items() if state.healthy}
+
+    async def check_health(self) -> None:
+        """One turn: when a backend comes back, wake the dispatcher (and look again at parked jobs)."""
+        healthy = self._healthy_now()
+        if healthy - self._healthy:
+            # Back with other nodes or models, or heard from for the first time (it was down at start).
+            await self._capabilities.refresh()
+            self._scheduler.unpark()
+            if len(self._scheduler):
+                self._wake()
+        self._healthy = healthy
+
+    async def refresh_capabilities(self) -> None:
+        """One turn: what each backend can run read again, and jobs some backend can run now back in line."""
+        await self._capabilities.refresh()
+        self._scheduler.unpark()
+        self._wake()

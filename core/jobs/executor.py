@@ -1,0 +1,229 @@
+"""Running one job the scheduler placed on a backend: claim it, bind its workflow, submit, follow to the end.
+
+The job is claimed (queued → running, prompt id and backend written) before anything is posted, so a crash
+in between leaves a job another start can re-attach to instead of one that runs twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+
+from background.tasks import BackgroundTasks
+from comfy import errors
+from comfy.client import ComfyClient
+from comfy.run import PromptRun
+from comfy.workflows.catalogue import WorkflowCatalogue
+from core.jobs.outcomes import Outcomes
+from core.jobs.posting import GraphToPost, graph_to_post
+from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
+from core.jobs.scheduler import Scheduler
+from core.jobs.settings import QueueSettings
+from core.kinds import KindRegistry
+from core.queue.limits import GuildLimits
+from db.enums import JobStatus
+from db.snapshots import JobView
+from db.units.jobs import JobStore, QueuedEntry, UserAtCap
+from db.units.outages import is_outage
+
+log = logging.getLogger(__name__)
+
+
+class Executor:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        clients: dict[str, ComfyClient],
+        catalogue: WorkflowCatalogue,
+        kinds: KindRegistry,
+        runner: JobRunner,
+        outcomes: Outcomes,
+        scheduler: Scheduler,
+        settings: QueueSettings,
+        tasks: BackgroundTasks,
+        limits_for: Callable[[int], GuildLimits],
+    ) -> None:
+        self._store = store
+        self._clients = clients
+        self._catalogue = catalogue
+        self._kinds = kinds
+        self._runner = runner
+        self._outcomes = outcomes
+        self._scheduler = scheduler
+        self._settings = settings
+        self._tasks = tasks
+        self._limits_for = limits_for
+        self.active: dict[int, ActiveJob] = {}  # the jobs this worker has on a backend right now
+
+    async def start(self, entry: QueuedEntry, client: ComfyClient, release: Callable[[], None]) -> None:
+        prompt_id = str(uuid.uuid4())
+        job = await self._claim(entry, client, prompt_id, release)
+        if job is None:
+            return
+        bound = self.bind(job)
+        if bound is None:
+            release()
+            return
+        active = ActiveJob(job, client, prompt_id, bound.metadata, on_prompt_done=release)
+        self.active[job.id] = active
+        try:
+            try:
+                run = await client.submit(bound.graph, prompt_id)
+            except errors.ComfyError as exc:
+                release()
+                await self._outcomes.settle(active, RunOutcome(failed=exc))
+                return
+            log.info(
+                "job_id=%s guild_id=%s prompt_id=%s submitted to %s",
+                job.id,
+                job.guild_id,
+                prompt_id,
+                client.name,
+            )
+            await self.follow(active, run)
+        finally:
+            release()
+            self.active.pop(job.id, None)
+
+    async def _claim(
+        self, entry: QueuedEntry, client: ComfyClient, prompt_id: str, release: Callable[[], None]
+    ) -> JobView | None:
+        """Queued → running for this worker, or None (its place released; back in line if it still waits)."""
+        user = (entry.guild_id, entry.user_id)
+        cap = self._limits_for(entry.guild_id).max_running_per_user
+        try:
+            job = await self._store.claim(
+                entry.job_id,
+                worker_id=self._settings.worker_id,
+                prompt_id=prompt_id,
+                backend=client.name,
+                lease_s=self._settings.lease_s,
+                user_cap=(self._scheduler.running_of(user) - 1, cap),
+            )
+        except UserAtCap:
+            release()
+            self._hold_user(user)
+            self._scheduler.enqueue(entry, front=True)
+            return None
+        except Exception as exc:
+            release()
+            if is_outage(exc):  # not a bug: try again later instead of spinning (and logging) at once
+                log.warning(
+                    "job_id=%s guild_id=%s not claimed, the database is unreachable (%s); trying again soon",
+                    entry.job_id,
+                    entry.guild_id,
+                    exc,
+                )
+                self._outcomes.requeue_later(entry, self._settings.retry_backoff_s)
+                return None
+            self._outcomes.requeue_later(entry, 0.0)
+            raise
+        if job is None:  # cancelled meanwhile, another worker won it, or its row was briefly locked
+            release()
+            # SKIP LOCKED also skips a row that a plain update (record_messages) holds for a moment.
+            current = await self._store.get(entry.job_id)
+            if current is not None and current.status is JobStatus.QUEUED:
+                self._outcomes.requeue_later(entry, 0.05)
+        return job
+
+    def _hold_user(self, user: tuple[int, int]) -> None:
+        """Other workers fill this user's cap: leave their jobs alone for a moment instead of spinning."""
+        self._scheduler.hold(user)
+        asyncio.get_running_loop().call_later(self._settings.held_user_s, self._scheduler.let_go, user)
+
+    def bind(self, job: JobView) -> GraphToPost | None:
+        try:
+            return graph_to_post(job, self._catalogue, self._kinds)
+        except Exception as exc:  # a workflow removed or changed since the job was queued
+            log.exception("job_id=%s guild_id=%s cannot be bound", job.id, job.guild_id)
+            self._tasks.spawn(
+                self._outcomes.fail(
+                    job, "This job's workflow is no longer available. Please ask again.", repr(exc)
+                ),
+                name=f"fail-{job.id}",
+            )
+            return None
+
+    async def follow(self, active: ActiveJob, run: PromptRun) -> None:
+        try:
+            outcome = await asyncio.wait_for(self._runner.follow(active, run), self._settings.job_timeout_s)
+        except TimeoutError:
+            log.warning(
+                "job_id=%s guild_id=%s prompt_id=%s timed out",
+                active.job.id,
+                active.job.guild_id,
+                active.prompt_id,
+            )
+            await self._cancel_on_backend(active, "cancel after timeout")
+            minutes = max(1, round(self._settings.job_timeout_s / 60))
+            outcome = RunOutcome(
+                failed=errors.TimedOut(
+                    f"prompt {active.prompt_id} exceeded {self._settings.job_timeout_s} s",
+                    user_message=(
+                        f"This job took longer than {minutes} min, so I stopped it. "
+                        "Try a lower quality or a shorter song."
+                    ),
+                )
+            )
+        await self._outcomes.settle(active, outcome)
+
+    async def reattach(self, job: JobView) -> None:
+        """Follow a running job's prompt on its backend (after a restart, or taken from a dead worker)."""
+        if job.id in self.active:  # ours already (a lease we handed over, then took back at start)
+            return
+        client = self._clients.get(job.backend_url or "")
+        bound = self.bind(job)
+        if bound is None:
+            return
+        prompt_id = job.prompt_id
+        if client is None or prompt_id is None:
+            await self._outcomes.retry(job, errors.PromptLost(f"job {job.id} has no backend to re-attach to"))
+            return
+        entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
+        release = self._scheduler.reserve(client.name, entry)
+        active = ActiveJob(job, client, prompt_id, bound.metadata, on_prompt_done=release)
+        if job.started_at is not None:  # written when the last worker handed it over
+            active.started(job.started_at)
+        self.active[job.id] = active
+        run = await client.attach(prompt_id, bound.graph)
+        log.info(
+            "job_id=%s guild_id=%s prompt_id=%s re-attached to %s",
+            job.id,
+            job.guild_id,
+            prompt_id,
+            client.name,
+        )
+
+        async def follow() -> None:
+            try:
+                await self.follow(active, run)
+            finally:
+                release()
+                self.active.pop(job.id, None)
+
+        self._tasks.spawn(follow(), name=f"job-{job.id}")
+
+    async def cancel(self, job_id: int, by_user_id: int | None) -> bool:
+        """Stop a job running here; False if this worker does not run it."""
+        active = self.active.get(job_id)
+        if active is None:
+            return False
+        active.cancel_requested, active.cancel_requested_by = True, by_user_id
+        await self._cancel_on_backend(active, "cancel")
+        return True
+
+    async def _cancel_on_backend(self, active: ActiveJob, what: str) -> None:
+        try:
+            await active.client.cancel(active.prompt_id)
+        except errors.ComfyError as exc:
+            log.warning(
+                "job_id=%s guild_id=%s prompt_id=%s %s failed: %s",
+                active.job.id,
+                active.job.guild_id,
+                active.prompt_id,
+                what,
+                exc.detail,
+            )

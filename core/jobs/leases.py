@@ -1,0 +1,66 @@
+"""A worker's hold on its running jobs: taken back on restart, renewed while alive, taken over when dead.
+
+Every running job carries a lease its worker renews; a job whose lease ran out belongs to a worker that died,
+and another worker re-attaches to its prompt on the backend instead of running it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from core.jobs.delivery import Delivery
+from core.jobs.executor import Executor
+from core.jobs.scheduler import Scheduler
+from core.jobs.settings import QueueSettings
+from db.units.jobs import JobStore, QueuedEntry
+
+log = logging.getLogger(__name__)
+
+
+class Leases:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        scheduler: Scheduler,
+        executor: Executor,
+        delivery: Delivery,
+        settings: QueueSettings,
+        enqueue: Callable[[QueuedEntry], None],
+    ) -> None:
+        self._store = store
+        self._scheduler = scheduler
+        self._executor = executor
+        self._delivery = delivery
+        self._settings = settings
+        self._enqueue = enqueue
+
+    @property
+    def renew_every_s(self) -> float:
+        return self._settings.lease_s / 3
+
+    async def recover(self) -> None:
+        """Queued jobs back in the queue, our running jobs re-attached, undelivered results delivered."""
+        for entry in await self._store.queued_entries():
+            self._enqueue(entry)
+        for job in await self._store.running_owned_by(self._settings.worker_id):
+            await self._executor.reattach(job)
+        # Jobs another worker handed over as it stopped (or left behind dying): ours now, not a lease later.
+        for job in await self._store.take_over_expired(self._settings.worker_id, self._settings.lease_s):
+            log.warning("job_id=%s guild_id=%s taken over from a stopped worker", job.id, job.guild_id)
+            await self._executor.reattach(job)
+        redelivered = await self._delivery.redeliver_pending()
+        log.info(
+            "recovered: %d queued, %d running, %d results to deliver",
+            len(self._scheduler),
+            len(self._executor.active),
+            redelivered,
+        )
+
+    async def renew(self) -> None:
+        """One turn: our leases renewed, then the jobs of workers whose leases ran out taken over."""
+        await self._store.renew_leases(self._settings.worker_id, self._settings.lease_s)
+        for job in await self._store.take_over_expired(self._settings.worker_id, self._settings.lease_s):
+            log.warning("job_id=%s guild_id=%s taken over from a dead worker", job.id, job.guild_id)
+            await self._executor.reattach(job)

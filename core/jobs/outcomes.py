@@ -1,0 +1,161 @@
+"""What happens once a job's prompt has ended: the outcome written, retried or handed to delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from background.tasks import BackgroundTasks
+from comfy import errors
+from comfy.pool import BackendHealth, ComfyPool
+from core.jobs.delivery import Delivery
+from core.jobs.eta import EtaEstimator
+from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
+from core.jobs.settings import QueueSettings
+from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
+from db.enums import JobStatus
+from db.snapshots import JobView
+from db.units.jobs import JobStore, QueuedEntry
+
+log = logging.getLogger(__name__)
+
+_TRANSIENT = (errors.BackendUnavailable,)  # PromptLost is one: the backend restarted and forgot it
+
+
+class Outcomes:
+    def __init__(
+        self,
+        *,
+        store: JobStore,
+        delivery: Delivery,
+        pool: ComfyPool,
+        runner: JobRunner,
+        eta: EtaEstimator,
+        settings: QueueSettings,
+        tasks: BackgroundTasks,
+        enqueue: Callable[[QueuedEntry], None],
+    ) -> None:
+        self._store = store
+        self._delivery = delivery
+        self._pool = pool
+        self._runner = runner
+        self._eta = eta
+        self._settings = settings
+        self._tasks = tasks
+        self._enqueue = enqueue
+
+    async def settle(self, active: ActiveJob, outcome: RunOutcome) -> None:
+        job = active.job
+        if outcome.completed is not None:
+            await self._complete(active, outcome)
+            return
+        if outcome.interrupted:
+            await self._interrupted(active)
+            return
+        error = outcome.failed
+        assert error is not None  # noqa: S101 - a RunOutcome always carries one of the three
+        if isinstance(error, _TRANSIENT) and not active.cancel_requested:
+            # Until its health check passes again, send nothing more to a backend that just dropped a job.
+            self._pool.health[active.client.name] = BackendHealth(False, error.detail)
+            await self.retry(job, error)
+            return
+        await self.fail(job, user_message(error), error.detail, started_at=active.started_wall)
+
+    async def _interrupted(self, active: ActiveJob) -> None:
+        job = active.job
+        if active.cancel_requested:
+            cancelled = await self._store.finish_unsuccessfully(
+                job.id,
+                JobStatus.CANCELLED,
+                event={"by": active.cancel_requested_by},
+                started_at=active.started_wall,
+            )
+            if cancelled is not None:
+                self._delivery.deliver_soon(cancelled, JobCancelled(active.cancel_requested_by))
+            return
+        await self.fail(
+            job,
+            "The job was stopped on the image server before it finished.",
+            "interrupted",
+            started_at=active.started_wall,
+        )
+
+    async def _complete(self, active: ActiveJob, outcome: RunOutcome) -> None:
+        job = active.job
+        assert outcome.completed is not None  # noqa: S101 - checked by the caller
+        try:
+            records = await self._runner.collect(active, outcome.completed)
+        except errors.ComfyError as exc:
+            await self.fail(job, user_message(exc), exc.detail, started_at=active.started_wall)
+            return
+        if not records:
+            await self.fail(
+                job,
+                "The workflow finished but produced no files.",
+                "no outputs",
+                started_at=active.started_wall,
+            )
+            return
+        done = await self._store.succeed(job.id, records, started_at=active.started_wall)
+        if done is None:
+            log.warning(
+                "job_id=%s guild_id=%s finished but was no longer running (cancelled?)", job.id, job.guild_id
+            )
+            return
+        finished, artifacts = done
+        if active.started_at is not None:
+            self._eta.observe(job.kind, asyncio.get_running_loop().time() - active.started_at)
+        log.info(
+            "job_id=%s guild_id=%s prompt_id=%s succeeded with %d files",
+            job.id,
+            job.guild_id,
+            active.prompt_id,
+            len(artifacts),
+        )
+        self._delivery.deliver_soon(finished, JobCompleted(artifacts))
+
+    async def fail(
+        self, job: JobView, user_message: str, detail: str, *, started_at: datetime | None = None
+    ) -> None:
+        failed = await self._store.finish_unsuccessfully(
+            job.id,
+            JobStatus.FAILED,
+            user_message=user_message,
+            detail=detail,
+            event={"detail": detail[:500]},
+            started_at=started_at,
+        )
+        if failed is not None:
+            log.info("job_id=%s guild_id=%s failed: %s", job.id, job.guild_id, detail)
+            self._delivery.deliver_soon(failed, JobFailed(user_message))
+
+    async def retry(self, job: JobView, error: errors.ComfyError) -> None:
+        if job.attempts >= self._settings.max_attempts:
+            await self.fail(
+                job, user_message(error), f"gave up after {job.attempts} attempts: {error.detail}"
+            )
+            return
+        if await self._store.release_for_retry(
+            job.id, worker_id=self._settings.worker_id, reason=error.detail
+        ):
+            log.info("job_id=%s guild_id=%s will be retried: %s", job.id, job.guild_id, error.detail)
+            entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
+            self.requeue_later(entry, self._settings.retry_backoff_s * job.attempts)
+
+    def requeue_later(self, entry: QueuedEntry, delay_s: float) -> None:
+        async def requeue() -> None:
+            await asyncio.sleep(delay_s)
+            self._enqueue(entry)
+
+        self._tasks.spawn(requeue(), name=f"requeue-{entry.job_id}")
+
+
+def user_message(error: errors.ComfyError) -> str:
+    if isinstance(error, errors.PromptRejected) and error.problems:
+        reasons = "; ".join(problem.describe() for problem in error.problems[:3])
+        return f"The image server refused this workflow: {reasons}."
+    if isinstance(error, errors.ExecutionFailed) and error.node_type:
+        return f"{error.user_message} (step {error.node_type}: {error.exception_message.strip()[:200]})"
+    return error.user_message

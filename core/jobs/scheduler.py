@@ -1,0 +1,201 @@
+"""Which queued job goes to which backend next: fair order, backend places, per-user and global caps.
+
+Synchronous and free of I/O: the dispatcher asks it for the jobs that may start now and runs them. It is told
+about the world through the callables it is built with (backend health, which backends can run a workflow,
+each guild's limits) and says when its answer may have changed through `on_change`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from core.queue.fair_queue import FairQueue, QueuedJob
+from core.queue.limits import GuildLimits
+from db.units.jobs import QueuedEntry
+
+User = tuple[int, int]  # (guild id, user id)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A queued job given a place on a backend; `release` frees the place (calling it twice is harmless)."""
+
+    entry: QueuedEntry
+    backend: str
+    release: Callable[[], None]
+
+
+class Scheduler:
+    def __init__(
+        self,
+        *,
+        backends: Iterable[str],
+        places_per_backend: int,
+        max_running: int,
+        is_healthy: Callable[[str], bool],
+        capable: Callable[[str], frozenset[str]],
+        limits_for: Callable[[int], GuildLimits],
+        on_change: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._backends = list(backends)
+        self._places = places_per_backend
+        self._max_running = max_running
+        self._is_healthy = is_healthy
+        self._capable = capable
+        self._limits_for = limits_for
+        self._on_change = on_change
+        self._queue = FairQueue()
+        self._entries: dict[int, QueuedEntry] = {}
+        # Jobs whose workflow no backend offers right now, set aside so the scheduler does not look at
+        # them on every turn; they go back in line when the backends' capabilities change.
+        self._parked: dict[int, QueuedEntry] = {}
+        self._slots: Counter[str] = Counter()
+        self._user_running: Counter[User] = Counter()
+        self._held_users: set[User] = set()
+
+    # -- the line ----------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        """Jobs waiting in line (the parked ones not counted)."""
+        return len(self._queue)
+
+    def queued_count(self) -> int:
+        return len(self._queue) + len(self._parked)
+
+    def is_waiting(self, job_id: int) -> bool:
+        return job_id in self._queue
+
+    def is_parked(self, job_id: int) -> bool:
+        return job_id in self._parked
+
+    def waiting_ids(self) -> set[int]:
+        return {job.job_id for job in self._queue}
+
+    def parked_ids(self) -> set[int]:
+        return set(self._parked)
+
+    def queued_for(self, guild_id: int, user_id: int) -> int:
+        """The user's jobs in line (parked ones not counted)."""
+        return self._queue.count_of(guild_id, user_id)
+
+    def position(self, job_id: int) -> int | None:
+        return self._queue.position(job_id)
+
+    def order(self, limit: int) -> list[int]:
+        return self._queue.order(limit)
+
+    def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> None:
+        """Last in its user's line, or first for a job handed back untouched (parked ones stay put)."""
+        if entry.job_id in self._parked:
+            return
+        self._entries[entry.job_id] = entry
+        self._queue.push(QueuedJob(entry.job_id, entry.guild_id, entry.user_id), front=front)
+        self._on_change()
+
+    def remove(self, job_id: int) -> bool:
+        """Out of line or out of the parked set; True if it was in either."""
+        waiting = self._queue.remove(job_id) is not None
+        if waiting:
+            self._entries.pop(job_id, None)
+        return self._parked.pop(job_id, None) is not None or waiting
+
+    def unpark(self) -> None:
+        """Back in line (at the front of their users' lines) for jobs some backend can run again."""
+        for job_id, entry in list(self._parked.items()):
+            if self._capable(entry.workflow_name):
+                del self._parked[job_id]
+                self.enqueue(entry, front=True)
+
+    # -- choosing ----------------------------------------------------------------------------------
+
+    def take_ready(self, running: int) -> list[Assignment]:
+        """Every job that may start now, each with its backend place reserved; `running`: jobs running."""
+        ready: list[Assignment] = []
+        while running < self._max_running:
+            free = self._free_backends()
+            if not free:
+                break
+            chosen: dict[int, str] = {}
+            unrunnable: list[int] = []
+
+            def eligible(
+                job: QueuedJob,
+                free: set[str] = free,
+                chosen: dict[int, str] = chosen,
+                unrunnable: list[int] = unrunnable,
+            ) -> bool:
+                backend = self._pick_backend(job, free, unrunnable)
+                if backend is not None:
+                    chosen[job.job_id] = backend
+                return backend is not None
+
+            job = self._queue.pop_next(eligible)
+            self._park(unrunnable)
+            if job is None:
+                break
+            entry = self._entries.pop(job.job_id)
+            backend = chosen[job.job_id]
+            ready.append(Assignment(entry, backend, self.reserve(backend, entry)))
+        return ready
+
+    def _free_backends(self) -> set[str]:
+        return {
+            name for name in self._backends if self._is_healthy(name) and self._slots[name] < self._places
+        }
+
+    def _pick_backend(self, job: QueuedJob, free: set[str], unrunnable: list[int]) -> str | None:
+        entry = self._entries.get(job.job_id)
+        if entry is None:
+            return None
+        capable = self._capable(entry.workflow_name)
+        if not capable:
+            unrunnable.append(job.job_id)
+            return None
+        user = (job.guild_id, job.user_id)
+        if (
+            user in self._held_users
+            or self._user_running[user] >= self._limits_for(job.guild_id).max_running_per_user
+        ):
+            return None
+        able = free & capable
+        if not able:
+            return None
+        return min(able, key=lambda name: (self._slots[name], name))
+
+    def _park(self, job_ids: list[int]) -> None:
+        for job_id in job_ids:
+            if self._queue.remove(job_id) is not None:
+                self._parked[job_id] = self._entries.pop(job_id)
+
+    # -- places and caps ---------------------------------------------------------------------------
+
+    def reserve(self, backend: str, entry: QueuedEntry) -> Callable[[], None]:
+        """Take a place on `backend` for the entry's user; the returned callable gives it back once."""
+        user = (entry.guild_id, entry.user_id)
+        self._slots[backend] += 1
+        self._user_running[user] += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._slots[backend] -= 1
+                self._user_running[user] -= 1
+                self._on_change()
+
+        return release
+
+    def running_of(self, user: User) -> int:
+        """Places this worker holds for the user's jobs."""
+        return self._user_running[user]
+
+    def hold(self, user: User) -> None:
+        """Other workers fill this user's cap: pass over their jobs until `let_go`."""
+        self._held_users.add(user)
+
+    def let_go(self, user: User) -> None:
+        self._held_users.discard(user)
+        self._on_change()

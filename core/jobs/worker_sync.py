@@ -1,0 +1,73 @@
+"""Several workers on one Postgres: each keeps its copy of the queue in step with the others' messages.
+
+A message can be missed (the listening connection was down for a moment), so the copy is also compared with
+the database now and then, and at once after the listener reconnects.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from background.loops import supervise
+from background.tasks import BackgroundTasks
+from core.jobs.scheduler import Scheduler
+from db.units.jobs import JobStore, QueuedEntry
+from db.units.outages import outage_note
+from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, read
+
+log = logging.getLogger(__name__)
+
+
+class WorkerSync:
+    def __init__(
+        self,
+        *,
+        worker_id: str,
+        store: JobStore,
+        scheduler: Scheduler,
+        tasks: BackgroundTasks,
+        enqueue: Callable[[QueuedEntry], None],
+        is_running_here: Callable[[int], bool],
+        cancel: Callable[[int, int | None], Coroutine[Any, Any, object]],
+    ) -> None:
+        self._worker_id = worker_id
+        self._store = store
+        self._scheduler = scheduler
+        self._tasks = tasks
+        self._enqueue = enqueue
+        self._is_running_here = is_running_here
+        self._cancel = cancel
+
+    def on_message(self, received: dict[str, Any]) -> None:
+        message = read(received)
+        if message is None or message.sender == self._worker_id:
+            return
+        if isinstance(message, JobQueuedMessage):
+            entry = QueuedEntry(message.job_id, message.guild_id, message.user_id, message.workflow_name)
+            self._enqueue(entry)
+        elif isinstance(message, JobGoneMessage):
+            if self._scheduler.is_waiting(message.job_id):
+                self._scheduler.remove(message.job_id)
+        elif isinstance(message, CancelRequestedMessage) and self._is_running_here(message.job_id):
+            self._tasks.spawn(
+                self._cancel(message.job_id, message.by_user_id), name=f"cancel-{message.job_id}"
+            )
+
+    def resync_soon(self) -> None:
+        """After the listener reconnects: messages may have been missed while it was away."""
+        self._tasks.spawn(
+            supervise("resyncing the queue", self.resync, expected=outage_note), name="dispatcher-resync-now"
+        )
+
+    async def resync(self) -> None:
+        """Make our copy of the queue match the database (a message may have been missed)."""
+        # Only jobs queued before the read may be dropped: one enqueued meanwhile is not in the answer yet.
+        known_before = self._scheduler.waiting_ids() | self._scheduler.parked_ids()
+        entries = {entry.job_id: entry for entry in await self._store.queued_entries()}
+        for job_id in known_before - entries.keys():
+            self._scheduler.remove(job_id)
+        for entry in entries.values():
+            if not self._scheduler.is_waiting(entry.job_id):
+                self._enqueue(entry)
