@@ -1,5 +1,5 @@
 """A kind of job no backend can run, or one ENABLED_KINDS leaves out, is switched off: its command says so,
-privately, before anything is queued (issue 12 item 7)."""
+privately, before anything is queued (issue 12 item 7); /history asks the registry for the kinds there are."""
 
 from __future__ import annotations
 
@@ -42,3 +42,14 @@ async def test_a_kind_left_out_of_enabled_kinds_is_not_set_up(database_url: str,
     async with running_world(database_url, tmp_path, enabled_kinds=("image",)) as world:
         answer = await _refused_privately(world, "song", {"genre": "synthpop"})
         assert answer == "Songs are not set up on this server."
+
+
+async def test_history_of_a_kind_the_bot_does_not_make_names_the_kinds_it_does(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("history", {"kind": "video"})
+        await world.wait_acked(interaction)
+        assert interaction.ephemeral
+        answer = world.emu.original_response(interaction)
+        assert answer.content == "There is no kind of job called “video”. Try one of: image, song."
