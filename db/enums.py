@@ -40,6 +40,22 @@ class ArtifactType(StrEnum):
     AUDIO = "audio"
 
 
+class InputMedia(StrEnum):
+    """What a job's input file is, as decoding it showed (not what its name said)."""
+
+    IMAGE = "image"
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+class InputSource(StrEnum):
+    """Where a job's input came from."""
+
+    ATTACHMENT = "attachment"  # a file attached to the command
+    RESULT = "result"  # a result of an earlier job (its buttons, a reaction, a reply to it)
+    MESSAGE = "message"  # a message link in the same guild
+
+
 class RegeneratePermission(StrEnum):
     """Who may press "regenerate" on a finished job."""
 

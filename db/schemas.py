@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from db.enums import ArtifactType, RegeneratePermission
+from db.enums import ArtifactType, InputMedia, InputSource, RegeneratePermission
 from db.types import KIND_MAX_CHARS, MAX_SEED
 
 MAX_RAW_INPUT_CHARS = 4000
@@ -163,6 +163,23 @@ class ArtifactCreate(_Input):
     meta: Document = Field(default_factory=dict)
     discord_message_id: Snowflake | None = None
     attachment_url: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)] | None = None
+
+
+class JobInputCreate(_Input):
+    job_id: Annotated[int, Field(ge=1)]
+    role: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    media: InputMedia
+    mime_type: Annotated[str, StringConstraints(max_length=100, pattern=r"^[\w.+-]+/[\w.+-]+$")]
+    size_bytes: Annotated[int, Field(ge=1)]
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    width: Annotated[int, Field(ge=1, le=65535)] | None = None
+    height: Annotated[int, Field(ge=1, le=65535)] | None = None
+    duration_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    path: DataPath
+    declared_name: Annotated[str, StringConstraints(max_length=255), AfterValidator(_no_nul)]
+    source: InputSource
+    source_url: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)] | None = None
+    source_job_id: Annotated[int, Field(ge=1)] | None = None
 
 
 class GuildPolicyUpdate(_Input):

@@ -4,6 +4,7 @@ from db.models.artifact import Artifact
 from db.models.guild_policy import GuildPolicy
 from db.models.job import Job
 from db.models.job_event import JobEvent
+from db.models.job_input import JobInput
 from db.models.user_preference import UserPreference
 
-__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent", "UserPreference"]
+__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent", "JobInput", "UserPreference"]

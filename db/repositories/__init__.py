@@ -3,6 +3,7 @@
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.repositories.job_events import JobEventRepository
+from db.repositories.job_inputs import JobInputRepository
 from db.repositories.jobs import ActiveCounts, HistoryRows, JobRepository
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "GuildPolicyRepository",
     "HistoryRows",
     "JobEventRepository",
+    "JobInputRepository",
     "JobRepository",
 ]
