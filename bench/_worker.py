@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.runtime import CoreRuntime, RuntimeConfig
-from core.jobs.settings import QueueSettings
+from core.jobs.queue_settings import QueueSettings
 
 
 async def serve(database_url: str, data_dir: Path, worker_id: str, urls: list[str]) -> None:

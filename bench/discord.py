@@ -47,7 +47,7 @@ from bot.client import ComfyBot
 from bot.reporting.config import ReportingConfig
 from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
-from core.jobs.settings import QueueSettings
+from core.jobs.queue_settings import QueueSettings
 from core.kinds import IMAGE
 from db.engine import create_engine
 from db.enums import JobStatus

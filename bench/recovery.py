@@ -44,8 +44,8 @@ sys.path.insert(0, str(PROJECT))
 
 from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.policy import Requester
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobRequest
-from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobSetback, JobUpdate
 from core.kinds.image import ImageParams

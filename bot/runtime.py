@@ -27,8 +27,8 @@ from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.guild_policies import GuildPolicies
 from core.jobs.policy import PolicyCache
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobService
-from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobObserver, JobUpdate, NullObserver
 from core.kinds import KindRegistry, default_kinds

@@ -9,7 +9,7 @@ from bot.cli.startup_failure import StartupFailure
 from bot.runtime import RuntimeConfig
 from bot.settings import Settings
 from comfy.client_id import load_or_create_client_id
-from core.jobs.settings import QueueSettings
+from core.jobs.queue_settings import QueueSettings
 from core.kinds import KindRegistry, default_kinds
 
 

@@ -29,9 +29,9 @@ from core.jobs.executor import Executor
 from core.jobs.leases import Leases
 from core.jobs.outcomes import Outcomes
 from core.jobs.positions import PositionAnnouncer
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import JobRunner
 from core.jobs.scheduler import Scheduler
-from core.jobs.settings import QueueSettings
 from core.jobs.updates import JobCancelled, JobObserver
 from core.jobs.worker_sync import WorkerSync
 from core.kinds import KindRegistry

@@ -18,9 +18,9 @@ from comfy.run import PromptRun
 from comfy.workflows.catalogue import WorkflowCatalogue
 from core.jobs.outcomes import Outcomes
 from core.jobs.posting import GraphToPost, graph_to_post
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.scheduler import Scheduler
-from core.jobs.settings import QueueSettings
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from core.jobs.delivery import Delivery
 from core.jobs.executor import Executor
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
-from core.jobs.settings import QueueSettings
 from db.units.jobs import JobStore, QueuedEntry
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from comfy import errors
 from comfy.pool import BackendHealth, ComfyPool
 from core.jobs.delivery import Delivery
 from core.jobs.eta import EtaEstimator
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
-from core.jobs.settings import QueueSettings
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 from db.enums import JobStatus
 from db.snapshots import JobView

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 
 from core.jobs.eta import EtaEstimator
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
-from core.jobs.settings import QueueSettings
 from core.jobs.updates import JobObserver, JobQueued
 from db.enums import JobStatus
 from db.units.jobs import JobStore

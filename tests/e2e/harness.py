@@ -38,7 +38,7 @@ from bot.client import EXTENSIONS, ComfyBot
 from bot.reporting.config import ReportingConfig
 from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
-from core.jobs.settings import QueueSettings
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
 from tests.core.jobs.harness import FAST_CLIENT
 from tests.discord_emulator import (

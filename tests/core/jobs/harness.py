@@ -15,8 +15,8 @@ from bot.runtime import CoreRuntime, RuntimeConfig
 from comfy.client import ClientSettings
 from comfy.connection import ReconnectPolicy
 from core.jobs.policy import Requester
+from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobRequest, SubmitReceipt
-from core.jobs.settings import QueueSettings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobUpdate
 from core.kinds import KindRegistry, default_kinds

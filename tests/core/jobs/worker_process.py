@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.runtime import CoreRuntime, RuntimeConfig
-from core.jobs.settings import QueueSettings
+from core.jobs.queue_settings import QueueSettings
 from tests.core.jobs.harness import FAST_CLIENT
 
 
