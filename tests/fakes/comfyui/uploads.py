@@ -85,14 +85,16 @@ def _store(
     path = os.path.abspath(os.path.join(folder, filename))
     if os.path.commonpath((base, path)) != base:
         return None
-    os.makedirs(folder, exist_ok=True)
-    duplicate = False
-    if not overwrite:
-        filename, duplicate = _free_name(folder, filename, data)
-        path = os.path.join(folder, filename)
+    # Everything after the path check can raise in the real handler too, which aiohttp turns into its 500:
+    # "sub/x.png" into a folder that does not exist, a name that is a folder ("x/.."), a NUL byte.
     try:
+        os.makedirs(folder, exist_ok=True)
+        duplicate = False
+        if not overwrite:
+            filename, duplicate = _free_name(folder, filename, data)
+            path = os.path.join(folder, filename)
         written = not duplicate and save(data, None, path)
-    except OSError as exc:  # e.g. "sub/x.png" into a folder that does not exist
+    except (OSError, ValueError) as exc:
         raise _Crash(str(exc)) from exc
     return filename, path, written
 
