@@ -77,3 +77,17 @@ async def comfy_target(tmp_path: Path) -> AsyncIterator[Target]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+@pytest.fixture
+async def ended_at_teardown(comfy_target: Target, http: aiohttp.ClientSession) -> AsyncIterator[list[str]]:
+    """Prompt ids of long jobs: a test that fails before ending them must not leave the server busy for
+    the tests after it (a targeted interrupt ends a running one, a delete a pending one; both no-ops after).
+    """
+    prompt_ids: list[str] = []
+    yield prompt_ids
+    async with http.post(comfy_target.url + "/queue", json={"delete": prompt_ids}):
+        pass
+    for prompt_id in prompt_ids:
+        async with http.post(comfy_target.url + "/interrupt", json={"prompt_id": prompt_id}):
+            pass

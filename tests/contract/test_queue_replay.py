@@ -69,13 +69,14 @@ def test_the_recording_obeys_the_queue_rules() -> None:
 
 
 async def test_concurrent_prompts_replay_matches_the_recording(
-    comfy_target: Target, http: aiohttp.ClientSession
+    comfy_target: Target, http: aiohttp.ClientSession, ended_at_teardown: list[str]
 ) -> None:
     url = comfy_target.url
     client_id = f"qmain-{uuid.uuid4().hex[:6]}"
     main = await Recorder.connect(http, url, client_id)
     observer = await Recorder.connect(http, url, f"obs-{uuid.uuid4().hex[:6]}")
     blocker = await post_prompt(http, url, long_job(), client_id)
+    ended_at_teardown.append(blocker["prompt_id"])
     await main.wait_for(lambda f: f.type == "execution_start")  # sent once the worker took it off the queue
     base_color = uuid.uuid4().int % 100000
     answers = await asyncio.gather(

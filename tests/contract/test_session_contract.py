@@ -33,7 +33,7 @@ async def test_anonymous_socket_gets_a_hex_sid(comfy_target: Target, http: aioht
 
 
 async def test_reused_client_id_mutes_the_first_socket_and_reconnect_resumes_mid_job(
-    comfy_target: Target, http: aiohttp.ClientSession
+    comfy_target: Target, http: aiohttp.ClientSession, ended_at_teardown: list[str]
 ) -> None:
     url = comfy_target.url
     client_id = f"rc-{uuid.uuid4().hex[:6]}"
@@ -41,6 +41,7 @@ async def test_reused_client_id_mutes_the_first_socket_and_reconnect_resumes_mid
     second = await Recorder.connect(http, url, client_id)
     muted_at = len(first.frames)
     answer = await post_prompt(http, url, long_job(), client_id)
+    ended_at_teardown.append(answer["prompt_id"])
     await second.wait_for(lambda f: f.type == "progress")
     # server.py websocket_handler: a socket connecting with a used clientId replaces the old one in
     # `sockets`, and every message, broadcasts included, is sent through that dict.
