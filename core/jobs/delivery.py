@@ -11,6 +11,7 @@ import asyncio
 import logging
 
 from background.tasks import BackgroundTasks
+from core.jobs.delivery_events import DeliveryEvents
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
 from db.enums import DeliveryState, JobStatus
 from db.snapshots import JobView
@@ -36,6 +37,7 @@ class Delivery:
         self._tasks = tasks
         self._attempts = attempts
         self._backoff_s = backoff_s
+        self.events = DeliveryEvents()
 
     def deliver_soon(self, job: JobView, update: FinalUpdate) -> None:
         self._tasks.spawn(self.deliver(job, update), name=f"deliver-{job.id}")
@@ -57,9 +59,11 @@ class Delivery:
                 continue
             await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERED)
             log.info("job_id=%s guild_id=%s delivered (%s)", job.id, job.guild_id, type(update).__name__)
+            self.events.settled(job, DeliveryState.DELIVERED)
             return True
         await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.FAILED)
         log.error("job_id=%s guild_id=%s could not be delivered; giving up", job.id, job.guild_id)
+        self.events.settled(job, DeliveryState.FAILED)
         return False
 
     async def redeliver_pending(self) -> int:

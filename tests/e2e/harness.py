@@ -40,7 +40,8 @@ from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
-from tests.core.jobs.harness import FAST_CLIENT
+from db.enums import DeliveryState
+from tests.core.jobs.harness import FAST_CLIENT, delivery_settled
 from tests.discord_emulator import (
     Channel,
     DiscordEmulator,
@@ -152,14 +153,15 @@ class World:
         job_id: int,
         timeout: float = 10.0,  # noqa: ASYNC109
     ) -> tuple[JobView, tuple[ArtifactView, ...]]:
-        """The job and its artifacts once the core has marked its final update delivered (after the
-        reporter recorded the uploads): the database is polled, it sends no events."""
-        async with asyncio.timeout(timeout):
-            while True:
+        """The job and its artifacts once the core has said its final update was delivered (after the
+        reporter recorded the uploads)."""
+        events = self.runtime.dispatcher.delivery.events
+        async with asyncio.timeout(timeout), delivery_settled(events, job_id) as settled:
+            job, artifacts = await self.runtime.service.get_with_artifacts(job_id, guild_id=self.guild.id)
+            if job.delivery_state in (DeliveryState.PENDING, DeliveryState.DELIVERING):
+                await settled.wait()
                 job, artifacts = await self.runtime.service.get_with_artifacts(job_id, guild_id=self.guild.id)
-                if job.delivery_state.value == "delivered":
-                    return job, artifacts
-                await asyncio.sleep(0.02)
+            return job, artifacts
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def start_bot(self) -> None:

@@ -14,6 +14,7 @@ from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.kinds.image import ImageParams
 from core.kinds.song import SongParams
+from tests.core.jobs.harness import delivery_settled
 from tests.discord_emulator import Interaction, Member, Message
 from tests.e2e.harness import World, running_world
 
@@ -67,13 +68,15 @@ async def submit(
 
 
 async def finished(world: World, job_id: int, guild_id: int | None = None, within_s: float = 15.0) -> JobView:
-    """The job once it has finished (the core has no event for tests to await here)."""
-    async with asyncio.timeout(within_s):
-        while True:
+    """The job once it has finished: a finished job's final update is delivered next, and the core says when
+    that delivery settled."""
+    events = world.runtime.dispatcher.delivery.events
+    async with asyncio.timeout(within_s), delivery_settled(events, job_id) as settled:
+        job = await world.runtime.service.get(job_id, guild_id=guild_id or world.guild.id)
+        if not job.status.is_final:
+            await settled.wait()
             job = await world.runtime.service.get(job_id, guild_id=guild_id or world.guild.id)
-            if job.status.is_final:
-                return job
-            await asyncio.sleep(0.02)
+        return job
 
 
 async def answer(world: World, interaction: Interaction, timeout: float = 5.0) -> Message:  # noqa: ASYNC109

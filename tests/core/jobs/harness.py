@@ -14,6 +14,7 @@ import aiohttp
 from bot.runtime import CoreRuntime, RuntimeConfig
 from comfy.client import ClientSettings
 from comfy.connection import ReconnectPolicy
+from core.jobs.delivery_events import DeliveryEvents
 from core.jobs.policy import Requester
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobRequest, SubmitReceipt
@@ -22,6 +23,7 @@ from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed
 from core.kinds import KindRegistry, default_kinds
 from core.kinds.image import ImageParams
 from core.kinds.song import SongParams
+from db.enums import DeliveryState
 
 FAST_CLIENT = ClientSettings(
     request_timeout_s=5.0,
@@ -137,11 +139,32 @@ async def eventually(predicate: Callable[[], bool], within_s: float = 10.0, ever
             await asyncio.sleep(every_s)
 
 
+@asynccontextmanager
+async def delivery_settled(events: DeliveryEvents, job_id: int) -> AsyncIterator[asyncio.Event]:
+    """An event set when the core says the job's delivery settled (delivered, or given up), heard from the
+    moment this is entered: check the database inside, then wait on it, and no settling is missed."""
+    settled = asyncio.Event()
+
+    def heard(job: JobView, _state: DeliveryState) -> None:
+        if job.id == job_id:
+            settled.set()
+
+    stop = events.subscribe(heard)
+    try:
+        yield settled
+    finally:
+        stop()
+
+
 async def wait_delivered(runtime: CoreRuntime, job_id: int, within_s: float = 10.0) -> JobView:
-    """The core marks a result delivered just after the observer returns: wait for that write."""
-    async with asyncio.timeout(within_s):
-        while True:
+    """The job once the core has said its delivery settled (it marks it right after the observer returns)."""
+    async with (
+        asyncio.timeout(within_s),
+        delivery_settled(runtime.dispatcher.delivery.events, job_id) as settled,
+    ):
+        job = await runtime.store.get(job_id)
+        if job is None or job.delivery_state in (DeliveryState.PENDING, DeliveryState.DELIVERING):
+            await settled.wait()
             job = await runtime.store.get(job_id)
-            if job is not None and job.delivery_state.value == "delivered":
-                return job
-            await asyncio.sleep(0.01)
+        assert job is not None
+        return job

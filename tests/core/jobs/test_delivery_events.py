@@ -1,0 +1,69 @@
+"""The core says when a job's delivery settled, so nobody polls the database for it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from core.jobs.delivery_events import DeliveryEvents
+from db.enums import DeliveryState
+from db.snapshots import JobView
+from tests.bot.history_factories import a_job
+from tests.core.jobs.harness import RecordingObserver, image_request, running_core
+from tests.fakes.comfyui import FakeComfyUI
+
+
+async def test_a_delivered_result_is_announced_once_and_its_state_is_delivered(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path) as (runtime, _):
+        heard: list[tuple[int, DeliveryState]] = []
+        settled = asyncio.Event()
+
+        def listener(job: JobView, state: DeliveryState) -> None:
+            heard.append((job.id, state))
+            settled.set()
+
+        runtime.dispatcher.delivery.events.subscribe(listener)
+        receipt = await runtime.service.submit(image_request())
+        await asyncio.wait_for(settled.wait(), 10)
+        stored = await runtime.store.get(receipt.job.id)
+        assert stored is not None
+        assert heard == [(receipt.job.id, DeliveryState.DELIVERED)]
+        assert stored.delivery_state is DeliveryState.DELIVERED
+
+
+async def test_a_delivery_that_gives_up_is_announced_as_failed(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    observer = RecordingObserver(fail_finals=2)
+    async with running_core(
+        database_url, [fake_comfy.url], tmp_path, observer=observer, delivery_attempts=2
+    ) as (runtime, _):
+        heard: list[tuple[int, DeliveryState]] = []
+        settled = asyncio.Event()
+
+        def listener(job: JobView, state: DeliveryState) -> None:
+            heard.append((job.id, state))
+            settled.set()
+
+        runtime.dispatcher.delivery.events.subscribe(listener)
+        receipt = await runtime.service.submit(image_request())
+        await asyncio.wait_for(settled.wait(), 10)
+        assert heard == [(receipt.job.id, DeliveryState.FAILED)]
+
+
+def test_a_failing_listener_does_not_keep_the_others_from_hearing() -> None:
+    events = DeliveryEvents()
+    heard: list[str] = []
+
+    def broken(_job: JobView, _state: DeliveryState) -> None:
+        raise RuntimeError("a listener's bug")
+
+    events.subscribe(broken)
+    stop = events.subscribe(lambda _job, state: heard.append(state.value))
+    job = a_job(5)
+    events.settled(job, DeliveryState.DELIVERED)
+    stop()
+    events.settled(job, DeliveryState.DELIVERED)
+    assert heard == ["delivered"]
