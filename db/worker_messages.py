@@ -57,7 +57,13 @@ class CancelRequestedMessage(_Message):
     by_user_id: int | None = None
 
 
-WorkerMessage = JobQueuedMessage | JobGoneMessage | CancelRequestedMessage
+class JobHandedOverMessage(_Message):
+    """A stopping worker gave up a running job (its lease ended): a live worker takes it over now."""
+
+    kind: Literal["handed_over"] = "handed_over"
+
+
+WorkerMessage = JobQueuedMessage | JobGoneMessage | CancelRequestedMessage | JobHandedOverMessage
 _READER: TypeAdapter[WorkerMessage] = TypeAdapter(Annotated[WorkerMessage, Field(discriminator="kind")])
 
 

@@ -132,6 +132,7 @@ class Dispatcher:
             enqueue=self.enqueue,
             is_running_here=lambda job_id: job_id in self.executor.active,
             cancel=lambda job_id, by: self.cancel(job_id, by_user_id=by),
+            take_over=self.leases.take_over,
         )
         self.backend_watcher = BackendWatcher(
             pool=self.pool, capabilities=self.capabilities, scheduler=self.scheduler, wake=self._wake.set

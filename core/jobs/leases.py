@@ -61,6 +61,12 @@ class Leases:
     async def renew(self) -> None:
         """One turn: our leases renewed, then the jobs of workers whose leases ran out taken over."""
         await self._store.renew_leases(self._settings.worker_id, self._settings.lease_s)
+        await self.take_over()
+
+    async def take_over(self) -> None:
+        """The running jobs whose leases ran out or were handed over (their worker died or stopped)."""
         for job in await self._store.take_over_expired(self._settings.worker_id, self._settings.lease_s):
-            log.warning("job_id=%s guild_id=%s taken over from a dead worker", job.id, job.guild_id)
+            log.warning(
+                "job_id=%s guild_id=%s taken over from a dead or stopped worker", job.id, job.guild_id
+            )
             await self._executor.reattach(job)

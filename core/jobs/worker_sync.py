@@ -15,7 +15,13 @@ from background.tasks import BackgroundTasks
 from core.jobs.scheduler import Scheduler
 from db.units.jobs import JobStore, QueuedEntry
 from db.units.outages import outage_note
-from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, read
+from db.worker_messages import (
+    CancelRequestedMessage,
+    JobGoneMessage,
+    JobHandedOverMessage,
+    JobQueuedMessage,
+    read,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +37,7 @@ class WorkerSync:
         enqueue: Callable[[QueuedEntry], None],
         is_running_here: Callable[[int], bool],
         cancel: Callable[[int, int | None], Coroutine[Any, Any, object]],
+        take_over: Callable[[], Coroutine[Any, Any, None]],
     ) -> None:
         self._worker_id = worker_id
         self._store = store
@@ -39,6 +46,7 @@ class WorkerSync:
         self._enqueue = enqueue
         self._is_running_here = is_running_here
         self._cancel = cancel
+        self._take_over = take_over
 
     def on_message(self, received: dict[str, Any]) -> None:
         message = read(received)
@@ -53,6 +61,12 @@ class WorkerSync:
         elif isinstance(message, CancelRequestedMessage) and self._is_running_here(message.job_id):
             self._tasks.spawn(
                 self._cancel(message.job_id, message.by_user_id), name=f"cancel-{message.job_id}"
+            )
+        elif isinstance(message, JobHandedOverMessage):
+            # Not at the next lease turn (a third of a lease away): the job's prompt is running now.
+            self._tasks.spawn(
+                supervise("taking over a handed-over job", self._take_over, expected=outage_note),
+                name=f"take-over-{message.job_id}",
             )
 
     def resync_soon(self) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
 from db.units.unbroken import unbroken
+from db.worker_messages import JobHandedOverMessage, tell
 
 
 class LeaseHandover:
@@ -29,5 +30,6 @@ class LeaseHandover:
             for job_id, started_at in started.items():
                 if await recovery.hand_over(job_id, worker_id, now=now, started_at=started_at):
                     await events.record(job_id, "handed_over", {"worker": worker_id})
+                    await tell(session, JobHandedOverMessage(sender=worker_id, job_id=job_id))
                     handed.append(job_id)
         return handed

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from core.jobs.updates import JobCompleted, JobStarted
 from tests.core.jobs.harness import image_request, running_core
 from tests.fakes.comfyui import FakeConfig
@@ -41,3 +43,28 @@ async def test_a_job_handed_over_by_a_stopping_worker_is_taken_over_when_the_nex
     assert len(fake.prompts_received) == 1, "followed to its end, not run a second time"
     assert done is not None
     assert done.started_at == handed.started_at
+
+
+@pytest.mark.postgres
+async def test_a_live_worker_takes_over_at_once_what_a_stopping_worker_hands_over(
+    postgres_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(FakeConfig(step_time_s=0.05, default_steps=40, previews=False))
+    leaving = running_core(
+        postgres_url, [fake.url], tmp_path, worker_id="leaving", client_id="leaving", lease_s=LONG_LEASE_S
+    )
+    runtime, first = await leaving.__aenter__()
+    try:
+        receipt = await runtime.service.submit(image_request())
+        job_id = receipt.job.id
+        await first.wait_until(lambda: any(isinstance(u, JobStarted) for u in first.updates[job_id]))
+    except BaseException:
+        await leaving.__aexit__(None, None, None)
+        raise
+    async with running_core(
+        postgres_url, [fake.url], tmp_path, worker_id="staying", client_id="staying", lease_s=LONG_LEASE_S
+    ) as (_, second):
+        await leaving.__aexit__(None, None, None)  # a graceful stop while the other worker runs on
+        final = await second.final(job_id, within_s=30)
+    assert isinstance(final, JobCompleted)
+    assert len(fake.prompts_received) == 1
