@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
+from background.log_context import LogContextFilter, context_prefix
+
 # Discord bot tokens, webhook/interaction tokens in URLs, and passwords in database URLs.
 _PATTERNS = (
     re.compile(r"[MN][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"),
@@ -45,21 +47,29 @@ class SecretScrubber(logging.Filter):
 
 LIBRARY_LOGGERS = ("alembic", "discord", "aiohttp", "asyncpg", "sqlalchemy", "websockets")
 
-# Job lines are written "job_id=%s guild_id=%s prompt_id=%s ..."; JSON lines carry them as fields too.
-_ID_FIELDS = re.compile(r"\b(job_id|guild_id|prompt_id|user_id)=([A-Za-z0-9_.:-]+)")
+
+class ConsoleFormatter(logging.Formatter):
+    """One readable line; a job's ids (from the log context) come before its message."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(context)s%(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.context = context_prefix(record)
+        return super().format(record)
 
 
 class JsonFormatter(logging.Formatter):
+    """One document per line; a job's ids (from the log context) are fields of their own."""
+
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
         document: dict[str, object] = {
             "at": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": message,
+            "message": record.getMessage(),
         }
-        for name, value in _ID_FIELDS.findall(message):
-            document.setdefault(name, int(value) if value.isdigit() else value)
+        document.update(getattr(record, "log_context", {}))
         if record.exc_text:
             document["exception"] = record.exc_text
         return json.dumps(document, ensure_ascii=False)
@@ -69,11 +79,9 @@ def configure_logging(
     level: str = "INFO", fmt: str = "console", secrets: Iterable[str] = (), stream: TextIO | None = None
 ) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(LogContextFilter())
     handler.addFilter(SecretScrubber(secrets))
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else ConsoleFormatter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)

@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from background.log_context import log_context
 from comfy.artifacts import ArtifactStore
 from comfy.client import ClientSettings, ComfyClient
 from comfy.pool import ComfyPool
@@ -59,7 +60,8 @@ class ObserverSwitch:
             try:
                 tap(job, update)
             except Exception:
-                log.exception("job_id=%s guild_id=%s an observer tap failed", job.id, job.guild_id)
+                with log_context(job_id=job.id, guild_id=job.guild_id):
+                    log.exception("an observer tap failed")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import TextIO
 
 import aiohttp
 
+from background.log_context import log_context
 from bot.cli.runtime_config import runtime_config
 from bot.cli.terminal_progress import TerminalProgress
 from bot.logging_setup import redact_url_passwords
@@ -106,7 +107,8 @@ async def _run_one(
 ) -> FinalUpdate:
     receipt = await runtime.service.submit(request)
     progress.follow(receipt.job.id)
-    log.info("job_id=%s guild_id=%s submitted from the command line", receipt.job.id, COMMAND_GUILD_ID)
+    with log_context(job_id=receipt.job.id, guild_id=COMMAND_GUILD_ID):
+        log.info("submitted from the command line")
     try:
         async with asyncio.timeout(timeout_s):
             return await progress.final(receipt.job.id)

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
 from bot.exts.errors import report_error
@@ -89,7 +90,8 @@ class History(commands.Cog):
         for number, batch in enumerate(plan.batches):
             files = [typed_file(name, data) for name, data in await on_disk.read(batch)]
             await interaction.followup.send(content if number == 0 else "", files=files)
-        log.info("job_id=%s guild_id=%s shown again", found.id, found.guild_id)
+        with log_context(job_id=found.id, guild_id=found.guild_id):
+            log.info("shown again")
 
     @app_commands.command(name="rerun", description="Run a job again with a new seed")
     @app_commands.describe(job="The job's number (see /history)")

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
 from bot.ui.history_queue import cancelled_text, place_in_queue, queue_embed
@@ -47,7 +48,8 @@ class QueueCommands(commands.Cog):
         cancelled = await self.bot.runtime.service.cancel(
             job, guild_id=guild_id, requester=requester_from_interaction(interaction)
         )
-        log.info("job_id=%s guild_id=%s cancelled by %s", job, guild_id, interaction.user.id)
+        with log_context(job_id=job, guild_id=guild_id):
+            log.info("cancelled by %s", interaction.user.id)
         await interaction.followup.send(
             cancelled_text(cancelled, by_someone_else=cancelled.user_id != interaction.user.id),
             ephemeral=True,

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
 from bot.exts.errors import report_error
@@ -125,7 +126,8 @@ async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
     )
     if interaction.message is not None:
         await interaction.message.delete()
-    log.info("job_id=%s result deleted by %s", job_id, interaction.user.id)
+    with log_context(job_id=job_id):
+        log.info("result deleted by %s", interaction.user.id)
 
 
 _BUTTONS = {
@@ -172,7 +174,8 @@ class Results(commands.Cog):
         except UserFacingError as refusal:
             await self._notice(payload.channel_id, payload.member, user_message_of(refusal))
         except discord.HTTPException:
-            log.exception("job_id=%s: reaction %s by %s failed", job.id, emoji, payload.user_id)
+            with log_context(job_id=job.id, guild_id=job.guild_id):
+                log.exception("reaction %s by %s failed", emoji, payload.user_id)
 
     @commands.Cog.listener()
     async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:

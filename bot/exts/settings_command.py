@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
 from bot.ui.requesters import guild_id_of
@@ -60,7 +61,8 @@ class SettingsCommand(
             return wanted
 
         updated = await self.bot.runtime.guild_policies.change(guild_id, recorded)
-        log.info("guild_id=%s settings changed by %s: %s", guild_id, interaction.user.id, changed)
+        with log_context(guild_id=guild_id):
+            log.info("settings changed by %s: %s", interaction.user.id, changed)
         await interaction.followup.send(
             embed=settings_embed(updated, title="Settings updated"), ephemeral=True
         )

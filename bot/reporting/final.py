@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import discord
 
+from background.log_context import log_context
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
@@ -85,7 +86,8 @@ class FinalDelivery:
                 if attempt == _SHRINK_ATTEMPTS - 1:
                     raise
                 limit //= 2
-                log.info("job_id=%s: Discord said the files are too large; trying %d bytes", job.id, limit)
+                with log_context(job_id=job.id, guild_id=job.guild_id):
+                    log.info("Discord said the files are too large; trying %d bytes", limit)
                 continue
             await self._record_uploads(first, message)
             break
@@ -102,11 +104,8 @@ class FinalDelivery:
             except ChannelUnreachable:
                 return await self._send_direct(job, rendering)
             except MessageGone:
-                log.info(
-                    "job_id=%s guild_id=%s: its message cannot be edited; posting the result anew",
-                    job.id,
-                    job.guild_id,
-                )
+                with log_context(job_id=job.id, guild_id=job.guild_id):
+                    log.info("its message cannot be edited; posting the result anew")
         try:
             message = await self._editor.post(job.channel_id, rendering)
         except (discord.Forbidden, discord.NotFound):
@@ -129,23 +128,16 @@ class FinalDelivery:
 
     async def _send_direct(self, job: JobView, rendering: Rendering) -> discord.Message | None:
         """The channel is out of the bot's sight: the requester gets the result by direct message."""
-        log.info(
-            "job_id=%s guild_id=%s: the bot cannot post in channel %s; sending the result to user %s",
-            job.id,
-            job.guild_id,
-            job.channel_id,
-            job.user_id,
-        )
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            log.info("the bot cannot post in channel %s; sending the result to the requester", job.channel_id)
         note = f"I can't post in <#{job.channel_id}> any more, so here is what you asked for there."
         try:
             return await self._editor.post_direct(job.user_id, replace(rendering, content=note, view=None))
         except discord.Forbidden:
-            log.warning(
-                "job_id=%s guild_id=%s: the requester accepts no direct messages either; the result is kept "
-                "in /history only",
-                job.id,
-                job.guild_id,
-            )
+            with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                log.warning(
+                    "the requester accepts no direct messages either; the result is kept in /history only"
+                )
             return None
 
     async def _record_uploads(

@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
+from background.log_context import log_context
 from background.tasks import BackgroundTasks
 from bot.reporting.config import ReportingConfig
 
@@ -105,7 +106,8 @@ class EditPacer(Generic[PacedT]):
                 try:
                     sent = await self._edit(item)
                 except Exception:
-                    log.exception("job_id=%s: progress edit failed", item.job_id)
+                    with log_context(job_id=item.job_id):
+                        log.exception("progress edit failed")
                     sent = True  # it still counts: Discord may have seen it
                 if sent:
                     item.last_edit_at = time.monotonic()

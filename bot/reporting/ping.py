@@ -13,6 +13,7 @@ import logging
 
 import discord
 
+from background.log_context import log_context
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed
@@ -56,7 +57,8 @@ async def ping_requester(
         return None
     try:
         if maybe_sent and await _already_pinged(result):
-            log.info("job_id=%s guild_id=%s: pinged before the restart already", job.id, job.guild_id)
+            with log_context(job_id=job.id, guild_id=job.guild_id):
+                log.info("pinged before the restart already")
             return None
         return await result.reply(
             text,
@@ -64,13 +66,8 @@ async def ping_requester(
             mention_author=False,
         )
     except discord.HTTPException as error:
-        log.warning(
-            "job_id=%s guild_id=%s: could not ping the requester (%s/%s)",
-            job.id,
-            job.guild_id,
-            error.status,
-            error.code,
-        )
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            log.warning("could not ping the requester (%s/%s)", error.status, error.code)
         return None
 
 

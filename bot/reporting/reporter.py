@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 import discord
 
+from background.log_context import log_context
 from background.tasks import BackgroundTasks
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
@@ -150,11 +151,8 @@ class JobReporter:
             async with asyncio.timeout(self._config.message_wait_s):
                 await track.placed.wait()
         except TimeoutError:
-            log.warning(
-                "job_id=%s guild_id=%s: no message shows this job; posting one",
-                track.job.id,
-                track.job.guild_id,
-            )
+            with log_context(job_id=track.job.id, guild_id=track.job.guild_id):
+                log.warning("no message shows this job; posting one")
 
     def _target_from_ids(self, job: JobView) -> MessageTarget | None:
         message_id = job.channel_message_id or job.response_message_id
@@ -179,7 +177,8 @@ class JobReporter:
             try:
                 await self.editor.edit(item.target, rendering)
             except MessageGone:
-                log.info("job_id=%s: its message was deleted; the result will get a new one", item.job_id)
+                with log_context(job_id=item.job_id):
+                    log.info("its message was deleted; the result will get a new one")
                 item.target = None
                 return True
             item.last_signature = rendering.signature

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import discord
 
+from background.log_context import log_context
 from bot.metrics.discord_errors import record_discord_error
 from bot.reporting.config import ReportingConfig
 from bot.ui.job_messages import Rendering
@@ -64,15 +65,14 @@ class MessageTarget:
 
     def drop_token(self, reason: str) -> None:
         if self.interaction is not None:
-            log.info(
-                "job_id=%s message_id=%s: the interaction token no longer works (%s); editing through "
-                "PATCH /channels/%s/messages/%s from now on",
-                self.job_id,
-                self.message_id,
-                reason,
-                self.channel_id,
-                self.message_id,
-            )
+            with log_context(job_id=self.job_id):
+                log.info(
+                    "the interaction token no longer works (%s); editing through "
+                    "PATCH /channels/%s/messages/%s from now on",
+                    reason,
+                    self.channel_id,
+                    self.message_id,
+                )
         self.interaction = None
 
 
@@ -217,22 +217,18 @@ async def _edit_channel_message(
 
 def _why_unreachable(target: MessageTarget, error: discord.HTTPException) -> MessageGone:
     if isinstance(error, discord.Forbidden) or error.code == _UNKNOWN_CHANNEL:
+        with log_context(job_id=target.job_id):
+            log.info(
+                "the bot cannot see this channel, %s (%s/%s)", target.channel_id, error.status, error.code
+            )
+        return ChannelUnreachable(f"channel {target.channel_id} is out of the bot's sight")
+    with log_context(job_id=target.job_id):
         log.info(
-            "job_id=%s channel_id=%s: the bot cannot see this channel (%s/%s)",
-            target.job_id,
-            target.channel_id,
+            "the channel route cannot edit this message, %s (%s/%s: deleted, or an ephemeral reply)",
+            target.message_id,
             error.status,
             error.code,
         )
-        return ChannelUnreachable(f"channel {target.channel_id} is out of the bot's sight")
-    log.info(
-        "job_id=%s message_id=%s: the channel route cannot edit this message (%s/%s: deleted, or an "
-        "ephemeral reply)",
-        target.job_id,
-        target.message_id,
-        error.status,
-        error.code,
-    )
     return MessageGone(f"message {target.message_id} is gone")
 
 

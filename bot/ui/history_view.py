@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import discord
 
+from background.log_context import log_context
 from bot.ui.history_render import HistoryFilters, history_embed, job_embed, job_option_description
 from bot.ui.history_render import job_option_label as option_label
 from bot.ui.replies import reply_privately
@@ -161,7 +162,8 @@ class HistoryView(discord.ui.View):
         try:
             await self._last_interaction.edit_original_response(view=None)
         except discord.HTTPException:
-            log.debug("guild_id=%s history buttons could not be removed", self._guild_id)
+            with log_context(guild_id=self._guild_id):
+                log.debug("history buttons could not be removed")
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]

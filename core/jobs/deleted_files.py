@@ -12,6 +12,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from background.log_context import log_context
 from background.tasks import BackgroundTasks
 from db.units.deleted_results import DeletedResults
 from db.units.outages import is_outage
@@ -48,7 +49,8 @@ class DeletedFilesSweep:
         for item in due:
             count = await asyncio.to_thread(_remove_files, self._data_dir, item.paths)
             await self._deletions.files_removed(item.job_id)
-            log.info("job_id=%s deleted result: %d files removed from the data folder", item.job_id, count)
+            with log_context(job_id=item.job_id):
+                log.info("deleted result: %d files removed from the data folder", count)
             removed.append(item.job_id)
         if removed:
             async with self._changed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from background.log_context import log_context
 from background.tasks import BackgroundTasks
 from core.jobs.delivery_events import DeliveryEvents
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
@@ -43,6 +44,10 @@ class Delivery:
         self._tasks.spawn(self.deliver(job, update), name=f"deliver-{job.id}")
 
     async def deliver(self, job: JobView, update: FinalUpdate) -> bool:
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            return await self._deliver(job, update)
+
+    async def _deliver(self, job: JobView, update: FinalUpdate) -> bool:
         if job.delivery_state is not DeliveryState.DELIVERING:  # finishing a job already marks it
             await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERING)
         delay = self._backoff_s
@@ -50,19 +55,17 @@ class Delivery:
             try:
                 await self._observer.job_updated(job, update)
             except Exception:
-                log.exception(
-                    "job_id=%s guild_id=%s delivery attempt %d failed", job.id, job.guild_id, attempt
-                )
+                log.exception("delivery attempt %d failed", attempt)
                 if attempt < self._attempts:
                     await asyncio.sleep(delay)
                     delay *= 2
                 continue
             await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERED)
-            log.info("job_id=%s guild_id=%s delivered (%s)", job.id, job.guild_id, type(update).__name__)
+            log.info("delivered (%s)", type(update).__name__)
             self.events.settled(job, DeliveryState.DELIVERED)
             return True
         await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.FAILED)
-        log.error("job_id=%s guild_id=%s could not be delivered; giving up", job.id, job.guild_id)
+        log.error("could not be delivered; giving up")
         self.events.settled(job, DeliveryState.FAILED)
         return False
 

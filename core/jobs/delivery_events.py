@@ -32,4 +32,4 @@ class DeliveryEvents:
             try:
                 listener(job, state)
             except Exception:
-                log.exception("job_id=%s guild_id=%s a delivery listener failed", job.id, job.guild_id)
+                log.exception("a delivery listener failed")  # called inside the delivery's log context

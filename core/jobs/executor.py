@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from background.log_context import bind_log_context, log_context
 from background.tasks import BackgroundTasks
 from comfy import errors
 from comfy.client import ComfyClient
@@ -59,7 +60,11 @@ class Executor:
         self.active: dict[int, ActiveJob] = {}  # the jobs this worker has on a backend right now
 
     async def start(self, entry: QueuedEntry, client: ComfyClient, release: Callable[[], None]) -> None:
+        """Run in a task of its own: the job's ids are this task's log context."""
         prompt_id = str(uuid.uuid4())
+        bind_log_context(
+            job_id=entry.job_id, guild_id=entry.guild_id, user_id=entry.user_id, prompt_id=prompt_id
+        )
         job = await self._claim(entry, client, prompt_id, release)
         if job is None:
             return
@@ -76,13 +81,7 @@ class Executor:
                 release()
                 await self._outcomes.settle(active, RunOutcome(failed=exc))
                 return
-            log.info(
-                "job_id=%s guild_id=%s prompt_id=%s submitted to %s",
-                job.id,
-                job.guild_id,
-                prompt_id,
-                client.name,
-            )
+            log.info("submitted to %s", client.name)
             await self.follow(active, run)
         finally:
             release()
@@ -111,12 +110,7 @@ class Executor:
         except Exception as exc:
             release()
             if is_outage(exc):  # not a bug: try again later instead of spinning (and logging) at once
-                log.warning(
-                    "job_id=%s guild_id=%s not claimed, the database is unreachable (%s); trying again soon",
-                    entry.job_id,
-                    entry.guild_id,
-                    exc,
-                )
+                log.warning("not claimed, the database is unreachable (%s); trying again soon", exc)
                 self._outcomes.requeue_later(entry, self._settings.retry_backoff_s)
                 return None
             self._outcomes.requeue_later(entry, 0.0)
@@ -138,7 +132,7 @@ class Executor:
         try:
             return graph_to_post(job, self._catalogue, self._kinds)
         except Exception as exc:  # a workflow removed or changed since the job was queued
-            log.exception("job_id=%s guild_id=%s cannot be bound", job.id, job.guild_id)
+            log.exception("cannot be bound")
             self._tasks.spawn(
                 self._outcomes.fail(
                     job, "This job's workflow is no longer available. Please ask again.", repr(exc)
@@ -151,12 +145,7 @@ class Executor:
         try:
             outcome = await asyncio.wait_for(self._runner.follow(active, run), self._settings.job_timeout_s)
         except TimeoutError:
-            log.warning(
-                "job_id=%s guild_id=%s prompt_id=%s timed out",
-                active.job.id,
-                active.job.guild_id,
-                active.prompt_id,
-            )
+            log.warning("timed out")
             await self._cancel_on_backend(active, "cancel after timeout")
             minutes = max(1, round(self._settings.job_timeout_s / 60))
             outcome = RunOutcome(
@@ -172,6 +161,10 @@ class Executor:
 
     async def reattach(self, job: JobView) -> None:
         """Follow a running job's prompt on its backend (after a restart, or taken from a dead worker)."""
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id, prompt_id=job.prompt_id):
+            await self._reattach(job)
+
+    async def _reattach(self, job: JobView) -> None:
         if job.id in self.active:  # ours already (a lease we handed over, then took back at start)
             return
         client = self._clients.get(job.backend_url or "")
@@ -189,13 +182,7 @@ class Executor:
             active.started(job.started_at)
         self.active[job.id] = active
         run = await client.attach(prompt_id, bound.graph)
-        log.info(
-            "job_id=%s guild_id=%s prompt_id=%s re-attached to %s",
-            job.id,
-            job.guild_id,
-            prompt_id,
-            client.name,
-        )
+        log.info("re-attached to %s", client.name)
 
         async def follow() -> None:
             try:
@@ -212,18 +199,12 @@ class Executor:
         if active is None:
             return False
         active.cancel_requested, active.cancel_requested_by = True, by_user_id
-        await self._cancel_on_backend(active, "cancel")
+        with log_context(prompt_id=active.prompt_id):
+            await self._cancel_on_backend(active, "cancel")
         return True
 
     async def _cancel_on_backend(self, active: ActiveJob, what: str) -> None:
         try:
             await active.client.cancel(active.prompt_id)
         except errors.ComfyError as exc:
-            log.warning(
-                "job_id=%s guild_id=%s prompt_id=%s %s failed: %s",
-                active.job.id,
-                active.job.guild_id,
-                active.prompt_id,
-                what,
-                exc.detail,
-            )
+            log.warning("%s failed: %s", what, exc.detail)

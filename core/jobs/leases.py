@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from background.log_context import log_context
 from core.jobs.delivery import Delivery
 from core.jobs.executor import Executor
 from core.jobs.queue_settings import QueueSettings
@@ -48,7 +49,8 @@ class Leases:
             await self._executor.reattach(job)
         # Jobs another worker handed over as it stopped (or left behind dying): ours now, not a lease later.
         for job in await self._store.take_over_expired(self._settings.worker_id, self._settings.lease_s):
-            log.warning("job_id=%s guild_id=%s taken over from a stopped worker", job.id, job.guild_id)
+            with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                log.warning("taken over from a stopped worker")
             await self._executor.reattach(job)
         redelivered = await self._delivery.redeliver_pending()
         log.info(
@@ -66,7 +68,6 @@ class Leases:
     async def take_over(self) -> None:
         """The running jobs whose leases ran out or were handed over (their worker died or stopped)."""
         for job in await self._store.take_over_expired(self._settings.worker_id, self._settings.lease_s):
-            log.warning(
-                "job_id=%s guild_id=%s taken over from a dead or stopped worker", job.id, job.guild_id
-            )
+            with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                log.warning("taken over from a dead or stopped worker")
             await self._executor.reattach(job)

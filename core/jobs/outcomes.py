@@ -100,20 +100,12 @@ class Outcomes:
             return
         done = await self._store.succeed(job.id, records, started_at=active.started_wall)
         if done is None:
-            log.warning(
-                "job_id=%s guild_id=%s finished but was no longer running (cancelled?)", job.id, job.guild_id
-            )
+            log.warning("finished but was no longer running (cancelled?)")
             return
         finished, artifacts = done
         if active.started_at is not None:
             self._eta.observe(job.kind, asyncio.get_running_loop().time() - active.started_at)
-        log.info(
-            "job_id=%s guild_id=%s prompt_id=%s succeeded with %d files",
-            job.id,
-            job.guild_id,
-            active.prompt_id,
-            len(artifacts),
-        )
+        log.info("succeeded with %d files", len(artifacts))
         self._delivery.deliver_soon(finished, JobCompleted(artifacts))
 
     async def fail(
@@ -128,7 +120,7 @@ class Outcomes:
             started_at=started_at,
         )
         if failed is not None:
-            log.info("job_id=%s guild_id=%s failed: %s", job.id, job.guild_id, detail)
+            log.info("failed: %s", detail)
             self._delivery.deliver_soon(failed, JobFailed(user_message))
 
     async def retry(self, job: JobView, error: errors.ComfyError) -> None:
@@ -140,7 +132,7 @@ class Outcomes:
         if await self._store.release_for_retry(
             job.id, worker_id=self._settings.worker_id, reason=error.detail
         ):
-            log.info("job_id=%s guild_id=%s will be retried: %s", job.id, job.guild_id, error.detail)
+            log.info("will be retried: %s", error.detail)
             entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
             self.requeue_later(entry, self._settings.retry_backoff_s * job.attempts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from background.log_context import log_context
 from core.jobs.eta import EtaEstimator
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
@@ -50,5 +51,6 @@ class PositionAnnouncer:
                 try:
                     await self._observer.job_updated(job, update)
                 except Exception:
-                    log.exception("job_id=%s guild_id=%s position update failed", job.id, job.guild_id)
+                    with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                        log.exception("position update failed")
         self._told = now

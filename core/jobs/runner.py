@@ -126,12 +126,7 @@ class JobRunner:
         try:
             await self._observer.job_updated(active.job, update)
         except Exception:
-            log.exception(
-                "job_id=%s guild_id=%s prompt_id=%s progress update failed",
-                active.job.id,
-                active.job.guild_id,
-                active.prompt_id,
-            )
+            log.exception("progress update failed")  # the job's task carries its ids
 
     async def collect(self, active: ActiveJob, completed: events.Completed) -> list[ArtifactCreate]:
         """Download every output file and describe it for the database."""

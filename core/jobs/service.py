@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
+from background.log_context import log_context
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.template import WorkflowTemplate
@@ -125,9 +126,8 @@ class JobService:
         self.dispatcher.enqueue(QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name))
         position = self.dispatcher.position(job.id) or 0
         eta = self.dispatcher.eta.eta_s(job.kind, position, self.dispatcher.backend_count)
-        log.info(
-            "job_id=%s guild_id=%s queued at position %d (%s)", job.id, job.guild_id, position, template.name
-        )
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            log.info("queued at position %d (%s)", position, template.name)
         return SubmitReceipt(job, position, eta)
 
     def template_for(self, kind: JobKind, workflow: str | None, policy: PolicyView) -> WorkflowTemplate:
@@ -228,7 +228,8 @@ class JobService:
             raise UserFacingError(f"Job #{job.id} {_ALREADY[job.status]}; there is nothing to cancel.")
         if not await self.dispatcher.cancel(job.id, by_user_id=requester.user_id):
             raise UserFacingError(f"Job #{job.id} finished before I could cancel it.")
-        log.info("job_id=%s guild_id=%s cancel requested by %s", job.id, guild_id, requester.user_id)
+        with log_context(job_id=job.id, guild_id=guild_id, user_id=job.user_id):
+            log.info("cancel requested by %s", requester.user_id)
         return job
 
     async def delete_result(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:

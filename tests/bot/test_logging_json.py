@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from background.log_context import log_context
 from bot.logging_setup import configure_logging
 from tests.bot.test_logging_redaction import root_logging  # noqa: F401 - a fixture
 from tests.core.jobs.harness import image_request, running_core
@@ -42,3 +43,26 @@ def test_console_format_is_one_readable_line() -> None:
     line = captured.getvalue()
     assert line.count("\n") == 1
     assert line.rstrip().endswith("WARNING bot.test: job_id=3 guild_id=4 failed")
+
+
+def test_console_lines_show_the_log_contexts_ids_before_the_message() -> None:
+    captured = io.StringIO()
+    configure_logging("INFO", "console", stream=captured)
+    with log_context(job_id=3, guild_id=4):
+        logging.getLogger("bot.test").warning("failed")
+    assert captured.getvalue().rstrip().endswith("WARNING bot.test: job_id=3 guild_id=4 failed")
+
+
+def test_json_fields_come_from_the_log_context_not_from_the_message_text() -> None:
+    captured = io.StringIO()
+    configure_logging("INFO", "json", stream=captured)
+    with log_context(job_id=3, prompt_id="abc"):
+        logging.getLogger("bot.test").info("submitted")
+    logging.getLogger("bot.test").info("job_id=9 written in the text")
+    with_context, without = (json.loads(line) for line in captured.getvalue().splitlines())
+    assert (with_context["job_id"], with_context["prompt_id"], with_context["message"]) == (
+        3,
+        "abc",
+        "submitted",
+    )
+    assert "job_id" not in without

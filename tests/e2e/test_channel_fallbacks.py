@@ -14,6 +14,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from background.log_context import LogContextFilter
 from tests.e2e.harness import is_final, job_state, running_world
 from tests.e2e.test_history_support import answer, finished, submit
 from tests.fakes.comfyui import FakeConfig
@@ -22,9 +23,15 @@ SLOW = FakeConfig(step_time_s=0.05, default_steps=10)
 FALLBACK_LOG = "the interaction token no longer works"
 
 
+@pytest.fixture(autouse=True)
+def _log_context_on_records(caplog: pytest.LogCaptureFixture) -> None:
+    """The job's id travels in the log context; the captured records get it as the bot's handler does."""
+    caplog.handler.addFilter(LogContextFilter())
+
+
 def logged(caplog: pytest.LogCaptureFixture, job_id: int, text: str, level: int = logging.INFO) -> bool:
     return any(
-        r.levelno == level and f"job_id={job_id}" in r.getMessage() and text in r.getMessage()
+        r.levelno == level and getattr(r, "job_id", None) == job_id and text in r.getMessage()
         for r in caplog.records
     )
 
