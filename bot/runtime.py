@@ -39,6 +39,7 @@ from db.units.job_queries import JobQueries
 from db.units.jobs import JobStore
 from db.units.policies import PolicyStore
 from db.units.preferences import PreferenceStore
+from db.units.run_history import RunHistory
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ class CoreRuntime:
             settings=config.queue,
             limits_for=self.policies.limits_for,
             listen_url=None if is_sqlite(config.database_url) else config.database_url,
+            past_runs=RunHistory(self.sessions).recent,
         )
         self.deletions = DeletedResults(self.sessions)
         self.service = JobService(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from background.loops import every, supervise
 from background.tasks import BackgroundTasks
@@ -24,15 +24,16 @@ from comfy.workflows.catalogue import WorkflowCatalogue
 from core.jobs.backend_watch import BackendWatcher
 from core.jobs.capabilities import Capabilities
 from core.jobs.delivery import Delivery
-from core.jobs.eta import EtaEstimator
+from core.jobs.estimates import Estimates, PromptOnBackend
+from core.jobs.eta import typical_run_s
 from core.jobs.executor import Executor
 from core.jobs.leases import Leases
 from core.jobs.outcomes import Outcomes
 from core.jobs.positions import PositionAnnouncer
 from core.jobs.queue_settings import QueueSettings
-from core.jobs.runner import JobRunner
+from core.jobs.runner import ActiveJob, JobRunner
 from core.jobs.scheduler import Scheduler
-from core.jobs.updates import JobCancelled, JobObserver
+from core.jobs.updates import JobCancelled, JobObserver, JobQueued
 from core.jobs.worker_sync import WorkerSync
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
@@ -41,6 +42,7 @@ from db.notify import JobListener
 from db.units.jobs import JobStore, QueuedEntry
 from db.units.leases import LeaseHandover
 from db.units.outages import outage_note
+from db.units.run_history import FinishedRun
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class Dispatcher:
         settings: QueueSettings,
         limits_for: Callable[[int], GuildLimits],
         listen_url: str | None = None,
+        past_runs: Callable[[], Awaitable[Sequence[FinishedRun]]] | None = None,
     ) -> None:
         self.store = store
         self.pool = pool
@@ -65,7 +68,8 @@ class Dispatcher:
         self.kinds = kinds
         self.settings = settings
         self.capabilities = Capabilities(pool, catalogue)
-        self.eta = EtaEstimator(kinds)
+        self.estimates = Estimates(typical_run_s(kinds, catalogue))
+        self._past_runs = past_runs
         self._listen_url = listen_url
         self._tasks = BackgroundTasks("dispatcher")
         # Their own keeper: at shutdown they are given time to finish while everything else stops.
@@ -89,16 +93,17 @@ class Dispatcher:
             limits_for=limits_for,
             on_change=self._wake.set,
         )
-        runner = JobRunner(observer, artifacts, kinds)
+        runner = JobRunner(observer, artifacts, kinds, other_server=self._other_server)
         self.outcomes = Outcomes(
             store=store,
             delivery=self.delivery,
             pool=pool,
             runner=runner,
-            eta=self.eta,
+            estimates=self.estimates,
             settings=settings,
             tasks=self._tasks,
-            enqueue=self.enqueue,
+            enqueue=lambda entry, front: self.enqueue(entry, front=front),
+            other_server=self._other_server,
         )
         self.executor = Executor(
             store=store,
@@ -141,15 +146,21 @@ class Dispatcher:
             store=self.store,
             scheduler=self.scheduler,
             observer=observer,
-            eta=self.eta,
+            estimates=self.estimates,
             settings=self.settings,
-            backend_count=lambda: self.backend_count,
+            prompts=self._prompts_on_backends,
+            sent_job=lambda job_id: a.job if (a := self.executor.active.get(job_id)) is not None else None,
+            usable_backends=lambda: [name for name in self._clients if self.pool.health[name].healthy],
+            backends_for=self.capabilities.backends_for,
         )
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
     async def start(self) -> None:
         await self.capabilities.refresh()
+        if self._past_runs is not None:  # the run times learned before a restart
+            for run in await self._past_runs():
+                self.estimates.finished(run.workflow_name, run.backend, run.run_s)
         await self.recover()
         settings = self.settings
         self._supervise("dispatcher-loop", self._loop)
@@ -214,6 +225,29 @@ class Dispatcher:
     def position(self, job_id: int) -> int | None:
         return self.scheduler.position(job_id)
 
+    def place_and_wait(self, job_id: int) -> JobQueued:
+        """A waiting job's place (kept from now on) and when its result should be ready."""
+        return self.positions.place_and_wait(job_id)
+
+    def _prompts_on_backends(self) -> list[PromptOnBackend]:
+        loop_now = asyncio.get_running_loop().time()
+        return [
+            PromptOnBackend(
+                active.client.name,
+                active.job.workflow_name,
+                running=active.started_at is not None,
+                elapsed_s=0.0 if active.started_at is None else loop_now - active.started_at,
+                done_fraction=active.done_fraction,
+                job_id=active.job.id,
+            )
+            for active in self.executor.active.values()
+        ]
+
+    def _other_server(self, active: ActiveJob) -> bool:
+        """Another server that can run the job is up (the job moves there if its own stays away)."""
+        able = self.capabilities.backends_for(active.job.workflow_name)
+        return any(name != active.client.name and self.pool.health[name].healthy for name in able)
+
     def started(self, job_id: int) -> bool | None:
         """Whether its ComfyUI server has begun the job (None: this worker has not sent it anywhere)."""
         active = self.executor.active.get(job_id)
@@ -253,6 +287,8 @@ class Dispatcher:
         """Start every job that may start, then sleep until something changes: a job queued, a place freed."""
         while True:
             self._start_ready()
+            # While jobs wait, a server that is away is reconnected to every second, not at its back-off.
+            self.pool.jobs_waiting(len(self.scheduler) > 0)
             await self._wake.wait()
             self._wake.clear()
 

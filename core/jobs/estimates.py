@@ -22,6 +22,7 @@ class PromptOnBackend:
     running: bool
     elapsed_s: float = 0.0
     done_fraction: float | None = None
+    job_id: int = 0
 
 
 class Estimates:
@@ -43,6 +44,27 @@ class Estimates:
             else:
                 busy[prompt.backend] += expected
         return busy
+
+    def sent_ready_in_s(self, prompts: Iterable[PromptOnBackend]) -> dict[int, tuple[int, float]]:
+        """For our prompts waiting in a backend's own queue (in the order sent, which is the order it runs
+        them): how many wait before each there, and seconds until each one's result."""
+        clock: dict[str, float] = {}
+        ahead: dict[str, int] = {}
+        waiting: list[PromptOnBackend] = []
+        for prompt in prompts:
+            expected = self.run_times.expected_s(prompt.workflow, prompt.backend)
+            if prompt.running:
+                left = remaining_s(expected, prompt.elapsed_s, prompt.done_fraction)
+                clock[prompt.backend] = clock.get(prompt.backend, 0.0) + left
+            else:
+                waiting.append(prompt)
+        ready: dict[int, tuple[int, float]] = {}
+        for prompt in waiting:
+            at = clock.get(prompt.backend, 0.0) + self.run_times.expected_s(prompt.workflow, prompt.backend)
+            clock[prompt.backend] = at
+            ready[prompt.job_id] = (ahead.get(prompt.backend, 0), at)
+            ahead[prompt.backend] = ahead.get(prompt.backend, 0) + 1
+        return ready
 
     def ready_in_s(
         self,

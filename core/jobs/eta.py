@@ -1,21 +1,25 @@
-"""A rough wait estimate: how long jobs have been taking, times the jobs ahead, over the backends."""
+"""The first guess of a workflow's run time, before it has run anywhere: its kind's typical run time.
+
+After that, `core.jobs.estimates` learns from the real run times, per workflow and backend.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from comfy.workflows.catalogue import WorkflowCatalogue
+from comfy.workflows.errors import UnknownWorkflow
 from core.kinds import KindRegistry
+from core.kinds.registry import UnknownKind
 
-_WEIGHT = 0.2  # exponential moving average: recent jobs count most
+_UNKNOWN_S = 20.0  # a workflow no longer in the catalogue (it was removed while jobs waited for it)
 
 
-class EtaEstimator:
-    def __init__(self, kinds: KindRegistry) -> None:
-        # Each kind's own guess until jobs of it have been timed.
-        self._run_s: dict[str, float] = {spec.kind: spec.typical_run_s for spec in kinds}
+def typical_run_s(kinds: KindRegistry, catalogue: WorkflowCatalogue) -> Callable[[str], float]:
+    def guess(workflow: str) -> float:
+        try:
+            return kinds.get(catalogue.get(workflow).kind).typical_run_s
+        except (UnknownWorkflow, UnknownKind):
+            return _UNKNOWN_S
 
-    def observe(self, kind: str, run_s: float) -> None:
-        if run_s > 0:
-            self._run_s[kind] = (1 - _WEIGHT) * self._run_s[kind] + _WEIGHT * run_s
-
-    def eta_s(self, kind: str, position: int, backends: int) -> float:
-        per_job = self._run_s[kind]
-        return per_job * (position // max(1, backends) + 1)
+    return guess

@@ -9,11 +9,12 @@ from datetime import datetime
 
 from background.tasks import BackgroundTasks
 from comfy import errors
-from comfy.pool import BackendHealth, ComfyPool
+from comfy.pool import ComfyPool
 from core.jobs.delivery import Delivery
-from core.jobs.eta import EtaEstimator
+from core.jobs.estimates import Estimates
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
+from core.jobs.setbacks import server_lost
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 from db.enums import JobStatus
 from db.snapshots import JobView
@@ -32,19 +33,21 @@ class Outcomes:
         delivery: Delivery,
         pool: ComfyPool,
         runner: JobRunner,
-        eta: EtaEstimator,
+        estimates: Estimates,
         settings: QueueSettings,
         tasks: BackgroundTasks,
-        enqueue: Callable[[QueuedEntry], None],
+        enqueue: Callable[[QueuedEntry, bool], None],
+        other_server: Callable[[ActiveJob], bool],
     ) -> None:
         self._store = store
         self._delivery = delivery
         self._pool = pool
         self._runner = runner
-        self._eta = eta
+        self._estimates = estimates
         self._settings = settings
         self._tasks = tasks
         self._enqueue = enqueue
+        self._other_server = other_server
 
     async def settle(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job
@@ -57,14 +60,29 @@ class Outcomes:
         error = outcome.failed
         assert error is not None  # noqa: S101 - a RunOutcome always carries one of the three
         if isinstance(error, _TRANSIENT) and not active.cancel_requested:
-            # Until its health check passes again, send nothing more to a backend that just dropped a job.
-            self._pool.health[active.client.name] = BackendHealth(False, error.detail)
-            await self.retry(job, error)
+            await self._server_lost(active, error)
             return
         await self.fail(job, user_message(error), error.detail, started_at=active.started_wall)
 
+    async def _server_lost(self, active: ActiveJob, error: errors.ComfyError) -> None:
+        """The job's server no longer holds its prompt: the member is told, and the job runs again at once on
+        whichever server can take it (the scheduler sends nothing to a server that is down)."""
+        job = active.job
+        if not isinstance(error, errors.PromptLost) and active.client.connected:
+            # Its HTTP failed while its socket is up: nothing new for it until a health check passes.
+            self._pool.mark(active.client.name, False, error.detail)
+        elapsed_s = self._runner.clocks.elapsed_s(job.id)
+        if job.attempts < self._settings.max_attempts:
+            update = server_lost(error, elapsed_s=elapsed_s, other_server=self._other_server(active))
+            try:
+                await self._runner.observer.job_updated(job, update)
+            except Exception:
+                log.exception("setback update failed")
+        await self.retry(job, error, at_once=True)
+
     async def _interrupted(self, active: ActiveJob) -> None:
         job = active.job
+        self._runner.clocks.forget(job.id)
         if active.cancel_requested:
             cancelled = await self._store.finish_unsuccessfully(
                 job.id,
@@ -103,14 +121,17 @@ class Outcomes:
             log.warning("finished but was no longer running (cancelled?)")
             return
         finished, artifacts = done
+        self._runner.clocks.forget(job.id)
         if active.started_at is not None:
-            self._eta.observe(job.kind, asyncio.get_running_loop().time() - active.started_at)
+            run_s = asyncio.get_running_loop().time() - active.started_at
+            self._estimates.finished(job.workflow_name, active.client.name, run_s)
         log.info("succeeded with %d files", len(artifacts))
         self._delivery.deliver_soon(finished, JobCompleted(artifacts))
 
     async def fail(
         self, job: JobView, user_message: str, detail: str, *, started_at: datetime | None = None
     ) -> None:
+        self._runner.clocks.forget(job.id)
         failed = await self._store.finish_unsuccessfully(
             job.id,
             JobStatus.FAILED,
@@ -123,23 +144,33 @@ class Outcomes:
             log.info("failed: %s", detail)
             self._delivery.deliver_soon(failed, JobFailed(user_message))
 
-    async def retry(self, job: JobView, error: errors.ComfyError) -> None:
+    async def retry(self, job: JobView, error: errors.ComfyError, *, at_once: bool = False) -> None:
+        """Run the job again; `at_once` (its server went away: no reason to wait) at the front of its
+        member's line, else after the retry back-off."""
         if job.attempts >= self._settings.max_attempts:
-            await self.fail(
-                job, user_message(error), f"gave up after {job.attempts} attempts: {error.detail}"
-            )
+            message = user_message(error)
+            if isinstance(error, errors.BackendUnavailable):
+                message = (
+                    f"The ComfyUI server went away {job.attempts} times while running this job, so I stopped "
+                    "trying. Please try again in a little while."
+                )
+            await self.fail(job, message, f"gave up after {job.attempts} attempts: {error.detail}")
             return
         if await self._store.release_for_retry(
             job.id, worker_id=self._settings.worker_id, reason=error.detail
         ):
             log.info("will be retried: %s", error.detail)
             entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
-            self.requeue_later(entry, self._settings.retry_backoff_s * job.attempts)
+            if at_once:
+                # From a task of its own: the job's attempt must first leave the running set.
+                self.requeue_later(entry, 0.0, front=True)
+            else:
+                self.requeue_later(entry, self._settings.retry_backoff_s * job.attempts)
 
-    def requeue_later(self, entry: QueuedEntry, delay_s: float) -> None:
+    def requeue_later(self, entry: QueuedEntry, delay_s: float, *, front: bool = False) -> None:
         async def requeue() -> None:
             await asyncio.sleep(delay_s)
-            self._enqueue(entry)
+            self._enqueue(entry, front)
 
         self._tasks.spawn(requeue(), name=f"requeue-{entry.job_id}")
 

@@ -1,19 +1,29 @@
-"""Telling queued jobs their new place as the queue moves (the front-end paces the message edits)."""
+"""Telling queued jobs their place and their wait as the queue moves (the front-end paces the message edits).
+
+A place counts the prompts already waiting in the ComfyUI servers' own queues, never grows for a job that
+waits (the scheduler keeps every place told), and is 0 ("you are next") only when nothing will start before
+it. The wait is when its result will be ready: the servers' current work, then the jobs ahead of it spread
+over the servers that can run them, each with the run time learned for its workflow on that server.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from background.log_context import log_context
-from core.jobs.eta import EtaEstimator
+from core.jobs.estimates import Estimates, PromptOnBackend
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
 from core.jobs.updates import JobObserver, JobQueued
+from core.jobs.wait_estimate import WaitingJob
 from db.enums import JobStatus
+from db.snapshots import JobView
 from db.units.jobs import JobStore
 
 log = logging.getLogger(__name__)
+
+_WAIT_CHANGE = 0.15  # a new wait is worth an edit when it moved by this share (or its place changed)
 
 
 class PositionAnnouncer:
@@ -23,34 +33,84 @@ class PositionAnnouncer:
         store: JobStore,
         scheduler: Scheduler,
         observer: JobObserver,
-        eta: EtaEstimator,
+        estimates: Estimates,
         settings: QueueSettings,
-        backend_count: Callable[[], int],
+        prompts: Callable[[], Iterable[PromptOnBackend]],
+        sent_job: Callable[[int], JobView | None],
+        usable_backends: Callable[[], Iterable[str]],
+        backends_for: Callable[[str], frozenset[str]],
     ) -> None:
         self._store = store
         self._scheduler = scheduler
         self._observer = observer
-        self._eta = eta
+        self._estimates = estimates
         self._settings = settings
-        self._backend_count = backend_count
-        self._told: dict[int, int] = {}  # job id → the place it was last told
+        self._prompts = prompts
+        self._sent_job = sent_job
+        self._usable_backends = usable_backends
+        self._backends_for = backends_for
+        self._told: dict[int, JobQueued] = {}
+
+    def place_and_wait(self, job_id: int) -> JobQueued:
+        """The job's place and wait now, told (and from now on kept); e.g. for a job just queued."""
+        update = self._now()[0].get(job_id)
+        if update is None:  # beyond the places shown: where the fair order has it, no promise
+            update = JobQueued(self._scheduler.position(job_id) or 0, None)
+        self._told[job_id] = update
+        return update
 
     async def announce(self) -> None:
-        """One turn: each job among the first `positions_shown` whose place changed is told the new one."""
-        now = {
-            job_id: place
-            for place, job_id in enumerate(self._scheduler.order(self._settings.positions_shown))
+        """One turn: each job among the first `positions_shown` whose place or wait changed is told, and so
+        is each job already sent to a ComfyUI server that has not begun it (its place in that queue)."""
+        queued, sent = self._now()
+        moved = [job_id for job_id, update in queued.items() if self._worth_telling(job_id, update)]
+        jobs = (
+            [job for job in await self._store.views(moved) if job.status is JobStatus.QUEUED] if moved else []
+        )
+        for job_id, update in sent.items():
+            job = self._sent_job(job_id)
+            if job is not None and self._worth_telling(job_id, update):
+                jobs.append(job)
+        now = queued | sent
+        for job in jobs:
+            try:
+                await self._observer.job_updated(job, now[job.id])
+            except Exception:
+                with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                    log.exception("position update failed")
+                continue
+            self._told[job.id] = now[job.id]
+        self._told = {job_id: told for job_id, told in self._told.items() if job_id in now}
+
+    def _worth_telling(self, job_id: int, update: JobQueued) -> bool:
+        before = self._told.get(job_id)
+        if before is not None and update.position > before.position:  # a place never grows
+            return False
+        return _worth_telling(before, update)
+
+    def _now(self) -> tuple[dict[int, JobQueued], dict[int, JobQueued]]:
+        """Places and waits of the queued jobs, and of our prompts waiting in the servers' own queues."""
+        prompts = list(self._prompts())
+        waiting_in_backends = sum(not prompt.running for prompt in prompts)
+        places = self._scheduler.tell_places(self._settings.positions_shown, waiting_in_backends)
+        order = [
+            WaitingJob(job_id, workflow)
+            for job_id in self._scheduler.order(self._settings.positions_shown)
+            if (workflow := self._scheduler.workflow_of(job_id)) is not None
+        ]
+        busy_s = self._estimates.busy_s(self._usable_backends(), prompts)
+        ready_s = self._estimates.ready_in_s(order, busy_s, self._backends_for)
+        queued = {job_id: JobQueued(place, ready_s.get(job_id)) for job_id, place in places.items()}
+        sent = {
+            job_id: JobQueued(ahead, wait_s)
+            for job_id, (ahead, wait_s) in self._estimates.sent_ready_in_s(prompts).items()
         }
-        moved = [job_id for job_id, place in now.items() if self._told.get(job_id) != place]
-        if moved:
-            for job in await self._store.views(moved):
-                if job.status is not JobStatus.QUEUED or job.id not in now:
-                    continue
-                place = now[job.id]
-                update = JobQueued(place, self._eta.eta_s(job.kind, place, self._backend_count()))
-                try:
-                    await self._observer.job_updated(job, update)
-                except Exception:
-                    with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
-                        log.exception("position update failed")
-        self._told = now
+        return queued, sent
+
+
+def _worth_telling(before: JobQueued | None, now: JobQueued) -> bool:
+    if before is None or before.position != now.position:
+        return True
+    if before.eta_s is None or now.eta_s is None:
+        return before.eta_s != now.eta_s
+    return abs(now.eta_s - before.eta_s) > _WAIT_CHANGE * max(before.eta_s, 1.0)

@@ -15,7 +15,8 @@ from comfy.client import ComfyClient
 from comfy.progress import GraphProgress
 from comfy.run import PromptRun
 from core.jobs.artifact_facts import file_facts
-from core.jobs.updates import JobObserver, JobProgress, JobStarted
+from core.jobs.setbacks import JobClocks
+from core.jobs.updates import JobObserver, JobProgress, JobSetback, JobStarted, JobUpdate, Setback
 from core.kinds import KindRegistry
 from db.enums import ArtifactType
 from db.schemas import ArtifactCreate
@@ -36,6 +37,7 @@ class ActiveJob:
     cancel_requested: bool = False
     started_at: float | None = None  # loop time, for elapsed-time display
     started_wall: datetime | None = None  # written with the job's outcome
+    done_fraction: float | None = None  # of the whole graph, from its latest progress
     # Called once when the backend no longer holds the prompt (its slot is free for the next one).
     on_prompt_done: Callable[[], None] = field(default=lambda: None)
 
@@ -65,21 +67,39 @@ def _outcome(event: events.TerminalEvent) -> RunOutcome:
 
 
 class JobRunner:
-    def __init__(self, observer: JobObserver, artifacts: ArtifactStore, kinds: KindRegistry) -> None:
-        self._observer = observer
+    def __init__(
+        self,
+        observer: JobObserver,
+        artifacts: ArtifactStore,
+        kinds: KindRegistry,
+        *,
+        clocks: JobClocks | None = None,
+        other_server: Callable[[ActiveJob], bool] = lambda active: False,
+    ) -> None:
+        self.observer = observer
         self._artifacts = artifacts
         self._kinds = kinds
+        self.clocks = clocks or JobClocks()
+        self._other_server = other_server  # another server that can run the job is up
 
     async def follow(self, active: ActiveJob, run: PromptRun) -> RunOutcome:
         """Consume the run's events until it ends; never raises a ComfyError (it is returned instead)."""
         progress = GraphProgress(run.workflow)
         node = ""
+        if active.started_at is not None:  # re-attached to a prompt that began before: count from then
+            self.clocks.started(active.job.id, at=active.started_at)
         try:
             async for event in run:
                 progress.observe(event)
                 if isinstance(event, events.Started):
                     active.started()
-                    await self._notify(active, JobStarted())
+                    elapsed = self.clocks.started(active.job.id, at=active.started_at)
+                    await self._notify(active, JobStarted(elapsed_s=elapsed))
+                elif isinstance(event, events.BackendAway):
+                    away = JobSetback(
+                        Setback.SERVER_AWAY, self.clocks.elapsed_s(active.job.id), self._other_server(active)
+                    )
+                    await self._notify(active, away)
                 elif isinstance(event, events.NodeExecuting):
                     node = event.class_type or event.node_id
                     await self._notify(active, self._progress(active, node, progress, None))
@@ -108,8 +128,8 @@ class JobRunner:
         progress: GraphProgress,
         preview: events.Preview | None,
     ) -> JobProgress:
-        now = asyncio.get_running_loop().time()
-        elapsed = now - active.started_at if active.started_at is not None else 0.0
+        elapsed = self.clocks.elapsed_s(active.job.id) if active.started_at is not None else 0.0
+        active.done_fraction = progress.fraction
         return JobProgress(
             step=progress.step,
             steps=progress.steps,
@@ -121,10 +141,10 @@ class JobRunner:
             stage=progress.stage,
         )
 
-    async def _notify(self, active: ActiveJob, update: JobStarted | JobProgress) -> None:
+    async def _notify(self, active: ActiveJob, update: JobUpdate) -> None:
         # Progress is best effort: a front-end hiccup must never fail the job.
         try:
-            await self._observer.job_updated(active.job, update)
+            await self.observer.job_updated(active.job, update)
         except Exception:
             log.exception("progress update failed")  # the job's task carries its ids
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from core.queue.fair_queue import FairQueue, QueuedJob
 from core.queue.limits import GuildLimits
+from core.queue.places import KeptPlaces
 from db.units.jobs import QueuedEntry
 
 User = tuple[int, int]  # (guild id, user id)
@@ -54,6 +55,8 @@ class Scheduler:
         self._slots: Counter[str] = Counter()
         self._user_running: Counter[User] = Counter()
         self._held_users: set[User] = set()
+        # Places told to waiting jobs are promises: nobody starts later than told (core.queue.places).
+        self._kept = KeptPlaces()
 
     # -- the line ----------------------------------------------------------------------------------
 
@@ -81,10 +84,24 @@ class Scheduler:
         return self._queue.count_of(guild_id, user_id)
 
     def position(self, job_id: int) -> int | None:
-        return self._queue.position(job_id)
+        """The place it was last told, else where the fair order has it (0-based)."""
+        if job_id not in self._queue:
+            return None
+        told = self._kept.shown(job_id)
+        return told if told is not None else self._queue.position(job_id)
 
     def order(self, limit: int) -> list[int]:
-        return self._queue.order(limit)
+        """The first `limit` waiting jobs in the order they will start (promised places kept)."""
+        return self._kept.plan(self._queue.order(limit))
+
+    def tell_places(self, limit: int, waiting_in_backends: int) -> dict[int, int]:
+        """The places of the first `limit` waiting jobs, counting the prompts already waiting in the
+        backends' own queues; from now on each is a promise (it never grows, and is kept)."""
+        return self._kept.tell(self._queue.order(limit), waiting_in_backends)
+
+    def workflow_of(self, job_id: int) -> str | None:
+        entry = self._entries.get(job_id)
+        return entry.workflow_name if entry is not None else None
 
     def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> None:
         """Last in its user's line, or first for a job handed back untouched (parked ones stay put)."""
@@ -99,6 +116,7 @@ class Scheduler:
         waiting = self._queue.remove(job_id) is not None
         if waiting:
             self._entries.pop(job_id, None)
+        self._kept.forget(job_id)
         return self._parked.pop(job_id, None) is not None or waiting
 
     def unpark(self) -> None:
@@ -131,14 +149,22 @@ class Scheduler:
                     chosen[job.job_id] = backend
                 return backend is not None
 
-            job = self._queue.pop_next(eligible)
+            job = self._next(eligible)
             self._park(unrunnable)
             if job is None:
                 break
+            self._kept.started(job.job_id)
             entry = self._entries.pop(job.job_id)
             backend = chosen[job.job_id]
             ready.append(Assignment(entry, backend, self.reserve(backend, entry)))
         return ready
+
+    def _next(self, eligible: Callable[[QueuedJob], bool]) -> QueuedJob | None:
+        """A job whose promised place is up goes first (if it may start); else the next in fair order."""
+        due = [head for head in self._queue.heads() if self._kept.is_due(head.job_id) and eligible(head)]
+        if due:
+            return self._queue.take(due[0])
+        return self._queue.pop_next(eligible)
 
     def _free_backends(self) -> set[str]:
         return {
@@ -168,6 +194,7 @@ class Scheduler:
         for job_id in job_ids:
             if self._queue.remove(job_id) is not None:
                 self._parked[job_id] = self._entries.pop(job_id)
+                self._kept.forget(job_id)
 
     # -- places and caps ---------------------------------------------------------------------------
 

@@ -124,8 +124,8 @@ class JobService:
 
         job = await self.store.create(data, admit=within_limits)
         self.dispatcher.enqueue(QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name))
-        position = self.dispatcher.position(job.id) or 0
-        eta = self.dispatcher.eta.eta_s(job.kind, position, self.dispatcher.backend_count)
+        told = self.dispatcher.place_and_wait(job.id)
+        position, eta = told.position, told.eta_s
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info("queued at position %d (%s)", position, template.name)
         return SubmitReceipt(job, position, eta)

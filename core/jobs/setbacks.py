@@ -19,10 +19,10 @@ class JobClocks:
     def __init__(self) -> None:
         self._first_start: dict[int, float] = {}
 
-    def started(self, job_id: int) -> float:
-        """The job started (again): returns the elapsed time of the whole job, 0 on its first start."""
+    def started(self, job_id: int, *, at: float | None = None) -> float:
+        """The job started (again) `at` (loop time, now if not given): the elapsed time of the whole job."""
         now = asyncio.get_running_loop().time()
-        return now - self._first_start.setdefault(job_id, now)
+        return now - self._first_start.setdefault(job_id, now if at is None else at)
 
     def elapsed_s(self, job_id: int) -> float:
         first = self._first_start.get(job_id)

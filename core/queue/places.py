@@ -38,25 +38,42 @@ class KeptPlaces:
 
     def plan(self, fair_order: Sequence[int]) -> list[int]:
         """The order jobs will start in: fair order, except that nobody starts later than promised."""
-        rest = list(fair_order)
+        promised = sorted(
+            (self._left[job_id], index) for index, job_id in enumerate(fair_order) if job_id in self._left
+        )
+        taken: set[int] = set()
         planned: list[int] = []
-        while rest:
-            step = len(planned)
-            due = [(self._left[j], i) for i, j in enumerate(rest) if self._left.get(j, step + 1) <= step]
-            index = min(due)[1] if due else 0
-            planned.append(rest.pop(index))
+        next_promised = next_fair = 0
+        while len(planned) < len(fair_order):
+            while next_promised < len(promised) and promised[next_promised][1] in taken:
+                next_promised += 1
+            if next_promised < len(promised) and promised[next_promised][0] <= len(planned):
+                index = promised[next_promised][1]  # its promise is up: it goes now
+            else:
+                while next_fair in taken:
+                    next_fair += 1
+                index = next_fair
+            taken.add(index)
+            planned.append(fair_order[index])
         return planned
 
+    def is_due(self, job_id: int) -> bool:
+        return self._left.get(job_id) == 0
+
     def tell(self, fair_order: Sequence[int], waiting_in_backends: int) -> dict[int, int]:
-        """Each job's place (prompts already waiting in the backends' queues start first): the places that
-        changed since last told. A place never grows; the scheduler then keeps it."""
-        changed: dict[int, int] = {}
+        """Each job's place (prompts already waiting in the backends' queues start first), kept from now on.
+
+        A place never grows: a job already told keeps the smaller number, and the scheduler keeps it."""
+        places: dict[int, int] = {}
         for index, job_id in enumerate(self.plan(fair_order)):
             place = waiting_in_backends + index
             before = self._shown.get(job_id)
-            if before is not None and place >= before:
+            if before is not None and place > before:
                 place = before
             self._left[job_id] = min(index, self._left.get(job_id, index))
-            if before != place:
-                self._shown[job_id] = changed[job_id] = place
-        return changed
+            self._shown[job_id] = places[job_id] = place
+        return places
+
+    def shown(self, job_id: int) -> int | None:
+        """The place the job was last told, if it was."""
+        return self._shown.get(job_id)

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.repositories.run_times import FinishedRun, recent_finished_runs
 from db.units.unbroken import unbroken
 
+__all__ = ["FinishedRun", "RunHistory"]
+
 
 class RunHistory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:

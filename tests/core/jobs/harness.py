@@ -100,6 +100,8 @@ async def running_core(
     worker_id: str = "worker-1",
     kinds: KindRegistry | None = None,
     workflows_dir: Path | None = None,
+    client: ClientSettings = FAST_CLIENT,
+    health_interval_s: float = 0.3,
     **queue: object,
 ) -> AsyncIterator[tuple[CoreRuntime, RecordingObserver]]:
     settings = replace(
@@ -112,8 +114,8 @@ async def running_core(
         data_dir=data_dir,
         client_id=client_id,
         queue=settings,
-        client=FAST_CLIENT,
-        health_interval_s=0.3,
+        client=client,
+        health_interval_s=health_interval_s,
         kinds=kinds or default_kinds(),
         workflows_dir=workflows_dir,
     )

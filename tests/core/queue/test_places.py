@@ -18,6 +18,7 @@ class Scheduler:
     queue: FairQueue = field(default_factory=FairQueue)
     places: KeptPlaces = field(default_factory=KeptPlaces)
     next_id: int = 1
+    told: dict[int, int] = field(default_factory=dict)
 
     def submit(self, guild_id: int, user_id: int) -> int:
         job = QueuedJob(self.next_id, guild_id, user_id)
@@ -39,7 +40,11 @@ class Scheduler:
         self.places.forget(job_id)
 
     def tell(self, waiting_in_backend: int = 0) -> dict[int, int]:
-        return self.places.tell(self.queue.order(len(self.queue)), waiting_in_backend)
+        """The places that changed since they were last told, as a front-end would announce them."""
+        places = self.places.tell(self.queue.order(len(self.queue)), waiting_in_backend)
+        changed = {job_id: place for job_id, place in places.items() if self.told.get(job_id) != place}
+        self.told = places
+        return changed
 
 
 def test_a_newcomer_from_another_guild_does_not_push_a_told_job_back() -> None:
