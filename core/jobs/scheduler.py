@@ -96,8 +96,9 @@ class Scheduler:
 
     def tell_places(self, limit: int, waiting_in_backends: int) -> dict[int, int]:
         """The places of the first `limit` waiting jobs, counting the prompts already waiting in the
-        backends' own queues; from now on each is a promise (it never grows, and is kept)."""
-        return self._kept.tell(self._queue.order(limit), waiting_in_backends)
+        backends' own queues. None grows; those the servers take on their next turn are promises."""
+        next_turn = len(self._backends) * self._places
+        return self._kept.tell(self._queue.order(limit), waiting_in_backends, promise_first=next_turn)
 
     def workflow_of(self, job_id: int) -> str | None:
         entry = self._entries.get(job_id)

@@ -1,10 +1,10 @@
 """Places in the queue that only ever move forward.
 
 A fair queue lets a newcomer from a quiet guild in ahead of a busy guild's backlog, which would push the
-backlog back ("1 ahead of you" becoming "2 ahead"). Instead, a place once told is a promise the scheduler
-keeps: each told job has a budget of how many jobs may still start before it; every start spends one of
-everybody's, and a job whose budget is spent starts next. Newcomers still get in early, but only into
-slack nobody was promised.
+backlog back ("1 ahead of you" becoming "2 ahead"). Instead, the place told to a job near the front is a
+promise the scheduler keeps: each such job has a budget of how many jobs may still start before it; every
+start spends one of everybody's, and a job whose budget is spent starts next. Newcomers still get in ahead
+of the jobs further back, so guilds keep taking turns.
 """
 
 from __future__ import annotations
@@ -60,17 +60,21 @@ class KeptPlaces:
     def is_due(self, job_id: int) -> bool:
         return self._left.get(job_id) == 0
 
-    def tell(self, fair_order: Sequence[int], waiting_in_backends: int) -> dict[int, int]:
-        """Each job's place (prompts already waiting in the backends' queues start first), kept from now on.
+    def tell(self, fair_order: Sequence[int], waiting_in_backends: int, promise_first: int) -> dict[int, int]:
+        """Each job's place (prompts already waiting in the backends' queues start first).
 
-        A place never grows: a job already told keeps the smaller number, and the scheduler keeps it."""
+        The first `promise_first` jobs, the ones the servers take on their next turn, are promised their
+        place: the scheduler keeps it. Further back the fair order still lets a newcomer from a quiet guild
+        in ahead; a place shown there never grows either (the smaller number stays until the queue reaches
+        it)."""
         places: dict[int, int] = {}
         for index, job_id in enumerate(self.plan(fair_order)):
             place = waiting_in_backends + index
             before = self._shown.get(job_id)
             if before is not None and place > before:
                 place = before
-            self._left[job_id] = min(index, self._left.get(job_id, index))
+            if index < promise_first:
+                self._left[job_id] = min(index, self._left.get(job_id, index))
             self._shown[job_id] = places[job_id] = place
         return places
 
