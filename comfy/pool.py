@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,9 +87,10 @@ class ComfyPool:
             self._changed = asyncio.Event()
         self.health[name] = BackendHealth(healthy, detail)
 
-    async def health_changed(self) -> None:
-        """Return at the next change of any backend's health (no polling needed to hear of one)."""
-        await self._changed.wait()
+    def health_changed(self) -> Awaitable[bool]:
+        """Done at the next change of any backend's health after this call (no polling needed to hear of
+        one). The change is caught from the call on, even if the awaiting starts later."""
+        return self._changed.wait()
 
     def _connection_changed(self, client: ComfyClient, connected: bool) -> None:
         # Down the moment its socket drops; back after it answers a health check right after reconnecting.

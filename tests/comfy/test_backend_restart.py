@@ -143,3 +143,14 @@ async def test_prompts_in_flight_hear_at_once_that_their_backend_went_away(
     assert await asyncio.wait_for(first_setback(), timeout=ANSWER_AGAIN_WITHIN_S) == events.BackendAway(
         "restart-told"
     )
+
+
+async def test_a_health_change_right_after_asking_is_not_missed(http_session: Any) -> None:
+    client = ComfyClient(http_session, "http://127.0.0.1:9", "nobody")  # never started: no socket
+    pool = ComfyPool([client])
+    changed = pool.health_changed()
+
+    pool.mark(client.name, True, "ok")  # before the waiting even begins
+
+    await asyncio.wait_for(changed, timeout=ANSWER_AGAIN_WITHIN_S)
+    assert pool.health[client.name].healthy
