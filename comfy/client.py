@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 
+from background.loops import supervise
 from background.tasks import BackgroundTasks
 from comfy import errors, events, protocol
 from comfy.cancel import CancelOutcome, cancel_prompt
@@ -89,7 +90,8 @@ class ComfyClient:
 
     async def start(self) -> None:
         self._ws.start()
-        self._tasks.spawn(self._watch_silence(), name=f"comfy-silence-{self.name}")
+        watch = supervise(f"{self.name}: watching for silent prompts", self._watch_silence)
+        self._tasks.spawn(watch, name=f"comfy-silence-{self.name}")
 
     async def close(self) -> None:
         await self._ws.close()

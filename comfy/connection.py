@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from background.loops import supervise
 from comfy import protocol
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,8 @@ class WebSocketConnection:
     def start(self) -> None:
         if self._task is None:
             loop = asyncio.get_running_loop()
-            self._task = loop.create_task(self._run(), name=f"comfy-ws-{self.client_id}")
+            run = supervise(f"websocket {self._url}", self._run)
+            self._task = loop.create_task(run, name=f"comfy-ws-{self.client_id}")
             self._task.add_done_callback(self._log_crash)
 
     def hurry(self) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from background.loops import every, supervise
 from background.tasks import BackgroundTasks
 from comfy import errors
 from comfy.client import ComfyClient
@@ -51,7 +52,8 @@ class ComfyPool:
         # Give the websockets a moment so healthy backends are not reported down at boot.
         await asyncio.gather(*(c.wait_connected(self._connect_wait_s) for c in self.clients))
         await self.check_health()
-        self._tasks.spawn(self._health_loop(), name="comfy-pool-health")
+        health = every(self._interval, self.check_health)
+        self._tasks.spawn(supervise("checking backend health", health), name="comfy-pool-health")
 
     async def close(self) -> None:
         await self._tasks.close()
@@ -103,11 +105,6 @@ class ComfyPool:
         """Jobs wait for a backend: the ones that are away are reconnected to at the urgent pace."""
         for client in self.clients:
             client.jobs_waiting = waiting
-
-    async def _health_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._interval)
-            await self.check_health()
 
     @staticmethod
     def load(client: ComfyClient) -> int:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from background.log_context import log_context
+from background.loops import supervise
 from background.tasks import BackgroundTasks
 from db.units.deleted_results import DeletedResults
-from db.units.outages import is_outage
+from db.units.outages import outage_note
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ class DeletedFilesSweep:
         self._changed = asyncio.Condition()
 
     def start(self) -> None:
-        self._tasks.spawn(self._loop(), name="deleted-files-sweep")
+        sweeping = supervise("removing deleted results' files", self._loop, expected=outage_note)
+        self._tasks.spawn(sweeping, name="deleted-files-sweep")
 
     async def close(self) -> None:
         await self._tasks.close()
@@ -65,15 +67,7 @@ class DeletedFilesSweep:
 
     async def _loop(self) -> None:
         while True:
-            try:
-                await self.sweep()
-            except Exception as error:  # supervised: a failed turn is logged and the next one comes
-                if is_outage(error):
-                    log.warning(
-                        "removing deleted results' files: the database is unreachable; will try again"
-                    )
-                else:
-                    log.error("removing deleted results' files failed; will try again", exc_info=error)
+            await self.sweep()
             await asyncio.sleep(self._interval_s)
 
 

@@ -66,3 +66,30 @@ async def test_pool_skips_a_dead_backend(fake_comfy_factory: Any, make_client: C
     assert client.http.base_url == alive.url.rstrip("/")
     assert isinstance(await asyncio.wait_for(run.result(), 10), events.Completed)
     assert not pool.health[pool.clients[0].name].healthy
+
+
+async def test_a_failing_health_check_is_logged_and_the_checks_go_on(
+    fake_comfy_factory: Any, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = await fake_comfy_factory(FakeConfig())
+    pool = ComfyPool([await make_client(fake.url)], health_interval_s=0.01)
+    calls = 0
+    checked_again = asyncio.Event()
+
+    async def check_health() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("a bug in one check")
+        if calls == 3:
+            checked_again.set()
+
+    pool.check_health = check_health  # type: ignore[method-assign]
+    await pool.start()
+    try:
+        await asyncio.wait_for(checked_again.wait(), 10)
+    finally:
+        await pool.close()
+    failures = [r for r in caplog.records if r.name == "background.loops"]
+    assert [r.getMessage().split(";")[0] for r in failures] == ["checking backend health failed"]
+    assert failures[0].exc_info is not None
