@@ -25,7 +25,8 @@ async def test_show_posts_the_stored_artifacts_again(database_url: str, tmp_path
 async def test_show_links_a_file_over_the_upload_limit_instead(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
         job = await imagined(world, world.alice)
-        _, (artifact,) = await world.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
+        # Delivered: the reporter has recorded the upload (the message shows the result a moment before).
+        _, (artifact,) = await world.delivered(job.id)
         url = artifact.attachment_url  # recorded when the result was uploaded
         assert url is not None
         world.emu.upload_limit = artifact.size_bytes - 1
