@@ -1,0 +1,52 @@
+"""The job's message through a ComfyUI restart, as a member sees it in Discord (issue 12 item 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.discord_emulator.models import Message
+from tests.e2e.harness import (
+    assert_no_repeated_revisions,
+    is_final,
+    job_state,
+    running_world,
+    states_shown,
+)
+from tests.fakes.comfyui import FakeConfig
+
+SLOW = FakeConfig(step_time_s=0.05, default_steps=40)
+WAITING = "waiting for its server"
+
+
+def status_of(message: Message) -> str:
+    for embed in message.embeds:
+        for field in embed.get("fields") or []:
+            if field.get("name") == "Status":
+                return str(field.get("value"))
+    return ""
+
+
+@pytest.mark.timeout(120)
+async def test_a_comfyui_restart_is_told_on_the_message_and_the_job_finishes_there(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        interaction = await world.slash("imagine", {"prompt": "a glacier"})
+        await world.wait_acked(interaction)
+        message = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(message) == "running")
+
+        await world.fake.kill()
+        await world.emu.wait_for(lambda: job_state(message) == WAITING, timeout=5)
+        told_while_away = status_of(message)
+        await world.fake.restart()
+        await world.wait_for_message_final(message, timeout=30)
+
+    assert "The ComfyUI server stopped answering" in told_while_away
+    assert job_state(message) == "done"
+    assert is_final(message)
+    shown = states_shown(message)
+    assert shown.index("running") < shown.index(WAITING) < shown.index("done")
+    assert_no_repeated_revisions(message)
