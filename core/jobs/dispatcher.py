@@ -33,11 +33,10 @@ from core.jobs.positions import PositionAnnouncer
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner
 from core.jobs.scheduler import Scheduler
-from core.jobs.updates import JobCancelled, JobObserver, JobQueued
+from core.jobs.updates import JobObserver, JobQueued
 from core.jobs.worker_sync import WorkerSync
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
-from db.enums import JobStatus
 from db.notify import JobListener
 from db.units.jobs import JobStore, QueuedEntry
 from db.units.leases import LeaseHandover
@@ -74,7 +73,6 @@ class Dispatcher:
         self._tasks = BackgroundTasks("dispatcher")
         # Their own keeper: at shutdown they are given time to finish while everything else stops.
         self._deliveries = BackgroundTasks("deliveries")
-        self._handover = LeaseHandover(store.sessions)
         self._wake = asyncio.Event()
         self.delivery = Delivery(
             store,
@@ -93,36 +91,41 @@ class Dispatcher:
             limits_for=limits_for,
             on_change=self._wake.set,
         )
-        runner = JobRunner(observer, artifacts, kinds, other_server=self._other_server)
+        self._clients = clients
+        self._build_runners(
+            JobRunner(observer, artifacts, kinds, other_server=self._other_server), limits_for
+        )
+        self._build_watchers(observer)
+
+    def _build_runners(self, runner: JobRunner, limits_for: Callable[[int], GuildLimits]) -> None:
         self.outcomes = Outcomes(
-            store=store,
+            store=self.store,
             delivery=self.delivery,
-            pool=pool,
+            pool=self.pool,
             runner=runner,
             estimates=self.estimates,
-            settings=settings,
+            settings=self.settings,
             tasks=self._tasks,
             enqueue=lambda entry, front: self.enqueue(entry, front=front),
             other_server=self._other_server,
         )
         self.executor = Executor(
-            store=store,
-            clients=clients,
-            catalogue=catalogue,
-            kinds=kinds,
+            store=self.store,
+            clients=self._clients,
+            catalogue=self.catalogue,
+            kinds=self.kinds,
             runner=runner,
             outcomes=self.outcomes,
             scheduler=self.scheduler,
-            settings=settings,
+            settings=self.settings,
             tasks=self._tasks,
             limits_for=limits_for,
         )
-        self._clients = clients
-        self._build_watchers(observer)
 
     def _build_watchers(self, observer: JobObserver) -> None:
         self.leases = Leases(
             store=self.store,
+            handover=LeaseHandover(self.store.sessions),
             scheduler=self.scheduler,
             executor=self.executor,
             delivery=self.delivery,
@@ -191,14 +194,7 @@ class Dispatcher:
         unfinished = await self._deliveries.drain(self.settings.shutdown_grace_s)
         if unfinished:
             log.warning("%d deliveries did not finish in time; they are made at the next start", unfinished)
-        if not running:
-            return
-        try:
-            handed = await self._handover.hand_over(self.settings.worker_id, running)
-        except Exception as error:  # stopping goes on: their leases run out by themselves
-            log.warning("could not hand the running jobs over (%s); their leases run out instead", error)
-            return
-        log.info("handed %d running jobs over to the next worker: %s", len(handed), handed)
+        await self.leases.hand_over(running)
 
     async def recover(self) -> None:
         """Queued jobs back in the queue, our running jobs re-attached, undelivered results delivered."""
@@ -268,20 +264,7 @@ class Dispatcher:
         self.scheduler.remove(job_id)
         if await self.executor.cancel(job_id, by_user_id):
             return True
-        job = await self.store.finish_unsuccessfully(
-            job_id,
-            JobStatus.CANCELLED,
-            from_statuses=(JobStatus.QUEUED,),
-            event={"by": by_user_id},
-        )
-        if job is not None:
-            self.delivery.deliver_soon(job, JobCancelled(by_user_id))
-            return True
-        current = await self.store.get(job_id)
-        if current is not None and current.status is JobStatus.RUNNING:
-            await self.store.request_cancel(job_id, by_user_id)  # another worker runs it
-            return True
-        return False
+        return await self.outcomes.cancel_not_running_here(job_id, by_user_id)
 
     async def _loop(self) -> None:
         """Start every job that may start, then sleep until something changes: a job queued, a place freed."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from background.log_context import log_context
 from core.jobs.delivery import Delivery
@@ -15,6 +16,7 @@ from core.jobs.executor import Executor
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
 from db.units.jobs import JobStore, QueuedEntry
+from db.units.leases import LeaseHandover
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ class Leases:
         self,
         *,
         store: JobStore,
+        handover: LeaseHandover,
         scheduler: Scheduler,
         executor: Executor,
         delivery: Delivery,
@@ -31,6 +34,7 @@ class Leases:
         enqueue: Callable[[QueuedEntry], None],
     ) -> None:
         self._store = store
+        self._handover = handover
         self._scheduler = scheduler
         self._executor = executor
         self._delivery = delivery
@@ -71,3 +75,15 @@ class Leases:
             with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
                 log.warning("taken over from a dead or stopped worker")
             await self._executor.reattach(job)
+
+    async def hand_over(self, running: dict[int, datetime | None]) -> None:
+        """At a graceful stop: our running jobs handed back with their start times, so the next worker takes
+        them over at once and counts on."""
+        if not running:
+            return
+        try:
+            handed = await self._handover.hand_over(self._settings.worker_id, running)
+        except Exception as error:  # stopping goes on: their leases run out by themselves
+            log.warning("could not hand the running jobs over (%s); their leases run out instead", error)
+            return
+        log.info("handed %d running jobs over to the next worker: %s", len(handed), handed)

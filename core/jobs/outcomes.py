@@ -128,6 +128,23 @@ class Outcomes:
         log.info("succeeded with %d files", len(artifacts))
         self._delivery.deliver_soon(finished, JobCompleted(artifacts))
 
+    async def cancel_not_running_here(self, job_id: int, by_user_id: int | None) -> bool:
+        """Cancel a job still queued, or ask the worker running it to stop it; True if it was still live."""
+        job = await self._store.finish_unsuccessfully(
+            job_id,
+            JobStatus.CANCELLED,
+            from_statuses=(JobStatus.QUEUED,),
+            event={"by": by_user_id},
+        )
+        if job is not None:
+            self._delivery.deliver_soon(job, JobCancelled(by_user_id))
+            return True
+        current = await self._store.get(job_id)
+        if current is not None and current.status is JobStatus.RUNNING:
+            await self._store.request_cancel(job_id, by_user_id)  # another worker runs it
+            return True
+        return False
+
     async def fail(
         self, job: JobView, user_message: str, detail: str, *, started_at: datetime | None = None
     ) -> None:
