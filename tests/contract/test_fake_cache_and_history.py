@@ -8,8 +8,10 @@ import copy
 import aiohttp
 
 from tests.contract._recorder import Recorder, get_json, post_prompt
-from tests.contract._traces import load_workflow
-from tests.fakes.comfyui import FakeComfyUI
+from tests.contract._traces import load_workflow, quiet_long_job
+from tests.fakes.comfyui import FakeComfyUI, FakeConfig
+from tests.fakes.comfyui.cache import cache_keys
+from tests.fakes.comfyui.catalogue import Catalogue
 
 
 async def test_identical_resubmission_is_fully_cached_and_reuses_the_old_files(
@@ -122,3 +124,13 @@ async def test_client_chosen_prompt_id_is_reused_and_the_later_run_wins(
     entry = fake_comfy.history_of("bot-1")
     assert entry is not None
     assert entry["prompt"][0] == second["number"] == 1
+
+
+def test_a_long_chain_of_nodes_gets_short_cache_keys(fake_comfy: FakeComfyUI) -> None:
+    """Keys used to nest each upstream key as escaped JSON, doubling its length at every node: 25 chained
+    nodes took a minute to key, 400 all the machine's memory."""
+    chain = quiet_long_job(length=16)
+    keys = cache_keys(chain, Catalogue(FakeConfig()), fake_comfy.store)
+    assert len(keys) == len(chain) == 18
+    assert max(len(key) for key in keys.values()) <= 64
+    assert len(set(keys.values())) == len(chain)  # every node of the chain is a different computation

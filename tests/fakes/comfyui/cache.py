@@ -7,6 +7,7 @@ its file. Like the classic cache, only entries the current prompt uses survive a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -43,7 +44,10 @@ def cache_keys(prompt: dict[str, Any], catalogue: Catalogue, store: FileStore) -
             name: ["LINK", key_of(value[0]), value[1]] if is_link(value) else value
             for name, value in sorted(node["inputs"].items())
         }
-        memo[node_id] = json.dumps([node["class_type"], changed, inputs], sort_keys=True, default=str)
+        signature = json.dumps([node["class_type"], changed, inputs], sort_keys=True, default=str)
+        # A digest, not the text: nesting an upstream key as a JSON string escapes it again at every level,
+        # so a chain of a few dozen nodes made keys of gigabytes.
+        memo[node_id] = hashlib.sha256(signature.encode()).hexdigest()
         return memo[node_id]
 
     return {node_id: key_of(node_id) for node_id in prompt}
