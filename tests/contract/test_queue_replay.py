@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from tests.contract._recorder import Recorder, get_json, post_prompt
-from tests.contract._traces import load_trace, load_workflow, long_job
+from tests.contract._traces import load_trace, load_workflow, quiet_long_job
 from tests.contract.conftest import Target
 
 pytestmark = pytest.mark.contract
@@ -75,7 +75,9 @@ async def test_concurrent_prompts_replay_matches_the_recording(
     client_id = f"qmain-{uuid.uuid4().hex[:6]}"
     main = await Recorder.connect(http, url, client_id)
     observer = await Recorder.connect(http, url, f"obs-{uuid.uuid4().hex[:6]}")
-    blocker = await post_prompt(http, url, long_job(), client_id)
+    if comfy_target.fake is not None:
+        comfy_target.fake.config.node_time_s = 0.05  # the quiet job's chain then takes 20 s
+    blocker = await post_prompt(http, url, quiet_long_job(), client_id)
     ended_at_teardown.append(blocker["prompt_id"])
     await main.wait_for(lambda f: f.type == "execution_start")  # sent once the worker took it off the queue
     base_color = uuid.uuid4().int % 100000
@@ -108,6 +110,8 @@ async def test_concurrent_prompts_replay_matches_the_recording(
     assert front["number"] == -(numbers[-1] + 1)
     async with http.post(url + "/interrupt", json={"prompt_id": blocker["prompt_id"]}) as response:
         assert response.status == 200
+    if comfy_target.fake is not None:
+        comfy_target.fake.config.node_time_s = 0
     await main.wait_done(by_number[numbers[-3]])
     await observer.wait_for(lambda f: f.type == "status" and observer.statuses()[-1:] == [0], start=1)
 
