@@ -90,8 +90,7 @@ class ComfyClient:
 
     async def start(self) -> None:
         self._ws.start()
-        watch = supervise(f"{self.name}: watching for silent prompts", self._watch_silence)
-        self._tasks.spawn(watch, name=f"comfy-silence-{self.name}")
+        self._tasks.spawn(supervise(f"{self.name} silence", self._watch_silence), name=f"silence-{self.name}")
 
     async def close(self) -> None:
         await self._ws.close()
@@ -286,12 +285,11 @@ class ComfyClient:
 
     async def _watch_silence(self) -> None:
         """Fallback when the websocket says nothing about a prompt while HTTP still answers."""
-        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.settings.poll_interval_s)
             if not self._ws.connected:
                 continue
-            now = loop.time()
+            now = asyncio.get_running_loop().time()
             silent = [
                 run
                 for run in self._runs.values()
