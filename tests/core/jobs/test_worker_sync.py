@@ -1,0 +1,79 @@
+"""Another worker's messages reach this worker's copy of the queue as typed messages; its own are ignored."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, cast
+
+from background.tasks import BackgroundTasks
+from core.jobs.worker_sync import WorkerSync
+from db.units.jobs import JobStore, QueuedEntry
+from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, payload
+from tests.core.jobs.test_scheduler import World
+
+
+class Here:
+    """What the worker sync is wired to: this worker's queue, and the jobs it runs."""
+
+    def __init__(self) -> None:
+        self.scheduler = World().scheduler()
+        self.tasks = BackgroundTasks("test")
+        self.running: set[int] = set()
+        self.cancelled: list[tuple[int, int | None]] = []
+        self.cancel_heard = asyncio.Event()
+        self.sync = WorkerSync(
+            worker_id="here",
+            store=cast(JobStore, None),  # only the resync reads the database
+            scheduler=self.scheduler,
+            tasks=self.tasks,
+            enqueue=self.scheduler.enqueue,
+            is_running_here=lambda job_id: job_id in self.running,
+            cancel=self.cancel,
+            take_over=self.take_over,
+        )
+
+    async def cancel(self, job_id: int, by: int | None) -> bool:
+        self.cancelled.append((job_id, by))
+        self.cancel_heard.set()
+        return True
+
+    async def take_over(self) -> None:
+        return None
+
+    def hear(self, message: Any) -> None:
+        self.sync.on_message(payload(message))
+
+
+def queued(job_id: int, sender: str = "there") -> JobQueuedMessage:
+    return JobQueuedMessage(sender=sender, job_id=job_id, guild_id=1, user_id=10, workflow_name="txt2img")
+
+
+async def test_a_job_queued_by_another_worker_joins_our_queue_and_ours_is_ignored() -> None:
+    here = Here()
+    here.hear(queued(7))
+    here.hear(queued(8, sender="here"))
+    assert here.scheduler.is_waiting(7)
+    assert not here.scheduler.is_waiting(8)
+
+
+async def test_a_job_another_worker_claimed_leaves_our_queue() -> None:
+    here = Here()
+    here.scheduler.enqueue(QueuedEntry(7, 1, 10, "txt2img"))
+    here.hear(JobGoneMessage(sender="there", job_id=7))
+    assert not here.scheduler.is_waiting(7)
+
+
+async def test_a_cancel_is_acted_on_only_by_the_worker_running_the_job() -> None:
+    here = Here()
+    here.running.add(9)
+    here.hear(CancelRequestedMessage(sender="there", job_id=5, by_user_id=42))
+    here.hear(CancelRequestedMessage(sender="there", job_id=9, by_user_id=42))
+    await asyncio.wait_for(here.cancel_heard.wait(), 5)
+    await here.tasks.close()
+    assert here.cancelled == [(9, 42)]
+
+
+async def test_a_message_of_an_unknown_shape_changes_nothing() -> None:
+    here = Here()
+    here.sync.on_message({"e": "queued", "id": 7, "g": 1, "u": 10, "w": "txt2img", "from": "there"})
+    assert here.scheduler.queued_count() == 0
