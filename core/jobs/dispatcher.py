@@ -45,6 +45,8 @@ from db.units.run_history import FinishedRun
 
 log = logging.getLogger(__name__)
 
+LISTEN_WAIT_S = 5.0
+
 
 class Dispatcher:
     def __init__(
@@ -182,6 +184,15 @@ class Dispatcher:
             )
             self._supervise("dispatcher-listener", listener.run)
             self._supervise("dispatcher-resync", every(settings.resync_s, self.worker_sync.resync))
+            await self._until_listening(listener)
+
+    async def _until_listening(self, listener: JobListener) -> None:
+        """A started worker hears every message sent after `start` returns (a hand-over from a worker that
+        stops right then, say); a database slow to answer only delays that, the resync catches up."""
+        try:
+            await asyncio.wait_for(listener.connected.wait(), LISTEN_WAIT_S)
+        except TimeoutError:
+            log.warning("not listening to the other workers yet; the periodic resync covers until then")
 
     def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         self._tasks.spawn(supervise(name, run, expected=outage_note), name=name)
