@@ -52,7 +52,7 @@ from core.kinds.image import ImageParams
 from db.enums import JobStatus
 from db.migrate import upgrade_to_head
 from db.models import Job
-from db.units.jobs import QueuedEntry
+from db.snapshots import QueuedJob
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 
@@ -261,7 +261,7 @@ def measure_queue_memory(dispatcher: Dispatcher, count: int) -> int:
     tracemalloc.start()
     before = tracemalloc.take_snapshot()
     for i in range(count):
-        dispatcher.enqueue(QueuedEntry(50_000_000 + i, 777_000 + i % 100, 888_000 + i % 1000, "txt2img"))
+        dispatcher.enqueue(QueuedJob(50_000_000 + i, 777_000 + i % 100, 888_000 + i % 1000, "txt2img"))
     after = tracemalloc.take_snapshot()
     tracemalloc.stop()
     grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))

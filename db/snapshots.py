@@ -25,6 +25,16 @@ ParamsReader = Callable[[str, dict[str, Any]], StoredParams]
 
 
 @dataclass(frozen=True, slots=True)
+class QueuedJob:
+    """A job waiting for a backend: what the fair order and the choice of a backend need, nothing more."""
+
+    job_id: int
+    guild_id: int
+    user_id: int
+    workflow_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class ArtifactView:
     id: int
     job_id: int

@@ -38,7 +38,8 @@ from core.jobs.worker_sync import WorkerSync
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from db.notify import JobListener
-from db.units.jobs import JobStore, QueuedEntry
+from db.snapshots import QueuedJob
+from db.units.jobs import JobStore
 from db.units.leases import LeaseHandover
 from db.units.outages import outage_note
 from db.units.run_history import FinishedRun
@@ -223,7 +224,7 @@ class Dispatcher:
     def running_count(self) -> int:
         return len(self.executor.active)
 
-    def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> None:
+    def enqueue(self, entry: QueuedJob, *, front: bool = False) -> None:
         """Add a persisted queued job (its place: `position`)."""
         if entry.job_id in self.executor.active:
             return

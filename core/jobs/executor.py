@@ -25,8 +25,8 @@ from core.jobs.scheduler import Scheduler
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus
-from db.snapshots import JobView
-from db.units.jobs import JobStore, QueuedEntry, UserAtCap
+from db.snapshots import JobView, QueuedJob
+from db.units.jobs import JobStore, UserAtCap
 from db.units.outages import is_outage
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Executor:
         self._limits_for = limits_for
         self.active: dict[int, ActiveJob] = {}  # the jobs this worker has on a backend right now
 
-    async def start(self, entry: QueuedEntry, client: ComfyClient, release: Callable[[], None]) -> None:
+    async def start(self, entry: QueuedJob, client: ComfyClient, release: Callable[[], None]) -> None:
         """Run in a task of its own: the job's ids are this task's log context."""
         prompt_id = str(uuid.uuid4())
         bind_log_context(
@@ -88,7 +88,7 @@ class Executor:
             self.active.pop(job.id, None)
 
     async def _claim(
-        self, entry: QueuedEntry, client: ComfyClient, prompt_id: str, release: Callable[[], None]
+        self, entry: QueuedJob, client: ComfyClient, prompt_id: str, release: Callable[[], None]
     ) -> JobView | None:
         """Queued → running for this worker, or None (its place released; back in line if it still waits)."""
         user = (entry.guild_id, entry.user_id)
@@ -175,7 +175,7 @@ class Executor:
         if client is None or prompt_id is None:
             await self._outcomes.retry(job, errors.PromptLost(f"job {job.id} has no backend to re-attach to"))
             return
-        entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
+        entry = QueuedJob(job.id, job.guild_id, job.user_id, job.workflow_name)
         release = self._scheduler.reserve(client.name, entry)
         active = ActiveJob(job, client, prompt_id, bound.metadata, on_prompt_done=release)
         if job.started_at is not None:  # written when the last worker handed it over

@@ -15,7 +15,8 @@ from core.jobs.delivery import Delivery
 from core.jobs.executor import Executor
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
-from db.units.jobs import JobStore, QueuedEntry
+from db.snapshots import QueuedJob
+from db.units.jobs import JobStore
 from db.units.leases import LeaseHandover
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ class Leases:
         executor: Executor,
         delivery: Delivery,
         settings: QueueSettings,
-        enqueue: Callable[[QueuedEntry], None],
+        enqueue: Callable[[QueuedJob], None],
     ) -> None:
         self._store = store
         self._handover = handover
@@ -47,7 +48,7 @@ class Leases:
 
     async def recover(self) -> None:
         """Queued jobs back in the queue, our running jobs re-attached, undelivered results delivered."""
-        for entry in await self._store.queued_entries():
+        for entry in await self._store.queued_jobs():
             self._enqueue(entry)
         for job in await self._store.running_owned_by(self._settings.worker_id):
             await self._executor.reattach(job)

@@ -17,8 +17,8 @@ from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.setbacks import server_lost
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 from db.enums import JobStatus
-from db.snapshots import JobView
-from db.units.jobs import JobStore, QueuedEntry
+from db.snapshots import JobView, QueuedJob
+from db.units.jobs import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class Outcomes:
         estimates: Estimates,
         settings: QueueSettings,
         tasks: BackgroundTasks,
-        enqueue: Callable[[QueuedEntry, bool], None],
+        enqueue: Callable[[QueuedJob, bool], None],
         other_server: Callable[[ActiveJob], bool],
     ) -> None:
         self._store = store
@@ -177,14 +177,14 @@ class Outcomes:
             job.id, worker_id=self._settings.worker_id, reason=error.detail
         ):
             log.info("will be retried: %s", error.detail)
-            entry = QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name)
+            entry = QueuedJob(job.id, job.guild_id, job.user_id, job.workflow_name)
             if at_once:
                 # From a task of its own: the job's attempt must first leave the running set.
                 self.requeue_later(entry, 0.0, front=True)
             else:
                 self.requeue_later(entry, self._settings.retry_backoff_s * job.attempts)
 
-    def requeue_later(self, entry: QueuedEntry, delay_s: float, *, front: bool = False) -> None:
+    def requeue_later(self, entry: QueuedJob, delay_s: float, *, front: bool = False) -> None:
         async def requeue() -> None:
             await asyncio.sleep(delay_s)
             self._enqueue(entry, front)

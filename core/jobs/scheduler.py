@@ -11,10 +11,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from core.queue.fair_queue import FairQueue, QueuedJob
+from core.queue.fair_queue import FairQueue
 from core.queue.limits import GuildLimits
 from core.queue.places import KeptPlaces
-from db.units.jobs import QueuedEntry
+from db.snapshots import QueuedJob
 
 User = tuple[int, int]  # (guild id, user id)
 
@@ -23,7 +23,7 @@ User = tuple[int, int]  # (guild id, user id)
 class Assignment:
     """A queued job given a place on a backend; `release` frees the place (calling it twice is harmless)."""
 
-    entry: QueuedEntry
+    entry: QueuedJob
     backend: str
     release: Callable[[], None]
 
@@ -48,10 +48,9 @@ class Scheduler:
         self._limits_for = limits_for
         self._on_change = on_change
         self._queue = FairQueue()
-        self._entries: dict[int, QueuedEntry] = {}
         # Jobs whose workflow no backend offers right now, set aside so the scheduler does not look at
         # them on every turn; they go back in line when the backends' capabilities change.
-        self._parked: dict[int, QueuedEntry] = {}
+        self._parked: dict[int, QueuedJob] = {}
         self._slots: Counter[str] = Counter()
         self._user_running: Counter[User] = Counter()
         self._held_users: set[User] = set()
@@ -101,22 +100,19 @@ class Scheduler:
         return self._kept.tell(self._queue.order(limit), waiting_in_backends, promise_first=next_turn)
 
     def workflow_of(self, job_id: int) -> str | None:
-        entry = self._entries.get(job_id)
-        return entry.workflow_name if entry is not None else None
+        job = self._queue.get(job_id)
+        return job.workflow_name if job is not None else None
 
-    def enqueue(self, entry: QueuedEntry, *, front: bool = False) -> None:
+    def enqueue(self, entry: QueuedJob, *, front: bool = False) -> None:
         """Last in its user's line, or first for a job handed back untouched (parked ones stay put)."""
         if entry.job_id in self._parked:
             return
-        self._entries[entry.job_id] = entry
-        self._queue.push(QueuedJob(entry.job_id, entry.guild_id, entry.user_id), front=front)
+        self._queue.push(entry, front=front)
         self._on_change()
 
     def remove(self, job_id: int) -> bool:
         """Out of line or out of the parked set; True if it was in either."""
         waiting = self._queue.remove(job_id) is not None
-        if waiting:
-            self._entries.pop(job_id, None)
         self._kept.forget(job_id)
         return self._parked.pop(job_id, None) is not None or waiting
 
@@ -155,9 +151,8 @@ class Scheduler:
             if job is None:
                 break
             self._kept.started(job.job_id)
-            entry = self._entries.pop(job.job_id)
             backend = chosen[job.job_id]
-            ready.append(Assignment(entry, backend, self.reserve(backend, entry)))
+            ready.append(Assignment(job, backend, self.reserve(backend, job)))
         return ready
 
     def _next(self, eligible: Callable[[QueuedJob], bool]) -> QueuedJob | None:
@@ -173,10 +168,7 @@ class Scheduler:
         }
 
     def _pick_backend(self, job: QueuedJob, free: set[str], unrunnable: list[int]) -> str | None:
-        entry = self._entries.get(job.job_id)
-        if entry is None:
-            return None
-        capable = self._capable(entry.workflow_name)
+        capable = self._capable(job.workflow_name)
         if not capable:
             unrunnable.append(job.job_id)
             return None
@@ -193,13 +185,14 @@ class Scheduler:
 
     def _park(self, job_ids: list[int]) -> None:
         for job_id in job_ids:
-            if self._queue.remove(job_id) is not None:
-                self._parked[job_id] = self._entries.pop(job_id)
+            job = self._queue.remove(job_id)
+            if job is not None:
+                self._parked[job_id] = job
                 self._kept.forget(job_id)
 
     # -- places and caps ---------------------------------------------------------------------------
 
-    def reserve(self, backend: str, entry: QueuedEntry) -> Callable[[], None]:
+    def reserve(self, backend: str, entry: QueuedJob) -> Callable[[], None]:
         """Take a place on `backend` for the entry's user; the returned callable gives it back once."""
         user = (entry.guild_id, entry.user_id)
         self._slots[backend] += 1

@@ -27,9 +27,9 @@ from core.queue.token_bucket import TokenBucket
 from db.enums import JobStatus, RegeneratePermission
 from db.repositories.jobs import ActiveCounts
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
-from db.snapshots import ArtifactView, JobView
+from db.snapshots import ArtifactView, JobView, QueuedJob
 from db.units.deleted_results import DeletedResults
-from db.units.jobs import JobStore, QueuedEntry
+from db.units.jobs import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class JobService:
             self._take_rate_token(policy)
 
         job = await self.store.create(data, admit=within_limits)
-        self.dispatcher.enqueue(QueuedEntry(job.id, job.guild_id, job.user_id, job.workflow_name))
+        self.dispatcher.enqueue(QueuedJob(job.id, job.guild_id, job.user_id, job.workflow_name))
         told = self.dispatcher.place_and_wait(job.id)
         position, eta = told.position, told.eta_s
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):

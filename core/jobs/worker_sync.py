@@ -13,7 +13,8 @@ from typing import Any
 from background.loops import supervise
 from background.tasks import BackgroundTasks
 from core.jobs.scheduler import Scheduler
-from db.units.jobs import JobStore, QueuedEntry
+from db.snapshots import QueuedJob
+from db.units.jobs import JobStore
 from db.units.outages import outage_note
 from db.worker_messages import (
     CancelRequestedMessage,
@@ -34,7 +35,7 @@ class WorkerSync:
         store: JobStore,
         scheduler: Scheduler,
         tasks: BackgroundTasks,
-        enqueue: Callable[[QueuedEntry], None],
+        enqueue: Callable[[QueuedJob], None],
         is_running_here: Callable[[int], bool],
         cancel: Callable[[int, int | None], Coroutine[Any, Any, object]],
         take_over: Callable[[], Coroutine[Any, Any, None]],
@@ -53,7 +54,7 @@ class WorkerSync:
         if message is None or message.sender == self._worker_id:
             return
         if isinstance(message, JobQueuedMessage):
-            entry = QueuedEntry(message.job_id, message.guild_id, message.user_id, message.workflow_name)
+            entry = QueuedJob(message.job_id, message.guild_id, message.user_id, message.workflow_name)
             self._enqueue(entry)
         elif isinstance(message, JobGoneMessage):
             if self._scheduler.is_waiting(message.job_id):
@@ -79,7 +80,7 @@ class WorkerSync:
         """Make our copy of the queue match the database (a message may have been missed)."""
         # Only jobs queued before the read may be dropped: one enqueued meanwhile is not in the answer yet.
         known_before = self._scheduler.waiting_ids() | self._scheduler.parked_ids()
-        entries = {entry.job_id: entry for entry in await self._store.queued_entries()}
+        entries = {entry.job_id: entry for entry in await self._store.queued_jobs()}
         for job_id in known_before - entries.keys():
             self._scheduler.remove(job_id)
         for entry in entries.values():

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True)
-class QueuedJob:
-    job_id: int
-    guild_id: int
-    user_id: int
+from db.snapshots import QueuedJob
 
 
 class _GuildLane:
@@ -60,6 +54,9 @@ class FairQueue:
         """How many jobs this member has waiting in this guild."""
         lane = self._lanes.get(guild_id)
         return len(lane.users.get(user_id, ())) if lane is not None else 0
+
+    def get(self, job_id: int) -> QueuedJob | None:
+        return self._jobs.get(job_id)
 
     def __contains__(self, job_id: object) -> bool:
         return job_id in self._jobs

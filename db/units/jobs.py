@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,7 +19,7 @@ from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate
-from db.snapshots import ArtifactView, JobView, ParamsReader
+from db.snapshots import ArtifactView, JobView, ParamsReader, QueuedJob
 from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
@@ -28,14 +27,6 @@ from db.units.unbroken import unbroken
 from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, tell
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class QueuedEntry:
-    job_id: int
-    guild_id: int
-    user_id: int
-    workflow_name: str
 
 
 def _now() -> datetime:
@@ -112,10 +103,10 @@ class JobStore(JobLeases, JobDeliveryRecords):
             ]
 
     @unbroken
-    async def queued_entries(self) -> list[QueuedEntry]:
+    async def queued_jobs(self) -> list[QueuedJob]:
         async with self.sessions() as session:
             rows = await JobRecoveryRepository(session).queued_with_workflow()
-            return [QueuedEntry(*row) for row in rows]
+            return [QueuedJob(*row) for row in rows]
 
     @unbroken
     async def claim(

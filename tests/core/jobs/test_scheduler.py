@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from core.jobs.scheduler import Assignment, Scheduler
 from core.queue.limits import GuildLimits
-from db.units.jobs import QueuedEntry
+from db.snapshots import QueuedJob
 
 
 @dataclass
@@ -37,8 +37,8 @@ class World:
         )
 
 
-def job(job_id: int, guild_id: int = 1, user_id: int = 10, workflow: str = "txt2img") -> QueuedEntry:
-    return QueuedEntry(job_id, guild_id, user_id, workflow)
+def job(job_id: int, guild_id: int = 1, user_id: int = 10, workflow: str = "txt2img") -> QueuedJob:
+    return QueuedJob(job_id, guild_id, user_id, workflow)
 
 
 def ids(ready: list[Assignment]) -> list[int]:

@@ -7,7 +7,8 @@ from typing import Any, cast
 
 from background.tasks import BackgroundTasks
 from core.jobs.worker_sync import WorkerSync
-from db.units.jobs import JobStore, QueuedEntry
+from db.snapshots import QueuedJob
+from db.units.jobs import JobStore
 from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, payload
 from tests.core.jobs.test_scheduler import World
 
@@ -58,7 +59,7 @@ async def test_a_job_queued_by_another_worker_joins_our_queue_and_ours_is_ignore
 
 async def test_a_job_another_worker_claimed_leaves_our_queue() -> None:
     here = Here()
-    here.scheduler.enqueue(QueuedEntry(7, 1, 10, "txt2img"))
+    here.scheduler.enqueue(QueuedJob(7, 1, 10, "txt2img"))
     here.hear(JobGoneMessage(sender="there", job_id=7))
     assert not here.scheduler.is_waiting(7)
 

@@ -3,14 +3,18 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.queue.fair_queue import FairQueue, QueuedJob
+from core.queue.fair_queue import FairQueue
+from db.snapshots import QueuedJob
 
 requests = st.lists(st.tuples(st.integers(1, 5), st.integers(1, 4)), min_size=1, max_size=60)
 
 
 def _fill(pairs: list[tuple[int, int]]) -> tuple[FairQueue, list[QueuedJob]]:
     queue = FairQueue()
-    jobs = [QueuedJob(job_id=i, guild_id=g, user_id=g * 100 + u) for i, (g, u) in enumerate(pairs)]
+    jobs = [
+        QueuedJob(job_id=i, guild_id=g, user_id=g * 100 + u, workflow_name="txt2img")
+        for i, (g, u) in enumerate(pairs)
+    ]
     for job in jobs:
         queue.push(job)
     return queue, jobs
@@ -78,20 +82,20 @@ def test_position_is_the_number_of_jobs_served_before_it(
 
 def test_a_user_held_back_by_a_limit_keeps_their_place() -> None:
     queue = FairQueue()
-    queue.push(QueuedJob(1, guild_id=1, user_id=10))
-    queue.push(QueuedJob(2, guild_id=1, user_id=11))
-    queue.push(QueuedJob(3, guild_id=1, user_id=10))
+    queue.push(QueuedJob(1, guild_id=1, user_id=10, workflow_name="txt2img"))
+    queue.push(QueuedJob(2, guild_id=1, user_id=11, workflow_name="txt2img"))
+    queue.push(QueuedJob(3, guild_id=1, user_id=10, workflow_name="txt2img"))
     first = queue.pop_next(lambda job: job.user_id != 10)
     assert first is not None
     assert first.job_id == 2
-    assert queue.pop_next() == QueuedJob(1, guild_id=1, user_id=10)
-    assert queue.pop_next() == QueuedJob(3, guild_id=1, user_id=10)
+    assert queue.pop_next() == QueuedJob(1, guild_id=1, user_id=10, workflow_name="txt2img")
+    assert queue.pop_next() == QueuedJob(3, guild_id=1, user_id=10, workflow_name="txt2img")
 
 
 def test_removing_a_cancelled_job_closes_the_gap() -> None:
     queue = FairQueue()
     for job_id in range(4):
-        queue.push(QueuedJob(job_id, guild_id=1, user_id=1))
+        queue.push(QueuedJob(job_id, guild_id=1, user_id=1, workflow_name="txt2img"))
     assert queue.remove(1) is not None
     assert queue.remove(1) is None
     assert queue.position(3) == 2

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.queue.fair_queue import FairQueue, QueuedJob
+from core.queue.fair_queue import FairQueue
 from core.queue.places import KeptPlaces
+from db.snapshots import QueuedJob
 
 
 @dataclass
@@ -22,7 +23,7 @@ class Scheduler:
     promise_first: int = 1000
 
     def submit(self, guild_id: int, user_id: int) -> int:
-        job = QueuedJob(self.next_id, guild_id, user_id)
+        job = QueuedJob(self.next_id, guild_id, user_id, workflow_name="txt2img")
         self.next_id += 1
         self.queue.push(job)
         return job.job_id
