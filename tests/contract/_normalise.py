@@ -91,9 +91,57 @@ def history_shape(entry: dict[str, Any]) -> Shape:
     status = entry["status"]
     return (
         tuple(entry),
-        (type(number).__name__, graph, tuple(sorted(extra_data)), tuple(outputs)),
+        # The outputs to run: a set on the server (execution.py, validate_prompt), so sorted here.
+        (type(number).__name__, graph, tuple(sorted(extra_data)), tuple(sorted(outputs))),
         {node: _files(out) for node, out in entry["outputs"].items()},
         (status["status_str"], status["completed"], tuple(m[0] for m in status["messages"])),
         tuple(tuple(sorted(m[1])) for m in status["messages"]),
         entry["meta"],
     )
+
+
+def sink_nodes(workflow: dict[str, Any]) -> set[str]:
+    """The nodes no other node takes an input from: the prompt's outputs."""
+    used = {
+        str(value[0])
+        for node in workflow.values()
+        for value in node.get("inputs", {}).values()
+        if isinstance(value, list) and len(value) == 2
+    }
+    return set(workflow) - used
+
+
+def by_node(shapes: list[Shape]) -> tuple[list[Shape], dict[str, list[Shape]]]:
+    """(the prompt-wide messages in order, each node's own messages in order).
+
+    ComfyUI does not fix the order in which a prompt's output nodes run: `validate_prompt` collects them in a
+    set (execution.py, `good_outputs = set()`), so with two outputs the order follows the server process's
+    string hashing. What it does fix is the order of the messages about each node, so a prompt with several
+    outputs is compared node by node. A progress_state message counts for the nodes whose state it changed.
+    """
+    overall: list[Shape] = []
+    lanes: dict[str, list[Shape]] = {}
+    states: dict[str, tuple[Any, ...]] = {}
+    running: str | None = None
+    for shape in shapes:
+        kind = shape[0]
+        if kind == "progress_state":
+            for node_id, *state in shape[2]:
+                if states.get(node_id) != tuple(state):
+                    states[node_id] = tuple(state)
+                    lanes.setdefault(node_id, []).append((kind, shape[1], *state))
+            continue
+        node: str | None = None
+        if kind == "executing":
+            node = running = shape[2]
+        elif kind == "executed":
+            node = shape[2]
+        elif kind == "progress":
+            node = shape[4]
+        elif kind == "BINARY":
+            node = shape[3][1] if shape[3] is not None else running
+        if node is None:
+            overall.append(shape)
+        else:
+            lanes.setdefault(node, []).append(shape)
+    return overall, lanes
