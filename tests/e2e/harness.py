@@ -114,6 +114,14 @@ class World:
         await self.emu.wait_for(lambda: interaction.acked, timeout)
         return interaction
 
+    async def imagine_running(self, prompt: str) -> tuple[Interaction, Message]:
+        """/imagine `prompt` as alice, once its job runs: (the interaction, its response message)."""
+        interaction = await self.slash("imagine", {"prompt": prompt})
+        await self.wait_acked(interaction)
+        message = self.emu.original_response(interaction)
+        await self.emu.wait_for(lambda: job_state(message) == "running")
+        return interaction, message
+
     async def wait_for_final(
         self,
         interaction: Interaction,

@@ -41,10 +41,7 @@ async def test_the_fallback_to_the_channel_route_is_logged_with_the_job_id(
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.reporting")
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
-        interaction = await world.slash("imagine", {"prompt": "a glacier"})
-        await world.wait_acked(interaction)
-        message = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: job_state(message) == "running")
+        interaction, message = await world.imagine_running("a glacier")
         world.emu.expire_interaction_token(interaction, "invalid_token")
         await world.wait_for_message_final(message)
         job = await world.job_for(message)
@@ -94,10 +91,7 @@ async def test_a_channel_the_bot_can_no_longer_see_sends_the_result_by_direct_me
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.reporting")
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
-        interaction = await world.slash("imagine", {"prompt": "a glacier"})
-        await world.wait_acked(interaction)
-        message = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: job_state(message) == "running")
+        interaction, message = await world.imagine_running("a glacier")
         hidden = discord.Permissions(view_channel=True).value
         await world.emu.set_channel_permissions(world.channel, world.emu.bot_member(world.guild), deny=hidden)
         world.emu.expire_interaction_token(interaction, "invalid_token")
@@ -122,10 +116,7 @@ async def test_a_hidden_channel_and_closed_direct_messages_keep_the_result_in_hi
     caplog.set_level(logging.INFO, logger="bot.reporting")
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
         world.alice.user.accepts_dms = False
-        interaction = await world.slash("imagine", {"prompt": "a glacier"})
-        await world.wait_acked(interaction)
-        message = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: job_state(message) == "running")
+        interaction, message = await world.imagine_running("a glacier")
         hidden = discord.Permissions(view_channel=True).value
         await world.emu.set_channel_permissions(world.channel, world.emu.bot_member(world.guild), deny=hidden)
         world.emu.expire_interaction_token(interaction, "invalid_token")

@@ -33,10 +33,7 @@ async def test_a_comfyui_restart_is_told_on_the_message_and_the_job_finishes_the
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
-        interaction = await world.slash("imagine", {"prompt": "a glacier"})
-        await world.wait_acked(interaction)
-        message = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: job_state(message) == "running")
+        _, message = await world.imagine_running("a glacier")
 
         await world.fake.kill()
         await world.emu.wait_for(lambda: job_state(message) == WAITING, timeout=5)

@@ -27,10 +27,7 @@ async def test_an_expired_token_falls_back_to_editing_the_channel_message(
     database_url: str, tmp_path: Path, expiry: str
 ) -> None:
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
-        interaction = await world.slash("imagine", {"prompt": "a glacier"})
-        await world.wait_acked(interaction)
-        message = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: job_state(message) == "running")
+        interaction, message = await world.imagine_running("a glacier")
         world.emu.expire_interaction_token(interaction, expiry)  # type: ignore[arg-type]
         await world.wait_for_message_final(message)
 
@@ -118,10 +115,7 @@ async def test_a_restart_in_the_middle_of_a_job_finishes_on_the_same_message(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
-        interaction = await world.slash("imagine", {"prompt": "a glacier"})
-        await world.wait_acked(interaction)
-        message = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: job_state(message) == "running")
+        _, message = await world.imagine_running("a glacier")
         await world.restart_bot()
         await world.wait_for_message_final(message, timeout=20)
         assert is_final(message)
