@@ -10,6 +10,7 @@ from typing import Any
 
 from . import payloads
 from .gateway import Gateway
+from .mentions import hide_content, notified_user_ids
 from .messaging import Messaging
 from .models import (
     ApplicationCommand,
@@ -28,6 +29,7 @@ STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT =
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 BUTTON, STRING_SELECT, TEXT_INPUT, LABEL, ACTION_ROW = 2, 3, 4, 18, 1
 MESSAGE_CONTENT = 1 << 15
+REPLY = 19  # the message type of a reply
 
 Upload = tuple[str, bytes, str]  # (filename, data, content_type)
 
@@ -264,13 +266,39 @@ class Actions:
         return await self._dispatch(interaction)
 
     # messages ------------------------------------------------------------------------------------------
-    async def user_message(self, channel: Channel, member: Member | User, content: str) -> Message:
+    async def user_message(
+        self,
+        channel: Channel,
+        member: Member | User,
+        content: str,
+        *,
+        reply_to: Message | None = None,
+        ping_replied: bool = True,
+    ) -> Message:
         user = member.user if isinstance(member, Member) else member
-        message = self._world.create_message(channel, user, {"content": content})
-        data = payloads.message(message, me_id=self._world.bot_user.id)
+        world = self._world
+        extra: dict[str, Any] = {}
+        replied_author_id = None
+        if reply_to is not None:
+            assert reply_to.channel_id == channel.id, "a reply is in the channel of the message it answers"
+            extra.update(referenced_message_id=reply_to.id, type=REPLY)
+            replied_author_id = reply_to.author.id
+        # What Discord's client sends: every mention typed in the content pings, and the reply pings its
+        # author unless the member turned "@ON" off.
+        allowed = {"parse": ["users", "roles", "everyone"], "replied_user": ping_replied}
+        if reply_to is not None and reply_to.interaction_metadata is not None:
+            # A reply to an interaction response does not count as mentioning the app
+            # (https://github.com/discord/discord-api-docs/issues/5395): only a typed @mention does.
+            allowed["replied_user"] = False
+        extra["notified_user_ids"] = notified_user_ids(content, allowed, replied_author_id)
+        message = world.create_message(channel, user, {"content": content}, **extra)
+        data = payloads.message(message, me_id=world.bot_user.id, users=world.users)
+        if reply_to is not None:
+            replied = payloads.message(reply_to, me_id=world.bot_user.id, users=world.users)
+            data["referenced_message"] = replied
         session = self._gateway.session
         if session is not None and not session.intents & MESSAGE_CONTENT:
-            data["content"] = ""
+            hide_content(data, world.bot_user.id, message.notified_user_ids, is_dm=channel.guild_id is None)
         if channel.guild_id is not None and isinstance(member, Member):
             data["member"] = payloads.member(member, with_user=False)
         intent = (1 << 9) if channel.guild_id is not None else (1 << 12)

@@ -296,9 +296,25 @@ class DiscordEmulator:
         """Submits the modal; answers follow the layout of the last modal shown with that custom_id."""
         return await self._actions.modal_submit(custom_id, fields, member, channel)
 
-    async def send_message(self, channel: Channel, member: Member | User, content: str) -> Message:
-        """A user posts in a channel (content is blanked for bots without the message-content intent)."""
-        return await self._actions.user_message(channel, member, content)
+    async def send_message(
+        self,
+        channel: Channel,
+        member: Member | User,
+        content: str,
+        *,
+        reply_to: Message | None = None,
+        ping_replied: bool = True,
+    ) -> Message:
+        """A user posts in a channel, or replies to `reply_to` (a REPLY, type 19, pinging its author unless
+        `ping_replied` is off or it is an interaction response). A bot without the message-content intent
+        gets empty content unless the message mentions it or is in a DM (see actions.hide_content)."""
+        return await self._actions.user_message(
+            channel, member, content, reply_to=reply_to, ping_replied=ping_replied
+        )
+
+    def mention(self, who: Member | User) -> str:
+        """How a member types a mention of `who` (the bot: `emu.mention(emu.bot_user)`)."""
+        return f"<@{who.id}>"
 
     async def add_reaction(
         self, message_id: Message | int, channel: Channel, member: Member | User, emoji: str

@@ -46,3 +46,13 @@ def notified_user_ids(
     if allowed.get("replied_user") and replied_author_id is not None:
         pinged.append(replied_author_id)
     return list(dict.fromkeys(pinged))
+
+
+def hide_content(data: dict[str, Any], app_id: int, mentioned_ids: list[int], *, is_dm: bool) -> None:
+    """What an app without the MESSAGE_CONTENT intent receives: "empty values in the content, embeds,
+    attachments, and components fields", except for "content in messages that an app sends", "content in
+    DMs with the app" and "content in which the app is mentioned"
+    (https://discord.com/developers/docs/events/gateway#message-content-intent)."""
+    if is_dm or int(data["author"]["id"]) == app_id or app_id in mentioned_ids:
+        return
+    data.update(content="", embeds=[], attachments=[], components=[])

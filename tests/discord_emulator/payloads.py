@@ -148,7 +148,10 @@ def reaction(r: Reaction, *, me_id: int) -> dict[str, Any]:
     }
 
 
-def message(m: Message, *, me_id: int, with_guild_id: bool = True) -> dict[str, Any]:
+def message(
+    m: Message, *, me_id: int, with_guild_id: bool = True, users: dict[int, User] | None = None
+) -> dict[str, Any]:
+    """`users` (the world's) lets `mentions` list the users the message pinged when it was created."""
     rev = m.current
     data: dict[str, Any] = {
         "id": str(m.id),
@@ -160,7 +163,7 @@ def message(m: Message, *, me_id: int, with_guild_id: bool = True) -> dict[str, 
         "edited_timestamp": iso(rev.at) if m.edits else None,
         "tts": False,
         "mention_everyone": False,
-        "mentions": [],
+        "mentions": [user(users[i]) for i in m.notified_user_ids if users is not None and i in users],
         "mention_roles": [],
         "attachments": [attachment(a) for a in rev.attachments],
         "embeds": rev.embeds,
@@ -181,6 +184,8 @@ def message(m: Message, *, me_id: int, with_guild_id: bool = True) -> dict[str, 
     if m.referenced_message_id is not None:
         data["message_reference"] = {"type": 0, "message_id": str(m.referenced_message_id)}
         data["message_reference"]["channel_id"] = str(m.channel_id)
+        if m.guild_id is not None:
+            data["message_reference"]["guild_id"] = str(m.guild_id)
     return data
 
 
