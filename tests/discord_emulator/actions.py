@@ -149,6 +149,10 @@ class Actions:
                 kind = kind if kind in (STRING, INTEGER, NUMBER) else STRING
             built.append(self._option(key, kind, value, resolved, focused=key == focused))
         for key, (filename, content, content_type) in attachments.items():
+            if command is not None and int(defs.get(key, {}).get("type", 0)) != ATTACHMENT:
+                # Discord's client offers a file picker only for ATTACHMENT (type 11) options
+                # (https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-type).
+                raise ValueError(f"/{name} option {key!r} is not an attachment option")
             stored = self._world.store_attachment(filename, content, content_type)
             stored.ephemeral = True
             resolved.setdefault("attachments", {})[str(stored.id)] = payloads.attachment(stored)
@@ -274,9 +278,11 @@ class Actions:
         *,
         reply_to: Message | None = None,
         ping_replied: bool = True,
+        uploads: list[Upload] | None = None,
     ) -> Message:
         user = member.user if isinstance(member, Member) else member
         world = self._world
+        files = [world.store_attachment(name, data, kind) for name, data, kind in uploads or []]
         extra: dict[str, Any] = {}
         replied_author_id = None
         if reply_to is not None:
@@ -291,7 +297,7 @@ class Actions:
             # (https://github.com/discord/discord-api-docs/issues/5395): only a typed @mention does.
             allowed["replied_user"] = False
         extra["notified_user_ids"] = notified_user_ids(content, allowed, replied_author_id)
-        message = world.create_message(channel, user, {"content": content}, **extra)
+        message = world.create_message(channel, user, {"content": content, "attachments": files}, **extra)
         data = payloads.message(message, me_id=world.bot_user.id, users=world.users)
         if reply_to is not None:
             replied = payloads.message(reply_to, me_id=world.bot_user.id, users=world.users)

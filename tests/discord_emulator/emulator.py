@@ -214,6 +214,11 @@ class DiscordEmulator:
         """Attachment ids the bot downloaded from the emulator's CDN, in order."""
         return self._rest.cdn_downloads
 
+    @property
+    def cdn_bytes_sent(self) -> dict[int, int]:
+        """Attachment id -> bytes the CDN wrote on its last download (less than the size: the reader quit)."""
+        return self._rest.cdn_bytes_sent
+
     # The brief's API takes a timeout; asyncio.timeout() around it would work the same.
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:  # noqa: ASYNC109
         """Waits until predicate() is truthy, re-checking on every state change; returns its value."""
@@ -304,12 +309,15 @@ class DiscordEmulator:
         *,
         reply_to: Message | None = None,
         ping_replied: bool = True,
+        attachments: list[Upload] | None = None,
     ) -> Message:
         """A user posts in a channel, or replies to `reply_to` (a REPLY, type 19, pinging its author unless
-        `ping_replied` is off or it is an interaction response). A bot without the message-content intent
-        gets empty content unless the message mentions it or is in a DM (see actions.hide_content)."""
+        `ping_replied` is off or it is an interaction response), with files if given ((filename, bytes,
+        content_type) each, served by the CDN). A bot without the message-content intent gets empty
+        content, embeds, attachments and components unless the message mentions it or is in a DM (see
+        mentions.hide_content); over REST the application's flag decides (rest/channels.py)."""
         return await self._actions.user_message(
-            channel, member, content, reply_to=reply_to, ping_replied=ping_replied
+            channel, member, content, reply_to=reply_to, ping_replied=ping_replied, uploads=attachments
         )
 
     def mention(self, who: Member | User) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from .. import payloads
-from ..mentions import notified_user_ids
-from ..models import ATTACH_FILES, SEND_MESSAGES, Channel, ChannelType
+from ..mentions import hide_content, notified_user_ids
+from ..models import ATTACH_FILES, READ_MESSAGE_HISTORY, SEND_MESSAGES, Channel, ChannelType, Message
 from .context import RestContext, body, context, message_fields
 from .responses import DiscordError, json_response, no_content
 
@@ -58,16 +58,43 @@ def _visible_channel(ctx: RestContext, raw_id: str) -> Channel:
     return channel
 
 
+def _readable_channel(ctx: RestContext, raw_id: str) -> Channel:
+    """A channel whose messages the bot may read: "If operating on a guild channel, this endpoint requires
+    the current user to have the VIEW_CHANNEL and READ_MESSAGE_HISTORY permissions" (Get Channel Message
+    and Get Channel Messages, https://discord.com/developers/docs/resources/message#get-channel-message).
+    Without View Channel: 403/50001; with it but without Read Message History: 403/50013."""
+    channel = ctx.channel(raw_id)
+    ctx.require_bot_permissions(channel, READ_MESSAGE_HISTORY)
+    return channel
+
+
 async def get_message(request: web.Request) -> web.Response:
     ctx = context(request)
-    channel = _visible_channel(ctx, request.match_info["channel_id"])
+    channel = _readable_channel(ctx, request.match_info["channel_id"])
     message = ctx.message_in(channel, request.match_info["message_id"])
-    return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
+    return json_response(_as_the_app_sees_it(ctx, message))
+
+
+# GATEWAY_MESSAGE_CONTENT and GATEWAY_MESSAGE_CONTENT_LIMITED: the application may read message content
+# (https://discord.com/developers/docs/resources/application#application-object-application-flags).
+APP_MESSAGE_CONTENT_FLAGS = (1 << 18) | (1 << 19)
+
+
+def _as_the_app_sees_it(ctx: RestContext, message: Message) -> dict[str, Any]:
+    """Over REST too, an app without the Message Content intent "will receive empty values in the content,
+    embeds, attachments, and components fields" of others' messages
+    (https://discord.com/developers/docs/resources/message#message-object); with no session to identify,
+    the application's flag is what counts."""
+    world = ctx.world
+    data = payloads.message(message, me_id=world.bot_user.id, users=world.users)
+    if not world.application_flags & APP_MESSAGE_CONTENT_FLAGS:
+        hide_content(data, world.bot_user.id, message.notified_user_ids, is_dm=message.guild_id is None)
+    return data
 
 
 async def history(request: web.Request) -> web.Response:
     ctx = context(request)
-    channel = ctx.channel(request.match_info["channel_id"])
+    channel = _readable_channel(ctx, request.match_info["channel_id"])
     limit = min(int(request.query.get("limit", 50)), MAX_HISTORY)
     before = int(request.query.get("before", 0)) or None
     after = int(request.query.get("after", 0)) or None
@@ -80,7 +107,7 @@ async def history(request: web.Request) -> web.Response:
     else:
         chosen = visible[-limit:]
     newest_first = sorted(chosen, key=lambda m: m.id, reverse=True)
-    return json_response([payloads.message(m, me_id=ctx.world.bot_user.id) for m in newest_first])
+    return json_response([_as_the_app_sees_it(ctx, m) for m in newest_first])
 
 
 async def edit_message(request: web.Request) -> web.Response:

@@ -27,6 +27,9 @@ class RestContext:
     faults: FaultPlan
     notify: Callable[[], Awaitable[None]]
     cdn_downloads: list[int] = field(default_factory=list)
+    cdn_bytes_sent: dict[int, int] = field(
+        default_factory=dict
+    )  # attachment id -> bytes of the last download
     typing: list[int] = field(default_factory=list)  # channel ids, one per POST /typing
 
     def channel(self, raw_id: str) -> Channel:
