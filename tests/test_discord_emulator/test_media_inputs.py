@@ -61,11 +61,11 @@ async def test_a_users_files_are_seen_only_with_the_message_content_intent_or_a_
     bot = new_bot()
     async with running_client(emulator, bot):
         plain = await emulator.send_message(
-            server.channel, server.alice, "look", [("a.png", PNG, "image/png")]
+            server.channel, server.alice, "look", attachments=[("a.png", PNG, "image/png")]
         )
         mention = f"<@{emulator.bot_user.id}> this one"
         mentioned = await emulator.send_message(
-            server.channel, server.alice, mention, [("b.png", PNG, "image/png")]
+            server.channel, server.alice, mention, attachments=[("b.png", PNG, "image/png")]
         )
         channel = bot.get_channel(server.channel.id)
         assert isinstance(channel, discord.TextChannel)
