@@ -1,0 +1,46 @@
+"""Message links as Discord writes them, on every host it has used; anything else is not one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.inputs.message_links import MessageLink, find_message_link
+
+GUILD, CHANNEL, MESSAGE = 111111111111111111, 222222222222222222, 333333333333333333
+PATH = f"channels/{GUILD}/{CHANNEL}/{MESSAGE}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"https://discord.com/{PATH}",
+        f"https://ptb.discord.com/{PATH}",
+        f"https://canary.discord.com/{PATH}",
+        f"https://discordapp.com/{PATH}",
+        f"<https://discord.com/{PATH}>",
+        f"use this one https://Discord.com/{PATH} please",
+    ],
+)
+def test_a_message_link_on_any_discord_host_is_read(text: str) -> None:
+    assert find_message_link(text) == MessageLink(GUILD, CHANNEL, MESSAGE)
+
+
+def test_a_direct_message_link_has_no_guild() -> None:
+    link = find_message_link(f"https://discord.com/channels/@me/{CHANNEL}/{MESSAGE}")
+    assert link == MessageLink(None, CHANNEL, MESSAGE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a cat",
+        f"https://discord.com/channels/{GUILD}/{CHANNEL}",  # a channel, not a message
+        f"https://evil.example/{PATH}",
+        f"https://discord.com.evil.example/{PATH}",
+        f"https://cdn.discordapp.com/attachments/{CHANNEL}/{MESSAGE}/cat.png",
+        f"https://discord.com/channels/{GUILD}/{CHANNEL}/{MESSAGE}/extra",
+        "https://discord.com/channels/1/2/3",  # not snowflakes
+    ],
+)
+def test_anything_else_is_not_a_message_link(text: str) -> None:
+    assert find_message_link(text) is None
