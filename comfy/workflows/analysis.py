@@ -14,6 +14,7 @@ from typing import Any
 
 from comfy.workflows import graph as g
 from comfy.workflows.errors import WorkflowError
+from comfy.workflows.models import is_lora_loader, is_model_loader, model_chain
 from comfy.workflows.node_roles import QUALITY_STEP_FACTORS, NodeRoles
 from comfy.workflows.params import QUALITIES, Quality
 from comfy.workflows.shape import WorkflowShape, pick_shape
@@ -43,6 +44,9 @@ def analyse(
         "latent": _pick(chosen.latent, _latents(graph, samplers)),
         "outputs": _pick(chosen.outputs, g.output_nodes(graph)),
     }
+    loader, loras = model_chain(graph, samplers[0]) if samplers else (None, ())
+    nodes["model"] = _pick(chosen.model, (loader,) if loader is not None else ())
+    nodes["loras"] = _pick(chosen.loras, loras)
     shape = _shape(name, graph, shapes, nodes, sidecar)
     nodes["seed"] = _pick(chosen.seed, _seed_nodes(graph, samplers, nodes["prompt"]))
     problems = _problems(graph, shape, nodes, chosen)
@@ -60,6 +64,8 @@ def analyse(
         base_width=base_width,
         base_height=base_height,
         steps=_steps(graph, samplers[0], sidecar),
+        model_nodes=nodes["model"],
+        lora_nodes=nodes["loras"],
     )
 
 
@@ -139,6 +145,8 @@ _COMMON_CHECKS: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
     "latent": (g.is_latent_source, "it is not an empty latent"),
     "seed": (lambda n: g.seed_input(n) is not None, "it has no seed or noise_seed number"),
     "outputs": (lambda n: True, ""),
+    "model": (is_model_loader, "it has no ckpt_name or unet_name file name"),
+    "loras": (is_lora_loader, "it has no lora_name file name and model input"),
 }
 
 

@@ -28,3 +28,7 @@ class NodeRoles(BaseModel):
     base_height: int | None
     # Steps of the first sampler for each quality; the other samplers are scaled alike.
     steps: dict[Quality, int]
+    # The loader giving the first sampler its model (checkpoint or diffusion model), and the LoRA loaders
+    # on the way, upstream first (comfy.workflows.models).
+    model_nodes: tuple[str, ...] = ()
+    lora_nodes: tuple[str, ...] = ()

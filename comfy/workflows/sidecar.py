@@ -35,6 +35,8 @@ class SidecarNodes(BaseModel):
     samplers: NodeIds | None = Field(default=None, description="samplers whose steps follow the quality")
     seed: NodeIds | None = Field(default=None, description="nodes whose seed / noise_seed is set per job")
     outputs: NodeIds | None = Field(default=None, description="nodes whose files are the job's results")
+    model: NodeIds | None = Field(default=None, description="checkpoint or diffusion-model loaders to choose")
+    loras: NodeIds | None = Field(default=None, description="LoRA loaders a job's LoRAs fill, in order")
 
 
 class StepsPerQuality(BaseModel):

@@ -28,13 +28,14 @@ from core.kinds.fields import (
     count_field,
     seed_field,
 )
+from core.kinds.model_choice import ModelChoiceFields, apply_models
 from core.kinds.spec import JobKind, KindSpec, KindTexts
 
 IMAGE = JobKind("image")
 
 
-class ImageParams(KindParams):
-    """One image request: what to draw and how."""
+class ImageParams(KindParams, ModelChoiceFields):
+    """One image request: what to draw and how (with which model and LoRAs: ModelChoiceFields)."""
 
     prompt: CleanText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
     # None keeps the template's own negative prompt.
@@ -121,6 +122,7 @@ def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
             inputs["batch_size"], batched = params.count, True
     steps = binding.steps[params.quality]
     scale_steps(graph, binding.sampler_nodes, steps)
+    chosen = apply_models(template, graph, params)
     return {
         "kind": IMAGE,
         "prompt": params.prompt,
@@ -133,7 +135,7 @@ def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
         "width": width,
         "height": height,
         "steps": steps,
-    }
+    } | chosen
 
 
 IMAGE_KIND: KindSpec[ImageParams] = KindSpec(

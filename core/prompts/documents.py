@@ -31,7 +31,8 @@ class ImagePromptData(BaseModel):
     """An image request written as JSON: everything /imagine's options can say, all optional.
 
     ``{"prompt": "a lighthouse at dusk", "negative_prompt": "text", "aspect_ratio": "16:9",
-    "quality": "high", "style_tags": ["ink"], "seed": 7, "count": 2, "workflow": "sdxl"}``
+    "quality": "high", "style_tags": ["ink"], "seed": 7, "count": 2, "workflow": "sdxl",
+    "model": "juggernaut.safetensors", "loras": ["ink.safetensors:0.8", {"name": "grain", "weight": 0.5}]}``
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -44,6 +45,16 @@ class ImagePromptData(BaseModel):
     seed: int | None = None
     count: int | None = None
     workflow: str | None = Field(default=None, min_length=1, max_length=WORKFLOW_NAME_MAX_CHARS)
+    # Checked as ImageParams checks them (names, weights, how many), with the other fields.
+    model: str | None = None
+    loras: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_validator("loras", mode="before")
+    @classmethod
+    def _loras(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [fields.lora(item) if isinstance(item, str) else item for item in value]
 
     @field_validator("seed", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -35,6 +36,7 @@ _QUALITY_WORDS: dict[str, Quality] = {
     "best": "high",
     "2": "high",
 }
+_WEIGHT = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$")
 _TEMPO = re.compile(r"^\s*(\d{1,3})\s*(?:bpm)?\s*$", re.IGNORECASE)
 _DURATION = re.compile(r"^\s*(?:(\d{1,2}):(\d{2})|(\d{1,3}(?:\.\d+)?)\s*s?)\s*$", re.IGNORECASE)
 
@@ -93,6 +95,17 @@ def time_signature(value: str) -> str:
     if text not in TIME_SIGNATURES:
         raise ValueError(f"'{value}' is not a time signature; use {', '.join(TIME_SIGNATURES)}")
     return text
+
+
+def lora(value: str) -> dict[str, Any]:
+    """``name`` or ``name:weight`` (``ink.safetensors:0.8``); the weight is checked with the LoRA."""
+    text = str(value).strip()
+    name, _, weight = text.rpartition(":")
+    if name and _WEIGHT.match(weight):
+        return {"name": name.strip(), "weight": float(weight)}
+    if not text:
+        raise ValueError("needs a LoRA's name, like `ink.safetensors:0.8`")
+    return {"name": text}
 
 
 def problems_from(error: ValidationError, names: dict[str, str] | None = None) -> list[PromptProblem]:

@@ -13,6 +13,8 @@ Flags:
     ``--q .5|1|2``, ``--quality draft|standard|high``   quality (sampler steps)
     ``--style word`` (repeatable)     style tags appended to the prompt
     ``--count N``                     how many images, 1 to 4
+    ``--model name``                  the checkpoint (or diffusion model) the workflow loads
+    ``--lora name[:weight]`` (repeatable)   a LoRA, weight -2 to 2 (1 if left out)
 
 Midjourney settings with no meaning here (``--v 6``, ``--stylize 250``, ``--chaos 20``, ``--tile``...) are
 taken out of the prompt with their value and listed in ``ignored``, so a pasted prompt still works.
@@ -39,12 +41,15 @@ FLAG_FIELDS = {
     "quality": "quality",
     "style": "style_tags",
     "count": "count",
+    "model": "model",
+    "lora": "loras",
 }
 _READERS: dict[str, Callable[[str], Any]] = {
     "aspect_ratio": fields.aspect_ratio,
     "seed": fields.seed,
     "quality": fields.quality,
     "count": fields.count,
+    "loras": fields.lora,
 }
 _EXAMPLES = {
     "aspect_ratio": "16:9",
@@ -53,6 +58,8 @@ _EXAMPLES = {
     "quality": "high",
     "style_tags": "anime",
     "count": "2",
+    "model": "sd_xl_base_1.0.safetensors",
+    "loras": "ink.safetensors:0.8",
 }
 # Midjourney flags we cannot honour, and whether each takes a value; "optional" takes one only if it is a
 # number (``--niji`` and ``--niji 6`` both exist).
@@ -114,6 +121,8 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
     if field_name == "style_tags":
         tags = [tag.strip() for tag in value.split(",") if tag.strip()]
         flags.values.setdefault("style_tags", []).extend(tags)
+    elif field_name == "loras":
+        _store_lora(flags, spelled, value)
     elif field_name == "negative_prompt" and "negative_prompt" in flags.values:
         flags.values["negative_prompt"] += ", " + value
     elif field_name in flags.values and field_name != "negative_prompt":
@@ -139,6 +148,15 @@ def _store(flags: InlineFlags, spelled: str, field_name: str, value: str) -> Non
         flags.problems.append(PromptProblem(f"{spelled} {value}", str(error)))
         return
     flags.spelled[field_name] = spelled
+
+
+def _store_lora(flags: InlineFlags, spelled: str, value: str) -> None:
+    try:
+        flags.values.setdefault("loras", []).append(fields.lora(value))
+    except ValueError as error:
+        flags.problems.append(PromptProblem(f"{spelled} {value}", str(error)))
+        return
+    flags.spelled["loras"] = spelled
 
 
 def _first_value(segment: str) -> tuple[str, str]:

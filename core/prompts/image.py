@@ -52,6 +52,9 @@ def read_image_request(
     count: int | str | None = None,
     workflow: str | None = None,
     document: bytes | None = None,
+    model: str | None = None,
+    lora: str | None = None,
+    lora_weight: float | None = None,
 ) -> ImageRequest:
     """The request, or a PromptError listing every problem, each with its field."""
     prompt = prompt or ""
@@ -72,10 +75,14 @@ def read_image_request(
         "seed": (seed, fields.seed),
         "count": (count, fields.count),
         "workflow": (workflow, _clean_text),
+        "model": (model, _clean_text),
+        "loras": (lora, lambda name: [_lora_option(name, lora_weight)]),
     }
     for name, (value, read) in explicit.items():
         if value is not None:
             layers.set_read(name, value, read, _OPTION_NAMES.get(name, name))
+    if lora_weight is not None and lora is None:
+        layers.problems.append(PromptProblem("lora_weight", "needs a lora to apply to"))
     if flags.ignored:
         layers.notes.append(f"Ignored {', '.join(flags.ignored)}: Midjourney settings with no meaning here.")
     chosen_workflow = layers.values.pop("workflow", None)
@@ -83,7 +90,7 @@ def read_image_request(
     return ImageRequest(params, chosen_workflow or None, tuple(layers.notes))
 
 
-_OPTION_NAMES = {"negative_prompt": "negative", "style_tags": "style"}
+_OPTION_NAMES = {"negative_prompt": "negative", "style_tags": "style", "loras": "lora"}
 
 
 def _take_document(content: bytes, layers: Layers) -> str | None:
@@ -126,6 +133,10 @@ def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has
 
 def _clean_text(value: str) -> str:
     return " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
+
+
+def _lora_option(name: str, weight: float | None) -> dict[str, Any]:
+    return {"name": _clean_text(name)} | ({"weight": weight} if weight is not None else {})
 
 
 def _style_tags(value: str | Sequence[str]) -> list[str]:

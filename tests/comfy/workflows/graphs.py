@@ -66,3 +66,30 @@ def custom_nodes_txt2img() -> dict[str, Any]:
     graph["21"] = node("StyleLoader", style="cinematic")
     graph["3"]["inputs"]["positive"] = ["20", 0]
     return graph
+
+
+def flux_unet(*, with_lora: bool = True) -> dict[str, Any]:
+    """Flux dev as ComfyUI's examples wire it: UNETLoader (+ a LoraLoaderModelOnly) → ModelSamplingFlux,
+    text from a separate DualCLIPLoader through FluxGuidance, a zeroed negative, an SD3 latent."""
+    model_source = ["30", 0] if with_lora else ["12", 0]
+    graph = {
+        "12": node("UNETLoader", unet_name="flux1-dev.safetensors", weight_dtype="default"),
+        "11": node("DualCLIPLoader", clip_name1="t5xxl_fp16.safetensors", clip_name2="clip_l.safetensors",
+                   type="flux"),
+        "10": node("VAELoader", vae_name="ae.safetensors"),
+        "31": node("ModelSamplingFlux", model=model_source, max_shift=1.15, base_shift=0.5, width=1024,
+                   height=1024),
+        "6": node("CLIPTextEncode", text="a fox", clip=["11", 0]),
+        "26": node("FluxGuidance", conditioning=["6", 0], guidance=3.5),
+        "33": node("ConditioningZeroOut", conditioning=["6", 0]),
+        "27": node("EmptySD3LatentImage", width=1024, height=1024, batch_size=1),
+        "3": node("KSampler", model=["31", 0], seed=1, steps=20, cfg=1.0, sampler_name="euler",
+                  scheduler="simple", positive=["26", 0], negative=["33", 0], latent_image=["27", 0],
+                  denoise=1),
+        "8": node("VAEDecode", samples=["3", 0], vae=["10", 0]),
+        "9": node("SaveImage", images=["8", 0], filename_prefix="flux"),
+    }  # fmt: skip
+    if with_lora:
+        graph["30"] = node("LoraLoaderModelOnly", model=["12", 0], lora_name="detail.safetensors",
+                           strength_model=0.8)  # fmt: skip
+    return graph
