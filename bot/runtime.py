@@ -21,12 +21,15 @@ from comfy.artifacts import ArtifactStore
 from comfy.client import ClientSettings, ComfyClient
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue
+from core.inputs import InputLimits
+from core.inputs.store import InputStore
 from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.browsing import JobBrowser
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.guild_policies import GuildPolicies
+from core.jobs.input_intake import InputIntake
 from core.jobs.policy import PolicyCache
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobService
@@ -80,6 +83,8 @@ class RuntimeConfig:
     kinds: KindRegistry = field(default_factory=default_kinds)
     # ENABLED_KINDS: the kinds offered (None: every kind some backend can run).
     enabled_kinds: tuple[str, ...] | None = None
+    # INPUT_MAX_BYTES, INPUT_MAX_PIXELS, INPUT_MAX_SECONDS: what a picture or sound file given may weigh.
+    input_limits: InputLimits = field(default_factory=InputLimits)
 
 
 class CoreRuntime:
@@ -127,6 +132,7 @@ class CoreRuntime:
             policies=self.policies,
             deletions=self.deletions,
             kinds=config.kinds,
+            intake=InputIntake(InputStore(config.data_dir), config.input_limits),
             enabled_kinds=config.enabled_kinds,
         )
         self.deleted_files = DeletedFilesSweep(

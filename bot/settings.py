@@ -11,7 +11,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 
+from core.inputs import InputLimits
+
 DISCORD_API_DEFAULT = "https://discord.com/api/v10"
+_INPUT_DEFAULTS = InputLimits()
 
 
 class Settings(BaseSettings):
@@ -69,6 +72,21 @@ class Settings(BaseSettings):
         ge=0,
         description="A deleted result's files stay in DATA_DIR this many seconds, then are removed.",
     )
+    input_max_bytes: int = Field(
+        default=_INPUT_DEFAULTS.max_bytes,
+        ge=1,
+        description="A picture or sound file given to a job may weigh this many bytes (read up to it only).",
+    )
+    input_max_pixels: int = Field(
+        default=_INPUT_DEFAULTS.max_pixels,
+        ge=1,
+        description="A picture given may have this many pixels (refused from its header, before decoding).",
+    )
+    input_max_seconds: float = Field(
+        default=_INPUT_DEFAULTS.max_seconds,
+        gt=0,
+        description="A sound file or video given may last this many seconds.",
+    )
 
     @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
     @classmethod
@@ -84,6 +102,10 @@ class Settings(BaseSettings):
         """ENABLED_KINDS as names (None when empty: every kind some ComfyUI backend can run)."""
         names = tuple(name.strip().lower() for name in self.enabled_kinds.split(",") if name.strip())
         return names or None
+
+    @property
+    def input_limits(self) -> InputLimits:
+        return InputLimits(self.input_max_bytes, self.input_max_pixels, self.input_max_seconds)
 
     @property
     def comfyui_url_list(self) -> list[str]:

@@ -36,6 +36,7 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         deleted_files_grace_s=settings.deleted_files_grace_s,
         kinds=kinds,
         enabled_kinds=enabled_kinds(settings, kinds),
+        input_limits=settings.input_limits,
     )
 
 

@@ -9,8 +9,10 @@ first and are renamed into place, so a crash never leaves a half-written input u
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from core.inputs.facts import InputFacts
@@ -45,6 +47,18 @@ class InputStore:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise InputMissing(f"input {relative} no longer matches its checksum")
         return data
+
+    async def remove(self, paths: Iterable[PurePosixPath]) -> None:
+        """Take kept files away again (a job that was not created after all); a folder left empty goes too."""
+        await asyncio.to_thread(self._remove, [self.data_dir / relative for relative in paths])
+
+    @staticmethod
+    def _remove(targets: list[Path]) -> None:
+        for target in targets:
+            target.unlink(missing_ok=True)
+            target.with_name(target.name + ".partial").unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # not empty: another input of the job is still there
+                target.parent.rmdir()
 
     @staticmethod
     def _write(target: Path, data: bytes) -> None:

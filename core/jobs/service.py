@@ -19,6 +19,9 @@ from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
 from core.jobs.dispatcher import Dispatcher
+from core.jobs.given_input import GivenInput, given_roles, source_job_of
+from core.jobs.input_intake import InputIntake
+from core.jobs.input_roles import check_roles, marked_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.kinds import JobKind, KindParams, KindRegistry, typed_params
@@ -50,6 +53,8 @@ class JobRequest:
     params: KindParams
     workflow: str | None = None
     parent_id: int | None = None
+    # Media the request brings (a picture for image-to-image, a song to cover); inspected by `submit`.
+    inputs: tuple[GivenInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +74,12 @@ class JobService:
         policies: PolicyCache,
         deletions: DeletedResults,
         kinds: KindRegistry,
+        intake: InputIntake,
         enabled_kinds: Collection[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
+        self.intake = intake
         self.deletions = deletions
         self.kinds = kinds
         # Kinds off by ENABLED_KINDS, or that no backend can run, are refused before anything is queued.
@@ -93,6 +100,7 @@ class JobService:
     # -- new jobs ----------------------------------------------------------------------------------
 
     async def submit(self, request: JobRequest) -> SubmitReceipt:
+        """Refuse (UserFacingError, nothing stored) or queue the request as a job with its inputs kept."""
         policy = await self.policies.get(request.guild_id)
         kind = self.kinds.of(request.params).kind
         check_request(policy, request.requester, screened_texts(request.params))
@@ -101,7 +109,10 @@ class JobService:
         params = request.params
         if params.seed is None:
             params = params.model_copy(update={"seed": secrets.randbelow(RANDOM_SEED_LIMIT)})
+        roles = given_roles(request.inputs)
         bound = self.kinds.bind(template, params)
+        check_roles(roles, marked_roles(bound.graph), workflow=template.name)
+        keeper = self.intake.keeper(await self.intake.inspect(request.inputs))
         data = JobCreate(
             guild_id=request.guild_id,
             channel_id=request.requester.channel_id,
@@ -115,14 +126,20 @@ class JobService:
             seed=params.seed,
             posted_graph=bound.graph,
             seed_document=bound.metadata,
-            parent_id=request.parent_id,
+            parent_id=request.parent_id or source_job_of(request.inputs),
         )
 
         def within_limits(counts: ActiveCounts) -> None:
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
             self._take_rate_token(policy)
 
-        job = await self.store.create(data, admit=within_limits)
+        try:
+            job = await self.store.create(
+                data, admit=within_limits, inputs=keeper.records if request.inputs else None
+            )
+        except BaseException:
+            await keeper.discard()
+            raise
         self.dispatcher.enqueue(QueuedJob(job.id, job.guild_id, job.user_id, job.workflow_name))
         told = self.dispatcher.place_and_wait(job.id)
         position, eta = told.position, told.eta_s

@@ -6,7 +6,7 @@ The repositories never commit; this is the one place that decides where a transa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,9 +16,10 @@ from db.enums import DeliveryState, JobStatus
 from db.models import Job
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_events import JobEventRepository
+from db.repositories.job_inputs import JobInputRepository
 from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
-from db.schemas import ArtifactCreate, JobCreate
+from db.schemas import ArtifactCreate, JobCreate, JobInputCreate
 from db.snapshots import ArtifactView, JobView, ParamsReader, QueuedJob
 from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
@@ -40,6 +41,10 @@ def _outcome_fields(started_at: datetime | None) -> dict[str, Any]:
     return fields
 
 
+# Given the new job's id, keeps its input files and returns their records (see JobStore.create).
+InputRecords = Callable[[int], Awaitable[Sequence[JobInputCreate | Mapping[str, Any]]]]
+
+
 class UserAtCap(Exception):
     """Jobs of this user held by other workers already fill the user's running cap."""
 
@@ -57,17 +62,26 @@ class JobStore(JobLeases, JobDeliveryRecords):
 
     @unbroken
     async def create(
-        self, data: JobCreate, *, admit: Callable[[ActiveCounts], None] | None = None
+        self,
+        data: JobCreate,
+        *,
+        admit: Callable[[ActiveCounts], None] | None = None,
+        inputs: InputRecords | None = None,
     ) -> JobView:
         """Insert a queued job. `admit` first sees the user's live jobs in the guild, counted in the same
         transaction under a per-user lock (two requests cannot both take the last slot), and may refuse by
-        raising."""
+        raising. `inputs` keeps the job's input files once its id is known and returns their records, which
+        are written in the same transaction: no worker ever sees the job without them."""
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
             if admit is not None:
                 await jobs.hold_user_caps(data.guild_id, data.user_id)
                 admit(await jobs.active_counts_for_user(data.guild_id, data.user_id))
             job = await jobs.add(data)
+            if inputs is not None:
+                records = JobInputRepository(session)
+                for record in await inputs(job.id):
+                    await records.add(record)
             await JobEventRepository(session).record(job.id, "queued", {"workflow": data.workflow_name})
             await tell(session, JobQueuedMessage.of(self.worker_id, job))
             return JobView.of(job, self.read_params)
