@@ -54,6 +54,15 @@ Echo: the bot's own messages, edits, deletions and reactions come back over the 
 ones), filtered by the intents the bot identified with; user message content is blank without the
 message-content intent.
 
+Components V2 (message flag IS_COMPONENTS_V2, 1 << 15; rules and their sources in rest/components_v2.py):
+with the flag, ``content``/``embeds``/``sticker_ids``/``poll`` are refused; an edit may set the flag (emptying
+the old content in the same request) and never clear it; a deferred callback takes no V2 flag; 40 components
+and 4,000 Text Display characters per message, galleries of 1-10 items, File components only from
+``attachment://`` uploads, nesting as documented; legacy messages take at most 5 action rows. All refusals
+are 400/50035 with the field's path in ``errors``. Stored V2 components carry the resolved attachment URLs
+and generated ids (unfurl.py). ``layout.py`` reads what a message shows: ``text_of``, ``texts``,
+``buttons``, ``gallery_items``, ``files``, ``thumbnails``, ``is_v2``.
+
 Faults: ``fail_next(method, path_regex, status, count=1, retry_after=0.05, code=None, html=False)`` returns a
 fault whose ``hits`` count; ``upload_limit`` (bytes per request, 413/40005 above it); ``await
 gateway_disconnect(code=4000, resumable=True)`` (discord.py RESUMEs and missed events are replayed by seq;

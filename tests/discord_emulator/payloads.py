@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import Attachment, Channel, ChannelType, Guild, Member, Message, Reaction, Role, User, iso
+from .unfurl import shown_attachments
 
 
 def user(u: User) -> dict[str, Any]:
@@ -165,7 +166,7 @@ def message(
         "mention_everyone": False,
         "mentions": [user(users[i]) for i in m.notified_user_ids if users is not None and i in users],
         "mention_roles": [],
-        "attachments": [attachment(a) for a in rev.attachments],
+        "attachments": [attachment(a) for a in shown_attachments(rev)],
         "embeds": rev.embeds,
         "components": rev.components,
         "pinned": False,

@@ -118,7 +118,7 @@ async def edit_message(request: web.Request) -> web.Response:
         raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
     if body(request).files:
         ctx.require_bot_permissions(channel, ATTACH_FILES)
-    await ctx.messaging.edit(message, message_fields(request, message.attachments))
+    await ctx.messaging.edit(message, message_fields(request, message.attachments, current=message.current))
     return json_response(payloads.message(message, me_id=ctx.world.bot_user.id))
 
 

@@ -11,11 +11,11 @@ from aiohttp import web
 from ..faults import FaultPlan
 from ..gateway import Gateway
 from ..messaging import Body, Messaging
-from ..models import VIEW_CHANNEL, Attachment, Channel, Guild, Message
+from ..models import VIEW_CHANNEL, Attachment, Channel, Guild, Message, MessageRevision
 from ..recorder import CallRecorder
 from ..world import World
 from .responses import DiscordError, missing_permissions, unknown_channel, unknown_message
-from .validation import validate_message
+from .validation import validate_components, validate_message
 
 
 @dataclass
@@ -79,13 +79,19 @@ def body(request: web.Request) -> Body:
 
 
 def message_fields(
-    request: web.Request, existing: list[Attachment], data: dict[str, Any] | None = None
+    request: web.Request,
+    existing: list[Attachment],
+    data: dict[str, Any] | None = None,
+    *,
+    current: MessageRevision | None = None,
 ) -> dict[str, Any]:
     """The message fields of the request body (or of `data`, an interaction callback's), validated
-    against Discord's limits, with uploads turned into stored attachments."""
+    against Discord's limits, with uploads turned into stored attachments. `current` is the message an
+    edit changes (None for a new message): the components V2 flag rules depend on it."""
     parsed = body(request)
     raw = parsed.fields if data is None else data
     validate_message(raw)
     fields = context(request).messaging.message_fields(raw, parsed.files, existing)
     validate_message(fields)
+    validate_components(raw, fields, current, existing)
     return fields

@@ -10,6 +10,7 @@ from aiohttp import web
 from .. import payloads
 from ..mentions import notified_user_ids
 from ..models import EPHEMERAL, LOADING, Interaction, InteractionType, Message, TokenState
+from .components_v2 import IS_COMPONENTS_V2, deferred_flags_error
 from .context import RestContext, body, context, message_fields
 from .modals import validate_modal
 from .responses import DiscordError, json_response
@@ -56,13 +57,19 @@ async def callback(request: web.Request) -> web.Response:
     if kind == CHANNEL_MESSAGE:
         message = await _post_response(ctx, request, interaction, data, loading=False)
     elif kind == DEFERRED_CHANNEL_MESSAGE:
+        # "the only valid message flag you may use is EPHEMERAL" (receiving-and-responding.mdx): a
+        # components V2 reply is made by editing the original response afterwards.
+        if int(data.get("flags") or 0) & IS_COMPONENTS_V2:
+            raise DiscordError(400, 50035, "Invalid Form Body", deferred_flags_error())
         message = await _post_response(
             ctx, request, interaction, {"flags": data.get("flags", 0)}, loading=True
         )
     elif kind in COMPONENT_ONLY:
         message = ctx.world.message(interaction.source_message_id or 0)
         if message is not None and kind == UPDATE_MESSAGE:
-            await ctx.messaging.edit(message, message_fields(request, message.attachments, data))
+            await ctx.messaging.edit(
+                message, message_fields(request, message.attachments, data, current=message.current)
+            )
     elif kind == AUTOCOMPLETE_RESULT:
         interaction.autocomplete_choices = list(data.get("choices") or [])
     elif kind == MODAL:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import Attachment, MessageRevision
+from ..unfurl import stored_components
+from .components_v2 import FormErrors, check_components, check_flag_rules
 from .responses import DiscordError
 
 MAX_CONTENT = 2000
@@ -35,3 +38,23 @@ def validate_message(fields: dict[str, Any]) -> None:
         )
     if errors:
         raise DiscordError(400, 50035, "Invalid Form Body", errors)
+
+
+def validate_components(
+    raw: dict[str, Any], fields: dict[str, Any], current: MessageRevision | None, existing: list[Attachment]
+) -> None:
+    """The components V2 rules (components_v2.py) for a create (`current` None) or an edit of `current`.
+
+    On success the stored components get Discord's resolved media and ids (unfurl.py)."""
+    errors = FormErrors()
+    now = None
+    if current is not None:
+        now = {"flags": current.flags, "content": current.content, "embeds": current.embeds}
+    v2 = check_flag_rules(raw, now, errors)
+    attachments: list[Attachment] = fields.get("attachments", existing)
+    if "components" in raw:
+        check_components(raw.get("components") or [], v2, [a.filename for a in attachments], errors)
+    if errors:
+        raise DiscordError(400, 50035, "Invalid Form Body", errors.tree)
+    if "components" in fields and v2:
+        fields["components"] = stored_components(fields["components"] or [], attachments)

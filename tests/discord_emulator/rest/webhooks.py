@@ -7,6 +7,7 @@ from aiohttp import web
 from .. import payloads
 from ..mentions import notified_user_ids
 from ..models import EPHEMERAL, LOADING, Interaction, Message, TokenState
+from .components_v2 import IS_COMPONENTS_V2
 from .context import RestContext, body, context, message_fields
 from .interactions import interaction_metadata
 from .responses import DiscordError, json_response, no_content, unknown_message, unknown_webhook
@@ -56,9 +57,12 @@ async def edit_message(request: web.Request) -> web.Response:
     ctx = context(request)
     interaction = _interaction_for_webhook(ctx, request)
     message = _webhook_message(ctx, interaction, request.match_info["message_id"])
-    fields = message_fields(request, message.attachments)
-    # Editing a deferred ("thinking…") response turns it into a real one; ephemerality is fixed at creation.
-    fields["flags"] = (int(fields.get("flags") or 0) & ~EPHEMERAL & ~LOADING) | (message.flags & EPHEMERAL)
+    fields = message_fields(request, message.attachments, current=message.current)
+    # Editing a deferred ("thinking…") response turns it into a real one; ephemerality is fixed at creation,
+    # and an edit without flags keeps the others (IS_COMPONENTS_V2 among them).
+    asked = fields.get("flags")
+    kept = message.flags & ~LOADING if asked is None else (int(asked) & ~EPHEMERAL & ~LOADING)
+    fields["flags"] = kept | (message.flags & EPHEMERAL)
     await ctx.messaging.edit(message, fields)
     return _message_json(ctx, message)
 
@@ -86,7 +90,8 @@ async def followup(request: web.Request) -> web.Response:
         # Discord turns the first followup after a "thinking" defer into the original response
         # (unless the bot deleted that response: then the followup is a new message).
         fields = message_fields(request, [])
-        fields["flags"] = original.flags & EPHEMERAL
+        asked = int(fields.get("flags") or 0) & IS_COMPONENTS_V2
+        fields["flags"] = asked | (original.flags & EPHEMERAL)
         await ctx.messaging.edit(original, fields)
         message = original
     else:
