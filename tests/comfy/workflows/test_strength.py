@@ -1,0 +1,48 @@
+import pytest
+
+from comfy.workflows.strength import set_strength, strength_nodes
+from tests.comfy.workflows.graphs import ace_step_15, flux_custom_sampler, load
+
+
+def test_ksampler_takes_the_strength_as_denoise() -> None:
+    graph = load("txt2img_sd15_api.json")
+
+    assert strength_nodes(graph, ("3",)) == ("3",)
+    set_strength(graph, ("3",), 0.35)
+    assert graph["3"]["inputs"]["denoise"] == 0.35
+
+
+def test_sdxl_base_starts_partway_and_the_refiner_is_left_to_continue() -> None:
+    graph = load("sdxl_base_refiner_api.json")
+
+    assert strength_nodes(graph, ("10", "11")) == ("10",)
+    set_strength(graph, ("10",), 0.6)
+
+    assert graph["10"]["inputs"]["start_at_step"] == 10  # 40% of 25 steps skipped
+    assert graph["11"]["inputs"]["start_at_step"] == 20
+
+
+def test_a_weak_strength_still_leaves_the_base_one_step_to_add_the_noise() -> None:
+    graph = load("sdxl_base_refiner_api.json")
+
+    set_strength(graph, ("10",), 0.05)
+
+    assert graph["10"]["inputs"]["start_at_step"] == 19  # the base ends at 20
+
+
+def test_custom_sampling_takes_the_strength_on_the_scheduler_feeding_its_sigmas() -> None:
+    graph = flux_custom_sampler()
+
+    assert strength_nodes(graph, ("13",)) == ("17",)
+    set_strength(graph, ("17",), 0.5)
+    assert graph["17"]["inputs"]["denoise"] == 0.5
+
+
+def test_ace_step_ksampler_takes_it_too() -> None:
+    assert strength_nodes(ace_step_15(), ("3",)) == ("3",)
+
+
+@pytest.mark.parametrize("strength", [-0.1, 1.01])
+def test_strength_outside_zero_to_one_is_refused(strength: float) -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        set_strength(load("txt2img_sd15_api.json"), ("3",), strength)
