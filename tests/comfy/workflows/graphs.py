@@ -93,3 +93,35 @@ def flux_unet(*, with_lora: bool = True) -> dict[str, Any]:
         graph["30"] = node("LoraLoaderModelOnly", model=["12", 0], lora_name="detail.safetensors",
                            strength_model=0.8)  # fmt: skip
     return graph
+
+
+def flux_custom_sampler() -> dict[str, Any]:
+    """Flux-dev text-to-image as ComfyUI's template wires it: SamplerCustomAdvanced fed by a guider,
+    a noise source, a sampler choice and a scheduler's sigmas."""
+    return {
+        "6": node("CLIPTextEncode", clip=["11", 0], text="a cat"),
+        "8": node("VAEDecode", samples=["13", 0], vae=["10", 0]),
+        "9": node("SaveImage", images=["8", 0], filename_prefix="ComfyUI"),
+        "10": node("VAELoader", vae_name="ae.safetensors"),
+        "11": node(
+            "DualCLIPLoader",
+            clip_name1="t5xxl_fp16.safetensors",
+            clip_name2="clip_l.safetensors",
+            type="flux",
+        ),
+        "12": node("UNETLoader", unet_name="flux1-dev.safetensors", weight_dtype="default"),
+        "13": node(
+            "SamplerCustomAdvanced",
+            noise=["25", 0],
+            guider=["22", 0],
+            sampler=["16", 0],
+            sigmas=["17", 0],
+            latent_image=["27", 0],
+        ),
+        "16": node("KSamplerSelect", sampler_name="euler"),
+        "17": node("BasicScheduler", model=["12", 0], scheduler="simple", steps=20, denoise=1),
+        "22": node("BasicGuider", model=["12", 0], conditioning=["26", 0]),
+        "25": node("RandomNoise", noise_seed=1),
+        "26": node("FluxGuidance", conditioning=["6", 0], guidance=3.5),
+        "27": node("EmptySD3LatentImage", width=1024, height=1024, batch_size=1),
+    }
