@@ -14,11 +14,13 @@ from typing import Any
 
 from comfy.workflows import graph as g
 from comfy.workflows.errors import WorkflowError
+from comfy.workflows.input_slots import ROLES, find_loaders, is_loader
 from comfy.workflows.models import is_lora_loader, is_model_loader, model_chain
 from comfy.workflows.node_roles import QUALITY_STEP_FACTORS, NodeRoles
 from comfy.workflows.params import QUALITIES, Quality
 from comfy.workflows.shape import WorkflowShape, pick_shape
 from comfy.workflows.sidecar import BindingSidecar, SidecarNodes
+from comfy.workflows.strength import strength_nodes, takes_strength
 
 _SIDECAR_HINT = "name the nodes in a .binding.json sidecar next to the workflow"
 
@@ -49,7 +51,9 @@ def analyse(
     nodes["loras"] = _pick(chosen.loras, loras)
     shape = _shape(name, graph, shapes, nodes, sidecar)
     nodes["seed"] = _pick(chosen.seed, _seed_nodes(graph, samplers, nodes["prompt"]))
-    problems = _problems(graph, shape, nodes, chosen)
+    inputs = _inputs(graph, chosen)
+    strength = _pick(chosen.strength, strength_nodes(graph, samplers))
+    problems = _problems(graph, shape, nodes, chosen, bool(inputs)) + _slot_problems(graph, inputs, strength)
     if problems:
         raise WorkflowError(name, "; ".join(problems))
     base_width, base_height = _base_size(graph, shape, nodes["latent"], sidecar)
@@ -63,9 +67,11 @@ def analyse(
         output_nodes=nodes["outputs"],
         base_width=base_width,
         base_height=base_height,
-        steps=_steps(graph, samplers[0], sidecar),
         model_nodes=nodes["model"],
         lora_nodes=nodes["loras"],
+        steps=_steps(graph, samplers, sidecar),
+        input_nodes=inputs,
+        strength_nodes=strength,
     )
 
 
@@ -120,7 +126,11 @@ def _shape(
 
 
 def _problems(
-    graph: g.Graph, shape: WorkflowShape, nodes: Mapping[str, tuple[str, ...]], chosen: SidecarNodes
+    graph: g.Graph,
+    shape: WorkflowShape,
+    nodes: Mapping[str, tuple[str, ...]],
+    chosen: SidecarNodes,
+    reads_files: bool,
 ) -> list[str]:
     problems: list[str] = []
     for role, node_ids in nodes.items():
@@ -132,7 +142,7 @@ def _problems(
                 what = f"node {node_id} ({g.class_of(graph[node_id])})"
                 problems.append(f"{what} cannot be the '{role}': {reason}")
     for role, rule in shape.roles.items():
-        if rule.missing is not None and not nodes[role]:
+        if rule.missing is not None and not nodes[role] and not (rule.unless_inputs and reads_files):
             problems.append(f"no {rule.missing} found; {_SIDECAR_HINT}")
     return problems
 
@@ -165,7 +175,7 @@ def _has_size(node: Mapping[str, Any]) -> bool:
 def _base_size(
     graph: g.Graph, shape: WorkflowShape, latents: tuple[str, ...], sidecar: BindingSidecar
 ) -> tuple[int | None, int | None]:
-    if not shape.sized:
+    if not shape.sized or not latents:
         return None, None
     inputs = g.inputs_of(graph[latents[0]])
     width = sidecar.defaults.width or int(inputs["width"])
@@ -173,8 +183,35 @@ def _base_size(
     return width, height
 
 
-def _steps(graph: g.Graph, reference_sampler: str, sidecar: BindingSidecar) -> dict[Quality, int]:
-    template_steps = int(g.inputs_of(graph[reference_sampler])["steps"])
+def _inputs(graph: g.Graph, chosen: SidecarNodes) -> dict[str, tuple[str, ...]]:
+    found = find_loaders(graph)
+    picked = {role: _pick(getattr(chosen, role), found.get(role, ())) for role in ROLES}
+    return {role: node_ids for role, node_ids in picked.items() if node_ids}
+
+
+def _slot_problems(
+    graph: g.Graph, inputs: Mapping[str, tuple[str, ...]], strength: tuple[str, ...]
+) -> list[str]:
+    problems: list[str] = []
+    checks = [(role, node_ids, is_loader, "it has no file input") for role, node_ids in inputs.items()]
+    checks.append(("strength", strength, takes_strength, "it has no denoise or start_at_step"))
+    for role, node_ids, fits, reason in checks:
+        for node_id in node_ids:
+            if node_id not in graph:
+                problems.append(
+                    f"the sidecar names node {node_id} for '{role}', but the workflow has no such node"
+                )
+            elif not fits(graph[node_id]):
+                problems.append(
+                    f"node {node_id} ({g.class_of(graph[node_id])}) cannot be the '{role}': {reason}"
+                )
+    return problems
+
+
+def _steps(graph: g.Graph, samplers: tuple[str, ...], sidecar: BindingSidecar) -> dict[Quality, int]:
+    if not samplers:  # an upscale or other sampler-free workflow has no quality to scale
+        return {}
+    template_steps = int(g.inputs_of(graph[samplers[0]])["steps"])
     overrides = sidecar.defaults.steps
     steps: dict[Quality, int] = {}
     for quality in QUALITIES:

@@ -26,9 +26,13 @@ class NodeRoles(BaseModel):
     # Sized shapes (images): the pixel area aspect ratios keep. Others: None.
     base_width: int | None
     base_height: int | None
-    # Steps of the first sampler for each quality; the other samplers are scaled alike.
+    # Steps of the first sampler for each quality; the other samplers are scaled alike (empty: no sampler).
     steps: dict[Quality, int]
     # The loader giving the first sampler its model (checkpoint or diffusion model), and the LoRA loaders
     # on the way, upstream first (comfy.workflows.models).
     model_nodes: tuple[str, ...] = ()
     lora_nodes: tuple[str, ...] = ()
+    # Media the workflow reads (role "image", "mask", "audio" -> loader nodes): a request must bring them.
+    input_nodes: dict[str, tuple[str, ...]] = {}
+    # Samplers and schedulers whose denoise (or KSamplerAdvanced's start step) the strength sets.
+    strength_nodes: tuple[str, ...] = ()

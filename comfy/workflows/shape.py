@@ -21,11 +21,14 @@ Recogniser = Callable[[Graph, Mapping[str, tuple[str, ...]]], bool]
 @dataclass(frozen=True)
 class RoleRule:
     """``missing`` names what to look for when no node was found (None: the role may stay empty);
-    ``fits`` (with ``unfit`` saying why not) replaces the library's own check of a node in that role."""
+    ``fits`` (with ``unfit`` saying why not) replaces the library's own check of a node in that role;
+    ``unless_inputs``: the role may stay empty in a workflow that reads a file (an image-to-image graph
+    starts from its encoded image, not from an empty latent)."""
 
     missing: str | None = None
     fits: NodeCheck | None = None
     unfit: str = ""
+    unless_inputs: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Example::
 
     {"kind": "image",
      "nodes": {"prompt": ["12"], "negative": ["13"], "latent": ["5"], "samplers": ["3"], "seed": ["3"],
-               "outputs": ["9"]},
+               "outputs": ["9"], "image": ["10"], "strength": ["3"]},
      "defaults": {"width": 1024, "height": 1024, "steps": {"draft": 8, "standard": 20, "high": 30}}}
 """
 
@@ -37,6 +37,10 @@ class SidecarNodes(BaseModel):
     outputs: NodeIds | None = Field(default=None, description="nodes whose files are the job's results")
     model: NodeIds | None = Field(default=None, description="checkpoint or diffusion-model loaders to choose")
     loras: NodeIds | None = Field(default=None, description="LoRA loaders a job's LoRAs fill, in order")
+    image: NodeIds | None = Field(default=None, description="loaders given the request's image")
+    mask: NodeIds | None = Field(default=None, description="loaders given the request's mask")
+    audio: NodeIds | None = Field(default=None, description="loaders given the request's audio")
+    strength: NodeIds | None = Field(default=None, description="samplers or schedulers whose denoise is set")
 
 
 class StepsPerQuality(BaseModel):

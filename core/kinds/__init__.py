@@ -2,22 +2,29 @@
 
 from core.kinds.fields import KindParams
 from core.kinds.image import IMAGE, ImageParams
+from core.kinds.inputs import InputMissing, InputNotTaken, StrengthWithoutInput, role_noun
 from core.kinds.registry import KindRegistry, UnknownKind, default_kinds
 from core.kinds.song import SONG, SongParams
-from core.kinds.spec import JobKind, KindSpec, KindTexts, spec_of, typed_params
+from core.kinds.spec import InputDerivation, InputNeed, JobKind, KindSpec, KindTexts, spec_of, typed_params
 
 __all__ = [
     "IMAGE",
     "SONG",
     "ImageParams",
+    "InputDerivation",
+    "InputMissing",
+    "InputNeed",
+    "InputNotTaken",
     "JobKind",
     "KindParams",
     "KindRegistry",
     "KindSpec",
     "KindTexts",
     "SongParams",
+    "StrengthWithoutInput",
     "UnknownKind",
     "default_kinds",
+    "role_noun",
     "spec_of",
     "typed_params",
 ]

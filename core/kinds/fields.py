@@ -38,6 +38,11 @@ def seed_field() -> int | None:
     return Field(default=None, ge=0, le=MAX_SEED)
 
 
+def strength_field() -> float | None:
+    """0 keeps the given image (or song) as it is, 1 keeps nothing of it."""
+    return Field(default=None, ge=0.0, le=1.0, allow_inf_nan=False)
+
+
 def count_field() -> int:
     return Field(default=1, ge=1, le=MAX_COUNT)
 

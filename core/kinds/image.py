@@ -14,6 +14,8 @@ from comfy.workflows.aspect import COMMON_ASPECT_RATIOS as COMMON_ASPECT_RATIOS
 from comfy.workflows.aspect import SIZE_MULTIPLE as SIZE_MULTIPLE
 from comfy.workflows.aspect import AspectRatio, dimensions_for
 from comfy.workflows.bind import scale_steps, set_text, text_of
+from comfy.workflows.derive import can_derive_image, derive_image_input
+from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.params import Quality
 from comfy.workflows.shape import RoleRule, WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
@@ -27,11 +29,14 @@ from core.kinds.fields import (
     KindParams,
     count_field,
     seed_field,
+    strength_field,
 )
 from core.kinds.model_choice import ModelChoiceFields, apply_models
-from core.kinds.spec import JobKind, KindSpec, KindTexts
+from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 
 IMAGE = JobKind("image")
+# Midjourney-like "vary": clearly the same picture, visibly reworked.
+IMAGE_TO_IMAGE_STRENGTH = 0.6
 
 
 class ImageParams(KindParams, ModelChoiceFields):
@@ -45,6 +50,9 @@ class ImageParams(KindParams, ModelChoiceFields):
     style_tags: list[str] = Field(default_factory=list, max_length=MAX_STYLE_TAGS)
     seed: int | None = seed_field()
     count: int = count_field()
+    # With an image: how far to move away from it (0 keeps it, 1 ignores it); None: the workflow's own,
+    # or IMAGE_TO_IMAGE_STRENGTH when the image-to-image graph is derived from a txt2img one.
+    strength: float | None = strength_field()
 
     @field_validator("prompt")
     @classmethod
@@ -91,6 +99,7 @@ IMAGE_SHAPE = WorkflowShape(
             "empty latent image (a node with width and height, like EmptyLatentImage)",
             _has_size,
             "it has no width and height numbers of 1 or more",
+            unless_inputs=True,
         ),
         "seed": RoleRule(_SEED),
         "outputs": RoleRule("output node receiving images (like SaveImage)"),
@@ -111,9 +120,12 @@ def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
         if params.negative_prompt is not None:
             set_text(graph, binding.negative_nodes, params.negative_prompt)
         negative = text_of(graph[binding.negative_nodes[0]])
-    # Analysis guarantees an image binding has a base size.
-    area = (binding.base_width or 0) * (binding.base_height or 0)
-    width, height = dimensions_for(AspectRatio.parse(params.aspect_ratio), area)
+    # Analysis gives an image binding a base size, unless it starts from its input image (its size then).
+    width: int | None = None
+    height: int | None = None
+    if binding.base_width and binding.base_height:
+        area = binding.base_width * binding.base_height
+        width, height = dimensions_for(AspectRatio.parse(params.aspect_ratio), area)
     batched = False
     for node_id in binding.latent_nodes:
         inputs = graph[node_id]["inputs"]
@@ -138,6 +150,17 @@ def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
     } | chosen
 
 
+IMAGE_TO_IMAGE = InputDerivation(
+    derive=lambda graph, roles: _derive(graph, roles),
+    default_strength=IMAGE_TO_IMAGE_STRENGTH,
+    fits=lambda graph, roles: can_derive_image(graph, roles.latent_nodes),
+)
+
+
+def _derive(graph: dict[str, Any], roles: NodeRoles) -> None:
+    derive_image_input(graph, roles.latent_nodes)
+
+
 IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
     kind=IMAGE,
     params=ImageParams,
@@ -153,4 +176,7 @@ IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
     history_summary=lambda p, raw_input: p.prompt or raw_input,
     main_field="prompt",
     texts=KindTexts(noun="image", plural="images", command="imagine", mark="🖼️"),
+    inputs={"image": "optional"},
+    derivations={"image": IMAGE_TO_IMAGE},
+    strength=lambda p: p.strength,
 )

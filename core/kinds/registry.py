@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -12,12 +12,15 @@ from typing import Any
 from comfy.workflows.bind import BoundWorkflow, bind
 from comfy.workflows.catalogue import BuiltinWorkflow, WorkflowCatalogue
 from comfy.workflows.errors import WorkflowError
+from comfy.workflows.input_slots import place_markers
 from comfy.workflows.shape import WorkflowShape
+from comfy.workflows.strength import set_strength
 from comfy.workflows.template import WorkflowTemplate
 from core.kinds.fields import KindParams
 from core.kinds.image import IMAGE_KIND
+from core.kinds.inputs import StrengthWithoutInput, input_needs, plan_inputs
 from core.kinds.song import SONG_KIND
-from core.kinds.spec import JobKind, KindSpec
+from core.kinds.spec import InputNeed, JobKind, KindSpec
 
 
 class UnknownKind(LookupError):
@@ -89,15 +92,25 @@ class KindRegistry:
     async def load_catalogue(self, workflows_dir: Path | None = None) -> WorkflowCatalogue:
         return await asyncio.to_thread(self.catalogue, workflows_dir)
 
+    def input_needs(self, template: WorkflowTemplate) -> dict[str, InputNeed]:
+        """Role -> "required" / "optional": the media a request may or must bring to ``template``."""
+        return input_needs(self.get(template.kind), template)
+
     def bind(
         self,
         template: WorkflowTemplate,
         params: KindParams,
         *,
+        inputs: Collection[str] = (),
         filename_prefix: str | None = None,
         now: datetime | None = None,
     ) -> BoundWorkflow:
-        """The graph to post for ``params`` (whose seed the job service has drawn) on ``template``."""
+        """The graph to post for ``params`` (whose seed the job service has drawn) on ``template``.
+
+        ``inputs`` are the roles of the media the request brings ("image", "audio"): each is checked against
+        the workflow (:class:`~core.kinds.inputs.InputNotTaken`, :class:`~core.kinds.inputs.InputMissing`)
+        and its loader holds :func:`~comfy.workflows.input_slots.input_marker` until the executor uploads it.
+        """
         spec = self.of(params)
         if template.kind != spec.kind:
             raise WorkflowError(
@@ -105,9 +118,25 @@ class KindRegistry:
             )
         if params.seed is None:
             raise ValueError("the job service draws a seed before a job is bound")
+        plan = plan_inputs(spec, template, inputs)
+        strength = spec.strength(params) if spec.strength is not None else None
+        if strength is not None and not plan.given:
+            raise StrengthWithoutInput()
 
         def apply(graph: dict[str, Any]) -> dict[str, Any]:
-            return spec.apply(template, graph, params)
+            metadata = spec.apply(template, graph, params)
+            place_markers(graph, plan.loaders)
+            chosen = strength
+            for role in plan.derived:
+                derivation = spec.derivations[role]
+                derivation.derive(graph, template.binding)
+                chosen = derivation.default_strength if chosen is None else chosen
+            if chosen is not None and template.binding.strength_nodes:
+                set_strength(graph, template.binding.strength_nodes, chosen)
+                metadata["strength"] = chosen
+            if plan.given:
+                metadata["inputs"] = sorted(plan.given)
+            return metadata
 
         return bind(template, apply, seed=params.seed, filename_prefix=filename_prefix, now=now)
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from comfy.workflows import graph as g
+from comfy.workflows.derive import can_derive_audio, derive_audio_input
 from comfy.workflows.music import (
     DURATION_RANGE,
     ace_step_lyrics,
@@ -27,10 +28,13 @@ from core.kinds.fields import (
     KindParams,
     count_field,
     seed_field,
+    strength_field,
 )
-from core.kinds.spec import JobKind, KindSpec, KindTexts
+from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 
 SONG = JobKind("song")
+# A cover keeps the song's shape and timing and takes the new tags and lyrics.
+COVER_STRENGTH = 0.5
 
 TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]
 
@@ -49,6 +53,8 @@ class SongParams(KindParams):
     duration: float | None = Field(default=None, ge=DURATION_RANGE[0], le=DURATION_RANGE[1])
     seed: int | None = seed_field()
     count: int = count_field()
+    # With a song given (a cover): how far to move away from it; None: COVER_STRENGTH.
+    strength: float | None = strength_field()
 
     @field_validator("key")
     @classmethod
@@ -160,6 +166,17 @@ def _describe(params: SongParams) -> str:
     return " · ".join(part for part in (params.title, params.genre, params.mood) if part)
 
 
+COVER = InputDerivation(
+    derive=lambda graph, roles: _derive(graph, roles.latent_nodes),
+    default_strength=COVER_STRENGTH,
+    fits=lambda graph, roles: can_derive_audio(graph, roles.latent_nodes),
+)
+
+
+def _derive(graph: dict[str, Any], latent_nodes: tuple[str, ...]) -> None:
+    derive_audio_input(graph, latent_nodes)
+
+
 SONG_KIND: KindSpec[SongParams] = KindSpec(
     kind=SONG,
     params=SongParams,
@@ -175,4 +192,7 @@ SONG_KIND: KindSpec[SongParams] = KindSpec(
     main_field="lyrics",
     long_main_text=True,
     texts=KindTexts(noun="song", plural="songs", command="song", mark="🎵"),
+    inputs={"audio": "optional"},
+    derivations={"audio": COVER},
+    strength=lambda p: p.strength,
 )

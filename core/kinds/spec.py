@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, NewType, TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, NewType, TypeVar
 
+from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
 from core.kinds.fields import KindParams
@@ -14,6 +15,24 @@ from core.kinds.fields import KindParams
 JobKind = NewType("JobKind", str)
 
 P = TypeVar("P", bound=KindParams)
+
+# Whether a kind's request must bring a medium (an edit needs its image) or may (image-to-image).
+InputNeed = Literal["required", "optional"]
+
+
+@dataclass(frozen=True)
+class InputDerivation:
+    """How a workflow without a loader for an optional input is given one (txt2img -> image-to-image).
+
+    ``derive`` edits the graph copy (after the kind's parameters are set on it) so that the input, read by
+    a loader holding the role's marker, replaces what the samplers started from; ``default_strength`` is
+    the strength used when the request names none.
+    """
+
+    derive: Callable[[dict[str, Any], NodeRoles], None]
+    default_strength: float
+    # Whether this workflow can be derived at all (it has an empty latent and a VAE decoder to reuse).
+    fits: Callable[[Mapping[str, Any], NodeRoles], bool]
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,13 @@ class KindSpec(Generic[P]):
     texts: KindTexts
     # The main text is long (lyrics): history gives it a field of its own instead of the description.
     long_main_text: bool = False
+    # Media a request may or must bring (role "image", "mask", "audio" -> need). A workflow whose graph
+    # reads a role itself (a LoadImage) needs it whatever this says.
+    inputs: Mapping[str, InputNeed] = field(default_factory=dict)
+    # Optional roles a workflow without their loader can still take, and how.
+    derivations: Mapping[str, InputDerivation] = field(default_factory=dict)
+    # The request's strength (0..1; None: the workflow's own or the derivation's default), if it has one.
+    strength: Callable[[P], float | None] | None = None
 
     def __post_init__(self) -> None:
         # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.
