@@ -110,7 +110,7 @@ class JobService:
         if params.seed is None:
             params = params.model_copy(update={"seed": secrets.randbelow(RANDOM_SEED_LIMIT)})
         roles = given_roles(request.inputs)
-        bound = self.kinds.bind(template, params)
+        bound = self.kinds.bind(template, params, inputs=roles)
         check_roles(roles, marked_roles(bound.graph), workflow=template.name)
         keeper = self.intake.keeper(await self.intake.inspect(request.inputs))
         data = JobCreate(

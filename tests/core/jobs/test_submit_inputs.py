@@ -18,7 +18,7 @@ from db.enums import InputMedia, InputSource
 from db.models import Job, JobInput
 from db.units.job_inputs import JobInputStore
 from tests.core.inputs.media_samples import png_bomb
-from tests.core.jobs.harness import image_request, running_core
+from tests.core.jobs.harness import image_request, running_core, song_request
 from tests.core.jobs.input_kinds import picture_taking_kinds
 from tests.fakes.comfyui import FakeComfyUI, media
 
@@ -47,9 +47,10 @@ async def test_a_picture_given_to_a_workflow_that_takes_none_is_refused_and_noth
 ) -> None:
     async with running_core(database_url, [fake_comfy.url], tmp_path) as (runtime, _):
         with pytest.raises(UserFacingError) as refused:
-            await runtime.service.submit(with_picture(image_request()))
+            # A song workflow takes audio (a cover), never a picture; an image one makes image-to-image.
+            await runtime.service.submit(with_picture(song_request()))
         assert await stored_counts(runtime, tmp_path) == (0, 0, [])
-    assert "doesn't take a picture" in refused.value.user_message
+    assert "doesn't take an image" in refused.value.user_message
 
 
 async def test_a_workflow_that_takes_a_picture_refuses_a_request_without_one(
