@@ -6,8 +6,11 @@ from __future__ import annotations
 import discord
 
 from bot.client import ComfyBot
+from bot.inputs.capped_read import read_capped
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.errors import UserFacingError
+from core.inputs import InputRefused
+from core.jobs.given_input import GivenInput
 from core.jobs.service import JobRequest, SubmitReceipt
 from core.kinds import JobKind, KindParams
 
@@ -23,13 +26,20 @@ async def defer_publicly(interaction: discord.Interaction) -> int:
     return (await interaction.original_response()).id
 
 
-async def read_attachment(attachment: discord.Attachment, what: str) -> bytes:
-    if attachment.size > MAX_ATTACHMENT_BYTES:
-        raise UserFacingError(f"The {what} is too large: at most {MAX_ATTACHMENT_BYTES // 1024} KB.")
+async def read_attachment(bot: ComfyBot, attachment: discord.Attachment, what: str) -> bytes:
+    """A small attached document, read with the cap counted on the bytes themselves (see capped_read)."""
     try:
-        return await attachment.read()
-    except discord.HTTPException as error:
-        raise UserFacingError(f"I couldn't download the {what}; please attach it again.") from error
+        return await read_capped(
+            bot.runtime.http,
+            attachment.url,
+            max_bytes=MAX_ATTACHMENT_BYTES,
+            declared_size=attachment.size,
+            what=what,
+        )
+    except InputRefused as refused:
+        raise UserFacingError(
+            f"The {what} is too large: at most {MAX_ATTACHMENT_BYTES // 1024} KB."
+        ) from refused
 
 
 async def submit_and_show(
@@ -40,6 +50,7 @@ async def submit_and_show(
     params: KindParams,
     raw_input: str,
     workflow: str | None,
+    inputs: tuple[GivenInput, ...] = (),
 ) -> SubmitReceipt:
     request = JobRequest(
         guild_id=guild_id_of(interaction),
@@ -47,6 +58,7 @@ async def submit_and_show(
         raw_input=raw_input,
         params=params,
         workflow=workflow,
+        inputs=inputs,
     )
     receipt = await bot.runtime.service.submit(request)
     await bot.reporter.show_on_interaction(receipt, interaction, message_id)

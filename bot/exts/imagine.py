@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -11,8 +11,10 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer, tell_notes
+from bot.exts._media import LINK_OPTION_MAX, PICTURE, PendingInput, media_input, strength_without_input
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.ui.styles import style_suggestions
+from core.jobs.given_input import GivenInput
 from core.kinds.fields import MAX_COUNT
 from core.kinds.image import IMAGE
 from core.prompts.image import RAW_PROMPT_MAX_CHARS, ImageRequest, read_image_request
@@ -42,6 +44,9 @@ class Imagine(commands.Cog):
         count="How many pictures (1 to 4)",
         workflow="Which image workflow to use",
         document="A JSON prompt document: prompt, negative_prompt, aspect_ratio, seed, count... (see README)",
+        image="A picture to start from (image-to-image)",
+        image_link="Or a link to a message with the picture (Copy Message Link)",
+        strength="How far to move away from the picture: 0 keeps it, 1 ignores it",
     )
     async def imagine(
         self,
@@ -55,26 +60,44 @@ class Imagine(commands.Cog):
         count: app_commands.Range[int, 1, MAX_COUNT] | None = None,
         workflow: str | None = None,
         document: discord.Attachment | None = None,
+        image: discord.Attachment | None = None,
+        image_link: app_commands.Range[str, 1, LINK_OPTION_MAX] | None = None,
+        strength: app_commands.Range[float, 0.0, 1.0] | None = None,
     ) -> None:
-        async def decide() -> ImageRequest:
-            content = await read_attachment(document, "prompt document") if document is not None else None
-            request = read_image_request(
-                prompt,
-                negative=negative,
-                aspect_ratio=aspect_ratio,
-                quality=quality,
-                style=style,
-                seed=seed,
-                count=count,
-                workflow=workflow,
-                document=content,
+        options = {
+            "negative": negative,
+            "aspect_ratio": aspect_ratio,
+            "quality": quality,
+            "style": style,
+            "seed": seed,
+            "count": count,
+            "workflow": workflow,
+        }
+        async with media_input(self.bot, interaction, PICTURE, image, image_link) as picture:
+            await self._imagine(interaction, picture, prompt, strength, document, options)
+
+    async def _imagine(
+        self,
+        interaction: discord.Interaction,
+        picture: PendingInput,
+        prompt: str | None,
+        strength: float | None,
+        document: discord.Attachment | None,
+        options: dict[str, Any],
+    ) -> None:
+        async def decide() -> tuple[ImageRequest, tuple[GivenInput, ...]]:
+            if strength is not None and not picture.given_any:
+                raise strength_without_input(PICTURE)
+            content = (
+                await read_attachment(self.bot, document, "prompt document") if document is not None else None
             )
+            request = read_image_request(prompt, strength=strength, document=content, **options)
             await check_admission(
                 self.bot, interaction, IMAGE, workflow=request.workflow, params=request.params
             )
-            return request
+            return request, await picture.inputs()
 
-        request, message_id = await decide_then_defer(interaction, decide)
+        (request, inputs), message_id = await decide_then_defer(interaction, decide)
         receipt = await submit_and_show(
             self.bot,
             interaction,
@@ -82,6 +105,7 @@ class Imagine(commands.Cog):
             params=request.params,
             raw_input=prompt or request.params.prompt,
             workflow=request.workflow,
+            inputs=inputs,
         )
         await tell_notes(self.bot, interaction, receipt.job.id, request.notes)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import discord
@@ -12,12 +14,14 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer, refuse_if_known_in_time
+from bot.exts._media import LINK_OPTION_MAX, RECORDING, PendingInput, media_input, strength_without_input
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.song_modal import SongDraft, SongModal
 from bot.ui.song_retry import EditAgain, lyrics_files, refusal_text
 from core.errors import UserFacingError
+from core.jobs.given_input import GivenInput
 from core.kinds.song import SONG, TEMPO_RANGE, SongParams
 from core.prompts import parse_song_request
 
@@ -33,6 +37,7 @@ class SongOptions:
     key: str | None = None
     time_signature: str | None = None
     duration: str | None = None
+    strength: float | None = None
 
     def parse(
         self,
@@ -54,7 +59,25 @@ class SongOptions:
             time_signature=self.time_signature,
             duration=self.duration,
             count=TAKES_PER_REQUEST,
+            strength=self.strength,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CoverSource:
+    """The song to cover, as the command gave it; ``known`` once read before the lyrics form opened."""
+
+    attachment: discord.Attachment | None = None
+    link: str | None = None
+    known: tuple[GivenInput, ...] | None = None
+
+    @contextlib.asynccontextmanager
+    async def reading(self, bot: ComfyBot, interaction: discord.Interaction) -> AsyncIterator[PendingInput]:
+        if self.known is not None:
+            yield PendingInput.ready(self.known)
+            return
+        async with media_input(bot, interaction, RECORDING, self.attachment, self.link) as pending:
+            yield pending
 
 
 class Song(commands.Cog):
@@ -73,6 +96,9 @@ class Song(commands.Cog):
         duration="Length in seconds (or m:ss)",
         lyrics_file="Lyrics as a .txt file, or a .json song document",
         workflow="Which song workflow to use",
+        audio="A song to cover: sung again with these lyrics and style",
+        audio_link="Or a link to a message with the song (Copy Message Link)",
+        strength="How far the cover moves from the song: 0 keeps it, 1 ignores it",
     )
     async def song(
         self,
@@ -86,36 +112,50 @@ class Song(commands.Cog):
         duration: app_commands.Range[str, 1, 10] | None = None,
         lyrics_file: discord.Attachment | None = None,
         workflow: str | None = None,
+        audio: discord.Attachment | None = None,
+        audio_link: app_commands.Range[str, 1, LINK_OPTION_MAX] | None = None,
+        strength: app_commands.Range[float, 0.0, 1.0] | None = None,
     ) -> None:
-        options = SongOptions(tempo, key, time_signature, duration)
-        if lyrics_file is None:
-            # The options and the guild's rules are checked now, before anyone types lyrics.
-            options.parse(title=title, genre=genre, mood=mood)
-            await refuse_if_known_in_time(
-                lambda: check_admission(self.bot, interaction, SONG, workflow=workflow)
-            )
-            draft = SongDraft(title=title, genre=genre, mood=mood)
-            await self._open_form(interaction, draft, options=options, workflow=workflow)
-            return
-        attached = lyrics_file
+        options = SongOptions(tempo, key, time_signature, duration, strength)
+        cover = CoverSource(audio, audio_link)
+        async with cover.reading(self.bot, interaction) as recording:
+            if strength is not None and not recording.given_any:
+                raise strength_without_input(RECORDING)
+            if lyrics_file is None:
+                # The options, the guild's rules and the song to cover are checked now, before anyone
+                # types lyrics; a song read in time is kept for the form.
+                options.parse(title=title, genre=genre, mood=mood)
+                known: list[tuple[GivenInput, ...]] = []
 
-        async def decide() -> SongParams:
-            content = await read_attachment(attached, "lyrics file")
-            params = options.parse(
-                lyrics_file=(attached.filename, content), title=title, genre=genre, mood=mood
-            )
-            await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
-            return params
+                async def check() -> None:
+                    await check_admission(self.bot, interaction, SONG, workflow=workflow)
+                    known.append(await recording.inputs())
 
-        params, message_id = await decide_then_defer(interaction, decide)
-        await submit_and_show(
-            self.bot,
-            interaction,
-            message_id,
-            params=params,
-            raw_input=params.lyrics or (title or ""),
-            workflow=workflow,
-        )
+                await refuse_if_known_in_time(check)
+                cover = replace(cover, known=known[0]) if known else cover
+                draft = SongDraft(title=title, genre=genre, mood=mood)
+                await self._open_form(interaction, draft, options=options, workflow=workflow, cover=cover)
+                return
+            attached = lyrics_file
+
+            async def decide() -> tuple[SongParams, tuple[GivenInput, ...]]:
+                content = await read_attachment(self.bot, attached, "lyrics file")
+                params = options.parse(
+                    lyrics_file=(attached.filename, content), title=title, genre=genre, mood=mood
+                )
+                await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
+                return params, await recording.inputs()
+
+            (params, inputs), message_id = await decide_then_defer(interaction, decide)
+            await submit_and_show(
+                self.bot,
+                interaction,
+                message_id,
+                params=params,
+                raw_input=params.lyrics or (title or ""),
+                workflow=workflow,
+                inputs=inputs,
+            )
 
     async def _open_form(
         self,
@@ -124,9 +164,10 @@ class Song(commands.Cog):
         *,
         options: SongOptions,
         workflow: str | None,
+        cover: CoverSource,
     ) -> None:
         modal = SongModal(
-            functools.partial(self._form_submitted, options=options, workflow=workflow),
+            functools.partial(self._form_submitted, options=options, workflow=workflow, cover=cover),
             functools.partial(report_error, where="/song form"),
             draft=draft,
         )
@@ -139,24 +180,32 @@ class Song(commands.Cog):
         *,
         options: SongOptions,
         workflow: str | None,
+        cover: CoverSource,
     ) -> None:
         draft = modal.draft()
-
-        async def decide() -> SongParams:
-            params = options.parse(
-                lyrics_text=draft.lyrics, title=draft.title, genre=draft.genre, mood=draft.mood
-            )
-            await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
-            return params
-
         try:
-            params, message_id = await decide_then_defer(interaction, decide)
-            await submit_and_show(
-                self.bot, interaction, message_id, params=params, raw_input=draft.lyrics, workflow=workflow
-            )
+            async with cover.reading(self.bot, interaction) as recording:
+
+                async def decide() -> tuple[SongParams, tuple[GivenInput, ...]]:
+                    params = options.parse(
+                        lyrics_text=draft.lyrics, title=draft.title, genre=draft.genre, mood=draft.mood
+                    )
+                    await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
+                    return params, await recording.inputs()
+
+                (params, inputs), message_id = await decide_then_defer(interaction, decide)
+                await submit_and_show(
+                    self.bot,
+                    interaction,
+                    message_id,
+                    params=params,
+                    raw_input=draft.lyrics,
+                    workflow=workflow,
+                    inputs=inputs,
+                )
         except UserFacingError as error:
             # Whatever went wrong, what the member typed is not lost.
-            reopen = functools.partial(self._open_form, options=options, workflow=workflow)
+            reopen = functools.partial(self._open_form, options=options, workflow=workflow, cover=cover)
             await reply_privately(
                 interaction,
                 refusal_text(user_message_of(error), draft),

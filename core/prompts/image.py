@@ -55,6 +55,7 @@ def read_image_request(
     model: str | None = None,
     lora: str | None = None,
     lora_weight: float | None = None,
+    strength: float | None = None,
 ) -> ImageRequest:
     """The request, or a PromptError listing every problem, each with its field."""
     prompt = prompt or ""
@@ -77,6 +78,7 @@ def read_image_request(
         "workflow": (workflow, _clean_text),
         "model": (model, _clean_text),
         "loras": (lora, lambda name: [_lora_option(name, lora_weight)]),
+        "strength": (strength, float),
     }
     for name, (value, read) in explicit.items():
         if value is not None:

@@ -44,6 +44,7 @@ def parse_song_request(
     duration: float | str | None = None,
     seed: int | str | None = None,
     count: int | str | None = None,
+    strength: float | None = None,
 ) -> SongParams:
     """The request as SongParams, or a PromptError listing every problem, each with its field."""
     problems: list[PromptProblem] = []
@@ -60,6 +61,7 @@ def parse_song_request(
         "duration": (duration, fields.duration),
         "seed": (seed, fields.seed),
         "count": (count, fields.count),
+        "strength": (strength, float),
     }
     for name, (value, read) in explicit.items():
         if value is None:

@@ -26,7 +26,7 @@ class Server:
 
 
 async def _stream(request: web.Request, total: int, *, say_length: int | None) -> web.StreamResponse:
-    server: Server = request.app["server"]
+    server = request.app[SERVER]
     response = web.StreamResponse()
     if say_length is not None:
         response.content_length = say_length
@@ -41,6 +41,9 @@ async def _stream(request: web.Request, total: int, *, say_length: int | None) -
     return response
 
 
+SERVER = web.AppKey("server", Server)
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[Server]:
     app = web.Application()
@@ -52,7 +55,7 @@ async def server() -> AsyncIterator[Server]:
         return await handler(request)
 
     app.middlewares.append(count)
-    app["server"] = state
+    app[SERVER] = state
 
     async def small(request: web.Request) -> web.StreamResponse:
         return await _stream(request, CAP // 2, say_length=CAP // 2)

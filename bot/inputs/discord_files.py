@@ -1,0 +1,104 @@
+"""Files a member hands the bot on Discord: an attachment option, or a link to a message that has one.
+
+A message link is followed only inside the guild the command runs in, and only into a channel the member
+can read (View Channel and Read Message History, from the member's own roles and the channel's
+overwrites, not the bot's): another guild's link, a channel they cannot see and one that does not exist
+all get the same private answer, so a link says nothing about channels the member cannot see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import aiohttp
+import discord
+
+from bot.inputs.capped_read import read_capped
+from bot.inputs.message_links import find_message_link
+from core.errors import UserFacingError
+
+NOT_VISIBLE = (
+    "I can only use a message from this server, in a channel you can see. "
+    "Copy the link of a message here, or attach the file."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedFile:
+    """Bytes read from Discord and where they came from; the core decides what they are."""
+
+    data: bytes
+    declared_name: str
+    origin: Literal["attachment", "message"]
+    source_url: str
+
+
+class DiscordFiles:
+    """Reads attachments and linked messages' files through the process's one aiohttp session."""
+
+    def __init__(self, http: aiohttp.ClientSession, *, max_bytes: int) -> None:
+        self._http = http
+        self._max_bytes = max_bytes
+
+    async def attachment(self, attachment: discord.Attachment, *, what: str = "file") -> FetchedFile:
+        data = await read_capped(
+            self._http, attachment.url, max_bytes=self._max_bytes, declared_size=attachment.size, what=what
+        )
+        return FetchedFile(data, attachment.filename, "attachment", attachment.url)
+
+    async def linked(
+        self, interaction: discord.Interaction, text: str, *, media: str, what: str = "file"
+    ) -> FetchedFile:
+        """The file on the message ``text`` links to; ``media`` ("image", "audio") picks among several."""
+        message = await self._linked_message(interaction, text)
+        attachment = _pick(message.attachments, media)
+        if attachment is None:
+            raise UserFacingError(
+                "I see no file on that message. Attach the file instead, or link one of my results "
+                "(or a message that mentions me: without that I can't see members' files)."
+            )
+        data = await read_capped(
+            self._http, attachment.url, max_bytes=self._max_bytes, declared_size=attachment.size, what=what
+        )
+        return FetchedFile(data, attachment.filename, "message", message.jump_url)
+
+    async def _linked_message(self, interaction: discord.Interaction, text: str) -> discord.Message:
+        link = find_message_link(text)
+        if link is None:
+            raise UserFacingError(
+                "That isn't a message link. Use a message's menu → Copy Message Link, or attach the file."
+            )
+        guild = interaction.guild
+        member = interaction.user
+        if guild is None or link.guild_id != guild.id or not isinstance(member, discord.Member):
+            raise UserFacingError(NOT_VISIBLE)
+        channel = guild.get_channel_or_thread(link.channel_id)
+        if not isinstance(channel, discord.abc.Messageable) or not _member_can_read(channel, member):
+            raise UserFacingError(NOT_VISIBLE)
+        try:
+            return await channel.fetch_message(link.message_id)
+        except discord.NotFound as error:
+            raise UserFacingError("That message no longer exists.") from error
+        except discord.Forbidden as error:
+            raise UserFacingError(
+                "I'm not allowed to read that channel; attach the file instead, or ask a moderator to let "
+                "me read its message history."
+            ) from error
+        except discord.HTTPException as error:
+            raise UserFacingError("Discord didn't give me that message; please try again.") from error
+
+
+def _member_can_read(channel: discord.abc.Messageable, member: discord.Member) -> bool:
+    if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return False
+    permissions = channel.permissions_for(member)
+    return permissions.view_channel and permissions.read_message_history
+
+
+def _pick(attachments: list[discord.Attachment], media: str) -> discord.Attachment | None:
+    """The first attachment that says it is ``media``, else the first one (what it is gets decoded later)."""
+    for attachment in attachments:
+        if (attachment.content_type or "").startswith(f"{media}/"):
+            return attachment
+    return attachments[0] if attachments else None

@@ -1,0 +1,166 @@
+"""Inputs the bot refuses: each gets a private, friendly answer, and nothing is stored or uploaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.discord_emulator.models import VIEW_CHANNEL
+from tests.e2e.harness import running_world
+from tests.e2e.media_support import (
+    BOMB,
+    NOT_A_PICTURE,
+    NOT_AUDIO,
+    PICTURE,
+    assert_nothing_stored,
+    link_to,
+    private_answer,
+    resolved_attachment_ids,
+)
+
+HUNDRED_MB = 100 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("upload", "expected"),
+    [
+        (("notes.png", NOT_A_PICTURE, "image/png"), "I couldn't read that file as a picture"),
+        (("huge.png", BOMB, "image/png"), "That picture is too big"),
+        (("song.wav", b"RIFF" + b"\0" * 2000, "audio/wav"), "I couldn't read that file"),
+    ],
+    ids=["not-a-picture", "png-bomb", "broken-wav"],
+)
+async def test_a_file_that_is_not_a_usable_picture_is_refused(
+    database_url: str, tmp_path: Path, upload: tuple[str, bytes, str], expected: str
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("imagine", {"prompt": "from this"}, attachments={"image": upload})
+        answer = await private_answer(world, interaction)
+
+        assert expected in answer.content
+        await assert_nothing_stored(world)
+
+
+async def test_a_100_mb_file_is_refused_before_it_is_downloaded(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "from this"},
+            attachments={"image": ("big.png", bytes(HUNDRED_MB), "image/png")},
+        )
+        answer = await private_answer(world, interaction)
+
+        assert "too large (100 MB)" in answer.content
+        [attachment_id] = resolved_attachment_ids(interaction)
+        assert world.emu.cdn_bytes_sent.get(attachment_id, 0) == 0
+        await assert_nothing_stored(world)
+
+
+async def test_a_song_to_cover_that_is_not_audio_is_refused(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        lyrics = ("lyrics.txt", b"[verse]\nla la la\n", "text/plain")
+        interaction = await world.slash(
+            "song",
+            {"genre": "synthpop"},
+            attachments={"lyrics_file": lyrics, "audio": ("song.mp3", NOT_AUDIO, "audio/mpeg")},
+        )
+        answer = await private_answer(world, interaction)
+
+        assert "I couldn't read that file" in answer.content
+        await assert_nothing_stored(world)
+
+
+async def test_a_picture_where_a_song_is_needed_is_refused(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        lyrics = ("lyrics.txt", b"[verse]\nla la la\n", "text/plain")
+        interaction = await world.slash(
+            "song", {}, attachments={"lyrics_file": lyrics, "audio": ("cover.png", PICTURE, "image/png")}
+        )
+        answer = await private_answer(world, interaction)
+
+        assert "That file is a picture, but this needs a sound file." in answer.content
+        await assert_nothing_stored(world)
+
+
+async def test_a_link_to_another_servers_message_is_refused(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        emu = world.emu
+        other = emu.add_guild(name="Elsewhere")
+        elsewhere = emu.add_channel(other, "gallery")
+        emu.add_member(other, world.alice.id, "alice")
+        await emu.guild_create(other)
+        foreign = await emu.send_message(
+            elsewhere, world.alice, emu.mention(emu.bot_user), attachments=[("x.png", PICTURE, "image/png")]
+        )
+        interaction = await world.slash(
+            "imagine", {"prompt": "from there", "image_link": link_to(foreign, other)}
+        )
+        answer = await private_answer(world, interaction)
+
+        assert "only use a message from this server" in answer.content
+        assert emu.cdn_downloads == []
+        await assert_nothing_stored(world)
+
+
+async def test_a_link_into_a_channel_the_member_cannot_see_is_refused_like_a_missing_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        emu = world.emu
+        hidden = emu.add_channel(world.guild, "mods")
+        await emu.guild_create(world.guild)
+        await emu.set_channel_permissions(hidden, world.alice, deny=VIEW_CHANNEL)
+        secret = await emu.send_message(
+            hidden, world.mod, emu.mention(emu.bot_user), attachments=[("x.png", PICTURE, "image/png")]
+        )
+        invisible = await world.slash(
+            "imagine", {"prompt": "peek", "image_link": link_to(secret, world.guild)}
+        )
+        seen = (await private_answer(world, invisible)).content
+        missing_link = f"https://discord.com/channels/{world.guild.id}/{emu.snowflake()}/{secret.id}"
+        missing = await world.slash("imagine", {"prompt": "peek", "image_link": missing_link})
+
+        assert seen == (await private_answer(world, missing)).content
+        assert "in a channel you can see" in seen
+        assert emu.cdn_downloads == []
+        await assert_nothing_stored(world)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"strength": 1.5}, "strength"),
+        ({"strength": 0.5, "image_link": None}, "Strength says how far to move away from a picture"),
+        ({"image_link": "https://example.com/cat.png"}, "That isn't a message link"),
+    ],
+    ids=["strength-over-1", "strength-without-image", "not-a-message-link"],
+)
+async def test_a_request_with_a_wrong_option_is_refused(
+    database_url: str, tmp_path: Path, options: dict[str, object], expected: str
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        given = {k: v for k, v in options.items() if v is not None}
+        files = {} if "image_link" in options else {"image": ("cat.png", PICTURE, "image/png")}
+        interaction = await world.slash("imagine", {"prompt": "a cat", **given}, attachments=files)
+        answer = await private_answer(world, interaction)
+
+        assert expected in answer.content
+        await assert_nothing_stored(world)
+
+
+async def test_a_picture_given_twice_is_refused(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        first = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        uploads_before = list(world.fake.uploads)
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "again", "image_link": link_to(first, world.guild)},
+            attachments={"image": ("cat.png", PICTURE, "image/png")},
+        )
+        answer = await private_answer(world, interaction)
+
+        assert (
+            "either attach it (`image`) or link a message with it (`image_link`), not both" in answer.content
+        )
+        assert world.fake.uploads == uploads_before
