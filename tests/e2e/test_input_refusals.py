@@ -128,21 +128,20 @@ async def test_a_link_into_a_channel_the_member_cannot_see_is_refused_like_a_mis
 
 
 @pytest.mark.parametrize(
-    ("options", "expected"),
+    ("options", "with_picture", "expected"),
     [
-        ({"strength": 1.5}, "strength"),
-        ({"strength": 0.5, "image_link": None}, "Strength says how far to move away from a picture"),
-        ({"image_link": "https://example.com/cat.png"}, "That isn't a message link"),
+        ({"strength": 1.5}, True, "Please fix strength: must be at most 1.0"),
+        ({"strength": 0.5}, False, "Strength says how far to move away from a picture"),
+        ({"image_link": "https://example.com/cat.png"}, False, "That isn't a message link"),
     ],
-    ids=["strength-over-1", "strength-without-image", "not-a-message-link"],
+    ids=["strength-over-1", "strength-without-picture", "not-a-message-link"],
 )
 async def test_a_request_with_a_wrong_option_is_refused(
-    database_url: str, tmp_path: Path, options: dict[str, object], expected: str
+    database_url: str, tmp_path: Path, options: dict[str, object], with_picture: bool, expected: str
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
-        given = {k: v for k, v in options.items() if v is not None}
-        files = {} if "image_link" in options else {"image": ("cat.png", PICTURE, "image/png")}
-        interaction = await world.slash("imagine", {"prompt": "a cat", **given}, attachments=files)
+        files = {"image": ("cat.png", PICTURE, "image/png")} if with_picture else {}
+        interaction = await world.slash("imagine", {"prompt": "a cat", **options}, attachments=files)
         answer = await private_answer(world, interaction)
 
         assert expected in answer.content
