@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord_emulator.models import VIEW_CHANNEL
+from tests.discord_emulator.models import READ_MESSAGE_HISTORY, VIEW_CHANNEL
 from tests.e2e.harness import running_world
 from tests.e2e.media_support import (
     BOMB,
@@ -163,3 +163,27 @@ async def test_a_picture_given_twice_is_refused(database_url: str, tmp_path: Pat
             "either attach it (`image`) or link a message with it (`image_link`), not both" in answer.content
         )
         assert world.fake.uploads == uploads_before
+
+
+async def test_a_link_the_bot_cannot_follow_says_why(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        emu = world.emu
+        posted = await emu.send_message(
+            world.channel, world.bob, emu.mention(emu.bot_user), attachments=[("x.png", PICTURE, "image/png")]
+        )
+        gone = f"https://discord.com/channels/{world.guild.id}/{world.channel.id}/{emu.snowflake()}"
+        missing = await private_answer(
+            world, await world.slash("imagine", {"prompt": "x", "image_link": gone})
+        )
+        await emu.set_channel_permissions(
+            world.channel, emu.bot_member(world.guild), deny=READ_MESSAGE_HISTORY
+        )
+        link = link_to(posted, world.guild)
+        unreadable = await private_answer(
+            world, await world.slash("imagine", {"prompt": "x", "image_link": link})
+        )
+
+        assert missing.content == "That message no longer exists."
+        assert unreadable.content.startswith("I'm not allowed to read that channel")
+        assert emu.cdn_downloads == []
+        await assert_nothing_stored(world)
