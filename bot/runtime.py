@@ -30,6 +30,7 @@ from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.guild_policies import GuildPolicies
 from core.jobs.input_intake import InputIntake
+from core.jobs.input_staging import InputStaging
 from core.jobs.policy import PolicyCache
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobService
@@ -38,6 +39,7 @@ from core.jobs.updates import JobObserver, JobUpdate, NullObserver
 from core.kinds import KindRegistry, default_kinds
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.units.deleted_results import DeletedResults
+from db.units.job_inputs import JobInputStore
 from db.units.job_queries import JobQueries
 from db.units.jobs import JobStore
 from db.units.policies import PolicyStore
@@ -112,6 +114,7 @@ class CoreRuntime:
         self.policies = PolicyCache(PolicyStore(self.sessions))
         self.artifacts = ArtifactStore(config.data_dir)
         self.artifact_files = ArtifactFiles(config.data_dir)
+        self.input_files = InputStore(config.data_dir)
         self.dispatcher = Dispatcher(
             store=self.store,
             pool=self.pool,
@@ -123,6 +126,7 @@ class CoreRuntime:
             limits_for=self.policies.limits_for,
             listen_url=None if is_sqlite(config.database_url) else config.database_url,
             past_runs=RunHistory(self.sessions).recent,
+            inputs=InputStaging(self.input_files, JobInputStore(self.sessions)),
         )
         self.deletions = DeletedResults(self.sessions)
         self.service = JobService(
@@ -132,7 +136,7 @@ class CoreRuntime:
             policies=self.policies,
             deletions=self.deletions,
             kinds=config.kinds,
-            intake=InputIntake(InputStore(config.data_dir), config.input_limits),
+            intake=InputIntake(self.input_files, config.input_limits),
             enabled_kinds=config.enabled_kinds,
         )
         self.deleted_files = DeletedFilesSweep(

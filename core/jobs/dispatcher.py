@@ -27,6 +27,7 @@ from core.jobs.delivery import Delivery
 from core.jobs.estimates import Estimates, PromptOnBackend
 from core.jobs.eta import typical_run_s
 from core.jobs.executor import Executor
+from core.jobs.input_staging import InputStaging
 from core.jobs.leases import Leases
 from core.jobs.outcomes import Outcomes
 from core.jobs.positions import PositionAnnouncer
@@ -62,9 +63,11 @@ class Dispatcher:
         settings: QueueSettings,
         limits_for: Callable[[int], GuildLimits],
         listen_url: str | None = None,
+        inputs: InputStaging,
         past_runs: Callable[[], Awaitable[Sequence[FinishedRun]]] | None = None,
     ) -> None:
         self.store = store
+        self.inputs = inputs  # uploaded to the backend before each post of a job that takes any
         self.pool = pool
         self.catalogue = catalogue
         self.kinds = kinds
@@ -123,6 +126,7 @@ class Dispatcher:
             settings=self.settings,
             tasks=self._tasks,
             limits_for=limits_for,
+            inputs=self.inputs,
         )
 
     def _build_watchers(self, observer: JobObserver) -> None:

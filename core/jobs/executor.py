@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from background.log_context import bind_log_context, log_context
 from background.tasks import BackgroundTasks
@@ -17,6 +18,8 @@ from comfy import errors
 from comfy.client import ComfyClient
 from comfy.run import PromptRun
 from comfy.workflows.catalogue import WorkflowCatalogue
+from core.inputs.store import InputMissing
+from core.jobs.input_staging import INPUT_GONE, InputStaging, as_backend_failure
 from core.jobs.outcomes import Outcomes
 from core.jobs.posting import GraphToPost, graph_to_post
 from core.jobs.queue_settings import QueueSettings
@@ -46,8 +49,10 @@ class Executor:
         settings: QueueSettings,
         tasks: BackgroundTasks,
         limits_for: Callable[[int], GuildLimits],
+        inputs: InputStaging,
     ) -> None:
         self._store = store
+        self._inputs = inputs
         self._clients = clients
         self._catalogue = catalogue
         self._kinds = kinds
@@ -75,8 +80,11 @@ class Executor:
         active = ActiveJob(job, client, prompt_id, bound.metadata, on_prompt_done=release)
         self.active[job.id] = active
         try:
+            graph = await self._staged(active, bound.graph)
+            if graph is None:
+                return
             try:
-                run = await client.submit(bound.graph, prompt_id)
+                run = await client.submit(graph, prompt_id)
             except errors.ComfyError as exc:
                 release()
                 await self._outcomes.settle(active, RunOutcome(failed=exc))
@@ -86,6 +94,32 @@ class Executor:
         finally:
             release()
             self.active.pop(job.id, None)
+
+    async def _staged(self, active: ActiveJob, graph: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The graph with the job's inputs uploaded to its backend; None if the job cannot be posted now
+        (settled: failed, moved on or cancelled; the backend's place freed at once, nothing was posted)."""
+        job, release = active.job, active.on_prompt_done
+        try:
+            staged = await self._inputs.graph_for(job.id, graph, active.client)
+        except InputMissing as exc:
+            release()
+            log.warning("cannot be posted: %s", exc)
+            await self._outcomes.fail(job, INPUT_GONE, str(exc))
+            return None
+        except errors.UploadRejected as exc:  # this backend refuses the file: another may take it
+            release()
+            log.warning("input refused by %s: %s", active.client.name, exc.detail)
+            await self._outcomes.retry(job, exc)
+            return None
+        except errors.ComfyError as exc:
+            release()
+            await self._outcomes.settle(active, RunOutcome(failed=as_backend_failure(exc)))
+            return None
+        if active.cancel_requested:  # asked while the inputs were on their way: post nothing
+            release()
+            await self._outcomes.settle(active, RunOutcome(interrupted=True))
+            return None
+        return staged
 
     async def _claim(
         self, entry: QueuedJob, client: ComfyClient, prompt_id: str, release: Callable[[], None]

@@ -25,6 +25,23 @@ def marked_roles(graph: Mapping[str, Any]) -> set[str]:
     return roles
 
 
+def resolve_input_markers(graph: Mapping[str, Any], references: Mapping[str, str]) -> dict[str, Any]:
+    """A copy of ``graph`` whose markers name the uploaded files (``references``: role -> file name)."""
+    resolved: dict[str, Any] = {}
+    for node_id, node in graph.items():
+        inputs = node.get("inputs") if isinstance(node, Mapping) else None
+        if not isinstance(inputs, Mapping):
+            resolved[node_id] = node
+            continue
+        changed = {
+            name: references[value.removeprefix(MARKER_PREFIX)]
+            for name, value in inputs.items()
+            if isinstance(value, str) and value.startswith(MARKER_PREFIX)
+        }
+        resolved[node_id] = {**node, "inputs": {**inputs, **changed}} if changed else node
+    return resolved
+
+
 def _what(role: str) -> str:
     return _WHAT.get(role, f"a {role} file")
 

@@ -40,5 +40,8 @@ class FakeConfig:
     # --max-upload-size: the whole request body of an upload (aiohttp answers 413 above it); read when the
     # server starts, like the real one.
     max_upload_size: int = 100 * 1024 * 1024
+    # A broken server: every upload is answered with this status (500: the real handler's plain crash page)
+    # after its body was read, and nothing is written.
+    upload_status: int | None = None
     extra_node_classes: set[str] = field(default_factory=set)
     missing_node_classes: set[str] = field(default_factory=set)

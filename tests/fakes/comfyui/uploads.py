@@ -113,6 +113,8 @@ async def _accept(
     server: FakeComfyUI, request: web.Request, route: str, save: Callable[[Any], SaveFunction]
 ) -> web.Response:
     post = await request.post()
+    if server.config.upload_status is not None:
+        return web.Response(status=server.config.upload_status, text=SERVER_ERROR)
     image = post.get("image")
     if not image:
         return web.Response(status=400)
