@@ -13,10 +13,10 @@ from pathlib import PurePosixPath
 from typing import Any, Protocol
 
 from comfy import errors
+from comfy.workflows.input_slots import marked_roles, resolve_input_markers
 from core.inputs import InputFacts, InputKind, stage_input
 from core.inputs.staging import Uploader
 from core.inputs.store import InputMissing, InputStore
-from core.jobs.input_roles import marked_roles, resolve_input_markers
 from db.units.job_inputs import JobInputView
 
 # Said to the member when a kept input is gone from the data folder (it cannot be fetched again).

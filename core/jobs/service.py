@@ -15,13 +15,14 @@ from typing import Any
 from background.log_context import log_context
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
 from comfy.workflows.catalogue import WorkflowCatalogue
+from comfy.workflows.input_slots import marked_roles
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.given_input import GivenInput, given_roles, source_job_of
 from core.jobs.input_intake import InputIntake
-from core.jobs.input_roles import check_roles, marked_roles
+from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.kinds import JobKind, KindParams, KindRegistry, typed_params
