@@ -1,4 +1,5 @@
-"""Deleted results leave DATA_DIR after a grace period: a supervised background sweep removes their files.
+"""Deleted results leave DATA_DIR after a grace period: a supervised background sweep removes their files,
+the results and the inputs the job was given (kept under inputs/ to be uploaded again) alike.
 
 The grace period lets a manager still look at (or restore from a backup) what was deleted by mistake; after
 it, the files are gone from this machine, which is what a member who deletes a result expects.

@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Artifact, Job
+from db.models import Artifact, Job, JobInput
 
 
 @dataclass(frozen=True, slots=True)
 class FilesToRemove:
     job_id: int
-    paths: tuple[str, ...]  # relative to DATA_DIR, as the artifacts recorded them
+    paths: tuple[str, ...]  # relative to DATA_DIR, as the artifacts and inputs recorded them
 
 
 class DeletedResultRepository:
@@ -43,12 +43,13 @@ class DeletedResultRepository:
         job_ids = list(await self._session.scalars(jobs))
         if not job_ids:
             return []
-        rows = await self._session.execute(
-            select(Artifact.job_id, Artifact.path).where(Artifact.job_id.in_(job_ids)).order_by(Artifact.id)
-        )
+        # The job's results, then the files it was given (kept under inputs/ to be uploaded again).
+        results = select(Artifact.job_id, Artifact.path).where(Artifact.job_id.in_(job_ids))
+        given = select(JobInput.job_id, JobInput.path).where(JobInput.job_id.in_(job_ids))
         paths: dict[int, list[str]] = {job_id: [] for job_id in job_ids}
-        for job_id, path in rows:
-            paths[job_id].append(path)
+        for query, order in ((results, Artifact.id), (given, JobInput.id)):
+            for job_id, path in await self._session.execute(query.order_by(order)):
+                paths[job_id].append(path)
         return [FilesToRemove(job_id, tuple(found)) for job_id, found in paths.items()]
 
     async def files_removed(self, job_id: int, *, at: datetime) -> None:
