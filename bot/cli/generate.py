@@ -18,6 +18,7 @@ from typing import TextIO
 import aiohttp
 
 from background.log_context import log_context
+from bot.cli.generate_inputs import UnusableInput, read_input_file
 from bot.cli.runtime_config import runtime_config
 from bot.cli.terminal_progress import TerminalProgress
 from bot.logging_setup import redact_url_passwords
@@ -25,6 +26,7 @@ from bot.runtime import CoreRuntime
 from bot.settings import Settings
 from comfy import errors
 from core.errors import UserFacingError
+from core.jobs.given_input import GivenInput
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
@@ -52,13 +54,14 @@ async def generate(
     out, err = out or sys.stdout, err or sys.stderr
     try:
         raw_input, params, notes = await _read_request(args)
+        inputs = await _read_inputs(args, settings)
         for note in notes:  # how the prompt was read (ignored Midjourney flags): said, never silent
             err.write(note + "\n")
         await ensure_schema(settings.database_url, auto_migrate_sqlite=is_sqlite(settings.database_url))
     except UserFacingError as exc:
         err.write(exc.user_message + "\n")
         return EXIT_UNUSABLE
-    except (SchemaOutdated, CannotGenerate) as exc:
+    except (SchemaOutdated, CannotGenerate, UnusableInput) as exc:
         err.write(f"{exc}\n")
         return EXIT_UNUSABLE
     config = await runtime_config(settings)
@@ -71,6 +74,7 @@ async def generate(
         raw_input=raw_input,
         params=params,
         workflow=args.workflow,
+        inputs=inputs,
     )
     timeout_s = args.timeout or settings.job_timeout_s + 60
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
@@ -133,7 +137,9 @@ def _print_outcome(final: FinalUpdate, data_dir: Path, out: TextIO, err: TextIO)
 
 async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tuple[str, ...]]:
     if args.kind == "image":
-        image = read_image_request(args.prompt, negative=args.negative, seed=args.seed, count=args.count)
+        image = read_image_request(
+            args.prompt, negative=args.negative, seed=args.seed, count=args.count, strength=args.strength
+        )
         return args.prompt, image.params, image.notes
     lyrics_file = None
     if args.lyrics_file is not None:
@@ -152,8 +158,17 @@ async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tupl
         key=args.key,
         duration=args.duration,
         seed=args.seed,
+        strength=args.strength,
     )
     return song.lyrics, song, ()
+
+
+async def _read_inputs(args: argparse.Namespace, settings: Settings) -> tuple[GivenInput, ...]:
+    """--image or --audio as the job's input (UnusableInput says why a file cannot be one)."""
+    role, path = ("image", args.image) if args.kind == "image" else ("audio", args.audio)
+    if path is None:
+        return ()
+    return (await read_input_file(path, role, settings.input_limits),)
 
 
 async def _require_a_reachable_backend(runtime: CoreRuntime) -> None:

@@ -19,6 +19,8 @@ def add_generate_parser(commands: Any) -> None:
     image.add_argument("--negative", help="what to avoid in the image")
     image.add_argument("--seed", help="a fixed seed (random when left out)")
     image.add_argument("--count", help="how many images (1-4)")
+    image.add_argument("--image", type=Path, help="a picture to start from (image-to-image)")
+    image.add_argument("--strength", help="how far to move from --image, 0 (keep it) to 1 (ignore it)")
     _add_common(image)
 
     song = kinds.add_parser("song", help="a song, e.g. generate song --lyrics-file f.txt --genre pop")
@@ -32,6 +34,8 @@ def add_generate_parser(commands: Any) -> None:
     song.add_argument("--key", help="e.g. C major, F# minor")
     song.add_argument("--duration", help="seconds")
     song.add_argument("--seed", help="a fixed seed (random when left out)")
+    song.add_argument("--audio", type=Path, help="a song to cover (its tags and lyrics are replaced)")
+    song.add_argument("--strength", help="how far to move from --audio, 0 (keep it) to 1 (ignore it)")
     _add_common(song)
 
 

@@ -66,7 +66,10 @@ class InputRefused(UserFacingError):
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
+    """25 MB, 25.4 MB (a file just over the limit must not read as the limit), 900 KB for small limits."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
 
 
 def empty() -> InputRefused:
