@@ -110,6 +110,13 @@ SeedValue = Annotated[int, AfterValidator(_seed_in_range)]
 Name = Annotated[
     str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True), AfterValidator(_no_nul)
 ]
+# A model or LoRA file as ComfyUI lists it, path under its model folder included ("sdxl/x.safetensors").
+ModelFile = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), AfterValidator(_no_nul)
+]
+# (node class, input, file name): a model file a job's graph loads.
+ModelNeed = tuple[Name, Name, ModelFile]
+MAX_ALLOWED_MODELS = 200
 # A JSON object: a dict, or its JSON text (then parsed).
 Document = Annotated[dict[str, JsonValue], BeforeValidator(_parse_json_text), AfterValidator(_check_document)]
 GraphDocument = Annotated[
@@ -141,6 +148,7 @@ class JobCreate(_Input):
     posted_graph: GraphDocument | None = None
     seed_document: Document | None = None
     parent_id: Annotated[int, Field(ge=1)] | None = None
+    model_needs: Annotated[list[ModelNeed], Field(max_length=64)] = Field(default_factory=list)
 
 
 class JobEventCreate(_Input):
@@ -194,6 +202,8 @@ class GuildPolicyUpdate(_Input):
     default_image_workflow: Name | None = None
     default_song_workflow: Name | None = None
     blocked_words: Annotated[list[Name], Field(max_length=1000)] | None = None
+    allowed_models: Annotated[list[ModelFile], Field(max_length=MAX_ALLOWED_MODELS)] | None = None
+    allowed_loras: Annotated[list[ModelFile], Field(max_length=MAX_ALLOWED_MODELS)] | None = None
     nsfw_channels_only: bool | None = None
     regenerate_permission: RegeneratePermission | None = None
     ping_when_done: bool | None = None
@@ -205,6 +215,8 @@ class GuildPolicyUpdate(_Input):
             "allowed_channel_ids",
             "allowed_role_ids",
             "blocked_words",
+            "allowed_models",
+            "allowed_loras",
             "max_running_per_user",
             "max_queued_per_user",
             "rate_capacity",

@@ -20,6 +20,21 @@ class StoredParams(Protocol):
     def model_dump(self, *, mode: str = "python") -> dict[str, Any]: ...
 
 
+# (node class, input, file name): a model file a job's graph loads.
+ModelNeed = tuple[str, str, str]
+
+
+def model_needs_of(stored: Any) -> tuple[ModelNeed, ...]:
+    """The stored JSON list of [class, input, file] triples, as tuples (anything malformed left out)."""
+    if not isinstance(stored, list):
+        return ()
+    return tuple(
+        (str(item[0]), str(item[1]), str(item[2]))
+        for item in stored
+        if isinstance(item, list | tuple) and len(item) == 3
+    )
+
+
 # The application's reader: (kind, stored JSON document) → the kind's typed parameters.
 ParamsReader = Callable[[str, dict[str, Any]], StoredParams]
 
@@ -32,6 +47,13 @@ class QueuedJob:
     guild_id: int
     user_id: int
     workflow_name: str
+    # (node class, input, file name) of the model and LoRA files its graph loads: a backend must offer
+    # them all. Empty: only the workflow's own check applies (jobs queued before they were kept).
+    model_needs: tuple[ModelNeed, ...] = ()
+
+    @classmethod
+    def of(cls, job: JobView) -> QueuedJob:
+        return cls(job.id, job.guild_id, job.user_id, job.workflow_name, job.model_needs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +119,7 @@ class JobView:
     # The graph bound at submit and what its artifacts record; None for jobs queued before they were kept.
     posted_graph: dict[str, Any] | None = None
     seed_document: dict[str, Any] | None = None
+    model_needs: tuple[ModelNeed, ...] = ()
 
     @property
     def seed(self) -> int | None:
@@ -128,6 +151,7 @@ class JobView:
             deleted_at=row.deleted_at,
             posted_graph=row.posted_graph,
             seed_document=row.seed_document,
+            model_needs=model_needs_of(row.model_needs),
         )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Job
 from db.notify import notify
+from db.snapshots import model_needs_of
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class JobQueuedMessage(_Message):
     guild_id: int
     user_id: int
     workflow_name: str
+    model_needs: list[tuple[str, str, str]] = []
 
     @classmethod
     def of(cls, sender: str, job: Job) -> JobQueuedMessage:
@@ -41,6 +43,7 @@ class JobQueuedMessage(_Message):
             guild_id=job.guild_id,
             user_id=job.user_id,
             workflow_name=job.workflow_name,
+            model_needs=list(model_needs_of(job.model_needs)),
         )
 
 

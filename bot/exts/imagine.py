@@ -12,11 +12,13 @@ from discord.ext import commands
 from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer, tell_notes
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, PendingInput, media_input, strength_without_input
+from bot.exts._model_choices import model_choices
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.ui.styles import style_suggestions
 from core.jobs.given_input import GivenInput
 from core.kinds.fields import MAX_COUNT
 from core.kinds.image import IMAGE
+from core.kinds.model_choice import LORA_WEIGHT_LIMIT, MODEL_NAME_MAX_CHARS
 from core.prompts.image import RAW_PROMPT_MAX_CHARS, ImageRequest, read_image_request
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,9 @@ class Imagine(commands.Cog):
         image="A picture to start from (image-to-image)",
         image_link="Or a link to a message with the picture (Copy Message Link)",
         strength="How far to move away from the picture: 0 keeps it, 1 ignores it",
+        model="The checkpoint (model) to draw with; the workflow's own if left out",
+        lora="A LoRA to apply (more with --lora name:weight in the prompt)",
+        lora_weight="How strongly the LoRA applies, -2 to 2 (1 if left out)",
     )
     async def imagine(
         self,
@@ -63,6 +68,9 @@ class Imagine(commands.Cog):
         image: discord.Attachment | None = None,
         image_link: app_commands.Range[str, 1, LINK_OPTION_MAX] | None = None,
         strength: app_commands.Range[float, 0.0, 1.0] | None = None,
+        model: app_commands.Range[str, 1, MODEL_NAME_MAX_CHARS] | None = None,
+        lora: app_commands.Range[str, 1, MODEL_NAME_MAX_CHARS] | None = None,
+        lora_weight: app_commands.Range[float, -LORA_WEIGHT_LIMIT, LORA_WEIGHT_LIMIT] | None = None,
     ) -> None:
         options = {
             "negative": negative,
@@ -72,6 +80,9 @@ class Imagine(commands.Cog):
             "seed": seed,
             "count": count,
             "workflow": workflow,
+            "model": model,
+            "lora": lora,
+            "lora_weight": lora_weight,
         }
         async with media_input(self.bot, interaction, PICTURE, image, image_link) as picture:
             await self._imagine(interaction, picture, prompt, strength, document, options)
@@ -118,6 +129,14 @@ class Imagine(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return workflow_choices(self.bot, IMAGE, current)
+
+    @imagine.autocomplete("model")
+    async def _model(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await model_choices(self.bot, interaction, IMAGE, current, "model")
+
+    @imagine.autocomplete("lora")
+    async def _lora(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await model_choices(self.bot, interaction, IMAGE, current, "lora")
 
 
 async def setup(bot: ComfyBot) -> None:

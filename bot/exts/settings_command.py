@@ -12,19 +12,24 @@ from typing import Any, Literal
 
 import discord
 from discord import app_commands
+from discord.app_commands import Choice
 from discord.ext import commands
 
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
+from bot.exts._model_choices import matching
 from bot.ui.requesters import guild_id_of
 from bot.ui.settings_embed import settings_embed
+from core.jobs.model_options import Choosing
 from core.jobs.policy import PolicyView
 from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
     limit_changes,
+    with_allowed_file,
     with_blocked_words,
     with_id,
+    without_allowed_file,
     without_blocked_words,
     without_id,
     workflow_changes,
@@ -44,6 +49,8 @@ class SettingsCommand(
     channels = app_commands.Group(name="channels", description="The channels where I take requests")
     roles = app_commands.Group(name="roles", description="The roles allowed to make requests")
     blocked_words = app_commands.Group(name="blocked-words", description="Words refused in requests")
+    models = app_commands.Group(name="models", description="The models members may choose")
+    loras = app_commands.Group(name="loras", description="The LoRAs members may choose")
 
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
@@ -110,6 +117,58 @@ class SettingsCommand(
         self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 1000]
     ) -> None:
         await self._change(interaction, lambda p: without_blocked_words(p, words))
+
+    @models.command(name="allow", description="Allow this model (then only the listed ones may be chosen)")
+    async def allow_model(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
+    ) -> None:
+        await self._allow(interaction, "model", "allowed_models", name)
+
+    @models.command(name="remove", description="Stop allowing this model (none listed: any may be chosen)")
+    async def remove_model(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
+    ) -> None:
+        await self._change(
+            interaction, lambda p: without_allowed_file("allowed_models", p.allowed_models, name)
+        )
+
+    @loras.command(name="allow", description="Allow this LoRA (then only the listed ones may be chosen)")
+    async def allow_lora(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
+    ) -> None:
+        await self._allow(interaction, "lora", "allowed_loras", name)
+
+    @loras.command(name="remove", description="Stop allowing this LoRA (none listed: any may be chosen)")
+    async def remove_lora(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
+    ) -> None:
+        await self._change(
+            interaction, lambda p: without_allowed_file("allowed_loras", p.allowed_loras, name)
+        )
+
+    async def _allow(self, interaction: discord.Interaction, what: Choosing, field: str, name: str) -> None:
+        offered = self.bot.runtime.service.models.anywhere(what)
+        await self._change(
+            interaction, lambda p: with_allowed_file(field, getattr(p, field), name, offered=offered)
+        )
+
+    @allow_model.autocomplete("name")
+    async def _offered_models(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return matching(self.bot.runtime.service.models.anywhere("model"), current)
+
+    @allow_lora.autocomplete("name")
+    async def _offered_loras(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        return matching(self.bot.runtime.service.models.anywhere("lora"), current)
+
+    @remove_model.autocomplete("name")
+    async def _allowed_models(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        policy = await self.bot.runtime.guild_policies.get(guild_id_of(interaction))
+        return matching(list(policy.allowed_models), current)
+
+    @remove_lora.autocomplete("name")
+    async def _allowed_loras(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+        policy = await self.bot.runtime.guild_policies.get(guild_id_of(interaction))
+        return matching(list(policy.allowed_loras), current)
 
     @app_commands.command(name="limits", description="Per-member caps and the server's request rate")
     @app_commands.describe(

@@ -48,4 +48,9 @@ def settings_embed(policy: PolicyView, *, title: str = "Settings for this server
     embed.add_field(name="Ping when a job ends", value=pings)
     words = ", ".join(f"`{w}`" for w in policy.blocked_words) or "none"
     embed.add_field(name="Blocked words", value=words if len(words) <= 1024 else words[:1020] + " …")
+    for name, allowed in (("Models", policy.allowed_models), ("LoRAs", policy.allowed_loras)):
+        listed = ", ".join(f"`{file}`" for file in allowed) or "any a server offers"
+        embed.add_field(
+            name=name, value=listed if len(listed) <= 1024 else listed[:1020] + " …", inline=False
+        )
     return embed

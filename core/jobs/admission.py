@@ -40,7 +40,7 @@ class Admission:
         *,
         policies: PolicyCache,
         queued_for: Callable[[int, int], int],
-        template_for: Callable[[JobKind, str | None, PolicyView], object],
+        template_for: Callable[[JobKind, str | None, PolicyView, KindParams | None], object],
         buckets: dict[int, TokenBucket],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -54,7 +54,7 @@ class Admission:
         """Raise the UserFacingError `submit` would raise for this request now, if any."""
         policy = self._policies.peek(ask.guild_id) or await self._policies.get(ask.guild_id)
         check_request(policy, ask.requester, screened_texts(ask.params))
-        self._template_for(ask.kind, ask.workflow, policy)
+        self._template_for(ask.kind, ask.workflow, policy, ask.params)
         queued = self._queued_for(ask.guild_id, ask.requester.user_id)
         check_can_queue(policy.limits, UserLoad(queued=queued, running=0))
         bucket = self._buckets.get(ask.guild_id)

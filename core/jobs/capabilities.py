@@ -1,15 +1,27 @@
-"""Which backends can run which workflow: node classes and models, read from each backend's /object_info."""
+"""Which backends can run which workflow and job: node classes and models, read from each backend's
+/object_info.
+
+A workflow's own check covers everything in its graph. A job that chose its model or LoRAs carries the
+model files its graph loads (``QueuedJob.model_needs``): it may go to any backend that has the workflow's
+nodes (its model-file inputs aside) and offers every one of those files.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from comfy import errors
+from comfy import errors, protocol
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue
-from comfy.workflows.validation import find_problems
+from comfy.workflows.models import LORA_NAME_INPUT, MODEL_NAME_INPUTS
+from comfy.workflows.validation import WorkflowProblem, find_problems
+from db.snapshots import ModelNeed, QueuedJob
 
 log = logging.getLogger(__name__)
+
+_MODEL_FILE_INPUTS = frozenset((*MODEL_NAME_INPUTS, LORA_NAME_INPUT))
 
 
 class Capabilities:
@@ -17,27 +29,72 @@ class Capabilities:
         self._pool = pool
         self._catalogue = catalogue
         self._able: dict[str, frozenset[str]] = {}
-        self._known: set[str] = set()  # backends whose object_info we could read
+        # Able but for the model files the workflow names: a job choosing its own may go there.
+        self._able_any_models: dict[str, frozenset[str]] = {}
+        # Each backend's /object_info as last read (the ComfyUI client keeps it, refreshed on reconnect).
+        self._object_info: dict[str, Mapping[str, Any]] = {}
 
     def backends_for(self, workflow_name: str) -> frozenset[str]:
         return self._able.get(workflow_name, frozenset())
 
+    def backends_for_job(self, entry: QueuedJob) -> frozenset[str]:
+        """Backends able to run this queued job: its workflow, and every model file it loads."""
+        if not entry.model_needs:
+            return self.backends_for(entry.workflow_name)
+        return self.offering(entry.workflow_name, entry.model_needs)
+
+    def offering(self, workflow_name: str, needs: Iterable[ModelNeed]) -> frozenset[str]:
+        """Backends with the workflow's nodes that offer every model file in ``needs``."""
+        needed = tuple(needs)
+        return frozenset(
+            name
+            for name in self._able_any_models.get(workflow_name, frozenset())
+            if all(
+                value in self.choices(name, class_type, input_name)
+                for class_type, input_name, value in needed
+            )
+        )
+
+    def choices(self, backend: str, class_type: str, input_name: str) -> list[str]:
+        """A combo input's choices on one backend (its checkpoints, LoRAs...), as last read."""
+        object_info = self._object_info.get(backend)
+        return protocol.combo_choices(object_info, class_type, input_name) if object_info else []
+
+    def able_any_models(self, workflow_name: str) -> frozenset[str]:
+        """Backends that could run the workflow given model files they offer."""
+        return self._able_any_models.get(workflow_name, frozenset())
+
+    @property
+    def known(self) -> bool:
+        """Some backend's /object_info has been read: an empty answer means "none", not "not yet"."""
+        return bool(self._object_info)
+
     def known_incapable(self, workflow_name: str) -> bool:
         """True when we have heard from at least one backend and none of them can run the workflow."""
-        return bool(self._known) and not self._able.get(workflow_name)
+        return self.known and not self._able.get(workflow_name)
 
     async def refresh(self) -> None:
-        able: dict[str, set[str]] = {name: set() for name in self._catalogue.names()}
-        known: set[str] = set()
+        names = self._catalogue.names()
+        able: dict[str, set[str]] = {name: set() for name in names}
+        able_any_models: dict[str, set[str]] = {name: set() for name in names}
+        read: dict[str, Mapping[str, Any]] = {}
         for client in self._pool.clients:
             try:
                 object_info = await client.object_info()
             except errors.ComfyError as exc:
                 log.info("capabilities of %s unknown for now: %s", client.name, exc.detail)
                 continue
-            known.add(client.name)
-            for name in able:
-                if not find_problems(self._catalogue.get(name).graph, object_info, name):
+            read[client.name] = object_info
+            for name in names:
+                problems = find_problems(self._catalogue.get(name).graph, object_info, name)
+                if not problems:
                     able[name].add(client.name)
-        self._able = {name: frozenset(names) for name, names in able.items()}
-        self._known = known
+                if not [problem for problem in problems if not _about_a_model_file(problem)]:
+                    able_any_models[name].add(client.name)
+        self._able = {name: frozenset(backends) for name, backends in able.items()}
+        self._able_any_models = {name: frozenset(backends) for name, backends in able_any_models.items()}
+        self._object_info = read
+
+
+def _about_a_model_file(problem: WorkflowProblem) -> bool:
+    return problem.input_name in _MODEL_FILE_INPUTS

@@ -93,7 +93,7 @@ class Dispatcher:
             places_per_backend=1 + settings.prequeue_depth,
             max_running=settings.global_max_running,
             is_healthy=lambda name: pool.health[name].healthy,
-            capable=self.capabilities.backends_for,
+            capable=self.capabilities.backends_for_job,
             limits_for=limits_for,
             on_change=self._wake.set,
         )
@@ -257,7 +257,7 @@ class Dispatcher:
 
     def _other_server(self, active: ActiveJob) -> bool:
         """Another server that can run the job is up (the job moves there if its own stays away)."""
-        able = self.capabilities.backends_for(active.job.workflow_name)
+        able = self.capabilities.backends_for_job(QueuedJob.of(active.job))
         return any(name != active.client.name and self.pool.health[name].healthy for name in able)
 
     def started(self, job_id: int) -> bool | None:

@@ -209,7 +209,7 @@ class Executor:
         if client is None or prompt_id is None:
             await self._outcomes.retry(job, errors.PromptLost(f"job {job.id} has no backend to re-attach to"))
             return
-        entry = QueuedJob(job.id, job.guild_id, job.user_id, job.workflow_name)
+        entry = QueuedJob.of(job)
         release = self._scheduler.reserve(client.name, entry)
         active = ActiveJob(job, client, prompt_id, bound.metadata, on_prompt_done=release)
         if job.started_at is not None:  # written when the last worker handed it over

@@ -177,7 +177,7 @@ class Outcomes:
             job.id, worker_id=self._settings.worker_id, reason=error.detail
         ):
             log.info("will be retried: %s", error.detail)
-            entry = QueuedJob(job.id, job.guild_id, job.user_id, job.workflow_name)
+            entry = QueuedJob.of(job)
             if at_once:
                 # From a task of its own: the job's attempt must first leave the running set.
                 self.requeue_later(entry, 0.0, front=True)

@@ -26,6 +26,9 @@ class PolicyView:
     nsfw_channels_only: bool
     regenerate_permission: RegeneratePermission
     ping_when_done: bool = True  # members hear when their job ends, unless they chose otherwise
+    # Models and LoRAs members may choose (empty: whatever a backend offers).
+    allowed_models: tuple[str, ...] = ()
+    allowed_loras: tuple[str, ...] = ()
 
     def default_workflow(self, kind: str) -> str | None:
         """The workflow this guild chose for a kind (None: the kind's own default).
@@ -67,6 +70,8 @@ class PolicyView:
             nsfw_channels_only=row.nsfw_channels_only,
             regenerate_permission=row.regenerate_permission,
             ping_when_done=row.ping_when_done,
+            allowed_models=tuple(row.allowed_models or ()),
+            allowed_loras=tuple(row.allowed_loras or ()),
         )
 
 

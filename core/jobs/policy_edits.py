@@ -93,3 +93,22 @@ def workflow_changes(
     if not changes:
         raise UserFacingError("Give an image or a song workflow to change.")
     return changes
+
+
+def with_allowed_file(
+    field: str, current: tuple[str, ...], name: str, *, offered: Iterable[str]
+) -> dict[str, Any]:
+    """Allow one more model or LoRA (``allowed_models`` / ``allowed_loras``); it must be one a backend
+    offers, so a typo does not become the only thing members may choose."""
+    name = name.strip()
+    if name not in set(offered):
+        raise UserFacingError(f"No ComfyUI server here offers “{name}”; pick one from the list.")
+    return {field: list(current) if name in current else [*current, name]}
+
+
+def without_allowed_file(field: str, current: tuple[str, ...], name: str) -> dict[str, Any]:
+    """Stop allowing a model or LoRA; when the list becomes empty, every offered one is allowed again."""
+    name = name.strip()
+    if name not in current:
+        raise UserFacingError(f"“{name}” is not on the list.")
+    return {field: [allowed for allowed in current if allowed != name]}

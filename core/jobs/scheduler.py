@@ -1,7 +1,7 @@
 """Which queued job goes to which backend next: fair order, backend places, per-user and global caps.
 
 Synchronous and free of I/O: the dispatcher asks it for the jobs that may start now and runs them. It is told
-about the world through the callables it is built with (backend health, which backends can run a workflow,
+about the world through the callables it is built with (backend health, which backends can run a job,
 each guild's limits) and says when its answer may have changed through `on_change`.
 """
 
@@ -36,7 +36,7 @@ class Scheduler:
         places_per_backend: int,
         max_running: int,
         is_healthy: Callable[[str], bool],
-        capable: Callable[[str], frozenset[str]],
+        capable: Callable[[QueuedJob], frozenset[str]],
         limits_for: Callable[[int], GuildLimits],
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
@@ -119,7 +119,7 @@ class Scheduler:
     def unpark(self) -> None:
         """Back in line (at the front of their users' lines) for jobs some backend can run again."""
         for job_id, entry in list(self._parked.items()):
-            if self._capable(entry.workflow_name):
+            if self._capable(entry):
                 del self._parked[job_id]
                 self.enqueue(entry, front=True)
 
@@ -168,7 +168,7 @@ class Scheduler:
         }
 
     def _pick_backend(self, job: QueuedJob, free: set[str], unrunnable: list[int]) -> str | None:
-        capable = self._capable(job.workflow_name)
+        capable = self._capable(job)
         if not capable:
             unrunnable.append(job.job_id)
             return None

@@ -16,6 +16,7 @@ from background.log_context import log_context
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.input_slots import marked_roles
+from comfy.workflows.models import model_needs
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
@@ -24,6 +25,7 @@ from core.jobs.given_input import GivenInput, given_roles, source_job_of
 from core.jobs.input_intake import InputIntake
 from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
+from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.kinds import JobKind, KindParams, KindRegistry, typed_params
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
@@ -85,6 +87,7 @@ class JobService:
         self.kinds = kinds
         # Kinds off by ENABLED_KINDS, or that no backend can run, are refused before anything is queued.
         self.switch = KindSwitch(kinds, catalogue, dispatcher.capabilities, enabled_kinds)
+        self.models = ModelOptions(dispatcher.capabilities, catalogue, policies, self.template_for)
         self.dispatcher = dispatcher
         self.catalogue = catalogue
         self.policies = policies
@@ -105,7 +108,7 @@ class JobService:
         policy = await self.policies.get(request.guild_id)
         kind = self.kinds.of(request.params).kind
         check_request(policy, request.requester, screened_texts(request.params))
-        template = self.template_for(kind, request.workflow, policy)
+        template = self.template_for(kind, request.workflow, policy, request.params)
         # The one place a seed is drawn; the job keeps it inside its parameters from here on.
         params = request.params
         if params.seed is None:
@@ -114,6 +117,7 @@ class JobService:
         bound = self.kinds.bind(template, params, inputs=roles)
         check_roles(roles, marked_roles(bound.graph), workflow=template.name)
         keeper = self.intake.keeper(await self.intake.inspect(request.inputs))
+        self.models.check_bound(template, bound.graph, params)
         data = JobCreate(
             guild_id=request.guild_id,
             channel_id=request.requester.channel_id,
@@ -128,6 +132,7 @@ class JobService:
             posted_graph=bound.graph,
             seed_document=bound.metadata,
             parent_id=request.parent_id or source_job_of(request.inputs),
+            model_needs=sorted(model_needs(bound.graph)),
         )
 
         def within_limits(counts: ActiveCounts) -> None:
@@ -141,15 +146,18 @@ class JobService:
         except BaseException:
             await keeper.discard()
             raise
-        self.dispatcher.enqueue(QueuedJob(job.id, job.guild_id, job.user_id, job.workflow_name))
+        self.dispatcher.enqueue(QueuedJob.of(job))
         told = self.dispatcher.place_and_wait(job.id)
         position, eta = told.position, told.eta_s
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info("queued at position %d (%s)", position, template.name)
         return SubmitReceipt(job, position, eta)
 
-    def template_for(self, kind: JobKind, workflow: str | None, policy: PolicyView) -> WorkflowTemplate:
-        """The workflow asked for (or the guild's or catalogue's default), if it exists and can run."""
+    def template_for(
+        self, kind: JobKind, workflow: str | None, policy: PolicyView, params: KindParams | None = None
+    ) -> WorkflowTemplate:
+        """The workflow asked for (or the guild's or catalogue's default), if it exists and can run, with
+        the model and LoRAs that `params` chose, if this guild allows them and a backend offers them."""
         self.switch.check(kind)
         noun = self.kinds.get(kind).texts.noun
         name = workflow or policy.default_workflow(kind)
@@ -165,6 +173,8 @@ class JobService:
                 f"No connected ComfyUI server can run the “{template.name}” workflow (a node or model is "
                 "missing). An admin can run `python -m bot check` to see what."
             )
+        if params is not None:
+            self.models.check(template, params, policy)
         return template
 
     def _take_rate_token(self, policy: PolicyView) -> None:

@@ -54,7 +54,13 @@ class WorkerSync:
         if message is None or message.sender == self._worker_id:
             return
         if isinstance(message, JobQueuedMessage):
-            entry = QueuedJob(message.job_id, message.guild_id, message.user_id, message.workflow_name)
+            entry = QueuedJob(
+                message.job_id,
+                message.guild_id,
+                message.user_id,
+                message.workflow_name,
+                tuple(message.model_needs),
+            )
             self._enqueue(entry)
         elif isinstance(message, JobGoneMessage):
             if self._scheduler.is_waiting(message.job_id):

@@ -36,5 +36,13 @@ class Layers:
 
 
 def _shown(value: Any) -> str:
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = ", ".join(map(_item, value)) if isinstance(value, list) else str(value)
     return text if len(text) <= _NOTE_VALUE_CHARS else text[: _NOTE_VALUE_CHARS - 1] + "…"
+
+
+def _item(item: Any) -> str:
+    """A LoRA as it is typed (``ink.safetensors:0.6``); anything else as itself."""
+    if isinstance(item, dict) and "name" in item:
+        weight = item.get("weight")
+        return f"{item['name']}:{weight:g}" if isinstance(weight, int | float) else str(item["name"])
+    return str(item)

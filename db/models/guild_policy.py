@@ -42,6 +42,9 @@ class GuildPolicy(Base):
     default_image_workflow: Mapped[str | None] = mapped_column(String(100))
     default_song_workflow: Mapped[str | None] = mapped_column(String(100))
     blocked_words: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # Models and LoRAs members may choose, by file name (empty: whatever a backend offers).
+    allowed_models: Mapped[list[str]] = mapped_column(JSONDocument, default=list, server_default=text("'[]'"))
+    allowed_loras: Mapped[list[str]] = mapped_column(JSONDocument, default=list, server_default=text("'[]'"))
     nsfw_channels_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     regenerate_permission: Mapped[RegeneratePermission] = mapped_column(
         text_enum(RegeneratePermission, "regenerate_permission"),

@@ -79,6 +79,11 @@ class Job(Base):
     posted_graph: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     # What each artifact records of the request (seed, workflow, size...), made with the graph.
     seed_document: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # [node class, input, file name] of every model and LoRA file the posted graph loads: a queued job
+    # goes only to a backend offering them all. Empty for jobs queued before it was kept.
+    model_needs: Mapped[list[list[str]]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'")
+    )
     status: Mapped[JobStatus] = mapped_column(
         text_enum(JobStatus, "job_status"), default=JobStatus.QUEUED, server_default=JobStatus.QUEUED.value
     )

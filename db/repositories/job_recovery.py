@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,14 +20,14 @@ class JobRecoveryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def queued_with_workflow(self) -> list[tuple[int, int, int, str]]:
-        """(id, guild_id, user_id, workflow_name) of every queued job, in queue order."""
+    async def queued_with_workflow(self) -> list[tuple[int, int, int, str, Any]]:
+        """(id, guild_id, user_id, workflow_name, model_needs) of every queued job, in queue order."""
         statement = (
-            select(Job.id, Job.guild_id, Job.user_id, Job.workflow_name)
+            select(Job.id, Job.guild_id, Job.user_id, Job.workflow_name, Job.model_needs)
             .where(Job.status == JobStatus.QUEUED)
             .order_by(Job.queued_at, Job.id)
         )
-        return [(row[0], row[1], row[2], row[3]) for row in await self._session.execute(statement)]
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in await self._session.execute(statement)]
 
     async def lock_if_queued(self, job_id: int) -> tuple[int, int] | None:
         """(guild_id, user_id) of the job, row-locked until the transaction ends, if it is still queued and

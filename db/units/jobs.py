@@ -20,7 +20,7 @@ from db.repositories.job_inputs import JobInputRepository
 from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate, JobInputCreate
-from db.snapshots import ArtifactView, JobView, ParamsReader, QueuedJob
+from db.snapshots import ArtifactView, JobView, ParamsReader, QueuedJob, model_needs_of
 from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
@@ -120,7 +120,7 @@ class JobStore(JobLeases, JobDeliveryRecords):
     async def queued_jobs(self) -> list[QueuedJob]:
         async with self.sessions() as session:
             rows = await JobRecoveryRepository(session).queued_with_workflow()
-            return [QueuedJob(*row) for row in rows]
+            return [QueuedJob(*row[:4], model_needs_of(row[4])) for row in rows]
 
     @unbroken
     async def claim(

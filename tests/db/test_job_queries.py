@@ -71,8 +71,8 @@ async def test_queue_lists_queued_jobs_oldest_first(session: AsyncSession) -> No
     assert await claimed(jobs, started.id, "w1", T0)
 
     assert await JobRecoveryRepository(session).queued_with_workflow() == [
-        (early.id, GUILD_B, BOB, "sdxl"),
-        (late.id, GUILD_A, ALICE, "sdxl"),
+        (early.id, GUILD_B, BOB, "sdxl", []),
+        (late.id, GUILD_A, ALICE, "sdxl", []),
     ]
 
 

@@ -23,7 +23,7 @@ async def test_queued_jobs_come_with_their_workflow_in_queue_order(session: Asyn
 
     rows = await JobRecoveryRepository(session).queued_with_workflow()
 
-    assert rows == [(first.id, GUILD_A, ALICE, "sdxl"), (second.id, GUILD_B, BOB, "ace-step")]
+    assert rows == [(first.id, GUILD_A, ALICE, "sdxl", []), (second.id, GUILD_B, BOB, "ace-step", [])]
 
 
 async def test_running_jobs_of_one_worker(session: AsyncSession) -> None:

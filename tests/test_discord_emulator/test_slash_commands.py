@@ -198,3 +198,47 @@ async def test_slash_command_in_a_dm_has_a_user_not_a_member(
     assert isinstance(received.user, discord.User)
     assert received.user.id == server.alice.id
     assert emulator.message(interaction.response_message_id or 0).channel_id == dm.id
+
+
+async def test_autocomplete_answers_outside_discords_limits_are_refused(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = commands.Bot(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
+    outcomes: asyncio.Queue[str] = asyncio.Queue()
+    answers = {
+        "many": [app_commands.Choice(name=f"m{i}", value=f"m{i}") for i in range(26)],
+        "long-name": [app_commands.Choice(name="n" * 101, value="n")],
+        "long-value": [app_commands.Choice(name="v", value="v" * 101)],
+        "fine": [app_commands.Choice(name=f"f{i}", value="f" * 100) for i in range(25)],
+    }
+
+    async def choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        try:
+            await interaction.response.autocomplete(answers[current])
+        except discord.HTTPException as error:
+            await outcomes.put(f"{error.status}/{error.code}")
+            raise
+        await outcomes.put("accepted")
+        return []
+
+    @bot.tree.command(name="pick", description="Pick one")
+    @app_commands.autocomplete(name=choices)
+    async def pick(interaction: discord.Interaction, name: str) -> None:
+        await interaction.response.send_message(name)
+
+    async with running_client(emulator, bot):
+        await bot.tree.sync()
+        for typed, outcome in (
+            ("many", "400/50035"),
+            ("long-name", "400/50035"),
+            ("long-value", "400/50035"),
+        ):
+            await emulator.send_autocomplete(
+                server.guild, server.channel, server.alice, "pick", {"name": typed}, focused="name"
+            )
+            assert await asyncio.wait_for(outcomes.get(), 5) == outcome, typed
+        fine = await emulator.send_autocomplete(
+            server.guild, server.channel, server.alice, "pick", {"name": "fine"}, focused="name"
+        )
+        assert await asyncio.wait_for(outcomes.get(), 5) == "accepted"
+        assert len(await emulator.wait_for(lambda: fine.autocomplete_choices)) == 25

@@ -19,8 +19,8 @@ class World:
     running_per_user: int = 3
     changes: int = 0
 
-    def capable(self, workflow: str) -> frozenset[str]:
-        return self.able.get(workflow, frozenset(self.backends))
+    def capable(self, entry: QueuedJob) -> frozenset[str]:
+        return self.able.get(entry.workflow_name, frozenset(self.backends))
 
     def changed(self) -> None:
         self.changes += 1

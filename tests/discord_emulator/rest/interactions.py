@@ -10,6 +10,7 @@ from aiohttp import web
 from .. import payloads
 from ..mentions import notified_user_ids
 from ..models import EPHEMERAL, LOADING, Interaction, InteractionType, Message, TokenState
+from .autocomplete import validate_autocomplete
 from .components_v2 import IS_COMPONENTS_V2, deferred_flags_error
 from .context import RestContext, body, context, message_fields
 from .modals import validate_modal
@@ -71,7 +72,7 @@ async def callback(request: web.Request) -> web.Response:
                 message, message_fields(request, message.attachments, data, current=message.current)
             )
     elif kind == AUTOCOMPLETE_RESULT:
-        interaction.autocomplete_choices = list(data.get("choices") or [])
+        interaction.autocomplete_choices = validate_autocomplete(data)
     elif kind == MODAL:
         validate_modal(data, answering_a_modal=interaction.type is InteractionType.MODAL_SUBMIT)
         interaction.modal = data

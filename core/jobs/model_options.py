@@ -1,0 +1,132 @@
+"""The models and LoRAs a member may choose for a workflow, and the refusal of those they may not.
+
+What may be chosen: the files that the backends able to run the workflow list for its model loader (or
+for the LoRA loader the binding would use), read from their /object_info, narrowed by the guild's
+allow-lists (/settings). A name no backend offers, or one the guild does not allow, is refused privately
+before anything is queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Literal
+
+from comfy.workflows.catalogue import WorkflowCatalogue
+from comfy.workflows.graph import Graph
+from comfy.workflows.models import lora_slot, model_needs, model_slot
+from comfy.workflows.template import WorkflowTemplate
+from core.errors import NotAllowed, UserFacingError
+from core.jobs.capabilities import Capabilities
+from core.jobs.policy import PolicyCache, PolicyView
+from core.kinds import JobKind
+from core.kinds.model_choice import chosen_models
+
+_LISTED = 10
+
+
+Choosing = Literal["model", "lora"]
+
+
+# The job service's resolution of a kind and workflow name (None: the default) for a guild's policy.
+TemplateFor = Callable[[JobKind, str | None, PolicyView], WorkflowTemplate]
+
+
+class ModelOptions:
+    def __init__(
+        self,
+        capabilities: Capabilities,
+        catalogue: WorkflowCatalogue,
+        policies: PolicyCache,
+        template_for: TemplateFor,
+    ) -> None:
+        self._capabilities = capabilities
+        self._catalogue = catalogue
+        self._policies = policies
+        self._template_for = template_for
+
+    async def for_guild(
+        self, what: Choosing, guild_id: int, kind: JobKind, workflow: str | None
+    ) -> list[str]:
+        """What a member of this guild may choose for that workflow (or the default): autocomplete."""
+        policy = await self._policies.get(guild_id)
+        try:
+            template = self._template_for(kind, workflow, policy)
+        except UserFacingError:
+            return []
+        return self.options(what, template, policy)
+
+    def options(self, what: Choosing, template: WorkflowTemplate, policy: PolicyView | None) -> list[str]:
+        return self.models(template, policy) if what == "model" else self.loras(template, policy)
+
+    def anywhere(self, what: Choosing) -> list[str]:
+        """Every model (or LoRA) some workflow could be given: what /settings may allow."""
+        names = self._catalogue.names()
+        return sorted({name for wf in names for name in self.options(what, self._catalogue.get(wf), None)})
+
+    def models(self, template: WorkflowTemplate, policy: PolicyView | None = None) -> list[str]:
+        """Models the workflow can be given here (sorted); [] when it has no model loader."""
+        slot = model_slot(template.graph, template.binding.model_nodes)
+        offered = self._offered(template, slot)
+        return _allowed(offered, policy.allowed_models if policy is not None else ())
+
+    def loras(self, template: WorkflowTemplate, policy: PolicyView | None = None) -> list[str]:
+        """LoRAs the workflow can take here (sorted); [] when it has nowhere to put one."""
+        slot = lora_slot(template.graph, template.binding.model_nodes, template.binding.lora_nodes)
+        offered = self._offered(template, slot)
+        return _allowed(offered, policy.allowed_loras if policy is not None else ())
+
+    def check(self, template: WorkflowTemplate, params: object, policy: PolicyView) -> None:
+        """Refuse a model or LoRA the guild does not allow or no backend able to run the workflow offers."""
+        model, loras = chosen_models(params)
+        if model is not None:
+            self._check_one("model", model, policy.allowed_models, self.models(template), template)
+        for lora in loras:
+            self._check_one("LoRA", lora.name, policy.allowed_loras, self.loras(template), template)
+
+    def check_bound(self, template: WorkflowTemplate, graph: Graph, params: object) -> None:
+        """Every file the bound graph loads must be on one backend: each offered somewhere is not enough."""
+        model, loras = chosen_models(params)
+        if (model is None and not loras) or not self._capabilities.known:
+            return
+        if not self._capabilities.offering(template.name, model_needs(graph)):
+            chosen = ", ".join(
+                f"“{name}”" for name in [*([model] if model else []), *(x.name for x in loras)]
+            )
+            raise UserFacingError(
+                f"No single ComfyUI server here has all of {chosen} for the “{template.name}” workflow. "
+                "Choose fewer, or others."
+            )
+
+    def _offered(self, template: WorkflowTemplate, slot: tuple[str, str] | None) -> set[str]:
+        if slot is None:
+            return set()
+        class_type, input_name = slot
+        return {
+            name
+            for backend in self._capabilities.able_any_models(template.name)
+            for name in self._capabilities.choices(backend, class_type, input_name)
+        }
+
+    def _check_one(
+        self, what: str, name: str, allowed: Iterable[str], offered: list[str], template: WorkflowTemplate
+    ) -> None:
+        allowed = tuple(allowed)
+        if allowed and name not in allowed:
+            raise NotAllowed(f"This server doesn't allow the {what} “{name}”. Allowed: {_listed(allowed)}.")
+        if self._capabilities.known and name not in offered:
+            choices = _allowed(set(offered), allowed)
+            raise UserFacingError(
+                f"No ComfyUI server here has the {what} “{name}” for the “{template.name}” workflow. "
+                + (f"Available: {_listed(choices)}." if choices else f"None offers any {what} for it.")
+            )
+
+
+def _allowed(offered: set[str], allowed: Iterable[str]) -> list[str]:
+    allowed = set(allowed)
+    return sorted(offered & allowed if allowed else offered)
+
+
+def _listed(names: Iterable[str]) -> str:
+    names = list(names)
+    shown = ", ".join(names[:_LISTED])
+    return shown + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")

@@ -1,0 +1,107 @@
+"""Jobs that chose a model or LoRAs: refused before queueing when no backend offers them or the guild does
+not allow them, and routed only to a backend that offers every file they load."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from core.errors import NotAllowed, UserFacingError
+from core.jobs.updates import JobCompleted
+from core.kinds.model_choice import LoraChoice
+from tests.core.jobs.harness import image_request, running_core
+from tests.fakes.comfyui import FakeConfig
+from tests.fakes.comfyui.config import CHECKPOINTS_KEY, default_models
+from tests.fixtures.comfyui import FakeComfyFactory
+
+LORAS_KEY = "LoraLoader.lora_name"
+
+
+def _config(*, checkpoints: list[str] = (), loras: list[str] = ()) -> FakeConfig:  # type: ignore[assignment]
+    models = default_models()
+    models[CHECKPOINTS_KEY] = [*models[CHECKPOINTS_KEY], *checkpoints]
+    return FakeConfig(models=models | {LORAS_KEY: list(loras)})
+
+
+async def test_a_lora_job_runs_only_on_the_backend_offering_the_lora(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    with_lora = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
+    without = await fake_comfy_factory(_config())
+    async with running_core(database_url, [without.url, with_lora.url], tmp_path) as (runtime, observer):
+        lora = [LoraChoice(name="ink.safetensors", weight=0.7)]
+        receipts = [await runtime.service.submit(image_request(user_id=u, loras=lora)) for u in (1, 2, 3)]
+        for receipt in receipts:
+            assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
+            job = await runtime.store.get(receipt.job.id)
+            assert job is not None
+            assert job.backend_url == with_lora.url
+            assert ("LoraLoader", "lora_name", "ink.safetensors") in job.model_needs
+            assert job.posted_graph is not None
+            loader = next(n for n in job.posted_graph.values() if n["class_type"] == "LoraLoader")
+            assert loader["inputs"]["strength_model"] == 0.7
+
+
+async def test_a_model_job_goes_to_the_backend_with_that_checkpoint(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    plain = await fake_comfy_factory(_config())
+    rich = await fake_comfy_factory(_config(checkpoints=["juggernaut.safetensors"]))
+    async with running_core(database_url, [plain.url, rich.url], tmp_path) as (runtime, observer):
+        receipt = await runtime.service.submit(image_request(model="juggernaut.safetensors"))
+        assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
+        job = await runtime.store.get(receipt.job.id)
+        assert job is not None
+        assert job.backend_url == rich.url
+        models = runtime.service.models
+        template = runtime.catalogue.default("image")
+        assert "juggernaut.safetensors" in models.models(template)
+        assert models.loras(template) == []
+
+
+async def test_names_no_backend_offers_are_refused_before_anything_is_queued(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
+    async with running_core(database_url, [fake.url], tmp_path) as (runtime, _):
+        refusal = re.escape("No ComfyUI server here has the LoRA “nope.safetensors”")
+        with pytest.raises(UserFacingError, match=refusal) as lora:
+            await runtime.service.submit(image_request(loras=[LoraChoice(name="nope.safetensors")]))
+        assert "Available: ink.safetensors." in lora.value.user_message
+        with pytest.raises(UserFacingError, match=re.escape("has the model “missing.safetensors”")):
+            await runtime.service.submit(image_request(model="missing.safetensors"))
+        assert runtime.dispatcher.queued_count() == 0
+        assert (await runtime.queries.history(1)).jobs == ()
+
+
+async def test_a_model_and_a_lora_on_different_backends_are_refused_together(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    models_here = await fake_comfy_factory(_config(checkpoints=["juggernaut.safetensors"]))
+    loras_there = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
+    urls = [models_here.url, loras_there.url]
+    async with running_core(database_url, urls, tmp_path) as (runtime, _):
+        request = image_request(model="juggernaut.safetensors", loras=[LoraChoice(name="ink.safetensors")])
+        with pytest.raises(UserFacingError, match="No single ComfyUI server here has all of"):
+            await runtime.service.submit(request)
+        assert runtime.dispatcher.queued_count() == 0
+
+
+async def test_the_guild_allow_lists_narrow_the_choices_and_refuse_other_names(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(_config(loras=["ink.safetensors", "grain.safetensors"]))
+    async with running_core(database_url, [fake.url], tmp_path) as (runtime, observer):
+        policy = await runtime.guild_policies.update(
+            1, {"allowed_loras": ["grain.safetensors"], "allowed_models": ["random_sd15.safetensors"]}
+        )
+        template = runtime.catalogue.default("image")
+        assert runtime.service.models.loras(template, policy) == ["grain.safetensors"]
+        assert runtime.service.models.models(template, policy) == ["random_sd15.safetensors"]
+        refusal = re.escape("doesn't allow the LoRA “ink.safetensors”. Allowed: grain")
+        with pytest.raises(NotAllowed, match=refusal):
+            await runtime.service.precheck(image_request(loras=[LoraChoice(name="ink.safetensors")]))
+        with pytest.raises(NotAllowed, match="doesn't allow the model"):
+            await runtime.service.submit(image_request(model="sd_xl_base_1.0.safetensors"))
+        receipt = await runtime.service.submit(image_request(loras=[LoraChoice(name="grain.safetensors")]))
+        assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
