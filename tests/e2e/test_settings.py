@@ -96,6 +96,8 @@ async def test_members_without_manage_server_are_refused_and_nothing_changes(
         "channels",
         "roles",
         "blocked-words",
+        "models",
+        "loras",
         "limits",
         "nsfw-only",
         "regenerate",
