@@ -14,6 +14,8 @@ from typing import Any
 
 __all__ = ["WorkflowProblem", "find_problems"]
 
+# Combo options marking a file input filled by an upload (the loaders of comfy.workflows.input_slots).
+_UPLOAD_FLAGS = ("image_upload", "audio_upload", "video_upload")
 # ComfyUI abbreviates long choice lists the same way ("(list of length 42)"); a report stays readable.
 _MAX_LISTED_CHOICES = 8
 
@@ -119,6 +121,9 @@ def _input_problem(
     kind = spec[0]
     options = spec[1] if len(spec) > 1 and isinstance(spec[1], Mapping) else {}
     choices = _combo_choices(kind, options)
+    if choices is not None and any(options.get(flag) is True for flag in _UPLOAD_FLAGS):
+        # A loader's file (LoadImage, LoadAudio): the request brings it and it is uploaded before each post.
+        return None
     if choices is not None:
         if value not in choices:
             return f"{value!r} is not available on this backend; it offers {_describe_choices(choices)}"

@@ -135,3 +135,16 @@ def test_nodes_that_are_not_objects_or_lack_a_class() -> None:
         ("1", "the node is not a JSON object"),
         ("2", "the node has no class_type"),
     ]
+
+
+def test_a_loaders_file_is_not_checked_against_the_input_folder_the_request_brings_it() -> None:
+    info = object_info()
+    info["LoadImage"] = {
+        "input": {"required": {"image": [["already-there.png"], {"image_upload": True}]}},
+        "output": ["IMAGE", "MASK"],
+    }
+    graph = _load("txt2img_sd15_api.json")
+    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "bot-input:image"}}
+    graph["21"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
+
+    assert find_problems(graph, info, "img2img") == []
