@@ -6,14 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from .config import FakeConfig
+from .media_node_specs import MEDIA_SPECS
 from .model_node_specs import MODEL_SPECS
 from .node_specs import ALL_SPECS as _BASIC_SPECS
 from .node_specs import FROM_CONFIG, NodeSpec
 
-ALL_SPECS = _BASIC_SPECS | MODEL_SPECS
+ALL_SPECS = _BASIC_SPECS | MODEL_SPECS | MEDIA_SPECS
 # Inputs that list the same model folder share one FakeConfig.models entry.
 _SHARED_LISTS = {
     "DualCLIPLoader.clip_name2": "DualCLIPLoader.clip_name1",
+    "CLIPLoader.clip_name": "DualCLIPLoader.clip_name1",
     "LoraLoaderModelOnly.lora_name": "LoraLoader.lora_name",
 }
 

@@ -16,6 +16,19 @@ def default_models() -> dict[str, list[str]]:
             "ace_step_v1_3.5b.safetensors",
             "random_sd15.safetensors",
         ],
+        # The models of the built-in edit and upscale workflows (core/kinds/templates).
+        "UNETLoader.unet_name": [
+            "qwen_image_edit_fp8_e4m3fn.safetensors",
+            "flux1-dev-kontext_fp8_scaled.safetensors",
+        ],
+        # text_encoders/, which CLIPLoader.clip_name lists too.
+        "DualCLIPLoader.clip_name1": [
+            "clip_l.safetensors",
+            "t5xxl_fp8_e4m3fn_scaled.safetensors",
+            "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+        ],
+        "VAELoader.vae_name": ["qwen_image_vae.safetensors", "ae.safetensors"],
+        "UpscaleModelLoader.model_name": ["RealESRGAN_x4plus.pth", "RealESRGAN_x2plus.pth"],
     }
 
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from . import media
 from .behaviours import BASIC_BEHAVIOURS, Behaviour, NodeContext, Outputs, Ui, Value, _image, _work
+from .media_nodes import MEDIA_BEHAVIOURS
 
 
 async def load_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
@@ -67,6 +68,7 @@ async def image_scale_by(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
 
 BEHAVIOURS: dict[str, Behaviour] = {
     **BASIC_BEHAVIOURS,
+    **MEDIA_BEHAVIOURS,
     "load_audio": load_audio,
     "load_image": load_image,
     "load_image_mask": load_image_mask,

@@ -36,6 +36,7 @@ FOLDER_COMBOS = {
     "vae": "VAELoader.vae_name",
     "diffusion_models": "UNETLoader.unet_name",
     "text_encoders": "DualCLIPLoader.clip_name1",
+    "upscale_models": "UpscaleModelLoader.model_name",
 }
 
 

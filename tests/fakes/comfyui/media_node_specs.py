@@ -1,0 +1,60 @@
+"""Node classes that edit, resize and upscale pictures, shaped like ComfyUI 0.3.64's /object_info.
+
+Sources: nodes.py (ImageScale, RepeatLatentBatch, CLIPLoader), comfy_extras/nodes_upscale_model.py,
+nodes_qwen.py, nodes_flux.py, nodes_edit_model.py, nodes_cfg.py, nodes_post_processing.py.
+"""
+
+from __future__ import annotations
+
+from .node_specs import FROM_CONFIG, MAX_RESOLUTION, NodeSpec, _float, _int, _link, _string
+
+_METHODS = [["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]]
+_CLIP_TYPES = [
+    "stable_diffusion", "stable_cascade", "sd3", "stable_audio", "mochi", "ltxv", "pixart", "cosmos",
+    "lumina2",
+    "wan", "hidream", "chroma", "ace", "omnigen2", "qwen_image", "hunyuan_image",
+]  # fmt: skip
+
+MEDIA_SPECS: dict[str, NodeSpec] = {
+    spec.name: spec
+    for spec in [
+        NodeSpec("ImageScale", "Upscale Image", "image/upscaling", "image_scale",
+                 {"image": _link("IMAGE"), "upscale_method": _METHODS,
+                  "width": _int(512, 0, MAX_RESOLUTION, 1), "height": _int(512, 0, MAX_RESOLUTION, 1),
+                  "crop": [["disabled", "center"]]},
+                 ["IMAGE"]),
+        NodeSpec("ImageScaleToTotalPixels", "Scale Image to Total Pixels", "image/upscaling",
+                 "image_total_pixels",
+                 {"image": _link("IMAGE"), "upscale_method": _METHODS,
+                  "megapixels": _float(1.0, 0.01, 16.0, 0.01)},
+                 ["IMAGE"], python_module="comfy_extras.nodes_post_processing"),
+        NodeSpec("RepeatLatentBatch", "Repeat Latent Batch", "latent/batch", "repeat_latent",
+                 {"samples": _link("LATENT"), "amount": _int(1, 1, 64)}, ["LATENT"]),
+        NodeSpec("UpscaleModelLoader", "Load Upscale Model", "loaders", "upscale_model_loader",
+                 {"model_name": [FROM_CONFIG]}, ["UPSCALE_MODEL"],
+                 python_module="comfy_extras.nodes_upscale_model"),
+        NodeSpec("ImageUpscaleWithModel", "Upscale Image (using Model)", "image/upscaling",
+                 "image_upscale_model",
+                 {"upscale_model": _link("UPSCALE_MODEL"), "image": _link("IMAGE")}, ["IMAGE"],
+                 python_module="comfy_extras.nodes_upscale_model"),
+        NodeSpec("CLIPLoader", "Load CLIP", "advanced/loaders", "opaque",
+                 {"clip_name": [FROM_CONFIG], "type": [_CLIP_TYPES]}, ["CLIP"],
+                 optional={"device": [["default", "cpu"], {"advanced": True}]}),
+        NodeSpec("CFGNorm", "CFGNorm", "advanced/guidance", "opaque",
+                 {"model": _link("MODEL"), "strength": _float(1.0, 0.0, 100.0, 0.01)}, ["MODEL"],
+                 python_module="comfy_extras.nodes_cfg"),
+        NodeSpec("TextEncodeQwenImageEdit", "TextEncodeQwenImageEdit", "advanced/conditioning", "opaque",
+                 {"clip": _link("CLIP"), "prompt": _string(multiline=True)},
+                 ["CONDITIONING"], optional={"vae": _link("VAE"), "image": _link("IMAGE")},
+                 python_module="comfy_extras.nodes_qwen"),
+        NodeSpec("FluxGuidance", "FluxGuidance", "advanced/conditioning/flux", "opaque",
+                 {"conditioning": _link("CONDITIONING"), "guidance": _float(3.5, 0.0, 100.0, 0.1)},
+                 ["CONDITIONING"], python_module="comfy_extras.nodes_flux"),
+        NodeSpec("FluxKontextImageScale", "FluxKontextImageScale", "advanced/conditioning/flux",
+                 "kontext_scale",
+                 {"image": _link("IMAGE")}, ["IMAGE"], python_module="comfy_extras.nodes_flux"),
+        NodeSpec("ReferenceLatent", "ReferenceLatent", "advanced/conditioning/edit_models", "opaque",
+                 {"conditioning": _link("CONDITIONING")}, ["CONDITIONING"],
+                 optional={"latent": _link("LATENT")}, python_module="comfy_extras.nodes_edit_model"),
+    ]
+}  # fmt: skip
