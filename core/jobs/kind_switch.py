@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from comfy.workflows.catalogue import WorkflowCatalogue
+from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.jobs.capabilities import Capabilities
 from core.kinds import KindRegistry, UnknownKind
@@ -48,3 +49,13 @@ class KindSwitch:
                 f"{plural} are not set up on this server: no connected ComfyUI server can make them. "
                 "An admin can run `python -m bot check` to see why."
             )
+
+    def default_template(self, kind: str) -> WorkflowTemplate:
+        """The kind's default workflow, or the first of its fallbacks that a backend can run when none can
+        run the default (an upscale model nobody installed: the model-free upscale)."""
+        default = self._catalogue.default(kind)
+        fallbacks = [n for n in self._kinds.default_workflows(kind)[1:] if n in self._catalogue.names(kind)]
+        for template in [default, *map(self._catalogue.get, fallbacks)]:
+            if not self._capabilities.known_incapable(template.name):
+                return template
+        return default

@@ -162,7 +162,7 @@ class JobService:
         noun = self.kinds.get(kind).texts.noun
         name = workflow or policy.default_workflow(kind)
         if name is None:
-            template = self.catalogue.default(kind)
+            template = self.switch.default_template(kind)
         else:
             if name not in self.catalogue.names(kind):
                 choices = ", ".join(self.catalogue.names(kind)) or "none"

@@ -1,15 +1,20 @@
 """The kinds of job (image, song, ...): each described once, in a :class:`KindSpec`, asked by the rest."""
 
+from core.kinds.edit import EDIT, EditParams
 from core.kinds.fields import KindParams
 from core.kinds.image import IMAGE, ImageParams
 from core.kinds.inputs import InputMissing, InputNotTaken, StrengthWithoutInput, role_noun
 from core.kinds.registry import KindRegistry, UnknownKind, default_kinds
 from core.kinds.song import SONG, SongParams
 from core.kinds.spec import InputDerivation, InputNeed, JobKind, KindSpec, KindTexts, spec_of, typed_params
+from core.kinds.upscale import UPSCALE, UpscaleParams
 
 __all__ = [
+    "EDIT",
     "IMAGE",
     "SONG",
+    "UPSCALE",
+    "EditParams",
     "ImageParams",
     "InputDerivation",
     "InputMissing",
@@ -23,6 +28,7 @@ __all__ = [
     "SongParams",
     "StrengthWithoutInput",
     "UnknownKind",
+    "UpscaleParams",
     "default_kinds",
     "role_noun",
     "spec_of",

@@ -16,11 +16,13 @@ from comfy.workflows.input_slots import place_markers
 from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.strength import set_strength
 from comfy.workflows.template import WorkflowTemplate
+from core.kinds.edit import EDIT_KIND
 from core.kinds.fields import KindParams
 from core.kinds.image import IMAGE_KIND
 from core.kinds.inputs import StrengthWithoutInput, input_needs, plan_inputs
 from core.kinds.song import SONG_KIND
 from core.kinds.spec import InputNeed, JobKind, KindSpec
+from core.kinds.upscale import UPSCALE_KIND
 
 
 class UnknownKind(LookupError):
@@ -78,11 +80,17 @@ class KindRegistry:
     def builtin_workflows(self) -> list[BuiltinWorkflow]:
         """Blocking reads of the templates shipped in core/kinds/templates."""
         folder = resources.files("core.kinds.templates")
-        return [
-            BuiltinWorkflow(spec.default_workflow, folder.joinpath(spec.builtin_template).read_bytes())
-            for spec in self._specs.values()
-            if spec.builtin_template is not None
-        ]
+        files: dict[str, str] = {}
+        for spec in self._specs.values():
+            if spec.builtin_template is not None:
+                files[spec.default_workflow] = spec.builtin_template
+            files.update(spec.extra_templates)
+        return [BuiltinWorkflow(name, folder.joinpath(file).read_bytes()) for name, file in files.items()]
+
+    def default_workflows(self, kind: str) -> tuple[str, ...]:
+        """The kind's default workflow, then its fallbacks: the first some backend can run is used."""
+        spec = self.get(kind)
+        return (spec.default_workflow, *spec.fallback_workflows)
 
     def catalogue(self, workflows_dir: Path | None = None) -> WorkflowCatalogue:
         """Blocking file reads; call from a thread (see :meth:`load_catalogue`) once the loop runs."""
@@ -142,4 +150,4 @@ class KindRegistry:
 
 
 def default_kinds() -> KindRegistry:
-    return KindRegistry([IMAGE_KIND, SONG_KIND])
+    return KindRegistry([IMAGE_KIND, SONG_KIND, EDIT_KIND, UPSCALE_KIND])

@@ -78,6 +78,10 @@ class KindSpec(Generic[P]):
     inputs: Mapping[str, InputNeed] = field(default_factory=dict)
     # Optional roles a workflow without their loader can still take, and how.
     derivations: Mapping[str, InputDerivation] = field(default_factory=dict)
+    # More built-in workflows of the kind (name -> file in core/kinds/templates), and those used, in this
+    # order, when no backend can run the default (an upscale without upscale models: ImageScaleBy).
+    extra_templates: Mapping[str, str] = field(default_factory=dict)
+    fallback_workflows: tuple[str, ...] = ()
     # The request's strength (0..1; None: the workflow's own or the derivation's default), if it has one.
     strength: Callable[[P], float | None] | None = None
 

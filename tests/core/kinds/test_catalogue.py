@@ -7,19 +7,23 @@ from pathlib import Path
 import pytest
 
 from comfy.workflows.errors import UnknownWorkflow
-from core.kinds import IMAGE, SONG
+from core.kinds import EDIT, IMAGE, SONG, UPSCALE
 from tests.comfy.workflows.graphs import DATA, custom_nodes_txt2img
 from tests.comfy.workflows.object_info import object_info
 from tests.core.kinds.workflows import load_catalogue, load_workflows
 
 
-def test_builtins_are_one_image_and_one_song_workflow() -> None:
+def test_builtins_are_the_default_workflow_of_each_kind_and_the_fallbacks() -> None:
     catalogue = load_workflows()
 
-    assert catalogue.names() == ["song", "txt2img"]
+    assert catalogue.names() == ["edit", "edit-kontext", "song", "txt2img", "upscale", "upscale-basic"]
     assert catalogue.default(IMAGE).name == "txt2img"
     assert catalogue.default(SONG).name == "song"
+    assert catalogue.default(EDIT).name == "edit"
+    assert catalogue.default(UPSCALE).name == "upscale"
     assert catalogue.names(SONG) == ["song"]
+    assert catalogue.names(EDIT) == ["edit", "edit-kontext"]
+    assert catalogue.names(UPSCALE) == ["upscale", "upscale-basic"]
     assert catalogue.get("txt2img").source == "built-in"
     assert catalogue.rejected == ()
 
@@ -88,7 +92,10 @@ def test_unknown_name_lists_what_exists() -> None:
     with pytest.raises(UnknownWorkflow) as caught:
         load_workflows().get("flux")
 
-    assert caught.value.user_message == "There is no workflow called 'flux'. Available: song, txt2img."
+    assert caught.value.user_message == (
+        "There is no workflow called 'flux'. "
+        "Available: edit, edit-kontext, song, txt2img, upscale, upscale-basic."
+    )
 
 
 async def test_loading_off_the_event_loop_and_validating_against_a_backend(tmp_path: Path) -> None:

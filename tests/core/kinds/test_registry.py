@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from core.kinds import IMAGE, SONG, ImageParams, SongParams, UnknownKind, default_kinds, spec_of, typed_params
+from core.kinds import (
+    EDIT,
+    IMAGE,
+    SONG,
+    UPSCALE,
+    ImageParams,
+    SongParams,
+    UnknownKind,
+    default_kinds,
+    spec_of,
+    typed_params,
+)
 from core.kinds.image import IMAGE_KIND
 
 
@@ -38,4 +49,8 @@ def test_every_built_in_kind_has_its_default_workflow_in_the_catalogue() -> None
     assert {spec.kind: catalogue.default(spec.kind).name for spec in kinds} == {
         IMAGE: "txt2img",
         SONG: "song",
+        EDIT: "edit",
+        UPSCALE: "upscale",
     }
+    assert kinds.default_workflows(EDIT) == ("edit", "edit-kontext")
+    assert kinds.default_workflows(UPSCALE) == ("upscale", "upscale-basic")

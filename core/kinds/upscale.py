@@ -1,0 +1,108 @@
+"""Upscales, the kind `/upscale` makes: an image made 2 or 4 times larger.
+
+Built-in workflows: "upscale" (UpscaleModelLoader + ImageUpscaleWithModel, then ImageScaleBy to the factor
+asked) and "upscale-basic" (ImageScaleBy alone, no model: runs on any ComfyUI), used when no backend can
+run the first. An upscale model's own factor is read from its name, as they are named ("4x-UltraSharp",
+"RealESRGAN_x2plus"); the first ImageScaleBy after it makes up the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field
+
+from comfy.workflows import graph as g
+from comfy.workflows.input_slots import find_loaders
+from comfy.workflows.shape import RoleRule, WorkflowShape
+from comfy.workflows.template import WorkflowTemplate
+from core.errors import UserFacingError
+from core.kinds.fields import LABEL_MAX_CHARS, CleanText, KindParams, seed_field
+from core.kinds.spec import JobKind, KindSpec, KindTexts
+
+UPSCALE = JobKind("upscale")
+
+UPSCALERS = frozenset({"ImageScaleBy", "ImageUpscaleWithModel"})
+MODEL_LOADER = "UpscaleModelLoader"
+# Most upscale models are 4x; a name that says nothing is taken to be one.
+DEFAULT_MODEL_FACTOR = 4
+_MODEL_FACTOR = re.compile(r"(?<![0-9a-z])([1-8])x(?![a-z0-9])|(?<![0-9])x([1-8])(?![0-9])")
+
+
+class UpscaleParams(KindParams):
+    factor: Literal[2, 4] = 2
+    # An upscale model file (as the backend's UpscaleModelLoader lists it); None: the workflow's own.
+    model: CleanText | None = Field(default=None, min_length=1, max_length=LABEL_MAX_CHARS)
+    seed: int | None = seed_field()
+    count: int = Field(default=1, ge=1, le=1)
+
+
+def model_factor(model_name: str) -> int:
+    """4 for "RealESRGAN_x4plus.pth" or "4x-UltraSharp.pth", 2 for "RealESRGAN_x2plus.pth"."""
+    match = _MODEL_FACTOR.search(model_name.lower())
+    return int(match[1] or match[2]) if match else DEFAULT_MODEL_FACTOR
+
+
+def _upscales(graph: g.Graph, nodes: Any) -> bool:
+    reads_image = "image" in find_loaders(graph)
+    return reads_image and not nodes["samplers"] and any(g.class_of(n) in UPSCALERS for n in graph.values())
+
+
+UPSCALE_SHAPE = WorkflowShape(
+    kind=UPSCALE,
+    roles={"outputs": RoleRule("output node receiving images (like SaveImage)")},
+    recognises=_upscales,
+)
+
+
+def _ids_of(graph: dict[str, Any], class_type: str, value: str) -> list[str]:
+    return [
+        i for i in g.sorted_ids(graph) if g.class_of(graph[i]) == class_type and g.has_value(graph[i], value)
+    ]
+
+
+def apply_upscale(template: WorkflowTemplate, graph: dict[str, Any], params: UpscaleParams) -> dict[str, Any]:
+    loaders = _ids_of(graph, MODEL_LOADER, "model_name")
+    if params.model is not None:
+        if not loaders:
+            raise UserFacingError(
+                f"The workflow '{template.name}' upscales without a model, so it can't use {params.model}."
+            )
+        for node_id in loaders:
+            graph[node_id]["inputs"]["model_name"] = params.model
+    by_models = 1
+    for node_id in loaders:
+        by_models *= model_factor(str(graph[node_id]["inputs"]["model_name"]))
+    rest = params.factor / by_models
+    scalers = _ids_of(graph, "ImageScaleBy", "scale_by")
+    if scalers:
+        graph[scalers[0]]["inputs"]["scale_by"] = round(rest, 4)
+    elif rest != 1:
+        raise UserFacingError(f"The workflow '{template.name}' only upscales ×{by_models}.")
+    models = [str(graph[node_id]["inputs"]["model_name"]) for node_id in loaders]
+    return {"kind": UPSCALE, "factor": params.factor, "models": models, "count": 1}
+
+
+def _describe(params: UpscaleParams) -> str:
+    return f"×{params.factor}" + (f" with {params.model}" if params.model else "")
+
+
+UPSCALE_KIND: KindSpec[UpscaleParams] = KindSpec(
+    kind=UPSCALE,
+    params=UpscaleParams,
+    shape=UPSCALE_SHAPE,
+    apply=apply_upscale,
+    default_workflow="upscale",
+    builtin_template="upscale_model.json",
+    extra_templates={"upscale-basic": "upscale_basic.json"},
+    fallback_workflows=("upscale-basic",),
+    artifact_folder="images",
+    typical_run_s=15.0,
+    screened_texts=lambda p: [],
+    summary=_describe,
+    history_summary=lambda p, raw_input: _describe(p),
+    main_field="factor",
+    texts=KindTexts(noun="upscale", plural="upscales", command="upscale", mark="🔍"),
+    inputs={"image": "required"},
+)
