@@ -14,6 +14,7 @@ import aiohttp
 from bot.cli.check_comfyui import BackendCheck, check_backend, check_workflow_files
 from bot.cli.check_data_dir import check_data_dir
 from bot.cli.check_database import check_database
+from bot.cli.check_inputs import workflow_inputs
 from bot.cli.check_kinds import checked_workflows, kind_results
 from bot.cli.check_result import CheckResult, report
 from bot.cli.runtime_config import enabled_kinds
@@ -43,10 +44,11 @@ async def check(settings: Settings, out: TextIO | None = None) -> int:
         enabled = None
     catalogue = await kinds.load_catalogue(settings.workflows_dir)
     note(check_workflow_files(catalogue, settings.workflows_dir))
+    names = checked_workflows(kinds, catalogue, enabled)
+    note(workflow_inputs(kinds, catalogue, names))
     urls = settings.comfyui_url_list
     if not urls:
         note(CheckResult.failed("COMFYUI_URLS is empty", "set COMFYUI_URLS, e.g. http://127.0.0.1:8188"))
-    names = checked_workflows(kinds, catalogue, enabled)
     backends: list[BackendCheck] = []
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
         for url in urls:

@@ -44,7 +44,7 @@ def kind_results(
         names = catalogue.names(spec.kind)
         lines = [backend.workflows[name] for backend in answered for name in names]
         if not answered or any(line.ok for line in lines):
-            results += lines
+            results += _with_fallbacks(kinds.default_workflows(spec.kind), names, answered)
             continue
         others = ",".join(k for k in (enabled or kinds.kinds) if k != spec.kind) or "..."
         results += [replace(line, ok=True, warning=True) for line in lines]
@@ -57,4 +57,22 @@ def kind_results(
                 f"{spec.texts.plural} out on purpose",
             )
         )
+    return results
+
+
+def _with_fallbacks(
+    chain: tuple[str, ...], names: list[str], answered: list[BackendCheck]
+) -> list[CheckResult]:
+    """Each workflow's line per backend; a default that falls back to one that runs is only a warning."""
+    runs = {name for backend in answered for name in chain if name in names and backend.workflows[name].ok}
+    results: list[CheckResult] = []
+    for backend in answered:
+        for name in names:
+            line = backend.workflows[name]
+            fallback = next((other for other in chain if other in runs and other != name), None)
+            if not line.ok and name in chain and fallback is not None:
+                line = replace(
+                    line, ok=True, warning=True, what=f"{line.what} (its fallback '{fallback}' is used)"
+                )
+            results.append(line)
     return results

@@ -45,6 +45,10 @@ async def test_everything_in_place_passes_with_exit_code_zero(
     assert f"✓ ComfyUI at {fake_comfy.url} answers (ComfyUI 0.3.64" in result.stdout
     assert f"✓ workflow 'txt2img' can run on {fake_comfy.url}" in result.stdout
     assert f"✓ workflow 'song' can run on {fake_comfy.url}" in result.stdout
+    assert "✓ workflow 'txt2img' (image) takes: image (optional)" in result.stdout
+    assert "✓ workflow 'song' (song) takes: audio (optional)" in result.stdout
+    assert "✓ workflow 'edit' (edit) takes: image (required)" in result.stdout
+    assert "✓ workflow 'upscale-basic' (upscale) takes: image (required)" in result.stdout
     assert "schema is current" in result.stdout
     assert result.stdout.rstrip().endswith("all checks passed")
     assert WELL_FORMED_TOKEN not in result.stdout + result.stderr
@@ -87,7 +91,7 @@ async def test_workflow_with_an_unknown_node_class_names_the_node_and_the_fix(
         )
     )
     assert code == 1
-    assert "✓ workflows loaded: fancy, song, txt2img" in report
+    assert "✓ workflows loaded: edit, edit-kontext, fancy, song, txt2img, upscale, upscale-basic" in report
     [failure] = failures(report)
     assert failure.startswith(
         f"✗ workflow 'fancy' cannot run on {fake_comfy.url}: workflow 'fancy', node 8 (VAEDecodeHyperTurbo): "
