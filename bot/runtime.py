@@ -28,6 +28,7 @@ from core.jobs.browsing import JobBrowser
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.dispatcher import Dispatcher
+from core.jobs.from_results import ResultRequests
 from core.jobs.guild_policies import GuildPolicies
 from core.jobs.input_intake import InputIntake
 from core.jobs.input_staging import InputStaging
@@ -139,6 +140,8 @@ class CoreRuntime:
             intake=InputIntake(self.input_files, config.input_limits),
             enabled_kinds=config.enabled_kinds,
         )
+        # What the front-end makes from a finished result (Vary, Remix, Edit, Upscale, Cover, a reply).
+        self.results = ResultRequests(self.service, self.artifact_files)
         self.deleted_files = DeletedFilesSweep(
             self.deletions, config.data_dir, grace_s=config.deleted_files_grace_s
         )

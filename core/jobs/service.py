@@ -20,6 +20,7 @@ from comfy.workflows.models import model_needs
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
+from core.jobs.derived import MadeFrom, with_made_from
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.given_input import GivenInput, given_roles, source_job_of
 from core.jobs.input_intake import InputIntake
@@ -58,6 +59,8 @@ class JobRequest:
     parent_id: int | None = None
     # Media the request brings (a picture for image-to-image, a song to cover); inspected by `submit`.
     inputs: tuple[GivenInput, ...] = ()
+    # The result it is made from (Vary, Remix, Edit, Upscale, Cover, a reply), kept in the seed document.
+    made_from: MadeFrom | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +133,7 @@ class JobService:
             workflow_version=template.version,
             seed=params.seed,
             posted_graph=bound.graph,
-            seed_document=bound.metadata,
+            seed_document=with_made_from(bound.metadata, request.made_from),
             parent_id=request.parent_id or source_job_of(request.inputs),
             model_needs=sorted(model_needs(bound.graph)),
         )

@@ -1,0 +1,105 @@
+"""What can be made from a finished result, described once: Vary, Remix, Edit, Upscale, Cover, a reply.
+
+Each action names the kind it makes (the result's own, or another such as ``upscale``), the strength it
+starts from, and how it is spoken of. A job made this way keeps where it came from (``MadeFrom``) in its
+seed document, so its messages say "Vary (strong) of #123" and its files record their source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from core.kinds import JobKind
+
+
+class ResultAction(StrEnum):
+    VARY_SUBTLE = "subtle"
+    VARY_STRONG = "strong"
+    REMIX = "remix"
+    EDIT = "edit"
+    UPSCALE = "upscale"
+    COVER = "cover"
+    REPLY = "reply"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    label: str
+    # The kind it makes; None: the result's own kind (image-to-image, a cover of a song).
+    kind: JobKind | None
+    # How far the new job may move from the result (the samplers' denoise); None: the workflow's own.
+    strength: float | None
+    # The media of the result it starts from (an artifact's type, which is also the input role it fills).
+    takes: str
+
+
+# Strengths: at denoise 0.35 an SD-class sampler keeps the composition, colours and subjects and redraws
+# texture and detail (Midjourney's "subtle"); at 0.7 it keeps the rough layout and palette but redraws the
+# subjects (its "strong"). Below about 0.3 the change is hard to see; above about 0.8 the result is barely
+# recognisable. Remix and a reply change the prompt, so they need the strong end to show the new words.
+# A cover keeps the song's structure and rhythm at 0.6 while the new tags and lyrics take over.
+ACTIONS: dict[ResultAction, ActionSpec] = {
+    ResultAction.VARY_SUBTLE: ActionSpec("Vary (subtle)", None, 0.35, "image"),
+    ResultAction.VARY_STRONG: ActionSpec("Vary (strong)", None, 0.7, "image"),
+    ResultAction.REMIX: ActionSpec("Remix", None, 0.7, "image"),
+    ResultAction.REPLY: ActionSpec("Remix", None, 0.7, "image"),
+    ResultAction.EDIT: ActionSpec("Edit", JobKind("edit"), None, "image"),
+    ResultAction.UPSCALE: ActionSpec("Upscale", JobKind("upscale"), None, "image"),
+    ResultAction.COVER: ActionSpec("Cover", None, 0.6, "audio"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MadeFrom:
+    """The result a job was made from: which job, which of its files (0-based, of `out_of`), by what."""
+
+    job_id: int
+    action: ResultAction
+    index: int = 0
+    out_of: int = 1
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id,
+            "action": self.action.value,
+            "index": self.index,
+            "out_of": self.out_of,
+        }
+
+    @classmethod
+    def read(cls, seed_document: dict[str, Any] | None) -> MadeFrom | None:
+        """What a job's seed document says it was made from (None: made from a request, or unreadable)."""
+        found = (seed_document or {}).get("made_from")
+        if not isinstance(found, dict):
+            return None
+        try:
+            return cls(
+                int(found["job_id"]),
+                ResultAction(found["action"]),
+                int(found.get("index", 0)),
+                int(found.get("out_of", 1)),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def describe(self) -> str:
+        """ "Vary (strong) of #123", and which file ("image 2") when the source made several."""
+        spec = ACTIONS[self.action]
+        text = f"{spec.label} of #{self.job_id}"
+        if self.out_of > 1:
+            text += f", {file_noun(spec.takes)} {self.index + 1}"
+        return text
+
+
+def file_noun(role: str) -> str:
+    """One file of a result, as people say it: "image 2", "take 2" (of a song)."""
+    return {"image": "image", "audio": "take"}.get(role, "file")
+
+
+def with_made_from(metadata: dict[str, Any], made_from: MadeFrom | None) -> dict[str, Any]:
+    """The seed document of a job, with its source when it was made from a result."""
+    if made_from is None:
+        return metadata
+    return {**metadata, "made_from": made_from.document()}

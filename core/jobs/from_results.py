@@ -1,0 +1,183 @@
+"""Requests made from a finished result: the front-end names the job, the file and the action; this reads
+the result's stored file (never a Discord attachment: the one artifact reader, inside DATA_DIR) and makes
+the request the job service will check and submit.
+
+Who may: as for 🔁 regenerate, the guild's `regenerate_permission` decides (the requester only, unless a
+moderator; or anyone). Where: the result must be in the same guild; a deleted result is found by managers
+only. A refusal stores nothing: nothing is made before `JobService.submit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from comfy.workflows.errors import UnknownWorkflow
+from core.errors import NotAllowed, UserFacingError
+from core.jobs.artifact_files import ArtifactFiles
+from core.jobs.derived import ACTIONS, MadeFrom, ResultAction
+from core.jobs.given_input import GivenInput
+from core.jobs.policy import Requester
+from core.jobs.service import JobRequest, JobService
+from core.jobs.snapshots import ArtifactView, JobView
+from core.kinds import JobKind, KindParams
+from core.prompts import PromptError
+from core.prompts.fields import problems_from
+from db.enums import JobStatus, RegeneratePermission
+
+
+@dataclass(frozen=True, slots=True)
+class ResultFile:
+    """One file of a finished job, read back, as the input of a new request."""
+
+    job: JobView
+    index: int
+    out_of: int
+    given: GivenInput
+
+
+class ResultRequests:
+    def __init__(self, service: JobService, files: ArtifactFiles) -> None:
+        self._service = service
+        self._files = files
+
+    async def result_input(
+        self, job_id: int, index: int, *, guild_id: int, requester: Requester
+    ) -> ResultFile:
+        """File `index` (0-based) of job `job_id`, if this member may work from it here."""
+        job, artifacts = await self._service.get_with_artifacts(job_id, guild_id=guild_id, viewer=requester)
+        await self._check_may_use(job, requester)
+        if job.status is not JobStatus.SUCCEEDED or not artifacts:
+            raise UserFacingError(f"Job #{job.id} has no finished files to work from.")
+        if not 0 <= index < len(artifacts):
+            raise UserFacingError(
+                f"Job #{job.id} made {len(artifacts)} file(s); there is no number {index + 1}."
+            )
+        artifact = artifacts[index]
+        try:
+            [(name, data)] = await self._files.read([artifact])
+        except FileNotFoundError as error:
+            raise UserFacingError(
+                f"The files of job #{job.id} are no longer kept, so I can't work from them."
+            ) from error
+        given = GivenInput(
+            role=_role_of(artifact), data=data, declared_name=name, origin="result", source_job_id=job.id
+        )
+        return ResultFile(job, index, len(artifacts), given)
+
+    async def source_job(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
+        """The result, if this member may work from it here (to pre-fill a form before any file is read)."""
+        job = await self._service.get(job_id, guild_id=guild_id, viewer=requester)
+        await self._check_may_use(job, requester)
+        return job
+
+    async def request(
+        self,
+        action: ResultAction,
+        job_id: int,
+        index: int,
+        *,
+        guild_id: int,
+        requester: Requester,
+        text: str | None = None,
+        changes: Mapping[str, Any] | None = None,
+        strength: float | None = None,
+    ) -> JobRequest:
+        """The request `action` makes from file `index` of job `job_id`.
+
+        `text` is what the member typed (Remix's or a reply's prompt, an edit's instruction, a cover's
+        lyrics): it becomes the new job's main text and raw input. `changes` are other parameters they
+        changed; `strength` overrides the action's own.
+        """
+        spec = ACTIONS[action]
+        source = await self.result_input(job_id, index, guild_id=guild_id, requester=requester)
+        if source.given.role != spec.takes:
+            raise UserFacingError(f"{spec.label} works from {_noun(spec.takes)}; job #{job_id} made none.")
+        kind = spec.kind or JobKind(source.job.kind)
+        target = self._service.kinds.get(kind)
+        wanted = dict(changes or {})
+        if text is not None:
+            wanted[target.main_field] = text
+        params = self._params(source.job, kind, wanted, spec.strength if strength is None else strength)
+        return JobRequest(
+            guild_id=guild_id,
+            requester=requester,
+            raw_input=text if text is not None else source.job.raw_input,
+            params=params,
+            # The same workflow (and so the same model) as the result; another kind uses its own default.
+            workflow=source.job.workflow_name if kind == source.job.kind else None,
+            parent_id=source.job.id,
+            inputs=(source.given,),
+            made_from=MadeFrom(source.job.id, action, index, source.out_of),
+        )
+
+    def _params(
+        self, job: JobView, kind: JobKind, changes: Mapping[str, Any], strength: float | None
+    ) -> KindParams:
+        target = self._service.kinds.get(kind)
+        # The same kind keeps every parameter of the result (a new seed); another kind starts afresh.
+        document: dict[str, Any] = {}
+        if kind == job.kind:
+            document = {**job.params.model_dump(mode="json"), "seed": None}
+        document.update(changes)
+        if strength is not None and "strength" in target.params.model_fields:
+            document["strength"] = strength
+        try:
+            params: KindParams = target.parse(document)
+        except ValidationError as error:
+            raise PromptError(problems_from(error)) from error
+        return params
+
+    def offered(self, job: JobView, artifacts: Sequence[ArtifactView]) -> tuple[ResultAction, ...]:
+        """What a finished result's buttons offer: each action whose kind is on here, some server can run,
+        and whose workflow takes the media the result is (a picture for Vary, a song for Cover)."""
+        made = {_role_of(a) for a in artifacts}
+        return tuple(
+            action
+            for action, spec in ACTIONS.items()
+            if action is not ResultAction.REPLY
+            and spec.takes in made
+            and self._takes(job, spec.kind, spec.takes)
+        )
+
+    def _takes(self, job: JobView, kind: JobKind | None, role: str) -> bool:
+        service = self._service
+        target = kind or JobKind(job.kind)
+        if (
+            target not in service.kinds
+            or not service.switch.enabled(target)
+            or not service.switch.runnable(target)
+        ):
+            return False
+        try:
+            template = (
+                service.catalogue.get(job.workflow_name)
+                if target == job.kind
+                else service.catalogue.default(target)
+            )
+            return role in service.kinds.input_needs(template)
+        except UnknownWorkflow:
+            return False  # the result's workflow is gone, or the kind has no default workflow here
+
+    async def _check_may_use(self, job: JobView, requester: Requester) -> None:
+        policy = await self._service.policies.get(job.guild_id)
+        if (
+            policy.regenerate_permission is RegeneratePermission.REQUESTER
+            and requester.user_id != job.user_id
+            and not requester.is_manager
+        ):
+            raise NotAllowed(
+                "On this server only the person who asked can make new versions of their results."
+            )
+
+
+def _role_of(artifact: ArtifactView) -> str:
+    """The input role a result file fills: an image result is an image, a song an audio input."""
+    return str(artifact.type.value)
+
+
+def _noun(role: str) -> str:
+    return {"image": "a picture", "audio": "a song"}.get(role, f"a {role}")

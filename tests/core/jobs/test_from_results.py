@@ -1,0 +1,63 @@
+"""Requests made from a finished result, without Discord: the file is the stored artifact, the rules are
+the guild's, and every refusal comes before anything is stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import JobNotFound, NotAllowed, UserFacingError
+from core.jobs.derived import MadeFrom, ResultAction
+from core.jobs.policy import Requester
+from db.units.job_inputs import JobInputStore
+from tests.core.jobs.harness import image_request, running_core, wait_delivered
+from tests.fakes.comfyui import FakeComfyUI
+
+ALICE, BOB = Requester(user_id=10, channel_id=101), Requester(user_id=11, channel_id=101)
+
+
+async def test_a_request_from_a_result_carries_its_file_and_its_source(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
+        receipt = await runtime.service.submit(image_request(prompt="a red fox", count=2))
+        await observer.final(receipt.job.id)
+        await wait_delivered(runtime, receipt.job.id)
+        _, artifacts = await runtime.service.get_with_artifacts(receipt.job.id, guild_id=1)
+
+        request = await runtime.results.request(
+            ResultAction.VARY_SUBTLE, receipt.job.id, 1, guild_id=1, requester=ALICE
+        )
+        [given] = request.inputs
+        assert given.data == (tmp_path / "data" / artifacts[1].path).read_bytes()
+        assert (given.role, given.origin, given.source_job_id) == ("image", "result", receipt.job.id)
+        assert request.made_from == MadeFrom(receipt.job.id, ResultAction.VARY_SUBTLE, 1, 2)
+        assert request.params.strength == 0.35  # type: ignore[attr-defined]
+        assert request.params.seed is None, "a new seed is drawn when it is submitted"
+        assert request.params.count == 2
+        assert runtime.results.offered(receipt.job, artifacts)[:3] == (
+            ResultAction.VARY_SUBTLE,
+            ResultAction.VARY_STRONG,
+            ResultAction.REMIX,
+        )
+
+        with pytest.raises(UserFacingError, match="there is no number 3"):
+            await runtime.results.request(
+                ResultAction.VARY_STRONG, receipt.job.id, 2, guild_id=1, requester=ALICE
+            )
+        with pytest.raises(NotAllowed):
+            await runtime.results.request(
+                ResultAction.VARY_STRONG, receipt.job.id, 0, guild_id=1, requester=BOB
+            )
+        with pytest.raises(JobNotFound):
+            await runtime.results.request(
+                ResultAction.VARY_STRONG, receipt.job.id, 0, guild_id=2, requester=ALICE
+            )
+        with pytest.raises(UserFacingError, match="works from a song"):
+            await runtime.results.request(ResultAction.COVER, receipt.job.id, 0, guild_id=1, requester=ALICE)
+        with pytest.raises(UserFacingError, match="prompt"):
+            await runtime.results.request(
+                ResultAction.REMIX, receipt.job.id, 0, guild_id=1, requester=ALICE, text=" "
+            )
+        assert await JobInputStore(runtime.sessions).made_from(receipt.job.id) == ()
