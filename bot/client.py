@@ -21,6 +21,8 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.imagine",
     "bot.exts.song",
     "bot.exts.results",
+    "bot.exts.result_actions",
+    "bot.exts.result_replies",
     "bot.exts.notify",
     *BROWSING_EXTENSIONS,
 )

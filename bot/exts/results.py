@@ -1,5 +1,6 @@
-"""What people do with a result: its buttons (🔁 reroll, variations, upscale, ℹ info, 🗑 delete) and
-reactions (🔁 regenerate as the reacting member, ❌ delete, ✉️ by DM).
+"""What people do with a whole result: its buttons (🔁 reroll, ℹ info, 🗑 delete) and reactions (🔁
+regenerate as the reacting member, ❌ delete, ✉️ by DM). One file's actions (Vary, Remix, Edit, Upscale,
+Cover) are in `result_actions.py`, replies to a result in `result_replies.py`.
 
 Buttons are DynamicItems: the job id lives in the custom_id, so they work after any restart. Refusals of
 a button are ephemeral; a reaction has no interaction to answer, so its refusal is a short reply that
@@ -19,17 +20,18 @@ from discord.ext import commands
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
+from bot.exts._notices import brief_notice
 from bot.exts.errors import report_error
+from bot.exts.result_actions import run_action
 from bot.reporting.direct import send_result_by_dm
-from bot.reporting.final import upscale_workflow
 from bot.ui.job_info import render_info
 from bot.ui.replies import user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction, requester_from_member
-from bot.ui.result_buttons import JobAction, result_button
+from bot.ui.result_buttons import JobAction, job_button
 from core.errors import UserFacingError
+from core.jobs.derived import ResultAction
 from core.jobs.service import JobRequest
 from core.jobs.snapshots import JobView
-from core.kinds import typed_params
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,17 @@ REGENERATE, DELETE, SEND_BY_DM = "🔁", "❌", "✉"
 _SEEN_REACTIONS_KEPT = 10_000
 
 
+# Buttons of results delivered before Vary (subtle/strong) and per-file actions: still answered.
+_LEGACY = {"vary": ResultAction.VARY_STRONG, "upscale": ResultAction.UPSCALE}
+
+
 class JobButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"job:(?P<action>reroll|vary|info|delete|upscale):(?P<job_id>\d+)",
+    template=r"job:(?P<action>reroll|info|delete|vary|upscale):(?P<job_id>\d+)",
 ):
-    def __init__(self, action: JobAction, job_id: int) -> None:
-        super().__init__(result_button(action, job_id))
+    def __init__(self, action: str, job_id: int) -> None:
+        # A legacy button is only read (its custom_id), never drawn again: any look will do.
+        super().__init__(job_button(JobAction.REROLL if action in _LEGACY else JobAction(action), job_id))
         self.action = action
         self.job_id = job_id
 
@@ -50,66 +57,33 @@ class JobButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> JobButton:
-        return cls(JobAction(match["action"]), int(match["job_id"]))
+        return cls(match["action"], int(match["job_id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        if self.action in _LEGACY:
+            await run_action(interaction, _LEGACY[self.action], self.job_id, 0)
+            return
         bot = interaction.client
         if not isinstance(bot, ComfyBot):
             raise TypeError("result buttons belong to a ComfyBot")
         try:
-            await _BUTTONS[self.action](bot, interaction, self.job_id)
+            await _BUTTONS[JobAction(self.action)](bot, interaction, self.job_id)
         except Exception as error:
-            await report_error(interaction, error, where=f"button {self.action.value} job_id={self.job_id}")
+            await report_error(interaction, error, where=f"button {self.action} job_id={self.job_id}")
 
 
-async def _regenerate(bot: ComfyBot, interaction: discord.Interaction, job_id: int, variations: bool) -> None:
+async def _reroll(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
     service = bot.runtime.service
 
     async def decide() -> JobRequest:
         request = await service.regeneration(
-            job_id,
-            guild_id=guild_id_of(interaction),
-            requester=requester_from_interaction(interaction),
-            variations=variations,
+            job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
         )
         await service.precheck(request)
         return request
 
     request, message_id = await decide_then_defer(interaction, decide)
     receipt = await service.submit(request)
-    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
-
-
-async def _reroll(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
-    await _regenerate(bot, interaction, job_id, variations=False)
-
-
-async def _variations(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
-    await _regenerate(bot, interaction, job_id, variations=True)
-
-
-async def _upscale(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
-    async def decide() -> JobRequest:
-        guild_id = guild_id_of(interaction)
-        original = await bot.runtime.service.get(job_id, guild_id=guild_id)
-        workflow = upscale_workflow(bot.runtime, original.kind)
-        if workflow is None:
-            raise UserFacingError("Upscaling is not set up on this server any more.")
-        request = JobRequest(
-            guild_id=guild_id,
-            requester=requester_from_interaction(interaction),
-            raw_input=original.raw_input,
-            params=typed_params(
-                original.params
-            ),  # the same seed: the same picture, through the upscale workflow
-            workflow=workflow,
-            parent_id=original.id,
-        )
-        await bot.runtime.service.precheck(request)
-        return request
-
-    request, message_id = await decide_then_defer(interaction, decide)
-    receipt = await bot.runtime.service.submit(request)
     await bot.reporter.show_on_interaction(receipt, interaction, message_id)
 
 
@@ -130,13 +104,7 @@ async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
         log.info("result deleted by %s", interaction.user.id)
 
 
-_BUTTONS = {
-    JobAction.REROLL: _reroll,
-    JobAction.VARIATIONS: _variations,
-    JobAction.UPSCALE: _upscale,
-    JobAction.INFO: _info,
-    JobAction.DELETE: _delete,
-}
+_BUTTONS = {JobAction.REROLL: _reroll, JobAction.INFO: _info, JobAction.DELETE: _delete}
 
 
 class Results(commands.Cog):
@@ -172,7 +140,7 @@ class Results(commands.Cog):
         try:
             await self._react(emoji, job, payload, payload.member)
         except UserFacingError as refusal:
-            await self._notice(payload.channel_id, payload.member, user_message_of(refusal))
+            await brief_notice(self.bot, payload.channel_id, payload.member, user_message_of(refusal))
         except discord.HTTPException:
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.exception("reaction %s by %s failed", emoji, payload.user_id)
@@ -212,17 +180,6 @@ class Results(commands.Cog):
                 raise UserFacingError(
                     "I can't send you direct messages. Allow DMs from server members and react again."
                 ) from error
-
-    async def _notice(self, channel_id: int, member: discord.Member, text: str) -> None:
-        channel = self.bot.get_partial_messageable(channel_id)
-        try:
-            await channel.send(
-                f"{member.mention} {text}",
-                delete_after=self.bot.reporting_config.notice_ttl_s,
-                allowed_mentions=discord.AllowedMentions(users=[member]),
-            )
-        except discord.HTTPException as error:
-            log.info("could not tell %s why their reaction was refused (%s)", member.id, error)
 
     def _already_seen(self, key: tuple[int, int, str]) -> bool:
         if key in self._seen:

@@ -43,11 +43,6 @@ log = logging.getLogger(__name__)
 _SHRINK_ATTEMPTS = 4
 
 
-def upscale_workflow(runtime: CoreRuntime, kind: str) -> str | None:
-    """The workflow of this kind named like "upscale", if the catalogue has one."""
-    return next((n for n in runtime.catalogue.names(kind) if "upscale" in n.lower()), None)
-
-
 class FinalDelivery:
     def __init__(self, runtime: CoreRuntime, editor: MessageEditor, config: ReportingConfig) -> None:
         self._runtime = runtime
@@ -74,7 +69,7 @@ class FinalDelivery:
         first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
         files = await self._read(first)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
-        view = result_view(job.id, upscale=upscale_workflow(self._runtime, job.kind) is not None)
+        view = result_view(job.id, len(first), self._runtime.results.offered(job, first))
         for attempt in range(_SHRINK_ATTEMPTS):
             fitted = await fit_to_limit(files, limit)
             rendering = render_done(

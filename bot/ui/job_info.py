@@ -6,6 +6,7 @@ import discord
 
 from bot.ui.job_messages import parameter_fields
 from bot.ui.made import file_size
+from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import spec_of
 
@@ -21,7 +22,10 @@ def render_info(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Em
     embed.add_field(name="Requested by", value=f"<@{job.user_id}>")
     embed.add_field(name="Status", value=job.status.value)
     embed.add_field(name="Queued", value=discord.utils.format_dt(job.queued_at, "f"))
-    if job.parent_id is not None:
+    made_from = MadeFrom.read(job.seed_document)
+    if made_from is not None:
+        embed.add_field(name="Made from", value=made_from.describe())
+    elif job.parent_id is not None:
         embed.add_field(name="Made from", value=f"job #{job.parent_id}")
     if artifacts:
         listed = "\n".join(

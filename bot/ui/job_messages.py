@@ -18,6 +18,7 @@ from bot.ui.made import made_shape
 from bot.ui.progress import progress_line
 from bot.ui.setbacks import setback_line
 from bot.ui.uploads import typed_file
+from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobSetback, Stage
 from core.kinds import spec_of
@@ -65,11 +66,15 @@ def _footer(embed: discord.Embed, job: JobView, state: str, extra: str = "") -> 
 
 
 def describe_request(job: JobView) -> str:
-    """The request in one short paragraph: the prompt, or the song's title and style."""
+    """The request in one short paragraph: the prompt, or the song's title and style; a job made from a
+    result says so first ("↪ Vary (strong) of #123")."""
     kind = spec_of(job.params)
     text = kind.summary(job.params) or f"a {kind.texts.noun}"
     if len(text) > _PROMPT_PREVIEW_CHARS:
         text = text[: _PROMPT_PREVIEW_CHARS - 1] + "…"
+    made_from = MadeFrom.read(job.seed_document)
+    if made_from is not None:
+        text = f"↪ {made_from.describe()}\n{text}"
     return text
 
 

@@ -1,52 +1,146 @@
-"""The buttons under a result. Their custom_id carries the action and the job id (`job:reroll:123`), so a
-click is understood after any restart: `bot/exts/results.py` registers the DynamicItem that reads them."""
+"""The controls under a result, built in one place: `result_items` returns them (each with its row) for a
+classic view or, later, for ActionRows inside a components-V2 layout.
+
+Every custom_id carries what a click needs (`job:reroll:123`, `res:strong:123:0` for file 0 of job 123,
+`res:more:123` for the select), so a click is understood after any restart: `bot/exts/result_actions.py`
+registers the DynamicItems that read them.
+
+Layout, within Discord's caps (5 action rows, 5 buttons a row, 25 options a select;
+https://discord.com/developers/docs/components/reference#action-row):
+- one file: every action as a button (Reroll, Vary (subtle), Vary (strong), Remix, Upscale, Edit, ..., Info,
+  Delete), five to a row;
+- several files (at most 4 a job): Reroll, Info, Delete; then Midjourney's numbered rows, U1-U4 (Upscale)
+  and V1-V4 (Vary (strong)), or Cover 1-2 for songs; every other action for one chosen file in a select.
+An action added later (Animate) needs a look in `_LOOKS`: it then appears as a button or in the select.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from enum import StrEnum
 
 import discord
 
-CUSTOM_ID_PATTERN = r"job:(?P<action>[a-z]+):(?P<job_id>\d+)"
-CUSTOM_ID = re.compile(CUSTOM_ID_PATTERN)
+from core.jobs.derived import ACTIONS, ResultAction, file_noun
+
+MAX_ROWS, MAX_BUTTONS_PER_ROW, MAX_SELECT_OPTIONS = 5, 5, 25
 
 
 class JobAction(StrEnum):
     REROLL = "reroll"
-    VARIATIONS = "vary"
     INFO = "info"
     DELETE = "delete"
-    UPSCALE = "upscale"
 
 
-_LOOKS: dict[JobAction, tuple[str, str | None, discord.ButtonStyle]] = {
+_JOB_LOOKS: dict[JobAction, tuple[str, str, discord.ButtonStyle]] = {
     JobAction.REROLL: ("Reroll", "🔁", discord.ButtonStyle.secondary),
-    JobAction.VARIATIONS: ("Variations", "🎲", discord.ButtonStyle.secondary),
-    JobAction.UPSCALE: ("Upscale", "⬆️", discord.ButtonStyle.secondary),
     JobAction.INFO: ("Info", "ℹ️", discord.ButtonStyle.secondary),
     JobAction.DELETE: ("Delete", "🗑️", discord.ButtonStyle.danger),
 }
 
+# Per-file actions, in the order they are shown; the emoji, and the numbered label on a multi-file result
+# (None: offered in the select instead).
+_LOOKS: dict[ResultAction, tuple[str, str | None]] = {
+    ResultAction.VARY_SUBTLE: ("🌱", None),
+    ResultAction.VARY_STRONG: ("🎲", "V{n}"),
+    ResultAction.REMIX: ("🎛️", None),
+    ResultAction.UPSCALE: ("⬆️", "U{n}"),
+    ResultAction.EDIT: ("✏️", None),
+    ResultAction.COVER: ("🎤", "Cover {n}"),
+}
 
-def custom_id(action: JobAction, job_id: int) -> str:
+Item = discord.ui.Item[discord.ui.View]
+
+
+def job_custom_id(action: JobAction, job_id: int) -> str:
     return f"job:{action.value}:{job_id}"
 
 
-def result_button(action: JobAction, job_id: int) -> discord.ui.Button[discord.ui.View]:
-    label, emoji, style = _LOOKS[action]
-    return discord.ui.Button(label=label, emoji=emoji, style=style, custom_id=custom_id(action, job_id))
+def result_custom_id(action: ResultAction, job_id: int, index: int) -> str:
+    return f"res:{action.value}:{job_id}:{index}"
 
 
-def result_view(job_id: int, *, upscale: bool) -> discord.ui.View:
-    """A components-only view: the clicks are handled by the registered DynamicItem, not by this view."""
+def select_custom_id(job_id: int) -> str:
+    return f"res:more:{job_id}"
+
+
+def option_value(action: ResultAction, index: int) -> str:
+    return f"{action.value}:{index}"
+
+
+def job_button(
+    action: JobAction, job_id: int, *, row: int | None = None
+) -> discord.ui.Button[discord.ui.View]:
+    label, emoji, style = _JOB_LOOKS[action]
+    return discord.ui.Button(
+        label=label, emoji=emoji, style=style, custom_id=job_custom_id(action, job_id), row=row
+    )
+
+
+def result_button(
+    action: ResultAction, job_id: int, index: int, *, numbered: bool = False, row: int | None = None
+) -> discord.ui.Button[discord.ui.View]:
+    emoji, numbered_label = _LOOKS[action]
+    label = numbered_label.format(n=index + 1) if numbered and numbered_label else ACTIONS[action].label
+    return discord.ui.Button(
+        label=label,
+        emoji=None if numbered else emoji,
+        style=discord.ButtonStyle.secondary,
+        custom_id=result_custom_id(action, job_id, index),
+        row=row,
+    )
+
+
+def more_select(
+    job_id: int, files: int, actions: Sequence[ResultAction], *, row: int | None = None
+) -> discord.ui.Select[discord.ui.View]:
+    """One select for the actions without a numbered row: "Remix · image 2", ..."""
+    options = [
+        discord.SelectOption(
+            label=f"{ACTIONS[action].label} · {file_noun(ACTIONS[action].takes)} {index + 1}",
+            value=option_value(action, index),
+            emoji=_LOOKS[action][0],
+        )
+        for action in actions
+        for index in range(files)
+    ][:MAX_SELECT_OPTIONS]
+    return discord.ui.Select(
+        custom_id=select_custom_id(job_id), placeholder="More for one of them…", options=options, row=row
+    )
+
+
+def result_items(job_id: int, files: int, offered: Sequence[ResultAction]) -> list[Item]:
+    """The controls of a result with `files` files, `offered` the per-file actions it allows."""
+    shown = [action for action in _LOOKS if action in offered]
+    if files <= 1:
+        buttons: list[Item] = [job_button(JobAction.REROLL, job_id)]
+        buttons += [result_button(action, job_id, 0) for action in shown]
+        buttons += [job_button(JobAction.INFO, job_id), job_button(JobAction.DELETE, job_id)]
+        return _in_rows(buttons)
+    items: list[Item] = [job_button(a, job_id, row=0) for a in JobAction]
+    numbered = [a for a in shown if _LOOKS[a][1] is not None][: MAX_ROWS - 2]
+    for row, action in enumerate(numbered, start=1):
+        items += [
+            result_button(action, job_id, index, numbered=True, row=row)
+            for index in range(min(files, MAX_BUTTONS_PER_ROW))
+        ]
+    rest = [a for a in shown if a not in numbered]
+    if rest:
+        items.append(more_select(job_id, files, rest, row=len(numbered) + 1))
+    return items
+
+
+def result_view(job_id: int, files: int, offered: Sequence[ResultAction]) -> discord.ui.View:
+    """A components-only view: the clicks are handled by the registered DynamicItems, not by this view."""
     view = discord.ui.View(timeout=None)
-    actions = [JobAction.REROLL, JobAction.VARIATIONS]
-    if upscale:
-        actions.append(JobAction.UPSCALE)
-    actions += [JobAction.INFO, JobAction.DELETE]
-    for action in actions:
-        view.add_item(result_button(action, job_id))
-    # A stopped view is never stored by discord.py's view store, so it cannot shadow the DynamicItem.
+    for item in result_items(job_id, files, offered):
+        view.add_item(item)
+    # A stopped view is never stored by discord.py's view store, so it cannot shadow the DynamicItems.
     view.stop()
     return view
+
+
+def _in_rows(items: list[Item]) -> list[Item]:
+    for position, item in enumerate(items):
+        item.row = position // MAX_BUTTONS_PER_ROW
+    return items

@@ -1,8 +1,8 @@
-"""The buttons under a result: reroll, variations, info, delete; they keep working after a restart."""
+"""The buttons of a whole result: reroll, info, delete; they keep working after a restart. One file's
+actions (Vary, Remix, Edit, Upscale, Cover) are in test_result_actions.py and its neighbours."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from tests.discord_emulator import Message
@@ -40,16 +40,6 @@ async def test_reroll_makes_a_new_job_with_the_same_parameters_and_a_new_seed(
         assert job.seed != original.seed
         assert job.params.prompt == original.params.prompt
         assert not result.deleted
-
-
-async def test_variations_make_four_takes(database_url: str, tmp_path: Path) -> None:
-    async with running_world(database_url, tmp_path) as world:
-        result = await _first_result(world)
-        original = await world.job_for(result)
-        click = await world.emu.click_button(result, f"job:vary:{original.id}", world.alice)
-        varied = await world.wait_for_final(click)
-        assert len(varied.attachments) == 4
-        assert (await world.job_for(varied)).params.count == 4
 
 
 async def test_info_shows_every_parameter_privately(database_url: str, tmp_path: Path) -> None:
@@ -96,31 +86,3 @@ async def test_buttons_keep_working_after_the_bot_restarted(database_url: str, t
         assert (await world.job_for(rerolled)).parent_id == original.id
         info = await world.emu.click_button(result, f"job:info:{original.id}", world.alice)
         await world.emu.wait_for(lambda: info.acked and world.emu.original_response(info).embeds)
-
-
-async def test_upscale_button_only_when_an_upscale_workflow_exists(database_url: str, tmp_path: Path) -> None:
-    async with running_world(database_url, tmp_path) as world:
-        result = await _first_result(world)
-        labels = [c.get("label") for row in result.components for c in row["components"]]
-        assert "Upscale" not in labels
-        assert labels == ["Reroll", "Variations", "Info", "Delete"]
-
-
-async def test_upscale_runs_the_same_picture_through_the_upscale_workflow(
-    database_url: str, tmp_path: Path
-) -> None:
-    workflows = tmp_path / "workflows"
-    workflows.mkdir()
-    template = resources.files("core.kinds.templates").joinpath("txt2img.json").read_bytes()
-    (workflows / "upscale-2x.json").write_bytes(template)
-    async with running_world(database_url, tmp_path, workflows_dir=workflows) as world:
-        result = await _first_result(world)
-        original = await world.job_for(result)
-        labels = [c.get("label") for row in result.components for c in row["components"]]
-        assert labels == ["Reroll", "Variations", "Upscale", "Info", "Delete"]
-        click = await world.emu.click_button(result, f"job:upscale:{original.id}", world.alice)
-        upscaled = await world.wait_for_final(click)
-        job = await world.job_for(upscaled)
-        assert job.workflow_name == "upscale-2x"
-        assert job.parent_id == original.id
-        assert job.seed == original.seed, "the same picture, through the upscale workflow"

@@ -1,0 +1,212 @@
+"""What people make from one file of a result: Vary (subtle/strong), Remix, Edit, Upscale, Cover.
+
+Buttons (`res:<action>:<job>:<file>`) and the select of a multi-file result (`res:more:<job>`) are
+DynamicItems, and the forms they open are answered by a listener on their custom_id (`remix:<job>:<file>`),
+so all of them work after any restart. The core decides who may (`ResultRequests`) and reads the result's
+stored file; a refusal is private and stores nothing. The new job's message says what it was made from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.exts._admission import decide_then_defer
+from bot.exts.errors import report_error
+from bot.ui.requesters import guild_id_of, requester_from_interaction
+from bot.ui.result_buttons import result_button
+from bot.ui.result_modals import (
+    FORM_ID,
+    Form,
+    answers,
+    cover_modal,
+    edit_modal,
+    remix_modal,
+    strength_of,
+    text_or_none,
+)
+from core.jobs.derived import ACTIONS, ResultAction
+from core.jobs.service import JobRequest
+
+Handler = Callable[[ComfyBot, discord.Interaction, ResultAction, int, int], Awaitable[None]]
+
+
+def _bot(interaction: discord.Interaction) -> ComfyBot:
+    if not isinstance(interaction.client, ComfyBot):
+        raise TypeError("result actions belong to a ComfyBot")
+    return interaction.client
+
+
+class ResultButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"res:(?P<action>[a-z]+):(?P<job_id>\d+):(?P<index>\d+)",
+):
+    def __init__(self, action: ResultAction, job_id: int, index: int) -> None:
+        super().__init__(result_button(action, job_id, index))
+        self.action, self.job_id, self.index = action, job_id, index
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ResultButton:
+        return cls(ResultAction(match["action"]), int(match["job_id"]), int(match["index"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await run_action(interaction, self.action, self.job_id, self.index)
+
+
+class ResultSelect(
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=r"res:more:(?P<job_id>\d+)"
+):
+    def __init__(self, job_id: int, select: discord.ui.Select[discord.ui.View]) -> None:
+        super().__init__(select)
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ResultSelect:
+        if not isinstance(item, discord.ui.Select):
+            raise TypeError("res:more is a select")
+        return cls(int(match["job_id"]), item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        chosen = self.item.values[0] if self.item.values else ""
+        action, _, index = chosen.partition(":")
+        await run_action(interaction, ResultAction(action), self.job_id, int(index))
+
+
+async def run_action(interaction: discord.Interaction, action: ResultAction, job_id: int, index: int) -> None:
+    bot = _bot(interaction)
+    try:
+        await _HANDLERS.get(action, _submit_now)(bot, interaction, action, job_id, index)
+    except Exception as error:
+        await report_error(interaction, error, where=f"result {action.value} job_id={job_id} file={index}")
+
+
+async def submit_from_result(
+    bot: ComfyBot, interaction: discord.Interaction, make: Callable[[], Awaitable[JobRequest]]
+) -> None:
+    """Decide (a refusal is private and first), then a public "thinking…" that becomes the job's message."""
+    service = bot.runtime.service
+
+    async def decide() -> JobRequest:
+        request = await make()
+        await service.precheck(request)
+        return request
+
+    request, message_id = await decide_then_defer(interaction, decide)
+    receipt = await service.submit(request)
+    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+
+
+async def _submit_now(
+    bot: ComfyBot, interaction: discord.Interaction, action: ResultAction, job_id: int, index: int
+) -> None:
+    guild_id, requester = guild_id_of(interaction), requester_from_interaction(interaction)
+    await submit_from_result(
+        bot,
+        interaction,
+        lambda: bot.runtime.results.request(action, job_id, index, guild_id=guild_id, requester=requester),
+    )
+
+
+async def _open_form(
+    bot: ComfyBot, interaction: discord.Interaction, action: ResultAction, job_id: int, index: int
+) -> None:
+    """The form of Remix, Edit or Cover, pre-filled from the result (refused first if the member may not)."""
+    job = await bot.runtime.results.source_job(
+        job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
+    )
+    params = job.params
+    strength = ACTIONS[action].strength or 0.7
+    if action is ResultAction.REMIX:
+        modal = remix_modal(
+            job_id,
+            index,
+            prompt=str(getattr(params, "prompt", "") or ""),
+            negative=getattr(params, "negative_prompt", None),
+            strength=strength,
+        )
+    elif action is ResultAction.COVER:
+        modal = cover_modal(
+            job_id,
+            index,
+            lyrics=str(getattr(params, "lyrics", "") or ""),
+            genre=getattr(params, "genre", None),
+            mood=getattr(params, "mood", None),
+            strength=strength,
+        )
+    else:
+        modal = edit_modal(job_id, index)
+    await interaction.response.send_modal(modal)
+
+
+_HANDLERS: dict[ResultAction, Handler] = {
+    ResultAction.REMIX: _open_form,
+    ResultAction.EDIT: _open_form,
+    ResultAction.COVER: _open_form,
+}
+
+
+async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match: re.Match[str]) -> None:
+    form, job_id, index = Form(match["form"]), int(match["job_id"]), int(match["index"])
+    values = answers(interaction.data)
+    guild_id, requester = guild_id_of(interaction), requester_from_interaction(interaction)
+    results = bot.runtime.results
+    strength = strength_of(values.get("strength"))
+    if form is Form.REMIX:
+        action, text = ResultAction.REMIX, values.get("prompt", "")
+        changes: dict[str, Any] = {"negative_prompt": text_or_none(values.get("negative_prompt"))}
+    elif form is Form.COVER:
+        action, text = ResultAction.COVER, values.get("lyrics", "")
+        changes = {"genre": text_or_none(values.get("genre")), "mood": text_or_none(values.get("mood"))}
+    else:
+        action, text, changes = ResultAction.EDIT, values.get("instruction", ""), {}
+
+    async def make() -> JobRequest:
+        return await results.request(
+            action,
+            job_id,
+            index,
+            guild_id=guild_id,
+            requester=requester,
+            text=text,
+            changes=changes,
+            strength=strength,
+        )
+
+    await submit_from_result(bot, interaction, make)
+
+
+class ResultActions(commands.Cog):
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ResultButton, ResultSelect)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ResultButton, ResultSelect)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
+        if match is None:
+            return
+        try:
+            await form_submitted(self.bot, interaction, match)
+        except Exception as error:
+            await report_error(interaction, error, where=f"{match['form']} form job_id={match['job_id']}")
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(ResultActions(bot))

@@ -1,0 +1,91 @@
+"""Replying to a result with text that mentions the bot runs that result again, image-to-image, with the
+reply as the new prompt (Midjourney's remix by reply).
+
+The bot has no message-content intent: Discord shows it the content of a message only where the bot is
+mentioned (https://discord.com/developers/docs/events/gateway#message-content-intent). A reply's own ping
+does not count when the result is an interaction response, so the member types the mention ("@bot make it
+night"). Without one the bot reads nothing and does nothing. A refusal is a short notice replying to the
+member's message that deletes itself (there is no interaction to answer privately); nothing is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord.ext import commands
+
+from background.log_context import log_context
+from bot.client import ComfyBot
+from bot.exts._notices import brief_notice
+from bot.ui.replies import user_message_of
+from bot.ui.requesters import requester_from_member
+from core.errors import UserFacingError
+from core.jobs.derived import ResultAction
+
+log = logging.getLogger(__name__)
+
+NOTHING_TO_DO = "Write the new prompt after mentioning me, like “@me the same at night”."
+
+
+def prompt_of(content: str, bot_id: int) -> str:
+    """The reply without the mentions of the bot (`<@id>`, `<@!id>`), wherever they were typed."""
+    return " ".join(re.sub(rf"<@!?{bot_id}>", " ", content).split())
+
+
+class ResultReplies(commands.Cog):
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        me = self.bot.user
+        reference = message.reference
+        if (
+            me is None
+            or message.author.bot
+            or not isinstance(message.author, discord.Member)
+            or message.guild is None
+            or reference is None
+            or reference.message_id is None
+            or reference.channel_id != message.channel.id
+            or not any(user.id == me.id for user in message.mentions)
+        ):
+            return
+        job = await self.bot.runtime.browser.job_for_message(reference.message_id, guild_id=message.guild.id)
+        if job is None:
+            return  # a reply to something that is not a result
+        member = message.author
+        try:
+            await self._remix(message, member, job.id, prompt_of(message.content, me.id))
+        except UserFacingError as refusal:
+            await brief_notice(
+                self.bot, message.channel.id, member, user_message_of(refusal), reply_to=message.id
+            )
+        except discord.HTTPException:
+            with log_context(job_id=job.id, guild_id=job.guild_id):
+                log.exception("a reply by %s could not be answered", member.id)
+
+    async def _remix(
+        self, message: discord.Message, member: discord.Member, job_id: int, prompt: str
+    ) -> None:
+        if not prompt:
+            raise UserFacingError(NOTHING_TO_DO)
+        channel = message.channel
+        guild_channel = channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
+        requester = requester_from_member(member, guild_channel, channel.id)
+        request = await self.bot.runtime.results.request(
+            ResultAction.REPLY,
+            job_id,
+            0,
+            guild_id=member.guild.id,
+            requester=requester,
+            text=prompt,
+        )
+        receipt = await self.bot.runtime.service.submit(request)
+        await self.bot.reporter.show_in_channel(receipt, channel.id)
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(ResultReplies(bot))

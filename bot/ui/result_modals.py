@@ -1,0 +1,162 @@
+"""The forms a result's buttons open: Remix (the prompt to change), Edit (an instruction), Cover (new style
+and lyrics). Each is pre-filled with the result's own words.
+
+A form's custom_id names the form, the job and the file (`remix:123:0`), and the form is never kept in
+discord.py's view store: its answer is read from the interaction by `bot/exts/result_actions.py`, so a form
+opened before a restart is still answered after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+import discord
+
+from core.errors import UserFacingError
+from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS, NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS
+
+FORM_ID = re.compile(r"(?P<form>remix|edit|cover):(?P<job_id>\d+):(?P<index>\d+)")
+INSTRUCTION_MAX_CHARS = PROMPT_MAX_CHARS
+
+
+class Form(StrEnum):
+    REMIX = "remix"
+    EDIT = "edit"
+    COVER = "cover"
+
+
+def form_custom_id(form: Form, job_id: int, index: int) -> str:
+    return f"{form.value}:{job_id}:{index}"
+
+
+def _field(
+    custom_id: str,
+    label: str,
+    *,
+    default: str | None = None,
+    max_length: int,
+    paragraph: bool = False,
+    required: bool = False,
+    placeholder: str | None = None,
+) -> discord.ui.TextInput[discord.ui.Modal]:
+    return discord.ui.TextInput(
+        custom_id=custom_id,
+        label=label,
+        # Discord refuses a pre-filled value longer than the field allows.
+        default=default[:max_length] if default else None,
+        max_length=max_length,
+        style=discord.TextStyle.paragraph if paragraph else discord.TextStyle.short,
+        required=required,
+        placeholder=placeholder,
+    )
+
+
+def _modal(
+    title: str, custom_id: str, fields: Iterable[discord.ui.TextInput[discord.ui.Modal]]
+) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title=title, custom_id=custom_id, timeout=None)
+    for field in fields:
+        modal.add_item(field)
+    # Stopped: discord.py does not keep it, so the answer reaches the listener, today or after a restart.
+    modal.stop()
+    return modal
+
+
+def _strength_field(default: float) -> discord.ui.TextInput[discord.ui.Modal]:
+    return _field(
+        "strength",
+        "Strength: 0 keeps it, 1 starts afresh",
+        default=f"{default:g}",
+        max_length=5,
+        placeholder="0.7",
+    )
+
+
+def remix_modal(
+    job_id: int, index: int, *, prompt: str, negative: str | None, strength: float
+) -> discord.ui.Modal:
+    return _modal(
+        "Remix",
+        form_custom_id(Form.REMIX, job_id, index),
+        [
+            _field(
+                "prompt", "Prompt", default=prompt, max_length=PROMPT_MAX_CHARS, paragraph=True, required=True
+            ),
+            _field(
+                "negative_prompt",
+                "Leave out (negative prompt)",
+                default=negative,
+                max_length=NEGATIVE_MAX_CHARS,
+            ),
+            _strength_field(strength),
+        ],
+    )
+
+
+def edit_modal(job_id: int, index: int) -> discord.ui.Modal:
+    return _modal(
+        "Edit this image",
+        form_custom_id(Form.EDIT, job_id, index),
+        [
+            _field(
+                "instruction",
+                "What should change?",
+                max_length=INSTRUCTION_MAX_CHARS,
+                paragraph=True,
+                required=True,
+                placeholder="make the sky stormy; add a red umbrella",
+            )
+        ],
+    )
+
+
+def cover_modal(
+    job_id: int, index: int, *, lyrics: str, genre: str | None, mood: str | None, strength: float
+) -> discord.ui.Modal:
+    return _modal(
+        "Cover this song",
+        form_custom_id(Form.COVER, job_id, index),
+        [
+            _field("genre", "Genre / style", default=genre, max_length=LABEL_MAX_CHARS),
+            _field("mood", "Mood", default=mood, max_length=LABEL_MAX_CHARS),
+            _field("lyrics", "Lyrics", default=lyrics, max_length=LYRICS_MAX_CHARS, paragraph=True),
+            _strength_field(strength),
+        ],
+    )
+
+
+def answers(data: Any) -> dict[str, str]:
+    """A submitted form's values by field custom_id, from action rows or labels (components V2)."""
+    found: dict[str, str] = {}
+
+    def walk(components: Any) -> None:
+        for component in components or []:
+            if "custom_id" in component and isinstance(component.get("value"), str):
+                found[component["custom_id"]] = component["value"]
+            walk(component.get("components"))
+            if isinstance(component.get("component"), dict):
+                walk([component["component"]])
+
+    walk((data or {}).get("components"))
+    return found
+
+
+def text_or_none(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def strength_of(value: str | None) -> float | None:
+    """The strength typed in a form (blank: the action's own); a friendly refusal for anything else."""
+    text = (value or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        strength = float(text)
+    except ValueError:
+        raise UserFacingError(f"Strength must be a number from 0 to 1, like 0.6 (not “{text}”).") from None
+    if not 0.0 <= strength <= 1.0:
+        raise UserFacingError(f"Strength must be from 0 to 1, like 0.6 (not {text}).")
+    return strength

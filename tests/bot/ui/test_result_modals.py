@@ -1,0 +1,46 @@
+"""The forms of Remix, Edit and Cover: pre-filled within Discord's limits, and their answers read back."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.exts.result_replies import prompt_of
+from bot.ui.result_modals import answers, remix_modal, strength_of
+from core.errors import UserFacingError
+from core.kinds.fields import PROMPT_MAX_CHARS
+
+
+async def test_a_remix_form_is_prefilled_and_fits_discords_limits() -> None:
+    modal = remix_modal(4, 1, prompt="x" * 5000, negative="blur", strength=0.7)
+    document = modal.to_dict()
+    assert document["custom_id"] == "remix:4:1"
+    fields = {c["components"][0]["custom_id"]: c["components"][0] for c in document["components"]}
+    assert len(fields["prompt"]["value"]) == PROMPT_MAX_CHARS
+    assert fields["negative_prompt"]["value"] == "blur"
+    assert fields["strength"]["value"] == "0.7"
+    assert modal.is_finished(), "never kept in the view store: the listener answers it, even after a restart"
+
+
+def test_answers_are_read_from_action_rows_and_labels() -> None:
+    data = {
+        "custom_id": "remix:4:1",
+        "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "prompt", "value": "a fox"}]},
+            {"type": 18, "component": {"type": 4, "custom_id": "strength", "value": "0.5"}},
+        ],
+    }
+    assert answers(data) == {"prompt": "a fox", "strength": "0.5"}
+
+
+def test_strength_is_a_number_from_zero_to_one() -> None:
+    assert strength_of("") is None
+    assert strength_of(" 0,4 ") == pytest.approx(0.4)
+    for bad in ("strong", "1.5", "-0.1"):
+        with pytest.raises(UserFacingError, match="from 0 to 1"):
+            strength_of(bad)
+
+
+def test_a_reply_prompt_loses_the_mentions_of_the_bot_only() -> None:
+    assert prompt_of("<@42> the same at night <@!42>", 42) == "the same at night"
+    assert prompt_of("<@42> with <@7>", 42) == "with <@7>"
+    assert prompt_of("<@42>", 42) == ""

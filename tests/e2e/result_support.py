@@ -1,0 +1,37 @@
+"""Helpers of the result-action tests: a first result, the job a click made, and the input it started from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.jobs.snapshots import ArtifactView, JobView
+from db.units.job_inputs import JobInputStore
+from tests.discord_emulator import Interaction, Message
+from tests.e2e.harness import World
+
+
+async def first_result(
+    world: World, options: dict[str, Any] | None = None
+) -> tuple[Message, JobView, tuple[ArtifactView, ...]]:
+    interaction = await world.slash("imagine", {"prompt": "a paper boat", **(options or {})})
+    message = await world.wait_for_final(interaction)
+    job = await world.job_for(message)
+    job, artifacts = await world.delivered(job.id)
+    return message, job, artifacts
+
+
+async def made_from_click(world: World, click: Interaction) -> tuple[Message, JobView]:
+    message = await world.wait_for_final(click)
+    return message, await world.job_for(message)
+
+
+async def assert_started_from(world: World, job: JobView, source: JobView, artifact: ArtifactView) -> None:
+    """The new job's input is that file of the source, recorded with its origin."""
+    [given] = await JobInputStore(world.runtime.sessions).for_job(job.id)
+    assert (given.role, given.source, given.source_job_id) == ("image", "result", source.id)
+    assert given.sha256 == artifact.sha256
+    assert job.parent_id == source.id
+
+
+def labels(message: Message) -> list[str]:
+    return [str(c.get("label")) for row in message.components for c in row["components"] if c.get("label")]

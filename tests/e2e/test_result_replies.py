@@ -1,0 +1,39 @@
+"""Replying to a result with a mention of the bot runs that result again with the reply as the prompt;
+without the mention the bot reads nothing (no message-content intent) and does nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.units.job_inputs import JobInputStore
+from tests.discord_emulator import Message
+from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.result_support import first_result
+
+
+async def new_job_message(world: World, known: int) -> Message:
+    """The next job message the bot posts in the channel, once it is final."""
+    message: Message = await world.emu.wait_for(
+        lambda: world.job_messages()[known] if len(world.job_messages()) > known else None, 10
+    )
+    return await world.wait_for_message_final(message)
+
+
+async def test_a_refused_reply_is_told_briefly_and_makes_nothing(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world)
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(world.channel, world.bob, f"{mention} mine now", reply_to=result)
+        notice = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if "only the person who asked" in m.content), None)
+        )
+        assert world.bob.id in notice.notified_user_ids
+        await world.emu.wait_for(lambda: notice.deleted, 5)
+
+        await world.emu.send_message(world.channel, world.alice, mention, reply_to=result)
+        empty = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if "Write the new prompt" in m.content), None)
+        )
+        assert world.alice.id in empty.notified_user_ids
+        assert [job_state(m) for m in world.job_messages()] == ["done"]
+        assert await JobInputStore(world.runtime.sessions).made_from(original.id) == ()
