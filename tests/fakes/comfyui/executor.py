@@ -100,6 +100,9 @@ class Executor:
         self.busy = False
         self.idle = asyncio.Event()  # set while the queue is empty and nothing runs
         self.idle.set()
+        # Cleared by a test to hold the server: the prompt it takes waits here before running (a busy GPU).
+        self.going = asyncio.Event()
+        self.going.set()
 
     def queue_changed(self) -> None:
         if self.queue.remaining() == 0 and not self.busy:
@@ -120,6 +123,7 @@ class Executor:
             self.busy = True
             self.idle.clear()
             try:
+                await self.going.wait()
                 await self._execute(item)
             except Exception:
                 # A bug in the fake, not a simulated failure: record it so waiting tests end, and say so.

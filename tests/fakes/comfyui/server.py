@@ -119,6 +119,13 @@ class FakeComfyUI:
         runner, self._runner = self._runner, None
         await runner.cleanup()
 
+    def hold(self) -> None:
+        """Prompts are accepted and queued, but none starts running until :meth:`go`."""
+        self.executor.going.clear()
+
+    def go(self) -> None:
+        self.executor.going.set()
+
     # --- inspection ------------------------------------------------------------------------------------
     def history_of(self, prompt_id: str) -> dict[str, Any] | None:
         return self.queue.history.get(prompt_id)
