@@ -26,10 +26,11 @@ async def made_from_click(world: World, click: Interaction) -> tuple[Message, Jo
 
 
 async def assert_started_from(world: World, job: JobView, source: JobView, artifact: ArtifactView) -> None:
-    """The new job's input is that file of the source, recorded with its origin."""
+    """The new job's input is that file of the source, recorded with its origin and uploaded to ComfyUI."""
     [given] = await JobInputStore(world.runtime.sessions).for_job(job.id)
     assert (given.role, given.source, given.source_job_id) == ("image", "result", source.id)
     assert given.sha256 == artifact.sha256
+    assert artifact.sha256 in {upload.sha256 for upload in world.fake.uploads}
     assert job.parent_id == source.id
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Message
 from tests.e2e.harness import World, job_state, running_world
-from tests.e2e.result_support import first_result
+from tests.e2e.result_support import assert_started_from, first_result
 
 
 async def new_job_message(world: World, known: int) -> Message:
@@ -17,6 +18,27 @@ async def new_job_message(world: World, known: int) -> Message:
         lambda: world.job_messages()[known] if len(world.job_messages()) > known else None, 10
     )
     return await world.wait_for_message_final(message)
+
+
+async def test_a_reply_that_mentions_the_bot_remixes_the_result(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        known = len(world.job_messages())
+        # The ping of a reply to an interaction response does not mention the bot: the bot cannot read
+        # this one, and makes nothing of it (the mentioned reply after it is the first job to appear).
+        await world.emu.send_message(world.channel, world.alice, "at night", reply_to=result)
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(
+            world.channel, world.alice, f"{mention} the same at night", reply_to=result
+        )
+        message = await new_job_message(world, known)
+        job = await world.job_for(message)
+        await assert_started_from(world, job, original, artifact)
+        assert job.params.prompt == "the same at night"  # type: ignore[attr-defined]
+        assert job.user_id == world.alice.id
+        assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.REPLY)
+        assert f"Remix of #{original.id}" in message.embeds[0]["description"]
+        assert await JobInputStore(world.runtime.sessions).made_from(original.id) == (job.id,)
 
 
 async def test_a_refused_reply_is_told_briefly_and_makes_nothing(database_url: str, tmp_path: Path) -> None:

@@ -1,0 +1,94 @@
+"""One file of a result, made into something new: Vary (subtle/strong), the per-image choice (V1-V4, the
+select), Remix's form; each starts from the stored file, uploaded to ComfyUI, and links back to its source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.jobs.derived import MadeFrom, ResultAction
+from tests.e2e.harness import running_world
+from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
+
+
+async def test_vary_subtle_and_strong_start_from_the_result_with_new_seeds(
+    database_url: str, tmp_path: Any
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        assert labels(result)[:4] == ["Reroll", "Vary (subtle)", "Vary (strong)", "Remix"]
+        for action, strength in (("subtle", 0.35), ("strong", 0.7)):
+            click = await world.emu.click_button(result, f"res:{action}:{original.id}:0", world.alice)
+            message, job = await made_from_click(world, click)
+            await assert_started_from(world, job, original, artifact)
+            assert job.params.strength == strength  # type: ignore[attr-defined]
+            assert job.seed != original.seed
+            assert job.params.prompt == original.params.prompt  # type: ignore[attr-defined]
+            assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction(action))
+            label = "Vary (subtle)" if action == "subtle" else "Vary (strong)"
+            assert f"{label} of #{original.id}" in message.embeds[0]["description"]
+
+
+async def test_one_of_four_images_is_chosen_by_its_number_or_the_select(
+    database_url: str, tmp_path: Any
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, artifacts = await first_result(world, {"count": 4})
+        assert len(artifacts) == 4
+        assert {"V1", "V2", "V3", "V4"} <= set(labels(result))
+        click = await world.emu.click_button(result, f"res:strong:{original.id}:2", world.alice)
+        message, job = await made_from_click(world, click)
+        await assert_started_from(world, job, original, artifacts[2])
+        assert f"Vary (strong) of #{original.id}, image 3" in message.embeds[0]["description"]
+
+        chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["subtle:1"], world.alice)
+        _, subtle = await made_from_click(world, chosen)
+        await assert_started_from(world, subtle, original, artifacts[1])
+        assert subtle.params.strength == 0.35  # type: ignore[attr-defined]
+
+
+async def test_remix_opens_the_prompt_filled_in_and_runs_the_changed_one(
+    database_url: str, tmp_path: Any
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world, {"negative": "people"})
+        opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        assert opened.response_type == 9, "a form"
+        assert opened.modal is not None
+        shown = {
+            row["components"][0]["custom_id"]: row["components"][0].get("value")
+            for row in opened.modal["components"]
+        }
+        assert shown == {"prompt": "a paper boat", "negative_prompt": "people", "strength": "0.7"}
+        # The form is answered even when the bot restarted while the member was typing.
+        await world.restart_bot()
+        fields: dict[str, str | list[str]] = {
+            "prompt": "a paper plane",
+            "negative_prompt": "",
+            "strength": "0.5",
+        }
+        submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
+        message, job = await made_from_click(world, submitted)
+        await assert_started_from(world, job, original, artifact)
+        assert job.params.prompt == "a paper plane"  # type: ignore[attr-defined]
+        assert job.params.negative_prompt is None  # type: ignore[attr-defined]
+        assert job.params.strength == 0.5  # type: ignore[attr-defined]
+        assert job.raw_input == "a paper plane"
+        assert f"Remix of #{original.id}" in message.embeds[0]["description"]
+
+
+async def test_buttons_of_results_made_before_the_per_image_actions_still_work(
+    database_url: str, tmp_path: Any
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        # As the version before delivered it: Reroll, Variations, Upscale, Info, Delete.
+        old = [
+            {"type": 2, "style": 2, "label": label, "custom_id": f"job:{action}:{original.id}"}
+            for label, action in (("Reroll", "reroll"), ("Variations", "vary"), ("Upscale", "upscale"))
+        ]
+        world.emu.world.edit_message(result, {"components": [{"type": 1, "components": old}]})
+        click = await world.emu.click_button(result, f"job:vary:{original.id}", world.alice)
+        _, job = await made_from_click(world, click)
+        await assert_started_from(world, job, original, artifact)
+        assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.VARY_STRONG)

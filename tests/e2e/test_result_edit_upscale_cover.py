@@ -1,0 +1,94 @@
+"""Edit (an instruction, the `edit` kind), Upscale (the real `upscale` kind on that file) and Cover (a
+take of a song as the audio input, with new style and lyrics) from a result's buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.jobs.derived import MadeFrom, ResultAction
+from db.units.job_inputs import JobInputStore
+from tests.e2e.harness import running_world
+from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
+
+LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
+
+
+def modal_values(modal: dict[str, object] | None) -> dict[str, object]:
+    assert modal is not None
+    rows = modal["components"]
+    assert isinstance(rows, list)
+    return {row["components"][0]["custom_id"]: row["components"][0].get("value") for row in rows}
+
+
+async def test_edit_asks_what_to_change_and_runs_the_edit_kind_on_that_image(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        assert "Edit" in labels(result)
+        opened = await world.emu.click_button(result, f"res:edit:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        assert list(modal_values(opened.modal)) == ["instruction"]
+        fields: dict[str, str | list[str]] = {"instruction": "make it night"}
+        submitted = await world.emu.submit_modal(f"edit:{original.id}:0", fields, world.alice, world.channel)
+        message, job = await made_from_click(world, submitted)
+        assert job.kind == "edit"
+        assert job.params.instruction == "make it night"  # type: ignore[attr-defined]
+        await assert_started_from(world, job, original, artifact)
+        assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.EDIT)
+        assert f"Edit of #{original.id}" in message.embeds[0]["description"]
+
+
+async def test_upscale_runs_the_upscale_kind_on_that_file_not_the_prompt_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        click = await world.emu.click_button(result, f"res:upscale:{original.id}:0", world.alice)
+        message, job = await made_from_click(world, click)
+        assert job.kind == "upscale"
+        await assert_started_from(world, job, original, artifact)
+        _, [upscaled] = await world.delivered(job.id)
+        assert upscaled.width is not None
+        assert artifact.width is not None
+        assert upscaled.width > artifact.width
+        assert f"Upscale of #{original.id}" in message.embeds[0]["description"]
+
+
+async def test_cover_takes_one_take_as_the_audio_input_with_new_style_and_lyrics(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        answer = await world.emu.submit_modal(
+            "song:form",
+            {"song:lyrics": LYRICS, "song:title": "", "song:genre": "synthpop", "song:mood": "warm"},
+            world.alice,
+            world.channel,
+        )
+        song_message = await world.wait_for_final(answer)
+        song = await world.job_for(song_message)
+        song, takes = await world.delivered(song.id)
+        assert {"Cover 1", "Cover 2"} <= set(labels(song_message))
+
+        opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:1", world.alice)
+        await world.wait_acked(opened)
+        shown = modal_values(opened.modal)
+        assert (shown["genre"], shown["mood"], shown["strength"]) == ("synthpop", "warm", "0.6")
+        assert str(shown["lyrics"]).split() == LYRICS.split()
+        fields: dict[str, str | list[str]] = {
+            "genre": "punk",
+            "mood": "",
+            "lyrics": LYRICS,
+            "strength": "0.5",
+        }
+        submitted = await world.emu.submit_modal(f"cover:{song.id}:1", fields, world.alice, world.channel)
+        message, cover = await made_from_click(world, submitted)
+        assert cover.kind == "song"
+        assert cover.params.genre == "punk"  # type: ignore[attr-defined]
+        assert cover.params.mood is None  # type: ignore[attr-defined]
+        assert cover.params.strength == 0.5  # type: ignore[attr-defined]
+        [given] = await JobInputStore(world.runtime.sessions).for_job(cover.id)
+        assert (given.role, given.source_job_id, given.sha256) == ("audio", song.id, takes[1].sha256)
+        assert f"Cover of #{song.id}, take 2" in message.embeds[0]["description"]
