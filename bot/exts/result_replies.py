@@ -1,5 +1,5 @@
 """Replying to a result with text that mentions the bot runs that result again, image-to-image, with the
-reply as the new prompt (Midjourney's remix by reply).
+reply as the new prompt (Midjourney's remix by reply); "#3 ..." starts from image 3 of a several-image one.
 
 The bot has no message-content intent: Discord shows it the content of a message only where the bot is
 mentioned (https://discord.com/developers/docs/events/gateway#message-content-intent). A reply's own ping
@@ -29,9 +29,20 @@ log = logging.getLogger(__name__)
 NOTHING_TO_DO = "Write the new prompt after mentioning me, like “@me the same at night”."
 
 
+_CHOSEN_FILE = re.compile(r"^#([1-9])(?:\s*[:,.-]\s*|\s+|$)")
+
+
 def prompt_of(content: str, bot_id: int) -> str:
     """The reply without the mentions of the bot (`<@id>`, `<@!id>`), wherever they were typed."""
     return " ".join(re.sub(rf"<@!?{bot_id}>", " ", content).split())
+
+
+def chosen_file(prompt: str) -> tuple[int, str]:
+    """(file index, prompt): "#3 the same at night" works from image 3 of a several-image result."""
+    match = _CHOSEN_FILE.match(prompt)
+    if match is None:
+        return 0, prompt
+    return int(match[1]) - 1, prompt[match.end() :].strip()
 
 
 class ResultReplies(commands.Cog):
@@ -70,6 +81,7 @@ class ResultReplies(commands.Cog):
     async def _remix(
         self, message: discord.Message, member: discord.Member, job_id: int, prompt: str
     ) -> None:
+        index, prompt = chosen_file(prompt)
         if not prompt:
             raise UserFacingError(NOTHING_TO_DO)
         channel = message.channel
@@ -78,7 +90,7 @@ class ResultReplies(commands.Cog):
         request = await self.bot.runtime.results.request(
             ResultAction.REPLY,
             job_id,
-            0,
+            index,
             guild_id=member.guild.id,
             requester=requester,
             text=prompt,

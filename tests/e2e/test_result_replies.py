@@ -59,3 +59,16 @@ async def test_a_refused_reply_is_told_briefly_and_makes_nothing(database_url: s
         assert world.alice.id in empty.notified_user_ids
         assert [job_state(m) for m in world.job_messages()] == ["done"]
         assert await JobInputStore(world.runtime.sessions).made_from(original.id) == ()
+
+
+async def test_a_reply_may_start_from_one_image_of_several(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, artifacts = await first_result(world, {"count": 2})
+        known = len(world.job_messages())
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(world.channel, world.alice, f"{mention} #2 bluer", reply_to=result)
+        message = await new_job_message(world, known)
+        job = await world.job_for(message)
+        await assert_started_from(world, job, original, artifacts[1])
+        assert job.params.prompt == "bluer"  # type: ignore[attr-defined]
+        assert f"Remix of #{original.id}, image 2" in message.embeds[0]["description"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.exts.result_replies import prompt_of
+from bot.exts.result_replies import chosen_file, prompt_of
 from bot.ui.result_modals import answers, remix_modal, strength_of
 from core.errors import UserFacingError
 from core.kinds.fields import PROMPT_MAX_CHARS
@@ -44,3 +44,11 @@ def test_a_reply_prompt_loses_the_mentions_of_the_bot_only() -> None:
     assert prompt_of("<@42> the same at night <@!42>", 42) == "the same at night"
     assert prompt_of("<@42> with <@7>", 42) == "with <@7>"
     assert prompt_of("<@42>", 42) == ""
+
+
+def test_a_reply_may_name_one_image_of_several_first() -> None:
+    assert chosen_file("#3 the same at night") == (2, "the same at night")
+    assert chosen_file("#2: bluer") == (1, "bluer")
+    assert chosen_file("the same at night") == (0, "the same at night")
+    assert chosen_file("#hashtag art") == (0, "#hashtag art")
+    assert chosen_file("#1") == (0, "")
