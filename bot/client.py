@@ -20,6 +20,8 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.errors",
     "bot.exts.imagine",
     "bot.exts.song",
+    "bot.exts.edit",
+    "bot.exts.upscale",
     "bot.exts.results",
     "bot.exts.result_actions",
     "bot.exts.result_replies",

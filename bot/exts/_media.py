@@ -122,8 +122,18 @@ async def _fetch(
         fetched = await files.attachment(source, what=slot.noun)
     else:
         fetched = await files.linked(interaction, source, media=slot.media, what=slot.noun)
+    source_job = None
+    if fetched.own_message_id is not None and interaction.guild_id is not None:
+        # A link to one of the bot's results: the new job comes from that job, and says so.
+        shown = await runtime.browser.job_for_message(fetched.own_message_id, guild_id=interaction.guild_id)
+        source_job = shown.id if shown is not None else None
     given = GivenInput(
-        slot.role, fetched.data, fetched.declared_name, fetched.origin, source_url=fetched.source_url
+        slot.role,
+        fetched.data,
+        fetched.declared_name,
+        fetched.origin,
+        source_url=fetched.source_url,
+        source_job_id=source_job,
     )
     # Its header, read now, answers "that is not a picture" before Discord's answer is due; the job
     # service decodes it whole on submit.

@@ -32,6 +32,8 @@ class FetchedFile:
     declared_name: str
     origin: Literal["attachment", "message"]
     source_url: str
+    # The linked message, when it is one of the bot's own (a result whose job the new one comes from).
+    own_message_id: int | None = None
 
 
 class DiscordFiles:
@@ -61,7 +63,9 @@ class DiscordFiles:
         data = await read_capped(
             self._http, attachment.url, max_bytes=self._max_bytes, declared_size=attachment.size, what=what
         )
-        return FetchedFile(data, attachment.filename, "message", message.jump_url)
+        mine = interaction.client.user is not None and message.author.id == interaction.client.user.id
+        own = message.id if mine else None
+        return FetchedFile(data, attachment.filename, "message", message.jump_url, own_message_id=own)
 
     async def _linked_message(self, interaction: discord.Interaction, text: str) -> discord.Message:
         link = find_message_link(text)

@@ -1,0 +1,117 @@
+"""/imagine with a picture to start from: attached, or linked from a message the member can see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.discord_emulator.models import VIEW_CHANNEL
+from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.media_support import PICTURE, link_to, loader_files, posted_graph, private_answer, sha256
+
+
+def _denoise(graph: dict[str, object]) -> list[float]:
+    return [
+        float(node["inputs"]["denoise"])  # type: ignore[index]
+        for node in graph.values()
+        if isinstance(node, dict) and node.get("class_type") == "KSampler"
+    ]
+
+
+async def _uploaded_and_read(world: World, data: bytes) -> None:
+    """The picture reached ComfyUI, and the prompt's LoadImage reads exactly that upload."""
+    [upload] = world.fake.uploads
+    assert upload.sha256 == sha256(data)
+    reads = loader_files(posted_graph(world), "LoadImage")
+    assert reads == [f"{upload.subfolder}/{upload.name}" if upload.subfolder else upload.name]
+
+
+async def test_an_attached_picture_is_uploaded_and_the_image_is_made_from_it_at_the_strength_asked(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "the same cat, as a watercolour", "strength": 0.35},
+            attachments={"image": ("cat.png", PICTURE, "image/png")},
+        )
+        message = await world.wait_for_final(interaction)
+        assert job_state(message) == "done"
+        job, artifacts = await world.delivered((await world.job_for(message)).id)
+
+        assert artifacts
+        assert job.params.strength == 0.35  # type: ignore[union-attr]
+        await _uploaded_and_read(world, PICTURE)
+        assert _denoise(posted_graph(world)) == [0.35]
+
+
+async def test_a_link_to_an_earlier_result_starts_from_that_result(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        first = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        result_file = first.attachments[0].data
+        interaction = await world.slash(
+            "imagine",
+            {
+                "prompt": "the lighthouse at night",
+                "image_link": link_to(first, world.guild, "ptb.discord.com"),
+            },
+        )
+        made = await world.wait_for_final(interaction)
+        assert job_state(made) == "done"
+
+        await _uploaded_and_read(world, result_file)
+        assert (await world.job_for(made)).parent_id == (await world.job_for(first)).id
+
+
+async def test_a_members_picture_is_used_when_their_message_mentions_the_bot(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        emu = world.emu
+        shared = await emu.send_message(
+            world.channel,
+            world.bob,
+            f"{emu.mention(emu.bot_user)} my sketch",
+            attachments=[("s.png", PICTURE, "image/png")],
+        )
+        unmentioned = await emu.send_message(
+            world.channel, world.bob, "another sketch", attachments=[("t.png", PICTURE, "image/png")]
+        )
+        interaction = await world.slash(
+            "imagine", {"prompt": "finish it", "image_link": link_to(shared, world.guild)}
+        )
+        assert job_state(await world.wait_for_final(interaction)) == "done"
+        await _uploaded_and_read(world, PICTURE)
+
+        # Without the Message Content intent Discord shows the bot no file on other members' messages.
+        hidden = await world.slash(
+            "imagine", {"prompt": "finish it", "image_link": link_to(unmentioned, world.guild)}
+        )
+        answer = await private_answer(world, hidden)
+        assert "I see no file on that message" in answer.content
+
+
+async def test_a_link_into_a_staff_channel_works_for_staff_only(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        emu = world.emu
+        staff = emu.add_role(world.guild, "staff")
+        world.mod.roles.append(staff.id)
+        backroom = emu.add_channel(world.guild, "backroom")
+        await emu.guild_create(world.guild)
+        await emu.set_channel_permissions(backroom, world.guild.everyone, deny=VIEW_CHANNEL)
+        await emu.set_channel_permissions(backroom, staff, allow=VIEW_CHANNEL)
+        await emu.set_channel_permissions(backroom, emu.bot_member(world.guild), allow=VIEW_CHANNEL)
+        posted = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "a secret plan"}, member=world.mod, channel=backroom)
+        )
+
+        used = await world.slash(
+            "imagine",
+            {"prompt": "the plan, redrawn", "image_link": link_to(posted, world.guild)},
+            member=world.mod,
+        )
+        assert job_state(await world.wait_for_final(used)) == "done"
+        refused = await world.slash("imagine", {"prompt": "peek", "image_link": link_to(posted, world.guild)})
+        answer = await private_answer(world, refused)
+
+        assert "in a channel you can see" in answer.content
+        assert len(world.fake.uploads) == 1  # the staff member's request only

@@ -1,0 +1,106 @@
+"""/song covers, /edit and /upscale: the member's file reaches ComfyUI and the job is made from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.media_support import (
+    PICTURE,
+    SONG,
+    link_to,
+    loader_files,
+    posted_graph,
+    private_answer,
+    resolved_attachment_ids,
+    sha256,
+)
+
+LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
+FORM = {"song:lyrics": LYRICS, "song:title": "Cover", "song:genre": "synthpop", "song:mood": ""}
+
+
+def _read_from_upload(world: World, data: bytes, loader: str) -> None:
+    """The file reached ComfyUI once, and the posted prompt's loader reads that very upload."""
+    [upload] = world.fake.uploads
+    assert upload.sha256 == sha256(data)
+    name = f"{upload.subfolder}/{upload.name}" if upload.subfolder else upload.name
+    assert loader_files(posted_graph(world), loader) == [name]
+
+
+async def test_a_song_cover_encodes_the_uploaded_song_and_makes_two_takes(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash(
+            "song",
+            {"genre": "synthpop", "strength": 0.7},
+            attachments={
+                "lyrics_file": ("words.txt", LYRICS.encode(), "text/plain"),
+                "audio": ("original.wav", SONG, "audio/wav"),
+            },
+        )
+        message = await world.wait_for_final(interaction)
+        assert job_state(message) == "done"
+        job = await world.job_for(message)
+
+        assert len(message.attachments) == 2, "two takes, as for any song"
+        assert job.params.strength == 0.7  # type: ignore[union-attr]
+        _read_from_upload(world, SONG, "LoadAudio")
+        assert any(n.get("class_type") == "VAEEncodeAudio" for n in posted_graph(world).values())
+
+
+async def test_a_song_to_cover_is_read_once_while_the_lyrics_form_is_open(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash(
+            "song", {"genre": "synthpop"}, attachments={"audio": ("o.wav", SONG, "audio/wav")}
+        )
+        await world.wait_acked(command)
+        assert command.response_type == 9, "the lyrics form comes first"
+        answer = await world.emu.submit_modal("song:form", FORM, world.alice, world.channel)
+        assert job_state(await world.wait_for_final(answer)) == "done"
+
+        _read_from_upload(world, SONG, "LoadAudio")
+        [attachment_id] = resolved_attachment_ids(command)
+        assert world.emu.cdn_downloads.count(attachment_id) == 1
+
+
+async def test_edit_applies_the_instruction_to_the_attached_picture(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash(
+            "edit", {"instruction": "make it night"}, attachments={"image": ("day.png", PICTURE, "image/png")}
+        )
+        message = await world.wait_for_final(interaction)
+        assert job_state(message) == "done"
+        job = await world.job_for(message)
+
+        assert job.kind == "edit"
+        assert job.params.instruction == "make it night"  # type: ignore[union-attr]
+        _read_from_upload(world, PICTURE, "LoadImage")
+
+
+async def test_upscale_enlarges_a_linked_result(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        first = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        interaction = await world.slash("upscale", {"image_link": link_to(first, world.guild), "factor": 4})
+        message = await world.wait_for_final(interaction)
+        assert job_state(message) == "done"
+        job = await world.job_for(message)
+
+        assert (job.kind, job.params.factor) == ("upscale", 4)  # type: ignore[union-attr]
+        _read_from_upload(world, first.attachments[0].data, "LoadImage")
+
+
+async def test_edit_and_upscale_need_a_picture(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        edit = await private_answer(world, await world.slash("edit", {"instruction": "make it night"}))
+        upscale = await private_answer(world, await world.slash("upscale", {}))
+
+        for answer in (edit, upscale):
+            assert "Which picture? Attach it (`image`) or paste a link to a message with it" in answer.content
+        assert world.fake.uploads == []
+        assert (await world.runtime.browser.history(world.guild.id)).jobs == ()
