@@ -9,7 +9,7 @@ import pytest
 from core.errors import NotAllowed, UserFacingError
 from core.jobs.updates import JobCompleted
 from core.kinds.model_choice import LoraChoice
-from tests.core.jobs.harness import image_request, running_core
+from tests.core.jobs.harness import eventually, image_request, running_core
 from tests.fakes.comfyui import FakeConfig
 from tests.fakes.comfyui.config import CHECKPOINTS_KEY, default_models
 from tests.fixtures.comfyui import FakeComfyFactory
@@ -104,4 +104,19 @@ async def test_the_guild_allow_lists_narrow_the_choices_and_refuse_other_names(
         with pytest.raises(NotAllowed, match="doesn't allow the model"):
             await runtime.service.submit(image_request(model="sd_xl_base_1.0.safetensors"))
         receipt = await runtime.service.submit(image_request(loras=[LoraChoice(name="grain.safetensors")]))
+        assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
+
+
+async def test_loras_added_while_a_backend_was_away_are_offered_once_it_is_back(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
+    async with running_core(database_url, [fake.url], tmp_path, health_watch_s=0.05) as (runtime, observer):
+        template = runtime.catalogue.default("image")
+        assert runtime.service.models.loras(template) == ["ink.safetensors"]
+        await fake.kill()
+        fake.config.models["LoraLoader.lora_name"] = ["ink.safetensors", "new.safetensors"]
+        await fake.restart()
+        await eventually(lambda: "new.safetensors" in runtime.service.models.loras(template), within_s=15)
+        receipt = await runtime.service.submit(image_request(loras=[LoraChoice(name="new.safetensors")]))
         assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
