@@ -91,9 +91,17 @@ def parameter_lines(params: dict[str, Any], shown_apart: str = "") -> list[str]:
     for name, value in sorted(params.items()):
         if name in _NOT_A_PARAMETER or name == shown_apart or value is None or value == [] or value == "":
             continue
-        shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        shown = ", ".join(_item(v) for v in value) if isinstance(value, list) else str(value)
         lines.append(f"**{name.replace('_', ' ')}**: {shorten(shown, 200)}")
     return lines
+
+
+def _item(value: Any) -> str:
+    """A LoRA as members type it (``ink.safetensors:0.6``); anything else as itself."""
+    if isinstance(value, dict) and "name" in value:
+        weight = value.get("weight")
+        return f"{value['name']}:{weight:g}" if isinstance(weight, int | float) else str(value["name"])
+    return str(value)
 
 
 def artifact_line(artifact: ArtifactView) -> str:

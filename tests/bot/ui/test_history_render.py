@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.ui.history_queue import place_in_queue, queue_embed
 from bot.ui.history_render import (
     HistoryFilters,
@@ -9,6 +11,7 @@ from bot.ui.history_render import (
     job_embed,
     job_option_description,
     job_option_label,
+    parameter_lines,
     shorten,
 )
 from bot.ui.settings_embed import settings_embed
@@ -148,3 +151,24 @@ def test_settings_show_every_rule_of_the_server() -> None:
     assert fields["Age-restricted channels only"] == "yes"
     assert fields["Who may regenerate"] == "only the person who asked (and moderators)"
     assert fields["Blocked words"] == "`gore`, `spam`"
+
+
+def test_a_jobs_model_and_loras_are_shown_as_members_type_them() -> None:
+    lines = parameter_lines(
+        {
+            "prompt": "a fox",
+            "model": "sd.safetensors",
+            "loras": [{"name": "ink", "weight": 0.6}, {"name": "g"}],
+        },
+        shown_apart="prompt",
+    )
+    assert lines == ["**loras**: ink:0.6, g", "**model**: sd.safetensors"]
+
+
+def test_the_settings_show_the_model_and_lora_allow_lists() -> None:
+    open_policy = PolicyView.defaults(1)
+    narrowed = replace(open_policy, allowed_loras=("ink.safetensors",))
+    fields = {field.name: field.value for field in settings_embed(open_policy).fields}
+    narrowed_fields = {field.name: field.value for field in settings_embed(narrowed).fields}
+    assert (fields["Models"], fields["LoRAs"]) == ("any a server offers", "any a server offers")
+    assert narrowed_fields["LoRAs"] == "`ink.safetensors`"
