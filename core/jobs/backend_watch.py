@@ -36,11 +36,13 @@ class BackendWatcher:
         return {name for name, state in self._pool.health.items() if state.healthy}
 
     async def check_health(self) -> None:
-        """One turn: when a backend comes back, wake the dispatcher (and look again at parked jobs)."""
+        """One turn: when a backend comes back, or came back with other nodes or models since the last turn
+        (too briefly away for a turn to see it down), look again at what it offers and at parked jobs."""
         healthy = self._healthy_now()
-        if healthy - self._healthy:
-            # Back with other nodes or models, or heard from for the first time (it was down at start).
+        back = bool(healthy - self._healthy)
+        if back:  # also heard from for the first time (it was down at start)
             await self._capabilities.refresh()
+        if back or await self._capabilities.refresh_if_changed():
             self._scheduler.unpark()
             if len(self._scheduler):
                 self._wake()

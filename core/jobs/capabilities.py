@@ -73,6 +73,21 @@ class Capabilities:
         """True when we have heard from at least one backend and none of them can run the workflow."""
         return self.known and not self._able.get(workflow_name)
 
+    async def refresh_if_changed(self) -> bool:
+        """Read everything again if a healthy backend's /object_info was re-read since (the pool does on
+        every reconnect, however briefly the backend was away); True if it was."""
+        for client in self._pool.clients:
+            if not self._pool.health[client.name].healthy:
+                continue
+            try:
+                object_info = await client.object_info()  # the client's copy: no request once read
+            except errors.ComfyError:
+                continue
+            if object_info is not self._object_info.get(client.name):
+                await self.refresh()
+                return True
+        return False
+
     async def refresh(self) -> None:
         names = self._catalogue.names()
         able: dict[str, set[str]] = {name: set() for name in names}
