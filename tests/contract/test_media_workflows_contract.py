@@ -22,6 +22,7 @@ from comfy.workflows.input_slots import marked_roles, resolve_input_markers
 from comfy.workflows.template import WorkflowTemplate, make_template
 from comfy.workflows.validation import find_problems
 from core.kinds import ImageParams, UpscaleParams, default_kinds
+from tests.contract._media_node_specs import TRACE, specs
 from tests.contract.conftest import RANDOM_SD15, Target
 from tests.fakes.comfyui import media
 
@@ -125,3 +126,11 @@ async def test_builtin_templates_use_the_node_classes_inputs_and_types_comfyui_d
     ]
 
     assert problems == []
+
+
+async def test_media_node_specs_match_the_recorded_ones(
+    comfy_target: Target, http: aiohttp.ClientSession
+) -> None:
+    recorded = json.loads(TRACE.read_text())["specs"]
+
+    assert await specs(http, comfy_target.url) == recorded

@@ -97,4 +97,29 @@ class Catalogue:
         }
         if spec.output_tooltips:
             info["output_tooltips"] = list(spec.output_tooltips)
-        return info
+        return _as_v3(info, spec) if spec.v3 else info
+
+
+_V3_KEYS = (
+    "input", "input_order", "output", "output_is_list", "output_name", "output_tooltips", "name",
+    "display_name", "description", "python_module", "category", "output_node", "deprecated", "experimental",
+    "api_node",
+)  # fmt: skip
+
+
+def _v3_input(raw: list[Any]) -> list[Any]:
+    """A V3 node's input as comfy_api renders it: options always present, combos as COMBO with options."""
+    if isinstance(raw[0], list):
+        return ["COMBO", {"multiselect": False, "options": raw[0], **(raw[1] if len(raw) > 1 else {})}]
+    return [raw[0], raw[1] if len(raw) > 1 else {}]
+
+
+def _as_v3(info: dict[str, Any], spec: NodeSpec) -> dict[str, Any]:
+    """/object_info of a node declared with io.Schema (ComfyUI 0.3.64 comfy_api/latest/_io.py)."""
+    for section in ("required", "optional"):
+        if section in info["input"]:
+            info["input"][section] = {k: _v3_input(v) for k, v in info["input"][section].items()}
+    info["output_tooltips"] = list(spec.output_tooltips or [None] * len(spec.outputs))
+    info["display_name"] = None if spec.display_name == spec.name else spec.display_name
+    info.update(deprecated=False, experimental=spec.experimental, api_node=False)
+    return {key: info[key] for key in _V3_KEYS}

@@ -73,6 +73,9 @@ class NodeSpec:
     custom_checks: dict[str, str] = field(default_factory=dict)
     # The input naming a file in input/ (its content is part of the cache key, like IS_CHANGED's hash).
     file_input: str | None = None
+    # Declared with the V3 schema (comfy_api io.ComfyNode): /object_info shows it differently (catalogue.py).
+    v3: bool = False
+    experimental: bool = False
 
 
 def _int(default: int, lo: int, hi: int, step: int | None = None, **extra: Any) -> list[Any]:
