@@ -89,9 +89,11 @@ def _encoders(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[tuple[str, ...
     prompt: set[str] = set()
     negative: set[str] = set()
     for sampler_id in samplers:
-        inputs = g.inputs_of(graph.get(sampler_id, {}))
-        prompt |= g.conditioning_encoders(graph, inputs.get("positive"))
-        negative |= g.conditioning_encoders(graph, inputs.get("negative"))
+        if sampler_id not in graph:
+            continue
+        positive_link, negative_link = g.conditioning_links(graph, sampler_id)
+        prompt |= g.conditioning_encoders(graph, positive_link)
+        negative |= g.conditioning_encoders(graph, negative_link)
     return g.sorted_ids(prompt), g.sorted_ids(negative)
 
 
@@ -102,9 +104,10 @@ def _latents(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[str, ...]:
 
 def _seed_nodes(graph: g.Graph, samplers: tuple[str, ...], prompt: tuple[str, ...]) -> tuple[str, ...]:
     # Samplers that add noise, and encoders that sample (ACE-Step 1.5 generates audio codes with a seed).
-    candidates = [node_id for node_id in samplers if node_id in graph and g.adds_noise(graph[node_id])]
+    noisy = [node_id for node_id in samplers if node_id in graph and g.adds_noise(graph[node_id])]
+    candidates = [source for node_id in noisy if (source := g.seed_source(graph, node_id)) is not None]
     candidates += [node_id for node_id in prompt if node_id in graph]
-    return tuple(node_id for node_id in candidates if g.seed_input(graph[node_id]) is not None)
+    return tuple(dict.fromkeys(node_id for node_id in candidates if g.seed_input(graph[node_id]) is not None))
 
 
 def _shape(
@@ -149,7 +152,10 @@ def _problems(
 
 # What a node in each role must have whatever the kind; a shape's rule replaces the check for its role.
 _COMMON_CHECKS: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
-    "samplers": (lambda n: g.has_number(n, "steps", minimum=1), "it has no steps number of 1 or more"),
+    "samplers": (
+        lambda n: g.has_number(n, "steps", minimum=1) or g.is_custom_sampler(n),
+        "it has no steps number of 1 or more",
+    ),
     "prompt": (g.is_text_encoder, "it has no text input"),
     "negative": (lambda n: bool(g.text_inputs(n)), "it has no text input"),
     "latent": (g.is_latent_source, "it is not an empty latent"),
@@ -209,9 +215,10 @@ def _slot_problems(
 
 
 def _steps(graph: g.Graph, samplers: tuple[str, ...], sidecar: BindingSidecar) -> dict[Quality, int]:
-    if not samplers:  # an upscale or other sampler-free workflow has no quality to scale
+    holder = g.steps_node(graph, samplers[0]) if samplers else None
+    if holder is None:  # no sampler (an upscale), or a scheduler without steps: no quality to scale
         return {}
-    template_steps = int(g.inputs_of(graph[samplers[0]])["steps"])
+    template_steps = int(g.inputs_of(graph[holder])["steps"])
     overrides = sidecar.defaults.steps
     steps: dict[Quality, int] = {}
     for quality in QUALITIES:

@@ -83,8 +83,13 @@ def scale_steps(graph: dict[str, Any], sampler_ids: tuple[str, ...], reference_s
     25 and a refiner that starts at 20 still meet at the same point; values at or past the end ("10000")
     keep meaning "to the end".
     """
-    factor = reference_steps / int(graph[sampler_ids[0]]["inputs"]["steps"])
-    for node_id in sampler_ids:
+    holders = [g.steps_node(graph, node_id) for node_id in sampler_ids]
+    # A custom sampler's steps are on its scheduler; a scheduler shared by two samplers is scaled once.
+    holders_in_order = list(dict.fromkeys(holder for holder in holders if holder is not None))
+    if not holders_in_order:
+        return
+    factor = reference_steps / int(graph[holders_in_order[0]]["inputs"]["steps"])
+    for node_id in holders_in_order:
         inputs = graph[node_id]["inputs"]
         old = int(inputs["steps"])
         new = max(1, _round(old * factor))

@@ -72,10 +72,60 @@ def is_text_encoder(node: Mapping[str, Any]) -> bool:
 
 
 def is_sampler(node: Mapping[str, Any]) -> bool:
-    """KSampler-like: denoises a latent under conditioning for a number of steps."""
+    """KSampler-like: denoises a latent under conditioning for a number of steps (or a custom sampler)."""
     inputs = inputs_of(node)
     return (
         has_value(node, "steps") and is_link(inputs.get("positive")) and is_link(inputs.get("latent_image"))
+    ) or is_custom_sampler(node)
+
+
+def is_custom_sampler(node: Mapping[str, Any]) -> bool:
+    """SamplerCustomAdvanced-like (ComfyUI's Flux template): steps on the scheduler making its ``sigmas``,
+    conditioning through a ``guider`` (or ``positive``), the seed on the ``noise`` source."""
+    inputs = inputs_of(node)
+    conditioned = is_link(inputs.get("guider")) or is_link(inputs.get("positive"))
+    return is_link(inputs.get("sigmas")) and is_link(inputs.get("latent_image")) and conditioned
+
+
+def linked_node(graph: Graph, node_id: str, input_name: str) -> str | None:
+    """The id of the node feeding ``input_name`` of ``node_id``, if it is in the graph."""
+    link: Any = inputs_of(graph.get(node_id, {})).get(input_name)
+    return str(link[0]) if is_link(link) and str(link[0]) in graph else None
+
+
+def steps_node(graph: Graph, sampler_id: str) -> str | None:
+    """Where a sampler's steps are set: on itself, or on the scheduler feeding its ``sigmas``."""
+    if has_value(graph[sampler_id], "steps"):
+        return sampler_id
+    scheduler = linked_node(graph, sampler_id, "sigmas")
+    return scheduler if scheduler is not None and has_number(graph[scheduler], "steps", minimum=1) else None
+
+
+def conditioning_links(graph: Graph, sampler_id: str) -> tuple[Any, Any]:
+    """The links a sampler's positive and negative conditioning come through (a custom one's guider's)."""
+    inputs = inputs_of(graph[sampler_id])
+    if "positive" in inputs or "guider" not in inputs:
+        return inputs.get("positive"), inputs.get("negative")
+    guider = linked_node(graph, sampler_id, "guider")
+    # BasicGuider has one conditioning (found through the guider link), CFGGuider a negative too.
+    negative = inputs_of(graph[guider]).get("negative") if guider is not None else None
+    return inputs["guider"], negative
+
+
+def seed_source(graph: Graph, sampler_id: str) -> str | None:
+    """The node whose seed makes a sampler's noise: the sampler, or the noise source it is fed."""
+    if seed_input(graph[sampler_id]) is not None:
+        return sampler_id
+    noise = linked_node(graph, sampler_id, "noise")
+    return noise if noise is not None and seed_input(graph[noise]) is not None else None
+
+
+def model_link(graph: Graph, sampler_id: str) -> Any:
+    """The link a sampler's model comes through (a guider's, for a custom one)."""
+    inputs = inputs_of(graph.get(sampler_id, {}))
+    guider = linked_node(graph, sampler_id, "guider")
+    return (
+        inputs.get("model") if "model" in inputs or guider is None else inputs_of(graph[guider]).get("model")
     )
 
 

@@ -51,7 +51,7 @@ def model_chain(graph: g.Graph, sampler_id: str) -> tuple[str | None, tuple[str,
     """The model loader feeding the sampler's ``model`` and the LoRA loaders on the way (upstream first)."""
     loras: list[str] = []
     seen: set[str] = set()
-    link: Any = g.inputs_of(graph.get(sampler_id, {})).get("model")
+    link: Any = g.model_link(graph, sampler_id)
     while g.is_link(link):
         source_id = str(link[0])
         if source_id in seen or source_id not in graph:

@@ -132,8 +132,10 @@ def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
         inputs["width"], inputs["height"] = width, height
         if g.has_number(graph[node_id], "batch_size"):
             inputs["batch_size"], batched = params.count, True
-    steps = binding.steps[params.quality]
-    scale_steps(graph, binding.sampler_nodes, steps)
+    # None: the workflow's steps are nowhere the bot can read (a scheduler without steps): left as they are.
+    steps = binding.steps.get(params.quality)
+    if steps is not None:
+        scale_steps(graph, binding.sampler_nodes, steps)
     chosen = apply_models(template, graph, params)
     return {
         "kind": IMAGE,
