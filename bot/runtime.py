@@ -141,7 +141,9 @@ class CoreRuntime:
             enabled_kinds=config.enabled_kinds,
         )
         # What the front-end makes from a finished result (Vary, Remix, Edit, Upscale, Cover, a reply).
-        self.results = ResultRequests(self.service, self.artifact_files)
+        self.results = ResultRequests(
+            self.service, self.artifact_files, self.input_files, JobInputStore(self.sessions)
+        )
         self.deleted_files = DeletedFilesSweep(
             self.deletions, config.data_dir, grace_s=config.deleted_files_grace_s
         )

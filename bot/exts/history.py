@@ -98,7 +98,7 @@ class History(commands.Cog):
     @app_commands.guild_only()
     async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
         message_id = await acknowledge(interaction, ephemeral=False)
-        receipt = await self.bot.runtime.service.regenerate(
+        receipt = await self.bot.runtime.results.regenerate(
             job, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
         )
         if message_id is None:

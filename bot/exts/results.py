@@ -76,7 +76,7 @@ async def _reroll(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
     service = bot.runtime.service
 
     async def decide() -> JobRequest:
-        request = await service.regeneration(
+        request = await bot.runtime.results.regeneration(
             job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
         )
         await service.precheck(request)
@@ -158,7 +158,9 @@ class Results(commands.Cog):
         requester = requester_from_member(member, guild_channel, payload.channel_id)
         service = self.bot.runtime.service
         if emoji == REGENERATE:
-            receipt = await service.regenerate(job.id, guild_id=job.guild_id, requester=requester)
+            receipt = await self.bot.runtime.results.regenerate(
+                job.id, guild_id=job.guild_id, requester=requester
+            )
             await self.bot.reporter.show_in_channel(receipt, payload.channel_id)
         elif emoji == DELETE:
             await service.delete_result(job.id, guild_id=job.guild_id, requester=requester)

@@ -11,22 +11,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
 
 from comfy.workflows.errors import UnknownWorkflow
 from core.errors import NotAllowed, UserFacingError
+from core.inputs.intake import InputOrigin
+from core.inputs.store import InputMissing, InputStore
 from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.derived import ACTIONS, MadeFrom, ResultAction
 from core.jobs.given_input import GivenInput
+from core.jobs.input_staging import KeptInputs
 from core.jobs.policy import Requester
-from core.jobs.service import JobRequest, JobService
+from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
-from core.kinds import JobKind, KindParams
+from core.kinds import JobKind, KindParams, typed_params
 from core.prompts import PromptError
 from core.prompts.fields import problems_from
-from db.enums import JobStatus, RegeneratePermission
+from db.enums import InputSource, JobStatus, RegeneratePermission
+
+_ORIGINS: dict[InputSource, InputOrigin] = {
+    InputSource.ATTACHMENT: "attachment",
+    InputSource.RESULT: "result",
+    InputSource.MESSAGE: "message",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +50,59 @@ class ResultFile:
 
 
 class ResultRequests:
-    def __init__(self, service: JobService, files: ArtifactFiles) -> None:
+    def __init__(
+        self, service: JobService, files: ArtifactFiles, inputs: InputStore, records: KeptInputs
+    ) -> None:
         self._service = service
         self._files = files
+        self._inputs = inputs
+        self._records = records
+
+    # -- the same request again --------------------------------------------------------------------
+
+    async def regenerate(self, job_id: int, *, guild_id: int, requester: Requester) -> SubmitReceipt:
+        """Submit `regeneration` (🔁, Reroll, /rerun) as the requester's own job, under their limits."""
+        return await self._service.submit(
+            await self.regeneration(job_id, guild_id=guild_id, requester=requester)
+        )
+
+    async def regeneration(self, job_id: int, *, guild_id: int, requester: Requester) -> JobRequest:
+        """The same parameters with a new seed, from the same inputs: a Vary result rerolled is another
+        Vary of the same picture, and says so."""
+        original = await self.source_job(job_id, guild_id=guild_id, requester=requester)
+        return JobRequest(
+            guild_id=guild_id,
+            requester=requester,
+            raw_input=original.raw_input,
+            params=typed_params(original.params).model_copy(update={"seed": None}),
+            workflow=original.workflow_name,
+            parent_id=original.id,
+            inputs=await self._kept_inputs(original.id),
+            made_from=MadeFrom.read(original.seed_document),
+        )
+
+    async def _kept_inputs(self, job_id: int) -> tuple[GivenInput, ...]:
+        given = []
+        for row in await self._records.for_job(job_id):
+            try:
+                data = await self._inputs.load(PurePosixPath(row.path), row.sha256)
+            except InputMissing as error:
+                raise UserFacingError(
+                    f"The file job #{job_id} started from is no longer kept, so I can't make it again."
+                ) from error
+            given.append(
+                GivenInput(
+                    role=row.role,
+                    data=data,
+                    declared_name=row.declared_name,
+                    origin=_ORIGINS[row.source],
+                    source_url=row.source_url,
+                    source_job_id=row.source_job_id,
+                )
+            )
+        return tuple(given)
+
+    # -- something new from one file ---------------------------------------------------------------
 
     async def result_input(
         self, job_id: int, index: int, *, guild_id: int, requester: Requester
@@ -169,9 +229,7 @@ class ResultRequests:
             and requester.user_id != job.user_id
             and not requester.is_manager
         ):
-            raise NotAllowed(
-                "On this server only the person who asked can make new versions of their results."
-            )
+            raise NotAllowed("On this server only the person who asked can regenerate their results.")
 
 
 def _role_of(artifact: ArtifactView) -> str:

@@ -10,7 +10,6 @@ import secrets
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
 
 from background.log_context import log_context
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
@@ -28,10 +27,10 @@ from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
-from core.kinds import JobKind, KindParams, KindRegistry, typed_params
+from core.kinds import JobKind, KindParams, KindRegistry
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
-from db.enums import JobStatus, RegeneratePermission
+from db.enums import JobStatus
 from db.repositories.jobs import ActiveCounts
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
 from db.snapshots import ArtifactView, JobView, QueuedJob
@@ -194,39 +193,6 @@ class JobService:
         if not bucket.try_take(now):
             wait = bucket.seconds_until_token(now)
             raise LimitReached(rate_limited_message(wait), retry_after_s=wait)
-
-    async def regenerate(
-        self, job_id: int, *, guild_id: int, requester: Requester, variations: bool = False
-    ) -> SubmitReceipt:
-        """The same parameters with a new seed, as the requester's own job (under their limits)."""
-        return await self.submit(
-            await self.regeneration(job_id, guild_id=guild_id, requester=requester, variations=variations)
-        )
-
-    async def regeneration(
-        self, job_id: int, *, guild_id: int, requester: Requester, variations: bool = False
-    ) -> JobRequest:
-        """The request `regenerate` submits, if this member may regenerate that job here."""
-        original = await self.get(job_id, guild_id=guild_id, viewer=requester)
-        policy = await self.policies.get(guild_id)
-        if (
-            policy.regenerate_permission is RegeneratePermission.REQUESTER
-            and requester.user_id != original.user_id
-            and not requester.is_manager
-        ):
-            raise NotAllowed("On this server only the person who asked can regenerate their results.")
-        changes: dict[str, Any] = {"seed": None}
-        if variations:
-            changes["count"] = 4
-        params = typed_params(original.params).model_copy(update=changes)
-        return JobRequest(
-            guild_id=guild_id,
-            requester=requester,
-            raw_input=original.raw_input,
-            params=params,
-            workflow=original.workflow_name,
-            parent_id=original.id,
-        )
 
     async def precheck(self, request: JobRequest) -> None:
         """The refusal `submit` would give this request now, without making a job (see admission)."""

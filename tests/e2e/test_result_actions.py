@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.jobs.derived import MadeFrom, ResultAction
+from db.units.job_inputs import JobInputStore
 from tests.e2e.harness import running_world
 from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
 
@@ -92,3 +93,18 @@ async def test_buttons_of_results_made_before_the_per_image_actions_still_work(
         _, job = await made_from_click(world, click)
         await assert_started_from(world, job, original, artifact)
         assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.VARY_STRONG)
+
+
+async def test_rerolling_a_vary_is_another_vary_of_the_same_picture(database_url: str, tmp_path: Any) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        click = await world.emu.click_button(result, f"res:strong:{original.id}:0", world.alice)
+        varied_message, varied = await made_from_click(world, click)
+        again = await world.emu.click_button(varied_message, f"job:reroll:{varied.id}", world.alice)
+        message, rerolled = await made_from_click(world, again)
+        [given] = await JobInputStore(world.runtime.sessions).for_job(rerolled.id)
+        assert (given.sha256, given.source_job_id) == (artifact.sha256, original.id)
+        assert rerolled.parent_id == varied.id
+        assert rerolled.seed != varied.seed
+        assert rerolled.params.strength == 0.7  # type: ignore[attr-defined]
+        assert f"Vary (strong) of #{original.id}" in message.embeds[0]["description"]
