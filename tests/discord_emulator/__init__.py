@@ -63,6 +63,14 @@ are 400/50035 with the field's path in ``errors``. Stored V2 components carry th
 and generated ids (unfurl.py). ``layout.py`` reads what a message shows: ``text_of``, ``texts``,
 ``buttons``, ``gallery_items``, ``files``, ``thumbnails``, ``is_v2``.
 
+User installs: ``add_guild(with_bot=False)`` (a server the app is not installed in: no gateway guild; the
+bot token gets 403/50001 there), ``install_for_user(member_or_user)``, ``add_user(name)`` (in no guild of
+the bot's: a DM to them is 403/50278), ``add_group_dm(owner, *others)``. Interactions carry ``context``,
+``authorizing_integration_owners`` and ``app_permissions`` as Discord computes them (installs.py); a command
+Discord would not offer in that place raises ``CommandNotOffered``; synced ``integration_types``/``contexts``
+are validated (400/50035); a user-install-only interaction gets at most 5 followups (400/40094) and its
+answers are ephemeral where the user lacks Use External Apps or Send Messages.
+
 Faults: ``fail_next(method, path_regex, status, count=1, retry_after=0.05, code=None, html=False)`` returns a
 fault whose ``hits`` count; ``upload_limit`` (bytes per request, 413/40005 above it); ``await
 gateway_disconnect(code=4000, resumable=True)`` (discord.py RESUMEs and missed events are replayed by seq;

@@ -10,8 +10,10 @@ from typing import Any
 
 from . import payloads
 from .gateway import Gateway
+from .installs import Authorization, authorize_command, authorize_component
 from .mentions import hide_content, notified_user_ids
 from .messaging import Messaging
+from .modal_answers import modal_components
 from .models import (
     ApplicationCommand,
     Channel,
@@ -27,7 +29,7 @@ from .world import World
 
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
-BUTTON, STRING_SELECT, TEXT_INPUT, LABEL, ACTION_ROW = 2, 3, 4, 18, 1
+BUTTON, STRING_SELECT = 2, 3
 MESSAGE_CONTENT = 1 << 15
 REPLY = 19  # the message type of a reply
 
@@ -67,7 +69,12 @@ class Actions:
 
     # the common part of every interaction --------------------------------------------------------------
     def _new_interaction(
-        self, kind: InteractionType, channel: Channel, who: Member | User, data: dict[str, Any]
+        self,
+        kind: InteractionType,
+        channel: Channel,
+        who: Member | User,
+        data: dict[str, Any],
+        auth: Authorization,
     ) -> Interaction:
         world = self._world
         user = who.user if isinstance(who, Member) else who
@@ -85,31 +92,23 @@ class Actions:
             "locale": "en-US",
             "entitlements": [],
             "attachment_size_limit": world.upload_limit,
+            "app_permissions": str(auth.app_permissions),
+            "authorizing_integration_owners": auth.owners,
+            "context": auth.context,
         }
         guild = world.guilds.get(channel.guild_id) if channel.guild_id is not None else None
         if guild is not None:
             member = who if isinstance(who, Member) else guild.members[user.id]
-            bot_member = guild.members[world.bot_user.id]
             payload.update(
                 {
                     "guild_id": str(guild.id),
                     "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
                     "guild_locale": "en-US",
                     "member": payloads.member(member, permissions=guild.permissions_in(channel, member)),
-                    "app_permissions": str(guild.permissions_in(channel, bot_member)),
-                    "authorizing_integration_owners": {"0": str(guild.id)},
-                    "context": 0,
                 }
             )
         else:
-            payload.update(
-                {
-                    "user": payloads.user(user),
-                    "app_permissions": "0",
-                    "authorizing_integration_owners": {"0": str(user.id)},
-                    "context": 1,
-                }
-            )
+            payload["user"] = payloads.user(user)
         interaction = Interaction(
             id=interaction_id,
             token=token,
@@ -119,9 +118,18 @@ class Actions:
             user=user,
             payload=payload,
             created_at=world.now(),
+            context=auth.context,
+            owners=auth.owners,
+            forced_ephemeral=auth.forced_ephemeral,
         )
         world.add_interaction(interaction)
         return interaction
+
+    def _authorize(
+        self, guild: Guild | None, channel: Channel, who: Member | User, name: str
+    ) -> Authorization:
+        command = self._world.find_command(name, guild.id if guild is not None else None)
+        return authorize_command(self._world, command, channel, _user(who))
 
     async def _dispatch(self, interaction: Interaction) -> Interaction:
         await self._gateway.dispatch("INTERACTION_CREATE", interaction.payload)
@@ -211,8 +219,9 @@ class Actions:
         path: list[str],
         guild_command: bool | None,
     ) -> Interaction:
+        auth = self._authorize(guild, channel, member, name)
         data = self._command_data(guild, name, options or {}, attachments or {}, path, guild_command)
-        interaction = self._new_interaction(InteractionType.APPLICATION_COMMAND, channel, member, data)
+        interaction = self._new_interaction(InteractionType.APPLICATION_COMMAND, channel, member, data, auth)
         return await self._dispatch(interaction)
 
     async def autocomplete(
@@ -226,8 +235,9 @@ class Actions:
         path: list[str],
         guild_command: bool | None,
     ) -> Interaction:
+        auth = self._authorize(guild, channel, member, name)
         data = self._command_data(guild, name, options, {}, path, guild_command, focused=focused)
-        interaction = self._new_interaction(InteractionType.AUTOCOMPLETE, channel, member, data)
+        interaction = self._new_interaction(InteractionType.AUTOCOMPLETE, channel, member, data, auth)
         return await self._dispatch(interaction)
 
     # components ----------------------------------------------------------------------------------------
@@ -243,7 +253,10 @@ class Actions:
         if values is not None:
             data["values"] = values
         channel = self._world.channels[message.channel_id]
-        interaction = self._new_interaction(InteractionType.MESSAGE_COMPONENT, channel, member, data)
+        made_by = message.interaction_metadata or {}
+        owners = made_by.get("authorizing_integration_owners") if made_by else None
+        auth = authorize_component(self._world, channel, _user(member), owners)
+        interaction = self._new_interaction(InteractionType.MESSAGE_COMPONENT, channel, member, data, auth)
         interaction.payload["message"] = payloads.message(message, me_id=self._world.bot_user.id)
         interaction.source_message_id = message.id
         return await self._dispatch(interaction)
@@ -260,8 +273,10 @@ class Actions:
             None,
         )
         layout = (shown.modal or {}).get("components", []) if shown is not None else []
-        data = {"custom_id": custom_id, "components": _modal_components(layout, fields)}
-        interaction = self._new_interaction(InteractionType.MODAL_SUBMIT, channel, member, data)
+        data = {"custom_id": custom_id, "components": modal_components(layout, fields)}
+        owners = shown.owners if shown is not None else None
+        auth = authorize_component(self._world, channel, _user(member), owners)
+        interaction = self._new_interaction(InteractionType.MODAL_SUBMIT, channel, member, data, auth)
         if shown is not None and shown.source_message_id is not None:
             source = self._world.message(shown.source_message_id)
             if source is not None:
@@ -312,35 +327,5 @@ class Actions:
         return message
 
 
-def _modal_components(
-    layout: list[dict[str, Any]], fields: dict[str, str | list[str]]
-) -> list[dict[str, Any]]:
-    """Answers in the same shape the modal was shown in: action rows, or labels (components v2)."""
-
-    def answer(custom_id: str, value: str | list[str]) -> dict[str, Any]:
-        if isinstance(value, list):
-            return {"type": STRING_SELECT, "custom_id": custom_id, "values": value}
-        return {"type": TEXT_INPUT, "custom_id": custom_id, "value": value}
-
-    remaining = dict(fields)
-    result: list[dict[str, Any]] = []
-    for top in layout:
-        if top.get("type") == LABEL:
-            inner = top.get("component", {})
-            if inner.get("custom_id") in remaining:
-                result.append(
-                    {
-                        "type": LABEL,
-                        "component": answer(inner["custom_id"], remaining.pop(inner["custom_id"])),
-                    }
-                )
-        elif top.get("type") == ACTION_ROW:
-            row = [
-                answer(c["custom_id"], remaining.pop(c["custom_id"]))
-                for c in top.get("components", [])
-                if c.get("custom_id") in remaining
-            ]
-            if row:
-                result.append({"type": ACTION_ROW, "components": row})
-    result.extend({"type": ACTION_ROW, "components": [answer(k, v)]} for k, v in remaining.items())
-    return result
+def _user(who: Member | User) -> User:
+    return who.user if isinstance(who, Member) else who

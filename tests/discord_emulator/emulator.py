@@ -107,10 +107,34 @@ class DiscordEmulator:
 
     # world state ---------------------------------------------------------------------------------------
     def add_guild(
-        self, guild_id: int | None = None, name: str = "Test Guild", owner_id: int | None = None
+        self,
+        guild_id: int | None = None,
+        name: str = "Test Guild",
+        owner_id: int | None = None,
+        with_bot: bool = True,
     ) -> Guild:
-        """Call before the bot connects (GUILD_CREATE is sent after READY), or call guild_create() after."""
-        return self.world.add_guild(guild_id, name, owner_id)
+        """Call before the bot connects (GUILD_CREATE is sent after READY), or call guild_create() after.
+
+        with_bot=False: a server the app is not installed in (no bot member, no gateway events); only a
+        member's own install (install_for_user) reaches the bot from there."""
+        return self.world.add_guild(guild_id, name, owner_id, with_bot=with_bot)
+
+    def install_for_user(self, who: Member | User) -> User:
+        """The person adds the app to their account (a user install): its commands follow them."""
+        user = who.user if isinstance(who, Member) else who
+        self.world.user_installs.add(user.id)
+        return user
+
+    def add_user(self, name: str = "user", accepts_dms: bool = True) -> User:
+        """Someone in no guild of the bot's."""
+        user = self.world.add_user(None, name)
+        user.accepts_dms = accepts_dms
+        return user
+
+    def add_group_dm(self, owner: Member | User, *others: Member | User) -> Channel:
+        """A group DM of people (never the bot): the PRIVATE_CHANNEL interaction context."""
+        people = [w.user if isinstance(w, Member) else w for w in (owner, *others)]
+        return self.world.add_group_dm(people[0], people[1:])
 
     def add_channel(
         self, guild: Guild, name: str = "general", nsfw: bool = False, topic: str | None = None
@@ -146,7 +170,7 @@ class DiscordEmulator:
         kind = 1 if isinstance(target, Member) else 0
         channel.overwrites = [o for o in channel.overwrites if (o.type, o.id) != (kind, target.id)]
         channel.overwrites.append(Overwrite(target.id, kind, allow, deny))
-        if self.gateway.session is not None:
+        if self.gateway.session is not None and self.world.bot_can_see(channel):
             await self.gateway.dispatch("CHANNEL_UPDATE", payloads.channel(channel), intent=GUILDS)
 
     def dm_channel(self, who: Member | User) -> Channel:

@@ -108,7 +108,7 @@ class Gateway:
         self.session = session = GatewaySession(id=secrets.token_hex(16), intents=int(data.get("intents", 0)))
         session.ws = ws
         await self.dispatch("READY", self._ready_payload(session))
-        for guild in self._world.guilds.values():
+        for guild in self._world.bot_guilds():
             await self.send_guild_create(guild)
         await self._on_change()
 
@@ -150,7 +150,7 @@ class Gateway:
         return {
             "v": 10,
             "user": bot,
-            "guilds": [{"id": str(g), "unavailable": True} for g in self._world.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in self._world.bot_guilds()],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.url,

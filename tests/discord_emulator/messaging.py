@@ -83,9 +83,15 @@ class Messaging:
     def _message_intent(self, message: Message) -> int:
         return GUILD_MESSAGES if message.guild_id is not None else DIRECT_MESSAGES
 
+    def _heard(self, message: Message) -> bool:
+        """The bot hears of a message on the gateway: not ephemeral, and in a place the bot is in (an answer
+        of a user-installed app in a server without the bot, or in a group DM, sends it nothing)."""
+        channel = self._world.channels.get(message.channel_id)
+        return not message.ephemeral and channel is not None and self._world.bot_can_see(channel)
+
     async def post(self, channel: Channel, author: User, fields: dict[str, Any], **extra: Any) -> Message:
         message = self._world.create_message(channel, author, fields, **extra)
-        if not message.ephemeral:
+        if self._heard(message):
             data = payloads.message(message, me_id=self._world.bot_user.id)
             if channel.guild_id is not None and author.id in self._world.guilds[channel.guild_id].members:
                 member = self._world.guilds[channel.guild_id].members[author.id]
@@ -96,7 +102,7 @@ class Messaging:
 
     async def edit(self, message: Message, fields: dict[str, Any]) -> Message:
         self._world.edit_message(message, fields)
-        if not message.ephemeral:
+        if self._heard(message):
             data = payloads.message(message, me_id=self._world.bot_user.id)
             await self._gateway.dispatch("MESSAGE_UPDATE", data, intent=self._message_intent(message))
         await self._on_change()
@@ -104,7 +110,7 @@ class Messaging:
 
     async def delete(self, message: Message) -> None:
         message.deleted = True
-        if not message.ephemeral:
+        if self._heard(message):
             data: dict[str, Any] = {"id": str(message.id), "channel_id": str(message.channel_id)}
             if message.guild_id is not None:
                 data["guild_id"] = str(message.guild_id)

@@ -14,11 +14,33 @@ SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
 ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
+MENTION_EVERYONE = 1 << 17
+USE_EXTERNAL_EMOJIS = 1 << 18
 USE_APPLICATION_COMMANDS = 1 << 31
+# "Allows user-installed apps to send public responses. When disabled, users will still be allowed to use
+# their apps but the responses will be ephemeral. This only applies to apps not also installed to the
+# server." (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags)
+USE_EXTERNAL_APPS = 1 << 50
 # What @everyone (and the bot's role) get on a fresh guild.
 DEFAULT_EVERYONE_PERMISSIONS = (
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY | ADD_REACTIONS
-) | USE_APPLICATION_COMMANDS
+    (VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY | ADD_REACTIONS)
+    | USE_APPLICATION_COMMANDS
+    | USE_EXTERNAL_APPS
+)
+# The permissions an app can use in an interaction response: an app without a bot user in the place gets
+# @everyone's, limited to these (change log, "app_permissions": "For apps without a bot user (or without
+# the bot scope), the value of app_permissions will be the same as the permissions for @everyone, but
+# limited to the permissions that can be used in interaction responses").
+RESPONSE_PERMISSIONS = ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS
+# "app_permissions includes ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE permissions for (G)DMs with other
+# users, and additionally includes USE_EXTERNAL_EMOJIS for DMs with the app's bot user" (interaction object,
+# https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object).
+PRIVATE_CHANNEL_APP_PERMISSIONS = ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE
+BOT_DM_APP_PERMISSIONS = PRIVATE_CHANNEL_APP_PERMISSIONS | USE_EXTERNAL_EMOJIS
+
+# Installation contexts (application integration types) and interaction context types.
+GUILD_INSTALL, USER_INSTALL = 0, 1
+GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT = 0, 1, 2
 
 
 def utcnow() -> dt.datetime:
@@ -76,6 +98,7 @@ class Overwrite:
 class ChannelType(enum.IntEnum):
     GUILD_TEXT = 0
     DM = 1
+    GROUP_DM = 3
 
 
 @dataclass
@@ -87,8 +110,10 @@ class Channel:
     nsfw: bool = False
     position: int = 0
     topic: str | None = None
-    recipient: User | None = None
+    recipient: User | None = None  # a DM with the bot: the other person
     overwrites: list[Overwrite] = field(default_factory=list)
+    # A group DM: the people in it (the bot is never one of them; owner first).
+    recipients: list[User] = field(default_factory=list)
 
 
 @dataclass
@@ -270,6 +295,17 @@ class Interaction:
     modal: dict[str, Any] | None = None
     followup_message_ids: list[int] = field(default_factory=list)
     token_state: TokenState = TokenState.VALID
+    # Where it was triggered (interaction context type) and for which installations: keys "0"
+    # (GUILD_INSTALL: the guild id, or "0" in the bot's DM) and "1" (USER_INSTALL: the authorizing user).
+    context: int = GUILD_CONTEXT
+    owners: dict[str, str] = field(default_factory=dict)
+    # A user-installed app's public answers are made ephemeral where the user may not post them.
+    forced_ephemeral: bool = False
+
+    @property
+    def user_install_only(self) -> bool:
+        """Authorized only by a user's install: the app is not installed where it was used."""
+        return set(self.owners) == {str(USER_INSTALL)}
 
     @property
     def acked(self) -> bool:
@@ -293,3 +329,24 @@ class ApplicationCommand:
     @property
     def name(self) -> str:
         return str(self.payload["name"])
+
+    @property
+    def integration_types(self) -> set[int]:
+        """Where it is installed: a guild command only by the guild's install; a global one by its
+        `integration_types`, which "defaults to GUILD_INSTALL ([0])" (bulk overwrite's JSON params)."""
+        if self.guild_id is not None:
+            return {GUILD_INSTALL}
+        return set(self.payload.get("integration_types") or [GUILD_INSTALL])
+
+    @property
+    def contexts(self) -> set[int]:
+        """Where it can be used; "defaults to all contexts [0,1,2]". Guild commands work in their guild only
+        ("Guild commands don't support the BOT_DM interaction context")."""
+        if self.guild_id is not None:
+            return {GUILD_CONTEXT}
+        declared = self.payload.get("contexts")
+        return (
+            set(declared)
+            if declared is not None
+            else {GUILD_CONTEXT, BOT_DM_CONTEXT, PRIVATE_CHANNEL_CONTEXT}
+        )

@@ -59,6 +59,16 @@ def channel(c: Channel) -> dict[str, Any]:
     if c.type is ChannelType.DM:
         assert c.recipient is not None
         return {"id": str(c.id), "type": int(c.type), "recipients": [user(c.recipient)], "flags": 0}
+    if c.type is ChannelType.GROUP_DM:
+        return {
+            "id": str(c.id),
+            "type": int(c.type),
+            "recipients": [user(u) for u in c.recipients],
+            "owner_id": str(c.recipients[0].id),
+            "name": None,
+            "icon": None,
+            "flags": 0,
+        }
     data: dict[str, Any] = {
         "id": str(c.id),
         "type": int(c.type),

@@ -8,6 +8,8 @@ from typing import Any
 
 from .models import (
     DEFAULT_EVERYONE_PERMISSIONS,
+    GUILD_INSTALL,
+    USER_INSTALL,
     ApplicationCommand,
     Attachment,
     Channel,
@@ -34,6 +36,10 @@ class World:
         self.bot_user = User(id=self.snowflakes.next(), username="emulated-bot", bot=True)
         self.application_id = self.bot_user.id  # like real bots created after 2018
         self.application_flags = 0
+        # The installation contexts the app supports (its Installation page): a command's
+        # integration_types must be among them. Users who installed the app to their account.
+        self.installation_contexts = {GUILD_INSTALL, USER_INSTALL}
+        self.user_installs: set[int] = set()
         self.owner = User(id=self.snowflakes.next(), username="bot-owner")
         self.token = f"emulator.{secrets.token_urlsafe(24)}"
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user, self.owner.id: self.owner}
@@ -64,7 +70,9 @@ class World:
             self.users[user.id] = user
         return user
 
-    def add_guild(self, guild_id: int | None, name: str, owner_id: int | None) -> Guild:
+    def add_guild(
+        self, guild_id: int | None, name: str, owner_id: int | None, *, with_bot: bool = True
+    ) -> Guild:
         gid = guild_id or self.snowflakes.next()
         owner = owner_id or self.owner.id
         guild = Guild(id=gid, name=name, owner_id=owner)
@@ -72,10 +80,11 @@ class World:
             id=gid, guild_id=gid, name="@everyone", permissions=DEFAULT_EVERYONE_PERMISSIONS
         )
         self.guilds[gid] = guild
-        bot_role = self.add_role(
-            guild, "emulated-bot", permissions=DEFAULT_EVERYONE_PERMISSIONS, managed=True
-        )
-        guild.members[self.bot_user.id] = Member(self.bot_user, gid, roles=[bot_role.id])
+        if with_bot:
+            bot_role = self.add_role(
+                guild, "emulated-bot", permissions=DEFAULT_EVERYONE_PERMISSIONS, managed=True
+            )
+            guild.members[self.bot_user.id] = Member(self.bot_user, gid, roles=[bot_role.id])
         if owner in self.users and owner not in guild.members:
             guild.members[owner] = Member(self.users[owner], gid)
         return guild
@@ -113,6 +122,29 @@ class World:
         member = Member(user, guild.id, roles=[r.id for r in roles or []], permissions=permissions)
         guild.members[user.id] = member
         return member
+
+    def has_bot(self, guild_id: int | None) -> bool:
+        """The bot is a member of this guild (installed with the bot scope): it gets its gateway events."""
+        guild = self.guilds.get(guild_id) if guild_id is not None else None
+        return guild is not None and self.bot_user.id in guild.members
+
+    def bot_guilds(self) -> list[Guild]:
+        return [g for g in self.guilds.values() if self.bot_user.id in g.members]
+
+    def shares_guild_with_bot(self, user: User) -> bool:
+        return any(user.id in g.members for g in self.bot_guilds())
+
+    def bot_can_see(self, channel: Channel) -> bool:
+        """Whether the bot is in the place at all: its guild, or its own DM (never a group DM of others)."""
+        if channel.guild_id is not None:
+            return self.has_bot(channel.guild_id)
+        return channel.type is ChannelType.DM
+
+    def add_group_dm(self, owner: User, others: list[User]) -> Channel:
+        channel = Channel(self.snowflakes.next(), ChannelType.GROUP_DM, recipients=[owner, *others])
+        self.channels[channel.id] = channel
+        self.messages[channel.id] = []
+        return channel
 
     def dm_channel_with(self, user: User) -> Channel:
         for channel in self.channels.values():

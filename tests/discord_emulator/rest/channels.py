@@ -17,14 +17,22 @@ MAX_HISTORY = 100
 
 async def get_channel(request: web.Request) -> web.Response:
     ctx = context(request)
-    return json_response(payloads.channel(ctx.channel(request.match_info["channel_id"])))
+    channel = ctx.channel(request.match_info["channel_id"])
+    if not ctx.world.bot_can_see(channel):
+        raise DiscordError(403, 50001, "Missing Access")
+    return json_response(payloads.channel(channel))
 
 
 async def create_message(request: web.Request) -> web.Response:
     ctx = context(request)
     channel = ctx.channel(request.match_info["channel_id"])
-    if channel.type is ChannelType.DM and channel.recipient is not None and not channel.recipient.accepts_dms:
-        raise DiscordError(403, 50007, "Cannot send messages to this user")
+    if channel.type is ChannelType.DM and channel.recipient is not None:
+        if not channel.recipient.accepts_dms:
+            raise DiscordError(403, 50007, "Cannot send messages to this user")
+        # JSON error 50278 (topics/opcodes-and-status-codes): a bot writes first only to people it shares a
+        # server with; someone who only installed the app to their account shares none.
+        if not ctx.world.shares_guild_with_bot(channel.recipient):
+            raise DiscordError(403, 50278, "Cannot send messages to this user due to having no mutual guilds")
     parsed = body(request)
     ctx.require_bot_permissions(channel, SEND_MESSAGES | (ATTACH_FILES if parsed.files else 0))
     fields = message_fields(request, [])

@@ -49,7 +49,11 @@ class RestContext:
         return message
 
     def require_bot_permissions(self, channel: Channel, needed: int) -> None:
-        """Guild channels only: 403 Missing Access without VIEW_CHANNEL, 403 Missing Permissions otherwise."""
+        """403 Missing Access without VIEW_CHANNEL, 403 Missing Permissions otherwise. A place the bot is not
+        in (a server without it, where only a member's own install of the app answered; a group DM) is out
+        of reach with the bot token: only the interaction's webhook can post there."""
+        if not self.world.bot_can_see(channel):
+            raise DiscordError(403, 50001, "Missing Access")
         if channel.guild_id is None:
             return
         guild = self.world.guilds[channel.guild_id]
@@ -63,6 +67,8 @@ class RestContext:
         guild = self.world.guilds.get(int(raw_id)) if raw_id.isdigit() else None
         if guild is None:
             raise DiscordError(404, 10004, "Unknown Guild")
+        if not self.world.has_bot(guild.id):
+            raise DiscordError(403, 50001, "Missing Access")
         return guild
 
 

@@ -92,7 +92,7 @@ async def _post_response(
 ) -> Message:
     channel = ctx.world.channels[interaction.channel_id]
     fields = {} if loading else message_fields(request, [], data)
-    flags = int(data.get("flags") or 0)
+    flags = int(data.get("flags") or 0) | (EPHEMERAL if interaction.forced_ephemeral else 0)
     fields["flags"] = (flags & EPHEMERAL | LOADING) if loading else flags
     for attachment in fields.get("attachments", []):
         attachment.ephemeral = bool(flags & EPHEMERAL)
@@ -114,7 +114,7 @@ def interaction_metadata(interaction: Interaction) -> dict[str, Any]:
         "id": str(interaction.id),
         "type": int(interaction.type),
         "user": payloads.user(interaction.user),
-        "authorizing_integration_owners": {"0": str(interaction.guild_id)} if interaction.guild_id else {},
+        "authorizing_integration_owners": dict(interaction.owners),
     }
     if interaction.type is InteractionType.APPLICATION_COMMAND:
         meta["name"] = interaction.payload["data"]["name"]

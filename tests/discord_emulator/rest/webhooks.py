@@ -1,4 +1,11 @@
-"""/webhooks/{application_id}/{token}...: the original response and followups of an interaction."""
+"""/webhooks/{application_id}/{token}...: the original response and followups of an interaction.
+
+"Apps are limited to 5 followup messages per interaction if it was initiated from a user-installed app and
+isn't installed in the server (meaning the authorizing integration owners object only contains
+USER_INSTALL)" (receiving-and-responding#create-followup-message); past it Discord answers JSON error 40094
+"This interaction has hit the maximum number of follow up messages" (topics/opcodes-and-status-codes).
+The followup that turns a "thinking…" defer into the response makes no new message and is not counted.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ from .components_v2 import IS_COMPONENTS_V2
 from .context import RestContext, body, context, message_fields
 from .interactions import interaction_metadata
 from .responses import DiscordError, json_response, no_content, unknown_message, unknown_webhook
+
+USER_INSTALL_FOLLOWUP_CAP = 5
 
 
 def _interaction_for_webhook(ctx: RestContext, request: web.Request) -> Interaction:
@@ -95,7 +104,16 @@ async def followup(request: web.Request) -> web.Response:
         await ctx.messaging.edit(original, fields)
         message = original
     else:
+        if (
+            interaction.user_install_only
+            and len(interaction.followup_message_ids) >= USER_INSTALL_FOLLOWUP_CAP
+        ):
+            raise DiscordError(
+                400, 40094, "This interaction has hit the maximum number of follow up messages"
+            )
         fields = message_fields(request, [])
+        if interaction.forced_ephemeral:
+            fields["flags"] = int(fields.get("flags") or 0) | EPHEMERAL
         channel = ctx.world.channels[interaction.channel_id]
         message = await ctx.messaging.post(
             channel,
