@@ -38,6 +38,7 @@ from core.jobs.service import JobService
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobObserver, JobUpdate, NullObserver
 from core.kinds import KindRegistry, default_kinds
+from core.queue.limits import GuildLimits
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.units.deleted_results import DeletedResults
 from db.units.job_inputs import JobInputStore
@@ -88,6 +89,8 @@ class RuntimeConfig:
     enabled_kinds: tuple[str, ...] | None = None
     # INPUT_MAX_BYTES, INPUT_MAX_PIXELS, INPUT_MAX_SECONDS: what a picture or sound file given may weigh.
     input_limits: InputLimits = field(default_factory=InputLimits)
+    # PERSONAL_*: one person's caps and rate where the app is used outside its servers (core.jobs.scopes).
+    personal_limits: GuildLimits = field(default_factory=GuildLimits)
 
 
 class CoreRuntime:
@@ -112,7 +115,7 @@ class CoreRuntime:
         self.pool = ComfyPool(self.clients, health_interval_s=config.health_interval_s)
         self.kinds = config.kinds
         self.store = JobStore(self.sessions, config.kinds.parse, worker_id=config.queue.worker_id)
-        self.policies = PolicyCache(PolicyStore(self.sessions))
+        self.policies = PolicyCache(PolicyStore(self.sessions), personal_limits=config.personal_limits)
         self.artifacts = ArtifactStore(config.data_dir)
         self.artifact_files = ArtifactFiles(config.data_dir)
         self.input_files = InputStore(config.data_dir)

@@ -88,6 +88,24 @@ class Settings(BaseSettings):
         description="A sound file or video given may last this many seconds.",
     )
 
+    personal_max_running: int = Field(
+        default=1,
+        ge=1,
+        description="Someone using the app installed to their own account (a DM, a server without the "
+        "bot): their jobs running at once.",
+    )
+    personal_max_queued: int = Field(
+        default=3, ge=1, description="Their jobs waiting at once, outside the servers the bot is in."
+    )
+    personal_rate_capacity: int = Field(
+        default=5,
+        ge=0,
+        description="Their requests in a burst outside the servers the bot is in; 0 turns that use off.",
+    )
+    personal_rate_per_minute: float = Field(
+        default=2.0, ge=0, description="How fast their burst refills, in requests per minute."
+    )
+
     @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

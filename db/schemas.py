@@ -98,6 +98,9 @@ def _relative_data_path(path: str) -> str:
 
 
 Snowflake = Annotated[int, Field(ge=0, le=MAX_SNOWFLAKE)]
+# Whose a job is (jobs.guild_id): a server's id, or one person's own scope, the negative of their user id
+# (core.jobs.scopes: the app used through someone's own install, where it is not installed).
+JobScope = Annotated[int, Field(ge=-MAX_SNOWFLAKE, le=MAX_SNOWFLAKE)]
 
 
 def _seed_in_range(seed: int) -> int:
@@ -136,7 +139,7 @@ class _Input(BaseModel):
 
 
 class JobCreate(_Input):
-    guild_id: Snowflake
+    guild_id: JobScope
     channel_id: Snowflake
     user_id: Snowflake
     kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=KIND_MAX_CHARS)]

@@ -11,6 +11,7 @@ from bot.settings import Settings
 from comfy.client_id import load_or_create_client_id
 from core.jobs.queue_settings import QueueSettings
 from core.kinds import KindRegistry, default_kinds
+from core.queue.limits import GuildLimits
 
 
 async def runtime_config(settings: Settings) -> RuntimeConfig:
@@ -37,6 +38,12 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         kinds=kinds,
         enabled_kinds=enabled_kinds(settings, kinds),
         input_limits=settings.input_limits,
+        personal_limits=GuildLimits(
+            max_running_per_user=settings.personal_max_running,
+            max_queued_per_user=settings.personal_max_queued,
+            rate_capacity=settings.personal_rate_capacity,
+            rate_per_minute=settings.personal_rate_per_minute,
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from discord.ext import commands
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
+from bot.exts._installs import offered_everywhere
 from bot.exts.errors import report_error
 from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import HistoryFilters, job_summary, shorten
@@ -38,7 +39,7 @@ class History(commands.Cog):
         search="Only jobs whose prompt or lyrics contain this",
         public="Show the list to the channel (only you can turn its pages)",
     )
-    @app_commands.guild_only()
+    @offered_everywhere
     async def history(
         self,
         interaction: discord.Interaction,
@@ -70,7 +71,7 @@ class History(commands.Cog):
 
     @app_commands.command(name="show", description="Post a job's results here again")
     @app_commands.describe(job="The job's number (see /history)")
-    @app_commands.guild_only()
+    @offered_everywhere
     async def show(self, interaction: discord.Interaction, job: JobId) -> None:
         await acknowledge(interaction, ephemeral=False)
         on_disk = self.bot.runtime.artifact_files
@@ -95,7 +96,7 @@ class History(commands.Cog):
 
     @app_commands.command(name="rerun", description="Run a job again with a new seed")
     @app_commands.describe(job="The job's number (see /history)")
-    @app_commands.guild_only()
+    @offered_everywhere
     async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
         message_id = await acknowledge(interaction, ephemeral=False)
         receipt = await self.bot.runtime.results.regenerate(
@@ -117,10 +118,8 @@ class History(commands.Cog):
     async def _recent_jobs(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        if interaction.guild_id is None:
-            return []
         page = await self.bot.runtime.browser.history(
-            interaction.guild_id,
+            guild_id_of(interaction),
             limit=25,
             include_deleted=requester_from_interaction(interaction).is_manager,
         )

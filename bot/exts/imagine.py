@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer, tell_notes
+from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, PendingInput, media_input, strength_without_input
 from bot.exts._model_choices import model_choices
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
@@ -35,7 +36,7 @@ class Imagine(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="imagine", description="Make images from a prompt.")
-    @app_commands.guild_only()
+    @offered_everywhere
     @app_commands.describe(
         prompt="What to draw. Flags work too: --ar 16:9 --no text --seed 7 --q 2 --style anime",
         negative="What to keep out of the picture",

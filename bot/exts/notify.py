@@ -11,6 +11,9 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
+from bot.exts._installs import offered_everywhere
+from bot.ui.requesters import guild_id_of
+from core.jobs.scopes import is_personal
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ class NotifyCommand(commands.Cog):
 
     @app_commands.command(name="notify", description="Whether I ping you when your job ends")
     @app_commands.describe(when_done="Your choice; leave it out to see what is set")
+    @offered_everywhere
     async def notify(self, interaction: discord.Interaction, when_done: Choice | None = None) -> None:
         await acknowledge(interaction)
         pings = self.bot.runtime.pings
@@ -43,8 +47,9 @@ class NotifyCommand(commands.Cog):
             log.info("user_id=%s chose %r for pings when a job ends", interaction.user.id, when_done)
         own = await pings.own_choice(interaction.user.id)
         server = None
-        if interaction.guild_id is not None:
-            server = (await self.bot.runtime.guild_policies.get(interaction.guild_id)).ping_when_done
+        scope = guild_id_of(interaction)
+        if not is_personal(scope):
+            server = (await self.bot.runtime.guild_policies.get(scope)).ping_when_done
         await interaction.followup.send(notify_text(own, server), ephemeral=True)
 
 

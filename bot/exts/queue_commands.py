@@ -11,6 +11,7 @@ from discord.ext import commands
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
+from bot.exts._installs import offered_everywhere
 from bot.ui.history_queue import cancelled_text, place_in_queue, queue_embed
 from bot.ui.history_render import job_summary, shorten
 from bot.ui.requesters import guild_id_of, requester_from_interaction
@@ -24,7 +25,7 @@ class QueueCommands(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="queue", description="This server's queue and where your jobs are in it")
-    @app_commands.guild_only()
+    @offered_everywhere
     async def queue(self, interaction: discord.Interaction) -> None:
         await acknowledge(interaction)
         overview = await self.bot.runtime.browser.queue_overview(
@@ -34,7 +35,7 @@ class QueueCommands(commands.Cog):
 
     @app_commands.command(name="cancel", description="Cancel your job (moderators: anyone's)")
     @app_commands.describe(job="The job's number; without it, your newest queued or running job")
-    @app_commands.guild_only()
+    @offered_everywhere
     async def cancel(
         self, interaction: discord.Interaction, job: app_commands.Range[int, 1, 2**53] | None = None
     ) -> None:
@@ -59,9 +60,9 @@ class QueueCommands(commands.Cog):
     async def _my_live_jobs(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        if interaction.guild_id is None:
-            return []
-        overview = await self.bot.runtime.browser.queue_overview(interaction.guild_id, interaction.user.id)
+        overview = await self.bot.runtime.browser.queue_overview(
+            guild_id_of(interaction), interaction.user.id
+        )
         wanted = current.strip().lstrip("#").lower()
         choices = [
             app_commands.Choice(

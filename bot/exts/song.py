@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer, refuse_if_known_in_time
+from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, RECORDING, PendingInput, media_input, strength_without_input
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.exts.errors import report_error
@@ -85,7 +86,7 @@ class Song(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="song", description="Make a song from lyrics and a style.")
-    @app_commands.guild_only()
+    @offered_everywhere
     @app_commands.describe(
         title="The song's title",
         genre="Genre or style, e.g. synthpop",

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import discord
 
-from core.errors import UserFacingError
 from core.jobs.policy import Requester
+from core.jobs.scopes import is_personal, personal_scope
 
 
 def guild_id_of(interaction: discord.Interaction) -> int:
-    """The server the interaction came from; the bot works in servers only (a DM gets a sentence)."""
-    if interaction.guild_id is None:
-        raise UserFacingError("I work only inside a server.")
-    return interaction.guild_id
+    """The scope the request's jobs are kept under (core.jobs.scopes): the server's id when the app is
+    installed in that server, otherwise the personal scope of the person who interacts.
+
+    Discord says where the app is installed in `authorizing_integration_owners`: its GUILD_INSTALL key holds
+    the server's id only when the app is installed in the server the interaction comes from
+    (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-authorizing-
+    integration-owners-object), which discord.py's `is_guild_integration()` compares. Anywhere else (a DM,
+    a group DM, a server without the app) no server's rules apply. A button on someone's personal result,
+    pressed by someone else, is in the presser's own scope: it finds nothing of the requester's.
+    """
+    guild_id = interaction.guild_id
+    if guild_id is not None and interaction.is_guild_integration():
+        return guild_id
+    return personal_scope(interaction.user.id)
 
 
 def is_manager(permissions: discord.Permissions) -> bool:
@@ -21,6 +31,8 @@ def is_manager(permissions: discord.Permissions) -> bool:
 
 
 def requester_from_interaction(interaction: discord.Interaction) -> Requester:
+    """Who asks; in a personal scope nobody manages anybody (a server's admin is no one's moderator in
+    their own DMs or in a server without the app)."""
     user = interaction.user
     role_ids = frozenset(role.id for role in user.roles) if isinstance(user, discord.Member) else frozenset()
     channel = interaction.channel
@@ -30,7 +42,7 @@ def requester_from_interaction(interaction: discord.Interaction) -> Requester:
         channel_id=interaction.channel_id or 0,
         role_ids=role_ids,
         channel_is_nsfw=nsfw,
-        is_manager=is_manager(interaction.permissions),
+        is_manager=is_manager(interaction.permissions) and not is_personal(guild_id_of(interaction)),
     )
 
 

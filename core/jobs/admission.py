@@ -60,7 +60,7 @@ class Admission:
         bucket = self._buckets.get(ask.guild_id)
         wait = bucket.seconds_until_token(self._clock()) if bucket is not None else 0.0
         if wait > 0:
-            raise LimitReached(rate_limited_message(wait), retry_after_s=wait)
+            raise LimitReached(rate_limited_message(wait, policy.limits.personal), retry_after_s=wait)
 
 
 def screened_texts(params: KindParams | None) -> list[str]:

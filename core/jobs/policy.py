@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.errors import ChannelNotAllowed, NotAllowed
+from core.jobs.scopes import is_personal
 from core.queue.limits import GuildLimits
 from db.enums import RegeneratePermission as RegeneratePermission  # a word of the policy, for the front-end
 from db.models import GuildPolicy
@@ -51,6 +52,12 @@ class PolicyView:
             nsfw_channels_only=False,
             regenerate_permission=RegeneratePermission.REQUESTER,
         )
+
+    @classmethod
+    def personal(cls, scope: int, limits: GuildLimits) -> PolicyView:
+        """One person's use of the app outside the servers it is installed in: no server's rules (no
+        channel, role or word lists), only the per-person caps and rate the bot's operator set."""
+        return replace(cls.defaults(scope), limits=limits)
 
     @classmethod
     def of(cls, row: GuildPolicy) -> PolicyView:
@@ -114,18 +121,28 @@ def blocked_word_in(blocked_words: Iterable[str], texts: Iterable[str]) -> str |
 
 
 class PolicyCache:
-    """Guild policies read once and kept for a short while: the hot path must not wait on the database."""
+    """Guild policies read once and kept for a short while: the hot path must not wait on the database.
 
-    def __init__(self, store: PolicyStore, *, ttl_s: float = 30.0) -> None:
+    A personal scope (core.jobs.scopes) has no row: its policy is made from `personal_limits`.
+    """
+
+    def __init__(
+        self, store: PolicyStore, *, ttl_s: float = 30.0, personal_limits: GuildLimits | None = None
+    ) -> None:
         self.store = store
         self._ttl_s = ttl_s
         self._cached: dict[int, tuple[float, PolicyView]] = {}
+        self.personal_limits = replace(personal_limits or GuildLimits(), personal=True)
 
     def peek(self, guild_id: int) -> PolicyView | None:
+        if is_personal(guild_id):
+            return PolicyView.personal(guild_id, self.personal_limits)
         cached = self._cached.get(guild_id)
         return cached[1] if cached else None
 
     async def get(self, guild_id: int) -> PolicyView:
+        if is_personal(guild_id):
+            return PolicyView.personal(guild_id, self.personal_limits)
         now = time.monotonic()
         cached = self._cached.get(guild_id)
         if cached is not None and now - cached[0] < self._ttl_s:

@@ -192,7 +192,7 @@ class JobService:
         now = self._clock()
         if not bucket.try_take(now):
             wait = bucket.seconds_until_token(now)
-            raise LimitReached(rate_limited_message(wait), retry_after_s=wait)
+            raise LimitReached(rate_limited_message(wait, policy.limits.personal), retry_after_s=wait)
 
     async def precheck(self, request: JobRequest) -> None:
         """The refusal `submit` would give this request now, without making a job (see admission)."""

@@ -15,12 +15,17 @@ from db.models.guild_policy import (
 
 @dataclass(frozen=True, slots=True)
 class GuildLimits:
-    """Per-guild limits; the defaults follow Midjourney's (3 running, 10 queued per user)."""
+    """Per-guild limits; the defaults follow Midjourney's (3 running, 10 queued per user).
+
+    `personal`: the limits of one person's own use of the app outside the servers it is installed in
+    (core.jobs.scopes), where the rate is theirs alone and refusals say so.
+    """
 
     max_running_per_user: int = DEFAULT_MAX_RUNNING
     max_queued_per_user: int = DEFAULT_MAX_QUEUED
     rate_capacity: int = DEFAULT_RATE_CAPACITY
     rate_per_minute: float = DEFAULT_RATE_REFILL_PER_MINUTE
+    personal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,22 +37,28 @@ class UserLoad:
 def check_can_queue(limits: GuildLimits, load: UserLoad) -> None:
     """Raise LimitReached, with a sentence that says when the next slot opens, if the user is at their cap."""
     if load.queued >= limits.max_queued_per_user:
-        raise LimitReached(_at_queue_cap(load.queued))
+        raise LimitReached(_at_queue_cap(load.queued, limits.personal))
 
 
-def _at_queue_cap(queued: int) -> str:
+def _at_queue_cap(queued: int, personal: bool) -> str:
+    allows = "you can have outside the servers I'm in" if personal else "this server allows"
     if queued == 1:
         return (
-            "You have 1 job queued, the most this server allows. "
+            f"You have 1 job queued, the most {allows}. "
             "The next slot opens when it starts; `/queue` shows where it is."
         )
     return (
-        f"You have {queued} jobs queued, the most this server allows. "
+        f"You have {queued} jobs queued, the most {allows}. "
         "The next slot opens when one of them starts; `/queue` shows where they are."
     )
 
 
-def rate_limited_message(retry_after_s: float) -> str:
+def rate_limited_message(retry_after_s: float, personal: bool = False) -> str:
+    if personal:
+        if retry_after_s == float("inf"):
+            return "Requests outside the servers I'm in are switched off on this bot."
+        seconds = max(1, round(retry_after_s))
+        return f"You have reached your request rate limit. Try again in {seconds} s."
     if retry_after_s == float("inf"):
         return "This server has paused new requests. Ask a moderator to raise its rate limit in `/settings`."
     seconds = max(1, round(retry_after_s))

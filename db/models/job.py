@@ -62,6 +62,8 @@ class Job(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntegerId, primary_key=True, autoincrement=True)
+    # The job's scope: the server's id, or -user_id for someone's own use of the app where it is not
+    # installed (a DM, a group DM, a server without the bot); see core.jobs.scopes.
     guild_id: Mapped[int] = mapped_column(BigInteger)
     channel_id: Mapped[int] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(BigInteger)
