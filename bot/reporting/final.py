@@ -17,7 +17,8 @@ from background.log_context import log_context
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
-from bot.reporting.ping import ping_requester
+from bot.reporting.personal import send_by_dm, send_followup
+from bot.reporting.ping import ping_in_followup, ping_requester
 from bot.reporting.targets import (
     ChannelUnreachable,
     MessageEditor,
@@ -35,6 +36,7 @@ from bot.ui.job_messages import (
     render_failed,
 )
 from bot.ui.result_buttons import result_view
+from core.jobs.scopes import is_personal
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 
@@ -60,7 +62,10 @@ class FinalDelivery:
             else:
                 rendering = render_cancelled(job, update.by_user_id)
             shown = await self._show(job, track, rendering)
-        await ping_requester(self._runtime.pings, job, update, shown, maybe_sent=track.restored)
+        if is_personal(job.guild_id):
+            await ping_in_followup(self._runtime.pings, job, update, _live_token(track))
+        else:
+            await ping_requester(self._runtime.pings, job, update, shown, maybe_sent=track.restored)
 
     async def _deliver_result(
         self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack
@@ -87,10 +92,12 @@ class FinalDelivery:
             await self._record_uploads(first, message)
             break
         for start in range(0, len(rest), MAX_FILES_PER_MESSAGE):
-            await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE])
+            await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE], track)
         return message
 
     async def _show(self, job: JobView, track: JobTrack, rendering: Rendering) -> discord.Message | None:
+        if is_personal(job.guild_id):
+            return await self._show_personal(job, track, rendering)
         if track.target is not None:
             try:
                 message = await self._editor.edit(track.target, rendering)
@@ -111,10 +118,31 @@ class FinalDelivery:
         await self._runtime.service.record_messages(job.id, channel_message_id=message.id)
         return message
 
-    async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView]) -> None:
+    async def _show_personal(
+        self, job: JobView, track: JobTrack, rendering: Rendering
+    ) -> discord.Message | None:
+        """Through the token while it lasts; otherwise (or if the message is gone) by direct message."""
+        if track.target is not None:
+            try:
+                message = await self._editor.edit(track.target, rendering)
+                track.last_signature = rendering.signature
+                return message
+            except MessageGone:
+                pass  # TokenEnded, or the response was deleted
+        return await send_by_dm(self._editor, job, rendering)
+
+    async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
         fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
         more = render_done(job, fitted.files, None, duration_s=None, shrunk=fitted.shrunk, made=artifacts)
         message: discord.Message | None
+        if is_personal(job.guild_id):
+            interaction = _live_token(track)
+            if interaction is not None:
+                message = await send_followup(interaction, job, more)
+            else:
+                message = await send_by_dm(self._editor, job, more)
+            await self._record_uploads(artifacts, message)
+            return
         try:
             message = await self._editor.post(job.channel_id, more)
         except (discord.Forbidden, discord.NotFound):
@@ -147,6 +175,11 @@ class FinalDelivery:
 
     async def _read(self, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
         return await read_artifacts(self._runtime.artifact_files, artifacts)
+
+
+def _live_token(track: JobTrack) -> discord.Interaction | None:
+    target = track.target
+    return target.interaction if target is not None and target.token_usable() else None
 
 
 def _duration(job: JobView) -> float | None:

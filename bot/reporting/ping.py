@@ -71,6 +71,23 @@ async def ping_requester(
         return None
 
 
+async def ping_in_followup(
+    pings: CompletionPings, job: JobView, update: FinalUpdate, interaction: discord.Interaction | None
+) -> None:
+    """Where the app is not installed (a personal scope) the bot cannot post in the channel: the ping is a
+    followup through the interaction's token while it lasts (a result that went by DM notifies by itself)."""
+    text = ping_text(job, update)
+    if text is None or interaction is None or not await pings.wanted(job.guild_id, job.user_id):
+        return
+    try:
+        await interaction.followup.send(
+            text, allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)])
+        )
+    except discord.HTTPException as error:
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            log.warning("could not ping the requester (%s/%s)", error.status, error.code)
+
+
 async def _already_pinged(result: discord.Message) -> bool:
     """A reply to `result` by the bot among the messages right after it."""
     async for later in result.channel.history(after=result, limit=_LOOK_AFTER, oldest_first=True):

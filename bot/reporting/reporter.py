@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from pathlib import PurePath
 
 import discord
@@ -19,7 +20,14 @@ from background.tasks import BackgroundTasks
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
 from bot.reporting.pacer import EditPacer
-from bot.reporting.targets import MessageEditor, MessageGone, MessageTarget, target_for_interaction
+from bot.reporting.personal import say_where_the_result_will_be
+from bot.reporting.targets import (
+    MessageEditor,
+    MessageGone,
+    MessageTarget,
+    TokenEnded,
+    target_for_interaction,
+)
 from bot.reporting.tracking import JobTrack, QueuedState
 from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
@@ -30,6 +38,7 @@ from bot.ui.job_messages import (
     render_running,
     render_setback,
 )
+from core.jobs.scopes import is_personal
 from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
@@ -90,6 +99,8 @@ class JobReporter:
         track.place(target)
         if not track.finished:
             self._pacer.mark(track)
+        if target.token_only and target.interaction is not None and target.token_deadline is not None:
+            self._tasks.spawn(self._before_token_ends(track, target), name=f"token-end-{receipt.job.id}")
         # After a restart these ids are all that is left to find the message again.
         await self._runtime.service.record_messages(
             receipt.job.id, response_message_id=response_message_id, channel_message_id=channel_message_id
@@ -131,10 +142,25 @@ class JobReporter:
                 await self._wait_placed(track)
         async with track.lock:
             track.finished = True
+            track.ended.set()
             self._pacer.forget(track)
             await self._final.deliver(job, update, track)
             track.shown.set()
         self._tracks.pop(job.id, None)
+
+    async def _before_token_ends(self, track: JobTrack, target: MessageTarget) -> None:
+        """A job only the token can show, still unfinished when the token is about to end: its message
+        says where the result will be (bot.reporting.personal), and nothing edits it afterwards."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(0.0, (target.token_deadline or 0.0) - time.monotonic())):
+                await track.ended.wait()
+        async with track.lock:
+            interaction = target.interaction
+            if track.finished or interaction is None or track.target is not target:
+                return
+            if await say_where_the_result_will_be(interaction, track.job):
+                track.last_signature = None
+            target.drop_token("its 15 minutes are nearly over")
 
     async def wait_shown(self, job_id: int) -> None:
         """Until the job's message shows the job (or `message_wait_s` passed): what follows it in the
@@ -158,7 +184,8 @@ class JobReporter:
         message_id = job.channel_message_id or job.response_message_id
         if message_id is None:
             return None
-        return MessageTarget(job.channel_id, message_id, self._config.default_upload_limit, job.id)
+        limit = self._config.default_upload_limit
+        return MessageTarget(job.channel_id, message_id, limit, job.id, token_only=is_personal(job.guild_id))
 
     def _track(self, job: JobView) -> JobTrack:
         track = self._tracks.get(job.id)
@@ -176,6 +203,8 @@ class JobReporter:
                 return False
             try:
                 await self.editor.edit(item.target, rendering)
+            except TokenEnded:
+                return False  # the result goes by direct message (bot.reporting.personal)
             except MessageGone:
                 with log_context(job_id=item.job_id):
                     log.info("its message was deleted; the result will get a new one")

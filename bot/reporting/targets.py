@@ -27,6 +27,8 @@ from background.log_context import log_context
 from bot.metrics.discord_errors import record_discord_error
 from bot.reporting.config import ReportingConfig
 from bot.ui.job_messages import Rendering
+from bot.ui.requesters import guild_id_of
+from core.jobs.scopes import is_personal
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,10 @@ class ChannelUnreachable(MessageGone):
     """The bot cannot see the job's channel any more; nothing can be posted there either."""
 
 
+class TokenEnded(MessageGone):
+    """A message only the interaction's token can edit (a personal scope), and the token is over."""
+
+
 class PayloadTooLarge(Exception):
     """Discord refused the upload as too large (413): shrink the files and try again."""
 
@@ -56,6 +62,9 @@ class MessageTarget:
     job_id: int
     interaction: discord.Interaction | None = None
     token_deadline: float | None = None  # time.monotonic() after which the token is not used
+    # A personal scope (core.jobs.scopes): the bot's own token cannot reach the channel, so the message is
+    # edited through the interaction's token or not at all (bot.reporting.personal).
+    token_only: bool = False
     _last_files: tuple[tuple[str, int], ...] | None = None
 
     def token_usable(self) -> bool:
@@ -64,7 +73,10 @@ class MessageTarget:
         return self.token_deadline is None or time.monotonic() < self.token_deadline
 
     def drop_token(self, reason: str) -> None:
-        if self.interaction is not None:
+        if self.interaction is not None and self.token_only:
+            with log_context(job_id=self.job_id):
+                log.info("the interaction token is over (%s); nothing else can edit this message", reason)
+        elif self.interaction is not None:
             with log_context(job_id=self.job_id):
                 log.info(
                     "the interaction token no longer works (%s); editing through "
@@ -86,6 +98,7 @@ def target_for_interaction(
         job_id=job_id,
         interaction=interaction,
         token_deadline=time.monotonic() + config.token_lifetime_s,
+        token_only=is_personal(guild_id_of(interaction)),
     )
 
 
@@ -130,8 +143,11 @@ class MessageEditor:
             else:
                 target._last_files = files_key
                 return message
-        elif target.interaction is not None:
+        elif target.interaction is not None and not target.token_only:
+            # (a token-only target keeps it: the reporter's last word goes through it, personal.py)
             target.drop_token("token about to expire")
+        if target.token_only:
+            raise TokenEnded(f"message {target.message_id} can only be edited with its interaction's token")
         partial = self._client.get_partial_messageable(target.channel_id).get_partial_message(
             target.message_id
         )
@@ -175,12 +191,13 @@ class MessageEditor:
     async def post_direct(self, user_id: int, rendering: Rendering) -> discord.Message:
         """A direct message to `user_id`; raises discord.Forbidden when they accept none from the bot."""
         user = self._client.get_user(user_id) or await self._client.fetch_user(user_id)
+        files = [f.to_discord() for f in rendering.files]
         try:
-            return await user.send(
-                rendering.content or None,
-                embed=rendering.embed,
-                files=[f.to_discord() for f in rendering.files],
-            )
+            if rendering.view is not None:
+                return await user.send(
+                    rendering.content or None, embed=rendering.embed, files=files, view=rendering.view
+                )
+            return await user.send(rendering.content or None, embed=rendering.embed, files=files)
         except discord.HTTPException as error:
             record_discord_error(error.code or error.status)
             raise

@@ -34,6 +34,8 @@ class JobTrack:
     placed: asyncio.Event = field(default_factory=asyncio.Event)
     # Set once the message shows the job (its first edit, or its final one).
     shown: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when the final update arrives (the job ended, whatever its message shows yet).
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
     # Serialises edits of the one message: a progress edit never lands after the final one.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -40,6 +40,7 @@ from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
+from core.queue.limits import GuildLimits
 from db.enums import DeliveryState
 from tests.core.jobs.harness import FAST_CLIENT, delivery_settled
 from tests.discord_emulator import (
@@ -91,6 +92,7 @@ class World:
     workflows_dir: Path | None = None
     deleted_files_grace_s: float = 86_400.0
     enabled_kinds: tuple[str, ...] | None = None  # ENABLED_KINDS
+    personal_limits: GuildLimits = field(default_factory=GuildLimits)  # PERSONAL_*
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -160,15 +162,17 @@ class World:
         self,
         job_id: int,
         timeout: float = 10.0,  # noqa: ASYNC109
+        guild_id: int | None = None,
     ) -> tuple[JobView, tuple[ArtifactView, ...]]:
         """The job and its artifacts once the core has said its final update was delivered (after the
-        reporter recorded the uploads)."""
+        reporter recorded the uploads). `guild_id`: the job's scope, if not the world's guild."""
         events = self.runtime.dispatcher.delivery.events
+        scope = self.guild.id if guild_id is None else guild_id
         async with asyncio.timeout(timeout), delivery_settled(events, job_id) as settled:
-            job, artifacts = await self.runtime.service.get_with_artifacts(job_id, guild_id=self.guild.id)
+            job, artifacts = await self.runtime.service.get_with_artifacts(job_id, guild_id=scope)
             if job.delivery_state in (DeliveryState.PENDING, DeliveryState.DELIVERING):
                 await settled.wait()
-                job, artifacts = await self.runtime.service.get_with_artifacts(job_id, guild_id=self.guild.id)
+                job, artifacts = await self.runtime.service.get_with_artifacts(job_id, guild_id=scope)
             return job, artifacts
 
     # -- lifecycle -------------------------------------------------------------------------------------
@@ -186,6 +190,7 @@ class World:
             workflows_dir=self.workflows_dir,
             deleted_files_grace_s=self.deleted_files_grace_s,
             enabled_kinds=self.enabled_kinds,
+            personal_limits=self.personal_limits,
         )
         self.runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(
@@ -263,6 +268,7 @@ async def running_world(
     workflows_dir: Path | None = None,
     deleted_files_grace_s: float = 86_400.0,
     enabled_kinds: tuple[str, ...] | None = None,
+    personal_limits: GuildLimits | None = None,
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -296,6 +302,7 @@ async def running_world(
                 workflows_dir=workflows_dir,
                 deleted_files_grace_s=deleted_files_grace_s,
                 enabled_kinds=enabled_kinds,
+                personal_limits=personal_limits or GuildLimits(),
             )
             if customize is not None:
                 customize(emu, guild)

@@ -1,0 +1,94 @@
+"""Delivering a job asked for where the app is not installed (a personal scope, core.jobs.scopes).
+
+There the bot's own token reaches nothing: in a server without the bot, or a group DM, the channel answers
+403 Missing Access, and a bot may write first only to people it shares a server with (JSON error 50278,
+"Cannot send messages to this user due to having no mutual guilds",
+https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes). So the job's
+message is edited through the interaction's token alone, which lasts 15 minutes ("Interaction tokens are
+valid for 15 minutes", https://discord.com/developers/docs/interactions/receiving-and-responding#responding-
+to-an-interaction). A user-installed app not installed in the server may send at most 5 followups per
+interaction (…#create-followup-message): the bot sends few (a note about the request, a completion ping, a
+second batch of files) and a refused one (400/40094) is logged, never retried.
+
+A job that outlives the token: shortly before the token ends the message is turned into a plain sentence
+saying where the result will be; when the job ends its result goes by direct message, where the bot may
+send one, and otherwise stays in /history (the sentence already said so).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from background.log_context import log_context
+from bot.reporting.targets import MessageEditor
+from bot.ui.job_messages import Rendering
+from core.jobs.snapshots import JobView
+
+log = logging.getLogger(__name__)
+
+
+def outlived_text(job: JobView) -> str:
+    return (
+        f"Job #{job.id} is still being made. Discord lets me update this message for 15 minutes only, "
+        "so when it is done I will send it to you in a direct message; if I can't, you will find it "
+        f"with `/history` (or `/show job:{job.id}`)."
+    )
+
+
+def delivered_by_dm_note(job: JobView) -> str:
+    return f"Job #{job.id} took longer than the 15 minutes Discord gave me to update its message; here it is."
+
+
+async def say_where_the_result_will_be(interaction: discord.Interaction, job: JobView) -> bool:
+    """The last edit through the token: a plain sentence, without the progress embed or files."""
+    try:
+        await interaction.edit_original_response(
+            content=outlived_text(job), embed=None, view=None, attachments=[]
+        )
+    except discord.HTTPException as error:
+        with log_context(job_id=job.id, guild_id=job.guild_id):
+            log.warning("could not say where the result will be (%s/%s)", error.status, error.code)
+        return False
+    return True
+
+
+async def send_by_dm(editor: MessageEditor, job: JobView, rendering: Rendering) -> discord.Message | None:
+    """The result by direct message, with its buttons (they work in the DM: the scope is the requester's);
+    None when the bot may not write to them: the result stays in /history."""
+    try:
+        return await editor.post_direct(job.user_id, _with_note(rendering, delivered_by_dm_note(job)))
+    except (discord.Forbidden, discord.NotFound) as error:
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            log.info(
+                "no direct message allowed (%s/%s); the result is kept in /history only",
+                error.status,
+                error.code,
+            )
+        return None
+
+
+async def send_followup(
+    interaction: discord.Interaction, job: JobView, rendering: Rendering
+) -> discord.Message | None:
+    """More files of a result through the token (counted in Discord's 5 followups)."""
+    try:
+        return await interaction.followup.send(
+            rendering.content or discord.utils.MISSING,
+            embed=rendering.embed,
+            files=[f.to_discord() for f in rendering.files],
+            wait=True,
+        )
+    except discord.HTTPException as error:
+        with log_context(job_id=job.id, guild_id=job.guild_id):
+            log.warning(
+                "a followup was refused (%s/%s); those files stay in /history", error.status, error.code
+            )
+        return None
+
+
+def _with_note(rendering: Rendering, note: str) -> Rendering:
+    return Rendering(
+        content=note, embed=rendering.embed, files=rendering.files, view=rendering.view, final=rendering.final
+    )
