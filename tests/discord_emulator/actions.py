@@ -13,7 +13,7 @@ from .gateway import Gateway
 from .installs import Authorization, authorize_command, authorize_component
 from .mentions import hide_content, notified_user_ids
 from .messaging import Messaging
-from .modal_answers import modal_components
+from .modal_answers import NotSubmittable, check_uploads, modal_components
 from .models import (
     ApplicationCommand,
     Channel,
@@ -262,7 +262,12 @@ class Actions:
         return await self._dispatch(interaction)
 
     async def modal_submit(
-        self, custom_id: str, fields: dict[str, str | list[str]], member: Member | User, channel: Channel
+        self,
+        custom_id: str,
+        fields: dict[str, str | list[str]],
+        member: Member | User,
+        channel: Channel,
+        files: dict[str, list[Upload]] | None = None,
     ) -> Interaction:
         shown = next(
             (
@@ -273,7 +278,15 @@ class Actions:
             None,
         )
         layout = (shown.modal or {}).get("components", []) if shown is not None else []
-        data = {"custom_id": custom_id, "components": modal_components(layout, fields)}
+        files = files or {}
+        check_uploads(layout, {key: len(given) for key, given in files.items()})
+        uploads, resolved = self._uploaded(files)
+        data: dict[str, Any] = {
+            "custom_id": custom_id,
+            "components": modal_components(layout, fields, uploads),
+        }
+        if resolved:
+            data["resolved"] = {"attachments": resolved}
         owners = shown.owners if shown is not None else None
         auth = authorize_component(self._world, channel, _user(member), owners)
         interaction = self._new_interaction(InteractionType.MODAL_SUBMIT, channel, member, data, auth)
@@ -283,6 +296,23 @@ class Actions:
                 interaction.payload["message"] = payloads.message(source, me_id=self._world.bot_user.id)
                 interaction.source_message_id = source.id
         return await self._dispatch(interaction)
+
+    def _uploaded(
+        self, files: dict[str, list[Upload]]
+    ) -> tuple[dict[str, list[str]], dict[str, dict[str, Any]]]:
+        """Files put in a modal's uploads: stored as ephemeral attachments on the CDN ("The max file size
+        a user can upload is based on the user's upload limit in that channel")."""
+        uploads: dict[str, list[str]] = {}
+        resolved: dict[str, dict[str, Any]] = {}
+        for key, given in files.items():
+            for filename, content, content_type in given:
+                if len(content) > self._world.upload_limit:
+                    raise NotSubmittable(f"{filename} is over the upload limit")
+                stored = self._world.store_attachment(filename, content, content_type)
+                stored.ephemeral = True
+                uploads.setdefault(key, []).append(str(stored.id))
+                resolved[str(stored.id)] = payloads.attachment(stored)
+        return uploads, resolved
 
     # messages ------------------------------------------------------------------------------------------
     async def user_message(

@@ -320,10 +320,17 @@ class DiscordEmulator:
         return await self._actions.component(self._message(message), member, custom_id, STRING_SELECT, values)
 
     async def submit_modal(
-        self, custom_id: str, fields: dict[str, str | list[str]], member: Member | User, channel: Channel
+        self,
+        custom_id: str,
+        fields: dict[str, str | list[str]],
+        member: Member | User,
+        channel: Channel,
+        files: dict[str, list[Upload]] | None = None,
     ) -> Interaction:
-        """Submits the modal; answers follow the layout of the last modal shown with that custom_id."""
-        return await self._actions.modal_submit(custom_id, fields, member, channel)
+        """Submits the modal; answers follow the layout of the last modal shown with that custom_id.
+
+        `files`: (filename, bytes, content_type) put in each File Upload, by its custom_id."""
+        return await self._actions.modal_submit(custom_id, fields, member, channel, files)
 
     async def send_message(
         self,

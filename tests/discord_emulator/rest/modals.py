@@ -6,6 +6,7 @@ From Discord's developer documentation:
   form: the bot must answer the submit with a message, which may carry a button that opens the form again).
 - Modal (…#interaction-response-object-modal): ``custom_id`` max 100 characters, ``title`` max 45
   characters, between 1 and 5 components.
+- Labels and File Uploads: rest/modal_labels.py.
 - Text input (components/reference#text-input): ``custom_id`` max 100, ``label`` max 45 (for a text input
   in a Label component, the Label's ``label``), ``placeholder`` max 100, ``min_length`` 0 to 4000,
   ``max_length`` 1 to 4000, and ``value`` (the pre-filled text) max 4000 characters.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .modal_labels import label_and_upload_errors
 from .responses import DiscordError
 
 TEXT_INPUT, LABEL, ACTION_ROW = 4, 18, 1
@@ -69,5 +71,6 @@ def validate_modal(data: dict[str, Any], *, answering_a_modal: bool) -> None:
         _too_long(errors, f"{path}.placeholder", text_input.get("placeholder"), MAX_PLACEHOLDER)
         limit = min(MAX_VALUE, int(text_input.get("max_length") or MAX_VALUE))
         _too_long(errors, f"{path}.value", text_input.get("value"), limit)
+    errors |= label_and_upload_errors(components)
     if errors:
         raise DiscordError(400, 50035, "Invalid Form Body", errors)
