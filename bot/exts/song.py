@@ -184,13 +184,12 @@ class Song(commands.Cog):
         cover: CoverSource,
     ) -> None:
         draft = modal.draft()
+        uploaded = modal.uploaded()
         try:
             async with cover.reading(self.bot, interaction) as recording:
 
                 async def decide() -> tuple[SongParams, tuple[GivenInput, ...]]:
-                    params = options.parse(
-                        lyrics_text=draft.lyrics, title=draft.title, genre=draft.genre, mood=draft.mood
-                    )
+                    params = await _form_params(self.bot, options, draft, uploaded)
                     await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
                     return params, await recording.inputs()
 
@@ -200,7 +199,7 @@ class Song(commands.Cog):
                     interaction,
                     message_id,
                     params=params,
-                    raw_input=draft.lyrics,
+                    raw_input=params.lyrics or draft.lyrics,
                     workflow=workflow,
                     inputs=inputs,
                 )
@@ -219,6 +218,20 @@ class Song(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         return workflow_choices(self.bot, SONG, current)
+
+
+async def _form_params(
+    bot: ComfyBot, options: SongOptions, draft: SongDraft, uploaded: discord.Attachment | None
+) -> SongParams:
+    """The form's answer: the typed lyrics, or the lyrics file given in its upload (not both)."""
+    if uploaded is None:
+        return options.parse(lyrics_text=draft.lyrics, title=draft.title, genre=draft.genre, mood=draft.mood)
+    if draft.lyrics.strip():
+        raise UserFacingError("Give the lyrics typed or as a file, not both: clear one of them.")
+    content = await read_attachment(bot, uploaded, "lyrics file")
+    return options.parse(
+        lyrics_file=(uploaded.filename, content), title=draft.title, genre=draft.genre, mood=draft.mood
+    )
 
 
 async def setup(bot: ComfyBot) -> None:

@@ -1,4 +1,8 @@
-"""The lyrics form /song opens when no lyrics file is attached: slash options cannot hold multi-line text."""
+"""The lyrics form /song opens when no lyrics file is attached: slash options cannot hold multi-line text.
+
+Beside the paragraph, a File Upload (inside a Label, as Discord requires: components/reference#file-upload)
+takes a lyrics file instead, so a phone can pick a .txt or .json song document too.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import discord
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
 FORM_ID = "song:form"
+LYRICS_FILE_ID = "song:lyrics_file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,11 @@ class SongModal(discord.ui.Modal, title="Write your song"):
         placeholder=LYRICS_PLACEHOLDER,
         max_length=LYRICS_MAX_CHARS,
         required=False,
+    )
+    lyrics_file: discord.ui.Label[SongModal] = discord.ui.Label(
+        text="…or a lyrics file",
+        description="A .txt file, or a .json song document, instead of typing the lyrics",
+        component=discord.ui.FileUpload(custom_id=LYRICS_FILE_ID, required=False, max_values=1),
     )
     title_field: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
         label="Title", custom_id="song:title", max_length=LABEL_MAX_CHARS, required=False
@@ -80,6 +90,12 @@ class SongModal(discord.ui.Modal, title="Write your song"):
             genre=self.text(self.genre),
             mood=self.text(self.mood),
         )
+
+    def uploaded(self) -> discord.Attachment | None:
+        """The lyrics file given in the form, if any."""
+        upload = self.lyrics_file.component
+        values = upload.values if isinstance(upload, discord.ui.FileUpload) else []
+        return values[0] if values else None
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._on_submit(interaction, self)

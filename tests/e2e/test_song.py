@@ -101,7 +101,7 @@ def _prefilled(modal: dict[str, Any]) -> dict[str, str]:
     inputs = []
     for top in modal["components"]:
         inputs += [top["component"]] if "component" in top else top.get("components", [])
-    return {i["custom_id"]: i.get("value") or "" for i in inputs}
+    return {i["custom_id"]: i.get("value") or "" for i in inputs if i["type"] == 4}  # text inputs
 
 
 async def test_a_refused_form_keeps_the_lyrics_one_click_from_the_form_filled_in(
