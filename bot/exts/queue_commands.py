@@ -16,6 +16,7 @@ from bot.ui.history_queue import cancelled_text, place_in_queue, queue_embed
 from bot.ui.history_render import job_summary, shorten
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.errors import UserFacingError
+from core.jobs.scopes import is_personal
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +29,11 @@ class QueueCommands(commands.Cog):
     @offered_everywhere
     async def queue(self, interaction: discord.Interaction) -> None:
         await acknowledge(interaction)
-        overview = await self.bot.runtime.browser.queue_overview(
-            guild_id_of(interaction), interaction.user.id
+        scope = guild_id_of(interaction)
+        overview = await self.bot.runtime.browser.queue_overview(scope, interaction.user.id)
+        await interaction.followup.send(
+            embed=queue_embed(overview, personal=is_personal(scope)), ephemeral=True
         )
-        await interaction.followup.send(embed=queue_embed(overview), ephemeral=True)
 
     @app_commands.command(name="cancel", description="Cancel your job (moderators: anyone's)")
     @app_commands.describe(job="The job's number; without it, your newest queued or running job")

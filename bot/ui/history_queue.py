@@ -24,10 +24,12 @@ def place_in_queue(place: JobPlace) -> str:
     return f"#{place.position + 1} in the queue"
 
 
-def queue_embed(overview: QueueOverview) -> discord.Embed:
+def queue_embed(overview: QueueOverview, *, personal: bool = False) -> discord.Embed:
+    """`personal`: asked where the app is not installed: the queue is the person's own (core.jobs.scopes)."""
     embed = discord.Embed(title="Queue", colour=COLOUR)
     embed.add_field(
-        name="This server", value=f"{overview.guild_running} running · {overview.guild_queued} waiting"
+        name="Outside my servers, yours" if personal else "This server",
+        value=f"{overview.guild_running} running · {overview.guild_queued} waiting",
     )
     embed.add_field(
         name="Everywhere",
