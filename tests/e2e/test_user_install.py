@@ -95,7 +95,11 @@ async def test_imagine_in_a_server_without_the_bot(database_url: str, tmp_path: 
     assert _bot_token_posts(world, lobby) == []
     assert job_state(private) == "done"
     assert private.ephemeral
-    assert len(interaction.followup_message_ids) <= 5
+    # The completion ping could not be a channel message: it is a followup through the token.
+    [ping] = world.emu.followups(interaction)
+    assert ping.content.startswith(f"<@{dave.id}> your ")
+    assert ping.content.endswith(" is ready.")
+    assert ping.notified_user_ids == [dave.id]
 
 
 async def test_a_job_that_outlives_its_token_in_a_dm_comes_by_direct_message(
