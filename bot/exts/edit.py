@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
+from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX
 from bot.exts._picture_job import run_picture_job
 from bot.exts._submit import workflow_choices
@@ -21,7 +22,7 @@ class Edit(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="edit", description="Change a picture by saying what to change.")
-    @app_commands.guild_only()
+    @offered_everywhere
     @app_commands.describe(
         instruction="What to change, e.g. “make it night” or “replace the hat with a crown”",
         image="The picture to edit",

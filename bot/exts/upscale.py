@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
+from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX
 from bot.exts._picture_job import run_picture_job
 from bot.exts._submit import workflow_choices
@@ -20,7 +21,7 @@ class Upscale(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="upscale", description="Make a picture larger and sharper.")
-    @app_commands.guild_only()
+    @offered_everywhere
     @app_commands.describe(
         image="The picture to upscale",
         image_link="Or a link to a message with the picture (Copy Message Link)",
