@@ -11,7 +11,6 @@ from tests.e2e.media_support import (
     link_to,
     loader_files,
     posted_graph,
-    private_answer,
     resolved_attachment_ids,
     sha256,
 )
@@ -95,12 +94,31 @@ async def test_upscale_enlarges_a_linked_result(database_url: str, tmp_path: Pat
         _read_from_upload(world, first.attachments[0].data, "LoadImage")
 
 
-async def test_edit_and_upscale_need_a_picture(database_url: str, tmp_path: Path) -> None:
+async def test_edit_and_upscale_without_a_picture_open_a_form_to_upload_one(
+    database_url: str, tmp_path: Path
+) -> None:
     async with running_world(database_url, tmp_path) as world:
-        edit = await private_answer(world, await world.slash("edit", {"instruction": "make it night"}))
-        upscale = await private_answer(world, await world.slash("upscale", {}))
+        edit = await world.wait_acked(await world.slash("edit", {"instruction": "make it night"}))
+        upscale = await world.wait_acked(await world.slash("upscale", {}))
+        forms = [command.modal or {} for command in (edit, upscale)]
+        answer = await world.emu.submit_modal(
+            forms[0]["custom_id"],
+            {},
+            world.alice,
+            world.channel,
+            files={"picture:file": [("day.png", PICTURE, "image/png")]},
+        )
+        message = await world.wait_for_final(answer)
+        job = await world.job_for(message)
 
-        for answer in (edit, upscale):
-            assert "Which picture? Attach it (`image`) or paste a link to a message with it" in answer.content
-        assert world.fake.uploads == []
-        assert (await world.runtime.browser.history(world.guild.id)).jobs == ()
+    assert [command.response_type for command in (edit, upscale)] == [9, 9]  # a form, nothing public
+    for form in forms:
+        [label] = form["components"]
+        assert (label["type"], label["component"]["type"], label["component"]["custom_id"]) == (
+            18,
+            19,
+            "picture:file",
+        )
+    assert forms[0]["custom_id"] != forms[1]["custom_id"]  # each form answers its own command
+    assert (job.kind, job.params.instruction) == ("edit", "make it night")  # type: ignore[union-attr]
+    _read_from_upload(world, PICTURE, "LoadImage")
