@@ -171,6 +171,7 @@ class Song(commands.Cog):
             functools.partial(self._form_submitted, options=options, workflow=workflow, cover=cover),
             functools.partial(report_error, where="/song form"),
             draft=draft,
+            opened_by=interaction.id,
         )
         await interaction.response.send_modal(modal)
 

@@ -13,7 +13,7 @@ import discord
 
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
-FORM_ID = "song:form"
+FORM_PREFIX = "song:form:"
 LYRICS_FILE_ID = "song:lyrics_file"
 
 
@@ -72,8 +72,11 @@ class SongModal(discord.ui.Modal, title="Write your song"):
         on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
         *,
         draft: SongDraft,
+        opened_by: int,
     ) -> None:
-        super().__init__(timeout=15 * 60, custom_id=FORM_ID)
+        # discord.py finds an open form by its custom_id alone: one per opening interaction, so two
+        # members' forms never answer each other (with one shared id, the latest form took every answer).
+        super().__init__(timeout=15 * 60, custom_id=f"{FORM_PREFIX}{opened_by}")
         self._on_submit = on_submit
         self._on_error = on_error
         # Discord refuses a pre-filled value longer than the field allows: what was typed always fits.

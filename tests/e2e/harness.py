@@ -239,6 +239,12 @@ async def _connected(emu: DiscordEmulator, bot: ComfyBot) -> AsyncIterator[Comfy
                 await asyncio.wait_for(task, timeout=5)
 
 
+def form_id(interaction: Interaction) -> str:
+    """The custom_id of the form (modal) an interaction opened: what submit_modal answers."""
+    assert interaction.modal is not None, f"interaction {interaction.id} opened no form"
+    return str(interaction.modal["custom_id"])
+
+
 FINAL_STATES = ("done", "failed", "cancelled")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.harness import World, form_id, job_state, running_world
 from tests.e2e.media_support import (
     PICTURE,
     SONG,
@@ -58,7 +58,7 @@ async def test_a_song_to_cover_is_read_once_while_the_lyrics_form_is_open(
         )
         await world.wait_acked(command)
         assert command.response_type == 9, "the lyrics form comes first"
-        answer = await world.emu.submit_modal("song:form", FORM, world.alice, world.channel)
+        answer = await world.emu.submit_modal(form_id(command), FORM, world.alice, world.channel)
         assert job_state(await world.wait_for_final(answer)) == "done"
 
         _read_from_upload(world, SONG, "LoadAudio")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
-from tests.e2e.harness import running_world
+from tests.e2e.harness import form_id, running_world
 from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
@@ -62,7 +62,7 @@ async def test_cover_takes_one_take_as_the_audio_input_with_new_style_and_lyrics
         command = await world.slash("song", {"genre": "synthpop"})
         await world.wait_acked(command)
         answer = await world.emu.submit_modal(
-            "song:form",
+            form_id(command),
             {"song:lyrics": LYRICS, "song:title": "", "song:genre": "synthpop", "song:mood": "warm"},
             world.alice,
             world.channel,

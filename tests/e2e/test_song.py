@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from core.jobs.admission import Admission, Ask
-from tests.e2e.harness import assert_no_repeated_revisions, running_world
+from tests.e2e.harness import assert_no_repeated_revisions, form_id, running_world
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
 
@@ -23,11 +23,11 @@ async def test_song_opens_a_lyrics_form_and_its_answer_makes_two_takes(
         await world.wait_acked(command)
         assert command.response_type == 9, "a modal, not a message"
         assert command.modal is not None
-        assert command.modal["custom_id"] == "song:form"
+        assert command.modal["custom_id"] == f"song:form:{command.id}"
         assert world.bot_messages() == []
 
         answer = await world.emu.submit_modal(
-            "song:form",
+            form_id(command),
             {"song:lyrics": LYRICS, "song:title": "Night Drive", "song:genre": "synthpop", "song:mood": ""},
             world.alice,
             world.channel,
@@ -76,7 +76,10 @@ async def test_unknown_sections_in_the_form_are_named_privately(database_url: st
         command = await world.slash("song", {})
         await world.wait_acked(command)
         answer = await world.emu.submit_modal(
-            "song:form", {"song:lyrics": "[verse]\nla la\n[guitar solo]\nwah"}, world.alice, world.channel
+            form_id(command),
+            {"song:lyrics": "[verse]\nla la\n[guitar solo]\nwah"},
+            world.alice,
+            world.channel,
         )
         await world.wait_acked(answer)
         assert answer.ephemeral
@@ -112,7 +115,7 @@ async def test_a_refused_form_keeps_the_lyrics_one_click_from_the_form_filled_in
         command = await world.slash("song", {"genre": "synthpop"})
         await world.wait_acked(command)
         answer = await world.emu.submit_modal(
-            "song:form",
+            form_id(command),
             {"song:lyrics": typed, "song:title": "Night Drive", "song:genre": "synthpop", "song:mood": ""},
             world.alice,
             world.channel,
@@ -140,7 +143,7 @@ async def test_a_refused_form_keeps_the_lyrics_one_click_from_the_form_filled_in
 
         fixed = typed.replace("[rap]", "[bridge]")
         resubmitted = await world.emu.submit_modal(
-            "song:form",
+            form_id(again),
             {"song:lyrics": fixed, "song:title": "Night Drive", "song:genre": "synthpop", "song:mood": ""},
             world.alice,
             world.channel,
@@ -170,7 +173,7 @@ async def test_a_refusal_after_the_form_also_keeps_the_lyrics(database_url: str,
         await world.wait_acked(command)
         await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["neon"]})
         answer = await world.emu.submit_modal(
-            "song:form", {"song:lyrics": LYRICS}, world.alice, world.channel
+            form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
         )
         await world.wait_acked(answer)
         refusal = world.emu.original_response(answer)

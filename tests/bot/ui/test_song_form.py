@@ -22,7 +22,7 @@ async def _nothing(*_: Any) -> None:
 
 def _form_payload(draft: SongDraft) -> dict[str, Any]:
     async def build() -> dict[str, Any]:
-        return SongModal(_nothing, _nothing, draft=draft).to_dict()
+        return SongModal(_nothing, _nothing, draft=draft, opened_by=1).to_dict()
 
     return asyncio.run(build())
 
