@@ -9,6 +9,7 @@ from PIL import Image
 
 from core.inputs import facts
 from core.inputs.facts import InputLimits
+from core.inputs.png_integrity import check_png
 
 # Formats ComfyUI's LoadImage reads and people send; anything else is not taken as a picture.
 IMAGE_MIMES = {
@@ -53,7 +54,19 @@ def read_picture(data: bytes, limits: InputLimits) -> Picture | None:
         if width * height > limits.max_pixels:
             raise facts.too_many_pixels(width, height, limits)
         try:
-            image.load()  # every pixel of the first frame: a cut-short or corrupt file fails here
+            _prove_decodes(image, data)  # a cut-short or corrupt file fails here
         except Exception as exc:  # as in _open: decoder errors on hostile bytes have no common type
             raise facts.damaged(facts.InputKind.IMAGE, f"{type(exc).__name__}: {exc}") from exc
     return Picture(mime, width, height)
+
+
+def _prove_decodes(image: Image.Image, data: bytes) -> None:
+    """Decode the first frame to its end, at the least cost that still reads all of it: a PNG's image data
+    inflated and its rows checked without building pixels (core.inputs.png_integrity), a JPEG decoded at
+    an eighth of its size (every coded block is still read, a truncated file still fails), others whole."""
+    if image.format == "PNG":
+        check_png(data)
+        return
+    if image.format == "JPEG":
+        image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
+    image.load()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import threading
 
 import pytest
+from PIL import Image
 
 from core.inputs import (
     InputFacts,
@@ -130,6 +132,21 @@ def test_a_picture_cut_short_is_damaged() -> None:
         refused.user_message
         == "That file looks like a picture but is damaged or cut short; please send it again."
     )
+
+
+def test_a_jpeg_cut_short_is_damaged_though_it_is_decoded_at_an_eighth_of_its_size() -> None:
+    whole = photo_like_jpeg()
+    assert inspect_input_sync(whole, "photo.jpg").width == 640
+
+    refused = refusal(whole[: len(whole) * 2 // 3])
+
+    assert refused.reason is RefusalReason.DAMAGED
+
+
+def photo_like_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize((640, 480)).convert("RGB").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
 
 
 def test_a_recording_over_the_length_limit_is_refused() -> None:
