@@ -50,6 +50,9 @@ from db.units.run_history import RunHistory
 
 log = logging.getLogger(__name__)
 
+# A received input no job adopted within this long was left by a crash (a request takes seconds at most).
+INCOMING_KEPT_S = 3600.0
+
 
 class ObserverSwitch:
     """Forwards updates to whichever observer is plugged in (the front-end is built after the core).
@@ -163,6 +166,7 @@ class CoreRuntime:
 
     async def start(self) -> None:
         await asyncio.to_thread(self.config.data_dir.mkdir, parents=True, exist_ok=True)
+        await self.input_files.clear_incoming(older_than_s=INCOMING_KEPT_S)
         names = self.catalogue.names()
         log.info("workflows: %d ready (%s)", len(names), ", ".join(names))
         await self.pool.start()

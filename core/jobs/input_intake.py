@@ -1,14 +1,19 @@
 """A request's inputs taken in: inspected before any job exists, kept with the job when it is created.
 
 ``inspect`` decodes every input (off the event loop) and refuses, with a friendly private message, what is
-not the media its slot takes or is over the limits: a refused request stores nothing. ``keeper`` gives the
-job store what it needs to keep the files inside the job's own transaction: the files are written once
-the job has an id, before their records, so a record never points at a missing file; if the job is not
-created after all (a limit, the database), ``discard`` takes the files away again.
+not the media its slot takes or is over the limits. Meanwhile each file is already written to DATA_DIR
+(``InputStore.receive``, with fsync), so keeping it costs the job's transaction only a rename; a refused
+request has its received files removed before the refusal is raised, and stores nothing.
+
+``keeper`` gives the job store what it needs to keep the files inside the job's own transaction: the files
+are moved under the job's name once it has an id, before their records are written, so a record never
+points at a missing file; if the job is not created after all (a limit, the database), ``discard`` takes
+the files away again.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -23,22 +28,24 @@ from core.jobs.given_input import ROLE_MEDIA, GivenInput
 class InspectedInput:
     given: GivenInput
     facts: InputFacts
+    received: PurePosixPath  # the file written while it was inspected, relative to DATA_DIR
 
 
 @dataclass
 class InputKeeper:
     files: InputStore
     inputs: Sequence[InspectedInput]
-    written: list[PurePosixPath] = field(default_factory=list)
+    kept: list[PurePosixPath] = field(default_factory=list)
 
     async def records(self, job_id: int) -> list[dict[str, object]]:
-        """Write the new job's input files, then return their records (JobStore.create's ``inputs``)."""
+        """Move the new job's input files under its name, then return their records (JobStore.create's
+        ``inputs``)."""
         records = []
         for item in self.inputs:
             given = item.given
-            # Noted before writing: a write that fails halfway leaves its partial file for discard too.
-            self.written.append(self.files.relative_path(job_id, given.role, item.facts))
-            path = await self.files.save(job_id, given.role, given.data, item.facts)
+            # Noted first: a move that fails halfway must still be undone by discard.
+            self.kept.append(self.files.relative_path(job_id, given.role, item.facts))
+            path = await self.files.adopt(item.received, job_id, given.role, given.data, item.facts)
             records.append(
                 input_record(
                     job_id=job_id,
@@ -53,9 +60,9 @@ class InputKeeper:
         return records
 
     async def discard(self) -> None:
-        """The job was not created: no file of it stays behind."""
-        written, self.written = self.written, []
-        await self.files.remove(written)
+        """The job was not created: no file of it stays behind (moved or not yet)."""
+        kept, self.kept = self.kept, []
+        await self.files.remove([*kept, *(item.received for item in self.inputs)])
 
 
 class InputIntake:
@@ -64,14 +71,24 @@ class InputIntake:
         self.limits = limits or InputLimits()
 
     async def inspect(self, inputs: Sequence[GivenInput]) -> tuple[InspectedInput, ...]:
-        """Each input decoded and checked against its slot and the limits; raises InputRefused."""
-        inspected = []
-        for given in inputs:
-            facts = await inspect_input(
-                given.data, given.declared_name, accepted={ROLE_MEDIA[given.role]}, limits=self.limits
-            )
-            inspected.append(InspectedInput(given, facts))
-        return tuple(inspected)
+        """Each input decoded and checked against its slot and the limits (raises InputRefused, leaving
+        nothing on disk), and written to DATA_DIR meanwhile."""
+        if not inputs:
+            return ()
+        writes = [asyncio.ensure_future(self.files.receive(given.data)) for given in inputs]
+        try:
+            found = [
+                await inspect_input(
+                    given.data, given.declared_name, accepted={ROLE_MEDIA[given.role]}, limits=self.limits
+                )
+                for given in inputs
+            ]
+            received = [await write for write in writes]
+        except BaseException:
+            written = await asyncio.gather(*writes, return_exceptions=True)
+            await self.files.remove(path for path in written if isinstance(path, PurePosixPath))
+            raise
+        return tuple(InspectedInput(*item) for item in zip(inputs, found, received, strict=True))
 
     def keeper(self, inputs: Sequence[InspectedInput]) -> InputKeeper:
         return InputKeeper(self.files, inputs)

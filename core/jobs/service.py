@@ -118,7 +118,6 @@ class JobService:
         roles = given_roles(request.inputs)
         bound = self.kinds.bind(template, params, inputs=roles)
         check_roles(roles, marked_roles(bound.graph), workflow=template.name)
-        keeper = self.intake.keeper(await self.intake.inspect(request.inputs))
         self.models.check_bound(template, bound.graph, params)
         data = JobCreate(
             guild_id=request.guild_id,
@@ -141,6 +140,7 @@ class JobService:
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
             self._take_rate_token(policy)
 
+        keeper = self.intake.keeper(await self.intake.inspect(request.inputs))
         try:
             job = await self.store.create(
                 data, admit=within_limits, inputs=keeper.records if request.inputs else None

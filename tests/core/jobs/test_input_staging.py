@@ -123,10 +123,10 @@ async def test_a_backend_whose_uploads_crash_is_left_for_another_one(
     broken, working = sorted(fakes, key=lambda fake: fake.url)
     broken.config.upload_status = 500
     urls = [fake.url for fake in fakes]
-    async with running_core(database_url, urls, tmp_path, kinds=picture_taking_kinds()) as (
-        runtime,
-        observer,
-    ):
+    # Marked down by its failed upload, it stays down until the next health check: not within this test.
+    async with running_core(
+        database_url, urls, tmp_path, kinds=picture_taking_kinds(), health_interval_s=60.0
+    ) as (runtime, observer):
         job = (await runtime.service.submit(with_picture(image_request()))).job
         final = await observer.final(job.id, within_s=20)
         updates = observer.updates[job.id]
@@ -143,17 +143,20 @@ async def test_a_backend_whose_uploads_crash_is_left_for_another_one(
 async def test_a_kept_picture_gone_from_disk_at_post_time_fails_the_job_kindly(
     database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path, damage: str
 ) -> None:
+    """The bot restarts while the job waits for its only backend, and the data folder lost the file (or
+    someone edited it) meanwhile: the new process has only the disk to read it from."""
     fake = await fake_comfy_factory()
-    await fake.kill()  # the job waits in the queue while its file is damaged
+    await fake.kill()
+    async with running_core(database_url, [fake.url], tmp_path, kinds=picture_taking_kinds()) as (runtime, _):
+        job = (await runtime.service.submit(with_picture(image_request()))).job
+        [kept] = await JobInputStore(runtime.sessions).for_job(job.id)
+    path = tmp_path / kept.path
+    await asyncio.to_thread(path.unlink if damage == "deleted" else path.write_bytes, b"other")  # type: ignore[operator]
+    await fake.restart()
     async with running_core(database_url, [fake.url], tmp_path, kinds=picture_taking_kinds()) as (
         runtime,
         observer,
     ):
-        job = (await runtime.service.submit(with_picture(image_request()))).job
-        [kept] = await JobInputStore(runtime.sessions).for_job(job.id)
-        path = tmp_path / kept.path
-        await asyncio.to_thread(path.unlink if damage == "deleted" else path.write_bytes, b"other")  # type: ignore[operator]
-        await fake.restart()
         final = await observer.final(job.id, within_s=20)
 
     assert isinstance(final, JobFailed)

@@ -166,8 +166,8 @@ async def test_a_request_refused_by_the_limits_after_its_picture_was_read_leaves
 
 
 class FailingInputStore(InputStore):
-    """Writes the file, then fails as a full disk would on the next step: the job must not be created."""
+    """Moves the file under the job's name, then fails as a full disk would: the job must not be created."""
 
-    async def save(self, job_id: int, role: str, data: bytes, facts: object) -> PurePosixPath:  # type: ignore[override]
-        await super().save(job_id, role, data, facts)  # type: ignore[arg-type]
+    async def adopt(self, *args: object, **kwargs: object) -> PurePosixPath:
+        await super().adopt(*args, **kwargs)  # type: ignore[arg-type]
         raise OSError("disk full")
