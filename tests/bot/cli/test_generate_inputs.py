@@ -47,6 +47,26 @@ async def test_a_song_cover_uploads_the_song_given_and_prints_the_new_one(
     assert all(node["inputs"]["denoise"] == pytest.approx(0.6) for node in samplers)
 
 
+async def test_image_to_image_from_a_file_uploads_the_picture_given(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(FAST)
+    picture = tmp_path / "fox.png"
+    picture.write_bytes(media.png(64, 48, 0xAA5500))
+    argv = ["generate", "image", "a red fox", "--image", str(picture), "--strength", "0.4"]
+    code, out, err = await run_in_process(settings_for(database_url, fake.url, tmp_path / "data"), argv)
+
+    assert code == 0, err
+    assert len(out.splitlines()) == 1
+    [upload] = fake.uploads
+    assert upload.path.read_bytes() == picture.read_bytes()
+    [prompt] = fake.prompts_received
+    loaders = [node for node in prompt["prompt"].values() if node["class_type"] == "LoadImage"]
+    assert [node["inputs"]["image"] for node in loaders] == [f"{upload.subfolder}/{upload.name}"]
+    samplers = [node for node in prompt["prompt"].values() if node["class_type"] == "KSampler"]
+    assert [node["inputs"]["denoise"] for node in samplers] == [pytest.approx(0.4)]
+
+
 @pytest.mark.parametrize(
     ("kind", "file_name", "content", "said"),
     [
