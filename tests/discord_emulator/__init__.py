@@ -35,8 +35,11 @@ unsynced guild commands.
 User actions dispatch the real gateway payload and return a record: ``send_slash_command``,
 ``send_autocomplete``, ``click_button``, ``select_option``, ``submit_modal`` return ``Interaction``
 (``acked``, ``deferred``, ``responded``, ``response_type``, ``response_message_id``, ``followup_message_ids``,
-``autocomplete_choices``, ``modal``, ``ephemeral``); ``send_message`` returns ``Message``;
-``add_reaction``/``remove_reaction``.
+``autocomplete_choices``, ``modal``, ``ephemeral``); ``send_message(channel, member, content,
+attachments=[(filename, bytes, content_type)], reply_to=...)`` returns ``Message``;
+``add_reaction``/``remove_reaction``. A file given to a slash command (``attachments={option: ...}``) must be
+for an ATTACHMENT option of the synced command (the client offers no file picker elsewhere); it arrives as
+a resolved attachment (id, filename, size, url, content_type) that the CDN serves.
 
 Interaction rules: a callback after 3 s (emulator clock) gets 404/10062, a second one 400/40060; tokens
 last 15 minutes (``advance_clock(seconds)``) or end now with ``expire_interaction_token(interaction,
@@ -47,12 +50,20 @@ Recording: ``calls`` (``RecordedCall(method, path, query, json, files, status, a
 json is payload_json for multipart), ``calls_matching(method, path_regex)``, ``unknown_routes`` (answered
 404 code 0), ``messages[channel_id]`` (every ``Message``, deleted and ephemeral ones too; ``revisions`` hold
 content/embeds/components/attachments/flags of the creation and each edit), ``message(id)``,
-``original_response(interaction)``, ``followups(interaction)``, ``cdn_downloads``. ``await
+``original_response(interaction)``, ``followups(interaction)``, ``cdn_downloads``, ``cdn_bytes_sent``
+(attachment id -> bytes the CDN wrote on its last download: less than the size when the reader hung up).
+``await
 wait_for(predicate, timeout)`` re-checks the predicate on every emulator state change (not bot state).
 
 Echo: the bot's own messages, edits, deletions and reactions come back over the gateway (not ephemeral
 ones), filtered by the intents the bot identified with; user message content is blank without the
 message-content intent.
+
+Reading messages: GET a message or the history needs the bot's View Channel (else 403/50001) and Read
+Message History (else 403/50013) in that channel; over REST, other people's content, embeds, attachments
+and components are blank unless ``world.application_flags`` has GATEWAY_MESSAGE_CONTENT(_LIMITED), the
+message mentions the bot, or it is the bot's own or a DM. ``Guild.permissions_in(channel, member)`` applies
+the overwrites set with ``set_channel_permissions`` as Discord does (@everyone, roles, member).
 
 Components V2 (message flag IS_COMPONENTS_V2, 1 << 15; rules and their sources in rest/components_v2.py):
 with the flag, ``content``/``embeds``/``sticker_ids``/``poll`` are refused; an edit may set the flag (emptying

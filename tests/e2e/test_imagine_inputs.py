@@ -62,7 +62,7 @@ async def test_a_link_to_an_earlier_result_starts_from_that_result(database_url:
         assert (await world.job_for(made)).parent_id == (await world.job_for(first)).id
 
 
-async def test_a_members_picture_is_used_when_their_message_mentions_the_bot(
+async def test_the_picture_on_a_members_message_is_used_when_it_mentions_the_bot(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
@@ -71,7 +71,7 @@ async def test_a_members_picture_is_used_when_their_message_mentions_the_bot(
             world.channel,
             world.bob,
             f"{emu.mention(emu.bot_user)} my sketch",
-            attachments=[("s.png", PICTURE, "image/png")],
+            attachments=[("notes.txt", b"colours: blue", "text/plain"), ("s.png", PICTURE, "image/png")],
         )
         unmentioned = await emu.send_message(
             world.channel, world.bob, "another sketch", attachments=[("t.png", PICTURE, "image/png")]
