@@ -38,6 +38,7 @@ class DeliveryState(StrEnum):
 class ArtifactType(StrEnum):
     IMAGE = "image"
     AUDIO = "audio"
+    VIDEO = "video"
 
 
 class InputMedia(StrEnum):

@@ -21,6 +21,7 @@ from comfy.workflows.params import QUALITIES, Quality
 from comfy.workflows.shape import WorkflowShape, pick_shape
 from comfy.workflows.sidecar import BindingSidecar, SidecarNodes
 from comfy.workflows.strength import strength_nodes, takes_strength
+from comfy.workflows.video import frame_rate
 
 _SIDECAR_HINT = "name the nodes in a .binding.json sidecar next to the workflow"
 
@@ -54,6 +55,12 @@ def analyse(
     inputs = _inputs(graph, chosen)
     strength = _pick(chosen.strength, strength_nodes(graph, samplers))
     problems = _problems(graph, shape, nodes, chosen, bool(inputs)) + _slot_problems(graph, inputs, strength)
+    fps = _fps(graph, shape, nodes["outputs"], sidecar)
+    if shape.timed and fps is None:
+        problems.append(
+            "no frame rate found (fps on CreateVideo, SaveWEBM, SaveAnimatedWEBP...); "
+            'give "defaults": {"fps": 24} in a .binding.json sidecar next to the workflow'
+        )
     if problems:
         raise WorkflowError(name, "; ".join(problems))
     base_width, base_height = _base_size(graph, shape, nodes["latent"], sidecar)
@@ -72,6 +79,7 @@ def analyse(
         steps=_steps(graph, samplers, sidecar),
         input_nodes=inputs,
         strength_nodes=strength,
+        fps=fps,
     )
 
 
@@ -187,6 +195,14 @@ def _base_size(
     width = sidecar.defaults.width or int(inputs["width"])
     height = sidecar.defaults.height or int(inputs["height"])
     return width, height
+
+
+def _fps(
+    graph: g.Graph, shape: WorkflowShape, outputs: tuple[str, ...], sidecar: BindingSidecar
+) -> float | None:
+    if not shape.timed:
+        return None
+    return sidecar.defaults.fps or frame_rate(graph, outputs)
 
 
 def _inputs(graph: g.Graph, chosen: SidecarNodes) -> dict[str, tuple[str, ...]]:

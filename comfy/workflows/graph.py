@@ -18,7 +18,7 @@ ZEROING_CLASSES = frozenset({"ConditioningZeroOut"})
 # Inputs through which a latent flows from its empty source to a sampler (LatentUpscale, refiners...).
 LATENT_INPUTS = ("latent_image", "samples", "latent", "latents")
 # Inputs that mark a node as an output whose files we collect.
-OUTPUT_MEDIA_INPUTS = ("images", "audio")
+OUTPUT_MEDIA_INPUTS = ("images", "audio", "video")
 
 
 def is_link(value: Any) -> bool:
@@ -150,7 +150,7 @@ def seed_input(node: Mapping[str, Any]) -> str | None:
 
 
 def output_nodes(graph: Graph) -> tuple[str, ...]:
-    """Sinks that receive images or audio: SaveImage, PreviewImage, SaveAudioMP3, ..."""
+    """Sinks that receive images, audio or video: SaveImage, PreviewImage, SaveAudioMP3, SaveVideo, ..."""
     consumed = {
         str(value[0]) for node in graph.values() for value in inputs_of(node).values() if is_link(value)
     }

@@ -26,6 +26,8 @@ class NodeRoles(BaseModel):
     # Sized shapes (images): the pixel area aspect ratios keep. Others: None.
     base_width: int | None
     base_height: int | None
+    # Timed shapes (videos): frames per second, from the graph or the sidecar. Others: None.
+    fps: float | None = None
     # Steps of the first sampler for each quality; the other samplers are scaled alike (empty: no sampler).
     steps: dict[Quality, int]
     # The loader giving the first sampler its model (checkpoint or diffusion model), and the LoRA loaders

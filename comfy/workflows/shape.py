@@ -39,6 +39,8 @@ class WorkflowShape:
     recognises: Recogniser | None = None
     # Its latent has a width and height: the pixel area every aspect ratio keeps.
     sized: bool = False
+    # It makes frames at a rate (a video): the analysis finds the frame rate, or a sidecar gives it.
+    timed: bool = False
 
 
 def pick_shape(

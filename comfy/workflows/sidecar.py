@@ -58,6 +58,8 @@ class SidecarDefaults(BaseModel):
     width: int | None = Field(default=None, ge=64, le=8192, multiple_of=8)
     height: int | None = Field(default=None, ge=64, le=8192, multiple_of=8)
     steps: StepsPerQuality = StepsPerQuality()
+    # A video's frames per second, where the graph sets none (on CreateVideo, SaveWEBM, ...).
+    fps: float | None = Field(default=None, gt=0, le=240)
 
 
 class BindingSidecar(BaseModel):

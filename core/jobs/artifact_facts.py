@@ -11,6 +11,9 @@ from pathlib import Path
 import av
 from PIL import Image, UnidentifiedImageError
 
+from core.media.probe import probe_video
+from db.enums import ArtifactType
+
 log = logging.getLogger(__name__)
 
 
@@ -51,14 +54,18 @@ def _audio_duration(path: Path) -> float | None:
     return None
 
 
-def _facts(path: Path, is_image: bool) -> FileFacts:
+def _facts(path: Path, media: ArtifactType) -> FileFacts:
     digest = _sha256(path)
-    if is_image:
+    if media is ArtifactType.IMAGE:
         width, height = _image_size(path)
         return FileFacts(digest, width=width, height=height)
+    if media is ArtifactType.VIDEO:
+        video = probe_video(path)
+        if video is not None:
+            return FileFacts(digest, width=video.width, height=video.height, duration_s=video.duration_s)
     return FileFacts(digest, duration_s=_audio_duration(path))
 
 
-async def file_facts(path: Path, *, is_image: bool) -> FileFacts:
+async def file_facts(path: Path, *, media: ArtifactType) -> FileFacts:
     """Read in a worker thread: hashing and decoding headers must not block the event loop."""
-    return await asyncio.to_thread(_facts, path, is_image)
+    return await asyncio.to_thread(_facts, path, media)

@@ -15,10 +15,10 @@ from comfy.client import ComfyClient
 from comfy.progress import GraphProgress
 from comfy.run import PromptRun
 from core.jobs.artifact_facts import file_facts
+from core.jobs.deliverables import deliverables
 from core.jobs.setbacks import JobClocks
 from core.jobs.updates import JobObserver, JobProgress, JobSetback, JobStarted, JobUpdate, Setback
 from core.kinds import KindRegistry
-from db.enums import ArtifactType
 from db.schemas import ArtifactCreate
 from db.snapshots import JobView
 
@@ -149,23 +149,23 @@ class JobRunner:
             log.exception("progress update failed")  # the job's task carries its ids
 
     async def collect(self, active: ActiveJob, completed: events.Completed) -> list[ArtifactCreate]:
-        """Download every output file and describe it for the database."""
+        """Download every output file, make it what the kind delivers, and describe it for the database."""
         job = active.job
-        folder = self._kinds.get(job.kind).artifact_folder
+        spec = self._kinds.get(job.kind)
         files = [f for f in completed.files if f.type in ("output", "temp")]
         saved: list[DownloadedOutput] = await self._artifacts.download(
-            active.client.http, files, kind=folder, job_id=job.id
+            active.client.http, files, kind=spec.artifact_folder, job_id=job.id
         )
+        data_dir = self._artifacts.data_dir
         records: list[ArtifactCreate] = []
-        for item in saved:
-            is_image = item.mime.startswith("image/")
-            facts = await file_facts(self._artifacts.data_dir / Path(item.path), is_image=is_image)
+        for item in await deliverables(spec, data_dir, saved, active.metadata):
+            facts = await file_facts(data_dir / Path(item.path), media=item.type)
             records.append(
                 ArtifactCreate(
                     job_id=job.id,
-                    type=ArtifactType.IMAGE if is_image else ArtifactType.AUDIO,
+                    type=item.type,
                     path=item.path.as_posix(),
-                    mime_type=item.mime.split(";")[0].strip() or "application/octet-stream",
+                    mime_type=item.mime,
                     size_bytes=item.size,
                     sha256=facts.sha256,
                     width=facts.width,

@@ -8,12 +8,14 @@ from core.kinds.registry import KindRegistry, UnknownKind, default_kinds
 from core.kinds.song import SONG, SongParams
 from core.kinds.spec import InputDerivation, InputNeed, JobKind, KindSpec, KindTexts, spec_of, typed_params
 from core.kinds.upscale import UPSCALE, UpscaleParams
+from core.kinds.video import VIDEO, VideoParams
 
 __all__ = [
     "EDIT",
     "IMAGE",
     "SONG",
     "UPSCALE",
+    "VIDEO",
     "EditParams",
     "ImageParams",
     "InputDerivation",
@@ -29,6 +31,7 @@ __all__ = [
     "StrengthWithoutInput",
     "UnknownKind",
     "UpscaleParams",
+    "VideoParams",
     "default_kinds",
     "role_noun",
     "spec_of",

@@ -23,6 +23,7 @@ from core.kinds.inputs import StrengthWithoutInput, input_needs, plan_inputs
 from core.kinds.song import SONG_KIND
 from core.kinds.spec import InputNeed, JobKind, KindSpec
 from core.kinds.upscale import UPSCALE_KIND
+from core.kinds.video import VIDEO_KIND
 
 
 class UnknownKind(LookupError):
@@ -150,4 +151,4 @@ class KindRegistry:
 
 
 def default_kinds() -> KindRegistry:
-    return KindRegistry([IMAGE_KIND, SONG_KIND, EDIT_KIND, UPSCALE_KIND])
+    return KindRegistry([IMAGE_KIND, SONG_KIND, EDIT_KIND, UPSCALE_KIND, VIDEO_KIND])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, Literal, NewType, TypeVar
 
 from comfy.workflows.node_roles import NodeRoles
@@ -84,6 +85,9 @@ class KindSpec(Generic[P]):
     fallback_workflows: tuple[str, ...] = ()
     # The request's strength (0..1; None: the workflow's own or the derivation's default), if it has one.
     strength: Callable[[P], float | None] | None = None
+    # Turns the files its workflow saved into the files delivered (videos: MP4s Discord plays inline), given
+    # the job's seed document; blocking, run in a thread. None: the files are delivered as saved.
+    deliverables: Callable[[Sequence[Path], Mapping[str, Any]], list[Path]] | None = None
 
     def __post_init__(self) -> None:
         # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.

@@ -71,10 +71,10 @@ async def test_enabled_kinds_leaves_songs_unchecked(
 async def test_a_kind_the_bot_does_not_make_in_enabled_kinds_fails_with_the_kinds_it_does(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    code, lines = await _check(database_url, fake_comfy.url, enabled_kinds="image, video")
+    code, lines = await _check(database_url, fake_comfy.url, enabled_kinds="image, hologram")
 
     assert code == 1
-    failure = lines.index("✗ ENABLED_KINDS names 'video', which is not a kind of job this bot makes")
+    failure = lines.index("✗ ENABLED_KINDS names 'hologram', which is not a kind of job this bot makes")
     assert (
         lines[failure + 1] == "    fix: list some of: image, song, edit, upscale "
         "(or leave it empty for every kind a backend runs)"

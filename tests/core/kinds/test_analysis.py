@@ -125,7 +125,7 @@ def test_invalid_sidecar_lists_every_bad_field() -> None:
     with pytest.raises(WorkflowError) as caught:
         parse_sidecar(
             "w",
-            b'{"kind": "video", "defaults": {"width": 100000, "steps": {"draft": 0}}, "x": 1}',
+            b'{"kind": "hologram", "defaults": {"width": 100000, "steps": {"draft": 0}}, "x": 1}',
             kinds=KINDS.kinds,
         )
 

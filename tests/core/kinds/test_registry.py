@@ -37,8 +37,8 @@ def test_stored_parameters_come_back_typed_with_their_seed() -> None:
 
 
 def test_an_unregistered_kind_or_foreign_parameters_are_named() -> None:
-    with pytest.raises(UnknownKind, match="'video'"):
-        default_kinds().get("video")
+    with pytest.raises(UnknownKind, match="'hologram'"):
+        default_kinds().get("hologram")
     with pytest.raises(TypeError, match="dict are not the parameters of a registered kind"):
         typed_params({"prompt": "a fox"})
 

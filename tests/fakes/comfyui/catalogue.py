@@ -10,8 +10,9 @@ from .media_node_specs import MEDIA_SPECS
 from .model_node_specs import MODEL_SPECS
 from .node_specs import ALL_SPECS as _BASIC_SPECS
 from .node_specs import FROM_CONFIG, NodeSpec
+from .video_nodes import video_specs
 
-ALL_SPECS = _BASIC_SPECS | MODEL_SPECS | MEDIA_SPECS
+ALL_SPECS = _BASIC_SPECS | MODEL_SPECS | MEDIA_SPECS | {spec.name: spec for spec in video_specs()}
 # Inputs that list the same model folder share one FakeConfig.models entry.
 _SHARED_LISTS = {
     "DualCLIPLoader.clip_name2": "DualCLIPLoader.clip_name1",

@@ -20,14 +20,24 @@ def default_models() -> dict[str, list[str]]:
         "UNETLoader.unet_name": [
             "qwen_image_edit_fp8_e4m3fn.safetensors",
             "flux1-dev-kontext_fp8_scaled.safetensors",
+            # The built-in video workflows' (Wan 2.2 5B text/image-to-video, 14B image-to-video).
+            "wan2.2_ti2v_5B_fp16.safetensors",
+            "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors",
+            "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors",
         ],
         # text_encoders/, which CLIPLoader.clip_name lists too.
         "DualCLIPLoader.clip_name1": [
             "clip_l.safetensors",
             "t5xxl_fp8_e4m3fn_scaled.safetensors",
             "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+            "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
         ],
-        "VAELoader.vae_name": ["qwen_image_vae.safetensors", "ae.safetensors"],
+        "VAELoader.vae_name": [
+            "qwen_image_vae.safetensors",
+            "ae.safetensors",
+            "wan2.2_vae.safetensors",
+            "wan_2.1_vae.safetensors",
+        ],
         "UpscaleModelLoader.model_name": ["RealESRGAN_x4plus.pth", "RealESRGAN_x2plus.pth"],
     }
 

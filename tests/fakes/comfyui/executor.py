@@ -263,7 +263,10 @@ class Executor:
 def _renamed(ui: Ui, filename: str) -> Ui:
     """FakeConfig.reported_filename: the same UI with every file entry's name replaced."""
     return {
-        key: [{**item, "filename": filename} if "filename" in item else item for item in items]
+        key: [
+            {**item, "filename": filename} if isinstance(item, dict) and "filename" in item else item
+            for item in items
+        ]
         for key, items in ui.items()
     }
 

@@ -11,6 +11,7 @@ from PIL import Image
 from . import media
 from .behaviours import BASIC_BEHAVIOURS, Behaviour, NodeContext, Outputs, Ui, Value, _image, _work
 from .media_nodes import MEDIA_BEHAVIOURS
+from .video_nodes import VIDEO_BEHAVIOURS
 
 
 async def load_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
@@ -74,4 +75,5 @@ BEHAVIOURS: dict[str, Behaviour] = {
     "load_image_mask": load_image_mask,
     "image_scale_by": image_scale_by,
     "vae_encode_audio": vae_encode_audio,
+    **VIDEO_BEHAVIOURS,
 }

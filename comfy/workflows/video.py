@@ -1,0 +1,67 @@
+"""Video vocabulary: where a graph keeps its frame count and frame rate, and the lengths models accept.
+
+Video latents (Wan22ImageToVideoLatent, WanImageToVideo, EmptyHunyuanLatentVideo, EmptyLTXVLatentVideo)
+count frames in ``length``; Stable Video Diffusion's conditioning in ``video_frames``. The frame rate is
+set where frames become a video: CreateVideo, SaveWEBM, SaveAnimatedWEBP/PNG (``fps``), or a conditioning
+that takes it (SVD's ``fps``, LTXV's ``frame_rate``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from comfy.workflows import graph as g
+
+FRAME_INPUTS = ("length", "video_frames", "num_frames", "frames")
+FPS_INPUTS = ("fps", "frame_rate")
+# Wan, Hunyuan and LTXV encode 4 frames per latent step after the first: lengths of 4k+1 lose nothing.
+FRAME_STEP = 4
+# Nodes whose file is already a video (or an animation) rather than a batch of still images.
+VIDEO_SAVERS = frozenset({"SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG"})
+
+
+def frame_input(node: Mapping[str, Any]) -> str | None:
+    """The input holding a video latent's frame count, if it has one set to a number."""
+    return next((name for name in FRAME_INPUTS if g.has_number(node, name, minimum=1)), None)
+
+
+def is_video_latent(node: Mapping[str, Any]) -> bool:
+    return (
+        frame_input(node) is not None and g.has_number(node, "width", 1) and g.has_number(node, "height", 1)
+    )
+
+
+def makes_video(graph: g.Graph, latents: Iterable[str], outputs: Iterable[str]) -> bool:
+    """A latent counted in frames, or an output that saves a video."""
+    return any(latent in graph and is_video_latent(graph[latent]) for latent in latents) or any(
+        output in graph and g.class_of(graph[output]) in VIDEO_SAVERS for output in outputs
+    )
+
+
+def frame_rate(graph: g.Graph, outputs: Iterable[str]) -> float | None:
+    """The fps set on the outputs or the nodes feeding them (CreateVideo), else on any node that has one."""
+    nearby: list[str] = []
+    for output in outputs:
+        nearby.append(output)
+        links = g.inputs_of(graph.get(output, {})).values()
+        nearby.extend(str(value[0]) for value in links if g.is_link(value))
+    for node_id in [*nearby, *g.sorted_ids(graph)]:
+        if node_id not in graph:
+            continue
+        node = graph[node_id]
+        for name in FPS_INPUTS:
+            if g.has_number(node, name, minimum=0.01):
+                return float(g.inputs_of(node)[name])
+    return None
+
+
+def frames_for(seconds: float, fps: float) -> int:
+    """The frame count nearest ``seconds`` at ``fps`` that models with 4-frame latent steps accept."""
+    steps = max(0, math.floor(seconds * fps / FRAME_STEP + 0.5))
+    return steps * FRAME_STEP + 1
+
+
+def seconds_of(frames: int, fps: float) -> float:
+    return round(frames / fps, 2)
