@@ -22,6 +22,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.song",
     "bot.exts.edit",
     "bot.exts.upscale",
+    "bot.exts.video",
     "bot.exts.results",
     "bot.exts.result_actions",
     "bot.exts.result_replies",

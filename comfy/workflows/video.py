@@ -13,11 +13,25 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from comfy.workflows import graph as g
+from comfy.workflows.input_slots import input_marker
 
 FRAME_INPUTS = ("length", "video_frames", "num_frames", "frames")
 FPS_INPUTS = ("fps", "frame_rate")
 # Wan, Hunyuan and LTXV encode 4 frames per latent step after the first: lengths of 4k+1 lose nothing.
 FRAME_STEP = 4
+# Video latents and conditionings of ComfyUI 0.3.64 with an optional ``start_image`` (the first frame).
+START_IMAGE_CLASSES = frozenset(
+    {
+        "Wan22ImageToVideoLatent",
+        "WanImageToVideo",
+        "WanFirstLastFrameToVideo",
+        "WanFunInpaintToVideo",
+        "WanFunControlToVideo",
+        "WanCameraImageToVideo",
+        "CosmosImageToVideoLatent",
+        "CosmosPredict2ImageToVideoLatent",
+    }
+)
 # Nodes whose file is already a video (or an animation) rather than a batch of still images.
 VIDEO_SAVERS = frozenset({"SaveVideo", "SaveWEBM", "SaveAnimatedWEBP", "SaveAnimatedPNG"})
 
@@ -65,3 +79,26 @@ def frames_for(seconds: float, fps: float) -> int:
 
 def seconds_of(frames: int, fps: float) -> float:
     return round(frames / fps, 2)
+
+
+def takes_start_image(graph: g.Graph, latents: Iterable[str]) -> bool:
+    """Every video latent can start from a picture (and none has one wired already)."""
+    nodes = [graph[latent] for latent in latents if latent in graph]
+    return bool(nodes) and all(
+        g.class_of(node) in START_IMAGE_CLASSES and not g.is_link(g.inputs_of(node).get("start_image"))
+        for node in nodes
+    )
+
+
+def derive_start_image(graph: dict[str, Any], latents: Iterable[str]) -> str:
+    """Give the video latents a first frame: a LoadImage holding the "image" marker; returns its node id."""
+    numbers = [int(node_id) for node_id in graph if node_id.isdecimal()]
+    loader = str(max(numbers, default=0) + 1)
+    graph[loader] = {
+        "class_type": "LoadImage",
+        "inputs": {"image": input_marker("image")},
+        "_meta": {"title": "First frame given"},
+    }
+    for latent in latents:
+        graph[latent]["inputs"]["start_image"] = [loader, 0]
+    return loader

@@ -14,9 +14,17 @@ from comfy.workflows.bind import scale_steps, set_text, text_of
 from comfy.workflows.params import Quality
 from comfy.workflows.shape import RoleRule, WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
-from comfy.workflows.video import frame_input, frames_for, is_video_latent, makes_video, seconds_of
+from comfy.workflows.video import (
+    derive_start_image,
+    frame_input,
+    frames_for,
+    is_video_latent,
+    makes_video,
+    seconds_of,
+    takes_start_image,
+)
 from core.kinds.fields import NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS, CleanText, KindParams, seed_field
-from core.kinds.spec import JobKind, KindSpec, KindTexts
+from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.media.deliverable import discord_videos
 
 VIDEO = JobKind("video")
@@ -121,6 +129,19 @@ def _describe(params: VideoParams) -> str:
     return params.prompt
 
 
+# A picture given to a text-to-video workflow whose latent takes a start_image becomes its first frame.
+# The sampler still denoises everything (strength 1): the picture conditions the video, not its noise.
+FIRST_FRAME = InputDerivation(
+    derive=lambda graph, roles: _derive_first_frame(graph, roles.latent_nodes),
+    default_strength=1.0,
+    fits=lambda graph, roles: takes_start_image(graph, roles.latent_nodes),
+)
+
+
+def _derive_first_frame(graph: dict[str, Any], latents: tuple[str, ...]) -> None:
+    derive_start_image(graph, latents)
+
+
 def _deliverables(saved: Sequence[Path], metadata: Mapping[str, Any]) -> list[Path]:
     return discord_videos(saved, float(metadata.get("fps") or DEFAULT_FPS))
 
@@ -140,4 +161,7 @@ VIDEO_KIND: KindSpec[VideoParams] = KindSpec(
     main_field="prompt",
     texts=KindTexts(noun="video", plural="videos", command="video", mark="🎬"),
     deliverables=_deliverables,
+    inputs={"image": "optional"},
+    derivations={"image": FIRST_FRAME},
+    extra_templates={"video_i2v": "video_i2v.json"},
 )

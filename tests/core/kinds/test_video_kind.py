@@ -10,10 +10,11 @@ import pytest
 from pydantic import ValidationError
 
 from comfy.workflows.errors import WorkflowError
+from comfy.workflows.input_slots import input_marker
 from comfy.workflows.sidecar import BindingSidecar
-from core.kinds import IMAGE, VIDEO, VideoParams
+from core.kinds import IMAGE, VIDEO, InputMissing, InputNotTaken, VideoParams
 from tests.comfy.workflows.graphs import node
-from tests.core.kinds.workflows import analyse, bind, load_workflows, make_template
+from tests.core.kinds.workflows import KINDS, analyse, bind, load_workflows, make_template
 
 TEMPLATES = Path(__file__).parents[3] / "core" / "kinds" / "templates"
 
@@ -96,7 +97,8 @@ def test_an_aspect_ratio_keeps_the_pixel_area_in_multiples_of_32() -> None:
 def test_quality_scales_every_sampler_of_a_two_stage_wan_graph() -> None:
     template = make_template("i2v", json.dumps(wan22_i2v_14b()), source="test")
 
-    bound = bind(template, VideoParams(prompt="waves", quality="draft", seconds=2))
+    params = VideoParams(prompt="waves", quality="draft", seconds=2, seed=3)
+    bound = KINDS.bind(template, params, inputs=["image"])
 
     assert template.kind == VIDEO
     assert template.binding.fps == 16.0
@@ -149,3 +151,35 @@ def test_seconds_outside_one_to_ten_are_refused(seconds: float) -> None:
 def test_one_video_per_job() -> None:
     with pytest.raises(ValidationError, match="count"):
         VideoParams(prompt="a fox", count=2)
+
+
+def test_a_picture_given_to_the_text_to_video_template_becomes_its_first_frame() -> None:
+    template = load_workflows().default(VIDEO)
+
+    bound = KINDS.bind(template, VideoParams(prompt="the cat wakes up", seed=1), inputs=["image"])
+
+    start = bound.graph["55"]["inputs"]["start_image"]
+    loader = bound.graph[start[0]]
+    assert loader["class_type"] == "LoadImage"
+    assert loader["inputs"]["image"] == input_marker("image")
+    assert bound.graph["3"]["inputs"]["denoise"] == 1.0, "the picture conditions the video; nothing is kept"
+    assert bound.metadata["inputs"] == ["image"]
+    assert "start_image" not in template.graph["55"]["inputs"], "the template itself is untouched"
+
+
+def test_the_image_to_video_template_needs_its_picture() -> None:
+    template = load_workflows().get("video_i2v")
+
+    with pytest.raises(InputMissing, match="needs an image"):
+        KINDS.bind(template, VideoParams(prompt="waves", seed=1))
+    bound = KINDS.bind(template, VideoParams(prompt="waves", seed=1), inputs=["image"])
+    assert bound.graph["62"]["inputs"]["image"] == input_marker("image")
+
+
+def test_a_video_latent_without_a_start_image_input_takes_no_picture() -> None:
+    graph = builtin_graph()
+    graph["55"]["class_type"] = "EmptyHunyuanLatentVideo"
+    template = make_template("hunyuan", json.dumps(graph), source="test")
+
+    with pytest.raises(InputNotTaken, match="doesn't take an image"):
+        KINDS.bind(template, VideoParams(prompt="waves", seed=1), inputs=["image"])

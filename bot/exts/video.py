@@ -1,0 +1,96 @@
+"""/video: a prompt (and optionally a picture as the first frame) becomes a few seconds of video."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.exts._admission import check_admission, decide_then_defer
+from bot.exts._submit import submit_and_show, workflow_choices
+from bot.inputs.capped_read import read_capped
+from core.jobs.given_input import GivenInput
+from core.kinds.fields import PROMPT_MAX_CHARS
+from core.kinds.video import VIDEO, VideoParams
+from core.prompts.video import parse_video_request
+
+VideoShape = Literal["16:9", "9:16", "1:1", "4:3", "3:4"]
+Quality = Literal["draft", "standard", "high"]
+MAX_OPTION_SEED = 2**53 - 1
+
+
+class Video(commands.Cog):
+    def __init__(self, bot: ComfyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="video", description="Make a short video from a prompt, or bring a picture to life."
+    )
+    @app_commands.guild_only()
+    @app_commands.describe(
+        prompt="What happens in the video",
+        image="A picture to start from (the first frame)",
+        seconds="How long, 1 to 10 seconds (the workflow's own length if left out)",
+        aspect_ratio="The video's shape",
+        quality="More steps take longer and look better",
+        seed="The same seed and prompt make the same video",
+        workflow="Which video workflow to use",
+        negative="What to keep out of the video",
+    )
+    async def video(
+        self,
+        interaction: discord.Interaction,
+        prompt: app_commands.Range[str, 1, PROMPT_MAX_CHARS],
+        image: discord.Attachment | None = None,
+        # A plain number: out-of-range values get a private explanation instead of a greyed-out form.
+        seconds: float | None = None,
+        aspect_ratio: VideoShape | None = None,
+        quality: Quality | None = None,
+        seed: app_commands.Range[int, 0, MAX_OPTION_SEED] | None = None,
+        workflow: str | None = None,
+        negative: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        async def decide() -> tuple[VideoParams, tuple[GivenInput, ...]]:
+            params = parse_video_request(
+                prompt,
+                negative=negative,
+                seconds_=seconds,
+                aspect_ratio_=aspect_ratio,
+                quality=quality,
+                seed=seed,
+            )
+            await check_admission(self.bot, interaction, VIDEO, workflow=workflow, params=params)
+            inputs = (await self._first_frame(image),) if image is not None else ()
+            return params, inputs
+
+        (params, inputs), message_id = await decide_then_defer(interaction, decide)
+        await submit_and_show(
+            self.bot,
+            interaction,
+            message_id,
+            params=params,
+            raw_input=prompt,
+            workflow=workflow,
+            inputs=inputs,
+        )
+
+    async def _first_frame(self, image: discord.Attachment) -> GivenInput:
+        """The attached picture, read with the size cap; the job service decodes it before keeping it."""
+        limit = self.bot.runtime.service.intake.limits.max_bytes
+        data = await read_capped(
+            self.bot.runtime.http, image.url, max_bytes=limit, declared_size=image.size, what="image"
+        )
+        return GivenInput("image", data, image.filename, "attachment", source_url=image.url)
+
+    @video.autocomplete("workflow")
+    async def _workflow(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return workflow_choices(self.bot, VIDEO, current)
+
+
+async def setup(bot: ComfyBot) -> None:
+    await bot.add_cog(Video(bot))
