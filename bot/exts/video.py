@@ -10,8 +10,8 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer
+from bot.exts._media import LINK_OPTION_MAX, PICTURE, media_input
 from bot.exts._submit import submit_and_show, workflow_choices
-from bot.inputs.capped_read import read_capped
 from core.jobs.given_input import GivenInput
 from core.kinds.fields import PROMPT_MAX_CHARS
 from core.kinds.video import VIDEO, VideoParams
@@ -26,13 +26,12 @@ class Video(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(
-        name="video", description="Make a short video from a prompt, or bring a picture to life."
-    )
+    @app_commands.command(name="video", description="Make a short video from a prompt, or animate a picture.")
     @app_commands.guild_only()
     @app_commands.describe(
         prompt="What happens in the video",
         image="A picture to start from (the first frame)",
+        image_link="Or a link to a message with the picture (Copy Message Link)",
         seconds="How long, 1 to 10 seconds (the workflow's own length if left out)",
         aspect_ratio="The video's shape",
         quality="More steps take longer and look better",
@@ -45,7 +44,8 @@ class Video(commands.Cog):
         interaction: discord.Interaction,
         prompt: app_commands.Range[str, 1, PROMPT_MAX_CHARS],
         image: discord.Attachment | None = None,
-        # A plain number: out-of-range values get a private explanation instead of a greyed-out form.
+        image_link: app_commands.Range[str, 1, LINK_OPTION_MAX] | None = None,
+        # A plain number: a value out of range gets a private explanation rather than a greyed-out form.
         seconds: float | None = None,
         aspect_ratio: VideoShape | None = None,
         quality: Quality | None = None,
@@ -53,37 +53,30 @@ class Video(commands.Cog):
         workflow: str | None = None,
         negative: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
-        async def decide() -> tuple[VideoParams, tuple[GivenInput, ...]]:
-            params = parse_video_request(
-                prompt,
-                negative=negative,
-                seconds_=seconds,
-                aspect_ratio_=aspect_ratio,
-                quality=quality,
-                seed=seed,
+        async with media_input(self.bot, interaction, PICTURE, image, image_link) as picture:
+
+            async def decide() -> tuple[VideoParams, tuple[GivenInput, ...]]:
+                params = parse_video_request(
+                    prompt,
+                    negative=negative,
+                    seconds_=seconds,
+                    aspect_ratio_=aspect_ratio,
+                    quality=quality,
+                    seed=seed,
+                )
+                await check_admission(self.bot, interaction, VIDEO, workflow=workflow, params=params)
+                return params, await picture.inputs()
+
+            (params, inputs), message_id = await decide_then_defer(interaction, decide)
+            await submit_and_show(
+                self.bot,
+                interaction,
+                message_id,
+                params=params,
+                raw_input=prompt,
+                workflow=workflow,
+                inputs=inputs,
             )
-            await check_admission(self.bot, interaction, VIDEO, workflow=workflow, params=params)
-            inputs = (await self._first_frame(image),) if image is not None else ()
-            return params, inputs
-
-        (params, inputs), message_id = await decide_then_defer(interaction, decide)
-        await submit_and_show(
-            self.bot,
-            interaction,
-            message_id,
-            params=params,
-            raw_input=prompt,
-            workflow=workflow,
-            inputs=inputs,
-        )
-
-    async def _first_frame(self, image: discord.Attachment) -> GivenInput:
-        """The attached picture, read with the size cap; the job service decodes it before keeping it."""
-        limit = self.bot.runtime.service.intake.limits.max_bytes
-        data = await read_capped(
-            self.bot.runtime.http, image.url, max_bytes=limit, declared_size=image.size, what="image"
-        )
-        return GivenInput("image", data, image.filename, "attachment", source_url=image.url)
 
     @video.autocomplete("workflow")
     async def _workflow(

@@ -13,6 +13,7 @@ from pathlib import PurePath
 import av
 from PIL import Image
 
+from bot.reporting.video_files import fit_video_file, is_video
 from bot.ui.job_messages import OutgoingFile
 
 log = logging.getLogger(__name__)
@@ -29,16 +30,29 @@ _IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg", ".gif", ".bmp")
 class FittedFiles:
     files: tuple[OutgoingFile, ...]
     shrunk: bool
+    # What was done to the files, for the message ("video re-encoded at a lower bitrate ...").
+    notes: tuple[str, ...] = ()
 
 
-async def fit_to_limit(files: Sequence[OutgoingFile], limit_bytes: int) -> FittedFiles:
-    """The files, made small enough to travel together in one request of at most `limit_bytes`."""
-    budget = max(1024, limit_bytes - _REQUEST_OVERHEAD)
+async def fit_to_limit(files: Sequence[OutgoingFile], limit_bytes: int, *, reserved: int = 0) -> FittedFiles:
+    """The files, made small enough to travel together (with ``reserved`` bytes of others, a poster) in one
+    request of at most `limit_bytes`."""
+    budget = max(1024, limit_bytes - _REQUEST_OVERHEAD - reserved)
     if sum(len(f.data) for f in files) <= budget:
         return FittedFiles(tuple(files), shrunk=False)
     share = budget // max(1, len(files))
-    fitted = [f if len(f.data) <= share else await asyncio.to_thread(shrink, f, share) for f in files]
-    return FittedFiles(tuple(fitted), shrunk=True)
+    fitted: list[OutgoingFile] = []
+    notes: list[str] = []
+    for file in files:
+        if len(file.data) <= share:
+            fitted.append(file)
+        elif is_video(file):
+            smaller, note = await fit_video_file(file, share)
+            fitted.append(smaller)
+            notes += [note] if note is not None else []
+        else:
+            fitted.append(await asyncio.to_thread(shrink, file, share))
+    return FittedFiles(tuple(fitted), shrunk=True, notes=tuple(dict.fromkeys(notes)))
 
 
 def shrink(file: OutgoingFile, target_bytes: int) -> OutgoingFile:

@@ -27,6 +27,7 @@ from bot.reporting.targets import (
     PayloadTooLarge,
 )
 from bot.reporting.tracking import JobTrack
+from bot.reporting.video_files import poster_for
 from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
     OutgoingFile,
@@ -75,10 +76,19 @@ class FinalDelivery:
         files = await self._read(first)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
         view = result_view(job.id, len(first), self._runtime.results.offered(job, first))
+        # A video's first frame shows in the embed (taken from the original, before any re-encoding).
+        poster = await poster_for(files)
+        posters = (poster,) if poster is not None else ()
         for attempt in range(_SHRINK_ATTEMPTS):
-            fitted = await fit_to_limit(files, limit)
+            fitted = await fit_to_limit(files, limit, reserved=sum(len(p.data) for p in posters))
             rendering = render_done(
-                job, fitted.files, view, duration_s=_duration(job), shrunk=fitted.shrunk, made=first
+                job,
+                fitted.files + posters,
+                view,
+                duration_s=_duration(job),
+                shrunk=fitted.shrunk,
+                notes=fitted.notes,
+                made=first,
             )
             try:
                 message = await self._show(job, track, rendering)

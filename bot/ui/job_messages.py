@@ -136,6 +136,7 @@ def render_done(
     *,
     duration_s: float | None,
     shrunk: bool = False,
+    notes: Sequence[str] = (),
     made: Sequence[ArtifactView] = (),
 ) -> Rendering:
     embed = discord.Embed(title=f"Your {_what(job)} is ready", description=describe_request(job))
@@ -146,7 +147,9 @@ def render_done(
     if image is not None:
         embed.set_image(url=f"attachment://{image.filename}")
     extra = f"took {format_duration(duration_s)}" if duration_s is not None else ""
-    if shrunk:
+    if notes:  # what was done, in words (a video re-encoded at a lower bitrate or resolution)
+        extra += (" · " if extra else "") + " · ".join(notes)
+    elif shrunk:
         extra += (" · " if extra else "") + "files shrunk to fit Discord's upload limit"
     content = f"<@{job.user_id}>"
     return Rendering(

@@ -48,6 +48,6 @@ async def test_enabled_kinds_reach_the_runtime_and_an_unknown_one_stops_the_star
     monkeypatch.setenv("ENABLED_KINDS", "image")
     monkeypatch.setenv("COMFYUI_CLIENT_ID", "test")
     assert (await runtime_config(Settings(_env_file=None, data_dir=tmp_path))).enabled_kinds == ("image",)
-    monkeypatch.setenv("ENABLED_KINDS", "image,video")
-    with pytest.raises(StartupFailure, match="ENABLED_KINDS names 'video'"):
+    monkeypatch.setenv("ENABLED_KINDS", "image,hologram")
+    with pytest.raises(StartupFailure, match="ENABLED_KINDS names 'hologram'"):
         await runtime_config(Settings(_env_file=None, data_dir=tmp_path))

@@ -93,7 +93,7 @@ async def test_one_bad_artifact_means_none_of_the_batch_is_written(
         ("path", "C:\\data\\a.png"),
         ("sha256", "not-a-hash"),
         ("mime_type", "png"),
-        ("type", "video"),
+        ("type", "hologram"),
         ("meta", "{broken json"),
         ("size_bytes", -1),
         ("duration_seconds", float("inf")),

@@ -48,8 +48,8 @@ async def test_history_of_a_kind_the_bot_does_not_make_names_the_kinds_it_does(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
-        interaction = await world.slash("history", {"kind": "video"})
+        interaction = await world.slash("history", {"kind": "hologram"})
         await world.wait_acked(interaction)
         assert interaction.ephemeral
         answer = world.emu.original_response(interaction)
-        assert answer.content == "There is no kind of job called “video”. Try one of: image, song."
+        assert answer.content == "There is no kind of job called “hologram”. Try one of: image, song, video."

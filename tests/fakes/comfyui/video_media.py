@@ -1,16 +1,17 @@
 """Small but real videos and animations: MP4 (H.264) and WebM (VP9) via PyAV, animated WebP/PNG via Pillow.
 
-Frames are flat colours that shift a little from frame to frame, so a decoder sees motion and real
-encoders run; sizes are capped (see ``capped_size``) so a test never encodes 720p for seconds.
+Frames are tinted noise that drifts from frame to frame, so a decoder sees motion and files weigh what
+small real videos weigh; sizes are capped (see ``capped_size``) so a test never encodes 720p for seconds.
 """
 
 from __future__ import annotations
 
 import io
+import random
 from fractions import Fraction
 from functools import lru_cache
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from .media import rgb
 
@@ -27,11 +28,10 @@ def capped_size(width: int, height: int) -> tuple[int, int]:
 
 
 def _frames(width: int, height: int, color: int, frames: int) -> list[Image.Image]:
-    red, green, blue = rgb(color)
-    return [
-        Image.new("RGB", (width, height), ((red + 9 * i) % 256, (green + 5 * i) % 256, blue))
-        for i in range(frames)
-    ]
+    """Coloured noise drifting across the picture: detail and motion cost bytes, as in a real video."""
+    noise = Image.frombytes("RGB", (width, height), random.Random(color).randbytes(width * height * 3))
+    tinted = Image.blend(noise, Image.new("RGB", (width, height), rgb(color)), 0.5)
+    return [ImageChops.offset(tinted, 3 * i, i) for i in range(frames)]
 
 
 @lru_cache(maxsize=32)

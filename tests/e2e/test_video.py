@@ -1,0 +1,98 @@
+"""/video through the Discord emulator: an MP4 Discord plays inline with a poster frame, from a prompt or a
+picture; an oversize video re-encoded (and the message says so); a video job through a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.discord_emulator.models import Message
+from tests.e2e.harness import is_final, job_state, running_world
+from tests.e2e.media_support import posted_graph
+from tests.fakes.comfyui import FakeConfig
+
+SLOW = FakeConfig(step_time_s=0.05, default_steps=40)
+
+
+def footer(message: Message) -> str:
+    return str(message.embeds[0].get("footer", {}).get("text", ""))
+
+
+def the_video(message: Message) -> tuple[str, str]:
+    (video,) = [a for a in message.attachments if a.filename.endswith(".mp4")]
+    return video.filename, str(video.content_type)
+
+
+async def test_a_video_from_a_prompt_arrives_as_an_mp4_with_its_poster_in_the_embed(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("video", {"prompt": "a fox running in snow", "seconds": 2})
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        _, artifacts = await world.delivered(job.id)
+
+    assert job.kind == "video"
+    assert job.params.seconds == 2
+    assert posted_graph(world)["55"]["inputs"]["length"] == 49, "2 s at 24 fps, as 4k+1 frames"
+    assert job_state(message) == "done"
+    assert the_video(message)[1] == "video/mp4", "declared as video, so Discord offers its player"
+    assert message.embeds[0]["image"]["url"] == "attachment://poster.jpg"
+    assert message.embeds[0]["title"] == "Your video is ready"
+    (artifact,) = artifacts
+    assert artifact.mime_type == "video/mp4"
+    assert artifact.attachment_url is not None
+    assert artifact.attachment_url.endswith(".mp4")
+
+
+async def test_an_oversize_video_is_reencoded_at_a_lower_bitrate_and_the_message_says_so(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        # The fake's videos weigh about 16 KB; the poster and the request's envelope take the rest.
+        world.emu.upload_limit = 30 * 1024
+        interaction = await world.slash("video", {"prompt": "rain on a window"})
+        message = await world.wait_for_final(interaction, timeout=30)
+        job = await world.job_for(message)
+        _, (artifact,) = await world.delivered(job.id)
+
+    assert job_state(message) == "done"
+    assert "video re-encoded at a lower bitrate to fit Discord's" in footer(message)
+    assert sum(a.size for a in message.attachments) <= 30 * 1024
+    assert artifact.size_bytes > 30 * 1024 - 16 * 1024, "the stored file keeps its quality"
+    assert the_video(message)[1] == "video/mp4"
+
+
+@pytest.mark.timeout(120)
+async def test_a_video_job_killed_with_its_comfyui_is_resubmitted_and_delivered(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        interaction = await world.slash("video", {"prompt": "waves at night"})
+        await world.wait_acked(interaction)
+        message = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(message) == "running")
+        await world.fake.kill()
+        await world.fake.restart()
+        await world.wait_for_message_final(message, timeout=60)
+        job = await world.job_for(message)
+
+    assert job_state(message) == "done"
+    assert is_final(message)
+    assert job.kind == "video"
+    assert the_video(message)[1] == "video/mp4"
+
+
+@pytest.mark.timeout(120)
+async def test_a_video_job_survives_a_restart_of_the_bot(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        interaction = await world.slash("video", {"prompt": "a lighthouse in fog"})
+        await world.wait_acked(interaction)
+        message = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(message) == "running")
+        await world.restart_bot()
+        await world.wait_for_message_final(message, timeout=60)
+
+    assert job_state(message) == "done"
+    assert the_video(message)[1] == "video/mp4"
