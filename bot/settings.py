@@ -51,6 +51,14 @@ class Settings(BaseSettings):
         default="", description="This worker's name in job leases; empty means the host name (stable)."
     )
     job_timeout_s: float = Field(default=900.0, gt=0, description="A job running longer is stopped.")
+    kind_job_timeout_s: str = Field(
+        default="",
+        description="Per kind, e.g. video=1800,image=600: replaces JOB_TIMEOUT_S and the kind's own.",
+    )
+    kind_max_running_per_user: str = Field(
+        default="",
+        description="Per kind, e.g. video=1: how many a member may have running at once (video: 1).",
+    )
     prequeue_depth: int = Field(
         default=1,
         ge=0,
@@ -106,6 +114,12 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="How fast their burst refills, in requests per minute."
     )
 
+    @field_validator("kind_job_timeout_s", "kind_max_running_per_user")
+    @classmethod
+    def _kind_values_read(cls, value: str) -> str:
+        _per_kind(value, float)
+        return value
+
     @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -122,9 +136,34 @@ class Settings(BaseSettings):
         return names or None
 
     @property
+    def kind_timeouts_s(self) -> dict[str, float]:
+        return {kind: float(value) for kind, value in _per_kind(self.kind_job_timeout_s, float).items()}
+
+    @property
+    def kind_running_caps(self) -> dict[str, int]:
+        return {kind: int(value) for kind, value in _per_kind(self.kind_max_running_per_user, int).items()}
+
+    @property
     def input_limits(self) -> InputLimits:
         return InputLimits(self.input_max_bytes, self.input_max_pixels, self.input_max_seconds)
 
     @property
     def comfyui_url_list(self) -> list[str]:
         return [url.strip().rstrip("/") for url in self.comfyui_urls.split(",") if url.strip()]
+
+
+def _per_kind(text: str, number: type[float] | type[int]) -> dict[str, float]:
+    """``video=1800, image=600`` as {kind: value}; ValueError (a settings error) for anything else."""
+    values: dict[str, float] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        kind, _, raw = item.partition("=")
+        try:
+            value = number(raw.strip())
+        except ValueError:
+            raise ValueError(f"'{item}' is not kind=number (e.g. video=1800)") from None
+        if value <= 0:
+            raise ValueError(f"'{item}': the number must be above 0")
+        values[kind.strip().lower()] = value
+    return values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from typing import TypeVar
 
 from bot.cli.startup_failure import StartupFailure
 from bot.runtime import RuntimeConfig
@@ -12,6 +13,8 @@ from comfy.client_id import load_or_create_client_id
 from core.jobs.queue_settings import QueueSettings
 from core.kinds import KindRegistry, default_kinds
 from core.queue.limits import GuildLimits
+
+V = TypeVar("V")
 
 
 async def runtime_config(settings: Settings) -> RuntimeConfig:
@@ -30,6 +33,8 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         queue=QueueSettings(
             worker_id=worker_id,
             job_timeout_s=settings.job_timeout_s,
+            kind_timeouts_s=_known_kinds(settings.kind_timeouts_s, kinds, "KIND_JOB_TIMEOUT_S"),
+            kind_running_caps=_known_kinds(settings.kind_running_caps, kinds, "KIND_MAX_RUNNING_PER_USER"),
             prequeue_depth=settings.prequeue_depth,
             shutdown_grace_s=settings.shutdown_grace_s,
         ),
@@ -57,6 +62,16 @@ def enabled_kinds(settings: Settings, kinds: KindRegistry) -> tuple[str, ...] | 
                 f"list some of: {', '.join(kinds.kinds)} (or leave it empty for every kind a backend runs)",
             )
     return names
+
+
+def _known_kinds(values: dict[str, V], kinds: KindRegistry, setting: str) -> dict[str, V]:
+    for name in values:
+        if name not in kinds:
+            raise StartupFailure(
+                f"{setting} names '{name}', which is not a kind of job this bot makes",
+                f"use some of: {', '.join(kinds.kinds)}",
+            )
+    return values
 
 
 def _file_safe(name: str) -> str:

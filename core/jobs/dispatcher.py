@@ -28,6 +28,7 @@ from core.jobs.estimates import Estimates, PromptOnBackend
 from core.jobs.eta import typical_run_s
 from core.jobs.executor import Executor
 from core.jobs.input_staging import InputStaging
+from core.jobs.kind_limits import KindLimits
 from core.jobs.leases import Leases
 from core.jobs.outcomes import Outcomes
 from core.jobs.positions import PositionAnnouncer
@@ -96,6 +97,7 @@ class Dispatcher:
             capable=self.capabilities.backends_for_job,
             limits_for=limits_for,
             on_change=self._wake.set,
+            kind_cap=KindLimits(kinds, catalogue, settings).cap_of,
         )
         self._clients = clients
         self._build_runners(

@@ -20,6 +20,7 @@ from comfy.run import PromptRun
 from comfy.workflows.catalogue import WorkflowCatalogue
 from core.inputs.store import InputMissing
 from core.jobs.input_staging import INPUT_GONE, InputStaging, as_backend_failure
+from core.jobs.kind_limits import KindLimits
 from core.jobs.outcomes import Outcomes
 from core.jobs.posting import GraphToPost, graph_to_post
 from core.jobs.queue_settings import QueueSettings
@@ -62,6 +63,7 @@ class Executor:
         self._settings = settings
         self._tasks = tasks
         self._limits_for = limits_for
+        self._kind_limits = KindLimits(kinds, catalogue, settings)
         self.active: dict[int, ActiveJob] = {}  # the jobs this worker has on a backend right now
 
     async def start(self, entry: QueuedJob, client: ComfyClient, release: Callable[[], None]) -> None:
@@ -176,18 +178,20 @@ class Executor:
             return None
 
     async def follow(self, active: ActiveJob, run: PromptRun) -> None:
+        timeout_s = self._kind_limits.timeout_s(active.job.kind)
         try:
-            outcome = await asyncio.wait_for(self._runner.follow(active, run), self._settings.job_timeout_s)
+            outcome = await asyncio.wait_for(self._runner.follow(active, run), timeout_s)
         except TimeoutError:
             log.warning("timed out")
             await self._cancel_on_backend(active, "cancel after timeout")
-            minutes = max(1, round(self._settings.job_timeout_s / 60))
+            minutes = max(1, round(timeout_s / 60))
+            noun = self._kinds.get(active.job.kind).texts.noun
             outcome = RunOutcome(
                 failed=errors.TimedOut(
-                    f"prompt {active.prompt_id} exceeded {self._settings.job_timeout_s} s",
+                    f"prompt {active.prompt_id} exceeded {timeout_s} s",
                     user_message=(
                         f"This job took longer than {minutes} min, so I stopped it. "
-                        "Try a lower quality or a shorter song."
+                        f"Try a lower quality or a shorter {noun}."
                     ),
                 )
             )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +14,9 @@ class QueueSettings:
     global_max_running: int = 64
     lease_s: float = 60.0
     job_timeout_s: float = 900.0
+    # Per kind of job, replacing what the kind itself says (KindSpec.job_timeout_s, .max_running_per_user).
+    kind_timeouts_s: Mapping[str, float] = field(default_factory=dict)
+    kind_running_caps: Mapping[str, int] = field(default_factory=dict)
     max_attempts: int = 3
     retry_backoff_s: float = 2.0
     delivery_attempts: int = 5

@@ -39,6 +39,7 @@ class Scheduler:
         capable: Callable[[QueuedJob], frozenset[str]],
         limits_for: Callable[[int], GuildLimits],
         on_change: Callable[[], None] = lambda: None,
+        kind_cap: Callable[[QueuedJob], tuple[str, int] | None] = lambda job: None,
     ) -> None:
         self._backends = list(backends)
         self._places = places_per_backend
@@ -47,12 +48,15 @@ class Scheduler:
         self._capable = capable
         self._limits_for = limits_for
         self._on_change = on_change
+        # (kind, cap) when the job's kind caps each member's running jobs of that kind (videos: one).
+        self._kind_cap = kind_cap
         self._queue = FairQueue()
         # Jobs whose workflow no backend offers right now, set aside so the scheduler does not look at
         # them on every turn; they go back in line when the backends' capabilities change.
         self._parked: dict[int, QueuedJob] = {}
         self._slots: Counter[str] = Counter()
         self._user_running: Counter[User] = Counter()
+        self._kind_running: Counter[tuple[User, str]] = Counter()
         self._held_users: set[User] = set()
         # Places told to waiting jobs are promises: nobody starts later than told (core.queue.places).
         self._kept = KeptPlaces()
@@ -178,6 +182,9 @@ class Scheduler:
             or self._user_running[user] >= self._limits_for(job.guild_id).max_running_per_user
         ):
             return None
+        kind_cap = self._kind_cap(job)
+        if kind_cap is not None and self._kind_running[(user, kind_cap[0])] >= kind_cap[1]:
+            return None
         able = free & capable
         if not able:
             return None
@@ -195,8 +202,12 @@ class Scheduler:
     def reserve(self, backend: str, entry: QueuedJob) -> Callable[[], None]:
         """Take a place on `backend` for the entry's user; the returned callable gives it back once."""
         user = (entry.guild_id, entry.user_id)
+        kind_cap = self._kind_cap(entry)
+        kind = (user, kind_cap[0]) if kind_cap is not None else None
         self._slots[backend] += 1
         self._user_running[user] += 1
+        if kind is not None:
+            self._kind_running[kind] += 1
         released = False
 
         def release() -> None:
@@ -205,6 +216,8 @@ class Scheduler:
                 released = True
                 self._slots[backend] -= 1
                 self._user_running[user] -= 1
+                if kind is not None:
+                    self._kind_running[kind] -= 1
                 self._on_change()
 
         return release

@@ -88,6 +88,10 @@ class KindSpec(Generic[P]):
     # Turns the files its workflow saved into the files delivered (videos: MP4s Discord plays inline), given
     # the job's seed document; blocking, run in a thread. None: the files are delivered as saved.
     deliverables: Callable[[Sequence[Path], Mapping[str, Any]], list[Path]] | None = None
+    # How long one of its jobs may run, and how many one member may have running at once (None: the general
+    # JOB_TIMEOUT_S and the guild's cap); KIND_JOB_TIMEOUT_S / KIND_MAX_RUNNING_PER_USER override them.
+    job_timeout_s: float | None = None
+    max_running_per_user: int | None = None
 
     def __post_init__(self) -> None:
         # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.

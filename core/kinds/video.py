@@ -161,6 +161,9 @@ VIDEO_KIND: KindSpec[VideoParams] = KindSpec(
     main_field="prompt",
     texts=KindTexts(noun="video", plural="videos", command="video", mark="🎬"),
     deliverables=_deliverables,
+    # Minutes of GPU each: a longer leash, and one at a time per member so nobody fills the servers alone.
+    job_timeout_s=30 * 60.0,
+    max_running_per_user=1,
     inputs={"image": "optional"},
     derivations={"image": FIRST_FRAME},
     extra_templates={"video_i2v": "video_i2v.json"},
