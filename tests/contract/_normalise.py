@@ -26,9 +26,17 @@ def _files(output: dict[str, Any] | None) -> Any:
     if output is None:
         return None
     return {
-        key: [(mask_filename(f["filename"]), f["subfolder"], f["type"]) for f in files]
+        # Video savers put "animated": [true] beside their files, as PreviewVideo does.
+        key: [
+            (mask_filename(f["filename"]), f["subfolder"], f["type"]) if isinstance(f, dict) else f
+            for f in files
+        ]
         for key, files in sorted(output.items())
     }
+
+
+def _file(saved: dict[str, Any]) -> tuple[str, str, str]:
+    return mask_filename(saved["filename"]), saved["subfolder"], saved["type"]
 
 
 def text_shape(msg: dict[str, Any]) -> Shape:

@@ -70,6 +70,7 @@ REPLAYS = [
     Replay("audio_SaveAudioOpus_128k", ["audio"]),
     Replay("audio_PreviewAudio", ["audio"]),
     Replay("runtime_error_execution_error"),
+    Replay("video_savers"),
 ]
 
 

@@ -34,6 +34,8 @@ def video_specs() -> list[NodeSpec]:
                  ["CONDITIONING", "CONDITIONING", "LATENT"], ["positive", "negative", "latent"],
                  optional={"clip_vision_output": _link("CLIP_VISION_OUTPUT"), "start_image": _link("IMAGE")},
                  python_module=_WAN),
+        NodeSpec("ImageBatch", "Batch Images", "image", "image_batch",
+                 {"image1": _link("IMAGE"), "image2": _link("IMAGE")}, ["IMAGE"]),
         NodeSpec("CreateVideo", "Create Video", "image/video", "create_video",
                  {"images": _link("IMAGE", "The images to create a video from."),
                   "fps": _float(30.0, 1.0, 120.0, 1.0)},
@@ -83,6 +85,13 @@ async def wan_image_to_video(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     return (positive, dict(positive), _latent(ctx)), None
 
 
+async def image_batch(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    """image2 after image1, at image1's size (the fake's pictures keep the first one's colour)."""
+    await _work(ctx)
+    first, second = ctx.inputs["image1"], ctx.inputs["image2"]
+    return ({**first, "count": int(first["count"]) + int(second["count"])},), None
+
+
 async def create_video(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     await _work(ctx)
     images = ctx.inputs["images"]
@@ -125,6 +134,7 @@ async def save_video(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
 VIDEO_BEHAVIOURS: dict[str, Behaviour] = {
     "video_latent": video_latent,
     "wan_image_to_video": wan_image_to_video,
+    "image_batch": image_batch,
     "create_video": create_video,
     "save_video": save_video,
 }
