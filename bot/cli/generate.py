@@ -27,12 +27,14 @@ from bot.settings import Settings
 from comfy import errors
 from core.errors import UserFacingError
 from core.jobs.given_input import GivenInput
+from core.jobs.kind_limits import kind_timeout_s
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.updates import FinalUpdate, JobCompleted, JobFailed
 from core.kinds import KindParams
 from core.prompts import parse_song_request
 from core.prompts.image import read_image_request
+from core.prompts.video import parse_video_request
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
 
@@ -76,7 +78,7 @@ async def generate(
         workflow=args.workflow,
         inputs=inputs,
     )
-    timeout_s = args.timeout or settings.job_timeout_s + 60
+    timeout_s = args.timeout or kind_timeout_s(config.kinds, config.queue, args.kind) + 60
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
         runtime = await CoreRuntime.build(config, http=http)
         try:
@@ -136,6 +138,16 @@ def _print_outcome(final: FinalUpdate, data_dir: Path, out: TextIO, err: TextIO)
 
 
 async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tuple[str, ...]]:
+    if args.kind == "video":
+        video = parse_video_request(
+            args.prompt,
+            negative=args.negative,
+            seconds_=args.seconds,
+            aspect_ratio_=args.aspect_ratio,
+            quality=args.quality,
+            seed=args.seed,
+        )
+        return args.prompt, video, ()
     if args.kind == "image":
         image = read_image_request(
             args.prompt, negative=args.negative, seed=args.seed, count=args.count, strength=args.strength
@@ -165,7 +177,7 @@ async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tupl
 
 async def _read_inputs(args: argparse.Namespace, settings: Settings) -> tuple[GivenInput, ...]:
     """--image or --audio as the job's input (UnusableInput says why a file cannot be one)."""
-    role, path = ("image", args.image) if args.kind == "image" else ("audio", args.audio)
+    role, path = ("audio", args.audio) if args.kind == "song" else ("image", args.image)
     if path is None:
         return ()
     return (await read_input_file(path, role, settings.input_limits),)

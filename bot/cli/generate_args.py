@@ -8,7 +8,7 @@ from typing import Any
 
 
 def add_generate_parser(commands: Any) -> None:
-    """Add `generate image` and `generate song` to the `python -m bot` subcommands."""
+    """Add `generate image`, `generate song` and `generate video` to the `python -m bot` subcommands."""
     generate = commands.add_parser(
         "generate", help="run one job through the queue and ComfyUI without Discord, print the files"
     )
@@ -37,6 +37,16 @@ def add_generate_parser(commands: Any) -> None:
     song.add_argument("--audio", type=Path, help="a song to cover (its tags and lyrics are replaced)")
     song.add_argument("--strength", help="how far to move from --audio, 0 (keep it) to 1 (ignore it)")
     _add_common(song)
+
+    video = kinds.add_parser("video", help='a video, e.g. generate video "waves at dusk" --seconds 4')
+    video.add_argument("prompt", help="what happens in the video")
+    video.add_argument("--negative", help="what to keep out of the video")
+    video.add_argument("--seconds", help="how long, 1 to 10 (default: the workflow's own length)")
+    video.add_argument("--aspect-ratio", help="16:9, 9:16, 1:1, 4:3 or 3:4 (default: the workflow's own)")
+    video.add_argument("--quality", help="draft, standard or high")
+    video.add_argument("--seed", help="a fixed seed (random when left out)")
+    video.add_argument("--image", type=Path, help="a picture to start from (the first frame)")
+    _add_common(video)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:

@@ -100,9 +100,8 @@ class Dispatcher:
             kind_cap=KindLimits(kinds, catalogue, settings).cap_of,
         )
         self._clients = clients
-        self._build_runners(
-            JobRunner(observer, artifacts, kinds, other_server=self._other_server), limits_for
-        )
+        runner = JobRunner(observer, artifacts, kinds, other_server=self._other_server)
+        self._build_runners(runner, limits_for)
         self._build_watchers(observer)
 
     def _build_runners(self, runner: JobRunner, limits_for: Callable[[int], GuildLimits]) -> None:

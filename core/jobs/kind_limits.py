@@ -20,13 +20,7 @@ class KindLimits:
         self._settings = settings
 
     def timeout_s(self, kind: str) -> float:
-        if kind in self._settings.kind_timeouts_s:
-            return self._settings.kind_timeouts_s[kind]
-        try:
-            own = self._kinds.get(kind).job_timeout_s
-        except UnknownKind:
-            own = None
-        return own if own is not None else self._settings.job_timeout_s
+        return kind_timeout_s(self._kinds, self._settings, kind)
 
     def running_cap(self, kind: str) -> int | None:
         """How many jobs of ``kind`` one member may have running at once (None: only the guild's cap)."""
@@ -45,3 +39,14 @@ class KindLimits:
             return None
         cap = self.running_cap(kind)
         return None if cap is None else (kind, cap)
+
+
+def kind_timeout_s(kinds: KindRegistry, settings: QueueSettings, kind: str) -> float:
+    """How long a job of ``kind`` may run: the operator's word for it, else the kind's, else the general."""
+    if kind in settings.kind_timeouts_s:
+        return settings.kind_timeouts_s[kind]
+    try:
+        own = kinds.get(kind).job_timeout_s
+    except UnknownKind:
+        own = None
+    return own if own is not None else settings.job_timeout_s

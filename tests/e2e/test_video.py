@@ -9,7 +9,7 @@ import pytest
 
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import is_final, job_state, running_world
-from tests.e2e.media_support import posted_graph
+from tests.e2e.media_support import PICTURE, loader_files, posted_graph
 from tests.fakes.comfyui import FakeConfig
 
 SLOW = FakeConfig(step_time_s=0.05, default_steps=40)
@@ -44,6 +44,25 @@ async def test_a_video_from_a_prompt_arrives_as_an_mp4_with_its_poster_in_the_em
     assert artifact.mime_type == "video/mp4"
     assert artifact.attachment_url is not None
     assert artifact.attachment_url.endswith(".mp4")
+
+
+async def test_a_picture_becomes_the_first_frame(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash(
+            "video", {"prompt": "the cat wakes up"}, attachments={"image": ("cat.png", PICTURE, "image/png")}
+        )
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        graph = posted_graph(world)
+
+    assert job_state(message) == "done"
+    assert job.seed_document is not None
+    assert job.seed_document["inputs"] == ["image"]
+    (uploaded,) = loader_files(graph, "LoadImage")
+    (upload,) = world.fake.uploads
+    assert uploaded == f"{upload.subfolder}/{upload.name}"
+    loader_id = next(i for i, n in graph.items() if n["class_type"] == "LoadImage")
+    assert graph["55"]["inputs"]["start_image"] == [loader_id, 0]
 
 
 async def test_an_oversize_video_is_reencoded_at_a_lower_bitrate_and_the_message_says_so(
