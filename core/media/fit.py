@@ -18,7 +18,7 @@ HEIGHTS = (1080, 720, 540, 480, 360, 240, 144)
 MIN_BITS_PER_PIXEL = 0.05
 # The MP4 boxes and x264's rate control overshoot take a little of the budget.
 _HEADROOM = 0.95
-_ATTEMPTS_PER_SIZE = 3
+_ATTEMPTS_PER_SIZE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,8 @@ def fit_video(source: Path, facts: VideoFacts, target: Path, max_bytes: int) -> 
     duration = max(facts.duration_s, 1 / facts.fps)
     audio = AUDIO_BITRATE if facts.has_audio else 0
     budget = int(max_bytes * 8 * _HEADROOM / duration) - audio
-    heights = [facts.height, *(h for h in HEIGHTS if h < facts.height)]
+    smaller = [h for h in HEIGHTS if h < facts.height] or [h for h in (facts.height // 2,) if h >= 32]
+    heights = [facts.height, *smaller]
     for index, height in enumerate(heights):
         width, even_height = output_size(facts.width, facts.height, height)
         clean = budget / (width * even_height * facts.fps) >= MIN_BITS_PER_PIXEL
@@ -65,5 +66,5 @@ def fit_video(source: Path, facts: VideoFacts, target: Path, max_bytes: int) -> 
             if size <= max_bytes:
                 return FittedVideo(target, size, width, even_height, bitrate, facts.height)
             log.info("%d bytes at %d bit/s is over %d; trying less", size, bitrate, max_bytes)
-            bitrate = int(bitrate * 0.9 * max_bytes / size)
+            bitrate = int(bitrate * 0.85 * max_bytes / size)
     return None

@@ -43,8 +43,8 @@ async def test_a_comfyui_that_only_makes_images_passes_with_songs_switched_off_a
     switched_off = next(i for i, line in enumerate(lines) if line.startswith("! /song is switched off"))
     assert "no ComfyUI backend can run a song workflow (song)" in lines[switched_off]
     assert lines[switched_off + 1] == (
-        "    fix: give a backend what the workflows above need, or set ENABLED_KINDS=image,edit,upscale to "
-        "leave songs out on purpose"
+        "    fix: give a backend what the workflows above need, or set "
+        "ENABLED_KINDS=image,edit,upscale,video to leave songs out on purpose"
     )
     # No edit model either; no upscale model, but the model-free upscale runs in its place.
     assert any(line.startswith("! /edit is switched off") for line in lines)
@@ -53,7 +53,9 @@ async def test_a_comfyui_that_only_makes_images_passes_with_songs_switched_off_a
     )
     assert upscale.endswith("(its fallback 'upscale-basic' is used)")
     assert f"✓ workflow 'upscale-basic' can run on {fake.url}" in lines
-    assert lines[-1] == "all checks passed, 6 warnings"
+    # No Wan models either: both video workflows cannot run and /video is switched off.
+    assert any(line.startswith("! /video is switched off") for line in lines)
+    assert lines[-1] == "all checks passed, 9 warnings"
 
 
 async def test_enabled_kinds_leaves_songs_unchecked(
@@ -76,6 +78,6 @@ async def test_a_kind_the_bot_does_not_make_in_enabled_kinds_fails_with_the_kind
     assert code == 1
     failure = lines.index("✗ ENABLED_KINDS names 'hologram', which is not a kind of job this bot makes")
     assert (
-        lines[failure + 1] == "    fix: list some of: image, song, edit, upscale "
+        lines[failure + 1] == "    fix: list some of: image, song, edit, upscale, video "
         "(or leave it empty for every kind a backend runs)"
     )

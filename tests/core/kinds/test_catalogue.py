@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from comfy.workflows.errors import UnknownWorkflow
-from core.kinds import EDIT, IMAGE, SONG, UPSCALE
+from core.kinds import EDIT, IMAGE, SONG, UPSCALE, VIDEO
 from tests.comfy.workflows.graphs import DATA, custom_nodes_txt2img
 from tests.comfy.workflows.object_info import object_info
 from tests.core.kinds.workflows import load_catalogue, load_workflows
@@ -16,7 +16,10 @@ from tests.core.kinds.workflows import load_catalogue, load_workflows
 def test_builtins_are_the_default_workflow_of_each_kind_and_the_fallbacks() -> None:
     catalogue = load_workflows()
 
-    assert catalogue.names() == ["edit", "edit-kontext", "song", "txt2img", "upscale", "upscale-basic"]
+    assert catalogue.names() == [
+        "edit", "edit-kontext", "song", "txt2img", "upscale", "upscale-basic", "video", "video_i2v"
+    ]  # fmt: skip
+    assert catalogue.default(VIDEO).name == "video"
     assert catalogue.default(IMAGE).name == "txt2img"
     assert catalogue.default(SONG).name == "song"
     assert catalogue.default(EDIT).name == "edit"
@@ -94,7 +97,7 @@ def test_unknown_name_lists_what_exists() -> None:
 
     assert caught.value.user_message == (
         "There is no workflow called 'flux'. "
-        "Available: edit, edit-kontext, song, txt2img, upscale, upscale-basic."
+        "Available: edit, edit-kontext, song, txt2img, upscale, upscale-basic, video, video_i2v."
     )
 
 

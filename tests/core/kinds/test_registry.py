@@ -9,6 +9,7 @@ from core.kinds import (
     IMAGE,
     SONG,
     UPSCALE,
+    VIDEO,
     ImageParams,
     SongParams,
     UnknownKind,
@@ -51,6 +52,7 @@ def test_every_built_in_kind_has_its_default_workflow_in_the_catalogue() -> None
         SONG: "song",
         EDIT: "edit",
         UPSCALE: "upscale",
+        VIDEO: "video",
     }
     assert kinds.default_workflows(EDIT) == ("edit", "edit-kontext")
     assert kinds.default_workflows(UPSCALE) == ("upscale", "upscale-basic")
