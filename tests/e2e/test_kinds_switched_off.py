@@ -52,4 +52,7 @@ async def test_history_of_a_kind_the_bot_does_not_make_names_the_kinds_it_does(
         await world.wait_acked(interaction)
         assert interaction.ephemeral
         answer = world.emu.original_response(interaction)
-        assert answer.content == "There is no kind of job called “hologram”. Try one of: image, song, video."
+        assert (
+            answer.content
+            == "There is no kind of job called “hologram”. Try one of: image, song, edit, upscale, video."
+        )
