@@ -187,3 +187,15 @@ async def test_a_link_the_bot_cannot_follow_says_why(database_url: str, tmp_path
         assert unreadable.content.startswith("I'm not allowed to read that channel")
         assert emu.cdn_downloads == []
         await assert_nothing_stored(world)
+
+
+async def test_a_song_strength_without_a_song_is_refused_before_the_lyrics_form(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("song", {"genre": "synthpop", "strength": 0.4})
+        answer = await private_answer(world, interaction)
+
+        assert interaction.response_type == 4, "a private answer, no form to type into"
+        assert "Strength says how far to move away from a song" in answer.content
+        await assert_nothing_stored(world)

@@ -122,3 +122,17 @@ async def test_edit_and_upscale_without_a_picture_open_a_form_to_upload_one(
     assert forms[0]["custom_id"] != forms[1]["custom_id"]  # each form answers its own command
     assert (job.kind, job.params.instruction) == ("edit", "make it night")  # type: ignore[union-attr]
     _read_from_upload(world, PICTURE, "LoadImage")
+
+
+async def test_a_song_result_can_be_covered_from_its_link(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        lyrics = {"lyrics_file": ("words.txt", LYRICS.encode(), "text/plain")}
+        first = await world.wait_for_final(await world.slash("song", {"genre": "folk"}, attachments=lyrics))
+        interaction = await world.slash(
+            "song", {"genre": "synthpop", "audio_link": link_to(first, world.guild)}, attachments=lyrics
+        )
+        message = await world.wait_for_final(interaction)
+        assert job_state(message) == "done"
+
+        _read_from_upload(world, first.attachments[0].data, "LoadAudio")
+        assert (await world.job_for(message)).parent_id == (await world.job_for(first)).id
