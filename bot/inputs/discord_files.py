@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.inputs.capped_read import read_capped
-from bot.inputs.message_links import find_message_link
+from bot.inputs.message_links import find_message_link, is_file_link
 from core.errors import UserFacingError
 
 NOT_VISIBLE = (
@@ -69,6 +69,12 @@ class DiscordFiles:
 
     async def _linked_message(self, interaction: discord.Interaction, text: str) -> discord.Message:
         link = find_message_link(text)
+        if link is None and is_file_link(text):
+            # The file's own address says nothing checkable about where it was posted.
+            raise UserFacingError(
+                "That's a link to the file itself; I need the link to its message (the message's menu → "
+                "Copy Message Link) to check where it was posted, or attach the file."
+            )
         if link is None:
             raise UserFacingError(
                 "That isn't a message link. Use a message's menu → Copy Message Link, or attach the file."

@@ -30,3 +30,11 @@ def find_message_link(text: str) -> MessageLink | None:
         return None
     guild = found["guild"]
     return MessageLink(None if guild == "@me" else int(guild), int(found["channel"]), int(found["message"]))
+
+
+_FILE_LINK = re.compile(r"https?://(?:cdn\.discordapp\.com|media\.discordapp\.net)/", re.IGNORECASE)
+
+
+def is_file_link(text: str) -> bool:
+    """A link to an attachment itself ("Copy Link" on a picture), not to the message that carries it."""
+    return _FILE_LINK.search(text) is not None

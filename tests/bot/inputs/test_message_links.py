@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inputs.message_links import MessageLink, find_message_link
+from bot.inputs.message_links import MessageLink, find_message_link, is_file_link
 
 GUILD, CHANNEL, MESSAGE = 111111111111111111, 222222222222222222, 333333333333333333
 PATH = f"channels/{GUILD}/{CHANNEL}/{MESSAGE}"
@@ -44,3 +44,16 @@ def test_a_direct_message_link_has_no_guild() -> None:
 )
 def test_anything_else_is_not_a_message_link(text: str) -> None:
     assert find_message_link(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"https://cdn.discordapp.com/attachments/{CHANNEL}/{MESSAGE}/cat.png?ex=1&is=2&hm=3", True),
+        (f"https://media.discordapp.net/attachments/{CHANNEL}/{MESSAGE}/cat.png", True),
+        (f"https://discord.com/{PATH}", False),
+        ("https://example.com/cat.png", False),
+    ],
+)
+def test_a_link_to_a_file_itself_is_told_apart(text: str, expected: bool) -> None:
+    assert is_file_link(text) is expected
