@@ -61,11 +61,14 @@ async def read_capped(
 
 
 async def _read_body(response: aiohttp.ClientResponse, max_bytes: int) -> bytes:
-    received = bytearray()
+    # Joined once at the end: a growing bytearray reallocates as it grows, and bytes() then copied it whole.
+    received: list[bytes] = []
+    size = 0
     async for chunk in response.content.iter_chunked(CHUNK_BYTES):
-        if len(received) + len(chunk) > max_bytes:
+        size += len(chunk)
+        if size > max_bytes:
             # Leaving the `async with` closes the connection: the rest is never read.
             response.close()
             raise too_large(max_bytes)
-        received += chunk
-    return bytes(received)
+        received.append(chunk)
+    return b"".join(received)
