@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.jobs.input_staging import INPUT_GONE
-from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobSetback, Setback
+from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobProgress, JobSetback, Setback
+from db.enums import JobStatus
 from db.units.job_inputs import JobInputStore
 from tests.core.jobs.harness import eventually, image_request, running_core
 from tests.core.jobs.input_kinds import LOADER_ID, picture_taking_kinds
@@ -188,3 +189,25 @@ async def test_a_job_with_a_picture_survives_a_restart_of_the_bot_and_of_comfyui
     assert again.name == first.name
     assert again.path.read_bytes() == PICTURE
     assert loader_file(fake.prompts_received[-1]) == f"bot-job-{job.id}/{again.name}"
+
+
+async def test_a_job_cancelled_while_its_picture_is_uploading_is_never_posted(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    fake_comfy.hold_uploads()
+    async with running_core(database_url, [fake_comfy.url], tmp_path, kinds=picture_taking_kinds()) as (
+        runtime,
+        observer,
+    ):
+        request = with_picture(image_request())
+        job = (await runtime.service.submit(request)).job
+        await asyncio.wait_for(fake_comfy.upload_waiting.wait(), 10)
+        await runtime.service.cancel(job.id, guild_id=job.guild_id, requester=request.requester)
+        fake_comfy.release_uploads()
+        final = await observer.final(job.id)
+        stored = await runtime.store.get(job.id)
+
+    assert isinstance(final, JobCancelled)
+    assert stored is not None
+    assert stored.status is JobStatus.CANCELLED
+    assert fake_comfy.prompts_received == []

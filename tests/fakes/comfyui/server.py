@@ -39,6 +39,10 @@ class FakeComfyUI:
         self.interrupts: list[dict[str, Any]] = []
         self.queue_deletes: list[list[str]] = []
         self.uploads: list[UploadRecord] = []
+        # hold_uploads(): uploads wait before being read; upload_waiting is set when one arrives held.
+        self.uploads_going = asyncio.Event()
+        self.uploads_going.set()
+        self.upload_waiting = asyncio.Event()
         self._port = 0
         self._runner: web.AppRunner | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -125,6 +129,14 @@ class FakeComfyUI:
 
     def go(self) -> None:
         self.executor.going.set()
+
+    def hold_uploads(self) -> None:
+        """Uploads arriving from now on wait (``upload_waiting`` is set) until :meth:`release_uploads`."""
+        self.upload_waiting.clear()
+        self.uploads_going.clear()
+
+    def release_uploads(self) -> None:
+        self.uploads_going.set()
 
     # --- inspection ------------------------------------------------------------------------------------
     def history_of(self, prompt_id: str) -> dict[str, Any] | None:

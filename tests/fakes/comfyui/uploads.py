@@ -112,6 +112,9 @@ def _text(value: Any) -> str | None:
 async def _accept(
     server: FakeComfyUI, request: web.Request, route: str, save: Callable[[Any], SaveFunction]
 ) -> web.Response:
+    if not server.uploads_going.is_set():
+        server.upload_waiting.set()
+        await server.uploads_going.wait()
     post = await request.post()
     if server.config.upload_status is not None:
         return web.Response(status=server.config.upload_status, text=SERVER_ERROR)
