@@ -16,6 +16,7 @@ from bot.cli.check_data_dir import check_data_dir
 from bot.cli.check_database import check_database
 from bot.cli.check_inputs import workflow_inputs
 from bot.cli.check_kinds import checked_workflows, kind_results
+from bot.cli.check_models import workflow_models
 from bot.cli.check_result import CheckResult, report
 from bot.cli.runtime_config import enabled_kinds
 from bot.cli.startup_failure import StartupFailure
@@ -46,6 +47,7 @@ async def check(settings: Settings, out: TextIO | None = None) -> int:
     note(check_workflow_files(catalogue, settings.workflows_dir))
     names = checked_workflows(kinds, catalogue, enabled)
     note(workflow_inputs(kinds, catalogue, names))
+    note(workflow_models(kinds, catalogue, names))
     urls = settings.comfyui_url_list
     if not urls:
         note(CheckResult.failed("COMFYUI_URLS is empty", "set COMFYUI_URLS, e.g. http://127.0.0.1:8188"))

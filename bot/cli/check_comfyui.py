@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.cli.check_models import offered_models
 from bot.cli.check_result import CheckResult
 from comfy import errors
 from comfy.transport import HttpTransport
@@ -76,6 +77,7 @@ async def check_backend(
             )
         )
         return BackendCheck(results)
+    results.append(offered_models(url, object_info))
     problems = catalogue.problems(object_info)
     return BackendCheck(results, {name: _workflow_result(url, name, problems[name]) for name in names})
 
