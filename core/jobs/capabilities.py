@@ -33,6 +33,7 @@ class Capabilities:
         self._able_any_models: dict[str, frozenset[str]] = {}
         # Each backend's /object_info as last read (the ComfyUI client keeps it, refreshed on reconnect).
         self._object_info: dict[str, Mapping[str, Any]] = {}
+        self._choices: dict[tuple[str, str, str], frozenset[str]] = {}
 
     def backends_for(self, workflow_name: str) -> frozenset[str]:
         return self._able.get(workflow_name, frozenset())
@@ -55,10 +56,18 @@ class Capabilities:
             )
         )
 
-    def choices(self, backend: str, class_type: str, input_name: str) -> list[str]:
-        """A combo input's choices on one backend (its checkpoints, LoRAs...), as last read."""
-        object_info = self._object_info.get(backend)
-        return protocol.combo_choices(object_info, class_type, input_name) if object_info else []
+    def choices(self, backend: str, class_type: str, input_name: str) -> frozenset[str]:
+        """A combo input's choices on one backend (its checkpoints, LoRAs...), as last read; kept per read,
+        since the scheduler asks for every queued job on every turn."""
+        key = (backend, class_type, input_name)
+        found = self._choices.get(key)
+        if found is None:
+            object_info = self._object_info.get(backend)
+            found = frozenset(
+                protocol.combo_choices(object_info, class_type, input_name) if object_info else ()
+            )
+            self._choices[key] = found
+        return found
 
     def able_any_models(self, workflow_name: str) -> frozenset[str]:
         """Backends that could run the workflow given model files they offer."""
@@ -109,6 +118,7 @@ class Capabilities:
         self._able = {name: frozenset(backends) for name, backends in able.items()}
         self._able_any_models = {name: frozenset(backends) for name, backends in able_any_models.items()}
         self._object_info = read
+        self._choices = {}
 
 
 def _about_a_model_file(problem: WorkflowProblem) -> bool:
