@@ -51,7 +51,9 @@ async def test_everything_in_place_passes_with_exit_code_zero(
     assert "✓ workflow 'upscale-basic' (upscale) takes: image (required)" in result.stdout
     model_line = "✓ workflow 'txt2img' takes its model at node 4 (CheckpointLoaderSimple); LoRAs: chained in"
     assert f"{model_line} as LoraLoader" in result.stdout
-    offers = "offers 5 checkpoints, 2 diffusion models and 0 LoRAs to choose from"
+    listed = {key: len(files) for key, files in fake_comfy.config.models.items()}
+    checkpoints, unets = listed["CheckpointLoaderSimple.ckpt_name"], listed["UNETLoader.unet_name"]
+    offers = f"offers {checkpoints} checkpoints, {unets} diffusion models and 0 LoRAs to choose from"
     assert f"✓ ComfyUI at {fake_comfy.url} {offers}" in result.stdout
     assert "schema is current" in result.stdout
     assert result.stdout.rstrip().endswith("all checks passed")
