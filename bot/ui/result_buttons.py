@@ -47,6 +47,7 @@ _LOOKS: dict[ResultAction, tuple[str, str | None]] = {
     ResultAction.UPSCALE: ("⬆️", "U{n}"),
     ResultAction.EDIT: ("✏️", None),
     ResultAction.COVER: ("🎤", "Cover {n}"),
+    ResultAction.ANIMATE: ("🎬", None),
 }
 
 Item = discord.ui.Item[discord.ui.View]

@@ -21,6 +21,7 @@ class ResultAction(StrEnum):
     EDIT = "edit"
     UPSCALE = "upscale"
     COVER = "cover"
+    ANIMATE = "animate"
     REPLY = "reply"
 
 
@@ -33,6 +34,9 @@ class ActionSpec:
     strength: float | None
     # The media of the result it starts from (an artifact's type, which is also the input role it fills).
     takes: str
+    # The result's main text (its prompt) goes with it to the new kind (Animate: the picture's prompt says
+    # what moves); other actions into another kind start afresh or from what the member types.
+    carries_text: bool = False
 
 
 # Strengths: at denoise 0.35 an SD-class sampler keeps the composition, colours and subjects and redraws
@@ -48,6 +52,8 @@ ACTIONS: dict[ResultAction, ActionSpec] = {
     ResultAction.EDIT: ActionSpec("Edit", JobKind("edit"), None, "image"),
     ResultAction.UPSCALE: ActionSpec("Upscale", JobKind("upscale"), None, "image"),
     ResultAction.COVER: ActionSpec("Cover", None, 0.6, "audio"),
+    # The picture as a video's first frame (core/kinds/video.py); the sampler still draws every frame.
+    ResultAction.ANIMATE: ActionSpec("Animate", JobKind("video"), None, "image", carries_text=True),
 }
 
 

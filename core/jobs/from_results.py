@@ -27,7 +27,7 @@ from core.jobs.input_staging import KeptInputs
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
-from core.kinds import JobKind, KindParams, typed_params
+from core.kinds import JobKind, KindParams, spec_of, typed_params
 from core.prompts import PromptError
 from core.prompts.fields import problems_from
 from db.enums import InputSource, JobStatus, RegeneratePermission
@@ -159,6 +159,8 @@ class ResultRequests:
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
         wanted = dict(changes or {})
+        if text is None and spec.carries_text:
+            text = _main_text(source.job) or None
         if text is not None:
             wanted[target.main_field] = text
         params = self._params(source.job, kind, wanted, spec.strength if strength is None else strength)
@@ -235,6 +237,11 @@ class ResultRequests:
 def _role_of(artifact: ArtifactView) -> str:
     """The input role a result file fills: an image result is an image, a song an audio input."""
     return str(artifact.type.value)
+
+
+def _main_text(job: JobView) -> str:
+    """The result's own prompt (or lyrics): what its kind shows as the request's main text."""
+    return str(getattr(job.params, spec_of(job.params).main_field, "") or "")
 
 
 def _noun(role: str) -> str:

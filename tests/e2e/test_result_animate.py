@@ -1,0 +1,40 @@
+"""Animate on an image result: that picture becomes the first frame of a video with the picture's prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.jobs.derived import MadeFrom, ResultAction
+from tests.e2e.harness import job_state, running_world
+from tests.e2e.media_support import posted_graph
+from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
+
+
+async def test_animate_makes_a_video_starting_from_that_image(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        assert "Animate" in labels(result)
+        click = await world.emu.click_button(result, f"res:animate:{original.id}:0", world.alice)
+        message, job = await made_from_click(world, click)
+        graph = posted_graph(world)
+
+    assert job_state(message) == "done"
+    assert job.kind == "video"
+    assert job.params.prompt == "a paper boat"  # type: ignore[attr-defined]
+    await assert_started_from(world, job, original, artifact)
+    assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.ANIMATE)
+    loader = graph["55"]["inputs"]["start_image"][0]
+    assert graph[loader]["class_type"] == "LoadImage"
+    assert f"Animate of #{original.id}" in message.embeds[0]["description"]
+    assert [a.content_type for a in message.attachments if a.filename.endswith(".mp4")] == ["video/mp4"]
+
+
+async def test_one_of_several_images_is_animated_from_the_select(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, artifacts = await first_result(world, {"count": 2})
+        chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["animate:1"], world.alice)
+        _, job = await made_from_click(world, chosen)
+
+    assert job.kind == "video"
+    await assert_started_from(world, job, original, artifacts[1])
+    assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.ANIMATE, 1, 2)
