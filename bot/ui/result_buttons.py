@@ -11,7 +11,9 @@ https://discord.com/developers/docs/components/reference#action-row):
   Delete), five to a row;
 - several files (at most 4 a job): Reroll, Info, Delete; then Midjourney's numbered rows, U1-U4 (Upscale)
   and V1-V4 (Vary (strong)), or Cover 1-2 for songs; every other action for one chosen file in a select.
-An action added later (Animate) needs a look in `_LOOKS`: it then appears as a button or in the select.
+An action added later (Animate) is a `ResultAction` with its `ActionSpec` in core/jobs/derived.py (the
+kind it makes, the media it takes) and a look here in `_LOOKS`: it then appears as a button or in the
+select wherever `ResultRequests.offered` allows it, and runs through `result_actions.run_action`.
 """
 
 from __future__ import annotations
