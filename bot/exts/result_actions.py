@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
 from bot.exts.errors import report_error
+from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.result_buttons import result_button
 from bot.ui.result_modals import (
@@ -30,6 +31,7 @@ from bot.ui.result_modals import (
     strength_of,
     text_or_none,
 )
+from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
 from core.jobs.service import JobRequest
 
@@ -181,7 +183,18 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
             strength=strength,
         )
 
-    await submit_from_result(bot, interaction, make)
+    try:
+        await submit_from_result(bot, interaction, make)
+    except UserFacingError as refusal:
+        # What the member typed is not lost: the refusal gives it back, to copy into the form again.
+        await reply_privately(interaction, user_message_of(refusal) + _given_back(text))
+
+
+def _given_back(text: str) -> str:
+    if not text.strip():
+        return ""
+    fenced = text.replace("```", "`\u200b``")  # a fence inside would end the block early
+    return f"\n\nWhat you wrote:\n```\n{fenced}\n```"
 
 
 class ResultActions(commands.Cog):

@@ -74,3 +74,15 @@ async def test_a_result_of_another_server_is_not_found(database_url: str, tmp_pa
         await assert_refused_privately(world, refused, f"can't find job #{original.id}")
         assert await JobInputStore(world.runtime.sessions).made_from(original.id) == ()
         assert not result.deleted
+
+
+async def test_a_refused_remix_gives_back_what_was_written(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world)
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["gore"]})
+        opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        fields: dict[str, str | list[str]] = {"prompt": "a boat full of gore", "strength": "0.5"}
+        submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
+        await assert_refused_privately(world, submitted, "a boat full of gore")
+        assert await JobInputStore(world.runtime.sessions).made_from(original.id) == ()
