@@ -8,6 +8,7 @@ before anything is queued.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from typing import Literal
 
@@ -19,7 +20,7 @@ from core.errors import NotAllowed, UserFacingError
 from core.jobs.capabilities import Capabilities
 from core.jobs.policy import PolicyCache, PolicyView
 from core.kinds import JobKind
-from core.kinds.model_choice import chosen_models
+from core.kinds.model_choice import ModelChoiceFields, apply_models, chosen_models
 
 _LISTED = 10
 
@@ -82,11 +83,16 @@ class ModelOptions:
             self._check_one("model", model, policy.allowed_models, self.models(template), template)
         for lora in loras:
             self._check_one("LoRA", lora.name, policy.allowed_loras, self.loras(template), template)
+        if isinstance(params, ModelChoiceFields) and (model is not None or loras):
+            # The graph as binding will make it (no seed needed): everything it loads, on one backend.
+            graph = copy.deepcopy(dict(template.graph))
+            apply_models(template, graph, params)
+            self._check_together(template, graph, params)
 
-    def check_bound(self, template: WorkflowTemplate, graph: Graph, params: object) -> None:
-        """Every file the bound graph loads must be on one backend: each offered somewhere is not enough."""
+    def _check_together(self, template: WorkflowTemplate, graph: Graph, params: object) -> None:
+        """Every file the graph loads must be on one backend: each offered somewhere is not enough."""
         model, loras = chosen_models(params)
-        if (model is None and not loras) or not self._capabilities.known:
+        if not self._capabilities.known:
             return
         if not self._capabilities.offering(template.name, model_needs(graph)):
             chosen = ", ".join(

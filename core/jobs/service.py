@@ -118,7 +118,6 @@ class JobService:
         roles = given_roles(request.inputs)
         bound = self.kinds.bind(template, params, inputs=roles)
         check_roles(roles, marked_roles(bound.graph), workflow=template.name)
-        self.models.check_bound(template, bound.graph, params)
         data = JobCreate(
             guild_id=request.guild_id,
             channel_id=request.requester.channel_id,

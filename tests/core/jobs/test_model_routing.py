@@ -82,6 +82,9 @@ async def test_a_model_and_a_lora_on_different_backends_are_refused_together(
     urls = [models_here.url, loras_there.url]
     async with running_core(database_url, urls, tmp_path) as (runtime, _):
         request = image_request(model="juggernaut.safetensors", loras=[LoraChoice(name="ink.safetensors")])
+        # Known before Discord is answered (admission), so the refusal is private from the first byte.
+        with pytest.raises(UserFacingError, match="No single ComfyUI server here has all of"):
+            await runtime.service.precheck(request)
         with pytest.raises(UserFacingError, match="No single ComfyUI server here has all of"):
             await runtime.service.submit(request)
         assert runtime.dispatcher.queued_count() == 0
