@@ -60,7 +60,10 @@ def job_line(job: JobView) -> str:
     )
 
 
-def history_embed(page: HistoryPage, *, page_number: int, filters: HistoryFilters) -> discord.Embed:
+def history_embed(
+    page: HistoryPage, *, page_number: int, filters: HistoryFilters, personal: bool = False
+) -> discord.Embed:
+    """`personal`: the person's own jobs made where the app is not installed (core.jobs.scopes)."""
     embed = discord.Embed(title="History", colour=COLOUR)
     described = filters.describe()
     if page.jobs:
@@ -68,7 +71,11 @@ def history_embed(page: HistoryPage, *, page_number: int, filters: HistoryFilter
         embed.description = f"{described}\n\n{lines}" if described else lines
     elif page_number == 1:
         embed.description = (
-            f"No jobs {described} yet." if described else "Nothing has been made in this server yet."
+            f"No jobs {described} yet."
+            if described
+            else "You have made nothing outside my servers yet."
+            if personal
+            else "Nothing has been made in this server yet."
         )
     else:
         embed.description = "No older jobs."

@@ -19,6 +19,7 @@ from bot.ui.history_render import job_option_label as option_label
 from bot.ui.replies import reply_privately
 from core.jobs.browsing import JobBrowser
 from core.jobs.policy import Requester
+from core.jobs.scopes import is_personal
 from core.jobs.service import JobService
 from core.jobs.snapshots import HistoryPage
 
@@ -101,7 +102,12 @@ class HistoryView(discord.ui.View):
         self._arrange()
 
     def _embed(self) -> discord.Embed:
-        return history_embed(self._page, page_number=self._page_number, filters=self._filters)
+        return history_embed(
+            self._page,
+            page_number=self._page_number,
+            filters=self._filters,
+            personal=is_personal(self._guild_id),
+        )
 
     def _arrange(self) -> None:
         jobs = self._page.jobs

@@ -60,6 +60,9 @@ async def test_imagine_in_a_dm_with_someone_who_only_installed_the_app(
         job = await _personal_job(world, message, carol)
         listing = await answer(world, await world.emu.send_slash_command(None, dm, carol, "history"))
         server_history = await world.runtime.browser.history(world.guild.id)
+        erin = world.emu.install_for_user(world.emu.add_user("erin"))
+        erins_dm = world.emu.dm_channel(erin)
+        erins = await answer(world, await world.emu.send_slash_command(None, erins_dm, erin, "history"))
 
     assert job_state(message) == "done"
     assert message.attachments
@@ -67,6 +70,7 @@ async def test_imagine_in_a_dm_with_someone_who_only_installed_the_app(
     assert _bot_token_posts(world, dm) == []
     assert re.findall(r"\*\*#(\d+)\*\*", listing.embeds[0]["description"]) == [str(job.id)]
     assert server_history.jobs == ()
+    assert erins.embeds[0]["description"] == "You have made nothing outside my servers yet."
 
 
 async def test_imagine_in_a_server_without_the_bot(database_url: str, tmp_path: Path) -> None:
