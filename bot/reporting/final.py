@@ -27,6 +27,7 @@ from bot.reporting.targets import (
     PayloadTooLarge,
 )
 from bot.reporting.tracking import JobTrack
+from bot.reporting.uploaded import uploaded_urls
 from bot.reporting.video_files import poster_for
 from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
@@ -36,7 +37,7 @@ from bot.ui.job_messages import (
     render_done,
     render_failed,
 )
-from bot.ui.result_buttons import result_view
+from bot.ui.result_buttons import result_items
 from core.jobs.scopes import is_personal
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
@@ -75,8 +76,11 @@ class FinalDelivery:
         first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
         files = await self._read(first)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
-        view = result_view(job.id, len(first), self._runtime.results.offered(job, first))
-        # A video's first frame shows in the embed (taken from the original, before any re-encoding).
+        offered = self._runtime.results.offered(job, first)
+        # Laid out in Action Rows inside the result's container, each on the row result_items gives it.
+        controls = tuple(result_items(job.id, len(first), offered))
+        # A video's first frame shows in the gallery above its File component (taken from the original,
+        # before any re-encoding).
         poster = await poster_for(files)
         posters = (poster,) if poster is not None else ()
         for attempt in range(_SHRINK_ATTEMPTS):
@@ -84,7 +88,7 @@ class FinalDelivery:
             rendering = render_done(
                 job,
                 fitted.files + posters,
-                view,
+                controls,
                 duration_s=_duration(job),
                 shrunk=fitted.shrunk,
                 notes=fitted.notes,
@@ -99,7 +103,7 @@ class FinalDelivery:
                 with log_context(job_id=job.id, guild_id=job.guild_id):
                     log.info("Discord said the files are too large; trying %d bytes", limit)
                 continue
-            await self._record_uploads(first, message)
+            await self._record_uploads(first, fitted.files, message)
             break
         for start in range(0, len(rest), MAX_FILES_PER_MESSAGE):
             await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE], track)
@@ -143,7 +147,7 @@ class FinalDelivery:
 
     async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
         fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
-        more = render_done(job, fitted.files, None, duration_s=None, shrunk=fitted.shrunk, made=artifacts)
+        more = render_done(job, fitted.files, (), duration_s=None, shrunk=fitted.shrunk, made=artifacts)
         message: discord.Message | None
         if is_personal(job.guild_id):
             interaction = _live_token(track)
@@ -151,13 +155,13 @@ class FinalDelivery:
                 message = await send_followup(interaction, job, more)
             else:
                 message = await send_by_dm(self._editor, job, more)
-            await self._record_uploads(artifacts, message)
+            await self._record_uploads(artifacts, fitted.files, message)
             return
         try:
             message = await self._editor.post(job.channel_id, more)
         except (discord.Forbidden, discord.NotFound):
             message = await self._send_direct(job, more)
-        await self._record_uploads(artifacts, message)
+        await self._record_uploads(artifacts, fitted.files, message)
 
     async def _send_direct(self, job: JobView, rendering: Rendering) -> discord.Message | None:
         """The channel is out of the bot's sight: the requester gets the result by direct message."""
@@ -165,7 +169,7 @@ class FinalDelivery:
             log.info("the bot cannot post in channel %s; sending the result to the requester", job.channel_id)
         note = f"I can't post in <#{job.channel_id}> any more, so here is what you asked for there."
         try:
-            return await self._editor.post_direct(job.user_id, replace(rendering, content=note, view=None))
+            return await self._editor.post_direct(job.user_id, replace(rendering, note=note, controls=()))
         except discord.Forbidden:
             with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
                 log.warning(
@@ -174,14 +178,20 @@ class FinalDelivery:
             return None
 
     async def _record_uploads(
-        self, artifacts: Sequence[ArtifactView], message: discord.Message | None
+        self,
+        artifacts: Sequence[ArtifactView],
+        sent: Sequence[OutgoingFile],
+        message: discord.Message | None,
     ) -> None:
+        """Each artifact's message and CDN address (the files were sent in the artifacts' order)."""
         if message is None:
             return
-        for artifact, attachment in zip(artifacts, message.attachments, strict=False):
-            await self._runtime.service.record_upload(
-                artifact.id, message_id=message.id, attachment_url=attachment.url
-            )
+        urls = uploaded_urls(message, [f.filename for f in sent])
+        for artifact, url in zip(artifacts, urls, strict=False):
+            if url is not None:
+                await self._runtime.service.record_upload(
+                    artifact.id, message_id=message.id, attachment_url=url
+                )
 
     async def _read(self, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
         return await read_artifacts(self._runtime.artifact_files, artifacts)

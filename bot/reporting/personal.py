@@ -18,11 +18,13 @@ send one, and otherwise stays in /history (the sentence already said so).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import discord
 
 from background.log_context import log_context
 from bot.reporting.targets import MessageEditor
+from bot.ui.job_layout import notice_layout
 from bot.ui.job_messages import Rendering
 from core.jobs.snapshots import JobView
 
@@ -42,10 +44,11 @@ def delivered_by_dm_note(job: JobView) -> str:
 
 
 async def say_where_the_result_will_be(interaction: discord.Interaction, job: JobView) -> bool:
-    """The last edit through the token: a plain sentence, without the progress embed or files."""
+    """The last edit through the token: a plain sentence, without the progress or files (still components V2:
+    the flag set by the first edit cannot be cleared)."""
     try:
         await interaction.edit_original_response(
-            content=outlived_text(job), embed=None, view=None, attachments=[]
+            content=None, embed=None, view=notice_layout(outlived_text(job)), attachments=[]
         )
     except discord.HTTPException as error:
         with log_context(job_id=job.id, guild_id=job.guild_id):
@@ -75,10 +78,7 @@ async def send_followup(
     """More files of a result through the token (counted in Discord's 5 followups)."""
     try:
         return await interaction.followup.send(
-            rendering.content or discord.utils.MISSING,
-            embed=rendering.embed,
-            files=[f.to_discord() for f in rendering.files],
-            wait=True,
+            view=rendering.layout(), files=[f.to_discord() for f in rendering.files], wait=True
         )
     except discord.HTTPException as error:
         with log_context(job_id=job.id, guild_id=job.guild_id):
@@ -89,6 +89,4 @@ async def send_followup(
 
 
 def _with_note(rendering: Rendering, note: str) -> Rendering:
-    return Rendering(
-        content=note, embed=rendering.embed, files=rendering.files, view=rendering.view, final=rendering.final
-    )
+    return replace(rendering, note=note)

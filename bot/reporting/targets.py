@@ -170,12 +170,7 @@ class MessageEditor:
         for attempt in range(self._config.server_error_retries + 1):
             try:
                 files = [f.to_discord() for f in rendering.files]
-                content = rendering.content or None
-                if rendering.view is not None:
-                    return await channel.send(
-                        content, embed=rendering.embed, files=files, view=rendering.view
-                    )
-                return await channel.send(content, embed=rendering.embed, files=files)
+                return await channel.send(view=rendering.layout(), files=files)
             except discord.DiscordServerError as error:
                 record_discord_error(error.code or error.status)
                 if attempt == self._config.server_error_retries:
@@ -193,28 +188,24 @@ class MessageEditor:
         user = self._client.get_user(user_id) or await self._client.fetch_user(user_id)
         files = [f.to_discord() for f in rendering.files]
         try:
-            if rendering.view is not None:
-                return await user.send(
-                    rendering.content or None, embed=rendering.embed, files=files, view=rendering.view
-                )
-            return await user.send(rendering.content or None, embed=rendering.embed, files=files)
+            return await user.send(view=rendering.layout(), files=files)
         except discord.HTTPException as error:
             record_discord_error(error.code or error.status)
             raise
 
 
-# Unchanged files (keep_files) are left in place instead of being uploaded again.
+# Every edit is components V2 (bot/ui/rendering.py says why) and empties `content` and `embeds`, as an edit
+# that sets the flag must. Unchanged files (keep_files) are left in place instead of being uploaded again;
+# the layout refers to them by name (attachment://).
 async def _edit_interaction(
     interaction: discord.Interaction, rendering: Rendering, keep_files: bool
 ) -> discord.Message:
     if keep_files:
-        return await interaction.edit_original_response(
-            content=rendering.content, embed=rendering.embed, view=rendering.view
-        )
+        return await interaction.edit_original_response(content=None, embed=None, view=rendering.layout())
     return await interaction.edit_original_response(
-        content=rendering.content,
-        embed=rendering.embed,
-        view=rendering.view,
+        content=None,
+        embed=None,
+        view=rendering.layout(),
         attachments=[f.to_discord() for f in rendering.files],
     )
 
@@ -223,11 +214,11 @@ async def _edit_channel_message(
     message: discord.PartialMessage, rendering: Rendering, keep_files: bool
 ) -> discord.Message:
     if keep_files:
-        return await message.edit(content=rendering.content, embed=rendering.embed, view=rendering.view)
+        return await message.edit(content=None, embed=None, view=rendering.layout())
     return await message.edit(
-        content=rendering.content,
-        embed=rendering.embed,
-        view=rendering.view,
+        content=None,
+        embed=None,
+        view=rendering.layout(),
         attachments=[f.to_discord() for f in rendering.files],
     )
 

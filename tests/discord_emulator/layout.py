@@ -59,3 +59,24 @@ def files(shown: Message | MessageRevision) -> list[dict[str, Any]]:
 
 def thumbnails(shown: Message | MessageRevision) -> list[dict[str, Any]]:
     return [c for c in components_of(shown) if c.get("type") == THUMBNAIL]
+
+
+def footers(shown: Message | MessageRevision) -> list[str]:
+    """The small print of a message: its embeds' footers, and Text Display lines in subtext ("-# ...")."""
+    revision = _revision(shown)
+    found = [str((e.get("footer") or {}).get("text") or "") for e in revision.embeds]
+    for content in texts(revision):
+        found += [line.removeprefix("-# ") for line in content.splitlines() if line.startswith("-# ")]
+    return [f for f in found if f]
+
+
+def labelled(shown: Message | MessageRevision) -> dict[str, str]:
+    """Name → value of what a message lists: embed fields, and Text Display lines "**Name:** value"."""
+    revision = _revision(shown)
+    found = {str(f.get("name")): str(f.get("value")) for e in revision.embeds for f in e.get("fields") or []}
+    for content in texts(revision):
+        for line in content.splitlines():
+            if line.startswith("**") and ":** " in line:
+                name, _, value = line[2:].partition(":** ")
+                found[name] = value
+    return found

@@ -53,6 +53,7 @@ from tests.discord_emulator import (
     MessageRevision,
 )
 from tests.discord_emulator.actions import Upload
+from tests.discord_emulator.layout import footers
 from tests.discord_emulator.patching import patch_discord
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 
@@ -248,12 +249,11 @@ def form_id(interaction: Interaction) -> str:
 FINAL_STATES = ("done", "failed", "cancelled")
 
 
-def job_state(message: Message) -> str | None:
-    """The state a job message shows: its embed footer reads "Job #<id> · <state>" (queued, done…)."""
-    for embed in message.embeds:
-        text = (embed.get("footer") or {}).get("text", "")
+def job_state(message: Message | MessageRevision) -> str | None:
+    """The state a job message shows: its footer line reads "Job #<id> · <state>" (queued, done…)."""
+    for text in footers(message):
         if text.startswith("Job #") and " · " in text:
-            return str(text.split(" · ")[1])
+            return text.split(" · ")[1]
     return None
 
 
@@ -342,14 +342,7 @@ def states_shown(message: Message) -> list[str]:
     """The job states a message went through, consecutive duplicates merged."""
     shown: list[str] = []
     for revision in message.revisions:
-        state = next(
-            (
-                str(e["footer"]["text"]).split(" · ")[1]
-                for e in revision.embeds
-                if str((e.get("footer") or {}).get("text", "")).startswith("Job #")
-            ),
-            None,
-        )
+        state = job_state(revision)
         if state is not None and (not shown or shown[-1] != state):
             shown.append(state)
     return shown

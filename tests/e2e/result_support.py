@@ -7,6 +7,7 @@ from typing import Any
 from core.jobs.snapshots import ArtifactView, JobView
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Interaction, Message
+from tests.discord_emulator.layout import buttons
 from tests.e2e.harness import World
 
 
@@ -35,4 +36,5 @@ async def assert_started_from(world: World, job: JobView, source: JobView, artif
 
 
 def labels(message: Message) -> list[str]:
-    return [str(c.get("label")) for row in message.components for c in row["components"] if c.get("label")]
+    """The labels of the result's buttons, in order (inside its components V2 container)."""
+    return [str(b["label"]) for b in buttons(message) if b.get("label")]

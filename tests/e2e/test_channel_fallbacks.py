@@ -15,6 +15,7 @@ import discord
 import pytest
 
 from background.log_context import LogContextFilter
+from tests.discord_emulator.layout import buttons, footers, gallery_items, texts
 from tests.e2e.harness import is_final, job_state, running_world
 from tests.e2e.test_history_support import answer, finished, submit
 from tests.fakes.comfyui import FakeConfig
@@ -101,9 +102,10 @@ async def test_a_channel_the_bot_can_no_longer_see_sends_the_result_by_direct_me
         _, artifacts = await world.delivered(job.id)
 
     assert direct.attachments
-    assert direct.content.startswith(f"I can't post in <#{world.channel.id}> any more")
-    assert direct.embeds[0]["footer"]["text"].startswith(f"Job #{job.id} · done")
-    assert not direct.components, "the result buttons work in the server only"
+    assert texts(direct)[0].startswith(f"I can't post in <#{world.channel.id}> any more")
+    assert footers(direct)[-1].startswith(f"Job #{job.id} · done")
+    assert gallery_items(direct), "the images shown in the message"
+    assert not buttons(direct), "the result buttons work in the server only"
     assert [a.attachment_url for a in artifacts] == [a.url for a in direct.attachments]
     assert job_state(message) == "running", "the hidden message could not be edited"
     assert world.bot_messages() == [message], "nothing new was posted in the hidden channel"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.discord_emulator.layout import labelled
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import (
     assert_no_repeated_revisions,
@@ -21,11 +22,7 @@ WAITING = "waiting for its server"
 
 
 def status_of(message: Message) -> str:
-    for embed in message.embeds:
-        for field in embed.get("fields") or []:
-            if field.get("name") == "Status":
-                return str(field.get("value"))
-    return ""
+    return labelled(message).get("Status", "")
 
 
 @pytest.mark.timeout(120)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.metrics.discord_errors import discord_error_counts
+from tests.discord_emulator.layout import footers
 from tests.e2e.harness import (
     FAST_REPORTING,
     assert_no_repeated_revisions,
@@ -91,7 +92,7 @@ async def test_an_artifact_over_the_upload_limit_is_reencoded_to_fit(
         [attachment] = message.attachments
         assert attachment.filename.endswith((".webp", ".jpg"))
         assert attachment.size <= 2000
-        assert "shrunk" in message.embeds[0]["footer"]["text"]
+        assert "shrunk" in footers(message)[-1]
         job = await world.job_for(message)
         _, [artifact] = await world.delivered(job.id)
         assert artifact.size_bytes > 2000, "the original file is kept as it is"

@@ -8,9 +8,20 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from tests.discord_emulator.layout import (
+    buttons,
+    footers,
+    gallery_items,
+    is_v2,
+    labelled,
+    text_of,
+    texts,
+    thumbnails,
+)
 from tests.e2e.harness import (
     FAST_REPORTING,
     assert_no_repeated_revisions,
+    job_state,
     running_world,
     states_shown,
 )
@@ -60,36 +71,38 @@ async def test_imagine_is_deferred_then_one_message_is_edited_from_queued_to_the
         assert (callback.at - second.created_at).total_seconds() < 1.0
 
         assert states_shown(message) == ["queued", "running", "done"]
-        queued = next(r for r in message.revisions if "queued" in str(r.embeds))
-        assert any(f["name"] == "Place in queue" for f in queued.embeds[0]["fields"])
-        running = [r for r in message.revisions if "· running" in str(r.embeds)]
-        assert any("step " in str(r.embeds) for r in running), "a progress bar with step x/y"
-        shown = [int(p) for r in running for p in re.findall(r"(\d+)% ·", str(r.embeds))]
+        assert all(is_v2(r) for r in message.revisions[1:]), "components V2 from the first edit on"
+        queued = next(r for r in message.revisions if job_state(r) == "queued")
+        assert "Place in queue" in labelled(queued)
+        running = [r for r in message.revisions if job_state(r) == "running"]
+        assert any("step " in text_of(r) for r in running), "a progress bar with step x/y"
+        shown = [int(p) for r in running for p in re.findall(r"(\d+)% ·", text_of(r))]
         assert shown == sorted(shown), "the bar never goes back (sampling, then decoding)"
         assert max(shown) < 100, "100% only with the result"
-        words = " ".join(str(r.embeds) for r in running)
+        words = " ".join(text_of(r) for r in running)
         assert "sampling" in words
         assert not re.search(r"KSampler|VAEDecode|CheckpointLoader|SaveImage", words), "no node class names"
-        assert any(a.filename.startswith("preview.") for r in running for a in r.attachments), (
-            "the latest preview image is shown while running"
-        )
+        with_preview = [r for r in running if thumbnails(r)]
+        assert with_preview, "the latest preview image is shown while running"
+        assert all(
+            thumbnails(r)[0]["media"]["url"].rsplit("/", 1)[-1].startswith("preview.") for r in with_preview
+        ), "as the Thumbnail beside the progress"
         # At most one progress edit per interval on this message (the final edit is not throttled).
         times = [r.at for r in message.revisions[1:-1]]
         gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
         assert all(gap >= reporting.edit_interval_s * 0.9 for gap in gaps), gaps
         assert_no_repeated_revisions(message)
 
-        # The result: one PNG, an embed showing it, the seed and job id, and the buttons.
+        # The result: one PNG in the gallery, the seed and job id, and the buttons.
         [attachment] = message.attachments
         assert attachment.filename.endswith(".png")
         assert attachment.content_type == "image/png", "declared as what it is, so every client previews it"
-        embed = message.embeds[0]
-        assert embed["image"]["url"] == f"attachment://{message.attachments[0].filename}"
+        assert [i["media"]["url"] for i in gallery_items(message)] == [attachment.url]
+        assert (message.content, message.embeds) == ("", [])
         job = await world.job_for(message)
-        fields = {f["name"]: f["value"] for f in embed["fields"]}
-        assert fields["Seed"] == str(job.seed)
-        assert embed["footer"]["text"].startswith(f"Job #{job.id} · done")
-        custom_ids = [c["custom_id"] for row in message.components for c in row["components"]]
+        assert labelled(message)["Seed"] == str(job.seed)
+        assert footers(message)[-1].startswith(f"Job #{job.id} · done")
+        custom_ids = [b["custom_id"] for b in buttons(message)]
         assert custom_ids[0] == f"job:reroll:{job.id}"
         assert custom_ids[-2:] == [f"job:info:{job.id}", f"job:delete:{job.id}"]
         assert {f"res:subtle:{job.id}:0", f"res:strong:{job.id}:0"} <= set(custom_ids)
@@ -118,7 +131,7 @@ async def test_inline_flags_set_the_parameters_and_explicit_options_win(
         assert job.params.quality == "draft"  # the option beats --q 2
         assert job.seed == 42
         assert job.raw_input == prompt
-        fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
+        fields = labelled(message)
         assert fields["Seed"] == "42"
         assert fields["Aspect ratio"] == "16:9"
 
@@ -200,13 +213,12 @@ async def test_a_failed_job_says_why_and_what_to_do(database_url: str, tmp_path:
     async with running_world(database_url, tmp_path, fake_config=broken) as world:
         interaction = await world.slash("imagine", {"prompt": "a broken sampler"})
         message = await world.wait_for_final(interaction, timeout=20)
-        embed = message.embeds[0]
-        assert embed["footer"]["text"].startswith("Job #")
-        assert "· failed" in embed["footer"]["text"]
-        assert embed["description"], "the reason in plain words"
-        assert "Traceback" not in str(embed)
-        assert any(f["name"] == "What now" and "/imagine" in f["value"] for f in embed["fields"])
-        assert message.components == [], "no buttons on a failure"
+        assert job_state(message) == "failed"
+        [body, _footer] = texts(message)
+        assert body.splitlines()[1], "the reason in plain words"
+        assert "Traceback" not in text_of(message)
+        assert "/imagine" in labelled(message)["What now"]
+        assert buttons(message) == [], "no buttons on a failure"
         job = await world.job_for(message)
         assert job.status.value == "failed"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.discord_emulator.layout import gallery_items
 from tests.e2e.harness import World, running_world
 from tests.fakes.comfyui import FakeConfig
 from tests.fakes.comfyui.config import CHECKPOINTS_KEY
@@ -35,7 +36,7 @@ async def test_song_on_a_comfyui_that_only_makes_images_says_songs_are_not_set_u
         assert answer.startswith("Songs are not set up on this server")
 
         images = await world.slash("imagine", {"prompt": "a red fox"})
-        assert (await world.wait_for_final(images)).embeds, "images still work"
+        assert gallery_items(await world.wait_for_final(images)), "images still work"
 
 
 async def test_a_kind_left_out_of_enabled_kinds_is_not_set_up(database_url: str, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from core.jobs.snapshots import JobView
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus
 from tests.discord_emulator import Channel, Guild, Interaction, Message, User
+from tests.discord_emulator.layout import text_of
 from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
 from tests.e2e.test_history_support import answer
 
@@ -116,7 +117,7 @@ async def test_a_job_that_outlives_its_token_in_a_dm_comes_by_direct_message(
         interaction = await _imagine(world, dm, world.alice.user, "a slow glacier")
         await world.wait_acked(interaction)
         response = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: "/history" in response.content)
+        await world.emu.wait_for(lambda: "/history" in text_of(response))
         world.emu.advance_clock(DISCORD_TOKEN_LIFETIME_S + 1)  # and Discord's token is over too
         delivered = await world.emu.wait_for(
             lambda: next((m for m in world.bot_messages(dm) if m.id != response.id and is_final(m)), None)
@@ -124,9 +125,9 @@ async def test_a_job_that_outlives_its_token_in_a_dm_comes_by_direct_message(
         job = await _their_only_job(world, world.alice.user)
         job, artifacts = await world.delivered(job.id, guild_id=job.guild_id)
 
-    assert response.embeds == []
-    assert f"Job #{job.id} is still being made" in response.content
-    assert f"Job #{job.id} took longer" in delivered.content
+    assert (response.embeds, response.attachments) == ([], []), "no progress, no files: one sentence"
+    assert f"Job #{job.id} is still being made" in text_of(response)
+    assert f"Job #{job.id} took longer" in text_of(delivered)
     assert job_state(delivered) == "done"
     assert delivered.attachments
     assert [a.message_id for a in artifacts] == [delivered.id] * len(artifacts)
@@ -143,7 +144,7 @@ async def test_a_job_that_outlives_its_token_is_kept_for_history_when_no_dm_is_a
         interaction = await _imagine(world, dm, carol, "a slow comet")
         await world.wait_acked(interaction)
         response = world.emu.original_response(interaction)
-        await world.emu.wait_for(lambda: "/history" in response.content)
+        await world.emu.wait_for(lambda: "/history" in text_of(response))
         world.emu.advance_clock(DISCORD_TOKEN_LIFETIME_S + 1)
         job = await _their_only_job(world, carol)
         refused_dm = await world.emu.wait_for(
@@ -154,8 +155,8 @@ async def test_a_job_that_outlives_its_token_is_kept_for_history_when_no_dm_is_a
     assert [c.status for c in refused_dm] == [403]
     assert settled.status is JobStatus.SUCCEEDED
     assert artifacts
-    assert response.embeds == []
-    assert f"`/show job:{job.id}`" in response.content
+    assert (response.embeds, response.attachments) == ([], []), "no progress, no files: one sentence"
+    assert f"`/show job:{job.id}`" in text_of(response)
     assert [m.id for m in world.bot_messages(dm)] == [response.id]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.discord_emulator import Channel, DiscordEmulator, Interaction
+from tests.discord_emulator.layout import text_of
 from tests.e2e.harness import job_state
 from tests.fakes.comfyui import FakeConfig
 from tests.faults.conftest import ReportFigures
@@ -211,7 +212,7 @@ async def test_output_file_names_with_dotdot_or_absolute_paths_from_comfyui_are_
             world.fake.config.reported_filename = hostile
             message = await world.wait_for_final(await world.imagine(place, place.users[0], "a trap"))
             assert job_state(message) == "failed", hostile
-            text = str(message.embeds[0].get("description", "")) + (message.content or "")
+            text = text_of(message)
             assert text.strip()
             assert "Traceback" not in text
             assert not message.attachments

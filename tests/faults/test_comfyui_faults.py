@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.discord_emulator.layout import text_of
 from tests.e2e.harness import job_state
 from tests.fakes.comfyui import FakeConfig
 from tests.faults.conftest import ReportFigures
@@ -64,7 +65,7 @@ async def test_comfyui_killed_and_restarted_empty_every_job_resubmitted_or_faile
             else:
                 assert job_state(message) == "failed"
                 assert row.status == "failed"
-                assert_readable(str(message.embeds[0].get("description", "")) + (message.content or ""))
+                assert_readable(text_of(message))
                 assert_readable(row.error_message or "")
         assert affected_ids, "jobs were on ComfyUI when it died"
         for job_id in affected_ids:

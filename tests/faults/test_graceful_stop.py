@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.discord_emulator import Message
+from tests.discord_emulator.layout import footers, labelled
 from tests.e2e.harness import is_final, job_state
 from tests.fakes.comfyui import FakeConfig
 from tests.faults.world import running_world, shown_job_id
@@ -33,10 +34,8 @@ def elapsed_shown(message: Message) -> list[float]:
     """Every "Elapsed" the message showed, in order."""
     shown = []
     for revision in message.revisions:
-        for embed in revision.embeds:
-            for field in embed.get("fields", []):
-                if field["name"] == "Elapsed":
-                    shown.append(seconds(field["value"]))
+        if "Elapsed" in labelled(revision):
+            shown.append(seconds(labelled(revision)["Elapsed"]))
     return shown
 
 
@@ -103,7 +102,7 @@ async def test_sigterm_mid_job_hands_it_over_and_its_times_survive_the_restart(
     assert len(world.fake.prompts_received) == 1, "followed after the restart, not run again"
     elapsed = elapsed_shown(message)
     assert elapsed == sorted(elapsed), f"Elapsed went back after the restart: {elapsed}"
-    footer = str(message.embeds[0]["footer"]["text"])
+    footer = footers(message)[-1]
     took = re.search(r"took ([^·]+)", footer)
     assert took, footer
     assert seconds(took[1]) >= before_stop, "'took' counts from the real start, before the restart"

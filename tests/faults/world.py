@@ -32,6 +32,7 @@ from db.engine import create_engine, create_sessionmaker
 from db.models import Artifact, Job
 from db.repositories.guild_policies import GuildPolicyRepository
 from tests.discord_emulator import Channel, DiscordEmulator, Guild, Interaction, Member, Message
+from tests.discord_emulator.layout import footers
 from tests.e2e.harness import is_final, job_state
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.faults.bot_process import BotProcess
@@ -197,8 +198,7 @@ def shown_job_id(message: Message) -> int | None:
     state = job_state(message)
     if state is None:
         return None
-    for embed in message.embeds:
-        text = str((embed.get("footer") or {}).get("text", ""))
+    for text in footers(message):
         if text.startswith("Job #"):
             return int(text.removeprefix("Job #").split(" ", 1)[0])
     return None

@@ -7,6 +7,7 @@ import pytest
 from bot.ui.job_info import render_info
 from bot.ui.job_messages import render_done
 from bot.ui.made import file_size, ratio_name
+from bot.ui.rendering import Rendering
 from tests.bot.history_factories import a_job, an_artifact
 
 
@@ -14,17 +15,23 @@ def fields_of(embed: object) -> dict[str, str]:
     return {f["name"]: f["value"] for f in embed.to_dict()["fields"]}  # type: ignore[attr-defined]
 
 
+def listed(rendering: Rendering) -> dict[str, str]:
+    """The "**Name:** value" lines of a job message's text."""
+    lines = [line[2:].partition(":** ") for line in rendering.body.splitlines() if line.startswith("**")]
+    return {name: value for name, _, value in lines}
+
+
 def test_a_square_image_made_for_a_16_9_request_says_it_is_square() -> None:
     square = an_artifact(width=512, height=512)
-    rendering = render_done(a_job(), [], None, duration_s=4.5, made=[square])
-    fields = fields_of(rendering.embed)
+    rendering = render_done(a_job(), [], (), duration_s=4.5, made=[square])
+    fields = listed(rendering)
     assert fields["Aspect ratio"] == "1:1 (16:9 was asked; this workflow makes one size only)"
     assert fields["Size"] == "512×512"
 
 
 def test_an_image_of_the_asked_shape_shows_the_shape_and_its_size() -> None:
-    rendering = render_done(a_job(), [], None, duration_s=4.5, made=[an_artifact(width=1024, height=576)])
-    fields = fields_of(rendering.embed)
+    rendering = render_done(a_job(), [], (), duration_s=4.5, made=[an_artifact(width=1024, height=576)])
+    fields = listed(rendering)
     assert (fields["Aspect ratio"], fields["Size"]) == ("16:9", "1024×576")
 
 
@@ -60,5 +67,5 @@ def test_ratio_names(width: int, height: int, name: str) -> None:
 
 
 def test_a_small_image_rounded_to_size_steps_still_has_the_asked_shape() -> None:
-    rendering = render_done(a_job(), [], None, duration_s=1.0, made=[an_artifact(width=704, height=384)])
-    assert fields_of(rendering.embed)["Aspect ratio"] == "16:9"
+    rendering = render_done(a_job(), [], (), duration_s=1.0, made=[an_artifact(width=704, height=384)])
+    assert listed(rendering)["Aspect ratio"] == "16:9"
