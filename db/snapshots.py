@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -159,3 +159,4 @@ class JobView:
 class HistoryPage:
     jobs: tuple[JobView, ...]
     next_before_id: int | None  # pass back as `before_id` for the next page; None on the last page
+    images: Mapping[int, ArtifactView] = field(default_factory=dict)  # job id -> its first image

@@ -56,6 +56,7 @@ class History(commands.Cog):
         view = HistoryView(
             browser=runtime.browser,
             service=runtime.service,
+            files=runtime.artifact_files,
             guild_id=guild_id_of(interaction),
             viewer=requester_from_interaction(interaction),
             filters=HistoryFilters(
@@ -66,8 +67,8 @@ class History(commands.Cog):
             report_error=report_error,
             timeout=self.view_timeout_s,
         )
-        embed = await view.first_page(interaction)
-        await interaction.edit_original_response(embed=embed, view=view)
+        files = await view.first_page(interaction)
+        await interaction.edit_original_response(view=view, attachments=files)
 
     @app_commands.command(name="show", description="Post a job's results here again")
     @app_commands.describe(job="The job's number (see /history)")

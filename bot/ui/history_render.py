@@ -60,17 +60,17 @@ def job_line(job: JobView) -> str:
     )
 
 
-def history_embed(
+def history_text(
     page: HistoryPage, *, page_number: int, filters: HistoryFilters, personal: bool = False
-) -> discord.Embed:
-    """`personal`: the person's own jobs made where the app is not installed (core.jobs.scopes)."""
-    embed = discord.Embed(title="History", colour=COLOUR)
+) -> tuple[str, str]:
+    """(the page's listing, its footer line) for the /history message. `personal`: the person's own jobs
+    made where the app is not installed (core.jobs.scopes)."""
     described = filters.describe()
     if page.jobs:
         lines = "\n".join(job_line(job) for job in page.jobs)
-        embed.description = f"{described}\n\n{lines}" if described else lines
+        listing = f"{described}\n\n{lines}" if described else lines
     elif page_number == 1:
-        embed.description = (
+        listing = (
             f"No jobs {described} yet."
             if described
             else "You have made nothing outside my servers yet."
@@ -78,10 +78,9 @@ def history_embed(
             else "Nothing has been made in this server yet."
         )
     else:
-        embed.description = "No older jobs."
+        listing = "No older jobs."
     more = " · older jobs on the next page" if page.next_before_id is not None else ""
-    embed.set_footer(text=f"Page {page_number}{more} · pick a job below to open it")
-    return embed
+    return f"## History\n{listing}", f"Page {page_number}{more} · pick a job below to open it"
 
 
 def job_option_label(job: JobView) -> str:

@@ -1,5 +1,9 @@
 """The /history browser: older/newer buttons over keyset pages, and a select that opens one job.
 
+Each page is a components V2 message (bot/ui/rendering.py says why every edit of a "thinking…" reply is
+V2): the listing, a gallery of the page's pictures (thumbnails made from the kept files, each captioned
+with its job), the select and the buttons, and the page line.
+
 Only the member who ran /history can use it (the message may be public). It lives 10 minutes, well inside
 the 15-minute life of the interaction token it edits with, then takes its buttons away.
 """
@@ -14,14 +18,23 @@ from typing import Any, Protocol
 import discord
 
 from background.log_context import log_context
-from bot.ui.history_render import HistoryFilters, history_embed, job_embed, job_option_description
+from bot.ui.history_render import (
+    HistoryFilters,
+    history_text,
+    job_embed,
+    job_option_description,
+    job_summary,
+    shorten,
+)
 from bot.ui.history_render import job_option_label as option_label
 from bot.ui.replies import reply_privately
+from bot.ui.thumbnails import page_thumbnails, thumbnail_name
+from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.browsing import JobBrowser
 from core.jobs.policy import Requester
 from core.jobs.scopes import is_personal
 from core.jobs.service import JobService
-from core.jobs.snapshots import HistoryPage
+from core.jobs.snapshots import HistoryPage, JobView
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +51,13 @@ class ErrorReport(Protocol):
     ) -> Awaitable[None]: ...
 
 
-class HistoryView(discord.ui.View):
+class HistoryView(discord.ui.LayoutView):
     def __init__(
         self,
         *,
         browser: JobBrowser,
         service: JobService,
+        files: ArtifactFiles,
         guild_id: int,
         viewer: Requester,
         filters: HistoryFilters,
@@ -54,6 +68,8 @@ class HistoryView(discord.ui.View):
         super().__init__(timeout=timeout)
         self._browser = browser
         self._service = service
+        self._files = files
+        self._thumbnails: list[str] = []  # the page's pictures, by file name
         self._guild_id = guild_id
         self._viewer = viewer  # who ran /history: only they turn its pages; deleted results for managers
         self._filters = filters
@@ -66,30 +82,28 @@ class HistoryView(discord.ui.View):
         self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
         self._last_interaction: discord.Interaction | None = None
         self.job_select: discord.ui.Select[HistoryView] = discord.ui.Select(
-            placeholder="Open a job…", custom_id="history:open", row=0
+            placeholder="Open a job…", custom_id="history:open"
         )
         self.newer: discord.ui.Button[HistoryView] = discord.ui.Button(
-            label="Newer", emoji="◀️", custom_id="history:newer", row=1
+            label="Newer", emoji="◀️", custom_id="history:newer"
         )
         self.older: discord.ui.Button[HistoryView] = discord.ui.Button(
-            label="Older", emoji="▶️", custom_id="history:older", row=1
+            label="Older", emoji="▶️", custom_id="history:older"
         )
         self.job_select.callback = self._open_job  # type: ignore[method-assign]  # discord.py's documented way
         self.newer.callback = self._newer  # type: ignore[method-assign]
         self.older.callback = self._older  # type: ignore[method-assign]
-        for item in (self.job_select, self.newer, self.older):
-            self.add_item(item)
 
     @property
     def page(self) -> HistoryPage:
         return self._page
 
-    async def first_page(self, interaction: discord.Interaction) -> discord.Embed:
+    async def first_page(self, interaction: discord.Interaction) -> list[discord.File]:
+        """Loads the first page into this view; the files its gallery shows, to send with it."""
         self._last_interaction = interaction
-        await self._load()
-        return self._embed()
+        return await self._load()
 
-    async def _load(self) -> None:
+    async def _load(self) -> list[discord.File]:
         self._page = await self._browser.history(
             self._guild_id,
             user_id=self._filters.user_id,
@@ -99,15 +113,33 @@ class HistoryView(discord.ui.View):
             limit=self._page_size,
             include_deleted=self._viewer.is_manager,
         )
+        shown = [self._page.images[job.id] for job in self._page.jobs if job.id in self._page.images]
+        thumbnails = await page_thumbnails(self._files, shown)
+        self._thumbnails = [t.filename for t in thumbnails]
         self._arrange()
+        self._lay_out(controls=True)
+        return [t.to_discord() for t in thumbnails]
 
-    def _embed(self) -> discord.Embed:
-        return history_embed(
+    def _lay_out(self, *, controls: bool) -> None:
+        listing, footer = history_text(
             self._page,
             page_number=self._page_number,
             filters=self._filters,
             personal=is_personal(self._guild_id),
         )
+        children: list[discord.ui.Item[HistoryView]] = [discord.ui.TextDisplay(listing)]
+        captions = {thumbnail_name(job.id): _caption(job) for job in self._page.jobs}
+        if self._thumbnails:
+            items = [
+                discord.MediaGalleryItem(f"attachment://{name}", description=captions.get(name))
+                for name in self._thumbnails
+            ]
+            children.append(discord.ui.MediaGallery(*items))
+        if controls:
+            children += [discord.ui.ActionRow(self.job_select), discord.ui.ActionRow(self.newer, self.older)]
+        children.append(discord.ui.TextDisplay(f"-# {footer}"))
+        self.clear_items()
+        self.add_item(discord.ui.Container(*children, accent_colour=discord.Colour.blurple()))
 
     def _arrange(self) -> None:
         jobs = self._page.jobs
@@ -158,15 +190,16 @@ class HistoryView(discord.ui.View):
             elif not older and len(self._cursors) > 1:
                 self._cursors.pop()
                 self._page_number = 1 if len(self._cursors) == 1 else self._page_number - 1
-            await self._load()
+            files = await self._load()
             self._last_interaction = interaction
-            await interaction.edit_original_response(embed=self._embed(), view=self)
+            await interaction.edit_original_response(view=self, attachments=files)
 
     async def on_timeout(self) -> None:
         if self._last_interaction is None:
             return
+        self._lay_out(controls=False)  # a V2 message keeps its layout: only the controls go
         try:
-            await self._last_interaction.edit_original_response(view=None)
+            await self._last_interaction.edit_original_response(view=self)
         except discord.HTTPException:
             with log_context(guild_id=self._guild_id):
                 log.debug("history buttons could not be removed")
@@ -175,3 +208,8 @@ class HistoryView(discord.ui.View):
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         await self._report_error(interaction, error, where="the /history browser")
+
+
+def _caption(job: JobView) -> str:
+    """A gallery picture's alt text: which job it is, and what was asked."""
+    return shorten(f"#{job.id} {job_summary(job)}", 200)

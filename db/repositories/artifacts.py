@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.enums import ArtifactType
 from db.models import Artifact
 from db.schemas import ArtifactCreate, validated
 
@@ -30,6 +31,20 @@ class ArtifactRepository:
     async def for_job(self, job_id: int) -> list[Artifact]:
         statement = select(Artifact).where(Artifact.job_id == job_id).order_by(Artifact.id)
         return list(await self._session.scalars(statement))
+
+    async def first_images(self, job_ids: Sequence[int]) -> dict[int, Artifact]:
+        """Each job's first image (jobs without one are left out): what a history page shows of it."""
+        if not job_ids:
+            return {}
+        statement = (
+            select(Artifact)
+            .where(Artifact.job_id.in_(job_ids), Artifact.type == ArtifactType.IMAGE)
+            .order_by(Artifact.job_id, Artifact.id)
+        )
+        first: dict[int, Artifact] = {}
+        for artifact in await self._session.scalars(statement):
+            first.setdefault(artifact.job_id, artifact)
+        return first
 
     async def by_message_id(self, message_id: int) -> list[Artifact]:
         """The files posted in one Discord message (reactions arrive with only the message id)."""

@@ -7,8 +7,9 @@ from typing import TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.repositories.artifacts import ArtifactRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
-from db.snapshots import HistoryPage, JobView, ParamsReader
+from db.snapshots import ArtifactView, HistoryPage, JobView, ParamsReader
 from db.units.unbroken import unbroken
 
 
@@ -38,8 +39,11 @@ class JobQueries:
     async def history(self, guild_id: int, **query: Unpack[HistoryQuery]) -> HistoryPage:
         async with self._sessions() as session:
             rows = await JobRepository(session).history(guild_id, **query)
+            images = await ArtifactRepository(session).first_images([job.id for job in rows.jobs])
             return HistoryPage(
-                tuple(JobView.of(job, self._read_params) for job in rows.jobs), rows.next_before_id
+                tuple(JobView.of(job, self._read_params) for job in rows.jobs),
+                rows.next_before_id,
+                {job_id: ArtifactView.of(artifact) for job_id, artifact in images.items()},
             )
 
     @unbroken

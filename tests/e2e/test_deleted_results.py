@@ -7,6 +7,7 @@ import asyncio
 import re
 from pathlib import Path
 
+from tests.discord_emulator.layout import texts
 from tests.e2e.harness import World
 from tests.e2e.test_history_support import answer, browsing_world, imagined
 
@@ -54,8 +55,8 @@ async def test_a_deleted_result_is_hidden_from_members_and_shown_to_managers(
     assert not [m for m in world.bot_messages(elsewhere) if m.attachments], "nothing was reposted"
     assert rerun.content == f"I can't find job #{job_id} in this server."
     for listing in (bobs_history, alices_history):
-        assert listed_ids(listing.embeds[0]["description"]) == [kept.id]
-    mods_listing = mods_history.embeds[0]["description"]
+        assert listed_ids(texts(listing)[0]) == [kept.id]
+    mods_listing = texts(mods_history)[0].removeprefix("## History\n")
     assert listed_ids(mods_listing) == [job_id, kept.id]
     assert "deleted" in mods_listing.splitlines()[0]
     assert mods_show.attachments, "a manager can still look at it during the grace period"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.discord_emulator.layout import buttons, footers, texts
 from tests.e2e.test_history_support import answer, browsing_world, component, field_values, submit
 
 
@@ -22,18 +23,18 @@ async def test_history_pages_older_and_newer_and_never_shows_another_server(
 
         command = await world.slash("history")
         listing = await answer(world, command)
-        first = listed_ids(listing.embeds[0]["description"])
+        first = listed_ids(texts(listing)[0])
         assert component(listing, "history:newer")["disabled"] is True
 
         older = await world.emu.click_button(listing, "history:older", world.alice)
         await world.emu.wait_for(lambda: len(listing.revisions) == 3)
-        second = listed_ids(listing.embeds[0]["description"])
-        assert listing.embeds[0]["footer"]["text"].startswith("Page 2 · pick")
+        second = listed_ids(texts(listing)[0])
+        assert footers(listing)[-1].startswith("Page 2 · pick")
         assert component(listing, "history:older")["disabled"] is True
 
         await world.emu.click_button(listing, "history:newer", world.alice)
         await world.emu.wait_for(lambda: len(listing.revisions) == 4)
-        back = listed_ids(listing.embeds[0]["description"])
+        back = listed_ids(texts(listing)[0])
 
     assert listing.ephemeral
     assert older.response_type == 6  # acknowledged before the database was asked
@@ -97,8 +98,8 @@ async def test_history_filters_by_kind_and_says_when_nothing_matches(
         song = (await submit(world, world.alice, "la la", song=True)).job
         songs = await answer(world, await world.slash("history", {"kind": "song"}))
         none = await answer(world, await world.slash("history", {"search": "giraffe"}))
-    assert listed_ids(songs.embeds[0]["description"]) == [song.id]
-    assert none.embeds[0]["description"] == "No jobs matching “giraffe” yet."
+    assert listed_ids(texts(songs)[0]) == [song.id]
+    assert texts(none)[0] == "## History\nNo jobs matching “giraffe” yet."
     assert component(none, "history:open")["disabled"] is True
 
 
@@ -111,6 +112,7 @@ async def test_the_history_buttons_are_taken_away_when_they_stop_working(
         cog.view_timeout_s = 0.2  # type: ignore[attr-defined]
         await submit(world, world.alice)
         listing = await answer(world, await world.slash("history"))
-        assert listing.components
-        await world.emu.wait_for(lambda: not listing.components)
-    assert listing.embeds  # the page stays readable
+        assert buttons(listing)
+        await world.emu.wait_for(lambda: not buttons(listing))
+    assert listed_ids(texts(listing)[0]), "the page stays readable"
+    assert footers(listing)

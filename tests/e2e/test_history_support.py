@@ -16,6 +16,7 @@ from core.kinds.image import ImageParams
 from core.kinds.song import SongParams
 from tests.core.jobs.harness import delivery_settled
 from tests.discord_emulator import Interaction, Member, Message
+from tests.discord_emulator.layout import components_of
 from tests.e2e.harness import World, running_world
 
 
@@ -101,8 +102,7 @@ def field_values(message: Message) -> dict[str, str]:
 
 
 def component(message: Message, custom_id: str) -> dict[str, Any]:
-    for row in message.components:
-        for item in row["components"]:
-            if item.get("custom_id") == custom_id:
-                return dict(item)
+    for item in components_of(message):
+        if item.get("custom_id") == custom_id:
+            return dict(item)
     raise KeyError(custom_id)

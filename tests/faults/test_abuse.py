@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.discord_emulator import Channel, DiscordEmulator, Interaction
-from tests.discord_emulator.layout import text_of
+from tests.discord_emulator.layout import text_of, texts
 from tests.e2e.harness import job_state
 from tests.fakes.comfyui import FakeConfig
 from tests.faults.conftest import ReportFigures
@@ -97,8 +97,8 @@ async def test_another_guilds_history_and_jobs_are_never_visible_or_reachable(
             seen = await world.emu.send_slash_command(
                 place.guild, place.channel, place.users[0], "history", options
             )
-            await world.emu.wait_for(lambda: seen.acked and world.emu.original_response(seen).embeds)
-            return str(world.emu.original_response(seen).embeds)
+            await world.emu.wait_for(lambda: seen.acked and texts(world.emu.original_response(seen)))
+            return text_of(world.emu.original_response(seen))
 
         assert secret in await history(home), "the guild's own history shows the job"
         for options in ({}, {"search": "private-garden"}, {"public": True}):

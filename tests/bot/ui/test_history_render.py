@@ -7,7 +7,7 @@ from dataclasses import replace
 from bot.ui.history_queue import place_in_queue, queue_embed
 from bot.ui.history_render import (
     HistoryFilters,
-    history_embed,
+    history_text,
     job_embed,
     job_option_description,
     job_option_label,
@@ -27,27 +27,25 @@ from tests.bot.history_factories import a_job, an_artifact
 
 def test_a_history_page_lists_each_job_with_status_kind_owner_and_prompt() -> None:
     page = HistoryPage((a_job(9), a_job(8, status=JobStatus.FAILED, kind=SONG, raw_input="la la")), 8)
-    embed = history_embed(page, page_number=2, filters=HistoryFilters())
-    lines = (embed.description or "").splitlines()
+    listing, footer = history_text(page, page_number=2, filters=HistoryFilters())
+    lines = listing.splitlines()[1:]
     assert lines[0].startswith("✅ **#9** 🖼️")
     assert "<@3>" in lines[0]
     assert lines[0].endswith("— a red fox")
     assert lines[1].startswith("❌ **#8** 🎵")
     assert lines[1].endswith("la la")
-    assert embed.footer.text is not None
-    assert embed.footer.text.startswith("Page 2 · older jobs on the next page")
+    assert footer.startswith("Page 2 · older jobs on the next page")
 
 
 def test_the_last_page_does_not_promise_more() -> None:
-    embed = history_embed(HistoryPage((a_job(),), None), page_number=1, filters=HistoryFilters())
-    assert embed.footer.text is not None
-    assert "next page" not in embed.footer.text
+    _, footer = history_text(HistoryPage((a_job(),), None), page_number=1, filters=HistoryFilters())
+    assert "next page" not in footer
 
 
 def test_an_empty_filtered_history_says_what_was_searched() -> None:
     filters = HistoryFilters(user_id=5, kind=SONG, search="fox")
-    embed = history_embed(HistoryPage((), None), page_number=1, filters=filters)
-    assert embed.description == "No jobs songs · by <@5> · matching “fox” yet."
+    listing, _ = history_text(HistoryPage((), None), page_number=1, filters=filters)
+    assert listing == "## History\nNo jobs songs · by <@5> · matching “fox” yet."
 
 
 def test_long_prompts_are_cut_on_one_line() -> None:
