@@ -14,10 +14,12 @@ from tests.discord_emulator.layout import (
     is_v2,
     text_of,
     texts,
+    thumbnails,
 )
-from tests.discord_emulator.rest.components_v2 import MAX_COMPONENTS, MAX_TEXT
-from tests.e2e.harness import running_world
+from tests.discord_emulator.rest.components_v2 import MAX_COMPONENTS, MAX_TEXT, SECTION, THUMBNAIL
+from tests.e2e.harness import job_state, running_world
 from tests.e2e.test_song import LYRICS
+from tests.fakes.comfyui import FakeConfig
 
 V2 = 1 << 15
 
@@ -98,3 +100,24 @@ async def test_a_long_prompt_is_shown_whole_within_discords_caps(database_url: s
     assert prompt in texts(message)[0], "the whole prompt, not a preview of it"
     assert "blur, blur" in text_of(message), "and the negative prompt"
     assert len(gallery_items(message)) == 4
+
+
+async def test_the_running_state_shows_the_latest_preview_beside_the_progress(
+    database_url: str, tmp_path: Path
+) -> None:
+    slow = FakeConfig(step_time_s=0.05, default_steps=10)
+    async with running_world(database_url, tmp_path, fake_config=slow) as world:
+        _, message = await world.imagine_running("a lighthouse")
+        await world.emu.wait_for(lambda: job_state(message) == "running" and bool(thumbnails(message)))
+        running = message.current
+        await world.wait_for_message_final(message)
+
+    [section] = [c for c in components_of(running) if c["type"] == SECTION]
+    assert section["accessory"]["type"] == THUMBNAIL
+    preview = next(a for a in running.attachments if a.url == section["accessory"]["media"]["url"])
+    assert preview.filename.startswith("preview.")
+    assert preview.content_type is not None
+    assert preview.content_type.startswith("image/")
+    [text] = section["components"]
+    assert "% ·" in text["content"], "the progress bar beside its preview"
+    assert thumbnails(message) == [], "the result shows the images themselves, not a preview"
