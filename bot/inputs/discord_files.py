@@ -16,6 +16,7 @@ import discord
 
 from bot.inputs.capped_read import read_capped
 from bot.inputs.message_links import find_message_link, is_file_link
+from bot.ui.shown_media import shown_media
 from core.errors import UserFacingError
 
 NOT_VISIBLE = (
@@ -54,18 +55,18 @@ class DiscordFiles:
     ) -> FetchedFile:
         """The file on the message ``text`` links to; ``media`` ("image", "audio") picks among several."""
         message = await self._linked_message(interaction, text)
-        attachment = _pick(message.attachments, media)
-        if attachment is None:
+        file = _pick(_files_of(message), media)
+        if file is None:
             raise UserFacingError(
                 "I see no file on that message. Attach the file instead, or link one of my results "
                 "(or a message that mentions me: without that I can't see members' files)."
             )
         data = await read_capped(
-            self._http, attachment.url, max_bytes=self._max_bytes, declared_size=attachment.size, what=what
+            self._http, file.url, max_bytes=self._max_bytes, declared_size=file.size, what=what
         )
         mine = interaction.client.user is not None and message.author.id == interaction.client.user.id
         own = message.id if mine else None
-        return FetchedFile(data, attachment.filename, "message", message.jump_url, own_message_id=own)
+        return FetchedFile(data, file.filename, "message", message.jump_url, own_message_id=own)
 
     async def _linked_message(self, interaction: discord.Interaction, text: str) -> discord.Message:
         link = find_message_link(text)
@@ -106,9 +107,25 @@ def _member_can_read(channel: discord.abc.Messageable, member: discord.Member) -
     return permissions.view_channel and permissions.read_message_history
 
 
-def _pick(attachments: list[discord.Attachment], media: str) -> discord.Attachment | None:
-    """The first attachment that says it is ``media``, else the first one (what it is gets decoded later)."""
-    for attachment in attachments:
-        if (attachment.content_type or "").startswith(f"{media}/"):
-            return attachment
-    return attachments[0] if attachments else None
+@dataclass(frozen=True, slots=True)
+class _MessageFile:
+    url: str
+    filename: str
+    content_type: str | None
+    size: int | None  # None: Discord does not say (a file shown by a component)
+
+
+def _files_of(message: discord.Message) -> list[_MessageFile]:
+    """The message's files: its attachments, then those its components show (a components V2 message,
+    such as the bot's results, lists only the others in `attachments`)."""
+    files = [_MessageFile(a.url, a.filename, a.content_type, a.size) for a in message.attachments]
+    files += [_MessageFile(m.url, m.filename, m.content_type, None) for m in shown_media(message)]
+    return files
+
+
+def _pick(files: list[_MessageFile], media: str) -> _MessageFile | None:
+    """The first file that says it is ``media``, else the first one (what it is gets decoded later)."""
+    for file in files:
+        if (file.content_type or "").startswith(f"{media}/"):
+            return file
+    return files[0] if files else None

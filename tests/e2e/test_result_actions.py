@@ -7,6 +7,7 @@ from typing import Any
 
 from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
+from tests.discord_emulator.layout import texts
 from tests.e2e.harness import running_world
 from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
 
@@ -26,7 +27,7 @@ async def test_vary_subtle_and_strong_start_from_the_result_with_new_seeds(
             assert job.params.prompt == original.params.prompt  # type: ignore[attr-defined]
             assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction(action))
             label = "Vary (subtle)" if action == "subtle" else "Vary (strong)"
-            assert f"{label} of #{original.id}" in message.embeds[0]["description"]
+            assert f"{label} of #{original.id}" in texts(message)[0]
 
 
 async def test_one_of_four_images_is_chosen_by_its_number_or_the_select(
@@ -39,7 +40,7 @@ async def test_one_of_four_images_is_chosen_by_its_number_or_the_select(
         click = await world.emu.click_button(result, f"res:strong:{original.id}:2", world.alice)
         message, job = await made_from_click(world, click)
         await assert_started_from(world, job, original, artifacts[2])
-        assert f"Vary (strong) of #{original.id}, image 3" in message.embeds[0]["description"]
+        assert f"Vary (strong) of #{original.id}, image 3" in texts(message)[0]
 
         chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["subtle:1"], world.alice)
         _, subtle = await made_from_click(world, chosen)
@@ -75,7 +76,7 @@ async def test_remix_opens_the_prompt_filled_in_and_runs_the_changed_one(
         assert job.params.negative_prompt is None  # type: ignore[attr-defined]
         assert job.params.strength == 0.5  # type: ignore[attr-defined]
         assert job.raw_input == "a paper plane"
-        assert f"Remix of #{original.id}" in message.embeds[0]["description"]
+        assert f"Remix of #{original.id}" in texts(message)[0]
 
 
 async def test_buttons_of_results_made_before_the_per_image_actions_still_work(
@@ -107,4 +108,4 @@ async def test_rerolling_a_vary_is_another_vary_of_the_same_picture(database_url
         assert rerolled.parent_id == varied.id
         assert rerolled.seed != varied.seed
         assert rerolled.params.strength == 0.7  # type: ignore[attr-defined]
-        assert f"Vary (strong) of #{original.id}" in message.embeds[0]["description"]
+        assert f"Vary (strong) of #{original.id}" in texts(message)[0]

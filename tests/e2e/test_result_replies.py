@@ -8,6 +8,7 @@ from pathlib import Path
 from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Message
+from tests.discord_emulator.layout import texts
 from tests.e2e.harness import World, job_state, running_world
 from tests.e2e.result_support import assert_started_from, first_result
 
@@ -37,7 +38,7 @@ async def test_a_reply_that_mentions_the_bot_remixes_the_result(database_url: st
         assert job.params.prompt == "the same at night"  # type: ignore[attr-defined]
         assert job.user_id == world.alice.id
         assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.REPLY)
-        assert f"Remix of #{original.id}" in message.embeds[0]["description"]
+        assert f"Remix of #{original.id}" in texts(message)[0]
         assert await JobInputStore(world.runtime.sessions).made_from(original.id) == (job.id,)
 
 
@@ -71,4 +72,4 @@ async def test_a_reply_may_start_from_one_image_of_several(database_url: str, tm
         job = await world.job_for(message)
         await assert_started_from(world, job, original, artifacts[1])
         assert job.params.prompt == "bluer"  # type: ignore[attr-defined]
-        assert f"Remix of #{original.id}, image 2" in message.embeds[0]["description"]
+        assert f"Remix of #{original.id}, image 2" in texts(message)[0]

@@ -13,7 +13,7 @@ from core.jobs.snapshots import JobView
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus
 from tests.discord_emulator import Channel, Guild, Interaction, Message, User
-from tests.discord_emulator.layout import text_of
+from tests.discord_emulator.layout import text_of, texts
 from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
 from tests.e2e.test_history_support import answer
 
@@ -69,7 +69,7 @@ async def test_imagine_in_a_dm_with_someone_who_only_installed_the_app(
     assert message.attachments
     assert (job.user_id, job.guild_id, job.channel_id) == (carol.id, personal_scope(carol.id), dm.id)
     assert _bot_token_posts(world, dm) == []
-    assert re.findall(r"\*\*#(\d+)\*\*", listing.embeds[0]["description"]) == [str(job.id)]
+    assert re.findall(r"\*\*#(\d+)\*\*", texts(listing)[0]) == [str(job.id)]
     assert server_history.jobs == ()
     assert erins.embeds[0]["description"] == "You have made nothing outside my servers yet."
 
