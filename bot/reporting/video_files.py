@@ -1,5 +1,6 @@
 """Videos in a result message: brought under the upload limit (bitrate, then resolution) and a poster frame
-for the embed. The encoding runs in a thread over temporary files; the event loop never waits on it."""
+for the gallery above the video. The encoding runs in a thread over temporary files; the event loop never
+waits on it."""
 
 from __future__ import annotations
 

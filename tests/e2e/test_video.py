@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.discord_emulator.layout import files, footers, gallery_items, texts
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import is_final, job_state, running_world
 from tests.e2e.media_support import PICTURE, loader_files, posted_graph
@@ -16,7 +17,7 @@ SLOW = FakeConfig(step_time_s=0.05, default_steps=40)
 
 
 def footer(message: Message) -> str:
-    return str(message.embeds[0].get("footer", {}).get("text", ""))
+    return footers(message)[-1]
 
 
 def the_video(message: Message) -> tuple[str, str]:
@@ -24,7 +25,7 @@ def the_video(message: Message) -> tuple[str, str]:
     return video.filename, str(video.content_type)
 
 
-async def test_a_video_from_a_prompt_arrives_as_an_mp4_with_its_poster_in_the_embed(
+async def test_a_video_from_a_prompt_arrives_as_an_mp4_with_its_poster_above_it(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
@@ -38,8 +39,11 @@ async def test_a_video_from_a_prompt_arrives_as_an_mp4_with_its_poster_in_the_em
     assert posted_graph(world)["55"]["inputs"]["length"] == 49, "2 s at 24 fps, as 4k+1 frames"
     assert job_state(message) == "done"
     assert the_video(message)[1] == "video/mp4", "declared as video, so Discord offers its player"
-    assert message.embeds[0]["image"]["url"] == "attachment://poster.jpg"
-    assert message.embeds[0]["title"] == "Your video is ready"
+    by_name = {a.filename: a for a in message.attachments}
+    video_url = by_name[the_video(message)[0]].url
+    assert [i["media"]["url"] for i in gallery_items(message)] == [by_name["poster.jpg"].url], "its frame"
+    assert [f["file"]["url"] for f in files(message)] == [video_url], "then the video, playable"
+    assert texts(message)[0].startswith("### Your video is ready")
     (artifact,) = artifacts
     assert artifact.mime_type == "video/mp4"
     assert artifact.attachment_url is not None
