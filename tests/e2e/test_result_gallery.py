@@ -17,7 +17,7 @@ from tests.discord_emulator.layout import (
     thumbnails,
 )
 from tests.discord_emulator.rest.components_v2 import MAX_COMPONENTS, MAX_TEXT, SECTION, THUMBNAIL
-from tests.e2e.harness import job_state, running_world
+from tests.e2e.harness import form_id, job_state, running_world
 from tests.e2e.test_song import LYRICS
 from tests.fakes.comfyui import FakeConfig
 
@@ -48,9 +48,9 @@ async def test_a_four_image_job_is_delivered_as_one_gallery(database_url: str, t
 
 async def test_a_song_result_has_a_playable_file_for_each_take(database_url: str, tmp_path: Path) -> None:
     async with running_world(database_url, tmp_path) as world:
-        await world.wait_acked(await world.slash("song", {"genre": "synthpop"}))
+        command = await world.wait_acked(await world.slash("song", {"genre": "synthpop"}))
         answer = await world.emu.submit_modal(
-            "song:form",
+            form_id(command),
             {"song:lyrics": LYRICS, "song:title": "Night Drive", "song:genre": "synthpop", "song:mood": ""},
             world.alice,
             world.channel,
