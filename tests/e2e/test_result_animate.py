@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.jobs.derived import MadeFrom, ResultAction
+from tests.discord_emulator.layout import texts
 from tests.e2e.harness import job_state, running_world
 from tests.e2e.media_support import posted_graph
 from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
@@ -25,7 +26,7 @@ async def test_animate_makes_a_video_starting_from_that_image(database_url: str,
     assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.ANIMATE)
     loader = graph["55"]["inputs"]["start_image"][0]
     assert graph[loader]["class_type"] == "LoadImage"
-    assert f"Animate of #{original.id}" in message.embeds[0]["description"]
+    assert f"Animate of #{original.id}" in texts(message)[0]
     assert [a.content_type for a in message.attachments if a.filename.endswith(".mp4")] == ["video/mp4"]
 
 

@@ -71,7 +71,7 @@ async def test_imagine_in_a_dm_with_someone_who_only_installed_the_app(
     assert _bot_token_posts(world, dm) == []
     assert re.findall(r"\*\*#(\d+)\*\*", texts(listing)[0]) == [str(job.id)]
     assert server_history.jobs == ()
-    assert erins.embeds[0]["description"] == "You have made nothing outside my servers yet."
+    assert texts(erins)[0] == "## History\nYou have made nothing outside my servers yet."
 
 
 async def test_imagine_in_a_server_without_the_bot(database_url: str, tmp_path: Path) -> None:
