@@ -27,6 +27,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.result_actions",
     "bot.exts.result_replies",
     "bot.exts.notify",
+    "bot.exts.preferences",
     *BROWSING_EXTENSIONS,
 )
 

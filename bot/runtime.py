@@ -33,6 +33,7 @@ from core.jobs.guild_policies import GuildPolicies
 from core.jobs.input_intake import InputIntake
 from core.jobs.input_staging import InputStaging
 from core.jobs.policy import PolicyCache
+from core.jobs.preferences import PersonalPreferences
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobService
 from core.jobs.snapshots import JobView
@@ -156,7 +157,9 @@ class CoreRuntime:
         self.queries = JobQueries(self.sessions, config.kinds.parse)
         self.browser = JobBrowser(self.queries, self.dispatcher)
         self.guild_policies = GuildPolicies(self.policies)
-        self.pings = CompletionPings(self.policies, PreferenceStore(self.sessions))
+        preference_store = PreferenceStore(self.sessions)
+        self.pings = CompletionPings(self.policies, preference_store)
+        self.preferences = PersonalPreferences(preference_store, catalogue, self.dispatcher.capabilities)
         self._owns_engine = engine is None
 
     @classmethod

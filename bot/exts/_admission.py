@@ -72,6 +72,7 @@ async def check_admission(
     params: KindParams | None = None,
 ) -> None:
     """Raise the refusal the job service would give this request now (channel, roles, words, caps...)."""
+    workflow = await bot.runtime.preferences.workflow(interaction.user.id, kind, workflow)
     ask = Ask(guild_id_of(interaction), requester_from_interaction(interaction), kind, workflow, params)
     await bot.runtime.service.admission.check(ask)
 

@@ -52,6 +52,8 @@ async def submit_and_show(
     workflow: str | None,
     inputs: tuple[GivenInput, ...] = (),
 ) -> SubmitReceipt:
+    kind = bot.runtime.kinds.of(params).kind
+    workflow = await bot.runtime.preferences.workflow(interaction.user.id, kind, workflow)
     request = JobRequest(
         guild_id=guild_id_of(interaction),
         requester=requester_from_interaction(interaction),

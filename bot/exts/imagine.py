@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, Literal
 
 import discord
@@ -17,6 +18,7 @@ from bot.exts._model_choices import model_choices
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.ui.styles import style_suggestions
 from core.jobs.given_input import GivenInput
+from core.jobs.preferences import image_defaults
 from core.kinds.fields import MAX_COUNT
 from core.kinds.image import IMAGE
 from core.kinds.model_choice import LORA_WEIGHT_LIMIT, MODEL_NAME_MAX_CHARS
@@ -103,10 +105,17 @@ class Imagine(commands.Cog):
             content = (
                 await read_attachment(self.bot, document, "prompt document") if document is not None else None
             )
-            request = read_image_request(prompt, strength=strength, document=content, **options)
-            await check_admission(
-                self.bot, interaction, IMAGE, workflow=request.workflow, params=request.params
+            preferences = await self.bot.runtime.preferences.get(interaction.user.id)
+            request = read_image_request(
+                prompt,
+                strength=strength,
+                document=content,
+                preferred=image_defaults(preferences),
+                **options,
             )
+            workflow = request.workflow or self.bot.runtime.preferences.workflow_for(preferences, IMAGE)
+            request = replace(request, workflow=workflow)
+            await check_admission(self.bot, interaction, IMAGE, workflow=workflow, params=request.params)
             return request, await picture.inputs()
 
         (request, inputs), message_id = await decide_then_defer(interaction, decide)

@@ -1,6 +1,7 @@
 """Turn what a user typed (prompt with flags, options, an attached JSON document) into an ImageRequest.
 
-Precedence: explicit options > inline flags > the attached document > the template's defaults. The one
+Precedence: explicit options > inline flags > the attached document > the user's preferences (/preferences,
+applied silently: the request did not mention them) > the template's defaults. The one
 exception is the prompt: a typed prompt that only points at the document ("see attached document") or is
 empty gives way to the document's. Every value a later source overrides is reported as a note, so nothing
 the user wrote is dropped silently.
@@ -8,7 +9,7 @@ the user wrote is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,7 @@ def read_image_request(
     lora: str | None = None,
     lora_weight: float | None = None,
     strength: float | None = None,
+    preferred: Mapping[str, Any] | None = None,
 ) -> ImageRequest:
     """The request, or a PromptError listing every problem, each with its field."""
     prompt = prompt or ""
@@ -85,6 +87,9 @@ def read_image_request(
             layers.set_read(name, value, read, _OPTION_NAMES.get(name, name))
     if lora_weight is not None and lora is None:
         layers.problems.append(PromptProblem("lora_weight", "needs a lora to apply to"))
+    for name, value in (preferred or {}).items():
+        if name not in layers.values:
+            layers.set(name, value, f"your preferred {_OPTION_NAMES.get(name, name)}")
     if flags.ignored:
         layers.notes.append(f"Ignored {', '.join(flags.ignored)}: Midjourney settings with no meaning here.")
     chosen_workflow = layers.values.pop("workflow", None)
