@@ -9,6 +9,8 @@ import discord
 from discord.ext import commands
 
 from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
+from bot.locales import Catalogue
+from bot.locales.translator import CatalogueTranslator
 from bot.reporting.config import ReportingConfig
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
@@ -49,6 +51,7 @@ class ComfyBot(commands.Bot):
         runtime: CoreRuntime,
         extensions: Sequence[str] = EXTENSIONS,
         reporting: ReportingConfig | None = None,
+        catalogue: Catalogue | None = None,
         **options: object,
     ) -> None:
         # This bot never joins voice: discord.py's warnings about missing voice libraries are only noise.
@@ -61,12 +64,19 @@ class ComfyBot(commands.Bot):
         self.reporting_config = reporting or ReportingConfig()
         self.reporter = JobReporter(self, runtime, self.reporting_config)
         self._extensions = tuple(extensions)
+        # The bot's words in each shipped language (bot/locales): command names and the texts it says.
+        self.catalogue = catalogue or Catalogue.shipped()
+
+    async def load_commands(self) -> None:
+        """The extensions, with the commands' translations (sent with them whenever the tree is synced)."""
+        await self.tree.set_translator(CatalogueTranslator(self.catalogue))
+        for extension in self._extensions:
+            await self.load_extension(extension)
 
     async def setup_hook(self) -> None:
         # Before the core starts: it redelivers results that never reached Discord as soon as it runs.
         self.runtime.observer.target = self.reporter
-        for extension in self._extensions:
-            await self.load_extension(extension)
+        await self.load_commands()
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

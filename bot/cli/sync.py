@@ -23,8 +23,7 @@ log = logging.getLogger(__name__)
 class _CommandPublisher(ComfyBot):
     async def setup_hook(self) -> None:
         # Only the commands: the core is not started and nothing is synced to the development guild.
-        for extension in self._extensions:
-            await self.load_extension(extension)
+        await self.load_commands()
 
 
 async def sync(settings: Settings) -> int:

@@ -89,7 +89,7 @@ class Actions:
             "data": data,
             "channel_id": str(channel.id),
             "channel": payloads.channel(channel),
-            "locale": "en-US",
+            "locale": user.locale,
             "entitlements": [],
             "attachment_size_limit": world.upload_limit,
             "app_permissions": str(auth.app_permissions),

@@ -58,6 +58,8 @@ class User:
     bot: bool = False
     global_name: str | None = None
     accepts_dms: bool = True
+    # The client's language, sent as the interaction's `locale` (Discord's locale codes, e.g. "de").
+    locale: str = "en-US"
 
 
 @dataclass

@@ -24,6 +24,7 @@ from .models import (
     User,
     utcnow,
 )
+from .rest.command_names import localized
 from .snowflakes import SnowflakeGenerator
 
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
@@ -220,3 +221,8 @@ class World:
         if guild_id is not None and name in self.guild_commands.get(guild_id, {}):
             return self.guild_commands[guild_id][name]
         return self.global_commands.get(name)
+
+    def command_menu(self, locale: str, guild_id: int | None = None) -> list[dict[str, Any]]:
+        """The commands a client in `locale` lists when typing "/": localized as Discord shows them."""
+        commands = [*self.global_commands.values(), *self.guild_commands.get(guild_id or 0, {}).values()]
+        return [localized(command.payload, locale) for command in commands]

@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from ..models import ApplicationCommand
+from .command_names import validate_names
 from .context import RestContext, body, context
 from .responses import DiscordError, json_response
 
@@ -100,6 +101,7 @@ async def bulk_overwrite(request: web.Request) -> web.Response:
     if not isinstance(submitted, list):
         raise DiscordError(400, 50035, "Invalid Form Body")
     _validate_contexts(ctx, submitted)
+    validate_names(submitted)
     result = _store(ctx, _guild_id(ctx, request), submitted)
     await ctx.notify()
     return json_response(result)

@@ -1,0 +1,53 @@
+"""The bot's words in each language it ships: one JSON file per locale (en.json, de.json) in this folder.
+
+Each file has a "commands" section (names and descriptions of the slash commands, their options and
+choices, keyed as bot.locales.keys says) and a "texts" section (what the bot says, by key, with
+``{placeholders}``). English is the reference: every key of en.json is in every other file
+(tests/bot/locales), and a text missing in a language falls back to English.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+REFERENCE = "en"
+SECTIONS = ("commands", "texts")
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    # locale ("en", "de") -> section -> key -> text
+    languages: Mapping[str, Mapping[str, Mapping[str, str]]]
+
+    @classmethod
+    def shipped(cls) -> Catalogue:
+        """Every locale file in this package, read once at start-up (no file is read per request)."""
+        languages: dict[str, dict[str, dict[str, str]]] = {}
+        for entry in resources.files(__name__).iterdir():
+            if entry.name.endswith(".json"):
+                data = json.loads(entry.read_text(encoding="utf-8"))
+                languages[entry.name.removesuffix(".json")] = {s: dict(data.get(s, {})) for s in SECTIONS}
+        return cls(languages)
+
+    def language_of(self, locale: str) -> str:
+        """The shipped language for a Discord locale ("de" -> "de", "en-GB" -> "en", "fr" -> "en")."""
+        if locale in self.languages:
+            return locale
+        base = locale.split("-", 1)[0]
+        return base if base in self.languages else REFERENCE
+
+    def command_text(self, locale: str, key: str) -> str | None:
+        """A command text in this locale's own language; None where English (the default) applies."""
+        language = self.language_of(locale)
+        if language == REFERENCE:
+            return None
+        return self.languages[language]["commands"].get(key)
+
+    def text(self, locale: str, key: str, **values: object) -> str:
+        """What the bot says, in the asker's language where shipped, else in English."""
+        own = self.languages[self.language_of(locale)]["texts"].get(key)
+        template = own if own is not None else self.languages[REFERENCE]["texts"][key]
+        return template.format(**values)

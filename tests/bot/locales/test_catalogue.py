@@ -1,0 +1,109 @@
+"""The shipped languages: every key in every locale, English in step with the code, names Discord accepts."""
+
+from __future__ import annotations
+
+import inspect
+import string
+from types import SimpleNamespace
+
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+
+from bot.locales import REFERENCE, SECTIONS, Catalogue
+from bot.locales.keys import catalogue_key
+from bot.locales.translator import CatalogueTranslator
+from tests.bot.exts.test_cogs import cogs_of, extensions
+from tests.discord_emulator.rest.command_names import DESCRIPTION_MAX, LOCALES, is_valid_name
+
+CATALOGUE = Catalogue.shipped()
+OTHERS = sorted(set(CATALOGUE.languages) - {REFERENCE})
+
+
+class _Recorder(app_commands.Translator):
+    """What discord.py asks a translator for when it syncs: each text, by catalogue key."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        key = catalogue_key(string, context)
+        if key is not None and locale is discord.Locale.american_english:
+            assert self.texts.setdefault(key, string.message) == string.message, f"{key} means two texts"
+        return None
+
+
+async def command_texts() -> dict[str, str]:
+    """Every translatable text of every command the bot offers, as discord.py sends it."""
+    tree = app_commands.CommandTree(discord.Client(intents=discord.Intents.none()))
+    stub = SimpleNamespace(tree=tree)  # the cogs only keep the bot; the error cog hooks the tree
+    recorder = _Recorder()
+    for module in extensions():
+        for cog_class in cogs_of(module):
+            cog: commands.Cog = cog_class(stub)  # type: ignore[call-arg]
+            group = cog.app_command if cog.__cog_is_app_commands_group__ else None
+            tops = [group] if group is not None else [c for c in cog.__cog_app_commands__ if c.parent is None]
+            for command in tops:
+                await command.get_translated_payload(tree, recorder)
+    return recorder.texts
+
+
+def test_english_and_german_are_shipped() -> None:
+    assert {REFERENCE, "de"} <= set(CATALOGUE.languages)
+    assert set(CATALOGUE.languages) - {REFERENCE} <= LOCALES, "each file is named by a Discord locale"
+
+
+@pytest.mark.parametrize("language", OTHERS)
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_key_exists_in_every_locale(language: str, section: str) -> None:
+    reference = CATALOGUE.languages[REFERENCE][section]
+    own = CATALOGUE.languages[language][section]
+    assert sorted(set(reference) - set(own)) == [], f"{language}.json lacks these {section}"
+    assert sorted(set(own) - set(reference)) == [], f"{language}.json has {section} English lacks"
+    assert all(text.strip() for text in own.values())
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_texts_keep_their_placeholders(language: str) -> None:
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    for key, english in CATALOGUE.languages[REFERENCE]["texts"].items():
+        assert fields(CATALOGUE.languages[language]["texts"][key]) == fields(english), key
+
+
+async def test_the_english_catalogue_is_the_commands_as_written() -> None:
+    # A command renamed or reworded in code without its catalogue entry would lose its translations.
+    assert await command_texts() == dict(CATALOGUE.languages[REFERENCE]["commands"])
+
+
+@pytest.mark.parametrize("language", OTHERS)
+def test_translated_names_and_descriptions_are_ones_discord_accepts(language: str) -> None:
+    for key, text in CATALOGUE.languages[language]["commands"].items():
+        if key.endswith(".name") and not key.startswith("choices."):
+            assert is_valid_name(text), f"{key}: {text!r}"
+        else:
+            assert 1 <= len(text) <= DESCRIPTION_MAX, f"{key}: {len(text)} characters"
+
+
+async def test_the_translator_answers_german_clients_and_leaves_english_to_the_defaults() -> None:
+    translator = CatalogueTranslator(CATALOGUE)
+    imagine = next(c for c in inspect.getmembers(_imagine_cog()) if c[0] == "imagine")[1]
+    context = app_commands.TranslationContext(app_commands.TranslationContextLocation.command_name, imagine)
+    name = app_commands.locale_str("imagine")
+
+    assert await translator.translate(name, discord.Locale.german, context) == "bild"
+    assert await translator.translate(name, discord.Locale.american_english, context) is None
+    assert await translator.translate(name, discord.Locale.french, context) is None, "not shipped: default"
+
+
+def _imagine_cog() -> commands.Cog:
+    from bot.exts.imagine import Imagine
+
+    return Imagine(SimpleNamespace())  # type: ignore[arg-type]

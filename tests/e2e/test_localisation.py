@@ -1,0 +1,30 @@
+"""A client in German sees the bot's commands in German, and they work as the English ones do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.harness import running_world
+
+
+async def test_a_german_client_sees_german_command_names(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        world.alice.user.locale = "de"
+        german = {c["name"]: c for c in world.emu.world.command_menu("de", world.guild.id)}
+        english = {c["name"]: c for c in world.emu.world.command_menu("en-US", world.guild.id)}
+        # The menu shows /bild; choosing it sends the command's own name (/imagine), as Discord does.
+        assert german["bild"]["id"] == english["imagine"]["id"]
+        message = await world.wait_for_final(await world.slash("imagine", {"prompt": "ein Fuchs"}))
+        job = await world.job_for(message)
+
+    assert {"bild", "lied", "verlauf", "vorlieben", "einstellungen"} <= set(german)
+    assert german["bild"]["description"] == "Bilder aus einem Prompt erzeugen."
+    prompt = next(o for o in german["bild"]["options"] if o["name"] == "prompt")
+    assert prompt["description"].startswith("Was gezeichnet wird.")
+    quality = next(o for o in german["bild"]["options"] if o["name"] == "quality")
+    assert [c["name"] for c in quality["choices"]] == ["Entwurf", "Standard", "hoch"]
+    assert [c["value"] for c in quality["choices"]] == ["draft", "standard", "high"]
+    subcommands = {o["name"] for o in german["vorlieben"]["options"]}
+    assert subcommands == {"zeigen", "festlegen", "workflow", "zurücksetzen"}
+    assert {"imagine", "song", "history", "preferences", "settings"} <= set(english)
+    assert job.params.prompt == "ein Fuchs"
