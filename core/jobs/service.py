@@ -5,6 +5,7 @@ A job is persisted before `submit` returns, so an acknowledged request survives 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -144,6 +145,10 @@ class JobService:
             job = await self.store.create(
                 data, admit=within_limits, inputs=keeper.records if request.inputs else None
             )
+        except asyncio.CancelledError:
+            # The transaction ran to its end all the same (unbroken), maybe creating the job: its files
+            # stay, since a job without its file is worse than a file without its job.
+            raise
         except BaseException:
             await keeper.discard()
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -171,3 +172,38 @@ class FailingInputStore(InputStore):
     async def adopt(self, *args: object, **kwargs: object) -> PurePosixPath:
         await super().adopt(*args, **kwargs)  # type: ignore[arg-type]
         raise OSError("disk full")
+
+
+async def test_a_submit_cancelled_while_its_job_is_created_keeps_the_jobs_file(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    """The job's transaction runs to its end though the request was cancelled (a shutdown): the job it
+    created keeps its picture."""
+    async with running_core(
+        database_url, [fake_comfy.url], tmp_path, kinds=picture_taking_kinds(), global_max_running=0
+    ) as (runtime, _):
+        files = HeldInputStore(tmp_path)
+        runtime.service.intake.files = files
+        submitting = asyncio.ensure_future(runtime.service.submit(with_picture(image_request())))
+        await files.moving.wait()
+        submitting.cancel()
+        files.go.set()
+        with pytest.raises(asyncio.CancelledError):
+            await submitting
+        jobs, inputs, kept = await stored_counts(runtime, tmp_path)
+
+    assert (jobs, inputs) == (1, 1)
+    assert [path.read_bytes() for path in kept] == [PICTURE]
+
+
+class HeldInputStore(InputStore):
+    """Holds the move of a received file under its job's name (inside the job's transaction)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.moving, self.go = asyncio.Event(), asyncio.Event()
+
+    async def adopt(self, *args: object, **kwargs: object) -> PurePosixPath:
+        self.moving.set()
+        await self.go.wait()
+        return await super().adopt(*args, **kwargs)  # type: ignore[arg-type]
