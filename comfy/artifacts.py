@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 VIEW_TYPES = frozenset({"output", "temp", "input"})
 _SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+FETCHES = 2  # a damaged file is fetched once more before the job gives up on it
+
+# The caller's proof that a saved file is whole (decoding it, say): the problem in words, or None.
+OutputCheck = Callable[[Path, str], Awaitable[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,15 @@ def _check_component(value: str, what: str) -> None:
         raise ValueError(f"{what} {value!r} is not a safe directory name")
 
 
+def _remove(target_dir: Path, saved: Sequence[DownloadedOutput]) -> None:
+    for item in saved:
+        (target_dir / item.path.name).unlink(missing_ok=True)
+    try:
+        target_dir.rmdir()
+    except OSError:  # something else is in it: leave it
+        log.warning("could not remove %s", target_dir)
+
+
 class ArtifactStore:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
@@ -79,8 +92,10 @@ class ArtifactStore:
         kind: str,
         job_id: str | int,
         now: datetime | None = None,
+        check: OutputCheck | None = None,
     ) -> list[DownloadedOutput]:
-        """Stream every file through GET /view into a fresh job directory."""
+        """Stream every file through GET /view into a fresh job directory. A file shorter than its
+        Content-Length, or one ``check`` finds damaged, is fetched again once, then DamagedOutput."""
         for file in files:
             check_output_name(file)  # all of them first: never keep half a job from a hostile server
         relative_dir = self.job_dir(kind, str(job_id), now or datetime.now(UTC))
@@ -91,15 +106,43 @@ class ArtifactStore:
             raise errors.StorageFailed(f"cannot create {target_dir}: {exc}") from exc
         artifacts: list[DownloadedOutput] = []
         taken: set[str] = set()
-        for file in files:
-            name = file.filename
-            if name in taken:  # same name in two subfolders
-                name = f"{file.node_id}_{len(taken)}_{name}"
-            taken.add(name)
-            mime, size = await self._stream(http, file, target_dir / name)
-            artifacts.append(DownloadedOutput(relative_dir / name, mime, size, file))
-            log.info("job_id=%s saved %s (%d bytes, %s)", job_id, relative_dir / name, size, mime)
+        try:
+            for file in files:
+                name = file.filename
+                if name in taken:  # same name in two subfolders
+                    name = f"{file.node_id}_{len(taken)}_{name}"
+                taken.add(name)
+                mime, size = await self._fetch(http, file, target_dir / name, check)
+                artifacts.append(DownloadedOutput(relative_dir / name, mime, size, file))
+                log.info("job_id=%s saved %s (%d bytes, %s)", job_id, relative_dir / name, size, mime)
+        except errors.DamagedOutput:
+            await asyncio.to_thread(_remove, target_dir, artifacts)  # a failed job keeps no half result
+            raise
         return artifacts
+
+    async def _fetch(
+        self, http: HttpTransport, file: OutputFile, target: Path, check: OutputCheck | None
+    ) -> tuple[str, int]:
+        problem = ""
+        for attempt in range(1, FETCHES + 1):
+            try:
+                mime, size = await self._stream(http, file, target)
+                found = await check(target, mime) if check is not None else None
+                if found is None:
+                    return mime, size
+                problem = found
+            except errors.DamagedOutput as exc:
+                problem = exc.detail
+            await asyncio.to_thread(target.unlink, missing_ok=True)
+            if attempt < FETCHES:
+                log.warning("refetching damaged output %s: %s", file.filename, problem)
+        raise errors.DamagedOutput(
+            f"{file.filename} damaged after {FETCHES} fetches: {problem}",
+            user_message=(
+                f"ComfyUI sent a damaged file ({file.filename}) twice, so this result could not be kept. "
+                "Please try again."
+            ),
+        )
 
     async def _stream(self, http: HttpTransport, file: OutputFile, target: Path) -> tuple[str, int]:
         partial = target.with_name(target.name + ".part")
@@ -112,6 +155,7 @@ class ArtifactStore:
                         await asyncio.to_thread(handle.write, chunk)
                         size += len(chunk)
                     mime = download.content_type
+                    expected = download.expected_size
             finally:
                 await asyncio.to_thread(handle.close)
             await asyncio.to_thread(os.replace, partial, target)
@@ -121,4 +165,6 @@ class ArtifactStore:
         except BaseException:
             await asyncio.to_thread(partial.unlink, missing_ok=True)
             raise
+        if expected is not None and size != expected:  # the caller removes the file
+            raise errors.DamagedOutput(f"{file.filename}: {size} bytes read, Content-Length {expected}")
         return mime, size

@@ -116,6 +116,12 @@ class StorageFailed(ComfyError):
     default_user_message = "The result could not be saved on the bot's side."
 
 
+class DamagedOutput(ComfyError):
+    """A fetched output is not whole: shorter than the server said, or it does not decode to its end."""
+
+    default_user_message = "ComfyUI sent a damaged file, so the result could not be kept. Please try again."
+
+
 class UnexpectedResponse(ComfyError):
     """The backend answered, but not in a way the protocol allows (4xx, malformed JSON)."""
 

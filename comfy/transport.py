@@ -47,6 +47,8 @@ def _wrap(exc: BaseException, what: str) -> errors.ComfyError:
 class Download:
     content_type: str
     chunks: AsyncIterator[bytes]
+    # Content-Length, when it counts the bytes we read (no Content-Encoding in between); None when not sent.
+    expected_size: int | None = None
 
 
 class HttpTransport:
@@ -159,11 +161,15 @@ class HttpTransport:
             try:
                 async for chunk in response.content.iter_chunked(chunk_size):
                     yield chunk
+            except aiohttp.ClientPayloadError as exc:  # the body ended before its Content-Length
+                raise errors.DamagedOutput(f"{what}: body cut short: {exc}") from exc
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 raise _wrap(exc, what) from exc
 
         # Only network failures are wrapped: an error in the caller's block (a full disk) stays its own.
         try:
-            yield Download(response.content_type, chunks())
+            encoded = "Content-Encoding" in response.headers
+            expected = None if encoded else response.content_length
+            yield Download(response.content_type, chunks(), expected)
         finally:
             response.release()

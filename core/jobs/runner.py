@@ -18,6 +18,7 @@ from core.jobs.artifact_facts import file_facts
 from core.jobs.deliverables import deliverables
 from core.jobs.setbacks import JobClocks
 from core.jobs.updates import JobObserver, JobProgress, JobSetback, JobStarted, JobUpdate, Setback
+from core.jobs.whole_outputs import output_damage
 from core.kinds import KindRegistry
 from db.schemas import ArtifactCreate
 from db.snapshots import JobView
@@ -154,7 +155,7 @@ class JobRunner:
         spec = self._kinds.get(job.kind)
         files = [f for f in completed.files if f.type in ("output", "temp")]
         saved: list[DownloadedOutput] = await self._artifacts.download(
-            active.client.http, files, kind=spec.artifact_folder, job_id=job.id
+            active.client.http, files, kind=spec.artifact_folder, job_id=job.id, check=output_damage
         )
         data_dir = self._artifacts.data_dir
         records: list[ArtifactCreate] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 CHECKPOINTS_KEY = "CheckpointLoaderSimple.ckpt_name"
 
@@ -66,5 +67,10 @@ class FakeConfig:
     # A broken server: every upload is answered with this status (500: the real handler's plain crash page)
     # after its body was read, and nothing is written.
     upload_status: int | None = None
+    # A flaky link or proxy: the next N GET /view answers for output/temp files send only half the file,
+    # either under the whole file's Content-Length (the connection then closes: "full") or a Content-Length
+    # that matches the half sent ("short"); both happen in the wild.
+    truncate_outputs: int = 0
+    truncated_length: Literal["full", "short"] = "full"
     extra_node_classes: set[str] = field(default_factory=set)
     missing_node_classes: set[str] = field(default_factory=set)

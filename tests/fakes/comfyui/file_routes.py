@@ -73,6 +73,30 @@ def _locate(store: FileStore, query: Mapping[str, str]) -> int | str:
     return path if os.path.isfile(path) else 404
 
 
+async def _truncated(
+    request: web.Request, path: str, headers: dict[str, str], length: str
+) -> web.StreamResponse:
+    """Half of the file: under a Content-Length that matches it, or under the whole file's, the connection
+    then dropped as a broken link would."""
+    data = await asyncio.to_thread(_read, path)
+    half = data[: len(data) // 2]
+    if length == "short":
+        return web.Response(body=half, headers=headers)
+    response = web.StreamResponse(headers=headers)
+    response.content_length = len(data)
+    await response.prepare(request)
+    await response.write(half)
+    transport = request.transport
+    if transport is not None:
+        transport.close()
+    return response
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def view_handler(server: FakeComfyUI) -> Handler:
     async def view(request: web.Request) -> web.StreamResponse:
         query = request.query
@@ -89,6 +113,9 @@ def view_handler(server: FakeComfyUI) -> Handler:
             return web.Response(body=data, content_type=content_type, headers=disposition)
         content_type = CONTENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
         headers = {"Content-Disposition": f'filename="{name}"', "Content-Type": content_type}
+        if server.config.truncate_outputs > 0 and query.get("type", "output") in ("output", "temp"):
+            server.config.truncate_outputs -= 1
+            return await _truncated(request, located, headers, server.config.truncated_length)
         return web.FileResponse(located, headers=headers)
 
     return view

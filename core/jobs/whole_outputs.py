@@ -1,0 +1,104 @@
+"""Whether a file fetched from ComfyUI is whole, proved with the readers that inspect inputs.
+
+Pictures go through ``core.inputs.images`` (a PNG's image data inflated to its last row, other formats
+decoded). Audio and video are read through packet by packet (every byte demuxed, the first frames decoded)
+and must reach the length their stream header declares: a file cut short with a matching Content-Length
+still opens and plays its first seconds. A file of another type (text, latents) is held only to its
+Content-Length, which ``comfy.artifacts`` checks as it fetches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+from pathlib import Path
+from typing import Any
+
+from core.inputs.facts import InputLimits, InputRefused
+from core.inputs.images import IMAGE_MIMES, read_picture
+from core.inputs.recordings import FRAMES_TO_PROVE, _is_cover_art
+from core.inputs.recordings import _open as open_recording
+
+# An output is checked, never refused for its size: the limits are the inputs', lifted.
+_UNLIMITED = InputLimits(max_bytes=1 << 62, max_pixels=1 << 62, max_seconds=float("inf"))
+_PICTURES = frozenset(IMAGE_MIMES.values())
+_RECORDINGS = frozenset(
+    {
+        "audio/flac", "audio/x-flac", "audio/mpeg", "audio/ogg", "audio/opus", "audio/wav", "audio/x-wav",
+        "audio/wave", "audio/mp4", "audio/webm", "video/mp4", "video/webm", "video/quicktime", "video/ogg",
+        "video/x-matroska",
+    }
+)  # fmt: skip
+# How far short of its declared length a recording may end: muxers round, and audio codecs pad.
+_SHORTFALL_FRACTION = 0.05
+_SHORTFALL_S = 0.25
+
+
+def _mime(path: Path, mime: str) -> str:
+    mime = mime.split(";")[0].strip().lower()
+    if mime in ("", "application/octet-stream"):
+        return mimetypes.guess_type(path.name)[0] or ""
+    return mime
+
+
+def _picture_damage(data: bytes) -> str | None:
+    try:
+        picture = read_picture(data, _UNLIMITED)
+    except InputRefused as exc:
+        return str(exc)
+    return None if picture is not None else "Pillow does not read it as a picture"
+
+
+def _declared_s(stream: Any) -> float | None:
+    """The stream header's own length (an MP4's track, a FLAC's or WAV's sample count); None when the
+    header has none and FFmpeg would estimate one from the file's size, which a cut file shrinks too."""
+    if stream.duration is None or stream.time_base is None:
+        return None
+    return float(stream.duration * stream.time_base)
+
+
+def _read_through(container: Any, stream: Any) -> str | None:
+    start = stream.start_time or 0
+    reach, decoded = 0.0, 0
+    for packet in container.demux(stream):
+        if decoded < FRAMES_TO_PROVE:
+            decoded += len(packet.decode())  # the last (empty) packet flushes a decoder's delay
+        if packet.pts is not None and packet.time_base is not None:
+            end = float((packet.pts - start + (packet.duration or 0)) * packet.time_base)
+            reach = max(reach, end)
+    if decoded == 0:
+        return "no frame decoded"
+    declared = _declared_s(stream)
+    if declared is not None and reach < declared * (1 - _SHORTFALL_FRACTION) - _SHORTFALL_S:
+        return f"it ends at {reach:.2f} s of the {declared:.2f} s its header declares"
+    return None
+
+
+def _recording_damage(data: bytes) -> str | None:
+    container = open_recording(data)
+    if container is None:
+        return "FFmpeg does not read it"
+    with container:
+        videos = [s for s in container.streams.video if not _is_cover_art(s)]
+        streams = videos or list(container.streams.audio)
+        if not streams:
+            return "it has no audio or video stream"
+        try:
+            return _read_through(container, streams[0])
+        except Exception as exc:  # FFmpeg's errors on broken bytes have no common type
+            return f"{type(exc).__name__}: {exc}"
+
+
+def _damage(path: Path, mime: str) -> str | None:
+    mime = _mime(path, mime)
+    if mime in _PICTURES:
+        return _picture_damage(path.read_bytes())
+    if mime in _RECORDINGS:
+        return _recording_damage(path.read_bytes())
+    return None
+
+
+async def output_damage(path: Path, mime: str) -> str | None:
+    """What is wrong with the fetched file at ``path`` (served as ``mime``), None if it is whole. Decoding
+    is CPU work: a worker thread does it. Fits ``comfy.artifacts.OutputCheck``."""
+    return await asyncio.to_thread(_damage, path, mime)
