@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from core.errors import ChannelNotAllowed, NotAllowed
+from core.jobs.blocked_words import BlockedWords, compile_blocked_words
 from core.jobs.scopes import is_personal
 from core.queue.limits import GuildLimits
 from db.enums import RegeneratePermission as RegeneratePermission  # a word of the policy, for the front-end
@@ -30,6 +30,11 @@ class PolicyView:
     # Models and LoRAs members may choose (empty: whatever a backend offers).
     allowed_models: tuple[str, ...] = ()
     allowed_loras: tuple[str, ...] = ()
+    # blocked_words compiled, once per view (and once per distinct list: views are re-read every 30 s).
+    blocked: BlockedWords = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "blocked", compile_blocked_words(tuple(self.blocked_words)))
 
     def default_workflow(self, kind: str) -> str | None:
         """The workflow this guild chose for a kind (None: the kind's own default).
@@ -105,19 +110,11 @@ def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> N
         raise NotAllowed("You need one of this server's allowed roles to use me. Ask a moderator.")
     if policy.nsfw_channels_only and not who.channel_is_nsfw:
         raise NotAllowed("This server allows generation only in age-restricted channels.")
-    blocked = blocked_word_in(policy.blocked_words, texts)
+    blocked = policy.blocked.found_in(texts)
     if blocked is not None:
         raise NotAllowed(
             f"Your request contains a word this server blocks (“{blocked}”). Please rephrase it."
         )
-
-
-def blocked_word_in(blocked_words: Iterable[str], texts: Iterable[str]) -> str | None:
-    haystack = " ".join(texts).lower()
-    for word in blocked_words:
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", haystack):
-            return word
-    return None
 
 
 class PolicyCache:
