@@ -125,6 +125,21 @@ async def test_a_blocked_word_is_refused_in_the_prompt_but_welcome_after_no(
         assert (await world.job_for(message)).params.negative_prompt == "gore"
 
 
+async def test_a_blocked_word_in_disguise_is_refused_without_echoing_the_disguise(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["gore", "ass"]})
+        refused = await world.slash("imagine", {"prompt": "a cute kitten, G.0.R.Е everywhere"})
+        error = await _refused_at_once(world, refused)
+        assert "(“gore”)" in error.content
+        assert "G.0.R.Е" not in error.content
+
+        accepted = await world.slash("imagine", {"prompt": "a classy assistant in Scunthorpe"})
+        message = await world.wait_for_final(accepted)
+        assert (await world.job_for(message)).params.prompt == "a classy assistant in Scunthorpe"
+
+
 async def test_a_decision_slower_than_discord_allows_defers_first_and_refuses_privately_after(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
