@@ -1,0 +1,52 @@
+"""Every kind of file ComfyUI saves is taken whole, and found damaged once cut short, whatever it claims."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from core.jobs.whole_outputs import output_damage
+from tests.fakes.comfyui import media, video_media
+
+FILES: dict[str, tuple[Callable[[], bytes], str]] = {
+    "a.png": (lambda: media.png(64, 48, 0x336699), "image/png"),
+    "a.jpg": (lambda: media.jpeg(64, 48, 0x336699), "image/jpeg"),
+    "a.webp": (lambda: video_media.animation("WEBP", 64, 48, 0x336699, 1, 8.0), "image/webp"),
+    "a.flac": (lambda: media.encoded_audio("flac", 2, 10.0), "audio/flac"),
+    "a.mp3": (lambda: media.encoded_audio("mp3", 2, 10.0), "audio/mpeg"),
+    "a.opus": (lambda: media.encoded_audio("opus", 2, 10.0), "audio/ogg"),
+    "a.mp4": (lambda: video_media.encoded_video("mp4", 64, 48, 0x336699, 24, 8.0), "video/mp4"),
+}
+
+
+@pytest.mark.parametrize("name", FILES)
+async def test_a_whole_file_is_whole(tmp_path: Path, name: str) -> None:
+    make, mime = FILES[name]
+    path = tmp_path / name
+    path.write_bytes(make())
+    assert await output_damage(path, mime) is None
+
+
+@pytest.mark.parametrize("kept", [0.5, 0.9])
+@pytest.mark.parametrize("name", FILES)
+async def test_a_file_cut_short_is_damaged(tmp_path: Path, name: str, kept: float) -> None:
+    make, mime = FILES[name]
+    data = make()
+    path = tmp_path / name
+    path.write_bytes(data[: int(len(data) * kept)])
+    assert await output_damage(path, mime)
+
+
+async def test_the_type_comes_from_the_name_when_the_server_does_not_say(tmp_path: Path) -> None:
+    path = tmp_path / "a.png"
+    whole = media.png(64, 48, 0x336699)
+    path.write_bytes(whole[: len(whole) // 2])
+    assert await output_damage(path, "application/octet-stream")
+
+
+async def test_a_file_of_no_media_type_is_left_to_its_content_length(tmp_path: Path) -> None:
+    path = tmp_path / "a.latent"
+    path.write_bytes(b"\x00" * 10)
+    assert await output_damage(path, "application/octet-stream") is None
