@@ -39,13 +39,29 @@ class Delivery:
         self._attempts = attempts
         self._backoff_s = backoff_s
         self.events = DeliveryEvents()
+        # Jobs whose delivery runs in this process right now: their state says "delivering" until it ends,
+        # and a look for undelivered results (at start, after a take-over) must not start a second one.
+        self._in_flight: set[int] = set()
 
     def deliver_soon(self, job: JobView, update: FinalUpdate) -> None:
-        self._tasks.spawn(self.deliver(job, update), name=f"deliver-{job.id}")
+        if job.id in self._in_flight:
+            return
+        # Claimed now, not when the task first runs: a look for undelivered results may come in between.
+        self._in_flight.add(job.id)
+        self._tasks.spawn(self._deliver_claimed(job, update), name=f"deliver-{job.id}")
 
     async def deliver(self, job: JobView, update: FinalUpdate) -> bool:
-        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
-            return await self._deliver(job, update)
+        if job.id in self._in_flight:
+            return False
+        self._in_flight.add(job.id)
+        return await self._deliver_claimed(job, update)
+
+    async def _deliver_claimed(self, job: JobView, update: FinalUpdate) -> bool:
+        try:
+            with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                return await self._deliver(job, update)
+        finally:
+            self._in_flight.discard(job.id)
 
     async def _deliver(self, job: JobView, update: FinalUpdate) -> bool:
         if job.delivery_state is not DeliveryState.DELIVERING:  # finishing a job already marks it
@@ -73,6 +89,8 @@ class Delivery:
         """After a restart: every finished job whose result never reached its message."""
         count = 0
         for job in await self._store.undelivered():
+            if job.id in self._in_flight:
+                continue
             update = await self.final_update_for(job)
             if update is not None:
                 self.deliver_soon(job, update)

@@ -48,6 +48,8 @@ class Leases:
 
     async def recover(self) -> None:
         """Queued jobs back in the queue, our running jobs re-attached, undelivered results delivered."""
+        # Results first: a job re-attached below may finish and start its own delivery before this is read.
+        redelivered = await self._delivery.redeliver_pending()
         for entry in await self._store.queued_jobs():
             self._enqueue(entry)
         for job in await self._store.running_owned_by(self._settings.worker_id):
@@ -57,7 +59,6 @@ class Leases:
             with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
                 log.warning("taken over from a stopped worker")
             await self._executor.reattach(job)
-        redelivered = await self._delivery.redeliver_pending()
         log.info(
             "recovered: %d queued, %d running, %d results to deliver",
             len(self._scheduler),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.jobs.delivery_events import DeliveryEvents
+from core.jobs.updates import JobCompleted, JobUpdate
 from db.enums import DeliveryState
 from db.snapshots import JobView
 from tests.bot.history_factories import a_job
@@ -67,3 +69,33 @@ def test_a_failing_listener_does_not_keep_the_others_from_hearing() -> None:
     stop()
     events.settled(job, DeliveryState.DELIVERED)
     assert heard == ["delivered"]
+
+
+@dataclass
+class _HeldFinals(RecordingObserver):
+    """A front-end whose final edits wait until the test lets them through."""
+
+    delivering: asyncio.Event = field(default_factory=asyncio.Event)
+    let_through: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
+        if isinstance(update, JobCompleted):
+            self.delivering.set()
+            await self.let_through.wait()
+        await super().job_updated(job, update)
+
+
+async def test_a_delivery_under_way_is_not_started_again_by_a_look_for_undelivered_results(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    # A worker looks for undelivered results at start, after re-attaching jobs that may finish at once; a
+    # result being delivered right then is "delivering" in the database and must not be delivered twice.
+    observer = _HeldFinals()
+    async with running_core(database_url, [fake_comfy.url], tmp_path, observer=observer) as (runtime, _):
+        receipt = await runtime.service.submit(image_request())
+        await asyncio.wait_for(observer.delivering.wait(), 10)
+        assert await runtime.dispatcher.delivery.redeliver_pending() == 0
+        observer.let_through.set()
+        await observer.final(receipt.job.id, within_s=10)
+    # Stopping lets every delivery under way finish: a second one would have reached the front-end by now.
+    assert len(observer.finals[receipt.job.id]) == 1
