@@ -79,15 +79,16 @@ class ModelOptions:
     def check(self, template: WorkflowTemplate, params: object, policy: PolicyView) -> None:
         """Refuse a model or LoRA the guild does not allow or no backend able to run the workflow offers."""
         model, loras = chosen_models(params)
+        if not isinstance(params, ModelChoiceFields) or (model is None and not loras):
+            return
+        # The graph as binding will make it (no seed needed); a workflow without a model loader says so.
+        graph = copy.deepcopy(dict(template.graph))
+        apply_models(template, graph, params)
         if model is not None:
             self._check_one("model", model, policy.allowed_models, self.models(template), template)
         for lora in loras:
             self._check_one("LoRA", lora.name, policy.allowed_loras, self.loras(template), template)
-        if isinstance(params, ModelChoiceFields) and (model is not None or loras):
-            # The graph as binding will make it (no seed needed): everything it loads, on one backend.
-            graph = copy.deepcopy(dict(template.graph))
-            apply_models(template, graph, params)
-            self._check_together(template, graph, params)
+        self._check_together(template, graph, params)
 
     def _check_together(self, template: WorkflowTemplate, graph: Graph, params: object) -> None:
         """Every file the graph loads must be on one backend: each offered somewhere is not enough."""

@@ -2,6 +2,7 @@
 not allow them, and routed only to a backend that offers every file they load."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,16 @@ async def test_loras_added_while_a_backend_was_away_are_offered_once_it_is_back(
         await eventually(lambda: "new.safetensors" in runtime.service.models.loras(template), within_s=15)
         receipt = await runtime.service.submit(image_request(loras=[LoraChoice(name="new.safetensors")]))
         assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
+
+
+async def test_a_workflow_without_a_model_loader_says_so_before_anything_is_queued(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
+    async with running_core(database_url, [fake.url], tmp_path) as (runtime, _):
+        policy = await runtime.guild_policies.get(1)
+        template = runtime.catalogue.default("image")
+        mystery = replace(template, binding=template.binding.model_copy(update={"model_nodes": ()}))
+        with pytest.raises(UserFacingError, match="has no model loader I can choose a model for"):
+            runtime.service.models.check(mystery, image_request(model="x.safetensors").params, policy)
+        assert runtime.service.models.models(mystery) == []
