@@ -26,7 +26,11 @@ async def test_the_next_prompt_waits_in_the_backend_queue_while_one_runs(
 ) -> None:
     fake = await fake_comfy_factory(FakeConfig(step_time_s=0.03, default_steps=5))
     async with running_core(database_url, [fake.url], tmp_path) as (runtime, observer):
+        # ComfyUI holds its first prompt: the next is posted to wait behind it, however loaded the machine.
+        fake.hold()
         receipts = [await runtime.service.submit(image_request(user_id=u)) for u in (1, 2, 3, 4)]
+        await eventually(lambda: fake.running_prompt_id is not None and len(fake.pending_prompt_ids) == 1)
+        fake.go()
         pending_seen: list[int] = []
         while not all(observer.finals.get(r.job.id) for r in receipts):
             if fake.running_prompt_id is not None:
@@ -35,7 +39,6 @@ async def test_the_next_prompt_waits_in_the_backend_queue_while_one_runs(
         assert all(isinstance(observer.finals[r.job.id][0], JobCompleted) for r in receipts)
         # Exactly one pre-queued prompt beyond the running one, never more: the choice stays ours (fair).
         assert max(pending_seen) == 1
-        assert pending_seen.count(1) > len(pending_seen) // 3
 
 
 async def test_a_user_never_has_more_jobs_running_than_their_cap(
