@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord_emulator.layout import files, footers, gallery_items, texts
+from tests.discord_emulator.layout import files, footers, gallery_items, labelled, texts, thumbnails
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import is_final, job_state, running_world
 from tests.e2e.media_support import PICTURE, loader_files, posted_graph
@@ -85,6 +85,34 @@ async def test_an_oversize_video_is_reencoded_at_a_lower_bitrate_and_the_message
     assert sum(a.size for a in message.attachments) <= 34 * 1024
     assert artifact.size_bytes > 34 * 1024 - 16 * 1024 - 8 * 1024, "the stored file keeps its quality"
     assert the_video(message)[1] == "video/mp4"
+
+
+def progress_shown(message: Message) -> list[tuple[int, str]]:
+    """(percent, words) of every revision's progress line: "▰▰▱… 52% · sampling, step 3/10"."""
+    shown = []
+    for revision in message.revisions:
+        line = labelled(revision).get("Progress")
+        if line is not None:
+            bar, _, words = line.partition("% · ")
+            shown.append((int(bar.split(" ")[-1]), words))
+    return shown
+
+
+async def test_a_running_video_shows_its_whole_graph_progress_and_previews(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        interaction = await world.slash("video", {"prompt": "clouds over a ridge", "quality": "draft"})
+        message = await world.wait_for_final(interaction, timeout=60)
+
+    shown = progress_shown(message)
+    assert shown, "the running message shows a progress line"
+    percents = [percent for percent, _ in shown]
+    assert percents == sorted(percents), "the bar never goes back"
+    assert any(words.startswith("sampling, step ") for _, words in shown)
+    assert any(thumbnails(revision) for revision in message.revisions), (
+        "a sampling preview showed while it ran"
+    )
 
 
 @pytest.mark.timeout(120)
