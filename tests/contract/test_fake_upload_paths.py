@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.fakes.comfyui.uploads import _Crash, _store, _write_plain
@@ -25,6 +25,7 @@ def files_under(root: Path) -> set[Path]:
 
 @settings(max_examples=300, deadline=None)
 @given(subfolder=NAMES, filename=NAMES.filter(bool), overwrite=st.booleans())
+@example(subfolder="....", filename="../\\", overwrite=False)  # "...." is a name; "../" climbs out of it
 def test_an_upload_is_written_inside_its_folder_or_refused(
     subfolder: str, filename: str, overwrite: bool
 ) -> None:

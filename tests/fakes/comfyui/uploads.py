@@ -92,7 +92,9 @@ def _store(
         duplicate = False
         if not overwrite:
             filename, duplicate = _free_name(folder, filename, data)
-            path = os.path.join(folder, filename)
+            # Normalised: a name such as "../x" joined to the folder must name the file it writes, as the
+            # path checked above does (the real server writes to that same file).
+            path = os.path.abspath(os.path.join(folder, filename))
         written = not duplicate and save(data, None, path)
     except (OSError, ValueError) as exc:
         raise _Crash(str(exc)) from exc
