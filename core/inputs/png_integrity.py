@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type -> samples per pixel
+# Colour type -> the bit depths the PNG specification allows for it (section 11.2.2); Pillow loads no other.
+BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 # Adam7 passes: (first column, first row, column step, row step).
 ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
 INFLATE_PIECE = 1 << 20  # inflated bytes looked at, then dropped, at a time
@@ -80,8 +82,7 @@ def check_png(data: bytes) -> None:
         if zlib.crc32(body, zlib.crc32(kind)) != crc:
             raise DamagedPng(f"chunk {kind!r} fails its CRC")
         if kind == b"IHDR":
-            width, height, depth, colour, _, _, interlace = struct.unpack_from(">IIBBBBB", body)
-            rows = _RowCheck(_rows(width, height, depth * SAMPLES.get(colour, 1), interlace == 1))
+            rows = _RowCheck(_header_rows(body))
         elif kind == b"IDAT":
             if rows is None:
                 raise DamagedPng("image data before the header")
@@ -90,6 +91,25 @@ def check_png(data: bytes) -> None:
         position = body_end + 4
     if rows is None or not rows.complete:
         raise DamagedPng("the image data ends before the last row")
+
+
+def _header_rows(header: memoryview) -> Iterator[int]:
+    """The rows the header promises, once it is one the specification allows: otherwise the rows are not
+    known (a bit depth outside the table, or an interlace method other than none/Adam7, which Pillow reads
+    as Adam7), and Pillow refuses or misreads it."""
+    if len(header) != 13:
+        raise DamagedPng(f"the header is {len(header)} bytes, not 13")
+    width, height, depth, colour, compression, filtering, interlace = struct.unpack(">IIBBBBB", header)
+    if depth not in BIT_DEPTHS.get(colour, ()):
+        raise DamagedPng(f"no such PNG: colour type {colour} at bit depth {depth}")
+    if not width or not height:
+        raise DamagedPng(f"the header says {width}x{height} pixels")
+    if compression or filtering or interlace > 1:
+        raise DamagedPng(
+            f"unknown method in the header: compression {compression}, filter {filtering}, "
+            f"interlace {interlace}"
+        )
+    return _rows(width, height, depth * SAMPLES[colour], interlace == 1)
 
 
 def _inflate_into(inflate: zlib._Decompress, compressed: memoryview, rows: _RowCheck) -> None:
