@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
+import pytest
 
 from tests.contract._recorder import Recorder, get_json, post_prompt
 from tests.contract._traces import load_trace, load_workflow
@@ -134,3 +135,26 @@ async def test_ace_step_1_5_graph_runs_when_the_backend_has_those_classes(
     assert [m["data"]["value"] for m in messages if m["type"] == "progress"] == list(range(1, 9))
     executed = next(m for m in messages if m["type"] == "executed")
     assert executed["data"]["output"]["audio"][0]["filename"] == "song_00001_.mp3"
+
+
+async def test_truncate_outputs_cuts_the_next_view_answers_in_half(
+    fake_comfy: FakeComfyUI, http: aiohttp.ClientSession
+) -> None:
+    output = fake_comfy.store.directory("output")
+    assert output is not None
+    whole = bytes(range(256)) * 64
+    (output / "cut.png").write_bytes(whole)
+    view = fake_comfy.url + "/view?filename=cut.png&type=output"
+    fake_comfy.config.truncate_outputs = 2
+    fake_comfy.config.truncated_length = "short"
+    async with http.get(view) as response:
+        assert response.content_length == len(whole) // 2
+        assert await response.read() == whole[: len(whole) // 2]
+    fake_comfy.config.truncated_length = "full"
+    async with http.get(view) as response:
+        assert response.content_length == len(whole)
+        with pytest.raises(aiohttp.ClientPayloadError):
+            await response.read()
+    async with http.get(view) as response:
+        assert await response.read() == whole
+    assert fake_comfy.config.truncate_outputs == 0
