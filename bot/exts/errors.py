@@ -13,36 +13,39 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.locales import Catalogue, Words, words_for
 from bot.ui.replies import reply_privately, user_message_of
 from core.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
 
-def message_for(error: BaseException, *, where: str) -> str:
-    """The sentence the user sees for `error` (logging the unexpected ones with an id)."""
+def message_for(error: BaseException, *, where: str, words: Words | None = None) -> str:
+    """The sentence the user sees for `error` (logging the unexpected ones with an id), in their language
+    where the catalogue has it."""
+    say = words or Words(Catalogue.shipped())
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         error = error.__cause__ or error
     if isinstance(error, UserFacingError):
-        return user_message_of(error)
+        return user_message_of(error, say)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} s."
+        return say("error.cooldown", seconds=f"{error.retry_after:.0f}")
     if isinstance(error, app_commands.MissingPermissions):
-        return "You don't have the permissions this command needs."
+        return say("error.missing_permissions")
     if isinstance(error, app_commands.BotMissingPermissions):
         missing = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
-        return f"I'm missing permissions in this channel: {missing}. Ask a moderator."
+        return say("error.bot_missing_permissions", missing=missing)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works in servers only."
+        return say("error.servers_only")
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return say("error.not_here")
     error_id = secrets.token_hex(4)
     log.error("error_id=%s in %s", error_id, where, exc_info=error)
-    return f"Something went wrong on my side (error {error_id}). Please try again in a moment."
+    return say("error.unexpected", error_id=error_id)
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException, *, where: str) -> None:
-    text = message_for(error, where=where)
+    text = message_for(error, where=where, words=words_for(interaction.client, interaction.locale))
     try:
         await reply_privately(interaction, text)
     except discord.HTTPException as failure:

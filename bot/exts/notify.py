@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
+from bot.locales import Catalogue, Words, words_for
 from bot.ui.requesters import guild_id_of
 from core.jobs.scopes import is_personal
 
@@ -21,15 +22,13 @@ Choice = Literal["ping me", "don't ping me", "as the server says"]
 _CHOICES: dict[str, bool | None] = {"ping me": True, "don't ping me": False, "as the server says": None}
 
 
-def notify_text(own: bool | None, server_default: bool | None) -> str:
-    if own is True:
-        return "I ping you when your job ends, in every server."
-    if own is False:
-        return "I don't ping you when your job ends; the result still appears in its message."
+def notify_text(own: bool | None, server_default: bool | None, words: Words | None = None) -> str:
+    say = words or Words(Catalogue.shipped())
+    if own is not None:
+        return say("notify.own_yes" if own else "notify.own_no")
     if server_default is None:
-        return "I ping you when your job ends as each server chooses."
-    says = "pings" if server_default else "does not ping"
-    return f"I follow the server's choice: this server {says} you when your job ends."
+        return say("notify.each_server")
+    return say("notify.server_pings" if server_default else "notify.server_quiet")
 
 
 class NotifyCommand(commands.Cog):
@@ -50,7 +49,8 @@ class NotifyCommand(commands.Cog):
         scope = guild_id_of(interaction)
         if not is_personal(scope):
             server = (await self.bot.runtime.guild_policies.get(scope)).ping_when_done
-        await interaction.followup.send(notify_text(own, server), ephemeral=True)
+        words = words_for(self.bot, interaction.locale)
+        await interaction.followup.send(notify_text(own, server, words), ephemeral=True)
 
 
 async def setup(bot: ComfyBot) -> None:

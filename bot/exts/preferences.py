@@ -15,6 +15,7 @@ from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
 from bot.exts._submit import workflow_choices
+from bot.locales import words_for
 from bot.ui.preferences_text import preferences_text
 from core.jobs.preferences import Preferences
 from core.kinds import JobKind
@@ -92,7 +93,8 @@ class PreferencesCommand(commands.GroupCog, group_name="preferences", group_desc
     async def _answer(self, interaction: discord.Interaction, preferences: Preferences) -> None:
         service = self.bot.runtime.preferences
         usable = {kind: service.workflow_for(preferences, kind) for kind in preferences.workflows}
-        await interaction.followup.send(preferences_text(preferences, usable), ephemeral=True)
+        words = words_for(self.bot, interaction.locale)
+        await interaction.followup.send(preferences_text(preferences, usable, words), ephemeral=True)
 
 
 async def setup(bot: ComfyBot) -> None:

@@ -51,3 +51,22 @@ class Catalogue:
         own = self.languages[self.language_of(locale)]["texts"].get(key)
         template = own if own is not None else self.languages[REFERENCE]["texts"][key]
         return template.format(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The catalogue's texts in one person's language (their Discord client's locale)."""
+
+    catalogue: Catalogue
+    locale: str = REFERENCE
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self.catalogue.text(self.locale, key, **values)
+
+
+def words_for(client: object, locale: object) -> Words:
+    """The asker's words: the bot's catalogue (ComfyBot.catalogue) in the interaction's locale."""
+    catalogue = getattr(client, "catalogue", None)
+    if not isinstance(catalogue, Catalogue):  # a client that is not the bot (tests of one component)
+        catalogue = Catalogue.shipped()
+    return Words(catalogue, str(getattr(locale, "value", locale or REFERENCE)))

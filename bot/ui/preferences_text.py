@@ -1,33 +1,33 @@
-"""How a user's own preferences read in /preferences."""
+"""How a user's own preferences read in /preferences, in their language."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.locales import Words
 from core.jobs.preferences import Preferences
 
-NOT_SET = "not set"
 
-
-def preferences_text(preferences: Preferences, usable_workflows: Mapping[str, str | None]) -> str:
+def preferences_text(preferences: Preferences, usable_workflows: Mapping[str, str | None], say: Words) -> str:
     """`usable_workflows`: each kind with a preferred workflow -> that workflow if it can be used now."""
-    style = ", ".join(preferences.style_tags) or NOT_SET
+    not_set = say("preferences.not_set")
     lines = [
-        "**Your preferences** (in every server; anything you type in a command wins over them)",
-        f"Aspect ratio: {preferences.aspect_ratio or NOT_SET}",
-        f"Quality: {preferences.quality or NOT_SET}",
-        f"Style: {style}",
-        f"Ping when a job ends: {_ping(preferences.ping_when_done)}",
+        say("preferences.title"),
+        say("preferences.aspect_ratio", value=preferences.aspect_ratio or not_set),
+        say("preferences.quality", value=preferences.quality or not_set),
+        say("preferences.style", value=", ".join(preferences.style_tags) or not_set),
+        say("preferences.ping", value=_ping(preferences.ping_when_done, say)),
     ]
     for kind, name in sorted(preferences.workflows.items()):
-        unusable = "" if usable_workflows.get(kind) == name else " (not usable now: the default applies)"
-        lines.append(f"{kind.capitalize()} workflow: {name}{unusable}")
+        usable = usable_workflows.get(kind) == name
+        key = "preferences.workflow" if usable else "preferences.workflow_unusable"
+        lines.append(say(key, kind=kind.capitalize(), name=name))
     if not preferences.workflows:
-        lines.append(f"Workflows: {NOT_SET} (the server's defaults)")
+        lines.append(say("preferences.no_workflows"))
     return "\n".join(lines)
 
 
-def _ping(choice: bool | None) -> str:
+def _ping(choice: bool | None, say: Words) -> str:
     if choice is None:
-        return "as the server says"
-    return "yes" if choice else "no"
+        return say("preferences.ping_server")
+    return say("preferences.yes" if choice else "preferences.no")

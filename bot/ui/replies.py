@@ -8,18 +8,26 @@ from typing import Any
 
 import discord
 
-from core.errors import ChannelNotAllowed, UserFacingError
+from bot.locales import Catalogue, Words
+from core.errors import ChannelNotAllowed, JobNotFound, UserFacingError
 
 log = logging.getLogger(__name__)
 
 DISCORD_MESSAGE_LIMIT = 2000
 
 
-def user_message_of(error: UserFacingError) -> str:
-    """The error's sentence, with what the core leaves to the front-end (channel mentions) written in."""
+def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
+    """The error's sentence, with what the core leaves to the front-end (channel mentions) written in;
+    in the asker's language for the refusals the catalogue has (the core's other sentences are English)."""
+    if words is None:
+        words = Words(Catalogue.shipped())
     if isinstance(error, ChannelNotAllowed) and error.allowed_channel_ids:
         channels = ", ".join(f"<#{c}>" for c in error.allowed_channel_ids)
-        return f"{error.user_message} Try {channels}."
+        return words("refusal.channel_try", channels=channels)
+    if isinstance(error, ChannelNotAllowed):
+        return words("refusal.channel")
+    if isinstance(error, JobNotFound):
+        return words("refusal.job_not_found", job_id=error.job_id)
     return error.user_message
 
 

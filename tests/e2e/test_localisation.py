@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.e2e.harness import running_world
+from tests.e2e.test_history_support import answer
 
 
 async def test_a_german_client_sees_german_command_names(database_url: str, tmp_path: Path) -> None:
@@ -28,3 +29,22 @@ async def test_a_german_client_sees_german_command_names(database_url: str, tmp_
     assert subcommands == {"zeigen", "festlegen", "workflow", "zurücksetzen"}
     assert {"imagine", "song", "history", "preferences", "settings"} <= set(english)
     assert job.params.prompt == "ein Fuchs"
+
+
+async def test_a_german_client_is_answered_in_german(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        world.alice.user.locale = "de"
+        shown = await answer(
+            world,
+            await world.emu.send_slash_command(
+                world.guild, world.channel, world.alice, "preferences", subcommand="show"
+            ),
+        )
+        missing = await answer(world, await world.slash("show", {"job": 999_999}))
+        bobs = await answer(world, await world.slash("show", {"job": 999_999}, member=world.bob))
+
+    assert shown.ephemeral
+    assert shown.content.startswith("**Deine Voreinstellungen**")
+    assert "Seitenverhältnis: nicht festgelegt" in shown.content
+    assert missing.content == "Ich finde Auftrag #999999 auf diesem Server nicht."
+    assert bobs.content == "I can't find job #999999 in this server.", "bob's client is in English"
