@@ -78,6 +78,9 @@ def _remove(target_dir: Path, saved: Sequence[DownloadedOutput]) -> None:
 class ArtifactStore:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        # Since start, for metrics: files fetched again because a copy was damaged, and files given up on.
+        self.refetched = 0
+        self.given_up = 0
 
     def job_dir(self, kind: str, job_id: str, now: datetime) -> PurePosixPath:
         _check_component(kind, "artifact kind")
@@ -135,7 +138,9 @@ class ArtifactStore:
                 problem = exc.detail
             await asyncio.to_thread(target.unlink, missing_ok=True)
             if attempt < FETCHES:
+                self.refetched += 1
                 log.warning("refetching damaged output %s: %s", file.filename, problem)
+        self.given_up += 1
         raise errors.DamagedOutput(
             f"{file.filename} damaged after {FETCHES} fetches: {problem}",
             user_message=(

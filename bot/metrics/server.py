@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from bot.metrics.discord_errors import DiscordErrorCollector
 from bot.metrics.health import health_report
 from bot.metrics.job_metrics import JobMetrics
+from bot.metrics.output_fetches import OutputFetchCollector
 from bot.metrics.runtime_gauges import RuntimeGauges
 from bot.runtime import CoreRuntime
 
@@ -33,6 +34,7 @@ class MetricsServer:
         self.registry = CollectorRegistry()
         self.jobs = JobMetrics(self.registry)
         self.registry.register(DiscordErrorCollector())
+        self.registry.register(OutputFetchCollector(runtime.artifacts))
         self._gauges = RuntimeGauges(self.registry)
         self._runner: web.AppRunner | None = None
 

@@ -108,6 +108,26 @@ async def test_discord_errors_are_counted_by_code(
     assert samples[("comfybot_discord_api_errors_total", (("code", "50013"),))] == before + 2
 
 
+async def test_damaged_outputs_fetched_again_and_given_up_on_are_counted(
+    database_url: str, fake_comfy_factory, tmp_path: Path
+) -> None:
+    # Three cut answers: the first job's file twice (it fails), the second job's once (fetched again, kept).
+    fake: FakeComfyUI = await fake_comfy_factory(
+        FakeConfig(default_steps=2, previews=False, truncate_outputs=3, truncated_length="short")
+    )
+    async with (
+        running_core(database_url, [fake.url], tmp_path) as (runtime, observer),
+        serving(runtime, [True]) as (_, url),
+    ):
+        failed = await runtime.service.submit(image_request(guild_id=1))
+        await observer.final(failed.job.id)
+        kept = await runtime.service.submit(image_request(guild_id=1))
+        await observer.final(kept.job.id)
+        samples = await scrape(url)
+    assert samples[("comfybot_output_refetches_total", ())] == 2
+    assert samples[("comfybot_output_damaged_total", ())] == 1
+
+
 async def test_healthz_is_200_only_with_gateway_database_and_a_healthy_backend(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
