@@ -23,8 +23,19 @@ from core.jobs.admission import Ask
 from core.kinds import JobKind, KindParams
 
 # Of Discord's 3 s from the interaction's creation: the event reached us some time after it, and the
-# answer itself needs a round trip.
+# answer itself needs a round trip. Counted from the creation (the interaction id's time), not from when
+# this handler started: a burst of commands on a busy machine reaches the handlers late, and a budget
+# counted from there answered some of them past Discord's 3 s, which refuses them (the command is lost).
 DECIDE_BEFORE_ANSWERING_S = 1.5
+
+
+def _decision_budget(interaction: discord.Interaction) -> asyncio.Timeout:
+    """What is left of the decision time; nothing when the interaction is already that old (or our clock
+    runs ahead of Discord's: then the answer is the public defer at once, late answers being worse)."""
+    age_s = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    left_s = min(DECIDE_BEFORE_ANSWERING_S, max(0.0, DECIDE_BEFORE_ANSWERING_S - age_s))
+    return asyncio.timeout(left_s)
+
 
 T = TypeVar("T")
 
@@ -39,7 +50,7 @@ async def decide_then_defer(
     path answers it privately). Past the budget the attempt is dropped, the bot defers and decides again;
     a refusal then propagates after the defer (the error path deletes the "thinking…").
     """
-    budget = asyncio.timeout(DECIDE_BEFORE_ANSWERING_S)
+    budget = _decision_budget(interaction)
     try:
         async with budget:
             result = await decide()
@@ -51,10 +62,12 @@ async def decide_then_defer(
     return result, await defer_publicly(interaction)
 
 
-async def refuse_if_known_in_time(check: Callable[[], Awaitable[None]]) -> None:
+async def refuse_if_known_in_time(
+    interaction: discord.Interaction, check: Callable[[], Awaitable[None]]
+) -> None:
     """Raise `check()`'s refusal if it comes within the budget; otherwise let the caller go on (a form
     must be the first answer, so it cannot wait longer; the job service checks again on submit)."""
-    budget = asyncio.timeout(DECIDE_BEFORE_ANSWERING_S)
+    budget = _decision_budget(interaction)
     try:
         async with budget:
             await check()

@@ -71,7 +71,7 @@ async def _open_picture_form(
     """The options and the rules are checked before the form opens (nobody picks a file to be refused)."""
     chosen = params_from_options(params, options)
     await refuse_if_known_in_time(
-        lambda: check_admission(bot, interaction, kind, workflow=workflow, params=chosen)
+        interaction, lambda: check_admission(bot, interaction, kind, workflow=workflow, params=chosen)
     )
 
     async def submitted(answer: discord.Interaction, modal: PictureModal) -> None:

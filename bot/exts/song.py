@@ -132,7 +132,7 @@ class Song(commands.Cog):
                     await check_admission(self.bot, interaction, SONG, workflow=workflow)
                     known.append(await recording.inputs())
 
-                await refuse_if_known_in_time(check)
+                await refuse_if_known_in_time(interaction, check)
                 cover = replace(cover, known=known[0]) if known else cover
                 draft = SongDraft(title=title, genre=genre, mood=mood)
                 await self._open_form(interaction, draft, options=options, workflow=workflow, cover=cover)
