@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -59,10 +60,24 @@ async def _needed_checkpoint(request: pytest.FixtureRequest) -> None:
         pytest.skip(f"the ComfyUI at {url} has no checkpoint named {name} in models/checkpoints")
 
 
+async def _until_queue_empty(url: str, within_s: float = 600.0) -> None:
+    """A real server is shared by the whole run: a test that leaves prompts behind (one that checks only an
+    answer, not the run) must not make the next test see a queue it did not make. ComfyUI sends no event
+    to a client that did not post those prompts, so its /queue is asked until it is empty."""
+    async with aiohttp.ClientSession() as session, asyncio.timeout(within_s):
+        while True:
+            async with session.get(url + "/queue") as answer:
+                queue = await answer.json()
+            if not queue["queue_running"] and not queue["queue_pending"]:
+                return
+            await asyncio.sleep(0.2)
+
+
 @pytest.fixture
 async def comfy_target(tmp_path: Path) -> AsyncIterator[Target]:
     url = real_url()
     if url is not None:
+        await _until_queue_empty(url)
         yield Target(url, None)
         return
     # The traces were recorded with an empty checkpoint folder, except for the random SD1.5 one.
