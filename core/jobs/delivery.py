@@ -17,10 +17,12 @@ from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed
 from db.enums import DeliveryState, JobStatus
 from db.snapshots import JobView
 from db.units.jobs import JobStore
+from db.units.outages import is_outage
 
 log = logging.getLogger(__name__)
 
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
+_RECORD_RETRY_MAX_S = 2.0
 
 
 class Delivery:
@@ -76,14 +78,29 @@ class Delivery:
                     await asyncio.sleep(delay)
                     delay *= 2
                 continue
-            await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERED)
+            await self._record(job.id, DeliveryState.DELIVERED)
             log.info("delivered (%s)", type(update).__name__)
             self.events.settled(job, DeliveryState.DELIVERED)
             return True
-        await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.FAILED)
+        await self._record(job.id, DeliveryState.FAILED)
         log.error("could not be delivered; giving up")
         self.events.settled(job, DeliveryState.FAILED)
         return False
+
+    async def _record(self, job_id: int, state: DeliveryState) -> None:
+        """The delivery has happened (or was given up): write so through a database outage, which would
+        otherwise leave the job "delivering" until the next start and its member given the result again."""
+        delay = self._backoff_s
+        while True:
+            try:
+                await self._store.mark_delivery(job_id, _UNDELIVERED, state)
+                return
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                log.warning("the database is away; recording the delivery again in %.1f s", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _RECORD_RETRY_MAX_S)
 
     async def redeliver_pending(self) -> int:
         """After a restart: every finished job whose result never reached its message."""
