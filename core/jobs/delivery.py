@@ -72,8 +72,12 @@ class Delivery:
         for attempt in range(1, self._attempts + 1):
             try:
                 await self._observer.job_updated(job, update)
-            except Exception:
-                log.exception("delivery attempt %d failed", attempt)
+            except Exception as error:
+                if is_outage(error):
+                    outage = type(error).__name__
+                    log.warning("delivery attempt %d met a database outage (%s)", attempt, outage)
+                else:
+                    log.exception("delivery attempt %d failed", attempt)
                 if attempt < self._attempts:
                     await asyncio.sleep(delay)
                     delay *= 2

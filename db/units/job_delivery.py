@@ -1,5 +1,8 @@
 """What is recorded of a finished job's delivery (state, messages, uploads, events): units of work of the job
-store."""
+store.
+
+What is written after Discord was changed (a message posted, files uploaded) is retried through a database
+outage: failing it would fail the delivery, and its retry would post or upload again."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import JobRepository
 from db.snapshots import ArtifactView
+from db.units.outages import through_outages
 from db.units.unbroken import unbroken
 
 
@@ -32,6 +36,7 @@ class JobDeliveryRecords:
         async with self.sessions.begin() as session:
             return await JobRepository(session).mark_delivery(job_id, from_states, to)
 
+    @through_outages
     @unbroken
     async def record_messages(
         self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
@@ -41,11 +46,13 @@ class JobDeliveryRecords:
                 job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
             )
 
+    @through_outages
     @unbroken
     async def record_event(self, job_id: int, kind: str, detail: dict[str, Any] | None = None) -> None:
         async with self.sessions.begin() as session:
             await JobEventRepository(session).record(job_id, kind, detail or {})
 
+    @through_outages
     @unbroken
     async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
         async with self.sessions.begin() as session:

@@ -45,13 +45,14 @@ class RecordingObserver:
     updates: dict[int, list[JobUpdate]] = field(default_factory=lambda: defaultdict(list))
     finals: dict[int, list[FinalUpdate]] = field(default_factory=lambda: defaultdict(list))
     fail_finals: int = 0  # raise on this many final deliveries first (a front-end outage)
+    final_error: Exception = field(default_factory=lambda: RuntimeError("front-end down"))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def job_updated(self, job: JobView, update: JobUpdate) -> None:
         if isinstance(update, JobCompleted | JobFailed | JobCancelled):
             if self.fail_finals > 0:
                 self.fail_finals -= 1
-                raise RuntimeError("front-end down")
+                raise self.final_error
             self.finals[job.id].append(update)
         self.updates[job.id].append(update)
         async with self._changed:

@@ -6,6 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from core.jobs.delivery_events import DeliveryEvents
 from core.jobs.updates import JobCompleted, JobUpdate
 from db.enums import DeliveryState
@@ -99,3 +101,26 @@ async def test_a_delivery_under_way_is_not_started_again_by_a_look_for_undeliver
         await observer.final(receipt.job.id, within_s=10)
     # Stopping lets every delivery under way finish: a second one would have reached the front-end by now.
     assert len(observer.finals[receipt.job.id]) == 1
+
+
+async def test_a_database_outage_during_a_delivery_is_retried_without_a_traceback(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The front-end records its uploads and messages as it delivers; a PostgreSQL restart at that moment is
+    # expected, said in a line, and the next attempt delivers.
+    observer = RecordingObserver(fail_finals=1, final_error=ConnectionRefusedError("connection refused"))
+    async with running_core(database_url, [fake_comfy.url], tmp_path, observer=observer) as (runtime, _):
+        heard: list[DeliveryState] = []
+        settled = asyncio.Event()
+
+        def listener(job: JobView, state: DeliveryState) -> None:
+            heard.append(state)
+            settled.set()
+
+        runtime.dispatcher.delivery.events.subscribe(listener)
+        receipt = await runtime.service.submit(image_request())
+        await asyncio.wait_for(settled.wait(), 10)
+        assert isinstance(await observer.final(receipt.job.id), JobCompleted)
+    assert heard == [DeliveryState.DELIVERED]
+    outage_lines = [r for r in caplog.records if "database outage" in r.getMessage()]
+    assert [(r.levelname, r.exc_info) for r in outage_lines] == [("WARNING", None)]
