@@ -89,6 +89,13 @@ gateway_disconnect(code=4000, resumable=True)`` (discord.py RESUMEs and missed e
 ``rate_limits`` shapes the X-RateLimit-* headers of normal answers. Over-long messages get 400/50035, missing
 channel permissions 403/50013 (or 50001 without VIEW_CHANNEL), DMs to users with ``accepts_dms=False``
 403/50007.
+
+Shards (shards.py, Discord's "Sharding"): ``GET /gateway/bot`` answers ``gateway.recommended_shards`` (one per
+1000 guilds by default) and ``gateway.max_concurrency``; IDENTIFY with ``shard: [id, count]`` gets only that
+shard's guilds, and each event goes to the session of shard ``(guild_id >> 22) % count`` (DMs to shard 0;
+``gateway.stats.routed`` records ``(event, shard_id)``); a bad ``shard`` is closed with 4010, more than
+``gateway.max_guilds_per_shard`` guilds with 4011. ``add_guild_on_shard(shard_id, count)`` makes a guild that
+lands on a given shard; ``gateway.sessions`` is keyed by shard id.
 """
 
 from .emulator import DiscordEmulator

@@ -19,6 +19,7 @@ from .recorder import CallRecorder, RecordedCall, StateWatch
 from .rest.app import build_app
 from .rest.context import RestContext
 from .rest.middleware import RateLimits
+from .shards import id_on_shard
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,10 @@ class DiscordEmulator:
         member's own install (install_for_user) reaches the bot from there."""
         return self.world.add_guild(guild_id, name, owner_id, with_bot=with_bot)
 
+    def add_guild_on_shard(self, shard_id: int, num_shards: int, name: str = "Test Guild") -> Guild:
+        """A guild whose events go to shard `shard_id` of `num_shards` ((guild_id >> 22) % num_shards)."""
+        return self.add_guild(id_on_shard(self.world.snowflakes.next(), shard_id, num_shards), name)
+
     def install_for_user(self, who: Member | User) -> User:
         """The person adds the app to their account (a user install): its commands follow them."""
         user = who.user if isinstance(who, Member) else who
@@ -170,7 +175,7 @@ class DiscordEmulator:
         kind = 1 if isinstance(target, Member) else 0
         channel.overwrites = [o for o in channel.overwrites if (o.type, o.id) != (kind, target.id)]
         channel.overwrites.append(Overwrite(target.id, kind, allow, deny))
-        if self.gateway.session is not None and self.world.bot_can_see(channel):
+        if self.gateway.sessions and self.world.bot_can_see(channel):
             await self.gateway.dispatch("CHANNEL_UPDATE", payloads.channel(channel), intent=GUILDS)
 
     def dm_channel(self, who: Member | User) -> Channel:

@@ -61,9 +61,17 @@ async def gateway(request: web.Request) -> web.Response:
 
 
 async def gateway_bot(request: web.Request) -> web.Response:
-    limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
+    """GET /gateway/bot (https://discord.com/developers/docs/events/gateway#get-gateway-bot): the URL, the
+    recommended shard count and the session start limit (`max_concurrency` IDENTIFYs per 5 s)."""
+    gateway = context(request).gateway
+    limit = {
+        "total": 1000,
+        "remaining": max(0, 1000 - gateway.stats.identifies),
+        "reset_after": 86_400_000,
+        "max_concurrency": gateway.max_concurrency,
+    }
     return json_response(
-        {"url": context(request).gateway.url.rstrip("/"), "shards": 1, "session_start_limit": limit}
+        {"url": gateway.url.rstrip("/"), "shards": gateway.shards_recommended(), "session_start_limit": limit}
     )
 
 
