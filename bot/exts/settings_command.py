@@ -82,12 +82,14 @@ class SettingsCommand(
         await interaction.followup.send(embed=settings_embed(policy), ephemeral=True)
 
     @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")
+    @app_commands.describe(channel="The channel to add")
     async def add_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         await self._change(
             interaction, lambda p: with_id("allowed_channel_ids", p.allowed_channel_ids, channel.id)
         )
 
     @channels.command(name="remove", description="Stop taking requests in this channel")
+    @app_commands.describe(channel="The channel to remove")
     async def remove_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         await self._change(
             interaction,
@@ -95,10 +97,12 @@ class SettingsCommand(
         )
 
     @roles.command(name="add", description="Allow this role (then only listed roles may make requests)")
+    @app_commands.describe(role="The role to allow")
     async def add_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
         await self._change(interaction, lambda p: with_id("allowed_role_ids", p.allowed_role_ids, role.id))
 
     @roles.command(name="remove", description="Stop allowing this role")
+    @app_commands.describe(role="The role to stop allowing")
     async def remove_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
         await self._change(
             interaction, lambda p: without_id("allowed_role_ids", p.allowed_role_ids, role.id, what="role")
@@ -119,12 +123,14 @@ class SettingsCommand(
         await self._change(interaction, lambda p: without_blocked_words(p, words))
 
     @models.command(name="allow", description="Allow this model (then only the listed ones may be chosen)")
+    @app_commands.describe(name="The model's file name")
     async def allow_model(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
         await self._allow(interaction, "model", "allowed_models", name)
 
     @models.command(name="remove", description="Stop allowing this model (none listed: any may be chosen)")
+    @app_commands.describe(name="The model's file name")
     async def remove_model(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
@@ -133,12 +139,14 @@ class SettingsCommand(
         )
 
     @loras.command(name="allow", description="Allow this LoRA (then only the listed ones may be chosen)")
+    @app_commands.describe(name="The LoRA's file name")
     async def allow_lora(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
         await self._allow(interaction, "lora", "allowed_loras", name)
 
     @loras.command(name="remove", description="Stop allowing this LoRA (none listed: any may be chosen)")
+    @app_commands.describe(name="The LoRA's file name")
     async def remove_lora(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
@@ -193,6 +201,7 @@ class SettingsCommand(
         )
 
     @app_commands.command(name="nsfw-only", description="Take requests only in age-restricted channels")
+    @app_commands.describe(enabled="On: only age-restricted channels; off: any allowed channel")
     async def nsfw_only(self, interaction: discord.Interaction, enabled: bool) -> None:
         await self._change(interaction, lambda _: {"nsfw_channels_only": enabled})
 
@@ -207,6 +216,10 @@ class SettingsCommand(
         await self._change(interaction, lambda _: {"regenerate_permission": who})
 
     @app_commands.command(name="workflows", description="The workflows used when a request names none")
+    @app_commands.describe(
+        image="The image workflow (or the built-in default)",
+        song="The song workflow (or the built-in default)",
+    )
     async def workflows(
         self, interaction: discord.Interaction, image: str | None = None, song: str | None = None
     ) -> None:

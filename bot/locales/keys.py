@@ -3,8 +3,9 @@
 discord.py asks the tree's translator for every text it sends when commands are synced, with a context
 saying what the text is (a command's name, a parameter's description, a choice...). The key is built from
 that context, so a text moves with its command, not with its English wording: "imagine.name",
-"imagine.options.prompt.description", "preferences.set.description", "choices.ping me". Option names are
-not kept (yet): they stay English in every language, as the values a user types into them are.
+"imagine.options.prompt.name", "imagine.options.prompt.description", "preferences.set.description",
+"choices.ping me". Discord sends an interaction with the default (English) option names whatever the
+client's language, so the handlers do not change.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _PARTS = {
     Where.command_description: "description",
     Where.group_description: "description",
 }
-_PARAMETER = Where.parameter_description
+_PARAMETER_PARTS = {Where.parameter_name: "name", Where.parameter_description: "description"}
 
 
 def catalogue_key(text: app_commands.locale_str, context: TranslationContextTypes) -> str | None:
@@ -30,7 +31,8 @@ def catalogue_key(text: app_commands.locale_str, context: TranslationContextType
         return None
     where, data = context.location, context.data
     if isinstance(data, app_commands.Parameter):
-        return f"{_path(data.command)}.options.{data.name}.description" if where is _PARAMETER else None
+        part = _PARAMETER_PARTS.get(where)
+        return f"{_path(data.command)}.options.{data.name}.{part}" if part is not None else None
     if isinstance(data, app_commands.Command | app_commands.Group):
         part = _PARTS.get(where)
         return f"{_path(data)}.{part}" if part is not None else None

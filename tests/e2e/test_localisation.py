@@ -13,20 +13,31 @@ async def test_a_german_client_sees_german_command_names(database_url: str, tmp_
         world.alice.user.locale = "de"
         german = {c["name"]: c for c in world.emu.world.command_menu("de", world.guild.id)}
         english = {c["name"]: c for c in world.emu.world.command_menu("en-US", world.guild.id)}
-        # The menu shows /bild; choosing it sends the command's own name (/imagine), as Discord does.
+        # The menu shows /bild and its German options; choosing it sends the command's own name (/imagine)
+        # and the options' own names, as Discord does.
         assert german["bild"]["id"] == english["imagine"]["id"]
         message = await world.wait_for_final(await world.slash("imagine", {"prompt": "ein Fuchs"}))
         job = await world.job_for(message)
 
     assert {"bild", "lied", "verlauf", "vorlieben", "einstellungen"} <= set(german)
     assert german["bild"]["description"] == "Bilder aus einem Prompt erzeugen."
-    prompt = next(o for o in german["bild"]["options"] if o["name"] == "prompt")
-    assert prompt["description"].startswith("Was gezeichnet wird.")
-    quality = next(o for o in german["bild"]["options"] if o["name"] == "quality")
+    options = {o["name"]: o for o in german["bild"]["options"]}
+    assert {"prompt", "seitenverhältnis", "qualität", "anzahl", "stärke", "modell"} <= set(options)
+    assert not {"aspect_ratio", "quality", "count"} & set(options), "every option has its German name"
+    assert options["prompt"]["description"].startswith("Was gezeichnet wird.")
+    quality = options["qualität"]
     assert [c["name"] for c in quality["choices"]] == ["Entwurf", "Standard", "hoch"]
     assert [c["value"] for c in quality["choices"]] == ["draft", "standard", "high"]
-    subcommands = {o["name"] for o in german["vorlieben"]["options"]}
-    assert subcommands == {"zeigen", "festlegen", "workflow", "zurücksetzen"}
+    subcommands = {o["name"]: o for o in german["vorlieben"]["options"]}
+    assert set(subcommands) == {"zeigen", "festlegen", "workflow", "zurücksetzen"}
+    assert {o["name"] for o in subcommands["festlegen"]["options"]} == {
+        "seitenverhältnis",
+        "qualität",
+        "stil",
+        "ping",
+    }
+    limits = next(o for o in german["einstellungen"]["options"] if o["name"] == "grenzen")
+    assert {o["name"] for o in limits["options"]} == {"max_laufend", "max_wartend", "schub", "pro_minute"}
     assert {"imagine", "song", "history", "preferences", "settings"} <= set(english)
     assert job.params.prompt == "ein Fuchs"
 

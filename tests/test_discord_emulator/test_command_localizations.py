@@ -100,3 +100,29 @@ async def test_names_in_other_scripts_and_uncased_letters_are_accepted(
     async with running_client(emulator, bot):
         await bot.http.request(_sync_route(emulator), json=[command])
     assert emulator.world.global_commands["draw"].payload["name_localizations"] == names
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [{"name": "size"}, {"name": "size"}],
+        # Distinct by default, the same for a German client: Discord refuses it too.
+        [
+            {"name": "size", "name_localizations": {"de": "größe"}},
+            {"name": "height", "name_localizations": {"de": "größe"}},
+        ],
+        [{"name": "size", "name_localizations": {"de": "höhe"}}, {"name": "höhe"}],
+    ],
+)
+async def test_option_names_that_clash_in_a_locale_fail_the_sync(
+    emulator: DiscordEmulator, server: Server, options: list[dict[str, Any]]
+) -> None:
+    bot, _ = await _bot()
+    typed = [{"type": 3, "description": "A size", **option} for option in options]
+    command = {"name": "draw", "description": "Draw", "options": typed}
+    async with running_client(emulator, bot):
+        with pytest.raises(discord.HTTPException) as refused:
+            await bot.http.request(_sync_route(emulator), json=[command])
+    assert (refused.value.status, refused.value.code) == (400, 50035)
+    assert "In 0.options: Option names must be unique" in str(refused.value.text)
+    assert "draw" not in emulator.world.global_commands

@@ -6,9 +6,11 @@ of any letters used, you must use those." Descriptions are 1-100 characters; `na
 `description_localizations` map a locale to a text whose "values follow the same restrictions as name"
 (or description), and a choice's name is 1-100 characters, its localizations alike
 (https://discord.com/developers/docs/interactions/application-commands#application-command-naming and
-#application-command-object). The locale keys are Discord's list
-(https://discord.com/developers/docs/reference#locales). A bad entry refuses the whole sync with
-400 / 50035 Invalid Form Body, naming the field; the error codes are this emulator's spelling of the ones
+#application-command-object). An option's "name must be unique within an array of application command
+options" (#application-command-object-application-command-option-structure): checked in every locale, with
+the names a client in that locale sees (its localization, else the default). The locale keys are
+Discord's list (https://discord.com/developers/docs/reference#locales). A bad entry refuses the whole sync
+with 400 / 50035 Invalid Form Body, naming the field; the error codes are this emulator's spelling of the ones
 Discord answers (APPLICATION_COMMAND_INVALID_NAME is Discord's own).
 """
 
@@ -97,7 +99,26 @@ def _entry_errors(entry: dict[str, Any], *, chat_input: bool) -> dict[str, Any]:
         found["choices"] = choices
     if options:
         found["options"] = options
+    elif (clash := _option_name_clash(entry.get("options") or [])) is not None:
+        found["options"] = clash
     return found
+
+
+def _option_name_clash(options: list[dict[str, Any]]) -> dict[str, Any] | None:
+    locales = {locale for option in options for locale in option.get("name_localizations") or {}}
+    for locale in [None, *sorted(locales)]:
+        names = [
+            (option.get("name_localizations") or {}).get(locale, option.get("name"))
+            if locale
+            else option.get("name")
+            for option in options
+        ]
+        if len(set(names)) != len(names):
+            where = f" in {locale}" if locale else ""
+            return _error(
+                "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS", f"Option names must be unique{where}."
+            )
+    return None
 
 
 def _choice_errors(choice: dict[str, Any]) -> dict[str, Any]:
