@@ -19,6 +19,8 @@ from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
 from bot.exts._model_choices import matching
+from bot.locales import words_for
+from bot.ui.replies import covered_words
 from bot.ui.requesters import guild_id_of
 from bot.ui.settings_embed import settings_embed
 from core.jobs.model_options import Choosing
@@ -56,7 +58,13 @@ class SettingsCommand(
         self.bot = bot
         super().__init__()
 
-    async def _change(self, interaction: discord.Interaction, changes: Changes) -> None:
+    async def _change(
+        self,
+        interaction: discord.Interaction,
+        changes: Changes,
+        *,
+        note: Callable[[], str | None] = lambda: None,
+    ) -> None:
         require_server_manager(interaction)
         await acknowledge(interaction)
         guild_id = guild_id_of(interaction)
@@ -71,7 +79,9 @@ class SettingsCommand(
         with log_context(guild_id=guild_id):
             log.info("settings changed by %s: %s", interaction.user.id, changed)
         await interaction.followup.send(
-            embed=settings_embed(updated, title="Settings updated"), ephemeral=True
+            note() or discord.utils.MISSING,
+            embed=settings_embed(updated, title="Settings updated"),
+            ephemeral=True,
         )
 
     @app_commands.command(name="show", description="Show this server's settings")
@@ -113,7 +123,15 @@ class SettingsCommand(
     async def add_words(
         self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 1000]
     ) -> None:
-        await self._change(interaction, lambda p: with_blocked_words(p, words))
+        covered: dict[str, str] = {}
+        say = words_for(interaction.client, interaction.locale)
+        await self._change(
+            interaction,
+            lambda p: with_blocked_words(p, words, covered=covered),
+            note=lambda: (
+                say("settings.words_covered", words=covered_words(say, covered)) if covered else None
+            ),
+        )
 
     @blocked_words.command(name="remove", description="Stop refusing these words")
     @app_commands.describe(words="Words or phrases, separated by commas")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
 
 from bot.locales import Catalogue, Words
 from core.errors import ChannelNotAllowed, JobNotFound, UserFacingError
+from core.jobs.policy_edits import AlreadyBlocked
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,17 @@ def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
         return words("refusal.channel")
     if isinstance(error, JobNotFound):
         return words("refusal.job_not_found", job_id=error.job_id)
+    if isinstance(error, AlreadyBlocked):
+        return words("settings.words_already_blocked", words=covered_words(words, error.covered))
     return error.user_message
+
+
+def covered_words(words: Words, covered: Mapping[str, str]) -> str:
+    """Each blocked word given and the listed one that already refuses it, in the asker's language."""
+    return ", ".join(
+        words("settings.word_covered_by", word=word, by=by) if word.lower() != by else f"“{word}”"
+        for word, by in covered.items()
+    )
 
 
 async def reply_privately(

@@ -7,10 +7,11 @@ the values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.errors import UserFacingError
+from core.jobs.blocked_words import compile_blocked_words
 from core.jobs.policy import PolicyView
 
 # Shown in the workflow autocomplete; can never be a workflow's name (those start with a letter or digit).
@@ -39,9 +40,50 @@ def words_in(text: str) -> list[str]:
     return words
 
 
-def with_blocked_words(policy: PolicyView, text: str) -> dict[str, Any]:
-    added = [w for w in words_in(text) if w.lower() not in policy.blocked_words]
-    return {"blocked_words": [*policy.blocked_words, *added]}
+class AlreadyBlocked(UserFacingError):
+    """Every word given is already refused by a word on the list: the same once folded ("GORE", "ɡore"),
+    or one of the disguises the list sees through ("g0re", "g.o.r.e")."""
+
+    def __init__(self, covered: Mapping[str, str]) -> None:
+        self.covered = dict(covered)
+        super().__init__(f"Already blocked, so nothing was added: {covered_list(covered)}.")
+
+
+def covered_list(covered: Mapping[str, str]) -> str:
+    """“g0re” (by “gore”), ...: each word given and the listed word that already refuses it."""
+    return ", ".join(
+        f"“{word}” (by “{by}”)" if word.lower() != by else f"“{word}”" for word, by in covered.items()
+    )
+
+
+def blocked_words_added(policy: PolicyView, text: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The new list, and the words given that a listed one (or one given before them) already covers.
+
+    Covered means the list as it stands would refuse the word itself: storing it too would only make
+    the list longer, and removing the listed word later would not unblock what the admin expects.
+    """
+    kept = list(policy.blocked_words)
+    covered: dict[str, str] = {}
+    for word in words_in(text):
+        by = compile_blocked_words(tuple(kept)).found_in([word])
+        if by is None:
+            kept.append(word)
+        else:
+            covered[word] = by
+    return {"blocked_words": kept}, covered
+
+
+def with_blocked_words(
+    policy: PolicyView, text: str, *, covered: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Add the words not already covered (filled into `covered`, to tell); AlreadyBlocked when none is new."""
+    changes, found = blocked_words_added(policy, text)
+    if covered is not None:
+        covered.clear()  # the change may run again (another admin's change came first)
+        covered.update(found)
+    if len(changes["blocked_words"]) == len(policy.blocked_words):
+        raise AlreadyBlocked(found)
+    return changes
 
 
 def without_blocked_words(policy: PolicyView, text: str) -> dict[str, Any]:

@@ -77,6 +77,28 @@ async def test_a_blocked_word_refuses_new_requests_at_once(database_url: str, tm
     assert policy.blocked_words == ("forbidden",)
 
 
+async def test_a_blocked_word_already_covered_is_not_added_and_the_admin_is_told_privately(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        await answer(world, await settings(world, admin, "add", {"words": "gore"}, group="blocked-words"))
+        covered = await answer(
+            world, await settings(world, admin, "add", {"words": "G0RE, g.o.r.e"}, group="blocked-words")
+        )
+        partly = await answer(
+            world, await settings(world, admin, "add", {"words": "gоre, spam"}, group="blocked-words")
+        )
+        policy = await world.runtime.guild_policies.get(world.guild.id)
+    assert covered.ephemeral
+    assert (
+        covered.content == "Already blocked, so nothing was added: “G0RE” (by “gore”), “g.o.r.e” (by “gore”)."
+    )
+    assert partly.ephemeral
+    assert partly.content == "Already blocked, so not added: “gоre” (by “gore”)."
+    assert field_values(partly)["Blocked words"] == "`gore`, `spam`"
+    assert policy.blocked_words == ("gore", "spam")
+
+
 async def test_members_without_manage_server_are_refused_and_nothing_changes(
     database_url: str, tmp_path: Path
 ) -> None:

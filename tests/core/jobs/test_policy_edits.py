@@ -8,6 +8,7 @@ from core.errors import UserFacingError
 from core.jobs.policy import PolicyView
 from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
+    AlreadyBlocked,
     limit_changes,
     with_blocked_words,
     with_id,
@@ -50,6 +51,17 @@ def test_blocked_words_are_split_on_commas_trimmed_and_not_repeated() -> None:
         without_blocked_words(policy(("gore",)), "fox")
     with pytest.raises(UserFacingError, match="one or more words"):
         words_in(" , ")
+
+
+def test_a_blocked_word_the_list_already_covers_is_not_stored_twice_and_is_named() -> None:
+    covered: dict[str, str] = {}
+    changes = with_blocked_words(policy(("gore",)), "ɡоrе, g0re, spam, sp4m, gory", covered=covered)
+    assert changes == {"blocked_words": ["gore", "spam", "gory"]}
+    assert covered == {"ɡоrе": "gore", "g0re": "gore", "sp4m": "spam"}  # spam came first in the same call
+    with pytest.raises(AlreadyBlocked) as refused:
+        with_blocked_words(policy(("gore", "big word")), "GORE, g.o.r.e, big  WORD")
+    assert refused.value.covered == {"GORE": "gore", "g.o.r.e": "gore", "big WORD": "big word"}
+    assert refused.value.user_message.startswith("Already blocked, so nothing was added: “GORE”, “g.o.r.e”")
 
 
 def test_only_the_limits_given_change() -> None:
