@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
 
 from bot.metrics.discord_errors import DiscordErrorCollector
 from bot.metrics.health import health_report
@@ -35,6 +35,8 @@ class MetricsServer:
         self.jobs = JobMetrics(self.registry)
         self.registry.register(DiscordErrorCollector())
         self.registry.register(OutputFetchCollector(runtime.artifacts))
+        # process_cpu_seconds_total and memory: the dashboard's CPU per finished job (Linux /proc only).
+        ProcessCollector(registry=self.registry)
         self._gauges = RuntimeGauges(self.registry)
         self._runner: web.AppRunner | None = None
 

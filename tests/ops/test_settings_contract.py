@@ -88,7 +88,11 @@ def test_compose_comfyui_is_optional_and_volumes_are_named(compose: dict[str, An
         for mount in service.get("volumes", [])
         if not mount.startswith((".", "/"))
     }
-    assert named == set(compose["volumes"]) == {"postgres-data", "bot-data", "comfyui-data"}
+    assert (
+        named
+        == set(compose["volumes"])
+        == {"postgres-data", "bot-data", "comfyui-data", "prometheus-data", "grafana-data"}
+    )
 
 
 def test_env_example_lists_every_setting_once_with_a_comment() -> None:
