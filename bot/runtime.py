@@ -40,6 +40,7 @@ from core.jobs.snapshots import JobView
 from core.jobs.updates import JobObserver, JobUpdate, NullObserver
 from core.kinds import KindRegistry, default_kinds
 from core.queue.limits import GuildLimits
+from core.safety.checker import SafetyChecker, SafetyConfig
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.units.deleted_results import DeletedResults
 from db.units.job_inputs import JobInputStore
@@ -95,6 +96,8 @@ class RuntimeConfig:
     input_limits: InputLimits = field(default_factory=InputLimits)
     # PERSONAL_*: one person's caps and rate where the app is used outside its servers (core.jobs.scopes).
     personal_limits: GuildLimits = field(default_factory=GuildLimits)
+    # SAFETY_*: the image classifier (or why none runs) and what it flags; tests stand one in here.
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
 
 
 class CoreRuntime:
@@ -123,6 +126,7 @@ class CoreRuntime:
         self.artifacts = ArtifactStore(config.data_dir)
         self.artifact_files = ArtifactFiles(config.data_dir)
         self.input_files = InputStore(config.data_dir)
+        self.safety = SafetyChecker(config.safety)
         self.dispatcher = Dispatcher(
             store=self.store,
             pool=self.pool,
@@ -174,6 +178,7 @@ class CoreRuntime:
         log.info("workflows: %d ready (%s)", len(names), ", ".join(names))
         await self.pool.start()
         self._report_backends()
+        self._report_safety()
         await self.dispatcher.start()
         self.deleted_files.start()
 
@@ -188,9 +193,16 @@ class CoreRuntime:
                     state.detail,
                 )
 
+    def _report_safety(self) -> None:
+        if self.safety.classifier is not None:
+            log.info("content safety: results and input pictures checked by %s", self.safety.classifier.name)
+        else:
+            log.info("content safety is off: %s", self.safety.off_reason)
+
     async def close(self) -> None:
         await self.deleted_files.close()
         await self.dispatcher.close()
         await self.pool.close()
+        self.safety.close()
         if self._owns_engine:
             await self.engine.dispose()

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 
 from core.inputs import InputLimits
+from core.safety.checker import DEFAULT_VIDEO_FRAMES
+from core.safety.verdict import DEFAULT_FLAGGED_LABELS, DEFAULT_THRESHOLD, Thresholds
 
 DISCORD_API_DEFAULT = "https://discord.com/api/v10"
 _INPUT_DEFAULTS = InputLimits()
@@ -114,6 +116,22 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="How fast their burst refills, in requests per minute."
     )
 
+    safety_classifier: str = Field(
+        default="nudenet",
+        pattern="^(nudenet|off)$",
+        description="nudenet: check results and input pictures if the safety extra is installed; off: never.",
+    )
+    safety_threshold: float = Field(
+        default=DEFAULT_THRESHOLD, gt=0, le=1, description="A counted label at this score or above flags."
+    )
+    safety_labels: str = Field(
+        default=",".join(DEFAULT_FLAGGED_LABELS),
+        description="Comma-separated classifier labels that flag a picture.",
+    )
+    safety_video_frames: int = Field(
+        default=DEFAULT_VIDEO_FRAMES, ge=1, le=32, description="Frames of a video result the classifier sees."
+    )
+
     @field_validator("kind_job_timeout_s", "kind_max_running_per_user")
     @classmethod
     def _kind_values_read(cls, value: str) -> str:
@@ -146,6 +164,11 @@ class Settings(BaseSettings):
     @property
     def input_limits(self) -> InputLimits:
         return InputLimits(self.input_max_bytes, self.input_max_pixels, self.input_max_seconds)
+
+    @property
+    def safety_thresholds(self) -> Thresholds:
+        labels = frozenset(label.strip().upper() for label in self.safety_labels.split(",") if label.strip())
+        return Thresholds(self.safety_threshold, labels)
 
     @property
     def comfyui_url_list(self) -> list[str]:

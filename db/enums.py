@@ -62,3 +62,19 @@ class RegeneratePermission(StrEnum):
 
     ANYONE = "anyone"
     REQUESTER = "requester"
+
+
+class SafetyMode(StrEnum):
+    """What a guild does with a result its image classifier flags (core.safety.policy)."""
+
+    OFF = "off"
+    SPOILER = "spoiler"  # behind a spoiler outside age-restricted channels
+    WITHHOLD_OUTSIDE_NSFW = "withhold_outside_nsfw"  # not shown outside age-restricted channels
+    WITHHOLD = "withhold"  # not shown anywhere
+
+
+class SafetyAction(StrEnum):
+    """What was done with a flagged result."""
+
+    SPOILERED = "spoilered"
+    WITHHELD = "withheld"

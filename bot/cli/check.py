@@ -18,6 +18,7 @@ from bot.cli.check_inputs import workflow_inputs
 from bot.cli.check_kinds import checked_workflows, kind_results
 from bot.cli.check_models import workflow_models
 from bot.cli.check_result import CheckResult, report
+from bot.cli.check_safety import check_safety
 from bot.cli.runtime_config import enabled_kinds
 from bot.cli.startup_failure import StartupFailure
 from bot.cli.token_shape import check_token_shape
@@ -57,6 +58,7 @@ async def check(settings: Settings, out: TextIO | None = None) -> int:
             backends.append(await check_backend(http, url, catalogue, names))
             note(backends[-1].results)
     note(kind_results(kinds, catalogue, enabled, backends))
+    note(await check_safety(settings))
     out.write(_summary(results))
     return 1 if any(not result.ok for result in results) else 0
 

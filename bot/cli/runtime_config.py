@@ -13,6 +13,9 @@ from comfy.client_id import load_or_create_client_id
 from core.jobs.queue_settings import QueueSettings
 from core.kinds import KindRegistry, default_kinds
 from core.queue.limits import GuildLimits
+from core.safety.checker import SafetyConfig
+from core.safety.classifier import ClassifierChoice, SafetyOff
+from core.safety.nudenet import load_nudenet
 
 V = TypeVar("V")
 
@@ -49,7 +52,17 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
             rate_capacity=settings.personal_rate_capacity,
             rate_per_minute=settings.personal_rate_per_minute,
         ),
+        safety=await safety_config(settings),
     )
+
+
+async def safety_config(settings: Settings) -> SafetyConfig:
+    """SAFETY_*: the classifier loaded (in a thread: onnxruntime and OpenCV take a moment to import), or
+    why none runs."""
+    choice: ClassifierChoice = SafetyOff("SAFETY_CLASSIFIER is off")
+    if settings.safety_classifier != "off":
+        choice = await asyncio.to_thread(load_nudenet)
+    return SafetyConfig(choice, settings.safety_thresholds, settings.safety_video_frames)
 
 
 def enabled_kinds(settings: Settings, kinds: KindRegistry) -> tuple[str, ...] | None:
