@@ -39,6 +39,9 @@ from core.jobs.service import JobService
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobObserver, JobUpdate, NullObserver
 from core.kinds import KindRegistry, default_kinds
+from core.moderation.retention import ModerationRetention
+from core.moderation.service import ModerationLogService
+from core.moderation.settings import ModerationSettings
 from core.queue.limits import GuildLimits
 from core.safety.checker import SafetyChecker, SafetyConfig
 from db.engine import create_engine, create_sessionmaker, is_sqlite
@@ -46,6 +49,7 @@ from db.units.deleted_results import DeletedResults
 from db.units.job_inputs import JobInputStore
 from db.units.job_queries import JobQueries
 from db.units.jobs import JobStore
+from db.units.moderation_log import ModerationStore
 from db.units.policies import PolicyStore
 from db.units.preferences import PreferenceStore
 from db.units.run_history import RunHistory
@@ -98,6 +102,8 @@ class RuntimeConfig:
     personal_limits: GuildLimits = field(default_factory=GuildLimits)
     # SAFETY_*: the image classifier (or why none runs) and what it flags; tests stand one in here.
     safety: SafetyConfig = field(default_factory=SafetyConfig)
+    # MODERATION_LOG_DAYS: how long refused and withheld requests stay in the guild's moderation log.
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)
 
 
 class CoreRuntime:
@@ -141,6 +147,9 @@ class CoreRuntime:
             inputs=InputStaging(self.input_files, JobInputStore(self.sessions)),
         )
         self.deletions = DeletedResults(self.sessions)
+        moderation_store = ModerationStore(self.sessions)
+        self.moderation = ModerationLogService(moderation_store, clock=config.moderation.clock)
+        self.moderation_retention = ModerationRetention(moderation_store, config.moderation)
         self.service = JobService(
             store=self.store,
             dispatcher=self.dispatcher,
@@ -150,6 +159,7 @@ class CoreRuntime:
             kinds=config.kinds,
             intake=InputIntake(self.input_files, config.input_limits),
             enabled_kinds=config.enabled_kinds,
+            moderation=self.moderation,
         )
         # What the front-end makes from a finished result (Vary, Remix, Edit, Upscale, Cover, a reply).
         self.results = ResultRequests(
@@ -181,6 +191,7 @@ class CoreRuntime:
         self._report_safety()
         await self.dispatcher.start()
         self.deleted_files.start()
+        self.moderation_retention.start()
 
     def _report_backends(self) -> None:
         """One line per backend (the pool logs each one that answers); one that does not is not fatal."""
@@ -201,8 +212,10 @@ class CoreRuntime:
 
     async def close(self) -> None:
         await self.deleted_files.close()
+        await self.moderation_retention.close()
         await self.dispatcher.close()
         await self.pool.close()
         self.safety.close()
+        await self.moderation.close()  # refusals logged until the end
         if self._owns_engine:
             await self.engine.dispose()

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
         ge=0,
         description="A deleted result's files stay in DATA_DIR this many seconds, then are removed.",
     )
+    moderation_log_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="Refused and withheld requests stay in a server's moderation log this many days.",
+    )
     input_max_bytes: int = Field(
         default=_INPUT_DEFAULTS.max_bytes,
         ge=1,

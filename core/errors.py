@@ -20,14 +20,30 @@ class LimitReached(UserFacingError):
 
 
 class NotAllowed(UserFacingError):
-    """The guild's policy or the member's permissions refuse this action."""
+    """The guild's policy or the member's permissions refuse this action.
+
+    A refusal by one of the guild's rules names it (`rule`, e.g. "blocked_word:gore") and may say which
+    text met it (`excerpt`): the moderation log keeps those (core.moderation.refusals).
+    """
+
+    def __init__(
+        self,
+        user_message: str,
+        *,
+        detail: str | None = None,
+        rule: str | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        super().__init__(user_message, detail=detail)
+        self.rule = rule
+        self.excerpt = excerpt
 
 
 class ChannelNotAllowed(NotAllowed):
     """The guild takes requests only in other channels; the front-end names them in its own markup."""
 
     def __init__(self, allowed_channel_ids: list[int]) -> None:
-        super().__init__("I don't take requests in this channel here.")
+        super().__init__("I don't take requests in this channel here.", rule="channel")
         self.allowed_channel_ids = allowed_channel_ids
 
 

@@ -78,3 +78,11 @@ class SafetyAction(StrEnum):
 
     SPOILERED = "spoilered"
     WITHHELD = "withheld"
+
+
+class ModerationAction(StrEnum):
+    """What happened to a request the moderation log records (core.moderation)."""
+
+    REFUSED = "refused"  # the request was refused before anything was made (a guild's rule, a flagged input)
+    WITHHELD = "withheld"  # a result was made and not shown (the image classifier)
+    SPOILERED = "spoilered"  # a result was shown behind a spoiler (the image classifier)

@@ -210,6 +210,7 @@ class GuildPolicyUpdate(_Input):
     nsfw_channels_only: bool | None = None
     regenerate_permission: RegeneratePermission | None = None
     ping_when_done: bool | None = None
+    moderation_log_channel_id: Snowflake | None = None  # a given None: no log channel
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the caller gave (a given None clears a default workflow)."""

@@ -12,6 +12,7 @@ from bot.settings import Settings
 from comfy.client_id import load_or_create_client_id
 from core.jobs.queue_settings import QueueSettings
 from core.kinds import KindRegistry, default_kinds
+from core.moderation.settings import ModerationSettings
 from core.queue.limits import GuildLimits
 from core.safety.checker import SafetyConfig
 from core.safety.classifier import ClassifierChoice, SafetyOff
@@ -46,6 +47,7 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         kinds=kinds,
         enabled_kinds=enabled_kinds(settings, kinds),
         input_limits=settings.input_limits,
+        moderation=ModerationSettings(keep_days=settings.moderation_log_days),
         personal_limits=GuildLimits(
             max_running_per_user=settings.personal_max_running,
             max_queued_per_user=settings.personal_max_queued,

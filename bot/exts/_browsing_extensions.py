@@ -6,4 +6,5 @@ BROWSING_EXTENSIONS: tuple[str, ...] = (
     "bot.exts.history",
     "bot.exts.queue_commands",
     "bot.exts.settings_command",
+    "bot.exts.moderation_posts",
 )

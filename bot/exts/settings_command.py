@@ -19,6 +19,7 @@ from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
 from bot.exts._model_choices import matching
+from bot.exts._moderation_log import settings_log
 from bot.locales import words_for
 from bot.ui.replies import covered_words
 from bot.ui.requesters import guild_id_of
@@ -222,6 +223,18 @@ class SettingsCommand(
     @app_commands.describe(enabled="On: only age-restricted channels; off: any allowed channel")
     async def nsfw_only(self, interaction: discord.Interaction, enabled: bool) -> None:
         await self._change(interaction, lambda _: {"nsfw_channels_only": enabled})
+
+    @app_commands.command(name="log", description="Refused and withheld requests, newest first")
+    @app_commands.describe(
+        channel="Also post each new entry in this channel", clear="Stop posting entries in a channel"
+    )
+    async def moderation_log(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        clear: bool = False,
+    ) -> None:
+        await settings_log(self.bot, interaction, channel=channel, clear=clear)
 
     @app_commands.command(name="ping-when-done", description="Ping members when their job ends")
     @app_commands.describe(enabled="The server's default; each member may choose otherwise with /notify")

@@ -16,9 +16,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core.errors import LimitReached
+from core.errors import LimitReached, NotAllowed
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.kinds import JobKind, KindParams, spec_of
+from core.moderation import ModerationLog, NullModerationLog
+from core.moderation.refusals import record_refusal
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
 
@@ -43,8 +45,10 @@ class Admission:
         template_for: Callable[[JobKind, str | None, PolicyView, KindParams | None], object],
         buckets: dict[int, TokenBucket],
         clock: Callable[[], float] = time.monotonic,
+        moderation: ModerationLog | None = None,
     ) -> None:
         self._policies = policies
+        self._moderation = moderation or NullModerationLog()
         self._queued_for = queued_for
         self._template_for = template_for
         self._buckets = buckets
@@ -53,8 +57,15 @@ class Admission:
     async def check(self, ask: Ask) -> None:
         """Raise the UserFacingError `submit` would raise for this request now, if any."""
         policy = self._policies.peek(ask.guild_id) or await self._policies.get(ask.guild_id)
-        check_request(policy, ask.requester, screened_texts(ask.params))
-        self._template_for(ask.kind, ask.workflow, policy, ask.params)
+        texts = screened_texts(ask.params)
+        try:
+            check_request(policy, ask.requester, texts)
+            self._template_for(ask.kind, ask.workflow, policy, ask.params)
+        except NotAllowed as refusal:
+            await record_refusal(
+                self._moderation, refusal, guild_id=ask.guild_id, user_id=ask.requester.user_id, texts=texts
+            )
+            raise
         queued = self._queued_for(ask.guild_id, ask.requester.user_id)
         check_can_queue(policy.limits, UserLoad(queued=queued, running=0))
         bucket = self._buckets.get(ask.guild_id)

@@ -119,7 +119,10 @@ class ModelOptions:
     ) -> None:
         allowed = tuple(allowed)
         if allowed and name not in allowed:
-            raise NotAllowed(f"This server doesn't allow the {what} “{name}”. Allowed: {_listed(allowed)}.")
+            raise NotAllowed(
+                f"This server doesn't allow the {what} “{name}”. Allowed: {_listed(allowed)}.",
+                rule=f"not_allowed_{what}:{name}",
+            )
         if self._capabilities.known and name not in offered:
             choices = _allowed(set(offered), allowed)
             raise UserFacingError(

@@ -30,6 +30,8 @@ class PolicyView:
     # Models and LoRAs members may choose (empty: whatever a backend offers).
     allowed_models: tuple[str, ...] = ()
     allowed_loras: tuple[str, ...] = ()
+    # Where moderation log entries are also posted (None: only /settings log lists them).
+    moderation_log_channel_id: int | None = None
     # blocked_words compiled, once per view (and once per distinct list: views are re-read every 30 s).
     blocked: BlockedWords = field(init=False, repr=False, compare=False)
 
@@ -84,6 +86,7 @@ class PolicyView:
             ping_when_done=row.ping_when_done,
             allowed_models=tuple(row.allowed_models or ()),
             allowed_loras=tuple(row.allowed_loras or ()),
+            moderation_log_channel_id=row.moderation_log_channel_id,
         )
 
 
@@ -107,14 +110,21 @@ def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> N
     if not allowed_here:
         raise ChannelNotAllowed(sorted(policy.allowed_channel_ids)[:5])
     if policy.allowed_role_ids and not who.is_manager and not (policy.allowed_role_ids & who.role_ids):
-        raise NotAllowed("You need one of this server's allowed roles to use me. Ask a moderator.")
-    if policy.nsfw_channels_only and not who.channel_is_nsfw:
-        raise NotAllowed("This server allows generation only in age-restricted channels.")
-    blocked = policy.blocked.found_in(texts)
-    if blocked is not None:
         raise NotAllowed(
-            f"Your request contains a word this server blocks (“{blocked}”). Please rephrase it."
+            "You need one of this server's allowed roles to use me. Ask a moderator.", rule="role"
         )
+    if policy.nsfw_channels_only and not who.channel_is_nsfw:
+        raise NotAllowed(
+            "This server allows generation only in age-restricted channels.", rule="nsfw_channel"
+        )
+    for text in texts:
+        blocked = policy.blocked.found_in([text])
+        if blocked is not None:
+            raise NotAllowed(
+                f"Your request contains a word this server blocks (“{blocked}”). Please rephrase it.",
+                rule=f"blocked_word:{blocked}",
+                excerpt=text,
+            )
 
 
 class PolicyCache:

@@ -29,6 +29,8 @@ from core.jobs.kind_switch import KindSwitch
 from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.kinds import JobKind, KindParams, KindRegistry
+from core.moderation import ModerationLog, NullModerationLog
+from core.moderation.refusals import record_refusal
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
 from db.enums import JobStatus
@@ -83,8 +85,11 @@ class JobService:
         intake: InputIntake,
         enabled_kinds: Collection[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        moderation: ModerationLog | None = None,
     ) -> None:
         self.store = store
+        # Refusals by the guild's rules are logged for its managers (here and in admission).
+        self.moderation = moderation or NullModerationLog()
         self.intake = intake
         self.deletions = deletions
         self.kinds = kinds
@@ -102,6 +107,7 @@ class JobService:
             template_for=self.template_for,
             buckets=self._buckets,
             clock=clock,
+            moderation=self.moderation,
         )
 
     # -- new jobs ----------------------------------------------------------------------------------
@@ -110,8 +116,7 @@ class JobService:
         """Refuse (UserFacingError, nothing stored) or queue the request as a job with its inputs kept."""
         policy = await self.policies.get(request.guild_id)
         kind = self.kinds.of(request.params).kind
-        check_request(policy, request.requester, screened_texts(request.params))
-        template = self.template_for(kind, request.workflow, policy, request.params)
+        template = await self._allowed_template(request, kind, policy)
         # The one place a seed is drawn; the job keeps it inside its parameters from here on.
         params = request.params
         if params.seed is None:
@@ -158,6 +163,22 @@ class JobService:
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info("queued at position %d (%s)", position, template.name)
         return SubmitReceipt(job, position, eta)
+
+    async def _allowed_template(
+        self, request: JobRequest, kind: JobKind, policy: PolicyView
+    ) -> WorkflowTemplate:
+        """The guild's rules (channel, roles, words...) and the workflow's model choices; a refusal by
+        one of them is logged for the guild's managers."""
+        texts = screened_texts(request.params)
+        try:
+            check_request(policy, request.requester, texts)
+            return self.template_for(kind, request.workflow, policy, request.params)
+        except NotAllowed as refusal:
+            who = request.requester.user_id
+            await record_refusal(
+                self.moderation, refusal, guild_id=request.guild_id, user_id=who, texts=texts
+            )
+            raise
 
     def template_for(
         self, kind: JobKind, workflow: str | None, policy: PolicyView, params: KindParams | None = None

@@ -5,6 +5,7 @@ from db.models.guild_policy import GuildPolicy
 from db.models.job import Job
 from db.models.job_event import JobEvent
 from db.models.job_input import JobInput
+from db.models.moderation_record import ModerationRecord
 from db.models.user_preference import UserPreference
 
-__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent", "JobInput", "UserPreference"]
+__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent", "JobInput", "ModerationRecord", "UserPreference"]

@@ -40,6 +40,7 @@ from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
+from core.moderation.settings import ModerationSettings
 from core.queue.limits import GuildLimits
 from db.enums import DeliveryState
 from tests.core.jobs.harness import FAST_CLIENT, delivery_settled
@@ -94,6 +95,7 @@ class World:
     deleted_files_grace_s: float = 86_400.0
     enabled_kinds: tuple[str, ...] | None = None  # ENABLED_KINDS
     personal_limits: GuildLimits = field(default_factory=GuildLimits)  # PERSONAL_*
+    moderation: ModerationSettings = field(default_factory=ModerationSettings)  # MODERATION_LOG_DAYS, clock
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -192,6 +194,7 @@ class World:
             deleted_files_grace_s=self.deleted_files_grace_s,
             enabled_kinds=self.enabled_kinds,
             personal_limits=self.personal_limits,
+            moderation=self.moderation,
         )
         self.runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(
@@ -275,6 +278,7 @@ async def running_world(
     deleted_files_grace_s: float = 86_400.0,
     enabled_kinds: tuple[str, ...] | None = None,
     personal_limits: GuildLimits | None = None,
+    moderation: ModerationSettings | None = None,
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -309,6 +313,7 @@ async def running_world(
                 deleted_files_grace_s=deleted_files_grace_s,
                 enabled_kinds=enabled_kinds,
                 personal_limits=personal_limits or GuildLimits(),
+                moderation=moderation or ModerationSettings(),
             )
             if customize is not None:
                 customize(emu, guild)

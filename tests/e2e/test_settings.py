@@ -125,6 +125,7 @@ async def test_members_without_manage_server_are_refused_and_nothing_changes(
         "regenerate",
         "workflows",
         "ping-when-done",
+        "log",
     }
 
 
