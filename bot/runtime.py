@@ -17,7 +17,7 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from background.log_context import log_context
-from comfy.artifacts import ArtifactStore
+from comfy.artifacts import ArtifactStore, FileOpener, open_for_writing
 from comfy.client import ClientSettings, ComfyClient
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue
@@ -27,6 +27,7 @@ from core.jobs.artifact_files import ArtifactFiles
 from core.jobs.browsing import JobBrowser
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.deleted_files import DeletedFilesSweep
+from core.jobs.disk_space import DiskSpace
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.from_results import ResultRequests
 from core.jobs.guild_policies import GuildPolicies
@@ -104,6 +105,8 @@ class RuntimeConfig:
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     # MODERATION_LOG_DAYS: how long refused and withheld requests stay in the guild's moderation log.
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    # Where the data dir's result files are written: the real filesystem (a test makes it fail with ENOSPC).
+    open_file: FileOpener = open_for_writing
 
 
 class CoreRuntime:
@@ -129,7 +132,8 @@ class CoreRuntime:
         self.kinds = config.kinds
         self.store = JobStore(self.sessions, config.kinds.parse, worker_id=config.queue.worker_id)
         self.policies = PolicyCache(PolicyStore(self.sessions), personal_limits=config.personal_limits)
-        self.artifacts = ArtifactStore(config.data_dir)
+        self.artifacts = ArtifactStore(config.data_dir, open_file=config.open_file)
+        self.disk = DiskSpace(config.data_dir, open_file=config.open_file)
         self.artifact_files = ArtifactFiles(config.data_dir)
         self.input_files = InputStore(config.data_dir)
         self.safety = SafetyChecker(config.safety)
@@ -139,6 +143,7 @@ class CoreRuntime:
             catalogue=catalogue,
             kinds=config.kinds,
             artifacts=self.artifacts,
+            disk=self.disk,
             observer=self.observer,
             settings=config.queue,
             limits_for=self.policies.limits_for,

@@ -7,6 +7,7 @@ the data dir so the directory can move.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import re
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from comfy import errors
 from comfy.events import OutputFile
@@ -27,6 +29,33 @@ FETCHES = 2  # a damaged file is fetched once more before the job gives up on it
 
 # The caller's proof that a saved file is whole (decoding it, say): the problem in words, or None.
 OutputCheck = Callable[[Path, str], Awaitable[str | None]]
+# What says a filesystem has no room left: full (ENOSPC), or the user's quota used up (EDQUOT).
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class WritableFile(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+    def close(self) -> None: ...
+
+
+# Opens a file for writing (called in a worker thread): the seam where the data dir's bytes are written.
+FileOpener = Callable[[Path], WritableFile]
+
+
+def open_for_writing(path: Path) -> WritableFile:
+    return path.open("wb")
+
+
+def is_out_of_room(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in NO_ROOM
+
+
+def storage_error(exc: OSError, what: str) -> errors.StorageFailed:
+    """DiskFull when the filesystem has no room left (the output can be fetched again later)."""
+    if is_out_of_room(exc):
+        return errors.DiskFull(f"{what}: {exc}")
+    return errors.StorageFailed(f"{what}: {exc}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +104,22 @@ def _remove(target_dir: Path, saved: Sequence[DownloadedOutput]) -> None:
         log.warning("could not remove %s", target_dir)
 
 
+def remove_job_dir(data_dir: Path, saved: Sequence[DownloadedOutput]) -> None:
+    """Everything a job's download left in its directory, and the directory (a failed save keeps nothing).
+    Blocking: call it in a worker thread."""
+    if not saved:
+        return
+    target_dir = data_dir / Path(saved[0].path).parent
+    for leftover in target_dir.iterdir():
+        if leftover.is_file():
+            leftover.unlink(missing_ok=True)
+    _remove(target_dir, ())
+
+
 class ArtifactStore:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, open_file: FileOpener = open_for_writing) -> None:
         self.data_dir = data_dir
+        self._open_file = open_file
         # Since start, for metrics: files fetched again because a copy was damaged, and files given up on.
         self.refetched = 0
         self.given_up = 0
@@ -98,7 +140,8 @@ class ArtifactStore:
         check: OutputCheck | None = None,
     ) -> list[DownloadedOutput]:
         """Stream every file through GET /view into a fresh job directory. A file shorter than its
-        Content-Length, or one ``check`` finds damaged, is fetched again once, then DamagedOutput."""
+        Content-Length, or one ``check`` finds damaged, is fetched again once, then DamagedOutput. A job
+        that fails keeps nothing: not a file, not its directory (a full disk leaves no empty folder)."""
         for file in files:
             check_output_name(file)  # all of them first: never keep half a job from a hostile server
         relative_dir = self.job_dir(kind, str(job_id), now or datetime.now(UTC))
@@ -106,7 +149,7 @@ class ArtifactStore:
         try:
             await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
         except OSError as exc:
-            raise errors.StorageFailed(f"cannot create {target_dir}: {exc}") from exc
+            raise storage_error(exc, f"cannot create {target_dir}") from exc
         artifacts: list[DownloadedOutput] = []
         taken: set[str] = set()
         try:
@@ -118,7 +161,7 @@ class ArtifactStore:
                 mime, size = await self._fetch(http, file, target_dir / name, check)
                 artifacts.append(DownloadedOutput(relative_dir / name, mime, size, file))
                 log.info("job_id=%s saved %s (%d bytes, %s)", job_id, relative_dir / name, size, mime)
-        except errors.DamagedOutput:
+        except BaseException:  # damaged, the disk full, the server gone, or the task cancelled
             await asyncio.to_thread(_remove, target_dir, artifacts)  # a failed job keeps no half result
             raise
         return artifacts
@@ -153,7 +196,7 @@ class ArtifactStore:
         partial = target.with_name(target.name + ".part")
         size = 0
         try:
-            handle = await asyncio.to_thread(partial.open, "wb")
+            handle = await asyncio.to_thread(self._open_file, partial)
             try:
                 async with http.view(file) as download:
                     async for chunk in download.chunks:
@@ -166,7 +209,7 @@ class ArtifactStore:
             await asyncio.to_thread(os.replace, partial, target)
         except OSError as exc:
             await asyncio.to_thread(partial.unlink, missing_ok=True)
-            raise errors.StorageFailed(f"cannot write {target}: {exc}") from exc
+            raise storage_error(exc, f"cannot write {target}") from exc
         except BaseException:
             await asyncio.to_thread(partial.unlink, missing_ok=True)
             raise

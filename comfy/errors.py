@@ -116,6 +116,16 @@ class StorageFailed(ComfyError):
     default_user_message = "The result could not be saved on the bot's side."
 
 
+class DiskFull(StorageFailed):
+    """The local data directory's filesystem has no room left (ENOSPC, or the user's quota: EDQUOT).
+
+    Not the job's fault and not lasting: the caller may keep the output on the server and fetch it again
+    once there is room.
+    """
+
+    default_user_message = "The bot's disk is full, so the result could not be saved."
+
+
 class DamagedOutput(ComfyError):
     """A fetched output is not whole: shorter than the server said, or it does not decode to its end."""
 

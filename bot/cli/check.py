@@ -23,10 +23,14 @@ from bot.cli.runtime_config import enabled_kinds
 from bot.cli.startup_failure import StartupFailure
 from bot.cli.token_shape import check_token_shape
 from bot.settings import Settings
+from comfy.artifacts import FileOpener, open_for_writing
 from core.kinds import default_kinds
 
 
-async def check(settings: Settings, out: TextIO | None = None) -> int:
+async def check(
+    settings: Settings, out: TextIO | None = None, *, open_file: FileOpener = open_for_writing
+) -> int:
+    """`open_file`: how DATA_DIR's files are written (a test fills the disk through it)."""
     out = out or sys.stdout
     results: list[CheckResult] = []
 
@@ -36,7 +40,7 @@ async def check(settings: Settings, out: TextIO | None = None) -> int:
             report(result, out)
 
     note(check_token_shape(settings.discord_token.get_secret_value()))
-    note(await check_data_dir(settings.data_dir))
+    note(await check_data_dir(settings.data_dir, open_file))
     note(await check_database(settings.database_url))
     kinds = default_kinds()
     try:

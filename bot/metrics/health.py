@@ -1,4 +1,4 @@
-"""`/healthz`: is this worker useful right now? Gateway up, database reachable, a backend healthy."""
+"""`/healthz`: is this worker useful now? Gateway up, database reachable, a backend healthy, room on disk."""
 
 from __future__ import annotations
 
@@ -27,9 +27,18 @@ async def health_report(runtime: CoreRuntime, gateway_connected: Callable[[], bo
         "database_reachable": await database_reachable(runtime),
         "healthy_backends": sum(1 for state in runtime.pool.health.values() if state.healthy),
         "backends": backends,
+        # A full DATA_DIR: new jobs wait in the queue, finished ones wait to be saved (nothing is lost).
+        "disk": {
+            "full": runtime.disk.full,
+            "detail": redact_url_passwords(runtime.disk.detail),
+            "jobs_saving": runtime.disk.saving_count,
+        },
     }
     report["healthy"] = bool(
-        report["gateway_connected"] and report["database_reachable"] and report["healthy_backends"] > 0
+        report["gateway_connected"]
+        and report["database_reachable"]
+        and report["healthy_backends"] > 0
+        and not runtime.disk.full
     )
     return report
 

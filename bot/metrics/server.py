@@ -10,6 +10,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
 
 from bot.metrics.discord_errors import DiscordErrorCollector
+from bot.metrics.disk import DiskCollector
 from bot.metrics.health import health_report
 from bot.metrics.job_metrics import JobMetrics
 from bot.metrics.output_fetches import OutputFetchCollector
@@ -35,6 +36,7 @@ class MetricsServer:
         self.jobs = JobMetrics(self.registry)
         self.registry.register(DiscordErrorCollector())
         self.registry.register(OutputFetchCollector(runtime.artifacts))
+        self.registry.register(DiskCollector(runtime.disk))
         # process_cpu_seconds_total and memory: the dashboard's CPU per finished job (Linux /proc only).
         ProcessCollector(registry=self.registry)
         self._gauges = RuntimeGauges(self.registry)

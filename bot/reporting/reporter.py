@@ -17,6 +17,7 @@ import discord
 
 from background.log_context import log_context
 from background.tasks import BackgroundTasks
+from bot.locales import Words, words_for
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
 from bot.reporting.pacer import EditPacer
@@ -42,6 +43,7 @@ from core.jobs.scopes import is_personal
 from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
+    Hold,
     JobCancelled,
     JobCompleted,
     JobFailed,
@@ -77,8 +79,8 @@ class JobReporter:
     async def show_in_channel(self, receipt: SubmitReceipt, channel_id: int) -> discord.Message:
         """The job gets a new channel message (a regeneration by reaction: there is no interaction)."""
         track = self._track(receipt.job)
-        track.queued = QueuedState(receipt.position, receipt.eta_s)
-        rendering = render_queued(receipt.job, receipt.position, receipt.eta_s)
+        track.queued = QueuedState(receipt.position, receipt.eta_s, receipt.held)
+        rendering = self._queued_rendering(receipt.job, track.queued)
         message = await self.editor.post(channel_id, rendering)
         track.last_signature = rendering.signature
         target = MessageTarget(channel_id, message.id, self._config.default_upload_limit, receipt.job.id)
@@ -95,7 +97,7 @@ class JobReporter:
     ) -> None:
         track = self._track(receipt.job)
         if track.queued is None and track.progress is None:
-            track.queued = QueuedState(receipt.position, receipt.eta_s)
+            track.queued = QueuedState(receipt.position, receipt.eta_s, receipt.held)
         track.place(target)
         if not track.finished:
             self._pacer.mark(track)
@@ -114,7 +116,7 @@ class JobReporter:
         track = self._track(job)
         track.job = job
         if isinstance(update, JobQueued):
-            track.queued = QueuedState(update.position, update.eta_s)
+            track.queued = QueuedState(update.position, update.eta_s, update.held)
         elif isinstance(update, JobStarted):
             track.setback = None
             track.progress = ProgressState(elapsed_s=update.elapsed_s)
@@ -216,11 +218,20 @@ class JobReporter:
 
     def _progress_rendering(self, track: JobTrack) -> Rendering:
         if track.setback is not None:
-            return render_setback(track.job, track.setback, track.progress)
+            return render_setback(track.job, track.setback, track.progress, self._words(track.job))
         if track.progress is not None:
             return render_running(track.job, track.progress)
         queued = track.queued or QueuedState(self._runtime.service.position(track.job_id), None)
-        return render_queued(track.job, queued.position, queued.eta_s)
+        return self._queued_rendering(track.job, queued)
+
+    def _queued_rendering(self, job: JobView, queued: QueuedState) -> Rendering:
+        held = self._words(job)("status.disk_full") if queued.held is Hold.DISK_FULL else None
+        return render_queued(job, queued.position, queued.eta_s, held)
+
+    def _words(self, job: JobView) -> Words:
+        """The words of the job's public message: its server's language (English outside a server)."""
+        guild = self._client.get_guild(job.guild_id) if job.guild_id > 0 else None
+        return words_for(self._client, guild.preferred_locale if guild is not None else None)
 
     async def close(self) -> None:
         await self._tasks.close()

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from bot.reporting.targets import MessageTarget
 from bot.ui.job_messages import ProgressState
 from core.jobs.snapshots import JobView
-from core.jobs.updates import JobSetback
+from core.jobs.updates import Hold, JobSetback
 
 
 @dataclass
 class QueuedState:
     position: int | None
     eta_s: float | None
+    held: Hold | None = None
 
 
 @dataclass(eq=False)

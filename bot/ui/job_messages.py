@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.locales import Catalogue, Words
 from bot.ui.job_layout import MAX_TEXT, Control, clip
 from bot.ui.made import made_shape
 from bot.ui.progress import progress_line
@@ -19,7 +20,7 @@ from bot.ui.rendering import OutgoingFile, Rendering
 from bot.ui.setbacks import setback_line
 from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
-from core.jobs.updates import JobSetback, Stage
+from core.jobs.updates import JobSetback, Setback, Stage
 from core.kinds import spec_of
 
 __all__ = ["OutgoingFile", "ProgressState", "Rendering"]
@@ -57,8 +58,13 @@ def _what(job: JobView) -> str:
     return spec_of(job.params).texts.noun
 
 
-def render_queued(job: JobView, position: int | None, eta_s: float | None) -> Rendering:
+def render_queued(
+    job: JobView, position: int | None, eta_s: float | None, held: str | None = None
+) -> Rendering:
+    """`held`: why it will not start yet whatever its place, in the member's words (the disk is full)."""
     lines = [f"### Queued: your {_what(job)}", describe_request(job)]
+    if held is not None:
+        lines.append(f"**Status:** {held}")
     if position is not None:
         lines.append(
             "**Place in queue:** " + ("you are next" if position == 0 else f"{position} ahead of you")
@@ -91,17 +97,23 @@ def render_running(job: JobView, progress: ProgressState) -> Rendering:
     return _with_preview(job, body, _footer(job, "running"), RUNNING_COLOUR, progress)
 
 
-def render_setback(job: JobView, update: JobSetback, progress: ProgressState | None) -> Rendering:
-    """The running message while its server is away: what happened and what comes next, not a frozen bar."""
+def render_setback(
+    job: JobView, update: JobSetback, progress: ProgressState | None, words: Words | None = None
+) -> Rendering:
+    """The running message while its server is away (or its result waits for room on the bot's disk): what
+    happened and what comes next, not a frozen bar."""
     body = "\n".join(
         [
             f"### Making your {_what(job)}…",
             describe_request(job),
-            f"**Status:** {setback_line(update)}",
+            f"**Status:** {setback_line(update, words)}",
             f"**Elapsed:** {format_duration(update.elapsed_s)}",
         ]
     )
-    return _with_preview(job, body, _footer(job, "waiting for its server"), SETBACK_COLOUR, progress)
+    state = "waiting for its server"
+    if update.setback is Setback.DISK_FULL:
+        state = (words or Words(Catalogue.shipped()))("footer.saving")
+    return _with_preview(job, body, _footer(job, state), SETBACK_COLOUR, progress)
 
 
 def _with_preview(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from bot.locales import Catalogue, Words
 from core.jobs.updates import JobSetback, Setback
 
 
-def setback_line(update: JobSetback) -> str:
-    """One plain sentence: what happened to the server, and what happens to the job now."""
+def setback_line(update: JobSetback, words: Words | None = None) -> str:
+    """One plain sentence: what happened to the server (or the disk), and what happens to the job now."""
+    if update.setback is Setback.DISK_FULL:
+        return (words or Words(Catalogue.shipped()))("status.saving_disk_full")
     if update.setback is Setback.SERVER_RESTARTED:
         return "🔁 The ComfyUI server restarted and lost its work. Your job starts again in a moment."
     if update.setback is Setback.SERVER_GONE:

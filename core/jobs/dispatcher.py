@@ -24,7 +24,8 @@ from comfy.workflows.catalogue import WorkflowCatalogue
 from core.jobs.backend_watch import BackendWatcher
 from core.jobs.capabilities import Capabilities
 from core.jobs.delivery import Delivery
-from core.jobs.estimates import Estimates, PromptOnBackend
+from core.jobs.disk_space import DiskSpace
+from core.jobs.estimates import Estimates
 from core.jobs.eta import typical_run_s
 from core.jobs.executor import Executor
 from core.jobs.input_staging import InputStaging
@@ -34,8 +35,9 @@ from core.jobs.outcomes import Outcomes
 from core.jobs.positions import PositionAnnouncer
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner
+from core.jobs.saving import Saving
 from core.jobs.scheduler import Scheduler
-from core.jobs.updates import JobObserver, JobQueued
+from core.jobs.updates import Hold, JobObserver, JobQueued
 from core.jobs.worker_sync import WorkerSync
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
@@ -60,6 +62,7 @@ class Dispatcher:
         catalogue: WorkflowCatalogue,
         kinds: KindRegistry,
         artifacts: ArtifactStore,
+        disk: DiskSpace,
         observer: JobObserver,
         settings: QueueSettings,
         limits_for: Callable[[int], GuildLimits],
@@ -81,6 +84,8 @@ class Dispatcher:
         # Their own keeper: at shutdown they are given time to finish while everything else stops.
         self._deliveries = BackgroundTasks("deliveries")
         self._wake = asyncio.Event()
+        self.disk = disk  # while it is full, new jobs wait in the queue (see core/jobs/disk_space.py)
+        disk.on_change(self._wake.set)
         self.delivery = Delivery(
             store,
             observer,
@@ -115,6 +120,7 @@ class Dispatcher:
             tasks=self._tasks,
             enqueue=lambda entry, front: self.enqueue(entry, front=front),
             other_server=self._other_server,
+            saving=Saving(runner=runner, disk=self.disk, store=self.store, settings=self.settings),
         )
         self.executor = Executor(
             store=self.store,
@@ -159,10 +165,11 @@ class Dispatcher:
             observer=observer,
             estimates=self.estimates,
             settings=self.settings,
-            prompts=self._prompts_on_backends,
+            prompts=lambda: self.executor.prompts(skip=self.disk.is_saving),
             sent_job=lambda job_id: a.job if (a := self.executor.active.get(job_id)) is not None else None,
             usable_backends=lambda: [name for name in self._clients if self.pool.health[name].healthy],
             backends_for=self.capabilities.backends_for,
+            held=lambda: Hold.DISK_FULL if self.disk.full else None,
         )
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -184,6 +191,7 @@ class Dispatcher:
             "dispatcher-health-watch", lambda: self.backend_watcher.watch_health(settings.health_watch_s)
         )
         self._supervise("dispatcher-positions", every(settings.position_refresh_s, self.positions.announce))
+        self._supervise("dispatcher-disk-probe", every(settings.save_retry_s, self.disk.probe))
         if self._listen_url is not None:
             listener = JobListener(
                 self._listen_url, self.worker_sync.on_message, on_reconnect=self.worker_sync.resync_soon
@@ -242,20 +250,6 @@ class Dispatcher:
         """A waiting job's place (kept from now on) and when its result should be ready."""
         return self.positions.place_and_wait(job_id)
 
-    def _prompts_on_backends(self) -> list[PromptOnBackend]:
-        loop_now = asyncio.get_running_loop().time()
-        return [
-            PromptOnBackend(
-                active.client.name,
-                active.job.workflow_name,
-                running=active.started_at is not None,
-                elapsed_s=0.0 if active.started_at is None else loop_now - active.started_at,
-                done_fraction=active.done_fraction,
-                job_id=active.job.id,
-            )
-            for active in self.executor.active.values()
-        ]
-
     def _other_server(self, active: ActiveJob) -> bool:
         """Another server that can run the job is up (the job moves there if its own stays away)."""
         able = self.capabilities.backends_for_job(QueuedJob.of(active.job))
@@ -279,6 +273,8 @@ class Dispatcher:
     async def cancel(self, job_id: int, *, by_user_id: int | None) -> bool:
         """Cancel a queued, pre-queued or running job; True if it was still live."""
         self.scheduler.remove(job_id)
+        # A job waiting for room to save wakes once the executor (before its first await) has flagged it.
+        self.disk.nudge(job_id)
         if await self.executor.cancel(job_id, by_user_id):
             return True
         return await self.outcomes.cancel_not_running_here(job_id, by_user_id)
@@ -293,6 +289,8 @@ class Dispatcher:
             self._wake.clear()
 
     def _start_ready(self) -> None:
+        if self.disk.full:  # a result made now could not be saved: the queue waits for room
+            return
         for ready in self.scheduler.take_ready(running=len(self.executor.active)):
             client = self._clients[ready.backend]
             self._tasks.spawn(

@@ -19,6 +19,7 @@ from comfy.client import ComfyClient
 from comfy.run import PromptRun
 from comfy.workflows.catalogue import WorkflowCatalogue
 from core.inputs.store import InputMissing
+from core.jobs.estimates import PromptOnBackend
 from core.jobs.input_staging import INPUT_GONE, InputStaging, as_backend_failure
 from core.jobs.kind_limits import KindLimits
 from core.jobs.outcomes import Outcomes
@@ -230,6 +231,22 @@ class Executor:
                 self.active.pop(job.id, None)
 
         self._tasks.spawn(follow(), name=f"job-{job.id}")
+
+    def prompts(self, *, skip: Callable[[int], bool]) -> list[PromptOnBackend]:
+        """This worker's prompts on the servers (`skip`: jobs whose prompt is done, waiting to be saved)."""
+        loop_now = asyncio.get_running_loop().time()
+        return [
+            PromptOnBackend(
+                active.client.name,
+                active.job.workflow_name,
+                running=active.started_at is not None,
+                elapsed_s=0.0 if active.started_at is None else loop_now - active.started_at,
+                done_fraction=active.done_fraction,
+                job_id=active.job.id,
+            )
+            for active in self.active.values()
+            if not skip(active.job.id)
+        ]
 
     async def cancel(self, job_id: int, by_user_id: int | None) -> bool:
         """Stop a job running here; False if this worker does not run it."""

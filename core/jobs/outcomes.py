@@ -14,6 +14,7 @@ from core.jobs.delivery import Delivery
 from core.jobs.estimates import Estimates
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
+from core.jobs.saving import Saving
 from core.jobs.setbacks import server_lost
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 from db.enums import JobStatus
@@ -33,6 +34,7 @@ class Outcomes:
         delivery: Delivery,
         pool: ComfyPool,
         runner: JobRunner,
+        saving: Saving,
         estimates: Estimates,
         settings: QueueSettings,
         tasks: BackgroundTasks,
@@ -43,6 +45,7 @@ class Outcomes:
         self._delivery = delivery
         self._pool = pool
         self._runner = runner
+        self._saving = saving
         self._estimates = estimates
         self._settings = settings
         self._tasks = tasks
@@ -104,9 +107,12 @@ class Outcomes:
         job = active.job
         assert outcome.completed is not None  # noqa: S101 - checked by the caller
         try:
-            records = await self._runner.collect(active, outcome.completed)
+            records = await self._saving.collect(active, outcome.completed)
         except errors.ComfyError as exc:
             await self.fail(job, user_message(exc), exc.detail, started_at=active.started_wall)
+            return
+        if records is None:  # cancelled while it waited for room on the disk
+            await self._interrupted(active)
             return
         if not records:
             await self.fail(

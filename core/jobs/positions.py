@@ -15,7 +15,7 @@ from background.log_context import log_context
 from core.jobs.estimates import Estimates, PromptOnBackend
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
-from core.jobs.updates import JobObserver, JobQueued
+from core.jobs.updates import Hold, JobObserver, JobQueued
 from core.jobs.wait_estimate import WaitingJob
 from db.enums import JobStatus
 from db.snapshots import JobView
@@ -39,6 +39,7 @@ class PositionAnnouncer:
         sent_job: Callable[[int], JobView | None],
         usable_backends: Callable[[], Iterable[str]],
         backends_for: Callable[[str], frozenset[str]],
+        held: Callable[[], Hold | None] = lambda: None,
     ) -> None:
         self._store = store
         self._scheduler = scheduler
@@ -49,13 +50,14 @@ class PositionAnnouncer:
         self._sent_job = sent_job
         self._usable_backends = usable_backends
         self._backends_for = backends_for
+        self._held = held  # why no queued job starts now, if something outside the queue holds them all
         self._told: dict[int, JobQueued] = {}
 
     def place_and_wait(self, job_id: int) -> JobQueued:
         """The job's place and wait now, told (and from now on kept); e.g. for a job just queued."""
         update = self._now()[0].get(job_id)
         if update is None:  # beyond the places shown: where the fair order has it, no promise
-            update = JobQueued(self._scheduler.position(job_id) or 0, None)
+            update = JobQueued(self._scheduler.position(job_id) or 0, None, self._held())
         self._told[job_id] = update
         return update
 
@@ -100,7 +102,8 @@ class PositionAnnouncer:
         ]
         busy_s = self._estimates.busy_s(self._usable_backends(), prompts)
         ready_s = self._estimates.ready_in_s(order, busy_s, self._backends_for)
-        queued = {job_id: JobQueued(place, ready_s.get(job_id)) for job_id, place in places.items()}
+        held = self._held()
+        queued = {job_id: JobQueued(place, ready_s.get(job_id), held) for job_id, place in places.items()}
         sent = {
             job_id: JobQueued(ahead, wait_s)
             for job_id, (ahead, wait_s) in self._estimates.sent_ready_in_s(prompts).items()
@@ -109,7 +112,7 @@ class PositionAnnouncer:
 
 
 def _worth_telling(before: JobQueued | None, now: JobQueued) -> bool:
-    if before is None or before.position != now.position:
+    if before is None or before.position != now.position or before.held != now.held:
         return True
     if before.eta_s is None or now.eta_s is None:
         return before.eta_s != now.eta_s

@@ -19,6 +19,10 @@ class QueueSettings:
     kind_running_caps: Mapping[str, int] = field(default_factory=dict)
     max_attempts: int = 3
     retry_backoff_s: float = 2.0
+    # A finished job whose results do not fit on a full disk fetches them again after this long, doubling
+    # up to the cap (and at once when a probe of the disk finds room); the probe runs this often.
+    save_retry_s: float = 10.0
+    save_retry_max_s: float = 300.0
     delivery_attempts: int = 5
     delivery_backoff_s: float = 1.0
     capability_refresh_s: float = 30.0

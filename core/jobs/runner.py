@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from comfy import errors, events
-from comfy.artifacts import ArtifactStore, DownloadedOutput
+from comfy.artifacts import ArtifactStore, DownloadedOutput, is_out_of_room, remove_job_dir
 from comfy.client import ComfyClient
 from comfy.progress import GraphProgress
 from comfy.run import PromptRun
@@ -158,8 +158,15 @@ class JobRunner:
             active.client.http, files, kind=spec.artifact_folder, job_id=job.id, check=output_damage
         )
         data_dir = self._artifacts.data_dir
+        try:
+            made = await deliverables(spec, data_dir, saved, active.metadata)
+        except OSError as exc:  # a video made into an MP4 needs room too
+            if not is_out_of_room(exc):
+                raise
+            await asyncio.to_thread(remove_job_dir, data_dir, saved)
+            raise errors.DiskFull(f"cannot make what the job delivers: {exc}") from exc
         records: list[ArtifactCreate] = []
-        for item in await deliverables(spec, data_dir, saved, active.metadata):
+        for item in made:
             facts = await file_facts(data_dir / Path(item.path), media=item.type)
             records.append(
                 ArtifactCreate(

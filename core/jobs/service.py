@@ -28,6 +28,7 @@ from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from core.jobs.updates import Hold
 from core.kinds import JobKind, KindParams, KindRegistry
 from core.moderation import ModerationLog, NullModerationLog
 from core.moderation.refusals import record_refusal
@@ -70,6 +71,7 @@ class SubmitReceipt:
     job: JobView
     position: int
     eta_s: float | None
+    held: Hold | None = None  # why it will not start yet whatever its place (the bot's disk is full)
 
 
 class JobService:
@@ -162,7 +164,7 @@ class JobService:
         position, eta = told.position, told.eta_s
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info("queued at position %d (%s)", position, template.name)
-        return SubmitReceipt(job, position, eta)
+        return SubmitReceipt(job, position, eta, told.held)
 
     async def _allowed_template(
         self, request: JobRequest, kind: JobKind, policy: PolicyView

@@ -10,10 +10,17 @@ from comfy.progress import Stage as Stage  # what a JobProgress says runs; the f
 from db.snapshots import ArtifactView, JobView
 
 
+class Hold(StrEnum):
+    """Why queued jobs are not started although a server could take them."""
+
+    DISK_FULL = "disk_full"  # the bot's disk is full: a result made now could not be saved
+
+
 @dataclass(frozen=True, slots=True)
 class JobQueued:
     position: int  # 0: next to start
     eta_s: float | None
+    held: Hold | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +42,18 @@ class JobProgress:
 
 
 class Setback(StrEnum):
-    """What happened to the server a running job was on."""
+    """What holds up a running job: something that happened to its server, or to the bot's disk."""
 
     SERVER_AWAY = "server_away"  # its connection dropped; the job resumes when it answers again
     SERVER_RESTARTED = "server_restarted"  # it answered again without the job: the job runs again
     SERVER_GONE = "server_gone"  # it stayed away: the job runs on whichever server answers first
+    # Not the server: the job is done there, but the bot's disk is full; its results wait to be saved.
+    DISK_FULL = "disk_full"
 
 
 @dataclass(frozen=True, slots=True)
 class JobSetback:
-    """A running job lost its server for now; it is not lost (a job that is ends with JobFailed)."""
+    """A running job is held up for now; it is not lost (a job that is ends with JobFailed)."""
 
     setback: Setback
     elapsed_s: float  # since the job first started, across every attempt

@@ -82,6 +82,8 @@ def test_the_dashboard_shows_what_an_operator_asks_first() -> None:
         "comfybot_backend_load",
         "comfybot_discord_api_errors_total",  # by code
         "process_cpu_seconds_total",  # CPU per job
+        "comfybot_disk_full",
+        "comfybot_jobs_saving",
     } <= asked
 
 

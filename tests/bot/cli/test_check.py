@@ -14,6 +14,7 @@ from sqlalchemy import URL
 from bot.cli.check import check
 from bot.settings import Settings
 from tests.bot.cli.helpers import WELL_FORMED_TOKEN, bot_env, run_bot
+from tests.core.jobs.full_disk import FullDisk
 from tests.fakes.comfyui import FakeComfyUI
 from tests.fixtures.database import create_postgres_database, drop_postgres_database
 
@@ -244,6 +245,46 @@ async def test_data_dir_not_created_yet_passes_without_being_created(
     assert code == 0, report
     assert f"✓ DATA_DIR {later} will be created at start" in report
     assert not later.parent.exists()
+
+
+async def test_a_full_data_dir_fails_the_check_and_says_what_waits(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    disk = FullDisk(full=True)
+    out = io.StringIO()
+    code = await check(
+        settings_for(
+            discord_token=WELL_FORMED_TOKEN,
+            database_url=database_url,
+            comfyui_urls=fake_comfy.url,
+            data_dir=data,
+        ),
+        out,
+        open_file=disk.open,
+    )
+    report = out.getvalue()
+    assert code == 1
+    assert failures(report) == [
+        f"✗ DATA_DIR {data} is full (No space left on device): finished jobs wait to be saved and new jobs "
+        "wait in the queue until there is room"
+    ]
+    assert f"    fix: free space on the filesystem of {data}" in report
+    assert disk.refused == 1
+    assert list(data.iterdir()) == []  # the probe leaves nothing behind
+
+    disk.full = False
+    code, report = await run_check(
+        settings_for(
+            discord_token=WELL_FORMED_TOKEN,
+            database_url=database_url,
+            comfyui_urls=fake_comfy.url,
+            data_dir=data,
+        )
+    )
+    assert code == 0, report
+    assert f"✓ DATA_DIR {data} is writable (" in report
 
 
 async def test_a_password_in_a_comfyui_url_is_never_printed(

@@ -143,6 +143,7 @@ async def test_healthz_is_200_only_with_gateway_database_and_a_healthy_backend(
             "database_reachable": True,
             "healthy_backends": 1,
             "backends": {fake_comfy.url: {"healthy": True, "detail": "ok"}},
+            "disk": {"full": False, "detail": "", "jobs_saving": 0},
             "healthy": True,
         }
         connected[0] = False

@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.runtime import CoreRuntime, RuntimeConfig
+from comfy.artifacts import FileOpener, open_for_writing
 from comfy.client import ClientSettings
 from comfy.connection import ReconnectPolicy
 from core.jobs.delivery_events import DeliveryEvents
@@ -103,6 +104,7 @@ async def running_core(
     workflows_dir: Path | None = None,
     client: ClientSettings = FAST_CLIENT,
     health_interval_s: float = 0.3,
+    open_file: FileOpener = open_for_writing,
     **queue: object,
 ) -> AsyncIterator[tuple[CoreRuntime, RecordingObserver]]:
     settings = replace(
@@ -119,6 +121,7 @@ async def running_core(
         health_interval_s=health_interval_s,
         kinds=kinds or default_kinds(),
         workflows_dir=workflows_dir,
+        open_file=open_file,
     )
     observer = observer or RecordingObserver()
     async with aiohttp.ClientSession() as http:
