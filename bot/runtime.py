@@ -35,6 +35,7 @@ from core.jobs.input_intake import InputIntake
 from core.jobs.input_staging import InputStaging
 from core.jobs.policy import PolicyCache
 from core.jobs.preferences import PersonalPreferences
+from core.jobs.privacy import ResultPrivacy
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobService
 from core.jobs.snapshots import JobView
@@ -179,6 +180,7 @@ class CoreRuntime:
         preference_store = PreferenceStore(self.sessions)
         self.pings = CompletionPings(self.policies, preference_store)
         self.preferences = PersonalPreferences(preference_store, catalogue, self.dispatcher.capabilities)
+        self.privacy = ResultPrivacy(self.policies, preference_store)
         self._owns_engine = engine is None
 
     @classmethod

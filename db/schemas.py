@@ -152,6 +152,7 @@ class JobCreate(_Input):
     seed_document: Document | None = None
     parent_id: Annotated[int, Field(ge=1)] | None = None
     model_needs: Annotated[list[ModelNeed], Field(max_length=64)] = Field(default_factory=list)
+    private: bool = False
 
 
 class JobEventCreate(_Input):
@@ -211,6 +212,7 @@ class GuildPolicyUpdate(_Input):
     regenerate_permission: RegeneratePermission | None = None
     ping_when_done: bool | None = None
     moderation_log_channel_id: Snowflake | None = None  # a given None: no log channel
+    private_results_allowed: bool | None = None
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the caller gave (a given None clears a default workflow)."""
@@ -228,6 +230,7 @@ class GuildPolicyUpdate(_Input):
             "nsfw_channels_only",
             "regenerate_permission",
             "ping_when_done",
+            "private_results_allowed",
         ):
             if required in changes and changes[required] is None:
                 del changes[required]

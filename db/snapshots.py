@@ -120,6 +120,8 @@ class JobView:
     posted_graph: dict[str, Any] | None = None
     seed_document: dict[str, Any] | None = None
     model_needs: tuple[ModelNeed, ...] = ()
+    # Answered privately: its message is ephemeral, reached through the interaction's token only.
+    private: bool = False
 
     @property
     def seed(self) -> int | None:
@@ -152,6 +154,7 @@ class JobView:
             posted_graph=row.posted_graph,
             seed_document=row.seed_document,
             model_needs=model_needs_of(row.model_needs),
+            private=bool(row.private),
         )
 
 

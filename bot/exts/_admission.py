@@ -4,8 +4,12 @@ Discord shows whatever the first answer to an interaction is: a public "thinking
 will not serve, followed by a private refusal, has already told the channel. So parsing, the download of
 an attached document and the guild's rules run before the answer, for as long as the budget allows; a
 refusal then goes out as a private message (type 4, ephemeral) and nothing public is ever made. If they
-take longer (a slow database, a slow download), the answer is the usual public defer and the work goes
-on after it: the 3-second deadline wins over privacy, and the refusal deletes its "thinking…".
+take longer (a slow database, a slow download), the answer is the usual defer and the work goes on after
+it: the 3-second deadline wins over privacy, and the refusal deletes its "thinking…".
+
+Whether the job's reply is private (core.jobs.privacy) is read first, inside the same budget: an
+ephemeral reply must be ephemeral from its first answer. If even that read is not done in time the reply
+is private: a public answer cannot be taken back, a private one only shows less.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import TypeVar
 import discord
 
 from bot.client import ComfyBot
-from bot.exts._submit import defer_publicly
+from bot.exts._submit import Answer, defer_reply, wants_private
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.jobs.admission import Ask
 from core.kinds import JobKind, KindParams
@@ -41,9 +45,9 @@ T = TypeVar("T")
 
 
 async def decide_then_defer(
-    interaction: discord.Interaction, decide: Callable[[], Awaitable[T]]
-) -> tuple[T, int]:
-    """`decide()`'s result and the id of the public "thinking…" message made after it.
+    bot: ComfyBot, interaction: discord.Interaction, decide: Callable[[], Awaitable[T]]
+) -> tuple[T, Answer]:
+    """`decide()`'s result and the "thinking…" reply made after it (private or not, see above).
 
     Decided inline: when all it needs is in memory (the usual case) the answer leaves in the same turn of
     the event loop. A UserFacingError raised in time propagates before anything is answered (the error
@@ -51,15 +55,30 @@ async def decide_then_defer(
     a refusal then propagates after the defer (the error path deletes the "thinking…").
     """
     budget = _decision_budget(interaction)
+    private: bool | None = None
     try:
         async with budget:
+            private = await wants_private(bot, interaction)
             result = await decide()
     except TimeoutError:
         if not budget.expired():
             raise
-        message_id = await defer_publicly(interaction)
-        return await decide(), message_id
-    return result, await defer_publicly(interaction)
+        answer = await defer_reply(interaction, private=True if private is None else private)
+        return await decide(), answer
+    return result, await defer_reply(interaction, private=private)
+
+
+async def private_in_time(bot: ComfyBot, interaction: discord.Interaction) -> bool:
+    """Whether the reply is private (see above), read within the decision budget; private if not known
+    in time."""
+    budget = _decision_budget(interaction)
+    try:
+        async with budget:
+            return await wants_private(bot, interaction)
+    except TimeoutError:
+        if not budget.expired():
+            raise
+        return True
 
 
 async def refuse_if_known_in_time(

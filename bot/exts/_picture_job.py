@@ -46,11 +46,11 @@ async def run_picture_job(
             await check_admission(bot, interaction, kind, workflow=workflow, params=chosen)
             return chosen, await picture.inputs()
 
-        (chosen, inputs), message_id = await decide_then_defer(interaction, decide)
+        (chosen, inputs), answer = await decide_then_defer(bot, interaction, decide)
         await submit_and_show(
             bot,
             interaction,
-            message_id,
+            answer,
             params=chosen,
             raw_input=raw_input,
             workflow=workflow,

@@ -3,6 +3,8 @@ reporter that edits the response in place."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot.client import ComfyBot
@@ -18,12 +20,31 @@ from core.kinds import JobKind, KindParams
 MAX_ATTACHMENT_BYTES = 64 * 1024
 
 
-async def defer_publicly(interaction: discord.Interaction) -> int:
-    """Acknowledge with a public "thinking…" message and return that message's id."""
-    callback = await interaction.response.defer(thinking=True)
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The "thinking…" reply a job will be shown on, and whether only its requester sees it."""
+
+    message_id: int
+    private: bool = False
+
+
+async def defer_reply(interaction: discord.Interaction, *, private: bool = False) -> Answer:
+    """Acknowledge with a "thinking…" message, public or ephemeral (private results, core.jobs.privacy):
+    Discord fixes a reply's EPHEMERAL flag with this first answer, and every edit keeps it."""
+    callback = await interaction.response.defer(thinking=True, ephemeral=private)
     if callback is not None and callback.message_id is not None:
-        return callback.message_id
-    return (await interaction.original_response()).id
+        return Answer(callback.message_id, private)
+    return Answer((await interaction.original_response()).id, private)
+
+
+async def wants_private(bot: ComfyBot, interaction: discord.Interaction) -> bool:
+    """Whether this request is answered privately: the member's preference, or a button on a private
+    (ephemeral) result, if the guild allows private results (core.jobs.privacy)."""
+    message = interaction.message
+    on_private = message is not None and message.flags.ephemeral
+    return await bot.runtime.privacy.private(
+        guild_id_of(interaction), interaction.user.id, from_private=on_private
+    )
 
 
 async def read_attachment(bot: ComfyBot, attachment: discord.Attachment, what: str) -> bytes:
@@ -45,7 +66,7 @@ async def read_attachment(bot: ComfyBot, attachment: discord.Attachment, what: s
 async def submit_and_show(
     bot: ComfyBot,
     interaction: discord.Interaction,
-    message_id: int,
+    answer: Answer,
     *,
     params: KindParams,
     raw_input: str,
@@ -61,9 +82,10 @@ async def submit_and_show(
         params=params,
         workflow=workflow,
         inputs=inputs,
+        private=answer.private,
     )
     receipt = await bot.runtime.service.submit(request)
-    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+    await bot.reporter.show_on_interaction(receipt, interaction, answer.message_id)
     return receipt
 
 

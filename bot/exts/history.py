@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from background.log_context import log_context
 from bot.client import ComfyBot
+from bot.exts._admission import private_in_time
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
 from bot.exts.errors import report_error
@@ -66,6 +67,7 @@ class History(commands.Cog):
             ),
             report_error=report_error,
             timeout=self.view_timeout_s,
+            public=public,
         )
         files = await view.first_page(interaction)
         await interaction.edit_original_response(view=view, attachments=files)
@@ -99,9 +101,14 @@ class History(commands.Cog):
     @app_commands.describe(job="The job's number (see /history)")
     @offered_everywhere
     async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
-        message_id = await acknowledge(interaction, ephemeral=False)
+        # A member with private results gets this one privately too (core.jobs.privacy).
+        private = await private_in_time(self.bot, interaction)
+        message_id = await acknowledge(interaction, ephemeral=private)
         receipt = await self.bot.runtime.results.regenerate(
-            job, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
+            job,
+            guild_id=guild_id_of(interaction),
+            requester=requester_from_interaction(interaction),
+            private=private,
         )
         if message_id is None:
             message_id = (await interaction.original_response()).id
@@ -119,10 +126,13 @@ class History(commands.Cog):
     async def _recent_jobs(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
+        viewer = requester_from_interaction(interaction)
         page = await self.bot.runtime.browser.history(
             guild_id_of(interaction),
             limit=25,
-            include_deleted=requester_from_interaction(interaction).is_manager,
+            include_deleted=viewer.is_manager,
+            viewer_id=viewer.user_id,
+            include_private=viewer.is_manager,
         )
         choices = [
             app_commands.Choice(name=shorten(f"#{j.id} {j.kind}: {job_summary(j)}", 100), value=j.id)

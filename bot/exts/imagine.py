@@ -118,11 +118,11 @@ class Imagine(commands.Cog):
             await check_admission(self.bot, interaction, IMAGE, workflow=workflow, params=request.params)
             return request, await picture.inputs()
 
-        (request, inputs), message_id = await decide_then_defer(interaction, decide)
+        (request, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
         receipt = await submit_and_show(
             self.bot,
             interaction,
-            message_id,
+            answer,
             params=request.params,
             raw_input=prompt or request.params.prompt,
             workflow=request.workflow,

@@ -1,6 +1,6 @@
-"""/preferences: one user's own defaults (aspect ratio, quality, style, a workflow per kind, pings), kept in
-every server and applied under each server's rules (core.jobs.preferences). /notify stays as the short way
-to the ping choice."""
+"""/preferences: one user's own defaults (aspect ratio, quality, style, a workflow per kind, pings, private
+results), kept in every server and applied under each server's rules (core.jobs.preferences,
+core.jobs.privacy). /notify stays as the short way to the ping choice."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 AspectRatio = Literal["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9"]
 Quality = Literal["draft", "standard", "high"]
 Ping = Literal["ping me", "don't ping me"]
+# Private: the replies to your requests are ephemeral (core.jobs.privacy), where the server allows it.
+Results = Literal["private", "public"]
 
 
 @offered_everywhere
@@ -44,6 +46,7 @@ class PreferencesCommand(commands.GroupCog, group_name="preferences", group_desc
         quality="More steps take longer and look better",
         style="Style tags added when you give none (comma-separated)",
         ping="Whether I ping you when your job ends",
+        results="Who sees your results: only you (where the server allows it), or everyone",
     )
     async def set_(
         self,
@@ -52,6 +55,7 @@ class PreferencesCommand(commands.GroupCog, group_name="preferences", group_desc
         quality: Quality | None = None,
         style: app_commands.Range[str, 1, 400] | None = None,
         ping: Ping | None = None,
+        results: Results | None = None,
     ) -> None:
         await acknowledge(interaction)
         preferences = await self.bot.runtime.preferences.change(
@@ -60,6 +64,7 @@ class PreferencesCommand(commands.GroupCog, group_name="preferences", group_desc
             quality=quality,
             style=style,
             ping_when_done=None if ping is None else ping == "ping me",
+            private_results=None if results is None else results == "private",
         )
         log.info("user_id=%s changed their preferences", interaction.user.id)
         await self._answer(interaction, preferences)

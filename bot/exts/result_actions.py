@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -94,7 +95,8 @@ async def run_action(interaction: discord.Interaction, action: ResultAction, job
 async def submit_from_result(
     bot: ComfyBot, interaction: discord.Interaction, make: Callable[[], Awaitable[JobRequest]]
 ) -> None:
-    """Decide (a refusal is private and first), then a public "thinking…" that becomes the job's message."""
+    """Decide (a refusal is private and first), then a "thinking…" that becomes the job's message (private
+    when made from a private result, or for a member who chose private results)."""
     service = bot.runtime.service
 
     async def decide() -> JobRequest:
@@ -102,9 +104,9 @@ async def submit_from_result(
         await service.precheck(request)
         return request
 
-    request, message_id = await decide_then_defer(interaction, decide)
-    receipt = await service.submit(request)
-    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+    request, answer = await decide_then_defer(bot, interaction, decide)
+    receipt = await service.submit(replace(request, private=answer.private))
+    await bot.reporter.show_on_interaction(receipt, interaction, answer.message_id)
 
 
 async def _submit_now(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -82,9 +83,9 @@ async def _reroll(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
         await service.precheck(request)
         return request
 
-    request, message_id = await decide_then_defer(interaction, decide)
-    receipt = await service.submit(request)
-    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+    request, answer = await decide_then_defer(bot, interaction, decide)
+    receipt = await service.submit(replace(request, private=answer.private))
+    await bot.reporter.show_on_interaction(receipt, interaction, answer.message_id)
 
 
 async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
@@ -98,7 +99,11 @@ async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
     await bot.runtime.service.delete_result(
         job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
     )
-    if interaction.message is not None:
+    if interaction.message is not None and interaction.message.flags.ephemeral:
+        # A private result exists only behind the interaction's webhook: its channel route answers
+        # 10008 Unknown Message. After a component's deferred update, @original is the clicked message.
+        await interaction.delete_original_response()
+    elif interaction.message is not None:
         await interaction.message.delete()
     with log_context(job_id=job_id):
         log.info("result deleted by %s", interaction.user.id)

@@ -241,6 +241,11 @@ class SettingsCommand(
     async def ping_when_done(self, interaction: discord.Interaction, enabled: bool) -> None:
         await self._change(interaction, lambda _: {"ping_when_done": enabled})
 
+    @app_commands.command(name="private-results", description="Whether members may get private results")
+    @app_commands.describe(allowed="Off: every result is posted for the channel to see (e.g. for moderation)")
+    async def private_results(self, interaction: discord.Interaction, allowed: bool) -> None:
+        await self._change(interaction, lambda _: {"private_results_allowed": allowed})
+
     @app_commands.command(name="regenerate", description="Who may regenerate someone's result")
     @app_commands.describe(who="anyone (as their own job), or only the person who asked")
     async def regenerate(self, interaction: discord.Interaction, who: Literal["anyone", "requester"]) -> None:

@@ -147,11 +147,11 @@ class Song(commands.Cog):
                 await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
                 return params, await recording.inputs()
 
-            (params, inputs), message_id = await decide_then_defer(interaction, decide)
+            (params, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
             await submit_and_show(
                 self.bot,
                 interaction,
-                message_id,
+                answer,
                 params=params,
                 raw_input=params.lyrics or (title or ""),
                 workflow=workflow,
@@ -194,11 +194,11 @@ class Song(commands.Cog):
                     await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
                     return params, await recording.inputs()
 
-                (params, inputs), message_id = await decide_then_defer(interaction, decide)
+                (params, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
                 await submit_and_show(
                     self.bot,
                     interaction,
-                    message_id,
+                    answer,
                     params=params,
                     raw_input=params.lyrics or draft.lyrics,
                     workflow=workflow,

@@ -67,11 +67,11 @@ class Video(commands.Cog):
                 await check_admission(self.bot, interaction, VIDEO, workflow=workflow, params=params)
                 return params, await picture.inputs()
 
-            (params, inputs), message_id = await decide_then_defer(interaction, decide)
+            (params, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
             await submit_and_show(
                 self.bot,
                 interaction,
-                message_id,
+                answer,
                 params=params,
                 raw_input=prompt,
                 workflow=workflow,

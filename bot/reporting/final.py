@@ -25,6 +25,7 @@ from bot.reporting.targets import (
     MessageGone,
     MessageTarget,
     PayloadTooLarge,
+    token_only_for,
 )
 from bot.reporting.tracking import JobTrack
 from bot.reporting.uploaded import uploaded_urls
@@ -38,7 +39,6 @@ from bot.ui.job_messages import (
     render_failed,
 )
 from bot.ui.result_buttons import result_items
-from core.jobs.scopes import is_personal
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 
@@ -64,7 +64,7 @@ class FinalDelivery:
             else:
                 rendering = render_cancelled(job, update.by_user_id)
             shown = await self._show(job, track, rendering)
-        if is_personal(job.guild_id):
+        if token_only_for(job):
             await ping_in_followup(self._runtime.pings, job, update, _live_token(track))
         else:
             await ping_requester(self._runtime.pings, job, update, shown, maybe_sent=track.restored)
@@ -110,7 +110,7 @@ class FinalDelivery:
         return message
 
     async def _show(self, job: JobView, track: JobTrack, rendering: Rendering) -> discord.Message | None:
-        if is_personal(job.guild_id):
+        if token_only_for(job):
             return await self._show_personal(job, track, rendering)
         if track.target is not None:
             try:
@@ -135,7 +135,8 @@ class FinalDelivery:
     async def _show_personal(
         self, job: JobView, track: JobTrack, rendering: Rendering
     ) -> discord.Message | None:
-        """Through the token while it lasts; otherwise (or if the message is gone) by direct message."""
+        """Through the token while it lasts; otherwise (or if the message is gone) by direct message. A
+        personal scope's job, or a private one: never to the channel, where everyone would see it."""
         if track.target is not None:
             try:
                 message = await self._editor.edit(track.target, rendering)
@@ -149,7 +150,7 @@ class FinalDelivery:
         fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
         more = render_done(job, fitted.files, (), duration_s=None, shrunk=fitted.shrunk, made=artifacts)
         message: discord.Message | None
-        if is_personal(job.guild_id):
+        if token_only_for(job):
             interaction = _live_token(track)
             if interaction is not None:
                 message = await send_followup(interaction, job, more)

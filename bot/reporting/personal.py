@@ -13,6 +13,10 @@ second batch of files) and a refused one (400/40094) is logged, never retried.
 A job that outlives the token: shortly before the token ends the message is turned into a plain sentence
 saying where the result will be; when the job ends its result goes by direct message, where the bot may
 send one, and otherwise stays in /history (the sentence already said so).
+
+A private job in a server (core.jobs.privacy) is delivered the same way: its reply is ephemeral, which only
+the token reaches, and its followups are ephemeral too, each with its own flag ("You can use the EPHEMERAL
+message flag 1 << 6 (64) to send a message that only the user can see", …#create-followup-message).
 """
 
 from __future__ import annotations
@@ -78,7 +82,10 @@ async def send_followup(
     """More files of a result through the token (counted in Discord's 5 followups)."""
     try:
         return await interaction.followup.send(
-            view=rendering.layout(), files=[f.to_discord() for f in rendering.files], wait=True
+            view=rendering.layout(),
+            files=[f.to_discord() for f in rendering.files],
+            wait=True,
+            ephemeral=job.private,
         )
     except discord.HTTPException as error:
         with log_context(job_id=job.id, guild_id=job.guild_id):

@@ -75,13 +75,16 @@ async def ping_in_followup(
     pings: CompletionPings, job: JobView, update: FinalUpdate, interaction: discord.Interaction | None
 ) -> None:
     """Where the app is not installed (a personal scope) the bot cannot post in the channel: the ping is a
-    followup through the interaction's token while it lasts (a result that went by DM notifies by itself)."""
+    followup through the interaction's token while it lasts (a result that went by DM notifies by itself).
+    A private job's ping is an ephemeral followup, seen by its requester alone, like its result."""
     text = ping_text(job, update)
     if text is None or interaction is None or not await pings.wanted(job.guild_id, job.user_id):
         return
     try:
         await interaction.followup.send(
-            text, allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)])
+            text,
+            allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)]),
+            ephemeral=job.private,
         )
     except discord.HTTPException as error:
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):

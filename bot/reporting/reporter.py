@@ -28,6 +28,7 @@ from bot.reporting.targets import (
     MessageTarget,
     TokenEnded,
     target_for_interaction,
+    token_only_for,
 )
 from bot.reporting.tracking import JobTrack, QueuedState
 from bot.runtime import CoreRuntime
@@ -39,7 +40,6 @@ from bot.ui.job_messages import (
     render_running,
     render_setback,
 )
-from core.jobs.scopes import is_personal
 from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
@@ -72,8 +72,8 @@ class JobReporter:
     async def show_on_interaction(
         self, receipt: SubmitReceipt, interaction: discord.Interaction, message_id: int
     ) -> None:
-        """The job is shown on the interaction's (deferred, public) response message."""
-        target = target_for_interaction(interaction, message_id, receipt.job.id, self._config)
+        """The job is shown on the interaction's deferred response message (ephemeral for a private job)."""
+        target = target_for_interaction(interaction, message_id, receipt.job, self._config)
         await self._place(receipt, target, response_message_id=message_id)
 
     async def show_in_channel(self, receipt: SubmitReceipt, channel_id: int) -> discord.Message:
@@ -187,7 +187,7 @@ class JobReporter:
         if message_id is None:
             return None
         limit = self._config.default_upload_limit
-        return MessageTarget(job.channel_id, message_id, limit, job.id, token_only=is_personal(job.guild_id))
+        return MessageTarget(job.channel_id, message_id, limit, job.id, token_only=token_only_for(job))
 
     def _track(self, job: JobView) -> JobTrack:
         track = self._tracks.get(job.id)

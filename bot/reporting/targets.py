@@ -8,7 +8,9 @@ bot wrote. After a restart only the stored ids are left, which is enough for the
 
 Where the channel route cannot work:
 - an ephemeral reply exists only behind its interaction's token: Discord answers 404 Unknown Message
-  (`MessageGone`), and the result goes to a new channel message;
+  (`MessageGone`), and the result goes to a new channel message. A private job's reply (core.jobs.privacy)
+  is ephemeral on purpose, so it is never tried: like a personal scope's, it is edited through the token
+  only (`token_only`), and outlives it as bot.reporting.personal says;
 - a channel the bot cannot see (its View Channel permission was taken away, or the channel was deleted):
   403 Missing Access or 404 Unknown Channel (`ChannelUnreachable`), and the result goes to the requester by
   direct message.
@@ -29,6 +31,7 @@ from bot.reporting.config import ReportingConfig
 from bot.ui.job_messages import Rendering
 from bot.ui.requesters import guild_id_of
 from core.jobs.scopes import is_personal
+from core.jobs.snapshots import JobView
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +65,9 @@ class MessageTarget:
     job_id: int
     interaction: discord.Interaction | None = None
     token_deadline: float | None = None  # time.monotonic() after which the token is not used
-    # A personal scope (core.jobs.scopes): the bot's own token cannot reach the channel, so the message is
-    # edited through the interaction's token or not at all (bot.reporting.personal).
+    # A personal scope (core.jobs.scopes), where the bot's own token cannot reach the channel, or a private
+    # job's ephemeral reply, which no channel route reaches: the message is edited through the interaction's
+    # token or not at all (bot.reporting.personal). See `token_only_for`.
     token_only: bool = False
     _last_files: tuple[tuple[str, int], ...] | None = None
 
@@ -88,17 +92,23 @@ class MessageTarget:
         self.interaction = None
 
 
+def token_only_for(job: JobView) -> bool:
+    """Whether only the interaction's token reaches this job's message: a personal scope's, or a private
+    job's (ephemeral) reply."""
+    return is_personal(job.guild_id) or job.private
+
+
 def target_for_interaction(
-    interaction: discord.Interaction, message_id: int, job_id: int, config: ReportingConfig
+    interaction: discord.Interaction, message_id: int, job: JobView, config: ReportingConfig
 ) -> MessageTarget:
     return MessageTarget(
         channel_id=interaction.channel_id or 0,
         message_id=message_id,
         upload_limit=interaction.filesize_limit or config.default_upload_limit,
-        job_id=job_id,
+        job_id=job.id,
         interaction=interaction,
         token_deadline=time.monotonic() + config.token_lifetime_s,
-        token_only=is_personal(guild_id_of(interaction)),
+        token_only=is_personal(guild_id_of(interaction)) or job.private,
     )
 
 

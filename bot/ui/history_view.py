@@ -4,7 +4,9 @@ Each page is a components V2 message (bot/ui/rendering.py says why every edit of
 V2): the listing, a gallery of the page's pictures (thumbnails made from the kept files, each captioned
 with its job), the select and the buttons, and the page line.
 
-Only the member who ran /history can use it (the message may be public). It lives 10 minutes, well inside
+Only the member who ran /history can use it (the message may be public). Private results (core.jobs.privacy)
+are listed for their requester, and for managers, in a listing only they see; a public listing has none.
+It lives 10 minutes, well inside
 the 15-minute life of the interaction token it edits with, then takes its buttons away.
 """
 
@@ -64,6 +66,7 @@ class HistoryView(discord.ui.LayoutView):
         report_error: ErrorReport,
         page_size: int = PAGE_SIZE,
         timeout: float = TIMEOUT_S,
+        public: bool = False,
     ) -> None:
         super().__init__(timeout=timeout)
         self._browser = browser
@@ -73,6 +76,7 @@ class HistoryView(discord.ui.LayoutView):
         self._guild_id = guild_id
         self._viewer = viewer  # who ran /history: only they turn its pages; deleted results for managers
         self._filters = filters
+        self._public = public  # the channel sees this listing: nobody's private results are in it
         self._page_size = page_size
         self._report_error = report_error
         # before_id of each page on the way here; the first page has none. "Newer" pops, "older" pushes.
@@ -112,6 +116,8 @@ class HistoryView(discord.ui.LayoutView):
             before_id=self._cursors[-1],
             limit=self._page_size,
             include_deleted=self._viewer.is_manager,
+            viewer_id=None if self._public else self._viewer.user_id,
+            include_private=self._viewer.is_manager and not self._public,
         )
         shown = [self._page.images[job.id] for job in self._page.jobs if job.id in self._page.images]
         thumbnails = await page_thumbnails(self._files, shown)

@@ -17,6 +17,7 @@ def preferences_text(preferences: Preferences, usable_workflows: Mapping[str, st
         say("preferences.quality", value=preferences.quality or not_set),
         say("preferences.style", value=", ".join(preferences.style_tags) or not_set),
         say("preferences.ping", value=_ping(preferences.ping_when_done, say)),
+        say("preferences.results", value=say(_RESULTS[bool(preferences.private_results)])),
     ]
     for kind, name in sorted(preferences.workflows.items()):
         usable = usable_workflows.get(kind) == name
@@ -25,6 +26,9 @@ def preferences_text(preferences: Preferences, usable_workflows: Mapping[str, st
     if not preferences.workflows:
         lines.append(say("preferences.no_workflows"))
     return "\n".join(lines)
+
+
+_RESULTS = {True: "preferences.results_private", False: "preferences.results_public"}
 
 
 def _ping(choice: bool | None, say: Words) -> str:

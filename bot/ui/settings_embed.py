@@ -46,6 +46,8 @@ def settings_embed(policy: PolicyView, *, title: str = "Settings for this server
     embed.add_field(name="Who may regenerate", value=_REGENERATE[policy.regenerate_permission])
     pings = "yes (members may opt out with /notify)" if policy.ping_when_done else "no (members may opt in)"
     embed.add_field(name="Ping when a job ends", value=pings)
+    private = "allowed (members choose with /preferences)" if policy.private_results_allowed else "no"
+    embed.add_field(name="Private results", value=private)
     words = ", ".join(f"`{w}`" for w in policy.blocked_words) or "none"
     embed.add_field(name="Blocked words", value=words if len(words) <= 1024 else words[:1020] + " …")
     for name, allowed in (("Models", policy.allowed_models), ("LoRAs", policy.allowed_loras)):

@@ -10,7 +10,7 @@ only. A refusal stores nothing: nothing is made before `JobService.submit`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -60,11 +60,13 @@ class ResultRequests:
 
     # -- the same request again --------------------------------------------------------------------
 
-    async def regenerate(self, job_id: int, *, guild_id: int, requester: Requester) -> SubmitReceipt:
-        """Submit `regeneration` (🔁, Reroll, /rerun) as the requester's own job, under their limits."""
-        return await self._service.submit(
-            await self.regeneration(job_id, guild_id=guild_id, requester=requester)
-        )
+    async def regenerate(
+        self, job_id: int, *, guild_id: int, requester: Requester, private: bool = False
+    ) -> SubmitReceipt:
+        """Submit `regeneration` (🔁, Reroll, /rerun) as the requester's own job, under their limits;
+        `private`: its reply is ephemeral (core.jobs.privacy)."""
+        request = await self.regeneration(job_id, guild_id=guild_id, requester=requester)
+        return await self._service.submit(replace(request, private=private))
 
     async def regeneration(self, job_id: int, *, guild_id: int, requester: Requester) -> JobRequest:
         """The same parameters with a new seed, from the same inputs: a Vary result rerolled is another

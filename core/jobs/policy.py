@@ -32,6 +32,8 @@ class PolicyView:
     allowed_loras: tuple[str, ...] = ()
     # Where moderation log entries are also posted (None: only /settings log lists them).
     moderation_log_channel_id: int | None = None
+    # Members' "private results" preference applies here (core.jobs.privacy); off: every reply is public.
+    private_results_allowed: bool = True
     # blocked_words compiled, once per view (and once per distinct list: views are re-read every 30 s).
     blocked: BlockedWords = field(init=False, repr=False, compare=False)
 
@@ -87,6 +89,7 @@ class PolicyView:
             allowed_models=tuple(row.allowed_models or ()),
             allowed_loras=tuple(row.allowed_loras or ()),
             moderation_log_channel_id=row.moderation_log_channel_id,
+            private_results_allowed=row.private_results_allowed,
         )
 
 

@@ -64,6 +64,9 @@ class JobRequest:
     inputs: tuple[GivenInput, ...] = ()
     # The result it is made from (Vary, Remix, Edit, Upscale, Cover, a reply), kept in the seed document.
     made_from: MadeFrom | None = None
+    # Answered privately (core.jobs.privacy): its reply is ephemeral, and /history shows it to its
+    # requester and managers only.
+    private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,7 @@ class JobService:
             seed_document=with_made_from(bound.metadata, request.made_from),
             parent_id=request.parent_id or source_job_of(request.inputs),
             model_needs=sorted(model_needs(bound.graph)),
+            private=request.private,
         )
 
         def within_limits(counts: ActiveCounts) -> None:
@@ -284,4 +288,7 @@ class JobService:
 
 
 def _visible(job: JobView, viewer: Requester | None) -> bool:
-    return job.deleted_at is None or viewer is None or viewer.is_manager
+    """Deleted results, and others' private ones, are seen by managers only."""
+    if viewer is None or viewer.is_manager:
+        return True
+    return job.deleted_at is None and (not job.private or job.user_id == viewer.user_id)

@@ -55,6 +55,8 @@ class GuildPolicy(Base):
     ping_when_done: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Where each moderation log entry is also posted (None: only /settings log lists them).
     moderation_log_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Members who chose private results (UserPreference) get them here; off, every reply is public.
+    private_results_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, postgresql_only, text_enum
@@ -107,6 +107,9 @@ class Job(Base):
         default=DeliveryState.PENDING,
         server_default=DeliveryState.PENDING.value,
     )
+    # Answered privately (an ephemeral reply, its requester's preference): only the interaction's token
+    # reaches its message, and /history shows it to its requester and managers only.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A result its requester or a manager deleted: hidden from /history and /show for everyone but managers;
     # its files leave DATA_DIR after a grace period (files_removed_at says when they did).
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

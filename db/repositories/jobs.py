@@ -70,14 +70,22 @@ class JobRepository(JobStates):
         before_id: int | None = None,
         limit: int = 10,
         include_deleted: bool = False,
+        viewer_id: int | None = None,
+        include_private: bool = False,
     ) -> HistoryRows:
         """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`).
 
-        Deleted results are left out unless `include_deleted` (for managers)."""
+        Deleted results are left out unless `include_deleted` (for managers). Private jobs are left out but
+        the `viewer_id`'s own, unless `include_private` (managers, in a listing only they see)."""
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         statement = select(Job).where(Job.guild_id == guild_id)
         if not include_deleted:
             statement = statement.where(Job.deleted_at.is_(None))
+        if not include_private:
+            public = Job.private.is_(False)
+            statement = statement.where(
+                public if viewer_id is None else or_(public, Job.user_id == viewer_id)
+            )
         if user_id is not None:
             statement = statement.where(Job.user_id == user_id)
         if kind is not None:

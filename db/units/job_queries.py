@@ -22,6 +22,8 @@ class HistoryQuery(TypedDict, total=False):
     before_id: int | None
     limit: int
     include_deleted: bool  # deleted results too (the viewer is a manager)
+    viewer_id: int | None  # whose private jobs are listed (their own); None: nobody's
+    include_private: bool  # every member's private jobs (a manager, in a listing only they see)
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,6 +254,10 @@ class Actions:
             data["values"] = values
         channel = self._world.channels[message.channel_id]
         made_by = message.interaction_metadata or {}
+        # An ephemeral message is "only visible to the user who invoked the Interaction" (EPHEMERAL flag,
+        # resources/message#message-object-message-flags): nobody else sees its buttons to click them.
+        if message.ephemeral and str(_user(member).id) != str((made_by.get("user") or {}).get("id")):
+            raise ValueError(f"message {message.id} is ephemeral: only its invoking user sees it")
         owners = made_by.get("authorizing_integration_owners") if made_by else None
         auth = authorize_component(self._world, channel, _user(member), owners)
         interaction = self._new_interaction(InteractionType.MESSAGE_COMPONENT, channel, member, data, auth)

@@ -365,6 +365,10 @@ class DiscordEmulator:
     ) -> None:
         message = self._message(message_id)
         assert message.channel_id == channel.id, "the message is not in that channel"
+        # An ephemeral message is "only visible to the user who invoked the Interaction" (EPHEMERAL flag,
+        # https://discord.com/developers/docs/resources/message#message-object-message-flags) and not part of
+        # the channel: the client offers it no reactions (and the reaction routes answer 10008 for it).
+        assert not message.ephemeral, "nobody can react to an ephemeral message"
         user = member.user if isinstance(member, Member) else member
         await self.messaging.add_reaction(message, user, payloads.emoji_from_path(emoji))
 

@@ -1,0 +1,144 @@
+"""Private results (issue 16): a member who chose them gets an ephemeral reply from the first answer to the
+result, kept in /history for them (and managers) only; a private job that outlives its token comes by
+direct message; a server may forbid them; everyone else's replies stay public."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from db.enums import JobStatus
+from tests.discord_emulator import Interaction, Member, Message
+from tests.discord_emulator.layout import text_of, texts
+from tests.discord_emulator.models import EPHEMERAL
+from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
+from tests.e2e.test_history_support import answer, field_values
+from tests.e2e.test_settings import settings, world_with_admin
+
+# The bot-side deadline of a token already passed when the job is shown: every job outlives its token.
+TOKEN_GONE_AT_ONCE = replace(FAST_REPORTING, token_lifetime_s=0.0)
+DISCORD_TOKEN_LIFETIME_S = 15 * 60
+
+
+async def _prefer(world: World, member: Member, results: str) -> None:
+    """/preferences set results:<private|public>, as the member does it."""
+    chosen = await world.emu.send_slash_command(
+        world.guild, world.channel, member, "preferences", {"results": results}, subcommand="set"
+    )
+    await answer(world, chosen)
+
+
+async def _imagine(world: World, member: Member, prompt: str) -> Interaction:
+    return await world.slash("imagine", {"prompt": prompt}, member=member)
+
+
+def _listed_ids(listing: Message) -> list[int]:
+    return [int(found) for found in re.findall(r"\*\*#(\d+)\*\*", texts(listing)[0])]
+
+
+def _channel_edits(world: World) -> list[Any]:
+    """Edits with the bot's own token: an ephemeral reply must never be tried that way."""
+    return world.emu.calls_matching("PATCH", rf"^/channels/{world.channel.id}/messages/")
+
+
+async def test_a_member_with_private_results_gets_an_ephemeral_reply_that_ends_with_the_result(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _prefer(world, world.alice, "private")
+        private = await _imagine(world, world.alice, "a secret garden")
+        result = await world.wait_for_final(private)
+        public = await world.wait_for_final(await _imagine(world, world.bob, "a town square"))
+        job = await world.job_for(result)
+        theirs = _listed_ids(await answer(world, await world.slash("history", member=world.alice)))
+        others = _listed_ids(await answer(world, await world.slash("history", member=world.bob)))
+        managers = _listed_ids(await answer(world, await world.slash("history", member=world.mod)))
+        shown = _listed_ids(
+            await answer(world, await world.slash("history", {"public": True}, member=world.alice))
+        )
+        bobs_job = await world.job_for(public)
+
+    assert private.response_type == 5
+    assert result.revisions[0].flags & EPHEMERAL, "ephemeral from the very first answer"
+    assert result.ephemeral
+    assert job_state(result) == "done"
+    assert result.attachments
+    assert (job.private, job.status) == (True, JobStatus.SUCCEEDED)
+    assert _channel_edits(world) == []
+    # Bob chose nothing: his reply is public, as before, and the channel sees only his.
+    assert not public.ephemeral
+    assert not bobs_job.private
+    assert [m.id for m in world.job_messages()] == [public.id]
+    # /history: Alice sees hers, a manager too; Bob does not, nor does a listing shown to the channel.
+    assert job.id in theirs
+    assert job.id in managers
+    assert job.id not in others
+    assert job.id not in shown
+    assert bobs_job.id in others
+
+
+async def test_a_button_on_a_private_result_makes_a_private_result(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _prefer(world, world.alice, "private")
+        result = await world.wait_for_final(await _imagine(world, world.alice, "a quiet pond"))
+        original = await world.job_for(result)
+        await _prefer(world, world.alice, "public")  # the result's privacy is what counts now
+        rerolled = await world.wait_for_final(
+            await world.emu.click_button(result, f"job:reroll:{original.id}", world.alice)
+        )
+        again = await world.job_for(rerolled)
+        later = await world.wait_for_final(await _imagine(world, world.alice, "an open field"))
+
+    assert rerolled.id != result.id
+    assert rerolled.ephemeral
+    assert rerolled.attachments
+    assert (again.parent_id, again.private) == (original.id, True)
+    assert not later.ephemeral, "her own commands follow her preference again"
+    assert [m.id for m in world.job_messages()] == [later.id]
+
+
+async def test_a_private_job_that_outlives_its_token_comes_by_direct_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, reporting=TOKEN_GONE_AT_ONCE) as world:
+        await _prefer(world, world.alice, "private")
+        interaction = await _imagine(world, world.alice, "a slow glacier")
+        await world.wait_acked(interaction)
+        response = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: "/history" in text_of(response))
+        world.emu.advance_clock(DISCORD_TOKEN_LIFETIME_S + 1)  # and Discord's token is over too
+        dm = world.emu.dm_channel(world.alice)
+        delivered = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages(dm) if is_final(m)), None)
+        )
+        job = await world.job_for(response)
+        settled, artifacts = await world.delivered(job.id)
+
+    assert response.ephemeral
+    assert (response.embeds, response.attachments) == ([], []), "no progress, no files: one sentence"
+    assert f"Job #{job.id} is still being made" in text_of(response)
+    assert f"Job #{job.id} took longer" in text_of(delivered)
+    assert job_state(delivered) == "done"
+    assert delivered.attachments
+    assert [a.message_id for a in artifacts] == [delivered.id] * len(artifacts)
+    assert (settled.status, settled.private) == (JobStatus.SUCCEEDED, True)
+    assert world.job_messages() == [], "nothing went to the channel"
+    assert _channel_edits(world) == []
+
+
+async def test_a_server_that_forbids_private_results_gets_public_ones(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        await _prefer(world, world.alice, "private")
+        said = await answer(world, await settings(world, admin, "private-results", {"allowed": False}))
+        result = await world.wait_for_final(await _imagine(world, world.alice, "a town fair"))
+        job = await world.job_for(result)
+
+    assert field_values(said)["Private results"] == "no"
+    assert not result.ephemeral
+    assert result.attachments
+    assert not job.private
+    assert [m.id for m in world.job_messages()] == [result.id]
