@@ -126,3 +126,18 @@ async def test_search_words_with_quotes_and_sql_are_only_text(session: AsyncSess
     assert [job.id for job in (await jobs.history(GUILD_A, search="cat's 'hat' \\")).jobs] == [quoted.id]
     assert (await jobs.history(GUILD_A, search="'; DELETE FROM jobs; --")).jobs == []
     assert len((await jobs.history(GUILD_A)).jobs) == 2
+
+
+async def test_private_jobs_are_listed_for_their_requester_and_managers_only(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    public = await add_jobs(jobs, 1, user_id=BOB)
+    alices = await add_jobs(jobs, 1, user_id=ALICE, private=True)
+    bobs = await add_jobs(jobs, 1, user_id=BOB, private=True)
+
+    async def listed(**filters: object) -> list[int]:
+        return [job.id for job in (await jobs.history(GUILD_A, **filters)).jobs]  # type: ignore[arg-type]
+
+    assert await listed(viewer_id=ALICE) == [*alices, *public]
+    assert await listed(viewer_id=BOB) == [*bobs, *public]
+    assert await listed() == public, "a listing the channel sees holds nobody's private jobs"
+    assert await listed(viewer_id=BOB, include_private=True) == [*bobs, *alices, *public]

@@ -90,6 +90,9 @@ async def test_a_button_on_a_private_result_makes_a_private_result(database_url:
         )
         again = await world.job_for(rerolled)
         later = await world.wait_for_final(await _imagine(world, world.alice, "an open field"))
+        # 🗑 on a private result: only the interaction's webhook reaches it.
+        await world.emu.click_button(rerolled, f"job:delete:{again.id}", world.alice)
+        await world.emu.wait_for(lambda: rerolled.deleted)
 
     assert rerolled.id != result.id
     assert rerolled.ephemeral

@@ -246,3 +246,32 @@ async def test_the_bots_own_message_in_a_channel_it_cannot_see_is_out_of_reach(
     assert (editing.value.status, editing.value.code) == (403, 50001)
     assert posting.value.code == 50001
     assert [m.content for m in emulator.messages[server.channel.id]] == ["made while visible"]
+
+
+async def test_an_ephemeral_reply_is_seen_and_clicked_by_its_invoker_alone(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = EchoBot()
+    sent = asyncio.Event()
+
+    @bot.tree.command(name="secret", description="Ephemeral reply with a button")
+    async def secret(interaction: discord.Interaction) -> None:
+        view = discord.ui.View()
+        view.add_item(discord.ui.Button(label="Again", custom_id="again"))
+        await interaction.response.send_message("only you", view=view, ephemeral=True)
+        sent.set()
+
+    async with running_client(emulator, bot):
+        await emulator.send_slash_command(server.guild, server.channel, server.alice, "secret")
+        await asyncio.wait_for(sent.wait(), 5)
+        [reply] = emulator.messages[server.channel.id]
+        bob = emulator.add_member(server.guild, name="bob")
+        with pytest.raises(ValueError, match="ephemeral"):
+            await emulator.click_button(reply, "again", bob)
+        with pytest.raises(AssertionError, match="react"):
+            await emulator.add_reaction(reply, server.channel, server.alice, "🔁")
+        clicked = await emulator.click_button(reply, "again", server.alice)
+
+    assert reply.ephemeral
+    assert reply.reactions == []
+    assert clicked.payload["message"]["flags"] & 64
