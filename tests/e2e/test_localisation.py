@@ -35,6 +35,7 @@ async def test_a_german_client_sees_german_command_names(database_url: str, tmp_
         "qualität",
         "stil",
         "ping",
+        "ergebnisse",
     }
     limits = next(o for o in german["einstellungen"]["options"] if o["name"] == "grenzen")
     assert {o["name"] for o in limits["options"]} == {"max_laufend", "max_wartend", "schub", "pro_minute"}
