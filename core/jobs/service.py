@@ -118,10 +118,25 @@ class JobService:
     # -- new jobs ----------------------------------------------------------------------------------
 
     async def submit(self, request: JobRequest) -> SubmitReceipt:
-        """Refuse (UserFacingError, nothing stored) or queue the request as a job with its inputs kept."""
+        """Refuse (UserFacingError, nothing stored) or queue the request as a job with its inputs kept.
+
+        A refusal by one of the guild's rules (NotAllowed naming its rule: channel, roles, words, models,
+        a flagged input...) is logged for the guild's managers."""
+        try:
+            return await self._submit(request)
+        except NotAllowed as refusal:
+            texts = screened_texts(request.params)
+            who = request.requester.user_id
+            await record_refusal(
+                self.moderation, refusal, guild_id=request.guild_id, user_id=who, texts=texts
+            )
+            raise
+
+    async def _submit(self, request: JobRequest) -> SubmitReceipt:
         policy = await self.policies.get(request.guild_id)
         kind = self.kinds.of(request.params).kind
-        template = await self._allowed_template(request, kind, policy)
+        check_request(policy, request.requester, screened_texts(request.params))
+        template = self.template_for(kind, request.workflow, policy, request.params)
         # The one place a seed is drawn; the job keeps it inside its parameters from here on.
         params = request.params
         if params.seed is None:
@@ -169,22 +184,6 @@ class JobService:
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info("queued at position %d (%s)", position, template.name)
         return SubmitReceipt(job, position, eta, told.held)
-
-    async def _allowed_template(
-        self, request: JobRequest, kind: JobKind, policy: PolicyView
-    ) -> WorkflowTemplate:
-        """The guild's rules (channel, roles, words...) and the workflow's model choices; a refusal by
-        one of them is logged for the guild's managers."""
-        texts = screened_texts(request.params)
-        try:
-            check_request(policy, request.requester, texts)
-            return self.template_for(kind, request.workflow, policy, request.params)
-        except NotAllowed as refusal:
-            who = request.requester.user_id
-            await record_refusal(
-                self.moderation, refusal, guild_id=request.guild_id, user_id=who, texts=texts
-            )
-            raise
 
     def template_for(
         self, kind: JobKind, workflow: str | None, policy: PolicyView, params: KindParams | None = None

@@ -11,13 +11,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import discord
+import pytest
 
+from core.errors import NotAllowed
 from core.moderation import ModerationAction, ModerationEntry
 from core.moderation.log import LoggedEntry
 from core.moderation.settings import ModerationSettings
 from tests.discord_emulator import Message
-from tests.e2e.harness import World
-from tests.e2e.test_history_support import answer
+from tests.e2e.harness import World, form_id
+from tests.e2e.test_history_support import answer, submit
 from tests.e2e.test_settings import settings, world_with_admin
 
 
@@ -94,6 +96,29 @@ async def test_a_refused_blocked_word_is_listed_for_a_manager_and_posted_in_the_
     [post] = posted
     assert f"<@{world.alice.id}> · **Refused** · Blocked word (gore)" in listed(post)
     assert post.notified_user_ids == []  # named, never pinged
+
+
+async def test_a_refusal_after_the_song_form_or_at_submit_is_logged_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        command = await world.slash("song", {})
+        await world.wait_acked(command)  # the form is open: the rules allowed it then
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["neon"]})
+        with entries_stored(world) as stored:
+            form = await world.emu.submit_modal(
+                form_id(command), {"song:lyrics": "[verse]\nNeon rain"}, world.alice, world.channel
+            )
+            await world.wait_acked(form)
+            with pytest.raises(NotAllowed):
+                await submit(world, world.bob, "neon lights")  # straight to the core's submit
+            entries = await stored.wait(2)
+        log = await answer(world, await settings(world, admin, "log"))
+    assert sorted((e.user_id, e.rule) for e in entries) == sorted(
+        [(world.alice.id, "blocked_word:neon"), (world.bob.id, "blocked_word:neon")]
+    )
+    assert "> [verse] Neon rain" in listed(log)  # the lyrics on one line
+    assert listed(log).count("Blocked word (neon)") == 2
 
 
 async def test_a_member_without_manage_server_is_refused_privately(database_url: str, tmp_path: Path) -> None:
