@@ -102,8 +102,8 @@ class Actions:
             payload.update(
                 {
                     "guild_id": str(guild.id),
-                    "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
-                    "guild_locale": "en-US",
+                    "guild": {"id": str(guild.id), "locale": guild.preferred_locale, "features": []},
+                    "guild_locale": guild.preferred_locale,
                     "member": payloads.member(member, permissions=guild.permissions_in(channel, member)),
                 }
             )

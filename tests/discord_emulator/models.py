@@ -126,6 +126,10 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    # "the preferred locale of a Community guild; used in server discovery and notices from Discord, and
+    # sent in interactions; defaults to "en-US"" (the guild object's preferred_locale, interactions'
+    # guild_locale: https://discord.com/developers/docs/resources/guild#guild-object-guild-structure).
+    preferred_locale: str = "en-US"
 
     @property
     def everyone(self) -> Role:

@@ -108,7 +108,7 @@ def guild_create(g: Guild, *, all_members: bool, bot_id: int) -> dict[str, Any]:
         "mfa_level": 0,
         "nsfw_level": 0,
         "premium_tier": 0,
-        "preferred_locale": "en-US",
+        "preferred_locale": g.preferred_locale,
         "features": [],
         "system_channel_flags": 0,
         "roles": [role(r) for r in g.roles.values()],

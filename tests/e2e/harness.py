@@ -38,6 +38,7 @@ from bot.client import EXTENSIONS, ComfyBot
 from bot.reporting.config import ReportingConfig
 from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Settings
+from comfy.artifacts import FileOpener, open_for_writing
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
 from core.moderation.settings import ModerationSettings
@@ -96,6 +97,7 @@ class World:
     enabled_kinds: tuple[str, ...] | None = None  # ENABLED_KINDS
     personal_limits: GuildLimits = field(default_factory=GuildLimits)  # PERSONAL_*
     moderation: ModerationSettings = field(default_factory=ModerationSettings)  # MODERATION_LOG_DAYS, clock
+    open_file: FileOpener = open_for_writing  # how DATA_DIR's result files are written (a full disk, say)
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -195,6 +197,7 @@ class World:
             enabled_kinds=self.enabled_kinds,
             personal_limits=self.personal_limits,
             moderation=self.moderation,
+            open_file=self.open_file,
         )
         self.runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(
@@ -279,6 +282,7 @@ async def running_world(
     enabled_kinds: tuple[str, ...] | None = None,
     personal_limits: GuildLimits | None = None,
     moderation: ModerationSettings | None = None,
+    open_file: FileOpener = open_for_writing,
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -314,6 +318,7 @@ async def running_world(
                 enabled_kinds=enabled_kinds,
                 personal_limits=personal_limits or GuildLimits(),
                 moderation=moderation or ModerationSettings(),
+                open_file=open_file,
             )
             if customize is not None:
                 customize(emu, guild)
