@@ -46,6 +46,8 @@ from core.moderation.service import ModerationLogService
 from core.moderation.settings import ModerationSettings
 from core.queue.limits import GuildLimits
 from core.safety.checker import SafetyChecker, SafetyConfig
+from core.workflows.library import WorkflowLibrary
+from core.workflows.shelf import WorkflowShelf
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.units.deleted_results import DeletedResults
 from db.units.job_inputs import JobInputStore
@@ -55,6 +57,7 @@ from db.units.moderation_log import ModerationStore
 from db.units.policies import PolicyStore
 from db.units.preferences import PreferenceStore
 from db.units.run_history import RunHistory
+from db.units.stored_workflows import StoredWorkflows
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +124,9 @@ class CoreRuntime:
     ) -> None:
         self.config = config
         self.http = http
-        self.catalogue = catalogue
+        # Live: the workflows added from Discord join it (and leave it) while the bot runs.
+        library = catalogue if isinstance(catalogue, WorkflowLibrary) else WorkflowLibrary(catalogue)
+        self.catalogue = library
         self.engine = engine or create_engine(config.database_url)
         self.sessions: async_sessionmaker[AsyncSession] = create_sessionmaker(self.engine)
         self.observer = ObserverSwitch()
@@ -141,7 +146,7 @@ class CoreRuntime:
         self.dispatcher = Dispatcher(
             store=self.store,
             pool=self.pool,
-            catalogue=catalogue,
+            catalogue=library,
             kinds=config.kinds,
             artifacts=self.artifacts,
             disk=self.disk,
@@ -152,6 +157,14 @@ class CoreRuntime:
             past_runs=RunHistory(self.sessions).recent,
             inputs=InputStaging(self.input_files, JobInputStore(self.sessions)),
         )
+        self.workflows = WorkflowShelf(
+            StoredWorkflows(self.sessions, worker_id=config.queue.worker_id),
+            library,
+            config.kinds,
+            self.clients,
+            on_change=self.dispatcher.capabilities.refresh,
+        )
+        self.dispatcher.worker_sync.reload_workflows = self.workflows.reload
         self.deletions = DeletedResults(self.sessions)
         moderation_store = ModerationStore(self.sessions)
         self.moderation = ModerationLogService(moderation_store, clock=config.moderation.clock)
@@ -159,7 +172,7 @@ class CoreRuntime:
         self.service = JobService(
             store=self.store,
             dispatcher=self.dispatcher,
-            catalogue=catalogue,
+            catalogue=library,
             policies=self.policies,
             deletions=self.deletions,
             kinds=config.kinds,
@@ -179,7 +192,7 @@ class CoreRuntime:
         self.guild_policies = GuildPolicies(self.policies)
         preference_store = PreferenceStore(self.sessions)
         self.pings = CompletionPings(self.policies, preference_store)
-        self.preferences = PersonalPreferences(preference_store, catalogue, self.dispatcher.capabilities)
+        self.preferences = PersonalPreferences(preference_store, library, self.dispatcher.capabilities)
         self.privacy = ResultPrivacy(self.policies, preference_store)
         self._owns_engine = engine is None
 
@@ -196,6 +209,7 @@ class CoreRuntime:
         await self.pool.start()
         self._report_backends()
         self._report_safety()
+        await self.workflows.reload()
         await self.dispatcher.start()
         self.deleted_files.start()
         self.moderation_retention.start()

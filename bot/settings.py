@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     workflows_dir: Path | None = Field(
         default=None, description="Optional folder of user API-format workflows."
     )
+    bot_owner_ids: str = Field(
+        default="",
+        description="Comma-separated Discord user ids who may add and remove workflows for every server.",
+    )
     data_dir: Path = Field(default=Path("./data"), description="Artifacts and the SQLite database live here.")
     dev_guild_id: int | None = Field(default=None, description="Sync slash commands to this guild at start.")
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR.")
@@ -143,6 +147,14 @@ class Settings(BaseSettings):
         _per_kind(value, float)
         return value
 
+    @field_validator("bot_owner_ids")
+    @classmethod
+    def _owner_ids_are_numbers(cls, value: str) -> str:
+        for part in (p.strip() for p in value.split(",")):
+            if part and not part.isdigit():
+                raise ValueError(f"'{part}' is not a Discord user id (a number)")
+        return value
+
     @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -174,6 +186,10 @@ class Settings(BaseSettings):
     def safety_thresholds(self) -> Thresholds:
         labels = frozenset(label.strip().upper() for label in self.safety_labels.split(",") if label.strip())
         return Thresholds(self.safety_threshold, labels)
+
+    @property
+    def bot_owner_id_set(self) -> frozenset[int]:
+        return frozenset(int(part) for part in self.bot_owner_ids.split(",") if part.strip())
 
     @property
     def comfyui_url_list(self) -> list[str]:

@@ -66,7 +66,22 @@ class JobHandedOverMessage(_Message):
     kind: Literal["handed_over"] = "handed_over"
 
 
-WorkerMessage = JobQueuedMessage | JobGoneMessage | CancelRequestedMessage | JobHandedOverMessage
+class WorkflowsChangedMessage(BaseModel):
+    """A workflow was added or removed from Discord: every worker reads the stored workflows again."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: Literal["workflows_changed"] = "workflows_changed"
+    sender: str
+
+
+WorkerMessage = (
+    JobQueuedMessage
+    | JobGoneMessage
+    | CancelRequestedMessage
+    | JobHandedOverMessage
+    | WorkflowsChangedMessage
+)
 _READER: TypeAdapter[WorkerMessage] = TypeAdapter(Annotated[WorkerMessage, Field(discriminator="kind")])
 
 

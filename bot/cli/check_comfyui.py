@@ -79,10 +79,10 @@ async def check_backend(
         return BackendCheck(results)
     results.append(offered_models(url, object_info))
     problems = catalogue.problems(object_info)
-    return BackendCheck(results, {name: _workflow_result(url, name, problems[name]) for name in names})
+    return BackendCheck(results, {name: workflow_result(url, name, problems[name]) for name in names})
 
 
-def _workflow_result(url: str, name: str, problems: list[WorkflowProblem]) -> CheckResult:
+def workflow_result(url: str, name: str, problems: list[WorkflowProblem]) -> CheckResult:
     if not problems:
         return CheckResult.passed(f"workflow '{name}' can run on {url}")
     shown = "; ".join(str(problem) for problem in problems[:_SHOWN_PROBLEMS])

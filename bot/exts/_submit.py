@@ -89,12 +89,15 @@ async def submit_and_show(
     return receipt
 
 
-def workflow_choices(bot: ComfyBot, kind: JobKind, typed: str) -> list[discord.app_commands.Choice[str]]:
-    """Workflows of this kind that validated and that some backend can run, filtered by what was typed."""
+def workflow_choices(
+    bot: ComfyBot, kind: JobKind, typed: str, *, scope: int | None = None
+) -> list[discord.app_commands.Choice[str]]:
+    """Workflows of this kind that validated and that some backend can run, filtered by what was typed;
+    ``scope``: the guild asking, whose own workflows are offered too."""
     runtime = bot.runtime
     names = [
         name
-        for name in runtime.catalogue.names(kind)
+        for name in runtime.catalogue.names(kind, scope=scope)
         if not runtime.dispatcher.capabilities.known_incapable(name)
     ]
     typed = typed.strip().lower()

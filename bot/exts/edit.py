@@ -11,6 +11,7 @@ from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX
 from bot.exts._picture_job import run_picture_job
 from bot.exts._submit import workflow_choices
+from bot.ui.requesters import guild_id_of
 from core.kinds.edit import EDIT, EditParams
 from core.kinds.fields import PROMPT_MAX_CHARS
 
@@ -55,7 +56,7 @@ class Edit(commands.Cog):
     async def _workflow(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return workflow_choices(self.bot, EDIT, current)
+        return workflow_choices(self.bot, EDIT, current, scope=guild_id_of(interaction))
 
 
 async def setup(bot: ComfyBot) -> None:

@@ -16,6 +16,7 @@ from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, PendingInput, media_input, strength_without_input
 from bot.exts._model_choices import model_choices
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
+from bot.ui.requesters import guild_id_of
 from bot.ui.styles import style_suggestions
 from core.jobs.given_input import GivenInput
 from core.jobs.preferences import image_defaults
@@ -138,7 +139,7 @@ class Imagine(commands.Cog):
     async def _workflow(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return workflow_choices(self.bot, IMAGE, current)
+        return workflow_choices(self.bot, IMAGE, current, scope=guild_id_of(interaction))
 
     @imagine.autocomplete("model")
     async def _model(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -260,13 +260,14 @@ class SettingsCommand(
         self, interaction: discord.Interaction, image: str | None = None, song: str | None = None
     ) -> None:
         catalogue = self.bot.runtime.catalogue
+        scope = guild_id_of(interaction)
         await self._change(
             interaction,
             lambda _: workflow_changes(
                 image=image,
                 song=song,
-                image_names=catalogue.names(IMAGE),
-                song_names=catalogue.names(SONG),
+                image_names=catalogue.names(IMAGE, scope=scope),
+                song_names=catalogue.names(SONG, scope=scope),
             ),
         )
 
@@ -274,16 +275,18 @@ class SettingsCommand(
     async def _image_workflows(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._workflow_choices(IMAGE, current)
+        return self._workflow_choices(IMAGE, current, guild_id_of(interaction))
 
     @workflows.autocomplete("song")
     async def _song_workflows(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._workflow_choices(SONG, current)
+        return self._workflow_choices(SONG, current, guild_id_of(interaction))
 
-    def _workflow_choices(self, kind: JobKind, current: str) -> list[app_commands.Choice[str]]:
-        names = [n for n in self.bot.runtime.catalogue.names(kind) if current.lower() in n.lower()]
+    def _workflow_choices(self, kind: JobKind, current: str, scope: int) -> list[app_commands.Choice[str]]:
+        names = [
+            n for n in self.bot.runtime.catalogue.names(kind, scope=scope) if current.lower() in n.lower()
+        ]
         choices = [app_commands.Choice(name="built-in default", value=BUILT_IN_DEFAULT)]
         return (choices + [app_commands.Choice(name=n, value=n) for n in names])[:25]
 

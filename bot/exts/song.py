@@ -19,6 +19,7 @@ from bot.exts._media import LINK_OPTION_MAX, RECORDING, PendingInput, media_inpu
 from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
 from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately, user_message_of
+from bot.ui.requesters import guild_id_of
 from bot.ui.song_modal import SongDraft, SongModal
 from bot.ui.song_retry import EditAgain, lyrics_files, refusal_text
 from core.errors import UserFacingError
@@ -218,7 +219,7 @@ class Song(commands.Cog):
     async def _workflow(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return workflow_choices(self.bot, SONG, current)
+        return workflow_choices(self.bot, SONG, current, scope=guild_id_of(interaction))
 
 
 async def _form_params(

@@ -13,6 +13,7 @@ from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX
 from bot.exts._picture_job import run_picture_job
 from bot.exts._submit import workflow_choices
+from bot.ui.requesters import guild_id_of
 from core.kinds.upscale import UPSCALE, UpscaleParams
 
 
@@ -52,7 +53,7 @@ class Upscale(commands.Cog):
     async def _workflow(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return workflow_choices(self.bot, UPSCALE, current)
+        return workflow_choices(self.bot, UPSCALE, current, scope=guild_id_of(interaction))
 
 
 async def setup(bot: ComfyBot) -> None:

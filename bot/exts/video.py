@@ -12,6 +12,7 @@ from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, media_input
 from bot.exts._submit import submit_and_show, workflow_choices
+from bot.ui.requesters import guild_id_of
 from core.jobs.given_input import GivenInput
 from core.kinds.fields import PROMPT_MAX_CHARS
 from core.kinds.video import VIDEO, VideoParams
@@ -82,7 +83,7 @@ class Video(commands.Cog):
     async def _workflow(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return workflow_choices(self.bot, VIDEO, current)
+        return workflow_choices(self.bot, VIDEO, current, scope=guild_id_of(interaction))
 
 
 async def setup(bot: ComfyBot) -> None:

@@ -74,8 +74,22 @@ class WorkflowCatalogue:
             templates[result.name] = result
         return cls(templates.values(), rejected, defaults=defaults)
 
-    def names(self, kind: str | None = None) -> list[str]:
+    def names(self, kind: str | None = None, *, scope: int | None = None) -> list[str]:
+        """The workflows offered (of ``kind``). ``scope``: an owner (a guild, say) that also sees its own
+        workflows in a catalogue that keeps some (see core.workflows); this one keeps none."""
         return sorted(name for name, t in self._templates.items() if kind is None or t.kind == kind)
+
+    def all_names(self) -> list[str]:
+        """Every workflow :meth:`get` finds, whoever it is offered to (what capabilities are known for)."""
+        return self.names()
+
+    @property
+    def templates(self) -> tuple[WorkflowTemplate, ...]:
+        return tuple(self._templates.values())
+
+    @property
+    def defaults(self) -> dict[str, str]:
+        return dict(self._defaults)
 
     def get(self, name: str) -> WorkflowTemplate:
         try:
@@ -103,6 +117,11 @@ async def load_catalogue(
     workflows_dir: Path | None = None,
 ) -> WorkflowCatalogue:
     return await asyncio.to_thread(WorkflowCatalogue.load, shapes, defaults, builtins, workflows_dir)
+
+
+def valid_name(name: str) -> bool:
+    """Letters, digits, '-', '_' or '.', at most 64, starting with a letter or digit (it is a file name)."""
+    return bool(_NAME.match(name))
 
 
 def builtin_templates(

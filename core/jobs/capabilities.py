@@ -98,7 +98,7 @@ class Capabilities:
         return False
 
     async def refresh(self) -> None:
-        names = self._catalogue.names()
+        names = self._catalogue.all_names()
         able: dict[str, set[str]] = {name: set() for name in names}
         able_any_models: dict[str, set[str]] = {name: set() for name in names}
         read: dict[str, Mapping[str, Any]] = {}

@@ -196,8 +196,8 @@ class JobService:
         if name is None:
             template = self.switch.default_template(kind)
         else:
-            if name not in self.catalogue.names(kind):
-                choices = ", ".join(self.catalogue.names(kind)) or "none"
+            if name not in self.catalogue.names(kind, scope=policy.guild_id):
+                choices = ", ".join(self.catalogue.names(kind, scope=policy.guild_id)) or "none"
                 raise UserFacingError(f"There is no {noun} workflow called “{name}”. Available: {choices}.")
             template = self.catalogue.get(name)
         if self.dispatcher.capabilities.known_incapable(template.name):

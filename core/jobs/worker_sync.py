@@ -7,7 +7,7 @@ the database now and then, and at once after the listener reconnects.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from background.loops import supervise
@@ -21,6 +21,7 @@ from db.worker_messages import (
     JobGoneMessage,
     JobHandedOverMessage,
     JobQueuedMessage,
+    WorkflowsChangedMessage,
     read,
 )
 
@@ -48,6 +49,8 @@ class WorkerSync:
         self._is_running_here = is_running_here
         self._cancel = cancel
         self._take_over = take_over
+        # Reads the workflows added from Discord again; set by the runtime, which builds them afterwards.
+        self.reload_workflows: Callable[[], Awaitable[None]] | None = None
 
     def on_message(self, received: dict[str, Any]) -> None:
         message = read(received)
@@ -69,6 +72,8 @@ class WorkerSync:
             self._tasks.spawn(
                 self._cancel(message.job_id, message.by_user_id), name=f"cancel-{message.job_id}"
             )
+        elif isinstance(message, WorkflowsChangedMessage):
+            self.reload_workflows_soon()
         elif isinstance(message, JobHandedOverMessage):
             # Not at the next lease turn (a third of a lease away): the job's prompt is running now.
             self._tasks.spawn(
@@ -76,14 +81,26 @@ class WorkerSync:
                 name=f"take-over-{message.job_id}",
             )
 
+    def reload_workflows_soon(self) -> None:
+        """Another worker added or removed a workflow from Discord: read them all again."""
+        if self.reload_workflows is not None:
+            self._tasks.spawn(
+                supervise("reloading the workflows", self.reload_workflows, expected=outage_note),
+                name="dispatcher-workflows-now",
+            )
+
     def resync_soon(self) -> None:
         """After the listener reconnects: messages may have been missed while it was away."""
+        self.reload_workflows_soon()
         self._tasks.spawn(
             supervise("resyncing the queue", self.resync, expected=outage_note), name="dispatcher-resync-now"
         )
 
     async def resync(self) -> None:
-        """Make our copy of the queue match the database (a message may have been missed)."""
+        """Make our copy of the queue (and of the stored workflows) match the database (a message may
+        have been missed)."""
+        if self.reload_workflows is not None:
+            await self.reload_workflows()
         # Only jobs queued before the read may be dropped: one enqueued meanwhile is not in the answer yet.
         known_before = self._scheduler.waiting_ids() | self._scheduler.parked_ids()
         entries = {entry.job_id: entry for entry in await self._store.queued_jobs()}

@@ -6,6 +6,16 @@ from db.models.job import Job
 from db.models.job_event import JobEvent
 from db.models.job_input import JobInput
 from db.models.moderation_record import ModerationRecord
+from db.models.stored_workflow import StoredWorkflow
 from db.models.user_preference import UserPreference
 
-__all__ = ["Artifact", "GuildPolicy", "Job", "JobEvent", "JobInput", "ModerationRecord", "UserPreference"]
+__all__ = [
+    "Artifact",
+    "GuildPolicy",
+    "Job",
+    "JobEvent",
+    "JobInput",
+    "ModerationRecord",
+    "StoredWorkflow",
+    "UserPreference",
+]

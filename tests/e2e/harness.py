@@ -98,6 +98,7 @@ class World:
     personal_limits: GuildLimits = field(default_factory=GuildLimits)  # PERSONAL_*
     moderation: ModerationSettings = field(default_factory=ModerationSettings)  # MODERATION_LOG_DAYS, clock
     open_file: FileOpener = open_for_writing  # how DATA_DIR's result files are written (a full disk, say)
+    bot_owner_ids: str = ""  # BOT_OWNER_IDS
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -207,6 +208,7 @@ class World:
             comfyui_urls=self.fake.url,
             data_dir=self.data_dir,
             dev_guild_id=self.guild.id,
+            bot_owner_ids=self.bot_owner_ids,
         )
         self.bot = _FastBot(
             settings=settings,
@@ -283,6 +285,7 @@ async def running_world(
     personal_limits: GuildLimits | None = None,
     moderation: ModerationSettings | None = None,
     open_file: FileOpener = open_for_writing,
+    bot_owner_ids: str = "",
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -319,6 +322,7 @@ async def running_world(
                 personal_limits=personal_limits or GuildLimits(),
                 moderation=moderation or ModerationSettings(),
                 open_file=open_file,
+                bot_owner_ids=bot_owner_ids,
             )
             if customize is not None:
                 customize(emu, guild)

@@ -1,0 +1,37 @@
+"""Whether each backend can run a graph, from its /object_info: what `check` reports, asked at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from comfy import errors
+from comfy.client import ComfyClient
+from comfy.workflows.template import WorkflowTemplate
+from comfy.workflows.validation import WorkflowProblem, find_problems
+
+
+@dataclass(frozen=True, slots=True)
+class BackendVerdict:
+    backend: str
+    problems: tuple[WorkflowProblem, ...] = ()
+    # Why the backend's nodes could not be read (it is down, say); None when they were.
+    unreachable: str | None = None
+
+    @property
+    def can_run(self) -> bool:
+        return self.unreachable is None and not self.problems
+
+
+async def verdicts(clients: Sequence[ComfyClient], template: WorkflowTemplate) -> tuple[BackendVerdict, ...]:
+    """Each backend's nodes read again (a model installed a minute ago counts), then the graph checked."""
+    found: list[BackendVerdict] = []
+    for client in clients:
+        try:
+            object_info = await client.object_info(refresh=True)
+        except errors.ComfyError as error:
+            found.append(BackendVerdict(client.name, unreachable=error.detail))
+            continue
+        problems = find_problems(template.graph, object_info, template.name)
+        found.append(BackendVerdict(client.name, tuple(problems)))
+    return tuple(found)
