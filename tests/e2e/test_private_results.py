@@ -16,10 +16,13 @@ from tests.discord_emulator.models import EPHEMERAL
 from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
 from tests.e2e.test_history_support import answer, field_values
 from tests.e2e.test_settings import settings, world_with_admin
+from tests.fakes.comfyui import FakeConfig
 
 # The bot-side deadline of a token already passed when the job is shown: every job outlives its token.
 TOKEN_GONE_AT_ONCE = replace(FAST_REPORTING, token_lifetime_s=0.0)
 DISCORD_TOKEN_LIFETIME_S = 15 * 60
+# Two seconds of sampling: a restart begun once the job runs comes well before its end.
+SLOW = FakeConfig(step_time_s=0.2, default_steps=10)
 
 
 async def _prefer(world: World, member: Member, results: str) -> None:
@@ -67,6 +70,11 @@ async def test_a_member_with_private_results_gets_an_ephemeral_reply_that_ends_w
     assert result.attachments
     assert (job.private, job.status) == (True, JobStatus.SUCCEEDED)
     assert _channel_edits(world) == []
+    # Her completion ping is a private followup too; the channel hears nothing of her job.
+    [ping] = world.emu.followups(private)
+    assert ping.ephemeral
+    assert ping.content == f"<@{world.alice.id}> your image is ready."
+    assert not [m for m in world.bot_messages() if f"<@{world.alice.id}>" in m.content]
     # Bob chose nothing: his reply is public, as before, and the channel sees only his.
     assert not public.ephemeral
     assert not bobs_job.private
@@ -145,3 +153,28 @@ async def test_a_server_that_forbids_private_results_gets_public_ones(
     assert result.attachments
     assert not job.private
     assert [m.id for m in world.job_messages()] == [result.id]
+
+
+async def test_a_private_job_caught_by_a_restart_comes_by_direct_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        await _prefer(world, world.alice, "private")
+        interaction = await _imagine(world, world.alice, "a long night")
+        await world.wait_acked(interaction)
+        response = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(response) == "running")
+        await world.restart_bot()  # the interaction is gone with the old process: only the ids are left
+        dm = world.emu.dm_channel(world.alice)
+        delivered = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages(dm) if is_final(m)), None), 20
+        )
+        job = await world.job_for(response)
+        settled, artifacts = await world.delivered(job.id)
+
+    assert response.ephemeral
+    assert job_state(delivered) == "done"
+    assert [a.message_id for a in artifacts] == [delivered.id] * len(artifacts)
+    assert (settled.status, settled.private) == (JobStatus.SUCCEEDED, True)
+    assert world.job_messages() == [], "never posted anew in the channel"
+    assert _channel_edits(world) == []
