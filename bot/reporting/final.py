@@ -144,7 +144,7 @@ class FinalDelivery:
                 return message
             except MessageGone:
                 pass  # TokenEnded, or the response was deleted
-        return await send_by_dm(self._editor, job, rendering)
+        return await send_by_dm(self._editor, job, rendering, restarted=track.restored)
 
     async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
         fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
@@ -155,7 +155,7 @@ class FinalDelivery:
             if interaction is not None:
                 message = await send_followup(interaction, job, more)
             else:
-                message = await send_by_dm(self._editor, job, more)
+                message = await send_by_dm(self._editor, job, more, restarted=track.restored)
             await self._record_uploads(artifacts, fitted.files, message)
             return
         try:

@@ -43,7 +43,9 @@ def outlived_text(job: JobView) -> str:
     )
 
 
-def delivered_by_dm_note(job: JobView) -> str:
+def delivered_by_dm_note(job: JobView, *, restarted: bool = False) -> str:
+    if restarted:
+        return f"I restarted while making job #{job.id}, so I could no longer update its message; here it is."
     return f"Job #{job.id} took longer than the 15 minutes Discord gave me to update its message; here it is."
 
 
@@ -61,11 +63,15 @@ async def say_where_the_result_will_be(interaction: discord.Interaction, job: Jo
     return True
 
 
-async def send_by_dm(editor: MessageEditor, job: JobView, rendering: Rendering) -> discord.Message | None:
+async def send_by_dm(
+    editor: MessageEditor, job: JobView, rendering: Rendering, *, restarted: bool = False
+) -> discord.Message | None:
     """The result by direct message, with its buttons (they work in the DM: the scope is the requester's);
-    None when the bot may not write to them: the result stays in /history."""
+    None when the bot may not write to them: the result stays in /history. `restarted`: the token was
+    lost with the process that had it, not to the clock."""
+    note = delivered_by_dm_note(job, restarted=restarted)
     try:
-        return await editor.post_direct(job.user_id, _with_note(rendering, delivered_by_dm_note(job)))
+        return await editor.post_direct(job.user_id, _with_note(rendering, note))
     except (discord.Forbidden, discord.NotFound) as error:
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info(

@@ -174,6 +174,7 @@ async def test_a_private_job_caught_by_a_restart_comes_by_direct_message(
 
     assert response.ephemeral
     assert job_state(delivered) == "done"
+    assert f"I restarted while making job #{job.id}" in text_of(delivered)
     assert [a.message_id for a in artifacts] == [delivered.id] * len(artifacts)
     assert (settled.status, settled.private) == (JobStatus.SUCCEEDED, True)
     assert world.job_messages() == [], "never posted anew in the channel"
