@@ -14,6 +14,7 @@ from tests.discord_emulator import Interaction, Member, Message
 from tests.discord_emulator.layout import text_of, texts
 from tests.discord_emulator.models import EPHEMERAL
 from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
+from tests.e2e.media_support import PICTURE
 from tests.e2e.test_history_support import answer, field_values
 from tests.e2e.test_settings import settings, world_with_admin
 from tests.fakes.comfyui import FakeConfig
@@ -179,3 +180,23 @@ async def test_a_private_job_caught_by_a_restart_comes_by_direct_message(
     assert (settled.status, settled.private) == (JobStatus.SUCCEEDED, True)
     assert world.job_messages() == [], "never posted anew in the channel"
     assert _channel_edits(world) == []
+
+
+async def test_edit_and_upscale_answer_privately_too(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _prefer(world, world.alice, "private")
+        picture = {"image": ("day.png", PICTURE, "image/png")}
+        edited = await world.wait_for_final(
+            await world.slash("edit", {"instruction": "make it night"}, attachments=picture)
+        )
+        enlarged = await world.wait_for_final(
+            await world.slash("upscale", {"factor": 2}, attachments=picture)
+        )
+        jobs = [await world.job_for(message) for message in (edited, enlarged)]
+
+    assert [(job.kind, job.private) for job in jobs] == [("edit", True), ("upscale", True)]
+    assert [(m.ephemeral, job_state(m), bool(m.attachments)) for m in (edited, enlarged)] == [
+        (True, "done", True),
+        (True, "done", True),
+    ]
+    assert world.job_messages() == []
