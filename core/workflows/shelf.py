@@ -66,6 +66,8 @@ class WorkflowShelf:
         self._clients = tuple(clients)
         self._on_change = on_change
         self._reading = asyncio.Lock()
+        # The rows (id, still offered) last read: a row is never changed otherwise.
+        self._seen: tuple[tuple[int, bool], ...] | None = None
         # Notified after every reload: what waits for a workflow to appear (a test, say) waits on it.
         self.changed = asyncio.Condition()
 
@@ -73,8 +75,12 @@ class WorkflowShelf:
         """Read every stored workflow again: at start, on another worker's word, and now and then."""
         async with self._reading:
             rows = await self.store.everything()
+            seen = tuple((row.id, row.active) for row in rows)
+            if seen == self._seen:  # the periodic reload, with nothing new: no analysis, no capability check
+                return
             entries = await asyncio.to_thread(self._analyse_all, rows)
             self.library.replace_stored(entries)
+            self._seen = seen
         if self._on_change is not None:
             await self._on_change()
         async with self.changed:

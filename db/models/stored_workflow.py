@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, func
+from sqlalchemy import BigInteger, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -18,7 +18,17 @@ from db.types import JSONDocument, UtcDateTime, utcnow
 
 class StoredWorkflow(Base):
     __tablename__ = "stored_workflows"
-    __table_args__ = (Index("ix_stored_workflows_name", "name"),)
+    __table_args__ = (
+        Index("ix_stored_workflows_name", "name"),
+        # Names are unique among the workflows offered (two members adding the same name at once: one wins).
+        Index(
+            "uq_stored_workflows_offered_name",
+            "name",
+            unique=True,
+            postgresql_where=text("removed_at IS NULL"),
+            sqlite_where=text("removed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(64))

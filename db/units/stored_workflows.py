@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.enums import JobStatus
@@ -99,7 +100,10 @@ class StoredWorkflows:
                 added_by=new.added_by,
             )
             session.add(row)
-            await session.flush()
+            try:
+                await session.flush()
+            except IntegrityError:  # added meanwhile, between the look above and this insert
+                raise NameTaken(new.name) from None
             await tell(session, WorkflowsChangedMessage(sender=self._worker_id))
             return StoredWorkflowView.of(row)
 

@@ -300,3 +300,73 @@ async def test_another_worker_offers_a_new_workflow_as_soon_as_it_is_added(
     assert "portrait" not in before
     assert "Removed **portrait**" in removed.content
     assert capable == {world.fake.url}  # still routable, for the jobs queued on it
+
+
+async def test_a_sidecar_and_a_kind_given_with_the_file_bind_it(database_url: str, tmp_path: Path) -> None:
+    sidecar = json.dumps({"defaults": {"steps": {"draft": 3, "standard": 9, "high": 12}}})
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        added = await workflows(
+            world,
+            admin,
+            "add",
+            {"name": "quick", "kind": "image"},
+            {"file": upload("anything.json", TXT2IMG), "sidecar": upload("quick.binding.json", sidecar)},
+        )
+        tried = await world.emu.send_slash_command(
+            world.guild, world.channel, admin, "workflows", {"name": "quick"}, subcommand="test"
+        )
+        job = await world.job_for(await world.wait_for_final(tried))
+        row = (await world.runtime.workflows.store.everything())[0]
+
+    sampler = next(node for node in (job.posted_graph or {}).values() if node["class_type"] == "KSampler")
+    assert "Added **quick** (image" in added.content
+    assert sampler["inputs"]["steps"] == 3  # the sidecar's draft steps
+    assert row.sidecar is not None
+    assert row.sidecar["kind"] == "image"
+
+
+async def test_a_bad_sidecar_is_refused_with_its_field(database_url: str, tmp_path: Path) -> None:
+    bad = json.dumps({"nodes": {"bogus": ["1"]}})
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        answer = await workflows(
+            world,
+            admin,
+            "add",
+            {},
+            {"file": upload("portrait.json", TXT2IMG), "sidecar": upload("portrait.binding.json", bad)},
+        )
+        names = await stored_names(world)
+
+    assert "its binding sidecar is invalid: nodes.bogus" in answer.content
+    assert names == []
+
+
+async def test_what_cannot_be_removed_from_here_is_refused(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
+        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
+        await add_portrait(world, owner, scope="everywhere")
+        offered = await world.emu.send_autocomplete(
+            world.guild, world.channel, admin, "workflows", {"name": ""}, "name", subcommand="remove"
+        )
+        await world.emu.wait_for(lambda: offered.autocomplete_choices is not None)
+        everywhere = await workflows(world, admin, "remove", {"name": "portrait"})
+        built_in = await workflows(world, admin, "remove", {"name": "txt2img"})
+        unknown = await workflows(world, admin, "remove", {"name": "nothing-here"})
+        names = [row.name for row in await world.runtime.workflows.store.everything() if row.active]
+
+    assert offered.autocomplete_choices == []  # the owner's workflow is not this manager's to remove
+    assert "only the bot's owners can remove it" in everywhere.content
+    assert "was not added from Discord" in built_in.content
+    assert "There is no workflow called “nothing-here”" in unknown.content
+    assert names == ["portrait"]
+
+
+async def test_a_workflow_that_needs_a_picture_is_tried_with_its_own_command(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        answer = await workflows(world, admin, "test", {"name": "edit"})
+
+    assert "needs a file (image)" in answer.content
+    assert "/edit" in answer.content
+    assert world.job_messages() == []

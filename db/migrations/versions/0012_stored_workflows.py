@@ -38,8 +38,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stored_workflows")),
     )
     op.create_index("ix_stored_workflows_name", "stored_workflows", ["name"], unique=False)
+    op.create_index(
+        "uq_stored_workflows_offered_name",
+        "stored_workflows",
+        ["name"],
+        unique=True,
+        postgresql_where=sa.text("removed_at IS NULL"),
+        sqlite_where=sa.text("removed_at IS NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_stored_workflows_offered_name", table_name="stored_workflows")
     op.drop_index("ix_stored_workflows_name", table_name="stored_workflows")
     op.drop_table("stored_workflows")
