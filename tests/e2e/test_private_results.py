@@ -98,6 +98,22 @@ async def test_a_button_on_a_private_result_makes_a_private_result(database_url:
             await world.emu.click_button(result, f"job:reroll:{original.id}", world.alice)
         )
         again = await world.job_for(rerolled)
+        varied = await world.wait_for_final(
+            await world.emu.click_button(result, f"res:strong:{original.id}:0", world.alice)
+        )
+        # Remix opens a form; its answer still knows the private result it came from.
+        opened = await world.wait_acked(
+            await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
+        )
+        fields: dict[str, str | list[str]] = {
+            "prompt": "a still pond",
+            "negative_prompt": "",
+            "strength": "0.5",
+        }
+        remixed = await world.wait_for_final(
+            await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
+        )
+        made = [await world.job_for(message) for message in (varied, remixed)]
         later = await world.wait_for_final(await _imagine(world, world.alice, "an open field"))
         # 🗑 on a private result: only the interaction's webhook reaches it.
         await world.emu.click_button(rerolled, f"job:delete:{again.id}", world.alice)
@@ -107,6 +123,9 @@ async def test_a_button_on_a_private_result_makes_a_private_result(database_url:
     assert rerolled.ephemeral
     assert rerolled.attachments
     assert (again.parent_id, again.private) == (original.id, True)
+    assert opened.response_type == 9
+    assert [(m.ephemeral, bool(m.attachments)) for m in (varied, remixed)] == [(True, True), (True, True)]
+    assert [job.private for job in made] == [True, True]
     assert not later.ephemeral, "her own commands follow her preference again"
     assert [m.id for m in world.job_messages()] == [later.id]
 
