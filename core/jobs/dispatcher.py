@@ -134,6 +134,7 @@ class Dispatcher:
             tasks=self._tasks,
             limits_for=limits_for,
             inputs=self.inputs,
+            on_left=self._wake.set,
         )
 
     def _build_watchers(self, observer: JobObserver) -> None:

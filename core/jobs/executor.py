@@ -52,8 +52,12 @@ class Executor:
         tasks: BackgroundTasks,
         limits_for: Callable[[int], GuildLimits],
         inputs: InputStaging,
+        on_left: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
+        # A job left `active`: under GLOBAL_MAX_RUNNING the next one may start only now (its backend place
+        # was freed, and the dispatcher woken, when its prompt ended, while it still counted as running).
+        self._on_left = on_left
         self._inputs = inputs
         self._clients = clients
         self._catalogue = catalogue
@@ -97,6 +101,7 @@ class Executor:
         finally:
             release()
             self.active.pop(job.id, None)
+            self._on_left()
 
     async def _staged(self, active: ActiveJob, graph: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The graph with the job's inputs uploaded to its backend; None if the job cannot be posted now
@@ -229,6 +234,7 @@ class Executor:
             finally:
                 release()
                 self.active.pop(job.id, None)
+                self._on_left()
 
         self._tasks.spawn(follow(), name=f"job-{job.id}")
 

@@ -41,6 +41,19 @@ async def test_the_next_prompt_waits_in_the_backend_queue_while_one_runs(
         assert max(pending_seen) == 1
 
 
+async def test_at_the_global_cap_the_next_job_starts_when_the_running_one_ends(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(
+        database_url, [fake_comfy.url], tmp_path, global_max_running=1, prequeue_depth=0
+    ) as (runtime, observer):
+        first = await runtime.service.submit(image_request(user_id=1))
+        second = await runtime.service.submit(image_request(user_id=2))
+        finals = [await observer.final(first.job.id), await observer.final(second.job.id)]
+
+    assert all(isinstance(final, JobCompleted) for final in finals)
+
+
 async def test_a_user_never_has_more_jobs_running_than_their_cap(
     database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
