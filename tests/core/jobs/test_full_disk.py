@@ -14,7 +14,7 @@ import pytest
 
 from bot.runtime import CoreRuntime
 from core.jobs.saving import GONE
-from core.jobs.updates import Hold, JobCancelled, JobCompleted, JobFailed, JobSetback, Setback
+from core.jobs.updates import Hold, JobCancelled, JobCompleted, JobFailed, JobQueued, JobSetback, Setback
 from db.enums import JobStatus
 from db.repositories import JobEventRepository
 from tests.core.jobs.full_disk import FullDisk
@@ -172,3 +172,32 @@ async def test_a_result_comfyui_no_longer_serves_once_there_is_room_fails_in_pla
     assert failed is not None
     assert failed.status is JobStatus.FAILED
     assert job_dirs(data) == []
+
+
+async def test_jobs_already_waiting_are_told_when_the_disk_fills(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    disk, data = FullDisk(full=True), tmp_path / "data"
+    async with running_core(
+        database_url,
+        [fake_comfy.url],
+        data,
+        open_file=disk.open,
+        global_max_running=1,
+        prequeue_depth=0,
+        position_refresh_s=0.05,
+        **FAST_RETRIES,
+    ) as (runtime, observer):
+        first = await runtime.service.submit(image_request(user_id=1))
+        second = await runtime.service.submit(image_request(user_id=2))
+        assert second.held is None  # queued behind the first while nothing said the disk was full
+        await observer.wait_until(lambda: saving(observer, first.job.id))
+        await observer.wait_until(
+            lambda: any(
+                isinstance(u, JobQueued) and u.held is Hold.DISK_FULL for u in observer.updates[second.job.id]
+            )
+        )
+        disk.full = False
+        finals = [await observer.final(first.job.id), await observer.final(second.job.id)]
+
+    assert all(isinstance(final, JobCompleted) for final in finals)
