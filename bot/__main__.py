@@ -1,4 +1,4 @@
-"""The command line: `python -m bot [run|check|migrate|sync|generate]`."""
+"""The command line: `python -m bot [run|gateway|worker|check|migrate|sync|generate]`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ TERMINAL_COMMANDS = ("check", "generate")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Discord front-end for ComfyUI.")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot (default)")
+    commands.add_parser("run", help="run the bot (default; ROLE says which part, all by default)")
+    commands.add_parser("gateway", help="hold Discord's gateway shards and submit jobs (needs PostgreSQL)")
+    commands.add_parser("worker", help="run the queue and deliver over REST, no gateway (needs PostgreSQL)")
     commands.add_parser("migrate", help="upgrade the database schema to the newest version")
     commands.add_parser("sync", help="publish the slash commands globally (needs DISCORD_TOKEN)")
     commands.add_parser("check", help="check settings, database, ComfyUI backends and workflows")
@@ -54,6 +56,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await generate(settings, args)
     from bot.cli.run import run
 
+    if command in ("gateway", "worker"):
+        return await run(settings, "gateway" if command == "gateway" else "worker")
     return await run(settings)
 
 

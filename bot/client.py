@@ -14,7 +14,7 @@ from bot.locales.translator import CatalogueTranslator
 from bot.reporting.config import ReportingConfig
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
-from bot.settings import Settings
+from bot.settings import Role, Settings
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class ComfyBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         reporting: ReportingConfig | None = None,
         catalogue: Catalogue | None = None,
+        role: Role = "all",
         **options: object,
     ) -> None:
         # This bot never joins voice: discord.py's warnings about missing voice libraries are only noise.
@@ -62,7 +63,9 @@ class ComfyBot(commands.Bot):
         self.settings = settings
         self.runtime = runtime
         self.reporting_config = reporting or ReportingConfig()
-        self.reporter = JobReporter(self, runtime, self.reporting_config)
+        # gateway: events and commands, no queue; worker: the queue, no gateway (bot.roles).
+        self.role: Role = role
+        self.reporter = JobReporter(self, runtime, self.reporting_config, follows_jobs=role != "gateway")
         self._extensions = tuple(extensions)
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()
@@ -76,13 +79,17 @@ class ComfyBot(commands.Bot):
     async def setup_hook(self) -> None:
         # Before the core starts: it redelivers results that never reached Discord as soon as it runs.
         self.runtime.observer.target = self.reporter
-        await self.load_commands()
+        if self.role != "worker":  # a worker answers no command: it only edits messages over REST
+            await self.load_commands()
+            await self._sync_dev_guild()
+        await self.runtime.start(runs_queue=self.role != "gateway")
+
+    async def _sync_dev_guild(self) -> None:
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the development guild %s", len(synced), guild.id)
-        await self.runtime.start()
 
     async def on_ready(self) -> None:
         # Also after a reconnect that could not resume: one line each time the gateway is up again.

@@ -136,7 +136,9 @@ class CoreRuntime:
         ]
         self.pool = ComfyPool(self.clients, health_interval_s=config.health_interval_s)
         self.kinds = config.kinds
-        self.store = JobStore(self.sessions, config.kinds.parse, worker_id=config.queue.worker_id)
+        self.store = JobStore(
+            self.sessions, config.kinds.parse, worker_id=config.queue.worker_id, lease_s=config.queue.lease_s
+        )
         self.policies = PolicyCache(PolicyStore(self.sessions), personal_limits=config.personal_limits)
         self.artifacts = ArtifactStore(config.data_dir, open_file=config.open_file)
         self.disk = DiskSpace(config.data_dir, open_file=config.open_file)
@@ -201,7 +203,9 @@ class CoreRuntime:
         catalogue = await config.kinds.load_catalogue(config.workflows_dir)
         return cls(config, http=http, catalogue=catalogue)
 
-    async def start(self) -> None:
+    async def start(self, *, runs_queue: bool = True) -> None:
+        """`runs_queue` False in a gateway process: it submits jobs and keeps a copy of the queue, the worker
+        processes run them (and sweep deleted files)."""
         await asyncio.to_thread(self.config.data_dir.mkdir, parents=True, exist_ok=True)
         await self.input_files.clear_incoming(older_than_s=INCOMING_KEPT_S)
         names = self.catalogue.names()
@@ -210,9 +214,10 @@ class CoreRuntime:
         self._report_backends()
         self._report_safety()
         await self.workflows.reload()
-        await self.dispatcher.start()
-        self.deleted_files.start()
-        self.moderation_retention.start()
+        await self.dispatcher.start(runs_queue=runs_queue)
+        if runs_queue:
+            self.deleted_files.start()
+            self.moderation_retention.start()
 
     def _report_backends(self) -> None:
         """One line per backend (the pool logs each one that answers); one that does not is not fatal."""

@@ -6,8 +6,9 @@ The names here are a public contract (README, `.env.example`, docker-compose); t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 
@@ -17,6 +18,9 @@ from core.safety.verdict import DEFAULT_FLAGGED_LABELS, DEFAULT_THRESHOLD, Thres
 
 DISCORD_API_DEFAULT = "https://discord.com/api/v10"
 _INPUT_DEFAULTS = InputLimits()
+
+# What one process does (bot.roles): everything, Discord's gateway only, or the queue only.
+Role = Literal["all", "gateway", "worker"]
 
 
 class Settings(BaseSettings):
@@ -55,6 +59,23 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, description="Serve /metrics and /healthz on this port.")
     worker_id: str = Field(
         default="", description="This worker's name in job leases; empty means the host name (stable)."
+    )
+    worker_lease_s: float = Field(
+        default=60.0,
+        ge=3,
+        description="A worker renews its hold on its jobs and deliveries; one silent this long is taken "
+        "over by another (its jobs re-attached, its results delivered).",
+    )
+    role: Role = Field(
+        default="all",
+        description="all: one process does everything; gateway: Discord events and commands only; "
+        "worker: the queue and ComfyUI only (both need PostgreSQL). Or `python -m bot gateway|worker`.",
+    )
+    shard_ids: str = Field(
+        default="", description="The gateway shards this process holds, e.g. 0,1 or 0-3; empty: all of them."
+    )
+    shard_count: int | None = Field(
+        default=None, ge=1, description="How many shards the bot has in all; empty: Discord's recommendation."
     )
     job_timeout_s: float = Field(default=900.0, gt=0, description="A job running longer is stopped.")
     kind_job_timeout_s: str = Field(
@@ -155,7 +176,27 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{part}' is not a Discord user id (a number)")
         return value
 
-    @field_validator("workflows_dir", "dev_guild_id", "metrics_port", mode="before")
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_ids_read(cls, value: str) -> str:
+        _shard_list(value)
+        return value
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> Settings:
+        ids = _shard_list(self.shard_ids)
+        if ids and self.shard_count is None:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (how many shards the bot has in all)")
+        if ids and self.shard_count is not None and max(ids) >= self.shard_count:
+            raise ValueError(f"SHARD_IDS has {max(ids)}, but shards are numbered 0 to SHARD_COUNT - 1")
+        return self
+
+    @property
+    def shard_id_list(self) -> list[int] | None:
+        """SHARD_IDS as numbers (None: every shard of SHARD_COUNT, or of Discord's recommendation)."""
+        return _shard_list(self.shard_ids) or None
+
+    @field_validator("workflows_dir", "dev_guild_id", "metrics_port", "shard_count", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -194,6 +235,23 @@ class Settings(BaseSettings):
     @property
     def comfyui_url_list(self) -> list[str]:
         return [url.strip().rstrip("/") for url in self.comfyui_urls.split(",") if url.strip()]
+
+
+def _shard_list(text: str) -> list[int]:
+    """``0,1`` or ``0-3,8`` as sorted shard ids; ValueError (a settings error) for anything else."""
+    ids: set[int] = set()
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        first, _, last = item.partition("-")
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            raise ValueError(f"'{item}' is not a shard number or a range like 0-3") from None
+        if low < 0 or high < low:
+            raise ValueError(f"'{item}': shard numbers start at 0, a range goes upwards")
+        ids.update(range(low, high + 1))
+    return sorted(ids)
 
 
 def _per_kind(text: str, number: type[float] | type[int]) -> dict[str, float]:

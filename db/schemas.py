@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -153,6 +154,10 @@ class JobCreate(_Input):
     parent_id: Annotated[int, Field(ge=1)] | None = None
     model_needs: Annotated[list[ModelNeed], Field(max_length=64)] = Field(default_factory=list)
     private: bool = False
+    # Where the job is shown from the start (a gateway process's interaction): any worker can edit it.
+    response_message_id: Snowflake | None = None
+    interaction_token: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
+    interaction_token_expires_at: AwareDatetime | None = None
 
 
 class JobEventCreate(_Input):

@@ -122,6 +122,9 @@ class JobView:
     model_needs: tuple[ModelNeed, ...] = ()
     # Answered privately: its message is ephemeral, reached through the interaction's token only.
     private: bool = False
+    # The asking interaction's token and when it stops being used (a secret: kept out of reprs and logs).
+    interaction_token: str | None = field(default=None, repr=False)
+    interaction_token_expires_at: datetime | None = None
 
     @property
     def seed(self) -> int | None:
@@ -155,6 +158,8 @@ class JobView:
             seed_document=row.seed_document,
             model_needs=model_needs_of(row.model_needs),
             private=bool(row.private),
+            interaction_token=row.interaction_token,
+            interaction_token_expires_at=row.interaction_token_expires_at,
         )
 
 

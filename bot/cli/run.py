@@ -18,31 +18,42 @@ from bot.cli.startup_failure import StartupFailure
 from bot.cli.stop_signals import stop_requested
 from bot.client import ComfyBot
 from bot.metrics import metrics_served
+from bot.roles import build_bot, is_up
 from bot.runtime import CoreRuntime
-from bot.settings import Settings
+from bot.settings import Role, Settings
+from db.engine import is_sqlite
 
 log = logging.getLogger(__name__)
 
 
-async def run(settings: Settings) -> int:
+async def run(settings: Settings, role: Role | None = None) -> int:
+    """The bot in one of its roles (bot.roles): `role` from the subcommand, else ROLE."""
+    role = role or settings.role
     token = settings.discord_token.get_secret_value()
     if not token:
         raise StartupFailure(
             "DISCORD_TOKEN is not set", "put the bot's token in the environment or in .env", exit_code=2
+        )
+    if role != "all" and is_sqlite(settings.database_url):
+        raise StartupFailure(
+            f"the {role} role needs PostgreSQL: with SQLite one process does everything",
+            "set DATABASE_URL to postgresql+asyncpg://..., or run `python -m bot` (ROLE=all)",
+            exit_code=2,
         )
     async with stop_requested() as stopping:
         await prepare_database(settings.database_url)
         config = await runtime_config(settings)
         async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
             runtime = await CoreRuntime.build(config, http=http)
-            bot = ComfyBot(settings=settings, runtime=runtime)
-
-            def connected() -> bool:
-                return bot.is_ready() and not bot.is_closed() and bot.ws is not None and bot.ws.open
-
-            async with bot, metrics_served(settings.metrics_port, runtime, connected):
+            bot = build_bot(settings, runtime, role)
+            async with bot, metrics_served(settings.metrics_port, runtime, lambda: is_up(bot)):
                 await log_in(bot, token, settings.discord_api_url)
-                await _until_stopped(bot, stopping)
+                if role == "worker":
+                    log.info("worker %s: running the queue, no gateway connection", config.queue.worker_id)
+                    await stopping.wait()
+                    await bot.close()
+                else:
+                    await _until_stopped(bot, stopping)
     return 0
 
 

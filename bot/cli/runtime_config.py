@@ -36,6 +36,7 @@ async def runtime_config(settings: Settings) -> RuntimeConfig:
         client_id=client_id,
         queue=QueueSettings(
             worker_id=worker_id,
+            lease_s=settings.worker_lease_s,
             job_timeout_s=settings.job_timeout_s,
             kind_timeouts_s=_known_kinds(settings.kind_timeouts_s, kinds, "KIND_JOB_TIMEOUT_S"),
             kind_running_caps=_known_kinds(settings.kind_running_caps, kinds, "KIND_MAX_RUNNING_PER_USER"),

@@ -3,7 +3,8 @@ reporter that edits the response in place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import discord
 
@@ -14,6 +15,7 @@ from core.errors import UserFacingError
 from core.inputs import InputRefused
 from core.jobs.given_input import GivenInput
 from core.jobs.service import JobRequest, SubmitReceipt
+from core.jobs.shown_on import ShownOn
 from core.kinds import JobKind, KindParams
 
 # Attached documents are small text files; anything larger is refused before it is downloaded.
@@ -84,8 +86,18 @@ async def submit_and_show(
         inputs=inputs,
         private=answer.private,
     )
-    receipt = await bot.runtime.service.submit(request)
-    await bot.reporter.show_on_interaction(receipt, interaction, answer.message_id)
+    return await submit_on_interaction(bot, interaction, answer.message_id, request)
+
+
+async def submit_on_interaction(
+    bot: ComfyBot, interaction: discord.Interaction, message_id: int, request: JobRequest
+) -> SubmitReceipt:
+    """Submit the job with the message that shows it and the interaction's token, kept with it (a worker
+    process edits that message with them), then show it there."""
+    lifetime = timedelta(seconds=bot.reporting_config.token_lifetime_s)
+    shown_on = ShownOn(message_id, interaction.token, interaction.created_at + lifetime)
+    receipt = await bot.runtime.service.submit(replace(request, shown_on=shown_on))
+    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
     return receipt
 
 

@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
+from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction
@@ -105,8 +106,7 @@ async def submit_from_result(
         return request
 
     request, answer = await decide_then_defer(bot, interaction, decide)
-    receipt = await service.submit(replace(request, private=answer.private))
-    await bot.reporter.show_on_interaction(receipt, interaction, answer.message_id)
+    await submit_on_interaction(bot, interaction, answer.message_id, replace(request, private=answer.private))
 
 
 async def _submit_now(

@@ -22,6 +22,7 @@ from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
 from bot.exts._notices import brief_notice
+from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.exts.result_actions import run_action
 from bot.reporting.direct import send_result_by_dm
@@ -84,8 +85,7 @@ async def _reroll(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
         return request
 
     request, answer = await decide_then_defer(bot, interaction, decide)
-    receipt = await service.submit(replace(request, private=answer.private))
-    await bot.reporter.show_on_interaction(receipt, interaction, answer.message_id)
+    await submit_on_interaction(bot, interaction, answer.message_id, replace(request, private=answer.private))
 
 
 async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:

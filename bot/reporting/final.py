@@ -19,6 +19,7 @@ from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
 from bot.reporting.personal import send_by_dm, send_followup
 from bot.reporting.ping import ping_in_followup, ping_requester
+from bot.reporting.stored_token import ResponseToken
 from bot.reporting.targets import (
     ChannelUnreachable,
     MessageEditor,
@@ -198,7 +199,7 @@ class FinalDelivery:
         return await read_artifacts(self._runtime.artifact_files, artifacts)
 
 
-def _live_token(track: JobTrack) -> discord.Interaction | None:
+def _live_token(track: JobTrack) -> ResponseToken | None:
     target = track.target
     return target.interaction if target is not None and target.token_usable() else None
 

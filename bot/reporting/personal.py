@@ -27,6 +27,7 @@ from dataclasses import replace
 import discord
 
 from background.log_context import log_context
+from bot.reporting.stored_token import ResponseToken
 from bot.reporting.targets import MessageEditor
 from bot.ui.job_layout import notice_layout
 from bot.ui.job_messages import Rendering
@@ -49,7 +50,7 @@ def delivered_by_dm_note(job: JobView, *, restarted: bool = False) -> str:
     return f"Job #{job.id} took longer than the 15 minutes Discord gave me to update its message; here it is."
 
 
-async def say_where_the_result_will_be(interaction: discord.Interaction, job: JobView) -> bool:
+async def say_where_the_result_will_be(interaction: ResponseToken, job: JobView) -> bool:
     """The last edit through the token: a plain sentence, without the progress or files (still components V2:
     the flag set by the first edit cannot be cleared)."""
     try:
@@ -83,7 +84,7 @@ async def send_by_dm(
 
 
 async def send_followup(
-    interaction: discord.Interaction, job: JobView, rendering: Rendering
+    interaction: ResponseToken, job: JobView, rendering: Rendering
 ) -> discord.Message | None:
     """More files of a result through the token (counted in Discord's 5 followups)."""
     try:

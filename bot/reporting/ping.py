@@ -14,6 +14,7 @@ import logging
 import discord
 
 from background.log_context import log_context
+from bot.reporting.stored_token import ResponseToken
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed
@@ -72,7 +73,7 @@ async def ping_requester(
 
 
 async def ping_in_followup(
-    pings: CompletionPings, job: JobView, update: FinalUpdate, interaction: discord.Interaction | None
+    pings: CompletionPings, job: JobView, update: FinalUpdate, interaction: ResponseToken | None
 ) -> None:
     """Where the app is not installed (a personal scope) the bot cannot post in the channel: the ping is a
     followup through the interaction's token while it lasts (a result that went by DM notifies by itself).

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 import discord
@@ -22,6 +23,7 @@ from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
 from bot.reporting.pacer import EditPacer
 from bot.reporting.personal import say_where_the_result_will_be
+from bot.reporting.stored_token import StoredInteraction
 from bot.reporting.targets import (
     MessageEditor,
     MessageGone,
@@ -58,8 +60,18 @@ log = logging.getLogger(__name__)
 
 
 class JobReporter:
-    def __init__(self, client: discord.Client, runtime: CoreRuntime, config: ReportingConfig) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        runtime: CoreRuntime,
+        config: ReportingConfig,
+        *,
+        follows_jobs: bool = True,
+    ) -> None:
         self._client = client
+        # False in a gateway process: it shows a job once where it was asked for, then the worker running
+        # it edits that message (with the ids and token kept with the job).
+        self._follows_jobs = follows_jobs
         self._runtime = runtime
         self._config = config
         self._tasks = BackgroundTasks("reporter")
@@ -99,14 +111,27 @@ class JobReporter:
         if track.queued is None and track.progress is None:
             track.queued = QueuedState(receipt.position, receipt.eta_s, receipt.held)
         track.place(target)
-        if not track.finished:
+        if not self._follows_jobs:
+            await self._show_once(track)
+        elif not track.finished:
             self._pacer.mark(track)
-        if target.token_only and target.interaction is not None and target.token_deadline is not None:
-            self._tasks.spawn(self._before_token_ends(track, target), name=f"token-end-{receipt.job.id}")
+            if target.token_only and target.interaction is not None and target.token_deadline is not None:
+                self._tasks.spawn(self._before_token_ends(track, target), name=f"token-end-{receipt.job.id}")
+        if response_message_id is not None and response_message_id == receipt.job.response_message_id:
+            return  # kept with the job when it was made
         # After a restart these ids are all that is left to find the message again.
         await self._runtime.service.record_messages(
             receipt.job.id, response_message_id=response_message_id, channel_message_id=channel_message_id
         )
+
+    async def _show_once(self, track: JobTrack) -> None:
+        """A gateway process's one edit: the job is queued (the worker running it edits on from there)."""
+        self._tracks.pop(track.job_id, None)
+        try:
+            await self._edit_progress(track)
+        except discord.HTTPException as error:  # the job is queued all the same; its worker shows it
+            with log_context(job_id=track.job_id):
+                log.warning("could not show the queued job (%s/%s)", error.status, error.code)
 
     # -- from the core -------------------------------------------------------------------------------
     async def job_updated(self, job: JobView, update: JobUpdate) -> None:
@@ -126,22 +151,14 @@ class JobReporter:
         elif isinstance(update, JobSetback):
             track.setback = update
         if track.target is None:
-            restored = self._target_from_ids(job)
-            if restored is not None:
-                track.restored = True
-                track.place(restored)
+            self._restore(track, job)
         if track.target is not None and not track.finished:
             self._pacer.mark(track)
 
     async def _deliver_final(self, job: JobView, update: JobCompleted | JobFailed | JobCancelled) -> None:
         track = self._track(job)
-        if track.target is None:
-            restored = self._target_from_ids(job)
-            if restored is not None:
-                track.restored = True
-                track.place(restored)
-            else:
-                await self._wait_placed(track)
+        if track.target is None and not self._restore(track, job):
+            await self._wait_placed(track)
         async with track.lock:
             track.finished = True
             track.ended.set()
@@ -182,12 +199,32 @@ class JobReporter:
             with log_context(job_id=track.job.id, guild_id=track.job.guild_id):
                 log.warning("no message shows this job; posting one")
 
+    def _restore(self, track: JobTrack, job: JobView) -> bool:
+        """A job this process did not place (a restart, or a job a gateway process took): its message found
+        again from the ids and token kept with it."""
+        target = self._target_from_ids(job)
+        if target is None:
+            return False
+        track.restored = True
+        track.place(target)
+        if target.token_only and target.interaction is not None and target.token_deadline is not None:
+            self._tasks.spawn(self._before_token_ends(track, target), name=f"token-end-{job.id}")
+        return True
+
     def _target_from_ids(self, job: JobView) -> MessageTarget | None:
         message_id = job.channel_message_id or job.response_message_id
         if message_id is None:
             return None
         limit = self._config.default_upload_limit
-        return MessageTarget(job.channel_id, message_id, limit, job.id, token_only=token_only_for(job))
+        target = MessageTarget(job.channel_id, message_id, limit, job.id, token_only=token_only_for(job))
+        token, expires_at = job.interaction_token, job.interaction_token_expires_at
+        application_id = self._client.application_id
+        if job.channel_message_id is None and token and expires_at is not None and application_id:
+            left_s = (expires_at - datetime.now(UTC)).total_seconds()
+            if left_s > 0:
+                target.interaction = StoredInteraction(self._client, application_id, token, message_id)
+                target.token_deadline = time.monotonic() + left_s
+        return target
 
     def _track(self, job: JobView) -> JobTrack:
         track = self._tracks.get(job.id)

@@ -28,6 +28,7 @@ import discord
 from background.log_context import log_context
 from bot.metrics.discord_errors import record_discord_error
 from bot.reporting.config import ReportingConfig
+from bot.reporting.stored_token import ResponseToken
 from bot.ui.job_messages import Rendering
 from bot.ui.requesters import guild_id_of
 from core.jobs.scopes import is_personal
@@ -63,7 +64,7 @@ class MessageTarget:
     message_id: int
     upload_limit: int
     job_id: int
-    interaction: discord.Interaction | None = None
+    interaction: ResponseToken | None = None
     token_deadline: float | None = None  # time.monotonic() after which the token is not used
     # A personal scope (core.jobs.scopes), where the bot's own token cannot reach the channel, or a private
     # job's ephemeral reply, which no channel route reaches: the message is edited through the interaction's
@@ -208,7 +209,7 @@ class MessageEditor:
 # that sets the flag must. Unchanged files (keep_files) are left in place instead of being uploaded again;
 # the layout refers to them by name (attachment://).
 async def _edit_interaction(
-    interaction: discord.Interaction, rendering: Rendering, keep_files: bool
+    interaction: ResponseToken, rendering: Rendering, keep_files: bool
 ) -> discord.Message:
     if keep_files:
         return await interaction.edit_original_response(content=None, embed=None, view=rendering.layout())

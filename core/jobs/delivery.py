@@ -107,9 +107,10 @@ class Delivery:
             delay = min(delay * 2, _RECORD_RETRY_MAX_S)
 
     async def redeliver_pending(self) -> int:
-        """After a restart: every finished job whose result never reached its message."""
+        """Every finished job whose result never reached its message and that no live worker is delivering
+        (this one after a restart, or one that died: its lease ran out), claimed for this worker first."""
         count = 0
-        for job in await self._store.undelivered():
+        for job in await self._store.claim_undelivered(self._store.worker_id, self._store.lease_s):
             if job.id in self._in_flight:
                 continue
             update = await self.final_update_for(job)

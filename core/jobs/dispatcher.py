@@ -38,7 +38,7 @@ from core.jobs.runner import ActiveJob, JobRunner
 from core.jobs.saving import Saving
 from core.jobs.scheduler import Scheduler
 from core.jobs.updates import Hold, JobObserver, JobQueued
-from core.jobs.worker_sync import WorkerSync
+from core.jobs.worker_sync import WorkerSync, until_listening
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from db.notify import JobListener
@@ -49,8 +49,6 @@ from db.units.outages import outage_note
 from db.units.run_history import FinishedRun
 
 log = logging.getLogger(__name__)
-
-LISTEN_WAIT_S = 5.0
 
 
 class Dispatcher:
@@ -175,15 +173,24 @@ class Dispatcher:
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, *, runs_queue: bool = True) -> None:
+        """`runs_queue` False (a gateway process): only a copy of the queue, kept in step with the workers
+        (places, caps), and the backends' capabilities; no job is taken, leased or delivered here."""
         await self.capabilities.refresh()
         if self._past_runs is not None:  # the run times learned before a restart
             for run in await self._past_runs():
                 self.estimates.finished(run.workflow_name, run.backend, run.run_s)
-        await self.recover()
-        settings = self.settings
-        self._supervise("dispatcher-loop", self._loop)
-        self._supervise("dispatcher-leases", every(self.leases.renew_every_s, self.leases.renew))
+        settings, leases, positions = self.settings, self.leases, self.positions
+        if runs_queue:
+            await self.recover()
+            self._supervise("dispatcher-loop", self._loop)
+            self._supervise("dispatcher-leases", every(leases.renew_every_s, leases.renew))
+            self._supervise("dispatcher-positions", every(settings.position_refresh_s, positions.announce))
+            self._supervise("dispatcher-disk-probe", every(settings.save_retry_s, self.disk.probe))
+        else:
+            await self.worker_sync.resync()
+            self._supervise("dispatcher-leases", every(leases.renew_every_s, leases.renew_own))
+        self.worker_sync.takes_jobs = runs_queue
         self._supervise(
             "dispatcher-capabilities",
             every(settings.capability_refresh_s, self.backend_watcher.refresh_capabilities),
@@ -191,23 +198,13 @@ class Dispatcher:
         self._supervise(
             "dispatcher-health-watch", lambda: self.backend_watcher.watch_health(settings.health_watch_s)
         )
-        self._supervise("dispatcher-positions", every(settings.position_refresh_s, self.positions.announce))
-        self._supervise("dispatcher-disk-probe", every(settings.save_retry_s, self.disk.probe))
         if self._listen_url is not None:
             listener = JobListener(
                 self._listen_url, self.worker_sync.on_message, on_reconnect=self.worker_sync.resync_soon
             )
             self._supervise("dispatcher-listener", listener.run)
             self._supervise("dispatcher-resync", every(settings.resync_s, self.worker_sync.resync))
-            await self._until_listening(listener)
-
-    async def _until_listening(self, listener: JobListener) -> None:
-        """A started worker hears every message sent after `start` returns (a hand-over from a worker that
-        stops right then, say); a database slow to answer only delays that, the resync catches up."""
-        try:
-            await asyncio.wait_for(listener.connected.wait(), LISTEN_WAIT_S)
-        except TimeoutError:
-            log.warning("not listening to the other workers yet; the periodic resync covers until then")
+            await until_listening(listener)
 
     def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         self._tasks.spawn(supervise(name, run, expected=outage_note), name=name)

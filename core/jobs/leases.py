@@ -72,11 +72,18 @@ class Leases:
         await self.take_over()
 
     async def take_over(self) -> None:
-        """The running jobs whose leases ran out or were handed over (their worker died or stopped)."""
+        """The running jobs whose leases ran out or were handed over (their worker died or stopped), and the
+        results such a worker was delivering."""
         for job in await self._store.take_over_expired(self._settings.worker_id, self._settings.lease_s):
             with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
                 log.warning("taken over from a dead or stopped worker")
             await self._executor.reattach(job)
+        if taken := await self._delivery.redeliver_pending():
+            log.warning("%d results a dead or stopped worker was delivering are delivered here", taken)
+
+    async def renew_own(self) -> None:
+        """A gateway process's turn: the leases of the few results it delivers (a cancelled queued job)."""
+        await self._store.renew_leases(self._settings.worker_id, self._settings.lease_s)
 
     async def hand_over(self, running: dict[int, datetime | None]) -> None:
         """At a graceful stop: our running jobs handed back with their start times, so the next worker takes

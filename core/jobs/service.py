@@ -28,6 +28,7 @@ from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from core.jobs.shown_on import ShownOn
 from core.jobs.updates import Hold
 from core.kinds import JobKind, KindParams, KindRegistry
 from core.moderation import ModerationLog, NullModerationLog
@@ -67,6 +68,8 @@ class JobRequest:
     # Answered privately (core.jobs.privacy): its reply is ephemeral, and /history shows it to its
     # requester and managers only.
     private: bool = False
+    # The message that shows the job from the start, and the token that edits it (kept with the job).
+    shown_on: ShownOn | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,7 @@ class JobService:
         if params.seed is None:
             params = params.model_copy(update={"seed": secrets.randbelow(RANDOM_SEED_LIMIT)})
         roles = given_roles(request.inputs)
+        shown = request.shown_on
         bound = self.kinds.bind(template, params, inputs=roles)
         check_roles(roles, marked_roles(bound.graph), workflow=template.name)
         data = JobCreate(
@@ -160,6 +164,9 @@ class JobService:
             parent_id=request.parent_id or source_job_of(request.inputs),
             model_needs=sorted(model_needs(bound.graph)),
             private=request.private,
+            response_message_id=shown.message_id if shown else None,
+            interaction_token=shown.token if shown else None,
+            interaction_token_expires_at=shown.token_expires_at if shown else None,
         )
 
         def within_limits(counts: ActiveCounts) -> None:

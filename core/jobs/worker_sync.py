@@ -6,6 +6,7 @@ the database now and then, and at once after the listener reconnects.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from background.loops import supervise
 from background.tasks import BackgroundTasks
 from core.jobs.scheduler import Scheduler
+from db.notify import JobListener
 from db.snapshots import QueuedJob
 from db.units.jobs import JobStore
 from db.units.outages import outage_note
@@ -26,6 +28,8 @@ from db.worker_messages import (
 )
 
 log = logging.getLogger(__name__)
+
+LISTEN_WAIT_S = 5.0
 
 
 class WorkerSync:
@@ -51,6 +55,8 @@ class WorkerSync:
         self._take_over = take_over
         # Reads the workflows added from Discord again; set by the runtime, which builds them afterwards.
         self.reload_workflows: Callable[[], Awaitable[None]] | None = None
+        # False in a gateway process: it keeps the copy of the queue but never takes a job over.
+        self.takes_jobs = True
 
     def on_message(self, received: dict[str, Any]) -> None:
         message = read(received)
@@ -74,7 +80,7 @@ class WorkerSync:
             )
         elif isinstance(message, WorkflowsChangedMessage):
             self.reload_workflows_soon()
-        elif isinstance(message, JobHandedOverMessage):
+        elif isinstance(message, JobHandedOverMessage) and self.takes_jobs:
             # Not at the next lease turn (a third of a lease away): the job's prompt is running now.
             self._tasks.spawn(
                 supervise("taking over a handed-over job", self._take_over, expected=outage_note),
@@ -109,3 +115,12 @@ class WorkerSync:
         for entry in entries.values():
             if not self._scheduler.is_waiting(entry.job_id):
                 self._enqueue(entry)
+
+
+async def until_listening(listener: JobListener) -> None:
+    """A started worker hears every message sent after `start` returns (a hand-over from a worker that stops
+    right then, say); a database slow to answer only delays that, the resync catches up."""
+    try:
+        await asyncio.wait_for(listener.connected.wait(), LISTEN_WAIT_S)
+    except TimeoutError:
+        log.warning("not listening to the other workers yet; the periodic resync covers until then")

@@ -99,6 +99,9 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     response_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     channel_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # The asking interaction's token (15 minutes), so a worker process can edit its response over REST.
+    interaction_token: Mapped[str | None] = mapped_column(String(1000))
+    interaction_token_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     parent_id: Mapped[int | None] = mapped_column(
         BigIntegerId, ForeignKey("jobs.id", ondelete="SET NULL"), index=True
     )

@@ -20,6 +20,7 @@ from db.types import UtcDateTime, utcnow
 
 _FIXED_COLUMNS = frozenset({"id", "status", "guild_id", "channel_id", "user_id", "kind", "queued_at"})
 _SETTABLE_COLUMNS = frozenset(Job.__table__.columns.keys()) - _FIXED_COLUMNS
+_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 
 
 class JobStates:
@@ -71,6 +72,8 @@ class JobStates:
     ) -> bool:
         """Move the job's delivery state only if it is one of `from_states`; True if this call won."""
         values: dict[str, Any] = {"delivery_state": to_state, "updated_at": utcnow()}
+        if to_state not in _UNDELIVERED:  # nothing edits the response through its token any more
+            values["interaction_token"] = None
         if response_message_id is not None:
             values["response_message_id"] = response_message_id
         if channel_message_id is not None:
@@ -80,10 +83,11 @@ class JobStates:
         )
 
     async def renew_leases(self, worker_id: str, until: datetime) -> int:
-        """Extend the lease of every running job `worker_id` holds; returns how many."""
+        """Extend the lease of every job `worker_id` runs or is delivering; returns how many."""
         statement = (
             update(Job)
-            .where(Job.status == JobStatus.RUNNING, Job.lease_owner == worker_id)
+            # A running job's delivery is still pending: one condition covers both.
+            .where(Job.lease_owner == worker_id, Job.delivery_state.in_(_UNDELIVERED))
             .values(lease_expires_at=until, updated_at=utcnow())
             .returning(Job.id)
         )

@@ -101,6 +101,27 @@ class JobRecoveryRepository:
         )
         return list(await self._session.scalars(statement))
 
+    async def claim_undelivered(self, worker_id: str, until: datetime, now: datetime) -> list[Job]:
+        """The finished, undelivered jobs no live worker is delivering (none has its lease, or its lease ran
+        out: that worker died), now `worker_id`'s to deliver, leased until `until`. Ours are included."""
+        statement = (
+            update(Job)
+            .where(
+                Job.status.in_(_FINAL),
+                Job.delivery_state.in_(_UNDELIVERED),
+                (Job.lease_owner.is_(None)) | (Job.lease_owner == worker_id) | (Job.lease_expires_at < now),
+            )
+            .values(
+                delivery_state=DeliveryState.DELIVERING,
+                lease_owner=worker_id,
+                lease_expires_at=until,
+                updated_at=utcnow(),
+            )
+            .returning(Job)
+        )
+        result = await self._session.scalars(statement, execution_options={"synchronize_session": False})
+        return sorted(result.all(), key=lambda job: job.id)
+
     async def set_message_ids(
         self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
     ) -> None:

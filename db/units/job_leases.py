@@ -50,6 +50,18 @@ class JobLeases:
             ]
 
     @unbroken
+    async def claim_undelivered(self, worker_id: str, lease_s: float) -> list[JobView]:
+        """Finished jobs left undelivered by no live worker (see JobRecoveryRepository.claim_undelivered)."""
+        now = utcnow()
+        async with self.sessions.begin() as session:
+            return [
+                JobView.of(job, self.read_params)
+                for job in await JobRecoveryRepository(session).claim_undelivered(
+                    worker_id, now + timedelta(seconds=lease_s), now
+                )
+            ]
+
+    @unbroken
     async def undelivered(self) -> list[JobView]:
         async with self.sessions() as session:
             return [

@@ -34,8 +34,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _outcome_fields(started_at: datetime | None) -> dict[str, Any]:
-    fields: dict[str, Any] = {"delivery_state": DeliveryState.DELIVERING}
+def _outcome_fields(started_at: datetime | None, worker_id: str, lease_s: float) -> dict[str, Any]:
+    """A finished job is being delivered, by the worker that finished it: its lease now covers the
+    delivery (renewed while it lasts), so no other worker delivers it again unless this one dies."""
+    fields: dict[str, Any] = {
+        "delivery_state": DeliveryState.DELIVERING,
+        "lease_owner": worker_id,
+        "lease_expires_at": _now() + timedelta(seconds=lease_s),
+    }
     if started_at is not None:
         fields["started_at"] = started_at
     return fields
@@ -53,12 +59,18 @@ class JobStore(JobLeases, JobDeliveryRecords):
     """New jobs, claims and outcomes here; leases and delivery records in the classes it builds on."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], read_params: ParamsReader, *, worker_id: str = ""
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        read_params: ParamsReader,
+        *,
+        worker_id: str = "",
+        lease_s: float = 30.0,
     ) -> None:
         self.sessions = sessions
         # Reads each job's stored parameters back into its kind's typed model.
         self.read_params = read_params
         self.worker_id = worker_id
+        self.lease_s = lease_s
 
     @unbroken
     async def create(
@@ -183,7 +195,10 @@ class JobStore(JobLeases, JobDeliveryRecords):
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
             job = await jobs.transition_row(
-                job_id, [JobStatus.RUNNING], JobStatus.SUCCEEDED, **_outcome_fields(started_at)
+                job_id,
+                [JobStatus.RUNNING],
+                JobStatus.SUCCEEDED,
+                **_outcome_fields(started_at, self.worker_id, self.lease_s),
             )
             if job is None:
                 return None
@@ -209,7 +224,7 @@ class JobStore(JobLeases, JobDeliveryRecords):
     ) -> JobView | None:
         async with self.sessions.begin() as session:
             jobs = JobRepository(session)
-            fields: dict[str, Any] = _outcome_fields(started_at)
+            fields: dict[str, Any] = _outcome_fields(started_at, self.worker_id, self.lease_s)
             if user_message is not None:
                 fields["error_message"] = user_message
             if detail is not None:

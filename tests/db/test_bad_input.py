@@ -51,10 +51,10 @@ async def test_bad_job_input_names_the_field_and_writes_nothing(
         assert await count(session, Job) == 0
 
 
-async def test_unknown_fields_such_as_an_interaction_token_are_refused(session: AsyncSession) -> None:
+async def test_unknown_fields_such_as_a_bot_token_are_refused(session: AsyncSession) -> None:
     with pytest.raises(InvalidInput) as caught:
-        await JobRepository(session).add(job_data(interaction_token="secret"))
-    assert caught.value.fields == ["interaction_token"]
+        await JobRepository(session).add(job_data(bot_token="secret"))
+    assert caught.value.fields == ["bot_token"]
     assert await count(session, Job) == 0
 
 

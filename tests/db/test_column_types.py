@@ -78,7 +78,13 @@ async def test_job_ids_are_assigned_in_increasing_order(session: AsyncSession) -
     assert second.id > first.id
 
 
-def test_no_column_can_hold_an_interaction_token() -> None:
-    columns = [column.name for table in Base.metadata.tables.values() for column in table.columns]
-    assert not [name for name in columns if "token" in name.lower()]
-    assert "jobs" in Base.metadata.tables
+def test_only_a_jobs_own_interaction_token_is_kept() -> None:
+    """A worker process edits the response of the interaction a gateway process received with its token
+    (issue 17), so a job keeps it, and only until its result is delivered; no other token has a column."""
+    columns = [
+        f"{table.name}.{column.name}" for table in Base.metadata.tables.values() for column in table.columns
+    ]
+    assert [name for name in columns if "token" in name.lower()] == [
+        "jobs.interaction_token",
+        "jobs.interaction_token_expires_at",
+    ]

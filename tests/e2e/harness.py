@@ -37,7 +37,7 @@ import discord
 from bot.client import EXTENSIONS, ComfyBot
 from bot.reporting.config import ReportingConfig
 from bot.runtime import CoreRuntime, RuntimeConfig
-from bot.settings import Settings
+from bot.settings import Role, Settings
 from comfy.artifacts import FileOpener, open_for_writing
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
@@ -99,6 +99,7 @@ class World:
     moderation: ModerationSettings = field(default_factory=ModerationSettings)  # MODERATION_LOG_DAYS, clock
     open_file: FileOpener = open_for_writing  # how DATA_DIR's result files are written (a full disk, say)
     bot_owner_ids: str = ""  # BOT_OWNER_IDS
+    role: Role = "all"  # ROLE: a gateway-only bot leaves the queue to workers (tests/e2e/roles_support.py)
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -215,6 +216,7 @@ class World:
             runtime=self.runtime,
             extensions=self.extensions,
             reporting=self.reporting,
+            role=self.role,
             guild_ready_timeout=0.05,
         )
         # ComfyBot.close() closes the runtime too.
@@ -286,6 +288,7 @@ async def running_world(
     moderation: ModerationSettings | None = None,
     open_file: FileOpener = open_for_writing,
     bot_owner_ids: str = "",
+    role: Role = "all",
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -323,6 +326,7 @@ async def running_world(
                 moderation=moderation or ModerationSettings(),
                 open_file=open_file,
                 bot_owner_ids=bot_owner_ids,
+                role=role,
             )
             if customize is not None:
                 customize(emu, guild)

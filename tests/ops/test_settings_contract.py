@@ -14,7 +14,7 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTING_NAMES = {name.upper() for name in Settings.model_fields}
-BOT_SERVICES = ("migrate", "bot")
+BOT_SERVICES = ("migrate", "bot", "gateway", "worker")
 
 
 @pytest.fixture(scope="module")
@@ -75,13 +75,27 @@ def test_compose_migrates_once_before_the_bot_starts(compose: dict[str, Any]) ->
     assert services["migrate"]["restart"] == "no"
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert services["bot"]["command"] == ["run"]
-    assert services["bot"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    for name in ("bot", "gateway", "worker"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_scales_out_with_gateway_and_worker_services(compose: dict[str, Any]) -> None:
+    """`docker compose up --scale worker=3` adds workers beside the one-process bot; none run by default."""
+    services = compose["services"]
+    assert services["gateway"]["command"] == ["gateway"]
+    assert services["worker"]["command"] == ["worker"]
+    assert services["gateway"]["scale"] == services["worker"]["scale"] == 0
+    assert "scale" not in services["bot"]
+    assert "ports" not in services["worker"], "a published port would clash between scaled workers"
+    assert services["worker"]["volumes"] == services["bot"]["volumes"], "one DATA_DIR for every process"
 
 
 def test_compose_comfyui_is_optional_and_volumes_are_named(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert services["comfyui"]["profiles"] == ["comfyui"]
-    assert all("profiles" not in services[name] for name in ("postgres", "migrate", "bot"))
+    assert all(
+        "profiles" not in services[name] for name in ("postgres", "migrate", "bot", "gateway", "worker")
+    )
     named = {
         mount.split(":", 1)[0]
         for service in services.values()

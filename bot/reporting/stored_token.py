@@ -1,0 +1,38 @@
+"""An interaction's response, edited from another process with the token a gateway process kept with the job.
+
+A worker process has no gateway connection and so no `discord.Interaction`; the token and the application id
+are all the interaction webhook needs (PATCH /webhooks/{application_id}/{token}/messages/{message_id},
+POST /webhooks/{application_id}/{token} for followups: "Edit Followup Message" and "Create Followup Message"
+in https://discord.com/developers/docs/interactions/receiving-and-responding, valid for the token's 15
+minutes). `StoredInteraction` offers the two things the reporter uses of an interaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+from discord.utils import MISSING
+
+
+class StoredInteraction:
+    def __init__(self, client: discord.Client, application_id: int, token: str, message_id: int) -> None:
+        # With the client: its HTTP session and state, so the views (buttons) sent are those of the bot.
+        self.followup = discord.Webhook.partial(application_id, token, client=client)
+        self._message_id = message_id
+
+    async def edit_original_response(
+        self,
+        *,
+        content: None = None,
+        embed: None = None,
+        view: discord.ui.LayoutView,
+        attachments: Sequence[discord.Attachment | discord.File] = MISSING,
+    ) -> discord.Message:
+        """Like `Interaction.edit_original_response` with a components V2 layout (which has no content or
+        embed: those are accepted as None, as the reporter passes them, and left out)."""
+        return await self.followup.edit_message(self._message_id, view=view, attachments=attachments)
+
+
+# What edits a job's response through its token: the interaction itself, or its token kept with the job.
+ResponseToken = discord.Interaction | StoredInteraction

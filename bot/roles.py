@@ -1,0 +1,92 @@
+"""What one `python -m bot` process does: everything (`all`), Discord's gateway only, or the queue only.
+
+- `all` (the default): one process receives commands and runs the queue (SQLite or PostgreSQL).
+- `gateway`: holds gateway shards (SHARD_IDS of SHARD_COUNT), answers interactions within Discord's 3 s and
+  submits jobs; it keeps a copy of the queue for places and caps but never runs a job.
+- `worker`: no gateway connection; runs the queue, drives ComfyUI and edits the jobs' messages over REST, with
+  the interaction token kept with each job or the bot token.
+
+Any number of each share one PostgreSQL database (LISTEN/NOTIFY wakes the workers when a gateway queues a
+job); SQLite is one process, so only `all` runs on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from discord.ext import commands
+
+from bot.client import ComfyBot
+from bot.runtime import CoreRuntime
+from bot.settings import Role, Settings
+
+log = logging.getLogger(__name__)
+
+# Discord lets `max_concurrency` shards IDENTIFY per 5 seconds, each in the bucket shard_id % max_concurrency
+# (https://discord.com/developers/docs/events/gateway#session-start-limit-object and "Sharding").
+IDENTIFY_WINDOW_S = 5.0
+
+
+class IdentifyPacing:
+    """One IDENTIFY per bucket per 5 s, buckets being shard_id % max_concurrency (in this process)."""
+
+    def __init__(self, max_concurrency: int = 1) -> None:
+        self.max_concurrency = max(1, max_concurrency)
+        self._last: dict[int, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def wait_turn(self, shard_id: int) -> None:
+        bucket = shard_id % self.max_concurrency
+        async with self._lock:
+            last = self._last.get(bucket)
+            if last is not None:
+                await asyncio.sleep(max(0.0, last + IDENTIFY_WINDOW_S - time.monotonic()))
+            self._last[bucket] = time.monotonic()
+
+
+class ShardedComfyBot(ComfyBot, commands.AutoShardedBot):
+    """The bot holding some of Discord's gateway shards (a `gateway` process, or `all` with SHARD_COUNT)."""
+
+    identify_pacing = IdentifyPacing()
+
+    async def setup_hook(self) -> None:
+        limits = await self.fetch_session_start_limits()
+        self.identify_pacing = IdentifyPacing(limits.max_concurrency)
+        log.info(
+            "gateway shards %s of %s (Discord allows %d IDENTIFYs per 5 s, %d session starts left today)",
+            ",".join(map(str, self.shard_ids)) if self.shard_ids else "all",
+            self.shard_count if self.shard_count is not None else "Discord's recommended count",
+            limits.max_concurrency,
+            limits.remaining,
+        )
+        await super().setup_hook()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # discord.py's own waits 5 s before every shard but the first, whatever max_concurrency says.
+        await self.identify_pacing.wait_turn(shard_id or 0)
+
+
+def build_bot(settings: Settings, runtime: CoreRuntime, role: Role) -> ComfyBot:
+    """The Discord client of a process in `role`: sharded when it is a gateway or SHARD_COUNT is set."""
+    if role == "gateway" or (role == "all" and settings.shard_count is not None):
+        return ShardedComfyBot(
+            settings=settings,
+            runtime=runtime,
+            role=role,
+            shard_ids=settings.shard_id_list,
+            shard_count=settings.shard_count,
+        )
+    return ComfyBot(settings=settings, runtime=runtime, role=role)
+
+
+def is_up(bot: ComfyBot) -> bool:
+    """For /healthz: a worker is up while logged in; a gateway while every shard it holds is connected."""
+    if bot.is_closed():
+        return False
+    if bot.role == "worker":
+        return bot.user is not None
+    if isinstance(bot, ShardedComfyBot):
+        return bot.is_ready() and all(not shard.is_closed() for shard in bot.shards.values())
+    return bot.is_ready() and bot.ws is not None and bot.ws.open

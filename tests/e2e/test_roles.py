@@ -1,0 +1,44 @@
+"""Gateway and worker roles: a gateway bot takes the command and queues the job, a worker with no gateway
+connection runs it and edits the response over REST with the interaction token kept with the job."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from db.enums import DeliveryState
+from db.snapshots import JobView
+from tests.e2e.harness import job_state, running_world
+from tests.e2e.roles_support import worker_running
+
+
+async def test_a_worker_without_gateway_runs_and_shows_a_job_the_gateway_queued(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1") as worker,
+    ):
+        settled: dict[str, list[int]] = {"gateway": [], "worker": []}
+        worker_delivered = asyncio.Event()
+        for name, runtime in (("gateway", world.runtime), ("worker", worker.runtime)):
+            events = runtime.dispatcher.delivery.events
+            events.subscribe(lambda job, state, name=name: _note(settled[name], job, state))
+        worker.runtime.dispatcher.delivery.events.subscribe(lambda *_: worker_delivered.set())
+        interaction = await world.slash("imagine", {"prompt": "a red fox"})
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        await asyncio.wait_for(worker_delivered.wait(), 10)
+        assert settled["worker"] == [job.id]
+
+        assert job_state(message) == "done"
+        assert message.attachments, "the worker uploaded the result"
+        assert settled["gateway"] == [], "a gateway runs and delivers nothing itself"
+        # The worker edits through the kept token, by message id (the gateway's own edit went to @original).
+        assert world.emu.calls_matching("PATCH", rf"/webhooks/\d+/[^/]+/messages/{message.id}$")
+        assert worker.ws is None, "the worker never opened a gateway connection"
+
+
+def _note(seen: list[int], job: JobView, state: DeliveryState) -> None:
+    if state is DeliveryState.DELIVERED:
+        seen.append(job.id)
