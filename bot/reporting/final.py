@@ -145,7 +145,7 @@ class FinalDelivery:
                 return message
             except MessageGone:
                 pass  # TokenEnded, or the response was deleted
-        return await send_by_dm(self._editor, job, rendering, restarted=track.restored)
+        return await send_by_dm(self._editor, job, rendering, restarted=_token_lost(track, job))
 
     async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
         fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
@@ -156,7 +156,7 @@ class FinalDelivery:
             if interaction is not None:
                 message = await send_followup(interaction, job, more)
             else:
-                message = await send_by_dm(self._editor, job, more, restarted=track.restored)
+                message = await send_by_dm(self._editor, job, more, restarted=_token_lost(track, job))
             await self._record_uploads(artifacts, fitted.files, message)
             return
         try:
@@ -197,6 +197,11 @@ class FinalDelivery:
 
     async def _read(self, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
         return await read_artifacts(self._runtime.artifact_files, artifacts)
+
+
+def _token_lost(track: JobTrack, job: JobView) -> bool:
+    """Found again after a restart with no token kept (not one whose 15 minutes ran out)."""
+    return track.restored and job.interaction_token is None
 
 
 def _live_token(track: JobTrack) -> ResponseToken | None:

@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from db.enums import JobStatus
 from tests.discord_emulator import Interaction, Member, Message
 from tests.discord_emulator.layout import text_of, texts
@@ -175,7 +177,7 @@ async def test_a_server_that_forbids_private_results_gets_public_ones(
     assert [m.id for m in world.job_messages()] == [result.id]
 
 
-async def test_a_private_job_caught_by_a_restart_comes_by_direct_message(
+async def test_a_private_job_caught_by_a_restart_ends_in_its_own_reply_through_the_kept_token(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
@@ -184,7 +186,35 @@ async def test_a_private_job_caught_by_a_restart_comes_by_direct_message(
         await world.wait_acked(interaction)
         response = world.emu.original_response(interaction)
         await world.emu.wait_for(lambda: job_state(response) == "running")
-        await world.restart_bot()  # the interaction is gone with the old process: only the ids are left
+        await (
+            world.restart_bot()
+        )  # the job keeps its interaction's token (15 minutes): the reply is reachable
+        await world.wait_for_message_final(response, 20)
+        job = await world.job_for(response)
+        settled, artifacts = await world.delivered(job.id)
+
+    assert response.ephemeral
+    assert (settled.status, settled.private) == (JobStatus.SUCCEEDED, True)
+    assert job_state(response) == "done"
+    assert [a.message_id for a in artifacts] == [response.id] * len(artifacts)
+    assert world.bot_messages(world.emu.dm_channel(world.alice)) == [], "no direct message needed"
+    assert world.job_messages() == [], "never posted anew in the channel"
+    assert _channel_edits(world) == []
+
+
+async def test_a_private_job_caught_by_a_restart_without_its_token_comes_by_direct_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        await _prefer(world, world.alice, "private")
+        interaction = await _imagine(world, world.alice, "a long night")
+        await world.wait_acked(interaction)
+        response = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(response) == "running")
+        # A job kept without its token (made before tokens were kept): only the ids are left.
+        async with world.runtime.engine.begin() as connection:
+            await connection.execute(text("UPDATE jobs SET interaction_token = NULL"))
+        await world.restart_bot()
         dm = world.emu.dm_channel(world.alice)
         delivered = await world.emu.wait_for(
             lambda: next((m for m in world.bot_messages(dm) if is_final(m)), None), 20
