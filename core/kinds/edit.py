@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from comfy.workflows import graph as g
 from comfy.workflows.bind import set_text
 from comfy.workflows.input_slots import find_loaders
 from comfy.workflows.shape import RoleRule, WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
-from core.kinds.fields import PROMPT_MAX_CHARS, CleanText, KindParams, seed_field
+from core.kinds.fields import PROMPT_MAX_CHARS, KindParams, PromptText, seed_field
 from core.kinds.spec import JobKind, KindSpec, KindTexts
 
 EDIT = JobKind("edit")
@@ -35,17 +35,10 @@ EDIT_CONDITIONING = frozenset(
 class EditParams(KindParams):
     """One edit: what to change in the image the request brings."""
 
-    instruction: CleanText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
+    instruction: PromptText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
     seed: int | None = seed_field()
     # An edit model makes one picture from one picture.
     count: int = Field(default=1, ge=1, le=1)
-
-    @field_validator("instruction")
-    @classmethod
-    def _instruction_has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
 
 
 def _edits(graph: g.Graph, nodes: Any) -> bool:

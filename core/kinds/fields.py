@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from comfy.workflows.aspect import AspectRatio
 from comfy.workflows.params import MAX_SEED
 
 if TYPE_CHECKING:
@@ -30,7 +31,21 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
+def _has_words(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+def _known_aspect_ratio(value: str) -> str:
+    return str(AspectRatio.parse(value))
+
+
 CleanText = Annotated[str, AfterValidator(_no_control_characters)]
+# What a picture or a video is to show: words, trimmed.
+PromptText = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(_has_words)]
+# "16:9", "2:3", ... in its normal form; refused when it is no ratio or out of range.
+AspectRatioText = Annotated[str, AfterValidator(_known_aspect_ratio)]
 
 
 def seed_field() -> int | None:

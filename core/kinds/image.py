@@ -25,8 +25,10 @@ from core.kinds.fields import (
     NEGATIVE_MAX_CHARS,
     PROMPT_MAX_CHARS,
     STYLE_TAG_MAX_CHARS,
+    AspectRatioText,
     CleanText,
     KindParams,
+    PromptText,
     count_field,
     seed_field,
     strength_field,
@@ -42,10 +44,10 @@ IMAGE_TO_IMAGE_STRENGTH = 0.6
 class ImageParams(KindParams, ModelChoiceFields):
     """One image request: what to draw and how (with which model and LoRAs: ModelChoiceFields)."""
 
-    prompt: CleanText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
+    prompt: PromptText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
     # None keeps the template's own negative prompt.
     negative_prompt: CleanText | None = Field(default=None, max_length=NEGATIVE_MAX_CHARS)
-    aspect_ratio: str = "1:1"
+    aspect_ratio: AspectRatioText = "1:1"
     quality: Quality = "standard"
     style_tags: list[str] = Field(default_factory=list, max_length=MAX_STYLE_TAGS)
     seed: int | None = seed_field()
@@ -53,18 +55,6 @@ class ImageParams(KindParams, ModelChoiceFields):
     # With an image: how far to move away from it (0 keeps it, 1 ignores it); None: the workflow's own,
     # or IMAGE_TO_IMAGE_STRENGTH when the image-to-image graph is derived from a txt2img one.
     strength: float | None = strength_field()
-
-    @field_validator("prompt")
-    @classmethod
-    def _prompt_has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
-
-    @field_validator("aspect_ratio")
-    @classmethod
-    def _aspect_ratio_is_sane(cls, value: str) -> str:
-        return str(AspectRatio.parse(value))
 
     @field_validator("style_tags")
     @classmethod

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from comfy.workflows import graph as g
 from comfy.workflows.aspect import AspectRatio, dimensions_for
@@ -23,7 +23,15 @@ from comfy.workflows.video import (
     seconds_of,
     takes_start_image,
 )
-from core.kinds.fields import NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS, CleanText, KindParams, seed_field
+from core.kinds.fields import (
+    NEGATIVE_MAX_CHARS,
+    PROMPT_MAX_CHARS,
+    AspectRatioText,
+    CleanText,
+    KindParams,
+    PromptText,
+    seed_field,
+)
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.media.deliverable import discord_videos
 
@@ -40,26 +48,14 @@ DEFAULT_FPS = 24.0
 class VideoParams(KindParams):
     """One video request; unset fields keep the template's own length and size."""
 
-    prompt: CleanText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
+    prompt: PromptText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
     negative_prompt: CleanText | None = Field(default=None, max_length=NEGATIVE_MAX_CHARS)
     seconds: float | None = Field(default=None, ge=SECONDS_RANGE[0], le=SECONDS_RANGE[1])
-    aspect_ratio: str | None = None
+    aspect_ratio: AspectRatioText | None = None
     quality: Quality = "standard"
     seed: int | None = seed_field()
     # One video per job: a batch of videos would take several times as long for one message.
     count: int = Field(default=1, ge=1, le=1)
-
-    @field_validator("prompt")
-    @classmethod
-    def _prompt_has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
-
-    @field_validator("aspect_ratio")
-    @classmethod
-    def _aspect_ratio_is_sane(cls, value: str | None) -> str | None:
-        return None if value is None else str(AspectRatio.parse(value))
 
 
 VIDEO_SHAPE = WorkflowShape(
