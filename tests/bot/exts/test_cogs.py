@@ -84,7 +84,7 @@ def test_subcommands_of_a_group_have_distinct_names() -> None:
 
 def test_the_browsing_extensions_are_real_extensions() -> None:
     assert set(BROWSING_EXTENSIONS) <= set(extension_names())
-    expected = {"history", "show", "rerun", "queue", "cancel", "settings"}
+    expected = {"history", "show", "rerun", "queue", "cancel", "settings", "workflows"}
     names = {
         name
         for extension in BROWSING_EXTENSIONS
