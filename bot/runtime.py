@@ -143,7 +143,7 @@ class CoreRuntime:
         self.artifacts = ArtifactStore(config.data_dir, open_file=config.open_file)
         self.disk = DiskSpace(config.data_dir, open_file=config.open_file)
         self.artifact_files = ArtifactFiles(config.data_dir)
-        self.input_files = InputStore(config.data_dir)
+        self.input_files = InputStore(config.data_dir, open_file=config.open_file)
         self.safety = SafetyChecker(config.safety)
         self.dispatcher = Dispatcher(
             store=self.store,
@@ -178,7 +178,7 @@ class CoreRuntime:
             policies=self.policies,
             deletions=self.deletions,
             kinds=config.kinds,
-            intake=InputIntake(self.input_files, config.input_limits),
+            intake=InputIntake(self.input_files, config.input_limits, on_no_room=self.disk.ran_out),
             enabled_kinds=config.enabled_kinds,
             moderation=self.moderation,
         )

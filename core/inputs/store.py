@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from comfy.artifacts import FileOpener, open_for_writing
 from core.inputs.facts import InputFacts
 from core.inputs.staging import staged_location
 
@@ -38,8 +39,11 @@ class InputMissing(Exception):
 
 
 class InputStore:
-    def __init__(self, data_dir: Path, *, recent_bytes: int = RECENT_BYTES) -> None:
+    def __init__(
+        self, data_dir: Path, *, recent_bytes: int = RECENT_BYTES, open_file: FileOpener = open_for_writing
+    ) -> None:
         self.data_dir = data_dir
+        self._open_file = open_file  # where the bytes are written (a test fills the disk through it)
         self._recent: collections.OrderedDict[PurePosixPath, bytes] = collections.OrderedDict()
         self._recent_bytes = recent_bytes
 
@@ -51,14 +55,14 @@ class InputStore:
     async def save(self, job_id: int, role: str, data: bytes, facts: InputFacts) -> PurePosixPath:
         """Keep ``data`` (already inspected into ``facts``); returns its path relative to DATA_DIR."""
         relative = self.relative_path(job_id, role, facts)
-        await asyncio.to_thread(_write, self.data_dir / relative, data)
+        await asyncio.to_thread(_write, self.data_dir / relative, data, self._open_file)
         self._remember(relative, data)
         return relative
 
     async def receive(self, data: bytes) -> PurePosixPath:
         """Write a file no job owns yet (it is adopted as is); its path relative to DATA_DIR."""
         relative = INCOMING / uuid.uuid4().hex
-        await asyncio.to_thread(_write, self.data_dir / relative, data)
+        await asyncio.to_thread(_write, self.data_dir / relative, data, self._open_file)
         return relative
 
     async def adopt(
@@ -103,15 +107,23 @@ class InputStore:
 # Blocking helpers: run in a thread.
 
 
-def _write(target: Path, data: bytes) -> None:
+def _write(target: Path, data: bytes, open_file: FileOpener) -> None:
     # No fsync, as for artifacts (comfy.artifacts): the rename makes a process crash leave the whole file
     # or none. A power cut may still lose a file just written; its job then fails kindly when posted (the
     # checksum no longer matches: InputMissing), instead of every request waiting on the disk (an fsync of
     # 10 MB took 20 to 150 ms on this machine, the longest step of taking a picture in).
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, target)
+    try:
+        handle = open_file(partial)
+        try:
+            handle.write(data)
+        finally:
+            handle.close()
+        os.replace(partial, target)
+    except BaseException:  # a full disk, say: nothing half-written stays behind
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _move(source: Path, target: Path) -> None:

@@ -14,10 +14,12 @@ the files away again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from comfy.artifacts import is_out_of_room
+from core.errors import UserFacingError
 from core.inputs import InputFacts, InputLimits, inspect_input
 from core.inputs.intake import input_record
 from core.inputs.store import InputStore
@@ -65,10 +67,22 @@ class InputKeeper:
         await self.files.remove([*kept, *(item.received for item in self.inputs)])
 
 
+DISK_FULL = (
+    "The bot's disk is full, so I can't keep your file right now. Nothing was queued; please try again later."
+)
+
+
 class InputIntake:
-    def __init__(self, files: InputStore, limits: InputLimits | None = None) -> None:
+    def __init__(
+        self,
+        files: InputStore,
+        limits: InputLimits | None = None,
+        *,
+        on_no_room: Callable[[str], None] = lambda detail: None,
+    ) -> None:
         self.files = files
         self.limits = limits or InputLimits()
+        self._on_no_room = on_no_room  # the disk is full (core.jobs.disk_space reports it once)
 
     async def inspect(self, inputs: Sequence[GivenInput]) -> tuple[InspectedInput, ...]:
         """Each input decoded and checked against its slot and the limits (raises InputRefused, leaving
@@ -84,9 +98,12 @@ class InputIntake:
                 for given in inputs
             ]
             received = [await write for write in writes]
-        except BaseException:
+        except BaseException as exc:
             written = await asyncio.gather(*writes, return_exceptions=True)
             await self.files.remove(path for path in written if isinstance(path, PurePosixPath))
+            if is_out_of_room(exc):
+                self._on_no_room(f"cannot keep a request's file: {exc}")
+                raise UserFacingError(DISK_FULL, detail=str(exc)) from exc
             raise
         return tuple(InspectedInput(*item) for item in zip(inputs, found, received, strict=True))
 

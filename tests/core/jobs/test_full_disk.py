@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 
 from bot.runtime import CoreRuntime
+from core.errors import UserFacingError
+from core.jobs.input_intake import DISK_FULL
 from core.jobs.saving import GONE
 from core.jobs.updates import Hold, JobCancelled, JobCompleted, JobFailed, JobQueued, JobSetback, Setback
 from db.enums import JobStatus
 from db.repositories import JobEventRepository
 from tests.core.jobs.full_disk import FullDisk
 from tests.core.jobs.harness import RecordingObserver, eventually, image_request, running_core
+from tests.core.jobs.input_kinds import picture_taking_kinds
+from tests.core.jobs.test_submit_inputs import stored_counts, with_picture
 from tests.fakes.comfyui import FakeComfyUI
 
 FAST_RETRIES = {"save_retry_s": 0.05, "save_retry_max_s": 0.2}
@@ -201,3 +205,28 @@ async def test_jobs_already_waiting_are_told_when_the_disk_fills(
         finals = [await observer.final(first.job.id), await observer.final(second.job.id)]
 
     assert all(isinstance(final, JobCompleted) for final in finals)
+
+
+async def test_a_request_whose_picture_finds_no_room_is_refused_kindly_and_keeps_nothing(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    disk, data = FullDisk(full=True), tmp_path / "data"
+    async with running_core(
+        database_url,
+        [fake_comfy.url],
+        data,
+        open_file=disk.open,
+        kinds=picture_taking_kinds(),
+        **FAST_RETRIES,
+    ) as (runtime, _):
+        with pytest.raises(UserFacingError) as refused:
+            await runtime.service.submit(with_picture(image_request()))
+        assert await stored_counts(runtime, data) == (0, 0, [])  # no job, no row, no half-written file
+        assert runtime.disk.full  # reported like a result that does not fit: new jobs wait meanwhile
+
+        disk.full = False
+        await eventually(lambda: not runtime.disk.full)  # the probe finds room
+        kept = await runtime.service.submit(with_picture(image_request()))
+
+    assert refused.value.user_message == DISK_FULL
+    assert kept.held is None
