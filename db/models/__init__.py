@@ -6,6 +6,7 @@ from db.models.job import Job
 from db.models.job_event import JobEvent
 from db.models.job_input import JobInput
 from db.models.moderation_record import ModerationRecord
+from db.models.rest_budget import RestBudgetRow
 from db.models.stored_workflow import StoredWorkflow
 from db.models.user_preference import UserPreference
 
@@ -16,6 +17,7 @@ __all__ = [
     "JobEvent",
     "JobInput",
     "ModerationRecord",
+    "RestBudgetRow",
     "StoredWorkflow",
     "UserPreference",
 ]

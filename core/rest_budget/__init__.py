@@ -1,0 +1,1 @@
+"""Discord's REST limits shared by every process on one bot token (see `budget.RestBudget`)."""

@@ -1,0 +1,136 @@
+"""The REST budget every process on one bot token shares: asked before each request, told each response.
+
+The store (the database, or memory for one process and tests) makes each take atomic; this class waits
+while a take is refused and turns response headers into observations. If the store fails (a database
+restart), requests go on under discord.py's own in-process limits rather than stopping: a 429 is
+recoverable, a bot that stops talking is not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
+
+from core.rest_budget.rules import Rate, RouteBucket, observe_route, take_rate, take_route
+
+log = logging.getLogger(__name__)
+
+# Never wait longer than this in one go: a wait computed from a clock that jumped is retried instead.
+LONGEST_WAIT_S = 5.0
+
+
+class BudgetStore(Protocol):
+    async def take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> float:
+        """Take one request from the rate (if a key is given) and then from the route bucket (if given),
+        atomically for every process; 0 when taken, else how long to wait (the route is then untouched)."""
+        ...
+
+    async def observe(self, route_key: str, *, remaining: int, reset_after: float, limit: int) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class RestBudget:
+    def __init__(
+        self,
+        store: BudgetStore,
+        *,
+        token_key: str,
+        global_rate: Rate,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """`token_key` tells bot tokens apart in a shared store (a digest, never the token itself)."""
+        self._store = store
+        self._prefix = token_key
+        self._global_rate = global_rate
+        self._sleep = sleep
+        self.takes = 0
+        self.waited_s = 0.0
+
+    async def before_request(self, route_key: str, *, global_limited: bool) -> None:
+        """Wait until the request may go: under the global limit (when it counts) and its route's bucket."""
+        rate_key = f"{self._prefix}:global" if global_limited else None
+        await self._take(rate_key, self._global_rate, f"{self._prefix}:{route_key}")
+
+    async def channel_edit(self, channel_id: int, rate: Rate) -> float:
+        """One progress edit in the channel, shared by every worker; 0 when taken, else the wait."""
+        try:
+            return await self._store.take(f"{self._prefix}:edits:{channel_id}", rate, None)
+        except Exception as error:  # any store failure: edit now rather than never
+            log.warning("REST budget unavailable (%r); progress edit paced by this process only", error)
+            return 0.0
+
+    async def after_response(self, route_key: str, headers: Mapping[str, str]) -> None:
+        parsed = _route_headers(headers)
+        if parsed is None:
+            return
+        remaining, reset_after, limit = parsed
+        try:
+            await self._store.observe(
+                f"{self._prefix}:{route_key}", remaining=remaining, reset_after=reset_after, limit=limit
+            )
+        except Exception as error:  # see the module's docstring
+            log.warning("REST budget unavailable (%r); rate limits kept by this process only", error)
+
+    async def _take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> None:
+        while True:
+            try:
+                wait = await self._store.take(rate_key, rate, route_key)
+            except Exception as error:  # see the module's docstring
+                log.warning("REST budget unavailable (%r); rate limits kept by this process only", error)
+                return
+            self.takes += 1
+            if wait <= 0:
+                return
+            wait = min(wait, LONGEST_WAIT_S)
+            self.waited_s += wait
+            await self._sleep(wait)
+
+    async def close(self) -> None:
+        await self._store.close()
+
+
+def _route_headers(headers: Mapping[str, str]) -> tuple[int, float, int] | None:
+    """(remaining, reset-after, limit) from X-RateLimit-* headers (case-insensitive mapping), if all there.
+
+    https://discord.com/developers/docs/topics/rate-limits#header-format: Remaining, Reset-After (seconds,
+    with decimals) and Limit describe the route's bucket; a 429's own headers describe it as well.
+    """
+    try:
+        return (
+            int(headers["X-RateLimit-Remaining"]),
+            float(headers["X-RateLimit-Reset-After"]),
+            int(headers["X-RateLimit-Limit"]),
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+class MemoryBudgetStore:
+    """The same rules in one process's memory (tests, and a reference for the SQL)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.tats: dict[str, float | None] = {}
+        self.routes: dict[str, RouteBucket] = {}
+
+    async def take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> float:
+        now = self._clock()
+        if rate_key is not None:
+            tat, wait = take_rate(self.tats.get(rate_key), now, rate)
+            if wait > 0:
+                return wait
+            self.tats[rate_key] = tat
+        if route_key is None:
+            return 0.0
+        return take_route(self.routes.setdefault(route_key, RouteBucket()), now)
+
+    async def observe(self, route_key: str, *, remaining: int, reset_after: float, limit: int) -> None:
+        bucket = self.routes.setdefault(route_key, RouteBucket())
+        observe_route(bucket, self._clock(), remaining=remaining, reset_after=reset_after, limit=limit)
+
+    async def close(self) -> None:
+        return None
