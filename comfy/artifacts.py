@@ -95,9 +95,11 @@ def _check_component(value: str, what: str) -> None:
         raise ValueError(f"{what} {value!r} is not a safe directory name")
 
 
-def _remove(target_dir: Path, saved: Sequence[DownloadedOutput]) -> None:
-    for item in saved:
-        (target_dir / item.path.name).unlink(missing_ok=True)
+def _remove(target_dir: Path) -> None:
+    """Every file of a job's own (freshly made, timestamped) directory, then the directory itself."""
+    for leftover in target_dir.iterdir():
+        if leftover.is_file():
+            leftover.unlink(missing_ok=True)
     try:
         target_dir.rmdir()
     except OSError:  # something else is in it: leave it
@@ -107,13 +109,8 @@ def _remove(target_dir: Path, saved: Sequence[DownloadedOutput]) -> None:
 def remove_job_dir(data_dir: Path, saved: Sequence[DownloadedOutput]) -> None:
     """Everything a job's download left in its directory, and the directory (a failed save keeps nothing).
     Blocking: call it in a worker thread."""
-    if not saved:
-        return
-    target_dir = data_dir / Path(saved[0].path).parent
-    for leftover in target_dir.iterdir():
-        if leftover.is_file():
-            leftover.unlink(missing_ok=True)
-    _remove(target_dir, ())
+    if saved:
+        _remove(data_dir / Path(saved[0].path).parent)
 
 
 class ArtifactStore:
@@ -162,7 +159,8 @@ class ArtifactStore:
                 artifacts.append(DownloadedOutput(relative_dir / name, mime, size, file))
                 log.info("job_id=%s saved %s (%d bytes, %s)", job_id, relative_dir / name, size, mime)
         except BaseException:  # damaged, the disk full, the server gone, or the task cancelled
-            await asyncio.to_thread(_remove, target_dir, artifacts)  # a failed job keeps no half result
+            # A failed job keeps no half result: not a file kept, checked or half-written, not the folder.
+            await asyncio.to_thread(_remove, target_dir)
             raise
         return artifacts
 

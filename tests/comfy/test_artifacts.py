@@ -1,14 +1,17 @@
-"""Downloads are refused before any request when the server names a file unsafely."""
+"""Downloads: refused before any request when the server names a file unsafely; a failed one keeps nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import errno
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from comfy import errors
-from comfy.artifacts import ArtifactStore
+from comfy.artifacts import ArtifactStore, WritableFile
 from comfy.events import OutputFile
 from tests.comfy.conftest import ClientFactory, graph
 
@@ -58,3 +61,47 @@ async def test_an_unwritable_data_dir_is_a_storage_error_not_a_backend_error(
 
     assert not isinstance(caught.value, errors.BackendUnavailable)
     assert caught.value.user_message
+
+
+async def test_a_full_disk_is_disk_full_and_leaves_no_file_and_no_folder(
+    fake_comfy: Any, make_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = await make_client(fake_comfy.url)
+    completed = await (await client.submit(graph("image_emptyimage_saveimage"), "job-full")).result(10)
+
+    def no_room(path: Path) -> WritableFile:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(errors.DiskFull) as caught:
+        await ArtifactStore(tmp_path / "data", open_file=no_room).download(
+            client.http, completed.files, kind="image", job_id=4
+        )
+
+    assert isinstance(caught.value, errors.StorageFailed)  # what callers that know only StorageFailed catch
+    assert [p for p in (tmp_path / "data").rglob("*") if p.parent.name == "image"] == []  # no job folder
+    assert files_under(tmp_path / "data") == []
+
+
+async def test_a_download_cancelled_while_a_file_is_checked_keeps_nothing(
+    fake_comfy: Any, make_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = await make_client(fake_comfy.url)
+    completed = await (await client.submit(graph("image_emptyimage_saveimage"), "job-cancel")).result(10)
+    checking = asyncio.Event()
+
+    async def never_done(path: Path, mime: str) -> str | None:
+        checking.set()
+        await asyncio.Event().wait()
+        return None
+
+    store = ArtifactStore(tmp_path / "data")
+    download = asyncio.ensure_future(
+        store.download(client.http, completed.files, kind="image", job_id=5, check=never_done)
+    )
+    await checking.wait()  # the file is on disk under its name, being decoded
+    download.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await download
+
+    assert [p for p in (tmp_path / "data").rglob("*") if p.parent.name == "image"] == []
+    assert files_under(tmp_path / "data") == []
