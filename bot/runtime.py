@@ -46,6 +46,8 @@ from core.moderation.service import ModerationLogService
 from core.moderation.settings import ModerationSettings
 from core.queue.limits import GuildLimits
 from core.safety.checker import SafetyChecker, SafetyConfig
+from core.safety.inputs import InputScreen
+from core.safety.screen import ResultScreen
 from core.workflows.library import WorkflowLibrary
 from core.workflows.shelf import WorkflowShelf
 from db.engine import create_engine, create_sessionmaker, is_sqlite
@@ -144,7 +146,12 @@ class CoreRuntime:
         self.disk = DiskSpace(config.data_dir, open_file=config.open_file)
         self.artifact_files = ArtifactFiles(config.data_dir)
         self.input_files = InputStore(config.data_dir, open_file=config.open_file)
+        moderation_store = ModerationStore(self.sessions)
+        self.moderation = ModerationLogService(moderation_store, clock=config.moderation.clock)
+        self.moderation_retention = ModerationRetention(moderation_store, config.moderation)
+        # The content-safety classifier on every result and input picture (off when it is not installed).
         self.safety = SafetyChecker(config.safety)
+        screen = ResultScreen(self.safety, self.policies, config.data_dir, self.moderation)
         self.dispatcher = Dispatcher(
             store=self.store,
             pool=self.pool,
@@ -158,6 +165,7 @@ class CoreRuntime:
             listen_url=None if is_sqlite(config.database_url) else config.database_url,
             past_runs=RunHistory(self.sessions).recent,
             inputs=InputStaging(self.input_files, JobInputStore(self.sessions)),
+            screen=screen,
         )
         self.workflows = WorkflowShelf(
             StoredWorkflows(self.sessions, worker_id=config.queue.worker_id),
@@ -168,9 +176,6 @@ class CoreRuntime:
         )
         self.dispatcher.worker_sync.reload_workflows = self.workflows.reload
         self.deletions = DeletedResults(self.sessions)
-        moderation_store = ModerationStore(self.sessions)
-        self.moderation = ModerationLogService(moderation_store, clock=config.moderation.clock)
-        self.moderation_retention = ModerationRetention(moderation_store, config.moderation)
         self.service = JobService(
             store=self.store,
             dispatcher=self.dispatcher,
@@ -181,6 +186,7 @@ class CoreRuntime:
             intake=InputIntake(self.input_files, config.input_limits, on_no_room=self.disk.ran_out),
             enabled_kinds=config.enabled_kinds,
             moderation=self.moderation,
+            input_screen=InputScreen(self.safety),
         )
         # What the front-end makes from a finished result (Vary, Remix, Edit, Upscale, Cover, a reply).
         self.results = ResultRequests(

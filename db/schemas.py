@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from db.enums import ArtifactType, InputMedia, InputSource, RegeneratePermission
+from db.enums import ArtifactType, InputMedia, InputSource, RegeneratePermission, SafetyMode
 from db.types import KIND_MAX_CHARS, MAX_SEED
 
 MAX_RAW_INPUT_CHARS = 4000
@@ -142,6 +142,7 @@ class _Input(BaseModel):
 class JobCreate(_Input):
     guild_id: JobScope
     channel_id: Snowflake
+    channel_nsfw: bool = False
     user_id: Snowflake
     kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=KIND_MAX_CHARS)]
     raw_input: Annotated[str, StringConstraints(max_length=MAX_RAW_INPUT_CHARS), AfterValidator(_no_nul)]
@@ -178,6 +179,7 @@ class ArtifactCreate(_Input):
     height: Annotated[int, Field(ge=1, le=65535)] | None = None
     duration_seconds: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     meta: Document = Field(default_factory=dict)
+    safety: Document | None = None
     discord_message_id: Snowflake | None = None
     attachment_url: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)] | None = None
 
@@ -218,6 +220,7 @@ class GuildPolicyUpdate(_Input):
     ping_when_done: bool | None = None
     moderation_log_channel_id: Snowflake | None = None  # a given None: no log channel
     private_results_allowed: bool | None = None
+    safety_mode: SafetyMode | None = None
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the caller gave (a given None clears a default workflow)."""
@@ -236,6 +239,7 @@ class GuildPolicyUpdate(_Input):
             "regenerate_permission",
             "ping_when_done",
             "private_results_allowed",
+            "safety_mode",
         ):
             if required in changes and changes[required] is None:
                 del changes[required]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from db.enums import ArtifactType, DeliveryState, JobStatus
+from db.enums import ArtifactType, DeliveryState, JobStatus, SafetyAction
 from db.models import Artifact, Job
 
 
@@ -71,6 +71,7 @@ class ArtifactView:
     metadata: dict[str, Any]
     message_id: int | None
     attachment_url: str | None
+    safety: dict[str, Any] | None = None  # the classifier's scores and verdict (None: not checked)
 
     @classmethod
     def of(cls, row: Artifact) -> ArtifactView:
@@ -88,6 +89,7 @@ class ArtifactView:
             metadata=dict(row.meta or {}),
             message_id=row.discord_message_id,
             attachment_url=row.attachment_url,
+            safety=dict(row.safety) if row.safety is not None else None,
         )
 
 
@@ -125,6 +127,8 @@ class JobView:
     # The asking interaction's token and when it stops being used (a secret: kept out of reprs and logs).
     interaction_token: str | None = field(default=None, repr=False)
     interaction_token_expires_at: datetime | None = None
+    channel_nsfw: bool = False  # asked in an age-restricted channel
+    safety_action: SafetyAction | None = None  # what was done with a flagged result (None: shown as it is)
 
     @property
     def seed(self) -> int | None:
@@ -160,6 +164,8 @@ class JobView:
             private=bool(row.private),
             interaction_token=row.interaction_token,
             interaction_token_expires_at=row.interaction_token_expires_at,
+            channel_nsfw=row.channel_nsfw,
+            safety_action=row.safety_action,
         )
 
 

@@ -21,6 +21,7 @@ from bot.ui.history_view import HistoryView
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
+from core.jobs.snapshots import SafetyAction
 from core.kinds import JobKind, spec_of
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,11 @@ class History(commands.Cog):
         )
         if not artifacts:
             raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
+        if found.safety_action is SafetyAction.WITHHELD:  # a manager's /show would post it to the channel
+            raise UserFacingError(
+                f"Job #{found.id} is held back by this server's content settings, so I won't post it here; "
+                "open it from `/history` instead (only you see that list)."
+            )
         stored, missing = await on_disk.split_stored(artifacts)
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
         summary = shorten(job_summary(found), 200)
@@ -133,6 +139,7 @@ class History(commands.Cog):
             include_deleted=viewer.is_manager,
             viewer_id=viewer.user_id,
             include_private=viewer.is_manager,
+            include_withheld=viewer.is_manager,
         )
         choices = [
             app_commands.Choice(name=shorten(f"#{j.id} {j.kind}: {job_summary(j)}", 100), value=j.id)

@@ -23,9 +23,9 @@ from bot.exts._moderation_log import settings_log
 from bot.locales import words_for
 from bot.ui.replies import covered_words
 from bot.ui.requesters import guild_id_of
-from bot.ui.settings_embed import settings_embed
+from bot.ui.settings_embed import SAFETY_CHOICES, settings_embed
 from core.jobs.model_options import Choosing
-from core.jobs.policy import PolicyView
+from core.jobs.policy import PolicyView, SafetyMode
 from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
     limit_changes,
@@ -250,6 +250,12 @@ class SettingsCommand(
     @app_commands.describe(who="anyone (as their own job), or only the person who asked")
     async def regenerate(self, interaction: discord.Interaction, who: Literal["anyone", "requester"]) -> None:
         await self._change(interaction, lambda _: {"regenerate_permission": who})
+
+    @app_commands.command(name="safety", description="What I do with results my image checker flags")
+    @app_commands.describe(mode="Off, a spoiler or held back outside age-restricted channels, or held back")
+    @app_commands.choices(mode=SAFETY_CHOICES)
+    async def safety(self, interaction: discord.Interaction, mode: Choice[str]) -> None:
+        await self._change(interaction, lambda _: {"safety_mode": SafetyMode(mode.value)})
 
     @app_commands.command(name="workflows", description="The workflows used when a request names none")
     @app_commands.describe(

@@ -31,6 +31,7 @@ from bot.reporting.targets import (
 from bot.reporting.tracking import JobTrack
 from bot.reporting.uploaded import uploaded_urls
 from bot.reporting.video_files import poster_for
+from bot.reporting.withheld import tell_requester
 from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
     OutgoingFile,
@@ -38,9 +39,10 @@ from bot.ui.job_messages import (
     render_cancelled,
     render_done,
     render_failed,
+    render_withheld,
 )
 from bot.ui.result_buttons import result_items
-from core.jobs.snapshots import ArtifactView, JobView
+from core.jobs.snapshots import ArtifactView, JobView, SafetyAction
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,11 @@ class FinalDelivery:
     async def deliver(
         self, job: JobView, update: JobCompleted | JobFailed | JobCancelled, track: JobTrack
     ) -> None:
+        if isinstance(update, JobCompleted) and job.safety_action is SafetyAction.WITHHELD:
+            # Held back by the guild's content settings: no files, no ping; the requester hears privately.
+            await self._show(job, track, render_withheld(job))
+            await tell_requester(self._editor, job, _live_token(track))
+            return
         if isinstance(update, JobCompleted):
             shown = await self._deliver_result(job, update.artifacts, track)
         else:
@@ -75,7 +82,7 @@ class FinalDelivery:
     ) -> discord.Message | None:
         """The message that shows the first files."""
         first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
-        files = await self._read(first)
+        files = await self._read(job, first)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
         offered = self._runtime.results.offered(job, first)
         # Laid out in Action Rows inside the result's container, each on the row result_items gives it.
@@ -83,7 +90,9 @@ class FinalDelivery:
         # A video's first frame shows in the gallery above its File component (taken from the original,
         # before any re-encoding).
         poster = await poster_for(files)
-        posters = (poster,) if poster is not None else ()
+        posters: tuple[OutgoingFile, ...] = (poster,) if poster is not None else ()
+        if _spoilered(job):
+            posters = tuple(p.as_spoiler() for p in posters)
         for attempt in range(_SHRINK_ATTEMPTS):
             fitted = await fit_to_limit(files, limit, reserved=sum(len(p.data) for p in posters))
             rendering = render_done(
@@ -94,6 +103,7 @@ class FinalDelivery:
                 shrunk=fitted.shrunk,
                 notes=fitted.notes,
                 made=first,
+                spoiler=_spoilered(job),
             )
             try:
                 message = await self._show(job, track, rendering)
@@ -148,8 +158,16 @@ class FinalDelivery:
         return await send_by_dm(self._editor, job, rendering, restarted=_token_lost(track, job))
 
     async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
-        fitted = await fit_to_limit(await self._read(artifacts), self._config.default_upload_limit)
-        more = render_done(job, fitted.files, (), duration_s=None, shrunk=fitted.shrunk, made=artifacts)
+        fitted = await fit_to_limit(await self._read(job, artifacts), self._config.default_upload_limit)
+        more = render_done(
+            job,
+            fitted.files,
+            (),
+            duration_s=None,
+            shrunk=fitted.shrunk,
+            made=artifacts,
+            spoiler=_spoilered(job),
+        )
         message: discord.Message | None
         if token_only_for(job):
             interaction = _live_token(track)
@@ -195,8 +213,9 @@ class FinalDelivery:
                     artifact.id, message_id=message.id, attachment_url=url
                 )
 
-    async def _read(self, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
-        return await read_artifacts(self._runtime.artifact_files, artifacts)
+    async def _read(self, job: JobView, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
+        files = await read_artifacts(self._runtime.artifact_files, artifacts)
+        return [f.as_spoiler() for f in files] if _spoilered(job) else files
 
 
 def _token_lost(track: JobTrack, job: JobView) -> bool:
@@ -207,6 +226,11 @@ def _token_lost(track: JobTrack, job: JobView) -> bool:
 def _live_token(track: JobTrack) -> ResponseToken | None:
     target = track.target
     return target.interaction if target is not None and target.token_usable() else None
+
+
+def _spoilered(job: JobView) -> bool:
+    """A result the image classifier flagged, shown behind a spoiler by the guild's content settings."""
+    return job.safety_action is SafetyAction.SPOILERED
 
 
 def _duration(job: JobView) -> float | None:

@@ -120,6 +120,10 @@ class MessageEditor:
         self._client = client
         self._config = config
 
+    @property
+    def client(self) -> discord.Client:
+        return self._client
+
     async def edit(self, target: MessageTarget, rendering: Rendering) -> discord.Message:
         delay = self._config.server_error_backoff_s
         for attempt in range(self._config.server_error_retries + 1):

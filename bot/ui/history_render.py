@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from core.jobs.snapshots import ArtifactView, HistoryPage, JobStatus, JobView
+from core.jobs.snapshots import ArtifactView, HistoryPage, JobStatus, JobView, SafetyAction
 from core.kinds import JobKind, spec_of
 
 STATUS_MARKS: dict[JobStatus, str] = {
@@ -53,6 +53,7 @@ def job_summary(job: JobView) -> str:
 def job_line(job: JobView) -> str:
     when = discord.utils.format_dt(job.queued_at, "R")
     deleted = " 🗑️ *deleted*" if job.deleted_at is not None else ""  # only managers are shown these
+    deleted += " 🔞 *held back*" if job.safety_action is SafetyAction.WITHHELD else ""  # managers too
     mark = spec_of(job.params).texts.mark
     return (
         f"{STATUS_MARKS[job.status]} **#{job.id}** {mark} {when} <@{job.user_id}>{deleted} — "
@@ -85,6 +86,7 @@ def history_text(
 
 def job_option_label(job: JobView) -> str:
     deleted = " · deleted" if job.deleted_at is not None else ""
+    deleted += " · held back" if job.safety_action is SafetyAction.WITHHELD else ""
     return shorten(f"#{job.id} {job.kind} · {job.status.value}{deleted}", 100)
 
 

@@ -118,6 +118,8 @@ class HistoryView(discord.ui.LayoutView):
             include_deleted=self._viewer.is_manager,
             viewer_id=None if self._public else self._viewer.user_id,
             include_private=self._viewer.is_manager and not self._public,
+            # Results held back by the content settings: a manager's, never a channel's.
+            include_withheld=self._viewer.is_manager and not self._public,
         )
         shown = [self._page.images[job.id] for job in self._page.jobs if job.id in self._page.images]
         thumbnails = await page_thumbnails(self._files, shown)

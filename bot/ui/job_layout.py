@@ -10,7 +10,9 @@ Discord's caps on such a message (https://discord.com/developers/docs/components
 components in all, 4,000 characters across its Text Displays (discord-api-docs#8562), a gallery of 1-10
 items, a Section of 1-3 Text Displays, a File only from an `attachment://` upload, and no `content` or
 `embeds` beside the IS_COMPONENTS_V2 flag. The builder keeps within them: the body text gives way first,
-then the last rows of buttons (which no result comes near).
+then the last rows of buttons (which no result comes near). A flagged result (core.safety) is spoilered:
+each gallery item and File carries `spoiler: true` (components/reference#media-gallery-media-gallery-item-
+structure and #file-file-structure) and its uploads are named SPOILER_... .
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def build_layout(
     thumbnail: str | None = None,
     controls: Sequence[Control] = (),
     alt_text: str = "",
+    spoiler: bool = False,
 ) -> discord.ui.LayoutView:
     """The message's layout. `filenames` are the uploads it shows (images in one gallery, other files as
     File components); `thumbnail` is the upload shown beside the text instead (a running job's preview)."""
@@ -69,11 +72,13 @@ def build_layout(
         head.append(discord.ui.TextDisplay(body))
     if images:
         items = [
-            discord.MediaGalleryItem(f"attachment://{name}", description=clip(alt_text, MAX_ALT_TEXT) or None)
+            discord.MediaGalleryItem(
+                f"attachment://{name}", description=clip(alt_text, MAX_ALT_TEXT) or None, spoiler=spoiler
+            )
             for name in images
         ]
         head.append(discord.ui.MediaGallery(*items))
-    head += [discord.ui.File(f"attachment://{name}") for name in others]
+    head += [discord.ui.File(f"attachment://{name}", spoiler=spoiler) for name in others]
     rows = action_rows(controls)
     tail: list[Control] = [discord.ui.TextDisplay(footer_line)]
     # The container and every nested component; the buttons come after a separator.

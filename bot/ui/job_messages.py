@@ -31,6 +31,7 @@ SETBACK_COLOUR = discord.Colour.orange()
 DONE_COLOUR = discord.Colour.green()
 FAILED_COLOUR = discord.Colour.red()
 CANCELLED_COLOUR = discord.Colour.dark_grey()
+WITHHELD_COLOUR = discord.Colour.dark_orange()
 _PROMPT_PREVIEW_CHARS = 300
 # A result shows the whole prompt when it fits beside the parameters and the footer (4,000 characters in
 # all); the footer and line breaks need far less than this.
@@ -136,6 +137,7 @@ def render_done(
     shrunk: bool = False,
     notes: Sequence[str] = (),
     made: Sequence[ArtifactView] = (),
+    spoiler: bool = False,
 ) -> Rendering:
     """Every file of the job (images in one gallery, songs and videos as playable files), the prompt, the
     parameters worth showing, and the result's buttons."""
@@ -157,7 +159,21 @@ def render_done(
         controls=tuple(controls),
         alt_text=describe_request(job),
         final=True,
+        spoiler=spoiler,
     )
+
+
+def render_withheld(job: JobView) -> Rendering:
+    """A result the guild's content settings hold back: the channel sees that it was, never the files."""
+    where = "" if job.channel_nsfw else " outside age-restricted channels"
+    body = "\n".join(
+        [
+            f"### This {_what(job)} is held back",
+            f"This server's content settings hold back results my image checker flags{where}.",
+            f"<@{job.user_id}> has been told privately; moderators can look at it with `/history`.",
+        ]
+    )
+    return Rendering(body, _footer(job, "withheld"), WITHHELD_COLOUR, final=True)
 
 
 def render_failed(job: JobView, reason: str) -> Rendering:

@@ -21,11 +21,22 @@ import discord
 from bot.ui.job_layout import Control, build_layout
 from bot.ui.uploads import typed_file
 
+SPOILER_PREFIX = "SPOILER_"  # an attachment named so is shown as a spoiler
+
 
 @dataclass(frozen=True, slots=True)
 class OutgoingFile:
     filename: str
     data: bytes = field(repr=False)
+
+    def as_spoiler(self) -> OutgoingFile:
+        """The same file under a name Discord shows blurred: "SPOILER_" in front of it, the prefix the
+        libraries use for a spoiler attachment (discord.py's ``File(spoiler=True)`` renames so; Discord.Net's
+        ``AttachmentExtensions.SpoilerPrefix``, https://docs.discordnet.dev/api/Discord.AttachmentExtensions.html).
+        Components V2 also carry `spoiler: true` on the gallery item or File (bot/ui/job_layout.py)."""
+        if self.filename.startswith(SPOILER_PREFIX):
+            return self
+        return OutgoingFile(SPOILER_PREFIX + self.filename, self.data)
 
     def to_discord(self) -> discord.File:
         return typed_file(self.filename, self.data)
@@ -42,6 +53,7 @@ class Rendering:
     alt_text: str = ""  # read out for the images (their prompt)
     note: str = ""  # a line above it all: why a result came by direct message
     final: bool = False
+    spoiler: bool = False  # its files are shown blurred until clicked (a flagged result, core.safety)
 
     def layout(self) -> discord.ui.LayoutView:
         names = [f.filename for f in self.files]
@@ -53,6 +65,7 @@ class Rendering:
             thumbnail=names[0] if self.preview and names else None,
             controls=self.controls,
             alt_text=self.alt_text,
+            spoiler=self.spoiler,
         )
 
     @property

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import discord
+from discord.app_commands import Choice
 
 from bot.ui.history_render import COLOUR
-from core.jobs.policy import PolicyView, RegeneratePermission
+from core.jobs.policy import PolicyView, RegeneratePermission, SafetyMode
 
 _REGENERATE = {
     RegeneratePermission.ANYONE: "anyone (as their own job)",
     RegeneratePermission.REQUESTER: "only the person who asked (and moderators)",
 }
+
+_SAFETY = {
+    SafetyMode.OFF: "shown as they are",
+    SafetyMode.SPOILER: "behind a spoiler outside age-restricted channels",
+    SafetyMode.WITHHOLD_OUTSIDE_NSFW: "held back outside age-restricted channels",
+    SafetyMode.WITHHOLD: "held back everywhere",
+}
+# /settings safety: what happens to a result the image checker flags (core.safety.policy).
+SAFETY_CHOICES = [
+    Choice(name="off", value=SafetyMode.OFF.value),
+    Choice(name="spoiler outside age-restricted channels", value=SafetyMode.SPOILER.value),
+    Choice(name="hold back outside age-restricted channels", value=SafetyMode.WITHHOLD_OUTSIDE_NSFW.value),
+    Choice(name="hold back everywhere", value=SafetyMode.WITHHOLD.value),
+]
 
 
 def _mentions(ids: frozenset[int], prefix: str, everywhere: str) -> str:
@@ -48,6 +63,7 @@ def settings_embed(policy: PolicyView, *, title: str = "Settings for this server
     embed.add_field(name="Ping when a job ends", value=pings)
     private = "allowed (members choose with /preferences)" if policy.private_results_allowed else "no"
     embed.add_field(name="Private results", value=private)
+    embed.add_field(name="Results the image checker flags", value=_SAFETY[policy.safety_mode])
     words = ", ".join(f"`{w}`" for w in policy.blocked_words) or "none"
     embed.add_field(name="Blocked words", value=words if len(words) <= 1024 else words[:1020] + " …")
     for name, allowed in (("Models", policy.allowed_models), ("LoRAs", policy.allowed_loras)):

@@ -41,6 +41,7 @@ from core.jobs.updates import Hold, JobObserver, JobQueued
 from core.jobs.worker_sync import WorkerSync, until_listening
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
+from core.safety.screen import ResultScreen
 from db.notify import JobListener
 from db.snapshots import QueuedJob
 from db.units.jobs import JobStore
@@ -67,6 +68,7 @@ class Dispatcher:
         listen_url: str | None = None,
         inputs: InputStaging,
         past_runs: Callable[[], Awaitable[Sequence[FinishedRun]]] | None = None,
+        screen: ResultScreen | None = None,
     ) -> None:
         self.store = store
         self.inputs = inputs  # uploaded to the backend before each post of a job that takes any
@@ -76,7 +78,7 @@ class Dispatcher:
         self.settings = settings
         self.capabilities = Capabilities(pool, catalogue)
         self.estimates = Estimates(typical_run_s(kinds, catalogue))
-        self._past_runs = past_runs
+        self._past_runs, self._screen = past_runs, screen
         self._listen_url = listen_url
         self._tasks = BackgroundTasks("dispatcher")
         # Their own keeper: at shutdown they are given time to finish while everything else stops.
@@ -119,6 +121,7 @@ class Dispatcher:
             enqueue=lambda entry, front: self.enqueue(entry, front=front),
             other_server=self._other_server,
             saving=Saving(runner=runner, disk=self.disk, store=self.store, settings=self.settings),
+            screen=self._screen,
         )
         self.executor = Executor(
             store=self.store,

@@ -17,6 +17,7 @@ from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.saving import Saving
 from core.jobs.setbacks import server_lost
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
+from core.safety.screen import ResultScreen, Screened
 from db.enums import JobStatus
 from db.snapshots import JobView, QueuedJob
 from db.units.jobs import JobStore
@@ -40,6 +41,7 @@ class Outcomes:
         tasks: BackgroundTasks,
         enqueue: Callable[[QueuedJob, bool], None],
         other_server: Callable[[ActiveJob], bool],
+        screen: ResultScreen | None = None,
     ) -> None:
         self._store = store
         self._delivery = delivery
@@ -51,6 +53,7 @@ class Outcomes:
         self._tasks = tasks
         self._enqueue = enqueue
         self._other_server = other_server
+        self._screen = screen  # the content-safety classifier's look at every result, when it runs
 
     async def settle(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job
@@ -122,11 +125,16 @@ class Outcomes:
                 started_at=active.started_wall,
             )
             return
-        done = await self._store.succeed(job.id, records, started_at=active.started_wall)
+        screened = await self._screen.screen(job, records) if self._screen else Screened(records, None)
+        done = await self._store.succeed(
+            job.id, screened.records, started_at=active.started_wall, safety_action=screened.action
+        )
         if done is None:
             log.warning("finished but was no longer running (cancelled?)")
             return
         finished, artifacts = done
+        if self._screen is not None:
+            await self._screen.report(finished, screened)
         self._runner.clocks.forget(job.id)
         if active.started_at is not None:
             run_s = asyncio.get_running_loop().time() - active.started_at

@@ -11,6 +11,7 @@ from core.jobs.blocked_words import BlockedWords, compile_blocked_words
 from core.jobs.scopes import is_personal
 from core.queue.limits import GuildLimits
 from db.enums import RegeneratePermission as RegeneratePermission  # a word of the policy, for the front-end
+from db.enums import SafetyMode as SafetyMode
 from db.models import GuildPolicy
 from db.units.policies import PolicyStore
 
@@ -34,6 +35,8 @@ class PolicyView:
     moderation_log_channel_id: int | None = None
     # Members' "private results" preference applies here (core.jobs.privacy); off: every reply is public.
     private_results_allowed: bool = True
+    # What happens to a result the image classifier flags (core.safety.policy).
+    safety_mode: SafetyMode = SafetyMode.OFF
     # blocked_words compiled, once per view (and once per distinct list: views are re-read every 30 s).
     blocked: BlockedWords = field(init=False, repr=False, compare=False)
 
@@ -90,6 +93,7 @@ class PolicyView:
             allowed_loras=tuple(row.allowed_loras or ()),
             moderation_log_channel_id=row.moderation_log_channel_id,
             private_results_allowed=row.private_results_allowed,
+            safety_mode=row.safety_mode,
         )
 
 

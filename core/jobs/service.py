@@ -30,11 +30,13 @@ from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.jobs.shown_on import ShownOn
 from core.jobs.updates import Hold
+from core.jobs.visibility import visible_to
 from core.kinds import JobKind, KindParams, KindRegistry
 from core.moderation import ModerationLog, NullModerationLog
 from core.moderation.refusals import record_refusal
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
+from core.safety.inputs import InputScreen
 from db.enums import JobStatus
 from db.repositories.jobs import ActiveCounts
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
@@ -94,10 +96,12 @@ class JobService:
         enabled_kinds: Collection[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
         moderation: ModerationLog | None = None,
+        input_screen: InputScreen | None = None,  # the content-safety classifier on pictures given
     ) -> None:
         self.store = store
         # Refusals by the guild's rules are logged for its managers (here and in admission).
         self.moderation = moderation or NullModerationLog()
+        self.input_screen = input_screen or InputScreen()
         self.intake = intake
         self.deletions = deletions
         self.kinds = kinds
@@ -151,6 +155,7 @@ class JobService:
         data = JobCreate(
             guild_id=request.guild_id,
             channel_id=request.requester.channel_id,
+            channel_nsfw=request.requester.channel_is_nsfw,
             user_id=request.requester.user_id,
             kind=kind,
             # As typed, but storable: PostgreSQL text holds no NUL (a prompt may carry one) and has a limit.
@@ -173,7 +178,9 @@ class JobService:
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
             self._take_rate_token(policy)
 
-        keeper = self.intake.keeper(await self.intake.inspect(request.inputs))
+        keeper = await self.input_screen.admitted(
+            self.intake, request.inputs, policy, request.requester, request.raw_input
+        )
         try:
             job = await self.store.create(
                 data, admit=within_limits, inputs=keeper.records if request.inputs else None
@@ -242,7 +249,7 @@ class JobService:
     async def get(self, job_id: int, *, guild_id: int, viewer: Requester | None = None) -> JobView:
         """The job, in this guild only; a deleted result is not found by a `viewer` who is not a manager."""
         job = await self.store.get(job_id, guild_id=guild_id)
-        if job is None or not _visible(job, viewer):
+        if job is None or not visible_to(job, viewer):
             raise JobNotFound(job_id)
         return job
 
@@ -250,7 +257,7 @@ class JobService:
         self, job_id: int, *, guild_id: int, viewer: Requester | None = None
     ) -> tuple[JobView, tuple[ArtifactView, ...]]:
         found = await self.store.get_with_artifacts(job_id, guild_id=guild_id)
-        if found is None or not _visible(found[0], viewer):
+        if found is None or not visible_to(found[0], viewer):
             raise JobNotFound(job_id)
         return found
 
@@ -291,10 +298,3 @@ class JobService:
 
     def position(self, job_id: int) -> int | None:
         return self.dispatcher.position(job_id)
-
-
-def _visible(job: JobView, viewer: Requester | None) -> bool:
-    """Deleted results, and others' private ones, are seen by managers only."""
-    if viewer is None or viewer.is_manager:
-        return True
-    return job.deleted_at is None and (not job.private or job.user_id == viewer.user_id)

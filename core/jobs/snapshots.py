@@ -5,7 +5,16 @@ Discord side never imports the database.
 """
 
 from core.kinds import JobKind
-from db.enums import ArtifactType, DeliveryState, JobStatus
+from db.enums import ArtifactType, DeliveryState, JobStatus, SafetyAction
 from db.snapshots import ArtifactView, HistoryPage, JobView
 
-__all__ = ["ArtifactType", "ArtifactView", "DeliveryState", "HistoryPage", "JobKind", "JobStatus", "JobView"]
+__all__ = [
+    "ArtifactType",
+    "ArtifactView",
+    "DeliveryState",
+    "HistoryPage",
+    "JobKind",
+    "JobStatus",
+    "JobView",
+    "SafetyAction",
+]

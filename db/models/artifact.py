@@ -33,6 +33,8 @@ class Artifact(Base):
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     # The seed document: everything needed to make this file again.
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSONDocument, default=dict)
+    # The image classifier's scores and verdict (core.safety.verdict.Verdict.document); None: not checked.
+    safety: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     discord_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     attachment_url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, server_default=func.now())

@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Boolean, Float, Integer, String, false, func,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, text_enum
-from db.enums import RegeneratePermission
+from db.enums import RegeneratePermission, SafetyMode
 from db.types import JSONDocument, UtcDateTime, utcnow
 
 DEFAULT_MAX_RUNNING = 3
@@ -57,6 +57,10 @@ class GuildPolicy(Base):
     moderation_log_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # Members who chose private results (UserPreference) get them here; off, every reply is public.
     private_results_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # What happens to a result the image classifier flags (core.safety.policy); off until a manager chooses.
+    safety_mode: Mapped[SafetyMode] = mapped_column(
+        text_enum(SafetyMode, "safety_mode"), default=SafetyMode.OFF, server_default=SafetyMode.OFF.value
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, postgresql_only, text_enum
-from db.enums import DeliveryState, JobStatus
+from db.enums import DeliveryState, JobStatus, SafetyAction
 from db.types import KIND_MAX_CHARS, BigIntegerId, JSONDocument, Seed, UtcDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -66,6 +66,9 @@ class Job(Base):
     # installed (a DM, a group DM, a server without the bot); see core.jobs.scopes.
     guild_id: Mapped[int] = mapped_column(BigInteger)
     channel_id: Mapped[int] = mapped_column(BigInteger)
+    # The channel was age-restricted when the job was asked for: a guild's safety mode may show a flagged
+    # result there (core.safety.policy).
+    channel_nsfw: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     user_id: Mapped[int] = mapped_column(BigInteger)
     # Any kind the application registered; no CHECK, so a new kind needs no migration.
     kind: Mapped[str] = mapped_column(String(KIND_MAX_CHARS))
@@ -118,6 +121,9 @@ class Job(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deleted_by: Mapped[int | None] = mapped_column(BigInteger)
     files_removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What was done with a result its image classifier flagged (None: shown as it is); a withheld result is
+    # shown to managers only, like a deleted one.
+    safety_action: Mapped[SafetyAction | None] = mapped_column(text_enum(SafetyAction, "safety_action"))
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, String, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from db.enums import ACTIVE_STATUSES, JobStatus
+from db.enums import ACTIVE_STATUSES, JobStatus, SafetyAction
 from db.models import Job
 from db.repositories._job_states import JobStates
 from db.schemas import JobCreate, validated
@@ -72,11 +72,13 @@ class JobRepository(JobStates):
         include_deleted: bool = False,
         viewer_id: int | None = None,
         include_private: bool = False,
+        include_withheld: bool = False,
     ) -> HistoryRows:
         """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`).
 
         Deleted results are left out unless `include_deleted` (for managers). Private jobs are left out but
-        the `viewer_id`'s own, unless `include_private` (managers, in a listing only they see)."""
+        the `viewer_id`'s own, unless `include_private` (managers, in a listing only they see). Results held
+        back by the guild's content settings are left out unless `include_withheld` (the same)."""
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         statement = select(Job).where(Job.guild_id == guild_id)
         if not include_deleted:
@@ -86,6 +88,9 @@ class JobRepository(JobStates):
             statement = statement.where(
                 public if viewer_id is None else or_(public, Job.user_id == viewer_id)
             )
+        if not include_withheld:
+            withheld = Job.safety_action == SafetyAction.WITHHELD
+            statement = statement.where(or_(Job.safety_action.is_(None), ~withheld))
         if user_id is not None:
             statement = statement.where(Job.user_id == user_id)
         if kind is not None:

@@ -24,6 +24,7 @@ class HistoryQuery(TypedDict, total=False):
     include_deleted: bool  # deleted results too (the viewer is a manager)
     viewer_id: int | None  # whose private jobs are listed (their own); None: nobody's
     include_private: bool  # every member's private jobs (a manager, in a listing only they see)
+    include_withheld: bool  # results held back by the content settings too (a manager, privately)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.enums import DeliveryState, JobStatus
+from db.enums import DeliveryState, JobStatus, SafetyAction
 from db.models import Job
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_events import JobEventRepository
@@ -185,7 +185,12 @@ class JobStore(JobLeases, JobDeliveryRecords):
     @unbroken
     @through_outages
     async def succeed(
-        self, job_id: int, artifacts: Sequence[ArtifactCreate], *, started_at: datetime | None = None
+        self,
+        job_id: int,
+        artifacts: Sequence[ArtifactCreate],
+        *,
+        started_at: datetime | None = None,
+        safety_action: SafetyAction | None = None,
     ) -> tuple[JobView, tuple[ArtifactView, ...]] | None:
         """Running → succeeded together with its artifacts, or nothing at all.
 
@@ -198,6 +203,7 @@ class JobStore(JobLeases, JobDeliveryRecords):
                 job_id,
                 [JobStatus.RUNNING],
                 JobStatus.SUCCEEDED,
+                safety_action=safety_action,
                 **_outcome_fields(started_at, self.worker_id, self.lease_s),
             )
             if job is None:

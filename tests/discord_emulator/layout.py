@@ -53,6 +53,11 @@ def gallery_items(shown: Message | MessageRevision) -> list[dict[str, Any]]:
     return found
 
 
+def is_spoiler(item: dict[str, Any]) -> bool:
+    """A gallery item, File or Thumbnail shown blurred until clicked (its `spoiler`, false when absent)."""
+    return item.get("spoiler") is True
+
+
 def files(shown: Message | MessageRevision) -> list[dict[str, Any]]:
     return [c for c in components_of(shown) if c.get("type") == FILE]
 

@@ -43,6 +43,7 @@ from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
 from core.moderation.settings import ModerationSettings
 from core.queue.limits import GuildLimits
+from core.safety.checker import SafetyConfig
 from db.enums import DeliveryState
 from tests.core.jobs.harness import FAST_CLIENT, delivery_settled
 from tests.discord_emulator import (
@@ -100,6 +101,7 @@ class World:
     open_file: FileOpener = open_for_writing  # how DATA_DIR's result files are written (a full disk, say)
     bot_owner_ids: str = ""  # BOT_OWNER_IDS
     role: Role = "all"  # ROLE: a gateway-only bot leaves the queue to workers (tests/e2e/roles_support.py)
+    safety: SafetyConfig = field(default_factory=SafetyConfig)  # SAFETY_*: a stand-in classifier, say
     runtime: CoreRuntime = field(init=False)
     bot: ComfyBot = field(init=False)
     _stack: contextlib.AsyncExitStack = field(init=False)
@@ -200,6 +202,7 @@ class World:
             personal_limits=self.personal_limits,
             moderation=self.moderation,
             open_file=self.open_file,
+            safety=self.safety,
         )
         self.runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(
@@ -256,7 +259,7 @@ def form_id(interaction: Interaction) -> str:
     return str(interaction.modal["custom_id"])
 
 
-FINAL_STATES = ("done", "failed", "cancelled")
+FINAL_STATES = ("done", "failed", "cancelled", "withheld")
 
 
 def job_state(message: Message | MessageRevision) -> str | None:
@@ -289,6 +292,7 @@ async def running_world(
     open_file: FileOpener = open_for_writing,
     bot_owner_ids: str = "",
     role: Role = "all",
+    safety: SafetyConfig | None = None,
     **queue: Any,
 ) -> AsyncIterator[World]:
     """Starts everything (see the module docstring); `queue` overrides QueueSettings fields.
@@ -327,6 +331,7 @@ async def running_world(
                 open_file=open_file,
                 bot_owner_ids=bot_owner_ids,
                 role=role,
+                safety=safety or SafetyConfig(),
             )
             if customize is not None:
                 customize(emu, guild)

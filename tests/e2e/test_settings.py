@@ -127,6 +127,7 @@ async def test_members_without_manage_server_are_refused_and_nothing_changes(
         "ping-when-done",
         "log",
         "private-results",
+        "safety",
     }
 
 

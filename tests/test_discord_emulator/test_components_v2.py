@@ -12,7 +12,7 @@ import pytest
 from discord.ext import commands
 
 from tests.discord_emulator import DiscordEmulator, running_client
-from tests.discord_emulator.layout import buttons, files, gallery_items, is_v2, texts
+from tests.discord_emulator.layout import buttons, files, gallery_items, is_spoiler, is_v2, texts
 
 from .conftest import Server
 
@@ -194,6 +194,10 @@ REFUSED_LAYOUTS: dict[str, tuple[list[dict[str, Any]], list[str]]] = {
         ["components", "0", "components", "0", "components"],
     ),
     "a custom_id twice": ([container(row("same"), row("same"))], ["components"]),
+    "a gallery item's spoiler as a word": (
+        [{"type": 12, "items": [{"media": {"url": "https://x/1.png"}, "spoiler": "yes"}]}],
+        ["components", "0", "items", "0", "spoiler"],
+    ),
 }
 
 
@@ -220,6 +224,20 @@ async def test_the_caps_themselves_are_accepted(emulator: DiscordEmulator, serve
         first, _ = await raw(emulator, "POST", path, {"flags": V2, "components": forty})
         second, _ = await raw(emulator, "POST", path, {"flags": V2, "components": gallery})
     assert (first, second) == (200, 200)
+
+
+async def test_spoilered_media_is_stored_as_sent(emulator: DiscordEmulator, server: Server) -> None:
+    view = discord.ui.LayoutView()
+    gallery = discord.ui.MediaGallery(discord.MediaGalleryItem("attachment://SPOILER_a.png", spoiler=True))
+    view.add_item(discord.ui.Container(gallery, discord.ui.File("attachment://SPOILER_b.mp4", spoiler=True)))
+    async with running_client(emulator, a_bot()) as bot:
+        channel = bot.get_partial_messageable(server.channel.id)
+        sent = await channel.send(
+            view=view, files=[png("SPOILER_a.png"), discord.File(io.BytesIO(b"mp4"), "SPOILER_b.mp4")]
+        )
+    stored = emulator.message(sent.id)
+    assert [is_spoiler(item) for item in gallery_items(stored) + files(stored)] == [True, True]
+    assert sorted(a.filename for a in stored.attachments) == ["SPOILER_a.png", "SPOILER_b.mp4"]
 
 
 async def test_v2_components_without_the_flag_are_refused(emulator: DiscordEmulator, server: Server) -> None:

@@ -19,6 +19,11 @@ Sources (discord/discord-api-docs, developers/):
   Section, Media Gallery, Separator, File; an Action Row holds up to 5 buttons or one select; `custom_id`
   1-100 characters, unique in the message. Legacy messages (no flag) "allow up to 5 action rows as
   top-level components" (Legacy Message Component Behavior).
+- components/reference.mdx, Media Gallery Item, File and Thumbnail structures: "spoiler?: boolean [...]
+  Whether the media should be a spoiler (or blurred out). Defaults to `false`"
+  (https://discord.com/developers/docs/components/reference#media-gallery-media-gallery-item-structure,
+  #file-file-structure, #thumbnail-thumbnail-structure); anything but a boolean is refused as Discord
+  refuses a bad boolean field (BASE_TYPE_BOOLEAN, "Must be either true or false.").
 - 4,000 characters of text across all Text Displays: discord/discord-api-docs pull request #8562
   ("The character count of all text display components in a message may total up to 4000 characters").
 
@@ -252,6 +257,8 @@ def _check_media(
     if not url:
         errors.add((*path, key, "url"), "BASE_TYPE_REQUIRED", "This field is required")
         return
+    if "spoiler" in holder and not isinstance(holder["spoiler"], bool):
+        errors.add((*path, "spoiler"), "BASE_TYPE_BOOLEAN", "Must be either true or false.")
     if len(str(holder.get("description") or "")) > MAX_MEDIA_DESCRIPTION:
         errors.add(
             (*path, "description"),

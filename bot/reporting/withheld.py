@@ -1,0 +1,42 @@
+"""A result the guild's content settings hold back (core.safety): the channel's message says so without its
+files, and the requester hears privately: an ephemeral followup while the command's token lives, else a
+direct message; if neither reaches them, the channel's message is the plain notice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from background.log_context import log_context
+from bot.locales import words_for
+from bot.reporting.stored_token import ResponseToken
+from bot.reporting.targets import MessageEditor
+from bot.ui.job_messages import WITHHELD_COLOUR, Rendering
+from core.jobs.snapshots import JobView
+
+log = logging.getLogger(__name__)
+
+
+async def tell_requester(editor: MessageEditor, job: JobView, interaction: ResponseToken | None) -> bool:
+    """True if the requester was told privately."""
+    client = editor.client
+    key = "safety.withheld_nsfw" if job.channel_nsfw else "safety.withheld"
+    if interaction is not None:
+        # A token kept across a restart (StoredInteraction) has no locale: English then.
+        words = words_for(client, getattr(interaction, "locale", None))
+        try:
+            await interaction.followup.send(words(key, job_id=job.id), ephemeral=True)
+            return True
+        except discord.HTTPException as error:
+            with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                log.info("the ephemeral notice was refused (%s/%s)", error.status, error.code)
+    text = words_for(client, None)(key, job_id=job.id)
+    try:
+        await editor.post_direct(job.user_id, Rendering(text, f"Job #{job.id} · withheld", WITHHELD_COLOUR))
+        return True
+    except (discord.Forbidden, discord.NotFound) as error:
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            log.info("no direct message (%s/%s); the channel's notice says it", error.status, error.code)
+        return False

@@ -1,0 +1,204 @@
+"""Content safety through the real bot and the Discord emulator: a result the classifier flags is spoilered
+or held back as the server's /settings safety says, and a flagged input picture is refused privately.
+
+The classifier is a stand-in handed to the runtime as the composition root would hand NudeNet: it flags
+the fake ComfyUI's picture for seed 7 (its output colour comes from the seed) and pictures painted with
+the marker colour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from core.safety.checker import SafetyConfig
+from db.enums import SafetyAction
+from tests.core.safety.stand_in import MARKER, MarkerClassifier, seed_colour
+from tests.discord_emulator import Channel, DiscordEmulator, Guild, Member, Message
+from tests.discord_emulator.layout import files, gallery_items, is_spoiler, text_of, texts
+from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.media_support import assert_nothing_stored, private_answer
+from tests.e2e.test_history_support import answer, job_shown_by
+from tests.e2e.test_moderation_log import entries_stored
+from tests.e2e.test_settings import settings
+from tests.fakes.comfyui import media
+
+FLAGGED_SEED, CLEAN_SEED = 7, 8
+MANAGE_GUILD = discord.Permissions(manage_guild=True).value
+
+
+@contextlib.asynccontextmanager
+async def safety_world(
+    database_url: str, tmp_path: Path, mode: str
+) -> AsyncIterator[tuple[World, Channel, MarkerClassifier]]:
+    """The bot with the stand-in classifier, an age-restricted channel, and `mode` set by an admin."""
+    classifier = MarkerClassifier(seed_colour(FLAGGED_SEED), MARKER)
+    made: dict[str, Any] = {}
+
+    def customize(emu: DiscordEmulator, guild: Guild) -> None:
+        made["nsfw"] = emu.add_channel(guild, "after-dark", nsfw=True)
+        made["admin"] = emu.add_member(guild, name="admin", permissions=MANAGE_GUILD)
+
+    async with running_world(
+        database_url, tmp_path, customize=customize, safety=SafetyConfig(classifier)
+    ) as world:
+        admin: Member = made["admin"]
+        chosen = await world.emu.send_slash_command(
+            world.guild, world.channel, admin, "settings", {"mode": mode}, subcommand="safety"
+        )
+        said = await answer(world, chosen)
+        assert "Settings updated" in str(said.embeds), said.content
+        yield world, made["nsfw"], classifier
+
+
+async def imagined(world: World, seed: int, channel: Channel | None = None) -> Message:
+    interaction = await world.slash("imagine", {"prompt": "a lighthouse", "seed": seed}, channel=channel)
+    return await world.wait_for_final(interaction)
+
+
+def listed_ids(message: Message) -> list[int]:
+    return [int(i) for i in re.findall(r"\*\*#(\d+)\*\*", "\n".join(texts(message)))]
+
+
+async def test_a_flagged_result_is_spoilered_and_a_clean_one_is_not(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with safety_world(database_url, tmp_path, "spoiler") as (world, nsfw, classifier):
+        flagged = await imagined(world, FLAGGED_SEED)
+        clean = await imagined(world, CLEAN_SEED)
+        in_nsfw = await imagined(world, FLAGGED_SEED, channel=nsfw)
+        job = await job_shown_by(world, flagged)
+        _, artifacts = await world.delivered(job.id)
+
+    assert [job_state(m) for m in (flagged, clean, in_nsfw)] == ["done", "done", "done"]
+    [item] = gallery_items(flagged)
+    assert is_spoiler(item)
+    assert item["media"]["url"].rsplit("/", 1)[-1].startswith("SPOILER_")
+    assert [a.filename.startswith("SPOILER_") for a in flagged.attachments] == [True]
+    assert not any(is_spoiler(i) for i in gallery_items(clean) + gallery_items(in_nsfw))
+    assert not any(a.filename.startswith("SPOILER_") for a in clean.attachments + in_nsfw.attachments)
+    # The decision on the job, the scores on its artifact.
+    assert job.safety_action is SafetyAction.SPOILERED
+    [artifact] = artifacts
+    assert artifact.safety is not None
+    assert artifact.safety["flagged"] is True
+    assert artifact.safety["classifier"] == "marker"
+    assert artifact.safety["reasons"] == ["FEMALE_BREAST_EXPOSED"]
+    assert artifact.safety["scores"]["FEMALE_BREAST_EXPOSED"] == 0.93
+    assert len(classifier.seen) == 3  # each result looked at once, off the event loop's thread
+    assert "MainThread" not in classifier.threads
+
+
+async def test_a_withheld_result_is_told_privately_and_listed_for_managers_only(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with safety_world(database_url, tmp_path, "withhold_outside_nsfw") as (world, nsfw, _):
+        interaction = await world.slash("imagine", {"prompt": "a lighthouse", "seed": FLAGGED_SEED})
+        message = await world.wait_for_final(interaction)
+        shown_in_nsfw = await imagined(world, FLAGGED_SEED, channel=nsfw)
+        job = await job_shown_by(world, message)
+        _, [artifact] = await world.delivered(job.id)
+        held_back = (world.data_dir / artifact.path).read_bytes()
+        await world.emu.wait_for(lambda: world.emu.followups(interaction))
+        [notice] = world.emu.followups(interaction)
+        members_list = await answer(world, await world.slash("history"))
+        managers_list = await answer(world, await world.slash("history", member=world.mod))
+        public_list = await answer(world, await world.slash("history", {"public": True}, member=world.mod))
+        shown_again = await private_answer(
+            world, await world.slash("show", {"job": job.id}, member=world.mod)
+        )
+
+    assert job_state(message) == "withheld"
+    assert message.attachments == []
+    assert gallery_items(message) + files(message) == []
+    assert "held back" in text_of(message)
+    assert job.safety_action is SafetyAction.WITHHELD
+    assert notice.ephemeral
+    assert f"job #{job.id} is done" in notice.content
+    assert "outside age-restricted channels" in notice.content
+    # Shown as it is where the server allows it.
+    assert job_state(shown_in_nsfw) == "done"
+    assert [is_spoiler(i) for i in gallery_items(shown_in_nsfw)] == [False]
+    # In /history: for the manager's own eyes only.
+    assert job.id not in listed_ids(members_list)
+    assert job.id in listed_ids(managers_list)
+    assert "held back" in "\n".join(texts(managers_list))
+    assert job.id not in listed_ids(public_list)
+    assert "held back by this server's content settings" in shown_again.content
+    posted = [a.data for m in world.bot_messages() for revision in m.revisions for a in revision.attachments]
+    assert held_back not in posted  # the channel never saw the picture
+
+
+async def test_withheld_everywhere_holds_back_results_in_age_restricted_channels_too(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with safety_world(database_url, tmp_path, "withhold") as (world, nsfw, _):
+        message = await imagined(world, FLAGGED_SEED, channel=nsfw)
+        clean = await imagined(world, CLEAN_SEED, channel=nsfw)
+    assert job_state(message) == "withheld"
+    assert message.attachments == []
+    assert job_state(clean) == "done"
+
+
+async def test_a_flagged_input_picture_is_refused_privately_and_nothing_is_stored(
+    database_url: str, tmp_path: Path
+) -> None:
+    marked = media.png(64, 48, (MARKER[0] << 16) | (MARKER[1] << 8) | MARKER[2])
+    async with safety_world(database_url, tmp_path, "withhold_outside_nsfw") as (world, _, classifier):
+        interaction = await world.slash(
+            "imagine", {"prompt": "from this"}, attachments={"image": ("mine.png", marked, "image/png")}
+        )
+        refusal = await private_answer(world, interaction)
+        await assert_nothing_stored(world)
+    assert refusal.content.startswith("I can't use that picture here")
+    assert classifier.seen == [MARKER]
+
+
+async def test_input_pictures_are_not_refused_where_results_are_only_spoilered(
+    database_url: str, tmp_path: Path
+) -> None:
+    marked = media.png(64, 48, (MARKER[0] << 16) | (MARKER[1] << 8) | MARKER[2])
+    async with safety_world(database_url, tmp_path, "spoiler") as (world, _, _):
+        interaction = await world.slash(
+            "imagine", {"prompt": "from this"}, attachments={"image": ("mine.png", marked, "image/png")}
+        )
+        message = await world.wait_for_final(interaction)
+    assert job_state(message) == "done"
+
+
+async def test_spoilered_withheld_and_refused_pictures_are_in_the_moderation_log(
+    database_url: str, tmp_path: Path
+) -> None:
+    marked = media.png(64, 48, (MARKER[0] << 16) | (MARKER[1] << 8) | MARKER[2])
+    async with safety_world(database_url, tmp_path, "spoiler") as (world, _, _):
+        admin = next(m for m in world.guild.members.values() if m.user.username == "admin")
+        with entries_stored(world) as stored:
+            spoilered = await job_shown_by(world, await imagined(world, FLAGGED_SEED))
+            await stored.wait(1)
+            await answer(world, await settings(world, admin, "safety", {"mode": "withhold_outside_nsfw"}))
+            withheld = await job_shown_by(world, await imagined(world, FLAGGED_SEED))
+            await stored.wait(2)
+            refused = await world.slash(
+                "imagine", {"prompt": "from this"}, attachments={"image": ("mine.png", marked, "image/png")}
+            )
+            await private_answer(world, refused)
+            entries = await stored.wait(3)
+        log = await answer(world, await settings(world, admin, "log"))
+
+    by_action = {entry.action.value: entry for entry in entries}
+    assert sorted(by_action) == ["refused", "spoilered", "withheld"]
+    assert (by_action["spoilered"].job_id, by_action["withheld"].job_id) == (spoilered.id, withheld.id)
+    assert by_action["refused"].job_id is None
+    assert by_action["withheld"].rule == "flagged_result:FEMALE_BREAST_EXPOSED"
+    assert by_action["refused"].rule == "flagged_input:FEMALE_BREAST_EXPOSED"
+    assert by_action["withheld"].excerpt == "a lighthouse"
+    assert {entry.user_id for entry in entries} == {world.alice.id}
+    line = str(log.embeds[0].get("description", ""))
+    assert "**Spoilered** · Result flagged" in line
+    assert "**Withheld** · Result flagged" in line
+    assert "**Refused** · Input image flagged" in line
