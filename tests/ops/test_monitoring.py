@@ -147,7 +147,19 @@ def test_the_monitoring_profile_adds_prometheus_and_grafana_only(compose: dict[s
         assert "profiles" not in services[name]
 
 
-def test_prometheus_scrapes_the_bots_metrics_port(compose: dict[str, Any]) -> None:
+def _bot_services(compose: dict[str, Any]) -> dict[str, int]:
+    """Every long-running service of the bot's image that serves metrics: name → METRICS_PORT."""
+    image = compose["services"]["bot"]["image"]
+    return {
+        name: int(service["environment"]["METRICS_PORT"])
+        for name, service in compose["services"].items()
+        if service.get("image") == image
+        and "METRICS_PORT" in service.get("environment", {})
+        and service.get("restart") != "no"  # not the one-shot `migrate`
+    }
+
+
+def test_prometheus_scrapes_every_bot_service(compose: dict[str, Any]) -> None:
     prometheus = compose["services"]["prometheus"]
     mounts = _mounts(prometheus)
     config_path = next(a.split("=", 1)[1] for a in prometheus["command"] if a.startswith("--config.file="))
@@ -156,9 +168,12 @@ def test_prometheus_scrapes_the_bots_metrics_port(compose: dict[str, Any]) -> No
     (scrape,) = config["scrape_configs"]
     assert scrape["job_name"] == "comfybot"  # the dashboard's process_* queries select job="comfybot"
     assert scrape.get("metrics_path", "/metrics") == "/metrics"
-    (target,) = scrape["static_configs"][0]["targets"]
-    bot_port = compose["services"]["bot"]["environment"]["METRICS_PORT"]
-    assert target == f"bot:{bot_port}"
+    scraped = {
+        (name, sd["port"]) for sd in scrape["dns_sd_configs"] if sd["type"] == "A" for name in sd["names"]
+    }
+    services = _bot_services(compose)
+    assert "bot" in services
+    assert set(services.items()) <= scraped, "add the service's name (and port) to deploy/prometheus"
     assert all('job="comfybot"' in e for e in dashboard_exprs() if "process_" in e)
 
 
