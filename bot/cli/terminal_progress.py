@@ -9,6 +9,7 @@ from bot.ui.setbacks import setback_line
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
     FinalUpdate,
+    Hold,
     JobCancelled,
     JobCompleted,
     JobFailed,
@@ -63,7 +64,8 @@ class TerminalProgress:
         if isinstance(update, JobSetback):
             self._line(f"job {job_id}: {setback_line(update)}")
         elif isinstance(update, JobQueued):
-            self._line(f"job {job_id}: queued at position {update.position + 1}")
+            held = " (waiting: the bot's disk is full)" if update.held is Hold.DISK_FULL else ""
+            self._line(f"job {job_id}: queued at position {update.position + 1}{held}")
         elif isinstance(update, JobStarted):
             self._line(f"job {job_id}: started")
         elif self._tty:

@@ -10,7 +10,16 @@ import pytest
 
 from bot.cli.terminal_progress import NotThisCommandsJob, TerminalProgress
 from core.jobs.snapshots import JobView
-from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobStarted
+from core.jobs.updates import (
+    Hold,
+    JobCompleted,
+    JobFailed,
+    JobProgress,
+    JobQueued,
+    JobSetback,
+    JobStarted,
+    Setback,
+)
 from core.kinds import IMAGE, ImageParams
 from db.enums import DeliveryState, JobStatus
 
@@ -70,6 +79,17 @@ async def test_a_log_file_gets_a_line_per_tenth_of_the_steps_not_per_step() -> N
     assert len(lines) == 11  # 1/100 .. 9/100 share a tenth; then 10, 20, ... 100
     assert lines[0] == "job 7: KSampler 1/100 (0.1 s)"
     assert lines[-1] == "job 7: KSampler 100/100 (10.0 s)"
+
+
+async def test_a_full_disk_is_said_in_plain_words_while_the_job_waits() -> None:
+    stream = io.StringIO()
+    progress = TerminalProgress(stream, own_guild_id=0, is_tty=False)
+    progress.follow(JOB.id)
+    await progress.job_updated(JOB, JobQueued(0, None, Hold.DISK_FULL))
+    await progress.job_updated(JOB, JobSetback(Setback.DISK_FULL, 3.0))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "job 7: queued at position 1 (waiting: the bot's disk is full)"
+    assert lines[1].startswith("job 7: 💾 your result is made, but the bot's disk is full")
 
 
 async def test_results_of_the_bots_jobs_are_refused_so_the_bot_delivers_them() -> None:
