@@ -61,11 +61,17 @@ async def run_command(
 
 
 class BotProcess:
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+    """`python -m bot <command>`: `run` (everything), or `gateway` / `worker` with a log of its own (`name`).
+    A worker's /healthz says `gateway_connected` once it is logged in over REST (it has no gateway)."""
+
+    def __init__(
+        self, env: dict[str, str], workdir: Path, *, command: str = "run", name: str = "bot"
+    ) -> None:
         self.metrics_port = free_port()
         self.env = {**env, "METRICS_PORT": str(self.metrics_port)}
         self.workdir = workdir
-        self.log_path = workdir / "bot.log"
+        self.command = command
+        self.log_path = workdir / f"{name}.log"
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
 
@@ -83,7 +89,7 @@ class BotProcess:
             log.flush()
             # cwd is the test's folder: no .env of the developer's is read.
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run",
+                sys.executable, "-m", "bot", self.command,
                 stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log, cwd=self.workdir, env=env,
             )  # fmt: skip
         self.starts += 1

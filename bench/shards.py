@@ -1,0 +1,203 @@
+"""Two gateway processes × two shards against the sharded emulator: routing and acknowledgement latency.
+
+    python bench/shards.py              # 200 /imagine over 40 guilds, in a temporary PostgreSQL database
+    python bench/shards.py --interactions 500 --guilds 100 --postgres postgresql+asyncpg://user@host/postgres
+
+The emulator (sharded as Discord is: GET /gateway/bot, IDENTIFY with `shard`, each guild's events on shard
+(guild_id >> 22) % 4) and the fake ComfyUI run in this process; `python -m bot gateway` runs twice (SHARD_IDS
+0,1 and 2,3 of SHARD_COUNT 4) and `python -m bot worker` once, each a real process on one PostgreSQL
+database. The members ask from guilds spread over the four shards, --interval apart, while only the
+gateways run (so their acknowledgements are measured, not the worker's uploads competing for the cores);
+then the worker starts and runs the jobs they queued. Printed as one JSON line: interactions sent per shard
+and routed per shard (equal when every event reached its guild's shard), how many were acknowledged (only
+the process holding a shard can answer its interactions), the acknowledgement latency p50/p99/max (the
+INTERACTION_CREATE frame written → the callback reaching the emulator; Discord refuses one later than 3 s),
+how many of those jobs the worker then delivered, and the machine's cores.
+A benchmark prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os.path
+import sys
+
+if sys.path and os.path.basename(os.path.abspath(sys.path[0])) == "bench":
+    sys.path.pop(0)
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from sqlalchemy import make_url
+
+from bench._discord_users import percentile
+from db.migrate import upgrade_to_head
+from tests.discord_emulator import DiscordEmulator, Interaction
+from tests.discord_emulator.shards import shard_for
+from tests.e2e.harness import is_final
+from tests.fakes.comfyui import FakeComfyUI, FakeConfig
+from tests.faults.bot_process import BotProcess
+from tests.fixtures.database import create_postgres_database, drop_postgres_database
+
+SHARD_COUNT = 4
+GATEWAYS = ("0,1", "2,3")
+
+
+@contextlib.asynccontextmanager
+async def temporary_database(server: str) -> AsyncIterator[str]:
+    name = f"bench_shards_{uuid.uuid4().hex[:10]}"
+    url = await create_postgres_database(make_url(server), name)
+    try:
+        await upgrade_to_head(url)
+        yield url
+    finally:
+        await drop_postgres_database(make_url(server), name)
+
+
+async def bench(interactions: int, guild_count: int, interval_s: float, server: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = Path(scratch)
+        async with (
+            temporary_database(server) as database_url,
+            DiscordEmulator() as emu,
+        ):
+            emu.gateway.max_concurrency = SHARD_COUNT
+            fake = FakeComfyUI(FakeConfig(step_time_s=0.005, default_steps=4), output_dir=workdir / "out")
+            await fake.start()
+            try:
+                return await _run(emu, fake, database_url, workdir, interactions, guild_count, interval_s)
+            finally:
+                await fake.stop()
+
+
+async def _run(
+    emu: DiscordEmulator,
+    fake: FakeComfyUI,
+    database_url: str,
+    workdir: Path,
+    count: int,
+    guild_count: int,
+    interval_s: float,
+) -> dict[str, Any]:
+    places = []
+    for g in range(guild_count):
+        guild = emu.add_guild_on_shard(g % SHARD_COUNT, SHARD_COUNT, name=f"guild {g}")
+        channel = emu.add_channel(guild, "gallery")
+        places.append((guild, channel, [emu.add_member(guild, name=f"member {g}-{u}") for u in range(5)]))
+    common = {
+        "DISCORD_TOKEN": emu.token,
+        "DISCORD_API_URL": emu.http_url,
+        "DISCORD_GATEWAY_URL": emu.gateway_url,
+        "DATABASE_URL": database_url,
+        "COMFYUI_URLS": fake.url,
+        "DATA_DIR": str(workdir / "data"),
+        "SHARD_COUNT": str(SHARD_COUNT),
+        "LOG_LEVEL": "WARNING",
+        "DEV_GUILD_ID": str(places[0][0].id),
+    }
+    processes = [
+        BotProcess(
+            {**common, "WORKER_ID": f"gateway-{i}", "SHARD_IDS": ids},
+            workdir,
+            command="gateway",
+            name=f"g{i}",
+        )
+        for i, ids in enumerate(GATEWAYS)
+    ]
+    processes.append(BotProcess({**common, "WORKER_ID": "worker-0"}, workdir, command="worker", name="w0"))
+    try:
+        await processes[0].start(60)  # it syncs the commands to DEV_GUILD_ID first
+        await processes[1].start(60)
+        # The gateways alone first: their acknowledgements do not compete with the worker's edits and uploads
+        # for this machine's cores; then the worker runs the jobs they queued.
+        figures = await _ask(emu, places, count, interval_s)
+        await processes[2].start(60)
+        figures["delivered"] = await _delivered(emu, figures.pop("_acked"))
+        return figures
+    finally:
+        for process in processes:
+            await process.stop()
+
+
+async def _ask(emu: DiscordEmulator, places: list[Any], count: int, interval_s: float) -> dict[str, Any]:
+    routed_before = len(emu.gateway.stats.routed)
+    sent_at: dict[int, dt.datetime] = {}
+    expected: Counter[int] = Counter()
+
+    async def send(i: int) -> Interaction:
+        await asyncio.sleep(i * interval_s)
+        guild, channel, members = places[i % len(places)]
+        member = members[(i // len(places)) % len(members)]
+        expected[shard_for(guild.id, SHARD_COUNT)] += 1
+        interaction = await emu.send_slash_command(
+            guild, channel, member, "imagine", {"prompt": f"bench {i}"}
+        )
+        sent_at[interaction.id] = emu.world.now()
+        return interaction
+
+    sent = await asyncio.gather(*(send(i) for i in range(count)))
+    with contextlib.suppress(TimeoutError):
+        await emu.wait_for(lambda: all(i.acked for i in sent), timeout=30)
+    acks_ms = []
+    for interaction in sent:
+        calls = emu.calls_matching("POST", rf"^/interactions/{interaction.id}/")
+        if calls:
+            acks_ms.append((calls[0].at - sent_at[interaction.id]).total_seconds() * 1000)
+    acked = [i for i in sent if i.acked]
+    routed = Counter(
+        shard for event, shard in emu.gateway.stats.routed[routed_before:] if event == "INTERACTION_CREATE"
+    )
+    return {
+        "gateway_processes": len(GATEWAYS),
+        "shard_count": SHARD_COUNT,
+        "interactions": count,
+        "sent_per_shard": dict(sorted(expected.items())),
+        "routed_per_shard": dict(sorted(routed.items())),
+        "routed_to_their_shard": routed == expected,
+        "acked": len(acked),
+        "ack_ms_p50": round(percentile(acks_ms, 0.5), 2),
+        "ack_ms_p99": round(percentile(acks_ms, 0.99), 2),
+        "ack_ms_max": round(max(acks_ms, default=float("nan")), 2),
+        "acked_late_over_3s": sum(1 for ms in acks_ms if ms > 3000),
+        "cores": os.cpu_count(),
+        "_acked": acked,
+    }
+
+
+async def _delivered(emu: DiscordEmulator, acked: list[Interaction]) -> int:
+    """How many acknowledged interactions' jobs the worker delivered (within 5 minutes)."""
+    with contextlib.suppress(TimeoutError):
+        await emu.wait_for(lambda: all(is_final(emu.original_response(i)) for i in acked), timeout=300)
+    return sum(1 for i in acked if is_final(emu.original_response(i)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--interactions", type=int, default=200)
+    parser.add_argument("--guilds", type=int, default=40)
+    parser.add_argument("--interval", type=float, default=0.04, help="seconds between two interactions")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL server; the bench makes and drops its own database there",
+    )
+    args = parser.parse_args()
+    figures = asyncio.run(bench(args.interactions, args.guilds, args.interval, args.postgres))
+    sys.stdout.write(json.dumps(figures) + "\n")
+
+
+if __name__ == "__main__":
+    main()
