@@ -18,6 +18,7 @@ from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
+from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
@@ -98,7 +99,9 @@ class History(commands.Cog):
         if not plan.batches:
             await interaction.followup.send(content)
         for number, batch in enumerate(plan.batches):
-            files = [typed_file(name, data) for name, data in await on_disk.read(batch)]
+            # A spoilered result is posted again behind its spoiler (held-back ones are refused above).
+            prefix = SPOILER_PREFIX if found.safety_action is SafetyAction.SPOILERED else ""
+            files = [typed_file(prefix + name, data) for name, data in await on_disk.read(batch)]
             await interaction.followup.send(content if number == 0 else "", files=files)
         with log_context(job_id=found.id, guild_id=found.guild_id):
             log.info("shown again")

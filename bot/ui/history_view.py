@@ -29,6 +29,7 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_render import job_option_label as option_label
+from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.replies import reply_privately
 from bot.ui.thumbnails import page_thumbnails, thumbnail_name
 from core.jobs.artifact_files import ArtifactFiles
@@ -122,7 +123,11 @@ class HistoryView(discord.ui.LayoutView):
             include_withheld=self._viewer.is_manager and not self._public,
         )
         shown = [self._page.images[job.id] for job in self._page.jobs if job.id in self._page.images]
-        thumbnails = await page_thumbnails(self._files, shown)
+        # A result the content settings spoilered (or held back) stays behind a spoiler here too.
+        flagged = {thumbnail_name(job.id) for job in self._page.jobs if job.safety_action is not None}
+        thumbnails = [
+            t.as_spoiler() if t.filename in flagged else t for t in await page_thumbnails(self._files, shown)
+        ]
         self._thumbnails = [t.filename for t in thumbnails]
         self._arrange()
         self._lay_out(controls=True)
@@ -139,7 +144,11 @@ class HistoryView(discord.ui.LayoutView):
         captions = {thumbnail_name(job.id): _caption(job) for job in self._page.jobs}
         if self._thumbnails:
             items = [
-                discord.MediaGalleryItem(f"attachment://{name}", description=captions.get(name))
+                discord.MediaGalleryItem(
+                    f"attachment://{name}",
+                    description=captions.get(name.removeprefix(SPOILER_PREFIX)),
+                    spoiler=name.startswith(SPOILER_PREFIX),
+                )
                 for name in self._thumbnails
             ]
             children.append(discord.ui.MediaGallery(*items))

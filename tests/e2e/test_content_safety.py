@@ -74,6 +74,9 @@ async def test_a_flagged_result_is_spoilered_and_a_clean_one_is_not(
         in_nsfw = await imagined(world, FLAGGED_SEED, channel=nsfw)
         job = await job_shown_by(world, flagged)
         _, artifacts = await world.delivered(job.id)
+        clean_job = await job_shown_by(world, clean)
+        listing = await answer(world, await world.slash("history", {"public": True}))
+        reposted = await answer(world, await world.slash("show", {"job": job.id}))
 
     assert [job_state(m) for m in (flagged, clean, in_nsfw)] == ["done", "done", "done"]
     [item] = gallery_items(flagged)
@@ -90,6 +93,10 @@ async def test_a_flagged_result_is_spoilered_and_a_clean_one_is_not(
     assert artifact.safety["classifier"] == "marker"
     assert artifact.safety["reasons"] == ["FEMALE_BREAST_EXPOSED"]
     assert artifact.safety["scores"]["FEMALE_BREAST_EXPOSED"] == 0.93
+    # Where it is listed or posted again, it stays behind its spoiler.
+    spoilered = {item["description"].split(" ")[0]: is_spoiler(item) for item in gallery_items(listing)}
+    assert (spoilered[f"#{job.id}"], spoilered[f"#{clean_job.id}"]) == (True, False)
+    assert [a.filename.startswith("SPOILER_") for a in reposted.attachments] == [True]
     assert len(classifier.seen) == 3  # each result looked at once, off the event loop's thread
     assert "MainThread" not in classifier.threads
 
@@ -202,3 +209,41 @@ async def test_spoilered_withheld_and_refused_pictures_are_in_the_moderation_log
     assert "**Spoilered** · Result flagged" in line
     assert "**Withheld** · Result flagged" in line
     assert "**Refused** · Input image flagged" in line
+
+
+class FlagsEveryPicture:
+    """A stand-in that flags whatever it is shown (the fake's video frames are noise, no marker)."""
+
+    name = "flags-all"
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def scores(self, image: Any) -> dict[str, float]:
+        self.seen += 1
+        return {"BUTTOCKS_EXPOSED": 0.8}
+
+
+async def test_a_flagged_video_is_judged_on_sampled_frames_and_spoilered_with_its_poster(
+    database_url: str, tmp_path: Path
+) -> None:
+    classifier = FlagsEveryPicture()
+    config = SafetyConfig(classifier, video_frames=3)
+    async with running_world(database_url, tmp_path, safety=config) as world:
+        await world.runtime.guild_policies.change(world.guild.id, lambda _: {"safety_mode": "spoiler"})
+        message = await world.wait_for_final(
+            await world.slash("video", {"prompt": "a fox running in snow", "seconds": 2})
+        )
+        job = await job_shown_by(world, message)
+        _, [artifact] = await world.delivered(job.id)
+
+    assert job_state(message) == "done"
+    assert job.safety_action is SafetyAction.SPOILERED
+    assert classifier.seen == 3  # three frames of the one video
+    assert artifact.safety is not None
+    assert artifact.safety["reasons"] == ["BUTTOCKS_EXPOSED"]
+    [video] = files(message)
+    [poster] = gallery_items(message)
+    assert is_spoiler(video)
+    assert is_spoiler(poster)
+    assert sorted(a.filename.split("_", 1)[0] for a in message.attachments) == ["SPOILER", "SPOILER"]
