@@ -19,6 +19,7 @@ from bot.cli.check_kinds import checked_workflows, kind_results
 from bot.cli.check_models import workflow_models
 from bot.cli.check_result import CheckResult, report
 from bot.cli.check_safety import check_safety
+from bot.cli.check_stored import servers_workflow_results, servers_workflows, with_stored_workflows
 from bot.cli.runtime_config import enabled_kinds
 from bot.cli.startup_failure import StartupFailure
 from bot.cli.token_shape import check_token_shape
@@ -48,9 +49,12 @@ async def check(
     except StartupFailure as failure:
         note(CheckResult.failed(failure.what, failure.fix))
         enabled = None
-    catalogue = await kinds.load_catalogue(settings.workflows_dir)
+    catalogue = await with_stored_workflows(
+        settings.database_url, kinds, await kinds.load_catalogue(settings.workflows_dir)
+    )
     note(check_workflow_files(catalogue, settings.workflows_dir))
     names = checked_workflows(kinds, catalogue, enabled)
+    own = servers_workflows(catalogue)
     note(workflow_inputs(kinds, catalogue, names))
     note(workflow_models(kinds, catalogue, names))
     urls = settings.comfyui_url_list
@@ -59,9 +63,10 @@ async def check(
     backends: list[BackendCheck] = []
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
         for url in urls:
-            backends.append(await check_backend(http, url, catalogue, names))
+            backends.append(await check_backend(http, url, catalogue, names + own))
             note(backends[-1].results)
     note(kind_results(kinds, catalogue, enabled, backends))
+    note(servers_workflow_results(catalogue, own, backends))
     note(await check_safety(settings))
     out.write(_summary(results))
     return 1 if any(not result.ok for result in results) else 0

@@ -7,5 +7,4 @@ BROWSING_EXTENSIONS: tuple[str, ...] = (
     "bot.exts.queue_commands",
     "bot.exts.settings_command",
     "bot.exts.moderation_posts",
-    "bot.exts.workflows",
 )

@@ -128,6 +128,7 @@ class WorkflowsCommand(
             raw_input=f"/workflows test {name}",
             params=params,
             workflow=name,
+            private=True,  # its message is ephemeral: never moved to the channel, hidden in others' /history
         )
         receipt = await runtime.service.submit(request)
         await self.bot.reporter.show_on_interaction(receipt, interaction, message_id)

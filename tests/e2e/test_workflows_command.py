@@ -264,6 +264,7 @@ async def test_a_test_run_is_shown_only_to_the_one_who_asked(database_url: str, 
     assert message.ephemeral
     assert job.workflow_name == "portrait"
     assert job.params.quality == "draft"
+    assert job.private
     assert job.status is JobStatus.SUCCEEDED
     assert world.job_messages() == []  # nothing in the channel for others to see
 
