@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 async def tell_requester(editor: MessageEditor, job: JobView, interaction: ResponseToken | None) -> bool:
     """True if the requester was told privately."""
     client = editor.client
-    key = "safety.withheld_nsfw" if job.channel_nsfw else "safety.withheld"
+    key = "safety.withheld"
     if interaction is not None:
         # A token kept across a restart (StoredInteraction) has no locale: English then.
         words = words_for(client, getattr(interaction, "locale", None))

@@ -165,11 +165,10 @@ def render_done(
 
 def render_withheld(job: JobView) -> Rendering:
     """A result the guild's content settings hold back: the channel sees that it was, never the files."""
-    where = "" if job.channel_nsfw else " outside age-restricted channels"
     body = "\n".join(
         [
             f"### This {_what(job)} is held back",
-            f"This server's content settings hold back results my image checker flags{where}.",
+            "This server's content settings hold back results my image checker flags in this channel.",
             f"<@{job.user_id}> has been told privately; moderators can look at it with `/history`.",
         ]
     )

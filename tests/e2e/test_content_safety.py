@@ -21,7 +21,7 @@ from db.enums import SafetyAction
 from tests.core.safety.stand_in import MARKER, MarkerClassifier, seed_colour
 from tests.discord_emulator import Channel, DiscordEmulator, Guild, Member, Message
 from tests.discord_emulator.layout import files, gallery_items, is_spoiler, text_of, texts
-from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.harness import World, is_final, job_state, running_world
 from tests.e2e.media_support import assert_nothing_stored, private_answer
 from tests.e2e.test_history_support import answer, job_shown_by
 from tests.e2e.test_moderation_log import entries_stored
@@ -127,7 +127,7 @@ async def test_a_withheld_result_is_told_privately_and_listed_for_managers_only(
     assert job.safety_action is SafetyAction.WITHHELD
     assert notice.ephemeral
     assert f"job #{job.id} is done" in notice.content
-    assert "outside age-restricted channels" in notice.content
+    assert "hold back results my image checker flags in that channel" in notice.content
     # Shown as it is where the server allows it.
     assert job_state(shown_in_nsfw) == "done"
     assert [is_spoiler(i) for i in gallery_items(shown_in_nsfw)] == [False]
@@ -247,3 +247,27 @@ async def test_a_flagged_video_is_judged_on_sampled_frames_and_spoilered_with_it
     assert is_spoiler(video)
     assert is_spoiler(poster)
     assert sorted(a.filename.split("_", 1)[0] for a in message.attachments) == ["SPOILER", "SPOILER"]
+
+
+async def test_a_withheld_result_of_a_job_without_a_command_is_told_by_direct_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    classifier = FlagsEveryPicture()
+    async with running_world(database_url, tmp_path, safety=SafetyConfig(classifier)) as world:
+        result = await imagined(world, CLEAN_SEED)  # safety still off: shown
+        await world.runtime.guild_policies.change(world.guild.id, lambda _: {"safety_mode": "withhold"})
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.alice, "🔁")  # no interaction, no token
+        regenerated = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if m.id not in known and is_final(m)), None)
+        )
+        regenerated_job = await job_shown_by(world, regenerated)
+        dm = world.emu.dm_channel(world.alice)
+        [notice] = await world.emu.wait_for(lambda: world.bot_messages(dm))
+
+    assert job_state(result) == "done"
+    assert job_state(regenerated) == "withheld"
+    assert regenerated.attachments == []
+    assert notice.attachments == []
+    assert f"job #{regenerated_job.id} is done" in text_of(notice)
+    assert "hold back" in text_of(notice)
