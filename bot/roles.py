@@ -32,8 +32,9 @@ IDENTIFY_WINDOW_S = 5.0
 class IdentifyPacing:
     """One IDENTIFY per bucket per 5 s, buckets being shard_id % max_concurrency (in this process)."""
 
-    def __init__(self, max_concurrency: int = 1) -> None:
+    def __init__(self, max_concurrency: int = 1, window_s: float = IDENTIFY_WINDOW_S) -> None:
         self.max_concurrency = max(1, max_concurrency)
+        self._window_s = window_s
         self._last: dict[int, float] = {}
         self._lock = asyncio.Lock()
 
@@ -42,7 +43,7 @@ class IdentifyPacing:
         async with self._lock:
             last = self._last.get(bucket)
             if last is not None:
-                await asyncio.sleep(max(0.0, last + IDENTIFY_WINDOW_S - time.monotonic()))
+                await asyncio.sleep(max(0.0, last + self._window_s - time.monotonic()))
             self._last[bucket] = time.monotonic()
 
 

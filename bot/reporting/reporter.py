@@ -158,7 +158,7 @@ class JobReporter:
     async def _deliver_final(self, job: JobView, update: JobCompleted | JobFailed | JobCancelled) -> None:
         track = self._track(job)
         if track.target is None and not self._restore(track, job):
-            await self._wait_placed(track)
+            await self._find_placement(track)
         async with track.lock:
             track.finished = True
             track.ended.set()
@@ -191,13 +191,21 @@ class JobReporter:
             async with asyncio.timeout(self._config.message_wait_s):
                 await track.shown.wait()
 
-    async def _wait_placed(self, track: JobTrack) -> None:
-        try:
-            async with asyncio.timeout(self._config.message_wait_s):
-                await track.placed.wait()
-        except TimeoutError:
-            with log_context(job_id=track.job.id, guild_id=track.job.guild_id):
-                log.warning("no message shows this job; posting one")
+    async def _find_placement(self, track: JobTrack) -> None:
+        """The message of a job whose ids were not known yet: placed here by the command that made it, or
+        recorded by the process that posted it (a gateway's message for a 🔁), read again from the job."""
+        for attempt in range(2):
+            fresh = await self._runtime.store.get(track.job_id)
+            if fresh is not None and self._restore(track, fresh):
+                return
+            if attempt == 0:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self._config.message_wait_s):
+                        await track.placed.wait()
+                if track.target is not None:
+                    return
+        with log_context(job_id=track.job.id, guild_id=track.job.guild_id):
+            log.warning("no message shows this job; posting one")
 
     def _restore(self, track: JobTrack, job: JobView) -> bool:
         """A job this process did not place (a restart, or a job a gateway process took): its message found

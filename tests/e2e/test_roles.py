@@ -8,8 +8,12 @@ from pathlib import Path
 
 from db.enums import DeliveryState
 from db.snapshots import JobView
-from tests.e2e.harness import job_state, running_world
+from tests.discord_emulator import Message
+from tests.e2e.harness import is_final, job_state, running_world
 from tests.e2e.roles_support import worker_running
+from tests.fakes.comfyui import FakeConfig
+
+SLOW = FakeConfig(step_time_s=0.2, default_steps=50)
 
 
 async def test_a_worker_without_gateway_runs_and_shows_a_job_the_gateway_queued(
@@ -37,6 +41,43 @@ async def test_a_worker_without_gateway_runs_and_shows_a_job_the_gateway_queued(
         # The worker edits through the kept token, by message id (the gateway's own edit went to @original).
         assert world.emu.calls_matching("PATCH", rf"/webhooks/\d+/[^/]+/messages/{message.id}$")
         assert worker.ws is None, "the worker never opened a gateway connection"
+
+
+async def test_a_regenerate_reaction_at_the_gateway_becomes_a_job_the_worker_shows_on_its_new_message(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        await world.runtime.guild_policies.update(world.guild.id, {"regenerate_permission": "anyone"})
+        result = await world.wait_for_final(await world.slash("imagine", {"prompt": "a kite over dunes"}))
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.bob, "🔁")
+
+        def regenerated() -> Message | None:
+            return next((m for m in world.bot_messages() if m.id not in known and is_final(m)), None)
+
+        message: Message = await world.emu.wait_for(regenerated, timeout=15)
+        job = await world.job_for(message)
+        assert job.user_id == world.bob.id
+        assert message.attachments
+        assert [m for m in world.job_messages() if m.id not in known] == [message], "one new message"
+
+
+async def test_cancel_at_the_gateway_stops_the_job_the_worker_runs(postgres_url: str, tmp_path: Path) -> None:
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway", fake_config=SLOW) as world,
+        worker_running(world, "worker-1") as worker,
+    ):
+        interaction = await world.slash("imagine", {"prompt": "a very long night"})
+        await world.wait_acked(interaction)
+        message = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(message) == "running", 15)
+        assert worker.runtime.dispatcher.running_count() == 1
+        await world.slash("cancel")
+        await world.wait_for_message_final(message)
+        assert job_state(message) == "cancelled"
 
 
 def _note(seen: list[int], job: JobView, state: DeliveryState) -> None:
