@@ -30,7 +30,6 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.result_replies",
     "bot.exts.notify",
     "bot.exts.preferences",
-    "bot.exts.workflows",
     *BROWSING_EXTENSIONS,
 )
 

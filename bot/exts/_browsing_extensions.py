@@ -6,5 +6,6 @@ BROWSING_EXTENSIONS: tuple[str, ...] = (
     "bot.exts.history",
     "bot.exts.queue_commands",
     "bot.exts.settings_command",
+    "bot.exts.workflows",
     "bot.exts.moderation_posts",
 )

@@ -265,8 +265,7 @@ class SettingsCommand(
     async def workflows(
         self, interaction: discord.Interaction, image: str | None = None, song: str | None = None
     ) -> None:
-        catalogue = self.bot.runtime.catalogue
-        scope = guild_id_of(interaction)
+        catalogue, scope = self.bot.runtime.catalogue, guild_id_of(interaction)
         await self._change(
             interaction,
             lambda _: workflow_changes(
@@ -290,9 +289,8 @@ class SettingsCommand(
         return self._workflow_choices(SONG, current, guild_id_of(interaction))
 
     def _workflow_choices(self, kind: JobKind, current: str, scope: int) -> list[app_commands.Choice[str]]:
-        names = [
-            n for n in self.bot.runtime.catalogue.names(kind, scope=scope) if current.lower() in n.lower()
-        ]
+        offered = self.bot.runtime.catalogue.names(kind, scope=scope)
+        names = [n for n in offered if current.lower() in n.lower()]
         choices = [app_commands.Choice(name="built-in default", value=BUILT_IN_DEFAULT)]
         return (choices + [app_commands.Choice(name=n, value=n) for n in names])[:25]
 
