@@ -80,6 +80,33 @@ async def test_cancel_at_the_gateway_stops_the_job_the_worker_runs(postgres_url:
         assert job_state(message) == "cancelled"
 
 
+async def test_a_worker_finishes_a_personal_job_through_the_kept_token_alone(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The app installed to someone's account, used in a server without the bot: only the interaction's
+    token reaches that channel, and the worker, which never saw the interaction, has it from the job."""
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        await world.bot.tree.sync()  # user installs see global commands only
+        elsewhere = world.emu.add_guild(name="Elsewhere", with_bot=False)
+        lobby = world.emu.add_channel(elsewhere, "lobby")
+        dave = world.emu.add_member(elsewhere, name="dave")
+        world.emu.install_for_user(dave)
+        interaction = await world.emu.send_slash_command(
+            elsewhere, lobby, dave.user, "imagine", {"prompt": "a paper boat"}
+        )
+        message = await world.wait_for_final(interaction)
+        [ping] = await world.emu.wait_for(lambda: world.emu.followups(interaction) or None)
+
+    assert job_state(message) == "done"
+    assert message.attachments
+    posts = rf"^/channels/{lobby.id}/messages"
+    assert world.emu.calls_matching("POST", posts) + world.emu.calls_matching("PATCH", posts) == []
+    assert ping.content.startswith(f"<@{dave.id}> your "), "the completion ping is a followup of the worker's"
+
+
 def _note(seen: list[int], job: JobView, state: DeliveryState) -> None:
     if state is DeliveryState.DELIVERED:
         seen.append(job.id)
