@@ -7,14 +7,17 @@ refusal then goes out as a private message (type 4, ephemeral) and nothing publi
 take longer (a slow database, a slow download), the answer is the usual defer and the work goes on after
 it: the 3-second deadline wins over privacy, and the refusal deletes its "thinking…".
 
-Whether the job's reply is private (core.jobs.privacy) is read first, inside the same budget: an
-ephemeral reply must be ephemeral from its first answer. If even that read is not done in time the reply
-is private: a public answer cannot be taken back, a private one only shows less.
+Whether the job's reply is private (core.jobs.privacy) is read first: an ephemeral reply must be ephemeral
+from its first answer. That read is one primary-key row, so it may run a little past the decision budget
+(`PRIVACY_KNOWN_BY_S` from the creation), and a late interaction, which has no decision time left, still
+learns it; only a read slower still answers privately without knowing: a public answer cannot be taken
+back, a private one only shows less.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -31,14 +34,23 @@ from core.kinds import JobKind, KindParams
 # this handler started: a burst of commands on a busy machine reaches the handlers late, and a budget
 # counted from there answered some of them past Discord's 3 s, which refuses them (the command is lost).
 DECIDE_BEFORE_ANSWERING_S = 1.5
+# Whether the reply is private is known by then (from the creation), or the reply is private. Half a
+# second past the decision, for one primary-key row when the database is slow, still leaves a second for
+# the answer to reach Discord.
+PRIVACY_KNOWN_BY_S = 2.0
+
+log = logging.getLogger(__name__)
 
 
 def _decision_budget(interaction: discord.Interaction) -> asyncio.Timeout:
     """What is left of the decision time; nothing when the interaction is already that old (or our clock
     runs ahead of Discord's: then the answer is the public defer at once, late answers being worse)."""
+    return _left_of(interaction, DECIDE_BEFORE_ANSWERING_S)
+
+
+def _left_of(interaction: discord.Interaction, seconds: float) -> asyncio.Timeout:
     age_s = (discord.utils.utcnow() - interaction.created_at).total_seconds()
-    left_s = min(DECIDE_BEFORE_ANSWERING_S, max(0.0, DECIDE_BEFORE_ANSWERING_S - age_s))
-    return asyncio.timeout(left_s)
+    return asyncio.timeout(min(seconds, max(0.0, seconds - age_s)))
 
 
 T = TypeVar("T")
@@ -49,35 +61,39 @@ async def decide_then_defer(
 ) -> tuple[T, Answer]:
     """`decide()`'s result and the "thinking…" reply made after it (private or not, see above).
 
-    Decided inline: when all it needs is in memory (the usual case) the answer leaves in the same turn of
-    the event loop. A UserFacingError raised in time propagates before anything is answered (the error
-    path answers it privately). Past the budget the attempt is dropped, the bot defers and decides again;
-    a refusal then propagates after the defer (the error path deletes the "thinking…").
+    Decided inline, after the privacy read: when all it needs is in memory (the usual case) the answer
+    leaves right after that one row. A UserFacingError raised in time propagates before anything is
+    answered (the error path answers it privately). Past the budget the attempt is dropped, the bot defers
+    and decides again; a refusal then propagates after the defer (the error path deletes the "thinking…").
     """
+    private = await private_in_time(bot, interaction)
     budget = _decision_budget(interaction)
-    private: bool | None = None
     try:
         async with budget:
-            private = await wants_private(bot, interaction)
             result = await decide()
     except TimeoutError:
         if not budget.expired():
             raise
-        answer = await defer_reply(interaction, private=True if private is None else private)
+        answer = await defer_reply(interaction, private=private)
         return await decide(), answer
     return result, await defer_reply(interaction, private=private)
 
 
 async def private_in_time(bot: ComfyBot, interaction: discord.Interaction) -> bool:
-    """Whether the reply is private (see above), read within the decision budget; private if not known
-    in time."""
-    budget = _decision_budget(interaction)
+    """Whether the reply is private (see above): private if not known `PRIVACY_KNOWN_BY_S` after the
+    interaction's creation."""
+    return await private_by_deadline(interaction, lambda: wants_private(bot, interaction))
+
+
+async def private_by_deadline(interaction: discord.Interaction, read: Callable[[], Awaitable[bool]]) -> bool:
+    budget = _left_of(interaction, PRIVACY_KNOWN_BY_S)
     try:
         async with budget:
-            return await wants_private(bot, interaction)
+            return await read()
     except TimeoutError:
         if not budget.expired():
             raise
+        log.warning("interaction %s: its privacy was not read in time; answering privately", interaction.id)
         return True
 
 

@@ -9,7 +9,12 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.exts._admission import DECIDE_BEFORE_ANSWERING_S, _decision_budget
+from bot.exts._admission import (
+    DECIDE_BEFORE_ANSWERING_S,
+    PRIVACY_KNOWN_BY_S,
+    _decision_budget,
+    private_by_deadline,
+)
 
 
 @dataclass
@@ -44,3 +49,32 @@ async def test_an_interaction_older_than_the_budget_is_answered_at_once() -> Non
 async def test_a_clock_behind_discords_gives_the_whole_budget_and_no_more() -> None:
     at_most, at_least = budget_bounds(-3600)
     assert at_most <= DECIDE_BEFORE_ANSWERING_S <= at_least
+
+
+@dataclass
+class Late:
+    """An interaction as the privacy deadline reads it: its creation time and id."""
+
+    created_at: dt.datetime
+    id: int = 1
+
+
+async def test_privacy_is_read_even_when_no_decision_time_is_left() -> None:
+    created = discord.utils.utcnow() - dt.timedelta(seconds=DECIDE_BEFORE_ANSWERING_S + 0.1)
+
+    async def public() -> bool:
+        await asyncio.sleep(0)  # a real read gives the loop a turn
+        return False
+
+    assert await private_by_deadline(Late(created), public) is False  # type: ignore[arg-type] - a stand-in
+
+
+async def test_a_privacy_read_not_done_in_time_answers_privately() -> None:
+    created = discord.utils.utcnow() - dt.timedelta(seconds=PRIVACY_KNOWN_BY_S + 0.1)
+    never = asyncio.Event()
+
+    async def stuck() -> bool:
+        await never.wait()
+        return False
+
+    assert await private_by_deadline(Late(created), stuck) is True  # type: ignore[arg-type] - a stand-in
