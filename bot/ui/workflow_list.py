@@ -31,6 +31,8 @@ def _line(words: Words, item: ListedWorkflow) -> str:
         backends=", ".join(sorted(item.backends)) or words("workflows.no_backend"),
         jobs=item.jobs,
     )
+    if item.added_by is not None:
+        line += "\n" + words("workflows.list_added", user=item.added_by, version=item.version[:12])
     if item.shadowed:
         line += "\n" + words("workflows.shadowed")
     return line

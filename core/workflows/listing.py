@@ -22,6 +22,9 @@ class ListedWorkflow:
     inputs: Mapping[str, InputNeed]
     backends: frozenset[str]
     jobs: int
+    version: str
+    # Who added it from Discord (None: built in or a file).
+    added_by: int | None = None
     # A stored workflow that a WORKFLOWS_DIR file of the same name replaces (the file is what runs).
     shadowed: bool = False
 
@@ -42,6 +45,8 @@ async def listing(
             inputs=kinds.input_needs(template),
             backends=backends_for(name),
             jobs=jobs.get(name, 0),
+            version=template.version,
+            added_by=_added_by(library, name),
             shadowed=_shadowed(library, name, guild_id),
         )
         for name in library.names(scope=guild_id)
@@ -57,6 +62,11 @@ def _origin(library: WorkflowLibrary, name: str) -> Origin:
         return "file"
     entry = library.stored(name)
     return "everywhere" if entry is None or entry.guild_id is None else "server"
+
+
+def _added_by(library: WorkflowLibrary, name: str) -> int | None:
+    entry = library.stored(name)
+    return entry.added_by if entry is not None and library.get(name) is entry.template else None
 
 
 def _shadowed(library: WorkflowLibrary, name: str, guild_id: int) -> bool:

@@ -208,6 +208,7 @@ async def test_a_servers_workflow_is_not_offered_in_another_server(database_url:
 
     assert "portrait" not in (listed_there.embeds[0].get("description", ""))
     assert "**portrait** · image · this server's" in (listed_here.embeds[0].get("description", ""))
+    assert f"↳ added by <@{admin.id}> · version `" in (listed_here.embeds[0].get("description", ""))
     assert "There is no image workflow called “portrait”" in refused.content
 
 
