@@ -129,6 +129,8 @@ class JobView:
     interaction_token_expires_at: datetime | None = None
     channel_nsfw: bool = False  # asked in an age-restricted channel
     safety_action: SafetyAction | None = None  # what was done with a flagged result (None: shown as it is)
+    # The Discord locale its messages are written in; None: English (see bot.locales).
+    locale: str | None = None
 
     @property
     def seed(self) -> int | None:
@@ -166,6 +168,7 @@ class JobView:
             interaction_token_expires_at=row.interaction_token_expires_at,
             channel_nsfw=row.channel_nsfw,
             safety_action=row.safety_action,
+            locale=row.locale,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TextIO
 
+from bot.locales import english
 from bot.ui.setbacks import setback_line
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
@@ -37,6 +38,7 @@ class TerminalProgress:
         self._finals: dict[int, asyncio.Future[FinalUpdate]] = {}
         self._last_line = ""
         self._last_tenth: tuple[str, int] | None = None
+        self._words = english()  # an operator's terminal: the reference language
 
     def follow(self, job_id: int) -> None:
         self._finals.setdefault(job_id, asyncio.get_running_loop().create_future())
@@ -62,7 +64,7 @@ class TerminalProgress:
 
     def _show(self, job_id: int, update: JobQueued | JobStarted | JobProgress | JobSetback) -> None:
         if isinstance(update, JobSetback):
-            self._line(f"job {job_id}: {setback_line(update)}")
+            self._line(f"job {job_id}: {setback_line(self._words, update)}")
         elif isinstance(update, JobQueued):
             held = " (waiting: the bot's disk is full)" if update.held is Hold.DISK_FULL else ""
             self._line(f"job {job_id}: queued at position {update.position + 1}{held}")

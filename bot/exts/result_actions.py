@@ -22,7 +22,7 @@ from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction
-from bot.ui.result_buttons import result_button
+from bot.ui.result_buttons import read_only_button, result_custom_id
 from bot.ui.result_modals import (
     FORM_ID,
     Form,
@@ -51,7 +51,7 @@ class ResultButton(
     template=r"res:(?P<action>[a-z]+):(?P<job_id>\d+):(?P<index>\d+)",
 ):
     def __init__(self, action: ResultAction, job_id: int, index: int) -> None:
-        super().__init__(result_button(action, job_id, index))
+        super().__init__(read_only_button(result_custom_id(action, job_id, index)))
         self.action, self.job_id, self.index = action, job_id, index
 
     @classmethod

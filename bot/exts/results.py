@@ -25,11 +25,12 @@ from bot.exts._notices import brief_notice
 from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.exts.result_actions import run_action
+from bot.locales import words_for
 from bot.reporting.direct import send_result_by_dm
 from bot.ui.job_info import render_info
 from bot.ui.replies import user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction, requester_from_member
-from bot.ui.result_buttons import JobAction, job_button
+from bot.ui.result_buttons import JobAction, read_only_button
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
 from core.jobs.service import JobRequest
@@ -50,8 +51,8 @@ class JobButton(
     template=r"job:(?P<action>reroll|info|delete|vary|upscale):(?P<job_id>\d+)",
 ):
     def __init__(self, action: str, job_id: int) -> None:
-        # A legacy button is only read (its custom_id), never drawn again: any look will do.
-        super().__init__(job_button(JobAction.REROLL if action in _LEGACY else JobAction(action), job_id))
+        # Only read (its custom_id), never drawn: a legacy button keeps its own custom_id.
+        super().__init__(read_only_button(f"job:{action}:{job_id}"))
         self.action = action
         self.job_id = job_id
 
@@ -91,7 +92,9 @@ async def _reroll(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
 async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
     await interaction.response.defer(ephemeral=True, thinking=True)
     job, artifacts = await bot.runtime.service.get_with_artifacts(job_id, guild_id=guild_id_of(interaction))
-    await interaction.followup.send(embed=render_info(job, artifacts), ephemeral=True)
+    await interaction.followup.send(
+        embed=render_info(words_for(bot, interaction.locale), job, artifacts), ephemeral=True
+    )
 
 
 async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
@@ -177,6 +180,8 @@ class Results(commands.Cog):
                 raise UserFacingError("That job has no files to send yet.")
             try:
                 await send_result_by_dm(
+                    # A reaction carries no client locale: the server's language.
+                    words_for(self.bot, member.guild.preferred_locale),
                     member,
                     job,
                     artifacts,

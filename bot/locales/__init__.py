@@ -52,6 +52,10 @@ class Catalogue:
         template = own if own is not None else self.languages[REFERENCE]["texts"][key]
         return template.format(**values)
 
+    def has(self, key: str) -> bool:
+        """Whether English (hence every shipped language) has this text."""
+        return key in self.languages[REFERENCE]["texts"]
+
 
 @dataclass(frozen=True, slots=True)
 class Words:
@@ -62,6 +66,41 @@ class Words:
 
     def __call__(self, key: str, **values: object) -> str:
         return self.catalogue.text(self.locale, key, **values)
+
+    def optional(self, key: str, **values: object) -> str | None:
+        """The text where the catalogue has one (a kind or a parameter added without words: None)."""
+        return self(key, **values) if self.catalogue.has(key) else None
+
+    def command(self, name: str) -> str:
+        """A slash command's name as this person's client shows it ("imagine" -> "bild" in German)."""
+        return self.catalogue.command_text(self.locale, f"{name}.name") or name
+
+    def option(self, command: str, option: str) -> str:
+        """An option's name as this person's client shows it ("show", "job" -> "auftrag" in German)."""
+        return self.catalogue.command_text(self.locale, f"{command}.options.{option}.name") or option
+
+    def number(self, value: float, decimals: int) -> str:
+        """A number with this language's decimal mark (9.5 -> "9,5" in German)."""
+        return f"{value:.{decimals}f}".replace(".", self("number.decimal_mark"))
+
+
+def english(catalogue: Catalogue | None = None) -> Words:
+    """The catalogue's texts in English: for what has no asker (logs, the command line) and for tests."""
+    return Words(catalogue or Catalogue.shipped())
+
+
+def job_locale(catalogue: Catalogue, server: str | None, requester: str | None) -> str:
+    """The language of a job's messages: its server's, where the server chose one of the shipped languages
+    other than English; otherwise the language of the person who asked.
+
+    Discord gives every server that never chose a language "en-US" (only Community servers can choose), so
+    an English server says nothing about its members, and each member reads their own job in their own
+    language; a server that chose German is a German-speaking place, and its channel reads German.
+    A private job, or one outside any server, has no server language: `server` is None.
+    """
+    if server is not None and catalogue.language_of(server) != REFERENCE:
+        return server
+    return requester or REFERENCE
 
 
 def words_for(client: object, locale: object) -> Words:

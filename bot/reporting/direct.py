@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.locales import Words
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.files import read_artifacts
 from bot.ui.job_messages import describe_request
@@ -12,6 +13,7 @@ from core.jobs.snapshots import ArtifactView, JobView
 
 
 async def send_result_by_dm(
+    words: Words,
     user: discord.User | discord.Member,
     job: JobView,
     artifacts: tuple[ArtifactView, ...],
@@ -21,5 +23,5 @@ async def send_result_by_dm(
 ) -> discord.Message:
     """Raises discord.Forbidden when the person does not accept DMs from the bot."""
     fitted = await fit_to_limit(await read_artifacts(files, artifacts[:MAX_FILES_PER_MESSAGE]), upload_limit)
-    text = f"Job #{job.id}: {describe_request(job)}"
+    text = words("direct.caption", job_id=job.id, request=describe_request(words, job))
     return await user.send(text[:2000], files=[f.to_discord() for f in fitted.files])

@@ -8,12 +8,13 @@ recorded on its artifact row (message id and attachment URL).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import discord
 
 from background.log_context import log_context
+from bot.locales import Words
 from bot.reporting.attachments import MAX_FILES_PER_MESSAGE, fit_to_limit
 from bot.reporting.config import ReportingConfig
 from bot.reporting.files import read_artifacts
@@ -51,31 +52,40 @@ _SHRINK_ATTEMPTS = 4
 
 
 class FinalDelivery:
-    def __init__(self, runtime: CoreRuntime, editor: MessageEditor, config: ReportingConfig) -> None:
+    def __init__(
+        self,
+        runtime: CoreRuntime,
+        editor: MessageEditor,
+        config: ReportingConfig,
+        words_of: Callable[[JobView], Words],
+    ) -> None:
         self._runtime = runtime
         self._editor = editor
         self._config = config
+        self._words_of = words_of  # the job's language (its requester's)
 
     async def deliver(
         self, job: JobView, update: JobCompleted | JobFailed | JobCancelled, track: JobTrack
     ) -> None:
         if isinstance(update, JobCompleted) and job.safety_action is SafetyAction.WITHHELD:
             # Held back by the guild's content settings: no files, no ping; the requester hears privately.
-            await self._show(job, track, render_withheld(job))
+            await self._show(job, track, render_withheld(self._words_of(job), job))
             await tell_requester(self._editor, job, _live_token(track))
             return
         if isinstance(update, JobCompleted):
             shown = await self._deliver_result(job, update.artifacts, track)
         else:
             if isinstance(update, JobFailed):
-                rendering = render_failed(job, update.user_message)
+                rendering = render_failed(self._words_of(job), job, update.user_message)
             else:
-                rendering = render_cancelled(job, update.by_user_id)
+                rendering = render_cancelled(self._words_of(job), job, update.by_user_id)
             shown = await self._show(job, track, rendering)
         if token_only_for(job):
-            await ping_in_followup(self._runtime.pings, job, update, _live_token(track))
+            words = self._words_of(job)
+            await ping_in_followup(words, self._runtime.pings, job, update, _live_token(track))
         else:
-            await ping_requester(self._runtime.pings, job, update, shown, maybe_sent=track.restored)
+            words = self._words_of(job)
+            await ping_requester(words, self._runtime.pings, job, update, shown, maybe_sent=track.restored)
 
     async def _deliver_result(
         self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack
@@ -86,7 +96,8 @@ class FinalDelivery:
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
         offered = self._runtime.results.offered(job, first)
         # Laid out in Action Rows inside the result's container, each on the row result_items gives it.
-        controls = tuple(result_items(job.id, len(first), offered))
+        words = self._words_of(job)
+        controls = tuple(result_items(words, job.id, len(first), offered))
         # A video's first frame shows in the gallery above its File component (taken from the original,
         # before any re-encoding).
         poster = await poster_for(files)
@@ -96,6 +107,7 @@ class FinalDelivery:
         for attempt in range(_SHRINK_ATTEMPTS):
             fitted = await fit_to_limit(files, limit, reserved=sum(len(p.data) for p in posters))
             rendering = render_done(
+                words,
                 job,
                 fitted.files + posters,
                 controls,
@@ -155,11 +167,15 @@ class FinalDelivery:
                 return message
             except MessageGone:
                 pass  # TokenEnded, or the response was deleted
-        return await send_by_dm(self._editor, job, rendering, restarted=_token_lost(track, job))
+        return await send_by_dm(
+            self._words_of(job), self._editor, job, rendering, restarted=_token_lost(track, job)
+        )
 
     async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
         fitted = await fit_to_limit(await self._read(job, artifacts), self._config.default_upload_limit)
+        words = self._words_of(job)
         more = render_done(
+            words,
             job,
             fitted.files,
             (),
@@ -174,7 +190,7 @@ class FinalDelivery:
             if interaction is not None:
                 message = await send_followup(interaction, job, more)
             else:
-                message = await send_by_dm(self._editor, job, more, restarted=_token_lost(track, job))
+                message = await send_by_dm(words, self._editor, job, more, restarted=_token_lost(track, job))
             await self._record_uploads(artifacts, fitted.files, message)
             return
         try:
@@ -187,7 +203,7 @@ class FinalDelivery:
         """The channel is out of the bot's sight: the requester gets the result by direct message."""
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info("the bot cannot post in channel %s; sending the result to the requester", job.channel_id)
-        note = f"I can't post in <#{job.channel_id}> any more, so here is what you asked for there."
+        note = self._words_of(job)("personal.channel_lost", channel_id=job.channel_id)
         try:
             return await self._editor.post_direct(job.user_id, replace(rendering, note=note, controls=()))
         except discord.Forbidden:

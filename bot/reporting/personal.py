@@ -27,6 +27,7 @@ from dataclasses import replace
 import discord
 
 from background.log_context import log_context
+from bot.locales import Words
 from bot.reporting.stored_token import ResponseToken
 from bot.reporting.targets import MessageEditor
 from bot.ui.job_layout import notice_layout
@@ -36,26 +37,26 @@ from core.jobs.snapshots import JobView
 log = logging.getLogger(__name__)
 
 
-def outlived_text(job: JobView) -> str:
-    return (
-        f"Job #{job.id} is still being made. Discord lets me update this message for 15 minutes only, "
-        "so when it is done I will send it to you in a direct message; if I can't, you will find it "
-        f"with `/history` (or `/show job:{job.id}`)."
+def outlived_text(words: Words, job: JobView) -> str:
+    return words(
+        "personal.outlived",
+        job_id=job.id,
+        history=words.command("history"),
+        show=words.command("show"),
+        job=words.option("show", "job"),
     )
 
 
-def delivered_by_dm_note(job: JobView, *, restarted: bool = False) -> str:
-    if restarted:
-        return f"I restarted while making job #{job.id}, so I could no longer update its message; here it is."
-    return f"Job #{job.id} took longer than the 15 minutes Discord gave me to update its message; here it is."
+def delivered_by_dm_note(words: Words, job: JobView, *, restarted: bool = False) -> str:
+    return words("personal.by_dm_restarted" if restarted else "personal.by_dm", job_id=job.id)
 
 
-async def say_where_the_result_will_be(interaction: ResponseToken, job: JobView) -> bool:
+async def say_where_the_result_will_be(words: Words, interaction: ResponseToken, job: JobView) -> bool:
     """The last edit through the token: a plain sentence, without the progress or files (still components V2:
     the flag set by the first edit cannot be cleared)."""
     try:
         await interaction.edit_original_response(
-            content=None, embed=None, view=notice_layout(outlived_text(job)), attachments=[]
+            content=None, embed=None, view=notice_layout(outlived_text(words, job)), attachments=[]
         )
     except discord.HTTPException as error:
         with log_context(job_id=job.id, guild_id=job.guild_id):
@@ -65,12 +66,12 @@ async def say_where_the_result_will_be(interaction: ResponseToken, job: JobView)
 
 
 async def send_by_dm(
-    editor: MessageEditor, job: JobView, rendering: Rendering, *, restarted: bool = False
+    words: Words, editor: MessageEditor, job: JobView, rendering: Rendering, *, restarted: bool = False
 ) -> discord.Message | None:
     """The result by direct message, with its buttons (they work in the DM: the scope is the requester's);
     None when the bot may not write to them: the result stays in /history. `restarted`: the token was
     lost with the process that had it, not to the clock."""
-    note = delivered_by_dm_note(job, restarted=restarted)
+    note = delivered_by_dm_note(words, job, restarted=restarted)
     try:
         return await editor.post_direct(job.user_id, _with_note(rendering, note))
     except (discord.Forbidden, discord.NotFound) as error:

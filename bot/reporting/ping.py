@@ -14,7 +14,9 @@ import logging
 import discord
 
 from background.log_context import log_context
+from bot.locales import Words
 from bot.reporting.stored_token import ResponseToken
+from bot.ui.wording import kind_noun
 from core.jobs.completion_pings import CompletionPings
 from core.jobs.snapshots import JobView
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed
@@ -26,19 +28,19 @@ log = logging.getLogger(__name__)
 _LOOK_AFTER = 50
 
 
-def ping_text(job: JobView, update: FinalUpdate) -> str | None:
-    what = spec_of(job.params).texts.noun
-    mention = f"<@{job.user_id}>"
+def ping_text(words: Words, job: JobView, update: FinalUpdate) -> str | None:
+    what = kind_noun(words, spec_of(job.params))
     if isinstance(update, JobCompleted):
-        return f"{mention} your {what} is ready."
+        return words("pings.done", user_id=job.user_id, noun=what)
     if isinstance(update, JobFailed):
-        return f"{mention} your {what} could not be made; the message above says why."
+        return words("pings.failed", user_id=job.user_id, noun=what)
     if isinstance(update, JobCancelled) and update.by_user_id not in (None, job.user_id):
-        return f"{mention} your {what} was cancelled by <@{update.by_user_id}>."
+        return words("pings.cancelled", user_id=job.user_id, noun=what, by_user_id=update.by_user_id)
     return None
 
 
 async def ping_requester(
+    words: Words,
     pings: CompletionPings,
     job: JobView,
     update: FinalUpdate,
@@ -51,7 +53,7 @@ async def ping_requester(
     `maybe_sent`: the result is delivered again after a restart, and the ping may have gone out before
     the crash; the messages after the result are read to find it first.
     """
-    text = ping_text(job, update)
+    text = ping_text(words, job, update)
     if text is None or result is None or result.channel.id != job.channel_id:
         return None
     if not await pings.wanted(job.guild_id, job.user_id):
@@ -73,12 +75,16 @@ async def ping_requester(
 
 
 async def ping_in_followup(
-    pings: CompletionPings, job: JobView, update: FinalUpdate, interaction: ResponseToken | None
+    words: Words,
+    pings: CompletionPings,
+    job: JobView,
+    update: FinalUpdate,
+    interaction: ResponseToken | None,
 ) -> None:
     """Where the app is not installed (a personal scope) the bot cannot post in the channel: the ping is a
     followup through the interaction's token while it lasts (a result that went by DM notifies by itself).
     A private job's ping is an ephemeral followup, seen by its requester alone, like its result."""
-    text = ping_text(job, update)
+    text = ping_text(words, job, update)
     if text is None or interaction is None or not await pings.wanted(job.guild_id, job.user_id):
         return
     try:

@@ -18,7 +18,7 @@ import discord
 
 from background.log_context import log_context
 from background.tasks import BackgroundTasks
-from bot.locales import Words, words_for
+from bot.locales import Words, job_locale, words_for
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
 from bot.reporting.pacer import EditPacer
@@ -78,7 +78,7 @@ class JobReporter:
         self.editor = MessageEditor(client, config)
         self._pacer: EditPacer[JobTrack] = EditPacer(config, self._edit_progress, self._tasks)
         self._tracks: dict[int, JobTrack] = {}
-        self._final = FinalDelivery(runtime, self.editor, config)
+        self._final = FinalDelivery(runtime, self.editor, config, self.words_of)
 
     # -- from the commands -------------------------------------------------------------------------
     async def show_on_interaction(
@@ -177,7 +177,7 @@ class JobReporter:
             interaction = target.interaction
             if track.finished or interaction is None or track.target is not target:
                 return
-            if await say_where_the_result_will_be(interaction, track.job):
+            if await say_where_the_result_will_be(self.words_of(track.job), interaction, track.job):
                 track.last_signature = None
             target.drop_token("its 15 minutes are nearly over")
 
@@ -262,21 +262,26 @@ class JobReporter:
             return True
 
     def _progress_rendering(self, track: JobTrack) -> Rendering:
+        words = self.words_of(track.job)
         if track.setback is not None:
-            return render_setback(track.job, track.setback, track.progress, self._words(track.job))
+            return render_setback(words, track.job, track.setback, track.progress)
         if track.progress is not None:
-            return render_running(track.job, track.progress)
+            return render_running(words, track.job, track.progress)
         queued = track.queued or QueuedState(self._runtime.service.position(track.job_id), None)
         return self._queued_rendering(track.job, queued)
 
     def _queued_rendering(self, job: JobView, queued: QueuedState) -> Rendering:
-        held = self._words(job)("status.disk_full") if queued.held is Hold.DISK_FULL else None
-        return render_queued(job, queued.position, queued.eta_s, held)
+        words = self.words_of(job)
+        held = words("status.disk_full") if queued.held is Hold.DISK_FULL else None
+        return render_queued(words, job, queued.position, queued.eta_s, held)
 
-    def _words(self, job: JobView) -> Words:
-        """The words of the job's public message: its server's language (English outside a server)."""
-        guild = self._client.get_guild(job.guild_id) if job.guild_id > 0 else None
-        return words_for(self._client, guild.preferred_locale if guild is not None else None)
+    def words_of(self, job: JobView) -> Words:
+        """The language of a job's messages (bot.locales.job_locale): its server's, where the server chose
+        one of the shipped languages, else that of the person who asked."""
+        guild = self._client.get_guild(job.guild_id) if job.guild_id > 0 and not job.private else None
+        server = guild.preferred_locale.value if guild is not None else None
+        catalogue = words_for(self._client, None).catalogue
+        return Words(catalogue, job_locale(catalogue, server, job.locale))
 
     async def close(self) -> None:
         await self._tasks.close()

@@ -1,11 +1,13 @@
-"""ℹ Info: everything about one job, for the person who asked to see it (ephemeral)."""
+"""ℹ Info: everything about one job, for the person who asked to see it (ephemeral, in their language)."""
 
 from __future__ import annotations
 
 import discord
 
+from bot.locales import Words
 from bot.ui.job_messages import parameter_fields
 from bot.ui.made import file_size
+from bot.ui.wording import made_from_text
 from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import spec_of
@@ -13,23 +15,23 @@ from core.kinds import spec_of
 _FIELD_MAX = 1024
 
 
-def render_info(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
-    embed = discord.Embed(title=f"Job #{job.id}", colour=discord.Colour.blurple())
+def render_info(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
+    embed = discord.Embed(title=words("info.title", job_id=job.id), colour=discord.Colour.blurple())
     prompt = str(getattr(job.params, spec_of(job.params).main_field, "") or job.raw_input or "—")
     embed.description = prompt[:2000]  # an embed holds 6000 characters in all
-    for name, value in parameter_fields(job, artifacts):
+    for name, value in parameter_fields(words, job, artifacts):
         embed.add_field(name=name, value=value[:_FIELD_MAX])
-    embed.add_field(name="Requested by", value=f"<@{job.user_id}>")
-    embed.add_field(name="Status", value=job.status.value)
-    embed.add_field(name="Queued", value=discord.utils.format_dt(job.queued_at, "f"))
+    embed.add_field(name=words("info.requested_by"), value=f"<@{job.user_id}>")
+    embed.add_field(name=words("info.status"), value=words(f"statuses.{job.status.value}"))
+    embed.add_field(name=words("info.queued"), value=discord.utils.format_dt(job.queued_at, "f"))
     made_from = MadeFrom.read(job.seed_document)
     if made_from is not None:
-        embed.add_field(name="Made from", value=made_from.describe())
+        embed.add_field(name=words("info.made_from"), value=made_from_text(words, made_from))
     elif job.parent_id is not None:
-        embed.add_field(name="Made from", value=f"job #{job.parent_id}")
+        embed.add_field(name=words("info.made_from"), value=words("info.parent", job_id=job.parent_id))
     if artifacts:
         listed = "\n".join(
-            f"{a.type.value}: {a.mime_type}, {file_size(a.size_bytes)}" for a in artifacts[:10]
+            f"{a.type.value}: {a.mime_type}, {file_size(words, a.size_bytes)}" for a in artifacts[:10]
         )
-        embed.add_field(name="Files", value=listed[:_FIELD_MAX], inline=False)
-    return embed.set_footer(text=f"Job #{job.id} · info")
+        embed.add_field(name=words("info.files"), value=listed[:_FIELD_MAX], inline=False)
+    return embed.set_footer(text=words("job.footer", job_id=job.id, state=words("job.state.info")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from bot.locales import Words
 from core.jobs.snapshots import ArtifactView
 from core.kinds.image import COMMON_ASPECT_RATIOS, SIZE_MULTIPLE
 
@@ -41,11 +42,11 @@ def ratio_name(width: int, height: int) -> str:
     return f"{width // divisor}:{height // divisor}"
 
 
-def made_shape(job_params: Mapping[str, object], artifacts: Sequence[ArtifactView]) -> tuple[str, str] | None:
-    """(aspect ratio made, size made) of the first image: ("16:9", "1024×576"); None without one.
-
-    The ratio notes an asked shape the image does not have.
-    """
+def made_shape(
+    job_params: Mapping[str, object], artifacts: Sequence[ArtifactView]
+) -> tuple[str, str, str | None] | None:
+    """(aspect ratio made, size made, the other shape asked or None) of the first image: ("16:9",
+    "1024×576", None); None without one. The shape asked is given when the image does not have it."""
     image = next((a for a in artifacts if a.width and a.height), None)
     if image is None or image.width is None or image.height is None:
         return None
@@ -54,19 +55,20 @@ def made_shape(job_params: Mapping[str, object], artifacts: Sequence[ArtifactVie
     asked = job_params.get("aspect_ratio")
     shape = _shape(str(asked)) if asked else None
     if shape is None:
-        return made, size
+        return made, size, None
     if abs(image.width / image.height - shape) / shape <= _tolerance(image.width, image.height):
-        return str(asked), size  # the asked shape, as near as the size steps allow
-    return f"{made} ({asked} was asked; this workflow makes one size only)", size
+        return str(asked), size, None  # the asked shape, as near as the size steps allow
+    return made, size, str(asked)
 
 
-def file_size(size_bytes: int) -> str:
+def file_size(words: Words, size_bytes: int) -> str:
     """812 bytes, 3.4 KB, 12 MB: never "0 KB"."""
     if size_bytes < 1024:
-        return "1 byte" if size_bytes == 1 else f"{size_bytes} bytes"
+        return words("size.byte") if size_bytes == 1 else words("size.bytes", count=size_bytes)
     value = float(size_bytes)
     for unit in _UNITS:
         value /= 1024
         if value < 1024 or unit == _UNITS[-1]:
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+            shown = words.number(value, 1) if value < 10 else f"{value:.0f}"
+            return f"{shown} {unit}"
     raise AssertionError("unreachable")

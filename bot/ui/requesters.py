@@ -43,6 +43,7 @@ def requester_from_interaction(interaction: discord.Interaction) -> Requester:
         role_ids=role_ids,
         channel_is_nsfw=nsfw,
         is_manager=is_manager(interaction.permissions) and not is_personal(guild_id_of(interaction)),
+        locale=interaction.locale.value,
     )
 
 
@@ -56,4 +57,6 @@ def requester_from_member(
         role_ids=frozenset(role.id for role in member.roles),
         channel_is_nsfw=bool(getattr(channel, "nsfw", False)),
         is_manager=is_manager(permissions),
+        # A reaction carries no client locale: the server decides (bot.locales.job_locale).
+        locale=None,
     )

@@ -23,7 +23,9 @@ from enum import StrEnum
 
 import discord
 
-from core.jobs.derived import ACTIONS, ResultAction, file_noun
+from bot.locales import Words
+from bot.ui.wording import action_label, file_noun
+from core.jobs.derived import ACTIONS, ResultAction
 
 MAX_ROWS, MAX_BUTTONS_PER_ROW, MAX_SELECT_OPTIONS = 5, 5, 25
 
@@ -34,21 +36,22 @@ class JobAction(StrEnum):
     DELETE = "delete"
 
 
-_JOB_LOOKS: dict[JobAction, tuple[str, str, discord.ButtonStyle]] = {
-    JobAction.REROLL: ("Reroll", "🔁", discord.ButtonStyle.secondary),
-    JobAction.INFO: ("Info", "ℹ️", discord.ButtonStyle.secondary),
-    JobAction.DELETE: ("Delete", "🗑️", discord.ButtonStyle.danger),
+# The label is the catalogue's "buttons.<action>".
+_JOB_LOOKS: dict[JobAction, tuple[str, discord.ButtonStyle]] = {
+    JobAction.REROLL: ("🔁", discord.ButtonStyle.secondary),
+    JobAction.INFO: ("ℹ️", discord.ButtonStyle.secondary),
+    JobAction.DELETE: ("🗑️", discord.ButtonStyle.danger),
 }
 
-# Per-file actions, in the order they are shown; the emoji, and the numbered label on a multi-file result
-# (None: offered in the select instead).
+# Per-file actions, in the order they are shown; the emoji, and the catalogue key of the numbered label on
+# a multi-file result (None: offered in the select instead).
 _LOOKS: dict[ResultAction, tuple[str, str | None]] = {
     ResultAction.VARY_SUBTLE: ("🌱", None),
-    ResultAction.VARY_STRONG: ("🎲", "V{n}"),
+    ResultAction.VARY_STRONG: ("🎲", "buttons.vary_n"),
     ResultAction.REMIX: ("🎛️", None),
-    ResultAction.UPSCALE: ("⬆️", "U{n}"),
+    ResultAction.UPSCALE: ("⬆️", "buttons.upscale_n"),
     ResultAction.EDIT: ("✏️", None),
-    ResultAction.COVER: ("🎤", "Cover {n}"),
+    ResultAction.COVER: ("🎤", "buttons.cover_n"),
     ResultAction.ANIMATE: ("🎬", None),
 }
 
@@ -71,20 +74,37 @@ def option_value(action: ResultAction, index: int) -> str:
     return f"{action.value}:{index}"
 
 
+def read_only_button(custom_id: str) -> discord.ui.Button[discord.ui.View]:
+    """The button a DynamicItem matches a click against: only its custom_id is read, it is never drawn."""
+    return discord.ui.Button(custom_id=custom_id)
+
+
 def job_button(
-    action: JobAction, job_id: int, *, row: int | None = None
+    words: Words, action: JobAction, job_id: int, *, row: int | None = None
 ) -> discord.ui.Button[discord.ui.View]:
-    label, emoji, style = _JOB_LOOKS[action]
+    emoji, style = _JOB_LOOKS[action]
     return discord.ui.Button(
-        label=label, emoji=emoji, style=style, custom_id=job_custom_id(action, job_id), row=row
+        label=words(f"buttons.{action.value}"),
+        emoji=emoji,
+        style=style,
+        custom_id=job_custom_id(action, job_id),
+        row=row,
     )
 
 
 def result_button(
-    action: ResultAction, job_id: int, index: int, *, numbered: bool = False, row: int | None = None
+    words: Words,
+    action: ResultAction,
+    job_id: int,
+    index: int,
+    *,
+    numbered: bool = False,
+    row: int | None = None,
 ) -> discord.ui.Button[discord.ui.View]:
-    emoji, numbered_label = _LOOKS[action]
-    label = numbered_label.format(n=index + 1) if numbered and numbered_label else ACTIONS[action].label
+    emoji, numbered_key = _LOOKS[action]
+    label = action_label(words, action)
+    if numbered and numbered_key:
+        label = words(numbered_key, n=index + 1)
     return discord.ui.Button(
         label=label,
         emoji=None if numbered else emoji,
@@ -95,12 +115,12 @@ def result_button(
 
 
 def more_select(
-    job_id: int, files: int, actions: Sequence[ResultAction], *, row: int | None = None
+    words: Words, job_id: int, files: int, actions: Sequence[ResultAction], *, row: int | None = None
 ) -> discord.ui.Select[discord.ui.View]:
     """One select for the actions without a numbered row: "Remix · image 2", ..."""
     options = [
         discord.SelectOption(
-            label=f"{ACTIONS[action].label} · {file_noun(ACTIONS[action].takes)} {index + 1}",
+            label=f"{action_label(words, action)} · {file_noun(words, ACTIONS[action].takes)} {index + 1}",
             value=option_value(action, index),
             emoji=_LOOKS[action][0],
         )
@@ -108,35 +128,39 @@ def more_select(
         for index in range(files)
     ][:MAX_SELECT_OPTIONS]
     return discord.ui.Select(
-        custom_id=select_custom_id(job_id), placeholder="More for one of them…", options=options, row=row
+        custom_id=select_custom_id(job_id),
+        placeholder=words("buttons.more"),
+        options=options,
+        row=row,
     )
 
 
-def result_items(job_id: int, files: int, offered: Sequence[ResultAction]) -> list[Item]:
-    """The controls of a result with `files` files, `offered` the per-file actions it allows."""
+def result_items(words: Words, job_id: int, files: int, offered: Sequence[ResultAction]) -> list[Item]:
+    """The controls of a result with `files` files, `offered` the per-file actions it allows, labelled in
+    the job's language."""
     shown = [action for action in _LOOKS if action in offered]
     if files <= 1:
-        buttons: list[Item] = [job_button(JobAction.REROLL, job_id)]
-        buttons += [result_button(action, job_id, 0) for action in shown]
-        buttons += [job_button(JobAction.INFO, job_id), job_button(JobAction.DELETE, job_id)]
+        buttons: list[Item] = [job_button(words, JobAction.REROLL, job_id)]
+        buttons += [result_button(words, action, job_id, 0) for action in shown]
+        buttons += [job_button(words, JobAction.INFO, job_id), job_button(words, JobAction.DELETE, job_id)]
         return _in_rows(buttons)
-    items: list[Item] = [job_button(a, job_id, row=0) for a in JobAction]
+    items: list[Item] = [job_button(words, a, job_id, row=0) for a in JobAction]
     numbered = [a for a in shown if _LOOKS[a][1] is not None][: MAX_ROWS - 2]
     for row, action in enumerate(numbered, start=1):
         items += [
-            result_button(action, job_id, index, numbered=True, row=row)
+            result_button(words, action, job_id, index, numbered=True, row=row)
             for index in range(min(files, MAX_BUTTONS_PER_ROW))
         ]
     rest = [a for a in shown if a not in numbered]
     if rest:
-        items.append(more_select(job_id, files, rest, row=len(numbered) + 1))
+        items.append(more_select(words, job_id, files, rest, row=len(numbered) + 1))
     return items
 
 
-def result_view(job_id: int, files: int, offered: Sequence[ResultAction]) -> discord.ui.View:
+def result_view(words: Words, job_id: int, files: int, offered: Sequence[ResultAction]) -> discord.ui.View:
     """A components-only view: the clicks are handled by the registered DynamicItems, not by this view."""
     view = discord.ui.View(timeout=None)
-    for item in result_items(job_id, files, offered):
+    for item in result_items(words, job_id, files, offered):
         view.add_item(item)
     # A stopped view is never stored by discord.py's view store, so it cannot shadow the DynamicItems.
     view.stop()

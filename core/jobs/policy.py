@@ -106,6 +106,8 @@ class Requester:
     role_ids: frozenset[int] = frozenset()
     channel_is_nsfw: bool = False
     is_manager: bool = False
+    # The Discord locale its answers are written in ("de"); None: English.
+    locale: str | None = None
 
 
 def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> None:

@@ -172,6 +172,7 @@ class JobService:
             response_message_id=shown.message_id if shown else None,
             interaction_token=shown.token if shown else None,
             interaction_token_expires_at=shown.token_expires_at if shown else None,
+            locale=request.requester.locale,
         )
 
         def within_limits(counts: ActiveCounts) -> None:

@@ -92,6 +92,8 @@ class Job(Base):
     status: Mapped[JobStatus] = mapped_column(
         text_enum(JobStatus, "job_status"), default=JobStatus.QUEUED, server_default=JobStatus.QUEUED.value
     )
+    # The Discord locale its messages are written in ("de", "en-US"); NULL: English.
+    locale: Mapped[str | None] = mapped_column(String(16))
     error_message: Mapped[str | None] = mapped_column(Text)
     error_detail: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))

@@ -35,6 +35,7 @@ import aiohttp
 import discord
 
 from bot.client import EXTENSIONS, ComfyBot
+from bot.locales import REFERENCE, Catalogue
 from bot.reporting.config import ReportingConfig
 from bot.runtime import CoreRuntime, RuntimeConfig
 from bot.settings import Role, Settings
@@ -262,11 +263,28 @@ def form_id(interaction: Interaction) -> str:
 FINAL_STATES = ("done", "failed", "cancelled", "withheld")
 
 
+def _footer_states() -> tuple[tuple[str, ...], dict[str, str]]:
+    """Each shipped language's footer start ("Job #", "Auftrag #") and its state words, read as English."""
+    catalogue = Catalogue.shipped()
+    starts, states = [], {}
+    for sections in catalogue.languages.values():
+        starts.append(sections["texts"]["job.footer"].split("{", 1)[0])
+        for key, word in sections["texts"].items():
+            if key.startswith("job.state."):
+                states[word] = catalogue.text(REFERENCE, key)
+    return tuple(starts), states
+
+
+_FOOTER_STARTS, _STATES_IN_ENGLISH = _footer_states()
+
+
 def job_state(message: Message | MessageRevision) -> str | None:
-    """The state a job message shows: its footer line reads "Job #<id> · <state>" (queued, done…)."""
+    """The state a job message shows, in English whatever the message's language: its footer line reads
+    "Job #<id> · <state>" (queued, done…), or "Auftrag #<id> · <Zustand>" in German."""
     for text in footers(message):
-        if text.startswith("Job #") and " · " in text:
-            return text.split(" · ")[1]
+        if text.startswith(_FOOTER_STARTS) and " · " in text:
+            shown = text.split(" · ")[1]
+            return _STATES_IN_ENGLISH.get(shown, shown)
     return None
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
-from tests.e2e.harness import running_world
+from tests.discord_emulator import DiscordEmulator, Guild
+from tests.discord_emulator.layout import buttons, footers, labelled, text_of
+from tests.e2e.harness import FAST_REPORTING, job_state, running_world, states_shown
 from tests.e2e.test_history_support import answer
+from tests.fakes.comfyui import FakeConfig
 
 
 async def test_a_german_client_sees_german_command_names(database_url: str, tmp_path: Path) -> None:
@@ -60,3 +65,73 @@ async def test_a_german_client_is_answered_in_german(database_url: str, tmp_path
     assert "Seitenverhältnis: nicht festgelegt" in shown.content
     assert missing.content == "Ich finde Auftrag #999999 auf diesem Server nicht."
     assert bobs.content == "I can't find job #999999 in this server.", "bob's client is in English"
+
+
+async def test_a_german_member_follows_their_image_in_german_beside_an_english_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    reporting = replace(FAST_REPORTING, edit_interval_s=0.15)
+    watchable = FakeConfig(step_time_s=0.05, default_steps=8)
+    async with running_world(database_url, tmp_path, fake_config=watchable, reporting=reporting) as world:
+        world.alice.user.locale = "de"
+        english = await world.slash("imagine", {"prompt": "a lighthouse"}, member=world.bob)
+        german = await world.slash("imagine", {"prompt": "ein Fuchs im Schnee", "aspect_ratio": "16:9"})
+        message = await world.wait_for_final(german)
+        bobs = await world.wait_for_final(english)
+        job = await world.job_for(message)
+
+    assert job.locale == "de", "kept with the job: every later edit, after a restart too, is German"
+    assert states_shown(message) == ["queued", "running", "done"]
+    queued = next(r for r in message.revisions if job_state(r) == "queued")
+    assert text_of(queued).startswith("### In der Warteschlange: Bild")
+    assert "Platz in der Warteschlange" in labelled(queued)
+    running = [r for r in message.revisions if job_state(r) == "running"]
+    assert all(text_of(r).startswith("### Bild wird erstellt…") for r in running)
+    assert any(re.search(r"% · rechnet, Schritt \d+/8", labelled(r)["Fortschritt"]) for r in running)
+    assert all(re.fullmatch(r"\d+,\d s", labelled(r)["Vergangen"]) for r in running), "a decimal comma"
+
+    assert text_of(message).startswith("### Bild ist fertig\nein Fuchs im Schnee\nAngefragt von <@")
+    fields = labelled(message)
+    assert fields["Seitenverhältnis"] == "16:9"
+    assert fields["Seed"] == str(job.seed)
+    assert footers(message)[-1].startswith(f"Auftrag #{job.id} · fertig · dauerte ")
+    labels = [b["label"] for b in buttons(message)]
+    assert labels[0] == "Neu würfeln"
+    assert {"Variieren (leicht)", "Variieren (stark)", "Hochskalieren", "Info", "Löschen"} <= set(labels)
+
+    assert text_of(bobs).startswith("### Your image is ready"), "bob's client is in English"
+    assert "Reroll" in [b["label"] for b in buttons(bobs)]
+
+
+async def test_a_german_members_failed_job_says_why_and_what_to_do_in_german(
+    database_url: str, tmp_path: Path
+) -> None:
+    broken = FakeConfig(step_time_s=0.01, default_steps=4, runtime_error_class="KSampler")
+    async with running_world(database_url, tmp_path, fake_config=broken) as world:
+        world.alice.user.locale = "de"
+        message = await world.wait_for_final(await world.slash("imagine", {"prompt": "kaputt"}), timeout=20)
+
+    assert job_state(message) == "failed"
+    assert text_of(message).startswith("### Bild konnte nicht erstellt werden")
+    fields = labelled(message)
+    assert fields["Anfrage"] == "kaputt"
+    assert fields["Was jetzt"].startswith("Versuch es noch einmal mit /bild.")
+    assert footers(message)[-1].endswith("· fehlgeschlagen")
+
+
+async def test_in_a_german_server_every_job_message_is_german_whoever_asked(
+    database_url: str, tmp_path: Path
+) -> None:
+    def german_server(_emu: DiscordEmulator, guild: Guild) -> None:
+        guild.preferred_locale = "de"
+
+    async with running_world(database_url, tmp_path, customize=german_server) as world:
+        message = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "a fox"}, member=world.bob)
+        )
+        missing = await answer(world, await world.slash("show", {"job": 999_999}, member=world.bob))
+        job = await world.job_for(message)
+
+    assert job.locale == "en-US", "bob's own language is kept all the same"
+    assert text_of(message).startswith("### Bild ist fertig"), "the channel reads the server's language"
+    assert missing.content == "I can't find job #999999 in this server.", "what only bob sees: his language"

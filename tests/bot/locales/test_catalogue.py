@@ -11,9 +11,13 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.locales import REFERENCE, SECTIONS, Catalogue
+from bot.locales import REFERENCE, SECTIONS, Catalogue, job_locale
 from bot.locales.keys import catalogue_key
 from bot.locales.translator import CatalogueTranslator
+from core.jobs.derived import ResultAction
+from core.jobs.updates import Stage
+from core.kinds.registry import default_kinds
+from db.enums import JobStatus
 from tests.bot.exts.test_cogs import cogs_of, extensions
 from tests.discord_emulator.rest.command_names import DESCRIPTION_MAX, LOCALES, is_valid_name
 
@@ -107,3 +111,31 @@ def _imagine_cog() -> commands.Cog:
     from bot.exts.imagine import Imagine
 
     return Imagine(SimpleNamespace())  # type: ignore[arg-type]
+
+
+def test_every_shipped_kind_stage_action_and_parameter_has_its_words() -> None:
+    # Without them a German message would fall back to the English noun ("Your image", "sampling").
+    texts = CATALOGUE.languages[REFERENCE]["texts"]
+    wanted = {f"stages.{stage.value}" for stage in Stage}
+    wanted |= {f"actions.{action.value}" for action in ResultAction}
+    wanted |= {f"statuses.{status.value}" for status in JobStatus}
+    for spec in default_kinds():
+        wanted |= {f"kinds.{spec.kind}.noun", f"kinds.{spec.kind}.plural"}
+        wanted |= {f"params.{field}" for field in spec.params.model_fields}
+    assert sorted(wanted - set(texts)) == []
+
+
+@pytest.mark.parametrize(
+    ("server", "requester", "written_in"),
+    [
+        ("en-US", "de", "de"),  # every server that never chose a language is "en-US": the member's own
+        ("de", "en-US", "de"),  # a server that chose German reads German in its channels
+        ("fr", "de", "de"),  # a language not shipped says nothing: the member's own
+        (None, "de", "de"),  # a private job, or outside any server
+        ("en-US", None, "en"),  # a 🔁 reaction, or the command line
+    ],
+)
+def test_a_jobs_messages_are_in_the_servers_chosen_language_else_the_askers(
+    server: str | None, requester: str | None, written_in: str
+) -> None:
+    assert job_locale(CATALOGUE, server, requester) == written_in

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from bot.exts.notify import notify_text
+from bot.locales import english
 from bot.reporting.ping import ping_text
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 from core.kinds import SONG
 from tests.bot.history_factories import a_job
 
+ENGLISH = english()
+
 
 def test_the_ping_names_the_outcome() -> None:
     job = a_job(user_id=3)
-    assert ping_text(job, JobCompleted(())) == "<@3> your image is ready."
-    assert ping_text(a_job(kind=SONG), JobFailed("boom")) == (
+    assert ping_text(ENGLISH, job, JobCompleted(())) == "<@3> your image is ready."
+    assert ping_text(ENGLISH, a_job(kind=SONG), JobFailed("boom")) == (
         "<@3> your song could not be made; the message above says why."
     )
-    assert ping_text(job, JobCancelled(by_user_id=9)) == "<@3> your image was cancelled by <@9>."
+    assert ping_text(ENGLISH, job, JobCancelled(by_user_id=9)) == "<@3> your image was cancelled by <@9>."
 
 
 def test_nobody_is_pinged_for_a_job_they_cancelled_themselves() -> None:
-    assert ping_text(a_job(user_id=3), JobCancelled(by_user_id=3)) is None
-    assert ping_text(a_job(user_id=3), JobCancelled(by_user_id=None)) is None
+    assert ping_text(ENGLISH, a_job(user_id=3), JobCancelled(by_user_id=3)) is None
+    assert ping_text(ENGLISH, a_job(user_id=3), JobCancelled(by_user_id=None)) is None
 
 
 def test_notify_says_what_applies() -> None:

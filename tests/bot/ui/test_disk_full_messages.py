@@ -16,34 +16,47 @@ CATALOGUE = Catalogue.shipped()
 
 
 @pytest.mark.parametrize(
-    ("locale", "says"), [("en-US", "waiting: the bot's disk is full"), ("de", "Speicher des Bots ist voll")]
+    ("locale", "says", "place", "queued"),
+    [
+        ("en-US", "waiting: the bot's disk is full", ("Place in queue", "2 ahead of you"), "queued"),
+        ("de", "Speicher des Bots ist voll", ("Platz in der Warteschlange", "2 vor dir"), "wartet"),
+    ],
 )
-def test_a_queued_job_held_by_a_full_disk_says_so_with_its_place(locale: str, says: str) -> None:
+def test_a_queued_job_held_by_a_full_disk_says_so_with_its_place(
+    locale: str, says: str, place: tuple[str, str], queued: str
+) -> None:
     words = Words(CATALOGUE, locale)
-    rendering = render_queued(a_job(status=JobStatus.QUEUED), 2, 30.0, words("status.disk_full"))
+    rendering = render_queued(words, a_job(status=JobStatus.QUEUED), 2, 30.0, words("status.disk_full"))
 
     shown = fields(rendering)
     assert says in shown["Status"]
-    assert shown["Place in queue"] == "2 ahead of you"  # its place is kept, only the start waits
-    assert "queued" in rendering.footer
-    assert "Status" not in fields(render_queued(a_job(status=JobStatus.QUEUED), 2, 30.0))
+    assert shown[place[0]] == place[1]  # its place is kept, only the start waits
+    assert rendering.footer.endswith(f" · {queued}")
+    assert "Status" not in fields(render_queued(words, a_job(status=JobStatus.QUEUED), 2, 30.0))
 
 
 @pytest.mark.parametrize(
-    ("locale", "says", "footer"),
+    ("locale", "says", "footer", "elapsed"),
     [
-        ("en-GB", "your result is made, but the bot's disk is full", "waiting to be saved"),
-        ("de", "dein Ergebnis ist fertig, aber der Speicher des Bots ist voll", "wartet aufs Speichern"),
+        ("en-GB", "your result is made, but the bot's disk is full", "waiting to be saved", "Elapsed"),
+        (
+            "de",
+            "dein Ergebnis ist fertig, aber der Speicher des Bots ist voll",
+            "wartet aufs Speichern",
+            "Vergangen",
+        ),
     ],
 )
-def test_a_result_waiting_for_room_says_it_is_made_and_not_lost(locale: str, says: str, footer: str) -> None:
+def test_a_result_waiting_for_room_says_it_is_made_and_not_lost(
+    locale: str, says: str, footer: str, elapsed: str
+) -> None:
     update = JobSetback(Setback.DISK_FULL, 12.0)
     rendering = render_setback(
-        a_job(status=JobStatus.RUNNING), update, ProgressState(elapsed_s=11.0), Words(CATALOGUE, locale)
+        Words(CATALOGUE, locale), a_job(status=JobStatus.RUNNING), update, ProgressState(elapsed_s=11.0)
     )
 
     shown = fields(rendering)
     assert says in shown["Status"]
     assert "ComfyUI" not in shown["Status"]  # not the server's fault
-    assert shown["Elapsed"] == "12 s"
+    assert shown[elapsed] == "12 s"
     assert footer in rendering.footer

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from bot.locales import english
 from bot.ui.job_info import render_info
 from bot.ui.job_messages import render_done
 from bot.ui.made import file_size, ratio_name
 from bot.ui.rendering import Rendering
 from tests.bot.history_factories import a_job, an_artifact
+
+ENGLISH = english()
 
 
 def fields_of(embed: object) -> dict[str, str]:
@@ -23,20 +26,22 @@ def listed(rendering: Rendering) -> dict[str, str]:
 
 def test_a_square_image_made_for_a_16_9_request_says_it_is_square() -> None:
     square = an_artifact(width=512, height=512)
-    rendering = render_done(a_job(), [], (), duration_s=4.5, made=[square])
+    rendering = render_done(ENGLISH, a_job(), [], (), duration_s=4.5, made=[square])
     fields = listed(rendering)
     assert fields["Aspect ratio"] == "1:1 (16:9 was asked; this workflow makes one size only)"
     assert fields["Size"] == "512×512"
 
 
 def test_an_image_of_the_asked_shape_shows_the_shape_and_its_size() -> None:
-    rendering = render_done(a_job(), [], (), duration_s=4.5, made=[an_artifact(width=1024, height=576)])
+    rendering = render_done(
+        ENGLISH, a_job(), [], (), duration_s=4.5, made=[an_artifact(width=1024, height=576)]
+    )
     fields = listed(rendering)
     assert (fields["Aspect ratio"], fields["Size"]) == ("16:9", "1024×576")
 
 
 def test_the_info_card_shows_what_was_made_and_readable_file_sizes() -> None:
-    embed = render_info(a_job(), (an_artifact(size_bytes=300, width=512, height=512),))
+    embed = render_info(ENGLISH, a_job(), (an_artifact(size_bytes=300, width=512, height=512),))
     fields = fields_of(embed)
     assert fields["Aspect ratio"].startswith("1:1")
     assert "300 bytes" in fields["Files"]
@@ -55,7 +60,7 @@ def test_the_info_card_shows_what_was_made_and_readable_file_sizes() -> None:
     ],
 )
 def test_file_sizes_never_read_zero_kb(size: int, text: str) -> None:
-    assert file_size(size) == text
+    assert file_size(ENGLISH, size) == text
 
 
 @pytest.mark.parametrize(
@@ -67,5 +72,7 @@ def test_ratio_names(width: int, height: int, name: str) -> None:
 
 
 def test_a_small_image_rounded_to_size_steps_still_has_the_asked_shape() -> None:
-    rendering = render_done(a_job(), [], (), duration_s=1.0, made=[an_artifact(width=704, height=384)])
+    rendering = render_done(
+        ENGLISH, a_job(), [], (), duration_s=1.0, made=[an_artifact(width=704, height=384)]
+    )
     assert listed(rendering)["Aspect ratio"] == "16:9"

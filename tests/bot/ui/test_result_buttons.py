@@ -6,6 +6,7 @@ from __future__ import annotations
 import discord
 import pytest
 
+from bot.locales import english
 from bot.ui.result_buttons import (
     MAX_BUTTONS_PER_ROW,
     MAX_ROWS,
@@ -22,6 +23,8 @@ IMAGE_ACTIONS = (
     ResultAction.UPSCALE,
     ResultAction.EDIT,
 )
+
+ENGLISH = english()
 
 
 def rows_of(view: discord.ui.View) -> list[list[dict[str, object]]]:
@@ -41,7 +44,7 @@ def assert_within_caps(view: discord.ui.View) -> None:
 
 
 def test_one_image_shows_every_action_as_a_button() -> None:
-    view = result_view(12, 1, IMAGE_ACTIONS)
+    view = result_view(ENGLISH, 12, 1, IMAGE_ACTIONS)
     assert_within_caps(view)
     labels = [c["label"] for row in rows_of(view) for c in row]
     assert labels == [
@@ -60,7 +63,7 @@ def test_one_image_shows_every_action_as_a_button() -> None:
 
 
 def test_four_images_get_numbered_upscale_and_vary_rows_and_a_select_for_the_rest() -> None:
-    view = result_view(7, 4, IMAGE_ACTIONS)
+    view = result_view(ENGLISH, 7, 4, IMAGE_ACTIONS)
     assert_within_caps(view)
     rows = rows_of(view)
     assert [c["label"] for c in rows[0]] == ["Reroll", "Info", "Delete"]
@@ -75,19 +78,19 @@ def test_four_images_get_numbered_upscale_and_vary_rows_and_a_select_for_the_res
 
 
 def test_song_takes_get_numbered_cover_buttons() -> None:
-    view = result_view(3, 2, (ResultAction.COVER,))
+    view = result_view(ENGLISH, 3, 2, (ResultAction.COVER,))
     assert_within_caps(view)
     assert [c["label"] for c in rows_of(view)[1]] == ["Cover 1", "Cover 2"]
 
 
 def test_nothing_offered_leaves_the_job_buttons() -> None:
-    labels = [c["label"] for row in rows_of(result_view(5, 1, ())) for c in row]
+    labels = [c["label"] for row in rows_of(result_view(ENGLISH, 5, 1, ())) for c in row]
     assert labels == ["Reroll", "Info", "Delete"]
 
 
 @pytest.mark.parametrize("files", [1, 2, 3, 4])
 def test_every_offered_action_is_reachable_for_every_file(files: int) -> None:
-    items = result_items(9, files, IMAGE_ACTIONS)
+    items = result_items(ENGLISH, 9, files, IMAGE_ACTIONS)
     reachable: set[str] = set()
     for item in items:
         if isinstance(item, discord.ui.Select):

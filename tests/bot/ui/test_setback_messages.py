@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.locales import english
 from bot.ui.job_messages import OutgoingFile, ProgressState, render_running, render_setback
 from bot.ui.rendering import Rendering
 from core.jobs.updates import JobSetback, Setback
@@ -11,6 +12,8 @@ from db.enums import JobStatus
 from tests.bot.history_factories import a_job
 
 RUNNING = a_job(status=JobStatus.RUNNING)
+
+ENGLISH = english()
 
 
 def fields(rendering: Rendering) -> dict[str, str]:
@@ -30,7 +33,7 @@ def fields(rendering: Rendering) -> dict[str, str]:
     ],
 )
 def test_the_message_says_what_happened_to_the_server_and_to_the_job(update: JobSetback, says: str) -> None:
-    rendering = render_setback(RUNNING, update, ProgressState(step=1, steps=3, elapsed_s=3.0))
+    rendering = render_setback(ENGLISH, RUNNING, update, ProgressState(step=1, steps=3, elapsed_s=3.0))
 
     shown = fields(rendering)
     assert says in shown["Status"]
@@ -42,9 +45,12 @@ def test_the_message_says_what_happened_to_the_server_and_to_the_job(update: Job
 
 def test_the_setback_message_differs_from_the_running_one_and_keeps_the_last_preview() -> None:
     progress = ProgressState(step=1, steps=3, elapsed_s=3.0, preview=OutgoingFile("preview.jpg", b"jpeg"))
-    running = render_running(RUNNING, progress)
-    away = render_setback(RUNNING, JobSetback(Setback.SERVER_AWAY, 3.5), progress)
+    running = render_running(ENGLISH, RUNNING, progress)
+    away = render_setback(ENGLISH, RUNNING, JobSetback(Setback.SERVER_AWAY, 3.5), progress)
 
     assert away.signature != running.signature
     assert away.files == running.files
-    assert render_setback(RUNNING, JobSetback(Setback.SERVER_AWAY, 3.5), progress).signature == away.signature
+    assert (
+        render_setback(ENGLISH, RUNNING, JobSetback(Setback.SERVER_AWAY, 3.5), progress).signature
+        == away.signature
+    )

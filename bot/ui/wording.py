@@ -1,0 +1,54 @@
+"""The small words a job's messages share, in the reader's language: a kind's noun, a duration, a
+parameter's name, where a job came from ("Vary (strong) of #123, image 2").
+
+A kind or a parameter registered without catalogue entries still reads well: its own English words are
+used (tests/bot/locales checks that every kind the bot ships has its entries).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.locales import Words
+from core.jobs.derived import ACTIONS, MadeFrom, ResultAction
+from core.kinds.spec import KindSpec
+
+
+def kind_noun(words: Words, spec: KindSpec[Any]) -> str:
+    return words.optional(f"kinds.{spec.kind}.noun") or spec.texts.noun
+
+
+def kind_plural(words: Words, spec: KindSpec[Any]) -> str:
+    return words.optional(f"kinds.{spec.kind}.plural") or spec.texts.plural
+
+
+def duration(words: Words, seconds: float) -> str:
+    """9.5 s, 12 s, 2 min 05 s."""
+    if seconds < 60:
+        shown = words.number(seconds, 1) if seconds < 10 else f"{seconds:.0f}"
+        return words("duration.seconds", seconds=shown)
+    minutes, rest = divmod(int(seconds), 60)
+    return words("duration.minutes", minutes=minutes, seconds=f"{rest:02d}")
+
+
+def parameter_name(words: Words, field: str) -> str:
+    return words.optional(f"params.{field}") or field.replace("_", " ").capitalize()
+
+
+def action_label(words: Words, action: ResultAction) -> str:
+    return words.optional(f"actions.{action.value}") or ACTIONS[action].label
+
+
+def file_noun(words: Words, role: str) -> str:
+    """One file of a result, as people say it: "image 2", "take 2" (of a song)."""
+    return words(f"files.{role}" if role in ("image", "audio") else "files.other")
+
+
+def made_from_text(words: Words, made_from: MadeFrom) -> str:
+    """ "Vary (strong) of #123", and which file ("image 2") when the source made several."""
+    spec = ACTIONS[made_from.action]
+    text = words("made_from.of", action=action_label(words, made_from.action), job_id=made_from.job_id)
+    if made_from.out_of > 1:
+        which = file_noun(words, spec.takes)
+        text = words("made_from.file", text=text, file=which, number=made_from.index + 1)
+    return text

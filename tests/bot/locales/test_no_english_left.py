@@ -1,0 +1,82 @@
+"""The modules that speak to members say nothing of their own: every sentence comes from the catalogue.
+
+A string literal with two English words in a row ("your image", "is ready") in one of these modules is a
+text that would reach a German member in English. Docstrings, log lines and the catalogue's keys are not
+texts a member reads; a module converted to the catalogue goes in CONVERTED, and stays converted.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import bot
+
+ROOT = Path(bot.__file__).parent
+CONVERTED = (
+    "ui/job_messages.py",
+    "ui/progress.py",
+    "ui/setbacks.py",
+    "ui/job_info.py",
+    "ui/made.py",
+    "ui/result_buttons.py",
+    "ui/wording.py",
+    "reporting/ping.py",
+    "reporting/personal.py",
+    "reporting/direct.py",
+)
+PROSE = re.compile(r"[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}")
+
+
+def _not_for_members(tree: ast.Module) -> set[int]:
+    """Docstrings, and everything inside a log call (`log.info(...)`): read by developers, not members."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            skipped.add(id(first.value))
+        if isinstance(node, ast.Call) and _is_log_call(node.func):
+            skipped.update(id(inner) for inner in ast.walk(node))
+    return skipped
+
+
+def _is_log_call(function: ast.expr) -> bool:
+    return (
+        isinstance(function, ast.Attribute)
+        and isinstance(function.value, ast.Name)
+        and function.value.id == "log"
+    )
+
+
+def english_literals(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = _not_for_members(tree)
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skipped
+        and PROSE.search(node.value)
+    ]
+
+
+@pytest.mark.parametrize("module", CONVERTED)
+def test_a_converted_module_says_nothing_in_english_of_its_own(module: str) -> None:
+    assert english_literals(ROOT / module) == []
+
+
+def test_the_scan_finds_a_sentence_written_in_code(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        '"""A docstring is fine."""\n'
+        "def f(job):\n"
+        '    """So is this one."""\n'
+        '    log.info("and a log line, job %s", job)\n'
+        '    return f"Your {job} is ready"\n'
+    )
+    assert english_literals(module) == [" is ready"]
