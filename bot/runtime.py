@@ -219,7 +219,7 @@ class CoreRuntime:
         await self.pool.start()
         self._report_backends()
         self._report_safety()
-        await self.workflows.reload()
+        await self.workflows.reload(then_capabilities=False)
         await self.dispatcher.start(runs_queue=runs_queue)
         if runs_queue:
             self.deleted_files.start()

@@ -71,8 +71,9 @@ class WorkflowShelf:
         # Notified after every reload: what waits for a workflow to appear (a test, say) waits on it.
         self.changed = asyncio.Condition()
 
-    async def reload(self) -> None:
-        """Read every stored workflow again: at start, on another worker's word, and now and then."""
+    async def reload(self, *, then_capabilities: bool = True) -> None:
+        """Read every stored workflow again: at start, on another worker's word, and now and then.
+        ``then_capabilities``: False at start, where the dispatcher reads the backends' nodes right after."""
         async with self._reading:
             rows = await self.store.everything()
             seen = tuple((row.id, row.active) for row in rows)
@@ -81,7 +82,7 @@ class WorkflowShelf:
             entries = await asyncio.to_thread(self._analyse_all, rows)
             self.library.replace_stored(entries)
             self._seen = seen
-        if self._on_change is not None:
+        if self._on_change is not None and then_capabilities:
             await self._on_change()
         async with self.changed:
             self.changed.notify_all()
