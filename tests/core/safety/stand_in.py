@@ -4,6 +4,7 @@ thread called it."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 
@@ -25,10 +26,12 @@ class MarkerClassifier:
     def __init__(self, *markers: tuple[int, int, int]) -> None:
         self.markers = markers or (MARKER,)
         self.threads: list[str] = []
+        self.priorities: list[int] = []  # the calling thread's nice value (Linux: per thread)
         self.seen: list[tuple[int, int, int]] = []
 
     def scores(self, image: Image.Image) -> Mapping[str, float]:
         self.threads.append(threading.current_thread().name)
+        self.priorities.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         pixel = image.convert("RGB").getpixel((0, 0))
         assert isinstance(pixel, tuple)
         corner = (int(pixel[0]), int(pixel[1]), int(pixel[2]))

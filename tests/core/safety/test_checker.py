@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 import threading
 from fractions import Fraction
 from pathlib import Path
@@ -52,6 +54,9 @@ async def test_a_marked_picture_is_flagged_by_a_thread_other_than_the_event_loop
     assert clean is not None
     assert not clean.flagged
     assert threading.current_thread().name not in classifier.threads
+    if sys.platform == "linux":  # where nice is per thread: the loop's thread is served first
+        loop_priority = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert all(priority > loop_priority for priority in classifier.priorities)
     assert set(classifier.threads)
     assert all(name.startswith("classifier") for name in classifier.threads)
 
