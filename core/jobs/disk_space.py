@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,9 @@ class DiskSpace:
         self.detail = ""  # what the writer said when it ran out of room
         self.since: datetime | None = None
         self._saving: dict[int, asyncio.Event] = {}  # the jobs waiting to save, and what wakes each
+        # Free bytes when the probe last woke them: it wakes them again only once more is free, so a result
+        # bigger than the room a probe file finds waits on its back-off instead of being fetched every turn.
+        self._free_when_nudged: int | None = None
         self._listeners: list[Callable[[], None]] = []
 
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -72,6 +76,7 @@ class DiskSpace:
             return
         log.info("DATA_DIR %s has room again: saving and running jobs", self._data_dir)
         self.full, self.detail, self.since = False, "", None
+        self._free_when_nudged = None
         self._changed()
 
     def _changed(self) -> None:
@@ -111,7 +116,10 @@ class DiskSpace:
             if not is_out_of_room(problem):
                 log.warning("cannot probe DATA_DIR %s for room: %s", self._data_dir, problem)
             return
-        if self._saving:
-            self.nudge()
-        else:
+        if not self._saving:
             self.has_room()
+            return
+        free = (await asyncio.to_thread(shutil.disk_usage, self._data_dir)).free
+        if self._free_when_nudged is None or free > self._free_when_nudged:
+            self._free_when_nudged = free
+            self.nudge()
