@@ -21,6 +21,8 @@ _INPUT_DEFAULTS = InputLimits()
 
 # What one process does (bot.roles): everything, Discord's gateway only, or the queue only.
 Role = Literal["all", "gateway", "worker"]
+# Who keeps Discord's REST limits across processes (bot/cli/startup_rest_budget.py).
+RestBudgetMode = Literal["auto", "database", "process"]
 
 
 class Settings(BaseSettings):
@@ -33,6 +35,15 @@ class Settings(BaseSettings):
     )
     discord_gateway_url: str = Field(
         default="", description="Discord's gateway websocket; empty means discord.py's default (for testing)."
+    )
+    discord_rest_budget: RestBudgetMode = Field(
+        default="auto",
+        description="database: every process on the token shares Discord's REST limits through PostgreSQL; "
+        "process: each keeps its own (discord.py's); auto: database on PostgreSQL unless DISCORD_API_URL "
+        "points at a rate-limit proxy.",
+    )
+    discord_global_limit: int = Field(
+        default=50, ge=1, description="Discord's global limit for the bot token, requests per second."
     )
     database_url: str = Field(
         default="sqlite+aiosqlite:///./data/bot.db",

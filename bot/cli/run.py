@@ -15,6 +15,7 @@ from bot.cli.runtime_config import runtime_config
 from bot.cli.startup_database import prepare_database
 from bot.cli.startup_discord import log_in
 from bot.cli.startup_failure import StartupFailure
+from bot.cli.startup_rest_budget import share_budget, shared_rest_budget
 from bot.cli.stop_signals import stop_requested
 from bot.client import ComfyBot
 from bot.metrics import metrics_served
@@ -43,9 +44,13 @@ async def run(settings: Settings, role: Role | None = None) -> int:
     async with stop_requested() as stopping:
         await prepare_database(settings.database_url)
         config = await runtime_config(settings)
-        async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
+        async with (
+            aiohttp.ClientSession() as http,  # the one HTTP session of this process
+            shared_rest_budget(settings, token) as budget,
+        ):
             runtime = await CoreRuntime.build(config, http=http)
             bot = build_bot(settings, runtime, role)
+            share_budget(bot, budget)
             async with bot, metrics_served(settings.metrics_port, runtime, lambda: is_up(bot)):
                 await log_in(bot, token, settings.discord_api_url)
                 if role == "worker":

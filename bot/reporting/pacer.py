@@ -1,7 +1,8 @@
 """Progress edits, paced: at most one edit per message every `edit_interval_s`, and a budget of edits shared
 by every job message in a channel. Updates arriving faster are merged: the edit shows the newest state.
 
-One task per channel with pending edits; it ends when the channel has nothing left to show.
+One task per channel with pending edits; it ends when the channel has nothing left to show. With several
+worker processes the channel's budget is also shared between them (`share`: the database's REST budget).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Paced(Protocol):
 
 
 PacedT = TypeVar("PacedT", bound=Paced)
+# Takes one edit from the channel's budget shared with other processes: 0 when taken, else the wait.
+SharedTake = Callable[[int], Awaitable[float]]
 
 
 class ChannelBudget:
@@ -67,6 +70,11 @@ class EditPacer(Generic[PacedT]):
         self._pending: dict[int, dict[int, PacedT]] = {}
         self._wakeups: dict[int, asyncio.Event] = {}
         self._budgets: dict[int, ChannelBudget] = {}
+        self._shared: SharedTake | None = None
+
+    def share(self, take: SharedTake) -> None:
+        """Every process's edits in a channel count against one budget, taken before each edit."""
+        self._shared = take
 
     def mark(self, item: PacedT) -> None:
         """The item has a newer state to show."""
@@ -97,12 +105,15 @@ class EditPacer(Generic[PacedT]):
                 wait = max(
                     item.last_edit_at + self._config.edit_interval_s - now, self.budget(channel).wait_s(now)
                 )
+                if wait <= 0 and self._shared is not None:
+                    wait = await self._shared(channel)
                 if wait > 0:
                     # A newer item may be due sooner; re-decide when anything changes.
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wakeup.wait(), timeout=wait)
                     continue
-                del pending[item.job_id]
+                if pending.pop(item.job_id, None) is None:
+                    continue  # forgotten (its job ended) while the shared budget was asked
                 try:
                     sent = await self._edit(item)
                 except Exception:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import PurePath
 
@@ -55,6 +56,7 @@ from core.jobs.updates import (
     JobStarted,
     JobUpdate,
 )
+from core.rest_budget.rules import Rate
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,10 @@ class JobReporter:
         self._final = FinalDelivery(runtime, self.editor, config, self.words_of)
 
     # -- from the commands -------------------------------------------------------------------------
+    def share_channel_edits(self, take: Callable[[int, Rate], Awaitable[float]], rate: Rate) -> None:
+        """Progress edits in a channel count against a budget shared with other worker processes."""
+        self._pacer.share(lambda channel_id: take(channel_id, rate))
+
     async def show_on_interaction(
         self, receipt: SubmitReceipt, interaction: discord.Interaction, message_id: int
     ) -> None:

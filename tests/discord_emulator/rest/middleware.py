@@ -17,6 +17,7 @@ from ..faults import fault_response
 from ..messaging import Body
 from ..recorder import RecordedCall, RecordedFile
 from .context import BODY, context
+from .limits import ROUTE_LIMITS, GlobalLimit, global_refusal, route_refusal
 from .responses import DiscordError, error
 
 API_PREFIX = "/api/v10"
@@ -51,23 +52,57 @@ async def parse_body(request: web.Request) -> Body:
 
 @dataclass
 class RateLimits:
-    """Per-bucket windows that produce realistic X-RateLimit-* headers (never exhausted in normal tests)."""
+    """Per-bucket windows that produce realistic X-RateLimit-* headers. Not enforced unless `enforce` is set
+    (then Discord's global limit and the route limits of rest/limits.py answer 429s, as Discord does)."""
 
     limit: int = 50
     window: float = 1.0
+    enforce: bool = False
+    global_limit: GlobalLimit = field(default_factory=GlobalLimit)
+    route_refusals: int = 0
     _windows: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+    def _limits(self, bucket_key: str) -> tuple[int, float]:
+        if not self.enforce:
+            return self.limit, self.window
+        return ROUTE_LIMITS.get(bucket_key.split("|")[0], (self.limit, self.window))
+
+    def _window(self, bucket_key: str, now: float) -> tuple[float, int]:
+        start, used = self._windows.get(bucket_key, (now, 0))
+        if now - start >= self._limits(bucket_key)[1]:
+            start, used = now, 0
+        return start, used
+
+    def refusal(self, request: web.Request, bucket_key: str, path: str) -> web.Response | None:
+        """The 429 Discord would answer instead of running the request, if any (only when enforcing)."""
+        if not self.enforce:
+            return None
+        authorization = request.headers.get("Authorization")
+        if authorization is not None and not path.startswith(TOKEN_IN_URL):
+            wait = self.global_limit.take(authorization)
+            if wait > 0:
+                return global_refusal(wait)
+        now = time.time()
+        start, used = self._window(bucket_key, now)
+        limit, window = self._limits(bucket_key)
+        if used >= limit:
+            self.route_refusals += 1
+            return route_refusal(start + window - now, self._headers(bucket_key, start, used, now))
+        return None
 
     def headers(self, bucket_key: str) -> dict[str, str]:
         now = time.time()
-        start, used = self._windows.get(bucket_key, (now, 0))
-        if now - start >= self.window:
-            start, used = now, 0
+        start, used = self._window(bucket_key, now)
         used += 1
         self._windows[bucket_key] = (start, used)
-        reset = start + self.window
+        return self._headers(bucket_key, start, used, now)
+
+    def _headers(self, bucket_key: str, start: float, used: int, now: float) -> dict[str, str]:
+        limit, window = self._limits(bucket_key)
+        reset = start + window
         return {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(max(0, self.limit - used)),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - used)),
             "X-RateLimit-Reset": f"{reset:.3f}",
             "X-RateLimit-Reset-After": f"{max(0.0, reset - now):.3f}",
             "X-RateLimit-Bucket": bucket_hash(bucket_key.split("|")[0]),
@@ -99,8 +134,13 @@ def make_middleware(rate_limits: RateLimits) -> Middleware:
         unknown = False
         fault = ctx.faults.take(request.method, path, has_files=bool(parsed.files))
         response: web.StreamResponse
+        refusal = None
+        if fault is None and request.match_info.http_exception is None:
+            refusal = rate_limits.refusal(request, _bucket_key(request, path), path)
         if fault is not None:
             response = fault_response(fault, bucket_hash(path))
+        elif refusal is not None:
+            response = refusal
         else:
             try:
                 response = await _checked(request, handler, ctx.world.token, ctx.world.upload_limit, path)
