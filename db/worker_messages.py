@@ -6,6 +6,7 @@ into a message, or None for anything malformed or unknown (a newer worker's mess
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Annotated, Any, Literal
 
@@ -87,6 +88,11 @@ _READER: TypeAdapter[WorkerMessage] = TypeAdapter(Annotated[WorkerMessage, Field
 
 def payload(message: WorkerMessage) -> dict[str, Any]:
     return message.model_dump(mode="json")
+
+
+def message_text(message: WorkerMessage) -> str:
+    """The message as sent through pg_notify (by `tell`, or within a statement of its own)."""
+    return json.dumps(payload(message))
 
 
 async def tell(session: AsyncSession, message: WorkerMessage) -> None:

@@ -91,7 +91,7 @@ class Outcomes:
         self._runner.clocks.forget(job.id)
         if active.cancel_requested:
             cancelled = await self._store.finish_unsuccessfully(
-                job.id,
+                job,
                 JobStatus.CANCELLED,
                 event={"by": active.cancel_requested_by},
                 started_at=active.started_wall,
@@ -127,7 +127,7 @@ class Outcomes:
             return
         screened = await self._screen.screen(job, records) if self._screen else Screened(records, None)
         done = await self._store.succeed(
-            job.id, screened.records, started_at=active.started_wall, safety_action=screened.action
+            job, screened.records, started_at=active.started_wall, safety_action=screened.action
         )
         if done is None:
             log.warning("finished but was no longer running (cancelled?)")
@@ -164,7 +164,7 @@ class Outcomes:
     ) -> None:
         self._runner.clocks.forget(job.id)
         failed = await self._store.finish_unsuccessfully(
-            job.id,
+            job,
             JobStatus.FAILED,
             user_message=user_message,
             detail=detail,

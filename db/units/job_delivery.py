@@ -9,20 +9,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.enums import DeliveryState
+from db.repositories import job_steps as steps
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
-from db.repositories.jobs import JobRepository
 from db.snapshots import ArtifactView
+from db.types import utcnow
 from db.units.outages import through_outages
 from db.units.unbroken import unbroken
 
 
 class JobDeliveryRecords:
     sessions: async_sessionmaker[AsyncSession]
+    _engine: AsyncEngine
 
     @unbroken
     async def artifacts_of(self, job_id: int) -> tuple[ArtifactView, ...]:
@@ -33,8 +35,8 @@ class JobDeliveryRecords:
     async def mark_delivery(
         self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
     ) -> bool:
-        async with self.sessions.begin() as session:
-            return await JobRepository(session).mark_delivery(job_id, from_states, to)
+        async with self._engine.begin() as connection:  # every job's last step: a Core statement
+            return await steps.mark_delivery(connection, job_id, from_states, to, now=utcnow())
 
     @through_outages
     @unbroken

@@ -10,11 +10,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.enums import DeliveryState, JobStatus, SafetyAction
-from db.models import Job
-from db.repositories.artifacts import ArtifactRepository
+from db.enums import JobStatus, SafetyAction
+from db.repositories import job_steps as steps
+from db.repositories.artifacts import insert_artifacts
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_inputs import JobInputRepository
 from db.repositories.job_recovery import JobRecoveryRepository
@@ -25,7 +25,13 @@ from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
 from db.units.unbroken import unbroken
-from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, tell
+from db.worker_messages import (
+    CancelRequestedMessage,
+    JobGoneMessage,
+    JobQueuedMessage,
+    message_text,
+    tell,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +40,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _outcome_fields(started_at: datetime | None, worker_id: str, lease_s: float) -> dict[str, Any]:
-    """A finished job is being delivered, by the worker that finished it: its lease now covers the
-    delivery (renewed while it lasts), so no other worker delivers it again unless this one dies."""
-    fields: dict[str, Any] = {
-        "delivery_state": DeliveryState.DELIVERING,
-        "lease_owner": worker_id,
-        "lease_expires_at": _now() + timedelta(seconds=lease_s),
-    }
-    if started_at is not None:
-        fields["started_at"] = started_at
-    return fields
+def _started(started_at: datetime | None) -> dict[str, Any]:
+    return {} if started_at is None else {"started_at": started_at}
 
 
 # Given the new job's id, keeps its input files and returns their records (see JobStore.create).
@@ -67,6 +64,8 @@ class JobStore(JobLeases, JobDeliveryRecords):
         lease_s: float = 30.0,
     ) -> None:
         self.sessions = sessions
+        # The steps every job takes run as Core statements on the engine, without an ORM session.
+        self._engine: AsyncEngine = sessions.kw["bind"]
         # Reads each job's stored parameters back into its kind's typed model.
         self.read_params = read_params
         self.worker_id = worker_id
@@ -151,42 +150,28 @@ class JobStore(JobLeases, JobDeliveryRecords):
         wait), and `user_cap` = (this worker's other running jobs of the user, the cap) is checked against
         the jobs other workers hold, under a per-user advisory lock; UserAtCap if they fill it.
         """
-        async with self.sessions.begin() as session:
-            jobs = JobRepository(session)
-            recovery = JobRecoveryRepository(session)
-            if session.get_bind().dialect.name == "postgresql":
-                row = await recovery.lock_if_queued(job_id)
-                if row is None:
-                    return None
-                if user_cap is not None:
-                    guild_id, user_id = row
-                    elsewhere = await recovery.running_elsewhere(guild_id, user_id, worker_id)
-                    if elsewhere + user_cap[0] >= user_cap[1]:
-                        raise UserAtCap(f"user {user_id} is at their cap across workers")
-            job = await jobs.transition_row(
+        now = _now()
+        async with self._engine.begin() as connection:
+            row, at_cap = await steps.claim(
+                connection,
                 job_id,
-                [JobStatus.QUEUED],
-                JobStatus.RUNNING,
-                lease_owner=worker_id,
-                lease_expires_at=_now() + timedelta(seconds=lease_s),
-                attempts=Job.attempts + 1,
+                now=now,
+                lease_until=now + timedelta(seconds=lease_s),
+                worker_id=worker_id,
                 prompt_id=prompt_id,
-                backend_url=backend,
-                started_at=None,
+                backend=backend,
+                user_cap=user_cap,
+                message=message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id)),
             )
-            if job is None:
-                return None
-            await JobEventRepository(session).record(
-                job_id, "claimed", {"worker": worker_id, "backend": backend}
-            )
-            await tell(session, JobGoneMessage(sender=self.worker_id, job_id=job_id))
-            return JobView.of(job, self.read_params)
+        if at_cap:
+            raise UserAtCap(f"a user of job {job_id} is at their cap across workers")
+        return None if row is None else steps.view_of(row, self.read_params)
 
     @unbroken
     @through_outages
     async def succeed(
         self,
-        job_id: int,
+        job: JobView,
         artifacts: Sequence[ArtifactCreate],
         *,
         started_at: datetime | None = None,
@@ -195,31 +180,35 @@ class JobStore(JobLeases, JobDeliveryRecords):
         """Running → succeeded together with its artifacts, or nothing at all.
 
         One transaction per outcome: when ComfyUI started the prompt (`started_at`) is written here too,
-        and the result is marked as being delivered, since delivery starts at once.
+        and the result is marked as being delivered, since delivery starts at once. `job` is the snapshot
+        taken at the claim: what may have changed since is read back, nothing else.
         """
-        async with self.sessions.begin() as session:
-            jobs = JobRepository(session)
-            job = await jobs.transition_row(
-                job_id,
-                [JobStatus.RUNNING],
+        happened: list[tuple[str, dict[str, Any]]] = []
+        if started_at is not None:
+            happened.append(("started", {"at": started_at.isoformat()}))
+        happened.append(("succeeded", {"artifacts": len(artifacts)}))
+        now = _now()
+        async with self._engine.begin() as connection:
+            row = await steps.finish(
+                connection,
+                job.id,
+                (JobStatus.RUNNING,),
                 JobStatus.SUCCEEDED,
-                safety_action=safety_action,
-                **_outcome_fields(started_at, self.worker_id, self.lease_s),
+                now=now,
+                lease=(self.worker_id, now + timedelta(seconds=self.lease_s)),
+                fields={**_started(started_at), "safety_action": safety_action},
+                happened=happened,
             )
-            if job is None:
+            if row is None:
                 return None
-            rows = await ArtifactRepository(session).add_all(artifacts)
-            events = JobEventRepository(session)
-            if started_at is not None:
-                await events.record(job_id, "started", {"at": started_at.isoformat()})
-            await events.record(job_id, "succeeded", {"artifacts": len(rows)})
-            return JobView.of(job, self.read_params), tuple(ArtifactView.of(row) for row in rows)
+            views = await insert_artifacts(connection, artifacts)
+        return steps.changed(job, row), views
 
     @unbroken
     @through_outages
     async def finish_unsuccessfully(
         self,
-        job_id: int,
+        job: JobView | int,
         status: JobStatus,
         *,
         from_statuses: Sequence[JobStatus] = (JobStatus.RUNNING,),
@@ -228,20 +217,34 @@ class JobStore(JobLeases, JobDeliveryRecords):
         event: dict[str, Any] | None = None,
         started_at: datetime | None = None,
     ) -> JobView | None:
-        async with self.sessions.begin() as session:
-            jobs = JobRepository(session)
-            fields: dict[str, Any] = _outcome_fields(started_at, self.worker_id, self.lease_s)
-            if user_message is not None:
-                fields["error_message"] = user_message
-            if detail is not None:
-                fields["error_detail"] = detail[:10_000]
-            job = await jobs.transition_row(job_id, from_statuses, status, **fields)
-            if job is None:
-                return None
-            await JobEventRepository(session).record(job_id, status.value, event or {})
-            if JobStatus.QUEUED in from_statuses:
-                await tell(session, JobGoneMessage(sender=self.worker_id, job_id=job_id))
-            return JobView.of(job, self.read_params)
+        """A final status other than success; given the job's snapshot, only what changed is read back."""
+        job_id = job if isinstance(job, int) else job.id
+        fields = _started(started_at)
+        if user_message is not None:
+            fields["error_message"] = user_message
+        if detail is not None:
+            fields["error_detail"] = detail[:10_000]
+        message = ""
+        if JobStatus.QUEUED in from_statuses:
+            message = message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id))
+        now = _now()
+        async with self._engine.begin() as connection:
+            row = await steps.finish(
+                connection,
+                job_id,
+                tuple(from_statuses),
+                status,
+                now=now,
+                lease=(self.worker_id, now + timedelta(seconds=self.lease_s)),
+                fields=fields,
+                happened=[(status.value, event or {})],
+                message=message,
+            )
+        if row is None:
+            return None
+        if isinstance(job, int):  # nothing known of it yet: read it whole
+            return await self.get(job_id)
+        return steps.changed(job, row)
 
     @unbroken
     @through_outages
