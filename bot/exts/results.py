@@ -34,7 +34,7 @@ from bot.ui.result_buttons import JobAction, read_only_button
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
 from core.jobs.service import JobRequest
-from core.jobs.snapshots import JobView
+from core.jobs.snapshots import JobView, SafetyAction
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,8 @@ class Results(commands.Cog):
             partial = self.bot.get_partial_messageable(payload.channel_id)
             await partial.get_partial_message(payload.message_id).delete()
         else:
+            if job.safety_action is SafetyAction.WITHHELD and not requester.is_manager:
+                raise UserFacingError("That result is held back by this server's content settings.")
             job, artifacts = await service.get_with_artifacts(job.id, guild_id=job.guild_id)
             if not artifacts:
                 raise UserFacingError("That job has no files to send yet.")

@@ -116,6 +116,10 @@ async def test_a_withheld_result_is_told_privately_and_listed_for_managers_only(
         members_list = await answer(world, await world.slash("history"))
         managers_list = await answer(world, await world.slash("history", member=world.mod))
         public_list = await answer(world, await world.slash("history", {"public": True}, member=world.mod))
+        await world.emu.add_reaction(message, world.channel, world.bob, "✉️")  # "send me the files"
+        refused_dm = await world.emu.wait_for(
+            lambda: [m for m in world.emu.messages[world.channel.id] if "held back by this" in m.content]
+        )
         shown_again = await private_answer(
             world, await world.slash("show", {"job": job.id}, member=world.mod)
         )
@@ -137,6 +141,8 @@ async def test_a_withheld_result_is_told_privately_and_listed_for_managers_only(
     assert "held back" in "\n".join(texts(managers_list))
     assert job.id not in listed_ids(public_list)
     assert "held back by this server's content settings" in shown_again.content
+    assert refused_dm[0].attachments == []
+    assert world.bot_messages(world.emu.dm_channel(world.bob)) == []  # the files never went by DM
     posted = [a.data for m in world.bot_messages() for revision in m.revisions for a in revision.attachments]
     assert held_back not in posted  # the channel never saw the picture
 
