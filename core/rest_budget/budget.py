@@ -1,9 +1,10 @@
 """The REST budget every process on one bot token shares: asked before each request, told each response.
 
 The store (the database, or memory for one process and tests) makes each take atomic; this class waits
-while a take is refused and turns response headers into observations. If the store fails (a database
-restart), requests go on under discord.py's own in-process limits rather than stopping: a 429 is
-recoverable, a bot that stops talking is not.
+while a take is refused and turns response headers into observations. If the store fails or is slow to
+answer (a database restart), requests go on under discord.py's own in-process limits rather than stopping:
+a 429 is recoverable, a bot that stops talking is not. After a failure the store is left alone for a few
+seconds, so an outage costs one timeout, not one per request.
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from core.rest_budget.rules import Rate, RouteBucket, observe_route, take_rate, take_route
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Never wait longer than this in one go: a wait computed from a clock that jumped is retried instead.
 LONGEST_WAIT_S = 5.0
+# A take answers in a fraction of a millisecond (bench/rest_budget.py); one this late means trouble.
+STORE_TIMEOUT_S = 1.0
+# After the store failed: this long under discord.py's own limits before asking it again.
+STORE_RETRY_AFTER_S = 5.0
 
 
 class BudgetStore(Protocol):
@@ -41,14 +47,18 @@ class RestBudget:
         token_key: str,
         global_rate: Rate,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        store_timeout_s: float = STORE_TIMEOUT_S,
     ) -> None:
         """`token_key` tells bot tokens apart in a shared store (a digest, never the token itself)."""
         self._store = store
         self._prefix = token_key
         self._global_rate = global_rate
         self._sleep = sleep
+        self._store_timeout_s = store_timeout_s
+        self._store_down_until = 0.0
         self.takes = 0
         self.waited_s = 0.0
+        self.store_failures = 0
 
     async def before_request(self, route_key: str, *, global_limited: bool) -> None:
         """Wait until the request may go: under the global limit (when it counts) and its route's bucket."""
@@ -57,30 +67,23 @@ class RestBudget:
 
     async def channel_edit(self, channel_id: int, rate: Rate) -> float:
         """One progress edit in the channel, shared by every worker; 0 when taken, else the wait."""
-        try:
-            return await self._store.take(f"{self._prefix}:edits:{channel_id}", rate, None)
-        except Exception as error:  # any store failure: edit now rather than never
-            log.warning("REST budget unavailable (%r); progress edit paced by this process only", error)
-            return 0.0
+        wait = await self._ask(lambda: self._store.take(f"{self._prefix}:edits:{channel_id}", rate, None))
+        return 0.0 if wait is None else wait
 
     async def after_response(self, route_key: str, headers: Mapping[str, str]) -> None:
         parsed = _route_headers(headers)
         if parsed is None:
             return
         remaining, reset_after, limit = parsed
-        try:
-            await self._store.observe(
-                f"{self._prefix}:{route_key}", remaining=remaining, reset_after=reset_after, limit=limit
-            )
-        except Exception as error:  # see the module's docstring
-            log.warning("REST budget unavailable (%r); rate limits kept by this process only", error)
+        key = f"{self._prefix}:{route_key}"
+        await self._ask(
+            lambda: self._store.observe(key, remaining=remaining, reset_after=reset_after, limit=limit)
+        )
 
     async def _take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> None:
         while True:
-            try:
-                wait = await self._store.take(rate_key, rate, route_key)
-            except Exception as error:  # see the module's docstring
-                log.warning("REST budget unavailable (%r); rate limits kept by this process only", error)
+            wait = await self._ask(lambda: self._store.take(rate_key, rate, route_key))
+            if wait is None:
                 return
             self.takes += 1
             if wait <= 0:
@@ -88,6 +91,23 @@ class RestBudget:
             wait = min(wait, LONGEST_WAIT_S)
             self.waited_s += wait
             await self._sleep(wait)
+
+    async def _ask(self, call: Callable[[], Awaitable[T]]) -> T | None:
+        """The store's answer, or None while it fails (see the module's docstring)."""
+        if time.monotonic() < self._store_down_until:
+            return None
+        try:
+            async with asyncio.timeout(self._store_timeout_s):
+                return await call()
+        except Exception as error:  # any failure of the store: Discord's own limits still hold
+            self.store_failures += 1
+            self._store_down_until = time.monotonic() + STORE_RETRY_AFTER_S
+            log.warning(
+                "REST budget unavailable (%r); discord.py's per-process limits for the next %.0f s",
+                error,
+                STORE_RETRY_AFTER_S,
+            )
+            return None
 
     async def close(self) -> None:
         await self._store.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from core.rest_budget.budget import MemoryBudgetStore, RestBudget
 from core.rest_budget.rules import Rate, global_rate
 
@@ -77,3 +79,24 @@ async def test_a_failing_store_lets_requests_go_under_discord_pys_own_limits() -
     budget = RestBudget(BrokenStore(clock), token_key="t", global_rate=global_rate(), sleep=clock.sleep)
     await budget.before_request("GET /x:", global_limited=True)
     assert await budget.channel_edit(1, Rate(per_s=1)) == 0.0
+
+
+class HangingStore(MemoryBudgetStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    async def take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> float:
+        self.asked += 1
+        await asyncio.Event().wait()  # a database that never answers
+        return 0.0
+
+
+async def test_a_store_that_does_not_answer_costs_one_timeout_then_is_left_alone() -> None:
+    store = HangingStore()
+    budget = RestBudget(store, token_key="t", global_rate=global_rate(), store_timeout_s=0.05)
+    await budget.before_request("GET /x:", global_limited=True)
+    for _ in range(20):
+        await budget.before_request("GET /x:", global_limited=True)
+    assert store.asked == 1
+    assert budget.store_failures == 1
