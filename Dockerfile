@@ -16,7 +16,10 @@ COPY core ./core
 COPY comfy ./comfy
 COPY db ./db
 # Every dependency ships wheels for this image (asyncpg, Pillow, PyAV with its own FFmpeg): no compiler.
-RUN pip install .
+# EXTRAS: optional extras to install, e.g. `--build-arg EXTRAS=safety` for the content-safety classifier
+# (NudeNet, AGPL-3.0: the operator's choice; README, "Content safety").
+ARG EXTRAS=""
+RUN pip install ".${EXTRAS:+[$EXTRAS]}"
 
 # --- runtime: the virtualenv only, as an unprivileged user ----------------------------------------------
 FROM python:3.11-slim AS runtime
