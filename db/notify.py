@@ -7,6 +7,7 @@ SQLite has no such thing and runs every worker in one process, so there both sid
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -19,6 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 log = logging.getLogger(__name__)
 
 CHANNEL = "comfybot_jobs"
+# pg_try_advisory_lock key (per database): the one worker holding it tells the queued jobs their places.
+LEAD_LOCK = 0x636F6D6679  # "comfy"
+LEAD_RETRY_S = 5.0
 
 
 async def notify(session: AsyncSession, payload: Mapping[str, Any]) -> None:
@@ -43,12 +47,17 @@ class JobListener:
         *,
         on_reconnect: Callable[[], None] = lambda: None,
         max_delay_s: float = 10.0,
+        lead: bool = False,
     ) -> None:
         self._dsn = _asyncpg_dsn(database_url)
         self._on_message = on_message
         self._on_reconnect = on_reconnect
         self._max_delay_s = max_delay_s
         self.connected = asyncio.Event()
+        # With `lead`, this listener competes for LEAD_LOCK on its connection (held until it closes, so a
+        # dead worker's lead passes on): `leading` says whether it holds it.
+        self._lead = lead
+        self.leading = False
 
     def _received(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
         try:
@@ -58,6 +67,19 @@ class JobListener:
             return
         if isinstance(message, dict):
             self._on_message(message)
+
+    async def _hold_lead(self, connection: asyncpg.Connection, lost: asyncio.Event) -> None:
+        """Until the connection is lost; meanwhile, with `lead`, try for the lead now and then."""
+        while not lost.is_set():
+            await self._try_lead(connection)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), LEAD_RETRY_S if self._lead and not self.leading else None)
+
+    async def _try_lead(self, connection: asyncpg.Connection) -> None:
+        if self._lead and not self.leading:
+            self.leading = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", LEAD_LOCK))
+            if self.leading:
+                log.info("this worker tells the queued jobs their places")
 
     async def run(self) -> None:
         delay = 0.2
@@ -74,16 +96,18 @@ class JobListener:
             connection.add_termination_listener(lambda _c, lost=lost: lost.set())
             try:
                 await connection.add_listener(CHANNEL, self._received)
+                await self._try_lead(connection)
                 self.connected.set()
                 delay = 0.2
                 if not first:
                     self._on_reconnect()  # notifications may have been missed while we were away
                 first = False
-                await lost.wait()
+                await self._hold_lead(connection, lost)
                 log.warning("job listener lost its connection; reconnecting")
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("job listener failed (%s); reconnecting", type(exc).__name__)
             finally:
                 self.connected.clear()
+                self.leading = False
                 if not connection.is_closed():
                     await connection.close(timeout=2)

@@ -42,7 +42,6 @@ from core.jobs.worker_sync import WorkerSync, until_listening
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from core.safety.screen import ResultScreen
-from db.notify import JobListener
 from db.snapshots import QueuedJob
 from db.units.jobs import JobStore
 from db.units.leases import LeaseHandover
@@ -202,9 +201,8 @@ class Dispatcher:
             "dispatcher-health-watch", lambda: self.backend_watcher.watch_health(settings.health_watch_s)
         )
         if self._listen_url is not None:
-            listener = JobListener(
-                self._listen_url, self.worker_sync.on_message, on_reconnect=self.worker_sync.resync_soon
-            )
+            listener = self.worker_sync.listener(self._listen_url, lead=runs_queue)
+            positions.leads = lambda: listener.leading
             self._supervise("dispatcher-listener", listener.run)
             self._supervise("dispatcher-resync", every(settings.resync_s, self.worker_sync.resync))
             await until_listening(listener)

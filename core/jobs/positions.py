@@ -52,6 +52,9 @@ class PositionAnnouncer:
         self._backends_for = backends_for
         self._held = held  # why no queued job starts now, if something outside the queue holds them all
         self._told: dict[int, JobQueued] = {}
+        # Whether this worker tells the queued jobs their places: with several workers on PostgreSQL only
+        # the one holding the lead does (db.notify.JobListener), or each message would be edited by each.
+        self.leads: Callable[[], bool] = lambda: True
 
     def place_and_wait(self, job_id: int) -> JobQueued:
         """The job's place and wait now, told (and from now on kept); e.g. for a job just queued."""
@@ -65,6 +68,8 @@ class PositionAnnouncer:
         """One turn: each job among the first `positions_shown` whose place or wait changed is told, and so
         is each job already sent to a ComfyUI server that has not begun it (its place in that queue)."""
         queued, sent = self._now()
+        if not self.leads():
+            queued = {}  # another worker tells them; our own prompts waiting in a server are ours to tell
         moved = [job_id for job_id, update in queued.items() if self._worth_telling(job_id, update)]
         jobs = (
             [job for job in await self._store.views(moved) if job.status is JobStatus.QUEUED] if moved else []

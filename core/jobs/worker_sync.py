@@ -95,6 +95,10 @@ class WorkerSync:
                 name="dispatcher-workflows-now",
             )
 
+    def listener(self, database_url: str, *, lead: bool) -> JobListener:
+        """The connection that hears the other workers (and, with `lead`, competes to lead them)."""
+        return JobListener(database_url, self.on_message, on_reconnect=self.resync_soon, lead=lead)
+
     def resync_soon(self) -> None:
         """After the listener reconnects: messages may have been missed while it was away."""
         self.reload_workflows_soon()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -113,3 +115,25 @@ async def test_a_killed_workers_jobs_are_taken_over_and_finish_once(
         if worker.returncode is None:
             worker.kill()
             await worker.wait()
+
+
+async def test_one_worker_at_a_time_tells_the_queued_jobs_their_places(
+    postgres_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    """Each message would otherwise be edited by every worker; the lead passes on when its worker stops."""
+    fake = await fake_comfy_factory(FakeConfig(step_time_s=0.005, default_steps=3))
+
+    def worker(name: str) -> Any:
+        return running_core(postgres_url, [fake.url], tmp_path, worker_id=name, client_id=name)
+
+    async with worker("a") as (a, _), worker("b") as (b, _):
+        # "a" started first and leads; "b" waits for its turn.
+        assert a.dispatcher.positions.leads()
+        assert not b.dispatcher.positions.leads()
+    async with contextlib.AsyncExitStack() as stack:
+        leading, _ = await stack.enter_async_context(worker("c"))
+        waiting, _ = await stack.enter_async_context(worker("d"))
+        assert leading.dispatcher.positions.leads()
+        assert not waiting.dispatcher.positions.leads()
+        await leading.close()  # c stops: its connection, and the lead with it, goes
+        await eventually(waiting.dispatcher.positions.leads, within_s=10)
