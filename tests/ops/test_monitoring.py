@@ -26,6 +26,8 @@ from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "comfybot.json"
 PROMETHEUS = ROOT / "deploy" / "prometheus" / "prometheus.yml"
+ALERTS = ROOT / "deploy" / "prometheus" / "alerts.yml"
+MADE_BY_PROMETHEUS = {"up"}  # a target's health, recorded by Prometheus itself
 PROVISIONING = ROOT / "deploy" / "grafana" / "provisioning"
 
 # What a PromQL expression holds besides metric names: keywords, and the label lists of the grouping ones.
@@ -87,10 +89,20 @@ def test_the_dashboard_shows_what_an_operator_asks_first() -> None:
     } <= asked
 
 
-async def test_every_metric_the_dashboard_queries_is_served(
+def alert_exprs() -> list[str]:
+    rules = yaml.safe_load(ALERTS.read_text())["groups"]
+    return [rule["expr"] for group in rules for rule in group["rules"]]
+
+
+async def test_every_metric_the_dashboard_and_the_alerts_query_is_served(
     database_url: str, fake_comfy_factory: Any, tmp_path: Path
 ) -> None:
-    asked = {name: expr for expr in dashboard_exprs() for name in metric_names(expr)}
+    asked = {
+        name: expr
+        for expr in dashboard_exprs() + alert_exprs()
+        for name in metric_names(expr)
+        if name not in MADE_BY_PROMETHEUS
+    }
     fake: FakeComfyUI = await fake_comfy_factory(FakeConfig(default_steps=2, previews=False))
     async with (
         running_core(database_url, [fake.url], tmp_path) as (runtime, observer),
@@ -175,6 +187,16 @@ def test_prometheus_scrapes_every_bot_service(compose: dict[str, Any]) -> None:
     assert "bot" in services
     assert set(services.items()) <= scraped, "add the service's name (and port) to deploy/prometheus"
     assert all('job="comfybot"' in e for e in dashboard_exprs() if "process_" in e)
+
+
+def test_prometheus_loads_the_alerts_and_they_watch_the_disk_the_backends_and_the_database(
+    compose: dict[str, Any],
+) -> None:
+    mounts = _mounts(compose["services"]["prometheus"])
+    rule_files = yaml.safe_load(PROMETHEUS.read_text())["rule_files"]
+    assert [mounts[path] for path in rule_files] == [ALERTS]
+    watched = set().union(*(metric_names(expr) for expr in alert_exprs()))
+    assert {"up", "comfybot_disk_full", "comfybot_backend_up", "comfybot_database_up"} <= watched
 
 
 def test_grafana_gets_the_dashboard_and_the_datasource(compose: dict[str, Any]) -> None:
