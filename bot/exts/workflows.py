@@ -19,7 +19,7 @@ from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
 from bot.exts._workflow_files import read_sidecar, read_workflow
 from bot.locales import Words, words_for
-from bot.ui.replies import reply_privately
+from bot.ui.replies import DISCORD_MESSAGE_LIMIT, reply_privately
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.workflow_list import listing_embed
 from bot.ui.workflow_report import verdict_lines
@@ -86,11 +86,11 @@ class WorkflowsCommand(
         try:
             added = await self.bot.runtime.workflows.add(upload)
         except WorkflowRefused as refused:
-            await interaction.followup.send(_refusal(words, refused), ephemeral=True)
+            await interaction.followup.send(_fit(_refusal(words, refused)), ephemeral=True)
             return
         with log_context(guild_id=interaction.guild_id, user_id=interaction.user.id):
             log.info("workflow %s added (%s)", added.template.name, scope)
-        await interaction.followup.send(_added(words, added, everywhere), ephemeral=True)
+        await interaction.followup.send(_fit(_added(words, added, everywhere)), ephemeral=True)
 
     @add.autocomplete("kind")
     async def _kinds(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -154,7 +154,7 @@ class WorkflowsCommand(
                 owner=self._is_owner(interaction),
             )
         except WorkflowRefused as refused:
-            await interaction.followup.send(_refusal(words, refused), ephemeral=True)
+            await interaction.followup.send(_fit(_refusal(words, refused)), ephemeral=True)
             return
         await interaction.followup.send(words("workflows.removed", name=name), ephemeral=True)
 
@@ -166,6 +166,11 @@ class WorkflowsCommand(
             guild_id_of(interaction), owner=self._is_owner(interaction)
         )
         return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][:25]
+
+
+def _fit(text: str) -> str:
+    """Discord refuses a message over 2000 characters (a long JSON error, many backends' reports)."""
+    return text if len(text) <= DISCORD_MESSAGE_LIMIT else text[: DISCORD_MESSAGE_LIMIT - 1] + "…"
 
 
 def _refusal(words: Words, refused: WorkflowRefused) -> str:
