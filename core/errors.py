@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from core.texts import Text
+
 
 class UserFacingError(Exception):
-    """An error whose `user_message` is safe and useful to show to the person who asked."""
+    """An error whose `user_message` is safe and useful to show to the person who asked.
 
-    def __init__(self, user_message: str, *, detail: str | None = None) -> None:
-        super().__init__(detail or user_message)
-        self.user_message = user_message
+    Given as a `Text` (a catalogue key and its values, kept as `text`), the front-end says it in the
+    asker's language; a plain string is said as it is (English).
+    """
+
+    def __init__(self, user_message: str | Text, *, detail: str | None = None) -> None:
+        english = str(user_message)
+        super().__init__(detail or english)
+        self.user_message = english
+        self.text = user_message if isinstance(user_message, Text) else None
 
 
 class LimitReached(UserFacingError):
     """A per-user cap, the guild's rate limit or the global cap refused a new job."""
 
-    def __init__(self, user_message: str, *, retry_after_s: float | None = None) -> None:
+    def __init__(self, user_message: str | Text, *, retry_after_s: float | None = None) -> None:
         super().__init__(user_message)
         self.retry_after_s = retry_after_s
 
@@ -28,7 +36,7 @@ class NotAllowed(UserFacingError):
 
     def __init__(
         self,
-        user_message: str,
+        user_message: str | Text,
         *,
         detail: str | None = None,
         rule: str | None = None,

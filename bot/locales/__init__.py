@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
+from core.texts import Text
+
 REFERENCE = "en"
 SECTIONS = ("commands", "texts")
 
@@ -66,6 +68,14 @@ class Words:
 
     def __call__(self, key: str, **values: object) -> str:
         return self.catalogue.text(self.locale, key, **values)
+
+    def say(self, text: Text) -> str:
+        """A sentence of the core's (core.texts.Text) in this language; its English where the catalogue lacks
+        the key (a kind registered without catalogue entries). A value that is a Text is said too."""
+        if not self.catalogue.has(text.key):
+            return text.english
+        values = {name: self.say(v) if isinstance(v, Text) else v for name, v in text.values.items()}
+        return self(text.key, **values)
 
     def optional(self, key: str, **values: object) -> str | None:
         """The text where the catalogue has one (a kind or a parameter added without words: None)."""

@@ -19,7 +19,7 @@ DISCORD_MESSAGE_LIMIT = 2000
 
 def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
     """The error's sentence, with what the core leaves to the front-end (channel mentions) written in;
-    in the asker's language for the refusals the catalogue has (the core's other sentences are English)."""
+    in the asker's language (a core sentence given as a plain string, not a core.texts.Text, is English)."""
     if words is None:
         words = Words(Catalogue.shipped())
     if isinstance(error, ChannelNotAllowed) and error.allowed_channel_ids:
@@ -31,6 +31,8 @@ def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
         return words("refusal.job_not_found", job_id=error.job_id)
     if isinstance(error, AlreadyBlocked):
         return words("settings.words_already_blocked", words=covered_words(words, error.covered))
+    if error.text is not None:
+        return words.say(error.text)
     return error.user_message
 
 

@@ -10,6 +10,7 @@ from core.errors import ChannelNotAllowed, NotAllowed
 from core.jobs.blocked_words import BlockedWords, compile_blocked_words
 from core.jobs.scopes import is_personal
 from core.queue.limits import GuildLimits
+from core.texts import Text
 from db.enums import RegeneratePermission as RegeneratePermission  # a word of the policy, for the front-end
 from db.enums import SafetyMode as SafetyMode
 from db.models import GuildPolicy
@@ -120,17 +121,23 @@ def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> N
         raise ChannelNotAllowed(sorted(policy.allowed_channel_ids)[:5])
     if policy.allowed_role_ids and not who.is_manager and not (policy.allowed_role_ids & who.role_ids):
         raise NotAllowed(
-            "You need one of this server's allowed roles to use me. Ask a moderator.", rule="role"
+            Text("refusal.role", "You need one of this server's allowed roles to use me. Ask a moderator."),
+            rule="role",
         )
     if policy.nsfw_channels_only and not who.channel_is_nsfw:
         raise NotAllowed(
-            "This server allows generation only in age-restricted channels.", rule="nsfw_channel"
+            Text("refusal.nsfw_only", "This server allows generation only in age-restricted channels."),
+            rule="nsfw_channel",
         )
     for text in texts:
         blocked = policy.blocked.found_in([text])
         if blocked is not None:
             raise NotAllowed(
-                f"Your request contains a word this server blocks (“{blocked}”). Please rephrase it.",
+                Text(
+                    "refusal.blocked_word",
+                    f"Your request contains a word this server blocks (“{blocked}”). Please rephrase it.",
+                    {"word": blocked},
+                ),
                 rule=f"blocked_word:{blocked}",
                 excerpt=text,
             )

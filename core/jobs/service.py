@@ -37,6 +37,7 @@ from core.moderation.refusals import record_refusal
 from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
 from core.queue.token_bucket import TokenBucket
 from core.safety.inputs import InputScreen
+from core.texts import Text
 from db.enums import JobStatus
 from db.repositories.jobs import ActiveCounts
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
@@ -213,12 +214,22 @@ class JobService:
         else:
             if name not in self.catalogue.names(kind, scope=policy.guild_id):
                 choices = ", ".join(self.catalogue.names(kind, scope=policy.guild_id)) or "none"
-                raise UserFacingError(f"There is no {noun} workflow called “{name}”. Available: {choices}.")
+                raise UserFacingError(
+                    Text(
+                        "refusal.no_workflow",
+                        f"There is no {noun} workflow called “{name}”. Available: {choices}.",
+                        {"noun": Text(f"kinds.{kind}.noun", noun), "name": name, "choices": choices},
+                    )
+                )
             template = self.catalogue.get(name)
         if self.dispatcher.capabilities.known_incapable(template.name):
             raise UserFacingError(
-                f"No connected ComfyUI server can run the “{template.name}” workflow (a node or model is "
-                "missing). An admin can run `python -m bot check` to see what."
+                Text(
+                    "refusal.workflow_incapable",
+                    f"No connected ComfyUI server can run the “{template.name}” workflow (a node or model is "
+                    "missing). An admin can run `python -m bot check` to see what.",
+                    {"workflow": template.name},
+                )
             )
         if params is not None:
             self.models.check(template, params, policy)
@@ -265,11 +276,28 @@ class JobService:
     async def cancel(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
         job = await self.get(job_id, guild_id=guild_id)
         if job.user_id != requester.user_id and not requester.is_manager:
-            raise NotAllowed("Only the person who asked, or a moderator, can cancel this job.")
+            raise NotAllowed(
+                Text(
+                    "refusal.cancel_not_yours",
+                    "Only the person who asked, or a moderator, can cancel this job.",
+                )
+            )
         if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
-            raise UserFacingError(f"Job #{job.id} {_ALREADY[job.status]}; there is nothing to cancel.")
+            raise UserFacingError(
+                Text(
+                    f"refusal.cancel_{job.status.value}",
+                    f"Job #{job.id} {_ALREADY[job.status]}; there is nothing to cancel.",
+                    {"job_id": job.id},
+                )
+            )
         if not await self.dispatcher.cancel(job.id, by_user_id=requester.user_id):
-            raise UserFacingError(f"Job #{job.id} finished before I could cancel it.")
+            raise UserFacingError(
+                Text(
+                    "refusal.cancel_too_late",
+                    f"Job #{job.id} finished before I could cancel it.",
+                    {"job_id": job.id},
+                )
+            )
         with log_context(job_id=job.id, guild_id=guild_id, user_id=job.user_id):
             log.info("cancel requested by %s", requester.user_id)
         return job
@@ -282,7 +310,12 @@ class JobService:
         """
         job = await self.get(job_id, guild_id=guild_id)
         if job.user_id != requester.user_id and not requester.is_manager:
-            raise NotAllowed("Only the person who asked, or a moderator, can delete this result.")
+            raise NotAllowed(
+                Text(
+                    "refusal.delete_not_yours",
+                    "Only the person who asked, or a moderator, can delete this result.",
+                )
+            )
         await self.deletions.mark(job.id, by_user_id=requester.user_id)
         return job
 

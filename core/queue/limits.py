@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import LimitReached
+from core.texts import Text
 from db.models.guild_policy import (
     DEFAULT_MAX_QUEUED,
     DEFAULT_MAX_RUNNING,
@@ -40,26 +41,53 @@ def check_can_queue(limits: GuildLimits, load: UserLoad) -> None:
         raise LimitReached(_at_queue_cap(load.queued, limits.personal))
 
 
-def _at_queue_cap(queued: int, personal: bool) -> str:
-    allows = "you can have outside the servers I'm in" if personal else "this server allows"
-    if queued == 1:
-        return (
-            f"You have 1 job queued, the most {allows}. "
-            "The next slot opens when it starts; `/queue` shows where it is."
+def _at_queue_cap(queued: int, personal: bool) -> Text:
+    if personal and queued == 1:
+        return Text(
+            "limits.queued_one_personal",
+            "You have 1 job queued, the most you can have outside the servers I'm in. "
+            "The next slot opens when it starts; `/queue` shows where it is.",
         )
-    return (
-        f"You have {queued} jobs queued, the most {allows}. "
-        "The next slot opens when one of them starts; `/queue` shows where they are."
+    if personal:
+        return Text(
+            "limits.queued_many_personal",
+            f"You have {queued} jobs queued, the most you can have outside the servers I'm in. "
+            "The next slot opens when one of them starts; `/queue` shows where they are.",
+            {"count": queued},
+        )
+    if queued == 1:
+        return Text(
+            "limits.queued_one",
+            "You have 1 job queued, the most this server allows. "
+            "The next slot opens when it starts; `/queue` shows where it is.",
+        )
+    return Text(
+        "limits.queued_many",
+        f"You have {queued} jobs queued, the most this server allows. "
+        "The next slot opens when one of them starts; `/queue` shows where they are.",
+        {"count": queued},
     )
 
 
-def rate_limited_message(retry_after_s: float, personal: bool = False) -> str:
+def rate_limited_message(retry_after_s: float, personal: bool = False) -> Text:
+    seconds = max(1, round(retry_after_s)) if retry_after_s != float("inf") else 0
+    if personal and not seconds:
+        return Text(
+            "limits.personal_off", "Requests outside the servers I'm in are switched off on this bot."
+        )
     if personal:
-        if retry_after_s == float("inf"):
-            return "Requests outside the servers I'm in are switched off on this bot."
-        seconds = max(1, round(retry_after_s))
-        return f"You have reached your request rate limit. Try again in {seconds} s."
-    if retry_after_s == float("inf"):
-        return "This server has paused new requests. Ask a moderator to raise its rate limit in `/settings`."
-    seconds = max(1, round(retry_after_s))
-    return f"This server is busy: it has reached its request rate limit. Try again in {seconds} s."
+        return Text(
+            "limits.personal_rate",
+            f"You have reached your request rate limit. Try again in {seconds} s.",
+            {"seconds": seconds},
+        )
+    if not seconds:
+        return Text(
+            "limits.paused",
+            "This server has paused new requests. Ask a moderator to raise its rate limit in `/settings`.",
+        )
+    return Text(
+        "limits.rate",
+        f"This server is busy: it has reached its request rate limit. Try again in {seconds} s.",
+        {"seconds": seconds},
+    )

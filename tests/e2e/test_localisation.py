@@ -10,6 +10,7 @@ from tests.discord_emulator import DiscordEmulator, Guild
 from tests.discord_emulator.layout import buttons, footers, labelled, text_of
 from tests.e2e.harness import FAST_REPORTING, job_state, running_world, states_shown
 from tests.e2e.test_history_support import answer
+from tests.e2e.test_refusals import _refused_at_once, _shown
 from tests.fakes.comfyui import FakeConfig
 
 
@@ -135,3 +136,30 @@ async def test_in_a_german_server_every_job_message_is_german_whoever_asked(
     assert job.locale == "en-US", "bob's own language is kept all the same"
     assert text_of(message).startswith("### Bild ist fertig"), "the channel reads the server's language"
     assert missing.content == "I can't find job #999999 in this server.", "what only bob sees: his language"
+
+
+async def test_a_german_member_is_refused_in_german_and_an_english_one_in_english(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        world.alice.user.locale = "de"
+        await world.runtime.guild_policies.update(
+            world.guild.id, {"blocked_words": ["gore"], "max_queued_per_user": 1, "max_running_per_user": 1}
+        )
+        blocked = await _refused_at_once(world, await world.slash("imagine", {"prompt": "lots of gore"}))
+        bobs = await _refused_at_once(
+            world, await world.slash("imagine", {"prompt": "gore"}, member=world.bob)
+        )
+        world.fake.config.step_time_s = 0.2  # alice's first job still runs when her others arrive
+        first = await world.slash("imagine", {"prompt": "eins"})
+        await _shown(world, first, "running")
+        await _shown(world, await world.slash("imagine", {"prompt": "zwei"}))
+        capped = await _refused_at_once(world, await world.slash("imagine", {"prompt": "drei"}))
+        world.fake.config.step_time_s = 0.01
+        await world.wait_for_final(first)
+
+    assert blocked.content == (
+        "Deine Anfrage enthält ein Wort, das dieser Server sperrt („gore“). Bitte formuliere sie um."
+    )
+    assert bobs.content == "Your request contains a word this server blocks (“gore”). Please rephrase it."
+    assert capped.content.startswith("Du hast 1 Auftrag in der Warteschlange, so viele, wie dieser Server")

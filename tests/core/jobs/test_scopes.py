@@ -46,7 +46,7 @@ def test_refusals_speak_of_the_person_not_a_server() -> None:
     assert "this server allows" not in capped.value.user_message
     assert "the most you can have outside the servers I'm in" in capped.value.user_message
     assert (
-        rate_limited_message(12, personal=True)
+        str(rate_limited_message(12, personal=True))
         == "You have reached your request rate limit. Try again in 12 s."
     )
 

@@ -1,0 +1,45 @@
+"""The core's sentences are the catalogue's: each key a core.texts.Text names is in the catalogue (so in every
+shipped language), and the catalogue's English says what the core's English says, placeholder for value."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.locales import REFERENCE, Catalogue, Words
+from core.errors import NotAllowed
+from core.texts import Text
+from tests.bot.locales.core_texts import WrittenText, written_texts
+
+ENGLISH = Catalogue.shipped().languages[REFERENCE]["texts"]
+WRITTEN = list(written_texts())
+
+
+def test_the_core_says_something_through_the_catalogue() -> None:
+    assert len(WRITTEN) >= 15  # the scan reads the core's code: an empty scan would prove nothing
+
+
+@pytest.mark.parametrize("written", WRITTEN, ids=lambda w: w.where)
+def test_each_core_sentence_is_in_the_catalogue_as_the_core_writes_it(written: WrittenText) -> None:
+    keys = written.keys_in(ENGLISH)
+    assert keys, f"{written.where}: no catalogue key matches {written.key_pattern}"
+    if written.template is not None:
+        assert [ENGLISH[key] for key in keys] == [written.template] * len(keys), written.where
+    else:  # an English built from a table (a job's status): at least the key and its fields are there
+        assert len(keys) > 1, f"{written.where}: write the English as an f-string of named values"
+
+
+def test_a_core_refusal_reaches_a_german_member_in_german() -> None:
+    words = Words(Catalogue.shipped(), "de")
+    refusal = NotAllowed(Text("refusal.blocked_word", "… (“gore”) …", {"word": "gore"}))
+    assert refusal.text is not None
+    assert words.say(refusal.text) == ENGLISH_TO_GERMAN_EXAMPLE
+
+
+def test_a_key_the_catalogue_lacks_is_said_in_the_cores_english() -> None:
+    words = Words(Catalogue.shipped(), "de")
+    assert words.say(Text("kinds.lullaby.noun", "lullaby")) == "lullaby"
+
+
+ENGLISH_TO_GERMAN_EXAMPLE = (
+    "Deine Anfrage enthält ein Wort, das dieser Server sperrt („gore“). Bitte formuliere sie um."
+)
