@@ -188,11 +188,12 @@ class Dispatcher:
             self._supervise("dispatcher-loop", self._loop)
             self._supervise("dispatcher-leases", every(leases.renew_every_s, leases.renew))
             self._supervise("dispatcher-positions", every(settings.position_refresh_s, positions.announce))
-            self._supervise("dispatcher-disk-probe", every(settings.save_retry_s, self.disk.probe))
         else:
             await self.worker_sync.resync()
             self._supervise("dispatcher-leases", every(leases.renew_every_s, leases.renew_own))
         self.worker_sync.takes_jobs = runs_queue
+        # A gateway writes the requests' files: a full disk found there is watched until it has room too.
+        self._supervise("dispatcher-disk-probe", every(settings.save_retry_s, self.disk.probe))
         self._supervise(
             "dispatcher-capabilities",
             every(settings.capability_refresh_s, self.backend_watcher.refresh_capabilities),

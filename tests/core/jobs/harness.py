@@ -105,6 +105,7 @@ async def running_core(
     client: ClientSettings = FAST_CLIENT,
     health_interval_s: float = 0.3,
     open_file: FileOpener = open_for_writing,
+    runs_queue: bool = True,
     **queue: object,
 ) -> AsyncIterator[tuple[CoreRuntime, RecordingObserver]]:
     settings = replace(
@@ -127,7 +128,7 @@ async def running_core(
     async with aiohttp.ClientSession() as http:
         runtime = await CoreRuntime.build(config, http=http)
         runtime.observer.target = observer
-        await runtime.start()
+        await runtime.start(runs_queue=runs_queue)
         try:
             yield runtime, observer
         finally:

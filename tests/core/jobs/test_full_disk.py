@@ -230,3 +230,26 @@ async def test_a_request_whose_picture_finds_no_room_is_refused_kindly_and_keeps
 
     assert refused.value.user_message == DISK_FULL
     assert kept.held is None
+
+
+async def test_a_gateway_that_found_the_disk_full_sees_when_it_has_room_again(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    disk, data = FullDisk(full=True), tmp_path / "data"
+    async with running_core(
+        database_url,
+        [fake_comfy.url],
+        data,
+        open_file=disk.open,
+        kinds=picture_taking_kinds(),
+        runs_queue=False,  # a gateway process: it takes requests in, the workers run them
+        **FAST_RETRIES,
+    ) as (runtime, _):
+        with pytest.raises(UserFacingError):
+            await runtime.service.submit(with_picture(image_request()))
+        assert runtime.disk.full
+        disk.full = False
+        await eventually(lambda: not runtime.disk.full)  # its /healthz and its new requests' places say so
+        kept = await runtime.service.submit(with_picture(image_request()))
+
+    assert kept.held is None
