@@ -43,7 +43,7 @@ async def run(settings: Settings, role: Role | None = None) -> int:
         )
     async with stop_requested() as stopping:
         await prepare_database(settings.database_url)
-        config = await runtime_config(settings)
+        config = await runtime_config(settings, role)
         async with (
             aiohttp.ClientSession() as http,  # the one HTTP session of this process
             shared_rest_budget(settings, token) as budget,

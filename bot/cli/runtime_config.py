@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from bot.cli.startup_failure import StartupFailure
 from bot.runtime import RuntimeConfig
-from bot.settings import Settings
+from bot.settings import Role, Settings
 from comfy.client_id import load_or_create_client_id
 from core.jobs.queue_settings import QueueSettings
 from core.kinds import KindRegistry, default_kinds
@@ -21,9 +21,10 @@ from core.safety.nudenet import load_nudenet
 V = TypeVar("V")
 
 
-async def runtime_config(settings: Settings) -> RuntimeConfig:
+async def runtime_config(settings: Settings, role: Role = "all") -> RuntimeConfig:
     # Stable across restarts on one host, so a restarted bot finds the jobs it leased (see README: scaling).
-    worker_id = settings.worker_id or socket.gethostname()
+    # A gateway and a worker on one host get different names: each ignores the messages it sent itself.
+    worker_id = settings.worker_id or socket.gethostname() + ("" if role == "all" else f"-{role}")
     # One websocket client id per worker: ComfyUI mutes an older socket that reuses an id.
     client_id = settings.comfyui_client_id or await asyncio.to_thread(
         load_or_create_client_id, settings.data_dir / f"comfyui_client_id.{_file_safe(worker_id)}"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
+from bot.cli.runtime_config import runtime_config
 from bot.client import ComfyBot
 from bot.roles import IdentifyPacing, ShardedComfyBot, build_bot
-from bot.settings import Settings
+from bot.settings import Role, Settings
 from tests.bot.idle_core import idle_core
+
+ROLES: tuple[Role, ...] = ("all", "gateway", "worker")
 
 
 async def test_shards_in_different_buckets_identify_at_once_and_a_bucket_waits_its_window() -> None:
@@ -37,3 +41,15 @@ async def test_each_role_builds_its_client(tmp_path: Path) -> None:
         assert worker.role == "worker"
         assert type(build_bot(plain, runtime, "all")) is ComfyBot
         assert isinstance(build_bot(sharded, runtime, "all"), ShardedComfyBot), "one process, several shards"
+
+
+async def test_a_gateway_and_a_worker_on_one_host_get_different_worker_ids(tmp_path: Path) -> None:
+    """Each ignores the messages it sent itself: with one name, a worker would not hear a gateway's jobs."""
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    names = {
+        role: (await runtime_config(settings, role)).queue.worker_id for role in ("all", "gateway", "worker")
+    }
+    host = socket.gethostname()
+    assert names == {"all": host, "gateway": f"{host}-gateway", "worker": f"{host}-worker"}
+    given = Settings(_env_file=None, data_dir=tmp_path, worker_id="w7")  # type: ignore[call-arg]
+    assert (await runtime_config(given, "worker")).queue.worker_id == "w7"
