@@ -253,12 +253,20 @@ async def test_an_ephemeral_reply_is_seen_and_clicked_by_its_invoker_alone(
 ) -> None:
     bot = EchoBot()
     sent = asyncio.Event()
+    refused: list[tuple[int, int]] = []
 
     @bot.tree.command(name="secret", description="Ephemeral reply with a button")
     async def secret(interaction: discord.Interaction) -> None:
         view = discord.ui.View()
         view.add_item(discord.ui.Button(label="Again", custom_id="again"))
         await interaction.response.send_message("only you", view=view, ephemeral=True)
+        reply = await interaction.original_response()
+        partial = bot.get_partial_messageable(server.channel.id).get_partial_message(reply.id)
+        for attempt in (partial.fetch, lambda: partial.add_reaction("🔁")):
+            try:
+                await attempt()
+            except discord.NotFound as error:
+                refused.append((error.status, error.code))
         sent.set()
 
     async with running_client(emulator, bot):
@@ -273,5 +281,6 @@ async def test_an_ephemeral_reply_is_seen_and_clicked_by_its_invoker_alone(
         clicked = await emulator.click_button(reply, "again", server.alice)
 
     assert reply.ephemeral
+    assert refused == [(404, 10008), (404, 10008)], "no channel route reaches it: fetch, reaction"
     assert reply.reactions == []
     assert clicked.payload["message"]["flags"] & 64
