@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from discord.ext import commands
 
@@ -51,6 +52,9 @@ class ShardedComfyBot(ComfyBot, commands.AutoShardedBot):
     """The bot holding some of Discord's gateway shards (a `gateway` process, or `all` with SHARD_COUNT)."""
 
     identify_pacing = IdentifyPacing()
+    # The shared REST budget's IDENTIFY turns (bot.cli.startup_rest_budget), so that gateway processes
+    # starting together keep Discord's session start limit between them; None: this process's pacing only.
+    shared_identify: Callable[[int], Awaitable[None]] | None = None
 
     async def setup_hook(self) -> None:
         limits = await self.fetch_session_start_limits()
@@ -67,6 +71,8 @@ class ShardedComfyBot(ComfyBot, commands.AutoShardedBot):
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         # discord.py's own waits 5 s before every shard but the first, whatever max_concurrency says.
         await self.identify_pacing.wait_turn(shard_id or 0)
+        if self.shared_identify is not None:
+            await self.shared_identify((shard_id or 0) % self.identify_pacing.max_concurrency)
 
 
 def build_bot(settings: Settings, runtime: CoreRuntime, role: Role) -> ComfyBot:

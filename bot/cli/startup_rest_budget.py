@@ -19,6 +19,7 @@ from bot.cli.startup_failure import StartupFailure
 from bot.client import ComfyBot
 from bot.reporting.config import ReportingConfig
 from bot.rest_budget_hook import attach_rest_budget
+from bot.roles import ShardedComfyBot
 from bot.settings import DISCORD_API_DEFAULT, Settings
 from core.rest_budget.budget import RestBudget
 from core.rest_budget.rules import Rate, global_rate
@@ -83,3 +84,5 @@ def share_budget(bot: ComfyBot, budget: RestBudget | None) -> None:
         return
     attach_rest_budget(bot, budget)
     bot.reporter.share_channel_edits(budget.channel_edit, edit_rate(bot.reporting_config))
+    if isinstance(bot, ShardedComfyBot):
+        bot.shared_identify = budget.identify

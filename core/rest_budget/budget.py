@@ -26,6 +26,10 @@ LONGEST_WAIT_S = 5.0
 STORE_TIMEOUT_S = 1.0
 # After the store failed: this long under discord.py's own limits before asking it again.
 STORE_RETRY_AFTER_S = 5.0
+# Discord lets max_concurrency shards IDENTIFY per 5 s, one per bucket shard_id % max_concurrency
+# (https://discord.com/developers/docs/events/gateway#session-start-limit-object); a little more, for the
+# gateway processes' clocks and network paths differing.
+IDENTIFY_RATE = Rate(per_s=1 / 5.5, burst=1)
 
 
 class BudgetStore(Protocol):
@@ -69,6 +73,11 @@ class RestBudget:
         """One progress edit in the channel, shared by every worker; 0 when taken, else the wait."""
         wait = await self._ask(lambda: self._store.take(f"{self._prefix}:edits:{channel_id}", rate, None))
         return 0.0 if wait is None else wait
+
+    async def identify(self, bucket: int) -> None:
+        """Wait for an IDENTIFY turn in `bucket` (shard_id % max_concurrency), shared by every gateway
+        process on the token."""
+        await self._take(f"{self._prefix}:identify:{bucket}", IDENTIFY_RATE, None)
 
     async def after_response(self, route_key: str, headers: Mapping[str, str]) -> None:
         parsed = _route_headers(headers)
