@@ -249,3 +249,26 @@ async def test_edit_and_upscale_answer_privately_too(database_url: str, tmp_path
         (True, "done", True),
     ]
     assert world.job_messages() == []
+
+
+async def test_rerun_answers_privately_and_finds_nobody_elses_private_job(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _prefer(world, world.alice, "private")
+        original = await world.job_for(
+            await world.wait_for_final(await _imagine(world, world.alice, "a fox"))
+        )
+        again = await world.wait_for_final(
+            await world.slash("rerun", {"job": original.id}, member=world.alice)
+        )
+        refused = await answer(world, await world.slash("rerun", {"job": original.id}, member=world.bob))
+        shown = await answer(world, await world.slash("show", {"job": original.id}, member=world.bob))
+        rerun = await world.job_for(again)
+
+    assert again.ephemeral
+    assert (rerun.parent_id, rerun.private) == (original.id, True)
+    assert refused.ephemeral
+    assert shown.ephemeral
+    assert f"I can't find job #{original.id}" in refused.content
+    assert f"I can't find job #{original.id}" in shown.content
