@@ -12,7 +12,8 @@ then the worker starts and runs the jobs they queued. Printed as one JSON line: 
 and routed per shard (equal when every event reached its guild's shard), how many were acknowledged (only
 the process holding a shard can answer its interactions), the acknowledgement latency p50/p99/max (the
 INTERACTION_CREATE frame written → the callback reaching the emulator; Discord refuses one later than 3 s),
-how many of those jobs the worker then delivered, and the machine's cores.
+the gateways' CPU per interaction (parse, check, answer, store the job, show it queued), how many of those
+jobs the worker then delivered, and the machine's cores.
 A benchmark prints figures; it asserts nothing.
 """
 
@@ -121,13 +122,23 @@ async def _run(
         await processes[1].start(60)
         # The gateways alone first: their acknowledgements do not compete with the worker's edits and uploads
         # for this machine's cores; then the worker runs the jobs they queued.
+        cpu_before = [_cpu_s(p) for p in processes[:2]]
         figures = await _ask(emu, places, count, interval_s)
+        spent = [_cpu_s(p) - before for p, before in zip(processes[:2], cpu_before, strict=True)]
+        figures["gateway_cpu_ms_per_interaction"] = round(sum(spent) * 1000 / count, 2)
         await processes[2].start(60)
         figures["delivered"] = await _delivered(emu, figures.pop("_acked"))
         return figures
     finally:
         for process in processes:
             await process.stop()
+
+
+def _cpu_s(process: BotProcess) -> float:
+    """The process's CPU time so far (user + system, from /proc), in seconds."""
+    assert process.process is not None
+    fields = Path(f"/proc/{process.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _ask(emu: DiscordEmulator, places: list[Any], count: int, interval_s: float) -> dict[str, Any]:
