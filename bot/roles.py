@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 
 from discord.ext import commands
 
+from bot.cli.startup_failure import StartupFailure
 from bot.client import ComfyBot
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
@@ -97,3 +98,24 @@ def is_up(bot: ComfyBot) -> bool:
     if isinstance(bot, ShardedComfyBot):
         return bot.is_ready() and all(not shard.is_closed() for shard in bot.shards.values())
     return bot.is_ready() and bot.ws is not None and bot.ws.open
+
+
+# Discord's gateway close codes for shards (https://discord.com/developers/docs/topics/opcodes-and-status-codes
+# #gateway-gateway-close-event-codes): not to be retried, each has one fix.
+_SHARD_REFUSALS = {
+    4010: (
+        "Discord refused a shard (4010 Invalid shard): SHARD_IDS and SHARD_COUNT do not fit together",
+        "give SHARD_IDS numbers from 0 to SHARD_COUNT - 1, and every gateway the same SHARD_COUNT",
+    ),
+    4011: (
+        "Discord requires more shards (4011 Sharding required): a shard would hold more than 2500 servers",
+        "raise SHARD_COUNT (or leave it empty for Discord's recommendation) and share the shards out with "
+        "SHARD_IDS",
+    ),
+}
+
+
+def shard_refusal(code: int) -> StartupFailure | None:
+    """The one-line failure for a gateway closed because of its shards; None for any other close."""
+    found = _SHARD_REFUSALS.get(code)
+    return None if found is None else StartupFailure(*found, exit_code=2)

@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 import aiohttp
+import discord
 
 from bot.cli.runtime_config import runtime_config
 from bot.cli.startup_database import prepare_database
@@ -19,7 +20,7 @@ from bot.cli.startup_rest_budget import share_budget, shared_rest_budget
 from bot.cli.stop_signals import stop_requested
 from bot.client import ComfyBot
 from bot.metrics import metrics_served
-from bot.roles import build_bot, is_up
+from bot.roles import build_bot, is_up, shard_refusal
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
 from db.engine import is_sqlite
@@ -71,7 +72,13 @@ async def _until_stopped(bot: ComfyBot, stopping: asyncio.Event) -> None:
     finally:
         asked.cancel()
     if gateway.done():
-        await gateway  # it ended on its own: its error (if any) is the answer
+        try:
+            await gateway  # it ended on its own: its error (if any) is the answer
+        except discord.ConnectionClosed as closed:
+            refusal = shard_refusal(closed.code)
+            if refusal is None:
+                raise
+            raise refusal from closed
         return
     await bot.close()
     await gateway

@@ -155,3 +155,14 @@ async def test_start_up_is_one_line_per_step_and_a_comfyui_down_at_start_only_de
         await world.fake.restart()
         message = await world.wait_for_final(interaction, timeout=60)
         assert message.attachments, "the job waited for ComfyUI and then ran"
+
+
+async def test_too_few_shards_is_one_line_with_the_fix(tmp_path: Path) -> None:
+    """Discord closes a shard that would hold too many servers with 4011; retrying cannot help."""
+    async with DiscordEmulator() as emu:
+        emu.gateway.max_guilds_per_shard = 1
+        emu.add_guild_on_shard(0, 2)
+        emu.add_guild_on_shard(1, 2)
+        run = await run_command(["run"], emulated(emu, tmp_path, SHARD_COUNT="1"), tmp_path)
+    error = assert_one_line_failure(run, says="Discord requires more shards (4011", exit_code=2)
+    assert "SHARD_COUNT" in error
