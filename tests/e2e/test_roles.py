@@ -65,6 +65,25 @@ async def test_a_regenerate_reaction_at_the_gateway_becomes_a_job_the_worker_sho
         assert [m for m in world.job_messages() if m.id not in known] == [message], "one new message"
 
 
+async def test_a_button_clicked_at_the_gateway_becomes_a_job_the_worker_finishes_on_the_clicks_reply(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        result = await world.wait_for_final(await world.slash("imagine", {"prompt": "a kite over dunes"}))
+        original = await world.job_for(result)
+        click = await world.emu.click_button(result, f"job:reroll:{original.id}", world.alice)
+        rerolled = await world.wait_for_final(click)
+        job = await world.job_for(rerolled)
+
+    assert job.parent_id == original.id
+    assert job_state(rerolled) == "done"
+    assert rerolled.attachments
+    assert world.emu.calls_matching("PATCH", rf"/webhooks/\d+/[^/]+/messages/{rerolled.id}$"), "the worker's"
+
+
 async def test_cancel_at_the_gateway_stops_the_job_the_worker_runs(postgres_url: str, tmp_path: Path) -> None:
     async with (
         running_world(postgres_url, tmp_path, role="gateway", fake_config=SLOW) as world,
