@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db.connections import one_statement
 from db.enums import JobStatus, SafetyAction
 from db.repositories import job_steps as steps
 from db.repositories.artifacts import insert_artifacts
@@ -228,7 +229,7 @@ class JobStore(JobLeases, JobDeliveryRecords):
         if JobStatus.QUEUED in from_statuses:
             message = message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id))
         now = _now()
-        async with self._engine.begin() as connection:
+        async with one_statement(self._engine) as connection:  # with its event (PostgreSQL)
             row = await steps.finish(
                 connection,
                 job_id,
