@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 
 from background.log_context import log_context
 from background.tasks import BackgroundTasks
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 _RECORD_RETRY_MAX_S = 2.0
+_SETTLED_KEPT = 10_000
 
 
 class Delivery:
@@ -44,6 +46,10 @@ class Delivery:
         # Jobs whose delivery runs in this process right now: their state says "delivering" until it ends,
         # and a look for undelivered results (at start, after a take-over) must not start a second one.
         self._in_flight: set[int] = set()
+        # Jobs whose delivery this process settled lately. A look for undelivered results reads rows as they
+        # were when its query ran: one whose delivery ended while the answer was on its way would otherwise
+        # be delivered a second time.
+        self._settled: OrderedDict[int, None] = OrderedDict()
 
     def deliver_soon(self, job: JobView, update: FinalUpdate) -> None:
         if job.id in self._in_flight:
@@ -84,12 +90,18 @@ class Delivery:
                 continue
             await self._record(job.id, DeliveryState.DELIVERED)
             log.info("delivered (%s)", type(update).__name__)
-            self.events.settled(job, DeliveryState.DELIVERED)
+            self._settle(job, DeliveryState.DELIVERED)
             return True
         await self._record(job.id, DeliveryState.FAILED)
         log.error("could not be delivered; giving up")
-        self.events.settled(job, DeliveryState.FAILED)
+        self._settle(job, DeliveryState.FAILED)
         return False
+
+    def _settle(self, job: JobView, state: DeliveryState) -> None:
+        self._settled[job.id] = None
+        if len(self._settled) > _SETTLED_KEPT:
+            self._settled.popitem(last=False)
+        self.events.settled(job, state)
 
     async def _record(self, job_id: int, state: DeliveryState) -> None:
         """The delivery has happened (or was given up): write so through a database outage, which would
@@ -111,7 +123,7 @@ class Delivery:
         (this one after a restart, or one that died: its lease ran out), claimed for this worker first."""
         count = 0
         for job in await self._store.claim_undelivered(self._store.worker_id, self._store.lease_s):
-            if job.id in self._in_flight:
+            if job.id in self._in_flight or job.id in self._settled:
                 continue
             update = await self.final_update_for(job)
             if update is not None:

@@ -103,6 +103,32 @@ async def test_a_delivery_under_way_is_not_started_again_by_a_look_for_undeliver
     assert len(observer.finals[receipt.job.id]) == 1
 
 
+async def test_a_result_delivered_while_a_look_for_undelivered_ones_ran_is_not_delivered_again(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    # The periodic look (after a take-over) reads rows as they were when its query ran: a result this worker
+    # delivered meanwhile still reads "delivering" there (bench/scale.py saw 401 deliveries of 400 jobs).
+    observer = RecordingObserver()
+    async with running_core(database_url, [fake_comfy.url], tmp_path, observer=observer) as (runtime, _):
+        settled: list[int] = []
+        delivered = asyncio.Event()
+
+        def listener(job: JobView, _state: DeliveryState) -> None:
+            settled.append(job.id)
+            delivered.set()
+
+        runtime.dispatcher.delivery.events.subscribe(listener)
+        receipt = await runtime.service.submit(image_request())
+        await asyncio.wait_for(delivered.wait(), 10)
+        # The row as the look read it: delivered here a moment later.
+        delivered_state = (DeliveryState.DELIVERED,)
+        assert await runtime.store.mark_delivery(receipt.job.id, delivered_state, DeliveryState.DELIVERING)
+        assert await runtime.dispatcher.delivery.redeliver_pending() == 0
+    # Stopping lets every delivery under way finish: a second one would have been heard by now.
+    assert settled == [receipt.job.id]
+    assert len(observer.finals[receipt.job.id]) == 1
+
+
 async def test_a_database_outage_during_a_delivery_is_retried_without_a_traceback(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
