@@ -96,7 +96,8 @@ class RuntimeConfig:
     client_id: str
     queue: QueueSettings
     workflows_dir: Path | None = None
-    client: ClientSettings = field(default_factory=ClientSettings)
+    # The core tells members their place in its own queue, not the server's: no GET /queue per prompt.
+    client: ClientSettings = field(default_factory=lambda: ClientSettings(queue_positions=False))
     health_interval_s: float = 15.0
     deleted_files_grace_s: float = 86_400.0  # a deleted result's files stay this long in DATA_DIR
     # The kinds of job this bot runs: the built-in ones unless a test or an extension adds its own.

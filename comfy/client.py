@@ -43,6 +43,9 @@ class ClientSettings:
     cancel_timeout_s: float = 30.0
     cancel_recheck_s: float = 0.25
     max_waiting_previews: int = 8  # a consumer lagging further behind only gets the newest previews
+    # Read GET /queue whenever the server's queue changes, to tell each waiting prompt its place
+    # (events.Queued): two or three requests per prompt. A caller that ignores those events turns it off.
+    queue_positions: bool = True
     reconnect: ReconnectPolicy = field(default_factory=ReconnectPolicy)
 
 
@@ -177,7 +180,8 @@ class ComfyClient:
             raise rejected
         run.accepted = True
         log.info("prompt_id=%s queued on %s", prompt_id, self.name)
-        self._positions.refresh()
+        if self.settings.queue_positions:
+            self._positions.refresh()
         return run
 
     async def attach(self, prompt_id: str, workflow: Mapping[str, Any]) -> PromptRun:
@@ -249,7 +253,8 @@ class ComfyClient:
 
     def _on_status(self, queue_remaining: int) -> None:
         self.queue_remaining = queue_remaining
-        self._positions.refresh()
+        if self.settings.queue_positions:
+            self._positions.refresh()
 
     def _on_complete(self, run: PromptRun) -> None:
         self._tasks.spawn(self._complete(run), name=f"comfy-complete-{run.prompt_id}")
