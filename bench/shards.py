@@ -13,7 +13,9 @@ and routed per shard (equal when every event reached its guild's shard), how man
 the process holding a shard can answer its interactions), the acknowledgement latency p50/p99/max (the
 INTERACTION_CREATE frame written → the callback reaching the emulator; Discord refuses one later than 3 s),
 the gateways' CPU per interaction (parse, check, answer, store the job, show it queued), how many of those
-jobs the worker then delivered, and the machine's cores.
+jobs the worker then delivered, Discord REST requests per job (through the interaction's token, and with the
+bot token, which Discord's global 50 requests/s counts; the bot's own log-ins included) and answers 429, and
+the machine's cores.
 A benchmark prints figures; it asserts nothing.
 """
 
@@ -123,11 +125,13 @@ async def _run(
         # The gateways alone first: their acknowledgements do not compete with the worker's edits and uploads
         # for this machine's cores; then the worker runs the jobs they queued.
         cpu_before = [_cpu_s(p) for p in processes[:2]]
+        calls_before = len(emu.calls)
         figures = await _ask(emu, places, count, interval_s)
         spent = [_cpu_s(p) - before for p, before in zip(processes[:2], cpu_before, strict=True)]
         figures["gateway_cpu_ms_per_interaction"] = round(sum(spent) * 1000 / count, 2)
         await processes[2].start(60)
         figures["delivered"] = await _delivered(emu, figures.pop("_acked"))
+        figures.update(_rest_per_job(emu.calls[calls_before:], figures["delivered"]))
         return figures
     finally:
         for process in processes:
@@ -183,6 +187,17 @@ async def _ask(emu: DiscordEmulator, places: list[Any], count: int, interval_s: 
         "acked_late_over_3s": sum(1 for ms in acks_ms if ms > 3000),
         "cores": os.cpu_count(),
         "_acked": acked,
+    }
+
+
+def _rest_per_job(calls: list[Any], jobs: int) -> dict[str, Any]:
+    """Discord REST requests per job, by what they count against: the interaction's token (its callback and
+    webhook, outside the bot token's global limit) or the bot token (channel messages, DMs, reactions)."""
+    token = sum(1 for c in calls if c.path.startswith(("/interactions/", "/webhooks/")))
+    return {
+        "rest_per_job_through_the_token": round(token / max(jobs, 1), 2),
+        "rest_per_job_with_the_bot_token": round((len(calls) - token) / max(jobs, 1), 2),
+        "responses_429": sum(1 for c in calls if c.status == 429),
     }
 
 

@@ -85,7 +85,9 @@ class FinalDelivery:
             await ping_in_followup(words, self._runtime.pings, job, update, _live_token(track))
         else:
             words = self._words_of(job)
-            await ping_requester(words, self._runtime.pings, job, update, shown, maybe_sent=track.restored)
+            # Only a result delivered again may have been pinged already (a worker restores every job it did
+            # not place, so `track.restored` alone would read the channel before every ping there).
+            await ping_requester(words, self._runtime.pings, job, update, shown, maybe_sent=update.again)
 
     async def _deliver_result(
         self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack

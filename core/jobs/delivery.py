@@ -133,9 +133,9 @@ class Delivery:
 
     async def final_update_for(self, job: JobView) -> FinalUpdate | None:
         if job.status is JobStatus.SUCCEEDED:
-            return JobCompleted(await self._store.artifacts_of(job.id))
+            return JobCompleted(await self._store.artifacts_of(job.id), again=True)
         if job.status is JobStatus.FAILED:
-            return JobFailed(job.error_message or "The job failed.")
+            return JobFailed(job.error_message or "The job failed.", again=True)
         if job.status is JobStatus.CANCELLED:
-            return JobCancelled(by_user_id=None)
+            return JobCancelled(by_user_id=None, again=True)
         return None

@@ -63,16 +63,20 @@ class JobSetback:
 @dataclass(frozen=True, slots=True)
 class JobCompleted:
     artifacts: tuple[ArtifactView, ...]
+    # Delivered again (after a restart or a dead worker): its message and ping may have gone already.
+    again: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class JobFailed:
     user_message: str
+    again: bool = False  # as JobCompleted.again
 
 
 @dataclass(frozen=True, slots=True)
 class JobCancelled:
     by_user_id: int | None
+    again: bool = False  # as JobCompleted.again
 
 
 JobUpdate = JobQueued | JobStarted | JobProgress | JobSetback | JobCompleted | JobFailed | JobCancelled
