@@ -24,9 +24,12 @@ from typing import TypeVar
 import discord
 
 from bot.client import ComfyBot
-from bot.exts._submit import Answer, defer_reply, wants_private
+from bot.exts._media import PendingInput
+from bot.exts._submit import Answer, defer_reply, submit_and_show, wants_private
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.jobs.admission import Ask
+from core.jobs.given_input import GivenInput
+from core.jobs.service import SubmitReceipt
 from core.kinds import JobKind, KindParams
 
 # Of Discord's 3 s from the interaction's creation: the event reached us some time after it, and the
@@ -54,6 +57,7 @@ def _left_of(interaction: discord.Interaction, seconds: float) -> asyncio.Timeou
 
 
 T = TypeVar("T")
+P = TypeVar("P", bound=KindParams)
 
 
 async def decide_then_defer(
@@ -77,6 +81,37 @@ async def decide_then_defer(
         answer = await defer_reply(interaction, private=private)
         return await decide(), answer
     return result, await defer_reply(interaction, private=private)
+
+
+async def admit_and_submit(
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    kind: JobKind,
+    parse: Callable[[], Awaitable[P]],
+    media: PendingInput,
+    *,
+    workflow: str | None,
+    raw_input: Callable[[P], str],
+) -> SubmitReceipt:
+    """The usual generating command: its parameters parsed, checked against the guild's rules and its
+    media read (refused privately when that is known in time, see `decide_then_defer`), then the job
+    submitted and shown on the "thinking…" reply. ``raw_input``: what the member gave, from the params."""
+
+    async def decide() -> tuple[P, tuple[GivenInput, ...]]:
+        params = await parse()
+        await check_admission(bot, interaction, kind, workflow=workflow, params=params)
+        return params, await media.inputs()
+
+    (params, inputs), answer = await decide_then_defer(bot, interaction, decide)
+    return await submit_and_show(
+        bot,
+        interaction,
+        answer,
+        params=params,
+        raw_input=raw_input(params),
+        workflow=workflow,
+        inputs=inputs,
+    )
 
 
 async def private_in_time(bot: ComfyBot, interaction: discord.Interaction) -> bool:

@@ -10,12 +10,10 @@ from typing import Any
 import discord
 
 from bot.client import ComfyBot
-from bot.exts._admission import check_admission, decide_then_defer, refuse_if_known_in_time
+from bot.exts._admission import admit_and_submit, check_admission, refuse_if_known_in_time
 from bot.exts._media import PICTURE, media_input
-from bot.exts._submit import submit_and_show
 from bot.exts.errors import report_error
 from bot.ui.picture_modal import PictureModal
-from core.jobs.given_input import GivenInput
 from core.kinds import JobKind, KindParams
 from core.prompts.options import params_from_options
 
@@ -39,22 +37,13 @@ async def run_picture_job(
             bot, interaction, kind, params, options, workflow=workflow, raw_input=raw_input
         )
         return
+
+    async def parse() -> KindParams:
+        return params_from_options(params, options)
+
     async with media_input(bot, interaction, PICTURE, image, image_link, required=True) as picture:
-
-        async def decide() -> tuple[KindParams, tuple[GivenInput, ...]]:
-            chosen = params_from_options(params, options)
-            await check_admission(bot, interaction, kind, workflow=workflow, params=chosen)
-            return chosen, await picture.inputs()
-
-        (chosen, inputs), answer = await decide_then_defer(bot, interaction, decide)
-        await submit_and_show(
-            bot,
-            interaction,
-            answer,
-            params=chosen,
-            raw_input=raw_input,
-            workflow=workflow,
-            inputs=inputs,
+        await admit_and_submit(
+            bot, interaction, kind, parse, picture, workflow=workflow, raw_input=lambda _: raw_input
         )
 
 

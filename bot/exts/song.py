@@ -13,10 +13,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._admission import check_admission, decide_then_defer, refuse_if_known_in_time
+from bot.exts._admission import admit_and_submit, check_admission, refuse_if_known_in_time
 from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, RECORDING, PendingInput, media_input, strength_without_input
-from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
+from bot.exts._submit import read_attachment, workflow_choices
 from bot.exts.errors import report_error
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of
@@ -140,23 +140,20 @@ class Song(commands.Cog):
                 return
             attached = lyrics_file
 
-            async def decide() -> tuple[SongParams, tuple[GivenInput, ...]]:
+            async def parse() -> SongParams:
                 content = await read_attachment(self.bot, attached, "lyrics file")
-                params = options.parse(
+                return options.parse(
                     lyrics_file=(attached.filename, content), title=title, genre=genre, mood=mood
                 )
-                await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
-                return params, await recording.inputs()
 
-            (params, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
-            await submit_and_show(
+            await admit_and_submit(
                 self.bot,
                 interaction,
-                answer,
-                params=params,
-                raw_input=params.lyrics or (title or ""),
+                SONG,
+                parse,
+                recording,
                 workflow=workflow,
-                inputs=inputs,
+                raw_input=lambda params: params.lyrics or (title or ""),
             )
 
     async def _open_form(
@@ -189,21 +186,14 @@ class Song(commands.Cog):
         uploaded = modal.uploaded()
         try:
             async with cover.reading(self.bot, interaction) as recording:
-
-                async def decide() -> tuple[SongParams, tuple[GivenInput, ...]]:
-                    params = await _form_params(self.bot, options, draft, uploaded)
-                    await check_admission(self.bot, interaction, SONG, workflow=workflow, params=params)
-                    return params, await recording.inputs()
-
-                (params, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
-                await submit_and_show(
+                await admit_and_submit(
                     self.bot,
                     interaction,
-                    answer,
-                    params=params,
-                    raw_input=params.lyrics or draft.lyrics,
+                    SONG,
+                    lambda: _form_params(self.bot, options, draft, uploaded),
+                    recording,
                     workflow=workflow,
-                    inputs=inputs,
+                    raw_input=lambda params: params.lyrics or draft.lyrics,
                 )
         except UserFacingError as error:
             # Whatever went wrong, what the member typed is not lost.

@@ -9,11 +9,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._admission import check_admission, decide_then_defer
+from bot.exts._admission import admit_and_submit
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, media_input
-from bot.exts._submit import submit_and_show, workflow_choices
+from bot.exts._submit import workflow_choices
 from bot.ui.requesters import guild_id_of
-from core.jobs.given_input import GivenInput
 from core.kinds.fields import PROMPT_MAX_CHARS
 from core.kinds.video import VIDEO, VideoParams
 from core.prompts.video import parse_video_request
@@ -54,29 +53,20 @@ class Video(commands.Cog):
         workflow: str | None = None,
         negative: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
+
+        async def parse() -> VideoParams:
+            return parse_video_request(
+                prompt,
+                negative=negative,
+                seconds_=seconds,
+                aspect_ratio_=aspect_ratio,
+                quality=quality,
+                seed=seed,
+            )
+
         async with media_input(self.bot, interaction, PICTURE, image, image_link) as picture:
-
-            async def decide() -> tuple[VideoParams, tuple[GivenInput, ...]]:
-                params = parse_video_request(
-                    prompt,
-                    negative=negative,
-                    seconds_=seconds,
-                    aspect_ratio_=aspect_ratio,
-                    quality=quality,
-                    seed=seed,
-                )
-                await check_admission(self.bot, interaction, VIDEO, workflow=workflow, params=params)
-                return params, await picture.inputs()
-
-            (params, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
-            await submit_and_show(
-                self.bot,
-                interaction,
-                answer,
-                params=params,
-                raw_input=prompt,
-                workflow=workflow,
-                inputs=inputs,
+            await admit_and_submit(
+                self.bot, interaction, VIDEO, parse, picture, workflow=workflow, raw_input=lambda _: prompt
             )
 
     @video.autocomplete("workflow")
