@@ -76,7 +76,9 @@ class FinalDelivery:
             shown = await self._deliver_result(job, update.artifacts, track)
         else:
             if isinstance(update, JobFailed):
-                rendering = render_failed(self._words_of(job), job, update.user_message)
+                words = self._words_of(job)
+                reason = words.say(update.text) if update.text is not None else update.user_message
+                rendering = render_failed(words, job, reason)
             else:
                 rendering = render_cancelled(self._words_of(job), job, update.by_user_id)
             shown = await self._show(job, track, rendering)

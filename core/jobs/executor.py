@@ -19,6 +19,7 @@ from comfy.client import ComfyClient
 from comfy.run import PromptRun
 from comfy.workflows.catalogue import WorkflowCatalogue
 from core.inputs.store import InputMissing
+from core.jobs import failure_texts
 from core.jobs.estimates import PromptOnBackend
 from core.jobs.input_staging import INPUT_GONE, InputStaging, as_backend_failure
 from core.jobs.kind_limits import KindLimits
@@ -29,6 +30,7 @@ from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.scheduler import Scheduler
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
+from core.texts import Text
 from db.enums import JobStatus
 from db.snapshots import JobView, QueuedJob
 from db.units.jobs import JobStore, UserAtCap
@@ -176,9 +178,7 @@ class Executor:
         except Exception as exc:  # a workflow removed or changed since the job was queued
             log.exception("cannot be bound")
             self._tasks.spawn(
-                self._outcomes.fail(
-                    job, "This job's workflow is no longer available. Please ask again.", repr(exc)
-                ),
+                self._outcomes.fail(job, failure_texts.WORKFLOW_GONE, repr(exc)),
                 name=f"fail-{job.id}",
             )
             return None
@@ -192,14 +192,12 @@ class Executor:
             await self._cancel_on_backend(active, "cancel after timeout")
             minutes = max(1, round(timeout_s / 60))
             noun = self._kinds.get(active.job.kind).texts.noun
+            said = failure_texts.timed_out(minutes, Text(f"kinds.{active.job.kind}.noun", noun))
             outcome = RunOutcome(
                 failed=errors.TimedOut(
-                    f"prompt {active.prompt_id} exceeded {timeout_s} s",
-                    user_message=(
-                        f"This job took longer than {minutes} min, so I stopped it. "
-                        f"Try a lower quality or a shorter {noun}."
-                    ),
-                )
+                    f"prompt {active.prompt_id} exceeded {timeout_s} s", user_message=str(said)
+                ),
+                failed_text=said,
             )
         await self._outcomes.settle(active, outcome)
 

@@ -17,13 +17,11 @@ from comfy.workflows.input_slots import marked_roles, resolve_input_markers
 from core.inputs import InputFacts, InputKind, stage_input
 from core.inputs.staging import Uploader
 from core.inputs.store import InputMissing, InputStore
+from core.jobs import failure_texts
 from db.units.job_inputs import JobInputView
 
 # Said to the member when a kept input is gone from the data folder (it cannot be fetched again).
-INPUT_GONE = (
-    "The file this job was given is no longer kept on the bot's side, so it can't run. "
-    "Please ask again with the file."
-)
+INPUT_GONE = failure_texts.INPUT_GONE
 
 
 class KeptInputs(Protocol):

@@ -10,14 +10,17 @@ from datetime import datetime
 from background.tasks import BackgroundTasks
 from comfy import errors
 from comfy.pool import ComfyPool
+from core.jobs import failure_texts
 from core.jobs.delivery import Delivery
 from core.jobs.estimates import Estimates
+from core.jobs.failure_texts import failure_text
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.saving import Saving
 from core.jobs.setbacks import server_lost
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
 from core.safety.screen import ResultScreen, Screened
+from core.texts import Text
 from db.enums import JobStatus
 from db.snapshots import JobView, QueuedJob
 from db.units.jobs import JobStore
@@ -68,7 +71,8 @@ class Outcomes:
         if isinstance(error, _TRANSIENT) and not active.cancel_requested:
             await self._server_lost(active, error)
             return
-        await self.fail(job, user_message(error), error.detail, started_at=active.started_wall)
+        said = outcome.failed_text or failure_text(error)
+        await self.fail(job, said, error.detail, started_at=active.started_wall)
 
     async def _server_lost(self, active: ActiveJob, error: errors.ComfyError) -> None:
         """The job's server no longer holds its prompt: the member is told, and the job runs again at once on
@@ -99,12 +103,7 @@ class Outcomes:
             if cancelled is not None:
                 self._delivery.deliver_soon(cancelled, JobCancelled(active.cancel_requested_by))
             return
-        await self.fail(
-            job,
-            "The job was stopped on the image server before it finished.",
-            "interrupted",
-            started_at=active.started_wall,
-        )
+        await self.fail(job, failure_texts.STOPPED, "interrupted", started_at=active.started_wall)
 
     async def _complete(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job
@@ -112,7 +111,7 @@ class Outcomes:
         try:
             records = await self._saving.collect(active, outcome.completed)
         except errors.ComfyError as exc:
-            await self.fail(job, user_message(exc), exc.detail, started_at=active.started_wall)
+            await self.fail(job, failure_text(exc), exc.detail, started_at=active.started_wall)
             return
         if records is None:  # cancelled while it waited for room on the disk
             await self._interrupted(active)
@@ -160,32 +159,31 @@ class Outcomes:
         return False
 
     async def fail(
-        self, job: JobView, user_message: str, detail: str, *, started_at: datetime | None = None
+        self, job: JobView, said: str | Text, detail: str, *, started_at: datetime | None = None
     ) -> None:
+        """`said`: why, for the member (stored in English; a Text is also delivered in their language)."""
         self._runner.clocks.forget(job.id)
         failed = await self._store.finish_unsuccessfully(
             job,
             JobStatus.FAILED,
-            user_message=user_message,
+            user_message=str(said),
             detail=detail,
             event={"detail": detail[:500]},
             started_at=started_at,
         )
         if failed is not None:
             log.info("failed: %s", detail)
-            self._delivery.deliver_soon(failed, JobFailed(user_message))
+            text = said if isinstance(said, Text) else None
+            self._delivery.deliver_soon(failed, JobFailed(str(said), text=text))
 
     async def retry(self, job: JobView, error: errors.ComfyError, *, at_once: bool = False) -> None:
         """Run the job again; `at_once` (its server went away: no reason to wait) at the front of its
         member's line, else after the retry back-off."""
         if job.attempts >= self._settings.max_attempts:
-            message = user_message(error)
-            if isinstance(error, errors.BackendUnavailable):
-                message = (
-                    f"The ComfyUI server went away {job.attempts} times while running this job, so I stopped "
-                    "trying. Please try again in a little while."
-                )
-            await self.fail(job, message, f"gave up after {job.attempts} attempts: {error.detail}")
+            said = failure_texts.gave_up(job.attempts)
+            if not isinstance(error, errors.BackendUnavailable):
+                said = failure_text(error)
+            await self.fail(job, said, f"gave up after {job.attempts} attempts: {error.detail}")
             return
         if await self._store.release_for_retry(
             job.id, worker_id=self._settings.worker_id, reason=error.detail
@@ -204,12 +202,3 @@ class Outcomes:
             self._enqueue(entry, front)
 
         self._tasks.spawn(requeue(), name=f"requeue-{entry.job_id}")
-
-
-def user_message(error: errors.ComfyError) -> str:
-    if isinstance(error, errors.PromptRejected) and error.problems:
-        reasons = "; ".join(problem.describe() for problem in error.problems[:3])
-        return f"The image server refused this workflow: {reasons}."
-    if isinstance(error, errors.ExecutionFailed) and error.node_type:
-        return f"{error.user_message} (step {error.node_type}: {error.exception_message.strip()[:200]})"
-    return error.user_message

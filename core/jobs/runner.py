@@ -20,6 +20,7 @@ from core.jobs.setbacks import JobClocks
 from core.jobs.updates import JobObserver, JobProgress, JobSetback, JobStarted, JobUpdate, Setback
 from core.jobs.whole_outputs import output_damage
 from core.kinds import KindRegistry
+from core.texts import Text
 from db.schemas import ArtifactCreate
 from db.snapshots import JobView
 
@@ -57,6 +58,8 @@ class RunOutcome:
     completed: events.Completed | None = None
     failed: errors.ComfyError | None = None
     interrupted: bool = False
+    # Why it failed in a member's words, where the core knows better than the error's own (a timeout).
+    failed_text: Text | None = None
 
 
 def _outcome(event: events.TerminalEvent) -> RunOutcome:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from comfy.progress import Stage as Stage  # what a JobProgress says runs; the front-end words it
+from core.texts import Text
 from db.snapshots import ArtifactView, JobView
 
 
@@ -71,6 +72,8 @@ class JobCompleted:
 class JobFailed:
     user_message: str
     again: bool = False  # as JobCompleted.again
+    # The same in a form the front-end can translate (None after a restart: the stored English is said).
+    text: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,10 @@ async def test_a_german_members_failed_job_says_why_and_what_to_do_in_german(
         message = await world.wait_for_final(await world.slash("imagine", {"prompt": "kaputt"}), timeout=20)
 
     assert job_state(message) == "failed"
-    assert text_of(message).startswith("### Bild konnte nicht erstellt werden")
+    title, reason = text_of(message).splitlines()[:2]
+    assert title == "### Bild konnte nicht erstellt werden"
+    assert reason.startswith("Der Auftrag ist in KSampler fehlgeschlagen: KSampler: simulated failure")
+    assert "(Schritt KSampler: " in reason
     fields = labelled(message)
     assert fields["Anfrage"] == "kaputt"
     assert fields["Was jetzt"].startswith("Versuch es noch einmal mit /bild.")

@@ -14,7 +14,9 @@ from discord.ext import commands
 from bot.locales import REFERENCE, SECTIONS, Catalogue, job_locale
 from bot.locales.keys import catalogue_key
 from bot.locales.translator import CatalogueTranslator
+from comfy import errors
 from core.jobs.derived import ResultAction
+from core.jobs.failure_texts import failure_text
 from core.jobs.updates import Stage
 from core.kinds.registry import default_kinds
 from db.enums import JobStatus
@@ -139,3 +141,19 @@ def test_a_jobs_messages_are_in_the_servers_chosen_language_else_the_askers(
     server: str | None, requester: str | None, written_in: str
 ) -> None:
     assert job_locale(CATALOGUE, server, requester) == written_in
+
+
+def test_every_comfyui_error_has_its_words() -> None:
+    # core.jobs.failure_texts keys each error's sentence by its class: one without words stays English.
+    texts = CATALOGUE.languages[REFERENCE]["texts"]
+    for kind in [errors.ComfyError, *_subclasses(errors.ComfyError)]:
+        error = kind.__new__(kind)  # each error's own arguments do not matter here, only its sentence
+        error.user_message = kind.default_user_message
+        error.problems, error.node_type = [], None  # PromptRejected's and ExecutionFailed's details
+        said = failure_text(error)
+        assert said.key in texts, kind.__name__
+        assert texts[said.key] == kind.default_user_message
+
+
+def _subclasses(kind: type) -> list[type]:
+    return [sub for direct in kind.__subclasses__() for sub in [direct, *_subclasses(direct)]]

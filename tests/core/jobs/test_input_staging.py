@@ -161,7 +161,8 @@ async def test_a_kept_picture_gone_from_disk_at_post_time_fails_the_job_kindly(
         final = await observer.final(job.id, within_s=20)
 
     assert isinstance(final, JobFailed)
-    assert final.user_message == INPUT_GONE
+    assert final.user_message == str(INPUT_GONE)
+    assert final.text == INPUT_GONE, "with its catalogue key, for the front-end to translate"
     assert fake.uploads == []
     assert fake.prompts_received == []
 
