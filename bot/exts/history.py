@@ -14,6 +14,7 @@ from bot.exts._admission import private_in_time
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
 from bot.exts.errors import report_error
+from bot.locales import words_for
 from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
@@ -86,10 +87,9 @@ class History(commands.Cog):
         if not artifacts:
             raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
         if found.safety_action is SafetyAction.WITHHELD:  # a manager's /show would post it to the channel
-            raise UserFacingError(
-                f"Job #{found.id} is held back by this server's content settings, so I won't post it here; "
-                "open it from `/history` instead (only you see that list)."
-            )
+            words = words_for(self.bot, interaction.locale)
+            history = words.command("history")
+            raise UserFacingError(words("safety.show_held_back", job_id=found.id, history=history))
         stored, missing = await on_disk.split_stored(artifacts)
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
         summary = shorten(job_summary(found), 200)

@@ -176,7 +176,8 @@ class Results(commands.Cog):
             await partial.get_partial_message(payload.message_id).delete()
         else:
             if job.safety_action is SafetyAction.WITHHELD and not requester.is_manager:
-                raise UserFacingError("That result is held back by this server's content settings.")
+                words = words_for(self.bot, member.guild.preferred_locale)  # a reaction has no locale
+                raise UserFacingError(words("safety.dm_held_back"))
             job, artifacts = await service.get_with_artifacts(job.id, guild_id=job.guild_id)
             if not artifacts:
                 raise UserFacingError("That job has no files to send yet.")

@@ -11,6 +11,7 @@ import discord
 from bot.locales import Catalogue, Words
 from core.errors import ChannelNotAllowed, JobNotFound, UserFacingError
 from core.jobs.policy_edits import AlreadyBlocked
+from core.safety.inputs import InputFlagged
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
         return words("refusal.channel")
     if isinstance(error, JobNotFound):
         return words("refusal.job_not_found", job_id=error.job_id)
+    if isinstance(error, InputFlagged):
+        return words("refusal.flagged_input_everywhere" if error.everywhere else "refusal.flagged_input")
     if isinstance(error, AlreadyBlocked):
         return words("settings.words_already_blocked", words=covered_words(words, error.covered))
     if error.text is not None:

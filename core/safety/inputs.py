@@ -11,7 +11,7 @@ from core.errors import NotAllowed
 from core.inputs.facts import InputKind
 from core.jobs.given_input import GivenInput
 from core.jobs.input_intake import InputIntake, InputKeeper
-from core.jobs.policy import PolicyView, Requester
+from core.jobs.policy import PolicyView, Requester, SafetyMode
 from core.safety.checker import SafetyChecker
 from core.safety.policy import checks_inputs
 from core.safety.screen import flagged_rule
@@ -28,7 +28,13 @@ FLAGGED_INPUT_EVERYWHERE = (
 
 
 class InputFlagged(NotAllowed):
-    """A picture given was flagged by the classifier where the guild withholds flagged pictures."""
+    """A picture given was flagged by the classifier where the guild withholds flagged pictures;
+    `everywhere`: even in age-restricted channels (the front-end words it in the asker's language)."""
+
+    def __init__(self, *, everywhere: bool, rule: str, excerpt: str) -> None:
+        message = FLAGGED_INPUT_EVERYWHERE if everywhere else FLAGGED_INPUT
+        super().__init__(message, rule=rule, excerpt=excerpt)
+        self.everywhere = everywhere
 
 
 class InputScreen:
@@ -72,9 +78,7 @@ class InputScreen:
             if verdict is None or not verdict.flagged:
                 continue
             log.info("an input picture was flagged (%s); refused", ", ".join(verdict.reasons))
-            everywhere = who.channel_is_nsfw  # withheld even here: the mode withholds everywhere
+            everywhere = policy.safety_mode is SafetyMode.WITHHOLD
             raise InputFlagged(
-                FLAGGED_INPUT_EVERYWHERE if everywhere else FLAGGED_INPUT,
-                rule=flagged_rule("flagged_input", verdict.reasons),
-                excerpt=excerpt,
+                everywhere=everywhere, rule=flagged_rule("flagged_input", verdict.reasons), excerpt=excerpt
             )

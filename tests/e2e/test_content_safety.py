@@ -277,3 +277,14 @@ async def test_a_withheld_result_of_a_job_without_a_command_is_told_by_direct_me
     assert notice.attachments == []
     assert f"job #{regenerated_job.id} is done" in text_of(notice)
     assert "hold back" in text_of(notice)
+
+
+async def test_a_flagged_input_is_refused_in_the_askers_language(database_url: str, tmp_path: Path) -> None:
+    marked = media.png(64, 48, (MARKER[0] << 16) | (MARKER[1] << 8) | MARKER[2])
+    async with safety_world(database_url, tmp_path, "withhold") as (world, _, _):
+        world.alice.user.locale = "de"
+        interaction = await world.slash(
+            "imagine", {"prompt": "from this"}, attachments={"image": ("mine.png", marked, "image/png")}
+        )
+        refusal = await private_answer(world, interaction)
+    assert refusal.content.startswith("Dieses Bild kann ich nicht verwenden")
