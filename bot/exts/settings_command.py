@@ -6,42 +6,38 @@ subcommand checks the permission again.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
-from bot.exts._model_choices import matching
 from bot.exts._moderation_log import settings_log
+from bot.exts._settings_changes import (
+    allow_file,
+    allowed_choices,
+    change_settings,
+    disallow_file,
+    offered_choices,
+)
 from bot.locales import words_for
 from bot.ui.replies import covered_words
 from bot.ui.requesters import guild_id_of
 from bot.ui.settings_embed import SAFETY_CHOICES, settings_embed
-from core.jobs.model_options import Choosing
-from core.jobs.policy import PolicyView, SafetyMode
+from core.jobs.policy import SafetyMode
 from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
     limit_changes,
-    with_allowed_file,
     with_blocked_words,
     with_id,
-    without_allowed_file,
     without_blocked_words,
     without_id,
     workflow_changes,
 )
 from core.kinds import IMAGE, SONG, JobKind
-
-log = logging.getLogger(__name__)
-
-Changes = Callable[[PolicyView], dict[str, Any]]
 
 
 @app_commands.guild_only()
@@ -59,32 +55,6 @@ class SettingsCommand(
         self.bot = bot
         super().__init__()
 
-    async def _change(
-        self,
-        interaction: discord.Interaction,
-        changes: Changes,
-        *,
-        note: Callable[[], str | None] = lambda: None,
-    ) -> None:
-        require_server_manager(interaction)
-        await acknowledge(interaction)
-        guild_id = guild_id_of(interaction)
-        changed: list[str] = []
-
-        def recorded(policy: PolicyView) -> dict[str, Any]:
-            wanted = changes(policy)
-            changed[:] = sorted(wanted)
-            return wanted
-
-        updated = await self.bot.runtime.guild_policies.change(guild_id, recorded)
-        with log_context(guild_id=guild_id):
-            log.info("settings changed by %s: %s", interaction.user.id, changed)
-        await interaction.followup.send(
-            note() or discord.utils.MISSING,
-            embed=settings_embed(updated, title="Settings updated"),
-            ephemeral=True,
-        )
-
     @app_commands.command(name="show", description="Show this server's settings")
     async def show(self, interaction: discord.Interaction) -> None:
         require_server_manager(interaction)
@@ -95,14 +65,15 @@ class SettingsCommand(
     @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")
     @app_commands.describe(channel="The channel to add")
     async def add_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        await self._change(
-            interaction, lambda p: with_id("allowed_channel_ids", p.allowed_channel_ids, channel.id)
+        await change_settings(
+            self.bot, interaction, lambda p: with_id("allowed_channel_ids", p.allowed_channel_ids, channel.id)
         )
 
     @channels.command(name="remove", description="Stop taking requests in this channel")
     @app_commands.describe(channel="The channel to remove")
     async def remove_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
-        await self._change(
+        await change_settings(
+            self.bot,
             interaction,
             lambda p: without_id("allowed_channel_ids", p.allowed_channel_ids, channel.id, what="channel"),
         )
@@ -110,13 +81,17 @@ class SettingsCommand(
     @roles.command(name="add", description="Allow this role (then only listed roles may make requests)")
     @app_commands.describe(role="The role to allow")
     async def add_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        await self._change(interaction, lambda p: with_id("allowed_role_ids", p.allowed_role_ids, role.id))
+        await change_settings(
+            self.bot, interaction, lambda p: with_id("allowed_role_ids", p.allowed_role_ids, role.id)
+        )
 
     @roles.command(name="remove", description="Stop allowing this role")
     @app_commands.describe(role="The role to stop allowing")
     async def remove_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
-        await self._change(
-            interaction, lambda p: without_id("allowed_role_ids", p.allowed_role_ids, role.id, what="role")
+        await change_settings(
+            self.bot,
+            interaction,
+            lambda p: without_id("allowed_role_ids", p.allowed_role_ids, role.id, what="role"),
         )
 
     @blocked_words.command(name="add", description="Refuse requests containing these words")
@@ -126,7 +101,8 @@ class SettingsCommand(
     ) -> None:
         covered: dict[str, str] = {}
         say = words_for(interaction.client, interaction.locale)
-        await self._change(
+        await change_settings(
+            self.bot,
             interaction,
             lambda p: with_blocked_words(p, words, covered=covered),
             note=lambda: (
@@ -139,63 +115,51 @@ class SettingsCommand(
     async def remove_words(
         self, interaction: discord.Interaction, words: app_commands.Range[str, 1, 1000]
     ) -> None:
-        await self._change(interaction, lambda p: without_blocked_words(p, words))
+        await change_settings(self.bot, interaction, lambda p: without_blocked_words(p, words))
 
     @models.command(name="allow", description="Allow this model (then only the listed ones may be chosen)")
     @app_commands.describe(name="The model's file name")
     async def allow_model(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
-        await self._allow(interaction, "model", "allowed_models", name)
+        await allow_file(self.bot, interaction, "model", name)
 
     @models.command(name="remove", description="Stop allowing this model (none listed: any may be chosen)")
     @app_commands.describe(name="The model's file name")
     async def remove_model(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
-        await self._change(
-            interaction, lambda p: without_allowed_file("allowed_models", p.allowed_models, name)
-        )
+        await disallow_file(self.bot, interaction, "model", name)
 
     @loras.command(name="allow", description="Allow this LoRA (then only the listed ones may be chosen)")
     @app_commands.describe(name="The LoRA's file name")
     async def allow_lora(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
-        await self._allow(interaction, "lora", "allowed_loras", name)
+        await allow_file(self.bot, interaction, "lora", name)
 
     @loras.command(name="remove", description="Stop allowing this LoRA (none listed: any may be chosen)")
     @app_commands.describe(name="The LoRA's file name")
     async def remove_lora(
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 200]
     ) -> None:
-        await self._change(
-            interaction, lambda p: without_allowed_file("allowed_loras", p.allowed_loras, name)
-        )
-
-    async def _allow(self, interaction: discord.Interaction, what: Choosing, field: str, name: str) -> None:
-        offered = self.bot.runtime.service.models.anywhere(what)
-        await self._change(
-            interaction, lambda p: with_allowed_file(field, getattr(p, field), name, offered=offered)
-        )
+        await disallow_file(self.bot, interaction, "lora", name)
 
     @allow_model.autocomplete("name")
     async def _offered_models(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return matching(self.bot.runtime.service.models.anywhere("model"), current)
+        return offered_choices(self.bot, "model", current)
 
     @allow_lora.autocomplete("name")
     async def _offered_loras(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return matching(self.bot.runtime.service.models.anywhere("lora"), current)
+        return offered_choices(self.bot, "lora", current)
 
     @remove_model.autocomplete("name")
     async def _allowed_models(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        policy = await self.bot.runtime.guild_policies.get(guild_id_of(interaction))
-        return matching(list(policy.allowed_models), current)
+        return await allowed_choices(self.bot, interaction, "model", current)
 
     @remove_lora.autocomplete("name")
     async def _allowed_loras(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        policy = await self.bot.runtime.guild_policies.get(guild_id_of(interaction))
-        return matching(list(policy.allowed_loras), current)
+        return await allowed_choices(self.bot, interaction, "lora", current)
 
     @app_commands.command(name="limits", description="Per-member caps and the server's request rate")
     @app_commands.describe(
@@ -212,7 +176,8 @@ class SettingsCommand(
         burst: int | None = None,
         per_minute: float | None = None,
     ) -> None:
-        await self._change(
+        await change_settings(
+            self.bot,
             interaction,
             lambda _: limit_changes(
                 max_running=max_running, max_waiting=max_waiting, burst=burst, per_minute=per_minute
@@ -222,7 +187,7 @@ class SettingsCommand(
     @app_commands.command(name="nsfw-only", description="Take requests only in age-restricted channels")
     @app_commands.describe(enabled="On: only age-restricted channels; off: any allowed channel")
     async def nsfw_only(self, interaction: discord.Interaction, enabled: bool) -> None:
-        await self._change(interaction, lambda _: {"nsfw_channels_only": enabled})
+        await change_settings(self.bot, interaction, lambda _: {"nsfw_channels_only": enabled})
 
     @app_commands.command(name="log", description="Refused and withheld requests, newest first")
     @app_commands.describe(
@@ -239,23 +204,23 @@ class SettingsCommand(
     @app_commands.command(name="ping-when-done", description="Ping members when their job ends")
     @app_commands.describe(enabled="The server's default; each member may choose otherwise with /notify")
     async def ping_when_done(self, interaction: discord.Interaction, enabled: bool) -> None:
-        await self._change(interaction, lambda _: {"ping_when_done": enabled})
+        await change_settings(self.bot, interaction, lambda _: {"ping_when_done": enabled})
 
     @app_commands.command(name="private-results", description="Whether members may get private results")
     @app_commands.describe(allowed="Off: every result is posted for the channel to see (e.g. for moderation)")
     async def private_results(self, interaction: discord.Interaction, allowed: bool) -> None:
-        await self._change(interaction, lambda _: {"private_results_allowed": allowed})
+        await change_settings(self.bot, interaction, lambda _: {"private_results_allowed": allowed})
 
     @app_commands.command(name="regenerate", description="Who may regenerate someone's result")
     @app_commands.describe(who="anyone (as their own job), or only the person who asked")
     async def regenerate(self, interaction: discord.Interaction, who: Literal["anyone", "requester"]) -> None:
-        await self._change(interaction, lambda _: {"regenerate_permission": who})
+        await change_settings(self.bot, interaction, lambda _: {"regenerate_permission": who})
 
     @app_commands.command(name="safety", description="What I do with results my image checker flags")
     @app_commands.describe(mode="Off, a spoiler or held back outside age-restricted channels, or held back")
     @app_commands.choices(mode=SAFETY_CHOICES)
     async def safety(self, interaction: discord.Interaction, mode: Choice[str]) -> None:
-        await self._change(interaction, lambda _: {"safety_mode": SafetyMode(mode.value)})
+        await change_settings(self.bot, interaction, lambda _: {"safety_mode": SafetyMode(mode.value)})
 
     @app_commands.command(name="workflows", description="The workflows used when a request names none")
     @app_commands.describe(
@@ -266,7 +231,8 @@ class SettingsCommand(
         self, interaction: discord.Interaction, image: str | None = None, song: str | None = None
     ) -> None:
         catalogue, scope = self.bot.runtime.catalogue, guild_id_of(interaction)
-        await self._change(
+        await change_settings(
+            self.bot,
             interaction,
             lambda _: workflow_changes(
                 image=image,
