@@ -1,0 +1,106 @@
+"""The emulator's part that builds the world a test needs: guilds, channels, roles, members, installs."""
+
+from __future__ import annotations
+
+from . import payloads
+from .gateway import Gateway
+from .models import Channel, Guild, Member, Overwrite, Role, User
+from .shards import id_on_shard
+from .world import World
+
+GUILDS = 1 << 0
+
+
+class Arranging:
+    """Mixed into DiscordEmulator, which sets these up."""
+
+    world: World
+    gateway: Gateway
+
+    def add_guild(
+        self,
+        guild_id: int | None = None,
+        name: str = "Test Guild",
+        owner_id: int | None = None,
+        with_bot: bool = True,
+    ) -> Guild:
+        """Call before the bot connects (GUILD_CREATE is sent after READY), or call guild_create() after.
+
+        with_bot=False: a server the app is not installed in (no bot member, no gateway events); only a
+        member's own install (install_for_user) reaches the bot from there."""
+        return self.world.add_guild(guild_id, name, owner_id, with_bot=with_bot)
+
+    def add_guild_on_shard(self, shard_id: int, num_shards: int, name: str = "Test Guild") -> Guild:
+        """A guild whose events go to shard `shard_id` of `num_shards` ((guild_id >> 22) % num_shards)."""
+        return self.add_guild(id_on_shard(self.world.snowflakes.next(), shard_id, num_shards), name)
+
+    def install_for_user(self, who: Member | User) -> User:
+        """The person adds the app to their account (a user install): its commands follow them."""
+        user = who.user if isinstance(who, Member) else who
+        self.world.user_installs.add(user.id)
+        return user
+
+    def add_user(self, name: str = "user", accepts_dms: bool = True) -> User:
+        """Someone in no guild of the bot's."""
+        user = self.world.add_user(None, name)
+        user.accepts_dms = accepts_dms
+        return user
+
+    def add_group_dm(self, owner: Member | User, *others: Member | User) -> Channel:
+        """A group DM of people (never the bot): the PRIVATE_CHANNEL interaction context."""
+        people = [w.user if isinstance(w, Member) else w for w in (owner, *others)]
+        return self.world.add_group_dm(people[0], people[1:])
+
+    def add_channel(
+        self, guild: Guild, name: str = "general", nsfw: bool = False, topic: str | None = None
+    ) -> Channel:
+        return self.world.add_channel(guild, name, nsfw=nsfw, topic=topic)
+
+    def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        return self.world.add_role(guild, name, permissions=permissions)
+
+    def add_member(
+        self,
+        guild: Guild,
+        user_id: int | None = None,
+        name: str = "member",
+        permissions: int = 0,
+        roles: list[Role] | None = None,
+        accepts_dms: bool = True,
+    ) -> Member:
+        return self.world.add_member(
+            guild, user_id, name, permissions=permissions, roles=roles, accepts_dms=accepts_dms
+        )
+
+    def bot_member(self, guild: Guild) -> Member:
+        return guild.members[self.world.bot_user.id]
+
+    async def set_channel_permissions(
+        self, channel: Channel, target: Member | Role, allow: int = 0, deny: int = 0
+    ) -> None:
+        """Sets a permission overwrite (e.g. deny the bot ATTACH_FILES); sends CHANNEL_UPDATE if connected.
+
+        Permission bits are discord.Permissions values, e.g. discord.Permissions(attach_files=True).value.
+        """
+        kind = 1 if isinstance(target, Member) else 0
+        channel.overwrites = [o for o in channel.overwrites if (o.type, o.id) != (kind, target.id)]
+        channel.overwrites.append(Overwrite(target.id, kind, allow, deny))
+        if self.gateway.sessions and self.world.bot_can_see(channel):
+            await self.gateway.dispatch("CHANNEL_UPDATE", payloads.channel(channel), intent=GUILDS)
+
+    def dm_channel(self, who: Member | User) -> Channel:
+        """The DM channel between the bot and this user (what POST /users/@me/channels returns)."""
+        return self.world.dm_channel_with(who.user if isinstance(who, Member) else who)
+
+    async def guild_create(self, guild: Guild) -> None:
+        """Sends GUILD_CREATE for a guild added while the bot is connected (the bot "joins" it)."""
+        await self.gateway.send_guild_create(guild)
+
+    @property
+    def upload_limit(self) -> int:
+        """Bytes per request before a 413 (code 40005); also sent as interactions' attachment_size_limit."""
+        return self.world.upload_limit
+
+    @upload_limit.setter
+    def upload_limit(self, value: int) -> None:
+        self.world.upload_limit = value
