@@ -9,56 +9,26 @@ import secrets
 from typing import Any
 
 from . import payloads
+from .command_data import Upload, command_data
 from .gateway import Gateway
 from .installs import Authorization, authorize_command, authorize_component
 from .mentions import hide_content, notified_user_ids
 from .messaging import Messaging
 from .modal_answers import NotSubmittable, check_uploads, modal_components
 from .models import (
-    ApplicationCommand,
     Channel,
     Guild,
     Interaction,
     InteractionType,
     Member,
     Message,
-    Role,
     User,
 )
 from .world import World
 
-STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
-SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 BUTTON, STRING_SELECT = 2, 3
 MESSAGE_CONTENT = 1 << 15
 REPLY = 19  # the message type of a reply
-
-Upload = tuple[str, bytes, str]  # (filename, data, content_type)
-
-
-def _infer_type(value: Any) -> int:
-    if isinstance(value, bool):
-        return BOOLEAN
-    if isinstance(value, int):
-        return INTEGER
-    if isinstance(value, float):
-        return NUMBER
-    if isinstance(value, Member | User):
-        return USER
-    if isinstance(value, Channel):
-        return CHANNEL
-    if isinstance(value, Role):
-        return ROLE
-    return STRING
-
-
-def _option_defs(command: ApplicationCommand | None, path: list[str]) -> dict[str, dict[str, Any]]:
-    if command is None:
-        return {}
-    options: list[dict[str, Any]] = command.payload.get("options") or []
-    for name in path:
-        options = next((o.get("options") or [] for o in options if o["name"] == name), [])
-    return {o["name"]: o for o in options}
 
 
 class Actions:
@@ -135,79 +105,6 @@ class Actions:
         await self._gateway.dispatch("INTERACTION_CREATE", interaction.payload)
         return interaction
 
-    # application commands ------------------------------------------------------------------------------
-    def _command_data(
-        self,
-        guild: Guild | None,
-        name: str,
-        options: dict[str, Any],
-        attachments: dict[str, Upload],
-        path: list[str],
-        guild_command: bool | None,
-        focused: str | None = None,
-    ) -> dict[str, Any]:
-        guild_id = guild.id if guild is not None else None
-        command = self._world.find_command(name, guild_id)
-        defs = _option_defs(command, path)
-        resolved: dict[str, dict[str, Any]] = {}
-        built: list[dict[str, Any]] = []
-        for key, value in options.items():
-            kind = int(defs[key]["type"]) if key in defs else _infer_type(value)
-            if key == focused:
-                kind = kind if kind in (STRING, INTEGER, NUMBER) else STRING
-            built.append(self._option(key, kind, value, resolved, focused=key == focused))
-        for key, (filename, content, content_type) in attachments.items():
-            if command is not None and int(defs.get(key, {}).get("type", 0)) != ATTACHMENT:
-                # Discord's client offers a file picker only for ATTACHMENT (type 11) options
-                # (https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-type).
-                raise ValueError(f"/{name} option {key!r} is not an attachment option")
-            stored = self._world.store_attachment(filename, content, content_type)
-            stored.ephemeral = True
-            resolved.setdefault("attachments", {})[str(stored.id)] = payloads.attachment(stored)
-            built.append({"name": key, "type": ATTACHMENT, "value": str(stored.id)})
-        for depth, parent in reversed(list(enumerate(path))):
-            kind = SUB_COMMAND if depth == len(path) - 1 else SUB_COMMAND_GROUP
-            built = [{"name": parent, "type": kind, "options": built}]
-        data: dict[str, Any] = {
-            "id": str(command.id if command is not None else self._world.snowflakes.next()),
-            "name": name,
-            "type": 1,
-        }
-        if built:
-            data["options"] = built
-        if resolved:
-            data["resolved"] = resolved
-        is_guild_command = command is not None and command.guild_id is not None
-        if guild is not None and (guild_command if guild_command is not None else is_guild_command):
-            data["guild_id"] = str(guild.id)
-        return data
-
-    def _option(
-        self, name: str, kind: int, value: Any, resolved: dict[str, dict[str, Any]], *, focused: bool
-    ) -> dict[str, Any]:
-        option: dict[str, Any] = {"name": name, "type": kind}
-        if focused:
-            option["focused"] = True
-            option["value"] = str(value)
-            return option
-        if isinstance(value, Member):
-            resolved.setdefault("users", {})[str(value.id)] = payloads.user(value.user)
-            resolved.setdefault("members", {})[str(value.id)] = payloads.member(value, with_user=False)
-            value = str(value.id)
-        elif isinstance(value, User):
-            resolved.setdefault("users", {})[str(value.id)] = payloads.user(value)
-            value = str(value.id)
-        elif isinstance(value, Channel):
-            entry = payloads.channel(value)
-            entry["permissions"] = str((1 << 53) - 1)
-            resolved.setdefault("channels", {})[str(value.id)] = entry
-            value = str(value.id)
-        elif isinstance(value, Role):
-            resolved.setdefault("roles", {})[str(value.id)] = payloads.role(value)
-            value = str(value.id)
-        option["value"] = value
-        return option
-
     async def slash_command(
         self,
         guild: Guild | None,
@@ -220,7 +117,7 @@ class Actions:
         guild_command: bool | None,
     ) -> Interaction:
         auth = self._authorize(guild, channel, member, name)
-        data = self._command_data(guild, name, options or {}, attachments or {}, path, guild_command)
+        data = command_data(self._world, guild, name, options or {}, attachments or {}, path, guild_command)
         interaction = self._new_interaction(InteractionType.APPLICATION_COMMAND, channel, member, data, auth)
         return await self._dispatch(interaction)
 
@@ -236,7 +133,7 @@ class Actions:
         guild_command: bool | None,
     ) -> Interaction:
         auth = self._authorize(guild, channel, member, name)
-        data = self._command_data(guild, name, options, {}, path, guild_command, focused=focused)
+        data = command_data(self._world, guild, name, options, {}, path, guild_command, focused=focused)
         interaction = self._new_interaction(InteractionType.AUTOCOMPLETE, channel, member, data, auth)
         return await self._dispatch(interaction)
 
