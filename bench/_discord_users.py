@@ -14,16 +14,57 @@ if sys.path and os.path.basename(os.path.abspath(sys.path[0])) == "bench":
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
+import re
 import statistics
+from collections import Counter
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from tests.discord_emulator import Channel, DiscordEmulator, Guild, Interaction, Member
+from tests.discord_emulator.recorder import RecordedCall
 from tests.e2e.harness import is_final
+
+# Which of Discord's limits a request counts against: the interaction's own token (its callback, and the
+# webhook routes of /webhooks/{application.id}/{token}, "not bound to the bot's Global Rate Limit") or the
+# bot token (the global 50/s and the route's bucket).
+# https://discord.com/developers/docs/topics/rate-limits#global-rate-limit
+REQUEST_KINDS = (
+    ("interaction callback", "POST", re.compile(r"^/interactions/\d+/[^/]+/callback$")),
+    ("token: edit response", "PATCH", re.compile(r"^/webhooks/\d+/[^/]+/messages/")),
+    ("token: followup", "POST", re.compile(r"^/webhooks/\d+/[^/]+$")),
+    ("bot: post message", "POST", re.compile(r"^/channels/\d+/messages$")),
+    ("bot: edit message", "PATCH", re.compile(r"^/channels/\d+/messages/\d+$")),
+    ("bot: reaction", "PUT", re.compile(r"^/channels/\d+/messages/\d+/reactions/")),
+)
+
+
+def request_kind(method: str, path: str) -> str:
+    for name, wanted, pattern in REQUEST_KINDS:
+        if method == wanted and pattern.match(path):
+            return name
+    if path.startswith(("/webhooks/", "/interactions/")):
+        return f"token: {method} other"
+    route = re.sub(r"/\d+", "/{id}", path)
+    return f"bot: {method} {route}"
+
+
+def requests_per_job(calls: list[RecordedCall], jobs: int) -> dict[str, float]:
+    counted = Counter(request_kind(c.method, c.path) for c in calls)
+    per_job = {name: round(count / jobs, 2) for name, count in sorted(counted.items())}
+    per_job["all"] = round(len(calls) / jobs, 2)
+    per_job["bot token (global limit)"] = round(
+        sum(count for name, count in counted.items() if name.startswith("bot")) / jobs, 2
+    )
+    return per_job
+
+
+def _posts(calls: list[RecordedCall]) -> int:
+    return sum(1 for c in calls if request_kind(c.method, c.path) == "bot: post message")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -62,6 +103,9 @@ async def run_phase(
         for m, i in zip(messages, interactions, strict=True)
     ]
     edits = [len(m.revisions) - 1 for m in messages]
+    # Each result's completion ping (a reply in the channel) follows its final edit: count those too.
+    with contextlib.suppress(TimeoutError):
+        await emu.wait_for(lambda: _posts(emu.calls[calls_before:]) >= len(interactions), timeout=15)
     calls = emu.calls[calls_before:]
     return {
         "interval_ms": interval_s * 1000,
@@ -71,6 +115,7 @@ async def run_phase(
         "edits_per_job_max": max(edits),
         "rest_calls": len(calls),
         "responses_429": sum(1 for c in calls if c.status == 429),
+        "requests_per_job": requests_per_job(calls, len(interactions)),
         "final_s_p50": round(percentile(finals_s, 0.5), 2),
         "final_s_p99": round(percentile(finals_s, 0.99), 2),
         "wall_s": round(loop.time() - started, 2),

@@ -13,9 +13,10 @@ and routed per shard (equal when every event reached its guild's shard), how man
 the process holding a shard can answer its interactions), the acknowledgement latency p50/p99/max (the
 INTERACTION_CREATE frame written → the callback reaching the emulator; Discord refuses one later than 3 s),
 the gateways' CPU per interaction (parse, check, answer, store the job, show it queued), how many of those
-jobs the worker then delivered, Discord REST requests per job (through the interaction's token, and with the
-bot token, which Discord's global 50 requests/s counts; the bot's own log-ins included) and answers 429, and
-the machine's cores.
+jobs the worker then delivered and its CPU per job doing so, Discord REST requests per job (through the
+interaction's token, and with the bot token, which Discord's global 50 requests/s counts; the bot's own
+log-ins included) and answers 429, the same requests per job by kind (log-ins left out), and the machine's
+cores.
 A benchmark prints figures; it asserts nothing.
 """
 
@@ -32,6 +33,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import re
 import tempfile
 import uuid
 from collections import Counter
@@ -44,7 +46,7 @@ sys.path.insert(0, str(PROJECT))
 
 from sqlalchemy import make_url
 
-from bench._discord_users import percentile
+from bench._discord_users import percentile, requests_per_job
 from db.migrate import upgrade_to_head
 from tests.discord_emulator import DiscordEmulator, Interaction
 from tests.discord_emulator.shards import shard_for
@@ -129,13 +131,28 @@ async def _run(
         figures = await _ask(emu, places, count, interval_s)
         spent = [_cpu_s(p) - before for p, before in zip(processes[:2], cpu_before, strict=True)]
         figures["gateway_cpu_ms_per_interaction"] = round(sum(spent) * 1000 / count, 2)
-        await processes[2].start(60)
-        figures["delivered"] = await _delivered(emu, figures.pop("_acked"))
-        figures.update(_rest_per_job(emu.calls[calls_before:], figures["delivered"]))
+        asked_calls = emu.calls[calls_before:]
+        worker = processes[2]
+        await worker.start(60)
+        worker_before, delivery_from = _cpu_s(worker), len(emu.calls)  # after its log-in
+        delivered = figures["delivered"] = await _delivered(emu, figures.pop("_acked"))
+        # Each result's completion ping (a reply in its channel) follows its final edit: wait for them too.
+        with contextlib.suppress(TimeoutError):
+            await emu.wait_for(lambda: _pings(emu.calls[delivery_from:]) >= delivered, timeout=15)
+        # Claim, post to ComfyUI, follow, fetch the result, edits, upload, ping, record: all of it.
+        worker_ms = (_cpu_s(worker) - worker_before) * 1000
+        figures["worker_cpu_ms_per_job"] = round(worker_ms / max(delivered, 1), 2)
+        figures.update(_rest_per_job(emu.calls[calls_before:], delivered))
+        delivery_calls = emu.calls[delivery_from:]
+        figures["requests_per_job"] = requests_per_job([*asked_calls, *delivery_calls], max(delivered, 1))
         return figures
     finally:
         for process in processes:
             await process.stop()
+
+
+def _pings(calls: list[Any]) -> int:
+    return sum(1 for c in calls if c.method == "POST" and re.match(r"^/channels/\d+/messages$", c.path))
 
 
 def _cpu_s(process: BotProcess) -> float:
