@@ -2,7 +2,8 @@
 
 `python -m bench._fake_farm N STEP_TIME_S STEPS` prints one JSON line {"urls": [...], "control": url} and
 serves until killed. GET control/timings returns, per backend, the (start, end) of every prompt it ran,
-measured with time.perf_counter inside the fake's executor: the source of the idle-gap figures.
+measured with time.perf_counter inside the fake's executor: the source of the idle-gap figures. GET
+control/runs counts the runs of every tagged job.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,23 @@ from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fakes.comfyui.executor import Executor
 
 TIMINGS: dict[int, list[tuple[float, float]]] = {}
+# How many times each job ran, by the tag in its prompt text ("job#<tag>"; bench/scale.py puts one in each):
+# a job run twice (two workers claimed it) shows as a tag counted twice.
+RUNS: Counter[str] = Counter()
 _original_execute = Executor._execute
 
 
+def _tags(prompt: dict[str, Any]) -> set[str]:
+    found = set()
+    for node in prompt.values():
+        for value in node.get("inputs", {}).values():
+            if isinstance(value, str) and "job#" in value:
+                found.add(value.split("job#", 1)[1].split()[0])
+    return found
+
+
 async def _timed_execute(self: Executor, item: Any) -> None:
+    RUNS.update(_tags(item.prompt))
     started = time.perf_counter()
     try:
         await _original_execute(self, item)
@@ -52,11 +67,16 @@ async def serve(count: int, step_time_s: float, steps: int) -> None:
 
     async def reset(_request: web.Request) -> web.Response:
         TIMINGS.clear()
+        RUNS.clear()
         return web.json_response({})
+
+    async def runs(_request: web.Request) -> web.Response:
+        return web.json_response(dict(RUNS))
 
     app = web.Application()
     app.router.add_get("/timings", timings)
     app.router.add_post("/reset", reset)
+    app.router.add_get("/runs", runs)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

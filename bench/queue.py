@@ -40,6 +40,7 @@ from sqlalchemy import func, insert, select
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from bench._worker import ask_cpu
 from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.policy import Requester
@@ -286,7 +287,8 @@ async def two_workers_on_postgres(
                 process = await asyncio.create_subprocess_exec(
                     sys.executable, "-m", "bench._worker", url, str(tmp / worker_id), worker_id,
                     *farm["urls"],
-                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, cwd=PROJECT,
+                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.DEVNULL, cwd=PROJECT,
                     env={**os.environ, "PYTHONPATH": str(PROJECT)},
                 )  # fmt: skip
                 assert process.stdout is not None
@@ -318,6 +320,7 @@ async def two_workers_on_postgres(
                     await asyncio.sleep(0.05)
                 elapsed = time.perf_counter() - started
                 gaps, durations = gaps_and_job_time(await farm_timings(http, farm["control"]))
+                cpu = [await ask_cpu(process) for process in workers]
             finally:
                 await runtime.close()
     finally:
@@ -331,6 +334,9 @@ async def two_workers_on_postgres(
     return {
         "workers": 2,
         "backends": 2,
+        "cpu_ms_per_job_per_worker": [
+            round(c["cpu_s"] / len(c["delivered"]) * 1000, 3) if c["delivered"] else None for c in cpu
+        ],
         "jobs": jobs,
         "ratio_of_ideal": round((jobs / elapsed) / (2 / job_time), 4),
         "idle_gap_ms": {
