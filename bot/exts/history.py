@@ -71,6 +71,7 @@ class History(commands.Cog):
             report_error=report_error,
             timeout=self.view_timeout_s,
             public=public,
+            words=words_for(self.bot, interaction.locale),
         )
         files = await view.first_page(interaction)
         await interaction.edit_original_response(view=view, attachments=files)

@@ -12,11 +12,13 @@ from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
+from bot.locales import words_for
 from bot.ui.history_queue import cancelled_text, place_in_queue, queue_embed
 from bot.ui.history_render import job_summary, shorten
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.errors import UserFacingError
 from core.jobs.scopes import is_personal
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,8 @@ class QueueCommands(commands.Cog):
         scope = guild_id_of(interaction)
         overview = await self.bot.runtime.browser.queue_overview(scope, interaction.user.id)
         await interaction.followup.send(
-            embed=queue_embed(overview, personal=is_personal(scope)), ephemeral=True
+            embed=queue_embed(words_for(self.bot, interaction.locale), overview, personal=is_personal(scope)),
+            ephemeral=True,
         )
 
     @app_commands.command(name="cancel", description="Cancel your job (moderators: anyone's)")
@@ -46,7 +49,9 @@ class QueueCommands(commands.Cog):
         if job is None:
             overview = await self.bot.runtime.browser.queue_overview(guild_id, interaction.user.id)
             if not overview.mine:
-                raise UserFacingError("You have nothing queued or running to cancel.")
+                raise UserFacingError(
+                    Text("queue.nothing_to_cancel", "You have nothing queued or running to cancel.")
+                )
             job = max(mine.id for mine, _ in overview.mine)
         cancelled = await self.bot.runtime.service.cancel(
             job, guild_id=guild_id, requester=requester_from_interaction(interaction)
@@ -54,7 +59,11 @@ class QueueCommands(commands.Cog):
         with log_context(job_id=job, guild_id=guild_id):
             log.info("cancelled by %s", interaction.user.id)
         await interaction.followup.send(
-            cancelled_text(cancelled, by_someone_else=cancelled.user_id != interaction.user.id),
+            cancelled_text(
+                words_for(self.bot, interaction.locale),
+                cancelled,
+                by_someone_else=cancelled.user_id != interaction.user.id,
+            ),
             ephemeral=True,
         )
 
@@ -66,9 +75,11 @@ class QueueCommands(commands.Cog):
             guild_id_of(interaction), interaction.user.id
         )
         wanted = current.strip().lstrip("#").lower()
+        words = words_for(self.bot, interaction.locale)
         choices = [
             app_commands.Choice(
-                name=shorten(f"#{job.id} ({place_in_queue(place)}): {job_summary(job)}", 100), value=job.id
+                name=shorten(f"#{job.id} ({place_in_queue(words, place)}): {job_summary(job)}", 100),
+                value=job.id,
             )
             for job, place in reversed(overview.mine)
         ]

@@ -1,9 +1,11 @@
-"""How /queue and /cancel answer: the guild's queue in numbers, and the member's own jobs. Pure functions."""
+"""How /queue and /cancel answer: the guild's queue in numbers, and the member's own jobs. Pure functions,
+in the asker's language."""
 
 from __future__ import annotations
 
 import discord
 
+from bot.locales import Words
 from bot.ui.history_render import COLOUR, job_summary, shorten
 from core.jobs.browsing import QueueOverview
 from core.jobs.snapshots import JobView
@@ -11,42 +13,43 @@ from core.jobs.stages import JobPlace, JobStage
 from core.kinds import spec_of
 
 
-def place_in_queue(place: JobPlace) -> str:
+def place_in_queue(words: Words, place: JobPlace) -> str:
     """The same state the job's own message shows: "Queued" until its server has begun it."""
     if place.stage is JobStage.RUNNING:
-        return "running now"
+        return words("queue.running_now")
     if place.stage is JobStage.SENT:
-        return "queued on the server, starts next"
+        return words("queue.sent")
     if place.position is None:
-        return "queued"
+        return words("queue.queued")
     if place.position == 0:
-        return "next to start"
-    return f"#{place.position + 1} in the queue"
+        return words("queue.next")
+    return words("queue.place", place=place.position + 1)
 
 
-def queue_embed(overview: QueueOverview, *, personal: bool = False) -> discord.Embed:
+def queue_embed(words: Words, overview: QueueOverview, *, personal: bool = False) -> discord.Embed:
     """`personal`: asked where the app is not installed: the queue is the person's own (core.jobs.scopes)."""
-    embed = discord.Embed(title="Queue", colour=COLOUR)
+    embed = discord.Embed(title=words("queue.title"), colour=COLOUR)
     embed.add_field(
-        name="Outside my servers, yours" if personal else "This server",
-        value=f"{overview.guild_running} running · {overview.guild_queued} waiting",
+        name=words("queue.personal" if personal else "queue.this_server"),
+        value=words("queue.counts", running=overview.guild_running, queued=overview.guild_queued),
     )
     embed.add_field(
-        name="Everywhere",
-        value=f"{overview.running_everywhere} running · {overview.queued_everywhere} waiting",
+        name=words("queue.everywhere"),
+        value=words("queue.counts", running=overview.running_everywhere, queued=overview.queued_everywhere),
     )
     if overview.mine:
         lines = [
-            f"**#{job.id}** {spec_of(job.params).texts.mark} {place_in_queue(place)} — "
+            f"**#{job.id}** {spec_of(job.params).texts.mark} {place_in_queue(words, place)} — "
             f"{shorten(job_summary(job), 60)}"
             for job, place in overview.mine
         ]
-        embed.add_field(name="Your jobs", value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(name=words("queue.yours"), value="\n".join(lines)[:1024], inline=False)
     else:
-        embed.add_field(name="Your jobs", value="You have nothing queued or running.", inline=False)
+        embed.add_field(name=words("queue.yours"), value=words("queue.nothing"), inline=False)
     return embed
 
 
-def cancelled_text(job: JobView, *, by_someone_else: bool) -> str:
-    whose = f" (requested by <@{job.user_id}>)" if by_someone_else else ""
-    return f"Cancelling job #{job.id}{whose}. Its message will say so in a moment."
+def cancelled_text(words: Words, job: JobView, *, by_someone_else: bool) -> str:
+    if by_someone_else:
+        return words("queue.cancelling_for", job_id=job.id, user_id=job.user_id)
+    return words("queue.cancelling", job_id=job.id)

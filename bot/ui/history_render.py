@@ -7,6 +7,8 @@ from typing import Any
 
 import discord
 
+from bot.locales import Words
+from bot.ui.wording import kind_noun, parameter_name
 from core.jobs.snapshots import ArtifactView, HistoryPage, JobStatus, JobView, SafetyAction
 from core.kinds import JobKind, spec_of
 
@@ -28,14 +30,14 @@ class HistoryFilters:
     kind: JobKind | None = None
     search: str | None = None
 
-    def describe(self) -> str:
+    def describe(self, words: Words) -> str:
         parts = []
         if self.kind is not None:
-            parts.append(f"{self.kind}s")
+            parts.append(words.optional(f"kinds.{self.kind}.plural") or f"{self.kind}s")
         if self.user_id is not None:
-            parts.append(f"by <@{self.user_id}>")
+            parts.append(words("history.by", user_id=self.user_id))
         if self.search:
-            parts.append(f"matching “{shorten(self.search, 50)}”")
+            parts.append(words("history.matching", search=shorten(self.search, 50)))
         return " · ".join(parts)
 
 
@@ -50,10 +52,11 @@ def job_summary(job: JobView) -> str:
     return spec_of(job.params).history_summary(job.params, job.raw_input)
 
 
-def job_line(job: JobView) -> str:
+def job_line(words: Words, job: JobView) -> str:
     when = discord.utils.format_dt(job.queued_at, "R")
-    deleted = " 🗑️ *deleted*" if job.deleted_at is not None else ""  # only managers are shown these
-    deleted += " 🔞 *held back*" if job.safety_action is SafetyAction.WITHHELD else ""  # managers too
+    deleted = f" 🗑️ *{words('history.deleted')}*" if job.deleted_at is not None else ""  # managers only
+    withheld = job.safety_action is SafetyAction.WITHHELD
+    deleted += f" 🔞 *{words('history.held_back')}*" if withheld else ""  # managers too
     mark = spec_of(job.params).texts.mark
     return (
         f"{STATUS_MARKS[job.status]} **#{job.id}** {mark} {when} <@{job.user_id}>{deleted} — "
@@ -62,45 +65,46 @@ def job_line(job: JobView) -> str:
 
 
 def history_text(
-    page: HistoryPage, *, page_number: int, filters: HistoryFilters, personal: bool = False
+    words: Words, page: HistoryPage, *, page_number: int, filters: HistoryFilters, personal: bool = False
 ) -> tuple[str, str]:
     """(the page's listing, its footer line) for the /history message. `personal`: the person's own jobs
     made where the app is not installed (core.jobs.scopes)."""
-    described = filters.describe()
+    described = filters.describe(words)
     if page.jobs:
-        lines = "\n".join(job_line(job) for job in page.jobs)
+        lines = "\n".join(job_line(words, job) for job in page.jobs)
         listing = f"{described}\n\n{lines}" if described else lines
     elif page_number == 1:
-        listing = (
-            f"No jobs {described} yet."
-            if described
-            else "You have made nothing outside my servers yet."
-            if personal
-            else "Nothing has been made in this server yet."
-        )
+        if described:
+            listing = words("history.none_filtered", filters=described)
+        else:
+            listing = words("history.none_personal" if personal else "history.none")
     else:
-        listing = "No older jobs."
-    more = " · older jobs on the next page" if page.next_before_id is not None else ""
-    return f"## History\n{listing}", f"Page {page_number}{more} · pick a job below to open it"
+        listing = words("history.no_older")
+    footer = [words("history.page", page=page_number)]
+    if page.next_before_id is not None:
+        footer.append(words("history.more"))
+    footer.append(words("history.pick"))
+    return f"## {words('history.title')}\n{listing}", " · ".join(footer)
 
 
-def job_option_label(job: JobView) -> str:
-    deleted = " · deleted" if job.deleted_at is not None else ""
-    deleted += " · held back" if job.safety_action is SafetyAction.WITHHELD else ""
-    return shorten(f"#{job.id} {job.kind} · {job.status.value}{deleted}", 100)
+def job_option_label(words: Words, job: JobView) -> str:
+    deleted = f" · {words('history.deleted')}" if job.deleted_at is not None else ""
+    deleted += f" · {words('history.held_back')}" if job.safety_action is SafetyAction.WITHHELD else ""
+    kind, status = kind_noun(words, spec_of(job.params)), words(f"statuses.{job.status.value}")
+    return shorten(f"#{job.id} {kind} · {status}{deleted}", 100)
 
 
-def job_option_description(job: JobView) -> str:
-    return shorten(job_summary(job), 100) or "(no prompt)"
+def job_option_description(words: Words, job: JobView) -> str:
+    return shorten(job_summary(job), 100) or words("history.no_prompt")
 
 
-def parameter_lines(params: dict[str, Any], shown_apart: str = "") -> list[str]:
+def parameter_lines(words: Words, params: dict[str, Any], shown_apart: str = "") -> list[str]:
     lines = []
     for name, value in sorted(params.items()):
         if name in _NOT_A_PARAMETER or name == shown_apart or value is None or value == [] or value == "":
             continue
         shown = ", ".join(_item(v) for v in value) if isinstance(value, list) else str(value)
-        lines.append(f"**{name.replace('_', ' ')}**: {shorten(shown, 200)}")
+        lines.append(f"**{parameter_name(words, name)}**: {shorten(shown, 200)}")
     return lines
 
 
@@ -112,12 +116,13 @@ def _item(value: Any) -> str:
     return str(value)
 
 
-def artifact_line(artifact: ArtifactView) -> str:
+def artifact_line(words: Words, artifact: ArtifactView) -> str:
     size = f"{artifact.size_bytes / 1_048_576:.1f} MiB"
     shape = f"{artifact.width}×{artifact.height}, " if artifact.width and artifact.height else ""
     length = f"{artifact.duration_s:.0f} s, " if artifact.duration_s else ""
     name = artifact.path.rsplit("/", 1)[-1]
-    shown = f"[{name}]({artifact.attachment_url})" if artifact.attachment_url else f"{name} (not uploaded)"
+    uploaded = artifact.attachment_url
+    shown = f"[{name}]({uploaded})" if uploaded else words("history.not_uploaded", name=name)
     return f"{shown} — {shape}{length}{size}"
 
 
@@ -128,37 +133,43 @@ def jump_url(job: JobView) -> str | None:
     return f"https://discord.com/channels/{job.guild_id}/{job.channel_id}/{message_id}"
 
 
-def job_embed(job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
+def job_embed(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
     """Everything about one job: what was asked, how, by whom, what came of it."""
     kind = spec_of(job.params)
     embed = discord.Embed(
-        title=f"{kind.texts.mark} Job #{job.id}",
+        title=f"{kind.texts.mark} {words('info.title', job_id=job.id)}",
         description=None if kind.long_main_text else shorten(job_summary(job), 1000),
         colour=COLOUR,
         url=jump_url(job),
     )
-    embed.add_field(name="Status", value=f"{STATUS_MARKS[job.status]} {job.status.value}")
-    embed.add_field(name="Requested by", value=f"<@{job.user_id}> in <#{job.channel_id}>")
-    embed.add_field(name="Queued", value=discord.utils.format_dt(job.queued_at, "f"))
+    status = words(f"statuses.{job.status.value}")
+    embed.add_field(name=words("info.status"), value=f"{STATUS_MARKS[job.status]} {status}")
+    where = words("history.asked_in", user_id=job.user_id, channel_id=job.channel_id)
+    embed.add_field(name=words("info.requested_by"), value=where)
+    embed.add_field(name=words("info.queued"), value=discord.utils.format_dt(job.queued_at, "f"))
     main_text = getattr(job.params, kind.main_field, None)
     if kind.long_main_text and main_text:
-        embed.add_field(name=kind.main_field.capitalize(), value=_quote(str(main_text), 1000), inline=False)
+        name = parameter_name(words, kind.main_field)
+        embed.add_field(name=name, value=_quote(str(main_text), 1000), inline=False)
     parameters = [
-        f"**workflow**: {job.workflow_name}",
-        f"**seed**: {job.seed}",
-        *parameter_lines(job.params.model_dump(mode="json"), shown_apart=kind.main_field),
+        f"**{words('params.workflow')}**: {job.workflow_name}",
+        f"**{words('params.seed')}**: {job.seed}",
+        *parameter_lines(words, job.params.model_dump(mode="json"), shown_apart=kind.main_field),
     ]
-    embed.add_field(name="Parameters", value=_cap("\n".join(parameters), 1024), inline=False)
+    embed.add_field(name=words("history.parameters"), value=_cap("\n".join(parameters), 1024), inline=False)
     if job.started_at is not None and job.finished_at is not None:
         took = (job.finished_at - job.started_at).total_seconds()
-        embed.add_field(name="Took", value=f"{took:.1f} s")
+        embed.add_field(
+            name=words("history.took"), value=words("duration.seconds", seconds=words.number(took, 1))
+        )
     if job.parent_id is not None:
-        embed.add_field(name="Rerun of", value=f"#{job.parent_id}")
+        embed.add_field(name=words("history.rerun_of"), value=f"#{job.parent_id}")
     if job.error_message:
-        embed.add_field(name="What went wrong", value=_cap(job.error_message, 1024), inline=False)
+        wrong = words("history.what_went_wrong")
+        embed.add_field(name=wrong, value=_cap(job.error_message, 1024), inline=False)
     if artifacts:
-        lines = "\n".join(artifact_line(artifact) for artifact in artifacts)
-        embed.add_field(name="Artifacts", value=_cap(lines, 1024), inline=False)
+        lines = "\n".join(artifact_line(words, artifact) for artifact in artifacts)
+        embed.add_field(name=words("history.artifacts"), value=_cap(lines, 1024), inline=False)
     return embed
 
 

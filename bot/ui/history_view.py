@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import discord
 
 from background.log_context import log_context
+from bot.locales import Words, english, words_for
 from bot.ui.history_render import (
     HistoryFilters,
     history_text,
@@ -68,8 +69,10 @@ class HistoryView(discord.ui.LayoutView):
         page_size: int = PAGE_SIZE,
         timeout: float = TIMEOUT_S,
         public: bool = False,
+        words: Words | None = None,
     ) -> None:
         super().__init__(timeout=timeout)
+        self._words = words or english()  # the viewer's language
         self._browser = browser
         self._service = service
         self._files = files
@@ -87,13 +90,13 @@ class HistoryView(discord.ui.LayoutView):
         self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
         self._last_interaction: discord.Interaction | None = None
         self.job_select: discord.ui.Select[HistoryView] = discord.ui.Select(
-            placeholder="Open a job…", custom_id="history:open"
+            placeholder=self._words("history.open"), custom_id="history:open"
         )
         self.newer: discord.ui.Button[HistoryView] = discord.ui.Button(
-            label="Newer", emoji="◀️", custom_id="history:newer"
+            label=self._words("history.newer"), emoji="◀️", custom_id="history:newer"
         )
         self.older: discord.ui.Button[HistoryView] = discord.ui.Button(
-            label="Older", emoji="▶️", custom_id="history:older"
+            label=self._words("history.older"), emoji="▶️", custom_id="history:older"
         )
         self.job_select.callback = self._open_job  # type: ignore[method-assign]  # discord.py's documented way
         self.newer.callback = self._newer  # type: ignore[method-assign]
@@ -135,6 +138,7 @@ class HistoryView(discord.ui.LayoutView):
 
     def _lay_out(self, *, controls: bool) -> None:
         listing, footer = history_text(
+            self._words,
             self._page,
             page_number=self._page_number,
             filters=self._filters,
@@ -163,13 +167,17 @@ class HistoryView(discord.ui.LayoutView):
         if jobs:
             self.job_select.options = [
                 discord.SelectOption(
-                    label=option_label(job), value=str(job.id), description=job_option_description(job)
+                    label=option_label(self._words, job),
+                    value=str(job.id),
+                    description=job_option_description(self._words, job),
                 )
                 for job in jobs
             ]
             self.job_select.disabled = False
         else:
-            self.job_select.options = [discord.SelectOption(label="No jobs on this page", value="0")]
+            self.job_select.options = [
+                discord.SelectOption(label=self._words("history.empty_page"), value="0")
+            ]
             self.job_select.disabled = True
         self.newer.disabled = len(self._cursors) == 1
         self.older.disabled = self._page.next_before_id is None
@@ -177,9 +185,8 @@ class HistoryView(discord.ui.LayoutView):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self._viewer.user_id:
             return True
-        await reply_privately(
-            interaction, "This list belongs to someone else: run `/history` to get your own."
-        )
+        words = words_for(interaction.client, interaction.locale)  # someone else: their own language
+        await reply_privately(interaction, words("history.not_yours", history=words.command("history")))
         return False
 
     async def _open_job(self, interaction: discord.Interaction) -> None:
@@ -188,7 +195,7 @@ class HistoryView(discord.ui.LayoutView):
         job, artifacts = await self._service.get_with_artifacts(
             job_id, guild_id=self._guild_id, viewer=self._viewer
         )
-        await interaction.followup.send(embed=job_embed(job, artifacts), ephemeral=True)
+        await interaction.followup.send(embed=job_embed(self._words, job, artifacts), ephemeral=True)
 
     async def _newer(self, interaction: discord.Interaction) -> None:
         await self._turn(interaction, older=False)

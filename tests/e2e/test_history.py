@@ -58,7 +58,7 @@ async def test_picking_a_job_opens_its_details_for_me_alone(database_url: str, t
     assert details.embeds[0]["description"] == "an owl at dusk"
     fields = field_values(details)
     assert fields["Requested by"] == f"<@{world.bob.id}> in <#{world.channel.id}>"
-    assert f"**seed**: {job.seed}" in fields["Parameters"]
+    assert f"**Seed**: {job.seed}" in fields["Parameters"]
 
 
 async def test_a_job_of_another_server_cannot_be_opened_even_by_a_forged_pick(

@@ -1,8 +1,10 @@
 """The modules that speak to members say nothing of their own: every sentence comes from the catalogue.
 
 A string literal with two English words in a row ("your image", "is ready") in one of these modules is a
-text that would reach a German member in English. Docstrings, log lines and the catalogue's keys are not
-texts a member reads; a module converted to the catalogue goes in CONVERTED, and stays converted.
+text that would reach a German member in English. Not texts a member reads this way: docstrings, log lines,
+an error's `where=` (for the log), a core.texts.Text's English (the catalogue's own, checked by
+test_core_texts) and a command's name and descriptions (sent through the translator, checked by
+test_catalogue). A module converted to the catalogue goes in CONVERTED, and stays converted.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ CONVERTED = (
     "reporting/ping.py",
     "reporting/personal.py",
     "reporting/direct.py",
+    "ui/history_queue.py",
+    "ui/history_render.py",
+    "ui/history_view.py",
+    "exts/queue_commands.py",
 )
+# Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
+_TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
 PROSE = re.compile(r"[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}")
 
 
@@ -39,9 +47,19 @@ def _not_for_members(tree: ast.Module) -> set[int]:
         first = body[0] if isinstance(body, list) and body else None
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
             skipped.add(id(first.value))
-        if isinstance(node, ast.Call) and _is_log_call(node.func):
+        if isinstance(node, ast.Call) and (_is_log_call(node.func) or _name(node.func) in _TRANSLATED_CALLS):
             skipped.update(id(inner) for inner in ast.walk(node))
+        if isinstance(node, ast.Call) and _name(node.func) == "Text" and len(node.args) > 1:
+            skipped.update(id(inner) for inner in ast.walk(node.args[1]))
+        if isinstance(node, ast.keyword) and node.arg == "where":
+            skipped.update(id(inner) for inner in ast.walk(node.value))
     return skipped
+
+
+def _name(function: ast.expr) -> str | None:
+    if isinstance(function, ast.Attribute):
+        return function.attr
+    return function.id if isinstance(function, ast.Name) else None
 
 
 def _is_log_call(function: ast.expr) -> bool:

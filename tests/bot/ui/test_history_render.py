@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.locales import english
 from bot.ui.history_queue import place_in_queue, queue_embed
 from bot.ui.history_render import (
     HistoryFilters,
@@ -24,10 +25,12 @@ from core.queue.limits import GuildLimits
 from db.enums import JobStatus, RegeneratePermission
 from tests.bot.history_factories import a_job, an_artifact
 
+ENGLISH = english()
+
 
 def test_a_history_page_lists_each_job_with_status_kind_owner_and_prompt() -> None:
     page = HistoryPage((a_job(9), a_job(8, status=JobStatus.FAILED, kind=SONG, raw_input="la la")), 8)
-    listing, footer = history_text(page, page_number=2, filters=HistoryFilters())
+    listing, footer = history_text(ENGLISH, page, page_number=2, filters=HistoryFilters())
     lines = listing.splitlines()[1:]
     assert lines[0].startswith("✅ **#9** 🖼️")
     assert "<@3>" in lines[0]
@@ -38,13 +41,13 @@ def test_a_history_page_lists_each_job_with_status_kind_owner_and_prompt() -> No
 
 
 def test_the_last_page_does_not_promise_more() -> None:
-    _, footer = history_text(HistoryPage((a_job(),), None), page_number=1, filters=HistoryFilters())
+    _, footer = history_text(ENGLISH, HistoryPage((a_job(),), None), page_number=1, filters=HistoryFilters())
     assert "next page" not in footer
 
 
 def test_an_empty_filtered_history_says_what_was_searched() -> None:
     filters = HistoryFilters(user_id=5, kind=SONG, search="fox")
-    listing, _ = history_text(HistoryPage((), None), page_number=1, filters=filters)
+    listing, _ = history_text(ENGLISH, HistoryPage((), None), page_number=1, filters=filters)
     assert listing == "## History\nNo jobs songs · by <@5> · matching “fox” yet."
 
 
@@ -52,8 +55,8 @@ def test_long_prompts_are_cut_on_one_line() -> None:
     assert shorten("a\nvery   long\tprompt", 100) == "a very long prompt"
     assert shorten("x" * 200, 10) == "x" * 9 + "…"
     job = a_job(params={"prompt": "word " * 100})
-    assert len(job_option_description(job)) <= 100
-    assert job_option_label(job) == "#7 image · succeeded"
+    assert len(job_option_description(ENGLISH, job)) <= 100
+    assert job_option_label(ENGLISH, job) == "#7 image · succeeded"
 
 
 def test_an_opened_job_shows_parameters_seed_workflow_duration_and_artifact_links() -> None:
@@ -61,16 +64,16 @@ def test_an_opened_job_shows_parameters_seed_workflow_duration_and_artifact_link
         an_artifact(1, attachment_url="https://cdn.example/out_1.png"),
         an_artifact(2, size_bytes=3 * 1_048_576),
     )
-    embed = job_embed(a_job(parent_id=4), artifacts)
+    embed = job_embed(ENGLISH, a_job(parent_id=4), artifacts)
     fields = {field.name: field.value for field in embed.fields}
     assert embed.title == "🖼️ Job #7"
     assert embed.description == "a red fox"
     assert embed.url == "https://discord.com/channels/1/2/99"
     assert fields["Status"] == "✅ succeeded"
-    assert "**workflow**: txt2img" in (fields["Parameters"] or "")
-    assert "**seed**: 42" in (fields["Parameters"] or "")
-    assert "**style tags**: anime, ink" in (fields["Parameters"] or "")
-    assert "**aspect ratio**: 16:9" in (fields["Parameters"] or "")
+    assert "**Workflow**: txt2img" in (fields["Parameters"] or "")
+    assert "**Seed**: 42" in (fields["Parameters"] or "")
+    assert "**Style tags**: anime, ink" in (fields["Parameters"] or "")
+    assert "**Aspect ratio**: 16:9" in (fields["Parameters"] or "")
     assert fields["Took"] == "4.5 s"
     assert fields["Rerun of"] == "#4"
     assert fields["Artifacts"] == (
@@ -87,10 +90,10 @@ def test_a_failed_song_shows_its_lyrics_and_what_went_wrong() -> None:
         error_message="The ComfyUI server ran out of memory.",
         started_at=None,
     )
-    fields = {field.name: field.value for field in job_embed(job, ()).fields}
+    fields = {field.name: field.value for field in job_embed(ENGLISH, job, ()).fields}
     assert fields["Lyrics"] == "> [verse]\n> la la"
     assert fields["What went wrong"] == "The ComfyUI server ran out of memory."
-    assert "**title**: Fox song" in (fields["Parameters"] or "")
+    assert "**Title**: Fox song" in (fields["Parameters"] or "")
     assert "Took" not in fields
     assert "Artifacts" not in fields
 
@@ -106,22 +109,22 @@ def test_the_queue_shows_counts_and_my_jobs_with_their_places() -> None:
             (a_job(6, status=JobStatus.QUEUED), JobPlace(JobStage.QUEUED, 2)),
         ),
     )
-    fields = {field.name: field.value for field in queue_embed(overview).fields}
+    fields = {field.name: field.value for field in queue_embed(ENGLISH, overview).fields}
     assert fields["This server"] == "1 running · 3 waiting"
     assert fields["Everywhere"] == "2 running · 5 waiting"
     assert (fields["Your jobs"] or "").splitlines() == [
         "**#4** 🖼️ running now — a red fox",
         "**#6** 🖼️ #3 in the queue — a red fox",
     ]
-    assert place_in_queue(JobPlace(JobStage.QUEUED, 0)) == "next to start"
+    assert place_in_queue(ENGLISH, JobPlace(JobStage.QUEUED, 0)) == "next to start"
 
 
 def test_a_job_its_server_holds_in_its_own_queue_is_queued_in_every_view() -> None:
     """Its message says "Queued" until the server begins it; /queue must not say "running now"."""
     sent = place_of(JobStatus.RUNNING, None, started=False)
     assert sent == JobPlace(JobStage.SENT)
-    assert place_in_queue(sent) == "queued on the server, starts next"
-    assert place_in_queue(place_of(JobStatus.RUNNING, None, started=True)) == "running now"
+    assert place_in_queue(ENGLISH, sent) == "queued on the server, starts next"
+    assert place_in_queue(ENGLISH, place_of(JobStatus.RUNNING, None, started=True)) == "running now"
     assert place_of(JobStatus.RUNNING, None, started=None).stage is JobStage.RUNNING  # another worker's
     assert place_of(JobStatus.QUEUED, 3, started=None) == JobPlace(JobStage.QUEUED, 3)
 
@@ -153,6 +156,7 @@ def test_settings_show_every_rule_of_the_server() -> None:
 
 def test_a_jobs_model_and_loras_are_shown_as_members_type_them() -> None:
     lines = parameter_lines(
+        ENGLISH,
         {
             "prompt": "a fox",
             "model": "sd.safetensors",
@@ -160,7 +164,7 @@ def test_a_jobs_model_and_loras_are_shown_as_members_type_them() -> None:
         },
         shown_apart="prompt",
     )
-    assert lines == ["**loras**: ink:0.6, g", "**model**: sd.safetensors"]
+    assert lines == ["**Loras**: ink:0.6, g", "**Model**: sd.safetensors"]
 
 
 def test_the_settings_show_the_model_and_lora_allow_lists() -> None:
