@@ -2,6 +2,7 @@
 
     python bench/shards.py              # 200 /imagine over 40 guilds, in a temporary PostgreSQL database
     python bench/shards.py --interactions 500 --guilds 100 --postgres postgresql+asyncpg://user@host/postgres
+    python bench/shards.py --own-postgres  # a throwaway server of its own, whose CPU per job is measured too
 
 The emulator (sharded as Discord is: GET /gateway/bot, IDENTIFY with `shard`, each guild's events on shard
 (guild_id >> 22) % 4) and the fake ComfyUI run in this process; `python -m bot gateway` runs twice (SHARD_IDS
@@ -15,8 +16,8 @@ INTERACTION_CREATE frame written → the callback reaching the emulator; Discord
 the gateways' CPU per interaction (parse, check, answer, store the job, show it queued), how many of those
 jobs the worker then delivered and its CPU per job doing so, Discord REST requests per job (through the
 interaction's token, and with the bot token, which Discord's global 50 requests/s counts; the bot's own
-log-ins included) and answers 429, the same requests per job by kind (log-ins left out), and the machine's
-cores.
+log-ins included) and answers 429, the same requests per job by kind (log-ins left out), PostgreSQL's CPU per
+interaction and per job (--own-postgres: every process of that server), and the machine's cores.
 A benchmark prints figures; it asserts nothing.
 """
 
@@ -37,7 +38,7 @@ import re
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ from tests.discord_emulator.shards import shard_for
 from tests.e2e.harness import is_final
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.faults.bot_process import BotProcess
+from tests.faults.own_postgres import own_postgres
 from tests.fixtures.database import create_postgres_database, drop_postgres_database
 
 SHARD_COUNT = 4
@@ -70,7 +72,21 @@ async def temporary_database(server: str) -> AsyncIterator[str]:
         await drop_postgres_database(make_url(server), name)
 
 
-async def bench(interactions: int, guild_count: int, interval_s: float, server: str) -> dict[str, Any]:
+async def bench(interactions: int, guild_count: int, interval_s: float, server: str | None) -> dict[str, Any]:
+    """On `server`, or (None) on a PostgreSQL server of the bench's own, whose CPU is then measured too."""
+    if server is not None:
+        return await _bench_on(interactions, guild_count, interval_s, server, None)
+    async with own_postgres() as own:
+        return await _bench_on(interactions, guild_count, interval_s, own.url, own.cpu_s)
+
+
+async def _bench_on(
+    interactions: int,
+    guild_count: int,
+    interval_s: float,
+    server: str,
+    postgres_cpu_s: Callable[[], float] | None,
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         async with (
@@ -81,7 +97,9 @@ async def bench(interactions: int, guild_count: int, interval_s: float, server: 
             fake = FakeComfyUI(FakeConfig(step_time_s=0.005, default_steps=4), output_dir=workdir / "out")
             await fake.start()
             try:
-                return await _run(emu, fake, database_url, workdir, interactions, guild_count, interval_s)
+                return await _run(
+                    emu, fake, database_url, workdir, interactions, guild_count, interval_s, postgres_cpu_s
+                )
             finally:
                 await fake.stop()
 
@@ -94,7 +112,9 @@ async def _run(
     count: int,
     guild_count: int,
     interval_s: float,
+    postgres_cpu_s: Callable[[], float] | None,
 ) -> dict[str, Any]:
+    postgres_cpu_s = postgres_cpu_s or (lambda: float("nan"))
     places = []
     for g in range(guild_count):
         guild = emu.add_guild_on_shard(g % SHARD_COUNT, SHARD_COUNT, name=f"guild {g}")
@@ -126,15 +146,18 @@ async def _run(
         await processes[1].start(60)
         # The gateways alone first: their acknowledgements do not compete with the worker's edits and uploads
         # for this machine's cores; then the worker runs the jobs they queued.
-        cpu_before = [_cpu_s(p) for p in processes[:2]]
+        cpu_before, postgres_before = [_cpu_s(p) for p in processes[:2]], postgres_cpu_s()
         calls_before = len(emu.calls)
         figures = await _ask(emu, places, count, interval_s)
         spent = [_cpu_s(p) - before for p, before in zip(processes[:2], cpu_before, strict=True)]
         figures["gateway_cpu_ms_per_interaction"] = round(sum(spent) * 1000 / count, 2)
+        postgres_ms = (postgres_cpu_s() - postgres_before) * 1000
+        figures["postgres_cpu_ms_per_interaction"] = round(postgres_ms / count, 2)
         asked_calls = emu.calls[calls_before:]
         worker = processes[2]
         await worker.start(60)
         worker_before, delivery_from = _cpu_s(worker), len(emu.calls)  # after its log-in
+        postgres_before = postgres_cpu_s()
         delivered = figures["delivered"] = await _delivered(emu, figures.pop("_acked"))
         # Each result's completion ping (a reply in its channel) follows its final edit: wait for them too.
         with contextlib.suppress(TimeoutError):
@@ -142,6 +165,8 @@ async def _run(
         # Claim, post to ComfyUI, follow, fetch the result, edits, upload, ping, record: all of it.
         worker_ms = (_cpu_s(worker) - worker_before) * 1000
         figures["worker_cpu_ms_per_job"] = round(worker_ms / max(delivered, 1), 2)
+        postgres_ms = (postgres_cpu_s() - postgres_before) * 1000
+        figures["postgres_cpu_ms_per_job"] = round(postgres_ms / max(delivered, 1), 2)
         figures.update(_rest_per_job(emu.calls[calls_before:], delivered))
         delivery_calls = emu.calls[delivery_from:]
         figures["requests_per_job"] = requests_per_job([*asked_calls, *delivery_calls], max(delivered, 1))
@@ -237,8 +262,14 @@ def main() -> None:
         default=os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL server; the bench makes and drops its own database there",
     )
+    parser.add_argument(
+        "--own-postgres",
+        action="store_true",
+        help="start a throwaway PostgreSQL server instead (initdb, a free port) and measure its CPU too",
+    )
     args = parser.parse_args()
-    figures = asyncio.run(bench(args.interactions, args.guilds, args.interval, args.postgres))
+    server = None if args.own_postgres else args.postgres
+    figures = asyncio.run(bench(args.interactions, args.guilds, args.interval, server))
     sys.stdout.write(json.dumps(figures) + "\n")
 
 

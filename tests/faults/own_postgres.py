@@ -111,6 +111,23 @@ class OwnPostgres:
     def running(self) -> bool:
         return (self.data_dir / "postmaster.pid").exists()
 
+    def cpu_s(self) -> float:
+        """The server's CPU time so far (Linux /proc), every process of it: the postmaster, its live backends
+        and workers, and the children it already reaped (counted in its cutime and cstime)."""
+        postmaster = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            pid = int(stat.parent.name)
+            if pid == postmaster:
+                total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+            elif int(fields[1]) == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
 
 @contextlib.asynccontextmanager
 async def own_postgres() -> AsyncIterator[OwnPostgres]:
