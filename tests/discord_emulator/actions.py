@@ -248,7 +248,7 @@ class Actions:
         if reply_to is not None:
             replied = payloads.message(reply_to, me_id=world.bot_user.id, users=world.users)
             data["referenced_message"] = replied
-        session = self._gateway.session
+        session = self._gateway.session_for(channel.guild_id)
         if session is not None and not session.intents & MESSAGE_CONTENT:
             hide_content(data, world.bot_user.id, message.notified_user_ids, is_dm=channel.guild_id is None)
         if channel.guild_id is not None and isinstance(member, Member):

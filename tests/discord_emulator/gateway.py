@@ -81,6 +81,10 @@ class Gateway:
         """Shard 0's session (an unsharded bot's only one)."""
         return self.sessions.get(0)
 
+    def session_for(self, guild_id: int | None) -> GatewaySession | None:
+        """The session of the shard a guild's events go to (a DM's: shard 0)."""
+        return next((s for s in self.sessions.values() if s.receives(guild_id)), None)
+
     @property
     def connected(self) -> bool:
         return self.shard_connected(0)
@@ -216,7 +220,7 @@ class Gateway:
         }
 
     async def send_guild_create(self, guild: Guild) -> None:
-        session = next((s for s in self.sessions.values() if s.receives(guild.id)), None)
+        session = self.session_for(guild.id)
         all_members = session is not None and session.has_intent(GUILD_PRESENCES)
         data = payloads.guild_create(guild, all_members=all_members, bot_id=self._world.bot_user.id)
         await self.dispatch("GUILD_CREATE", data)
