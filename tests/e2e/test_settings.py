@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
+import functools
 from pathlib import Path
 from typing import Any
 
-import discord
 import pytest
 
 from core.errors import NotAllowed
 from core.kinds import IMAGE
 from db.enums import RegeneratePermission
-from tests.discord_emulator import DiscordEmulator, Guild, Interaction, Member
+from tests.discord_emulator import Interaction, Member
+from tests.e2e.admin_support import MANAGE_GUILD
+from tests.e2e.admin_support import world_with_admin as admin_world
 from tests.e2e.harness import World
 from tests.e2e.test_history_support import (
     answer,
@@ -24,20 +24,8 @@ from tests.e2e.test_history_support import (
     submit,
 )
 
-MANAGE_GUILD = discord.Permissions(manage_guild=True).value
-
-
-@contextlib.asynccontextmanager
-async def world_with_admin(
-    database_url: str, tmp_path: Path, **options: Any
-) -> AsyncIterator[tuple[World, Member]]:
-    admins: list[Member] = []
-
-    def add_admin(emu: DiscordEmulator, guild: Guild) -> None:
-        admins.append(emu.add_member(guild, name="admin", permissions=MANAGE_GUILD))
-
-    async with browsing_world(database_url, tmp_path, customize=add_admin, **options) as world:
-        yield world, admins[0]
+# /settings is among the browsing extensions: the whole bot, as browsing_world checks.
+world_with_admin = functools.partial(admin_world, start=browsing_world)
 
 
 async def settings(

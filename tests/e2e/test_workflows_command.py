@@ -4,100 +4,28 @@ and the fake ComfyUI; each bad file is refused privately and nothing is stored."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import aiohttp
-import discord
 import pytest
 
 from bot.runtime import CoreRuntime
 from db.enums import JobStatus
-from tests.discord_emulator import Channel, DiscordEmulator, Guild, Interaction, Member, Message
-from tests.discord_emulator.actions import Upload
-from tests.discord_emulator.layout import footers
-from tests.e2e.harness import World, job_state, running_world
-
-MANAGE_GUILD = discord.Permissions(manage_guild=True).value
-OWNER_ID = 424242424242
-TXT2IMG = resources.files("core.kinds.templates").joinpath("txt2img.json").read_text()
-
-
-def upload(name: str, text: str | bytes) -> Upload:
-    return (name, text.encode() if isinstance(text, str) else text, "application/json")
-
-
-def with_missing_model() -> str:
-    graph = json.loads(TXT2IMG)
-    loader = next(node for node in graph.values() if node["class_type"] == "CheckpointLoaderSimple")
-    loader["inputs"]["ckpt_name"] = "nobody_has_this.safetensors"
-    return json.dumps(graph)
-
-
-@contextlib.asynccontextmanager
-async def world_with_admin(
-    database_url: str, tmp_path: Path, **options: Any
-) -> AsyncIterator[tuple[World, Member]]:
-    admins: list[Member] = []
-
-    def add_admin(emu: DiscordEmulator, guild: Guild) -> None:
-        admins.append(emu.add_member(guild, name="admin", permissions=MANAGE_GUILD))
-
-    async with running_world(database_url, tmp_path, customize=add_admin, **options) as world:
-        yield world, admins[0]
-
-
-async def workflows(
-    world: World,
-    member: Member,
-    subcommand: str,
-    options: dict[str, Any] | None = None,
-    attachments: dict[str, Upload] | None = None,
-    where: tuple[Guild, Channel] | None = None,
-) -> Message:
-    """Runs /workflows <subcommand> and returns its (private) answer once it is complete."""
-    guild, channel = where or (world.guild, world.channel)
-    interaction = await world.emu.send_slash_command(
-        guild, channel, member, "workflows", options, attachments, subcommand=subcommand
-    )
-    return await private_answer(world, interaction)
-
-
-async def private_answer(world: World, interaction: Interaction) -> Message:
-    """The answer: the "thinking…" turned into it, or a followup (a refusal deletes the "thinking…")."""
-
-    def answered() -> Message | None:
-        shown = world.emu.followups(interaction)
-        if interaction.response_message_id is not None:
-            shown.insert(0, world.emu.original_response(interaction))
-        done = [m for m in shown if not m.deleted and (m.content or m.embeds)]
-        return done[-1] if done else None
-
-    await world.wait_acked(interaction)
-    await world.emu.wait_for(lambda: answered() is not None, 15)
-    answer = answered()
-    assert answer is not None
-    assert answer.ephemeral, "answers to /workflows are private"
-    return answer
-
-
-def job_id_shown(message: Message) -> int:
-    """The job a message shows, from its footer ("Job #12 · queued"): known as soon as it is shown."""
-    footer = next(text for text in footers(message) if text.startswith("Job #"))
-    return int(footer.removeprefix("Job #").split(" ", 1)[0])
-
-
-async def add_portrait(world: World, admin: Member, **options: Any) -> Message:
-    return await workflows(world, admin, "add", options, {"file": upload("portrait.json", TXT2IMG)})
-
-
-async def stored_names(world: World) -> list[str]:
-    return [row.name for row in await world.runtime.workflows.store.everything()]
+from tests.discord_emulator.command_data import Upload
+from tests.e2e.admin_support import world_with_admin
+from tests.e2e.harness import job_state
+from tests.e2e.workflows_support import (
+    TXT2IMG,
+    add_portrait,
+    job_id_shown,
+    private_answer,
+    stored_names,
+    upload,
+    with_missing_model,
+    workflows,
+)
 
 
 async def test_a_workflow_added_from_discord_makes_the_next_imagine(
@@ -171,47 +99,6 @@ async def test_the_report_says_what_a_backend_lacks(database_url: str, tmp_path:
     assert "fix: put the missing model files" in answer.content
 
 
-async def test_members_without_manage_server_cannot_add(database_url: str, tmp_path: Path) -> None:
-    async with world_with_admin(database_url, tmp_path) as (world, _admin):
-        answer = await add_portrait(world, world.alice)
-        names = await stored_names(world)
-
-    assert "Manage Server" in answer.content
-    assert names == []
-
-
-async def test_only_an_owner_adds_a_workflow_for_every_server(database_url: str, tmp_path: Path) -> None:
-    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
-        refused = await add_portrait(world, admin, scope="everywhere")
-        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
-        added = await add_portrait(world, owner, scope="everywhere")
-        rows = await world.runtime.workflows.store.everything()
-
-    assert "Only the bot's owners" in refused.content
-    assert "for every server" in added.content
-    assert [(row.name, row.guild_id) for row in rows] == [("portrait", None)]
-
-
-async def test_a_servers_workflow_is_not_offered_in_another_server(database_url: str, tmp_path: Path) -> None:
-    async with world_with_admin(database_url, tmp_path) as (world, admin):
-        await add_portrait(world, admin)
-        other = world.emu.add_guild(name="Elsewhere")
-        general = world.emu.add_channel(other, "general")
-        eve = world.emu.add_member(other, name="eve", permissions=MANAGE_GUILD)
-        await world.emu.guild_create(other)
-        listed_there = await workflows(world, eve, "list", where=(other, general))
-        listed_here = await workflows(world, admin, "list")
-        tried = await world.emu.send_slash_command(
-            other, general, eve, "imagine", {"prompt": "x", "workflow": "portrait"}
-        )
-        refused = await private_answer(world, tried)
-
-    assert "portrait" not in (listed_there.embeds[0].get("description", ""))
-    assert "**portrait** · image · this server's" in (listed_here.embeds[0].get("description", ""))
-    assert f"↳ added by <@{admin.id}> · version `" in (listed_here.embeds[0].get("description", ""))
-    assert "There is no image workflow called “portrait”" in refused.content
-
-
 async def test_a_removed_workflow_still_runs_the_job_queued_on_it(database_url: str, tmp_path: Path) -> None:
     async with world_with_admin(database_url, tmp_path, global_max_running=0) as (world, admin):
         await add_portrait(world, admin)
@@ -251,23 +138,6 @@ async def test_a_file_in_workflows_dir_wins_over_a_stored_one_with_a_note(
     description = listed.embeds[0].get("description", "")
     assert "**portrait** · image · WORKFLOWS_DIR" in description
     assert "a WORKFLOWS_DIR file of this name is used instead" in description
-
-
-async def test_a_test_run_is_shown_only_to_the_one_who_asked(database_url: str, tmp_path: Path) -> None:
-    async with world_with_admin(database_url, tmp_path) as (world, admin):
-        await add_portrait(world, admin)
-        interaction = await world.emu.send_slash_command(
-            world.guild, world.channel, admin, "workflows", {"name": "portrait"}, subcommand="test"
-        )
-        message = await world.wait_for_final(interaction)
-        job = await world.job_for(message)
-
-    assert message.ephemeral
-    assert job.workflow_name == "portrait"
-    assert job.params.quality == "draft"
-    assert job.private
-    assert job.status is JobStatus.SUCCEEDED
-    assert world.job_messages() == []  # nothing in the channel for others to see
 
 
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
@@ -341,26 +211,6 @@ async def test_a_bad_sidecar_is_refused_with_its_field(database_url: str, tmp_pa
 
     assert "its binding sidecar is invalid: nodes.bogus" in answer.content
     assert names == []
-
-
-async def test_what_cannot_be_removed_from_here_is_refused(database_url: str, tmp_path: Path) -> None:
-    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
-        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
-        await add_portrait(world, owner, scope="everywhere")
-        offered = await world.emu.send_autocomplete(
-            world.guild, world.channel, admin, "workflows", {"name": ""}, "name", subcommand="remove"
-        )
-        await world.emu.wait_for(lambda: offered.autocomplete_choices is not None)
-        everywhere = await workflows(world, admin, "remove", {"name": "portrait"})
-        built_in = await workflows(world, admin, "remove", {"name": "txt2img"})
-        unknown = await workflows(world, admin, "remove", {"name": "nothing-here"})
-        names = [row.name for row in await world.runtime.workflows.store.everything() if row.active]
-
-    assert offered.autocomplete_choices == []  # the owner's workflow is not this manager's to remove
-    assert "only the bot's owners can remove it" in everywhere.content
-    assert "was not added from Discord" in built_in.content
-    assert "There is no workflow called “nothing-here”" in unknown.content
-    assert names == ["portrait"]
 
 
 async def test_a_workflow_that_needs_a_picture_is_tried_with_its_own_command(

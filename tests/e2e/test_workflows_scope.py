@@ -1,0 +1,87 @@
+"""/workflows: who may add, try and remove a workflow, and in which servers it is offered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.enums import JobStatus
+from tests.e2e.admin_support import MANAGE_GUILD, world_with_admin
+from tests.e2e.workflows_support import OWNER_ID, add_portrait, private_answer, stored_names, workflows
+
+
+async def test_members_without_manage_server_cannot_add(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, _admin):
+        answer = await add_portrait(world, world.alice)
+        names = await stored_names(world)
+
+    assert "Manage Server" in answer.content
+    assert names == []
+
+
+async def test_only_an_owner_adds_a_workflow_for_every_server(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
+        refused = await add_portrait(world, admin, scope="everywhere")
+        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
+        added = await add_portrait(world, owner, scope="everywhere")
+        rows = await world.runtime.workflows.store.everything()
+
+    assert "Only the bot's owners" in refused.content
+    assert "for every server" in added.content
+    assert [(row.name, row.guild_id) for row in rows] == [("portrait", None)]
+
+
+async def test_a_servers_workflow_is_not_offered_in_another_server(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        await add_portrait(world, admin)
+        other = world.emu.add_guild(name="Elsewhere")
+        general = world.emu.add_channel(other, "general")
+        eve = world.emu.add_member(other, name="eve", permissions=MANAGE_GUILD)
+        await world.emu.guild_create(other)
+        listed_there = await workflows(world, eve, "list", where=(other, general))
+        listed_here = await workflows(world, admin, "list")
+        tried = await world.emu.send_slash_command(
+            other, general, eve, "imagine", {"prompt": "x", "workflow": "portrait"}
+        )
+        refused = await private_answer(world, tried)
+
+    assert "portrait" not in (listed_there.embeds[0].get("description", ""))
+    assert "**portrait** · image · this server's" in (listed_here.embeds[0].get("description", ""))
+    assert f"↳ added by <@{admin.id}> · version `" in (listed_here.embeds[0].get("description", ""))
+    assert "There is no image workflow called “portrait”" in refused.content
+
+
+async def test_a_test_run_is_shown_only_to_the_one_who_asked(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        await add_portrait(world, admin)
+        interaction = await world.emu.send_slash_command(
+            world.guild, world.channel, admin, "workflows", {"name": "portrait"}, subcommand="test"
+        )
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+
+    assert message.ephemeral
+    assert job.workflow_name == "portrait"
+    assert job.params.quality == "draft"
+    assert job.private
+    assert job.status is JobStatus.SUCCEEDED
+    assert world.job_messages() == []  # nothing in the channel for others to see
+
+
+async def test_what_cannot_be_removed_from_here_is_refused(database_url: str, tmp_path: Path) -> None:
+    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
+        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
+        await add_portrait(world, owner, scope="everywhere")
+        offered = await world.emu.send_autocomplete(
+            world.guild, world.channel, admin, "workflows", {"name": ""}, "name", subcommand="remove"
+        )
+        await world.emu.wait_for(lambda: offered.autocomplete_choices is not None)
+        everywhere = await workflows(world, admin, "remove", {"name": "portrait"})
+        built_in = await workflows(world, admin, "remove", {"name": "txt2img"})
+        unknown = await workflows(world, admin, "remove", {"name": "nothing-here"})
+        names = [row.name for row in await world.runtime.workflows.store.everything() if row.active]
+
+    assert offered.autocomplete_choices == []  # the owner's workflow is not this manager's to remove
+    assert "only the bot's owners can remove it" in everywhere.content
+    assert "was not added from Discord" in built_in.content
+    assert "There is no workflow called “nothing-here”" in unknown.content
+    assert names == ["portrait"]
