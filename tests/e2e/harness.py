@@ -11,7 +11,8 @@ Usage::
 Helpers: ``world.slash``, ``wait_acked``, ``wait_for_final`` / ``wait_for_message_final`` (a message whose
 embed footer reads "Job #<id> · done|failed|cancelled"), ``bot_messages()``, ``job_for(message)``,
 ``delivered(job_id)`` (job + artifacts once the final update was marked delivered, uploads recorded);
-module functions ``job_state``, ``is_final``, ``states_shown``, ``assert_no_repeated_revisions``.
+module functions ``job_state``, ``is_final``, ``states_shown``, ``assert_no_repeated_revisions`` (from
+``job_messages``, which reads what a job's message shows).
 
 What is running (all on 127.0.0.1, ephemeral ports):
 - ``world.emu``: the DiscordEmulator, with ``world.guild`` and ``world.channel`` ("gallery") and the members
@@ -35,10 +36,9 @@ import aiohttp
 import discord
 
 from bot.client import EXTENSIONS, ComfyBot
-from bot.locales import REFERENCE, Catalogue
 from bot.reporting.config import ReportingConfig
-from bot.runtime import CoreRuntime, RuntimeConfig
-from bot.settings import Role, Settings
+from bot.runtime import CoreRuntime
+from bot.settings import Role
 from comfy.artifacts import FileOpener, open_for_writing
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
@@ -46,7 +46,7 @@ from core.moderation.settings import ModerationSettings
 from core.queue.limits import GuildLimits
 from core.safety.checker import SafetyConfig
 from db.enums import DeliveryState
-from tests.core.jobs.harness import FAST_CLIENT, delivery_settled
+from tests.core.jobs.harness import delivery_settled
 from tests.discord_emulator import (
     Channel,
     DiscordEmulator,
@@ -54,11 +54,14 @@ from tests.discord_emulator import (
     Interaction,
     Member,
     Message,
-    MessageRevision,
 )
-from tests.discord_emulator.actions import Upload
-from tests.discord_emulator.layout import footers
-from tests.discord_emulator.patching import patch_discord
+from tests.discord_emulator.command_data import Upload
+from tests.e2e.bot_start import FastBot, bot_settings, connected, runtime_config
+from tests.e2e.job_messages import FINAL_STATES as FINAL_STATES  # tests import these from here too
+from tests.e2e.job_messages import assert_no_repeated_revisions as assert_no_repeated_revisions
+from tests.e2e.job_messages import is_final, job_state
+from tests.e2e.job_messages import revision_key as revision_key
+from tests.e2e.job_messages import states_shown as states_shown
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 
 MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
@@ -73,11 +76,6 @@ FAST_REPORTING = ReportingConfig(
 FAST_QUEUE = QueueSettings(
     worker_id="e2e-worker", lease_s=6.0, retry_backoff_s=0.05, delivery_backoff_s=0.05, delivery_attempts=5
 )
-
-
-class _FastBot(ComfyBot):
-    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
-        return None  # discord.py sleeps 5 s before a re-IDENTIFY; the emulator does not rate limit it
 
 
 @dataclass
@@ -189,34 +187,9 @@ class World:
     async def start_bot(self) -> None:
         self._stack = contextlib.AsyncExitStack()
         http = await self._stack.enter_async_context(aiohttp.ClientSession())
-        config = RuntimeConfig(
-            database_url=self.database_url,
-            comfyui_urls=[self.fake.url],
-            data_dir=self.data_dir,
-            client_id="e2e-bot",
-            queue=self.queue,
-            client=FAST_CLIENT,
-            health_interval_s=0.3,
-            workflows_dir=self.workflows_dir,
-            deleted_files_grace_s=self.deleted_files_grace_s,
-            enabled_kinds=self.enabled_kinds,
-            personal_limits=self.personal_limits,
-            moderation=self.moderation,
-            open_file=self.open_file,
-            safety=self.safety,
-        )
-        self.runtime = await CoreRuntime.build(config, http=http)
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            discord_token=self.emu.token,
-            database_url=self.database_url,
-            comfyui_urls=self.fake.url,
-            data_dir=self.data_dir,
-            dev_guild_id=self.guild.id,
-            bot_owner_ids=self.bot_owner_ids,
-        )
-        self.bot = _FastBot(
-            settings=settings,
+        self.runtime = await CoreRuntime.build(runtime_config(self), http=http)
+        self.bot = FastBot(
+            settings=bot_settings(self),
             runtime=self.runtime,
             extensions=self.extensions,
             reporting=self.reporting,
@@ -224,7 +197,7 @@ class World:
             guild_ready_timeout=0.05,
         )
         # ComfyBot.close() closes the runtime too.
-        await self._stack.enter_async_context(_connected(self.emu, self.bot))
+        await self._stack.enter_async_context(connected(self.emu, self.bot))
 
     async def stop_bot(self) -> None:
         await self._stack.aclose()
@@ -235,62 +208,10 @@ class World:
         await self.start_bot()
 
 
-@contextlib.asynccontextmanager
-async def _connected(emu: DiscordEmulator, bot: ComfyBot) -> AsyncIterator[ComfyBot]:
-    with patch_discord(emu):
-        task = asyncio.create_task(bot.start(emu.token), name="e2e-bot")
-        try:
-            ready = asyncio.create_task(bot.wait_until_ready())
-            done, _ = await asyncio.wait({ready, task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-            if ready not in done:
-                ready.cancel()
-                if task in done:
-                    task.result()
-                raise TimeoutError("the bot did not become ready")
-            yield bot
-        finally:
-            await bot.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=5)
-
-
 def form_id(interaction: Interaction) -> str:
     """The custom_id of the form (modal) an interaction opened: what submit_modal answers."""
     assert interaction.modal is not None, f"interaction {interaction.id} opened no form"
     return str(interaction.modal["custom_id"])
-
-
-FINAL_STATES = ("done", "failed", "cancelled", "withheld")
-
-
-def _footer_states() -> tuple[tuple[str, ...], dict[str, str]]:
-    """Each shipped language's footer start ("Job #", "Auftrag #") and its state words, read as English."""
-    catalogue = Catalogue.shipped()
-    starts, states = [], {}
-    for sections in catalogue.languages.values():
-        starts.append(sections["texts"]["job.footer"].split("{", 1)[0])
-        for key, word in sections["texts"].items():
-            if key.startswith("job.state."):
-                states[word] = catalogue.text(REFERENCE, key)
-    return tuple(starts), states
-
-
-_FOOTER_STARTS, _STATES_IN_ENGLISH = _footer_states()
-
-
-def job_state(message: Message | MessageRevision) -> str | None:
-    """The state a job message shows, in English whatever the message's language: its footer line reads
-    "Job #<id> · <state>" (queued, done…), or "Auftrag #<id> · <Zustand>" in German."""
-    for text in footers(message):
-        if text.startswith(_FOOTER_STARTS) and " · " in text:
-            shown = text.split(" · ")[1]
-            return _STATES_IN_ENGLISH.get(shown, shown)
-    return None
-
-
-def is_final(message: Message) -> bool:
-    """A job message that shows a result, a failure or a cancellation."""
-    return job_state(message) in FINAL_STATES
 
 
 @contextlib.asynccontextmanager
@@ -360,30 +281,3 @@ async def running_world(
                 await world.stop_bot()
         finally:
             await fake.stop()
-
-
-def revision_key(revision: MessageRevision) -> tuple[object, ...]:
-    return (
-        revision.content,
-        revision.embeds,
-        revision.components,
-        [(a.filename, a.data) for a in revision.attachments],
-        revision.flags,
-    )
-
-
-def assert_no_repeated_revisions(message: Message) -> None:
-    """The bot never sent an edit that changed nothing."""
-    keys = [revision_key(r) for r in message.revisions]
-    repeats = [i for i in range(1, len(keys)) if keys[i] == keys[i - 1]]
-    assert not repeats, f"revisions {repeats} of message {message.id} repeat the one before"
-
-
-def states_shown(message: Message) -> list[str]:
-    """The job states a message went through, consecutive duplicates merged."""
-    shown: list[str] = []
-    for revision in message.revisions:
-        state = job_state(revision)
-        if state is not None and (not shown or shown[-1] != state):
-            shown.append(state)
-    return shown
