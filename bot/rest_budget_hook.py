@@ -32,7 +32,8 @@ _ROUTE: contextvars.ContextVar[str | None] = contextvars.ContextVar("discord_rou
 def route_key(route: Route) -> str:
     """discord.py's own bucket key before Discord names the bucket: method, path template, top-level ids
     (https://discord.com/developers/docs/topics/rate-limits: limits are per route and per channel, guild
-    or webhook in the path)."""
+    or webhook in the path). Two routes Discord puts in one bucket (one X-RateLimit-Bucket) are counted
+    apart here; discord.py's in-process limiter, which follows the bucket hash, still joins them."""
     return f"{route.key}:{route.major_parameters}"
 
 

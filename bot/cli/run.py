@@ -20,6 +20,7 @@ from bot.cli.startup_rest_budget import share_budget, shared_rest_budget
 from bot.cli.stop_signals import stop_requested
 from bot.client import ComfyBot
 from bot.metrics import metrics_served
+from bot.metrics.rest_budget import RestBudgetCollector
 from bot.roles import build_bot, is_up, shard_refusal
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
@@ -52,7 +53,9 @@ async def run(settings: Settings, role: Role | None = None) -> int:
             runtime = await CoreRuntime.build(config, http=http)
             bot = build_bot(settings, runtime, role)
             share_budget(bot, budget)
-            async with bot, metrics_served(settings.metrics_port, runtime, lambda: is_up(bot)):
+            async with bot, metrics_served(settings.metrics_port, runtime, lambda: is_up(bot)) as metrics:
+                if metrics is not None and budget is not None:
+                    metrics.registry.register(RestBudgetCollector(budget))
                 await log_in(bot, token, settings.discord_api_url)
                 if role == "worker":
                     log.info("worker %s: running the queue, no gateway connection", config.queue.worker_id)

@@ -86,9 +86,11 @@ Faults: ``fail_next(method, path_regex, status, count=1, retry_after=0.05, code=
 fault whose ``hits`` count; ``upload_limit`` (bytes per request, 413/40005 above it); ``await
 gateway_disconnect(code=4000, resumable=True)`` (discord.py RESUMEs and missed events are replayed by seq;
 ``resumable=False`` forces a new IDENTIFY), ``await gateway.request_reconnect()`` (op 7), ``gateway.stats``;
-``rate_limits`` shapes the X-RateLimit-* headers of normal answers. Over-long messages get 400/50035, missing
-channel permissions 403/50013 (or 50001 without VIEW_CHANNEL), DMs to users with ``accepts_dms=False``
-403/50007.
+``rate_limits`` shapes the X-RateLimit-* headers of normal answers; with ``rate_limits.enforce = True`` it
+answers Discord's 429s too (rest/limits.py: 50 requests/s per bot token, interaction tokens exempt, and route
+buckets), counting them in ``rate_limits.global_limit.refusals`` and ``rate_limits.route_refusals``.
+Over-long messages get 400/50035, missing channel permissions 403/50013 (or 50001 without VIEW_CHANNEL), DMs
+to users with ``accepts_dms=False`` 403/50007.
 
 Shards (shards.py, Discord's "Sharding"): ``GET /gateway/bot`` answers ``gateway.recommended_shards`` (one per
 1000 guilds by default) and ``gateway.max_concurrency``; IDENTIFY with ``shard: [id, count]`` gets only that
