@@ -9,8 +9,10 @@ from typing import Any
 import discord
 
 from bot.locales import Catalogue, Words
+from bot.ui.prompt_problems import problems_text
 from core.errors import ChannelNotAllowed, JobNotFound, UserFacingError
 from core.jobs.policy_edits import AlreadyBlocked
+from core.prompts.errors import PromptError
 from core.safety.inputs import InputFlagged
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
         return words("refusal.flagged_input_everywhere" if error.everywhere else "refusal.flagged_input")
     if isinstance(error, AlreadyBlocked):
         return words("settings.words_already_blocked", words=covered_words(words, error.covered))
+    if isinstance(error, PromptError):
+        return problems_text(words, error.problems)
     if error.text is not None:
         return words.say(error.text)
     return error.user_message

@@ -152,4 +152,6 @@ def validate_document(
         return model.model_validate(document), []
     except ValidationError as error:
         problems = fields.problems_from(error)
-        return None, [PromptProblem(f"{field} {problem.field}", problem.message) for problem in problems]
+        return None, [
+            PromptProblem(f"{field} {problem.field}", problem.message, problem.text) for problem in problems
+        ]

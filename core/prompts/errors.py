@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field as attribute
 
 from core.errors import UserFacingError
+from core.texts import Text
 
 # A Discord message holds 2,000 characters: the list of problems must fit in one, however bad the input.
 MAX_LISTED_PROBLEMS = 10
@@ -14,10 +16,16 @@ MAX_PROBLEM_CHARS = 160
 
 @dataclass(frozen=True)
 class PromptProblem:
-    """One thing wrong with the request; ``field`` is what the user typed it as (``--ar``, ``lyrics``)."""
+    """One thing wrong with the request; ``field`` is what the user typed it as (``--ar``, ``lyrics``).
+    ``text``: the message with its catalogue key, said in the member's language (bot.ui.prompt_problems)."""
 
     field: str
     message: str
+    text: Text | None = attribute(default=None, compare=False)  # the same problem, however it is worded
+
+    @classmethod
+    def of(cls, field: str, message: str | Text) -> PromptProblem:
+        return cls(field, str(message), message if isinstance(message, Text) else None)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

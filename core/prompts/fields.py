@@ -17,6 +17,7 @@ from comfy.workflows.music import DURATION_RANGE, TEMPO_RANGE, TIME_SIGNATURES
 from comfy.workflows.params import MAX_SEED, Quality
 from core.kinds.fields import MAX_COUNT
 from core.prompts.errors import PromptProblem
+from core.texts import Text
 
 # Midjourney's --q numbers, and words people use, mapped onto our three quality levels.
 _QUALITY_WORDS: dict[str, Quality] = {
@@ -111,7 +112,7 @@ def lora(value: str) -> dict[str, Any]:
 def problems_from(error: ValidationError, names: dict[str, str] | None = None) -> list[PromptProblem]:
     """Pydantic's errors as problems, with the field as the user knows it and without jargon."""
     names = names or {}
-    return [PromptProblem(_field(item["loc"], names), _message(item)) for item in error.errors()]
+    return [PromptProblem.of(_field(item["loc"], names), _message(item)) for item in error.errors()]
 
 
 def _field(loc: Iterable[int | str], names: dict[str, str]) -> str:
@@ -119,22 +120,24 @@ def _field(loc: Iterable[int | str], names: dict[str, str]) -> str:
     return names.get(path, path)
 
 
-def _message(item: ErrorDetails) -> str:
+def _message(item: ErrorDetails) -> str | Text:
     """Pydantic's wording, made to read after the field's name ("prompt: is too long; ...")."""
     kind, context = item["type"], item.get("ctx", {})
+    most, expected = context.get("max_length"), context.get("expected")
+    low, high = context.get("ge"), context.get("le")
     plain = {
-        "missing": "is missing",
-        "extra_forbidden": "is not a field I know",
-        "string_too_short": "is empty" if context.get("min_length") == 1 else None,
-        "string_too_long": f"is too long; at most {context.get('max_length')} characters",
+        "missing": Text("prompt.missing", "is missing"),
+        "extra_forbidden": Text("prompt.unknown_field", "is not a field I know"),
+        "string_too_short": Text("prompt.empty", "is empty") if context.get("min_length") == 1 else None,
+        "string_too_long": Text("prompt.too_long", f"is too long; at most {most} characters", {"most": most}),
         "too_long": (
-            f"is too long; at most {context.get('max_length')} characters"
+            Text("prompt.too_long", f"is too long; at most {most} characters", {"most": most})
             if isinstance(item.get("input"), str)
-            else f"has too many items; at most {context.get('max_length')}"
+            else Text("prompt.too_many", f"has too many items; at most {most}", {"most": most})
         ),
-        "literal_error": f"must be {context.get('expected')}",
-        "less_than_equal": f"must be at most {context.get('le')}",
-        "greater_than_equal": f"must be at least {context.get('ge')}",
+        "literal_error": Text("prompt.must_be", f"must be {expected}", {"expected": expected}),
+        "less_than_equal": Text("prompt.at_most", f"must be at most {high}", {"high": high}),
+        "greater_than_equal": Text("prompt.at_least", f"must be at least {low}", {"low": low}),
     }.get(kind)
     if plain is not None:
         return plain

@@ -29,6 +29,7 @@ from typing import Any
 
 from core.prompts import fields
 from core.prompts.errors import PromptProblem
+from core.texts import Text
 
 # Flag name (lower case) → the ImageParams field it sets.
 FLAG_FIELDS = {
@@ -111,12 +112,14 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         return _ignore(flags, spelled, MIDJOURNEY_ONLY_FLAGS[name], segment)
     if field_name is None:
         known = ", ".join(f"--{flag}" for flag in FLAG_FIELDS)
-        flags.problems.append(PromptProblem(spelled, f"is not a flag I know (known: {known})"))
+        said = Text("prompt.unknown_flag", f"is not a flag I know (known: {known})", {"known": known})
+        flags.problems.append(PromptProblem.of(spelled, said))
         return segment
     value, rest = (segment.strip(), "") if field_name == "negative_prompt" else _first_value(segment)
     if not value:
         example = f"{spelled} {_EXAMPLES[field_name]}"
-        flags.problems.append(PromptProblem(spelled, f"needs a value, like `{example}`"))
+        said = Text("prompt.needs_value", f"needs a value, like `{example}`", {"example": example})
+        flags.problems.append(PromptProblem.of(spelled, said))
         return rest
     if field_name == "style_tags":
         tags = [tag.strip() for tag in value.split(",") if tag.strip()]
@@ -126,7 +129,9 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
     elif field_name == "negative_prompt" and "negative_prompt" in flags.values:
         flags.values["negative_prompt"] += ", " + value
     elif field_name in flags.values and field_name != "negative_prompt":
-        flags.problems.append(PromptProblem(spelled, f"is given twice (also as {flags.spelled[field_name]})"))
+        also = flags.spelled[field_name]
+        said = Text("prompt.given_twice", f"is given twice (also as {also})", {"also": also})
+        flags.problems.append(PromptProblem.of(spelled, said))
     else:
         _store(flags, spelled, field_name, value)
     return rest

@@ -159,7 +159,7 @@ def _image_params(layers: Layers) -> ImageParams:
     except ValidationError as error:
         for problem in fields.problems_from(error):
             name = problem.field.split(".", 1)[0]
-            problems.append(PromptProblem(layers.origin.get(name, name), problem.message))
+            problems.append(PromptProblem(layers.origin.get(name, name), problem.message, problem.text))
     if problems or params is None:
         raise PromptError(list(dict.fromkeys(problems)))
     return params

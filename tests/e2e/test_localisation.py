@@ -150,6 +150,7 @@ async def test_a_german_member_is_refused_in_german_and_an_english_one_in_englis
             world.guild.id, {"blocked_words": ["gore"], "max_queued_per_user": 1, "max_running_per_user": 1}
         )
         blocked = await _refused_at_once(world, await world.slash("imagine", {"prompt": "lots of gore"}))
+        flags = await _refused_at_once(world, await world.slash("imagine", {"prompt": "a cat --zz 6 --seed"}))
         bobs = await _refused_at_once(
             world, await world.slash("imagine", {"prompt": "gore"}, member=world.bob)
         )
@@ -165,4 +166,6 @@ async def test_a_german_member_is_refused_in_german_and_an_english_one_in_englis
         "Deine Anfrage enthält ein Wort, das dieser Server sperrt („gore“). Bitte formuliere sie um."
     )
     assert bobs.content == "Your request contains a word this server blocks (“gore”). Please rephrase it."
+    assert flags.content.startswith("Bitte korrigiere diese 2 Dinge:\n• --zz: ist kein Flag, das ich kenne")
+    assert "• --seed: braucht einen Wert, etwa `--seed 7`" in flags.content
     assert capped.content.startswith("Du hast 1 Auftrag in der Warteschlange, so viele, wie dieser Server")
