@@ -17,7 +17,8 @@ the gateways' CPU per interaction (parse, check, answer, store the job, show it 
 jobs the worker then delivered and its CPU per job doing so, Discord REST requests per job (through the
 interaction's token, and with the bot token, which Discord's global 50 requests/s counts; the bot's own
 log-ins included) and answers 429, the same requests per job by kind (log-ins left out), PostgreSQL's CPU per
-interaction and per job (--own-postgres: every process of that server), and the machine's cores.
+interaction and per job (--own-postgres: every process of that server), how much the database grew per job,
+and the machine's cores.
 A benchmark prints figures; it asserts nothing.
 """
 
@@ -45,9 +46,10 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from bench._discord_users import percentile, requests_per_job
+from db.engine import create_engine
 from db.migrate import upgrade_to_head
 from tests.discord_emulator import DiscordEmulator, Interaction
 from tests.discord_emulator.shards import shard_for
@@ -147,6 +149,7 @@ async def _run(
         # The gateways alone first: their acknowledgements do not compete with the worker's edits and uploads
         # for this machine's cores; then the worker runs the jobs they queued.
         cpu_before, postgres_before = [_cpu_s(p) for p in processes[:2]], postgres_cpu_s()
+        bytes_before = await _database_bytes(database_url)
         calls_before = len(emu.calls)
         figures = await _ask(emu, places, count, interval_s)
         spent = [_cpu_s(p) - before for p, before in zip(processes[:2], cpu_before, strict=True)]
@@ -167,6 +170,9 @@ async def _run(
         figures["worker_cpu_ms_per_job"] = round(worker_ms / max(delivered, 1), 2)
         postgres_ms = (postgres_cpu_s() - postgres_before) * 1000
         figures["postgres_cpu_ms_per_job"] = round(postgres_ms / max(delivered, 1), 2)
+        # What a delivered job leaves in the database (its row, events, artifacts' rows; not its files).
+        grown = await _database_bytes(database_url) - bytes_before
+        figures["database_bytes_per_job"] = round(grown / max(delivered, 1))
         figures.update(_rest_per_job(emu.calls[calls_before:], delivered))
         delivery_calls = emu.calls[delivery_from:]
         figures["requests_per_job"] = requests_per_job([*asked_calls, *delivery_calls], max(delivered, 1))
@@ -174,6 +180,16 @@ async def _run(
     finally:
         for process in processes:
             await process.stop()
+
+
+async def _database_bytes(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            size = await connection.scalar(text("SELECT pg_database_size(current_database())"))
+    finally:
+        await engine.dispose()
+    return int(size)
 
 
 def _pings(calls: list[Any]) -> int:
