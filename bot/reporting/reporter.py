@@ -12,41 +12,31 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from pathlib import PurePath
 
 import discord
 
 from background.log_context import log_context
 from background.tasks import BackgroundTasks
-from bot.locales import Words, job_locale, words_for
+from bot.locales import Words
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
+from bot.reporting.live import job_words, live_rendering, merge_progress, queued_rendering
 from bot.reporting.pacer import EditPacer
 from bot.reporting.personal import say_where_the_result_will_be
-from bot.reporting.stored_token import StoredInteraction
+from bot.reporting.restored import target_from_ids
 from bot.reporting.targets import (
     MessageEditor,
     MessageGone,
     MessageTarget,
     TokenEnded,
     target_for_interaction,
-    token_only_for,
 )
 from bot.reporting.tracking import JobTrack, QueuedState
 from bot.runtime import CoreRuntime
-from bot.ui.job_messages import (
-    OutgoingFile,
-    ProgressState,
-    Rendering,
-    render_queued,
-    render_running,
-    render_setback,
-)
+from bot.ui.job_messages import ProgressState
 from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
-    Hold,
     JobCancelled,
     JobCompleted,
     JobFailed,
@@ -98,7 +88,7 @@ class JobReporter:
         """The job gets a new channel message (a regeneration by reaction: there is no interaction)."""
         track = self._track(receipt.job)
         track.queued = QueuedState(receipt.position, receipt.eta_s, receipt.held)
-        rendering = self._queued_rendering(receipt.job, track.queued)
+        rendering = queued_rendering(self.words_of(receipt.job), receipt.job, track.queued)
         message = await self.editor.post(channel_id, rendering)
         track.last_signature = rendering.signature
         target = MessageTarget(channel_id, message.id, self._config.default_upload_limit, receipt.job.id)
@@ -153,7 +143,7 @@ class JobReporter:
             track.progress = ProgressState(elapsed_s=update.elapsed_s)
         elif isinstance(update, JobProgress):
             track.setback = None
-            track.progress = _merge(track.progress, update)
+            track.progress = merge_progress(track.progress, update)
         elif isinstance(update, JobSetback):
             track.setback = update
         if track.target is None:
@@ -216,7 +206,7 @@ class JobReporter:
     def _restore(self, track: JobTrack, job: JobView) -> bool:
         """A job this process did not place (a restart, or a job a gateway process took): its message found
         again from the ids and token kept with it."""
-        target = self._target_from_ids(job)
+        target = target_from_ids(self._client, self._config, job)
         if target is None:
             return False
         track.restored = True
@@ -224,21 +214,6 @@ class JobReporter:
         if target.token_only and target.interaction is not None and target.token_deadline is not None:
             self._tasks.spawn(self._before_token_ends(track, target), name=f"token-end-{job.id}")
         return True
-
-    def _target_from_ids(self, job: JobView) -> MessageTarget | None:
-        message_id = job.channel_message_id or job.response_message_id
-        if message_id is None:
-            return None
-        limit = self._config.default_upload_limit
-        target = MessageTarget(job.channel_id, message_id, limit, job.id, token_only=token_only_for(job))
-        token, expires_at = job.interaction_token, job.interaction_token_expires_at
-        application_id = self._client.application_id
-        if job.channel_message_id is None and token and expires_at is not None and application_id:
-            left_s = (expires_at - datetime.now(UTC)).total_seconds()
-            if left_s > 0:
-                target.interaction = StoredInteraction(self._client, application_id, token, message_id)
-                target.token_deadline = time.monotonic() + left_s
-        return target
 
     def _track(self, job: JobView) -> JobTrack:
         track = self._tracks.get(job.id)
@@ -251,7 +226,7 @@ class JobReporter:
         async with item.lock:
             if item.finished or item.target is None:
                 return False
-            rendering = self._progress_rendering(item)
+            rendering = live_rendering(self.words_of(item.job), item, self._runtime.service.position)
             if rendering.signature == item.last_signature:
                 return False
             try:
@@ -267,42 +242,8 @@ class JobReporter:
             item.shown.set()
             return True
 
-    def _progress_rendering(self, track: JobTrack) -> Rendering:
-        words = self.words_of(track.job)
-        if track.setback is not None:
-            return render_setback(words, track.job, track.setback, track.progress)
-        if track.progress is not None:
-            return render_running(words, track.job, track.progress)
-        queued = track.queued or QueuedState(self._runtime.service.position(track.job_id), None)
-        return self._queued_rendering(track.job, queued)
-
-    def _queued_rendering(self, job: JobView, queued: QueuedState) -> Rendering:
-        words = self.words_of(job)
-        held = words("status.disk_full") if queued.held is Hold.DISK_FULL else None
-        return render_queued(words, job, queued.position, queued.eta_s, held)
-
     def words_of(self, job: JobView) -> Words:
-        """The language of a job's messages (bot.locales.job_locale): its server's, where the server chose
-        one of the shipped languages, else that of the person who asked."""
-        guild = self._client.get_guild(job.guild_id) if job.guild_id > 0 and not job.private else None
-        server = guild.preferred_locale.value if guild is not None else None
-        catalogue = words_for(self._client, None).catalogue
-        return Words(catalogue, job_locale(catalogue, server, job.locale))
+        return job_words(self._client, job)
 
     async def close(self) -> None:
         await self._tasks.close()
-
-
-def _merge(previous: ProgressState | None, update: JobProgress) -> ProgressState:
-    preview = previous.preview if previous is not None else None
-    if update.preview:
-        suffix = PurePath((update.preview_mime or "image/jpeg").replace("/", ".")).suffix or ".jpg"
-        preview = OutgoingFile(f"preview{suffix.replace('.jpeg', '.jpg')}", update.preview)
-    return ProgressState(
-        step=update.step,
-        steps=update.steps,
-        elapsed_s=update.elapsed_s,
-        preview=preview,
-        fraction=update.fraction,
-        stage=update.stage,
-    )

@@ -1,0 +1,61 @@
+"""What a job's message shows while the job is live (queued, running, or its server away), in the job's
+language, and how a progress update adds to what was shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
+
+import discord
+
+from bot.locales import Words, job_locale, words_for
+from bot.reporting.tracking import JobTrack, QueuedState
+from bot.ui.job_messages import (
+    OutgoingFile,
+    ProgressState,
+    Rendering,
+    render_queued,
+    render_running,
+    render_setback,
+)
+from core.jobs.snapshots import JobView
+from core.jobs.updates import Hold, JobProgress
+
+
+def job_words(client: discord.Client, job: JobView) -> Words:
+    """The language of a job's messages (bot.locales.job_locale): its server's, where the server chose
+    one of the shipped languages, else that of the person who asked."""
+    guild = client.get_guild(job.guild_id) if job.guild_id > 0 and not job.private else None
+    server = guild.preferred_locale.value if guild is not None else None
+    catalogue = words_for(client, None).catalogue
+    return Words(catalogue, job_locale(catalogue, server, job.locale))
+
+
+def live_rendering(words: Words, track: JobTrack, position: Callable[[int], int | None]) -> Rendering:
+    """``position``: the job's place in the queue, asked only when no queued update said it."""
+    if track.setback is not None:
+        return render_setback(words, track.job, track.setback, track.progress)
+    if track.progress is not None:
+        return render_running(words, track.job, track.progress)
+    queued = track.queued or QueuedState(position(track.job_id), None)
+    return queued_rendering(words, track.job, queued)
+
+
+def queued_rendering(words: Words, job: JobView, queued: QueuedState) -> Rendering:
+    held = words("status.disk_full") if queued.held is Hold.DISK_FULL else None
+    return render_queued(words, job, queued.position, queued.eta_s, held)
+
+
+def merge_progress(previous: ProgressState | None, update: JobProgress) -> ProgressState:
+    preview = previous.preview if previous is not None else None
+    if update.preview:
+        suffix = PurePath((update.preview_mime or "image/jpeg").replace("/", ".")).suffix or ".jpg"
+        preview = OutgoingFile(f"preview{suffix.replace('.jpeg', '.jpg')}", update.preview)
+    return ProgressState(
+        step=update.step,
+        steps=update.steps,
+        elapsed_s=update.elapsed_s,
+        preview=preview,
+        fraction=update.fraction,
+        stage=update.stage,
+    )
