@@ -20,6 +20,7 @@ from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
 from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
+from bot.locales import Words, words_for
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.result_buttons import read_only_button, result_custom_id
@@ -189,14 +190,15 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
         await submit_from_result(bot, interaction, make)
     except UserFacingError as refusal:
         # What the member typed is not lost: the refusal gives it back, to copy into the form again.
-        await reply_privately(interaction, user_message_of(refusal) + _given_back(text))
+        words = words_for(interaction.client, interaction.locale)
+        await reply_privately(interaction, user_message_of(refusal, words) + _given_back(words, text))
 
 
-def _given_back(text: str) -> str:
+def _given_back(words: Words, text: str) -> str:
     if not text.strip():
         return ""
     fenced = text.replace("```", "`\u200b``")  # a fence inside would end the block early
-    return f"\n\nWhat you wrote:\n```\n{fenced}\n```"
+    return f"\n\n{words('results.what_you_wrote')}\n```\n{fenced}\n```"
 
 
 class ResultActions(commands.Cog):

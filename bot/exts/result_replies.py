@@ -19,14 +19,18 @@ from discord.ext import commands
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._notices import brief_notice
+from bot.locales import words_for
 from bot.ui.replies import user_message_of
 from bot.ui.requesters import requester_from_member
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
-NOTHING_TO_DO = "Write the new prompt after mentioning me, like “@me the same at night”."
+NOTHING_TO_DO = Text(
+    "results.reply_needs_prompt", "Write the new prompt after mentioning me, like “@me the same at night”."
+)
 
 
 _CHOSEN_FILE = re.compile(r"^#([1-9])(?:\s*[:,.-]\s*|\s+|$)")
@@ -72,7 +76,11 @@ class ResultReplies(commands.Cog):
             await self._remix(message, member, job.id, prompt_of(message.content, me.id))
         except UserFacingError as refusal:
             await brief_notice(
-                self.bot, message.channel.id, member, user_message_of(refusal), reply_to=message.id
+                self.bot,
+                message.channel.id,
+                member,
+                user_message_of(refusal, words_for(self.bot, member.guild.preferred_locale)),
+                reply_to=message.id,
             )
         except discord.HTTPException:
             with log_context(job_id=job.id, guild_id=job.guild_id):

@@ -35,6 +35,7 @@ from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
 from core.jobs.service import JobRequest
 from core.jobs.snapshots import JobView, SafetyAction
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,9 @@ class Results(commands.Cog):
         try:
             await self._react(emoji, job, payload, payload.member)
         except UserFacingError as refusal:
-            await brief_notice(self.bot, payload.channel_id, payload.member, user_message_of(refusal))
+            # Said in the channel, to a reaction (which carries no client locale): the server's language.
+            words = words_for(self.bot, payload.member.guild.preferred_locale)
+            await brief_notice(self.bot, payload.channel_id, payload.member, user_message_of(refusal, words))
         except discord.HTTPException:
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.exception("reaction %s by %s failed", emoji, payload.user_id)
@@ -180,7 +183,7 @@ class Results(commands.Cog):
                 raise UserFacingError(words("safety.dm_held_back"))
             job, artifacts = await service.get_with_artifacts(job.id, guild_id=job.guild_id)
             if not artifacts:
-                raise UserFacingError("That job has no files to send yet.")
+                raise UserFacingError(Text("results.nothing_to_send", "That job has no files to send yet."))
             try:
                 await send_result_by_dm(
                     # A reaction carries no client locale: the server's language.
@@ -193,7 +196,10 @@ class Results(commands.Cog):
                 )
             except discord.Forbidden as error:
                 raise UserFacingError(
-                    "I can't send you direct messages. Allow DMs from server members and react again."
+                    Text(
+                        "results.no_dms",
+                        "I can't send you direct messages. Allow DMs from server members and react again.",
+                    )
                 ) from error
 
     def _already_seen(self, key: tuple[int, int, str]) -> bool:

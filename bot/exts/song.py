@@ -18,6 +18,7 @@ from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, RECORDING, PendingInput, media_input, strength_without_input
 from bot.exts._submit import read_attachment, workflow_choices
 from bot.exts.errors import report_error
+from bot.locales import words_for
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of
 from bot.ui.song_modal import SongDraft, SongModal
@@ -200,7 +201,7 @@ class Song(commands.Cog):
             reopen = functools.partial(self._open_form, options=options, workflow=workflow, cover=cover)
             await reply_privately(
                 interaction,
-                refusal_text(user_message_of(error), draft),
+                refusal_text(user_message_of(error, words_for(self.bot, interaction.locale)), draft),
                 view=EditAgain(reopen, draft),
                 files=lyrics_files(draft),
             )

@@ -30,6 +30,7 @@ from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import JobKind, KindParams, spec_of, typed_params
 from core.prompts import PromptError
 from core.prompts.fields import problems_from
+from core.texts import Text
 from db.enums import InputSource, JobStatus, RegeneratePermission
 
 _ORIGINS: dict[InputSource, InputOrigin] = {
@@ -90,7 +91,11 @@ class ResultRequests:
                 data = await self._inputs.load(PurePosixPath(row.path), row.sha256)
             except InputMissing as error:
                 raise UserFacingError(
-                    f"The file job #{job_id} started from is no longer kept, so I can't make it again."
+                    Text(
+                        "results.input_gone",
+                        f"The file job #{job_id} started from is no longer kept, so I can't make it again.",
+                        {"job_id": job_id},
+                    )
                 ) from error
             given.append(
                 GivenInput(
@@ -113,17 +118,32 @@ class ResultRequests:
         job, artifacts = await self._service.get_with_artifacts(job_id, guild_id=guild_id, viewer=requester)
         await self._check_may_use(job, requester)
         if job.status is not JobStatus.SUCCEEDED or not artifacts:
-            raise UserFacingError(f"Job #{job.id} has no finished files to work from.")
-        if not 0 <= index < len(artifacts):
             raise UserFacingError(
-                f"Job #{job.id} made {len(artifacts)} file(s); there is no number {index + 1}."
+                Text(
+                    "results.no_files",
+                    f"Job #{job.id} has no finished files to work from.",
+                    {"job_id": job.id},
+                )
+            )
+        if not 0 <= index < len(artifacts):
+            made, number = len(artifacts), index + 1
+            raise UserFacingError(
+                Text(
+                    "results.no_such_file",
+                    f"Job #{job.id} made {made} file(s); there is no number {number}.",
+                    {"job_id": job.id, "made": made, "number": number},
+                )
             )
         artifact = artifacts[index]
         try:
             [(name, data)] = await self._files.read([artifact])
         except FileNotFoundError as error:
             raise UserFacingError(
-                f"The files of job #{job.id} are no longer kept, so I can't work from them."
+                Text(
+                    "results.files_gone",
+                    f"The files of job #{job.id} are no longer kept, so I can't work from them.",
+                    {"job_id": job.id},
+                )
             ) from error
         given = GivenInput(
             role=_role_of(artifact), data=data, declared_name=name, origin="result", source_job_id=job.id
@@ -157,7 +177,14 @@ class ResultRequests:
         spec = ACTIONS[action]
         source = await self.result_input(job_id, index, guild_id=guild_id, requester=requester)
         if source.given.role != spec.takes:
-            raise UserFacingError(f"{spec.label} works from {_noun(spec.takes)}; job #{job_id} made none.")
+            label, noun = Text(f"actions.{action.value}", spec.label), _noun(spec.takes)
+            raise UserFacingError(
+                Text(
+                    "results.wrong_media",
+                    f"{label} works from {noun}; job #{job_id} made none.",
+                    {"label": label, "noun": noun, "job_id": job_id},
+                )
+            )
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
         wanted = dict(changes or {})
@@ -233,7 +260,12 @@ class ResultRequests:
             and requester.user_id != job.user_id
             and not requester.is_manager
         ):
-            raise NotAllowed("On this server only the person who asked can regenerate their results.")
+            raise NotAllowed(
+                Text(
+                    "results.requester_only",
+                    "On this server only the person who asked can regenerate their results.",
+                )
+            )
 
 
 def _role_of(artifact: ArtifactView) -> str:
@@ -246,5 +278,9 @@ def _main_text(job: JobView) -> str:
     return str(getattr(job.params, spec_of(job.params).main_field, "") or "")
 
 
-def _noun(role: str) -> str:
-    return {"image": "a picture", "audio": "a song"}.get(role, f"a {role}")
+def _noun(role: str) -> Text:
+    if role == "image":
+        return Text("results.a_picture", "a picture")
+    if role == "audio":
+        return Text("results.a_song", "a song")
+    return Text(f"results.a_{role}", f"a {role}")

@@ -21,6 +21,7 @@ from core.jobs.capabilities import Capabilities
 from core.jobs.policy import PolicyCache, PolicyView
 from core.kinds import JobKind
 from core.kinds.model_choice import ModelChoiceFields, apply_models, chosen_models
+from core.texts import Text
 
 _LISTED = 10
 
@@ -100,8 +101,12 @@ class ModelOptions:
                 f"“{name}”" for name in [*([model] if model else []), *(x.name for x in loras)]
             )
             raise UserFacingError(
-                f"No single ComfyUI server here has all of {chosen} for the “{template.name}” workflow. "
-                "Choose fewer, or others."
+                Text(
+                    "models.no_server_has_all",
+                    f"No single ComfyUI server here has all of {chosen} for the “{template.name}” workflow. "
+                    "Choose fewer, or others.",
+                    {"chosen": chosen, "workflow": template.name},
+                )
             )
 
     def _offered(self, template: WorkflowTemplate, slot: tuple[str, str] | None) -> set[str]:
@@ -119,15 +124,34 @@ class ModelOptions:
     ) -> None:
         allowed = tuple(allowed)
         if allowed and name not in allowed:
+            listed = _listed(allowed)
             raise NotAllowed(
-                f"This server doesn't allow the {what} “{name}”. Allowed: {_listed(allowed)}.",
+                Text(
+                    f"models.not_allowed_{what}",
+                    f"This server doesn't allow the {what} “{name}”. Allowed: {listed}.",
+                    {"name": name, "allowed": listed},
+                ),
                 rule=f"not_allowed_{what}:{name}",
             )
         if self._capabilities.known and name not in offered:
             choices = _allowed(set(offered), allowed)
+            if choices:
+                listed = _listed(choices)
+                raise UserFacingError(
+                    Text(
+                        f"models.not_offered_{what}",
+                        f"No ComfyUI server here has the {what} “{name}” for the “{template.name}” workflow. "
+                        f"Available: {listed}.",
+                        {"name": name, "workflow": template.name, "available": listed},
+                    )
+                )
             raise UserFacingError(
-                f"No ComfyUI server here has the {what} “{name}” for the “{template.name}” workflow. "
-                + (f"Available: {_listed(choices)}." if choices else f"None offers any {what} for it.")
+                Text(
+                    f"models.none_offered_{what}",
+                    f"No ComfyUI server here has the {what} “{name}” for the “{template.name}” workflow. "
+                    f"None offers any {what} for it.",
+                    {"name": name, "workflow": template.name},
+                )
             )
 
 

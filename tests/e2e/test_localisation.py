@@ -9,8 +9,10 @@ from pathlib import Path
 from tests.discord_emulator import DiscordEmulator, Guild
 from tests.discord_emulator.layout import buttons, footers, labelled, text_of
 from tests.e2e.harness import FAST_REPORTING, job_state, running_world, states_shown
+from tests.e2e.result_support import first_result
 from tests.e2e.test_history_support import answer
 from tests.e2e.test_refusals import _refused_at_once, _shown
+from tests.e2e.test_result_action_refusals import assert_refused_privately
 from tests.fakes.comfyui import FakeConfig
 
 
@@ -169,3 +171,15 @@ async def test_a_german_member_is_refused_in_german_and_an_english_one_in_englis
     assert flags.content.startswith("Bitte korrigiere diese 2 Dinge:\n• --zz: ist kein Flag, das ich kenne")
     assert "• --seed: braucht einen Wert, etwa `--seed 7`" in flags.content
     assert capped.content.startswith("Du hast 1 Auftrag in der Warteschlange, so viele, wie dieser Server")
+
+
+async def test_a_german_member_pressing_someone_elses_result_button_is_refused_in_german(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        world.bob.user.locale = "de"
+        result, original, _ = await first_result(world)
+        refused = await world.emu.click_button(result, f"res:strong:{original.id}:0", world.bob)
+        await assert_refused_privately(
+            world, refused, "Auf diesem Server kann nur, wer gefragt hat, seine Ergebnisse neu erzeugen."
+        )
