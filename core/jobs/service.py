@@ -10,26 +10,24 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 
 from background.log_context import log_context
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.input_slots import marked_roles
-from comfy.workflows.models import model_needs
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
-from core.jobs.derived import MadeFrom, with_made_from
 from core.jobs.dispatcher import Dispatcher
-from core.jobs.given_input import GivenInput, given_roles, source_job_of
+from core.jobs.given_input import given_roles
 from core.jobs.input_intake import InputIntake
 from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
-from core.jobs.shown_on import ShownOn
-from core.jobs.updates import Hold
+from core.jobs.requests import JobRequest as JobRequest  # the front-end imports these from here
+from core.jobs.requests import SubmitReceipt as SubmitReceipt
+from core.jobs.requests import job_record
 from core.jobs.visibility import visible_to
 from core.kinds import JobKind, KindParams, KindRegistry
 from core.moderation import ModerationLog, NullModerationLog
@@ -40,7 +38,6 @@ from core.safety.inputs import InputScreen
 from core.texts import Text
 from db.enums import JobStatus
 from db.repositories.jobs import ActiveCounts
-from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
 from db.snapshots import ArtifactView, JobView, QueuedJob
 from db.units.deleted_results import DeletedResults
 from db.units.jobs import JobStore
@@ -53,34 +50,6 @@ _ALREADY = {
     JobStatus.FAILED: "has already failed",
     JobStatus.CANCELLED: "was already cancelled",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class JobRequest:
-    guild_id: int
-    requester: Requester
-    raw_input: str
-    # Any registered kind's parameters; the kind is the one whose model they are.
-    params: KindParams
-    workflow: str | None = None
-    parent_id: int | None = None
-    # Media the request brings (a picture for image-to-image, a song to cover); inspected by `submit`.
-    inputs: tuple[GivenInput, ...] = ()
-    # The result it is made from (Vary, Remix, Edit, Upscale, Cover, a reply), kept in the seed document.
-    made_from: MadeFrom | None = None
-    # Answered privately (core.jobs.privacy): its reply is ephemeral, and /history shows it to its
-    # requester and managers only.
-    private: bool = False
-    # The message that shows the job from the start, and the token that edits it (kept with the job).
-    shown_on: ShownOn | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitReceipt:
-    job: JobView
-    position: int
-    eta_s: float | None
-    held: Hold | None = None  # why it will not start yet whatever its place (the bot's disk is full)
 
 
 class JobService:
@@ -150,31 +119,9 @@ class JobService:
         if params.seed is None:
             params = params.model_copy(update={"seed": secrets.randbelow(RANDOM_SEED_LIMIT)})
         roles = given_roles(request.inputs)
-        shown = request.shown_on
         bound = self.kinds.bind(template, params, inputs=roles)
         check_roles(roles, marked_roles(bound.graph), workflow=template.name)
-        data = JobCreate(
-            guild_id=request.guild_id,
-            channel_id=request.requester.channel_id,
-            channel_nsfw=request.requester.channel_is_nsfw,
-            user_id=request.requester.user_id,
-            kind=kind,
-            # As typed, but storable: PostgreSQL text holds no NUL (a prompt may carry one) and has a limit.
-            raw_input=request.raw_input.replace("\x00", "")[:MAX_RAW_INPUT_CHARS],
-            params=params.model_dump(mode="json"),
-            workflow_name=template.name,
-            workflow_version=template.version,
-            seed=params.seed,
-            posted_graph=bound.graph,
-            seed_document=with_made_from(bound.metadata, request.made_from),
-            parent_id=request.parent_id or source_job_of(request.inputs),
-            model_needs=sorted(model_needs(bound.graph)),
-            private=request.private,
-            response_message_id=shown.message_id if shown else None,
-            interaction_token=shown.token if shown else None,
-            interaction_token_expires_at=shown.token_expires_at if shown else None,
-            locale=request.requester.locale,
-        )
+        data = job_record(request, kind, template, params, bound)
 
         def within_limits(counts: ActiveCounts) -> None:
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
