@@ -17,6 +17,7 @@ import discord
 
 from bot.client import ComfyBot
 from bot.inputs.discord_files import DiscordFiles, FetchedFile
+from bot.locales import words_for
 from core.errors import UserFacingError
 from core.inputs.sniffing import sniff_input
 from core.jobs.given_input import ROLE_MEDIA, GivenInput
@@ -39,28 +40,37 @@ PICTURE = MediaSlot("image", "image", "picture", "image", "image_link")
 RECORDING = MediaSlot("audio", "audio", "song", "audio", "audio_link")
 
 
+def _said(interaction: discord.Interaction, slot: MediaSlot, key: str) -> str:
+    """A refusal about this input, in the member's language, naming the options as their client shows
+    them (`bild`, `bild_link` for a German client of /imagine)."""
+    words = words_for(interaction.client, interaction.locale)
+    command = interaction.command.qualified_name.replace(" ", ".") if interaction.command else ""
+    return words(
+        key,
+        noun=words(f"media.{slot.noun}"),
+        option=words.option(command, slot.option),
+        link_option=words.option(command, slot.link_option),
+    )
+
+
 def chosen_source(
-    slot: MediaSlot, attachment: discord.Attachment | None, link: str | None, *, required: bool
+    interaction: discord.Interaction,
+    slot: MediaSlot,
+    attachment: discord.Attachment | None,
+    link: str | None,
+    *,
+    required: bool,
 ) -> discord.Attachment | str | None:
     """The one source the member gave, or a friendly refusal for both or (when required) neither."""
     if attachment is not None and link:
-        raise UserFacingError(
-            f"Give the {slot.noun} once: either attach it (`{slot.option}`) or link a message with it "
-            f"(`{slot.link_option}`), not both."
-        )
+        raise UserFacingError(_said(interaction, slot, "media.both"))
     if attachment is None and not link and required:
-        raise UserFacingError(
-            f"Which {slot.noun}? Attach it (`{slot.option}`) or paste a link to a message with it "
-            f"(`{slot.link_option}`)."
-        )
+        raise UserFacingError(_said(interaction, slot, "media.neither"))
     return attachment if attachment is not None else (link or None)
 
 
-def strength_without_input(slot: MediaSlot) -> UserFacingError:
-    return UserFacingError(
-        f"Strength says how far to move away from a {slot.noun}: attach one (`{slot.option}`) or link a "
-        f"message with one (`{slot.link_option}`), or leave strength out."
-    )
+def strength_without_input(interaction: discord.Interaction, slot: MediaSlot) -> UserFacingError:
+    return UserFacingError(_said(interaction, slot, "media.strength_alone"))
 
 
 class PendingInput:
@@ -98,7 +108,7 @@ async def media_input(
     required: bool = False,
 ) -> AsyncIterator[PendingInput]:
     """Starts reading the member's input (if any); whatever happens, nothing keeps running after."""
-    source = chosen_source(slot, attachment, link, required=required)
+    source = chosen_source(interaction, slot, attachment, link, required=required)
     task = None
     if source is not None:
         task = asyncio.create_task(_fetch(bot, interaction, slot, source), name=f"fetch-{slot.role}")

@@ -102,7 +102,7 @@ class Imagine(commands.Cog):
     ) -> None:
         async def decide() -> tuple[ImageRequest, tuple[GivenInput, ...]]:
             if strength is not None and not picture.given_any:
-                raise strength_without_input(PICTURE)
+                raise strength_without_input(interaction, PICTURE)
             content = (
                 await read_attachment(self.bot, document, "prompt document") if document is not None else None
             )

@@ -123,7 +123,7 @@ class Song(commands.Cog):
         cover = CoverSource(audio, audio_link)
         async with cover.reading(self.bot, interaction) as recording:
             if strength is not None and not recording.given_any:
-                raise strength_without_input(RECORDING)
+                raise strength_without_input(interaction, RECORDING)
             if lyrics_file is None:
                 # The options, the guild's rules and the song to cover are checked now, before anyone
                 # types lyrics; a song read in time is kept for the form.

@@ -183,3 +183,17 @@ async def test_a_german_member_pressing_someone_elses_result_button_is_refused_i
         await assert_refused_privately(
             world, refused, "Auf diesem Server kann nur, wer gefragt hat, seine Ergebnisse neu erzeugen."
         )
+
+
+async def test_a_german_member_is_told_about_the_options_by_their_german_names(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        world.alice.user.locale = "de"
+        alone = await _refused_at_once(
+            world, await world.slash("imagine", {"prompt": "ein Fuchs", "strength": 0.5})
+        )
+
+    assert alone.content.startswith("Die Stärke sagt, wie weit sich das Ergebnis von einem Bild entfernt")
+    assert "(`bild`)" in alone.content, "the options as the German client names them"
+    assert "(`bild_link`)" in alone.content

@@ -33,6 +33,7 @@ CONVERTED = (
     "ui/history_render.py",
     "ui/history_view.py",
     "exts/queue_commands.py",
+    "exts/_media.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
