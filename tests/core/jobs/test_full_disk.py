@@ -6,9 +6,12 @@ refuses them with ENOSPC, as a full filesystem does, until the test makes room.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,15 +54,24 @@ async def event_kinds(runtime: CoreRuntime, job_id: int) -> list[str]:
         return [event.kind for event in await JobEventRepository(session).for_job(job_id)]
 
 
+@contextlib.asynccontextmanager
+async def on_a_full_disk(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path, **options: Any
+) -> AsyncIterator[tuple[FullDisk, Path, CoreRuntime, RecordingObserver]]:
+    """A core whose data dir is full until the test makes room: (the disk, the data dir, the core, its
+    front-end). `options` go to running_core."""
+    disk, data = FullDisk(full=True), tmp_path / "data"
+    async with running_core(
+        database_url, [fake_comfy.url], data, open_file=disk.open, **FAST_RETRIES, **options
+    ) as (runtime, observer):
+        yield disk, data, runtime, observer
+
+
 async def test_a_result_waits_for_room_and_new_jobs_wait_in_the_queue_until_there_is_some(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    disk, data = FullDisk(full=True), tmp_path / "data"
-    async with running_core(database_url, [fake_comfy.url], data, open_file=disk.open, **FAST_RETRIES) as (
-        runtime,
-        observer,
-    ):
+    async with on_a_full_disk(database_url, fake_comfy, tmp_path) as (disk, data, runtime, observer):
         first = await runtime.service.submit(image_request(user_id=1))
         await observer.wait_until(lambda: saving(observer, first.job.id))
         await eventually(lambda: disk.refused >= 3)  # it tries again, with back-off
@@ -104,11 +116,7 @@ async def test_a_result_waits_for_room_and_new_jobs_wait_in_the_queue_until_ther
 async def test_a_restart_while_saving_resumes_saving(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    disk, data = FullDisk(full=True), tmp_path / "data"
-    async with running_core(database_url, [fake_comfy.url], data, open_file=disk.open, **FAST_RETRIES) as (
-        runtime,
-        observer,
-    ):
+    async with on_a_full_disk(database_url, fake_comfy, tmp_path) as (disk, data, runtime, observer):
         receipt = await runtime.service.submit(image_request())
         await observer.wait_until(lambda: saving(observer, receipt.job.id))
     # The first process is gone while the job waited to be saved; the disk is still full at the restart.
@@ -130,11 +138,7 @@ async def test_a_restart_while_saving_resumes_saving(
 async def test_a_job_cancelled_while_saving_ends_and_the_queue_runs_once_the_probe_finds_room(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    disk, data = FullDisk(full=True), tmp_path / "data"
-    async with running_core(database_url, [fake_comfy.url], data, open_file=disk.open, **FAST_RETRIES) as (
-        runtime,
-        observer,
-    ):
+    async with on_a_full_disk(database_url, fake_comfy, tmp_path) as (disk, data, runtime, observer):
         first = await runtime.service.submit(image_request(user_id=1))
         await observer.wait_until(lambda: saving(observer, first.job.id))
         assert await runtime.dispatcher.cancel(first.job.id, by_user_id=1)
@@ -155,11 +159,7 @@ async def test_a_job_cancelled_while_saving_ends_and_the_queue_runs_once_the_pro
 async def test_a_result_comfyui_no_longer_serves_once_there_is_room_fails_in_plain_words(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    disk, data = FullDisk(full=True), tmp_path / "data"
-    async with running_core(database_url, [fake_comfy.url], data, open_file=disk.open, **FAST_RETRIES) as (
-        runtime,
-        observer,
-    ):
+    async with on_a_full_disk(database_url, fake_comfy, tmp_path) as (disk, data, runtime, observer):
         receipt = await runtime.service.submit(image_request())
         await observer.wait_until(lambda: saving(observer, receipt.job.id))
         served = fake_comfy.store.directory("output")
@@ -181,17 +181,14 @@ async def test_a_result_comfyui_no_longer_serves_once_there_is_room_fails_in_pla
 async def test_jobs_already_waiting_are_told_when_the_disk_fills(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    disk, data = FullDisk(full=True), tmp_path / "data"
-    async with running_core(
+    async with on_a_full_disk(
         database_url,
-        [fake_comfy.url],
-        data,
-        open_file=disk.open,
+        fake_comfy,
+        tmp_path,
         global_max_running=1,
         prequeue_depth=0,
         position_refresh_s=0.05,
-        **FAST_RETRIES,
-    ) as (runtime, observer):
+    ) as (disk, _, runtime, observer):
         first = await runtime.service.submit(image_request(user_id=1))
         second = await runtime.service.submit(image_request(user_id=2))
         assert second.held is None  # queued behind the first while nothing said the disk was full
@@ -210,15 +207,12 @@ async def test_jobs_already_waiting_are_told_when_the_disk_fills(
 async def test_a_request_whose_picture_finds_no_room_is_refused_kindly_and_keeps_nothing(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    disk, data = FullDisk(full=True), tmp_path / "data"
-    async with running_core(
+    async with on_a_full_disk(
         database_url,
-        [fake_comfy.url],
-        data,
-        open_file=disk.open,
+        fake_comfy,
+        tmp_path,
         kinds=picture_taking_kinds(),
-        **FAST_RETRIES,
-    ) as (runtime, _):
+    ) as (disk, data, runtime, _):
         with pytest.raises(UserFacingError) as refused:
             await runtime.service.submit(with_picture(image_request()))
         assert await stored_counts(runtime, data) == (0, 0, [])  # no job, no row, no half-written file
@@ -235,16 +229,13 @@ async def test_a_request_whose_picture_finds_no_room_is_refused_kindly_and_keeps
 async def test_a_gateway_that_found_the_disk_full_sees_when_it_has_room_again(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    disk, data = FullDisk(full=True), tmp_path / "data"
-    async with running_core(
+    async with on_a_full_disk(
         database_url,
-        [fake_comfy.url],
-        data,
-        open_file=disk.open,
+        fake_comfy,
+        tmp_path,
         kinds=picture_taking_kinds(),
         runs_queue=False,  # a gateway process: it takes requests in, the workers run them
-        **FAST_RETRIES,
-    ) as (runtime, _):
+    ) as (disk, _, runtime, _):
         with pytest.raises(UserFacingError):
             await runtime.service.submit(with_picture(image_request()))
         assert runtime.disk.full
