@@ -13,6 +13,7 @@ from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.jobs.capabilities import Capabilities
 from core.kinds import KindRegistry, UnknownKind
+from core.texts import Text
 
 
 class KindSwitch:
@@ -41,13 +42,19 @@ class KindSwitch:
 
     def check(self, kind: str) -> None:
         """Refuse, kindly, a request of a kind the bot does not offer."""
-        plural = self._kinds.get(kind).texts.plural.capitalize()
+        plural = Text(f"kinds.{kind}.plural_start", self._kinds.get(kind).texts.plural.capitalize())
         if not self.enabled(kind):
-            raise UserFacingError(f"{plural} are not set up on this server.")
+            raise UserFacingError(
+                Text("refusal.kind_off", f"{plural} are not set up on this server.", {"plural": plural})
+            )
         if not self.runnable(kind):
             raise UserFacingError(
-                f"{plural} are not set up on this server: no connected ComfyUI server can make them. "
-                "An admin can run `python -m bot check` to see why."
+                Text(
+                    "refusal.kind_unrunnable",
+                    f"{plural} are not set up on this server: no connected ComfyUI server can make them. "
+                    "An admin can run `python -m bot check` to see why.",
+                    {"plural": plural},
+                )
             )
 
     def default_template(self, kind: str) -> WorkflowTemplate:

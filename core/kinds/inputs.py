@@ -14,6 +14,7 @@ from typing import Any
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.kinds.spec import InputNeed, KindSpec
+from core.texts import Text
 
 # How a role is spoken of in a sentence.
 ROLE_NOUNS = {"image": "an image", "mask": "a mask image", "audio": "an audio file", "video": "a video"}
@@ -51,7 +52,12 @@ class InputMissing(UserFacingError):
 
 class StrengthWithoutInput(UserFacingError):
     def __init__(self) -> None:
-        super().__init__("Strength only applies when you give an image (or a song) to start from.")
+        super().__init__(
+            Text(
+                "refusal.strength_alone",
+                "Strength only applies when you give an image (or a song) to start from.",
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def test_every_shipped_kind_stage_action_and_parameter_has_its_words() -> None:
     wanted |= {f"actions.{action.value}" for action in ResultAction}
     wanted |= {f"statuses.{status.value}" for status in JobStatus}
     for spec in default_kinds():
-        wanted |= {f"kinds.{spec.kind}.noun", f"kinds.{spec.kind}.plural"}
+        wanted |= {f"kinds.{spec.kind}.{form}" for form in ("noun", "plural", "plural_start")}
         wanted |= {f"params.{field}" for field in spec.params.model_fields}
     assert sorted(wanted - set(texts)) == []
 
