@@ -12,11 +12,13 @@ from typing import TextIO
 
 from background.log_context import LogContextFilter, context_prefix
 
-# Discord bot tokens, webhook/interaction tokens in URLs, and passwords in database URLs.
+# Discord bot tokens, webhook/interaction tokens in URLs, passwords in database URLs, and interaction tokens
+# anywhere (base64 of "interaction…": a job keeps its token, and SQLAlchemy's DEBUG lines show parameters).
 _PATTERNS = (
     re.compile(r"[MN][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"),
     re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}"),
     re.compile(r"(://[^:/@\s]+:)[^@\s]+(@)"),
+    re.compile(r"aW50ZXJhY3Rpb24[A-Za-z0-9_.=-]{16,}"),
 )
 
 
@@ -32,6 +34,7 @@ class SecretScrubber(logging.Filter):
             text = text.replace(secret, "[secret]")
         text = _PATTERNS[0].sub("[token]", text)
         text = _PATTERNS[1].sub(r"\1[token]", text)
+        text = _PATTERNS[3].sub("[token]", text)
         return _PATTERNS[2].sub(r"\1[password]\2", text)
 
     def filter(self, record: logging.LogRecord) -> bool:

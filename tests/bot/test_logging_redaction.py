@@ -110,3 +110,14 @@ def test_secret_shaped_strings_are_scrubbed_even_when_not_configured(root_loggin
     ]
     assert "webhooks/123456/[token] failed" in lines[2]["exception"]
     assert "x" * 68 not in captured.getvalue()
+
+
+def test_an_interaction_token_anywhere_is_scrubbed(root_logging: None) -> None:
+    """A job keeps its interaction's token (for the worker that shows it), so SQLAlchemy's DEBUG lines carry
+    it among a statement's parameters, outside any URL."""
+    token = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5OmFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6MDEyMzQ1Njc4OQ"
+    captured = io.StringIO()
+    configure_logging("DEBUG", "console", stream=captured)
+    logging.getLogger("sqlalchemy.engine.Engine").info("[cached since 2s ago] (7, %r, 'a red fox')", token)
+    assert token not in captured.getvalue()
+    assert "(7, '[token]', 'a red fox')" in captured.getvalue()
