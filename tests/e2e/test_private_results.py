@@ -40,6 +40,13 @@ async def _imagine(world: World, member: Member, prompt: str) -> Interaction:
     return await world.slash("imagine", {"prompt": prompt}, member=member)
 
 
+async def _private_reply(world: World, prompt: str) -> Message:
+    """Alice, who prefers private results, asks for `prompt`: the ephemeral reply that shows her job."""
+    await _prefer(world, world.alice, "private")
+    interaction = await world.wait_acked(await _imagine(world, world.alice, prompt))
+    return world.emu.original_response(interaction)
+
+
 def _listed_ids(listing: Message) -> list[int]:
     return [int(found) for found in re.findall(r"\*\*#(\d+)\*\*", texts(listing)[0])]
 
@@ -136,10 +143,7 @@ async def test_a_private_job_that_outlives_its_token_comes_by_direct_message(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path, reporting=TOKEN_GONE_AT_ONCE) as world:
-        await _prefer(world, world.alice, "private")
-        interaction = await _imagine(world, world.alice, "a slow glacier")
-        await world.wait_acked(interaction)
-        response = world.emu.original_response(interaction)
+        response = await _private_reply(world, "a slow glacier")
         await world.emu.wait_for(lambda: "/history" in text_of(response))
         world.emu.advance_clock(DISCORD_TOKEN_LIFETIME_S + 1)  # and Discord's token is over too
         dm = world.emu.dm_channel(world.alice)
@@ -181,10 +185,7 @@ async def test_a_private_job_caught_by_a_restart_ends_in_its_own_reply_through_t
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
-        await _prefer(world, world.alice, "private")
-        interaction = await _imagine(world, world.alice, "a long night")
-        await world.wait_acked(interaction)
-        response = world.emu.original_response(interaction)
+        response = await _private_reply(world, "a long night")
         await world.emu.wait_for(lambda: job_state(response) == "running")
         await (
             world.restart_bot()
@@ -206,10 +207,7 @@ async def test_a_private_job_caught_by_a_restart_without_its_token_comes_by_dire
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
-        await _prefer(world, world.alice, "private")
-        interaction = await _imagine(world, world.alice, "a long night")
-        await world.wait_acked(interaction)
-        response = world.emu.original_response(interaction)
+        response = await _private_reply(world, "a long night")
         await world.emu.wait_for(lambda: job_state(response) == "running")
         # A job kept without its token (made before tokens were kept): only the ids are left.
         async with world.runtime.engine.begin() as connection:
