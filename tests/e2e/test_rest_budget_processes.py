@@ -17,11 +17,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import discord
 import pytest
-from sqlalchemy import make_url
 
+from tests.core.rest_budget.stored import budget_rows
 from tests.discord_emulator import DiscordEmulator, running_client
 
 pytestmark = pytest.mark.postgres
@@ -93,15 +92,6 @@ def _delivered(emulator: DiscordEmulator) -> Counter[str]:
     return Counter(m.content for messages in emulator.messages.values() for m in messages)
 
 
-async def _budget_rows(database_url: str) -> int:
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        return int(await connection.fetchval("SELECT count(*) FROM rest_budget"))
-    finally:
-        await connection.close()
-
-
 async def test_three_processes_sharing_the_budget_never_meet_the_global_limit(
     discord_emulator: DiscordEmulator, postgres_url: str
 ) -> None:
@@ -114,7 +104,7 @@ async def test_three_processes_sharing_the_budget_never_meet_the_global_limit(
     assert _delivered(discord_emulator) == Counter(expected), "every job delivered once, and finished"
     assert all(report["takes"] >= 2 * JOBS_PER_PROCESS for report in reports)
     assert sum(report["waited_s"] for report in reports) > 0, "the budget held requests back"
-    assert await _budget_rows(postgres_url) > 0
+    assert await budget_rows(postgres_url) > 0
 
 
 async def test_without_the_shared_budget_the_same_burst_meets_the_global_limit(
@@ -124,4 +114,4 @@ async def test_without_the_shared_budget_the_same_burst_meets_the_global_limit(
 
     # discord.py retries a 429 after its retry_after, up to five tries: some jobs may even fail outright.
     assert discord_emulator.rate_limits.global_limit.refusals > 0
-    assert await _budget_rows(postgres_url) == 0
+    assert await budget_rows(postgres_url) == 0

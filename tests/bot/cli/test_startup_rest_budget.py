@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncpg
 import discord
 import discord.http
 import pytest
-from sqlalchemy import make_url
 
 from bot.cli.discord_endpoints import point_discord_at
 from bot.cli.startup_failure import StartupFailure
 from bot.cli.startup_rest_budget import budget_wanted, shared_rest_budget, token_key
 from bot.rest_budget_hook import attach_rest_budget
 from bot.settings import RestBudgetMode, Settings
+from tests.core.rest_budget.stored import budget_rows
 from tests.discord_emulator import DiscordEmulator
 
 POSTGRES = "postgresql+asyncpg://bot:secret@db/bot"
@@ -60,15 +59,6 @@ def test_the_token_is_never_what_is_stored() -> None:
     assert len(token_key(token)) == 16
 
 
-async def _rows(database_url: str) -> int:
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
-    try:
-        return int(await connection.fetchval("SELECT count(*) FROM rest_budget"))
-    finally:
-        await connection.close()
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize(("mode", "consulted"), [("auto", False), ("database", True)])
 async def test_with_a_proxy_at_discord_api_url_requests_go_there_and_the_budget_steps_aside(
@@ -94,4 +84,4 @@ async def test_with_a_proxy_at_discord_api_url_requests_go_there_and_the_budget_
 
     assert discord_emulator.calls_matching("GET", r"^/users/@me$"), "the log-in went to DISCORD_API_URL"
     assert discord_emulator.calls_matching("GET", r"^/oauth2/applications/@me$")
-    assert (await _rows(postgres_url) > 0) is consulted
+    assert (await budget_rows(postgres_url) > 0) is consulted
