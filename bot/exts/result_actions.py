@@ -130,8 +130,10 @@ async def _open_form(
     )
     params = job.params
     strength = ACTIONS[action].strength or 0.7
+    words = words_for(interaction.client, interaction.locale)
     if action is ResultAction.REMIX:
         modal = remix_modal(
+            words,
             job_id,
             index,
             prompt=str(getattr(params, "prompt", "") or ""),
@@ -140,6 +142,7 @@ async def _open_form(
         )
     elif action is ResultAction.COVER:
         modal = cover_modal(
+            words,
             job_id,
             index,
             lyrics=str(getattr(params, "lyrics", "") or ""),
@@ -148,7 +151,7 @@ async def _open_form(
             strength=strength,
         )
     else:
-        modal = edit_modal(job_id, index)
+        modal = edit_modal(words, job_id, index)
     await interaction.response.send_modal(modal)
 
 

@@ -198,11 +198,12 @@ class Song(commands.Cog):
                 )
         except UserFacingError as error:
             # Whatever went wrong, what the member typed is not lost.
+            words = words_for(self.bot, interaction.locale)
             reopen = functools.partial(self._open_form, options=options, workflow=workflow, cover=cover)
             await reply_privately(
                 interaction,
-                refusal_text(user_message_of(error, words_for(self.bot, interaction.locale)), draft),
-                view=EditAgain(reopen, draft),
+                refusal_text(words, user_message_of(error, words), draft),
+                view=EditAgain(reopen, draft, words),
                 files=lyrics_files(draft),
             )
 

@@ -15,8 +15,10 @@ from typing import Any
 
 import discord
 
+from bot.locales import Words
 from core.errors import UserFacingError
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS, NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS
+from core.texts import Text
 
 FORM_ID = re.compile(r"(?P<form>remix|edit|cover):(?P<job_id>\d+):(?P<index>\d+)")
 INSTRUCTION_MAX_CHARS = PROMPT_MAX_CHARS
@@ -65,10 +67,10 @@ def _modal(
     return modal
 
 
-def _strength_field(default: float) -> discord.ui.TextInput[discord.ui.Modal]:
+def _strength_field(words: Words, default: float) -> discord.ui.TextInput[discord.ui.Modal]:
     return _field(
         "strength",
-        "Strength: 0 keeps it, 1 starts afresh",
+        words("forms.strength"),
         default=f"{default:g}",
         max_length=5,
         placeholder="0.7",
@@ -76,54 +78,68 @@ def _strength_field(default: float) -> discord.ui.TextInput[discord.ui.Modal]:
 
 
 def remix_modal(
-    job_id: int, index: int, *, prompt: str, negative: str | None, strength: float
+    words: Words, job_id: int, index: int, *, prompt: str, negative: str | None, strength: float
 ) -> discord.ui.Modal:
     return _modal(
-        "Remix",
+        words("forms.remix"),
         form_custom_id(Form.REMIX, job_id, index),
         [
             _field(
-                "prompt", "Prompt", default=prompt, max_length=PROMPT_MAX_CHARS, paragraph=True, required=True
+                "prompt",
+                words("forms.prompt"),
+                default=prompt,
+                max_length=PROMPT_MAX_CHARS,
+                paragraph=True,
+                required=True,
             ),
             _field(
                 "negative_prompt",
-                "Leave out (negative prompt)",
+                words("forms.negative"),
                 default=negative,
                 max_length=NEGATIVE_MAX_CHARS,
             ),
-            _strength_field(strength),
+            _strength_field(words, strength),
         ],
     )
 
 
-def edit_modal(job_id: int, index: int) -> discord.ui.Modal:
+def edit_modal(words: Words, job_id: int, index: int) -> discord.ui.Modal:
     return _modal(
-        "Edit this image",
+        words("forms.edit"),
         form_custom_id(Form.EDIT, job_id, index),
         [
             _field(
                 "instruction",
-                "What should change?",
+                words("forms.what_changes"),
                 max_length=INSTRUCTION_MAX_CHARS,
                 paragraph=True,
                 required=True,
-                placeholder="make the sky stormy; add a red umbrella",
+                placeholder=words("forms.what_changes_example"),
             )
         ],
     )
 
 
 def cover_modal(
-    job_id: int, index: int, *, lyrics: str, genre: str | None, mood: str | None, strength: float
+    words: Words,
+    job_id: int,
+    index: int,
+    *,
+    lyrics: str,
+    genre: str | None,
+    mood: str | None,
+    strength: float,
 ) -> discord.ui.Modal:
     return _modal(
-        "Cover this song",
+        words("forms.cover"),
         form_custom_id(Form.COVER, job_id, index),
         [
-            _field("genre", "Genre / style", default=genre, max_length=LABEL_MAX_CHARS),
-            _field("mood", "Mood", default=mood, max_length=LABEL_MAX_CHARS),
-            _field("lyrics", "Lyrics", default=lyrics, max_length=LYRICS_MAX_CHARS, paragraph=True),
-            _strength_field(strength),
+            _field("genre", words("forms.genre"), default=genre, max_length=LABEL_MAX_CHARS),
+            _field("mood", words("forms.mood"), default=mood, max_length=LABEL_MAX_CHARS),
+            _field(
+                "lyrics", words("forms.lyrics"), default=lyrics, max_length=LYRICS_MAX_CHARS, paragraph=True
+            ),
+            _strength_field(words, strength),
         ],
     )
 
@@ -156,7 +172,19 @@ def strength_of(value: str | None) -> float | None:
     try:
         strength = float(text)
     except ValueError:
-        raise UserFacingError(f"Strength must be a number from 0 to 1, like 0.6 (not “{text}”).") from None
+        raise UserFacingError(
+            Text(
+                "forms.strength_not_a_number",
+                f"Strength must be a number from 0 to 1, like 0.6 (not “{text}”).",
+                {"text": text},
+            )
+        ) from None
     if not 0.0 <= strength <= 1.0:
-        raise UserFacingError(f"Strength must be from 0 to 1, like 0.6 (not {text}).")
+        raise UserFacingError(
+            Text(
+                "forms.strength_out_of_range",
+                f"Strength must be from 0 to 1, like 0.6 (not {text}).",
+                {"text": text},
+            )
+        )
     return strength

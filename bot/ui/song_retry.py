@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.locales import Words
 from bot.ui.song_modal import SongDraft
 
 FORM_KEPT_S = 15 * 60
@@ -19,27 +20,34 @@ FORM_KEPT_S = 15 * 60
 
 class EditAgain(discord.ui.View):
     def __init__(
-        self, open_form: Callable[[discord.Interaction, SongDraft], Awaitable[None]], draft: SongDraft
+        self,
+        open_form: Callable[[discord.Interaction, SongDraft], Awaitable[None]],
+        draft: SongDraft,
+        words: Words,
     ) -> None:
         super().__init__(timeout=FORM_KEPT_S)
         self._open_form = open_form
         self._draft = draft
+        self.edit_again.label = words("song.edit_again")
 
     # No fixed custom_id: each refusal's button belongs to its own draft.
-    @discord.ui.button(label="Edit and try again", emoji="✏️")
+    @discord.ui.button(label="…", emoji="✏️")
     async def edit_again(
         self, interaction: discord.Interaction, button: discord.ui.Button[EditAgain]
     ) -> None:
         await self._open_form(interaction, self._draft)
 
 
-def refusal_text(user_message: str, draft: SongDraft) -> str:
+def refusal_text(words: Words, user_message: str, draft: SongDraft) -> str:
     if not draft.lyrics.strip():
         return user_message
-    return (
-        f"{user_message}\n\nYour lyrics are kept: **Edit and try again** opens the form with them, or "
-        "attach `lyrics.txt` below to `/song lyrics_file:`."
+    kept = words(
+        "song.lyrics_kept",
+        button=words("song.edit_again"),
+        song=words.command("song"),
+        lyrics_file=words.option("song", "lyrics_file"),
     )
+    return f"{user_message}\n\n{kept}"
 
 
 def lyrics_files(draft: SongDraft) -> list[discord.File]:

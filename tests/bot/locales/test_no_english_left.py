@@ -34,6 +34,8 @@ CONVERTED = (
     "ui/history_view.py",
     "exts/queue_commands.py",
     "exts/_media.py",
+    "ui/result_modals.py",
+    "ui/song_retry.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})

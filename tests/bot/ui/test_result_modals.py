@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.exts.result_replies import chosen_file, prompt_of
+from bot.locales import english
 from bot.ui.result_modals import answers, remix_modal, strength_of
 from core.errors import UserFacingError
 from core.kinds.fields import PROMPT_MAX_CHARS
 
 
 async def test_a_remix_form_is_prefilled_and_fits_discords_limits() -> None:
-    modal = remix_modal(4, 1, prompt="x" * 5000, negative="blur", strength=0.7)
+    modal = remix_modal(english(), 4, 1, prompt="x" * 5000, negative="blur", strength=0.7)
     document = modal.to_dict()
     assert document["custom_id"] == "remix:4:1"
     fields = {c["components"][0]["custom_id"]: c["components"][0] for c in document["components"]}
