@@ -15,6 +15,7 @@ from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._browsing_common import acknowledge, require_server_manager
 from bot.exts._model_choices import matching
+from bot.locales import words_for
 from bot.ui.requesters import guild_id_of
 from bot.ui.settings_embed import settings_embed
 from core.jobs.model_options import Choosing
@@ -48,9 +49,10 @@ async def change_settings(
     updated = await bot.runtime.guild_policies.change(guild_id, recorded)
     with log_context(guild_id=guild_id):
         log.info("settings changed by %s: %s", interaction.user.id, changed)
+    words = words_for(bot, interaction.locale)
     await interaction.followup.send(
         note() or discord.utils.MISSING,
-        embed=settings_embed(updated, title="Settings updated"),
+        embed=settings_embed(words, updated, title=words("settings_show.updated")),
         ephemeral=True,
     )
 

@@ -60,7 +60,8 @@ class SettingsCommand(
         require_server_manager(interaction)
         await acknowledge(interaction)
         policy = await self.bot.runtime.guild_policies.get(guild_id_of(interaction))
-        await interaction.followup.send(embed=settings_embed(policy), ephemeral=True)
+        words = words_for(self.bot, interaction.locale)
+        await interaction.followup.send(embed=settings_embed(words, policy), ephemeral=True)
 
     @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")
     @app_commands.describe(channel="The channel to add")

@@ -5,20 +5,13 @@ from __future__ import annotations
 import discord
 from discord.app_commands import Choice
 
+from bot.locales import Words
 from bot.ui.history_render import COLOUR
 from core.jobs.policy import PolicyView, RegeneratePermission, SafetyMode
 
-_REGENERATE = {
-    RegeneratePermission.ANYONE: "anyone (as their own job)",
-    RegeneratePermission.REQUESTER: "only the person who asked (and moderators)",
-}
-
-_SAFETY = {
-    SafetyMode.OFF: "shown as they are",
-    SafetyMode.SPOILER: "behind a spoiler outside age-restricted channels",
-    SafetyMode.WITHHOLD_OUTSIDE_NSFW: "held back outside age-restricted channels",
-    SafetyMode.WITHHOLD: "held back everywhere",
-}
+# The catalogue's words for each choice ("settings_show.regenerate.anyone", "settings_show.safety.spoiler").
+_REGENERATE = {choice: f"settings_show.regenerate.{choice.value}" for choice in RegeneratePermission}
+_SAFETY = {mode: f"settings_show.safety.{mode.value}" for mode in SafetyMode}
 # /settings safety: what happens to a result the image checker flags (core.safety.policy).
 SAFETY_CHOICES = [
     Choice(name="off", value=SafetyMode.OFF.value),
@@ -28,47 +21,65 @@ SAFETY_CHOICES = [
 ]
 
 
-def _mentions(ids: frozenset[int], prefix: str, everywhere: str) -> str:
+def _mentions(words: Words, ids: frozenset[int], prefix: str, everywhere: str) -> str:
     if not ids:
         return everywhere
     shown = " ".join(f"<{prefix}{i}>" for i in sorted(ids)[:40])
-    return shown + (f" and {len(ids) - 40} more" if len(ids) > 40 else "")
+    return shown + (" " + words("settings_show.more", count=len(ids) - 40) if len(ids) > 40 else "")
 
 
-def settings_embed(policy: PolicyView, *, title: str = "Settings for this server") -> discord.Embed:
+def _capped(text: str) -> str:
+    return text if len(text) <= 1024 else text[:1020] + " …"
+
+
+def settings_embed(words: Words, policy: PolicyView, *, title: str | None = None) -> discord.Embed:
+    """`title`: the catalogue's heading for this view ("settings_show.title" unless given)."""
     limits = policy.limits
-    embed = discord.Embed(title=title, colour=COLOUR)
+    say = words
+    embed = discord.Embed(title=title or say("settings_show.title"), colour=COLOUR)
+    channels = _mentions(say, policy.allowed_channel_ids, "#", say("settings_show.every_channel"))
+    embed.add_field(name=say("settings_show.channels"), value=channels, inline=False)
+    roles = _mentions(say, policy.allowed_role_ids, "@&", say("settings_show.everyone"))
+    embed.add_field(name=say("settings_show.roles"), value=roles, inline=False)
     embed.add_field(
-        name="Channels", value=_mentions(policy.allowed_channel_ids, "#", "every channel"), inline=False
-    )
-    embed.add_field(name="Roles", value=_mentions(policy.allowed_role_ids, "@&", "everyone"), inline=False)
-    embed.add_field(
-        name="Per member",
-        value=f"{limits.max_running_per_user} running, {limits.max_queued_per_user} waiting",
-    )
-    embed.add_field(
-        name="Rate limit",
-        value=f"bursts of {limits.rate_capacity}, then {limits.rate_per_minute:g} per minute",
-    )
-    embed.add_field(
-        name="Default workflows",
-        value=(
-            f"image: {policy.default_image_workflow or 'built-in'}\n"
-            f"song: {policy.default_song_workflow or 'built-in'}"
+        name=say("settings_show.per_member"),
+        value=say(
+            "settings_show.per_member_value",
+            running=limits.max_running_per_user,
+            waiting=limits.max_queued_per_user,
         ),
     )
-    embed.add_field(name="Age-restricted channels only", value="yes" if policy.nsfw_channels_only else "no")
-    embed.add_field(name="Who may regenerate", value=_REGENERATE[policy.regenerate_permission])
-    pings = "yes (members may opt out with /notify)" if policy.ping_when_done else "no (members may opt in)"
-    embed.add_field(name="Ping when a job ends", value=pings)
-    private = "allowed (members choose with /preferences)" if policy.private_results_allowed else "no"
-    embed.add_field(name="Private results", value=private)
-    embed.add_field(name="Results the image checker flags", value=_SAFETY[policy.safety_mode])
-    words = ", ".join(f"`{w}`" for w in policy.blocked_words) or "none"
-    embed.add_field(name="Blocked words", value=words if len(words) <= 1024 else words[:1020] + " …")
-    for name, allowed in (("Models", policy.allowed_models), ("LoRAs", policy.allowed_loras)):
-        listed = ", ".join(f"`{file}`" for file in allowed) or "any a server offers"
-        embed.add_field(
-            name=name, value=listed if len(listed) <= 1024 else listed[:1020] + " …", inline=False
-        )
+    embed.add_field(
+        name=say("settings_show.rate_limit"),
+        value=say(
+            "settings_show.rate_value", burst=limits.rate_capacity, per_minute=f"{limits.rate_per_minute:g}"
+        ),
+    )
+    built_in = say("settings_show.built_in")
+    embed.add_field(
+        name=say("settings_show.default_workflows"),
+        value=say(
+            "settings_show.workflows_value",
+            image=policy.default_image_workflow or built_in,
+            song=policy.default_song_workflow or built_in,
+        ),
+    )
+    yes, no = say("settings_show.yes"), say("settings_show.no")
+    embed.add_field(name=say("settings_show.nsfw_only"), value=yes if policy.nsfw_channels_only else no)
+    embed.add_field(
+        name=say("settings_show.regenerate"), value=say(_REGENERATE[policy.regenerate_permission])
+    )
+    pings = say("settings_show.pings_on" if policy.ping_when_done else "settings_show.pings_off")
+    embed.add_field(name=say("settings_show.pings"), value=pings)
+    private = say("settings_show.private_on") if policy.private_results_allowed else no
+    embed.add_field(name=say("settings_show.private"), value=private)
+    embed.add_field(name=say("settings_show.flagged"), value=say(_SAFETY[policy.safety_mode]))
+    blocked = ", ".join(f"`{w}`" for w in policy.blocked_words) or say("settings_show.none")
+    embed.add_field(name=say("settings_show.blocked_words"), value=_capped(blocked))
+    for key, allowed in (
+        ("settings_show.models", policy.allowed_models),
+        ("settings_show.loras", policy.allowed_loras),
+    ):
+        listed = ", ".join(f"`{file}`" for file in allowed) or say("settings_show.any_offered")
+        embed.add_field(name=say(key), value=_capped(listed), inline=False)
     return embed

@@ -36,6 +36,7 @@ CONVERTED = (
     "exts/_media.py",
     "ui/result_modals.py",
     "ui/song_retry.py",
+    "ui/settings_embed.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})

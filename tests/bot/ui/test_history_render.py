@@ -143,7 +143,7 @@ def test_settings_show_every_rule_of_the_server() -> None:
         nsfw_channels_only=True,
         regenerate_permission=RegeneratePermission.REQUESTER,
     )
-    fields = {field.name: field.value for field in settings_embed(policy).fields}
+    fields = {field.name: field.value for field in settings_embed(ENGLISH, policy).fields}
     assert fields["Channels"] == "<#11> <#12>"
     assert fields["Roles"] == "everyone"
     assert fields["Per member"] == "2 running, 5 waiting"
@@ -170,7 +170,7 @@ def test_a_jobs_model_and_loras_are_shown_as_members_type_them() -> None:
 def test_the_settings_show_the_model_and_lora_allow_lists() -> None:
     open_policy = PolicyView.defaults(1)
     narrowed = replace(open_policy, allowed_loras=("ink.safetensors",))
-    fields = {field.name: field.value for field in settings_embed(open_policy).fields}
-    narrowed_fields = {field.name: field.value for field in settings_embed(narrowed).fields}
+    fields = {field.name: field.value for field in settings_embed(ENGLISH, open_policy).fields}
+    narrowed_fields = {field.name: field.value for field in settings_embed(ENGLISH, narrowed).fields}
     assert (fields["Models"], fields["LoRAs"]) == ("any a server offers", "any a server offers")
     assert narrowed_fields["LoRAs"] == "`ink.safetensors`"
