@@ -13,6 +13,7 @@ from typing import Any
 from core.errors import UserFacingError
 from core.jobs.blocked_words import compile_blocked_words
 from core.jobs.policy import PolicyView
+from core.texts import Text
 
 # Shown in the workflow autocomplete; can never be a workflow's name (those start with a letter or digit).
 BUILT_IN_DEFAULT = ":default"
@@ -24,7 +25,7 @@ def with_id(field: str, current: frozenset[int], added: int) -> dict[str, Any]:
 
 def without_id(field: str, current: frozenset[int], removed: int, *, what: str) -> dict[str, Any]:
     if removed not in current:
-        raise UserFacingError(f"That {what} is not on the list.")
+        raise UserFacingError(Text(f"settings.not_listed_{what}", f"That {what} is not on the list."))
     return {field: sorted(current - {removed})}
 
 
@@ -36,7 +37,7 @@ def words_in(text: str) -> list[str]:
         if word and word.lower() not in (w.lower() for w in words):
             words.append(word)
     if not words:
-        raise UserFacingError("Give one or more words, separated by commas.")
+        raise UserFacingError(Text("settings.give_words", "Give one or more words, separated by commas."))
     return words
 
 
@@ -90,7 +91,10 @@ def without_blocked_words(policy: PolicyView, text: str) -> dict[str, Any]:
     removed = {w.lower() for w in words_in(text)}
     unknown = sorted(removed - set(policy.blocked_words))
     if unknown:
-        raise UserFacingError(f"Not blocked, so nothing to remove: {', '.join(unknown)}.")
+        listed = ", ".join(unknown)
+        raise UserFacingError(
+            Text("settings.not_blocked", f"Not blocked, so nothing to remove: {listed}.", {"words": listed})
+        )
     return {"blocked_words": [w for w in policy.blocked_words if w not in removed]}
 
 
@@ -109,7 +113,7 @@ def limit_changes(
     }
     changes = {name: value for name, value in given.items() if value is not None}
     if not changes:
-        raise UserFacingError("Give at least one limit to change.")
+        raise UserFacingError(Text("settings.give_limit", "Give at least one limit to change."))
     return changes
 
 
@@ -129,11 +133,16 @@ def workflow_changes(
         elif given in names:
             changes[field] = given
         else:
+            choices = ", ".join(names) or "none"
             raise UserFacingError(
-                f"There is no {kind} workflow called “{given}”. Available: {', '.join(names) or 'none'}."
+                Text(
+                    "refusal.no_workflow",
+                    f"There is no {kind} workflow called “{given}”. Available: {choices}.",
+                    {"noun": Text(f"kinds.{kind}.noun", kind), "name": given, "choices": choices},
+                )
             )
     if not changes:
-        raise UserFacingError("Give an image or a song workflow to change.")
+        raise UserFacingError(Text("settings.give_workflow", "Give an image or a song workflow to change."))
     return changes
 
 
@@ -144,7 +153,13 @@ def with_allowed_file(
     offers, so a typo does not become the only thing members may choose."""
     name = name.strip()
     if name not in set(offered):
-        raise UserFacingError(f"No ComfyUI server here offers “{name}”; pick one from the list.")
+        raise UserFacingError(
+            Text(
+                "settings.not_offered",
+                f"No ComfyUI server here offers “{name}”; pick one from the list.",
+                {"name": name},
+            )
+        )
     return {field: list(current) if name in current else [*current, name]}
 
 
@@ -152,5 +167,7 @@ def without_allowed_file(field: str, current: tuple[str, ...], name: str) -> dic
     """Stop allowing a model or LoRA; when the list becomes empty, every offered one is allowed again."""
     name = name.strip()
     if name not in current:
-        raise UserFacingError(f"“{name}” is not on the list.")
+        raise UserFacingError(
+            Text("settings.name_not_listed", f"“{name}” is not on the list.", {"name": name})
+        )
     return {field: [allowed for allowed in current if allowed != name]}

@@ -16,6 +16,7 @@ from comfy.workflows.catalogue import WorkflowCatalogue
 from core.errors import UserFacingError
 from core.jobs.capabilities import Capabilities
 from core.prompts import fields
+from core.texts import Text
 from db.units.preferences import PreferenceSnapshot as Preferences
 from db.units.preferences import PreferenceStore
 
@@ -66,7 +67,13 @@ class PersonalPreferences:
         """`None` goes back to the guild's (or the kind's) default."""
         if workflow is not None and workflow not in self._catalogue.names(kind):
             choices = ", ".join(self._catalogue.names(kind)) or "none"
-            raise UserFacingError(f"There is no {kind} workflow called “{workflow}”. Available: {choices}.")
+            raise UserFacingError(
+                Text(
+                    "refusal.no_workflow",
+                    f"There is no {kind} workflow called “{workflow}”. Available: {choices}.",
+                    {"noun": Text(f"kinds.{kind}.noun", kind), "name": workflow, "choices": choices},
+                )
+            )
         return await self._store.set_workflow(user_id, kind, workflow)
 
     async def reset(self, user_id: int) -> Preferences:
@@ -112,5 +119,11 @@ def style_tags(text: str | Sequence[str]) -> list[str]:
     items = text.split(",") if isinstance(text, str) else list(text)
     tags = [" ".join(tag.split()) for tag in items if tag.strip()]
     if len(", ".join(tags)) > STYLE_MAX_CHARS:
-        raise UserFacingError(f"Style tags can be at most {STYLE_MAX_CHARS} characters together.")
+        raise UserFacingError(
+            Text(
+                "preferences.style_too_long",
+                f"Style tags can be at most {STYLE_MAX_CHARS} characters together.",
+                {"most": STYLE_MAX_CHARS},
+            )
+        )
     return tags
