@@ -89,7 +89,15 @@ class FinalDelivery:
             words = self._words_of(job)
             # Only a result delivered again may have been pinged already (a worker restores every job it did
             # not place, so `track.restored` alone would read the channel before every ping there).
-            await ping_requester(words, self._runtime.pings, job, update, shown, maybe_sent=update.again)
+            await ping_requester(
+                words,
+                self._runtime.pings,
+                job,
+                update,
+                shown,
+                maybe_sent=update.again,
+                interaction=_live_token(track),
+            )
 
     async def _deliver_result(
         self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack

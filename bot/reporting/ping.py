@@ -1,10 +1,24 @@
-"""Telling the requester that their job has ended: one short reply to the result that pings them.
+"""Telling the requester that their job has ended: one short message that pings them.
 
 The result itself is an edit of the job's message, and Discord notifies nobody of an edit, whatever it
-mentions. So, like Midjourney, the bot sends one new message when a job ends: a reply to the result that
-mentions the requester, with allowed_mentions naming only them. Members choose with /notify; a guild sets
-the default with /settings ping-when-done. Nobody is pinged for a job they cancelled themselves, nor for a
-result that went to their direct messages (a DM notifies by itself).
+mentions. So, like Midjourney, the bot sends one new message when a job ends that mentions the requester,
+with allowed_mentions naming only them. Members choose with /notify; a guild sets the default with
+/settings ping-when-done. Nobody is pinged for a job they cancelled themselves, nor for a result that went
+to their direct messages (a DM notifies by itself).
+
+While the job's interaction token lasts, the ping is a followup of that interaction (POST
+/webhooks/{application_id}/{token}): "Interaction endpoints are not bound to the bot's Global Rate Limit"
+(https://discord.com/developers/docs/topics/rate-limits#global-rate-limit), whereas a channel message spends
+one of the bot token's 50 requests a second that every process shares, and the pings were what ran out
+first at scale (README, "Running large"). A followup takes Execute Webhook's `content` and
+`allowed_mentions` (https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-
+message, https://discord.com/developers/docs/resources/webhook#execute-webhook) and, being a new message,
+notifies the users allowed_mentions lets through (https://discord.com/developers/docs/resources/message#
+allowed-mentions-object); only the followup that replaces a deferred "thinking..." response is an edit and
+pings nobody (https://github.com/discord/discord-api-docs/discussions/4140), and a job's response is never
+still "thinking" when it ends. Without a live token (the job outlived its 15 minutes, a 🔁 job has no
+interaction, a restart kept no token, or the followup was refused) the ping is a reply to the result in
+the channel, with the bot token, as before.
 """
 
 from __future__ import annotations
@@ -47,11 +61,13 @@ async def ping_requester(
     result: discord.Message | None,
     *,
     maybe_sent: bool = False,
+    interaction: ResponseToken | None = None,
 ) -> discord.Message | None:
     """Best effort: the result is already delivered, so a failed ping is logged, never raised.
 
     `maybe_sent`: the result is delivered again after a restart, and the ping may have gone out before
-    the crash; the messages after the result are read to find it first.
+    the crash; the messages after the result are read to find it first. `interaction`: the live token of
+    the interaction whose response `result` is, for a followup outside the global limit.
     """
     text = ping_text(words, job, update)
     if text is None or result is None or result.channel.id != job.channel_id:
@@ -63,6 +79,10 @@ async def ping_requester(
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.info("pinged before the restart already")
             return None
+        if interaction is not None:
+            sent = await _ping_as_followup(interaction, job, text)
+            if sent is not None:
+                return sent
         return await result.reply(
             text,
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)], replied_user=False),
@@ -98,10 +118,28 @@ async def ping_in_followup(
             log.warning("could not ping the requester (%s/%s)", error.status, error.code)
 
 
+async def _ping_as_followup(interaction: ResponseToken, job: JobView, text: str) -> discord.Message | None:
+    """None when Discord refused it (the token ended early, say): the caller pings in the channel instead."""
+    try:
+        return await interaction.followup.send(
+            text, allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)]), wait=True
+        )
+    except discord.HTTPException as error:
+        with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+            log.info(
+                "the ping's followup was refused (%s/%s); pinging in the channel", error.status, error.code
+            )
+        return None
+
+
 async def _already_pinged(result: discord.Message) -> bool:
-    """A reply to `result` by the bot among the messages right after it."""
+    """A reply to `result` by the bot, or a followup of the interaction `result` answered, among the
+    messages right after it."""
     async for later in result.channel.history(after=result, limit=_LOOK_AFTER, oldest_first=True):
+        if later.author.id != result.author.id:
+            continue
         replied_to = later.reference.message_id if later.reference is not None else None
-        if later.author.id == result.author.id and replied_to == result.id:
+        meta = later.interaction_metadata
+        if result.id in (replied_to, meta.original_response_message_id if meta is not None else None):
             return True
     return False

@@ -55,6 +55,19 @@ class Observing:
     def followups(self, interaction: Interaction) -> list[Message]:
         return [self.message(i) for i in interaction.followup_message_ids]
 
+    def follow_ons(self, message: Message) -> list[Message]:
+        """The live messages that answer `message`: replies to it, and followups of the interaction whose
+        original response it is (their `interaction_metadata.original_response_message_id`)."""
+        return [
+            m
+            for m in self.messages.get(message.channel_id, [])
+            if not m.deleted
+            and (
+                m.referenced_message_id == message.id
+                or (m.interaction_metadata or {}).get("original_response_message_id") == str(message.id)
+            )
+        ]
+
     @property
     def interactions(self) -> dict[int, Interaction]:
         return self.world.interactions

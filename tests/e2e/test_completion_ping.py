@@ -1,7 +1,8 @@
-"""The requester is pinged once when their job ends: a reply to the result, as each member and guild choose.
+"""The requester is pinged once when their job ends, as each member and guild choose: a followup of the
+interaction while its token lasts, else a reply to the result.
 
 The result is an edit, and Discord notifies nobody of an edit (the emulator records who each new message
-notified, applying allowed_mentions as Discord does), so only the reply can tell the requester.
+notified, applying allowed_mentions as Discord does), so only the ping can tell the requester.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from tests.fakes.comfyui import FakeConfig
 
 
 def replies_to(world: World, result: Message) -> list[Message]:
-    return [m for m in world.bot_messages() if m.referenced_message_id == result.id]
+    """The bot's messages answering the result: replies to it and followups of its interaction."""
+    ids = {m.id for m in world.bot_messages()}
+    return [m for m in world.emu.follow_ons(result) if m.id in ids]
 
 
 async def imagine_and_deliver(world: World, member: Member, prompt: str = "a red fox") -> Message:
@@ -28,9 +31,7 @@ async def imagine_and_deliver(world: World, member: Member, prompt: str = "a red
     return result
 
 
-async def test_the_requester_is_pinged_once_by_a_reply_to_the_result(
-    database_url: str, tmp_path: Path
-) -> None:
+async def test_the_requester_is_pinged_once_after_the_result(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
         result = await imagine_and_deliver(world, world.alice)
         [ping] = replies_to(world, result)

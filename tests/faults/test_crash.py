@@ -106,13 +106,10 @@ async def test_sigkill_mid_run_every_job_delivered_exactly_once(
                 assert artifact.discord_message_id == message.id
                 assert artifact.attachment_url in {a.url for a in final.attachments}
                 assert (world.data_dir / artifact.path).is_file()
-            pings = [
-                m.notified_user_ids
-                for m in world.emu.messages.get(message.channel_id, [])
-                if m.referenced_message_id == message.id and not m.deleted
-            ]
+            # A reply to the result, or a followup of its interaction while the token lasted.
+            pings = [m.notified_user_ids for m in world.emu.follow_ons(message)]
             assert pings == [[row.user_id]], f"job {row.id}: its requester is pinged once, across the crash"
-        # A completion ping is a reply to a result, not a message showing a job.
+        # A completion ping in the channel is a reply to a result, not a message showing a job.
         posted = [
             call
             for call in world.emu.calls_matching("POST", r"^/channels/\d+/messages$")

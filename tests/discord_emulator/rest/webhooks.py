@@ -9,6 +9,8 @@ The followup that turns a "thinking…" defer into the response makes no new mes
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from .. import payloads
@@ -122,7 +124,7 @@ async def followup(request: web.Request) -> web.Response:
             webhook_id=ctx.world.application_id,
             application_id=ctx.world.application_id,
             interaction_id=interaction.id,
-            interaction_metadata=interaction_metadata(interaction),
+            interaction_metadata=_followup_metadata(interaction),
             notified_user_ids=notified_user_ids(
                 fields.get("content") or "", body(request).fields.get("allowed_mentions")
             ),
@@ -131,6 +133,16 @@ async def followup(request: web.Request) -> web.Response:
     if request.query.get("wait") in ("1", "true", "True"):
         return _message_json(ctx, message)
     return no_content()
+
+
+def _followup_metadata(interaction: Interaction) -> dict[str, Any]:
+    """A followup's `interaction_metadata` also names the interaction's original response:
+    "original_response_message_id? snowflake: ID of the original response message, present only on
+    follow-up messages" (https://discord.com/developers/docs/resources/message#message-interaction-metadata-object)."""
+    meta = interaction_metadata(interaction)
+    if interaction.response_message_id is not None:
+        meta["original_response_message_id"] = str(interaction.response_message_id)
+    return meta
 
 
 def add_routes(app: web.Application) -> None:
