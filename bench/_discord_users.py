@@ -57,14 +57,18 @@ def requests_per_job(calls: list[RecordedCall], jobs: int) -> dict[str, float]:
     counted = Counter(request_kind(c.method, c.path) for c in calls)
     per_job = {name: round(count / jobs, 2) for name, count in sorted(counted.items())}
     per_job["all"] = round(len(calls) / jobs, 2)
-    per_job["bot token (global limit)"] = round(
-        sum(count for name, count in counted.items() if name.startswith("bot")) / jobs, 2
-    )
+    bot_token = sum(count for name, count in counted.items() if name.startswith("bot"))
+    per_job["bot token (global limit)"] = round(bot_token / jobs, 2)
+    per_job["interaction token (no global limit)"] = round((len(calls) - bot_token) / jobs, 2)
     return per_job
 
 
-def _posts(calls: list[RecordedCall]) -> int:
-    return sum(1 for c in calls if request_kind(c.method, c.path) == "bot: post message")
+# A completion ping: a followup of the job's interaction while its token lasts, else a reply in the channel.
+PING_KINDS = ("token: followup", "bot: post message")
+
+
+def pings(calls: list[RecordedCall]) -> int:
+    return sum(1 for c in calls if request_kind(c.method, c.path) in PING_KINDS)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -103,9 +107,9 @@ async def run_phase(
         for m, i in zip(messages, interactions, strict=True)
     ]
     edits = [len(m.revisions) - 1 for m in messages]
-    # Each result's completion ping (a reply in the channel) follows its final edit: count those too.
+    # Each result's completion ping follows its final edit: count those too.
     with contextlib.suppress(TimeoutError):
-        await emu.wait_for(lambda: _posts(emu.calls[calls_before:]) >= len(interactions), timeout=15)
+        await emu.wait_for(lambda: pings(emu.calls[calls_before:]) >= len(interactions), timeout=15)
     calls = emu.calls[calls_before:]
     return {
         "interval_ms": interval_s * 1000,

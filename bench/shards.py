@@ -35,7 +35,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import re
 import tempfile
 import uuid
 from collections import Counter
@@ -48,7 +47,7 @@ sys.path.insert(0, str(PROJECT))
 
 from sqlalchemy import make_url, text
 
-from bench._discord_users import percentile, requests_per_job
+from bench._discord_users import percentile, pings, requests_per_job
 from db.engine import create_engine
 from db.migrate import upgrade_to_head
 from tests.discord_emulator import DiscordEmulator, Interaction
@@ -162,9 +161,10 @@ async def _run(
         worker_before, delivery_from = _cpu_s(worker), len(emu.calls)  # after its log-in
         postgres_before = postgres_cpu_s()
         delivered = figures["delivered"] = await _delivered(emu, figures.pop("_acked"))
-        # Each result's completion ping (a reply in its channel) follows its final edit: wait for them too.
+        # Each result's completion ping (a followup, or a reply in its channel) follows its final edit: wait
+        # for them too.
         with contextlib.suppress(TimeoutError):
-            await emu.wait_for(lambda: _pings(emu.calls[delivery_from:]) >= delivered, timeout=15)
+            await emu.wait_for(lambda: pings(emu.calls[delivery_from:]) >= delivered, timeout=15)
         # Claim, post to ComfyUI, follow, fetch the result, edits, upload, ping, record: all of it.
         worker_ms = (_cpu_s(worker) - worker_before) * 1000
         figures["worker_cpu_ms_per_job"] = round(worker_ms / max(delivered, 1), 2)
@@ -190,10 +190,6 @@ async def _database_bytes(database_url: str) -> int:
     finally:
         await engine.dispose()
     return int(size)
-
-
-def _pings(calls: list[Any]) -> int:
-    return sum(1 for c in calls if c.method == "POST" and re.match(r"^/channels/\d+/messages$", c.path))
 
 
 def _cpu_s(process: BotProcess) -> float:
