@@ -18,7 +18,7 @@ from bot.ui.job_messages import (
     render_running,
     render_setback,
 )
-from core.jobs.snapshots import JobView
+from core.jobs.snapshots import JobStatus, JobView
 from core.jobs.updates import Hold, JobProgress
 
 
@@ -39,6 +39,11 @@ def live_rendering(words: Words, track: JobTrack, position: Callable[[int], int 
         return render_running(words, track.job, track.progress)
     queued = track.queued or QueuedState(position(track.job_id), None)
     return queued_rendering(words, track.job, queued)
+
+
+def in_queue(track: JobTrack) -> bool:
+    """The message would show the job's place in the queue (not a prompt of ours waiting in a server)."""
+    return track.setback is None and track.progress is None and track.job.status is JobStatus.QUEUED
 
 
 def queued_rendering(words: Words, job: JobView, queued: QueuedState) -> Rendering:

@@ -20,7 +20,7 @@ from background.tasks import BackgroundTasks
 from bot.locales import Words
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
-from bot.reporting.live import job_words, live_rendering, merge_progress, queued_rendering
+from bot.reporting.live import in_queue, job_words, live_rendering, merge_progress, queued_rendering
 from bot.reporting.pacer import EditPacer
 from bot.reporting.personal import say_where_the_result_will_be
 from bot.reporting.restored import target_from_ids
@@ -33,7 +33,7 @@ from bot.reporting.targets import (
 )
 from bot.reporting.tracking import JobTrack, QueuedState
 from bot.runtime import CoreRuntime
-from bot.ui.job_messages import ProgressState
+from bot.ui.job_messages import ProgressState, Rendering
 from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
@@ -138,6 +138,8 @@ class JobReporter:
         track.job = job
         if isinstance(update, JobQueued):
             track.queued = QueuedState(update.position, update.eta_s, update.held)
+            if in_queue(track):
+                track.owner_waited = False  # (back) in the queue: whoever runs it next waits again
         elif isinstance(update, JobStarted):
             track.setback = None
             track.progress = ProgressState(elapsed_s=update.elapsed_s)
@@ -155,6 +157,8 @@ class JobReporter:
         track = self._track(job)
         if track.target is None and not self._restore(track, job):
             await self._find_placement(track)
+        track.job = job
+        await self._after_place_edits(track)
         async with track.lock:
             track.finished = True
             track.ended.set()
@@ -229,18 +233,32 @@ class JobReporter:
             rendering = live_rendering(self.words_of(item.job), item, self._runtime.service.position)
             if rendering.signature == item.last_signature:
                 return False
-            try:
-                await self.editor.edit(item.target, rendering)
-            except TokenEnded:
-                return False  # the result goes by direct message (bot.reporting.personal)
-            except MessageGone:
-                with log_context(job_id=item.job_id):
-                    log.info("its message was deleted; the result will get a new one")
-                item.target = None
-                return True
-            item.last_signature = rendering.signature
-            item.shown.set()
+            if in_queue(item):
+                # Told by the leading worker, maybe not the one that runs it (db/units/place_edits.py).
+                async with self._runtime.store.while_queued(item.job_id) as queued:
+                    return queued and await self._send(item, item.target, rendering)
+            await self._after_place_edits(item)
+            return await self._send(item, item.target, rendering)
+
+    async def _after_place_edits(self, track: JobTrack) -> None:
+        """The job left the queue: a place edit another worker still has in flight lands before ours."""
+        if not track.owner_waited:
+            await self._runtime.store.after_place_edits(track.job_id)
+            track.owner_waited = True
+
+    async def _send(self, item: JobTrack, target: MessageTarget, rendering: Rendering) -> bool:
+        try:
+            await self.editor.edit(target, rendering)
+        except TokenEnded:
+            return False  # the result goes by direct message (bot.reporting.personal)
+        except MessageGone:
+            with log_context(job_id=item.job_id):
+                log.info("its message was deleted; the result will get a new one")
+            item.target = None
             return True
+        item.last_signature = rendering.signature
+        item.shown.set()
+        return True
 
     def words_of(self, job: JobView) -> Words:
         return job_words(self._client, job)

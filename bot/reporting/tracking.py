@@ -37,6 +37,9 @@ class JobTrack:
     shown: asyncio.Event = field(default_factory=asyncio.Event)
     # Set when the final update arrives (the job ended, whatever its message shows yet).
     ended: asyncio.Event = field(default_factory=asyncio.Event)
+    # The owner waited for place edits other workers had in flight (db/units/place_edits.py); reset when
+    # the job is queued again.
+    owner_waited: bool = False
     # Serialises edits of the one message: a progress edit never lands after the final one.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -25,6 +25,7 @@ from db.snapshots import ArtifactView, JobView, ParamsReader, QueuedJob, model_n
 from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
+from db.units.place_edits import JobPlaceEdits
 from db.units.unbroken import unbroken
 from db.worker_messages import (
     CancelRequestedMessage,
@@ -53,8 +54,9 @@ class UserAtCap(Exception):
     """Jobs of this user held by other workers already fill the user's running cap."""
 
 
-class JobStore(JobLeases, JobDeliveryRecords):
-    """New jobs, claims and outcomes here; leases and delivery records in the classes it builds on."""
+class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
+    """New jobs, claims and outcomes here; leases, delivery records and the order of place edits in the
+    classes it builds on."""
 
     def __init__(
         self,

@@ -24,6 +24,7 @@ from sqlalchemy import make_url
 
 from tests.discord_emulator import DiscordEmulator, Guild
 from tests.e2e.harness import World, running_world
+from tests.e2e.job_messages import job_state
 
 pytestmark = pytest.mark.postgres
 
@@ -130,9 +131,11 @@ async def test_three_worker_processes_deliver_a_burst_through_the_shared_budget(
         assert all("shared through the database" in "".join(log) for log in logs)
         assert world.emu.rate_limits.global_limit.refusals == 0
         # Delivered once: each job's result uploaded once to its one message, and no message posted beside it.
-        # (What a message shows last is not checked here: a worker that does not own a job may still send a
-        # stale "queued" edit after another worker's final one: its pacer never hears the job was claimed.)
         assert _results_uploaded(world.emu) == Counter(dict.fromkeys(ids, 1))
+        # And each shows it last: the worker telling queued jobs their places (maybe not the one that ran the
+        # job) never sends a stale "queued" over the result (db/units/place_edits.py).
+        shown = [world.emu.original_response(i) for i in interactions]
+        assert [job_state(m) for m in shown] == ["done"] * JOBS
         assert sum(len(world.job_messages(c)) for c in channels) == JOBS
         assert world.emu.calls_matching("PATCH", r"^/webhooks/\d+/[^/]+/messages/\d+$")
         keys = await _budget_keys(postgres_url)
