@@ -6,7 +6,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -15,7 +14,8 @@ from background.loops import supervise
 from background.tasks import BackgroundTasks
 from comfy import errors, events, protocol
 from comfy.cancel import CancelOutcome, cancel_prompt
-from comfy.connection import ReconnectPolicy, WebSocketConnection
+from comfy.client_settings import ClientSettings as ClientSettings  # callers import it from here too
+from comfy.connection import WebSocketConnection
 from comfy.queue_positions import QueuePositions
 from comfy.reconcile import Reconciler
 from comfy.router import EventRouter
@@ -27,26 +27,6 @@ log = logging.getLogger(__name__)
 
 # The id travels in URL paths (/history/{id}): keep it to characters that need no escaping.
 _PROMPT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
-
-
-@dataclass(frozen=True, slots=True)
-class ClientSettings:
-    request_timeout_s: float = 30.0
-    connect_wait_s: float = 10.0  # how long submit waits for the websocket before giving up
-    silence_timeout_s: float = 30.0  # no event for a prompt this long: poll /queue and /history for it
-    poll_interval_s: float = 1.0
-    history_grace_s: float = 2.0  # how long history may lag behind the end of a prompt
-    # Consecutive websocket failures before in-flight prompts fail as BackendUnavailable: at the urgent
-    # reconnect pace (prompts are waiting) about 5 s. A server that stays away that long has lost them (a
-    # restart wipes its queue), and failing them lets the caller move them to a backend that answers.
-    give_up_after_failures: int = 6
-    cancel_timeout_s: float = 30.0
-    cancel_recheck_s: float = 0.25
-    max_waiting_previews: int = 8  # a consumer lagging further behind only gets the newest previews
-    # Read GET /queue whenever the server's queue changes, to tell each waiting prompt its place
-    # (events.Queued): two or three requests per prompt. A caller that ignores those events turns it off.
-    queue_positions: bool = True
-    reconnect: ReconnectPolicy = field(default_factory=ReconnectPolicy)
 
 
 class ComfyClient:
