@@ -69,6 +69,21 @@ class RecordingObserver:
         return self.finals[job_id][0]
 
 
+@dataclass
+class HeldFinals(RecordingObserver):
+    """A front-end whose final updates wait for `release` (a slow Discord upload); `entered` says one is
+    under way."""
+
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
+        if isinstance(update, JobCompleted):
+            self.entered.set()
+            await self.release.wait()
+        await super().job_updated(job, update)
+
+
 def image_request(
     guild_id: int = 1, user_id: int = 10, prompt: str = "a red fox", **params: object
 ) -> JobRequest:

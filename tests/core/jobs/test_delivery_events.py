@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from core.jobs.delivery_events import DeliveryEvents
-from core.jobs.updates import JobCompleted, JobUpdate
+from core.jobs.updates import JobCompleted
 from db.enums import DeliveryState
 from db.snapshots import JobView
 from tests.bot.history_factories import a_job
-from tests.core.jobs.harness import RecordingObserver, image_request, running_core
+from tests.core.jobs.harness import HeldFinals, RecordingObserver, image_request, running_core
 from tests.fakes.comfyui import FakeComfyUI
 
 
@@ -73,31 +72,17 @@ def test_a_failing_listener_does_not_keep_the_others_from_hearing() -> None:
     assert heard == ["delivered"]
 
 
-@dataclass
-class _HeldFinals(RecordingObserver):
-    """A front-end whose final edits wait until the test lets them through."""
-
-    delivering: asyncio.Event = field(default_factory=asyncio.Event)
-    let_through: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def job_updated(self, job: JobView, update: JobUpdate) -> None:
-        if isinstance(update, JobCompleted):
-            self.delivering.set()
-            await self.let_through.wait()
-        await super().job_updated(job, update)
-
-
 async def test_a_delivery_under_way_is_not_started_again_by_a_look_for_undelivered_results(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
     # A worker looks for undelivered results at start, after re-attaching jobs that may finish at once; a
     # result being delivered right then is "delivering" in the database and must not be delivered twice.
-    observer = _HeldFinals()
+    observer = HeldFinals()
     async with running_core(database_url, [fake_comfy.url], tmp_path, observer=observer) as (runtime, _):
         receipt = await runtime.service.submit(image_request())
-        await asyncio.wait_for(observer.delivering.wait(), 10)
+        await asyncio.wait_for(observer.entered.wait(), 10)
         assert await runtime.dispatcher.delivery.redeliver_pending() == 0
-        observer.let_through.set()
+        observer.release.set()
         await observer.final(receipt.job.id, within_s=10)
     # Stopping lets every delivery under way finish: a second one would have reached the front-end by now.
     assert len(observer.finals[receipt.job.id]) == 1
