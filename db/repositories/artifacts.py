@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import CTE, Table, bindparam, insert, select, true, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.enums import ArtifactType
@@ -69,16 +69,45 @@ _TABLE = cast(Table, Artifact.__table__)
 _ADD = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
 
 
+def _row(item: ArtifactCreate) -> dict[str, Any]:
+    row = item.model_dump()
+    row["metadata"] = row.pop("meta")
+    return row
+
+
 async def insert_artifacts(
     connection: AsyncConnection, items: Sequence[ArtifactCreate]
 ) -> tuple[ArtifactView, ...]:
     """The already-checked `items` added; their views, without reading them back."""
-    rows = []
-    for item in items:
-        row = item.model_dump()
-        row["metadata"] = row.pop("meta")
-        rows.append(row)
-    ids = (await connection.execute(_ADD, rows)).scalars().all()
+    ids = (await connection.execute(_ADD, [_row(item) for item in items])).scalars().all()
+    return artifact_views(ids, items)
+
+
+def added_with(moved: CTE, count: int) -> CTE:
+    """`count` artifacts of the job `moved` returned (as `moved_id`), added by the same statement as its
+    step (PostgreSQL), their ids returned in the order given; see `added_params` for the values."""
+    columns = [column.key for column in _TABLE.c if column.key not in ("id", "job_id", "created_at")]
+    given = [
+        select(*(bindparam(f"art{i}_{name}", type_=_TABLE.c[name].type).label(name) for name in columns))
+        for i in range(count)
+    ]
+    rows = (union_all(*given) if count > 1 else given[0]).subquery("given")
+    chosen = select(moved.c.moved_id, *(rows.c[name] for name in columns)).select_from(
+        moved.join(rows, true())
+    )
+    return insert(_TABLE).from_select(["job_id", *columns], chosen).returning(_TABLE.c.id).cte("added")
+
+
+def added_params(items: Sequence[ArtifactCreate]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for i, item in enumerate(items):
+        for name, value in _row(item).items():
+            if name != "job_id":
+                params[f"art{i}_{name}"] = value
+    return params
+
+
+def artifact_views(ids: Sequence[int], items: Sequence[ArtifactCreate]) -> tuple[ArtifactView, ...]:
     return tuple(
         ArtifactView(
             id=artifact_id,

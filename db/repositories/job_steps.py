@@ -17,12 +17,15 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Executable, Row, Table, bindparam, func, insert, select, text, true, union_all, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.enums import DeliveryState, JobStatus
 from db.models import Job, JobEvent
 from db.notify import CHANNEL
-from db.snapshots import JobView, ParamsReader, model_needs_of
+from db.repositories.artifacts import added_params, added_with, artifact_views, insert_artifacts
+from db.schemas import ArtifactCreate
+from db.snapshots import ArtifactView, JobView, ParamsReader, model_needs_of
 from db.types import UtcDateTime
 
 jobs = cast(Table, Job.__table__)
@@ -48,9 +51,12 @@ def changed(job: JobView, row: Row[Any]) -> JobView:
     return dataclasses.replace(job, **dict(zip(_CHANGING, row, strict=False)))
 
 
-def _with_events(step: Any, postgres: bool, count: int, *, notify: bool = False) -> Executable:
-    """`step` (an UPDATE ... RETURNING) with its `count` event rows written by the same statement on
-    PostgreSQL; only if it changed a row, since they are selected from what it returned."""
+def _with_events(
+    step: Any, postgres: bool, count: int, *, notify: bool = False, added: int = 0
+) -> Executable:
+    """`step` (an UPDATE ... RETURNING) with its `count` event rows, and `added` artifacts (their ids as
+    `ids`), written by the same statement on PostgreSQL; only if it changed a row, since they are
+    selected from what it returned."""
     if not postgres:
         return step  # type: ignore[no-any-return]
     moved = step.returning(jobs.c.id.label("moved_id")).cte("moved")
@@ -71,6 +77,9 @@ def _with_events(step: Any, postgres: bool, count: int, *, notify: bool = False)
     columns = [column for column in moved.c if column.key != "moved_id"]
     if notify:
         columns.append(func.pg_notify(CHANNEL, bindparam("message")).label("notified"))
+    if added:
+        ids = added_with(moved, added).c.id
+        columns.append(select(func.array_agg(aggregate_order_by(ids, ids))).scalar_subquery().label("ids"))
     return select(*columns).add_cte(event.cte("event"))
 
 
@@ -189,7 +198,7 @@ async def claim(
 
 @cache
 def _finish(
-    postgres: bool, from_statuses: tuple[JobStatus, ...], fields: frozenset[str], count: int
+    postgres: bool, from_statuses: tuple[JobStatus, ...], fields: frozenset[str], count: int, added: int
 ) -> Executable:
     values: dict[str, Any] = {
         "status": bindparam("to_status", type_=jobs.c.status.type),
@@ -209,7 +218,7 @@ def _finish(
         .values(values)
         .returning(*(jobs.c[name] for name in _CHANGING))
     )
-    return _with_events(step, postgres, count, notify=JobStatus.QUEUED in from_statuses)
+    return _with_events(step, postgres, count, notify=JobStatus.QUEUED in from_statuses, added=added)
 
 
 async def finish(
@@ -223,14 +232,23 @@ async def finish(
     fields: dict[str, Any],
     happened: Happened,
     message: str = "",
-) -> Row[Any] | None:
-    """A final status with its events, its result marked as being delivered by `lease` = (worker, until);
-    the changed columns."""
+    artifacts: Sequence[ArtifactCreate] = (),
+) -> tuple[Row[Any], tuple[ArtifactView, ...]] | None:
+    """A final status with its events and `artifacts`, its result marked as being delivered by `lease` =
+    (worker, until): one statement on PostgreSQL. The changed columns, and the artifacts' views."""
     postgres = connection.dialect.name == "postgresql"
-    statement = _finish(postgres, tuple(from_statuses), frozenset(fields), len(happened))
+    added = len(artifacts) if postgres else 0
+    statement = _finish(postgres, tuple(from_statuses), frozenset(fields), len(happened), added)
     params = {"job_id": job_id, "now": now, **fields, "to_status": to_status, "message": message}
     params.update(worker=lease[0], lease_until=lease[1])
-    return await _run_step(connection, statement, params, happened)
+    if added:
+        params.update(added_params(artifacts))
+    row = await _run_step(connection, statement, params, happened)
+    if row is None:
+        return None
+    if added:
+        return row, artifact_views(row.ids, artifacts)
+    return row, await insert_artifacts(connection, artifacts) if artifacts else ()
 
 
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)

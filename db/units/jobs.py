@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.connections import one_statement
 from db.enums import JobStatus, SafetyAction
 from db.repositories import job_steps as steps
-from db.repositories.artifacts import insert_artifacts
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_inputs import JobInputRepository
 from db.repositories.job_recovery import JobRecoveryRepository
@@ -191,8 +190,8 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
             happened.append(("started", {"at": started_at.isoformat()}))
         happened.append(("succeeded", {"artifacts": len(artifacts)}))
         now = _now()
-        async with self._engine.begin() as connection:
-            row = await steps.finish(
+        async with one_statement(self._engine) as connection:  # with its events and artifacts (PostgreSQL)
+            done = await steps.finish(
                 connection,
                 job.id,
                 (JobStatus.RUNNING,),
@@ -201,11 +200,11 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
                 lease=(self.worker_id, now + timedelta(seconds=self.lease_s)),
                 fields={**_started(started_at), "safety_action": safety_action},
                 happened=happened,
+                artifacts=artifacts,
             )
-            if row is None:
-                return None
-            views = await insert_artifacts(connection, artifacts)
-        return steps.changed(job, row), views
+        if done is None:
+            return None
+        return steps.changed(job, done[0]), done[1]
 
     @unbroken
     @through_outages
@@ -232,7 +231,7 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
             message = message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id))
         now = _now()
         async with one_statement(self._engine) as connection:  # with its event (PostgreSQL)
-            row = await steps.finish(
+            done = await steps.finish(
                 connection,
                 job_id,
                 tuple(from_statuses),
@@ -243,11 +242,11 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
                 happened=[(status.value, event or {})],
                 message=message,
             )
-        if row is None:
+        if done is None:
             return None
         if isinstance(job, int):  # nothing known of it yet: read it whole
             return await self.get(job_id)
-        return steps.changed(job, row)
+        return steps.changed(job, done[0])
 
     @unbroken
     @through_outages
