@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, event, make_url
+from sqlalchemy import URL, event, exc, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
+from sqlalchemy.util import await_
 
 from db.connections import ping_when_idle
 
@@ -84,6 +86,11 @@ def _create_sqlite_engine(url: URL, overrides: dict[str, Any]) -> AsyncEngine:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can
         # fail at once with SQLITE_BUSY when another connection wrote meanwhile; waiting is what we want.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to aiosqlite: one trip to its thread, where a statement through SQLAlchemy's adapter
+        # takes three (a cursor made, the statement, the cursor closed), and every transaction begins here.
+        try:
+            await_(connection.connection.driver_connection.execute("BEGIN IMMEDIATE"))
+        except sqlite3.Error as error:  # as SQLAlchemy would have raised it ("database is locked"...)
+            raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, error, sqlite3.Error) from error
 
     return engine
