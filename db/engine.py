@@ -13,8 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_
 
-from db.connections import ping_when_idle
-
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -30,15 +28,15 @@ def create_engine(url: str | URL, **overrides: Any) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, overrides)
     options: dict[str, Any] = {
+        # A connection the server closed (a restart, an idle timeout) is replaced before use, never failed:
+        # checking only connections idle for a while left a window where a closed one failed the next query.
+        "pool_pre_ping": True,
         "pool_size": 5,
         "max_overflow": 10,
         "pool_recycle": 1800,
     }
     options.update(overrides)
-    engine = create_async_engine(url, **options)
-    if not options.get("pool_pre_ping"):
-        ping_when_idle(engine)  # a connection in constant use is not pinged at every checkout
-    return engine
+    return create_async_engine(url, **options)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
