@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_
 
+from db.connections import ping_on_checkout
+
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -28,15 +30,17 @@ def create_engine(url: str | URL, **overrides: Any) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, overrides)
     options: dict[str, Any] = {
-        # A connection the server closed (a restart, an idle timeout) is replaced before use, never failed:
-        # checking only connections idle for a while left a window where a closed one failed the next query.
-        "pool_pre_ping": True,
         "pool_size": 5,
         "max_overflow": 10,
         "pool_recycle": 1800,
     }
     options.update(overrides)
-    return create_async_engine(url, **options)
+    engine = create_async_engine(url, **options)
+    if not options.get("pool_pre_ping"):
+        # Every connection checked before use, in one round trip instead of pool_pre_ping's three; checking
+        # only connections idle for a while left a window where one the server closed failed the next query.
+        ping_on_checkout(engine)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
