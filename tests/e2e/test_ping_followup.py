@@ -1,7 +1,7 @@
 """Where the completion ping goes: a followup of the job's interaction while its token lasts (outside the bot
-token's global limit), a reply in the channel with the bot token otherwise (the job outlived its token, or a
-🔁 job that has no interaction), and through the token alone where the app is only installed by a person,
-under Discord's 5 followups per interaction."""
+token's global limit), a reply in the channel with the bot token otherwise (the job outlived its token,
+Discord refused the followup, or a 🔁 job that has no interaction), and through the token alone where the
+app is only installed by a person, under Discord's 5 followups per interaction."""
 
 from __future__ import annotations
 
@@ -64,6 +64,20 @@ async def test_a_job_that_outlives_its_token_pings_in_the_channel(database_url: 
     assert followups == [], "the token was over: no followup"
     assert ping.notified_user_ids == [world.alice.id]
     assert ping.content == f"<@{world.alice.id}> your image is ready."
+
+
+async def test_a_refused_followup_pings_in_the_channel_instead(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        # Discord forgets the interaction's webhook before the ping (404 Unknown Webhook).
+        refused = world.emu.fail_next("POST", r"^/webhooks/\d+/[^/]+$", 404, code=10015)
+        interaction = await world.slash("imagine", {"prompt": "a lantern in fog"})
+        result = await world.wait_for_final(interaction)
+        await _delivered_result(world, result)
+        [ping] = _replies_to(world, result)
+
+    assert refused.hits == 1
+    assert world.emu.followups(interaction) == []
+    assert ping.notified_user_ids == [world.alice.id], "pinged once all the same, in the channel"
 
 
 async def test_a_regenerate_reaction_job_pings_in_the_channel(database_url: str, tmp_path: Path) -> None:

@@ -134,6 +134,40 @@ async def test_followup_after_thinking_defer_becomes_the_original_response(
     assert emulator.message(extra).content == "and one more"
 
 
+async def test_a_followup_notifies_the_users_allowed_and_names_the_original_response(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = EchoBot()
+    bob = emulator.add_member(server.guild, name="bob")
+    sent: list[discord.WebhookMessage] = []
+    done = asyncio.Event()
+
+    @bot.tree.command(name="ping", description="Answer, then follow up with a mention")
+    async def ping(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("working on it")
+        sent.append(
+            await interaction.followup.send(
+                f"<@{server.alice.id}> <@{bob.id}> done",
+                allowed_mentions=discord.AllowedMentions(users=[discord.Object(server.alice.id)]),
+                wait=True,
+            )
+        )
+        done.set()
+
+    async with running_client(emulator, bot):
+        interaction = await emulator.send_slash_command(server.guild, server.channel, server.alice, "ping")
+        await asyncio.wait_for(done.wait(), 5)
+
+    (followup_id,) = interaction.followup_message_ids
+    followup = emulator.message(followup_id)
+    assert followup.notified_user_ids == [server.alice.id], "a new message: the allowed user only"
+    assert emulator.original_response(interaction).notified_user_ids == []
+    [message] = sent
+    assert message.interaction_metadata is not None
+    assert message.interaction_metadata.original_response_message_id == interaction.response_message_id
+    assert emulator.follow_ons(emulator.original_response(interaction)) == [followup]
+
+
 async def test_ephemeral_replies_are_not_echoed(emulator: DiscordEmulator, server: Server) -> None:
     bot = EchoBot()
 
