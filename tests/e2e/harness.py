@@ -157,7 +157,7 @@ class World:
         ]
 
     def job_messages(self, channel: Channel | None = None) -> list[Message]:
-        """The bot's live messages that show a job (not the short completion pings replying to them)."""
+        """The bot's live messages that show a job (not the short completion pings after them)."""
         return [m for m in self.bot_messages(channel) if job_state(m) is not None]
 
     # -- looking at the database ---------------------------------------------------------------------
