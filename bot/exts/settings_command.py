@@ -247,18 +247,22 @@ class SettingsCommand(
     async def _image_workflows(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._workflow_choices(IMAGE, current, guild_id_of(interaction))
+        return self._workflow_choices(interaction, IMAGE, current)
 
     @workflows.autocomplete("song")
     async def _song_workflows(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return self._workflow_choices(SONG, current, guild_id_of(interaction))
+        return self._workflow_choices(interaction, SONG, current)
 
-    def _workflow_choices(self, kind: JobKind, current: str, scope: int) -> list[app_commands.Choice[str]]:
-        offered = self.bot.runtime.catalogue.names(kind, scope=scope)
+    def _workflow_choices(
+        self, interaction: discord.Interaction, kind: JobKind, current: str
+    ) -> list[app_commands.Choice[str]]:
+        offered = self.bot.runtime.catalogue.names(kind, scope=guild_id_of(interaction))
         names = [n for n in offered if current.lower() in n.lower()]
-        choices = [app_commands.Choice(name="built-in default", value=BUILT_IN_DEFAULT)]
+        # An autocomplete's choices are the bot's own answer: in the asker's language, not the translator's.
+        built_in = words_for(self.bot, interaction.locale)("settings_show.built_in_default")
+        choices = [app_commands.Choice(name=built_in, value=BUILT_IN_DEFAULT)]
         return (choices + [app_commands.Choice(name=n, value=n) for n in names])[:25]
 
 

@@ -171,6 +171,7 @@ class Song(commands.Cog):
             functools.partial(report_error, where="/song form"),
             draft=draft,
             opened_by=interaction.id,
+            words=words_for(self.bot, interaction.locale),
         )
         await interaction.response.send_modal(modal)
 

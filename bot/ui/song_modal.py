@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.locales import Words, english
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
 FORM_PREFIX = "song:form:"
@@ -31,40 +32,8 @@ def _fitted(text: str | None) -> str | None:
     return text[:LABEL_MAX_CHARS] if text else None
 
 
-LYRICS_PLACEHOLDER = "[verse]\nFirst lines…\n[chorus]\nThe part everyone sings…"
-
-
-class SongModal(discord.ui.Modal, title="Write your song"):
-    lyrics: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
-        label="Lyrics ([verse], [chorus], [bridge]…)",
-        custom_id="song:lyrics",
-        style=discord.TextStyle.paragraph,
-        placeholder=LYRICS_PLACEHOLDER,
-        max_length=LYRICS_MAX_CHARS,
-        required=False,
-    )
-    lyrics_file: discord.ui.Label[SongModal] = discord.ui.Label(
-        text="…or a lyrics file",
-        description="A .txt file, or a .json song document, instead of typing the lyrics",
-        component=discord.ui.FileUpload(custom_id=LYRICS_FILE_ID, required=False, max_values=1),
-    )
-    title_field: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
-        label="Title", custom_id="song:title", max_length=LABEL_MAX_CHARS, required=False
-    )
-    genre: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
-        label="Genre / style",
-        custom_id="song:genre",
-        placeholder="synthpop, lo-fi, orchestral…",
-        max_length=LABEL_MAX_CHARS,
-        required=False,
-    )
-    mood: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
-        label="Mood",
-        custom_id="song:mood",
-        placeholder="uplifting, melancholic…",
-        max_length=LABEL_MAX_CHARS,
-        required=False,
-    )
+class SongModal(discord.ui.Modal):
+    """Its fields are made for each opening, in the asker's language."""
 
     def __init__(
         self,
@@ -73,17 +42,57 @@ class SongModal(discord.ui.Modal, title="Write your song"):
         *,
         draft: SongDraft,
         opened_by: int,
+        words: Words | None = None,
     ) -> None:
         # discord.py finds an open form by its custom_id alone: one per opening interaction, so two
         # members' forms never answer each other (with one shared id, the latest form took every answer).
-        super().__init__(timeout=15 * 60, custom_id=f"{FORM_PREFIX}{opened_by}")
+        say = words or english()
+        super().__init__(title=say("song_form.title"), timeout=15 * 60, custom_id=f"{FORM_PREFIX}{opened_by}")
         self._on_submit = on_submit
         self._on_error = on_error
+        self._fields(say)
         # Discord refuses a pre-filled value longer than the field allows: what was typed always fits.
         self.lyrics.default = draft.lyrics[:LYRICS_MAX_CHARS] or None
         self.title_field.default = _fitted(draft.title)
         self.genre.default = _fitted(draft.genre)
         self.mood.default = _fitted(draft.mood)
+
+    def _fields(self, words: Words) -> None:
+        self.lyrics: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+            label=words("song_form.lyrics"),
+            custom_id="song:lyrics",
+            style=discord.TextStyle.paragraph,
+            placeholder=words("song_form.lyrics_example"),
+            max_length=LYRICS_MAX_CHARS,
+            required=False,
+        )
+        self.lyrics_file: discord.ui.Label[SongModal] = discord.ui.Label(
+            text=words("song_form.file"),
+            description=words("song_form.file_help"),
+            component=discord.ui.FileUpload(custom_id=LYRICS_FILE_ID, required=False, max_values=1),
+        )
+        self.title_field: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+            label=words("song_form.song_title"),
+            custom_id="song:title",
+            max_length=LABEL_MAX_CHARS,
+            required=False,
+        )
+        self.genre: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+            label=words("forms.genre"),
+            custom_id="song:genre",
+            placeholder=words("song_form.genre_example"),
+            max_length=LABEL_MAX_CHARS,
+            required=False,
+        )
+        self.mood: discord.ui.TextInput[SongModal] = discord.ui.TextInput(
+            label=words("forms.mood"),
+            custom_id="song:mood",
+            placeholder=words("song_form.mood_example"),
+            max_length=LABEL_MAX_CHARS,
+            required=False,
+        )
+        for item in (self.lyrics, self.lyrics_file, self.title_field, self.genre, self.mood):
+            self.add_item(item)
 
     def draft(self) -> SongDraft:
         """What is in the form now, to open it again filled in if the request is refused."""

@@ -197,3 +197,16 @@ async def test_a_german_member_is_told_about_the_options_by_their_german_names(
     assert alone.content.startswith("Die Stärke sagt, wie weit sich das Ergebnis von einem Bild entfernt")
     assert "(`bild`)" in alone.content, "the options as the German client names them"
     assert "(`bild_link`)" in alone.content
+
+
+async def test_a_german_members_song_form_is_german(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        world.alice.user.locale = "de"
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+
+    assert command.modal is not None
+    assert command.modal["title"] == "Schreib dein Lied"
+    labels = str(command.modal["components"])
+    assert "Songtext ([verse], [chorus], [bridge]…)" in labels
+    assert "Stimmung" in labels
