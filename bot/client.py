@@ -66,6 +66,7 @@ class ComfyBot(commands.Bot):
         # gateway: events and commands, no queue; worker: the queue, no gateway (bot.roles).
         self.role: Role = role
         self.reporter = JobReporter(self, runtime, self.reporting_config, follows_jobs=role != "gateway")
+        runtime.dispatcher.worker_sync.taken_elsewhere = self.reporter.forget
         self._extensions = tuple(extensions)
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()

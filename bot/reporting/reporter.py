@@ -167,6 +167,17 @@ class JobReporter:
             track.shown.set()
         self._tracks.pop(job.id, None)
 
+    def forget(self, job_id: int) -> None:
+        """Another worker took the job from the queue: its pending place edit is dropped, and its message is
+        left to that worker (an edit already in flight is ordered by db/units/place_edits.py)."""
+        track = self._tracks.get(job_id)
+        if track is None or not in_queue(track):
+            return  # not this process's to drop: it shows the job running (or its prompt in a server here)
+        del self._tracks[job_id]
+        track.finished = True
+        track.ended.set()
+        self._pacer.forget(track)
+
     async def _before_token_ends(self, track: JobTrack, target: MessageTarget) -> None:
         """A job only the token can show, still unfinished when the token is about to end: its message
         says where the result will be (bot.reporting.personal), and nothing edits it afterwards."""

@@ -57,6 +57,8 @@ class WorkerSync:
         self.reload_workflows: Callable[[], Awaitable[None]] | None = None
         # False in a gateway process: it keeps the copy of the queue but never takes a job over.
         self.takes_jobs = True
+        # Another worker took a queued job (or ended it): the front-end stops telling its place here.
+        self.taken_elsewhere: Callable[[int], None] = lambda job_id: None
 
     def on_message(self, received: dict[str, Any]) -> None:
         message = read(received)
@@ -74,6 +76,8 @@ class WorkerSync:
         elif isinstance(message, JobGoneMessage):
             if self._scheduler.is_waiting(message.job_id):
                 self._scheduler.remove(message.job_id)
+            if not self._is_running_here(message.job_id):
+                self.taken_elsewhere(message.job_id)
         elif isinstance(message, CancelRequestedMessage) and self._is_running_here(message.job_id):
             self._tasks.spawn(
                 self._cancel(message.job_id, message.by_user_id), name=f"cancel-{message.job_id}"

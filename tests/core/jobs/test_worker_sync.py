@@ -64,6 +64,17 @@ async def test_a_job_another_worker_claimed_leaves_our_queue() -> None:
     assert not here.scheduler.is_waiting(7)
 
 
+async def test_the_front_end_stops_telling_the_place_of_a_job_another_worker_took() -> None:
+    here = Here()
+    taken: list[int] = []
+    here.sync.taken_elsewhere = taken.append
+    here.running.add(9)
+    here.hear(JobGoneMessage(sender="there", job_id=7))
+    here.hear(JobGoneMessage(sender="there", job_id=9))  # running here: its message is ours to show
+    here.hear(JobGoneMessage(sender="here", job_id=8))
+    assert taken == [7]
+
+
 async def test_a_cancel_is_acted_on_only_by_the_worker_running_the_job() -> None:
     here = Here()
     here.running.add(9)

@@ -1,0 +1,80 @@
+"""A job's "queued", shown by a process that does not run the job, never lands over what the worker running
+it showed afterwards (db/units/place_edits.py): here the gateway's one edit of the message, held in flight
+while a worker claims, runs and delivers the job."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.reporting.targets import MessageTarget
+from bot.ui.job_messages import Rendering
+from core.jobs.snapshots import JobView
+from core.jobs.updates import JobCompleted, JobUpdate
+from db.engine import create_engine
+from tests.e2e.harness import running_world
+from tests.e2e.job_messages import job_state
+from tests.e2e.roles_support import worker_running
+
+pytestmark = pytest.mark.postgres
+
+
+async def _until_an_edit_waits_for_the_held_one(database_url: str) -> None:
+    """The worker's edit of the job waits behind the held one: seen only in PostgreSQL's lock queue."""
+    engine = create_engine(database_url)
+    query = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    try:
+        async with asyncio.timeout(15), engine.connect() as connection:
+            while not await connection.scalar(query):  # noqa: ASYNC110 - PostgreSQL's lock queue has no event
+                await asyncio.sleep(0.005)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_queued_edit_held_while_a_worker_delivers_the_job_lands_before_the_result(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1") as worker,
+    ):
+        editor = world.bot.reporter.editor
+        send_edit = editor.edit
+        held, release = asyncio.Event(), asyncio.Event()
+
+        async def held_edit(target: MessageTarget, rendering: Rendering) -> object:
+            held.set()
+            await release.wait()
+            return await send_edit(target, rendering)
+
+        monkeypatch.setattr(editor, "edit", held_edit)
+        delivering = asyncio.Event()
+        job_updated = worker.reporter.job_updated
+
+        async def heard(job: JobView, update: JobUpdate) -> None:
+            if isinstance(update, JobCompleted):
+                delivering.set()
+            await job_updated(job, update)
+
+        monkeypatch.setattr(worker.reporter, "job_updated", heard)
+        delivered = asyncio.Event()
+        worker.runtime.dispatcher.delivery.events.subscribe(lambda *_: delivered.set())
+
+        interaction = await world.slash("imagine", {"prompt": "a red fox"})
+        await asyncio.wait_for(held.wait(), 15)  # the gateway's "queued" is in flight...
+        await asyncio.wait_for(delivering.wait(), 30)  # ...while the worker ran the job and delivers it
+        await _until_an_edit_waits_for_the_held_one(world.database_url)
+        release.set()
+        await asyncio.wait_for(delivered.wait(), 30)
+
+        message = world.emu.original_response(interaction)
+        shown = [job_state(revision) for revision in message.revisions]
+        assert shown[-1] == "done"
+        assert "queued" in shown, "the held edit was sent, before the result"
+        assert shown.index("queued") < shown.index("done")
