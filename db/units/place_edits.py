@@ -12,14 +12,19 @@ SQLite serves a single process, whose reporter already serialises the edits of a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from background.log_context import log_context
 from db.enums import JobStatus
 from db.models.job import Job
+from db.units.outages import is_outage
+
+log = logging.getLogger(__name__)
 
 
 def _key(job_id: int) -> object:
@@ -36,15 +41,33 @@ class JobPlaceEdits:
         if self._engine.dialect.name != "postgresql":
             yield True
             return
-        async with self.sessions.begin() as session:
-            await session.execute(select(func.pg_advisory_xact_lock_shared(_key(job_id))))
-            status = await session.scalar(select(Job.status).where(Job.id == job_id))
-            yield status is JobStatus.QUEUED
+        checked = False
+        try:
+            async with self.sessions.begin() as session:
+                await session.execute(select(func.pg_advisory_xact_lock_shared(_key(job_id))))
+                status = await session.scalar(select(Job.status).where(Job.id == job_id))
+                checked = True
+                yield status is JobStatus.QUEUED
+        except Exception as error:
+            if checked or not is_outage(error):
+                raise
+            # A place edit that cannot be ordered is not sent: the next turn tells the place again.
+            with log_context(job_id=job_id):
+                log.info("database unreachable: the job's place is not told now (%s)", error)
+            yield False
 
     async def after_place_edits(self, job_id: int) -> None:
         """Waits for the place edits of the job in flight in any process (call once the job left the
         queue): no place edit sent afterwards lands over this worker's."""
         if self._engine.dialect.name != "postgresql":
             return
-        async with self.sessions.begin() as session:
-            await session.execute(select(func.pg_advisory_xact_lock(_key(job_id))))
+        try:
+            async with self.sessions.begin() as session:
+                await session.execute(select(func.pg_advisory_xact_lock(_key(job_id))))
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            # Nothing to wait for: a place edit holds its lock on a connection the outage cut, and none
+            # can begin without the database. A result is not held back by an outage.
+            with log_context(job_id=job_id):
+                log.warning("database unreachable: this edit does not wait for place edits (%s)", error)

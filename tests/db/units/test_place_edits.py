@@ -73,3 +73,14 @@ async def test_the_owner_edits_after_a_place_edit_in_flight_and_a_later_one_is_n
     assert message == ["queued", "done"]
     async with leader.while_queued(job_id) as queued:
         assert not queued, "a place edit begun after the claim is not sent"
+
+
+async def test_while_the_database_is_unreachable_no_place_is_told_and_the_owner_does_not_wait() -> None:
+    nowhere = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")  # nothing listens on port 1
+    store = _store(nowhere, "alone")
+    try:
+        async with store.while_queued(1) as queued:
+            assert not queued
+        await store.after_place_edits(1)
+    finally:
+        await nowhere.dispose()
