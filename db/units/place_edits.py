@@ -12,6 +12,7 @@ SQLite serves a single process, whose reporter already serialises the edits of a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,9 +32,15 @@ def _key(job_id: int) -> object:
     return func.hashtextextended(f"place-edit:{job_id}", 0)
 
 
+# Each place edit holds a pooled connection until Discord answered (a rate-limited edit waits there): a few
+# at once, so that claims, leases and results always find a connection in the pool (db.engine: 15).
+PLACE_EDITS_AT_ONCE = 3
+
+
 class JobPlaceEdits:
     sessions: async_sessionmaker[AsyncSession]
     _engine: AsyncEngine
+    _place_edit_slots: asyncio.Semaphore | None = None
 
     @asynccontextmanager
     async def while_queued(self, job_id: int) -> AsyncIterator[bool]:
@@ -41,9 +48,11 @@ class JobPlaceEdits:
         if self._engine.dialect.name != "postgresql":
             yield True
             return
+        if self._place_edit_slots is None:
+            self._place_edit_slots = asyncio.Semaphore(PLACE_EDITS_AT_ONCE)
         checked = False
         try:
-            async with self.sessions.begin() as session:
+            async with self._place_edit_slots, self.sessions.begin() as session:
                 await session.execute(select(func.pg_advisory_xact_lock_shared(_key(job_id))))
                 status = await session.scalar(select(Job.status).where(Job.id == job_id))
                 checked = True

@@ -5,6 +5,7 @@ claim is not sent."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_engine, create_sessionmaker
 from db.schemas import JobCreate
 from db.units.jobs import JobStore
+from db.units.place_edits import PLACE_EDITS_AT_ONCE
 from tests.db.factories import job_data, read_document
 
 pytestmark = pytest.mark.postgres
@@ -30,6 +32,10 @@ async def engines(postgres_url: str) -> AsyncIterator[tuple[AsyncEngine, AsyncEn
 
 def _store(engine: AsyncEngine, worker_id: str) -> JobStore:
     return JobStore(create_sessionmaker(engine), read_document, worker_id=worker_id)
+
+
+async def _queued(store: JobStore) -> int:
+    return (await store.create(JobCreate.model_validate(job_data()))).id
 
 
 async def _claim(store: JobStore, job_id: int) -> None:
@@ -54,7 +60,7 @@ async def test_the_owner_edits_after_a_place_edit_in_flight_and_a_later_one_is_n
     engines: tuple[AsyncEngine, AsyncEngine],
 ) -> None:
     leader, owner = _store(engines[0], "leader"), _store(engines[1], "owner")
-    job_id = (await owner.create(JobCreate.model_validate(job_data()))).id
+    job_id = await _queued(owner)
     message: list[str] = []  # what the job's message was edited to, in the order Discord saw it
 
     async def owner_runs_and_delivers() -> None:
@@ -84,3 +90,19 @@ async def test_while_the_database_is_unreachable_no_place_is_told_and_the_owner_
         await store.after_place_edits(1)
     finally:
         await nowhere.dispose()
+
+
+async def test_only_a_few_place_edits_hold_a_connection_at_once(
+    engines: tuple[AsyncEngine, AsyncEngine],
+) -> None:
+    """The rest wait for a slot, not for the pool: claims, leases and results still find a connection."""
+    leader = _store(engines[0], "leader")
+    jobs = [await _queued(leader) for _ in range(PLACE_EDITS_AT_ONCE)]
+    async with contextlib.AsyncExitStack() as stack:
+        for job_id in jobs:
+            assert await stack.enter_async_context(leader.while_queued(job_id))
+        slots = leader._place_edit_slots
+        assert slots is not None
+        assert slots.locked(), "a further place edit waits for one of these"
+        assert await leader.get(jobs[0]) is not None, "other work still gets a connection"
+    assert not slots.locked()
