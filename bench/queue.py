@@ -28,47 +28,35 @@ import time
 import tracemalloc
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from bench._worker import ask_cpu
+from bench._queue_common import (
+    fake_farm,
+    farm_timings,
+    gaps_and_job_time,
+    jain,
+    percentile,
+    request,
+)
+from bench._two_workers import two_workers_on_postgres
 from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.dispatcher import Dispatcher
-from core.jobs.policy import Requester
 from core.jobs.queue_settings import QueueSettings
-from core.jobs.service import JobRequest
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobFailed, JobUpdate
 from core.kinds import IMAGE
-from core.kinds.image import ImageParams
 from db.enums import JobStatus
 from db.migrate import upgrade_to_head
 from db.models import Job
 from db.snapshots import QueuedJob
-
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def jain(values: list[float]) -> float:
-    total = sum(values)
-    squares = sum(v * v for v in values)
-    return total * total / (len(values) * squares) if squares else 1.0
 
 
 class CountingObserver:
@@ -86,51 +74,10 @@ class CountingObserver:
                 self.done.set()
 
 
-@asynccontextmanager
-async def fake_farm(backends: int, step_s: float, steps: int) -> AsyncIterator[dict[str, Any]]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench._fake_farm", str(backends), str(step_s), str(steps),
-        stdout=asyncio.subprocess.PIPE, cwd=PROJECT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT)},
-    )  # fmt: skip
-    assert process.stdout is not None
-    farm = json.loads(await process.stdout.readline())
-    try:
-        yield farm
-    finally:
-        process.kill()
-        await process.wait()
-
-
-async def farm_timings(http: aiohttp.ClientSession, control: str) -> dict[str, list[list[float]]]:
-    async with http.get(f"{control}/timings") as response:
-        result: dict[str, list[list[float]]] = await response.json()
-        return result
-
-
-def gaps_and_job_time(timings: dict[str, list[list[float]]]) -> tuple[list[float], list[float]]:
-    gaps: list[float] = []
-    durations: list[float] = []
-    for runs in timings.values():
-        runs = sorted(runs)
-        durations += [end - start for start, end in runs]
-        gaps += [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
-    return gaps, durations
-
-
 async def sqlite_url(tmp: Path) -> str:
     url = f"sqlite+aiosqlite:///{tmp / f'bench-{uuid.uuid4().hex[:6]}.db'}"
     await upgrade_to_head(url)
     return url
-
-
-def request(guild_id: int, user_id: int) -> JobRequest:
-    return JobRequest(
-        guild_id=guild_id,
-        requester=Requester(user_id=user_id, channel_id=guild_id + 1),
-        raw_input="bench",
-        params=ImageParams(prompt=f"bench job for guild {guild_id}"),
-    )
 
 
 def instrument_scheduler() -> Callable[[], float]:
@@ -267,83 +214,6 @@ def measure_queue_memory(dispatcher: Dispatcher, count: int) -> int:
     tracemalloc.stop()
     grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
     return round(grown / count)
-
-
-async def two_workers_on_postgres(
-    jobs: int, guilds: int, step_s: float, steps: int, tmp: Path
-) -> dict[str, Any]:
-    """The same throughput measurement with 2 worker processes sharing one Postgres database."""
-    name = f"bench_queue_{uuid.uuid4().hex[:8]}"
-    admin = POSTGRES.replace("postgresql+asyncpg", "postgresql")
-    connection = await asyncpg.connect(admin)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    url = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-    workers: list[asyncio.subprocess.Process] = []
-    try:
-        await upgrade_to_head(url)
-        async with fake_farm(2, step_s, steps) as farm, aiohttp.ClientSession() as http:
-            for worker_id in ("w1", "w2"):
-                process = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bench._worker", url, str(tmp / worker_id), worker_id,
-                    *farm["urls"],
-                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                    stderr=asyncio.subprocess.DEVNULL, cwd=PROJECT,
-                    env={**os.environ, "PYTHONPATH": str(PROJECT)},
-                )  # fmt: skip
-                assert process.stdout is not None
-                await process.stdout.readline()
-                workers.append(process)
-            config = RuntimeConfig(
-                database_url=url,
-                comfyui_urls=farm["urls"],
-                data_dir=tmp / "submitter",
-                client_id="bench-submitter",
-                queue=QueueSettings(worker_id="submitter", global_max_running=0),
-            )
-            runtime = await CoreRuntime.build(config, http=http)
-            await runtime.start()
-            try:
-                started = time.perf_counter()
-                for guild in range(guilds):
-                    for index in range(jobs // guilds):
-                        await runtime.service.submit(request(guild, guild * 1000 + index % 5))
-                while True:
-                    async with runtime.sessions() as session:
-                        finished = await session.scalar(
-                            select(func.count()).where(
-                                Job.status.in_([JobStatus.SUCCEEDED, JobStatus.FAILED])
-                            )
-                        )
-                    if finished >= jobs:
-                        break
-                    await asyncio.sleep(0.05)
-                elapsed = time.perf_counter() - started
-                gaps, durations = gaps_and_job_time(await farm_timings(http, farm["control"]))
-                cpu = [await ask_cpu(process) for process in workers]
-            finally:
-                await runtime.close()
-    finally:
-        for process in workers:
-            process.kill()
-            await process.wait()
-        connection = await asyncpg.connect(admin)
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.close()
-    job_time = statistics.fmean(durations)
-    return {
-        "workers": 2,
-        "backends": 2,
-        "cpu_ms_per_job_per_worker": [
-            round(c["cpu_s"] / len(c["delivered"]) * 1000, 3) if c["delivered"] else None for c in cpu
-        ],
-        "jobs": jobs,
-        "ratio_of_ideal": round((jobs / elapsed) / (2 / job_time), 4),
-        "idle_gap_ms": {
-            "p50": round(percentile(gaps, 0.5) * 1000, 3),
-            "p99": round(percentile(gaps, 0.99) * 1000, 3),
-        },
-    }
 
 
 async def main() -> None:

@@ -28,27 +28,33 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
 from sqlalchemy import func, select
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from bench._queue_common import (
+    drop_database,
+    fake_farm,
+    farm_timings,
+    gaps_and_job_time,
+    jain,
+    new_database,
+    percentile,
+    start_worker,
+)
 from bench._worker import ask_cpu
-from bench.queue import POSTGRES, fake_farm, farm_timings, gaps_and_job_time, jain, percentile
 from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.policy import Requester
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.service import JobRequest
 from core.kinds.image import ImageParams
 from db.enums import DeliveryState
-from db.migrate import upgrade_to_head
 from db.models import Job, JobEvent
 
 
@@ -61,38 +67,10 @@ def tagged_request(guild_id: int, index: int) -> JobRequest:
     )
 
 
-async def new_database() -> tuple[str, str]:
-    name = f"bench_scale_{uuid.uuid4().hex[:8]}"
-    admin = POSTGRES.replace("postgresql+asyncpg", "postgresql")
-    connection = await asyncpg.connect(admin)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    url = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-    await upgrade_to_head(url)
-    return url, name
-
-
-async def drop_database(name: str) -> None:
-    connection = await asyncpg.connect(POSTGRES.replace("postgresql+asyncpg", "postgresql"))
-    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await connection.close()
-
-
-async def start_worker(
-    url: str, data_dir: Path, worker_id: str, urls: list[str]
-) -> asyncio.subprocess.Process:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench._worker", url, str(data_dir), worker_id, *urls,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-        cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)},
-    )  # fmt: skip
-    return process
-
-
 async def run(
     workers: int, jobs: int, guilds: int, backends: int, step_s: float, steps: int, tmp: Path
 ) -> dict[str, Any]:
-    url, name = await new_database()
+    url, name = await new_database("bench_scale")
     processes: list[asyncio.subprocess.Process] = []
     try:
         async with fake_farm(backends, step_s, steps) as farm, aiohttp.ClientSession() as http:
