@@ -1,6 +1,6 @@
 """What the queue benchmarks (bench/queue.py, bench/scale.py) share: the fake ComfyUI backends in a process
 of their own (bench/_fake_farm.py) and the times they saw, worker processes (bench/_worker.py), a
-PostgreSQL database of their own, and the figures made of what they measured."""
+server for their PostgreSQL databases (bench/_databases.py), and the figures made of what they measured."""
 
 from __future__ import annotations
 
@@ -8,23 +8,20 @@ import asyncio
 import json
 import os
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
 
+from bench._databases import server_from_env
 from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.kinds.image import ImageParams
-from db.migrate import upgrade_to_head
 
 PROJECT = Path(__file__).resolve().parents[1]
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-_ADMIN = POSTGRES.replace("postgresql+asyncpg", "postgresql")
+POSTGRES = server_from_env("BENCH_POSTGRES_URL")  # the server the queue benchmarks make their databases on
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -70,27 +67,6 @@ def gaps_and_job_time(timings: dict[str, list[list[float]]]) -> tuple[list[float
         durations += [end - start for start, end in runs]
         gaps += [runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)]
     return gaps, durations
-
-
-async def new_database(prefix: str) -> tuple[str, str]:
-    """A new, migrated database on the benchmark's PostgreSQL server: (its URL, its name)."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    connection = await asyncpg.connect(_ADMIN)
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    url = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        await upgrade_to_head(url)
-    except BaseException:
-        await drop_database(name)
-        raise
-    return url, name
-
-
-async def drop_database(name: str) -> None:
-    connection = await asyncpg.connect(_ADMIN)
-    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await connection.close()
 
 
 async def start_worker(

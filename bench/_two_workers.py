@@ -12,12 +12,12 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
+from bench._databases import as_setting, create_database, drop_database
 from bench._queue_common import (
-    drop_database,
+    POSTGRES,
     fake_farm,
     farm_timings,
     gaps_and_job_time,
-    new_database,
     percentile,
     request,
     start_worker,
@@ -33,7 +33,8 @@ async def two_workers_on_postgres(
     jobs: int, guilds: int, step_s: float, steps: int, tmp: Path
 ) -> dict[str, Any]:
     """The same throughput measurement with 2 worker processes sharing one Postgres database."""
-    url, name = await new_database("bench_queue")
+    database = await create_database(POSTGRES, "bench_queue")
+    url = as_setting(database)
     workers: list[asyncio.subprocess.Process] = []
     try:
         async with fake_farm(2, step_s, steps) as farm, aiohttp.ClientSession() as http:
@@ -75,7 +76,7 @@ async def two_workers_on_postgres(
         for process in workers:
             process.kill()
             await process.wait()
-        await drop_database(name)
+        await drop_database(POSTGRES, str(database.database))
     job_time = statistics.fmean(durations)
     return {
         "workers": 2,

@@ -14,24 +14,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
+import sys
 import time
-import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import URL, event, make_url
+from sqlalchemy import URL, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench's own helpers too
+
+from bench._databases import asyncpg_dsn, create_database, drop_database, server_from_env
 from core.kinds import SONG
 from db.engine import create_engine, create_sessionmaker
-from db.migrate import upgrade_to_head
 from db.repositories import JobRepository
 
-DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 GUILD_BASE = 100_000_000_000_000_000
 USER_BASE = 200_000_000_000_000_000
 USERS_PER_GUILD = 50
@@ -64,10 +65,6 @@ SELECT $2::bigint + (i % $4),
        now()
 FROM generate_series(1, $1) AS s(i)
 """
-
-
-def asyncpg_dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def fill(url: URL, jobs: int, guilds: int) -> None:
@@ -207,23 +204,16 @@ async def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    server = make_url(
-        os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER
-    )
-    name = f"bench_history_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(asyncpg_dsn(server))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name)
+    server = server_from_env("BENCH_DATABASE_URL", "TEST_DATABASE_URL")
+    url = await create_database(server, "bench_history")
     try:
-        await upgrade_to_head(url)
         await fill(url, args.jobs, args.guilds)
         await run_queries(url, args.jobs, args.guilds, args.runs)
     finally:
         if args.keep:
-            print(f"kept database {name}")
+            print(f"kept database {url.database}")
         else:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+            await drop_database(server, str(url.database))
     return 0
 
 

@@ -16,25 +16,21 @@ import argparse
 import asyncio
 import os
 import statistics
+import sys
 import time
-import uuid
 from pathlib import Path
 
-import asyncpg
-from sqlalchemy import URL, make_url
+from sqlalchemy import URL
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench's own helpers too
+
+from bench._databases import create_database, drop_database, server_from_env
 from core.rest_budget.rules import Rate
-from db.migrate import upgrade_to_head
 from db.rest_budget import PostgresBudgetStore
 
-DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 # Generous: the bench measures a take's cost, not waits (a refused take costs the same statement).
 RATE = Rate(per_s=1_000_000, burst=1000)
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def asyncpg_dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def backend_cpu_s(pids: list[int]) -> float | None:
@@ -122,21 +118,14 @@ async def main() -> int:
     )
     parser.add_argument("--takes", type=int, default=5_000)
     args = parser.parse_args()
-    server = make_url(
-        os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER
-    )
-    name = f"bench_rest_budget_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(asyncpg_dsn(server))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name)
+    server = server_from_env("BENCH_DATABASE_URL", "TEST_DATABASE_URL")
+    url = await create_database(server, "bench_rest_budget")
     try:
-        await upgrade_to_head(url)
         print(f"machine: {os.cpu_count()} cores")
         await in_a_row(url, args.takes)
         await concurrently(url, args.takes, pools=3, takers=4)
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop_database(server, str(url.database))
     return 0
 
 

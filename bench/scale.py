@@ -38,13 +38,13 @@ from sqlalchemy import func, select
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from bench._databases import as_setting, create_database, drop_database
 from bench._queue_common import (
-    drop_database,
+    POSTGRES,
     fake_farm,
     farm_timings,
     gaps_and_job_time,
     jain,
-    new_database,
     percentile,
     start_worker,
 )
@@ -70,7 +70,8 @@ def tagged_request(guild_id: int, index: int) -> JobRequest:
 async def run(
     workers: int, jobs: int, guilds: int, backends: int, step_s: float, steps: int, tmp: Path
 ) -> dict[str, Any]:
-    url, name = await new_database("bench_scale")
+    database = await create_database(POSTGRES, "bench_scale")
+    url = as_setting(database)
     processes: list[asyncio.subprocess.Process] = []
     try:
         async with fake_farm(backends, step_s, steps) as farm, aiohttp.ClientSession() as http:
@@ -120,7 +121,7 @@ async def run(
             if process.returncode is None:
                 process.kill()
             await process.wait()
-        await drop_database(name)
+        await drop_database(POSTGRES, str(database.database))
     first_start = min(start for per in timings.values() for start, _end in per)
     elapsed = finished - first_start
     gaps, durations = gaps_and_job_time(timings)
