@@ -30,6 +30,7 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_render import job_option_label as option_label
+from bot.ui.page_cursors import PageCursors
 from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.replies import reply_privately
 from bot.ui.thumbnails import page_thumbnails, thumbnail_name
@@ -83,9 +84,7 @@ class HistoryView(discord.ui.LayoutView):
         self._public = public  # the channel sees this listing: nobody's private results are in it
         self._page_size = page_size
         self._report_error = report_error
-        # before_id of each page on the way here; the first page has none. "Newer" pops, "older" pushes.
-        self._cursors: list[int | None] = [None]
-        self._page_number = 1
+        self._cursors = PageCursors(max_kept=MAX_CURSORS)
         self._page = HistoryPage((), None)
         self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
         self._last_interaction: discord.Interaction | None = None
@@ -117,7 +116,7 @@ class HistoryView(discord.ui.LayoutView):
             user_id=self._filters.user_id,
             kind=self._filters.kind,
             search=self._filters.search,
-            before_id=self._cursors[-1],
+            before_id=self._cursors.before_id,
             limit=self._page_size,
             include_deleted=self._viewer.is_manager,
             viewer_id=None if self._public else self._viewer.user_id,
@@ -140,7 +139,7 @@ class HistoryView(discord.ui.LayoutView):
         listing, footer = history_text(
             self._words,
             self._page,
-            page_number=self._page_number,
+            page_number=self._cursors.page_number,
             filters=self._filters,
             personal=is_personal(self._guild_id),
         )
@@ -179,7 +178,7 @@ class HistoryView(discord.ui.LayoutView):
                 discord.SelectOption(label=self._words("history.empty_page"), value="0")
             ]
             self.job_select.disabled = True
-        self.newer.disabled = len(self._cursors) == 1
+        self.newer.disabled = self._cursors.on_first_page
         self.older.disabled = self._page.next_before_id is None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
@@ -206,14 +205,7 @@ class HistoryView(discord.ui.LayoutView):
     async def _turn(self, interaction: discord.Interaction, *, older: bool) -> None:
         await interaction.response.defer()
         async with self._turning:
-            if older and self._page.next_before_id is not None:
-                self._cursors.append(self._page.next_before_id)
-                self._page_number += 1
-                if len(self._cursors) > MAX_CURSORS:
-                    del self._cursors[1]
-            elif not older and len(self._cursors) > 1:
-                self._cursors.pop()
-                self._page_number = 1 if len(self._cursors) == 1 else self._page_number - 1
+            self._cursors.turn(older=older, next_before_id=self._page.next_before_id)
             files = await self._load()
             self._last_interaction = interaction
             await interaction.edit_original_response(view=self, attachments=files)

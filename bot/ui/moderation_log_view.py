@@ -13,6 +13,7 @@ import discord
 
 from bot.locales import Words
 from bot.ui.moderation_log_render import log_page_embed
+from bot.ui.page_cursors import PageCursors
 from core.moderation.log import LogPage
 from core.moderation.service import ModerationLogService
 
@@ -37,7 +38,7 @@ class ModerationLogView(discord.ui.View):
         self._keep_days = keep_days
         self._say = say
         self._page_size = page_size
-        self._cursors: list[int | None] = [None]  # before_id of each page on the way here
+        self._cursors = PageCursors()
         self._page = LogPage((), None)
         self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
         self._last_interaction: discord.Interaction | None = None
@@ -57,11 +58,13 @@ class ModerationLogView(discord.ui.View):
         return await self._load()
 
     async def _load(self) -> discord.Embed:
-        self._page = await self._log.page(self._guild_id, before_id=self._cursors[-1], limit=self._page_size)
-        self.newer.disabled = len(self._cursors) == 1
+        self._page = await self._log.page(
+            self._guild_id, before_id=self._cursors.before_id, limit=self._page_size
+        )
+        self.newer.disabled = self._cursors.on_first_page
         self.older.disabled = self._page.next_before_id is None
         return log_page_embed(
-            self._page, page_number=len(self._cursors), keep_days=self._keep_days, say=self._say
+            self._page, page_number=self._cursors.page_number, keep_days=self._keep_days, say=self._say
         )
 
     async def _newer(self, interaction: discord.Interaction) -> None:
@@ -73,10 +76,7 @@ class ModerationLogView(discord.ui.View):
     async def _turn(self, interaction: discord.Interaction, *, older: bool) -> None:
         await interaction.response.defer()
         async with self._turning:
-            if older and self._page.next_before_id is not None:
-                self._cursors.append(self._page.next_before_id)
-            elif not older and len(self._cursors) > 1:
-                self._cursors.pop()
+            self._cursors.turn(older=older, next_before_id=self._page.next_before_id)
             embed = await self._load()
             self._last_interaction = interaction
             await interaction.edit_original_response(embed=embed, view=self)
