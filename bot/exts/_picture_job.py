@@ -13,6 +13,7 @@ from bot.client import ComfyBot
 from bot.exts._admission import admit_and_submit, check_admission, refuse_if_known_in_time
 from bot.exts._media import PICTURE, media_input
 from bot.exts.errors import report_error
+from bot.locales import words_for
 from bot.ui.picture_modal import PictureModal
 from core.kinds import JobKind, KindParams
 from core.prompts.options import params_from_options
@@ -77,9 +78,14 @@ async def _open_picture_form(
             form=False,
         )
 
-    title = f"/{kind}: choose the picture"
+    words = words_for(interaction.client, interaction.locale)
+    title = words("picture_form.title", command=words.command(kind))
     await interaction.response.send_modal(
         PictureModal(
-            title, submitted, functools.partial(report_error, where=f"/{kind} form"), opened_by=interaction.id
+            title,
+            submitted,
+            functools.partial(report_error, where=f"/{kind} form"),
+            opened_by=interaction.id,
+            words=words,
         )
     )

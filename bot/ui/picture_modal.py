@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.locales import Words, english
+
 FORM_PREFIX = "picture:form:"
 PICTURE_FILE_ID = "picture:file"
 
@@ -23,6 +25,7 @@ class PictureModal(discord.ui.Modal):
         on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
         *,
         opened_by: int,
+        words: Words | None = None,
     ) -> None:
         # discord.py finds an open form by its custom_id alone: one per opening interaction, so two
         # people's forms never answer each other.
@@ -32,11 +35,10 @@ class PictureModal(discord.ui.Modal):
         self.picture: discord.ui.FileUpload[PictureModal] = discord.ui.FileUpload(
             custom_id=PICTURE_FILE_ID, required=True, min_values=1, max_values=1
         )
+        say = words or english()
         self.add_item(
             discord.ui.Label(
-                text="Picture",
-                description="The picture to work on: PNG, JPEG or WebP",
-                component=self.picture,
+                text=say("picture_form.picture"), description=say("picture_form.help"), component=self.picture
             )
         )
 

@@ -38,6 +38,7 @@ CONVERTED = (
     "ui/song_retry.py",
     "ui/settings_embed.py",
     "ui/song_modal.py",
+    "ui/picture_modal.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
