@@ -27,6 +27,7 @@ from core.errors import UserFacingError
 from core.jobs.given_input import GivenInput
 from core.kinds.song import SONG, TEMPO_RANGE, SongParams
 from core.prompts import parse_song_request
+from core.texts import Text
 
 TAKES_PER_REQUEST = 2
 TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]
@@ -222,7 +223,9 @@ async def _form_params(
     if uploaded is None:
         return options.parse(lyrics_text=draft.lyrics, title=draft.title, genre=draft.genre, mood=draft.mood)
     if draft.lyrics.strip():
-        raise UserFacingError("Give the lyrics typed or as a file, not both: clear one of them.")
+        raise UserFacingError(
+            Text("song.lyrics_twice", "Give the lyrics typed or as a file, not both: clear one of them.")
+        )
     content = await read_attachment(bot, uploaded, "lyrics file")
     return options.parse(
         lyrics_file=(uploaded.filename, content), title=draft.title, genre=draft.genre, mood=draft.mood

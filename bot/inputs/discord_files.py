@@ -18,10 +18,12 @@ from bot.inputs.capped_read import read_capped
 from bot.inputs.message_links import find_message_link, is_file_link
 from bot.ui.shown_media import shown_media
 from core.errors import UserFacingError
+from core.texts import Text
 
-NOT_VISIBLE = (
-    "I can only use a message from this server, in a channel you can see. "
-    "Copy the link of a message here, or attach the file."
+NOT_VISIBLE = Text(
+    "links.not_visible",
+    "I can only use a message from this server, in a channel you can see. Copy the link of a message "
+    "here, or attach the file.",
 )
 
 
@@ -58,8 +60,11 @@ class DiscordFiles:
         file = _pick(_files_of(message), media)
         if file is None:
             raise UserFacingError(
-                "I see no file on that message. Attach the file instead, or link one of my results "
-                "(or a message that mentions me: without that I can't see members' files)."
+                Text(
+                    "links.no_file",
+                    "I see no file on that message. Attach the file instead, or link one of my results "
+                    "(or a message that mentions me: without that I can't see members' files).",
+                )
             )
         data = await read_capped(
             self._http, file.url, max_bytes=self._max_bytes, declared_size=file.size, what=what
@@ -73,12 +78,19 @@ class DiscordFiles:
         if link is None and is_file_link(text):
             # The file's own address says nothing checkable about where it was posted.
             raise UserFacingError(
-                "That's a link to the file itself; I need the link to its message (the message's menu → "
-                "Copy Message Link) to check where it was posted, or attach the file."
+                Text(
+                    "links.file_link",
+                    "That's a link to the file itself; I need the link to its message (the message's "
+                    "menu → Copy Message Link) to check where it was posted, or attach the file.",
+                )
             )
         if link is None:
             raise UserFacingError(
-                "That isn't a message link. Use a message's menu → Copy Message Link, or attach the file."
+                Text(
+                    "links.not_a_link",
+                    "That isn't a message link. Use a message's menu → Copy Message Link, or attach "
+                    "the file.",
+                )
             )
         guild = interaction.guild
         member = interaction.user
@@ -90,14 +102,19 @@ class DiscordFiles:
         try:
             return await channel.fetch_message(link.message_id)
         except discord.NotFound as error:
-            raise UserFacingError("That message no longer exists.") from error
+            raise UserFacingError(Text("links.gone", "That message no longer exists.")) from error
         except discord.Forbidden as error:
             raise UserFacingError(
-                "I'm not allowed to read that channel; attach the file instead, or ask a moderator to let "
-                "me read its message history."
+                Text(
+                    "links.forbidden",
+                    "I'm not allowed to read that channel; attach the file instead, or ask a moderator "
+                    "to let me read its message history.",
+                )
             ) from error
         except discord.HTTPException as error:
-            raise UserFacingError("Discord didn't give me that message; please try again.") from error
+            raise UserFacingError(
+                Text("links.failed", "Discord didn't give me that message; please try again.")
+            ) from error
 
 
 def _member_can_read(channel: discord.abc.Messageable, member: discord.Member) -> bool:

@@ -39,6 +39,7 @@ CONVERTED = (
     "ui/settings_embed.py",
     "ui/song_modal.py",
     "ui/picture_modal.py",
+    "inputs/discord_files.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
