@@ -9,6 +9,7 @@ from __future__ import annotations
 import discord
 
 from core.errors import NotAllowed
+from core.texts import Text
 
 
 async def acknowledge(interaction: discord.Interaction, *, ephemeral: bool = True) -> int | None:
@@ -25,4 +26,8 @@ async def acknowledge(interaction: discord.Interaction, *, ephemeral: bool = Tru
 def require_server_manager(interaction: discord.Interaction) -> None:
     """Discord hides Manage Server commands from others, but an admin can override that: check again."""
     if not interaction.permissions.manage_guild:
-        raise NotAllowed("You need the Manage Server permission to change my settings here.")
+        raise NotAllowed(
+            Text(
+                "settings.managers_only", "You need the Manage Server permission to change my settings here."
+            )
+        )

@@ -25,6 +25,7 @@ from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
 from core.jobs.snapshots import SafetyAction
 from core.kinds import JobKind, spec_of
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,13 @@ class History(commands.Cog):
         runtime = self.bot.runtime
         if kind is not None and kind not in runtime.kinds:
             listed = ", ".join(runtime.kinds.kinds)
-            raise UserFacingError(f"There is no kind of job called “{kind}”. Try one of: {listed}.")
+            raise UserFacingError(
+                Text(
+                    "history.no_such_kind",
+                    f"There is no kind of job called “{kind}”. Try one of: {listed}.",
+                    {"kind": kind, "listed": listed},
+                )
+            )
         await acknowledge(interaction, ephemeral=not public)
         view = HistoryView(
             browser=runtime.browser,
@@ -86,7 +93,14 @@ class History(commands.Cog):
             job, guild_id=guild_id_of(interaction), viewer=requester_from_interaction(interaction)
         )
         if not artifacts:
-            raise UserFacingError(f"Job #{found.id} has no results to show (it is {found.status.value}).")
+            status = Text(f"statuses.{found.status.value}", found.status.value)
+            raise UserFacingError(
+                Text(
+                    "history.no_results",
+                    f"Job #{found.id} has no results to show (it is {status}).",
+                    {"job_id": found.id, "status": status},
+                )
+            )
         if found.safety_action is SafetyAction.WITHHELD:  # a manager's /show would post it to the channel
             words = words_for(self.bot, interaction.locale)
             history = words.command("history")
