@@ -42,6 +42,31 @@ def _served_before(rotation: Iterator[tuple[int, int]], owner: int, turns: int) 
     return before
 
 
+class _Turns:
+    """A guild's coming turns in order(): users in rotation, each brought in at its first turn."""
+
+    __slots__ = ("again", "fresh", "fresh_left")
+
+    def __init__(self, lane: _GuildLane) -> None:
+        self.fresh = iter(lane.users.values())
+        self.fresh_left = len(lane.users)
+        self.again: deque[tuple[Iterator[QueuedJob], int]] = deque()  # (their line, jobs left in it)
+
+    def serve(self) -> int:
+        if self.fresh_left:
+            line = next(self.fresh)
+            self.fresh_left -= 1
+            jobs, left = iter(line), len(line)
+        else:
+            jobs, left = self.again.popleft()
+        if left > 1:
+            self.again.append((jobs, left - 1))
+        return next(jobs).job_id
+
+    def left(self) -> bool:
+        return bool(self.fresh_left or self.again)
+
+
 class FairQueue:
     def __init__(self) -> None:
         self._lanes: OrderedDict[int, _GuildLane] = OrderedDict()
@@ -121,19 +146,25 @@ class FairQueue:
         return job
 
     def order(self, limit: int) -> list[int]:
-        """The first `limit` job ids in the order they will be served if nobody is held back by a limit."""
-        guilds = deque(
-            deque((u, deque(jobs)) for u, jobs in lane.users.items()) for lane in self._lanes.values()
-        )
+        """The first `limit` job ids in the order they will be served if nobody is held back by a limit.
+
+        Guilds and users are brought into the rotation as their first turn comes, so this reads about
+        `limit` jobs however many wait (copying them all cost a submit 50 ms with 10,000 queued).
+        """
         served: list[int] = []
-        while guilds and len(served) < limit:
-            users = guilds.popleft()
-            user_id, jobs = users.popleft()
-            served.append(jobs.popleft().job_id)
-            if jobs:
-                users.append((user_id, jobs))
-            if users:
-                guilds.append(users)
+        lanes = iter(self._lanes.values())
+        fresh = len(self._lanes)  # guilds not served yet: each gets its first turn before any a second
+        again: deque[_Turns] = deque()
+        while len(served) < limit:
+            if fresh:
+                turns, fresh = _Turns(next(lanes)), fresh - 1
+            elif again:
+                turns = again.popleft()
+            else:
+                break
+            served.append(turns.serve())
+            if turns.left():
+                again.append(turns)
         return served
 
     def position(self, job_id: int) -> int | None:

@@ -121,3 +121,18 @@ def test_count_of_is_each_members_waiting_jobs_as_jobs_come_and_go(
     for guild_id, user_id in {(job.guild_id, job.user_id) for job in jobs}:
         assert queue.count_of(guild_id, user_id) == expected[(guild_id, user_id)]
     assert queue.count_of(99, 1) == 0
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 15), st.integers(1, 15)), min_size=1, max_size=150),
+    st.integers(0, 25),
+)
+@settings(max_examples=200)
+def test_order_is_right_when_more_guilds_and_users_wait_than_it_lists(
+    pairs: list[tuple[int, int]], limit: int
+) -> None:
+    """order() brings guilds and users in only as their first turn comes; it must still be the real order."""
+    queue, _ = _fill(pairs)
+    for _ in range(len(pairs) // 3):
+        queue.pop_next()
+    assert queue.order(limit) == [job.job_id for job in _drain(queue)][:limit]
