@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from core.errors import UserFacingError
+from core.texts import Text
 
 
 class InputKind(enum.StrEnum):
@@ -60,7 +61,7 @@ class RefusalReason(enum.StrEnum):
 class InputRefused(UserFacingError):
     """An input we will not use, with the reason in words for the person who sent it."""
 
-    def __init__(self, reason: RefusalReason, user_message: str, *, detail: str | None = None) -> None:
+    def __init__(self, reason: RefusalReason, user_message: str | Text, *, detail: str | None = None) -> None:
         super().__init__(user_message, detail=detail or f"{reason}: {user_message}")
         self.reason = reason
 
@@ -73,21 +74,29 @@ def _megabytes(size: int) -> str:
 
 
 def empty() -> InputRefused:
-    return InputRefused(RefusalReason.EMPTY, "That file is empty.")
+    return InputRefused(RefusalReason.EMPTY, Text("inputs.empty", "That file is empty."))
 
 
 def too_large(size: int, limits: InputLimits) -> InputRefused:
+    given, most = _megabytes(size), _megabytes(limits.max_bytes)
     return InputRefused(
         RefusalReason.TOO_LARGE,
-        f"That file is too large ({_megabytes(size)}); the limit is {_megabytes(limits.max_bytes)}.",
+        Text(
+            "inputs.too_large",
+            f"That file is too large ({given}); the limit is {most}.",
+            {"given": given, "most": most},
+        ),
     )
 
 
 def not_media(declared_name: str, detail: str) -> InputRefused:
     return InputRefused(
         RefusalReason.NOT_MEDIA,
-        "I couldn't read that file as a picture, a sound file or a video (PNG, JPEG, WebP, MP3, WAV, FLAC, "
-        "OGG, MP4...).",
+        Text(
+            "inputs.not_media",
+            "I couldn't read that file as a picture, a sound file or a video "
+            "(PNG, JPEG, WebP, MP3, WAV, FLAC, OGG, MP4...).",
+        ),
         detail=f"{declared_name!r} is not media: {detail}",
     )
 
@@ -95,17 +104,34 @@ def not_media(declared_name: str, detail: str) -> InputRefused:
 def damaged(kind: InputKind, detail: str) -> InputRefused:
     return InputRefused(
         RefusalReason.DAMAGED,
-        f"That file looks like {described(kind)} but is damaged or cut short; please send it again.",
+        Text(
+            "inputs.damaged",
+            f"That file looks like {_said(kind)} but is damaged or cut short; please send it again.",
+            {"kind": _said(kind)},
+        ),
         detail=detail,
     )
 
 
 def too_many_pixels(width: int | None, height: int | None, limits: InputLimits) -> InputRefused:
     megapixels = limits.max_pixels / 1_000_000
-    size = f" ({width}x{height} pixels)" if width is not None and height is not None else ""
+    most = f"{megapixels:g}"
+    if width is None or height is None:
+        return InputRefused(
+            RefusalReason.TOO_MANY_PIXELS,
+            Text(
+                "inputs.too_many_pixels",
+                f"That picture is too big; the limit is {most} megapixels.",
+                {"most": most},
+            ),
+        )
     return InputRefused(
         RefusalReason.TOO_MANY_PIXELS,
-        f"That picture is too big{size}; the limit is {megapixels:g} megapixels.",
+        Text(
+            "inputs.too_many_pixels_sized",
+            f"That picture is too big ({width}x{height} pixels); the limit is {most} megapixels.",
+            {"width": width, "height": height, "most": most},
+        ),
     )
 
 
@@ -115,13 +141,27 @@ def _clock(seconds: float) -> str:
 
 
 def too_long(seconds: float, limits: InputLimits) -> InputRefused:
+    given, most = _clock(seconds), _clock(limits.max_seconds)
     return InputRefused(
         RefusalReason.TOO_LONG,
-        f"That recording is too long ({_clock(seconds)}); the limit is {_clock(limits.max_seconds)}.",
+        Text(
+            "inputs.too_long",
+            f"That recording is too long ({given}); the limit is {most}.",
+            {"given": given, "most": most},
+        ),
     )
 
 
 def wrong_kind(found: InputKind, wanted: InputKind) -> InputRefused:
     return InputRefused(
-        RefusalReason.WRONG_KIND, f"That file is {described(found)}, but this needs {described(wanted)}."
+        RefusalReason.WRONG_KIND,
+        Text(
+            "inputs.wrong_kind",
+            f"That file is {_said(found)}, but this needs {_said(wanted)}.",
+            {"found": _said(found), "wanted": _said(wanted)},
+        ),
     )
+
+
+def _said(kind: InputKind) -> Text:
+    return Text(f"roles.{kind.value}", described(kind))
