@@ -2,6 +2,7 @@
 
     python bench/queue.py                  # 1,000 jobs from 100 guilds on 1, 2 and 8 fake backends
     python bench/queue.py --jobs 200       # quicker
+    python bench/queue.py --submit-only    # only submit latency and memory with 10,000 jobs queued (SQLite)
 
 The fake ComfyUI backends run in a separate process (bench/_fake_farm.py) with a fixed job time, and time
 every prompt they run, so the idle gap is what a backend really saw between two prompts. A benchmark
@@ -224,6 +225,7 @@ async def main() -> None:
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--backends", type=int, nargs="+", default=[1, 2, 8])
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--submit-only", action="store_true", help="only submit latency, 10,000 queued")
     parser.add_argument(
         "--prequeue-depth", type=int, default=1, help="prompts waiting on each backend beyond the running one"
     )
@@ -232,14 +234,14 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-queue-") as directory:
         tmp = Path(directory)
         results: dict[str, Any] = {"throughput": []}
-        for backends in args.backends:
+        for backends in [] if args.submit_only else args.backends:
             results["throughput"].append(
                 await throughput(
                     backends, args.jobs, args.guilds, step_s, args.steps, tmp, args.prequeue_depth
                 )
             )
         results["submit_with_10000_queued"] = await submit_latency(10_000, 300, tmp)
-        if not args.skip_postgres:
+        if not (args.skip_postgres or args.submit_only):
             results["postgres_two_workers"] = await two_workers_on_postgres(
                 args.jobs, args.guilds, step_s, args.steps, tmp
             )
