@@ -11,6 +11,7 @@ import errno
 import logging
 import os
 import re
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 VIEW_TYPES = frozenset({"output", "temp", "input"})
 _SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 FETCHES = 2  # a damaged file is fetched once more before the job gives up on it
+WRITE_BATCH = 1 << 20  # bytes of a download kept in memory before a worker thread writes them
 
 # The caller's proof that a saved file is whole (decoding it, say): the problem in words, or None.
 OutputCheck = Callable[[Path, str], Awaitable[str | None]]
@@ -191,26 +193,79 @@ class ArtifactStore:
         )
 
     async def _stream(self, http: HttpTransport, file: OutputFile, target: Path) -> tuple[str, int]:
-        partial = target.with_name(target.name + ".part")
-        size = 0
+        part = _PartFile(self._open_file, target.with_name(target.name + ".part"))
         try:
-            handle = await asyncio.to_thread(self._open_file, partial)
-            try:
-                async with http.view(file) as download:
-                    async for chunk in download.chunks:
-                        await asyncio.to_thread(handle.write, chunk)
-                        size += len(chunk)
-                    mime = download.content_type
-                    expected = download.expected_size
-            finally:
-                await asyncio.to_thread(handle.close)
-            await asyncio.to_thread(os.replace, partial, target)
+            async with http.view(file) as download:
+                async for chunk in download.chunks:
+                    if part.add(chunk) >= WRITE_BATCH:
+                        await asyncio.to_thread(part.flush)
+                mime = download.content_type
+                expected = download.expected_size
+            await asyncio.to_thread(part.finish, target)
         except OSError as exc:
-            await asyncio.to_thread(partial.unlink, missing_ok=True)
+            await asyncio.to_thread(part.discard)
             raise storage_error(exc, f"cannot write {target}") from exc
         except BaseException:
-            await asyncio.to_thread(partial.unlink, missing_ok=True)
+            await asyncio.to_thread(part.discard)
             raise
-        if expected is not None and size != expected:  # the caller removes the file
-            raise errors.DamagedOutput(f"{file.filename}: {size} bytes read, Content-Length {expected}")
-        return mime, size
+        if expected is not None and part.size != expected:  # the caller removes the file
+            raise errors.DamagedOutput(f"{file.filename}: {part.size} bytes read, Content-Length {expected}")
+        return mime, part.size
+
+
+class _PartFile:
+    """A file being downloaded, written as ``<name>.part`` and renamed once whole. Chunks wait in memory
+    until WRITE_BATCH bytes have come, so a picture costs one worker-thread trip (open, write, close,
+    rename) instead of one per step. The blocking methods run in a worker thread, one at a time: a task
+    cancelled during a write discards the file only once the write is over, and nothing is written after."""
+
+    def __init__(self, open_file: FileOpener, path: Path) -> None:
+        self._open_file = open_file
+        self.path = path
+        self._handle: WritableFile | None = None
+        self._waiting: list[bytes] = []
+        self._waiting_size = 0
+        self.size = 0
+        self._lock = threading.Lock()
+        self._discarded = False
+
+    def add(self, chunk: bytes) -> int:
+        """Keep ``chunk`` for the next write; the bytes now waiting."""
+        self._waiting.append(chunk)
+        self._waiting_size += len(chunk)
+        self.size += len(chunk)
+        return self._waiting_size
+
+    def flush(self) -> None:
+        with self._lock:
+            self._write()
+
+    def _write(self) -> None:
+        if self._discarded:
+            return
+        if self._handle is None:
+            self._handle = self._open_file(self.path)
+        waiting, self._waiting, self._waiting_size = self._waiting, [], 0
+        for chunk in waiting:
+            self._handle.write(chunk)
+
+    def finish(self, target: Path) -> None:
+        """The rest written, the file closed and renamed to ``target``."""
+        with self._lock:
+            self._write()
+            handle, self._handle = self._handle, None
+            if handle is None:  # discarded meanwhile
+                return
+            handle.close()
+            os.replace(self.path, target)
+
+    def discard(self) -> None:
+        with self._lock:
+            self._discarded = True
+            handle, self._handle = self._handle, None
+            try:
+                if handle is not None:
+                    handle.close()
+            except OSError:  # closing a file on a full disk can fail: it goes all the same
+                log.debug("closing %s failed", self.path, exc_info=True)
+            self.path.unlink(missing_ok=True)

@@ -7,7 +7,6 @@ offers the graph edits kinds have in common.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from collections.abc import Callable
@@ -47,7 +46,7 @@ def bind(
     prefix = filename_prefix or f"{template.kind}/{re.sub(r'[^A-Za-z0-9_-]', '_', template.name)}"
     if not _PREFIX.match(prefix):
         raise ValueError(f"filename prefix {prefix!r} must be words separated by '/'")
-    graph: dict[str, Any] = copy.deepcopy(dict(template.graph))
+    graph: dict[str, Any] = g.copy_graph(template.graph)
     metadata = apply(graph)
     for node_id in template.binding.seed_nodes:
         name = g.seed_input(graph[node_id])

@@ -9,7 +9,6 @@ reference in place of the marker, on a copy: the stored graph keeps its markers 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -86,7 +85,7 @@ def resolve_input_markers(graph: g.Graph, references: Mapping[str, str]) -> dict
     missing = marked_roles(graph) - set(references)
     if missing:
         raise MissingInputReference(missing)
-    resolved: dict[str, Any] = copy.deepcopy(dict(graph))
+    resolved: dict[str, Any] = g.copy_graph(graph)
     for node_id, name, role in _markers(graph):
         resolved[node_id]["inputs"][name] = references[role]
     return resolved
