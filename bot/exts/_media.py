@@ -21,6 +21,7 @@ from bot.locales import words_for
 from core.errors import UserFacingError
 from core.inputs.sniffing import sniff_input
 from core.jobs.given_input import ROLE_MEDIA, GivenInput
+from core.texts import Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +130,11 @@ async def _fetch(
     files = DiscordFiles(runtime.http, max_bytes=runtime.config.input_limits.max_bytes)
     fetched: FetchedFile
     if isinstance(source, discord.Attachment):
-        fetched = await files.attachment(source, what=slot.noun)
+        fetched = await files.attachment(source, what=Text(f"download.what.{slot.noun}", slot.noun))
     else:
-        fetched = await files.linked(interaction, source, media=slot.media, what=slot.noun)
+        fetched = await files.linked(
+            interaction, source, media=slot.media, what=Text(f"download.what.{slot.noun}", slot.noun)
+        )
     source_job = None
     if fetched.own_message_id is not None and interaction.guild_id is not None:
         # A link to one of the bot's results: the new job comes from that job, and says so.

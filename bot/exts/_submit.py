@@ -17,9 +17,13 @@ from core.jobs.given_input import GivenInput
 from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.shown_on import ShownOn
 from core.kinds import JobKind, KindParams
+from core.texts import Text
 
 # Attached documents are small text files; anything larger is refused before it is downloaded.
 MAX_ATTACHMENT_BYTES = 64 * 1024
+# The documents read_attachment reads, as its sentences name them ("The lyrics file is too large").
+LYRICS_FILE = Text("download.what.lyrics_file", "lyrics file")
+PROMPT_DOCUMENT = Text("download.what.prompt_document", "prompt document")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,7 @@ async def wants_private(bot: ComfyBot, interaction: discord.Interaction) -> bool
     )
 
 
-async def read_attachment(bot: ComfyBot, attachment: discord.Attachment, what: str) -> bytes:
+async def read_attachment(bot: ComfyBot, attachment: discord.Attachment, what: Text) -> bytes:
     """A small attached document, read with the cap counted on the bytes themselves (see capped_read)."""
     try:
         return await read_capped(
@@ -60,8 +64,13 @@ async def read_attachment(bot: ComfyBot, attachment: discord.Attachment, what: s
             what=what,
         )
     except InputRefused as refused:
+        most = MAX_ATTACHMENT_BYTES // 1024
         raise UserFacingError(
-            f"The {what} is too large: at most {MAX_ATTACHMENT_BYTES // 1024} KB."
+            Text(
+                "download.too_large",
+                f"The {what} is too large: at most {most} KB.",
+                {"what": what, "most": most},
+            )
         ) from refused
 
 

@@ -10,18 +10,19 @@ from bot.inputs.capped_read import read_capped
 from bot.locales import Words
 from core.errors import UserFacingError
 from core.inputs import InputRefused
+from core.texts import Text
 from core.workflows.shelf import SIDECAR_MAX_BYTES, WORKFLOW_MAX_BYTES
 
 
 async def read_workflow(bot: ComfyBot, attachment: discord.Attachment, words: Words) -> bytes:
-    return await _read(bot, attachment, WORKFLOW_MAX_BYTES, words, "workflow")
+    return await _read(bot, attachment, WORKFLOW_MAX_BYTES, words, Text("download.what.workflow", "workflow"))
 
 
 async def read_sidecar(bot: ComfyBot, attachment: discord.Attachment, words: Words) -> bytes:
-    return await _read(bot, attachment, SIDECAR_MAX_BYTES, words, "sidecar")
+    return await _read(bot, attachment, SIDECAR_MAX_BYTES, words, Text("download.what.sidecar", "sidecar"))
 
 
-async def _read(bot: ComfyBot, attachment: discord.Attachment, limit: int, words: Words, what: str) -> bytes:
+async def _read(bot: ComfyBot, attachment: discord.Attachment, limit: int, words: Words, what: Text) -> bytes:
     try:
         return await read_capped(
             bot.runtime.http, attachment.url, max_bytes=limit, declared_size=attachment.size, what=what

@@ -15,7 +15,7 @@ from bot.exts._admission import check_admission, decide_then_defer, tell_notes
 from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, PendingInput, media_input, strength_without_input
 from bot.exts._model_choices import model_choices
-from bot.exts._submit import read_attachment, submit_and_show, workflow_choices
+from bot.exts._submit import PROMPT_DOCUMENT, read_attachment, submit_and_show, workflow_choices
 from bot.ui.requesters import guild_id_of
 from bot.ui.styles import style_suggestions
 from core.jobs.given_input import GivenInput
@@ -104,7 +104,7 @@ class Imagine(commands.Cog):
             if strength is not None and not picture.given_any:
                 raise strength_without_input(interaction, PICTURE)
             content = (
-                await read_attachment(self.bot, document, "prompt document") if document is not None else None
+                await read_attachment(self.bot, document, PROMPT_DOCUMENT) if document is not None else None
             )
             preferences = await self.bot.runtime.preferences.get(interaction.user.id)
             request = read_image_request(

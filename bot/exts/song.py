@@ -16,7 +16,7 @@ from bot.client import ComfyBot
 from bot.exts._admission import admit_and_submit, check_admission, refuse_if_known_in_time
 from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, RECORDING, PendingInput, media_input, strength_without_input
-from bot.exts._submit import read_attachment, workflow_choices
+from bot.exts._submit import LYRICS_FILE, read_attachment, workflow_choices
 from bot.exts.errors import report_error
 from bot.locales import words_for
 from bot.ui.replies import reply_privately, user_message_of
@@ -143,7 +143,7 @@ class Song(commands.Cog):
             attached = lyrics_file
 
             async def parse() -> SongParams:
-                content = await read_attachment(self.bot, attached, "lyrics file")
+                content = await read_attachment(self.bot, attached, LYRICS_FILE)
                 return options.parse(
                     lyrics_file=(attached.filename, content), title=title, genre=genre, mood=mood
                 )
@@ -226,7 +226,7 @@ async def _form_params(
         raise UserFacingError(
             Text("song.lyrics_twice", "Give the lyrics typed or as a file, not both: clear one of them.")
         )
-    content = await read_attachment(bot, uploaded, "lyrics file")
+    content = await read_attachment(bot, uploaded, LYRICS_FILE)
     return options.parse(
         lyrics_file=(uploaded.filename, content), title=draft.title, genre=draft.genre, mood=draft.mood
     )

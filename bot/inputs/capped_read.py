@@ -14,6 +14,7 @@ import aiohttp
 
 from core.errors import UserFacingError
 from core.inputs import InputRefused, RefusalReason
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +22,32 @@ CHUNK_BYTES = 256 * 1024
 DEFAULT_TIMEOUT_S = 60.0
 
 
+# What is downloaded, as the sentences below name it ("I couldn't download the {what}").
+FILE = Text("download.what.file", "file")
+
+
 def too_large(max_bytes: int, size: int | None = None) -> InputRefused:
-    limit = f"{max_bytes / (1024 * 1024):.0f} MB"
-    said = f" ({size / (1024 * 1024):.0f} MB)" if size is not None else ""
-    return InputRefused(RefusalReason.TOO_LARGE, f"That file is too large{said}; the limit is {limit}.")
+    most = f"{max_bytes / (1024 * 1024):.0f} MB"
+    if size is None:
+        return InputRefused(
+            RefusalReason.TOO_LARGE,
+            Text("inputs.too_large_unsized", f"That file is too large; the limit is {most}.", {"most": most}),
+        )
+    given = f"{size / (1024 * 1024):.0f} MB"
+    return InputRefused(
+        RefusalReason.TOO_LARGE,
+        Text(
+            "inputs.too_large",
+            f"That file is too large ({given}); the limit is {most}.",
+            {"given": given, "most": most},
+        ),
+    )
 
 
-def unreachable(what: str) -> UserFacingError:
-    return UserFacingError(f"I couldn't download the {what}; please attach it again.")
+def unreachable(what: Text) -> UserFacingError:
+    return UserFacingError(
+        Text("download.failed", f"I couldn't download the {what}; please attach it again.", {"what": what})
+    )
 
 
 async def read_capped(
@@ -37,7 +56,7 @@ async def read_capped(
     *,
     max_bytes: int,
     declared_size: int | None = None,
-    what: str = "file",
+    what: Text = FILE,
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> bytes:
     """The body at ``url``, at most ``max_bytes`` long; raises InputRefused (too large) or UserFacingError.

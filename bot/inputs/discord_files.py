@@ -14,7 +14,7 @@ from typing import Literal
 import aiohttp
 import discord
 
-from bot.inputs.capped_read import read_capped
+from bot.inputs.capped_read import FILE, read_capped
 from bot.inputs.message_links import find_message_link, is_file_link
 from bot.ui.shown_media import shown_media
 from core.errors import UserFacingError
@@ -46,14 +46,14 @@ class DiscordFiles:
         self._http = http
         self._max_bytes = max_bytes
 
-    async def attachment(self, attachment: discord.Attachment, *, what: str = "file") -> FetchedFile:
+    async def attachment(self, attachment: discord.Attachment, *, what: Text = FILE) -> FetchedFile:
         data = await read_capped(
             self._http, attachment.url, max_bytes=self._max_bytes, declared_size=attachment.size, what=what
         )
         return FetchedFile(data, attachment.filename, "attachment", attachment.url)
 
     async def linked(
-        self, interaction: discord.Interaction, text: str, *, media: str, what: str = "file"
+        self, interaction: discord.Interaction, text: str, *, media: str, what: Text = FILE
     ) -> FetchedFile:
         """The file on the message ``text`` links to; ``media`` ("image", "audio") picks among several."""
         message = await self._linked_message(interaction, text)

@@ -10,9 +10,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.inputs.capped_read import read_capped
+from bot.inputs.capped_read import read_capped, too_large
+from bot.locales import Catalogue, Words
 from core.errors import UserFacingError
 from core.inputs import InputRefused, RefusalReason
+from core.texts import Text
 
 CAP = 1024 * 1024
 CHUNK = 64 * 1024
@@ -120,6 +122,31 @@ async def test_a_body_longer_than_declared_is_cut_off_at_the_cap(server: Server)
 async def test_a_failed_download_is_a_friendly_refusal(server: Server) -> None:
     async with aiohttp.ClientSession() as http:
         with pytest.raises(UserFacingError, match="couldn't download the picture"):
-            await read_capped(http, server.url + "/missing", max_bytes=CAP, what="picture")
+            await read_capped(
+                http, server.url + "/missing", max_bytes=CAP, what=Text("download.what.picture", "picture")
+            )
         with pytest.raises(UserFacingError, match="couldn't download"):
             await read_capped(http, "http://127.0.0.1:9/nothing", max_bytes=CAP)
+
+
+async def test_a_failed_download_reaches_a_german_member_in_german(server: Server) -> None:
+    german = Words(Catalogue.shipped(), "de")
+    async with aiohttp.ClientSession() as http:
+        with pytest.raises(UserFacingError) as failed:
+            await read_capped(
+                http, server.url + "/missing", max_bytes=CAP, what=Text("download.what.picture", "picture")
+            )
+    assert failed.value.text is not None
+    assert german.say(failed.value.text) == (
+        "Ich konnte das Bild nicht herunterladen; bitte hänge die Datei noch einmal an."
+    )
+
+
+def test_a_file_too_large_says_its_size_and_the_limit_in_both_languages() -> None:
+    english, german = Words(Catalogue.shipped(), "en"), Words(Catalogue.shipped(), "de")
+    sized, unsized = too_large(CAP, 3 * CAP).text, too_large(CAP).text
+    assert sized is not None
+    assert unsized is not None
+    assert english.say(sized) == str(sized) == "That file is too large (3 MB); the limit is 1 MB."
+    assert english.say(unsized) == str(unsized) == "That file is too large; the limit is 1 MB."
+    assert german.say(sized) == "Diese Datei ist zu groß (3 MB); die Grenze ist 1 MB."

@@ -40,6 +40,9 @@ CONVERTED = (
     "ui/song_modal.py",
     "ui/picture_modal.py",
     "inputs/discord_files.py",
+    "inputs/capped_read.py",
+    "exts/_submit.py",
+    "exts/_workflow_files.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
