@@ -109,7 +109,7 @@ class History(commands.Cog):
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
         summary = shorten(job_summary(found), 200)
         header = f"{spec_of(found.params).texts.mark} **#{found.id}** by <@{found.user_id}> — {summary}"
-        unavailable = unavailable_text(plan.too_large, missing)
+        unavailable = unavailable_text(words_for(self.bot, interaction.locale), plan.too_large, missing)
         content = f"{header}\n{unavailable}" if unavailable else header
         if not plan.batches:
             await interaction.followup.send(content)

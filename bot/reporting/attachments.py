@@ -15,6 +15,7 @@ from PIL import Image
 
 from bot.reporting.video_files import fit_video_file, is_video
 from bot.ui.job_messages import OutgoingFile
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class FittedFiles:
     files: tuple[OutgoingFile, ...]
     shrunk: bool
     # What was done to the files, for the message ("video re-encoded at a lower bitrate ...").
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 async def fit_to_limit(files: Sequence[OutgoingFile], limit_bytes: int, *, reserved: int = 0) -> FittedFiles:
@@ -42,7 +43,7 @@ async def fit_to_limit(files: Sequence[OutgoingFile], limit_bytes: int, *, reser
         return FittedFiles(tuple(files), shrunk=False)
     share = budget // max(1, len(files))
     fitted: list[OutgoingFile] = []
-    notes: list[str] = []
+    notes: list[Text] = []
     for file in files:
         if len(file.data) <= share:
             fitted.append(file)
@@ -52,7 +53,9 @@ async def fit_to_limit(files: Sequence[OutgoingFile], limit_bytes: int, *, reser
             notes += [note] if note is not None else []
         else:
             fitted.append(await asyncio.to_thread(shrink, file, share))
-    return FittedFiles(tuple(fitted), shrunk=True, notes=tuple(dict.fromkeys(notes)))
+    return FittedFiles(
+        tuple(fitted), shrunk=True, notes=tuple({note.english: note for note in notes}.values())
+    )
 
 
 def shrink(file: OutgoingFile, target_bytes: int) -> OutgoingFile:

@@ -14,6 +14,7 @@ from bot.ui.job_messages import OutgoingFile
 from core.media.fit import fit_video
 from core.media.poster import poster_jpeg
 from core.media.probe import probe_video
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +26,13 @@ def is_video(file: OutgoingFile) -> bool:
     return PurePath(file.filename).suffix.lower() in VIDEO_SUFFIXES
 
 
-async def fit_video_file(file: OutgoingFile, target_bytes: int) -> tuple[OutgoingFile, str | None]:
+async def fit_video_file(file: OutgoingFile, target_bytes: int) -> tuple[OutgoingFile, Text | None]:
     """The video re-encoded to at most ``target_bytes`` and what was done (None: it could not be made to fit,
     and goes as it is, for Discord to refuse and the caller to report)."""
     return await asyncio.to_thread(_fit, file, target_bytes)
 
 
-def _fit(file: OutgoingFile, target_bytes: int) -> tuple[OutgoingFile, str | None]:
+def _fit(file: OutgoingFile, target_bytes: int) -> tuple[OutgoingFile, Text | None]:
     stem = PurePath(file.filename).stem
     with tempfile.TemporaryDirectory(prefix="video-fit-") as folder:
         source, target = Path(folder) / f"source{PurePath(file.filename).suffix}", Path(folder) / "fitted.mp4"

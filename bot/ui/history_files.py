@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.locales import Words
 from core.jobs.snapshots import ArtifactView
 
 MAX_FILES_PER_MESSAGE = 10
@@ -41,13 +42,15 @@ def plan_repost(
     return RepostPlan(tuple(batches), tuple(too_large))
 
 
-def unavailable_text(too_large: tuple[ArtifactView, ...], missing: tuple[ArtifactView, ...]) -> str | None:
+def unavailable_text(
+    words: Words, too_large: tuple[ArtifactView, ...], missing: tuple[ArtifactView, ...]
+) -> str | None:
     """A sentence for the files that could not be uploaded again, with links where Discord still has them."""
     lines = []
-    for artifact, reason in [(a, "is larger than this server's upload limit") for a in too_large] + [
-        (a, "is no longer stored here") for a in missing
-    ]:
+    for artifact, reason in [(a, "too_large") for a in too_large] + [(a, "gone") for a in missing]:
         name = artifact.path.rsplit("/", 1)[-1]
-        link = f": <{artifact.attachment_url}>" if artifact.attachment_url else " and was never uploaded."
-        lines.append(f"`{name}` {reason}{link}")
+        if artifact.attachment_url:
+            lines.append(words(f"files.{reason}_linked", name=name, url=artifact.attachment_url))
+        else:
+            lines.append(words(f"files.{reason}_never_uploaded", name=name))
     return "\n".join(lines) if lines else None

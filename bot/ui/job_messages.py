@@ -23,6 +23,7 @@ from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobSetback, Setback, Stage
 from core.kinds import spec_of
+from core.texts import Text
 
 __all__ = ["OutgoingFile", "ProgressState", "Rendering"]
 
@@ -140,7 +141,7 @@ def render_done(
     *,
     duration_s: float | None,
     shrunk: bool = False,
-    notes: Sequence[str] = (),
+    notes: Sequence[Text] = (),
     made: Sequence[ArtifactView] = (),
     spoiler: bool = False,
 ) -> Rendering:
@@ -155,7 +156,7 @@ def render_done(
     request = describe_request(words, job, limit=max(_PROMPT_PREVIEW_CHARS, room))
     extra = words("job.done.took", duration=duration(words, duration_s)) if duration_s is not None else ""
     if notes:  # what was done, in words (a video re-encoded at a lower bitrate or resolution)
-        extra += (" · " if extra else "") + " · ".join(notes)
+        extra += (" · " if extra else "") + " · ".join(words.say(note) for note in notes)
     elif shrunk:
         extra += (" · " if extra else "") + words("job.done.shrunk")
     return Rendering(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core.media.mp4 import AUDIO_BITRATE, Encoding, output_size, transcode
 from core.media.probe import VideoFacts
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +35,22 @@ class FittedVideo:
     def lowered_resolution(self) -> bool:
         return self.height < self.source_height
 
-    def note(self, limit_bytes: int) -> str:
+    def note(self, limit_bytes: int) -> Text:
         """What was done, for the message: people should know why it looks softer than they expected."""
         limit = f"{limit_bytes / 2**20:.0f} MB" if limit_bytes >= 2**20 else f"{limit_bytes // 1024} KB"
         if self.lowered_resolution:
             sizes = f"{self.source_height}p → {self.height}p"
-            return (
-                f"video re-encoded at a lower bitrate and resolution ({sizes}) to fit Discord's {limit} limit"
+            return Text(
+                "fit.video_smaller",
+                f"video re-encoded at a lower bitrate and resolution ({sizes}) "
+                f"to fit Discord's {limit} limit",
+                {"sizes": sizes, "limit": limit},
             )
-        return f"video re-encoded at a lower bitrate to fit Discord's {limit} limit"
+        return Text(
+            "fit.video",
+            f"video re-encoded at a lower bitrate to fit Discord's {limit} limit",
+            {"limit": limit},
+        )
 
 
 def fit_video(source: Path, facts: VideoFacts, target: Path, max_bytes: int) -> FittedVideo | None:

@@ -3,10 +3,13 @@ shipped language), and the catalogue's English says what the core's English says
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.locales import REFERENCE, Catalogue, Words
 from core.errors import NotAllowed
+from core.media.fit import FittedVideo
 from core.texts import Text
 from tests.bot.locales.core_texts import WrittenText, written_texts
 
@@ -43,3 +46,12 @@ def test_a_key_the_catalogue_lacks_is_said_in_the_cores_english() -> None:
 ENGLISH_TO_GERMAN_EXAMPLE = (
     "Deine Anfrage enthält ein Wort, das dieser Server sperrt („gore“). Bitte formuliere sie um."
 )
+
+
+def test_a_re_encoded_videos_note_reaches_a_german_member_in_german() -> None:
+    fitted = FittedVideo(Path("fitted.mp4"), 9_000_000, 640, 360, 500_000, source_height=720)
+    words = Words(Catalogue.shipped(), "de")
+    assert words.say(fitted.note(10 * 2**20)) == (
+        "Video mit niedrigerer Bitrate und Auflösung (720p → 360p) neu kodiert, "
+        "damit es in Discords Grenze von 10 MB passt"
+    )

@@ -43,6 +43,9 @@ CONVERTED = (
     "inputs/capped_read.py",
     "exts/_submit.py",
     "exts/_workflow_files.py",
+    "ui/history_files.py",
+    "reporting/video_files.py",
+    "reporting/attachments.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.locales import Catalogue, Words
 from bot.ui.history_files import plan_repost, unavailable_text
 from tests.bot.history_factories import an_artifact
 
@@ -29,8 +30,19 @@ def test_at_most_ten_files_per_message() -> None:
 def test_unavailable_files_are_named_with_their_recorded_link() -> None:
     too_large = (an_artifact(1, attachment_url="https://cdn.example/out_1.png"),)
     missing = (an_artifact(2),)
-    assert unavailable_text(too_large, missing) == (
+    english = Words(Catalogue.shipped(), "en")
+    assert unavailable_text(english, too_large, missing) == (
         "`out_1.png` is larger than this server's upload limit: <https://cdn.example/out_1.png>\n"
         "`out_2.png` is no longer stored here and was never uploaded."
     )
-    assert unavailable_text((), ()) is None
+    assert unavailable_text(english, (), ()) is None
+
+
+def test_unavailable_files_are_named_in_the_askers_language() -> None:
+    german = Words(Catalogue.shipped(), "de")
+    too_large = (an_artifact(1),)
+    missing = (an_artifact(2, attachment_url="https://cdn.example/out_2.png"),)
+    assert unavailable_text(german, too_large, missing) == (
+        "`out_1.png` ist größer als die Upload-Grenze dieses Servers und wurde nie hochgeladen.\n"
+        "`out_2.png` ist hier nicht mehr gespeichert: <https://cdn.example/out_2.png>"
+    )

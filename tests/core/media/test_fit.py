@@ -40,7 +40,7 @@ def test_a_lower_bitrate_comes_first_at_the_same_size(tmp_path: Path) -> None:
     assert fitted.size_bytes <= limit
     assert (fitted.width, fitted.height) == (640, 360)
     assert not fitted.lowered_resolution
-    assert fitted.note(limit).startswith("video re-encoded at a lower bitrate to fit Discord's")
+    assert str(fitted.note(limit)).startswith("video re-encoded at a lower bitrate to fit Discord's")
     result = probe_video(fitted.path)
     assert result is not None
     assert result.plays_inline
@@ -58,8 +58,8 @@ def test_a_tight_limit_lowers_the_resolution_and_says_so(tmp_path: Path) -> None
     assert fitted is not None
     assert fitted.size_bytes <= limit
     assert fitted.height < 360
-    assert f"(360p → {fitted.height}p)" in fitted.note(limit)
-    assert "60 KB" in fitted.note(limit)
+    assert f"(360p → {fitted.height}p)" in str(fitted.note(limit))
+    assert "60 KB" in str(fitted.note(limit))
 
 
 def test_an_impossible_limit_gives_up(tmp_path: Path) -> None:
