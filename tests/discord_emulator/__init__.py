@@ -101,7 +101,8 @@ lands on a given shard; ``gateway.sessions`` is keyed by shard id.
 """
 
 from .emulator import DiscordEmulator
-from .models import Attachment, Channel, Guild, Interaction, Member, Message, MessageRevision, Role, User
+from .interaction_models import Interaction
+from .models import Attachment, Channel, Guild, Member, Message, MessageRevision, Role, User
 from .patching import patch_discord
 from .recorder import RecordedCall, RecordedFile
 from .running import running_client

@@ -9,8 +9,9 @@ from typing import Any
 from . import payloads
 from .actions import BUTTON, STRING_SELECT, Actions
 from .command_data import Upload
+from .interaction_models import Interaction
 from .messaging import Messaging
-from .models import Channel, Guild, Interaction, Member, Message, User
+from .models import Channel, Guild, Member, Message, User
 
 
 class Acting:

@@ -12,18 +12,11 @@ from . import payloads
 from .command_data import Upload, command_data
 from .gateway import Gateway
 from .installs import Authorization, authorize_command, authorize_component
+from .interaction_models import Interaction, InteractionType
 from .mentions import hide_content, notified_user_ids
 from .messaging import Messaging
 from .modal_answers import NotSubmittable, check_uploads, modal_components
-from .models import (
-    Channel,
-    Guild,
-    Interaction,
-    InteractionType,
-    Member,
-    Message,
-    User,
-)
+from .models import Channel, Guild, Member, Message, User
 from .world import World
 
 BUTTON, STRING_SELECT = 2, 3

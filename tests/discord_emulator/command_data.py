@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import payloads
-from .models import ApplicationCommand, Channel, Guild, Member, Role, User
+from .interaction_models import ApplicationCommand
+from .models import Channel, Guild, Member, Role, User
 from .world import World
 
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11

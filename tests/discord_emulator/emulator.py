@@ -16,8 +16,9 @@ from .actions import Actions
 from .arranging import Arranging
 from .faults import FaultPlan, InjectedFault
 from .gateway import Gateway
+from .interaction_models import Interaction, TokenState
 from .messaging import Messaging
-from .models import Interaction, TokenState, User
+from .models import User
 from .observing import Observing
 from .recorder import CallRecorder, StateWatch
 from .rest.app import build_app

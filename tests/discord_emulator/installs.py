@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .interaction_models import ApplicationCommand
 from .models import (
     BOT_DM_APP_PERMISSIONS,
     BOT_DM_CONTEXT,
@@ -34,7 +35,6 @@ from .models import (
     SEND_MESSAGES,
     USE_EXTERNAL_APPS,
     USER_INSTALL,
-    ApplicationCommand,
     Channel,
     ChannelType,
     Member,

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .gateway import Gateway
-from .models import Interaction, Message
+from .interaction_models import Interaction
+from .models import Message
 from .recorder import CallRecorder, RecordedCall, StateWatch
 from .rest.context import RestContext
 from .world import World

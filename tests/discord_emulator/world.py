@@ -6,21 +6,19 @@ import datetime as dt
 import secrets
 from typing import Any
 
+from .interaction_models import ApplicationCommand, Interaction, TokenState
 from .models import (
     DEFAULT_EVERYONE_PERMISSIONS,
     GUILD_INSTALL,
     USER_INSTALL,
-    ApplicationCommand,
     Attachment,
     Channel,
     ChannelType,
     Guild,
-    Interaction,
     Member,
     Message,
     MessageRevision,
     Role,
-    TokenState,
     User,
     utcnow,
 )

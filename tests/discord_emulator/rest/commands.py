@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..models import ApplicationCommand
+from ..interaction_models import ApplicationCommand
 from .command_names import validate_names
 from .context import RestContext, body, context
 from .responses import DiscordError, json_response

@@ -8,8 +8,9 @@ from typing import Any
 from aiohttp import web
 
 from .. import payloads
+from ..interaction_models import Interaction, InteractionType, TokenState
 from ..mentions import notified_user_ids
-from ..models import EPHEMERAL, LOADING, Interaction, InteractionType, Message, TokenState
+from ..models import EPHEMERAL, LOADING, Message
 from .autocomplete import validate_autocomplete
 from .components_v2 import IS_COMPONENTS_V2, deferred_flags_error
 from .context import RestContext, body, context, message_fields

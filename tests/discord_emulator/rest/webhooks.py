@@ -14,8 +14,9 @@ from typing import Any
 from aiohttp import web
 
 from .. import payloads
+from ..interaction_models import Interaction, TokenState
 from ..mentions import notified_user_ids
-from ..models import EPHEMERAL, LOADING, Interaction, Message, TokenState
+from ..models import EPHEMERAL, LOADING, Message
 from .components_v2 import IS_COMPONENTS_V2
 from .context import RestContext, body, context, message_fields
 from .interactions import interaction_metadata
