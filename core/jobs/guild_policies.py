@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from core.errors import UserFacingError
 from core.jobs.policy import PolicyCache, PolicyView
+from core.texts import Text
 from db.models import GuildPolicy
 from db.schemas import InvalidInput
 
@@ -38,7 +39,14 @@ class GuildPolicies:
             row = await self._policies.store.change(guild_id, edit)
         except (InvalidInput, ValidationError) as exc:
             fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc")) or "settings"
-            raise UserFacingError(f"That setting is not valid ({fields}): {exc.errors()[0]['msg']}.") from exc
+            reason = exc.errors()[0]["msg"]  # pydantic's words: said as they are
+            raise UserFacingError(
+                Text(
+                    "settings.not_valid",
+                    f"That setting is not valid ({fields}): {reason}.",
+                    {"fields": fields, "reason": reason},
+                )
+            ) from exc
         view = PolicyView.of(row)
         self._policies.remember(view)
         return view

@@ -160,7 +160,10 @@ def _allowed(offered: set[str], allowed: Iterable[str]) -> list[str]:
     return sorted(offered & allowed if allowed else offered)
 
 
-def _listed(names: Iterable[str]) -> str:
+def _listed(names: Iterable[str]) -> str | Text:
     names = list(names)
     shown = ", ".join(names[:_LISTED])
-    return shown + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
+    if len(names) <= _LISTED:
+        return shown
+    more = len(names) - _LISTED
+    return Text("models.listed_and_more", f"{shown} and {more} more", {"shown": shown, "more": more})

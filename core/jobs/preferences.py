@@ -54,7 +54,10 @@ class PersonalPreferences:
             if quality is not None:
                 choices["quality"] = fields.quality(quality)
         except ValueError as error:
-            raise UserFacingError(f"That preference can't be kept: {error}.") from None
+            reason = str(error)
+            raise UserFacingError(
+                Text("preferences.not_kept", f"That preference can't be kept: {reason}.", {"reason": reason})
+            ) from None
         if style is not None:
             choices["style_tags"] = style_tags(style)
         if private_results is not None:

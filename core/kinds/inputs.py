@@ -24,18 +24,41 @@ def role_noun(role: str) -> str:
     return ROLE_NOUNS.get(role, f"a '{role}' input")
 
 
-def _listed(roles: Collection[str]) -> str:
-    nouns = [role_noun(role) for role in sorted(roles)]
-    return nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " and " + nouns[-1]
+def _said(role: str) -> Text:
+    if role in ROLE_NOUNS:
+        return Text(f"inputs.role.{role}", ROLE_NOUNS[role])
+    return Text("inputs.role_other", f"a '{role}' input", {"role": role})
+
+
+def _listed(roles: Collection[str]) -> Text:
+    """ "an image", "an audio file and an image", "a, b and c": each noun in the asker's language."""
+    first, *others = [_said(role) for role in sorted(roles)]
+    for noun in others[:-1]:
+        first = Text("inputs.roles_comma", f"{first}, {noun}", {"first": first, "next": noun})
+    if not others:
+        return first
+    last = others[-1]
+    return Text("inputs.roles_and", f"{first} and {last}", {"first": first, "last": last})
 
 
 class InputNotTaken(UserFacingError):
     """The request brings a medium the workflow (and its kind) cannot use."""
 
     def __init__(self, workflow: str, roles: Collection[str], takes: Collection[str]) -> None:
-        message = f"The workflow '{workflow}' doesn't take {_listed(roles)}."
+        given = _listed(roles)
         if takes:
-            message += f" It takes {_listed(takes)}."
+            taken = _listed(takes)
+            message = Text(
+                "inputs.not_taken_but",
+                f"The workflow '{workflow}' doesn't take {given}. It takes {taken}.",
+                {"workflow": workflow, "given": given, "taken": taken},
+            )
+        else:
+            message = Text(
+                "inputs.not_taken",
+                f"The workflow '{workflow}' doesn't take {given}.",
+                {"workflow": workflow, "given": given},
+            )
         super().__init__(message)
         self.workflow = workflow
         self.roles = frozenset(roles)
@@ -45,7 +68,14 @@ class InputMissing(UserFacingError):
     """The workflow reads a medium the request did not bring."""
 
     def __init__(self, workflow: str, roles: Collection[str]) -> None:
-        super().__init__(f"The workflow '{workflow}' needs {_listed(roles)} to work from; please add it.")
+        needed = _listed(roles)
+        super().__init__(
+            Text(
+                "inputs.missing",
+                f"The workflow '{workflow}' needs {needed} to work from; please add it.",
+                {"workflow": workflow, "needed": needed},
+            )
+        )
         self.workflow = workflow
         self.roles = frozenset(roles)
 

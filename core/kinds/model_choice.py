@@ -14,6 +14,7 @@ from comfy.workflows.models import LoraUse, apply_loras, lora_slot, model_slot, 
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.kinds.fields import CONTROL_CHARACTERS
+from core.texts import Text
 
 MAX_LORAS = 4
 LORA_WEIGHT_LIMIT = 2.0
@@ -79,13 +80,23 @@ def apply_models(
     if params.model is not None:
         if model_slot(template.graph, binding.model_nodes) is None:
             raise UserFacingError(
-                f"The “{template.name}” workflow has no model loader I can choose a model for."
+                Text(
+                    "models.no_model_loader",
+                    f"The “{template.name}” workflow has no model loader I can choose a model for.",
+                    {"workflow": template.name},
+                )
             )
         set_model(graph, binding.model_nodes, params.model)
         recorded["model"] = params.model
     if params.loras:
         if lora_slot(template.graph, binding.model_nodes, binding.lora_nodes) is None:
-            raise UserFacingError(f"The “{template.name}” workflow has no model loader I can add LoRAs to.")
+            raise UserFacingError(
+                Text(
+                    "models.no_lora_loader",
+                    f"The “{template.name}” workflow has no model loader I can add LoRAs to.",
+                    {"workflow": template.name},
+                )
+            )
         uses = [LoraUse(lora.name, lora.weight) for lora in params.loras]
         apply_loras(graph, binding.model_nodes, binding.lora_nodes, uses)
         recorded["loras"] = [{"name": lora.name, "weight": lora.weight} for lora in params.loras]

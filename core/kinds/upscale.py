@@ -20,6 +20,7 @@ from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.kinds.fields import LABEL_MAX_CHARS, CleanText, KindParams, seed_field
 from core.kinds.spec import JobKind, KindSpec, KindTexts
+from core.texts import Text
 
 UPSCALE = JobKind("upscale")
 
@@ -67,7 +68,12 @@ def apply_upscale(template: WorkflowTemplate, graph: dict[str, Any], params: Ups
     if params.model is not None:
         if not loaders:
             raise UserFacingError(
-                f"The workflow '{template.name}' upscales without a model, so it can't use {params.model}."
+                Text(
+                    "upscale.without_model",
+                    f"The workflow '{template.name}' upscales without a model, "
+                    f"so it can't use {params.model}.",
+                    {"workflow": template.name, "model": params.model},
+                )
             )
         for node_id in loaders:
             graph[node_id]["inputs"]["model_name"] = params.model
@@ -79,7 +85,13 @@ def apply_upscale(template: WorkflowTemplate, graph: dict[str, Any], params: Ups
     if scalers:
         graph[scalers[0]]["inputs"]["scale_by"] = round(rest, 4)
     elif rest != 1:
-        raise UserFacingError(f"The workflow '{template.name}' only upscales ×{by_models}.")
+        raise UserFacingError(
+            Text(
+                "upscale.only_factor",
+                f"The workflow '{template.name}' only upscales ×{by_models}.",
+                {"workflow": template.name, "factor": by_models},
+            )
+        )
     models = [str(graph[node_id]["inputs"]["model_name"]) for node_id in loaders]
     return {"kind": UPSCALE, "factor": params.factor, "models": models, "count": 1}
 

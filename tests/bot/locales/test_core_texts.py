@@ -9,6 +9,7 @@ import pytest
 
 from bot.locales import REFERENCE, Catalogue, Words
 from core.errors import NotAllowed
+from core.kinds import InputNotTaken
 from core.media.fit import FittedVideo
 from core.texts import Text
 from tests.bot.locales.core_texts import WrittenText, written_texts
@@ -54,4 +55,16 @@ def test_a_re_encoded_videos_note_reaches_a_german_member_in_german() -> None:
     assert words.say(fitted.note(10 * 2**20)) == (
         "Video mit niedrigerer Bitrate und Auflösung (720p → 360p) neu kodiert, "
         "damit es in Discords Grenze von 10 MB passt"
+    )
+
+
+def test_a_workflow_that_takes_other_files_says_which_in_german() -> None:
+    refused = InputNotTaken("song", {"image", "video", "mask"}, {"audio"})
+    assert refused.user_message == (
+        "The workflow 'song' doesn't take an image, a mask image and a video. It takes an audio file."
+    )
+    assert refused.text is not None
+    assert Words(Catalogue.shipped(), "de").say(refused.text) == (
+        "Der Workflow „song“ kann ein Bild, ein Maskenbild und ein Video nicht verwenden. "
+        "Er nimmt eine Audiodatei."
     )
