@@ -16,7 +16,7 @@ import discord
 from tests.discord_emulator import DiscordEmulator, running_client
 
 from .conftest import Server
-from .test_messages import EchoBot, channel_of
+from .echo_bot import EchoBot, channel_of
 
 
 async def _seen(bot: EchoBot) -> discord.Message:
