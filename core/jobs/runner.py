@@ -26,6 +26,9 @@ from db.snapshots import JobView
 
 log = logging.getLogger(__name__)
 
+# A progress frame that changes nothing shown is still sent once the last one sent is this old (elapsed time).
+RESHOW_AFTER_S = 1.0
+
 
 @dataclass
 class ActiveJob:
@@ -62,6 +65,16 @@ class RunOutcome:
     failed_text: Text | None = None
 
 
+@dataclass(slots=True)
+class _LastShown:
+    """What the front-end was last told of a run's progress. ComfyUI says most things twice (a step in
+    ``progress_state``, then again in ``progress``; a node in ``progress_state``, then in ``executing``): a
+    frame that changes nothing shown is not sent on, unless RESHOW_AFTER_S have passed since the last."""
+
+    seen: tuple[object, ...] | None = None
+    elapsed_s: float = 0.0
+
+
 def _outcome(event: events.TerminalEvent) -> RunOutcome:
     if isinstance(event, events.Completed):
         return RunOutcome(completed=event)
@@ -89,6 +102,7 @@ class JobRunner:
     async def follow(self, active: ActiveJob, run: PromptRun) -> RunOutcome:
         """Consume the run's events until it ends; never raises a ComfyError (it is returned instead)."""
         progress = GraphProgress(run.workflow)
+        shown = _LastShown()
         node = ""
         if active.started_at is not None:  # re-attached to a prompt that began before: count from then
             self.clocks.started(active.job.id, at=active.started_at)
@@ -99,21 +113,23 @@ class JobRunner:
                     active.started()
                     elapsed = self.clocks.started(active.job.id, at=active.started_at)
                     await self._notify(active, JobStarted(elapsed_s=elapsed))
+                    shown.seen = None
                 elif isinstance(event, events.BackendAway):
                     away = JobSetback(
                         Setback.SERVER_AWAY, self.clocks.elapsed_s(active.job.id), self._other_server(active)
                     )
                     await self._notify(active, away)
+                    shown.seen = None  # the next progress tells the front-end its server is back
                 elif isinstance(event, events.NodeExecuting):
                     node = event.class_type or event.node_id
-                    await self._notify(active, self._progress(active, node, progress, None))
+                    await self._show(active, self._progress(active, node, progress, None, shown))
                 elif isinstance(event, events.Progress):
                     node = run.class_type(event.node_id) or node
-                    await self._notify(active, self._progress(active, node, progress, None))
+                    await self._show(active, self._progress(active, node, progress, None, shown))
                 elif isinstance(event, events.NodesCached | events.NodeStates):
-                    await self._notify(active, self._progress(active, node, progress, None))
+                    await self._show(active, self._progress(active, node, progress, None, shown))
                 elif isinstance(event, events.Preview):
-                    await self._notify(active, self._progress(active, node, progress, event))
+                    await self._show(active, self._progress(active, node, progress, event, shown))
                 elif isinstance(event, events.TERMINAL_EVENTS):
                     active.on_prompt_done()
                     return _outcome(event)
@@ -131,9 +147,15 @@ class JobRunner:
         node: str,
         progress: GraphProgress,
         preview: events.Preview | None,
-    ) -> JobProgress:
+        shown: _LastShown,
+    ) -> JobProgress | None:
+        """The update to send, None when it would show nothing new (see _LastShown)."""
         elapsed = self.clocks.elapsed_s(active.job.id) if active.started_at is not None else 0.0
         active.done_fraction = progress.fraction
+        seen = (node, progress.step, progress.steps, progress.fraction, progress.stage)
+        if preview is None and seen == shown.seen and elapsed - shown.elapsed_s < RESHOW_AFTER_S:
+            return None
+        shown.seen, shown.elapsed_s = seen, elapsed
         return JobProgress(
             step=progress.step,
             steps=progress.steps,
@@ -144,6 +166,10 @@ class JobRunner:
             fraction=progress.fraction,
             stage=progress.stage,
         )
+
+    async def _show(self, active: ActiveJob, update: JobProgress | None) -> None:
+        if update is not None:
+            await self._notify(active, update)
 
     async def _notify(self, active: ActiveJob, update: JobUpdate) -> None:
         # Progress is best effort: a front-end hiccup must never fail the job.
