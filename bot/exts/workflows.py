@@ -8,7 +8,7 @@ that, so every subcommand checks again. Every answer is private.
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Literal, get_args
 
 import discord
 from discord import app_commands
@@ -32,7 +32,8 @@ from core.workflows.trial import trial_params
 
 log = logging.getLogger(__name__)
 
-Scope = Literal["this server", "everywhere"]
+Scope = Literal["this server", "everywhere"]  # choice values, shown through the catalogue ("choices.…")
+THIS_SERVER: Scope = get_args(Scope)[0]
 
 
 @app_commands.guild_only()
@@ -66,7 +67,7 @@ class WorkflowsCommand(
         name: str | None = None,
         kind: str | None = None,
         sidecar: discord.Attachment | None = None,
-        scope: Scope = "this server",
+        scope: Scope = THIS_SERVER,
     ) -> None:
         self._require_manager(interaction)
         words = words_for(self.bot, interaction.locale)

@@ -21,7 +21,10 @@ def listing_embed(words: Words, listed: Sequence[ListedWorkflow]) -> discord.Emb
 
 
 def _line(words: Words, item: ListedWorkflow) -> str:
-    inputs = ", ".join(f"{role} ({need})" for role, need in sorted(item.inputs.items()))
+    inputs = ", ".join(
+        words("workflows.input_need", role=role, need=words(f"workflows.need.{need}"))
+        for role, need in sorted(item.inputs.items())
+    )
     line = words(
         "workflows.list_line",
         name=item.name,

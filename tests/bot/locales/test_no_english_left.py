@@ -46,9 +46,14 @@ CONVERTED = (
     "ui/history_files.py",
     "reporting/video_files.py",
     "reporting/attachments.py",
+    "exts/workflows.py",
+    "ui/workflow_list.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
+# Keywords whose text is not ours to translate here: a GroupCog's description (sent through the translator,
+# like a command's), a job's raw input (what was asked, stored as it is: "/workflows test NAME").
+_NOT_SAID_KEYWORDS = frozenset({"where", "group_description", "raw_input"})
 PROSE = re.compile(r"[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}")
 
 
@@ -64,8 +69,11 @@ def _not_for_members(tree: ast.Module) -> set[int]:
             skipped.update(id(inner) for inner in ast.walk(node))
         if isinstance(node, ast.Call) and _name(node.func) == "Text" and len(node.args) > 1:
             skipped.update(id(inner) for inner in ast.walk(node.args[1]))
-        if isinstance(node, ast.keyword) and node.arg == "where":
+        if isinstance(node, ast.keyword) and node.arg in _NOT_SAID_KEYWORDS:
             skipped.update(id(inner) for inner in ast.walk(node.value))
+        if isinstance(node, ast.Subscript) and _name(node.value) == "Literal":
+            # A Literal option's values are its choices, translated as "choices.<value>" (test_catalogue).
+            skipped.update(id(inner) for inner in ast.walk(node.slice))
     return skipped
 
 
@@ -111,3 +119,14 @@ def test_the_scan_finds_a_sentence_written_in_code(tmp_path: Path) -> None:
         '    return f"Your {job} is ready"\n'
     )
     assert english_literals(module) == [" is ready"]
+
+
+def test_the_scan_leaves_translated_choices_and_a_groups_description(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        'Scope = Literal["this server", "everywhere"]\n'
+        'class C(GroupCog, group_name="c", group_description="Some own commands"):\n'
+        '    def f(self, scope: Scope = "this server"):\n'
+        '        return JobRequest(raw_input="/c test it")\n'
+    )
+    assert english_literals(module) == ["this server"]  # the default is a value written again: not skipped
