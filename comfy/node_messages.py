@@ -10,6 +10,8 @@ from typing import Any
 
 from comfy import events
 
+_NUMBERS = frozenset({int, float, bool})  # what JSON numbers parse to (bool counts, as isinstance did)
+
 
 def node_states(data: Mapping[str, Any]) -> tuple[events.NodeState, ...]:
     """The nodes of a ``progress_state`` message, each under the graph node it belongs to.
@@ -18,17 +20,22 @@ def node_states(data: Mapping[str, Any]) -> tuple[events.NodeState, ...]:
     of the posted graph it stands for.
     """
     nodes = data.get("nodes")
+    if not isinstance(nodes, Mapping):
+        return ()
+    # Sent at every step with every node so far: the websocket reader's busiest parse, so kept lean.
     states: list[events.NodeState] = []
-    for key, entry in nodes.items() if isinstance(nodes, Mapping) else ():
+    for key, entry in nodes.items():
         if not isinstance(entry, Mapping):
             continue
-        shown = entry.get("display_node_id") or entry.get("real_node_id") or key
+        get = entry.get
+        value: Any = get("value")
+        total: Any = get("max")
         states.append(
             events.NodeState(
-                node_id=str(shown),
-                state=str(entry.get("state") or "running"),
-                value=_number(entry.get("value")),
-                max=_number(entry.get("max")),
+                str(get("display_node_id") or get("real_node_id") or key),
+                str(get("state") or "running"),
+                float(value) if type(value) in _NUMBERS else 0.0,
+                float(total) if type(total) in _NUMBERS else 0.0,
             )
         )
     return tuple(states)
@@ -38,7 +45,3 @@ def cached_nodes(data: Mapping[str, Any]) -> tuple[str, ...]:
     """The node ids of an ``execution_cached`` message."""
     nodes = data.get("nodes")
     return tuple(str(node) for node in nodes) if isinstance(nodes, list) else ()
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
