@@ -56,8 +56,11 @@ async def test_imagine_is_deferred_then_one_message_is_edited_from_queued_to_the
     database_url: str, tmp_path: Path
 ) -> None:
     reporting = replace(FAST_REPORTING, edit_interval_s=0.15)
+    # No prompt waits on ComfyUI beside the running one, so the second job stays in the bot's queue while the
+    # first runs: its place is shown for sure. (With one waiting there, the second is claimed at once, and a
+    # place edit that comes after a claim is rightly not sent: the message goes from "thinking…" to running.)
     async with running_world(
-        database_url, tmp_path, fake_config=SLOW_ENOUGH_TO_WATCH, reporting=reporting
+        database_url, tmp_path, fake_config=SLOW_ENOUGH_TO_WATCH, reporting=reporting, prequeue_depth=0
     ) as world:
         first = await world.slash("imagine", {"prompt": "a lighthouse at dusk"}, member=world.bob)
         second = await world.slash("imagine", {"prompt": "a red fox in the snow"})

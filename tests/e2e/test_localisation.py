@@ -75,7 +75,11 @@ async def test_a_german_member_follows_their_image_in_german_beside_an_english_o
 ) -> None:
     reporting = replace(FAST_REPORTING, edit_interval_s=0.15)
     watchable = FakeConfig(step_time_s=0.05, default_steps=8)
-    async with running_world(database_url, tmp_path, fake_config=watchable, reporting=reporting) as world:
+    # prequeue_depth=0: the German job waits in the bot's queue while Bob's runs, so its place is shown
+    # for sure (a place edit that would come after the job's claim is not sent).
+    async with running_world(
+        database_url, tmp_path, fake_config=watchable, reporting=reporting, prequeue_depth=0
+    ) as world:
         world.alice.user.locale = "de"
         english = await world.slash("imagine", {"prompt": "a lighthouse"}, member=world.bob)
         german = await world.slash("imagine", {"prompt": "ein Fuchs im Schnee", "aspect_ratio": "16:9"})
