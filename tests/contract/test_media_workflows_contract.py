@@ -110,7 +110,9 @@ MODEL_FILE_INPUTS = {
 OPTIONAL_CLASSES = {"UpscaleModelLoader", "ImageUpscaleWithModel"}
 
 
-@pytest.mark.parametrize("name", ["edit", "edit-kontext", "upscale", "upscale-basic", "txt2img", "song"])
+@pytest.mark.parametrize(
+    "name", ["edit", "edit-kontext", "upscale", "upscale-basic", "txt2img", "song", "video", "video_i2v"]
+)
 async def test_builtin_templates_use_the_node_classes_inputs_and_types_comfyui_declares(
     http: aiohttp.ClientSession, comfy_target: Target, name: str
 ) -> None:
