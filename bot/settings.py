@@ -173,10 +173,16 @@ class Settings(BaseSettings):
         default=DEFAULT_VIDEO_FRAMES, ge=1, le=32, description="Frames of a video result the classifier sees."
     )
 
-    @field_validator("kind_job_timeout_s", "kind_max_running_per_user")
+    @field_validator("kind_job_timeout_s")
     @classmethod
-    def _kind_values_read(cls, value: str) -> str:
+    def _kind_timeouts_read(cls, value: str) -> str:
         _per_kind(value, float)
+        return value
+
+    @field_validator("kind_max_running_per_user")
+    @classmethod
+    def _kind_caps_read(cls, value: str) -> str:
+        _per_kind(value, int)  # a count: "video=1.5" is a settings error, not a crash when first read
         return value
 
     @field_validator("bot_owner_ids")

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.cli.runtime_config import runtime_config
 from bot.cli.startup_failure import StartupFailure
@@ -50,4 +51,42 @@ async def test_enabled_kinds_reach_the_runtime_and_an_unknown_one_stops_the_star
     assert (await runtime_config(Settings(_env_file=None, data_dir=tmp_path))).enabled_kinds == ("image",)
     monkeypatch.setenv("ENABLED_KINDS", "image,hologram")
     with pytest.raises(StartupFailure, match="ENABLED_KINDS names 'hologram'"):
+        await runtime_config(Settings(_env_file=None, data_dir=tmp_path))
+
+
+async def test_per_kind_timeouts_and_running_caps_reach_the_queue_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("KIND_JOB_TIMEOUT_S", " Video=3600 , image=120,")
+    monkeypatch.setenv("KIND_MAX_RUNNING_PER_USER", "video=2")
+    monkeypatch.setenv("COMFYUI_CLIENT_ID", "test")
+
+    queue = (await runtime_config(Settings(_env_file=None, data_dir=tmp_path))).queue
+
+    assert queue.kind_timeouts_s == {"video": 3600.0, "image": 120.0}
+    assert queue.kind_running_caps == {"video": 2}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("KIND_JOB_TIMEOUT_S", "video=half an hour", "'video=half an hour' is not kind=number"),
+        ("KIND_JOB_TIMEOUT_S", "video=0", "the number must be above 0"),
+        ("KIND_MAX_RUNNING_PER_USER", "video=1.5", "'video=1.5' is not kind=number"),
+    ],
+)
+def test_a_per_kind_value_that_is_not_a_number_is_a_settings_error(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, said: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=said):
+        Settings(_env_file=None)
+
+
+async def test_a_per_kind_setting_for_a_kind_the_bot_does_not_make_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("KIND_MAX_RUNNING_PER_USER", "hologram=1")
+    monkeypatch.setenv("COMFYUI_CLIENT_ID", "test")
+    with pytest.raises(StartupFailure, match="KIND_MAX_RUNNING_PER_USER names 'hologram'"):
         await runtime_config(Settings(_env_file=None, data_dir=tmp_path))
