@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from core.jobs.estimates import Estimates, PromptOnBackend
+from core.jobs.eta import typical_run_s
 from core.jobs.run_times import PastRun, RunTimes, remaining_s
 from core.jobs.wait_estimate import WaitEstimate, WaitingJob
+from core.kinds import default_kinds
 
 
 def guess(workflow: str) -> float:
@@ -20,6 +22,20 @@ def test_the_first_real_run_replaces_the_guess() -> None:
     times.observe(PastRun("image", "gpu", 2.9))
 
     assert times.expected_s("image", "gpu") == pytest.approx(2.9)
+
+
+def test_a_video_is_first_guessed_at_its_kinds_minutes_then_learned_from_its_own_runs() -> None:
+    kinds = default_kinds()
+    times = RunTimes(typical_run_s(kinds, kinds.catalogue()))
+    assert times.expected_s("video", "gpu") == 600.0, "minutes, not an image's seconds, before any run"
+    assert times.expected_s("video_i2v", "gpu") == 600.0
+    assert times.expected_s("txt2img", "gpu") == 20.0
+    assert times.expected_s("removed-since", "gpu") == 20.0
+
+    times.observe(PastRun("video", "gpu", 240.0))
+
+    assert times.expected_s("video", "gpu") == pytest.approx(240.0)
+    assert times.expected_s("video_i2v", "gpu") == 600.0, "the other video workflow has not run yet"
 
 
 def test_run_times_are_learned_per_workflow_and_backend() -> None:
