@@ -13,11 +13,25 @@ from core.media.probe import probe_video
 from tests.fakes.comfyui import media, video_media
 
 
+def top_level_boxes(path: Path) -> list[bytes]:
+    """The MP4's top-level box types in file order, walked here rather than by the probe under test."""
+    data, kinds, at = path.read_bytes(), [], 0
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        if size == 1:  # a 64-bit size follows the type
+            size = int.from_bytes(data[at + 8 : at + 16], "big")
+        kinds.append(data[at + 4 : at + 8])
+        at += size if size >= 8 else len(data)  # 0: the box runs to the end of the file
+    return kinds
+
+
 def _inline(path: Path) -> None:
     facts = probe_video(path)
     assert facts is not None
     assert (facts.codec, facts.pix_fmt, path.suffix) == ("h264", "yuv420p", ".mp4")
     assert facts.faststart, "the index must come first so Discord can play it while it downloads"
+    boxes = top_level_boxes(path)
+    assert boxes.index(b"moov") < boxes.index(b"mdat"), boxes
     assert facts.plays_inline
 
 
@@ -50,6 +64,7 @@ def test_savevideo_output_is_only_remuxed_with_its_index_first(tmp_path: Path) -
     before = probe_video(saved)
     assert before is not None
     assert not before.faststart  # as SaveVideo writes it
+    assert top_level_boxes(saved).index(b"mdat") < top_level_boxes(saved).index(b"moov")
 
     (delivered,) = discord_videos([saved], fps=24.0)
 

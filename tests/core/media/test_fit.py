@@ -60,6 +60,10 @@ def test_a_tight_limit_lowers_the_resolution_and_says_so(tmp_path: Path) -> None
     assert fitted.height < 360
     assert f"(360p → {fitted.height}p)" in str(fitted.note(limit))
     assert "60 KB" in str(fitted.note(limit))
+    result = probe_video(fitted.path)
+    assert result is not None
+    assert (result.width, result.height) == (fitted.width, fitted.height)
+    assert result.plays_inline, "smaller, and still H.264 yuv420p with its index first"
 
 
 def test_an_impossible_limit_gives_up(tmp_path: Path) -> None:
