@@ -69,6 +69,41 @@ async def test_a_picture_becomes_the_first_frame(database_url: str, tmp_path: Pa
     assert graph["55"]["inputs"]["start_image"] == [loader_id, 0]
 
 
+async def test_the_wan_14b_image_to_video_workflow_takes_the_picture_and_every_option(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash(
+            "video",
+            {
+                "prompt": "the boat drifts",
+                "workflow": "video_i2v",
+                "seconds": 2,
+                "quality": "draft",
+                "aspect_ratio": "16:9",
+                "seed": 4242,
+            },
+            attachments={"image": ("boat.png", PICTURE, "image/png")},
+        )
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        graph = posted_graph(world)
+
+    assert job_state(message) == "done"
+    assert (job.kind, job.workflow_name) == ("video", "video_i2v")
+    (upload,) = world.fake.uploads
+    assert graph["62"]["inputs"]["image"] == f"{upload.subfolder}/{upload.name}", "its own LoadImage"
+    latent = graph["50"]["inputs"]
+    assert latent["length"] == 33, "2 s at the template's 16 fps, as 4k+1 frames"
+    assert (latent["width"], latent["height"]) == (864, 480), "16:9 keeping the template's 640x640 area"
+    assert graph["57"]["inputs"]["noise_seed"] == 4242, "the sampler that adds the noise"
+    high, low = graph["57"]["inputs"], graph["58"]["inputs"]
+    assert (high["steps"], high["end_at_step"], low["start_at_step"]) == (10, 5, 5), (
+        "draft: both stages halved"
+    )
+    assert the_video(message)[1] == "video/mp4"
+
+
 async def test_an_oversize_video_is_reencoded_at_a_lower_bitrate_and_the_message_says_so(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -20,8 +20,16 @@ from tests.fakes.comfyui import media
         ({}, {"image": ("cat.png", NOT_A_PICTURE, "image/png")}, "I couldn't read that file as a picture"),
         ({}, {"image": ("tone.wav", media.wav(0.5, 1), "audio/wav")}, "this needs a picture"),
         ({"workflow": "txt2img"}, {}, "There is no video workflow called “txt2img”"),
+        ({"workflow": "video_i2v"}, {}, "The workflow 'video_i2v' needs an image"),
     ],
-    ids=["seconds-over-10", "seconds-under-1", "not-a-picture", "a-sound-for-a-picture", "an-image-workflow"],
+    ids=[
+        "seconds-over-10",
+        "seconds-under-1",
+        "not-a-picture",
+        "a-sound-for-a-picture",
+        "an-image-workflow",
+        "image-to-video-without-a-picture",
+    ],
 )
 async def test_a_bad_video_request_is_refused_privately_and_stores_nothing(
     database_url: str, tmp_path: Path, options: dict[str, Any], files: dict[str, Any], said: str
