@@ -135,6 +135,39 @@ def test_a_video_graph_without_a_frame_rate_is_refused_until_a_sidecar_gives_one
     assert (binding.kind, binding.fps) == (VIDEO, 8.0)
 
 
+def ltxv_frames() -> dict[str, Any]:
+    """A user's LTX-Video graph (ComfyUI 0.3.64's nodes_lt.py): the frame rate on LTXVConditioning, and the
+    frames saved as a batch of PNGs, which the bot turns into the video."""
+    return {
+        "1": node("CheckpointLoaderSimple", ckpt_name="ltx-video-2b-v0.9.5.safetensors"),
+        "38": node("CLIPLoader", clip_name="t5xxl_fp16.safetensors", type="ltxv", device="default"),
+        "6": node("CLIPTextEncode", text="a lake", clip=["38", 0]),
+        "7": node("CLIPTextEncode", text="blurry", clip=["38", 0]),
+        "69": node("LTXVConditioning", positive=["6", 0], negative=["7", 0], frame_rate=25.0),
+        "70": node("EmptyLTXVLatentVideo", width=768, height=512, length=97, batch_size=1),
+        "3": node("KSampler", model=["1", 0], seed=1, steps=30, cfg=3.0, sampler_name="euler",
+                  scheduler="simple", positive=["69", 0], negative=["69", 1], latent_image=["70", 0],
+                  denoise=1.0),
+        "8": node("VAEDecode", samples=["3", 0], vae=["1", 2]),
+        "9": node("SaveImage", images=["8", 0], filename_prefix="ltxv"),
+    }  # fmt: skip
+
+
+def test_a_users_ltxv_graph_saving_frames_is_bound_by_its_length_frame_rate_and_size() -> None:
+    template = make_template("ltxv", json.dumps(ltxv_frames()), source="test")
+
+    bound = bind(template, VideoParams(prompt="a lake at dawn", seconds=2, aspect_ratio="1:1"))
+
+    assert template.kind == VIDEO
+    assert (template.binding.latent_nodes, template.binding.output_nodes) == (("70",), ("9",))
+    assert template.binding.fps == 25.0, "LTXVConditioning's frame_rate"
+    latent = bound.graph["70"]["inputs"]
+    assert latent["length"] == 53, "2 s x 25 fps = 50 frames, as 4k+1"
+    assert (latent["width"], latent["height"]) == (640, 640), "1:1 keeping the 768x512 area, 32 px steps"
+    assert bound.graph["6"]["inputs"]["text"] == "a lake at dawn"
+    assert (bound.metadata["frames"], bound.metadata["fps"]) == (53, 25.0)
+
+
 def test_an_image_graph_is_not_a_video() -> None:
     template = load_workflows().default(IMAGE)
 
