@@ -25,7 +25,7 @@ import discord
 
 from bot.client import ComfyBot
 from bot.exts._media import PendingInput
-from bot.exts._submit import Answer, defer_reply, submit_and_show, wants_private
+from bot.exts._submit import Answer, defer_reply, preferred_workflow, submit_and_show, wants_private
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.jobs.admission import Ask
 from core.jobs.given_input import GivenInput
@@ -155,7 +155,7 @@ async def check_admission(
     params: KindParams | None = None,
 ) -> None:
     """Raise the refusal the job service would give this request now (channel, roles, words, caps...)."""
-    workflow = await bot.runtime.preferences.workflow(interaction.user.id, kind, workflow)
+    workflow = await preferred_workflow(bot, interaction, kind, workflow)
     ask = Ask(guild_id_of(interaction), requester_from_interaction(interaction), kind, workflow, params)
     await bot.runtime.service.admission.check(ask)
 

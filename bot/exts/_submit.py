@@ -14,6 +14,7 @@ from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.errors import UserFacingError
 from core.inputs import InputRefused
 from core.jobs.given_input import GivenInput
+from core.jobs.preferences import Preferences
 from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.shown_on import ShownOn
 from core.kinds import JobKind, KindParams
@@ -43,13 +44,30 @@ async def defer_reply(interaction: discord.Interaction, *, private: bool = False
     return Answer((await interaction.original_response()).id, private)
 
 
+async def preferences_of(bot: ComfyBot, interaction: discord.Interaction) -> Preferences:
+    """The member's preferences, read once per interaction: its privacy, the defaults of its parameters and
+    its workflow all ask for them, and each read is a database round trip or four."""
+    known = interaction.extras.get(_PREFERENCES)
+    if isinstance(known, Preferences):
+        return known
+    read = await bot.runtime.preferences.get(interaction.user.id)
+    interaction.extras[_PREFERENCES] = read
+    return read
+
+
+_PREFERENCES = "comfy-bot:preferences"  # interaction.extras key (discord.py's dict for a bot's own data)
+
+
 async def wants_private(bot: ComfyBot, interaction: discord.Interaction) -> bool:
     """Whether this request is answered privately: the member's preference, or a button on a private
     (ephemeral) result, if the guild allows private results (core.jobs.privacy)."""
     message = interaction.message
     on_private = message is not None and message.flags.ephemeral
     return await bot.runtime.privacy.private(
-        guild_id_of(interaction), interaction.user.id, from_private=on_private
+        guild_id_of(interaction),
+        interaction.user.id,
+        from_private=on_private,
+        preferences=lambda: preferences_of(bot, interaction),
     )
 
 
@@ -85,7 +103,7 @@ async def submit_and_show(
     inputs: tuple[GivenInput, ...] = (),
 ) -> SubmitReceipt:
     kind = bot.runtime.kinds.of(params).kind
-    workflow = await bot.runtime.preferences.workflow(interaction.user.id, kind, workflow)
+    workflow = await preferred_workflow(bot, interaction, kind, workflow)
     request = JobRequest(
         guild_id=guild_id_of(interaction),
         requester=requester_from_interaction(interaction),
@@ -96,6 +114,15 @@ async def submit_and_show(
         private=answer.private,
     )
     return await submit_on_interaction(bot, interaction, answer.message_id, request)
+
+
+async def preferred_workflow(
+    bot: ComfyBot, interaction: discord.Interaction, kind: str, asked: str | None
+) -> str | None:
+    """The workflow asked for, else the member's usable preference, else None (the guild's default)."""
+    if asked is not None:
+        return asked
+    return bot.runtime.preferences.workflow_for(await preferences_of(bot, interaction), kind)
 
 
 async def submit_on_interaction(

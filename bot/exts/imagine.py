@@ -15,7 +15,13 @@ from bot.exts._admission import check_admission, decide_then_defer, tell_notes
 from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, PendingInput, media_input, strength_without_input
 from bot.exts._model_choices import model_choices
-from bot.exts._submit import PROMPT_DOCUMENT, read_attachment, submit_and_show, workflow_choices
+from bot.exts._submit import (
+    PROMPT_DOCUMENT,
+    preferences_of,
+    read_attachment,
+    submit_and_show,
+    workflow_choices,
+)
 from bot.ui.requesters import guild_id_of
 from bot.ui.styles import style_suggestions
 from core.jobs.given_input import GivenInput
@@ -106,7 +112,7 @@ class Imagine(commands.Cog):
             content = (
                 await read_attachment(self.bot, document, PROMPT_DOCUMENT) if document is not None else None
             )
-            preferences = await self.bot.runtime.preferences.get(interaction.user.id)
+            preferences = await preferences_of(self.bot, interaction)
             request = read_image_request(
                 prompt,
                 strength=strength,

@@ -93,13 +93,6 @@ class PersonalPreferences:
             },
         )
 
-    async def workflow(self, user_id: int, kind: str, asked: str | None) -> str | None:
-        """The workflow a request of this user's runs: the one it asked for, else their usable preference,
-        else None (the guild's or the kind's default, as the job service decides)."""
-        if asked is not None:
-            return asked
-        return self.workflow_for(await self._store.get(user_id), kind)
-
     def workflow_for(self, preferences: Preferences, kind: str) -> str | None:
         """The preferred workflow of this kind if it can still be used (None: the guild's default)."""
         name = preferences.workflows.get(kind)

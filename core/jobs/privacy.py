@@ -13,8 +13,10 @@ guild's policy, which is cached (core.jobs.policy.PolicyCache).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from core.jobs.policy import PolicyCache
-from db.units.preferences import PreferenceStore
+from db.units.preferences import PreferenceSnapshot, PreferenceStore
 
 
 class ResultPrivacy:
@@ -22,14 +24,23 @@ class ResultPrivacy:
         self._policies = policies
         self._preferences = preferences
 
-    async def private(self, scope: int, user_id: int, *, from_private: bool = False) -> bool:
+    async def private(
+        self,
+        scope: int,
+        user_id: int,
+        *,
+        from_private: bool = False,
+        preferences: Callable[[], Awaitable[PreferenceSnapshot]] | None = None,
+    ) -> bool:
         """Whether this member's request here gets a private reply; `from_private`: it is made from a
-        private result (a button on one)."""
+        private result (a button on one). `preferences` reads the member's choices when they are needed
+        (the front-end reads them once per interaction); by default from the store."""
         if not await self.allowed(scope):
             return False
         if from_private:
             return True
-        return bool((await self._preferences.get(user_id)).private_results)
+        chosen = await (preferences() if preferences is not None else self._preferences.get(user_id))
+        return bool(chosen.private_results)
 
     async def allowed(self, scope: int) -> bool:
         return (await self._policies.get(scope)).private_results_allowed
