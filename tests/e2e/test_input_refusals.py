@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from tests.e2e.media_support import (
     private_answer,
     resolved_attachment_ids,
 )
+from tests.fakes.comfyui import FakeConfig
 
 HUNDRED_MB = 100 * 1024 * 1024
 
@@ -206,3 +209,32 @@ async def test_a_song_strength_without_a_song_is_refused_before_the_lyrics_form(
         assert interaction.response_type == 4, "a private answer, no form to type into"
         assert "Strength says how far to move away from a song" in answer.content
         await assert_nothing_stored(world)
+
+
+def _decoded_without_a_vae(folder: Path) -> Path:
+    """An image workflow whose latent becomes pixels through a custom decoder taking no VAE (a TAESD-like
+    preview decoder): the bot has no VAE to encode a picture with, so the workflow takes none."""
+    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
+    [decoder] = [node for node in graph.values() if node["class_type"] == "VAEDecode"]
+    decoder["class_type"] = "PreviewLatentDecode"
+    del decoder["inputs"]["vae"]
+    folder.mkdir()
+    (folder / "sketch.json").write_text(json.dumps(graph))
+    return folder
+
+
+async def test_a_picture_for_a_workflow_that_takes_none_is_refused(database_url: str, tmp_path: Path) -> None:
+    custom = FakeConfig(step_time_s=0.01, default_steps=6, extra_node_classes={"PreviewLatentDecode"})
+    folder = _decoded_without_a_vae(tmp_path / "workflows")
+    async with running_world(database_url, tmp_path, fake_config=custom, workflows_dir=folder) as world:
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "from this", "workflow": "sketch"},
+            attachments={"image": ("cat.png", PICTURE, "image/png")},
+        )
+        answer = await private_answer(world, interaction)
+
+        assert answer.content == "The workflow 'sketch' doesn't take an image."
+        await assert_nothing_stored(world)
+        # The backend can run the workflow: it was the picture that was refused.
+        assert world.runtime.dispatcher.capabilities.backends_for("sketch") == {world.fake.url}
