@@ -134,6 +134,7 @@ async def test_a_link_into_a_channel_the_member_cannot_see_is_refused_like_a_mis
     ("options", "with_picture", "expected"),
     [
         ({"strength": 1.5}, True, "Please fix strength: must be at most 1.0"),
+        ({"strength": -0.1}, True, "Please fix strength: must be at least 0.0"),
         ({"strength": 0.5}, False, "Strength says how far to move away from a picture"),
         ({"image_link": "https://example.com/cat.png"}, False, "That isn't a message link"),
         (
@@ -144,7 +145,13 @@ async def test_a_link_into_a_channel_the_member_cannot_see_is_refused_like_a_mis
             "That's a link to the file itself; I need the link to its message",
         ),
     ],
-    ids=["strength-over-1", "strength-without-picture", "not-a-message-link", "a-file-link"],
+    ids=[
+        "strength-over-1",
+        "strength-under-0",
+        "strength-without-picture",
+        "not-a-message-link",
+        "a-file-link",
+    ],
 )
 async def test_a_request_with_a_wrong_option_is_refused(
     database_url: str, tmp_path: Path, options: dict[str, object], with_picture: bool, expected: str

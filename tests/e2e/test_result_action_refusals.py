@@ -86,3 +86,24 @@ async def test_a_refused_remix_gives_back_what_was_written(database_url: str, tm
         submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
         await assert_refused_privately(world, submitted, "a boat full of gore")
         assert await JobInputStore(world.runtime.sessions).made_from(original.id) == ()
+
+
+async def test_a_strength_outside_zero_to_one_typed_in_a_form_is_refused_and_stores_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world)
+        uploads, shown = len(world.fake.uploads), len(world.job_messages())
+        for typed in ("1.5", "-0.1"):
+            opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
+            await world.wait_acked(opened)
+            fields: dict[str, str | list[str]] = {"prompt": "a paper plane", "strength": typed}
+            submitted = await world.emu.submit_modal(
+                f"remix:{original.id}:0", fields, world.alice, world.channel
+            )
+            await assert_refused_privately(
+                world, submitted, f"Strength must be from 0 to 1, like 0.6 (not {typed})"
+            )
+        assert len(world.fake.uploads) == uploads
+        assert len(world.job_messages()) == shown, "no job was made"
+        assert await JobInputStore(world.runtime.sessions).made_from(original.id) == ()
