@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.discord_emulator import Interaction, Member
 from tests.e2e.harness import World
+from tests.e2e.media_support import PICTURE, assert_nothing_stored
 from tests.e2e.test_history_support import answer, field_values
 from tests.e2e.test_refusals import _refused_at_once
 from tests.e2e.test_settings import settings, world_with_admin
@@ -82,17 +83,21 @@ async def test_the_chosen_model_and_loras_are_bound_into_the_posted_graph(
     assert "Used lora (ink.safetensors:0.6) instead of --lora (grain.safetensors:-0.5)." in note.content
 
 
-async def test_a_lora_no_backend_has_is_refused_privately_and_nothing_is_queued(
+async def test_a_lora_no_backend_has_is_refused_privately_and_nothing_is_stored(
     database_url: str, tmp_path: Path
 ) -> None:
     async with world_with_admin(database_url, tmp_path, fake_config=_offering()) as (world, _admin):
         refused = await _refused_at_once(
-            world, await world.slash("imagine", {"prompt": "a fox", "lora": "missing.safetensors"})
+            world,
+            await world.slash(
+                "imagine",
+                {"prompt": "a fox", "lora": "missing.safetensors"},
+                attachments={"image": ("cat.png", PICTURE, "image/png")},
+            ),
         )
-        jobs = await world.runtime.browser.history(world.guild.id)
+        await assert_nothing_stored(world)  # no job, no upload, not even the picture it came with
     assert refused.content.startswith("No ComfyUI server here has the LoRA “missing.safetensors”")
     assert "grain.safetensors" in refused.content
-    assert jobs.jobs == ()
 
 
 async def test_settings_allow_lists_narrow_autocomplete_and_refuse_other_names(
