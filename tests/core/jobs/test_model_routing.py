@@ -137,3 +137,25 @@ async def test_a_workflow_without_a_model_loader_says_so_before_anything_is_queu
         with pytest.raises(UserFacingError, match="has no model loader I can choose a model for"):
             runtime.service.models.check(mystery, image_request(model="x.safetensors").params, policy)
         assert runtime.service.models.models(mystery) == []
+
+
+async def test_only_backends_able_to_run_the_workflow_offer_its_models_and_loras(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    able = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
+    # Rich in files, but without the node class txt2img starts from: it cannot run the workflow at all.
+    unable = _config(checkpoints=["elsewhere.safetensors"], loras=["far.safetensors"])
+    unable.missing_node_classes = {"EmptyLatentImage"}
+    lacking = await fake_comfy_factory(unable)
+    async with running_core(database_url, [able.url, lacking.url], tmp_path) as (runtime, _):
+        models = runtime.service.models
+        template = runtime.catalogue.default("image")
+        offered_models, offered_loras = models.models(template), models.loras(template)
+        with pytest.raises(UserFacingError, match=re.escape("has the LoRA “far.safetensors”")):
+            await runtime.service.submit(image_request(loras=[LoraChoice(name="far.safetensors")]))
+        with pytest.raises(UserFacingError, match=re.escape("has the model “elsewhere.safetensors”")):
+            await runtime.service.submit(image_request(model="elsewhere.safetensors"))
+        assert runtime.dispatcher.queued_count() == 0
+    assert offered_loras == ["ink.safetensors"]
+    assert "elsewhere.safetensors" not in offered_models
+    assert offered_models  # the able backend's checkpoints are offered
