@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.e2e.harness import World, form_id, job_state, running_world
 from tests.e2e.media_support import (
@@ -17,6 +20,10 @@ from tests.e2e.media_support import (
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
 FORM = {"song:lyrics": LYRICS, "song:title": "Cover", "song:genre": "synthpop", "song:mood": ""}
+
+
+def _nodes(world: World, class_type: str) -> list[dict[str, Any]]:
+    return [n for n in posted_graph(world).values() if n.get("class_type") == class_type]
 
 
 def _read_from_upload(world: World, data: bytes, loader: str) -> None:
@@ -66,32 +73,55 @@ async def test_a_song_to_cover_is_read_once_while_the_lyrics_form_is_open(
         assert world.emu.cdn_downloads.count(attachment_id) == 1
 
 
+@pytest.mark.parametrize(
+    ("workflow", "encoder"),
+    [(None, "TextEncodeQwenImageEdit"), ("edit-kontext", "CLIPTextEncode")],
+    ids=["qwen-image-edit", "flux-kontext"],
+)
 async def test_edit_applies_the_instruction_to_the_attached_picture(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, workflow: str | None, encoder: str
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
+        options = {"instruction": "make it night"} | ({"workflow": workflow} if workflow else {})
         interaction = await world.slash(
-            "edit", {"instruction": "make it night"}, attachments={"image": ("day.png", PICTURE, "image/png")}
+            "edit", options, attachments={"image": ("day.png", PICTURE, "image/png")}
         )
         message = await world.wait_for_final(interaction)
         assert job_state(message) == "done"
         job = await world.job_for(message)
 
-        assert job.kind == "edit"
+        assert (job.kind, job.workflow_name) == ("edit", workflow or "edit")
         assert job.params.instruction == "make it night"  # type: ignore[union-attr]
         _read_from_upload(world, PICTURE, "LoadImage")
+        prompts = [n["inputs"].get("prompt", n["inputs"].get("text")) for n in _nodes(world, encoder)]
+        assert "make it night" in prompts
 
 
-async def test_upscale_enlarges_a_linked_result(database_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("workflow", "upscaler"),
+    [(None, "ImageUpscaleWithModel"), ("upscale-basic", "ImageScaleBy")],
+    ids=["upscale-model", "model-free"],
+)
+async def test_upscale_enlarges_a_linked_result(
+    database_url: str, tmp_path: Path, workflow: str | None, upscaler: str
+) -> None:
     async with running_world(database_url, tmp_path) as world:
         first = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
-        interaction = await world.slash("upscale", {"image_link": link_to(first, world.guild), "factor": 4})
+        options = {"image_link": link_to(first, world.guild), "factor": 4}
+        interaction = await world.slash("upscale", options | ({"workflow": workflow} if workflow else {}))
         message = await world.wait_for_final(interaction)
         assert job_state(message) == "done"
         job = await world.job_for(message)
+        _, [upscaled] = await world.delivered(job.id)
+        _, [source] = await world.delivered((await world.job_for(first)).id)
 
-        assert (job.kind, job.params.factor) == ("upscale", 4)  # type: ignore[union-attr]
+        assert (job.kind, job.workflow_name) == ("upscale", workflow or "upscale")
+        assert job.params.factor == 4  # type: ignore[union-attr]
         _read_from_upload(world, first.attachments[0].data, "LoadImage")
+        assert _nodes(world, upscaler)
+        assert source.width is not None
+        assert source.height is not None
+        assert (upscaled.width, upscaled.height) == (4 * source.width, 4 * source.height)
 
 
 async def test_edit_and_upscale_without_a_picture_open_a_form_to_upload_one(
