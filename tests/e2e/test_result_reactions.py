@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Message
 from tests.e2e.harness import World, is_final, running_world
+from tests.e2e.media_support import PICTURE, sha256
 
 
 async def _result(world: World) -> Message:
@@ -119,3 +121,27 @@ async def test_regenerate_reaction_works_after_a_restart(database_url: str, tmp_
         await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
         regenerated = await _new_final_message(world, known)
         assert (await world.job_for(regenerated)).parent_id == (await world.job_for(result)).id
+
+
+async def test_regenerate_reaction_on_an_image_to_image_result_starts_from_the_same_picture(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        made = await world.slash(
+            "imagine",
+            {"prompt": "the cat, in ink", "strength": 0.4},
+            attachments={"image": ("cat.png", PICTURE, "image/png")},
+        )
+        result = await world.wait_for_final(made)
+        original = await world.job_for(result)
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
+        job = await world.job_for(await _new_final_message(world, known))
+        [given] = await JobInputStore(world.runtime.sessions).for_job(job.id)
+
+        assert (given.role, given.source, given.sha256) == ("image", "attachment", sha256(PICTURE))
+        first, again = world.fake.uploads  # once per job, each job under a name of its own
+        assert (first.sha256, again.sha256) == (sha256(PICTURE), sha256(PICTURE))
+        assert (first.subfolder, first.name) != (again.subfolder, again.name)
+        assert job.params.strength == 0.4  # type: ignore[union-attr]
+        assert (job.parent_id, job.seed != original.seed) == (original.id, True)
