@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
 from tests.discord_emulator.models import VIEW_CHANNEL
 from tests.e2e.harness import World, job_state, running_world
-from tests.e2e.media_support import PICTURE, link_to, loader_files, posted_graph, private_answer, sha256
+from tests.e2e.media_support import (
+    PICTURE,
+    assert_nothing_stored,
+    link_to,
+    loader_files,
+    posted_graph,
+    private_answer,
+    sha256,
+)
 
 
 def _denoise(graph: dict[str, object]) -> list[float]:
@@ -115,3 +125,41 @@ async def test_a_link_into_a_staff_channel_works_for_staff_only(database_url: st
 
         assert "in a channel you can see" in answer.content
         assert len(world.fake.uploads) == 1  # the staff member's request only
+
+
+def _own_image_to_image(folder: Path) -> Path:
+    """A server's image-to-image workflow: its own LoadImage → VAEEncode instead of an empty latent, at its
+    own denoise of 0.75."""
+    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
+    [latent] = [key for key, node in graph.items() if node["class_type"] == "EmptyLatentImage"]
+    [sampler] = [node for node in graph.values() if node["class_type"] == "KSampler"]
+    del graph[latent]
+    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
+    graph["21"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
+    sampler["inputs"].update(latent_image=["21", 0], denoise=0.75)
+    folder.mkdir()
+    (folder / "redraw.json").write_text(json.dumps(graph))
+    return folder
+
+
+async def test_a_workflow_with_its_own_loader_needs_the_picture_and_reads_the_upload(
+    database_url: str, tmp_path: Path
+) -> None:
+    folder = _own_image_to_image(tmp_path / "workflows")
+    async with running_world(database_url, tmp_path, workflows_dir=folder) as world:
+        refused = await world.slash("imagine", {"prompt": "redrawn", "workflow": "redraw"})
+        answer = await private_answer(world, refused)
+        await assert_nothing_stored(world)
+
+        made = await world.slash(
+            "imagine",
+            {"prompt": "redrawn", "workflow": "redraw"},
+            attachments={"image": ("cat.png", PICTURE, "image/png")},
+        )
+        assert job_state(await world.wait_for_final(made)) == "done"
+        await _uploaded_and_read(world, PICTURE)
+        graph = posted_graph(world)
+
+    assert answer.content == "The workflow 'redraw' needs an image to work from; please add it."
+    assert graph["20"]["class_type"] == "LoadImage"  # its own loader, not one the bot added
+    assert _denoise(graph) == [0.75]  # the workflow's own strength when none is asked

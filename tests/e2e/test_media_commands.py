@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +76,18 @@ async def test_a_song_to_cover_is_read_once_while_the_lyrics_form_is_open(
 
 @pytest.mark.parametrize(
     ("workflow", "encoder"),
-    [(None, "TextEncodeQwenImageEdit"), ("edit-kontext", "CLIPTextEncode")],
-    ids=["qwen-image-edit", "flux-kontext"],
+    [(None, "TextEncodeQwenImageEdit"), ("edit-kontext", "CLIPTextEncode"), ("my-edit", "CLIPTextEncode")],
+    ids=["qwen-image-edit", "flux-kontext", "own-edit-workflow"],
 )
 async def test_edit_applies_the_instruction_to_the_attached_picture(
     database_url: str, tmp_path: Path, workflow: str | None, encoder: str
 ) -> None:
-    async with running_world(database_url, tmp_path) as world:
+    # A server's own edit workflow (here Kontext's graph under another name) is read and run the same way.
+    own = tmp_path / "workflows"
+    own.mkdir()
+    kontext = resources.files("core.kinds.templates").joinpath("flux_kontext_edit.json").read_text()
+    (own / "my-edit.json").write_text(kontext)
+    async with running_world(database_url, tmp_path, workflows_dir=own) as world:
         options = {"instruction": "make it night"} | ({"workflow": workflow} if workflow else {})
         interaction = await world.slash(
             "edit", options, attachments={"image": ("day.png", PICTURE, "image/png")}
