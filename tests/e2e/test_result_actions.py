@@ -109,3 +109,26 @@ async def test_rerolling_a_vary_is_another_vary_of_the_same_picture(database_url
         assert rerolled.seed != varied.seed
         assert rerolled.params.strength == 0.7  # type: ignore[attr-defined]
         assert f"Vary (strong) of #{original.id}" in texts(message)[0]
+
+
+async def test_one_of_four_images_is_upscaled_by_its_number_or_edited_from_the_select(
+    database_url: str, tmp_path: Any
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, artifacts = await first_result(world, {"count": 4})
+        assert {"U1", "U2", "U3", "U4"} <= set(labels(result))
+        click = await world.emu.click_button(result, f"res:upscale:{original.id}:3", world.alice)
+        message, upscaled = await made_from_click(world, click)
+        await assert_started_from(world, upscaled, original, artifacts[3])
+        assert upscaled.kind == "upscale"
+        assert f"Upscale of #{original.id}, image 4" in texts(message)[0]
+
+        chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["edit:0"], world.alice)
+        await world.wait_acked(chosen)
+        assert chosen.response_type == 9, "Edit asks what to change first"
+        fields: dict[str, str | list[str]] = {"instruction": "make it night"}
+        submitted = await world.emu.submit_modal(f"edit:{original.id}:0", fields, world.alice, world.channel)
+        message, edited = await made_from_click(world, submitted)
+        await assert_started_from(world, edited, original, artifacts[0])
+        assert edited.kind == "edit"
+        assert f"Edit of #{original.id}, image 1" in texts(message)[0]
