@@ -6,6 +6,8 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
 from tests.discord_emulator.models import VIEW_CHANNEL
 from tests.e2e.harness import World, job_state, running_world
 from tests.e2e.media_support import (
@@ -17,6 +19,7 @@ from tests.e2e.media_support import (
     private_answer,
     sha256,
 )
+from tests.fakes.comfyui import FakeConfig
 
 
 def _denoise(graph: dict[str, object]) -> list[float]:
@@ -163,3 +166,27 @@ async def test_a_workflow_with_its_own_loader_needs_the_picture_and_reads_the_up
     assert answer.content == "The workflow 'redraw' needs an image to work from; please add it."
     assert graph["20"]["class_type"] == "LoadImage"  # its own loader, not one the bot added
     assert _denoise(graph) == [0.75]  # the workflow's own strength when none is asked
+
+
+@pytest.mark.timeout(120)
+async def test_a_comfyui_restart_with_an_emptied_input_folder_gets_the_picture_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    slow = FakeConfig(step_time_s=0.05, default_steps=40)
+    async with running_world(database_url, tmp_path, fake_config=slow) as world:
+        interaction = await world.slash(
+            "imagine", {"prompt": "the cat, in ink"}, attachments={"image": ("cat.png", PICTURE, "image/png")}
+        )
+        await world.wait_acked(interaction)
+        message = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(message) == "running")
+        await world.fake.kill()
+        world.fake.uploads[0].path.unlink()  # a new container: ComfyUI's input folder starts empty
+        await world.fake.restart()
+        assert job_state(await world.wait_for_message_final(message, timeout=30)) == "done"
+
+        first, again = world.fake.uploads
+        assert (again.subfolder, again.name, again.sha256) == (first.subfolder, first.name, sha256(PICTURE))
+        assert again.path.read_bytes() == PICTURE
+        resubmitted = loader_files(posted_graph(world), "LoadImage")
+        assert resubmitted == loader_files(posted_graph(world, 0), "LoadImage")
