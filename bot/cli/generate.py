@@ -176,11 +176,14 @@ async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tupl
 
 
 async def _read_inputs(args: argparse.Namespace, settings: Settings) -> tuple[GivenInput, ...]:
-    """--image or --audio as the job's input (UnusableInput says why a file cannot be one)."""
-    role, path = ("audio", args.audio) if args.kind == "song" else ("image", args.image)
-    if path is None:
-        return ()
-    return (await read_input_file(path, role, settings.input_limits),)
+    """--image (and --mask) or --audio as the job's inputs (UnusableInput says why a file cannot be one)."""
+    if args.kind == "song":
+        given = [("audio", args.audio)]
+    else:
+        given = [("image", args.image), ("mask", getattr(args, "mask", None))]  # video has no --mask
+    return tuple(
+        [await read_input_file(path, role, settings.input_limits) for role, path in given if path is not None]
+    )
 
 
 async def _require_a_reachable_backend(runtime: CoreRuntime) -> None:

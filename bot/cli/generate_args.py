@@ -20,6 +20,9 @@ def add_generate_parser(commands: Any) -> None:
     image.add_argument("--seed", help="a fixed seed (random when left out)")
     image.add_argument("--count", help="how many images (1-4)")
     image.add_argument("--image", type=Path, help="a picture to start from (image-to-image)")
+    image.add_argument(
+        "--mask", type=Path, help="for an inpainting --workflow: which part of --image to redraw"
+    )
     image.add_argument("--strength", help="how far to move from --image, 0 (keep it) to 1 (ignore it)")
     _add_common(image)
 

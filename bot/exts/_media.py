@@ -32,13 +32,15 @@ class MediaSlot:
     media: str  # the start of its content type ("image", "audio"): picks among a message's files
     noun: str  # "picture", "song"
     option: str  # the attachment option
-    link_option: str  # the message-link option
+    link_option: str | None  # the message-link option (None: a file only)
 
 
 # A message link is about 90 characters; room for a pasted sentence around it.
 LINK_OPTION_MAX = 300
 PICTURE = MediaSlot("image", "image", "picture", "image", "image_link")
 RECORDING = MediaSlot("audio", "audio", "song", "audio", "audio_link")
+# An inpainting workflow's LoadImageMask: a file made for that one picture, so attached, never linked.
+MASK = MediaSlot("mask", "image", "mask", "mask", None)
 
 
 def _said(interaction: discord.Interaction, slot: MediaSlot, key: str) -> str:
@@ -50,7 +52,7 @@ def _said(interaction: discord.Interaction, slot: MediaSlot, key: str) -> str:
         key,
         noun=words(f"media.{slot.noun}"),
         option=words.option(command, slot.option),
-        link_option=words.option(command, slot.link_option),
+        link_option=words.option(command, slot.link_option) if slot.link_option else "",
     )
 
 

@@ -13,7 +13,14 @@ from discord.ext import commands
 from bot.client import ComfyBot
 from bot.exts._admission import check_admission, decide_then_defer, tell_notes
 from bot.exts._installs import offered_everywhere
-from bot.exts._media import LINK_OPTION_MAX, PICTURE, PendingInput, media_input, strength_without_input
+from bot.exts._media import (
+    LINK_OPTION_MAX,
+    MASK,
+    PICTURE,
+    PendingInput,
+    media_input,
+    strength_without_input,
+)
 from bot.exts._model_choices import model_choices
 from bot.exts._submit import (
     PROMPT_DOCUMENT,
@@ -58,6 +65,7 @@ class Imagine(commands.Cog):
         document="A JSON prompt document: prompt, negative_prompt, aspect_ratio, seed, count... (see README)",
         image="A picture to start from (image-to-image)",
         image_link="Or a link to a message with the picture (Copy Message Link)",
+        mask="For an inpainting workflow: the mask saying which part of the picture to redraw",
         strength="How far to move away from the picture: 0 keeps it, 1 ignores it",
         model="The checkpoint (model) to draw with; the workflow's own if left out",
         lora="A LoRA to apply (more with --lora name:weight in the prompt)",
@@ -77,6 +85,7 @@ class Imagine(commands.Cog):
         document: discord.Attachment | None = None,
         image: discord.Attachment | None = None,
         image_link: app_commands.Range[str, 1, LINK_OPTION_MAX] | None = None,
+        mask: discord.Attachment | None = None,
         strength: app_commands.Range[float, 0.0, 1.0] | None = None,
         model: app_commands.Range[str, 1, MODEL_NAME_MAX_CHARS] | None = None,
         lora: app_commands.Range[str, 1, MODEL_NAME_MAX_CHARS] | None = None,
@@ -94,18 +103,23 @@ class Imagine(commands.Cog):
             "lora": lora,
             "lora_weight": lora_weight,
         }
-        async with media_input(self.bot, interaction, PICTURE, image, image_link) as picture:
-            await self._imagine(interaction, picture, prompt, strength, document, options)
+        async with (
+            media_input(self.bot, interaction, PICTURE, image, image_link) as picture,
+            media_input(self.bot, interaction, MASK, mask, None) as painted,
+        ):
+            await self._imagine(interaction, (picture, painted), prompt, strength, document, options)
 
     async def _imagine(
         self,
         interaction: discord.Interaction,
-        picture: PendingInput,
+        files: tuple[PendingInput, PendingInput],
         prompt: str | None,
         strength: float | None,
         document: discord.Attachment | None,
         options: dict[str, Any],
     ) -> None:
+        picture, mask = files
+
         async def decide() -> tuple[ImageRequest, tuple[GivenInput, ...]]:
             if strength is not None and not picture.given_any:
                 raise strength_without_input(interaction, PICTURE)
@@ -123,7 +137,7 @@ class Imagine(commands.Cog):
             workflow = request.workflow or self.bot.runtime.preferences.workflow_for(preferences, IMAGE)
             request = replace(request, workflow=workflow)
             await check_admission(self.bot, interaction, IMAGE, workflow=workflow, params=request.params)
-            return request, await picture.inputs()
+            return request, (*await picture.inputs(), *await mask.inputs())
 
         (request, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
         receipt = await submit_and_show(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from tests.core.inputs.media_samples import png_bomb
@@ -66,3 +69,19 @@ def loader_files(graph: dict[str, Any], class_type: str) -> list[str]:
 def resolved_attachment_ids(interaction: Interaction) -> list[int]:
     resolved = interaction.payload["data"].get("resolved", {}).get("attachments", {})
     return [int(key) for key in resolved]
+
+
+def inpainting_workflow(folder: Path) -> Path:
+    """ComfyUI's inpainting pattern: LoadImage → VAEEncode → SetLatentNoiseMask (LoadImageMask) → KSampler."""
+    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
+    [latent] = [key for key, node in graph.items() if node["class_type"] == "EmptyLatentImage"]
+    [sampler] = [node for node in graph.values() if node["class_type"] == "KSampler"]
+    del graph[latent]
+    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
+    graph["21"] = {"class_type": "LoadImageMask", "inputs": {"image": "example.png", "channel": "red"}}
+    graph["22"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
+    graph["23"] = {"class_type": "SetLatentNoiseMask", "inputs": {"samples": ["22", 0], "mask": ["21", 0]}}
+    sampler["inputs"].update(latent_image=["23", 0], denoise=0.9)
+    folder.mkdir()
+    (folder / "inpaint.json").write_text(json.dumps(graph))
+    return folder

@@ -8,7 +8,8 @@ import pytest
 
 from bot.settings import Settings
 from tests.bot.cli.test_generate import FAST, run_in_process, settings_for
-from tests.fakes.comfyui import FakeComfyUI, media
+from tests.e2e.media_support import inpainting_workflow, sha256
+from tests.fakes.comfyui import FakeComfyUI, FakeConfig, media
 from tests.fixtures.comfyui import FakeComfyFactory
 
 LYRICS = "[verse]\nthe fox runs red\n[chorus]\noh fox"
@@ -120,3 +121,30 @@ async def test_a_file_the_bot_would_refuse_is_said_with_its_path_before_anything
     assert fake_comfy.uploads == []
     assert fake_comfy.prompts_received == []
     assert not (tmp_path / "data" / "inputs").exists()
+
+
+async def test_a_mask_goes_to_the_inpainting_workflows_mask_loader_and_nowhere_else(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(
+        FakeConfig(default_steps=4, previews=False, extra_node_classes={"SetLatentNoiseMask"})
+    )
+    picture, mask = tmp_path / "fox.png", tmp_path / "hat.png"
+    picture.write_bytes(media.png(64, 48, 0xAA5500))
+    mask.write_bytes(media.png(64, 48, 0xFFFFFF))
+    settings = settings_for(database_url, fake.url, tmp_path / "data")
+    settings.workflows_dir = inpainting_workflow(tmp_path / "workflows")
+    files = ["--image", str(picture), "--mask", str(mask)]
+    code, out, err = await run_in_process(
+        settings, ["generate", "image", "a hat", *files, "--workflow", "inpaint"]
+    )
+    refused, _, said = await run_in_process(settings, ["generate", "image", "a hat", *files])
+
+    assert code == 0, err
+    assert len(out.splitlines()) == 1
+    [prompt] = fake.prompts_received
+    uploaded = {upload.sha256: f"{upload.subfolder}/{upload.name}" for upload in fake.uploads}
+    assert prompt["prompt"]["21"]["inputs"]["image"] == uploaded[sha256(mask.read_bytes())]
+    assert prompt["prompt"]["20"]["inputs"]["image"] == uploaded[sha256(picture.read_bytes())]
+    assert (refused, len(fake.uploads)) == (1, 2)  # refused when submitted: nothing more uploaded
+    assert "The workflow 'txt2img' doesn't take a mask image." in said
