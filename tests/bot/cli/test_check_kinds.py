@@ -7,8 +7,11 @@ import io
 from pathlib import Path
 
 from bot.cli.check import check
+from bot.cli.check_inputs import workflow_inputs
 from bot.settings import Settings
+from core.kinds import default_kinds
 from tests.bot.cli.helpers import WELL_FORMED_TOKEN
+from tests.e2e.media_support import inpainting_workflow
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fakes.comfyui.config import CHECKPOINTS_KEY
 from tests.fixtures.comfyui import FakeComfyFactory
@@ -80,4 +83,16 @@ async def test_a_kind_the_bot_does_not_make_in_enabled_kinds_fails_with_the_kind
     assert (
         lines[failure + 1] == "    fix: list some of: image, song, edit, upscale, video "
         "(or leave it empty for every kind a backend runs)"
+    )
+
+
+def test_an_inpainting_workflow_is_listed_as_needing_its_picture_and_its_mask(tmp_path: Path) -> None:
+    kinds = default_kinds()
+    catalogue = kinds.catalogue(inpainting_workflow(tmp_path / "workflows"))
+
+    [line] = workflow_inputs(kinds, catalogue, ["inpaint"])
+
+    assert (line.ok, line.what) == (
+        True,
+        "workflow 'inpaint' (image) takes: image (required), mask (required)",
     )
