@@ -1,6 +1,7 @@
 """What people do with a whole result: its buttons (🔁 reroll, ℹ info, 🗑 delete) and reactions (🔁
-regenerate as the reacting member, ❌ delete, ✉️ by DM). One file's actions (Vary, Remix, Edit, Upscale,
-Cover) are in `result_actions.py`, replies to a result in `result_replies.py`.
+regenerate as the reacting member, ❌ delete, ✉️ by DM, 🌱 / 🎲 Vary (subtle / strong) of a one-image
+result). One file's actions (Vary, Remix, Edit, Upscale, Cover) are in `result_actions.py`, replies to a
+result in `result_replies.py`.
 
 Buttons are DynamicItems: the job id lives in the custom_id, so they work after any restart. Refusals of
 a button are ephemeral; a reaction has no interaction to answer, so its refusal is a short reply that
@@ -33,13 +34,17 @@ from bot.ui.requesters import guild_id_of, requester_from_interaction, requester
 from bot.ui.result_buttons import JobAction, read_only_button
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
-from core.jobs.service import JobRequest
+from core.jobs.policy import Requester
+from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.snapshots import JobView, SafetyAction
 from core.texts import Text
 
 log = logging.getLogger(__name__)
 
 REGENERATE, DELETE, SEND_BY_DM = "🔁", "❌", "✉"
+# The Vary buttons' own emoji, as reactions: the result's file is the new job's input. Only these two: they
+# need no form, and unlike ⬆️ (a common "upvote") nobody reacts with them for something else.
+FROM_FILE = {"🌱": ResultAction.VARY_SUBTLE, "🎲": ResultAction.VARY_STRONG}
 _SEEN_REACTIONS_KEPT = 10_000
 
 
@@ -136,7 +141,7 @@ class Results(commands.Cog):
         if (
             payload.guild_id is None
             or payload.member is None
-            or emoji not in (REGENERATE, DELETE, SEND_BY_DM)
+            or emoji not in (REGENERATE, DELETE, SEND_BY_DM, *FROM_FILE)
         ):
             return
         if me is not None and payload.user_id == me.id:
@@ -173,6 +178,9 @@ class Results(commands.Cog):
                 job.id, guild_id=job.guild_id, requester=requester
             )
             await self.bot.reporter.show_in_channel(receipt, payload.channel_id)
+        elif emoji in FROM_FILE:
+            receipt = await self._from_file(FROM_FILE[emoji], job, requester)
+            await self.bot.reporter.show_in_channel(receipt, payload.channel_id)
         elif emoji == DELETE:
             await service.delete_result(job.id, guild_id=job.guild_id, requester=requester)
             partial = self.bot.get_partial_messageable(payload.channel_id)
@@ -201,6 +209,23 @@ class Results(commands.Cog):
                         "I can't send you direct messages. Allow DMs from server members and react again.",
                     )
                 ) from error
+
+    async def _from_file(self, action: ResultAction, job: JobView, requester: Requester) -> SubmitReceipt:
+        """`action` on the result's one file, as its button would; who may and which media, as for it."""
+        request = await self.bot.runtime.results.request(
+            action, job.id, 0, guild_id=job.guild_id, requester=requester
+        )
+        if request.made_from is not None and request.made_from.out_of > 1:
+            # A reaction is on the whole message: it cannot say which image, the numbered buttons can.
+            made = request.made_from.out_of
+            raise UserFacingError(
+                Text(
+                    "results.reaction_on_several",
+                    f"Job #{job.id} made {made} images: choose one with the buttons under it.",
+                    {"job_id": job.id, "made": made},
+                )
+            )
+        return await self.bot.runtime.service.submit(request)
 
     def _already_seen(self, key: tuple[int, int, str]) -> bool:
         if key in self._seen:

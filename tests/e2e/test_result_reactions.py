@@ -6,6 +6,7 @@ from pathlib import Path
 
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Message
+from tests.discord_emulator.layout import texts
 from tests.e2e.harness import World, is_final, running_world
 from tests.e2e.media_support import PICTURE, sha256
 
@@ -145,3 +146,49 @@ async def test_regenerate_reaction_on_an_image_to_image_result_starts_from_the_s
         assert (first.subfolder, first.name) != (again.subfolder, again.name)
         assert job.params.strength == 0.4  # type: ignore[union-attr]
         assert (job.parent_id, job.seed != original.seed) == (original.id, True)
+
+
+async def test_vary_reactions_start_from_the_results_own_picture(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result = await _result(world)
+        original, [artifact] = await world.delivered((await world.job_for(result)).id)
+        made = []
+        for emoji, strength in (("🎲", 0.7), ("🌱", 0.35)):
+            known = {m.id for m in world.bot_messages()}
+            await world.emu.add_reaction(result, world.channel, world.alice, emoji)
+            message = await _new_final_message(world, known)
+            made.append((await world.job_for(message), strength, texts(message)[0]))
+
+    for job, strength, text in made:
+        assert job.params.strength == strength  # type: ignore[union-attr]
+        assert (job.parent_id, job.user_id) == (original.id, world.alice.id)
+        assert job.seed != original.seed
+        assert f"Vary ({'strong' if strength == 0.7 else 'subtle'}) of #{original.id}" in text
+    assert {upload.sha256 for upload in world.fake.uploads} == {artifact.sha256}
+
+
+async def test_a_vary_reaction_is_refused_briefly_for_several_images_or_another_member(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        four = await world.wait_for_final(await world.slash("imagine", {"prompt": "kites", "count": 4}))
+        one = await _result(world)
+        await world.emu.add_reaction(four, world.channel, world.alice, "🎲")
+        several = await world.emu.wait_for(lambda: _notice_to(world, world.alice.id, "choose one"))
+        await world.emu.add_reaction(one, world.channel, world.bob, "🌱")
+        not_theirs = await world.emu.wait_for(lambda: _notice_to(world, world.bob.id, "only the person"))
+        made_from = [
+            await JobInputStore(world.runtime.sessions).made_from((await world.job_for(m)).id)
+            for m in (four, one)
+        ]
+
+    assert "made 4 images: choose one with the buttons under it" in several.content
+    assert "only the person who asked" in not_theirs.content
+    assert made_from == [(), ()]
+    assert world.fake.uploads == []
+
+
+def _notice_to(world: World, user_id: int, saying: str) -> Message | None:
+    return next(
+        (m for m in world.bot_messages() if f"<@{user_id}>" in m.content and saying in m.content), None
+    )
