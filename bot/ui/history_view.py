@@ -12,7 +12,6 @@ the 15-minute life of the interaction token it edits with, then takes its button
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Any, Protocol
@@ -30,7 +29,7 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_render import job_option_label as option_label
-from bot.ui.page_cursors import PageCursors
+from bot.ui.page_turner import PageTurner
 from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.replies import reply_privately
 from bot.ui.thumbnails import page_thumbnails, thumbnail_name
@@ -84,22 +83,21 @@ class HistoryView(discord.ui.LayoutView):
         self._public = public  # the channel sees this listing: nobody's private results are in it
         self._page_size = page_size
         self._report_error = report_error
-        self._cursors = PageCursors(max_kept=MAX_CURSORS)
         self._page = HistoryPage((), None)
-        self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
-        self._last_interaction: discord.Interaction | None = None
+        self._pages: PageTurner[HistoryView, list[discord.File]] = PageTurner(
+            load=self._load,
+            show=self._show,
+            next_before_id=lambda: self._page.next_before_id,
+            labels=(self._words("history.newer"), self._words("history.older")),
+            custom_id="history",
+            max_kept=MAX_CURSORS,
+        )
+        self._cursors = self._pages.cursors
+        self.newer, self.older = self._pages.newer, self._pages.older
         self.job_select: discord.ui.Select[HistoryView] = discord.ui.Select(
             placeholder=self._words("history.open"), custom_id="history:open"
         )
-        self.newer: discord.ui.Button[HistoryView] = discord.ui.Button(
-            label=self._words("history.newer"), emoji="◀️", custom_id="history:newer"
-        )
-        self.older: discord.ui.Button[HistoryView] = discord.ui.Button(
-            label=self._words("history.older"), emoji="▶️", custom_id="history:older"
-        )
         self.job_select.callback = self._open_job  # type: ignore[method-assign]  # discord.py's documented way
-        self.newer.callback = self._newer  # type: ignore[method-assign]
-        self.older.callback = self._older  # type: ignore[method-assign]
 
     @property
     def page(self) -> HistoryPage:
@@ -107,8 +105,7 @@ class HistoryView(discord.ui.LayoutView):
 
     async def first_page(self, interaction: discord.Interaction) -> list[discord.File]:
         """Loads the first page into this view; the files its gallery shows, to send with it."""
-        self._last_interaction = interaction
-        return await self._load()
+        return await self._pages.first_page(interaction)
 
     async def _load(self) -> list[discord.File]:
         self._page = await self._browser.history(
@@ -178,8 +175,6 @@ class HistoryView(discord.ui.LayoutView):
                 discord.SelectOption(label=self._words("history.empty_page"), value="0")
             ]
             self.job_select.disabled = True
-        self.newer.disabled = self._cursors.on_first_page
-        self.older.disabled = self._page.next_before_id is None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self._viewer.user_id:
@@ -196,26 +191,16 @@ class HistoryView(discord.ui.LayoutView):
         )
         await interaction.followup.send(embed=job_embed(self._words, job, artifacts), ephemeral=True)
 
-    async def _newer(self, interaction: discord.Interaction) -> None:
-        await self._turn(interaction, older=False)
-
-    async def _older(self, interaction: discord.Interaction) -> None:
-        await self._turn(interaction, older=True)
-
-    async def _turn(self, interaction: discord.Interaction, *, older: bool) -> None:
-        await interaction.response.defer()
-        async with self._turning:
-            self._cursors.turn(older=older, next_before_id=self._page.next_before_id)
-            files = await self._load()
-            self._last_interaction = interaction
-            await interaction.edit_original_response(view=self, attachments=files)
+    async def _show(self, interaction: discord.Interaction, files: list[discord.File]) -> None:
+        await interaction.edit_original_response(view=self, attachments=files)
 
     async def on_timeout(self) -> None:
-        if self._last_interaction is None:
+        last = self._pages.last_interaction
+        if last is None:
             return
         self._lay_out(controls=False)  # a V2 message keeps its layout: only the controls go
         try:
-            await self._last_interaction.edit_original_response(view=self)
+            await last.edit_original_response(view=self)
         except discord.HTTPException:
             with log_context(guild_id=self._guild_id):
                 log.debug("history buttons could not be removed")

@@ -32,6 +32,8 @@ CONVERTED = (
     "ui/history_queue.py",
     "ui/history_render.py",
     "ui/history_view.py",
+    "ui/page_turner.py",
+    "ui/moderation_log_view.py",
     "exts/queue_commands.py",
     "exts/_media.py",
     "ui/result_modals.py",

@@ -1,0 +1,78 @@
+"""The newer/older buttons of a paged listing (/history, /settings log), shared by both views.
+
+A turn is acknowledged at once (deferred), then the listing's own `load` reads the page the cursors now
+point at and `show` edits the message with it: the listings differ only there (/history edits a components
+V2 message and its gallery's files, /settings log an embed). The interaction of the last turn is kept, so the
+view can take its buttons away when it times out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+import discord
+from discord.ui.view import BaseView
+
+from bot.ui.page_cursors import PageCursors
+
+View = TypeVar("View", bound=BaseView)
+Shown = TypeVar("Shown")
+
+
+class PageTurner(Generic[View, Shown]):
+    def __init__(
+        self,
+        *,
+        load: Callable[[], Awaitable[Shown]],
+        show: Callable[[discord.Interaction, Shown], Awaitable[None]],
+        next_before_id: Callable[[], int | None],
+        labels: tuple[str, str],
+        custom_id: str,
+        max_kept: int | None = None,
+    ) -> None:
+        """`load`: reads the page at `cursors` into the view and returns what `show` sends with it;
+        `next_before_id`: where the page shown says the next one starts (None: it is the last);
+        `labels`: the newer and older buttons' words; `custom_id`: their prefix ("history")."""
+        self.cursors = PageCursors(max_kept=max_kept)
+        self.last_interaction: discord.Interaction | None = None
+        self._load = load
+        self._show = show
+        self._next_before_id = next_before_id
+        self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
+        newer_label, older_label = labels
+        self.newer: discord.ui.Button[View] = discord.ui.Button(
+            label=newer_label, emoji="◀️", custom_id=f"{custom_id}:newer"
+        )
+        self.older: discord.ui.Button[View] = discord.ui.Button(
+            label=older_label, emoji="▶️", custom_id=f"{custom_id}:older"
+        )
+        self.newer.callback = self._newer  # type: ignore[method-assign]  # discord.py's documented way
+        self.older.callback = self._older  # type: ignore[method-assign]
+
+    async def first_page(self, interaction: discord.Interaction) -> Shown:
+        """The first page loaded; the command sends what it returns with its reply."""
+        self.last_interaction = interaction
+        return await self._read()
+
+    async def _newer(self, interaction: discord.Interaction) -> None:
+        await self.turn(interaction, older=False)
+
+    async def _older(self, interaction: discord.Interaction) -> None:
+        await self.turn(interaction, older=True)
+
+    async def turn(self, interaction: discord.Interaction, *, older: bool) -> None:
+        await interaction.response.defer()  # acknowledged before the database is asked
+        async with self._turning:
+            self.cursors.turn(older=older, next_before_id=self._next_before_id())
+            shown = await self._read()
+            self.last_interaction = interaction
+            await self._show(interaction, shown)
+
+    async def _read(self) -> Shown:
+        shown = await self._load()
+        # The buttons are sent as they are now, wherever `load` laid them out.
+        self.newer.disabled = self.cursors.on_first_page
+        self.older.disabled = self._next_before_id() is None
+        return shown
