@@ -107,9 +107,10 @@ class History(commands.Cog):
             raise UserFacingError(words("safety.show_held_back", job_id=found.id, history=history))
         stored, missing = await on_disk.split_stored(artifacts)
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
-        summary = shorten(job_summary(found), 200)
+        words = words_for(self.bot, interaction.locale)
+        summary = shorten(job_summary(words, found), 200)
         header = f"{spec_of(found.params).texts.mark} **#{found.id}** by <@{found.user_id}> — {summary}"
-        unavailable = unavailable_text(words_for(self.bot, interaction.locale), plan.too_large, missing)
+        unavailable = unavailable_text(words, plan.too_large, missing)
         content = f"{header}\n{unavailable}" if unavailable else header
         if not plan.batches:
             await interaction.followup.send(content)
@@ -159,8 +160,9 @@ class History(commands.Cog):
             include_private=viewer.is_manager,
             include_withheld=viewer.is_manager,
         )
+        words = words_for(self.bot, interaction.locale)
         choices = [
-            app_commands.Choice(name=shorten(f"#{j.id} {j.kind}: {job_summary(j)}", 100), value=j.id)
+            app_commands.Choice(name=shorten(f"#{j.id} {j.kind}: {job_summary(words, j)}", 100), value=j.id)
             for j in page.jobs
         ]
         wanted = current.strip().lstrip("#").lower()

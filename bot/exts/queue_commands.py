@@ -78,7 +78,7 @@ class QueueCommands(commands.Cog):
         words = words_for(self.bot, interaction.locale)
         choices = [
             app_commands.Choice(
-                name=shorten(f"#{job.id} ({place_in_queue(words, place)}): {job_summary(job)}", 100),
+                name=shorten(f"#{job.id} ({place_in_queue(words, place)}): {job_summary(words, job)}", 100),
                 value=job.id,
             )
             for job, place in reversed(overview.mine)

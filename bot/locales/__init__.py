@@ -69,9 +69,12 @@ class Words:
     def __call__(self, key: str, **values: object) -> str:
         return self.catalogue.text(self.locale, key, **values)
 
-    def say(self, text: Text) -> str:
+    def say(self, text: Text | str) -> str:
         """A sentence of the core's (core.texts.Text) in this language; its English where the catalogue lacks
-        the key (a kind registered without catalogue entries). A value that is a Text is said too."""
+        the key (a kind registered without catalogue entries). A value that is a Text is said too. A plain
+        string is the member's own words (a prompt) or says nothing in a language ("×2"): as it is."""
+        if isinstance(text, str):
+            return text
         if not self.catalogue.has(text.key):
             return text.english
         values = {name: self.say(v) if isinstance(v, Text) else v for name, v in text.values.items()}

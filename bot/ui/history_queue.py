@@ -40,7 +40,7 @@ def queue_embed(words: Words, overview: QueueOverview, *, personal: bool = False
     if overview.mine:
         lines = [
             f"**#{job.id}** {spec_of(job.params).texts.mark} {place_in_queue(words, place)} — "
-            f"{shorten(job_summary(job), 60)}"
+            f"{shorten(job_summary(words, job), 60)}"
             for job, place in overview.mine
         ]
         embed.add_field(name=words("queue.yours"), value="\n".join(lines)[:1024], inline=False)

@@ -47,9 +47,9 @@ def shorten(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def job_summary(job: JobView) -> str:
+def job_summary(words: Words, job: JobView) -> str:
     """What a job asked for, in a few words: its prompt, or a song's title and lyrics."""
-    return spec_of(job.params).history_summary(job.params, job.raw_input)
+    return words.say(spec_of(job.params).history_summary(job.params, job.raw_input))
 
 
 def job_line(words: Words, job: JobView) -> str:
@@ -60,7 +60,7 @@ def job_line(words: Words, job: JobView) -> str:
     mark = spec_of(job.params).texts.mark
     return (
         f"{STATUS_MARKS[job.status]} **#{job.id}** {mark} {when} <@{job.user_id}>{deleted} — "
-        f"{shorten(job_summary(job), 90)}"
+        f"{shorten(job_summary(words, job), 90)}"
     )
 
 
@@ -95,7 +95,7 @@ def job_option_label(words: Words, job: JobView) -> str:
 
 
 def job_option_description(words: Words, job: JobView) -> str:
-    return shorten(job_summary(job), 100) or words("history.no_prompt")
+    return shorten(job_summary(words, job), 100) or words("history.no_prompt")
 
 
 def parameter_lines(words: Words, params: dict[str, Any], shown_apart: str = "") -> list[str]:
@@ -138,7 +138,7 @@ def job_embed(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...]) -
     kind = spec_of(job.params)
     embed = discord.Embed(
         title=f"{kind.texts.mark} {words('info.title', job_id=job.id)}",
-        description=None if kind.long_main_text else shorten(job_summary(job), 1000),
+        description=None if kind.long_main_text else shorten(job_summary(words, job), 1000),
         colour=COLOUR,
         url=jump_url(job),
     )

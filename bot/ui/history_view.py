@@ -141,7 +141,7 @@ class HistoryView(discord.ui.LayoutView):
             personal=is_personal(self._guild_id),
         )
         children: list[discord.ui.Item[HistoryView]] = [discord.ui.TextDisplay(listing)]
-        captions = {thumbnail_name(job.id): _caption(job) for job in self._page.jobs}
+        captions = {thumbnail_name(job.id): _caption(self._words, job) for job in self._page.jobs}
         if self._thumbnails:
             items = [
                 discord.MediaGalleryItem(
@@ -211,6 +211,6 @@ class HistoryView(discord.ui.LayoutView):
         await self._report_error(interaction, error, where="the /history browser")
 
 
-def _caption(job: JobView) -> str:
+def _caption(words: Words, job: JobView) -> str:
     """A gallery picture's alt text: which job it is, and what was asked."""
-    return shorten(f"#{job.id} {job_summary(job)}", 200)
+    return shorten(f"#{job.id} {job_summary(words, job)}", 200)

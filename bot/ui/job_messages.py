@@ -50,7 +50,7 @@ def describe_request(words: Words, job: JobView, limit: int = _PROMPT_PREVIEW_CH
     """The request in one short paragraph: the prompt, or the song's title and style; a job made from a
     result says so first ("↪ Vary (strong) of #123")."""
     kind = spec_of(job.params)
-    text = kind.summary(job.params) or words("job.a_kind", noun=kind_noun(words, kind))
+    text = words.say(kind.summary(job.params)) or words("job.a_kind", noun=kind_noun(words, kind))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     made_from = MadeFrom.read(job.seed_document)

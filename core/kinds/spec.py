@@ -11,6 +11,7 @@ from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
 from core.kinds.fields import KindParams
+from core.texts import Text
 
 # The name a kind is registered, stored and routed by ("image", "song"); any registered name is valid.
 JobKind = NewType("JobKind", str)
@@ -66,9 +67,9 @@ class KindSpec(Generic[P]):
     # The user's own words in a request, screened against a guild's blocked words.
     screened_texts: Callable[[P], list[str]]
     # What was asked in a few words, for the job's messages ("" when the request says nothing to show).
-    summary: Callable[[P], str]
+    summary: Callable[[P], str | Text]
     # The same for history lists, which also have what the user typed.
-    history_summary: Callable[[P, str], str]
+    history_summary: Callable[[P, str], str | Text]
     # The user's main text (a prompt, lyrics): shown on its own, not among the other parameters.
     main_field: str
     texts: KindTexts

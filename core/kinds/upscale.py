@@ -96,8 +96,14 @@ def apply_upscale(template: WorkflowTemplate, graph: dict[str, Any], params: Ups
     return {"kind": UPSCALE, "factor": params.factor, "models": models, "count": 1}
 
 
-def _describe(params: UpscaleParams) -> str:
-    return f"×{params.factor}" + (f" with {params.model}" if params.model else "")
+def _describe(params: UpscaleParams) -> str | Text:
+    if params.model is None:
+        return f"×{params.factor}"
+    return Text(
+        "upscale.summary_with_model",
+        f"×{params.factor} with {params.model}",
+        {"factor": params.factor, "model": params.model},
+    )
 
 
 UPSCALE_KIND: KindSpec[UpscaleParams] = KindSpec(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.locales import english
+from bot.locales import Catalogue, Words, english
 from bot.ui.history_queue import place_in_queue, queue_embed
 from bot.ui.history_render import (
     HistoryFilters,
@@ -15,12 +15,13 @@ from bot.ui.history_render import (
     parameter_lines,
     shorten,
 )
+from bot.ui.job_messages import describe_request
 from bot.ui.settings_embed import settings_embed
 from core.jobs.browsing import QueueOverview
 from core.jobs.policy import PolicyView
 from core.jobs.snapshots import HistoryPage
 from core.jobs.stages import JobPlace, JobStage, place_of
-from core.kinds import SONG
+from core.kinds import SONG, UPSCALE
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus, RegeneratePermission
 from tests.bot.history_factories import a_job, an_artifact
@@ -174,3 +175,14 @@ def test_the_settings_show_the_model_and_lora_allow_lists() -> None:
     narrowed_fields = {field.name: field.value for field in settings_embed(ENGLISH, narrowed).fields}
     assert (fields["Models"], fields["LoRAs"]) == ("any a server offers", "any a server offers")
     assert narrowed_fields["LoRAs"] == "`ink.safetensors`"
+
+
+def test_an_upscale_with_a_model_reads_in_the_members_language_wherever_it_is_summed_up() -> None:
+    upscale = a_job(5, kind=UPSCALE, params={"factor": 4, "model": "4x-UltraSharp.pth"})
+    german = Words(Catalogue.shipped(), "de")
+    listing, _ = history_text(german, HistoryPage((upscale,), None), page_number=1, filters=HistoryFilters())
+    assert listing.splitlines()[1].endswith("— ×4 mit 4x-UltraSharp.pth")
+    assert describe_request(german, upscale) == "×4 mit 4x-UltraSharp.pth"
+    assert job_option_description(ENGLISH, upscale) == "×4 with 4x-UltraSharp.pth"
+    plain = a_job(6, kind=UPSCALE, params={"factor": 2})
+    assert describe_request(german, plain) == "×2"  # a factor alone says nothing in a language
