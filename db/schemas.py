@@ -257,8 +257,11 @@ def validated(model: type[InputModel], data: InputModel | Mapping[str, Any]) -> 
     try:
         return model.model_validate(data)
     except ValidationError as error:
+        # The context (a bound, a length) stays with each error: the front-end words the reason from it.
         details = [
-            InitErrorDetails(type=PydanticCustomError(e["type"], e["msg"]), loc=e["loc"], input=e["input"])
+            InitErrorDetails(
+                type=PydanticCustomError(e["type"], e["msg"], e.get("ctx")), loc=e["loc"], input=e["input"]
+            )
             for e in error.errors(include_url=False)
         ]
         raise InvalidInput.from_exception_data(error.title, details) from None

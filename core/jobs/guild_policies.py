@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from core.errors import UserFacingError
 from core.jobs.policy import PolicyCache, PolicyView
 from core.texts import Text
+from core.validation_reasons import reason_for
 from db.models import GuildPolicy
 from db.schemas import InvalidInput
 
@@ -39,7 +40,7 @@ class GuildPolicies:
             row = await self._policies.store.change(guild_id, edit)
         except (InvalidInput, ValidationError) as exc:
             fields = ", ".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc")) or "settings"
-            reason = exc.errors()[0]["msg"]  # pydantic's words: said as they are
+            reason = reason_for(exc.errors()[0])
             raise UserFacingError(
                 Text(
                     "settings.not_valid",

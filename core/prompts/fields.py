@@ -10,14 +10,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS, AspectRatio
 from comfy.workflows.music import DURATION_RANGE, TEMPO_RANGE, TIME_SIGNATURES
 from comfy.workflows.params import MAX_SEED, Quality
 from core.kinds.fields import MAX_COUNT
 from core.prompts.errors import PromptProblem
-from core.texts import Text
+from core.validation_reasons import reason_for
 
 # Midjourney's --q numbers, and words people use, mapped onto our three quality levels.
 _QUALITY_WORDS: dict[str, Quality] = {
@@ -112,33 +111,9 @@ def lora(value: str) -> dict[str, Any]:
 def problems_from(error: ValidationError, names: dict[str, str] | None = None) -> list[PromptProblem]:
     """Pydantic's errors as problems, with the field as the user knows it and without jargon."""
     names = names or {}
-    return [PromptProblem.of(_field(item["loc"], names), _message(item)) for item in error.errors()]
+    return [PromptProblem.of(_field(item["loc"], names), reason_for(item)) for item in error.errors()]
 
 
 def _field(loc: Iterable[int | str], names: dict[str, str]) -> str:
     path = ".".join(str(part) for part in loc) or "document"
     return names.get(path, path)
-
-
-def _message(item: ErrorDetails) -> str | Text:
-    """Pydantic's wording, made to read after the field's name ("prompt: is too long; ...")."""
-    kind, context = item["type"], item.get("ctx", {})
-    most, expected = context.get("max_length"), context.get("expected")
-    low, high = context.get("ge"), context.get("le")
-    plain = {
-        "missing": Text("prompt.missing", "is missing"),
-        "extra_forbidden": Text("prompt.unknown_field", "is not a field I know"),
-        "string_too_short": Text("prompt.empty", "is empty") if context.get("min_length") == 1 else None,
-        "string_too_long": Text("prompt.too_long", f"is too long; at most {most} characters", {"most": most}),
-        "too_long": (
-            Text("prompt.too_long", f"is too long; at most {most} characters", {"most": most})
-            if isinstance(item.get("input"), str)
-            else Text("prompt.too_many", f"has too many items; at most {most}", {"most": most})
-        ),
-        "literal_error": Text("prompt.must_be", f"must be {expected}", {"expected": expected}),
-        "less_than_equal": Text("prompt.at_most", f"must be at most {high}", {"high": high}),
-        "greater_than_equal": Text("prompt.at_least", f"must be at least {low}", {"low": low}),
-    }.get(kind)
-    if plain is not None:
-        return plain
-    return item["msg"].removeprefix("Value error, ")

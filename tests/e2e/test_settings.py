@@ -150,7 +150,7 @@ async def test_limits_change_and_an_invalid_one_is_explained(database_url: str, 
     assert field_values(changed)["Per member"] == "1 running, 10 waiting"
     assert field_values(changed)["Rate limit"] == "bursts of 4, then 2.5 per minute"
     assert invalid.ephemeral
-    assert invalid.content.startswith("That setting is not valid (max_queued_per_user): ")
+    assert invalid.content == "That setting is not valid (max_queued_per_user): must be at most 1000."
     assert policy.limits.max_queued_per_user == 10
 
 

@@ -68,3 +68,11 @@ def test_a_workflow_that_takes_other_files_says_which_in_german() -> None:
         "Der Workflow „song“ kann ein Bild, ein Maskenbild und ein Video nicht verwenden. "
         "Er nimmt eine Audiodatei."
     )
+
+
+def test_an_invalid_settings_reason_reaches_a_german_member_in_german() -> None:
+    reason = Text("invalid.at_most", "must be at most 1000", {"high": 1000})
+    refusal = Text("settings.not_valid", "…", {"fields": "max_queued_per_user", "reason": reason})
+    assert Words(Catalogue.shipped(), "de").say(refusal) == (
+        "Diese Einstellung ist ungültig (max_queued_per_user): darf höchstens 1000 sein."
+    )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.errors import UserFacingError
 from core.jobs.guild_policies import GuildPolicies
 from core.jobs.policy import PolicyCache
 from core.jobs.policy_edits import with_blocked_words, with_id
+from core.texts import Text
 from db.units.policies import PolicyStore
 
 GUILD = 42
@@ -45,3 +48,18 @@ async def test_a_worker_with_a_stale_policy_keeps_what_another_worker_changed(
     stored = await guild_policies(sessionmaker).get(GUILD)  # as a third worker reads it
     assert stored.blocked_words == ("gore", "spam")
     assert stored.allowed_role_ids == {9}
+
+
+async def test_an_invalid_setting_is_refused_with_the_reason_as_a_catalogue_text(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    settings = guild_policies(sessionmaker)
+    with pytest.raises(UserFacingError) as refused:
+        await settings.update(GUILD, {"max_queued_per_user": 5000})
+    text = refused.value.text
+    assert text is not None
+    assert text.key == "settings.not_valid"
+    assert text.values["fields"] == "max_queued_per_user"
+    assert text.values["reason"] == Text("invalid.at_most", "must be at most 1000", {"high": 1000})
+    assert str(text) == "That setting is not valid (max_queued_per_user): must be at most 1000."
+    assert (await settings.get(GUILD)).limits.max_queued_per_user == 10  # nothing stored
