@@ -14,7 +14,7 @@ from bot.cli.check_result import CheckResult
 from comfy import errors
 from comfy.transport import HttpTransport
 from comfy.workflows.catalogue import WorkflowCatalogue
-from comfy.workflows.validation import WorkflowProblem
+from comfy.workflows.validation import NODE_MISSING, NOT_OFFERED, WorkflowProblem
 
 REQUEST_TIMEOUT_S = 10.0
 _SHOWN_PROBLEMS = 3
@@ -111,9 +111,9 @@ def _fix_for(problems: list[WorkflowProblem]) -> str:
 
 
 def _category(problem: WorkflowProblem) -> str:
-    if "is not installed on this backend" in problem.message:
+    if problem.code in NODE_MISSING:
         return "node"
-    if "is not available on this backend" in problem.message:
+    if problem.code in NOT_OFFERED:
         return "model"
     return "other"
 

@@ -177,7 +177,7 @@ def _fit(text: str) -> str:
 def _refusal(words: Words, refused: WorkflowRefused) -> str:
     text = words(f"workflows.refused.{refused.key}", **refused.values)
     if isinstance(refused, NoBackendCanRun):
-        text += "\n" + verdict_lines(str(refused.values["name"]), refused.verdicts)
+        text += "\n" + verdict_lines(words, str(refused.values["name"]), refused.verdicts)
     return text
 
 
@@ -195,7 +195,7 @@ def _added(words: Words, added: AddedWorkflow, everywhere: bool) -> str:
     ]
     if added.shadowed_by_file:
         lines.append(words("workflows.file_wins", name=template.name))
-    lines.append(verdict_lines(template.name, added.verdicts))
+    lines.append(verdict_lines(words, template.name, added.verdicts))
     return "\n".join(lines)
 
 

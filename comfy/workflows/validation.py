@@ -3,21 +3,53 @@
 ComfyUI itself reports these problems only after ``POST /prompt`` and often with an empty ``details``
 (PROTOCOL.md section 2); checking beforehand lets the bot say precisely which node, input and model is
 missing, and what the backend offers instead, before a user's job is ever queued.
+
+Each problem has a code and the values its sentence is made of, besides its English `message`: a front-end
+can word it in its reader's language from those (bot/ui/workflow_report.py does, for /workflows add).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["WorkflowProblem", "find_problems"]
+__all__ = ["MESSAGES", "WorkflowProblem", "find_problems"]
 
 # Combo options marking a file input filled by an upload (the loaders of comfy.workflows.input_slots).
 _UPLOAD_FLAGS = ("image_upload", "audio_upload", "video_upload")
 # ComfyUI abbreviates long choice lists the same way ("(list of length 42)"); a report stays readable.
 _MAX_LISTED_CHOICES = 8
+
+# Each problem's English by its code, with `{placeholders}` for its values.
+MESSAGES: Mapping[str, str] = {
+    "not_an_object": "the node is not a JSON object",
+    "no_class_type": "the node has no class_type",
+    "node_missing": "node class '{node_class}' is not installed on this backend (is a custom node missing?)",
+    "node_missing_close": "node class '{node_class}' is not installed on this backend "
+    "(did you mean {close}?)",
+    "inputs_not_an_object": "the node's inputs are not a JSON object",
+    "input_missing": "required input is missing",
+    "not_available": "{value} is not available on this backend; it offers {offered}",
+    "not_available_more": "{value} is not available on this backend; "
+    "it offers {offered}, ... ({total} in total)",
+    "no_choices": "{value} is not available on this backend; it offers no choices at all "
+    "(is the model folder empty?)",
+    "too_small": "value {value} is smaller than the minimum {low}",
+    "too_big": "value {value} is bigger than the maximum {high}",
+    "malformed_link": "malformed link {link}; a link is [source_node_id, output_index]",
+    "link_to_missing_node": "links to node {source}, which is not in the workflow (it has nodes {nodes})",
+    "link_to_missing_output": "links to output {output} of node {source} ({source_class}), "
+    "which has only {outputs} output(s)",
+    "link_wrong_type": "receives {received} from node {source} ({source_class}) but expects {expected}",
+}
+# The codes of a node class the backend lacks, and of a file (a model) it does not offer.
+NODE_MISSING = frozenset({"node_missing", "node_missing_close"})
+NOT_OFFERED = frozenset({"not_available", "not_available_more", "no_choices"})
+
+# A problem found in a node's input: its code and values.
+_Found = tuple[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +61,14 @@ class WorkflowProblem:
     class_type: str
     input_name: str | None
     message: str
+    code: str = ""  # a key of MESSAGES
+    values: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(
+        cls, workflow: str, node_id: str, class_type: str, input_name: str | None, code: str, **values: str
+    ) -> WorkflowProblem:
+        return cls(workflow, node_id, class_type, input_name, MESSAGES[code].format(**values), code, values)
 
     def __str__(self) -> str:
         where = f"workflow '{self.workflow}', node {self.node_id} ({self.class_type})"
@@ -57,25 +97,20 @@ def _node_problems(
     workflow: Mapping[str, Any], object_info: Mapping[str, Any], name: str, node_id: str, node: Any
 ) -> list[WorkflowProblem]:
     if not isinstance(node, Mapping):
-        return [WorkflowProblem(name, node_id, "?", None, "the node is not a JSON object")]
+        return [WorkflowProblem.of(name, node_id, "?", None, "not_an_object")]
     class_type = node.get("class_type")
     if not isinstance(class_type, str) or not class_type:
-        return [WorkflowProblem(name, node_id, "?", None, "the node has no class_type")]
+        return [WorkflowProblem.of(name, node_id, "?", None, "no_class_type")]
     info = object_info.get(class_type)
     if not isinstance(info, Mapping):
-        return [
-            WorkflowProblem(
-                name,
-                node_id,
-                class_type,
-                None,
-                f"node class '{class_type}' is not installed on this backend"
-                + _suggest(class_type, object_info),
-            )
-        ]
+        close = difflib.get_close_matches(class_type, [str(name) for name in object_info], n=3)
+        code, suggested = (
+            ("node_missing_close", {"close": ", ".join(close)}) if close else ("node_missing", {})
+        )
+        return [WorkflowProblem.of(name, node_id, class_type, None, code, node_class=class_type, **suggested)]
     inputs = node.get("inputs", {})
     if not isinstance(inputs, Mapping):
-        return [WorkflowProblem(name, node_id, class_type, None, "the node's inputs are not a JSON object")]
+        return [WorkflowProblem.of(name, node_id, class_type, None, "inputs_not_an_object")]
 
     declared = info.get("input", {}) if isinstance(info.get("input"), Mapping) else {}
     required = _section(declared, "required")
@@ -83,22 +118,14 @@ def _node_problems(
     problems: list[WorkflowProblem] = []
     for input_name in required:
         if input_name not in inputs:
-            problems.append(
-                WorkflowProblem(name, node_id, class_type, input_name, "required input is missing")
-            )
+            problems.append(WorkflowProblem.of(name, node_id, class_type, input_name, "input_missing"))
     for input_name, value in inputs.items():
         spec = required.get(input_name, optional.get(input_name))
-        message = _input_problem(workflow, object_info, value, spec)
-        if message is not None:
-            problems.append(WorkflowProblem(name, node_id, class_type, str(input_name), message))
+        found = _input_problem(workflow, object_info, value, spec)
+        if found is not None:
+            code, values = found
+            problems.append(WorkflowProblem.of(name, node_id, class_type, str(input_name), code, **values))
     return problems
-
-
-def _suggest(class_type: str, object_info: Mapping[str, Any]) -> str:
-    close = difflib.get_close_matches(class_type, [str(name) for name in object_info], n=3)
-    if close:
-        return f" (did you mean {', '.join(close)}?)"
-    return " (is a custom node missing?)"
 
 
 def _node_order(node_id: str) -> tuple[int, str]:
@@ -112,7 +139,7 @@ def _section(declared: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 def _input_problem(
     workflow: Mapping[str, Any], object_info: Mapping[str, Any], value: Any, spec: Any
-) -> str | None:
+) -> _Found | None:
     if isinstance(value, list):
         return _link_problem(workflow, object_info, value, spec)
     if not isinstance(spec, Sequence) or isinstance(spec, str) or not spec:
@@ -125,9 +152,7 @@ def _input_problem(
         # A loader's file (LoadImage, LoadAudio): the request brings it and it is uploaded before each post.
         return None
     if choices is not None:
-        if value not in choices:
-            return f"{value!r} is not available on this backend; it offers {_describe_choices(choices)}"
-        return None
+        return None if value in choices else _not_offered(value, choices)
     if kind in ("INT", "FLOAT") and isinstance(value, int | float) and not isinstance(value, bool):
         return _range_problem(value, options)
     return None
@@ -142,51 +167,47 @@ def _combo_choices(kind: Any, options: Mapping[str, Any]) -> list[Any] | None:
     return None
 
 
-def _describe_choices(choices: Sequence[Any]) -> str:
+def _not_offered(value: Any, choices: Sequence[Any]) -> _Found:
     if not choices:
-        return "no choices at all (is the model folder empty?)"
+        return "no_choices", {"value": repr(value)}
     shown = ", ".join(repr(choice) for choice in choices[:_MAX_LISTED_CHOICES])
     if len(choices) > _MAX_LISTED_CHOICES:
-        shown += f", ... ({len(choices)} in total)"
-    return shown
+        return "not_available_more", {"value": repr(value), "offered": shown, "total": str(len(choices))}
+    return "not_available", {"value": repr(value), "offered": shown}
 
 
-def _range_problem(value: float, options: Mapping[str, Any]) -> str | None:
+def _range_problem(value: float, options: Mapping[str, Any]) -> _Found | None:
     low, high = options.get("min"), options.get("max")
     if isinstance(low, int | float) and value < low:
-        return f"value {value} is smaller than the minimum {low}"
+        return "too_small", {"value": str(value), "low": str(low)}
     if isinstance(high, int | float) and value > high:
-        return f"value {value} is bigger than the maximum {high}"
+        return "too_big", {"value": str(value), "high": str(high)}
     return None
 
 
 def _link_problem(
     workflow: Mapping[str, Any], object_info: Mapping[str, Any], link: list[Any], spec: Any
-) -> str | None:
+) -> _Found | None:
     if len(link) != 2 or not isinstance(link[1], int) or isinstance(link[1], bool):
-        return f"malformed link {link!r}; a link is [source_node_id, output_index]"
+        return "malformed_link", {"link": repr(link)}
     source_id, output_index = str(link[0]), link[1]
     source = workflow.get(source_id)
     if not isinstance(source, Mapping):
         existing = ", ".join(sorted(map(str, workflow), key=_node_order))
-        return f"links to node {source_id}, which is not in the workflow (it has nodes {existing})"
+        return "link_to_missing_node", {"source": source_id, "nodes": existing}
     source_info = object_info.get(str(source.get("class_type")))
     if not isinstance(source_info, Mapping):
         return None  # the unknown source class is reported on its own node
     outputs = source_info.get("output")
     if not isinstance(outputs, list):
         return None
+    where = {"source": source_id, "source_class": str(source.get("class_type"))}
     if not 0 <= output_index < len(outputs):
-        return (
-            f"links to output {output_index} of node {source_id} ({source.get('class_type')}), "
-            f"which has only {len(outputs)} output(s)"
-        )
+        return "link_to_missing_output", {**where, "output": str(output_index), "outputs": str(len(outputs))}
     expected = spec[0] if isinstance(spec, Sequence) and not isinstance(spec, str) and spec else None
     received = outputs[output_index]
     if isinstance(expected, str) and isinstance(received, str) and not _types_match(received, expected):
-        return (
-            f"receives {received} from node {source_id} ({source.get('class_type')}) but expects {expected}"
-        )
+        return "link_wrong_type", {**where, "received": received, "expected": expected}
     return None
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from comfy import errors
 from comfy.client import ComfyClient
 from comfy.workflows.template import WorkflowTemplate
-from comfy.workflows.validation import WorkflowProblem, find_problems
+from comfy.workflows.validation import NODE_MISSING, NOT_OFFERED, WorkflowProblem, find_problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,20 @@ class BackendVerdict:
     @property
     def can_run(self) -> bool:
         return self.unreachable is None and not self.problems
+
+    # What the problems call for, each fixed its own way: node classes to install, files (models) to add,
+    # and the rest (a graph to correct and export again).
+    @property
+    def missing_nodes(self) -> list[str]:
+        return sorted({p.class_type for p in self.problems if p.code in NODE_MISSING})
+
+    @property
+    def lacks_files(self) -> bool:
+        return any(p.code in NOT_OFFERED for p in self.problems)
+
+    @property
+    def has_other_problems(self) -> bool:
+        return any(p.code not in NODE_MISSING | NOT_OFFERED for p in self.problems)
 
 
 async def verdicts(clients: Sequence[ComfyClient], template: WorkflowTemplate) -> tuple[BackendVerdict, ...]:

@@ -50,6 +50,7 @@ CONVERTED = (
     "reporting/attachments.py",
     "exts/workflows.py",
     "ui/workflow_list.py",
+    "ui/workflow_report.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})

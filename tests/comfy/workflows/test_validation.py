@@ -57,6 +57,8 @@ def test_unknown_node_class_is_reported_with_a_close_match() -> None:
             None,
             "node class 'KSamplerr' is not installed on this backend"
             " (did you mean KSampler, KSamplerAdvanced?)",
+            "node_missing_close",
+            {"node_class": "KSamplerr", "close": "KSampler, KSamplerAdvanced"},
         )
     ]
 
