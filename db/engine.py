@@ -14,6 +14,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_
 
 from db.connections import ping_on_checkout
+from db.sqlite_trips import OneTripConnection, one_trip_dbapi
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ def _create_sqlite_engine(url: URL, overrides: dict[str, Any]) -> AsyncEngine:
             **overrides,
         }
     )
+    if url.get_driver_name() == "aiosqlite":
+        options.setdefault("module", one_trip_dbapi())  # see db/sqlite_trips.py
     engine = create_async_engine(url, **options)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -86,10 +89,12 @@ def _create_sqlite_engine(url: URL, overrides: dict[str, Any]) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        adapted = connection.connection.dbapi_connection
+        if isinstance(adapted, OneTripConnection):  # BEGIN IMMEDIATE goes with the first statement
+            adapted.begin_immediate()
+            return
         # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can
         # fail at once with SQLITE_BUSY when another connection wrote meanwhile; waiting is what we want.
-        # Straight to aiosqlite: one trip to its thread, where a statement through SQLAlchemy's adapter
-        # takes three (a cursor made, the statement, the cursor closed), and every transaction begins here.
         try:
             await_(connection.connection.driver_connection.execute("BEGIN IMMEDIATE"))
         except sqlite3.Error as error:  # as SQLAlchemy would have raised it ("database is locked"...)
