@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import CTE, Table, bindparam, insert, select, true, union_all, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import ArtifactType
 from db.models import Artifact
@@ -75,11 +76,10 @@ def _row(item: ArtifactCreate) -> dict[str, Any]:
     return row
 
 
-async def insert_artifacts(
-    connection: AsyncConnection, items: Sequence[ArtifactCreate]
-) -> tuple[ArtifactView, ...]:
-    """The already-checked `items` added; their views, without reading them back."""
-    ids = (await connection.execute(_ADD, [_row(item) for item in items])).scalars().all()
+def insert_artifacts(connection: Connection, items: Sequence[ArtifactCreate]) -> tuple[ArtifactView, ...]:
+    """The already-checked `items` added; their views, without reading them back (a sync connection: see
+    db.repositories.job_steps)."""
+    ids = connection.execute(_ADD, [_row(item) for item in items]).scalars().all()
     return artifact_views(ids, items)
 
 

@@ -6,6 +6,9 @@ is written by the same statement on PostgreSQL (a data-modifying CTE, and the wo
 pg_notify in its SELECT); SQLite has no DML in CTEs, so there it is a second statement in the same
 transaction. A finished job is not read back whole: the statement returns the columns that may have
 changed since the claim, and the caller's snapshot (parsed parameters and graph included) is updated.
+
+They are plain functions on a sync connection: the job store runs a whole unit of work in one greenlet
+(db.connections.run_unit), where every awaited call of the async API would start one of its own.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, cast
 
 from sqlalchemy import Executable, Row, Table, bindparam, func, insert, select, text, true, union_all, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from db.enums import DeliveryState, JobStatus
 from db.models import Job, JobEvent
@@ -94,8 +97,8 @@ _EVENT = insert(events).values(
 Happened = Sequence[tuple[str, dict[str, Any]]]  # (event kind, detail) of a step, in order
 
 
-async def _run_step(
-    connection: AsyncConnection,
+def _run_step(
+    connection: Connection,
     statement: Executable,
     params: dict[str, Any],
     happened: Happened,
@@ -106,13 +109,13 @@ async def _run_step(
         for i, (kind, detail) in enumerate(happened):
             params[f"event_kind_{i}"] = kind
             params[f"event_detail_{i}"] = detail
-    row = (await connection.execute(statement, params)).first()
+    row = connection.execute(statement, params).first()
     if row is not None and not postgres and happened:
         rows = [
             {"job_id": params["job_id"], "now": params["now"], "event_kind": k, "event_detail": d}
             for k, d in happened
         ]
-        await connection.execute(_EVENT, rows)
+        connection.execute(_EVENT, rows)
     return row
 
 
@@ -160,8 +163,8 @@ _LOCK_QUEUED = text(
 )
 
 
-async def claim(
-    connection: AsyncConnection,
+def claim(
+    connection: Connection,
     job_id: int,
     *,
     now: datetime,
@@ -185,13 +188,13 @@ async def claim(
     }
     capped = postgres and user_cap is not None
     if postgres:
-        locked = (await connection.execute(_LOCK_QUEUED, {"job_id": job_id})).first()
+        locked = connection.execute(_LOCK_QUEUED, {"job_id": job_id}).first()
         if locked is None:
             return None, False
         if user_cap is not None:
             params.update(cap_guild=locked[0], cap_user=locked[1], mine=user_cap[0], cap=user_cap[1])
     happened = [("claimed", {"worker": worker_id, "backend": backend})]
-    row = await _run_step(connection, _claim(postgres, capped), params, happened)
+    row = _run_step(connection, _claim(postgres, capped), params, happened)
     # Locked while queued and still not claimed: only the cap can have stopped it.
     return row, row is None and capped
 
@@ -221,8 +224,8 @@ def _finish(
     return _with_events(step, postgres, count, notify=JobStatus.QUEUED in from_statuses, added=added)
 
 
-async def finish(
-    connection: AsyncConnection,
+def finish(
+    connection: Connection,
     job_id: int,
     from_statuses: Collection[JobStatus],
     to_status: JobStatus,
@@ -243,12 +246,12 @@ async def finish(
     params.update(worker=lease[0], lease_until=lease[1])
     if added:
         params.update(added_params(artifacts))
-    row = await _run_step(connection, statement, params, happened)
+    row = _run_step(connection, statement, params, happened)
     if row is None:
         return None
     if added:
         return row, artifact_views(row.ids, artifacts)
-    return row, await insert_artifacts(connection, artifacts) if artifacts else ()
+    return row, insert_artifacts(connection, artifacts) if artifacts else ()
 
 
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
@@ -269,8 +272,8 @@ def _mark_delivery(from_states: tuple[DeliveryState, ...], over: bool) -> Execut
     )
 
 
-async def mark_delivery(
-    connection: AsyncConnection,
+def mark_delivery(
+    connection: Connection,
     job_id: int,
     from_states: Collection[DeliveryState],
     to: DeliveryState,
@@ -278,5 +281,5 @@ async def mark_delivery(
     now: datetime,
 ) -> bool:
     statement = _mark_delivery(tuple(from_states), to not in _UNDELIVERED)
-    result = await connection.execute(statement, {"job_id": job_id, "to_state": to, "now": now})
+    result = connection.execute(statement, {"job_id": job_id, "to_state": to, "now": now})
     return bool(result.rowcount)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.connections import one_statement
+from db.connections import run_unit
 from db.enums import DeliveryState
 from db.repositories import job_steps as steps
 from db.repositories.artifacts import ArtifactRepository
@@ -36,8 +36,12 @@ class JobDeliveryRecords:
     async def mark_delivery(
         self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
     ) -> bool:
-        async with one_statement(self._engine) as connection:  # every job's last step
-            return await steps.mark_delivery(connection, job_id, from_states, to, now=utcnow())
+        now = utcnow()
+        return await run_unit(  # every job's last step
+            self._engine,
+            lambda connection: steps.mark_delivery(connection, job_id, from_states, to, now=now),
+            scope="statement",
+        )
 
     @through_outages
     @unbroken

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.connections import one_statement
+from db.connections import run_unit
 from db.enums import JobStatus, SafetyAction
 from db.repositories import job_steps as steps
 from db.repositories.job_events import JobEventRepository
@@ -153,8 +153,10 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         the jobs other workers hold, under a per-user advisory lock; UserAtCap if they fill it.
         """
         now = _now()
-        async with self._engine.begin() as connection:
-            row, at_cap = await steps.claim(
+        message = message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id))
+        row, at_cap = await run_unit(
+            self._engine,
+            lambda connection: steps.claim(
                 connection,
                 job_id,
                 now=now,
@@ -163,8 +165,10 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
                 prompt_id=prompt_id,
                 backend=backend,
                 user_cap=user_cap,
-                message=message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id)),
-            )
+                message=message,
+            ),
+            scope="transaction",
+        )
         if at_cap:
             raise UserAtCap(f"a user of job {job_id} is at their cap across workers")
         return None if row is None else steps.view_of(row, self.read_params)
@@ -190,18 +194,23 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
             happened.append(("started", {"at": started_at.isoformat()}))
         happened.append(("succeeded", {"artifacts": len(artifacts)}))
         now = _now()
-        async with one_statement(self._engine) as connection:  # with its events and artifacts (PostgreSQL)
-            done = await steps.finish(
+        lease = (self.worker_id, now + timedelta(seconds=self.lease_s))
+        fields = {**_started(started_at), "safety_action": safety_action}
+        done = await run_unit(  # one statement with its events and artifacts (PostgreSQL)
+            self._engine,
+            lambda connection: steps.finish(
                 connection,
                 job.id,
                 (JobStatus.RUNNING,),
                 JobStatus.SUCCEEDED,
                 now=now,
-                lease=(self.worker_id, now + timedelta(seconds=self.lease_s)),
-                fields={**_started(started_at), "safety_action": safety_action},
+                lease=lease,
+                fields=fields,
                 happened=happened,
                 artifacts=artifacts,
-            )
+            ),
+            scope="statement",
+        )
         if done is None:
             return None
         return steps.changed(job, done[0]), done[1]
@@ -230,18 +239,22 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         if JobStatus.QUEUED in from_statuses:
             message = message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id))
         now = _now()
-        async with one_statement(self._engine) as connection:  # with its event (PostgreSQL)
-            done = await steps.finish(
+        lease = (self.worker_id, now + timedelta(seconds=self.lease_s))
+        done = await run_unit(  # one statement with its event (PostgreSQL)
+            self._engine,
+            lambda connection: steps.finish(
                 connection,
                 job_id,
                 tuple(from_statuses),
                 status,
                 now=now,
-                lease=(self.worker_id, now + timedelta(seconds=self.lease_s)),
+                lease=lease,
                 fields=fields,
                 happened=[(status.value, event or {})],
                 message=message,
-            )
+            ),
+            scope="statement",
+        )
         if done is None:
             return None
         if isinstance(job, int):  # nothing known of it yet: read it whole
