@@ -186,7 +186,8 @@ class Executor:
     async def follow(self, active: ActiveJob, run: PromptRun) -> None:
         timeout_s = self._kind_limits.timeout_s(active.job.kind)
         try:
-            outcome = await asyncio.wait_for(self._runner.follow(active, run), timeout_s)
+            async with asyncio.timeout(timeout_s):  # in this task: wait_for would start another per job
+                outcome = await self._runner.follow(active, run)
         except TimeoutError:
             log.warning("timed out")
             await self._cancel_on_backend(active, "cancel after timeout")

@@ -14,11 +14,11 @@ from comfy.artifacts import ArtifactStore, DownloadedOutput, is_out_of_room, rem
 from comfy.client import ComfyClient
 from comfy.progress import GraphProgress
 from comfy.run import PromptRun
-from core.jobs.artifact_facts import file_facts
+from core.jobs.artifact_facts import FileFacts, file_facts
 from core.jobs.deliverables import deliverables
 from core.jobs.setbacks import JobClocks
 from core.jobs.updates import JobObserver, JobProgress, JobSetback, JobStarted, JobUpdate, Setback
-from core.jobs.whole_outputs import output_damage
+from core.jobs.whole_outputs import checked_output
 from core.kinds import KindRegistry
 from core.texts import Text
 from db.schemas import ArtifactCreate
@@ -183,9 +183,19 @@ class JobRunner:
         job = active.job
         spec = self._kinds.get(job.kind)
         files = [f for f in completed.files if f.type in ("output", "temp")]
+        described: dict[Path, FileFacts] = {}  # pictures, by their check (see checked_output)
+
+        async def check(path: Path, mime: str) -> str | None:
+            damage, facts = await checked_output(path, mime)
+            if facts is not None:
+                described[path] = facts
+            return damage
+
         saved: list[DownloadedOutput] = await self._artifacts.download(
-            active.client.http, files, kind=spec.artifact_folder, job_id=job.id, check=output_damage
+            active.client.http, files, kind=spec.artifact_folder, job_id=job.id, check=check
         )
+        if spec.deliverables is not None:  # it may remake a file under the same name: described again
+            described.clear()
         data_dir = self._artifacts.data_dir
         try:
             made = await deliverables(spec, data_dir, saved, active.metadata)
@@ -196,7 +206,8 @@ class JobRunner:
             raise errors.DiskFull(f"cannot make what the job delivers: {exc}") from exc
         records: list[ArtifactCreate] = []
         for item in made:
-            facts = await file_facts(data_dir / Path(item.path), media=item.type)
+            path = data_dir / Path(item.path)
+            facts = described.get(path) or await file_facts(path, media=item.type)
             records.append(
                 ArtifactCreate(
                     job_id=job.id,

@@ -10,6 +10,7 @@ Content-Length, which ``comfy.artifacts`` checks as it fetches.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from core.inputs.facts import InputLimits, InputRefused
 from core.inputs.images import IMAGE_MIMES, read_picture
 from core.inputs.recordings import FRAMES_TO_PROVE, _is_cover_art
 from core.inputs.recordings import _open as open_recording
+from core.jobs.artifact_facts import FileFacts
 
 # An output is checked, never refused for its size: the limits are the inputs', lifted.
 _UNLIMITED = InputLimits(max_bytes=1 << 62, max_pixels=1 << 62, max_seconds=float("inf"))
@@ -43,12 +45,14 @@ def _mime(path: Path, mime: str) -> str:
     return mime
 
 
-def _picture_damage(data: bytes) -> str | None:
+def _picture_check(data: bytes) -> tuple[str | None, FileFacts | None]:
     try:
         picture = read_picture(data, _UNLIMITED)
     except InputRefused as exc:
-        return str(exc)
-    return None if picture is not None else "Pillow does not read it as a picture"
+        return str(exc), None
+    if picture is None:
+        return "Pillow does not read it as a picture", None
+    return None, FileFacts(hashlib.sha256(data).hexdigest(), width=picture.width, height=picture.height)
 
 
 def _declared_s(stream: Any) -> float | None:
@@ -113,16 +117,22 @@ def _recording_damage(data: bytes) -> str | None:
             return f"{type(exc).__name__}: {exc}"
 
 
-def _damage(path: Path, mime: str) -> str | None:
+def _check(path: Path, mime: str) -> tuple[str | None, FileFacts | None]:
     mime = _mime(path, mime)
     if mime in _PICTURES:
-        return _picture_damage(path.read_bytes())
+        return _picture_check(path.read_bytes())
     if mime in _RECORDINGS:
-        return _recording_damage(path.read_bytes())
-    return None
+        return _recording_damage(path.read_bytes()), None
+    return None, None
 
 
 async def output_damage(path: Path, mime: str) -> str | None:
     """What is wrong with the fetched file at ``path`` (served as ``mime``), None if it is whole. Decoding
     is CPU work: a worker thread does it. Fits ``comfy.artifacts.OutputCheck``."""
-    return await asyncio.to_thread(_damage, path, mime)
+    return (await checked_output(path, mime))[0]
+
+
+async def checked_output(path: Path, mime: str) -> tuple[str | None, FileFacts | None]:
+    """As ``output_damage``, and for a whole picture the facts recorded with it (checksum, pixel size),
+    taken from the same read: describing it after needs no second read nor trip to a worker thread."""
+    return await asyncio.to_thread(_check, path, mime)

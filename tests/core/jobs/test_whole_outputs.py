@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.jobs.whole_outputs import output_damage
+from core.jobs.artifact_facts import file_facts
+from core.jobs.whole_outputs import checked_output, output_damage
+from db.enums import ArtifactType
 from tests.fakes.comfyui import media, video_media
 
 FILES: dict[str, tuple[Callable[[], bytes], str]] = {
@@ -50,3 +52,26 @@ async def test_a_file_of_no_media_type_is_left_to_its_content_length(tmp_path: P
     path = tmp_path / "a.latent"
     path.write_bytes(b"\x00" * 10)
     assert await output_damage(path, "application/octet-stream") is None
+
+
+@pytest.mark.parametrize("name", ["a.png", "a.jpg", "a.webp"])
+async def test_a_whole_picture_is_described_by_its_check_as_file_facts_would(
+    tmp_path: Path, name: str
+) -> None:
+    make, mime = FILES[name]
+    path = tmp_path / name
+    path.write_bytes(make())
+    damage, facts = await checked_output(path, mime)
+    assert damage is None
+    assert facts == await file_facts(path, media=ArtifactType.IMAGE)
+    assert (facts.width, facts.height) == (64, 48)
+
+
+async def test_a_damaged_picture_or_a_recording_is_not_described(tmp_path: Path) -> None:
+    whole = media.png(64, 48, 0x336699)
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(whole[: len(whole) // 2])
+    sound = tmp_path / "a.flac"
+    sound.write_bytes(media.encoded_audio("flac", 2, 10.0))
+    assert (await checked_output(cut, "image/png"))[1] is None
+    assert await checked_output(sound, "audio/flac") == (None, None)
