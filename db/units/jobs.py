@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.connections import run_unit
 from db.enums import JobStatus, SafetyAction
 from db.repositories import job_steps as steps
+from db.repositories.job_create import add_inputs, create_job
 from db.repositories.job_events import JobEventRepository
-from db.repositories.job_inputs import JobInputRepository
 from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate, JobInputCreate
@@ -85,19 +85,23 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         transaction under a per-user lock (two requests cannot both take the last slot), and may refuse by
         raising. `inputs` keeps the job's input files once its id is known and returns their records, which
         are written in the same transaction: no worker ever sees the job without them."""
-        async with self.sessions.begin() as session:
-            jobs = JobRepository(session)
-            if admit is not None:
-                await jobs.hold_user_caps(data.guild_id, data.user_id)
-                admit(await jobs.active_counts_for_user(data.guild_id, data.user_id))
-            job = await jobs.add(data)
+        queued = JobQueuedMessage(
+            sender=self.worker_id,
+            job_id=0,  # written by the statement that makes the job
+            guild_id=data.guild_id,
+            user_id=data.user_id,
+            workflow_name=data.workflow_name,
+            model_needs=list(model_needs_of(data.model_needs)),
+        )
+        async with self._engine.begin() as connection:
+            row, counts = await create_job(
+                connection, data, now=_now(), count_user=admit is not None, message=message_text(queued)
+            )
+            if admit is not None and counts is not None:
+                admit(counts)  # a refusal rolls the job back
             if inputs is not None:
-                records = JobInputRepository(session)
-                for record in await inputs(job.id):
-                    await records.add(record)
-            await JobEventRepository(session).record(job.id, "queued", {"workflow": data.workflow_name})
-            await tell(session, JobQueuedMessage.of(self.worker_id, job))
-            return JobView.of(job, self.read_params)
+                await add_inputs(connection, await inputs(row.id))
+        return steps.view_of(row, self.read_params)
 
     @unbroken
     async def active_counts_for_user(self, guild_id: int, user_id: int) -> ActiveCounts:
