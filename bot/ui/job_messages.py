@@ -46,17 +46,28 @@ def _footer(words: Words, job: JobView, state: str, extra: str = "") -> str:
     return footer + (f" · {extra}" if extra else "")
 
 
-def describe_request(words: Words, job: JobView, limit: int = _PROMPT_PREVIEW_CHARS) -> str:
+def describe_request(
+    words: Words, job: JobView, limit: int = _PROMPT_PREVIEW_CHARS, *, linked: bool = False
+) -> str:
     """The request in one short paragraph: the prompt, or the song's title and style; a job made from a
-    result says so first ("↪ Vary (strong) of #123")."""
+    result says so first ("↪ Vary (strong) of #123"). `linked`: "#123" links to the source's message, for
+    the message's own text; an alt text or a direct message's caption is plain."""
     kind = spec_of(job.params)
     text = words.say(kind.summary(job.params)) or words("job.a_kind", noun=kind_noun(words, kind))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
+    return _source_line(words, job, linked=linked) + text
+
+
+def _source_line(words: Words, job: JobView, *, linked: bool) -> str:
+    """ "↪ Vary (strong) of #123" and a line break, for a job made from a result; else nothing."""
     made_from = MadeFrom.read(job.seed_document)
-    if made_from is not None:
-        text = f"↪ {made_from_text(words, made_from)}\n{text}"
-    return text
+    return "" if made_from is None else f"↪ {made_from_text(words, made_from, linked=linked)}\n"
+
+
+def _request_line(words: Words, job: JobView, limit: int = _PROMPT_PREVIEW_CHARS) -> str:
+    """The request as a job message's text shows it, its source linked."""
+    return describe_request(words, job, limit, linked=True)
 
 
 def _what(words: Words, job: JobView) -> str:
@@ -67,7 +78,7 @@ def render_queued(
     words: Words, job: JobView, position: int | None, eta_s: float | None, held: str | None = None
 ) -> Rendering:
     """`held`: why it will not start yet whatever its place, in the member's words (the disk is full)."""
-    lines = [words("job.queued.title", noun=_what(words, job)), describe_request(words, job)]
+    lines = [words("job.queued.title", noun=_what(words, job)), _request_line(words, job)]
     if held is not None:
         lines.append(words("job.setback.status", line=held))
     if position is not None:
@@ -93,7 +104,7 @@ def render_running(words: Words, job: JobView, progress: ProgressState) -> Rende
     body = "\n".join(
         [
             words("job.running.title", noun=_what(words, job)),
-            describe_request(words, job),
+            _request_line(words, job),
             words("job.running.progress", line=line),
             words("job.elapsed", duration=duration(words, progress.elapsed_s)),
         ]
@@ -109,7 +120,7 @@ def render_setback(
     body = "\n".join(
         [
             words("job.running.title", noun=_what(words, job)),
-            describe_request(words, job),
+            _request_line(words, job),
             words("job.setback.status", line=setback_line(words, update)),
             words("job.elapsed", duration=duration(words, update.elapsed_s)),
         ]
@@ -152,8 +163,10 @@ def render_done(
     )
     title = words("job.done.title", noun=_what(words, job))
     asked_by = words("job.done.asked_by", user_id=job.user_id)
-    room = MAX_TEXT - _FOOTER_ROOM - len(title) - len(asked_by) - len(details)
-    request = describe_request(words, job, limit=max(_PROMPT_PREVIEW_CHARS, room))
+    # The source's line (its link alone is some 80 characters) comes out of the prompt's room.
+    source = _source_line(words, job, linked=True)
+    room = MAX_TEXT - _FOOTER_ROOM - len(title) - len(asked_by) - len(details) - len(source)
+    request = _request_line(words, job, limit=max(_PROMPT_PREVIEW_CHARS, room))
     extra = words("job.done.took", duration=duration(words, duration_s)) if duration_s is not None else ""
     if notes:  # what was done, in words (a video re-encoded at a lower bitrate or resolution)
         extra += (" · " if extra else "") + " · ".join(words.say(note) for note in notes)
@@ -189,7 +202,7 @@ def render_failed(words: Words, job: JobView, reason: str) -> Rendering:
         [
             words("job.failed.title", noun=_what(words, job)),
             reason,
-            words("job.failed.request", request=describe_request(words, job)),
+            words("job.failed.request", request=_request_line(words, job)),
             words("job.failed.what_now", command=command),
         ]
     )
@@ -202,7 +215,7 @@ def render_cancelled(words: Words, job: JobView, by_user_id: int | None) -> Rend
         if by_user_id is not None
         else words("job.cancelled.title")
     )
-    body = f"{title}\n{describe_request(words, job)}"
+    body = f"{title}\n{_request_line(words, job)}"
     return Rendering(body, _footer(words, job, "cancelled"), CANCELLED_COLOUR, final=True)
 
 

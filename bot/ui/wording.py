@@ -1,5 +1,5 @@
 """The small words a job's messages share, in the reader's language: a kind's noun, a duration, a
-parameter's name, where a job came from ("Vary (strong) of #123, image 2").
+parameter's name, where a job came from ("Vary (strong) of #123, image 2", "#123" a link to its message).
 
 A kind or a parameter registered without catalogue entries still reads well: its own English words are
 used (tests/bot/locales checks that every kind the bot ships has its entries).
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.locales import Words
-from core.jobs.derived import ACTIONS, MadeFrom, ResultAction
+from core.jobs.derived import ACTIONS, MadeFrom, ResultAction, ResultMessage
 from core.kinds.spec import KindSpec
 
 
@@ -44,11 +44,23 @@ def file_noun(words: Words, role: str) -> str:
     return words(f"files.{role}" if role in ("image", "audio") else "files.other")
 
 
-def made_from_text(words: Words, made_from: MadeFrom) -> str:
-    """ "Vary (strong) of #123", and which file ("image 2") when the source made several."""
+def made_from_text(words: Words, made_from: MadeFrom, *, linked: bool = False) -> str:
+    """ "Vary (strong) of #123", and which file ("image 2") when the source made several.
+
+    `linked`: "#123" is a link to the source's message when everyone may open it (markdown, for a message's
+    text or an embed; alt texts and direct messages' captions stay plain).
+    """
     spec = ACTIONS[made_from.action]
-    text = words("made_from.of", action=action_label(words, made_from.action), job_id=made_from.job_id)
+    job = words("made_from.job", job_id=made_from.job_id)
+    if linked and made_from.message is not None:
+        job = f"[{job}]({message_url(made_from.message)})"
+    text = words("made_from.of", action=action_label(words, made_from.action), job=job)
     if made_from.out_of > 1:
         which = file_noun(words, spec.takes)
         text = words("made_from.file", text=text, file=which, number=made_from.index + 1)
     return text
+
+
+def message_url(message: ResultMessage) -> str:
+    """Discord's link to a message in a server's channel, as "Copy Message Link" writes it."""
+    return f"https://discord.com/channels/{message.guild_id}/{message.channel_id}/{message.message_id}"

@@ -2,7 +2,10 @@
 
 Each action names the kind it makes (the result's own, or another such as ``upscale``), the strength it
 starts from, and how it is spoken of. A job made this way keeps where it came from (``MadeFrom``) in its
-seed document, so its messages say "Vary (strong) of #123" and its files record their source.
+seed document, so its messages say "Vary (strong) of #123" and its files record their source. When the
+source's result is a message everyone in its server may open, where that message is (``ResultMessage``) is
+kept too, taken when the job is made: its messages then link "#123" to it with no lookup while they are
+drawn, and the link outlives a restart.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from core.jobs.scopes import is_personal
+from core.jobs.snapshots import JobView, SafetyAction
 from core.kinds import JobKind
 
 
@@ -58,21 +63,58 @@ ACTIONS: dict[ResultAction, ActionSpec] = {
 
 
 @dataclass(frozen=True, slots=True)
+class ResultMessage:
+    """Where a result's message is, for anyone in its server to jump to."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+
+    @classmethod
+    def of(cls, job: JobView) -> ResultMessage | None:
+        """A public result's message in a server's channel. None where a link would lead nowhere or to what
+        others may not see: a private (ephemeral) result, a personal scope (a DM, or a server without the
+        bot, whose id is not kept), a result deleted (its message went with it) or withheld, no message."""
+        message_id = job.channel_message_id or job.response_message_id
+        if (
+            message_id is None
+            or job.private
+            or is_personal(job.guild_id)
+            or job.deleted_at is not None
+            or job.safety_action is SafetyAction.WITHHELD
+        ):
+            return None
+        return cls(job.guild_id, job.channel_id, message_id)
+
+    @classmethod
+    def read(cls, found: object) -> ResultMessage | None:
+        if not isinstance(found, list) or len(found) != 3 or not all(isinstance(i, int) for i in found):
+            return None
+        return cls(*found)
+
+
+@dataclass(frozen=True, slots=True)
 class MadeFrom:
-    """The result a job was made from: which job, which of its files (0-based, of `out_of`), by what."""
+    """The result a job was made from: which job, which of its files (0-based, of `out_of`), by what, and
+    where its message is when everyone may open it."""
 
     job_id: int
     action: ResultAction
     index: int = 0
     out_of: int = 1
+    message: ResultMessage | None = None
 
     def document(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "job_id": self.job_id,
             "action": self.action.value,
             "index": self.index,
             "out_of": self.out_of,
         }
+        if self.message is not None:
+            shown = self.message
+            document["message"] = [shown.guild_id, shown.channel_id, shown.message_id]
+        return document
 
     @classmethod
     def read(cls, seed_document: dict[str, Any] | None) -> MadeFrom | None:
@@ -86,6 +128,7 @@ class MadeFrom:
                 ResultAction(found["action"]),
                 int(found.get("index", 0)),
                 int(found.get("out_of", 1)),
+                ResultMessage.read(found.get("message")),
             )
         except (KeyError, TypeError, ValueError):
             return None

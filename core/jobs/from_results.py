@@ -21,7 +21,7 @@ from core.errors import NotAllowed, UserFacingError
 from core.inputs.intake import InputOrigin
 from core.inputs.store import InputMissing, InputStore
 from core.jobs.artifact_files import ArtifactFiles
-from core.jobs.derived import ACTIONS, MadeFrom, ResultAction
+from core.jobs.derived import ACTIONS, MadeFrom, ResultAction, ResultMessage
 from core.jobs.given_input import GivenInput
 from core.jobs.input_staging import KeptInputs
 from core.jobs.policy import Requester
@@ -202,7 +202,7 @@ class ResultRequests:
             workflow=source.job.workflow_name if kind == source.job.kind else None,
             parent_id=source.job.id,
             inputs=(source.given,),
-            made_from=MadeFrom(source.job.id, action, index, source.out_of),
+            made_from=MadeFrom(source.job.id, action, index, source.out_of, ResultMessage.of(source.job)),
         )
 
     def _params(

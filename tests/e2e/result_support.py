@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.jobs.derived import ResultMessage
 from core.jobs.snapshots import ArtifactView, JobView
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Interaction, Message
@@ -38,3 +39,14 @@ async def assert_started_from(world: World, job: JobView, source: JobView, artif
 def labels(message: Message) -> list[str]:
     """The labels of the result's buttons, in order (inside its components V2 container)."""
     return [str(b["label"]) for b in buttons(message) if b.get("label")]
+
+
+def message_of(shown: Message) -> ResultMessage:
+    """Where a result's message is, as a job made from it keeps it."""
+    assert shown.guild_id is not None
+    return ResultMessage(shown.guild_id, shown.channel_id, shown.id)
+
+
+def linked(job_id: int, shown: Message) -> str:
+    """ "#12" as a job made from job 12 says it: a link to the message `shown` that job's result is on."""
+    return f"[#{job_id}](https://discord.com/channels/{shown.guild_id}/{shown.channel_id}/{shown.id})"

@@ -135,6 +135,10 @@ async def test_a_button_on_a_private_result_makes_a_private_result(database_url:
     assert opened.response_type == 9
     assert [(m.ephemeral, bool(m.attachments)) for m in (varied, remixed)] == [(True, True), (True, True)]
     assert [job.private for job in made] == [True, True]
+    # Nobody else could open a private result: the jobs made from it name it without a link.
+    assert f"↪ Vary (strong) of #{original.id}\n" in texts(varied)[0]
+    assert f"↪ Remix of #{original.id}\n" in texts(remixed)[0]
+    assert "discord.com/channels" not in text_of(varied) + text_of(remixed)
     assert not later.ephemeral, "her own commands follow her preference again"
     assert [m.id for m in world.job_messages()] == [later.id]
 

@@ -7,9 +7,16 @@ from typing import Any
 
 from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
-from tests.discord_emulator.layout import texts
+from tests.discord_emulator.layout import gallery_items, texts
 from tests.e2e.harness import running_world
-from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
+from tests.e2e.result_support import (
+    assert_started_from,
+    first_result,
+    labels,
+    linked,
+    made_from_click,
+    message_of,
+)
 
 
 async def test_vary_subtle_and_strong_start_from_the_result_with_new_seeds(
@@ -25,9 +32,22 @@ async def test_vary_subtle_and_strong_start_from_the_result_with_new_seeds(
             assert job.params.strength == strength  # type: ignore[attr-defined]
             assert job.seed != original.seed
             assert job.params.prompt == original.params.prompt  # type: ignore[attr-defined]
-            assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction(action))
+            assert MadeFrom.read(job.seed_document) == MadeFrom(
+                original.id,
+                ResultAction(action),
+                message=message_of(result),
+            )
             label = "Vary (subtle)" if action == "subtle" else "Vary (strong)"
-            assert f"{label} of #{original.id}" in texts(message)[0]
+            # "#12" jumps to the result it was made from; the images' alt text says it in plain words.
+            assert f"{label} of {linked(original.id, result)}" in texts(message)[0]
+            assert {item["description"].split("\n")[0] for item in gallery_items(message)} == {
+                f"↪ {label} of #{original.id}"
+            }
+        info = await world.emu.click_button(message, f"job:info:{job.id}", world.bob)
+        await world.emu.wait_for(lambda: info.acked and world.emu.original_response(info).embeds)
+        [embed] = world.emu.original_response(info).embeds
+        made_from = next(field["value"] for field in embed["fields"] if field["name"] == "Made from")
+        assert made_from == f"Vary (strong) of {linked(original.id, result)}"
 
 
 async def test_one_of_four_images_is_chosen_by_its_number_or_the_select(
@@ -40,7 +60,7 @@ async def test_one_of_four_images_is_chosen_by_its_number_or_the_select(
         click = await world.emu.click_button(result, f"res:strong:{original.id}:2", world.alice)
         message, job = await made_from_click(world, click)
         await assert_started_from(world, job, original, artifacts[2])
-        assert f"Vary (strong) of #{original.id}, image 3" in texts(message)[0]
+        assert f"Vary (strong) of {linked(original.id, result)}, image 3" in texts(message)[0]
 
         chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["subtle:1"], world.alice)
         _, subtle = await made_from_click(world, chosen)
@@ -76,7 +96,7 @@ async def test_remix_opens_the_prompt_filled_in_and_runs_the_changed_one(
         assert job.params.negative_prompt is None  # type: ignore[attr-defined]
         assert job.params.strength == 0.5  # type: ignore[attr-defined]
         assert job.raw_input == "a paper plane"
-        assert f"Remix of #{original.id}" in texts(message)[0]
+        assert f"Remix of {linked(original.id, result)}" in texts(message)[0]
 
 
 async def test_buttons_of_results_made_before_the_per_image_actions_still_work(
@@ -93,7 +113,11 @@ async def test_buttons_of_results_made_before_the_per_image_actions_still_work(
         click = await world.emu.click_button(result, f"job:vary:{original.id}", world.alice)
         _, job = await made_from_click(world, click)
         await assert_started_from(world, job, original, artifact)
-        assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.VARY_STRONG)
+        assert MadeFrom.read(job.seed_document) == MadeFrom(
+            original.id,
+            ResultAction.VARY_STRONG,
+            message=message_of(result),
+        )
 
 
 async def test_rerolling_a_vary_is_another_vary_of_the_same_picture(database_url: str, tmp_path: Any) -> None:
@@ -108,7 +132,7 @@ async def test_rerolling_a_vary_is_another_vary_of_the_same_picture(database_url
         assert rerolled.parent_id == varied.id
         assert rerolled.seed != varied.seed
         assert rerolled.params.strength == 0.7  # type: ignore[attr-defined]
-        assert f"Vary (strong) of #{original.id}" in texts(message)[0]
+        assert f"Vary (strong) of {linked(original.id, result)}" in texts(message)[0]
 
 
 async def test_one_of_four_images_is_upscaled_by_its_number_or_edited_from_the_select(
@@ -121,7 +145,7 @@ async def test_one_of_four_images_is_upscaled_by_its_number_or_edited_from_the_s
         message, upscaled = await made_from_click(world, click)
         await assert_started_from(world, upscaled, original, artifacts[3])
         assert upscaled.kind == "upscale"
-        assert f"Upscale of #{original.id}, image 4" in texts(message)[0]
+        assert f"Upscale of {linked(original.id, result)}, image 4" in texts(message)[0]
 
         chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["edit:0"], world.alice)
         await world.wait_acked(chosen)
@@ -131,4 +155,4 @@ async def test_one_of_four_images_is_upscaled_by_its_number_or_edited_from_the_s
         message, edited = await made_from_click(world, submitted)
         await assert_started_from(world, edited, original, artifacts[0])
         assert edited.kind == "edit"
-        assert f"Edit of #{original.id}, image 1" in texts(message)[0]
+        assert f"Edit of {linked(original.id, result)}, image 1" in texts(message)[0]

@@ -8,7 +8,14 @@ from core.jobs.derived import MadeFrom, ResultAction
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import job_state, running_world
 from tests.e2e.media_support import posted_graph
-from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
+from tests.e2e.result_support import (
+    assert_started_from,
+    first_result,
+    labels,
+    linked,
+    made_from_click,
+    message_of,
+)
 
 
 async def test_animate_makes_a_video_starting_from_that_image(database_url: str, tmp_path: Path) -> None:
@@ -23,10 +30,12 @@ async def test_animate_makes_a_video_starting_from_that_image(database_url: str,
     assert job.kind == "video"
     assert job.params.prompt == "a paper boat"  # type: ignore[attr-defined]
     await assert_started_from(world, job, original, artifact)
-    assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.ANIMATE)
+    assert MadeFrom.read(job.seed_document) == MadeFrom(
+        original.id, ResultAction.ANIMATE, message=message_of(result)
+    )
     loader = graph["55"]["inputs"]["start_image"][0]
     assert graph[loader]["class_type"] == "LoadImage"
-    assert f"Animate of #{original.id}" in texts(message)[0]
+    assert f"Animate of {linked(original.id, result)}" in texts(message)[0]
     assert [a.content_type for a in message.attachments if a.filename.endswith(".mp4")] == ["video/mp4"]
 
 
@@ -38,4 +47,6 @@ async def test_one_of_several_images_is_animated_from_the_select(database_url: s
 
     assert job.kind == "video"
     await assert_started_from(world, job, original, artifacts[1])
-    assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.ANIMATE, 1, 2)
+    assert MadeFrom.read(job.seed_document) == MadeFrom(
+        original.id, ResultAction.ANIMATE, 1, 2, message_of(result)
+    )

@@ -9,7 +9,14 @@ from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import form_id, running_world
-from tests.e2e.result_support import assert_started_from, first_result, labels, made_from_click
+from tests.e2e.result_support import (
+    assert_started_from,
+    first_result,
+    labels,
+    linked,
+    made_from_click,
+    message_of,
+)
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
 
@@ -36,8 +43,10 @@ async def test_edit_asks_what_to_change_and_runs_the_edit_kind_on_that_image(
         assert job.kind == "edit"
         assert job.params.instruction == "make it night"  # type: ignore[attr-defined]
         await assert_started_from(world, job, original, artifact)
-        assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.EDIT)
-        assert f"Edit of #{original.id}" in texts(message)[0]
+        assert MadeFrom.read(job.seed_document) == MadeFrom(
+            original.id, ResultAction.EDIT, message=message_of(result)
+        )
+        assert f"Edit of {linked(original.id, result)}" in texts(message)[0]
 
 
 async def test_upscale_runs_the_upscale_kind_on_that_file_not_the_prompt_again(
@@ -53,7 +62,7 @@ async def test_upscale_runs_the_upscale_kind_on_that_file_not_the_prompt_again(
         assert upscaled.width is not None
         assert artifact.width is not None
         assert upscaled.width > artifact.width
-        assert f"Upscale of #{original.id}" in texts(message)[0]
+        assert f"Upscale of {linked(original.id, result)}" in texts(message)[0]
 
 
 async def test_cover_takes_one_take_as_the_audio_input_with_new_style_and_lyrics(
@@ -92,4 +101,4 @@ async def test_cover_takes_one_take_as_the_audio_input_with_new_style_and_lyrics
         assert cover.params.strength == 0.5  # type: ignore[attr-defined]
         [given] = await JobInputStore(world.runtime.sessions).for_job(cover.id)
         assert (given.role, given.source_job_id, given.sha256) == ("audio", song.id, takes[1].sha256)
-        assert f"Cover of #{song.id}, take 2" in texts(message)[0]
+        assert f"Cover of {linked(song.id, song_message)}, take 2" in texts(message)[0]

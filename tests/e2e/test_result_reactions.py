@@ -9,6 +9,7 @@ from tests.discord_emulator import Message
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import World, is_final, running_world
 from tests.e2e.media_support import PICTURE, sha256
+from tests.e2e.result_support import linked
 
 
 async def _result(world: World) -> Message:
@@ -163,7 +164,7 @@ async def test_vary_reactions_start_from_the_results_own_picture(database_url: s
         assert job.params.strength == strength  # type: ignore[union-attr]
         assert (job.parent_id, job.user_id) == (original.id, world.alice.id)
         assert job.seed != original.seed
-        assert f"Vary ({'strong' if strength == 0.7 else 'subtle'}) of #{original.id}" in text
+        assert f"Vary ({'strong' if strength == 0.7 else 'subtle'}) of {linked(original.id, result)}" in text
     assert {upload.sha256 for upload in world.fake.uploads} == {artifact.sha256}
 
 

@@ -10,7 +10,7 @@ from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Message
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import World, job_state, running_world
-from tests.e2e.result_support import assert_started_from, first_result
+from tests.e2e.result_support import assert_started_from, first_result, linked, message_of
 
 
 async def new_job_message(world: World, known: int) -> Message:
@@ -37,8 +37,10 @@ async def test_a_reply_that_mentions_the_bot_remixes_the_result(database_url: st
         await assert_started_from(world, job, original, artifact)
         assert job.params.prompt == "the same at night"  # type: ignore[attr-defined]
         assert job.user_id == world.alice.id
-        assert MadeFrom.read(job.seed_document) == MadeFrom(original.id, ResultAction.REPLY)
-        assert f"Remix of #{original.id}" in texts(message)[0]
+        assert MadeFrom.read(job.seed_document) == MadeFrom(
+            original.id, ResultAction.REPLY, message=message_of(result)
+        )
+        assert f"Remix of {linked(original.id, result)}" in texts(message)[0]
         assert await JobInputStore(world.runtime.sessions).made_from(original.id) == (job.id,)
 
 
@@ -72,4 +74,4 @@ async def test_a_reply_may_start_from_one_image_of_several(database_url: str, tm
         job = await world.job_for(message)
         await assert_started_from(world, job, original, artifacts[1])
         assert job.params.prompt == "bluer"  # type: ignore[attr-defined]
-        assert f"Remix of #{original.id}, image 2" in texts(message)[0]
+        assert f"Remix of {linked(original.id, result)}, image 2" in texts(message)[0]
