@@ -217,7 +217,8 @@ class CoreRuntime:
         await self.input_files.clear_incoming(older_than_s=INCOMING_KEPT_S)
         names = self.catalogue.names()
         log.info("workflows: %d ready (%s)", len(names), ", ".join(names))
-        await self.pool.start()
+        # A gateway posts no prompt: it needs no backend's events, only what each one can run.
+        await self.pool.start(events=runs_queue)
         self._report_backends()
         self._report_safety()
         await self.workflows.reload(then_capabilities=False)

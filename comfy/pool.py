@@ -43,14 +43,20 @@ class ComfyPool:
         self._connect_wait_s = connect_wait_s
         self._tasks = BackgroundTasks()
         self._changed = asyncio.Event()
+        self._events = True  # each backend's websocket open (see start)
         for client in self.clients:
             client.add_connection_listener(functools.partial(self._connection_changed, client))
 
-    async def start(self) -> None:
-        for client in self.clients:
-            await client.start()
-        # Give the websockets a moment so healthy backends are not reported down at boot.
-        await asyncio.gather(*(c.wait_connected(self._connect_wait_s) for c in self.clients))
+    async def start(self, *, events: bool = True) -> None:
+        """`events` False (a process that posts no prompt, such as a bot's gateway): no websocket is opened,
+        and a backend is healthy while it answers over HTTP (its /object_info read again when it comes
+        back, as after a reconnect); what it can run is known all the same."""
+        self._events = events
+        if events:
+            for client in self.clients:
+                await client.start()
+            # Give the websockets a moment so healthy backends are not reported down at boot.
+            await asyncio.gather(*(c.wait_connected(self._connect_wait_s) for c in self.clients))
         await self.check_health()
         health = every(self._interval, self.check_health)
         self._tasks.spawn(supervise("checking backend health", health), name="comfy-pool-health")
@@ -66,7 +72,7 @@ class ComfyPool:
     async def _check(self, client: ComfyClient) -> None:
         was_healthy = self.health[client.name].healthy
         try:
-            if not client.connected:
+            if self._events and not client.connected:
                 raise errors.BackendUnavailable(f"{client.name}: websocket not connected")
             await client.system_stats()
             if not was_healthy:
@@ -74,7 +80,7 @@ class ComfyPool:
         except errors.ComfyError as exc:
             self.mark(client.name, False, exc.detail)
             return
-        if client.connected:  # the socket may have dropped while we asked
+        if client.connected or not self._events:  # the socket may have dropped while we asked
             self.mark(client.name, True, "ok")
 
     def mark(self, name: str, healthy: bool, detail: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import aiohttp
 import pytest
 
 from comfy import errors, events
+from comfy.client import ComfyClient
 from comfy.pool import ComfyPool
 from tests.comfy.conftest import ClientFactory, audio_graph, graph, wav_bytes
 from tests.comfy.test_client_recovery import first_progress, long_sampler
@@ -93,3 +95,22 @@ async def test_a_failing_health_check_is_logged_and_the_checks_go_on(
     failures = [r for r in caplog.records if r.name == "background.loops"]
     assert [r.getMessage().split(";")[0] for r in failures] == ["checking backend health failed"]
     assert failures[0].exc_info is not None
+
+
+async def test_a_pool_without_events_opens_no_websocket_and_tells_health_over_http(
+    fake_comfy_factory: Any, http_session: aiohttp.ClientSession
+) -> None:
+    up = await fake_comfy_factory(FakeConfig())
+    down = await fake_comfy_factory(FakeConfig())
+    clients = [ComfyClient(http_session, fake.url, "gateway-client") for fake in (up, down)]
+    pool = ComfyPool(clients, health_interval_s=60)
+    await down.kill()
+    await pool.start(events=False)
+    try:
+        health = {client.http.base_url: pool.health[client.name].healthy for client in pool.clients}
+        assert health == {up.url.rstrip("/"): True, down.url.rstrip("/"): False}
+        assert up.hub.sockets == {}, "no websocket was opened"
+        assert not pool.clients[0].connected
+        assert "SaveImage" in await pool.clients[0].object_info(), "what it can run is read all the same"
+    finally:
+        await pool.close()

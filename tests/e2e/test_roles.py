@@ -41,6 +41,7 @@ async def test_a_worker_without_gateway_runs_and_shows_a_job_the_gateway_queued(
         # The worker edits through the kept token, by message id (the gateway's own edit went to @original).
         assert world.emu.calls_matching("PATCH", rf"/webhooks/\d+/[^/]+/messages/{message.id}$")
         assert worker.ws is None, "the worker never opened a gateway connection"
+        assert list(world.fake.hub.sockets) == ["client-worker-1"], "only the worker follows ComfyUI's events"
 
 
 async def test_a_regenerate_reaction_at_the_gateway_becomes_a_job_the_worker_shows_on_its_new_message(
