@@ -8,7 +8,8 @@ from typing import Any
 import discord
 
 from bot.locales import Words
-from bot.ui.wording import kind_noun, parameter_name
+from bot.ui.wording import kind_noun, message_url, parameter_name
+from core.jobs.derived import ResultMessage
 from core.jobs.snapshots import ArtifactView, HistoryPage, JobStatus, JobView, SafetyAction
 from core.kinds import JobKind, spec_of
 
@@ -127,10 +128,11 @@ def artifact_line(words: Words, artifact: ArtifactView) -> str:
 
 
 def jump_url(job: JobView) -> str | None:
-    message_id = job.channel_message_id or job.response_message_id
-    if message_id is None:
-        return None
-    return f"https://discord.com/channels/{job.guild_id}/{job.channel_id}/{message_id}"
+    """The link to the job's message, only where it leads somewhere anyone may open (the rule of "made
+    from" links): not a private (ephemeral) reply, a DM or a server without the bot, a deleted or withheld
+    result."""
+    shown = ResultMessage.of(job)
+    return None if shown is None else message_url(shown)
 
 
 def job_embed(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:

@@ -19,12 +19,12 @@ from bot.ui.job_messages import describe_request
 from bot.ui.settings_embed import settings_embed
 from core.jobs.browsing import QueueOverview
 from core.jobs.policy import PolicyView
-from core.jobs.snapshots import HistoryPage
+from core.jobs.snapshots import HistoryPage, SafetyAction
 from core.jobs.stages import JobPlace, JobStage, place_of
 from core.kinds import SONG, UPSCALE
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus, RegeneratePermission
-from tests.bot.history_factories import a_job, an_artifact
+from tests.bot.history_factories import QUEUED_AT, a_job, an_artifact
 
 ENGLISH = english()
 
@@ -186,3 +186,16 @@ def test_an_upscale_with_a_model_reads_in_the_members_language_wherever_it_is_su
     assert job_option_description(ENGLISH, upscale) == "×4 with 4x-UltraSharp.pth"
     plain = a_job(6, kind=UPSCALE, params={"factor": 2})
     assert describe_request(german, plain) == "×2"  # a factor alone says nothing in a language
+
+
+def test_an_opened_job_links_its_message_only_where_anyone_may_open_it() -> None:
+    assert job_embed(ENGLISH, a_job(channel_message_id=120), ()).url == "https://discord.com/channels/1/2/120"
+    # An ephemeral reply cannot be jumped to, a DM's "guild" is the member's own id (negative), a deleted
+    # result's message went with it, and a withheld one is for managers only.
+    for hidden in (
+        a_job(private=True),
+        a_job(guild_id=-3),
+        a_job(deleted_at=QUEUED_AT),
+        a_job(safety_action=SafetyAction.WITHHELD),
+    ):
+        assert job_embed(ENGLISH, hidden, ()).url is None
