@@ -4,9 +4,10 @@ Each backend holds its running prompt plus `prequeue_depth` waiting ones, so whe
 starts the next at once; which job fills a freed place is still decided here, fairly. The loop sleeps on an
 `asyncio.Event` and wakes the moment a job is queued or a place frees up: no polling.
 
-This class builds the parts and runs their loops; each part has one job: the `Scheduler` (who goes next),
-the `Executor` (claim, bind, submit, follow), `Outcomes` (settle, retry, deliver), `Leases` (recovery and
-leases), `WorkerSync` (other workers' messages), the `BackendWatcher` and the `PositionAnnouncer`.
+This class builds the parts (wired to each other in core/jobs/dispatcher_parts.py) and runs their loops;
+each part has one job: the `Scheduler` (who goes next), the `Executor` (claim, bind, submit, follow),
+`Outcomes` (settle, retry, deliver), `Leases` (recovery and leases), `WorkerSync` (other workers'
+messages), the `BackendWatcher` and the `PositionAnnouncer`.
 """
 
 from __future__ import annotations
@@ -21,30 +22,24 @@ from background.tasks import BackgroundTasks
 from comfy.artifacts import ArtifactStore
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue
-from core.jobs.backend_watch import BackendWatcher
 from core.jobs.capabilities import Capabilities
 from core.jobs.delivery import Delivery
 from core.jobs.disk_space import DiskSpace
+from core.jobs.dispatcher_parts import Shared, build_runners, build_watchers
 from core.jobs.estimates import Estimates
 from core.jobs.eta import typical_run_s
-from core.jobs.executor import Executor
 from core.jobs.input_staging import InputStaging
 from core.jobs.kind_limits import KindLimits
-from core.jobs.leases import Leases
-from core.jobs.outcomes import Outcomes
-from core.jobs.positions import PositionAnnouncer
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner
-from core.jobs.saving import Saving
 from core.jobs.scheduler import Scheduler
-from core.jobs.updates import Hold, JobObserver, JobQueued
-from core.jobs.worker_sync import WorkerSync, until_listening
+from core.jobs.updates import JobObserver, JobQueued
+from core.jobs.worker_sync import until_listening
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from core.safety.screen import ResultScreen
 from db.snapshots import QueuedJob
 from db.units.jobs import JobStore
-from db.units.leases import LeaseHandover
 from db.units.outages import outage_note
 from db.units.run_history import FinishedRun
 
@@ -77,7 +72,7 @@ class Dispatcher:
         self.settings = settings
         self.capabilities = Capabilities(pool, catalogue)
         self.estimates = Estimates(typical_run_s(kinds, catalogue))
-        self._past_runs, self._screen = past_runs, screen
+        self._past_runs = past_runs
         self._listen_url = listen_url
         self._tasks = BackgroundTasks("dispatcher")
         # Their own keeper: at shutdown they are given time to finish while everything else stops.
@@ -105,72 +100,32 @@ class Dispatcher:
         )
         self._clients = clients
         runner = JobRunner(observer, artifacts, kinds, other_server=self._other_server)
-        self._build_runners(runner, limits_for)
-        self._build_watchers(observer)
-
-    def _build_runners(self, runner: JobRunner, limits_for: Callable[[int], GuildLimits]) -> None:
-        self.outcomes = Outcomes(
-            store=self.store,
-            delivery=self.delivery,
-            pool=self.pool,
-            runner=runner,
+        shared = Shared(
+            store=store,
+            pool=pool,
+            catalogue=catalogue,
+            kinds=kinds,
+            settings=settings,
+            capabilities=self.capabilities,
             estimates=self.estimates,
-            settings=self.settings,
-            tasks=self._tasks,
-            enqueue=lambda entry, front: self.enqueue(entry, front=front),
-            other_server=self._other_server,
-            saving=Saving(runner=runner, disk=self.disk, store=self.store, settings=self.settings),
-            screen=self._screen,
-        )
-        self.executor = Executor(
-            store=self.store,
-            clients=self._clients,
-            catalogue=self.catalogue,
-            kinds=self.kinds,
-            runner=runner,
-            outcomes=self.outcomes,
+            disk=disk,
+            delivery=self.delivery,
             scheduler=self.scheduler,
-            settings=self.settings,
+            clients=clients,
+            inputs=inputs,
             tasks=self._tasks,
+            wake=self._wake.set,
+        )
+        self.outcomes, self.executor = build_runners(
+            shared,
+            runner,
             limits_for=limits_for,
-            inputs=self.inputs,
-            on_left=self._wake.set,
-        )
-
-    def _build_watchers(self, observer: JobObserver) -> None:
-        self.leases = Leases(
-            store=self.store,
-            handover=LeaseHandover(self.store.sessions),
-            scheduler=self.scheduler,
-            executor=self.executor,
-            delivery=self.delivery,
-            settings=self.settings,
+            screen=screen,
             enqueue=self.enqueue,
+            other_server=self._other_server,
         )
-        self.worker_sync = WorkerSync(
-            worker_id=self.settings.worker_id,
-            store=self.store,
-            scheduler=self.scheduler,
-            tasks=self._tasks,
-            enqueue=self.enqueue,
-            is_running_here=lambda job_id: job_id in self.executor.active,
-            cancel=lambda job_id, by: self.cancel(job_id, by_user_id=by),
-            take_over=self.leases.take_over,
-        )
-        self.backend_watcher = BackendWatcher(
-            pool=self.pool, capabilities=self.capabilities, scheduler=self.scheduler, wake=self._wake.set
-        )
-        self.positions = PositionAnnouncer(
-            store=self.store,
-            scheduler=self.scheduler,
-            observer=observer,
-            estimates=self.estimates,
-            settings=self.settings,
-            prompts=lambda: self.executor.prompts(skip=self.disk.is_saving),
-            sent_job=lambda job_id: a.job if (a := self.executor.active.get(job_id)) is not None else None,
-            usable_backends=lambda: [name for name in self._clients if self.pool.health[name].healthy],
-            backends_for=self.capabilities.backends_for,
-            held=lambda: Hold.DISK_FULL if self.disk.full else None,
+        self.leases, self.worker_sync, self.backend_watcher, self.positions = build_watchers(
+            shared, self.executor, observer, enqueue=self.enqueue, cancel=self.cancel
         )
 
     # -- lifecycle ---------------------------------------------------------------------------------
