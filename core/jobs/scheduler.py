@@ -161,7 +161,7 @@ class Scheduler:
 
     def _next(self, eligible: Callable[[QueuedJob], bool]) -> QueuedJob | None:
         """A job whose promised place is up goes first (if it may start); else the next in fair order."""
-        due = [head for head in self._queue.heads() if self._kept.is_due(head.job_id) and eligible(head)]
+        due = [head for head in self._queue.heads_among(self._kept.all_due()) if eligible(head)]
         if due:
             return self._queue.take(due[0])
         return self._queue.pop_next(eligible)

@@ -7,7 +7,7 @@ work gets a turn before any guild gets a second one, and likewise for users insi
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from db.snapshots import QueuedJob
 
@@ -134,6 +134,23 @@ class FairQueue:
     def heads(self) -> list[QueuedJob]:
         """The first job of every user's line: the only jobs that may start next."""
         return [user_jobs[0] for lane in self._lanes.values() for user_jobs in lane.users.values()]
+
+    def heads_among(self, job_ids: Iterable[int]) -> list[QueuedJob]:
+        """Those of `job_ids` that head their user's line, in the order `heads` lists them; costs what
+        `job_ids` holds, not what waits (the order of guilds is read only when two or more are found)."""
+        found = []
+        for job_id in job_ids:
+            job = self._jobs.get(job_id)
+            if job is not None and self._lanes[job.guild_id].users[job.user_id][0] is job:
+                found.append(job)
+        if len(found) > 1:
+            guilds = {guild_id: rank for rank, guild_id in enumerate(self._lanes)}
+
+            def rotation(job: QueuedJob) -> tuple[int, int]:
+                return guilds[job.guild_id], list(self._lanes[job.guild_id].users).index(job.user_id)
+
+            found.sort(key=rotation)
+        return found
 
     def take(self, job: QueuedJob) -> QueuedJob:
         """Serve `job` (a user's head), out of turn if need be; its user and guild go to the back."""

@@ -60,6 +60,11 @@ class KeptPlaces:
     def is_due(self, job_id: int) -> bool:
         return self._left.get(job_id) == 0
 
+    def all_due(self) -> list[int]:
+        """Every told job whose budget is spent: few, since only the first jobs are ever promised a place
+        (the scheduler looks at these, not at every user's first job, on each start)."""
+        return [job_id for job_id, left in self._left.items() if left == 0]
+
     def tell(self, fair_order: Sequence[int], waiting_in_backends: int, promise_first: int) -> dict[int, int]:
         """Each job's place (prompts already waiting in the backends' queues start first).
 

@@ -155,3 +155,14 @@ def test_order_reads_as_much_with_20000_jobs_queued_as_with_10000() -> None:
     """A submit tells its place through order(positions_shown): it must not copy the whole queue (it did,
     3 MB and 50 ms a submit with 10,000 queued)."""
     assert _order_peak_bytes(20_000, 200) <= _order_peak_bytes(10_000, 200) * 1.1
+
+
+@given(requests, st.data())
+def test_heads_among_are_the_given_jobs_that_head_a_line_in_the_order_heads_lists_them(
+    pairs: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    queue, jobs = _fill(pairs)
+    for _ in range(data.draw(st.integers(0, len(jobs)))):  # the rotation moved on
+        queue.pop_next()
+    wanted = data.draw(st.sets(st.integers(0, len(jobs) + 3)))  # some taken already, some never queued
+    assert queue.heads_among(wanted) == [head for head in queue.heads() if head.job_id in wanted]
