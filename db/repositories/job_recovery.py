@@ -55,9 +55,6 @@ class JobRecoveryRepository:
         )
         return int(await self._session.scalar(statement) or 0)
 
-    async def by_ids(self, job_ids: list[int]) -> list[Job]:
-        return list(await self._session.scalars(select(Job).where(Job.id.in_(job_ids))))
-
     async def running_owned_by(self, worker_id: str) -> list[Job]:
         statement = (
             select(Job).where(Job.status == JobStatus.RUNNING, Job.lease_owner == worker_id).order_by(Job.id)

@@ -127,11 +127,11 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
 
     @unbroken
     async def views(self, job_ids: list[int]) -> list[JobView]:
-        async with self.sessions() as session:
-            return [
-                JobView.of(job, self.read_params)
-                for job in await JobRecoveryRepository(session).by_ids(job_ids)
-            ]
+        return await run_unit(
+            self._engine,
+            lambda connection: steps.views(connection, job_ids, self.read_params),
+            scope="statement",
+        )
 
     @unbroken
     async def queued_jobs(self) -> list[QueuedJob]:

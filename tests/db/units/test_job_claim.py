@@ -127,3 +127,15 @@ async def test_a_user_at_their_cap_across_workers_is_not_claimed_again(postgres_
         assert (await stored(sessions, waiting)).user_id == ALICE
     finally:
         await engine.dispose()
+
+
+async def test_views_read_the_jobs_as_get_does_and_skip_unknown_ids(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    store = JobStore(sessionmaker, read_document, worker_id="w1")
+    first, second = await queued_job(store), await queued_job(store)
+    await claim(store, second, "w1")
+
+    views = await store.views([second, first, 999_999])
+
+    assert sorted(views, key=lambda view: view.id) == [await store.get(first), await store.get(second)]
