@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, event, exc, make_url
+from sqlalchemy import URL, event, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
-from sqlalchemy.util import await_
 
 from db.connections import ping_on_checkout
-from db.sqlite_trips import OneTripConnection, one_trip_dbapi
+from db.sqlite_trips import begin_immediately, one_trip_dbapi
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +70,14 @@ def _create_sqlite_engine(url: URL, overrides: dict[str, Any]) -> AsyncEngine:
             **overrides,
         }
     )
-    if url.get_driver_name() == "aiosqlite":
-        options.setdefault("module", one_trip_dbapi())  # see db/sqlite_trips.py
+    # Every statement in one trip to aiosqlite's thread, BEGIN IMMEDIATE with the first (db/sqlite_trips.py).
+    options.setdefault("module", one_trip_dbapi())
     engine = create_async_engine(url, **options)
+    # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can fail at
+    # once with SQLITE_BUSY when another connection wrote meanwhile; waiting is what we want. The dialect
+    # says so itself (set on this engine's dialect: there is no dialect class of our own); a "begin"
+    # listener would make SQLAlchemy dispatch its events around every statement.
+    engine.sync_engine.dialect.do_begin = begin_immediately  # type: ignore[method-assign,assignment]
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -86,18 +89,5 @@ def _create_sqlite_engine(url: URL, overrides: dict[str, Any]) -> AsyncEngine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        adapted = connection.connection.dbapi_connection
-        if isinstance(adapted, OneTripConnection):  # BEGIN IMMEDIATE goes with the first statement
-            adapted.begin_immediate()
-            return
-        # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes can
-        # fail at once with SQLITE_BUSY when another connection wrote meanwhile; waiting is what we want.
-        try:
-            await_(connection.connection.driver_connection.execute("BEGIN IMMEDIATE"))
-        except sqlite3.Error as error:  # as SQLAlchemy would have raised it ("database is locked"...)
-            raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, error, sqlite3.Error) from error
 
     return engine

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import await_
 
 # What a statement's trip brings back: description, rowcount, lastrowid, rows, whether a transaction is open.
@@ -140,3 +141,9 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 
 def one_trip_dbapi() -> OneTripDBAPI:
     return OneTripDBAPI(aiosqlite, sqlite3)
+
+
+def begin_immediately(connection: PoolProxiedConnection) -> None:
+    """The dialect's do_begin: BEGIN IMMEDIATE, sent with the transaction's first statement."""
+    adapted: Any = connection.dbapi_connection  # a OneTripConnection: the engine is built with one_trip_dbapi
+    adapted.begin_immediate()
