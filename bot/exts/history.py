@@ -109,7 +109,8 @@ class History(commands.Cog):
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
         words = words_for(self.bot, interaction.locale)
         summary = shorten(job_summary(words, found), 200)
-        header = f"{spec_of(found.params).texts.mark} **#{found.id}** by <@{found.user_id}> — {summary}"
+        mark = spec_of(found.params).texts.mark
+        header = words("show.header", mark=mark, job_id=found.id, user_id=found.user_id, summary=summary)
         unavailable = unavailable_text(words, plan.too_large, missing)
         content = f"{header}\n{unavailable}" if unavailable else header
         if not plan.batches:

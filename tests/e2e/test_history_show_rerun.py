@@ -22,6 +22,14 @@ async def test_show_posts_the_stored_artifacts_again(database_url: str, tmp_path
     assert shown.attachments[0].data == stored
 
 
+async def test_show_says_whose_job_it_is_in_the_askers_language(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        job = await imagined(world, world.bob, "a lighthouse")
+        world.alice.user.locale = "de"
+        shown = await answer(world, await world.slash("show", {"job": job.id}))
+    assert shown.content == f"🖼️ **#{job.id}** von <@{world.bob.id}> — a lighthouse"
+
+
 async def test_show_links_a_file_over_the_upload_limit_instead(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
         job = await imagined(world, world.alice)

@@ -51,6 +51,7 @@ CONVERTED = (
     "exts/workflows.py",
     "ui/workflow_list.py",
     "ui/workflow_report.py",
+    "exts/history.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
