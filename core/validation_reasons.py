@@ -8,12 +8,17 @@ better an English reason than none.
 
 from __future__ import annotations
 
+import re
+
 from pydantic_core import ErrorDetails
 
 from core.texts import Text
 
 _WHOLE_NUMBER = Text("invalid.whole_number", "must be a whole number")
 _NUMBER = Text("invalid.number", "must be a number")
+# One choice as pydantic lists it: a quoted repr ('draft', "it's") or a bare value (2, None).
+_CHOICE = r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,'"]+"""
+_CHOICES = re.compile(rf"(?:{_CHOICE})(?:(?:, | or )(?:{_CHOICE}))*")
 
 
 def reason_for(item: ErrorDetails) -> str | Text:
@@ -33,8 +38,8 @@ def reason_for(item: ErrorDetails) -> str | Text:
         ),
         "string_too_long": too_long,
         "too_long": too_long if text else too_many,
-        "literal_error": Text("invalid.must_be", f"must be {expected}", {"expected": expected}),
-        "enum": Text("invalid.must_be", f"must be {expected}", {"expected": expected}),
+        "literal_error": _must_be(expected),
+        "enum": _must_be(expected),
         "less_than_equal": Text("invalid.at_most", f"must be at most {high}", {"high": high}),
         "greater_than_equal": Text("invalid.at_least", f"must be at least {low}", {"low": low}),
         "less_than": Text("invalid.below", f"must be less than {below}", {"below": below}),
@@ -52,3 +57,16 @@ def reason_for(item: ErrorDetails) -> str | Text:
     if said is not None:
         return said
     return item["msg"].removeprefix("Value error, ")
+
+
+def _must_be(expected: object) -> Text:
+    """ "must be 2 or 4", its "or" in the member's language: pydantic joins the choices in English."""
+    choices = str(expected)
+    if not _CHOICES.fullmatch(choices):  # not a list pydantic made: said as it is
+        return Text("invalid.must_be", f"must be {choices}", {"expected": choices})
+    *head, last = re.findall(rf"(?:^|, | or )({_CHOICE})", choices)
+    if not head:
+        return Text("invalid.must_be", f"must be {last}", {"expected": last})
+    first = ", ".join(head)
+    either = Text("list.or", f"{first} or {last}", {"first": first, "last": last})
+    return Text("invalid.must_be", f"must be {either}", {"expected": either})
