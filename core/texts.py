@@ -20,3 +20,18 @@ class Text:
 
     def __str__(self) -> str:
         return self.english
+
+
+class InvalidValue(ValueError):
+    """A value refused with a reason for the member (`reason`, a Text; the message is its English): raised by
+    the readers of what members type (core.prompts.fields), inside pydantic's validators too, where
+    core.validation_reasons finds it again."""
+
+    def __init__(self, reason: Text) -> None:
+        super().__init__(reason.english)
+        self.reason = reason
+
+
+def reason_of(error: ValueError) -> Text | str:
+    """Why a value was refused, to say to the member: its Text where it has one, else its English."""
+    return error.reason if isinstance(error, InvalidValue) else str(error)

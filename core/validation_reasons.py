@@ -2,8 +2,8 @@
 
 Pydantic words its errors in English ("Input should be less than or equal to 10"); the common kinds are
 said here through the catalogue instead, to read after the field's name ("max_running: must be at most 10").
-A kind not listed here (one of our own validators' ValueErrors, a rare constraint) keeps pydantic's words:
-better an English reason than none.
+One of our own validators' InvalidValue keeps its Text; any other kind (another ValueError, a rare
+constraint) keeps pydantic's words: better an English reason than none.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 
 from pydantic_core import ErrorDetails
 
-from core.texts import Text
+from core.texts import InvalidValue, Text
 
 _WHOLE_NUMBER = Text("invalid.whole_number", "must be a whole number")
 _NUMBER = Text("invalid.number", "must be a number")
@@ -56,6 +56,9 @@ def reason_for(item: ErrorDetails) -> str | Text:
     }.get(kind)
     if said is not None:
         return said
+    error = context.get("error")
+    if isinstance(error, InvalidValue):  # one of our readers' own, said in the member's words
+        return error.reason
     return item["msg"].removeprefix("Value error, ")
 
 

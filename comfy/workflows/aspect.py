@@ -15,6 +15,23 @@ MAX_ELONGATION = 3.0
 SIZE_MULTIPLE = 64
 
 _RATIO = re.compile(r"^\s*(\d{1,3})\s*[:x×/]\s*(\d{1,3})\s*$")
+# Why a text is refused, by code: what follows the text quoted ("'wide' is not an aspect ratio like 16:9").
+REASONS = {
+    "not_a_ratio": "is not an aspect ratio like 16:9",
+    "zero_side": "has a zero side",
+    "too_stretched": "is too stretched; at most 3:1 or 1:3",
+    "too_fine": "is too fine-grained; use small whole numbers like 16:9",
+}
+
+
+class BadAspectRatio(ValueError):
+    """`text` is no aspect ratio we take; `code` (a key of REASONS) says why, for a front-end to word in its
+    reader's language. The message is the English."""
+
+    def __init__(self, code: str, text: str) -> None:
+        super().__init__(f"'{text}' {REASONS[code]}")
+        self.code = code
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -29,21 +46,21 @@ class AspectRatio:
     def parse(cls, text: str) -> AspectRatio:
         """``"16:9"`` (also ``16x9``), reduced to lowest terms unless it is a common name like 21:9.
 
-        ValueError says what is allowed.
+        BadAspectRatio (a ValueError) says what is allowed.
         """
         match = _RATIO.match(text)
         if match is None:
-            raise ValueError(f"'{text}' is not an aspect ratio like 16:9")
+            raise BadAspectRatio("not_a_ratio", text)
         width, height = int(match[1]), int(match[2])
         if width == 0 or height == 0:
-            raise ValueError(f"'{text}' has a zero side")
+            raise BadAspectRatio("zero_side", text)
         if f"{width}:{height}" not in COMMON_ASPECT_RATIOS:
             divisor = math.gcd(width, height)
             width, height = width // divisor, height // divisor
         if max(width / height, height / width) > MAX_ELONGATION:
-            raise ValueError(f"'{text}' is too stretched; at most 3:1 or 1:3")
+            raise BadAspectRatio("too_stretched", text)
         if width > MAX_RATIO_TERM or height > MAX_RATIO_TERM:
-            raise ValueError(f"'{text}' is too fine-grained; use small whole numbers like 16:9")
+            raise BadAspectRatio("too_fine", text)
         return cls(width, height)
 
 

@@ -16,7 +16,7 @@ from comfy.workflows.catalogue import WorkflowCatalogue
 from core.errors import UserFacingError
 from core.jobs.capabilities import Capabilities
 from core.prompts import fields
-from core.texts import Text
+from core.texts import Text, reason_of
 from db.units.preferences import PreferenceSnapshot as Preferences
 from db.units.preferences import PreferenceStore
 
@@ -54,7 +54,7 @@ class PersonalPreferences:
             if quality is not None:
                 choices["quality"] = fields.quality(quality)
         except ValueError as error:
-            reason = str(error)
+            reason = reason_of(error)
             raise UserFacingError(
                 Text("preferences.not_kept", f"That preference can't be kept: {reason}.", {"reason": reason})
             ) from None

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from comfy.workflows.aspect import AspectRatio
+from comfy.workflows.aspect import AspectRatio, BadAspectRatio
 from comfy.workflows.params import MAX_SEED
+from core.texts import InvalidValue, Text
 
 if TYPE_CHECKING:
     from core.kinds.spec import KindSpec
@@ -37,15 +38,39 @@ def _has_words(value: str) -> str:
     return value.strip()
 
 
-def _known_aspect_ratio(value: str) -> str:
-    return str(AspectRatio.parse(value))
+def known_aspect_ratio(value: str) -> str:
+    """``"16:9"`` in its normal form, or InvalidValue saying why not in the member's words."""
+    try:
+        return str(AspectRatio.parse(value))
+    except BadAspectRatio as error:
+        raise InvalidValue(_aspect_ratio_reason(error.code, error.text)) from None
+
+
+def _aspect_ratio_reason(code: str, value: str) -> Text:
+    reasons = {
+        "not_a_ratio": Text(
+            "value.aspect_ratio.not_a_ratio", f"'{value}' is not an aspect ratio like 16:9", {"value": value}
+        ),
+        "zero_side": Text("value.aspect_ratio.zero_side", f"'{value}' has a zero side", {"value": value}),
+        "too_stretched": Text(
+            "value.aspect_ratio.too_stretched",
+            f"'{value}' is too stretched; at most 3:1 or 1:3",
+            {"value": value},
+        ),
+        "too_fine": Text(
+            "value.aspect_ratio.too_fine",
+            f"'{value}' is too fine-grained; use small whole numbers like 16:9",
+            {"value": value},
+        ),
+    }
+    return reasons[code]
 
 
 CleanText = Annotated[str, AfterValidator(_no_control_characters)]
 # What a picture or a video is to show: words, trimmed.
 PromptText = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(_has_words)]
 # "16:9", "2:3", ... in its normal form; refused when it is no ratio or out of range.
-AspectRatioText = Annotated[str, AfterValidator(_known_aspect_ratio)]
+AspectRatioText = Annotated[str, AfterValidator(known_aspect_ratio)]
 
 
 def seed_field() -> int | None:

@@ -1,6 +1,7 @@
 """Reading single values the way users type them, shared by flags, options and documents.
 
-Each reader returns the value or raises ValueError with a sentence meant for the user.
+Each reader returns the value or raises core.texts.InvalidValue (a ValueError) with a sentence for the member,
+said in their language by the front-end.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from comfy.workflows.aspect import COMMON_ASPECT_RATIOS, AspectRatio
+from comfy.workflows.aspect import COMMON_ASPECT_RATIOS
 from comfy.workflows.music import DURATION_RANGE, TEMPO_RANGE, TIME_SIGNATURES
 from comfy.workflows.params import MAX_SEED, Quality
-from core.kinds.fields import MAX_COUNT
+from core.kinds.fields import MAX_COUNT, known_aspect_ratio
 from core.prompts.errors import PromptProblem
+from core.texts import InvalidValue, Text
 from core.validation_reasons import reason_for
 
 # Midjourney's --q numbers, and words people use, mapped onto our three quality levels.
@@ -43,9 +45,13 @@ _DURATION = re.compile(r"^\s*(?:(\d{1,2}):(\d{2})|(\d{1,3}(?:\.\d+)?)\s*s?)\s*$"
 
 def aspect_ratio(text: str) -> str:
     try:
-        return str(AspectRatio.parse(text))
-    except ValueError as error:
-        raise ValueError(f"{error} (common: {', '.join(COMMON_ASPECT_RATIOS)})") from None
+        return known_aspect_ratio(text)
+    except InvalidValue as error:
+        common = ", ".join(COMMON_ASPECT_RATIOS)
+        reason = error.reason
+        raise InvalidValue(
+            Text("value.aspect_ratio", f"{reason} (common: {common})", {"reason": reason, "common": common})
+        ) from None
 
 
 def quality(value: str | float) -> Quality:
@@ -53,20 +59,38 @@ def quality(value: str | float) -> Quality:
     text = f"{value:g}" if isinstance(value, float) else str(value).strip().lower()
     if text in _QUALITY_WORDS:
         return _QUALITY_WORDS[text]
-    raise ValueError(f"'{value}' is not a quality; use draft, standard or high (or --q .5, 1, 2)")
+    raise InvalidValue(
+        Text(
+            "value.quality",
+            f"'{value}' is not a quality; use draft, standard or high (or --q .5, 1, 2)",
+            {"value": value},
+        )
+    )
 
 
 def seed(value: str | int) -> int:
     text = str(value).strip()
     if not text.isdecimal() or int(text) > MAX_SEED:
-        raise ValueError(f"'{value}' is not a seed; use a whole number from 0 to {MAX_SEED}")
+        raise InvalidValue(
+            Text(
+                "value.seed",
+                f"'{value}' is not a seed; use a whole number from 0 to {MAX_SEED}",
+                {"value": value, "most": MAX_SEED},
+            )
+        )
     return int(text)
 
 
 def count(value: str | int) -> int:
     text = str(value).strip()
     if not text.isdecimal() or not 1 <= int(text) <= MAX_COUNT:
-        raise ValueError(f"'{value}' is not a count; ask for 1 to {MAX_COUNT}")
+        raise InvalidValue(
+            Text(
+                "value.count",
+                f"'{value}' is not a count; ask for 1 to {MAX_COUNT}",
+                {"value": value, "most": MAX_COUNT},
+            )
+        )
     return int(text)
 
 
@@ -74,26 +98,45 @@ def tempo(value: str | int) -> int:
     match = _TEMPO.match(str(value))
     low, high = TEMPO_RANGE
     if match is None or not low <= int(match[1]) <= high:
-        raise ValueError(f"'{value}' is not a tempo; use {low} to {high} bpm")
+        raise InvalidValue(
+            Text(
+                "value.tempo",
+                f"'{value}' is not a tempo; use {low} to {high} bpm",
+                {"value": value, "low": low, "high": high},
+            )
+        )
     return int(match[1])
 
 
 def duration(value: str | float) -> float:
     """Seconds, given as ``90``, ``90s`` or ``1:30``."""
     match = _DURATION.match(str(value))
-    low, high = DURATION_RANGE
+    low, high = (f"{bound:g}" for bound in DURATION_RANGE)
     seconds = None
     if match is not None:
         seconds = int(match[1]) * 60 + int(match[2]) if match[1] else float(match[3])
-    if seconds is None or not low <= seconds <= high:
-        raise ValueError(f"'{value}' is not a duration; use {low:g} to {high:g} seconds (or m:ss)")
+    if seconds is None or not DURATION_RANGE[0] <= seconds <= DURATION_RANGE[1]:
+        raise InvalidValue(
+            Text(
+                "value.duration",
+                f"'{value}' is not a duration; use {low} to {high} seconds (or m:ss)",
+                {"value": value, "low": low, "high": high},
+            )
+        )
     return float(seconds)
 
 
 def time_signature(value: str) -> str:
     text = str(value).strip().replace(" ", "").replace("-", "/")
     if text not in TIME_SIGNATURES:
-        raise ValueError(f"'{value}' is not a time signature; use {', '.join(TIME_SIGNATURES)}")
+        known = ", ".join(TIME_SIGNATURES)
+        raise InvalidValue(
+            Text(
+                "value.time_signature",
+                f"'{value}' is not a time signature; use {known}",
+                {"value": value, "known": known},
+            )
+        )
     return text
 
 
@@ -104,7 +147,7 @@ def lora(value: str) -> dict[str, Any]:
     if name and _WEIGHT.match(weight):
         return {"name": name.strip(), "weight": float(weight)}
     if not text:
-        raise ValueError("needs a LoRA's name, like `ink.safetensors:0.8`")
+        raise InvalidValue(Text("value.lora", "needs a LoRA's name, like `ink.safetensors:0.8`"))
     return {"name": text}
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from core.prompts import fields
 from core.prompts.errors import PromptProblem
-from core.texts import Text
+from core.texts import Text, reason_of
 
 # Flag name (lower case) → the ImageParams field it sets.
 FLAG_FIELDS = {
@@ -150,7 +150,7 @@ def _store(flags: InlineFlags, spelled: str, field_name: str, value: str) -> Non
     try:
         flags.values[field_name] = reader(value) if reader else value
     except ValueError as error:
-        flags.problems.append(PromptProblem(f"{spelled} {value}", str(error)))
+        flags.problems.append(PromptProblem.of(f"{spelled} {value}", reason_of(error)))
         return
     flags.spelled[field_name] = spelled
 
@@ -159,7 +159,7 @@ def _store_lora(flags: InlineFlags, spelled: str, value: str) -> None:
     try:
         flags.values.setdefault("loras", []).append(fields.lora(value))
     except ValueError as error:
-        flags.problems.append(PromptProblem(f"{spelled} {value}", str(error)))
+        flags.problems.append(PromptProblem.of(f"{spelled} {value}", reason_of(error)))
         return
     flags.spelled["loras"] = spelled
 

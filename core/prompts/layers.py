@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.prompts.errors import PromptProblem
+from core.texts import reason_of
 
 _NOTE_VALUE_CHARS = 60
 
@@ -32,7 +33,7 @@ class Layers:
         try:
             self.set(name, read(value), origin)
         except ValueError as error:
-            self.problems.append(PromptProblem(origin, str(error)))
+            self.problems.append(PromptProblem.of(origin, reason_of(error)))
 
 
 def _shown(value: Any) -> str:

@@ -25,6 +25,7 @@ from core.prompts.documents import (
 )
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.lyrics import clean_lyrics
+from core.texts import reason_of
 
 TEXT_SUFFIXES = (".txt", ".lyrics", ".md")
 # Cleaning only shrinks lyrics; anything far beyond the limit is refused before any work is done on it.
@@ -69,7 +70,7 @@ def parse_song_request(
         try:
             values[name] = read(value)
         except ValueError as error:
-            problems.append(PromptProblem(name, str(error)))
+            problems.append(PromptProblem.of(name, reason_of(error)))
     if lyrics_text is not None:
         values["lyrics"] = _lyrics(lyrics_text, "lyrics", problems)
     return _song_params(values, problems)

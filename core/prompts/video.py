@@ -10,16 +10,25 @@ from pydantic import ValidationError
 from core.kinds.video import SECONDS_RANGE, VIDEO_ASPECT_RATIOS, VideoParams
 from core.prompts import fields
 from core.prompts.errors import PromptError, PromptProblem
+from core.texts import InvalidValue, Text, reason_of
 
 
 def seconds(value: str | float) -> float:
-    low, high = SECONDS_RANGE
     try:
         number = float(str(value).strip().removesuffix("s").strip())
     except ValueError:
-        raise ValueError(f"'{value}' is not a number of seconds") from None
-    if not low <= number <= high:
-        raise ValueError(f"videos are {low:g} to {high:g} seconds long, not {number:g}")
+        raise InvalidValue(
+            Text("value.seconds", f"'{value}' is not a number of seconds", {"value": value})
+        ) from None
+    if not SECONDS_RANGE[0] <= number <= SECONDS_RANGE[1]:
+        low, high, given = (f"{bound:g}" for bound in (*SECONDS_RANGE, number))
+        raise InvalidValue(
+            Text(
+                "value.video_seconds",
+                f"videos are {low} to {high} seconds long, not {given}",
+                {"low": low, "high": high, "given": given},
+            )
+        )
     return number
 
 
@@ -27,8 +36,13 @@ def aspect_ratio(value: str) -> str:
     try:
         return fields.aspect_ratio(value)
     except ValueError:
-        raise ValueError(
-            f"'{value}' is not an aspect ratio; for videos use {', '.join(VIDEO_ASPECT_RATIOS)}"
+        known = ", ".join(VIDEO_ASPECT_RATIOS)
+        raise InvalidValue(
+            Text(
+                "value.video_aspect_ratio",
+                f"'{value}' is not an aspect ratio; for videos use {known}",
+                {"value": value, "known": known},
+            )
         ) from None
 
 
@@ -59,7 +73,7 @@ def parse_video_request(
         try:
             values[name] = read()
         except ValueError as error:
-            problems.append(PromptProblem(name, str(error)))
+            problems.append(PromptProblem.of(name, reason_of(error)))
     params: VideoParams | None = None
     try:
         params = VideoParams.model_validate(values)
