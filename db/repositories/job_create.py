@@ -5,7 +5,8 @@ event and tells the workers (pg_notify, sent at commit) in a data-modifying CTE;
 by a statement of its own before it, since a statement sees the database as it was when it began, not when
 a lock it waited for inside it was granted. A request over its caps is refused by the caller after the
 insert, which its transaction then rolls back (with the notification). SQLite has no DML in CTEs: there the
-count, the job and its event are three statements in the transaction.
+count, the job and its event are three statements in the transaction. Written against SQLAlchemy's sync API,
+run in one greenlet (db.connections.run_unit).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from db.enums import JobStatus
 from db.models import Job, JobEvent, JobInput
@@ -98,8 +99,8 @@ def _create(postgres: bool, counted: bool) -> Executable:
     return select(*columns).select_from(added.join(counts, true())).add_cte(event.cte("event"))
 
 
-async def create_job(
-    connection: AsyncConnection,
+def create_job(
+    connection: Connection,
     data: JobCreate,
     *,
     now: datetime,
@@ -115,26 +116,24 @@ async def create_job(
     if count_user:
         if postgres:
             key = f"user-caps:{data.guild_id}:{data.user_id}"
-            await connection.execute(_LOCK_USER, {"cap_key": key})
+            connection.execute(_LOCK_USER, {"cap_key": key})
         else:  # BEGIN IMMEDIATE already keeps other writers out
-            counted = (await connection.execute(_counts(), params)).one()
+            counted = (connection.execute(_counts(), params)).one()
             counts = ActiveCounts(queued=counted.queued, running=counted.running)
     detail = {"workflow": data.workflow_name}
     if postgres:
         params.update(event_detail=detail, message=message)
-    row = (await connection.execute(_create(postgres, count_user and postgres), params)).one()
+    row = (connection.execute(_create(postgres, count_user and postgres), params)).one()
     if not postgres:
         event = {"job_id": row.id, "at": now, "kind": "queued", "detail": detail}
-        await connection.execute(insert(events), [event])
+        connection.execute(insert(events), [event])
     elif count_user:
         counts = ActiveCounts(queued=row.queued, running=row.running)
     return row, counts
 
 
-async def add_inputs(
-    connection: AsyncConnection, records: Sequence[JobInputCreate | Mapping[str, Any]]
-) -> None:
+def add_inputs(connection: Connection, records: Sequence[JobInputCreate | Mapping[str, Any]]) -> None:
     """A job's input records (a second one for the same job and role violates the unique constraint)."""
     if records:
         rows = [validated(JobInputCreate, record).model_dump() for record in records]
-        await connection.execute(insert(inputs), rows)
+        connection.execute(insert(inputs), rows)

@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.connections import run_unit
@@ -93,14 +95,22 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
             workflow_name=data.workflow_name,
             model_needs=list(model_needs_of(data.model_needs)),
         )
-        async with self._engine.begin() as connection:
-            row, counts = await create_job(
+
+        def make(connection: Connection) -> Row[Any]:
+            row, counts = create_job(
                 connection, data, now=_now(), count_user=admit is not None, message=message_text(queued)
             )
             if admit is not None and counts is not None:
                 admit(counts)  # a refusal rolls the job back
-            if inputs is not None:
-                await add_inputs(connection, await inputs(row.id))
+            return row
+
+        if inputs is None:
+            row = await run_unit(self._engine, make, scope="transaction")
+        else:  # the files are kept once the job's id is known, before the transaction commits
+            async with self._engine.begin() as connection:
+                row = await connection.run_sync(make)
+                records = await inputs(row.id)
+                await connection.run_sync(lambda sync: add_inputs(sync, records))
         return steps.view_of(row, self.read_params)
 
     @unbroken

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Row, Table, bindparam, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from db.connections import run_unit
 from db.models import UserPreference
 from db.repositories.user_preferences import UserPreferenceRepository
 from db.units.unbroken import unbroken
@@ -25,7 +28,7 @@ class PreferenceSnapshot:
     private_results: bool | None = None
 
     @classmethod
-    def of(cls, row: UserPreference | None) -> PreferenceSnapshot:
+    def of(cls, row: UserPreference | Row[Any] | None) -> PreferenceSnapshot:
         if row is None:
             return cls()
         return cls(
@@ -36,6 +39,14 @@ class PreferenceSnapshot:
             workflows=dict(row.workflows or {}),
             private_results=row.private_results,
         )
+
+
+_PREFERENCES = cast(Table, UserPreference.__table__)
+_READ = select(_PREFERENCES).where(_PREFERENCES.c.user_id == bindparam("user_id"))
+
+
+def _read(connection: Connection, user_id: int) -> PreferenceSnapshot:
+    return PreferenceSnapshot.of(connection.execute(_READ, {"user_id": user_id}).first())
 
 
 class PreferenceStore:
@@ -49,8 +60,10 @@ class PreferenceStore:
 
     @unbroken
     async def get(self, user_id: int) -> PreferenceSnapshot:
-        async with self._sessions() as session:
-            return PreferenceSnapshot.of(await UserPreferenceRepository(session).get(user_id))
+        """One statement in one greenlet (every interaction that makes a job reads this row before it is
+        answered), not an ORM session's: 0.2 ms of CPU instead of 0.6-0.8 (/tmp microbenchmark)."""
+        engine: AsyncEngine = self._sessions.kw["bind"]
+        return await run_unit(engine, lambda connection: _read(connection, user_id), scope="statement")
 
     @unbroken
     async def set_ping_when_done(self, user_id: int, value: bool | None) -> None:
