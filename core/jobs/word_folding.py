@@ -1,10 +1,11 @@
 """Text folded to the form blocked words are matched in: the same for the word list and for requests.
 
-Folding undoes the disguises that need no guessing: compatibility forms (fullwidth, 𝐛𝐨𝐥𝐝, ①) by NFKC,
+Folding undoes the disguises that need no guessing: compatibility forms (fullwidth, 𝐛𝐨𝐥𝐝, ①, ᵍ) by NFKC,
 case by case folding, accents and zalgo by dropping combining marks, zero-width characters (and other
-invisible format characters) by dropping them, and Cyrillic/Greek letters drawn like Latin ones by the
-small table below. Digit and symbol swaps (0 for o, 1 for i or l) are ambiguous, so they are not folded
-here: the patterns in `core.jobs.blocked_words` accept them where a letter is expected.
+invisible format characters) by dropping them, and what NFKC leaves alone by the small tables below:
+Cyrillic/Greek letters drawn like Latin ones, small capitals (ᴀ ʙ ɢ) and letters in black circles,
+black squares and flags (🅐 🅰 🇦). Digit and symbol swaps (0 for o, 1 for i or l) are ambiguous, so they
+are not folded here: the patterns in `core.jobs.blocked_words` accept them where a letter is expected.
 """
 
 from __future__ import annotations
@@ -27,9 +28,20 @@ _LOOK_ALIKES = {
     "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "υ": "u", "χ": "x", "γ": "y",
     "ε": "e", "ω": "w", "τ": "t",
     # Latin letters outside a-z that stand in for them
-    "ı": "i", "ȷ": "j", "ɑ": "a", "ɡ": "g", "ʏ": "y", "ᴏ": "o", "ʀ": "r",
+    "ı": "i", "ȷ": "j", "ɑ": "a", "ɡ": "g",
+    # Small capitals ("ɢᴏʀᴇ"; x has none): NFKC keeps them, they are letters of their own in IPA
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
+    "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꞯ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t",
+    "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
 }  # fmt: skip
-_LATIN = str.maketrans(_LOOK_ALIKES)
+# Letters drawn in a black circle (🅖), a black square (🅶) or as a flag's half (🇬): symbols to NFKC, which
+# folds only the white circled and squared ones (Ⓖ, 🄶).
+_ENCLOSED = {
+    chr(first + n): letter
+    for first in (0x1F150, 0x1F170, 0x1F1E6)
+    for n, letter in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+}
+_LATIN = str.maketrans(_LOOK_ALIKES | _ENCLOSED)
 _DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Cf"})  # combining marks; zero-width and format characters
 
 

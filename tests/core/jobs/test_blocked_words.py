@@ -17,6 +17,15 @@ from core.jobs.policy import PolicyView, Requester, check_request
 # The disguises people use, written out here independently of the module's own tables.
 LOOK_ALIKES = {"a": "аα", "c": "с", "e": "еε", "i": "іι", "o": "оο", "p": "рρ", "s": "ѕ", "x": "хχ", "y": "у"}
 CAPITAL_LOOK_ALIKES = {"a": "АΑ", "b": "ВΒ", "e": "ЕΕ", "h": "НΗ", "k": "КΚ", "m": "МΜ", "o": "ОΟ", "t": "ТΤ"}
+# Small capitals (x has none) and the letters drawn in circles, squares and flags, which NFKC leaves alone.
+SMALL_CAPITALS = dict(zip(string.ascii_lowercase, "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ", strict=True))
+BLACK_CIRCLED = [chr(0x1F150 + n) for n in range(26)]  # 🅐
+BLACK_SQUARED = [chr(0x1F170 + n) for n in range(26)]  # 🅰
+FLAG_HALVES = [chr(0x1F1E6 + n) for n in range(26)]  # 🇦
+ENCLOSED = {
+    char: forms
+    for char, *forms in zip(string.ascii_lowercase, BLACK_CIRCLED, BLACK_SQUARED, FLAG_HALVES, strict=True)
+}
 SWAPS = {"a": "4@", "e": "3", "i": "1", "l": "1", "o": "0", "s": "5$", "t": "7"}
 SEPARATORS = [".", " ", "-", "_", " . ", "*", "..", " - "]  # zero-width ones join letters: see letter()
 
@@ -49,6 +58,13 @@ def test_words_that_only_contain_a_blocked_word_are_welcome(blocked: str, text: 
         "gοrε",  # Greek ο and ε
         "ＧＯＲＥ",
         "𝐠𝐨𝐫𝐞",
+        "ɢᴏʀᴇ",
+        "ɢ.ᴏ.ʀ.ᴇ",
+        "ᶢᵒʳᵉ",
+        "🅖🅞🅡🅔",
+        "🅶🅾🆁🅴",
+        "🇬🇴🇷🇪",
+        "𝔤𝔬𝔯𝔢",
         "g0r3",
         "g\u200bo\u200dr\u2060e",
         "g̸o̸r̸e̸",
@@ -64,6 +80,12 @@ def test_words_that_only_contain_a_blocked_word_are_welcome(blocked: str, text: 
 )
 def test_every_disguise_of_a_blocked_word_is_caught(text: str) -> None:
     assert found(["gore"], text) == "gore"
+
+
+@pytest.mark.parametrize("forms", [list(SMALL_CAPITALS.values()), BLACK_CIRCLED, BLACK_SQUARED, FLAG_HALVES])
+def test_each_letters_small_capital_and_enclosed_forms_read_as_that_letter(forms: list[str]) -> None:
+    for letter, form in zip(string.ascii_lowercase, forms, strict=True):
+        assert found([letter], f"a {form} here") == letter, form
 
 
 @pytest.mark.parametrize(
@@ -99,6 +121,7 @@ def disguised(draw: st.DrawFn, word: str) -> str:
     def letter(char: str) -> str:
         forms = [char, char.upper(), chr(ord(char) - ord("a") + 0xFF41), char + "\u0301", char + "\u200b"]
         forms += [*LOOK_ALIKES.get(char, ""), *CAPITAL_LOOK_ALIKES.get(char, ""), *SWAPS.get(char, "")]
+        forms += [SMALL_CAPITALS[char], *ENCLOSED[char]]
         return draw(st.sampled_from(forms))
 
     letters = [letter(char) for char in word]
