@@ -32,7 +32,7 @@ from bot.reporting.targets import (
 from bot.reporting.tracking import JobTrack
 from bot.reporting.uploaded import uploaded_urls
 from bot.reporting.video_files import poster_for
-from bot.reporting.withheld import tell_requester
+from bot.reporting.withheld import WITHHELD_NOTICE, tell_requester
 from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
     OutgoingFile,
@@ -70,7 +70,9 @@ class FinalDelivery:
         if isinstance(update, JobCompleted) and job.safety_action is SafetyAction.WITHHELD:
             # Held back by the guild's content settings: no files, no ping; the requester hears privately.
             await self._show(job, track, render_withheld(self._words_of(job), job))
-            await tell_requester(self._editor, job, _live_token(track))
+            # Once per job: a result delivered again after a restart must not tell them a second time.
+            if await self._runtime.store.claim_once(job.id, WITHHELD_NOTICE):
+                await tell_requester(self._editor, job, _live_token(track))
             return
         if isinstance(update, JobCompleted):
             shown = await self._deliver_result(job, update.artifacts, track)

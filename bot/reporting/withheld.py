@@ -18,6 +18,8 @@ from core.jobs.snapshots import JobView
 
 log = logging.getLogger(__name__)
 
+WITHHELD_NOTICE = "withheld_notice"  # the job event that says the requester was told
+
 
 async def tell_requester(editor: MessageEditor, job: JobView, interaction: ResponseToken | None) -> bool:
     """True if the requester was told privately."""

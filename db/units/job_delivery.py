@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.connections import run_unit
 from db.enums import DeliveryState
+from db.models import Job
 from db.repositories import job_steps as steps
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_events import JobEventRepository
@@ -58,6 +60,20 @@ class JobDeliveryRecords:
     async def record_event(self, job_id: int, kind: str, detail: dict[str, Any] | None = None) -> None:
         async with self.sessions.begin() as session:
             await JobEventRepository(session).record(job_id, kind, detail or {})
+
+    @unbroken
+    async def claim_once(self, job_id: int, kind: str) -> bool:
+        """Records the job's event `kind` unless it is recorded already: True the first time only, across
+        restarts and deliveries again. For what is said to someone once (claimed before it is said: a crash
+        in between loses it rather than saying it twice)."""
+        async with self.sessions.begin() as session:
+            # The job's row locked: two deliveries of one job (a worker taking over) claim one at a time.
+            await session.execute(select(Job.id).where(Job.id == job_id).with_for_update())
+            events = JobEventRepository(session)
+            if await events.has(job_id, kind):
+                return False
+            await events.record(job_id, kind)
+            return True
 
     @through_outages
     @unbroken

@@ -17,7 +17,7 @@ from typing import Any
 import discord
 
 from core.safety.checker import SafetyConfig
-from db.enums import SafetyAction
+from db.enums import DeliveryState, SafetyAction
 from tests.core.safety.stand_in import MARKER, MarkerClassifier, seed_colour
 from tests.discord_emulator import Channel, DiscordEmulator, Guild, Member, Message
 from tests.discord_emulator.layout import files, gallery_items, is_spoiler, text_of, texts
@@ -145,6 +145,26 @@ async def test_a_withheld_result_is_told_privately_and_listed_for_managers_only(
     assert world.bot_messages(world.emu.dm_channel(world.bob)) == []  # the files never went by DM
     posted = [a.data for m in world.bot_messages() for revision in m.revisions for a in revision.attachments]
     assert held_back not in posted  # the channel never saw the picture
+
+
+async def test_a_withheld_result_delivered_again_after_a_restart_tells_the_requester_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with safety_world(database_url, tmp_path, "withhold") as (world, _, _):
+        interaction = await world.slash("imagine", {"prompt": "a lighthouse", "seed": FLAGGED_SEED})
+        message = await world.wait_for_final(interaction)
+        await world.emu.wait_for(lambda: world.emu.followups(interaction))
+        job = await job_shown_by(world, message)
+        # As if the bot had died after telling the requester but before it recorded the delivery.
+        await world.runtime.store.mark_delivery(job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING)
+        edits_before = len(message.revisions)
+        await world.restart_bot()
+        await world.delivered(job.id)
+        notices = world.emu.followups(interaction) + world.bot_messages(world.emu.dm_channel(world.alice))
+
+    assert len(message.revisions) > edits_before, "the result was delivered again"
+    assert job_state(message) == "withheld"
+    assert [f"job #{job.id} is done" in text_of(notice) for notice in notices] == [True]
 
 
 async def test_withheld_everywhere_holds_back_results_in_age_restricted_channels_too(
