@@ -223,6 +223,8 @@ class JobService:
     async def cancel(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
         job = await self.get(job_id, guild_id=guild_id)
         if job.user_id != requester.user_id and not requester.is_manager:
+            if not visible_to(job, requester):  # another's private job: as if no such job existed
+                raise JobNotFound(job_id)
             raise NotAllowed(
                 Text(
                     "refusal.cancel_not_yours",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from core.errors import LimitReached, NotAllowed
+from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.policy import Requester
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobQueued
 from core.kinds import IMAGE
@@ -131,6 +132,28 @@ async def test_only_the_requester_or_a_manager_may_cancel(
         manager = Requester(user_id=3, channel_id=101, is_manager=True)
         await runtime.service.cancel(receipt.job.id, guild_id=1, requester=manager)
         assert isinstance(await observer.final(receipt.job.id), JobCancelled)
+
+
+async def test_cancelling_someone_elses_private_job_is_answered_as_a_job_that_does_not_exist(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path, global_max_running=0) as (
+        runtime,
+        observer,
+    ):
+        private = await runtime.service.submit(replace(image_request(user_id=1), private=True))
+        bob = Requester(user_id=2, channel_id=101)
+        answers = []
+        for job_id in (private.job.id, private.job.id + 1000):  # his neighbour's private job, and none
+            with pytest.raises(UserFacingError) as refused:
+                await runtime.service.cancel(job_id, guild_id=1, requester=bob)
+            answers.append((type(refused.value), refused.value.user_message.replace(str(job_id), "N")))
+        manager = Requester(user_id=3, channel_id=101, is_manager=True)
+        await runtime.service.cancel(private.job.id, guild_id=1, requester=manager)
+        assert isinstance(await observer.final(private.job.id), JobCancelled)
+
+    assert answers[0] == answers[1]
+    assert answers[0][0] is JobNotFound
 
 
 async def test_cancel_the_running_and_the_prequeued_job(
