@@ -3,6 +3,7 @@
 `record` returns at once: a refusal is answered within Discord's 3 seconds and must not wait on a write.
 The write runs as a kept background task; once stored, `ModerationEvents` listeners hear of it (the
 front-end's log channel post). A failed write is a warning line: the request's outcome stays what it was.
+A member's refusal by one rule is logged at most once a minute (core.moderation.repeats).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from background.tasks import BackgroundTasks
 from core.jobs.scopes import is_personal
 from core.moderation.events import ModerationEvents
 from core.moderation.log import ModerationEntry, excerpt_of
+from core.moderation.repeats import RepeatedRefusals
 from core.moderation.settings import Clock, utc_now
 from db.units.moderation_log import LogPage, ModerationStore
 from db.units.outages import is_outage
@@ -28,12 +30,18 @@ class ModerationLogService:
         self._clock = clock
         self.events = ModerationEvents()
         self._tasks = BackgroundTasks("moderation-log")
+        self._repeats = RepeatedRefusals()
 
     async def record(self, entry: ModerationEntry) -> None:
         # A personal scope (the app used through someone's own install) has no managers to read a log.
         if is_personal(entry.guild_id):
             return
-        entry = replace(entry, excerpt=excerpt_of(entry.excerpt), at=entry.at or self._clock())
+        now = self._clock()
+        if self._repeats.is_repeat(entry, now):  # the same refusal again within a minute: not logged twice
+            with log_context(guild_id=entry.guild_id, user_id=entry.user_id):
+                log.debug("moderation log: %s repeated within a minute; not logged again", entry.rule)
+            return
+        entry = replace(entry, excerpt=excerpt_of(entry.excerpt), at=entry.at or now)
         self._tasks.spawn(self._write(entry), name="moderation-log-write")
 
     async def _write(self, entry: ModerationEntry) -> None:

@@ -60,6 +60,10 @@ class Clock:
         return self.now
 
 
+def two_or_more(messages: list[Message]) -> list[Message] | None:
+    return messages if len(messages) >= 2 else None
+
+
 def listed(message: Message) -> str:
     [embed] = message.embeds
     return str(embed.get("description", ""))
@@ -121,6 +125,33 @@ async def test_a_refusal_after_the_song_form_or_at_submit_is_logged_once(
     assert listed(log).count("Blocked word (neon)") == 2
 
 
+async def test_a_refusal_repeated_within_a_minute_is_logged_and_posted_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    clock = Clock()
+    async with world_with_admin(database_url, tmp_path, moderation=ModerationSettings(clock=clock)) as (
+        world,
+        admin,
+    ):
+        mod_log = world.emu.add_channel(world.guild, "mod-log")
+        await world.emu.guild_create(world.guild)
+        await answer(world, await settings(world, admin, "log", {"channel": mod_log}))
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["gore"]})
+        with entries_stored(world) as stored:
+            refusals = []
+            for prompt in ("gore", "gore", "gore", "gore again"):
+                if prompt == "gore again":
+                    clock.now += timedelta(minutes=1)
+                refusals.append(await answer(world, await world.slash("imagine", {"prompt": prompt})))
+            entries = await stored.wait(2)  # in the order stored: a repeat let through would come second
+        posts = await world.emu.wait_for(lambda: two_or_more(world.bot_messages(mod_log)))
+        log = await answer(world, await settings(world, admin, "log"))
+    assert all("(“gore”)" in refusal.content for refusal in refusals), "every request is still refused"
+    assert [e.excerpt for e in entries] == ["gore", "gore again"]
+    assert listed(log).count("Blocked word (gore)") == 2
+    assert len(posts) == 2
+
+
 async def test_a_member_without_manage_server_is_refused_privately(database_url: str, tmp_path: Path) -> None:
     async with world_with_admin(database_url, tmp_path) as (world, _):
         member = await answer(world, await settings(world, world.alice, "log"))
@@ -136,7 +167,9 @@ async def test_a_member_without_manage_server_is_refused_privately(database_url:
 async def test_another_guilds_entries_never_show_and_pages_go_newest_first(
     database_url: str, tmp_path: Path
 ) -> None:
-    async with world_with_admin(database_url, tmp_path) as (world, admin):
+    clock = Clock()  # a member's refusals by one rule are logged once a minute: each is a minute apart
+    moderation = ModerationSettings(clock=clock)
+    async with world_with_admin(database_url, tmp_path, moderation=moderation) as (world, admin):
         other = world.emu.add_guild(name="Other Club")
         other_channel = world.emu.add_channel(other, "general")
         stranger = world.emu.add_member(other, name="stranger")
@@ -152,6 +185,7 @@ async def test_another_guilds_entries_never_show_and_pages_go_newest_first(
             )
             for number in range(11):
                 await answer(world, await world.slash("imagine", {"prompt": f"picture {number}"}))
+                clock.now += timedelta(minutes=1)
             await stored.wait(12)
         first = await answer(world, await settings(world, admin, "log"))
         first_page = listed(first)  # the message is edited in place when its page turns

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -55,6 +55,35 @@ async def test_a_personal_scope_has_no_managers_and_is_not_logged(store: Moderat
     await service.close()
     assert (await service.page(-ALICE)).entries == ()
     assert len((await service.page(GUILD)).entries) == 1
+
+
+async def test_a_refusal_repeated_within_a_minute_is_logged_once(store: ModerationStore) -> None:
+    now = [AT]
+    service = ModerationLogService(store, clock=lambda: now[0])
+    for _ in range(5):  # a member sending the same refused request again and again
+        await service.record(entry())
+        now[0] += timedelta(seconds=10)
+    await service.record(replace(entry(), rule="nsfw_channel"))  # another rule
+    await service.record(replace(entry(), user_id=ALICE + 1))  # another member
+    await service.record(entry(guild_id=OTHER_GUILD))  # another guild
+    for _ in range(2):  # about jobs: each its own job, paced by the queue
+        await service.record(replace(entry(), job_id=9, action=ModerationAction.WITHHELD))
+    now[0] = AT + timedelta(minutes=1)  # a minute after the first one
+    await service.record(entry(excerpt="gore once more"))
+    await service.close()
+
+    kept = sorted((e.user_id, e.rule, e.job_id or 0, e.excerpt) for e in (await service.page(GUILD)).entries)
+    assert kept == sorted(
+        [
+            (ALICE, "blocked_word:gore", 0, "a gore scene"),
+            (ALICE, "nsfw_channel", 0, "a gore scene"),
+            (ALICE + 1, "blocked_word:gore", 0, "a gore scene"),
+            (ALICE, "blocked_word:gore", 9, "a gore scene"),
+            (ALICE, "blocked_word:gore", 9, "a gore scene"),
+            (ALICE, "blocked_word:gore", 0, "gore once more"),
+        ]
+    )
+    assert len((await service.page(OTHER_GUILD)).entries) == 1
 
 
 async def test_pages_hold_one_guilds_entries_newest_first(store: ModerationStore) -> None:
