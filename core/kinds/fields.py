@@ -28,13 +28,13 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def _no_control_characters(value: str) -> str:
     if CONTROL_CHARACTERS.search(value):
-        raise ValueError("must not contain control characters")
+        raise InvalidValue(Text("value.control_characters", "must not contain control characters"))
     return value
 
 
 def _has_words(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise InvalidValue(Text("value.blank", "must not be blank"))
     return value.strip()
 
 

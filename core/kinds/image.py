@@ -35,6 +35,7 @@ from core.kinds.fields import (
 )
 from core.kinds.model_choice import ModelChoiceFields, apply_models
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
+from core.texts import InvalidValue, Text
 
 IMAGE = JobKind("image")
 # Midjourney-like "vary": clearly the same picture, visibly reworked.
@@ -63,7 +64,13 @@ class ImageParams(KindParams, ModelChoiceFields):
         for tag in tags:
             tag = " ".join(tag.split())
             if not tag or len(tag) > STYLE_TAG_MAX_CHARS or CONTROL_CHARACTERS.search(tag):
-                raise ValueError(f"each style tag must be 1 to {STYLE_TAG_MAX_CHARS} printable characters")
+                raise InvalidValue(
+                    Text(
+                        "value.style_tag",
+                        f"each style tag must be 1 to {STYLE_TAG_MAX_CHARS} printable characters",
+                        {"most": STYLE_TAG_MAX_CHARS},
+                    )
+                )
             if tag.lower() not in (existing.lower() for existing in cleaned):
                 cleaned.append(tag)
         return cleaned

@@ -14,7 +14,7 @@ from comfy.workflows.models import LoraUse, apply_loras, lora_slot, model_slot, 
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.kinds.fields import CONTROL_CHARACTERS
-from core.texts import Text
+from core.texts import InvalidValue, Text
 
 MAX_LORAS = 4
 LORA_WEIGHT_LIMIT = 2.0
@@ -25,7 +25,13 @@ MODEL_NAME_MAX_CHARS = 200
 def _file_name(value: str) -> str:
     value = value.strip()
     if not value or len(value) > MODEL_NAME_MAX_CHARS or CONTROL_CHARACTERS.search(value):
-        raise ValueError(f"must be a file name of 1 to {MODEL_NAME_MAX_CHARS} printable characters")
+        raise InvalidValue(
+            Text(
+                "value.file_name",
+                f"must be a file name of 1 to {MODEL_NAME_MAX_CHARS} printable characters",
+                {"most": MODEL_NAME_MAX_CHARS},
+            )
+        )
     return value
 
 
@@ -60,7 +66,7 @@ class ModelChoiceFields(BaseModel):
     def _each_lora_once(cls, loras: list[LoraChoice]) -> list[LoraChoice]:
         names = [lora.name for lora in loras]
         if len(set(names)) != len(names):
-            raise ValueError("each LoRA may be given once")
+            raise InvalidValue(Text("value.lora_twice", "each LoRA may be given once"))
         return loras
 
 

@@ -31,6 +31,7 @@ from core.kinds.fields import (
     strength_field,
 )
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
+from core.texts import InvalidValue, Text
 
 SONG = JobKind("song")
 # A cover keeps the song's shape and timing and takes the new tags and lyrics.
@@ -67,9 +68,13 @@ class SongParams(KindParams):
         unknown = unknown_sections(value)
         if unknown:
             listed = ", ".join(f"[{label}]" for label in unknown)
-            raise ValueError(
-                f"unknown section {listed}; use [intro], [verse], [pre-chorus], [chorus], [bridge], "
-                "[outro] or [inst]"
+            raise InvalidValue(
+                Text(
+                    "value.unknown_section",
+                    f"unknown section {listed}; use [intro], [verse], [pre-chorus], [chorus], [bridge], "
+                    "[outro] or [inst]",
+                    {"listed": listed},
+                )
             )
         return value
 

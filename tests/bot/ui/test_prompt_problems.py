@@ -87,3 +87,13 @@ async def test_a_preference_that_cannot_be_kept_says_why_in_german() -> None:
         "Diese Voreinstellung kann ich nicht übernehmen: '67:65' ist zu fein abgestuft; verwende kleine "
         f"ganze Zahlen wie 16:9 (üblich: {COMMON})."
     )
+
+
+def test_the_parameters_own_checks_are_refused_in_german() -> None:
+    error = refused(parse_image_request, "a cat --lora ink --lora ink", style=["x" * 41], model=" ")
+    said = {problem.field: GERMAN.say(problem.text) for problem in error.problems if problem.text}
+    assert said == {
+        "--lora": "jede LoRA darf nur einmal angegeben werden",
+        "style": "jedes Stil-Tag muss 1 bis 40 druckbare Zeichen lang sein",
+        "model": "muss ein Dateiname aus 1 bis 200 druckbaren Zeichen sein",
+    }
