@@ -22,11 +22,11 @@ from bot.locales import Words, words_for
 from bot.ui.replies import DISCORD_MESSAGE_LIMIT, reply_privately
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.workflow_list import listing_embed
-from bot.ui.workflow_report import verdict_lines
+from bot.ui.workflow_report import unusable_reason, verdict_lines
 from core.errors import NotAllowed
 from core.jobs.service import JobRequest
 from core.workflows.listing import listing
-from core.workflows.refusals import NoBackendCanRun, WorkflowRefused
+from core.workflows.refusals import NoBackendCanRun, WorkflowRefused, WorkflowUnusable
 from core.workflows.shelf import AddedWorkflow, WorkflowUpload
 from core.workflows.trial import trial_params
 
@@ -175,6 +175,9 @@ def _fit(text: str) -> str:
 
 
 def _refusal(words: Words, refused: WorkflowRefused) -> str:
+    if isinstance(refused, WorkflowUnusable) and refused.reasons:
+        reason = unusable_reason(words, refused.workflow, refused.reasons)
+        return words("workflows.refused.unusable", reason=reason)
     text = words(f"workflows.refused.{refused.key}", **refused.values)
     if isinstance(refused, NoBackendCanRun):
         text += "\n" + verdict_lines(words, str(refused.values["name"]), refused.verdicts)

@@ -1,8 +1,10 @@
 """The check of one workflow on every backend, as /workflows add shows it: the lines `python -m bot check`
-prints (bot/cli/check_comfyui.py), in the member's language, in a code block.
+prints (bot/cli/check_comfyui.py), in the member's language, in a code block; and why a workflow given is
+no workflow at all (unusable_reason).
 
-Each problem is worded from its code and values (comfy.workflows.validation.MESSAGES has their English);
-what a backend said when it could not be reached stays as it said it.
+Each problem is worded from its code and values (comfy.workflows.validation.MESSAGES has their English, and
+comfy.workflows.errors.REASONS those of an unusable document); what a backend said when it could not be
+reached stays as it said it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,23 @@ class Problem(Protocol):
     def code(self) -> str: ...
     @property
     def values(self) -> Mapping[str, str]: ...
+
+
+class Reason(Protocol):
+    """What unusable_reason reads of a comfy.workflows.errors.UnusableReason."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def values(self) -> Mapping[str, str]: ...
+    @property
+    def message(self) -> str: ...
+
+
+def unusable_reason(words: Words, name: str, reasons: Sequence[Reason]) -> str:
+    """ "workflow 'x': is not valid JSON (...)", each reason in the member's language."""
+    said = "; ".join(_coded(words, "workflows.unusable", reason) for reason in reasons)
+    return words("workflows.unusable.reasons", name=name, reasons=said)
 
 
 def verdict_lines(words: Words, name: str, verdicts: Sequence[BackendVerdict]) -> str:
@@ -75,9 +94,13 @@ def _problem(words: Words, problem: Problem) -> str:
             input=problem.input_name,
         )
     )
+    return f"{where}: {_coded(words, 'workflows.problem', problem)}"
+
+
+def _coded(words: Words, section: str, problem: Reason) -> str:
     # A problem without words in the catalogue (a code added to comfy/ since) is said in its English.
-    said = words.optional(f"workflows.problem.{problem.code}", **problem.values)
-    return f"{where}: {said if said is not None else problem.message}"
+    said = words.optional(f"{section}.{problem.code}", **problem.values)
+    return said if said is not None else problem.message
 
 
 def _fixes(words: Words, verdict: BackendVerdict) -> str:

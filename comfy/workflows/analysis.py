@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from comfy.workflows import graph as g
-from comfy.workflows.errors import WorkflowError
+from comfy.workflows.errors import UnusableReason, WorkflowError
 from comfy.workflows.input_slots import ROLES, find_loaders, is_loader
 from comfy.workflows.models import is_lora_loader, is_model_loader, model_chain
 from comfy.workflows.node_roles import QUALITY_STEP_FACTORS, NodeRoles
@@ -22,8 +22,6 @@ from comfy.workflows.shape import WorkflowShape, pick_shape
 from comfy.workflows.sidecar import BindingSidecar, SidecarNodes
 from comfy.workflows.strength import strength_nodes, takes_strength
 from comfy.workflows.video import frame_rate
-
-_SIDECAR_HINT = "name the nodes in a .binding.json sidecar next to the workflow"
 
 
 def analyse(
@@ -57,12 +55,9 @@ def analyse(
     problems = _problems(graph, shape, nodes, chosen, bool(inputs)) + _slot_problems(graph, inputs, strength)
     fps = _fps(graph, shape, nodes["outputs"], sidecar)
     if shape.timed and fps is None:
-        problems.append(
-            "no frame rate found (fps on CreateVideo, SaveWEBM, SaveAnimatedWEBP...); "
-            'give "defaults": {"fps": 24} in a .binding.json sidecar next to the workflow'
-        )
+        problems.append(UnusableReason.of("no_fps"))
     if problems:
-        raise WorkflowError(name, "; ".join(problems))
+        raise WorkflowError(name, problems)
     base_width, base_height = _base_size(graph, shape, nodes["latent"], sidecar)
     return NodeRoles(
         kind=shape.kind,
@@ -131,8 +126,9 @@ def _shape(
         found = next((shape for shape in shapes if shape.kind == sidecar.kind), None)
     if found is None:
         known = ", ".join(shape.kind for shape in shapes) or "none"
-        wanted = f"kind '{sidecar.kind}'" if sidecar.kind else "a workflow of any kind this bot runs"
-        raise WorkflowError(name, f"is not {wanted} (known kinds: {known})")
+        if sidecar.kind:
+            raise WorkflowError(name, UnusableReason.of("not_that_kind", kind=sidecar.kind, known=known))
+        raise WorkflowError(name, UnusableReason.of("no_known_kind", known=known))
     return found
 
 
@@ -142,20 +138,24 @@ def _problems(
     nodes: Mapping[str, tuple[str, ...]],
     chosen: SidecarNodes,
     reads_files: bool,
-) -> list[str]:
-    problems: list[str] = []
+) -> list[UnusableReason]:
+    problems: list[UnusableReason] = []
     for role, node_ids in nodes.items():
-        source = "the sidecar names" if getattr(chosen, role) is not None else "found"
+        missing = "sidecar_node_missing" if getattr(chosen, role) is not None else "found_node_missing"
         for node_id in node_ids:
             if node_id not in graph:
-                problems.append(f"{source} node {node_id} for '{role}', but the workflow has no such node")
+                problems.append(UnusableReason.of(missing, node=node_id, role=role))
             elif (reason := _unfit(graph[node_id], shape, role)) is not None:
-                what = f"node {node_id} ({g.class_of(graph[node_id])})"
-                problems.append(f"{what} cannot be the '{role}': {reason}")
+                problems.append(_unfit_reason(graph, node_id, role, reason))
     for role, rule in shape.roles.items():
         if rule.missing is not None and not nodes[role] and not (rule.unless_inputs and reads_files):
-            problems.append(f"no {rule.missing} found; {_SIDECAR_HINT}")
+            problems.append(UnusableReason.of("not_found", missing=rule.missing))
     return problems
+
+
+def _unfit_reason(graph: g.Graph, node_id: str, role: str, reason: str) -> UnusableReason:
+    node_class = g.class_of(graph[node_id])
+    return UnusableReason.of("unfit", node=node_id, node_class=node_class, role=role, reason=reason)
 
 
 # What a node in each role must have whatever the kind; a shape's rule replaces the check for its role.
@@ -213,20 +213,16 @@ def _inputs(graph: g.Graph, chosen: SidecarNodes) -> dict[str, tuple[str, ...]]:
 
 def _slot_problems(
     graph: g.Graph, inputs: Mapping[str, tuple[str, ...]], strength: tuple[str, ...]
-) -> list[str]:
-    problems: list[str] = []
+) -> list[UnusableReason]:
+    problems: list[UnusableReason] = []
     checks = [(role, node_ids, is_loader, "it has no file input") for role, node_ids in inputs.items()]
     checks.append(("strength", strength, takes_strength, "it has no denoise or start_at_step"))
     for role, node_ids, fits, reason in checks:
         for node_id in node_ids:
             if node_id not in graph:
-                problems.append(
-                    f"the sidecar names node {node_id} for '{role}', but the workflow has no such node"
-                )
+                problems.append(UnusableReason.of("sidecar_node_missing", node=node_id, role=role))
             elif not fits(graph[node_id]):
-                problems.append(
-                    f"node {node_id} ({g.class_of(graph[node_id])}) cannot be the '{role}': {reason}"
-                )
+                problems.append(_unfit_reason(graph, node_id, role, reason))
     return problems
 
 

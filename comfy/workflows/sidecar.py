@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from comfy.workflows.errors import WorkflowError
+from comfy.workflows.errors import UnusableReason, WorkflowError
 
 SIDECAR_SUFFIX = ".binding.json"
 MAX_SIDECAR_BYTES = 64 * 1024
@@ -92,7 +92,7 @@ def parse_sidecar(workflow: str, text: str | bytes, *, kinds: Collection[str]) -
             f"{'.'.join(str(part) for part in item['loc']) or '(document)'}: {item['msg']}"
             for item in error.errors()
         )
-        raise WorkflowError(workflow, f"its binding sidecar is invalid: {problems}") from None
+        raise WorkflowError(workflow, UnusableReason.of("bad_sidecar", problems=problems)) from None
 
 
 def load_sidecar(workflow: str, workflow_path: Path, *, kinds: Collection[str]) -> BindingSidecar | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from comfy.workflows.analysis import analyse
-from comfy.workflows.errors import WorkflowError
+from comfy.workflows.errors import UnusableReason, WorkflowError
 from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.sidecar import BindingSidecar
@@ -47,20 +47,18 @@ def parse_graph(name: str, text: str | bytes) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise WorkflowError(name, f"is not valid JSON ({error})") from None
+        raise WorkflowError(name, UnusableReason.of("not_json", error=error)) from None
     if not isinstance(document, dict):
-        raise WorkflowError(name, "is not a JSON object of nodes")
+        raise WorkflowError(name, UnusableReason.of("not_an_object"))
     if isinstance(document.get("nodes"), list) and "links" in document:
-        raise WorkflowError(
-            name, "is in the editor's UI format; export it with 'Export (API)' in ComfyUI and use that file"
-        )
+        raise WorkflowError(name, UnusableReason.of("ui_format"))
     if not document:
-        raise WorkflowError(name, "has no nodes")
+        raise WorkflowError(name, UnusableReason.of("no_nodes"))
     for node_id, node in document.items():
         if not isinstance(node, dict) or not isinstance(node.get("class_type"), str):
-            raise WorkflowError(name, f"node {node_id} is not an API-format node with a class_type")
+            raise WorkflowError(name, UnusableReason.of("not_api_node", node=node_id))
         if not isinstance(node.get("inputs", {}), dict):
-            raise WorkflowError(name, f"node {node_id} has inputs that are not a JSON object")
+            raise WorkflowError(name, UnusableReason.of("inputs_not_an_object", node=node_id))
     return document
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from comfy.workflows.errors import UnusableReason
 from core.errors import UserFacingError
 from core.workflows.verdicts import BackendVerdict
 
@@ -14,6 +17,16 @@ class WorkflowRefused(UserFacingError):
         super().__init__(english.format(**values))
         self.key = key
         self.values = values
+
+
+class WorkflowUnusable(WorkflowRefused):
+    """The document is no workflow the bot can use: ``reasons`` (comfy's codes and values) say why, for the
+    front-end to word; ``reason`` is comfy's English, for what has no catalogue."""
+
+    def __init__(self, workflow: str, reason: str, reasons: Sequence[UnusableReason]) -> None:
+        super().__init__("unusable", "That workflow cannot be used: {reason}", reason=reason)
+        self.workflow = workflow
+        self.reasons = tuple(reasons)
 
 
 class NoBackendCanRun(WorkflowRefused):

@@ -19,7 +19,7 @@ from comfy.workflows.sidecar import MAX_SIDECAR_BYTES, BindingSidecar, parse_sid
 from comfy.workflows.template import WorkflowTemplate, canonical_json, make_template
 from core.kinds import KindRegistry
 from core.workflows.library import StoredTemplate, WorkflowLibrary
-from core.workflows.refusals import NoBackendCanRun, WorkflowRefused
+from core.workflows.refusals import NoBackendCanRun, WorkflowRefused, WorkflowUnusable
 from core.workflows.verdicts import BackendVerdict, verdicts
 from db.units.stored_workflows import NameTaken, NewWorkflow, StoredWorkflows, StoredWorkflowView
 
@@ -150,9 +150,7 @@ class WorkflowShelf:
                 name, upload.document, source=STORED_SOURCE, shapes=self._kinds.shapes, sidecar=sidecar
             )
         except WorkflowError as error:
-            raise WorkflowRefused(
-                "unusable", "That workflow cannot be used: {reason}", reason=error.detail
-            ) from None
+            raise WorkflowUnusable(error.workflow, error.detail, error.reasons) from None
         return template, sidecar
 
     def _sidecar_of(self, name: str, upload: WorkflowUpload) -> BindingSidecar | None:

@@ -77,6 +77,22 @@ async def test_a_bad_workflow_is_refused_privately_and_nothing_is_stored(
         assert world.emu.cdn_downloads == []
 
 
+async def test_a_german_admin_is_told_in_german_why_a_file_is_no_workflow(
+    database_url: str, tmp_path: Path
+) -> None:
+    ui_format = upload("ui.json", json.dumps({"nodes": [{"id": 1}], "links": []}))
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        admin.user.locale = "de"
+        answer = await workflows(world, admin, "add", {}, {"file": ui_format})
+        names = await stored_names(world)
+
+    assert answer.content == (
+        "Dieser Workflow ist nicht nutzbar, daher wurde nichts hinzugefügt: Workflow „ui“: ist im UI-Format "
+        "des Editors; exportiere ihn in ComfyUI mit „Export (API)“ und verwende diese Datei"
+    )
+    assert names == []
+
+
 async def test_a_name_already_taken_is_refused_and_the_first_one_stays(
     database_url: str, tmp_path: Path
 ) -> None:

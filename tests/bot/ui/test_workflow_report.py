@@ -3,10 +3,15 @@ its code and values, the fixes the problems call for; a backend's own words when
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import pytest
 
 from bot.locales import REFERENCE, Catalogue, Words, english
-from bot.ui.workflow_report import MAX_REPORT_CHARS, verdict_lines
+from bot.ui.workflow_report import MAX_REPORT_CHARS, unusable_reason, verdict_lines
+from comfy.workflows.errors import REASONS, UnusableReason, WorkflowError
+from comfy.workflows.template import parse_graph
 from comfy.workflows.validation import MESSAGES, WorkflowProblem, find_problems
 from core.workflows.verdicts import BackendVerdict
 
@@ -76,3 +81,53 @@ def test_more_than_three_problems_are_counted_and_a_long_report_is_cut() -> None
     cut = verdict_lines(english(), "w", many)
     assert len(cut) <= MAX_REPORT_CHARS + len("```\n\n```")
     assert cut.endswith("…\n```")
+
+
+@pytest.mark.parametrize("code", sorted(REASONS))
+def test_each_unusable_reasons_english_in_the_catalogue_is_the_clients_own(code: str) -> None:
+    assert Catalogue.shipped().languages[REFERENCE]["texts"][f"workflows.unusable.{code}"] == REASONS[code]
+
+
+def unusable(document: str) -> WorkflowError:
+    with pytest.raises(WorkflowError) as caught:
+        parse_graph("portrait", document)
+    return caught.value
+
+
+def test_why_a_document_is_no_workflow_is_said_in_german() -> None:
+    ui_format = unusable('{"nodes": [{"id": 1}], "links": []}')
+    not_api = unusable('{"7": {"inputs": {}}}')
+    assert unusable_reason(GERMAN, "portrait", ui_format.reasons) == (
+        "Workflow „portrait“: ist im UI-Format des Editors; exportiere ihn in ComfyUI mit „Export (API)“ "
+        "und verwende diese Datei"
+    )
+    assert unusable_reason(GERMAN, "portrait", not_api.reasons) == (
+        "Workflow „portrait“: Node 7 ist kein Node im API-Format mit einem class_type"
+    )
+
+
+def test_in_english_an_unusable_reason_reads_as_the_clients_error() -> None:
+    error = unusable("this is not { json")
+    assert unusable_reason(english(), "portrait", error.reasons) == error.detail
+    assert error.detail.startswith("workflow 'portrait': is not valid JSON (Expecting value")
+
+
+@dataclass(frozen=True)
+class NewReason:
+    """A reason whose code comfy/ has and the catalogue does not yet."""
+
+    code: str = "added_since"
+    values: Mapping[str, str] = field(default_factory=dict)
+    message: str = "has something new wrong with it"
+
+
+def test_several_reasons_are_each_said_and_one_without_words_keeps_its_english() -> None:
+    reasons = [
+        UnusableReason.of("no_nodes"),
+        UnusableReason.of("not_that_kind", kind="poem", known="image, song"),
+        NewReason(),
+    ]
+    assert unusable_reason(GERMAN, "w", reasons) == (
+        "Workflow „w“: hat keine Nodes; ist nicht von der Art „poem“ (bekannte Arten: image, song); "
+        "has something new wrong with it"
+    )
