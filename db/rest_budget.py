@@ -75,6 +75,11 @@ class PostgresBudgetStore:
         self._pool = pool
         self._since_prune = 0
 
+    @property
+    def width(self) -> int:
+        """One ask per connection: the budget's line keeps the rest waiting outside its timeout."""
+        return int(self._pool.get_max_size())
+
     @classmethod
     async def open(cls, database_url: str, *, connections: int = 2) -> PostgresBudgetStore:
         dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)

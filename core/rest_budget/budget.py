@@ -5,6 +5,11 @@ while a take is refused and turns response headers into observations. If the sto
 answer (a database restart), requests go on under discord.py's own in-process limits rather than stopping:
 a 429 is recoverable, a bot that stops talking is not. After a failure the store is left alone for a few
 seconds, so an outage costs one timeout, not one per request.
+
+The timeout is the store's own: this process's asks queue for the store's connections in a line of their
+own first. A burst of requests (a hundred deliveries at once) waits there in turn, on a loaded machine for
+longer than the timeout, and that is not the store being slow: were it counted, the process would give up
+the shared budget in the middle of the very burst it is there for, and meet the global limit.
 """
 
 from __future__ import annotations
@@ -33,6 +38,11 @@ IDENTIFY_RATE = Rate(per_s=1 / 5.5, burst=1)
 
 
 class BudgetStore(Protocol):
+    @property
+    def width(self) -> int:
+        """How many asks it answers at once (its connections); more wait in this process's line."""
+        ...
+
     async def take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> float:
         """Take one request from the rate (if a key is given) and then from the route bucket (if given),
         atomically for every process; 0 when taken, else how long to wait (the route is then untouched)."""
@@ -60,6 +70,7 @@ class RestBudget:
         self._sleep = sleep
         self._store_timeout_s = store_timeout_s
         self._store_down_until = 0.0
+        self._line = asyncio.Semaphore(store.width)
         self.takes = 0
         self.waited_s = 0.0
         self.store_failures = 0
@@ -105,18 +116,21 @@ class RestBudget:
         """The store's answer, or None while it fails (see the module's docstring)."""
         if time.monotonic() < self._store_down_until:
             return None
-        try:
-            async with asyncio.timeout(self._store_timeout_s):
-                return await call()
-        except Exception as error:  # any failure of the store: Discord's own limits still hold
-            self.store_failures += 1
-            self._store_down_until = time.monotonic() + STORE_RETRY_AFTER_S
-            log.warning(
-                "REST budget unavailable (%r); discord.py's per-process limits for the next %.0f s",
-                error,
-                STORE_RETRY_AFTER_S,
-            )
-            return None
+        async with self._line:
+            if time.monotonic() < self._store_down_until:  # it failed while this ask waited in line
+                return None
+            try:
+                async with asyncio.timeout(self._store_timeout_s):
+                    return await call()
+            except Exception as error:  # any failure of the store: Discord's own limits still hold
+                self.store_failures += 1
+                self._store_down_until = time.monotonic() + STORE_RETRY_AFTER_S
+                log.warning(
+                    "REST budget unavailable (%r); discord.py's per-process limits for the next %.0f s",
+                    error,
+                    STORE_RETRY_AFTER_S,
+                )
+                return None
 
     async def close(self) -> None:
         await self._store.close()
@@ -145,6 +159,10 @@ class MemoryBudgetStore:
         self._clock = clock
         self.tats: dict[str, float | None] = {}
         self.routes: dict[str, RouteBucket] = {}
+
+    @property
+    def width(self) -> int:
+        return 1  # an answer from memory is immediate: one at a time costs nothing
 
     async def take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> float:
         now = self._clock()

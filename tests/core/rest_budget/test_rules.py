@@ -100,3 +100,39 @@ async def test_a_store_that_does_not_answer_costs_one_timeout_then_is_left_alone
         await budget.before_request("GET /x:", global_limited=True)
     assert store.asked == 1
     assert budget.store_failures == 1
+
+
+async def test_a_burst_hanging_on_a_silent_store_costs_one_timeout() -> None:
+    store = HangingStore()
+    budget = RestBudget(store, token_key="t", global_rate=global_rate(), store_timeout_s=0.05)
+    await asyncio.gather(*(budget.before_request("GET /x:", global_limited=True) for _ in range(20)))
+    assert store.asked == 1, "the others waited in line, then went on under discord.py's limits"
+    assert budget.store_failures == 1
+
+
+class NarrowStore(MemoryBudgetStore):
+    """One connection: records how many asks it was answering at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = 0
+        self.most_inside = 0
+
+    async def take(self, rate_key: str | None, rate: Rate, route_key: str | None) -> float:
+        self.inside += 1
+        self.most_inside = max(self.most_inside, self.inside)
+        try:
+            await asyncio.sleep(0)  # a round trip: the other asks get to run meanwhile
+            return await super().take(rate_key, rate, route_key)
+        finally:
+            self.inside -= 1
+
+
+async def test_a_burst_waits_in_line_for_the_stores_connections_outside_its_timeout() -> None:
+    """The timeout covers the store's answer: 100 requests at once queue for its one connection first (on a
+    loaded machine for longer than the timeout), and are all budgeted."""
+    store = NarrowStore()
+    budget = RestBudget(store, token_key="t", global_rate=Rate(per_s=1e6, burst=100))
+    await asyncio.gather(*(budget.before_request("GET /x:", global_limited=True) for _ in range(100)))
+    assert store.most_inside == 1
+    assert (budget.takes, budget.store_failures) == (100, 0)
