@@ -138,6 +138,8 @@ async def test_start_up_is_one_line_per_step_and_a_comfyui_down_at_start_only_de
     postgres_url: str, tmp_path: Path
 ) -> None:
     async with running_world(postgres_url, tmp_path, comfyui_down_at_start=True) as world:
+        # /healthz says "connected" once discord.py is ready; the line is on_ready's, a task run just after.
+        await world.bot.wait_for_log("connected to Discord's gateway")
         lines = log_lines(world.bot.log_text())
         messages = [message for _, _, message in lines]
         assert_no_library_chatter(lines)
