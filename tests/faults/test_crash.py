@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
@@ -26,33 +25,39 @@ async def test_sigkill_mid_run_every_job_delivered_exactly_once(
     postgres_url: str, tmp_path: Path, report_figures: ReportFigures
 ) -> None:
     async with running_world(postgres_url, tmp_path, fake_config=CRASH_FAKE) as world:
-        interactions = await asyncio.gather(
-            *(
-                world.imagine(place, user, f"a lighthouse, take {k} by {user.user.id}")
-                for k in range(JOBS_PER_USER)
-                for place in world.places
-                for user in place.users
-            )
-        )
+        # One request after another, each sent once the previous one is answered: 50 in the same instant
+        # are answered one by one on one event loop, on a loaded machine the last ones past Discord's 3 s
+        # (bench/shards.py measures that); what this test is about is the jobs, all queued within moments.
+        interactions = []
+        for k in range(JOBS_PER_USER):
+            for place in world.places:
+                for user in place.users:
+                    prompt = f"a lighthouse, take {k} by {user.user.id}"
+                    interactions.append(await world.imagine(place, user, prompt))
+                    await world.emu.wait_for_calls("POST", CALLBACK, count=len(interactions), timeout=15)
         jobs = len(interactions)
         assert jobs == 50
         # Discord's guarantee, which the emulator enforces: an answer later than 3 s after the interaction's
         # creation is refused (404 Unknown interaction) and the command is lost. So every interaction gets
-        # exactly one callback, and the emulator accepted it; the wait is only for them to arrive.
-        callbacks = await world.emu.wait_for_calls("POST", CALLBACK, count=jobs, timeout=60)
+        # exactly one callback, and the emulator accepted it.
+        callbacks = world.emu.calls_matching("POST", CALLBACK)
         assert [c.status for c in callbacks if c.status >= 300] == [], "every /imagine answered within 3 s"
         assert all(i.acked for i in interactions)
         created = {i.id: i.created_at for i in interactions}
         slowest_ack_s = max((c.at - created[int(c.path.split("/")[2])]).total_seconds() for c in callbacks)
-        # Every job is stored, some are done, most are still queued or running: kill now.
+        # Every job is stored, some are done, most are still queued or running: kill now ...
         rows = await world.wait_for_rows(
             lambda rows: len(rows) == jobs and sum(r.status == "succeeded" for r in rows) >= 8, timeout=60
         )
-        # ... at a moment when a job message shows its progress bar.
+        # ... at a moment when a job message shows its progress bar. ComfyUI stops mid-run meanwhile: on a
+        # loaded machine that message can take a while, and jobs finishing all along would leave no run to
+        # kill the middle of.
+        world.fake.hold_mid_run()
         await world.emu.wait_for(
             lambda: any(job_state(world.emu.original_response(i)) == "running" for i in interactions), 30
         )
         await world.bot.kill()
+        world.fake.go()  # ComfyUI works on while the bot is dead, as it would
         killed_at = time.monotonic()
         rows = await world.job_rows()
         active_at_kill = sum(r.status in ("queued", "running") for r in rows)

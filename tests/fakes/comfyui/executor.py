@@ -79,6 +79,7 @@ class _NodeContext:
         self._executor.check_interrupt()
         self._run.report.tick(self.node_id, value, total, preview)
         await asyncio.sleep(0)  # a real sampler step yields to the server loop, so interrupts get in
+        await self._executor.stepping.wait()  # held mid-run by a test: the step told, the next not begun
 
 
 class Executor:
@@ -103,6 +104,10 @@ class Executor:
         # Cleared by a test to hold the server: the prompt it takes waits here before running (a busy GPU).
         self.going = asyncio.Event()
         self.going.set()
+        # Cleared by a test to hold the prompt that is running after its next step, or before it ends if it
+        # has none left (a GPU stalled mid-run): it stays running, and none after it starts.
+        self.stepping = asyncio.Event()
+        self.stepping.set()
 
     def queue_changed(self) -> None:
         if self.queue.remaining() == 0 and not self.busy:
@@ -163,6 +168,7 @@ class Executor:
                 success = False
                 break
             order.complete(node_id)
+        await self.stepping.wait()  # held mid-run past its last step: it does not finish either
         if success:
             report.add("execution_success", {"prompt_id": item.prompt_id})
         self.hub.last_node_id = None

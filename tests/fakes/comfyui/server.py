@@ -127,8 +127,14 @@ class FakeComfyUI:
         """Prompts are accepted and queued, but none starts running until :meth:`go`."""
         self.executor.going.clear()
 
+    def hold_mid_run(self) -> None:
+        """Until :meth:`go`, the prompt running stops after its next progress step (told over the websocket),
+        or before it ends if it has no step left: it stays running, and none after it starts."""
+        self.executor.stepping.clear()
+
     def go(self) -> None:
         self.executor.going.set()
+        self.executor.stepping.set()
 
     def hold_uploads(self) -> None:
         """Uploads arriving from now on wait (``upload_waiting`` is set) until :meth:`release_uploads`."""
