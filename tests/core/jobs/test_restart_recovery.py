@@ -22,7 +22,11 @@ async def test_every_job_is_delivered_exactly_once_across_a_restart(
     async with running_core(database_url, [fake.url], tmp_path, observer=before) as (runtime, _):
         receipts = [await runtime.service.submit(image_request(user_id=u % 3)) for u in range(8)]
         await eventually(lambda: fake.running_prompt_id is not None and len(fake.pending_prompt_ids) == 1)
+        # Kept so while the process stops: a prompt finishing meanwhile would let it post the next one, on
+        # a loaded machine maybe half-way, as it goes.
+        fake.hold_mid_run()
     # The first process is gone; ComfyUI keeps running what it was given.
+    fake.go()
     after = RecordingObserver()
     async with running_core(database_url, [fake.url], tmp_path, observer=after) as (runtime, _):
         for receipt in receipts:
@@ -47,6 +51,9 @@ async def test_jobs_lost_by_a_comfyui_restart_are_resubmitted(
     async with running_core(database_url, [fake.url], tmp_path) as (runtime, _):
         receipts = [await runtime.service.submit(image_request(user_id=u)) for u in (1, 2, 3)]
         await eventually(lambda: fake.running_prompt_id is not None and len(fake.pending_prompt_ids) == 1)
+        # Kept so until ComfyUI dies: a prompt finishing while the process stops (a second of steps, which
+        # a loaded machine can take to stop) would end the first job, or let the third one be posted too.
+        fake.hold_mid_run()
     await fake.kill()
     await fake.restart()  # history and queue are gone
     fake.config.step_time_s = 0.005
