@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Executable, Row, Table, bindparam, func, insert, select, text, true, union_all, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement, or_
 
 from db.enums import DeliveryState, JobStatus
 from db.models import Job, JobEvent
@@ -35,33 +36,29 @@ jobs = cast(Table, Job.__table__)
 events = cast(Table, JobEvent.__table__)
 
 # The claim reads them all (the worker binds the graph from them).
-_VIEW = [field.name for field in dataclasses.fields(JobView)]  # every column of the same name
+VIEW_COLUMNS = [field.name for field in dataclasses.fields(JobView)]  # every column of the same name
 # Set when the job was made, or large and parsed once at the claim: never read back.
 _KEPT = {"id", "guild_id", "channel_id", "user_id", "kind", "raw_input", "params", "workflow_name"}
 _KEPT |= {"queued_at", "parent_id", "posted_graph", "seed_document", "model_needs"}
 # What may change while a job runs here (the front-end records its messages, say): read back when it ends.
-_CHANGING = [name for name in _VIEW if name not in _KEPT]
+_CHANGING = [name for name in VIEW_COLUMNS if name not in _KEPT]
 
 
 def view_of(row: Row[Any], read_params: ParamsReader) -> JobView:
-    values = dict(zip(_VIEW, row, strict=False))
+    values = dict(zip(VIEW_COLUMNS, row, strict=False))
     values["params"] = read_params(values["kind"], dict(values["params"] or {}))
     values["model_needs"] = model_needs_of(values["model_needs"])
     return JobView(**values)
 
 
-@cache
-def _views() -> Executable:
-    return select(*(jobs.c[name] for name in _VIEW)).where(jobs.c.id.in_(bindparam("ids", expanding=True)))
-
-
-def views(connection: Connection, job_ids: Sequence[int], read_params: ParamsReader) -> list[JobView]:
-    """The jobs as the claim reads them, without the ORM (the queued jobs told their places, every turn)."""
-    return [view_of(row, read_params) for row in connection.execute(_views(), {"ids": list(job_ids)})]
-
-
 def changed(job: JobView, row: Row[Any]) -> JobView:
     return dataclasses.replace(job, **dict(zip(_CHANGING, row, strict=False)))
+
+
+def _one_of(column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN (values)` with each value its own parameter: an IN of a list is re-rendered at every
+    execution (SQLAlchemy expands it), and these lists are fixed for each statement built."""
+    return or_(*(column == value for value in values))
 
 
 def _with_events(
@@ -158,7 +155,7 @@ def _claim(postgres: bool, capped: bool) -> Executable:
             started_at=None,
             updated_at=bindparam("now", type_=UtcDateTime()),
         )
-        .returning(*(jobs.c[name] for name in _VIEW))
+        .returning(*(jobs.c[name] for name in VIEW_COLUMNS))
     )
     return _with_events(step, postgres, 1, notify=True)
 
@@ -227,7 +224,7 @@ def _finish(
         values[name] = bindparam(name, type_=jobs.c[name].type)
     step = (
         update(jobs)
-        .where(jobs.c.id == bindparam("job_id"), jobs.c.status.in_(from_statuses))
+        .where(jobs.c.id == bindparam("job_id"), _one_of(jobs.c.status, from_statuses))
         .values(values)
         .returning(*(jobs.c[name] for name in _CHANGING))
     )
@@ -277,7 +274,7 @@ def _mark_delivery(from_states: tuple[DeliveryState, ...], over: bool) -> Execut
         values["interaction_token"] = None
     return (
         update(jobs)
-        .where(jobs.c.id == bindparam("job_id"), jobs.c.delivery_state.in_(from_states))
+        .where(jobs.c.id == bindparam("job_id"), _one_of(jobs.c.delivery_state, from_states))
         .values(values)
     )
 

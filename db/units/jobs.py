@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.connections import run_unit
 from db.enums import JobStatus, SafetyAction
 from db.repositories import job_steps as steps
+from db.repositories import job_views
 from db.repositories.job_create import add_inputs, create_job
 from db.repositories.job_events import JobEventRepository
 from db.repositories.job_recovery import JobRecoveryRepository
@@ -139,7 +140,7 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
     async def views(self, job_ids: list[int]) -> list[JobView]:
         return await run_unit(
             self._engine,
-            lambda connection: steps.views(connection, job_ids, self.read_params),
+            lambda connection: job_views.views(connection, job_ids, self.read_params),
             scope="statement",
         )
 
