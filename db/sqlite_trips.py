@@ -54,7 +54,7 @@ def _run(driver: aiosqlite.Connection, begin: bool, operation: str, parameters: 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     """A buffered cursor with no aiosqlite cursor behind it: each statement is one trip."""
 
-    __slots__ = ("_answer",)
+    __slots__ = ("_answer", "_arraysize")
     _awaitable_cursor_close = False  # nothing left open in the thread to close
 
     def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection) -> None:  # no trip to make a cursor
@@ -62,6 +62,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._connection = adapt_connection._connection
         self._rows = collections.deque()
         self._answer: _Answer = (None, -1, None, [], False)
+        self._arraysize = 1  # the DB-API default, for fetchmany() without a size
 
     @property
     def description(self) -> Any:
@@ -74,6 +75,14 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     @property
     def lastrowid(self) -> Any:
         return self._answer[2]
+
+    @property
+    def arraysize(self) -> int:
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
 
     def close(self) -> None:
         self._rows.clear()

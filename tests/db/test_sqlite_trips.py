@@ -101,3 +101,17 @@ async def test_the_write_lock_is_taken_with_the_first_statement(tmp_path: Path) 
             other.close()
     finally:
         await engine.dispose()
+
+
+async def test_results_read_as_the_db_api_says_rowcount_fetchmany_and_lastrowid(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        inserted = await connection.execute(text("INSERT INTO t (name) VALUES ('a'), ('b'), ('c')"))
+        assert inserted.rowcount == 3
+        last = await connection.execute(text("INSERT INTO t (name) VALUES ('d')"))
+        assert last.lastrowid == 4
+        updated = await connection.execute(text("UPDATE t SET name = 'x' WHERE id > 1"))
+        assert updated.rowcount == 3
+        rows = await connection.execute(text("SELECT id FROM t ORDER BY id"))
+        assert rows.fetchmany() == [(1,)]  # the DB-API's default arraysize
+        assert rows.fetchmany(2) == [(2,), (3,)]
+        assert rows.fetchall() == [(4,)]
