@@ -8,7 +8,7 @@ English in the catalogue says what `english` says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -35,3 +35,11 @@ class InvalidValue(ValueError):
 def reason_of(error: ValueError) -> Text | str:
     """Why a value was refused, to say to the member: its Text where it has one, else its English."""
     return error.reason if isinstance(error, InvalidValue) else str(error)
+
+
+def all_of(reasons: Sequence[Text]) -> Text:
+    """Several reasons said as one ("a; b; c"), each in the member's language."""
+    said = reasons[0]
+    for reason in reasons[1:]:
+        said = Text("list.semicolon", f"{said}; {reason}", {"first": said, "next": reason})
+    return said

@@ -20,6 +20,7 @@ from core.kinds.song import TimeSignature
 from core.prompts import fields
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.lyrics import clean_lyrics
+from core.texts import InvalidValue, Text, all_of
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 WORKFLOW_NAME_MAX_CHARS = 100
@@ -96,6 +97,9 @@ class LyricsPromptData(BaseModel):
     @classmethod
     def _lyrics(cls, value: str) -> str:
         cleaned, problems = clean_lyrics(value)
+        reasons = [problem.text for problem in problems]
+        if reasons and all(reason is not None for reason in reasons):
+            raise InvalidValue(all_of([reason for reason in reasons if reason is not None]))
         if problems:
             raise ValueError("; ".join(problem.message for problem in problems))
         return cleaned
@@ -125,15 +129,28 @@ class LyricsPromptData(BaseModel):
 def read_json_document(content: bytes, field: str) -> dict[str, Any]:
     """The JSON object in an attachment, or a PromptError saying where it is broken."""
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise PromptError([PromptProblem(field, f"is larger than {MAX_DOCUMENT_BYTES // 1024} KB")])
+        raise PromptError([PromptProblem.of(field, too_large())])
     try:
         document = json.loads(decode_text(content, field))
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise PromptError([PromptProblem(field, f"is not valid JSON ({where}: {error.msg})")]) from None
+        # The decoder's own reason ("Expecting value") is Python's English: said as it is.
+        line, column, reason = error.lineno, error.colno, error.msg
+        said = Text(
+            "prompt.not_json",
+            f"is not valid JSON (line {line}, column {column}: {reason})",
+            {"line": line, "column": column, "reason": reason},
+        )
+        raise PromptError([PromptProblem.of(field, said)]) from None
     if not isinstance(document, dict):
-        raise PromptError([PromptProblem(field, 'must be a JSON object: {"name": value, ...}')])
+        said = Text("prompt.not_a_json_object", 'must be a JSON object: {"name": value, ...}')
+        raise PromptError([PromptProblem.of(field, said)])
     return document
+
+
+def too_large() -> Text:
+    """A document or lyrics file over MAX_DOCUMENT_BYTES."""
+    most = MAX_DOCUMENT_BYTES // 1024
+    return Text("prompt.document_too_large", f"is larger than {most} KB", {"most": most})
 
 
 def decode_text(content: bytes, field: str) -> str:
@@ -142,7 +159,8 @@ def decode_text(content: bytes, field: str) -> str:
     try:
         return content.decode(encoding)
     except UnicodeDecodeError:
-        raise PromptError([PromptProblem(field, "is not UTF-8 text")]) from None
+        said = Text("prompt.not_utf8", "is not UTF-8 text")
+        raise PromptError([PromptProblem.of(field, said)]) from None
 
 
 def validate_document(

@@ -23,6 +23,7 @@ from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.flags import extract_flags
 from core.prompts.layers import Layers
 from core.prompts.placeholders import is_placeholder
+from core.texts import Text
 
 # Flags are removed before the prompt's own limit applies, so the raw text may be a little longer.
 RAW_PROMPT_MAX_CHARS = PROMPT_MAX_CHARS + 1000
@@ -62,7 +63,12 @@ def read_image_request(
     """The request, or a PromptError listing every problem, each with its field."""
     prompt = prompt or ""
     if len(prompt) > RAW_PROMPT_MAX_CHARS:
-        raise PromptError([PromptProblem("prompt", f"is too long; at most {PROMPT_MAX_CHARS} characters")])
+        too_long = Text(
+            "invalid.too_long",
+            f"is too long; at most {PROMPT_MAX_CHARS} characters",
+            {"most": PROMPT_MAX_CHARS},
+        )
+        raise PromptError([PromptProblem.of("prompt", too_long)])
     layers = Layers()
     document_prompt = _take_document(document, layers) if document is not None else None
     flags = extract_flags(CONTROL_CHARACTERS.sub(" ", prompt))
@@ -86,7 +92,8 @@ def read_image_request(
         if value is not None:
             layers.set_read(name, value, read, _OPTION_NAMES.get(name, name))
     if lora_weight is not None and lora is None:
-        layers.problems.append(PromptProblem("lora_weight", "needs a lora to apply to"))
+        alone = Text("prompt.weight_without_lora", "needs a lora to apply to")
+        layers.problems.append(PromptProblem.of("lora_weight", alone))
     for name, value in (preferred or {}).items():
         if name not in layers.values:
             layers.set(name, value, f"your preferred {_OPTION_NAMES.get(name, name)}")
@@ -125,15 +132,19 @@ def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has
         layers.set("prompt", document_prompt, "the document's prompt")
         layers.set("prompt", typed, "the typed prompt")
     elif typed and stand_in:
-        layers.problems.append(
-            PromptProblem("document prompt", f"is missing, and the typed prompt “{typed}” only points at it")
+        said = Text(
+            "prompt.only_points_at_document",
+            f"is missing, and the typed prompt “{typed}” only points at it",
+            {"typed": typed},
         )
+        layers.problems.append(PromptProblem.of("document prompt", said))
     elif typed:
         layers.set("prompt", typed, "prompt")
     if not layers.values.get("prompt"):
         # A broken document is reported already; its prompt may be fine once the rest is fixed.
         if not any(problem.field.startswith("document") for problem in layers.problems):
-            layers.problems.append(PromptProblem("prompt", "is empty; describe what to draw"))
+            empty = Text("prompt.empty", "is empty; describe what to draw")
+            layers.problems.append(PromptProblem.of("prompt", empty))
         # A stand-in, so the other fields are still checked and reported together.
         layers.values["prompt"] = "-"
 

@@ -12,6 +12,7 @@ import re
 from comfy.workflows.music import SECTION_NAMES, section_marker, unknown_sections
 from core.kinds.fields import CONTROL_CHARACTERS, LYRICS_MAX_CHARS
 from core.prompts.errors import PromptProblem
+from core.texts import Text
 
 # Tabs become spaces; other control characters (pasted from PDFs, terminals) are dropped.
 _BRACKETED = re.compile(r"\s*\[([^\[\]\n]{1,40})\]\s*")
@@ -33,10 +34,28 @@ def clean_lyrics(text: str, field: str = "lyrics") -> tuple[str, list[PromptProb
     if unknown:
         listed = ", ".join(f"[{label}]" for label in unknown)
         known = " ".join(f"[{name}]" for name in SECTION_NAMES)
-        noun = "section" if len(unknown) == 1 else "sections"
-        problems.append(PromptProblem(field, f"unknown {noun} {listed}; use {known}"))
+        said = (
+            Text(
+                "prompt.unknown_section",
+                f"unknown section {listed}; use {known}",
+                {"listed": listed, "known": known},
+            )
+            if len(unknown) == 1
+            else Text(
+                "prompt.unknown_sections",
+                f"unknown sections {listed}; use {known}",
+                {"listed": listed, "known": known},
+            )
+        )
+        problems.append(PromptProblem.of(field, said))
     if len(text) > LYRICS_MAX_CHARS:
-        problems.append(PromptProblem(field, f"is {len(text)} characters long; at most {LYRICS_MAX_CHARS}"))
+        length = len(text)
+        said = Text(
+            "prompt.lyrics_too_long",
+            f"is {length} characters long; at most {LYRICS_MAX_CHARS}",
+            {"length": length, "most": LYRICS_MAX_CHARS},
+        )
+        problems.append(PromptProblem.of(field, said))
     return text, problems
 
 

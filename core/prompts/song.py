@@ -21,11 +21,12 @@ from core.prompts.documents import (
     LyricsPromptData,
     decode_text,
     read_json_document,
+    too_large,
     validate_document,
 )
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.lyrics import clean_lyrics
-from core.texts import reason_of
+from core.texts import Text, reason_of
 
 TEXT_SUFFIXES = (".txt", ".lyrics", ".md")
 # Cleaning only shrinks lyrics; anything far beyond the limit is refused before any work is done on it.
@@ -82,7 +83,12 @@ def _label(value: str) -> str | None:
 
 def _lyrics(text: str, field: str, problems: list[PromptProblem]) -> str:
     if len(text) > RAW_LYRICS_MAX_CHARS:
-        problems.append(PromptProblem(field, f"is too long; at most {LYRICS_MAX_CHARS} characters"))
+        too_long = Text(
+            "invalid.too_long",
+            f"is too long; at most {LYRICS_MAX_CHARS} characters",
+            {"most": LYRICS_MAX_CHARS},
+        )
+        problems.append(PromptProblem.of(field, too_long))
         return ""
     cleaned, lyric_problems = clean_lyrics(text, field)
     problems += lyric_problems
@@ -104,13 +110,14 @@ def _read_lyrics_file(filename: str, content: bytes, problems: list[PromptProble
             return data.model_dump(exclude_none=True, exclude_defaults=True)
         if suffix in TEXT_SUFFIXES:
             if len(content) > MAX_DOCUMENT_BYTES:
-                problems.append(PromptProblem(field, f"is larger than {MAX_DOCUMENT_BYTES // 1024} KB"))
+                problems.append(PromptProblem.of(field, too_large()))
                 return {}
             return {"lyrics": _lyrics(decode_text(content, field), field, problems)}
     except PromptError as error:
         problems += error.problems
         return {}
-    problems.append(PromptProblem(field, "must be a .txt file of lyrics or a .json song document"))
+    said = Text("prompt.not_a_lyrics_file", "must be a .txt file of lyrics or a .json song document")
+    problems.append(PromptProblem.of(field, said))
     return {}
 
 

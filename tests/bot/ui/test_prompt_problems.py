@@ -97,3 +97,54 @@ def test_the_parameters_own_checks_are_refused_in_german() -> None:
         "style": "jedes Stil-Tag muss 1 bis 40 druckbare Zeichen lang sein",
         "model": "muss ein Dateiname aus 1 bis 200 druckbaren Zeichen sein",
     }
+
+
+def german_problems(error: PromptError) -> dict[str, str]:
+    assert all(problem.text is not None for problem in error.problems), "each problem has its words"
+    return {problem.field: GERMAN.say(problem.text) for problem in error.problems if problem.text}
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        (
+            b"{",
+            "ist kein gültiges JSON (Zeile 1, Spalte 2: Expecting property name enclosed in double quotes)",
+        ),
+        (b"[1]", 'muss ein JSON-Objekt sein: {"name": Wert, ...}'),
+        (b"\xff\x00", "ist kein UTF-8-Text"),
+        (b" " * 70_000, "ist größer als 64 KB"),
+    ],
+)
+def test_a_broken_document_is_described_in_german(document: bytes, said: str) -> None:
+    assert german_problems(refused(parse_image_request, "a cat", document=document)) == {"document": said}
+
+
+def test_a_prompt_that_only_points_at_a_missing_document_prompt_and_an_empty_one_are_german() -> None:
+    pointing = refused(parse_image_request, "see attached", document=b'{"seed": 3}')
+    empty = refused(parse_image_request, "", lora_weight=0.5)
+    assert german_problems(pointing) == {
+        "document prompt": "fehlt, und der eingegebene Prompt „see attached“ verweist nur darauf"
+    }
+    assert german_problems(empty) == {
+        "lora_weight": "braucht eine LoRA, auf die es wirkt",
+        "prompt": "ist leer; beschreibe, was gezeichnet werden soll",
+    }
+
+
+def test_lyrics_problems_are_german_typed_in_a_file_or_in_a_song_document() -> None:
+    typed = refused(parse_song_request, lyrics_text="[Verse]\nok\n[Drop]\n[Breakdown 2]")
+    document = json.dumps({"lyrics": "[Drop]\n" + "la " * 1500})
+    in_document = refused(parse_song_request, lyrics_file=("song.json", document.encode()))
+    pdf = refused(parse_song_request, lyrics_file=("song.pdf", b"%PDF"))
+    known = "[intro] [verse] [pre-chorus] [chorus] [bridge] [outro] [inst]"
+    assert german_problems(typed) == {
+        "lyrics": f"unbekannte Abschnitte [Drop], [Breakdown 2]; verwende {known}"
+    }
+    assert german_problems(in_document) == {
+        "lyrics file song.json lyrics": f"unbekannter Abschnitt [Drop]; verwende {known}; "
+        "ist 4506 Zeichen lang; höchstens 4000"
+    }
+    assert german_problems(pdf) == {
+        "lyrics file song.pdf": "muss eine .txt-Datei mit Liedtext oder ein .json-Lieddokument sein"
+    }
