@@ -35,6 +35,7 @@ from core.kinds import KindParams
 from core.prompts import parse_song_request
 from core.prompts.image import read_image_request
 from core.prompts.video import parse_video_request
+from core.texts import Text
 from db.engine import is_sqlite
 from db.migrate import SchemaOutdated, ensure_schema
 
@@ -58,7 +59,7 @@ async def generate(
         raw_input, params, notes = await _read_request(args)
         inputs = await _read_inputs(args, settings)
         for note in notes:  # how the prompt was read (ignored Midjourney flags): said, never silent
-            err.write(note + "\n")
+            err.write(f"{note}\n")
         await ensure_schema(settings.database_url, auto_migrate_sqlite=is_sqlite(settings.database_url))
     except UserFacingError as exc:
         err.write(exc.user_message + "\n")
@@ -137,7 +138,7 @@ def _print_outcome(final: FinalUpdate, data_dir: Path, out: TextIO, err: TextIO)
     return EXIT_FAILED
 
 
-async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tuple[str, ...]]:
+async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tuple[Text, ...]]:
     if args.kind == "video":
         video = parse_video_request(
             args.prompt,

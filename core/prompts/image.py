@@ -35,7 +35,7 @@ class ImageRequest:
 
     params: ImageParams
     workflow: str | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 def parse_image_request(prompt: str, **options: Any) -> ImageParams:
@@ -96,9 +96,19 @@ def read_image_request(
         layers.problems.append(PromptProblem.of("lora_weight", alone))
     for name, value in (preferred or {}).items():
         if name not in layers.values:
-            layers.set(name, value, f"your preferred {_OPTION_NAMES.get(name, name)}")
+            option = _OPTION_NAMES.get(name, name)
+            layers.set(
+                name, value, Text("prompt.origin.preferred", f"your preferred {option}", {"option": option})
+            )
     if flags.ignored:
-        layers.notes.append(f"Ignored {', '.join(flags.ignored)}: Midjourney settings with no meaning here.")
+        ignored = ", ".join(flags.ignored)
+        layers.notes.append(
+            Text(
+                "prompt.ignored_flags",
+                f"Ignored {ignored}: Midjourney settings with no meaning here.",
+                {"ignored": ignored},
+            )
+        )
     chosen_workflow = layers.values.pop("workflow", None)
     params = _image_params(layers)
     return ImageRequest(params, chosen_workflow or None, tuple(layers.notes))
@@ -120,17 +130,17 @@ def _take_document(content: bytes, layers: Layers) -> str | None:
         return None
     for name, value in data.model_dump(exclude_none=True, exclude_defaults=True).items():
         if name != "prompt":
-            layers.set(name, value, f"the document's {name}")
+            layers.set(name, value, _from_document(name))
     return data.prompt
 
 
 def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has_document: bool) -> None:
     stand_in = has_document and is_placeholder(typed)
     if document_prompt is not None and (stand_in or not typed):
-        layers.set("prompt", document_prompt, "the document's prompt")
+        layers.set("prompt", document_prompt, _from_document("prompt"))
     elif document_prompt is not None:
-        layers.set("prompt", document_prompt, "the document's prompt")
-        layers.set("prompt", typed, "the typed prompt")
+        layers.set("prompt", document_prompt, _from_document("prompt"))
+        layers.set("prompt", typed, Text("prompt.origin.typed", "the typed prompt"))
     elif typed and stand_in:
         said = Text(
             "prompt.only_points_at_document",
@@ -147,6 +157,10 @@ def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has
             layers.problems.append(PromptProblem.of("prompt", empty))
         # A stand-in, so the other fields are still checked and reported together.
         layers.values["prompt"] = "-"
+
+
+def _from_document(name: str) -> Text:
+    return Text("prompt.origin.document", f"the document's {name}", {"name": name})
 
 
 def _clean_text(value: str) -> str:
@@ -170,7 +184,8 @@ def _image_params(layers: Layers) -> ImageParams:
     except ValidationError as error:
         for problem in fields.problems_from(error):
             name = problem.field.split(".", 1)[0]
-            problems.append(PromptProblem(layers.origin.get(name, name), problem.message, problem.text))
+            # The field as its origin says it in English ("the document's seed"): a field is a label, a str.
+            problems.append(PromptProblem(str(layers.origin.get(name, name)), problem.message, problem.text))
     if problems or params is None:
         raise PromptError(list(dict.fromkeys(problems)))
     return params

@@ -7,24 +7,32 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.prompts.errors import PromptProblem
-from core.texts import reason_of
+from core.texts import Text, reason_of
 
 _NOTE_VALUE_CHARS = 60
+# Where a value came from: as the user wrote it ("--ar", "aspect_ratio"), or said for them in their language
+# ("the document's seed").
+Origin = str | Text
 
 
 @dataclass
 class Layers:
     values: dict[str, Any] = field(default_factory=dict)
     # Where each value came from, as the user wrote it ("--ar", "aspect_ratio", "the document's seed").
-    origin: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, Origin] = field(default_factory=dict)
     problems: list[PromptProblem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
-    def set(self, name: str, value: Any, origin: str) -> None:
+    def set(self, name: str, value: Any, origin: Origin) -> None:
         previous = self.values.get(name)
         if name in self.values and previous != value:
+            used, earlier, instead = _shown(value), self.origin[name], _shown(previous)
             self.notes.append(
-                f"Used {origin} ({_shown(value)}) instead of {self.origin[name]} ({_shown(previous)})."
+                Text(
+                    "prompt.used_instead",
+                    f"Used {origin} ({used}) instead of {earlier} ({instead}).",
+                    {"origin": origin, "used": used, "earlier": earlier, "instead": instead},
+                )
             )
         self.values[name], self.origin[name] = value, origin
 

@@ -13,6 +13,7 @@ from bot.ui.prompt_problems import problems_text
 from core.errors import UserFacingError
 from core.jobs.preferences import PersonalPreferences
 from core.prompts import PromptError, parse_image_request, parse_song_request
+from core.prompts.image import read_image_request
 from core.prompts.video import parse_video_request
 
 GERMAN = Words(Catalogue.shipped(), "de")
@@ -148,3 +149,17 @@ def test_lyrics_problems_are_german_typed_in_a_file_or_in_a_song_document() -> N
     assert german_problems(pdf) == {
         "lyrics file song.pdf": "muss eine .txt-Datei mit Liedtext oder ein .json-Lieddokument sein"
     }
+
+
+def test_how_a_request_was_read_is_noted_in_german() -> None:
+    request = read_image_request(
+        "a fox --seed 3 --v 6 --tile",
+        document=json.dumps({"prompt": "a cat", "seed": 11}).encode(),
+        preferred={"aspect_ratio": "1:1"},
+        aspect_ratio="16:9",
+    )
+    assert [GERMAN.say(note) for note in request.notes] == [
+        "Verwendet: der eingegebene Prompt (a fox) statt prompt aus dem Dokument (a cat).",
+        "Verwendet: --seed (3) statt seed aus dem Dokument (11).",
+        "Ignoriert: --v 6, --tile (Midjourney-Einstellungen, die hier nichts bedeuten).",
+    ]

@@ -56,7 +56,7 @@ def test_typed_values_override_the_document_and_each_override_is_reported() -> N
 
     assert (request.params.prompt, request.params.seed, request.params.count) == ("a red fox", 9, 1)
     assert request.workflow == "other"
-    assert request.notes == (
+    assert tuple(map(str, request.notes)) == (
         "Used the typed prompt (a red fox) instead of the document's prompt (a lighthouse at dusk).",
         "Used --seed (9) instead of the document's seed (7).",
         "Used count (1) instead of the document's count (2).",
@@ -105,7 +105,7 @@ def test_midjourney_flags_are_accepted_with_a_note() -> None:
     request = read_image_request("a fox --v 6 --stylize 250 --chaos 20 --tile --ar 2:3")
 
     assert (request.params.prompt, request.params.aspect_ratio) == ("a fox", "2:3")
-    assert request.notes == (
+    assert tuple(map(str, request.notes)) == (
         "Ignored --v 6, --stylize 250, --chaos 20, --tile: Midjourney settings with no meaning here.",
     )
 

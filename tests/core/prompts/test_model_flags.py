@@ -26,7 +26,7 @@ def test_options_win_over_flags_and_say_so() -> None:
                                  model="b.safetensors")  # fmt: skip
     assert request.params.model == "b.safetensors"
     assert request.params.loras == [LoraChoice(name="grain", weight=-0.5)]
-    assert any("lora" in note and "--lora" in note for note in request.notes)
+    assert any("lora" in str(note) and "--lora" in str(note) for note in request.notes)
 
 
 def test_a_document_names_the_model_and_loras_as_strings_or_objects() -> None:
