@@ -17,7 +17,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from background.log_context import log_context
@@ -30,6 +31,18 @@ log = logging.getLogger(__name__)
 
 def _key(job_id: int) -> object:
     return func.hashtextextended(f"place-edit:{job_id}", 0)
+
+
+_LOCK_SHARED = select(func.pg_advisory_xact_lock_shared(func.hashtextextended(bindparam("key"), 0)))
+_STATUS = select(Job.status).where(Job.id == bindparam("job_id"))
+
+
+def _locked_status(connection: Connection, job_id: int) -> JobStatus | None:
+    """The job's status read after the shared lock is granted: a statement sees the database as of its
+    start, so the read is a statement of its own, after the lock's."""
+    connection.execute(_LOCK_SHARED, {"key": f"place-edit:{job_id}"})
+    status: JobStatus | None = connection.execute(_STATUS, {"job_id": job_id}).scalar()
+    return status
 
 
 # Each place edit holds a pooled connection until Discord answered (a rate-limited edit waits there): a few
@@ -52,9 +65,9 @@ class JobPlaceEdits:
             self._place_edit_slots = asyncio.Semaphore(PLACE_EDITS_AT_ONCE)
         checked = False
         try:
-            async with self._place_edit_slots, self.sessions.begin() as session:
-                await session.execute(select(func.pg_advisory_xact_lock_shared(_key(job_id))))
-                status = await session.scalar(select(Job.status).where(Job.id == job_id))
+            async with self._place_edit_slots, self._engine.begin() as connection:
+                # Both statements in one greenlet; a gateway makes one such edit per job it queues.
+                status = await connection.run_sync(_locked_status, job_id)
                 checked = True
                 yield status is JobStatus.QUEUED
         except Exception as error:
