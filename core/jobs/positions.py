@@ -58,7 +58,7 @@ class PositionAnnouncer:
 
     def place_and_wait(self, job_id: int) -> JobQueued:
         """The job's place and wait now, told (and from now on kept); e.g. for a job just queued."""
-        update = self._now()[0].get(job_id)
+        update = self._place_of(job_id)
         if update is None:  # beyond the places shown: where the fair order has it, no promise
             update = JobQueued(self._scheduler.position(job_id) or 0, None, self._held())
         self._told[job_id] = update
@@ -95,18 +95,35 @@ class PositionAnnouncer:
             return False
         return _worth_telling(before, update)
 
-    def _now(self) -> tuple[dict[int, JobQueued], dict[int, JobQueued]]:
-        """Places and waits of the queued jobs, and of our prompts waiting in the servers' own queues."""
+    def _place_of(self, job_id: int) -> JobQueued | None:
+        """As `_now` has it, for one job (every submit asks): the waits of the jobs behind it are not
+        worked out, since a job's wait depends only on the jobs ahead of it."""
         prompts = list(self._prompts())
-        waiting_in_backends = sum(not prompt.running for prompt in prompts)
-        places = self._scheduler.tell_places(self._settings.positions_shown, waiting_in_backends)
-        order = [
+        places, order = self._scheduler.places_and_order(
+            self._settings.positions_shown, sum(not prompt.running for prompt in prompts)
+        )
+        if job_id not in places:
+            return None
+        ahead = order[: order.index(job_id) + 1]
+        ready_s = self._ready_in_s(ahead, prompts)
+        return JobQueued(places[job_id], ready_s.get(job_id), self._held())
+
+    def _ready_in_s(self, order: Iterable[int], prompts: list[PromptOnBackend]) -> dict[int, float]:
+        waiting = [
             WaitingJob(job_id, workflow)
-            for job_id in self._scheduler.order(self._settings.positions_shown)
+            for job_id in order
             if (workflow := self._scheduler.workflow_of(job_id)) is not None
         ]
         busy_s = self._estimates.busy_s(self._usable_backends(), prompts)
-        ready_s = self._estimates.ready_in_s(order, busy_s, self._backends_for)
+        return self._estimates.ready_in_s(waiting, busy_s, self._backends_for)
+
+    def _now(self) -> tuple[dict[int, JobQueued], dict[int, JobQueued]]:
+        """Places and waits of the queued jobs, and of our prompts waiting in the servers' own queues."""
+        prompts = list(self._prompts())
+        places, order = self._scheduler.places_and_order(
+            self._settings.positions_shown, sum(not prompt.running for prompt in prompts)
+        )
+        ready_s = self._ready_in_s(order, prompts)
         held = self._held()
         queued = {job_id: JobQueued(place, ready_s.get(job_id), held) for job_id, place in places.items()}
         sent = {

@@ -93,15 +93,14 @@ class Scheduler:
         told = self._kept.shown(job_id)
         return told if told is not None else self._queue.position(job_id)
 
-    def order(self, limit: int) -> list[int]:
-        """The first `limit` waiting jobs in the order they will start (promised places kept)."""
-        return self._kept.plan(self._queue.order(limit))
-
-    def tell_places(self, limit: int, waiting_in_backends: int) -> dict[int, int]:
+    def places_and_order(self, limit: int, waiting_in_backends: int) -> tuple[dict[int, int], list[int]]:
         """The places of the first `limit` waiting jobs, counting the prompts already waiting in the
-        backends' own queues. None grows; those the servers take on their next turn are promises."""
+        backends' own queues (none grows; those the servers take on their next turn are promises), and the
+        order those jobs will start in (promised places kept)."""
+        fair = self._queue.order(limit)
         next_turn = len(self._backends) * self._places
-        return self._kept.tell(self._queue.order(limit), waiting_in_backends, promise_first=next_turn)
+        places = self._kept.tell(fair, waiting_in_backends, promise_first=next_turn)
+        return places, self._kept.plan(fair)
 
     def workflow_of(self, job_id: int) -> str | None:
         job = self._queue.get(job_id)
