@@ -22,5 +22,6 @@ def problems_text(words: Words, problems: Sequence[PromptProblem]) -> str:
 
 def _shown(words: Words, problem: PromptProblem) -> str:
     message = words.say(problem.text) if problem.text is not None else problem.message
-    text = f"{problem.field}: {message}"
+    field = words.say(problem.label) if problem.label is not None else problem.field
+    text = f"{field}: {message}"
     return text if len(text) <= MAX_PROBLEM_CHARS else text[: MAX_PROBLEM_CHARS - 1] + "…"

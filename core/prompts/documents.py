@@ -126,7 +126,7 @@ class LyricsPromptData(BaseModel):
         return fields.time_signature(value) if isinstance(value, str) else value
 
 
-def read_json_document(content: bytes, field: str) -> dict[str, Any]:
+def read_json_document(content: bytes, field: str | Text) -> dict[str, Any]:
     """The JSON object in an attachment, or a PromptError saying where it is broken."""
     if len(content) > MAX_DOCUMENT_BYTES:
         raise PromptError([PromptProblem.of(field, too_large())])
@@ -153,7 +153,7 @@ def too_large() -> Text:
     return Text("prompt.document_too_large", f"is larger than {most} KB", {"most": most})
 
 
-def decode_text(content: bytes, field: str) -> str:
+def decode_text(content: bytes, field: str | Text) -> str:
     """UTF-8 (with or without BOM) or UTF-16 with BOM, as editors save it."""
     encoding = "utf-16" if content.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
     try:
@@ -164,12 +164,27 @@ def decode_text(content: bytes, field: str) -> str:
 
 
 def validate_document(
-    model: type[ModelT], document: dict[str, Any], field: str
+    model: type[ModelT], document: dict[str, Any], field: str | Text
 ) -> tuple[ModelT | None, list[PromptProblem]]:
     try:
         return model.model_validate(document), []
     except ValidationError as error:
         problems = fields.problems_from(error)
         return None, [
-            PromptProblem(f"{field} {problem.field}", problem.message, problem.text) for problem in problems
+            PromptProblem(
+                f"{field} {problem.field}", problem.message, problem.text, _within(field, problem.field)
+            )
+            for problem in problems
         ]
+
+
+def _within(field: str | Text, inner: str) -> Text | None:
+    """ "document seed": a document's field, named in the member's language where the document is."""
+    if not isinstance(field, Text):
+        return None
+    return Text("prompt.field.within", f"{field} {inner}", {"outer": field, "inner": inner})
+
+
+def document_field() -> Text:
+    """An image request's attached document, as its problems name it."""
+    return Text("prompt.field.document", "document")

@@ -17,15 +17,18 @@ MAX_PROBLEM_CHARS = 160
 @dataclass(frozen=True)
 class PromptProblem:
     """One thing wrong with the request; ``field`` is what the user typed it as (``--ar``, ``lyrics``).
-    ``text``: the message with its catalogue key, said in the member's language (bot.ui.prompt_problems)."""
+    ``text``: the message with its catalogue key, said in the member's language (bot.ui.prompt_problems);
+    ``label``: the field so, where it is no name the member typed ("document", "lyrics file x.txt")."""
 
     field: str
     message: str
     text: Text | None = attribute(default=None, compare=False)  # the same problem, however it is worded
+    label: Text | None = attribute(default=None, compare=False)
 
     @classmethod
-    def of(cls, field: str, message: str | Text) -> PromptProblem:
-        return cls(field, str(message), message if isinstance(message, Text) else None)
+    def of(cls, field: str | Text, message: str | Text) -> PromptProblem:
+        text = message if isinstance(message, Text) else None
+        return cls(str(field), str(message), text, field if isinstance(field, Text) else None)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from core.kinds.fields import CONTROL_CHARACTERS, PROMPT_MAX_CHARS
 from core.kinds.image import ImageParams
 from core.prompts import fields
-from core.prompts.documents import ImagePromptData, read_json_document, validate_document
+from core.prompts.documents import ImagePromptData, document_field, read_json_document, validate_document
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.flags import extract_flags
 from core.prompts.layers import Layers
@@ -120,11 +120,11 @@ _OPTION_NAMES = {"negative_prompt": "negative", "style_tags": "style", "loras": 
 def _take_document(content: bytes, layers: Layers) -> str | None:
     """The document's fields as the lowest layer; returns its prompt, which is chosen separately."""
     try:
-        raw = read_json_document(content, "document")
+        raw = read_json_document(content, document_field())
     except PromptError as error:
         layers.problems += error.problems
         return None
-    data, document_problems = validate_document(ImagePromptData, raw, "document")
+    data, document_problems = validate_document(ImagePromptData, raw, document_field())
     layers.problems += document_problems
     if data is None:
         return None
@@ -147,7 +147,8 @@ def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has
             f"is missing, and the typed prompt “{typed}” only points at it",
             {"typed": typed},
         )
-        layers.problems.append(PromptProblem.of("document prompt", said))
+        field = Text("prompt.field.document_prompt", "document prompt")
+        layers.problems.append(PromptProblem.of(field, said))
     elif typed:
         layers.set("prompt", typed, "prompt")
     if not layers.values.get("prompt"):
@@ -184,8 +185,9 @@ def _image_params(layers: Layers) -> ImageParams:
     except ValidationError as error:
         for problem in fields.problems_from(error):
             name = problem.field.split(".", 1)[0]
-            # The field as its origin says it in English ("the document's seed"): a field is a label, a str.
-            problems.append(PromptProblem(str(layers.origin.get(name, name)), problem.message, problem.text))
+            origin = layers.origin.get(name, name)
+            label = origin if isinstance(origin, Text) else None
+            problems.append(PromptProblem(str(origin), problem.message, problem.text, label))
     if problems or params is None:
         raise PromptError(list(dict.fromkeys(problems)))
     return params

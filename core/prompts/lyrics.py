@@ -19,7 +19,7 @@ _BRACKETED = re.compile(r"\s*\[([^\[\]\n]{1,40})\]\s*")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def clean_lyrics(text: str, field: str = "lyrics") -> tuple[str, list[PromptProblem]]:
+def clean_lyrics(text: str, field: str | Text = "lyrics") -> tuple[str, list[PromptProblem]]:
     """The cleaned lyrics and what is wrong with them (unknown sections, too long)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = CONTROL_CHARACTERS.sub("", text)

@@ -81,7 +81,7 @@ def _label(value: str) -> str | None:
     return " ".join(CONTROL_CHARACTERS.sub(" ", value).split()) or None
 
 
-def _lyrics(text: str, field: str, problems: list[PromptProblem]) -> str:
+def _lyrics(text: str, field: str | Text, problems: list[PromptProblem]) -> str:
     if len(text) > RAW_LYRICS_MAX_CHARS:
         too_long = Text(
             "invalid.too_long",
@@ -97,7 +97,8 @@ def _lyrics(text: str, field: str, problems: list[PromptProblem]) -> str:
 
 
 def _read_lyrics_file(filename: str, content: bytes, problems: list[PromptProblem]) -> dict[str, Any]:
-    field = f"lyrics file {PurePath(filename).name}"
+    name = PurePath(filename).name
+    field = Text("prompt.field.lyrics_file", f"lyrics file {name}", {"name": name})
     suffix = PurePath(filename).suffix.lower()
     try:
         if suffix == ".json":

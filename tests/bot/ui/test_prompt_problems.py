@@ -163,3 +163,16 @@ def test_how_a_request_was_read_is_noted_in_german() -> None:
         "Verwendet: --seed (3) statt seed aus dem Dokument (11).",
         "Ignoriert: --v 6, --tile (Midjourney-Einstellungen, die hier nichts bedeuten).",
     ]
+
+
+def test_a_document_or_lyrics_file_is_named_in_german_in_the_list() -> None:
+    image = refused(parse_image_request, "see attached", document=b'{"seed": "many"}')
+    lyrics = refused(parse_song_request, lyrics_file=("song.json", b'{"tempo": "fast"}'))
+    assert problems_text(GERMAN, image.problems).splitlines()[1:] == [
+        "• Dokument seed: 'many' ist kein Seed; verwende eine ganze Zahl von 0 bis 18446744073709551615",
+        "• Prompt des Dokuments: fehlt, und der eingegebene Prompt „see attached“ verweist nur darauf",
+    ]
+    assert problems_text(GERMAN, lyrics.problems) == (
+        "Bitte korrigiere Liedtext-Datei song.json tempo: 'fast' ist kein Tempo; verwende 40 bis 240 bpm"
+    )
+    assert str(lyrics.problems[0]) == "lyrics file song.json tempo: 'fast' is not a tempo; use 40 to 240 bpm"
