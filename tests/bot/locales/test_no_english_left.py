@@ -52,6 +52,11 @@ CONVERTED = (
     "ui/workflow_list.py",
     "ui/workflow_report.py",
     "exts/history.py",
+    "exts/_admission.py",
+    "ui/prompt_problems.py",
+    "exts/imagine.py",
+    "exts/video.py",
+    "exts/song.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
