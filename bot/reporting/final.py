@@ -68,11 +68,13 @@ class FinalDelivery:
         self, job: JobView, update: JobCompleted | JobFailed | JobCancelled, track: JobTrack
     ) -> None:
         if isinstance(update, JobCompleted) and job.safety_action is SafetyAction.WITHHELD:
-            # Held back by the guild's content settings: no files, no ping; the requester hears privately.
-            await self._show(job, track, render_withheld(self._words_of(job), job))
-            # Once per job: a result delivered again after a restart must not tell them a second time.
+            # Held back by the guild's content settings: no files, no ping; the requester hears privately,
+            # once per job (a result delivered again after a restart must not tell them a second time; a
+            # notice claimed then is taken as sent). The channel's message says they were told only if so.
+            told = True
             if await self._runtime.store.claim_once(job.id, WITHHELD_NOTICE):
-                await tell_requester(self._editor, job, _live_token(track))
+                told = await tell_requester(self._editor, job, _live_token(track))
+            await self._show(job, track, render_withheld(self._words_of(job), job, told=told))
             return
         if isinstance(update, JobCompleted):
             shown = await self._deliver_result(job, update.artifacts, track)

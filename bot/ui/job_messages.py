@@ -184,13 +184,16 @@ def render_done(
     )
 
 
-def render_withheld(words: Words, job: JobView) -> Rendering:
-    """A result the guild's content settings hold back: the channel sees that it was, never the files."""
+def render_withheld(words: Words, job: JobView, *, told: bool = True) -> Rendering:
+    """A result the guild's content settings hold back: the channel sees that it was, never the files, and
+    whether its requester was told privately (neither an ephemeral reply nor a direct message may reach
+    them)."""
+    where = "job.withheld.told" if told else "job.withheld.for_moderators"
     body = "\n".join(
         [
             words("job.withheld.title", noun=_what(words, job)),
             words("job.withheld.here"),
-            words("job.withheld.told", user_id=job.user_id, history=words.command("history")),
+            words(where, user_id=job.user_id, history=words.command("history")),
         ]
     )
     return Rendering(body, _footer(words, job, "withheld"), WITHHELD_COLOUR, final=True)

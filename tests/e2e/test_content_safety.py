@@ -299,6 +299,26 @@ async def test_a_withheld_result_of_a_job_without_a_command_is_told_by_direct_me
     assert "hold back" in text_of(notice)
 
 
+async def test_a_withheld_result_whose_requester_cannot_be_told_privately_says_so_in_the_channel(
+    database_url: str, tmp_path: Path
+) -> None:
+    classifier = FlagsEveryPicture()
+    async with running_world(database_url, tmp_path, safety=SafetyConfig(classifier)) as world:
+        result = await imagined(world, CLEAN_SEED)
+        await world.runtime.guild_policies.change(world.guild.id, lambda _: {"safety_mode": "withhold"})
+        world.alice.user.accepts_dms = False  # a reaction has no token, and the direct message is refused
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
+        regenerated = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if m.id not in known and is_final(m)), None)
+        )
+
+    assert job_state(regenerated) == "withheld"
+    assert world.bot_messages(world.emu.dm_channel(world.alice)) == []
+    assert "has been told privately" not in text_of(regenerated)
+    assert "I could not tell you privately" in text_of(regenerated)
+
+
 async def test_a_flagged_input_is_refused_in_the_askers_language(database_url: str, tmp_path: Path) -> None:
     marked = media.png(64, 48, (MARKER[0] << 16) | (MARKER[1] << 8) | MARKER[2])
     async with safety_world(database_url, tmp_path, "withhold") as (world, _, _):
