@@ -14,7 +14,7 @@ from bot.exts._admission import private_in_time
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
 from bot.exts.errors import report_error
-from bot.locales import words_for
+from bot.locales import Words, job_locale, words_for
 from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
@@ -107,7 +107,7 @@ class History(commands.Cog):
             raise UserFacingError(words("safety.show_held_back", job_id=found.id, history=history))
         stored, missing = await on_disk.split_stored(artifacts)
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
-        words = words_for(self.bot, interaction.locale)
+        words = _public_words(self.bot, interaction)
         summary = shorten(job_summary(words, found), 200)
         mark = spec_of(found.params).texts.mark
         header = words("show.header", mark=mark, job_id=found.id, user_id=found.user_id, summary=summary)
@@ -172,3 +172,11 @@ class History(commands.Cog):
 
 async def setup(bot: ComfyBot) -> None:
     await bot.add_cog(History(bot))
+
+
+def _public_words(client: discord.Client, interaction: discord.Interaction) -> Words:
+    """The words of a post the whole channel reads, by the rule of job messages (bot.locales.job_locale): the
+    server's language where it chose one we ship, else the asker's."""
+    server = interaction.guild_locale.value if interaction.guild_locale is not None else None
+    catalogue = words_for(client, None).catalogue
+    return Words(catalogue, job_locale(catalogue, server, str(interaction.locale.value)))

@@ -30,6 +30,16 @@ async def test_show_says_whose_job_it_is_in_the_askers_language(database_url: st
     assert shown.content == f"🖼️ **#{job.id}** von <@{world.bob.id}> — a lighthouse"
 
 
+async def test_show_in_a_server_that_chose_german_says_it_in_german_to_everyone(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        job = await imagined(world, world.bob, "a lighthouse")
+        world.guild.preferred_locale = "de"  # the channel reads German, whoever asks
+        shown = await answer(world, await world.slash("show", {"job": job.id}))
+    assert shown.content == f"🖼️ **#{job.id}** von <@{world.bob.id}> — a lighthouse"
+
+
 async def test_show_links_a_file_over_the_upload_limit_instead(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
         job = await imagined(world, world.alice)
