@@ -58,9 +58,12 @@ class PositionAnnouncer:
 
     def place_and_wait(self, job_id: int) -> JobQueued:
         """The job's place and wait now, told (and from now on kept); e.g. for a job just queued."""
-        update = self._place_of(job_id)
-        if update is None:  # beyond the places shown: where the fair order has it, no promise
-            update = JobQueued(self._scheduler.position(job_id) or 0, None, self._held())
+        far = self._scheduler.place_beyond(job_id, self._settings.positions_shown)
+        # Beyond the places shown (a submit to a long queue): where the fair order has it, no promise.
+        update = None if far is not None else self._place_of(job_id)
+        if update is None:
+            place = far if far is not None else self._scheduler.position(job_id)
+            update = JobQueued(place or 0, None, self._held())
         self._told[job_id] = update
         return update
 

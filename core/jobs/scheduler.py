@@ -93,6 +93,15 @@ class Scheduler:
         told = self._kept.shown(job_id)
         return told if told is not None else self._queue.position(job_id)
 
+    def place_beyond(self, job_id: int, limit: int) -> int | None:
+        """Where the fair order has the job, if that is `limit` or later and it was never told nor promised
+        a place: then it is not among the first `limit` that `places_and_order` lays out either (only a
+        promise moves a job ahead of its fair turn), and nobody needs them laid out to know it. Else None."""
+        if job_id in self._kept or self._kept.shown(job_id) is not None:
+            return None
+        position = self._queue.position(job_id)
+        return position if position is not None and position >= limit else None
+
     def places_and_order(self, limit: int, waiting_in_backends: int) -> tuple[dict[int, int], list[int]]:
         """The places of the first `limit` waiting jobs, counting the prompts already waiting in the
         backends' own queues (none grows; those the servers take on their next turn are promises), and the

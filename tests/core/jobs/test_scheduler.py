@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from core.jobs.scheduler import Assignment, Scheduler
 from core.queue.limits import GuildLimits
 from db.snapshots import QueuedJob
@@ -174,3 +177,39 @@ def test_enqueueing_wakes_the_dispatcher() -> None:
     scheduler = world.scheduler()
     scheduler.enqueue(job(1))
     assert world.changes == 1
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(st.tuples(st.integers(1, 6), st.integers(1, 3)), min_size=1, max_size=50),
+    st.lists(st.sampled_from(["tell", "start", "submit"]), max_size=20),
+    st.integers(1, 12),
+)
+def test_a_job_placed_beyond_the_limit_is_not_among_the_first_planned(
+    pairs: list[tuple[int, int]], steps: list[str], limit: int
+) -> None:
+    # Promises (told places), starts and late submits in any order: a job `place_beyond` names is never
+    # among the first `limit` of the order the scheduler plans, and is placed where the fair order has it.
+    scheduler = World(backends=["a", "b"]).scheduler(places=2)
+    next_id = 1
+    for guild_id, user_id in pairs:
+        scheduler.enqueue(job(next_id, guild_id, user_id))
+        next_id += 1
+    for step in steps:
+        if step == "tell":
+            scheduler.places_and_order(limit, waiting_in_backends=0)
+        elif step == "start":
+            for ready in scheduler.take_ready(running=0):
+                ready.release()
+        else:
+            scheduler.enqueue(job(next_id, 1 + next_id % 6, 1 + next_id % 3))
+            next_id += 1
+    far = {job_id: scheduler.place_beyond(job_id, limit) for job_id in scheduler.waiting_ids()}
+    positions = {job_id: scheduler.position(job_id) for job_id in far}
+    places, planned = scheduler.places_and_order(limit, waiting_in_backends=0)
+    for job_id, place in far.items():
+        if place is not None:
+            assert job_id not in planned
+            assert job_id not in places
+            assert place == positions[job_id]
+            assert place >= limit
