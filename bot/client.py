@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
 from bot.locales import Catalogue
 from bot.locales.translator import CatalogueTranslator
+from bot.own_messages import skip_own_messages
 from bot.reporting.config import ReportingConfig
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
@@ -60,6 +61,7 @@ class ComfyBot(commands.Bot):
         options.setdefault("intents", bot_intents())
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **options)  # type: ignore[arg-type]
+        skip_own_messages(self)  # the gateway's echo of each message and edit the bot makes
         self.settings = settings
         self.runtime = runtime
         self.reporting_config = reporting or ReportingConfig()
