@@ -67,7 +67,8 @@ class TerminalProgress:
             self._line(f"job {job_id}: {setback_line(self._words, update)}")
         elif isinstance(update, JobQueued):
             held = " (waiting: the bot's disk is full)" if update.held is Hold.DISK_FULL else ""
-            self._line(f"job {job_id}: queued at position {update.position + 1}{held}")
+            where = " on its server" if update.on_server else ""  # sent, waiting for the server to begin it
+            self._line(f"job {job_id}: queued at position {update.position + 1}{where}{held}")
         elif isinstance(update, JobStarted):
             self._line(f"job {job_id}: started")
         elif self._tty:

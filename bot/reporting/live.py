@@ -48,7 +48,7 @@ def in_queue(track: JobTrack) -> bool:
 
 def queued_rendering(words: Words, job: JobView, queued: QueuedState) -> Rendering:
     held = words("status.disk_full") if queued.held is Hold.DISK_FULL else None
-    return render_queued(words, job, queued.position, queued.eta_s, held)
+    return render_queued(words, job, queued.position, queued.eta_s, held, on_server=queued.on_server)
 
 
 def merge_progress(previous: ProgressState | None, update: JobProgress) -> ProgressState:

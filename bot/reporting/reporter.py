@@ -137,7 +137,7 @@ class JobReporter:
         track = self._track(job)
         track.job = job
         if isinstance(update, JobQueued):
-            track.queued = QueuedState(update.position, update.eta_s, update.held)
+            track.queued = QueuedState(update.position, update.eta_s, update.held, update.on_server)
             if in_queue(track):
                 track.owner_waited = False  # (back) in the queue: whoever runs it next waits again
         elif isinstance(update, JobStarted):

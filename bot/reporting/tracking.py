@@ -16,6 +16,7 @@ class QueuedState:
     position: int | None
     eta_s: float | None
     held: Hold | None = None
+    on_server: bool = False  # its prompt waits in its server's own queue (core.jobs.updates.JobQueued)
 
 
 @dataclass(eq=False)

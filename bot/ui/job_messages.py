@@ -75,18 +75,32 @@ def _what(words: Words, job: JobView) -> str:
 
 
 def render_queued(
-    words: Words, job: JobView, position: int | None, eta_s: float | None, held: str | None = None
+    words: Words,
+    job: JobView,
+    position: int | None,
+    eta_s: float | None,
+    held: str | None = None,
+    *,
+    on_server: bool = False,
 ) -> Rendering:
-    """`held`: why it will not start yet whatever its place, in the member's words (the disk is full)."""
+    """`held`: why it will not start yet whatever its place, in the member's words (the disk is full).
+    `on_server`: its prompt waits in its server's own queue, `position` of ours before it there."""
     lines = [words("job.queued.title", noun=_what(words, job)), _request_line(words, job)]
     if held is not None:
         lines.append(words("job.setback.status", line=held))
     if position is not None:
-        place = words("job.queued.next") if position == 0 else words("job.queued.ahead", count=position)
-        lines.append(words("job.queued.place", place=place))
+        lines.append(words("job.queued.place", place=_place(words, position, on_server=on_server)))
     if eta_s is not None:
         lines.append(words("job.queued.wait", duration=duration(words, eta_s)))
     return Rendering("\n".join(lines), _footer(words, job, "queued"), QUEUED_COLOUR)
+
+
+def _place(words: Words, position: int, *, on_server: bool) -> str:
+    if on_server:
+        if position == 0:
+            return words("job.queued.server_next")
+        return words("job.queued.server_ahead", count=position)
+    return words("job.queued.next") if position == 0 else words("job.queued.ahead", count=position)
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,6 +127,7 @@ class Dispatcher:
         self.leases, self.worker_sync, self.backend_watcher, self.positions = build_watchers(
             shared, self.executor, observer, enqueue=self.enqueue, cancel=self.cancel
         )
+        self.executor.on_sent = self.positions.tell_sent
 
     # -- lifecycle ---------------------------------------------------------------------------------
 

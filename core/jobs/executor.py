@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from background.log_context import bind_log_context, log_context
@@ -72,6 +72,9 @@ class Executor:
         self._limits_for = limits_for
         self._kind_limits = KindLimits(kinds, catalogue, settings)
         self.active: dict[int, ActiveJob] = {}  # the jobs this worker has on a backend right now
+        # Told once a job's prompt is on its server, before it is followed (the job's message says it
+        # waits there: core.jobs.positions.PositionAnnouncer.tell_sent, set by the dispatcher).
+        self.on_sent: Callable[[JobView], Awaitable[None]] = _nothing
 
     async def start(self, entry: QueuedJob, client: ComfyClient, release: Callable[[], None]) -> None:
         """Run in a task of its own: the job's ids are this task's log context."""
@@ -99,6 +102,7 @@ class Executor:
                 await self._outcomes.settle(active, RunOutcome(failed=exc))
                 return
             log.info("submitted to %s", client.name)
+            await self.on_sent(job)
             await self.follow(active, run)
         finally:
             release()
@@ -268,3 +272,7 @@ class Executor:
             await active.client.cancel(active.prompt_id)
         except errors.ComfyError as exc:
             log.warning("%s failed: %s", what, exc.detail)
+
+
+async def _nothing(job: JobView) -> None:
+    return None

@@ -92,9 +92,25 @@ class PositionAnnouncer:
             self._told[job.id] = now[job.id]
         self._told = {job_id: told for job_id, told in self._told.items() if job_id in now}
 
+    async def tell_sent(self, job: JobView) -> None:
+        """The job's prompt was just sent to its server: its message says it waits there (its place among
+        our prompts waiting on that server, and its wait) until the server begins it. Without this, a job
+        claimed at once would show nothing: its place in the bot's queue is no longer told once claimed."""
+        update = self._sent(list(self._prompts())).get(job.id)
+        if update is None:  # begun already, or its prompt ended: its own updates say so
+            return
+        try:
+            await self._observer.job_updated(job, update)
+        except Exception:  # best effort, like progress: the job runs all the same
+            with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
+                log.exception("position update failed")
+            return
+        self._told[job.id] = update
+
     def _worth_telling(self, job_id: int, update: JobQueued) -> bool:
         before = self._told.get(job_id)
-        if before is not None and update.position > before.position:  # a place never grows
+        if before is not None and before.on_server == update.on_server and update.position > before.position:
+            # A place never grows (within the bot's queue, or within a server's).
             return False
         return _worth_telling(before, update)
 
@@ -129,16 +145,24 @@ class PositionAnnouncer:
         ready_s = self._ready_in_s(order, prompts)
         held = self._held()
         queued = {job_id: JobQueued(place, ready_s.get(job_id), held) for job_id, place in places.items()}
-        sent = {
-            job_id: JobQueued(ahead, wait_s)
+        return queued, self._sent(prompts)
+
+    def _sent(self, prompts: list[PromptOnBackend]) -> dict[int, JobQueued]:
+        """Our prompts waiting in the servers' own queues: how many of ours wait before each, and its wait."""
+        return {
+            job_id: JobQueued(ahead, wait_s, on_server=True)
             for job_id, (ahead, wait_s) in self._estimates.sent_ready_in_s(prompts).items()
         }
-        return queued, sent
 
 
 def _worth_telling(before: JobQueued | None, now: JobQueued) -> bool:
-    if before is None or before.position != now.position or before.held != now.held:
+    if before is None or _place_said(before) != _place_said(now):
         return True
     if before.eta_s is None or now.eta_s is None:
         return before.eta_s != now.eta_s
     return abs(now.eta_s - before.eta_s) > _WAIT_CHANGE * max(before.eta_s, 1.0)
+
+
+def _place_said(update: JobQueued) -> tuple[object, ...]:
+    """What a message says besides the wait: where the job is, and what holds it."""
+    return (update.position, update.held, update.on_server)

@@ -22,6 +22,9 @@ class JobQueued:
     position: int  # 0: next to start
     eta_s: float | None
     held: Hold | None = None
+    # Claimed and its prompt sent to a ComfyUI server that has not begun it (PREQUEUE_DEPTH): `position`
+    # counts our prompts waiting there before it. Only the worker that sent it says so.
+    on_server: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,3 +69,29 @@ async def test_the_wait_is_learned_from_real_runs_and_kept_across_a_restart(
 async def _job(database_url: str, tmp_path: Path, url: str, job_id: int):  # type: ignore[no-untyped-def]
     async with running_core(database_url, [url], tmp_path) as (runtime, _):
         return await runtime.store.get(job_id)
+
+
+async def test_a_job_sent_to_a_busy_server_is_told_at_once_that_it_waits_there(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(FakeConfig(step_time_s=0.02, default_steps=4))
+    fake.hold_mid_run()  # the first prompt runs and stays running
+    # No periodic round of places here (an hour): only the sending itself can tell it.
+    async with running_core(database_url, [fake.url], tmp_path, position_refresh_s=3600.0) as (
+        runtime,
+        observer,
+    ):
+        first = await runtime.service.submit(image_request(guild_id=1, user_id=1))
+        await eventually(lambda: fake.running_prompt_id is not None)
+        second = await runtime.service.submit(image_request(guild_id=1, user_id=1))
+        await observer.wait_until(
+            lambda: any(isinstance(u, JobQueued) for u in observer.updates[second.job.id])
+        )
+
+        told = [u for u in observer.updates[second.job.id] if isinstance(u, JobQueued)]
+        assert fake.pending_prompt_ids == [(await runtime.store.get(second.job.id)).prompt_id]  # type: ignore[union-attr]
+        assert [(u.position, u.on_server) for u in told] == [(0, True)]  # next of ours there
+        assert told[0].eta_s is not None
+        fake.go()
+        for receipt in (first, second):
+            assert isinstance(await observer.final(receipt.job.id, within_s=30), JobCompleted)
