@@ -15,6 +15,8 @@ from bot.ui.job_messages import Rendering
 from core.jobs.snapshots import JobView
 from core.jobs.updates import JobCompleted, JobUpdate
 from db.engine import create_engine
+from tests.discord_emulator import MessageRevision
+from tests.discord_emulator.layout import text_of
 from tests.e2e.harness import running_world
 from tests.e2e.job_messages import job_state
 from tests.e2e.roles_support import worker_running
@@ -78,3 +80,52 @@ async def test_a_queued_edit_held_while_a_worker_delivers_the_job_lands_before_t
         assert shown[-1] == "done"
         assert "queued" in shown, "the held edit was sent, before the result"
         assert shown.index("queued") < shown.index("done")
+
+
+async def test_a_queued_edit_held_while_the_job_waits_on_its_server_lands_before_it_says_so(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker's "sent to the server" (its prompt waits there, PREQUEUE_DEPTH) is the owner's first edit:
+    it waits for the gateway's "queued" still in flight, so the member never sees the job's place in the
+    bot's queue after its place on the server, nor after it ran."""
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        editor = world.bot.reporter.editor
+        send_edit = editor.edit
+        held, release = asyncio.Event(), asyncio.Event()
+
+        async def held_edit(target: MessageTarget, rendering: Rendering) -> object:
+            held.set()
+            await release.wait()
+            return await send_edit(target, rendering)
+
+        monkeypatch.setattr(editor, "edit", held_edit)
+        world.fake.hold()  # the server takes the prompt but does not begin it
+
+        interaction = await world.slash("imagine", {"prompt": "a red fox"})
+        await asyncio.wait_for(held.wait(), 15)  # the gateway's "queued" is in flight...
+        await _until_an_edit_waits_for_the_held_one(world.database_url)  # ...and the worker's waits for it
+        message = world.emu.original_response(interaction)
+        assert [job_state(revision) for revision in message.revisions] == [None], "only thinking… so far"
+        release.set()
+        await world.emu.wait_for(lambda: "sent to the server" in text_of(message), 15)
+        world.fake.go()
+        await world.wait_for_final(interaction, 30)
+
+        shown = [_shown(revision) for revision in message.revisions]
+        assert shown[0] is None  # "thinking…"
+        assert shown[1:] == sorted(shown[1:], key=_ORDER.index), shown
+        assert shown[1:3] == ["queued", "on the server"], "the held edit landed, then the worker's"
+        assert shown[-1] == "done"
+
+
+_ORDER = ["queued", "on the server", "running", "done"]
+
+
+def _shown(revision: MessageRevision) -> str | None:
+    state = job_state(revision)
+    if state == "queued" and "sent to the server" in text_of(revision):
+        return "on the server"
+    return state
