@@ -99,8 +99,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         driver = self._connection
         try:
             answer: _Answer = await_(driver._execute(_run, driver, begin, operation, parameters, many))
-        except Exception as error:
-            adapt.in_transaction = adapt.in_transaction or begin  # unknown: let a rollback make its trip
+        except BaseException as error:
+            # Whether a transaction is open is unknown now (a cancelled trip still runs in the thread, and
+            # SQLite ends some transactions on an error itself): a rollback makes its trip, harmless if not.
+            adapt.in_transaction = True
+            if not isinstance(error, Exception):
+                raise
             adapt._handle_exception(error)
         self._answer = answer
         adapt.in_transaction = answer[4]

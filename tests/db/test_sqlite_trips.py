@@ -3,7 +3,9 @@ unchanged (rows, rollback, the write lock taken at BEGIN), with fewer trips to a
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -115,3 +117,33 @@ async def test_results_read_as_the_db_api_says_rowcount_fetchmany_and_lastrowid(
         assert rows.fetchmany() == [(1,)]  # the DB-API's default arraysize
         assert rows.fetchmany(2) == [(2,), (3,)]
         assert rows.fetchall() == [(4,)]
+
+
+async def test_a_unit_of_work_cancelled_mid_statement_leaves_no_transaction_open(engine: AsyncEngine) -> None:
+    # A cancelled trip still runs in aiosqlite's thread, after BEGIN IMMEDIATE: the rollback must follow it
+    # there, or the pooled connection keeps the write lock and its next BEGIN fails.
+    started, release = threading.Event(), threading.Event()
+
+    def slow(value: int) -> int:
+        started.set()
+        release.wait(timeout=30)
+        return value
+
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.create_function("slow", 1, slow)
+
+    async def unit() -> None:
+        async with engine.begin() as connection:  # its first statement: BEGIN IMMEDIATE goes with it
+            await connection.execute(text("INSERT INTO t (name) SELECT 'gone' WHERE slow(1) = 1"))
+
+    task = asyncio.create_task(unit())
+    await asyncio.to_thread(started.wait, 30)  # the SELECT runs in the thread now
+    task.cancel()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    async with engine.begin() as connection:  # the pool's connection begins again, nothing was kept
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
