@@ -88,10 +88,7 @@ async def test_a_queued_edit_held_while_the_job_waits_on_its_server_lands_before
     """The worker's "sent to the server" (its prompt waits there, PREQUEUE_DEPTH) is the owner's first edit:
     it waits for the gateway's "queued" still in flight, so the member never sees the job's place in the
     bot's queue after its place on the server, nor after it ran."""
-    async with (
-        running_world(postgres_url, tmp_path, role="gateway") as world,
-        worker_running(world, "worker-1"),
-    ):
+    async with running_world(postgres_url, tmp_path, role="gateway") as world:
         editor = world.bot.reporter.editor
         send_edit = editor.edit
         held, release = asyncio.Event(), asyncio.Event()
@@ -105,14 +102,17 @@ async def test_a_queued_edit_held_while_the_job_waits_on_its_server_lands_before
         world.fake.hold()  # the server takes the prompt but does not begin it
 
         interaction = await world.slash("imagine", {"prompt": "a red fox"})
-        await asyncio.wait_for(held.wait(), 15)  # the gateway's "queued" is in flight...
-        await _until_an_edit_waits_for_the_held_one(world.database_url)  # ...and the worker's waits for it
-        message = world.emu.original_response(interaction)
-        assert [job_state(revision) for revision in message.revisions] == [None], "only thinking… so far"
-        release.set()
-        await world.emu.wait_for(lambda: "sent to the server" in text_of(message), 15)
-        world.fake.go()
-        await world.wait_for_final(interaction, 30)
+        # The gateway's "queued" is in flight before any worker can claim the job (none runs yet: one that
+        # claimed it first would rightly keep that edit from being sent at all).
+        await asyncio.wait_for(held.wait(), 15)
+        async with worker_running(world, "worker-1"):
+            await _until_an_edit_waits_for_the_held_one(world.database_url)  # the worker's waits for it
+            message = world.emu.original_response(interaction)
+            assert [job_state(revision) for revision in message.revisions] == [None], "only thinking… so far"
+            release.set()
+            await world.emu.wait_for(lambda: "sent to the server" in text_of(message), 15)
+            world.fake.go()
+            await world.wait_for_final(interaction, 30)
 
         shown = [_shown(revision) for revision in message.revisions]
         assert shown[0] is None  # "thinking…"
