@@ -170,6 +170,7 @@ class ComfyClient:
             return self._runs[prompt_id]
         run = self._new_run(prompt_id, workflow)
         run.accepted = True
+        run.frames_missed = True  # its frames until now went to a socket of the process before
         self._runs[prompt_id] = run
         run.add_finish_callback(self._forget)
         await self._reconciler.reconcile([run], after_reconnect=True)
@@ -237,7 +238,11 @@ class ComfyClient:
             self._positions.refresh()
 
     def _on_complete(self, run: PromptRun) -> None:
-        self._tasks.spawn(self._complete(run), name=f"comfy-complete-{run.prompt_id}")
+        outcome = completed_from_frames(run)
+        if outcome is not None:
+            run.finish(outcome)
+        else:
+            self._tasks.spawn(self._complete(run), name=f"comfy-complete-{run.prompt_id}")
 
     async def _complete(self, run: PromptRun) -> None:
         outcome: events.TerminalEvent | None = None
@@ -258,6 +263,8 @@ class ComfyClient:
 
     def _on_down(self, failures: int) -> None:
         self._router.forget_executing()
+        for run in self._runs.values():
+            run.frames_missed = True
         if not self._away:
             self._away = True
             for run in list(self._runs.values()):
@@ -283,3 +290,16 @@ class ComfyClient:
             if silent:
                 log.info("%s: no websocket events for %d prompts, polling", self.name, len(silent))
                 await self._reconciler.reconcile(silent, after_reconnect=False)
+
+
+def completed_from_frames(run: PromptRun) -> events.Completed | None:
+    """The outcome the websocket told in full, so GET /history need not be read: ``execution_success`` and
+    every ``executed`` seen on one unbroken socket. ComfyUI sends ``executed`` for each node that made
+    output, cached ones included (with their earlier files), and history's ``outputs`` are those same
+    payloads. None when a frame may have been missed, or when no file was named (an unusual graph, or a
+    node whose cached output history lists but ``executed`` did not repeat): history decides then."""
+    if not run.succeeded or run.frames_missed:
+        return None
+    outputs = {node: output for node, output in run.outputs.items() if output}
+    files = protocol.output_files(outputs)
+    return events.Completed(run.prompt_id, outputs, files) if files else None

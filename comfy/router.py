@@ -95,6 +95,9 @@ class EventRouter:
     def _node_states(self, run: PromptRun, data: Mapping[str, Any]) -> None:
         run.push(events.NodeStates(run.prompt_id, node_messages.node_states(data)))
 
+    def _success(self, run: PromptRun, data: Mapping[str, Any]) -> None:
+        run.succeeded = True
+
     def _executed(self, run: PromptRun, data: Mapping[str, Any]) -> None:
         node = str(data.get("node") or "")
         output = data.get("output")
@@ -120,6 +123,7 @@ _HANDLERS: dict[str, Callable[[EventRouter, PromptRun, Mapping[str, Any]], None]
     "progress": EventRouter._progress,
     "progress_state": EventRouter._node_states,
     "executed": EventRouter._executed,
+    "execution_success": EventRouter._success,
     "execution_error": EventRouter._error,
     "execution_interrupted": EventRouter._interrupted,
 }

@@ -33,7 +33,11 @@ class PromptRun:
         self.started = False
         self.current_node = ""
         self.position: int | None = None
-        self.outputs: dict[str, Mapping[str, Any]] = {}  # from `executed`, in case history never shows up
+        self.outputs: dict[str, Mapping[str, Any]] = {}  # from `executed`: the files it made
+        self.succeeded = False  # `execution_success` seen
+        # The socket dropped since the POST (or the run was attached after a restart): some frames, an
+        # `executed` among them, may have been missed, so only history tells the outputs.
+        self.frames_missed = False
         self.outcome: events.TerminalEvent | errors.ComfyError | None = None
         self.workflow = workflow  # the graph as posted
         self._class_types = {

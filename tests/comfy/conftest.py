@@ -8,7 +8,7 @@ import json
 import math
 import struct
 import wave
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,19 @@ async def collect(run: PromptRun, timeout_s: float = 10.0) -> list[events.Prompt
 
     await asyncio.wait_for(consume(), timeout_s)
     return got
+
+
+def record_history_reads(client: ComfyClient) -> list[str]:
+    """The prompt ids the client reads GET /history/{id} for, from now on (the real request still made)."""
+    read: list[str] = []
+    real = client.http.history
+
+    async def history(prompt_id: str) -> Mapping[str, Any] | None:
+        read.append(prompt_id)
+        return await real(prompt_id)
+
+    client.http.history = history  # type: ignore[method-assign]
+    return read
 
 
 @pytest.fixture

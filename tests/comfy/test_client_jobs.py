@@ -9,7 +9,7 @@ import pytest
 
 from comfy import errors, events
 from comfy.artifacts import ArtifactStore
-from tests.comfy.conftest import ClientFactory, audio_graph, collect, graph
+from tests.comfy.conftest import ClientFactory, audio_graph, collect, graph, record_history_reads
 
 
 def kinds(got: list[events.PromptEvent]) -> list[str]:
@@ -201,3 +201,22 @@ async def test_a_prompt_id_that_would_break_the_history_url_is_refused_before_po
         await client.submit(graph("image_emptyimage_saveimage"), "../history/x")
 
     assert fake_comfy.prompts_received == []
+
+
+async def test_a_completed_run_takes_its_files_from_the_websocket_without_reading_history(
+    fake_comfy: Any, make_client: ClientFactory
+) -> None:
+    client = await make_client(fake_comfy.url)
+    read = record_history_reads(client)
+    workflow = graph("image_emptyimage_saveimage")
+
+    first = await (await client.submit(workflow, "job-ws-1")).result(timeout_s=10)
+    cached = await (await client.submit(workflow, "job-ws-2")).result(timeout_s=10)
+
+    assert read == []
+    for completed in (first, cached):  # a cached output node's `executed` repeats its earlier files
+        history = fake_comfy.history_of(completed.prompt_id)
+        assert completed.outputs == history["outputs"]
+        assert [f.filename for f in completed.files] == [
+            image["filename"] for image in history["outputs"]["2"]["images"]
+        ]

@@ -12,7 +12,7 @@ import pytest
 from comfy import errors, events
 from comfy.client_id import load_or_create_client_id
 from comfy.run import PromptRun
-from tests.comfy.conftest import ClientFactory, collect, graph
+from tests.comfy.conftest import ClientFactory, collect, graph, record_history_reads
 from tests.fakes.comfyui.config import FakeConfig
 
 
@@ -219,3 +219,18 @@ async def test_a_socket_muted_by_a_second_connection_with_the_same_id_still_lear
     assert completed.files
     assert muted.connected  # nothing told it: only the silence fallback found the outcome
     assert "no websocket events for 1 prompts, polling" in caplog.text
+
+
+async def test_a_run_whose_socket_dropped_reads_its_files_from_history(
+    fake_comfy: Any, make_client: ClientFactory
+) -> None:
+    client = await make_client(fake_comfy.url)
+    read = record_history_reads(client)
+    run = await client.submit(long_sampler(steps=30), "job-drop-files")
+    await first_progress(run)
+
+    await client.reconnect()  # back at once: the run goes on, but a frame may have been lost meanwhile
+
+    completed = await run.result(timeout_s=10)
+    assert "job-drop-files" in read
+    assert completed.outputs == fake_comfy.history_of("job-drop-files")["outputs"]
