@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic_core import from_json
+
 from comfy import errors, events
 
 PREVIEW_IMAGE = 1
@@ -52,10 +54,21 @@ class ProgressText:
     text: str
 
 
+def loads(text: str | bytes) -> Any:
+    """JSON as ComfyUI writes it. pydantic-core's parser reads a frame 1.5-2.5 times as fast as the
+    standard library's (the websocket reader parses ~40 a job); what it refuses, a lone surrogate escape
+    that Python's json.dumps writes and json.loads reads back, goes to the standard library. Raises
+    ValueError on anything that is not JSON."""
+    try:
+        return from_json(text)
+    except ValueError:
+        return json.loads(text)
+
+
 def parse_text_frame(text: str | bytes) -> ServerMessage | None:
     """Parse a text frame; anything malformed is ``None`` (logged by the caller, never fatal)."""
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except ValueError:
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("type"), str):
@@ -77,7 +90,7 @@ def parse_binary_frame(frame: bytes) -> BinaryPreview | ProgressText | None:
         if 8 + meta_len > len(frame):
             return None
         try:
-            meta = json.loads(frame[8 : 8 + meta_len])
+            meta = loads(frame[8 : 8 + meta_len])
         except ValueError:
             return None
         if not isinstance(meta, dict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -26,7 +25,7 @@ def error_for_response(status: int, body: str, *, what: str) -> errors.ComfyErro
         return errors.BackendUnavailable(f"{what}: HTTP {status}: {snippet}")
     if status == 400 and what.startswith("POST /prompt"):
         try:
-            doc: object = json.loads(body)
+            doc: object = protocol.loads(body)
         except ValueError:
             doc = {}
         return protocol.prompt_rejected(doc)
@@ -92,7 +91,7 @@ class HttpTransport:
         if not text.strip():
             return None
         try:
-            return json.loads(text)
+            return protocol.loads(text)
         except ValueError as exc:
             raise errors.UnexpectedResponse(f"{what}: answer is not JSON: {text[:200]}") from exc
 

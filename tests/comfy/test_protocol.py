@@ -72,6 +72,17 @@ def test_text_frames_parse_and_garbage_is_ignored() -> None:
     assert protocol.parse_text_frame("[1, 2]") is None
 
 
+def test_a_frame_with_a_lone_surrogate_escape_parses_as_python_wrote_it() -> None:
+    # ComfyUI's json.dumps writes a name it read with surrogateescape as "\udcff"; json.loads reads that.
+    name = "out\udcff.png"
+    text = json.dumps({"type": "executed", "data": {"node": "9", "output": {"images": [{"filename": name}]}}})
+
+    message = protocol.parse_text_frame(text)
+
+    assert message is not None
+    assert message.data["output"]["images"][0]["filename"] == name
+
+
 def test_rejection_message_names_node_class_input_and_reason() -> None:
     case = load("post_prompt_errors")["missing_required_input"]
 
