@@ -7,6 +7,7 @@ the data dir so the directory can move.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import os
@@ -99,7 +100,11 @@ def _check_component(value: str, what: str) -> None:
 
 def _remove(target_dir: Path) -> None:
     """Every file of a job's own (freshly made, timestamped) directory, then the directory itself."""
-    for leftover in target_dir.iterdir():
+    try:
+        leftovers = list(target_dir.iterdir())
+    except (FileNotFoundError, NotADirectoryError):  # never made: the first file failed before it was
+        return
+    for leftover in leftovers:
         if leftover.is_file():
             leftover.unlink(missing_ok=True)
     try:
@@ -144,11 +149,7 @@ class ArtifactStore:
         for file in files:
             check_output_name(file)  # all of them first: never keep half a job from a hostile server
         relative_dir = self.job_dir(kind, str(job_id), now or datetime.now(UTC))
-        target_dir = self.data_dir / relative_dir
-        try:
-            await asyncio.to_thread(target_dir.mkdir, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise storage_error(exc, f"cannot create {target_dir}") from exc
+        target_dir = self.data_dir / relative_dir  # made by the first file's write, in its thread trip
         artifacts: list[DownloadedOutput] = []
         taken: set[str] = set()
         try:
@@ -215,9 +216,10 @@ class ArtifactStore:
 
 class _PartFile:
     """A file being downloaded, written as ``<name>.part`` and renamed once whole. Chunks wait in memory
-    until WRITE_BATCH bytes have come, so a picture costs one worker-thread trip (open, write, close,
-    rename) instead of one per step. The blocking methods run in a worker thread, one at a time: a task
-    cancelled during a write discards the file only once the write is over, and nothing is written after."""
+    until WRITE_BATCH bytes have come, so a picture costs one worker-thread trip (make the job's
+    directory, open, write, close, rename) instead of one per step. The blocking methods run in a worker
+    thread, one at a time: a task cancelled during a write discards the file only once the write is over,
+    and nothing is written after."""
 
     def __init__(self, open_file: FileOpener, path: Path) -> None:
         self._open_file = open_file
@@ -244,6 +246,8 @@ class _PartFile:
         if self._discarded:
             return
         if self._handle is None:
+            # The job's directory is made here rather than in a thread trip of its own before.
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self._open_file(self.path)
         waiting, self._waiting, self._waiting_size = self._waiting, [], 0
         for chunk in waiting:
@@ -268,4 +272,6 @@ class _PartFile:
                     handle.close()
             except OSError:  # closing a file on a full disk can fail: it goes all the same
                 log.debug("closing %s failed", self.path, exc_info=True)
-            self.path.unlink(missing_ok=True)
+            # NotADirectoryError: the data dir is a file, so the part file was never made.
+            with contextlib.suppress(NotADirectoryError):
+                self.path.unlink(missing_ok=True)
