@@ -57,8 +57,8 @@ async def measure(args: argparse.Namespace, profiler: cProfile.Profile | None) -
     with tempfile.TemporaryDirectory(prefix="bench-comfy-jobs-") as directory:
         store = ArtifactStore(Path(directory))
         async with fake_farm(1, step_s, args.steps) as farm, aiohttp.ClientSession() as http:
-            # The worker's settings (bot.runtime): no GET /queue for the server's queue positions.
-            settings = ClientSettings(queue_positions=False)
+            # The worker's settings (bot.runtime): no GET /queue for queue positions, progress paced.
+            settings = ClientSettings(queue_positions=False, progress_pace_s=args.pace_ms / 1000)
             client = ComfyClient(http, farm["urls"][0], "bench-comfy-jobs", settings=settings)
             async with client:
                 await client.wait_connected(10)
@@ -94,6 +94,9 @@ def main() -> None:
     parser.add_argument("--step-ms", type=float, default=12.5)
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--prequeue-depth", type=int, default=1)
+    parser.add_argument(
+        "--pace-ms", type=float, default=50.0, help="ClientSettings.progress_pace_s in ms (the worker's: 50)"
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--dump", type=Path, help="write the profile here (for pstats or snakeviz)")

@@ -97,7 +97,11 @@ class RuntimeConfig:
     queue: QueueSettings
     workflows_dir: Path | None = None
     # The core tells members their place in its own queue, not the server's: no GET /queue per prompt.
-    client: ClientSettings = field(default_factory=lambda: ClientSettings(queue_positions=False))
+    # Progress is handed on 20 times a second (a Discord message shows it every 2 s at most): a job's
+    # ~36 frames wake the job's task a few times instead of once or twice a step (comfy.run.PromptRun).
+    client: ClientSettings = field(
+        default_factory=lambda: ClientSettings(queue_positions=False, progress_pace_s=0.05)
+    )
     health_interval_s: float = 15.0
     deleted_files_grace_s: float = 86_400.0  # a deleted result's files stay this long in DATA_DIR
     # The kinds of job this bot runs: the built-in ones unless a test or an extension adds its own.

@@ -202,6 +202,7 @@ class ComfyClient:
             workflow,
             loop_time=asyncio.get_running_loop().time,
             max_waiting_previews=self.settings.max_waiting_previews,
+            pace_s=self.settings.progress_pace_s,
         )
 
     def _forget(self, run: PromptRun) -> None:

@@ -21,6 +21,9 @@ class ClientSettings:
     cancel_timeout_s: float = 30.0
     cancel_recheck_s: float = 0.25
     max_waiting_previews: int = 8  # a consumer lagging further behind only gets the newest previews
+    # A run's consumer is woken at most this often for progress (comfy.run.PromptRun); its start, a lost
+    # server and its outcome still at once. 0: at every frame.
+    progress_pace_s: float = 0.0
     # Read GET /queue whenever the server's queue changes, to tell each waiting prompt its place
     # (events.Queued): two or three requests per prompt. A caller that ignores those events turns it off.
     queue_positions: bool = True

@@ -13,11 +13,33 @@ from comfy import errors, events
 log = logging.getLogger(__name__)
 
 
+# Events that say how far something has come: a newer one of the same kind (and node) makes an older one
+# not yet taken by the consumer worthless (progress_state lists every node each time; progress and previews
+# only ever move on), so it replaces it. ComfyUI sends them at every sampler step, with ~36 frames a job.
+_SUPERSEDED = (events.Progress, events.NodeStates, events.Preview)
+# Told to the consumer at once whatever the pace: when the prompt began, and that its server went away.
+_URGENT = (events.Started, events.BackendAway)
+
+
+def _latest_key(event: events.PromptEvent) -> tuple[type, str] | None:
+    if isinstance(event, events.NodeStates):
+        return events.NodeStates, ""
+    if isinstance(event, events.Progress | events.Preview):
+        return type(event), event.node_id
+    return None
+
+
 class PromptRun:
     """Events for one prompt id. Fed by the client, consumed by ``async for event in run``.
 
     The stream ends after a terminal event (Completed, Failed, Interrupted). If the backend is lost
     the iteration raises BackendUnavailable (or PromptLost), which means the prompt did not finish.
+
+    Events come in order. A progress, node-states or preview event the consumer has not taken yet is
+    replaced by a newer one of its kind and node. With ``pace_s`` the consumer is woken at most that often
+    (the first event after a quiet spell at once, the rest at the end of the spell, all together), except
+    for the terminal event, Started and BackendAway: a consumer that only shows progress then does its
+    work a few times a second, not at every sampler step.
     """
 
     def __init__(
@@ -27,6 +49,7 @@ class PromptRun:
         *,
         loop_time: Callable[[], float],
         max_waiting_previews: int = 8,
+        pace_s: float = 0.0,
     ) -> None:
         self.prompt_id = prompt_id
         self.accepted = False  # POST /prompt answered 200
@@ -48,7 +71,13 @@ class PromptRun:
         self._loop_time = loop_time
         self.last_activity = loop_time()
         self._pending: deque[events.PromptEvent | errors.ComfyError] = deque()
+        # Progress-like events since the last other one, newest per kind and node, in first-seen order.
+        self._latest: dict[tuple[type, str], events.PromptEvent] = {}
         self._ready = asyncio.Event()
+        self._pace_s = pace_s
+        self._woken_at = float("-inf")
+        self._wake_timer: asyncio.TimerHandle | None = None
+        self.wakeups = 0  # times the consumer was woken: with pace_s, far fewer than the events
         self._max_waiting_previews = max_waiting_previews
         self._waiting_previews = 0
         self.dropped_previews = 0
@@ -70,12 +99,45 @@ class PromptRun:
         if self.outcome is not None:
             return
         self.last_activity = self._loop_time()
-        if isinstance(event, events.Preview):
-            if self._waiting_previews >= self._max_waiting_previews:
-                self._drop_oldest_preview()
-            self._waiting_previews += 1
-        self._pending.append(event)
+        key = _latest_key(event)
+        if key is not None:
+            # Re-inserted, not overwritten: the newest comes last (a step a node reports in progress_state
+            # after its progress frame must not be shown as the older step).
+            replaced = self._latest.pop(key, None)
+            if replaced is not None and isinstance(replaced, events.Preview):
+                self.dropped_previews += 1
+            self._latest[key] = event
+        else:
+            self._take_latest()
+            self._pending.append(event)
+        if self._pace_s <= 0 or isinstance(event, _URGENT):
+            self._wake()
+        elif self._wake_timer is None:
+            wait_s = self._woken_at + self._pace_s - self._loop_time()
+            if wait_s <= 0:
+                self._wake()
+            else:
+                self._wake_timer = asyncio.get_running_loop().call_later(wait_s, self._wake)
+
+    def _wake(self) -> None:
+        if self._wake_timer is not None:
+            self._wake_timer.cancel()
+            self._wake_timer = None
+        self._woken_at = self._loop_time()
+        self.wakeups += 1
         self._ready.set()
+
+    def _take_latest(self) -> None:
+        """Move the progress-like events into the queue, behind what came before them."""
+        if not self._latest:
+            return
+        for event in self._latest.values():
+            if isinstance(event, events.Preview):
+                if self._waiting_previews >= self._max_waiting_previews:
+                    self._drop_oldest_preview()
+                self._waiting_previews += 1
+            self._pending.append(event)
+        self._latest.clear()
 
     def _drop_oldest_preview(self) -> None:
         # A consumer that lags behind (e.g. a rate-limited message edit) only needs the newest images;
@@ -92,8 +154,9 @@ class PromptRun:
         if self.outcome is not None:
             return False
         self.outcome = outcome
+        self._take_latest()
         self._pending.append(outcome)
-        self._ready.set()
+        self._wake()
         self._finished.set()
         for callback in self._on_finish:
             callback(self)
@@ -110,6 +173,9 @@ class PromptRun:
     async def __aiter__(self) -> AsyncIterator[events.PromptEvent]:
         while True:
             while not self._pending:
+                if self._latest:
+                    self._take_latest()
+                    break
                 self._ready.clear()
                 await self._ready.wait()
             item = self._pending.popleft()

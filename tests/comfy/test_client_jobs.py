@@ -220,3 +220,22 @@ async def test_a_completed_run_takes_its_files_from_the_websocket_without_readin
         assert [f.filename for f in completed.files] == [
             image["filename"] for image in history["outputs"]["2"]["images"]
         ]
+
+
+async def test_a_paced_client_hands_a_sampler_on_in_bursts_and_keeps_its_steps_in_order(
+    fake_comfy: Any, make_client: ClientFactory
+) -> None:
+    client = await make_client(fake_comfy.url, progress_pace_s=0.05)
+    workflow = graph("canonical_txt2img_sd15_api")
+    workflow["3"]["inputs"]["steps"] = 40  # 2 ms a step: several steps a pace
+
+    run = await client.submit(workflow, "job-paced")
+    got = await collect(run)
+
+    assert isinstance(got[0], events.Started)
+    assert isinstance(got[-1], events.Completed)
+    assert got[-1].files
+    steps = [e.value for e in got if isinstance(e, events.Progress) and e.node_id == "3"]
+    assert steps == sorted(steps)
+    assert steps[-1] == 40  # older steps replaced, the last one kept
+    assert run.wakeups < len(got) < 3 * 40

@@ -12,10 +12,24 @@ from comfy.run import PromptRun
 from tests.comfy.traces import load, main_socket_frames
 
 
+class RecordingRun(PromptRun):
+    """A run that also keeps every event the router pushed (its consumer would only get the newest of a
+    progress-like kind it had not taken yet: the router's output is what is checked here)."""
+
+    def __init__(self, prompt_id: str, workflow: dict[str, Any]) -> None:
+        super().__init__(prompt_id, workflow, loop_time=time.monotonic)
+        self.pushed: list[events.PromptEvent] = []
+
+    def push(self, event: events.PromptEvent) -> None:
+        if not self.done:
+            self.pushed.append(event)
+        super().push(event)
+
+
 def replay(
     trace: dict[str, Any], prompt_id: str, workflow: dict[str, Any]
-) -> tuple[PromptRun, list[PromptRun]]:
-    run = PromptRun(prompt_id, workflow, loop_time=time.monotonic)
+) -> tuple[RecordingRun, list[PromptRun]]:
+    run = RecordingRun(prompt_id, workflow)
     completed: list[PromptRun] = []
     router = EventRouter({prompt_id: run}, on_complete=completed.append, on_status=lambda _: None)
     for frame in main_socket_frames(trace):
@@ -28,11 +42,13 @@ def replay(
     return run, completed
 
 
-async def drain(run: PromptRun) -> list[events.PromptEvent]:
-    """Every event delivered so far (a run still open is closed with a marker that is left out)."""
+async def drain(run: RecordingRun) -> list[events.PromptEvent]:
+    """Every event the router pushed, and the outcome (a run still open is closed with a marker that is
+    left out)."""
     marker = events.Interrupted(run.prompt_id, node_id="test-marker")
     run.finish(marker)
-    return [event async for event in run if event is not marker]
+    delivered = [event async for event in run if event is not marker]
+    return run.pushed + [e for e in delivered if isinstance(e, events.TERMINAL_EVENTS)]
 
 
 async def test_metadata_client_stream_yields_previews_with_node_and_completion_signal() -> None:
