@@ -69,6 +69,13 @@ def gaps_and_job_time(timings: dict[str, list[list[float]]]) -> tuple[list[float
     return gaps, durations
 
 
+def busy_share(timings: dict[str, list[list[float]]], backends: int) -> float:
+    """The share of the backends' time spent running prompts between the first start and the last end."""
+    runs = [run for backend in timings.values() for run in backend]
+    span = max(end for _, end in runs) - min(start for start, _ in runs)
+    return sum(end - start for start, end in runs) / (backends * span)
+
+
 async def start_worker(
     url: str, data_dir: Path, worker_id: str, urls: list[str]
 ) -> asyncio.subprocess.Process:

@@ -40,6 +40,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
 from bench._queue_common import (
+    busy_share,
     fake_farm,
     farm_timings,
     gaps_and_job_time,
@@ -133,7 +134,8 @@ async def throughput(
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu_before
             scheduler = scheduler_time() - spent_before
-            gaps, durations = gaps_and_job_time(await farm_timings(http, farm["control"]))
+            timings = await farm_timings(http, farm["control"])
+            gaps, durations = gaps_and_job_time(timings)
         finally:
             await runtime.close()
     job_time = statistics.fmean(durations)
@@ -146,6 +148,10 @@ async def throughput(
         "job_time_ms": round(job_time * 1000, 2),
         "throughput_jobs_s": round(jobs / elapsed, 2),
         "ratio_of_ideal": round((jobs / elapsed) / (backends / job_time), 4),
+        # The backends' busy share from the first prompt's start to the last one's end, on the farm's clock:
+        # the whole-run ratio above also counts the bot's start (connecting, reading /object_info) and the
+        # last result's delivery, which no queue can overlap with prompts.
+        "busy_while_running": round(busy_share(timings, backends), 4),
         "idle_gap_ms": {
             "p50": round(percentile(gaps, 0.5) * 1000, 3),
             "p99": round(percentile(gaps, 0.99) * 1000, 3),
