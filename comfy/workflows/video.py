@@ -17,8 +17,17 @@ from comfy.workflows.input_slots import input_marker
 
 FRAME_INPUTS = ("length", "video_frames", "num_frames", "frames")
 FPS_INPUTS = ("fps", "frame_rate")
-# Wan, Hunyuan and LTXV encode 4 frames per latent step after the first: lengths of 4k+1 lose nothing.
+# Wan and Hunyuan encode 4 frames per latent step after the first: lengths of 4k+1 lose nothing.
 FRAME_STEP = 4
+# ComfyUI 0.3.64's latents with another step (their length input's ``step``): LTXV and Cosmos make
+# (length - 1) // 8 + 1 latent frames, Mochi (length - 1) // 6 + 1, so a length off that grid is cut short.
+FRAME_STEPS: Mapping[str, int] = {
+    "EmptyLTXVLatentVideo": 8,
+    "LTXVImgToVideo": 8,
+    "EmptyCosmosLatentVideo": 8,
+    "CosmosImageToVideoLatent": 8,
+    "EmptyMochiLatentVideo": 6,
+}
 # Video latents and conditionings of ComfyUI 0.3.64 with an optional ``start_image`` (the first frame).
 START_IMAGE_CLASSES = frozenset(
     {
@@ -71,10 +80,16 @@ def frame_rate(graph: g.Graph, outputs: Iterable[str]) -> float | None:
     return None
 
 
-def frames_for(seconds: float, fps: float) -> int:
-    """The frame count nearest ``seconds`` at ``fps`` that models with 4-frame latent steps accept."""
-    steps = max(0, math.floor(seconds * fps / FRAME_STEP + 0.5))
-    return steps * FRAME_STEP + 1
+def frame_step(graph: g.Graph, latents: Iterable[str]) -> int:
+    """The frame step every one of the video latents accepts (one length is set on them all)."""
+    steps = [FRAME_STEPS.get(g.class_of(graph[latent]), FRAME_STEP) for latent in latents if latent in graph]
+    return math.lcm(*steps) if steps else FRAME_STEP
+
+
+def frames_for(seconds: float, fps: float, step: int = FRAME_STEP) -> int:
+    """The frame count nearest ``seconds`` at ``fps`` that a latent taking lengths of ``step``k+1 accepts."""
+    steps = max(0, math.floor(seconds * fps / step + 0.5))
+    return steps * step + 1
 
 
 def seconds_of(frames: int, fps: float) -> float:

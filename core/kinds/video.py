@@ -17,6 +17,7 @@ from comfy.workflows.template import WorkflowTemplate
 from comfy.workflows.video import (
     derive_start_image,
     frame_input,
+    frame_step,
     frames_for,
     is_video_latent,
     makes_video,
@@ -93,7 +94,7 @@ def apply_video(template: WorkflowTemplate, graph: dict[str, Any], params: Video
     first = graph[binding.latent_nodes[0]]
     frames = int(first["inputs"][frame_input(first) or "length"])
     if params.seconds is not None:
-        frames = frames_for(params.seconds, fps)
+        frames = frames_for(params.seconds, fps, frame_step(graph, binding.latent_nodes))
     width, height = int(first["inputs"]["width"]), int(first["inputs"]["height"])
     if params.aspect_ratio is not None:
         area = (binding.base_width or width) * (binding.base_height or height)

@@ -162,10 +162,10 @@ def test_a_users_ltxv_graph_saving_frames_is_bound_by_its_length_frame_rate_and_
     assert (template.binding.latent_nodes, template.binding.output_nodes) == (("70",), ("9",))
     assert template.binding.fps == 25.0, "LTXVConditioning's frame_rate"
     latent = bound.graph["70"]["inputs"]
-    assert latent["length"] == 53, "2 s x 25 fps = 50 frames, as 4k+1"
+    assert latent["length"] == 49, "2 s x 25 fps = 50 frames, as LTXV's 8k+1"
     assert (latent["width"], latent["height"]) == (640, 640), "1:1 keeping the 768x512 area, 32 px steps"
     assert bound.graph["6"]["inputs"]["text"] == "a lake at dawn"
-    assert (bound.metadata["frames"], bound.metadata["fps"]) == (53, 25.0)
+    assert (bound.metadata["frames"], bound.metadata["fps"], bound.metadata["seconds"]) == (49, 25.0, 1.96)
 
 
 def test_an_image_graph_is_not_a_video() -> None:
