@@ -24,16 +24,17 @@ from tests.e2e.roles_support import worker_running
 pytestmark = pytest.mark.postgres
 
 
-async def _until_an_edit_waits_for_the_held_one(database_url: str) -> None:
-    """The worker's edit of the job waits behind the held one: seen only in PostgreSQL's lock queue."""
+async def _until_edits_wait_for_the_held_one(database_url: str, edits: int = 1) -> None:
+    """This many of the worker's edits of the job wait behind the held one: seen only in PostgreSQL's lock
+    queue, where each waits for the advisory lock exclusively (db/units/place_edits.py: after_place_edits)."""
     engine = create_engine(database_url)
     query = text(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND mode = 'ExclusiveLock' AND NOT granted"
         " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
     )
     try:
         async with asyncio.timeout(15), engine.connect() as connection:
-            while not await connection.scalar(query):  # noqa: ASYNC110 - PostgreSQL's lock queue has no event
+            while await connection.scalar(query) < edits:  # noqa: ASYNC110 - PostgreSQL's lock queue has no event
                 await asyncio.sleep(0.005)
     finally:
         await engine.dispose()
@@ -42,44 +43,57 @@ async def _until_an_edit_waits_for_the_held_one(database_url: str) -> None:
 async def test_a_queued_edit_held_while_a_worker_delivers_the_job_lands_before_the_result(
     postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with (
-        running_world(postgres_url, tmp_path, role="gateway") as world,
-        worker_running(world, "worker-1") as worker,
-    ):
+    """The gateway's "queued" is in flight while a worker claims the job, runs it and delivers it: the
+    worker's edits, its result among them, wait for it, so the result is what the member sees last."""
+    async with running_world(postgres_url, tmp_path, role="gateway") as world:
         editor = world.bot.reporter.editor
         send_edit = editor.edit
-        held, release = asyncio.Event(), asyncio.Event()
+        held, release, landed = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
         async def held_edit(target: MessageTarget, rendering: Rendering) -> object:
             held.set()
             await release.wait()
-            return await send_edit(target, rendering)
+            sent = await send_edit(target, rendering)
+            landed.set()
+            return sent
 
         monkeypatch.setattr(editor, "edit", held_edit)
-        delivering = asyncio.Event()
-        job_updated = worker.reporter.job_updated
-
-        async def heard(job: JobView, update: JobUpdate) -> None:
-            if isinstance(update, JobCompleted):
-                delivering.set()
-            await job_updated(job, update)
-
-        monkeypatch.setattr(worker.reporter, "job_updated", heard)
-        delivered = asyncio.Event()
-        worker.runtime.dispatcher.delivery.events.subscribe(lambda *_: delivered.set())
+        world.fake.hold()  # the job waits on its server until the test listens to the worker
 
         interaction = await world.slash("imagine", {"prompt": "a red fox"})
-        await asyncio.wait_for(held.wait(), 15)  # the gateway's "queued" is in flight...
-        await asyncio.wait_for(delivering.wait(), 30)  # ...while the worker ran the job and delivers it
-        await _until_an_edit_waits_for_the_held_one(world.database_url)
-        release.set()
-        await asyncio.wait_for(delivered.wait(), 30)
+        # The gateway's "queued" is in flight before any worker can claim the job (none runs yet: one that
+        # claimed it first would rightly keep that edit from being sent at all).
+        await asyncio.wait_for(held.wait(), 15)
+        async with worker_running(world, "worker-1") as worker:
+            delivering = asyncio.Event()
+            job_updated = worker.reporter.job_updated
 
-        message = world.emu.original_response(interaction)
-        shown = [job_state(revision) for revision in message.revisions]
+            async def heard(job: JobView, update: JobUpdate) -> None:
+                if isinstance(update, JobCompleted):
+                    delivering.set()
+                await job_updated(job, update)
+
+            monkeypatch.setattr(worker.reporter, "job_updated", heard)
+            delivered = asyncio.Event()
+            worker.runtime.dispatcher.delivery.events.subscribe(lambda *_: delivered.set())
+
+            # The worker's "sent to the server" waits for the held edit first, so that the second edit
+            # waiting is the result's.
+            await _until_edits_wait_for_the_held_one(world.database_url)
+            world.fake.go()
+            await asyncio.wait_for(delivering.wait(), 30)  # the worker ran the job and delivers it...
+            await _until_edits_wait_for_the_held_one(world.database_url, 2)  # ...behind the held edit
+            message = world.emu.original_response(interaction)
+            assert [job_state(revision) for revision in message.revisions] == [None], "only thinking… so far"
+            release.set()
+            await asyncio.wait_for(delivered.wait(), 30)
+
+        assert landed.is_set(), "the held edit was sent"
+        shown = [_shown(revision) for revision in message.revisions]
+        assert shown[0] is None  # "thinking…"
+        assert shown[1:] == sorted(shown[1:], key=_ORDER.index), shown
+        assert shown[1] == "queued", "the held edit landed first"
         assert shown[-1] == "done"
-        assert "queued" in shown, "the held edit was sent, before the result"
-        assert shown.index("queued") < shown.index("done")
 
 
 async def test_a_queued_edit_held_while_the_job_waits_on_its_server_lands_before_it_says_so(
@@ -106,7 +120,7 @@ async def test_a_queued_edit_held_while_the_job_waits_on_its_server_lands_before
         # claimed it first would rightly keep that edit from being sent at all).
         await asyncio.wait_for(held.wait(), 15)
         async with worker_running(world, "worker-1"):
-            await _until_an_edit_waits_for_the_held_one(world.database_url)  # the worker's waits for it
+            await _until_edits_wait_for_the_held_one(world.database_url)  # the worker's waits for it
             message = world.emu.original_response(interaction)
             assert [job_state(revision) for revision in message.revisions] == [None], "only thinking… so far"
             release.set()
