@@ -75,23 +75,33 @@ async def test_a_german_member_follows_their_image_in_german_beside_an_english_o
 ) -> None:
     reporting = replace(FAST_REPORTING, edit_interval_s=0.15)
     watchable = FakeConfig(step_time_s=0.05, default_steps=8)
-    # prequeue_depth=0: the German job waits in the bot's queue while Bob's runs, so its place is shown
-    # for sure (a place edit that would come after the job's claim is not sent).
-    async with running_world(
-        database_url, tmp_path, fake_config=watchable, reporting=reporting, prequeue_depth=0
-    ) as world:
+    async with running_world(database_url, tmp_path, fake_config=watchable, reporting=reporting) as world:
         world.alice.user.locale = "de"
+        # Bob's job runs and keeps the server busy until the German message says its prompt waits there
+        # (sent at once, PREQUEUE_DEPTH): the queued state is shown however fast Bob's would have run.
+        world.fake.hold_mid_run()
         english = await world.slash("imagine", {"prompt": "a lighthouse"}, member=world.bob)
+        await world.wait_acked(english)
+        bobs_message = world.emu.original_response(english)
+        await world.emu.wait_for(lambda: job_state(bobs_message) == "running")
         german = await world.slash("imagine", {"prompt": "ein Fuchs im Schnee", "aspect_ratio": "16:9"})
+        await world.wait_acked(german)
+        waiting = world.emu.original_response(german)
+        await world.emu.wait_for(lambda: "an den Server übergeben" in text_of(waiting), 15)
+        world.fake.go()
         message = await world.wait_for_final(german)
         bobs = await world.wait_for_final(english)
         job = await world.job_for(message)
 
     assert job.locale == "de", "kept with the job: every later edit, after a restart too, is German"
     assert states_shown(message) == ["queued", "running", "done"]
-    queued = next(r for r in message.revisions if job_state(r) == "queued")
-    assert text_of(queued).startswith("### In der Warteschlange: Bild")
-    assert "Platz in der Warteschlange" in labelled(queued)
+    queued = [r for r in message.revisions if job_state(r) == "queued"]
+    assert all(text_of(r).startswith("### In der Warteschlange: Bild") for r in queued)
+    # Its place in the bot's queue may show first, if the edit came before the claim; then the server's.
+    assert (
+        labelled(queued[-1])["Platz in der Warteschlange"]
+        == "an den Server übergeben, dort bist du als Nächstes dran"
+    )
     running = [r for r in message.revisions if job_state(r) == "running"]
     assert all(text_of(r).startswith("### Bild wird erstellt…") for r in running)
     assert any(re.search(r"% · rechnet, Schritt \d+/8", labelled(r)["Fortschritt"]) for r in running)
