@@ -17,7 +17,8 @@ from comfy.cancel import CancelOutcome, cancel_prompt
 from comfy.client_settings import ClientSettings as ClientSettings  # callers import it from here too
 from comfy.connection import WebSocketConnection
 from comfy.queue_positions import QueuePositions
-from comfy.reconcile import Reconciler
+from comfy.reconcile import Reconciler, completed_from_frames
+from comfy.rejections import prompt_rejected
 from comfy.router import EventRouter
 from comfy.run import PromptRun
 from comfy.transport import HttpTransport
@@ -153,7 +154,7 @@ class ComfyClient:
             raise
         if answer.get("node_errors"):
             # Queued with only the valid outputs: never what the caller asked for.
-            rejected = protocol.prompt_rejected(answer)
+            rejected = prompt_rejected(answer)
             log.warning("prompt_id=%s partly invalid, cancelling it: %s", prompt_id, rejected.detail)
             await self._cancel_quietly(prompt_id, run)
             run.finish(rejected)
@@ -291,16 +292,3 @@ class ComfyClient:
             if silent:
                 log.info("%s: no websocket events for %d prompts, polling", self.name, len(silent))
                 await self._reconciler.reconcile(silent, after_reconnect=False)
-
-
-def completed_from_frames(run: PromptRun) -> events.Completed | None:
-    """The outcome the websocket told in full, so GET /history need not be read: ``execution_success`` and
-    every ``executed`` seen on one unbroken socket. ComfyUI sends ``executed`` for each node that made
-    output, cached ones included (with their earlier files), and history's ``outputs`` are those same
-    payloads. None when a frame may have been missed, or when no file was named (an unusual graph, or a
-    node whose cached output history lists but ``executed`` did not repeat): history decides then."""
-    if not run.succeeded or run.frames_missed:
-        return None
-    outputs = {node: output for node, output in run.outputs.items() if output}
-    files = protocol.output_files(outputs)
-    return events.Completed(run.prompt_id, outputs, files) if files else None

@@ -79,3 +79,16 @@ class Reconciler:
         elif not run.started:
             # Someone else deleted it from the queue (the web UI, another client).
             run.finish(events.Interrupted(run.prompt_id, removed_from_queue=True))
+
+
+def completed_from_frames(run: PromptRun) -> events.Completed | None:
+    """The outcome the websocket told in full, so GET /history need not be read: ``execution_success`` and
+    every ``executed`` seen on one unbroken socket. ComfyUI sends ``executed`` for each node that made
+    output, cached ones included (with their earlier files), and history's ``outputs`` are those same
+    payloads. None when a frame may have been missed, or when no file was named (an unusual graph, or a
+    node whose cached output history lists but ``executed`` did not repeat): history decides then."""
+    if not run.succeeded or run.frames_missed:
+        return None
+    outputs = {node: output for node, output in run.outputs.items() if output}
+    files = protocol.output_files(outputs)
+    return events.Completed(run.prompt_id, outputs, files) if files else None

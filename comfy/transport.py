@@ -13,6 +13,7 @@ import aiohttp
 
 from comfy import errors, protocol
 from comfy.events import OutputFile
+from comfy.rejections import prompt_rejected
 from comfy.uploads import UploadedFile, check_upload_name
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def error_for_response(status: int, body: str, *, what: str) -> errors.ComfyErro
             doc: object = protocol.loads(body)
         except ValueError:
             doc = {}
-        return protocol.prompt_rejected(doc)
+        return prompt_rejected(doc)
     if status in (400, 413) and what.startswith("POST /upload/"):
         return errors.UploadRejected(f"{what}: HTTP {status}: {snippet}", status=status)
     if status == 403:

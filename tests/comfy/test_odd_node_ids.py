@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from comfy import errors
-from comfy.protocol import prompt_rejected
+from comfy.rejections import prompt_rejected
 
 
 def test_a_refusal_naming_an_odd_node_id_is_still_read() -> None:

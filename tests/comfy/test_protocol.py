@@ -7,7 +7,7 @@ import struct
 
 import pytest
 
-from comfy import errors, events, protocol
+from comfy import errors, events, protocol, rejections
 from comfy.transport import error_for_response
 from tests.comfy.traces import binary_frame, load
 
@@ -86,7 +86,7 @@ def test_a_frame_with_a_lone_surrogate_escape_parses_as_python_wrote_it() -> Non
 def test_rejection_message_names_node_class_input_and_reason() -> None:
     case = load("post_prompt_errors")["missing_required_input"]
 
-    error = protocol.prompt_rejected(case["response"])
+    error = rejections.prompt_rejected(case["response"])
 
     assert error.problems == (errors.NodeProblem("1", "EmptyImage", "width", "Required input is missing"),)
     assert "node 1 (EmptyImage), input 'width': Required input is missing" in error.user_message
@@ -96,7 +96,7 @@ def test_rejection_message_names_node_class_input_and_reason() -> None:
 def test_rejection_without_node_errors_uses_the_error_message() -> None:
     case = load("post_prompt_errors")["unknown_node_class"]
 
-    error = protocol.prompt_rejected(case["response"])
+    error = rejections.prompt_rejected(case["response"])
 
     assert error.problems == ()
     assert "node NoSuchNode does not exist" in error.user_message

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comfy import events, protocol
+from comfy import events, protocol, rejections
 from comfy.router import EventRouter
 from comfy.run import PromptRun
 
@@ -49,8 +49,8 @@ def test_any_history_entry_gives_an_outcome_or_none(doc: Any) -> None:
     files = protocol.output_files(doc if isinstance(doc, dict) else {})
     assert all(isinstance(f.filename, str) for f in files)
     assert protocol.QueueSnapshot.parse(doc).remaining >= 0
-    assert protocol.prompt_rejected(doc).user_message.startswith("The backend refused this workflow")
-    assert all(p.reason for p in protocol.node_problems(doc))
+    assert rejections.prompt_rejected(doc).user_message.startswith("The backend refused this workflow")
+    assert all(p.reason for p in rejections.node_problems(doc))
 
 
 @settings(max_examples=200)
