@@ -33,7 +33,7 @@ def _read(path: Path, role: str, limits: InputLimits) -> GivenInput:
     """Blocking: run in a thread."""
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise too_large(size, limits)
+        raise too_large(limits.max_bytes, size)
     data = path.read_bytes()
     sniff_input(data, path.name, accepted={ROLE_MEDIA[role]}, limits=limits)
     # A file handed in by the operator: the nearest of the origins a member's input has.

@@ -13,7 +13,7 @@ import logging
 import aiohttp
 
 from core.errors import UserFacingError
-from core.inputs import InputRefused, RefusalReason
+from core.inputs.facts import too_large
 from core.texts import Text
 
 log = logging.getLogger(__name__)
@@ -24,24 +24,6 @@ DEFAULT_TIMEOUT_S = 60.0
 
 # What is downloaded, as the sentences below name it ("I couldn't download the {what}").
 FILE = Text("download.what.file", "file")
-
-
-def too_large(max_bytes: int, size: int | None = None) -> InputRefused:
-    most = f"{max_bytes / (1024 * 1024):.0f} MB"
-    if size is None:
-        return InputRefused(
-            RefusalReason.TOO_LARGE,
-            Text("inputs.too_large_unsized", f"That file is too large; the limit is {most}.", {"most": most}),
-        )
-    given = f"{size / (1024 * 1024):.0f} MB"
-    return InputRefused(
-        RefusalReason.TOO_LARGE,
-        Text(
-            "inputs.too_large",
-            f"That file is too large ({given}); the limit is {most}.",
-            {"given": given, "most": most},
-        ),
-    )
 
 
 def unreachable(what: Text) -> UserFacingError:

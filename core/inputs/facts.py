@@ -77,8 +77,15 @@ def empty() -> InputRefused:
     return InputRefused(RefusalReason.EMPTY, Text("inputs.empty", "That file is empty."))
 
 
-def too_large(size: int, limits: InputLimits) -> InputRefused:
-    given, most = _megabytes(size), _megabytes(limits.max_bytes)
+def too_large(max_bytes: int, size: int | None = None) -> InputRefused:
+    """Over the size cap; ``size`` None when it is not known (a download stopped once it passed the cap)."""
+    most = _megabytes(max_bytes)
+    if size is None:
+        return InputRefused(
+            RefusalReason.TOO_LARGE,
+            Text("inputs.too_large_unsized", f"That file is too large; the limit is {most}.", {"most": most}),
+        )
+    given = _megabytes(size)
     return InputRefused(
         RefusalReason.TOO_LARGE,
         Text(

@@ -20,7 +20,7 @@ def _check_size(data: bytes, limits: InputLimits) -> None:
     if not data:
         raise facts.empty()
     if len(data) > limits.max_bytes:
-        raise facts.too_large(len(data), limits)
+        raise facts.too_large(limits.max_bytes, len(data))
 
 
 def _digest(data: bytes) -> str:

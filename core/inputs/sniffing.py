@@ -65,7 +65,7 @@ def sniff_input(
     if not data:
         raise facts.empty()
     if len(data) > limits.max_bytes:
-        raise facts.too_large(len(data), limits)
+        raise facts.too_large(limits.max_bytes, len(data))
     kind = _picture_kind(data, limits) or _recording_kind(data, limits)
     if kind is None:
         raise facts.not_media(declared_name, "neither Pillow nor FFmpeg recognised its header")

@@ -10,10 +10,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.inputs.capped_read import read_capped, too_large
+from bot.inputs.capped_read import read_capped
 from bot.locales import Catalogue, Words
 from core.errors import UserFacingError
 from core.inputs import InputRefused, RefusalReason
+from core.inputs.facts import too_large
 from core.texts import Text
 
 CAP = 1024 * 1024
