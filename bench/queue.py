@@ -48,6 +48,7 @@ from bench._queue_common import (
     percentile,
     request,
 )
+from bench._loop_sleeps import count_loop_sleeps
 from bench._two_workers import two_workers_on_postgres
 from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.dispatcher import Dispatcher
@@ -126,6 +127,7 @@ async def throughput(
         for guild in range(guilds):
             for index in range(per_guild):
                 await runtime.service.submit(request(guild, guild * 1000 + index % 5))
+        sleeps = count_loop_sleeps(asyncio.get_running_loop())
         cpu_before, spent_before = time.process_time(), scheduler_time()
         started = time.perf_counter()
         await runtime.start()
@@ -134,6 +136,7 @@ async def throughput(
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu_before
             scheduler = scheduler_time() - spent_before
+            loop_sleeps = sleeps()
             timings = await farm_timings(http, farm["control"])
             gaps, durations = gaps_and_job_time(timings)
         finally:
@@ -159,6 +162,8 @@ async def throughput(
         "jain_first_half": round(jain([float(first_half.get(g, 0)) for g in range(guilds)]), 4),
         "scheduler_cpu_ms_per_job": round(scheduler / jobs * 1000, 4),
         "process_cpu_ms_per_job": round(cpu / jobs * 1000, 3),
+        # Waits of the event loop per job: on a small VM each wake from idle costs tens of microseconds.
+        "loop_sleeps_per_job": round(loop_sleeps / jobs, 2),
     }
 
 
