@@ -39,6 +39,7 @@ from sqlalchemy import insert
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from bench._loop_sleeps import count_loop_sleeps
 from bench._queue_common import (
     busy_share,
     fake_farm,
@@ -48,7 +49,6 @@ from bench._queue_common import (
     percentile,
     request,
 )
-from bench._loop_sleeps import count_loop_sleeps
 from bench._two_workers import two_workers_on_postgres
 from bot.runtime import CoreRuntime, RuntimeConfig
 from core.jobs.dispatcher import Dispatcher
