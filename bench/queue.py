@@ -133,7 +133,8 @@ async def throughput(
         await runtime.start()
         try:
             await asyncio.wait_for(observer.done.wait(), timeout=jobs * step_s * steps * 4 + 120)
-            elapsed = time.perf_counter() - started
+            finished = time.perf_counter()
+            elapsed = finished - started
             cpu = time.process_time() - cpu_before
             scheduler = scheduler_time() - spent_before
             loop_sleeps = sleeps()
@@ -155,6 +156,13 @@ async def throughput(
         # the whole-run ratio above also counts the bot's start (connecting, reading /object_info) and the
         # last result's delivery, which no queue can overlap with prompts.
         "busy_while_running": round(busy_share(timings, backends), 4),
+        # What the whole-run ratio loses outside the steady state, on the shared monotonic clock (the farm is
+        # another process): the bot's start to each backend's first prompt (the slowest backend), and the
+        # last prompt's end to its result delivered.
+        "start_to_first_prompt_ms": round((max(min(r)[0] for r in timings.values()) - started) * 1000, 1),
+        "last_end_to_delivered_ms": round(
+            (finished - max(e for r in timings.values() for _, e in r)) * 1000, 1
+        ),
         "idle_gap_ms": {
             "p50": round(percentile(gaps, 0.5) * 1000, 3),
             "p99": round(percentile(gaps, 0.99) * 1000, 3),

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from background.log_context import log_context
 from comfy.artifacts import ArtifactStore, FileOpener, open_for_writing
 from comfy.client import ClientSettings, ComfyClient
+from comfy.connection import ReconnectPolicy
 from comfy.pool import ComfyPool
 from comfy.workflows.catalogue import WorkflowCatalogue
 from core.inputs import InputLimits
@@ -99,8 +100,13 @@ class RuntimeConfig:
     # The core tells members their place in its own queue, not the server's: no GET /queue per prompt.
     # Progress is handed on 20 times a second (a Discord message shows it every 2 s at most): a job's
     # ~36 frames wake the job's task a few times instead of once or twice a step (comfy.run.PromptRun).
+    # Mid-sampler the socket is read every 50 ms too, not at every step (comfy.read_pacing).
     client: ClientSettings = field(
-        default_factory=lambda: ClientSettings(queue_positions=False, progress_pace_s=0.05)
+        default_factory=lambda: ClientSettings(
+            queue_positions=False,
+            progress_pace_s=0.05,
+            reconnect=ReconnectPolicy(read_pause_s=0.05),
+        )
     )
     health_interval_s: float = 15.0
     deleted_files_grace_s: float = 86_400.0  # a deleted result's files stay this long in DATA_DIR

@@ -12,6 +12,7 @@ import aiohttp
 
 from background.loops import supervise
 from comfy import protocol
+from comfy.read_pacing import ReadPacer, transport_of
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,9 @@ class ReconnectPolicy:
     connect_timeout_s: float = 10.0
     # Ask for type-4 previews (prompt and node ids attached). Off only to talk like a legacy client.
     preview_metadata: bool = True
+    # Mid-sampler, leave the socket unread this long and handle what came meanwhile together
+    # (comfy.read_pacing). 0: read every frame as it arrives.
+    read_pause_s: float = 0.0
 
     def delay(self, failures: int, *, urgent: bool = False) -> float:
         if failures <= 0:
@@ -108,6 +112,7 @@ class WebSocketConnection:
         self._closing = asyncio.Event()
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._task: asyncio.Task[None] | None = None
+        self._pacer = ReadPacer(policy.read_pause_s)
 
     @property
     def connected(self) -> bool:
@@ -147,11 +152,13 @@ class WebSocketConnection:
     async def drop(self) -> None:
         """Close the current socket; the loop reconnects (after the usual backoff) and reconciles."""
         if self._ws is not None:
+            self._pacer.release()
             await self._ws.close()
 
     async def close(self) -> None:
         self._closing.set()
         if self._ws is not None:
+            self._pacer.release()
             await self._ws.close()
         if self._task is not None:
             self._task.cancel()
@@ -196,6 +203,7 @@ class WebSocketConnection:
             finally:
                 self._connected.clear()
                 self._ws = None
+                self._pacer.attach(None)
                 await ws.close()
             if self._closing.is_set():
                 return
@@ -217,6 +225,7 @@ class WebSocketConnection:
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse, *, reconnected: bool) -> None:
         loop = asyncio.get_running_loop()
         self._ws = ws
+        self._pacer.attach(transport_of(ws))
         self.preview_metadata = False
         if self.policy.preview_metadata:
             try:
@@ -254,3 +263,5 @@ class WebSocketConnection:
         if message.type == "feature_flags":
             self.preview_metadata = bool(message.data.get("supports_preview_metadata"))
         self._on_text(message)
+        if message.type == "progress":
+            self._pacer.after_progress(message.data)
