@@ -25,12 +25,20 @@ class BackendWatcher:
         self._wake = wake
         self._healthy: set[str] = set()
 
-    async def watch_health(self, every_s: float) -> None:
-        """A loop body: what is healthy now is the baseline; every turn compares with the last one."""
+    async def watch_health(self) -> None:
+        """A loop body: what is healthy now is the baseline; each time a backend's health changes (the pool
+        says when) it is compared with the last one seen. Waiting on the pool rather than polling, an idle
+        worker is not woken four times a second, and a change is heard at once, not at the next turn."""
         self._healthy = self._healthy_now()
-        while True:
-            await asyncio.sleep(every_s)
-            await self.check_health()
+        changed = asyncio.ensure_future(self._pool.health_changed())
+        try:
+            while True:
+                await changed
+                # Asked before the check: a change while it awaits is heard on the next turn, not lost.
+                changed = asyncio.ensure_future(self._pool.health_changed())
+                await self.check_health()
+        finally:
+            changed.cancel()
 
     def _healthy_now(self) -> set[str]:
         return {name for name, state in self._pool.health.items() if state.healthy}

@@ -154,9 +154,7 @@ class Dispatcher:
             "dispatcher-capabilities",
             every(settings.capability_refresh_s, self.backend_watcher.refresh_capabilities),
         )
-        self._supervise(
-            "dispatcher-health-watch", lambda: self.backend_watcher.watch_health(settings.health_watch_s)
-        )
+        self._supervise("dispatcher-health-watch", self.backend_watcher.watch_health)
         if self._listen_url is not None:
             listener = self.worker_sync.listener(self._listen_url, lead=runs_queue)
             positions.leads = lambda: listener.leading

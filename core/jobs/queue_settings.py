@@ -26,7 +26,6 @@ class QueueSettings:
     delivery_attempts: int = 5
     delivery_backoff_s: float = 1.0
     capability_refresh_s: float = 30.0
-    health_watch_s: float = 0.25
     held_user_s: float = 0.5
     resync_s: float = 30.0
     position_refresh_s: float = 3.0

@@ -115,7 +115,7 @@ async def test_loras_added_while_a_backend_was_away_are_offered_once_it_is_back(
     database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
     fake = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
-    async with running_core(database_url, [fake.url], tmp_path, health_watch_s=0.05) as (runtime, observer):
+    async with running_core(database_url, [fake.url], tmp_path) as (runtime, observer):
         template = runtime.catalogue.default("image")
         assert runtime.service.models.loras(template) == ["ink.safetensors"]
         await fake.kill()
