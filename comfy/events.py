@@ -5,7 +5,7 @@ A run ends with exactly one terminal event: :class:`Completed`, :class:`Failed` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,12 +77,43 @@ class NodeState:
     max: float
 
 
-@dataclass(frozen=True, slots=True)
 class NodeStates:
-    """``progress_state``: every node of the prompt that is no longer pending, with its own progress."""
+    """``progress_state``: every node of the prompt that is no longer pending, with its own progress.
 
-    prompt_id: str
-    nodes: tuple[NodeState, ...]
+    Made by :meth:`unread`, the nodes are built when first asked for: ComfyUI sends one at every step
+    and a run hands its consumer only the newest it has not taken, so most are never read.
+    """
+
+    __slots__ = ("_nodes", "_read", "prompt_id")
+    __match_args__ = ("prompt_id", "nodes")
+
+    def __init__(self, prompt_id: str, nodes: tuple[NodeState, ...]) -> None:
+        self.prompt_id = prompt_id
+        self._nodes = nodes
+        self._read: Callable[[], tuple[NodeState, ...]] | None = None
+
+    @classmethod
+    def unread(cls, prompt_id: str, read: Callable[[], tuple[NodeState, ...]]) -> NodeStates:
+        states = cls(prompt_id, ())
+        states._read = read
+        return states
+
+    @property
+    def nodes(self) -> tuple[NodeState, ...]:
+        if self._read is not None:
+            self._nodes, self._read = self._read(), None
+        return self._nodes
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not NodeStates:
+            return NotImplemented
+        return self.prompt_id == other.prompt_id and self.nodes == other.nodes
+
+    def __hash__(self) -> int:
+        return hash((self.prompt_id, self.nodes))
+
+    def __repr__(self) -> str:
+        return f"NodeStates(prompt_id={self.prompt_id!r}, nodes={self.nodes!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from comfy import events
+from comfy import events, protocol
 
 _NUMBERS = frozenset({int, float, bool})  # what JSON numbers parse to (bool counts, as isinstance did)
 
@@ -39,6 +39,11 @@ def node_states(data: Mapping[str, Any]) -> tuple[events.NodeState, ...]:
             )
         )
     return tuple(states)
+
+
+def node_states_in(message: protocol.ServerMessage) -> tuple[events.NodeState, ...]:
+    """``node_states`` of a progress_state message, its data parsed now if it was read by its head."""
+    return node_states(message.data)
 
 
 def cached_nodes(data: Mapping[str, Any]) -> tuple[str, ...]:

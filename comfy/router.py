@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from functools import partial
 
 from comfy import events, node_messages, protocol
 from comfy.run import PromptRun
@@ -48,17 +48,19 @@ class EventRouter:
         prompt_id = message.prompt_id
         if prompt_id is None:
             return  # e.g. the bare `executing` a reconnect replays: the stream resumes right after
-        data = message.data
-        if kind == "execution_start" or (kind == "executing" and data.get("node") is not None):
+        if kind == "executing":
+            if message.data.get("node") is not None:
+                self.executing_prompt_id = prompt_id
+            elif self.executing_prompt_id == prompt_id:
+                self.executing_prompt_id = None
+        elif kind == "execution_start":
             self.executing_prompt_id = prompt_id
-        elif kind == "executing" and self.executing_prompt_id == prompt_id:
-            self.executing_prompt_id = None
         run = self._runs.get(prompt_id)
         if run is None or run.done:
             return
         handler = _HANDLERS.get(kind)
         if handler is not None:
-            handler(self, run, data)
+            handler(self, run, message)
 
     def on_binary(self, frame: bytes) -> None:
         parsed = protocol.parse_binary_frame(frame)
@@ -70,12 +72,12 @@ class EventRouter:
             return
         run.push(events.Preview(run.prompt_id, parsed.node_id or run.current_node, parsed.mime, parsed.image))
 
-    def _start(self, run: PromptRun, data: Mapping[str, Any]) -> None:
+    def _start(self, run: PromptRun, message: protocol.ServerMessage) -> None:
         run.started = True
         run.push(events.Started(run.prompt_id))
 
-    def _executing(self, run: PromptRun, data: Mapping[str, Any]) -> None:
-        node = data.get("node")
+    def _executing(self, run: PromptRun, message: protocol.ServerMessage) -> None:
+        node = message.data.get("node")
         if node is None:
             # Sent after history is written, for every outcome: the one reliable completion signal.
             self._on_complete(run)
@@ -84,39 +86,43 @@ class EventRouter:
         run.current_node = str(node)
         run.push(events.NodeExecuting(run.prompt_id, run.current_node, run.class_type(run.current_node)))
 
-    def _progress(self, run: PromptRun, data: Mapping[str, Any]) -> None:
+    def _progress(self, run: PromptRun, message: protocol.ServerMessage) -> None:
+        data = message.data
         node = str(data.get("node") or run.current_node)
         run.current_node = node
         run.push(events.Progress(run.prompt_id, node, _float(data.get("value")), _float(data.get("max"))))
 
-    def _cached(self, run: PromptRun, data: Mapping[str, Any]) -> None:
-        run.push(events.NodesCached(run.prompt_id, node_messages.cached_nodes(data)))
+    def _cached(self, run: PromptRun, message: protocol.ServerMessage) -> None:
+        run.push(events.NodesCached(run.prompt_id, node_messages.cached_nodes(message.data)))
 
-    def _node_states(self, run: PromptRun, data: Mapping[str, Any]) -> None:
-        run.push(events.NodeStates(run.prompt_id, node_messages.node_states(data)))
+    def _node_states(self, run: PromptRun, message: protocol.ServerMessage) -> None:
+        # Most are replaced by a newer one before the run's consumer takes them: read only if taken.
+        run.push(events.NodeStates.unread(run.prompt_id, partial(node_messages.node_states_in, message)))
 
-    def _success(self, run: PromptRun, data: Mapping[str, Any]) -> None:
+    def _success(self, run: PromptRun, message: protocol.ServerMessage) -> None:
         run.succeeded = True
 
-    def _executed(self, run: PromptRun, data: Mapping[str, Any]) -> None:
+    def _executed(self, run: PromptRun, message: protocol.ServerMessage) -> None:
+        data = message.data
         node = str(data.get("node") or "")
         output = data.get("output")
         output = output if isinstance(output, Mapping) else {}
         run.outputs[node] = output
         run.push(events.Executed(run.prompt_id, node, output))
 
-    def _error(self, run: PromptRun, data: Mapping[str, Any]) -> None:
-        run.finish(events.Failed(run.prompt_id, protocol.execution_failed(data)))
+    def _error(self, run: PromptRun, message: protocol.ServerMessage) -> None:
+        run.finish(events.Failed(run.prompt_id, protocol.execution_failed(message.data)))
 
-    def _interrupted(self, run: PromptRun, data: Mapping[str, Any]) -> None:
-        run.finish(events.Interrupted(run.prompt_id, node_id=str(data.get("node_id") or "")))
+    def _interrupted(self, run: PromptRun, message: protocol.ServerMessage) -> None:
+        node_id = str(message.data.get("node_id") or "")
+        run.finish(events.Interrupted(run.prompt_id, node_id=node_id))
 
 
 def _float(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-_HANDLERS: dict[str, Callable[[EventRouter, PromptRun, Mapping[str, Any]], None]] = {
+_HANDLERS: dict[str, Callable[[EventRouter, PromptRun, protocol.ServerMessage], None]] = {
     "execution_start": EventRouter._start,
     "executing": EventRouter._executing,
     "execution_cached": EventRouter._cached,
