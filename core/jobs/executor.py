@@ -57,8 +57,8 @@ class Executor:
         on_left: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
-        # A job left `active`: under GLOBAL_MAX_RUNNING the next one may start only now (its backend place
-        # was freed, and the dispatcher woken, when its prompt ended, while it still counted as running).
+        # A job left `active` while GLOBAL_MAX_RUNNING were: the next one may start only now (its backend
+        # place was freed, and the dispatcher woken, when its prompt ended, while it still counted).
         self._on_left = on_left
         self._inputs = inputs
         self._clients = clients
@@ -106,7 +106,14 @@ class Executor:
             await self.follow(active, run)
         finally:
             release()
-            self.active.pop(job.id, None)
+            self._left(job.id)
+
+    def _left(self, job_id: int) -> None:
+        """The job is no longer `active`. The dispatcher looks again only if the global cap held jobs back:
+        its place on the backend was given back (and the dispatcher woken) when its prompt ended."""
+        at_cap = len(self.active) >= self._settings.global_max_running
+        self.active.pop(job_id, None)
+        if at_cap:
             self._on_left()
 
     async def _staged(self, active: ActiveJob, graph: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -236,8 +243,7 @@ class Executor:
                 await self.follow(active, run)
             finally:
                 release()
-                self.active.pop(job.id, None)
-                self._on_left()
+                self._left(job.id)
 
         self._tasks.spawn(follow(), name=f"job-{job.id}")
 

@@ -210,7 +210,7 @@ class JobRunner:
             raise errors.DiskFull(f"cannot make what the job delivers: {exc}") from exc
         records: list[ArtifactCreate] = []
         for item in made:
-            path = data_dir / Path(item.path)
+            path = data_dir / item.path  # joined as it is: no Path built from it first
             facts = described.get(path) or await file_facts(path, media=item.type)
             records.append(
                 ArtifactCreate(

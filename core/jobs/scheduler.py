@@ -108,8 +108,7 @@ class Scheduler:
         order those jobs will start in (promised places kept)."""
         fair = self._queue.order(limit)
         next_turn = len(self._backends) * self._places
-        places = self._kept.tell(fair, waiting_in_backends, promise_first=next_turn)
-        return places, self._kept.plan(fair)
+        return self._kept.tell_and_plan(fair, waiting_in_backends, promise_first=next_turn)
 
     def workflow_of(self, job_id: int) -> str | None:
         job = self._queue.get(job_id)

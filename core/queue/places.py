@@ -66,14 +66,22 @@ class KeptPlaces:
         return [job_id for job_id, left in self._left.items() if left == 0]
 
     def tell(self, fair_order: Sequence[int], waiting_in_backends: int, promise_first: int) -> dict[int, int]:
-        """Each job's place (prompts already waiting in the backends' queues start first).
+        """Each job's place (prompts already waiting in the backends' queues start first)."""
+        return self.tell_and_plan(fair_order, waiting_in_backends, promise_first)[0]
+
+    def tell_and_plan(
+        self, fair_order: Sequence[int], waiting_in_backends: int, promise_first: int
+    ) -> tuple[dict[int, int], list[int]]:
+        """Each job's place, as `tell`, and the order they will start in, as `plan` (one plan for both: the
+        promises made here are the places the plan gave, so planning again after would find the same).
 
         The first `promise_first` jobs, the ones the servers take on their next turn, are promised their
         place: the scheduler keeps it. Further back the fair order still lets a newcomer from a quiet guild
         in ahead; a place shown there never grows either (the smaller number stays until the queue reaches
         it)."""
+        planned = self.plan(fair_order)
         places: dict[int, int] = {}
-        for index, job_id in enumerate(self.plan(fair_order)):
+        for index, job_id in enumerate(planned):
             place = waiting_in_backends + index
             before = self._shown.get(job_id)
             if before is not None and place > before:
@@ -81,7 +89,7 @@ class KeptPlaces:
             if index < promise_first:
                 self._left[job_id] = min(index, self._left.get(job_id, index))
             self._shown[job_id] = places[job_id] = place
-        return places
+        return places, planned
 
     def shown(self, job_id: int) -> int | None:
         """The place the job was last told, if it was."""
