@@ -7,20 +7,21 @@ the data dir so the directory can move.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import logging
-import os
 import re
-import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Protocol
 
 from comfy import errors
 from comfy.events import OutputFile
+from comfy.part_file import FileOpener as FileOpener
+from comfy.part_file import OutputCheck as OutputCheck
+from comfy.part_file import PartFile
+from comfy.part_file import WritableFile as WritableFile
+from comfy.part_file import open_for_writing as open_for_writing
 from comfy.transport import HttpTransport
 
 log = logging.getLogger(__name__)
@@ -28,26 +29,8 @@ log = logging.getLogger(__name__)
 VIEW_TYPES = frozenset({"output", "temp", "input"})
 _SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 FETCHES = 2  # a damaged file is fetched once more before the job gives up on it
-WRITE_BATCH = 1 << 20  # bytes of a download kept in memory before a worker thread writes them
-
-# The caller's proof that a saved file is whole (decoding it, say): the problem in words, or None.
-OutputCheck = Callable[[Path, str], Awaitable[str | None]]
 # What says a filesystem has no room left: full (ENOSPC), or the user's quota used up (EDQUOT).
 NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
-
-
-class WritableFile(Protocol):
-    def write(self, data: bytes, /) -> int: ...
-
-    def close(self) -> None: ...
-
-
-# Opens a file for writing (called in a worker thread): the seam where the data dir's bytes are written.
-FileOpener = Callable[[Path], WritableFile]
-
-
-def open_for_writing(path: Path) -> WritableFile:
-    return path.open("wb")
 
 
 def is_out_of_room(exc: BaseException) -> bool:
@@ -170,17 +153,14 @@ class ArtifactStore:
     async def _fetch(
         self, http: HttpTransport, file: OutputFile, target: Path, check: OutputCheck | None
     ) -> tuple[str, int]:
-        problem = ""
+        problem: str | None = ""
         for attempt in range(1, FETCHES + 1):
             try:
-                mime, size = await self._stream(http, file, target)
-                found = await check(target, mime) if check is not None else None
-                if found is None:
+                mime, size, problem = await self._stream(http, file, target, check)
+                if problem is None:
                     return mime, size
-                problem = found
             except errors.DamagedOutput as exc:
                 problem = exc.detail
-            await asyncio.to_thread(target.unlink, missing_ok=True)
             if attempt < FETCHES:
                 self.refetched += 1
                 log.warning("refetching damaged output %s: %s", file.filename, problem)
@@ -193,85 +173,26 @@ class ArtifactStore:
             ),
         )
 
-    async def _stream(self, http: HttpTransport, file: OutputFile, target: Path) -> tuple[str, int]:
-        part = _PartFile(self._open_file, target.with_name(target.name + ".part"))
+    async def _stream(
+        self, http: HttpTransport, file: OutputFile, target: Path, check: OutputCheck | None
+    ) -> tuple[str, int, str | None]:
+        """(mime, size, what is wrong with the file or None): a damaged one is not kept."""
+        part = PartFile(self._open_file, target)
         try:
             async with http.view(file) as download:
                 async for chunk in download.chunks:
-                    if part.add(chunk) >= WRITE_BATCH:
-                        await asyncio.to_thread(part.flush)
+                    part.add(chunk)
+                    if part.batch_full:
+                        await part.flush()
                 mime = download.content_type
                 expected = download.expected_size
-            await asyncio.to_thread(part.finish, target)
+            if expected is not None and part.size != expected:
+                await part.discard()
+                return mime, part.size, f"{file.filename}: {part.size} bytes read, Content-Length {expected}"
+            return mime, part.size, await part.finish(mime, check)
         except OSError as exc:
-            await asyncio.to_thread(part.discard)
+            await part.discard()
             raise storage_error(exc, f"cannot write {target}") from exc
         except BaseException:
-            await asyncio.to_thread(part.discard)
+            await part.discard()
             raise
-        if expected is not None and part.size != expected:  # the caller removes the file
-            raise errors.DamagedOutput(f"{file.filename}: {part.size} bytes read, Content-Length {expected}")
-        return mime, part.size
-
-
-class _PartFile:
-    """A file being downloaded, written as ``<name>.part`` and renamed once whole. Chunks wait in memory
-    until WRITE_BATCH bytes have come, so a picture costs one worker-thread trip (make the job's
-    directory, open, write, close, rename) instead of one per step. The blocking methods run in a worker
-    thread, one at a time: a task cancelled during a write discards the file only once the write is over,
-    and nothing is written after."""
-
-    def __init__(self, open_file: FileOpener, path: Path) -> None:
-        self._open_file = open_file
-        self.path = path
-        self._handle: WritableFile | None = None
-        self._waiting: list[bytes] = []
-        self._waiting_size = 0
-        self.size = 0
-        self._lock = threading.Lock()
-        self._discarded = False
-
-    def add(self, chunk: bytes) -> int:
-        """Keep ``chunk`` for the next write; the bytes now waiting."""
-        self._waiting.append(chunk)
-        self._waiting_size += len(chunk)
-        self.size += len(chunk)
-        return self._waiting_size
-
-    def flush(self) -> None:
-        with self._lock:
-            self._write()
-
-    def _write(self) -> None:
-        if self._discarded:
-            return
-        if self._handle is None:
-            # The job's directory is made here rather than in a thread trip of its own before.
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self._open_file(self.path)
-        waiting, self._waiting, self._waiting_size = self._waiting, [], 0
-        for chunk in waiting:
-            self._handle.write(chunk)
-
-    def finish(self, target: Path) -> None:
-        """The rest written, the file closed and renamed to ``target``."""
-        with self._lock:
-            self._write()
-            handle, self._handle = self._handle, None
-            if handle is None:  # discarded meanwhile
-                return
-            handle.close()
-            os.replace(self.path, target)
-
-    def discard(self) -> None:
-        with self._lock:
-            self._discarded = True
-            handle, self._handle = self._handle, None
-            try:
-                if handle is not None:
-                    handle.close()
-            except OSError:  # closing a file on a full disk can fail: it goes all the same
-                log.debug("closing %s failed", self.path, exc_info=True)
-            # NotADirectoryError: the data dir is a file, so the part file was never made.
-            with contextlib.suppress(NotADirectoryError):
-                self.path.unlink(missing_ok=True)

@@ -189,8 +189,8 @@ class JobRunner:
         files = [f for f in completed.files if f.type in ("output", "temp")]
         described: dict[Path, FileFacts] = {}  # pictures, by their check (see checked_output)
 
-        async def check(path: Path, mime: str) -> str | None:
-            damage, facts = await checked_output(path, mime)
+        def check(path: Path, mime: str, data: bytes | None) -> str | None:  # in the download's thread
+            damage, facts = checked_output(path, mime, data)
             if facts is not None:
                 described[path] = facts
             return damage

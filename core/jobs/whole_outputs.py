@@ -9,7 +9,6 @@ Content-Length, which ``comfy.artifacts`` checks as it fetches.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import mimetypes
 from pathlib import Path
@@ -117,22 +116,20 @@ def _recording_damage(data: bytes) -> str | None:
             return f"{type(exc).__name__}: {exc}"
 
 
-def _check(path: Path, mime: str) -> tuple[str | None, FileFacts | None]:
+def checked_output(path: Path, mime: str, data: bytes | None = None) -> tuple[str | None, FileFacts | None]:
+    """What is wrong with the file fetched to ``path`` (served as ``mime``), None if it is whole; for a
+    whole picture, the facts recorded with it (checksum, pixel size), taken from the same read, so
+    describing it after needs no second read nor trip to a worker thread. ``data`` is the file's content
+    when the caller holds it (then the disk is not read). Blocking, CPU work: the download's worker
+    thread calls it (``output_damage`` fits ``comfy.artifacts.OutputCheck``)."""
     mime = _mime(path, mime)
     if mime in _PICTURES:
-        return _picture_check(path.read_bytes())
+        return _picture_check(path.read_bytes() if data is None else data)
     if mime in _RECORDINGS:
-        return _recording_damage(path.read_bytes()), None
+        return _recording_damage(path.read_bytes() if data is None else data), None
     return None, None
 
 
-async def output_damage(path: Path, mime: str) -> str | None:
-    """What is wrong with the fetched file at ``path`` (served as ``mime``), None if it is whole. Decoding
-    is CPU work: a worker thread does it. Fits ``comfy.artifacts.OutputCheck``."""
-    return (await checked_output(path, mime))[0]
-
-
-async def checked_output(path: Path, mime: str) -> tuple[str | None, FileFacts | None]:
-    """As ``output_damage``, and for a whole picture the facts recorded with it (checksum, pixel size),
-    taken from the same read: describing it after needs no second read nor trip to a worker thread."""
-    return await asyncio.to_thread(_check, path, mime)
+def output_damage(path: Path, mime: str, data: bytes | None = None) -> str | None:
+    """As ``checked_output``, only the damage."""
+    return checked_output(path, mime, data)[0]

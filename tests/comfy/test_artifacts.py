@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from comfy import errors
+from comfy import errors, part_file
 from comfy.artifacts import ArtifactStore, WritableFile
 from comfy.events import OutputFile
 from tests.comfy.conftest import ClientFactory, graph
@@ -87,21 +88,92 @@ async def test_a_download_cancelled_while_a_file_is_checked_keeps_nothing(
 ) -> None:
     client = await make_client(fake_comfy.url)
     completed = await (await client.submit(graph("image_emptyimage_saveimage"), "job-cancel")).result(10)
+    loop = asyncio.get_running_loop()
     checking = asyncio.Event()
+    release = threading.Event()
 
-    async def never_done(path: Path, mime: str) -> str | None:
-        checking.set()
-        await asyncio.Event().wait()
+    def held_up(path: Path, mime: str, data: bytes | None) -> str | None:
+        loop.call_soon_threadsafe(checking.set)
+        release.wait()
         return None
 
     store = ArtifactStore(tmp_path / "data")
     download = asyncio.ensure_future(
-        store.download(client.http, completed.files, kind="image", job_id=5, check=never_done)
+        store.download(client.http, completed.files, kind="image", job_id=5, check=held_up)
     )
-    await checking.wait()  # the file is on disk under its name, being decoded
-    download.cancel()
+    try:
+        await checking.wait()  # the file is on disk under its name, being decoded in its worker thread
+        download.cancel()
+    finally:
+        release.set()  # a worker thread cannot be stopped: the cancelled download cleans up after it
     with pytest.raises(asyncio.CancelledError):
         await download
 
     assert [p for p in (tmp_path / "data").rglob("*") if p.parent.name == "image"] == []
     assert files_under(tmp_path / "data") == []
+
+
+async def test_a_small_file_is_checked_from_memory_once_it_is_on_disk_under_its_name(
+    fake_comfy: Any, make_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = await make_client(fake_comfy.url)
+    completed = await (await client.submit(graph("image_emptyimage_saveimage"), "job-held")).result(10)
+    seen: list[tuple[bytes | None, bytes]] = []
+
+    def record(path: Path, mime: str, data: bytes | None) -> str | None:
+        seen.append((data, path.read_bytes()))
+        return None
+
+    saved = await ArtifactStore(tmp_path / "data").download(
+        client.http, completed.files[:1], kind="image", job_id=6, check=record
+    )
+
+    [(held, on_disk)] = seen
+    assert held == on_disk == (tmp_path / "data" / saved[0].path).read_bytes()
+    assert len(on_disk) == saved[0].size > 0
+    assert [p.name for p in files_under(tmp_path / "data")] == [saved[0].path.name]  # no .part left
+
+
+async def test_a_file_over_the_write_batch_goes_to_disk_in_parts_and_is_checked_there(
+    fake_comfy: Any, make_client: ClientFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = await make_client(fake_comfy.url)
+    completed = await (await client.submit(graph("image_emptyimage_saveimage"), "job-parts")).result(10)
+    monkeypatch.setattr(part_file, "WRITE_BATCH", 1)  # every chunk is written as it comes
+    seen: list[bytes | None] = []
+
+    def record(path: Path, mime: str, data: bytes | None) -> str | None:
+        seen.append(data)
+        return None
+
+    saved = await ArtifactStore(tmp_path / "data").download(
+        client.http, completed.files[:1], kind="image", job_id=7, check=record
+    )
+
+    assert seen == [None]  # not held in memory: the check reads the file
+    async with client.http.view(completed.files[0]) as download:
+        served = b"".join([chunk async for chunk in download.chunks])
+    assert (tmp_path / "data" / saved[0].path).read_bytes() == served
+    assert [p.name for p in files_under(tmp_path / "data")] == [saved[0].path.name]
+
+
+async def test_a_file_its_check_finds_damaged_is_fetched_again_then_given_up_keeping_nothing(
+    fake_comfy: Any, make_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = await make_client(fake_comfy.url)
+    completed = await (await client.submit(graph("image_emptyimage_saveimage"), "job-damaged")).result(10)
+    checked: list[Path] = []
+
+    def damaged(path: Path, mime: str, data: bytes | None) -> str | None:
+        checked.append(path)
+        return "it does not decode"
+
+    store = ArtifactStore(tmp_path / "data")
+    with pytest.raises(errors.DamagedOutput) as caught:
+        await store.download(client.http, completed.files[:1], kind="image", job_id=8, check=damaged)
+
+    assert "it does not decode" in caught.value.detail
+    assert len(checked) == 2
+    assert (store.refetched, store.given_up) == (1, 1)
+    assert files_under(tmp_path / "data") == []
+    assert [p for p in (tmp_path / "data").rglob("*") if p.parent.name == "image"] == []
