@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from pydantic_core import to_json
 
 from comfy import errors, protocol
 from comfy.events import OutputFile
@@ -17,6 +19,18 @@ from comfy.rejections import prompt_rejected
 from comfy.uploads import UploadedFile, check_upload_name
 
 log = logging.getLogger(__name__)
+
+_JSON_BODY = {"Content-Type": "application/json"}
+
+
+def json_body(doc: object) -> bytes:
+    """``doc`` as the JSON a request sends: pydantic-core writes a workflow ~3x as fast as json.dumps (and
+    NaN, Infinity as json.dumps does). What it refuses (a lone surrogate, an object it cannot write) goes
+    to json.dumps, which writes it or raises TypeError as it always did."""
+    try:
+        return to_json(doc, inf_nan_mode="constants")
+    except ValueError:
+        return json.dumps(doc).encode()
 
 
 def error_for_response(status: int, body: str, *, what: str) -> errors.ComfyError:
@@ -77,10 +91,16 @@ class HttpTransport:
     ) -> Any:
         """Send a request; return the JSON answer (``None`` for an empty body)."""
         what = f"{method} {path}"
-        payload = {"data": form} if form is not None else {"json": body}
+        headers = None
+        if form is not None:
+            data: bytes | aiohttp.FormData | None = form
+        elif body is not None:
+            data, headers = json_body(body), _JSON_BODY
+        else:
+            data = None
         try:
             async with self.session.request(
-                method, self.url(path), params=params, timeout=self._timeout, **payload
+                method, self.url(path), params=params, data=data, headers=headers, timeout=self._timeout
             ) as response:
                 text = await response.text()
                 if response.status >= 300:
