@@ -96,7 +96,9 @@ class PositionAnnouncer:
         """The job's prompt was just sent to its server: its message says it waits there (its place among
         our prompts waiting on that server, and its wait) until the server begins it. Without this, a job
         claimed at once would show nothing: its place in the bot's queue is no longer told once claimed."""
-        update = self._sent(list(self._prompts())).get(job.id)
+        # Only its own server's prompts: a wait there depends on nothing else (8 backends: 2 prompts, not 16).
+        on_its_server = [p for p in self._prompts() if job.backend_url in (None, p.backend)]
+        update = self._sent(on_its_server).get(job.id)
         if update is None:  # begun already, or its prompt ended: its own updates say so
             return
         try:
