@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from core.inputs import png_integrity
 from core.inputs.png_integrity import ADAM7, DamagedPng, check_png
 from tests.core.inputs.media_samples import png_chunk
 
@@ -24,11 +25,8 @@ def pillow_png(mode: str, size: tuple[int, int] = (37, 23)) -> bytes:
     return buffer.getvalue()
 
 
-def handmade_png(
-    width: int, height: int, *, interlaced: bool = False, filter_byte: int = 0, rows_missing: int = 0
-) -> bytes:
-    """An 8-bit grey PNG written byte by byte (Pillow cannot write interlaced ones), every row filtered with
-    ``filter_byte`` (0 "none" or 1 "sub" are valid), the last ``rows_missing`` rows left out."""
+def grey_rows(width: int, height: int, *, interlaced: bool = False, filter_byte: int = 0) -> list[bytes]:
+    """The rows of an 8-bit grey picture in stream order, each with its filter byte first."""
     passes = ADAM7 if interlaced else ((0, 0, 1, 1),)
     rows = []
     for first_x, first_y, step_x, step_y in passes:
@@ -36,6 +34,23 @@ def handmade_png(
         for y in range(first_y, height, step_y):
             if columns:
                 rows.append(bytes([filter_byte]) + bytes((x * 7 + y * 3) % 256 for x in range(columns)))
+    return rows
+
+
+def handmade_png(
+    width: int,
+    height: int,
+    *,
+    interlaced: bool = False,
+    filter_byte: int = 0,
+    rows_missing: int = 0,
+    rows: list[bytes] | None = None,
+) -> bytes:
+    """An 8-bit grey PNG written byte by byte (Pillow cannot write interlaced ones), every row filtered with
+    ``filter_byte`` (0 "none" or 1 "sub" are valid), the last ``rows_missing`` rows left out; or made of
+    ``rows`` as given."""
+    if rows is None:
+        rows = grey_rows(width, height, interlaced=interlaced, filter_byte=filter_byte)
     raw = b"".join(rows[: len(rows) - rows_missing])
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, int(interlaced))
     return (
@@ -81,6 +96,22 @@ def test_an_unknown_filter_type_is_damaged_as_pillow_finds_it() -> None:
     with pytest.raises(DamagedPng, match="filter"):
         check_png(data)
     assert not pillow_loads(data)
+
+
+@pytest.mark.parametrize("piece", [7, 1 << 20])  # inflated bytes looked at a time: rows cut, or whole
+@pytest.mark.parametrize("interlaced", [False, True])
+def test_one_unknown_filter_byte_is_found_at_its_offset_in_any_row(
+    monkeypatch: pytest.MonkeyPatch, interlaced: bool, piece: int
+) -> None:
+    monkeypatch.setattr(png_integrity, "INFLATE_PIECE", piece)
+    whole = grey_rows(33, 21, interlaced=interlaced)
+    for bad in (0, 1, len(whole) // 2, len(whole) - 1):
+        rows = [*whole]
+        rows[bad] = b"\x05" + rows[bad][1:]
+        offset = sum(len(row) for row in whole[:bad])
+        with pytest.raises(DamagedPng, match=f"unknown filter type at byte {offset} of"):
+            check_png(handmade_png(33, 21, interlaced=interlaced, rows=rows))
+    check_png(handmade_png(33, 21, interlaced=interlaced, rows=whole))
 
 
 def test_a_corrupted_chunk_fails_its_crc() -> None:
