@@ -9,7 +9,7 @@ stays below 100% until the run has completed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -125,26 +125,34 @@ class GraphProgress:
         return self._ticks[1] if self._ticks is not None else None
 
     def observe(self, event: events.PromptEvent) -> None:
-        if isinstance(event, events.Completed):
-            self._complete = True
-            self._running, self._ticks = None, None
-            self._fraction = 1.0
-            return
-        if isinstance(event, events.NodesCached):
-            for node_id in event.node_ids:
-                self._advance(node_id, 1.0)
-        elif isinstance(event, events.NodeExecuting):
-            self._start(event.node_id)
-        elif isinstance(event, events.Progress):
-            self._tick(event.node_id, event.value, event.max)
-        elif isinstance(event, events.NodeStates):
-            for state in event.nodes:
-                if state.state == "running":
-                    self._tick(state.node_id, state.value, state.max)
-                else:
-                    self._advance(state.node_id, 1.0)
-        else:
-            return
+        observer = _OBSERVERS.get(type(event))  # by exact type: a job's every event comes here
+        if observer is not None:
+            observer(self, event)
+
+    def _completed(self, event: events.Completed) -> None:
+        self._complete = True
+        self._running, self._ticks = None, None
+        self._fraction = 1.0
+
+    def _cached(self, event: events.NodesCached) -> None:
+        for node_id in event.node_ids:
+            self._advance(node_id, 1.0)
+        self._update()
+
+    def _executing(self, event: events.NodeExecuting) -> None:
+        self._start(event.node_id)
+        self._update()
+
+    def _progress(self, event: events.Progress) -> None:
+        self._tick(event.node_id, event.value, event.max)
+        self._update()
+
+    def _node_states(self, event: events.NodeStates) -> None:
+        for state in event.nodes:
+            if state.state == "running":
+                self._tick(state.node_id, state.value, state.max)
+            else:
+                self._advance(state.node_id, 1.0)
         self._update()
 
     def _start(self, node_id: str) -> None:
@@ -169,3 +177,12 @@ class GraphProgress:
     def _update(self) -> None:
         done = sum(self._nodes[node_id].weight * share for node_id, share in self._done.items())
         self._fraction = max(self._fraction, min(ALMOST_DONE, done / self._total))
+
+
+_OBSERVERS: dict[type, Callable[[GraphProgress, Any], None]] = {
+    events.Completed: GraphProgress._completed,
+    events.NodesCached: GraphProgress._cached,
+    events.NodeExecuting: GraphProgress._executing,
+    events.Progress: GraphProgress._progress,
+    events.NodeStates: GraphProgress._node_states,
+}

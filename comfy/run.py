@@ -13,20 +13,14 @@ from comfy import errors, events
 log = logging.getLogger(__name__)
 
 
-# Events that say how far something has come: a newer one of the same kind (and node) makes an older one
-# not yet taken by the consumer worthless (progress_state lists every node each time; progress and previews
-# only ever move on), so it replaces it. ComfyUI sends them at every sampler step, with ~36 frames a job.
-_SUPERSEDED = (events.Progress, events.NodeStates, events.Preview)
+# Events that say how far something has come replace an older one of their kind the consumer has not taken
+# yet: progress_state lists every node each time (one key for all), progress and previews only ever move on
+# (a key per node). ComfyUI sends them at every sampler step, with ~36 frames a job. Events are told apart
+# by their exact type (each is a final class): cheaper than isinstance on the path every frame takes.
+_NODE_STATES = (events.NodeStates, "")
 # Told to the consumer at once whatever the pace: when the prompt began, and that its server went away.
-_URGENT = (events.Started, events.BackendAway)
-
-
-def _latest_key(event: events.PromptEvent) -> tuple[type, str] | None:
-    if isinstance(event, events.NodeStates):
-        return events.NodeStates, ""
-    if isinstance(event, events.Progress | events.Preview):
-        return type(event), event.node_id
-    return None
+_URGENT = frozenset({events.Started, events.BackendAway})
+_TERMINAL = frozenset(events.TERMINAL_EVENTS)
 
 
 class PromptRun:
@@ -98,32 +92,38 @@ class PromptRun:
         """Deliver a non-terminal event; ignored once the run has ended."""
         if self.outcome is not None:
             return
-        self.last_activity = self._loop_time()
-        key = _latest_key(event)
-        if key is not None:
-            # Re-inserted, not overwritten: the newest comes last (a step a node reports in progress_state
-            # after its progress frame must not be shown as the older step).
-            replaced = self._latest.pop(key, None)
-            if replaced is not None and isinstance(replaced, events.Preview):
-                self.dropped_previews += 1
-            self._latest[key] = event
+        self.last_activity = now = self._loop_time()
+        kind = type(event)
+        if kind is events.NodeStates:
+            self._replace(_NODE_STATES, event)
+        elif type(event) is events.Progress or type(event) is events.Preview:
+            self._replace((kind, event.node_id), event)
         else:
-            self._take_latest()
+            if self._latest:
+                self._take_latest()
             self._pending.append(event)
-        if self._pace_s <= 0 or isinstance(event, _URGENT):
-            self._wake()
+        if self._pace_s <= 0 or kind in _URGENT:
+            self._wake(now)
         elif self._wake_timer is None:
-            wait_s = self._woken_at + self._pace_s - self._loop_time()
+            wait_s = self._woken_at + self._pace_s - now
             if wait_s <= 0:
-                self._wake()
+                self._wake(now)
             else:
                 self._wake_timer = asyncio.get_running_loop().call_later(wait_s, self._wake)
 
-    def _wake(self) -> None:
+    def _replace(self, key: tuple[type, str], event: events.PromptEvent) -> None:
+        # Re-inserted, not overwritten: the newest comes last (a step a node reports in progress_state
+        # after its progress frame must not be shown as the older step).
+        replaced = self._latest.pop(key, None)
+        if type(replaced) is events.Preview:
+            self.dropped_previews += 1
+        self._latest[key] = event
+
+    def _wake(self, now: float | None = None) -> None:
         if self._wake_timer is not None:
             self._wake_timer.cancel()
             self._wake_timer = None
-        self._woken_at = self._loop_time()
+        self._woken_at = self._loop_time() if now is None else now
         self.wakeups += 1
         self._ready.set()
 
@@ -132,7 +132,7 @@ class PromptRun:
         if not self._latest:
             return
         for event in self._latest.values():
-            if isinstance(event, events.Preview):
+            if type(event) is events.Preview:
                 if self._waiting_previews >= self._max_waiting_previews:
                     self._drop_oldest_preview()
                 self._waiting_previews += 1
@@ -143,7 +143,7 @@ class PromptRun:
         # A consumer that lags behind (e.g. a rate-limited message edit) only needs the newest images;
         # without this, previews at 200/s would pile up in memory.
         for index, waiting in enumerate(self._pending):
-            if isinstance(waiting, events.Preview):
+            if type(waiting) is events.Preview:
                 del self._pending[index]
                 self._waiting_previews -= 1
                 self.dropped_previews += 1
@@ -179,12 +179,13 @@ class PromptRun:
                 self._ready.clear()
                 await self._ready.wait()
             item = self._pending.popleft()
-            if isinstance(item, events.Preview):
-                self._waiting_previews -= 1
             if isinstance(item, errors.ComfyError):
                 raise item
+            kind = type(item)
+            if kind is events.Preview:
+                self._waiting_previews -= 1
             yield item
-            if isinstance(item, events.TERMINAL_EVENTS):
+            if kind in _TERMINAL:
                 return
 
     async def result(self, timeout_s: float | None = None) -> events.Completed:
