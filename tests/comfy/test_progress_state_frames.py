@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from comfy import events, node_messages, protocol
 from comfy.router import EventRouter
 from comfy.run import PromptRun
+from tests.comfy.traces import TRACES, load, main_socket_frames
 
 PROMPT_ID = "0b6f3c1e-8a55-4e0a-9c7b-3a1d2f4e5b6c"
 
@@ -207,3 +208,21 @@ def test_odd_nodes_read_by_the_head_are_what_the_whole_frame_gives(nodes: object
 
     assert message is not None
     assert node_messages.node_states_in(message) == read_whole(text)
+
+
+def test_every_progress_state_recorded_from_comfyui_is_read_by_its_head() -> None:
+    # Cut short, a frame parsed whole would be dropped: one still routed was read by its head alone.
+    recorded = [load(path.stem) for path in sorted(TRACES.glob("*.json"))]
+    frames = [
+        frame
+        for trace in recorded
+        if "ws_events" in trace
+        for frame in main_socket_frames(trace)
+        if isinstance(frame, dict) and frame["type"] == "progress_state"
+    ]
+
+    assert len(frames) > 10
+    for frame in frames:
+        message = protocol.parse_text_frame(json.dumps(frame)[:-1])
+        assert message is not None
+        assert (message.type, message.prompt_id) == ("progress_state", frame["data"]["prompt_id"])
