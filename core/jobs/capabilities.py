@@ -34,6 +34,8 @@ class Capabilities:
         # Each backend's /object_info as last read (the ComfyUI client keeps it, refreshed on reconnect).
         self._object_info: dict[str, Mapping[str, Any]] = {}
         self._choices: dict[tuple[str, str, str], frozenset[str]] = {}
+        # Kept per read as `_choices` is: the scheduler asks for each queued job that chose its model files.
+        self._offering: dict[tuple[str, tuple[ModelNeed, ...]], frozenset[str]] = {}
 
     def backends_for(self, workflow_name: str) -> frozenset[str]:
         return self._able.get(workflow_name, frozenset())
@@ -46,15 +48,18 @@ class Capabilities:
 
     def offering(self, workflow_name: str, needs: Iterable[ModelNeed]) -> frozenset[str]:
         """Backends with the workflow's nodes that offer every model file in ``needs``."""
-        needed = tuple(needs)
-        return frozenset(
-            name
-            for name in self._able_any_models.get(workflow_name, frozenset())
-            if all(
-                value in self.choices(name, class_type, input_name)
-                for class_type, input_name, value in needed
+        key = (workflow_name, tuple(needs))
+        found = self._offering.get(key)
+        if found is None:
+            found = self._offering[key] = frozenset(
+                name
+                for name in self._able_any_models.get(workflow_name, frozenset())
+                if all(
+                    value in self.choices(name, class_type, input_name)
+                    for class_type, input_name, value in key[1]
+                )
             )
-        )
+        return found
 
     def choices(self, backend: str, class_type: str, input_name: str) -> frozenset[str]:
         """A combo input's choices on one backend (its checkpoints, LoRAs...), as last read; kept per read,
@@ -119,6 +124,7 @@ class Capabilities:
         self._able_any_models = {name: frozenset(backends) for name, backends in able_any_models.items()}
         self._object_info = read
         self._choices = {}
+        self._offering = {}
 
 
 def _about_a_model_file(problem: WorkflowProblem) -> bool:

@@ -145,7 +145,7 @@ def build_watchers(
         observer=observer,
         estimates=s.estimates,
         settings=s.settings,
-        prompts=lambda: executor.prompts(skip=s.disk.is_saving),
+        prompts=lambda on: executor.prompts(skip=s.disk.is_saving, on=on),
         sent_job=lambda job_id: a.job if (a := executor.active.get(job_id)) is not None else None,
         usable_backends=lambda: [name for name in s.clients if s.pool.health[name].healthy],
         backends_for=s.capabilities.backends_for,

@@ -247,8 +247,9 @@ class Executor:
 
         self._tasks.spawn(follow(), name=f"job-{job.id}")
 
-    def prompts(self, *, skip: Callable[[int], bool]) -> list[PromptOnBackend]:
-        """This worker's prompts on the servers (`skip`: jobs whose prompt is done, waiting to be saved)."""
+    def prompts(self, *, skip: Callable[[int], bool], on: str | None = None) -> list[PromptOnBackend]:
+        """This worker's prompts on the servers (`skip`: jobs whose prompt is done, waiting to be saved),
+        or only those on the server named `on`."""
         loop_now = asyncio.get_running_loop().time()
         return [
             PromptOnBackend(
@@ -260,7 +261,7 @@ class Executor:
                 job_id=active.job.id,
             )
             for active in self.active.values()
-            if not skip(active.job.id)
+            if (on is None or active.client.name == on) and not skip(active.job.id)
         ]
 
     async def cancel(self, job_id: int, by_user_id: int | None) -> bool:

@@ -35,7 +35,7 @@ class PositionAnnouncer:
         observer: JobObserver,
         estimates: Estimates,
         settings: QueueSettings,
-        prompts: Callable[[], Iterable[PromptOnBackend]],
+        prompts: Callable[[str | None], Iterable[PromptOnBackend]],  # on that server only, or on all
         sent_job: Callable[[int], JobView | None],
         usable_backends: Callable[[], Iterable[str]],
         backends_for: Callable[[str], frozenset[str]],
@@ -97,8 +97,7 @@ class PositionAnnouncer:
         our prompts waiting on that server, and its wait) until the server begins it. Without this, a job
         claimed at once would show nothing: its place in the bot's queue is no longer told once claimed."""
         # Only its own server's prompts: a wait there depends on nothing else (8 backends: 2 prompts, not 16).
-        on_its_server = [p for p in self._prompts() if job.backend_url in (None, p.backend)]
-        update = self._sent(on_its_server).get(job.id)
+        update = self._sent(list(self._prompts(job.backend_url))).get(job.id)
         if update is None:  # begun already, or its prompt ended: its own updates say so
             return
         try:
@@ -119,7 +118,7 @@ class PositionAnnouncer:
     def _place_of(self, job_id: int) -> JobQueued | None:
         """As `_now` has it, for one job (every submit asks): the waits of the jobs behind it are not
         worked out, since a job's wait depends only on the jobs ahead of it."""
-        prompts = list(self._prompts())
+        prompts = list(self._prompts(None))
         places, order = self._scheduler.places_and_order(
             self._settings.positions_shown, sum(not prompt.running for prompt in prompts)
         )
@@ -140,7 +139,7 @@ class PositionAnnouncer:
 
     def _now(self) -> tuple[dict[int, JobQueued], dict[int, JobQueued]]:
         """Places and waits of the queued jobs, and of our prompts waiting in the servers' own queues."""
-        prompts = list(self._prompts())
+        prompts = list(self._prompts(None))
         places, order = self._scheduler.places_and_order(
             self._settings.positions_shown, sum(not prompt.running for prompt in prompts)
         )
