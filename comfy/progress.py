@@ -97,6 +97,7 @@ class GraphProgress:
         }
         self._total = sum(node.weight for node in self._nodes.values()) or 1.0
         self._done: dict[str, float] = {}  # node id -> share of that node done, 0..1
+        self._moved = False  # a share in _done grew since the fraction was last worked out
         self._running: str | None = None
         self._ticks: tuple[int, int] | None = None  # (value, max) the running node last reported
         self._fraction = 0.0
@@ -172,11 +173,18 @@ class GraphProgress:
 
     def _advance(self, node_id: str, share: float) -> None:
         if node_id in self._nodes:
-            self._done[node_id] = max(self._done.get(node_id, 0.0), min(1.0, max(0.0, share)))
+            before = self._done.get(node_id, 0.0)
+            self._done[node_id] = after = max(before, min(1.0, max(0.0, share)))
+            if after != before:
+                self._moved = True
 
     def _update(self) -> None:
-        done = sum(self._nodes[node_id].weight * share for node_id, share in self._done.items())
-        self._fraction = max(self._fraction, min(ALMOST_DONE, done / self._total))
+        # Most events repeat what the one before said (a step's progress after its progress_state, a node
+        # start after the states that finished the node before): then the sum would come out the same.
+        if self._moved:
+            self._moved = False
+            done = sum(self._nodes[node_id].weight * share for node_id, share in self._done.items())
+            self._fraction = max(self._fraction, min(ALMOST_DONE, done / self._total))
 
 
 _OBSERVERS: dict[type, Callable[[GraphProgress, Any], None]] = {
