@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_, greenlet_spawn
 
+from db.sqlite_units import runs_in_one_trip, unit_in_one_trip
+
 T = TypeVar("T")
 
 
@@ -42,16 +44,24 @@ def ping_on_checkout(engine: AsyncEngine) -> None:
 
 
 async def run_unit(
-    engine: AsyncEngine, work: Callable[[Connection], T], *, scope: Literal["transaction", "statement"]
+    engine: AsyncEngine,
+    work: Callable[[Connection], T],
+    *,
+    scope: Literal["transaction", "statement"],
+    on_loop: bool = False,
 ) -> T:
     """`work(connection)` in one transaction (`scope="transaction"`), or (`"statement"`) a step that is a
     single statement: on PostgreSQL without BEGIN and COMMIT (the statement is its own transaction, all or
     nothing), on SQLite in a transaction as usual. `work` uses the sync API: it runs in a greenlet, where
-    SQLAlchemy awaits the driver for it."""
-    return await greenlet_spawn(_unit, engine.sync_engine, work, scope == "statement")
+    SQLAlchemy awaits the driver for it; on SQLite in aiosqlite's thread, all of it in one trip there
+    (db/sqlite_units.py), unless `on_loop`: `work` calls back code of the caller's that belongs on the event
+    loop's thread."""
+    return await greenlet_spawn(_unit, engine.sync_engine, work, scope == "statement", on_loop)
 
 
-def _unit(engine: Engine, work: Callable[[Connection], T], one_statement: bool) -> T:
+def _unit(engine: Engine, work: Callable[[Connection], T], one_statement: bool, on_loop: bool) -> T:
+    if not on_loop and runs_in_one_trip(engine):
+        return unit_in_one_trip(engine, work)
     with engine.connect() as connection:
         if one_statement and connection.dialect.name == "postgresql":
             # Client-side on asyncpg (no round trip), and set back when the connection returns to the pool.

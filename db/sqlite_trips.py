@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import await_
 
@@ -125,6 +126,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         super().__init__(dbapi, connection)
         self.begin_pending = False  # set by the engine's "begin" event, sent with the next statement
         self.in_transaction = False  # as SQLite said after the last trip
+        self.unit_engine: Engine | None = None  # for units of work in one trip (db/sqlite_units.py)
 
     def begin_immediate(self) -> None:
         self.begin_pending = True

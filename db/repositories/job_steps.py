@@ -8,7 +8,8 @@ transaction. A finished job is not read back whole: the statement returns the co
 changed since the claim, and the caller's snapshot (parsed parameters and graph included) is updated.
 
 They are plain functions on a sync connection: the job store runs a whole unit of work in one greenlet
-(db.connections.run_unit), where every awaited call of the async API would start one of its own.
+(db.connections.run_unit), where every awaited call of the async API would start one of its own; on SQLite
+the unit runs whole in aiosqlite's thread, in one trip there (db.sqlite_units).
 """
 
 from __future__ import annotations

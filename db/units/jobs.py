@@ -106,7 +106,8 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
             return row
 
         if inputs is None:
-            row = await run_unit(self._engine, make, scope="transaction")
+            # `admit` runs on the loop's thread: it takes from the guild's rate bucket, which lives there.
+            row = await run_unit(self._engine, make, scope="transaction", on_loop=admit is not None)
         else:  # the files are kept once the job's id is known, before the transaction commits
             async with self._engine.begin() as connection:
                 row = await connection.run_sync(make)
