@@ -1,9 +1,11 @@
 """One output file being downloaded: written as ``<name>.part``, renamed once whole and checked.
 
-Its blocking work runs in worker threads, one trip at a time under one lock, so a task cancelled during a
-trip discards the file only once that trip is over, and nothing is written after. A picture costs a
+Its blocking writes run in worker threads, one trip at a time under one lock, so a task cancelled during
+a write discards the file only once that write is over, and nothing is written after. A picture costs a
 single trip: its bytes wait in memory (up to ``WRITE_BATCH``) and one trip makes the job's directory,
-writes them, renames the file and has the caller's check decode them, with no read back from disk.
+writes them, renames the file and has the caller's check decode them, with no read back from disk. The
+check runs outside the lock: a download cancelled while a long one (a video's) runs cleans up at once,
+as when the check had a trip of its own.
 """
 
 from __future__ import annotations
@@ -115,10 +117,10 @@ class PartFile:
                 return None
             handle.close()
             os.replace(self.path, self.target)
-            problem = check(self.target, mime, whole) if check is not None else None
-            if problem is not None:
-                self.target.unlink(missing_ok=True)
-            return problem
+        problem = check(self.target, mime, whole) if check is not None else None
+        if problem is not None:
+            self.target.unlink(missing_ok=True)
+        return problem
 
     def _discard(self) -> None:
         with self._lock:
