@@ -71,8 +71,11 @@ class _LastShown:
     ``progress_state``, then again in ``progress``; a node in ``progress_state``, then in ``executing``): a
     frame that changes nothing shown is not sent on, unless RESHOW_AFTER_S have passed since the last."""
 
+    clock: Callable[[], float]  # the loop's time
     seen: tuple[object, ...] | None = None
     elapsed_s: float = 0.0
+    # When the whole job first started (JobClocks), once this attempt has: the elapsed time counts from it.
+    since: float | None = None
 
 
 def _outcome(event: events.TerminalEvent) -> RunOutcome:
@@ -102,10 +105,11 @@ class JobRunner:
     async def follow(self, active: ActiveJob, run: PromptRun) -> RunOutcome:
         """Consume the run's events until it ends; never raises a ComfyError (it is returned instead)."""
         progress = GraphProgress(run.workflow)
-        shown = _LastShown()
+        shown = _LastShown(asyncio.get_running_loop().time)
         node = ""
         if active.started_at is not None:  # re-attached to a prompt that began before: count from then
             self.clocks.started(active.job.id, at=active.started_at)
+            shown.since = self.clocks.first_start(active.job.id)
         try:
             async for event in run:
                 progress.observe(event)
@@ -131,6 +135,7 @@ class JobRunner:
                 elif type(event) is events.Started:
                     active.started()
                     elapsed = self.clocks.started(active.job.id, at=active.started_at)
+                    shown.since = self.clocks.first_start(active.job.id)
                     await self._notify(active, JobStarted(elapsed_s=elapsed))
                     shown.seen = None
                     continue
@@ -162,7 +167,7 @@ class JobRunner:
         shown: _LastShown,
     ) -> JobProgress | None:
         """The update to send, None when it would show nothing new (see _LastShown)."""
-        elapsed = self.clocks.elapsed_s(active.job.id) if active.started_at is not None else 0.0
+        elapsed = 0.0 if shown.since is None else shown.clock() - shown.since
         active.done_fraction = fraction = progress.fraction
         step, steps, stage = progress.step, progress.steps, progress.stage
         seen = (node, step, steps, fraction, stage)

@@ -24,6 +24,9 @@ class JobClocks:
         now = asyncio.get_running_loop().time()
         return now - self._first_start.setdefault(job_id, now if at is None else at)
 
+    def first_start(self, job_id: int) -> float | None:
+        return self._first_start.get(job_id)
+
     def elapsed_s(self, job_id: int) -> float:
         first = self._first_start.get(job_id)
         return 0.0 if first is None else asyncio.get_running_loop().time() - first
