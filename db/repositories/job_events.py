@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import JobEvent
@@ -27,8 +27,3 @@ class JobEventRepository:
         """The job's life in the order it happened."""
         statement = select(JobEvent).where(JobEvent.job_id == job_id).order_by(JobEvent.id)
         return list(await self._session.scalars(statement))
-
-    async def has(self, job_id: int, kind: str) -> bool:
-        """Whether the job has an event of this kind."""
-        found = exists().where(JobEvent.job_id == job_id, JobEvent.kind == kind)
-        return bool(await self._session.scalar(select(found)))

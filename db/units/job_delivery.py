@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.connections import run_unit
 from db.enums import DeliveryState
-from db.models import Job
+from db.repositories import delivery_records as records
 from db.repositories import job_steps as steps
 from db.repositories.artifacts import ArtifactRepository
-from db.repositories.job_events import JobEventRepository
-from db.repositories.job_recovery import JobRecoveryRepository
 from db.snapshots import ArtifactView
 from db.types import utcnow
 from db.units.outages import through_outages
@@ -50,33 +47,46 @@ class JobDeliveryRecords:
     async def record_messages(
         self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
     ) -> None:
-        async with self.sessions.begin() as session:
-            await JobRecoveryRepository(session).set_message_ids(
-                job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
-            )
+        now = utcnow()
+        await run_unit(
+            self._engine,
+            lambda connection: records.set_message_ids(
+                connection,
+                job_id,
+                now=now,
+                response_message_id=response_message_id,
+                channel_message_id=channel_message_id,
+            ),
+            scope="statement",
+        )
 
     @through_outages
     @unbroken
     async def record_event(self, job_id: int, kind: str, detail: dict[str, Any] | None = None) -> None:
-        async with self.sessions.begin() as session:
-            await JobEventRepository(session).record(job_id, kind, detail or {})
+        now = utcnow()
+        await run_unit(
+            self._engine,
+            lambda connection: records.record_event(connection, job_id, kind, detail, now=now),
+            scope="statement",
+        )
 
     @unbroken
     async def claim_once(self, job_id: int, kind: str) -> bool:
         """Records the job's event `kind` unless it is recorded already: True the first time only, across
         restarts and deliveries again. For what is said to someone once (claimed before it is said: a crash
         in between loses it rather than saying it twice)."""
-        async with self.sessions.begin() as session:
-            # The job's row locked: two deliveries of one job (a worker taking over) claim one at a time.
-            await session.execute(select(Job.id).where(Job.id == job_id).with_for_update())
-            events = JobEventRepository(session)
-            if await events.has(job_id, kind):
-                return False
-            await events.record(job_id, kind)
-            return True
+        now = utcnow()
+        return await run_unit(
+            self._engine,
+            lambda connection: records.claim_event(connection, job_id, kind, now=now),
+            scope="transaction",
+        )
 
     @through_outages
     @unbroken
     async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
-        async with self.sessions.begin() as session:
-            await ArtifactRepository(session).mark_uploaded(artifact_id, message_id, attachment_url)
+        await run_unit(  # every file a job delivers
+            self._engine,
+            lambda connection: records.mark_uploaded(connection, artifact_id, message_id, attachment_url),
+            scope="statement",
+        )
