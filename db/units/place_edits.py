@@ -19,9 +19,10 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from background.log_context import log_context
+from db.connections import run_unit
 from db.enums import JobStatus
 from db.models.job import Job
 from db.units.outages import is_outage
@@ -29,11 +30,10 @@ from db.units.outages import is_outage
 log = logging.getLogger(__name__)
 
 
-def _key(job_id: int) -> object:
-    return func.hashtextextended(f"place-edit:{job_id}", 0)
-
-
-_LOCK_SHARED = select(func.pg_advisory_xact_lock_shared(func.hashtextextended(bindparam("key"), 0)))
+_KEY = func.hashtextextended(bindparam("key"), 0)
+_LOCK_SHARED = select(func.pg_advisory_xact_lock_shared(_KEY))
+# Taken and let go in one statement (its own transaction): a lock granted means no place edit is in flight.
+_WAIT_EXCLUSIVE = select(func.pg_advisory_xact_lock(_KEY))
 _STATUS = select(Job.status).where(Job.id == bindparam("job_id"))
 
 
@@ -51,7 +51,6 @@ PLACE_EDITS_AT_ONCE = 3
 
 
 class JobPlaceEdits:
-    sessions: async_sessionmaker[AsyncSession]
     _engine: AsyncEngine
     _place_edit_slots: asyncio.Semaphore | None = None
 
@@ -83,9 +82,13 @@ class JobPlaceEdits:
         queue): no place edit sent afterwards lands over this worker's."""
         if self._engine.dialect.name != "postgresql":
             return
-        try:
-            async with self.sessions.begin() as session:
-                await session.execute(select(func.pg_advisory_xact_lock(_key(job_id))))
+        key = f"place-edit:{job_id}"
+        try:  # every job's first edit once it left the queue: one statement, no BEGIN or COMMIT around it
+            await run_unit(
+                self._engine,
+                lambda connection: connection.execute(_WAIT_EXCLUSIVE, {"key": key}).scalar(),
+                scope="statement",
+            )
         except Exception as error:
             if not is_outage(error):
                 raise
