@@ -96,7 +96,7 @@ class PromptRun:
         kind = type(event)
         if kind is events.NodeStates:
             self._replace(_NODE_STATES, event)
-        elif type(event) is events.Progress or type(event) is events.Preview:
+        elif type(event) is events.Progress or type(event) is events.Preview:  # type(): mypy narrows it
             self._replace((kind, event.node_id), event)
         else:
             if self._latest:
