@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CTE, Table, bindparam, insert, select, true, union_all, update
+from sqlalchemy import CTE, Table, bindparam, insert, select, true, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,17 +52,6 @@ class ArtifactRepository:
         """The files posted in one Discord message (reactions arrive with only the message id)."""
         statement = select(Artifact).where(Artifact.discord_message_id == message_id).order_by(Artifact.id)
         return list(await self._session.scalars(statement))
-
-    async def mark_uploaded(self, artifact_id: int, message_id: int, attachment_url: str) -> bool:
-        """Record where the file was posted; False if there is no such artifact."""
-        statement = (
-            update(Artifact)
-            .where(Artifact.id == artifact_id)
-            .values(discord_message_id=message_id, attachment_url=attachment_url)
-            .returning(Artifact)
-        )
-        result = await self._session.execute(statement, execution_options={"populate_existing": True})
-        return result.scalar_one_or_none() is not None
 
 
 # A finished job's files, on its hot path: one Core INSERT ... RETURNING id for all of them.

@@ -118,16 +118,3 @@ class JobRecoveryRepository:
         )
         result = await self._session.scalars(statement, execution_options={"synchronize_session": False})
         return sorted(result.all(), key=lambda job: job.id)
-
-    async def set_message_ids(
-        self, job_id: int, *, response_message_id: int | None = None, channel_message_id: int | None = None
-    ) -> None:
-        values: dict[str, object] = {"updated_at": utcnow()}
-        if response_message_id is not None:
-            values["response_message_id"] = response_message_id
-        if channel_message_id is not None:
-            values["channel_message_id"] = channel_message_id
-        await self._session.execute(
-            update(Job).where(Job.id == job_id).values(**values),
-            execution_options={"synchronize_session": False},
-        )

@@ -15,6 +15,7 @@ from db.repositories import (
     JobEventRepository,
     JobRepository,
 )
+from db.repositories import delivery_records as records
 from db.repositories.job_recovery import JobRecoveryRepository
 from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, artifact_data, claimed, job_data
 
@@ -106,8 +107,12 @@ async def test_job_with_artifacts_and_artifacts_by_message(session: AsyncSession
         [artifact_data(job.id), artifact_data(job.id, path=f"artifacts/{job.id}/1.png")]
     )
     await artifacts.add(artifact_data(other.id))
-    await artifacts.mark_uploaded(first.id, 555, "https://cdn.example/0.png")
-    await artifacts.mark_uploaded(second.id, 555, "https://cdn.example/1.png")
+    for artifact, url in ((first, "https://cdn.example/0.png"), (second, "https://cdn.example/1.png")):
+        await session.run_sync(
+            lambda sync, artifact_id=artifact.id, url=url: records.mark_uploaded(
+                sync.connection(), artifact_id, 555, url
+            )
+        )
     session.expunge_all()
 
     loaded = await jobs.get_with_artifacts(job.id)

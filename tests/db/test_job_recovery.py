@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import DeliveryState, JobStatus
 from db.repositories import JobRepository
+from db.repositories import delivery_records as records
 from db.repositories.job_recovery import JobRecoveryRepository
 from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, claimed, job_data
 
@@ -53,7 +54,11 @@ async def test_undelivered_final_jobs_and_their_message_ids(session: AsyncSessio
         assert await jobs.transition(job.id, [JobStatus.QUEUED], JobStatus.SUCCEEDED)
     assert await jobs.mark_delivery(delivered.id, [DeliveryState.PENDING], DeliveryState.DELIVERED)
     assert await jobs.mark_delivery(delivering.id, [DeliveryState.PENDING], DeliveryState.DELIVERING)
-    await recovery.set_message_ids(pending.id, response_message_id=71, channel_message_id=72)
+    await session.run_sync(
+        lambda sync: records.set_message_ids(
+            sync.connection(), pending.id, now=NOW, response_message_id=71, channel_message_id=72
+        )
+    )
 
     undelivered = await recovery.undelivered_final()
 

@@ -168,6 +168,8 @@ async def test_running_to_running_updates_fields_but_keeps_the_start_time(sessio
 
 
 async def test_artifact_upload_of_a_missing_artifact_reports_false(session: AsyncSession) -> None:
-    from db.repositories import ArtifactRepository
+    from db.repositories import delivery_records as records
 
-    assert not await ArtifactRepository(session).mark_uploaded(987654, 1, "https://cdn.example/x.png")
+    assert not await session.run_sync(
+        lambda sync: records.mark_uploaded(sync.connection(), 987654, 1, "https://cdn.example/x.png")
+    )
