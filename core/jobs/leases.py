@@ -52,10 +52,16 @@ class Leases:
         redelivered = await self._delivery.redeliver_pending()
         for entry in await self._store.queued_jobs():
             self._enqueue(entry)
+        reattached: set[int] = set()
         for job in await self._store.running_owned_by(self._settings.worker_id):
+            reattached.add(job.id)
             await self._executor.reattach(job)
         # Jobs another worker handed over as it stopped (or left behind dying): ours now, not a lease later.
         for job in await self._store.take_over_expired(self._settings.worker_id, self._settings.lease_s):
+            if job.id in reattached:
+                # Handed over by our own last process, so found by both reads: followed above already, and
+                # maybe ended there (its prompt lost, the job queued again); this older copy must not run.
+                continue
             with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
                 log.warning("taken over from a stopped worker")
             await self._executor.reattach(job)
