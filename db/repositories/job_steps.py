@@ -28,9 +28,10 @@ from sqlalchemy.sql import ColumnElement, or_
 from db.enums import DeliveryState, JobStatus
 from db.models import Job, JobEvent
 from db.notify import CHANNEL
+from db.parsed_params import ParsedParams
 from db.repositories.artifacts import added_params, added_with, artifact_views, insert_artifacts
 from db.schemas import ArtifactCreate
-from db.snapshots import ArtifactView, JobView, ParamsReader, model_needs_of
+from db.snapshots import ArtifactView, JobView, model_needs_of
 from db.types import UtcDateTime
 
 jobs = cast(Table, Job.__table__)
@@ -45,9 +46,9 @@ _KEPT |= {"queued_at", "parent_id", "posted_graph", "seed_document", "model_need
 _CHANGING = [name for name in VIEW_COLUMNS if name not in _KEPT]
 
 
-def view_of(row: Row[Any], read_params: ParamsReader) -> JobView:
+def view_of(row: Row[Any], parsed: ParsedParams) -> JobView:
     values = dict(zip(VIEW_COLUMNS, row, strict=False))
-    values["params"] = read_params(values["kind"], dict(values["params"] or {}))
+    values["params"] = parsed(values["id"], values["kind"], dict(values["params"] or {}))
     values["model_needs"] = model_needs_of(values["model_needs"])
     return JobView(**values)
 

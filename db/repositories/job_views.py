@@ -1,16 +1,17 @@
-"""Jobs read as the claim reads them (db.repositories.job_steps.view_of), without the ORM: the queued jobs
-the position announcer tells their places, every turn."""
+"""Job rows read as the claim reads them, without the ORM: the queued jobs the position announcer tells their
+places, every turn (the job store makes them views, db.repositories.job_steps.view_of, on the loop's thread
+where it keeps the parsed parameters)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Executable, bindparam, select
+from sqlalchemy import Executable, Row, bindparam, select
 from sqlalchemy.engine import Connection
 
-from db.repositories.job_steps import VIEW_COLUMNS, jobs, view_of
-from db.snapshots import JobView, ParamsReader
+from db.repositories.job_steps import VIEW_COLUMNS, jobs
 
 
 @cache
@@ -20,6 +21,6 @@ def _views() -> Executable:
     )
 
 
-def views(connection: Connection, job_ids: Sequence[int], read_params: ParamsReader) -> list[JobView]:
-    """Those of `job_ids` that exist (a sync connection: see db.repositories.job_steps)."""
-    return [view_of(row, read_params) for row in connection.execute(_views(), {"ids": list(job_ids)})]
+def view_rows(connection: Connection, job_ids: Sequence[int]) -> list[Row[Any]]:
+    """The rows of those of `job_ids` that exist (a sync connection: see db.repositories.job_steps)."""
+    return list(connection.execute(_views(), {"ids": list(job_ids)}))

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.connections import run_unit
 from db.enums import JobStatus, SafetyAction
+from db.parsed_params import ParsedParams
 from db.repositories import job_steps as steps
 from db.repositories import job_views
 from db.repositories.job_create import add_inputs, create_job
@@ -71,8 +72,9 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         self.sessions = sessions
         # The steps every job takes run as Core statements on the engine, without an ORM session.
         self._engine: AsyncEngine = sessions.kw["bind"]
-        # Reads each job's stored parameters back into its kind's typed model.
+        # Reads each job's stored parameters back into its kind's typed model (once a job for the views).
         self.read_params = read_params
+        self._parsed = ParsedParams(read_params)
         self.worker_id = worker_id
         self.lease_s = lease_s
 
@@ -113,7 +115,7 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
                 row = await connection.run_sync(make)
                 records = await inputs(row.id)
                 await connection.run_sync(lambda sync: add_inputs(sync, records))
-        return steps.view_of(row, self.read_params)
+        return steps.view_of(row, self._parsed)
 
     @unbroken
     async def active_counts_for_user(self, guild_id: int, user_id: int) -> ActiveCounts:
@@ -139,11 +141,10 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
 
     @unbroken
     async def views(self, job_ids: list[int]) -> list[JobView]:
-        return await run_unit(
-            self._engine,
-            lambda connection: job_views.views(connection, job_ids, self.read_params),
-            scope="statement",
+        rows = await run_unit(
+            self._engine, lambda connection: job_views.view_rows(connection, job_ids), scope="statement"
         )
+        return [steps.view_of(row, self._parsed) for row in rows]
 
     @unbroken
     async def queued_jobs(self) -> list[QueuedJob]:
@@ -187,7 +188,7 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         )
         if at_cap:
             raise UserAtCap(f"a user of job {job_id} is at their cap across workers")
-        return None if row is None else steps.view_of(row, self.read_params)
+        return None if row is None else steps.view_of(row, self._parsed)
 
     @unbroken
     @through_outages

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import create_engine, create_sessionmaker
@@ -16,7 +18,7 @@ from db.repositories.job_recovery import JobRecoveryRepository
 from db.schemas import JobCreate
 from db.snapshots import JobView
 from db.units.jobs import JobStore, UserAtCap
-from tests.db.factories import ALICE, job_data, read_document
+from tests.db.factories import ALICE, StoredDocument, job_data, read_document
 
 RACERS = 20
 LEASE_S = 60.0
@@ -139,3 +141,28 @@ async def test_views_read_the_jobs_as_get_does_and_skip_unknown_ids(
     views = await store.views([second, first, 999_999])
 
     assert sorted(views, key=lambda view: view.id) == [await store.get(first), await store.get(second)]
+
+
+async def test_a_jobs_parameters_are_parsed_once_until_its_stored_document_changes(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    read: list[dict[str, Any]] = []
+
+    def reader(kind: str, document: dict[str, Any]) -> StoredDocument:
+        read.append(document)
+        return read_document(kind, document)
+
+    store = JobStore(sessionmaker, reader, worker_id="w1")
+    job_id = await queued_job(store)
+    for _ in range(3):  # the position announcer's turns
+        await store.views([job_id])
+    claimed = await claim(store, job_id, "w1")
+    assert claimed is not None
+    assert len(read) == 1
+
+    async with sessionmaker.begin() as session:  # rewritten elsewhere: read anew
+        await session.execute(update(Job).where(Job.id == job_id).values(params={"prompt": "a fox"}))
+    (view,) = await store.views([job_id])
+
+    assert view.params.model_dump() == {"prompt": "a fox"}
+    assert len(read) == 2
