@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine
+from tests.db.blocking_sql import install_slow_function
 
 
 @pytest.fixture
@@ -122,17 +122,7 @@ async def test_results_read_as_the_db_api_says_rowcount_fetchmany_and_lastrowid(
 async def test_a_unit_of_work_cancelled_mid_statement_leaves_no_transaction_open(engine: AsyncEngine) -> None:
     # A cancelled trip still runs in aiosqlite's thread, after BEGIN IMMEDIATE: the rollback must follow it
     # there, or the pooled connection keeps the write lock and its next BEGIN fails.
-    started, release = threading.Event(), threading.Event()
-
-    def slow(value: int) -> int:
-        started.set()
-        release.wait(timeout=30)
-        return value
-
-    async with engine.connect() as connection:
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None
-        await driver.create_function("slow", 1, slow)
+    started, release = await install_slow_function(engine)
 
     async def unit() -> None:
         async with engine.begin() as connection:  # its first statement: BEGIN IMMEDIATE goes with it

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.connections import run_unit
 from db.engine import create_engine
 from db.units.outages import is_outage
+from tests.db.blocking_sql import install_slow_function
 
 _SCHEMA = (
     "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)",
@@ -132,17 +133,7 @@ async def test_concurrent_units_and_the_engines_own_transactions_take_turns(engi
 
 
 async def test_a_unit_cancelled_while_it_runs_keeps_nothing(engine: AsyncEngine) -> None:
-    started, release = threading.Event(), threading.Event()
-
-    def slow(value: int) -> int:
-        started.set()
-        release.wait(timeout=30)
-        return value
-
-    async with engine.connect() as connection:
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None
-        await driver.create_function("slow", 1, slow)
+    started, release = await install_slow_function(engine)
 
     def unit(connection: Connection) -> None:
         connection.execute(text("INSERT INTO t (name) VALUES ('gone')"))
