@@ -227,11 +227,18 @@ class CoreRuntime:
         await self.input_files.clear_incoming(older_than_s=INCOMING_KEPT_S)
         names = self.catalogue.names()
         log.info("workflows: %d ready (%s)", len(names), ", ".join(names))
-        # A gateway posts no prompt: it needs no backend's events, only what each one can run.
-        await self.pool.start(events=runs_queue)
+        # A gateway posts no prompt: it needs no backend's events, only what each one can run. The stored
+        # workflows are read from the database while the backends connect (neither needs the other); both
+        # are in hand before the dispatcher reads what each backend can run.
+        reading = asyncio.ensure_future(self.workflows.reload(then_capabilities=False))
+        try:
+            await self.pool.start(events=runs_queue)
+        except BaseException:
+            reading.cancel()
+            raise
+        await reading
         self._report_backends()
         self._report_safety()
-        await self.workflows.reload(then_capabilities=False)
         await self.dispatcher.start(runs_queue=runs_queue)
         if runs_queue:
             self.deleted_files.start()

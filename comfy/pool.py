@@ -44,6 +44,8 @@ class ComfyPool:
         self._tasks = BackgroundTasks()
         self._changed = asyncio.Event()
         self._events = True  # each backend's websocket open (see start)
+        # The check begun when a backend's socket (re)connected, while it runs: the next round joins it.
+        self._rechecks: dict[str, asyncio.Task[None]] = {}
         for client in self.clients:
             client.add_connection_listener(functools.partial(self._connection_changed, client))
 
@@ -67,7 +69,16 @@ class ComfyPool:
             await client.close()
 
     async def check_health(self) -> None:
-        await asyncio.gather(*(self._check(client) for client in self.clients))
+        await asyncio.gather(*(self._check_or_join(client) for client in self.clients))
+
+    async def _check_or_join(self, client: ComfyClient) -> None:
+        # At start each socket's connect has begun a check (system_stats, then /object_info) a moment
+        # before this round: asking again would read every backend's /object_info twice.
+        recheck = self._rechecks.get(client.name)
+        if recheck is not None and not recheck.done():
+            await asyncio.shield(recheck)
+        else:
+            await self._check(client)
 
     async def _check(self, client: ComfyClient) -> None:
         was_healthy = self.health[client.name].healthy
@@ -103,7 +114,8 @@ class ComfyPool:
     def _connection_changed(self, client: ComfyClient, connected: bool) -> None:
         # Down the moment its socket drops; back after it answers a health check right after reconnecting.
         if connected:
-            self._tasks.spawn(self._check(client), name=f"comfy-pool-recheck-{client.name}")
+            recheck = self._tasks.spawn(self._check(client), name=f"comfy-pool-recheck-{client.name}")
+            self._rechecks[client.name] = recheck
         else:
             self.mark(client.name, False, f"{client.name}: websocket closed")
 

@@ -134,10 +134,14 @@ class Dispatcher:
     async def start(self, *, runs_queue: bool = True) -> None:
         """`runs_queue` False (a gateway process): only a copy of the queue, kept in step with the workers
         (places, caps), and the backends' capabilities; no job is taken, leased or delivered here."""
-        await self.capabilities.refresh()
-        if self._past_runs is not None:  # the run times learned before a restart
-            for run in await self._past_runs():
-                self.estimates.finished(run.workflow_name, run.backend, run.run_s)
+        # The past run times are read from the database while the backends' nodes are checked.
+        learning = asyncio.ensure_future(self._learn_past_runs())
+        try:
+            await self.capabilities.refresh()
+        except BaseException:
+            learning.cancel()
+            raise
+        await learning
         settings, leases, positions = self.settings, self.leases, self.positions
         if runs_queue:
             await self.recover()
@@ -161,6 +165,12 @@ class Dispatcher:
             self._supervise("dispatcher-listener", listener.run)
             self._supervise("dispatcher-resync", every(settings.resync_s, self.worker_sync.resync))
             await until_listening(listener)
+
+    async def _learn_past_runs(self) -> None:
+        """The run times learned before a restart."""
+        if self._past_runs is not None:
+            for run in await self._past_runs():
+                self.estimates.finished(run.workflow_name, run.backend, run.run_s)
 
     def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
         self._tasks.spawn(supervise(name, run, expected=outage_note), name=name)
