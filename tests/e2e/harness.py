@@ -156,6 +156,11 @@ class World:
             if m.author.id == self.emu.bot_user.id and not m.deleted and not m.ephemeral
         ]
 
+    def notes(self, interaction: Any) -> list[Message]:
+        """An interaction's followups other than the completion ping, which may come at any moment after
+        the result (its text starts with the requester's mention)."""
+        return [m for m in self.emu.followups(interaction) if not m.content.startswith("<@")]
+
     def job_messages(self, channel: Channel | None = None) -> list[Message]:
         """The bot's live messages that show a job (not the short completion pings after them)."""
         return [m for m in self.bot_messages(channel) if job_state(m) is not None]

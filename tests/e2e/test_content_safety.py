@@ -112,7 +112,7 @@ async def test_a_withheld_result_is_told_privately_and_listed_for_managers_only(
         _, [artifact] = await world.delivered(job.id)
         held_back = (world.data_dir / artifact.path).read_bytes()
         await world.emu.wait_for(lambda: world.emu.followups(interaction))
-        [notice] = world.emu.followups(interaction)
+        [notice] = world.notes(interaction)
         members_list = await answer(world, await world.slash("history"))
         managers_list = await answer(world, await world.slash("history", member=world.mod))
         public_list = await answer(world, await world.slash("history", {"public": True}, member=world.mod))

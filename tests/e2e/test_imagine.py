@@ -280,7 +280,7 @@ async def test_typed_values_over_the_document_and_ignored_midjourney_flags_are_t
         job = await world.job_for(message)
         assert (job.params.prompt, job.seed) == ("a red fox", 3)
         await world.emu.wait_for(lambda: interaction.followup_message_ids)
-        [note] = world.emu.followups(interaction)
+        [note] = world.notes(interaction)
         assert note.ephemeral
         assert "Used --seed (3) instead of the document's seed (11)." in note.content
         assert "Ignored --v 6, --stylize 250, --tile" in note.content

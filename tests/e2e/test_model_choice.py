@@ -64,7 +64,7 @@ async def test_the_chosen_model_and_loras_are_bound_into_the_posted_graph(
         message = await world.wait_for_final(interaction)
         job = await world.job_for(message)
         await world.emu.wait_for(lambda: interaction.followup_message_ids)
-        [note] = world.emu.followups(interaction)
+        [note] = world.notes(interaction)
     assert job.posted_graph is not None
     nodes = list(job.posted_graph.values())
     [checkpoint] = [n for n in nodes if n["class_type"] == "CheckpointLoaderSimple"]
