@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,12 @@ def quiet_long_job(length: int = QUIET_JOB_NODES) -> dict[str, Any]:
         "inputs": {"images": [str(length + 1), 0]},
     }
     return workflow
+
+
+def fresh_sd15_graph(steps: int) -> dict[str, Any]:
+    """The recorded 64-pixel SD1.5 graph with `steps` sampler steps and a seed of its own, so ComfyUI's
+    cache answers none of it: the sampler really steps."""
+    graph = load_workflow("sd15_txt2img_random_ckpt_64px")
+    sampler = next(node for node in graph.values() if node["class_type"] == "KSampler")
+    sampler["inputs"].update(steps=steps, seed=uuid.uuid4().int % 2**32)
+    return graph

@@ -17,7 +17,7 @@ import pytest
 from comfy import events
 from comfy.client import ClientSettings, ComfyClient
 from comfy.connection import ReconnectPolicy
-from tests.contract._traces import load_workflow
+from tests.contract._traces import fresh_sd15_graph
 from tests.contract.conftest import RANDOM_SD15, Target
 
 pytestmark = pytest.mark.contract
@@ -40,9 +40,7 @@ async def test_a_paced_sampler_reports_every_step_to_its_end_and_names_its_files
 ) -> None:
     if comfy_target.fake is not None:
         comfy_target.fake.config.step_time_s = 0.02
-    graph = load_workflow("sd15_txt2img_random_ckpt_64px")
-    sampler = next(node for node in graph.values() if node["class_type"] == "KSampler")
-    sampler["inputs"].update(steps=STEPS, seed=uuid.uuid4().int % 2**32)  # not answered from the cache
+    graph = fresh_sd15_graph(STEPS)
 
     run = await client.submit(graph, f"paced-{uuid.uuid4().hex}")
     seen: list[events.PromptEvent] = []

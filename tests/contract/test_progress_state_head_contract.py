@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from comfy import node_messages, protocol
-from tests.contract._traces import load_workflow
+from tests.contract._traces import fresh_sd15_graph
 from tests.contract.conftest import RANDOM_SD15, Target
 
 pytestmark = pytest.mark.contract
@@ -54,9 +54,7 @@ async def test_progress_state_frames_begin_with_type_and_prompt_id_and_read_as_t
 ) -> None:
     if comfy_target.fake is not None:
         comfy_target.fake.config.step_time_s = 0.01
-    graph = load_workflow("sd15_txt2img_random_ckpt_64px")
-    sampler = next(node for node in graph.values() if node["class_type"] == "KSampler")
-    sampler["inputs"].update(steps=STEPS, seed=uuid.uuid4().int % 2**32)  # not answered from the cache
+    graph = fresh_sd15_graph(STEPS)
     prompt_id = f"head-{uuid.uuid4().hex}"
 
     texts = await raw_text_frames(http, comfy_target.url, graph, prompt_id)
