@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterator
+from typing import NamedTuple
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SAMPLES = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # colour type -> samples per pixel
@@ -21,6 +22,7 @@ BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (
 ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
 INFLATE_PIECE = 1 << 20  # inflated bytes looked at, then dropped, at a time
 HIGHEST_FILTER = 4
+MAX_LENGTH = 0x7FFFFFFF  # of a chunk, a width or a height (PNG's four-byte numbers stop at 2**31 - 1)
 
 
 class DamagedPng(ValueError):
@@ -73,54 +75,76 @@ class _RowCheck:
         self._seen = end
 
 
-def check_png(data: bytes) -> None:
-    """Raise DamagedPng unless ``data`` is a whole PNG whose image data decodes to its last row."""
+class Chunk(NamedTuple):
+    kind: bytes
+    body: memoryview
+    end: int  # offset just past its CRC
+
+
+class Header(NamedTuple):
+    width: int
+    height: int
+    bits_per_pixel: int
+    interlaced: bool
+
+
+def chunks(data: bytes) -> Iterator[Chunk]:
+    """The chunks of the PNG in ``data`` from its signature to its first IEND (the last one yielded), each
+    once its CRC is checked; DamagedPng for a missing signature, a chunk cut short or failing its CRC, or
+    a file that ends before an IEND."""
     if not data.startswith(SIGNATURE):
         raise DamagedPng("no PNG signature")
     view = memoryview(data)
-    position, rows, ended = len(SIGNATURE), None, False
-    inflate = zlib.decompressobj()
-    while not ended:
+    position, kind = len(SIGNATURE), b""
+    while kind != b"IEND":
         if position + 12 > len(data):
             raise DamagedPng("the file ends before its IEND chunk")
         (length,) = struct.unpack_from(">I", data, position)
         kind = bytes(view[position + 4 : position + 8])
         body_end = position + 8 + length
-        if length > 0x7FFFFFFF or body_end + 4 > len(data):
+        if length > MAX_LENGTH or body_end + 4 > len(data):
             raise DamagedPng(f"chunk {kind!r} is cut short")
         body = view[position + 8 : body_end]
         (crc,) = struct.unpack_from(">I", data, body_end)
         if zlib.crc32(body, zlib.crc32(kind)) != crc:
             raise DamagedPng(f"chunk {kind!r} fails its CRC")
+        position = body_end + 4
+        yield Chunk(kind, body, position)
+
+
+def check_png(data: bytes) -> None:
+    """Raise DamagedPng unless ``data`` is a whole PNG whose image data decodes to its last row."""
+    rows = None
+    inflate = zlib.decompressobj()
+    for kind, body, _ in chunks(data):
         if kind == b"IHDR":
-            rows = _RowCheck(_header_rows(body))
+            header = read_header(body)
+            rows = _RowCheck(_rows(header.width, header.height, header.bits_per_pixel, header.interlaced))
         elif kind == b"IDAT":
             if rows is None:
                 raise DamagedPng("image data before the header")
             _inflate_into(inflate, body, rows)
-        ended = kind == b"IEND"
-        position = body_end + 4
     if rows is None or not rows.complete:
         raise DamagedPng("the image data ends before the last row")
 
 
-def _header_rows(header: memoryview) -> Iterator[tuple[int, int]]:
-    """The rows the header promises, once it is one the specification allows: otherwise the rows are not
+def read_header(body: memoryview) -> Header:
+    """The IHDR chunk's ``body``, once it is one the specification allows: otherwise the rows are not
     known (a bit depth outside the table, or an interlace method other than none/Adam7, which Pillow reads
     as Adam7), and Pillow refuses or misreads it."""
-    if len(header) != 13:
-        raise DamagedPng(f"the header is {len(header)} bytes, not 13")
-    width, height, depth, colour, compression, filtering, interlace = struct.unpack(">IIBBBBB", header)
+    if len(body) != 13:
+        raise DamagedPng(f"the header is {len(body)} bytes, not 13")
+    width, height, depth, colour, compression, filtering, interlace = struct.unpack(">IIBBBBB", body)
     if depth not in BIT_DEPTHS.get(colour, ()):
         raise DamagedPng(f"no such PNG: colour type {colour} at bit depth {depth}")
-    if not width or not height:
+    if not 0 < width <= MAX_LENGTH or not 0 < height <= MAX_LENGTH:
         raise DamagedPng(f"the header says {width}x{height} pixels")
     if compression or filtering or interlace > 1:
         raise DamagedPng(
             f"unknown method in the header: compression {compression}, filter {filtering}, "
             f"interlace {interlace}"
         )
-    return _rows(width, height, depth * SAMPLES[colour], interlace == 1)
+    return Header(width, height, depth * SAMPLES[colour], interlace == 1)
 
 
 def _inflate_into(inflate: zlib._Decompress, compressed: memoryview, rows: _RowCheck) -> None:

@@ -1,10 +1,12 @@
-"""Whether a file fetched from ComfyUI is whole, proved with the readers that inspect inputs.
+"""Whether a file fetched from ComfyUI is whole.
 
-Pictures go through ``core.inputs.images`` (a PNG's image data inflated to its last row, other formats
-decoded). Audio and video are read through packet by packet (every byte demuxed, the first frames decoded)
-and must reach the length their stream header declares: a file cut short with a matching Content-Length
-still opens and plays its first seconds. A file of another type (text, latents) is held only to its
-Content-Length, which ``comfy.artifacts`` checks as it fetches.
+A PNG (ComfyUI's own pictures) is proved from its chunks, every CRC checked and the last chunk ending the
+file, without inflating it (``core.jobs.whole_png`` says why that proves a download whole). Other pictures go
+through the reader that inspects inputs, ``core.inputs.images`` (decoded). Audio and video are read through
+packet by packet (every byte demuxed, the first frames decoded) and must reach the length their stream header
+declares: a file cut short with a matching Content-Length still opens and plays its first seconds. A file of
+another type (text, latents) is held only to its Content-Length, which ``comfy.artifacts`` checks as it
+fetches.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import Any
 
 from core.inputs.facts import InputLimits, InputRefused
 from core.inputs.images import IMAGE_MIMES, read_picture
+from core.inputs.png_integrity import SIGNATURE, DamagedPng
 from core.inputs.recordings import FRAMES_TO_PROVE, _is_cover_art
 from core.inputs.recordings import _open as open_recording
 from core.jobs.artifact_facts import FileFacts
+from core.jobs.whole_png import whole_png
 
 # An output is checked, never refused for its size: the limits are the inputs', lifted.
 _UNLIMITED = InputLimits(max_bytes=1 << 62, max_pixels=1 << 62, max_seconds=float("inf"))
@@ -44,14 +48,22 @@ def _mime(path: Path, mime: str) -> str:
     return mime
 
 
-def _picture_check(data: bytes) -> tuple[str | None, FileFacts | None]:
-    try:
-        picture = read_picture(data, _UNLIMITED)
-    except InputRefused as exc:
-        return str(exc), None
-    if picture is None:
-        return "Pillow does not read it as a picture", None
-    return None, FileFacts(hashlib.sha256(data).hexdigest(), width=picture.width, height=picture.height)
+def _picture_check(data: bytes, mime: str) -> tuple[str | None, FileFacts | None]:
+    if mime == "image/png" or data.startswith(SIGNATURE):  # bytes served as a PNG that are not one: refused
+        try:
+            header = whole_png(data)
+        except DamagedPng as exc:
+            return str(exc), None
+        width, height = header.width, header.height
+    else:
+        try:
+            picture = read_picture(data, _UNLIMITED)
+        except InputRefused as exc:
+            return str(exc), None
+        if picture is None:
+            return "Pillow does not read it as a picture", None
+        width, height = picture.width, picture.height
+    return None, FileFacts(hashlib.sha256(data).hexdigest(), width=width, height=height)
 
 
 def _declared_s(stream: Any) -> float | None:
@@ -124,7 +136,7 @@ def checked_output(path: Path, mime: str, data: bytes | None = None) -> tuple[st
     thread calls it (``output_damage`` fits ``comfy.artifacts.OutputCheck``)."""
     mime = _mime(path, mime)
     if mime in _PICTURES:
-        return _picture_check(path.read_bytes() if data is None else data)
+        return _picture_check(path.read_bytes() if data is None else data, mime)
     if mime in _RECORDINGS:
         return _recording_damage(path.read_bytes() if data is None else data), None
     return None, None
