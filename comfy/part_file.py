@@ -42,7 +42,30 @@ FileOpener = Callable[[Path], WritableFile]
 
 
 def open_for_writing(path: Path) -> WritableFile:
-    return path.open("wb")
+    return _FileDescriptor(path)
+
+
+class _FileDescriptor:
+    """A file opened for writing as the OS gives it. Python's ``open()`` adds three system calls (an fstat,
+    an isatty ioctl, an lseek) and a buffer the pieces written here would bypass anyway (a download's
+    64 KiB chunks, a whole file): ~5 us of a worker thread's CPU a file, and three more times it gives
+    the GIL up and must take it back from a busy event loop."""
+
+    __slots__ = ("_fd",)
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+
+    def write(self, data: bytes, /) -> int:
+        view = memoryview(data)
+        while view:  # a write can take less than it was given (as a full disk nears): the rest goes next
+            view = view[os.write(self._fd, view) :]
+        return len(data)
+
+    def close(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
 
 
 class PartFile:
