@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CTE, Table, bindparam, insert, select, true, union_all
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.compiled import Precompiled
+from db.driver_units import DriverConnection
 from db.enums import ArtifactType
 from db.models import Artifact
 from db.schemas import ArtifactCreate, validated
@@ -54,9 +56,12 @@ class ArtifactRepository:
         return list(await self._session.scalars(statement))
 
 
-# A finished job's files, on its hot path: one Core INSERT ... RETURNING id for all of them.
+# A finished job's files, on its hot path (SQLite; PostgreSQL adds them with the job's step, `added_with`):
+# an INSERT ... RETURNING id each, compiled once, every column given (created_at too, so none is left to a
+# default SQLAlchemy would fill at execution).
 _TABLE = cast(Table, Artifact.__table__)
-_ADD = insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True)
+_GIVEN = {column.key: bindparam(column.key, type_=column.type) for column in _TABLE.c if column.key != "id"}
+_ADD = Precompiled(insert(_TABLE).values(_GIVEN).returning(_TABLE.c.id))
 
 
 def _row(item: ArtifactCreate) -> dict[str, Any]:
@@ -65,10 +70,12 @@ def _row(item: ArtifactCreate) -> dict[str, Any]:
     return row
 
 
-def insert_artifacts(connection: Connection, items: Sequence[ArtifactCreate]) -> tuple[ArtifactView, ...]:
-    """The already-checked `items` added; their views, without reading them back (a sync connection: see
+def insert_artifacts(
+    connection: DriverConnection, items: Sequence[ArtifactCreate], *, now: datetime
+) -> tuple[ArtifactView, ...]:
+    """The already-checked `items` added, made at `now`; their views, without reading them back (see
     db.repositories.job_steps)."""
-    ids = connection.execute(_ADD, [_row(item) for item in items]).scalars().all()
+    ids = [connection.rows(_ADD, {**_row(item), "created_at": now})[0][0] for item in items]
     return artifact_views(ids, items)
 
 

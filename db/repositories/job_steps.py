@@ -7,9 +7,9 @@ pg_notify in its SELECT); SQLite has no DML in CTEs, so there it is a second sta
 transaction. A finished job is not read back whole: the statement returns the columns that may have
 changed since the claim, and the caller's snapshot (parsed parameters and graph included) is updated.
 
-They are plain functions on a sync connection: the job store runs a whole unit of work in one greenlet
-(db.connections.run_unit), where every awaited call of the async API would start one of its own; on SQLite
-the unit runs whole in aiosqlite's thread, in one trip there (db.sqlite_units).
+Below SQLAlchemy's execution layer, too: each statement is compiled once per dialect (db.compiled) and runs
+on the driver's connection (db.driver_units), its values processed by their types as SQLAlchemy would, in a
+unit of work that runs whole in aiosqlite's thread on SQLite (one trip there), in one greenlet on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Row, Table, bindparam, func, insert, select, text, true, union_all, update
+from sqlalchemy import Executable, Table, bindparam, func, insert, select, text, true, union_all, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement, or_
 
+from db.compiled import Precompiled
+from db.driver_units import DriverConnection
 from db.enums import DeliveryState, JobStatus
 from db.models import Job, JobEvent
 from db.notify import CHANNEL
@@ -46,14 +47,14 @@ _KEPT |= {"queued_at", "parent_id", "posted_graph", "seed_document", "model_need
 _CHANGING = [name for name in VIEW_COLUMNS if name not in _KEPT]
 
 
-def view_of(row: Row[Any], parsed: ParsedParams) -> JobView:
+def view_of(row: Sequence[Any], parsed: ParsedParams) -> JobView:
     values = dict(zip(VIEW_COLUMNS, row, strict=False))
     values["params"] = parsed(values["id"], values["kind"], dict(values["params"] or {}))
     values["model_needs"] = model_needs_of(values["model_needs"])
     return JobView(**values)
 
 
-def changed(job: JobView, row: Row[Any]) -> JobView:
+def changed(job: JobView, row: Sequence[Any]) -> JobView:
     return dataclasses.replace(job, **dict(zip(_CHANGING, row, strict=False)))
 
 
@@ -95,11 +96,13 @@ def _with_events(
     return select(*columns).add_cte(event.cte("event"))
 
 
-_EVENT = insert(events).values(
-    job_id=bindparam("job_id"),
-    at=bindparam("now", type_=UtcDateTime()),
-    kind=bindparam("event_kind"),
-    detail=bindparam("event_detail", type_=events.c.detail.type),
+_EVENT = Precompiled(
+    insert(events).values(
+        job_id=bindparam("job_id"),
+        at=bindparam("now", type_=UtcDateTime()),
+        kind=bindparam("event_kind"),
+        detail=bindparam("event_detail", type_=events.c.detail.type),
+    )
 )
 
 
@@ -107,29 +110,29 @@ Happened = Sequence[tuple[str, dict[str, Any]]]  # (event kind, detail) of a ste
 
 
 def _run_step(
-    connection: Connection,
-    statement: Executable,
+    connection: DriverConnection,
+    statement: Precompiled,
     params: dict[str, Any],
     happened: Happened,
-) -> Row[Any] | None:
+) -> tuple[Any, ...] | None:
     """The step's statement, its events with it (PostgreSQL) or after it if it changed a row (SQLite)."""
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
+    if connection.postgres:
         for i, (kind, detail) in enumerate(happened):
             params[f"event_kind_{i}"] = kind
             params[f"event_detail_{i}"] = detail
-    row = connection.execute(statement, params).first()
-    if row is not None and not postgres and happened:
-        rows = [
+    rows = connection.rows(statement, params)
+    row = rows[0] if rows else None
+    if row is not None and not connection.postgres and happened:
+        each = [
             {"job_id": params["job_id"], "now": params["now"], "event_kind": k, "event_detail": d}
             for k, d in happened
         ]
-        connection.execute(_EVENT, rows)
+        connection.each(_EVENT, each)
     return row
 
 
 @cache
-def _claim(postgres: bool, capped: bool) -> Executable:
+def _claim(postgres: bool, capped: bool) -> Precompiled:
     where = [jobs.c.id == bindparam("job_id"), jobs.c.status == JobStatus.QUEUED]
     if capped:  # the user's running jobs on other workers, counted after the per-user lock was taken
         elsewhere = (
@@ -159,21 +162,23 @@ def _claim(postgres: bool, capped: bool) -> Executable:
         )
         .returning(*(jobs.c[name] for name in VIEW_COLUMNS))
     )
-    return _with_events(step, postgres, 1, notify=True)
+    return Precompiled(_with_events(step, postgres, 1, notify=True))
 
 
 # The row locked if still queued (another worker's claim makes this one move on, not wait), and the
 # per-user lock that keeps two workers' cap checks for one user apart. PostgreSQL only.
-_LOCK_QUEUED = text(
-    "SELECT guild_id, user_id, pg_advisory_xact_lock(hashtextextended("
-    "'claim:' || guild_id::text || ':' || user_id::text, 0)) "
-    "FROM (SELECT guild_id, user_id FROM jobs WHERE id = :job_id AND status = 'queued' "
-    "FOR UPDATE SKIP LOCKED) AS queued"
+_LOCK_QUEUED = Precompiled(
+    text(
+        "SELECT guild_id, user_id, pg_advisory_xact_lock(hashtextextended("
+        "'claim:' || guild_id::text || ':' || user_id::text, 0)) "
+        "FROM (SELECT guild_id, user_id FROM jobs WHERE id = :job_id AND status = 'queued' "
+        "FOR UPDATE SKIP LOCKED) AS queued"
+    )
 )
 
 
 def claim(
-    connection: Connection,
+    connection: DriverConnection,
     job_id: int,
     *,
     now: datetime,
@@ -183,9 +188,9 @@ def claim(
     backend: str,
     user_cap: tuple[int, int] | None,
     message: str,
-) -> tuple[Row[Any] | None, bool]:
+) -> tuple[tuple[Any, ...] | None, bool]:
     """(the claimed job's row or None, whether the user's cap across workers stopped it)."""
-    postgres = connection.dialect.name == "postgresql"
+    postgres = connection.postgres
     params: dict[str, Any] = {
         "job_id": job_id,
         "now": now,
@@ -197,9 +202,10 @@ def claim(
     }
     capped = postgres and user_cap is not None
     if postgres:
-        locked = connection.execute(_LOCK_QUEUED, {"job_id": job_id}).first()
-        if locked is None:
+        found = connection.rows(_LOCK_QUEUED, {"job_id": job_id})
+        if not found:
             return None, False
+        locked = found[0]
         if user_cap is not None:
             params.update(cap_guild=locked[0], cap_user=locked[1], mine=user_cap[0], cap=user_cap[1])
     happened = [("claimed", {"worker": worker_id, "backend": backend})]
@@ -211,7 +217,7 @@ def claim(
 @cache
 def _finish(
     postgres: bool, from_statuses: tuple[JobStatus, ...], fields: frozenset[str], count: int, added: int
-) -> Executable:
+) -> Precompiled:
     values: dict[str, Any] = {
         "status": bindparam("to_status", type_=jobs.c.status.type),
         "finished_at": func.coalesce(jobs.c.finished_at, bindparam("now", type_=UtcDateTime())),
@@ -230,11 +236,12 @@ def _finish(
         .values(values)
         .returning(*(jobs.c[name] for name in _CHANGING))
     )
-    return _with_events(step, postgres, count, notify=JobStatus.QUEUED in from_statuses, added=added)
+    notify = JobStatus.QUEUED in from_statuses
+    return Precompiled(_with_events(step, postgres, count, notify=notify, added=added))
 
 
 def finish(
-    connection: Connection,
+    connection: DriverConnection,
     job_id: int,
     from_statuses: Collection[JobStatus],
     to_status: JobStatus,
@@ -245,36 +252,36 @@ def finish(
     happened: Happened,
     message: str = "",
     artifacts: Sequence[ArtifactCreate] = (),
-) -> tuple[Row[Any], tuple[ArtifactView, ...]] | None:
+) -> tuple[tuple[Any, ...], tuple[ArtifactView, ...]] | None:
     """A final status with its events and `artifacts`, its result marked as being delivered by `lease` =
     (worker, until): one statement on PostgreSQL. The changed columns, and the artifacts' views."""
-    postgres = connection.dialect.name == "postgresql"
+    postgres = connection.postgres
     added = len(artifacts) if postgres else 0
     statement = _finish(postgres, tuple(from_statuses), frozenset(fields), len(happened), added)
     params = {"job_id": job_id, "now": now, **fields, "to_status": to_status, "message": message}
     params.update(worker=lease[0], lease_until=lease[1])
     if added:
-        params.update(added_params(artifacts))
+        params.update(added_params(artifacts), created_at=now)
     row = _run_step(connection, statement, params, happened)
     if row is None:
         return None
     if added:
-        return row, artifact_views(row.ids, artifacts)
-    return row, insert_artifacts(connection, artifacts) if artifacts else ()
+        return row, artifact_views(row[-1], artifacts)  # the last column: the artifacts' ids
+    return row, insert_artifacts(connection, artifacts, now=now) if artifacts else ()
 
 
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 
 
 @cache
-def _mark_delivery(from_states: tuple[DeliveryState, ...], over: bool) -> Executable:
+def _mark_delivery(from_states: tuple[DeliveryState, ...], over: bool) -> Precompiled:
     values: dict[str, Any] = {
         "delivery_state": bindparam("to_state", type_=jobs.c.delivery_state.type),
         "updated_at": bindparam("now", type_=UtcDateTime()),
     }
     if over:  # nothing edits the response through its token any more
         values["interaction_token"] = None
-    return (
+    return Precompiled(
         update(jobs)
         .where(jobs.c.id == bindparam("job_id"), _one_of(jobs.c.delivery_state, from_states))
         .values(values)
@@ -282,7 +289,7 @@ def _mark_delivery(from_states: tuple[DeliveryState, ...], over: bool) -> Execut
 
 
 def mark_delivery(
-    connection: Connection,
+    connection: DriverConnection,
     job_id: int,
     from_states: Collection[DeliveryState],
     to: DeliveryState,
@@ -290,5 +297,4 @@ def mark_delivery(
     now: datetime,
 ) -> bool:
     statement = _mark_delivery(tuple(from_states), to not in _UNDELIVERED)
-    result = connection.execute(statement, {"job_id": job_id, "to_state": to, "now": now})
-    return bool(result.rowcount)
+    return bool(connection.count(statement, {"job_id": job_id, "to_state": to, "now": now}))

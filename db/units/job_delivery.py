@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.connections import run_unit
+from db.driver_units import run_driver_unit
 from db.enums import DeliveryState
 from db.repositories import delivery_records as records
 from db.repositories import job_steps as steps
@@ -36,7 +37,7 @@ class JobDeliveryRecords:
         self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
     ) -> bool:
         now = utcnow()
-        return await run_unit(  # every job's last step
+        return await run_driver_unit(  # every job's last step
             self._engine,
             lambda connection: steps.mark_delivery(connection, job_id, from_states, to, now=now),
             scope="statement",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.connections import run_unit
+from db.driver_units import run_driver_unit
 from db.enums import JobStatus, SafetyAction
 from db.parsed_params import ParsedParams
 from db.repositories import job_steps as steps
@@ -25,6 +26,7 @@ from db.repositories.job_recovery import JobRecoveryRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate, JobInputCreate
 from db.snapshots import ArtifactView, JobView, ParamsReader, QueuedJob, model_needs_of
+from db.types import utcnow
 from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
@@ -39,10 +41,6 @@ from db.worker_messages import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _started(started_at: datetime | None) -> dict[str, Any]:
@@ -101,7 +99,7 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
 
         def make(connection: Connection) -> Row[Any]:
             row, counts = create_job(
-                connection, data, now=_now(), count_user=admit is not None, message=message_text(queued)
+                connection, data, now=utcnow(), count_user=admit is not None, message=message_text(queued)
             )
             if admit is not None and counts is not None:
                 admit(counts)  # a refusal rolls the job back
@@ -169,9 +167,9 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         wait), and `user_cap` = (this worker's other running jobs of the user, the cap) is checked against
         the jobs other workers hold, under a per-user advisory lock; UserAtCap if they fill it.
         """
-        now = _now()
+        now = utcnow()
         message = message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id))
-        row, at_cap = await run_unit(
+        row, at_cap = await run_driver_unit(
             self._engine,
             lambda connection: steps.claim(
                 connection,
@@ -210,10 +208,10 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         if started_at is not None:
             happened.append(("started", {"at": started_at.isoformat()}))
         happened.append(("succeeded", {"artifacts": len(artifacts)}))
-        now = _now()
+        now = utcnow()
         lease = (self.worker_id, now + timedelta(seconds=self.lease_s))
         fields = {**_started(started_at), "safety_action": safety_action}
-        done = await run_unit(  # one statement with its events and artifacts (PostgreSQL)
+        done = await run_driver_unit(  # one statement with its events and artifacts (PostgreSQL)
             self._engine,
             lambda connection: steps.finish(
                 connection,
@@ -255,9 +253,9 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
         message = ""
         if JobStatus.QUEUED in from_statuses:
             message = message_text(JobGoneMessage(sender=self.worker_id, job_id=job_id))
-        now = _now()
+        now = utcnow()
         lease = (self.worker_id, now + timedelta(seconds=self.lease_s))
-        done = await run_unit(  # one statement with its event (PostgreSQL)
+        done = await run_driver_unit(  # one statement with its event (PostgreSQL)
             self._engine,
             lambda connection: steps.finish(
                 connection,

@@ -250,7 +250,7 @@ async def test_a_typed_stand_in_gives_way_to_the_documents_prompt_and_settings(
         job = await world.job_for(message)
         assert (job.params.prompt, job.seed, job.params.count) == ("a lighthouse at dusk", 11, 2)
         assert job.workflow_name == "txt2img"
-        assert interaction.followup_message_ids == [], "nothing to note: the document said it all"
+        assert world.notes(interaction) == [], "nothing to note: the document said it all"
 
 
 async def test_a_document_alone_needs_no_typed_prompt(database_url: str, tmp_path: Path) -> None:
