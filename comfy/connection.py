@@ -12,6 +12,7 @@ import aiohttp
 
 from background.loops import supervise
 from comfy import protocol
+from comfy.frame_tap import tap
 from comfy.read_pacing import ReadPacer, transport_of
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,6 @@ class WebSocketConnection:
         self.listeners: list[Callable[[bool], None]] = []  # told True on connect, False on each drop
         self._hurry = asyncio.Event()
         self.preview_metadata = False  # the server confirmed supports_preview_metadata
-        self.last_frame_at = 0.0
         self._connected = asyncio.Event()
         self._closing = asyncio.Event()
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -223,7 +223,6 @@ class WebSocketConnection:
                 log.exception("a connection listener of %s failed", self._url)
 
     async def _serve(self, ws: aiohttp.ClientWebSocketResponse, *, reconnected: bool) -> None:
-        loop = asyncio.get_running_loop()
         self._ws = ws
         self._pacer.attach(transport_of(ws))
         self.preview_metadata = False
@@ -233,14 +232,21 @@ class WebSocketConnection:
             except (aiohttp.ClientError, OSError) as exc:
                 log.warning("websocket %s dropped while negotiating: %r", self._url, exc)
                 return
-        self.last_frame_at = loop.time()
         self._connected.set()
         log.info("websocket connected to %s as client_id=%s", self._url, self.client_id)
         self._tell_listeners(connected=True)
         await self._on_up(reconnected)
+        # Text and binary frames are handled as each read is parsed (comfy.frame_tap); the loop below then
+        # sees only what aiohttp itself handles (pings, the close, errors), or every frame without the tap.
+        frame_tap = tap(
+            ws,
+            on_text=self._handle_text,
+            on_binary=self._on_binary,
+            heartbeat_s=self.policy.heartbeat_s,
+            source=self._url,
+        )
         try:
             async for message in ws:
-                self.last_frame_at = loop.time()
                 if message.type is aiohttp.WSMsgType.ERROR:
                     log.warning("websocket %s error: %r", self._url, ws.exception())
                     return
@@ -254,6 +260,9 @@ class WebSocketConnection:
                     log.exception("failed to handle a websocket frame from %s", self._url)
         except (aiohttp.ClientError, OSError) as exc:
             log.warning("websocket %s dropped: %r", self._url, exc)
+        finally:
+            if frame_tap is not None:
+                frame_tap.stop()
 
     def _handle_text(self, text: str) -> None:
         message = protocol.parse_text_frame(text)
