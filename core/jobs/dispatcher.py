@@ -255,8 +255,10 @@ class Dispatcher:
     def _start_ready(self) -> None:
         if self.disk.full:  # a result made now could not be saved: the queue waits for room
             return
-        for ready in self.scheduler.take_ready(running=len(self.executor.active)):
-            client = self._clients[ready.backend]
-            self._tasks.spawn(
-                self.executor.start(ready.entry, client, ready.release), name=f"job-{ready.entry.job_id}"
-            )
+        ready = self.scheduler.take_ready(running=len(self.executor.active))
+        if len(ready) > 1:  # a start's first round, or places freed together: claimed in one transaction
+            self._tasks.spawn(self.executor.start_round(ready), name=f"jobs-{ready[0].entry.job_id}-and-on")
+        elif ready:
+            (one,) = ready
+            start = self.executor.start(one.entry, self._clients[one.backend], one.release)
+            self._tasks.spawn(start, name=f"job-{one.entry.job_id}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from background.log_context import bind_log_context, log_context
@@ -20,6 +20,7 @@ from comfy.run import PromptRun
 from comfy.workflows.catalogue import WorkflowCatalogue
 from core.inputs.store import InputMissing
 from core.jobs import failure_texts
+from core.jobs.claims import Claims, Placed
 from core.jobs.estimates import PromptOnBackend
 from core.jobs.input_staging import INPUT_GONE, InputStaging, as_backend_failure
 from core.jobs.kind_limits import KindLimits
@@ -27,14 +28,12 @@ from core.jobs.outcomes import Outcomes
 from core.jobs.posting import GraphToPost, graph_to_post
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
-from core.jobs.scheduler import Scheduler
+from core.jobs.scheduler import Assignment, Scheduler
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from core.texts import Text
-from db.enums import JobStatus
 from db.snapshots import JobView, QueuedJob
-from db.units.jobs import JobStore, UserAtCap
-from db.units.outages import is_outage
+from db.units.jobs import JobStore
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +68,10 @@ class Executor:
         self._scheduler = scheduler
         self._settings = settings
         self._tasks = tasks
-        self._limits_for = limits_for
         self._kind_limits = KindLimits(kinds, catalogue, settings)
+        self.claims = Claims(
+            store=store, scheduler=scheduler, outcomes=outcomes, settings=settings, limits_for=limits_for
+        )
         self.active: dict[int, ActiveJob] = {}  # the jobs this worker has on a backend right now
         # Told once a job's prompt is on its server, before it is followed (the job's message says it
         # waits there: core.jobs.positions.PositionAnnouncer.tell_sent, set by the dispatcher).
@@ -82,9 +83,30 @@ class Executor:
         bind_log_context(
             job_id=entry.job_id, guild_id=entry.guild_id, user_id=entry.user_id, prompt_id=prompt_id
         )
-        job = await self._claim(entry, client, prompt_id, release)
-        if job is None:
-            return
+        job = await self.claims.one(Placed(entry, client.name, prompt_id, release))
+        if job is not None:
+            await self._run(job, client, prompt_id, release)
+
+    async def start_round(self, ready: Sequence[Assignment]) -> None:
+        """Jobs placed at the same moment: claimed in one transaction, then each run in a task of its own
+        (its ids its log context), in the order placed: every backend's running place comes first."""
+        round_ = [Placed(a.entry, a.backend, str(uuid.uuid4()), a.release) for a in ready]
+        for placed, job in zip(round_, await self.claims.round(round_), strict=True):
+            if job is not None:
+                client = self._clients[placed.backend]
+                run = self._run_claimed(job, client, placed.prompt_id, placed.release)
+                self._tasks.spawn(run, name=f"job-{job.id}")
+
+    async def _run_claimed(
+        self, job: JobView, client: ComfyClient, prompt_id: str, release: Callable[[], None]
+    ) -> None:
+        bind_log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id, prompt_id=prompt_id)
+        await self._run(job, client, prompt_id, release)
+
+    async def _run(
+        self, job: JobView, client: ComfyClient, prompt_id: str, release: Callable[[], None]
+    ) -> None:
+        """A claimed job bound, posted and followed to its end."""
         bound = self.bind(job)
         if bound is None:
             release()
@@ -141,47 +163,6 @@ class Executor:
             await self._outcomes.settle(active, RunOutcome(interrupted=True))
             return None
         return staged
-
-    async def _claim(
-        self, entry: QueuedJob, client: ComfyClient, prompt_id: str, release: Callable[[], None]
-    ) -> JobView | None:
-        """Queued → running for this worker, or None (its place released; back in line if it still waits)."""
-        user = (entry.guild_id, entry.user_id)
-        cap = self._limits_for(entry.guild_id).max_running_per_user
-        try:
-            job = await self._store.claim(
-                entry.job_id,
-                worker_id=self._settings.worker_id,
-                prompt_id=prompt_id,
-                backend=client.name,
-                lease_s=self._settings.lease_s,
-                user_cap=(self._scheduler.running_of(user) - 1, cap),
-            )
-        except UserAtCap:
-            release()
-            self._hold_user(user)
-            self._scheduler.enqueue(entry, front=True)
-            return None
-        except Exception as exc:
-            release()
-            if is_outage(exc):  # not a bug: try again later instead of spinning (and logging) at once
-                log.warning("not claimed, the database is unreachable (%s); trying again soon", exc)
-                self._outcomes.requeue_later(entry, self._settings.retry_backoff_s)
-                return None
-            self._outcomes.requeue_later(entry, 0.0)
-            raise
-        if job is None:  # cancelled meanwhile, another worker won it, or its row was briefly locked
-            release()
-            # SKIP LOCKED also skips a row that a plain update (record_messages) holds for a moment.
-            current = await self._store.get(entry.job_id)
-            if current is not None and current.status is JobStatus.QUEUED:
-                self._outcomes.requeue_later(entry, 0.05)
-        return job
-
-    def _hold_user(self, user: tuple[int, int]) -> None:
-        """Other workers fill this user's cap: leave their jobs alone for a moment instead of spinning."""
-        self._scheduler.hold(user)
-        asyncio.get_running_loop().call_later(self._settings.held_user_s, self._scheduler.let_go, user)
 
     def bind(self, job: JobView) -> GraphToPost | None:
         try:

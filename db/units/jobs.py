@@ -27,6 +27,7 @@ from db.repositories.jobs import ActiveCounts, JobRepository
 from db.schemas import ArtifactCreate, JobCreate, JobInputCreate
 from db.snapshots import ArtifactView, JobView, ParamsReader, QueuedJob, model_needs_of
 from db.types import utcnow
+from db.units.job_claims import JobRoundClaims
 from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
@@ -55,9 +56,8 @@ class UserAtCap(Exception):
     """Jobs of this user held by other workers already fill the user's running cap."""
 
 
-class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits):
-    """New jobs, claims and outcomes here; leases, delivery records and the order of place edits in the
-    classes it builds on."""
+class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits, JobRoundClaims):
+    """New jobs, claims and outcomes here; the rest in the classes it builds on (a round's claims too)."""
 
     def __init__(
         self,
