@@ -230,7 +230,11 @@ class CoreRuntime:
         # A gateway posts no prompt: it needs no backend's events, only what each one can run. The stored
         # workflows are read from the database while the backends connect (neither needs the other); both
         # are in hand before the dispatcher reads what each backend can run.
-        reading = asyncio.ensure_future(self.workflows.reload(then_capabilities=False))
+        # The dispatcher's own reads (past run times, the results to deliver again, the jobs it ran or
+        # that wait) are made meanwhile too: its jobs start the moment the backends answer.
+        reading = asyncio.gather(
+            self.workflows.reload(then_capabilities=False), self.dispatcher.prepare(runs_queue=runs_queue)
+        )
         try:
             await self.pool.start(events=runs_queue)
         except BaseException:

@@ -30,6 +30,7 @@ from core.jobs.estimates import Estimates
 from core.jobs.eta import typical_run_s
 from core.jobs.input_staging import InputStaging
 from core.jobs.kind_limits import KindLimits
+from core.jobs.leases import Found
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner
 from core.jobs.scheduler import Scheduler
@@ -128,23 +129,32 @@ class Dispatcher:
             shared, self.executor, observer, enqueue=self.enqueue, cancel=self.cancel
         )
         self.executor.on_sent = self.positions.tell_sent
+        self._prepared = False  # see `prepare`
+        self._found: Found | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def prepare(self, *, runs_queue: bool = True) -> None:
+        """The start's reads that need no backend, made while the backends connect (`start` makes them
+        itself if they were not): past run times, and with `runs_queue` the results to deliver again, our
+        running jobs and (on SQLite) the queued jobs. Jobs wait for `start` to run."""
+        await self._learn_past_runs()
+        if runs_queue:
+            # With other workers (PostgreSQL) the queue is read as before, right before listening to them
+            # begins: a job queued between the read and the listening would wait for the next resync.
+            self._found = await self.leases.take_back(queued=self._listen_url is None)
+        self._prepared = True
 
     async def start(self, *, runs_queue: bool = True) -> None:
         """`runs_queue` False (a gateway process): only a copy of the queue, kept in step with the workers
         (places, caps), and the backends' capabilities; no job is taken, leased or delivered here."""
-        # The past run times are read from the database while the backends' nodes are checked.
-        learning = asyncio.ensure_future(self._learn_past_runs())
-        try:
-            await self.capabilities.refresh()
-        except BaseException:
-            learning.cancel()
-            raise
-        await learning
+        if not self._prepared:
+            await self.prepare(runs_queue=runs_queue)
+        await self.capabilities.refresh()
         settings, leases, positions = self.settings, self.leases, self.positions
         if runs_queue:
-            await self.recover()
+            assert self._found is not None  # noqa: S101 - prepared with runs_queue
+            await leases.reattach(self._found)
             self._supervise("dispatcher-loop", self._loop)
             self._supervise("dispatcher-leases", every(leases.renew_every_s, leases.renew))
             self._supervise("dispatcher-positions", every(settings.position_refresh_s, positions.announce))
@@ -184,10 +194,6 @@ class Dispatcher:
         if unfinished:
             log.warning("%d deliveries did not finish in time; they are made at the next start", unfinished)
         await self.leases.hand_over(running)
-
-    async def recover(self) -> None:
-        """Queued jobs back in the queue, our running jobs re-attached, undelivered results delivered."""
-        await self.leases.recover()
 
     # -- the queue ---------------------------------------------------------------------------------
 

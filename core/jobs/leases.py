@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from background.log_context import log_context
@@ -15,11 +16,20 @@ from core.jobs.delivery import Delivery
 from core.jobs.executor import Executor
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.scheduler import Scheduler
-from db.snapshots import QueuedJob
+from db.snapshots import JobView, QueuedJob
 from db.units.jobs import JobStore
 from db.units.leases import LeaseHandover
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a start's first reads found, for `Leases.reattach`."""
+
+    redelivered: int  # results whose delivery was started again
+    running: list[JobView]  # jobs this worker ran before it stopped
+    queued_read: bool  # the queued jobs are back in the queue
 
 
 class Leases:
@@ -48,12 +58,25 @@ class Leases:
 
     async def recover(self) -> None:
         """Queued jobs back in the queue, our running jobs re-attached, undelivered results delivered."""
+        await self.reattach(await self.take_back())
+
+    async def take_back(self, *, queued: bool = True) -> Found:
+        """What a start needs no backend for (it does it while they connect, then `reattach`): undelivered
+        results delivered, the queued jobs back in the queue (`queued`), and our running jobs read."""
         # Results first: a job re-attached below may finish and start its own delivery before this is read.
         redelivered = await self._delivery.redeliver_pending()
-        for entry in await self._store.queued_jobs():
-            self._enqueue(entry)
+        if queued:
+            self._take_back_queued(await self._store.queued_jobs())
+        running = await self._store.running_owned_by(self._settings.worker_id)
+        return Found(redelivered, running, queued_read=queued)
+
+    async def reattach(self, found: Found) -> None:
+        """Our running jobs (`found`) and those of stopped workers followed on their backends again, and the
+        queued jobs back in the queue if `take_back` left them."""
+        if not found.queued_read:
+            self._take_back_queued(await self._store.queued_jobs())
         reattached: set[int] = set()
-        for job in await self._store.running_owned_by(self._settings.worker_id):
+        for job in found.running:
             reattached.add(job.id)
             await self._executor.reattach(job)
         # Jobs another worker handed over as it stopped (or left behind dying): ours now, not a lease later.
@@ -69,8 +92,12 @@ class Leases:
             "recovered: %d queued, %d running, %d results to deliver",
             len(self._scheduler),
             len(self._executor.active),
-            redelivered,
+            found.redelivered,
         )
+
+    def _take_back_queued(self, entries: list[QueuedJob]) -> None:
+        for entry in entries:
+            self._enqueue(entry)
 
     async def renew(self) -> None:
         """One turn: our leases renewed, then the jobs of workers whose leases ran out taken over."""

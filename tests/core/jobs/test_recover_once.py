@@ -1,4 +1,5 @@
-"""Leases.recover follows each job once, even when both of its reads return it.
+"""Leases.recover follows each job once, even when both of its reads return it; a start's reads come before
+the backends are up, the following after.
 
 A job our own last process handed over at its stop keeps our worker id and an expired lease: the read of our
 running jobs and the take-over read both return it. The first re-attach may end at once (its prompt lost, the
@@ -21,11 +22,11 @@ class Job:
 
 
 class Store:
-    def __init__(self, owned: list[Job], expired: list[Job]) -> None:
-        self.owned, self.expired = owned, expired
+    def __init__(self, owned: list[Job], expired: list[Job], queued: list[int] | None = None) -> None:
+        self.owned, self.expired, self.queued = owned, expired, queued or []
 
     async def queued_jobs(self) -> list[Any]:
-        return []
+        return list(self.queued)
 
     async def running_owned_by(self, worker_id: str) -> list[Job]:
         return self.owned
@@ -48,7 +49,7 @@ class Delivery:
         return 0
 
 
-def leases(store: Store, executor: Executor) -> Leases:
+def leases(store: Store, executor: Executor, enqueued: list[int] | None = None) -> Leases:
     return Leases(
         store=store,  # type: ignore[arg-type]
         handover=None,  # type: ignore[arg-type]
@@ -56,7 +57,7 @@ def leases(store: Store, executor: Executor) -> Leases:
         executor=executor,  # type: ignore[arg-type]
         delivery=Delivery(),  # type: ignore[arg-type]
         settings=QueueSettings(worker_id="w1"),
-        enqueue=lambda entry: None,
+        enqueue=lambda entry: (enqueued if enqueued is not None else []).append(entry),
     )
 
 
@@ -75,3 +76,28 @@ async def test_jobs_of_other_workers_are_still_taken_over() -> None:
     await leases(Store(owned=[], expired=[Job(3), Job(4)]), executor).recover()
 
     assert executor.reattached == [3, 4]
+
+
+async def test_a_starts_reads_take_the_queue_back_and_its_jobs_are_followed_only_once_backends_are_up() -> (
+    None
+):
+    executor, enqueued = Executor(), []
+    store = Store(owned=[Job(7)], expired=[Job(9)], queued=[1, 2])
+    recovery = leases(store, executor, enqueued)
+
+    found = await recovery.take_back()
+    assert (enqueued, executor.reattached) == ([1, 2], [])
+
+    await recovery.reattach(found)
+    assert (enqueued, executor.reattached) == ([1, 2], [7, 9])
+
+
+async def test_a_queue_left_unread_by_the_first_reads_is_read_when_jobs_are_followed() -> None:
+    executor, enqueued = Executor(), []
+    recovery = leases(Store(owned=[], expired=[], queued=[3]), executor, enqueued)
+
+    found = await recovery.take_back(queued=False)
+    assert enqueued == []
+
+    await recovery.reattach(found)
+    assert enqueued == [3]
