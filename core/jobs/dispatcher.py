@@ -33,7 +33,7 @@ from core.jobs.kind_limits import KindLimits
 from core.jobs.leases import Found
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner
-from core.jobs.scheduler import Scheduler
+from core.jobs.scheduler import Assignment, Scheduler
 from core.jobs.updates import JobObserver, JobQueued
 from core.jobs.worker_sync import until_listening
 from core.kinds import KindRegistry
@@ -261,10 +261,21 @@ class Dispatcher:
     def _start_ready(self) -> None:
         if self.disk.full:  # a result made now could not be saved: the queue waits for room
             return
-        ready = self.scheduler.take_ready(running=len(self.executor.active))
-        if len(ready) > 1:  # a start's first round, or places freed together: claimed in one transaction
-            self._tasks.spawn(self.executor.start_round(ready), name=f"jobs-{ready[0].entry.job_id}-and-on")
-        elif ready:
-            (one,) = ready
-            start = self.executor.start(one.entry, self._clients[one.backend], one.release)
-            self._tasks.spawn(start, name=f"job-{one.entry.job_id}")
+        # Places freed together (a start's every place) are claimed in one transaction, and one place on
+        # each backend first, in a round of its own: at a start each backend's running place is posted
+        # without waiting for the claims of the places behind it.
+        firsts: dict[str, Assignment] = {}
+        behind: list[Assignment] = []
+        for ready in self.scheduler.take_ready(running=len(self.executor.active)):
+            if ready.backend in firsts:
+                behind.append(ready)
+            else:
+                firsts[ready.backend] = ready
+        for group in (list(firsts.values()), behind):
+            if len(group) > 1:
+                name = f"jobs-{group[0].entry.job_id}-and-on"
+                self._tasks.spawn(self.executor.start_round(group), name=name)
+            elif group:
+                (one,) = group
+                start = self.executor.start(one.entry, self._clients[one.backend], one.release)
+                self._tasks.spawn(start, name=f"job-{one.entry.job_id}")

@@ -21,7 +21,7 @@ from tests.fakes.comfyui import FakeConfig
 from tests.fixtures.comfyui import FakeComfyFactory
 
 
-async def test_the_jobs_waiting_at_a_start_fill_every_place_in_one_round_and_each_runs_once(
+async def test_the_jobs_waiting_at_a_start_fill_every_place_in_two_rounds_and_each_runs_once(
     database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
     fakes = [await fake_comfy_factory(FakeConfig(step_time_s=0.01, default_steps=4)) for _ in range(2)]
@@ -52,8 +52,10 @@ async def test_the_jobs_waiting_at_a_start_fill_every_place_in_one_round_and_eac
         finally:
             await runtime.close()
 
-    # Two backends, each with its running place and one waiting: the first four in line, at once.
-    assert rounds[0] == [receipt.job.id for receipt in receipts[:4]]
+    # Two backends, each with its running place and one waiting: the first four in line, one place on
+    # each backend in a round of its own, then the two behind them.
+    first, second, third, fourth = (receipt.job.id for receipt in receipts[:4])
+    assert rounds[:2] == [[first, second], [third, fourth]]
     assert [job.status for job in jobs] == [JobStatus.SUCCEEDED] * 6
     assert [len(observer.finals[job.id]) for job in jobs] == [1] * 6
     assert sum(len(fake.prompts_received) for fake in fakes) == 6
