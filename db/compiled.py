@@ -12,15 +12,17 @@ exactly as the ORM stores and reads it (on SQLite a timestamp is SQLAlchemy's te
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable
+from sqlalchemy import Executable, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any]
 
@@ -36,6 +38,10 @@ class Compiled:
     binds: tuple[tuple[_Given | None, Any, Processor | None], ...]  # (given name, fixed value, processor)
     results: tuple[Processor | None, ...]  # one per returned column (None: the value as the driver gives it)
     processes_results: bool
+    # The returned columns' types; a column whose processing depends on the type the driver reports (a
+    # float or numeric on asyncpg) makes `needs_driver_types` true until `with_driver_types` is given them.
+    types: tuple[TypeEngine[Any], ...] = ()
+    needs_driver_types: bool = False
 
     def args(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         """The parameters in the order the SQL text takes them, processed as SQLAlchemy would."""
@@ -59,6 +65,18 @@ class Compiled:
             for value, process in zip(raw, self.results, strict=False)
         )
 
+    def with_driver_types(self, dialect: Dialect, driver_types: Sequence[Any]) -> Compiled:
+        """The same, its columns processed by their types given the types the driver reports for them (as
+        SQLAlchemy processes a result given its cursor's description)."""
+        results = tuple(
+            type_._cached_result_processor(dialect, driver_type)
+            for type_, driver_type in zip(self.types, driver_types, strict=True)
+        )
+        processes = any(process is not None for process in results)
+        return dataclasses.replace(
+            self, results=results, processes_results=processes, needs_driver_types=False
+        )
+
 
 class Precompiled:
     """`statement` compiled on first use for each dialect (each engine's), then kept with the dialect."""
@@ -73,6 +91,11 @@ class Precompiled:
         compiled = self._by_dialect.get(dialect)
         if compiled is None:
             compiled = self._by_dialect[dialect] = compile_for(self.statement, dialect)
+        return compiled
+
+    def typed(self, dialect: Dialect, driver_types: Sequence[Any]) -> Compiled:
+        """`on(dialect)` with the types the driver reports for its columns, kept from now on."""
+        compiled = self._by_dialect[dialect] = self.on(dialect).with_driver_types(dialect, driver_types)
         return compiled
 
 
@@ -102,10 +125,10 @@ def compile_for(statement: Executable, dialect: Dialect) -> Compiled:
         else:  # a value the statement holds (a status compared with, say): processed once, here
             value = bind.effective_value
             binds.append((None, value if process is None else process(value), None))
-    results = tuple(column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns)
-    return Compiled(
-        sql=compiled.string,
-        binds=tuple(binds),
-        results=results,
-        processes_results=any(process is not None for process in results),
-    )
+    types = tuple(column[3] for column in compiled._result_columns)
+    try:
+        results = tuple(type_._cached_result_processor(dialect, None) for type_ in types)
+    except (exc.InvalidRequestError, TypeError):  # it needs the type the driver reports for the column
+        return Compiled(compiled.string, tuple(binds), (), False, types, needs_driver_types=True)
+    processes = any(process is not None for process in results)
+    return Compiled(compiled.string, tuple(binds), results, processes, types)

@@ -86,9 +86,12 @@ class _SqliteConnection:
         compiled = statement.on(self._dialect)
         args = compiled.args(params)
         try:
-            raw = self._connection.execute(compiled.sql, args).fetchall()
+            cursor = self._connection.execute(compiled.sql, args)
+            raw = cursor.fetchall()
         except sqlite3.Error as error:
             _raise_sqlite(compiled.sql, args, error, self._dialect)
+        if compiled.needs_driver_types:  # sqlite3 reports none (None each), as SQLAlchemy is told
+            compiled = statement.typed(self._dialect, [column[1] for column in cursor.description])
         return [compiled.row(row) for row in raw]
 
     def count(self, statement: Precompiled, params: Params) -> int:
@@ -161,6 +164,10 @@ class _PostgresConnection:
         compiled = statement.on(self._dialect)
         args = compiled.args(params)
         try:
+            if compiled.needs_driver_types:  # once: the columns' types as SQLAlchemy's adapter reports them
+                prepared = await_(self._driver.prepare(compiled.sql))
+                oids = [attribute.type.oid for attribute in prepared.get_attributes()]
+                compiled = statement.typed(self._dialect, oids)
             raw = await_(self._driver.fetch(compiled.sql, *args))
         except Exception as error:
             self.fail(compiled.sql, args, error)

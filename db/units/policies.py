@@ -8,7 +8,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.connections import run_unit
+from db.compiled import Precompiled
+from db.driver_units import run_driver_unit
 from db.models import GuildPolicy
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.units.unbroken import unbroken
@@ -17,7 +18,8 @@ from db.units.unbroken import unbroken
 PolicyEdit = Callable[[GuildPolicy], Mapping[str, Any]]
 
 _POLICIES = cast(Table, GuildPolicy.__table__)
-_READ = select(_POLICIES).where(_POLICIES.c.guild_id == bindparam("guild_id"))
+_READ = Precompiled(select(_POLICIES).where(_POLICIES.c.guild_id == bindparam("guild_id")))
+_NAMES = [column.key for column in _POLICIES.c]  # the order _READ returns them in
 
 
 class PolicyStore:
@@ -26,15 +28,14 @@ class PolicyStore:
 
     @unbroken
     async def get(self, guild_id: int) -> GuildPolicy | None:
-        """The stored policy (None: nobody configured this guild), in no session. One statement in one
-        unit of work: the front end reads it for a guild's first request (then every 30 s, PolicyCache)."""
+        """The stored policy (None: nobody configured this guild), in no session. One statement on the
+        driver's connection (db.driver_units): the front end reads it for a guild's first request (then
+        every 30 s, PolicyCache)."""
         engine: AsyncEngine = self._sessions.kw["bind"]
-        row = await run_unit(
-            engine,
-            lambda connection: connection.execute(_READ, {"guild_id": guild_id}).first(),
-            scope="statement",
+        rows = await run_driver_unit(
+            engine, lambda connection: connection.rows(_READ, {"guild_id": guild_id}), scope="statement"
         )
-        return None if row is None else GuildPolicy(**row._mapping)
+        return GuildPolicy(**dict(zip(_NAMES, rows[0], strict=True))) if rows else None
 
     @unbroken
     async def change(self, guild_id: int, edit: PolicyEdit) -> GuildPolicy:

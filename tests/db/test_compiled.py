@@ -14,7 +14,7 @@ from db.compiled import Precompiled
 from db.driver_units import DriverConnection, run_driver_unit
 from db.engine import create_sessionmaker
 from db.enums import JobStatus
-from db.models import Artifact, Job, JobEvent
+from db.models import Artifact, GuildPolicy, Job, JobEvent
 from db.schemas import JobCreate
 from db.types import UtcDateTime
 from db.units.jobs import JobStore
@@ -23,6 +23,7 @@ from tests.db.factories import job_data, read_document
 EVENTS = cast(Table, JobEvent.__table__)
 JOBS = cast(Table, Job.__table__)
 ARTIFACTS = cast(Table, Artifact.__table__)
+POLICIES = cast(Table, GuildPolicy.__table__)
 
 _ADD_EVENT = insert(EVENTS).values(
     job_id=bindparam("job_id"),
@@ -132,3 +133,23 @@ async def test_a_statement_rendered_anew_at_each_execution_is_refused(engine: As
     expanding = select(JOBS.c.id).where(JOBS.c.id.in_(bindparam("ids", expanding=True)))
     with pytest.raises(ValueError, match="rendered at execution"):
         Precompiled(expanding).on(engine.dialect)
+
+
+async def test_a_column_processed_by_the_type_the_driver_reports_reads_back_as_sqlalchemy_reads_it(
+    engine: AsyncEngine,
+) -> None:
+    # A float: on asyncpg SQLAlchemy processes it by the type the server reports (float8 as it comes).
+    async with engine.begin() as connection:
+        await connection.execute(insert(POLICIES).values(guild_id=1, rate_refill_per_minute=2.5))
+    query = select(POLICIES.c.rate_refill_per_minute, POLICIES.c.updated_at).where(POLICIES.c.guild_id == 1)
+    async with engine.connect() as connection:
+        expected = tuple((await connection.execute(query)).one())
+    statement = Precompiled(query)
+
+    for _ in range(2):  # once finding out the driver's types, then with them
+        rows = await run_driver_unit(
+            engine, lambda connection: connection.rows(statement, {}), scope="statement"
+        )
+        assert rows == [expected]
+    assert rows[0][0] == 2.5
+    assert not statement.on(engine.dialect).needs_driver_types
