@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
 
+from comfy import events
 from comfy.frame_tap import FrameTap, tap
+from tests.comfy.conftest import ClientFactory, collect, graph
 from tests.comfy.raw_ws import BINARY, CLOSE, PING, PONG, TEXT, Peer, close_frame, frame, raw_server
 
 NO_RECEIVE_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=2.0)
@@ -154,3 +157,17 @@ async def test_a_server_that_stops_answering_pings_fails_the_reading(session: ai
         message = await receiving
         assert message.type is aiohttp.WSMsgType.ERROR
         assert isinstance(message.data, aiohttp.ServerTimeoutError)
+
+
+async def test_without_the_tap_a_job_is_followed_through_ws_receive(
+    fake_comfy: Any, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An aiohttp whose insides the tap does not know: the connection reads every frame itself.
+    monkeypatch.setattr("comfy.frame_tap._DataQueue", None)
+    fake_comfy.config.step_time_s = 0.01
+    client = await make_client(fake_comfy.url)
+
+    got = await collect(await client.submit(graph("canonical_txt2img_sd15_api"), "untapped-1"))
+
+    assert isinstance(got[-1], events.Completed)
+    assert any(isinstance(event, events.Progress) for event in got)
