@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import cast
 
-import aiosqlite
 import pytest
 from sqlalchemy import Table, bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -21,6 +20,7 @@ from db.models import JobEvent
 from db.types import utcnow
 from db.units.outages import is_outage
 from tests.db.blocking_sql import install_slow_function
+from tests.db.sqlite_trip_count import count_sqlite_trips
 from tests.fixtures.database import empty_tables
 
 EVENTS = cast(Table, JobEvent.__table__)
@@ -87,14 +87,7 @@ async def test_on_sqlite_a_unit_and_its_commit_take_one_trip(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job_id = await _job(engine)
-    trips: list[object] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(connection: aiosqlite.Connection, fn: object, *args: object) -> object:
-        trips.append(fn)
-        return await original(connection, fn, *args)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    trips = count_sqlite_trips(monkeypatch)
 
     def add_and_count(connection: DriverConnection) -> int:
         connection.each(_ADD, [{"job_id": job_id, "at": utcnow(), "detail": {}}] * 2)

@@ -8,7 +8,6 @@ import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -19,6 +18,7 @@ from db.connections import run_unit
 from db.engine import create_engine
 from db.units.outages import is_outage
 from tests.db.blocking_sql import install_slow_function
+from tests.db.sqlite_trip_count import count_sqlite_trips
 
 _SCHEMA = (
     "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)",
@@ -57,14 +57,7 @@ def _insert_two(connection: Connection) -> list[tuple[int, str]]:
 async def test_a_unit_of_two_statements_and_its_commit_take_one_trip(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    trips: list[object] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(connection: aiosqlite.Connection, fn: object, *args: object) -> object:
-        trips.append(fn)
-        return await original(connection, fn, *args)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    trips = count_sqlite_trips(monkeypatch)
     assert await run_unit(engine, _insert_two, scope="transaction") == [(2, "b")]
     assert len(trips) == 1
     monkeypatch.undo()
