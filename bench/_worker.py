@@ -39,6 +39,7 @@ async def serve(database_url: str, data_dir: Path, worker_id: str, urls: list[st
         data_dir=data_dir,
         client_id=f"bench-{worker_id}",
         queue=QueueSettings(worker_id=worker_id),
+        freeze_boot_heap=True,  # as in a bot process (bot.cli.runtime_config)
     )
     delivered: list[int] = []
 

@@ -116,6 +116,7 @@ async def throughput(
             data_dir=tmp / f"data-{backends}",
             client_id="bench",
             queue=QueueSettings(worker_id="bench", prequeue_depth=prequeue_depth),
+            freeze_boot_heap=True,  # as in a bot process (bot.cli.runtime_config)
         )
         runtime = await CoreRuntime.build(config, http=http)
         observer = CountingObserver()

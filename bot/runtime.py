@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from background.heap import keep_boot_objects_out_of_full_collections
 from background.log_context import log_context
 from comfy.artifacts import ArtifactStore, FileOpener, open_for_writing
 from comfy.client import ClientSettings, ComfyClient
@@ -124,6 +125,9 @@ class RuntimeConfig:
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
     # Where the data dir's result files are written: the real filesystem (a test makes it fail with ENOSPC).
     open_file: FileOpener = open_for_writing
+    # A bot process (bot.cli) keeps what it has made by the end of `start` out of the collector's full
+    # passes (background.heap); a test process, which builds many runtimes, does not.
+    freeze_boot_heap: bool = False
 
 
 class CoreRuntime:
@@ -247,6 +251,8 @@ class CoreRuntime:
         if runs_queue:
             self.deleted_files.start()
             self.moderation_retention.start()
+        if self.config.freeze_boot_heap:
+            keep_boot_objects_out_of_full_collections()
 
     def _report_backends(self) -> None:
         """One line per backend (the pool logs each one that answers); one that does not is not fatal."""

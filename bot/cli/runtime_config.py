@@ -57,6 +57,7 @@ async def runtime_config(settings: Settings, role: Role = "all") -> RuntimeConfi
             rate_per_minute=settings.personal_rate_per_minute,
         ),
         safety=await safety_config(settings),
+        freeze_boot_heap=True,
     )
 
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from comfy import errors, protocol
 from comfy.pool import ComfyPool
+from comfy.workflows.alike_backends import ProblemsOnAlikeBackends
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.models import LORA_NAME_INPUT, MODEL_NAME_INPUTS
-from comfy.workflows.validation import WorkflowProblem, find_problems
+from comfy.workflows.validation import WorkflowProblem
 from db.snapshots import ModelNeed, QueuedJob
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class Capabilities:
         able: dict[str, set[str]] = {name: set() for name in names}
         able_any_models: dict[str, set[str]] = {name: set() for name in names}
         read: dict[str, Mapping[str, Any]] = {}
+        alike = ProblemsOnAlikeBackends()
         for client in self._pool.clients:
             try:
                 object_info = await client.object_info()
@@ -115,7 +117,7 @@ class Capabilities:
                 continue
             read[client.name] = object_info
             for name in names:
-                problems = find_problems(self._catalogue.get(name).graph, object_info, name)
+                problems = alike.find(name, self._catalogue.get(name).graph, object_info)
                 if not problems:
                     able[name].add(client.name)
                 if not [problem for problem in problems if not _about_a_model_file(problem)]:
