@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any
 
 from comfy import errors, events
@@ -170,7 +170,7 @@ class PromptRun:
             return False
         return True
 
-    async def __aiter__(self) -> AsyncIterator[events.PromptEvent]:
+    async def __aiter__(self) -> AsyncGenerator[events.PromptEvent, None]:
         while True:
             while not self._pending:
                 if self._latest:

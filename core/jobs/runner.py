@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,45 +112,50 @@ class JobRunner:
             self.clocks.started(active.job.id, at=active.started_at)
             shown.since = self.clocks.first_start(active.job.id)
         try:
-            async for event in run:
-                progress.observe(event)
-                # By exact type, most frequent first: these classes are final, and a chain of isinstance
-                # checks cost ~95 calls a job (an Executed or Queued event went through all of them).
-                kind = type(event)
-                if kind is events.NodeStates or kind is events.NodesCached or kind is events.Preview:
-                    preview = event if type(event) is events.Preview else None
-                    update = self._progress(active, node, progress, preview, shown)
-                elif type(event) is events.Progress:
-                    node = run.class_type(event.node_id) or node
-                    update = self._progress(active, node, progress, None, shown)
-                elif type(event) is events.NodeExecuting:
-                    node = event.class_type or event.node_id
-                    update = self._progress(active, node, progress, None, shown)
-                elif (
-                    type(event) is events.Completed
-                    or type(event) is events.Failed
-                    or type(event) is events.Interrupted
-                ):
-                    active.on_prompt_done()
-                    return _outcome(event)
-                elif type(event) is events.Started:
-                    active.started()
-                    elapsed = self.clocks.started(active.job.id, at=active.started_at)
-                    shown.since = self.clocks.first_start(active.job.id)
-                    await self._notify(active, JobStarted(elapsed_s=elapsed))
-                    shown.seen = None
-                    continue
-                elif kind is events.BackendAway:
-                    away = JobSetback(
-                        Setback.SERVER_AWAY, self.clocks.elapsed_s(active.job.id), self._other_server(active)
-                    )
-                    await self._notify(active, away)
-                    shown.seen = None  # the next progress tells the front-end its server is back
-                    continue
-                else:  # Queued, Executed: nothing shown
-                    continue
-                if update is not None:
-                    await self._notify(active, update)
+            # Closed here when it ends: a generator left at its last `yield` would be closed by the loop's
+            # finalizer hook, a wake of the loop from the collector (call_soon_threadsafe) for each job.
+            async with aclosing(aiter(run)) as stream:
+                async for event in stream:
+                    progress.observe(event)
+                    # By exact type, most frequent first: these classes are final, and a chain of isinstance
+                    # checks cost ~95 calls a job (an Executed or Queued event went through all of them).
+                    kind = type(event)
+                    if kind is events.NodeStates or kind is events.NodesCached or kind is events.Preview:
+                        preview = event if type(event) is events.Preview else None
+                        update = self._progress(active, node, progress, preview, shown)
+                    elif type(event) is events.Progress:
+                        node = run.class_type(event.node_id) or node
+                        update = self._progress(active, node, progress, None, shown)
+                    elif type(event) is events.NodeExecuting:
+                        node = event.class_type or event.node_id
+                        update = self._progress(active, node, progress, None, shown)
+                    elif (
+                        type(event) is events.Completed
+                        or type(event) is events.Failed
+                        or type(event) is events.Interrupted
+                    ):
+                        active.on_prompt_done()
+                        return _outcome(event)
+                    elif type(event) is events.Started:
+                        active.started()
+                        elapsed = self.clocks.started(active.job.id, at=active.started_at)
+                        shown.since = self.clocks.first_start(active.job.id)
+                        await self._notify(active, JobStarted(elapsed_s=elapsed))
+                        shown.seen = None
+                        continue
+                    elif kind is events.BackendAway:
+                        away = JobSetback(
+                            Setback.SERVER_AWAY,
+                            self.clocks.elapsed_s(active.job.id),
+                            self._other_server(active),
+                        )
+                        await self._notify(active, away)
+                        shown.seen = None  # the next progress tells the front-end its server is back
+                        continue
+                    else:  # Queued, Executed: nothing shown
+                        continue
+                    if update is not None:
+                        await self._notify(active, update)
         except errors.ComfyError as exc:
             active.on_prompt_done()
             return RunOutcome(failed=exc)
