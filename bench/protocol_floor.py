@@ -1,0 +1,110 @@
+"""The least CPU a job can cost with aiohttp: the ComfyUI protocol alone, with no queue, no database, no bot.
+
+    python -m bench.protocol_floor              # 400 jobs on 8 fake backends, 8 steps of 12.5 ms each
+    python -m bench.protocol_floor --jobs 1000 --backends 1
+
+What bench/queue.py's worker does for a job over the network, and nothing else: `POST /prompt` (one prompt
+waiting on each backend behind the running one, as the worker's prequeue), every websocket frame of the
+job received (the text ones parsed as JSON), its picture fetched with `GET /view` and written to a file in a
+thread. The same fake backends in their own process (bench/_fake_farm.py), so the figure is this process's
+CPU per job, as `process_cpu_ms_per_job` there: what the worker's own work (claims, outcomes, progress,
+checks, records) adds is the difference. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench._queue_common import fake_farm
+from core.kinds import default_kinds
+from core.kinds.image import ImageParams
+
+
+class Backend:
+    """One backend driven by the bare protocol: a socket read by one task, prompts matched by their id."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: str, out: Path) -> None:
+        self.http, self.url, self.out = http, url, out
+        self.client_id = str(uuid.uuid4())
+        self.waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.frames = 0
+
+    async def run(self, graphs: list[dict[str, Any]], depth: int) -> None:
+        async with self.http.ws_connect(f"{self.url}/ws", params={"clientId": self.client_id}) as ws:
+            reader = asyncio.create_task(self._read(ws))
+            places = asyncio.Semaphore(depth)
+
+            async def one(graph: dict[str, Any]) -> None:
+                async with places:
+                    await self._job(graph)
+
+            try:
+                await asyncio.gather(*(one(graph) for graph in graphs))
+            finally:
+                reader.cancel()
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for message in ws:
+            self.frames += 1
+            if message.type is not aiohttp.WSMsgType.TEXT:
+                continue  # a preview
+            doc = json.loads(message.data)
+            if doc["type"] == "executed":
+                waiting = self.waiting.get(doc["data"]["prompt_id"])
+                if waiting is not None and not waiting.done():
+                    waiting.set_result(doc["data"]["output"])
+
+    async def _job(self, graph: dict[str, Any]) -> None:
+        prompt_id = str(uuid.uuid4())
+        output = self.waiting[prompt_id] = asyncio.get_running_loop().create_future()
+        body = {"prompt": graph, "prompt_id": prompt_id, "client_id": self.client_id}
+        async with self.http.post(f"{self.url}/prompt", json=body) as response:
+            response.raise_for_status()
+        image = (await output)["images"][0]
+        del self.waiting[prompt_id]
+        async with self.http.get(f"{self.url}/view", params=image) as response:
+            data = await response.read()
+        await asyncio.to_thread((self.out / f"{prompt_id}.png").write_bytes, data)
+
+
+async def measure(jobs: int, backends: int, step_s: float, steps: int) -> dict[str, Any]:
+    kinds = default_kinds()
+    template = (await kinds.load_catalogue(None)).get("txt2img")
+    # Every prompt its own seed, as the bot's: the same graph twice would be a cached run.
+    graphs = [kinds.bind(template, ImageParams(prompt="bench", seed=seed)).graph for seed in range(jobs)]
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as directory:
+        async with fake_farm(backends, step_s, steps) as farm, aiohttp.ClientSession() as http:
+            drivers = [Backend(http, url, Path(directory)) for url in farm["urls"]]
+            cpu, started = time.process_time(), time.perf_counter()
+            await asyncio.gather(*(d.run(graphs[i::backends], depth=2) for i, d in enumerate(drivers)))
+            cpu, elapsed = time.process_time() - cpu, time.perf_counter() - started
+    return {
+        "backends": backends,
+        "jobs": jobs,
+        "frames_per_job": round(sum(d.frames for d in drivers) / jobs, 1),
+        "process_cpu_ms_per_job": round(cpu / jobs * 1000, 3),
+        "elapsed_s": round(elapsed, 2),
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--jobs", type=int, default=400)
+    parser.add_argument("--backends", type=int, default=8)
+    parser.add_argument("--step-ms", type=float, default=12.5)
+    parser.add_argument("--steps", type=int, default=8)
+    args = parser.parse_args()
+    print(json.dumps(await measure(args.jobs, args.backends, args.step_ms / 1000, args.steps)))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
