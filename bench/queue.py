@@ -84,7 +84,9 @@ async def sqlite_url(tmp: Path) -> str:
 
 
 def instrument_scheduler() -> Callable[[], float]:
-    """Wrap the scheduling code (choosing and handing out jobs) to add up the time spent in it."""
+    """Wrap the scheduling code (choosing and handing out jobs) to add up the time spent in it: the CPU of
+    the event loop's thread, which it runs on (read in 0.4 µs; the whole process's, summed by the kernel over
+    its threads, took 2.1 µs p50 and up to 40 µs mid-run)."""
     spent = [0.0]
     originals = {name: getattr(Dispatcher, name) for name in ("_start_ready", "enqueue")}
 
@@ -92,11 +94,11 @@ def instrument_scheduler() -> Callable[[], float]:
         original = originals[name]
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            started = time.process_time()
+            started = time.thread_time()
             try:
                 return original(*args, **kwargs)
             finally:
-                spent[0] += time.process_time() - started
+                spent[0] += time.thread_time() - started
 
         return wrapper
 
