@@ -97,6 +97,10 @@ class ComfyClient:
         """Wait for the websocket (events are only delivered to an open socket)."""
         return await self._ws.wait_connected(timeout_s)
 
+    async def wait_first_attempt(self, timeout_s: float) -> bool:
+        """Wait until the websocket's first attempt has connected or failed; True if it connected."""
+        return await self._ws.wait_first_attempt(timeout_s)
+
     def add_connection_listener(self, listener: Callable[[bool], None]) -> None:
         """``listener(True)`` after every (re)connect, ``listener(False)`` the moment the socket drops."""
         self._ws.listeners.append(listener)

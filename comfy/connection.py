@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -109,6 +110,7 @@ class WebSocketConnection:
         self._hurry = asyncio.Event()
         self.preview_metadata = False  # the server confirmed supports_preview_metadata
         self._connected = asyncio.Event()
+        self._tried = asyncio.Event()  # the first attempt has connected or failed
         self._closing = asyncio.Event()
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._task: asyncio.Task[None] | None = None
@@ -124,6 +126,12 @@ class WebSocketConnection:
         except TimeoutError:
             return False
         return True
+
+    async def wait_first_attempt(self, timeout_s: float) -> bool:
+        """Wait until the first attempt to connect has succeeded or failed; True if connected."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._tried.wait(), timeout_s)
+        return self.connected
 
     def start(self) -> None:
         if self._task is None:
@@ -212,6 +220,7 @@ class WebSocketConnection:
             self._went_down(failures)
 
     def _went_down(self, failures: int) -> None:
+        self._tried.set()
         self._on_down(failures)
         self._tell_listeners(connected=False)
 
@@ -233,6 +242,7 @@ class WebSocketConnection:
                 log.warning("websocket %s dropped while negotiating: %r", self._url, exc)
                 return
         self._connected.set()
+        self._tried.set()
         log.info("websocket connected to %s as client_id=%s", self._url, self.client_id)
         self._tell_listeners(connected=True)
         await self._on_up(reconnected)

@@ -57,8 +57,10 @@ class ComfyPool:
         if events:
             for client in self.clients:
                 await client.start()
-            # Give the websockets a moment so healthy backends are not reported down at boot.
-            await asyncio.gather(*(c.wait_connected(self._connect_wait_s) for c in self.clients))
+            # Each socket's first attempt is awaited, so a backend that answers is not reported down at boot;
+            # one that refuses is not waited for (one that does not answer at all, connect_wait_s at most):
+            # the others take jobs at once, and it joins them when it connects.
+            await asyncio.gather(*(c.wait_first_attempt(self._connect_wait_s) for c in self.clients))
         await self.check_health()
         health = every(self._interval, self.check_health)
         self._tasks.spawn(supervise("checking backend health", health), name="comfy-pool-health")

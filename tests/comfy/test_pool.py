@@ -11,7 +11,7 @@ import pytest
 from comfy import errors, events
 from comfy.client import ComfyClient
 from comfy.pool import ComfyPool
-from tests.comfy.conftest import ClientFactory, audio_graph, graph, wav_bytes
+from tests.comfy.conftest import FAST, ClientFactory, audio_graph, graph, wav_bytes
 from tests.comfy.test_client_recovery import first_progress, long_sampler
 from tests.fakes.comfyui.config import FakeConfig, default_models
 
@@ -112,5 +112,30 @@ async def test_a_pool_without_events_opens_no_websocket_and_tells_health_over_ht
         assert up.hub.sockets == {}, "no websocket was opened"
         assert not pool.clients[0].connected
         assert "SaveImage" in await pool.clients[0].object_info(), "what it can run is read all the same"
+    finally:
+        await pool.close()
+
+
+@pytest.mark.timeout(60)
+async def test_a_start_waits_for_no_backend_that_refuses_and_it_joins_once_it_answers(
+    fake_comfy_factory: Any, http_session: aiohttp.ClientSession
+) -> None:
+    away = await fake_comfy_factory(FakeConfig())
+    up = await fake_comfy_factory(FakeConfig())
+    await away.kill()  # its port refuses connections
+    clients = [
+        ComfyClient(http_session, fake.url, f"start-{i}", settings=FAST) for i, fake in enumerate((away, up))
+    ]
+    # Were a start to wait for every socket to connect, it would wait all of connect_wait_s here.
+    pool = ComfyPool(clients, health_interval_s=60, connect_wait_s=3600)
+    try:
+        await asyncio.wait_for(pool.start(), timeout=30)
+        assert [pool.health[client.name].healthy for client in clients] == [False, True]
+
+        await away.restart()
+        while not pool.health[clients[0].name].healthy:
+            await pool.health_changed()
+        run = await clients[0].submit(graph("image_emptyimage_saveimage"), "joined-later")
+        assert isinstance(await asyncio.wait_for(run.result(), 10), events.Completed)
     finally:
         await pool.close()
