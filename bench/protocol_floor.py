@@ -2,13 +2,16 @@
 
     python -m bench.protocol_floor              # 400 jobs on 8 fake backends, 8 steps of 12.5 ms each
     python -m bench.protocol_floor --jobs 1000 --backends 1
+    python -m bench.protocol_floor --raw        # the same on asyncio's transports, no HTTP library
 
 What bench/queue.py's worker does for a job over the network, and nothing else: `POST /prompt` (one prompt
 waiting on each backend behind the running one, as the worker's prequeue), every websocket frame of the
 job received (the text ones parsed as JSON), its picture fetched with `GET /view` and written to a file in a
 thread. The same fake backends in their own process (bench/_fake_farm.py), so the figure is this process's
 CPU per job, as `process_cpu_ms_per_job` there: what the worker's own work (claims, outcomes, progress,
-checks, records) adds is the difference. Prints figures; asserts nothing.
+checks, records) adds is the difference. `--raw` does the same work without aiohttp (bench/_raw_protocol.py,
+only what the fake's answers need): what aiohttp's machinery costs a job, and so what a client of our own on
+the transports could save. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 import aiohttp
 
 from bench._queue_common import fake_farm
+from bench._raw_protocol import RawHttp, RawSocket, json_body
 from core.kinds import default_kinds
 from core.kinds.image import ImageParams
 
@@ -76,18 +80,66 @@ class Backend:
         await asyncio.to_thread((self.out / f"{prompt_id}.png").write_bytes, data)
 
 
-async def measure(jobs: int, backends: int, step_s: float, steps: int) -> dict[str, Any]:
+class RawBackend:
+    """The same as Backend on bench/_raw_protocol.py's transports."""
+
+    def __init__(self, url: str, out: Path) -> None:
+        self.url, self.out = url, out
+        self.client_id = str(uuid.uuid4())
+        self.waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.frames = 0
+        self.http = RawHttp(url)
+
+    async def run(self, graphs: list[dict[str, Any]], depth: int) -> None:
+        socket = await RawSocket.open(self.url, f"/ws?clientId={self.client_id}", self._text, self._binary)
+        places = asyncio.Semaphore(depth)
+
+        async def one(graph: dict[str, Any]) -> None:
+            async with places:
+                await self._job(graph)
+
+        try:
+            await asyncio.gather(*(one(graph) for graph in graphs))
+        finally:
+            socket.close()
+            self.http.close()
+
+    def _binary(self, frame: bytes) -> None:
+        self.frames += 1
+
+    def _text(self, frame: str) -> None:
+        self.frames += 1
+        doc = json.loads(frame)
+        if doc["type"] == "executed":
+            waiting = self.waiting.get(doc["data"]["prompt_id"])
+            if waiting is not None and not waiting.done():
+                waiting.set_result(doc["data"]["output"])
+
+    async def _job(self, graph: dict[str, Any]) -> None:
+        prompt_id = str(uuid.uuid4())
+        output = self.waiting[prompt_id] = asyncio.get_running_loop().create_future()
+        body = {"prompt": graph, "prompt_id": prompt_id, "client_id": self.client_id}
+        await self.http.request("POST", "/prompt", json_body(body))
+        image = (await output)["images"][0]
+        del self.waiting[prompt_id]
+        data = await self.http.request("GET", "/view", query=image)
+        await asyncio.to_thread((self.out / f"{prompt_id}.png").write_bytes, data)
+
+
+async def measure(jobs: int, backends: int, step_s: float, steps: int, *, raw: bool) -> dict[str, Any]:
     kinds = default_kinds()
     template = (await kinds.load_catalogue(None)).get("txt2img")
     # Every prompt its own seed, as the bot's: the same graph twice would be a cached run.
     graphs = [kinds.bind(template, ImageParams(prompt="bench", seed=seed)).graph for seed in range(jobs)]
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as directory:
         async with fake_farm(backends, step_s, steps) as farm, aiohttp.ClientSession() as http:
-            drivers = [Backend(http, url, Path(directory)) for url in farm["urls"]]
+            out = Path(directory)
+            drivers = [RawBackend(url, out) if raw else Backend(http, url, out) for url in farm["urls"]]
             cpu, started = time.process_time(), time.perf_counter()
             await asyncio.gather(*(d.run(graphs[i::backends], depth=2) for i, d in enumerate(drivers)))
             cpu, elapsed = time.process_time() - cpu, time.perf_counter() - started
     return {
+        "client": "raw" if raw else "aiohttp",
         "backends": backends,
         "jobs": jobs,
         "frames_per_job": round(sum(d.frames for d in drivers) / jobs, 1),
@@ -102,8 +154,9 @@ async def main() -> None:
     parser.add_argument("--backends", type=int, default=8)
     parser.add_argument("--step-ms", type=float, default=12.5)
     parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--raw", action="store_true", help="asyncio's transports, no HTTP library")
     args = parser.parse_args()
-    print(json.dumps(await measure(args.jobs, args.backends, args.step_ms / 1000, args.steps)))
+    print(json.dumps(await measure(args.jobs, args.backends, args.step_ms / 1000, args.steps, raw=args.raw)))
 
 
 if __name__ == "__main__":
