@@ -22,6 +22,8 @@ import json
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,82 +36,31 @@ from core.kinds.image import ImageParams
 
 
 class Backend:
-    """One backend driven by the bare protocol: a socket read by one task, prompts matched by their id."""
-
-    def __init__(self, http: aiohttp.ClientSession, url: str, out: Path) -> None:
-        self.http, self.url, self.out = http, url, out
-        self.client_id = str(uuid.uuid4())
-        self.waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self.frames = 0
-
-    async def run(self, graphs: list[dict[str, Any]], depth: int) -> None:
-        async with self.http.ws_connect(f"{self.url}/ws", params={"clientId": self.client_id}) as ws:
-            reader = asyncio.create_task(self._read(ws))
-            places = asyncio.Semaphore(depth)
-
-            async def one(graph: dict[str, Any]) -> None:
-                async with places:
-                    await self._job(graph)
-
-            try:
-                await asyncio.gather(*(one(graph) for graph in graphs))
-            finally:
-                reader.cancel()
-
-    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        async for message in ws:
-            self.frames += 1
-            if message.type is not aiohttp.WSMsgType.TEXT:
-                continue  # a preview
-            doc = json.loads(message.data)
-            if doc["type"] == "executed":
-                waiting = self.waiting.get(doc["data"]["prompt_id"])
-                if waiting is not None and not waiting.done():
-                    waiting.set_result(doc["data"]["output"])
-
-    async def _job(self, graph: dict[str, Any]) -> None:
-        prompt_id = str(uuid.uuid4())
-        output = self.waiting[prompt_id] = asyncio.get_running_loop().create_future()
-        body = {"prompt": graph, "prompt_id": prompt_id, "client_id": self.client_id}
-        async with self.http.post(f"{self.url}/prompt", json=body) as response:
-            response.raise_for_status()
-        image = (await output)["images"][0]
-        del self.waiting[prompt_id]
-        async with self.http.get(f"{self.url}/view", params=image) as response:
-            data = await response.read()
-        await asyncio.to_thread((self.out / f"{prompt_id}.png").write_bytes, data)
-
-
-class RawBackend:
-    """The same as Backend on bench/_raw_protocol.py's transports."""
+    """One backend driven by the bare protocol: its socket's frames read as they come, prompts matched by id.
+    The client's part (open the socket, post, fetch) is a subclass's."""
 
     def __init__(self, url: str, out: Path) -> None:
         self.url, self.out = url, out
         self.client_id = str(uuid.uuid4())
         self.waiting: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.frames = 0
-        self.http = RawHttp(url)
 
     async def run(self, graphs: list[dict[str, Any]], depth: int) -> None:
-        socket = await RawSocket.open(self.url, f"/ws?clientId={self.client_id}", self._text, self._binary)
         places = asyncio.Semaphore(depth)
 
         async def one(graph: dict[str, Any]) -> None:
             async with places:
                 await self._job(graph)
 
-        try:
+        async with self.connected():
             await asyncio.gather(*(one(graph) for graph in graphs))
-        finally:
-            socket.close()
-            self.http.close()
 
-    def _binary(self, frame: bytes) -> None:
+    def frame(self, text: str | None) -> None:
+        """A frame received: `text` None for a binary one (a preview)."""
         self.frames += 1
-
-    def _text(self, frame: str) -> None:
-        self.frames += 1
-        doc = json.loads(frame)
+        if text is None:
+            return
+        doc = json.loads(text)
         if doc["type"] == "executed":
             waiting = self.waiting.get(doc["data"]["prompt_id"])
             if waiting is not None and not waiting.done():
@@ -118,12 +69,71 @@ class RawBackend:
     async def _job(self, graph: dict[str, Any]) -> None:
         prompt_id = str(uuid.uuid4())
         output = self.waiting[prompt_id] = asyncio.get_running_loop().create_future()
-        body = {"prompt": graph, "prompt_id": prompt_id, "client_id": self.client_id}
-        await self.http.request("POST", "/prompt", json_body(body))
+        await self.post_prompt({"prompt": graph, "prompt_id": prompt_id, "client_id": self.client_id})
         image = (await output)["images"][0]
         del self.waiting[prompt_id]
-        data = await self.http.request("GET", "/view", query=image)
+        data = await self.view(image)
         await asyncio.to_thread((self.out / f"{prompt_id}.png").write_bytes, data)
+
+    def connected(self) -> AbstractAsyncContextManager[None]:
+        raise NotImplementedError
+
+    async def post_prompt(self, body: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    async def view(self, image: dict[str, str]) -> bytes:
+        raise NotImplementedError
+
+
+class AiohttpBackend(Backend):
+    def __init__(self, http: aiohttp.ClientSession, url: str, out: Path) -> None:
+        super().__init__(url, out)
+        self.http = http
+
+    @asynccontextmanager
+    async def connected(self) -> AsyncIterator[None]:
+        async with self.http.ws_connect(f"{self.url}/ws", params={"clientId": self.client_id}) as ws:
+            reader = asyncio.create_task(self._read(ws))
+            try:
+                yield
+            finally:
+                reader.cancel()
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for message in ws:
+            self.frame(message.data if message.type is aiohttp.WSMsgType.TEXT else None)
+
+    async def post_prompt(self, body: dict[str, Any]) -> None:
+        async with self.http.post(f"{self.url}/prompt", json=body) as response:
+            response.raise_for_status()
+
+    async def view(self, image: dict[str, str]) -> bytes:
+        async with self.http.get(f"{self.url}/view", params=image) as response:
+            return await response.read()
+
+
+class RawBackend(Backend):
+    """On bench/_raw_protocol.py's transports."""
+
+    def __init__(self, url: str, out: Path) -> None:
+        super().__init__(url, out)
+        self.http = RawHttp(url)
+
+    @asynccontextmanager
+    async def connected(self) -> AsyncIterator[None]:
+        path = f"/ws?clientId={self.client_id}"
+        socket = await RawSocket.open(self.url, path, self.frame, lambda _: self.frame(None))
+        try:
+            yield
+        finally:
+            socket.close()
+            self.http.close()
+
+    async def post_prompt(self, body: dict[str, Any]) -> None:
+        await self.http.request("POST", "/prompt", json_body(body))
+
+    async def view(self, image: dict[str, str]) -> bytes:
+        return await self.http.request("GET", "/view", query=image)
 
 
 async def measure(jobs: int, backends: int, step_s: float, steps: int, *, raw: bool) -> dict[str, Any]:
@@ -134,7 +144,9 @@ async def measure(jobs: int, backends: int, step_s: float, steps: int, *, raw: b
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as directory:
         async with fake_farm(backends, step_s, steps) as farm, aiohttp.ClientSession() as http:
             out = Path(directory)
-            drivers = [RawBackend(url, out) if raw else Backend(http, url, out) for url in farm["urls"]]
+            drivers = [
+                RawBackend(url, out) if raw else AiohttpBackend(http, url, out) for url in farm["urls"]
+            ]
             cpu, started = time.process_time(), time.perf_counter()
             await asyncio.gather(*(d.run(graphs[i::backends], depth=2) for i, d in enumerate(drivers)))
             cpu, elapsed = time.process_time() - cpu, time.perf_counter() - started
