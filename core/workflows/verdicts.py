@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from comfy import errors
 from comfy.client import ComfyClient
+from comfy.workflows.alike_backends import ProblemsOnAlikeBackends
 from comfy.workflows.template import WorkflowTemplate
-from comfy.workflows.validation import NODE_MISSING, NOT_OFFERED, WorkflowProblem, find_problems
+from comfy.workflows.validation import NODE_MISSING, NOT_OFFERED, WorkflowProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +41,13 @@ class BackendVerdict:
 async def verdicts(clients: Sequence[ComfyClient], template: WorkflowTemplate) -> tuple[BackendVerdict, ...]:
     """Each backend's nodes read again (a model installed a minute ago counts), then the graph checked."""
     found: list[BackendVerdict] = []
+    alike = ProblemsOnAlikeBackends()  # a farm of copies: the graph checked once
     for client in clients:
         try:
             object_info = await client.object_info(refresh=True)
         except errors.ComfyError as error:
             found.append(BackendVerdict(client.name, unreachable=error.detail))
             continue
-        problems = find_problems(template.graph, object_info, template.name)
+        problems = alike.find(template.name, template.graph, object_info)
         found.append(BackendVerdict(client.name, tuple(problems)))
     return tuple(found)
