@@ -76,12 +76,25 @@ class WorkflowsChangedMessage(BaseModel):
     sender: str
 
 
+class BackendNodesChangedMessage(BaseModel):
+    """A backend came back offering other node classes or models than before (restarted with a model added,
+    say): every process reads its /object_info again. A gateway checks a backend's health over HTTP now and
+    then and would not notice a restart shorter than that; a worker's socket sees every one."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: Literal["nodes_changed"] = "nodes_changed"
+    sender: str
+    backends: list[str]  # their names, as in COMFYUI_URLS
+
+
 WorkerMessage = (
     JobQueuedMessage
     | JobGoneMessage
     | CancelRequestedMessage
     | JobHandedOverMessage
     | WorkflowsChangedMessage
+    | BackendNodesChangedMessage
 )
 _READER: TypeAdapter[WorkerMessage] = TypeAdapter(Annotated[WorkerMessage, Field(discriminator="kind")])
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Collection
 
+from comfy import errors
 from comfy.pool import ComfyPool
 from core.jobs.capabilities import Capabilities
 from core.jobs.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
 
 
 class BackendWatcher:
@@ -59,5 +63,18 @@ class BackendWatcher:
     async def refresh_capabilities(self) -> None:
         """One turn: what each backend can run read again, and jobs some backend can run now back in line."""
         await self._capabilities.refresh()
+        self._scheduler.unpark()
+        self._wake()
+
+    async def read_nodes_again(self, backends: Collection[str] | None) -> None:
+        """Another process found these backends (None: any) offering other nodes or models: read them here
+        too, then what each can run; jobs that waited for such a backend go back in line."""
+        for client in self._pool.clients:
+            if backends is None or client.name in backends:
+                try:
+                    await client.object_info(refresh=True)
+                except errors.ComfyError as exc:
+                    log.info("nodes of %s not read again: %s", client.name, exc.detail)
+        await self._capabilities.refresh(announce=False)
         self._scheduler.unpark()
         self._wake()

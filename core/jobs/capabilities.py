@@ -9,7 +9,7 @@ nodes (its model-file inputs aside) and offers every one of those files.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from comfy import errors, protocol
@@ -37,6 +37,9 @@ class Capabilities:
         self._choices: dict[tuple[str, str, str], frozenset[str]] = {}
         # Kept per read as `_choices` is: the scheduler asks for each queued job that chose its model files.
         self._offering: dict[tuple[str, tuple[ModelNeed, ...]], frozenset[str]] = {}
+        # Told the backends read again that offer other nodes or models than at the read before (the other
+        # processes then read them too: see db.worker_messages.BackendNodesChangedMessage).
+        self.on_nodes_changed: Callable[[list[str]], None] = lambda backends: None
 
     def backends_for(self, workflow_name: str) -> frozenset[str]:
         return self._able.get(workflow_name, frozenset())
@@ -103,7 +106,9 @@ class Capabilities:
                 return True
         return False
 
-    async def refresh(self) -> None:
+    async def refresh(self, *, announce: bool = True) -> None:
+        """Read what each backend can run. `announce` False: the read follows another process's news of
+        changed backends, which the others heard too (told again, every process would tell every other)."""
         names = self._catalogue.all_names()
         able: dict[str, set[str]] = {name: set() for name in names}
         able_any_models: dict[str, set[str]] = {name: set() for name in names}
@@ -124,9 +129,18 @@ class Capabilities:
                     able_any_models[name].add(client.name)
         self._able = {name: frozenset(backends) for name, backends in able.items()}
         self._able_any_models = {name: frozenset(backends) for name, backends in able_any_models.items()}
+        changed = [name for name, info in read.items() if _differs(self._object_info.get(name), info)]
         self._object_info = read
         self._choices = {}
         self._offering = {}
+        if changed and announce:
+            self.on_nodes_changed(changed)
+
+
+def _differs(before: Mapping[str, Any] | None, now: Mapping[str, Any]) -> bool:
+    """A backend's /object_info read again says something else (compared only when it was read again: the
+    client keeps one copy until then)."""
+    return before is not None and before is not now and before != now
 
 
 def _about_a_model_file(problem: WorkflowProblem) -> bool:

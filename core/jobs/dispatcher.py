@@ -170,6 +170,7 @@ class Dispatcher:
         )
         self._supervise("dispatcher-health-watch", self.backend_watcher.watch_health)
         if self._listen_url is not None:
+            self.capabilities.on_nodes_changed = self.worker_sync.tell_nodes_changed
             listener = self.worker_sync.listener(self._listen_url, lead=runs_queue)
             positions.leads = lambda: listener.leading
             self._supervise("dispatcher-listener", listener.run)

@@ -36,6 +36,7 @@ from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
 from core.safety.screen import ResultScreen
 from db.snapshots import QueuedJob
+from db.units.backend_news import BackendNews
 from db.units.jobs import JobStore
 from db.units.leases import LeaseHandover
 
@@ -135,10 +136,12 @@ def build_watchers(
         is_running_here=lambda job_id: job_id in executor.active,
         cancel=lambda job_id, by: cancel(job_id, by_user_id=by),
         take_over=leases.take_over,
+        news=BackendNews(s.store.sessions, worker_id=s.settings.worker_id),
     )
     backend_watcher = BackendWatcher(
         pool=s.pool, capabilities=s.capabilities, scheduler=s.scheduler, wake=s.wake
     )
+    worker_sync.read_nodes_again = backend_watcher.read_nodes_again
     positions = PositionAnnouncer(
         store=s.store,
         scheduler=s.scheduler,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from typing import Any
 
 from background.loops import supervise
@@ -16,9 +16,11 @@ from background.tasks import BackgroundTasks
 from core.jobs.scheduler import Scheduler
 from db.notify import JobListener
 from db.snapshots import QueuedJob
+from db.units.backend_news import BackendNews
 from db.units.jobs import JobStore
 from db.units.outages import outage_note
 from db.worker_messages import (
+    BackendNodesChangedMessage,
     CancelRequestedMessage,
     JobGoneMessage,
     JobHandedOverMessage,
@@ -44,6 +46,7 @@ class WorkerSync:
         is_running_here: Callable[[int], bool],
         cancel: Callable[[int, int | None], Coroutine[Any, Any, object]],
         take_over: Callable[[], Coroutine[Any, Any, None]],
+        news: BackendNews | None = None,
     ) -> None:
         self._worker_id = worker_id
         self._store = store
@@ -53,8 +56,11 @@ class WorkerSync:
         self._is_running_here = is_running_here
         self._cancel = cancel
         self._take_over = take_over
+        self._news = news
         # Reads the workflows added from Discord again; set by the runtime, which builds them afterwards.
         self.reload_workflows: Callable[[], Awaitable[None]] | None = None
+        # Reads the named backends' nodes again (None: every backend's), then what each can run.
+        self.read_nodes_again: Callable[[Collection[str] | None], Awaitable[None]] | None = None
         # False in a gateway process: it keeps the copy of the queue but never takes a job over.
         self.takes_jobs = True
         # Another worker took a queued job (or ended it): the front-end stops telling its place here.
@@ -84,6 +90,8 @@ class WorkerSync:
             )
         elif isinstance(message, WorkflowsChangedMessage):
             self.reload_workflows_soon()
+        elif isinstance(message, BackendNodesChangedMessage):
+            self.read_nodes_again_soon(message.backends)
         elif isinstance(message, JobHandedOverMessage) and self.takes_jobs:
             # Not at the next lease turn (a third of a lease away): the job's prompt is running now.
             self._tasks.spawn(
@@ -99,6 +107,28 @@ class WorkerSync:
                 name="dispatcher-workflows-now",
             )
 
+    def read_nodes_again_soon(self, backends: Collection[str] | None) -> None:
+        read = self.read_nodes_again
+        if read is not None:
+            self._tasks.spawn(
+                supervise("reading the backends' nodes again", lambda: read(backends)),
+                name="dispatcher-nodes-again",
+            )
+
+    def tell_nodes_changed(self, backends: list[str]) -> None:
+        """We read these backends again and they offer other nodes or models: the other processes are told
+        (a gateway would not notice a restart between two of its health checks)."""
+        news = self._news
+        if news is not None:
+            self._tasks.spawn(
+                supervise(
+                    "telling of the backends' new nodes",
+                    lambda: news.nodes_changed(backends),
+                    expected=outage_note,
+                ),
+                name="dispatcher-nodes-news",
+            )
+
     def listener(self, database_url: str, *, lead: bool) -> JobListener:
         """The connection that hears the other workers (and, with `lead`, competes to lead them)."""
         return JobListener(database_url, self.on_message, on_reconnect=self.resync_soon, lead=lead)
@@ -106,6 +136,7 @@ class WorkerSync:
     def resync_soon(self) -> None:
         """After the listener reconnects: messages may have been missed while it was away."""
         self.reload_workflows_soon()
+        self.read_nodes_again_soon(None)
         self._tasks.spawn(
             supervise("resyncing the queue", self.resync, expected=outage_note), name="dispatcher-resync-now"
         )

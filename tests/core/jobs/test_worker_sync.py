@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from typing import Any, cast
 
 from background.tasks import BackgroundTasks
 from core.jobs.worker_sync import WorkerSync
 from db.snapshots import QueuedJob
+from db.units.backend_news import BackendNews
 from db.units.jobs import JobStore
-from db.worker_messages import CancelRequestedMessage, JobGoneMessage, JobQueuedMessage, payload
+from db.worker_messages import (
+    BackendNodesChangedMessage,
+    CancelRequestedMessage,
+    JobGoneMessage,
+    JobQueuedMessage,
+    payload,
+)
 from tests.core.jobs.test_scheduler import World
 
 
@@ -22,16 +30,29 @@ class Here:
         self.running: set[int] = set()
         self.cancelled: list[tuple[int, int | None]] = []
         self.cancel_heard = asyncio.Event()
+        self.read_again: list[list[str] | None] = []
+        self.told: list[list[str]] = []
         self.sync = WorkerSync(
             worker_id="here",
-            store=cast(JobStore, None),  # only the resync reads the database
+            store=cast(JobStore, self),  # only the resync reads the database: see queued_jobs
             scheduler=self.scheduler,
             tasks=self.tasks,
             enqueue=self.scheduler.enqueue,
             is_running_here=lambda job_id: job_id in self.running,
             cancel=self.cancel,
             take_over=self.take_over,
+            news=cast(BackendNews, self),
         )
+        self.sync.read_nodes_again = self.read_nodes_again
+
+    async def queued_jobs(self) -> list[QueuedJob]:
+        return []
+
+    async def read_nodes_again(self, backends: Collection[str] | None) -> None:
+        self.read_again.append(None if backends is None else sorted(backends))
+
+    async def nodes_changed(self, backends: Collection[str]) -> None:
+        self.told.append(sorted(backends))
 
     async def cancel(self, job_id: int, by: int | None) -> bool:
         self.cancelled.append((job_id, by))
@@ -89,3 +110,26 @@ async def test_a_message_of_an_unknown_shape_changes_nothing() -> None:
     here = Here()
     here.sync.on_message({"e": "queued", "id": 7, "g": 1, "u": 10, "w": "txt2img", "from": "there"})
     assert here.scheduler.queued_count() == 0
+
+
+async def test_news_of_a_backend_with_other_nodes_has_it_read_again_here_unless_we_sent_it() -> None:
+    here = Here()
+    here.hear(BackendNodesChangedMessage(sender="there", backends=["http://gpu-1:8188"]))
+    here.hear(BackendNodesChangedMessage(sender="here", backends=["http://gpu-2:8188"]))
+    assert await here.tasks.drain(5) == 0
+    assert here.read_again == [["http://gpu-1:8188"]]
+
+
+async def test_backends_found_changed_here_are_told_to_the_others() -> None:
+    here = Here()
+    here.sync.tell_nodes_changed(["http://gpu-1:8188"])
+    assert await here.tasks.drain(5) == 0
+    assert here.told == [["http://gpu-1:8188"]]
+
+
+async def test_after_the_listener_was_away_every_backend_is_read_again() -> None:
+    """Some process's news may have been sent while nobody listened here."""
+    here = Here()
+    here.sync.resync_soon()
+    assert await here.tasks.drain(5) == 0
+    assert here.read_again == [None]
