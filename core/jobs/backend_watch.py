@@ -28,6 +28,7 @@ class BackendWatcher:
         self._scheduler = scheduler
         self._wake = wake
         self._healthy: set[str] = set()
+        self._reading: set[str] = set()  # backends whose nodes are being read again (read_nodes_again)
 
     async def watch_health(self) -> None:
         """A loop body: what is healthy now is the baseline; each time a backend's health changes (the pool
@@ -68,13 +69,25 @@ class BackendWatcher:
 
     async def read_nodes_again(self, backends: Collection[str] | None) -> None:
         """Another process found these backends (None: any) offering other nodes or models: read them here
-        too, then what each can run; jobs that waited for such a backend go back in line."""
-        for client in self._pool.clients:
-            if backends is None or client.name in backends:
+        too, then what each can run; jobs that waited for such a backend go back in line. Every worker that
+        saw a backend restart tells of it: a backend being read already (for an earlier message) is not
+        read again, since a read begun after the restart answers for every message about it."""
+        reading = [
+            client
+            for client in self._pool.clients
+            if (backends is None or client.name in backends) and client.name not in self._reading
+        ]
+        if not reading:
+            return
+        self._reading.update(client.name for client in reading)
+        try:
+            for client in reading:
                 try:
                     await client.object_info(refresh=True)
                 except errors.ComfyError as exc:
                     log.info("nodes of %s not read again: %s", client.name, exc.detail)
+        finally:
+            self._reading.difference_update(client.name for client in reading)
         await self._capabilities.refresh(announce=False)
         self._scheduler.unpark()
         self._wake()

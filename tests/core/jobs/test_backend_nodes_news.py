@@ -4,8 +4,10 @@ is acted on here without being told again."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -97,3 +99,25 @@ async def test_news_of_a_backend_that_does_not_answer_keeps_what_was_known(
     await watcher.read_nodes_again(None)
     assert farm.offered() == before
     assert "nodes of backend-a not read again" in caplog.text
+
+
+async def test_news_of_one_restart_from_several_workers_reads_the_backend_once(farm: Farm) -> None:
+    reads = 0
+    real_read = farm.client.http.object_info
+
+    async def counted() -> Any:
+        nonlocal reads
+        reads += 1
+        return await real_read()
+
+    farm.client.http.object_info = counted  # type: ignore[method-assign]
+    watcher = BackendWatcher(
+        pool=ComfyPool([farm.client]),
+        capabilities=farm.capabilities,
+        scheduler=World().scheduler(),
+        wake=lambda: None,
+    )
+    farm.add_checkpoint("fresh.safetensors")
+    await asyncio.gather(*(watcher.read_nodes_again(["backend-a"]) for _worker in range(3)))
+    assert reads == 1
+    assert "fresh.safetensors" in farm.offered()
