@@ -61,7 +61,7 @@ async def run_driver_unit(
 
 
 def _unit(engine: Engine, work: Callable[[DriverConnection], T], transaction: bool) -> T:
-    pooled = engine.raw_connection()  # the pool's queue decides whose turn it is, as for any other unit
+    pooled = _checked_out(engine)
     try:
         if runs_in_one_trip(engine):
             return _sqlite_unit(engine.dialect, pooled, work)
@@ -70,6 +70,20 @@ def _unit(engine: Engine, work: Callable[[DriverConnection], T], transaction: bo
         raise NotImplementedError(f"no driver units on {engine.dialect.name} ({engine.dialect.driver})")
     finally:
         pooled.close()
+
+
+def _checked_out(engine: Engine) -> PoolProxiedConnection:
+    """A pooled connection (the pool's queue decides whose turn it is, as for any other unit). A new one the
+    server refuses raises the driver's own error from the pool ("the database system is shutting down"),
+    which a session would have wrapped: wrapped here too, so that an outage is told apart from a bug."""
+    dialect = engine.dialect
+    try:
+        return engine.raw_connection()
+    except dialect.loaded_dbapi.Error as error:
+        invalidated = dialect.is_disconnect(error, None, None)
+        raise exc.DBAPIError.instance(
+            None, None, error, dialect.loaded_dbapi.Error, dialect=dialect, connection_invalidated=invalidated
+        ) from error
 
 
 # SQLite: in aiosqlite's thread, on its sqlite3 connection.

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import cast
 
+import asyncpg
 import pytest
 from sqlalchemy import Table, bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -130,4 +131,25 @@ async def test_a_postgresql_connection_lost_mid_unit_is_an_outage_and_is_replace
         assert is_outage(raised.value)  # what through_outages retries on
         assert await _count(engine) == 0  # the pool's one connection is a new one, and it works
     finally:
+        await engine.dispose()
+
+
+async def test_a_postgresql_server_refusing_new_connections_is_an_outage(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a server shutting down or starting up answers a new connection: the pool raises the driver's
+    own error there, which the unit raises as SQLAlchemy's, so that callers wait for the server to return."""
+
+    async def refused(*_args: object, **_kwargs: object) -> None:
+        raise asyncpg.exceptions.CannotConnectNowError("the database system is shutting down")
+
+    engine = create_engine(postgres_url, pool_size=1, max_overflow=0)
+    monkeypatch.setattr(asyncpg, "connect", refused)
+    try:
+        with pytest.raises(DBAPIError) as raised:
+            await run_driver_unit(engine, lambda connection: connection.rows(_COUNT, {}), scope="statement")
+        assert is_outage(raised.value)
+        assert "shutting down" in str(raised.value)
+    finally:
+        monkeypatch.undo()
         await engine.dispose()
