@@ -14,6 +14,7 @@ from collections import OrderedDict
 from background.log_context import log_context
 from background.tasks import BackgroundTasks
 from core.jobs.delivery_events import DeliveryEvents
+from core.jobs.delivery_marks import DeliveryMarks
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
 from db.enums import DeliveryState, JobStatus
 from db.snapshots import JobView
@@ -23,7 +24,6 @@ from db.units.outages import is_outage
 log = logging.getLogger(__name__)
 
 _UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
-_RECORD_RETRY_MAX_S = 2.0
 _SETTLED_KEPT = 10_000
 
 
@@ -36,8 +36,10 @@ class Delivery:
         *,
         attempts: int,
         backoff_s: float,
+        mark_window_s: float,
     ) -> None:
         self._store = store
+        self._marks = DeliveryMarks(store, window_s=mark_window_s, backoff_s=backoff_s)
         self._observer = observer
         self._tasks = tasks
         self._attempts = attempts
@@ -104,19 +106,8 @@ class Delivery:
         self.events.settled(job, state)
 
     async def _record(self, job_id: int, state: DeliveryState) -> None:
-        """The delivery has happened (or was given up): write so through a database outage, which would
-        otherwise leave the job "delivering" until the next start and its member given the result again."""
-        delay = self._backoff_s
-        while True:
-            try:
-                await self._store.mark_delivery(job_id, _UNDELIVERED, state)
-                return
-            except Exception as error:
-                if not is_outage(error):
-                    raise
-                log.warning("the database is away; recording the delivery again in %.1f s", delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, _RECORD_RETRY_MAX_S)
+        """The delivery has happened (or was given up): written with others' (core/jobs/delivery_marks.py)."""
+        await self._marks.record(job_id, state)
 
     async def redeliver_pending(self) -> int:
         """Every finished job whose result never reached its message and that no live worker is delivering

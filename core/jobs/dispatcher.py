@@ -87,6 +87,7 @@ class Dispatcher:
             self._deliveries,
             attempts=settings.delivery_attempts,
             backoff_s=settings.delivery_backoff_s,
+            mark_window_s=settings.delivery_mark_window_s,
         )
         clients = {client.name: client for client in pool.clients}
         self.scheduler = Scheduler(

@@ -25,6 +25,8 @@ class QueueSettings:
     save_retry_max_s: float = 300.0
     delivery_attempts: int = 5
     delivery_backoff_s: float = 1.0
+    # A delivered result's mark waits this long for others to share its database trip (delivery_marks.py).
+    delivery_mark_window_s: float = 0.05
     capability_refresh_s: float = 30.0
     held_user_s: float = 0.5
     resync_s: float = 30.0

@@ -58,7 +58,7 @@ def changed(job: JobView, row: Sequence[Any]) -> JobView:
     return dataclasses.replace(job, **dict(zip(_CHANGING, row, strict=False)))
 
 
-def _one_of(column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+def one_of(column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     """`column IN (values)` with each value its own parameter: an IN of a list is re-rendered at every
     execution (SQLAlchemy expands it), and these lists are fixed for each statement built."""
     return or_(*(column == value for value in values))
@@ -232,7 +232,7 @@ def _finish(
         values[name] = bindparam(name, type_=jobs.c[name].type)
     step = (
         update(jobs)
-        .where(jobs.c.id == bindparam("job_id"), _one_of(jobs.c.status, from_statuses))
+        .where(jobs.c.id == bindparam("job_id"), one_of(jobs.c.status, from_statuses))
         .values(values)
         .returning(*(jobs.c[name] for name in _CHANGING))
     )
@@ -268,33 +268,3 @@ def finish(
     if added:
         return row, artifact_views(row[-1], artifacts)  # the last column: the artifacts' ids
     return row, insert_artifacts(connection, artifacts, now=now) if artifacts else ()
-
-
-_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
-
-
-@cache
-def _mark_delivery(from_states: tuple[DeliveryState, ...], over: bool) -> Precompiled:
-    values: dict[str, Any] = {
-        "delivery_state": bindparam("to_state", type_=jobs.c.delivery_state.type),
-        "updated_at": bindparam("now", type_=UtcDateTime()),
-    }
-    if over:  # nothing edits the response through its token any more
-        values["interaction_token"] = None
-    return Precompiled(
-        update(jobs)
-        .where(jobs.c.id == bindparam("job_id"), _one_of(jobs.c.delivery_state, from_states))
-        .values(values)
-    )
-
-
-def mark_delivery(
-    connection: DriverConnection,
-    job_id: int,
-    from_states: Collection[DeliveryState],
-    to: DeliveryState,
-    *,
-    now: datetime,
-) -> bool:
-    statement = _mark_delivery(tuple(from_states), to not in _UNDELIVERED)
-    return bool(connection.count(statement, {"job_id": job_id, "to_state": to, "now": now}))

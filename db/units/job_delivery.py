@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.connections import run_unit
 from db.driver_units import run_driver_unit
 from db.enums import DeliveryState
+from db.repositories import delivery_marks as marks
 from db.repositories import delivery_records as records
-from db.repositories import job_steps as steps
 from db.repositories.artifacts import ArtifactRepository
 from db.snapshots import ArtifactView
 from db.types import utcnow
@@ -37,9 +37,21 @@ class JobDeliveryRecords:
         self, job_id: int, from_states: Sequence[DeliveryState], to: DeliveryState
     ) -> bool:
         now = utcnow()
-        return await run_driver_unit(  # every job's last step
+        return await run_driver_unit(
             self._engine,
-            lambda connection: steps.mark_delivery(connection, job_id, from_states, to, now=now),
+            lambda connection: marks.mark_delivery(connection, job_id, from_states, to, now=now),
+            scope="statement",
+        )
+
+    @unbroken
+    async def mark_deliveries(
+        self, job_ids: Sequence[int], from_states: Sequence[DeliveryState], to: DeliveryState
+    ) -> None:
+        """Several jobs' last steps together (core/jobs/delivery_marks.py): one trip to the database."""
+        now = utcnow()
+        await run_driver_unit(
+            self._engine,
+            lambda connection: marks.mark_deliveries(connection, job_ids, from_states, to, now=now),
             scope="statement",
         )
 

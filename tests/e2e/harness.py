@@ -74,7 +74,12 @@ FAST_REPORTING = ReportingConfig(
     notice_ttl_s=0.3,
 )
 FAST_QUEUE = QueueSettings(
-    worker_id="e2e-worker", lease_s=6.0, retry_backoff_s=0.05, delivery_backoff_s=0.05, delivery_attempts=5
+    worker_id="e2e-worker",
+    lease_s=6.0,
+    retry_backoff_s=0.05,
+    delivery_backoff_s=0.05,
+    delivery_attempts=5,
+    delivery_mark_window_s=0.005,
 )
 
 

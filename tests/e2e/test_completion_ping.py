@@ -86,8 +86,11 @@ async def test_a_result_delivered_again_after_a_restart_does_not_ping_twice(
     async with browsing_world(database_url, tmp_path) as world:
         result = await imagine_and_deliver(world, world.alice)
         job = await job_shown_by(world, result)
+        await world.delivered(job.id)
         # As if the bot had died after the ping but before it recorded the delivery.
-        await world.runtime.store.mark_delivery(job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING)
+        assert await world.runtime.store.mark_delivery(
+            job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
+        )
         edits_before = len(result.revisions)
         await world.restart_bot()
         await world.delivered(job.id)

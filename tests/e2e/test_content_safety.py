@@ -155,8 +155,11 @@ async def test_a_withheld_result_delivered_again_after_a_restart_tells_the_reque
         message = await world.wait_for_final(interaction)
         await world.emu.wait_for(lambda: world.emu.followups(interaction))
         job = await job_shown_by(world, message)
+        await world.delivered(job.id)
         # As if the bot had died after telling the requester but before it recorded the delivery.
-        await world.runtime.store.mark_delivery(job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING)
+        assert await world.runtime.store.mark_delivery(
+            job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
+        )
         edits_before = len(message.revisions)
         await world.restart_bot()
         await world.delivered(job.id)

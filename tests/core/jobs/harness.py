@@ -124,7 +124,13 @@ async def running_core(
     **queue: object,
 ) -> AsyncIterator[tuple[CoreRuntime, RecordingObserver]]:
     settings = replace(
-        QueueSettings(worker_id=worker_id, lease_s=6.0, retry_backoff_s=0.05, delivery_backoff_s=0.05),
+        QueueSettings(
+            worker_id=worker_id,
+            lease_s=6.0,
+            retry_backoff_s=0.05,
+            delivery_backoff_s=0.05,
+            delivery_mark_window_s=0.005,
+        ),
         **queue,  # type: ignore[arg-type]
     )
     config = RuntimeConfig(
