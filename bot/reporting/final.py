@@ -239,11 +239,8 @@ class FinalDelivery:
         if message is None:
             return
         urls = uploaded_urls(message, [f.filename for f in sent])
-        for artifact, url in zip(artifacts, urls, strict=False):
-            if url is not None:
-                await self._runtime.service.record_upload(
-                    artifact.id, message_id=message.id, attachment_url=url
-                )
+        uploads = [(a.id, url) for a, url in zip(artifacts, urls, strict=False) if url is not None]
+        await self._runtime.service.record_uploads(message.id, uploads)
 
     async def _read(self, job: JobView, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
         files = await read_artifacts(self._runtime.artifact_files, artifacts)

@@ -9,7 +9,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 
 from background.log_context import log_context
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
@@ -276,8 +276,9 @@ class JobService:
             job_id, response_message_id=response_message_id, channel_message_id=channel_message_id
         )
 
-    async def record_upload(self, artifact_id: int, *, message_id: int, attachment_url: str) -> None:
-        await self.store.record_upload(artifact_id, message_id, attachment_url)
+    async def record_uploads(self, message_id: int, uploads: Sequence[tuple[int, str]]) -> None:
+        """Where the message's files were posted: (artifact id, attachment address) each."""
+        await self.store.record_uploads(message_id, uploads)
 
     def position(self, job_id: int) -> int | None:
         return self.dispatcher.position(job_id)

@@ -7,7 +7,7 @@ unit is one trip to aiosqlite's thread where a session took one per statement, p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
@@ -41,10 +41,13 @@ _HAS_EVENT = select(
 )
 
 
-def mark_uploaded(connection: Connection, artifact_id: int, message_id: int, attachment_url: str) -> bool:
-    """Where the file was posted; False if there is no such artifact."""
-    params = {"artifact_id": artifact_id, "message_id": message_id, "url": attachment_url}
-    return bool(connection.execute(_UPLOADED, params).rowcount)
+def mark_uploaded(connection: Connection, message_id: int, uploads: Sequence[tuple[int, str]]) -> None:
+    """Where one message's files were posted: (artifact id, the attachment's address) each, in one execution
+    of many; an artifact no longer there is passed over."""
+    params = [
+        {"artifact_id": artifact_id, "message_id": message_id, "url": url} for artifact_id, url in uploads
+    ]
+    connection.execute(_UPLOADED, params)
 
 
 @cache

@@ -97,9 +97,11 @@ class JobDeliveryRecords:
 
     @through_outages
     @unbroken
-    async def record_upload(self, artifact_id: int, message_id: int, attachment_url: str) -> None:
-        await run_unit(  # every file a job delivers
-            self._engine,
-            lambda connection: records.mark_uploaded(connection, artifact_id, message_id, attachment_url),
-            scope="statement",
-        )
+    async def record_uploads(self, message_id: int, uploads: Sequence[tuple[int, str]]) -> None:
+        """Where a message's files were posted, (artifact id, attachment address) each: one trip for all."""
+        if uploads:
+            await run_unit(
+                self._engine,
+                lambda connection: records.mark_uploaded(connection, message_id, uploads),
+                scope="transaction",
+            )

@@ -107,12 +107,8 @@ async def test_job_with_artifacts_and_artifacts_by_message(session: AsyncSession
         [artifact_data(job.id), artifact_data(job.id, path=f"artifacts/{job.id}/1.png")]
     )
     await artifacts.add(artifact_data(other.id))
-    for artifact, url in ((first, "https://cdn.example/0.png"), (second, "https://cdn.example/1.png")):
-        await session.run_sync(
-            lambda sync, artifact_id=artifact.id, url=url: records.mark_uploaded(
-                sync.connection(), artifact_id, 555, url
-            )
-        )
+    uploads = [(first.id, "https://cdn.example/0.png"), (second.id, "https://cdn.example/1.png")]
+    await session.run_sync(lambda sync: records.mark_uploaded(sync.connection(), 555, uploads))
     session.expunge_all()
 
     loaded = await jobs.get_with_artifacts(job.id)

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.enums import DeliveryState, JobStatus
 from db.models import Job
 from db.repositories import JobRepository
+from db.repositories.artifacts import ArtifactRepository
 from db.repositories.job_recovery import JobRecoveryRepository
-from tests.db.factories import claimed, job_data
+from tests.db.factories import artifact_data, claimed, job_data
 
 NOW = datetime.now(UTC)
 LEASE = NOW + timedelta(seconds=30)
@@ -167,9 +168,13 @@ async def test_running_to_running_updates_fields_but_keeps_the_start_time(sessio
     assert running.lease_owner == "worker-1"
 
 
-async def test_artifact_upload_of_a_missing_artifact_reports_false(session: AsyncSession) -> None:
+async def test_an_upload_of_an_artifact_no_longer_there_is_passed_over(session: AsyncSession) -> None:
     from db.repositories import delivery_records as records
 
-    assert not await session.run_sync(
-        lambda sync: records.mark_uploaded(sync.connection(), 987654, 1, "https://cdn.example/x.png")
-    )
+    job = await JobRepository(session).add(job_data())
+    (kept,) = await ArtifactRepository(session).add_all([artifact_data(job.id)])
+    uploads = [(987654, "https://cdn.example/gone.png"), (kept.id, "https://cdn.example/kept.png")]
+    await session.run_sync(lambda sync: records.mark_uploaded(sync.connection(), 555, uploads))
+    session.expunge_all()
+    (posted,) = await ArtifactRepository(session).by_message_id(555)
+    assert (posted.id, posted.attachment_url) == (kept.id, "https://cdn.example/kept.png")

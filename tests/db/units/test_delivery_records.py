@@ -14,6 +14,7 @@ from db.repositories.job_events import JobEventRepository
 from db.schemas import ArtifactCreate, InvalidInput, JobCreate
 from db.units.jobs import JobStore
 from tests.db.factories import artifact_data, job_data, read_document
+from tests.db.sqlite_trip_count import count_sqlite_trips
 
 CLAIMERS = 8
 
@@ -41,7 +42,7 @@ async def test_an_upload_and_the_messages_are_recorded_on_the_artifact_and_the_j
     store = JobStore(sessionmaker, read_document, worker_id="w")
     job_id, artifact_id = await _finished_job(store)
 
-    await store.record_upload(artifact_id, 555, "https://cdn.example/0.png")
+    await store.record_uploads(555, [(artifact_id, "https://cdn.example/0.png")])
     await store.record_messages(job_id, response_message_id=71)
     await store.record_messages(job_id, channel_message_id=72)
 
@@ -118,8 +119,28 @@ async def test_no_delivery_record_opens_an_orm_session(
         original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(AsyncSession, "__init__", counted)
-    await store.record_upload(artifact_id, 555, "https://cdn.example/0.png")
+    await store.record_uploads(555, [(artifact_id, "https://cdn.example/0.png")])
     await store.record_messages(job_id, channel_message_id=72)
     await store.record_event(job_id, "saving")
     assert await store.claim_once(job_id, "withheld_notice")
     assert opened == []
+
+
+async def test_the_files_of_one_message_are_recorded_in_one_trip(
+    sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = JobStore(sessionmaker, read_document, worker_id="w")
+    job = await store.create(JobCreate.model_validate(job_data()))
+    claimed = await store.claim(job.id, worker_id="w", prompt_id="p", backend="http://gpu", lease_s=60)
+    assert claimed is not None
+    files = [ArtifactCreate.model_validate(artifact_data(job.id, path=f"a/{n}.png")) for n in range(4)]
+    done = await store.succeed(claimed, files)
+    assert done is not None
+    uploads = [(artifact.id, f"https://cdn.example/{n}.png") for n, artifact in enumerate(done[1])]
+    trips = count_sqlite_trips(monkeypatch)
+
+    await store.record_uploads(555, uploads)
+
+    assert len(trips) == (1 if store.sessions.kw["bind"].dialect.name == "sqlite" else 0)
+    recorded = await store.artifacts_of(job.id)
+    assert [(a.message_id, a.attachment_url) for a in recorded] == [(555, url) for _, url in uploads]
