@@ -129,11 +129,13 @@ class Capabilities:
                     able_any_models[name].add(client.name)
         self._able = {name: frozenset(backends) for name, backends in able.items()}
         self._able_any_models = {name: frozenset(backends) for name, backends in able_any_models.items()}
-        changed = [name for name, info in read.items() if _differs(self._object_info.get(name), info)]
+        # Compared only to be told: a real server's /object_info is megabytes.
+        before = self._object_info if announce else {}
+        changed = [name for name, info in read.items() if _differs(before.get(name), info)]
         self._object_info = read
         self._choices = {}
         self._offering = {}
-        if changed and announce:
+        if changed:
             self.on_nodes_changed(changed)
 
 
