@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Collection
 
 from comfy import errors
+from comfy.client import ComfyClient
 from comfy.pool import ComfyPool
 from core.jobs.capabilities import Capabilities
 from core.jobs.scheduler import Scheduler
@@ -81,13 +82,16 @@ class BackendWatcher:
             return
         self._reading.update(client.name for client in reading)
         try:
-            for client in reading:
-                try:
-                    await client.object_info(refresh=True)
-                except errors.ComfyError as exc:
-                    log.info("nodes of %s not read again: %s", client.name, exc.detail)
+            await asyncio.gather(*(_read_again(client) for client in reading))  # each server on its own
         finally:
             self._reading.difference_update(client.name for client in reading)
         await self._capabilities.refresh(announce=False)
         self._scheduler.unpark()
         self._wake()
+
+
+async def _read_again(client: ComfyClient) -> None:
+    try:
+        await client.object_info(refresh=True)
+    except errors.ComfyError as exc:
+        log.info("nodes of %s not read again: %s", client.name, exc.detail)
