@@ -35,6 +35,10 @@ class DeliveryState(StrEnum):
     FAILED = "failed"
 
 
+# A result not yet in its message: waiting for its delivery, or being delivered.
+UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
+
+
 class ArtifactType(StrEnum):
     IMAGE = "image"
     AUDIO = "audio"

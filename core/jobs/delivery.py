@@ -16,14 +16,13 @@ from background.tasks import BackgroundTasks
 from core.jobs.delivery_events import DeliveryEvents
 from core.jobs.delivery_marks import DeliveryMarks
 from core.jobs.updates import FinalUpdate, JobCancelled, JobCompleted, JobFailed, JobObserver
-from db.enums import DeliveryState, JobStatus
+from db.enums import UNDELIVERED, DeliveryState, JobStatus
 from db.snapshots import JobView
 from db.units.jobs import JobStore
 from db.units.outages import is_outage
 
 log = logging.getLogger(__name__)
 
-_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 _SETTLED_KEPT = 10_000
 
 
@@ -75,7 +74,7 @@ class Delivery:
 
     async def _deliver(self, job: JobView, update: FinalUpdate) -> bool:
         if job.delivery_state is not DeliveryState.DELIVERING:  # finishing a job already marks it
-            await self._store.mark_delivery(job.id, _UNDELIVERED, DeliveryState.DELIVERING)
+            await self._store.mark_delivery(job.id, UNDELIVERED, DeliveryState.DELIVERING)
         delay = self._backoff_s
         for attempt in range(1, self._attempts + 1):
             try:

@@ -14,13 +14,12 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from db.enums import DeliveryState
+from db.enums import UNDELIVERED, DeliveryState
 from db.units.jobs import JobStore
 from db.units.outages import is_outage
 
 log = logging.getLogger(__name__)
 
-_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 _RETRY_MAX_S = 2.0
 
 
@@ -72,7 +71,7 @@ class DeliveryMarks:
         delay = self._backoff_s
         while True:
             try:
-                await self._store.mark_deliveries(job_ids, _UNDELIVERED, state)
+                await self._store.mark_deliveries(job_ids, UNDELIVERED, state)
                 return
             except Exception as error:
                 if not is_outage(error):

@@ -14,13 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import DeliveryState, JobStatus
+from db.enums import UNDELIVERED, DeliveryState, JobStatus
 from db.models import Job
 from db.types import UtcDateTime, utcnow
 
 _FIXED_COLUMNS = frozenset({"id", "status", "guild_id", "channel_id", "user_id", "kind", "queued_at"})
 _SETTABLE_COLUMNS = frozenset(Job.__table__.columns.keys()) - _FIXED_COLUMNS
-_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 
 
 class JobStates:
@@ -72,7 +71,7 @@ class JobStates:
     ) -> bool:
         """Move the job's delivery state only if it is one of `from_states`; True if this call won."""
         values: dict[str, Any] = {"delivery_state": to_state, "updated_at": utcnow()}
-        if to_state not in _UNDELIVERED:  # nothing edits the response through its token any more
+        if to_state not in UNDELIVERED:  # nothing edits the response through its token any more
             values["interaction_token"] = None
         if response_message_id is not None:
             values["response_message_id"] = response_message_id
@@ -87,7 +86,7 @@ class JobStates:
         statement = (
             update(Job)
             # A running job's delivery is still pending: one condition covers both.
-            .where(Job.lease_owner == worker_id, Job.delivery_state.in_(_UNDELIVERED))
+            .where(Job.lease_owner == worker_id, Job.delivery_state.in_(UNDELIVERED))
             .values(lease_expires_at=until, updated_at=utcnow())
             .returning(Job.id)
         )

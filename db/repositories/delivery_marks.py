@@ -12,11 +12,9 @@ from sqlalchemy import bindparam, update
 
 from db.compiled import Precompiled
 from db.driver_units import DriverConnection
-from db.enums import DeliveryState
+from db.enums import UNDELIVERED, DeliveryState
 from db.repositories.job_steps import jobs, one_of
 from db.types import UtcDateTime
-
-_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 
 
 @cache
@@ -43,7 +41,7 @@ def mark_delivery(
     now: datetime,
 ) -> bool:
     """The job's delivery state moved to `to` if it is one of `from_states`; True if it was."""
-    statement = _mark_delivery(tuple(from_states), to not in _UNDELIVERED)
+    statement = _mark_delivery(tuple(from_states), to not in UNDELIVERED)
     return bool(connection.count(statement, {"job_id": job_id, "to_state": to, "now": now}))
 
 
@@ -57,5 +55,5 @@ def mark_deliveries(
 ) -> None:
     """Each job's delivery state moved to `to` where it is one of `from_states`, in one trip (one statement
     run for each job: on PostgreSQL, asyncpg sends them together and applies all or none)."""
-    statement = _mark_delivery(tuple(from_states), to not in _UNDELIVERED)
+    statement = _mark_delivery(tuple(from_states), to not in UNDELIVERED)
     connection.each(statement, [{"job_id": job_id, "to_state": to, "now": now} for job_id in job_ids])

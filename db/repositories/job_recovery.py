@@ -8,12 +8,11 @@ from typing import Any
 from sqlalchemy import func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import DeliveryState, JobStatus
+from db.enums import UNDELIVERED, DeliveryState, JobStatus
 from db.models import Job
 from db.types import UtcDateTime, utcnow
 
 _FINAL = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
-_UNDELIVERED = (DeliveryState.PENDING, DeliveryState.DELIVERING)
 
 
 class JobRecoveryRepository:
@@ -94,7 +93,7 @@ class JobRecoveryRepository:
     async def undelivered_final(self) -> list[Job]:
         """Finished jobs whose final message may not have reached Discord (a crash, an outage)."""
         statement = (
-            select(Job).where(Job.status.in_(_FINAL), Job.delivery_state.in_(_UNDELIVERED)).order_by(Job.id)
+            select(Job).where(Job.status.in_(_FINAL), Job.delivery_state.in_(UNDELIVERED)).order_by(Job.id)
         )
         return list(await self._session.scalars(statement))
 
@@ -105,7 +104,7 @@ class JobRecoveryRepository:
             update(Job)
             .where(
                 Job.status.in_(_FINAL),
-                Job.delivery_state.in_(_UNDELIVERED),
+                Job.delivery_state.in_(UNDELIVERED),
                 (Job.lease_owner.is_(None)) | (Job.lease_owner == worker_id) | (Job.lease_expires_at < now),
             )
             .values(
