@@ -66,7 +66,7 @@ def servers_workflow_results(
 ) -> list[CheckResult]:
     results: list[CheckResult] = []
     for name in names:
-        entry = catalogue.stored(name) if isinstance(catalogue, WorkflowLibrary) else None
+        entry = catalogue.entry(name) if isinstance(catalogue, WorkflowLibrary) else None
         where = f" (added from Discord for server {entry.guild_id})" if entry is not None else ""
         for backend in backends:
             line = backend.workflows.get(name)

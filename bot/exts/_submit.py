@@ -146,7 +146,9 @@ def workflow_choices(
     names = [
         name
         for name in runtime.catalogue.names(kind, scope=scope)
-        if not runtime.dispatcher.capabilities.known_incapable(name)
+        if not runtime.dispatcher.capabilities.known_incapable(
+            runtime.catalogue.resolve(name, scope=scope) or name
+        )
     ]
     typed = typed.strip().lower()
     return [discord.app_commands.Choice(name=n, value=n) for n in names if typed in n.lower()][:25]

@@ -198,6 +198,8 @@ def _added(words: Words, added: AddedWorkflow, everywhere: bool) -> str:
     ]
     if added.shadowed_by_file:
         lines.append(words("workflows.file_wins", name=template.name))
+    if added.kept_by_guilds:
+        lines.append(words("workflows.kept_by_servers", name=template.name, count=added.kept_by_guilds))
     lines.append(verdict_lines(words, template.name, added.verdicts))
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ from bot.ui.wording import kind_noun, message_url, parameter_name
 from core.jobs.derived import ResultMessage
 from core.jobs.snapshots import ArtifactView, HistoryPage, JobStatus, JobView, SafetyAction
 from core.kinds import JobKind, spec_of
+from core.workflows.library import workflow_title
 
 STATUS_MARKS: dict[JobStatus, str] = {
     JobStatus.QUEUED: "⏳",
@@ -154,7 +155,7 @@ def job_embed(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...]) -
         name = parameter_name(words, kind.main_field)
         embed.add_field(name=name, value=_quote(str(main_text), 1000), inline=False)
     parameters = [
-        f"**{words('params.workflow')}**: {job.workflow_name}",
+        f"**{words('params.workflow')}**: {workflow_title(job.workflow_name)}",
         f"**{words('params.seed')}**: {job.seed}",
         *parameter_lines(words, job.params.model_dump(mode="json"), shown_apart=kind.main_field),
     ]

@@ -24,6 +24,7 @@ from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobSetback, Setback, Stage
 from core.kinds import spec_of
 from core.texts import Text
+from core.workflows.library import workflow_title
 
 __all__ = ["OutgoingFile", "ProgressState", "Rendering"]
 
@@ -258,5 +259,5 @@ def parameter_fields(words: Words, job: JobView, made: Sequence[ArtifactView] = 
         shown.append((parameter_name(words, name), clip(str(value), 200)))
     seed = str(job.seed) if job.seed is not None else words("params.random")
     shown.append((words("params.seed"), seed))
-    shown.append((words("params.workflow"), job.workflow_name))
+    shown.append((words("params.workflow"), workflow_title(job.workflow_name)))
     return shown

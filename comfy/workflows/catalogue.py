@@ -79,6 +79,10 @@ class WorkflowCatalogue:
         workflows in a catalogue that keeps some (see core.workflows); this one keeps none."""
         return sorted(name for name, t in self._templates.items() if kind is None or t.kind == kind)
 
+    def resolve(self, name: str, *, scope: int | None = None) -> str | None:
+        """The name of the workflow ``name`` means to ``scope`` (see :meth:`names`); None: none offered."""
+        return name if name in self._templates else None
+
     def all_names(self) -> list[str]:
         """Every workflow :meth:`get` finds, whoever it is offered to (what capabilities are known for)."""
         return self.names()

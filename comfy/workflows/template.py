@@ -14,11 +14,25 @@ from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.sidecar import BindingSidecar
 
+# A workflow's name may carry a qualifier after this mark (never in a name a person gives: see
+# catalogue.valid_name), so workflows of the same title kept for different owners have different names.
+QUALIFIER_MARK = "@"
+
+
+def qualified_name(title: str, qualifier: object) -> str:
+    return f"{title}{QUALIFIER_MARK}{qualifier}"
+
+
+def workflow_title(name: str) -> str:
+    """What people call the workflow ``name``: its name without the qualifier."""
+    return name.partition(QUALIFIER_MARK)[0]
+
 
 @dataclass(frozen=True)
 class WorkflowTemplate:
     """Read-only; :func:`comfy.workflows.bind.bind` works on a deep copy of ``graph``."""
 
+    # Unique among the workflows a process knows (the key jobs, estimates and backends use).
     name: str
     graph: Mapping[str, Any]
     version: str
@@ -28,6 +42,10 @@ class WorkflowTemplate:
     @property
     def kind(self) -> str:
         return self.binding.kind
+
+    @property
+    def title(self) -> str:
+        return workflow_title(self.name)
 
 
 def canonical_json(document: Any) -> str:

@@ -103,9 +103,9 @@ class ModelOptions:
             raise UserFacingError(
                 Text(
                     "models.no_server_has_all",
-                    f"No single ComfyUI server here has all of {chosen} for the “{template.name}” workflow. "
+                    f"No single ComfyUI server here has all of {chosen} for the “{template.title}” workflow. "
                     "Choose fewer, or others.",
-                    {"chosen": chosen, "workflow": template.name},
+                    {"chosen": chosen, "workflow": template.title},
                 )
             )
 
@@ -140,17 +140,17 @@ class ModelOptions:
                 raise UserFacingError(
                     Text(
                         f"models.not_offered_{what}",
-                        f"No ComfyUI server here has the {what} “{name}” for the “{template.name}” workflow. "
-                        f"Available: {listed}.",
-                        {"name": name, "workflow": template.name, "available": listed},
+                        f"No ComfyUI server here has the {what} “{name}” for the “{template.title}” "
+                        f"workflow. Available: {listed}.",
+                        {"name": name, "workflow": template.title, "available": listed},
                     )
                 )
             raise UserFacingError(
                 Text(
                     f"models.none_offered_{what}",
-                    f"No ComfyUI server here has the {what} “{name}” for the “{template.name}” workflow. "
+                    f"No ComfyUI server here has the {what} “{name}” for the “{template.title}” workflow. "
                     f"None offers any {what} for it.",
-                    {"name": name, "workflow": template.name},
+                    {"name": name, "workflow": template.title},
                 )
             )
 

@@ -15,7 +15,7 @@ from background.log_context import log_context
 from comfy.workflows.bind import RANDOM_SEED_LIMIT
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.input_slots import marked_roles
-from comfy.workflows.template import WorkflowTemplate
+from comfy.workflows.template import WorkflowTemplate, workflow_title
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
 from core.jobs.dispatcher import Dispatcher
@@ -120,7 +120,7 @@ class JobService:
             params = params.model_copy(update={"seed": secrets.randbelow(RANDOM_SEED_LIMIT)})
         roles = given_roles(request.inputs)
         bound = self.kinds.bind(template, params, inputs=roles)
-        check_roles(roles, marked_roles(bound.graph), workflow=template.name)
+        check_roles(roles, marked_roles(bound.graph), workflow=template.title)
         data = job_record(request, kind, template, params, bound)
 
         def within_limits(counts: ActiveCounts) -> None:
@@ -159,23 +159,25 @@ class JobService:
         if name is None:
             template = self.switch.default_template(kind)
         else:
-            if name not in self.catalogue.names(kind, scope=policy.guild_id):
+            found = self.catalogue.resolve(name, scope=policy.guild_id)
+            if found is None or self.catalogue.get(found).kind != kind:
+                title = workflow_title(name)
                 choices = ", ".join(self.catalogue.names(kind, scope=policy.guild_id)) or "none"
                 raise UserFacingError(
                     Text(
                         "refusal.no_workflow",
-                        f"There is no {noun} workflow called “{name}”. Available: {choices}.",
-                        {"noun": Text(f"kinds.{kind}.noun", noun), "name": name, "choices": choices},
+                        f"There is no {noun} workflow called “{title}”. Available: {choices}.",
+                        {"noun": Text(f"kinds.{kind}.noun", noun), "name": title, "choices": choices},
                     )
                 )
-            template = self.catalogue.get(name)
+            template = self.catalogue.get(found)
         if self.dispatcher.capabilities.known_incapable(template.name):
             raise UserFacingError(
                 Text(
                     "refusal.workflow_incapable",
-                    f"No connected ComfyUI server can run the “{template.name}” workflow (a node or model is "
-                    "missing). An admin can run `python -m bot check` to see what.",
-                    {"workflow": template.name},
+                    f"No connected ComfyUI server can run the “{template.title}” workflow (a node or model "
+                    "is missing). An admin can run `python -m bot check` to see what.",
+                    {"workflow": template.title},
                 )
             )
         if params is not None:

@@ -115,10 +115,10 @@ def plan_inputs(spec: KindSpec[Any], template: WorkflowTemplate, given: Collecti
     needs = input_needs(spec, template)
     not_taken = given_roles - set(needs)
     if not_taken:
-        raise InputNotTaken(template.name, not_taken, needs)
+        raise InputNotTaken(template.title, not_taken, needs)
     missing = {role for role, need in needs.items() if need == "required"} - given_roles
     if missing:
-        raise InputMissing(template.name, missing)
+        raise InputMissing(template.title, missing)
     loaders = template.binding.input_nodes
     derived = tuple(sorted(role for role in given_roles if role not in loaders))
     return InputPlan(given_roles, loaders, derived)

@@ -88,8 +88,8 @@ def apply_models(
             raise UserFacingError(
                 Text(
                     "models.no_model_loader",
-                    f"The “{template.name}” workflow has no model loader I can choose a model for.",
-                    {"workflow": template.name},
+                    f"The “{template.title}” workflow has no model loader I can choose a model for.",
+                    {"workflow": template.title},
                 )
             )
         set_model(graph, binding.model_nodes, params.model)
@@ -99,8 +99,8 @@ def apply_models(
             raise UserFacingError(
                 Text(
                     "models.no_lora_loader",
-                    f"The “{template.name}” workflow has no model loader I can add LoRAs to.",
-                    {"workflow": template.name},
+                    f"The “{template.title}” workflow has no model loader I can add LoRAs to.",
+                    {"workflow": template.title},
                 )
             )
         uses = [LoraUse(lora.name, lora.weight) for lora in params.loras]

@@ -123,7 +123,7 @@ class KindRegistry:
         spec = self.of(params)
         if template.kind != spec.kind:
             raise WorkflowError(
-                template.name, f"is a {template.kind} workflow and cannot take {spec.kind} parameters"
+                template.title, f"is a {template.kind} workflow and cannot take {spec.kind} parameters"
             )
         if params.seed is None:
             raise ValueError("the job service draws a seed before a job is bound")

@@ -70,9 +70,9 @@ def apply_upscale(template: WorkflowTemplate, graph: dict[str, Any], params: Ups
             raise UserFacingError(
                 Text(
                     "upscale.without_model",
-                    f"The workflow '{template.name}' upscales without a model, "
+                    f"The workflow '{template.title}' upscales without a model, "
                     f"so it can't use {params.model}.",
-                    {"workflow": template.name, "model": params.model},
+                    {"workflow": template.title, "model": params.model},
                 )
             )
         for node_id in loaders:
@@ -88,8 +88,8 @@ def apply_upscale(template: WorkflowTemplate, graph: dict[str, Any], params: Ups
         raise UserFacingError(
             Text(
                 "upscale.only_factor",
-                f"The workflow '{template.name}' only upscales ×{by_models}.",
-                {"workflow": template.name, "factor": by_models},
+                f"The workflow '{template.title}' only upscales ×{by_models}.",
+                {"workflow": template.title, "factor": by_models},
             )
         )
     models = [str(graph[node_id]["inputs"]["model_name"]) for node_id in loaders]

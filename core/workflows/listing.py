@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from comfy.workflows.template import WorkflowTemplate
 from core.kinds import InputNeed, KindRegistry
 from core.workflows.library import WorkflowLibrary
 from core.workflows.shelf import WorkflowShelf
@@ -39,36 +40,36 @@ async def listing(
     jobs = await shelf.store.jobs_waiting_or_running(guild_id)
     listed = [
         ListedWorkflow(
-            name=name,
+            name=title,
             kind=template.kind,
-            origin=_origin(library, name),
+            origin=_origin(library, title, guild_id),
             inputs=kinds.input_needs(template),
-            backends=backends_for(name),
-            jobs=jobs.get(name, 0),
+            backends=backends_for(template.name),
+            jobs=jobs.get(template.name, 0),
             version=template.version,
-            added_by=_added_by(library, name),
-            shadowed=_shadowed(library, name, guild_id),
+            added_by=_added_by(library, template),
+            shadowed=_shadowed(library, title, guild_id),
         )
-        for name in library.names(scope=guild_id)
-        for template in (library.get(name),)
+        for title in library.names(scope=guild_id)
+        for template in (library.get(library.resolve(title, scope=guild_id) or title),)
     ]
     return listed
 
 
-def _origin(library: WorkflowLibrary, name: str) -> Origin:
-    if library.is_builtin(name):
+def _origin(library: WorkflowLibrary, title: str, guild_id: int) -> Origin:
+    if library.is_builtin(title):
         return "built-in"
-    if library.is_file(name):
+    if library.is_file(title):
         return "file"
-    entry = library.stored(name)
+    entry = library.stored(title, scope=guild_id)
     return "everywhere" if entry is None or entry.guild_id is None else "server"
 
 
-def _added_by(library: WorkflowLibrary, name: str) -> int | None:
-    entry = library.stored(name)
-    return entry.added_by if entry is not None and library.get(name) is entry.template else None
+def _added_by(library: WorkflowLibrary, template: WorkflowTemplate) -> int | None:
+    entry = library.entry(template.name)
+    return entry.added_by if entry is not None and entry.template is template else None
 
 
-def _shadowed(library: WorkflowLibrary, name: str, guild_id: int) -> bool:
-    entry = library.stored(name)
-    return library.is_file(name) and entry is not None and entry.active and entry.guild_id in (None, guild_id)
+def _shadowed(library: WorkflowLibrary, title: str, guild_id: int) -> bool:
+    entry = library.stored(title, scope=guild_id)
+    return library.is_file(title) and entry is not None and entry.active

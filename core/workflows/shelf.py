@@ -49,6 +49,8 @@ class AddedWorkflow:
     verdicts: tuple[BackendVerdict, ...]
     # A WORKFLOWS_DIR file of the same name is used instead, as long as it is there.
     shadowed_by_file: bool
+    # One offered to every guild: how many guilds keep their own of that name (each uses its own).
+    kept_by_guilds: int = 0
 
 
 class WorkflowShelf:
@@ -112,7 +114,7 @@ class WorkflowShelf:
     async def add(self, upload: WorkflowUpload) -> AddedWorkflow:
         """Checked, stored, offered: or a WorkflowRefused saying why, with nothing stored."""
         template, sidecar = await asyncio.to_thread(self._template_of, upload)
-        self._check_name(template.name)
+        self._check_name(template.name, upload.guild_id)
         found = await verdicts(self._clients, template)
         if not any(verdict.can_run for verdict in found):
             raise NoBackendCanRun(template.name, found)
@@ -132,7 +134,8 @@ class WorkflowShelf:
             raise _name_taken(template.name) from None
         log.info("workflow %s (%s) added by %s", template.name, template.kind, upload.added_by)
         await self.reload()
-        return AddedWorkflow(template, found, self.library.is_file(template.name))
+        kept = () if upload.guild_id is not None else self.library.kept_by_guilds(template.name)
+        return AddedWorkflow(template, found, self.library.is_file(template.name), len(kept))
 
     def _template_of(self, upload: WorkflowUpload) -> tuple[WorkflowTemplate, BindingSidecar | None]:
         name = upload.name or upload.file_name.rsplit("/", 1)[-1].removesuffix(".json")
@@ -161,29 +164,35 @@ class WorkflowShelf:
             sidecar = (sidecar or BindingSidecar()).model_copy(update={"kind": upload.kind})
         return sidecar
 
-    def _check_name(self, name: str) -> None:
+    def _check_name(self, name: str, guild_id: int | None) -> None:
+        """Refused if the name already means a workflow where this one would be offered. A guild never
+        learns another guild's names; one offered to every guild may share a guild's own title (there, the
+        guild's own is used)."""
         if self.library.is_builtin(name):
             raise WorkflowRefused(
                 "builtin_name", "“{name}” is the name of a built-in workflow; choose another name.", name=name
             )
-        entry = self.library.stored(name)
-        if entry is not None and entry.active:
+        everyone = self.library.stored(name)
+        own = None if guild_id is None else self.library.stored(name, scope=guild_id)
+        if any(entry is not None and entry.active for entry in (everyone, own)):
             raise _name_taken(name)
 
     # -- remove -------------------------------------------------------------------------------------
 
     def removable(self, guild_id: int, *, owner: bool) -> list[str]:
-        """The names this member may remove here: the guild's own, and instance-wide ones for an owner."""
-        return [
-            entry.template.name
-            for entry in self.library.stored_entries()
-            if entry.active and (entry.guild_id == guild_id or (entry.guild_id is None and owner))
-        ]
+        """The titles this member may remove here: the guild's own, and instance-wide ones for an owner."""
+        return sorted(
+            {
+                entry.title
+                for entry in self.library.stored_entries()
+                if entry.active and (entry.guild_id == guild_id or (entry.guild_id is None and owner))
+            }
+        )
 
     async def remove(self, name: str, *, guild_id: int, by_user_id: int, owner: bool) -> StoredTemplate:
         """No longer offered; jobs already queued on it keep the graph they were bound to and still run."""
-        entry = self.library.stored(name)
-        if entry is None or not entry.active or entry.guild_id not in (None, guild_id):
+        entry = self.library.stored(name, scope=guild_id)
+        if entry is None or not entry.active:
             if self.library.is_builtin(name) or self.library.is_file(name):
                 raise WorkflowRefused(
                     "not_stored",

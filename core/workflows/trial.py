@@ -12,10 +12,11 @@ TRIAL_TEXT = "a quick test of this workflow"
 
 def trial_params(kinds: KindRegistry, catalogue: WorkflowCatalogue, name: str, scope: int) -> KindParams:
     """The parameters of the test run; refused for a workflow not offered here or one that needs a file."""
-    if name not in catalogue.names(scope=scope):
+    found = catalogue.resolve(name, scope=scope)
+    if found is None:
         raise WorkflowRefused("unknown_any", "There is no workflow called “{name}” here.", name=name)
     try:
-        template = catalogue.get(name)
+        template = catalogue.get(found)
     except UnknownWorkflow:
         raise WorkflowRefused(
             "unknown_any", "There is no workflow called “{name}” here.", name=name

@@ -20,13 +20,22 @@ class StoredWorkflow(Base):
     __tablename__ = "stored_workflows"
     __table_args__ = (
         Index("ix_stored_workflows_name", "name"),
-        # Names are unique among the workflows offered (two members adding the same name at once: one wins).
+        # Names are unique among the workflows offered in one scope, every guild or one guild (two members
+        # adding the same name at once: one wins).
         Index(
             "uq_stored_workflows_offered_name",
             "name",
             unique=True,
-            postgresql_where=text("removed_at IS NULL"),
-            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL AND guild_id IS NULL"),
+            sqlite_where=text("removed_at IS NULL AND guild_id IS NULL"),
+        ),
+        Index(
+            "uq_stored_workflows_offered_guild_name",
+            "guild_id",
+            "name",
+            unique=True,
+            postgresql_where=text("removed_at IS NULL AND guild_id IS NOT NULL"),
+            sqlite_where=text("removed_at IS NULL AND guild_id IS NOT NULL"),
         ),
     )
 

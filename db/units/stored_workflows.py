@@ -81,11 +81,17 @@ class StoredWorkflows:
 
     @unbroken
     async def add(self, new: NewWorkflow) -> StoredWorkflowView:
-        """Raises NameTaken when an active workflow has that name (names are unique in the instance)."""
+        """Raises NameTaken when an active workflow of the same scope (that guild, or every guild) has that
+        name: a guild's names are its own."""
+        same_scope = (
+            StoredWorkflow.guild_id.is_(None)
+            if new.guild_id is None
+            else StoredWorkflow.guild_id == new.guild_id
+        )
         async with self._sessions.begin() as session:
             taken = await session.scalar(
                 select(StoredWorkflow.id).where(
-                    StoredWorkflow.name == new.name, StoredWorkflow.removed_at.is_(None)
+                    StoredWorkflow.name == new.name, same_scope, StoredWorkflow.removed_at.is_(None)
                 )
             )
             if taken is not None:

@@ -46,7 +46,7 @@ async def test_a_workflow_added_from_discord_makes_the_next_imagine(
     assert "Added **portrait** (image" in added.content
     assert f"✓ workflow 'portrait' can run on {world.fake.url}" in added.content  # `check`'s own line
     assert [c["value"] for c in offered.autocomplete_choices or []] == ["portrait"]
-    assert job.workflow_name == "portrait"
+    assert job.workflow_name == f"portrait@{world.guild.id}"  # a server's own: see core/workflows/library.py
     assert job.status is JobStatus.SUCCEEDED
     assert (row.added_by, row.guild_id, row.kind, len(row.version)) == (admin.id, world.guild.id, "image", 64)
 
@@ -181,7 +181,7 @@ async def test_another_worker_offers_a_new_workflow_as_soon_as_it_is_added(
                 await other.workflows.changed.wait_for(
                     lambda: "portrait" not in other.catalogue.names(scope=world.guild.id)
                 )
-            capable = other.dispatcher.capabilities.backends_for("portrait")
+            capable = other.dispatcher.capabilities.backends_for(f"portrait@{world.guild.id}")
         finally:
             await other.close()
 

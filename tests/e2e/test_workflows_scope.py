@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from core.jobs.snapshots import JobView
 from db.enums import JobStatus
+from tests.discord_emulator import Channel, Guild, Member
+from tests.discord_emulator.layout import text_of
 from tests.e2e.admin_support import MANAGE_GUILD, world_with_admin
-from tests.e2e.workflows_support import OWNER_ID, add_portrait, private_answer, stored_names, workflows
+from tests.e2e.harness import World
+from tests.e2e.workflows_support import (
+    OWNER_ID,
+    TXT2IMG,
+    add_portrait,
+    private_answer,
+    stored_names,
+    upload,
+    workflows,
+)
 
 
 async def test_members_without_manage_server_cannot_add(database_url: str, tmp_path: Path) -> None:
@@ -60,7 +73,7 @@ async def test_a_test_run_is_shown_only_to_the_one_who_asked(database_url: str, 
         job = await world.job_for(message)
 
     assert message.ephemeral
-    assert job.workflow_name == "portrait"
+    assert job.workflow_name == f"portrait@{world.guild.id}"
     assert job.params.quality == "draft"
     assert job.private
     assert job.status is JobStatus.SUCCEEDED
@@ -85,3 +98,80 @@ async def test_what_cannot_be_removed_from_here_is_refused(database_url: str, tm
     assert "was not added from Discord" in built_in.content
     assert "There is no workflow called “nothing-here”" in unknown.content
     assert names == ["portrait"]
+
+
+async def _second_server(world: World) -> tuple[Guild, Channel, Member]:
+    other = world.emu.add_guild(name="Elsewhere")
+    general = world.emu.add_channel(other, "general")
+    eve = world.emu.add_member(other, name="eve", permissions=MANAGE_GUILD)
+    await world.emu.guild_create(other)
+    return other, general, eve
+
+
+async def _imagine_portrait(
+    world: World, guild: Guild, channel: Channel, member: Member
+) -> tuple[str, JobView]:
+    interaction = await world.emu.send_slash_command(
+        guild, channel, member, "imagine", {"prompt": "a lighthouse", "workflow": "portrait"}
+    )
+    message = await world.wait_for_final(interaction)
+    job = await world.runtime.browser.job_for_message(message.id, guild_id=guild.id)
+    assert job is not None
+    return text_of(message), job
+
+
+def _scheduler(job: JobView) -> str:
+    assert job.posted_graph is not None
+    return str(
+        next(n for n in job.posted_graph.values() if n["class_type"] == "KSampler")["inputs"]["scheduler"]
+    )
+
+
+async def test_two_servers_each_keep_a_workflow_of_the_same_name(database_url: str, tmp_path: Path) -> None:
+    theirs = json.loads(TXT2IMG)
+    sampler = next(node for node in theirs.values() if node["class_type"] == "KSampler")
+    sampler["inputs"]["scheduler"] = "karras"
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        other, general, eve = await _second_server(world)
+        here = await add_portrait(world, admin)
+        their_file = {"file": upload("portrait.json", json.dumps(theirs))}
+        there = await workflows(world, eve, "add", {}, their_file, (other, general))
+        again_there = await workflows(
+            world, eve, "add", {}, {"file": upload("portrait.json", TXT2IMG)}, (other, general)
+        )
+        shown_here, job_here = await _imagine_portrait(world, world.guild, world.channel, world.alice)
+        _, job_there = await _imagine_portrait(world, other, general, eve)
+        listed_there = await workflows(world, eve, "list", where=(other, general))
+
+    assert "Added **portrait**" in here.content
+    assert "Added **portrait**" in there.content  # not refused: the first server's names are its own
+    assert "already exists" in again_there.content  # but a server's own names are still unique there
+    assert (_scheduler(job_here), _scheduler(job_there)) == ("normal", "karras")  # each ran its own
+    assert job_here.status is job_there.status is JobStatus.SUCCEEDED
+    assert "portrait" in shown_here
+    assert "@" not in shown_here.replace(f"<@{world.alice.id}>", "")
+    assert "**portrait** · image · this server's" in (listed_there.embeds[0].get("description", ""))
+    assert str(world.guild.id) not in str(listed_there.embeds)
+
+
+async def test_one_for_every_server_leaves_a_servers_own_of_that_name_in_place(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
+        other, general, eve = await _second_server(world)
+        await add_portrait(world, admin)
+        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
+        everywhere = await add_portrait(world, owner, scope="everywhere")
+        refused_here = await add_portrait(world, admin)
+        _, job_here = await _imagine_portrait(world, world.guild, world.channel, world.alice)
+        _, job_there = await _imagine_portrait(world, other, general, eve)
+        removed = await workflows(world, admin, "remove", {"name": "portrait"})
+        _, job_after = await _imagine_portrait(world, world.guild, world.channel, world.alice)
+
+    assert "for every server" in everywhere.content
+    assert "servers with a workflow of their own called portrait keep using theirs (1)" in everywhere.content
+    assert "already exists" in refused_here.content
+    assert job_here.workflow_name == f"portrait@{world.guild.id}"
+    assert job_there.workflow_name == "portrait"
+    assert "Removed **portrait**" in removed.content  # the server's own, not the owner's
+    assert job_after.workflow_name == "portrait"

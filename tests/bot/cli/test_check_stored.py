@@ -50,6 +50,6 @@ async def test_stored_workflows_are_checked_and_a_servers_own_failure_only_warns
     report = out.getvalue()
     assert code == 0, report
     assert f"✓ workflow 'everyone' can run on {fake_comfy.url}" in report
-    assert f"! workflow 'ours' cannot run on {fake_comfy.url}: " in report
+    assert f"! workflow 'ours@1001' cannot run on {fake_comfy.url}: " in report
     assert "gone.safetensors" in report
     assert "(added from Discord for server 1001)" in report
