@@ -11,6 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.contract._recorder import Frame, Recorder
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 
 REAL_URL_ENV = "COMFYUI_CONTRACT_URL"
@@ -106,3 +107,21 @@ async def ended_at_teardown(comfy_target: Target, http: aiohttp.ClientSession) -
     for prompt_id in prompt_ids:
         async with http.post(comfy_target.url + "/interrupt", json={"prompt_id": prompt_id}):
             pass
+    if prompt_ids:
+        await _until_idle(http, comfy_target.url)
+
+
+async def _until_idle(http: aiohttp.ClientSession, url: str) -> None:
+    """An interrupt is honoured at the sampler's next step, which a CPU server takes a while to reach: the
+    next test starts on an idle server (its status broadcasts and queue counts are part of what it reads).
+    The socket's first `status` tells the queue as it is; the server broadcasts another when a prompt ends."""
+    watcher = await Recorder.connect(http, url, None)
+    try:
+        await watcher.wait_for(lambda f: f.type == "status" and _queue_remaining(f) == 0, timeout=60)
+    finally:
+        await watcher.close()
+
+
+def _queue_remaining(frame: Frame) -> int:
+    assert frame.msg is not None
+    return int(frame.msg["data"]["status"]["exec_info"]["queue_remaining"])
