@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from db import migrate
-from db.engine import create_engine
+from tests.db.raw_sql import execute
 
 _JOB = text(
     "INSERT INTO jobs (guild_id, channel_id, user_id, kind, raw_input, params, workflow_name, "
@@ -21,45 +19,35 @@ _WORKFLOW = text(
 )
 
 
-async def _execute(url: str, statement: Any, **values: Any) -> list[Any]:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            result = await connection.execute(statement, values)
-            return list(result.all()) if result.returns_rows else []
-    finally:
-        await engine.dispose()
-
-
 async def test_jobs_on_a_servers_own_workflow_take_its_qualified_name(empty_database_url: str) -> None:
     await migrate.upgrade_to(empty_database_url, "0016")
-    await _execute(empty_database_url, _WORKFLOW, name="portrait", guild=1001, version="v-ours")
-    await _execute(empty_database_url, _WORKFLOW, name="everyone", guild=None, version="v-all")
-    await _execute(empty_database_url, _JOB, guild=1001, name="portrait", version="v-ours")
-    await _execute(
+    await execute(empty_database_url, _WORKFLOW, name="portrait", guild=1001, version="v-ours")
+    await execute(empty_database_url, _WORKFLOW, name="everyone", guild=None, version="v-all")
+    await execute(empty_database_url, _JOB, guild=1001, name="portrait", version="v-ours")
+    await execute(
         empty_database_url, _JOB, guild=1001, name="portrait", version="v-a-file"
     )  # WORKFLOWS_DIR's
-    await _execute(empty_database_url, _JOB, guild=1001, name="everyone", version="v-all")
-    await _execute(empty_database_url, _JOB, guild=2002, name="txt2img", version="v-builtin")
+    await execute(empty_database_url, _JOB, guild=1001, name="everyone", version="v-all")
+    await execute(empty_database_url, _JOB, guild=2002, name="txt2img", version="v-builtin")
 
     await migrate.upgrade_to_head(empty_database_url)
 
-    rows = await _execute(empty_database_url, text("SELECT workflow_name FROM jobs ORDER BY id"))
+    rows = await execute(empty_database_url, text("SELECT workflow_name FROM jobs ORDER BY id"))
     assert [row[0] for row in rows] == ["portrait@1001", "portrait", "everyone", "txt2img"]
-    await _execute(empty_database_url, _WORKFLOW, name="portrait", guild=2002, version="v-theirs")
-    await _execute(empty_database_url, _WORKFLOW, name="portrait", guild=None, version="v-all")
+    await execute(empty_database_url, _WORKFLOW, name="portrait", guild=2002, version="v-theirs")
+    await execute(empty_database_url, _WORKFLOW, name="portrait", guild=None, version="v-all")
     with pytest.raises(IntegrityError):
-        await _execute(empty_database_url, _WORKFLOW, name="portrait", guild=2002, version="v-again")
+        await execute(empty_database_url, _WORKFLOW, name="portrait", guild=2002, version="v-again")
     assert await migrate.schema_differences(empty_database_url) == []
 
 
 async def test_downgrade_gives_the_jobs_their_plain_names_back(empty_database_url: str) -> None:
     await migrate.upgrade_to(empty_database_url, "0016")
-    await _execute(empty_database_url, _WORKFLOW, name="portrait", guild=1001, version="v-ours")
-    await _execute(empty_database_url, _JOB, guild=1001, name="portrait", version="v-ours")
+    await execute(empty_database_url, _WORKFLOW, name="portrait", guild=1001, version="v-ours")
+    await execute(empty_database_url, _JOB, guild=1001, name="portrait", version="v-ours")
     await migrate.upgrade_to_head(empty_database_url)
 
     await migrate.downgrade_to(empty_database_url, "0016")
 
-    rows = await _execute(empty_database_url, text("SELECT workflow_name FROM jobs"))
+    rows = await execute(empty_database_url, text("SELECT workflow_name FROM jobs"))
     assert [row[0] for row in rows] == ["portrait"]
