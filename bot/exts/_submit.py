@@ -122,7 +122,8 @@ async def preferred_workflow(
     """The workflow asked for, else the member's usable preference, else None (the guild's default)."""
     if asked is not None:
         return asked
-    return bot.runtime.preferences.workflow_for(await preferences_of(bot, interaction), kind)
+    preferences = await preferences_of(bot, interaction)
+    return bot.runtime.preferences.workflow_for(preferences, kind, scope=guild_id_of(interaction))
 
 
 async def submit_on_interaction(

@@ -134,7 +134,9 @@ class Imagine(commands.Cog):
                 preferred=image_defaults(preferences),
                 **options,
             )
-            workflow = request.workflow or self.bot.runtime.preferences.workflow_for(preferences, IMAGE)
+            workflow = request.workflow or self.bot.runtime.preferences.workflow_for(
+                preferences, IMAGE, scope=guild_id_of(interaction)
+            )
             request = replace(request, workflow=workflow)
             await check_admission(self.bot, interaction, IMAGE, workflow=workflow, params=request.params)
             return request, (*await picture.inputs(), *await mask.inputs())

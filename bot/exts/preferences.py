@@ -17,6 +17,7 @@ from bot.exts._installs import offered_everywhere
 from bot.exts._submit import workflow_choices
 from bot.locales import words_for
 from bot.ui.preferences_text import preferences_text
+from bot.ui.requesters import guild_id_of
 from core.jobs.preferences import Preferences
 from core.kinds import JobKind
 
@@ -96,8 +97,10 @@ class PreferencesCommand(commands.GroupCog, group_name="preferences", group_desc
         return workflow_choices(self.bot, JobKind(kind), current) if kind else []
 
     async def _answer(self, interaction: discord.Interaction, preferences: Preferences) -> None:
-        service = self.bot.runtime.preferences
-        usable = {kind: service.workflow_for(preferences, kind) for kind in preferences.workflows}
+        service, scope = self.bot.runtime.preferences, guild_id_of(interaction)
+        usable = {
+            kind: service.workflow_for(preferences, kind, scope=scope) for kind in preferences.workflows
+        }
         words = words_for(self.bot, interaction.locale)
         await interaction.followup.send(preferences_text(preferences, usable, words), ephemeral=True)
 

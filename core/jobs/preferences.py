@@ -93,12 +93,15 @@ class PersonalPreferences:
             },
         )
 
-    def workflow_for(self, preferences: Preferences, kind: str) -> str | None:
-        """The preferred workflow of this kind if it can still be used (None: the guild's default)."""
+    def workflow_for(self, preferences: Preferences, kind: str, *, scope: int | None = None) -> str | None:
+        """The preferred workflow of this kind if it can be used in ``scope`` (None: the guild's default).
+        There its name means what it means to everyone in that guild (a guild's own workflow of that name
+        comes first), so it is checked as that."""
         name = preferences.workflows.get(kind)
-        if name is None or name not in self._catalogue.names(kind):
+        found = None if name is None else self._catalogue.resolve(name, scope=scope)
+        if found is None or self._catalogue.get(found).kind != kind:
             return None
-        return None if self._capabilities.known_incapable(name) else name
+        return None if self._capabilities.known_incapable(found) else name
 
 
 def image_defaults(preferences: Preferences) -> dict[str, Any]:

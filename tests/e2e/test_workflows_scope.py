@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 from core.jobs.snapshots import JobView
@@ -175,3 +176,43 @@ async def test_one_for_every_server_leaves_a_servers_own_of_that_name_in_place(
     assert job_there.workflow_name == "portrait"
     assert "Removed **portrait**" in removed.content  # the server's own, not the owner's
     assert job_after.workflow_name == "portrait"
+
+
+async def _prefer_portrait(world: World, guild: Guild, channel: Channel, member: Member) -> None:
+    interaction = await world.emu.send_slash_command(
+        guild,
+        channel,
+        member,
+        "preferences",
+        {"kind": "image", "workflow": "portrait"},
+        subcommand="workflow",
+    )
+    await private_answer(world, interaction)
+
+
+async def _imagine(world: World, guild: Guild, channel: Channel, member: Member) -> JobView:
+    interaction = await world.emu.send_slash_command(guild, channel, member, "imagine", {"prompt": "a fox"})
+    message = await world.wait_for_final(interaction)
+    job = await world.runtime.browser.job_for_message(message.id, guild_id=guild.id)
+    assert job is not None
+    return job
+
+
+async def test_a_preferred_workflow_means_in_each_server_what_its_name_means_there(
+    database_url: str, tmp_path: Path
+) -> None:
+    song = resources.files("core.kinds.templates").joinpath("song.json").read_text()
+    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
+        other, general, eve = await _second_server(world)
+        own_song = await workflows(world, admin, "add", {}, {"file": upload("portrait.json", song)})
+        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
+        await add_portrait(world, owner, scope="everywhere")  # an image workflow for every server
+        await _prefer_portrait(world, world.guild, world.channel, world.alice)
+        await _prefer_portrait(world, other, general, eve)
+        here = await _imagine(world, world.guild, world.channel, world.alice)
+        there = await _imagine(world, other, general, eve)
+
+    assert "Added **portrait** (song" in own_song.content
+    # Here "portrait" is this server's song workflow: the image preference is passed over, not refused.
+    assert (here.status, here.workflow_name) == (JobStatus.SUCCEEDED, "txt2img")
+    assert (there.status, there.workflow_name) == (JobStatus.SUCCEEDED, "portrait")
