@@ -142,8 +142,11 @@ class WorkflowsCommand(
         return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][:25]
 
     @app_commands.command(name="remove", description="Remove a workflow added from Discord")
-    @app_commands.describe(name="The workflow to remove (jobs already queued on it still run)")
-    async def remove(self, interaction: discord.Interaction, name: str) -> None:
+    @app_commands.describe(
+        name="The workflow to remove (jobs already queued on it still run)",
+        scope="This server's own, or the one of every server (the bot's owners only)",
+    )
+    async def remove(self, interaction: discord.Interaction, name: str, scope: Scope = THIS_SERVER) -> None:
         self._require_manager(interaction)
         words = words_for(self.bot, interaction.locale)
         await acknowledge(interaction)
@@ -153,6 +156,7 @@ class WorkflowsCommand(
                 guild_id=guild_id_of(interaction),
                 by_user_id=interaction.user.id,
                 owner=self._is_owner(interaction),
+                everywhere=scope == "everywhere",
             )
         except WorkflowRefused as refused:
             await interaction.followup.send(_fit(_refusal(words, refused)), ephemeral=True)

@@ -189,9 +189,12 @@ class WorkflowShelf:
             }
         )
 
-    async def remove(self, name: str, *, guild_id: int, by_user_id: int, owner: bool) -> StoredTemplate:
-        """No longer offered; jobs already queued on it keep the graph they were bound to and still run."""
-        entry = self.library.stored(name, scope=guild_id)
+    async def remove(
+        self, name: str, *, guild_id: int, by_user_id: int, owner: bool, everywhere: bool = False
+    ) -> StoredTemplate:
+        """No longer offered; jobs already queued on it keep the graph they were bound to and still run.
+        ``everywhere``: the one of every guild, even where this guild keeps its own of that name."""
+        entry = self.library.stored(name, scope=None if everywhere else guild_id)
         if entry is None or not entry.active:
             if self.library.is_builtin(name) or self.library.is_file(name):
                 raise WorkflowRefused(

@@ -216,3 +216,19 @@ async def test_a_preferred_workflow_means_in_each_server_what_its_name_means_the
     # Here "portrait" is this server's song workflow: the image preference is passed over, not refused.
     assert (here.status, here.workflow_name) == (JobStatus.SUCCEEDED, "txt2img")
     assert (there.status, there.workflow_name) == (JobStatus.SUCCEEDED, "portrait")
+
+
+async def test_an_owner_removes_the_one_of_every_server_from_a_server_keeping_its_own(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path, bot_owner_ids=str(OWNER_ID)) as (world, admin):
+        await add_portrait(world, admin)
+        owner = world.emu.add_member(world.guild, OWNER_ID, "owner")
+        await add_portrait(world, owner, scope="everywhere")
+        refused = await workflows(world, admin, "remove", {"name": "portrait", "scope": "everywhere"})
+        removed = await workflows(world, owner, "remove", {"name": "portrait", "scope": "everywhere"})
+        rows = await world.runtime.workflows.store.everything()
+
+    assert "only the bot's owners can remove it" in refused.content
+    assert "Removed **portrait**" in removed.content
+    assert [(row.guild_id, row.active) for row in rows] == [(world.guild.id, True), (None, False)]
