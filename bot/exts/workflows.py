@@ -144,7 +144,7 @@ class WorkflowsCommand(
     @app_commands.command(name="remove", description="Remove a workflow added from Discord")
     @app_commands.describe(
         name="The workflow to remove (jobs already queued on it still run)",
-        scope="This server's own, or the one of every server (the bot's owners only)",
+        scope="Where it is offered: this server (the default) or every server (the bot's owners only)",
     )
     async def remove(self, interaction: discord.Interaction, name: str, scope: Scope = THIS_SERVER) -> None:
         self._require_manager(interaction)

@@ -203,6 +203,10 @@ class WorkflowShelf:
                     "WORKFLOWS_DIR or its built-in ones).",
                     name=name,
                 )
+            if everywhere:
+                raise WorkflowRefused(
+                    "unknown_everywhere", "No workflow called “{name}” is offered in every server.", name=name
+                )
             raise WorkflowRefused("unknown", "There is no workflow called “{name}” here.", name=name)
         if entry.guild_id is None and not owner:
             raise WorkflowRefused(

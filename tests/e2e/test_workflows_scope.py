@@ -227,8 +227,10 @@ async def test_an_owner_removes_the_one_of_every_server_from_a_server_keeping_it
         await add_portrait(world, owner, scope="everywhere")
         refused = await workflows(world, admin, "remove", {"name": "portrait", "scope": "everywhere"})
         removed = await workflows(world, owner, "remove", {"name": "portrait", "scope": "everywhere"})
+        only_ours = await workflows(world, owner, "remove", {"name": "portrait", "scope": "everywhere"})
         rows = await world.runtime.workflows.store.everything()
 
     assert "only the bot's owners can remove it" in refused.content
     assert "Removed **portrait**" in removed.content
+    assert "No workflow called “portrait” is offered in every server" in only_ours.content
     assert [(row.guild_id, row.active) for row in rows] == [(world.guild.id, True), (None, False)]
