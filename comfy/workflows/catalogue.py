@@ -79,9 +79,11 @@ class WorkflowCatalogue:
         workflows in a catalogue that keeps some (see core.workflows); this one keeps none."""
         return sorted(name for name, t in self._templates.items() if kind is None or t.kind == kind)
 
-    def resolve(self, name: str, *, scope: int | None = None) -> str | None:
-        """The name of the workflow ``name`` means to ``scope`` (see :meth:`names`); None: none offered."""
-        return name if name in self._templates else None
+    def resolve(self, name: str, *, scope: int | None = None, kind: str | None = None) -> str | None:
+        """The name of the workflow ``name`` means to ``scope`` (see :meth:`names`); None: none offered (of
+        ``kind``)."""
+        template = self._templates.get(name)
+        return name if template is not None and kind in (None, template.kind) else None
 
     def all_names(self) -> list[str]:
         """Every workflow :meth:`get` finds, whoever it is offered to (what capabilities are known for)."""

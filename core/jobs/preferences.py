@@ -98,8 +98,8 @@ class PersonalPreferences:
         There its name means what it means to everyone in that guild (a guild's own workflow of that name
         comes first), so it is checked as that."""
         name = preferences.workflows.get(kind)
-        found = None if name is None else self._catalogue.resolve(name, scope=scope)
-        if found is None or self._catalogue.get(found).kind != kind:
+        found = None if name is None else self._catalogue.resolve(name, scope=scope, kind=kind)
+        if found is None:
             return None
         return None if self._capabilities.known_incapable(found) else name
 

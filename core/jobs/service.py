@@ -159,8 +159,8 @@ class JobService:
         if name is None:
             template = self.switch.default_template(kind)
         else:
-            found = self.catalogue.resolve(name, scope=policy.guild_id)
-            if found is None or self.catalogue.get(found).kind != kind:
+            found = self.catalogue.resolve(name, scope=policy.guild_id, kind=kind)
+            if found is None:
                 title = workflow_title(name)
                 choices = ", ".join(self.catalogue.names(kind, scope=policy.guild_id)) or "none"
                 raise UserFacingError(

@@ -64,14 +64,16 @@ class WorkflowLibrary(WorkflowCatalogue):
                 titles.add(entry.title)
         return sorted(titles)
 
-    def resolve(self, name: str, *, scope: int | None = None) -> str | None:
-        """The name of what ``name`` means to ``scope`` now, None if nothing of that title is offered there.
-        ``name`` is a title or a name a job kept (a rerun asks for what its title means now)."""
+    def resolve(self, name: str, *, scope: int | None = None, kind: str | None = None) -> str | None:
+        """The name of what ``name`` means to ``scope`` now, None if nothing of that title (and ``kind``) is
+        offered there. ``name`` is a title or a name a job kept (a rerun asks what its title means now)."""
         title = workflow_title(name)
         if title in self._base:
-            return title if title in self._templates else None
-        entry = self.stored(title, scope=scope)
-        return entry.template.name if entry is not None and self.offers(entry, scope) else None
+            found: WorkflowTemplate | None = self._templates.get(title)
+        else:
+            entry = self.stored(title, scope=scope)
+            found = entry.template if entry is not None and self.offers(entry, scope) else None
+        return found.name if found is not None and kind in (None, found.kind) else None
 
     def all_names(self) -> list[str]:
         return sorted(self._templates)

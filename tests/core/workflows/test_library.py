@@ -71,6 +71,9 @@ def test_two_guilds_each_keep_their_own_workflow_of_one_title() -> None:
     library.replace_stored([stored("portrait", HERE, row=1), stored("portrait", THERE, row=2)])
 
     assert library.resolve("portrait", scope=HERE) == f"portrait@{HERE}"
+    assert library.resolve("portrait", scope=HERE, kind="image") == f"portrait@{HERE}"
+    assert library.resolve("portrait", scope=HERE, kind="song") is None
+    assert library.resolve("txt2img", kind="song") is None
     assert library.resolve("portrait", scope=THERE) == f"portrait@{THERE}"
     assert library.resolve("portrait") is None  # offered to no other guild
     assert library.names("image", scope=HERE).count("portrait") == 1
