@@ -172,9 +172,8 @@ class WorkflowShelf:
             raise WorkflowRefused(
                 "builtin_name", "“{name}” is the name of a built-in workflow; choose another name.", name=name
             )
-        everyone = self.library.stored(name)
-        own = None if guild_id is None else self.library.stored(name, scope=guild_id)
-        if any(entry is not None and entry.active for entry in (everyone, own)):
+        entry = self.library.stored(name, scope=guild_id)  # the guild's own if active, else every guild's
+        if entry is not None and entry.active:
             raise _name_taken(name)
 
     # -- remove -------------------------------------------------------------------------------------
