@@ -156,10 +156,13 @@ async def check_admission(
     *,
     workflow: str | None,
     params: KindParams | None = None,
+    count: int = 1,
 ) -> None:
-    """Raise the refusal the job service would give this request now (channel, roles, words, caps...)."""
+    """Raise the refusal the job service would give this request now (channel, roles, words, caps...);
+    `count`: the jobs asked for at once (a permutation prompt's), each taking a place in the queue."""
     workflow = await preferred_workflow(bot, interaction, kind, workflow)
-    ask = Ask(guild_id_of(interaction), requester_from_interaction(interaction), kind, workflow, params)
+    requester = requester_from_interaction(interaction)
+    ask = Ask(guild_id_of(interaction), requester, kind, workflow, params, count)
     await bot.runtime.service.admission.check(ask)
 
 

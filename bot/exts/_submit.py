@@ -101,7 +101,9 @@ async def submit_and_show(
     raw_input: str,
     workflow: str | None,
     inputs: tuple[GivenInput, ...] = (),
+    followup: bool = False,
 ) -> SubmitReceipt:
+    """`followup`: `answer` is a followup message of the interaction, not its response."""
     kind = bot.runtime.kinds.of(params).kind
     workflow = await preferred_workflow(bot, interaction, kind, workflow)
     request = JobRequest(
@@ -113,7 +115,7 @@ async def submit_and_show(
         inputs=inputs,
         private=answer.private,
     )
-    return await submit_on_interaction(bot, interaction, answer.message_id, request)
+    return await submit_on_interaction(bot, interaction, answer.message_id, request, followup=followup)
 
 
 async def preferred_workflow(
@@ -127,14 +129,19 @@ async def preferred_workflow(
 
 
 async def submit_on_interaction(
-    bot: ComfyBot, interaction: discord.Interaction, message_id: int, request: JobRequest
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    message_id: int,
+    request: JobRequest,
+    *,
+    followup: bool = False,
 ) -> SubmitReceipt:
     """Submit the job with the message that shows it and the interaction's token, kept with it (a worker
     process edits that message with them), then show it there."""
     lifetime = timedelta(seconds=bot.reporting_config.token_lifetime_s)
     shown_on = ShownOn(message_id, interaction.token, interaction.created_at + lifetime)
     receipt = await bot.runtime.service.submit(replace(request, shown_on=shown_on))
-    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+    await bot.reporter.show_on_interaction(receipt, interaction, message_id, followup=followup)
     return receipt
 
 

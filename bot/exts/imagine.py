@@ -29,6 +29,7 @@ from bot.exts._submit import (
     submit_and_show,
     workflow_choices,
 )
+from bot.exts._variants import Variant, submit_variants
 from bot.ui.requesters import guild_id_of
 from bot.ui.styles import style_suggestions
 from core.jobs.given_input import GivenInput
@@ -37,6 +38,8 @@ from core.kinds.fields import MAX_COUNT
 from core.kinds.image import IMAGE
 from core.kinds.model_choice import LORA_WEIGHT_LIMIT, MODEL_NAME_MAX_CHARS
 from core.prompts.image import RAW_PROMPT_MAX_CHARS, ImageRequest, read_image_request
+from core.prompts.permutations import expand_permutations
+from core.texts import Text
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ class Imagine(commands.Cog):
     @app_commands.command(name="imagine", description="Make images from a prompt.")
     @offered_everywhere
     @app_commands.describe(
-        prompt="What to draw. Flags work too: --ar 16:9 --no text --seed 7 --q 2 --style anime",
+        prompt="What to draw. Flags work too: --ar 16:9 --no text --seed 7. {red, blue} makes a job for each",
         negative="What to keep out of the picture",
         aspect_ratio="The picture's shape",
         quality="More steps take longer and look better",
@@ -120,38 +123,54 @@ class Imagine(commands.Cog):
     ) -> None:
         picture, mask = files
 
-        async def decide() -> tuple[ImageRequest, tuple[GivenInput, ...]]:
+        async def decide() -> tuple[list[tuple[str, ImageRequest]], tuple[GivenInput, ...]]:
             if strength is not None and not picture.given_any:
                 raise strength_without_input(interaction, PICTURE)
             content = (
                 await read_attachment(self.bot, document, PROMPT_DOCUMENT) if document is not None else None
             )
             preferences = await preferences_of(self.bot, interaction)
-            request = read_image_request(
-                prompt,
-                strength=strength,
-                document=content,
-                preferred=image_defaults(preferences),
-                **options,
-            )
-            workflow = request.workflow or self.bot.runtime.preferences.workflow_for(
-                preferences, IMAGE, scope=guild_id_of(interaction)
-            )
-            request = replace(request, workflow=workflow)
-            await check_admission(self.bot, interaction, IMAGE, workflow=workflow, params=request.params)
-            return request, (*await picture.inputs(), *await mask.inputs())
+            # A permutation prompt (`a {red, blue} bird`) is a request, each checked, for each of its prompts.
+            typed = expand_permutations(prompt) if prompt is not None else [None]
+            requests = []
+            for text in typed:
+                request = read_image_request(
+                    text,
+                    strength=strength,
+                    document=content,
+                    preferred=image_defaults(preferences),
+                    **options,
+                )
+                workflow = request.workflow or self.bot.runtime.preferences.workflow_for(
+                    preferences, IMAGE, scope=guild_id_of(interaction)
+                )
+                request = replace(request, workflow=workflow)
+                await check_admission(
+                    self.bot, interaction, IMAGE, workflow=workflow, params=request.params, count=len(typed)
+                )
+                requests.append((text or request.params.prompt, request))
+            return requests, (*await picture.inputs(), *await mask.inputs())
 
-        (request, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
+        (requests, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
+        (typed, request), *others = requests
         receipt = await submit_and_show(
             self.bot,
             interaction,
             answer,
             params=request.params,
-            raw_input=prompt or request.params.prompt,
+            raw_input=typed,
             workflow=request.workflow,
             inputs=inputs,
         )
-        await tell_notes(self.bot, interaction, receipt.job.id, request.notes)
+        notes: list[Text] = []  # each once: the prompts of a permutation are read alike
+        for note in (note for _, each in requests for note in each.notes):
+            if note not in notes:
+                notes.append(note)
+        await tell_notes(self.bot, interaction, receipt.job.id, tuple(notes))
+        variants = [Variant(text, each.params, each.workflow) for text, each in others]
+        await submit_variants(
+            self.bot, interaction, answer, variants, inputs=inputs, after_job_id=receipt.job.id
+        )
 
     @imagine.autocomplete("style")
     async def _style(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

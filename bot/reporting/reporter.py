@@ -78,10 +78,16 @@ class JobReporter:
         self._pacer.share(lambda channel_id: take(channel_id, rate))
 
     async def show_on_interaction(
-        self, receipt: SubmitReceipt, interaction: discord.Interaction, message_id: int
+        self,
+        receipt: SubmitReceipt,
+        interaction: discord.Interaction,
+        message_id: int,
+        *,
+        followup: bool = False,
     ) -> None:
-        """The job is shown on the interaction's deferred response message (ephemeral for a private job)."""
-        target = target_for_interaction(interaction, message_id, receipt.job, self._config)
+        """The job is shown on the interaction's deferred response message (ephemeral for a private job), or
+        on one of its followup messages."""
+        target = target_for_interaction(interaction, message_id, receipt.job, self._config, followup=followup)
         await self._place(receipt, target, response_message_id=message_id)
 
     async def show_in_channel(self, receipt: SubmitReceipt, channel_id: int) -> discord.Message:

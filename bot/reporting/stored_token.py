@@ -16,10 +16,21 @@ from discord.utils import MISSING
 
 
 class StoredInteraction:
-    def __init__(self, client: discord.Client, application_id: int, token: str, message_id: int) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        application_id: int,
+        token: str,
+        message_id: int,
+        *,
+        locale: discord.Locale | None = None,
+    ) -> None:
         # With the client: its HTTP session and state, so the views (buttons) sent are those of the bot.
         self.followup = discord.Webhook.partial(application_id, token, client=client)
         self._message_id = message_id
+        # The member's language, where the interaction was at hand (a token read back after a restart has
+        # none: English then).
+        self.locale = locale
 
     async def edit_original_response(
         self,

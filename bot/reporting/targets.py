@@ -28,7 +28,7 @@ import discord
 from background.log_context import log_context
 from bot.metrics.discord_errors import record_discord_error
 from bot.reporting.config import ReportingConfig
-from bot.reporting.stored_token import ResponseToken
+from bot.reporting.stored_token import ResponseToken, StoredInteraction
 from bot.ui.job_messages import Rendering
 from bot.ui.requesters import guild_id_of
 from core.jobs.scopes import is_personal
@@ -100,14 +100,27 @@ def token_only_for(job: JobView) -> bool:
 
 
 def target_for_interaction(
-    interaction: discord.Interaction, message_id: int, job: JobView, config: ReportingConfig
+    interaction: discord.Interaction,
+    message_id: int,
+    job: JobView,
+    config: ReportingConfig,
+    *,
+    followup: bool = False,
 ) -> MessageTarget:
+    """`followup`: the message is one of the interaction's followups (a permutation prompt's second job...),
+    edited by its id through the token, not as the original response."""
+    token: ResponseToken = interaction
+    if followup:
+        application_id = interaction.application_id
+        token = StoredInteraction(
+            interaction.client, application_id, interaction.token, message_id, locale=interaction.locale
+        )
     return MessageTarget(
         channel_id=interaction.channel_id or 0,
         message_id=message_id,
         upload_limit=interaction.filesize_limit or config.default_upload_limit,
         job_id=job.id,
-        interaction=interaction,
+        interaction=token,
         token_deadline=time.monotonic() + config.token_lifetime_s,
         token_only=is_personal(guild_id_of(interaction)) or job.private,
     )

@@ -26,8 +26,8 @@ async def tell_requester(editor: MessageEditor, job: JobView, interaction: Respo
     client = editor.client
     key = "safety.withheld"
     if interaction is not None:
-        # A token kept across a restart (StoredInteraction) has no locale: English then.
-        words = words_for(client, getattr(interaction, "locale", None))
+        # A token read back after a restart (StoredInteraction) has no locale: English then.
+        words = words_for(client, interaction.locale)
         try:
             await interaction.followup.send(words(key, job_id=job.id), ephemeral=True)
             return True

@@ -21,7 +21,7 @@ from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.kinds import JobKind, KindParams, spec_of
 from core.moderation import ModerationLog, NullModerationLog
 from core.moderation.refusals import record_refusal
-from core.queue.limits import UserLoad, check_can_queue, rate_limited_message
+from core.queue.limits import UserLoad, check_can_queue, check_room, rate_limited_message
 from core.queue.token_bucket import TokenBucket
 
 
@@ -34,6 +34,8 @@ class Ask:
     kind: JobKind
     workflow: str | None = None
     params: KindParams | None = None
+    # Jobs asked for at once: a permutation prompt's (core.prompts.permutations), each one of the queue's.
+    count: int = 1
 
 
 class Admission:
@@ -68,8 +70,9 @@ class Admission:
             raise
         queued = self._queued_for(ask.guild_id, ask.requester.user_id)
         check_can_queue(policy.limits, UserLoad(queued=queued, running=0))
+        check_room(policy.limits, queued, ask.count)
         bucket = self._buckets.get(ask.guild_id)
-        wait = bucket.seconds_until_token(self._clock()) if bucket is not None else 0.0
+        wait = bucket.seconds_until_tokens(self._clock(), ask.count) if bucket is not None else 0.0
         if wait > 0:
             raise LimitReached(rate_limited_message(wait, policy.limits.personal), retry_after_s=wait)
 

@@ -41,6 +41,31 @@ def check_can_queue(limits: GuildLimits, load: UserLoad) -> None:
         raise LimitReached(_at_queue_cap(load.queued, limits.personal))
 
 
+def check_room(limits: GuildLimits, queued: int, count: int) -> None:
+    """Raise LimitReached if `count` new jobs at once (one prompt's permutations) do not fit: in the user's
+    queue beside the `queued` they have, or in the rate limit's burst (it never holds more at once)."""
+    room = limits.max_queued_per_user - queued
+    if count > room:
+        raise LimitReached(
+            Text(
+                "limits.room_for",
+                f"This prompt makes {count} jobs, and your queue has room for {room} more. "
+                "Give its braces fewer options, or wait until some of your jobs start.",
+                {"count": count, "room": room},
+            )
+        )
+    if 0 < limits.rate_capacity < count:
+        most = limits.rate_capacity
+        raise LimitReached(
+            Text(
+                "limits.burst",
+                f"This prompt makes {count} jobs, and this server takes at most {most} requests at once. "
+                "Give its braces fewer options.",
+                {"count": count, "most": most},
+            )
+        )
+
+
 def _at_queue_cap(queued: int, personal: bool) -> Text:
     if personal and queued == 1:
         return Text(

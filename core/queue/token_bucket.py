@@ -34,9 +34,13 @@ class TokenBucket:
         return False
 
     def seconds_until_token(self, now: float) -> float:
+        return self.seconds_until_tokens(now, 1)
+
+    def seconds_until_tokens(self, now: float, count: int) -> float:
+        """How long until `count` tokens are there at once (never, if the bucket holds fewer)."""
         self._refill(now)
-        if self.tokens >= 1.0:
+        if self.tokens >= count:
             return 0.0
-        if self.per_minute <= 0:
+        if self.per_minute <= 0 or count > self.capacity:
             return float("inf")
-        return (1.0 - self.tokens) * 60.0 / self.per_minute
+        return (count - self.tokens) * 60.0 / self.per_minute

@@ -54,3 +54,12 @@ def test_the_announced_wait_is_exactly_enough_for_the_next_request(capacity: int
     assert wait > 0
     assert not bucket.try_take(wait * 0.9)
     assert bucket.try_take(wait * 1.0001)
+
+
+def test_several_tokens_at_once_wait_for_all_of_them_and_never_beyond_the_capacity() -> None:
+    bucket = TokenBucket(capacity=4, per_minute=60)
+    assert bucket.try_take(0.0)
+    assert bucket.try_take(0.0)
+    assert bucket.seconds_until_tokens(0.0, 2) == 0.0
+    assert bucket.seconds_until_tokens(0.0, 4) == pytest.approx(2.0)
+    assert bucket.seconds_until_tokens(0.0, 5) == float("inf"), "a bucket of 4 never holds 5"

@@ -1,0 +1,200 @@
+"""Permutation prompts (`a {red, blue} bird`): one /imagine, a job for each prompt, each on a message of its
+own: the first on the command's response, the others on its followups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import LimitReached
+from core.jobs.scopes import personal_scope
+from core.jobs.service import JobRequest, JobService, SubmitReceipt
+from core.queue.limits import GuildLimits
+from core.texts import Text
+from tests.discord_emulator import Interaction, Message
+from tests.discord_emulator.layout import text_of
+from tests.e2e.harness import World, is_final, job_state, running_world
+from tests.e2e.test_private_results import SLOW, _prefer
+
+
+async def _refused_at_once(world: World, interaction: Interaction) -> Message:
+    await world.wait_acked(interaction)
+    assert (interaction.response_type, interaction.ephemeral) == (4, True)
+    assert interaction.followup_message_ids == []
+    refusal = world.emu.original_response(interaction)
+    assert "Traceback" not in refusal.content
+    return refusal
+
+
+async def _all_final(world: World, interaction: Interaction, count: int) -> list[Message]:
+    """The response and its followups that show jobs, once `count` of them show a finished one."""
+
+    def shown() -> list[Message]:
+        answers = [world.emu.original_response(interaction), *world.emu.followups(interaction)]
+        return [m for m in answers if not m.deleted and job_state(m) is not None]
+
+    await world.wait_acked(interaction)
+    await world.emu.wait_for(lambda: len(shown()) == count and all(is_final(m) for m in shown()), 30)
+    return shown()
+
+
+async def test_each_prompt_of_a_permutation_is_a_job_on_a_message_of_its_own(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("imagine", {"prompt": "a {red, blue, green} bird --ar {1:1}"})
+        messages = await _all_final(world, interaction, 3)
+        jobs = [await world.job_for(m) for m in messages]
+
+    assert messages[0].id == world.emu.original_response(interaction).id, "the first on the response"
+    assert [j.raw_input for j in jobs] == [
+        "a red bird --ar 1:1",
+        "a blue bird --ar 1:1",
+        "a green bird --ar 1:1",
+    ]
+    assert [j.params.prompt for j in jobs] == ["a red bird", "a blue bird", "a green bird"]
+    assert len({j.id for j in jobs}) == 3
+    assert all(job_state(m) == "done" and m.attachments for m in messages)
+    assert not any(m.ephemeral for m in messages), "public, as the response is"
+    assert "a blue bird" in text_of(messages[1])
+
+
+async def test_a_private_members_permutations_are_all_private(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _prefer(world, world.alice, "private")
+        interaction = await world.slash("imagine", {"prompt": "a {red, blue} tram"})
+        messages = await _all_final(world, interaction, 2)
+
+    assert all(m.ephemeral for m in messages)
+    assert world.bot_messages() == [], "nothing in the channel for everyone"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        ("a {a, b, c, d, e} bird", "makes 5 prompts from its braces; at most 4 at once"),
+        ("a {red, blue bird", "has a `{` that is never closed"),
+        ("a red} bird", "has a `}` with no `{` before it"),
+    ],
+)
+async def test_a_permutation_that_cannot_be_made_is_refused_privately_and_queues_nothing(
+    database_url: str, tmp_path: Path, prompt: str, said: str
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        refusal = await _refused_at_once(world, await world.slash("imagine", {"prompt": prompt}))
+        history = await world.runtime.browser.history(world.guild.id)
+
+    assert said in refusal.content
+    assert history.jobs == ()
+
+
+async def test_permutations_that_do_not_fit_the_members_queue_are_refused_whole(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await world.runtime.guild_policies.update(world.guild.id, {"max_queued_per_user": 2})
+        refusal = await _refused_at_once(world, await world.slash("imagine", {"prompt": "{a, b, c} tram"}))
+        fits = await world.slash("imagine", {"prompt": "{a, b} tram"})
+        done = await _all_final(world, fits, 2)
+        history = await world.runtime.browser.history(world.guild.id)
+
+    assert "This prompt makes 3 jobs, and your queue has room for 2 more." in refusal.content
+    assert sorted(j.raw_input for j in history.jobs) == ["a tram", "b tram"]
+    assert len(done) == 2
+
+
+async def test_a_permutation_refused_once_the_first_is_queued_says_which_prompts_were_not(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Admission counted every job; the queue then moved on (another request of the member's, say) before
+    # the second was submitted.
+    submit = JobService.submit
+    submitted: list[str] = []
+
+    async def full_after_one(self: JobService, request: JobRequest) -> SubmitReceipt:
+        if submitted:
+            raise LimitReached(Text("limits.queued_many", "You have 10 jobs queued, …", {"count": 10}))
+        submitted.append(request.raw_input)
+        return await submit(self, request)
+
+    async with running_world(database_url, tmp_path) as world:
+        monkeypatch.setattr(JobService, "submit", full_after_one)
+        interaction = await world.slash("imagine", {"prompt": "a {red, blue, green} kite"})
+        [first] = await _all_final(world, interaction, 1)
+        await world.emu.wait_for(lambda: any(m.ephemeral for m in world.emu.followups(interaction)))
+        followups = world.emu.followups(interaction)
+
+    assert first.id == world.emu.original_response(interaction).id
+    assert not first.deleted
+    assert job_state(first) == "done"
+    [placeholder, note] = followups
+    assert placeholder.deleted, "the refused job's placeholder is taken away"
+    assert note.ephemeral
+    assert "You have 10 jobs queued" in note.content
+    assert "Not queued (2):\n• a blue kite\n• a green kite" in note.content
+
+
+async def test_a_private_permutation_caught_by_a_restart_ends_in_its_own_followup_through_the_kept_token(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Private: only the interaction's token reaches these messages, so each must be found again by its own
+    # id (PATCH /webhooks/{application}/{token}/messages/{id}), the followup's as much as the response's.
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        await _prefer(world, world.alice, "private")
+        interaction = await world.slash("imagine", {"prompt": "a {long, short} night"})
+        await world.wait_acked(interaction)
+        await world.emu.wait_for(
+            lambda: any(job_state(m) is not None for m in world.emu.followups(interaction)), 20
+        )
+        await world.restart_bot()
+        messages = await _all_final(world, interaction, 2)
+        jobs = [await world.job_for(m) for m in messages]
+        delivered = [await world.delivered(j.id) for j in jobs]
+
+    assert [j.raw_input for j in jobs] == ["a long night", "a short night"]
+    assert all(m.ephemeral and job_state(m) == "done" for m in messages)
+    for message, (settled, artifacts) in zip(messages, delivered, strict=True):
+        assert [a.message_id for a in artifacts] == [message.id] * len(artifacts)
+        assert settled.response_message_id == message.id
+    assert world.job_messages() == [], "never posted anew in the channel"
+
+
+async def test_permutations_where_only_the_users_install_reaches_are_all_delivered(
+    database_url: str, tmp_path: Path
+) -> None:
+    # There the interaction may send 5 followups at most (400/40094 after): 3 placeholders fit, and a
+    # completion ping refused past them costs no result.
+    async with running_world(database_url, tmp_path, personal_limits=GuildLimits()) as world:
+        await world.bot.tree.sync()
+        carol = world.emu.install_for_user(world.emu.add_user("carol"))
+        dm = world.emu.dm_channel(carol)
+        interaction = await world.emu.send_slash_command(
+            None, dm, carol, "imagine", {"prompt": "a {red, blue} {kite, boat}"}
+        )
+        messages = await _all_final(world, interaction, 4)
+        jobs = [
+            await world.runtime.browser.job_for_message(m.id, guild_id=personal_scope(carol.id))
+            for m in messages
+        ]
+
+    assert [j.raw_input for j in jobs if j is not None] == [
+        "a red kite",
+        "a red boat",
+        "a blue kite",
+        "a blue boat",
+    ]
+    assert all(job_state(m) == "done" and m.attachments for m in messages)
+
+
+async def test_a_note_about_how_the_prompts_were_read_is_told_once(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash("imagine", {"prompt": "a {red, blue} bird --v 6"})
+        messages = await _all_final(world, interaction, 2)
+        jobs = [await world.job_for(m) for m in messages]
+        notes = [m for m in world.notes(interaction) if job_state(m) is None]
+
+    assert [j.raw_input for j in jobs] == ["a red bird --v 6", "a blue bird --v 6"]
+    [note] = notes
+    assert note.ephemeral
+    assert note.content.startswith("Ignored --v")
