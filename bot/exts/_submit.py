@@ -101,12 +101,27 @@ async def submit_and_show(
     raw_input: str,
     workflow: str | None,
     inputs: tuple[GivenInput, ...] = (),
-    followup: bool = False,
 ) -> SubmitReceipt:
-    """`followup`: `answer` is a followup message of the interaction, not its response."""
+    request = await request_of(
+        bot, interaction, answer, params=params, raw_input=raw_input, workflow=workflow, inputs=inputs
+    )
+    return await submit_on_interaction(bot, interaction, answer.message_id, request)
+
+
+async def request_of(
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    answer: Answer,
+    *,
+    params: KindParams,
+    raw_input: str,
+    workflow: str | None,
+    inputs: tuple[GivenInput, ...] = (),
+) -> JobRequest:
+    """The member's request, to be shown on `answer` (not yet said where: see `shown_on`)."""
     kind = bot.runtime.kinds.of(params).kind
     workflow = await preferred_workflow(bot, interaction, kind, workflow)
-    request = JobRequest(
+    return JobRequest(
         guild_id=guild_id_of(interaction),
         requester=requester_from_interaction(interaction),
         raw_input=raw_input,
@@ -115,7 +130,6 @@ async def submit_and_show(
         inputs=inputs,
         private=answer.private,
     )
-    return await submit_on_interaction(bot, interaction, answer.message_id, request, followup=followup)
 
 
 async def preferred_workflow(
@@ -128,20 +142,20 @@ async def preferred_workflow(
     return bot.runtime.preferences.workflow_for(preferences, kind, scope=guild_id_of(interaction))
 
 
-async def submit_on_interaction(
-    bot: ComfyBot,
-    interaction: discord.Interaction,
-    message_id: int,
-    request: JobRequest,
-    *,
-    followup: bool = False,
-) -> SubmitReceipt:
-    """Submit the job with the message that shows it and the interaction's token, kept with it (a worker
-    process edits that message with them), then show it there."""
+def shown_on(bot: ComfyBot, interaction: discord.Interaction, message_id: int) -> ShownOn:
+    """The message that shows a job and the interaction's token, kept with the job (a worker process
+    edits that message with them)."""
     lifetime = timedelta(seconds=bot.reporting_config.token_lifetime_s)
-    shown_on = ShownOn(message_id, interaction.token, interaction.created_at + lifetime)
-    receipt = await bot.runtime.service.submit(replace(request, shown_on=shown_on))
-    await bot.reporter.show_on_interaction(receipt, interaction, message_id, followup=followup)
+    return ShownOn(message_id, interaction.token, interaction.created_at + lifetime)
+
+
+async def submit_on_interaction(
+    bot: ComfyBot, interaction: discord.Interaction, message_id: int, request: JobRequest
+) -> SubmitReceipt:
+    """Submit the job with the message that shows it (`shown_on`), then show it there."""
+    shown = shown_on(bot, interaction, message_id)
+    receipt = await bot.runtime.service.submit(replace(request, shown_on=shown))
+    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
     return receipt
 
 

@@ -1,39 +1,56 @@
-"""The other jobs of a permutation prompt (`a {red, blue} bird`): each on a followup message of the command.
+"""The jobs of one /imagine: one, or a permutation prompt's (`a {red, blue} bird`), each on a message.
 
-The first job takes the command's "thinking…" response as any job does. The others follow once it shows
-its job: Discord turns the first followup after a deferred response into that response ("Create Followup
+The first job takes the command's response as any job does; the others come on followup messages. Discord
+turns the first followup after a deferred ("thinking…") response into that response ("Create Followup
 Message", https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message),
-which would lose the first job's message. Each followup is made public or private as the response was, and
-its job is edited there through the interaction's token, by the message's id.
+so before anything else the response is edited into the first prompt's placeholder: from then on every
+followup is a new message, however soon or late the first job's own edit comes (a gateway process's single
+edit, a worker's, a slow channel budget). Each followup is public or private as the response is, and its
+job is edited there through the interaction's token, by the message's id.
 
-Admission counted every job before the response, but the queue moves on meanwhile: a job refused now (the
-member's cap filled from elsewhere, the server's rate) takes its placeholder away and stops the rest, and
-the member hears privately which prompts were not queued. Nothing here may reach the command's error path:
-that deletes a "thinking…" response, which is the first job's message by now.
+Once the first job is shown, nothing may reach the command's error path: that deletes a "thinking…"
+response, which is the first job's message by then. So what fails afterwards is logged, and the member
+hears privately which prompts were not queued: admission counted every job before the response, but the
+queue moves on meanwhile (the member's cap filled from elsewhere, the server's rate).
+
+Outside the servers the app is installed in, an interaction may send 5 followups at most (the same page):
+placeholders, a note, the completion pings and a "not queued" must fit, so a prompt makes 2 jobs there.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import discord
 
 from bot.client import ComfyBot
-from bot.exts._submit import Answer, submit_and_show
+from bot.exts._admission import tell_notes
+from bot.exts._submit import Answer, request_of, shown_on, submit_and_show
 from bot.exts.errors import message_for
 from bot.locales import Words, words_for
 from bot.ui.replies import DISCORD_MESSAGE_LIMIT
+from bot.ui.requesters import guild_id_of
 from core.jobs.given_input import GivenInput
+from core.jobs.scopes import is_personal
 from core.kinds import KindParams
+from core.prompts.permutations import MOST_PERMUTATIONS
+from core.texts import Text
 
 log = logging.getLogger(__name__)
+
+# Where only 5 followups are allowed (see above): one placeholder, a note, two pings, a "not queued".
+MOST_PERSONAL_PERMUTATIONS = 2
+
+
+def most_permutations(interaction: discord.Interaction) -> int:
+    return MOST_PERSONAL_PERMUTATIONS if is_personal(guild_id_of(interaction)) else MOST_PERMUTATIONS
 
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """One prompt of a permutation prompt, as typed (its flags still in it), and what it was read as."""
+    """One prompt of the request, as typed (its flags still in it), and what it was read as."""
 
     typed: str
     params: KindParams
@@ -47,40 +64,92 @@ async def submit_variants(
     variants: Sequence[Variant],
     *,
     inputs: tuple[GivenInput, ...],
-    after_job_id: int,
+    notes: tuple[Text, ...],
 ) -> None:
-    """Each variant submitted and shown on a followup of its own, after job `after_job_id` is shown."""
-    if not variants:
-        return
+    """Every variant submitted: the first on the response (its refusal goes the usual way, before anything
+    was made), the others each on a followup."""
     words = words_for(bot, interaction.locale)
-    await bot.reporter.wait_shown(after_job_id)
-    for index, variant in enumerate(variants):
+    first, others = variants[0], variants[1:]
+    held = not others or await _hold(interaction, words, first)
+    receipt = await submit_and_show(
+        bot,
+        interaction,
+        answer,
+        params=first.params,
+        raw_input=first.typed,
+        workflow=first.workflow,
+        inputs=inputs,
+    )
+    try:
+        await tell_notes(bot, interaction, receipt.job.id, notes)
+    except Exception:
+        log.exception("interaction %s: the notes about the request were not sent", interaction.id)
+    if not others:
+        return
+    if not held:
+        await bot.reporter.wait_shown(receipt.job.id)
+        await _not_queued(interaction, words, others, None)
+        return
+    try:
+        await _submit_others(bot, interaction, answer, words, others, inputs)
+    except Exception:
+        log.exception("interaction %s: a permutation's jobs were not all submitted", interaction.id)
+
+
+async def _hold(interaction: discord.Interaction, words: Words, first: Variant) -> bool:
+    """The "thinking…" response made the first prompt's placeholder: no followup can take its place."""
+    try:
+        await interaction.edit_original_response(view=_placeholder(words, first))
+    except discord.HTTPException as error:
+        log.warning("interaction %s: the response was not edited (%s)", interaction.id, error.status)
+        return False
+    return True
+
+
+async def _submit_others(
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    answer: Answer,
+    words: Words,
+    others: Sequence[Variant],
+    inputs: tuple[GivenInput, ...],
+) -> None:
+    for index, variant in enumerate(others):
+        left = others[index:]
         try:
             placeholder = await interaction.followup.send(
                 view=_placeholder(words, variant), ephemeral=answer.private, wait=True
             )
         except discord.HTTPException as error:
             log.warning("interaction %s: no followup for a permutation (%s)", interaction.id, error.status)
-            return await _not_queued(interaction, words, variants[index:], None)
+            return await _not_queued(interaction, words, left, None)
+        shown = Answer(placeholder.id, answer.private)
+        request = await request_of(
+            bot,
+            interaction,
+            shown,
+            params=variant.params,
+            raw_input=variant.typed,
+            workflow=variant.workflow,
+            inputs=inputs,
+        )
         try:
-            await submit_and_show(
-                bot,
-                interaction,
-                Answer(placeholder.id, answer.private),
-                params=variant.params,
-                raw_input=variant.typed,
-                workflow=variant.workflow,
-                inputs=inputs,
-                followup=True,
+            receipt = await bot.runtime.service.submit(
+                replace(request, shown_on=shown_on(bot, interaction, placeholder.id))
             )
         except Exception as refusal:  # a refusal, or a bug (logged with an id by message_for)
             await _forget(placeholder)
             reason = message_for(refusal, where="a permutation's job", words=words)
-            return await _not_queued(interaction, words, variants[index:], reason)
+            return await _not_queued(interaction, words, left, reason)
+        try:
+            await bot.reporter.show_on_interaction(receipt, interaction, placeholder.id, followup=True)
+        except Exception:
+            # Queued all the same, with its message's id and the token: its reporter finds it there.
+            log.exception("interaction %s: job %s is not shown yet", interaction.id, receipt.job.id)
 
 
 def _placeholder(words: Words, variant: Variant) -> discord.ui.LayoutView:
-    """What the followup says until its job's first edit: its prompt, on its way to the queue."""
+    """What a message says until its job's first edit: its prompt, on its way to the queue."""
     view = discord.ui.LayoutView()
     view.add_item(discord.ui.TextDisplay(words("permutations.placeholder", prompt=variant.typed)[:4000]))
     return view

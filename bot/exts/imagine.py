@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ComfyBot
-from bot.exts._admission import check_admission, decide_then_defer, tell_notes
+from bot.exts._admission import check_admission, decide_then_defer
 from bot.exts._installs import offered_everywhere
 from bot.exts._media import (
     LINK_OPTION_MAX,
@@ -26,10 +26,9 @@ from bot.exts._submit import (
     PROMPT_DOCUMENT,
     preferences_of,
     read_attachment,
-    submit_and_show,
     workflow_choices,
 )
-from bot.exts._variants import Variant, submit_variants
+from bot.exts._variants import Variant, most_permutations, submit_variants
 from bot.ui.requesters import guild_id_of
 from bot.ui.styles import style_suggestions
 from core.jobs.given_input import GivenInput
@@ -131,7 +130,7 @@ class Imagine(commands.Cog):
             )
             preferences = await preferences_of(self.bot, interaction)
             # A permutation prompt (`a {red, blue} bird`) is a request, each checked, for each of its prompts.
-            typed = expand_permutations(prompt) if prompt is not None else [None]
+            typed = expand_permutations(prompt, most=most_permutations(interaction)) if prompt else [prompt]
             requests = []
             for text in typed:
                 request = read_image_request(
@@ -152,25 +151,12 @@ class Imagine(commands.Cog):
             return requests, (*await picture.inputs(), *await mask.inputs())
 
         (requests, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
-        (typed, request), *others = requests
-        receipt = await submit_and_show(
-            self.bot,
-            interaction,
-            answer,
-            params=request.params,
-            raw_input=typed,
-            workflow=request.workflow,
-            inputs=inputs,
-        )
         notes: list[Text] = []  # each once: the prompts of a permutation are read alike
         for note in (note for _, each in requests for note in each.notes):
             if note not in notes:
                 notes.append(note)
-        await tell_notes(self.bot, interaction, receipt.job.id, tuple(notes))
-        variants = [Variant(text, each.params, each.workflow) for text, each in others]
-        await submit_variants(
-            self.bot, interaction, answer, variants, inputs=inputs, after_job_id=receipt.job.id
-        )
+        variants = [Variant(text, each.params, each.workflow) for text, each in requests]
+        await submit_variants(self.bot, interaction, answer, variants, inputs=inputs, notes=tuple(notes))
 
     @imagine.autocomplete("style")
     async def _style(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

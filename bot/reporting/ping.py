@@ -45,11 +45,13 @@ _LOOK_AFTER = 50
 def ping_text(words: Words, job: JobView, update: FinalUpdate) -> str | None:
     what = kind_noun(words, spec_of(job.params))
     if isinstance(update, JobCompleted):
-        return words("pings.done", user_id=job.user_id, noun=what)
+        return words("pings.done", user_id=job.user_id, noun=what, job_id=job.id)
     if isinstance(update, JobFailed):
-        return words("pings.failed", user_id=job.user_id, noun=what)
+        return words("pings.failed", user_id=job.user_id, noun=what, job_id=job.id)
     if isinstance(update, JobCancelled) and update.by_user_id not in (None, job.user_id):
-        return words("pings.cancelled", user_id=job.user_id, noun=what, by_user_id=update.by_user_id)
+        return words(
+            "pings.cancelled", user_id=job.user_id, noun=what, job_id=job.id, by_user_id=update.by_user_id
+        )
     return None
 
 
@@ -75,7 +77,7 @@ async def ping_requester(
     if not await pings.wanted(job.guild_id, job.user_id):
         return None
     try:
-        if maybe_sent and await _already_pinged(result):
+        if maybe_sent and await _already_pinged(result, text):
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.info("pinged before the restart already")
             return None
@@ -132,14 +134,10 @@ async def _ping_as_followup(interaction: ResponseToken, job: JobView, text: str)
         return None
 
 
-async def _already_pinged(result: discord.Message) -> bool:
-    """A reply to `result` by the bot, or a followup of the interaction `result` answered, among the
-    messages right after it."""
+async def _already_pinged(result: discord.Message, text: str) -> bool:
+    """This ping (it names its job: several jobs of one interaction, a permutation prompt's, each have
+    one), as a reply or a followup, among the bot's messages right after the result."""
     async for later in result.channel.history(after=result, limit=_LOOK_AFTER, oldest_first=True):
-        if later.author.id != result.author.id:
-            continue
-        replied_to = later.reference.message_id if later.reference is not None else None
-        meta = later.interaction_metadata
-        if result.id in (replied_to, meta.original_response_message_id if meta is not None else None):
+        if later.author.id == result.author.id and later.content == text:
             return True
     return False

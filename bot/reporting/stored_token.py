@@ -10,9 +10,13 @@ minutes). `StoredInteraction` offers the two things the reporter uses of an inte
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import discord
 from discord.utils import MISSING
+
+if TYPE_CHECKING:  # discord.types imported first at run time is a circular import of discord.py's
+    from discord.types.webhook import Webhook as WebhookPayload
 
 
 class StoredInteraction:
@@ -25,8 +29,12 @@ class StoredInteraction:
         *,
         locale: discord.Locale | None = None,
     ) -> None:
-        # With the client: its HTTP session and state, so the views (buttons) sent are those of the bot.
-        self.followup = discord.Webhook.partial(application_id, token, client=client)
+        # An application webhook (type 3), as discord.py makes `Interaction.followup`: only that kind may
+        # send an ephemeral followup (a private job's ping or notice); an incoming one (type 1, what
+        # `Webhook.partial` makes) refuses with a ValueError before anything is sent. With the client's
+        # state: its HTTP session, and views (buttons) that are the bot's.
+        payload: WebhookPayload = {"id": application_id, "type": 3, "token": token}
+        self.followup = discord.Webhook.from_state(payload, state=client._connection)
         self._message_id = message_id
         # The member's language, where the interaction was at hand (a token read back after a restart has
         # none: English then).

@@ -2,8 +2,10 @@
 
 The options of a `{...}` are split on its own commas; several groups multiply (`{a, b} {c, d}` is four
 prompts), groups nest (`{a, {b, c}}` is three) and may stand in a flag (`--ar {1:1, 16:9}`), and an option
-may be empty (`a {, red} bird` is `a bird` and `a red bird`). `\\{`, `\\}` and `\\,` are the characters
-themselves. A prompt without a brace is returned as it was typed, backslashes and all.
+may be empty (`a {, red} bird` is `a bird` and `a red bird`). Braces without a comma of their own are text
+as typed (`{{masterpiece}}`, a `{red|blue}` meant for another tool): they ask for one prompt, and changing
+them would change what such prompts always meant. `\\{`, `\\}` and `\\\\` are the characters themselves,
+and `\\,` a comma inside braces. A prompt without a brace is returned as it was typed, backslashes and all.
 
 The count is worked out from the braces before a single prompt is built, so `{a,b}` typed forty times is
 refused at once instead of building a trillion strings.
@@ -23,7 +25,7 @@ MOST_PERMUTATIONS = 4
 # Braces inside braces inside... deeper than this is a typing accident, not a prompt.
 MOST_NESTING = 8
 
-_ESCAPED = {"\\{": "{", "\\}": "}", "\\,": ","}
+_ESCAPED = {"\\{": "{", "\\}": "}", "\\,": ",", "\\\\": "\\"}
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
@@ -105,7 +107,7 @@ class _Reader:
                 self._at += 1
                 parts.append("".join(text))
                 text = []
-                parts.append(self._group(depth + 1))
+                parts.extend(self._group(depth + 1))
             elif char == "}" or (char == "," and depth > 0):
                 break
             else:
@@ -114,7 +116,8 @@ class _Reader:
         parts.append("".join(text))
         return _Sequence(tuple(part for part in parts if part != ""))
 
-    def _group(self, depth: int) -> _Group:
+    def _group(self, depth: int) -> list[str | _Group]:
+        """A group's options; a group without a comma is its text, braces and all (see above)."""
         if depth > MOST_NESTING:
             raise _problem(
                 Text(
@@ -134,7 +137,19 @@ class _Reader:
                 )
             )
         self._at += 1  # the closing brace
-        return _Group(tuple(options))
+        if len(options) == 1:
+            return ["{", *options[0].parts, "}"]
+        return [_Group(tuple(_trimmed(option) for option in options))]
+
+
+def _trimmed(option: _Sequence) -> _Sequence:
+    """An option without the spaces around it: `{red, blue}` offers `blue`, not ` blue`."""
+    parts = list(option.parts)
+    if parts and isinstance(parts[0], str):
+        parts[0] = parts[0].lstrip()
+    if parts and isinstance(parts[-1], str):
+        parts[-1] = parts[-1].rstrip()
+    return _Sequence(tuple(part for part in parts if part != ""))
 
 
 def _problem(message: Text) -> PromptError:

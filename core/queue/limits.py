@@ -56,10 +56,19 @@ def check_room(limits: GuildLimits, queued: int, count: int) -> None:
         )
     if 0 < limits.rate_capacity < count:
         most = limits.rate_capacity
+        if limits.personal:
+            raise LimitReached(
+                Text(
+                    "limits.burst_personal",
+                    f"This prompt makes {count} jobs, more than you may ask for at once outside the "
+                    f"servers I'm in ({most}). Give its braces fewer options.",
+                    {"count": count, "most": most},
+                )
+            )
         raise LimitReached(
             Text(
                 "limits.burst",
-                f"This prompt makes {count} jobs, and this server takes at most {most} requests at once. "
+                f"This prompt makes {count} jobs, more than this server takes at once ({most}). "
                 "Give its braces fewer options.",
                 {"count": count, "most": most},
             )

@@ -34,10 +34,11 @@ async def imagine_and_deliver(world: World, member: Member, prompt: str = "a red
 async def test_the_requester_is_pinged_once_after_the_result(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
         result = await imagine_and_deliver(world, world.alice)
+        job = await job_shown_by(world, result)
         [ping] = replies_to(world, result)
 
     assert ping.notified_user_ids == [world.alice.id], "only the requester, and the reply notifies them"
-    assert ping.content == f"<@{world.alice.id}> your image is ready."
+    assert ping.content == f"<@{world.alice.id}> your image is ready (job #{job.id})."
     assert result.notified_user_ids == [], "the result is an edit: it notified nobody"
     assert world.bot_messages() == [result, ping]
 

@@ -26,12 +26,13 @@ def _replies_to(world: World, result: Message) -> list[Message]:
 
 
 def _is_ping(message: Message) -> bool:
-    return message.content.endswith(" is ready.")
+    return " is ready (job #" in message.content
 
 
-async def _delivered_result(world: World, result: Message) -> None:
+async def _delivered_result(world: World, result: Message) -> int:
     job = await world.job_for(result)
     await world.delivered(job.id)
+    return job.id
 
 
 async def test_a_finished_imagine_pings_by_a_followup_of_its_interaction(
@@ -40,11 +41,11 @@ async def test_a_finished_imagine_pings_by_a_followup_of_its_interaction(
     async with running_world(database_url, tmp_path) as world:
         interaction = await world.slash("imagine", {"prompt": "a heron at dawn"})
         result = await world.wait_for_final(interaction)
-        await _delivered_result(world, result)
+        job_id = await _delivered_result(world, result)
         followups = world.emu.followups(interaction)
 
     [ping] = followups
-    assert ping.content == f"<@{world.alice.id}> your image is ready."
+    assert ping.content == f"<@{world.alice.id}> your image is ready (job #{job_id})."
     assert ping.notified_user_ids == [world.alice.id], "the member, and only them"
     assert not ping.ephemeral
     assert ping.interaction_metadata is not None
@@ -57,13 +58,13 @@ async def test_a_job_that_outlives_its_token_pings_in_the_channel(database_url: 
     async with running_world(database_url, tmp_path, reporting=TOKEN_GONE_AT_ONCE) as world:
         interaction = await world.slash("imagine", {"prompt": "a slow tide"})
         result = await world.wait_for_final(interaction)
-        await _delivered_result(world, result)
+        job_id = await _delivered_result(world, result)
         followups = world.emu.followups(interaction)
         [ping] = _replies_to(world, result)
 
     assert followups == [], "the token was over: no followup"
     assert ping.notified_user_ids == [world.alice.id]
-    assert ping.content == f"<@{world.alice.id}> your image is ready."
+    assert ping.content == f"<@{world.alice.id}> your image is ready (job #{job_id})."
 
 
 async def test_a_refused_followup_pings_in_the_channel_instead(database_url: str, tmp_path: Path) -> None:
@@ -91,11 +92,11 @@ async def test_a_regenerate_reaction_job_pings_in_the_channel(database_url: str,
             lambda: next((m for m in world.bot_messages() if m.id not in known and is_final(m)), None),
             timeout=10,
         )
-        await _delivered_result(world, regenerated)
+        job_id = await _delivered_result(world, regenerated)
         [ping] = _replies_to(world, regenerated)
 
     assert ping.notified_user_ids == [world.bob.id], "the reacting member, whose job it is"
-    assert ping.content == f"<@{world.bob.id}> your image is ready."
+    assert ping.content == f"<@{world.bob.id}> your image is ready (job #{job_id})."
 
 
 async def test_a_personal_install_pings_by_followup_under_its_cap(database_url: str, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from db.enums import JobStatus
+from db.enums import DeliveryState, JobStatus
 from tests.discord_emulator import Interaction, Member, Message
 from tests.discord_emulator.layout import text_of, texts
 from tests.discord_emulator.models import EPHEMERAL
@@ -83,7 +83,7 @@ async def test_a_member_with_private_results_gets_an_ephemeral_reply_that_ends_w
     # Her completion ping is a private followup too; the channel hears nothing of her job.
     [ping] = world.emu.followups(private)
     assert ping.ephemeral
-    assert ping.content == f"<@{world.alice.id}> your image is ready."
+    assert ping.content == f"<@{world.alice.id}> your image is ready (job #{job.id})."
     assert not [m for m in world.bot_messages() if f"<@{world.alice.id}>" in m.content]
     # Bob chose nothing: his reply is public, as before, and the channel sees only his.
     assert not public.ephemeral
@@ -197,11 +197,18 @@ async def test_a_private_job_caught_by_a_restart_ends_in_its_own_reply_through_t
         await world.wait_for_message_final(response, 20)
         job = await world.job_for(response)
         settled, artifacts = await world.delivered(job.id)
+        interaction = next(i for i in world.emu.interactions.values() if i.response_message_id == response.id)
+        pings = world.emu.followups(interaction)
 
     assert response.ephemeral
     assert (settled.status, settled.private) == (JobStatus.SUCCEEDED, True)
+    assert settled.delivery_state is DeliveryState.DELIVERED
     assert job_state(response) == "done"
     assert [a.message_id for a in artifacts] == [response.id] * len(artifacts)
+    # Pinged through the kept token (an application's webhook: the only kind that sends ephemeral ones).
+    assert [(p.content, p.ephemeral) for p in pings] == [
+        (f"<@{world.alice.id}> your image is ready (job #{job.id}).", True)
+    ]
     assert world.bot_messages(world.emu.dm_channel(world.alice)) == [], "no direct message needed"
     assert world.job_messages() == [], "never posted anew in the channel"
     assert _channel_edits(world) == []

@@ -103,7 +103,7 @@ async def test_imagine_in_a_server_without_the_bot(database_url: str, tmp_path: 
     # The completion ping could not be a channel message: it is a followup through the token.
     [ping] = world.emu.followups(interaction)
     assert ping.content.startswith(f"<@{dave.id}> your ")
-    assert ping.content.endswith(" is ready.")
+    assert ping.content.endswith(f" is ready (job #{job.id}).")
     assert ping.notified_user_ids == [dave.id]
 
 

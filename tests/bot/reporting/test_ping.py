@@ -13,12 +13,14 @@ ENGLISH = english()
 
 
 def test_the_ping_names_the_outcome() -> None:
-    job = a_job(user_id=3)
-    assert ping_text(ENGLISH, job, JobCompleted(())) == "<@3> your image is ready."
-    assert ping_text(ENGLISH, a_job(kind=SONG), JobFailed("boom")) == (
-        "<@3> your song could not be made; the message above says why."
+    job = a_job(12, user_id=3)
+    assert ping_text(ENGLISH, job, JobCompleted(())) == "<@3> your image is ready (job #12)."
+    assert ping_text(ENGLISH, a_job(13, kind=SONG), JobFailed("boom")) == (
+        "<@3> your song (job #13) could not be made; its message says why."
     )
-    assert ping_text(ENGLISH, job, JobCancelled(by_user_id=9)) == "<@3> your image was cancelled by <@9>."
+    assert ping_text(ENGLISH, job, JobCancelled(by_user_id=9)) == (
+        "<@3> your image (job #12) was cancelled by <@9>."
+    )
 
 
 def test_nobody_is_pinged_for_a_job_they_cancelled_themselves() -> None:

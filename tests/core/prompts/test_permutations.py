@@ -20,14 +20,20 @@ from core.prompts.permutations import MOST_PERMUTATIONS, expand_permutations, ha
         ("{a, {b, c}}", ["a", "b", "c"]),
         ("a {, red} bird", ["a bird", "a red bird"]),
         ("a bird --ar {1:1, 16:9}", ["a bird --ar 1:1", "a bird --ar 16:9"]),
-        ("a {red} bird", ["a red bird"]),
+        ("x{b, c}y", ["xby", "xcy"]),
         ("a {x\\, y, z}", ["a x, y", "a z"]),
         ("a \\{b\\} c", ["a {b} c"]),
+        ("a \\\\{b, c}", ["a \\b", "a \\c"]),
         ("a, b, {c, d}", ["a, b, c", "a, b, d"]),
     ],
 )
 def test_a_permutation_prompt_is_every_combination_of_its_options(typed: str, prompts: list[str]) -> None:
     assert expand_permutations(typed) == prompts
+
+
+@pytest.mark.parametrize("typed", ["a {red} bird", "{{masterpiece}}, 1girl", "a {red|blue} bird", "{}"])
+def test_braces_without_a_comma_are_text_as_typed(typed: str) -> None:
+    assert expand_permutations(typed) == [typed]
 
 
 def test_a_prompt_without_braces_is_returned_as_typed() -> None:
@@ -62,7 +68,7 @@ def test_a_huge_count_is_refused_before_any_prompt_is_built() -> None:
 words = st.text(alphabet="abcxyz ", min_size=1, max_size=6).map(str.strip).filter(bool)
 
 
-@given(st.lists(st.lists(words, min_size=1, max_size=3), min_size=1, max_size=2), words)
+@given(st.lists(st.lists(words, min_size=2, max_size=3), min_size=1, max_size=2), words)
 def test_groups_multiply_in_reading_order(groups: list[list[str]], between: str) -> None:
     typed = f" {between} ".join("{" + ", ".join(options) + "}" for options in groups)
     expected = [f" {between} ".join(chosen) for chosen in itertools.product(*groups)]

@@ -34,4 +34,7 @@ def test_jobs_asked_for_at_once_must_fit_in_the_rate_limits_burst() -> None:
     )  # paused: the rate limit's own refusal says so
     with pytest.raises(LimitReached) as refused:
         check_room(GuildLimits(rate_capacity=3), queued=0, count=4)
-    assert "this server takes at most 3 requests at once" in refused.value.user_message
+    assert "more than this server takes at once (3)" in refused.value.user_message
+    with pytest.raises(LimitReached) as refused:
+        check_room(GuildLimits(rate_capacity=1, personal=True), queued=0, count=2)
+    assert "outside the servers I'm in (1)" in refused.value.user_message
