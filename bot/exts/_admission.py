@@ -26,14 +26,11 @@ import discord
 from bot.client import ComfyBot
 from bot.exts._media import PendingInput
 from bot.exts._submit import Answer, defer_reply, preferred_workflow, submit_and_show, wants_private
-from bot.locales import words_for
-from bot.ui.replies import DISCORD_MESSAGE_LIMIT
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from core.jobs.admission import Ask
 from core.jobs.given_input import GivenInput
 from core.jobs.service import SubmitReceipt
 from core.kinds import JobKind, KindParams
-from core.texts import Text
 
 # Of Discord's 3 s from the interaction's creation: the event reached us some time after it, and the
 # answer itself needs a round trip. Counted from the creation (the interaction id's time), not from when
@@ -164,16 +161,3 @@ async def check_admission(
     requester = requester_from_interaction(interaction)
     ask = Ask(guild_id_of(interaction), requester, kind, workflow, params, count)
     await bot.runtime.service.admission.check(ask)
-
-
-async def tell_notes(
-    bot: ComfyBot, interaction: discord.Interaction, job_id: int, notes: tuple[Text, ...]
-) -> None:
-    """Private notes about how the request was read, once the job's own message is in place (Discord
-    turns the first followup after a "thinking…" into that message, so the note must come after it)."""
-    if not notes:
-        return
-    await bot.reporter.wait_shown(job_id)
-    words = words_for(bot, interaction.locale)
-    said = "\n".join(words.say(note) for note in notes)
-    await interaction.followup.send(said[:DISCORD_MESSAGE_LIMIT], ephemeral=True)

@@ -3,6 +3,7 @@ reporter that edits the response in place."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.shown_on import ShownOn
 from core.kinds import JobKind, KindParams
 from core.texts import Text
+
+log = logging.getLogger(__name__)
 
 # Attached documents are small text files; anything larger is refused before it is downloaded.
 MAX_ATTACHMENT_BYTES = 64 * 1024
@@ -150,12 +153,26 @@ def shown_on(bot: ComfyBot, interaction: discord.Interaction, message_id: int) -
 
 
 async def submit_on_interaction(
-    bot: ComfyBot, interaction: discord.Interaction, message_id: int, request: JobRequest
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    message_id: int,
+    request: JobRequest,
+    *,
+    followup: bool = False,
 ) -> SubmitReceipt:
-    """Submit the job with the message that shows it (`shown_on`), then show it there."""
+    """Submit the job with the message that shows it (`shown_on`), then show it there (`followup`: a
+    followup message of the interaction, not its response).
+
+    What raises is the submission's (a refusal: nothing was made). Once the job exists, a failure to show
+    it is logged and goes no further: the command's error path would delete its message, and the job is
+    queued with that message's id and token, where its reporter (this process's or a worker's) finds it.
+    """
     shown = shown_on(bot, interaction, message_id)
     receipt = await bot.runtime.service.submit(replace(request, shown_on=shown))
-    await bot.reporter.show_on_interaction(receipt, interaction, message_id)
+    try:
+        await bot.reporter.show_on_interaction(receipt, interaction, message_id, followup=followup)
+    except Exception:
+        log.exception("job %s is queued, but its message %s was not shown yet", receipt.job.id, message_id)
     return receipt
 
 

@@ -19,15 +19,15 @@ placeholders, a note, the completion pings and a "not queued" must fit, so a pro
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import discord
 
 from bot.client import ComfyBot
-from bot.exts._admission import tell_notes
-from bot.exts._submit import Answer, request_of, shown_on, submit_and_show
+from bot.exts._submit import Answer, request_of, submit_and_show, submit_on_interaction
 from bot.exts.errors import message_for
 from bot.locales import Words, words_for
 from bot.ui.replies import DISCORD_MESSAGE_LIMIT
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # Where only 5 followups are allowed (see above): one placeholder, a note, two pings, a "not queued".
 MOST_PERSONAL_PERMUTATIONS = 2
+# How often the response is read again while a worker has yet to make the first job's first edit.
+_THINKING_POLL_S = 0.5
 
 
 def most_permutations(interaction: discord.Interaction) -> int:
@@ -66,11 +68,11 @@ async def submit_variants(
     inputs: tuple[GivenInput, ...],
     notes: tuple[Text, ...],
 ) -> None:
-    """Every variant submitted: the first on the response (its refusal goes the usual way, before anything
-    was made), the others each on a followup."""
+    """Every variant submitted, the first on the response (its refusal goes the usual way: nothing was
+    made yet), the others each on a followup; then `notes` about how the request was read, privately."""
     words = words_for(bot, interaction.locale)
     first, others = variants[0], variants[1:]
-    held = not others or await _hold(interaction, words, first)
+    held = not (others or notes) or await _hold(interaction, words, first)
     receipt = await submit_and_show(
         bot,
         interaction,
@@ -80,20 +82,21 @@ async def submit_variants(
         workflow=first.workflow,
         inputs=inputs,
     )
-    try:
-        await tell_notes(bot, interaction, receipt.job.id, notes)
-    except Exception:
-        log.exception("interaction %s: the notes about the request were not sent", interaction.id)
-    if not others:
-        return
-    if not held:
-        await bot.reporter.wait_shown(receipt.job.id)
-        await _not_queued(interaction, words, others, None)
+    if not (others or notes):
         return
     try:
-        await _submit_others(bot, interaction, answer, words, others, inputs)
+        if not held and await _still_thinking(bot, interaction, answer, receipt.job.id):
+            log.warning("interaction %s: its response still says thinking; nothing follows", interaction.id)
+            return
+        if notes:
+            said = "\n".join(words.say(note) for note in notes)
+            await interaction.followup.send(said[:DISCORD_MESSAGE_LIMIT], ephemeral=True)
+        if others and held:
+            await _submit_others(bot, interaction, answer, words, others, inputs)
+        elif others:
+            await _not_queued(interaction, words, others, None)
     except Exception:
-        log.exception("interaction %s: a permutation's jobs were not all submitted", interaction.id)
+        log.exception("interaction %s: what follows its first job was not all sent", interaction.id)
 
 
 async def _hold(interaction: discord.Interaction, words: Words, first: Variant) -> bool:
@@ -104,6 +107,26 @@ async def _hold(interaction: discord.Interaction, words: Words, first: Variant) 
         log.warning("interaction %s: the response was not edited (%s)", interaction.id, error.status)
         return False
     return True
+
+
+async def _still_thinking(
+    bot: ComfyBot, interaction: discord.Interaction, answer: Answer, job_id: int
+) -> bool:
+    """Whether the response is still the deferred "thinking…" once the job's message was shown, or after
+    `message_wait_s`. Read from Discord: a gateway process may leave the job's first edit to the worker that
+    claimed it, so its own reporter does not know when that comes."""
+    await bot.reporter.wait_shown(job_id)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + bot.reporting_config.message_wait_s
+    while True:
+        try:
+            response = await interaction.followup.fetch_message(answer.message_id)
+        except discord.HTTPException as error:
+            log.info("interaction %s: its response was not read (%s)", interaction.id, error.status)
+            return True
+        if not response.flags.loading or loop.time() >= deadline:
+            return response.flags.loading
+        await asyncio.sleep(_THINKING_POLL_S)
 
 
 async def _submit_others(
@@ -123,29 +146,22 @@ async def _submit_others(
         except discord.HTTPException as error:
             log.warning("interaction %s: no followup for a permutation (%s)", interaction.id, error.status)
             return await _not_queued(interaction, words, left, None)
-        shown = Answer(placeholder.id, answer.private)
-        request = await request_of(
-            bot,
-            interaction,
-            shown,
-            params=variant.params,
-            raw_input=variant.typed,
-            workflow=variant.workflow,
-            inputs=inputs,
-        )
         try:
-            receipt = await bot.runtime.service.submit(
-                replace(request, shown_on=shown_on(bot, interaction, placeholder.id))
+            request = await request_of(
+                bot,
+                interaction,
+                Answer(placeholder.id, answer.private),
+                params=variant.params,
+                raw_input=variant.typed,
+                workflow=variant.workflow,
+                inputs=inputs,
             )
+            # Raises only what kept the job from being made (a failed show is logged there).
+            await submit_on_interaction(bot, interaction, placeholder.id, request, followup=True)
         except Exception as refusal:  # a refusal, or a bug (logged with an id by message_for)
             await _forget(placeholder)
             reason = message_for(refusal, where="a permutation's job", words=words)
             return await _not_queued(interaction, words, left, reason)
-        try:
-            await bot.reporter.show_on_interaction(receipt, interaction, placeholder.id, followup=True)
-        except Exception:
-            # Queued all the same, with its message's id and the token: its reporter finds it there.
-            log.exception("interaction %s: job %s is not shown yet", interaction.id, receipt.job.id)
 
 
 def _placeholder(words: Words, variant: Variant) -> discord.ui.LayoutView:

@@ -24,6 +24,7 @@ the channel, with the bot token, as before.
 from __future__ import annotations
 
 import logging
+import re
 
 import discord
 
@@ -77,7 +78,7 @@ async def ping_requester(
     if not await pings.wanted(job.guild_id, job.user_id):
         return None
     try:
-        if maybe_sent and await _already_pinged(result, text):
+        if maybe_sent and await _already_pinged(result, job):
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.info("pinged before the restart already")
             return None
@@ -134,10 +135,12 @@ async def _ping_as_followup(interaction: ResponseToken, job: JobView, text: str)
         return None
 
 
-async def _already_pinged(result: discord.Message, text: str) -> bool:
-    """This ping (it names its job: several jobs of one interaction, a permutation prompt's, each have
-    one), as a reply or a followup, among the bot's messages right after the result."""
+async def _already_pinged(result: discord.Message, job: JobView) -> bool:
+    """This job's ping, as a reply or a followup, among the bot's messages right after the result: one that
+    mentions the requester and names the job (several jobs of one command, a permutation prompt's, each
+    have theirs), in whatever language it was written (a restart may not know the server's yet)."""
+    mention, number = f"<@{job.user_id}>", re.compile(rf"#{job.id}(?!\d)")
     async for later in result.channel.history(after=result, limit=_LOOK_AFTER, oldest_first=True):
-        if later.author.id == result.author.id and later.content == text:
+        if later.author.id == result.author.id and mention in later.content and number.search(later.content):
             return True
     return False

@@ -48,9 +48,14 @@ class StoredInteraction:
         view: discord.ui.LayoutView,
         attachments: Sequence[discord.Attachment | discord.File] = MISSING,
     ) -> discord.Message:
-        """Like `Interaction.edit_original_response` with a components V2 layout (which has no content or
-        embed: those are accepted as None, as the reporter passes them, and left out)."""
-        return await self.followup.edit_message(self._message_id, view=view, attachments=attachments)
+        """Like `Interaction.edit_original_response` with a components V2 layout. Content and embed are
+        sent as None, as that does: a message that has text (a followup that became the response, say)
+        cannot take the layout otherwise (400/50035)."""
+        # discord.py's overloads of Webhook.edit_message pair a LayoutView with no content; its
+        # Interaction.edit_original_response, which the reporter calls alike, takes both.
+        return await self.followup.edit_message(  # type: ignore[call-overload,no-any-return]
+            self._message_id, content=content, embed=embed, view=view, attachments=attachments
+        )
 
 
 # What edits a job's response through its token: the interaction itself, or its token kept with the job.

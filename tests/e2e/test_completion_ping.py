@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from db.enums import DeliveryState
-from tests.discord_emulator import Member, Message
-from tests.e2e.harness import World
+from tests.discord_emulator import DiscordEmulator, Guild, Member, Message
+from tests.e2e.harness import World, running_world
 from tests.e2e.test_history_support import answer, browsing_world, job_shown_by
 from tests.e2e.test_settings import settings, world_with_admin
 from tests.fakes.comfyui import FakeConfig
@@ -99,3 +99,29 @@ async def test_a_result_delivered_again_after_a_restart_does_not_ping_twice(
 
     assert len(result.revisions) > edits_before, "the result was delivered again"
     assert [p.notified_user_ids for p in pings] == [[world.alice.id]], "and the requester pinged once"
+
+
+async def test_a_result_delivered_again_finds_its_ping_in_the_servers_language(
+    database_url: str, tmp_path: Path
+) -> None:
+    # The server reads German, bob English. A restart delivers again before the gateway has told the bot
+    # the server's language, so the ping it would send now is English: the German one is still found.
+    def german_server(_emu: DiscordEmulator, guild: Guild) -> None:
+        guild.preferred_locale = "de"
+
+    async with running_world(database_url, tmp_path, customize=german_server) as world:
+        result = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "a fox"}, member=world.bob)
+        )
+        job = await world.job_for(result)
+        await world.delivered(job.id)
+        assert await world.runtime.store.mark_delivery(
+            job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
+        )
+        edits_before = len(result.revisions)
+        await world.restart_bot()
+        await world.delivered(job.id)
+        pings = [m for m in world.bot_messages() if f"<@{world.bob.id}>" in m.content]
+
+    assert len(result.revisions) > edits_before, "the result was delivered again"
+    assert [p.content for p in pings] == [f"<@{world.bob.id}> dein Auftrag #{job.id} ist fertig: Bild."]

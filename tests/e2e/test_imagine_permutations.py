@@ -296,3 +296,27 @@ async def test_when_the_response_cannot_be_held_only_the_first_prompt_is_made_an
     assert [j.id for j in history.jobs] == [job.id]
     [note] = [m for m in world.emu.followups(interaction) if m.ephemeral]  # (and the completion ping)
     assert note.content == "Not queued (1):\n• a blue boat"
+
+
+async def test_a_note_at_a_gateway_never_takes_the_place_of_the_response_a_worker_shows(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One prompt, but a note follows it: a followup all the same, which would become the "thinking…"
+    # response (and the result, edited there by the worker, be lost) if it came first.
+    async def worker_was_first(self: JobReporter, track: JobTrack) -> None:
+        self._tracks.pop(track.job_id, None)
+
+    monkeypatch.setattr(JobReporter, "_show_once", worker_was_first)
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        interaction = await world.slash("imagine", {"prompt": "a red bird --v 6"})
+        [message] = await _all_final(world, interaction, 1)
+        await world.emu.wait_for(lambda: any(m.ephemeral for m in world.emu.followups(interaction)))
+        [note] = [m for m in world.emu.followups(interaction) if m.ephemeral]
+
+    assert message.id == world.emu.original_response(interaction).id
+    assert job_state(message) == "done"
+    assert message.attachments
+    assert note.content.startswith("Ignored --v")
