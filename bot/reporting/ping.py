@@ -24,7 +24,6 @@ the channel, with the bot token, as before.
 from __future__ import annotations
 
 import logging
-import re
 
 import discord
 
@@ -78,7 +77,7 @@ async def ping_requester(
     if not await pings.wanted(job.guild_id, job.user_id):
         return None
     try:
-        if maybe_sent and await _already_pinged(result, job):
+        if maybe_sent and await _already_pinged(result, _in_every_language(words, job, update)):
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.info("pinged before the restart already")
             return None
@@ -135,12 +134,18 @@ async def _ping_as_followup(interaction: ResponseToken, job: JobView, text: str)
         return None
 
 
-async def _already_pinged(result: discord.Message, job: JobView) -> bool:
-    """This job's ping, as a reply or a followup, among the bot's messages right after the result: one that
-    mentions the requester and names the job (several jobs of one command, a permutation prompt's, each
-    have theirs), in whatever language it was written (a restart may not know the server's yet)."""
-    mention, number = f"<@{job.user_id}>", re.compile(rf"#{job.id}(?!\d)")
+def _in_every_language(words: Words, job: JobView, update: FinalUpdate) -> set[str]:
+    """This job's ping as each shipped language writes it: the one sent before a restart may be in another
+    (a restart redelivers before the gateway has said which language the server reads)."""
+    catalogue = words.catalogue
+    said = (ping_text(Words(catalogue, language), job, update) for language in catalogue.languages)
+    return {text for text in said if text is not None}
+
+
+async def _already_pinged(result: discord.Message, texts: set[str]) -> bool:
+    """This job's ping (`texts`, which name the job: several jobs of one command, a permutation prompt's,
+    each have theirs), as a reply or a followup, among the bot's messages right after the result."""
     async for later in result.channel.history(after=result, limit=_LOOK_AFTER, oldest_first=True):
-        if later.author.id == result.author.id and mention in later.content and number.search(later.content):
+        if later.author.id == result.author.id and later.content in texts:
             return True
     return False

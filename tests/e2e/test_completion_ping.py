@@ -125,3 +125,26 @@ async def test_a_result_delivered_again_finds_its_ping_in_the_servers_language(
 
     assert len(result.revisions) > edits_before, "the result was delivered again"
     assert [p.content for p in pings] == [f"<@{world.bob.id}> dein Auftrag #{job.id} ist fertig: Bild."]
+
+
+async def test_a_result_delivered_again_is_pinged_when_its_ping_never_went_out_whatever_else_names_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    # The crash came before the ping: the redelivery must ping, though a public /show of the job (which
+    # mentions the requester and names the job) came after the result.
+    async with browsing_world(database_url, tmp_path) as world:
+        await answer(world, await world.slash("notify", {"when_done": "don't ping me"}))
+        result = await imagine_and_deliver(world, world.alice)
+        job = await job_shown_by(world, result)
+        shown = await answer(world, await world.slash("show", {"job": job.id}, member=world.bob))
+        await answer(world, await world.slash("notify", {"when_done": "ping me"}))
+        assert await world.runtime.store.mark_delivery(
+            job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
+        )
+        await world.restart_bot()
+        await world.delivered(job.id)
+        pings = replies_to(world, result)
+
+    assert f"<@{world.alice.id}>" in shown.content
+    assert f"#{job.id}" in shown.content
+    assert [p.content for p in pings] == [f"<@{world.alice.id}> your image is ready (job #{job.id})."]
