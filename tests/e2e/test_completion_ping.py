@@ -31,6 +31,16 @@ async def imagine_and_deliver(world: World, member: Member, prompt: str = "a red
     return result
 
 
+async def _died_before_recording_the_delivery(world: World, job_id: int) -> None:
+    """As if the bot had died after delivering (and maybe pinging) but before it recorded the delivery:
+    restarted, it delivers again."""
+    assert await world.runtime.store.mark_delivery(
+        job_id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
+    )
+    await world.restart_bot()
+    await world.delivered(job_id)
+
+
 async def test_the_requester_is_pinged_once_after_the_result(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path) as world:
         result = await imagine_and_deliver(world, world.alice)
@@ -88,13 +98,8 @@ async def test_a_result_delivered_again_after_a_restart_does_not_ping_twice(
         result = await imagine_and_deliver(world, world.alice)
         job = await job_shown_by(world, result)
         await world.delivered(job.id)
-        # As if the bot had died after the ping but before it recorded the delivery.
-        assert await world.runtime.store.mark_delivery(
-            job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
-        )
         edits_before = len(result.revisions)
-        await world.restart_bot()
-        await world.delivered(job.id)
+        await _died_before_recording_the_delivery(world, job.id)
         pings = replies_to(world, result)
 
     assert len(result.revisions) > edits_before, "the result was delivered again"
@@ -115,12 +120,8 @@ async def test_a_result_delivered_again_finds_its_ping_in_the_servers_language(
         )
         job = await world.job_for(result)
         await world.delivered(job.id)
-        assert await world.runtime.store.mark_delivery(
-            job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
-        )
         edits_before = len(result.revisions)
-        await world.restart_bot()
-        await world.delivered(job.id)
+        await _died_before_recording_the_delivery(world, job.id)
         pings = [m for m in world.bot_messages() if f"<@{world.bob.id}>" in m.content]
 
     assert len(result.revisions) > edits_before, "the result was delivered again"
@@ -138,11 +139,7 @@ async def test_a_result_delivered_again_is_pinged_when_its_ping_never_went_out_w
         job = await job_shown_by(world, result)
         shown = await answer(world, await world.slash("show", {"job": job.id}, member=world.bob))
         await answer(world, await world.slash("notify", {"when_done": "ping me"}))
-        assert await world.runtime.store.mark_delivery(
-            job.id, [DeliveryState.DELIVERED], DeliveryState.DELIVERING
-        )
-        await world.restart_bot()
-        await world.delivered(job.id)
+        await _died_before_recording_the_delivery(world, job.id)
         pings = replies_to(world, result)
 
     assert f"<@{world.alice.id}>" in shown.content

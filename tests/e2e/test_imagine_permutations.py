@@ -3,6 +3,8 @@ own: the first on the command's response, the others on its followups."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -254,12 +256,13 @@ async def test_permutations_delivered_again_after_a_restart_ping_once_each(
     ), "each job's ping once"
 
 
-async def test_a_permutation_at_a_gateway_is_run_by_a_worker_each_job_on_its_own_message(
+@contextlib.asynccontextmanager
+async def _gateway_whose_worker_edits_first(
     postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A gateway edits a job's message once, unless a worker claimed the job first: then the gateway leaves
-    # it alone, and a followup sent while the response still said "thinking…" would have become it. The
-    # response was made the first placeholder before any followup, so none takes its place.
+) -> AsyncIterator[World]:
+    """A gateway edits a job's message once, unless a worker claimed the job first: then the gateway leaves
+    it alone, and a followup sent while the response still says "thinking…" would become it."""
+
     async def worker_was_first(self: JobReporter, track: JobTrack) -> None:
         self._tracks.pop(track.job_id, None)
 
@@ -268,6 +271,14 @@ async def test_a_permutation_at_a_gateway_is_run_by_a_worker_each_job_on_its_own
         running_world(postgres_url, tmp_path, role="gateway") as world,
         worker_running(world, "worker-1"),
     ):
+        yield world
+
+
+async def test_a_permutation_at_a_gateway_is_run_by_a_worker_each_job_on_its_own_message(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The response was made the first placeholder before any followup, so none takes its place.
+    async with _gateway_whose_worker_edits_first(postgres_url, tmp_path, monkeypatch) as world:
         interaction = await world.slash("imagine", {"prompt": "a {red, blue, green} fox"})
         messages = await _all_final(world, interaction, 3)
         jobs = [await world.job_for(m) for m in messages]
@@ -303,14 +314,7 @@ async def test_a_note_at_a_gateway_never_takes_the_place_of_the_response_a_worke
 ) -> None:
     # One prompt, but a note follows it: a followup all the same, which would become the "thinking…"
     # response (and the result, edited there by the worker, be lost) if it came first.
-    async def worker_was_first(self: JobReporter, track: JobTrack) -> None:
-        self._tracks.pop(track.job_id, None)
-
-    monkeypatch.setattr(JobReporter, "_show_once", worker_was_first)
-    async with (
-        running_world(postgres_url, tmp_path, role="gateway") as world,
-        worker_running(world, "worker-1"),
-    ):
+    async with _gateway_whose_worker_edits_first(postgres_url, tmp_path, monkeypatch) as world:
         interaction = await world.slash("imagine", {"prompt": "a red bird --v 6"})
         [message] = await _all_final(world, interaction, 1)
         await world.emu.wait_for(lambda: any(m.ephemeral for m in world.emu.followups(interaction)))
