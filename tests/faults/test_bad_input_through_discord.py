@@ -79,9 +79,13 @@ class DiscordFuzz:
     def _settled(self, interaction: Interaction) -> bool:
         if not interaction.acked:
             return False
-        if self._shows_job(interaction) or interaction.followup_message_ids:
+        if self._shows_job(interaction) or interaction.response_type == 4:  # 4: an immediate private answer
             return True
-        return interaction.response_type == 4  # an immediate (private) answer
+        # Refused after the defer: the "thinking…" deleted, a private followup instead. (A followup alone
+        # says nothing: a permutation prompt's come while its response still shows a placeholder.)
+        return self.world.emu.original_response(interaction).deleted and bool(
+            interaction.followup_message_ids
+        )
 
     async def check_the_end(self) -> None:
         """Every accepted request finished; the database holds exactly those; the log has no traceback."""
@@ -89,7 +93,14 @@ class DiscordFuzz:
         await world.wait_all_final(self.accepted, timeout=120)
         rows = await world.job_rows()
         shown = {shown_job_id(world.emu.original_response(i)) for i in self.accepted}
-        assert {r.id for r in rows} == shown, "stored jobs are exactly the accepted requests"
+        # A permutation prompt's other jobs are on followups of its command.
+        answers = {
+            m.id for i in self.accepted for m in (world.emu.original_response(i), *world.emu.followups(i))
+        }
+        assert shown <= {r.id for r in rows}, "every accepted request is stored"
+        assert {r.response_message_id for r in rows} <= answers, (
+            "stored jobs are exactly the accepted requests"
+        )
         assert all(is_final(world.emu.original_response(i)) for i in self.accepted)
         assert "Traceback" not in world.bot.log_text()
 
