@@ -224,6 +224,11 @@ def form_id(interaction: Interaction) -> str:
     return str(interaction.modal["custom_id"])
 
 
+def german_server(_emu: DiscordEmulator, guild: Guild) -> None:
+    """A `customize` for running_world: the server reads German (its preferred locale)."""
+    guild.preferred_locale = "de"
+
+
 @contextlib.asynccontextmanager
 async def running_world(
     database_url: str,

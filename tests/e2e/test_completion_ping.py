@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from db.enums import DeliveryState
-from tests.discord_emulator import DiscordEmulator, Guild, Member, Message
-from tests.e2e.harness import World, running_world
+from tests.discord_emulator import Member, Message
+from tests.e2e.harness import World, german_server, running_world
 from tests.e2e.test_history_support import answer, browsing_world, job_shown_by
 from tests.e2e.test_settings import settings, world_with_admin
 from tests.fakes.comfyui import FakeConfig
@@ -111,9 +111,6 @@ async def test_a_result_delivered_again_finds_its_ping_in_the_servers_language(
 ) -> None:
     # The server reads German, bob English. A restart delivers again before the gateway has told the bot
     # the server's language, so the ping it would send now is English: the German one is still found.
-    def german_server(_emu: DiscordEmulator, guild: Guild) -> None:
-        guild.preferred_locale = "de"
-
     async with running_world(database_url, tmp_path, customize=german_server) as world:
         result = await world.wait_for_final(
             await world.slash("imagine", {"prompt": "a fox"}, member=world.bob)

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from tests.core.jobs.full_disk import FullDisk
-from tests.discord_emulator import DiscordEmulator, Guild
 from tests.discord_emulator.layout import labelled
-from tests.e2e.harness import assert_no_repeated_revisions, job_state, running_world, states_shown
+from tests.e2e.harness import (
+    assert_no_repeated_revisions,
+    german_server,
+    job_state,
+    running_world,
+    states_shown,
+)
 
 SAVING = "wartet aufs Speichern"
-
-
-def german_server(_emu: DiscordEmulator, guild: Guild) -> None:
-    guild.preferred_locale = "de"
 
 
 @pytest.mark.timeout(120)

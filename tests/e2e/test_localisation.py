@@ -6,9 +6,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from tests.discord_emulator import DiscordEmulator, Guild
 from tests.discord_emulator.layout import buttons, footers, labelled, text_of
-from tests.e2e.harness import FAST_REPORTING, job_state, running_world, states_shown
+from tests.e2e.harness import FAST_REPORTING, german_server, job_state, running_world, states_shown
 from tests.e2e.result_support import first_result
 from tests.e2e.test_history_support import answer
 from tests.e2e.test_refusals import _refused_at_once, _shown
@@ -142,9 +141,6 @@ async def test_a_german_members_failed_job_says_why_and_what_to_do_in_german(
 async def test_in_a_german_server_every_job_message_is_german_whoever_asked(
     database_url: str, tmp_path: Path
 ) -> None:
-    def german_server(_emu: DiscordEmulator, guild: Guild) -> None:
-        guild.preferred_locale = "de"
-
     async with running_world(database_url, tmp_path, customize=german_server) as world:
         message = await world.wait_for_final(
             await world.slash("imagine", {"prompt": "a fox"}, member=world.bob)
