@@ -136,6 +136,9 @@ class Completed:
     prompt_id: str
     outputs: Mapping[str, Mapping[str, Any]]
     files: tuple[OutputFile, ...]
+    # How long it ran by the server's own clock, where its history says (its start to its success):
+    # for a prompt whose `execution_start` frame was never seen (sent quietly, or while away).
+    run_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,10 +137,25 @@ def outcome_from_history(prompt_id: str, entry: Mapping[str, Any]) -> events.Ter
     outputs = entry.get("outputs")
     outputs = outputs if isinstance(outputs, Mapping) else {}
     if status.get("status_str") == "success" or status.get("completed") is True:
-        return events.Completed(prompt_id, outputs, output_files(outputs))
+        return events.Completed(prompt_id, outputs, output_files(outputs), _run_s(messages))
     if status.get("status_str") == "error":
         return events.Failed(prompt_id, errors.ExecutionFailed(f"history of {prompt_id} says error"))
     return None
+
+
+def _run_s(messages: object) -> float | None:
+    """From `execution_start` to `execution_success` in a history's messages (milliseconds since the epoch
+    on the server's clock, so no clock of ours is compared with it)."""
+    stamps: dict[str, float] = {}
+    for item in messages if isinstance(messages, list) else []:
+        if isinstance(item, list) and len(item) == 2 and isinstance(item[1], Mapping):
+            stamp = item[1].get("timestamp")
+            if isinstance(stamp, int | float) and not isinstance(stamp, bool):
+                stamps[str(item[0])] = float(stamp)
+    start, end = stamps.get("execution_start"), stamps.get("execution_success")
+    if start is None or end is None or end < start:
+        return None
+    return (end - start) / 1000
 
 
 def history_entry(doc: object, prompt_id: str) -> Mapping[str, Any] | None:

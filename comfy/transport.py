@@ -128,6 +128,13 @@ class HttpTransport:
     async def history(self, prompt_id: str) -> Mapping[str, Any] | None:
         return protocol.history_entry(await self.request("GET", f"/history/{prompt_id}"), prompt_id)
 
+    async def recent_history(self, max_items: int) -> Mapping[str, Mapping[str, Any]]:
+        """The newest `max_items` history entries, by prompt id (the server keeps them in the order ended)."""
+        answer = await self.request("GET", "/history", params={"max_items": str(max_items)})
+        if not isinstance(answer, Mapping):
+            raise errors.UnexpectedResponse(f"GET /history answered {answer!r}")
+        return {key: entry for key, entry in answer.items() if isinstance(entry, Mapping)}
+
     async def queue(self) -> protocol.QueueSnapshot:
         return protocol.QueueSnapshot.parse(await self.request("GET", "/queue"))
 

@@ -137,6 +137,38 @@ def test_successful_history_gives_completed_with_files() -> None:
     assert outcome.files[0] == events.OutputFile("2", "images", "imagine_00001_.png", "bot", "output")
 
 
+def test_a_recorded_success_gives_its_run_time_from_the_servers_own_timestamps() -> None:
+    trace = load("image_emptyimage_saveimage")
+    prompt_id = trace["post_response"]["prompt_id"]
+    entry = protocol.history_entry(trace["history"], prompt_id) or {}
+    stamps = {kind: data["timestamp"] for kind, data in entry["status"]["messages"]}
+
+    outcome = protocol.outcome_from_history(prompt_id, entry)
+
+    assert isinstance(outcome, events.Completed)
+    assert outcome.run_s == (stamps["execution_success"] - stamps["execution_start"]) / 1000
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [["execution_start", {"timestamp": 1000}]],  # no success
+        [["execution_success", {"timestamp": 1000}]],  # no start
+        [["execution_start", {"timestamp": 2000}], ["execution_success", {"timestamp": 1000}]],  # backwards
+        [["execution_start", {"timestamp": "1"}], ["execution_success", {"timestamp": 2000}]],  # a string
+        [["execution_start", {"timestamp": True}], ["execution_success", {"timestamp": 2000}]],
+        "not a list",
+    ],
+)
+def test_a_success_without_two_sound_timestamps_has_no_run_time(messages: object) -> None:
+    entry = {"status": {"status_str": "success", "completed": True, "messages": messages}, "outputs": {}}
+
+    outcome = protocol.outcome_from_history("p", entry)
+
+    assert isinstance(outcome, events.Completed)
+    assert outcome.run_s is None
+
+
 def test_errored_history_gives_failed_with_the_exception() -> None:
     trace = load("runtime_error_execution_error")
     prompt_id = trace["post_response"]["prompt_id"]
