@@ -17,6 +17,7 @@ from comfy.cancel import CancelOutcome, cancel_prompt
 from comfy.client_settings import ClientSettings as ClientSettings  # callers import it from here too
 from comfy.connection import WebSocketConnection
 from comfy.queue_positions import QueuePositions
+from comfy.quiet import QuietRuns, quiet_client_id
 from comfy.reconcile import Reconciler, completed_from_frames
 from comfy.rejections import prompt_rejected
 from comfy.router import EventRouter
@@ -67,6 +68,7 @@ class ComfyClient:
         )
         self._tasks = BackgroundTasks()
         self._positions = QueuePositions(self.http, self._runs.values, self._tasks, backend=self.name)
+        self._quiet = QuietRuns(self.http, self._runs.values, self._tasks, backend=self.name)
         self._object_info: Mapping[str, Any] | None = None
         self._object_info_lock = asyncio.Lock()
 
@@ -131,11 +133,17 @@ class ComfyClient:
     # -- prompts ---------------------------------------------------------------------------------
 
     async def submit(
-        self, workflow: Mapping[str, Any], prompt_id: str, *, extra_data: Mapping[str, Any] | None = None
+        self,
+        workflow: Mapping[str, Any],
+        prompt_id: str,
+        *,
+        extra_data: Mapping[str, Any] | None = None,
+        quiet: bool = False,
     ) -> PromptRun:
         """Queue ``workflow`` under the caller's ``prompt_id`` and return its event stream.
 
-        The run is registered before the POST so no event can slip past us.
+        The run is registered before the POST so no event can slip past us. A ``quiet`` one's stream has
+        only its outcome (comfy.quiet): for a prompt over before its progress could be shown.
         """
         if not _PROMPT_ID.match(prompt_id):
             raise ValueError(f"prompt id {prompt_id!r} must match {_PROMPT_ID.pattern}")
@@ -144,11 +152,13 @@ class ComfyClient:
         if not await self._ws.wait_connected(self.settings.connect_wait_s):
             raise errors.BackendUnavailable(f"{self.name}: websocket not connected")
         run = self._new_run(prompt_id, workflow)
+        run.quiet = quiet
         self._runs[prompt_id] = run
         run.add_finish_callback(self._forget)
+        client_id = quiet_client_id(self.client_id) if quiet else self.client_id
         try:
             answer = await self.http.post_prompt(
-                workflow, prompt_id=prompt_id, client_id=self.client_id, extra_data=extra_data or {}
+                workflow, prompt_id=prompt_id, client_id=client_id, extra_data=extra_data or {}
             )
         except errors.ComfyError as exc:
             if isinstance(exc, errors.TimedOut):
@@ -176,6 +186,7 @@ class ComfyClient:
         run = self._new_run(prompt_id, workflow)
         run.accepted = True
         run.frames_missed = True  # its frames until now went to a socket of the process before
+        run.quiet = True  # it may have been posted quietly; if not, its frames end it first
         self._runs[prompt_id] = run
         run.add_finish_callback(self._forget)
         await self._reconciler.reconcile([run], after_reconnect=True)
@@ -239,6 +250,7 @@ class ComfyClient:
     # -- websocket callbacks and recovery ----------------------------------------------------------
 
     def _on_status(self, queue_remaining: int) -> None:
+        self._quiet.queue_changed(self.queue_remaining, queue_remaining)
         self.queue_remaining = queue_remaining
         if self.settings.queue_positions:
             self._positions.refresh()
@@ -248,18 +260,7 @@ class ComfyClient:
         if outcome is not None:
             run.finish(outcome)
         else:
-            self._tasks.spawn(self._complete(run), name=f"comfy-complete-{run.prompt_id}")
-
-    async def _complete(self, run: PromptRun) -> None:
-        outcome: events.TerminalEvent | None = None
-        try:
-            outcome = await self._reconciler.outcome_from_history(run.prompt_id)
-        except errors.ComfyError as exc:
-            log.warning("prompt_id=%s finished but history is unreadable: %s", run.prompt_id, exc.detail)
-        if outcome is None:
-            log.warning("prompt_id=%s: no history, using the websocket outputs", run.prompt_id)
-            outcome = events.Completed(run.prompt_id, dict(run.outputs), protocol.output_files(run.outputs))
-        run.finish(outcome)
+            self._tasks.spawn(self._reconciler.complete(run), name=f"comfy-complete-{run.prompt_id}")
 
     async def _on_up(self, reconnected: bool) -> None:
         self._away = False

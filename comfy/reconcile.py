@@ -37,6 +37,18 @@ class Reconciler:
             await asyncio.sleep(min(delay, max(0.0, deadline - loop.time())))
             delay = min(delay * 2, 0.25)
 
+    async def complete(self, run: PromptRun) -> None:
+        """Finish a run the websocket said ended, from its history; from its frames if that is unreadable."""
+        outcome: events.TerminalEvent | None = None
+        try:
+            outcome = await self.outcome_from_history(run.prompt_id)
+        except errors.ComfyError as exc:
+            log.warning("prompt_id=%s finished but history is unreadable: %s", run.prompt_id, exc.detail)
+        if outcome is None:
+            log.warning("prompt_id=%s: no history, using the websocket outputs", run.prompt_id)
+            outcome = events.Completed(run.prompt_id, dict(run.outputs), protocol.output_files(run.outputs))
+        run.finish(outcome)
+
     async def reconcile(self, runs: Sequence[PromptRun], *, after_reconnect: bool) -> None:
         """Settle every run the server no longer has queued: from history, else as lost or removed.
 

@@ -55,6 +55,9 @@ class PromptRun:
         # The socket dropped since the POST (or the run was attached after a restart): some frames, an
         # `executed` among them, may have been missed, so only history tells the outputs.
         self.frames_missed = False
+        # Posted under the quiet client id (comfy.quiet), or attached after a restart (it may have been):
+        # its end is read from history when the server's queue shrinks, not from its frames.
+        self.quiet = False
         self.outcome: events.TerminalEvent | errors.ComfyError | None = None
         self.workflow = workflow  # the graph as posted
         self._class_types = {
