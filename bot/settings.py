@@ -103,6 +103,12 @@ class Settings(BaseSettings):
         le=4,
         description="Prompts kept waiting on each ComfyUI backend beyond the running one.",
     )
+    quiet_below_s: float = Field(
+        default=0.5,
+        ge=0,
+        le=2,
+        description="A job its backend ran faster than this is posted without progress frames (0: never).",
+    )
 
     enabled_kinds: str = Field(
         default="",

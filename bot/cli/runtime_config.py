@@ -42,6 +42,7 @@ async def runtime_config(settings: Settings, role: Role = "all") -> RuntimeConfi
             kind_timeouts_s=_known_kinds(settings.kind_timeouts_s, kinds, "KIND_JOB_TIMEOUT_S"),
             kind_running_caps=_known_kinds(settings.kind_running_caps, kinds, "KIND_MAX_RUNNING_PER_USER"),
             prequeue_depth=settings.prequeue_depth,
+            quiet_below_s=settings.quiet_below_s,
             shutdown_grace_s=settings.shutdown_grace_s,
         ),
         workflows_dir=settings.workflows_dir,

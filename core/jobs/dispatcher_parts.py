@@ -104,6 +104,7 @@ def build_runners(
         tasks=s.tasks,
         limits_for=limits_for,
         inputs=s.inputs,
+        run_times=s.estimates.run_times,
         on_left=s.wake,
     )
     return outcomes, executor

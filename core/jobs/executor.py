@@ -27,6 +27,7 @@ from core.jobs.kind_limits import KindLimits
 from core.jobs.outcomes import Outcomes
 from core.jobs.posting import GraphToPost, graph_to_post
 from core.jobs.queue_settings import QueueSettings
+from core.jobs.run_times import RunTimes
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.scheduler import Assignment, Scheduler
 from core.kinds import KindRegistry
@@ -53,9 +54,11 @@ class Executor:
         tasks: BackgroundTasks,
         limits_for: Callable[[int], GuildLimits],
         inputs: InputStaging,
+        run_times: RunTimes,
         on_left: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
+        self._run_times = run_times
         # A job left `active` while GLOBAL_MAX_RUNNING were: the next one may start only now (its backend
         # place was freed, and the dispatcher woken, when its prompt ended, while it still counted).
         self._on_left = on_left
@@ -118,7 +121,7 @@ class Executor:
             if graph is None:
                 return
             try:
-                run = await client.submit(graph, prompt_id)
+                run = await client.submit(graph, prompt_id, quiet=self._over_before_shown(job, client))
             except errors.ComfyError as exc:
                 release()
                 await self._outcomes.settle(active, RunOutcome(failed=exc))
@@ -129,6 +132,11 @@ class Executor:
         finally:
             release()
             self._left(job.id)
+
+    def _over_before_shown(self, job: JobView, client: ComfyClient) -> bool:
+        """Whether the job is quick enough there to be posted quietly (QueueSettings.quiet_below_s)."""
+        took_s = self._run_times.learned_s(job.workflow_name, client.name)
+        return took_s is not None and took_s < self._settings.quiet_below_s
 
     def _left(self, job_id: int) -> None:
         """The job is no longer `active`. The dispatcher looks again only if the global cap held jobs back:

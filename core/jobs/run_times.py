@@ -54,6 +54,11 @@ class RunTimes:
             count += 1
         return count
 
+    def learned_s(self, workflow: str, backend: str) -> float | None:
+        """What it takes on that backend, learned; None before it has run there."""
+        learned = self._learned.get((workflow, backend))
+        return None if learned is None else learned.mean_s
+
     def expected_s(self, workflow: str, backend: str | None = None) -> float:
         """On that backend if it has run there; else the mean over the backends it ran on; else the guess."""
         if backend is not None and (learned := self._learned.get((workflow, backend))) is not None:

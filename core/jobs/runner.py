@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from comfy import errors, events
@@ -134,6 +134,9 @@ class JobRunner:
                         or type(event) is events.Failed
                         or type(event) is events.Interrupted
                     ):
+                        if type(event) is events.Completed and event.run_s is not None:
+                            ran_since = datetime.now(UTC) - timedelta(seconds=event.run_s)
+                            active.started(ran_since)  # unless its Started was seen: the first is kept
                         active.on_prompt_done()
                         return _outcome(event)
                     elif type(event) is events.Started:

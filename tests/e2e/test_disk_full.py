@@ -32,6 +32,7 @@ async def test_a_full_disk_is_told_on_both_messages_and_both_results_arrive_once
         open_file=disk.open,
         save_retry_s=0.05,
         save_retry_max_s=0.2,
+        quiet_below_s=0,  # every state of both messages is looked at: the second job's progress too
     ) as world:
         first = await world.wait_acked(await world.slash("imagine", {"prompt": "a glacier"}))
         made = world.emu.original_response(first)

@@ -24,7 +24,9 @@ CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 async def test_sigkill_mid_run_every_job_delivered_exactly_once(
     postgres_url: str, tmp_path: Path, report_figures: ReportFigures
 ) -> None:
-    async with running_world(postgres_url, tmp_path, fake_config=CRASH_FAKE) as world:
+    # Every job shows its progress (jobs of 0.3 s would be posted quietly): the kill waits for a bar shown.
+    loud = {"QUIET_BELOW_S": "0"}
+    async with running_world(postgres_url, tmp_path, fake_config=CRASH_FAKE, env=loud) as world:
         # One request after another, each sent once the previous one is answered: 50 in the same instant
         # are answered one by one on one event loop, on a loaded machine the last ones past Discord's 3 s
         # (bench/shards.py measures that); what this test is about is the jobs, all queued within moments.
