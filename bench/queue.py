@@ -30,6 +30,7 @@ import tracemalloc
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,14 @@ def instrument_scheduler() -> Callable[[], float]:
 
 
 async def throughput(
-    backends: int, jobs: int, guilds: int, step_s: float, steps: int, tmp: Path, prequeue_depth: int = 1
+    backends: int,
+    jobs: int,
+    guilds: int,
+    step_s: float,
+    steps: int,
+    tmp: Path,
+    prequeue_depth: int = 1,
+    quiet_below_s: float | None = None,
 ) -> dict[str, Any]:
     scheduler_time = instrument_scheduler()
     async with fake_farm(backends, step_s, steps) as farm, aiohttp.ClientSession() as http:
@@ -118,7 +126,10 @@ async def throughput(
             comfyui_urls=farm["urls"],
             data_dir=tmp / f"data-{backends}",
             client_id="bench",
-            queue=QueueSettings(worker_id="bench", prequeue_depth=prequeue_depth),
+            queue=replace(
+                QueueSettings(worker_id="bench", prequeue_depth=prequeue_depth),
+                **({} if quiet_below_s is None else {"quiet_below_s": quiet_below_s}),
+            ),
             freeze_boot_heap=True,  # as in a bot process (bot.cli.runtime_config)
         )
         runtime = await CoreRuntime.build(config, http=http)
@@ -154,6 +165,7 @@ async def throughput(
     return {
         "backends": backends,
         "prequeue_depth": prequeue_depth,
+        "quiet_below_s": config.queue.quiet_below_s,
         "jobs": jobs,
         "failed": observer.failed,
         "job_time_ms": round(job_time * 1000, 2),
@@ -257,6 +269,12 @@ async def main() -> None:
     parser.add_argument(
         "--prequeue-depth", type=int, default=1, help="prompts waiting on each backend beyond the running one"
     )
+    parser.add_argument(
+        "--quiet-below-s",
+        type=float,
+        default=None,
+        help="the worker's QUIET_BELOW_S (default: the bot's; 0: every prompt followed frame by frame)",
+    )
     args = parser.parse_args()
     step_s = args.step_ms / 1000
     with tempfile.TemporaryDirectory(prefix="bench-queue-") as directory:
@@ -265,7 +283,14 @@ async def main() -> None:
         for backends in [] if args.submit_only else args.backends:
             results["throughput"].append(
                 await throughput(
-                    backends, args.jobs, args.guilds, step_s, args.steps, tmp, args.prequeue_depth
+                    backends,
+                    args.jobs,
+                    args.guilds,
+                    step_s,
+                    args.steps,
+                    tmp,
+                    args.prequeue_depth,
+                    args.quiet_below_s,
                 )
             )
         results["submit_with_10000_queued"] = await submit_latency(10_000, 300, tmp)
