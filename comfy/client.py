@@ -186,7 +186,6 @@ class ComfyClient:
         run = self._new_run(prompt_id, workflow)
         run.accepted = True
         run.frames_missed = True  # its frames until now went to a socket of the process before
-        run.quiet = True  # it may have been posted quietly; if not, its frames end it first
         self._runs[prompt_id] = run
         run.add_finish_callback(self._forget)
         await self._reconciler.reconcile([run], after_reconnect=True)

@@ -7,6 +7,11 @@ gets the ``status`` every client is sent when the server's queue grows, starts o
 writes a prompt's history before it broadcasts the shrink (``PromptQueue.task_done``), so each shrink
 reads the newest history entries, and the quiet runs found there end with them.
 
+When the server holds no prompt but ours (it holds as many as we have in flight), the oldest of ours is the
+one it runs: ComfyUI takes prompts in the order posted. A quiet run is told it started then, so a job behind
+it hears it is next, not that one of ours waits before it. With other clients' prompts there it is not known
+until its end.
+
 For prompts over before their progress could be shown at all (the caller decides which): their frames would
 be most of the CPU this process spends on them, and show nobody anything. A shrink missed (the socket
 dropped, or more prompts of other clients ended in between than the read takes in) is made up for by the
@@ -19,19 +24,25 @@ import logging
 from collections.abc import Callable, Iterable
 
 from background.tasks import BackgroundTasks
-from comfy import errors, protocol
+from comfy import errors, events, protocol
 from comfy.run import PromptRun
 from comfy.transport import HttpTransport
 
 log = logging.getLogger(__name__)
 
-# Read beyond our own quiet runs: prompts of other clients that ended between the shrink and the read.
-_OTHERS_MARGIN = 4
+# Each read takes in as many entries as prompts ended since the last one (the shrinks counted), and these
+# more: prompts of other clients that end after the read is sent but before the server answers it.
+_MARGIN = 2
 
 
 def quiet_client_id(client_id: str) -> str:
     """The id quiet prompts are posted with: no socket of ours ever connects with it."""
     return f"{client_id}.quiet"
+
+
+def _from_history(run: PromptRun) -> bool:
+    """Posted quietly, or may have missed frames (attached after a restart, perhaps quiet before it)."""
+    return (run.quiet or run.frames_missed) and not run.done
 
 
 class QuietRuns:
@@ -49,35 +60,53 @@ class QuietRuns:
         self._backend = backend
         self._reading = False
         self._read_again = False
+        self._last_read: frozenset[str] = frozenset()  # its prompt ids: the next read must overlap them
         self.reads = 0  # GET /history requests made: one a shrink while quiet runs wait
+        self._remaining = 0
+        self._shrunk_by = 0  # since the last read was sent
 
     def queue_changed(self, before: int, after: int) -> None:
         """A ``status`` broadcast: ``queue_remaining`` went from ``before`` to ``after``."""
+        self._remaining = after
+        self._tell_started()
         if after >= before:
             return
         if self._reading:  # the read under way may have been sent before this prompt's history was written
+            self._shrunk_by += before - after
             self._read_again = True
-        elif any(run.quiet and not run.done for run in self._runs()):
+        elif any(_from_history(run) for run in self._runs()):  # else none of ours waits for its end
+            self._shrunk_by += before - after
             self._reading = True
             self._tasks.spawn(self._read_until_current(), name=f"comfy-quiet-{self._backend}")
+
+    def _tell_started(self) -> None:
+        in_flight = [run for run in self._runs() if not run.done]
+        if not in_flight or len(in_flight) != self._remaining:
+            return
+        oldest = in_flight[0]  # the runs are kept in the order posted
+        if oldest.quiet and not oldest.started:
+            oldest.started = True
+            oldest.push(events.Started(oldest.prompt_id))
 
     async def _read_until_current(self) -> None:
         try:
             while True:
                 self._read_again = False
                 await self._settle()
+                self._tell_started()  # the runs that ended no longer count
                 if not self._read_again:
                     return
         finally:
             self._reading = False
 
     async def _settle(self) -> None:
-        waiting = [run for run in self._runs() if run.quiet and not run.done]
+        waiting = [run for run in self._runs() if _from_history(run)]
         if not waiting:
             return
         self.reads += 1
+        max_items, self._shrunk_by = self._shrunk_by + _MARGIN, 0
         try:
-            entries = await self._http.recent_history(len(waiting) + _OTHERS_MARGIN)
+            entries = await self._http.recent_history(max_items)
         except errors.ComfyError as exc:
             # The next shrink reads again; the silence watch polls the run if none comes.
             log.warning("%s: history unreadable after its queue shrank: %s", self._backend, exc.detail)
@@ -87,3 +116,25 @@ class QuietRuns:
             outcome = protocol.outcome_from_history(run.prompt_id, entry) if entry is not None else None
             if outcome is not None:
                 run.finish(outcome)
+        gap = len(entries) >= max_items and self._last_read.isdisjoint(entries)
+        self._last_read = frozenset(entries)
+        unfound = [run for run in waiting if not run.done]
+        if unfound and gap:
+            # More prompts ended since the last read than this one took in: an entry older than its oldest
+            # may be ours, and every later read takes only the newest. Look up each run no longer queued.
+            await self._look_up(unfound)
+
+    async def _look_up(self, runs: list[PromptRun]) -> None:
+        try:
+            snapshot = await self._http.queue()
+            for run in runs:
+                if run.done or snapshot.state(run.prompt_id) != "absent":
+                    continue
+                entry = await self._http.history(run.prompt_id)
+                outcome = protocol.outcome_from_history(run.prompt_id, entry) if entry is not None else None
+                if outcome is not None:
+                    run.finish(outcome)
+        except errors.ComfyError as exc:
+            log.warning(
+                "%s: cannot look up quiet prompts after their queue shrank: %s", self._backend, exc.detail
+            )

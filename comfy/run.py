@@ -55,8 +55,8 @@ class PromptRun:
         # The socket dropped since the POST (or the run was attached after a restart): some frames, an
         # `executed` among them, may have been missed, so only history tells the outputs.
         self.frames_missed = False
-        # Posted under the quiet client id (comfy.quiet), or attached after a restart (it may have been):
-        # its end is read from history when the server's queue shrinks, not from its frames.
+        # Posted under the quiet client id (comfy.quiet): no frame of it comes, its end is read from history
+        # when the server's queue shrinks (so is a run that may have missed frames: it may have been quiet).
         self.quiet = False
         self.outcome: events.TerminalEvent | errors.ComfyError | None = None
         self.workflow = workflow  # the graph as posted
