@@ -34,7 +34,8 @@ class QueueSettings:
     # On SIGTERM, deliveries under way get this long to finish before the process stops.
     shutdown_grace_s: float = 8.0
     positions_shown: int = 200  # jobs further back keep the place they were told at submit
-    # A job its workflow has taken less than this for on the backend is posted quietly (comfy.quiet): the
-    # worker is sent none of its progress or previews, which the job's message (edited at most every 2 s)
-    # could not show before its result anyway, only its end. Most of a turbo job's CPU here. 0: never.
+    # A job its workflow has taken less than this for on the backend (start to saved result, as learned for
+    # waits: core.jobs.run_times) is posted quietly (comfy.quiet): the worker is sent none of its progress or
+    # previews, which the job's message (edited at most every 2 s) could not show before its result anyway,
+    # only its end. 0: never.
     quiet_below_s: float = 0.5

@@ -143,6 +143,8 @@ class JobRunner:
                         active.started()
                         elapsed = self.clocks.started(active.job.id, at=active.started_at)
                         shown.since = self.clocks.first_start(active.job.id)
+                        if run.quiet:  # told by the server's queue: it runs, but shows nothing until its end
+                            continue
                         await self._notify(active, JobStarted(elapsed_s=elapsed))
                         shown.seen = None
                         continue

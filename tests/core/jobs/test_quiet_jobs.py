@@ -3,13 +3,15 @@ the real queue, the real database and the fake ComfyUI over real sockets."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
 
-from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobStarted
+from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobQueued, JobStarted
 from db.models import Job
-from tests.core.jobs.harness import RecordingObserver, eventually, image_request, running_core
+from tests.core.jobs.harness import FAST_CLIENT, RecordingObserver, eventually, image_request, running_core
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fixtures.comfyui import FakeComfyFactory
 
@@ -107,3 +109,31 @@ async def test_quiet_jobs_at_the_server_when_the_bot_stops_are_delivered_once_by
     # The two at the server were followed, not run again; the third was posted by the new process, quietly
     # too: what the first process learned of the workflow's time is read back from the database.
     assert posted_with(fake) == ["test-bot"] + ["test-bot.quiet"] * 3
+
+
+async def test_a_job_sent_behind_a_running_quiet_job_is_told_it_is_next_there(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    # As the bot runs its clients: no GET /queue at each change of the server's queue (bot/runtime.py).
+    client = replace(FAST_CLIENT, queue_positions=False)
+    async with running_core(
+        database_url, [fake_comfy.url], tmp_path, client=client, position_refresh_s=0.05
+    ) as (runtime, observer):
+        first = await runtime.service.submit(image_request(user_id=9, seed=1))
+        assert isinstance(await observer.final(first.job.id), JobCompleted)
+        fake_comfy.hold_mid_run()
+        running = await runtime.service.submit(image_request(user_id=1, seed=2))
+        await eventually(lambda: fake_comfy.running_prompt_id is not None)
+        behind = await runtime.service.submit(image_request(user_id=2, seed=3))
+        await eventually(lambda: len(fake_comfy.pending_prompt_ids) == 1)
+        await observer.wait_until(
+            lambda: any(isinstance(u, JobQueued) and u.on_server for u in observer.updates[behind.job.id])
+        )
+        await asyncio.sleep(0.2)  # a few turns of the places' refresh: none may say otherwise
+
+        told = [u for u in observer.updates[behind.job.id] if isinstance(u, JobQueued) and u.on_server]
+        assert posted_with(fake_comfy)[-2:] == ["test-bot.quiet"] * 2
+        assert [u.position for u in told] == [0] * len(told), "the quiet job ahead runs: none waits before it"
+        fake_comfy.go()
+        for receipt in (running, behind):
+            assert isinstance(await observer.final(receipt.job.id), JobCompleted)
