@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable
 
+from background.one_at_a_time import OneAtATime
 from background.tasks import BackgroundTasks
 from comfy import errors, events, protocol
 from comfy.run import PromptRun
@@ -36,27 +36,18 @@ class QueuePositions:
     ) -> None:
         self._http = http
         self._runs = runs
-        self._tasks = tasks
         self._backend = backend
-        self._task: asyncio.Task[None] | None = None
-        self._dirty = False
+        self._reader = OneAtATime(self._update, tasks, name=f"comfy-queue-{backend}")
 
     def refresh(self) -> None:
-        if not any(run.accepted and not run.started for run in self._runs()):
-            return
-        if self._task is not None and not self._task.done():
-            self._dirty = True
-            return
-        self._task = self._tasks.spawn(self._update(), name=f"comfy-queue-{self._backend}")
+        if any(run.accepted and not run.started for run in self._runs()):
+            self._reader.ask()
 
     async def _update(self) -> None:
-        self._dirty = True
-        while self._dirty:
-            self._dirty = False
-            try:
-                snapshot = await self._http.queue()
-            except errors.ComfyError as exc:
-                log.warning("%s: cannot read the queue: %s", self._backend, exc.detail)
-                return
-            for run in list(self._runs()):
-                push_position(run, snapshot)
+        try:
+            snapshot = await self._http.queue()
+        except errors.ComfyError as exc:
+            log.warning("%s: cannot read the queue: %s", self._backend, exc.detail)
+            return
+        for run in list(self._runs()):
+            push_position(run, snapshot)

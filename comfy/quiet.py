@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
+from background.one_at_a_time import OneAtATime
 from background.tasks import BackgroundTasks
 from comfy import errors, events, protocol
 from comfy.run import PromptRun
@@ -56,10 +57,8 @@ class QuietRuns:
     ) -> None:
         self._http = http
         self._runs = runs
-        self._tasks = tasks
         self._backend = backend
-        self._reading = False
-        self._read_again = False
+        self._reader = OneAtATime(self._read, tasks, name=f"comfy-quiet-{backend}")
         self._last_read: frozenset[str] = frozenset()  # its prompt ids: the next read must overlap them
         self.reads = 0  # GET /history requests made: one a shrink while quiet runs wait
         self._remaining = 0
@@ -71,13 +70,10 @@ class QuietRuns:
         self._tell_started()
         if after >= before:
             return
-        if self._reading:  # the read under way may have been sent before this prompt's history was written
+        # A read under way may have been sent before this prompt's history was written: it reads once more.
+        if self._reader.running or any(_from_history(run) for run in self._runs()):
             self._shrunk_by += before - after
-            self._read_again = True
-        elif any(_from_history(run) for run in self._runs()):  # else none of ours waits for its end
-            self._shrunk_by += before - after
-            self._reading = True
-            self._tasks.spawn(self._read_until_current(), name=f"comfy-quiet-{self._backend}")
+            self._reader.ask()
 
     def _tell_started(self) -> None:
         in_flight = [run for run in self._runs() if not run.done]
@@ -88,16 +84,9 @@ class QuietRuns:
             oldest.started = True
             oldest.push(events.Started(oldest.prompt_id))
 
-    async def _read_until_current(self) -> None:
-        try:
-            while True:
-                self._read_again = False
-                await self._settle()
-                self._tell_started()  # the runs that ended no longer count
-                if not self._read_again:
-                    return
-        finally:
-            self._reading = False
+    async def _read(self) -> None:
+        await self._settle()
+        self._tell_started()  # the runs that ended no longer count
 
     async def _settle(self) -> None:
         waiting = [run for run in self._runs() if _from_history(run)]

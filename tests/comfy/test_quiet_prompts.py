@@ -110,7 +110,7 @@ async def test_another_clients_prompt_ending_first_leaves_the_quiet_one_waiting_
     fake_comfy.hold()  # ours does not start when theirs ends...
     fake_comfy.executor.stepping.set()  # ...which it now may
     await their_run.result(timeout_s=5)
-    await eventually(lambda: ours._quiet.reads == 1 and not ours._quiet._reading)
+    await eventually(lambda: ours._quiet.reads == 1 and not ours._quiet._reader.running)
 
     assert not our_run.done, "their end is not taken for ours"
     fake_comfy.go()
