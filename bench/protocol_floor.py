@@ -69,15 +69,16 @@ class Backend:
         if doc["type"] == "status":
             remaining = doc["data"]["status"]["exec_info"]["queue_remaining"]
             if self.quiet and remaining < self.remaining and self.waiting:
-                asyncio.get_running_loop().create_task(self._read_history())
+                # As comfy.quiet: as many entries as prompts ended, and 2 more.
+                asyncio.get_running_loop().create_task(self._read_history(self.remaining - remaining + 2))
             self.remaining = remaining
         elif doc["type"] == "executed":
             waiting = self.waiting.get(doc["data"]["prompt_id"])
             if waiting is not None and not waiting.done():
                 waiting.set_result(doc["data"]["output"])
 
-    async def _read_history(self) -> None:
-        for prompt_id, entry in json.loads(await self.recent_history(len(self.waiting) + 4)).items():
+    async def _read_history(self, max_items: int) -> None:
+        for prompt_id, entry in json.loads(await self.recent_history(max_items)).items():
             waiting = self.waiting.get(prompt_id)
             if waiting is not None and not waiting.done():
                 waiting.set_result(next(out for out in entry["outputs"].values() if "images" in out))
