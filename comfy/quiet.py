@@ -67,31 +67,38 @@ class QuietRuns:
     def queue_changed(self, before: int, after: int) -> None:
         """A ``status`` broadcast: ``queue_remaining`` went from ``before`` to ``after``."""
         self._remaining = after
-        self._tell_started()
-        if after >= before:
-            return
         # A read under way may have been sent before this prompt's history was written: it reads once more.
-        if self._reader.running or any(_from_history(run) for run in self._runs()):
+        if after < before and (self._reader.running or any(_from_history(run) for run in self._runs())):
             self._shrunk_by += before - after
             self._reader.ask()
+        elif not self._reader.running:  # during a read a run that ended still counts: it tells after
+            self._tell_started()
 
     def _tell_started(self) -> None:
+        """Tell the oldest quiet run it started if every prompt the server holds is ours. Only on a status:
+        a POST is answered before the status of its own put is sent (ComfyUI publishes those from a queue of
+        its own), so a count taken at the answer may be one short and match another client's prompt."""
         in_flight = [run for run in self._runs() if not run.done]
         if not in_flight or len(in_flight) != self._remaining:
             return
+        if any(not run.accepted or run.frames_missed for run in in_flight):
+            return  # a POST not answered yet, or a run that may have ended unseen: the count proves nothing
         oldest = in_flight[0]  # the runs are kept in the order posted
-        if oldest.quiet and not oldest.started:
-            oldest.started = True
+        # Not run.started, which says the server told so: cancel and reconcile count on that.
+        if oldest.quiet and not oldest.start_told:
+            oldest.start_told = True
             oldest.push(events.Started(oldest.prompt_id))
 
     async def _read(self) -> None:
-        await self._settle()
-        self._tell_started()  # the runs that ended no longer count
+        if await self._settle() and self._shrunk_by == 0:  # else another read follows: it tells
+            self._tell_started()
 
-    async def _settle(self) -> None:
+    async def _settle(self) -> bool:
+        """Finish the runs found ended; False if history could not be read."""
         waiting = [run for run in self._runs() if _from_history(run)]
         if not waiting:
-            return
+            self._shrunk_by = 0
+            return True
         self.reads += 1
         max_items, self._shrunk_by = self._shrunk_by + _MARGIN, 0
         try:
@@ -99,7 +106,7 @@ class QuietRuns:
         except errors.ComfyError as exc:
             # The next shrink reads again; the silence watch polls the run if none comes.
             log.warning("%s: history unreadable after its queue shrank: %s", self._backend, exc.detail)
-            return
+            return False
         for run in waiting:
             entry = entries.get(run.prompt_id)
             outcome = protocol.outcome_from_history(run.prompt_id, entry) if entry is not None else None
@@ -112,6 +119,7 @@ class QuietRuns:
             # More prompts ended since the last read than this one took in: an entry older than its oldest
             # may be ours, and every later read takes only the newest. Look up each run no longer queued.
             await self._look_up(unfound)
+        return True
 
     async def _look_up(self, runs: list[PromptRun]) -> None:
         try:
