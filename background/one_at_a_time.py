@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from background.tasks import BackgroundTasks
@@ -15,26 +16,23 @@ class OneAtATime:
         self._work = work
         self._tasks = tasks
         self._name = name
-        self._running = False
+        self._task: asyncio.Task[None] | None = None
         self._again = False
 
     @property
     def running(self) -> bool:
-        return self._running
+        # The task, not a flag its `finally` clears: a task cancelled before its first step runs no finally.
+        return self._task is not None and not self._task.done()
 
     def ask(self) -> None:
-        if self._running:
+        if self.running:
             self._again = True
             return
-        self._running = True
-        self._tasks.spawn(self._run(), name=self._name)
+        self._task = self._tasks.spawn(self._run(), name=self._name)
 
     async def _run(self) -> None:
-        try:
-            while True:
-                self._again = False
-                await self._work()
-                if not self._again:
-                    return
-        finally:
-            self._running = False
+        while True:
+            self._again = False
+            await self._work()
+            if not self._again:
+                return

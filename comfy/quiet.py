@@ -7,10 +7,9 @@ gets the ``status`` every client is sent when the server's queue grows, starts o
 writes a prompt's history before it broadcasts the shrink (``PromptQueue.task_done``), so each shrink
 reads the newest history entries, and the quiet runs found there end with them.
 
-When the server holds no prompt but ours (it holds as many as we have in flight), the oldest of ours is the
-one it runs: ComfyUI takes prompts in the order posted. A quiet run is told it started then, so a job behind
-it hears it is next, not that one of ours waits before it. With other clients' prompts there it is not known
-until its end.
+A quiet run is never told it started: when the server also holds other clients' prompts, whether it runs or
+waits is not known without a GET /queue (their graphs included) a prompt. Its start is taken from its
+history's timestamps at its end (events.Completed.run_s).
 
 For prompts over before their progress could be shown at all (the caller decides which): their frames would
 be most of the CPU this process spends on them, and show nobody anything. A shrink missed (the socket
@@ -25,7 +24,7 @@ from collections.abc import Callable, Iterable
 
 from background.one_at_a_time import OneAtATime
 from background.tasks import BackgroundTasks
-from comfy import errors, events, protocol
+from comfy import errors, protocol
 from comfy.run import PromptRun
 from comfy.transport import HttpTransport
 
@@ -58,47 +57,24 @@ class QuietRuns:
         self._http = http
         self._runs = runs
         self._backend = backend
-        self._reader = OneAtATime(self._read, tasks, name=f"comfy-quiet-{backend}")
+        self._reader = OneAtATime(self._settle, tasks, name=f"comfy-quiet-{backend}")
         self._last_read: frozenset[str] = frozenset()  # its prompt ids: the next read must overlap them
         self.reads = 0  # GET /history requests made: one a shrink while quiet runs wait
-        self._remaining = 0
         self._shrunk_by = 0  # since the last read was sent
 
     def queue_changed(self, before: int, after: int) -> None:
         """A ``status`` broadcast: ``queue_remaining`` went from ``before`` to ``after``."""
-        self._remaining = after
         # A read under way may have been sent before this prompt's history was written: it reads once more.
         if after < before and (self._reader.running or any(_from_history(run) for run in self._runs())):
             self._shrunk_by += before - after
             self._reader.ask()
-        elif not self._reader.running:  # during a read a run that ended still counts: it tells after
-            self._tell_started()
 
-    def _tell_started(self) -> None:
-        """Tell the oldest quiet run it started if every prompt the server holds is ours. Only on a status:
-        a POST is answered before the status of its own put is sent (ComfyUI publishes those from a queue of
-        its own), so a count taken at the answer may be one short and match another client's prompt."""
-        in_flight = [run for run in self._runs() if not run.done]
-        if not in_flight or len(in_flight) != self._remaining:
-            return
-        if any(not run.accepted or run.frames_missed for run in in_flight):
-            return  # a POST not answered yet, or a run that may have ended unseen: the count proves nothing
-        oldest = in_flight[0]  # the runs are kept in the order posted
-        # Not run.started, which says the server told so: cancel and reconcile count on that.
-        if oldest.quiet and not oldest.start_told:
-            oldest.start_told = True
-            oldest.push(events.Started(oldest.prompt_id))
-
-    async def _read(self) -> None:
-        if await self._settle() and self._shrunk_by == 0:  # else another read follows: it tells
-            self._tell_started()
-
-    async def _settle(self) -> bool:
-        """Finish the runs found ended; False if history could not be read."""
+    async def _settle(self) -> None:
+        """Finish the runs found ended."""
         waiting = [run for run in self._runs() if _from_history(run)]
         if not waiting:
             self._shrunk_by = 0
-            return True
+            return
         self.reads += 1
         max_items, self._shrunk_by = self._shrunk_by + _MARGIN, 0
         try:
@@ -106,7 +82,7 @@ class QuietRuns:
         except errors.ComfyError as exc:
             # The next shrink reads again; the silence watch polls the run if none comes.
             log.warning("%s: history unreadable after its queue shrank: %s", self._backend, exc.detail)
-            return False
+            return
         for run in waiting:
             entry = entries.get(run.prompt_id)
             outcome = protocol.outcome_from_history(run.prompt_id, entry) if entry is not None else None
@@ -119,7 +95,6 @@ class QuietRuns:
             # More prompts ended since the last read than this one took in: an entry older than its oldest
             # may be ours, and every later read takes only the newest. Look up each run no longer queued.
             await self._look_up(unfound)
-        return True
 
     async def _look_up(self, runs: list[PromptRun]) -> None:
         try:

@@ -48,7 +48,6 @@ class PromptRun:
         self.prompt_id = prompt_id
         self.accepted = False  # POST /prompt answered 200
         self.started = False  # the server said so (execution_start)
-        self.start_told = False  # a quiet run's Started, inferred from the server's queue (comfy.quiet)
         self.current_node = ""
         self.position: int | None = None
         self.outputs: dict[str, Mapping[str, Any]] = {}  # from `executed`: the files it made

@@ -121,7 +121,8 @@ class Executor:
             if graph is None:
                 return
             try:
-                run = await client.submit(graph, prompt_id, quiet=self._over_before_shown(job, client))
+                active.quiet = self._over_before_shown(job, client)
+                run = await client.submit(graph, prompt_id, quiet=active.quiet)
             except errors.ComfyError as exc:
                 release()
                 await self._outcomes.settle(active, RunOutcome(failed=exc))
@@ -240,18 +241,27 @@ class Executor:
         """This worker's prompts on the servers (`skip`: jobs whose prompt is done, waiting to be saved),
         or only those on the server named `on`."""
         loop_now = asyncio.get_running_loop().time()
-        return [
-            PromptOnBackend(
-                active.client.name,
-                active.job.workflow_name,
-                running=active.started_at is not None,
-                elapsed_s=0.0 if active.started_at is None else loop_now - active.started_at,
-                done_fraction=active.done_fraction,
-                job_id=active.job.id,
+        prompts: list[PromptOnBackend] = []
+        seen_on: set[str] = set()
+        for active in self.active.values():
+            if (on is not None and active.client.name != on) or skip(active.job.id):
+                continue
+            # A quiet job is never told it started: the first of ours still on its server counts as running
+            # (in the order sent, which is the order it runs them), or a job behind it would hear it waits.
+            first_there = not active.prompt_over and active.client.name not in seen_on
+            if not active.prompt_over:
+                seen_on.add(active.client.name)
+            prompts.append(
+                PromptOnBackend(
+                    active.client.name,
+                    active.job.workflow_name,
+                    running=active.started_at is not None or (active.quiet and first_there),
+                    elapsed_s=0.0 if active.started_at is None else loop_now - active.started_at,
+                    done_fraction=active.done_fraction,
+                    job_id=active.job.id,
+                )
             )
-            for active in self.active.values()
-            if (on is None or active.client.name == on) and not skip(active.job.id)
-        ]
+        return prompts
 
     async def cancel(self, job_id: int, by_user_id: int | None) -> bool:
         """Stop a job running here; False if this worker does not run it."""

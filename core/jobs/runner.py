@@ -44,8 +44,14 @@ class ActiveJob:
     started_at: float | None = None  # loop time, for elapsed-time display
     started_wall: datetime | None = None  # written with the job's outcome
     done_fraction: float | None = None  # of the whole graph, from its latest progress
+    quiet: bool = False  # posted quietly (comfy.quiet): its start is known only at its end
     # Called once when the backend no longer holds the prompt (its slot is free for the next one).
     on_prompt_done: Callable[[], None] = field(default=lambda: None)
+    prompt_over: bool = False  # the backend no longer holds it (its results may still be on their way)
+
+    def prompt_ended(self) -> None:
+        self.prompt_over = True
+        self.on_prompt_done()
 
     def started(self, at: datetime | None = None) -> None:
         """ComfyUI began the prompt `at` (now if not given); the first time told is the one kept, so a job
@@ -137,14 +143,12 @@ class JobRunner:
                         if type(event) is events.Completed and event.run_s is not None:
                             ran_since = datetime.now(UTC) - timedelta(seconds=event.run_s)
                             active.started(ran_since)  # unless its Started was seen: the first is kept
-                        active.on_prompt_done()
+                        active.prompt_ended()
                         return _outcome(event)
                     elif type(event) is events.Started:
                         active.started()
                         elapsed = self.clocks.started(active.job.id, at=active.started_at)
                         shown.since = self.clocks.first_start(active.job.id)
-                        if run.quiet:  # told by the server's queue: it runs, but shows nothing until its end
-                            continue
                         await self._notify(active, JobStarted(elapsed_s=elapsed))
                         shown.seen = None
                         continue
@@ -162,9 +166,9 @@ class JobRunner:
                     if update is not None:
                         await self._notify(active, update)
         except errors.ComfyError as exc:
-            active.on_prompt_done()
+            active.prompt_ended()
             return RunOutcome(failed=exc)
-        active.on_prompt_done()
+        active.prompt_ended()
         return RunOutcome(
             failed=errors.BackendUnavailable(f"prompt {active.prompt_id} ended without outcome")
         )

@@ -1,5 +1,5 @@
 """comfy.quiet.QuietRuns against a stub of ComfyUI's history and queue: reads that race the shrinks, reads
-that other clients' prompts crowd, and when a quiet run is known to have started."""
+that other clients' prompts crowd, and a cancel while one waits."""
 
 from __future__ import annotations
 
@@ -163,100 +163,7 @@ class CancelStub(StubHttp):
         pass
 
 
-async def test_the_oldest_quiet_run_starts_when_the_server_holds_only_ours() -> None:
-    http, tasks = StubHttp(), BackgroundTasks()
-    first, second = _posted("first"), _posted("second", answered=False)
-    quiet = _quiet_runs(http, [first, second], tasks)
-    try:
-        quiet.queue_changed(0, 1)  # the first posted: ours alone, but the second's POST is on its way
-        assert not first.start_told
-        quiet.queue_changed(1, 2)  # the second reached the server, its answer not here yet
-        assert not first.start_told, "a run counts once its POST is answered"
-        second.accepted = True
-        quiet.queue_changed(2, 2)  # the get of the first, told after both answers
-        assert (first.start_told, second.start_told) == (True, False)
-        assert not first.started, "the server never said so: cancel and reconcile go by that"
-
-        http.done["first"] = _entry("first")
-        quiet.queue_changed(2, 1)  # the first ended; the second runs once the read has ended the first
-        await asyncio.sleep(0.01)
-        told = [event async for event in first]
-        assert [type(event) for event in told] == [events.Started, events.Completed]
-        assert second.start_told
-    finally:
-        await tasks.close()
-
-
-async def test_with_another_clients_prompt_there_no_quiet_run_is_said_to_start() -> None:
-    http, tasks = StubHttp(), BackgroundTasks()
-    ours = _posted("ours")
-    quiet = _quiet_runs(http, [ours], tasks)
-    try:
-        quiet.queue_changed(1, 2)  # theirs runs, ours waits behind it
-        assert not ours.start_told
-    finally:
-        await tasks.close()
-
-
-async def test_a_loud_run_first_in_line_is_left_to_its_own_frames() -> None:
-    http, tasks = StubHttp(), BackgroundTasks()
-    loud, quiet_one = _posted("loud", quiet=False), _posted("quiet")
-    quiet = _quiet_runs(http, [loud, quiet_one], tasks)
-    try:
-        quiet.queue_changed(1, 2)
-        assert not loud.start_told, "its execution_start frame says so"
-        assert not quiet_one.start_told, "it waits behind the loud one"
-    finally:
-        await tasks.close()
-
-
-async def test_a_run_whose_post_is_still_on_its_way_is_not_said_to_start() -> None:
-    http, tasks = StubHttp(), BackgroundTasks()
-    ours = _posted("ours", answered=False)
-    quiet = _quiet_runs(http, [ours], tasks)
-    try:
-        quiet.queue_changed(0, 2)  # theirs runs, a second of theirs waits
-        http.done["theirs-1"] = _entry("theirs-1")
-        quiet.queue_changed(2, 1)  # theirs-1 ended, theirs-2 runs: one at the server, one run of ours
-        await asyncio.sleep(0.01)
-        assert not ours.start_told, "theirs-2 runs; ours is not even queued yet"
-    finally:
-        await tasks.close()
-
-
-async def test_two_runs_posted_together_behind_another_clients_prompt_are_not_said_to_start() -> None:
-    http, tasks = StubHttp(), BackgroundTasks()
-    first, second = _posted("first"), _posted("second", answered=False)
-    quiet = _quiet_runs(http, [first, second], tasks)
-    try:
-        quiet.queue_changed(0, 1)  # theirs runs
-        quiet.queue_changed(1, 2)  # the put of `first`: it waits behind theirs
-        assert not first.start_told, "theirs runs; first waits"
-    finally:
-        await tasks.close()
-
-
-async def test_a_quiet_run_is_not_said_to_start_at_its_end() -> None:
-    http, tasks = StubHttp(), BackgroundTasks()
-    ours, runs = _posted("ours"), []
-    quiet = _quiet_runs(http, runs, tasks)
-    try:
-        quiet.queue_changed(0, 1)  # theirs-0 runs
-        runs.append(ours)
-        quiet.queue_changed(1, 2)  # ours waits behind it
-        quiet.queue_changed(2, 3)  # theirs-1 behind ours
-        http.done["theirs-0"] = _entry("theirs-0")
-        quiet.queue_changed(3, 2)
-        await asyncio.sleep(0.01)
-        http.done["ours"] = _entry("ours")
-        quiet.queue_changed(2, 1)  # ours ended: theirs-1 alone is left, and ours counted until read
-        await asyncio.sleep(0.01)
-        assert [type(event) for event in [event async for event in ours]] == [events.Completed]
-    finally:
-        await tasks.close()
-
-
-async def test_cancelling_a_quiet_run_that_waits_removes_it_whatever_the_counts_said() -> None:
+async def test_cancelling_a_quiet_run_that_waits_behind_another_clients_prompts_removes_it() -> None:
     http, tasks = CancelStub(), BackgroundTasks()
     ours = _posted("ours", answered=False)
     quiet = _quiet_runs(http, [ours], tasks)

@@ -15,6 +15,9 @@ from tests.core.jobs.harness import FAST_CLIENT, RecordingObserver, eventually, 
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fixtures.comfyui import FakeComfyFactory
 
+# The fake's jobs take about 0.1 s, start to saved result: this limit keeps them quick on a loaded machine.
+QUICK = {"quiet_below_s": 10.0}
+
 
 def posted_with(fake: FakeComfyUI) -> list[str]:
     return [body["client_id"] for body in fake.prompts_received]
@@ -23,7 +26,10 @@ def posted_with(fake: FakeComfyUI) -> list[str]:
 async def test_a_workflow_that_ran_quickly_there_before_is_posted_quietly_and_still_delivers(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data", **QUICK) as (
+        runtime,
+        observer,
+    ):
         first = await runtime.service.submit(image_request(prompt="a red fox", seed=1))
         assert isinstance(await observer.final(first.job.id), JobCompleted)
         second = await runtime.service.submit(image_request(prompt="a red fox", seed=2))
@@ -74,7 +80,10 @@ async def test_quiet_posting_can_be_turned_off(
 async def test_a_quiet_job_that_fails_on_its_server_fails_with_the_servers_reason(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
-    async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data", **QUICK) as (
+        runtime,
+        observer,
+    ):
         first = await runtime.service.submit(image_request(prompt="a red fox", seed=1))
         assert isinstance(await observer.final(first.job.id), JobCompleted)
         fake_comfy.config.runtime_error_class = "SaveImage"
@@ -91,7 +100,7 @@ async def test_quiet_jobs_at_the_server_when_the_bot_stops_are_delivered_once_by
 ) -> None:
     fake = await fake_comfy_factory(FakeConfig(step_time_s=0.01, default_steps=4))
     before = RecordingObserver()
-    async with running_core(database_url, [fake.url], tmp_path, observer=before) as (runtime, _):
+    async with running_core(database_url, [fake.url], tmp_path, observer=before, **QUICK) as (runtime, _):
         first = await runtime.service.submit(image_request(seed=1))
         assert isinstance(await before.final(first.job.id), JobCompleted)
         fake.hold_mid_run()
@@ -101,7 +110,7 @@ async def test_quiet_jobs_at_the_server_when_the_bot_stops_are_delivered_once_by
     assert posted_with(fake) == ["test-bot", "test-bot.quiet", "test-bot.quiet"]
     fake.go()
     after = RecordingObserver()
-    async with running_core(database_url, [fake.url], tmp_path, observer=after) as (runtime, _):
+    async with running_core(database_url, [fake.url], tmp_path, observer=after, **QUICK) as (runtime, _):
         for receipt in receipts:
             await after.wait_until(lambda r=receipt: bool(after.finals.get(r.job.id)))
             assert len(before.finals.get(receipt.job.id, []) + after.finals[receipt.job.id]) == 1
@@ -117,7 +126,7 @@ async def test_a_job_sent_behind_a_running_quiet_job_is_told_it_is_next_there(
     # As the bot runs its clients: no GET /queue at each change of the server's queue (bot/runtime.py).
     client = replace(FAST_CLIENT, queue_positions=False)
     async with running_core(
-        database_url, [fake_comfy.url], tmp_path, client=client, position_refresh_s=0.05
+        database_url, [fake_comfy.url], tmp_path, client=client, position_refresh_s=0.05, **QUICK
     ) as (runtime, observer):
         first = await runtime.service.submit(image_request(user_id=9, seed=1))
         assert isinstance(await observer.final(first.job.id), JobCompleted)
