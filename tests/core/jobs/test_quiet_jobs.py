@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.runtime import CoreRuntime
 from core.jobs.updates import JobCompleted, JobFailed, JobProgress, JobQueued, JobStarted
 from db.models import Job
 from tests.core.jobs.harness import FAST_CLIENT, RecordingObserver, eventually, image_request, running_core
@@ -17,6 +18,13 @@ from tests.fixtures.comfyui import FakeComfyFactory
 
 # The fake's jobs take about 0.1 s, start to saved result: this limit keeps them quick on a loaded machine.
 QUICK = {"quiet_below_s": 10.0}
+
+
+async def learned(runtime: CoreRuntime, observer: RecordingObserver) -> int:
+    """One job of the workflow run to its end (loud: nothing learned yet), so the next ones are quiet."""
+    first = await runtime.service.submit(image_request(user_id=9, prompt="a red fox", seed=1))
+    assert isinstance(await observer.final(first.job.id), JobCompleted)
+    return first.job.id
 
 
 def posted_with(fake: FakeComfyUI) -> list[str]:
@@ -30,8 +38,7 @@ async def test_a_workflow_that_ran_quickly_there_before_is_posted_quietly_and_st
         runtime,
         observer,
     ):
-        first = await runtime.service.submit(image_request(prompt="a red fox", seed=1))
-        assert isinstance(await observer.final(first.job.id), JobCompleted)
+        first_job = await learned(runtime, observer)
         second = await runtime.service.submit(image_request(prompt="a red fox", seed=2))
         final = await observer.final(second.job.id)
 
@@ -39,7 +46,7 @@ async def test_a_workflow_that_ran_quickly_there_before_is_posted_quietly_and_st
         assert isinstance(final, JobCompleted)
         assert len(final.artifacts) == 1
         assert (tmp_path / "data" / final.artifacts[0].path).stat().st_size == final.artifacts[0].size_bytes
-        assert any(isinstance(u, JobProgress) for u in observer.updates[first.job.id])
+        assert any(isinstance(u, JobProgress) for u in observer.updates[first_job])
         shown = [u for u in observer.updates[second.job.id] if isinstance(u, JobStarted | JobProgress)]
         assert shown == [], "nothing of its progress was sent, so none is shown"
         async with runtime.sessions() as session:
@@ -84,8 +91,7 @@ async def test_a_quiet_job_that_fails_on_its_server_fails_with_the_servers_reaso
         runtime,
         observer,
     ):
-        first = await runtime.service.submit(image_request(prompt="a red fox", seed=1))
-        assert isinstance(await observer.final(first.job.id), JobCompleted)
+        await learned(runtime, observer)
         fake_comfy.config.runtime_error_class = "SaveImage"
         second = await runtime.service.submit(image_request(prompt="a red fox", seed=2))
         final = await observer.final(second.job.id)
@@ -101,8 +107,7 @@ async def test_quiet_jobs_at_the_server_when_the_bot_stops_are_delivered_once_by
     fake = await fake_comfy_factory(FakeConfig(step_time_s=0.01, default_steps=4))
     before = RecordingObserver()
     async with running_core(database_url, [fake.url], tmp_path, observer=before, **QUICK) as (runtime, _):
-        first = await runtime.service.submit(image_request(seed=1))
-        assert isinstance(await before.final(first.job.id), JobCompleted)
+        await learned(runtime, before)
         fake.hold_mid_run()
         receipts = [await runtime.service.submit(image_request(user_id=u, seed=10 + u)) for u in range(3)]
         await eventually(lambda: fake.running_prompt_id is not None and len(fake.pending_prompt_ids) == 1)
@@ -128,8 +133,7 @@ async def test_a_job_sent_behind_a_running_quiet_job_is_told_it_is_next_there(
     async with running_core(
         database_url, [fake_comfy.url], tmp_path, client=client, position_refresh_s=0.05, **QUICK
     ) as (runtime, observer):
-        first = await runtime.service.submit(image_request(user_id=9, seed=1))
-        assert isinstance(await observer.final(first.job.id), JobCompleted)
+        await learned(runtime, observer)
         fake_comfy.hold_mid_run()
         running = await runtime.service.submit(image_request(user_id=1, seed=2))
         await eventually(lambda: fake_comfy.running_prompt_id is not None)
