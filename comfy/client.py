@@ -68,7 +68,9 @@ class ComfyClient:
         )
         self._tasks = BackgroundTasks()
         self._positions = QueuePositions(self.http, self._runs.values, self._tasks, backend=self.name)
-        self._quiet = QuietRuns(self.http, self._runs.values, self._tasks, backend=self.name)
+        self._quiet = QuietRuns(
+            self.http, self._runs.values, self._tasks, reconciler=self._reconciler, backend=self.name
+        )
         self._object_info: Mapping[str, Any] | None = None
         self._object_info_lock = asyncio.Lock()
 

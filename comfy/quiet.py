@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from background.one_at_a_time import OneAtATime
 from background.tasks import BackgroundTasks
 from comfy import errors, protocol
+from comfy.reconcile import Reconciler
 from comfy.run import PromptRun
 from comfy.transport import HttpTransport
 
@@ -52,10 +53,12 @@ class QuietRuns:
         runs: Callable[[], Iterable[PromptRun]],
         tasks: BackgroundTasks,
         *,
+        reconciler: Reconciler,
         backend: str,
     ) -> None:
         self._http = http
         self._runs = runs
+        self._reconciler = reconciler
         self._backend = backend
         self._reader = OneAtATime(self._settle, tasks, name=f"comfy-quiet-{backend}")
         self._last_read: frozenset[str] = frozenset()  # its prompt ids: the next read must overlap them
@@ -93,20 +96,6 @@ class QuietRuns:
         unfound = [run for run in waiting if not run.done]
         if unfound and gap:
             # More prompts ended since the last read than this one took in: an entry older than its oldest
-            # may be ours, and every later read takes only the newest. Look up each run no longer queued.
-            await self._look_up(unfound)
-
-    async def _look_up(self, runs: list[PromptRun]) -> None:
-        try:
-            snapshot = await self._http.queue()
-            for run in runs:
-                if run.done or snapshot.state(run.prompt_id) != "absent":
-                    continue
-                entry = await self._http.history(run.prompt_id)
-                outcome = protocol.outcome_from_history(run.prompt_id, entry) if entry is not None else None
-                if outcome is not None:
-                    run.finish(outcome)
-        except errors.ComfyError as exc:
-            log.warning(
-                "%s: cannot look up quiet prompts after their queue shrank: %s", self._backend, exc.detail
-            )
+            # may be ours, and every later read takes only the newest. Settle each run no longer queued, as
+            # the silence watch would later.
+            await self._reconciler.reconcile(unfound, after_reconnect=False)

@@ -10,6 +10,7 @@ from background.tasks import BackgroundTasks
 from comfy import events, protocol
 from comfy.cancel import cancel_prompt
 from comfy.quiet import QuietRuns
+from comfy.reconcile import Reconciler
 from comfy.run import PromptRun
 
 
@@ -57,7 +58,7 @@ async def test_a_quiet_run_whose_history_was_pushed_out_of_the_read_by_other_cli
     run = PromptRun("ours", {}, loop_time=loop.time)
     run.quiet = run.accepted = True
     tasks = BackgroundTasks()
-    quiet = QuietRuns(http, lambda: [run], tasks, backend="b")  # type: ignore[arg-type]
+    quiet = _quiet_runs(http, [run], tasks)
     remaining = 1
 
     def ends(prompt_id: str) -> None:  # PromptQueue.task_done: history written, then the shrink broadcast
@@ -101,7 +102,7 @@ async def test_a_shrink_during_a_read_served_before_our_history_reads_again() ->
     run = PromptRun("ours", {}, loop_time=loop.time)
     run.quiet = run.accepted = True
     tasks = BackgroundTasks()
-    quiet = QuietRuns(http, lambda: [run], tasks, backend="b")  # type: ignore[arg-type]
+    quiet = _quiet_runs(http, [run], tasks)
     http.release.clear()
     http.done["theirs"] = _entry("theirs")
     quiet.queue_changed(2, 1)
@@ -126,7 +127,7 @@ async def test_reads_that_overlap_the_last_one_look_nothing_up() -> None:
     run.quiet = run.accepted = True
     http.queue_ids = ["theirs-running", "ours"]
     tasks = BackgroundTasks()
-    quiet = QuietRuns(http, lambda: [run], tasks, backend="b")  # type: ignore[arg-type]
+    quiet = _quiet_runs(http, [run], tasks)
     try:
         for n in range(6):  # their prompts end one at a time while ours waits
             http.done[f"theirs-{n}"] = _entry(f"theirs-{n}")
@@ -145,7 +146,8 @@ async def test_reads_that_overlap_the_last_one_look_nothing_up() -> None:
 
 
 def _quiet_runs(http: StubHttp, runs: list[PromptRun], tasks: BackgroundTasks) -> QuietRuns:
-    return QuietRuns(http, lambda: runs, tasks, backend="b")  # type: ignore[arg-type]
+    reconciler = Reconciler(http, backend="b", history_grace_s=0.0)  # type: ignore[arg-type]
+    return QuietRuns(http, lambda: runs, tasks, reconciler=reconciler, backend="b")  # type: ignore[arg-type]
 
 
 def _posted(prompt_id: str, *, quiet: bool = True, answered: bool = True) -> PromptRun:
