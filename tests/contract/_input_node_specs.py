@@ -15,7 +15,10 @@ import aiohttp
 from tests.contract._traces import DATA
 
 TRACE = DATA / "traces" / "input_nodes_object_info.json"
-INPUT_NODES = ["LoadImage", "LoadImageMask", "LoadAudio", "ImageScaleBy", "VAEEncode", "VAEEncodeAudio"]
+INPUT_NODES = [
+    "LoadImage", "LoadImageMask", "LoadAudio", "ImageScaleBy", "VAEEncode", "VAEEncodeAudio",
+    "ImagePadForOutpaint", "VAEEncodeForInpaint",
+]  # fmt: skip
 FILE_INPUTS = {"LoadImage": "image", "LoadImageMask": "image", "LoadAudio": "audio"}
 
 

@@ -1,7 +1,8 @@
 """Node classes that edit, resize and upscale pictures, shaped like ComfyUI 0.3.64's /object_info.
 
-Sources: nodes.py (ImageScale, RepeatLatentBatch, CLIPLoader), comfy_extras/nodes_upscale_model.py,
-nodes_qwen.py, nodes_flux.py, nodes_edit_model.py, nodes_cfg.py, nodes_post_processing.py.
+Sources: nodes.py (ImageScale, ImagePadForOutpaint, VAEEncodeForInpaint, RepeatLatentBatch, CLIPLoader),
+comfy_extras/nodes_upscale_model.py, nodes_qwen.py, nodes_flux.py, nodes_edit_model.py, nodes_cfg.py,
+nodes_post_processing.py.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from .node_specs import FROM_CONFIG, MAX_RESOLUTION, NodeSpec, _float, _int, _link, _string
 
 _METHODS = [["nearest-exact", "bilinear", "area", "bicubic", "lanczos"]]
+_SIDES = ("left", "top", "right", "bottom")
 _CLIP_TYPES = [
     "stable_diffusion", "stable_cascade", "sd3", "stable_audio", "mochi", "ltxv", "pixart", "cosmos",
     "lumina2",
@@ -29,6 +31,14 @@ MEDIA_SPECS: dict[str, NodeSpec] = {
                   "width": _int(512, 0, MAX_RESOLUTION, 1), "height": _int(512, 0, MAX_RESOLUTION, 1),
                   "crop": [["disabled", "center"]]},
                  ["IMAGE"]),
+        NodeSpec("ImagePadForOutpaint", "Pad Image for Outpainting", "image", "pad_for_outpaint",
+                 {"image": _link("IMAGE"), **{side: _int(0, 0, MAX_RESOLUTION, 8) for side in _SIDES},
+                  "feathering": _int(40, 0, MAX_RESOLUTION, 1)},
+                 ["IMAGE", "MASK"]),
+        NodeSpec("VAEEncodeForInpaint", "VAE Encode (for Inpainting)", "latent/inpaint", "vae_encode_inpaint",
+                 {"pixels": _link("IMAGE"), "vae": _link("VAE"), "mask": _link("MASK"),
+                  "grow_mask_by": _int(6, 0, 64, 1)},
+                 ["LATENT"]),
         NodeSpec("ImageScaleToTotalPixels", "ImageScaleToTotalPixels", "image/upscaling",
                  "image_total_pixels",
                  {"image": _link("IMAGE"), "upscale_method": _METHODS,

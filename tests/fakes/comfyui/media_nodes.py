@@ -1,4 +1,4 @@
-"""What the picture-resizing and upscaling nodes do in the fake: the sizes the real nodes produce."""
+"""What the picture-resizing, padding and upscaling nodes do in the fake: the sizes the real nodes produce."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import math
 import re
 
 from .behaviours import Behaviour, NodeContext, Outputs, Ui, _work
+
+# The image VAEs the fake stands in for (SD1.5, SDXL, Flux, Qwen-Image) turn 8x8 pixels into one latent cell.
+VAE_DOWNSCALE = 8
 
 # comfy_extras/nodes_flux.py PREFERED_KONTEXT_RESOLUTIONS: the one closest to the picture's shape is used.
 KONTEXT_RESOLUTIONS = [
@@ -29,6 +32,27 @@ async def image_scale(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
         height = max(1, round(image["height"] * width / image["width"]))
     image.update(width=width, height=height)
     return (image,), None
+
+
+async def pad_for_outpaint(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    """ImagePadForOutpaint: the picture grows by each side's padding; the MASK (one, whatever the batch)
+    covers the padded picture. The real padding is mid-grey; a fake IMAGE has one colour and keeps it."""
+    await _work(ctx)
+    image = dict(ctx.inputs["image"])
+    width = image["width"] + int(ctx.inputs["left"]) + int(ctx.inputs["right"])
+    height = image["height"] + int(ctx.inputs["top"]) + int(ctx.inputs["bottom"])
+    image.update(width=width, height=height)
+    return (image, {"kind": "MASK", "width": width, "height": height}), None
+
+
+async def vae_encode_inpaint(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    """VAEEncodeForInpaint crops the picture (and the mask, first resized to it) to whole latent cells: each
+    side rounds down to a multiple of 8, keeping the middle, so decoding gives that smaller picture."""
+    await _work(ctx)
+    image = ctx.inputs["pixels"]
+    width = image["width"] // VAE_DOWNSCALE * VAE_DOWNSCALE
+    height = image["height"] // VAE_DOWNSCALE * VAE_DOWNSCALE
+    return ({"kind": "LATENT", "width": width, "height": height, "count": image["count"]},), None
 
 
 async def image_total_pixels(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
@@ -73,6 +97,8 @@ async def image_upscale_model(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
 
 MEDIA_BEHAVIOURS: dict[str, Behaviour] = {
     "image_scale": image_scale,
+    "pad_for_outpaint": pad_for_outpaint,
+    "vae_encode_inpaint": vae_encode_inpaint,
     "image_total_pixels": image_total_pixels,
     "kontext_scale": kontext_scale,
     "repeat_latent": repeat_latent,
