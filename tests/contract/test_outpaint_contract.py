@@ -101,7 +101,7 @@ async def test_an_outpainted_picture_has_the_padded_size(client: ComfyClient) ->
 
 
 @pytest.mark.checkpoint(RANDOM_SD15)
-@pytest.mark.parametrize("encoder", ["VAEEncodeForInpaint"])
+@pytest.mark.parametrize("encoder", ["VAEEncodeForInpaint", "VAEEncode"])
 async def test_encoding_crops_each_side_to_whole_latent_cells(client: ComfyClient, encoder: str) -> None:
     graph = outpaint_graph(await upload_picture(client), (45, 37), encoder)
 

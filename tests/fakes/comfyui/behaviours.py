@@ -163,12 +163,19 @@ async def vae_decode_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     return (audio,), None
 
 
+# The image VAEs the fake stands in for (SD1.5, SDXL, Flux, Qwen-Image) turn 8x8 pixels into one latent cell.
+VAE_DOWNSCALE = 8
+
+
 async def vae_encode(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
+    """VAEEncode and VAEEncodeForInpaint crop the picture to whole latent cells: each side rounds down to a
+    multiple of 8, keeping the middle (comfy/sd.py vae_encode_crop_pixels; the inpaint node crops its mask
+    alike), so decoding the latent gives that smaller picture."""
     await _work(ctx)
     image = ctx.inputs["pixels"]
-    return (
-        {"kind": "LATENT", "width": image["width"], "height": image["height"], "count": image["count"]},
-    ), None
+    width = image["width"] // VAE_DOWNSCALE * VAE_DOWNSCALE
+    height = image["height"] // VAE_DOWNSCALE * VAE_DOWNSCALE
+    return ({"kind": "LATENT", "width": width, "height": height, "count": image["count"]},), None
 
 
 async def split_audio(ctx: NodeContext) -> tuple[Outputs, Ui | None]:

@@ -35,7 +35,7 @@ MEDIA_SPECS: dict[str, NodeSpec] = {
                  {"image": _link("IMAGE"), **{side: _int(0, 0, MAX_RESOLUTION, 8) for side in _SIDES},
                   "feathering": _int(40, 0, MAX_RESOLUTION, 1)},
                  ["IMAGE", "MASK"]),
-        NodeSpec("VAEEncodeForInpaint", "VAE Encode (for Inpainting)", "latent/inpaint", "vae_encode_inpaint",
+        NodeSpec("VAEEncodeForInpaint", "VAE Encode (for Inpainting)", "latent/inpaint", "vae_encode",
                  {"pixels": _link("IMAGE"), "vae": _link("VAE"), "mask": _link("MASK"),
                   "grow_mask_by": _int(6, 0, 64, 1)},
                  ["LATENT"]),

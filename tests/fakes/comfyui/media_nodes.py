@@ -7,9 +7,6 @@ import re
 
 from .behaviours import Behaviour, NodeContext, Outputs, Ui, _work
 
-# The image VAEs the fake stands in for (SD1.5, SDXL, Flux, Qwen-Image) turn 8x8 pixels into one latent cell.
-VAE_DOWNSCALE = 8
-
 # comfy_extras/nodes_flux.py PREFERED_KONTEXT_RESOLUTIONS: the one closest to the picture's shape is used.
 KONTEXT_RESOLUTIONS = [
     (672, 1568), (688, 1504), (720, 1456), (752, 1392), (800, 1328), (832, 1248), (880, 1184), (944, 1104),
@@ -43,16 +40,6 @@ async def pad_for_outpaint(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
     height = image["height"] + int(ctx.inputs["top"]) + int(ctx.inputs["bottom"])
     image.update(width=width, height=height)
     return (image, {"kind": "MASK", "width": width, "height": height}), None
-
-
-async def vae_encode_inpaint(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
-    """VAEEncodeForInpaint crops the picture (and the mask, first resized to it) to whole latent cells: each
-    side rounds down to a multiple of 8, keeping the middle, so decoding gives that smaller picture."""
-    await _work(ctx)
-    image = ctx.inputs["pixels"]
-    width = image["width"] // VAE_DOWNSCALE * VAE_DOWNSCALE
-    height = image["height"] // VAE_DOWNSCALE * VAE_DOWNSCALE
-    return ({"kind": "LATENT", "width": width, "height": height, "count": image["count"]},), None
 
 
 async def image_total_pixels(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
@@ -98,7 +85,6 @@ async def image_upscale_model(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
 MEDIA_BEHAVIOURS: dict[str, Behaviour] = {
     "image_scale": image_scale,
     "pad_for_outpaint": pad_for_outpaint,
-    "vae_encode_inpaint": vae_encode_inpaint,
     "image_total_pixels": image_total_pixels,
     "kontext_scale": kontext_scale,
     "repeat_latent": repeat_latent,
