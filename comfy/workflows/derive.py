@@ -49,13 +49,13 @@ def derive_image_input(graph: dict[str, Any], latent_nodes: tuple[str, ...], nam
     vae = decoder_vae(graph)
     if vae is None or not latent_nodes or not _sized(graph, latent_nodes):
         raise WorkflowError(name, "cannot start from an image: it has no sized empty latent and VAE decoder")
-    ids = _fresh_ids(graph)
+    ids = g.fresh_ids(graph)
     loader = next(ids)
-    graph[loader] = _node("LoadImage", "Image given", image=input_marker("image"))
+    graph[loader] = g.new_node("LoadImage", "Image given", image=input_marker("image"))
     for latent_id in latent_nodes:
         latent = graph[latent_id]["inputs"]
         scaled = next(ids)
-        graph[scaled] = _node(
+        graph[scaled] = g.new_node(
             "ImageScale",
             "Image to the latent's size",
             image=[loader, 0],
@@ -65,7 +65,7 @@ def derive_image_input(graph: dict[str, Any], latent_nodes: tuple[str, ...], nam
             crop="center",
         )
         encoded = next(ids)
-        graph[encoded] = _node("VAEEncode", "Image to latent", pixels=[scaled, 0], vae=vae)
+        graph[encoded] = g.new_node("VAEEncode", "Image to latent", pixels=[scaled, 0], vae=vae)
         _replace_latent(graph, latent_id, encoded, ids)
     return loader
 
@@ -75,12 +75,12 @@ def derive_audio_input(graph: dict[str, Any], latent_nodes: tuple[str, ...], nam
     vae = decoder_vae(graph, audio=True)
     if vae is None or not latent_nodes:
         raise WorkflowError(name, "cannot start from audio: it has no empty latent and VAEDecodeAudio")
-    ids = _fresh_ids(graph)
+    ids = g.fresh_ids(graph)
     loader = next(ids)
-    graph[loader] = _node("LoadAudio", "Audio given", audio=input_marker("audio"))
+    graph[loader] = g.new_node("LoadAudio", "Audio given", audio=input_marker("audio"))
     for latent_id in latent_nodes:
         encoded = next(ids)
-        graph[encoded] = _node("VAEEncodeAudio", "Audio to latent", audio=[loader, 0], vae=vae)
+        graph[encoded] = g.new_node("VAEEncodeAudio", "Audio to latent", audio=[loader, 0], vae=vae)
         _replace_latent(graph, latent_id, encoded, ids)
     return loader
 
@@ -99,23 +99,12 @@ def _replace_latent(graph: dict[str, Any], latent_id: str, encoded: str, ids: It
     source = encoded
     if isinstance(batch, int) and batch > 1:
         source = next(ids)
-        graph[source] = _node("RepeatLatentBatch", "One latent per image", samples=[encoded, 0], amount=batch)
+        graph[source] = g.new_node(
+            "RepeatLatentBatch", "One latent per image", samples=[encoded, 0], amount=batch
+        )
     for node in graph.values():
         inputs = node.get("inputs", {})
         for input_name, value in inputs.items():
             if g.is_link(value) and str(value[0]) == latent_id:
                 inputs[input_name] = [source, value[1]]
     del graph[latent_id]
-
-
-def _node(class_type: str, title: str, **inputs: Any) -> dict[str, Any]:
-    return {"class_type": class_type, "inputs": inputs, "_meta": {"title": title}}
-
-
-def _fresh_ids(graph: Mapping[str, Any]) -> Iterator[str]:
-    """Numeric ids after the graph's highest, as ComfyUI's editor numbers nodes."""
-    numbers = [int(node_id) for node_id in graph if node_id.isdecimal()]
-    current = max(numbers, default=0)
-    while True:
-        current += 1
-        yield str(current)

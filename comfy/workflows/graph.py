@@ -7,7 +7,7 @@ inputs they have rather than by node ids, so any graph wired like ComfyUI's own 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 Graph = Mapping[str, Mapping[str, Any]]
@@ -235,3 +235,17 @@ def latent_chain(graph: Graph, sampler_id: str) -> tuple[list[str], str | None]:
             return upstream, source_id
         if is_sampler(node):
             upstream.append(source_id)
+
+
+def new_node(class_type: str, title: str, **inputs: Any) -> dict[str, Any]:
+    """A node the bot adds to a graph (its title says why, in the editor and in ComfyUI's errors)."""
+    return {"class_type": class_type, "inputs": inputs, "_meta": {"title": title}}
+
+
+def fresh_ids(graph: Mapping[str, Any]) -> Iterator[str]:
+    """Numeric ids after the graph's highest, as ComfyUI's editor numbers nodes."""
+    numbers = [int(node_id) for node_id in graph if node_id.isdecimal()]
+    current = max(numbers, default=0)
+    while True:
+        current += 1
+        yield str(current)
