@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -12,7 +12,7 @@ from comfy.workflows import graph as g
 # The front-end names the shapes and sizes an image can be made at: it takes them from here.
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS as COMMON_ASPECT_RATIOS
 from comfy.workflows.aspect import SIZE_MULTIPLE as SIZE_MULTIPLE
-from comfy.workflows.aspect import AspectRatio, dimensions_for
+from comfy.workflows.aspect import AspectRatio
 from comfy.workflows.bind import scale_steps, set_text, text_of
 from comfy.workflows.derive import can_derive_image, derive_image_input
 from comfy.workflows.node_roles import NodeRoles
@@ -34,6 +34,12 @@ from core.kinds.fields import (
     strength_field,
 )
 from core.kinds.model_choice import ModelChoiceFields, apply_models
+from core.kinds.outpaint import (
+    OUTPAINT_FIELDS,
+    OutpaintFields,
+    apply_outpaint,
+    canvas_size,
+)
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.texts import InvalidValue, Text
 
@@ -42,8 +48,11 @@ IMAGE = JobKind("image")
 IMAGE_TO_IMAGE_STRENGTH = 0.6
 
 
-class ImageParams(KindParams, ModelChoiceFields):
-    """One image request: what to draw and how (with which model and LoRAs: ModelChoiceFields)."""
+class ImageParams(KindParams, ModelChoiceFields, OutpaintFields):
+    """One image request: what to draw and how (with which model and LoRAs: ModelChoiceFields; zoomed out
+    of or panned from its given picture: OutpaintFields)."""
+
+    made_once: ClassVar[frozenset[str]] = OUTPAINT_FIELDS
 
     prompt: PromptText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
     # None keeps the template's own negative prompt.
@@ -122,7 +131,7 @@ def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
     height: int | None = None
     if binding.base_width and binding.base_height:
         area = binding.base_width * binding.base_height
-        width, height = dimensions_for(AspectRatio.parse(params.aspect_ratio), area)
+        width, height = canvas_size(params, AspectRatio.parse(params.aspect_ratio), area)
     batched = False
     for node_id in binding.latent_nodes:
         inputs = graph[node_id]["inputs"]
@@ -178,4 +187,5 @@ IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
     inputs={"image": "optional"},
     derivations={"image": IMAGE_TO_IMAGE},
     strength=lambda p: p.strength,
+    after_inputs=apply_outpaint,
 )

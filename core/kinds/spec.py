@@ -86,6 +86,10 @@ class KindSpec(Generic[P]):
     fallback_workflows: tuple[str, ...] = ()
     # The request's strength (0..1; None: the workflow's own or the derivation's default), if it has one.
     strength: Callable[[P], float | None] | None = None
+    # Edits made once the request's media are in place (derived or the workflow's own loaders), before the
+    # strength is set: an image zoomed out of or panned (core.kinds.outpaint). It may add to the metadata,
+    # and returns the strength the edit needs (None: the request's), as drawing a new border needs 1.
+    after_inputs: Callable[[WorkflowTemplate, dict[str, Any], P, dict[str, Any]], float | None] | None = None
     # Turns the files its workflow saved into the files delivered (videos: MP4s Discord plays inline), given
     # the job's seed document; blocking, run in a thread. None: the files are delivered as saved.
     deliverables: Callable[[Sequence[Path], Mapping[str, Any]], list[Path]] | None = None

@@ -1,0 +1,112 @@
+"""An image request that zooms out of or pans its given picture, bound as the job service binds it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from comfy.workflows.template import WorkflowTemplate
+from core.errors import UserFacingError
+from core.kinds.image import ImageParams
+from tests.comfy.workflows.graphs import load, node
+from tests.core.kinds.workflows import KINDS, builtin_templates, make_template
+
+
+def _txt2img() -> WorkflowTemplate:
+    return next(template for template in builtin_templates() if template.name == "txt2img")
+
+
+def _of_class(graph: dict[str, Any], class_type: str) -> list[dict[str, Any]]:
+    return [n for n in graph.values() if n["class_type"] == class_type]
+
+
+def test_zoom_out_2x_shrinks_the_given_picture_into_the_middle_of_the_requests_canvas() -> None:
+    params = ImageParams(prompt="a lighthouse", seed=3, strength=0.35, zoom=2.0)
+
+    bound = KINDS.bind(_txt2img(), params, inputs={"image"})
+
+    graph = bound.graph
+    [pad] = _of_class(graph, "ImagePadForOutpaint")
+    [inpaint] = _of_class(graph, "VAEEncodeForInpaint")
+    [scale] = _of_class(graph, "ImageScale")
+    assert (scale["inputs"]["width"], scale["inputs"]["height"]) == (256, 256)  # the template's 512 x 512 / 2
+    assert [pad["inputs"][side] for side in ("left", "top", "right", "bottom")] == [128, 128, 128, 128]
+    assert inpaint["inputs"]["mask"][1] == 1  # the pad's MASK output: the new border
+    assert not _of_class(graph, "VAEEncode")
+    # The border is new: the sampler runs at full strength, whatever the picture it came from was made at.
+    assert graph["3"]["inputs"]["denoise"] == 1.0
+    assert graph["6"]["inputs"]["text"] == "a lighthouse"
+    assert bound.metadata["zoom"] == 2.0
+    assert bound.metadata["strength"] == 1.0
+    assert (bound.metadata["width"], bound.metadata["height"]) == (512, 512)
+
+
+def test_a_pan_left_widens_the_canvas_and_keeps_the_picture_on_its_right() -> None:
+    params = ImageParams(prompt="a lighthouse", seed=3, aspect_ratio="1:1", pan="left")
+
+    bound = KINDS.bind(_txt2img(), params, inputs={"image"})
+
+    width, height = bound.metadata["width"], bound.metadata["height"]
+    assert width > height  # 3:2, about the template's area
+    assert (width, height) == (640, 448)
+    [pad] = _of_class(bound.graph, "ImagePadForOutpaint")
+    [scale] = _of_class(bound.graph, "ImageScale")
+    assert scale["inputs"]["width"] + pad["inputs"]["left"] == width
+    assert (pad["inputs"]["right"], pad["inputs"]["top"], pad["inputs"]["bottom"]) == (0, 0, 0)
+    assert scale["inputs"]["height"] == height
+    assert bound.metadata["pan"] == "left"
+
+
+def test_a_pan_down_makes_a_taller_canvas() -> None:
+    bound = KINDS.bind(_txt2img(), ImageParams(prompt="x", seed=1, pan="down"), inputs={"image"})
+
+    [pad] = _of_class(bound.graph, "ImagePadForOutpaint")
+    assert bound.metadata["height"] > bound.metadata["width"]
+    assert pad["inputs"]["bottom"] > 0
+    assert pad["inputs"]["top"] == 0
+
+
+def test_a_workflow_of_its_own_that_encodes_the_picture_zooms_out_too() -> None:
+    graph = load("txt2img_sd15_api.json")
+    del graph["5"]
+    graph["10"] = node("LoadImage", image="example.png")
+    graph["11"] = node("VAEEncode", pixels=["10", 0], vae=["4", 2])
+    graph["3"]["inputs"].update(latent_image=["11", 0], denoise=0.75)
+    template = make_template("img2img", json.dumps(graph), source="test")
+
+    with pytest.raises(UserFacingError) as raised:
+        KINDS.bind(template, ImageParams(prompt="x", seed=1, zoom=1.5), inputs={"image"})
+
+    # It makes pictures at its input's size: there is no canvas size to zoom out within.
+    assert raised.value.user_message == (
+        "The workflow 'img2img' can't zoom out or pan: it makes pictures at the size of the one it is given."
+    )
+
+
+def test_zoom_without_a_picture_is_refused_in_words() -> None:
+    with pytest.raises(UserFacingError) as raised:
+        KINDS.bind(_txt2img(), ImageParams(prompt="x", seed=1, zoom=2.0))
+
+    assert raised.value.user_message == (
+        "The workflow 'txt2img' can't zoom out or pan: it needs a picture to start from."
+    )
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"zoom": 2.0, "pan": "left"}, {"zoom": 1.0}, {"zoom": 2.5}, {"pan": "sideways"}],
+)
+def test_impossible_moves_are_refused_as_parameters(fields: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        ImageParams.model_validate({"prompt": "x", **fields})
+
+
+def test_a_request_that_moves_nothing_binds_as_before() -> None:
+    plain = KINDS.bind(_txt2img(), ImageParams(prompt="x", seed=1), inputs={"image"})
+
+    assert not _of_class(plain.graph, "ImagePadForOutpaint")
+    assert "zoom" not in plain.metadata
+    assert ImageParams.made_once == {"zoom", "pan"}
