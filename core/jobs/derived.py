@@ -10,7 +10,8 @@ drawn, and the link outlives a restart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +28,12 @@ class ResultAction(StrEnum):
     UPSCALE = "upscale"
     COVER = "cover"
     ANIMATE = "animate"
+    ZOOM_OUT_2X = "zoom2"
+    ZOOM_OUT_1_5X = "zoom15"
+    PAN_LEFT = "panleft"
+    PAN_RIGHT = "panright"
+    PAN_UP = "panup"
+    PAN_DOWN = "pandown"
     REPLY = "reply"
 
 
@@ -42,6 +49,14 @@ class ActionSpec:
     # The result's main text (its prompt) goes with it to the new kind (Animate: the picture's prompt says
     # what moves); other actions into another kind start afresh or from what the member types.
     carries_text: bool = False
+    # Parameters the action sets on the new job (a Zoom Out's zoom), over the result's own.
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _outpaint(label: str, **move: Any) -> ActionSpec:
+    """Zoom Out or Pan (the same kind, an image): the border is drawn at full strength whatever the
+    result's own was, so none is kept."""
+    return ActionSpec(label, None, None, "image", changes={**move, "strength": None})
 
 
 # Strengths: at denoise 0.35 an SD-class sampler keeps the composition, colours and subjects and redraws
@@ -59,6 +74,13 @@ ACTIONS: dict[ResultAction, ActionSpec] = {
     ResultAction.COVER: ActionSpec("Cover", None, 0.6, "audio"),
     # The picture as a video's first frame (core/kinds/video.py); the sampler still draws every frame.
     ResultAction.ANIMATE: ActionSpec("Animate", JobKind("video"), None, "image", carries_text=True),
+    # Midjourney's Zoom Out and Pan: the same prompt drawn around the picture (core/kinds/outpaint.py).
+    ResultAction.ZOOM_OUT_2X: _outpaint("Zoom Out 2x", zoom=2.0),
+    ResultAction.ZOOM_OUT_1_5X: _outpaint("Zoom Out 1.5x", zoom=1.5),
+    ResultAction.PAN_LEFT: _outpaint("Pan left", pan="left"),
+    ResultAction.PAN_RIGHT: _outpaint("Pan right", pan="right"),
+    ResultAction.PAN_UP: _outpaint("Pan up", pan="up"),
+    ResultAction.PAN_DOWN: _outpaint("Pan down", pan="down"),
 }
 
 

@@ -187,7 +187,7 @@ class ResultRequests:
             )
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
-        wanted = dict(changes or {})
+        wanted = {**spec.changes, **(changes or {})}
         if text is None and spec.carries_text:
             text = _main_text(source.job) or None
         if text is not None:
@@ -209,10 +209,13 @@ class ResultRequests:
         self, job: JobView, kind: JobKind, changes: Mapping[str, Any], strength: float | None
     ) -> KindParams:
         target = self._service.kinds.get(kind)
-        # The same kind keeps every parameter of the result (a new seed); another kind starts afresh.
+        # The same kind keeps every parameter of the result (a new seed) but those made once (a zoom);
+        # another kind starts afresh.
         document: dict[str, Any] = {}
         if kind == job.kind:
-            document = {**job.params.model_dump(mode="json"), "seed": None}
+            source = typed_params(job.params)
+            kept = source.model_dump(mode="json", exclude=set(source.made_once))
+            document = {**kept, "seed": None}
         document.update(changes)
         if strength is not None and "strength" in target.params.model_fields:
             document["strength"] = strength
@@ -224,7 +227,8 @@ class ResultRequests:
 
     def offered(self, job: JobView, artifacts: Sequence[ArtifactView]) -> tuple[ResultAction, ...]:
         """What a finished result's buttons offer: each action whose kind is on here, some server can run,
-        and whose workflow takes the media the result is (a picture for Vary, a song for Cover)."""
+        whose workflow takes the media the result is (a picture for Vary, a song for Cover), and whose
+        parameters include those the action sets (Zoom Out's zoom)."""
         made = {_role_of(a) for a in artifacts}
         return tuple(
             action
@@ -232,7 +236,13 @@ class ResultRequests:
             if action is not ResultAction.REPLY
             and spec.takes in made
             and self._takes(job, spec.kind, spec.takes)
+            and self._sets(job, spec.kind, spec.changes)
         )
+
+    def _sets(self, job: JobView, kind: JobKind | None, changes: Mapping[str, Any]) -> bool:
+        """Whether the kind made has the parameters the action sets (an edit has no zoom)."""
+        fields = self._service.kinds.get(kind or JobKind(job.kind)).params.model_fields
+        return all(name in fields for name in changes)
 
     def _takes(self, job: JobView, kind: JobKind | None, role: str) -> bool:
         service = self._service

@@ -61,3 +61,36 @@ async def test_a_request_from_a_result_carries_its_file_and_its_source(
                 ResultAction.REMIX, receipt.job.id, 0, guild_id=1, requester=ALICE, text=" "
             )
         assert await JobInputStore(runtime.sessions).made_from(receipt.job.id) == ()
+
+
+async def test_zoom_out_keeps_the_prompt_and_what_is_made_from_it_is_not_zoomed_again(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
+        first = await runtime.service.submit(image_request(prompt="a red fox", count=1))
+        await observer.final(first.job.id)
+        await wait_delivered(runtime, first.job.id)
+        first_job, artifacts = await runtime.service.get_with_artifacts(first.job.id, guild_id=1)
+        assert {ResultAction.ZOOM_OUT_2X, ResultAction.PAN_LEFT} <= set(
+            runtime.results.offered(first_job, artifacts)
+        )
+
+        request = await runtime.results.request(
+            ResultAction.ZOOM_OUT_2X, first.job.id, 0, guild_id=1, requester=ALICE
+        )
+        assert request.params.zoom == 2.0  # type: ignore[attr-defined]
+        assert request.params.prompt == "a red fox"  # type: ignore[attr-defined]
+        assert request.params.strength is None  # type: ignore[attr-defined]
+        zoomed = await runtime.service.submit(request)
+        await observer.final(zoomed.job.id)
+        await wait_delivered(runtime, zoomed.job.id)
+        zoomed_job, zoomed_files = await runtime.service.get_with_artifacts(zoomed.job.id, guild_id=1)
+        assert zoomed_job.status.value == "succeeded"
+        assert (zoomed_files[0].width, zoomed_files[0].height) == (artifacts[0].width, artifacts[0].height)
+
+        again = await runtime.results.request(
+            ResultAction.VARY_STRONG, zoomed.job.id, 0, guild_id=1, requester=ALICE
+        )
+        assert again.params.zoom is None  # type: ignore[attr-defined]
+        rerolled = await runtime.results.regeneration(zoomed.job.id, guild_id=1, requester=ALICE)
+        assert rerolled.params.zoom == 2.0  # type: ignore[attr-defined]  # the same request again
