@@ -1,4 +1,5 @@
-"""What people make from one file of a result: Vary (subtle/strong), Remix, Edit, Upscale, Cover.
+"""What people make from one file of a result: Vary (subtle/strong), Remix, Edit, Upscale, Cover, Zoom
+Out, Pan.
 
 Buttons (`res:<action>:<job>:<file>`) and the select of a multi-file result (`res:more:<job>`) are
 DynamicItems, and the forms they open are answered by a listener on their custom_id (`remix:<job>:<file>`),
@@ -49,7 +50,7 @@ def _bot(interaction: discord.Interaction) -> ComfyBot:
 
 class ResultButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"res:(?P<action>[a-z]+):(?P<job_id>\d+):(?P<index>\d+)",
+    template=r"res:(?P<action>[a-z][a-z0-9]*):(?P<job_id>\d+):(?P<index>\d+)",
 ):
     def __init__(self, action: ResultAction, job_id: int, index: int) -> None:
         super().__init__(read_only_button(result_custom_id(action, job_id, index)))

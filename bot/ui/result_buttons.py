@@ -7,10 +7,11 @@ registers the DynamicItems that read them.
 
 Layout, within Discord's caps (5 action rows, 5 buttons a row, 25 options a select;
 https://discord.com/developers/docs/components/reference#action-row):
-- one file: every action as a button (Reroll, Vary (subtle), Vary (strong), Remix, Upscale, Edit, ..., Info,
-  Delete), five to a row;
+- one file: every action as a button (Reroll, Vary (subtle), Vary (strong), Remix, Upscale, Edit, ...,
+  Zoom Out, Pan, Info, Delete), five to a row;
 - several files (at most 4 a job): Reroll, Info, Delete; then Midjourney's numbered rows, U1-U4 (Upscale)
-  and V1-V4 (Vary (strong)), or Cover 1-2 for songs; every other action for one chosen file in a select.
+  and V1-V4 (Vary (strong)), or Cover 1-2 for songs; every other action for one chosen file in a select,
+  but Zoom Out 1.5x and the pans, which only a single file shows.
 An action added later (Animate) is a `ResultAction` with its `ActionSpec` in core/jobs/derived.py (the
 kind it makes, the media it takes) and a look here in `_LOOKS`: it then appears as a button or in the
 select wherever `ResultRequests.offered` allows it, and runs through `result_actions.run_action`.
@@ -53,7 +54,24 @@ _LOOKS: dict[ResultAction, tuple[str, str | None]] = {
     ResultAction.EDIT: ("✏️", None),
     ResultAction.COVER: ("🎤", "buttons.cover_n"),
     ResultAction.ANIMATE: ("🎬", None),
+    ResultAction.ZOOM_OUT_2X: ("🔍", None),
+    ResultAction.ZOOM_OUT_1_5X: ("🔍", None),
+    ResultAction.PAN_LEFT: ("⬅️", None),
+    ResultAction.PAN_RIGHT: ("➡️", None),
+    ResultAction.PAN_UP: ("⬆️", None),
+    ResultAction.PAN_DOWN: ("⬇️", None),
 }
+# Offered under a single file only, as Midjourney offers them once a picture is picked out: for four
+# files they would take 20 of the select's 25 options (Zoom Out 2x stays, in the select).
+_ONE_FILE_ONLY = frozenset(
+    {
+        ResultAction.ZOOM_OUT_1_5X,
+        ResultAction.PAN_LEFT,
+        ResultAction.PAN_RIGHT,
+        ResultAction.PAN_UP,
+        ResultAction.PAN_DOWN,
+    }
+)
 
 Item = discord.ui.Item[discord.ui.View]
 
@@ -151,7 +169,7 @@ def result_items(words: Words, job_id: int, files: int, offered: Sequence[Result
             result_button(words, action, job_id, index, numbered=True, row=row)
             for index in range(min(files, MAX_BUTTONS_PER_ROW))
         ]
-    rest = [a for a in shown if a not in numbered]
+    rest = [a for a in shown if a not in numbered and a not in _ONE_FILE_ONLY]
     if rest:
         items.append(more_select(words, job_id, files, rest, row=len(numbered) + 1))
     return items

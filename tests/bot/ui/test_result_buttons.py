@@ -99,3 +99,40 @@ def test_every_offered_action_is_reachable_for_every_file(files: int) -> None:
             _, action, _, index = item.custom_id.split(":")
             reachable.add(f"{action}:{index}")
     assert reachable == {f"{a.value}:{i}" for a in IMAGE_ACTIONS for i in range(files)}
+
+
+EVERY_IMAGE_ACTION = (
+    *IMAGE_ACTIONS,
+    ResultAction.ANIMATE,
+    *(a for a in ResultAction if "zoom" in a or "pan" in a),
+)
+
+
+def test_one_image_with_every_action_shows_zoom_out_and_the_pans_within_the_caps() -> None:
+    view = result_view(ENGLISH, 5, 1, EVERY_IMAGE_ACTION)
+    assert_within_caps(view)
+    buttons = [c for row in rows_of(view) for c in row]
+    labels = [c["label"] for c in buttons]
+    assert labels[-8:] == [
+        "Zoom Out 2x",
+        "Zoom Out 1.5x",
+        "Pan left",
+        "Pan right",
+        "Pan up",
+        "Pan down",
+        "Info",
+        "Delete",
+    ]
+    ids = [c["custom_id"] for c in buttons]
+    assert {"res:zoom2:5:0", "res:zoom15:5:0", "res:panleft:5:0", "res:pandown:5:0"} <= set(ids)
+
+
+def test_four_images_offer_zoom_out_2x_in_the_select_and_keep_every_option_within_25() -> None:
+    view = result_view(ENGLISH, 9, 4, EVERY_IMAGE_ACTION)
+    assert_within_caps(view)
+    [select] = rows_of(view)[-1]
+    values = [o["value"] for o in select["options"]]  # type: ignore[union-attr]
+    assert [v for v in values if v.startswith("zoom")] == [f"zoom2:{i}" for i in range(4)]
+    assert not [v for v in values if v.startswith("pan")], "a pan waits for one picture, as Midjourney's"
+    # Every option that is offered is shown: none is cut off at the cap.
+    assert len(values) == len(set(values)) == 4 * 5  # subtle, remix, edit, animate, zoom out 2x

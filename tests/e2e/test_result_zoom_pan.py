@@ -1,0 +1,95 @@
+"""Zoom Out and Pan on an image result: the same prompt drawn around that picture, as Midjourney's buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.jobs.derived import MadeFrom, ResultAction
+from tests.discord_emulator.layout import texts
+from tests.e2e.harness import job_state, running_world
+from tests.e2e.media_support import posted_graph
+from tests.e2e.result_support import (
+    assert_started_from,
+    first_result,
+    labels,
+    linked,
+    made_from_click,
+    message_of,
+)
+
+
+def _of_class(graph: dict[str, Any], class_type: str) -> list[dict[str, Any]]:
+    return [n for n in graph.values() if n["class_type"] == class_type]
+
+
+async def test_zoom_out_2x_draws_around_the_picture_at_the_same_size(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        assert {"Zoom Out 2x", "Zoom Out 1.5x", "Pan left", "Pan right", "Pan up", "Pan down"} <= set(
+            labels(result)
+        )
+        click = await world.emu.click_button(result, f"res:zoom2:{original.id}:0", world.alice)
+        message, job = await made_from_click(world, click)
+        graph = posted_graph(world)
+        _, [zoomed] = await world.delivered(job.id)
+
+    assert job_state(message) == "done"
+    assert (job.kind, job.params.zoom, job.params.pan) == ("image", 2.0, None)  # type: ignore[attr-defined]
+    assert job.params.prompt == "a paper boat"  # type: ignore[attr-defined]
+    assert job.seed != original.seed
+    await assert_started_from(world, job, original, artifact)
+    assert MadeFrom.read(job.seed_document) == MadeFrom(
+        original.id, ResultAction.ZOOM_OUT_2X, message=message_of(result)
+    )
+    [pad] = _of_class(graph, "ImagePadForOutpaint")
+    [inpaint] = _of_class(graph, "VAEEncodeForInpaint")
+    assert inpaint["inputs"]["mask"][1] == 1
+    assert pad["inputs"]["left"] == pad["inputs"]["right"] > 0
+    assert (zoomed.width, zoomed.height) == (artifact.width, artifact.height)
+    assert f"Zoom Out 2x of {linked(original.id, result)}" in texts(message)[0]
+
+
+async def test_pan_left_makes_a_wider_picture_with_the_old_one_on_its_right(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        click = await world.emu.click_button(result, f"res:panleft:{original.id}:0", world.alice)
+        message, job = await made_from_click(world, click)
+        graph = posted_graph(world)
+        _, [panned] = await world.delivered(job.id)
+
+    assert job_state(message) == "done"
+    assert job.params.pan == "left"  # type: ignore[attr-defined]
+    [pad] = _of_class(graph, "ImagePadForOutpaint")
+    assert pad["inputs"]["left"] > 0
+    assert pad["inputs"]["right"] == 0
+    assert artifact.width is not None
+    assert panned.width is not None
+    assert panned.height is not None
+    assert panned.width > panned.height  # the result was square: the canvas grew sideways
+    assert f"Pan left of {linked(original.id, result)}" in texts(message)[0]
+
+
+async def test_one_of_four_images_is_zoomed_out_from_the_select(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, artifacts = await first_result(world, {"count": 4})
+        chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["zoom2:3"], world.alice)
+        message, job = await made_from_click(world, chosen)
+        # What is made from the zoomed-out picture is not zoomed out again.
+        _, zoomed = await world.delivered(job.id)
+        vary = await world.emu.click_button(message, f"res:strong:{job.id}:0", world.alice)
+        _, varied = await made_from_click(world, vary)
+
+    assert job.params.zoom == 2.0  # type: ignore[attr-defined]
+    await assert_started_from(world, job, original, artifacts[3])
+    assert MadeFrom.read(job.seed_document) == MadeFrom(
+        original.id, ResultAction.ZOOM_OUT_2X, 3, 4, message_of(result)
+    )
+    assert job.params.count == 4  # type: ignore[attr-defined]  # four new pictures, as the result had
+    assert varied.params.zoom is None  # type: ignore[attr-defined]
+    assert varied.params.strength == 0.7  # type: ignore[attr-defined]
+    assert [z.width for z in zoomed] == [artifacts[3].width] * 4
