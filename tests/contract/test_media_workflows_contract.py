@@ -69,11 +69,12 @@ async def test_the_model_free_upscale_template_doubles_the_picture(client: Comfy
     assert corner == (0x33, 0x66, 0x99)
 
 
-def tiny_txt2img() -> WorkflowTemplate:
-    """The built-in txt2img on the random SD1.5 checkpoint at 64x64 and 3 steps: runnable on a CPU."""
+def tiny_txt2img(side: int = 64) -> WorkflowTemplate:
+    """The built-in txt2img on the random SD1.5 checkpoint at 64x64 (or `side`) and 3 steps: runnable on a
+    CPU."""
     graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
     graph["4"]["inputs"]["ckpt_name"] = RANDOM_SD15
-    graph["5"]["inputs"].update(width=64, height=64)
+    graph["5"]["inputs"].update(width=side, height=side)
     graph["3"]["inputs"]["steps"] = 3
     return make_template("txt2img-tiny", json.dumps(graph), source="contract", shapes=KINDS.shapes)
 
