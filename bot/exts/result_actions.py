@@ -1,7 +1,8 @@
 """What people make from one file of a result: Vary (subtle/strong), Remix, Edit, Upscale, Cover, Zoom
 Out, Pan.
 
-Buttons (`res:<action>:<job>:<file>`) and the select of a multi-file result (`res:more:<job>`) are
+Buttons (`res:<action>:<job>:<file>`) and the selects of a multi-file result (`res:more:<job>`, and
+`res:moves:<job>` for Zoom Out and Pan) are
 DynamicItems, and the forms they open are answered by a listener on their custom_id (`remix:<job>:<file>`),
 so all of them work after any restart. The core decides who may (`ResultRequests`) and reads the result's
 stored file; a refusal is private and stores nothing. The new job's message says what it was made from.
@@ -67,11 +68,12 @@ class ResultButton(
 
 
 class ResultSelect(
-    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=r"res:more:(?P<job_id>\d+)"
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]],
+    template=r"res:(?P<which>more|moves):(?P<job_id>\d+)",
 ):
     def __init__(self, job_id: int, select: discord.ui.Select[discord.ui.View]) -> None:
         super().__init__(select)
-        self.job_id = job_id
+        self.job_id = job_id  # either select ("more", or "moves": Zoom Out and Pan): values say the action
 
     @classmethod
     async def from_custom_id(

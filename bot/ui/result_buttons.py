@@ -11,7 +11,7 @@ https://discord.com/developers/docs/components/reference#action-row):
   Zoom Out, Pan, Info, Delete), five to a row;
 - several files (at most 4 a job): Reroll, Info, Delete; then Midjourney's numbered rows, U1-U4 (Upscale)
   and V1-V4 (Vary (strong)), or Cover 1-2 for songs; every other action for one chosen file in a select,
-  but Zoom Out 1.5x and the pans, which only a single file shows.
+  and Zoom Out and the pans in a select of their own below it.
 An action added later (Animate) is a `ResultAction` with its `ActionSpec` in core/jobs/derived.py (the
 kind it makes, the media it takes) and a look here in `_LOOKS`: it then appears as a button or in the
 select wherever `ResultRequests.offered` allows it, and runs through `result_actions.run_action`.
@@ -61,10 +61,11 @@ _LOOKS: dict[ResultAction, tuple[str, str | None]] = {
     ResultAction.PAN_UP: ("⬆️", None),
     ResultAction.PAN_DOWN: ("⬇️", None),
 }
-# Offered under a single file only, as Midjourney offers them once a picture is picked out: for four
-# files they would take 20 of the select's 25 options (Zoom Out 2x stays, in the select).
-_ONE_FILE_ONLY = frozenset(
+# Zoom Out and the pans of a multi-file result have a select of their own (6 actions x 4 files = 24 options;
+# in the other select they would overflow its 25).
+_MOVES = frozenset(
     {
+        ResultAction.ZOOM_OUT_2X,
         ResultAction.ZOOM_OUT_1_5X,
         ResultAction.PAN_LEFT,
         ResultAction.PAN_RIGHT,
@@ -84,8 +85,8 @@ def result_custom_id(action: ResultAction, job_id: int, index: int) -> str:
     return f"res:{action.value}:{job_id}:{index}"
 
 
-def select_custom_id(job_id: int) -> str:
-    return f"res:more:{job_id}"
+def select_custom_id(job_id: int, *, moves: bool = False) -> str:
+    return f"res:{'moves' if moves else 'more'}:{job_id}"
 
 
 def option_value(action: ResultAction, index: int) -> str:
@@ -133,9 +134,16 @@ def result_button(
 
 
 def more_select(
-    words: Words, job_id: int, files: int, actions: Sequence[ResultAction], *, row: int | None = None
+    words: Words,
+    job_id: int,
+    files: int,
+    actions: Sequence[ResultAction],
+    *,
+    row: int | None = None,
+    moves: bool = False,
 ) -> discord.ui.Select[discord.ui.View]:
-    """One select for the actions without a numbered row: "Remix · image 2", ..."""
+    """One select for the actions without a numbered row: "Remix · image 2", ...; or (`moves`) the one for
+    Zoom Out and Pan."""
     options = [
         discord.SelectOption(
             label=f"{action_label(words, action)} · {file_noun(words, ACTIONS[action].takes)} {index + 1}",
@@ -146,8 +154,8 @@ def more_select(
         for index in range(files)
     ][:MAX_SELECT_OPTIONS]
     return discord.ui.Select(
-        custom_id=select_custom_id(job_id),
-        placeholder=words("buttons.more"),
+        custom_id=select_custom_id(job_id, moves=moves),
+        placeholder=words("buttons.moves" if moves else "buttons.more"),
         options=options,
         row=row,
     )
@@ -169,9 +177,14 @@ def result_items(words: Words, job_id: int, files: int, offered: Sequence[Result
             result_button(words, action, job_id, index, numbered=True, row=row)
             for index in range(min(files, MAX_BUTTONS_PER_ROW))
         ]
-    rest = [a for a in shown if a not in numbered and a not in _ONE_FILE_ONLY]
+    rest = [a for a in shown if a not in numbered]
+    moves = [a for a in rest if a in _MOVES]
+    row = len(numbered) + 1
+    if moves and rest != moves and row + 1 < MAX_ROWS:
+        rest = [a for a in rest if a not in _MOVES]
+        items.append(more_select(words, job_id, files, moves, row=row + 1, moves=True))
     if rest:
-        items.append(more_select(words, job_id, files, rest, row=len(numbered) + 1))
+        items.append(more_select(words, job_id, files, rest, row=row, moves=rest == moves))
     return items
 
 

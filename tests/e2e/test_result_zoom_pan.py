@@ -74,10 +74,12 @@ async def test_pan_left_makes_a_wider_picture_with_the_old_one_on_its_right(
     assert f"Pan left of {linked(original.id, result)}" in texts(message)[0]
 
 
-async def test_one_of_four_images_is_zoomed_out_from_the_select(database_url: str, tmp_path: Path) -> None:
+async def test_one_of_four_images_is_zoomed_out_from_the_zoom_and_pan_select(
+    database_url: str, tmp_path: Path
+) -> None:
     async with running_world(database_url, tmp_path) as world:
         result, original, artifacts = await first_result(world, {"count": 4})
-        chosen = await world.emu.select_option(result, f"res:more:{original.id}", ["zoom2:3"], world.alice)
+        chosen = await world.emu.select_option(result, f"res:moves:{original.id}", ["zoom2:3"], world.alice)
         message, job = await made_from_click(world, chosen)
         # What is made from the zoomed-out picture is not zoomed out again.
         _, zoomed = await world.delivered(job.id)

@@ -127,12 +127,28 @@ def test_one_image_with_every_action_shows_zoom_out_and_the_pans_within_the_caps
     assert {"res:zoom2:5:0", "res:zoom15:5:0", "res:panleft:5:0", "res:pandown:5:0"} <= set(ids)
 
 
-def test_four_images_offer_zoom_out_2x_in_the_select_and_keep_every_option_within_25() -> None:
+def test_four_images_get_a_select_of_their_own_for_zoom_out_and_the_pans() -> None:
     view = result_view(ENGLISH, 9, 4, EVERY_IMAGE_ACTION)
     assert_within_caps(view)
+    rows = rows_of(view)
+    assert len(rows) == 5
+    [more], [moves] = rows[3], rows[4]
+    more_values = [o["value"] for o in more["options"]]  # type: ignore[union-attr]
+    move_values = [o["value"] for o in moves["options"]]  # type: ignore[union-attr]
+    assert (more["custom_id"], moves["custom_id"]) == ("res:more:9", "res:moves:9")
+    assert moves["placeholder"] == "Zoom out or pan one of them…"
+    # Every option that is offered is shown: none is cut off at the cap of 25.
+    assert {v.split(":")[0] for v in more_values} == {"subtle", "remix", "edit", "animate"}
+    assert len(more_values) == 16
+    assert len(move_values) == 24
+    assert move_values[:4] == [f"zoom2:{i}" for i in range(4)]
+    assert "pandown:3" in move_values
+
+
+def test_zoom_and_pans_alone_take_the_first_select() -> None:
+    moves_only = [a for a in EVERY_IMAGE_ACTION if "zoom" in a or "pan" in a]
+    view = result_view(ENGLISH, 3, 2, moves_only)
+    assert_within_caps(view)
     [select] = rows_of(view)[-1]
-    values = [o["value"] for o in select["options"]]  # type: ignore[union-attr]
-    assert [v for v in values if v.startswith("zoom")] == [f"zoom2:{i}" for i in range(4)]
-    assert not [v for v in values if v.startswith("pan")], "a pan waits for one picture, as Midjourney's"
-    # Every option that is offered is shown: none is cut off at the cap.
-    assert len(values) == len(set(values)) == 4 * 5  # subtle, remix, edit, animate, zoom out 2x
+    assert select["custom_id"] == "res:moves:3"
+    assert len(select["options"]) == 12  # type: ignore[arg-type]
