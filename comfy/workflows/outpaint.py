@@ -81,8 +81,8 @@ def placement(width: int, height: int, *, zoom: float | None, pan: PanDirection 
     )
 
 
-def outpaint(graph: dict[str, Any], place: Placement) -> int:
-    """Turn every encoder of the loaded picture into the outpainting chain; how many there were.
+def outpaint(graph: dict[str, Any], place: Placement) -> tuple[str, ...]:
+    """Turn every encoder of the loaded picture into the outpainting chain; their ids (kept).
 
     CannotOutpaint when there is none (a workflow that starts from an empty latent and was not given the
     picture, or encodes it some other way)."""
@@ -114,7 +114,30 @@ def outpaint(graph: dict[str, Any], place: Placement) -> int:
             mask=[padded, 1],
             grow_mask_by=GROW_MASK_BY,
         )
-    return len(encoders)
+    return tuple(encoders)
+
+
+def samplers_starting_from(graph: g.Graph, encoders: tuple[str, ...], samplers: tuple[str, ...]) -> list[str]:
+    """The samplers whose latent comes from one of ``encoders`` with no sampler between (through a
+    RepeatLatentBatch, say): those that draw the border. A later pass (a hires fix re-encoding the decoded
+    picture) starts from its own encoder and is not among them."""
+    found = []
+    for sampler_id in samplers:
+        node = graph[sampler_id]
+        seen = {sampler_id}
+        while True:
+            link = next(
+                (g.inputs_of(node)[n] for n in g.LATENT_INPUTS if g.is_link(g.inputs_of(node).get(n))), None
+            )
+            source = str(link[0]) if link is not None else None
+            if source is None or source in seen or source not in graph or g.is_sampler(graph[source]):
+                break
+            if source in encoders:
+                found.append(sampler_id)
+                break
+            seen.add(source)
+            node = graph[source]
+    return found
 
 
 def _encodes_loaded_picture(graph: Mapping[str, Any], node_id: str) -> bool:

@@ -17,6 +17,7 @@ from comfy.workflows.outpaint import (
     outpaint,
     panned_ratio,
     placement,
+    samplers_starting_from,
 )
 from tests.comfy.workflows.graphs import load, node
 
@@ -94,7 +95,7 @@ def test_a_derived_image_to_image_graph_gets_the_outpainting_chain_in_its_encode
     vae = graph[encoder]["inputs"]["vae"]
     readers_before = {i: dict(n["inputs"]) for i, n in graph.items()}
 
-    assert outpaint(graph, Placement(256, 256, 128, 128, 128, 128)) == 1
+    assert outpaint(graph, Placement(256, 256, 128, 128, 128, 128)) == (encoder,)
 
     inpaint = graph[encoder]
     assert inpaint["class_type"] == "VAEEncodeForInpaint"
@@ -139,3 +140,15 @@ def test_only_encoders_of_a_loaded_picture_change() -> None:
     with pytest.raises(CannotOutpaint):
         outpaint(graph, Placement(256, 256, 128, 128, 128, 128))
     assert graph["21"]["class_type"] == "VAEEncode"
+
+
+def test_the_samplers_drawing_the_border_are_those_that_start_from_the_new_encoders() -> None:
+    graph = _derived_txt2img()
+    [encoder] = [i for i, n in graph.items() if n["class_type"] == "VAEEncode"]
+    graph["30"] = node("VAEEncode", pixels=["8", 0], vae=["4", 2])  # a hires pass re-encoding the result
+    graph["32"] = node("KSampler", **{**graph["3"]["inputs"], "latent_image": ["30", 0], "denoise": 0.45})
+
+    encoders = outpaint(graph, Placement(256, 256, 128, 128, 128, 128))
+
+    assert encoders == (encoder,)
+    assert samplers_starting_from(graph, encoders, ("3", "32")) == ["3"]
