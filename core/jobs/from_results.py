@@ -14,9 +14,6 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from pydantic import ValidationError
-
-from comfy.workflows.errors import UnknownWorkflow
 from core.errors import NotAllowed, UserFacingError
 from core.inputs.intake import InputOrigin
 from core.inputs.store import InputMissing, InputStore
@@ -25,11 +22,10 @@ from core.jobs.derived import ACTIONS, MadeFrom, ResultAction, ResultMessage
 from core.jobs.given_input import GivenInput
 from core.jobs.input_staging import KeptInputs
 from core.jobs.policy import Requester
+from core.jobs.result_offers import ResultOffers, role_of
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
-from core.kinds import JobKind, KindParams, spec_of, typed_params
-from core.prompts import PromptError
-from core.prompts.fields import problems_from
+from core.kinds import JobKind, spec_of, typed_params
 from core.texts import Text
 from db.enums import InputSource, JobStatus, RegeneratePermission
 
@@ -55,6 +51,7 @@ class ResultRequests:
         self, service: JobService, files: ArtifactFiles, inputs: InputStore, records: KeptInputs
     ) -> None:
         self._service = service
+        self._offers = ResultOffers(service)
         self._files = files
         self._inputs = inputs
         self._records = records
@@ -146,7 +143,7 @@ class ResultRequests:
                 )
             ) from error
         given = GivenInput(
-            role=_role_of(artifact), data=data, declared_name=name, origin="result", source_job_id=job.id
+            role=role_of(artifact), data=data, declared_name=name, origin="result", source_job_id=job.id
         )
         return ResultFile(job, index, len(artifacts), given)
 
@@ -192,7 +189,11 @@ class ResultRequests:
             text = _main_text(source.job) or None
         if text is not None:
             wanted[target.main_field] = text
-        params = self._params(source.job, kind, wanted, spec.strength if strength is None else strength)
+        offers = self._offers
+        params = offers.params(source.job, kind, wanted, spec.strength if strength is None else strength)
+        refusal = offers.refusal(source.job, kind, spec.changes)
+        if refusal is not None:  # before anything is answered: a refusal is private from its first byte
+            raise refusal
         return JobRequest(
             guild_id=guild_id,
             requester=requester,
@@ -205,63 +206,8 @@ class ResultRequests:
             made_from=MadeFrom(source.job.id, action, index, source.out_of, ResultMessage.of(source.job)),
         )
 
-    def _params(
-        self, job: JobView, kind: JobKind, changes: Mapping[str, Any], strength: float | None
-    ) -> KindParams:
-        target = self._service.kinds.get(kind)
-        # The same kind keeps every parameter of the result (a new seed) but those made once (a zoom);
-        # another kind starts afresh.
-        document: dict[str, Any] = {}
-        if kind == job.kind:
-            source = typed_params(job.params)
-            kept = source.model_dump(mode="json", exclude=set(source.made_once))
-            document = {**kept, "seed": None}
-        document.update(changes)
-        if strength is not None and "strength" in target.params.model_fields:
-            document["strength"] = strength
-        try:
-            params: KindParams = target.parse(document)
-        except ValidationError as error:
-            raise PromptError(problems_from(error)) from error
-        return params
-
     def offered(self, job: JobView, artifacts: Sequence[ArtifactView]) -> tuple[ResultAction, ...]:
-        """What a finished result's buttons offer: each action whose kind is on here, some server can run,
-        whose workflow takes the media the result is (a picture for Vary, a song for Cover), and whose
-        parameters include those the action sets (Zoom Out's zoom)."""
-        made = {_role_of(a) for a in artifacts}
-        return tuple(
-            action
-            for action, spec in ACTIONS.items()
-            if action is not ResultAction.REPLY
-            and spec.takes in made
-            and self._takes(job, spec.kind, spec.takes)
-            and self._sets(job, spec.kind, spec.changes)
-        )
-
-    def _sets(self, job: JobView, kind: JobKind | None, changes: Mapping[str, Any]) -> bool:
-        """Whether the kind made has the parameters the action sets (an edit has no zoom)."""
-        fields = self._service.kinds.get(kind or JobKind(job.kind)).params.model_fields
-        return all(name in fields for name in changes)
-
-    def _takes(self, job: JobView, kind: JobKind | None, role: str) -> bool:
-        service = self._service
-        target = kind or JobKind(job.kind)
-        if (
-            target not in service.kinds
-            or not service.switch.enabled(target)
-            or not service.switch.runnable(target)
-        ):
-            return False
-        try:
-            template = (
-                service.catalogue.get(job.workflow_name)
-                if target == job.kind
-                else service.catalogue.default(target)
-            )
-            return role in service.kinds.input_needs(template)
-        except UnknownWorkflow:
-            return False  # the result's workflow is gone, or the kind has no default workflow here
+        return self._offers.offered(job, artifacts)
 
     async def _check_may_use(self, job: JobView, requester: Requester) -> None:
         policy = await self._service.policies.get(job.guild_id)
@@ -276,11 +222,6 @@ class ResultRequests:
                     "On this server only the person who asked can regenerate their results.",
                 )
             )
-
-
-def _role_of(artifact: ArtifactView) -> str:
-    """The input role a result file fills: an image result is an image, a song an audio input."""
-    return str(artifact.type.value)
 
 
 def _main_text(job: JobView) -> str:

@@ -94,9 +94,6 @@ class KindParams(BaseModel):
 
     # The kind these are the parameters of; set when its KindSpec is made.
     kind_spec: ClassVar[KindSpec[Any]]
-    # Fields a job made from this one's result does not take over (a Vary of a zoomed-out picture is not
-    # zoomed out again); the same request again (a reroll) keeps them.
-    made_once: ClassVar[frozenset[str]] = frozenset()
 
     if TYPE_CHECKING:
         # Every kind declares these two (with seed_field() and count_field()) where they read best in its

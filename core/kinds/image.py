@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -12,7 +12,7 @@ from comfy.workflows import graph as g
 # The front-end names the shapes and sizes an image can be made at: it takes them from here.
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS as COMMON_ASPECT_RATIOS
 from comfy.workflows.aspect import SIZE_MULTIPLE as SIZE_MULTIPLE
-from comfy.workflows.aspect import AspectRatio
+from comfy.workflows.aspect import AspectRatio, dimensions_for
 from comfy.workflows.bind import scale_steps, set_text, text_of
 from comfy.workflows.derive import can_derive_image, derive_image_input
 from comfy.workflows.node_roles import NodeRoles
@@ -38,7 +38,8 @@ from core.kinds.outpaint import (
     OUTPAINT_FIELDS,
     OutpaintFields,
     apply_outpaint,
-    canvas_size,
+    outpaint_refusal,
+    panned_from_result,
 )
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.texts import InvalidValue, Text
@@ -51,8 +52,6 @@ IMAGE_TO_IMAGE_STRENGTH = 0.6
 class ImageParams(KindParams, ModelChoiceFields, OutpaintFields):
     """One image request: what to draw and how (with which model and LoRAs: ModelChoiceFields; zoomed out
     of or panned from its given picture: OutpaintFields)."""
-
-    made_once: ClassVar[frozenset[str]] = OUTPAINT_FIELDS
 
     prompt: PromptText = Field(min_length=1, max_length=PROMPT_MAX_CHARS)
     # None keeps the template's own negative prompt.
@@ -131,7 +130,7 @@ def apply_image(template: WorkflowTemplate, graph: dict[str, Any], params: Image
     height: int | None = None
     if binding.base_width and binding.base_height:
         area = binding.base_width * binding.base_height
-        width, height = canvas_size(params, AspectRatio.parse(params.aspect_ratio), area)
+        width, height = dimensions_for(AspectRatio.parse(params.aspect_ratio), area)
     batched = False
     for node_id in binding.latent_nodes:
         inputs = graph[node_id]["inputs"]
@@ -188,4 +187,7 @@ IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
     derivations={"image": IMAGE_TO_IMAGE},
     strength=lambda p: p.strength,
     after_inputs=apply_outpaint,
+    refusal=outpaint_refusal,
+    made_once=OUTPAINT_FIELDS,
+    from_result=panned_from_result,
 )

@@ -140,9 +140,8 @@ class KindRegistry:
                 derivation = spec.derivations[role]
                 derivation.derive(graph, template.binding)
                 chosen = derivation.default_strength if chosen is None else chosen
-            if spec.after_inputs is not None:
-                needed = spec.after_inputs(template, graph, params, metadata)
-                chosen = needed if needed is not None else chosen
+            if spec.after_inputs is not None and spec.after_inputs(template, graph, params, metadata):
+                chosen = None  # set where the edit needs it, and nowhere else
             if chosen is not None and template.binding.strength_nodes:
                 set_strength(graph, template.binding.strength_nodes, chosen)
                 metadata["strength"] = chosen

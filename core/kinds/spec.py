@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Literal, NewType, TypeVar
@@ -10,6 +10,7 @@ from typing import Any, Generic, Literal, NewType, TypeVar
 from comfy.workflows.node_roles import NodeRoles
 from comfy.workflows.shape import WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
+from core.errors import UserFacingError
 from core.kinds.fields import KindParams
 from core.texts import Text
 
@@ -86,10 +87,18 @@ class KindSpec(Generic[P]):
     fallback_workflows: tuple[str, ...] = ()
     # The request's strength (0..1; None: the workflow's own or the derivation's default), if it has one.
     strength: Callable[[P], float | None] | None = None
-    # Edits made once the request's media are in place (derived or the workflow's own loaders), before the
-    # strength is set: an image zoomed out of or panned (core.kinds.outpaint). It may add to the metadata,
-    # and returns the strength the edit needs (None: the request's), as drawing a new border needs 1.
-    after_inputs: Callable[[WorkflowTemplate, dict[str, Any], P, dict[str, Any]], float | None] | None = None
+    # Edits made once the request's media are in place (derived or the workflow's own loaders): an image
+    # zoomed out of or panned (core.kinds.outpaint). It may add to the metadata; True when it set the
+    # strength itself where it applies (the request's is then not set on every sampler).
+    after_inputs: Callable[[WorkflowTemplate, dict[str, Any], P, dict[str, Any]], bool] | None = None
+    # Why a workflow can't take the parameters an action on a result sets (their names), or None: a zoom
+    # needs one that starts from an empty picture of its own size. None here: any of the kind's can.
+    refusal: Callable[[WorkflowTemplate, Collection[str]], UserFacingError | None] | None = None
+    # Parameters a job made from this one's result does not take over (a Vary of a zoomed-out picture is
+    # not zoomed out again); the same request again (a reroll) keeps them.
+    made_once: frozenset[str] = frozenset()
+    # The parameters of a job made from a result, once the action's changes are in (a pan's wider shape).
+    from_result: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     # Turns the files its workflow saved into the files delivered (videos: MP4s Discord plays inline), given
     # the job's seed document; blocking, run in a thread. None: the files are delivered as saved.
     deliverables: Callable[[Sequence[Path], Mapping[str, Any]], list[Path]] | None = None

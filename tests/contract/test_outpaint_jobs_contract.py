@@ -39,7 +39,7 @@ async def test_pan_left_comes_back_wider_than_the_square_it_started_from(client:
     template = tiny_txt2img(256)
     bound = KINDS.bind(
         template,
-        ImageParams(prompt="a grey wall", seed=5, pan="left"),
+        ImageParams(prompt="a grey wall", seed=5, aspect_ratio="3:2", pan="left"),
         inputs=["image"],
         filename_prefix="c/pan",
     )

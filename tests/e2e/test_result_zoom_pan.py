@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from core.errors import UserFacingError
 from core.jobs.derived import MadeFrom, ResultAction
+from core.jobs.policy import Requester
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import job_state, running_world
-from tests.e2e.media_support import posted_graph
+from tests.e2e.media_support import PICTURE, posted_graph
 from tests.e2e.result_support import (
     assert_started_from,
     first_result,
@@ -64,6 +70,9 @@ async def test_pan_left_makes_a_wider_picture_with_the_old_one_on_its_right(
 
     assert job_state(message) == "done"
     assert job.params.pan == "left"  # type: ignore[attr-defined]
+    # The job keeps the shape it made, so its message, a reroll and what is made from it see it.
+    assert job.params.aspect_ratio == "3:2"  # type: ignore[attr-defined]
+    assert "was asked" not in texts(message)[0]
     [pad] = _of_class(graph, "ImagePadForOutpaint")
     assert pad["inputs"]["left"] > 0
     assert pad["inputs"]["right"] == 0
@@ -95,3 +104,45 @@ async def test_one_of_four_images_is_zoomed_out_from_the_zoom_and_pan_select(
     assert varied.params.zoom is None  # type: ignore[attr-defined]
     assert varied.params.strength == 0.7  # type: ignore[attr-defined]
     assert [z.width for z in zoomed] == [artifacts[3].width] * 4
+
+
+def _img2img_workflow(folder: Path) -> Path:
+    """A workflow of its own that loads the picture and encodes it: its pictures are the input's size."""
+    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
+    del graph["5"]
+    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
+    graph["22"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
+    graph["3"]["inputs"].update(latent_image=["22", 0], denoise=0.6)
+    folder.mkdir()
+    (folder / "img2img.json").write_text(json.dumps(graph))
+    return folder
+
+
+async def test_a_workflow_that_cannot_zoom_offers_no_zoom_and_a_stale_request_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    folder = _img2img_workflow(tmp_path / "workflows")
+    async with running_world(database_url, tmp_path, workflows_dir=folder) as world:
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "a red hat", "workflow": "img2img"},
+            attachments={"image": ("cat.png", PICTURE, "image/png")},
+        )
+        result = await world.wait_for_final(interaction)
+        job = await world.job_for(result)
+        shown = labels(result)
+        # A button kept from before the workflow changed, say: refused before anything is answered (a
+        # refusal while deciding is the first, private answer: bot.exts._admission).
+        assert result.guild_id is not None
+        with pytest.raises(UserFacingError, match="can't zoom out or pan"):
+            await world.runtime.results.request(
+                ResultAction.PAN_UP,
+                job.id,
+                0,
+                guild_id=result.guild_id,
+                requester=Requester(user_id=world.alice.id, channel_id=result.channel_id),
+            )
+
+    assert job_state(result) == "done"
+    assert "Vary (strong)" in shown
+    assert not {label for label in shown if "Zoom" in label or "Pan" in label}

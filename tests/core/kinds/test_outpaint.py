@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.kinds.image import ImageParams
+from core.kinds.outpaint import outpaint_refusal, panned_from_result
 from tests.comfy.workflows.graphs import load, node
 from tests.core.kinds.workflows import KINDS, builtin_templates, make_template
 
@@ -44,8 +45,9 @@ def test_zoom_out_2x_shrinks_the_given_picture_into_the_middle_of_the_requests_c
     assert (bound.metadata["width"], bound.metadata["height"]) == (512, 512)
 
 
-def test_a_pan_left_widens_the_canvas_and_keeps_the_picture_on_its_right() -> None:
-    params = ImageParams(prompt="a lighthouse", seed=3, aspect_ratio="1:1", pan="left")
+def test_a_pan_left_keeps_the_picture_on_the_right_of_its_wider_canvas() -> None:
+    # As a pan made from a square result stores it (panned_from_result): the canvas is 3:2.
+    params = ImageParams(prompt="a lighthouse", seed=3, aspect_ratio="3:2", pan="left")
 
     bound = KINDS.bind(_txt2img(), params, inputs={"image"})
 
@@ -61,7 +63,8 @@ def test_a_pan_left_widens_the_canvas_and_keeps_the_picture_on_its_right() -> No
 
 
 def test_a_pan_down_makes_a_taller_canvas() -> None:
-    bound = KINDS.bind(_txt2img(), ImageParams(prompt="x", seed=1, pan="down"), inputs={"image"})
+    params = ImageParams(prompt="x", seed=1, aspect_ratio="2:3", pan="down")
+    bound = KINDS.bind(_txt2img(), params, inputs={"image"})
 
     [pad] = _of_class(bound.graph, "ImagePadForOutpaint")
     assert bound.metadata["height"] > bound.metadata["width"]
@@ -69,7 +72,7 @@ def test_a_pan_down_makes_a_taller_canvas() -> None:
     assert pad["inputs"]["top"] == 0
 
 
-def test_a_workflow_of_its_own_that_encodes_the_picture_zooms_out_too() -> None:
+def test_a_workflow_that_loads_the_picture_itself_cannot_zoom_out() -> None:
     graph = load("txt2img_sd15_api.json")
     del graph["5"]
     graph["10"] = node("LoadImage", image="example.png")
@@ -82,8 +85,12 @@ def test_a_workflow_of_its_own_that_encodes_the_picture_zooms_out_too() -> None:
 
     # It makes pictures at its input's size: there is no canvas size to zoom out within.
     assert raised.value.user_message == (
-        "The workflow 'img2img' can't zoom out or pan: it makes pictures at the size of the one it is given."
+        "The workflow 'img2img' can't zoom out or pan: it doesn't start from an empty picture of its own "
+        "size that I could give yours to."
     )
+    assert outpaint_refusal(template, {"zoom"}) is not None
+    assert outpaint_refusal(template, {"strength"}) is None
+    assert outpaint_refusal(_txt2img(), {"pan"}) is None
 
 
 def test_zoom_without_a_picture_is_refused_in_words() -> None:
@@ -109,4 +116,35 @@ def test_a_request_that_moves_nothing_binds_as_before() -> None:
 
     assert not _of_class(plain.graph, "ImagePadForOutpaint")
     assert "zoom" not in plain.metadata
-    assert ImageParams.made_once == {"zoom", "pan"}
+
+
+def test_a_pan_from_a_result_stores_the_wider_shape_and_refuses_one_too_long() -> None:
+    assert panned_from_result({"aspect_ratio": "1:1", "pan": "left"})["aspect_ratio"] == "3:2"
+    assert panned_from_result({"aspect_ratio": "16:9", "pan": "up"})["aspect_ratio"] == "32:27"
+    assert panned_from_result({"aspect_ratio": "1:1", "zoom": 2.0}) == {"aspect_ratio": "1:1", "zoom": 2.0}
+    too_long = panned_from_result({"prompt": "x", "aspect_ratio": "21:9", "pan": "right"})
+    with pytest.raises(ValidationError, match="too stretched"):
+        ImageParams.model_validate(too_long)
+
+
+def _hires_fix() -> WorkflowTemplate:
+    """txt2img, then decode -> ImageScaleBy -> VAEEncode -> a second KSampler at denoise 0.45."""
+    graph = load("txt2img_sd15_api.json")
+    graph["30"] = node("ImageScaleBy", image=["8", 0], upscale_method="lanczos", scale_by=1.5)
+    graph["31"] = node("VAEEncode", pixels=["30", 0], vae=["4", 2])
+    graph["32"] = node("KSampler", **{**graph["3"]["inputs"], "latent_image": ["31", 0], "denoise": 0.45})
+    graph["33"] = node("VAEDecode", samples=["32", 0], vae=["4", 2])
+    graph["9"]["inputs"]["images"] = ["33", 0]
+    return make_template("hires", json.dumps(graph), source="test")
+
+
+def test_a_hires_pass_after_the_zoom_keeps_its_own_strength() -> None:
+    template = _hires_fix()
+    assert "32" in template.binding.strength_nodes
+
+    bound = KINDS.bind(template, ImageParams(prompt="x", seed=1, zoom=2.0), inputs={"image"})
+
+    graph = bound.graph
+    assert graph["31"]["class_type"] == "VAEEncode"  # the decoded picture's encoder is left alone
+    assert graph["3"]["inputs"]["denoise"] == 1.0  # the border is drawn from nothing
+    assert graph["32"]["inputs"]["denoise"] == 0.45  # the hires pass refines it as it always does

@@ -1,0 +1,105 @@
+"""What can be made from a finished result, and with which parameters: the actions its buttons offer, the
+parameters of the job an action makes, and why a workflow can't take them (before anything is answered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from comfy.workflows.errors import UnknownWorkflow
+from comfy.workflows.template import WorkflowTemplate
+from core.errors import UserFacingError
+from core.jobs.derived import ACTIONS, ActionSpec, ResultAction
+from core.jobs.service import JobService
+from core.jobs.snapshots import ArtifactView, JobView
+from core.kinds import JobKind, KindParams, typed_params
+from core.prompts import PromptError
+from core.prompts.fields import problems_from
+
+
+class ResultOffers:
+    def __init__(self, service: JobService) -> None:
+        self._service = service
+
+    def offered(self, job: JobView, artifacts: Sequence[ArtifactView]) -> tuple[ResultAction, ...]:
+        """What a finished result's buttons offer: each action whose kind is on here, some server can run,
+        whose workflow takes the media the result is (a picture for Vary, a song for Cover) and the
+        parameters the action sets (a zoom: a workflow that draws on a canvas of its own; a pan: a shape
+        not yet too long to pan)."""
+        made = {role_of(a) for a in artifacts}
+        return tuple(
+            action
+            for action, spec in ACTIONS.items()
+            if action is not ResultAction.REPLY
+            and spec.takes in made
+            and self._takes(job, spec.kind, spec.takes)
+            and (not spec.changes or self._can_set(job, spec))
+        )
+
+    def params(
+        self, job: JobView, kind: JobKind, changes: Mapping[str, Any], strength: float | None
+    ) -> KindParams:
+        """The parameters of a job of `kind` made from `job`'s result with `changes`. The same kind keeps
+        every parameter of the result (a new seed) but those made once (a zoom); another kind starts
+        afresh. PromptError says what is wrong with them."""
+        target = self._service.kinds.get(kind)
+        document: dict[str, Any] = {}
+        if kind == job.kind:
+            kept = typed_params(job.params).model_dump(mode="json", exclude=set(target.made_once))
+            document = {**kept, "seed": None}
+        document.update(changes)
+        if target.from_result is not None:
+            document = target.from_result(document)
+        if strength is not None and "strength" in target.params.model_fields:
+            document["strength"] = strength
+        try:
+            params: KindParams = target.parse(document)
+        except ValidationError as error:
+            raise PromptError(problems_from(error)) from error
+        return params
+
+    def refusal(self, job: JobView, kind: JobKind, changes: Mapping[str, Any]) -> UserFacingError | None:
+        """Why the workflow a job made from `job`'s result runs can't take `changes` (None: it can)."""
+        spec = self._service.kinds.get(kind)
+        if spec.refusal is None or not changes:
+            return None
+        try:
+            return spec.refusal(self.template(job, kind), changes)
+        except UnknownWorkflow:
+            return None  # said when it is submitted, as for any other action
+
+    def template(self, job: JobView, kind: JobKind) -> WorkflowTemplate:
+        """The workflow a job of `kind` made from `job`'s result runs: the result's own (the same model),
+        or another kind's default."""
+        catalogue = self._service.catalogue
+        return catalogue.get(job.workflow_name) if kind == job.kind else catalogue.default(kind)
+
+    def _can_set(self, job: JobView, spec: ActionSpec) -> bool:
+        kind = spec.kind or JobKind(job.kind)
+        try:
+            self.params(job, kind, spec.changes, spec.strength)
+        except PromptError:
+            return False  # an edit has no zoom; a 3:1 picture is too long to pan sideways
+        return self.refusal(job, kind, spec.changes) is None
+
+    def _takes(self, job: JobView, kind: JobKind | None, role: str) -> bool:
+        service = self._service
+        target = kind or JobKind(job.kind)
+        if (
+            target not in service.kinds
+            or not service.switch.enabled(target)
+            or not service.switch.runnable(target)
+        ):
+            return False
+        try:
+            return role in service.kinds.input_needs(self.template(job, target))
+        except UnknownWorkflow:
+            return False  # the result's workflow is gone, or the kind has no default workflow here
+
+
+def role_of(artifact: ArtifactView) -> str:
+    """The input role a result file fills: an image result is an image, a song an audio input."""
+    return str(artifact.type.value)
