@@ -80,7 +80,7 @@ class ResultSelect(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ResultSelect:
         if not isinstance(item, discord.ui.Select):
-            raise TypeError("res:more is a select")
+            raise TypeError("res:more and res:moves are selects")
         return cls(int(match["job_id"]), item)
 
     async def callback(self, interaction: discord.Interaction) -> None:

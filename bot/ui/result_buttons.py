@@ -2,8 +2,8 @@
 classic view or, later, for ActionRows inside a components-V2 layout.
 
 Every custom_id carries what a click needs (`job:reroll:123`, `res:strong:123:0` for file 0 of job 123,
-`res:more:123` for the select), so a click is understood after any restart: `bot/exts/result_actions.py`
-registers the DynamicItems that read them.
+`res:more:123` and `res:moves:123` for the selects), so a click is understood after any restart:
+`bot/exts/result_actions.py` registers the DynamicItems that read them.
 
 Layout, within Discord's caps (5 action rows, 5 buttons a row, 25 options a select;
 https://discord.com/developers/docs/components/reference#action-row):

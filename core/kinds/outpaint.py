@@ -32,7 +32,7 @@ from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.texts import InvalidValue, Text
 
-# A picture made from this one's result is not zoomed out or panned again (KindParams.made_once).
+# A picture made from this one's result is not zoomed out or panned again (KindSpec.made_once).
 OUTPAINT_FIELDS = frozenset({"zoom", "pan"})
 # The border is drawn from nothing, so nothing of the latent it starts from may be kept.
 OUTPAINT_STRENGTH = 1.0
@@ -101,8 +101,10 @@ def apply_outpaint(
     except CannotOutpaint as error:
         raise _no_picture(template) from error
     samplers = samplers_starting_from(graph, encoders, template.binding.sampler_nodes)
-    set_strength(graph, strength_nodes(graph, tuple(samplers)), OUTPAINT_STRENGTH)
-    metadata["strength"] = OUTPAINT_STRENGTH
+    drawing = strength_nodes(graph, tuple(samplers))
+    if drawing:
+        set_strength(graph, drawing, OUTPAINT_STRENGTH)
+        metadata["strength"] = OUTPAINT_STRENGTH
     if params.zoom is not None:
         metadata["zoom"] = params.zoom
     if params.pan is not None:

@@ -146,3 +146,27 @@ async def test_a_workflow_that_cannot_zoom_offers_no_zoom_and_a_stale_request_is
     assert job_state(result) == "done"
     assert "Vary (strong)" in shown
     assert not {label for label in shown if "Zoom" in label or "Pan" in label}
+
+
+async def test_a_pan_result_rerolled_or_varied_keeps_its_shape_and_can_pan_on(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world, {"aspect_ratio": "16:9"})
+        click = await world.emu.click_button(result, f"res:panup:{original.id}:0", world.alice)
+        panned_message, panned = await made_from_click(world, click)
+        _, [picture] = await world.delivered(panned.id)
+        reroll = await world.emu.click_button(panned_message, f"job:reroll:{panned.id}", world.alice)
+        _, rerolled = await made_from_click(world, reroll)
+        _, [rerolled_picture] = await world.delivered(rerolled.id)
+        vary = await world.emu.click_button(panned_message, f"res:strong:{panned.id}:0", world.alice)
+        _, varied = await made_from_click(world, vary)
+        _, [varied_picture] = await world.delivered(varied.id)
+
+    assert panned.params.aspect_ratio == "32:27"  # type: ignore[attr-defined]
+    assert {"Pan up", "Pan down", "Pan left"} <= set(labels(panned_message)), "it can pan on"
+    assert (rerolled.params.pan, rerolled.params.aspect_ratio) == ("up", "32:27")  # type: ignore[attr-defined]
+    assert (varied.params.pan, varied.params.aspect_ratio) == (None, "32:27")  # type: ignore[attr-defined]
+    size = (picture.width, picture.height)
+    assert (rerolled_picture.width, rerolled_picture.height) == size
+    assert (varied_picture.width, varied_picture.height) == size

@@ -59,6 +59,8 @@ def test_an_upward_or_downward_pan_adds_a_third_of_the_canvas_on_that_side(
 def test_a_pan_makes_the_shape_half_again_as_wide_or_as_tall() -> None:
     assert panned_ratio(AspectRatio(1, 1), "left") == AspectRatio(3, 2)
     assert panned_ratio(AspectRatio(16, 9), "down") == AspectRatio(32, 27)
+    # 64:81 exactly, but a ratio's terms stop at 64: the nearest that fits (0.7903 for 0.7901).
+    assert panned_ratio(AspectRatio(32, 27), "up") == AspectRatio(49, 62)
 
 
 @pytest.mark.parametrize("zoom", [None, 1.0, 0.5, 2.5])

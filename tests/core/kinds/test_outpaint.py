@@ -12,7 +12,7 @@ from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.kinds.image import ImageParams
 from core.kinds.outpaint import outpaint_refusal, panned_from_result
-from tests.comfy.workflows.graphs import load, node
+from tests.comfy.workflows.graphs import flux_custom_sampler, load, node
 from tests.core.kinds.workflows import KINDS, builtin_templates, make_template
 
 
@@ -148,3 +148,38 @@ def test_a_hires_pass_after_the_zoom_keeps_its_own_strength() -> None:
     assert graph["31"]["class_type"] == "VAEEncode"  # the decoded picture's encoder is left alone
     assert graph["3"]["inputs"]["denoise"] == 1.0  # the border is drawn from nothing
     assert graph["32"]["inputs"]["denoise"] == 0.45  # the hires pass refines it as it always does
+
+
+def test_sdxl_base_and_refiner_zoomed_out_start_the_base_from_noise_and_keep_the_refiner() -> None:
+    graph = load("sdxl_base_refiner_api.json")
+    graph["10"]["inputs"]["start_at_step"] = 5  # so that 0 afterwards shows it was set
+    template = make_template("sdxl", json.dumps(graph), source="test")
+
+    bound = KINDS.bind(template, ImageParams(prompt="x", seed=1, zoom=2.0), inputs={"image"})
+
+    assert bound.graph["10"]["inputs"]["start_at_step"] == 0
+    assert bound.graph["11"]["inputs"]["start_at_step"] == 20
+
+
+def test_a_flux_workflow_zoomed_out_sets_its_scheduler_to_full_strength() -> None:
+    graph = flux_custom_sampler()
+    graph["17"]["inputs"]["denoise"] = 0.8
+    template = make_template("flux", json.dumps(graph), source="test")
+
+    bound = KINDS.bind(template, ImageParams(prompt="x", seed=1, zoom=2.0), inputs={"image"})
+
+    assert bound.graph["17"]["inputs"]["denoise"] == 1.0
+
+
+@pytest.mark.parametrize(("ratio", "pan"), [("32:27", "up"), ("28:27", "up"), ("64:63", "up"), ("9:4", "up")])
+def test_pans_of_shapes_within_3_to_1_stay_possible_in_simple_terms(ratio: str, pan: str) -> None:
+    # 16:9 panned up is 32:27; up again it is 64:81 exactly, which the bot's ratios can't hold (terms over
+    # 64): it is stored as the nearest that can.
+    params = ImageParams.model_validate(
+        panned_from_result({"prompt": "x", "aspect_ratio": ratio, "pan": pan})
+    )
+
+    width, height = (int(term) for term in params.aspect_ratio.split(":"))
+    asked_width, asked_height = (int(term) for term in ratio.split(":"))
+    exact = asked_width / asked_height * (1.5 if pan == "left" else 1 / 1.5)
+    assert abs(width / height - exact) / exact < 0.01
