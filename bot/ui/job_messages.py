@@ -18,7 +18,7 @@ from bot.ui.made import made_shape
 from bot.ui.progress import progress_line
 from bot.ui.rendering import OutgoingFile, Rendering
 from bot.ui.setbacks import setback_line
-from bot.ui.wording import duration, kind_noun, made_from_text, parameter_name
+from bot.ui.wording import duration, kind_noun, made_from_text, parameter_name, parameter_value
 from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobSetback, Setback, Stage
@@ -256,7 +256,7 @@ def parameter_fields(words: Words, job: JobView, made: Sequence[ArtifactView] = 
             continue
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        shown.append((parameter_name(words, name), clip(str(value), 200)))
+        shown.append((parameter_name(words, name), clip(parameter_value(words, name, value), 200)))
     seed = str(job.seed) if job.seed is not None else words("params.random")
     shown.append((words("params.seed"), seed))
     shown.append((words("params.workflow"), workflow_title(job.workflow_name)))

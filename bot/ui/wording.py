@@ -35,6 +35,12 @@ def parameter_name(words: Words, field: str) -> str:
     return words.optional(f"params.{field}") or field.replace("_", " ").capitalize()
 
 
+def parameter_value(words: Words, field: str, value: object) -> str:
+    """A parameter's value as shown: in the reader's words where it is a word the bot chose (a pan's
+    "left"), not one they typed (a quality, a prompt), which is shown as it is."""
+    return words.optional(f"values.{field}.{value}") or str(value)
+
+
 def action_label(words: Words, action: ResultAction) -> str:
     return words.optional(f"actions.{action.value}") or ACTIONS[action].label
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.locales import english
+from bot.locales import Catalogue, Words, english
 from bot.ui.job_info import render_info
-from bot.ui.job_messages import render_done
+from bot.ui.job_messages import parameter_fields, render_done
 from bot.ui.made import file_size, ratio_name
 from bot.ui.rendering import Rendering
 from tests.bot.history_factories import a_job, an_artifact
@@ -76,3 +76,14 @@ def test_a_small_image_rounded_to_size_steps_still_has_the_asked_shape() -> None
         ENGLISH, a_job(), [], (), duration_s=1.0, made=[an_artifact(width=704, height=384)]
     )
     assert listed(rendering)["Aspect ratio"] == "16:9"
+
+
+def test_a_pans_direction_is_shown_in_the_readers_words_and_a_typed_quality_as_typed() -> None:
+    job = a_job(params={"prompt": "a fox", "aspect_ratio": "3:2", "pan": "left", "quality": "high"})
+    german = Words(Catalogue.shipped(), "de")
+
+    fields = dict(parameter_fields(german, job))
+
+    assert fields["Erweitern"] == "nach links"
+    assert fields["Qualität"] == "high"
+    assert dict(parameter_fields(english(), job))["Pan"] == "left"
