@@ -70,11 +70,18 @@ class ResultRequests:
         """The same parameters with a new seed, from the same inputs: a Vary result rerolled is another
         Vary of the same picture, and says so."""
         original = await self.source_job(job_id, guild_id=guild_id, requester=requester)
+        params = typed_params(original.params)
+        # What an action set once (a zoom) must still suit the workflow, which may have changed since:
+        # refused here, before anything is answered, as the action itself would be.
+        made_once = {n: v for n in spec_of(params).made_once if (v := getattr(params, n, None)) is not None}
+        refusal = self._offers.refusal(original, JobKind(original.kind), made_once)
+        if refusal is not None:
+            raise refusal
         return JobRequest(
             guild_id=guild_id,
             requester=requester,
             raw_input=original.raw_input,
-            params=typed_params(original.params).model_copy(update={"seed": None}),
+            params=params.model_copy(update={"seed": None}),
             workflow=original.workflow_name,
             parent_id=original.id,
             inputs=await self._kept_inputs(original.id),

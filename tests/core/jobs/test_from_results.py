@@ -3,13 +3,17 @@ the guild's, and every refusal comes before anything is stored."""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from core.errors import JobNotFound, NotAllowed, UserFacingError
 from core.jobs.derived import MadeFrom, ResultAction
 from core.jobs.policy import Requester
+from db.models import Job
 from db.units.job_inputs import JobInputStore
 from tests.core.jobs.harness import image_request, running_core, wait_delivered
 from tests.fakes.comfyui import FakeComfyUI
@@ -94,3 +98,37 @@ async def test_zoom_out_keeps_the_prompt_and_what_is_made_from_it_is_not_zoomed_
         assert again.params.zoom is None  # type: ignore[attr-defined]
         rerolled = await runtime.results.regeneration(zoomed.job.id, guild_id=1, requester=ALICE)
         assert rerolled.params.zoom == 2.0  # type: ignore[attr-defined]  # the same request again
+
+
+async def test_a_zoom_rerolled_after_its_workflow_stopped_taking_zooms_is_refused_before_any_answer(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
+    del graph["5"]  # it loads the picture itself: its pictures are the input's size, no canvas of its own
+    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
+    graph["22"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
+    graph["3"]["inputs"]["latent_image"] = ["22", 0]
+    (workflows / "img2img.json").write_text(json.dumps(graph))
+    data = tmp_path / "data"
+    async with running_core(database_url, [fake_comfy.url], data, workflows_dir=workflows) as (
+        runtime,
+        observer,
+    ):
+        first = await runtime.service.submit(image_request(prompt="a red fox"))
+        await observer.final(first.job.id)
+        await wait_delivered(runtime, first.job.id)
+        request = await runtime.results.request(
+            ResultAction.PAN_UP, first.job.id, 0, guild_id=1, requester=ALICE
+        )
+        zoomed = await runtime.service.submit(request)
+        await observer.final(zoomed.job.id)
+        # The job's workflow is replaced by one that can't pan (as an operator may, under the same name).
+        async with runtime.sessions.begin() as session:
+            await session.execute(update(Job).where(Job.id == zoomed.job.id).values(workflow_name="img2img"))
+
+        with pytest.raises(UserFacingError, match="can't zoom out or pan"):
+            await runtime.results.regeneration(zoomed.job.id, guild_id=1, requester=ALICE)
+        plain = await runtime.results.regeneration(first.job.id, guild_id=1, requester=ALICE)
+        assert plain.params.prompt == "a red fox"  # type: ignore[attr-defined]
