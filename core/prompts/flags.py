@@ -15,8 +15,6 @@ Flags:
     ``--count N``                     how many images, 1 to 4
     ``--model name``                  the checkpoint (or diffusion model) the workflow loads
     ``--lora name[:weight]`` (repeatable)   a LoRA, weight -2 to 2 (1 if left out)
-    ``--zoom N``                      with a picture given: zoom out of it, over 1 to 2 (Midjourney's
-                                      Custom Zoom), drawing around it in the request's shape
 
 Midjourney settings with no meaning here (``--v 6``, ``--stylize 250``, ``--chaos 20``, ``--tile``...) are
 taken out of the prompt with their value and listed in ``ignored``, so a pasted prompt still works.
@@ -46,7 +44,6 @@ FLAG_FIELDS = {
     "count": "count",
     "model": "model",
     "lora": "loras",
-    "zoom": "zoom",
 }
 _READERS: dict[str, Callable[[str], Any]] = {
     "aspect_ratio": fields.aspect_ratio,
@@ -54,7 +51,6 @@ _READERS: dict[str, Callable[[str], Any]] = {
     "quality": fields.quality,
     "count": fields.count,
     "loras": fields.lora,
-    "zoom": fields.zoom,
 }
 _EXAMPLES = {
     "aspect_ratio": "16:9",
@@ -65,7 +61,6 @@ _EXAMPLES = {
     "count": "2",
     "model": "sd_xl_base_1.0.safetensors",
     "loras": "ink.safetensors:0.8",
-    "zoom": "2",
 }
 # Midjourney flags we cannot honour, and whether each takes a value; "optional" takes one only if it is a
 # number (``--niji`` and ``--niji 6`` both exist).

@@ -190,33 +190,3 @@ async def test_a_comfyui_restart_with_an_emptied_input_folder_gets_the_picture_a
         assert again.path.read_bytes() == PICTURE
         resubmitted = loader_files(posted_graph(world), "LoadImage")
         assert resubmitted == loader_files(posted_graph(world, 0), "LoadImage")
-
-
-async def test_zoom_flag_draws_around_the_attached_picture(database_url: str, tmp_path: Path) -> None:
-    async with running_world(database_url, tmp_path) as world:
-        interaction = await world.slash(
-            "imagine",
-            {"prompt": "the same cat, on a wide beach --zoom 2"},
-            attachments={"image": ("cat.png", PICTURE, "image/png")},
-        )
-        message = await world.wait_for_final(interaction)
-        job, [artifact] = await world.delivered((await world.job_for(message)).id)
-        graph = posted_graph(world)
-
-    assert job_state(message) == "done"
-    assert job.params.zoom == 2.0  # type: ignore[union-attr]
-    [pad] = [node for node in graph.values() if node["class_type"] == "ImagePadForOutpaint"]
-    assert pad["inputs"]["left"] == pad["inputs"]["right"] > 0
-    assert _denoise(posted_graph(world)) == [1.0]
-    assert (artifact.width, artifact.height) == (512, 512)  # the request's shape, the workflow's size
-
-
-async def test_zoom_flag_without_a_picture_is_refused_privately_and_nothing_is_kept(
-    database_url: str, tmp_path: Path
-) -> None:
-    async with running_world(database_url, tmp_path) as world:
-        interaction = await world.slash("imagine", {"prompt": "a beach --zoom 2"})
-        answer = await private_answer(world, interaction)
-        await assert_nothing_stored(world)
-
-    assert "needs a picture to start from" in answer.content
