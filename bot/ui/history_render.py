@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.locales import Words
-from bot.ui.wording import kind_noun, message_url, parameter_name
+from bot.ui.wording import kind_noun, message_url, parameter_name, parameter_value
 from core.jobs.derived import ResultMessage
 from core.jobs.snapshots import ArtifactView, HistoryPage, JobStatus, JobView, SafetyAction
 from core.kinds import JobKind, spec_of
@@ -105,7 +105,11 @@ def parameter_lines(words: Words, params: dict[str, Any], shown_apart: str = "")
     for name, value in sorted(params.items()):
         if name in _NOT_A_PARAMETER or name == shown_apart or value is None or value == [] or value == "":
             continue
-        shown = ", ".join(_item(v) for v in value) if isinstance(value, list) else str(value)
+        shown = (
+            ", ".join(_item(v) for v in value)
+            if isinstance(value, list)
+            else parameter_value(words, name, value)
+        )
         lines.append(f"**{parameter_name(words, name)}**: {shorten(shown, 200)}")
     return lines
 

@@ -199,3 +199,13 @@ def test_an_opened_job_links_its_message_only_where_anyone_may_open_it() -> None
         a_job(safety_action=SafetyAction.WITHHELD),
     ):
         assert job_embed(ENGLISH, hidden, ()).url is None
+
+
+def test_history_shows_a_pans_direction_in_the_readers_words() -> None:
+    german = Words(Catalogue.shipped(), "de")
+    params = {"prompt": "a fox", "aspect_ratio": "3:2", "pan": "left", "quality": "high"}
+
+    lines = parameter_lines(german, params, shown_apart="prompt")
+
+    assert "**Erweitern**: nach links" in lines
+    assert "**Qualität**: high" in lines
