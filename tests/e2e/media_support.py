@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.core.inputs.media_samples import png_bomb
+from tests.core.kinds.workflows import own_image_to_image_graph
 from tests.discord_emulator import Guild, Interaction, Message
 from tests.e2e.harness import World
 from tests.fakes.comfyui import media
@@ -84,4 +85,11 @@ def inpainting_workflow(folder: Path) -> Path:
     sampler["inputs"].update(latent_image=["23", 0], denoise=0.9)
     folder.mkdir()
     (folder / "inpaint.json").write_text(json.dumps(graph))
+    return folder
+
+
+def own_image_to_image(folder: Path, name: str) -> Path:
+    """A folder of workflows holding `name`: a server's image-to-image workflow (its own LoadImage)."""
+    folder.mkdir()
+    (folder / f"{name}.json").write_text(json.dumps(own_image_to_image_graph()))
     return folder

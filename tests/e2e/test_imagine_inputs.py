@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from tests.e2e.media_support import (
     assert_nothing_stored,
     link_to,
     loader_files,
+    own_image_to_image,
     posted_graph,
     private_answer,
     sha256,
@@ -130,25 +129,10 @@ async def test_a_link_into_a_staff_channel_works_for_staff_only(database_url: st
         assert len(world.fake.uploads) == 1  # the staff member's request only
 
 
-def _own_image_to_image(folder: Path) -> Path:
-    """A server's image-to-image workflow: its own LoadImage → VAEEncode instead of an empty latent, at its
-    own denoise of 0.75."""
-    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
-    [latent] = [key for key, node in graph.items() if node["class_type"] == "EmptyLatentImage"]
-    [sampler] = [node for node in graph.values() if node["class_type"] == "KSampler"]
-    del graph[latent]
-    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
-    graph["21"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
-    sampler["inputs"].update(latent_image=["21", 0], denoise=0.75)
-    folder.mkdir()
-    (folder / "redraw.json").write_text(json.dumps(graph))
-    return folder
-
-
 async def test_a_workflow_with_its_own_loader_needs_the_picture_and_reads_the_upload(
     database_url: str, tmp_path: Path
 ) -> None:
-    folder = _own_image_to_image(tmp_path / "workflows")
+    folder = own_image_to_image(tmp_path / "workflows", "redraw")
     async with running_world(database_url, tmp_path, workflows_dir=folder) as world:
         refused = await world.slash("imagine", {"prompt": "redrawn", "workflow": "redraw"})
         answer = await private_answer(world, refused)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,7 @@ from core.jobs.derived import MadeFrom, ResultAction
 from core.jobs.policy import Requester
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import job_state, running_world
-from tests.e2e.media_support import PICTURE, posted_graph
+from tests.e2e.media_support import PICTURE, own_image_to_image, posted_graph
 from tests.e2e.result_support import (
     assert_started_from,
     first_result,
@@ -106,22 +104,10 @@ async def test_one_of_four_images_is_zoomed_out_from_the_zoom_and_pan_select(
     assert [z.width for z in zoomed] == [artifacts[3].width] * 4
 
 
-def _img2img_workflow(folder: Path) -> Path:
-    """A workflow of its own that loads the picture and encodes it: its pictures are the input's size."""
-    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
-    del graph["5"]
-    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
-    graph["22"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
-    graph["3"]["inputs"].update(latent_image=["22", 0], denoise=0.6)
-    folder.mkdir()
-    (folder / "img2img.json").write_text(json.dumps(graph))
-    return folder
-
-
 async def test_a_workflow_that_cannot_zoom_offers_no_zoom_and_a_stale_request_is_refused(
     database_url: str, tmp_path: Path
 ) -> None:
-    folder = _img2img_workflow(tmp_path / "workflows")
+    folder = own_image_to_image(tmp_path / "workflows", "img2img")
     async with running_world(database_url, tmp_path, workflows_dir=folder) as world:
         interaction = await world.slash(
             "imagine",

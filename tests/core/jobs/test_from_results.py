@@ -4,7 +4,6 @@ the guild's, and every refusal comes before anything is stored."""
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from core.jobs.policy import Requester
 from db.models import Job
 from db.units.job_inputs import JobInputStore
 from tests.core.jobs.harness import image_request, running_core, wait_delivered
+from tests.core.kinds.workflows import own_image_to_image_graph
 from tests.fakes.comfyui import FakeComfyUI
 
 ALICE, BOB = Requester(user_id=10, channel_id=101), Requester(user_id=11, channel_id=101)
@@ -105,12 +105,8 @@ async def test_a_zoom_rerolled_after_its_workflow_stopped_taking_zooms_is_refuse
 ) -> None:
     workflows = tmp_path / "workflows"
     workflows.mkdir()
-    graph = json.loads(resources.files("core.kinds.templates").joinpath("txt2img.json").read_text())
-    del graph["5"]  # it loads the picture itself: its pictures are the input's size, no canvas of its own
-    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
-    graph["22"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
-    graph["3"]["inputs"]["latent_image"] = ["22", 0]
-    (workflows / "img2img.json").write_text(json.dumps(graph))
+    # It loads the picture itself: its pictures are the input's size, with no canvas of its own.
+    (workflows / "img2img.json").write_text(json.dumps(own_image_to_image_graph()))
     data = tmp_path / "data"
     async with running_core(database_url, [fake_comfy.url], data, workflows_dir=workflows) as (
         runtime,

@@ -13,7 +13,7 @@ from core.errors import UserFacingError
 from core.kinds.image import ImageParams
 from core.kinds.outpaint import outpaint_refusal, panned_from_result
 from tests.comfy.workflows.graphs import flux_custom_sampler, load, node
-from tests.core.kinds.workflows import KINDS, builtin_templates, make_template
+from tests.core.kinds.workflows import KINDS, builtin_templates, make_template, own_image_to_image_graph
 
 
 def _txt2img() -> WorkflowTemplate:
@@ -73,12 +73,7 @@ def test_a_pan_down_makes_a_taller_canvas() -> None:
 
 
 def test_a_workflow_that_loads_the_picture_itself_cannot_zoom_out() -> None:
-    graph = load("txt2img_sd15_api.json")
-    del graph["5"]
-    graph["10"] = node("LoadImage", image="example.png")
-    graph["11"] = node("VAEEncode", pixels=["10", 0], vae=["4", 2])
-    graph["3"]["inputs"].update(latent_image=["11", 0], denoise=0.75)
-    template = make_template("img2img", json.dumps(graph), source="test")
+    template = make_template("img2img", json.dumps(own_image_to_image_graph()), source="test")
 
     with pytest.raises(UserFacingError) as raised:
         KINDS.bind(template, ImageParams(prompt="x", seed=1, zoom=1.5), inputs={"image"})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +55,18 @@ def bind(
     if params.seed is None:
         params = params.model_copy(update={"seed": 0})
     return KINDS.bind(template, params, filename_prefix=filename_prefix, now=now)
+
+
+def own_image_to_image_graph() -> dict[str, Any]:
+    """A server's image-to-image workflow: the built-in txt2img with its own LoadImage → VAEEncode instead
+    of an empty latent, at its own denoise of 0.75. Its pictures are the size of the one it loads."""
+    graph: dict[str, Any] = json.loads(
+        resources.files("core.kinds.templates").joinpath("txt2img.json").read_text()
+    )
+    [latent] = [key for key, node in graph.items() if node["class_type"] == "EmptyLatentImage"]
+    [sampler] = [node for node in graph.values() if node["class_type"] == "KSampler"]
+    del graph[latent]
+    graph["20"] = {"class_type": "LoadImage", "inputs": {"image": "example.png"}}
+    graph["21"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
+    sampler["inputs"].update(latent_image=["21", 0], denoise=0.75)
+    return graph
