@@ -1,5 +1,5 @@
 """What people make from one file of a result: Vary (subtle/strong), Remix, Edit, Upscale, Cover, Zoom
-Out, Pan.
+Out (2x, 1.5x, custom), Pan.
 
 Buttons (`res:<action>:<job>:<file>`) and the selects of a multi-file result (`res:more:<job>`, and
 `res:moves:<job>` for Zoom Out and Pan) are
@@ -35,6 +35,8 @@ from bot.ui.result_modals import (
     remix_modal,
     strength_of,
     text_or_none,
+    zoom_modal,
+    zoom_of,
 )
 from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
@@ -153,6 +155,8 @@ async def _open_form(
             mood=getattr(params, "mood", None),
             strength=strength,
         )
+    elif action is ResultAction.ZOOM_CUSTOM:
+        modal = zoom_modal(words, job_id, index, prompt=str(getattr(params, "prompt", "") or ""))
     else:
         modal = edit_modal(words, job_id, index)
     await interaction.response.send_modal(modal)
@@ -162,6 +166,7 @@ _HANDLERS: dict[ResultAction, Handler] = {
     ResultAction.REMIX: _open_form,
     ResultAction.EDIT: _open_form,
     ResultAction.COVER: _open_form,
+    ResultAction.ZOOM_CUSTOM: _open_form,
 }
 
 
@@ -177,6 +182,9 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
     elif form is Form.COVER:
         action, text = ResultAction.COVER, values.get("lyrics", "")
         changes = {"genre": text_or_none(values.get("genre")), "mood": text_or_none(values.get("mood"))}
+    elif form is Form.ZOOM:
+        action, text = ResultAction.ZOOM_CUSTOM, values.get("prompt", "")
+        changes = {"zoom": zoom_of(values.get("zoom"))}
     else:
         action, text, changes = ResultAction.EDIT, values.get("instruction", ""), {}
 

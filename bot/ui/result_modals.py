@@ -1,5 +1,5 @@
 """The forms a result's buttons open: Remix (the prompt to change), Edit (an instruction), Cover (new style
-and lyrics). Each is pre-filled with the result's own words.
+and lyrics), Custom Zoom (the prompt and how far out). Each is pre-filled with the result's own words.
 
 A form's custom_id names the form, the job and the file (`remix:123:0`), and the form is never kept in
 discord.py's view store: its answer is read from the interaction by `bot/exts/result_actions.py`, so a form
@@ -18,16 +18,19 @@ import discord
 from bot.locales import Words
 from core.errors import UserFacingError
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS, NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS
+from core.kinds.outpaint import MAX_ZOOM
 from core.texts import Text
 
-FORM_ID = re.compile(r"(?P<form>remix|edit|cover):(?P<job_id>\d+):(?P<index>\d+)")
+FORM_ID = re.compile(r"(?P<form>remix|edit|cover|zoom):(?P<job_id>\d+):(?P<index>\d+)")
 INSTRUCTION_MAX_CHARS = PROMPT_MAX_CHARS
+DEFAULT_ZOOM = 2.0
 
 
 class Form(StrEnum):
     REMIX = "remix"
     EDIT = "edit"
     COVER = "cover"
+    ZOOM = "zoom"
 
 
 def form_custom_id(form: Form, job_id: int, index: int) -> str:
@@ -144,6 +147,32 @@ def cover_modal(
     )
 
 
+def zoom_modal(words: Words, job_id: int, index: int, *, prompt: str) -> discord.ui.Modal:
+    """Midjourney's Custom Zoom: the prompt to draw around the picture with, and how far out."""
+    return _modal(
+        words("forms.zoom"),
+        form_custom_id(Form.ZOOM, job_id, index),
+        [
+            _field(
+                "prompt",
+                words("forms.prompt"),
+                default=prompt,
+                max_length=PROMPT_MAX_CHARS,
+                paragraph=True,
+                required=True,
+            ),
+            _field(
+                "zoom",
+                words("forms.zoom_by"),
+                default=f"{DEFAULT_ZOOM:g}",
+                max_length=4,
+                required=True,
+                placeholder="1.5",
+            ),
+        ],
+    )
+
+
 def answers(data: Any) -> dict[str, str]:
     """A submitted form's values by field custom_id, from action rows or labels (components V2)."""
     found: dict[str, str] = {}
@@ -188,3 +217,23 @@ def strength_of(value: str | None) -> float | None:
             )
         )
     return strength
+
+
+def zoom_of(value: str | None) -> float:
+    """How far out a Custom Zoom goes (over 1, up to 2; blank: 2); a friendly refusal for anything else."""
+    text = (value or "").strip().replace(",", ".")
+    if not text:
+        return DEFAULT_ZOOM
+    try:
+        zoom = float(text)
+    except ValueError:
+        zoom = float("nan")
+    if not 1.0 < zoom <= MAX_ZOOM:  # false for nan too
+        raise UserFacingError(
+            Text(
+                "forms.zoom_out_of_range",
+                f"Zoom out by a number over 1, up to 2, like 1.5 (not “{text}”).",
+                {"text": text},
+            )
+        )
+    return zoom

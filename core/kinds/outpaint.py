@@ -17,8 +17,10 @@ from typing import Any, Self
 from pydantic import BaseModel, Field, model_validator
 
 from comfy.workflows.aspect import AspectRatio
+
+# The front-end's Custom Zoom form names how far out a zoom may go: it takes it from here.
+from comfy.workflows.outpaint import MAX_ZOOM as MAX_ZOOM
 from comfy.workflows.outpaint import (
-    MAX_ZOOM,
     PAN_DIRECTIONS,
     CannotOutpaint,
     PanDirection,

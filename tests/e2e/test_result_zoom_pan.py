@@ -21,6 +21,7 @@ from tests.e2e.result_support import (
     made_from_click,
     message_of,
 )
+from tests.e2e.test_result_action_refusals import assert_refused_privately
 
 
 def _of_class(graph: dict[str, Any], class_type: str) -> list[dict[str, Any]]:
@@ -156,3 +157,50 @@ async def test_a_pan_result_rerolled_or_varied_keeps_its_shape_and_can_pan_on(
     size = (picture.width, picture.height)
     assert (rerolled_picture.width, rerolled_picture.height) == size
     assert (varied_picture.width, varied_picture.height) == size
+
+
+async def test_custom_zoom_opens_the_prompt_and_how_far_out_and_runs_what_was_typed(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        opened = await world.emu.click_button(result, f"res:zoomcustom:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        assert opened.response_type == 9, "a form"
+        assert opened.modal is not None
+        shown = {
+            row["components"][0]["custom_id"]: row["components"][0].get("value")
+            for row in opened.modal["components"]
+        }
+        fields: dict[str, str | list[str]] = {"prompt": "a paper boat in a harbour", "zoom": "1,25"}
+        submitted = await world.emu.submit_modal(f"zoom:{original.id}:0", fields, world.alice, world.channel)
+        message, job = await made_from_click(world, submitted)
+        graph = posted_graph(world)
+
+    assert shown == {"prompt": "a paper boat", "zoom": "2"}
+    assert job_state(message) == "done"
+    assert (job.params.zoom, job.params.prompt) == (1.25, "a paper boat in a harbour")  # type: ignore[attr-defined]
+    await assert_started_from(world, job, original, artifact)
+    [pad] = _of_class(graph, "ImagePadForOutpaint")
+    assert 0 < pad["inputs"]["left"] < 128  # a quarter zoom out of 512: less border than 2x's 128
+    assert f"Custom Zoom of {linked(original.id, result)}" in texts(message)[0]
+
+
+async def test_a_custom_zoom_out_of_range_is_refused_privately_and_stores_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world)
+        uploads, made = len(world.fake.uploads), len(world.job_messages())
+        for typed in ("3", "1", "far"):
+            opened = await world.emu.click_button(result, f"res:zoomcustom:{original.id}:0", world.alice)
+            await world.wait_acked(opened)
+            fields: dict[str, str | list[str]] = {"prompt": "a paper boat", "zoom": typed}
+            submitted = await world.emu.submit_modal(
+                f"zoom:{original.id}:0", fields, world.alice, world.channel
+            )
+            await assert_refused_privately(
+                world, submitted, f"Zoom out by a number over 1, up to 2, like 1.5 (not “{typed}”)"
+            )
+        assert len(world.fake.uploads) == uploads
+        assert len(world.job_messages()) == made, "no job was made"

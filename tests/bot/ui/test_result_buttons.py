@@ -113,9 +113,10 @@ def test_one_image_with_every_action_shows_zoom_out_and_the_pans_within_the_caps
     assert_within_caps(view)
     buttons = [c for row in rows_of(view) for c in row]
     labels = [c["label"] for c in buttons]
-    assert labels[-8:] == [
+    assert labels[-9:] == [
         "Zoom Out 2x",
         "Zoom Out 1.5x",
+        "Custom Zoom",
         "Pan left",
         "Pan right",
         "Pan up",
@@ -124,7 +125,7 @@ def test_one_image_with_every_action_shows_zoom_out_and_the_pans_within_the_caps
         "Delete",
     ]
     ids = [c["custom_id"] for c in buttons]
-    assert {"res:zoom2:5:0", "res:zoom15:5:0", "res:panleft:5:0", "res:pandown:5:0"} <= set(ids)
+    assert {"res:zoom2:5:0", "res:zoomcustom:5:0", "res:panleft:5:0", "res:pandown:5:0"} <= set(ids)
 
 
 def test_four_images_get_a_select_of_their_own_for_zoom_out_and_the_pans() -> None:
@@ -143,6 +144,7 @@ def test_four_images_get_a_select_of_their_own_for_zoom_out_and_the_pans() -> No
     assert len(move_values) == 24
     assert move_values[:4] == [f"zoom2:{i}" for i in range(4)]
     assert "pandown:3" in move_values
+    assert not [v for v in move_values + more_values if v.startswith("zoomcustom")], "a form: one file only"
 
 
 def test_zoom_and_pans_alone_take_the_first_select() -> None:
