@@ -129,7 +129,8 @@ async def _submit_now(
 async def _open_form(
     bot: ComfyBot, interaction: discord.Interaction, action: ResultAction, job_id: int, index: int
 ) -> None:
-    """The form of Remix, Edit or Cover, pre-filled from the result (refused first if the member may not)."""
+    """The form of Remix, Edit, Cover or Custom Zoom, pre-filled from the result (refused first if the
+    member may not)."""
     job = await bot.runtime.results.source_job(
         job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
     )
@@ -175,7 +176,7 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
     values = answers(interaction.data)
     guild_id, requester = guild_id_of(interaction), requester_from_interaction(interaction)
     results = bot.runtime.results
-    strength = strength_of(values.get("strength"))
+    numbers: dict[str, Callable[[str | None], float | None]] = {"strength": strength_of}
     if form is Form.REMIX:
         action, text = ResultAction.REMIX, values.get("prompt", "")
         changes: dict[str, Any] = {"negative_prompt": text_or_none(values.get("negative_prompt"))}
@@ -183,12 +184,15 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
         action, text = ResultAction.COVER, values.get("lyrics", "")
         changes = {"genre": text_or_none(values.get("genre")), "mood": text_or_none(values.get("mood"))}
     elif form is Form.ZOOM:
-        action, text = ResultAction.ZOOM_CUSTOM, values.get("prompt", "")
-        changes = {"zoom": zoom_of(values.get("zoom"))}
+        action, text, changes = ResultAction.ZOOM_CUSTOM, values.get("prompt", ""), {}
+        numbers["zoom"] = zoom_of
     else:
         action, text, changes = ResultAction.EDIT, values.get("instruction", ""), {}
 
     async def make() -> JobRequest:
+        # The numbers typed are read here, so that a refusal of one gives the member's text back too.
+        read = {name: parse(values.get(name)) for name, parse in numbers.items()}
+        strength = read.pop("strength")
         return await results.request(
             action,
             job_id,
@@ -196,7 +200,7 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
             guild_id=guild_id,
             requester=requester,
             text=text,
-            changes=changes,
+            changes={**changes, **read},
             strength=strength,
         )
 

@@ -11,7 +11,7 @@ https://discord.com/developers/docs/components/reference#action-row):
   Zoom Out, Pan, Info, Delete), five to a row;
 - several files (at most 4 a job): Reroll, Info, Delete; then Midjourney's numbered rows, U1-U4 (Upscale)
   and V1-V4 (Vary (strong)), or Cover 1-2 for songs; every other action for one chosen file in a select,
-  and Zoom Out and the pans in a select of their own below it (Custom Zoom only under a single file).
+  and Zoom Out and the pans in a select of their own below it (Custom Zoom, a form, stays in the first).
 An action added later (Animate) is a `ResultAction` with its `ActionSpec` in core/jobs/derived.py (the
 kind it makes, the media it takes) and a look here in `_LOOKS`: it then appears as a button or in the
 select wherever `ResultRequests.offered` allows it, and runs through `result_actions.run_action`.
@@ -74,9 +74,6 @@ _MOVES = frozenset(
         ResultAction.PAN_DOWN,
     }
 )
-
-# Under a single file only: Custom Zoom would take the moves select past its 25 options (7 x 4).
-_ONE_FILE_ONLY = frozenset({ResultAction.ZOOM_CUSTOM})
 
 Item = discord.ui.Item[discord.ui.View]
 
@@ -181,7 +178,7 @@ def result_items(words: Words, job_id: int, files: int, offered: Sequence[Result
             result_button(words, action, job_id, index, numbered=True, row=row)
             for index in range(min(files, MAX_BUTTONS_PER_ROW))
         ]
-    rest = [a for a in shown if a not in numbered and a not in _ONE_FILE_ONLY]
+    rest = [a for a in shown if a not in numbered]
     moves = [a for a in rest if a in _MOVES]
     row = len(numbered) + 1
     if moves and rest != moves and row + 1 < MAX_ROWS:

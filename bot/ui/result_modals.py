@@ -17,13 +17,13 @@ import discord
 
 from bot.locales import Words
 from core.errors import UserFacingError
+from core.jobs.derived import ACTIONS, ResultAction
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS, NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS
 from core.kinds.outpaint import MAX_ZOOM
 from core.texts import Text
 
 FORM_ID = re.compile(r"(?P<form>remix|edit|cover|zoom):(?P<job_id>\d+):(?P<index>\d+)")
 INSTRUCTION_MAX_CHARS = PROMPT_MAX_CHARS
-DEFAULT_ZOOM = 2.0
 
 
 class Form(StrEnum):
@@ -164,10 +164,10 @@ def zoom_modal(words: Words, job_id: int, index: int, *, prompt: str) -> discord
             _field(
                 "zoom",
                 words("forms.zoom_by"),
-                default=f"{DEFAULT_ZOOM:g}",
+                default=f"{ACTIONS[ResultAction.ZOOM_CUSTOM].changes['zoom']:g}",
                 max_length=4,
                 required=True,
-                placeholder="1.5",
+                placeholder=words("forms.zoom_example"),
             ),
         ],
     )
@@ -220,20 +220,18 @@ def strength_of(value: str | None) -> float | None:
 
 
 def zoom_of(value: str | None) -> float:
-    """How far out a Custom Zoom goes (over 1, up to 2; blank: 2); a friendly refusal for anything else."""
-    text = (value or "").strip().replace(",", ".")
-    if not text:
-        return DEFAULT_ZOOM
+    """How far out a Custom Zoom goes (over 1, up to 2; "1,5" too); a friendly refusal for anything else."""
+    typed = (value or "").strip()
     try:
-        zoom = float(text)
+        zoom = float(typed.replace(",", "."))
     except ValueError:
         zoom = float("nan")
     if not 1.0 < zoom <= MAX_ZOOM:  # false for nan too
         raise UserFacingError(
             Text(
                 "forms.zoom_out_of_range",
-                f"Zoom out by a number over 1, up to 2, like 1.5 (not “{text}”).",
-                {"text": text},
+                f"Zoom out by a number over 1, up to 2, like 1.5 (not “{typed}”).",
+                {"text": typed},
             )
         )
     return zoom

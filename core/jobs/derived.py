@@ -78,7 +78,7 @@ ACTIONS: dict[ResultAction, ActionSpec] = {
     # Midjourney's Zoom Out and Pan: the same prompt drawn around the picture (core/kinds/outpaint.py).
     ResultAction.ZOOM_OUT_2X: _outpaint("Zoom Out 2x", zoom=2.0),
     ResultAction.ZOOM_OUT_1_5X: _outpaint("Zoom Out 1.5x", zoom=1.5),
-    # A form: the prompt and how far out (the zoom here is the form's first value).
+    # A form: the prompt and how far out, starting from this zoom.
     ResultAction.ZOOM_CUSTOM: _outpaint("Custom Zoom", zoom=2.0),
     ResultAction.PAN_LEFT: _outpaint("Pan left", pan="left"),
     ResultAction.PAN_RIGHT: _outpaint("Pan right", pan="right"),

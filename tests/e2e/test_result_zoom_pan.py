@@ -192,15 +192,17 @@ async def test_a_custom_zoom_out_of_range_is_refused_privately_and_stores_nothin
     async with running_world(database_url, tmp_path) as world:
         result, original, _ = await first_result(world)
         uploads, made = len(world.fake.uploads), len(world.job_messages())
-        for typed in ("3", "1", "far"):
+        for typed in ("3", "1", "far", "2,5"):
             opened = await world.emu.click_button(result, f"res:zoomcustom:{original.id}:0", world.alice)
             await world.wait_acked(opened)
-            fields: dict[str, str | list[str]] = {"prompt": "a paper boat", "zoom": typed}
+            fields: dict[str, str | list[str]] = {"prompt": "a carefully typed harbour scene", "zoom": typed}
             submitted = await world.emu.submit_modal(
                 f"zoom:{original.id}:0", fields, world.alice, world.channel
             )
             await assert_refused_privately(
                 world, submitted, f"Zoom out by a number over 1, up to 2, like 1.5 (not “{typed}”)"
             )
+            # What the member typed is given back, to paste into the form again.
+            assert "a carefully typed harbour scene" in world.emu.original_response(submitted).content
         assert len(world.fake.uploads) == uploads
         assert len(world.job_messages()) == made, "no job was made"

@@ -6,7 +6,7 @@ import pytest
 
 from bot.exts.result_replies import chosen_file, prompt_of
 from bot.locales import english
-from bot.ui.result_modals import answers, remix_modal, strength_of
+from bot.ui.result_modals import answers, remix_modal, strength_of, zoom_modal, zoom_of
 from core.errors import UserFacingError
 from core.kinds.fields import PROMPT_MAX_CHARS
 
@@ -53,3 +53,25 @@ def test_a_reply_may_name_one_image_of_several_first() -> None:
     assert chosen_file("the same at night") == (0, "the same at night")
     assert chosen_file("#hashtag art") == (0, "#hashtag art")
     assert chosen_file("#1") == (0, "")
+
+
+@pytest.mark.parametrize(("typed", "zoom"), [("2", 2.0), ("1,5", 1.5), (" 1.25 ", 1.25), ("2.", 2.0)])
+def test_a_custom_zoom_is_a_number_over_one_up_to_two(typed: str, zoom: float) -> None:
+    assert zoom_of(typed) == zoom
+
+
+@pytest.mark.parametrize("typed", ["1", "2,5", "0.5", "inf", "nan", "far", "", "1e0"])
+def test_anything_else_is_refused_quoting_what_was_typed(typed: str) -> None:
+    with pytest.raises(UserFacingError) as refused:
+        zoom_of(typed)
+
+    assert refused.value.user_message == f"Zoom out by a number over 1, up to 2, like 1.5 (not “{typed}”)."
+
+
+def test_the_custom_zoom_form_starts_from_the_prompt_and_2x() -> None:
+    modal = zoom_modal(english(), 12, 0, prompt="a paper boat").to_dict()
+
+    assert modal["custom_id"] == "zoom:12:0"
+    fields = {row["components"][0]["custom_id"]: row["components"][0] for row in modal["components"]}
+    assert (fields["prompt"]["value"], fields["zoom"]["value"]) == ("a paper boat", "2")
+    assert fields["zoom"]["placeholder"] == "1.5"
