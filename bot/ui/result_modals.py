@@ -80,6 +80,17 @@ def _strength_field(words: Words, default: float) -> discord.ui.TextInput[discor
     )
 
 
+def _prompt_field(words: Words, prompt: str) -> discord.ui.TextInput[discord.ui.Modal]:
+    return _field(
+        "prompt",
+        words("forms.prompt"),
+        default=prompt,
+        max_length=PROMPT_MAX_CHARS,
+        paragraph=True,
+        required=True,
+    )
+
+
 def remix_modal(
     words: Words, job_id: int, index: int, *, prompt: str, negative: str | None, strength: float
 ) -> discord.ui.Modal:
@@ -87,14 +98,7 @@ def remix_modal(
         words("forms.remix"),
         form_custom_id(Form.REMIX, job_id, index),
         [
-            _field(
-                "prompt",
-                words("forms.prompt"),
-                default=prompt,
-                max_length=PROMPT_MAX_CHARS,
-                paragraph=True,
-                required=True,
-            ),
+            _prompt_field(words, prompt),
             _field(
                 "negative_prompt",
                 words("forms.negative"),
@@ -153,14 +157,7 @@ def zoom_modal(words: Words, job_id: int, index: int, *, prompt: str) -> discord
         words("forms.zoom"),
         form_custom_id(Form.ZOOM, job_id, index),
         [
-            _field(
-                "prompt",
-                words("forms.prompt"),
-                default=prompt,
-                max_length=PROMPT_MAX_CHARS,
-                paragraph=True,
-                required=True,
-            ),
+            _prompt_field(words, prompt),
             _field(
                 "zoom",
                 words("forms.zoom_by"),
