@@ -215,26 +215,35 @@ def conditioning_encoders(graph: Graph, link: Any) -> set[str]:
     return found
 
 
-def latent_chain(graph: Graph, sampler_id: str) -> tuple[list[str], str | None]:
-    """Samplers upstream of ``sampler_id`` (nearest first) and the empty latent the chain starts from."""
-    upstream: list[str] = []
-    seen = {sampler_id}
-    node = graph[sampler_id]
+def latent_upstream(graph: Graph, node_id: str) -> Iterator[str]:
+    """The nodes a latent comes through to reach ``node_id``, nearest first, following each node's first
+    linked latent input (LATENT_INPUTS); the walk ends at a node without one, a dangling link or a loop."""
+    seen = {node_id}
+    node = graph[node_id]
     while True:
         link = next(
             (inputs_of(node)[name] for name in LATENT_INPUTS if is_link(inputs_of(node).get(name))), None
         )
         if link is None:
-            return upstream, None
+            return
         source_id = str(link[0])
         if source_id in seen or source_id not in graph:
-            return upstream, None
+            return
         seen.add(source_id)
+        yield source_id
+        node = graph[source_id]
+
+
+def latent_chain(graph: Graph, sampler_id: str) -> tuple[list[str], str | None]:
+    """Samplers upstream of ``sampler_id`` (nearest first) and the empty latent the chain starts from."""
+    upstream: list[str] = []
+    for source_id in latent_upstream(graph, sampler_id):
         node = graph[source_id]
         if is_latent_source(node):
             return upstream, source_id
         if is_sampler(node):
             upstream.append(source_id)
+    return upstream, None
 
 
 def new_node(class_type: str, title: str, **inputs: Any) -> dict[str, Any]:

@@ -133,20 +133,12 @@ def samplers_starting_from(graph: g.Graph, encoders: tuple[str, ...], samplers: 
     for sampler_id in samplers:
         if sampler_id not in graph:
             continue
-        node = graph[sampler_id]
-        seen = {sampler_id}
-        while True:
-            link = next(
-                (g.inputs_of(node)[n] for n in g.LATENT_INPUTS if g.is_link(g.inputs_of(node).get(n))), None
-            )
-            source = str(link[0]) if link is not None else None
-            if source is None or source in seen or source not in graph or g.is_sampler(graph[source]):
-                break
+        for source in g.latent_upstream(graph, sampler_id):
+            if g.is_sampler(graph[source]):
+                break  # a later pass, drawing on what that sampler made
             if source in encoders:
                 found.append(sampler_id)
                 break
-            seen.add(source)
-            node = graph[source]
     return found
 
 
