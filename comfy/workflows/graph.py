@@ -234,6 +234,20 @@ def latent_upstream(graph: Graph, node_id: str) -> Iterator[str]:
         node = graph[source_id]
 
 
+def ancestors(graph: Graph, node_id: str) -> set[str]:
+    """Every node whose output reaches ``node_id`` by any path of links (dangling links left out)."""
+    found: set[str] = set()
+    pending = [node_id]
+    while pending:
+        for value in inputs_of(graph[pending.pop()]).values():
+            source_id = str(value[0]) if is_link(value) else None
+            if source_id is not None and source_id in graph and source_id not in found:
+                found.add(source_id)
+                pending.append(source_id)
+    found.discard(node_id)
+    return found
+
+
 def latent_chain(graph: Graph, sampler_id: str) -> tuple[list[str], str | None]:
     """Samplers upstream of ``sampler_id`` (nearest first) and the empty latent the chain starts from."""
     upstream: list[str] = []

@@ -14,15 +14,17 @@ from comfy.workflows import graph as g
 
 
 def strength_nodes(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[str, ...]:
-    """The nodes that set where each chain of samplers starts.
+    """The nodes that set where the first pass of samplers starts from its input.
 
-    Only a chain's first sampler counts: an SDXL refiner continues the base's schedule, so the base's
-    start sets the strength of both. A sampler fed ``sigmas`` takes it on the scheduler making them.
+    Only a sampler with no other sampler upstream of it counts: an SDXL refiner continues the base's
+    schedule, so the base's start sets the strength of both, and a hires fix (a latent upscale, or the
+    picture decoded, scaled and encoded again) refines the first pass's picture with a denoise of its own.
+    A sampler fed ``sigmas`` takes it on the scheduler making them.
     """
     found: list[str] = []
     for sampler_id in samplers:
         node = graph.get(sampler_id)
-        if node is None or g.latent_chain(graph, sampler_id)[0]:
+        if node is None or any(g.is_sampler(graph[other]) for other in g.ancestors(graph, sampler_id)):
             continue
         if takes_strength(node):
             found.append(sampler_id)

@@ -1,7 +1,10 @@
+import copy
+from typing import Any
+
 import pytest
 
 from comfy.workflows.strength import set_strength, strength_nodes
-from tests.comfy.workflows.graphs import ace_step_15, flux_custom_sampler, load
+from tests.comfy.workflows.graphs import ace_step_15, flux_custom_sampler, load, node
 
 
 def test_ksampler_takes_the_strength_as_denoise() -> None:
@@ -46,3 +49,30 @@ def test_ace_step_ksampler_takes_it_too() -> None:
 def test_strength_outside_zero_to_one_is_refused(strength: float) -> None:
     with pytest.raises(ValueError, match="between 0 and 1"):
         set_strength(load("txt2img_sd15_api.json"), ("3",), strength)
+
+
+def _pixel_hires_fix() -> dict[str, Any]:
+    """txt2img, then the picture decoded, scaled 1.5x, encoded again and refined at denoise 0.45."""
+    graph = load("txt2img_sd15_api.json")
+    graph["20"] = node("VAEDecode", samples=["3", 0], vae=["4", 2])
+    graph["21"] = node("ImageScaleBy", image=["20", 0], upscale_method="lanczos", scale_by=1.5)
+    graph["22"] = node("VAEEncode", pixels=["21", 0], vae=["4", 2])
+    graph["23"] = copy.deepcopy(graph["3"])
+    graph["23"]["inputs"] |= {"latent_image": ["22", 0], "denoise": 0.45}
+    graph["8"]["inputs"]["samples"] = ["23", 0]
+    return graph
+
+
+def test_a_hires_pass_through_pixels_keeps_its_own_denoise() -> None:
+    graph = _pixel_hires_fix()
+
+    assert strength_nodes(graph, ("3", "23")) == ("3",)
+
+
+def test_a_hires_pass_on_the_latent_keeps_its_own_denoise() -> None:
+    graph = load("txt2img_sd15_api.json")
+    graph["20"] = node("LatentUpscaleBy", samples=["3", 0], upscale_method="nearest-exact", scale_by=1.5)
+    graph["21"] = copy.deepcopy(graph["3"])
+    graph["21"]["inputs"] |= {"latent_image": ["20", 0], "denoise": 0.5}
+
+    assert strength_nodes(graph, ("3", "21")) == ("3",)

@@ -85,6 +85,23 @@ def test_a_workflow_reading_an_image_keeps_its_own_denoise_unless_a_strength_is_
     assert template.graph["10"]["inputs"]["image"] == "example.png"  # the template is untouched
 
 
+def test_a_picture_given_to_a_hires_fix_workflow_sets_the_first_pass_and_leaves_the_hires_denoise() -> None:
+    graph = load("txt2img_sd15_api.json")
+    graph["20"] = node("VAEDecode", samples=["3", 0], vae=["4", 2])
+    graph["21"] = node("ImageScaleBy", image=["20", 0], upscale_method="lanczos", scale_by=1.5)
+    graph["22"] = node("VAEEncode", pixels=["21", 0], vae=["4", 2])
+    graph["23"] = json.loads(json.dumps(graph["3"]))
+    graph["23"]["inputs"] |= {"latent_image": ["22", 0], "denoise": 0.45}
+    graph["8"]["inputs"]["samples"] = ["23", 0]
+    template = make_template("hires", json.dumps(graph), source="test")
+
+    bound = KINDS.bind(template, ImageParams(prompt="a fox", seed=1, strength=0.6), inputs=["image"])
+
+    assert bound.graph["3"]["inputs"]["denoise"] == 0.6
+    assert bound.graph["23"]["inputs"]["denoise"] == 0.45
+    assert bound.graph["22"]["inputs"]["pixels"] == ["21", 0], "the hires pass still refines the first's"
+
+
 def test_a_workflow_reading_an_image_refuses_a_request_without_one() -> None:
     with pytest.raises(InputMissing) as raised:
         KINDS.bind(_img2img(), ImageParams(prompt="a fox", seed=1))
