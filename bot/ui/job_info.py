@@ -26,7 +26,10 @@ def render_info(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...])
     embed.add_field(name=words("info.queued"), value=discord.utils.format_dt(job.queued_at, "f"))
     made_from = MadeFrom.read(job.seed_document)
     if made_from is not None:
-        embed.add_field(name=words("info.made_from"), value=made_from_text(words, made_from, linked=True))
+        embed.add_field(
+            name=words("info.made_from"),
+            value=made_from_text(words, made_from, linked=True, zoom=getattr(job.params, "zoom", None)),
+        )
     elif job.parent_id is not None:
         embed.add_field(name=words("info.made_from"), value=words("info.parent", job_id=job.parent_id))
     if artifacts:

@@ -63,7 +63,10 @@ def describe_request(
 def _source_line(words: Words, job: JobView, *, linked: bool) -> str:
     """ "↪ Vary (strong) of #123" and a line break, for a job made from a result; else nothing."""
     made_from = MadeFrom.read(job.seed_document)
-    return "" if made_from is None else f"↪ {made_from_text(words, made_from, linked=linked)}\n"
+    if made_from is None:
+        return ""
+    zoom = getattr(job.params, "zoom", None)
+    return f"↪ {made_from_text(words, made_from, linked=linked, zoom=zoom)}\n"
 
 
 def _request_line(words: Words, job: JobView, limit: int = _PROMPT_PREVIEW_CHARS) -> str:

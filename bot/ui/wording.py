@@ -50,17 +50,24 @@ def file_noun(words: Words, role: str) -> str:
     return words(f"files.{role}" if role in ("image", "audio") else "files.other")
 
 
-def made_from_text(words: Words, made_from: MadeFrom, *, linked: bool = False) -> str:
+def made_from_text(
+    words: Words, made_from: MadeFrom, *, linked: bool = False, zoom: float | None = None
+) -> str:
     """ "Vary (strong) of #123", and which file ("image 2") when the source made several.
 
     `linked`: "#123" is a link to the source's message when everyone may open it (markdown, for a message's
-    text or an embed; alt texts and direct messages' captions stay plain).
+    text or an embed; alt texts and direct messages' captions stay plain). `zoom`: how far out the job
+    went, which a Custom Zoom's own name does not say ("Zoom Out 1.25x of #123").
     """
     spec = ACTIONS[made_from.action]
     job = words("made_from.job", job_id=made_from.job_id)
     if linked and made_from.message is not None:
         job = f"[{job}]({message_url(made_from.message)})"
-    text = words("made_from.of", action=action_label(words, made_from.action), job=job)
+    action = action_label(words, made_from.action)
+    if made_from.action is ResultAction.ZOOM_CUSTOM and zoom is not None:
+        shown = f"{round(zoom, 2):g}".replace(".", words("number.decimal_mark"))
+        action = words("actions.zoomcustom_by", zoom=shown)
+    text = words("made_from.of", action=action, job=job)
     if made_from.out_of > 1:
         which = file_noun(words, spec.takes)
         text = words("made_from.file", text=text, file=which, number=made_from.index + 1)

@@ -183,7 +183,7 @@ async def test_custom_zoom_opens_the_prompt_and_how_far_out_and_runs_what_was_ty
     await assert_started_from(world, job, original, artifact)
     [pad] = _of_class(graph, "ImagePadForOutpaint")
     assert 0 < pad["inputs"]["left"] < 128  # a quarter zoom out of 512: less border than 2x's 128
-    assert f"Custom Zoom of {linked(original.id, result)}" in texts(message)[0]
+    assert f"Zoom Out 1.25x of {linked(original.id, result)}" in texts(message)[0]
 
 
 async def test_a_custom_zoom_out_of_range_is_refused_privately_and_stores_nothing(
