@@ -129,6 +129,9 @@ class Imagine(commands.Cog):
                 await read_attachment(self.bot, document, PROMPT_DOCUMENT) if document is not None else None
             )
             preferences = await preferences_of(self.bot, interaction)
+            preferred = image_defaults(preferences)
+            if picture.given_any:  # a given picture's own shape comes before a preferred one
+                preferred.pop("aspect_ratio", None)
             # A permutation prompt (`a {red, blue} bird`) is a request, each checked, for each of its prompts.
             typed = expand_permutations(prompt, most=most_permutations(interaction)) if prompt else [prompt]
             requests = []
@@ -137,7 +140,7 @@ class Imagine(commands.Cog):
                     text,
                     strength=strength,
                     document=content,
-                    preferred=image_defaults(preferences),
+                    preferred=preferred,
                     **options,
                 )
                 workflow = request.workflow or self.bot.runtime.preferences.workflow_for(

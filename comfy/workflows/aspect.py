@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 
 # The ratios offered by name; any other W:H within the limits below is accepted too, so a user can ask
 # for 5:4 or 2:1 without us listing every shape, while 100:1 slivers (useless, and huge) are refused.
@@ -13,6 +14,9 @@ MAX_RATIO_TERM = 64
 MAX_ELONGATION = 3.0
 # Latent sizes are multiples of 64 so every model family (SD1.5 /8, SDXL buckets) is happy.
 SIZE_MULTIPLE = 64
+
+# A picture's shape within this much of a common ratio's is called by that name (1023x1024 is 1:1).
+NEAR_COMMON = 0.01
 
 _RATIO = re.compile(r"^\s*(\d{1,3})\s*[:x×/]\s*(\d{1,3})\s*$")
 # Why a text is refused, by code: what follows the text quoted ("'wide' is not an aspect ratio like 16:9").
@@ -62,6 +66,28 @@ class AspectRatio:
         if width > MAX_RATIO_TERM or height > MAX_RATIO_TERM:
             raise BadAspectRatio("too_fine", text)
         return cls(width, height)
+
+    @classmethod
+    def nearest(cls, exact: Fraction) -> AspectRatio:
+        """The shape nearest ``exact`` (width / height): a common ratio when one is within NEAR_COMMON of
+        it, else in terms of at most MAX_RATIO_TERM (a 2560x1080 picture is 64:27). Not checked against
+        MAX_ELONGATION: ``parse`` refuses what is too stretched."""
+        for name in COMMON_ASPECT_RATIOS:
+            common = cls.parse(name)
+            if abs(Fraction(common.width, common.height) / exact - 1) <= NEAR_COMMON:
+                return common
+        for largest in range(MAX_RATIO_TERM, 0, -1):
+            near = exact.limit_denominator(largest)
+            if near.numerator <= MAX_RATIO_TERM:
+                return cls(near.numerator, near.denominator)
+        return cls(MAX_RATIO_TERM, 1)  # only for a shape over 64:1
+
+    @classmethod
+    def of_picture(cls, width: int, height: int) -> AspectRatio:
+        """A picture's shape, as near as the bot takes one: a 4032x3024 photo is 4:3, a 1000x10 banner
+        no more stretched than MAX_ELONGATION allows (3:1)."""
+        longest = Fraction(MAX_ELONGATION)
+        return cls.nearest(min(max(Fraction(width, max(height, 1)), 1 / longest), longest))
 
 
 def dimensions_for(ratio: AspectRatio, area: int, multiple: int = SIZE_MULTIPLE) -> tuple[int, int]:

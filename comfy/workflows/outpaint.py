@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from comfy.workflows import graph as g
-from comfy.workflows.aspect import MAX_RATIO_TERM, AspectRatio
+from comfy.workflows.aspect import AspectRatio
 
 PanDirection = Literal["left", "right", "up", "down"]
 PAN_DIRECTIONS: tuple[PanDirection, ...] = ("left", "right", "up", "down")
@@ -52,16 +52,10 @@ class Placement:
 
 def panned_ratio(ratio: AspectRatio, pan: PanDirection) -> AspectRatio:
     """The canvas's shape for a pan: ``ratio`` half again as wide (left, right) or as tall (up, down), in
-    the nearest terms of at most MAX_RATIO_TERM (a 16:9 panned up twice is 64:81, near enough 49:62)."""
+    the nearest shape the bot takes (a 16:9 panned up twice is 64:81, near enough 49:62)."""
     if pan in ("left", "right"):
-        exact = Fraction(ratio.width * 3, ratio.height * 2)
-    else:
-        exact = Fraction(ratio.width * 2, ratio.height * 3)
-    for largest in range(MAX_RATIO_TERM, 0, -1):
-        near = exact.limit_denominator(largest)
-        if near.numerator <= MAX_RATIO_TERM:
-            return AspectRatio(near.numerator, near.denominator)
-    return AspectRatio(MAX_RATIO_TERM, 1)  # unreachable for a shape the bot accepts (at most 3:1 before)
+        return AspectRatio.nearest(Fraction(ratio.width * 3, ratio.height * 2))
+    return AspectRatio.nearest(Fraction(ratio.width * 2, ratio.height * 3))
 
 
 def placement(width: int, height: int, *, zoom: float | None, pan: PanDirection | None) -> Placement:

@@ -20,7 +20,7 @@ from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.admission import Admission, Ask, screened_texts
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.given_input import given_roles
-from core.jobs.input_intake import InputIntake
+from core.jobs.input_intake import InputIntake, InspectedInput
 from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.model_options import ModelOptions
@@ -121,7 +121,6 @@ class JobService:
         roles = given_roles(request.inputs)
         bound = self.kinds.bind(template, params, inputs=roles)
         check_roles(roles, marked_roles(bound.graph), workflow=template.title)
-        data = job_record(request, kind, template, params, bound)
 
         def within_limits(counts: ActiveCounts) -> None:
             check_can_queue(policy.limits, UserLoad(queued=counts.queued, running=counts.running))
@@ -131,6 +130,11 @@ class JobService:
             self.intake, request.inputs, policy, request.requester, request.raw_input
         )
         try:
+            # Bound again in the shape of the picture it brings, now that the picture is known to be one.
+            fitted = self._fitted(params, keeper.inputs)
+            if fitted is not params:
+                params, bound = fitted, self.kinds.bind(template, fitted, inputs=roles)
+            data = job_record(request, kind, template, params, bound)
             job = await self.store.create(
                 data, admit=within_limits, inputs=keeper.records if request.inputs else None
             )
@@ -147,6 +151,12 @@ class JobService:
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
             log.info("queued at position %d (%s)", position, template.name)
         return SubmitReceipt(job, position, eta, told.held)
+
+    def _fitted(self, params: KindParams, inputs: Sequence[InspectedInput]) -> KindParams:
+        picture = next((item.facts for item in inputs if item.given.role == "image"), None)
+        if picture is None or not picture.width or not picture.height:
+            return params
+        return self.kinds.fit_to_picture(params, picture.width, picture.height)
 
     def template_for(
         self, kind: JobKind, workflow: str | None, policy: PolicyView, params: KindParams | None = None

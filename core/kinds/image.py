@@ -41,6 +41,7 @@ from core.kinds.outpaint import (
     outpaint_refusal,
     panned_from_result,
 )
+from core.kinds.picture_shape import image_shape
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.texts import InvalidValue, Text
 
@@ -187,6 +188,7 @@ IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
     derivations={"image": IMAGE_TO_IMAGE},
     strength=lambda p: p.strength,
     after_inputs=apply_outpaint,
+    fit_to_picture=image_shape,
     refusal=outpaint_refusal,
     made_once=OUTPAINT_FIELDS,
     from_result=panned_from_result,

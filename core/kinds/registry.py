@@ -101,6 +101,12 @@ class KindRegistry:
     async def load_catalogue(self, workflows_dir: Path | None = None) -> WorkflowCatalogue:
         return await asyncio.to_thread(self.catalogue, workflows_dir)
 
+    def fit_to_picture(self, params: KindParams, width: int, height: int) -> KindParams:
+        """``params`` in the shape of the ``width`` x ``height`` picture the request brings, where its kind
+        takes one and the request named none (KindSpec.fit_to_picture); else ``params`` as they are."""
+        fit = self.of(params).fit_to_picture
+        return params if fit is None else fit(params, width, height)
+
     def input_needs(self, template: WorkflowTemplate) -> dict[str, InputNeed]:
         """Role -> "required" / "optional": the media a request may or must bring to ``template``."""
         return input_needs(self.get(template.kind), template)

@@ -91,6 +91,9 @@ class KindSpec(Generic[P]):
     # zoomed out of or panned (core.kinds.outpaint). It may add to the metadata; True when it set the
     # strength itself where it applies (the request's is then not set on every sampler).
     after_inputs: Callable[[WorkflowTemplate, dict[str, Any], P, dict[str, Any]], bool] | None = None
+    # The request's shape from the picture it brings (its width and height), when it named none
+    # (core.kinds.picture_shape). None: the kind has no shape, or keeps the one it has.
+    fit_to_picture: Callable[[P, int, int], P] | None = None
     # Why a workflow can't take the parameters an action on a result sets (their names), or None: a zoom
     # needs one that starts from an empty picture of its own size. None here: any of the kind's can.
     refusal: Callable[[WorkflowTemplate, Collection[str]], UserFacingError | None] | None = None

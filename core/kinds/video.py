@@ -33,6 +33,7 @@ from core.kinds.fields import (
     PromptText,
     seed_field,
 )
+from core.kinds.picture_shape import video_shape
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.media.deliverable import discord_videos
 
@@ -163,5 +164,6 @@ VIDEO_KIND: KindSpec[VideoParams] = KindSpec(
     max_running_per_user=1,
     inputs={"image": "optional"},
     derivations={"image": FIRST_FRAME},
+    fit_to_picture=video_shape,
     extra_templates={"video_i2v": "video_i2v.json"},
 )

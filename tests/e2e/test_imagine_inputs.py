@@ -18,7 +18,7 @@ from tests.e2e.media_support import (
     private_answer,
     sha256,
 )
-from tests.fakes.comfyui import FakeConfig
+from tests.fakes.comfyui import FakeConfig, media
 
 
 def _denoise(graph: dict[str, object]) -> list[float]:
@@ -174,3 +174,27 @@ async def test_a_comfyui_restart_with_an_emptied_input_folder_gets_the_picture_a
         assert again.path.read_bytes() == PICTURE
         resubmitted = loader_files(posted_graph(world), "LoadImage")
         assert resubmitted == loader_files(posted_graph(world, 0), "LoadImage")
+
+
+async def test_a_picture_keeps_its_shape_unless_the_request_names_one_and_a_preferred_shape_gives_way(
+    database_url: str, tmp_path: Path
+) -> None:
+    portrait = media.png(48, 72, 0x3366CC)  # 2:3
+    attached = {"image": ("portrait.png", portrait, "image/png")}
+    async with running_world(database_url, tmp_path) as world:
+        await world.emu.send_slash_command(
+            world.guild, world.channel, world.alice, "preferences", {"aspect_ratio": "16:9"}, subcommand="set"
+        )
+        own = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "a heron"}, attachments=attached)
+        )
+        flagged = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "a heron --ar 1:1"}, attachments=attached)
+        )
+        plain = await world.wait_for_final(await world.slash("imagine", {"prompt": "a heron"}))
+
+        shapes = [(await world.job_for(m)).params.aspect_ratio for m in (own, flagged, plain)]  # type: ignore[attr-defined]
+        _, [made] = await world.delivered((await world.job_for(own)).id)
+
+    assert shapes == ["2:3", "1:1", "16:9"], "the picture's, the flag's, then the preferred shape"
+    assert (made.width, made.height) == (448, 640), "the workflow's 512x512 pixels in the picture's 2:3"

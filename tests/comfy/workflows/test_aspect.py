@@ -69,3 +69,22 @@ def test_ratios_are_reduced_to_lowest_terms(text: str, expected: str) -> None:
 def test_bad_ratios_say_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         AspectRatio.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "shape"),
+    [
+        (4032, 3024, "4:3"),
+        (1920, 1080, "16:9"),
+        (1023, 1024, "1:1"),  # within 1% of a common ratio: called by its name
+        (2560, 1080, "64:27"),
+        (1000, 10, "3:1"),  # no more stretched than the bot takes
+        (10, 1000, "1:3"),
+        (853, 1280, "2:3"),
+    ],
+)
+def test_a_pictures_shape_is_the_nearest_one_the_bot_takes(width: int, height: int, shape: str) -> None:
+    ratio = AspectRatio.of_picture(width, height)
+
+    assert str(ratio) == shape
+    assert AspectRatio.parse(shape) == ratio

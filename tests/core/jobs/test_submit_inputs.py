@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.runtime import CoreRuntime
+from comfy.workflows.aspect import AspectRatio, dimensions_for
 from core.errors import LimitReached, UserFacingError
 from core.inputs import InputRefused, RefusalReason
 from core.inputs.store import InputStore
@@ -207,3 +209,31 @@ class HeldInputStore(InputStore):
         self.moving.set()
         await self.go.wait()
         return await super().adopt(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def _scaled_sizes(graph: dict[str, Any] | None) -> list[tuple[int, int]]:
+    assert graph is not None
+    return [
+        (node["inputs"]["width"], node["inputs"]["height"])
+        for node in graph.values()
+        if node["class_type"] == "ImageScale"
+    ]
+
+
+async def test_a_picture_gives_its_shape_to_a_request_that_named_none_and_a_named_one_is_kept(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path, global_max_running=0) as (runtime, _):
+        own = (await runtime.service.submit(with_picture(image_request()))).job  # a 48x32 picture: 3:2
+        named = (await runtime.service.submit(with_picture(image_request(aspect_ratio="1:1")))).job
+        panned = (await runtime.service.submit(with_picture(image_request(pan="left")))).job
+
+    assert own.params.aspect_ratio == "3:2"  # type: ignore[attr-defined]
+    # The whole picture, at the workflow's 512x512 pixels in multiples of 64: not cropped to a square.
+    assert _scaled_sizes(own.posted_graph) == [dimensions_for(AspectRatio(3, 2), 512 * 512)] == [(640, 448)]
+    assert named.params.aspect_ratio == "1:1"  # type: ignore[attr-defined]
+    assert [w == h for w, h in _scaled_sizes(named.posted_graph)] == [True]
+    # Panned left, the canvas is half again as wide as the picture: 9:4, the picture in two thirds of it.
+    assert panned.params.aspect_ratio == "9:4"  # type: ignore[attr-defined]
+    # A 768x320 canvas: the picture fills 512x320 on its right (8:5, the nearest a 64-pixel grid allows).
+    assert _scaled_sizes(panned.posted_graph) == [(512, 320)]
