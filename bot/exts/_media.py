@@ -76,6 +76,11 @@ def strength_without_input(interaction: discord.Interaction, slot: MediaSlot) ->
     return UserFacingError(_said(interaction, slot, "media.strength_alone"))
 
 
+def move_without_input(interaction: discord.Interaction, slot: MediaSlot) -> UserFacingError:
+    """--zoom or --pan with no picture to zoom out of or pan."""
+    return UserFacingError(_said(interaction, slot, "media.move_alone"))
+
+
 class PendingInput:
     """The input being fetched and inspected; ``given()`` may be awaited again after a cancelled wait."""
 

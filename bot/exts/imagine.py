@@ -19,6 +19,7 @@ from bot.exts._media import (
     PICTURE,
     PendingInput,
     media_input,
+    move_without_input,
     strength_without_input,
 )
 from bot.exts._model_choices import model_choices
@@ -147,6 +148,8 @@ class Imagine(commands.Cog):
                     preferences, IMAGE, scope=guild_id_of(interaction)
                 )
                 request = replace(request, workflow=workflow)
+                if request.params.outpaints and not picture.given_any:
+                    raise move_without_input(interaction, PICTURE)
                 await check_admission(
                     self.bot, interaction, IMAGE, workflow=workflow, params=request.params, count=len(typed)
                 )

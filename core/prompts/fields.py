@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from comfy.workflows.aspect import COMMON_ASPECT_RATIOS
 from comfy.workflows.music import DURATION_RANGE, TEMPO_RANGE, TIME_SIGNATURES
+from comfy.workflows.outpaint import MAX_ZOOM, PAN_DIRECTIONS, PanDirection
 from comfy.workflows.params import MAX_SEED, Quality
 from core.kinds.fields import MAX_COUNT, known_aspect_ratio
 from core.prompts.errors import PromptProblem
@@ -40,6 +41,7 @@ _QUALITY_WORDS: dict[str, Quality] = {
 }
 _WEIGHT = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$")
 _TEMPO = re.compile(r"^\s*(\d{1,3})\s*(?:bpm)?\s*$", re.IGNORECASE)
+_ZOOM = re.compile(r"^\d(?:[.,]\d+)?$")
 _DURATION = re.compile(r"^\s*(?:(\d{1,2}):(\d{2})|(\d{1,3}(?:\.\d+)?)\s*s?)\s*$", re.IGNORECASE)
 
 
@@ -79,6 +81,32 @@ def seed(value: str | int) -> int:
             )
         )
     return int(text)
+
+
+def zoom(value: str | float) -> float:
+    """How far out to zoom from the given picture: over 1, at most 2 (``--zoom 2``, ``--zoom 1.5``)."""
+    text = str(value).strip().replace(",", ".")
+    if not _ZOOM.match(text) or not 1.0 < float(text) <= MAX_ZOOM:
+        most = f"{MAX_ZOOM:g}"
+        raise InvalidValue(
+            Text(
+                "value.zoom",
+                f"'{value}' is not a zoom out; use a number over 1, up to {most}",
+                {"value": value, "most": most},
+            )
+        )
+    return float(text)
+
+
+def pan(value: str) -> PanDirection:
+    text = str(value).strip().lower()
+    for direction in PAN_DIRECTIONS:
+        if text == direction:
+            return direction
+    ways = ", ".join(PAN_DIRECTIONS)
+    raise InvalidValue(
+        Text("value.pan", f"'{value}' is not a way to pan; use {ways}", {"value": value, "ways": ways})
+    )
 
 
 def count(value: str | int) -> int:

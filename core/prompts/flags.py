@@ -15,6 +15,9 @@ Flags:
     ``--count N``                     how many images, 1 to 4
     ``--model name``                  the checkpoint (or diffusion model) the workflow loads
     ``--lora name[:weight]`` (repeatable)   a LoRA, weight -2 to 2 (1 if left out)
+    ``--zoom N``                      with a picture given: zoom out of it, over 1 to 2 (Midjourney's
+                                      Custom Zoom), drawing around it
+    ``--pan left|right|up|down``      with a picture given: widen it on that side, drawing what is there
 
 Midjourney settings with no meaning here (``--v 6``, ``--stylize 250``, ``--chaos 20``, ``--tile``...) are
 taken out of the prompt with their value and listed in ``ignored``, so a pasted prompt still works.
@@ -44,6 +47,8 @@ FLAG_FIELDS = {
     "count": "count",
     "model": "model",
     "lora": "loras",
+    "zoom": "zoom",
+    "pan": "pan",
 }
 _READERS: dict[str, Callable[[str], Any]] = {
     "aspect_ratio": fields.aspect_ratio,
@@ -51,6 +56,8 @@ _READERS: dict[str, Callable[[str], Any]] = {
     "quality": fields.quality,
     "count": fields.count,
     "loras": fields.lora,
+    "zoom": fields.zoom,
+    "pan": fields.pan,
 }
 _EXAMPLES = {
     "aspect_ratio": "16:9",
@@ -61,6 +68,8 @@ _EXAMPLES = {
     "count": "2",
     "model": "sd_xl_base_1.0.safetensors",
     "loras": "ink.safetensors:0.8",
+    "zoom": "2",
+    "pan": "left",
 }
 # Midjourney flags we cannot honour, and whether each takes a value; "optional" takes one only if it is a
 # number (``--niji`` and ``--niji 6`` both exist).

@@ -109,6 +109,7 @@ def read_image_request(
                 {"ignored": ignored},
             )
         )
+    _one_move(layers)
     chosen_workflow = layers.values.pop("workflow", None)
     params = _image_params(layers)
     return ImageRequest(params, chosen_workflow or None, tuple(layers.notes))
@@ -158,6 +159,22 @@ def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has
             layers.problems.append(PromptProblem.of("prompt", empty))
         # A stand-in, so the other fields are still checked and reported together.
         layers.values["prompt"] = "-"
+
+
+def _one_move(layers: Layers) -> None:
+    """A zoom out and a pan are refused together, or with a strength (the border they add is drawn from
+    nothing), naming the flag or option as typed; the model's own check could only say "document"."""
+    moves = [name for name in ("zoom", "pan") if name in layers.values]
+    if len(moves) == 2:
+        said = Text("value.zoom_and_pan", "zoom out or pan, not both at once")
+        layers.problems.append(PromptProblem.of(str(layers.origin["pan"]), said))
+        del layers.values["pan"]
+    if moves and "strength" in layers.values:
+        said = Text(
+            "prompt.strength_with_move",
+            "doesn't go with a zoom out or a pan: the border they add is drawn from nothing",
+        )
+        layers.problems.append(PromptProblem.of(str(layers.origin["strength"]), said))
 
 
 def _from_document(name: str) -> Text:

@@ -198,3 +198,47 @@ async def test_a_picture_keeps_its_shape_unless_the_request_names_one_and_a_pref
 
     assert shapes == ["2:3", "1:1", "16:9"], "the picture's, the flag's, then the preferred shape"
     assert (made.width, made.height) == (448, 640), "the workflow's 512x512 pixels in the picture's 2:3"
+
+
+async def test_zoom_flag_draws_around_the_whole_picture_in_its_own_shape(
+    database_url: str, tmp_path: Path
+) -> None:
+    photo = media.png(96, 72, 0x3366CC)  # 4:3
+    async with running_world(database_url, tmp_path) as world:
+        made = await world.wait_for_final(
+            await world.slash(
+                "imagine",
+                {"prompt": "a harbour at dusk --zoom 2"},
+                attachments={"image": ("harbour.png", photo, "image/png")},
+            )
+        )
+        assert job_state(made) == "done"
+        job, [zoomed] = await world.delivered((await world.job_for(made)).id)
+
+    graph = posted_graph(world)
+    [pad] = [node for node in graph.values() if node["class_type"] == "ImagePadForOutpaint"]
+    [scale] = [node for node in graph.values() if node["class_type"] == "ImageScale"]
+    assert (job.params.zoom, job.params.aspect_ratio) == (2.0, "4:3")  # type: ignore[attr-defined]
+    assert (zoomed.width, zoomed.height) == (576, 448)  # the canvas: 4:3 at the workflow's pixels
+    # The picture whole (4:3 too, to the 8-pixel grid) in the middle, half the canvas's size.
+    assert (scale["inputs"]["width"], scale["inputs"]["height"]) == (288, 224)
+    assert pad["inputs"]["left"] == pad["inputs"]["right"] == 144
+
+
+async def test_zoom_or_pan_without_a_picture_or_with_a_strength_is_refused_privately(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        alone = await private_answer(world, await world.slash("imagine", {"prompt": "a harbour --pan left"}))
+        with_strength = await private_answer(
+            world,
+            await world.slash(
+                "imagine",
+                {"prompt": "a harbour --zoom 1.5", "strength": 0.4},
+                attachments={"image": ("harbour.png", PICTURE, "image/png")},
+            ),
+        )
+        await assert_nothing_stored(world)
+
+    assert "Zoom out and pan start from a picture" in alone.content
+    assert "drawn from nothing" in with_strength.content
