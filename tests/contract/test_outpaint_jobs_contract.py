@@ -48,3 +48,15 @@ async def test_pan_left_comes_back_wider_than_the_square_it_started_from(client:
     [saved] = await run_bound(client, bound.graph, media.png(64, 64, 0x808080))
 
     assert size_and_corner(saved)[0] == (320, 192)
+
+
+async def test_a_given_4_3_picture_zoomed_out_comes_back_in_its_own_shape(client: ComfyClient) -> None:
+    params = KINDS.fit_to_picture(ImageParams(prompt="a grey wall", seed=5, zoom=1.5), 96, 72)
+    assert params.aspect_ratio == "4:3"  # type: ignore[attr-defined]
+    bound = KINDS.bind(tiny_txt2img(256), params, inputs=["image"], filename_prefix="c/fitted")
+    size = (bound.metadata["width"], bound.metadata["height"])
+    assert size[0] > size[1]
+
+    [saved] = await run_bound(client, bound.graph, media.png(96, 72, 0x808080))
+
+    assert size_and_corner(saved)[0] == size
