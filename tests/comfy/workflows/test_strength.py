@@ -76,3 +76,19 @@ def test_a_hires_pass_on_the_latent_keeps_its_own_denoise() -> None:
     graph["21"]["inputs"] |= {"latent_image": ["20", 0], "denoise": 0.5}
 
     assert strength_nodes(graph, ("3", "21")) == ("3",)
+
+
+def test_a_pass_only_guided_by_another_ones_picture_still_takes_the_strength() -> None:
+    """The second pass starts from its own empty latent, a ControlNet hint made from the first's picture in
+    its conditioning: given a picture, it is the one that moves away from it."""
+    graph = load("txt2img_sd15_api.json")
+    graph["20"] = node("VAEDecode", samples=["3", 0], vae=["4", 2])
+    graph["21"] = node("ControlNetLoader", control_net_name="canny.safetensors")
+    graph["22"] = node(
+        "ControlNetApply", conditioning=["6", 0], control_net=["21", 0], image=["20", 0], strength=1.0
+    )
+    graph["23"] = copy.deepcopy(graph["3"])
+    graph["23"]["inputs"] |= {"positive": ["22", 0]}
+    graph["8"]["inputs"]["samples"] = ["23", 0]
+
+    assert strength_nodes(graph, ("3", "23")) == ("3", "23")
