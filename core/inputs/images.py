@@ -57,7 +57,23 @@ def read_picture(data: bytes, limits: InputLimits) -> Picture | None:
             _prove_decodes(image, data)  # a cut-short or corrupt file fails here
         except Exception as exc:  # as in _open: decoder errors on hostile bytes have no common type
             raise facts.damaged(facts.InputKind.IMAGE, f"{type(exc).__name__}: {exc}") from exc
+        if _turned_on_its_side(image):
+            width, height = height, width
     return Picture(mime, width, height)
+
+
+# EXIF orientations that show the stored pixels turned a quarter (a phone photo taken upright).
+_QUARTER_TURNS = {5, 6, 7, 8}
+_ORIENTATION = 0x0112
+
+
+def _turned_on_its_side(image: Image.Image) -> bool:
+    """Whether the picture is shown (and loaded by ComfyUI's LoadImage, which applies the EXIF orientation
+    first) turned a quarter from its stored pixels: its size is then the other way round."""
+    try:
+        return image.getexif().get(_ORIENTATION) in _QUARTER_TURNS
+    except Exception:  # as in _open: a malformed EXIF block only means "not turned"
+        return False
 
 
 def _prove_decodes(image: Image.Image, data: bytes) -> None:

@@ -48,6 +48,27 @@ def test_a_jpeg_is_a_picture() -> None:
     assert (found.kind, found.mime, found.width, found.height) == (InputKind.IMAGE, "image/jpeg", 12, 9)
 
 
+def _phone_photo(orientation: int, kind: str = "JPEG") -> bytes:
+    """Stored 64x48, with the EXIF orientation a phone writes (6: taken upright, shown turned a quarter)."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 80, 120)).save(out, kind, exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size"), [(6, (48, 64)), (8, (48, 64)), (1, (64, 48)), (3, (64, 48))]
+)
+def test_a_photos_size_is_the_one_it_is_shown_and_loaded_at_after_its_exif_orientation(
+    orientation: int, size: tuple[int, int]
+) -> None:
+    # ComfyUI's LoadImage turns it by its orientation first (ImageOps.exif_transpose), as viewers do.
+    for kind in ("JPEG", "PNG"):
+        found = inspect_input_sync(_phone_photo(orientation, kind), "photo")
+        assert (found.width, found.height) == size, kind
+
+
 @pytest.mark.parametrize(
     ("data", "mime"),
     [
