@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from comfy.workflows.aspect import AspectRatio
-from comfy.workflows.outpaint import panned_ratio
+from comfy.workflows.aspect import MAX_ELONGATION, AspectRatio
+from comfy.workflows.outpaint import PanDirection, panned_ratio
+from core.errors import UserFacingError
+from core.texts import Text
 
 if TYPE_CHECKING:
     from core.kinds.image import ImageParams
@@ -16,12 +18,32 @@ if TYPE_CHECKING:
 
 
 def image_shape(params: ImageParams, width: int, height: int) -> ImageParams:
+    """PanTooLong when a pan would stretch the picture's own shape past what the bot takes."""
     if "aspect_ratio" in params.model_fields_set:
         return params
     ratio = AspectRatio.of_picture(width, height)
     if params.pan is not None:
-        ratio = panned_ratio(ratio, params.pan)
+        own, ratio = ratio, panned_ratio(ratio, params.pan)
+        if max(ratio.width / ratio.height, ratio.height / ratio.width) > MAX_ELONGATION:
+            raise PanTooLong(own, params.pan)
+    # Set without validation (model_copy): a shape of_picture or panned_ratio made, checked above.
     return params.model_copy(update={"aspect_ratio": str(ratio)})
+
+
+class PanTooLong(UserFacingError):
+    """A pan of a picture already so long that the wider canvas would be past MAX_ELONGATION."""
+
+    def __init__(self, ratio: AspectRatio, pan: PanDirection) -> None:
+        most, shown = f"{MAX_ELONGATION:g}", str(ratio)
+        direction = Text(f"values.pan.{pan}", pan)
+        super().__init__(
+            Text(
+                "outpaint.pan_too_long",
+                f"This picture is {shown} already: panned {direction}, it would be more stretched than "
+                f"{most}:1. Pan the other way, or name a shape with --ar.",
+                {"ratio": shown, "direction": direction, "most": most},
+            )
+        )
 
 
 def video_shape(params: VideoParams, width: int, height: int) -> VideoParams:

@@ -237,3 +237,15 @@ async def test_a_picture_gives_its_shape_to_a_request_that_named_none_and_a_name
     assert panned.params.aspect_ratio == "9:4"  # type: ignore[attr-defined]
     # A 768x320 canvas: the picture fills 512x320 on its right (8:5, the nearest a 64-pixel grid allows).
     assert _scaled_sizes(panned.posted_graph) == [(512, 320)]
+
+
+async def test_a_pan_that_would_stretch_the_picture_too_far_is_refused_and_nothing_is_stored(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    long_picture = media.png(84, 36, 0x336699)  # 7:3: panned sideways, 7:2
+    async with running_core(database_url, [fake_comfy.url], tmp_path) as (runtime, _):
+        with pytest.raises(UserFacingError) as refused:
+            await runtime.service.submit(with_picture(image_request(pan="left"), long_picture))
+        assert await stored_counts(runtime, tmp_path) == (0, 0, [])
+
+    assert "more stretched than 3:1" in refused.value.user_message

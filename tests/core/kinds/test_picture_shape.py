@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.kinds import default_kinds
 from core.kinds.image import ImageParams
+from core.kinds.picture_shape import PanTooLong
 from core.kinds.video import VideoParams
 
 KINDS = default_kinds()
@@ -31,3 +34,15 @@ def test_a_video_from_a_picture_takes_its_shape_unless_one_was_asked() -> None:
 
     assert own.aspect_ratio == "9:16"  # type: ignore[attr-defined]
     assert KINDS.fit_to_picture(named, 720, 1280) is named
+
+
+def test_a_pan_that_would_stretch_a_long_picture_past_3_to_1_is_refused_in_words() -> None:
+    with pytest.raises(PanTooLong) as refused:
+        KINDS.fit_to_picture(ImageParams(prompt="x", pan="left"), 2560, 1080)
+
+    assert refused.value.user_message == (
+        "This picture is 64:27 already: panned left, it would be more stretched than 3:1. "
+        "Pan the other way, or name a shape with --ar."
+    )
+    # Across, the same picture pans: 64:27 made half again as tall is 128:81, near enough 49:31.
+    assert KINDS.fit_to_picture(ImageParams(prompt="x", pan="up"), 2560, 1080).aspect_ratio == "49:31"  # type: ignore[attr-defined]
