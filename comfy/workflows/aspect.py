@@ -15,6 +15,10 @@ MAX_ELONGATION = 3.0
 # Latent sizes are multiples of 64 so every model family (SD1.5 /8, SDXL buckets) is happy.
 SIZE_MULTIPLE = 64
 
+# The pixel steps workflows size pictures in: the bot's latents (SIZE_MULTIPLE), videos', VAEs'.
+_GRIDS = (64, 32, 16, 8)
+# How far the grid can take a picture from its ratio (3:2 at 512x512 pixels is 640x448, 5% off).
+NEAR_GRID = 0.05
 # A picture's shape within this much of a common ratio's is called by that name (1023x1024 is 1:1).
 NEAR_COMMON = 0.01
 
@@ -85,9 +89,17 @@ class AspectRatio:
     @classmethod
     def of_picture(cls, width: int, height: int) -> AspectRatio:
         """A picture's shape, as near as the bot takes one: a 4032x3024 photo is 4:3, a 1000x10 banner
-        no more stretched than MAX_ELONGATION allows (3:1)."""
+        no more stretched than MAX_ELONGATION allows (3:1). A picture a workflow made at a common ratio,
+        its sides rounded to a grid (1344x768 for 16:9), is called by that ratio's name."""
+        exact = Fraction(width, max(height, 1))
+        for name in COMMON_ASPECT_RATIOS:
+            common = cls.parse(name)
+            if abs(Fraction(common.width, common.height) / exact - 1) > NEAR_GRID:
+                continue  # a small picture rounds to a coarse grid from far off: 128x64 is no 16:9
+            if any(dimensions_for(common, width * height, grid) == (width, height) for grid in _GRIDS):
+                return common
         longest = Fraction(MAX_ELONGATION)
-        return cls.nearest(min(max(Fraction(width, max(height, 1)), 1 / longest), longest))
+        return cls.nearest(min(max(exact, 1 / longest), longest))
 
 
 def dimensions_for(ratio: AspectRatio, area: int, multiple: int = SIZE_MULTIPLE) -> tuple[int, int]:

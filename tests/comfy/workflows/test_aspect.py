@@ -81,6 +81,14 @@ def test_bad_ratios_say_why(text: str, reason: str) -> None:
         (1000, 10, "3:1"),  # no more stretched than the bot takes
         (10, 1000, "1:3"),
         (853, 1280, "2:3"),
+        # Made by a workflow at a common ratio, the sides on a 64-pixel grid: called by its name.
+        (1344, 768, "16:9"),
+        (1280, 832, "3:2"),
+        (1152, 896, "4:3"),
+        (704, 384, "16:9"),
+        (1536, 640, "21:9"),
+        (640, 448, "3:2"),
+        (128, 64, "2:1"),  # on the grid of 16:9 too, but far from its shape
     ],
 )
 def test_a_pictures_shape_is_the_nearest_one_the_bot_takes(width: int, height: int, shape: str) -> None:
