@@ -26,6 +26,7 @@ from core.jobs.result_offers import ResultOffers, role_of
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import JobKind, spec_of, typed_params
+from core.prompts.typed_text import read_typed
 from core.texts import Text
 from db.enums import InputSource, JobStatus, RegeneratePermission
 
@@ -192,10 +193,15 @@ class ResultRequests:
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
         wanted = {**spec.changes, **(changes or {})}
-        if text is None and spec.carries_text:
-            text = _main_text(source.job) or None
         if text is not None:
-            wanted[target.main_field] = text
+            # Flags typed in it (--ar, --no, --seed...) change those parameters, over the form's fields.
+            main, flagged = read_typed(kind, text)
+            wanted.update(flagged)
+            wanted[target.main_field] = main
+        elif spec.carries_text:  # the result's own text, read once already
+            text = _main_text(source.job) or None
+            if text is not None:
+                wanted[target.main_field] = text
         offers = self._offers
         params = offers.params(source.job, kind, wanted, spec.strength if strength is None else strength)
         refusal = offers.refusal(source.job, kind, spec.changes)

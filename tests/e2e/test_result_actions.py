@@ -85,17 +85,18 @@ async def test_remix_opens_the_prompt_filled_in_and_runs_the_changed_one(
         # The form is answered even when the bot restarted while the member was typing.
         await world.restart_bot()
         fields: dict[str, str | list[str]] = {
-            "prompt": "a paper plane",
+            "prompt": "a paper plane --ar 3:2",
             "negative_prompt": "",
             "strength": "0.5",
         }
         submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
         message, job = await made_from_click(world, submitted)
         await assert_started_from(world, job, original, artifact)
-        assert job.params.prompt == "a paper plane"  # type: ignore[attr-defined]
+        # A flag in the prompt changes its parameter, as in /imagine, instead of being drawn.
+        assert (job.params.prompt, job.params.aspect_ratio) == ("a paper plane", "3:2")  # type: ignore[attr-defined]
         assert job.params.negative_prompt is None  # type: ignore[attr-defined]
         assert job.params.strength == 0.5  # type: ignore[attr-defined]
-        assert job.raw_input == "a paper plane"
+        assert job.raw_input == "a paper plane --ar 3:2"
         assert f"Remix of {linked(original.id, result)}" in texts(message)[0]
 
 

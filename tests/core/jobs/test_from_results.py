@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -128,3 +129,29 @@ async def test_a_zoom_rerolled_after_its_workflow_stopped_taking_zooms_is_refuse
             await runtime.results.regeneration(zoomed.job.id, guild_id=1, requester=ALICE)
         plain = await runtime.results.regeneration(first.job.id, guild_id=1, requester=ALICE)
         assert plain.params.prompt == "a red fox"  # type: ignore[attr-defined]
+
+
+async def test_flags_typed_in_a_remix_prompt_change_those_parameters_instead_of_being_drawn(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
+        receipt = await runtime.service.submit(image_request(prompt="a red fox", negative_prompt="rain"))
+        await observer.final(receipt.job.id)
+        await wait_delivered(runtime, receipt.job.id)
+
+        def remix(text: str, **changes: object) -> Any:
+            return runtime.results.request(
+                ResultAction.REMIX, receipt.job.id, 0, guild_id=1, requester=ALICE, text=text, changes=changes
+            )
+
+        flagged = (
+            await remix("a blue fox --ar 16:9 --no snow --seed 7 --v 6", negative_prompt="rain")
+        ).params
+        plain = (await remix("a blue fox")).params
+        with pytest.raises(UserFacingError) as refused:
+            await remix("a blue fox --ar 99:1")
+
+    assert (flagged.prompt, flagged.aspect_ratio, flagged.seed) == ("a blue fox", "16:9", 7)  # type: ignore[attr-defined]
+    assert flagged.negative_prompt == "snow", "a flag typed in the prompt wins over the form's field"  # type: ignore[attr-defined]
+    assert (plain.prompt, plain.aspect_ratio, plain.negative_prompt) == ("a blue fox", "1:1", "rain")  # type: ignore[attr-defined]
+    assert "--ar 99:1" in refused.value.user_message
