@@ -18,7 +18,7 @@ SIZE_MULTIPLE = 64
 # The pixel steps workflows size pictures in: the bot's latents (SIZE_MULTIPLE), videos', VAEs'.
 _GRIDS = (64, 32, 16, 8)
 # How far the grid can take a picture from its ratio (3:2 at 512x512 pixels is 640x448, 5% off).
-NEAR_GRID = 0.05
+NEAR_GRID = Fraction(1, 20)
 # A picture's shape within this much of a common ratio's is called by that name (1023x1024 is 1:1).
 NEAR_COMMON = 0.01
 
@@ -91,7 +91,7 @@ class AspectRatio:
         """A picture's shape, as near as the bot takes one: a 4032x3024 photo is 4:3, a 1000x10 banner
         no more stretched than MAX_ELONGATION allows (3:1). A picture a workflow made at a common ratio,
         its sides rounded to a grid (1344x768 for 16:9), is called by that ratio's name."""
-        exact = Fraction(width, max(height, 1))
+        exact = Fraction(max(width, 1), max(height, 1))  # no side is no shape: a pixel's
         for name in COMMON_ASPECT_RATIOS:
             common = cls.parse(name)
             if abs(Fraction(common.width, common.height) / exact - 1) > NEAR_GRID:

@@ -15,10 +15,16 @@ from core.inputs.png_integrity import check_png
 IMAGE_MIMES = {
     "PNG": "image/png",
     "JPEG": "image/jpeg",
+    # A JPEG with a multi-picture index (an iPhone's HDR gain map): Pillow opens it as MPO, ComfyUI's
+    # LoadImage reads it; its first picture is the photo.
+    "MPO": "image/jpeg",
     "WEBP": "image/webp",
     "GIF": "image/gif",
     "BMP": "image/bmp",
 }
+
+
+_JPEGS = {"JPEG", "MPO"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +60,10 @@ def read_picture(data: bytes, limits: InputLimits) -> Picture | None:
         if width * height > limits.max_pixels:
             raise facts.too_many_pixels(width, height, limits)
         try:
-            _prove_decodes(image, data)  # a cut-short or corrupt file fails here
+            png_exif = _prove_decodes(image, data)  # a cut-short or corrupt file fails here
         except Exception as exc:  # as in _open: decoder errors on hostile bytes have no common type
             raise facts.damaged(facts.InputKind.IMAGE, f"{type(exc).__name__}: {exc}") from exc
-        if _turned_on_its_side(image):
+        if _turned_on_its_side(image, png_exif):
             width, height = height, width
     return Picture(mime, width, height)
 
@@ -67,22 +73,29 @@ _QUARTER_TURNS = {5, 6, 7, 8}
 _ORIENTATION = 0x0112
 
 
-def _turned_on_its_side(image: Image.Image) -> bool:
+def _turned_on_its_side(image: Image.Image, png_exif: bytes | None) -> bool:
     """Whether the picture is shown (and loaded by ComfyUI's LoadImage, which applies the EXIF orientation
-    first) turned a quarter from its stored pixels: its size is then the other way round."""
+    first) turned a quarter from its stored pixels: its size is then the other way round. A PNG's EXIF is
+    the block check_png found: Pillow's getexif() would decode every pixel of a PNG to look for it."""
     try:
-        return image.getexif().get(_ORIENTATION) in _QUARTER_TURNS
+        if image.format == "PNG":
+            exif = Image.Exif()
+            if png_exif is not None:
+                exif.load(png_exif)
+        else:
+            exif = image.getexif()
+        return exif.get(_ORIENTATION) in _QUARTER_TURNS
     except Exception:  # as in _open: a malformed EXIF block only means "not turned"
         return False
 
 
-def _prove_decodes(image: Image.Image, data: bytes) -> None:
+def _prove_decodes(image: Image.Image, data: bytes) -> bytes | None:
     """Decode the first frame to its end, at the least cost that still reads all of it: a PNG's image data
     inflated and its rows checked without building pixels (core.inputs.png_integrity), a JPEG decoded at
     an eighth of its size (every coded block is still read, a truncated file still fails), others whole."""
     if image.format == "PNG":
-        check_png(data)
-        return
-    if image.format == "JPEG":
+        return check_png(data)  # with its EXIF block, found on the way
+    if image.format in _JPEGS:
         image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
     image.load()
+    return None

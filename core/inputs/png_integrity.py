@@ -112,12 +112,15 @@ def chunks(data: bytes) -> Iterator[Chunk]:
         yield Chunk(kind, body, position)
 
 
-def check_png(data: bytes) -> None:
-    """Raise DamagedPng unless ``data`` is a whole PNG whose image data decodes to its last row."""
-    rows = None
+def check_png(data: bytes) -> bytes | None:
+    """Raise DamagedPng unless ``data`` is a whole PNG whose image data decodes to its last row; return its
+    EXIF block (an eXIf chunk's, before or after the image data), if it has one."""
+    rows, exif = None, None
     inflate = zlib.decompressobj()
     for kind, body, _ in chunks(data):
-        if kind == b"IHDR":
+        if kind == b"eXIf":
+            exif = bytes(body)
+        elif kind == b"IHDR":
             header = read_header(body)
             rows = _RowCheck(_rows(header.width, header.height, header.bits_per_pixel, header.interlaced))
         elif kind == b"IDAT":
@@ -126,6 +129,7 @@ def check_png(data: bytes) -> None:
             _inflate_into(inflate, body, rows)
     if rows is None or not rows.complete:
         raise DamagedPng("the image data ends before the last row")
+    return exif
 
 
 def read_header(body: memoryview) -> Header:

@@ -89,6 +89,8 @@ def test_bad_ratios_say_why(text: str, reason: str) -> None:
         (1536, 640, "21:9"),
         (640, 448, "3:2"),
         (128, 64, "2:1"),  # on the grid of 16:9 too, but far from its shape
+        (0, 100, "1:3"),  # no width: as thin as the bot takes
+        (0, 0, "1:1"),
     ],
 )
 def test_a_pictures_shape_is_the_nearest_one_the_bot_takes(width: int, height: int, shape: str) -> None:

@@ -209,3 +209,28 @@ async def test_an_oversized_file_is_refused_without_a_thread(monkeypatch: pytest
         await inspect_input(bytes(2048), "x", limits=InputLimits(max_bytes=1024))
 
     assert refused.value.reason is RefusalReason.TOO_LARGE
+
+
+def test_a_png_is_proved_and_its_orientation_read_without_pillow_decoding_its_pixels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import PngImagePlugin
+
+    upright = _phone_photo(6, "PNG")
+    monkeypatch.setattr(
+        PngImagePlugin.PngImageFile, "load", lambda self: pytest.fail("PNG decoded by Pillow")
+    )
+
+    found = inspect_input_sync(upright, "photo.png")
+
+    assert (found.width, found.height) == (48, 64)
+
+
+def test_a_phone_jpeg_with_a_multi_picture_index_is_read_as_a_jpeg() -> None:
+    photo, gain_map = Image.new("RGB", (64, 48), "red"), Image.new("RGB", (32, 24), "blue")
+    out = io.BytesIO()
+    photo.save(out, "MPO", save_all=True, append_images=[gain_map])
+
+    found = inspect_input_sync(out.getvalue(), "IMG_0001.jpg")
+
+    assert (found.kind, found.mime, found.width, found.height) == (InputKind.IMAGE, "image/jpeg", 64, 48)
