@@ -16,16 +16,17 @@ from comfy.workflows import graph as g
 def strength_nodes(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[str, ...]:
     """The nodes that set where the first pass of samplers starts from its input.
 
-    Only a sampler whose latent owes nothing to another sampler counts: an SDXL refiner continues the
-    base's schedule, so the base's start sets the strength of both, and a hires fix (a latent upscale, or
-    the picture decoded, scaled and encoded again) refines the first pass's picture with a denoise of its
-    own. A pass only guided by another's picture (a ControlNet hint in its conditioning) still counts.
+    Only a sampler that owes nothing to another sampler counts: an SDXL refiner continues the base's
+    schedule, so the base's start sets the strength of both; a hires fix (a latent upscale, or the
+    picture decoded, scaled and encoded again) refines the first pass's picture with a denoise of its
+    own; Stable Cascade's stage B draws stage C's result at full denoise, conditioned on it. A pass built
+    on another's picture in any other way (a ControlNet hint made from it) keeps its own denoise too.
     A sampler fed ``sigmas`` takes it on the scheduler making them.
     """
     found: list[str] = []
     for sampler_id in samplers:
         node = graph.get(sampler_id)
-        if node is None or _latent_made_by_a_sampler(graph, sampler_id):
+        if node is None or any(g.is_sampler(graph[other]) for other in g.ancestors(graph, sampler_id)):
             continue
         if takes_strength(node):
             found.append(sampler_id)
@@ -34,13 +35,6 @@ def strength_nodes(graph: g.Graph, samplers: tuple[str, ...]) -> tuple[str, ...]
         if scheduler in graph and g.has_number(graph[scheduler], "denoise"):
             found.append(scheduler)
     return g.sorted_ids(found)
-
-
-def _latent_made_by_a_sampler(graph: g.Graph, sampler_id: str) -> bool:
-    source = next(g.latent_upstream(graph, sampler_id), None)
-    if source is None:
-        return False
-    return any(g.is_sampler(graph[node_id]) for node_id in (source, *g.ancestors(graph, source)))
 
 
 def takes_strength(node: Mapping[str, Any]) -> bool:

@@ -78,9 +78,9 @@ def test_a_hires_pass_on_the_latent_keeps_its_own_denoise() -> None:
     assert strength_nodes(graph, ("3", "21")) == ("3",)
 
 
-def test_a_pass_only_guided_by_another_ones_picture_still_takes_the_strength() -> None:
-    """The second pass starts from its own empty latent, a ControlNet hint made from the first's picture in
-    its conditioning: given a picture, it is the one that moves away from it."""
+def test_a_pass_guided_by_another_ones_picture_keeps_its_own_denoise() -> None:
+    """The second pass starts from the same empty latent, a ControlNet hint made from the first's picture
+    in its conditioning: it is built on the first pass's picture, like a hires fix."""
     graph = load("txt2img_sd15_api.json")
     graph["20"] = node("VAEDecode", samples=["3", 0], vae=["4", 2])
     graph["21"] = node("ControlNetLoader", control_net_name="canny.safetensors")
@@ -91,4 +91,31 @@ def test_a_pass_only_guided_by_another_ones_picture_still_takes_the_strength() -
     graph["23"]["inputs"] |= {"positive": ["22", 0]}
     graph["8"]["inputs"]["samples"] = ["23", 0]
 
-    assert strength_nodes(graph, ("3", "23")) == ("3", "23")
+    assert strength_nodes(graph, ("3", "23")) == ("3",)
+
+
+def test_stable_cascade_stage_b_keeps_its_full_denoise() -> None:
+    """ComfyUI's Stable Cascade image-to-image: stage B's latent is the encoder's second output, with no
+    sampler behind it, and stage C's result reaches it through its conditioning."""
+    graph = {
+        "1": node("CheckpointLoaderSimple", ckpt_name="stable_cascade_stage_c.safetensors"),
+        "2": node("CheckpointLoaderSimple", ckpt_name="stable_cascade_stage_b.safetensors"),
+        "3": node("CLIPTextEncode", clip=["1", 1], text="a fox"),
+        "4": node("CLIPTextEncode", clip=["1", 1], text=""),
+        "5": node("LoadImage", image="in.png"),
+        "6": node("StableCascade_StageC_VAEEncode", image=["5", 0], vae=["1", 2], compression=42),
+        "7": node(
+            "KSampler", model=["1", 0], seed=1, steps=20, cfg=4, sampler_name="euler_ancestral",
+            scheduler="simple", positive=["3", 0], negative=["4", 0], latent_image=["6", 0], denoise=0.6,
+        ),
+        "8": node("StableCascade_StageB_Conditioning", conditioning=["3", 0], stage_c=["7", 0]),
+        "9": node("ConditioningZeroOut", conditioning=["3", 0]),
+        "10": node(
+            "KSampler", model=["2", 0], seed=1, steps=10, cfg=1.1, sampler_name="euler_ancestral",
+            scheduler="simple", positive=["8", 0], negative=["9", 0], latent_image=["6", 1], denoise=1.0,
+        ),
+        "11": node("VAEDecode", samples=["10", 0], vae=["2", 2]),
+        "12": node("SaveImage", images=["11", 0], filename_prefix="ComfyUI"),
+    }  # fmt: skip
+
+    assert strength_nodes(graph, ("7", "10")) == ("7",)
