@@ -193,6 +193,7 @@ class ResultRequests:
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
         wanted = {**spec.changes, **(changes or {})}
+        flagged: dict[str, Any] = {}
         if text is not None:
             # Flags typed in it (--ar, --no, --seed...) change those parameters, over the form's fields.
             main, flagged = read_typed(kind, text)
@@ -204,7 +205,7 @@ class ResultRequests:
                 wanted[target.main_field] = text
         offers = self._offers
         params = offers.params(source.job, kind, wanted, spec.strength if strength is None else strength)
-        refusal = offers.refusal(source.job, kind, spec.changes)
+        refusal = offers.refusal(source.job, kind, {**spec.changes, **flagged})
         if refusal is not None:  # before anything is answered: a refusal is private from its first byte
             raise refusal
         return JobRequest(

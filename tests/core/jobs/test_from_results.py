@@ -155,3 +155,30 @@ async def test_flags_typed_in_a_remix_prompt_change_those_parameters_instead_of_
     assert flagged.negative_prompt == "snow", "a flag typed in the prompt wins over the form's field"  # type: ignore[attr-defined]
     assert (plain.prompt, plain.aspect_ratio, plain.negative_prompt) == ("a blue fox", "1:1", "rain")  # type: ignore[attr-defined]
     assert "--ar 99:1" in refused.value.user_message
+
+
+async def test_a_zoom_flag_in_a_remix_of_a_workflow_that_cannot_zoom_is_refused_before_any_answer(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    (workflows / "img2img.json").write_text(json.dumps(own_image_to_image_graph()))
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data", workflows_dir=workflows) as (
+        runtime,
+        observer,
+    ):
+        first = await runtime.service.submit(image_request(prompt="a red fox"))
+        await observer.final(first.job.id)
+        await wait_delivered(runtime, first.job.id)
+        async with runtime.sessions.begin() as session:
+            await session.execute(update(Job).where(Job.id == first.job.id).values(workflow_name="img2img"))
+
+        with pytest.raises(UserFacingError, match="can't zoom out or pan"):
+            await runtime.results.request(
+                ResultAction.REMIX, first.job.id, 0, guild_id=1, requester=ALICE, text="a fox --zoom 2"
+            )
+        remixed = await runtime.results.request(
+            ResultAction.REMIX, first.job.id, 0, guild_id=1, requester=ALICE, text="a fox --ar 3:2"
+        )
+
+    assert remixed.params.aspect_ratio == "3:2"  # type: ignore[attr-defined]
