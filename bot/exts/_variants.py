@@ -22,18 +22,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import discord
 
 from bot.client import ComfyBot
-from bot.exts._submit import Answer, request_of, submit_and_show, submit_on_interaction
+from bot.exts._submit import Answer, request_of, submit_on_interaction
 from bot.exts.errors import message_for
 from bot.locales import Words, words_for
 from bot.ui.replies import DISCORD_MESSAGE_LIMIT
 from bot.ui.requesters import guild_id_of
 from core.jobs.given_input import GivenInput
 from core.jobs.scopes import is_personal
+from core.jobs.service import JobRequest
 from core.kinds import KindParams
 from core.prompts.permutations import MOST_PERMUTATIONS
 from core.texts import Text
@@ -52,11 +53,37 @@ def most_permutations(interaction: discord.Interaction) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """One prompt of the request, as typed (its flags still in it), and what it was read as."""
+    """One prompt of the request, as typed (its flags still in it), and what it was read as; `prepared`:
+    the whole request made already (one made from a result: its source, its picture)."""
 
     typed: str
     params: KindParams
     workflow: str | None
+    prepared: JobRequest | None = None
+
+    @classmethod
+    def of(cls, request: JobRequest) -> Variant:
+        return cls(request.raw_input, request.params, request.workflow, request)
+
+
+async def _request(
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    answer: Answer,
+    variant: Variant,
+    inputs: tuple[GivenInput, ...],
+) -> JobRequest:
+    if variant.prepared is not None:
+        return replace(variant.prepared, private=answer.private)
+    return await request_of(
+        bot,
+        interaction,
+        answer,
+        params=variant.params,
+        raw_input=variant.typed,
+        workflow=variant.workflow,
+        inputs=inputs,
+    )
 
 
 async def submit_variants(
@@ -73,15 +100,8 @@ async def submit_variants(
     words = words_for(bot, interaction.locale)
     first, others = variants[0], variants[1:]
     held = not (others or notes) or await _hold(interaction, words, first)
-    receipt = await submit_and_show(
-        bot,
-        interaction,
-        answer,
-        params=first.params,
-        raw_input=first.typed,
-        workflow=first.workflow,
-        inputs=inputs,
-    )
+    first_request = await _request(bot, interaction, answer, first, inputs)
+    receipt = await submit_on_interaction(bot, interaction, answer.message_id, first_request)
     if not (others or notes):
         return
     try:
@@ -147,15 +167,8 @@ async def _submit_others(
             log.warning("interaction %s: no followup for a permutation (%s)", interaction.id, error.status)
             return await _not_queued(interaction, words, left, None)
         try:
-            request = await request_of(
-                bot,
-                interaction,
-                Answer(placeholder.id, answer.private),
-                params=variant.params,
-                raw_input=variant.typed,
-                workflow=variant.workflow,
-                inputs=inputs,
-            )
+            shown_on = Answer(placeholder.id, answer.private)
+            request = await _request(bot, interaction, shown_on, variant, inputs)
             # Raises only what kept the job from being made (a failed show is logged there).
             await submit_on_interaction(bot, interaction, placeholder.id, request, followup=True)
         except Exception as refusal:  # a refusal, or a bug (logged with an id by message_for)

@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
 from bot.exts._submit import submit_on_interaction
+from bot.exts._variants import Variant, most_permutations, submit_variants
 from bot.exts.errors import report_error
 from bot.locales import Words, words_for
 from bot.ui.replies import reply_privately, user_message_of
@@ -41,6 +42,7 @@ from bot.ui.result_modals import (
 from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
 from core.jobs.service import JobRequest
+from core.prompts.permutations import expand_permutations
 
 Handler = Callable[[ComfyBot, discord.Interaction, ResultAction, int, int], Awaitable[None]]
 
@@ -100,19 +102,29 @@ async def run_action(interaction: discord.Interaction, action: ResultAction, job
 
 
 async def submit_from_result(
-    bot: ComfyBot, interaction: discord.Interaction, make: Callable[[], Awaitable[JobRequest]]
+    bot: ComfyBot,
+    interaction: discord.Interaction,
+    make: Callable[[], Awaitable[JobRequest | list[JobRequest]]],
 ) -> None:
     """Decide (a refusal is private and first), then a "thinking…" that becomes the job's message (private
-    when made from a private result, or for a member who chose private results)."""
+    when made from a private result, or for a member who chose private results). Several requests (a
+    permutation prompt typed in a form) each get a message, as /imagine's do."""
     service = bot.runtime.service
 
-    async def decide() -> JobRequest:
-        request = await make()
-        await service.precheck(request)
-        return request
+    async def decide() -> list[JobRequest]:
+        made = await make()
+        requests = made if isinstance(made, list) else [made]
+        for request in requests:
+            await service.precheck(request, count=len(requests))
+        return requests
 
-    request, answer = await decide_then_defer(bot, interaction, decide)
-    await submit_on_interaction(bot, interaction, answer.message_id, replace(request, private=answer.private))
+    requests, answer = await decide_then_defer(bot, interaction, decide)
+    if len(requests) == 1:
+        request = replace(requests[0], private=answer.private)
+        await submit_on_interaction(bot, interaction, answer.message_id, request)
+        return
+    variants = [Variant.of(request) for request in requests]
+    await submit_variants(bot, interaction, answer, variants, inputs=requests[0].inputs, notes=())
 
 
 async def _submit_now(
@@ -189,20 +201,27 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
     else:
         action, text, changes = ResultAction.EDIT, values.get("instruction", ""), {}
 
-    async def make() -> JobRequest:
+    async def make() -> list[JobRequest]:
         # The numbers typed are read here, so that a refusal of one gives the member's text back too.
         read = {name: parse(values.get(name)) for name, parse in numbers.items()}
         strength = read.pop("strength")
-        return await results.request(
-            action,
-            job_id,
-            index,
-            guild_id=guild_id,
-            requester=requester,
-            text=text,
-            changes={**changes, **read},
-            strength=strength,
-        )
+        # A prompt's permutations (`a {red, blue} boat`) are a job each, as in /imagine.
+        typed = [text]
+        if form in _PROMPT_FORMS and text:
+            typed = expand_permutations(text, most=most_permutations(interaction))
+        return [
+            await results.request(
+                action,
+                job_id,
+                index,
+                guild_id=guild_id,
+                requester=requester,
+                text=each,
+                changes={**changes, **read},
+                strength=strength,
+            )
+            for each in typed
+        ]
 
     try:
         await submit_from_result(bot, interaction, make)
@@ -210,6 +229,10 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
         # What the member typed is not lost: the refusal gives it back, to copy into the form again.
         words = words_for(interaction.client, interaction.locale)
         await reply_privately(interaction, user_message_of(refusal, words) + _given_back(words, text))
+
+
+# The forms whose text is a prompt, read as /imagine reads one.
+_PROMPT_FORMS = frozenset({Form.REMIX, Form.ZOOM})
 
 
 def _given_back(words: Words, text: str) -> str:

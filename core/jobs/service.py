@@ -209,10 +209,11 @@ class JobService:
             wait = bucket.seconds_until_token(now)
             raise LimitReached(rate_limited_message(wait, policy.limits.personal), retry_after_s=wait)
 
-    async def precheck(self, request: JobRequest) -> None:
-        """The refusal `submit` would give this request now, without making a job (see admission)."""
+    async def precheck(self, request: JobRequest, *, count: int = 1) -> None:
+        """The refusal `submit` would give this request now, without making a job (see admission);
+        `count`: the jobs asked for at once (a permutation prompt's), each taking a place in the queue."""
         kind = self.kinds.of(request.params).kind
-        ask = Ask(request.guild_id, request.requester, kind, request.workflow, request.params)
+        ask = Ask(request.guild_id, request.requester, kind, request.workflow, request.params, count)
         await self.admission.check(ask)
 
     # -- existing jobs -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from tests.e2e.result_support import (
     made_from_click,
     message_of,
 )
+from tests.e2e.test_imagine_permutations import _all_final
 
 
 async def test_vary_subtle_and_strong_start_from_the_result_with_new_seeds(
@@ -157,3 +158,32 @@ async def test_one_of_four_images_is_upscaled_by_its_number_or_edited_from_the_s
         await assert_started_from(world, edited, original, artifacts[0])
         assert edited.kind == "edit"
         assert f"Edit of {linked(original.id, result)}, image 1" in texts(message)[0]
+
+
+async def test_a_remix_prompt_with_permutations_makes_a_job_for_each_on_a_message_of_its_own(
+    database_url: str, tmp_path: Any
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world, {})
+        opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        fields: dict[str, str | list[str]] = {
+            "prompt": "a paper {plane, kite} --ar {1:1, 3:2}",
+            "negative_prompt": "",
+            "strength": "0.5",
+        }
+        submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
+        messages = await _all_final(world, submitted, 4)
+        jobs = [await world.job_for(message) for message in messages]
+        for job in jobs:
+            await assert_started_from(world, job, original, artifact)
+
+    assert messages[0].id == world.emu.original_response(submitted).id, "the first on the form's answer"
+    assert [(j.params.prompt, j.params.aspect_ratio) for j in jobs] == [  # type: ignore[attr-defined]
+        ("a paper plane", "1:1"),
+        ("a paper plane", "3:2"),
+        ("a paper kite", "1:1"),
+        ("a paper kite", "3:2"),
+    ]
+    assert {j.parent_id for j in jobs} == {original.id}
+    assert all(f"Remix of {linked(original.id, result)}" in texts(m)[0] for m in messages)
