@@ -25,6 +25,8 @@ IMAGE_MIMES = {
 
 
 _JPEGS = {"JPEG", "MPO"}
+# The formats Pillow is asked to open with: its JPEG opener gives an MPO, which has none of its own.
+_OPENERS = [name for name in IMAGE_MIMES if name != "MPO"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class Picture:
 
 def _open(data: bytes) -> Image.Image | None:
     try:
-        return Image.open(io.BytesIO(data), formats=list(IMAGE_MIMES))
+        return Image.open(io.BytesIO(data), formats=_OPENERS)
     except Image.DecompressionBombError:
         raise
     # Pillow's plugins raise many types on hostile bytes (SyntaxError, struct.error, ValueError, ...): any
