@@ -20,6 +20,7 @@ from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS, NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS
 from core.kinds.outpaint import MAX_ZOOM
+from core.prompts.permutations import escape_permutations
 from core.texts import Text
 
 FORM_ID = re.compile(r"(?P<form>remix|edit|cover|zoom):(?P<job_id>\d+):(?P<index>\d+)")
@@ -84,7 +85,7 @@ def _prompt_field(words: Words, prompt: str) -> discord.ui.TextInput[discord.ui.
     return _field(
         "prompt",
         words("forms.prompt"),
-        default=prompt,
+        default=escape_permutations(prompt),  # sent back as it is, it is this one prompt again
         max_length=PROMPT_MAX_CHARS,
         paragraph=True,
         required=True,

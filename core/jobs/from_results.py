@@ -26,7 +26,8 @@ from core.jobs.result_offers import ResultOffers, role_of
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import JobKind, spec_of, typed_params
-from core.prompts.typed_text import read_typed
+from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.typed_text import TypedText, read_typed
 from core.texts import Text
 from db.enums import InputSource, JobStatus, RegeneratePermission
 
@@ -193,19 +194,26 @@ class ResultRequests:
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
         wanted = {**spec.changes, **(changes or {})}
-        flagged: dict[str, Any] = {}
+        typed, moved = TypedText(""), False
         if text is not None:
             # Flags typed in it (--ar, --no, --seed...) change those parameters, over the form's fields.
-            main, flagged = read_typed(kind, text)
-            wanted.update(flagged)
-            wanted[target.main_field] = main
+            typed = read_typed(kind, text)
+            wanted.update(typed.values)
+            wanted[target.main_field] = typed.text
+            moved = _typed_move(typed, wanted)
         elif spec.carries_text:  # the result's own text, read once already
             text = _main_text(source.job) or None
             if text is not None:
                 wanted[target.main_field] = text
+        # A shape typed is the canvas itself: set after the result's shape is widened for a pan.
+        named = {name: wanted.pop(name) for name in ("aspect_ratio",) if name in typed.values}
         offers = self._offers
-        params = offers.params(source.job, kind, wanted, spec.strength if strength is None else strength)
-        refusal = offers.refusal(source.job, kind, {**spec.changes, **flagged})
+        if moved:  # a zoom or pan typed keeps no strength (even the form's), as their buttons keep none
+            strength = None
+        elif strength is None:
+            strength = spec.strength
+        params = offers.params(source.job, kind, wanted, strength, named=named)
+        refusal = offers.refusal(source.job, kind, {**spec.changes, **typed.values})
         if refusal is not None:  # before anything is answered: a refusal is private from its first byte
             raise refusal
         return JobRequest(
@@ -218,6 +226,7 @@ class ResultRequests:
             parent_id=source.job.id,
             inputs=(source.given,),
             made_from=MadeFrom(source.job.id, action, index, source.out_of, ResultMessage.of(source.job)),
+            notes=typed.notes,
         )
 
     def offered(self, job: JobView, artifacts: Sequence[ArtifactView]) -> tuple[ResultAction, ...]:
@@ -236,6 +245,20 @@ class ResultRequests:
                     "On this server only the person who asked can regenerate their results.",
                 )
             )
+
+
+def _typed_move(typed: TypedText, wanted: dict[str, Any]) -> bool:
+    """Whether a zoom or pan was typed as a flag: then refused with the other one (the form's zoom, another
+    flag), naming the flag as /imagine does; else the strength goes, as the Zoom and Pan buttons keep none
+    (the border is drawn from nothing)."""
+    if not {"zoom", "pan"}.intersection(typed.values):
+        return False
+    if wanted.get("zoom") is not None and wanted.get("pan") is not None:
+        flag = typed.spelled.get("pan") or typed.spelled.get("zoom", "--zoom")
+        said = Text("value.zoom_and_pan", "zoom out or pan, not both at once")
+        raise PromptError([PromptProblem.of(flag, said)])
+    wanted["strength"] = None
+    return True
 
 
 def _main_text(job: JobView) -> str:

@@ -13,6 +13,7 @@ from core.jobs.policy import Requester
 from core.jobs.shown_on import ShownOn
 from core.jobs.updates import Hold
 from core.kinds import JobKind, KindParams
+from core.texts import Text
 from db.schemas import MAX_RAW_INPUT_CHARS, JobCreate
 from db.snapshots import JobView
 
@@ -35,6 +36,8 @@ class JobRequest:
     private: bool = False
     # The message that shows the job from the start, and the token that edits it (kept with the job).
     shown_on: ShownOn | None = None
+    # How what the member typed was read, said to them privately (Midjourney settings ignored...).
+    notes: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

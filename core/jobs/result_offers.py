@@ -40,11 +40,18 @@ class ResultOffers:
         )
 
     def params(
-        self, job: JobView, kind: JobKind, changes: Mapping[str, Any], strength: float | None
+        self,
+        job: JobView,
+        kind: JobKind,
+        changes: Mapping[str, Any],
+        strength: float | None,
+        *,
+        named: Mapping[str, Any] | None = None,
     ) -> KindParams:
         """The parameters of a job of `kind` made from `job`'s result with `changes`. The same kind keeps
         every parameter of the result (a new seed) but those made once (a zoom); another kind starts
-        afresh. PromptError says what is wrong with them."""
+        afresh. `named`: parameters the member typed, set as they are after the kind's own changes (a
+        typed shape is a pan's canvas, not widened). PromptError says what is wrong with them."""
         target = self._service.kinds.get(kind)
         document: dict[str, Any] = {}
         if kind == job.kind:
@@ -53,6 +60,7 @@ class ResultOffers:
         document.update(changes)
         if target.from_result is not None:
             document = target.from_result(document)
+        document.update(named or {})
         if strength is not None and "strength" in target.params.model_fields:
             document["strength"] = strength
         try:

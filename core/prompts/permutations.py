@@ -60,6 +60,14 @@ def has_permutations(text: str) -> bool:
     return "{" in text or "}" in text
 
 
+def escape_permutations(text: str) -> str:
+    """`text` written so that expanding it gives it back whole: a prompt stored with braces of its own
+    (typed escaped, or from a document) put back in a form does not become several jobs."""
+    if not has_permutations(text):
+        return text  # expanded, a prompt without a brace is itself, backslashes and all
+    return text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+
+
 def expand_permutations(text: str, *, most: int = MOST_PERMUTATIONS) -> list[str]:
     """Every prompt `text` stands for, in reading order; a PromptError for an unclosed or stray brace, or
     for more than `most` prompts."""

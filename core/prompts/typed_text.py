@@ -5,6 +5,7 @@ Midjourney's Remix lets a prompt's parameters change between variations."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.kinds import IMAGE, JobKind
@@ -13,25 +14,43 @@ from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.flags import extract_flags
 from core.texts import Text
 
-# (text typed) -> (the main text left, the parameters its flags set); PromptError for a bad flag.
-TextReader = Callable[[str], tuple[str, dict[str, Any]]]
+
+@dataclass(frozen=True, slots=True)
+class TypedText:
+    """The main text left once its flags are out, the parameters they set, each flag as it was typed
+    (field -> "--ar"), and notes on how it was read (Midjourney settings ignored)."""
+
+    text: str
+    values: dict[str, Any] = field(default_factory=dict)
+    spelled: dict[str, str] = field(default_factory=dict)
+    notes: tuple[Text, ...] = ()
 
 
-def read_prompt(text: str) -> tuple[str, dict[str, Any]]:
+def read_prompt(text: str) -> TypedText:
     flags = extract_flags(CONTROL_CHARACTERS.sub(" ", text))
     problems = list(flags.problems)
     if not flags.prompt and text.strip():  # only flags: nothing left to draw
         problems.append(PromptProblem.of("prompt", Text("prompt.empty", "is empty; describe what to draw")))
     if problems:
         raise PromptError(problems)
-    return flags.prompt, dict(flags.values)
+    notes: tuple[Text, ...] = ()
+    if flags.ignored:
+        ignored = ", ".join(flags.ignored)
+        notes = (
+            Text(
+                "prompt.ignored_flags",
+                f"Ignored {ignored}: Midjourney settings with no meaning here.",
+                {"ignored": ignored},
+            ),
+        )
+    return TypedText(flags.prompt, dict(flags.values), dict(flags.spelled), notes)
 
 
 # The kinds whose typed text carries flags; another kind's (a cover's lyrics, an edit's instruction) is
 # taken as it is typed.
-READERS: dict[JobKind, TextReader] = {IMAGE: read_prompt}
+READERS: dict[JobKind, Callable[[str], TypedText]] = {IMAGE: read_prompt}
 
 
-def read_typed(kind: JobKind, text: str) -> tuple[str, dict[str, Any]]:
+def read_typed(kind: JobKind, text: str) -> TypedText:
     reader = READERS.get(kind)
-    return (text, {}) if reader is None else reader(text)
+    return TypedText(text) if reader is None else reader(text)

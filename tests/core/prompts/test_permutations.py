@@ -9,7 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.prompts.errors import PromptError
-from core.prompts.permutations import MOST_PERMUTATIONS, expand_permutations, has_permutations
+from core.prompts.permutations import (
+    MOST_PERMUTATIONS,
+    escape_permutations,
+    expand_permutations,
+    has_permutations,
+)
 
 
 @pytest.mark.parametrize(
@@ -77,3 +82,11 @@ def test_groups_multiply_in_reading_order(groups: list[list[str]], between: str)
             expand_permutations(typed)
     else:
         assert expand_permutations(typed) == [" ".join(e.split()) for e in expected]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["a {red, blue} kite", "a kite }", "{{masterpiece}}, a \\ slash", "a plain kite \\ as typed", "{a}, {b}"],
+)
+def test_a_prompt_escaped_expands_to_itself_alone(prompt: str) -> None:
+    assert expand_permutations(escape_permutations(prompt)) == [prompt]
