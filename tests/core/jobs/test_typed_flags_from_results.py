@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.runtime import CoreRuntime
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
 from core.jobs.policy import Requester
@@ -15,13 +17,19 @@ from tests.fakes.comfyui import FakeComfyUI
 ALICE = Requester(user_id=10, channel_id=101)
 
 
+async def _a_result(runtime: CoreRuntime, observer: Any) -> int:
+    """A finished, delivered image job of "a red fox": its id."""
+    first = await runtime.service.submit(image_request(prompt="a red fox"))
+    await observer.final(first.job.id)
+    await wait_delivered(runtime, first.job.id)
+    return first.job.id
+
+
 async def test_a_pan_flag_in_a_custom_zoom_is_refused_naming_the_flag_not_a_document(
     database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
 ) -> None:
     async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
-        first = await runtime.service.submit(image_request(prompt="a red fox"))
-        await observer.final(first.job.id)
-        await wait_delivered(runtime, first.job.id)
+        first = await _a_result(runtime, observer)
         refusals = []
         for action, text, changes in (
             (ResultAction.ZOOM_CUSTOM, "a red fox --pan left", {"zoom": 1.5}),  # the form's zoom, and a pan
@@ -29,7 +37,7 @@ async def test_a_pan_flag_in_a_custom_zoom_is_refused_naming_the_flag_not_a_docu
         ):
             with pytest.raises(UserFacingError) as refused:
                 await runtime.results.request(
-                    action, first.job.id, 0, guild_id=1, requester=ALICE, text=text, changes=changes
+                    action, first, 0, guild_id=1, requester=ALICE, text=text, changes=changes
                 )
             refusals.append(refused.value.user_message)
 
@@ -44,12 +52,10 @@ async def test_an_aspect_ratio_typed_with_a_pan_in_a_remix_is_the_canvas_as_in_i
 ) -> None:
     # As in /imagine, a named shape is the canvas (core/kinds/picture_shape.py): not widened again to 8:3.
     async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
-        first = await runtime.service.submit(image_request(prompt="a red fox"))
-        await observer.final(first.job.id)
-        await wait_delivered(runtime, first.job.id)
+        first = await _a_result(runtime, observer)
         remixed = await runtime.results.request(
             ResultAction.REMIX,
-            first.job.id,
+            first,
             0,
             guild_id=1,
             requester=ALICE,
@@ -65,15 +71,13 @@ async def test_a_zoom_flag_in_a_remix_keeps_no_strength_as_the_zoom_buttons_do(
     # The border is drawn at full strength whatever the form's says (apply_outpaint): the Zoom Out button
     # keeps none, and so does a Remix with --zoom, so no message shows a strength nothing was drawn at.
     async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
-        first = await runtime.service.submit(image_request(prompt="a red fox"))
-        await observer.final(first.job.id)
-        await wait_delivered(runtime, first.job.id)
+        first = await _a_result(runtime, observer)
         button = await runtime.results.request(
-            ResultAction.ZOOM_OUT_2X, first.job.id, 0, guild_id=1, requester=ALICE
+            ResultAction.ZOOM_OUT_2X, first, 0, guild_id=1, requester=ALICE
         )
         typed = await runtime.results.request(
             ResultAction.REMIX,
-            first.job.id,
+            first,
             0,
             guild_id=1,
             requester=ALICE,
