@@ -24,6 +24,7 @@ from bot.ui.replies import user_message_of
 from bot.ui.requesters import requester_from_member
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
+from core.prompts.permutations import MOST_PERMUTATIONS, expand_permutations
 from core.texts import Text
 
 log = logging.getLogger(__name__)
@@ -95,16 +96,28 @@ class ResultReplies(commands.Cog):
         channel = message.channel
         guild_channel = channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
         requester = requester_from_member(member, guild_channel, channel.id)
-        request = await self.bot.runtime.results.request(
-            ResultAction.REPLY,
-            job_id,
-            index,
-            guild_id=member.guild.id,
-            requester=requester,
-            text=prompt,
-        )
-        receipt = await self.bot.runtime.service.submit(request)
-        await self.bot.reporter.show_in_channel(receipt, channel.id)
+        # A permutation prompt (`a {red, blue} kite`) is a job each, each on a message, as in /imagine: all
+        # read and checked before the first is queued, so a refusal makes nothing.
+        requests = [
+            await self.bot.runtime.results.request(
+                ResultAction.REPLY,
+                job_id,
+                index,
+                guild_id=member.guild.id,
+                requester=requester,
+                text=each,
+            )
+            for each in expand_permutations(prompt, most=MOST_PERMUTATIONS)
+        ]
+        for request in requests:
+            await self.bot.runtime.service.precheck(request, count=len(requests))
+        for request in requests:
+            receipt = await self.bot.runtime.service.submit(request)
+            await self.bot.reporter.show_in_channel(receipt, channel.id)
+        if requests[0].notes:  # how it was read (Midjourney settings ignored): each prompt's alike
+            words = words_for(self.bot, member.guild.preferred_locale)
+            said = "\n".join(words.say(note) for note in requests[0].notes)
+            await brief_notice(self.bot, channel.id, member, said, reply_to=message.id)
 
 
 async def setup(bot: ComfyBot) -> None:

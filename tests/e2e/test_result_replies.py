@@ -75,3 +75,26 @@ async def test_a_reply_may_start_from_one_image_of_several(database_url: str, tm
         await assert_started_from(world, job, original, artifacts[1])
         assert job.params.prompt == "bluer"  # type: ignore[attr-defined]
         assert f"Remix of {linked(original.id, result)}, image 2" in texts(message)[0]
+
+
+async def test_a_reply_with_permutations_and_flags_makes_a_job_for_each_prompt(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, [artifact] = await first_result(world)
+        known = len(world.job_messages())
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(
+            world.channel, world.alice, f"{mention} a {{red, blue}} kite --ar 3:2 --v 6", reply_to=result
+        )
+        made = [await new_job_message(world, known), await new_job_message(world, known + 1)]
+        jobs = [await world.job_for(message) for message in made]
+        for job in jobs:
+            await assert_started_from(world, job, original, artifact)
+        note = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if "Ignored --v 6" in m.content), None), 5
+        )
+
+    assert sorted(j.params.prompt for j in jobs) == ["a blue kite", "a red kite"]  # type: ignore[attr-defined]
+    assert {j.params.aspect_ratio for j in jobs} == {"3:2"}  # type: ignore[attr-defined]
+    assert world.alice.id in note.notified_user_ids
