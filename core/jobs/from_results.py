@@ -198,6 +198,7 @@ class ResultRequests:
         if text is not None:
             # Flags typed in it (--ar, --no, --seed...) change those parameters, over the form's fields.
             typed = read_typed(kind, text)
+            _not_twice(typed, changes or {})
             wanted.update(typed.values)
             wanted[target.main_field] = typed.text
             moved = _typed_move(typed, wanted)
@@ -245,6 +246,14 @@ class ResultRequests:
                     "On this server only the person who asked can regenerate their results.",
                 )
             )
+
+
+def _not_twice(typed: TypedText, fields: Mapping[str, Any]) -> None:
+    """A number the form asks for (Custom Zoom's zoom) typed again as a flag is refused, not overridden."""
+    twice = [name for name in ("zoom",) if name in typed.values and fields.get(name) is not None]
+    if twice:
+        said = Text("prompt.given_in_form", "is in the form already; leave it out of the prompt")
+        raise PromptError([PromptProblem.of(typed.spelled.get(twice[0], twice[0]), said)])
 
 
 def _typed_move(typed: TypedText, wanted: dict[str, Any]) -> bool:

@@ -87,3 +87,24 @@ async def test_a_zoom_flag_in_a_remix_keeps_no_strength_as_the_zoom_buttons_do(
 
     assert button.params.strength is None  # type: ignore[attr-defined]
     assert (typed.params.zoom, typed.params.strength) == (2.0, None)  # type: ignore[attr-defined]
+
+
+async def test_a_zoom_flag_in_a_custom_zoom_prompt_is_refused_as_given_twice(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
+        first = await _a_result(runtime, observer)
+        with pytest.raises(UserFacingError) as refused:
+            await runtime.results.request(
+                ResultAction.ZOOM_CUSTOM,
+                first,
+                0,
+                guild_id=1,
+                requester=ALICE,
+                text="a red fox --zoom 1.2",
+                changes={"zoom": 1.5},
+            )
+
+    assert (
+        refused.value.user_message == "Please fix --zoom: is in the form already; leave it out of the prompt"
+    )
