@@ -5,7 +5,8 @@ The bot has no message-content intent: Discord shows it the content of a message
 mentioned (https://discord.com/developers/docs/events/gateway#message-content-intent). A reply's own ping
 does not count when the result is an interaction response, so the member types the mention ("@bot make it
 night"). Without one the bot reads nothing and does nothing. A refusal is a short notice replying to the
-member's message that deletes itself (there is no interaction to answer privately); nothing is stored.
+member's message that deletes itself (there is no interaction to answer privately); nothing is stored,
+unless the queue filled up between the check of a permutation's prompts and the later ones' turn.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from discord.ext import commands
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._notices import brief_notice
-from bot.locales import words_for
+from bot.locales import Words, words_for
 from bot.ui.replies import user_message_of
 from bot.ui.requesters import requester_from_member
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
+from core.jobs.service import JobRequest
 from core.prompts.permutations import MOST_PERMUTATIONS, expand_permutations
 from core.texts import Text
 
@@ -90,34 +92,54 @@ class ResultReplies(commands.Cog):
     async def _remix(
         self, message: discord.Message, member: discord.Member, job_id: int, prompt: str
     ) -> None:
-        index, prompt = chosen_file(prompt)
-        if not prompt:
-            raise UserFacingError(NOTHING_TO_DO)
         channel = message.channel
         guild_channel = channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
         requester = requester_from_member(member, guild_channel, channel.id)
-        # A permutation prompt (`a {red, blue} kite`) is a job each, each on a message, as in /imagine: all
-        # read and checked before the first is queued, so a refusal makes nothing.
+        # A permutation prompt (`a {red, blue} kite`, `#{1, 2} at night`) is a job each, each on a message,
+        # as in /imagine: all read and checked before the first is queued, so a refusal then makes nothing.
+        prompts = [chosen_file(each) for each in expand_permutations(prompt, most=MOST_PERMUTATIONS)]
+        if not all(text for _, text in prompts):
+            raise UserFacingError(NOTHING_TO_DO)
         requests = [
             await self.bot.runtime.results.request(
-                ResultAction.REPLY,
-                job_id,
-                index,
-                guild_id=member.guild.id,
-                requester=requester,
-                text=each,
+                ResultAction.REPLY, job_id, index, guild_id=member.guild.id, requester=requester, text=text
             )
-            for each in expand_permutations(prompt, most=MOST_PERMUTATIONS)
+            for index, text in prompts
         ]
         for request in requests:
             await self.bot.runtime.service.precheck(request, count=len(requests))
-        for request in requests:
-            receipt = await self.bot.runtime.service.submit(request)
+        words = words_for(self.bot, member.guild.preferred_locale)
+        said = _notes(words, requests)
+        for done, request in enumerate(requests):
+            try:
+                receipt = await self.bot.runtime.service.submit(request)
+            except UserFacingError as refusal:
+                if done == 0:
+                    raise
+                # The queue changed since the check: those queued stay, and the member hears which did not.
+                said.insert(0, _not_queued(words, refusal, [text for _, text in prompts[done:]]))
+                break
             await self.bot.reporter.show_in_channel(receipt, channel.id)
-        if requests[0].notes:  # how it was read (Midjourney settings ignored): each prompt's alike
-            words = words_for(self.bot, member.guild.preferred_locale)
-            said = "\n".join(words.say(note) for note in requests[0].notes)
-            await brief_notice(self.bot, channel.id, member, said, reply_to=message.id)
+        if said:
+            await brief_notice(self.bot, channel.id, member, "\n".join(said), reply_to=message.id)
+
+
+def _notes(words: Words, requests: list[JobRequest]) -> list[str]:
+    """How the prompts were read (Midjourney settings ignored), each note once."""
+    notes: list[Text] = []
+    for note in (note for request in requests for note in request.notes):
+        if note not in notes:
+            notes.append(note)
+    return [words.say(note) for note in notes]
+
+
+def _not_queued(words: Words, refusal: UserFacingError, left: list[str]) -> str:
+    listed = "\n".join(f"• {text}" for text in left)
+    return (
+        user_message_of(refusal, words)
+        + "\n"
+        + words("permutations.not_queued", count=len(left), prompts=listed)
+    )
 
 
 async def setup(bot: ComfyBot) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from core.errors import LimitReached
 from core.jobs.derived import MadeFrom, ResultAction
+from core.jobs.service import JobRequest, JobService, SubmitReceipt
+from core.texts import Text
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Message
 from tests.discord_emulator.layout import texts
@@ -98,3 +103,75 @@ async def test_a_reply_with_permutations_and_flags_makes_a_job_for_each_prompt(
     assert sorted(j.params.prompt for j in jobs) == ["a blue kite", "a red kite"]  # type: ignore[attr-defined]
     assert {j.params.aspect_ratio for j in jobs} == {"3:2"}  # type: ignore[attr-defined]
     assert world.alice.id in note.notified_user_ids
+
+
+async def test_a_reply_refused_once_the_first_is_queued_says_which_prompts_were_not(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    submit = JobService.submit
+    submitted: list[str] = []
+
+    async def full_after_one(self: JobService, request: JobRequest) -> SubmitReceipt:
+        # The queue fills up after the check of all three prompts: the second one's turn finds it full.
+        if request.made_from is not None and submitted:
+            raise LimitReached(Text("limits.queued_many", "You have 10 jobs queued …", {"count": 10}))
+        if request.made_from is not None:
+            submitted.append(request.raw_input)
+        return await submit(self, request)
+
+    async with running_world(database_url, tmp_path) as world:
+        result, _, _ = await first_result(world)
+        monkeypatch.setattr(JobService, "submit", full_after_one)
+        known = len(world.job_messages())
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(
+            world.channel, world.alice, f"{mention} a {{red, blue, green}} kite", reply_to=result
+        )
+        await new_job_message(world, known)
+        notice = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if "10 jobs queued" in m.content), None), 5
+        )
+
+    assert submitted == ["a red kite"]
+    assert "a blue kite" in notice.content
+    assert "a green kite" in notice.content
+
+
+async def test_a_reply_tells_the_ignored_settings_of_any_of_its_prompts(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+
+        def said() -> list[str]:  # notices included once deleted (they live briefly)
+            return [
+                m.content
+                for m in world.emu.messages.get(world.channel.id, [])
+                if m.author.id == world.emu.bot_user.id
+            ]
+
+        result, _, _ = await first_result(world)
+        known = len(world.job_messages())
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(
+            world.channel, world.alice, f"{mention} a kite {{--ar 3:2, --v 6}}", reply_to=result
+        )
+        await new_job_message(world, known)
+        await new_job_message(world, known + 1)
+        await world.emu.wait_for(lambda: any("Ignored --v 6" in text for text in said()) or None, 5)
+
+
+async def test_a_reply_may_start_from_a_different_image_for_each_prompt(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, _, _ = await first_result(world, {"count": 2})
+        known = len(world.job_messages())
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(
+            world.channel, world.alice, f"{mention} #{{1, 2}} at night", reply_to=result
+        )
+        made = [await new_job_message(world, known), await new_job_message(world, known + 1)]
+        jobs = [await world.job_for(message) for message in made]
+        read = sorted((MadeFrom.read(job.seed_document).index, job.params.prompt) for job in jobs)  # type: ignore[union-attr, attr-defined]
+
+    assert read == [(0, "at night"), (1, "at night")]
