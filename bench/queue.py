@@ -22,7 +22,7 @@ if sys.path and os.path.basename(os.path.abspath(sys.path[0])) == "bench":
 import argparse
 import asyncio
 import json
-import os
+import resource
 import statistics
 import tempfile
 import time
@@ -147,7 +147,7 @@ async def throughput(
         cpu_before, spent_before = time.process_time(), scheduler_time()
         # The event loop's own thread (this one), and the kernel's share of the whole process: the rest is
         # aiosqlite's and the file writes' threads, and on a small VM mostly system time that varies.
-        loop_before, system_before = time.thread_time(), os.times().system
+        loop_before, system_before = time.thread_time(), resource.getrusage(resource.RUSAGE_SELF).ru_stime
         started = time.perf_counter()
         await runtime.start()
         try:
@@ -156,7 +156,7 @@ async def throughput(
             elapsed = finished - started
             cpu = time.process_time() - cpu_before
             loop_cpu = time.thread_time() - loop_before
-            system_cpu = os.times().system - system_before
+            system_cpu = resource.getrusage(resource.RUSAGE_SELF).ru_stime - system_before
             scheduler = scheduler_time() - spent_before
             loop_sleeps = sleeps()
             database_trips = trips()
