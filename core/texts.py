@@ -8,7 +8,7 @@ English in the catalogue says what `english` says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -43,3 +43,13 @@ def all_of(reasons: Sequence[Text]) -> Text:
     for reason in reasons[1:]:
         said = Text("list.semicolon", f"{said}; {reason}", {"first": said, "next": reason})
     return said
+
+
+def each_once(texts: Iterable[Text]) -> tuple[Text, ...]:
+    """`texts` in order, each said once (the notes of a permutation's prompts, read alike). A Text holds a
+    dict, so it is not hashable: compared, not put in a set."""
+    once: list[Text] = []
+    for text in texts:
+        if text not in once:
+            once.append(text)
+    return tuple(once)

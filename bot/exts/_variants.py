@@ -191,13 +191,17 @@ async def _forget(placeholder: discord.WebhookMessage) -> None:
         log.info("could not delete a refused permutation's placeholder (%s)", error.status)
 
 
+def not_queued_text(words: Words, prompts: Sequence[str], reason: str | None) -> str:
+    """Why (when known), then the prompts of a permutation that were not queued, one a line."""
+    listed = "\n".join(f"• {prompt}" for prompt in prompts)
+    text = words("permutations.not_queued", count=len(prompts), prompts=listed)
+    return text if reason is None else f"{reason}\n{text}"
+
+
 async def _not_queued(
     interaction: discord.Interaction, words: Words, left: Sequence[Variant], reason: str | None
 ) -> None:
-    listed = "\n".join(f"• {variant.typed}" for variant in left)
-    text = words("permutations.not_queued", count=len(left), prompts=listed)
-    if reason is not None:
-        text = f"{reason}\n{text}"
+    text = not_queued_text(words, [variant.typed for variant in left], reason)
     try:
         await interaction.followup.send(text[:DISCORD_MESSAGE_LIMIT], ephemeral=True)
     except discord.HTTPException as error:

@@ -39,7 +39,7 @@ from core.kinds.image import IMAGE
 from core.kinds.model_choice import LORA_WEIGHT_LIMIT, MODEL_NAME_MAX_CHARS
 from core.prompts.image import RAW_PROMPT_MAX_CHARS, ImageRequest, read_image_request
 from core.prompts.permutations import expand_permutations
-from core.texts import Text
+from core.texts import each_once
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +157,9 @@ class Imagine(commands.Cog):
             return requests, (*await picture.inputs(), *await mask.inputs())
 
         (requests, inputs), answer = await decide_then_defer(self.bot, interaction, decide)
-        notes: list[Text] = []  # each once: the prompts of a permutation are read alike
-        for note in (note for _, each in requests for note in each.notes):
-            if note not in notes:
-                notes.append(note)
+        notes = each_once(note for _, each in requests for note in each.notes)
         variants = [Variant(text, each.params, each.workflow) for text, each in requests]
-        await submit_variants(self.bot, interaction, answer, variants, inputs=inputs, notes=tuple(notes))
+        await submit_variants(self.bot, interaction, answer, variants, inputs=inputs, notes=notes)
 
     @imagine.autocomplete("style")
     async def _style(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

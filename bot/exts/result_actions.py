@@ -43,7 +43,7 @@ from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
 from core.jobs.service import JobRequest
 from core.prompts.permutations import expand_permutations
-from core.texts import Text
+from core.texts import each_once
 
 Handler = Callable[[ComfyBot, discord.Interaction, ResultAction, int, int], Awaitable[None]]
 
@@ -121,16 +121,13 @@ async def submit_from_result(
 
     requests, answer = await decide_then_defer(bot, interaction, decide)
     # How the text was read (Midjourney settings ignored), said once however many prompts it made.
-    notes: list[Text] = []  # Texts hold dicts: not hashable, so not a set's
-    for note in (note for request in requests for note in request.notes):
-        if note not in notes:
-            notes.append(note)
+    notes = each_once(note for request in requests for note in request.notes)
     if len(requests) == 1 and not notes:
         request = replace(requests[0], private=answer.private)
         await submit_on_interaction(bot, interaction, answer.message_id, request)
         return
     variants = [Variant.of(request) for request in requests]
-    await submit_variants(bot, interaction, answer, variants, inputs=requests[0].inputs, notes=tuple(notes))
+    await submit_variants(bot, interaction, answer, variants, inputs=requests[0].inputs, notes=notes)
 
 
 async def _submit_now(

@@ -20,6 +20,7 @@ from discord.ext import commands
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._notices import brief_notice
+from bot.exts._variants import not_queued_text
 from bot.locales import Words, words_for
 from bot.ui.replies import user_message_of
 from bot.ui.requesters import requester_from_member
@@ -27,7 +28,7 @@ from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
 from core.jobs.service import JobRequest
 from core.prompts.permutations import MOST_PERMUTATIONS, expand_permutations
-from core.texts import Text
+from core.texts import Text, each_once
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,8 @@ class ResultReplies(commands.Cog):
                 if done == 0:
                     raise
                 # The queue changed since the check: those queued stay, and the member hears which did not.
-                said.insert(0, _not_queued(words, refusal, [text for _, text in prompts[done:]]))
+                left = [text for _, text in prompts[done:]]
+                said.insert(0, not_queued_text(words, left, user_message_of(refusal, words)))
                 break
             await self.bot.reporter.show_in_channel(receipt, channel.id)
         if said:
@@ -126,20 +128,7 @@ class ResultReplies(commands.Cog):
 
 def _notes(words: Words, requests: list[JobRequest]) -> list[str]:
     """How the prompts were read (Midjourney settings ignored), each note once."""
-    notes: list[Text] = []
-    for note in (note for request in requests for note in request.notes):
-        if note not in notes:
-            notes.append(note)
-    return [words.say(note) for note in notes]
-
-
-def _not_queued(words: Words, refusal: UserFacingError, left: list[str]) -> str:
-    listed = "\n".join(f"• {text}" for text in left)
-    return (
-        user_message_of(refusal, words)
-        + "\n"
-        + words("permutations.not_queued", count=len(left), prompts=listed)
-    )
+    return [words.say(note) for note in each_once(note for request in requests for note in request.notes)]
 
 
 async def setup(bot: ComfyBot) -> None:
