@@ -296,3 +296,15 @@ async def running_world(
                 await world.stop_bot()
         finally:
             await fake.stop()
+
+
+async def all_final(world: World, interaction: Interaction, count: int) -> list[Message]:
+    """The response and its followups that show jobs, once `count` of them show a finished one."""
+
+    def shown() -> list[Message]:
+        answers = [world.emu.original_response(interaction), *world.emu.followups(interaction)]
+        return [m for m in answers if not m.deleted and job_state(m) is not None]
+
+    await world.wait_acked(interaction)
+    await world.emu.wait_for(lambda: len(shown()) == count and all(is_final(m) for m in shown()), 30)
+    return shown()

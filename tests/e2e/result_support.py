@@ -50,3 +50,11 @@ def message_of(shown: Message) -> ResultMessage:
 def linked(job_id: int, shown: Message) -> str:
     """ "#12" as a job made from job 12 says it: a link to the message `shown` that job's result is on."""
     return f"[#{job_id}](https://discord.com/channels/{shown.guild_id}/{shown.channel_id}/{shown.id})"
+
+
+def modal_values(modal: dict[str, Any] | None) -> dict[str, Any]:
+    """A form's fields as it opened: custom id -> the value it was filled in with (None: empty)."""
+    assert modal is not None
+    rows = modal["components"]
+    assert isinstance(rows, list)
+    return {row["components"][0]["custom_id"]: row["components"][0].get("value") for row in rows}

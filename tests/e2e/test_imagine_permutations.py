@@ -19,7 +19,7 @@ from core.texts import Text
 from db.enums import DeliveryState
 from tests.discord_emulator import Interaction, Message
 from tests.discord_emulator.layout import text_of
-from tests.e2e.harness import World, is_final, job_state, running_world
+from tests.e2e.harness import World, all_final, job_state, running_world
 from tests.e2e.roles_support import worker_running
 from tests.e2e.test_private_results import SLOW, _prefer
 
@@ -33,24 +33,12 @@ async def _refused_at_once(world: World, interaction: Interaction) -> Message:
     return refusal
 
 
-async def _all_final(world: World, interaction: Interaction, count: int) -> list[Message]:
-    """The response and its followups that show jobs, once `count` of them show a finished one."""
-
-    def shown() -> list[Message]:
-        answers = [world.emu.original_response(interaction), *world.emu.followups(interaction)]
-        return [m for m in answers if not m.deleted and job_state(m) is not None]
-
-    await world.wait_acked(interaction)
-    await world.emu.wait_for(lambda: len(shown()) == count and all(is_final(m) for m in shown()), 30)
-    return shown()
-
-
 async def test_each_prompt_of_a_permutation_is_a_job_on_a_message_of_its_own(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
         interaction = await world.slash("imagine", {"prompt": "a {red, blue} bird --ar {1:1, 16:9}"})
-        messages = await _all_final(world, interaction, 4)
+        messages = await all_final(world, interaction, 4)
         jobs = [await world.job_for(m) for m in messages]
         delivered = [await world.delivered(j.id) for j in jobs]
         pings = [m for m in world.emu.followups(interaction) if job_state(m) is None]
@@ -81,7 +69,7 @@ async def test_a_private_members_permutations_are_all_private(database_url: str,
     async with running_world(database_url, tmp_path) as world:
         await _prefer(world, world.alice, "private")
         interaction = await world.slash("imagine", {"prompt": "a {red, blue} tram"})
-        messages = await _all_final(world, interaction, 2)
+        messages = await all_final(world, interaction, 2)
         jobs = [await world.job_for(m) for m in messages]
         delivered = [await world.delivered(j.id) for j in jobs]
         pings = [m for m in world.emu.followups(interaction) if job_state(m) is None]
@@ -123,7 +111,7 @@ async def test_permutations_that_do_not_fit_the_members_queue_are_refused_whole(
         await world.runtime.guild_policies.update(world.guild.id, {"max_queued_per_user": 2})
         refusal = await _refused_at_once(world, await world.slash("imagine", {"prompt": "{a, b, c} tram"}))
         fits = await world.slash("imagine", {"prompt": "{a, b} tram"})
-        done = await _all_final(world, fits, 2)
+        done = await all_final(world, fits, 2)
         history = await world.runtime.browser.history(world.guild.id)
 
     assert "This prompt makes 3 jobs, and your queue has room for 2 more." in refusal.content
@@ -148,7 +136,7 @@ async def test_a_permutation_refused_once_the_first_is_queued_says_which_prompts
     async with running_world(database_url, tmp_path) as world:
         monkeypatch.setattr(JobService, "submit", full_after_one)
         interaction = await world.slash("imagine", {"prompt": "a {red, blue, green} kite"})
-        [first] = await _all_final(world, interaction, 1)
+        [first] = await all_final(world, interaction, 1)
         await world.emu.wait_for(lambda: any(m.ephemeral for m in world.emu.followups(interaction)))
         followups = world.emu.followups(interaction)
 
@@ -175,7 +163,7 @@ async def test_a_private_permutation_caught_by_a_restart_ends_in_its_own_followu
             lambda: any(job_state(m) is not None for m in world.emu.followups(interaction)), 20
         )
         await world.restart_bot()
-        messages = await _all_final(world, interaction, 2)
+        messages = await all_final(world, interaction, 2)
         jobs = [await world.job_for(m) for m in messages]
         delivered = [await world.delivered(j.id) for j in jobs]
 
@@ -203,7 +191,7 @@ async def test_permutations_where_only_the_users_install_reaches_make_two_jobs_a
         interaction = await world.emu.send_slash_command(
             None, dm, carol, "imagine", {"prompt": "a {red, blue} kite --v 6"}
         )
-        messages = await _all_final(world, interaction, 2)
+        messages = await all_final(world, interaction, 2)
         scope = personal_scope(carol.id)
         jobs = [await world.runtime.browser.job_for_message(m.id, guild_id=scope) for m in messages]
         for job in jobs:
@@ -221,7 +209,7 @@ async def test_permutations_where_only_the_users_install_reaches_make_two_jobs_a
 async def test_a_note_about_how_the_prompts_were_read_is_told_once(database_url: str, tmp_path: Path) -> None:
     async with running_world(database_url, tmp_path) as world:
         interaction = await world.slash("imagine", {"prompt": "a {red, blue} bird --v 6"})
-        messages = await _all_final(world, interaction, 2)
+        messages = await all_final(world, interaction, 2)
         jobs = [await world.job_for(m) for m in messages]
         notes = [m for m in world.notes(interaction) if job_state(m) is None]
 
@@ -236,7 +224,7 @@ async def test_permutations_delivered_again_after_a_restart_ping_once_each(
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
         interaction = await world.slash("imagine", {"prompt": "a {red, blue} lamp"})
-        messages = await _all_final(world, interaction, 2)
+        messages = await all_final(world, interaction, 2)
         jobs = [await world.job_for(m) for m in messages]
         for job in jobs:
             await world.delivered(job.id)
@@ -280,7 +268,7 @@ async def test_a_permutation_at_a_gateway_is_run_by_a_worker_each_job_on_its_own
     # The response was made the first placeholder before any followup, so none takes its place.
     async with _gateway_whose_worker_edits_first(postgres_url, tmp_path, monkeypatch) as world:
         interaction = await world.slash("imagine", {"prompt": "a {red, blue, green} fox"})
-        messages = await _all_final(world, interaction, 3)
+        messages = await all_final(world, interaction, 3)
         jobs = [await world.job_for(m) for m in messages]
 
     assert [j.raw_input for j in jobs] == ["a red fox", "a blue fox", "a green fox"]
@@ -297,7 +285,7 @@ async def test_when_the_response_cannot_be_held_only_the_first_prompt_is_made_an
     async with running_world(database_url, tmp_path) as world:
         refused = world.emu.fail_next("PATCH", r"^/webhooks/\d+/[^/]+/messages/@original$", 400, code=50035)
         interaction = await world.slash("imagine", {"prompt": "a {red, blue} boat"})
-        [first] = await _all_final(world, interaction, 1)
+        [first] = await all_final(world, interaction, 1)
         await world.emu.wait_for(lambda: any(m.ephemeral for m in world.emu.followups(interaction)))
         job = await world.job_for(first)
         history = await world.runtime.browser.history(world.guild.id)
@@ -316,7 +304,7 @@ async def test_a_note_at_a_gateway_never_takes_the_place_of_the_response_a_worke
     # response (and the result, edited there by the worker, be lost) if it came first.
     async with _gateway_whose_worker_edits_first(postgres_url, tmp_path, monkeypatch) as world:
         interaction = await world.slash("imagine", {"prompt": "a red bird --v 6"})
-        [message] = await _all_final(world, interaction, 1)
+        [message] = await all_final(world, interaction, 1)
         await world.emu.wait_for(lambda: any(m.ephemeral for m in world.emu.followups(interaction)))
         [note] = [m for m in world.emu.followups(interaction) if m.ephemeral]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.harness import job_state, running_world
-from tests.e2e.result_support import first_result
-from tests.e2e.test_imagine_permutations import _all_final
+from tests.e2e.harness import all_final, job_state, running_world
+from tests.e2e.result_support import first_result, modal_values
 
 
 async def test_a_remix_form_sent_back_as_it_was_filled_in_makes_the_results_own_prompt_once(
@@ -20,11 +19,7 @@ async def test_a_remix_form_sent_back_as_it_was_filled_in_makes_the_results_own_
         assert original.params.prompt == "a {red, blue} kite"  # type: ignore[attr-defined]
         opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
         await world.wait_acked(opened)
-        assert opened.modal is not None
-        shown = {
-            row["components"][0]["custom_id"]: row["components"][0].get("value")
-            for row in opened.modal["components"]
-        }
+        shown = modal_values(opened.modal)
         fields: dict[str, str | list[str]] = {**shown, "strength": "0.5"}
         submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
         await world.wait_acked(submitted)
@@ -49,7 +44,7 @@ async def test_a_midjourney_flag_typed_in_a_remix_is_ignored_with_the_note_imagi
             "strength": "0.5",
         }
         submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
-        [message] = await _all_final(world, submitted, 1)
+        [message] = await all_final(world, submitted, 1)
         job = await world.job_for(message)
         note = await world.emu.wait_for(
             lambda: next((m for m in world.notes(submitted) if job_state(m) is None), None), 5

@@ -8,7 +8,7 @@ from typing import Any
 from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator.layout import gallery_items, texts
-from tests.e2e.harness import running_world
+from tests.e2e.harness import all_final, running_world
 from tests.e2e.result_support import (
     assert_started_from,
     first_result,
@@ -16,8 +16,8 @@ from tests.e2e.result_support import (
     linked,
     made_from_click,
     message_of,
+    modal_values,
 )
-from tests.e2e.test_imagine_permutations import _all_final
 
 
 async def test_vary_subtle_and_strong_start_from_the_result_with_new_seeds(
@@ -77,11 +77,7 @@ async def test_remix_opens_the_prompt_filled_in_and_runs_the_changed_one(
         opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
         await world.wait_acked(opened)
         assert opened.response_type == 9, "a form"
-        assert opened.modal is not None
-        shown = {
-            row["components"][0]["custom_id"]: row["components"][0].get("value")
-            for row in opened.modal["components"]
-        }
+        shown = modal_values(opened.modal)
         assert shown == {"prompt": "a paper boat", "negative_prompt": "people", "strength": "0.7"}
         # The form is answered even when the bot restarted while the member was typing.
         await world.restart_bot()
@@ -173,7 +169,7 @@ async def test_a_remix_prompt_with_permutations_makes_a_job_for_each_on_a_messag
             "strength": "0.5",
         }
         submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
-        messages = await _all_final(world, submitted, 4)
+        messages = await all_final(world, submitted, 4)
         jobs = [await world.job_for(message) for message in messages]
         for job in jobs:
             await assert_started_from(world, job, original, artifact)

@@ -16,16 +16,10 @@ from tests.e2e.result_support import (
     linked,
     made_from_click,
     message_of,
+    modal_values,
 )
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
-
-
-def modal_values(modal: dict[str, object] | None) -> dict[str, object]:
-    assert modal is not None
-    rows = modal["components"]
-    assert isinstance(rows, list)
-    return {row["components"][0]["custom_id"]: row["components"][0].get("value") for row in rows}
 
 
 async def test_edit_asks_what_to_change_and_runs_the_edit_kind_on_that_image(

@@ -20,6 +20,7 @@ from tests.e2e.result_support import (
     linked,
     made_from_click,
     message_of,
+    modal_values,
 )
 from tests.e2e.test_result_action_refusals import assert_refused_privately
 
@@ -167,11 +168,7 @@ async def test_custom_zoom_opens_the_prompt_and_how_far_out_and_runs_what_was_ty
         opened = await world.emu.click_button(result, f"res:zoomcustom:{original.id}:0", world.alice)
         await world.wait_acked(opened)
         assert opened.response_type == 9, "a form"
-        assert opened.modal is not None
-        shown = {
-            row["components"][0]["custom_id"]: row["components"][0].get("value")
-            for row in opened.modal["components"]
-        }
+        shown = modal_values(opened.modal)
         fields: dict[str, str | list[str]] = {"prompt": "a paper boat in a harbour", "zoom": "1,25"}
         submitted = await world.emu.submit_modal(f"zoom:{original.id}:0", fields, world.alice, world.channel)
         message, job = await made_from_click(world, submitted)
