@@ -110,6 +110,8 @@ class RuntimeConfig:
         )
     )
     health_interval_s: float = 15.0
+    # How long the start waits for a backend's first answer before the others take jobs without it.
+    start_wait_s: float = 5.0
     deleted_files_grace_s: float = 86_400.0  # a deleted result's files stay this long in DATA_DIR
     # The kinds of job this bot runs: the built-in ones unless a test or an extension adds its own.
     kinds: KindRegistry = field(default_factory=default_kinds)
@@ -151,7 +153,9 @@ class CoreRuntime:
             ComfyClient(http, url, config.client_id, settings=config.client, name=url)
             for url in config.comfyui_urls
         ]
-        self.pool = ComfyPool(self.clients, health_interval_s=config.health_interval_s)
+        self.pool = ComfyPool(
+            self.clients, health_interval_s=config.health_interval_s, connect_wait_s=config.start_wait_s
+        )
         self.kinds = config.kinds
         self.store = JobStore(
             self.sessions, config.kinds.parse, worker_id=config.queue.worker_id, lease_s=config.queue.lease_s

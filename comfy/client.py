@@ -71,7 +71,7 @@ class ComfyClient:
         self._quiet = QuietRuns(
             self.http, self._runs.values, self._tasks, reconciler=self._reconciler, backend=self.name
         )
-        self._object_info: Mapping[str, Any] | None = None
+        self.described: Mapping[str, Any] | None = None  # its /object_info as last read (None: not yet)
         self._object_info_lock = asyncio.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -240,9 +240,9 @@ class ComfyClient:
     async def object_info(self, *, refresh: bool = False) -> Mapping[str, Any]:
         """Every node class the backend has, with its inputs (model lists are combo choices)."""
         async with self._object_info_lock:
-            if self._object_info is None or refresh:
-                self._object_info = await self.http.object_info()
-            return self._object_info
+            if self.described is None or refresh:
+                self.described = await self.http.object_info()
+            return self.described
 
     async def choices(self, class_type: str, input_name: str, *, refresh: bool = False) -> list[str]:
         """Combo choices of an input, e.g. ``("CheckpointLoaderSimple", "ckpt_name")`` → checkpoints."""

@@ -57,13 +57,30 @@ class ComfyPool:
         if events:
             for client in self.clients:
                 await client.start()
-            # Each socket's first attempt is awaited, so a backend that answers is not reported down at boot;
-            # one that refuses is not waited for (one that does not answer at all, connect_wait_s at most):
-            # the others take jobs at once, and it joins them when it connects.
-            await asyncio.gather(*(c.wait_first_attempt(self._connect_wait_s) for c in self.clients))
-        await self.check_health()
+        # Each backend's first check (its socket's first attempt, then what it runs) is awaited, so one that
+        # answers is not reported down at boot; but no longer than connect_wait_s. One that refuses fails
+        # its check at once; one that does not answer, or takes seconds to describe its nodes (a server with
+        # many custom nodes builds /object_info on every call), is not waited for: the others take jobs at
+        # once, and it joins them when its check ends (`health_changed` says when).
+        first = [
+            self._tasks.spawn(self._first_check(c), name=f"comfy-pool-first-{c.name}") for c in self.clients
+        ]
+        if not events:  # no socket begins a check: a round of checks meanwhile joins this one
+            self._rechecks.update((c.name, check) for c, check in zip(self.clients, first, strict=True))
+        await asyncio.wait(first, timeout=self._connect_wait_s)
+        for client, check in zip(self.clients, first, strict=True):
+            if not check.done():
+                waited = f"{self._connect_wait_s:g}"
+                self.mark(client.name, False, f"no answer within {waited} s yet; it joins once it answers")
         health = every(self._interval, self.check_health)
         self._tasks.spawn(supervise("checking backend health", health), name="comfy-pool-health")
+
+    async def _first_check(self, client: ComfyClient) -> None:
+        if self._events:
+            await client.wait_first_attempt(self._connect_wait_s)
+            await self._check_or_join(client)  # joins the check its socket's connect began
+        else:
+            await self._check(client)
 
     async def close(self) -> None:
         await self._tasks.close()

@@ -38,6 +38,9 @@ class BackendWatcher:
         self._healthy = self._healthy_now()
         changed = asyncio.ensure_future(self._pool.health_changed())
         try:
+            # A backend that answered before the pool was listened to (one slow at start, while the
+            # capabilities were first read) is read now: its /object_info is newer than what they know.
+            await self.check_health()
             while True:
                 await changed
                 # Asked before the check: a change while it awaits is heard on the next turn, not lost.

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from comfy import errors, protocol
+from comfy.client import ComfyClient
 from comfy.pool import ComfyPool
 from comfy.workflows.alike_backends import ProblemsOnAlikeBackends
 from comfy.workflows.catalogue import WorkflowCatalogue
@@ -106,6 +107,20 @@ class Capabilities:
                 return True
         return False
 
+    async def _described(self, client: ComfyClient) -> Mapping[str, Any] | None:
+        """What the backend runs: read if it is healthy (its copy, no request once read); while it is away,
+        what it said when last read, with no request: one slow to answer (its first /object_info takes
+        seconds with many custom nodes) must not hold every other backend's news back."""
+        if not self._pool.health[client.name].healthy:
+            if client.described is None:
+                log.info("capabilities of %s unknown until it answers", client.name)
+            return client.described
+        try:
+            return await client.object_info()
+        except errors.ComfyError as exc:
+            log.info("capabilities of %s unknown for now: %s", client.name, exc.detail)
+            return None
+
     async def refresh(self, *, announce: bool = True) -> None:
         """Read what each backend can run. `announce` False: the read follows another process's news of
         changed backends, which the others heard too (told again, every process would tell every other)."""
@@ -115,10 +130,8 @@ class Capabilities:
         read: dict[str, Mapping[str, Any]] = {}
         alike = ProblemsOnAlikeBackends()
         for client in self._pool.clients:
-            try:
-                object_info = await client.object_info()
-            except errors.ComfyError as exc:
-                log.info("capabilities of %s unknown for now: %s", client.name, exc.detail)
+            object_info = await self._described(client)
+            if object_info is None:
                 continue
             read[client.name] = object_info
             for name in names:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -133,6 +134,39 @@ async def test_a_start_waits_for_no_backend_that_refuses_and_it_joins_once_it_an
         assert [pool.health[client.name].healthy for client in clients] == [False, True]
 
         await away.restart()
+        while not pool.health[clients[0].name].healthy:
+            await pool.health_changed()
+        run = await clients[0].submit(graph("image_emptyimage_saveimage"), "joined-later")
+        assert isinstance(await asyncio.wait_for(run.result(), 10), events.Completed)
+    finally:
+        await pool.close()
+
+
+@pytest.mark.timeout(60)
+async def test_a_start_waits_for_no_backend_slow_to_describe_its_nodes_and_it_joins_once_it_has(
+    fake_comfy_factory: Any, http_session: aiohttp.ClientSession
+) -> None:
+    """A server with many custom nodes takes seconds to answer /object_info (ComfyUI builds every node's
+    description on each call): the others take jobs meanwhile, and it joins them once it has answered."""
+    slow = await fake_comfy_factory(FakeConfig())
+    up = await fake_comfy_factory(FakeConfig())
+    slow.hold_object_info()
+    patient = replace(FAST, request_timeout_s=3600.0)  # no request gives up on it meanwhile
+    clients = [
+        ComfyClient(http_session, fake.url, f"start-{i}", settings=patient)
+        for i, fake in enumerate((slow, up))
+    ]
+    pool = ComfyPool(clients, health_interval_s=60, connect_wait_s=0.2)
+    try:
+        # Held, it never answers: a start that waited for it would never return.
+        await asyncio.wait_for(pool.start(), timeout=30)
+        assert slow.object_info_waiting.is_set(), "its description was asked for"
+        assert [pool.health[client.name].healthy for client in clients] == [False, True]
+        client, run = await pool.submit(graph("image_emptyimage_saveimage"), "while-it-reads")
+        assert client is clients[1]
+        assert isinstance(await asyncio.wait_for(run.result(), 10), events.Completed)
+
+        slow.release_object_info()
         while not pool.health[clients[0].name].healthy:
             await pool.health_changed()
         run = await clients[0].submit(graph("image_emptyimage_saveimage"), "joined-later")

@@ -44,7 +44,9 @@ class Farm:
 async def farm(fake_comfy: FakeComfyUI) -> AsyncIterator[Farm]:
     async with aiohttp.ClientSession() as http:
         client = ComfyClient(http, fake_comfy.url, "news-test", name="backend-a")
-        capabilities = Capabilities(ComfyPool([client]), await load_catalogue())
+        pool = ComfyPool([client])
+        pool.mark(client.name, True, "ok")  # as a started pool finds it: only healthy backends are read
+        capabilities = Capabilities(pool, await load_catalogue())
         await capabilities.refresh()
         yield Farm(fake_comfy, client, capabilities)
 

@@ -236,6 +236,9 @@ class _Handlers:
         return web.json_response(server_features(self.server.config))
 
     async def object_info(self, request: web.Request) -> web.Response:
+        if not self.server.object_info_going.is_set():
+            self.server.object_info_waiting.set()
+            await self.server.object_info_going.wait()
         catalogue = self.server.catalogue()
         return web.json_response({name: catalogue.object_info(spec) for name in catalogue.names()
                                   if (spec := catalogue.get(name)) is not None})  # fmt: skip

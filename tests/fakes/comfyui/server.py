@@ -43,6 +43,11 @@ class FakeComfyUI:
         self.uploads_going = asyncio.Event()
         self.uploads_going.set()
         self.upload_waiting = asyncio.Event()
+        # hold_object_info(): GET /object_info waits, as a real server with many custom nodes or large model
+        # folders takes seconds to build every node's description (server.py builds it on each call).
+        self.object_info_going = asyncio.Event()
+        self.object_info_going.set()
+        self.object_info_waiting = asyncio.Event()
         self._port = 0
         self._runner: web.AppRunner | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -143,6 +148,14 @@ class FakeComfyUI:
 
     def release_uploads(self) -> None:
         self.uploads_going.set()
+
+    def hold_object_info(self) -> None:
+        """GET /object_info from now on waits (``object_info_waiting`` is set) until release_object_info."""
+        self.object_info_waiting.clear()
+        self.object_info_going.clear()
+
+    def release_object_info(self) -> None:
+        self.object_info_going.set()
 
     # --- inspection ------------------------------------------------------------------------------------
     def history_of(self, prompt_id: str) -> dict[str, Any] | None:
