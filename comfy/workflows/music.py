@@ -26,11 +26,31 @@ SECTION_MARKERS = {
     "instrumental": "inst",
     "interlude": "inst",
     "solo": "inst",
+    "break": "inst",
+    "instrumental break": "inst",
+    "post-chorus": "chorus",
+    "postchorus": "chorus",
+    "post chorus": "chorus",
+    "end": "outro",
+    "fade out": "outro",
+    "fade-out": "outro",
+    "fadeout": "outro",
+    # German, the other language the bot speaks ("Refrain" and "Bridge" are already here).
+    "strophe": "verse",
+    "vers": "verse",
+    "zwischenspiel": "inst",
 }
 SECTION_NAMES = ("intro", "verse", "pre-chorus", "chorus", "bridge", "outro", "inst")
 
 _HEADER = re.compile(r"^\s*\[([^\[\]\n]*)\]\s*$")
 _NUMBERED = re.compile(r"^(.*?)[\s_-]*\d{0,2}$")
+# What lyrics sites and Suno write around a section's name: who sings it ("Verse 1: Alice"), how often
+# ("Chorus x2") and which one ("Final Chorus"). ACE-Step has one marker per kind of section, so they go.
+_SINGER = re.compile(r"\s*:.*$")
+_REPEATS = re.compile(r"\s*\(?\s*(?:[x×]\s*\d{1,2}|\d{1,2}\s*[x×]|repeat)\s*\)?$")
+_WHICH = re.compile(r"^(?:final|last|first)\s+")
+# "Guitar Solo", "Piano Solo", "Sax Solo": an instrument's part, sung by nobody.
+_SOLO = re.compile(r"^[\w -]{1,20}[\s-]solo$")
 _KEY = re.compile(
     r"^\s*([A-Ga-g])\s*([#♯b♭]?)\s*(major|minor|maj|min|m)?\s*$",
     re.IGNORECASE,
@@ -53,10 +73,13 @@ def normalise_key(text: str) -> str:
 def section_marker(label: str) -> str | None:
     """The ACE-Step marker for a header label ("Verse 2" → "verse"), None if unknown."""
     cleaned = " ".join(label.strip().lower().split())
+    cleaned = _WHICH.sub("", _REPEATS.sub("", _SINGER.sub("", cleaned)))
     if cleaned in SECTION_MARKERS:
         return SECTION_MARKERS[cleaned]
     match = _NUMBERED.match(cleaned)
     base = match[1].strip() if match else cleaned
+    if _SOLO.match(base):
+        return "inst"
     return SECTION_MARKERS.get(base)
 
 

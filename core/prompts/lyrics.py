@@ -1,8 +1,10 @@
 """Lyrics as users paste them: cleaned, sections checked, ready for :class:`SongParams`.
 
 Sections are ``[intro] [verse] [pre-chorus] [chorus] [bridge] [outro] [inst]`` in any case, optionally
-numbered (``[Verse 2]``). A Discord text option cannot hold line breaks, so in one-line lyrics every
-``[section]`` starts a new line: ``[verse] la la [chorus] oh`` works as typed.
+numbered (``[Verse 2]``) and written as lyrics sites and Suno write them (``[Verse 1: Alice]``,
+``[Chorus x2]``, ``[Guitar Solo]``: see comfy.workflows.music). A Discord text option cannot hold line
+breaks, so in one-line lyrics every ``[section]`` starts a new line: ``[verse] la la [chorus] oh`` works as
+typed.
 """
 
 from __future__ import annotations

@@ -48,6 +48,30 @@ def test_section_labels(label: str, marker: str | None) -> None:
     assert section_marker(label) == marker
 
 
+@pytest.mark.parametrize(
+    ("label", "marker"),
+    [
+        ("Verse 1: Alice", "verse"),
+        ("Intro: Bob & Eve", "intro"),
+        ("Chorus x2", "chorus"),
+        ("Chorus (x2)", "chorus"),
+        ("Pre-Chorus (repeat)", "pre-chorus"),
+        ("Final Chorus", "chorus"),
+        ("Post-Chorus", "chorus"),
+        ("Guitar Solo", "inst"),
+        ("piano-solo", "inst"),
+        ("Break", "inst"),
+        ("Fade Out", "outro"),
+        ("End", "outro"),
+        ("Strophe 2", "verse"),
+        ("x2", None),
+        ("rap: Alice", None),
+    ],
+)
+def test_section_labels_as_lyrics_sites_and_suno_write_them(label: str, marker: str | None) -> None:
+    assert section_marker(label) == marker
+
+
 def test_unknown_sections_are_named_once_in_order() -> None:
     lyrics = "[Verse]\na\n[Drop]\nb\n[Breakdown 2]\n[drop]\n[Drop]\nwords [not a header] here"
 

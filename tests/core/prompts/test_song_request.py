@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from comfy.workflows.music import ace_step_lyrics
 from core.kinds.song import SongParams
 from core.prompts import PromptError, parse_song_request
 from core.prompts.lyrics import clean_lyrics
@@ -75,6 +76,20 @@ def test_every_problem_is_reported_with_its_field() -> None:
     assert problems["lyrics"].startswith("unknown sections [Drop], [Breakdown 2]; use [intro] [verse]")
     assert problems["title"] == "is too long; at most 100 characters"
     assert problems["duration"] == "'5' is not a duration; use 10 to 240 seconds (or m:ss)"
+
+
+def test_lyrics_pasted_from_suno_or_a_lyrics_site_are_taken_as_they_are() -> None:
+    pasted = (
+        "[Verse 1: Alice]\nneon rain\n[Chorus x2]\nwe run\n[Guitar Solo]\n[Post-Chorus]\noh\n"
+        "[Final Chorus]\nwe run\n[Fade Out]"
+    )
+
+    params = parse_song_request(lyrics_text=pasted)
+
+    assert ace_step_lyrics(params.lyrics).split("\n") == [
+        "[verse]", "neon rain", "", "[chorus]", "we run", "", "[inst]", "", "[chorus]", "oh", "",
+        "[chorus]", "we run", "", "[outro]",
+    ]  # fmt: skip
 
 
 def test_lyrics_over_4000_characters_are_refused() -> None:
