@@ -52,22 +52,26 @@ _WHICH = re.compile(r"^(?:final|last|first)\s+")
 # "Guitar Solo", "Piano Solo", "Sax Solo": an instrument's part, sung by nobody.
 _SOLO = re.compile(r"^[\w -]{1,20}[\s-]solo$")
 _KEY = re.compile(
-    r"^\s*([A-Ga-g])\s*([#♯b♭]?)\s*(major|minor|maj|min|m)?\s*$",
+    r"^\s*([A-Ga-g])[\s-]*([#♯b♭]|sharp|flat)?[\s-]*(major|minor|maj|min|m)?\s*$",
     re.IGNORECASE,
 )
-_ACCIDENTAL = {"": "", "#": "#", "♯": "#", "b": "b", "♭": "b"}
+_ACCIDENTAL = {"": "", "#": "#", "♯": "#", "sharp": "#", "b": "b", "♭": "b", "flat": "b"}
+# ACE-Step 1.5's keyscale choices name each key by its usual spelling: these four are written as the same
+# note's other name, which the encoder offers (a "Cb major" would fail when the job runs).
+_ENHARMONIC = {"Cb": "B", "Fb": "E", "E#": "F", "B#": "C"}
 
 
 def normalise_key(text: str) -> str:
-    """``"f# MINOR"`` → ``"F# minor"``, ``"Bb"`` → ``"Bb major"``, ``"Am"`` → ``"A minor"``."""
+    """``"f# MINOR"`` → ``"F# minor"``, ``"B flat"`` → ``"Bb major"``, ``"Am"`` → ``"A minor"``."""
     match = _KEY.match(text)
     if match is None:
         raise ValueError(f"'{text}' is not a key like 'C major', 'F# minor' or 'Bb'")
-    note, accidental, mode = match[1].upper(), _ACCIDENTAL[match[2].lower() or ""], (match[3] or "")
+    note, accidental, mode = match[1].upper(), _ACCIDENTAL[(match[2] or "").lower()], (match[3] or "")
     minor = mode.lower() in ("minor", "min") or mode == "m"
     if mode == "M":  # "CM" is the usual shorthand for C major
         minor = False
-    return f"{note}{accidental} {'minor' if minor else 'major'}"
+    root = _ENHARMONIC.get(note + accidental, note + accidental)
+    return f"{root} {'minor' if minor else 'major'}"
 
 
 def section_marker(label: str) -> str | None:

@@ -7,6 +7,7 @@ from comfy.workflows.music import (
     section_marker,
     unknown_sections,
 )
+from tests.fakes.comfyui.node_specs import ACE_KEYSCALES
 
 
 @pytest.mark.parametrize(
@@ -20,10 +21,23 @@ from comfy.workflows.music import (
         ("B♭ MINOR", "Bb minor"),
         ("Am", "A minor"),
         ("E min", "E minor"),
+        ("Bbm", "Bb minor"),
+        ("F sharp minor", "F# minor"),
+        ("B flat", "Bb major"),
+        ("C#-minor", "C# minor"),
+        ("Cb major", "B major"),
+        ("E# minor", "F minor"),
     ],
 )
 def test_keys_are_normalised(text: str, key: str) -> None:
     assert normalise_key(text) == key
+
+
+@pytest.mark.parametrize("note", "ABCDEFG")
+@pytest.mark.parametrize("accidental", ["", "#", "b"])
+@pytest.mark.parametrize("mode", ["major", "minor"])
+def test_every_key_is_one_ace_step_offers(note: str, accidental: str, mode: str) -> None:
+    assert normalise_key(f"{note}{accidental} {mode}") in ACE_KEYSCALES
 
 
 @pytest.mark.parametrize("text", ["H major", "C dorian", "", "C##", "major"])

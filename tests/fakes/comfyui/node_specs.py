@@ -40,6 +40,14 @@ AUDIO_EXTENSIONS = (
     ".mkv",
 )
 
+# TextEncodeAceStepAudio1.5's keyscale choices, as comfy_extras/nodes_ace.py builds them: no Cb, Fb, E#, B#.
+ACE_KEYSCALES = [
+    f"{root} {quality}"
+    for quality in ("major", "minor")
+    for root in ("C", "C#", "Db", "D", "D#", "Eb", "E", "F", "F#", "Gb", "G", "G#", "Ab", "A", "A#", "Bb",
+                 "B")
+]  # fmt: skip
+
 HIDDEN_PROMPT = {"prompt": "PROMPT", "extra_pnginfo": "EXTRA_PNGINFO"}
 HIDDEN_UNIQUE = {"unique_id": "UNIQUE_ID"}
 
@@ -275,7 +283,8 @@ def _build() -> list[NodeSpec]:
              "timesignature": [["2", "3", "4", "6"], {"default": "4"}],
              "language": [["en", "ja", "zh", "es", "de", "fr", "pt", "ru", "it", "nl", "pl", "tr", "vi", "cs",
                            "fa", "id", "ko", "uk", "hu", "ar", "sv", "ro", "el"], {"default": "en"}],
-             "keyscale": _string("C major"), "generate_audio_codes": ["BOOLEAN", {"default": True}],
+             "keyscale": [ACE_KEYSCALES, {"default": "C major"}],
+             "generate_audio_codes": ["BOOLEAN", {"default": True}],
              "cfg_scale": _float(2.0, 0.0, 100.0, 0.1), "temperature": _float(0.85, 0.0, 2.0, 0.01),
              "top_p": _float(0.9, 0.0, 2000.0, 0.01), "top_k": _int(0, 0, 100)},
             ["CONDITIONING"], python_module=ace_module, only_when_configured=True,
