@@ -25,12 +25,12 @@ def clean_lyrics(text: str, field: str | Text = "lyrics") -> tuple[str, list[Pro
     """The cleaned lyrics and what is wrong with them (unknown sections, too long)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = CONTROL_CHARACTERS.sub("", text)
-    if "\n" not in text.strip():
-        text = _BRACKETED.sub(lambda match: f"\n\n[{match[1].strip()}]\n", text)
-    else:
-        text = _BRACKETED.sub(_known_section_on_its_own_line, text)
-    lines = [line.rstrip() for line in text.split("\n")]
-    text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    laid_out = _laid_out(text, before_section="\n\n")
+    if len(laid_out) > LYRICS_MAX_CHARS:
+        # The blank line before each section is the bot's own: it never makes the member's lyrics too long
+        # (4000 characters typed into the form, all Discord allows, must fit).
+        laid_out = _laid_out(text, before_section="\n")
+    text = laid_out
     problems: list[PromptProblem] = []
     unknown = unknown_sections(text)
     if unknown:
@@ -61,7 +61,14 @@ def clean_lyrics(text: str, field: str | Text = "lyrics") -> tuple[str, list[Pro
     return text, problems
 
 
-def _known_section_on_its_own_line(match: re.Match[str]) -> str:
-    if section_marker(match[1]) is None:
-        return match[0]
-    return f"\n\n[{match[1].strip()}]\n"
+def _laid_out(text: str, *, before_section: str) -> str:
+    """Sections on lines of their own, after ``before_section``; no runs of blank lines, no end spaces."""
+    one_line = "\n" not in text.strip()
+
+    def header(match: re.Match[str]) -> str:
+        if not one_line and section_marker(match[1]) is None:
+            return match[0]
+        return f"{before_section}[{match[1].strip()}]\n"
+
+    lines = [line.rstrip() for line in _BRACKETED.sub(header, text).split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()

@@ -92,6 +92,19 @@ def test_lyrics_pasted_from_suno_or_a_lyrics_site_are_taken_as_they_are() -> Non
     ]  # fmt: skip
 
 
+def test_4000_characters_typed_into_the_form_fit_though_sections_get_a_blank_line_before_them() -> None:
+    song = "[verse]\n" + "neon rain on the window\n" * 20 + "[chorus]\n" + "we run we run\n" * 10
+    typed = (song * 20)[:4000]  # all the form's lyrics field takes
+
+    params = parse_song_request(lyrics_text=typed)
+
+    assert len(params.lyrics) <= 4000
+    assert params.lyrics.split() == typed.split()
+    assert "\n\n[chorus]" in parse_song_request(lyrics_text=song).lyrics, (
+        "a shorter song keeps the blank lines"
+    )
+
+
 def test_lyrics_over_4000_characters_are_refused() -> None:
     with pytest.raises(PromptError) as caught:
         parse_song_request(lyrics_text="[verse]\n" + "la " * 1500)
