@@ -23,7 +23,8 @@ from bot.exts._admission import decide_then_defer
 from bot.exts._submit import submit_on_interaction
 from bot.exts._variants import Variant, most_permutations, submit_variants
 from bot.exts.errors import report_error
-from bot.locales import Words, words_for
+from bot.locales import words_for
+from bot.ui.given_back import given_back
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.result_buttons import read_only_button, result_custom_id
@@ -231,18 +232,19 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
     except UserFacingError as refusal:
         # What the member typed is not lost: the refusal gives it back, to copy into the form again.
         words = words_for(interaction.client, interaction.locale)
-        await reply_privately(interaction, user_message_of(refusal, words) + _given_back(words, text))
+        said, files = given_back(words, user_message_of(refusal, words), text, filename=_KEPT_AS[form])
+        await reply_privately(interaction, said, files=files)
 
 
 # The forms whose text is a prompt, read as /imagine reads one.
 _PROMPT_FORMS = frozenset({Form.REMIX, Form.ZOOM})
-
-
-def _given_back(words: Words, text: str) -> str:
-    if not text.strip():
-        return ""
-    fenced = text.replace("```", "`\u200b``")  # a fence inside would end the block early
-    return f"\n\n{words('results.what_you_wrote')}\n```\n{fenced}\n```"
+# What a refused form's text is called when it comes back as a file: a Cover's lyrics.txt goes to /song too.
+_KEPT_AS = {
+    Form.REMIX: "prompt.txt",
+    Form.ZOOM: "prompt.txt",
+    Form.EDIT: "instruction.txt",
+    Form.COVER: "lyrics.txt",
+}
 
 
 class ResultActions(commands.Cog):

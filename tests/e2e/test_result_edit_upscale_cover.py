@@ -9,6 +9,7 @@ from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import form_id, running_world
+from tests.e2e.media_support import private_answer
 from tests.e2e.result_support import (
     assert_started_from,
     first_result,
@@ -96,3 +97,50 @@ async def test_cover_takes_one_take_as_the_audio_input_with_new_style_and_lyrics
         [given] = await JobInputStore(world.runtime.sessions).for_job(cover.id)
         assert (given.role, given.source_job_id, given.sha256) == ("audio", song.id, takes[1].sha256)
         assert f"Cover of {linked(song.id, song_message)}, take 2" in texts(message)[0]
+
+
+async def test_a_refused_cover_gives_long_lyrics_back_whole_as_a_file(
+    database_url: str, tmp_path: Path
+) -> None:
+    typed = "[verse]\n" + "neon rain on the window, we run\n" * 80 + "[rap]\nfast words here"
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        answer = await world.emu.submit_modal(
+            form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
+        )
+        song_message = await world.wait_for_final(answer)
+        song = await world.job_for(song_message)
+        opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:0", world.alice)
+        await world.wait_acked(opened)
+
+        fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": typed, "strength": "0.6"}
+        submitted = await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
+        refusal = await private_answer(world, submitted)
+        assert "[rap]" in refusal.content
+        assert len(typed) > 2000, "more than one message holds"
+        [kept] = refusal.attachments
+        assert (kept.filename, kept.data) == ("lyrics.txt", typed.encode())
+        assert "lyrics.txt" in refusal.content
+
+
+async def test_a_refused_cover_gives_short_lyrics_back_in_the_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    typed = "[verse]\nneon rain\n[rap]\nfast words here"
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        answer = await world.emu.submit_modal(
+            form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
+        )
+        song_message = await world.wait_for_final(answer)
+        song = await world.job_for(song_message)
+        opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:0", world.alice)
+        await world.wait_acked(opened)
+
+        fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": typed, "strength": "0.6"}
+        submitted = await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
+        refusal = await private_answer(world, submitted)
+        assert refusal.content.endswith(f"What you wrote:\n```\n{typed}\n```")
+        assert refusal.attachments == []
