@@ -37,7 +37,12 @@ def parameter_name(words: Words, field: str) -> str:
 
 def parameter_value(words: Words, field: str, value: object) -> str:
     """A parameter's value as shown: in the reader's words where it is a word the bot chose (a pan's
-    "left"), not one they typed (a quality, a prompt), which is shown as it is."""
+    "left"), not one they typed (a quality, a prompt), which is shown as it is; a song's tempo and length
+    with their units ("120 bpm", "1 min 30 s", not "120" and "90.0")."""
+    if field == "tempo" and isinstance(value, int):
+        return words("values.tempo", tempo=value)
+    if field == "duration" and isinstance(value, int | float):
+        return duration(words, float(value))
     return words.optional(f"values.{field}.{value}") or str(value)
 
 

@@ -9,6 +9,7 @@ from bot.ui.job_info import render_info
 from bot.ui.job_messages import parameter_fields, render_done
 from bot.ui.made import file_size, ratio_name
 from bot.ui.rendering import Rendering
+from core.kinds.song import SONG
 from tests.bot.history_factories import a_job, an_artifact
 
 ENGLISH = english()
@@ -87,3 +88,18 @@ def test_a_pans_direction_is_shown_in_the_readers_words_and_a_typed_quality_as_t
     assert fields["Erweitern"] == "nach links"
     assert fields["Qualität"] == "high"
     assert dict(parameter_fields(english(), job))["Pan"] == "left"
+
+
+def test_a_songs_tempo_and_length_are_shown_with_their_units() -> None:
+    job = a_job(
+        kind=SONG, params={"lyrics": "[verse]\nla", "tempo": 120, "duration": 90.0, "key": "F# minor"}
+    )
+    german = Words(Catalogue.shipped(), "de")
+
+    fields = listed(render_done(ENGLISH, job, [], (), duration_s=4.5))
+
+    assert (fields["Tempo"], fields["Duration"], fields["Key"]) == ("120 bpm", "1 min 30 s", "F# minor")
+    assert dict(parameter_fields(german, job))["Dauer"] == "1 min 30 s"
+    assert (
+        dict(parameter_fields(english(), a_job(kind=SONG, params={"duration": 45.0})))["Duration"] == "45 s"
+    )
