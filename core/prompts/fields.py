@@ -42,7 +42,12 @@ _QUALITY_WORDS: dict[str, Quality] = {
 _WEIGHT = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$")
 _TEMPO = re.compile(r"^\s*(\d{1,3})\s*(?:bpm)?\s*$", re.IGNORECASE)
 _ZOOM = re.compile(r"^\d(?:[.,]\d+)?$")
-_DURATION = re.compile(r"^\s*(?:(\d{1,2}):(\d{2})|(\d{1,3}(?:\.\d+)?)\s*s?)\s*$", re.IGNORECASE)
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+# A length as people say it: "90", "90s", "90 sec", "2 min", "2m30s", "1.5 minutes".
+_SPOKEN_DURATION = re.compile(
+    r"^\s*(?:(\d{1,2}(?:\.\d+)?)\s*(?:m|mins?|minutes?))?\s*(?:(\d{1,3}(?:\.\d+)?)\s*(?:s|secs?|seconds?)?)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def aspect_ratio(text: str) -> str:
@@ -137,12 +142,9 @@ def tempo(value: str | int) -> int:
 
 
 def duration(value: str | float) -> float:
-    """Seconds, given as ``90``, ``90s`` or ``1:30``."""
-    match = _DURATION.match(str(value))
+    """Seconds, given as ``90``, ``90s``, ``90 seconds``, ``2 min``, ``2m30s`` or ``1:30``."""
+    seconds = _seconds(str(value))
     low, high = (f"{bound:g}" for bound in DURATION_RANGE)
-    seconds = None
-    if match is not None:
-        seconds = int(match[1]) * 60 + int(match[2]) if match[1] else float(match[3])
     if seconds is None or not DURATION_RANGE[0] <= seconds <= DURATION_RANGE[1]:
         raise InvalidValue(
             Text(
@@ -152,6 +154,16 @@ def duration(value: str | float) -> float:
             )
         )
     return float(seconds)
+
+
+def _seconds(text: str) -> float | None:
+    clock = _CLOCK.match(text)
+    if clock is not None:
+        return int(clock[1]) * 60 + int(clock[2])
+    spoken = _SPOKEN_DURATION.match(text)
+    if spoken is None or not (spoken[1] or spoken[2]):
+        return None
+    return float(spoken[1] or 0) * 60 + float(spoken[2] or 0)
 
 
 def time_signature(value: str) -> str:

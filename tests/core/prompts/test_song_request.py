@@ -53,6 +53,32 @@ def test_json_lyrics_document_and_explicit_options_winning() -> None:
     assert params.lyrics == "[Intro]\n\n[Verse]\ndrops on glass\n\n[Outro]"
 
 
+@pytest.mark.parametrize(
+    ("typed", "seconds"),
+    [
+        ("90", 90.0),
+        ("90s", 90.0),
+        ("90 sec", 90.0),
+        ("90 seconds", 90.0),
+        ("1:30", 90.0),
+        ("2 min", 120.0),
+        ("2m30s", 150.0),
+        ("2 min 30", 150.0),
+        ("1.5 minutes", 90.0),
+    ],
+)
+def test_a_length_is_read_as_people_say_it(typed: str, seconds: float) -> None:
+    assert parse_song_request(duration=typed).duration == seconds
+
+
+@pytest.mark.parametrize("typed", ["", "min", "s", "2 ms", "90 bpm", "5 min"])
+def test_what_is_no_length_or_too_long_is_refused(typed: str) -> None:
+    with pytest.raises(PromptError) as caught:
+        parse_song_request(duration=typed)
+
+    assert caught.value.problems[0].message == f"'{typed}' is not a duration; use 10 to 240 seconds (or m:ss)"
+
+
 def test_plain_text_lyrics_file_in_utf16_with_windows_newlines() -> None:
     content = "[Chorus]\r\nla la\r\n".encode("utf-16")
 
