@@ -28,7 +28,7 @@ from bot.exts.errors import report_error
 from bot.exts.result_actions import run_action
 from bot.locales import words_for
 from bot.reporting.direct import send_result_by_dm
-from bot.ui.job_info import render_info
+from bot.ui.job_info import info_files, render_info
 from bot.ui.replies import user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction, requester_from_member
 from bot.ui.result_buttons import JobAction, read_only_button
@@ -99,7 +99,9 @@ async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) ->
     await interaction.response.defer(ephemeral=True, thinking=True)
     job, artifacts = await bot.runtime.service.get_with_artifacts(job_id, guild_id=guild_id_of(interaction))
     await interaction.followup.send(
-        embed=render_info(words_for(bot, interaction.locale), job, artifacts), ephemeral=True
+        embed=render_info(words_for(bot, interaction.locale), job, artifacts),
+        files=info_files(job),
+        ephemeral=True,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import discord
 
 from bot.locales import Words
@@ -13,12 +15,14 @@ from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import spec_of
 
 _FIELD_MAX = 1024
+_DESCRIPTION_MAX = 2000  # an embed holds 6000 characters in all: a song's lyrics may not fit
 
 
 def render_info(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...]) -> discord.Embed:
     embed = discord.Embed(title=words("info.title", job_id=job.id), colour=discord.Colour.blurple())
-    prompt = str(getattr(job.params, spec_of(job.params).main_field, "") or job.raw_input or "—")
-    embed.description = prompt[:2000]  # an embed holds 6000 characters in all
+    prompt = _main_text(job)
+    cut = len(prompt) > _DESCRIPTION_MAX
+    embed.description = prompt[: _DESCRIPTION_MAX - 1] + "…" if cut else prompt
     for name, value in parameter_fields(words, job, artifacts):
         embed.add_field(name=name, value=value[:_FIELD_MAX])
     embed.add_field(name=words("info.requested_by"), value=f"<@{job.user_id}>")
@@ -38,3 +42,16 @@ def render_info(words: Words, job: JobView, artifacts: tuple[ArtifactView, ...])
         )
         embed.add_field(name=words("info.files"), value=listed[:_FIELD_MAX], inline=False)
     return embed.set_footer(text=words("job.footer", job_id=job.id, state=words("job.state.info")))
+
+
+def info_files(job: JobView) -> list[discord.File]:
+    """The prompt or lyrics whole (``lyrics.txt``), when the embed has room for their start only."""
+    text = _main_text(job)
+    if len(text) <= _DESCRIPTION_MAX:
+        return []
+    name = f"{spec_of(job.params).main_field}.txt"
+    return [discord.File(io.BytesIO(text.encode()), filename=name)]
+
+
+def _main_text(job: JobView) -> str:
+    return str(getattr(job.params, spec_of(job.params).main_field, "") or job.raw_input or "—")

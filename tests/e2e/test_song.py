@@ -196,3 +196,26 @@ async def test_a_rules_check_slower_than_discord_allows_still_opens_the_form(
         command = await world.slash("song", {"genre": "synthpop"})
         await world.wait_acked(command)
         assert command.response_type == 9, "the form opens anyway; submitting it checks again"
+
+
+async def test_info_on_a_song_with_long_lyrics_gives_them_whole_as_a_file(
+    database_url: str, tmp_path: Path
+) -> None:
+    typed = "[verse]\n" + "neon rain on the window, we run\n" * 70 + "[chorus]\nwe run, we run"
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        answer = await world.emu.submit_modal(
+            form_id(command), {"song:lyrics": typed}, world.alice, world.channel
+        )
+        result = await world.wait_for_final(answer)
+        job = await world.job_for(result)
+        assert len(job.params.lyrics) > 2000
+
+        click = await world.emu.click_button(result, f"job:info:{job.id}", world.alice)
+        await world.emu.wait_for(lambda: click.acked and world.emu.original_response(click).embeds)
+        info = world.emu.original_response(click)
+        assert info.ephemeral
+        assert str(info.embeds[0]["description"]).endswith("…"), "the embed shows the start and says so"
+        [whole] = info.attachments
+        assert (whole.filename, whole.data) == ("lyrics.txt", job.params.lyrics.encode())
