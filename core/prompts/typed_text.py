@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.kinds import IMAGE, JobKind
+from core.kinds import IMAGE, SONG, JobKind
 from core.kinds.fields import CONTROL_CHARACTERS
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.flags import extract_flags
+from core.prompts.lyrics import clean_lyrics
 from core.texts import Text
 
 
@@ -46,9 +47,17 @@ def read_prompt(text: str) -> TypedText:
     return TypedText(flags.prompt, dict(flags.values), dict(flags.spelled), notes)
 
 
-# The kinds whose typed text carries flags; another kind's (a cover's lyrics, an edit's instruction) is
-# taken as it is typed.
-READERS: dict[JobKind, Callable[[str], TypedText]] = {IMAGE: read_prompt}
+def read_lyrics(text: str) -> TypedText:
+    """A cover's lyrics, laid out and checked as the /song form's are (sections typed on one line)."""
+    cleaned, problems = clean_lyrics(text)
+    if problems:
+        raise PromptError(problems)
+    return TypedText(cleaned)
+
+
+# How each kind's typed text is read: a prompt's flags, a song's lyrics sections; another kind's (an edit's
+# instruction) is taken as it is typed.
+READERS: dict[JobKind, Callable[[str], TypedText]] = {IMAGE: read_prompt, SONG: read_lyrics}
 
 
 def read_typed(kind: JobKind, text: str) -> TypedText:

@@ -144,3 +144,22 @@ async def test_a_refused_cover_gives_short_lyrics_back_in_the_message(
         refusal = await private_answer(world, submitted)
         assert refusal.content.endswith(f"What you wrote:\n```\n{typed}\n```")
         assert refusal.attachments == []
+
+
+async def test_a_covers_lyrics_are_read_as_the_song_forms_are(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.slash("song", {"genre": "synthpop"})
+        await world.wait_acked(command)
+        answer = await world.emu.submit_modal(
+            form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
+        )
+        song_message = await world.wait_for_final(answer)
+        song = await world.job_for(song_message)
+        opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:0", world.alice)
+        await world.wait_acked(opened)
+
+        typed = "[Verse 1] new words here [Chorus x2] oh oh"  # sections typed on one line, as in /song
+        fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": typed, "strength": "0.6"}
+        submitted = await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
+        _, cover = await made_from_click(world, submitted)
+        assert cover.params.lyrics == "[Verse 1]\nnew words here\n\n[Chorus x2]\noh oh"  # type: ignore[attr-defined]
