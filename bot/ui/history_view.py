@@ -5,7 +5,8 @@ V2): the listing, a gallery of the page's pictures (thumbnails made from the kep
 with its job), the select and the buttons, and the page line.
 
 Only the member who ran /history can use it (the message may be public). Private results (core.jobs.privacy)
-are listed for their requester, and for managers, in a listing only they see; a public listing has none.
+are listed for their requester, and for managers, in a listing only they see; a public listing has none,
+nor any deleted or held-back result, whoever asked for it.
 It lives 10 minutes, well inside
 the 15-minute life of the interaction token it edits with, then takes its buttons away.
 """
@@ -115,7 +116,8 @@ class HistoryView(discord.ui.LayoutView):
             search=self._filters.search,
             before_id=self._cursors.before_id,
             limit=self._page_size,
-            include_deleted=self._viewer.is_manager,
+            # Deleted results are a manager's to look at, never the channel's ("delete means delete").
+            include_deleted=self._viewer.is_manager and not self._public,
             viewer_id=None if self._public else self._viewer.user_id,
             include_private=self._viewer.is_manager and not self._public,
             # Results held back by the content settings: a manager's, never a channel's.

@@ -7,7 +7,7 @@ import asyncio
 import re
 from pathlib import Path
 
-from tests.discord_emulator.layout import texts
+from tests.discord_emulator.layout import gallery_items, texts
 from tests.e2e.harness import World
 from tests.e2e.test_history_support import answer, browsing_world, imagined
 
@@ -62,6 +62,24 @@ async def test_a_deleted_result_is_hidden_from_members_and_shown_to_managers(
     assert mods_show.attachments, "a manager can still look at it during the grace period"
     assert swept_early == [], "the grace period is not over"
     assert all(path.is_file() for path in files)
+
+
+async def test_a_managers_history_shown_to_the_channel_leaves_deleted_results_out(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path) as world:
+        kept = await imagined(world, world.alice, "a kept lighthouse")
+        job_id, _ = await deleted_by_its_requester(world, "a deleted lighthouse")
+        shown_to_all = await answer(world, await world.slash("history", {"public": True}, member=world.mod))
+        for_the_mod_alone = await answer(world, await world.slash("history", member=world.mod))
+
+    assert not shown_to_all.ephemeral
+    assert listed_ids(texts(shown_to_all)[0]) == [kept.id]
+    captions = [item["description"] for item in gallery_items(shown_to_all)]
+    assert len(captions) == 1
+    assert captions[0].startswith(f"#{kept.id} "), "no picture of the deleted result either"
+    assert for_the_mod_alone.ephemeral
+    assert listed_ids(texts(for_the_mod_alone)[0]) == [job_id, kept.id]
 
 
 async def test_a_deleted_results_files_are_removed_after_the_grace_period(
