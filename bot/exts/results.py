@@ -1,7 +1,7 @@
 """What people do with a whole result: its buttons (🔁 reroll, ℹ info, 🗑 delete) and reactions (🔁
-regenerate as the reacting member, ❌ delete, ✉️ by DM, 🌱 / 🎲 Vary (subtle / strong) of a one-image
-result). One file's actions (Vary, Remix, Edit, Upscale, Cover) are in `result_actions.py`, replies to a
-result in `result_replies.py`.
+regenerate as the reacting member, ❌ delete (cancel, on a job not finished yet), ✉️ by DM, 🌱 / 🎲 Vary
+(subtle / strong) of a one-image result). One file's actions (Vary, Remix, Edit, Upscale, Cover) are in
+`result_actions.py`, replies to a result in `result_replies.py`.
 
 Buttons are DynamicItems: the job id lives in the custom_id, so they work after any restart. Refusals of
 a button are ephemeral; a reaction has no interaction to answer, so its refusal is a short reply that
@@ -183,6 +183,11 @@ class Results(commands.Cog):
         elif emoji in FROM_FILE:
             receipt = await self._from_file(FROM_FILE[emoji], job, requester)
             await self.bot.reporter.show_in_channel(receipt, payload.channel_id)
+        elif emoji == DELETE and not job.status.is_final:
+            # ❌ on a job still queued or running stops it, as /cancel would (same rule of who may); its
+            # message stays to say so, and a second ❌ deletes it. Deleting the message alone let the job
+            # run on unseen, on a server's time and the member's place in the queue.
+            await service.cancel(job.id, guild_id=job.guild_id, requester=requester)
         elif emoji == DELETE:
             await service.delete_result(job.id, guild_id=job.guild_id, requester=requester)
             partial = self.bot.get_partial_messageable(payload.channel_id)

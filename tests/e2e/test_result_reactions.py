@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db.enums import JobStatus
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Message
 from tests.discord_emulator.layout import texts
-from tests.e2e.harness import World, is_final, running_world
+from tests.e2e.harness import World, is_final, job_state, running_world, states_shown
 from tests.e2e.media_support import PICTURE, sha256
 from tests.e2e.result_support import linked
 
@@ -93,6 +94,35 @@ async def test_cross_reaction_by_the_requester_deletes_the_result(database_url: 
         result = await _result(world)
         await world.emu.add_reaction(result, world.channel, world.alice, "❌")
         await world.emu.wait_for(lambda: result.deleted)
+
+
+async def test_cross_reaction_on_a_job_not_finished_cancels_it_for_its_requester_or_a_moderator(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, global_max_running=0) as world:
+        interaction = await world.slash("imagine", {"prompt": "a kite still waiting"})
+        await world.wait_acked(interaction)
+        message = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(message) == "queued")
+        job = await world.job_for(message)
+
+        await world.emu.add_reaction(message, world.channel, world.bob, "❌")
+        refusal = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if f"<@{world.bob.id}>" in m.content), None)
+        )
+        still_queued = await world.runtime.service.get(job.id, guild_id=world.guild.id)
+
+        await world.emu.add_reaction(message, world.channel, world.alice, "❌")
+        await world.wait_for_message_final(message)
+        cancelled = await world.runtime.service.get(job.id, guild_id=world.guild.id)
+
+    assert "Only the person who asked, or a moderator, can cancel this job." in refusal.content
+    assert still_queued.status is JobStatus.QUEUED
+    # The job stops instead of running on unseen, and its message says so (a second ❌ deletes it).
+    assert cancelled.status is JobStatus.CANCELLED
+    assert states_shown(message)[-1] == "cancelled"
+    assert not message.deleted
+    assert cancelled.deleted_at is None
 
 
 async def test_envelope_reaction_sends_the_result_by_dm(database_url: str, tmp_path: Path) -> None:
