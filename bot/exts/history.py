@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from background.log_context import log_context
 from bot.client import ComfyBot
-from bot.exts._admission import private_in_time
+from bot.exts._admission import private_by_deadline, private_in_time
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
 from bot.exts.errors import report_error
@@ -23,7 +23,9 @@ from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
+from core.jobs.policy import Requester
 from core.jobs.snapshots import SafetyAction
+from core.jobs.visibility import seen_as_manager_only
 from core.kinds import JobKind, spec_of
 from core.texts import Text
 
@@ -87,10 +89,16 @@ class History(commands.Cog):
     @app_commands.describe(job="The job's number (see /history)")
     @offered_everywhere
     async def show(self, interaction: discord.Interaction, job: JobId) -> None:
-        await acknowledge(interaction, ephemeral=False)
+        scope, viewer = guild_id_of(interaction), requester_from_interaction(interaction)
+        # What a manager alone may see (a deleted result, another member's private one) is shown to them
+        # alone, never posted to the channel; Discord fixes that with the first answer, so it is read first.
+        private = viewer.is_manager and await private_by_deadline(
+            interaction, lambda: self._for_managers_only(job, scope, viewer)
+        )
+        await acknowledge(interaction, ephemeral=private)
         on_disk = self.bot.runtime.artifact_files
         found, artifacts = await self.bot.runtime.service.get_with_artifacts(
-            job, guild_id=guild_id_of(interaction), viewer=requester_from_interaction(interaction)
+            job, guild_id=scope, viewer=viewer
         )
         if not artifacts:
             status = Text(f"statuses.{found.status.value}", found.status.value)
@@ -114,14 +122,19 @@ class History(commands.Cog):
         unavailable = unavailable_text(words, plan.too_large, missing)
         content = f"{header}\n{unavailable}" if unavailable else header
         if not plan.batches:
-            await interaction.followup.send(content)
+            await interaction.followup.send(content, ephemeral=private)
         for number, batch in enumerate(plan.batches):
             # A spoilered result is posted again behind its spoiler (held-back ones are refused above).
             prefix = SPOILER_PREFIX if found.safety_action is SafetyAction.SPOILERED else ""
             files = [typed_file(prefix + name, data) for name, data in await on_disk.read(batch)]
-            await interaction.followup.send(content if number == 0 else "", files=files)
+            # Each batch after the first is a followup of its own: as private as the first.
+            await interaction.followup.send(content if number == 0 else "", files=files, ephemeral=private)
         with log_context(job_id=found.id, guild_id=found.guild_id):
             log.info("shown again")
+
+    async def _for_managers_only(self, job_id: int, scope: int, viewer: Requester) -> bool:
+        found = await self.bot.runtime.service.get(job_id, guild_id=scope, viewer=viewer)
+        return seen_as_manager_only(found, viewer)
 
     @app_commands.command(name="rerun", description="Run a job again with a new seed")
     @app_commands.describe(job="The job's number (see /history)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.jobs.policy import Requester
 from db.enums import SafetyAction
 from db.snapshots import JobView
@@ -15,3 +17,9 @@ def visible_to(job: JobView, viewer: Requester | None) -> bool:
     if job.safety_action is SafetyAction.WITHHELD:
         return False
     return job.deleted_at is None and (not job.private or job.user_id == viewer.user_id)
+
+
+def seen_as_manager_only(job: JobView, viewer: Requester) -> bool:
+    """Whether `viewer` sees this job only because they manage the server: what the channel must not be
+    shown on their behalf (a deleted result, another member's private one, a held-back one)."""
+    return viewer.is_manager and not visible_to(job, replace(viewer, is_manager=False))

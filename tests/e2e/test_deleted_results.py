@@ -60,6 +60,9 @@ async def test_a_deleted_result_is_hidden_from_members_and_shown_to_managers(
     assert listed_ids(mods_listing) == [job_id, kept.id]
     assert "deleted" in mods_listing.splitlines()[0]
     assert mods_show.attachments, "a manager can still look at it during the grace period"
+    assert mods_show.ephemeral, "for the manager's eyes: the channel is not shown a deleted result"
+    shown_to_all = [m for m in world.bot_messages() if (m.interaction_metadata or {}).get("name") == "show"]
+    assert shown_to_all == [], "nothing was reposted to the channel"
     assert swept_early == [], "the grace period is not over"
     assert all(path.is_file() for path in files)
 

@@ -273,6 +273,10 @@ async def test_rerun_answers_privately_and_finds_nobody_elses_private_job(
         )
         refused = await answer(world, await world.slash("rerun", {"job": original.id}, member=world.bob))
         shown = await answer(world, await world.slash("show", {"job": original.id}, member=world.bob))
+        for_the_mod = await answer(world, await world.slash("show", {"job": original.id}, member=world.mod))
+        posted_by_alice = await answer(
+            world, await world.slash("show", {"job": original.id}, member=world.alice)
+        )
         rerun = await world.job_for(again)
 
     assert again.ephemeral
@@ -281,3 +285,8 @@ async def test_rerun_answers_privately_and_finds_nobody_elses_private_job(
     assert shown.ephemeral
     assert f"I can't find job #{original.id}" in refused.content
     assert f"I can't find job #{original.id}" in shown.content
+    # A manager may look at it, but not post it to the channel; its requester may.
+    assert for_the_mod.attachments
+    assert for_the_mod.ephemeral
+    assert posted_by_alice.attachments
+    assert not posted_by_alice.ephemeral
