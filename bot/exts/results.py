@@ -35,6 +35,7 @@ from bot.ui.result_buttons import JobAction, read_only_button
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
 from core.jobs.policy import Requester
+from core.jobs.scopes import is_personal
 from core.jobs.service import JobRequest, SubmitReceipt
 from core.jobs.snapshots import JobView, SafetyAction
 from core.texts import Text
@@ -107,12 +108,14 @@ async def _info(bot: ComfyBot, interaction: discord.Interaction, job_id: int) ->
 
 async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) -> None:
     await interaction.response.defer()  # an invisible acknowledgement: the message itself goes away
+    scope = guild_id_of(interaction)
     await bot.runtime.service.delete_result(
-        job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
+        job_id, guild_id=scope, requester=requester_from_interaction(interaction)
     )
-    if interaction.message is not None and interaction.message.flags.ephemeral:
-        # A private result exists only behind the interaction's webhook: its channel route answers
-        # 10008 Unknown Message. After a component's deferred update, @original is the clicked message.
+    if interaction.message is not None and (interaction.message.flags.ephemeral or is_personal(scope)):
+        # A private result, and one made where the bot is not (a personal scope: a DM, a server without
+        # it), exist for the bot only behind the interaction's webhook: their channel route answers 10008
+        # Unknown Message or 403. After a component's deferred update, @original is the clicked message.
         await interaction.delete_original_response()
     elif interaction.message is not None:
         await interaction.message.delete()

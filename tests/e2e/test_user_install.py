@@ -107,6 +107,30 @@ async def test_imagine_in_a_server_without_the_bot(database_url: str, tmp_path: 
     assert ping.notified_user_ids == [dave.id]
 
 
+async def test_deleting_a_result_in_a_server_without_the_bot_removes_its_message(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _sync_globally(world)
+        elsewhere = world.emu.add_guild(name="Elsewhere", with_bot=False)
+        lobby = world.emu.add_channel(elsewhere, "lobby")
+        dave = world.emu.add_member(elsewhere, name="dave")
+        world.emu.install_for_user(dave)
+        message = await world.wait_for_final(
+            await _imagine(world, lobby, dave.user, "a boat", guild=elsewhere)
+        )
+        job = await _personal_job(world, message, dave.user)
+        click = await world.emu.click_button(message, f"job:delete:{job.id}", dave)
+        # The bot is not in that server: only the interaction's webhook reaches the message.
+        await world.emu.wait_for(lambda: message.deleted or world.emu.followups(click))
+        marked = await world.runtime.service.get(job.id, guild_id=job.guild_id)
+
+    assert message.deleted
+    assert world.emu.followups(click) == [], "no error for the member"
+    assert marked.deleted_at is not None
+    assert _bot_token_posts(world, lobby) == []
+
+
 async def test_a_job_that_outlives_its_token_in_a_dm_comes_by_direct_message(
     database_url: str, tmp_path: Path
 ) -> None:
