@@ -27,6 +27,7 @@ from core.jobs.policy import Requester
 from core.jobs.snapshots import SafetyAction
 from core.jobs.visibility import seen_as_manager_only
 from core.kinds import JobKind, spec_of
+from core.safety.policy import action_shown_in, any_flagged
 from core.texts import Text
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,12 @@ class History(commands.Cog):
                     {"job_id": found.id, "status": status},
                 )
             )
-        if found.safety_action is SafetyAction.WITHHELD:  # a manager's /show would post it to the channel
+        # As the content settings say for this channel, which may not be the one it was made in.
+        mode = (await self.bot.runtime.service.policies.get(scope)).safety_mode
+        safety = action_shown_in(
+            found.safety_action, mode, flagged=any_flagged(artifacts), channel_is_nsfw=viewer.channel_is_nsfw
+        )
+        if safety is SafetyAction.WITHHELD:  # a manager's /show would post it to the channel
             words = words_for(self.bot, interaction.locale)
             history = words.command("history")
             raise UserFacingError(words("safety.show_held_back", job_id=found.id, history=history))
@@ -125,7 +131,7 @@ class History(commands.Cog):
             await interaction.followup.send(content, ephemeral=private)
         for number, batch in enumerate(plan.batches):
             # A spoilered result is posted again behind its spoiler (held-back ones are refused above).
-            prefix = SPOILER_PREFIX if found.safety_action is SafetyAction.SPOILERED else ""
+            prefix = SPOILER_PREFIX if safety is SafetyAction.SPOILERED else ""
             files = [typed_file(prefix + name, data) for name, data in await on_disk.read(batch)]
             # Each batch after the first is a followup of its own: as private as the first.
             await interaction.followup.send(content if number == 0 else "", files=files, ephemeral=private)

@@ -14,7 +14,7 @@ the 15-minute life of the interaction token it edits with, then takes its button
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import discord
@@ -39,7 +39,8 @@ from core.jobs.browsing import JobBrowser
 from core.jobs.policy import Requester
 from core.jobs.scopes import is_personal
 from core.jobs.service import JobService
-from core.jobs.snapshots import HistoryPage, JobView
+from core.jobs.snapshots import ArtifactView, HistoryPage, JobView, SafetyAction
+from core.safety.policy import action_shown_in, any_flagged
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +124,20 @@ class HistoryView(discord.ui.LayoutView):
             # Results held back by the content settings: a manager's, never a channel's.
             include_withheld=self._viewer.is_manager and not self._public,
         )
-        shown = [self._page.images[job.id] for job in self._page.jobs if job.id in self._page.images]
+        safety = await self._safety_here()
+        # A picture the content settings hold back where this listing is shown is not in a public one.
+        shown = [
+            image
+            for job in self._page.jobs
+            if (image := self._page.images.get(job.id)) is not None
+            and not (self._public and safety(job, image) is SafetyAction.WITHHELD)
+        ]
         # A result the content settings spoilered (or held back) stays behind a spoiler here too.
-        flagged = {thumbnail_name(job.id) for job in self._page.jobs if job.safety_action is not None}
+        flagged = {
+            thumbnail_name(job.id)
+            for job in self._page.jobs
+            if job.id in self._page.images and safety(job, self._page.images[job.id]) is not None
+        }
         thumbnails = [
             t.as_spoiler() if t.filename in flagged else t for t in await page_thumbnails(self._files, shown)
         ]
@@ -133,6 +145,19 @@ class HistoryView(discord.ui.LayoutView):
         self._arrange()
         self._lay_out(controls=True)
         return [t.to_discord() for t in thumbnails]
+
+    async def _safety_here(self) -> Callable[[JobView, ArtifactView], SafetyAction | None]:
+        """What the content settings do with a job's picture in this listing's channel, which may not be
+        the one it was made in (core.safety.policy.action_shown_in)."""
+        mode = (await self._service.policies.get(self._guild_id)).safety_mode
+        nsfw = self._viewer.channel_is_nsfw
+
+        def safety(job: JobView, image: ArtifactView) -> SafetyAction | None:
+            return action_shown_in(
+                job.safety_action, mode, flagged=any_flagged([image]), channel_is_nsfw=nsfw
+            )
+
+        return safety
 
     def _lay_out(self, *, controls: bool) -> None:
         listing, footer = history_text(

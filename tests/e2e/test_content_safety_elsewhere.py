@@ -1,0 +1,49 @@
+"""A flagged result made in an age-restricted channel, where the server shows it as it is, is shown again
+elsewhere (/show, a /history listing) as the server's /settings safety says for that other channel:
+spoilered, or held back, never as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.discord_emulator.layout import gallery_items, is_spoiler
+from tests.e2e.media_support import private_answer
+from tests.e2e.test_content_safety import FLAGGED_SEED, imagined, listed_ids, safety_world
+from tests.e2e.test_history_support import answer, job_shown_by
+
+
+async def test_one_made_in_an_age_restricted_channel_is_spoilered_outside_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with safety_world(database_url, tmp_path, "spoiler") as (world, nsfw, _):
+        job = await job_shown_by(world, await imagined(world, FLAGGED_SEED, channel=nsfw))
+        await world.delivered(job.id)
+        listing = await answer(world, await world.slash("history", {"public": True}))
+        reposted = await answer(world, await world.slash("show", {"job": job.id}))
+        reposted_in_nsfw = await answer(world, await world.slash("show", {"job": job.id}, channel=nsfw))
+        listing_in_nsfw = await answer(world, await world.slash("history", {"public": True}, channel=nsfw))
+
+    assert job.safety_action is None, "shown as it is where it was made"
+    assert [is_spoiler(item) for item in gallery_items(listing)] == [True]
+    assert [a.filename.startswith("SPOILER_") for a in reposted.attachments] == [True]
+    assert [a.filename.startswith("SPOILER_") for a in reposted_in_nsfw.attachments] == [False]
+    assert [is_spoiler(item) for item in gallery_items(listing_in_nsfw)] == [False]
+
+
+async def test_one_made_in_an_age_restricted_channel_is_held_back_outside_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with safety_world(database_url, tmp_path, "withhold_outside_nsfw") as (world, nsfw, _):
+        job = await job_shown_by(world, await imagined(world, FLAGGED_SEED, channel=nsfw))
+        await world.delivered(job.id)
+        listing = await answer(world, await world.slash("history", {"public": True}))
+        refused = await private_answer(world, await world.slash("show", {"job": job.id}))
+        reposted_in_nsfw = await answer(world, await world.slash("show", {"job": job.id}, channel=nsfw))
+
+    assert job.safety_action is None
+    assert job.id in listed_ids(listing), "its line is listed, as any job's"
+    assert gallery_items(listing) == [], "but not its picture"
+    assert "held back by this server's content settings" in refused.content
+    shown_here = [m for m in world.bot_messages() if (m.interaction_metadata or {}).get("name") == "show"]
+    assert shown_here == [], "nothing was posted to the channel"
+    assert reposted_in_nsfw.attachments
