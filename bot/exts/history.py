@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import discord
 from discord import app_commands
@@ -10,9 +11,10 @@ from discord.ext import commands
 
 from background.log_context import log_context
 from bot.client import ComfyBot
-from bot.exts._admission import private_by_deadline, private_in_time
+from bot.exts._admission import decide_then_defer, private_by_deadline
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
+from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.locales import Words, job_locale, words_for
 from bot.ui.history_files import plan_repost, unavailable_text
@@ -24,6 +26,7 @@ from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
 from core.jobs.policy import Requester
+from core.jobs.service import JobRequest
 from core.jobs.snapshots import SafetyAction
 from core.jobs.visibility import seen_as_manager_only
 from core.kinds import JobKind, spec_of
@@ -146,19 +149,21 @@ class History(commands.Cog):
     @app_commands.describe(job="The job's number (see /history)")
     @offered_everywhere
     async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
+        scope, requester = guild_id_of(interaction), requester_from_interaction(interaction)
+
+        async def decide() -> JobRequest:
+            # Who may, the job's scope and the member's caps, before anything is answered: a refusal is
+            # private from its first byte, as for the Reroll button.
+            request = await self.bot.runtime.results.regeneration(job, guild_id=scope, requester=requester)
+            await self.bot.runtime.service.precheck(request)
+            return request
+
         # A member with private results gets this one privately too (core.jobs.privacy).
-        private = await private_in_time(self.bot, interaction)
-        message_id = await acknowledge(interaction, ephemeral=private)
-        receipt = await self.bot.runtime.results.regenerate(
-            job,
-            guild_id=guild_id_of(interaction),
-            requester=requester_from_interaction(interaction),
-            private=private,
-        )
-        if message_id is None:
-            message_id = (await interaction.original_response()).id
+        request, answer = await decide_then_defer(self.bot, interaction, decide)
         # From here the new job's message is like any other: edited in place by the reporter.
-        await self.bot.reporter.show_on_interaction(receipt, interaction, message_id)
+        await submit_on_interaction(
+            self.bot, interaction, answer.message_id, replace(request, private=answer.private)
+        )
 
     @history.autocomplete("kind")
     async def _kinds(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -95,10 +95,16 @@ async def test_rerun_runs_the_same_request_with_a_new_seed_in_its_own_message(
 async def test_rerun_of_someone_elses_job_is_refused_by_default(database_url: str, tmp_path: Path) -> None:
     async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
         original = (await submit(world, world.alice)).job
-        refused = await answer(world, await world.slash("rerun", {"job": original.id}, member=world.bob))
+        asked = await world.slash("rerun", {"job": original.id}, member=world.bob)
+        refused = await answer(world, asked)
+        foreign = (await submit(world, world.alice, guild_id=world.guild.id + 1)).job
+        not_here = await world.slash("rerun", {"job": foreign.id}, member=world.bob)
+        await answer(world, not_here)
         jobs = await world.runtime.browser.history(world.guild.id)
     assert refused.ephemeral
     assert refused.content == "On this server only the person who asked can regenerate their results."
+    # Refused before anything was answered: a private message first, no public "thinking…" (type 5).
+    assert (asked.response_type, not_here.response_type) == (4, 4)
     assert [job.id for job in jobs.jobs] == [original.id]
 
 
