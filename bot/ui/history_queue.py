@@ -12,6 +12,8 @@ from core.jobs.snapshots import JobView
 from core.jobs.stages import JobPlace, JobStage
 from core.kinds import spec_of
 
+_FIELD_LIMIT = 1024  # Discord's most characters in an embed field's value
+
 
 def place_in_queue(words: Words, place: JobPlace) -> str:
     """The same state the job's own message shows: "Queued" until its server has begun it."""
@@ -43,10 +45,22 @@ def queue_embed(words: Words, overview: QueueOverview, *, personal: bool = False
             f"{shorten(job_summary(words, job), 60)}"
             for job, place in overview.mine
         ]
-        embed.add_field(name=words("queue.yours"), value="\n".join(lines)[:1024], inline=False)
+        embed.add_field(name=words("queue.yours"), value=_whole_lines(words, lines), inline=False)
     else:
         embed.add_field(name=words("queue.yours"), value=words("queue.nothing"), inline=False)
     return embed
+
+
+def _whole_lines(words: Words, lines: list[str]) -> str:
+    """As many whole lines as fit in an embed field (a line cut short would break its markdown), then how
+    many more there are."""
+    for shown in range(len(lines), -1, -1):
+        rest = len(lines) - shown
+        kept = lines[:shown] + ([words("queue.more", count=rest)] if rest else [])
+        text = "\n".join(kept)
+        if len(text) <= _FIELD_LIMIT:
+            return text
+    return ""
 
 
 def cancelled_text(words: Words, job: JobView, *, by_someone_else: bool) -> str:

@@ -120,6 +120,20 @@ def test_the_queue_shows_counts_and_my_jobs_with_their_places() -> None:
     assert place_in_queue(ENGLISH, JobPlace(JobStage.QUEUED, 0)) == "next to start"
 
 
+def test_a_long_queue_of_mine_lists_whole_lines_within_the_fields_limit_and_counts_the_rest() -> None:
+    prompt = "a lighthouse on a cliff at dusk, waves crashing below, long exposure, golden light"
+    mine = tuple(
+        (a_job(100 + i, status=JobStatus.QUEUED, params={"prompt": prompt}), JobPlace(JobStage.QUEUED, i))
+        for i in range(40)
+    )
+    overview = QueueOverview(40, 0, 40, 0, mine)
+    shown = {field.name: field.value for field in queue_embed(ENGLISH, overview).fields}["Your jobs"] or ""
+    *lines, rest = shown.splitlines()
+    assert len(shown) <= 1024, "Discord refuses an embed field over 1024 characters"
+    assert all(line.startswith("**#1") and line.endswith("…") for line in lines), "no line cut short"
+    assert rest == f"…and {40 - len(lines)} more"
+
+
 def test_a_job_its_server_holds_in_its_own_queue_is_queued_in_every_view() -> None:
     """Its message says "Queued" until the server begins it; /queue must not say "running now"."""
     sent = place_of(JobStatus.RUNNING, None, started=False)
