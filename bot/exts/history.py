@@ -11,9 +11,10 @@ from discord.ext import commands
 
 from background.log_context import log_context
 from bot.client import ComfyBot
-from bot.exts._admission import decide_then_defer, private_by_deadline
+from bot.exts._admission import decide_then_defer, refuse_if_known_in_time
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
+from bot.exts._showing import Showable, showable
 from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.locales import Words, job_locale, words_for
@@ -25,12 +26,10 @@ from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.requesters import guild_id_of, requester_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
-from core.jobs.policy import Requester
 from core.jobs.service import JobRequest
 from core.jobs.snapshots import SafetyAction
 from core.jobs.visibility import seen_as_manager_only
 from core.kinds import JobKind, spec_of
-from core.safety.policy import action_shown_in, any_flagged
 from core.texts import Text
 
 log = logging.getLogger(__name__)
@@ -94,34 +93,22 @@ class History(commands.Cog):
     @offered_everywhere
     async def show(self, interaction: discord.Interaction, job: JobId) -> None:
         scope, viewer = guild_id_of(interaction), requester_from_interaction(interaction)
+        decided: list[Showable] = []
+
+        async def decide() -> None:
+            decided.append(await showable(self.bot, interaction, job, scope=scope, viewer=viewer))
+
+        # A refusal known in time is the first answer, privately: nothing of it reaches the channel.
+        await refuse_if_known_in_time(interaction, decide)
         # What a manager alone may see (a deleted result, another member's private one) is shown to them
-        # alone, never posted to the channel; Discord fixes that with the first answer, so it is read first.
-        private = viewer.is_manager and await private_by_deadline(
-            interaction, lambda: self._for_managers_only(job, scope, viewer)
-        )
+        # alone, never posted to the channel; if that is not known in time, a manager's answer is private.
+        shown = decided[0] if decided else None
+        private = viewer.is_manager and (shown is None or seen_as_manager_only(shown.job, viewer))
         await acknowledge(interaction, ephemeral=private)
+        if shown is None:  # not known in time: decided now, a refusal replacing the "thinking…"
+            shown = await showable(self.bot, interaction, job, scope=scope, viewer=viewer)
+        found, artifacts, safety = shown.job, shown.artifacts, shown.safety
         on_disk = self.bot.runtime.artifact_files
-        found, artifacts = await self.bot.runtime.service.get_with_artifacts(
-            job, guild_id=scope, viewer=viewer
-        )
-        if not artifacts:
-            status = Text(f"statuses.{found.status.value}", found.status.value)
-            raise UserFacingError(
-                Text(
-                    "history.no_results",
-                    f"Job #{found.id} has no results to show (it is {status}).",
-                    {"job_id": found.id, "status": status},
-                )
-            )
-        # As the content settings say for this channel, which may not be the one it was made in.
-        mode = (await self.bot.runtime.service.policies.get(scope)).safety_mode
-        safety = action_shown_in(
-            found.safety_action, mode, flagged=any_flagged(artifacts), channel_is_nsfw=viewer.channel_is_nsfw
-        )
-        if safety is SafetyAction.WITHHELD:  # a manager's /show would post it to the channel
-            words = words_for(self.bot, interaction.locale)
-            history = words.command("history")
-            raise UserFacingError(words("safety.show_held_back", job_id=found.id, history=history))
         stored, missing = await on_disk.split_stored(artifacts)
         plan = plan_repost(stored, size_limit=interaction.filesize_limit)
         words = _public_words(self.bot, interaction)
@@ -140,10 +127,6 @@ class History(commands.Cog):
             await interaction.followup.send(content if number == 0 else "", files=files, ephemeral=private)
         with log_context(job_id=found.id, guild_id=found.guild_id):
             log.info("shown again")
-
-    async def _for_managers_only(self, job_id: int, scope: int, viewer: Requester) -> bool:
-        found = await self.bot.runtime.service.get(job_id, guild_id=scope, viewer=viewer)
-        return seen_as_manager_only(found, viewer)
 
     @app_commands.command(name="rerun", description="Run a job again with a new seed")
     @app_commands.describe(job="The job's number (see /history)")

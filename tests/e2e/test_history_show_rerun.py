@@ -65,12 +65,15 @@ async def test_show_refuses_privately_for_another_servers_job_and_one_without_re
         foreign = (await submit(world, world.alice, guild_id=world.guild.id + 1)).job
         not_here = await world.slash("show", {"job": foreign.id})
         refused = await answer(world, not_here)
-        pending = await answer(world, await world.slash("show", {"job": queued.id}))
-        thinking = world.emu.original_response(not_here)
+        not_yet = await world.slash("show", {"job": queued.id})
+        pending = await answer(world, not_yet)
     assert refused.ephemeral
     assert refused.content == f"I can't find job #{foreign.id} in this server."
-    assert thinking.deleted  # the public "thinking…" placeholder does not stay behind
+    assert pending.ephemeral
     assert pending.content == f"Job #{queued.id} has no results to show (it is queued)."
+    # Refused before anything was answered: the channel never saw a "thinking…" (type 5).
+    assert (not_here.response_type, not_yet.response_type) == (4, 4)
+    assert world.bot_messages() == []
 
 
 async def test_rerun_runs_the_same_request_with_a_new_seed_in_its_own_message(

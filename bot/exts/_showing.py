@@ -1,0 +1,51 @@
+"""What /show may post of a job here, decided before it answers: a refusal (not found, no results, held
+back in this channel) is then private from its first byte, and a manager's look at what the channel may
+not see is answered privately."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.client import ComfyBot
+from bot.locales import words_for
+from core.errors import UserFacingError
+from core.jobs.policy import Requester
+from core.jobs.snapshots import ArtifactView, JobView, SafetyAction
+from core.safety.policy import action_shown_in, any_flagged
+from core.texts import Text
+
+
+@dataclass(frozen=True, slots=True)
+class Showable:
+    job: JobView
+    artifacts: tuple[ArtifactView, ...]
+    safety: SafetyAction | None  # what the content settings do with it in this channel (never WITHHELD)
+
+
+async def showable(
+    bot: ComfyBot, interaction: discord.Interaction, job_id: int, *, scope: int, viewer: Requester
+) -> Showable:
+    """The job and its files, if /show may post them here; else the refusal, in the asker's words."""
+    service = bot.runtime.service
+    found, artifacts = await service.get_with_artifacts(job_id, guild_id=scope, viewer=viewer)
+    if not artifacts:
+        status = Text(f"statuses.{found.status.value}", found.status.value)
+        raise UserFacingError(
+            Text(
+                "history.no_results",
+                f"Job #{found.id} has no results to show (it is {status}).",
+                {"job_id": found.id, "status": status},
+            )
+        )
+    # As the content settings say for this channel, which may not be the one it was made in.
+    mode = (await service.policies.get(scope)).safety_mode
+    safety = action_shown_in(
+        found.safety_action, mode, flagged=any_flagged(artifacts), channel_is_nsfw=viewer.channel_is_nsfw
+    )
+    if safety is SafetyAction.WITHHELD:  # a manager's /show would post it to the channel
+        words = words_for(bot, interaction.locale)
+        history = words.command("history")
+        raise UserFacingError(words("safety.show_held_back", job_id=found.id, history=history))
+    return Showable(found, artifacts, safety)
