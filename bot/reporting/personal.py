@@ -32,6 +32,7 @@ from bot.reporting.stored_token import ResponseToken
 from bot.reporting.targets import MessageEditor
 from bot.ui.job_layout import notice_layout
 from bot.ui.job_messages import Rendering
+from core.jobs.scopes import is_personal
 from core.jobs.snapshots import JobView
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,15 @@ async def say_where_the_result_will_be(words: Words, interaction: ResponseToken,
 async def send_by_dm(
     words: Words, editor: MessageEditor, job: JobView, rendering: Rendering, *, restarted: bool = False
 ) -> discord.Message | None:
-    """The result by direct message, with its buttons (they work in the DM: the scope is the requester's);
-    None when the bot may not write to them: the result stays in /history. `restarted`: the token was
-    lost with the process that had it, not to the clock."""
+    """The result by direct message; None when the bot may not write to them: the result stays in
+    /history. `restarted`: the token was lost with the process that had it, not to the clock.
+
+    A personal scope's result keeps its buttons: a click in the DM is in the requester's own scope. A
+    server's (a private result) goes without them: they would look for it in that scope and find nothing.
+    """
     note = delivered_by_dm_note(words, job, restarted=restarted)
+    if not is_personal(job.guild_id):
+        rendering = replace(rendering, controls=())
     try:
         return await editor.post_direct(job.user_id, _with_note(rendering, note))
     except (discord.Forbidden, discord.NotFound) as error:

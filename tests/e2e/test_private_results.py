@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from db.enums import DeliveryState, JobStatus
 from tests.discord_emulator import Interaction, Member, Message
-from tests.discord_emulator.layout import text_of, texts
+from tests.discord_emulator.layout import buttons, text_of, texts
 from tests.discord_emulator.models import EPHEMERAL
 from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
 from tests.e2e.media_support import PICTURE
@@ -163,6 +163,8 @@ async def test_a_private_job_that_outlives_its_token_comes_by_direct_message(
     assert f"Job #{job.id} took longer" in text_of(delivered)
     assert job_state(delivered) == "done"
     assert delivered.attachments
+    # A click in a DM looks in the member's own scope, where this server's job is not: no dead buttons.
+    assert buttons(delivered) == []
     assert [a.message_id for a in artifacts] == [delivered.id] * len(artifacts)
     assert (settled.status, settled.private) == (JobStatus.SUCCEEDED, True)
     assert world.job_messages() == [], "nothing went to the channel"

@@ -13,7 +13,7 @@ from core.jobs.snapshots import JobView
 from core.queue.limits import GuildLimits
 from db.enums import JobStatus
 from tests.discord_emulator import Channel, Guild, Interaction, Message, User
-from tests.discord_emulator.layout import text_of, texts
+from tests.discord_emulator.layout import buttons, text_of, texts
 from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
 from tests.e2e.test_history_support import answer
 
@@ -156,6 +156,8 @@ async def test_a_job_that_outlives_its_token_in_a_dm_comes_by_direct_message(
     assert delivered.attachments
     assert [a.message_id for a in artifacts] == [delivered.id] * len(artifacts)
     assert job.status is JobStatus.SUCCEEDED
+    # Her own scope's job: its buttons work in her DM, where a click is in that scope.
+    assert f"job:reroll:{job.id}" in [b["custom_id"] for b in buttons(delivered)]
 
 
 async def test_a_job_that_outlives_its_token_is_kept_for_history_when_no_dm_is_allowed(
