@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.locales import Words
+from bot.logging_setup import redact_url_passwords
 from core.workflows.listing import ListedWorkflow
 
 EMBED_DESCRIPTION_MAX = 4096
@@ -31,7 +32,8 @@ def _line(words: Words, item: ListedWorkflow) -> str:
         kind=item.kind,
         origin=words(f"workflows.origin.{item.origin}"),
         inputs=inputs or words("workflows.no_input"),
-        backends=", ".join(sorted(item.backends)) or words("workflows.no_backend"),
+        # A backend is named by its URL, which may carry a password (a ComfyUI behind basic auth).
+        backends=redact_url_passwords(", ".join(sorted(item.backends))) or words("workflows.no_backend"),
         jobs=item.jobs,
     )
     if item.added_by is not None:
