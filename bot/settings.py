@@ -65,9 +65,12 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(default=Path("./data"), description="Artifacts and the SQLite database live here.")
     dev_guild_id: int | None = Field(default=None, description="Sync slash commands to this guild at start.")
-    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR.")
-    log_format: str = Field(default="console", description="console or json.")
-    metrics_port: int | None = Field(default=None, description="Serve /metrics and /healthz on this port.")
+    # Checked here: an unknown level stopped the start with a traceback, an unknown format was the console's.
+    log_level: str = Field(
+        default="INFO", pattern="(?i)^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$", description="DEBUG, INFO, ..."
+    )
+    log_format: str = Field(default="console", pattern="^(console|json)$", description="console or json.")
+    metrics_port: int | None = Field(default=None, ge=1, le=65535, description="Serve /metrics and /healthz.")
     worker_id: str = Field(
         default="", description="This worker's name in job leases; empty means the host name (stable)."
     )
