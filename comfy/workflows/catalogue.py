@@ -19,7 +19,8 @@ from comfy.workflows.validation import WorkflowProblem, find_problems
 log = logging.getLogger(__name__)
 
 MAX_WORKFLOW_BYTES = 2 * 1024 * 1024
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# \Z, not $: `$` also matches before a final line break, so "portrait\n" passed.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
 
 
 @dataclass(frozen=True)
