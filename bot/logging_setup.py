@@ -17,7 +17,7 @@ from background.log_context import LogContextFilter, context_prefix
 _PATTERNS = (
     re.compile(r"[MN][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"),
     re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}"),
-    re.compile(r"(://[^:/@\s]+:)[^@\s]+(@)"),
+    re.compile(r"(://[^:/@\s]*:)[^@\s]+(@)"),  # an empty user name too: https://:key@host
     re.compile(r"aW50ZXJhY3Rpb24[A-Za-z0-9_.=-]{16,}"),
 )
 

@@ -13,7 +13,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.logging_setup import configure_logging
+from bot.logging_setup import configure_logging, redact_url_passwords
 from tests.bot.cli.helpers import WELL_FORMED_TOKEN, bot_env, run_bot
 from tests.discord_emulator import DiscordEmulator, running_client
 
@@ -121,3 +121,14 @@ def test_an_interaction_token_anywhere_is_scrubbed(root_logging: None) -> None:
     logging.getLogger("sqlalchemy.engine.Engine").info("[cached since 2s ago] (7, %r, 'a red fox')", token)
     assert token not in captured.getvalue()
     assert "(7, '[token]', 'a red fox')" in captured.getvalue()
+
+
+def test_a_password_without_a_user_name_is_hidden_too(root_logging: None) -> None:
+    """A ComfyUI behind a proxy taking only a key: COMFYUI_URLS=https://:key@host (an empty user name)."""
+    url = f"https://:{PASSWORD}@gpu-1:8188"
+    assert redact_url_passwords(url) == "https://:[password]@gpu-1:8188"
+    captured = io.StringIO()
+    configure_logging("INFO", "console", stream=captured)
+    logging.getLogger("comfy.test").warning("ComfyUI at %s is not reachable", url)
+    assert PASSWORD not in captured.getvalue()
+    assert "https://:[password]@gpu-1:8188" in captured.getvalue()
