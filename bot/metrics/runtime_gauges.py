@@ -7,6 +7,7 @@ import logging
 from prometheus_client import CollectorRegistry, Gauge
 
 from bot.logging_setup import redact_url_passwords
+from bot.metrics.health import database_reachable
 from bot.runtime import CoreRuntime
 from comfy.pool import ComfyPool
 
@@ -51,6 +52,12 @@ class RuntimeGauges:
         self.worker_queued.set(runtime.dispatcher.queued_count())
         self.worker_running.set(runtime.dispatcher.running_count())
         self._backends(runtime.pool)
+        # Asked first, with the health check's time limit: a database that stops answering (a network that
+        # drops its packets) would otherwise hold the scrape with no end, and Prometheus take the whole bot
+        # for down instead of seeing comfybot_database_up 0 beside the rest.
+        if not await database_reachable(runtime):
+            self.database_up.set(0)
+            return
         try:
             by_guild = await runtime.queries.active_counts_by_guild()
         except Exception:  # the scrape still reports the rest, and that the database is down

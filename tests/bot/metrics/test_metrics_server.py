@@ -16,6 +16,7 @@ from bot.metrics.discord_errors import discord_error_counts
 from bot.runtime import CoreRuntime
 from db.migrate import upgrade_to_head
 from tests.bot.idle_core import idle_core
+from tests.bot.metrics.stalled_database import stalling_relay
 from tests.core.jobs.harness import image_request, running_core, song_request
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 
@@ -181,6 +182,25 @@ async def test_healthz_is_503_when_the_database_is_gone(
     assert status == 503
     assert body["database_reachable"] is False
     assert samples[("comfybot_database_up", ())] == 0
+
+
+async def test_a_database_that_stops_answering_is_reported_down_and_the_rest_still_served(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Behind a network that drops every packet the database neither answers nor closes: the scrape waited
+    for it with no end, so Prometheus saw the whole bot down (its alert, not "the database unreachable")
+    and lost every other metric with it."""
+    async with (
+        stalling_relay(postgres_url) as relay,
+        idle_core(relay.url, ["http://127.0.0.1:9"], tmp_path) as runtime,
+        serving(runtime, [True]) as (_, url),
+    ):
+        assert (await scrape(url))[("comfybot_database_up", ())] == 1
+        relay.stall()
+        samples = await scrape(url)
+        relay.resume()
+    assert samples[("comfybot_database_up", ())] == 0
+    assert samples[("comfybot_backend_up", (("backend", "http://127.0.0.1:9"),))] == 0
 
 
 async def test_metrics_are_served_only_when_a_port_is_configured(database_url: str, tmp_path: Path) -> None:
