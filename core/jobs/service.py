@@ -166,21 +166,20 @@ class JobService:
         self.switch.check(kind)
         noun = self.kinds.get(kind).texts.noun
         name = workflow or policy.default_workflow(kind)
-        if name is None:
-            template = self.switch.default_template(kind)
-        else:
-            found = self.catalogue.resolve(name, scope=policy.guild_id, kind=kind)
-            if found is None:
-                title = workflow_title(name)
-                choices = ", ".join(self.catalogue.names(kind, scope=policy.guild_id)) or "none"
-                raise UserFacingError(
-                    Text(
-                        "refusal.no_workflow",
-                        f"There is no {noun} workflow called “{title}”. Available: {choices}.",
-                        {"noun": Text(f"kinds.{kind}.noun", noun), "name": title, "choices": choices},
-                    )
+        found = None if name is None else self.catalogue.resolve(name, scope=policy.guild_id, kind=kind)
+        if found is None and workflow is not None:
+            title = workflow_title(workflow)
+            choices = ", ".join(self.catalogue.names(kind, scope=policy.guild_id)) or "none"
+            raise UserFacingError(
+                Text(
+                    "refusal.no_workflow",
+                    f"There is no {noun} workflow called “{title}”. Available: {choices}.",
+                    {"noun": Text(f"kinds.{kind}.noun", noun), "name": title, "choices": choices},
                 )
-            template = self.catalogue.get(found)
+            )
+        # None asked for, and no default chosen or the server's is gone (removed, its file deleted): members
+        # keep the built-in one rather than every plain request being refused.
+        template = self.switch.default_template(kind) if found is None else self.catalogue.get(found)
         if self.dispatcher.capabilities.known_incapable(template.name):
             raise UserFacingError(
                 Text(

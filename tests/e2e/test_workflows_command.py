@@ -140,6 +140,27 @@ async def test_a_removed_workflow_still_runs_the_job_queued_on_it(database_url: 
     assert len(artifacts) == 1
 
 
+async def test_a_servers_default_workflow_once_removed_leaves_its_members_the_built_in_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Every plain /imagine in the server was refused ("There is no image workflow called “portrait”") until
+    an admin thought of /settings workflows again."""
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        await add_portrait(world, admin)
+        chosen = await world.emu.send_slash_command(
+            world.guild, world.channel, admin, "settings", {"image": "portrait"}, subcommand="workflows"
+        )
+        await private_answer(world, chosen)
+        await workflows(world, admin, "remove", {"name": "portrait"})
+        message = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        job = await world.job_for(message)
+        policy = await world.runtime.guild_policies.get(world.guild.id)
+
+    assert policy.default_image_workflow == "portrait"  # as the admin chose it: /settings show still says so
+    assert job.workflow_name == "txt2img"
+    assert job.status is JobStatus.SUCCEEDED
+
+
 async def test_a_file_in_workflows_dir_wins_over_a_stored_one_with_a_note(
     database_url: str, tmp_path: Path
 ) -> None:
