@@ -35,12 +35,12 @@ def requester_from_interaction(interaction: discord.Interaction) -> Requester:
     their own DMs or in a server without the app)."""
     user = interaction.user
     role_ids = frozenset(role.id for role in user.roles) if isinstance(user, discord.Member) else frozenset()
-    channel = interaction.channel
-    nsfw = bool(getattr(channel, "nsfw", False))
+    parent_id, nsfw = _place(interaction.channel)
     return Requester(
         user_id=user.id,
         channel_id=interaction.channel_id or 0,
         role_ids=role_ids,
+        parent_channel_id=parent_id,
         channel_is_nsfw=nsfw,
         is_manager=is_manager(interaction.permissions) and not is_personal(guild_id_of(interaction)),
         locale=interaction.locale.value,
@@ -51,12 +51,22 @@ def requester_from_member(
     member: discord.Member, channel: discord.abc.GuildChannel | discord.Thread | None, channel_id: int
 ) -> Requester:
     permissions = channel.permissions_for(member) if channel is not None else member.guild_permissions
+    parent_id, nsfw = _place(channel)
     return Requester(
         user_id=member.id,
         channel_id=channel_id,
         role_ids=frozenset(role.id for role in member.roles),
-        channel_is_nsfw=bool(getattr(channel, "nsfw", False)),
+        parent_channel_id=parent_id,
+        channel_is_nsfw=nsfw,
         is_manager=is_manager(permissions),
         # A reaction carries no client locale: the server decides (bot.locales.job_locale).
         locale=None,
     )
+
+
+def _place(channel: object) -> tuple[int | None, bool]:
+    """A thread's parent channel (the server's channel rules are its: a thread of an allowed channel is
+    allowed too), and whether the place is age-restricted (a thread has no flag of its own: its parent's)."""
+    if isinstance(channel, discord.Thread):
+        return channel.parent_id, channel.is_nsfw()
+    return None, bool(getattr(channel, "nsfw", False))

@@ -105,6 +105,8 @@ class Requester:
     user_id: int
     channel_id: int
     role_ids: frozenset[int] = frozenset()
+    # Asked in a thread (or a forum's post): the channel it is in, whose place in the server's rules it has.
+    parent_channel_id: int | None = None
     channel_is_nsfw: bool = False
     is_manager: bool = False
     # The Discord locale its answers are written in ("de"); None: English.
@@ -116,7 +118,8 @@ def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> N
     if who.is_manager:
         allowed_here = True
     else:
-        allowed_here = not policy.allowed_channel_ids or who.channel_id in policy.allowed_channel_ids
+        allowed = policy.allowed_channel_ids
+        allowed_here = not allowed or who.channel_id in allowed or who.parent_channel_id in allowed
     if not allowed_here:
         raise ChannelNotAllowed(sorted(policy.allowed_channel_ids)[:5])
     if policy.allowed_role_ids and not who.is_manager and not (policy.allowed_role_ids & who.role_ids):

@@ -64,6 +64,8 @@ Message History (else 403/50013) in that channel; over REST, other people's cont
 and components are blank unless ``world.application_flags`` has GATEWAY_MESSAGE_CONTENT(_LIMITED), the
 message mentions the bot, or it is the bot's own or a DM. ``Guild.permissions_in(channel, member)`` applies
 the overwrites set with ``set_channel_permissions`` as Discord does (@everyone, roles, member).
+``add_thread(parent, starter)``: a public thread (type 11, ``parent_id``) listed in GUILD_CREATE's
+``threads``, with its parent's permissions; a command used in it comes from the thread.
 
 Components V2 (message flag IS_COMPONENTS_V2, 1 << 15; rules and their sources in rest/components_v2.py):
 with the flag, ``content``/``embeds``/``sticker_ids``/``poll`` are refused; an edit may set the flag (emptying

@@ -56,6 +56,10 @@ class Arranging:
     ) -> Channel:
         return self.world.add_channel(guild, name, nsfw=nsfw, topic=topic)
 
+    def add_thread(self, parent: Channel, starter: Member | User, name: str = "thread") -> Channel:
+        """A public thread started in ``parent``: its permissions and age restriction are the parent's."""
+        return self.world.add_thread(parent, name, starter.user if isinstance(starter, Member) else starter)
+
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         return self.world.add_role(guild, name, permissions=permissions)
 

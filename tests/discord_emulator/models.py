@@ -102,6 +102,7 @@ class ChannelType(enum.IntEnum):
     GUILD_TEXT = 0
     DM = 1
     GROUP_DM = 3
+    PUBLIC_THREAD = 11
 
 
 @dataclass
@@ -117,6 +118,13 @@ class Channel:
     overwrites: list[Overwrite] = field(default_factory=list)
     # A group DM: the people in it (the bot is never one of them; owner first).
     recipients: list[User] = field(default_factory=list)
+    # A thread: the channel it was started in, whose permissions and age restriction it has.
+    parent_id: int | None = None
+    owner_id: int | None = None  # a thread: who started it
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type is ChannelType.PUBLIC_THREAD
 
 
 @dataclass
@@ -148,7 +156,11 @@ class Guild:
         return (1 << 53) - 1 if value & ADMINISTRATOR else value
 
     def permissions_in(self, channel: Channel, member: Member) -> int:
-        """Guild permissions with the channel's overwrites applied: @everyone, then roles, then member."""
+        """Guild permissions with the channel's overwrites applied: @everyone, then roles, then member. A
+        thread has its parent channel's ("Threads generally inherit permissions from the parent channel":
+        https://discord.com/developers/docs/topics/threads#permissions)."""
+        if channel.parent_id is not None:
+            channel = self.channels[channel.parent_id]
         value = self.permissions_of(member)
         if value & ADMINISTRATOR or member.id == self.owner_id:
             return value

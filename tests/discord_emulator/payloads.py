@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from .models import Attachment, Channel, ChannelType, Guild, Member, Message, Reaction, Role, User, iso
@@ -69,6 +70,8 @@ def channel(c: Channel) -> dict[str, Any]:
             "icon": None,
             "flags": 0,
         }
+    if c.is_thread:
+        return thread(c)
     data: dict[str, Any] = {
         "id": str(c.id),
         "type": int(c.type),
@@ -89,10 +92,38 @@ def channel(c: Channel) -> dict[str, Any]:
     return data
 
 
+def thread(c: Channel) -> dict[str, Any]:
+    """A thread's channel object (channel#thread-metadata-object): no nsfw, position or overwrites."""
+    return {
+        "id": str(c.id),
+        "type": int(c.type),
+        "guild_id": str(c.guild_id),
+        "parent_id": str(c.parent_id),
+        "owner_id": str(c.owner_id),
+        "name": c.name,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "total_message_sent": 0,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": iso(dt.datetime.now(dt.UTC)),
+            "locked": False,
+        },
+    }
+
+
 def guild_create(g: Guild, *, all_members: bool, bot_id: int) -> dict[str, Any]:
-    """Like Discord, only bots with the presences intent get every member; the rest see just themselves."""
-    channels = []
+    """Like Discord, only bots with the presences intent get every member; the rest see just themselves.
+    Threads come apart from channels, in `threads` (the active ones)."""
+    channels, threads = [], []
     for c in g.channels.values():
+        if c.is_thread:
+            threads.append(thread(c))
+            continue
         entry = channel(c)
         entry.pop("guild_id", None)  # GUILD_CREATE channels carry no guild_id
         channels.append(entry)
@@ -115,7 +146,7 @@ def guild_create(g: Guild, *, all_members: bool, bot_id: int) -> dict[str, Any]:
         "emojis": [],
         "stickers": [],
         "channels": channels,
-        "threads": [],
+        "threads": threads,
         "members": [member(m) for m in g.members.values() if all_members or m.id == bot_id],
         "member_count": len(g.members),
         "presences": [],

@@ -106,6 +106,24 @@ class World:
         self.messages[channel.id] = []
         return channel
 
+    def add_thread(self, parent: Channel, name: str, owner: User) -> Channel:
+        """A public thread in a guild's text channel (GUILD_CREATE lists it among the guild's threads)."""
+        assert parent.guild_id is not None, "a thread starts in a guild's channel"
+        assert not parent.is_thread, "a thread starts in a channel, not in another thread"
+        guild = self.guilds[parent.guild_id]
+        channel = Channel(
+            self.snowflakes.next(),
+            ChannelType.PUBLIC_THREAD,
+            name,
+            guild.id,
+            parent_id=parent.id,
+            owner_id=owner.id,
+        )
+        guild.channels[channel.id] = channel
+        self.channels[channel.id] = channel
+        self.messages[channel.id] = []
+        return channel
+
     def add_member(
         self,
         guild: Guild,

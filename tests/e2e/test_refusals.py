@@ -57,6 +57,29 @@ async def test_a_member_is_refused_in_a_channel_the_server_did_not_allow(
         assert (await world.runtime.browser.history(world.guild.id)).jobs == ()
 
 
+async def test_a_thread_has_the_place_of_its_channel_in_the_servers_rules(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A thread of an allowed channel was refused, told to go to that very channel; a thread of an
+    age-restricted channel (a thread has no flag of its own) was refused by nsfw-only."""
+    async with running_world(database_url, tmp_path) as world:
+        studio = world.emu.add_channel(world.guild, "studio", nsfw=True)
+        in_studio = world.emu.add_thread(studio, world.alice, "tram ideas")
+        elsewhere = world.emu.add_thread(world.channel, world.alice, "off topic")
+        await world.emu.guild_create(world.guild)
+        await world.runtime.guild_policies.update(
+            world.guild.id, {"allowed_channel_ids": [studio.id], "nsfw_channels_only": True}
+        )
+        made = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "a tram"}, channel=in_studio)
+        )
+        error = await _refused_at_once(
+            world, await world.slash("imagine", {"prompt": "a tram"}, channel=elsewhere)
+        )
+    assert job_state(made) == "done"
+    assert f"<#{studio.id}>" in error.content
+
+
 async def test_a_member_without_an_allowed_role_is_refused(database_url: str, tmp_path: Path) -> None:
     async with running_world(database_url, tmp_path) as world:
         artists = world.emu.add_role(world.guild, "artists")
