@@ -100,6 +100,7 @@ class WorkflowsCommand(
 
     @app_commands.command(name="list", description="The workflows this server can use, and where they run")
     async def list_(self, interaction: discord.Interaction) -> None:
+        self._require_manager(interaction)  # it names the backends (their addresses) and who added what
         await acknowledge(interaction)
         runtime = self.bot.runtime
         listed = await listing(

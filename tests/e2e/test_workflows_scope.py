@@ -23,13 +23,19 @@ from tests.e2e.workflows_support import (
 )
 
 
-async def test_members_without_manage_server_cannot_add(database_url: str, tmp_path: Path) -> None:
-    async with world_with_admin(database_url, tmp_path) as (world, _admin):
+async def test_members_without_manage_server_cannot_add_or_list(database_url: str, tmp_path: Path) -> None:
+    """Discord hides /workflows from them unless an admin shows it; then each subcommand refuses them. The
+    list names the backends by their addresses, and who added each workflow."""
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
         answer = await add_portrait(world, world.alice)
         names = await stored_names(world)
+        await add_portrait(world, admin)
+        listed = await workflows(world, world.alice, "list")
 
     assert "Manage Server" in answer.content
     assert names == []
+    assert "Manage Server" in listed.content
+    assert not listed.embeds
 
 
 async def test_only_an_owner_adds_a_workflow_for_every_server(database_url: str, tmp_path: Path) -> None:
