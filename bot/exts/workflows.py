@@ -162,7 +162,20 @@ class WorkflowsCommand(
         except WorkflowRefused as refused:
             await interaction.followup.send(_fit(_refusal(words, refused)), ephemeral=True)
             return
-        await interaction.followup.send(words("workflows.removed", name=name), ephemeral=True)
+        said = [words("workflows.removed", name=name), *await self._defaults_gone(words, name, interaction)]
+        await interaction.followup.send("\n".join(said), ephemeral=True)
+
+    async def _defaults_gone(self, words: Words, name: str, interaction: discord.Interaction) -> list[str]:
+        """Where the workflow removed was this server's default and its name now means none here, requests
+        naming no workflow use the built-in one (core.jobs.service): said, not left to be found out."""
+        runtime, guild_id = self.bot.runtime, guild_id_of(interaction)
+        policy = await runtime.guild_policies.get(guild_id)
+        return [
+            words("workflows.default_gone", kind=words(f"kinds.{kind}.noun"))
+            for kind in runtime.kinds.kinds
+            if policy.default_workflow(kind) == name
+            and runtime.catalogue.resolve(name, scope=guild_id, kind=kind) is None
+        ]
 
     @remove.autocomplete("name")
     async def _removable(

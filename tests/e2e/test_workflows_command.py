@@ -134,6 +134,7 @@ async def test_a_removed_workflow_still_runs_the_job_queued_on_it(database_url: 
 
     assert waiting.status is JobStatus.QUEUED
     assert "Removed **portrait**" in removed.content
+    assert "default" not in removed.content  # it was not the server's default
     assert "There is no image workflow called “portrait”" in refused.content
     assert job.status is JobStatus.SUCCEEDED
     assert job.posted_graph == waiting.posted_graph
@@ -151,11 +152,14 @@ async def test_a_servers_default_workflow_once_removed_leaves_its_members_the_bu
             world.guild, world.channel, admin, "settings", {"image": "portrait"}, subcommand="workflows"
         )
         await private_answer(world, chosen)
-        await workflows(world, admin, "remove", {"name": "portrait"})
+        removed = await workflows(world, admin, "remove", {"name": "portrait"})
         message = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
         job = await world.job_for(message)
         policy = await world.runtime.guild_policies.get(world.guild.id)
 
+    assert "It was this server's default image workflow: requests naming no workflow use the built-in" in (
+        removed.content
+    )
     assert policy.default_image_workflow == "portrait"  # as the admin chose it: /settings show still says so
     assert job.workflow_name == "txt2img"
     assert job.status is JobStatus.SUCCEEDED
