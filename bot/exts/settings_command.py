@@ -39,6 +39,9 @@ from core.jobs.policy_edits import (
 )
 from core.kinds import IMAGE, SONG, JobKind
 
+# Where members ask: a text channel (its threads count as it) or a forum, whose posts are threads.
+RequestChannel = discord.TextChannel | discord.ForumChannel
+
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
@@ -64,15 +67,15 @@ class SettingsCommand(
         await interaction.followup.send(embed=settings_embed(words, policy), ephemeral=True)
 
     @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")
-    @app_commands.describe(channel="The channel to add")
-    async def add_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+    @app_commands.describe(channel="The channel to add (its threads, or a forum's posts, count as it)")
+    async def add_channel(self, interaction: discord.Interaction, channel: RequestChannel) -> None:
         await change_settings(
             self.bot, interaction, lambda p: with_id("allowed_channel_ids", p.allowed_channel_ids, channel.id)
         )
 
     @channels.command(name="remove", description="Stop taking requests in this channel")
     @app_commands.describe(channel="The channel to remove")
-    async def remove_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+    async def remove_channel(self, interaction: discord.Interaction, channel: RequestChannel) -> None:
         await change_settings(
             self.bot,
             interaction,

@@ -65,7 +65,8 @@ and components are blank unless ``world.application_flags`` has GATEWAY_MESSAGE_
 message mentions the bot, or it is the bot's own or a DM. ``Guild.permissions_in(channel, member)`` applies
 the overwrites set with ``set_channel_permissions`` as Discord does (@everyone, roles, member).
 ``add_thread(parent, starter)``: a public thread (type 11, ``parent_id``) listed in GUILD_CREATE's
-``threads``, with its parent's permissions; a command used in it comes from the thread.
+``threads``, with its parent's permissions; a command used in it comes from the thread. ``add_forum``: a
+forum (type 15), whose posts are threads; it takes no message (400/50008) and no command.
 
 Components V2 (message flag IS_COMPONENTS_V2, 1 << 15; rules and their sources in rest/components_v2.py):
 with the flag, ``content``/``embeds``/``sticker_ids``/``poll`` are refused; an edit may set the flag (emptying

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import payloads
 from .gateway import Gateway
-from .models import Channel, Guild, Member, Overwrite, Role, User
+from .models import Channel, ChannelType, Guild, Member, Overwrite, Role, User
 from .shards import id_on_shard
 from .world import World
 
@@ -56,8 +56,13 @@ class Arranging:
     ) -> Channel:
         return self.world.add_channel(guild, name, nsfw=nsfw, topic=topic)
 
+    def add_forum(self, guild: Guild, name: str = "forum", nsfw: bool = False) -> Channel:
+        """A forum channel: people post in it with add_thread (each post a thread); it takes no message."""
+        return self.world.add_channel(guild, name, nsfw=nsfw, kind=ChannelType.GUILD_FORUM)
+
     def add_thread(self, parent: Channel, starter: Member | User, name: str = "thread") -> Channel:
-        """A public thread started in ``parent``: its permissions and age restriction are the parent's."""
+        """A public thread started in ``parent`` (a post, in a forum): its permissions and age restriction
+        are the parent's."""
         return self.world.add_thread(parent, name, starter.user if isinstance(starter, Member) else starter)
 
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:

@@ -86,6 +86,8 @@ def authorize_command(
     world: World, command: ApplicationCommand | None, channel: Channel, user: User
 ) -> Authorization:
     """For a slash command or its autocomplete; raises CommandNotOffered where Discord would not offer it."""
+    if channel.type is ChannelType.GUILD_FORUM:
+        raise CommandNotOffered("a forum has no message box: commands are used in its posts (threads)")
     installs = command.integration_types if command is not None else {GUILD_INSTALL}
     contexts = command.contexts if command is not None else _UNSYNCED_CONTEXTS
     owners = owners_for(world, channel, user, installs, contexts)

@@ -103,6 +103,8 @@ class ChannelType(enum.IntEnum):
     DM = 1
     GROUP_DM = 3
     PUBLIC_THREAD = 11
+    # Posts only: each post is a thread; the forum itself takes no message.
+    GUILD_FORUM = 15
 
 
 @dataclass

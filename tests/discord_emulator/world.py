@@ -96,11 +96,15 @@ class World:
         return role
 
     def add_channel(
-        self, guild: Guild, name: str, *, nsfw: bool = False, topic: str | None = None
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        nsfw: bool = False,
+        topic: str | None = None,
+        kind: ChannelType = ChannelType.GUILD_TEXT,
     ) -> Channel:
-        channel = Channel(
-            self.snowflakes.next(), ChannelType.GUILD_TEXT, name, guild.id, nsfw, len(guild.channels), topic
-        )
+        channel = Channel(self.snowflakes.next(), kind, name, guild.id, nsfw, len(guild.channels), topic)
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         self.messages[channel.id] = []

@@ -14,7 +14,7 @@ from db.enums import RegeneratePermission
 from tests.discord_emulator import Interaction, Member
 from tests.e2e.admin_support import MANAGE_GUILD
 from tests.e2e.admin_support import world_with_admin as admin_world
-from tests.e2e.harness import World
+from tests.e2e.harness import World, job_state
 from tests.e2e.test_history_support import (
     answer,
     browsing_world,
@@ -138,6 +138,23 @@ async def test_channels_and_roles_are_added_and_removed(database_url: str, tmp_p
     assert not_listed.content == "That role is not on the list."
     assert policy.allowed_channel_ids == frozenset({world.channel.id})
     assert policy.allowed_role_ids == frozenset()
+
+
+async def test_a_forum_can_be_allowed_and_its_posts_take_requests(database_url: str, tmp_path: Path) -> None:
+    """The channel option took text channels only, so a server whose members post in a forum could not
+    allow it; its posts are threads, which count as the forum."""
+    async with world_with_admin(database_url, tmp_path) as (world, admin):
+        forum = world.emu.add_forum(world.guild, "art")
+        post = world.emu.add_thread(forum, world.alice, "foxes")
+        await world.emu.guild_create(world.guild)
+        allowed = await answer(
+            world, await settings(world, admin, "add", {"channel": forum}, group="channels")
+        )
+        made = await world.wait_for_final(await world.slash("imagine", {"prompt": "a fox"}, channel=post))
+        policy = await world.runtime.guild_policies.get(world.guild.id)
+    assert field_values(allowed)["Channels"] == f"<#{forum.id}>"
+    assert policy.allowed_channel_ids == frozenset({forum.id})
+    assert job_state(made) == "done"
 
 
 async def test_limits_change_and_an_invalid_one_is_explained(database_url: str, tmp_path: Path) -> None:

@@ -1,14 +1,17 @@
 """Threads: a public thread comes in GUILD_CREATE's `threads`, a slash command used in it carries the thread
-as its channel (with `parent_id`), and it has its parent channel's permissions and age restriction."""
+as its channel (with `parent_id`), and it has its parent channel's permissions and age restriction. A forum's
+posts are threads; the forum itself takes no message and no command."""
 
 from __future__ import annotations
 
 import asyncio
 
 import discord
+import pytest
 from discord.ext import commands
 
 from tests.discord_emulator import DiscordEmulator, running_client
+from tests.discord_emulator.installs import CommandNotOffered
 from tests.discord_emulator.models import SEND_MESSAGES, VIEW_CHANNEL
 
 from .conftest import Server
@@ -48,3 +51,25 @@ async def test_a_slash_command_in_a_thread_comes_from_the_thread_of_its_channel(
     permissions = server.guild.permissions_in(thread, server.alice)
     assert permissions & VIEW_CHANNEL
     assert not permissions & SEND_MESSAGES  # its parent's overwrite
+
+
+async def test_a_forum_takes_commands_and_messages_in_its_posts_only(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    forum = emulator.add_forum(server.guild, "art")
+    post = emulator.add_thread(forum, server.alice, "foxes")
+    bot = WhereBot()
+    async with running_client(emulator, bot):
+        cached = bot.get_channel(forum.id)
+        with pytest.raises(CommandNotOffered):
+            await emulator.send_slash_command(server.guild, forum, server.alice, "where")
+        await emulator.send_slash_command(server.guild, post, server.alice, "where")
+        await asyncio.wait_for(bot.answered.wait(), 5)
+        assert isinstance(cached, discord.ForumChannel)
+        with pytest.raises(discord.HTTPException) as refused:
+            await bot.get_partial_messageable(forum.id).send("hi")
+
+    (seen,) = bot.seen
+    assert isinstance(seen.channel, discord.Thread)
+    assert seen.channel.parent_id == forum.id
+    assert (refused.value.status, refused.value.code) == (400, 50008)

@@ -26,6 +26,8 @@ async def get_channel(request: web.Request) -> web.Response:
 async def create_message(request: web.Request) -> web.Response:
     ctx = context(request)
     channel = ctx.channel(request.match_info["channel_id"])
+    if channel.type is ChannelType.GUILD_FORUM:  # one posts in a forum's threads, never in the forum
+        raise DiscordError(400, 50008, "Cannot send messages in a non-text channel")
     if channel.type is ChannelType.DM and channel.recipient is not None:
         if not channel.recipient.accepts_dms:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
