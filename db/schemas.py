@@ -202,15 +202,28 @@ class JobInputCreate(_Input):
     source_job_id: Annotated[int, Field(ge=1)] | None = None
 
 
+# A guild's limits, as the database keeps them (/settings limits offers these ranges: core.jobs.policy_edits).
+MAX_RUNNING_PER_USER = (1, 100)
+MAX_QUEUED_PER_USER = (0, 1000)
+RATE_CAPACITY = (1, 1000)
+RATE_PER_MINUTE_MAX = 10_000.0
+
+
 class GuildPolicyUpdate(_Input):
     """Changes to a guild's policy; fields left out keep their stored value."""
 
     allowed_channel_ids: Annotated[list[Snowflake], Field(max_length=500)] | None = None
     allowed_role_ids: Annotated[list[Snowflake], Field(max_length=250)] | None = None
-    max_running_per_user: Annotated[int, Field(ge=1, le=100)] | None = None
-    max_queued_per_user: Annotated[int, Field(ge=0, le=1000)] | None = None
-    rate_capacity: Annotated[int, Field(ge=1, le=1000)] | None = None
-    rate_refill_per_minute: Annotated[float, Field(gt=0, le=10000, allow_inf_nan=False)] | None = None
+    max_running_per_user: (
+        Annotated[int, Field(ge=MAX_RUNNING_PER_USER[0], le=MAX_RUNNING_PER_USER[1])] | None
+    ) = None
+    max_queued_per_user: (
+        Annotated[int, Field(ge=MAX_QUEUED_PER_USER[0], le=MAX_QUEUED_PER_USER[1])] | None
+    ) = None
+    rate_capacity: Annotated[int, Field(ge=RATE_CAPACITY[0], le=RATE_CAPACITY[1])] | None = None
+    rate_refill_per_minute: (
+        Annotated[float, Field(gt=0, le=RATE_PER_MINUTE_MAX, allow_inf_nan=False)] | None
+    ) = None
     default_image_workflow: Name | None = None
     default_song_workflow: Name | None = None
     blocked_words: Annotated[list[Name], Field(max_length=1000)] | None = None

@@ -30,6 +30,11 @@ from bot.ui.settings_embed import SAFETY_CHOICES, settings_embed
 from core.jobs.policy import SafetyMode
 from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
+    MAX_QUEUED_PER_USER,
+    MAX_RUNNING_PER_USER,
+    RATE_CAPACITY,
+    RATE_PER_MINUTE_MAX,
+    RATE_PER_MINUTE_MIN,
     limit_changes,
     with_blocked_words,
     with_id,
@@ -175,10 +180,10 @@ class SettingsCommand(
     async def limits(
         self,
         interaction: discord.Interaction,
-        max_running: int | None = None,
-        max_waiting: int | None = None,
-        burst: int | None = None,
-        per_minute: float | None = None,
+        max_running: app_commands.Range[int, MAX_RUNNING_PER_USER[0], MAX_RUNNING_PER_USER[1]] | None = None,
+        max_waiting: app_commands.Range[int, MAX_QUEUED_PER_USER[0], MAX_QUEUED_PER_USER[1]] | None = None,
+        burst: app_commands.Range[int, RATE_CAPACITY[0], RATE_CAPACITY[1]] | None = None,
+        per_minute: app_commands.Range[float, RATE_PER_MINUTE_MIN, RATE_PER_MINUTE_MAX] | None = None,
     ) -> None:
         await change_settings(
             self.bot,

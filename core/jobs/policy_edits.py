@@ -14,6 +14,14 @@ from core.errors import UserFacingError
 from core.jobs.blocked_words import compile_blocked_words
 from core.jobs.policy import PolicyView
 from core.texts import Text
+from db.schemas import MAX_QUEUED_PER_USER as MAX_QUEUED_PER_USER
+from db.schemas import MAX_RUNNING_PER_USER as MAX_RUNNING_PER_USER
+from db.schemas import RATE_CAPACITY as RATE_CAPACITY
+from db.schemas import RATE_PER_MINUTE_MAX as RATE_PER_MINUTE_MAX
+
+# /settings limits offers the ranges the database keeps (above), so Discord refuses what it would; the
+# database takes any refill above 0, but one request in 100 minutes is the least worth offering.
+RATE_PER_MINUTE_MIN = 0.01
 
 # Shown in the workflow autocomplete; can never be a workflow's name (those start with a letter or digit).
 BUILT_IN_DEFAULT = ":default"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from core.errors import NotAllowed
+from core.errors import NotAllowed, UserFacingError
 from core.kinds import IMAGE
 from db.enums import RegeneratePermission
 from tests.discord_emulator import Interaction, Member
@@ -169,6 +169,33 @@ async def test_limits_change_and_an_invalid_one_is_explained(database_url: str, 
     assert invalid.ephemeral
     assert invalid.content == "That setting is not valid (max_queued_per_user): must be at most 1000."
     assert policy.limits.max_queued_per_user == 10
+
+
+LIMIT_FIELDS = {
+    "max_running": "max_running_per_user",
+    "max_waiting": "max_queued_per_user",
+    "burst": "rate_capacity",
+    "per_minute": "rate_refill_per_minute",
+}
+
+
+async def test_the_limits_options_offer_what_the_server_keeps(database_url: str, tmp_path: Path) -> None:
+    """Discord refuses an option's value outside its min_value and max_value before it is sent: the options
+    declare the ranges the database keeps, so an admin is not told about "max_queued_per_user", a name they
+    never typed, after sending max_waiting:5000."""
+    async with world_with_admin(database_url, tmp_path) as (world, _):
+        synced = world.emu.calls_matching("PUT", rf"/guilds/{world.guild.id}/commands$")[-1].json
+        (command,) = [c for c in synced if c["name"] == "settings"]
+        (limits,) = [o for o in command["options"] if o["name"] == "limits"]
+        ranges = {o["name"]: (o["min_value"], o["max_value"]) for o in limits["options"]}
+        policies = world.runtime.guild_policies
+        for option, (low, high) in ranges.items():
+            await policies.update(world.guild.id, {LIMIT_FIELDS[option]: low})
+            await policies.update(world.guild.id, {LIMIT_FIELDS[option]: high})
+            with pytest.raises(UserFacingError):
+                await policies.update(world.guild.id, {LIMIT_FIELDS[option]: high + 1})
+    assert set(ranges) == set(LIMIT_FIELDS)
+    assert ranges["max_waiting"] == (0, 1000)
 
 
 async def test_letting_anyone_regenerate_lets_another_member_rerun_a_job(
