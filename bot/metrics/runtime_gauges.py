@@ -10,11 +10,15 @@ from bot.logging_setup import redact_url_passwords
 from bot.metrics.health import database_reachable
 from bot.runtime import CoreRuntime
 from comfy.pool import ComfyPool
+from core.jobs.scopes import is_personal
 
 log = logging.getLogger(__name__)
 
 TOP_GUILDS = 10
 OTHER_GUILDS = "other"
+# The jobs of people using the app installed to their own account (core.jobs.scopes), summed: their scope
+# is no guild, and a label per person would name them by their Discord id.
+PERSONAL = "personal"
 
 
 class RuntimeGauges:
@@ -70,11 +74,13 @@ class RuntimeGauges:
         self._guilds({guild_id: counts.queued for guild_id, counts in by_guild.items() if counts.queued})
 
     def _guilds(self, queued: dict[int, int]) -> None:
-        ranked = sorted(queued.items(), key=lambda item: (-item[1], item[0]))
+        guilds = {scope: count for scope, count in queued.items() if not is_personal(scope)}
+        ranked = sorted(guilds.items(), key=lambda item: (-item[1], item[0]))
         self.guild_queued.clear()  # a guild that left the top 10 must not linger with a stale value
         for guild_id, count in ranked[:TOP_GUILDS]:
             self.guild_queued.labels(guild=str(guild_id)).set(count)
         self.guild_queued.labels(guild=OTHER_GUILDS).set(sum(count for _, count in ranked[TOP_GUILDS:]))
+        self.guild_queued.labels(guild=PERSONAL).set(sum(queued.values()) - sum(guilds.values()))
 
     def _backends(self, pool: ComfyPool) -> None:
         for client in pool.clients:

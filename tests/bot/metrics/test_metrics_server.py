@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
@@ -14,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.metrics import MetricsServer, metrics_served, record_discord_error
 from bot.metrics.discord_errors import discord_error_counts
 from bot.runtime import CoreRuntime
+from core.jobs.scopes import personal_scope
 from db.migrate import upgrade_to_head
 from tests.bot.idle_core import idle_core
 from tests.bot.metrics.stalled_database import stalling_relay
@@ -82,6 +84,10 @@ async def test_queue_depth_shows_the_top_ten_guilds_and_sums_the_rest(
         for guild_id in range(1, 13):  # guild g queues g jobs (users differ to stay under the caps)
             for user in range(guild_id):
                 await runtime.service.submit(image_request(guild_id=guild_id, user_id=100 + user))
+        # Two people using the app from their own account (core.jobs.scopes): summed, never named.
+        for user_id in (424242, 434343):
+            request = image_request(guild_id=personal_scope(user_id), user_id=user_id)
+            await runtime.service.submit(replace(request, requester=replace(request.requester, channel_id=7)))
         async with serving(runtime, [True]) as (_, url):
             samples = await scrape(url)
     guilds = {
@@ -89,9 +95,10 @@ async def test_queue_depth_shows_the_top_ten_guilds_and_sums_the_rest(
         for (name, labels), value in samples.items()
         if name == "comfybot_guild_queued_jobs"
     }
-    assert guilds == {**{str(g): float(g) for g in range(3, 13)}, "other": 3.0}  # guilds 1 and 2: 1 + 2
-    assert samples[("comfybot_queued_jobs", ())] == sum(range(1, 13))
-    assert samples[("comfybot_worker_queued_jobs", ())] == sum(range(1, 13))
+    # guilds 1 and 2: 1 + 2
+    assert guilds == {**{str(g): float(g) for g in range(3, 13)}, "other": 3.0, "personal": 2.0}
+    assert samples[("comfybot_queued_jobs", ())] == sum(range(1, 13)) + 2
+    assert samples[("comfybot_worker_queued_jobs", ())] == sum(range(1, 13)) + 2
     assert samples[("comfybot_backend_up", (("backend", "http://127.0.0.1:9"),))] == 0
 
 
