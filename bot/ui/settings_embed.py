@@ -74,6 +74,11 @@ def settings_embed(words: Words, policy: PolicyView, *, title: str | None = None
     private = say("settings_show.private_on") if policy.private_results_allowed else no
     embed.add_field(name=say("settings_show.private"), value=private)
     embed.add_field(name=say("settings_show.flagged"), value=say(_SAFETY[policy.safety_mode]))
+    log_channel = policy.moderation_log_channel_id  # set with /settings log channel:, shown nowhere else
+    embed.add_field(
+        name=say("settings_show.moderation_log"),
+        value=f"<#{log_channel}>" if log_channel is not None else say("settings_show.log_not_posted"),
+    )
     blocked = ", ".join(f"`{w}`" for w in policy.blocked_words) or say("settings_show.none")
     embed.add_field(name=say("settings_show.blocked_words"), value=_capped(blocked))
     for key, allowed in (
