@@ -133,6 +133,7 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
     if field_name == "style_tags":
         tags = [tag.strip() for tag in value.split(",") if tag.strip()]
         flags.values.setdefault("style_tags", []).extend(tags)
+        flags.spelled.setdefault("style_tags", spelled)
     elif field_name == "loras":
         _store_lora(flags, spelled, value)
     elif field_name == "negative_prompt" and "negative_prompt" in flags.values:

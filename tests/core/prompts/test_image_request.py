@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from core.errors import UserFacingError
 from core.kinds.image import ImageParams
 from core.prompts import PromptError, parse_image_request
+from core.prompts.image import read_image_request
 
 
 def test_explicit_options_win_over_flags_and_flags_over_the_document() -> None:
@@ -192,3 +193,12 @@ def test_flags_may_come_in_any_order_anywhere(words: list[str], flags: dict, rnd
 )
 def test_quality_numbers_from_discord_options(quality: float | str, expected: str) -> None:
     assert parse_image_request("a fox", quality=quality).quality == expected
+
+
+def test_style_flags_are_named_as_typed_in_notes_and_problems() -> None:
+    request = read_image_request("a fox --style ink", style="noir")
+
+    assert [str(note) for note in request.notes] == ["Used style (noir) instead of --style (ink)."]
+    with pytest.raises(PromptError) as caught:
+        read_image_request("a fox --style a,b,c,d,e,f,g,h,i")
+    assert [problem.field for problem in caught.value.problems] == ["--style"]
