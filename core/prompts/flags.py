@@ -84,6 +84,8 @@ MIDJOURNEY_ONLY_FLAGS: dict[str, str] = {
     ),
     **dict.fromkeys(("upbeta", "uplight", "upanime", "creative", "sameseed"), "none"),
 }
+_KNOWN = FLAG_FIELDS.keys() | MIDJOURNEY_ONLY_FLAGS.keys()
+_GLUED = re.compile(r"^([a-z][a-z-]*?)(\d[a-z0-9_-]*)$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _FLAG = re.compile(r"(?<!\S)(?:--|—|–)([A-Za-z][A-Za-z0-9_-]*)")
 _QUOTED = re.compile(r'^\s*["“”]([^"“”]*)["“”]?(.*)$', re.DOTALL)
@@ -108,10 +110,22 @@ def extract_flags(text: str) -> InlineFlags:
     flags = InlineFlags(prompt="")
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        rest = _apply(flags, match[0], match[1].lower(), text[match.end() : end])
-        prompt_parts.append(rest)
+        spelled, name, segment = _unglued(match[0], match[1].lower(), text[match.end() : end])
+        prompt_parts.append(_apply(flags, spelled, name, segment))
     flags.prompt = " ".join(" ".join(prompt_parts).split())
     return flags
+
+
+def _unglued(spelled: str, name: str, segment: str) -> tuple[str, str, str]:
+    """A known flag typed against its value (``--ar16:9``, ``--seed7``, ``--v6``) or with an ``=``
+    (``--ar=16:9``), as people used to other tools write it, read as if a space stood there."""
+    if segment.startswith("="):
+        segment = segment[1:]
+    glued = _GLUED.match(name)
+    if name in _KNOWN or glued is None or glued[1] not in _KNOWN:
+        return spelled, name, segment
+    value_start = len(spelled) - len(glued[2])
+    return spelled[:value_start], glued[1], spelled[value_start:] + segment
 
 
 def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:

@@ -80,3 +80,32 @@ def test_midjourney_settings_with_no_meaning_here_are_set_aside_not_refused() ->
 def test_an_optional_midjourney_value_is_taken_only_when_it_is_a_number() -> None:
     assert extract_flags("a fox --niji 6 at dawn").ignored == ["--niji 6"]
     assert extract_flags("a fox --niji at dawn").prompt == "a fox at dawn"
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "ignored"),
+    [
+        ("a cat --ar16:9", {"aspect_ratio": "16:9"}, []),
+        ("a cat --AR16:9 --seed7 --q2", {"aspect_ratio": "16:9", "seed": 7, "quality": "high"}, []),
+        ("a cat —ar3:2 --v6.1 --niji6 --s750", {"aspect_ratio": "3:2"}, ["--v 6.1", "--niji 6", "--s 750"]),
+        (
+            "a cat --ar=16:9 --seed=7 --no=text, blur",
+            {"aspect_ratio": "16:9", "seed": 7, "negative_prompt": "text, blur"},
+            [],
+        ),
+    ],
+)
+def test_a_value_typed_against_its_flag_or_after_an_equals_sign_is_read(
+    text: str, values: dict[str, object], ignored: list[str]
+) -> None:
+    flags = extract_flags(text)
+
+    assert (flags.prompt, flags.values, flags.ignored, flags.problems) == ("a cat", values, ignored, [])
+
+
+def test_a_flag_glued_to_its_value_is_named_as_the_flag_in_problems() -> None:
+    assert [problem.field for problem in extract_flags("a cat --seed7x").problems] == ["--seed 7x"]
+    assert [problem.field for problem in extract_flags("a cat --zz9 --AR1:9").problems] == [
+        "--zz9",
+        "--AR 1:9",
+    ]
