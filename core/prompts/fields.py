@@ -42,6 +42,8 @@ _QUALITY_WORDS: dict[str, Quality] = {
 _WEIGHT = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$")
 _TEMPO = re.compile(r"^\s*(\d{1,3})\s*(?:bpm)?\s*$", re.IGNORECASE)
 _ZOOM = re.compile(r"^\d(?:[.,]\d+)?$")
+# The ratio sign and the full-width colon (Chinese and Japanese keyboards) look like the colon of 16:9.
+_OTHER_COLONS = str.maketrans({"∶": ":", "：": ":"})
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 # A length as people say it: "90", "90s", "90 sec", "2 min", "2m30s", "1.5 minutes".
 _SPOKEN_DURATION = re.compile(
@@ -52,7 +54,7 @@ _SPOKEN_DURATION = re.compile(
 
 def aspect_ratio(text: str) -> str:
     try:
-        return known_aspect_ratio(text)
+        return known_aspect_ratio(text.translate(_OTHER_COLONS))
     except InvalidValue as error:
         common = ", ".join(COMMON_ASPECT_RATIOS)
         reason = error.reason

@@ -88,7 +88,13 @@ _KNOWN = FLAG_FIELDS.keys() | MIDJOURNEY_ONLY_FLAGS.keys()
 _GLUED = re.compile(r"^([a-z][a-z-]*?)(\d[a-z0-9_-]*)$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _FLAG = re.compile(r"(?<!\S)(?:--|—|–)([A-Za-z][A-Za-z0-9_-]*)")
-_QUOTED = re.compile(r'^\s*["“”]([^"“”]*)["“”]?(.*)$', re.DOTALL)
+# A "quoted phrase" (straight or curly, double or single: an apostrophe inside a word is no quote).
+_QUOTED = re.compile(r'^\s*(?:["“”]([^"“”]*)["“”]?|[\'‘]([^\'‘’]*)[\'’](?!\w))(.*)$', re.DOTALL)
+_WHOLLY_QUOTED = re.compile(r'^["“”\'‘]([^"“”]*)["“”\'’]$')
+# `--ar 16 : 9`, `--ar 16: 9`: a ratio with spaces, as phones and quick typing leave it.
+_SPACED_RATIO = re.compile(r"^\s*(\d+)\s*([:∶：x×/])\s*(\d+)[,;.]?(?!\S)")
+# What a sentence puts after a value (`--ar 16:9, highly detailed`) is not part of it.
+_AFTER_VALUE = ",;."
 
 
 @dataclass
@@ -138,7 +144,7 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         said = Text("prompt.unknown_flag", f"is not a flag I know (known: {known})", {"known": known})
         flags.problems.append(PromptProblem.of(spelled, said))
         return segment
-    value, rest = (segment.strip(), "") if field_name == "negative_prompt" else _first_value(segment)
+    value, rest = _value_of(field_name, segment)
     if not value:
         example = f"{spelled} {_EXAMPLES[field_name]}"
         said = Text("prompt.needs_value", f"needs a value, like `{example}`", {"example": example})
@@ -188,11 +194,22 @@ def _store_lora(flags: InlineFlags, spelled: str, value: str) -> None:
     flags.spelled["loras"] = spelled
 
 
+def _value_of(field_name: str, segment: str) -> tuple[str, str]:
+    """The flag's value and the words after it that belong to the prompt."""
+    if field_name == "negative_prompt":
+        quoted = _WHOLLY_QUOTED.match(segment.strip())
+        return (quoted[1] if quoted else segment).strip(), ""
+    ratio = _SPACED_RATIO.match(segment) if field_name == "aspect_ratio" else None
+    if ratio is not None:
+        return "".join(ratio.groups()), segment[ratio.end() :]
+    return _first_value(segment)
+
+
 def _first_value(segment: str) -> tuple[str, str]:
     quoted = _QUOTED.match(segment)
     if quoted is not None:
-        return quoted[1].strip(), quoted[2]
+        return (quoted[1] if quoted[1] is not None else quoted[2]).strip(), quoted[3]
     words = segment.split(maxsplit=1)
     if not words:
         return "", ""
-    return words[0], words[1] if len(words) > 1 else ""
+    return words[0].rstrip(_AFTER_VALUE) or words[0], words[1] if len(words) > 1 else ""

@@ -109,3 +109,40 @@ def test_a_flag_glued_to_its_value_is_named_as_the_flag_in_problems() -> None:
         "--zz9",
         "--AR 1:9",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a cat --ar 16: 9 on a roof",
+        "a cat --ar 16 : 9 on a roof",
+        "a cat --ar 16∶9 on a roof",
+        "a cat --ar 16：9 on a roof",
+        "a cat --ar 16:9, on a roof",
+        "a cat --ar 16 x 9. on a roof",
+    ],
+)
+def test_a_ratio_typed_with_spaces_other_colons_or_a_comma_after_it_is_read(text: str) -> None:
+    flags = extract_flags(text)
+
+    assert (flags.prompt, flags.values, flags.problems) == ("a cat on a roof", {"aspect_ratio": "16:9"}, [])
+
+
+def test_punctuation_after_a_one_word_value_ends_it() -> None:
+    flags = extract_flags("a cat --seed 7, --count 2; --q 2. on a roof")
+
+    assert (flags.prompt, flags.values) == ("a cat on a roof", {"seed": 7, "count": 2, "quality": "high"})
+    assert extract_flags("a cat --q .5").values == {"quality": "draft"}
+
+
+def test_single_quotes_hold_a_phrase_as_double_quotes_do() -> None:
+    flags = extract_flags("a cat --style 'oil painting' --model ‘My Model.safetensors’ on a roof")
+
+    assert flags.prompt == "a cat on a roof"
+    assert flags.values == {"style_tags": ["oil painting"], "model": "My Model.safetensors"}
+    assert extract_flags("a cat --style rock'n'roll").values == {"style_tags": ["rock'n'roll"]}
+
+
+def test_a_wholly_quoted_negative_prompt_loses_its_quotes() -> None:
+    assert extract_flags('a cat --no "text, watermark"').values == {"negative_prompt": "text, watermark"}
+    assert extract_flags('a cat --no "text" and "logo"').values == {"negative_prompt": '"text" and "logo"'}
