@@ -38,7 +38,9 @@ _QUALITY_WORDS: dict[str, Quality] = {
     "hd": "high",
     "best": "high",
     "2": "high",
+    "4": "high",  # Midjourney V7's highest
 }
+_DECIMAL = re.compile(r"^\d*\.\d+$|^\d+\.\d*$")
 _WEIGHT = re.compile(r"^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*$")
 _TEMPO = re.compile(r"^\s*(\d{1,3})\s*(?:bpm)?\s*$", re.IGNORECASE)
 _ZOOM = re.compile(r"^\d(?:[.,]\d+)?$")
@@ -64,8 +66,10 @@ def aspect_ratio(text: str) -> str:
 
 
 def quality(value: str | float) -> Quality:
-    # Discord number options arrive as floats: 2.0 means --q 2.
-    text = f"{value:g}" if isinstance(value, float) else str(value).strip().lower()
+    # Discord number options arrive as floats, and people type them so: 2.0 means --q 2.
+    text = str(value).strip().lower()
+    if isinstance(value, float) or _DECIMAL.match(text):
+        text = f"{float(value):g}"
     if text in _QUALITY_WORDS:
         return _QUALITY_WORDS[text]
     raise InvalidValue(

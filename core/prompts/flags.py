@@ -10,7 +10,7 @@ Flags:
                                       of whole numbers up to 64 and no more stretched than 3:1
     ``--no a, b``                     negative prompt
     ``--seed N``                      seed, 0 to 2**64-1
-    ``--q .5|1|2``, ``--quality draft|standard|high``   quality (sampler steps)
+    ``--q .5|1|2|4``, ``--quality draft|standard|high``   quality (sampler steps)
     ``--style word`` (repeatable)     style tags appended to the prompt
     ``--count N``                     how many images, 1 to 4
     ``--model name``                  the checkpoint (or diffusion model) the workflow loads

@@ -146,3 +146,13 @@ def test_single_quotes_hold_a_phrase_as_double_quotes_do() -> None:
 def test_a_wholly_quoted_negative_prompt_loses_its_quotes() -> None:
     assert extract_flags('a cat --no "text, watermark"').values == {"negative_prompt": "text, watermark"}
     assert extract_flags('a cat --no "text" and "logo"').values == {"negative_prompt": '"text" and "logo"'}
+
+
+@pytest.mark.parametrize(
+    ("typed", "quality"),
+    [("1.0", "standard"), ("2.0", "high"), ("0.50", "draft"), ("2.", "high"), ("4", "high")],
+)
+def test_quality_numbers_written_with_decimals_and_midjourney_v7s_4_are_read(
+    typed: str, quality: str
+) -> None:
+    assert extract_flags(f"a cat --q {typed}").values == {"quality": quality}
