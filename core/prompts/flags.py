@@ -25,6 +25,7 @@ taken out of the prompt with their value and listed in ``ignored``, so a pasted 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,21 +73,25 @@ _EXAMPLES = {
     "pan": "left",
 }
 # Midjourney flags we cannot honour, and whether each takes a value; "optional" takes one only if it is a
-# number (``--niji`` and ``--niji 6`` both exist).
+# number (``--niji`` and ``--niji 6`` both exist); "codes" takes every link or code that follows
+# (``--sref 123 https://a.png::2``, ``--p 7ywh4ct``), none for ``--p`` alone.
 MIDJOURNEY_ONLY_FLAGS: dict[str, str] = {
     **dict.fromkeys(
         ("v", "version", "stylize", "s", "chaos", "c", "weird", "w", "iw", "stop", "repeat", "r"), "value"
     ),
-    **dict.fromkeys(("cref", "sref", "cw", "sw", "oref", "ow", "exp", "profile"), "value"),
-    **dict.fromkeys(("niji", "p", "personalize"), "optional"),
+    **dict.fromkeys(("cw", "sw", "sv", "ow", "exp", "motion", "bs"), "value"),
+    **dict.fromkeys(("cref", "sref", "oref", "end", "p", "personalize", "profile"), "codes"),
+    "niji": "optional",
     **dict.fromkeys(
-        ("tile", "fast", "relax", "turbo", "hd", "test", "testp", "video", "draft", "raw"), "none"
+        ("tile", "fast", "relax", "turbo", "hd", "test", "testp", "video", "draft", "raw", "loop"), "none"
     ),
-    **dict.fromkeys(("upbeta", "uplight", "upanime", "creative", "sameseed"), "none"),
+    **dict.fromkeys(("upbeta", "uplight", "upanime", "creative", "sameseed", "stealth", "public"), "none"),
 }
 _KNOWN = FLAG_FIELDS.keys() | MIDJOURNEY_ONLY_FLAGS.keys()
 _GLUED = re.compile(r"^([a-z][a-z-]*?)(\d[a-z0-9_-]*)$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# A reference code or link, maybe weighted: `1234567`, `7ywh4ct`, `<https://a.png>::2`, `random`.
+_CODE = re.compile(r"^(?:<?https?://\S+|[a-z0-9]*\d[a-z0-9]*|random)(?:::-?[\d.]+)?$", re.IGNORECASE)
 _FLAG = re.compile(r"(?<!\S)(?:--|—|–)([A-Za-z][A-Za-z0-9_-]*)")
 # A "quoted phrase" (straight or curly, double or single: an apostrophe inside a word is no quote).
 _QUOTED = re.compile(r'^\s*(?:["“”]([^"“”]*)["“”]?|[\'‘]([^\'‘’]*)[\'’](?!\w))(.*)$', re.DOTALL)
@@ -168,6 +173,11 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
 
 
 def _ignore(flags: InlineFlags, spelled: str, takes: str, segment: str) -> str:
+    if takes == "codes":
+        words = segment.split()
+        codes = list(itertools.takewhile(_CODE.match, words))
+        flags.ignored.append(" ".join([spelled, *codes]))
+        return " ".join(words[len(codes) :])
     value, rest = ("", segment) if takes == "none" else _first_value(segment)
     if takes == "optional" and not _NUMBER.match(value):
         value, rest = "", segment

@@ -156,3 +156,28 @@ def test_quality_numbers_written_with_decimals_and_midjourney_v7s_4_are_read(
     typed: str, quality: str
 ) -> None:
     assert extract_flags(f"a cat --q {typed}").values == {"quality": quality}
+
+
+def test_every_reference_code_or_link_after_a_midjourney_reference_flag_is_set_aside() -> None:
+    flags = extract_flags(
+        "a fox --sref 123 https://a.png::2 random --p 7ywh4ct --cref <https://b.png> in snow"
+    )
+
+    assert flags.prompt == "a fox in snow"
+    assert flags.ignored == ["--sref 123 https://a.png::2 random", "--p 7ywh4ct", "--cref <https://b.png>"]
+    assert extract_flags("a fox --p in snow").ignored == ["--p"]
+
+
+def test_newer_midjourney_settings_are_set_aside_not_refused() -> None:
+    flags = extract_flags("a fox --sv 4 --motion high --bs 2 --loop --end https://a.png --stealth --public")
+
+    assert (flags.prompt, flags.problems) == ("a fox", [])
+    assert flags.ignored == [
+        "--sv 4",
+        "--motion high",
+        "--bs 2",
+        "--loop",
+        "--end https://a.png",
+        "--stealth",
+        "--public",
+    ]
