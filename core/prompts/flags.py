@@ -89,6 +89,7 @@ MIDJOURNEY_ONLY_FLAGS: dict[str, str] = {
 }
 _KNOWN = FLAG_FIELDS.keys() | MIDJOURNEY_ONLY_FLAGS.keys()
 _GLUED = re.compile(r"^([a-z][a-z-]*?)(\d[a-z0-9_-]*)$")
+_LINK = re.compile(r"^<?https?://", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 # A reference code or link, maybe weighted: `1234567`, `7ywh4ct`, `<https://a.png>::2`, `random`.
 _CODE = re.compile(r"^(?:<?https?://\S+|[a-z0-9]*\d[a-z0-9]*|random)(?:::-?[\d.]+)?$", re.IGNORECASE)
@@ -113,6 +114,31 @@ class InlineFlags:
     spelled: dict[str, str] = field(default_factory=dict)
     # Midjourney settings taken out and not used, as typed ("--v 6", "--tile").
     ignored: list[str] = field(default_factory=list)
+    # Links at the start, Midjourney's image prompts: taken out, since no link is read as a picture here.
+    links: list[str] = field(default_factory=list)
+
+    def notes(self) -> tuple[Text, ...]:
+        """What was taken out of the prompt and not used, for the asker."""
+        notes = []
+        if self.ignored:
+            ignored = ", ".join(self.ignored)
+            notes.append(
+                Text(
+                    "prompt.ignored_flags",
+                    f"Ignored {ignored}: Midjourney settings with no meaning here.",
+                    {"ignored": ignored},
+                )
+            )
+        if self.links:
+            links = ", ".join(self.links)
+            notes.append(
+                Text(
+                    "prompt.ignored_links",
+                    f"Left out {links}: a link in a prompt is not read as a picture; attach the picture.",
+                    {"links": links},
+                )
+            )
+        return tuple(notes)
 
 
 def extract_flags(text: str) -> InlineFlags:
@@ -123,7 +149,9 @@ def extract_flags(text: str) -> InlineFlags:
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         spelled, name, segment = _unglued(match[0], match[1].lower(), text[match.end() : end])
         prompt_parts.append(_apply(flags, spelled, name, segment))
-    flags.prompt = " ".join(" ".join(prompt_parts).split())
+    words = " ".join(prompt_parts).split()
+    flags.links = list(itertools.takewhile(_LINK.match, words))
+    flags.prompt = " ".join(words[len(flags.links) :])
     return flags
 
 

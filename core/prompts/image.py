@@ -100,15 +100,7 @@ def read_image_request(
             layers.set(
                 name, value, Text("prompt.origin.preferred", f"your preferred {option}", {"option": option})
             )
-    if flags.ignored:
-        ignored = ", ".join(flags.ignored)
-        layers.notes.append(
-            Text(
-                "prompt.ignored_flags",
-                f"Ignored {ignored}: Midjourney settings with no meaning here.",
-                {"ignored": ignored},
-            )
-        )
+    layers.notes += flags.notes()
     _one_move(layers)
     chosen_workflow = layers.values.pop("workflow", None)
     params = _image_params(layers)

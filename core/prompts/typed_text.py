@@ -34,17 +34,7 @@ def read_prompt(text: str) -> TypedText:
         problems.append(PromptProblem.of("prompt", Text("prompt.empty", "is empty; describe what to draw")))
     if problems:
         raise PromptError(problems)
-    notes: tuple[Text, ...] = ()
-    if flags.ignored:
-        ignored = ", ".join(flags.ignored)
-        notes = (
-            Text(
-                "prompt.ignored_flags",
-                f"Ignored {ignored}: Midjourney settings with no meaning here.",
-                {"ignored": ignored},
-            ),
-        )
-    return TypedText(flags.prompt, dict(flags.values), dict(flags.spelled), notes)
+    return TypedText(flags.prompt, dict(flags.values), dict(flags.spelled), flags.notes())
 
 
 def read_lyrics(text: str) -> TypedText:

@@ -181,3 +181,13 @@ def test_newer_midjourney_settings_are_set_aside_not_refused() -> None:
         "--stealth",
         "--public",
     ]
+
+
+def test_links_at_the_start_are_taken_out_of_the_prompt_as_midjourney_image_prompts() -> None:
+    flags = extract_flags(
+        "https://s.mj.run/a.png <https://cdn.example/b.jpg> a cat --ar 2:3 reading https://c.io"
+    )
+
+    assert flags.prompt == "a cat reading https://c.io"
+    assert flags.links == ["https://s.mj.run/a.png", "<https://cdn.example/b.jpg>"]
+    assert extract_flags("--ar 2:3 HTTP://a.png a cat").links == ["HTTP://a.png"]

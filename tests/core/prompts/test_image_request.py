@@ -202,3 +202,14 @@ def test_style_flags_are_named_as_typed_in_notes_and_problems() -> None:
     with pytest.raises(PromptError) as caught:
         read_image_request("a fox --style a,b,c,d,e,f,g,h,i")
     assert [problem.field for problem in caught.value.problems] == ["--style"]
+
+
+def test_a_link_at_the_start_of_the_prompt_is_left_out_and_said() -> None:
+    request = read_image_request("https://s.mj.run/a.png a cat --v 6")
+
+    assert request.params.prompt == "a cat"
+    assert [note.key for note in request.notes] == ["prompt.ignored_flags", "prompt.ignored_links"]
+    assert "https://s.mj.run/a.png" in str(request.notes[1])
+    with pytest.raises(PromptError) as caught:
+        read_image_request("https://s.mj.run/a.png --ar 2:3")
+    assert [problem.field for problem in caught.value.problems] == ["prompt"]
