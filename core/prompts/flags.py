@@ -89,6 +89,8 @@ MIDJOURNEY_ONLY_FLAGS: dict[str, str] = {
 }
 _KNOWN = FLAG_FIELDS.keys() | MIDJOURNEY_ONLY_FLAGS.keys()
 _GLUED = re.compile(r"^([a-z][a-z-]*?)(\d[a-z0-9_-]*)$")
+_PASTED_COMMAND = re.compile(r"^\s*(?:/imagine\s+prompt\s*:|/imagine\b|prompt\s*:)", re.IGNORECASE)
+_WRAPPED = re.compile(r'^\s*(?:["“”]([^"“”]*)["“”]|(`{1,3})([^`]*)\2)\s*$')
 _LINK = re.compile(r"^<?https?://", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 # A reference code or link, maybe weighted: `1234567`, `7ywh4ct`, `<https://a.png>::2`, `random`.
@@ -142,6 +144,7 @@ class InlineFlags:
 
 
 def extract_flags(text: str) -> InlineFlags:
+    text = _as_meant(text)
     matches = list(_FLAG.finditer(text))
     prompt_parts = [text[: matches[0].start()] if matches else text]
     flags = InlineFlags(prompt="")
@@ -153,6 +156,19 @@ def extract_flags(text: str) -> InlineFlags:
     flags.links = list(itertools.takewhile(_LINK.match, words))
     flags.prompt = " ".join(words[len(flags.links) :])
     return flags
+
+
+def _as_meant(text: str) -> str:
+    """A prompt pasted whole from a gallery or a chat, as its words: without the ``/imagine prompt:`` in
+    front, and out of the quotes or code span around it when flags are inside (the closing quote would
+    stick to the last flag's value)."""
+    for _ in range(2):  # `"/imagine prompt: ..."` and `/imagine prompt: "..."`
+        text = _PASTED_COMMAND.sub("", text, count=1)
+        wrapped = _WRAPPED.match(text)
+        inside = None if wrapped is None else wrapped[1] if wrapped[1] is not None else wrapped[3]
+        if inside is not None and _FLAG.search(inside):
+            text = inside
+    return text
 
 
 def _unglued(spelled: str, name: str, segment: str) -> tuple[str, str, str]:

@@ -191,3 +191,33 @@ def test_links_at_the_start_are_taken_out_of_the_prompt_as_midjourney_image_prom
     assert flags.prompt == "a cat reading https://c.io"
     assert flags.links == ["https://s.mj.run/a.png", "<https://cdn.example/b.jpg>"]
     assert extract_flags("--ar 2:3 HTTP://a.png a cat").links == ["HTTP://a.png"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"a cat --ar 16:9 --v 6"',
+        "“a cat --ar 16:9 --v 6”",
+        "`a cat --ar 16:9 --v 6`",
+        "/imagine prompt: a cat --ar 16:9 --v 6",
+        '/imagine prompt: "a cat --ar 16:9 --v 6"',
+        '"/imagine prompt: a cat --ar 16:9 --v 6"',
+        "Prompt: a cat --ar 16:9 --v 6",
+    ],
+)
+def test_a_prompt_pasted_whole_in_quotes_or_after_imagine_prompt_reads_as_its_words(text: str) -> None:
+    flags = extract_flags(text)
+
+    assert (flags.prompt, flags.values, flags.ignored, flags.problems) == (
+        "a cat",
+        {"aspect_ratio": "16:9"},
+        ["--v 6"],
+        [],
+    )
+
+
+def test_quotes_that_are_part_of_the_prompt_stay() -> None:
+    assert extract_flags('"a cat"').prompt == '"a cat"'
+    assert extract_flags('""').prompt == '""'
+    assert extract_flags("``").prompt == "``"
+    assert extract_flags('"a cat" on a "mat" --ar 1:1').prompt == '"a cat" on a "mat"'
