@@ -19,7 +19,7 @@ Flags:
                                       Custom Zoom), drawing around it
     ``--pan left|right|up|down``      with a picture given: widen it on that side, drawing what is there
 
-Midjourney settings with no meaning here (``--v 6``, ``--stylize 250``, ``--chaos 20``, ``--tile``...) are
+Midjourney settings with no meaning here (``--v 6``, ``--stylize 250``, ``--tile``, ``--style raw``...) are
 taken out of the prompt with their value and listed in ``ignored``, so a pasted prompt still works.
 """
 
@@ -87,6 +87,9 @@ MIDJOURNEY_ONLY_FLAGS: dict[str, str] = {
     ),
     **dict.fromkeys(("upbeta", "uplight", "upanime", "creative", "sameseed", "stealth", "public"), "none"),
 }
+# Midjourney's --style values that name a mode of its own model, not a look: as a style word they would add
+# "raw" or "4b" to the prompt.
+MIDJOURNEY_STYLE_MODES = frozenset({"raw", "4a", "4b", "4c"})
 _KNOWN = FLAG_FIELDS.keys() | MIDJOURNEY_ONLY_FLAGS.keys()
 _GLUED = re.compile(r"^([a-z][a-z-]*?)(\d[a-z0-9_-]*)$")
 _PASTED_COMMAND = re.compile(r"^\s*(?:/imagine\s+prompt\s*:|/imagine\b|prompt\s*:)", re.IGNORECASE)
@@ -199,7 +202,9 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         said = Text("prompt.needs_value", f"needs a value, like `{example}`", {"example": example})
         flags.problems.append(PromptProblem.of(spelled, said))
         return rest
-    if field_name == "style_tags":
+    if field_name == "style_tags" and value.lower() in MIDJOURNEY_STYLE_MODES:
+        flags.ignored.append(f"{spelled} {value}")
+    elif field_name == "style_tags":
         tags = [tag.strip() for tag in value.split(",") if tag.strip()]
         flags.values.setdefault("style_tags", []).extend(tags)
         flags.spelled.setdefault("style_tags", spelled)

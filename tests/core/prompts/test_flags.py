@@ -221,3 +221,10 @@ def test_quotes_that_are_part_of_the_prompt_stay() -> None:
     assert extract_flags('""').prompt == '""'
     assert extract_flags("``").prompt == "``"
     assert extract_flags('"a cat" on a "mat" --ar 1:1').prompt == '"a cat" on a "mat"'
+
+
+def test_midjourney_style_modes_are_set_aside_not_drawn_as_style_words() -> None:
+    flags = extract_flags("a cat --style raw --style RAW --style 4b --style ink")
+
+    assert (flags.prompt, flags.values) == ("a cat", {"style_tags": ["ink"]})
+    assert flags.ignored == ["--style raw", "--style RAW", "--style 4b"]
