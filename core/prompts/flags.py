@@ -146,6 +146,18 @@ class InlineFlags:
         return tuple(notes)
 
 
+def empty_prompt(flags: InlineFlags) -> Text:
+    """Why nothing is left to draw; after a --no, that it took the words (``--no text a lighthouse``)."""
+    spelled = flags.spelled.get("negative_prompt")
+    if spelled is None:
+        return Text("prompt.empty", "is empty; describe what to draw")
+    return Text(
+        "prompt.empty_after_no",
+        f"is empty; describe what to draw before {spelled}, which takes every word up to the next flag",
+        {"spelled": spelled},
+    )
+
+
 def extract_flags(text: str) -> InlineFlags:
     text = _as_meant(text)
     matches = list(_FLAG.finditer(text))

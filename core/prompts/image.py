@@ -20,7 +20,7 @@ from core.kinds.image import ImageParams
 from core.prompts import fields
 from core.prompts.documents import ImagePromptData, document_field, read_json_document, validate_document
 from core.prompts.errors import PromptError, PromptProblem
-from core.prompts.flags import extract_flags
+from core.prompts.flags import InlineFlags, empty_prompt, extract_flags
 from core.prompts.layers import Layers
 from core.prompts.placeholders import is_placeholder
 from core.texts import Text
@@ -73,7 +73,7 @@ def read_image_request(
     document_prompt = _take_document(document, layers) if document is not None else None
     flags = extract_flags(CONTROL_CHARACTERS.sub(" ", prompt))
     layers.problems += flags.problems
-    _take_prompt(layers, flags.prompt, document_prompt, has_document=document is not None)
+    _take_prompt(layers, flags, document_prompt, has_document=document is not None)
     for name, value in flags.values.items():
         layers.set(name, value, flags.spelled.get(name, f"--{name}"))
     explicit: dict[str, tuple[Any, Callable[[Any], Any]]] = {
@@ -127,7 +127,10 @@ def _take_document(content: bytes, layers: Layers) -> str | None:
     return data.prompt
 
 
-def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has_document: bool) -> None:
+def _take_prompt(
+    layers: Layers, flags: InlineFlags, document_prompt: str | None, *, has_document: bool
+) -> None:
+    typed = flags.prompt
     stand_in = has_document and is_placeholder(typed)
     if document_prompt is not None and (stand_in or not typed):
         layers.set("prompt", document_prompt, _from_document("prompt"))
@@ -147,8 +150,7 @@ def _take_prompt(layers: Layers, typed: str, document_prompt: str | None, *, has
     if not layers.values.get("prompt"):
         # A broken document is reported already; its prompt may be fine once the rest is fixed.
         if not any(problem.field.startswith("document") for problem in layers.problems):
-            empty = Text("prompt.empty", "is empty; describe what to draw")
-            layers.problems.append(PromptProblem.of("prompt", empty))
+            layers.problems.append(PromptProblem.of("prompt", empty_prompt(flags)))
         # A stand-in, so the other fields are still checked and reported together.
         layers.values["prompt"] = "-"
 

@@ -11,7 +11,7 @@ from typing import Any
 from core.kinds import IMAGE, SONG, JobKind
 from core.kinds.fields import CONTROL_CHARACTERS
 from core.prompts.errors import PromptError, PromptProblem
-from core.prompts.flags import extract_flags
+from core.prompts.flags import empty_prompt, extract_flags
 from core.prompts.lyrics import clean_lyrics
 from core.texts import Text
 
@@ -31,7 +31,7 @@ def read_prompt(text: str) -> TypedText:
     flags = extract_flags(CONTROL_CHARACTERS.sub(" ", text))
     problems = list(flags.problems)
     if not flags.prompt and text.strip():  # only flags: nothing left to draw
-        problems.append(PromptProblem.of("prompt", Text("prompt.empty", "is empty; describe what to draw")))
+        problems.append(PromptProblem.of("prompt", empty_prompt(flags)))
     if problems:
         raise PromptError(problems)
     return TypedText(flags.prompt, dict(flags.values), dict(flags.spelled), flags.notes())

@@ -213,3 +213,13 @@ def test_a_link_at_the_start_of_the_prompt_is_left_out_and_said() -> None:
     with pytest.raises(PromptError) as caught:
         read_image_request("https://s.mj.run/a.png --ar 2:3")
     assert [problem.field for problem in caught.value.problems] == ["prompt"]
+
+
+def test_a_prompt_swallowed_by_a_leading_no_flag_says_why_it_is_empty() -> None:
+    with pytest.raises(PromptError) as caught:
+        read_image_request("--ar 16:9 —no text a lighthouse")
+
+    assert caught.value.user_message == (
+        "Please fix prompt: is empty; describe what to draw before —no, "
+        "which takes every word up to the next flag"
+    )
