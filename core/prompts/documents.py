@@ -169,13 +169,22 @@ def validate_document(
     try:
         return model.model_validate(document), []
     except ValidationError as error:
-        problems = fields.problems_from(error)
+        problems = [_named_known(model, problem) for problem in fields.problems_from(error)]
         return None, [
             PromptProblem(
                 f"{field} {problem.field}", problem.message, problem.text, _within(field, problem.field)
             )
             for problem in problems
         ]
+
+
+def _named_known(model: type[BaseModel], problem: PromptProblem) -> PromptProblem:
+    """An unknown field (`"negative"`, `"ar"`) with the fields there are, as an unknown flag is told."""
+    if problem.text is None or problem.text.key != "invalid.unknown_field":
+        return problem
+    known = ", ".join(model.model_fields)
+    said = Text("prompt.unknown_document_field", f"is not a field I know (known: {known})", {"known": known})
+    return PromptProblem.of(problem.field, said)
 
 
 def _within(field: str | Text, inner: str) -> Text | None:

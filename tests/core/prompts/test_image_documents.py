@@ -135,3 +135,17 @@ def test_a_real_typed_prompt_wins_and_a_different_document_prompt_is_reported(
 @pytest.mark.parametrize("typed", ["a fox", "a json parser drawn as a robot", "see the sea", "7"])
 def test_real_prompts_are_not_stand_ins(typed: str) -> None:
     assert not is_placeholder(typed)
+
+
+def test_an_unknown_field_is_told_with_the_fields_there_are() -> None:
+    document = json.dumps({"prompt": "a cat", "negative": "blur"}).encode()
+
+    with pytest.raises(PromptError) as caught:
+        read_image_request("", document=document)
+
+    [problem] = caught.value.problems
+    assert problem.field == "document negative"
+    assert problem.message == (
+        "is not a field I know (known: prompt, negative_prompt, aspect_ratio, quality, style_tags, seed, "
+        "count, workflow, model, loras)"
+    )
