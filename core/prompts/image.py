@@ -23,7 +23,7 @@ from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.flags import InlineFlags, empty_prompt, extract_flags
 from core.prompts.layers import Layers
 from core.prompts.placeholders import is_placeholder
-from core.texts import Text
+from core.texts import Text, each_once
 
 # Flags are removed before the prompt's own limit applies, so the raw text may be a little longer.
 RAW_PROMPT_MAX_CHARS = PROMPT_MAX_CHARS + 1000
@@ -104,7 +104,7 @@ def read_image_request(
     _one_move(layers)
     chosen_workflow = layers.values.pop("workflow", None)
     params = _image_params(layers)
-    return ImageRequest(params, chosen_workflow or None, tuple(layers.notes))
+    return ImageRequest(params, chosen_workflow or None, each_once(layers.notes))
 
 
 _OPTION_NAMES = {"negative_prompt": "negative", "style_tags": "style", "loras": "lora"}
@@ -124,7 +124,15 @@ def _take_document(content: bytes, layers: Layers) -> str | None:
     for name, value in data.model_dump(exclude_none=True, exclude_defaults=True).items():
         if name != "prompt":
             layers.set(name, value, _from_document(name))
-    return data.prompt
+    if data.prompt is None:
+        return None
+    # A Midjourney prompt pasted into the document keeps its flags: they are the document's too.
+    flags = extract_flags(CONTROL_CHARACTERS.sub(" ", data.prompt))
+    layers.problems += [_in_document(problem) for problem in flags.problems]
+    for name, value in flags.values.items():
+        layers.set(name, value, _from_document(flags.spelled.get(name, f"--{name}")))
+    layers.notes += flags.notes()
+    return flags.prompt
 
 
 def _take_prompt(
@@ -169,6 +177,12 @@ def _one_move(layers: Layers) -> None:
             "doesn't go with a zoom out or a pan: the border they add is drawn from nothing",
         )
         layers.problems.append(PromptProblem.of(str(layers.origin["strength"]), said))
+
+
+def _in_document(problem: PromptProblem) -> PromptProblem:
+    outer, inner = document_field(), problem.field
+    field = Text("prompt.field.within", f"{outer} {inner}", {"outer": outer, "inner": inner})
+    return PromptProblem(str(field), problem.message, problem.text, field)
 
 
 def _from_document(name: str) -> Text:

@@ -149,3 +149,23 @@ def test_an_unknown_field_is_told_with_the_fields_there_are() -> None:
         "is not a field I know (known: prompt, negative_prompt, aspect_ratio, quality, style_tags, seed, "
         "count, workflow, model, loras)"
     )
+
+
+def test_flags_in_the_documents_prompt_are_the_documents_values() -> None:
+    document = json.dumps({"prompt": "a cat --ar 16:9 --no text --v 6", "seed": 3}).encode()
+
+    request = read_image_request("--seed 5 --v 6", document=document)
+
+    assert (request.params.prompt, request.params.aspect_ratio) == ("a cat", "16:9")
+    assert (request.params.negative_prompt, request.params.seed) == ("text", 5)
+    assert [str(note) for note in request.notes] == [
+        "Ignored --v 6: Midjourney settings with no meaning here.",
+        "Used --seed (5) instead of the document's seed (3).",
+    ]
+
+
+def test_a_bad_flag_in_the_documents_prompt_is_named_as_the_documents() -> None:
+    with pytest.raises(PromptError) as caught:
+        read_image_request("", document=json.dumps({"prompt": "a cat --ar wide"}).encode())
+
+    assert [problem.field for problem in caught.value.problems] == ["document --ar wide"]
