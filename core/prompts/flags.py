@@ -104,6 +104,8 @@ _QUOTED = re.compile(r'^\s*(?:["“”]([^"“”]*)["“”]?|[\'‘]([^\'‘�
 _WHOLLY_QUOTED = re.compile(r'^["“”\'‘]([^"“”]*)["“”\'’]$')
 # `--ar 16 : 9`, `--ar 16: 9`: a ratio with spaces, as phones and quick typing leave it.
 _SPACED_RATIO = re.compile(r"^\s*(\d+)\s*([:∶：x×/])\s*(\d+)[,;.]?(?!\S)")
+# A LoRA's weight apart from its name: `"my lora.safetensors":0.8`, `ink: 0.8`, `ink : 0.8`.
+_WEIGHT_AFTER = re.compile(r"^\s*(:?)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))[,;.]?(?!\S)")
 # What a sentence puts after a value (`--ar 16:9, highly detailed`) is not part of it.
 _AFTER_VALUE = ",;."
 
@@ -273,7 +275,11 @@ def _value_of(field_name: str, segment: str) -> tuple[str, str]:
     ratio = _SPACED_RATIO.match(segment) if field_name == "aspect_ratio" else None
     if ratio is not None:
         return "".join(ratio.groups()), segment[ratio.end() :]
-    return _first_value(segment)
+    value, rest = _first_value(segment)
+    weight = _WEIGHT_AFTER.match(rest) if field_name == "loras" else None
+    if weight is not None and (weight[1] or value.endswith(":")):
+        return f"{value.rstrip(':')}:{weight[2]}", rest[weight.end() :]
+    return value, rest
 
 
 def _first_value(segment: str) -> tuple[str, str]:

@@ -4,6 +4,7 @@ import pytest
 
 from core.kinds.model_choice import LoraChoice
 from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.flags import extract_flags
 from core.prompts.image import read_image_request
 
 
@@ -59,3 +60,26 @@ def test_bad_lora_requests_are_refused_with_the_field_named(
     with pytest.raises(PromptError) as caught:
         read_image_request(prompt, **options)  # type: ignore[arg-type]
     assert problem in caught.value.problems
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a cat --lora "my ink.safetensors":0.8 on a roof',
+        "a cat --lora ‘my ink.safetensors’ : 0.8 on a roof",
+        'a cat --lora "my ink.safetensors": .8, on a roof',
+    ],
+)
+def test_a_lora_weight_apart_from_its_quoted_name_is_its_weight(text: str) -> None:
+    flags = extract_flags(text)
+
+    assert (flags.prompt, flags.values) == (
+        "a cat on a roof",
+        {"loras": [{"name": "my ink.safetensors", "weight": 0.8}]},
+    )
+
+
+def test_a_lora_weight_after_a_spaced_colon_is_its_weight_and_a_bare_number_is_not() -> None:
+    assert extract_flags("a cat --lora ink: 0.8").values == {"loras": [{"name": "ink", "weight": 0.8}]}
+    assert extract_flags("a cat --lora ink :0.8").values == {"loras": [{"name": "ink", "weight": 0.8}]}
+    assert extract_flags("a cat --lora ink 2 cats").prompt == "a cat 2 cats"
