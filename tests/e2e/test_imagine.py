@@ -266,6 +266,25 @@ async def test_a_document_alone_needs_no_typed_prompt(database_url: str, tmp_pat
         assert job.raw_input == "a lighthouse at dusk", "history can find it by what it shows"
 
 
+async def test_a_midjourney_prompt_pasted_as_it_is_shared_draws_its_words_and_says_what_was_left_out(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        prompt = (
+            '/imagine prompt: "https://s.mj.run/x.png a red fox —ar 16: 9 --style raw --sref 12 34 --q 4"'
+        )
+        interaction = await world.slash("imagine", {"prompt": prompt})
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+        assert (job.params.prompt, job.params.aspect_ratio) == ("a red fox", "16:9")
+        assert (job.params.quality, job.params.style_tags) == ("high", [])
+        await world.emu.wait_for(lambda: interaction.followup_message_ids)
+        [note] = world.notes(interaction)
+        assert note.ephemeral
+        assert "Ignored --style raw, --sref 12 34: Midjourney settings" in note.content
+        assert "Left out https://s.mj.run/x.png: a link in a prompt is not read as a picture" in note.content
+
+
 async def test_typed_values_over_the_document_and_ignored_midjourney_flags_are_told_privately(
     database_url: str, tmp_path: Path
 ) -> None:
