@@ -3,7 +3,10 @@
 Flags may come in any order, anywhere in the prompt. ``--no`` takes everything up to the next flag (a
 negative prompt is usually a comma list); every other flag takes one word, or a "quoted phrase" for
 ``--style``, and the words after it go back into the prompt. Phones turn ``--`` into an em dash, so
-``—ar`` works too. Unknown or malformed flags become problems naming the flag; nothing is raised here.
+``—ar`` works too; so do ``--ar16:9`` and ``--ar=16:9``, and a value typed as core.prompts.flag_values reads
+it. A prompt pasted whole (``/imagine prompt: "..."``) is read as its words, and links at its start
+(Midjourney's image prompts) are set aside in ``links``. Unknown or malformed flags become problems naming
+the flag; nothing is raised here.
 
 Flags:
     ``--ar W:H`` / ``--aspect W:H``   aspect ratio: 1:1 16:9 9:16 4:3 3:4 3:2 2:3 21:9, or any other W:H
@@ -33,6 +36,7 @@ from typing import Any
 
 from core.prompts import fields
 from core.prompts.errors import PromptProblem
+from core.prompts.flag_values import first_value, value_of
 from core.texts import Text, reason_of
 
 # Flag name (lower case) → the ImageParams field it sets.
@@ -99,15 +103,6 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 # A reference code or link, maybe weighted: `1234567`, `7ywh4ct`, `<https://a.png>::2`, `random`.
 _CODE = re.compile(r"^(?:<?https?://\S+|[a-z0-9]*\d[a-z0-9]*|random)(?:::-?[\d.]+)?$", re.IGNORECASE)
 _FLAG = re.compile(r"(?<!\S)(?:--|—|–)([A-Za-z][A-Za-z0-9_-]*)")
-# A "quoted phrase" (straight or curly, double or single: an apostrophe inside a word is no quote).
-_QUOTED = re.compile(r'^\s*(?:["“”]([^"“”]*)["“”]?|[\'‘]([^\'‘’]*)[\'’](?!\w))(.*)$', re.DOTALL)
-_WHOLLY_QUOTED = re.compile(r'^["“”\'‘]([^"“”]*)["“”\'’]$')
-# `--ar 16 : 9`, `--ar 16: 9`: a ratio with spaces, as phones and quick typing leave it.
-_SPACED_RATIO = re.compile(r"^\s*(\d+)\s*([:∶：x×/])\s*(\d+)[,;.]?(?!\S)")
-# A LoRA's weight apart from its name: `"my lora.safetensors":0.8`, `ink: 0.8`, `ink : 0.8`.
-_WEIGHT_AFTER = re.compile(r"^\s*(:?)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))[,;.]?(?!\S)")
-# What a sentence puts after a value (`--ar 16:9, highly detailed`) is not part of it.
-_AFTER_VALUE = ",;."
 
 
 @dataclass
@@ -210,7 +205,7 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         said = Text("prompt.unknown_flag", f"is not a flag I know (known: {known})", {"known": known})
         flags.problems.append(PromptProblem.of(spelled, said))
         return segment
-    value, rest = _value_of(field_name, segment)
+    value, rest = value_of(field_name, segment)
     if not value:
         example = f"{spelled} {_EXAMPLES[field_name]}"
         said = Text("prompt.needs_value", f"needs a value, like `{example}`", {"example": example})
@@ -241,7 +236,7 @@ def _ignore(flags: InlineFlags, spelled: str, takes: str, segment: str) -> str:
         codes = list(itertools.takewhile(_CODE.match, words))
         flags.ignored.append(" ".join([spelled, *codes]))
         return " ".join(words[len(codes) :])
-    value, rest = ("", segment) if takes == "none" else _first_value(segment)
+    value, rest = ("", segment) if takes == "none" else first_value(segment)
     if takes == "optional" and not _NUMBER.match(value):
         value, rest = "", segment
     flags.ignored.append(f"{spelled} {value}".strip())
@@ -265,28 +260,3 @@ def _store_lora(flags: InlineFlags, spelled: str, value: str) -> None:
         flags.problems.append(PromptProblem.of(f"{spelled} {value}", reason_of(error)))
         return
     flags.spelled["loras"] = spelled
-
-
-def _value_of(field_name: str, segment: str) -> tuple[str, str]:
-    """The flag's value and the words after it that belong to the prompt."""
-    if field_name == "negative_prompt":
-        quoted = _WHOLLY_QUOTED.match(segment.strip())
-        return (quoted[1] if quoted else segment).strip(), ""
-    ratio = _SPACED_RATIO.match(segment) if field_name == "aspect_ratio" else None
-    if ratio is not None:
-        return "".join(ratio.groups()), segment[ratio.end() :]
-    value, rest = _first_value(segment)
-    weight = _WEIGHT_AFTER.match(rest) if field_name == "loras" else None
-    if weight is not None and (weight[1] or value.endswith(":")):
-        return f"{value.rstrip(':')}:{weight[2]}", rest[weight.end() :]
-    return value, rest
-
-
-def _first_value(segment: str) -> tuple[str, str]:
-    quoted = _QUOTED.match(segment)
-    if quoted is not None:
-        return (quoted[1] if quoted[1] is not None else quoted[2]).strip(), quoted[3]
-    words = segment.split(maxsplit=1)
-    if not words:
-        return "", ""
-    return words[0].rstrip(_AFTER_VALUE) or words[0], words[1] if len(words) > 1 else ""
