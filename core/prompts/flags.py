@@ -37,6 +37,7 @@ from typing import Any
 from core.prompts import fields
 from core.prompts.errors import PromptProblem
 from core.prompts.flag_values import first_value, value_of
+from core.prompts.multi_prompts import read_multi_prompt
 from core.texts import Text, reason_of
 
 # Flag name (lower case) → the ImageParams field it sets.
@@ -166,7 +167,13 @@ def extract_flags(text: str) -> InlineFlags:
         prompt_parts.append(_apply(flags, spelled, name, segment))
     words = " ".join(prompt_parts).split()
     flags.links = list(itertools.takewhile(_LINK.match, words))
-    flags.prompt = " ".join(words[len(flags.links) :])
+    multi = read_multi_prompt(" ".join(words[len(flags.links) :]))
+    flags.prompt = multi.prompt
+    if multi.keep_out:  # Midjourney: `text::-0.5` is what --no means
+        keep_out = ", ".join(multi.keep_out)
+        before = flags.values.get("negative_prompt")
+        flags.values["negative_prompt"] = f"{before}, {keep_out}" if before else keep_out
+        flags.spelled.setdefault("negative_prompt", "--no")
     return flags
 
 
