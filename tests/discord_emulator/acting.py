@@ -11,12 +11,14 @@ from .actions import BUTTON, STRING_SELECT, Actions
 from .command_data import Upload
 from .interaction_models import Interaction
 from .messaging import Messaging
-from .models import Channel, Guild, Member, Message, User
+from .models import MANAGE_MESSAGES, Channel, Guild, Member, Message, User
+from .world import World
 
 
 class Acting:
     """Mixed into DiscordEmulator, which sets these up."""
 
+    world: World
     messaging: Messaging
     _actions: Actions
     # Observing's: the message with this id.
@@ -128,6 +130,21 @@ class Acting:
         assert message.channel_id == channel.id, "the message is not in that channel"
         user = member.user if isinstance(member, Member) else member
         await self.messaging.remove_reaction(message, user, payloads.emoji_from_path(emoji))
+
+    async def delete_message(self, message_id: Message | int, member: Member) -> None:
+        """A member deletes a server message from the client: their own, or anyone's (the bot's too) with
+        Manage Messages in its channel. Every later edit of it answers 404 Unknown Message (10008), through
+        the channel route and the interaction webhook alike. An ephemeral message is not the channel's: its
+        invoker can only dismiss it."""
+        message = self._message(message_id)
+        assert not message.ephemeral, "an ephemeral message is dismissed, not deleted"
+        assert not message.deleted, "the message is already deleted"
+        assert message.guild_id == member.guild_id, "the member is not in the message's server"
+        if message.author.id != member.id:
+            guild = self.world.guilds[member.guild_id]
+            allowed = guild.permissions_in(self.world.channels[message.channel_id], member)
+            assert allowed & MANAGE_MESSAGES, "deleting another's message needs Manage Messages"
+        await self.messaging.delete(message)
 
     def _message(self, message: Message | int) -> Message:
         return message if isinstance(message, Message) else self.message(message)

@@ -12,6 +12,9 @@ ADMINISTRATOR = 1 << 3
 ADD_REACTIONS = 1 << 6
 VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
+# "Allows for deletion of other users' messages"
+# (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
+MANAGE_MESSAGES = 1 << 13
 EMBED_LINKS = 1 << 14
 ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16

@@ -151,3 +151,38 @@ async def test_an_ephemeral_reply_is_seen_and_clicked_by_its_invoker_alone(
     assert refused == [(404, 10008), (404, 10008)], "no channel route reaches it: fetch, reaction"
     assert reply.reactions == []
     assert clicked.payload["message"]["flags"] & 64
+
+
+async def test_a_reply_a_moderator_deleted_is_unknown_to_the_interaction_webhook(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = EchoBot()
+    answered = asyncio.Event()
+    moderator = emulator.add_member(
+        server.guild, name="mod", permissions=discord.Permissions(manage_messages=True).value
+    )
+
+    @bot.tree.command(name="show", description="A reply edited later")
+    async def show(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("working on it")
+        answered.set()
+
+    async with running_client(emulator, bot):
+        interaction = await emulator.send_slash_command(server.guild, server.channel, server.alice, "show")
+        await asyncio.wait_for(answered.wait(), 5)
+        reply = emulator.original_response(interaction)
+        with pytest.raises(AssertionError, match="Manage Messages"):
+            await emulator.delete_message(reply, server.alice)
+        await emulator.delete_message(reply, moderator)
+        webhook = discord.Webhook.from_state(
+            {"id": emulator.world.application_id, "type": 3, "token": interaction.token},
+            state=bot._connection,
+        )
+        refused = []
+        for message_id in ("@original", reply.id):
+            with pytest.raises(discord.NotFound) as error:
+                await webhook.edit_message(message_id, content="done")  # type: ignore[arg-type]
+            refused.append((error.value.status, error.value.code))
+
+    assert reply.deleted
+    assert refused == [(404, 10008), (404, 10008)], "Unknown Message, for the original and by its id"
