@@ -154,14 +154,14 @@ class JobReporter:
             track.progress = merge_progress(track.progress, update)
         elif isinstance(update, JobSetback):
             track.setback = update
-        if track.target is None:
+        if track.target is None and not track.message_gone:
             self._restore(track, job)
         if track.target is not None and not track.finished:
             self._pacer.mark(track)
 
     async def _deliver_final(self, job: JobView, update: JobCompleted | JobFailed | JobCancelled) -> None:
         track = self._track(job)
-        if track.target is None and not self._restore(track, job):
+        if track.target is None and not track.message_gone and not self._restore(track, job):
             await self._find_placement(track)
         track.job = job
         await self._after_place_edits(track)
@@ -272,6 +272,7 @@ class JobReporter:
             with log_context(job_id=item.job_id):
                 log.info("its message was deleted; the result will get a new one")
             item.target = None
+            item.message_gone = True
             return True
         item.last_signature = rendering.signature
         item.shown.set()

@@ -6,6 +6,10 @@ channel permissions). Near the token's 15-minute end, or when Discord says the t
 (PATCH /channels/{channel_id}/messages/{message_id}): a non-ephemeral interaction response is a message the
 bot wrote. After a restart only the stored ids are left, which is enough for the channel route.
 
+A message deleted by hand is gone for both routes: the token's edit answers 404 Unknown Message (10008,
+https://discord.com/developers/docs/topics/opcodes-and-status-codes#json) like the channel route's, and the
+result goes to a new channel message (or, for a token-only job, by direct message).
+
 Where the channel route cannot work:
 - an ephemeral reply exists only behind its interaction's token: Discord answers 404 Unknown Message
   (`MessageGone`), and the result goes to a new channel message. A private job's reply (core.jobs.privacy)
@@ -40,6 +44,8 @@ log = logging.getLogger(__name__)
 _TOKEN_GONE = {(401, 50027), (404, 10015)}
 _SERVER_ERROR = 500
 _UNKNOWN_CHANNEL = 10003
+# The token still works but its message was deleted (by hand, say): what the channel route would answer too.
+_UNKNOWN_MESSAGE = (404, 10008)
 
 
 class MessageGone(Exception):
@@ -164,6 +170,8 @@ class MessageEditor:
                 message: discord.Message = await _edit_interaction(interaction, rendering, keep_files)
             except discord.HTTPException as error:
                 record_discord_error(error.code or error.status)
+                if (error.status, error.code) == _UNKNOWN_MESSAGE:
+                    raise _deleted(target, error) from error
                 if (error.status, error.code) not in _TOKEN_GONE:
                     _raise_too_large(error)
                     raise
@@ -266,6 +274,17 @@ def _why_unreachable(target: MessageTarget, error: discord.HTTPException) -> Mes
             error.code,
         )
     return MessageGone(f"message {target.message_id} is gone")
+
+
+def _deleted(target: MessageTarget, error: discord.HTTPException) -> MessageGone:
+    with log_context(job_id=target.job_id):
+        log.info(
+            "the interaction webhook says this message was deleted, %s (%s/%s)",
+            target.message_id,
+            error.status,
+            error.code,
+        )
+    return MessageGone(f"message {target.message_id} was deleted")
 
 
 def _raise_too_large(error: discord.HTTPException) -> None:

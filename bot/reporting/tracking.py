@@ -32,6 +32,9 @@ class JobTrack:
     # The message was found again from the stored ids (after a restart): its result, and the completion
     # ping, may have gone out before.
     restored: bool = False
+    # Discord said the message was deleted: nothing edits it again (not even found again from the stored
+    # ids); the result gets a new one.
+    message_gone: bool = False
     # Set once the message showing the job is known (the command that made it says so).
     placed: asyncio.Event = field(default_factory=asyncio.Event)
     # Set once the message shows the job (its first edit, or its final one).
