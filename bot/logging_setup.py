@@ -12,14 +12,17 @@ from typing import TextIO
 
 from background.log_context import LogContextFilter, context_prefix
 
-# Discord bot tokens, webhook/interaction tokens in URLs, passwords in database URLs, and interaction tokens
-# anywhere (base64 of "interaction…": a job keeps its token, and SQLAlchemy's DEBUG lines show parameters).
+# Discord bot tokens, webhook/interaction tokens in URLs, and interaction tokens anywhere (base64 of
+# "interaction…": a job keeps its token, and SQLAlchemy's DEBUG lines show parameters).
 _PATTERNS = (
     re.compile(r"[MN][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"),
     re.compile(r"(/(?:webhooks|interactions)/\d+/)[A-Za-z0-9_.-]{20,}"),
-    re.compile(r"(://[^:/@\s]*:)[^@\s]+(@)"),  # an empty user name too: https://:key@host
     re.compile(r"aW50ZXJhY3Rpb24[A-Za-z0-9_.=-]{16,}"),
 )
+# A URL's userinfo, all of it: a password (user:key@, :key@), and a user name alone too, which is how an API
+# key is often given to a proxy (https://key@host). It ends at the authority's last "@" (a raw "@" inside a
+# password included), before any "/", "?" or "#": "host:8188/messages/@original" carries none.
+_URL_USERINFO = re.compile(r"(://)[^\s/?#]+@")
 
 
 class SecretScrubber(logging.Filter):
@@ -34,8 +37,8 @@ class SecretScrubber(logging.Filter):
             text = text.replace(secret, "[secret]")
         text = _PATTERNS[0].sub("[token]", text)
         text = _PATTERNS[1].sub(r"\1[token]", text)
-        text = _PATTERNS[3].sub("[token]", text)
-        return _PATTERNS[2].sub(r"\1[password]\2", text)
+        text = _PATTERNS[2].sub("[token]", text)
+        return redact_url_credentials(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = self.scrub(record.getMessage())
@@ -108,6 +111,7 @@ def quieter(level: str) -> str:
     return "WARNING"
 
 
-def redact_url_passwords(text: str) -> str:
-    """`scheme://user:secret@host` → `scheme://user:[password]@host` (for text shown outside logs)."""
-    return _PATTERNS[2].sub(r"\1[password]\2", text)
+def redact_url_credentials(text: str) -> str:
+    """`scheme://user:secret@host` and `scheme://key@host` → `scheme://[credentials]@host`: what every log
+    line goes through, and every other text that may show a URL (/healthz, /metrics, reports, `check`)."""
+    return _URL_USERINFO.sub(r"\1[credentials]@", text)

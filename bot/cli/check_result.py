@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.logging_setup import redact_url_passwords
+from bot.logging_setup import redact_url_credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class CheckResult:
 def report(result: CheckResult, out: TextIO) -> None:
     """Print the result; a password inside a URL (a ComfyUI behind basic auth, say) is never shown."""
     mark = "!" if result.warning else "✓" if result.ok else "✗"
-    out.write(redact_url_passwords(f"{mark} {result.what}\n"))
+    out.write(redact_url_credentials(f"{mark} {result.what}\n"))
     if (result.warning or not result.ok) and result.fix:
-        out.write(redact_url_passwords(f"    fix: {result.fix}\n"))
+        out.write(redact_url_credentials(f"    fix: {result.fix}\n"))
     out.flush()

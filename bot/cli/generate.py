@@ -21,7 +21,7 @@ from background.log_context import log_context
 from bot.cli.generate_inputs import UnusableInput, read_input_file
 from bot.cli.runtime_config import runtime_config
 from bot.cli.terminal_progress import TerminalProgress
-from bot.logging_setup import redact_url_passwords
+from bot.logging_setup import redact_url_credentials
 from bot.runtime import CoreRuntime
 from bot.settings import Settings
 from comfy import errors
@@ -85,7 +85,7 @@ async def generate(
         try:
             final = await _generate_on(runtime, request, timeout_s, err)
         except CannotGenerate as exc:
-            err.write(redact_url_passwords(f"{exc}\n"))  # backend URLs may hold one
+            err.write(redact_url_credentials(f"{exc}\n"))  # backend URLs may hold one
             return EXIT_UNUSABLE
         except UserFacingError as exc:
             err.write(exc.user_message + "\n")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bot.logging_setup import redact_url_passwords
+from bot.logging_setup import redact_url_credentials
 from bot.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,10 @@ DATABASE_TIMEOUT_S = 3.0
 
 async def health_report(runtime: CoreRuntime, gateway_connected: Callable[[], bool]) -> dict[str, Any]:
     backends = {
-        redact_url_passwords(name): {"healthy": state.healthy, "detail": redact_url_passwords(state.detail)}
+        redact_url_credentials(name): {
+            "healthy": state.healthy,
+            "detail": redact_url_credentials(state.detail),
+        }
         for name, state in runtime.pool.health.items()
     }
     report: dict[str, Any] = {
@@ -30,7 +33,7 @@ async def health_report(runtime: CoreRuntime, gateway_connected: Callable[[], bo
         # A full DATA_DIR: new jobs wait in the queue, finished ones wait to be saved (nothing is lost).
         "disk": {
             "full": runtime.disk.full,
-            "detail": redact_url_passwords(runtime.disk.detail),
+            "detail": redact_url_credentials(runtime.disk.detail),
             "jobs_saving": runtime.disk.saving_count,
         },
     }
@@ -48,6 +51,6 @@ async def database_reachable(runtime: CoreRuntime) -> bool:
         async with asyncio.timeout(DATABASE_TIMEOUT_S), runtime.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means "not reachable"; the reason goes to the log
-        log.warning("health: database not reachable: %s", redact_url_passwords(str(exc)))
+        log.warning("health: database not reachable: %s", redact_url_credentials(str(exc)))
         return False
     return True

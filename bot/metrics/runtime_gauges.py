@@ -6,7 +6,7 @@ import logging
 
 from prometheus_client import CollectorRegistry, Gauge
 
-from bot.logging_setup import redact_url_passwords
+from bot.logging_setup import redact_url_credentials
 from bot.metrics.health import database_reachable
 from bot.runtime import CoreRuntime
 from comfy.pool import ComfyPool
@@ -84,6 +84,6 @@ class RuntimeGauges:
 
     def _backends(self, pool: ComfyPool) -> None:
         for client in pool.clients:
-            name = redact_url_passwords(client.name)
+            name = redact_url_credentials(client.name)
             self.backend_up.labels(backend=name).set(1 if pool.health[client.name].healthy else 0)
             self.backend_load.labels(backend=name).set(ComfyPool.load(client))

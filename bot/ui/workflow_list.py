@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.locales import Words
-from bot.logging_setup import redact_url_passwords
+from bot.logging_setup import redact_url_credentials
 from core.workflows.listing import ListedWorkflow
 
 EMBED_DESCRIPTION_MAX = 4096
@@ -33,7 +33,7 @@ def _line(words: Words, item: ListedWorkflow) -> str:
         origin=words(f"workflows.origin.{item.origin}"),
         inputs=inputs or words("workflows.no_input"),
         # A backend is named by its URL, which may carry a password (a ComfyUI behind basic auth).
-        backends=redact_url_passwords(", ".join(sorted(item.backends))) or words("workflows.no_backend"),
+        backends=redact_url_credentials(", ".join(sorted(item.backends))) or words("workflows.no_backend"),
         jobs=item.jobs,
     )
     if item.added_by is not None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from bot.locales import Words
-from bot.logging_setup import redact_url_passwords
+from bot.logging_setup import redact_url_credentials
 from core.workflows.verdicts import BackendVerdict
 
 # Leaves room in a 2000-character message for the sentence above the report.
@@ -58,7 +58,7 @@ def unusable_reason(words: Words, name: str, reasons: Sequence[Reason]) -> str:
 def verdict_lines(words: Words, name: str, verdicts: Sequence[BackendVerdict]) -> str:
     lines = [line for verdict in verdicts for line in _lines(words, name, verdict)]
     # A password inside a backend's URL (a ComfyUI behind basic auth, say) is never shown.
-    text = redact_url_passwords("\n".join(lines))
+    text = redact_url_credentials("\n".join(lines))
     if len(text) > MAX_REPORT_CHARS:
         text = text[: MAX_REPORT_CHARS - 1] + "…"
     return f"```\n{text}\n```" if text else ""

@@ -13,7 +13,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.logging_setup import configure_logging, redact_url_passwords
+from bot.logging_setup import configure_logging, redact_url_credentials
 from tests.bot.cli.helpers import WELL_FORMED_TOKEN, bot_env, run_bot
 from tests.discord_emulator import DiscordEmulator, running_client
 
@@ -105,7 +105,7 @@ def test_secret_shaped_strings_are_scrubbed_even_when_not_configured(root_loggin
     lines = [json.loads(line) for line in captured.getvalue().splitlines()]
     assert [line["message"] for line in lines] == [
         "connecting with [token]",
-        "engine url postgresql+asyncpg://bot:[password]@db:5432/bot",
+        "engine url postgresql+asyncpg://[credentials]@db:5432/bot",
         "delivery failed",
     ]
     assert "webhooks/123456/[token] failed" in lines[2]["exception"]
@@ -123,12 +123,28 @@ def test_an_interaction_token_anywhere_is_scrubbed(root_logging: None) -> None:
     assert "(7, '[token]', 'a red fox')" in captured.getvalue()
 
 
-def test_a_password_without_a_user_name_is_hidden_too(root_logging: None) -> None:
-    """A ComfyUI behind a proxy taking only a key: COMFYUI_URLS=https://:key@host (an empty user name)."""
-    url = f"https://:{PASSWORD}@gpu-1:8188"
-    assert redact_url_passwords(url) == "https://:[password]@gpu-1:8188"
+@pytest.mark.parametrize(
+    "userinfo",
+    [
+        f":{PASSWORD}",  # a key as the password, with an empty user name
+        PASSWORD,  # a key as the user name, common for API keys behind a proxy
+        f"me:{PASSWORD}",
+        f"me:{PASSWORD}@2",  # an "@" the owner did not percent-encode
+    ],
+)
+def test_a_urls_user_name_and_password_are_hidden_in_the_log(userinfo: str, root_logging: None) -> None:
+    """A ComfyUI behind a proxy taking a key: COMFYUI_URLS=https://key@host or https://:key@host."""
+    url = f"https://{userinfo}@gpu-1:8188/prompt"
+    assert redact_url_credentials(url) == "https://[credentials]@gpu-1:8188/prompt"
     captured = io.StringIO()
     configure_logging("INFO", "console", stream=captured)
     logging.getLogger("comfy.test").warning("ComfyUI at %s is not reachable", url)
     assert PASSWORD not in captured.getvalue()
-    assert "https://:[password]@gpu-1:8188" in captured.getvalue()
+    assert "https://[credentials]@gpu-1:8188/prompt is not reachable" in captured.getvalue()
+
+
+def test_an_at_sign_in_a_urls_path_is_no_credentials() -> None:
+    """Discord's webhook routes end in /messages/@original: the host and port before it stay readable."""
+    url = "http://127.0.0.1:8080/api/v10/webhooks/1/[token]/messages/@original"
+    assert redact_url_credentials(url) == url
+    assert redact_url_credentials("mail ops@example.com") == "mail ops@example.com"

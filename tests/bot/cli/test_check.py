@@ -224,4 +224,4 @@ async def test_a_password_in_a_comfyui_url_is_never_printed(
     )
     assert code == 0, report
     assert "open-sesame" not in report
-    assert "✓ ComfyUI at http://admin:[password]@127.0.0.1:" in report
+    assert "✓ ComfyUI at http://[credentials]@127.0.0.1:" in report

@@ -25,7 +25,7 @@ async def test_wrong_database_port_says_nothing_listens_and_hides_the_password(
     assert code == 1
     [failure] = failures(report)
     assert failure.startswith(
-        f"✗ cannot open the database postgresql+asyncpg://bot:[password]@127.0.0.1:{unused_tcp_port}/bot: "
+        f"✗ cannot open the database postgresql+asyncpg://[credentials]@127.0.0.1:{unused_tcp_port}/bot: "
     )
     assert (
         f"    fix: nothing listens at 127.0.0.1:{unused_tcp_port}: start the database server or correct "

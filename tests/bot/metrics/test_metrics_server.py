@@ -160,15 +160,23 @@ async def test_healthz_is_200_only_with_gateway_database_and_a_healthy_backend(
 
 
 async def test_healthz_is_503_when_no_backend_is_healthy(database_url: str, tmp_path: Path) -> None:
-    async with (
-        idle_core(database_url, ["http://user:hunter2@127.0.0.1:9"], tmp_path) as runtime,
-        serving(runtime, [True]) as (_, url),
-    ):
+    """Neither /healthz nor /metrics shows what a backend's URL carries before its host: a password, or an
+    API key given as the user name (a ComfyUI behind a proxy)."""
+    backends = ["http://user:hunter2@127.0.0.1:9", "http://sk-proxykey42@127.0.0.1:10"]
+    async with idle_core(database_url, backends, tmp_path) as runtime, serving(runtime, [True]) as (_, url):
         status, body = await healthz(url)
+        samples = await scrape(url)
     assert status == 503
     assert body["healthy_backends"] == 0
     assert body["database_reachable"] is True
     assert "hunter2" not in str(body)
+    assert "sk-proxykey42" not in str(body)
+    shown = {"http://[credentials]@127.0.0.1:9", "http://[credentials]@127.0.0.1:10"}
+    assert set(body["backends"]) == shown  # type: ignore[call-overload]
+    labels = {
+        dict(labels)["backend"] for (name, labels), _ in samples.items() if name == "comfybot_backend_up"
+    }
+    assert labels == shown
 
 
 async def test_healthz_is_503_when_the_database_is_gone(

@@ -65,7 +65,7 @@ def test_in_english_the_report_reads_as_the_check_command_prints_it() -> None:
 def test_an_unreachable_backend_keeps_its_own_reason_and_hides_a_password() -> None:
     down = BackendVerdict("http://me:secret@gpu-3:8188", unreachable="GET /object_info: connection refused")
     report = verdict_lines(GERMAN, "portrait", [down])
-    said = "ComfyUI unter http://me:[password]@gpu-3:8188 ist nicht erreichbar: "
+    said = "ComfyUI unter http://[credentials]@gpu-3:8188 ist nicht erreichbar: "
     assert said + "GET /object_info: connection refused" in report
     assert "secret" not in report
     assert "Abhilfe: starte dieses ComfyUI" in report
