@@ -21,7 +21,8 @@ from bot.exts._workflow_files import read_sidecar, read_workflow
 from bot.locales import Words, words_for
 from bot.ui.replies import DISCORD_MESSAGE_LIMIT, reply_privately
 from bot.ui.requesters import guild_id_of, requester_from_interaction
-from bot.ui.workflow_list import listing_embed
+from bot.ui.workflow_list import listing_pages
+from bot.ui.workflow_list_view import WorkflowListView
 from bot.ui.workflow_report import unusable_reason, verdict_lines
 from core.errors import NotAllowed
 from core.jobs.service import JobRequest
@@ -109,8 +110,13 @@ class WorkflowsCommand(
             runtime.dispatcher.capabilities.backends_for,
             guild_id_of(interaction),
         )
-        embed = listing_embed(words_for(self.bot, interaction.locale), listed)
-        await interaction.followup.send(embed=embed, ephemeral=True)
+        say = words_for(self.bot, interaction.locale)
+        pages = listing_pages(say, listed)
+        if len(pages) == 1:
+            await interaction.followup.send(embed=pages[0], ephemeral=True)
+            return
+        view = WorkflowListView(pages, say=say)
+        await interaction.followup.send(embed=await view.first_page(interaction), view=view, ephemeral=True)
 
     @app_commands.command(name="test", description="Run a workflow once at draft quality; only you see it")
     @app_commands.describe(name="The workflow to try")

@@ -1,4 +1,5 @@
-"""/workflows list as an embed: one line per workflow the server is offered."""
+"""/workflows list as embeds: one line per workflow the server is offered, as many lines a page as an embed's
+description holds (bot.ui.workflow_list_view turns the pages)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,29 @@ from core.workflows.listing import ListedWorkflow
 EMBED_DESCRIPTION_MAX = 4096
 
 
-def listing_embed(words: Words, listed: Sequence[ListedWorkflow]) -> discord.Embed:
-    lines = [_line(words, item) for item in listed]
-    description = "\n".join(lines) or words("workflows.none")
-    if len(description) > EMBED_DESCRIPTION_MAX:
-        description = description[: EMBED_DESCRIPTION_MAX - 1] + "…"
-    return discord.Embed(title=words("workflows.list_title"), description=description)
+def listing_pages(words: Words, listed: Sequence[ListedWorkflow]) -> list[discord.Embed]:
+    """Every workflow on some page, none cut: a page ends before the line that would not fit."""
+    pages = _paged([_line(words, item) for item in listed]) or [words("workflows.none")]
+    embeds = [discord.Embed(title=words("workflows.list_title"), description=page) for page in pages]
+    if len(embeds) > 1:
+        for number, embed in enumerate(embeds, start=1):
+            embed.set_footer(
+                text=words("workflows.list_footer", page=number, pages=len(embeds), count=len(listed))
+            )
+    return embeds
+
+
+def _paged(lines: Sequence[str]) -> list[str]:
+    pages: list[str] = []
+    page = ""
+    for line in lines:
+        if len(line) > EMBED_DESCRIPTION_MAX:  # one workflow with very many backends: its line is cut
+            line = line[: EMBED_DESCRIPTION_MAX - 1] + "…"
+        if page and len(page) + 1 + len(line) > EMBED_DESCRIPTION_MAX:
+            pages.append(page)
+            page = ""
+        page = f"{page}\n{line}" if page else line
+    return [*pages, page] if page else pages
 
 
 def _line(words: Words, item: ListedWorkflow) -> str:
