@@ -127,11 +127,11 @@ class ModelOptions:
             listed = _listed(allowed)
             raise NotAllowed(
                 Text(
-                    f"models.not_allowed_{what}",
+                    f"models.not_allowed_{what.lower()}",
                     f"This server doesn't allow the {what} “{name}”. Allowed: {listed}.",
                     {"name": name, "allowed": listed},
                 ),
-                rule=f"not_allowed_{what}:{name}",
+                rule=f"not_allowed_{what.lower()}:{name}",
             )
         if self._capabilities.known and name not in offered:
             choices = _allowed(set(offered), allowed)
@@ -139,7 +139,7 @@ class ModelOptions:
                 listed = _listed(choices)
                 raise UserFacingError(
                     Text(
-                        f"models.not_offered_{what}",
+                        f"models.not_offered_{what.lower()}",
                         f"No ComfyUI server here has the {what} “{name}” for the “{template.title}” "
                         f"workflow. Available: {listed}.",
                         {"name": name, "workflow": template.title, "available": listed},
@@ -147,7 +147,7 @@ class ModelOptions:
                 )
             raise UserFacingError(
                 Text(
-                    f"models.none_offered_{what}",
+                    f"models.none_offered_{what.lower()}",
                     f"No ComfyUI server here has the {what} “{name}” for the “{template.title}” workflow. "
                     f"None offers any {what} for it.",
                     {"name": name, "workflow": template.title},

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.locales import Catalogue, Words
+from bot.ui.moderation_log_render import rule_label
 from core.errors import NotAllowed, UserFacingError
 from core.jobs.updates import JobCompleted
 from core.kinds.model_choice import LoraChoice
@@ -103,12 +105,20 @@ async def test_the_guild_allow_lists_narrow_the_choices_and_refuse_other_names(
         assert runtime.service.models.loras(template, policy) == ["grain.safetensors"]
         assert runtime.service.models.models(template, policy) == ["random_sd15.safetensors"]
         refusal = re.escape("doesn't allow the LoRA “ink.safetensors”. Allowed: grain")
-        with pytest.raises(NotAllowed, match=refusal):
+        with pytest.raises(NotAllowed, match=refusal) as lora:
             await runtime.service.precheck(image_request(loras=[LoraChoice(name="ink.safetensors")]))
         with pytest.raises(NotAllowed, match="doesn't allow the model"):
             await runtime.service.submit(image_request(model="sd_xl_base_1.0.safetensors"))
         receipt = await runtime.service.submit(image_request(loras=[LoraChoice(name="grain.safetensors")]))
         assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
+    german = Words(Catalogue.shipped(), "de")
+    assert lora.value.text is not None
+    assert german.say(lora.value.text) == (
+        "Dieser Server erlaubt die LoRA „ink.safetensors“ nicht. Erlaubt: grain.safetensors."
+    )
+    assert lora.value.rule is not None
+    assert rule_label(lora.value.rule, german) == rule_label("not_allowed_lora:ink.safetensors", german)
+    assert rule_label(lora.value.rule, german) != lora.value.rule  # a label of the log's, not the raw rule
 
 
 async def test_loras_added_while_a_backend_was_away_are_offered_once_it_is_back(
