@@ -9,8 +9,8 @@ before anything is queued.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal, TypeVar
 
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.graph import Graph
@@ -18,9 +18,10 @@ from comfy.workflows.models import lora_slot, model_needs, model_slot
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import NotAllowed, UserFacingError
 from core.jobs.capabilities import Capabilities
+from core.jobs.model_names import files_named
 from core.jobs.policy import PolicyCache, PolicyView
 from core.kinds import JobKind
-from core.kinds.model_choice import ModelChoiceFields, apply_models, chosen_models
+from core.kinds.model_choice import LoraChoice, ModelChoiceFields, apply_models, chosen_models
 from core.texts import Text
 
 _LISTED = 10
@@ -31,6 +32,7 @@ Choosing = Literal["model", "lora"]
 
 # The job service's resolution of a kind and workflow name (None: the default) for a guild's policy.
 TemplateFor = Callable[[JobKind, str | None, PolicyView], WorkflowTemplate]
+Params = TypeVar("Params")
 
 
 class ModelOptions:
@@ -77,11 +79,13 @@ class ModelOptions:
         offered = self._offered(template, slot)
         return _allowed(offered, policy.allowed_loras if policy is not None else ())
 
-    def check(self, template: WorkflowTemplate, params: object, policy: PolicyView) -> None:
-        """Refuse a model or LoRA the guild does not allow or no backend able to run the workflow offers."""
+    def check(self, template: WorkflowTemplate, params: Params, policy: PolicyView) -> Params:
+        """The request with its model and LoRAs named as a server offers them (see `named`); or refuse one
+        the guild does not allow or no backend able to run the workflow offers."""
+        params = self.named(template, params, policy)
         model, loras = chosen_models(params)
         if not isinstance(params, ModelChoiceFields) or (model is None and not loras):
-            return
+            return params
         # The graph as binding will make it (no seed needed); a workflow without a model loader says so.
         graph = copy.deepcopy(dict(template.graph))
         apply_models(template, graph, params)
@@ -90,6 +94,44 @@ class ModelOptions:
         for lora in loras:
             self._check_one("LoRA", lora.name, policy.allowed_loras, self.loras(template), template)
         self._check_together(template, graph, params)
+        return params
+
+    def named(self, template: WorkflowTemplate, params: Params, policy: PolicyView) -> Params:
+        """The request with each model and LoRA named by the file it means among those offered (``ink`` is
+        ``sdxl/ink.safetensors``: core.jobs.model_names); a name that means several is refused."""
+        model, loras = chosen_models(params)
+        if not isinstance(params, ModelChoiceFields) or (model is None and not loras):
+            return params
+        if model is not None:
+            model = self._file_named("model", model, self.models(template), policy.allowed_models)
+        offered = self.loras(template)
+        named = [
+            lora.model_copy(
+                update={"name": self._file_named("LoRA", lora.name, offered, policy.allowed_loras)}
+            )
+            for lora in loras
+        ]
+        _each_once(loras, named)
+        return params.model_copy(update={"model": model, "loras": named})
+
+    def _file_named(self, what: str, typed: str, offered: list[str], allowed: Sequence[str]) -> str:
+        """The one file meant among those the member may choose; else among all offered, so that a refusal
+        of one the guild does not allow names it in full; else the name as typed, for its refusal."""
+        if typed in offered or typed in allowed:
+            return typed
+        choosable = _allowed(set(offered), allowed) if self._capabilities.known else sorted(allowed)
+        found = files_named(typed, choosable)
+        if len(found) > 1:
+            candidates = _listed(found)
+            raise UserFacingError(
+                Text(
+                    f"models.ambiguous_{what.lower()}",
+                    f"“{typed}” could be any of these {what}s: {candidates}. Give the one you mean in full.",
+                    {"name": typed, "candidates": candidates},
+                )
+            )
+        found = found or files_named(typed, offered)
+        return found[0] if len(found) == 1 else typed
 
     def _check_together(self, template: WorkflowTemplate, graph: Graph, params: object) -> None:
         """Every file the graph loads must be on one backend: each offered somewhere is not enough."""
@@ -151,6 +193,21 @@ class ModelOptions:
                     f"No ComfyUI server here has the {what} “{name}” for the “{template.title}” workflow. "
                     f"None offers any {what} for it.",
                     {"name": name, "workflow": template.title},
+                )
+            )
+
+
+def _each_once(typed: Iterable[LoraChoice], named: Iterable[LoraChoice]) -> None:
+    """Two LoRAs typed differently (``ink``, ``ink.safetensors``) may be one file: it is loaded once."""
+    first_typed: dict[str, str] = {}
+    for given, lora in zip(typed, named, strict=True):
+        first = first_typed.setdefault(lora.name, given.name)
+        if first != given.name:
+            raise UserFacingError(
+                Text(
+                    "models.lora_twice",
+                    f"“{first}” and “{given.name}” are both the LoRA “{lora.name}”; give it once.",
+                    {"first": first, "second": given.name, "name": lora.name},
                 )
             )
 

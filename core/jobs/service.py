@@ -113,9 +113,10 @@ class JobService:
         policy = await self.policies.get(request.guild_id)
         kind = self.kinds.of(request.params).kind
         check_request(policy, request.requester, screened_texts(request.params))
-        template = self.template_for(kind, request.workflow, policy, request.params)
+        template = self.template_for(kind, request.workflow, policy)
+        # Its model and LoRAs named as a server offers them ("ink" → "sdxl/ink.safetensors") from here on.
+        params = self.models.check(template, request.params, policy)
         # The one place a seed is drawn; the job keeps it inside its parameters from here on.
-        params = request.params
         if params.seed is None:
             params = params.model_copy(update={"seed": secrets.randbelow(RANDOM_SEED_LIMIT)})
         roles = given_roles(request.inputs)

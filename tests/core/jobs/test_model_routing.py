@@ -11,6 +11,7 @@ from bot.locales import Catalogue, Words
 from bot.ui.moderation_log_render import rule_label
 from core.errors import NotAllowed, UserFacingError
 from core.jobs.updates import JobCompleted
+from core.kinds.image import ImageParams
 from core.kinds.model_choice import LoraChoice
 from tests.core.jobs.harness import eventually, image_request, running_core
 from tests.fakes.comfyui import FakeConfig
@@ -169,3 +170,73 @@ async def test_only_backends_able_to_run_the_workflow_offer_its_models_and_loras
     assert offered_loras == ["ink.safetensors"]
     assert "elsewhere.safetensors" not in offered_models
     assert offered_models  # the able backend's checkpoints are offered
+
+
+async def test_names_typed_without_extension_folder_or_case_run_with_the_file_the_backend_offers(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    plain = await fake_comfy_factory(_config())
+    rich = await fake_comfy_factory(
+        _config(checkpoints=["SDXL/Juggernaut_XL.safetensors"], loras=["styles/ink.safetensors"])
+    )
+    async with running_core(database_url, [plain.url, rich.url], tmp_path) as (runtime, observer):
+        request = image_request(model="juggernaut_xl", loras=[LoraChoice(name="Ink", weight=0.7)])
+        await runtime.service.precheck(request)
+        receipt = await runtime.service.submit(request)
+        assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
+        job = await runtime.store.get(receipt.job.id)
+    assert job is not None
+    assert job.backend_url == rich.url
+    assert isinstance(job.params, ImageParams)
+    assert (job.params.model, job.params.loras) == (
+        "SDXL/Juggernaut_XL.safetensors",
+        [LoraChoice(name="styles/ink.safetensors", weight=0.7)],
+    )
+    assert job.posted_graph is not None
+    loader = next(n for n in job.posted_graph.values() if n["class_type"] == "LoraLoader")
+    assert loader["inputs"]["lora_name"] == "styles/ink.safetensors"
+    assert ("LoraLoader", "lora_name", "styles/ink.safetensors") in job.model_needs
+
+
+async def test_a_name_several_offered_files_answer_to_is_refused_naming_them(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    one = await fake_comfy_factory(_config(loras=["ink.safetensors"]))
+    other = await fake_comfy_factory(_config(loras=["sdxl/ink.safetensors", "grain.safetensors"]))
+    async with running_core(database_url, [one.url, other.url], tmp_path) as (runtime, _):
+        ambiguous = image_request(loras=[LoraChoice(name="ink")])
+        with pytest.raises(UserFacingError) as before_answering:
+            await runtime.service.precheck(ambiguous)
+        with pytest.raises(UserFacingError) as at_submit:
+            await runtime.service.submit(ambiguous)
+        twice = image_request(loras=[LoraChoice(name="grain"), LoraChoice(name="GRAIN.safetensors")])
+        with pytest.raises(UserFacingError) as given_twice:
+            await runtime.service.submit(twice)
+        assert runtime.dispatcher.queued_count() == 0
+    expected = (
+        "“ink” could be any of these LoRAs: ink.safetensors, sdxl/ink.safetensors. "
+        "Give the one you mean in full."
+    )
+    assert before_answering.value.user_message == at_submit.value.user_message == expected
+    assert given_twice.value.user_message == (
+        "“grain” and “GRAIN.safetensors” are both the LoRA “grain.safetensors”; give it once."
+    )
+
+
+async def test_a_short_name_means_the_file_the_guild_allows_and_one_it_does_not_is_named_in_full(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(
+        _config(loras=["ink.safetensors", "sdxl/ink.safetensors", "grain.safetensors"])
+    )
+    async with running_core(database_url, [fake.url], tmp_path) as (runtime, observer):
+        await runtime.guild_policies.update(1, {"allowed_loras": ["sdxl/ink.safetensors"]})
+        receipt = await runtime.service.submit(image_request(loras=[LoraChoice(name="ink")]))
+        assert isinstance(await observer.final(receipt.job.id, within_s=20), JobCompleted)
+        with pytest.raises(NotAllowed) as refused:
+            await runtime.service.submit(image_request(loras=[LoraChoice(name="grain")]))
+    assert isinstance(receipt.job.params, ImageParams)
+    assert receipt.job.params.loras == [LoraChoice(name="sdxl/ink.safetensors")]
+    assert refused.value.user_message == (
+        "This server doesn't allow the LoRA “grain.safetensors”. Allowed: sdxl/ink.safetensors."
+    )
