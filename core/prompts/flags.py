@@ -17,7 +17,8 @@ Flags:
     ``--style word`` (repeatable)     style tags appended to the prompt
     ``--count N``                     how many images, 1 to 4
     ``--model name``                  the checkpoint (or diffusion model) the workflow loads
-    ``--lora name[:weight]`` (repeatable)   a LoRA, weight -2 to 2 (1 if left out)
+    ``--lora name[:weight]`` (repeatable)   a LoRA, weight -2 to 2 (1 if left out); A1111's
+                                      ``<lora:name:weight>`` in the prompt too (core.prompts.lora_tags)
     ``--zoom N``                      with a picture given: zoom out of it, over 1 to 2 (Midjourney's
                                       Custom Zoom), drawing around it
     ``--pan left|right|up|down``      with a picture given: widen it on that side, drawing what is there
@@ -37,6 +38,7 @@ from typing import Any
 from core.prompts import fields
 from core.prompts.errors import PromptProblem
 from core.prompts.flag_values import first_value, value_of
+from core.prompts.lora_tags import has_lora_tags, take_lora_tags
 from core.prompts.multi_prompts import read_multi_prompt
 from core.texts import Text, reason_of
 
@@ -157,10 +159,12 @@ def empty_prompt(flags: InlineFlags) -> Text:
 
 
 def extract_flags(text: str) -> InlineFlags:
-    text = _as_meant(text)
+    text, lora_tags = take_lora_tags(_as_meant(text))
     matches = list(_FLAG.finditer(text))
     prompt_parts = [text[: matches[0].start()] if matches else text]
     flags = InlineFlags(prompt="")
+    for tag in lora_tags:  # A1111's `<lora:ink:0.8>`: as `--lora ink:0.8`
+        _store_lora(flags, tag.spelled, tag.lora, as_typed=tag.spelled)
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         spelled, name, segment = _unglued(match[0], match[1].lower(), text[match.end() : end])
@@ -179,13 +183,13 @@ def extract_flags(text: str) -> InlineFlags:
 
 def _as_meant(text: str) -> str:
     """A prompt pasted whole from a gallery or a chat, as its words: without the ``/imagine prompt:`` in
-    front, and out of the quotes or code span around it when flags are inside (the closing quote would
-    stick to the last flag's value)."""
+    front, and out of the quotes or code span around it when flags or LoRA tags are inside (the closing
+    quote would stick to the last flag's value)."""
     for _ in range(2):  # `"/imagine prompt: ..."` and `/imagine prompt: "..."`
         text = _PASTED_COMMAND.sub("", text, count=1)
         wrapped = _WRAPPED.match(text)
         inside = None if wrapped is None else wrapped[1] if wrapped[1] is not None else wrapped[3]
-        if inside is not None and _FLAG.search(inside):
+        if inside is not None and (_FLAG.search(inside) or has_lora_tags(inside)):
             text = inside
     return text
 
@@ -225,7 +229,7 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         flags.values.setdefault("style_tags", []).extend(tags)
         flags.spelled.setdefault("style_tags", spelled)
     elif field_name == "loras":
-        _store_lora(flags, spelled, value)
+        _store_lora(flags, spelled, lambda: fields.lora(value), as_typed=f"{spelled} {value}")
     elif field_name == "negative_prompt" and "negative_prompt" in flags.values:
         flags.values["negative_prompt"] += ", " + value
     elif field_name in flags.values and field_name != "negative_prompt":
@@ -260,10 +264,12 @@ def _store(flags: InlineFlags, spelled: str, field_name: str, value: str) -> Non
     flags.spelled[field_name] = spelled
 
 
-def _store_lora(flags: InlineFlags, spelled: str, value: str) -> None:
+def _store_lora(
+    flags: InlineFlags, spelled: str, lora: Callable[[], dict[str, Any]], *, as_typed: str
+) -> None:
     try:
-        flags.values.setdefault("loras", []).append(fields.lora(value))
+        flags.values.setdefault("loras", []).append(lora())
     except ValueError as error:
-        flags.problems.append(PromptProblem.of(f"{spelled} {value}", reason_of(error)))
+        flags.problems.append(PromptProblem.of(as_typed, reason_of(error)))
         return
     flags.spelled["loras"] = spelled

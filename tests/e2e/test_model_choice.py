@@ -129,3 +129,37 @@ async def test_settings_allow_lists_narrow_autocomplete_and_refuse_other_names(
     assert forbidden.content.startswith("This server doesn't allow the LoRA “ink.safetensors”")
     assert field_values(removed)["LoRAs"] == "any a server offers"
     assert loras_again == ["grain.safetensors", "ink.safetensors"]
+
+
+def _offering_in_folders() -> FakeConfig:
+    models = default_models()
+    models[CHECKPOINTS_KEY] = [*models[CHECKPOINTS_KEY], "SDXL/Juggernaut_XL.safetensors"]
+    loras = ["sdxl/ink.safetensors", "grain.safetensors", "styles/grain.safetensors"]
+    return FakeConfig(step_time_s=0.01, default_steps=4, models=models | {"LoraLoader.lora_name": loras})
+
+
+async def test_a_prompt_pasted_from_civitai_runs_with_its_lora_tags_and_short_names(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with world_with_admin(database_url, tmp_path, fake_config=_offering_in_folders()) as (world, _):
+        prompt = "a fox, <lora:Ink:0.8>, in snow --model juggernaut_xl"
+        message = await world.wait_for_final(await world.slash("imagine", {"prompt": prompt}))
+        job = await world.job_for(message)
+        ambiguous = await _refused_at_once(
+            world, await world.slash("imagine", {"prompt": "a fox <lora:grain>"})
+        )
+        jobs_after = (await world.runtime.browser.history(world.guild.id)).jobs
+    assert job.posted_graph is not None
+    nodes = list(job.posted_graph.values())
+    [checkpoint] = [n for n in nodes if n["class_type"] == "CheckpointLoaderSimple"]
+    [lora] = [n for n in nodes if n["class_type"] == "LoraLoader"]
+    assert checkpoint["inputs"]["ckpt_name"] == "SDXL/Juggernaut_XL.safetensors"
+    assert (lora["inputs"]["lora_name"], lora["inputs"]["strength_model"]) == ("sdxl/ink.safetensors", 0.8)
+    assert job.seed_document is not None
+    assert job.seed_document["loras"] == [{"name": "sdxl/ink.safetensors", "weight": 0.8}]
+    assert job.seed_document["prompt"] == "a fox, in snow"
+    assert ambiguous.content == (
+        "“grain” could be any of these LoRAs: grain.safetensors, styles/grain.safetensors. "
+        "Give the one you mean in full."
+    )
+    assert len(jobs_after) == 1  # the refused one left nothing

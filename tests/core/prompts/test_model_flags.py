@@ -83,3 +83,79 @@ def test_a_lora_weight_after_a_spaced_colon_is_its_weight_and_a_bare_number_is_n
     assert extract_flags("a cat --lora ink: 0.8").values == {"loras": [{"name": "ink", "weight": 0.8}]}
     assert extract_flags("a cat --lora ink :0.8").values == {"loras": [{"name": "ink", "weight": 0.8}]}
     assert extract_flags("a cat --lora ink 2 cats").prompt == "a cat 2 cats"
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt", "loras"),
+    [
+        ("a fox <lora:ink:0.8>", "a fox", [{"name": "ink", "weight": 0.8}]),
+        ("<LoRA:ink> a fox", "a fox", [{"name": "ink"}]),
+        (
+            "masterpiece, best quality, <lora:ink:0.8>, 1girl, <lyco:grain:-.5>",
+            "masterpiece, best quality, 1girl",
+            [{"name": "ink", "weight": 0.8}, {"name": "grain", "weight": -0.5}],
+        ),
+        (
+            "a fox,<lora:my ink style: 0.6 > in snow",
+            "a fox, in snow",
+            [{"name": "my ink style", "weight": 0.6}],
+        ),
+        ("a fox <lora:ink:0.8:0.4>", "a fox", [{"name": "ink", "weight": 0.8}]),
+        ("a, <lora:a>, <lora:b>, c", "a, c", [{"name": "a"}, {"name": "b"}]),
+        ('/imagine prompt: "a fox <lora:ink:0.8>"', "a fox", [{"name": "ink", "weight": 0.8}]),
+        (
+            "a fox <lora:ink:0.5> --lora grain:0.7 --ar 16:9",
+            "a fox",
+            [{"name": "ink", "weight": 0.5}, {"name": "grain", "weight": 0.7}],
+        ),
+    ],
+)
+def test_a1111_lora_tags_become_loras_and_leave_the_drawn_text(
+    text: str, prompt: str, loras: list[dict[str, object]]
+) -> None:
+    flags = extract_flags(text)
+    assert (flags.prompt, flags.values["loras"], flags.problems) == (prompt, loras, [])
+
+
+def test_a_lora_tag_is_a_lora_of_the_request_with_its_weight() -> None:
+    request = read_image_request("a cat <lora:ink:0.8> on a roof --lora grain")
+    assert request.params.prompt == "a cat on a roof"
+    assert request.params.loras == [LoraChoice(name="ink", weight=0.8), LoraChoice(name="grain")]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "problem"),
+    [
+        ("a fox <lora:ink:2.5>", PromptProblem("<lora:ink:2.5>", "must be at most 2.0")),
+        (
+            "a fox <lora:ink:strong>",
+            PromptProblem(
+                "<lora:ink:strong>", "needs its weight as a number after the name, like `<lora:ink:0.8>`"
+            ),
+        ),
+        (
+            "a fox <lora::0.5>",
+            PromptProblem("<lora::0.5>", "needs a LoRA's name, like `ink.safetensors:0.8`"),
+        ),
+        ("a fox <lora:ink> --lora ink", PromptProblem("--lora", "each LoRA may be given once")),
+        (
+            "a fox <lora:a> <lora:b> <lora:c> <lora:d> --lora e",
+            PromptProblem("--lora", "has too many items; at most 4"),
+        ),
+    ],
+)
+def test_bad_lora_tags_are_refused_as_lora_flags_are(prompt: str, problem: PromptProblem) -> None:
+    with pytest.raises(PromptError) as caught:
+        read_image_request(prompt)
+    assert problem in caught.value.problems
+
+
+def test_the_lora_option_replaces_a_prompts_lora_tags_and_says_so() -> None:
+    request = read_image_request("a fox <lora:ink:0.8>", lora="grain", lora_weight=0.5)
+    assert request.params.loras == [LoraChoice(name="grain", weight=0.5)]
+    assert "Used lora (grain:0.5) instead of <lora:ink:0.8> (ink:0.8)." in [str(n) for n in request.notes]
+
+
+def test_a_documents_prompt_may_carry_lora_tags() -> None:
+    params = read_image_request(None, document=b'{"prompt": "a fox <lora:ink:0.3>"}').params
+    assert (params.prompt, params.loras) == ("a fox", [LoraChoice(name="ink", weight=0.3)])
