@@ -12,6 +12,7 @@ from typing import Any
 
 from core.errors import UserFacingError
 from core.jobs.blocked_words import compile_blocked_words
+from core.jobs.model_names import files_named
 from core.jobs.policy import PolicyView
 from core.texts import Text
 from db.schemas import MAX_QUEUED_PER_USER as MAX_QUEUED_PER_USER
@@ -158,9 +159,20 @@ def with_allowed_file(
     field: str, current: tuple[str, ...], name: str, *, offered: Iterable[str]
 ) -> dict[str, Any]:
     """Allow one more model or LoRA (``allowed_models`` / ``allowed_loras``); it must be one a backend
-    offers, so a typo does not become the only thing members may choose."""
+    offers, so a typo does not become the only thing members may choose. Named as members may name it
+    (``ink`` for ``sdxl/ink.safetensors``: core.jobs.model_names), it is listed by its full name."""
     name = name.strip()
-    if name not in set(offered):
+    found = files_named(name, offered)
+    if len(found) > 1:
+        candidates = ", ".join(found)
+        raise UserFacingError(
+            Text(
+                "settings.ambiguous_file",
+                f"“{name}” could be any of {candidates}; pick one from the list.",
+                {"name": name, "candidates": candidates},
+            )
+        )
+    if not found:
         raise UserFacingError(
             Text(
                 "settings.not_offered",
@@ -168,6 +180,7 @@ def with_allowed_file(
                 {"name": name},
             )
         )
+    [name] = found
     return {field: list(current) if name in current else [*current, name]}
 
 

@@ -10,6 +10,7 @@ from core.jobs.policy_edits import (
     BUILT_IN_DEFAULT,
     AlreadyBlocked,
     limit_changes,
+    with_allowed_file,
     with_blocked_words,
     with_id,
     without_blocked_words,
@@ -81,3 +82,26 @@ def test_a_default_workflow_must_exist_and_can_go_back_to_the_built_in_one() -> 
         workflow_changes(image="flux", song=None, **names)
     with pytest.raises(UserFacingError, match="Give an image or a song workflow"):
         workflow_changes(image=None, song=None, **names)
+
+
+OFFERED_LORAS = ["sdxl/ink.safetensors", "grain.safetensors", "styles/grain.safetensors"]
+
+
+def test_a_file_is_allowed_by_its_full_name_when_named_as_members_may_name_it() -> None:
+    assert with_allowed_file("allowed_loras", (), "Ink", offered=OFFERED_LORAS) == {
+        "allowed_loras": ["sdxl/ink.safetensors"]
+    }
+    assert with_allowed_file(
+        "allowed_loras", ("sdxl/ink.safetensors",), "sdxl/ink", offered=OFFERED_LORAS
+    ) == {"allowed_loras": ["sdxl/ink.safetensors"]}
+
+
+def test_a_file_name_several_files_answer_to_or_none_is_refused() -> None:
+    with pytest.raises(UserFacingError) as ambiguous:
+        with_allowed_file("allowed_loras", (), "grain", offered=OFFERED_LORAS)
+    with pytest.raises(UserFacingError) as typo:
+        with_allowed_file("allowed_loras", (), "grian", offered=OFFERED_LORAS)
+    assert ambiguous.value.user_message == (
+        "“grain” could be any of grain.safetensors, styles/grain.safetensors; pick one from the list."
+    )
+    assert typo.value.user_message == "No ComfyUI server here offers “grian”; pick one from the list."
