@@ -24,6 +24,11 @@ def files_named(typed: str, offered: Iterable[str]) -> list[str]:
     return same or [name for name in offered if key in _short_forms(name)]
 
 
+def is_file_name(name: str) -> bool:
+    """Whether the name ends as a model file's does (``ink.safetensors``, not ``ink``)."""
+    return _folded(name).endswith(MODEL_FILE_EXTENSIONS)
+
+
 def _folded(name: str) -> str:
     return name.strip().replace("\\", "/").casefold()
 

@@ -18,7 +18,7 @@ from comfy.workflows.models import lora_slot, model_needs, model_slot
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import NotAllowed, UserFacingError
 from core.jobs.capabilities import Capabilities
-from core.jobs.model_names import files_named
+from core.jobs.model_names import files_named, is_file_name
 from core.jobs.policy import PolicyCache, PolicyView
 from core.kinds import JobKind
 from core.kinds.model_choice import LoraChoice, ModelChoiceFields, apply_models, chosen_models
@@ -131,6 +131,17 @@ class ModelOptions:
                 )
             )
         found = found or files_named(typed, offered)
+        if not found and not allowed and not self._capabilities.known and not is_file_name(typed):
+            # Kept as typed, the job would wait for a server offering a file called "ink": forever.
+            raise UserFacingError(
+                Text(
+                    f"models.not_known_yet_{what.lower()}",
+                    f"No ComfyUI server has answered yet, so I can't tell which {what} “{typed}” is. "
+                    "Try again in a moment, or give its file name as ComfyUI lists it "
+                    "(like sdxl/ink.safetensors).",
+                    {"name": typed},
+                )
+            )
         return found[0] if len(found) == 1 else typed
 
     def _check_together(self, template: WorkflowTemplate, graph: Graph, params: object) -> None:

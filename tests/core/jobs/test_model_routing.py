@@ -240,3 +240,23 @@ async def test_a_short_name_means_the_file_the_guild_allows_and_one_it_does_not_
     assert refused.value.user_message == (
         "This server doesn't allow the LoRA “grain.safetensors”. Allowed: sdxl/ink.safetensors."
     )
+
+
+async def test_a_short_name_before_any_backend_answered_is_refused_and_a_full_one_waits_for_it(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake = await fake_comfy_factory(_config(loras=["sdxl/ink.safetensors"]))
+    await fake.kill()
+    async with running_core(database_url, [fake.url], tmp_path, capability_refresh_s=3600.0) as (
+        runtime,
+        observer,
+    ):
+        with pytest.raises(UserFacingError) as short:
+            await runtime.service.submit(image_request(loras=[LoraChoice(name="ink")]))
+        full = await runtime.service.submit(image_request(loras=[LoraChoice(name="sdxl/ink.safetensors")]))
+        await fake.restart()
+        assert isinstance(await observer.final(full.job.id, within_s=20), JobCompleted)
+    assert short.value.user_message == (
+        "No ComfyUI server has answered yet, so I can't tell which LoRA “ink” is. Try again in a moment, "
+        "or give its file name as ComfyUI lists it (like sdxl/ink.safetensors)."
+    )
