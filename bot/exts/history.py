@@ -23,7 +23,7 @@ from bot.ui.history_render import HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
 from bot.ui.history_view import HistoryView
 from bot.ui.rendering import SPOILER_PREFIX
-from bot.ui.requesters import guild_id_of, requester_from_interaction
+from bot.ui.requesters import guild_id_of, viewer_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
 from core.jobs.service import JobRequest
@@ -74,7 +74,7 @@ class History(commands.Cog):
             service=runtime.service,
             files=runtime.artifact_files,
             guild_id=guild_id_of(interaction),
-            viewer=requester_from_interaction(interaction),
+            viewer=viewer_from_interaction(interaction),
             filters=HistoryFilters(
                 user_id=user.id if user else None,
                 kind=JobKind(kind) if kind else None,
@@ -92,7 +92,7 @@ class History(commands.Cog):
     @app_commands.describe(job="The job's number (see /history)")
     @offered_everywhere
     async def show(self, interaction: discord.Interaction, job: JobId) -> None:
-        scope, viewer = guild_id_of(interaction), requester_from_interaction(interaction)
+        scope, viewer = guild_id_of(interaction), viewer_from_interaction(interaction)
         decided: list[Showable] = []
 
         async def decide() -> None:
@@ -132,7 +132,7 @@ class History(commands.Cog):
     @app_commands.describe(job="The job's number (see /history)")
     @offered_everywhere
     async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
-        scope, requester = guild_id_of(interaction), requester_from_interaction(interaction)
+        scope, requester = guild_id_of(interaction), viewer_from_interaction(interaction)
 
         async def decide() -> JobRequest:
             # Who may, the job's scope and the member's caps, before anything is answered: a refusal is
@@ -159,7 +159,7 @@ class History(commands.Cog):
     async def _recent_jobs(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        viewer = requester_from_interaction(interaction)
+        viewer = viewer_from_interaction(interaction)
         page = await self.bot.runtime.browser.history(
             guild_id_of(interaction),
             limit=25,
@@ -167,6 +167,7 @@ class History(commands.Cog):
             viewer_id=viewer.user_id,
             include_private=viewer.is_manager,
             include_withheld=viewer.is_manager,
+            hidden_channel_ids=viewer.hidden_channel_ids,
         )
         words = words_for(self.bot, interaction.locale)
         choices = [

@@ -15,7 +15,7 @@ from bot.exts._installs import offered_everywhere
 from bot.locales import words_for
 from bot.ui.history_queue import cancelled_text, place_in_queue, queue_embed
 from bot.ui.history_render import job_summary, shorten
-from bot.ui.requesters import guild_id_of, requester_from_interaction
+from bot.ui.requesters import guild_id_of, viewer_from_interaction
 from core.errors import UserFacingError
 from core.jobs.scopes import is_personal
 from core.texts import Text
@@ -54,7 +54,7 @@ class QueueCommands(commands.Cog):
                 )
             job = max(mine.id for mine, _ in overview.mine)
         cancelled = await self.bot.runtime.service.cancel(
-            job, guild_id=guild_id, requester=requester_from_interaction(interaction)
+            job, guild_id=guild_id, requester=viewer_from_interaction(interaction)
         )
         with log_context(job_id=job, guild_id=guild_id):
             log.info("cancelled by %s", interaction.user.id)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 
+from bot.ui.readable_channels import hidden_channels
 from core.jobs.policy import Requester
 from core.jobs.scopes import is_personal, personal_scope
 
@@ -47,9 +50,20 @@ def requester_from_interaction(interaction: discord.Interaction) -> Requester:
     )
 
 
+def viewer_from_interaction(interaction: discord.Interaction) -> Requester:
+    """Who asks to look at jobs (/history, /show, /rerun, /cancel): the requester, with the server's channels
+    they cannot read, whose other members' jobs are not shown to them (core.jobs.visibility). A personal
+    scope is the person's own: nothing in it is hidden from them."""
+    requester = requester_from_interaction(interaction)
+    if is_personal(guild_id_of(interaction)):
+        return requester
+    return replace(requester, hidden_channel_ids=hidden_channels(interaction.guild, interaction.user))
+
+
 def requester_from_member(
     member: discord.Member, channel: discord.abc.GuildChannel | discord.Thread | None, channel_id: int
 ) -> Requester:
+    """A member who reacts to or replies to a result: its job is found as a viewer would find it."""
     permissions = channel.permissions_for(member) if channel is not None else member.guild_permissions
     parent_id, nsfw = _place(channel)
     return Requester(
@@ -61,6 +75,7 @@ def requester_from_member(
         is_manager=is_manager(permissions),
         # A reaction carries no client locale: the server decides (bot.locales.job_locale).
         locale=None,
+        hidden_channel_ids=hidden_channels(member.guild, member),
     )
 
 

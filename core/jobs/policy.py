@@ -111,6 +111,10 @@ class Requester:
     is_manager: bool = False
     # The Discord locale its answers are written in ("de"); None: English.
     locale: str | None = None
+    # The server's channels and threads this member cannot read (View Channel and Read Message History,
+    # as Discord computes them): other members' jobs made there are not theirs to see (core.jobs.visibility).
+    # Filled in only where jobs are looked at; empty elsewhere and in a personal scope.
+    hidden_channel_ids: frozenset[int] = frozenset()
 
 
 def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> None:

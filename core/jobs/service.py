@@ -235,9 +235,10 @@ class JobService:
 
     async def cancel(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
         job = await self.get(job_id, guild_id=guild_id)
+        # Another's private job, or one made where the requester cannot read: as if no such job existed.
+        if job.user_id != requester.user_id and not visible_to(job, requester):
+            raise JobNotFound(job_id)
         if job.user_id != requester.user_id and not requester.is_manager:
-            if not visible_to(job, requester):  # another's private job: as if no such job existed
-                raise JobNotFound(job_id)
             raise NotAllowed(
                 Text(
                     "refusal.cancel_not_yours",

@@ -1,4 +1,9 @@
-"""Who may see a job through /history, /show and the result lookups (managers see every job)."""
+"""Who may see a job through /history, /show and the result lookups.
+
+A job made in a channel the viewer cannot read is another member's business, whoever the viewer is: Discord
+lets neither a manager (Manage Server, Manage Messages) nor anyone else read a channel its permissions hide
+from them, Administrator aside (whose hidden set is empty). Within what they can read, managers see every
+job, deleted, private and held-back ones included."""
 
 from __future__ import annotations
 
@@ -10,9 +15,14 @@ from db.snapshots import JobView
 
 
 def visible_to(job: JobView, viewer: Requester | None) -> bool:
-    """Deleted results, others' private ones and results the content settings hold back are for managers
-    only (a `viewer` of None is the bot itself)."""
-    if viewer is None or viewer.is_manager:
+    """Others' jobs made where the viewer cannot read are for nobody but them; deleted results, others'
+    private ones and results the content settings hold back are for managers only (a `viewer` of None is
+    the bot itself)."""
+    if viewer is None:
+        return True
+    if job.channel_id in viewer.hidden_channel_ids and job.user_id != viewer.user_id:
+        return False
+    if viewer.is_manager:
         return True
     if job.safety_action is SafetyAction.WITHHELD:
         return False

@@ -25,6 +25,9 @@ class HistoryQuery(TypedDict, total=False):
     viewer_id: int | None  # whose private jobs are listed (their own); None: nobody's
     include_private: bool  # every member's private jobs (a manager, in a listing only they see)
     include_withheld: bool  # results held back by the content settings too (a manager, privately)
+    hidden_channel_ids: frozenset[
+        int
+    ]  # others' jobs made in these channels are left out (the viewer's own stay)
 
 
 @dataclass(frozen=True, slots=True)

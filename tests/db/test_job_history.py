@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.kinds import IMAGE, SONG
 from db.repositories import JobRepository
-from tests.db.factories import ALICE, BOB, GUILD_A, GUILD_B, job_data
+from tests.db.factories import ALICE, BOB, CHANNEL, GUILD_A, GUILD_B, job_data
 
 
 async def add_jobs(jobs: JobRepository, count: int, **overrides: object) -> list[int]:
@@ -141,3 +141,26 @@ async def test_private_jobs_are_listed_for_their_requester_and_managers_only(ses
     assert await listed(viewer_id=BOB) == [*bobs, *public]
     assert await listed() == public, "a listing the channel sees holds nobody's private jobs"
     assert await listed(viewer_id=BOB, include_private=True) == [*bobs, *alices, *public]
+
+
+async def test_others_jobs_in_hidden_channels_are_left_out_in_sql_so_pages_stay_full(
+    session: AsyncSession,
+) -> None:
+    jobs = JobRepository(session)
+    staff = CHANNEL + 1
+    # Interleaved, so a filter applied after fetching a page would leave that page short.
+    in_the_open, hidden, alices_hidden = [], [], []
+    for _ in range(6):
+        in_the_open += await add_jobs(jobs, 1, user_id=BOB)
+        hidden += await add_jobs(jobs, 1, user_id=BOB, channel_id=staff)
+        alices_hidden += await add_jobs(jobs, 1, user_id=ALICE, channel_id=staff)
+
+    pages = await all_pages(
+        jobs, GUILD_A, page_size=4, viewer_id=ALICE, hidden_channel_ids=frozenset({staff})
+    )
+    shown_to_channel = await all_pages(jobs, GUILD_A, page_size=4, hidden_channel_ids=frozenset({staff}))
+
+    assert [len(page) for page in pages] == [4, 4, 4]
+    assert [job_id for page in pages for job_id in page] == sorted(in_the_open + alices_hidden, reverse=True)
+    assert not {job_id for page in pages for job_id in page} & set(hidden)
+    assert [job_id for page in shown_to_channel for job_id in page] == sorted(in_the_open, reverse=True)

@@ -1,0 +1,39 @@
+"""Who sees a job: a channel the viewer cannot read hides others' jobs made there, from managers too."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from core.jobs.policy import Requester
+from core.jobs.visibility import seen_as_manager_only, visible_to
+from tests.bot.history_factories import a_job
+
+STAFF, GALLERY = 500, 600
+ALICE, BOB = 3, 4
+
+
+def viewer(
+    user_id: int = BOB, *, hidden: frozenset[int] = frozenset({STAFF}), manager: bool = False
+) -> Requester:
+    return Requester(user_id=user_id, channel_id=GALLERY, is_manager=manager, hidden_channel_ids=hidden)
+
+
+def test_anothers_job_made_where_the_viewer_cannot_read_is_hidden_from_members_and_managers() -> None:
+    staff_job = a_job(channel_id=STAFF, user_id=ALICE)
+
+    assert not visible_to(staff_job, viewer())
+    assert not visible_to(staff_job, viewer(manager=True))
+
+
+def test_a_job_in_a_readable_channel_and_the_viewers_own_job_anywhere_are_visible() -> None:
+    assert visible_to(a_job(channel_id=GALLERY, user_id=ALICE), viewer())
+    assert visible_to(a_job(channel_id=STAFF, user_id=BOB), viewer())
+    assert visible_to(a_job(channel_id=STAFF, user_id=ALICE), viewer(hidden=frozenset()))
+
+
+def test_a_managers_look_at_a_deleted_result_where_they_can_read_is_still_theirs_alone() -> None:
+    deleted = a_job(channel_id=GALLERY, user_id=ALICE, deleted_at=datetime(2026, 12, 1, tzinfo=UTC))
+
+    assert visible_to(deleted, viewer(manager=True))
+    assert seen_as_manager_only(deleted, viewer(manager=True))
+    assert not visible_to(a_job(channel_id=STAFF, user_id=ALICE, private=True), viewer(manager=True))
