@@ -63,7 +63,9 @@ Reading messages: GET a message or the history needs the bot's View Channel (els
 Message History (else 403/50013) in that channel; over REST, other people's content, embeds, attachments
 and components are blank unless ``world.application_flags`` has GATEWAY_MESSAGE_CONTENT(_LIMITED), the
 message mentions the bot, or it is the bot's own or a DM. ``Guild.permissions_in(channel, member)`` applies
-the overwrites set with ``set_channel_permissions`` as Discord does (@everyone, roles, member).
+the overwrites set with ``set_channel_permissions`` as Discord does (@everyone, roles, member). A member
+without View Channel is offered no command there or in its threads (``CommandNotOffered``), and reacting
+needs View Channel and Read Message History (an assertion, as reacting to an ephemeral message is).
 ``add_thread(parent, starter)``: a public thread (type 11, ``parent_id``) listed in GUILD_CREATE's
 ``threads``, with its parent's permissions; a command used in it comes from the thread. ``add_forum``: a
 forum (type 15), whose posts are threads; it takes no message (400/50008) and no command.

@@ -11,8 +11,13 @@ from .actions import BUTTON, STRING_SELECT, Actions
 from .command_data import Upload
 from .interaction_models import Interaction
 from .messaging import Messaging
-from .models import MANAGE_MESSAGES, Channel, Guild, Member, Message, User
+from .models import MANAGE_MESSAGES, READ_MESSAGE_HISTORY, VIEW_CHANNEL, Channel, Guild, Member, Message, User
 from .world import World
+
+# Reacting needs the message in sight: the channel, and its history ("Create Reaction": "This endpoint
+# requires the READ_MESSAGE_HISTORY permission to be present on the current user",
+# https://discord.com/developers/docs/resources/message#create-reaction).
+_READ = VIEW_CHANNEL | READ_MESSAGE_HISTORY
 
 
 class Acting:
@@ -120,6 +125,12 @@ class Acting:
         # https://discord.com/developers/docs/resources/message#message-object-message-flags) and not part of
         # the channel: the client offers it no reactions (and the reaction routes answer 10008 for it).
         assert not message.ephemeral, "nobody can react to an ephemeral message"
+        guild = self.world.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+        if guild is not None and isinstance(member, Member):
+            may = guild.permissions_in(channel, member)
+            assert may & _READ == _READ, (
+                f"{member.user.username} cannot read #{channel.name}, nor react there"
+            )
         user = member.user if isinstance(member, Member) else member
         await self.messaging.add_reaction(message, user, payloads.emoji_from_path(emoji))
 

@@ -35,6 +35,7 @@ from .models import (
     SEND_MESSAGES,
     USE_EXTERNAL_APPS,
     USER_INSTALL,
+    VIEW_CHANNEL,
     Channel,
     ChannelType,
     Member,
@@ -88,6 +89,7 @@ def authorize_command(
     """For a slash command or its autocomplete; raises CommandNotOffered where Discord would not offer it."""
     if channel.type is ChannelType.GUILD_FORUM:
         raise CommandNotOffered("a forum has no message box: commands are used in its posts (threads)")
+    _require_sight(world, channel, user)
     installs = command.integration_types if command is not None else {GUILD_INSTALL}
     contexts = command.contexts if command is not None else _UNSYNCED_CONTEXTS
     owners = owners_for(world, channel, user, installs, contexts)
@@ -99,6 +101,16 @@ def authorize_command(
             f"{user.id in world.user_installs})"
         )
     return _authorization(world, channel, user, owners)
+
+
+def _require_sight(world: World, channel: Channel, user: User) -> None:
+    """A member without View Channel is not shown the channel at all ("Allows guild members to view a
+    channel", https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags):
+    nothing can be typed there."""
+    guild = world.guilds.get(channel.guild_id) if channel.guild_id is not None else None
+    member = guild.members.get(user.id) if guild is not None else None
+    if guild is not None and member is not None and not guild.permissions_in(channel, member) & VIEW_CHANNEL:
+        raise CommandNotOffered(f"{user.username} cannot see #{channel.name}, nor use a command there")
 
 
 def authorize_component(
