@@ -7,8 +7,9 @@ from pathlib import Path
 
 from core.jobs.derived import MadeFrom, ResultAction
 from db.units.job_inputs import JobInputStore
+from tests.discord_emulator import Interaction
 from tests.discord_emulator.layout import texts
-from tests.e2e.harness import form_id, running_world
+from tests.e2e.harness import World, form_id, running_world
 from tests.e2e.media_support import private_answer
 from tests.e2e.result_support import (
     assert_started_from,
@@ -104,18 +105,7 @@ async def test_a_refused_cover_gives_long_lyrics_back_whole_as_a_file(
 ) -> None:
     typed = "[verse]\n" + "neon rain on the window, we run\n" * 80 + "[rap]\nfast words here"
     async with running_world(database_url, tmp_path) as world:
-        command = await world.slash("song", {"genre": "synthpop"})
-        await world.wait_acked(command)
-        answer = await world.emu.submit_modal(
-            form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
-        )
-        song_message = await world.wait_for_final(answer)
-        song = await world.job_for(song_message)
-        opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:0", world.alice)
-        await world.wait_acked(opened)
-
-        fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": typed, "strength": "0.6"}
-        submitted = await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
+        submitted = await cover_of_a_new_song(world, typed)
         refusal = await private_answer(world, submitted)
         assert "[rap]" in refusal.content
         assert len(typed) > 2000, "more than one message holds"
@@ -129,18 +119,7 @@ async def test_a_refused_cover_gives_short_lyrics_back_in_the_message(
 ) -> None:
     typed = "[verse]\nneon rain\n[rap]\nfast words here"
     async with running_world(database_url, tmp_path) as world:
-        command = await world.slash("song", {"genre": "synthpop"})
-        await world.wait_acked(command)
-        answer = await world.emu.submit_modal(
-            form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
-        )
-        song_message = await world.wait_for_final(answer)
-        song = await world.job_for(song_message)
-        opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:0", world.alice)
-        await world.wait_acked(opened)
-
-        fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": typed, "strength": "0.6"}
-        submitted = await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
+        submitted = await cover_of_a_new_song(world, typed)
         refusal = await private_answer(world, submitted)
         assert refusal.content.endswith(f"What you wrote:\n```\n{typed}\n```")
         assert refusal.attachments == []
@@ -148,18 +127,22 @@ async def test_a_refused_cover_gives_short_lyrics_back_in_the_message(
 
 async def test_a_covers_lyrics_are_read_as_the_song_forms_are(database_url: str, tmp_path: Path) -> None:
     async with running_world(database_url, tmp_path) as world:
-        command = await world.slash("song", {"genre": "synthpop"})
-        await world.wait_acked(command)
-        answer = await world.emu.submit_modal(
-            form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
-        )
-        song_message = await world.wait_for_final(answer)
-        song = await world.job_for(song_message)
-        opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:0", world.alice)
-        await world.wait_acked(opened)
-
         typed = "[Verse 1] new words here [Chorus x2] oh oh"  # sections typed on one line, as in /song
-        fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": typed, "strength": "0.6"}
-        submitted = await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
+        submitted = await cover_of_a_new_song(world, typed)
         _, cover = await made_from_click(world, submitted)
         assert cover.params.lyrics == "[Verse 1]\nnew words here\n\n[Chorus x2]\noh oh"  # type: ignore[attr-defined]
+
+
+async def cover_of_a_new_song(world: World, lyrics: str) -> Interaction:
+    """A song made with LYRICS, then its first take's Cover form sent with `lyrics` (genre punk)."""
+    command = await world.slash("song", {"genre": "synthpop"})
+    await world.wait_acked(command)
+    answer = await world.emu.submit_modal(
+        form_id(command), {"song:lyrics": LYRICS}, world.alice, world.channel
+    )
+    song_message = await world.wait_for_final(answer)
+    song = await world.job_for(song_message)
+    opened = await world.emu.click_button(song_message, f"res:cover:{song.id}:0", world.alice)
+    await world.wait_acked(opened)
+    fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": lyrics, "strength": "0.6"}
+    return await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
