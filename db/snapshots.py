@@ -131,6 +131,8 @@ class JobView:
     safety_action: SafetyAction | None = None  # what was done with a flagged result (None: shown as it is)
     # The Discord locale its messages are written in; None: English (see bot.locales).
     locale: str | None = None
+    # Made in a thread: the channel it is in (None: made in a channel, or before it was kept).
+    parent_channel_id: int | None = None
 
     @property
     def seed(self) -> int | None:
@@ -169,6 +171,7 @@ class JobView:
             channel_nsfw=row.channel_nsfw,
             safety_action=row.safety_action,
             locale=row.locale,
+            parent_channel_id=row.parent_channel_id,
         )
 
 

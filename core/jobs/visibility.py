@@ -3,7 +3,10 @@
 A job made in a channel the viewer cannot read is another member's business, whoever the viewer is: Discord
 lets neither a manager (Manage Server, Manage Messages) nor anyone else read a channel its permissions hide
 from them, Administrator aside (whose hidden set is empty). Within what they can read, managers see every
-job, deleted, private and held-back ones included."""
+job, deleted, private and held-back ones included.
+
+A job made in a thread is judged by the thread and by the channel it is in (kept with the job), as Discord
+gives a thread its channel's permissions: the bot forgets archived threads, not channels."""
 
 from __future__ import annotations
 
@@ -20,13 +23,18 @@ def visible_to(job: JobView, viewer: Requester | None) -> bool:
     the bot itself)."""
     if viewer is None:
         return True
-    if job.channel_id in viewer.hidden_channel_ids and job.user_id != viewer.user_id:
+    if _made_where_hidden(job, viewer.hidden_channel_ids) and job.user_id != viewer.user_id:
         return False
     if viewer.is_manager:
         return True
     if job.safety_action is SafetyAction.WITHHELD:
         return False
     return job.deleted_at is None and (not job.private or job.user_id == viewer.user_id)
+
+
+def _made_where_hidden(job: JobView, hidden_channel_ids: frozenset[int]) -> bool:
+    """Whether the channel or thread `job` was made in, or the channel that thread is in, is hidden."""
+    return job.channel_id in hidden_channel_ids or job.parent_channel_id in hidden_channel_ids
 
 
 def seen_as_manager_only(job: JobView, viewer: Requester) -> bool:

@@ -66,6 +66,10 @@ class Job(Base):
     # installed (a DM, a group DM, a server without the bot); see core.jobs.scopes.
     guild_id: Mapped[int] = mapped_column(BigInteger)
     channel_id: Mapped[int] = mapped_column(BigInteger)
+    # Made in a thread (or a forum's post): the channel it is in. Who may read the thread is who may read
+    # that channel, which the bot can tell long after it forgot the thread (core.jobs.visibility). NULL for
+    # a job made directly in a channel, and for jobs made before it was kept.
+    parent_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     # The channel was age-restricted when the job was asked for: a guild's safety mode may show a flagged
     # result there (core.safety.policy).
     channel_nsfw: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

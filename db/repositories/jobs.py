@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, String, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, String, and_, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from db.enums import ACTIVE_STATUSES, JobStatus, SafetyAction
@@ -80,7 +80,8 @@ class JobRepository(JobStates):
         Deleted results are left out unless `include_deleted` (for managers). Private jobs are left out but
         the `viewer_id`'s own, unless `include_private` (managers, in a listing only they see). Results held
         back by the guild's content settings are left out unless `include_withheld` (the same). Jobs made in
-        `hidden_channel_ids` (channels the viewer cannot read) are left out but the `viewer_id`'s own."""
+        `hidden_channel_ids` (channels the viewer cannot read), or in a thread of one, are left out but the
+        `viewer_id`'s own."""
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         statement = select(Job).where(Job.guild_id == guild_id)
         if not include_deleted:
@@ -99,7 +100,11 @@ class JobRepository(JobStates):
             hidden: BindParameter[list[int]] = bindparam(
                 "hidden_channels", sorted(hidden_channel_ids), expanding=True, literal_execute=True
             )
-            readable = Job.channel_id.not_in(hidden)
+            # A thread's job is judged by its channel too (NULL: made in a channel, or before it was kept).
+            readable = and_(
+                Job.channel_id.not_in(hidden),
+                or_(Job.parent_channel_id.is_(None), Job.parent_channel_id.not_in(hidden)),
+            )
             statement = statement.where(
                 readable if viewer_id is None else or_(readable, Job.user_id == viewer_id)
             )

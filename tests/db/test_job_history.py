@@ -164,3 +164,28 @@ async def test_others_jobs_in_hidden_channels_are_left_out_in_sql_so_pages_stay_
     assert [job_id for page in pages for job_id in page] == sorted(in_the_open + alices_hidden, reverse=True)
     assert not {job_id for page in pages for job_id in page} & set(hidden)
     assert [job_id for page in shown_to_channel for job_id in page] == sorted(in_the_open, reverse=True)
+
+
+async def test_others_jobs_in_a_thread_of_a_hidden_channel_are_left_out_though_the_thread_is_not_listed(
+    session: AsyncSession,
+) -> None:
+    # The bot lists only the threads it remembers: a thread archived before its start is in no hidden set,
+    # but the channel it is in is, and the job keeps that channel.
+    jobs = JobRepository(session)
+    staff, forgotten_thread, open_thread = CHANNEL + 1, CHANNEL + 2, CHANNEL + 3
+    in_the_open, hidden, alices_hidden = [], [], []
+    for _ in range(4):
+        in_the_open += await add_jobs(jobs, 1, user_id=BOB)
+        in_the_open += await add_jobs(jobs, 1, user_id=BOB, channel_id=open_thread, parent_channel_id=CHANNEL)
+        hidden += await add_jobs(jobs, 1, user_id=BOB, channel_id=forgotten_thread, parent_channel_id=staff)
+        alices_hidden += await add_jobs(
+            jobs, 1, user_id=ALICE, channel_id=forgotten_thread, parent_channel_id=staff
+        )
+
+    pages = await all_pages(
+        jobs, GUILD_A, page_size=4, viewer_id=ALICE, hidden_channel_ids=frozenset({staff})
+    )
+
+    assert [len(page) for page in pages] == [4, 4, 4]
+    assert [job_id for page in pages for job_id in page] == sorted(in_the_open + alices_hidden, reverse=True)
+    assert not {job_id for page in pages for job_id in page} & set(hidden)

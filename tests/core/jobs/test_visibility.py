@@ -8,7 +8,7 @@ from core.jobs.policy import Requester
 from core.jobs.visibility import seen_as_manager_only, visible_to
 from tests.bot.history_factories import a_job
 
-STAFF, GALLERY = 500, 600
+STAFF, GALLERY, FORGOTTEN_THREAD = 500, 600, 700
 ALICE, BOB = 3, 4
 
 
@@ -23,6 +23,16 @@ def test_anothers_job_made_where_the_viewer_cannot_read_is_hidden_from_members_a
 
     assert not visible_to(staff_job, viewer())
     assert not visible_to(staff_job, viewer(manager=True))
+
+
+def test_anothers_job_in_a_thread_of_a_hidden_channel_is_hidden_though_the_thread_is_not_listed() -> None:
+    # The hidden set names only the threads the bot remembers; the job keeps the channel its thread is in.
+    thread_job = a_job(channel_id=FORGOTTEN_THREAD, parent_channel_id=STAFF, user_id=ALICE)
+
+    assert not visible_to(thread_job, viewer())
+    assert not visible_to(thread_job, viewer(manager=True))
+    assert visible_to(thread_job, viewer(ALICE)), "their own job stays theirs"
+    assert visible_to(a_job(channel_id=FORGOTTEN_THREAD, parent_channel_id=GALLERY, user_id=ALICE), viewer())
 
 
 def test_a_job_in_a_readable_channel_and_the_viewers_own_job_anywhere_are_visible() -> None:
