@@ -67,7 +67,9 @@ the overwrites set with ``set_channel_permissions`` as Discord does (@everyone, 
 without View Channel is offered no command there or in its threads (``CommandNotOffered``), and reacting
 needs View Channel and Read Message History (an assertion, as reacting to an ephemeral message is).
 ``add_thread(parent, starter)``: a public thread (type 11, ``parent_id``) listed in GUILD_CREATE's
-``threads``, with its parent's permissions; a command used in it comes from the thread. ``add_forum``: a
+``threads``, with its parent's permissions; a command used in it comes from the thread.
+``archive_thread(thread)``: THREAD_UPDATE (archived), after which discord.py forgets the thread and
+GUILD_CREATE leaves it out; a message posted there unarchives it (THREAD_UPDATE again). ``add_forum``: a
 forum (type 15), whose posts are threads; it takes no message (400/50008) and no command.
 
 Components V2 (message flag IS_COMPONENTS_V2, 1 << 15; rules and their sources in rest/components_v2.py):

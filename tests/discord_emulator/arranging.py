@@ -65,6 +65,16 @@ class Arranging:
         are the parent's."""
         return self.world.add_thread(parent, name, starter.user if isinstance(starter, Member) else starter)
 
+    async def archive_thread(self, thread: Channel) -> None:
+        """The thread is archived (by hand or after its auto-archive duration): THREAD_UPDATE tells the bot,
+        whose discord.py then forgets it, and GUILD_CREATE lists only active threads
+        (https://discord.com/developers/docs/topics/threads#archiving-unarchiving). A message posted there
+        unarchives it, as on Discord."""
+        assert thread.is_thread, "only a thread is archived"
+        thread.archived = True
+        if self.gateway.sessions and self.world.bot_can_see(thread):
+            await self.gateway.dispatch("THREAD_UPDATE", payloads.thread(thread), intent=GUILDS)
+
     def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
         return self.world.add_role(guild, name, permissions=permissions)
 

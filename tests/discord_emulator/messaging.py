@@ -12,6 +12,7 @@ from .models import Attachment, Channel, Message, Reaction, User, emoji_key
 from .recorder import RecordedFile
 from .world import World
 
+GUILDS = 1 << 0
 GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS = 1 << 9, 1 << 10
 DIRECT_MESSAGES, DIRECT_MESSAGE_REACTIONS = 1 << 12, 1 << 13
 
@@ -91,6 +92,11 @@ class Messaging:
 
     async def post(self, channel: Channel, author: User, fields: dict[str, Any], **extra: Any) -> Message:
         message = self._world.create_message(channel, author, fields, **extra)
+        if channel.archived and not message.ephemeral:
+            # Sending a message in an archived thread unarchives it (topics/threads#archiving-unarchiving).
+            channel.archived = False
+            if self._world.bot_can_see(channel):
+                await self._gateway.dispatch("THREAD_UPDATE", payloads.thread(channel), intent=GUILDS)
         if self._heard(message):
             data = payloads.message(message, me_id=self._world.bot_user.id)
             if channel.guild_id is not None and author.id in self._world.guilds[channel.guild_id].members:

@@ -126,6 +126,8 @@ class Channel:
     # A thread: the channel it was started in, whose permissions and age restriction it has.
     parent_id: int | None = None
     owner_id: int | None = None  # a thread: who started it
+    # A thread: archived (no longer in GUILD_CREATE's active threads; a message there unarchives it).
+    archived: bool = False
 
     @property
     def is_thread(self) -> bool:

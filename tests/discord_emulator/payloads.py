@@ -108,7 +108,7 @@ def thread(c: Channel) -> dict[str, Any]:
         "total_message_sent": 0,
         "flags": 0,
         "thread_metadata": {
-            "archived": False,
+            "archived": c.archived,
             "auto_archive_duration": 1440,
             "archive_timestamp": iso(dt.datetime.now(dt.UTC)),
             "locked": False,
@@ -122,7 +122,8 @@ def guild_create(g: Guild, *, all_members: bool, bot_id: int) -> dict[str, Any]:
     channels, threads = [], []
     for c in g.channels.values():
         if c.is_thread:
-            threads.append(thread(c))
+            if not c.archived:
+                threads.append(thread(c))
             continue
         entry = channel(c)
         entry.pop("guild_id", None)  # GUILD_CREATE channels carry no guild_id

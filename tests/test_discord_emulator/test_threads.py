@@ -22,12 +22,17 @@ class WhereBot(commands.Bot):
         super().__init__(command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05)
         self.seen: list[discord.Interaction] = []
         self.answered = asyncio.Event()
+        # THREAD_UPDATEs, each heard after discord.py has updated its cache from it.
+        self.thread_updates: asyncio.Queue[discord.RawThreadUpdateEvent] = asyncio.Queue()
 
         @self.tree.command(name="where", description="Where am I")
         async def where(interaction: discord.Interaction) -> None:
             self.seen.append(interaction)
             await interaction.response.send_message("here")
             self.answered.set()
+
+    async def on_raw_thread_update(self, update: discord.RawThreadUpdateEvent) -> None:
+        await self.thread_updates.put(update)
 
 
 async def test_a_slash_command_in_a_thread_comes_from_the_thread_of_its_channel(
@@ -73,3 +78,37 @@ async def test_a_forum_takes_commands_and_messages_in_its_posts_only(
     assert isinstance(seen.channel, discord.Thread)
     assert seen.channel.parent_id == forum.id
     assert (refused.value.status, refused.value.code) == (400, 50008)
+
+
+async def test_an_archived_thread_is_forgotten_by_the_bot_and_left_out_of_guild_create(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    room = emulator.add_channel(server.guild, "room")
+    thread = emulator.add_thread(room, server.alice, "old ideas")
+    bot = WhereBot()
+    async with running_client(emulator, bot):
+        assert isinstance(bot.get_channel(thread.id), discord.Thread)
+        await emulator.archive_thread(thread)
+        archived = await asyncio.wait_for(bot.thread_updates.get(), 5)
+        forgotten = bot.get_channel(thread.id)
+    restarted = WhereBot()
+    async with running_client(emulator, restarted):
+        remembered_after_a_restart = restarted.get_channel(thread.id)
+        known_room = restarted.get_channel(room.id)
+        # A command there still comes from the thread, with its parent (Discord sends it in the payload).
+        await emulator.send_slash_command(server.guild, thread, server.alice, "where")
+        await asyncio.wait_for(restarted.answered.wait(), 5)
+        # The answer was a message in the thread: it is active again, and the bot knows it again.
+        unarchived = await asyncio.wait_for(restarted.thread_updates.get(), 5)
+        remembered_after_the_answer = restarted.get_channel(thread.id)
+
+    assert (archived.thread_id, archived.data["thread_metadata"]["archived"]) == (thread.id, True)
+    assert forgotten is None
+    assert remembered_after_a_restart is None
+    assert (unarchived.thread_id, unarchived.data["thread_metadata"]["archived"]) == (thread.id, False)
+    assert isinstance(remembered_after_the_answer, discord.Thread)
+    assert known_room is not None
+    assert not thread.archived
+    (seen,) = restarted.seen
+    assert isinstance(seen.channel, discord.Thread)
+    assert (seen.channel_id, seen.channel.parent_id) == (thread.id, room.id)
