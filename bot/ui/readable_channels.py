@@ -6,9 +6,10 @@ more): a channel is readable with View Channel and Read Message History. A threa
 is (discord.py gives it its parent's permissions); who belongs to a private thread is not known here, so it
 is judged like its parent too.
 
-Only what the bot's cache holds can be judged: a channel deleted since, or a thread archived before the
-bot last started (discord.py forgets archived threads), is in no list, and jobs do not record a thread's
-parent channel, so what was made there stays visible as before (README, "Who sees which jobs").
+Only what the bot's cache holds is listed: a channel deleted since, or a thread archived (discord.py forgets
+archived threads, and learns only active ones at its start), is in no list. A job made in a thread keeps
+the channel the thread is in, which core.jobs.visibility judges too, so a forgotten thread's jobs stay
+hidden where its channel is.
 """
 
 from __future__ import annotations

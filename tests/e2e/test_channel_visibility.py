@@ -162,3 +162,32 @@ async def test_cancel_of_a_job_in_a_channel_the_asker_cannot_read_says_not_found
 
     assert by_bob.content == by_mod.content == f"I can't find job #{secret.id} in this server."
     assert not still.status.is_final, "a moderator who cannot read the channel did not cancel it"
+
+
+async def test_a_job_in_a_thread_archived_before_the_bots_start_stays_hidden_where_its_channel_is(
+    database_url: str, tmp_path: Path
+) -> None:
+    # discord.py forgets an archived thread, and after a restart learns only of active ones: the bot
+    # cannot list the thread as hidden, but the job keeps the staff channel the thread is in.
+    places: list[Staff] = []
+    async with browsing_world(database_url, tmp_path, customize=staff_room(places)) as world:
+        staff = places[0]
+        in_thread = await made_in(world, staff.thread, world.alice, "the thread's plans")
+        open_one = await imagined(world, world.alice, "a public fox")
+        await world.emu.archive_thread(staff.thread)
+        await world.restart_bot()
+        thread_known = world.bot.get_channel(staff.thread.id)
+
+        bob_sees = await history_ids(world, world.bob)
+        mod_sees = await history_ids(world, world.mod)
+        alice_sees = await history_ids(world, world.alice)
+        show = await answer(world, await world.slash("show", {"job": in_thread.id}, member=world.bob))
+
+    assert thread_known is None, "the bot no longer knows the thread"
+    assert in_thread.parent_channel_id == staff.channel.id
+    assert bob_sees == [open_one.id]
+    assert mod_sees == [open_one.id], "Manage Messages does not open the channel, nor its threads"
+    assert alice_sees == [open_one.id, in_thread.id]
+    assert show.ephemeral
+    assert show.content == f"I can't find job #{in_thread.id} in this server."
+    assert not show.attachments
