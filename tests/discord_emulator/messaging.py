@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import payloads
+from .filenames import cleansed
 from .gateway import Gateway
 from .models import Attachment, Channel, Message, Reaction, User, emoji_key
 from .recorder import RecordedFile
@@ -67,7 +68,7 @@ class Messaging:
 
     def _store(self, upload: RecordedFile, filename: str | None, description: str | None) -> Attachment:
         return self._world.store_attachment(
-            filename or upload.filename, upload.data, upload.content_type, description
+            cleansed(filename or upload.filename), upload.data, upload.content_type, description
         )
 
     def message_fields(

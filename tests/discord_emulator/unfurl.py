@@ -13,6 +13,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
+from .filenames import cleansed
 from .models import Attachment, MessageRevision
 from .rest.components_v2 import ATTACHMENT_SCHEME, FILE, IS_COMPONENTS_V2, walk
 
@@ -48,7 +49,7 @@ def _media_of(component: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _filename(media: dict[str, Any]) -> str:
     url = str(media.get("url") or "")
-    return url[len(ATTACHMENT_SCHEME) :] if url.startswith(ATTACHMENT_SCHEME) else ""
+    return cleansed(url[len(ATTACHMENT_SCHEME) :]) if url.startswith(ATTACHMENT_SCHEME) else ""
 
 
 def _resolve(media: dict[str, Any], by_name: dict[str, Attachment]) -> None:

@@ -92,6 +92,24 @@ async def test_a_v2_message_is_stored_with_its_media_resolved(
     assert isinstance(container, discord.components.Container)
 
 
+async def test_an_uploaded_name_is_cleansed_as_discord_does_and_its_reference_still_finds_it(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    bot = a_bot()
+    async with running_client(emulator, bot):
+        channel = bot.get_partial_messageable(server.channel.id)
+        sent = await channel.send(
+            view=result_layout(["_Café à la (mer).png"], song="Ocean Eyes (take 1).mp3"),
+            files=[png("_Café à la (mer).png"), discord.File(io.BytesIO(b"ID3"), "Ocean Eyes (take 1).mp3")],
+        )
+
+    stored = emulator.message(sent.id)
+    assert [a.filename for a in stored.attachments] == ["Cafe_a_la_mer.png", "Ocean_Eyes_take_1.mp3"]
+    assert gallery_items(stored)[0]["media"]["url"].endswith("/Cafe_a_la_mer.png")
+    [song] = files(stored)
+    assert song["name"] == "Ocean_Eyes_take_1.mp3"
+
+
 @pytest.mark.parametrize("legacy", ["content", "embed"])
 async def test_content_or_embeds_with_the_flag_are_refused(
     emulator: DiscordEmulator, server: Server, legacy: str

@@ -38,6 +38,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..filenames import cleansed
+
 IS_COMPONENTS_V2 = 1 << 15
 ACTION_ROW, BUTTON, SECTION, TEXT_DISPLAY, THUMBNAIL = 1, 2, 9, 10, 11
 MEDIA_GALLERY, FILE, SEPARATOR, CONTAINER = 12, 13, 14, 17
@@ -273,7 +275,7 @@ def _check_media(
                 "A File component only takes attachment://<filename> references.",
             )
         return
-    if url[len(ATTACHMENT_SCHEME) :] not in filenames:
+    if cleansed(url[len(ATTACHMENT_SCHEME) :]) not in filenames:
         errors.add(
             (*path, key, "url"),
             "UNFURLED_MEDIA_ITEM_ATTACHMENT_NOT_FOUND",
