@@ -26,6 +26,7 @@ from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.requesters import guild_id_of, viewer_from_interaction
 from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
+from core.jobs.result_names import result_file_names
 from core.jobs.service import JobRequest
 from core.jobs.snapshots import SafetyAction
 from core.jobs.visibility import seen_as_manager_only
@@ -115,14 +116,18 @@ class History(commands.Cog):
         summary = shorten(job_summary(words, found), 200)
         mark = spec_of(found.params).texts.mark
         header = words("show.header", mark=mark, job_id=found.id, user_id=found.user_id, summary=summary)
-        unavailable = unavailable_text(words, plan.too_large, missing)
+        names = result_file_names(found, artifacts)
+        unavailable = unavailable_text(words, plan.too_large, missing, names=names)
         content = f"{header}\n{unavailable}" if unavailable else header
         if not plan.batches:
             await interaction.followup.send(content, ephemeral=private)
         for number, batch in enumerate(plan.batches):
             # A spoilered result is posted again behind its spoiler (held-back ones are refused above).
             prefix = SPOILER_PREFIX if safety is SafetyAction.SPOILERED else ""
-            files = [typed_file(prefix + name, data) for name, data in await on_disk.read(batch)]
+            contents = await on_disk.read(batch)
+            files = [
+                typed_file(prefix + names[a.id], data) for a, (_, data) in zip(batch, contents, strict=True)
+            ]
             # Each batch after the first is a followup of its own: as private as the first.
             await interaction.followup.send(content if number == 0 else "", files=files, ephemeral=private)
         with log_context(job_id=found.id, guild_id=found.guild_id):

@@ -22,6 +22,7 @@ async def send_result_by_dm(
     upload_limit: int,
 ) -> discord.Message:
     """Raises discord.Forbidden when the person does not accept DMs from the bot."""
-    fitted = await fit_to_limit(await read_artifacts(files, artifacts[:MAX_FILES_PER_MESSAGE]), upload_limit)
+    sent = await read_artifacts(files, job, artifacts[:MAX_FILES_PER_MESSAGE], among=artifacts)
+    fitted = await fit_to_limit(sent, upload_limit)
     text = words("direct.caption", job_id=job.id, request=describe_request(words, job))
     return await user.send(text[:2000], files=[f.to_discord() for f in fitted.files])

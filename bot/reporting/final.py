@@ -108,7 +108,7 @@ class FinalDelivery:
     ) -> discord.Message | None:
         """The message that shows the first files."""
         first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
-        files = await self._read(job, first)
+        files = await self._read(job, first, among=artifacts)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
         offered = self._runtime.results.offered(job, first)
         # Laid out in Action Rows inside the result's container, each on the row result_items gives it.
@@ -145,7 +145,7 @@ class FinalDelivery:
             await self._record_uploads(first, fitted.files, message)
             break
         for start in range(0, len(rest), MAX_FILES_PER_MESSAGE):
-            await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE], track)
+            await self._post_more(job, rest[start : start + MAX_FILES_PER_MESSAGE], track, among=artifacts)
         return message
 
     async def _show(self, job: JobView, track: JobTrack, rendering: Rendering) -> discord.Message | None:
@@ -187,8 +187,16 @@ class FinalDelivery:
             self._words_of(job), self._editor, job, rendering, restarted=_token_lost(track, job)
         )
 
-    async def _post_more(self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack) -> None:
-        fitted = await fit_to_limit(await self._read(job, artifacts), self._config.default_upload_limit)
+    async def _post_more(
+        self,
+        job: JobView,
+        artifacts: Sequence[ArtifactView],
+        track: JobTrack,
+        *,
+        among: Sequence[ArtifactView],
+    ) -> None:
+        files = await self._read(job, artifacts, among=among)
+        fitted = await fit_to_limit(files, self._config.default_upload_limit)
         words = self._words_of(job)
         more = render_done(
             words,
@@ -242,8 +250,10 @@ class FinalDelivery:
         uploads = [(a.id, url) for a, url in zip(artifacts, urls, strict=False) if url is not None]
         await self._runtime.service.record_uploads(message.id, uploads)
 
-    async def _read(self, job: JobView, artifacts: Sequence[ArtifactView]) -> list[OutgoingFile]:
-        files = await read_artifacts(self._runtime.artifact_files, artifacts)
+    async def _read(
+        self, job: JobView, artifacts: Sequence[ArtifactView], *, among: Sequence[ArtifactView]
+    ) -> list[OutgoingFile]:
+        files = await read_artifacts(self._runtime.artifact_files, job, artifacts, among=among)
         return [f.as_spoiler() for f in files] if _spoilered(job) else files
 
 

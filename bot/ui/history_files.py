@@ -6,6 +6,7 @@ at most 10 files per message. A file over the limit on its own is linked (its re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.locales import Words
@@ -43,12 +44,17 @@ def plan_repost(
 
 
 def unavailable_text(
-    words: Words, too_large: tuple[ArtifactView, ...], missing: tuple[ArtifactView, ...]
+    words: Words,
+    too_large: tuple[ArtifactView, ...],
+    missing: tuple[ArtifactView, ...],
+    *,
+    names: Mapping[int, str] | None = None,
 ) -> str | None:
-    """A sentence for the files that could not be uploaded again, with links where Discord still has them."""
+    """A sentence for the files that could not be uploaded again, with links where Discord still has them.
+    ``names``: the files' download names by artifact id (core.jobs.result_names); otherwise those on disk."""
     lines = []
     for artifact, reason in [(a, "too_large") for a in too_large] + [(a, "gone") for a in missing]:
-        name = artifact.path.rsplit("/", 1)[-1]
+        name = (names or {}).get(artifact.id) or artifact.path.rsplit("/", 1)[-1]
         if artifact.attachment_url:
             lines.append(words(f"files.{reason}_linked", name=name, url=artifact.attachment_url))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -38,6 +39,9 @@ SONG = JobKind("song")
 COVER_STRENGTH = 0.5
 
 TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]
+# An untitled song is named by this many of its first words; a section tag ("[verse]") is none of them.
+_UNTITLED_WORDS = 6
+_SECTION_TAG = re.compile(r"\[[^\]\n]*\]")
 
 
 class SongParams(KindParams):
@@ -171,6 +175,15 @@ def _describe(params: SongParams) -> str:
     return " · ".join(part for part in (params.title, params.genre, params.mood) if part)
 
 
+def _file_title(params: SongParams) -> str:
+    """What names a song's files: its title; without one, the first words of its genre and mood, or else of
+    its lyrics (their section tags left out)."""
+    if params.title:
+        return params.title
+    described = " ".join(part for part in (params.genre, params.mood) if part)
+    return " ".join((described or _SECTION_TAG.sub(" ", params.lyrics)).split()[:_UNTITLED_WORDS])
+
+
 COVER = InputDerivation(
     derive=lambda graph, roles: _derive(graph, roles.latent_nodes),
     default_strength=COVER_STRENGTH,
@@ -196,6 +209,7 @@ SONG_KIND: KindSpec[SongParams] = KindSpec(
     history_summary=lambda p, raw_input: f"{p.title} — {raw_input}" if p.title else raw_input,
     main_field="lyrics",
     long_main_text=True,
+    file_title=_file_title,
     texts=KindTexts(noun="song", plural="songs", command="song", mark="🎵"),
     inputs={"audio": "optional"},
     derivations={"audio": COVER},

@@ -76,6 +76,10 @@ class KindSpec(Generic[P]):
     texts: KindTexts
     # The main text is long (lyrics): history gives it a field of its own instead of the description.
     long_main_text: bool = False
+    # The words its files are named by when they are the work's own title (a song's, as Suno names its
+    # downloads); None: the first words of the main text and the job's number, as Midjourney names them
+    # (core.jobs.result_names).
+    file_title: Callable[[P], str] | None = None
     # Media a request may or must bring (role "image", "mask", "audio" -> need). A workflow whose graph
     # reads a role itself (a LoadImage) needs it whatever this says.
     inputs: Mapping[str, InputNeed] = field(default_factory=dict)

@@ -18,7 +18,13 @@ async def test_show_posts_the_stored_artifacts_again(database_url: str, tmp_path
         stored = (world.data_dir / artifacts[0].path).read_bytes()
     assert not shown.ephemeral
     assert shown.content == f"🖼️ **#{job.id}** by <@{world.bob.id}> — a lighthouse"
-    assert [a.filename for a in shown.attachments] == [Path(a.path).name for a in artifacts]
+    # Under the names it was first delivered by (the prompt's words, the job's number and, when several, the
+    # picture's), not those it has on disk.
+    numbers = [f"_{n}" for n in range(1, len(artifacts) + 1)] if len(artifacts) > 1 else [""]
+    expected = [
+        f"a_lighthouse_{job.id}{n}{Path(a.path).suffix}" for n, a in zip(numbers, artifacts, strict=True)
+    ]
+    assert [a.filename for a in shown.attachments] == expected
     assert shown.attachments[0].data == stored
 
 
@@ -51,9 +57,11 @@ async def test_show_links_a_file_over_the_upload_limit_instead(database_url: str
         uploads_before = [call for call in world.emu.calls if call.files]
         shown = await answer(world, await world.slash("show", {"job": job.id}))
     assert shown.attachments == []
+    # Named as it was downloaded (and as its link ends), not as it is on disk.
     assert shown.content.splitlines()[1] == (
-        f"`{Path(artifact.path).name}` is larger than this server's upload limit: <{url}>"
+        f"`a_red_fox_{job.id}.png` is larger than this server's upload limit: <{url}>"
     )
+    assert url.endswith(f"/a_red_fox_{job.id}.png")
     assert [call for call in world.emu.calls if call.files] == uploads_before  # nothing tried and refused
 
 

@@ -127,6 +127,10 @@ async def test_imagine_is_deferred_then_one_message_is_edited_from_queued_to_the
         assert [(a.message_id, a.attachment_url) for a in artifacts] == [
             (message.id, message.attachments[0].url)
         ]
+        # Downloaded under the prompt's words and the job's number, as Midjourney names it; kept on disk as
+        # ComfyUI named it.
+        assert attachment.filename == f"a_red_fox_in_the_snow_{job.id}.png"
+        assert (world.data_dir / artifacts[0].path).name != attachment.filename
 
 
 async def test_inline_flags_set_the_parameters_and_explicit_options_win(

@@ -132,6 +132,8 @@ async def test_envelope_reaction_sends_the_result_by_dm(database_url: str, tmp_p
         dm = world.emu.dm_channel(world.bob)
         sent = await world.emu.wait_for(lambda: world.emu.messages.get(dm.id))
         assert sent[0].attachments[0].data == result.attachments[0].data
+        job = await world.job_for(result)
+        assert sent[0].attachments[0].filename == f"a_kite_over_dunes_{job.id}.png", "named as in the channel"
 
 
 async def test_envelope_reaction_explains_closed_dms(database_url: str, tmp_path: Path) -> None:

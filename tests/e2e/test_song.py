@@ -47,6 +47,11 @@ async def test_song_opens_a_lyrics_form_and_its_answer_makes_two_takes(
         )
         _, artifacts = await world.delivered(job.id)
         assert sorted(a.attachment_url or "" for a in artifacts) == sorted(a.url for a in message.attachments)
+        # Each take is downloaded under the song's title, as Suno names it; kept on disk as ComfyUI named it.
+        suffix = Path(artifacts[0].path).suffix
+        assert [a.filename for a in message.attachments] == [f"Night_Drive_{n}{suffix}" for n in (1, 2)]
+        assert all((world.data_dir / a.path).is_file() for a in artifacts)
+        assert not any(Path(a.path).name.startswith("Night_Drive") for a in artifacts)
         assert_no_repeated_revisions(message)
 
 

@@ -46,3 +46,12 @@ def test_unavailable_files_are_named_in_the_askers_language() -> None:
         "`out_1.png` ist größer als die Upload-Grenze dieses Servers und wurde nie hochgeladen.\n"
         "`out_2.png` ist hier nicht mehr gespeichert: <https://cdn.example/out_2.png>"
     )
+
+
+def test_unavailable_files_are_named_as_they_were_downloaded() -> None:
+    english = Words(Catalogue.shipped(), "en")
+    names = {1: "a_red_fox_7_1.png", 2: "a_red_fox_7_2.png"}
+    assert unavailable_text(english, (an_artifact(1),), (an_artifact(2),), names=names) == (
+        "`a_red_fox_7_1.png` is larger than this server's upload limit and was never uploaded.\n"
+        "`a_red_fox_7_2.png` is no longer stored here and was never uploaded."
+    )
