@@ -77,6 +77,9 @@ async def test_a_flagged_result_is_spoilered_and_a_clean_one_is_not(
         clean_job = await job_shown_by(world, clean)
         listing = await answer(world, await world.slash("history", {"public": True}))
         reposted = await answer(world, await world.slash("show", {"job": job.id}))
+        await world.emu.add_reaction(flagged, world.channel, world.bob, "✉️")  # "send me the files"
+        dm = world.emu.dm_channel(world.bob)
+        [sent_by_dm] = await world.emu.wait_for(lambda: world.bot_messages(dm))
 
     assert [job_state(m) for m in (flagged, clean, in_nsfw)] == ["done", "done", "done"]
     [item] = gallery_items(flagged)
@@ -97,6 +100,9 @@ async def test_a_flagged_result_is_spoilered_and_a_clean_one_is_not(
     spoilered = {item["description"].split(" ")[0]: is_spoiler(item) for item in gallery_items(listing)}
     assert (spoilered[f"#{job.id}"], spoilered[f"#{clean_job.id}"]) == (True, False)
     assert [a.filename.startswith("SPOILER_") for a in reposted.attachments] == [True]
+    # Sent by direct message, it stays behind its spoiler too, under the name it has in the channel.
+    assert [a.filename for a in sent_by_dm.attachments] == [f"SPOILER_a_lighthouse_{job.id}.png"]
+    assert [a.filename for a in flagged.attachments] == [f"SPOILER_a_lighthouse_{job.id}.png"]
     assert len(classifier.seen) == 3  # each result looked at once, off the event loop's thread
     assert "MainThread" not in classifier.threads
 
