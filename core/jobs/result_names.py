@@ -1,6 +1,7 @@
 """The names a job's files carry where people download them: a song by its title, as Suno names its downloads;
 a picture or a video by the first words of its prompt, the job's number and its place among the job's files,
-as Midjourney names them. The files in DATA_DIR keep the names ComfyUI gave them.
+as Midjourney names them; an upscale by the first words of the picture it was made from, then
+"upscaled_x2" and its number. The files in DATA_DIR keep the names ComfyUI gave them.
 
 A name is spelled only with what Discord keeps of an uploaded file's name: it renames every upload as
 werkzeug's ``secure_filename`` does (accents transliterated, anything but ASCII letters, digits, ``_``,
@@ -17,9 +18,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import PurePath
+from typing import Any
 
+from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
-from core.kinds.spec import spec_of
+from core.kinds.spec import KindSpec, spec_of
+from core.prompts.flags import extract_flags
 
 MAX_STEM_CHARS = 80
 # A prompt names its pictures by its first words, leaving room for the job's number and the picture's.
@@ -66,12 +70,27 @@ def result_file_names(job: JobView, artifacts: Sequence[ArtifactView]) -> dict[i
         title = safe_stem(spec.file_title(job.params))
         numbered = (lambda n: f"{title}_{n}") if several else (lambda n: title)
     else:
-        main_text = getattr(job.params, spec.main_field, "")
-        words = main_text if isinstance(main_text, str) else ""
-        title = safe_stem(words, max_words=PROMPT_WORDS, max_chars=PROMPT_CHARS)
+        title = _words_title(job, spec)
         numbered = (lambda n: f"{title}_{job.id}_{n}") if several else (lambda n: f"{title}_{job.id}")
     names = {}
     for number, artifact in enumerate(artifacts, start=1):
         stored = PurePath(artifact.path).name
         names[artifact.id] = f"{numbered(number)}{PurePath(stored).suffix}" if title else stored
     return names
+
+
+def _words_title(job: JobView, spec: KindSpec[Any]) -> str:
+    """The first words of a job's main text; for a kind whose request has none (an upscale, asked by a
+    factor), its marker after the first words of the result it was made from: its files then sit by
+    that result's when sorted by name."""
+    main_text = getattr(job.params, spec.main_field, "")
+    if isinstance(main_text, str):
+        return safe_stem(main_text, max_words=PROMPT_WORDS, max_chars=PROMPT_CHARS)
+    if spec.file_marker is None:
+        return ""
+    marker = safe_stem(spec.file_marker(job.params), max_chars=PROMPT_CHARS)
+    # A job made from a result was given that result's request as its own (core.jobs.from_results).
+    source_words = extract_flags(job.raw_input).prompt if MadeFrom.read(job.seed_document) else ""
+    room = PROMPT_CHARS - len(marker) - 1
+    source = safe_stem(source_words, max_words=PROMPT_WORDS, max_chars=room) if room > 0 else ""
+    return "_".join(stem for stem in (source, marker) if stem)

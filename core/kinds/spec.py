@@ -80,6 +80,10 @@ class KindSpec(Generic[P]):
     # downloads); None: the first words of the main text and the job's number, as Midjourney names them
     # (core.jobs.result_names).
     file_title: Callable[[P], str] | None = None
+    # What its files are called when its request has no words of its own (an upscale's "upscaled x2"):
+    # after the first words of the result it was made from, if any, and the job's number. None: the
+    # main text is its words.
+    file_marker: Callable[[P], str] | None = None
     # Media a request may or must bring (role "image", "mask", "audio" -> need). A workflow whose graph
     # reads a role itself (a LoadImage) needs it whatever this says.
     inputs: Mapping[str, InputNeed] = field(default_factory=dict)

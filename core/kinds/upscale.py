@@ -121,6 +121,7 @@ UPSCALE_KIND: KindSpec[UpscaleParams] = KindSpec(
     summary=_describe,
     history_summary=lambda p, raw_input: _describe(p),
     main_field="factor",
+    file_marker=lambda p: f"upscaled x{p.factor}",
     texts=KindTexts(noun="upscale", plural="upscales", command="upscale", mark="🔍"),
     inputs={"image": "required"},
 )

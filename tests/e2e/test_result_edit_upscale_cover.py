@@ -58,6 +58,8 @@ async def test_upscale_runs_the_upscale_kind_on_that_file_not_the_prompt_again(
         assert upscaled.width is not None
         assert artifact.width is not None
         assert upscaled.width > artifact.width
+        # Downloaded under the words of the picture it was made from, not as ComfyUI named it on disk.
+        assert [a.filename for a in message.attachments] == [f"a_paper_boat_upscaled_x2_{job.id}.png"]
         assert f"Upscale of {linked(original.id, result)}" in texts(message)[0]
 
 

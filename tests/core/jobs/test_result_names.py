@@ -7,8 +7,9 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.jobs.derived import MadeFrom, ResultAction
 from core.jobs.result_names import MAX_STEM_CHARS, result_file_names, safe_stem
-from core.kinds import SONG, VIDEO
+from core.kinds import SONG, UPSCALE, VIDEO
 from tests.bot.history_factories import a_job, an_artifact
 from tests.discord_emulator.filenames import cleansed
 
@@ -59,6 +60,30 @@ def test_a_single_video_has_the_job_number_and_keeps_its_extension() -> None:
     video = an_artifact(5, path="video/clip_00003_.MP4", mime_type="video/mp4")
     names = result_file_names(a_job(77, kind=VIDEO, params={"prompt": "a cat surfing"}), [video])
     assert names == {5: "a_cat_surfing_77.MP4"}
+
+
+def _upscaled(raw_input: str, *, made_from: MadeFrom | None, factor: int = 2) -> str:
+    seed_document = None if made_from is None else {"made_from": made_from.document()}
+    job = a_job(88, kind=UPSCALE, params={"factor": factor}, raw_input=raw_input, seed_document=seed_document)
+    upscaled = an_artifact(3, path="images/ComfyUI_00042_.png")
+    return result_file_names(job, [upscaled])[3]
+
+
+def test_an_upscale_of_a_result_is_named_by_its_source_prompts_words_and_its_factor() -> None:
+    # An upscale made from a result carries that result's request (flags, LoRA tags) as its raw input.
+    source = MadeFrom(1234, ResultAction.UPSCALE, index=1, out_of=4)
+    raw_input = "lighthouse at dusk <lora:ink:0.8>, oil painting --ar 16:9 --no people"
+    assert _upscaled(raw_input, made_from=source) == "lighthouse_at_dusk_oil_painting_upscaled_x2_88.png"
+    assert _upscaled(raw_input, made_from=source, factor=4).endswith("_upscaled_x4_88.png")
+
+
+def test_an_upscale_of_an_attached_picture_is_named_by_its_factor() -> None:
+    assert _upscaled("upscale x4", made_from=None, factor=4) == "upscaled_x4_88.png"
+
+
+def test_an_upscale_of_a_result_with_no_words_to_spell_still_names_its_factor() -> None:
+    source = MadeFrom(1234, ResultAction.UPSCALE)
+    assert _upscaled("日本の灯台 --ar 1:1", made_from=source) == "upscaled_x2_88.png"
 
 
 def test_accents_are_transliterated_and_what_cannot_be_spelled_is_left_out() -> None:
