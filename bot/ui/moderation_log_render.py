@@ -22,8 +22,11 @@ COLOUR = discord.Colour.dark_orange()
 
 
 def rule_label(rule: str, say: Words) -> str:
-    """ "blocked_word:gore" -> "Blocked word (gore)"; a rule this front-end does not know, as written."""
+    """ "blocked_word:gore" -> "Blocked word (gore)"; a rule this front-end does not know, as written.
+    The rule's name is read in any case: entries logged before rules were written in lower case say
+    "not_allowed_LoRA:ink"."""
     name, _, detail = rule.partition(":")
+    name = name.lower()
     if name not in _RULES:
         return discord.utils.escape_markdown(rule)
     label = say(f"modlog.rule.{name}")
