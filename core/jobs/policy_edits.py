@@ -162,7 +162,28 @@ def with_allowed_file(
     offers, so a typo does not become the only thing members may choose. Named as members may name it
     (``ink`` for ``sdxl/ink.safetensors``: core.jobs.model_names), it is listed by its full name."""
     name = name.strip()
-    found = files_named(name, offered)
+    not_offered = Text(
+        "settings.not_offered",
+        f"No ComfyUI server here offers “{name}”; pick one from the list.",
+        {"name": name},
+    )
+    name = _one_file(name, offered, none=not_offered)
+    return {field: list(current) if name in current else [*current, name]}
+
+
+def without_allowed_file(field: str, current: tuple[str, ...], name: str) -> dict[str, Any]:
+    """Stop allowing a model or LoRA, named as it may be allowed (``ink`` for ``sdxl/ink.safetensors``),
+    among the listed ones; when the list becomes empty, every offered one is allowed again."""
+    name = name.strip()
+    not_listed = Text("settings.name_not_listed", f"“{name}” is not on the list.", {"name": name})
+    name = _one_file(name, current, none=not_listed)
+    return {field: [allowed for allowed in current if allowed != name]}
+
+
+def _one_file(name: str, among: Iterable[str], *, none: Text) -> str:
+    """The one file of ``among`` that ``name`` means; refused with ``none`` when it means none, or listing
+    the files it may mean."""
+    found = files_named(name, among)
     if len(found) > 1:
         candidates = ", ".join(found)
         raise UserFacingError(
@@ -173,22 +194,5 @@ def with_allowed_file(
             )
         )
     if not found:
-        raise UserFacingError(
-            Text(
-                "settings.not_offered",
-                f"No ComfyUI server here offers “{name}”; pick one from the list.",
-                {"name": name},
-            )
-        )
-    [name] = found
-    return {field: list(current) if name in current else [*current, name]}
-
-
-def without_allowed_file(field: str, current: tuple[str, ...], name: str) -> dict[str, Any]:
-    """Stop allowing a model or LoRA; when the list becomes empty, every offered one is allowed again."""
-    name = name.strip()
-    if name not in current:
-        raise UserFacingError(
-            Text("settings.name_not_listed", f"“{name}” is not on the list.", {"name": name})
-        )
-    return {field: [allowed for allowed in current if allowed != name]}
+        raise UserFacingError(none)
+    return found[0]

@@ -13,6 +13,7 @@ from core.jobs.policy_edits import (
     with_allowed_file,
     with_blocked_words,
     with_id,
+    without_allowed_file,
     without_blocked_words,
     without_id,
     words_in,
@@ -105,3 +106,28 @@ def test_a_file_name_several_files_answer_to_or_none_is_refused() -> None:
         "“grain” could be any of grain.safetensors, styles/grain.safetensors; pick one from the list."
     )
     assert typo.value.user_message == "No ComfyUI server here offers “grian”; pick one from the list."
+
+
+ALLOWED_LORAS = ("sdxl/ink.safetensors", "grain.safetensors", "styles/grain.safetensors")
+
+
+def test_a_listed_file_is_removed_when_named_as_it_may_be_allowed() -> None:
+    for typed in ("ink", "Ink", "sdxl/ink", "ink.safetensors", " sdxl/ink.safetensors "):
+        assert without_allowed_file("allowed_loras", ALLOWED_LORAS, typed) == {
+            "allowed_loras": ["grain.safetensors", "styles/grain.safetensors"]
+        }
+    assert without_allowed_file("allowed_loras", ALLOWED_LORAS, "grain.safetensors") == {
+        "allowed_loras": ["sdxl/ink.safetensors", "styles/grain.safetensors"]
+    }
+
+
+def test_a_name_several_listed_files_answer_to_or_none_is_refused_for_removal() -> None:
+    with pytest.raises(UserFacingError) as ambiguous:
+        without_allowed_file("allowed_loras", ALLOWED_LORAS, "grain")
+    with pytest.raises(UserFacingError) as unknown:
+        # Offered by a backend, maybe, but not on this guild's list: nothing to remove.
+        without_allowed_file("allowed_loras", ("grain.safetensors",), "ink")
+    assert ambiguous.value.user_message == (
+        "“grain” could be any of grain.safetensors, styles/grain.safetensors; pick one from the list."
+    )
+    assert unknown.value.user_message == "“ink” is not on the list."
