@@ -1,12 +1,12 @@
-"""Midjourney-style flags inside a prompt: ``a lighthouse --ar 16:9 --no text, watermark --seed 7``.
+r"""Midjourney-style flags inside a prompt: ``a lighthouse --ar 16:9 --no text, watermark --seed 7``.
 
 Flags may come in any order, anywhere in the prompt. ``--no`` takes everything up to the next flag (a
 negative prompt is usually a comma list); every other flag takes one word, or a "quoted phrase" for
 ``--style``, and the words after it go back into the prompt. Phones turn ``--`` into an em dash, so
 ``—ar`` works too; so do ``--ar16:9`` and ``--ar=16:9``, and a value typed as core.prompts.flag_values reads
-it. A prompt pasted whole (``/imagine prompt: "..."``) is read as its words, and links at its start
-(Midjourney's image prompts) are set aside in ``links``. Unknown or malformed flags become problems naming
-the flag; nothing is raised here.
+it; ``\--ar`` is the text ``--ar`` (core.prompts.flag_escapes). A prompt pasted whole (``/imagine prompt:
+"..."``) is read as its words, and links at its start (Midjourney's image prompts) are set aside in
+``links``. Unknown or malformed flags become problems naming the flag; nothing is raised here.
 
 Flags:
     ``--ar W:H`` / ``--aspect W:H``   aspect ratio: 1:1 16:9 9:16 4:3 3:4 3:2 2:3 21:9, or any other W:H
@@ -37,6 +37,7 @@ from typing import Any
 
 from core.prompts import fields
 from core.prompts.errors import PromptProblem
+from core.prompts.flag_escapes import free_flags, unescape_flags
 from core.prompts.flag_values import first_value, value_of
 from core.prompts.lora_tags import has_lora_tags, take_lora_tags
 from core.prompts.multi_prompts import read_multi_prompt
@@ -159,7 +160,7 @@ def empty_prompt(flags: InlineFlags) -> Text:
 
 
 def extract_flags(text: str) -> InlineFlags:
-    text, lora_tags = take_lora_tags(_as_meant(text))
+    text, lora_tags = take_lora_tags(_as_meant(free_flags(text)))
     matches = list(_FLAG.finditer(text))
     prompt_parts = [text[: matches[0].start()] if matches else text]
     flags = InlineFlags(prompt="")
@@ -171,7 +172,7 @@ def extract_flags(text: str) -> InlineFlags:
         prompt_parts.append(_apply(flags, spelled, name, segment))
     words = " ".join(prompt_parts).split()
     flags.links = list(itertools.takewhile(_LINK.match, words))
-    multi = read_multi_prompt(" ".join(words[len(flags.links) :]))
+    multi = read_multi_prompt(unescape_flags(" ".join(words[len(flags.links) :])))
     flags.prompt = multi.prompt
     if multi.keep_out:  # Midjourney: `text::-0.5` is what --no means
         keep_out = ", ".join(multi.keep_out)
@@ -217,6 +218,7 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         flags.problems.append(PromptProblem.of(spelled, said))
         return segment
     value, rest = value_of(field_name, segment)
+    value = unescape_flags(value)  # `--no \--ar`: the words "--ar" kept out
     if not value:
         example = f"{spelled} {_EXAMPLES[field_name]}"
         said = Text("prompt.needs_value", f"needs a value, like `{example}`", {"example": example})

@@ -6,6 +6,8 @@ may be empty (`a {, red} bird` is `a bird` and `a red bird`). Braces without a c
 as typed (`{{masterpiece}}`, a `{red|blue}` meant for another tool): they ask for one prompt, and changing
 them would change what such prompts always meant. `\\{`, `\\}` and `\\\\` are the characters themselves,
 and `\\,` a comma inside braces. A prompt without a brace is returned as it was typed, backslashes and all.
+Backslashes right before a flag (`\\--ar`) are the flag escape's (core.prompts.flag_escapes), left as they
+are for the flags to read, so that `\\\\--ar` is a backslash and a flag with braces or without.
 
 The count is worked out from the braces before a single prompt is built, so `{a,b}` typed forty times is
 refused at once instead of building a trillion strings.
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.flag_escapes import BACKSLASHES_BEFORE_FLAG
 from core.texts import Text
 
 # Jobs one prompt may become: Midjourney's smallest plan allows 4, and each is a job in the member's queue.
@@ -26,6 +29,7 @@ MOST_PERMUTATIONS = 4
 MOST_NESTING = 8
 
 _ESCAPED = {"\\{": "{", "\\}": "}", "\\,": ",", "\\\\": "\\"}
+_BACKSLASHES = re.compile(r"\\+")
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
@@ -65,7 +69,12 @@ def escape_permutations(text: str) -> str:
     (typed escaped, or from a document) put back in a form does not become several jobs."""
     if not has_permutations(text):
         return text  # expanded, a prompt without a brace is itself, backslashes and all
-    return text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+    doubled = _BACKSLASHES.sub(lambda run: run[0] if _before_flag(text, run) else run[0] * 2, text)
+    return doubled.replace("{", "\\{").replace("}", "\\}")
+
+
+def _before_flag(text: str, run: re.Match[str]) -> bool:
+    return BACKSLASHES_BEFORE_FLAG.match(text, run.start()) is not None
 
 
 def expand_permutations(text: str, *, most: int = MOST_PERMUTATIONS) -> list[str]:
@@ -108,7 +117,11 @@ class _Reader:
         while self._at < len(self._text):
             char = self._text[self._at]
             pair = self._text[self._at : self._at + 2]
-            if pair in _ESCAPED and (pair != "\\," or depth > 0):
+            flag_escape = BACKSLASHES_BEFORE_FLAG.match(self._text, self._at)
+            if flag_escape is not None:
+                text.append(flag_escape[0])
+                self._at = flag_escape.end()
+            elif pair in _ESCAPED and (pair != "\\," or depth > 0):
                 text.append(_ESCAPED[pair])
                 self._at += 2
             elif char == "{":

@@ -11,8 +11,10 @@ from typing import Any
 from core.kinds import IMAGE, SONG, JobKind
 from core.kinds.fields import CONTROL_CHARACTERS
 from core.prompts.errors import PromptError, PromptProblem
+from core.prompts.flag_escapes import escape_flags
 from core.prompts.flags import empty_prompt, extract_flags
 from core.prompts.lyrics import clean_lyrics
+from core.prompts.permutations import escape_permutations
 from core.texts import Text
 
 
@@ -25,6 +27,12 @@ class TypedText:
     values: dict[str, Any] = field(default_factory=dict)
     spelled: dict[str, str] = field(default_factory=dict)
     notes: tuple[Text, ...] = ()
+
+
+def retyped_prompt(prompt: str) -> str:
+    """A stored prompt as it is typed to mean it again (a form pre-filled with it): its text `--word`s and
+    braces escaped, so that sent back as it is it is this one prompt, with no flag and no permutation."""
+    return escape_permutations(escape_flags(prompt))
 
 
 def read_prompt(text: str) -> TypedText:
