@@ -43,6 +43,7 @@ from bot.ui.result_modals import (
 from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
 from core.jobs.service import JobRequest
+from core.kinds import JobKind
 from core.prompts.permutations import expand_permutations
 from core.texts import each_once
 
@@ -152,12 +153,14 @@ async def _open_form(
     )
     params = job.params
     strength = ACTIONS[action].strength or 0.7
+    kind = ACTIONS[action].kind or JobKind(job.kind)  # what the form's prompt is read as
     words = words_for(interaction.client, interaction.locale)
     if action is ResultAction.REMIX:
         modal = remix_modal(
             words,
             job_id,
             index,
+            kind=kind,
             prompt=str(getattr(params, "prompt", "") or ""),
             negative=getattr(params, "negative_prompt", None),
             strength=strength,
@@ -173,7 +176,7 @@ async def _open_form(
             strength=strength,
         )
     elif action is ResultAction.ZOOM_CUSTOM:
-        modal = zoom_modal(words, job_id, index, prompt=str(getattr(params, "prompt", "") or ""))
+        modal = zoom_modal(words, job_id, index, kind=kind, prompt=str(getattr(params, "prompt", "") or ""))
     else:
         modal = edit_modal(words, job_id, index)
     await interaction.response.send_modal(modal)

@@ -18,9 +18,10 @@ import discord
 from bot.locales import Words
 from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
+from core.kinds import JobKind
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS, NEGATIVE_MAX_CHARS, PROMPT_MAX_CHARS
 from core.kinds.outpaint import MAX_ZOOM
-from core.prompts.permutations import escape_permutations
+from core.prompts.typed_text import retyped_prompt
 from core.texts import Text
 
 FORM_ID = re.compile(r"(?P<form>remix|edit|cover|zoom):(?P<job_id>\d+):(?P<index>\d+)")
@@ -81,11 +82,11 @@ def _strength_field(words: Words, default: float) -> discord.ui.TextInput[discor
     )
 
 
-def _prompt_field(words: Words, prompt: str) -> discord.ui.TextInput[discord.ui.Modal]:
+def _prompt_field(words: Words, kind: JobKind, prompt: str) -> discord.ui.TextInput[discord.ui.Modal]:
     return _field(
         "prompt",
         words("forms.prompt"),
-        default=escape_permutations(prompt),  # sent back as it is, it is this one prompt again
+        default=retyped_prompt(kind, prompt),  # sent back as it is, it is this one prompt again
         max_length=PROMPT_MAX_CHARS,
         paragraph=True,
         required=True,
@@ -93,13 +94,21 @@ def _prompt_field(words: Words, prompt: str) -> discord.ui.TextInput[discord.ui.
 
 
 def remix_modal(
-    words: Words, job_id: int, index: int, *, prompt: str, negative: str | None, strength: float
+    words: Words,
+    job_id: int,
+    index: int,
+    *,
+    kind: JobKind,
+    prompt: str,
+    negative: str | None,
+    strength: float,
 ) -> discord.ui.Modal:
+    """Remix: the prompt (read as a prompt of `kind`), negative prompt and strength to change."""
     return _modal(
         words("forms.remix"),
         form_custom_id(Form.REMIX, job_id, index),
         [
-            _prompt_field(words, prompt),
+            _prompt_field(words, kind, prompt),
             _field(
                 "negative_prompt",
                 words("forms.negative"),
@@ -152,13 +161,13 @@ def cover_modal(
     )
 
 
-def zoom_modal(words: Words, job_id: int, index: int, *, prompt: str) -> discord.ui.Modal:
+def zoom_modal(words: Words, job_id: int, index: int, *, kind: JobKind, prompt: str) -> discord.ui.Modal:
     """Midjourney's Custom Zoom: the prompt to draw around the picture with, and how far out."""
     return _modal(
         words("forms.zoom"),
         form_custom_id(Form.ZOOM, job_id, index),
         [
-            _prompt_field(words, prompt),
+            _prompt_field(words, kind, prompt),
             _field(
                 "zoom",
                 words("forms.zoom_by"),

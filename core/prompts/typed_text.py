@@ -29,12 +29,6 @@ class TypedText:
     notes: tuple[Text, ...] = ()
 
 
-def retyped_prompt(prompt: str) -> str:
-    """A stored prompt as it is typed to mean it again (a form pre-filled with it): its text `--word`s and
-    braces escaped, so that sent back as it is it is this one prompt, with no flag and no permutation."""
-    return escape_permutations(escape_flags(prompt))
-
-
 def read_prompt(text: str) -> TypedText:
     flags = extract_flags(CONTROL_CHARACTERS.sub(" ", text))
     problems = list(flags.problems)
@@ -56,8 +50,18 @@ def read_lyrics(text: str) -> TypedText:
 # How each kind's typed text is read: a prompt's flags, a song's lyrics sections; another kind's (an edit's
 # instruction) is taken as it is typed.
 READERS: dict[JobKind, Callable[[str], TypedText]] = {IMAGE: read_prompt, SONG: read_lyrics}
+# What each kind's reader takes for more than text, escaped in a stored text put back: a prompt's flags.
+_ESCAPERS: dict[JobKind, Callable[[str], str]] = {IMAGE: escape_flags}
 
 
 def read_typed(kind: JobKind, text: str) -> TypedText:
     reader = READERS.get(kind)
     return TypedText(text) if reader is None else reader(text)
+
+
+def retyped_prompt(kind: JobKind, prompt: str) -> str:
+    """A stored prompt as it is typed to mean it again, for a job of `kind` (a form pre-filled with it):
+    its braces escaped, as a prompt form expands them for every kind, and its text `--word`s where `kind`
+    reads flags, so that sent back as it is it is this one prompt, with no flag and no permutation."""
+    escape = _ESCAPERS.get(kind)
+    return escape_permutations(escape(prompt) if escape else prompt)

@@ -53,3 +53,25 @@ async def test_a_midjourney_flag_typed_in_a_remix_is_ignored_with_the_note_imagi
     assert job.params.prompt == "a paper kite"  # type: ignore[attr-defined]
     assert note.ephemeral
     assert note.content.startswith("Ignored --v 6")
+
+
+async def test_a_remix_form_of_a_prompt_with_a_flag_spelled_in_it_sent_back_unchanged_is_that_prompt(
+    database_url: str, tmp_path: Any
+) -> None:
+    # The member wrote `--ar` as words (`\--ar`) beside escaped braces: the stored prompt has a literal
+    # `--ar 16:9`. The form shows it escaped again, so sent back it is neither a flag nor a permutation.
+    async with running_world(database_url, tmp_path) as world:
+        typed = r"a \--ar 16:9 sign \{x, y\} kite"
+        result, original, _ = await first_result(world, {"prompt": typed})
+        assert original.params.prompt == "a --ar 16:9 sign {x, y} kite"  # type: ignore[attr-defined]
+        opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        shown = modal_values(opened.modal)
+        fields: dict[str, str | list[str]] = {**shown, "strength": "0.5"}
+        submitted = await world.emu.submit_modal(f"remix:{original.id}:0", fields, world.alice, world.channel)
+        [message] = await all_final(world, submitted, 1)
+        job = await world.job_for(message)
+
+    assert shown["prompt"] == typed
+    assert job.params.prompt == original.params.prompt  # type: ignore[attr-defined]
+    assert job.params.aspect_ratio == original.params.aspect_ratio  # type: ignore[attr-defined]

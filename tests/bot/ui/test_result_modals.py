@@ -8,11 +8,12 @@ from bot.exts.result_replies import chosen_file, prompt_of
 from bot.locales import english
 from bot.ui.result_modals import answers, remix_modal, strength_of, zoom_modal, zoom_of
 from core.errors import UserFacingError
+from core.kinds import IMAGE
 from core.kinds.fields import PROMPT_MAX_CHARS
 
 
 async def test_a_remix_form_is_prefilled_and_fits_discords_limits() -> None:
-    modal = remix_modal(english(), 4, 1, prompt="x" * 5000, negative="blur", strength=0.7)
+    modal = remix_modal(english(), 4, 1, kind=IMAGE, prompt="x" * 5000, negative="blur", strength=0.7)
     document = modal.to_dict()
     assert document["custom_id"] == "remix:4:1"
     fields = {c["components"][0]["custom_id"]: c["components"][0] for c in document["components"]}
@@ -69,9 +70,18 @@ def test_anything_else_is_refused_quoting_what_was_typed(typed: str) -> None:
 
 
 def test_the_custom_zoom_form_starts_from_the_prompt_and_2x() -> None:
-    modal = zoom_modal(english(), 12, 0, prompt="a paper boat").to_dict()
+    modal = zoom_modal(english(), 12, 0, kind=IMAGE, prompt="a paper boat").to_dict()
 
     assert modal["custom_id"] == "zoom:12:0"
     fields = {row["components"][0]["custom_id"]: row["components"][0] for row in modal["components"]}
     assert (fields["prompt"]["value"], fields["zoom"]["value"]) == ("a paper boat", "2")
     assert fields["zoom"]["placeholder"] == "1.5"
+
+
+def test_the_custom_zoom_form_writes_a_flag_spelled_in_the_prompt_as_words() -> None:
+    modal = zoom_modal(english(), 12, 0, kind=IMAGE, prompt="a sign saying --ar {x}").to_dict()
+
+    [prompt] = [
+        row["components"][0] for row in modal["components"] if row["components"][0]["custom_id"] == "prompt"
+    ]
+    assert prompt["value"] == r"a sign saying \--ar \{x\}"

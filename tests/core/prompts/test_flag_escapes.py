@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.kinds import IMAGE, VIDEO
 from core.prompts.errors import PromptError
 from core.prompts.flag_escapes import escape_flags
 from core.prompts.permutations import expand_permutations
-from core.prompts.typed_text import read_prompt, retyped_prompt
+from core.prompts.typed_text import read_prompt, read_typed, retyped_prompt
 
 
 def _read(typed: str) -> list[tuple[str, dict[str, Any]]]:
@@ -71,8 +72,17 @@ def test_escaping_marks_each_flag_spelled_in_a_stored_prompt(stored: str, escape
 
 def test_a_stored_prompt_with_a_flag_and_braces_is_retyped_to_read_as_itself() -> None:
     stored = r"a --ar {x, y} \--q kite"
-    assert retyped_prompt(stored) == r"a \--ar \{x, y\} \\\--q kite"
-    assert _read(retyped_prompt(stored)) == [(stored, {})]
+    assert retyped_prompt(IMAGE, stored) == r"a \--ar \{x, y\} \\\--q kite"
+    assert _read(retyped_prompt(IMAGE, stored)) == [(stored, {})]
+
+
+def test_a_prompt_of_a_kind_that_reads_no_flags_is_retyped_with_only_its_braces_escaped() -> None:
+    # A video's prompt is taken as typed: a backslash put before its `--word` would stay in it.
+    stored = "a --ar {x, y} kite"
+    assert retyped_prompt(VIDEO, stored) == r"a --ar \{x, y\} kite"
+    assert [read_typed(VIDEO, each).text for each in expand_permutations(retyped_prompt(VIDEO, stored))] == [
+        stored
+    ]
 
 
 # What a stored prompt is made of, flags, braces and backslashes foremost; its words single-spaced, as read.
@@ -83,4 +93,4 @@ stored_prompts = (
 
 @given(stored_prompts)
 def test_any_stored_prompt_retyped_reads_back_as_itself_with_no_flag_or_permutation(stored: str) -> None:
-    assert _read(retyped_prompt(stored)) == [(stored, {})]
+    assert _read(retyped_prompt(IMAGE, stored)) == [(stored, {})]
