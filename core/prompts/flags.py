@@ -214,7 +214,11 @@ def _apply(flags: InlineFlags, spelled: str, name: str, segment: str) -> str:
         return _ignore(flags, spelled, MIDJOURNEY_ONLY_FLAGS[name], segment)
     if field_name is None:
         known = ", ".join(f"--{flag}" for flag in FLAG_FIELDS)
-        said = Text("prompt.unknown_flag", f"is not a flag I know (known: {known})", {"known": known})
+        said = Text(
+            "prompt.unknown_flag",
+            f"is not a flag I know (known: {known}); for the words themselves, write `\\{spelled}`",
+            {"known": known, "spelled": spelled},
+        )
         flags.problems.append(PromptProblem.of(spelled, said))
         return segment
     value, rest = value_of(field_name, segment)

@@ -52,8 +52,16 @@ def test_backslashes_not_before_a_flag_are_text_as_typed(typed: str) -> None:
 
 def test_an_unescaped_flag_is_still_a_flag() -> None:
     assert _read("a kite —ar 16:9") == [("a kite", {"aspect_ratio": "16:9"})]
-    with pytest.raises(PromptError):
-        _read("a kite --word")
+
+
+@pytest.mark.parametrize("spelled", ["--help", "—help"])
+def test_an_unknown_flag_is_refused_with_the_escape_that_writes_it_as_words(spelled: str) -> None:
+    with pytest.raises(PromptError) as refused:
+        _read(f"a terminal showing {spelled}")
+    [problem] = refused.value.problems
+    assert problem.field == spelled
+    assert problem.message.endswith(f"for the words themselves, write `\\{spelled}`")
+    assert _read(f"a terminal showing \\{spelled}") == [(f"a terminal showing {spelled}", {})]
 
 
 @pytest.mark.parametrize(
