@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from comfy.workflows import graph as g
+from comfy.workflows.derive import SCALE_METHOD
 from comfy.workflows.input_slots import input_marker
 
 FRAME_INPUTS = ("length", "video_frames", "num_frames", "frames")
@@ -117,3 +118,38 @@ def derive_start_image(graph: dict[str, Any], latents: Iterable[str]) -> str:
     for latent in latents:
         graph[latent]["inputs"]["start_image"] = [loader, 0]
     return loader
+
+
+def fit_start_images(graph: dict[str, Any], latents: Iterable[str]) -> tuple[str, ...]:
+    """Bring a picture loaded straight into a video latent's ``start_image`` to the latent's size first:
+    an ImageScale (lanczos, centre crop) between the LoadImage and the latent; returns the ImageScale ids.
+
+    The video nodes of ComfyUI 0.3.64 fit their start_image themselves, but bilinearly without
+    antialiasing, so a 4000x3000 photo brought down to 1088x832 comes out jagged; lanczos keeps it clean
+    and the node's own fit then has nothing left to do. A picture the graph already resizes is left alone.
+    """
+    ids = g.fresh_ids(graph)
+    scalers: dict[tuple[str, int, int], str] = {}
+    for latent in latents:
+        node = graph.get(latent)
+        if node is None or not is_video_latent(node):
+            continue
+        inputs = node["inputs"]
+        link = inputs.get("start_image")
+        if not g.is_link(link) or link[1] != 0 or g.class_of(graph.get(str(link[0]), {})) != "LoadImage":
+            continue
+        width, height = int(inputs["width"]), int(inputs["height"])
+        key = (str(link[0]), width, height)
+        if key not in scalers:
+            scalers[key] = next(ids)
+            graph[scalers[key]] = g.new_node(
+                "ImageScale",
+                "First frame to the video's size",
+                image=[key[0], 0],
+                upscale_method=SCALE_METHOD,
+                width=width,
+                height=height,
+                crop="center",
+            )
+        inputs["start_image"] = [scalers[key], 0]
+    return tuple(scalers.values())

@@ -16,6 +16,7 @@ from comfy.workflows.shape import RoleRule, WorkflowShape
 from comfy.workflows.template import WorkflowTemplate
 from comfy.workflows.video import (
     derive_start_image,
+    fit_start_images,
     frame_input,
     frame_step,
     frames_for,
@@ -97,6 +98,9 @@ def apply_video(template: WorkflowTemplate, graph: dict[str, Any], params: Video
     if params.seconds is not None:
         frames = frames_for(params.seconds, fps, frame_step(graph, binding.latent_nodes))
     width, height = int(first["inputs"]["width"]), int(first["inputs"]["height"])
+    # A shape asked for, or a picture's own (core.kinds.picture_shape), keeps the workflow's pixel area,
+    # the size its model is made for, whatever the picture's: a 4000x3000 photo or a 320x240 one is
+    # 1088x832 on Wan 2.2 5B's 1280x704, each side on the grid every video latent takes.
     if params.aspect_ratio is not None:
         area = (binding.base_width or width) * (binding.base_height or height)
         width, height = dimensions_for(AspectRatio.parse(params.aspect_ratio), area, VIDEO_SIZE_MULTIPLE)
@@ -140,6 +144,15 @@ def _derive_first_frame(graph: dict[str, Any], latents: tuple[str, ...]) -> None
     derive_start_image(graph, latents)
 
 
+def _fit_first_frame(
+    template: WorkflowTemplate, graph: dict[str, Any], params: VideoParams, metadata: dict[str, Any]
+) -> bool:
+    """The picture (derived or the workflow's own loader) scaled cleanly to the video's grid size; the
+    strength stays the request's or the derivation's (False)."""
+    fit_start_images(graph, template.binding.latent_nodes)
+    return False
+
+
 def _deliverables(saved: Sequence[Path], metadata: Mapping[str, Any]) -> list[Path]:
     return discord_videos(saved, float(metadata.get("fps") or DEFAULT_FPS))
 
@@ -165,5 +178,6 @@ VIDEO_KIND: KindSpec[VideoParams] = KindSpec(
     inputs={"image": "optional"},
     derivations={"image": FIRST_FRAME},
     fit_to_picture=video_shape,
+    after_inputs=_fit_first_frame,
     extra_templates={"video_i2v": "video_i2v.json"},
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.jobs.derived import MadeFrom, ResultAction
+from tests.core.kinds.workflows import first_frame
 from tests.discord_emulator.layout import texts
 from tests.e2e.harness import job_state, running_world
 from tests.e2e.media_support import posted_graph
@@ -33,8 +34,7 @@ async def test_animate_makes_a_video_starting_from_that_image(database_url: str,
     assert MadeFrom.read(job.seed_document) == MadeFrom(
         original.id, ResultAction.ANIMATE, message=message_of(result)
     )
-    loader = graph["55"]["inputs"]["start_image"][0]
-    assert graph[loader]["class_type"] == "LoadImage"
+    first_frame(graph, "55")  # the picture, scaled to the video's size
     assert f"Animate of {linked(original.id, result)}" in texts(message)[0]
     assert [a.content_type for a in message.attachments if a.filename.endswith(".mp4")] == ["video/mp4"]
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.kinds.workflows import first_frame
 from tests.discord_emulator.layout import files, footers, gallery_items, labelled, texts, thumbnails
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import is_final, job_state, running_world
 from tests.e2e.media_support import PICTURE, loader_files, posted_graph
-from tests.fakes.comfyui import FakeConfig
+from tests.fakes.comfyui import FakeConfig, media
 
 SLOW = FakeConfig(step_time_s=0.05, default_steps=40)
 
@@ -50,13 +51,17 @@ async def test_a_video_from_a_prompt_arrives_as_an_mp4_with_its_poster_above_it(
     assert artifact.attachment_url.endswith(".mp4")
 
 
-async def test_a_picture_becomes_the_first_frame(database_url: str, tmp_path: Path) -> None:
+async def test_a_photo_becomes_the_first_frame_at_its_shape_on_the_video_grid(
+    database_url: str, tmp_path: Path
+) -> None:
+    photo = media.jpeg(1000, 750, 0x3366CC)
     async with running_world(database_url, tmp_path) as world:
         interaction = await world.slash(
-            "video", {"prompt": "the cat wakes up"}, attachments={"image": ("cat.png", PICTURE, "image/png")}
+            "video", {"prompt": "the cat wakes up"}, attachments={"image": ("cat.jpg", photo, "image/jpeg")}
         )
         message = await world.wait_for_final(interaction)
         job = await world.job_for(message)
+        _, [video] = await world.delivered(job.id)
         graph = posted_graph(world)
 
     assert job_state(message) == "done"
@@ -65,8 +70,16 @@ async def test_a_picture_becomes_the_first_frame(database_url: str, tmp_path: Pa
     (uploaded,) = loader_files(graph, "LoadImage")
     (upload,) = world.fake.uploads
     assert uploaded == f"{upload.subfolder}/{upload.name}"
-    loader_id = next(i for i, n in graph.items() if n["class_type"] == "LoadImage")
-    assert graph["55"]["inputs"]["start_image"] == [loader_id, 0]
+    latent = graph["55"]["inputs"]
+    assert (latent["width"], latent["height"]) == (1088, 832), "4:3 at Wan 2.2 5B's 1280x704, 32 px steps"
+    scaler, loader = first_frame(graph, "55")
+    assert loader["inputs"]["image"] == uploaded
+    assert scaler["inputs"] == {
+        "image": scaler["inputs"]["image"], "upscale_method": "lanczos", "width": 1088, "height": 832,
+        "crop": "center",
+    }, "the photo itself brought cleanly to that size"  # fmt: skip
+    assert "**Aspect ratio:** 4:3" in texts(message)[0]
+    assert f"**Size:** {video.width}×{video.height}" in texts(message)[0], "the size of the video made"
 
 
 async def test_the_wan_14b_image_to_video_workflow_takes_the_picture_and_every_option(

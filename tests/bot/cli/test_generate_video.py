@@ -6,6 +6,7 @@ from pathlib import Path
 
 from core.media.probe import probe_video
 from tests.bot.cli.test_generate import FAST, run_in_process, settings_for
+from tests.core.kinds.workflows import first_frame
 from tests.fakes.comfyui import FakeComfyUI, media
 from tests.fixtures.comfyui import FakeComfyFactory
 
@@ -42,8 +43,8 @@ async def test_a_picture_given_is_uploaded_and_becomes_the_first_frame(
     assert upload.path.read_bytes() == picture.read_bytes()
     [prompt] = fake.prompts_received
     graph = prompt["prompt"]
-    loader = graph["55"]["inputs"]["start_image"][0]
-    assert graph[loader]["inputs"]["image"] == f"{upload.subfolder}/{upload.name}"
+    _, loader = first_frame(graph, "55")
+    assert loader["inputs"]["image"] == f"{upload.subfolder}/{upload.name}"
 
 
 async def test_seconds_out_of_range_are_refused_before_anything_is_queued(

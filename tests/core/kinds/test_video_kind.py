@@ -14,7 +14,7 @@ from comfy.workflows.input_slots import input_marker
 from comfy.workflows.sidecar import BindingSidecar
 from core.kinds import IMAGE, VIDEO, InputMissing, InputNotTaken, VideoParams
 from tests.comfy.workflows.graphs import node
-from tests.core.kinds.workflows import KINDS, analyse, bind, load_workflows, make_template
+from tests.core.kinds.workflows import KINDS, analyse, bind, first_frame, load_workflows, make_template
 
 TEMPLATES = Path(__file__).parents[3] / "core" / "kinds" / "templates"
 
@@ -191,10 +191,9 @@ def test_a_picture_given_to_the_text_to_video_template_becomes_its_first_frame()
 
     bound = KINDS.bind(template, VideoParams(prompt="the cat wakes up", seed=1), inputs=["image"])
 
-    start = bound.graph["55"]["inputs"]["start_image"]
-    loader = bound.graph[start[0]]
-    assert loader["class_type"] == "LoadImage"
+    scaler, loader = first_frame(bound.graph, "55")
     assert loader["inputs"]["image"] == input_marker("image")
+    assert (scaler["inputs"]["width"], scaler["inputs"]["height"]) == (1280, 704), "the video's own size"
     assert bound.graph["3"]["inputs"]["denoise"] == 1.0, "the picture conditions the video; nothing is kept"
     assert bound.metadata["inputs"] == ["image"]
     assert "start_image" not in template.graph["55"]["inputs"], "the template itself is untouched"

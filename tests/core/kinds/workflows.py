@@ -70,3 +70,13 @@ def own_image_to_image_graph() -> dict[str, Any]:
     graph["21"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["20", 0], "vae": ["4", 2]}}
     sampler["inputs"].update(latent_image=["21", 0], denoise=0.75)
     return graph
+
+
+def first_frame(graph: Graph, latent: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the ImageScale feeding a video latent's start_image, the LoadImage it scales): how a picture
+    given to a video reaches its first frame."""
+    scaler = graph[graph[latent]["inputs"]["start_image"][0]]
+    assert scaler["class_type"] == "ImageScale", "the picture is scaled to the video's size first"
+    loader = graph[scaler["inputs"]["image"][0]]
+    assert loader["class_type"] == "LoadImage"
+    return scaler, loader
