@@ -18,6 +18,7 @@ from typing import Any
 from core.jobs.scopes import is_personal
 from core.jobs.snapshots import JobView, SafetyAction
 from core.kinds import JobKind
+from core.kinds.song import COVER_STRENGTH
 
 
 class ResultAction(StrEnum):
@@ -64,7 +65,7 @@ def _outpaint(label: str, **move: Any) -> ActionSpec:
 # texture and detail (Midjourney's "subtle"); at 0.7 it keeps the rough layout and palette but redraws the
 # subjects (its "strong"). Below about 0.3 the change is hard to see; above about 0.8 the result is barely
 # recognisable. Remix and a reply change the prompt, so they need the strong end to show the new words.
-# A cover keeps the song's structure and rhythm at 0.6 while the new tags and lyrics take over.
+# A cover starts where `/song audio:` does: the song kind's COVER_STRENGTH (why, there).
 ACTIONS: dict[ResultAction, ActionSpec] = {
     ResultAction.VARY_SUBTLE: ActionSpec("Vary (subtle)", None, 0.35, "image"),
     ResultAction.VARY_STRONG: ActionSpec("Vary (strong)", None, 0.7, "image"),
@@ -72,7 +73,7 @@ ACTIONS: dict[ResultAction, ActionSpec] = {
     ResultAction.REPLY: ActionSpec("Remix", None, 0.7, "image"),
     ResultAction.EDIT: ActionSpec("Edit", JobKind("edit"), None, "image"),
     ResultAction.UPSCALE: ActionSpec("Upscale", JobKind("upscale"), None, "image"),
-    ResultAction.COVER: ActionSpec("Cover", None, 0.6, "audio"),
+    ResultAction.COVER: ActionSpec("Cover", None, COVER_STRENGTH, "audio"),
     # The picture as a video's first frame (core/kinds/video.py); the sampler still draws every frame.
     ResultAction.ANIMATE: ActionSpec("Animate", JobKind("video"), None, "image", carries_text=True),
     # Midjourney's Zoom Out and Pan: the same prompt drawn around the picture (core/kinds/outpaint.py).

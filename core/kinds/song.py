@@ -35,8 +35,12 @@ from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.texts import InvalidValue, Text
 
 SONG = JobKind("song")
-# A cover keeps the song's shape and timing and takes the new tags and lyrics.
-COVER_STRENGTH = 0.5
+# How far a cover moves from the song it is given, whether `/song audio:` or a result's Cover button asks
+# (core/jobs/derived.py takes it from here). At 0.6 the song's structure, rhythm and melody survive while
+# the new lyrics and tags take over the voice and the sound; at 0.5 the old words still carry through
+# too often, which is not what a member asking for new lyrics wants. It is also image-to-image's default,
+# so a strength means the same to a member in /imagine and in /song.
+COVER_STRENGTH = 0.6
 
 TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]
 # An untitled song is named by this many of its first words; a section tag ("[verse]") is none of them.

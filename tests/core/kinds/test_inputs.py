@@ -9,6 +9,7 @@ from comfy.workflows.input_slots import marked_roles
 from comfy.workflows.sidecar import parse_sidecar
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
+from core.jobs.derived import ACTIONS, ResultAction
 from core.kinds import InputMissing, InputNotTaken, StrengthWithoutInput
 from core.kinds.image import IMAGE_TO_IMAGE_STRENGTH, ImageParams
 from core.kinds.song import COVER_STRENGTH, SongParams
@@ -147,6 +148,19 @@ def test_a_song_given_to_the_song_workflow_becomes_a_cover() -> None:
     assert graph[encode["inputs"]["audio"][0]]["inputs"] == {"audio": "bot-input:audio"}
     assert graph["52"]["inputs"]["denoise"] == COVER_STRENGTH
     assert bound.metadata["strength"] == COVER_STRENGTH
+
+
+def test_song_audio_and_the_cover_button_start_from_one_strength() -> None:
+    """`/song audio:` without a strength and a result's Cover button make the same cover."""
+    by_song = KINDS.bind(_builtin("song"), SongParams(seed=1, lyrics="[verse]\nla"), inputs=["audio"])
+    by_button = KINDS.bind(
+        _builtin("song"),
+        SongParams(seed=1, lyrics="[verse]\nla", strength=ACTIONS[ResultAction.COVER].strength),
+        inputs=["audio"],
+    )
+
+    assert by_song.metadata["strength"] == by_button.metadata["strength"] == 0.6
+    assert by_song.graph == by_button.graph
 
 
 def test_a_sidecar_names_the_loader_and_strength_node_of_a_graph_it_cannot_read() -> None:
