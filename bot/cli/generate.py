@@ -169,6 +169,7 @@ async def _read_request(args: argparse.Namespace) -> tuple[str, KindParams, tupl
         mood=args.mood,
         tempo=args.tempo,
         key=args.key,
+        language=args.language,
         duration=args.duration,
         seed=args.seed,
         strength=args.strength,

@@ -35,6 +35,7 @@ def add_generate_parser(commands: Any) -> None:
     song.add_argument("--mood")
     song.add_argument("--tempo", help="beats per minute")
     song.add_argument("--key", help="e.g. C major, F# minor")
+    song.add_argument("--language", help="of the lyrics, e.g. ja or Japanese (default: read from them)")
     song.add_argument("--duration", help="seconds")
     song.add_argument("--seed", help="a fixed seed (random when left out)")
     song.add_argument("--audio", type=Path, help="a song to cover (its tags and lyrics are replaced)")

@@ -42,6 +42,7 @@ class SongOptions:
     time_signature: str | None = None
     duration: str | None = None
     strength: float | None = None
+    language: str | None = None
 
     def parse(
         self,
@@ -64,6 +65,7 @@ class SongOptions:
             duration=self.duration,
             count=TAKES_PER_REQUEST,
             strength=self.strength,
+            language=self.language,
         )
 
 
@@ -97,6 +99,7 @@ class Song(commands.Cog):
         tempo="Beats per minute, e.g. 120",
         key="Musical key, e.g. C major or F# minor",
         time_signature="Beats per bar",
+        language="Language of the lyrics, e.g. ja or Japanese (default: read from them)",
         duration="Length in seconds (or m:ss)",
         lyrics_file="Lyrics as a .txt file, or a .json song document",
         workflow="Which song workflow to use",
@@ -113,6 +116,7 @@ class Song(commands.Cog):
         tempo: app_commands.Range[int, TEMPO_RANGE[0], TEMPO_RANGE[1]] | None = None,
         key: app_commands.Range[str, 1, 20] | None = None,
         time_signature: TimeSignature | None = None,
+        language: app_commands.Range[str, 1, 30] | None = None,
         duration: app_commands.Range[str, 1, 10] | None = None,
         lyrics_file: discord.Attachment | None = None,
         workflow: str | None = None,
@@ -120,7 +124,7 @@ class Song(commands.Cog):
         audio_link: app_commands.Range[str, 1, LINK_OPTION_MAX] | None = None,
         strength: app_commands.Range[float, 0.0, 1.0] | None = None,
     ) -> None:
-        options = SongOptions(tempo, key, time_signature, duration, strength)
+        options = SongOptions(tempo, key, time_signature, duration, strength, language=language)
         cover = CoverSource(audio, audio_link)
         async with cover.reading(self.bot, interaction) as recording:
             if strength is not None and not recording.given_any:

@@ -246,8 +246,13 @@ def parameter_fields(words: Words, job: JobView, made: Sequence[ArtifactView] = 
     With the files made, the aspect ratio is the one made (a workflow may ignore the one asked).
     """
     shown: list[tuple[str, str]] = []
-    skip = {spec_of(job.params).main_field, "seed"}
+    spec = spec_of(job.params)
+    skip = {spec.main_field, "seed"}
     params = job.params.model_dump(mode="json")
+    bound = job.seed_document or {}
+    for name in spec.bound_fields:  # what the workflow was given where the request said nothing
+        if params.get(name) is None and bound.get(name) is not None:
+            params[name] = bound[name]
     shape = made_shape(params, made)
     if shape is not None:
         skip.add("aspect_ratio")

@@ -1,4 +1,4 @@
-"""Songs: ``/song``'s kind. Lyrics with sections plus title, genre, mood, tempo, key, metre → music."""
+"""Songs: ``/song``'s kind. Lyrics with sections plus title, genre, mood, tempo, key, metre, language."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from comfy.workflows import graph as g
 from comfy.workflows.derive import can_derive_audio, derive_audio_input
+from comfy.workflows.lyrics_language import ACE_LANGUAGES, detect_language, language_code
 from comfy.workflows.music import (
     DURATION_RANGE,
     ace_step_lyrics,
@@ -57,6 +58,8 @@ class SongParams(KindParams):
     tempo: int | None = Field(default=None, ge=TEMPO_RANGE[0], le=TEMPO_RANGE[1])
     key: str | None = None
     time_signature: TimeSignature | None = None
+    # The language the lyrics are sung in, as ACE-Step 1.5 names it ("ja"); None: read from the lyrics.
+    language: str | None = None
     # Sections as "[verse]", "[Chorus 2]" ... ; empty lyrics make an instrumental.
     lyrics: CleanText = Field(default="", max_length=LYRICS_MAX_CHARS)
     duration: float | None = Field(default=None, ge=DURATION_RANGE[0], le=DURATION_RANGE[1])
@@ -69,6 +72,11 @@ class SongParams(KindParams):
     @classmethod
     def _key_is_a_key(cls, value: str | None) -> str | None:
         return None if value is None else normalise_key(value)
+
+    @field_validator("language")
+    @classmethod
+    def _language_is_sung(cls, value: str | None) -> str | None:
+        return None if value is None else song_language(value)
 
     @field_validator("lyrics")
     @classmethod
@@ -85,6 +93,23 @@ class SongParams(KindParams):
                 )
             )
         return value
+
+
+def song_language(value: str) -> str:
+    """A language as typed (its code or its name: "ja", "Japanese", "日本語") → the code the song model
+    takes; refused when it sings in no such language."""
+    code = language_code(value)
+    if code is None:
+        known = ", ".join(ACE_LANGUAGES)
+        raise InvalidValue(
+            Text(
+                "value.language",
+                f"'{value}' is not a language songs are sung in here; use one of {known} (or its name, "
+                "like Japanese)",
+                {"value": value, "known": known},
+            )
+        )
+    return code
 
 
 def _sounds(graph: g.Graph, nodes: Any) -> bool:
@@ -127,9 +152,14 @@ def apply_song(template: WorkflowTemplate, graph: dict[str, Any], params: SongPa
         inputs["seconds"] = duration
         if g.has_number(graph[node_id], "batch_size"):
             inputs["batch_size"], batched = params.count, True
-    tags = ""
+    tags, language = "", None
+    # Asked for, or read from the lyrics (None: neither, and the workflow keeps its own).
+    sung_in = params.language or detect_language(params.lyrics)
     for node_id in binding.prompt_nodes:
         tags = _bind_music_encoder(graph[node_id], params, duration)
+        # Where the encoder takes a language (ACE-Step 1.5), as it takes the key: a value, not a link.
+        if sung_in is not None and g.has_value(graph[node_id], "language"):
+            graph[node_id]["inputs"]["language"] = language = sung_in
     return {
         "kind": SONG,
         "title": params.title,
@@ -138,6 +168,8 @@ def apply_song(template: WorkflowTemplate, graph: dict[str, Any], params: SongPa
         "tempo": params.tempo,
         "key": params.key,
         "time_signature": params.time_signature,
+        # The language the song is sung in, where the workflow took it; shown with its parameters.
+        "language": language,
         "duration": duration,
         "count": params.count if batched else 1,
         "tags": tags,
@@ -218,4 +250,5 @@ SONG_KIND: KindSpec[SongParams] = KindSpec(
     inputs={"audio": "optional"},
     derivations={"audio": COVER},
     strength=lambda p: p.strength,
+    bound_fields=("language",),
 )

@@ -117,6 +117,9 @@ class KindSpec(Generic[P]):
     # JOB_TIMEOUT_S and the guild's cap); KIND_JOB_TIMEOUT_S / KIND_MAX_RUNNING_PER_USER override them.
     job_timeout_s: float | None = None
     max_running_per_user: int | None = None
+    # Parameters its binding fills in when the request left them open (a song's language, read from its
+    # lyrics), as its seed document records them: shown with the job's parameters like those asked for.
+    bound_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.

@@ -16,7 +16,7 @@ from core.kinds.fields import (
     NEGATIVE_MAX_CHARS,
     PROMPT_MAX_CHARS,
 )
-from core.kinds.song import TimeSignature
+from core.kinds.song import TimeSignature, song_language
 from core.prompts import fields
 from core.prompts.errors import PromptError, PromptProblem
 from core.prompts.lyrics import clean_lyrics
@@ -89,6 +89,7 @@ class LyricsPromptData(BaseModel):
     tempo: int | None = None
     key: str | None = Field(default=None, max_length=20)
     time_signature: TimeSignature | None = None
+    language: str | None = Field(default=None, max_length=30)
     # The limit applies to the cleaned lyrics; the raw text is only bounded.
     lyrics: str = Field(default="", max_length=4 * LYRICS_MAX_CHARS)
     duration: float | None = None
@@ -124,6 +125,11 @@ class LyricsPromptData(BaseModel):
     @classmethod
     def _time_signature(cls, value: Any) -> Any:
         return fields.time_signature(value) if isinstance(value, str) else value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return None if value is None else song_language(value)
 
 
 def read_json_document(content: bytes, field: str | Text) -> dict[str, Any]:

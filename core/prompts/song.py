@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from comfy.workflows.music import normalise_key
 from core.kinds.fields import CONTROL_CHARACTERS, LYRICS_MAX_CHARS
-from core.kinds.song import SongParams
+from core.kinds.song import SongParams, song_language
 from core.prompts import fields
 from core.prompts.documents import (
     MAX_DOCUMENT_BYTES,
@@ -47,6 +47,7 @@ def parse_song_request(
     seed: int | str | None = None,
     count: int | str | None = None,
     strength: float | None = None,
+    language: str | None = None,
 ) -> SongParams:
     """The request as SongParams, or a PromptError listing every problem, each with its field."""
     problems: list[PromptProblem] = []
@@ -60,6 +61,7 @@ def parse_song_request(
         "tempo": (tempo, fields.tempo),
         "key": (key, normalise_key),
         "time_signature": (time_signature, fields.time_signature),
+        "language": (language, song_language),
         "duration": (duration, fields.duration),
         "seed": (seed, fields.seed),
         "count": (count, fields.count),

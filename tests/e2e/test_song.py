@@ -104,6 +104,27 @@ async def test_bad_song_options_are_refused_before_the_form_opens(database_url: 
         assert "duration" in reply.content
 
 
+async def test_the_language_option_names_the_lyrics_language_and_an_unknown_one_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        interaction = await world.slash(
+            "song",
+            {"language": "Japanese"},
+            attachments={"lyrics_file": ("words.txt", LYRICS.encode(), "text/plain")},
+        )
+        message = await world.wait_for_final(interaction)
+        assert (await world.job_for(message)).params.language == "ja"
+
+        command = await world.slash("song", {"language": "Klingon"})
+        await world.wait_acked(command)
+        assert (command.response_type, command.ephemeral) == (4, True), "refused before the form opens"
+        assert (
+            "'Klingon' is not a language songs are sung in here"
+            in world.emu.original_response(command).content
+        )
+
+
 def _prefilled(modal: dict[str, Any]) -> dict[str, str]:
     """The pre-filled value of every text input in a modal, by custom_id (action rows or labels)."""
     inputs = []

@@ -103,3 +103,17 @@ def test_a_songs_tempo_and_length_are_shown_with_their_units() -> None:
     assert (
         dict(parameter_fields(english(), a_job(kind=SONG, params={"duration": 45.0})))["Duration"] == "45 s"
     )
+
+
+def test_a_songs_language_is_shown_by_name_whether_asked_for_or_read_from_its_lyrics() -> None:
+    read = a_job(kind=SONG, params={"lyrics": "[verse]\n夢の中で"}, seed_document={"language": "ja"})
+    asked = a_job(
+        kind=SONG, params={"lyrics": "[verse]\nla", "language": "pt"}, seed_document={"language": "pt"}
+    )
+    german = Words(Catalogue.shipped(), "de")
+
+    assert listed(render_done(ENGLISH, read, [], (), duration_s=4.5))["Language"] == "Japanese"
+    assert dict(parameter_fields(german, read))["Sprache"] == "Japanisch"
+    assert dict(parameter_fields(ENGLISH, asked))["Language"] == "Portuguese"
+    # A workflow that took no language (ACE-Step 1.0) shows none.
+    assert "Language" not in dict(parameter_fields(ENGLISH, a_job(kind=SONG, params={"lyrics": "la"})))

@@ -130,6 +130,7 @@ def test_song_binding_writes_tags_lyrics_duration_and_takes() -> None:
         "tempo": 100,
         "key": "A minor",
         "time_signature": "3/4",
+        "language": None,  # ACE-Step 1.0's encoder takes none (it reads each line's language itself)
         "duration": 45.0,
         "count": 2,
         "tags": "synthwave, melancholic, 100 bpm, A minor, 3/4 time",
@@ -165,6 +166,55 @@ def test_ace_step_15_encoder_takes_tempo_key_time_and_duration_as_inputs() -> No
     assert encoder["duration"] == 60.0
     assert encoder["seed"] == bound.graph["3"]["inputs"]["seed"] == 11
     assert bound.graph["98"]["inputs"]["seconds"] == 60.0
+
+
+def test_ace_step_15_sings_in_the_language_the_lyrics_are_written_in() -> None:
+    template = make_template("ace15", json.dumps(ace_step_15()), source="test")
+    lyrics = "[verse]\n君の笑顔が見たくて\n今日も走り出す\n\n[chorus]\n夢の中で会いましょう"
+
+    bound = bind(template, SongParams(lyrics=lyrics, seed=1))
+
+    assert bound.graph["94"]["inputs"]["language"] == "ja"
+    assert bound.metadata["language"] == "ja"
+
+
+def test_a_language_asked_for_wins_over_the_one_read_from_the_lyrics() -> None:
+    template = make_template("ace15", json.dumps(ace_step_15()), source="test")
+    lyrics = "[verse]\nYo no sé por qué te quiero\nEres mi corazón y mi cielo"
+
+    bound = bind(template, SongParams(lyrics=lyrics, language="Portuguese", seed=1))
+
+    assert bound.graph["94"]["inputs"]["language"] == bound.metadata["language"] == "pt"
+
+
+def test_lyrics_in_no_plain_language_leave_the_workflows_own_language() -> None:
+    graph = ace_step_15()
+    graph["94"]["inputs"]["language"] = "de"  # the workflow's author sings in German
+    template = make_template("ace15-de", json.dumps(graph), source="test")
+
+    bound = bind(template, SongParams(lyrics="[verse]\nla la la\noh oh", seed=1))
+
+    assert bound.graph["94"]["inputs"]["language"] == "de"
+    assert bound.metadata["language"] is None
+
+
+def test_a_language_wired_from_another_node_is_left_to_it() -> None:
+    graph = ace_step_15()
+    graph["95"] = {"class_type": "PrimitiveString", "inputs": {"value": "ko"}}
+    graph["94"]["inputs"]["language"] = ["95", 0]
+    template = make_template("ace15-wired", json.dumps(graph), source="test")
+
+    bound = bind(template, SongParams(lyrics="[verse]\n君の笑顔が見たくて", language="ja", seed=1))
+
+    assert bound.graph["94"]["inputs"]["language"] == ["95", 0]
+    assert bound.metadata["language"] is None
+
+
+def test_an_encoder_without_a_language_input_is_given_none() -> None:
+    bound = bind(_builtin("song"), SongParams(lyrics="[verse]\n君の笑顔が見たくて", language="ja", seed=1))
+
+    assert "language" not in bound.graph["14"]["inputs"]  # ACE-Step 1.0 reads each line's language itself
+    assert bound.metadata["language"] is None
 
 
 def test_image_params_on_a_song_workflow_are_refused() -> None:

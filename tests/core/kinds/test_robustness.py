@@ -36,6 +36,7 @@ INPUT_NAMES = [
     "bpm",
     "keyscale",
     "timesignature",
+    "language",
     "duration",
     "start_at_step",
     "end_at_step",

@@ -53,6 +53,29 @@ def test_json_lyrics_document_and_explicit_options_winning() -> None:
     assert params.lyrics == "[Intro]\n\n[Verse]\ndrops on glass\n\n[Outro]"
 
 
+def test_a_song_documents_language_is_taken_by_name_and_an_option_wins_over_it() -> None:
+    document = {"lyrics": "[verse]\nla la", "language": "Japanese"}
+    content = json.dumps(document).encode()
+
+    assert parse_song_request(lyrics_file=("song.json", content)).language == "ja"
+    assert parse_song_request(lyrics_file=("song.json", content), language="ko").language == "ko"
+    assert parse_song_request(lyrics_text="[verse]\nla la").language is None  # read from the lyrics later
+
+
+def test_a_language_the_song_model_does_not_sing_is_refused_with_the_ones_it_does() -> None:
+    with pytest.raises(PromptError) as option:
+        parse_song_request(language="Klingon")
+    with pytest.raises(PromptError) as document:
+        parse_song_request(lyrics_file=("song.json", b'{"language": "Klingon"}'))
+
+    [problem] = option.value.problems
+    assert problem.field == "language"
+    assert problem.message.startswith(
+        "'Klingon' is not a language songs are sung in here; use one of en, ja, zh"
+    )
+    assert document.value.problems[0].message == problem.message
+
+
 @pytest.mark.parametrize(
     ("typed", "seconds"),
     [
