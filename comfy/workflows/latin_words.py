@@ -33,17 +33,17 @@ OWN_WORDS: Mapping[str, frozenset[str]] = {
         "wenn auch kein immer bin sind zu uns doch schon hab habe weil dass über für herz liebe heute "
         "alles wieder niemals",
         "es": "el los las y yo pero porque muy eres estoy soy cuando corazón quiero mí tú qué noche "
-        "siempre hay aquí ahora también él ella nosotros sé tengo puedo sin ya mis tus sus esto eso "
+        "siempre hay aquí ahora también él ella nosotros sé tengo puedo mis tus sus esto eso "
         "algo nadie vez hasta",
-        "fr": "je j'ai c'est les et pas est mon moi toi nous vous dans avec une suis ne n'est tout pour "
-        "sur elle ce cette au aux du des ton ta toujours cœur coeur amour nuit jamais rien être quand "
+        "fr": "j' qu' n' c'est les et pas est mon moi toi nous vous dans avec une suis tout pour "
+        "sur elle cette au aux ton toujours cœur coeur amour nuit jamais rien être quand "
         "comme sais veux oui",
-        "it": "il che di sono io ti per della nel anche questo sei mio mia ho cuore amore notte niente "
-        "perché tutto ancora voglio gli lei lui noi voi ci degli così già più è nella alla dei delle",
+        "it": "che sono io ti per della nel anche questo mio mia ho cuore amore notte niente "
+        "perché tutto ancora voglio gli lei ci degli così già più è nella alla dei delle",
         "pt": "não eu você os meu minha com uma são muito coração também até sou nós seu sua isso esse "
         "essa ela ele nossa pra quero agora noite saudade tudo vou vai tem estou em é ao às",
         "nl": "het een ik niet jij mijn van wij zijn maar naar ook dat niets heb hebben wat voor bij mij "
-        "jou zo hart liefde altijd nooit geen deze weet ben toch nog hoe waar jouw zij ze",
+        "jou zo hart liefde altijd nooit geen deze weet toch nog hoe waar jouw zij",
     }.items()
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -58,7 +58,14 @@ def latin_language(text: str) -> str | None:
     lettered = Counter(
         code for word in words for code, own in OWN_LETTERS.items() if any(char in own for char in word)
     )
-    said = Counter(code for word in words for code, own in OWN_WORDS.items() if word in own)
+    # An elided word counts by its start: "j'ai", "qu'il" and "n'est" are French's "j'", "qu'", "n'".
+    elided = [word if "'" not in word else word[: word.index("'") + 1] for word in words]
+    said = Counter(
+        code
+        for word, start in zip(words, elided, strict=True)
+        for code, own in OWN_WORDS.items()
+        if word in own or start in own
+    )
     return _leader(lettered, len(words)) or _leader(said, len(words))
 
 
