@@ -67,7 +67,7 @@ _SCRIPTS = (
 # Japanese is written with kana among its kanji; Chinese lyrics may borrow a stray "の", not one in twenty.
 _KANA_SHARE = 0.05
 _RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
-_UKRAINIAN = frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя'")
+_UKRAINIAN = frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя")
 _ARABIC_ONLY, _PERSIAN_ONLY, _URDU_ONLY = frozenset("ةيك"), frozenset("پچژگیک"), frozenset("ٹڈڑںےھ")
 
 
