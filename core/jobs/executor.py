@@ -192,6 +192,9 @@ class Executor:
         except TimeoutError:
             log.warning("timed out")
             await self._cancel_on_backend(active, "cancel after timeout")
+            if active.cancel_requested:  # asked to stop before its time ran out: that is what it was
+                await self._outcomes.settle(active, RunOutcome(interrupted=True))
+                return
             minutes = max(1, round(timeout_s / 60))
             noun = self._kinds.get(active.job.kind).texts.noun
             said = failure_texts.timed_out(minutes, Text(f"kinds.{active.job.kind}.noun", noun))
@@ -216,7 +219,12 @@ class Executor:
         if bound is None:
             return
         prompt_id = job.prompt_id
+        # Its last worker was asked to cancel it and stopped before ComfyUI confirmed: it is stopped here.
+        asked = await self._store.cancel_request(job.id)
         if client is None or prompt_id is None:
+            if asked is not None:
+                await self._outcomes.cancelled(job, asked.by_user_id, started_at=job.started_at)
+                return
             await self._outcomes.retry(job, errors.PromptLost(f"job {job.id} has no backend to re-attach to"))
             return
         entry = QueuedJob.of(job)
@@ -224,9 +232,11 @@ class Executor:
         active = ActiveJob(job, client, prompt_id, bound.metadata, on_prompt_done=release)
         if job.started_at is not None:  # written when the last worker handed it over
             active.started(job.started_at)
+        if asked is not None:
+            active.cancel_requested, active.cancel_requested_by = True, asked.by_user_id
         self.active[job.id] = active
         run = await client.attach(prompt_id, bound.graph)
-        log.info("re-attached to %s", client.name)
+        log.info("re-attached to %s%s", client.name, "; its cancel was asked: stopping it" if asked else "")
 
         async def follow() -> None:
             try:
@@ -236,6 +246,8 @@ class Executor:
                 self._left(job.id)
 
         self._tasks.spawn(follow(), name=f"job-{job.id}")
+        if asked is not None:
+            self._tasks.spawn(self._cancel_on_backend(active, "cancel"), name=f"cancel-{job.id}")
 
     def prompts(self, *, skip: Callable[[int], bool], on: str | None = None) -> list[PromptOnBackend]:
         """This worker's prompts on the servers (`skip`: jobs whose prompt is done, waiting to be saved),
@@ -270,6 +282,8 @@ class Executor:
             return False
         active.cancel_requested, active.cancel_requested_by = True, by_user_id
         with log_context(prompt_id=active.prompt_id):
+            # Kept with the job first: if this worker stops before ComfyUI confirms, the next one stops it.
+            await self._store.request_cancel(job_id, by_user_id, tell_workers=False)
             await self._cancel_on_backend(active, "cancel")
         return True
 

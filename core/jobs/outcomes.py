@@ -60,11 +60,13 @@ class Outcomes:
 
     async def settle(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job
+        if outcome.interrupted or (outcome.completed is not None and active.cancel_requested):
+            # A prompt that finished before its cancel reached ComfyUI is still cancelled: its member (or
+            # the operator who gave up on it) was told it would be, and nobody waits for its result.
+            await self._interrupted(active)
+            return
         if outcome.completed is not None:
             await self._complete(active, outcome)
-            return
-        if outcome.interrupted:
-            await self._interrupted(active)
             return
         error = outcome.failed
         assert error is not None  # noqa: S101 - a RunOutcome always carries one of the three
@@ -92,18 +94,20 @@ class Outcomes:
 
     async def _interrupted(self, active: ActiveJob) -> None:
         job = active.job
-        self._runner.clocks.forget(job.id)
         if active.cancel_requested:
-            cancelled = await self._store.finish_unsuccessfully(
-                job,
-                JobStatus.CANCELLED,
-                event={"by": active.cancel_requested_by},
-                started_at=active.started_wall,
-            )
-            if cancelled is not None:
-                self._delivery.deliver_soon(cancelled, JobCancelled(active.cancel_requested_by))
+            await self.cancelled(job, active.cancel_requested_by, started_at=active.started_wall)
             return
         await self.fail(job, failure_texts.STOPPED, "interrupted", started_at=active.started_wall)
+
+    async def cancelled(self, job: JobView, by_user_id: int | None, *, started_at: datetime | None) -> None:
+        """The running job ends cancelled, as `by_user_id` asked."""
+        self._runner.clocks.forget(job.id)
+        cancelled = await self._store.finish_unsuccessfully(
+            job, JobStatus.CANCELLED, event={"by": by_user_id}, started_at=started_at
+        )
+        if cancelled is not None:
+            log.info("cancelled")
+            self._delivery.deliver_soon(cancelled, JobCancelled(by_user_id))
 
     async def _complete(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job

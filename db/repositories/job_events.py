@@ -27,3 +27,13 @@ class JobEventRepository:
         """The job's life in the order it happened."""
         statement = select(JobEvent).where(JobEvent.job_id == job_id).order_by(JobEvent.id)
         return list(await self._session.scalars(statement))
+
+    async def latest(self, job_id: int, kind: str) -> JobEvent | None:
+        """The job's newest event of this kind, if it has one."""
+        statement = (
+            select(JobEvent)
+            .where(JobEvent.job_id == job_id, JobEvent.kind == kind)
+            .order_by(JobEvent.id.desc())
+            .limit(1)
+        )
+        return await self._session.scalar(statement)

@@ -34,7 +34,6 @@ from db.units.outages import through_outages
 from db.units.place_edits import JobPlaceEdits
 from db.units.unbroken import unbroken
 from db.worker_messages import (
-    CancelRequestedMessage,
     JobGoneMessage,
     JobQueuedMessage,
     message_text,
@@ -288,11 +287,3 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits, JobRoundClaims):
                 if job is not None:
                     await tell(session, JobQueuedMessage.of(self.worker_id, job))
             return released
-
-    @unbroken
-    async def request_cancel(self, job_id: int, by_user_id: int | None) -> None:
-        """Ask whichever worker runs the job to stop it (Postgres, several workers)."""
-        async with self.sessions.begin() as session:
-            await tell(
-                session, CancelRequestedMessage(sender=self.worker_id, job_id=job_id, by_user_id=by_user_id)
-            )
