@@ -18,6 +18,7 @@ from typing import TextIO
 import aiohttp
 
 from background.log_context import log_context
+from bot.cli.generate_cancel import CANCEL_GRACE_S, GaveUp, cancel_within
 from bot.cli.generate_inputs import UnusableInput, read_input_file
 from bot.cli.runtime_config import runtime_config
 from bot.cli.terminal_progress import TerminalProgress
@@ -52,7 +53,12 @@ class CannotGenerate(Exception):
 
 
 async def generate(
-    settings: Settings, args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+    settings: Settings,
+    args: argparse.Namespace,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    *,
+    cancel_grace_s: float = CANCEL_GRACE_S,
 ) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     try:
@@ -83,46 +89,65 @@ async def generate(
     async with aiohttp.ClientSession() as http:  # the one HTTP session of this process
         runtime = await CoreRuntime.build(config, http=http)
         try:
-            final = await _generate_on(runtime, request, timeout_s, err)
+            final = await _generate_on(runtime, request, timeout_s, cancel_grace_s, err)
         except CannotGenerate as exc:
             err.write(redact_url_credentials(f"{exc}\n"))  # backend URLs may hold one
             return EXIT_UNUSABLE
         except UserFacingError as exc:
             err.write(exc.user_message + "\n")
             return EXIT_FAILED
-        except TimeoutError:
-            err.write(f"No result within {timeout_s:.0f} s; the job was cancelled.\n")
-            return EXIT_FAILED
         finally:
-            await runtime.close()
+            await runtime.close()  # a job whose cancel is not confirmed is handed over with its request
+    if isinstance(final, GaveUp):
+        if final.outcome is None:
+            err.write(final.said(f"No result within {timeout_s:.0f} s"))
+            return EXIT_FAILED
+        final = final.outcome  # it ended on its own as the time ran out
     return _print_outcome(final, config.data_dir, out, err)
 
 
 async def _generate_on(
-    runtime: CoreRuntime, request: JobRequest, timeout_s: float, err: TextIO
-) -> FinalUpdate:
+    runtime: CoreRuntime, request: JobRequest, timeout_s: float, grace_s: float, err: TextIO
+) -> FinalUpdate | GaveUp:
     await _refuse_when_the_bot_has_work(runtime)
     progress = TerminalProgress(err, own_guild_id=COMMAND_GUILD_ID)
     runtime.observer.target = progress
     await _require_a_reachable_backend(runtime)
     await runtime.start()
-    return await _run_one(runtime, progress, request, timeout_s)
+    return await _run_one(runtime, progress, request, timeout_s, grace_s, err)
 
 
 async def _run_one(
-    runtime: CoreRuntime, progress: TerminalProgress, request: JobRequest, timeout_s: float
-) -> FinalUpdate:
+    runtime: CoreRuntime,
+    progress: TerminalProgress,
+    request: JobRequest,
+    timeout_s: float,
+    grace_s: float,
+    err: TextIO,
+) -> FinalUpdate | GaveUp:
     receipt = await runtime.service.submit(request)
-    progress.follow(receipt.job.id)
-    with log_context(job_id=receipt.job.id, guild_id=COMMAND_GUILD_ID):
+    job_id = receipt.job.id
+    progress.follow(job_id)
+    with log_context(job_id=job_id, guild_id=COMMAND_GUILD_ID):
         log.info("submitted from the command line")
     try:
         async with asyncio.timeout(timeout_s):
-            return await progress.final(receipt.job.id)
-    except (TimeoutError, asyncio.CancelledError):
-        # Ctrl-C or the timeout: leave nothing behind on the backends.
-        await runtime.service.cancel(receipt.job.id, guild_id=COMMAND_GUILD_ID, requester=COMMAND_USER)
+            return await progress.final(job_id)
+    except TimeoutError:
+        return await _stop(runtime, progress, job_id, grace_s)
+    except asyncio.CancelledError:  # Ctrl-C
+        gave_up = await _stop(runtime, progress, job_id, grace_s)
+        if gave_up.outcome is None:
+            err.write(gave_up.said("Stopped"))
         raise
+
+
+async def _stop(runtime: CoreRuntime, progress: TerminalProgress, job_id: int, grace_s: float) -> GaveUp:
+    """The command stops waiting: nothing is left behind on the backends, and what became of the job is
+    known."""
+    return await cancel_within(
+        runtime, progress, job_id, guild_id=COMMAND_GUILD_ID, requester=COMMAND_USER, grace_s=grace_s
+    )
 
 
 def _print_outcome(final: FinalUpdate, data_dir: Path, out: TextIO, err: TextIO) -> int:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import re
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from bot.__main__ import build_parser
 from bot.cli.generate import generate
+from bot.cli.runtime_config import runtime_config
 from bot.settings import Settings
+from core.jobs.updates import JobCancelled
+from db.enums import JobStatus
 from db.migrate import schema_is_current
 from tests.bot.cli.helpers import bot_env, run_bot
 from tests.bot.idle_core import idle_core
-from tests.core.jobs.harness import image_request
+from tests.core.jobs.harness import eventually, image_request, running_core
 from tests.fakes.comfyui import FakeComfyUI, FakeConfig
 from tests.fakes.comfyui.config import CHECKPOINTS_KEY
 from tests.fixtures.comfyui import FakeComfyFactory
@@ -82,9 +88,9 @@ def settings_for(database_url: str, comfy_url: str, data_dir: Path) -> Settings:
     )
 
 
-async def run_in_process(settings: Settings, argv: list[str]) -> tuple[int, str, str]:
+async def run_in_process(settings: Settings, argv: list[str], **options: float) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = await generate(settings, build_parser().parse_args(argv), out, err)
+    code = await generate(settings, build_parser().parse_args(argv), out, err, **options)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -155,17 +161,79 @@ async def test_a_new_sqlite_database_is_migrated_and_an_unreachable_comfyui_is_s
 async def test_a_job_past_the_timeout_is_cancelled_on_comfyui(
     database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
 ) -> None:
-    fake: FakeComfyUI = await fake_comfy_factory(FakeConfig(previews=False))
-    # ComfyUI takes the prompt and never gets to run it: the job is past its timeout however long the
-    # command took to start and post on a loaded machine.
-    fake.hold()
+    # A prompt that would run for minutes: the job is past its timeout however long the command took to
+    # start and post on a loaded machine, and ComfyUI stops it at its next step when interrupted.
+    fake: FakeComfyUI = await fake_comfy_factory(
+        FakeConfig(step_time_s=0.2, default_steps=1000, previews=False)
+    )
     settings = settings_for(database_url, fake.url, tmp_path)
     code, out, err = await run_in_process(settings, ["generate", "image", "a red fox", "--timeout", "4"])
     assert code == 1
     assert out == ""
     assert err.rstrip().endswith("No result within 4 s; the job was cancelled.")
-    assert len(fake.prompts_received) == 1
-    assert fake.interrupts or fake.queue_deletes  # the running prompt was stopped, not left to run
+    [posted] = fake.prompts_received
+    assert fake.interrupts  # the running prompt was stopped, not left to run
+    history = fake.history_of(posted["prompt_id"])
+    assert history is not None
+    assert history["status"]["status_str"] == "error"
+
+
+async def test_a_job_whose_cancel_comfyui_does_not_confirm_is_said_at_once_and_cancelled_by_the_next_worker(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(FakeConfig(previews=False))
+    # ComfyUI takes the prompt, shows it running, and neither runs it nor heeds an interrupt.
+    fake.hold()
+    settings = settings_for(database_url, fake.url, tmp_path)
+    confirm_window_s = (await runtime_config(settings)).client.cancel_timeout_s
+    argv = ["generate", "image", "a red fox", "--timeout", "4"]
+    command = asyncio.create_task(run_in_process(settings, argv, cancel_grace_s=1.0))
+    await eventually(lambda: bool(fake.interrupts), within_s=30)
+    asked_at = asyncio.get_running_loop().time()
+    code, out, err = await command
+    # The command waited its grace, not the client's whole window for ComfyUI to confirm the cancel.
+    assert asyncio.get_running_loop().time() - asked_at < confirm_window_s / 2
+    assert (code, out) == (1, "")
+    said = re.search(
+        r"No result within 4 s\. Job (\d+) was asked to cancel, but ComfyUI has not confirmed", err
+    )
+    assert said, err
+    job_id = int(said[1])
+
+    # The job was handed over with its cancel request: the next worker on the database asks ComfyUI again
+    # and ends it cancelled, even if the prompt gets to finish first (ComfyUI runs again below).
+    async with running_core(database_url, [fake.url], tmp_path / "bot", client_id="t", worker_id="bot") as (
+        runtime,
+        observer,
+    ):
+        fake.go()
+        assert isinstance(await observer.final(job_id, within_s=30), JobCancelled)
+        job, artifacts = await runtime.store.get_with_artifacts(job_id, guild_id=0) or (None, ())
+    assert job is not None
+    assert job.status is JobStatus.CANCELLED
+    assert artifacts == ()
+
+
+async def test_ctrl_c_cancels_the_job_and_says_at_once_that_comfyui_has_not_confirmed_it(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path
+) -> None:
+    fake: FakeComfyUI = await fake_comfy_factory(FakeConfig(previews=False))
+    fake.hold()  # ComfyUI shows the prompt running, but neither runs it nor heeds an interrupt
+    settings = settings_for(database_url, fake.url, tmp_path)
+    confirm_window_s = (await runtime_config(settings)).client.cancel_timeout_s
+    err = io.StringIO()
+    args = build_parser().parse_args(["generate", "image", "a red fox"])
+    command = asyncio.create_task(generate(settings, args, io.StringIO(), err, cancel_grace_s=1.0))
+    await eventually(lambda: fake.running_prompt_id is not None, within_s=30)
+    command.cancel()  # what asyncio.run does with the command on Ctrl-C
+    stopped_at = asyncio.get_running_loop().time()
+    with pytest.raises(asyncio.CancelledError):
+        await command
+    assert asyncio.get_running_loop().time() - stopped_at < confirm_window_s / 2
+    assert fake.interrupts
+    assert re.search(
+        r"Stopped\. Job \d+ was asked to cancel, but ComfyUI has not confirmed it", err.getvalue()
+    )
 
 
 async def test_midjourney_only_flags_are_ignored_with_a_note_on_stderr(
