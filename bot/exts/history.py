@@ -29,7 +29,7 @@ from core.errors import UserFacingError
 from core.jobs.result_names import result_file_names
 from core.jobs.service import JobRequest
 from core.jobs.snapshots import SafetyAction
-from core.jobs.visibility import seen_as_manager_only
+from core.jobs.visibility import shown_privately
 from core.kinds import JobKind, spec_of
 from core.texts import Text
 
@@ -101,10 +101,11 @@ class History(commands.Cog):
 
         # A refusal known in time is the first answer, privately: nothing of it reaches the channel.
         await refuse_if_known_in_time(interaction, decide)
-        # What a manager alone may see (a deleted result, another member's private one) is shown to them
-        # alone, never posted to the channel; if that is not known in time, a manager's answer is private.
+        # What a manager alone may see (a deleted result, another member's private one), or what was made
+        # where some of the channel's readers cannot read, is shown to the asker alone, never posted to
+        # the channel; if that is not known in time, the answer is private whenever it might be.
         shown = decided[0] if decided else None
-        private = viewer.is_manager and (shown is None or seen_as_manager_only(shown.job, viewer))
+        private = shown_privately(shown.job if shown else None, viewer)
         await acknowledge(interaction, ephemeral=private)
         if shown is None:  # not known in time: decided now, a refusal replacing the "thinking…"
             shown = await showable(self.bot, interaction, job, scope=scope, viewer=viewer)

@@ -123,8 +123,11 @@ class HistoryView(discord.ui.LayoutView):
             include_private=self._viewer.is_manager and not self._public,
             # Results held back by the content settings: a manager's, never a channel's.
             include_withheld=self._viewer.is_manager and not self._public,
-            # Others' jobs made in channels the viewer cannot read: for nobody's listing of theirs.
-            hidden_channel_ids=self._viewer.hidden_channel_ids,
+            # Others' jobs made in channels the viewer cannot read: for nobody's listing of theirs. A public
+            # one is the channel's: nothing made where some of its readers cannot read, whoever asked.
+            hidden_channel_ids=(
+                self._viewer.hidden_from_channel_readers if self._public else self._viewer.hidden_channel_ids
+            ),
         )
         safety = await self._safety_here()
         # A picture the content settings hold back where this listing is shown is not in a public one.

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import discord
 
-from bot.ui.readable_channels import hidden_channels
+from bot.ui.readable_channels import hidden_channels, hidden_from_readers_of
 from core.jobs.policy import Requester
 from core.jobs.scopes import is_personal, personal_scope
 
@@ -52,12 +52,17 @@ def requester_from_interaction(interaction: discord.Interaction) -> Requester:
 
 def viewer_from_interaction(interaction: discord.Interaction) -> Requester:
     """Who asks to look at jobs (/history, /show, /rerun, /cancel): the requester, with the server's channels
-    they cannot read, whose other members' jobs are not shown to them (core.jobs.visibility). A personal
+    they cannot read, whose other members' jobs are not shown to them, and those some reader of the channel
+    cannot, whose jobs are not posted there (core.jobs.visibility). A personal
     scope is the person's own: nothing in it is hidden from them."""
     requester = requester_from_interaction(interaction)
     if is_personal(guild_id_of(interaction)):
         return requester
-    return replace(requester, hidden_channel_ids=hidden_channels(interaction.guild, interaction.user))
+    return replace(
+        requester,
+        hidden_channel_ids=hidden_channels(interaction.guild, interaction.user),
+        hidden_from_channel_readers=hidden_from_readers_of(interaction.guild, interaction.channel),
+    )
 
 
 def requester_from_member(

@@ -115,6 +115,10 @@ class Requester:
     # as Discord computes them): other members' jobs made there are not theirs to see (core.jobs.visibility).
     # Filled in only where jobs are looked at; empty elsewhere and in a personal scope.
     hidden_channel_ids: frozenset[int] = frozenset()
+    # The server's channels and threads that some member who reads the channel asked in may not read: what
+    # the bot posts there for all to read shows no job made in them (core.jobs.visibility). Filled in with
+    # hidden_channel_ids.
+    hidden_from_channel_readers: frozenset[int] = frozenset()
 
 
 def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> None:

@@ -6,7 +6,11 @@ from them, Administrator aside (whose hidden set is empty). Within what they can
 job, deleted, private and held-back ones included.
 
 A job made in a thread is judged by the thread and by the channel it is in (kept with the job), as Discord
-gives a thread its channel's permissions: the bot forgets archived threads, not channels."""
+gives a thread its channel's permissions: the bot forgets archived threads, not channels.
+
+What the bot posts in a channel for all to read is judged by that channel's readers, not by who asks: a
+public /history lists, and /show posts, no job made where some of them cannot read (see
+bot.ui.readable_channels for who they are), nor any deleted, held-back or (in a listing) private result."""
 
 from __future__ import annotations
 
@@ -35,6 +39,16 @@ def visible_to(job: JobView, viewer: Requester | None) -> bool:
 def _made_where_hidden(job: JobView, hidden_channel_ids: frozenset[int]) -> bool:
     """Whether the channel or thread `job` was made in, or the channel that thread is in, is hidden."""
     return job.channel_id in hidden_channel_ids or job.parent_channel_id in hidden_channel_ids
+
+
+def shown_privately(job: JobView | None, viewer: Requester) -> bool:
+    """Whether /show answers `viewer` alone instead of posting `job` in the channel they ask in: what a
+    manager alone may see, or a job made where some of the channel's readers cannot read (whoever made it:
+    the place is the server's rule, not the maker's). A job not yet known (None) is answered privately
+    whenever it might be either."""
+    if job is None:
+        return viewer.is_manager or bool(viewer.hidden_from_channel_readers)
+    return seen_as_manager_only(job, viewer) or _made_where_hidden(job, viewer.hidden_from_channel_readers)
 
 
 def seen_as_manager_only(job: JobView, viewer: Requester) -> bool:

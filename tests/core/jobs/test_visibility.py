@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from core.jobs.policy import Requester
-from core.jobs.visibility import seen_as_manager_only, visible_to
+from core.jobs.visibility import seen_as_manager_only, shown_privately, visible_to
 from tests.bot.history_factories import a_job
 
 STAFF, GALLERY, FORGOTTEN_THREAD = 500, 600, 700
@@ -47,3 +48,13 @@ def test_a_managers_look_at_a_deleted_result_where_they_can_read_is_still_theirs
     assert visible_to(deleted, viewer(manager=True))
     assert seen_as_manager_only(deleted, viewer(manager=True))
     assert not visible_to(a_job(channel_id=STAFF, user_id=ALICE, private=True), viewer(manager=True))
+
+
+def test_show_answers_privately_a_job_made_where_some_reader_of_the_channel_cannot_read() -> None:
+    asker = replace(viewer(ALICE, hidden=frozenset()), hidden_from_channel_readers=frozenset({STAFF}))
+
+    assert shown_privately(a_job(channel_id=STAFF, user_id=ALICE), asker), "even her own"
+    assert shown_privately(a_job(channel_id=FORGOTTEN_THREAD, parent_channel_id=STAFF, user_id=BOB), asker)
+    assert not shown_privately(a_job(channel_id=GALLERY, user_id=BOB), asker)
+    assert shown_privately(None, asker), "not yet known: it might be"
+    assert not shown_privately(None, viewer(ALICE, hidden=frozenset()))
