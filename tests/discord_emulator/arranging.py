@@ -60,10 +60,22 @@ class Arranging:
         """A forum channel: people post in it with add_thread (each post a thread); it takes no message."""
         return self.world.add_channel(guild, name, nsfw=nsfw, kind=ChannelType.GUILD_FORUM)
 
-    def add_thread(self, parent: Channel, starter: Member | User, name: str = "thread") -> Channel:
+    def add_thread(
+        self, parent: Channel, starter: Member | User, name: str = "thread", *, private: bool = False
+    ) -> Channel:
         """A public thread started in ``parent`` (a post, in a forum): its permissions and age restriction
-        are the parent's."""
-        return self.world.add_thread(parent, name, starter.user if isinstance(starter, Member) else starter)
+        are the parent's. A private one "can only be viewed by those who were invited or those with the
+        MANAGE_THREADS permission" (https://discord.com/developers/docs/topics/threads#private-threads):
+        its starter, and whoever add_thread_member invites."""
+        user = starter.user if isinstance(starter, Member) else starter
+        return self.world.add_thread(parent, name, user, private=private)
+
+    def add_thread_member(self, thread: Channel, member: Member) -> None:
+        """Invites `member` to a private thread. Discord sends THREAD_MEMBERS_UPDATE about others only to
+        bots with the GUILD_MEMBERS intent (https://discord.com/developers/docs/events/gateway-events#thread-
+        members-update): none is sent here, so a bot without it does not hear of it."""
+        assert thread.type is ChannelType.PRIVATE_THREAD, "only a private thread has invited members"
+        thread.thread_members.add(member.id)
 
     async def archive_thread(self, thread: Channel) -> None:
         """The thread is archived (by hand or after its auto-archive duration): THREAD_UPDATE tells the bot,

@@ -16,6 +16,9 @@ SEND_MESSAGES = 1 << 11
 # (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
 MANAGE_MESSAGES = 1 << 13
 EMBED_LINKS = 1 << 14
+# "Allows for deleting and archiving threads, and viewing all private threads"
+# (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
+MANAGE_THREADS = 1 << 34
 ATTACH_FILES = 1 << 15
 READ_MESSAGE_HISTORY = 1 << 16
 MENTION_EVERYONE = 1 << 17
@@ -106,6 +109,9 @@ class ChannelType(enum.IntEnum):
     DM = 1
     GROUP_DM = 3
     PUBLIC_THREAD = 11
+    # "can only be viewed by those who were invited or those with the MANAGE_THREADS permission"
+    # (https://discord.com/developers/docs/topics/threads#private-threads).
+    PRIVATE_THREAD = 12
     # Posts only: each post is a thread; the forum itself takes no message.
     GUILD_FORUM = 15
 
@@ -128,10 +134,12 @@ class Channel:
     owner_id: int | None = None  # a thread: who started it
     # A thread: archived (no longer in GUILD_CREATE's active threads; a message there unarchives it).
     archived: bool = False
+    # A private thread: who was invited (its starter first); the others need Manage Threads to read it.
+    thread_members: set[int] = field(default_factory=set)
 
     @property
     def is_thread(self) -> bool:
-        return self.type is ChannelType.PUBLIC_THREAD
+        return self.type in (ChannelType.PUBLIC_THREAD, ChannelType.PRIVATE_THREAD)
 
 
 @dataclass
@@ -165,7 +173,11 @@ class Guild:
     def permissions_in(self, channel: Channel, member: Member) -> int:
         """Guild permissions with the channel's overwrites applied: @everyone, then roles, then member. A
         thread has its parent channel's ("Threads generally inherit permissions from the parent channel":
-        https://discord.com/developers/docs/topics/threads#permissions)."""
+        https://discord.com/developers/docs/topics/threads#permissions), and a private thread is closed to
+        whoever was not invited and has no Manage Threads there."""
+        if channel.type is ChannelType.PRIVATE_THREAD and member.id not in channel.thread_members:
+            value = self.permissions_in(self.channels[channel.parent_id or 0], member)
+            return value if value & MANAGE_THREADS else 0
         if channel.parent_id is not None:
             channel = self.channels[channel.parent_id]
         value = self.permissions_of(member)

@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .models import Attachment, Channel, ChannelType, Guild, Member, Message, Reaction, Role, User, iso
+from .models import (
+    VIEW_CHANNEL,
+    Attachment,
+    Channel,
+    ChannelType,
+    Guild,
+    Member,
+    Message,
+    Reaction,
+    Role,
+    User,
+    iso,
+)
 from .unfurl import shown_attachments
 
 
@@ -112,17 +124,20 @@ def thread(c: Channel) -> dict[str, Any]:
             "auto_archive_duration": 1440,
             "archive_timestamp": iso(dt.datetime.now(dt.UTC)),
             "locked": False,
+            **({"invitable": True} if c.type is ChannelType.PRIVATE_THREAD else {}),
         },
     }
 
 
 def guild_create(g: Guild, *, all_members: bool, bot_id: int) -> dict[str, Any]:
     """Like Discord, only bots with the presences intent get every member; the rest see just themselves.
-    Threads come apart from channels, in `threads` (the active ones)."""
+    Threads come apart from channels, in `threads`: "all active threads in the guild that current user has
+    permission to view" (https://discord.com/developers/docs/events/gateway-events#guild-create)."""
     channels, threads = [], []
+    bot = g.members.get(bot_id)
     for c in g.channels.values():
         if c.is_thread:
-            if not c.archived:
+            if not c.archived and bot is not None and g.permissions_in(c, bot) & VIEW_CHANNEL:
                 threads.append(thread(c))
             continue
         entry = channel(c)

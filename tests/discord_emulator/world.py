@@ -110,18 +110,20 @@ class World:
         self.messages[channel.id] = []
         return channel
 
-    def add_thread(self, parent: Channel, name: str, owner: User) -> Channel:
-        """A public thread in a guild's text channel (GUILD_CREATE lists it among the guild's threads)."""
+    def add_thread(self, parent: Channel, name: str, owner: User, *, private: bool = False) -> Channel:
+        """A thread in a guild's text channel (GUILD_CREATE lists it among the guild's threads); a private
+        one has its starter as its one member."""
         assert parent.guild_id is not None, "a thread starts in a guild's channel"
         assert not parent.is_thread, "a thread starts in a channel, not in another thread"
         guild = self.guilds[parent.guild_id]
         channel = Channel(
             self.snowflakes.next(),
-            ChannelType.PUBLIC_THREAD,
+            ChannelType.PRIVATE_THREAD if private else ChannelType.PUBLIC_THREAD,
             name,
             guild.id,
             parent_id=parent.id,
             owner_id=owner.id,
+            thread_members={owner.id} if private else set(),
         )
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from tests.discord_emulator import DiscordEmulator, running_client
 from tests.discord_emulator.installs import CommandNotOffered
-from tests.discord_emulator.models import SEND_MESSAGES, VIEW_CHANNEL
+from tests.discord_emulator.models import MANAGE_THREADS, SEND_MESSAGES, VIEW_CHANNEL
 
 from .conftest import Server
 
@@ -112,3 +112,28 @@ async def test_an_archived_thread_is_forgotten_by_the_bot_and_left_out_of_guild_
     (seen,) = restarted.seen
     assert isinstance(seen.channel, discord.Thread)
     assert (seen.channel_id, seen.channel.parent_id) == (thread.id, room.id)
+
+
+async def test_a_private_thread_is_read_by_its_members_and_by_who_manages_threads(
+    emulator: DiscordEmulator, server: Server
+) -> None:
+    moderators = emulator.add_role(server.guild, "moderators", permissions=MANAGE_THREADS)
+    mod = emulator.add_member(server.guild, name="mod", roles=[moderators])
+    bob = emulator.add_member(server.guild, name="bob")
+    thread = emulator.add_thread(server.channel, server.alice, "secret", private=True)
+    bot = WhereBot()
+    async with running_client(emulator, bot):
+        unknown = bot.get_channel(thread.id)  # the bot was not invited and has no Manage Threads
+        with pytest.raises(CommandNotOffered):
+            await emulator.send_slash_command(server.guild, thread, bob, "where")
+        emulator.add_thread_member(thread, bob)
+        await emulator.send_slash_command(server.guild, thread, bob, "where")
+        await asyncio.wait_for(bot.answered.wait(), 5)
+
+    (seen,) = bot.seen
+    assert unknown is None
+    assert isinstance(seen.channel, discord.Thread)
+    assert seen.channel.type is discord.ChannelType.private_thread
+    assert seen.channel.parent_id == server.channel.id
+    assert server.guild.permissions_in(thread, mod) & VIEW_CHANNEL
+    assert server.guild.permissions_in(thread, server.alice) & VIEW_CHANNEL
