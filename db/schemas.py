@@ -143,6 +143,7 @@ class JobCreate(_Input):
     guild_id: JobScope
     channel_id: Snowflake
     parent_channel_id: Snowflake | None = None  # made in a thread: the channel it is in
+    in_private_thread: bool = False
     channel_nsfw: bool = False
     user_id: Snowflake
     kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=KIND_MAX_CHARS)]

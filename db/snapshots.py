@@ -133,6 +133,7 @@ class JobView:
     locale: str | None = None
     # Made in a thread: the channel it is in (None: made in a channel, or before it was kept).
     parent_channel_id: int | None = None
+    in_private_thread: bool = False  # made in a private thread (False: not, or before it was kept)
 
     @property
     def seed(self) -> int | None:
@@ -172,6 +173,7 @@ class JobView:
             safety_action=row.safety_action,
             locale=row.locale,
             parent_channel_id=row.parent_channel_id,
+            in_private_thread=row.in_private_thread,
         )
 
 

@@ -174,6 +174,8 @@ class History(commands.Cog):
             include_private=viewer.is_manager,
             include_withheld=viewer.is_manager,
             hidden_channel_ids=viewer.hidden_channel_ids,
+            private_threads_read=viewer.private_threads_read,
+            threads_managed_in=viewer.threads_managed_in,
         )
         words = words_for(self.bot, interaction.locale)
         choices = [

@@ -128,6 +128,11 @@ class HistoryView(discord.ui.LayoutView):
             hidden_channel_ids=(
                 self._viewer.hidden_from_channel_readers if self._public else self._viewer.hidden_channel_ids
             ),
+            # A private thread's jobs: for who reads it; in public, for that thread only.
+            private_threads_read=(
+                frozenset({self._viewer.channel_id}) if self._public else self._viewer.private_threads_read
+            ),
+            threads_managed_in=frozenset() if self._public else self._viewer.threads_managed_in,
         )
         safety = await self._safety_here()
         # A picture the content settings hold back where this listing is shown is not in a public one.

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import discord
 
-from bot.ui.readable_channels import hidden_channels, hidden_from_readers_of
+from bot.ui.readable_channels import hidden_channels, hidden_from_readers_of, private_threads_sight
 from core.jobs.policy import Requester
 from core.jobs.scopes import is_personal, personal_scope
 
@@ -38,12 +38,13 @@ def requester_from_interaction(interaction: discord.Interaction) -> Requester:
     their own DMs or in a server without the app)."""
     user = interaction.user
     role_ids = frozenset(role.id for role in user.roles) if isinstance(user, discord.Member) else frozenset()
-    parent_id, nsfw = _place(interaction.channel)
+    parent_id, in_private_thread, nsfw = _place(interaction.channel)
     return Requester(
         user_id=user.id,
         channel_id=interaction.channel_id or 0,
         role_ids=role_ids,
         parent_channel_id=parent_id,
+        in_private_thread=in_private_thread,
         channel_is_nsfw=nsfw,
         is_manager=is_manager(interaction.permissions) and not is_personal(guild_id_of(interaction)),
         locale=interaction.locale.value,
@@ -58,10 +59,14 @@ def viewer_from_interaction(interaction: discord.Interaction) -> Requester:
     requester = requester_from_interaction(interaction)
     if is_personal(guild_id_of(interaction)):
         return requester
+    guild, here = interaction.guild, interaction.channel
+    threads_read, threads_managed = private_threads_sight(guild, interaction.user, here)
     return replace(
         requester,
-        hidden_channel_ids=hidden_channels(interaction.guild, interaction.user),
-        hidden_from_channel_readers=hidden_from_readers_of(interaction.guild, interaction.channel),
+        hidden_channel_ids=hidden_channels(guild, interaction.user, here),
+        private_threads_read=threads_read,
+        threads_managed_in=threads_managed,
+        hidden_from_channel_readers=hidden_from_readers_of(guild, here),
     )
 
 
@@ -70,23 +75,29 @@ def requester_from_member(
 ) -> Requester:
     """A member who reacts to or replies to a result: its job is found as a viewer would find it."""
     permissions = channel.permissions_for(member) if channel is not None else member.guild_permissions
-    parent_id, nsfw = _place(channel)
+    parent_id, in_private_thread, nsfw = _place(channel)
+    threads_read, threads_managed = private_threads_sight(member.guild, member, channel)
     return Requester(
         user_id=member.id,
         channel_id=channel_id,
         role_ids=frozenset(role.id for role in member.roles),
         parent_channel_id=parent_id,
+        in_private_thread=in_private_thread,
         channel_is_nsfw=nsfw,
         is_manager=is_manager(permissions),
         # A reaction carries no client locale: the server decides (bot.locales.job_locale).
         locale=None,
-        hidden_channel_ids=hidden_channels(member.guild, member),
+        hidden_channel_ids=hidden_channels(member.guild, member, channel),
+        private_threads_read=threads_read,
+        threads_managed_in=threads_managed,
     )
 
 
-def _place(channel: object) -> tuple[int | None, bool]:
+def _place(channel: object) -> tuple[int | None, bool, bool]:
     """A thread's parent channel (the server's channel rules are its: a thread of an allowed channel is
-    allowed too), and whether the place is age-restricted (a thread has no flag of its own: its parent's)."""
+    allowed too), whether it is a private thread (read by fewer than its channel: core.jobs.visibility),
+    and whether the place is age-restricted (a thread has no flag of its own: its parent's)."""
     if isinstance(channel, discord.Thread):
-        return channel.parent_id, channel.is_nsfw()
-    return None, bool(getattr(channel, "nsfw", False))
+        private = channel.type is discord.ChannelType.private_thread
+        return channel.parent_id, private, channel.is_nsfw()
+    return None, False, bool(getattr(channel, "nsfw", False))

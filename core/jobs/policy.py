@@ -107,6 +107,7 @@ class Requester:
     role_ids: frozenset[int] = frozenset()
     # Asked in a thread (or a forum's post): the channel it is in, whose place in the server's rules it has.
     parent_channel_id: int | None = None
+    in_private_thread: bool = False  # that thread is private (the job keeps it: core.jobs.visibility)
     channel_is_nsfw: bool = False
     is_manager: bool = False
     # The Discord locale its answers are written in ("de"); None: English.
@@ -115,6 +116,12 @@ class Requester:
     # as Discord computes them): other members' jobs made there are not theirs to see (core.jobs.visibility).
     # Filled in only where jobs are looked at; empty elsewhere and in a personal scope.
     hidden_channel_ids: frozenset[int] = frozenset()
+    # A private thread is read by its members and by who has Manage Threads in its channel, not by all who
+    # read that channel: the private threads this member is known to read, and the channels where they
+    # have Manage Threads. Filled in with hidden_channel_ids; others' jobs made in other private threads
+    # are not theirs to see.
+    private_threads_read: frozenset[int] = frozenset()
+    threads_managed_in: frozenset[int] = frozenset()
     # The server's channels and threads that some member who reads the channel asked in may not read: what
     # the bot posts there for all to read shows no job made in them (core.jobs.visibility). Filled in with
     # hidden_channel_ids.

@@ -57,6 +57,7 @@ def job_record(
         guild_id=request.guild_id,
         channel_id=request.requester.channel_id,
         parent_channel_id=request.requester.parent_channel_id,
+        in_private_thread=request.requester.in_private_thread,
         channel_nsfw=request.requester.channel_is_nsfw,
         user_id=request.requester.user_id,
         kind=kind,

@@ -6,7 +6,11 @@ from them, Administrator aside (whose hidden set is empty). Within what they can
 job, deleted, private and held-back ones included.
 
 A job made in a thread is judged by the thread and by the channel it is in (kept with the job), as Discord
-gives a thread its channel's permissions: the bot forgets archived threads, not channels.
+gives a thread its channel's permissions: the bot forgets archived threads, not channels. A private thread
+is read only by its members and by who has Manage Threads in its channel
+(https://discord.com/developers/docs/topics/threads#private-threads): the job keeps that its thread was
+private, and others see it only where they are known to read that thread (they ask in it, or the bot knows
+them in it) or manage threads in its channel.
 
 What the bot posts in a channel for all to read is judged by that channel's readers, not by who asks: a
 public /history lists, and /show posts, no job made where some of them cannot read (see
@@ -27,13 +31,27 @@ def visible_to(job: JobView, viewer: Requester | None) -> bool:
     the bot itself)."""
     if viewer is None:
         return True
-    if _made_where_hidden(job, viewer.hidden_channel_ids) and job.user_id != viewer.user_id:
+    if not _made_where_readable(job, viewer) and job.user_id != viewer.user_id:
         return False
     if viewer.is_manager:
         return True
     if job.safety_action is SafetyAction.WITHHELD:
         return False
     return job.deleted_at is None and (not job.private or job.user_id == viewer.user_id)
+
+
+def _made_where_readable(job: JobView, viewer: Requester) -> bool:
+    """Not in a channel hidden from `viewer`, nor in a thread of one, nor in a private thread they do not
+    read (db.repositories.jobs has the SQL twin of this rule)."""
+    if _made_where_hidden(job, viewer.hidden_channel_ids):
+        return False
+    return not _in_unread_private_thread(job, viewer.private_threads_read, viewer.threads_managed_in)
+
+
+def _in_unread_private_thread(job: JobView, read: frozenset[int], managed_in: frozenset[int]) -> bool:
+    """Made in a private thread, which Discord opens only to its members and to who has Manage Threads in
+    its channel: neither one of `read`, nor in one of the channels `managed_in`."""
+    return job.in_private_thread and job.channel_id not in read and job.parent_channel_id not in managed_in
 
 
 def _made_where_hidden(job: JobView, hidden_channel_ids: frozenset[int]) -> bool:
@@ -44,11 +62,15 @@ def _made_where_hidden(job: JobView, hidden_channel_ids: frozenset[int]) -> bool
 def shown_privately(job: JobView | None, viewer: Requester) -> bool:
     """Whether /show answers `viewer` alone instead of posting `job` in the channel they ask in: what a
     manager alone may see, or a job made where some of the channel's readers cannot read (whoever made it:
-    the place is the server's rule, not the maker's). A job not yet known (None) is answered privately
-    whenever it might be either."""
+    the place is the server's rule, not the maker's). A private thread's job is posted in that thread
+    only. A job not yet known (None) is answered privately: where it was made is not known."""
     if job is None:
-        return viewer.is_manager or bool(viewer.hidden_from_channel_readers)
-    return seen_as_manager_only(job, viewer) or _made_where_hidden(job, viewer.hidden_from_channel_readers)
+        return True
+    return (
+        seen_as_manager_only(job, viewer)
+        or _made_where_hidden(job, viewer.hidden_from_channel_readers)
+        or _in_unread_private_thread(job, frozenset({viewer.channel_id}), frozenset())
+    )
 
 
 def seen_as_manager_only(job: JobView, viewer: Requester) -> bool:

@@ -70,6 +70,9 @@ class Job(Base):
     # that channel, which the bot can tell long after it forgot the thread (core.jobs.visibility). NULL for
     # a job made directly in a channel, and for jobs made before it was kept.
     parent_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Made in a private thread, which only its members and those who manage threads in its channel may read
+    # (core.jobs.visibility). False for jobs made before it was kept.
+    in_private_thread: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The channel was age-restricted when the job was asked for: a guild's safety mode may show a flagged
     # result there (core.safety.policy).
     channel_nsfw: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -42,7 +42,8 @@ events = cast(Table, JobEvent.__table__)
 VIEW_COLUMNS = [field.name for field in dataclasses.fields(JobView)]  # every column of the same name
 # Set when the job was made, or large and parsed once at the claim: never read back.
 _KEPT = {"id", "guild_id", "channel_id", "user_id", "kind", "raw_input", "params", "workflow_name"}
-_KEPT |= {"parent_channel_id", "queued_at", "parent_id", "posted_graph", "seed_document", "model_needs"}
+_KEPT |= {"parent_channel_id", "in_private_thread", "queued_at", "parent_id", "posted_graph", "seed_document"}
+_KEPT |= {"model_needs"}
 # What may change while a job runs here (the front-end records its messages, say): read back when it ends.
 _CHANGING = [name for name in VIEW_COLUMNS if name not in _KEPT]
 

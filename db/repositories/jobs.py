@@ -74,6 +74,8 @@ class JobRepository(JobStates):
         include_private: bool = False,
         include_withheld: bool = False,
         hidden_channel_ids: Collection[int] = (),
+        private_threads_read: Collection[int] = (),
+        threads_managed_in: Collection[int] = (),
     ) -> HistoryRows:
         """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`).
 
@@ -81,7 +83,8 @@ class JobRepository(JobStates):
         the `viewer_id`'s own, unless `include_private` (managers, in a listing only they see). Results held
         back by the guild's content settings are left out unless `include_withheld` (the same). Jobs made in
         `hidden_channel_ids` (channels the viewer cannot read), or in a thread of one, are left out but the
-        `viewer_id`'s own."""
+        `viewer_id`'s own; so are those made in a private thread, but in `private_threads_read` or in a
+        thread of `threads_managed_in` (where the viewer has Manage Threads)."""
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         statement = select(Job).where(Job.guild_id == guild_id)
         if not include_deleted:
@@ -94,20 +97,10 @@ class JobRepository(JobStates):
         if not include_withheld:
             withheld = Job.safety_action == SafetyAction.WITHHELD
             statement = statement.where(or_(Job.safety_action.is_(None), ~withheld))
-        if hidden_channel_ids:
-            # Written into the SQL text like the search: the ids are integers, and a server with many
-            # channels hidden from someone (one per support ticket) must not meet a driver's parameter cap.
-            hidden: BindParameter[list[int]] = bindparam(
-                "hidden_channels", sorted(hidden_channel_ids), expanding=True, literal_execute=True
-            )
-            # A thread's job is judged by its channel too (NULL: made in a channel, or before it was kept).
-            readable = and_(
-                Job.channel_id.not_in(hidden),
-                or_(Job.parent_channel_id.is_(None), Job.parent_channel_id.not_in(hidden)),
-            )
-            statement = statement.where(
-                readable if viewer_id is None else or_(readable, Job.user_id == viewer_id)
-            )
+        readable = _made_where_readable(hidden_channel_ids, private_threads_read, threads_managed_in)
+        statement = statement.where(
+            readable if viewer_id is None else or_(readable, Job.user_id == viewer_id)
+        )
         if user_id is not None:
             statement = statement.where(Job.user_id == user_id)
         if kind is not None:
@@ -176,3 +169,33 @@ class JobRepository(JobStates):
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _made_where_readable(
+    hidden_channel_ids: Collection[int],
+    private_threads_read: Collection[int],
+    threads_managed_in: Collection[int],
+) -> ColumnElement[bool]:
+    """The SQL twin of core.jobs.visibility's rule of places: not made in a hidden channel, nor in a thread
+    of one, nor in a private thread the viewer does not read."""
+    # A private thread's job, for who reads that thread or manages threads in its channel.
+    thread_open = [Job.in_private_thread.is_(False)]
+    if private_threads_read:
+        thread_open.append(Job.channel_id.in_(_ids("private_threads_read", private_threads_read)))
+    if threads_managed_in:
+        thread_open.append(Job.parent_channel_id.in_(_ids("threads_managed_in", threads_managed_in)))
+    if not hidden_channel_ids:
+        return or_(*thread_open)
+    hidden = _ids("hidden_channels", hidden_channel_ids)
+    # A thread's job is judged by its channel too (NULL: made in a channel, or before it was kept).
+    return and_(
+        Job.channel_id.not_in(hidden),
+        or_(Job.parent_channel_id.is_(None), Job.parent_channel_id.not_in(hidden)),
+        or_(*thread_open),
+    )
+
+
+def _ids(name: str, ids: Collection[int]) -> BindParameter[list[int]]:
+    """Written into the SQL text like the search: the ids are integers, and a server with many channels
+    hidden from someone (one per support ticket) must not meet a driver's parameter cap."""
+    return bindparam(name, sorted(ids), expanding=True, literal_execute=True)

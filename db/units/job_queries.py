@@ -28,6 +28,8 @@ class HistoryQuery(TypedDict, total=False):
     hidden_channel_ids: frozenset[
         int
     ]  # others' jobs made in these channels are left out (the viewer's own stay)
+    private_threads_read: frozenset[int]  # others' jobs in private threads: only these threads'...
+    threads_managed_in: frozenset[int]  # ...and those in threads of these channels (Manage Threads)
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,3 +189,40 @@ async def test_others_jobs_in_a_thread_of_a_hidden_channel_are_left_out_though_t
     assert [len(page) for page in pages] == [4, 4, 4]
     assert [job_id for page in pages for job_id in page] == sorted(in_the_open + alices_hidden, reverse=True)
     assert not {job_id for page in pages for job_id in page} & set(hidden)
+
+
+async def test_others_jobs_in_private_threads_are_left_out_but_where_the_viewer_reads_the_thread(
+    session: AsyncSession,
+) -> None:
+    # The twin of core.jobs.visibility's rule: a private thread is for its members (the ones the viewer is
+    # known to read) and for who has Manage Threads in its channel.
+    jobs = JobRepository(session)
+    thread, other_thread, elsewhere = CHANNEL + 1, CHANNEL + 2, CHANNEL + 3
+    private = {"in_private_thread": True, "parent_channel_id": CHANNEL}
+    open_one = await add_jobs(jobs, 1, user_id=BOB, channel_id=CHANNEL + 4, parent_channel_id=CHANNEL)
+    in_thread = await add_jobs(jobs, 1, user_id=BOB, channel_id=thread, **private)
+    in_other = await add_jobs(jobs, 1, user_id=BOB, channel_id=other_thread, **private)
+    alices = await add_jobs(jobs, 1, user_id=ALICE, channel_id=other_thread, **private)
+    in_a_thread_elsewhere = await add_jobs(
+        jobs, 1, user_id=BOB, channel_id=CHANNEL + 5, in_private_thread=True, parent_channel_id=elsewhere
+    )
+
+    async def listed(**filters: object) -> list[int]:
+        return [job_id for page in await all_pages(jobs, GUILD_A, page_size=10, **filters) for job_id in page]
+
+    def newest_first(*groups: list[int]) -> list[int]:
+        return sorted((job_id for group in groups for job_id in group), reverse=True)
+
+    assert await listed(viewer_id=ALICE) == newest_first(open_one, alices)
+    assert await listed(viewer_id=ALICE, private_threads_read=frozenset({thread})) == newest_first(
+        open_one, in_thread, alices
+    )
+    assert await listed(viewer_id=ALICE, threads_managed_in=frozenset({CHANNEL})) == newest_first(
+        open_one, in_thread, in_other, alices
+    )
+    assert await listed(
+        viewer_id=ALICE, threads_managed_in=frozenset({CHANNEL}), hidden_channel_ids=frozenset({elsewhere})
+    ) == newest_first(open_one, in_thread, in_other, alices)
+    assert await listed(threads_managed_in=frozenset({elsewhere})) == newest_first(
+        open_one, in_a_thread_elsewhere
+    )

@@ -57,4 +57,28 @@ def test_show_answers_privately_a_job_made_where_some_reader_of_the_channel_cann
     assert shown_privately(a_job(channel_id=FORGOTTEN_THREAD, parent_channel_id=STAFF, user_id=BOB), asker)
     assert not shown_privately(a_job(channel_id=GALLERY, user_id=BOB), asker)
     assert shown_privately(None, asker), "not yet known: it might be"
-    assert not shown_privately(None, viewer(ALICE, hidden=frozenset()))
+    assert shown_privately(None, viewer(ALICE, hidden=frozenset())), "a private thread's, say"
+
+
+def test_anothers_job_in_a_private_thread_is_for_who_reads_the_thread_or_manages_threads_there() -> None:
+    secret = a_job(
+        channel_id=FORGOTTEN_THREAD, parent_channel_id=GALLERY, in_private_thread=True, user_id=ALICE
+    )
+    reader = viewer(hidden=frozenset())
+
+    assert not visible_to(secret, reader), "reading the channel does not open its private threads"
+    assert not visible_to(secret, replace(reader, is_manager=True)), "nor does managing messages"
+    assert visible_to(secret, replace(reader, private_threads_read=frozenset({FORGOTTEN_THREAD})))
+    assert visible_to(secret, replace(reader, threads_managed_in=frozenset({GALLERY})))
+    assert not visible_to(secret, replace(reader, threads_managed_in=frozenset({STAFF})))
+    assert visible_to(secret, viewer(ALICE)), "her own job stays hers"
+
+
+def test_show_posts_a_private_threads_job_in_that_thread_only() -> None:
+    secret = a_job(
+        channel_id=FORGOTTEN_THREAD, parent_channel_id=GALLERY, in_private_thread=True, user_id=ALICE
+    )
+    asker = viewer(ALICE, hidden=frozenset())
+
+    assert shown_privately(secret, asker)
+    assert not shown_privately(secret, replace(asker, channel_id=FORGOTTEN_THREAD))
