@@ -176,6 +176,7 @@ class History(commands.Cog):
             hidden_channel_ids=viewer.hidden_channel_ids,
             private_threads_read=viewer.private_threads_read,
             threads_managed_in=viewer.threads_managed_in,
+            known_channel_ids=None if viewer.is_manager else viewer.known_channel_ids,
         )
         words = words_for(self.bot, interaction.locale)
         choices = [

@@ -110,6 +110,7 @@ class HistoryView(discord.ui.LayoutView):
         return await self._pages.first_page(interaction)
 
     async def _load(self) -> list[discord.File]:
+        manager_listing = self._viewer.is_manager and not self._public
         self._page = await self._browser.history(
             self._guild_id,
             user_id=self._filters.user_id,
@@ -133,6 +134,8 @@ class HistoryView(discord.ui.LayoutView):
                 frozenset({self._viewer.channel_id}) if self._public else self._viewer.private_threads_read
             ),
             threads_managed_in=frozenset() if self._public else self._viewer.threads_managed_in,
+            # Jobs made in channels deleted since: a manager's, never a channel's.
+            known_channel_ids=None if manager_listing else self._viewer.known_channel_ids,
         )
         safety = await self._safety_here()
         # A picture the content settings hold back where this listing is shown is not in a public one.

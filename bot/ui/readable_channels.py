@@ -113,3 +113,12 @@ def _open_to_all(place: discord.abc.GuildChannel | discord.Thread, same_place: s
         return False
     denied = (overwrite.pair()[1] for overwrite in place.overwrites.values())
     return not any(deny.view_channel or deny.read_message_history for deny in denied)
+
+
+def known_channels(guild: discord.Guild | None) -> frozenset[int] | None:
+    """The ids of `guild`'s channels and threads the bot knows: a job made in none of them, nor in a thread
+    of one, was made in a channel deleted since (discord.py forgets a deleted channel, and after a restart
+    never learns of it). None outside a server the bot is in: nothing to judge by."""
+    if guild is None:
+        return None
+    return frozenset(channel.id for channel in guild.channels) | {thread.id for thread in guild.threads}

@@ -6,7 +6,12 @@ from dataclasses import replace
 
 import discord
 
-from bot.ui.readable_channels import hidden_channels, hidden_from_readers_of, private_threads_sight
+from bot.ui.readable_channels import (
+    hidden_channels,
+    hidden_from_readers_of,
+    known_channels,
+    private_threads_sight,
+)
 from core.jobs.policy import Requester
 from core.jobs.scopes import is_personal, personal_scope
 
@@ -66,6 +71,7 @@ def viewer_from_interaction(interaction: discord.Interaction) -> Requester:
         hidden_channel_ids=hidden_channels(guild, interaction.user, here),
         private_threads_read=threads_read,
         threads_managed_in=threads_managed,
+        known_channel_ids=known_channels(guild),
         hidden_from_channel_readers=hidden_from_readers_of(guild, here),
     )
 
@@ -90,6 +96,7 @@ def requester_from_member(
         hidden_channel_ids=hidden_channels(member.guild, member, channel),
         private_threads_read=threads_read,
         threads_managed_in=threads_managed,
+        known_channel_ids=known_channels(member.guild),
     )
 
 

@@ -122,6 +122,10 @@ class Requester:
     # are not theirs to see.
     private_threads_read: frozenset[int] = frozenset()
     threads_managed_in: frozenset[int] = frozenset()
+    # The server's channels and threads the bot knows of: a job made in none of them (nor in a thread of
+    # one) was made in a channel deleted since, and is its maker's and managers' only. None: not judged
+    # (a personal scope, or where jobs are not looked at).
+    known_channel_ids: frozenset[int] | None = None
     # The server's channels and threads that some member who reads the channel asked in may not read: what
     # the bot posts there for all to read shows no job made in them (core.jobs.visibility). Filled in with
     # hidden_channel_ids.

@@ -10,7 +10,8 @@ gives a thread its channel's permissions: the bot forgets archived threads, not 
 is read only by its members and by who has Manage Threads in its channel
 (https://discord.com/developers/docs/topics/threads#private-threads): the job keeps that its thread was
 private, and others see it only where they are known to read that thread (they ask in it, or the bot knows
-them in it) or manage threads in its channel.
+them in it) or manage threads in its channel. A job made in a channel deleted since (one the bot no longer
+knows, nor its thread) is its maker's and the managers' only: who could read it can no longer be told.
 
 What the bot posts in a channel for all to read is judged by that channel's readers, not by who asks: a
 public /history lists, and /show posts, no job made where some of them cannot read (see
@@ -45,7 +46,16 @@ def _made_where_readable(job: JobView, viewer: Requester) -> bool:
     read (db.repositories.jobs has the SQL twin of this rule)."""
     if _made_where_hidden(job, viewer.hidden_channel_ids):
         return False
+    if not viewer.is_manager and _made_where_gone(job, viewer.known_channel_ids):
+        return False
     return not _in_unread_private_thread(job, viewer.private_threads_read, viewer.threads_managed_in)
+
+
+def _made_where_gone(job: JobView, known_channel_ids: frozenset[int] | None) -> bool:
+    """Made in a channel deleted since (or a thread of one): in none of the places the bot knows."""
+    if known_channel_ids is None:
+        return False
+    return job.channel_id not in known_channel_ids and job.parent_channel_id not in known_channel_ids
 
 
 def _in_unread_private_thread(job: JobView, read: frozenset[int], managed_in: frozenset[int]) -> bool:
@@ -61,7 +71,8 @@ def _made_where_hidden(job: JobView, hidden_channel_ids: frozenset[int]) -> bool
 
 def shown_privately(job: JobView | None, viewer: Requester) -> bool:
     """Whether /show answers `viewer` alone instead of posting `job` in the channel they ask in: what a
-    manager alone may see, or a job made where some of the channel's readers cannot read (whoever made it:
+    manager alone may see, or a job made where some of the channel's readers cannot read, or in a channel
+    deleted since (whoever made it:
     the place is the server's rule, not the maker's). A private thread's job is posted in that thread
     only. A job not yet known (None) is answered privately: where it was made is not known."""
     if job is None:
@@ -69,6 +80,7 @@ def shown_privately(job: JobView | None, viewer: Requester) -> bool:
     return (
         seen_as_manager_only(job, viewer)
         or _made_where_hidden(job, viewer.hidden_from_channel_readers)
+        or _made_where_gone(job, viewer.known_channel_ids)
         or _in_unread_private_thread(job, frozenset({viewer.channel_id}), frozenset())
     )
 

@@ -76,6 +76,7 @@ class JobRepository(JobStates):
         hidden_channel_ids: Collection[int] = (),
         private_threads_read: Collection[int] = (),
         threads_managed_in: Collection[int] = (),
+        known_channel_ids: Collection[int] | None = None,
     ) -> HistoryRows:
         """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`).
 
@@ -84,7 +85,8 @@ class JobRepository(JobStates):
         back by the guild's content settings are left out unless `include_withheld` (the same). Jobs made in
         `hidden_channel_ids` (channels the viewer cannot read), or in a thread of one, are left out but the
         `viewer_id`'s own; so are those made in a private thread, but in `private_threads_read` or in a
-        thread of `threads_managed_in` (where the viewer has Manage Threads)."""
+        thread of `threads_managed_in` (where the viewer has Manage Threads), and those made in none of
+        `known_channel_ids` nor in a thread of one (a channel deleted since; None: not judged, a manager)."""
         limit = max(1, min(limit, HISTORY_PAGE_MAX))
         statement = select(Job).where(Job.guild_id == guild_id)
         if not include_deleted:
@@ -98,6 +100,9 @@ class JobRepository(JobStates):
             withheld = Job.safety_action == SafetyAction.WITHHELD
             statement = statement.where(or_(Job.safety_action.is_(None), ~withheld))
         readable = _made_where_readable(hidden_channel_ids, private_threads_read, threads_managed_in)
+        if known_channel_ids is not None:
+            known = _ids("known_channels", known_channel_ids)
+            readable = and_(readable, or_(Job.channel_id.in_(known), Job.parent_channel_id.in_(known)))
         statement = statement.where(
             readable if viewer_id is None else or_(readable, Job.user_id == viewer_id)
         )

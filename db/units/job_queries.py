@@ -30,6 +30,7 @@ class HistoryQuery(TypedDict, total=False):
     ]  # others' jobs made in these channels are left out (the viewer's own stay)
     private_threads_read: frozenset[int]  # others' jobs in private threads: only these threads'...
     threads_managed_in: frozenset[int]  # ...and those in threads of these channels (Manage Threads)
+    known_channel_ids: frozenset[int] | None  # others' jobs made elsewhere are left out (None: not judged)
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,3 +226,30 @@ async def test_others_jobs_in_private_threads_are_left_out_but_where_the_viewer_
     assert await listed(threads_managed_in=frozenset({elsewhere})) == newest_first(
         open_one, in_a_thread_elsewhere
     )
+
+
+async def test_others_jobs_made_in_channels_deleted_since_are_left_out_unless_not_judged(
+    session: AsyncSession,
+) -> None:
+    # The twin of core.jobs.visibility's rule: a job made in none of the known channels (nor in a thread
+    # of one) is its maker's; a manager's listing passes None.
+    jobs = JobRepository(session)
+    gone, forgotten_thread = CHANNEL + 1, CHANNEL + 2
+    here = await add_jobs(jobs, 1, user_id=BOB)
+    in_forgotten_thread = await add_jobs(
+        jobs, 1, user_id=BOB, channel_id=forgotten_thread, parent_channel_id=CHANNEL
+    )
+    bobs_gone = await add_jobs(jobs, 1, user_id=BOB, channel_id=gone)
+    alices_gone = await add_jobs(jobs, 1, user_id=ALICE, channel_id=gone)
+    in_gone_thread = await add_jobs(jobs, 1, user_id=BOB, channel_id=CHANNEL + 3, parent_channel_id=gone)
+    known = frozenset({CHANNEL})
+
+    async def listed(**filters: object) -> list[int]:
+        return [job_id for page in await all_pages(jobs, GUILD_A, page_size=10, **filters) for job_id in page]
+
+    everything = sorted(here + in_forgotten_thread + bobs_gone + alices_gone + in_gone_thread, reverse=True)
+    assert await listed(viewer_id=ALICE, known_channel_ids=known) == sorted(
+        here + in_forgotten_thread + alices_gone, reverse=True
+    )
+    assert await listed(known_channel_ids=known) == sorted(here + in_forgotten_thread, reverse=True)
+    assert await listed(viewer_id=ALICE) == everything

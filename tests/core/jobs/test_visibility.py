@@ -82,3 +82,20 @@ def test_show_posts_a_private_threads_job_in_that_thread_only() -> None:
 
     assert shown_privately(secret, asker)
     assert not shown_privately(secret, replace(asker, channel_id=FORGOTTEN_THREAD))
+
+
+def test_a_job_made_in_a_channel_deleted_since_is_its_makers_and_managers_only() -> None:
+    known = frozenset({GALLERY, STAFF})
+    reader = replace(viewer(hidden=frozenset()), known_channel_ids=known)
+    gone = a_job(channel_id=800, user_id=ALICE)
+    gone_thread = a_job(channel_id=FORGOTTEN_THREAD, parent_channel_id=800, user_id=ALICE)
+    forgotten_thread = a_job(channel_id=FORGOTTEN_THREAD, parent_channel_id=GALLERY, user_id=ALICE)
+
+    assert not visible_to(gone, reader)
+    assert not visible_to(gone_thread, reader)
+    assert visible_to(forgotten_thread, reader), "a thread the bot forgot, in a channel it knows"
+    assert visible_to(gone, replace(reader, is_manager=True))
+    assert seen_as_manager_only(gone, replace(reader, is_manager=True))
+    assert visible_to(gone, replace(reader, user_id=ALICE))
+    assert shown_privately(gone, replace(reader, user_id=ALICE)), "never posted to a channel"
+    assert visible_to(gone, viewer(hidden=frozenset())), "nothing known: nothing judged"
