@@ -48,7 +48,9 @@ def _made_where_readable(job: JobView, viewer: Requester) -> bool:
         return False
     if not viewer.is_manager and _made_where_gone(job, viewer.known_channel_ids):
         return False
-    return not _in_unread_private_thread(job, viewer.private_threads_read, viewer.threads_managed_in)
+    # Who asks in a thread reads it (a button pressed on a result there: its requester knows no more).
+    read = viewer.private_threads_read | {viewer.channel_id}
+    return not _in_unread_private_thread(job, read, viewer.threads_managed_in)
 
 
 def _made_where_gone(job: JobView, known_channel_ids: frozenset[int] | None) -> bool:

@@ -91,3 +91,25 @@ async def test_show_of_a_private_threads_job_is_refused_to_others_and_private_ou
     assert by_keeper.attachments
     assert not in_thread.ephemeral, "posted where it was made"
     assert in_thread.attachments
+
+
+async def test_a_member_of_the_private_thread_may_reroll_a_result_there(
+    database_url: str, tmp_path: Path
+) -> None:
+    places: dict[str, Channel | Member] = {}
+    async with browsing_world(database_url, tmp_path, customize=secret_thread(places)) as world:
+        thread = places["thread"]
+        assert isinstance(thread, Channel)
+        await world.runtime.guild_policies.update(world.guild.id, {"regenerate_permission": "anyone"})
+        world.emu.add_thread_member(thread, world.bob)
+        result = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "the surprise party"}, member=world.alice, channel=thread)
+        )
+        secret = await world.job_for(result)
+        rerolled = await world.wait_for_final(
+            await world.emu.click_button(result, f"job:reroll:{secret.id}", world.bob)
+        )
+        again = await world.job_for(rerolled)
+
+    assert (again.parent_id, again.user_id) == (secret.id, world.bob.id), "asking in the thread, he reads it"
+    assert again.in_private_thread
