@@ -11,7 +11,7 @@ import discord
 from bot.client import ComfyBot
 from bot.locales import words_for
 from core.errors import UserFacingError
-from core.jobs.policy import Requester
+from core.jobs.policy import Requester, check_request
 from core.jobs.snapshots import ArtifactView, JobView, SafetyAction
 from core.safety.policy import action_shown_in, any_flagged
 from core.texts import Text
@@ -29,6 +29,7 @@ async def showable(
 ) -> Showable:
     """The job and its files, if /show may post them here; else the refusal, in the asker's words."""
     service = bot.runtime.service
+    await check_posting_here(bot, scope, viewer)
     found, artifacts = await service.get_with_artifacts(job_id, guild_id=scope, viewer=viewer)
     if not artifacts:
         status = Text(f"statuses.{found.status.value}", found.status.value)
@@ -49,3 +50,10 @@ async def showable(
         history = words.command("history")
         raise UserFacingError(words("safety.show_held_back", job_id=found.id, history=history))
     return Showable(found, artifacts, safety)
+
+
+async def check_posting_here(bot: ComfyBot, scope: int, viewer: Requester) -> None:
+    """Raise the refusal a request made here would get from the server's rules on where and by whom I am
+    used (its channels, roles, age-restricted channels only): what was made in an age-restricted channel
+    does not reach another one through /show or a public /history listing."""
+    check_request(await bot.runtime.service.policies.get(scope), viewer, ())

@@ -14,7 +14,7 @@ from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer, refuse_if_known_in_time
 from bot.exts._browsing_common import acknowledge
 from bot.exts._installs import offered_everywhere
-from bot.exts._showing import Showable, showable
+from bot.exts._showing import Showable, check_posting_here, showable
 from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.locales import Words, job_locale, words_for
@@ -69,13 +69,18 @@ class History(commands.Cog):
                     {"kind": kind, "listed": listed},
                 )
             )
+        scope, viewer = guild_id_of(interaction), viewer_from_interaction(interaction)
+        if public:  # a listing shown to the channel goes by the server's rules for this channel
+            await refuse_if_known_in_time(interaction, lambda: check_posting_here(self.bot, scope, viewer))
         await acknowledge(interaction, ephemeral=not public)
+        if public:
+            await check_posting_here(self.bot, scope, viewer)
         view = HistoryView(
             browser=runtime.browser,
             service=runtime.service,
             files=runtime.artifact_files,
-            guild_id=guild_id_of(interaction),
-            viewer=viewer_from_interaction(interaction),
+            guild_id=scope,
+            viewer=viewer,
             filters=HistoryFilters(
                 user_id=user.id if user else None,
                 kind=JobKind(kind) if kind else None,
