@@ -52,9 +52,16 @@ async def change_settings(
     words = words_for(bot, interaction.locale)
     await interaction.followup.send(
         note() or discord.utils.MISSING,
-        embed=settings_embed(words, updated, title=words("settings_show.updated")),
+        embed=settings_embed(
+            words, updated, title=words("settings_show.updated"), checker_on=checker_on(bot)
+        ),
         ephemeral=True,
     )
+
+
+def checker_on(bot: ComfyBot) -> bool:
+    """Whether this bot runs an image checker, without which /settings safety does nothing."""
+    return bot.runtime.safety.classifier is not None
 
 
 async def allow_file(bot: ComfyBot, interaction: discord.Interaction, what: Choosing, name: str) -> None:

@@ -20,6 +20,7 @@ from bot.exts._settings_changes import (
     allow_file,
     allowed_choices,
     change_settings,
+    checker_on,
     disallow_file,
     offered_choices,
 )
@@ -69,7 +70,8 @@ class SettingsCommand(
         await acknowledge(interaction)
         policy = await self.bot.runtime.guild_policies.get(guild_id_of(interaction))
         words = words_for(self.bot, interaction.locale)
-        await interaction.followup.send(embed=settings_embed(words, policy), ephemeral=True)
+        embed = settings_embed(words, policy, checker_on=checker_on(self.bot))
+        await interaction.followup.send(embed=embed, ephemeral=True)
 
     @channels.command(name="add", description="Take requests in this channel (then only in the listed ones)")
     @app_commands.describe(channel="The channel to add (its threads, or a forum's posts, count as it)")

@@ -32,8 +32,11 @@ def _capped(text: str) -> str:
     return text if len(text) <= 1024 else text[:1020] + " …"
 
 
-def settings_embed(words: Words, policy: PolicyView, *, title: str | None = None) -> discord.Embed:
-    """`title`: the catalogue's heading for this view ("settings_show.title" unless given)."""
+def settings_embed(
+    words: Words, policy: PolicyView, *, title: str | None = None, checker_on: bool = True
+) -> discord.Embed:
+    """`title`: the catalogue's heading for this view ("settings_show.title" unless given); `checker_on`:
+    whether this bot runs an image checker (without one, a safety mode does nothing, and says so)."""
     limits = policy.limits
     say = words
     embed = discord.Embed(title=title or say("settings_show.title"), colour=COLOUR)
@@ -73,7 +76,10 @@ def settings_embed(words: Words, policy: PolicyView, *, title: str | None = None
     embed.add_field(name=say("settings_show.pings"), value=pings)
     private = say("settings_show.private_on") if policy.private_results_allowed else no
     embed.add_field(name=say("settings_show.private"), value=private)
-    embed.add_field(name=say("settings_show.flagged"), value=say(_SAFETY[policy.safety_mode]))
+    flagged = say(_SAFETY[policy.safety_mode])
+    if not checker_on and policy.safety_mode is not SafetyMode.OFF:
+        flagged = f"{flagged}\n{say('settings_show.safety_checker_off')}"
+    embed.add_field(name=say("settings_show.flagged"), value=flagged)
     log_channel = policy.moderation_log_channel_id  # set with /settings log channel:, shown nowhere else
     embed.add_field(
         name=say("settings_show.moderation_log"),
