@@ -26,6 +26,13 @@ NOT_VISIBLE = Text(
     "here, or attach the file.",
 )
 
+# Used through someone's own install (a DM, a group DM, a server without the bot): no channel to read from.
+NOT_IN_REACH = Text(
+    "links.not_in_reach",
+    "I can't read messages here (you use me through your own install), so I can't follow a message link. "
+    "Attach the file instead, or use the buttons under one of my results.",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class FetchedFile:
@@ -92,6 +99,8 @@ class DiscordFiles:
                     "the file.",
                 )
             )
+        if interaction.guild_id is None or not interaction.is_guild_integration():
+            raise UserFacingError(NOT_IN_REACH)
         guild = interaction.guild
         member = interaction.user
         if guild is None or link.guild_id != guild.id or not isinstance(member, discord.Member):

@@ -15,6 +15,7 @@ from db.enums import JobStatus
 from tests.discord_emulator import Channel, Guild, Interaction, Message, User
 from tests.discord_emulator.layout import buttons, text_of, texts
 from tests.e2e.harness import FAST_REPORTING, World, is_final, job_state, running_world
+from tests.e2e.media_support import private_answer
 from tests.e2e.test_history_support import answer
 
 # The bot-side deadline of a token already passed when the job is shown: every job outlives its token.
@@ -226,3 +227,42 @@ async def test_where_the_bot_is_installed_the_servers_rules_still_apply(
     assert "(“castle”)" in error.content
     assert job_state(in_dm) == "done"
     assert job.guild_id == personal_scope(world.alice.id)
+
+
+async def test_a_message_link_where_the_bot_cannot_read_says_so_and_what_to_do_instead(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _sync_globally(world)
+        carol = world.emu.install_for_user(world.emu.add_user("carol"))
+        dm = world.emu.dm_channel(carol)
+        made = await world.wait_for_final(await _imagine(world, dm, carol, "a boat"))
+        in_dm = await private_answer(
+            world,
+            await world.emu.send_slash_command(
+                None,
+                dm,
+                carol,
+                "upscale",
+                {"image_link": f"https://discord.com/channels/@me/{dm.id}/{made.id}"},
+            ),
+        )
+        elsewhere = world.emu.add_guild(name="Elsewhere", with_bot=False)
+        lobby = world.emu.add_channel(elsewhere, "lobby")
+        dave = world.emu.add_member(elsewhere, name="dave")
+        world.emu.install_for_user(dave)
+        theirs = await world.wait_for_final(
+            await _imagine(world, lobby, dave.user, "a kite", guild=elsewhere)
+        )
+        link = f"https://discord.com/channels/{elsewhere.id}/{lobby.id}/{theirs.id}"
+        in_server = await private_answer(
+            world,
+            await world.emu.send_slash_command(
+                elsewhere, lobby, dave, "edit", {"instruction": "at night", "image_link": link}
+            ),
+        )
+
+    for refusal in (in_dm, in_server):
+        assert "this server" not in refusal.content
+        assert "I can't read messages here" in refusal.content
+        assert "Attach the file instead" in refusal.content
