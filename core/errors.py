@@ -56,6 +56,11 @@ class ChannelNotAllowed(NotAllowed):
 
 
 class JobNotFound(UserFacingError):
-    def __init__(self, job_id: int) -> None:
-        super().__init__(f"I can't find job #{job_id} in this server.")
+    """`personal`: looked for among one person's jobs made outside the servers (core.jobs.scopes), where
+    "this server" would mean nothing (a DM, a group DM, a server without the bot)."""
+
+    def __init__(self, job_id: int, *, personal: bool = False) -> None:
+        where = "among the ones you made outside my servers" if personal else "in this server"
+        super().__init__(f"I can't find job #{job_id} {where}.")
         self.job_id = job_id
+        self.personal = personal

@@ -31,7 +31,8 @@ def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
     if isinstance(error, ChannelNotAllowed):
         return words("refusal.channel")
     if isinstance(error, JobNotFound):
-        return words("refusal.job_not_found", job_id=error.job_id)
+        key = "refusal.job_not_found_personal" if error.personal else "refusal.job_not_found"
+        return words(key, job_id=error.job_id)
     if isinstance(error, InputFlagged):
         return words("refusal.flagged_input_everywhere" if error.everywhere else "refusal.flagged_input")
     if isinstance(error, AlreadyBlocked):

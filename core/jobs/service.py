@@ -28,6 +28,7 @@ from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
 from core.jobs.requests import JobRequest as JobRequest  # the front-end imports these from here
 from core.jobs.requests import SubmitReceipt as SubmitReceipt
 from core.jobs.requests import job_record
+from core.jobs.scopes import is_personal
 from core.jobs.visibility import visible_to
 from core.kinds import JobKind, KindParams, KindRegistry
 from core.moderation import ModerationLog, NullModerationLog
@@ -222,7 +223,7 @@ class JobService:
         """The job, in this guild only; a deleted result is not found by a `viewer` who is not a manager."""
         job = await self.store.get(job_id, guild_id=guild_id)
         if job is None or not visible_to(job, viewer):
-            raise JobNotFound(job_id)
+            raise JobNotFound(job_id, personal=is_personal(guild_id))
         return job
 
     async def get_with_artifacts(
@@ -230,14 +231,14 @@ class JobService:
     ) -> tuple[JobView, tuple[ArtifactView, ...]]:
         found = await self.store.get_with_artifacts(job_id, guild_id=guild_id)
         if found is None or not visible_to(found[0], viewer):
-            raise JobNotFound(job_id)
+            raise JobNotFound(job_id, personal=is_personal(guild_id))
         return found
 
     async def cancel(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:
         job = await self.get(job_id, guild_id=guild_id)
         # Another's private job, or one made where the requester cannot read: as if no such job existed.
         if job.user_id != requester.user_id and not visible_to(job, requester):
-            raise JobNotFound(job_id)
+            raise JobNotFound(job_id, personal=is_personal(guild_id))
         if job.user_id != requester.user_id and not requester.is_manager:
             raise NotAllowed(
                 Text(

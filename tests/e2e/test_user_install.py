@@ -266,3 +266,20 @@ async def test_a_message_link_where_the_bot_cannot_read_says_so_and_what_to_do_i
         assert "this server" not in refusal.content
         assert "I can't read messages here" in refusal.content
         assert "Attach the file instead" in refusal.content
+
+
+async def test_a_job_not_found_outside_the_servers_is_not_said_to_be_missing_from_this_server(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _sync_globally(world)
+        carol = world.emu.install_for_user(world.emu.add_user("carol"))
+        erin = world.emu.install_for_user(world.emu.add_user("erin"))
+        group = world.emu.add_group_dm(carol, erin)
+        made = await world.wait_for_final(await _imagine(world, group, erin, "a kite"))
+        job = await _personal_job(world, made, erin)
+        # Erin's job is hers alone: in Carol's own scope it is not found.
+        asked = await world.emu.send_slash_command(None, group, carol, "show", {"job": job.id})
+        refusal = await private_answer(world, asked)
+
+    assert refusal.content == f"I can't find job #{job.id} among the ones you made outside my servers."
