@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.locales import Catalogue, Words, words_for
 from bot.ui.replies import reply_privately, user_message_of
-from core.errors import UserFacingError
+from core.errors import JobNotFound, UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +45,26 @@ def message_for(error: BaseException, *, where: str, words: Words | None = None)
 
 
 async def report_error(interaction: discord.Interaction, error: BaseException, *, where: str) -> None:
-    text = message_for(error, where=where, words=words_for(interaction.client, interaction.locale))
+    words = words_for(interaction.client, interaction.locale)
+    text = message_for(error, where=where, words=words)
+    if _on_someone_elses_personal_result(interaction, error):
+        text = words("results.someone_elses_personal")
     try:
         await reply_privately(interaction, text)
     except discord.HTTPException as failure:
         log.warning("interaction %s: could not tell the user about an error (%s)", interaction.id, failure)
+
+
+def _on_someone_elses_personal_result(interaction: discord.Interaction, error: BaseException) -> bool:
+    """A button or form on a result made through another person's own install (a DM, a group DM, a server
+    without the bot): Discord authorizes it by that person's install, while the presser acts in their own
+    scope (bot.ui.requesters.guild_id_of), where the job is not found; "no such job" would be untrue."""
+    return (
+        isinstance(error, JobNotFound)
+        and error.personal
+        and interaction.type in (discord.InteractionType.component, discord.InteractionType.modal_submit)
+        and not interaction.is_user_integration()
+    )
 
 
 class Errors(commands.Cog):

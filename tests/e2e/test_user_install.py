@@ -283,3 +283,26 @@ async def test_a_job_not_found_outside_the_servers_is_not_said_to_be_missing_fro
         refusal = await private_answer(world, asked)
 
     assert refusal.content == f"I can't find job #{job.id} among the ones you made outside my servers."
+
+
+async def test_a_button_on_someone_elses_personal_result_says_whose_it_is(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        await _sync_globally(world)
+        carol = world.emu.install_for_user(world.emu.add_user("carol"))
+        erin = world.emu.install_for_user(world.emu.add_user("erin"))
+        group = world.emu.add_group_dm(carol, erin)
+        made = await world.wait_for_final(await _imagine(world, group, carol, "a kite"))
+        job = await _personal_job(world, made, carol)
+        reroll = await private_answer(world, await world.emu.click_button(made, f"job:reroll:{job.id}", erin))
+        vary = await private_answer(world, await world.emu.click_button(made, f"res:subtle:{job.id}:0", erin))
+        carols = await _their_only_job(world, carol)
+        erins = await world.runtime.browser.history(personal_scope(erin.id))
+
+    for refusal in (reroll, vary):
+        assert refusal.content == (
+            "Only the person who made this result can use its buttons here: "
+            "it was made through their own install of me."
+        )
+    assert (carols.id, erins.jobs) == (job.id, ()), "nothing was made for anyone"
