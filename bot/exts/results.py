@@ -178,6 +178,10 @@ class Results(commands.Cog):
         guild_channel = channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
         requester = requester_from_member(member, guild_channel, payload.channel_id)
         service = self.bot.runtime.service
+        if job.safety_action is SafetyAction.WITHHELD and not requester.is_manager and emoji != DELETE:
+            # 🔁, 🌱, 🎲 and ✉️ on a held-back result: said so, not "no such job" (it is not theirs to see).
+            words = words_for(self.bot, member.guild.preferred_locale)  # a reaction has no locale
+            raise UserFacingError(words("safety.dm_held_back"))
         if emoji == REGENERATE:
             receipt = await self.bot.runtime.results.regenerate(
                 job.id, guild_id=job.guild_id, requester=requester
@@ -196,9 +200,6 @@ class Results(commands.Cog):
             partial = self.bot.get_partial_messageable(payload.channel_id)
             await partial.get_partial_message(payload.message_id).delete()
         else:
-            if job.safety_action is SafetyAction.WITHHELD and not requester.is_manager:
-                words = words_for(self.bot, member.guild.preferred_locale)  # a reaction has no locale
-                raise UserFacingError(words("safety.dm_held_back"))
             job, artifacts = await service.get_with_artifacts(job.id, guild_id=job.guild_id)
             if not artifacts:
                 raise UserFacingError(Text("results.nothing_to_send", "That job has no files to send yet."))

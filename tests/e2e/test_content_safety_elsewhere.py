@@ -1,6 +1,7 @@
 """A flagged result made in an age-restricted channel, where the server shows it as it is, is shown again
 elsewhere (/show, a /history listing) as the server's /settings safety says for that other channel:
-spoilered, or held back, never as it is."""
+spoilered, or held back, never as it is. A reaction asking for more of a held-back result hears that it is
+held back."""
 
 from __future__ import annotations
 
@@ -47,3 +48,27 @@ async def test_one_made_in_an_age_restricted_channel_is_held_back_outside_one(
     shown_here = [m for m in world.bot_messages() if (m.interaction_metadata or {}).get("name") == "show"]
     assert shown_here == [], "nothing was posted to the channel"
     assert reposted_in_nsfw.attachments
+
+
+async def test_a_reroll_of_a_held_back_result_says_it_is_held_back(database_url: str, tmp_path: Path) -> None:
+    async with safety_world(database_url, tmp_path, "withhold_outside_nsfw") as (world, _, _):
+        message = await imagined(world, FLAGGED_SEED)
+        job = await job_shown_by(world, message)
+        await world.delivered(job.id)
+
+        def notices() -> list[str]:
+            """What the bot said in the channel besides jobs (a reaction has no private answer)."""
+            said = world.emu.messages[world.channel.id]
+            return [
+                m.content for m in said if m.author.id == world.emu.bot_user.id and m.interaction_id is None
+            ]
+
+        for count, emoji in enumerate(("🔁", "🌱"), start=1):
+            await world.emu.add_reaction(message, world.channel, world.alice, emoji)
+            await world.emu.wait_for(lambda n=count: len(notices()) >= n)  # type: ignore[misc]
+        made = await world.runtime.browser.history(world.guild.id)
+
+    assert (
+        notices() == [f"<@{world.alice.id}> That result is held back by this server's content settings."] * 2
+    )
+    assert made.jobs == (), "nothing new was made (the held-back job is not listed)"
