@@ -29,7 +29,7 @@ from core.jobs.requests import JobRequest as JobRequest  # the front-end imports
 from core.jobs.requests import SubmitReceipt as SubmitReceipt
 from core.jobs.requests import job_record
 from core.jobs.scopes import is_personal
-from core.jobs.visibility import visible_to
+from core.jobs.visibility import not_visible, visible_to
 from core.kinds import JobKind, KindParams, KindRegistry
 from core.moderation import ModerationLog, NullModerationLog
 from core.moderation.refusals import record_refusal
@@ -223,7 +223,7 @@ class JobService:
         """The job, in this guild only; a deleted result is not found by a `viewer` who is not a manager."""
         job = await self.store.get(job_id, guild_id=guild_id)
         if job is None or not visible_to(job, viewer):
-            raise JobNotFound(job_id, personal=is_personal(guild_id))
+            raise not_visible(job_id, guild_id, job, viewer)
         return job
 
     async def get_with_artifacts(
@@ -231,7 +231,7 @@ class JobService:
     ) -> tuple[JobView, tuple[ArtifactView, ...]]:
         found = await self.store.get_with_artifacts(job_id, guild_id=guild_id)
         if found is None or not visible_to(found[0], viewer):
-            raise JobNotFound(job_id, personal=is_personal(guild_id))
+            raise not_visible(job_id, guild_id, found[0] if found else None, viewer)
         return found
 
     async def cancel(self, job_id: int, *, guild_id: int, requester: Requester) -> JobView:

@@ -21,9 +21,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from core.errors import JobNotFound, UserFacingError
 from core.jobs.policy import Requester
+from core.jobs.scopes import is_personal
+from core.texts import Text
 from db.enums import SafetyAction
 from db.snapshots import JobView
+
+HELD_BACK = Text("safety.dm_held_back", "That result is held back by this server's content settings.")
 
 
 def visible_to(job: JobView, viewer: Requester | None) -> bool:
@@ -91,3 +96,17 @@ def seen_as_manager_only(job: JobView, viewer: Requester) -> bool:
     """Whether `viewer` sees this job only because they manage the server: what the channel must not be
     shown on their behalf (a deleted result, another member's private one, a held-back one)."""
     return viewer.is_manager and not visible_to(job, replace(viewer, is_manager=False))
+
+
+def not_visible(job_id: int, scope: int, job: JobView | None, viewer: Requester | None) -> UserFacingError:
+    """The refusal for a job `viewer` may not see (or that does not exist): its requester hears that their
+    result is held back, as they were told when it ended; anyone else, that there is no such job."""
+    if (
+        job is not None
+        and viewer is not None
+        and job.user_id == viewer.user_id
+        and job.safety_action is SafetyAction.WITHHELD
+        and job.deleted_at is None
+    ):
+        return UserFacingError(HELD_BACK)
+    return JobNotFound(job_id, personal=is_personal(scope))

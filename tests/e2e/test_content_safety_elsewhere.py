@@ -72,3 +72,18 @@ async def test_a_reroll_of_a_held_back_result_says_it_is_held_back(database_url:
         notices() == [f"<@{world.alice.id}> That result is held back by this server's content settings."] * 2
     )
     assert made.jobs == (), "nothing new was made (the held-back job is not listed)"
+
+
+async def test_its_requester_asking_for_a_held_back_result_by_number_hears_it_is_held_back(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with safety_world(database_url, tmp_path, "withhold_outside_nsfw") as (world, _, _):
+        job = await job_shown_by(world, await imagined(world, FLAGGED_SEED))
+        await world.delivered(job.id)
+        shown = await private_answer(world, await world.slash("show", {"job": job.id}))
+        rerun = await private_answer(world, await world.slash("rerun", {"job": job.id}))
+        by_bob = await private_answer(world, await world.slash("show", {"job": job.id}, member=world.bob))
+
+    held_back = "That result is held back by this server's content settings."
+    assert (shown.content, rerun.content) == (held_back, held_back)
+    assert by_bob.content == f"I can't find job #{job.id} in this server.", "another member learns nothing"
