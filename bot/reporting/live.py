@@ -3,13 +3,17 @@ language, and how a progress update adds to what was shown."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePath
 
 import discord
 
+from background.log_context import log_context
 from bot.locales import Words, job_locale, words_for
 from bot.reporting.tracking import JobTrack, QueuedState
+from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
     OutgoingFile,
     ProgressState,
@@ -20,6 +24,9 @@ from bot.ui.job_messages import (
 )
 from core.jobs.snapshots import JobStatus, JobView
 from core.jobs.updates import Hold, JobProgress
+from core.safety.policy import action_for
+
+log = logging.getLogger(__name__)
 
 
 def job_words(client: discord.Client, job: JobView) -> Words:
@@ -64,3 +71,20 @@ def merge_progress(previous: ProgressState | None, update: JobProgress) -> Progr
         fraction=update.fraction,
         stage=update.stage,
     )
+
+
+async def screened_progress(runtime: CoreRuntime, job: JobView, update: JobProgress) -> JobProgress:
+    """The update without its preview where the server spoilers or holds back flagged results in the job's
+    channel: a preview is never looked at by the image checker (its result is, when it ends), and a late
+    one is nearly that result."""
+    if update.preview is None or runtime.safety.classifier is None:
+        return update
+    try:
+        mode = (await runtime.policies.get(job.guild_id)).safety_mode
+    except Exception as exc:  # the database away: no preview rather than an unscreened one
+        with log_context(job_id=job.id, guild_id=job.guild_id):
+            log.warning("the guild's safety mode could not be read (%s); no preview shown", exc)
+        return replace(update, preview=None)
+    if action_for(mode, flagged=True, channel_is_nsfw=job.channel_nsfw) is None:
+        return update
+    return replace(update, preview=None)

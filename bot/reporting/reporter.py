@@ -20,7 +20,14 @@ from background.tasks import BackgroundTasks
 from bot.locales import Words
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
-from bot.reporting.live import in_queue, job_words, live_rendering, merge_progress, queued_rendering
+from bot.reporting.live import (
+    in_queue,
+    job_words,
+    live_rendering,
+    merge_progress,
+    queued_rendering,
+    screened_progress,
+)
 from bot.reporting.pacer import EditPacer
 from bot.reporting.personal import say_where_the_result_will_be
 from bot.reporting.restored import target_from_ids
@@ -151,6 +158,7 @@ class JobReporter:
             track.progress = ProgressState(elapsed_s=update.elapsed_s)
         elif isinstance(update, JobProgress):
             track.setback = None
+            update = await screened_progress(self._runtime, job, update)
             track.progress = merge_progress(track.progress, update)
         elif isinstance(update, JobSetback):
             track.setback = update

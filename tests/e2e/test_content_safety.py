@@ -26,7 +26,7 @@ from tests.e2e.media_support import assert_nothing_stored, private_answer
 from tests.e2e.test_history_support import answer, job_shown_by
 from tests.e2e.test_moderation_log import entries_stored
 from tests.e2e.test_settings import settings
-from tests.fakes.comfyui import media
+from tests.fakes.comfyui import FakeConfig, media
 
 FLAGGED_SEED, CLEAN_SEED = 7, 8
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
@@ -34,7 +34,7 @@ MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 
 @contextlib.asynccontextmanager
 async def safety_world(
-    database_url: str, tmp_path: Path, mode: str
+    database_url: str, tmp_path: Path, mode: str, fake_config: FakeConfig | None = None
 ) -> AsyncIterator[tuple[World, Channel, MarkerClassifier]]:
     """The bot with the stand-in classifier, an age-restricted channel, and `mode` set by an admin."""
     classifier = MarkerClassifier(seed_colour(FLAGGED_SEED), MARKER)
@@ -45,7 +45,7 @@ async def safety_world(
         made["admin"] = emu.add_member(guild, name="admin", permissions=MANAGE_GUILD)
 
     async with running_world(
-        database_url, tmp_path, customize=customize, safety=SafetyConfig(classifier)
+        database_url, tmp_path, customize=customize, safety=SafetyConfig(classifier), fake_config=fake_config
     ) as world:
         admin: Member = made["admin"]
         chosen = await world.emu.send_slash_command(
