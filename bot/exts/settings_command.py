@@ -198,7 +198,15 @@ class SettingsCommand(
     @app_commands.command(name="nsfw-only", description="Take requests only in age-restricted channels")
     @app_commands.describe(enabled="On: only age-restricted channels; off: any allowed channel")
     async def nsfw_only(self, interaction: discord.Interaction, enabled: bool) -> None:
-        await change_settings(self.bot, interaction, lambda _: {"nsfw_channels_only": enabled})
+        # With no age-restricted channel yet, every request would be refused: the manager hears it now.
+        none_yet = enabled and not any(
+            getattr(c, "nsfw", False) for c in getattr(interaction.guild, "channels", ())
+        )
+        say = words_for(self.bot, interaction.locale)
+        note = say("settings.no_nsfw_channel") if none_yet else None
+        await change_settings(
+            self.bot, interaction, lambda _: {"nsfw_channels_only": enabled}, note=lambda: note
+        )
 
     @app_commands.command(name="log", description="Refused and withheld requests, newest first")
     @app_commands.describe(
