@@ -56,14 +56,18 @@ async def report_error(interaction: discord.Interaction, error: BaseException, *
 
 
 def _on_someone_elses_personal_result(interaction: discord.Interaction, error: BaseException) -> bool:
-    """A button or form on a result made through another person's own install (a DM, a group DM, a server
-    without the bot): Discord authorizes it by that person's install, while the presser acts in their own
-    scope (bot.ui.requesters.guild_id_of), where the job is not found; "no such job" would be untrue."""
+    """A button or form on a result another person asked for through their own install (a DM, a group DM,
+    a server without the bot): the presser acts in their own scope (bot.ui.requesters.guild_id_of), where
+    the job is not found; "no such job" would be untrue. (A result the bot sent by direct message has no
+    interaction behind it, and is its reader's.)"""
+    message = interaction.message
+    made = message.interaction_metadata if message is not None else None
     return (
         isinstance(error, JobNotFound)
         and error.personal
         and interaction.type in (discord.InteractionType.component, discord.InteractionType.modal_submit)
-        and not interaction.is_user_integration()
+        and made is not None
+        and made.user.id != interaction.user.id
     )
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from core.jobs.policy import Requester
 from core.jobs.scopes import personal_scope
 from core.jobs.snapshots import JobView
 from core.queue.limits import GuildLimits
@@ -306,3 +307,28 @@ async def test_a_button_on_someone_elses_personal_result_says_whose_it_is(
             "it was made through their own install of me."
         )
     assert (carols.id, erins.jobs) == (job.id, ()), "nothing was made for anyone"
+
+
+async def test_a_button_on_ones_own_result_sent_by_direct_message_is_not_said_to_be_someone_elses(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, reporting=TOKEN_GONE_AT_ONCE) as world:
+        await _sync_globally(world)
+        world.emu.install_for_user(world.alice)
+        dm = world.emu.dm_channel(world.alice)
+        interaction = await _imagine(world, dm, world.alice.user, "a slow glacier")
+        await world.wait_acked(interaction)
+        response = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: "/history" in text_of(response))
+        world.emu.advance_clock(DISCORD_TOKEN_LIFETIME_S + 1)
+        delivered = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages(dm) if m.id != response.id and is_final(m)), None)
+        )
+        job = await _their_only_job(world, world.alice.user)
+        await world.delivered(job.id, guild_id=job.guild_id)
+        alice = Requester(user_id=world.alice.id, channel_id=dm.id)
+        await world.runtime.service.delete_result(job.id, guild_id=job.guild_id, requester=alice)
+        click = await world.emu.click_button(delivered, f"job:reroll:{job.id}", world.alice)
+        refusal = await private_answer(world, click)
+
+    assert refusal.content == f"I can't find job #{job.id} among the ones you made outside my servers."
