@@ -22,7 +22,7 @@ from core.jobs.derived import ACTIONS, MadeFrom, ResultAction, ResultMessage
 from core.jobs.given_input import GivenInput
 from core.jobs.input_staging import KeptInputs
 from core.jobs.policy import Requester
-from core.jobs.result_offers import ResultOffers, role_of
+from core.jobs.result_offers import NotRedrawn, ResultOffers, role_of
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import JobKind, spec_of, typed_params
@@ -191,6 +191,8 @@ class ResultRequests:
                     {"label": label, "noun": noun, "job_id": job_id},
                 )
             )
+        if not self._offers.redraws(source.job, spec):  # an older message's button, or a reply
+            raise NotRedrawn(action, source.job)
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
         wanted = {**spec.changes, **(changes or {})}

@@ -18,6 +18,7 @@ from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import JobKind, KindParams, typed_params
 from core.prompts import PromptError
 from core.prompts.fields import problems_from
+from core.texts import Text
 
 
 class ResultOffers:
@@ -36,6 +37,7 @@ class ResultOffers:
             if action is not ResultAction.REPLY
             and spec.takes in made
             and self._takes(job, spec.kind, spec.takes)
+            and self.redraws(job, spec)
             and (not spec.changes or self._can_set(job, spec))
         )
 
@@ -85,6 +87,14 @@ class ResultOffers:
         catalogue = self._service.catalogue
         return catalogue.get(job.workflow_name) if kind == job.kind else catalogue.default(kind)
 
+    def redraws(self, job: JobView, spec: ActionSpec) -> bool:
+        """Whether an action that makes the result's own kind again at a strength (Vary, Remix, a reply, a
+        Cover) can: that kind must take one. An upscale or an edit is not redrawn from a prompt: "Vary" of
+        an upscale would only upscale it again, and a Remix form would have no prompt to change."""
+        if spec.kind is not None or spec.strength is None:
+            return True
+        return "strength" in self._service.kinds.get(JobKind(job.kind)).params.model_fields
+
     def _can_set(self, job: JobView, spec: ActionSpec) -> bool:
         kind = spec.kind or JobKind(job.kind)
         try:
@@ -106,6 +116,22 @@ class ResultOffers:
             return role in service.kinds.input_needs(self.template(job, target))
         except UnknownWorkflow:
             return False  # the result's workflow is gone, or the kind has no default workflow here
+
+
+class NotRedrawn(UserFacingError):
+    """Vary, Remix or a reply asked of a result that has no prompt to redraw (an upscale, an edit)."""
+
+    def __init__(self, action: ResultAction, job: JobView) -> None:
+        label = Text(f"actions.{action.value}", ACTIONS[action].label)
+        noun = Text(f"kinds.{job.kind}.noun", str(job.kind))
+        super().__init__(
+            Text(
+                "results.not_redrawn",
+                f"Job #{job.id} ({noun}) has no prompt to redraw, so {label} can't work from it. Upscale "
+                "or Edit it, or give its picture to /imagine with a prompt.",
+                {"job_id": job.id, "noun": noun, "label": label},
+            )
+        )
 
 
 def role_of(artifact: ArtifactView) -> str:

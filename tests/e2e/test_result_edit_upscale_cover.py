@@ -148,3 +148,38 @@ async def cover_of_a_new_song(world: World, lyrics: str) -> Interaction:
     await world.wait_acked(opened)
     fields: dict[str, str | list[str]] = {"genre": "punk", "mood": "", "lyrics": lyrics, "strength": "0.6"}
     return await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
+
+
+async def test_an_upscale_and_an_edit_offer_no_vary_or_remix_and_a_reply_is_told_why(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world)
+        upscaled, upscale = await made_from_click(
+            world, await world.emu.click_button(result, f"res:upscale:{original.id}:0", world.alice)
+        )
+        opened = await world.emu.click_button(result, f"res:edit:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        edited, _ = await made_from_click(
+            world,
+            await world.emu.submit_modal(
+                f"edit:{original.id}:0", {"instruction": "make it night"}, world.alice, world.channel
+            ),
+        )
+        # Vary of an upscale would only upscale it again; an upscale's Remix form has no prompt to change.
+        for made in (upscaled, edited):
+            assert {"Upscale", "Edit"} <= set(labels(made))
+            assert not {"Vary (subtle)", "Vary (strong)", "Remix"} & set(labels(made))
+        jobs = len(world.job_messages())
+
+        mention = world.emu.mention(world.emu.bot_user)
+        await world.emu.send_message(world.channel, world.alice, f"{mention} at night", reply_to=upscaled)
+        notice = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if "no prompt to redraw" in m.content), None), 5
+        )
+
+    assert notice.content.endswith(
+        f"Job #{upscale.id} (upscale) has no prompt to redraw, so Remix can't work from it. Upscale or Edit "
+        "it, or give its picture to /imagine with a prompt."
+    )
+    assert len(world.job_messages()) == jobs, "no job was made"
