@@ -191,7 +191,7 @@ class ResultRequests:
                     {"label": label, "noun": noun, "job_id": job_id},
                 )
             )
-        if not self._offers.redraws(source.job, spec):  # an older message's button, or a reply
+        if not self._offers.redraws(source.job, action):  # an older message's button, or a reply
             raise NotRedrawn(action, source.job)
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)

@@ -37,7 +37,7 @@ class ResultOffers:
             if action is not ResultAction.REPLY
             and spec.takes in made
             and self._takes(job, spec.kind, spec.takes)
-            and self.redraws(job, spec)
+            and self.redraws(job, action)
             and (not spec.changes or self._can_set(job, spec))
         )
 
@@ -87,13 +87,19 @@ class ResultOffers:
         catalogue = self._service.catalogue
         return catalogue.get(job.workflow_name) if kind == job.kind else catalogue.default(kind)
 
-    def redraws(self, job: JobView, spec: ActionSpec) -> bool:
+    def redraws(self, job: JobView, action: ResultAction) -> bool:
         """Whether an action that makes the result's own kind again at a strength (Vary, Remix, a reply, a
         Cover) can: that kind must take one. An upscale or an edit is not redrawn from a prompt: "Vary" of
-        an upscale would only upscale it again, and a Remix form would have no prompt to change."""
+        an upscale would only upscale it again, and a Remix form has no prompt of theirs to change. A reply
+        gives the kind new words: to an edit it is another edit, told what to change (an upscale has no
+        words of its own, its ``file_marker`` says, and a reply none to give it)."""
+        spec = ACTIONS[action]
         if spec.kind is not None or spec.strength is None:
             return True
-        return "strength" in self._service.kinds.get(JobKind(job.kind)).params.model_fields
+        target = self._service.kinds.get(JobKind(job.kind))
+        if "strength" in target.params.model_fields:
+            return True
+        return action is ResultAction.REPLY and target.file_marker is None
 
     def _can_set(self, job: JobView, spec: ActionSpec) -> bool:
         kind = spec.kind or JobKind(job.kind)

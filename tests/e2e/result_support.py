@@ -27,6 +27,14 @@ async def made_from_click(world: World, click: Interaction) -> tuple[Message, Jo
     return message, await world.job_for(message)
 
 
+async def new_job_message(world: World, known: int) -> Message:
+    """The next job message the bot posts in the channel, once it is final."""
+    message: Message = await world.emu.wait_for(
+        lambda: world.job_messages()[known] if len(world.job_messages()) > known else None, 10
+    )
+    return await world.wait_for_message_final(message)
+
+
 async def assert_started_from(world: World, job: JobView, source: JobView, artifact: ArtifactView) -> None:
     """The new job's input is that file of the source, recorded with its origin and uploaded to ComfyUI."""
     [given] = await JobInputStore(world.runtime.sessions).for_job(job.id)

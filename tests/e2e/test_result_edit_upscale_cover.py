@@ -19,6 +19,7 @@ from tests.e2e.result_support import (
     made_from_click,
     message_of,
     modal_values,
+    new_job_message,
 )
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
@@ -150,7 +151,7 @@ async def cover_of_a_new_song(world: World, lyrics: str) -> Interaction:
     return await world.emu.submit_modal(f"cover:{song.id}:0", fields, world.alice, world.channel)
 
 
-async def test_an_upscale_and_an_edit_offer_no_vary_or_remix_and_a_reply_is_told_why(
+async def test_an_upscale_and_an_edit_offer_no_vary_or_remix_and_a_reply_to_an_upscale_is_told_why(
     database_url: str, tmp_path: Path
 ) -> None:
     async with running_world(database_url, tmp_path) as world:
@@ -160,7 +161,7 @@ async def test_an_upscale_and_an_edit_offer_no_vary_or_remix_and_a_reply_is_told
         )
         opened = await world.emu.click_button(result, f"res:edit:{original.id}:0", world.alice)
         await world.wait_acked(opened)
-        edited, _ = await made_from_click(
+        edited, edit = await made_from_click(
             world,
             await world.emu.submit_modal(
                 f"edit:{original.id}:0", {"instruction": "make it night"}, world.alice, world.channel
@@ -177,9 +178,13 @@ async def test_an_upscale_and_an_edit_offer_no_vary_or_remix_and_a_reply_is_told
         notice = await world.emu.wait_for(
             lambda: next((m for m in world.bot_messages() if "no prompt to redraw" in m.content), None), 5
         )
+        assert len(world.job_messages()) == jobs, "no job was made"
+        # A reply to an edit is another edit of it, told what to change.
+        await world.emu.send_message(world.channel, world.alice, f"{mention} add snow", reply_to=edited)
+        again = await world.job_for(await new_job_message(world, jobs))
 
     assert notice.content.endswith(
         f"Job #{upscale.id} (upscale) has no prompt to redraw, so Remix can't work from it. Upscale or Edit "
         "it, or give its picture to /imagine with a prompt."
     )
-    assert len(world.job_messages()) == jobs, "no job was made"
+    assert (again.kind, again.parent_id, again.params.instruction) == ("edit", edit.id, "add snow")  # type: ignore[attr-defined]

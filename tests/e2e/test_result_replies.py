@@ -12,18 +12,15 @@ from core.jobs.derived import MadeFrom, ResultAction
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.texts import Text
 from db.units.job_inputs import JobInputStore
-from tests.discord_emulator import Message
 from tests.discord_emulator.layout import texts
-from tests.e2e.harness import World, job_state, running_world
-from tests.e2e.result_support import assert_started_from, first_result, linked, message_of
-
-
-async def new_job_message(world: World, known: int) -> Message:
-    """The next job message the bot posts in the channel, once it is final."""
-    message: Message = await world.emu.wait_for(
-        lambda: world.job_messages()[known] if len(world.job_messages()) > known else None, 10
-    )
-    return await world.wait_for_message_final(message)
+from tests.e2e.harness import job_state, running_world
+from tests.e2e.result_support import (
+    assert_started_from,
+    first_result,
+    linked,
+    message_of,
+    new_job_message,
+)
 
 
 async def test_a_reply_that_mentions_the_bot_remixes_the_result(database_url: str, tmp_path: Path) -> None:
