@@ -101,3 +101,18 @@ def _prove_decodes(image: Image.Image, data: bytes) -> bytes | None:
         image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
     image.load()
     return None
+
+
+def first_frame(data: bytes) -> bytes | None:
+    """An animated picture (GIF, WebP, PNG) as the PNG of its first frame, with its transparency and EXIF;
+    None for a still picture. ComfyUI's LoadImage makes a batch of every frame, and each would be drawn: a
+    picture per frame, none of them checked but the first. Call it on a picture read_picture took."""
+    with Image.open(io.BytesIO(data), formats=_OPENERS) as image:
+        if image.format == "MPO" or int(getattr(image, "n_frames", 1)) <= 1:
+            return None  # LoadImage takes an MPO's first picture alone (its excluded_formats)
+        image.seek(0)
+        frame = image.copy()  # the info (transparency, EXIF) goes with it
+        out = io.BytesIO()
+        exif = frame.info.get("exif")
+        frame.save(out, "PNG", **({"exif": exif} if exif else {}))
+    return out.getvalue()

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from comfy.artifacts import is_out_of_room
 from core.errors import UserFacingError
-from core.inputs import InputFacts, InputLimits, inspect_input
+from core.inputs import InputFacts, InputKind, InputLimits, inspect_input
+from core.inputs.images import first_frame
 from core.inputs.intake import input_record
 from core.inputs.store import InputStore
 from core.jobs.given_input import ROLE_MEDIA, GivenInput
@@ -89,6 +90,7 @@ class InputIntake:
         nothing on disk), and written to DATA_DIR meanwhile."""
         if not inputs:
             return ()
+        inputs = list(inputs)
         writes = [asyncio.ensure_future(self.files.receive(given.data)) for given in inputs]
         try:
             found = [
@@ -98,6 +100,13 @@ class InputIntake:
                 for given in inputs
             ]
             received = [await write for write in writes]
+            for at, still in enumerate(await self._stills(inputs, found)):
+                if still is not None:  # an animated picture: its first frame is kept instead
+                    given = inputs[at] = replace(inputs[at], data=still)
+                    found[at] = await inspect_input(still, given.declared_name, limits=self.limits)
+                    writes[at] = asyncio.ensure_future(self.files.receive(still))
+                    await self.files.remove([received[at]])
+                    received[at] = await writes[at]
         except BaseException as exc:
             written = await asyncio.gather(*writes, return_exceptions=True)
             await self.files.remove(path for path in written if isinstance(path, PurePosixPath))
@@ -106,6 +115,14 @@ class InputIntake:
                 raise UserFacingError(DISK_FULL, detail=str(exc)) from exc
             raise
         return tuple(InspectedInput(*item) for item in zip(inputs, found, received, strict=True))
+
+    @staticmethod
+    async def _stills(inputs: Sequence[GivenInput], found: Sequence[InputFacts]) -> list[bytes | None]:
+        """For each input, the first frame of an animated picture (None: not one)."""
+        return [
+            await asyncio.to_thread(first_frame, given.data) if facts.kind is InputKind.IMAGE else None
+            for given, facts in zip(inputs, found, strict=True)
+        ]
 
     def keeper(self, inputs: Sequence[InspectedInput]) -> InputKeeper:
         return InputKeeper(self.files, inputs)

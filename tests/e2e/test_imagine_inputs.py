@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.discord_emulator.models import VIEW_CHANNEL
 from tests.e2e.harness import World, job_state, running_world
@@ -242,3 +244,28 @@ async def test_zoom_or_pan_without_a_picture_or_with_a_strength_is_refused_priva
 
     assert "Zoom out and pan start from a picture" in alone.content
     assert "drawn from nothing" in with_strength.content
+
+
+def _animated_gif(*colors: int) -> bytes:
+    frames = [Image.new("RGB", (48, 32), media.rgb(color)) for color in colors]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return out.getvalue()
+
+
+async def test_an_animated_gif_is_drawn_from_its_first_frame_alone(database_url: str, tmp_path: Path) -> None:
+    # ComfyUI's LoadImage makes a batch of every frame: each would be drawn, a picture per frame.
+    gif = _animated_gif(0xCC3333, 0x33CC33, 0x3333CC, 0xCCCC33)
+    async with running_world(database_url, tmp_path) as world:
+        attached = {"image": ("dance.gif", gif, "image/gif")}
+        interaction = await world.slash("imagine", {"prompt": "the dancer, in oils"}, attachments=attached)
+        message = await world.wait_for_final(interaction)
+        _, made = await world.delivered((await world.job_for(message)).id)
+        [upload] = world.fake.uploads
+        with Image.open(upload.path) as uploaded:
+            first = uploaded.convert("RGB").getpixel((0, 0))
+            sent = (uploaded.format, getattr(uploaded, "n_frames", 1), first)
+
+    assert job_state(message) == "done"
+    assert len(made) == 1, "one picture, as asked"
+    assert sent == ("PNG", 1, media.rgb(0xCC3333)), "the first frame, as a still picture"

@@ -28,7 +28,11 @@ def _decode_image(path: Path) -> Value:
     # str(path): Pillow then names the file in its error like the real node's "cannot identify image file".
     with Image.open(str(path)) as img:
         r, g, b = img.convert("RGB").getpixel((0, 0))  # type: ignore[misc]
-        return _image(img.width, img.height, 1, (r << 16) | (g << 8) | b)
+        # Like the real LoadImage (nodes.py), every frame of an animated GIF, WebP or PNG is an item of the
+        # batch it gives (each frame is the picture's size); an MPO's further pictures are not (its
+        # excluded_formats).
+        frames = 1 if img.format == "MPO" else int(getattr(img, "n_frames", 1))
+        return _image(img.width, img.height, frames, (r << 16) | (g << 8) | b)
 
 
 async def load_image(ctx: NodeContext) -> tuple[Outputs, Ui | None]:
