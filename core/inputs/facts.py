@@ -108,6 +108,18 @@ def not_media(declared_name: str, detail: str) -> InputRefused:
     )
 
 
+def heif_picture(declared_name: str) -> InputRefused:
+    return InputRefused(
+        RefusalReason.NOT_MEDIA,
+        Text(
+            "inputs.heif",
+            "That looks like an HEIC photo, which I can't read. Please send it as a JPEG or PNG (an iPhone "
+            "takes JPEG photos with Settings → Camera → Formats → Most Compatible).",
+        ),
+        detail=f"{declared_name!r} is a HEIF picture this Pillow does not read",
+    )
+
+
 def damaged(kind: InputKind, detail: str) -> InputRefused:
     return InputRefused(
         RefusalReason.DAMAGED,

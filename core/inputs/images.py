@@ -22,11 +22,24 @@ IMAGE_MIMES = {
     "GIF": "image/gif",
     "BMP": "image/bmp",
 }
-
+# Formats people send that a ComfyUI's Pillow may not read (AVIF: Pillow 11.3 and later only): read here
+# when this Pillow can, and given to ComfyUI as a PNG (core.jobs.input_intake).
+_CONVERTED = {"AVIF": "image/avif"}
+Image.init()
+IMAGE_MIMES.update({name: mime for name, mime in _CONVERTED.items() if name in Image.OPEN})
 
 _JPEGS = {"JPEG", "MPO"}
 # The formats Pillow is asked to open with: its JPEG opener gives an MPO, which has none of its own.
 _OPENERS = [name for name in IMAGE_MIMES if name != "MPO"]
+
+# ISOBMFF brands of HEIF pictures (an iPhone's HEIC photo, AVIF): FFmpeg opens one as a video of no length.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
+
+
+def refuse_heif(data: bytes, declared_name: str) -> None:
+    """Raise the refusal of a HEIF picture Pillow did not read (a HEIC photo): it is not a video."""
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        raise facts.heif_picture(declared_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +116,15 @@ def _prove_decodes(image: Image.Image, data: bytes) -> bytes | None:
     return None
 
 
-def first_frame(data: bytes) -> bytes | None:
-    """An animated picture (GIF, WebP, PNG) as the PNG of its first frame, with its transparency and EXIF;
-    None for a still picture. ComfyUI's LoadImage makes a batch of every frame, and each would be drawn: a
-    picture per frame, none of them checked but the first. Call it on a picture read_picture took."""
+def loadable_png(data: bytes) -> bytes | None:
+    """A picture as the PNG to give ComfyUI instead, with its transparency and EXIF, or None: it is fine as
+    it is. An animated picture (GIF, WebP, PNG) becomes its first frame: ComfyUI's LoadImage makes a batch
+    of every frame, and each would be drawn, a picture per frame, none of them checked but the first. A
+    format ComfyUI may not read (AVIF) becomes a PNG. Call it on a picture read_picture took."""
     with Image.open(io.BytesIO(data), formats=_OPENERS) as image:
-        if image.format == "MPO" or int(getattr(image, "n_frames", 1)) <= 1:
-            return None  # LoadImage takes an MPO's first picture alone (its excluded_formats)
+        animated = image.format != "MPO" and int(getattr(image, "n_frames", 1)) > 1
+        if not animated and image.format not in _CONVERTED:
+            return None  # (LoadImage takes an MPO's first picture alone: its excluded_formats)
         image.seek(0)
         frame = image.copy()  # the info (transparency, EXIF) goes with it
         out = io.BytesIO()

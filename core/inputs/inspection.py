@@ -12,7 +12,7 @@ from collections.abc import Collection
 
 from core.inputs import facts
 from core.inputs.facts import InputFacts, InputKind, InputLimits
-from core.inputs.images import read_picture
+from core.inputs.images import read_picture, refuse_heif
 from core.inputs.recordings import read_recording
 
 
@@ -37,6 +37,7 @@ def _identify(
             InputKind.IMAGE, picture.mime, "", len(data), declared_name, picture.width, picture.height
         )
     else:
+        refuse_heif(data, declared_name)
         recording = read_recording(data, limits)
         if recording is None:
             raise facts.not_media(declared_name, "neither Pillow nor FFmpeg recognised it")

@@ -16,7 +16,7 @@ from PIL import Image
 
 from core.inputs import facts
 from core.inputs.facts import InputKind, InputLimits
-from core.inputs.images import IMAGE_MIMES
+from core.inputs.images import IMAGE_MIMES, refuse_heif
 from core.inputs.images import _open as open_picture
 from core.inputs.recordings import CONTAINERS, _is_cover_art
 from core.inputs.recordings import _open as open_recording
@@ -66,7 +66,10 @@ def sniff_input(
         raise facts.empty()
     if len(data) > limits.max_bytes:
         raise facts.too_large(limits.max_bytes, len(data))
-    kind = _picture_kind(data, limits) or _recording_kind(data, limits)
+    kind = _picture_kind(data, limits)
+    if kind is None:
+        refuse_heif(data, declared_name)
+        kind = _recording_kind(data, limits)
     if kind is None:
         raise facts.not_media(declared_name, "neither Pillow nor FFmpeg recognised its header")
     if accepted is not None and kind not in accepted:

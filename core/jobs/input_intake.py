@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from comfy.artifacts import is_out_of_room
 from core.errors import UserFacingError
 from core.inputs import InputFacts, InputKind, InputLimits, inspect_input
-from core.inputs.images import first_frame
+from core.inputs.images import loadable_png
 from core.inputs.intake import input_record
 from core.inputs.store import InputStore
 from core.jobs.given_input import ROLE_MEDIA, GivenInput
@@ -101,7 +101,7 @@ class InputIntake:
             ]
             received = [await write for write in writes]
             for at, still in enumerate(await self._stills(inputs, found)):
-                if still is not None:  # an animated picture: its first frame is kept instead
+                if still is not None:  # an animated picture's first frame, an AVIF's PNG: kept instead
                     given = inputs[at] = replace(inputs[at], data=still)
                     found[at] = await inspect_input(still, given.declared_name, limits=self.limits)
                     writes[at] = asyncio.ensure_future(self.files.receive(still))
@@ -118,9 +118,9 @@ class InputIntake:
 
     @staticmethod
     async def _stills(inputs: Sequence[GivenInput], found: Sequence[InputFacts]) -> list[bytes | None]:
-        """For each input, the first frame of an animated picture (None: not one)."""
+        """For each input, the PNG ComfyUI is given instead (None: the input as it is)."""
         return [
-            await asyncio.to_thread(first_frame, given.data) if facts.kind is InputKind.IMAGE else None
+            await asyncio.to_thread(loadable_png, given.data) if facts.kind is InputKind.IMAGE else None
             for given, facts in zip(inputs, found, strict=True)
         ]
 

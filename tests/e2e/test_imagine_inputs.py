@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.core.inputs.media_samples import avif
 from tests.discord_emulator.models import VIEW_CHANNEL
 from tests.e2e.harness import World, job_state, running_world
 from tests.e2e.media_support import (
@@ -269,3 +270,19 @@ async def test_an_animated_gif_is_drawn_from_its_first_frame_alone(database_url:
     assert job_state(message) == "done"
     assert len(made) == 1, "one picture, as asked"
     assert sent == ("PNG", 1, media.rgb(0xCC3333)), "the first frame, as a still picture"
+
+
+async def test_an_avif_photo_is_used_and_given_to_comfyui_as_a_png(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        attached = {"image": ("photo.avif", avif(48, 72), "image/avif")}
+        message = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "the photo, as a watercolour"}, attachments=attached)
+        )
+        job = await world.job_for(message)
+        [upload] = world.fake.uploads
+        with Image.open(upload.path) as uploaded:
+            sent = (uploaded.format, uploaded.size)
+
+    assert job_state(message) == "done"
+    assert sent == ("PNG", (48, 72))
+    assert job.params.aspect_ratio == "2:3"  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.core.inputs.media_samples import heic
 from tests.discord_emulator.models import READ_MESSAGE_HISTORY, VIEW_CHANNEL
 from tests.e2e.harness import running_world
 from tests.e2e.media_support import (
@@ -31,8 +32,10 @@ HUNDRED_MB = 100 * 1024 * 1024
         (("notes.png", NOT_A_PICTURE, "image/png"), "I couldn't read that file as a picture"),
         (("huge.png", BOMB, "image/png"), "That picture is too big"),
         (("song.wav", b"RIFF" + b"\0" * 2000, "audio/wav"), "I couldn't read that file"),
+        # FFmpeg opens one as a video of no length: "That file is a video" would puzzle its sender.
+        (("IMG_0001.HEIC", heic(), "image/heic"), "That looks like an HEIC photo, which I can't read."),
     ],
-    ids=["not-a-picture", "png-bomb", "broken-wav"],
+    ids=["not-a-picture", "png-bomb", "broken-wav", "heic-photo"],
 )
 async def test_a_file_that_is_not_a_usable_picture_is_refused(
     database_url: str, tmp_path: Path, upload: tuple[str, bytes, str], expected: str

@@ -7,6 +7,7 @@ import struct
 import zlib
 
 import av
+from PIL import Image
 
 
 def png_chunk(kind: bytes, body: bytes) -> bytes:
@@ -44,3 +45,16 @@ def mp4_clip(width: int = 32, height: int = 16, frames: int = 5) -> bytes:
         for packet in stream.encode(None):
             container.mux(packet)
     return buffer.getvalue()
+
+
+def avif(width: int = 64, height: int = 48, color: str = "red") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "AVIF")
+    return out.getvalue()
+
+
+def heic() -> bytes:
+    """A HEIF picture Pillow does not read: an AVIF's header with an iPhone photo's brands (HEIC, MIF1)."""
+    picture = avif()
+    assert picture[8:24] == b"avif\0\0\0\0avifmif1"
+    return picture[:8] + b"heic\0\0\0\0mif1heic" + picture[24:]
