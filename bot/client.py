@@ -16,6 +16,7 @@ from bot.reporting.config import ReportingConfig
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
+from bot.ui.picture_modal import OpenForms
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.song",
     "bot.exts.edit",
     "bot.exts.upscale",
+    "bot.exts.picture_forms",
     "bot.exts.video",
     "bot.exts.results",
     "bot.exts.result_actions",
@@ -72,6 +74,8 @@ class ComfyBot(commands.Bot):
         self._extensions = tuple(extensions)
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()
+        # The /edit and /upscale picture forms open in this process (bot.exts.picture_forms).
+        self.open_forms = OpenForms()
 
     async def load_commands(self) -> None:
         """The extensions, with the commands' translations (sent with them whenever the tree is synced)."""

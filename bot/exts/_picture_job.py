@@ -85,7 +85,9 @@ async def _open_picture_form(
             title,
             submitted,
             functools.partial(report_error, where=f"/{kind} form"),
+            kind=kind,
             opened_by=interaction.id,
+            forms=bot.open_forms,
             words=words,
         )
     )

@@ -7,6 +7,7 @@ is required here with exactly one file (min_values 1, max_values 1).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -14,7 +15,29 @@ import discord
 from bot.locales import Words, english
 
 FORM_PREFIX = "picture:form:"
+# A form's custom_id names the command's kind and the interaction that opened it.
+FORM_ID = re.compile(rf"{FORM_PREFIX}(?P<kind>[a-z][a-z0-9_]*):(?P<opened_by>\d+)")
 PICTURE_FILE_ID = "picture:file"
+FORM_TIMEOUT_S = 15 * 60
+
+
+class OpenForms:
+    """The picture forms this process has open. discord.py keeps an open form in memory only and drops an
+    answer to one it does not know, which Discord then shows as a failure: one sent back after a restart,
+    or after its 15 minutes, is answered by bot.exts.picture_forms instead, once it is known to be none of
+    these."""
+
+    def __init__(self) -> None:
+        self._open: set[str] = set()
+
+    def opened(self, custom_id: str) -> None:
+        self._open.add(custom_id)
+
+    def closed(self, custom_id: str) -> None:
+        self._open.discard(custom_id)
+
+    def __contains__(self, custom_id: object) -> bool:
+        return custom_id in self._open
 
 
 class PictureModal(discord.ui.Modal):
@@ -24,12 +47,17 @@ class PictureModal(discord.ui.Modal):
         on_submit: Callable[[discord.Interaction, PictureModal], Awaitable[None]],
         on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
         *,
+        kind: str,
         opened_by: int,
+        forms: OpenForms,
         words: Words | None = None,
     ) -> None:
         # discord.py finds an open form by its custom_id alone: one per opening interaction, so two
         # people's forms never answer each other.
-        super().__init__(title=title[:45], timeout=15 * 60, custom_id=f"{FORM_PREFIX}{opened_by}")
+        custom_id = f"{FORM_PREFIX}{kind}:{opened_by}"
+        super().__init__(title=title[:45], timeout=FORM_TIMEOUT_S, custom_id=custom_id)
+        self._forms = forms
+        forms.opened(custom_id)
         self._on_submit = on_submit
         self._on_error = on_error
         self.picture: discord.ui.FileUpload[PictureModal] = discord.ui.FileUpload(
@@ -46,7 +74,15 @@ class PictureModal(discord.ui.Modal):
         return self.picture.values[0] if self.picture.values else None
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self._on_submit(interaction, self)
+        # Still open until it is answered: discord.py runs this before the listeners of the same answer
+        # (state.parse_interaction_create), which then find it open and leave it to this.
+        try:
+            await self._on_submit(interaction, self)
+        finally:
+            self._forms.closed(self.custom_id)
+
+    async def on_timeout(self) -> None:
+        self._forms.closed(self.custom_id)  # discord.py has dropped it
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await self._on_error(interaction, error)

@@ -15,6 +15,7 @@ from tests.e2e.media_support import (
     link_to,
     loader_files,
     posted_graph,
+    private_answer,
     resolved_attachment_ids,
     sha256,
 )
@@ -147,6 +148,8 @@ async def test_edit_and_upscale_without_a_picture_open_a_form_to_upload_one(
         message = await world.wait_for_final(answer)
         job = await world.job_for(message)
 
+    said = [m.content for m in world.emu.followups(answer) if m.ephemeral]
+    assert said == [], "an open form is answered by its own modal alone"
     assert [command.response_type for command in (edit, upscale)] == [9, 9]  # a form, nothing public
     for form in forms:
         [label] = form["components"]
@@ -158,6 +161,29 @@ async def test_edit_and_upscale_without_a_picture_open_a_form_to_upload_one(
     assert forms[0]["custom_id"] != forms[1]["custom_id"]  # each form answers its own command
     assert (job.kind, job.params.instruction) == ("edit", "make it night")  # type: ignore[union-attr]
     _read_from_upload(world, PICTURE, "LoadImage")
+
+
+async def test_a_picture_form_sent_after_a_restart_is_answered_privately_not_left_to_fail(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        edit = await world.wait_acked(await world.slash("edit", {"instruction": "make it night"}))
+        form = edit.modal or {}
+        await world.restart_bot()  # discord.py kept the open form in memory only
+        answer = await world.emu.submit_modal(
+            form["custom_id"],
+            {},
+            world.alice,
+            world.channel,
+            files={"picture:file": [("day.png", PICTURE, "image/png")]},
+        )
+        said = await private_answer(world, answer)
+
+    assert said.content == (
+        "This form was opened before I restarted, or more than 15 minutes ago, so I can't use it. "
+        "Please run /edit again."
+    )
+    assert world.fake.uploads == []
 
 
 async def test_a_song_result_can_be_covered_from_its_link(database_url: str, tmp_path: Path) -> None:
