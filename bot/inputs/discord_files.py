@@ -15,7 +15,7 @@ import aiohttp
 import discord
 
 from bot.inputs.capped_read import FILE, read_capped
-from bot.inputs.message_links import find_message_link, is_file_link
+from bot.inputs.message_links import chosen_file, find_message_link, is_file_link
 from bot.ui.shown_media import shown_media
 from core.errors import UserFacingError
 from core.texts import Text
@@ -64,7 +64,7 @@ class DiscordFiles:
     ) -> FetchedFile:
         """The file on the message ``text`` links to; ``media`` ("image", "audio") picks among several."""
         message = await self._linked_message(interaction, text)
-        file = _pick(_files_of(message), media)
+        file = _pick(_files_of(message), media, chosen_file(text))
         if file is None:
             raise UserFacingError(
                 Text(
@@ -149,9 +149,28 @@ def _files_of(message: discord.Message) -> list[_MessageFile]:
     return files
 
 
-def _pick(files: list[_MessageFile], media: str) -> _MessageFile | None:
-    """The first file that says it is ``media``, else the first one (what it is gets decoded later)."""
-    for file in files:
-        if (file.content_type or "").startswith(f"{media}/"):
-            return file
-    return files[0] if files else None
+def _pick(files: list[_MessageFile], media: str, chosen: int | None) -> _MessageFile | None:
+    """The file that says it is ``media`` (the one numbered ``chosen`` of several), else the first file
+    (what it is gets decoded later). Several and none chosen is refused: a link to a result of four
+    images would otherwise start from the first, unsaid."""
+    said = [file for file in files if (file.content_type or "").startswith(f"{media}/")]
+    count, noun = len(said), Text(f"links.several.{media}", f"{media} files")
+    if count <= 1:  # the one file, whatever number was typed
+        return said[0] if said else (files[0] if files else None)
+    if chosen is not None and not 1 <= chosen <= count:
+        raise UserFacingError(
+            Text(
+                "links.no_such_file",
+                f"That message has {count} {noun}; there is no #{chosen}.",
+                {"count": count, "noun": noun, "chosen": chosen},
+            )
+        )
+    if chosen is not None:
+        return said[chosen - 1]
+    raise UserFacingError(
+        Text(
+            "links.which_file",
+            f"That message has {count} {noun}: add which one after the link, like “#2”.",
+            {"count": count, "noun": noun},
+        )
+    )

@@ -38,3 +38,13 @@ _FILE_LINK = re.compile(r"https?://(?:cdn\.discordapp\.com|media\.discordapp\.ne
 def is_file_link(text: str) -> bool:
     """A link to an attachment itself ("Copy Link" on a picture), not to the message that carries it."""
     return _FILE_LINK.search(text) is not None
+
+
+# "#3" after a link (or anywhere in the option): which file of a message with several.
+_CHOSEN = re.compile(r"(?<![A-Za-z_&])#\s?([1-9][0-9]?)(?![0-9])")
+
+
+def chosen_file(text: str) -> int | None:
+    """The number typed after a link to say which of its message's files (1-based), if any."""
+    found = _CHOSEN.search(text)
+    return int(found[1]) if found else None

@@ -286,3 +286,24 @@ async def test_an_avif_photo_is_used_and_given_to_comfyui_as_a_png(database_url:
     assert job_state(message) == "done"
     assert sent == ("PNG", (48, 72))
     assert job.params.aspect_ratio == "2:3"  # type: ignore[attr-defined]
+
+
+async def test_a_link_to_a_result_of_several_images_says_which_one_with_its_number(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        four = await world.wait_for_final(await world.slash("imagine", {"prompt": "boats", "count": 4}))
+        link = link_to(four, world.guild)
+        unsaid = await world.slash("imagine", {"prompt": "at night", "image_link": link})
+        answer = await private_answer(world, unsaid)
+        too_far = await world.slash("imagine", {"prompt": "at night", "image_link": f"{link} #5"})
+        beyond = await private_answer(world, too_far)
+        made = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "at night", "image_link": f"{link} #3"})
+        )
+
+        assert job_state(made) == "done"
+        await _uploaded_and_read(world, four.attachments[2].data)
+
+    assert answer.content == ("That message has 4 pictures: add which one after the link, like “#2”.")
+    assert beyond.content == "That message has 4 pictures; there is no #5."

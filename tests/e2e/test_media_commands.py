@@ -186,15 +186,21 @@ async def test_a_picture_form_sent_after_a_restart_is_answered_privately_not_lef
     assert world.fake.uploads == []
 
 
-async def test_a_song_result_can_be_covered_from_its_link(database_url: str, tmp_path: Path) -> None:
+async def test_a_song_result_can_be_covered_from_its_link_and_the_take_it_names(
+    database_url: str, tmp_path: Path
+) -> None:
     async with running_world(database_url, tmp_path) as world:
         lyrics = {"lyrics_file": ("words.txt", LYRICS.encode(), "text/plain")}
         first = await world.wait_for_final(await world.slash("song", {"genre": "folk"}, attachments=lyrics))
+        link = link_to(first, world.guild)
+        unsaid = await world.slash("song", {"genre": "synthpop", "audio_link": link}, attachments=lyrics)
+        answer = await private_answer(world, unsaid)
         interaction = await world.slash(
-            "song", {"genre": "synthpop", "audio_link": link_to(first, world.guild)}, attachments=lyrics
+            "song", {"genre": "synthpop", "audio_link": f"{link} #2"}, attachments=lyrics
         )
         message = await world.wait_for_final(interaction)
         assert job_state(message) == "done"
 
-        _read_from_upload(world, first.attachments[0].data, "LoadAudio")
+        assert answer.content == "That message has 2 sound files: add which one after the link, like “#2”."
+        _read_from_upload(world, first.attachments[1].data, "LoadAudio")
         assert (await world.job_for(message)).parent_id == (await world.job_for(first)).id

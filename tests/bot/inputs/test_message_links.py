@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inputs.message_links import MessageLink, find_message_link, is_file_link
+from bot.inputs.message_links import MessageLink, chosen_file, find_message_link, is_file_link
 
 GUILD, CHANNEL, MESSAGE = 111111111111111111, 222222222222222222, 333333333333333333
 PATH = f"channels/{GUILD}/{CHANNEL}/{MESSAGE}"
@@ -57,3 +57,18 @@ def test_anything_else_is_not_a_message_link(text: str) -> None:
 )
 def test_a_link_to_a_file_itself_is_told_apart(text: str, expected: bool) -> None:
     assert is_file_link(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"https://discord.com/{PATH} #3", 3),
+        (f"https://discord.com/{PATH}#2", 2),
+        (f"<https://discord.com/{PATH}> # 4", 4),
+        (f"https://discord.com/{PATH}", None),
+        (f"https://discord.com/{PATH} #0", None),  # numbers start at 1
+        (f"https://discord.com/{PATH} #123", None),
+    ],
+)
+def test_the_number_after_a_link_says_which_file_of_its_message(text: str, expected: int | None) -> None:
+    assert chosen_file(text) == expected
