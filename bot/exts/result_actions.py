@@ -148,9 +148,11 @@ async def _open_form(
 ) -> None:
     """The form of Remix, Edit, Cover or Custom Zoom, pre-filled from the result (refused first if the
     member may not)."""
-    job = await bot.runtime.results.source_job(
+    results = bot.runtime.results
+    job = await results.source_job(
         job_id, guild_id=guild_id_of(interaction), requester=requester_from_interaction(interaction)
     )
+    results.check_redraws(job, action)  # a Remix button of an older upscale's message: no form to fill
     params = job.params
     strength = ACTIONS[action].strength or 0.7
     kind = ACTIONS[action].kind or JobKind(job.kind)  # what the form's prompt is read as

@@ -191,8 +191,7 @@ class ResultRequests:
                     {"label": label, "noun": noun, "job_id": job_id},
                 )
             )
-        if not self._offers.redraws(source.job, action):  # an older message's button, or a reply
-            raise NotRedrawn(action, source.job)
+        self.check_redraws(source.job, action)  # an older message's button, or a reply
         kind = spec.kind or JobKind(source.job.kind)
         target = self._service.kinds.get(kind)
         wanted = {**spec.changes, **(changes or {})}
@@ -231,6 +230,11 @@ class ResultRequests:
             made_from=MadeFrom(source.job.id, action, index, source.out_of, ResultMessage.of(source.job)),
             notes=typed.notes,
         )
+
+    def check_redraws(self, job: JobView, action: ResultAction) -> None:
+        """NotRedrawn for Vary, Remix or a reply of a result with no prompt to redraw (an upscale)."""
+        if not self._offers.redraws(job, action):
+            raise NotRedrawn(action, job)
 
     def offered(self, job: JobView, artifacts: Sequence[ArtifactView]) -> tuple[ResultAction, ...]:
         return self._offers.offered(job, artifacts)

@@ -107,3 +107,21 @@ async def test_a_strength_outside_zero_to_one_typed_in_a_form_is_refused_and_sto
         assert len(world.fake.uploads) == uploads
         assert len(world.job_messages()) == shown, "no job was made"
         assert await JobInputStore(world.runtime.sessions).made_from(original.id) == ()
+
+
+async def test_an_older_upscales_remix_button_is_refused_before_its_form_opens(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world)
+        upscale_click = await world.emu.click_button(result, f"res:upscale:{original.id}:0", world.alice)
+        upscale = await world.job_for(await world.wait_for_final(upscale_click))
+        # Its message as the bot drew it before an upscale offered no Remix.
+        button = {"type": 2, "style": 2, "label": "Remix", "custom_id": f"res:remix:{upscale.id}:0"}
+        older = await world.emu.messaging.post(
+            world.channel,
+            world.emu.bot_user,
+            {"content": "an upscale", "components": [{"type": 1, "components": [button]}]},
+        )
+        refused = await world.emu.click_button(older, f"res:remix:{upscale.id}:0", world.alice)
+        await assert_refused_privately(world, refused, "has no prompt to redraw, so Remix can't work from it")
