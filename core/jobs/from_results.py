@@ -90,9 +90,12 @@ class ResultRequests:
             made_from=MadeFrom.read(original.seed_document),
         )
 
-    async def _kept_inputs(self, job_id: int) -> tuple[GivenInput, ...]:
+    async def _kept_inputs(self, job_id: int, *, but: str | None = None) -> tuple[GivenInput, ...]:
+        """The inputs job `job_id` was made from, read back (`but`: leaving that role out)."""
         given = []
         for row in await self._records.for_job(job_id):
+            if row.role == but:
+                continue
             try:
                 data = await self._inputs.load(PurePosixPath(row.path), row.sha256)
             except InputMissing as error:
@@ -218,6 +221,9 @@ class ResultRequests:
         refusal = offers.refusal(source.job, kind, {**spec.changes, **typed.values})
         if refusal is not None:  # before anything is answered: a refusal is private from its first byte
             raise refusal
+        others: tuple[GivenInput, ...] = ()
+        if kind == source.job.kind:  # its workflow again: the result's other inputs too (a mask)
+            others = await self._kept_inputs(source.job.id, but=source.given.role)
         return JobRequest(
             guild_id=guild_id,
             requester=requester,
@@ -226,7 +232,7 @@ class ResultRequests:
             # The same workflow (and so the same model) as the result; another kind uses its own default.
             workflow=source.job.workflow_name if kind == source.job.kind else None,
             parent_id=source.job.id,
-            inputs=(source.given,),
+            inputs=(source.given, *others),
             made_from=MadeFrom(source.job.id, action, index, source.out_of, ResultMessage.of(source.job)),
             notes=typed.notes,
         )

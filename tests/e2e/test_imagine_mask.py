@@ -70,3 +70,28 @@ async def test_a_missing_mask_and_a_mask_nowhere_to_go_are_refused_and_store_not
     assert missing.content == "The workflow 'inpaint' needs a mask image to work from; please add it."
     assert nowhere.content.startswith("The workflow 'txt2img' doesn't take a mask image.")
     assert "I couldn't read that file as a picture" in unreadable.content
+
+
+async def test_vary_of_an_inpainted_result_redraws_it_through_the_same_mask(
+    database_url: str, tmp_path: Path
+) -> None:
+    folder = inpainting_workflow(tmp_path / "workflows")
+    async with running_world(database_url, tmp_path, fake_config=INPAINTING, workflows_dir=folder) as world:
+        attached = {"image": ("cat.png", PICTURE, "image/png"), "mask": ("hat.png", MASK, "image/png")}
+        result = await world.wait_for_final(
+            await world.slash("imagine", {"prompt": "a red hat", "workflow": "inpaint"}, attachments=attached)
+        )
+        original, [made] = await world.delivered((await world.job_for(result)).id)
+        varied = await world.wait_for_final(
+            await world.emu.click_button(result, f"res:subtle:{original.id}:0", world.alice)
+        )
+        graph = posted_graph(world)
+        uploaded = {upload.sha256: f"{upload.subfolder}/{upload.name}" for upload in world.fake.uploads}
+        job = await world.job_for(varied)
+
+    assert job_state(varied) == "done"
+    assert (job.workflow_name, job.params.strength) == ("inpaint", 0.35)  # type: ignore[attr-defined]
+    assert graph["20"]["inputs"]["image"] == uploaded[made.sha256], "the result, redrawn"
+    mask = uploaded[sha256(MASK)]  # uploaded again, for the new job
+    assert graph["21"]["inputs"]["image"] == mask, "through the mask it was made with"
+    assert mask.startswith(f"bot-job-{job.id}/")
