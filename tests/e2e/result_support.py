@@ -35,6 +35,11 @@ async def new_job_message(world: World, known: int) -> Message:
     return await world.wait_for_message_final(message)
 
 
+def said_in(world: World) -> list[Message]:
+    """The bot's messages in the channel, deleted ones too."""
+    return [m for m in world.emu.messages.get(world.channel.id, []) if m.author.id == world.emu.bot_user.id]
+
+
 async def assert_started_from(world: World, job: JobView, source: JobView, artifact: ArtifactView) -> None:
     """The new job's input is that file of the source, recorded with its origin and uploaded to ComfyUI."""
     [given] = await JobInputStore(world.runtime.sessions).for_job(job.id)

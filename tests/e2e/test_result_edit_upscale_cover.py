@@ -20,6 +20,7 @@ from tests.e2e.result_support import (
     message_of,
     modal_values,
     new_job_message,
+    said_in,
 )
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
@@ -175,8 +176,8 @@ async def test_an_upscale_and_an_edit_offer_no_vary_or_remix_and_a_reply_to_an_u
 
         mention = world.emu.mention(world.emu.bot_user)
         await world.emu.send_message(world.channel, world.alice, f"{mention} at night", reply_to=upscaled)
-        notice = await world.emu.wait_for(
-            lambda: next((m for m in world.bot_messages() if "no prompt to redraw" in m.content), None), 5
+        notice = await world.emu.wait_for(  # a notice lives briefly: found once deleted too
+            lambda: next((m for m in said_in(world) if "no prompt to redraw" in m.content), None), 5
         )
         assert len(world.job_messages()) == jobs, "no job was made"
         # A reply to an edit is another edit of it, told what to change.

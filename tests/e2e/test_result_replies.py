@@ -20,6 +20,7 @@ from tests.e2e.result_support import (
     linked,
     message_of,
     new_job_message,
+    said_in,
 )
 
 
@@ -93,8 +94,8 @@ async def test_a_reply_with_permutations_and_flags_makes_a_job_for_each_prompt(
         jobs = [await world.job_for(message) for message in made]
         for job in jobs:
             await assert_started_from(world, job, original, artifact)
-        note = await world.emu.wait_for(
-            lambda: next((m for m in world.bot_messages() if "Ignored --v 6" in m.content), None), 5
+        note = await world.emu.wait_for(  # a notice lives briefly: found once deleted too
+            lambda: next((m for m in said_in(world) if "Ignored --v 6" in m.content), None), 5
         )
 
     assert sorted(j.params.prompt for j in jobs) == ["a blue kite", "a red kite"]  # type: ignore[attr-defined]
