@@ -22,7 +22,7 @@ from core.jobs.derived import ACTIONS, MadeFrom, ResultAction, ResultMessage
 from core.jobs.given_input import GivenInput
 from core.jobs.input_staging import KeptInputs
 from core.jobs.policy import Requester
-from core.jobs.result_offers import NotRedrawn, ResultOffers, role_of
+from core.jobs.result_offers import NotRedrawn, ResultOffers, main_text, role_of
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
 from core.kinds import JobKind, spec_of, typed_params
@@ -207,7 +207,7 @@ class ResultRequests:
             wanted[target.main_field] = typed.text
             moved = _typed_move(typed, wanted)
         elif spec.carries_text:  # the result's own text, read once already
-            text = _main_text(source.job) or None
+            text = main_text(source.job) or None
             if text is not None:
                 wanted[target.main_field] = text
         # A shape typed is the canvas itself: set after the result's shape is widened for a pan.
@@ -280,11 +280,6 @@ def _typed_move(typed: TypedText, wanted: dict[str, Any]) -> bool:
         raise PromptError([PromptProblem.of(flag, said)])
     wanted["strength"] = None
     return True
-
-
-def _main_text(job: JobView) -> str:
-    """The result's own prompt (or lyrics): what its kind shows as the request's main text."""
-    return str(getattr(job.params, spec_of(job.params).main_field, "") or "")
 
 
 def _noun(role: str) -> Text:

@@ -12,12 +12,13 @@ from pydantic import ValidationError
 from comfy.workflows.errors import UnknownWorkflow
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
-from core.jobs.derived import ACTIONS, ActionSpec, ResultAction
+from core.jobs.derived import ACTIONS, ActionSpec, MadeFrom, ResultAction
 from core.jobs.service import JobService
 from core.jobs.snapshots import ArtifactView, JobView
-from core.kinds import JobKind, KindParams, typed_params
+from core.kinds import JobKind, KindParams, spec_of, typed_params
 from core.prompts import PromptError
 from core.prompts.fields import problems_from
+from core.prompts.flags import extract_flags
 from core.texts import Text
 
 
@@ -38,6 +39,7 @@ class ResultOffers:
             and spec.takes in made
             and self._takes(job, spec.kind, spec.takes)
             and self.redraws(job, action)
+            and (not spec.carries_text or main_text(job))
             and (not spec.changes or self._can_set(job, spec))
         )
 
@@ -138,6 +140,19 @@ class NotRedrawn(UserFacingError):
                 {"job_id": job.id, "noun": noun, "label": label},
             )
         )
+
+
+def main_text(job: JobView) -> str:
+    """The result's own prompt (or lyrics): what its kind shows as the request's main text. A kind with no
+    words of its own (an upscale, asked by a factor) has those of the result it was made from, given it
+    as its request (ResultRequests.request); made from a file, it has none."""
+    spec = spec_of(job.params)
+    text = getattr(job.params, spec.main_field, "")
+    if isinstance(text, str):
+        return text
+    if spec.file_marker is None or MadeFrom.read(job.seed_document) is None:
+        return ""
+    return extract_flags(job.raw_input).prompt
 
 
 def role_of(artifact: ArtifactView) -> str:
