@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from PIL import Image
 from pydantic import Field
 
 from comfy.workflows import graph as g
@@ -28,6 +29,9 @@ UPSCALERS = frozenset({"ImageScaleBy", "ImageUpscaleWithModel"})
 MODEL_LOADER = "UpscaleModelLoader"
 # Most upscale models are 4x; a name that says nothing is taken to be one.
 DEFAULT_MODEL_FACTOR = 4
+# The largest picture Pillow opens (twice its MAX_IMAGE_PIXELS): anything larger it takes for a decompression
+# bomb, so the bot could not fit the result to Discord's upload limit (bot/reporting/attachments.py).
+MOST_PIXELS = 2 * (Image.MAX_IMAGE_PIXELS or 89_478_485)
 _MODEL_FACTOR = re.compile(r"(?<![0-9a-z])([1-8])x(?![a-z0-9])|(?<![0-9])x([1-8])(?![0-9])")
 
 
@@ -96,6 +100,30 @@ def apply_upscale(template: WorkflowTemplate, graph: dict[str, Any], params: Ups
     return {"kind": UPSCALE, "factor": params.factor, "models": models, "count": 1}
 
 
+def _fits(params: UpscaleParams, width: int, height: int) -> UpscaleParams:
+    """UpscaleTooLarge for a result past MOST_PIXELS (a phone's 12-megapixel photo ×4), before it runs."""
+    wide, tall = width * params.factor, height * params.factor
+    if wide * tall <= MOST_PIXELS:
+        return params
+    most = f"{MOST_PIXELS / 1_000_000:.0f}"
+    size, factor = f"{width}x{height}", params.factor
+    if factor > 2 and width * height * 4 <= MOST_PIXELS:
+        said = Text(
+            "upscale.too_large",
+            f"×{factor} of this {size} picture would be {wide}x{tall} pixels, more than the {most} "
+            "megapixels I can deliver. Try ×2.",
+            {"factor": factor, "size": size, "wide": wide, "tall": tall, "most": most},
+        )
+    else:
+        said = Text(
+            "upscale.too_large_picture",
+            f"×{factor} of this {size} picture would be {wide}x{tall} pixels, more than the {most} "
+            "megapixels I can deliver. Please use a smaller picture.",
+            {"factor": factor, "size": size, "wide": wide, "tall": tall, "most": most},
+        )
+    raise UserFacingError(said)
+
+
 def _describe(params: UpscaleParams) -> str | Text:
     if params.model is None:
         return f"×{params.factor}"
@@ -124,4 +152,5 @@ UPSCALE_KIND: KindSpec[UpscaleParams] = KindSpec(
     file_marker=lambda p: f"upscaled x{p.factor}",
     texts=KindTexts(noun="upscale", plural="upscales", command="upscale", mark="🔍"),
     inputs={"image": "required"},
+    fit_to_picture=_fits,
 )

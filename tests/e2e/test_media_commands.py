@@ -12,6 +12,7 @@ from tests.e2e.harness import World, form_id, job_state, running_world
 from tests.e2e.media_support import (
     PICTURE,
     SONG,
+    assert_nothing_stored,
     link_to,
     loader_files,
     posted_graph,
@@ -19,6 +20,7 @@ from tests.e2e.media_support import (
     resolved_attachment_ids,
     sha256,
 )
+from tests.fakes.comfyui import media
 
 LYRICS = "[verse]\nNeon rain on the window\n[chorus]\nWe run, we run"
 FORM = {"song:lyrics": LYRICS, "song:title": "Cover", "song:genre": "synthpop", "song:mood": ""}
@@ -184,6 +186,24 @@ async def test_a_picture_form_sent_after_a_restart_is_answered_privately_not_lef
         "Please run /edit again."
     )
     assert world.fake.uploads == []
+
+
+async def test_an_upscale_too_large_to_deliver_is_refused_before_it_runs(
+    database_url: str, tmp_path: Path
+) -> None:
+    # A 12-megapixel phone photo ×4 is 195 megapixels: Pillow would take the result for a decompression
+    # bomb, and the bot could not fit it to Discord's upload limit. Twice that side (×2) is fine.
+    photo = media.png(4000, 3000, 0x3366CC)
+    async with running_world(database_url, tmp_path) as world:
+        attached = {"image": ("photo.png", photo, "image/png")}
+        refused = await world.slash("upscale", {"factor": 4}, attachments=attached)
+        answer = await private_answer(world, refused)
+        await assert_nothing_stored(world)
+
+    assert answer.content == (
+        "×4 of this 4000x3000 picture would be 16000x12000 pixels, more than the 179 megapixels I can "
+        "deliver. Try ×2."
+    )
 
 
 async def test_a_song_result_can_be_covered_from_its_link_and_the_take_it_names(

@@ -8,7 +8,7 @@ from comfy.workflows.input_slots import marked_roles
 from comfy.workflows.template import WorkflowTemplate
 from core.errors import UserFacingError
 from core.kinds import EDIT, UPSCALE, EditParams, InputMissing, InputNotTaken, UpscaleParams
-from core.kinds.upscale import model_factor
+from core.kinds.upscale import UPSCALE_KIND, model_factor
 from tests.comfy.workflows.graphs import node
 from tests.core.kinds.workflows import KINDS, load_workflows, make_template
 
@@ -134,3 +134,26 @@ def test_an_image_graph_without_samplers_that_only_saves_what_it_loads_is_no_wor
 
     with pytest.raises(Exception, match="sampler"):
         make_template("copy", json.dumps(graph), source="test")
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "factor", "refused"),
+    [
+        (4032, 3024, 2, None),  # a phone's photo ×2: 49 megapixels
+        (4032, 3024, 4, "Try ×2."),  # ×4: 195
+        (10000, 9000, 2, "Please use a smaller picture."),  # ×2 already past the most
+        (1024, 1024, 4, None),
+    ],
+)
+def test_an_upscale_past_what_can_be_delivered_is_refused_with_what_to_try(
+    width: int, height: int, factor: int, refused: str | None
+) -> None:
+    params = UpscaleParams(factor=factor)  # type: ignore[arg-type]
+    fit = UPSCALE_KIND.fit_to_picture
+    assert fit is not None
+    if refused is None:
+        assert fit(params, width, height) is params
+        return
+    with pytest.raises(UserFacingError) as error:
+        fit(params, width, height)
+    assert str(error.value.user_message).endswith(refused)
