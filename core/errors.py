@@ -47,6 +47,29 @@ class NotAllowed(UserFacingError):
         self.excerpt = excerpt
 
 
+class BlockedWordFound(NotAllowed):
+    """The request contains one of the guild's blocked words. `user_message` names the word as the guild
+    wrote it: only for the asker's eyes. Where others read the refusal (a reply in the channel), say
+    `public` instead, or the channel learns the server's list one word at a time."""
+
+    public = Text(
+        "refusal.blocked_word_public",
+        "Your request uses a word this server does not allow. Please rephrase it.",
+    )
+
+    def __init__(self, word: str, *, excerpt: str) -> None:
+        super().__init__(
+            Text(
+                "refusal.blocked_word",
+                f"Your request contains a word this server blocks (“{word}”). Please rephrase it.",
+                {"word": word},
+            ),
+            rule=f"blocked_word:{word}",
+            excerpt=excerpt,
+        )
+        self.word = word
+
+
 class ChannelNotAllowed(NotAllowed):
     """The guild takes requests only in other channels; the front-end names them in its own markup."""
 

@@ -5,8 +5,9 @@ The bot has no message-content intent: Discord shows it the content of a message
 mentioned (https://discord.com/developers/docs/events/gateway#message-content-intent). A reply's own ping
 does not count when the result is an interaction response, so the member types the mention ("@bot make it
 night"). Without one the bot reads nothing and does nothing. A refusal is a short notice replying to the
-member's message that deletes itself (there is no interaction to answer privately); nothing is stored,
-unless the queue filled up between the check of a permutation's prompts and the later ones' turn.
+member's message that deletes itself (there is no interaction to answer privately), so it names no blocked
+word (`_notices`); nothing is stored, unless the queue filled up between the check of a permutation's prompts
+and the later ones' turn.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from discord.ext import commands
 
 from background.log_context import log_context
 from bot.client import ComfyBot
-from bot.exts._notices import brief_notice
+from bot.exts._notices import brief_notice, refusal_notice, said_in_public
 from bot.exts._variants import not_queued_text
 from bot.locales import Words, words_for
-from bot.ui.replies import user_message_of
 from bot.ui.requesters import requester_from_member
 from core.errors import UserFacingError
 from core.jobs.derived import ResultAction
@@ -79,13 +79,7 @@ class ResultReplies(commands.Cog):
         try:
             await self._remix(message, member, job.id, prompt_of(message.content, me.id))
         except UserFacingError as refusal:
-            await brief_notice(
-                self.bot,
-                message.channel.id,
-                member,
-                user_message_of(refusal, words_for(self.bot, member.guild.preferred_locale)),
-                reply_to=message.id,
-            )
+            await refusal_notice(self.bot, message.channel.id, member, refusal, reply_to=message.id)
         except discord.HTTPException:
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.exception("a reply by %s could not be answered", member.id)
@@ -119,7 +113,8 @@ class ResultReplies(commands.Cog):
                     raise
                 # The queue changed since the check: those queued stay, and the member hears which did not.
                 left = [text for _, text in prompts[done:]]
-                said.insert(0, not_queued_text(words, left, user_message_of(refusal, words)))
+                reason = await said_in_public(channel.id, member, refusal, words)
+                said.insert(0, not_queued_text(words, left, reason))
                 break
             await self.bot.reporter.show_in_channel(receipt, channel.id)
         if said:

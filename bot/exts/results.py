@@ -5,7 +5,8 @@ regenerate as the reacting member, ❌ delete (cancel, on a job not finished yet
 
 Buttons are DynamicItems: the job id lives in the custom_id, so they work after any restart. Refusals of
 a button are ephemeral; a reaction has no interaction to answer, so its refusal is a short reply that
-mentions the member and deletes itself after `ReportingConfig.notice_ttl_s`.
+mentions the member and deletes itself after `ReportingConfig.notice_ttl_s`, naming no blocked word
+(`_notices`).
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ from discord.ext import commands
 from background.log_context import log_context
 from bot.client import ComfyBot
 from bot.exts._admission import decide_then_defer
-from bot.exts._notices import brief_notice
+from bot.exts._notices import refusal_notice
 from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.exts.result_actions import run_action
 from bot.locales import words_for
 from bot.reporting.direct import send_result_by_dm
 from bot.ui.job_info import info_files, render_info
-from bot.ui.replies import user_message_of
 from bot.ui.requesters import guild_id_of, requester_from_interaction, requester_from_member
 from bot.ui.result_buttons import JobAction, read_only_button
 from core.errors import UserFacingError
@@ -159,9 +159,7 @@ class Results(commands.Cog):
         try:
             await self._react(emoji, job, payload, payload.member)
         except UserFacingError as refusal:
-            # Said in the channel, to a reaction (which carries no client locale): the server's language.
-            words = words_for(self.bot, payload.member.guild.preferred_locale)
-            await brief_notice(self.bot, payload.channel_id, payload.member, user_message_of(refusal, words))
+            await refusal_notice(self.bot, payload.channel_id, payload.member, refusal)
         except discord.HTTPException:
             with log_context(job_id=job.id, guild_id=job.guild_id):
                 log.exception("reaction %s by %s failed", emoji, payload.user_id)

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from core.errors import ChannelNotAllowed, NotAllowed
+from core.errors import BlockedWordFound, ChannelNotAllowed, NotAllowed
 from core.jobs.blocked_words import BlockedWords, compile_blocked_words
 from core.jobs.scopes import is_personal
 from core.queue.limits import GuildLimits
@@ -154,15 +154,7 @@ def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> N
     for text in texts:
         blocked = policy.blocked.found_in([text])
         if blocked is not None:
-            raise NotAllowed(
-                Text(
-                    "refusal.blocked_word",
-                    f"Your request contains a word this server blocks (“{blocked}”). Please rephrase it.",
-                    {"word": blocked},
-                ),
-                rule=f"blocked_word:{blocked}",
-                excerpt=text,
-            )
+            raise BlockedWordFound(blocked, excerpt=text)
 
 
 class PolicyCache:
