@@ -11,7 +11,7 @@ import discord
 from bot.client import ComfyBot
 from bot.locales import words_for
 from core.errors import UserFacingError
-from core.jobs.policy import Requester, check_request
+from core.jobs.policy import Requester
 from core.jobs.snapshots import ArtifactView, JobView, SafetyAction
 from core.safety.policy import action_shown_in, any_flagged
 from core.texts import Text
@@ -29,7 +29,7 @@ async def showable(
 ) -> Showable:
     """The job and its files, if /show may post them here; else the refusal, in the asker's words."""
     service = bot.runtime.service
-    await check_posting_here(bot, scope, viewer)
+    await check_posting_here(bot, scope, viewer, asked=f"/show job:{job_id}")
     found, artifacts = await service.get_with_artifacts(job_id, guild_id=scope, viewer=viewer)
     if not artifacts:
         status = Text(f"statuses.{found.status.value}", found.status.value)
@@ -52,8 +52,9 @@ async def showable(
     return Showable(found, artifacts, safety)
 
 
-async def check_posting_here(bot: ComfyBot, scope: int, viewer: Requester) -> None:
+async def check_posting_here(bot: ComfyBot, scope: int, viewer: Requester, *, asked: str) -> None:
     """Raise the refusal a request made here would get from the server's rules on where and by whom I am
     used (its channels, roles, age-restricted channels only): what was made in an age-restricted channel
-    does not reach another one through /show or a public /history listing."""
-    check_request(await bot.runtime.service.policies.get(scope), viewer, ())
+    does not reach another one through /show or a public /history listing. Logged in the server's
+    moderation log as a request's refusal is; `asked` is the command as the log shows it."""
+    await bot.runtime.service.admission.check_posting_again(scope, viewer, asked=asked)

@@ -76,6 +76,19 @@ class Admission:
         if wait > 0:
             raise LimitReached(rate_limited_message(wait, policy.limits.personal), retry_after_s=wait)
 
+    async def check_posting_again(self, guild_id: int, viewer: Requester, *, asked: str) -> None:
+        """Raise the refusal the guild's rules on where and by whom I am used (its channels, roles,
+        age-restricted channels only) give posting results here again (/show, a public /history listing),
+        logged for the guild's managers as a request's is; `asked` says what was asked, for the log."""
+        policy = await self._policies.get(guild_id)
+        try:
+            check_request(policy, viewer, ())
+        except NotAllowed as refusal:
+            await record_refusal(
+                self._moderation, refusal, guild_id=guild_id, user_id=viewer.user_id, texts=[asked]
+            )
+            raise
+
 
 def screened_texts(params: KindParams | None) -> list[str]:
     """What is checked against blocked words: the words the request's kind says it asks for."""
