@@ -91,7 +91,7 @@ async def test_a_reply_refused_for_a_blocked_word_after_its_first_prompt_is_queu
     assert "(“blue”)" in dm.content
 
 
-@pytest.mark.parametrize("emoji", ["🔁", "🌱"])
+@pytest.mark.parametrize("emoji", ["🔁", "🌱", "🎲"])
 async def test_a_reaction_refused_for_a_blocked_word_does_not_name_it_in_the_channel(
     database_url: str, tmp_path: Path, emoji: str
 ) -> None:
