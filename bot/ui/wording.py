@@ -22,13 +22,21 @@ def kind_plural(words: Words, spec: KindSpec[Any]) -> str:
     return words.optional(f"kinds.{spec.kind}.plural") or spec.texts.plural
 
 
-def duration(words: Words, seconds: float) -> str:
-    """9.5 s, 12 s, 2 min 05 s."""
-    if seconds < 60:
-        shown = words.number(seconds, 1) if seconds < 10 else f"{seconds:.0f}"
-        return words("duration.seconds", seconds=shown)
-    minutes, rest = divmod(int(seconds), 60)
-    return words("duration.minutes", minutes=minutes, seconds=f"{rest:02d}")
+def duration(words: Words, seconds: float, *, rough: bool = False) -> str:
+    """9.5 s, 12 s, 2 min 05 s, 1 h 05 min: rounded once, so each amount reads one way ("10 s", never
+    "10.0 s"; "1 min 00 s", never "60 s"). `rough`: an estimate, in whole seconds and at least 1 s (a
+    wait told as "0.3 s" or "0 s" promises what no estimate knows)."""
+    seconds = max(1.0, float(round(seconds))) if rough else max(0.0, seconds)
+    if round(seconds, 1) < 10 and not rough:
+        return words("duration.seconds", seconds=words.number(seconds, 1))
+    whole = round(seconds)
+    if whole < 60:
+        return words("duration.seconds", seconds=str(whole))
+    if whole < 3600:
+        minutes, rest = divmod(whole, 60)
+        return words("duration.minutes", minutes=minutes, seconds=f"{rest:02d}")
+    hours, rest = divmod(round(whole / 60), 60)
+    return words("duration.hours", hours=hours, minutes=f"{rest:02d}")
 
 
 def parameter_name(words: Words, field: str) -> str:
