@@ -95,7 +95,7 @@ def render_queued(
     if position is not None:
         lines.append(words("job.queued.place", place=_place(words, position, on_server=on_server)))
     if eta_s is not None:
-        lines.append(words("job.queued.wait", duration=duration(words, eta_s)))
+        lines.append(words("job.queued.wait", duration=duration(words, eta_s, rough=True)))
     return Rendering("\n".join(lines), _footer(words, job, "queued"), QUEUED_COLOUR)
 
 

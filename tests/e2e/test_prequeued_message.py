@@ -37,7 +37,7 @@ async def test_a_job_waiting_in_a_busy_server_shows_it_is_next_there_before_it_r
         assert len(world.fake.pending_prompt_ids) == 1, "its prompt waits in the server's own queue"
         assert job_state(message) == "queued"
         assert labelled(message)["Place in queue"] == "sent to the server, you are next there"
-        assert "Estimated wait" in labelled(message), text_of(message)
+        assert "Ready in about" in labelled(message), text_of(message)
         world.fake.go()
         await world.wait_for_final(second)
         assert states_shown(message) == ["queued", "running", "done"]
