@@ -24,6 +24,9 @@ from core.jobs.updates import (
 BAR_WIDTH = 30
 
 
+_HELD = {Hold.DISK_FULL: "the bot's disk is full", Hold.SERVERS_AWAY: "no ComfyUI server is answering"}
+
+
 class NotThisCommandsJob(RuntimeError):
     """Raised for another process's job: its result must stay undelivered for the bot to deliver it."""
 
@@ -66,7 +69,7 @@ class TerminalProgress:
         if isinstance(update, JobSetback):
             self._line(f"job {job_id}: {setback_line(self._words, update)}")
         elif isinstance(update, JobQueued):
-            held = " (waiting: the bot's disk is full)" if update.held is Hold.DISK_FULL else ""
+            held = f" (waiting: {_HELD[update.held]})" if update.held is not None else ""
             where = " on its server" if update.on_server else ""  # sent, waiting for the server to begin it
             self._line(f"job {job_id}: queued at position {update.position + 1}{where}{held}")
         elif isinstance(update, JobStarted):

@@ -28,6 +28,8 @@ from core.safety.policy import action_for
 
 log = logging.getLogger(__name__)
 
+_HOLDS = {Hold.DISK_FULL: "status.disk_full", Hold.SERVERS_AWAY: "status.servers_away"}
+
 
 def job_words(client: discord.Client, job: JobView) -> Words:
     """The language of a job's messages (bot.locales.job_locale): its server's, where the server chose
@@ -54,7 +56,7 @@ def in_queue(track: JobTrack) -> bool:
 
 
 def queued_rendering(words: Words, job: JobView, queued: QueuedState) -> Rendering:
-    held = words("status.disk_full") if queued.held is Hold.DISK_FULL else None
+    held = words(_HOLDS[queued.held]) if queued.held is not None else None
     return render_queued(words, job, queued.position, queued.eta_s, held, on_server=queued.on_server)
 
 

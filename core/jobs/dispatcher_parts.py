@@ -153,6 +153,16 @@ def build_watchers(
         sent_job=lambda job_id: a.job if (a := executor.active.get(job_id)) is not None else None,
         usable_backends=lambda: [name for name in s.clients if s.pool.health[name].healthy],
         backends_for=s.capabilities.backends_for,
-        held=lambda: Hold.DISK_FULL if s.disk.full else None,
+        held=lambda: _hold(s),
     )
     return leases, worker_sync, backend_watcher, positions
+
+
+def _hold(s: Shared) -> Hold | None:
+    """Why no queued job starts now whatever its place, if something holds them all: a message that said
+    only "you are next" while every server was down would never say why nothing happens."""
+    if s.disk.full:
+        return Hold.DISK_FULL
+    if s.clients and not any(s.pool.health[name].healthy for name in s.clients):
+        return Hold.SERVERS_AWAY
+    return None

@@ -15,6 +15,7 @@ class Hold(StrEnum):
     """Why queued jobs are not started although a server could take them."""
 
     DISK_FULL = "disk_full"  # the bot's disk is full: a result made now could not be saved
+    SERVERS_AWAY = "servers_away"  # no ComfyUI server answers: nothing starts until one is back
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,10 @@ not the wait before it starts, in whole seconds."""
 from __future__ import annotations
 
 from bot.locales import Catalogue, Words, english
+from bot.reporting.live import queued_rendering
+from bot.reporting.tracking import QueuedState
 from bot.ui.job_messages import render_queued
+from core.jobs.updates import Hold
 from db.enums import JobStatus
 from tests.bot.history_factories import a_job
 from tests.bot.ui.test_setback_messages import fields
@@ -28,3 +31,13 @@ def test_the_estimate_reads_the_same_in_german() -> None:
     shown = fields(render_queued(Words(Catalogue.shipped(), "de"), QUEUED, 2, 125.4))
 
     assert shown["Fertig in etwa"] == "2 min 05 s"
+
+
+def test_a_job_no_server_can_start_says_why_in_both_languages() -> None:
+    queued = QueuedState(0, None, Hold.SERVERS_AWAY)
+
+    english_status = fields(queued_rendering(english(), QUEUED, queued))["Status"]
+    german_status = fields(queued_rendering(Words(Catalogue.shipped(), "de"), QUEUED, queued))["Status"]
+
+    assert "no ComfyUI server is answering" in english_status
+    assert "kein ComfyUI-Server" in german_status

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from core.jobs.updates import JobCompleted
+from core.jobs.updates import Hold, JobCompleted
 from tests.core.jobs.harness import FAST_CLIENT, image_request, running_core
 from tests.fixtures.comfyui import FakeComfyFactory
 
@@ -21,6 +21,8 @@ async def test_a_job_queued_while_the_only_backend_was_down_at_start_runs_once_i
         observer,
     ):
         receipt = await runtime.service.submit(image_request())
+        # Its message says why it does not start, not only "you are next" (and no wait) while it lasts.
+        assert receipt.held is Hold.SERVERS_AWAY
         await fake.restart()
         final = await observer.final(receipt.job.id, within_s=20)
         assert isinstance(final, JobCompleted)
