@@ -60,9 +60,10 @@ class Outcomes:
 
     async def settle(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job
-        if outcome.interrupted or (outcome.completed is not None and active.cancel_requested):
-            # A prompt that finished before its cancel reached ComfyUI is still cancelled: its member (or
-            # the operator who gave up on it) was told it would be, and nobody waits for its result.
+        if outcome.interrupted or active.cancel_requested:
+            # A prompt that finished (or was lost with its server) before its cancel reached ComfyUI is
+            # still cancelled: its member (or the operator who gave up on it) was told it would be, and
+            # nobody waits for its result, nor for a failure that says to try again.
             await self._interrupted(active)
             return
         if outcome.completed is not None:
@@ -70,7 +71,7 @@ class Outcomes:
             return
         error = outcome.failed
         assert error is not None  # noqa: S101 - a RunOutcome always carries one of the three
-        if isinstance(error, _TRANSIENT) and not active.cancel_requested:
+        if isinstance(error, _TRANSIENT):
             await self._server_lost(active, error)
             return
         said = outcome.failed_text or failure_text(error)
