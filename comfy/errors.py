@@ -12,7 +12,7 @@ from dataclasses import dataclass
 class ComfyError(Exception):
     """Base of every error raised by the ComfyUI client."""
 
-    default_user_message = "The image backend ran into a problem."
+    default_user_message = "The ComfyUI server ran into a problem."
 
     def __init__(self, detail: str, *, user_message: str | None = None) -> None:
         super().__init__(detail)
@@ -23,7 +23,7 @@ class ComfyError(Exception):
 class BackendUnavailable(ComfyError):
     """The backend cannot be reached (refused, reset, 5xx, socket gone)."""
 
-    default_user_message = "The image backend is not reachable right now. Please try again shortly."
+    default_user_message = "The ComfyUI server is not reachable right now. Please try again shortly."
 
 
 class PromptLost(BackendUnavailable):
@@ -32,7 +32,7 @@ class PromptLost(BackendUnavailable):
     Nothing ran to completion for it, so the caller may safely submit it again.
     """
 
-    default_user_message = "The image backend restarted and lost this job."
+    default_user_message = "The ComfyUI server restarted and lost this job."
     resubmittable = True
 
 
@@ -55,7 +55,7 @@ class NodeProblem:
 class PromptRejected(ComfyError):
     """POST /prompt refused the workflow (validation failed)."""
 
-    default_user_message = "The backend refused this workflow."
+    default_user_message = "The ComfyUI server refused this workflow."
 
     def __init__(
         self,
@@ -101,13 +101,13 @@ class Interrupted(ComfyError):
 class TimedOut(ComfyError):
     """The backend did not answer or finish within the allowed time."""
 
-    default_user_message = "The image backend took too long to answer."
+    default_user_message = "The ComfyUI server took too long to answer."
 
 
 class UnsafeOutputName(ComfyError):
     """The server returned an output name that could escape the artifacts directory."""
 
-    default_user_message = "The backend produced a file with an unsafe name; it was not saved."
+    default_user_message = "The ComfyUI server produced a file with an unsafe name; it was not saved."
 
 
 class StorageFailed(ComfyError):
@@ -137,14 +137,14 @@ class UnexpectedResponse(ComfyError):
 
 
 class UploadRejected(ComfyError):
-    """The backend refused an input file: 400 (no file, or a name leaving its folder), 413 (larger than
+    """The ComfyUI server refused an input file: 400 (no file, or a name leaving its folder), 413 (larger than
     its ``--max-upload-size``)."""
 
-    default_user_message = "The image backend refused the file you sent."
+    default_user_message = "The ComfyUI server refused the file you sent."
 
     def __init__(self, detail: str, *, status: int, user_message: str | None = None) -> None:
         if user_message is None and status == 413:
-            user_message = "That file is too large for the image backend."
+            user_message = "That file is too large for the ComfyUI server."
         super().__init__(detail, user_message=user_message)
         self.status = status
 
@@ -152,4 +152,4 @@ class UploadRejected(ComfyError):
 class NoCapableBackend(ComfyError):
     """No healthy backend has every node class and model the workflow needs."""
 
-    default_user_message = "No image backend can run this workflow right now."
+    default_user_message = "No ComfyUI server can run this workflow right now."

@@ -45,9 +45,9 @@ def prompt_rejected(body: object) -> errors.PromptRejected:
     problems = node_problems(body.get("node_errors"))
     if problems:
         lines = [p.describe() for p in problems]
-        user = "The backend refused this workflow:\n" + "\n".join(f"- {line}" for line in lines)
+        user = "The ComfyUI server refused this workflow:\n" + "\n".join(f"- {line}" for line in lines)
         detail = "; ".join([f"{error_type or 'partly invalid'}: {headline}", *lines])
     else:
-        user = f"The backend refused this workflow: {headline}" + (f" ({details})" if details else "")
+        user = f"The ComfyUI server refused this workflow: {headline}" + (f" ({details})" if details else "")
         detail = f"{error_type}: {headline}" + (f" ({details})" if details else "")
     return errors.PromptRejected(detail, error_type=error_type, problems=problems, user_message=user)

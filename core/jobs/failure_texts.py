@@ -21,7 +21,7 @@ def failure_text(error: errors.ComfyError) -> Text:
         reasons = "; ".join(problem.describe() for problem in error.problems[:3])
         return Text(
             "failures.prompt_rejected_because",
-            f"The image server refused this workflow: {reasons}.",
+            f"The ComfyUI server refused this workflow: {reasons}.",
             {"reasons": reasons},
         )
     reason = _reason(error)
@@ -69,7 +69,7 @@ def gave_up(attempts: int) -> Text:
     )
 
 
-STOPPED = Text("failures.stopped", "The job was stopped on the image server before it finished.")
+STOPPED = Text("failures.stopped", "The job was stopped on the ComfyUI server before it finished.")
 INPUT_GONE = Text(
     "failures.input_gone",
     "The file this job was given is no longer kept on the bot's side, so it can't run. "

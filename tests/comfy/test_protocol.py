@@ -109,7 +109,7 @@ def test_every_recorded_400_becomes_a_readable_rejection() -> None:
             continue
         error = error_for_response(400, json.dumps(case["response"]), what="POST /prompt")
         assert isinstance(error, errors.PromptRejected), name
-        assert error.user_message.startswith("The backend refused this workflow"), name
+        assert error.user_message.startswith("The ComfyUI server refused this workflow"), name
         for problem in error.problems:
             assert problem.node_id in error.user_message
             assert problem.reason in error.user_message

@@ -49,7 +49,7 @@ def test_any_history_entry_gives_an_outcome_or_none(doc: Any) -> None:
     files = protocol.output_files(doc if isinstance(doc, dict) else {})
     assert all(isinstance(f.filename, str) for f in files)
     assert protocol.QueueSnapshot.parse(doc).remaining >= 0
-    assert rejections.prompt_rejected(doc).user_message.startswith("The backend refused this workflow")
+    assert rejections.prompt_rejected(doc).user_message.startswith("The ComfyUI server refused this workflow")
     assert all(p.reason for p in rejections.node_problems(doc))
 
 

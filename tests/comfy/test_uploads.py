@@ -48,7 +48,7 @@ async def test_a_file_over_the_servers_limit_is_refused_as_too_large(
         await client.upload("big.png", bytes(128 * 1024))
 
     assert refused.value.status == 413
-    assert refused.value.user_message == "That file is too large for the image backend."
+    assert refused.value.user_message == "That file is too large for the ComfyUI server."
     assert fake.uploads == []
 
 

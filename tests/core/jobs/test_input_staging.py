@@ -110,7 +110,7 @@ async def test_an_upload_the_backend_rejects_fails_the_job_with_a_friendly_messa
         stored = await runtime.store.get(job.id)
 
     assert isinstance(final, JobFailed)
-    assert final.user_message == "That file is too large for the image backend."
+    assert final.user_message == "That file is too large for the ComfyUI server."
     assert stored is not None
     assert stored.attempts == 3
     assert fake.prompts_received == []  # nothing posted without its picture
