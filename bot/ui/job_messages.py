@@ -18,7 +18,7 @@ from bot.ui.made import made_shape
 from bot.ui.progress import progress_line
 from bot.ui.rendering import OutgoingFile, Rendering
 from bot.ui.setbacks import setback_line
-from bot.ui.wording import duration, kind_noun, made_from_text, parameter_name, parameter_value
+from bot.ui.wording import action_label, duration, kind_noun, made_from_text, parameter_name, parameter_value
 from core.jobs.derived import MadeFrom
 from core.jobs.snapshots import ArtifactView, JobView
 from core.jobs.updates import JobSetback, Setback, Stage
@@ -218,16 +218,24 @@ def render_withheld(words: Words, job: JobView, *, told: bool = True) -> Renderi
 
 
 def render_failed(words: Words, job: JobView, reason: str) -> Rendering:
-    command = words.command(spec_of(job.params).texts.command)
     body = "\n".join(
         [
             words("job.failed.title", noun=_what(words, job)),
             reason,
             words("job.failed.request", request=_request_line(words, job)),
-            words("job.failed.what_now", command=command),
+            _what_now(words, job),
         ]
     )
     return Rendering(body, _footer(words, job, "failed"), FAILED_COLOUR, final=True)
+
+
+def _what_now(words: Words, job: JobView) -> str:
+    """How to try again as it was asked: a job made from a result (a Vary, a Zoom, an edit by reply) again
+    on that result, which its own command could not redo."""
+    made_from = MadeFrom.read(job.seed_document)
+    if made_from is not None:
+        return words("job.failed.what_now_again", action=action_label(words, made_from.action))
+    return words("job.failed.what_now", command=words.command(spec_of(job.params).texts.command))
 
 
 def render_cancelled(words: Words, job: JobView, by_user_id: int | None) -> Rendering:
