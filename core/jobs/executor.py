@@ -32,7 +32,6 @@ from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.scheduler import Assignment, Scheduler
 from core.kinds import KindRegistry
 from core.queue.limits import GuildLimits
-from core.texts import Text
 from db.snapshots import JobView, QueuedJob
 from db.units.jobs import JobStore
 
@@ -196,8 +195,7 @@ class Executor:
                 await self._outcomes.settle(active, RunOutcome(interrupted=True))
                 return
             minutes = max(1, round(timeout_s / 60))
-            noun = self._kinds.get(active.job.kind).texts.noun
-            said = failure_texts.timed_out(minutes, Text(f"kinds.{active.job.kind}.noun", noun))
+            said = failure_texts.timed_out(minutes, self._kinds.get(active.job.kind).lighter)
             outcome = RunOutcome(
                 failed=errors.TimedOut(
                     f"prompt {active.prompt_id} exceeded {timeout_s} s", user_message=str(said)

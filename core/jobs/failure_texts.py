@@ -52,11 +52,18 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def timed_out(minutes: int, noun: Text) -> Text:
+def timed_out(minutes: int, lighter: Text | None) -> Text:
+    """`lighter`: what the job's kind may ask for instead (core.kinds.spec.KindSpec.lighter)."""
+    if lighter is None:
+        return Text(
+            "failures.took_too_long_plain",
+            f"This job took longer than {minutes} min, so I stopped it.",
+            {"minutes": minutes},
+        )
     return Text(
         "failures.took_too_long",
-        f"This job took longer than {minutes} min, so I stopped it. Try a lower quality or a shorter {noun}.",
-        {"minutes": minutes, "noun": noun},
+        f"This job took longer than {minutes} min, so I stopped it. Try {lighter}.",
+        {"minutes": minutes, "lighter": lighter},
     )
 
 

@@ -184,6 +184,7 @@ IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
     history_summary=lambda p, raw_input: p.prompt or raw_input,
     main_field="prompt",
     texts=KindTexts(noun="image", plural="images", command="imagine", mark="🖼️"),
+    lighter=Text("kinds.image.lighter", "a lower quality"),
     inputs={"image": "optional"},
     derivations={"image": IMAGE_TO_IMAGE},
     strength=lambda p: p.strength,

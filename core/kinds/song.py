@@ -247,6 +247,7 @@ SONG_KIND: KindSpec[SongParams] = KindSpec(
     long_main_text=True,
     file_title=_file_title,
     texts=KindTexts(noun="song", plural="songs", command="song", mark="🎵"),
+    lighter=Text("kinds.song.lighter", "a shorter song"),
     inputs={"audio": "optional"},
     derivations={"audio": COVER},
     strength=lambda p: p.strength,

@@ -120,6 +120,9 @@ class KindSpec(Generic[P]):
     # Parameters its binding fills in when the request left them open (a song's language, read from its
     # lyrics), as its seed document records them: shown with the job's parameters like those asked for.
     bound_fields: tuple[str, ...] = ()
+    # What to ask for instead when one of its jobs ran out of time ("a lower quality", "a shorter song");
+    # None: nothing a member may lower.
+    lighter: Text | None = None
 
     def __post_init__(self) -> None:
         # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.

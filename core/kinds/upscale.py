@@ -151,6 +151,7 @@ UPSCALE_KIND: KindSpec[UpscaleParams] = KindSpec(
     main_field="factor",
     file_marker=lambda p: f"upscaled x{p.factor}",
     texts=KindTexts(noun="upscale", plural="upscales", command="upscale", mark="🔍"),
+    lighter=Text("kinds.upscale.lighter", "a smaller factor"),
     inputs={"image": "required"},
     fit_to_picture=_fits,
 )

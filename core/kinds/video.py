@@ -37,6 +37,7 @@ from core.kinds.fields import (
 from core.kinds.picture_shape import video_shape
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.media.deliverable import discord_videos
+from core.texts import Text
 
 VIDEO = JobKind("video")
 
@@ -171,6 +172,7 @@ VIDEO_KIND: KindSpec[VideoParams] = KindSpec(
     history_summary=lambda p, raw_input: p.prompt or raw_input,
     main_field="prompt",
     texts=KindTexts(noun="video", plural="videos", command="video", mark="🎬"),
+    lighter=Text("kinds.video.lighter", "a shorter video or a lower quality"),
     deliverables=_deliverables,
     # Minutes of GPU each: a longer leash, and one at a time per member so nobody fills the servers alone.
     job_timeout_s=30 * 60.0,

@@ -12,6 +12,7 @@ from bot.locales import Catalogue, Words
 from comfy import errors
 from core.jobs import failure_texts
 from core.jobs.failure_texts import failure_text
+from core.kinds.registry import default_kinds
 
 LOCALES = Path(__file__).parents[3] / "bot" / "locales"
 _WRONG = ("image backend", "image server", "the backend", "bildserver")
@@ -23,7 +24,7 @@ def _every_error() -> list[type[errors.ComfyError]]:
         kind = todo.pop()
         found.append(kind)
         todo += kind.__subclasses__()
-    return found
+    return [kind for kind in found if kind.__module__ == errors.__name__]  # what the client itself raises
 
 
 @pytest.mark.parametrize("kind", _every_error(), ids=lambda kind: kind.__name__)
@@ -53,3 +54,14 @@ def test_the_catalogues_failures_name_the_comfyui_server(locale: str) -> None:
     }
     assert not wrong
     assert failure_texts.STOPPED.english.startswith("The job was stopped on the ComfyUI server")
+
+
+@pytest.mark.parametrize("locale", ["en", "de"])
+def test_a_job_out_of_time_is_told_what_its_kind_may_lower_and_never_a_shorter_image(locale: str) -> None:
+    words = Words(Catalogue.shipped(), locale)
+    said = {spec.kind: words.say(failure_texts.timed_out(10, spec.lighter)) for spec in default_kinds()}
+
+    assert "10 min" in said["image"]
+    assert not any(nonsense in said["image"].lower() for nonsense in ("shorter image", "kürzeres bild"))
+    assert said["edit"] == words.say(failure_texts.timed_out(10, None))  # nothing an edit may lower
+    assert len(set(said.values())) == len(said)  # each kind its own advice

@@ -194,6 +194,8 @@ async def test_a_job_that_runs_too_long_is_interrupted_and_failed(
         final = await observer.final(receipt.job.id)
         assert isinstance(final, JobFailed)
         assert "took longer than" in final.user_message
+        # What the member may lower for an image: its quality (an image is never "shorter").
+        assert final.user_message.endswith("Try a lower quality."), final.user_message
         assert fake.interrupts
         await fake.wait_idle()
 
