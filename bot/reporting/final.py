@@ -77,7 +77,7 @@ class FinalDelivery:
             await self._show(job, track, render_withheld(self._words_of(job), job, told=told))
             return
         if isinstance(update, JobCompleted):
-            shown = await self._deliver_result(job, update.artifacts, track)
+            shown = await self._deliver_result(job, update.artifacts, track, took_s=update.took_s)
         else:
             if isinstance(update, JobFailed):
                 words = self._words_of(job)
@@ -104,9 +104,9 @@ class FinalDelivery:
             )
 
     async def _deliver_result(
-        self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack
+        self, job: JobView, artifacts: Sequence[ArtifactView], track: JobTrack, *, took_s: float | None
     ) -> discord.Message | None:
-        """The message that shows the first files."""
+        """The message that shows the first files; `took_s`: the whole job's time, if the core knows it."""
         first, rest = artifacts[:MAX_FILES_PER_MESSAGE], artifacts[MAX_FILES_PER_MESSAGE:]
         files = await self._read(job, first, among=artifacts)
         limit = track.target.upload_limit if track.target is not None else self._config.default_upload_limit
@@ -127,7 +127,7 @@ class FinalDelivery:
                 job,
                 fitted.files + posters,
                 controls,
-                duration_s=_duration(job),
+                duration_s=took_s if took_s is not None else _duration(job),
                 shrunk=fitted.shrunk,
                 notes=fitted.notes,
                 made=first,

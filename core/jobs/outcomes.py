@@ -139,12 +139,15 @@ class Outcomes:
         finished, artifacts = done
         if self._screen is not None:
             await self._screen.report(finished, screened)
+        took_s = None
+        if self._runner.clocks.first_start(job.id) is not None:
+            took_s = self._runner.clocks.elapsed_s(job.id)
         self._runner.clocks.forget(job.id)
         if active.started_at is not None:
             run_s = asyncio.get_running_loop().time() - active.started_at
             self._estimates.finished(job.workflow_name, active.client.name, run_s)
         log.info("succeeded with %d files", len(artifacts))
-        self._delivery.deliver_soon(finished, JobCompleted(artifacts))
+        self._delivery.deliver_soon(finished, JobCompleted(artifacts, took_s=took_s))
 
     async def cancel_not_running_here(self, job_id: int, by_user_id: int | None) -> bool:
         """Cancel a job still queued, or ask the worker running it to stop it; True if it was still live."""

@@ -70,6 +70,9 @@ class JobCompleted:
     artifacts: tuple[ArtifactView, ...]
     # Delivered again (after a restart or a dead worker): its message and ping may have gone already.
     again: bool = False
+    # How long the whole job took, every attempt counted as its Elapsed time was (a server restarted
+    # mid-job); None: its last attempt's times say it.
+    took_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

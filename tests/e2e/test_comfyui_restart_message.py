@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.discord_emulator.layout import labelled
+from tests.discord_emulator.layout import footers, labelled
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import (
     assert_no_repeated_revisions,
@@ -16,6 +16,7 @@ from tests.e2e.harness import (
     states_shown,
 )
 from tests.fakes.comfyui import FakeConfig
+from tests.faults.test_graceful_stop import elapsed_shown, seconds
 
 SLOW = FakeConfig(step_time_s=0.05, default_steps=40)
 WAITING = "waiting for its server"
@@ -44,3 +45,6 @@ async def test_a_comfyui_restart_is_told_on_the_message_and_the_job_finishes_the
     shown = states_shown(message)
     assert shown.index("running") < shown.index(WAITING) < shown.index("done")
     assert_no_repeated_revisions(message)
+    # "took" counts the whole job, as Elapsed did: not only the attempt after the restart.
+    took = seconds(footers(message)[-1].split("took ", 1)[1])
+    assert took >= max(elapsed_shown(message)), (took, elapsed_shown(message))
