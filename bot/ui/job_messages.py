@@ -94,7 +94,7 @@ def render_queued(
         lines.append(words("job.setback.status", line=held))
     if position is not None:
         lines.append(words("job.queued.place", place=_place(words, position, on_server=on_server)))
-    if eta_s is not None:
+    if eta_s is not None and held is None:  # held back, it starts when that ends: nobody knows when
         lines.append(words("job.queued.wait", duration=duration(words, eta_s, rough=True)))
     return Rendering("\n".join(lines), _footer(words, job, "queued"), QUEUED_COLOUR)
 

@@ -41,3 +41,12 @@ def test_a_job_no_server_can_start_says_why_in_both_languages() -> None:
 
     assert "no ComfyUI server is answering" in english_status
     assert "kein ComfyUI-Server" in german_status
+
+
+def test_a_job_held_back_promises_no_time_it_cannot_keep() -> None:
+    # The queue starts nothing while the disk is full: "ready in about 41 s" would be a promise nobody keeps.
+    shown = fields(queued_rendering(english(), QUEUED, QueuedState(0, 41.3, Hold.DISK_FULL)))
+
+    assert "disk is full" in shown["Status"]
+    assert shown["Place in queue"] == "you are next"
+    assert "Ready in about" not in shown
