@@ -134,15 +134,17 @@ def render_setback(
     words: Words, job: JobView, update: JobSetback, progress: ProgressState | None
 ) -> Rendering:
     """The running message while its server is away (or its result waits for room on the bot's disk): what
-    happened and what comes next, not a frozen bar."""
-    body = "\n".join(
-        [
-            words("job.running.title", noun=_what(words, job)),
-            _request_line(words, job),
-            words("job.setback.status", line=setback_line(words, update)),
-            words("job.elapsed", duration=duration(words, update.elapsed_s)),
-        ]
-    )
+    happened and what comes next, not a frozen bar. A job its server had not begun (its prompt waited
+    there; no time has run, `elapsed_s` 0) is still queued, not in the making."""
+    begun = update.elapsed_s > 0
+    lines = [
+        words("job.running.title" if begun else "job.queued.title", noun=_what(words, job)),
+        _request_line(words, job),
+        words("job.setback.status", line=setback_line(words, update)),
+    ]
+    if begun:
+        lines.append(words("job.elapsed", duration=duration(words, update.elapsed_s)))
+    body = "\n".join(lines)
     state = "footer.saving" if update.setback is Setback.DISK_FULL else "job.state.waiting"
     return _with_preview(words, job, body, _footer(words, job, state), SETBACK_COLOUR, progress)
 

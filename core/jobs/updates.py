@@ -61,7 +61,7 @@ class JobSetback:
     """A running job is held up for now; it is not lost (a job that is ends with JobFailed)."""
 
     setback: Setback
-    elapsed_s: float  # since the job first started, across every attempt
+    elapsed_s: float  # since the job first started, across every attempt; 0: its server had not begun it
     other_server: bool = False  # another server that can run it is up: the job moves there
 
 

@@ -54,3 +54,12 @@ def test_the_setback_message_differs_from_the_running_one_and_keeps_the_last_pre
         render_setback(ENGLISH, RUNNING, JobSetback(Setback.SERVER_AWAY, 3.5), progress).signature
         == away.signature
     )
+
+
+def test_a_job_its_server_had_not_begun_is_not_said_to_be_in_the_making() -> None:
+    # Sent to the server and waiting there when it stopped answering: nothing was made, no time has run.
+    rendering = render_setback(ENGLISH, RUNNING, JobSetback(Setback.SERVER_AWAY, 0.0), None)
+
+    assert rendering.body.startswith("### Queued: your image")
+    assert "stopped answering" in fields(rendering)["Status"]
+    assert "Elapsed" not in fields(rendering)
