@@ -12,6 +12,7 @@ mentions the member and deletes itself after `ReportingConfig.notice_ttl_s`, nam
 from __future__ import annotations
 
 import collections
+import contextlib
 import logging
 import re
 from dataclasses import replace
@@ -112,13 +113,17 @@ async def _delete(bot: ComfyBot, interaction: discord.Interaction, job_id: int) 
     await bot.runtime.service.delete_result(
         job_id, guild_id=scope, requester=requester_from_interaction(interaction)
     )
-    if interaction.message is not None and (interaction.message.flags.ephemeral or is_personal(scope)):
-        # A private result, and one made where the bot is not (a personal scope: a DM, a server without
-        # it), exist for the bot only behind the interaction's webhook: their channel route answers 10008
-        # Unknown Message or 403. After a component's deferred update, @original is the clicked message.
-        await interaction.delete_original_response()
-    elif interaction.message is not None:
-        await interaction.message.delete()
+    # A press in flight with another (a double click, or the requester's and a moderator's) finds the
+    # message gone already, 404 Unknown Message: what it asked for.
+    with contextlib.suppress(discord.NotFound):
+        if interaction.message is not None and (interaction.message.flags.ephemeral or is_personal(scope)):
+            # A private result, and one made where the bot is not (a personal scope: a DM, a server without
+            # it), exist for the bot only behind the interaction's webhook: their channel route answers
+            # 10008 Unknown Message or 403. After a component's deferred update, @original is the clicked
+            # message.
+            await interaction.delete_original_response()
+        elif interaction.message is not None:
+            await interaction.message.delete()
     with log_context(job_id=job_id):
         log.info("result deleted by %s", interaction.user.id)
 

@@ -3,6 +3,8 @@ actions (Vary, Remix, Edit, Upscale, Cover) are in test_result_actions.py and it
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
 from tests.discord_emulator import Message
@@ -86,3 +88,45 @@ async def test_buttons_keep_working_after_the_bot_restarted(database_url: str, t
         assert (await world.job_for(rerolled)).parent_id == original.id
         info = await world.emu.click_button(result, f"job:info:{original.id}", world.alice)
         await world.emu.wait_for(lambda: info.acked and world.emu.original_response(info).embeds)
+
+
+class _Deletions(logging.Handler):
+    """Set once the bot has logged `wanted` deletions of a result: each press's handler ran to its end."""
+
+    def __init__(self, wanted: int) -> None:
+        super().__init__(logging.INFO)
+        self.wanted, self.seen, self.done = wanted, 0, asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "result deleted by" in record.getMessage():
+            self.seen += 1
+            if self.seen == self.wanted:
+                self.done.set()
+
+
+async def test_delete_pressed_twice_at_once_deletes_and_says_nothing_went_wrong(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Two presses in flight together (a double click, or the requester and a moderator): the second finds
+    # the message already gone (404 Unknown Message), which is what it asked for, not an error.
+    deletions = _Deletions(2)
+    logger = logging.getLogger("bot.exts.results")
+    logger.addHandler(deletions)
+    logger.setLevel(logging.INFO)
+    try:
+        async with running_world(database_url, tmp_path) as world:
+            result = await _first_result(world)
+            job = await world.job_for(result)
+            clicks = await asyncio.gather(
+                world.emu.click_button(result, f"job:delete:{job.id}", world.alice),
+                world.emu.click_button(result, f"job:delete:{job.id}", world.mod),
+            )
+            async with asyncio.timeout(10):
+                await deletions.done.wait()
+            followups = [world.emu.followups(c) for c in clicks]
+    finally:
+        logger.removeHandler(deletions)
+        logger.setLevel(logging.NOTSET)
+
+    assert result.deleted
+    assert followups == [[], []], "no 'Something went wrong' for either"
