@@ -22,7 +22,7 @@ from core.inputs.store import InputMissing
 from core.jobs import failure_texts
 from core.jobs.claims import Claims, Placed
 from core.jobs.estimates import PromptOnBackend
-from core.jobs.input_staging import INPUT_GONE, InputStaging, as_backend_failure
+from core.jobs.input_staging import InputStaging
 from core.jobs.kind_limits import KindLimits
 from core.jobs.outcomes import Outcomes
 from core.jobs.posting import GraphToPost, graph_to_post
@@ -149,22 +149,12 @@ class Executor:
     async def _staged(self, active: ActiveJob, graph: Mapping[str, Any]) -> Mapping[str, Any] | None:
         """The graph with the job's inputs uploaded to its backend; None if the job cannot be posted now
         (settled: failed, moved on or cancelled; the backend's place freed at once, nothing was posted)."""
-        job, release = active.job, active.on_prompt_done
+        release = active.on_prompt_done
         try:
-            staged = await self._inputs.graph_for(job.id, graph, active.client)
-        except InputMissing as exc:
+            staged = await self._inputs.graph_for(active.job.id, graph, active.client)
+        except (InputMissing, errors.ComfyError) as exc:
             release()
-            log.warning("cannot be posted: %s", exc)
-            await self._outcomes.fail(job, INPUT_GONE, str(exc))
-            return None
-        except errors.UploadRejected as exc:  # this backend refuses the file: another may take it
-            release()
-            log.warning("input refused by %s: %s", active.client.name, exc.detail)
-            await self._outcomes.retry(job, exc)
-            return None
-        except errors.ComfyError as exc:
-            release()
-            await self._outcomes.settle(active, RunOutcome(failed=as_backend_failure(exc)))
+            await self._outcomes.not_posted(active, exc)
             return None
         if active.cancel_requested:  # asked while the inputs were on their way: post nothing
             release()

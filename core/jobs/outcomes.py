@@ -10,10 +10,12 @@ from datetime import datetime
 from background.tasks import BackgroundTasks
 from comfy import errors
 from comfy.pool import ComfyPool
+from core.inputs.store import InputMissing
 from core.jobs import failure_texts
 from core.jobs.delivery import Delivery
 from core.jobs.estimates import Estimates
 from core.jobs.failure_texts import failure_text
+from core.jobs.input_staging import as_backend_failure
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.saving import Saving
@@ -76,6 +78,23 @@ class Outcomes:
             return
         said = outcome.failed_text or failure_text(error)
         await self.fail(job, said, error.detail, started_at=active.started_wall)
+
+    async def not_posted(self, active: ActiveJob, error: InputMissing | errors.ComfyError) -> None:
+        """The job's inputs did not reach its backend, so nothing was posted. A job asked to stop meanwhile
+        (here, or of this worker from another process) ends cancelled, whatever went wrong."""
+        job = active.job
+        asked = await self._store.cancel_request(job.id) if not active.cancel_requested else None
+        if active.cancel_requested or asked is not None:
+            by = active.cancel_requested_by if asked is None else asked.by_user_id
+            await self.cancelled(job, by, started_at=active.started_wall)
+        elif isinstance(error, InputMissing):
+            log.warning("cannot be posted: %s", error)
+            await self.fail(job, failure_texts.INPUT_GONE, str(error))
+        elif isinstance(error, errors.UploadRejected):  # this backend refuses the file: another may take it
+            log.warning("input refused by %s: %s", active.client.name, error.detail)
+            await self.retry(job, error)
+        else:
+            await self.settle(active, RunOutcome(failed=as_backend_failure(error)))
 
     async def _server_lost(self, active: ActiveJob, error: errors.ComfyError) -> None:
         """The job's server no longer holds its prompt: the member is told, and the job runs again at once on

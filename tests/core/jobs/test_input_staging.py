@@ -212,3 +212,34 @@ async def test_a_job_cancelled_while_its_picture_is_uploading_is_never_posted(
     assert stored is not None
     assert stored.status is JobStatus.CANCELLED
     assert fake_comfy.prompts_received == []
+
+
+@pytest.mark.parametrize("asked", ["here", "recorded only"])
+async def test_a_job_cancelled_while_its_upload_is_refused_ends_cancelled_not_queued_again(
+    database_url: str, fake_comfy_factory: FakeComfyFactory, tmp_path: Path, asked: str
+) -> None:
+    """A refused upload has the job tried again elsewhere, unless it was asked to stop meanwhile: of this
+    worker, or only recorded with the job (asked in another process, its message to this worker not in)."""
+    fake = await fake_comfy_factory(FakeConfig(max_upload_size=len(PICTURE) // 2))
+    fake.hold_uploads()
+    async with running_core(database_url, [fake.url], tmp_path, kinds=picture_taking_kinds()) as (
+        runtime,
+        observer,
+    ):
+        request = with_picture(image_request())
+        job = (await runtime.service.submit(request)).job
+        await asyncio.wait_for(fake.upload_waiting.wait(), 10)
+        if asked == "here":
+            await runtime.service.cancel(job.id, guild_id=job.guild_id, requester=request.requester)
+        else:
+            await runtime.store.request_cancel(job.id, request.requester.user_id, tell_workers=False)
+        fake.release_uploads()
+        final = await observer.final(job.id)
+        stored = await runtime.store.get(job.id)
+
+    assert isinstance(final, JobCancelled)
+    assert final.by_user_id == request.requester.user_id
+    assert stored is not None
+    assert stored.status is JobStatus.CANCELLED
+    assert stored.attempts == 1, "never queued again"
+    assert fake.prompts_received == []
