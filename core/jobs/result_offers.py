@@ -61,6 +61,9 @@ class ResultOffers:
         if kind == job.kind:
             kept = typed_params(job.params).model_dump(mode="json", exclude=set(target.made_once))
             document = {**kept, "seed": None}
+            main = target.main_field
+            if main in changes and _words(changes[main]) != _words(kept[main]) and target.new_main_text:
+                document = target.new_main_text({**document, **changes}, changes.keys())
         document.update(changes)
         if target.from_result is not None:
             document = target.from_result(document)
@@ -158,3 +161,8 @@ def main_text(job: JobView) -> str:
 def role_of(artifact: ArtifactView) -> str:
     """The input role a result file fills: an image result is an image, a song an audio input."""
     return str(artifact.type.value)
+
+
+def _words(text: object) -> list[str]:
+    """A main text's words, its layout aside (a form lays lyrics out again: a blank line between sections)."""
+    return str(text or "").split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -207,6 +208,14 @@ def _bind_music_encoder(node: dict[str, Any], params: SongParams, duration: floa
     return str(inputs["tags"])
 
 
+def _new_lyrics(document: dict[str, Any], set_anew: Collection[str]) -> dict[str, Any]:
+    """A song made again with new lyrics (a Cover): a language typed for the old ones yields to the new
+    lyrics' own where their letters settle it (bound then as for any lyrics); one set anew stays."""
+    if "language" in set_anew or detect_language(str(document.get("lyrics") or "")) is None:
+        return document
+    return {**document, "language": None}
+
+
 def _describe(params: SongParams) -> str:
     return " · ".join(part for part in (params.title, params.genre, params.mood) if part)
 
@@ -252,4 +261,5 @@ SONG_KIND: KindSpec[SongParams] = KindSpec(
     derivations={"audio": COVER},
     strength=lambda p: p.strength,
     bound_fields=("language",),
+    new_main_text=_new_lyrics,
 )

@@ -123,6 +123,10 @@ class KindSpec(Generic[P]):
     # What to ask for instead when one of its jobs ran out of time ("a lower quality", "a shorter song");
     # None: nothing a member may lower.
     lighter: Text | None = None
+    # A job made from a result with a new main text (a Cover's new lyrics): its parameters kept from the
+    # result, given those the member set anew, as they suit the new text (a language typed for the old
+    # lyrics yields to the new lyrics' own). None: all are kept.
+    new_main_text: Callable[[dict[str, Any], Collection[str]], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.

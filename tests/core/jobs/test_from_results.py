@@ -4,6 +4,7 @@ the guild's, and every refusal comes before anything is stored."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from core.jobs.derived import MadeFrom, ResultAction
 from core.jobs.policy import Requester
 from db.models import Job
 from db.units.job_inputs import JobInputStore
-from tests.core.jobs.harness import image_request, running_core, wait_delivered
+from tests.core.jobs.harness import image_request, running_core, song_request, wait_delivered
 from tests.core.kinds.workflows import own_image_to_image_graph
 from tests.fakes.comfyui import FakeComfyUI
 
@@ -182,3 +183,29 @@ async def test_a_zoom_flag_in_a_remix_of_a_workflow_that_cannot_zoom_is_refused_
         )
 
     assert remixed.params.aspect_ratio == "3:2"  # type: ignore[attr-defined]
+
+
+async def test_a_cover_with_new_lyrics_sings_them_in_their_own_language_not_the_one_typed_for_the_old(
+    database_url: str, fake_comfy: FakeComfyUI, tmp_path: Path
+) -> None:
+    """`/song language:` names the language of the lyrics it came with: a Cover that rewrites them in a
+    language their letters settle reads it from them again; lyrics kept, or new ones that settle nothing
+    (romaji), keep the language typed."""
+    japanese = "[verse]\n君の笑顔が見たくて\n[chorus]\n夜空に光る星"  # laid out again by the form: the same
+    original = song_request(lyrics=japanese)
+    original = replace(original, params=original.params.model_copy(update={"language": "ja"}))
+    async with running_core(database_url, [fake_comfy.url], tmp_path / "data") as (runtime, observer):
+        receipt = await runtime.service.submit(original)
+        await observer.final(receipt.job.id)
+        await wait_delivered(runtime, receipt.job.id)
+
+        async def cover(lyrics: str) -> object:
+            request = await runtime.results.request(
+                ResultAction.COVER, receipt.job.id, 0, guild_id=1, requester=ALICE, text=lyrics
+            )
+            return getattr(request.params, "language", "absent")
+
+        english = "[verse]\nI walked along the river and the night was cold\n[chorus]\nYou are the one"
+        assert await cover(english) is None, "read from the new lyrics when it is bound"
+        assert await cover(japanese) == "ja"
+        assert await cover("[verse]\nkimi no egao ga mitakute") == "ja"
