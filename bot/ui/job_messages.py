@@ -260,8 +260,8 @@ def parameter_fields(words: Words, job: JobView, made: Sequence[ArtifactView] = 
     skip = {spec.main_field, "seed"}
     params = job.params.model_dump(mode="json")
     bound = job.seed_document or {}
-    for name in spec.bound_fields:  # what the workflow was given where the request said nothing
-        if params.get(name) is None and bound.get(name) is not None:
+    for name in spec.bound_fields:  # what the workflow was given, asked for or not (None: it took none)
+        if name in bound:
             params[name] = bound[name]
     shape = made_shape(params, made)
     if shape is not None:

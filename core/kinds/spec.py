@@ -118,7 +118,8 @@ class KindSpec(Generic[P]):
     job_timeout_s: float | None = None
     max_running_per_user: int | None = None
     # Parameters its binding fills in when the request left them open (a song's language, read from its
-    # lyrics), as its seed document records them: shown with the job's parameters like those asked for.
+    # lyrics), as its seed document records them: shown with the job's parameters as the workflow took
+    # them, asked for or not (one asked of a workflow that takes none, ACE-Step 1.0's, is not shown).
     bound_fields: tuple[str, ...] = ()
     # What to ask for instead when one of its jobs ran out of time ("a lower quality", "a shorter song");
     # None: nothing a member may lower.

@@ -117,3 +117,13 @@ def test_a_songs_language_is_shown_by_name_whether_asked_for_or_read_from_its_ly
     assert dict(parameter_fields(ENGLISH, asked))["Language"] == "Portuguese"
     # A workflow that took no language (ACE-Step 1.0) shows none.
     assert "Language" not in dict(parameter_fields(ENGLISH, a_job(kind=SONG, params={"lyrics": "la"})))
+
+
+def test_a_language_asked_for_a_workflow_that_took_none_is_not_shown() -> None:
+    """ACE-Step 1.0's encoder has no language input: the one asked was not sung in, so it is not listed."""
+    ignored = a_job(
+        kind=SONG, params={"lyrics": "[verse]\nla", "language": "ja"}, seed_document={"language": None}
+    )
+
+    assert "Language" not in dict(parameter_fields(ENGLISH, ignored))
+    assert "Language" not in listed(render_done(ENGLISH, ignored, [], (), duration_s=4.5))
