@@ -19,8 +19,9 @@ from comfy.workflows.template import WorkflowTemplate
 from core.errors import NotAllowed, UserFacingError
 from core.jobs.capabilities import Capabilities
 from core.jobs.model_names import files_named, is_file_name
+from core.jobs.offered_values import OfferedValues
 from core.jobs.policy import PolicyCache, PolicyView
-from core.kinds import JobKind
+from core.kinds import JobKind, KindParams
 from core.kinds.model_choice import LoraChoice, ModelChoiceFields, apply_models, chosen_models
 from core.texts import Text
 
@@ -47,6 +48,7 @@ class ModelOptions:
         self._catalogue = catalogue
         self._policies = policies
         self._template_for = template_for
+        self._values = OfferedValues(capabilities)
 
     async def for_guild(
         self, what: Choosing, guild_id: int, kind: JobKind, workflow: str | None
@@ -81,7 +83,10 @@ class ModelOptions:
 
     def check(self, template: WorkflowTemplate, params: Params, policy: PolicyView) -> Params:
         """The request with its model and LoRAs named as a server offers them (see `named`); or refuse one
-        the guild does not allow or no backend able to run the workflow offers."""
+        the guild does not allow or no backend able to run the workflow offers, or any other value those
+        backends do not list (a song's language: core.jobs.offered_values)."""
+        if isinstance(params, KindParams):
+            self._values.check(template, params)
         params = self.named(template, params, policy)
         model, loras = chosen_models(params)
         if not isinstance(params, ModelChoiceFields) or (model is None and not loras):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -48,6 +48,8 @@ TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]
 # An untitled song is named by this many of its first words; a section tag ("[verse]") is none of them.
 _UNTITLED_WORDS = 6
 _SECTION_TAG = re.compile(r"\[[^\]\n]*\]")
+# A language code a newer encoder may list beyond ACE_LANGUAGES ("yue"), or its "unknown".
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}|unknown")
 
 
 class SongParams(KindParams):
@@ -98,19 +100,35 @@ class SongParams(KindParams):
 
 def song_language(value: str) -> str:
     """A language as typed (its code or its name: "ja", "Japanese", "日本語") → the code the song model
-    takes; refused when it sings in no such language."""
+    takes. Any other code ("yue") is kept as typed: whether a backend's encoder lists it is checked when
+    the job is asked for (unsung_language); anything else is refused."""
     code = language_code(value)
-    if code is None:
-        known = ", ".join(ACE_LANGUAGES)
-        raise InvalidValue(
-            Text(
-                "value.language",
-                f"'{value}' is not a language songs are sung in here; use one of {known} (or its name, "
-                "like Japanese)",
-                {"value": value, "known": known},
-            )
-        )
-    return code
+    if code is not None:
+        return code
+    typed = value.strip().lower()
+    if _LANGUAGE_CODE.fullmatch(typed):
+        return typed
+    raise InvalidValue(_not_sung(value, ACE_LANGUAGES))
+
+
+def unsung_language(params: SongParams, offered: Callable[[str], Collection[str]]) -> dict[str, Text]:
+    """The language asked for, refused if the encoder's `language` choices on the backends (``offered``)
+    lack it; none listed (no backend answered yet, or none has such an encoder), the 23 every ACE-Step 1.5
+    takes are what is accepted."""
+    listed = offered("language") or ACE_LANGUAGES
+    if params.language is None or params.language in listed:
+        return {}
+    return {"language": _not_sung(params.language, listed)}
+
+
+def _not_sung(value: str, known_codes: Collection[str]) -> Text:
+    known = ", ".join(known_codes)
+    return Text(
+        "value.language",
+        f"'{value}' is not a language songs are sung in here; use one of {known} (or its name, "
+        "like Japanese)",
+        {"value": value, "known": known},
+    )
 
 
 def _sounds(graph: g.Graph, nodes: Any) -> bool:
@@ -262,4 +280,5 @@ SONG_KIND: KindSpec[SongParams] = KindSpec(
     strength=lambda p: p.strength,
     bound_fields=("language",),
     new_main_text=_new_lyrics,
+    offered_values=unsung_language,
 )

@@ -128,6 +128,10 @@ class KindSpec(Generic[P]):
     # result, given those the member set anew, as they suit the new text (a language typed for the old
     # lyrics yields to the new lyrics' own). None: all are kept.
     new_main_text: Callable[[dict[str, Any], Collection[str]], dict[str, Any]] | None = None
+    # Why the parameters ask for a value no backend able to run the workflow lists (a song's language
+    # among its encoder's choices), by parameter; given the choices those backends all list for an input
+    # name (empty: none listed yet). None: nothing is checked.
+    offered_values: Callable[[P, Callable[[str], Collection[str]]], dict[str, Text]] | None = None
 
     def __post_init__(self) -> None:
         # Parameters know their kind: a job's snapshot (made by db/, which knows no kinds) leads to its spec.
