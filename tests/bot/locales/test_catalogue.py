@@ -157,3 +157,19 @@ def test_every_comfyui_error_has_its_words() -> None:
 
 def _subclasses(kind: type) -> list[type]:
     return [sub for direct in kind.__subclasses__() for sub in [direct, *_subclasses(direct)]]
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGUE.languages))
+def test_why_a_job_failed_never_calls_its_server_an_image_one(language: str) -> None:
+    """Songs, videos, edits and upscales fail on the same ComfyUI servers as pictures: the reason under a
+    song's "could not be created" title must not speak of an image server."""
+    texts = CATALOGUE.languages[language]["texts"]
+    said = {key: text for key, text in texts.items() if key.startswith("failures.")}
+    # The English the ComfyUI client words each error in (stored with the job, and said as it is when
+    # the client made a sentence for one case, like a file too large).
+    if language == REFERENCE:
+        said |= {kind.__name__: kind.default_user_message for kind in _subclasses(errors.ComfyError)}
+        said["413"] = errors.UploadRejected("too large", status=413).user_message
+    assert said
+    image_words = ("image", "picture", "bild")
+    assert [key for key, text in said.items() if any(word in text.lower() for word in image_words)] == []
