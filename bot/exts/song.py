@@ -132,11 +132,12 @@ class Song(commands.Cog):
             if lyrics_file is None:
                 # The options, the guild's rules and the song to cover are checked now, before anyone
                 # types lyrics; a song read in time is kept for the form.
-                options.parse(title=title, genre=genre, mood=mood)
+                asked = options.parse(title=title, genre=genre, mood=mood)
                 known: list[tuple[GivenInput, ...]] = []
 
                 async def check() -> None:
-                    await check_admission(self.bot, interaction, SONG, workflow=workflow)
+                    # With the options: a language no backend's encoder lists is refused now too.
+                    await check_admission(self.bot, interaction, SONG, workflow=workflow, params=asked)
                     known.append(await recording.inputs())
 
                 await refuse_if_known_in_time(interaction, check)

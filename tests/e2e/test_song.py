@@ -123,6 +123,12 @@ async def test_the_language_option_names_the_lyrics_language_and_an_unknown_one_
             "'Klingon' is not a language songs are sung in here"
             in world.emu.original_response(command).content
         )
+        # A code no backend lists (the built-in workflow's ACE-Step 1.0 lists none: the 23 are the ones
+        # taken) is refused before the form opens too.
+        command = await world.slash("song", {"language": "xx"})
+        await world.wait_acked(command)
+        assert (command.response_type, command.ephemeral) == (4, True), "refused before the form opens"
+        assert "'xx' is not a language songs are sung in here" in world.emu.original_response(command).content
 
 
 def _prefilled(modal: dict[str, Any]) -> dict[str, str]:
