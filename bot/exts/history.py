@@ -34,9 +34,6 @@ from core.kinds import JobKind, spec_of
 from core.texts import Text
 
 log = logging.getLogger(__name__)
-# A public listing refused by the server's rules, as the moderation log shows what was asked.
-_PUBLIC_LISTING = "/history public:True"
-
 JobId = app_commands.Range[int, 1, 2**53]
 
 
@@ -74,11 +71,11 @@ class History(commands.Cog):
         scope, viewer = guild_id_of(interaction), viewer_from_interaction(interaction)
         if public:  # a listing shown to the channel goes by the server's rules for this channel
             await refuse_if_known_in_time(
-                interaction, lambda: check_posting_here(self.bot, scope, viewer, asked=_PUBLIC_LISTING)
+                interaction, lambda: check_posting_here(self.bot, scope, viewer, asked="/history public:True")
             )
         await acknowledge(interaction, ephemeral=not public)
         if public:
-            await check_posting_here(self.bot, scope, viewer, asked=_PUBLIC_LISTING)
+            await check_posting_here(self.bot, scope, viewer, asked="/history public:True")
         view = HistoryView(
             browser=runtime.browser,
             service=runtime.service,

@@ -61,8 +61,9 @@ CONVERTED = (
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
 # Keywords whose text is not ours to translate here: a GroupCog's description (sent through the translator,
-# like a command's), a job's raw input (what was asked, stored as it is: "/workflows test NAME").
-_NOT_SAID_KEYWORDS = frozenset({"where", "group_description", "raw_input"})
+# like a command's), a job's raw input (what was asked, stored as it is: "/workflows test NAME"), and the
+# command a refusal was of as the moderation log keeps it (`asked="/history public:True"`), in English.
+_NOT_SAID_KEYWORDS = frozenset({"where", "group_description", "raw_input", "asked"})
 PROSE = re.compile(r"[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}")
 
 
