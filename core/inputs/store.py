@@ -89,7 +89,7 @@ class InputStore:
         for relative in paths:
             self._recent.pop(relative, None)
             targets.append(self.data_dir / relative)
-        await asyncio.to_thread(_remove, targets)
+        await asyncio.to_thread(_remove, targets, self.data_dir / INCOMING)
 
     async def clear_incoming(self, *, older_than_s: float) -> int:
         """Remove received files that no job adopted (a crash between writing and creating the job); only
@@ -141,10 +141,14 @@ def _read_checked(path: Path, relative: PurePosixPath, sha256: str) -> bytes:
     return data
 
 
-def _remove(targets: list[Path]) -> None:
+def _remove(targets: list[Path], incoming: Path) -> None:
     for target in targets:
         target.unlink(missing_ok=True)
         target.with_name(target.name + ".partial").unlink(missing_ok=True)
+        if target.parent == incoming:
+            # Shared by every request: one being received right now would find its folder gone between
+            # making it and writing into it (an AVIF's original removed while its PNG was written).
+            continue
         with contextlib.suppress(OSError):  # not empty: another input of the job is still there
             target.parent.rmdir()
 

@@ -98,3 +98,25 @@ async def test_only_old_received_files_no_job_adopted_are_cleared(tmp_path: Path
     assert await store.clear_incoming(older_than_s=3600) == 1
     assert not (tmp_path / old).exists()
     assert (tmp_path / new).read_bytes() == b"a request under way"
+
+
+async def test_removing_the_last_received_file_leaves_the_folder_a_request_may_be_writing_into(
+    tmp_path: Path,
+) -> None:
+    # Another request's file may be being written into inputs/incoming at that moment: its folder must not
+    # vanish between being made and being written into (seen as FileExistsError from mkdir).
+    store = InputStore(tmp_path)
+    received = await store.receive(media.png(8, 8, 7))
+    await store.remove([received])
+
+    assert not (tmp_path / received).exists()
+    assert (tmp_path / received).parent.is_dir()
+
+
+async def test_removing_a_jobs_last_input_removes_its_folder(tmp_path: Path) -> None:
+    data = media.png(8, 8, 7)
+    store = InputStore(tmp_path)
+    relative = await store.save(5, "image", data, inspect_input_sync(data, "x"))
+    await store.remove([relative])
+
+    assert not (tmp_path / relative).parent.exists()
