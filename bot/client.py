@@ -102,6 +102,12 @@ class ComfyBot(commands.Bot):
         # Also after a reconnect that could not resume: one line each time the gateway is up again.
         log.info("connected to Discord's gateway as %s, in %d servers", self.user, len(self.guilds))
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        # Slash commands only: no message is a command. discord.py's own would read a reply mentioning the
+        # bot (bot.exts.result_replies: a prompt) as a command named by its first word, and log
+        # CommandNotFound at ERROR for every one.
+        return
+
     async def close(self) -> None:
         # The core first, while Discord still answers: a result being delivered finishes or stays
         # undelivered in the database (redelivered at start); then the reporter's pacing, then Discord.

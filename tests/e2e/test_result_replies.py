@@ -173,3 +173,18 @@ async def test_a_reply_may_start_from_a_different_image_for_each_prompt(
         read = sorted((MadeFrom.read(job.seed_document).index, job.params.prompt) for job in jobs)  # type: ignore[union-attr, attr-defined]
 
     assert read == [(0, "at night"), (1, "at night")]
+
+
+async def test_a_reply_that_mentions_the_bot_is_no_error_in_the_log(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The bot has slash commands only: a mention is not a command prefix, so a reply's first word is not
+    # looked up as a command (discord.py logged CommandNotFound at ERROR for every such reply).
+    async with running_world(database_url, tmp_path) as world:
+        result, _, _ = await first_result(world)
+        known = len(world.job_messages())
+        mention = world.emu.mention(world.emu.bot_user)
+        caplog.clear()
+        await world.emu.send_message(world.channel, world.alice, f"{mention} lighter please", reply_to=result)
+        await new_job_message(world, known)
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
