@@ -5,8 +5,10 @@ Every error carries a ``user_message`` safe to show to an end user and a ``detai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 class ComfyError(Exception):
@@ -36,6 +38,29 @@ class PromptLost(BackendUnavailable):
     resubmittable = True
 
 
+class RejectionCause(StrEnum):
+    """Why ComfyUI refused a workflow, as far as whoever can fix it is concerned."""
+
+    MISSING_NODE = "missing_node"  # a node class the server lacks: a custom node not installed
+    MISSING_MODEL = "missing_model"  # a file (checkpoint, LoRA, VAE...) not in the server's models folders
+    OUT_OF_RANGE = "out_of_range"  # a number below its input's min or above its max
+    INVALID = "invalid"  # anything else: the workflow itself does not fit this server
+
+
+# A model file's name ends in an extension ("v1-5.safetensors", "4x.pth"); a sampler's or a mode's does not.
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,12}$")
+# The class a 400 without node_errors names ("Cannot execute because node NoSuchNode does not exist.").
+_NO_SUCH_NODE = re.compile(r"\bnode \S+ does not exist")
+
+# The order a refusal's causes are told in: the one its member can do least about first.
+_CAUSE_ORDER = (
+    RejectionCause.MISSING_NODE,
+    RejectionCause.MISSING_MODEL,
+    RejectionCause.OUT_OF_RANGE,
+    RejectionCause.INVALID,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NodeProblem:
     """One reason ComfyUI gave for refusing a node of the workflow."""
@@ -44,6 +69,17 @@ class NodeProblem:
     class_type: str
     input_name: str
     reason: str
+    error_type: str = ""  # ComfyUI's name for the reason: value_not_in_list, value_bigger_than_max...
+    # The value the input was given, when ComfyUI says it (a list for a bad link: not hashable, not compared).
+    received: object = field(default=None, compare=False)
+
+    @property
+    def cause(self) -> RejectionCause:
+        if self.error_type == "value_not_in_list" and _FILE_NAME.search(str(self.received or "")):
+            return RejectionCause.MISSING_MODEL  # a loader's list is the files in its models folder
+        if self.error_type in ("value_smaller_than_min", "value_bigger_than_max"):
+            return RejectionCause.OUT_OF_RANGE
+        return RejectionCause.INVALID
 
     def describe(self) -> str:
         where = f"node {self.node_id}" + (f" ({self.class_type})" if self.class_type else "")
@@ -63,11 +99,20 @@ class PromptRejected(ComfyError):
         *,
         error_type: str = "",
         problems: Sequence[NodeProblem] = (),
+        headline: str = "",
         user_message: str | None = None,
     ) -> None:
         super().__init__(detail, user_message=user_message)
         self.error_type = error_type
         self.problems = tuple(problems)
+        self.headline = headline  # error.message: the only reason a 400 without node_errors gives
+
+    @property
+    def cause(self) -> RejectionCause:
+        if self.error_type == "invalid_prompt" and _NO_SUCH_NODE.search(self.headline):
+            return RejectionCause.MISSING_NODE
+        found = {problem.cause for problem in self.problems}
+        return next((cause for cause in _CAUSE_ORDER if cause in found), RejectionCause.INVALID)
 
 
 class ExecutionFailed(ComfyError):

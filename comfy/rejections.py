@@ -26,7 +26,12 @@ def node_problems(node_errors: object) -> list[errors.NodeProblem]:
             details = str(reason.get("details") or "")
             if details and details != input_name:
                 message = f"{message} ({details})"
-            problems.append(errors.NodeProblem(str(node_id), class_type, str(input_name or ""), message))
+            received = extra.get("received_value") if isinstance(extra, Mapping) else None
+            kind = str(reason.get("type") or "")
+            problem = errors.NodeProblem(
+                str(node_id), class_type, str(input_name or ""), message, kind, received
+            )
+            problems.append(problem)
     return problems
 
 
@@ -50,4 +55,6 @@ def prompt_rejected(body: object) -> errors.PromptRejected:
     else:
         user = f"The ComfyUI server refused this workflow: {headline}" + (f" ({details})" if details else "")
         detail = f"{error_type}: {headline}" + (f" ({details})" if details else "")
-    return errors.PromptRejected(detail, error_type=error_type, problems=problems, user_message=user)
+    return errors.PromptRejected(
+        detail, error_type=error_type, problems=problems, headline=headline, user_message=user
+    )

@@ -88,7 +88,9 @@ def test_rejection_message_names_node_class_input_and_reason() -> None:
 
     error = rejections.prompt_rejected(case["response"])
 
-    assert error.problems == (errors.NodeProblem("1", "EmptyImage", "width", "Required input is missing"),)
+    assert error.problems == (
+        errors.NodeProblem("1", "EmptyImage", "width", "Required input is missing", "required_input_missing"),
+    )
     assert "node 1 (EmptyImage), input 'width': Required input is missing" in error.user_message
     assert error.error_type == "prompt_outputs_failed_validation"
 
