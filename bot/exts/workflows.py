@@ -29,7 +29,7 @@ from core.jobs.service import JobRequest
 from core.workflows.listing import listing
 from core.workflows.refusals import NoBackendCanRun, WorkflowRefused, WorkflowUnusable
 from core.workflows.shelf import AddedWorkflow, WorkflowUpload
-from core.workflows.trial import trial_params
+from core.workflows.trial import trial_input, trial_params
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ class WorkflowsCommand(
         request = JobRequest(
             guild_id=guild_id_of(interaction),
             requester=requester_from_interaction(interaction),
-            raw_input=f"/workflows test {name}",
+            raw_input=trial_input(name),
             params=params,
             workflow=name,
             private=True,  # its message is ephemeral: never moved to the channel, hidden in others' /history

@@ -8,15 +8,24 @@ large...") keeps its English under the key "failures.said", which the catalogue 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from comfy import errors
+from core.jobs.refusal_texts import refusal_text
 from core.texts import Text
 
 # The key a message made for one case falls back to: not in the catalogue, so said in its English.
 _SAID = "failures.said"
 
 
-def failure_text(error: errors.ComfyError) -> Text:
+def failure_text(
+    error: errors.ComfyError, *, member_inputs: Mapping[str, Text] | None = None, technical: bool = False
+) -> Text:
+    """`member_inputs`: the inputs the job's kind fills from its member's options (KindSpec.member_inputs).
+    `technical`: for the operator who ran it (/workflows test): a refused workflow's nodes, inputs and files
+    named, which a member's job keeps to its detail (the log, the job's row)."""
+    if isinstance(error, errors.PromptRejected) and not technical:
+        return refusal_text(error, member_inputs or {})
     if isinstance(error, errors.PromptRejected) and error.problems:
         reasons = "; ".join(problem.describe() for problem in error.problems[:3])
         return Text(

@@ -21,8 +21,10 @@ from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.saving import Saving
 from core.jobs.setbacks import server_lost
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed
+from core.kinds import spec_of
 from core.safety.screen import ResultScreen, Screened
 from core.texts import Text
+from core.workflows.trial import is_trial
 from db.enums import JobStatus
 from db.snapshots import JobView, QueuedJob
 from db.units.jobs import JobStore
@@ -76,7 +78,7 @@ class Outcomes:
         if isinstance(error, _TRANSIENT):
             await self._server_lost(active, error)
             return
-        said = outcome.failed_text or failure_text(error)
+        said = outcome.failed_text or _failure_text(job, error)
         await self.fail(job, said, error.detail, started_at=active.started_wall)
 
     async def not_posted(self, active: ActiveJob, error: InputMissing | errors.ComfyError) -> None:
@@ -135,7 +137,7 @@ class Outcomes:
         try:
             records = await self._saving.collect(active, outcome.completed)
         except errors.ComfyError as exc:
-            await self.fail(job, failure_text(exc), exc.detail, started_at=active.started_wall)
+            await self.fail(job, _failure_text(job, exc), exc.detail, started_at=active.started_wall)
             return
         if records is None:  # cancelled while it waited for room on the disk
             await self._interrupted(active)
@@ -209,7 +211,7 @@ class Outcomes:
         if job.attempts >= self._settings.max_attempts:
             said = failure_texts.gave_up(job.attempts)
             if not isinstance(error, errors.BackendUnavailable):
-                said = failure_text(error)
+                said = _failure_text(job, error)
             await self.fail(job, said, f"gave up after {job.attempts} attempts: {error.detail}")
             return
         if await self._store.release_for_retry(
@@ -229,3 +231,11 @@ class Outcomes:
             self._enqueue(entry, front)
 
         self._tasks.spawn(requeue(), name=f"requeue-{entry.job_id}")
+
+
+def _failure_text(job: JobView, error: errors.ComfyError) -> Text:
+    """Why, for the member; a workflow ComfyUI refused is also a warning for the operator, who alone is told
+    its nodes, inputs and files (here, with the job's and prompt's ids, and in /workflows test)."""
+    if isinstance(error, errors.PromptRejected):
+        log.warning("ComfyUI refused workflow %s (%s): %s", job.workflow_name, error.cause, error.detail)
+    return failure_text(error, member_inputs=spec_of(job.params).member_inputs, technical=is_trial(job))

@@ -33,6 +33,7 @@ from core.kinds.fields import (
     seed_field,
     strength_field,
 )
+from core.kinds.member_inputs import PICTURE_INPUTS
 from core.kinds.model_choice import ModelChoiceFields, apply_models
 from core.kinds.outpaint import (
     OUTPAINT_FIELDS,
@@ -185,6 +186,7 @@ IMAGE_KIND: KindSpec[ImageParams] = KindSpec(
     main_field="prompt",
     texts=KindTexts(noun="image", plural="images", command="imagine", mark="🖼️"),
     lighter=Text("kinds.image.lighter", "a lower quality"),
+    member_inputs=PICTURE_INPUTS,
     inputs={"image": "optional"},
     derivations={"image": IMAGE_TO_IMAGE},
     strength=lambda p: p.strength,

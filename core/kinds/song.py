@@ -33,6 +33,7 @@ from core.kinds.fields import (
     seed_field,
     strength_field,
 )
+from core.kinds.member_inputs import COUNT_INPUTS
 from core.kinds.spec import InputDerivation, JobKind, KindSpec, KindTexts
 from core.texts import InvalidValue, Text
 
@@ -275,6 +276,7 @@ SONG_KIND: KindSpec[SongParams] = KindSpec(
     file_title=_file_title,
     texts=KindTexts(noun="song", plural="songs", command="song", mark="🎵"),
     lighter=Text("kinds.song.lighter", "a shorter song"),
+    member_inputs=COUNT_INPUTS,
     inputs={"audio": "optional"},
     derivations={"audio": COVER},
     strength=lambda p: p.strength,

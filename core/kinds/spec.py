@@ -124,6 +124,9 @@ class KindSpec(Generic[P]):
     # What to ask for instead when one of its jobs ran out of time ("a lower quality", "a shorter song");
     # None: nothing a member may lower.
     lighter: Text | None = None
+    # The ComfyUI inputs its binding fills from the member's own options (core.kinds.member_inputs), with
+    # what to try when ComfyUI refuses one's value as out of range; any other input is the workflow's.
+    member_inputs: Mapping[str, Text] = field(default_factory=dict)
     # A job made from a result with a new main text (a Cover's new lyrics): its parameters kept from the
     # result, given those the member set anew, as they suit the new text (a language typed for the old
     # lyrics yields to the new lyrics' own). None: all are kept.

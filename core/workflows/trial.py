@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from comfy.workflows.catalogue import WorkflowCatalogue
 from comfy.workflows.errors import UnknownWorkflow
+from core.jobs.snapshots import JobView
 from core.kinds import KindParams, KindRegistry
 from core.workflows.refusals import WorkflowRefused
 
 TRIAL_TEXT = "a quick test of this workflow"
+TRIAL_COMMAND = "/workflows test"  # what a test run's job records as typed, before the workflow's name
+
+
+def trial_input(name: str) -> str:
+    return f"{TRIAL_COMMAND} {name}"
+
+
+def is_trial(job: JobView) -> bool:
+    """A run of /workflows test: a manager's own, answered privately, who is told what ComfyUI said."""
+    return job.private and job.raw_input.startswith(f"{TRIAL_COMMAND} ")
 
 
 def trial_params(kinds: KindRegistry, catalogue: WorkflowCatalogue, name: str, scope: int) -> KindParams:
