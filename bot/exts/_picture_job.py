@@ -84,7 +84,8 @@ async def _open_picture_form(
         PictureModal(
             title,
             submitted,
-            functools.partial(report_error, where=f"/{kind} form"),
+            # A refusal of the picture given gives back the command's text (an /edit's instruction).
+            functools.partial(report_error, where=f"/{kind} form", typed_in=interaction),
             kind=kind,
             opened_by=interaction.id,
             forms=bot.open_forms,

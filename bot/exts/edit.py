@@ -12,6 +12,7 @@ from bot.exts._media import LINK_OPTION_MAX
 from bot.exts._picture_job import run_picture_job
 from bot.exts._submit import workflow_choices
 from bot.ui.requesters import guild_id_of
+from bot.ui.typed_command import gives_back
 from core.kinds.edit import EDIT, EditParams
 from core.kinds.fields import PROMPT_MAX_CHARS
 
@@ -22,7 +23,11 @@ class Edit(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="edit", description="Change a picture by saying what to change.")
+    @app_commands.command(
+        name="edit",
+        description="Change a picture by saying what to change.",
+        extras=gives_back("instruction"),
+    )
     @offered_everywhere
     @app_commands.describe(
         instruction="What to change, e.g. “make it night” or “replace the hat with a crown”",

@@ -1,7 +1,7 @@
 """The one error path of every slash command: a friendly, private sentence; never a traceback.
 
 UserFacingError carries its own sentence. Anything else is a bug: it is logged with an error id, and the
-user gets that id to quote.
+user gets that id to quote. Either way, a long text the member wrote into the command comes back with it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.locales import Catalogue, Words, words_for
+from bot.ui.given_back import given_back
 from bot.ui.replies import reply_privately, user_message_of
+from bot.ui.typed_command import typed_command
 from core.errors import JobNotFound, UserFacingError
 
 log = logging.getLogger(__name__)
@@ -44,13 +46,25 @@ def message_for(error: BaseException, *, where: str, words: Words | None = None)
     return say("error.unexpected", error_id=error_id)
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException, *, where: str) -> None:
+async def report_error(
+    interaction: discord.Interaction,
+    error: BaseException,
+    *,
+    where: str,
+    typed_in: discord.Interaction | None = None,
+) -> None:
+    """Tell the member privately; a slash command's long text (a prompt) is given back to copy again (see
+    bot.ui.typed_command). ``typed_in``: the command a form answers, whose text would be lost otherwise."""
     words = words_for(interaction.client, interaction.locale)
     text = message_for(error, where=where, words=words)
     if _on_someone_elses_personal_result(interaction, error):
         text = words("results.someone_elses_personal")
+    files: list[discord.File] = []
+    typed = typed_command(typed_in or interaction, words)
+    if typed is not None:
+        text, files = given_back(words, text, typed.line, filename=typed.filename)
     try:
-        await reply_privately(interaction, text)
+        await reply_privately(interaction, text, files=files)
     except discord.HTTPException as failure:
         log.warning("interaction %s: could not tell the user about an error (%s)", interaction.id, failure)
 

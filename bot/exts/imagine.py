@@ -32,6 +32,7 @@ from bot.exts._submit import (
 from bot.exts._variants import Variant, most_permutations, submit_variants
 from bot.ui.requesters import guild_id_of
 from bot.ui.styles import style_suggestions
+from bot.ui.typed_command import gives_back
 from core.jobs.given_input import GivenInput
 from core.jobs.preferences import image_defaults
 from core.kinds.fields import MAX_COUNT
@@ -54,7 +55,11 @@ class Imagine(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="imagine", description="Make images from a prompt.")
+    @app_commands.command(
+        name="imagine",
+        description="Make images from a prompt.",
+        extras=gives_back("prompt", "negative", "style"),
+    )
     @offered_everywhere
     @app_commands.describe(
         prompt="What to draw. Flags work too: --ar 16:9 --no text --seed 7. {red, blue} makes a job for each",

@@ -23,6 +23,7 @@ from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.requesters import guild_id_of
 from bot.ui.song_modal import SongDraft, SongModal
 from bot.ui.song_retry import EditAgain, lyrics_files, refusal_text
+from bot.ui.typed_command import gives_back
 from core.errors import UserFacingError
 from core.jobs.given_input import GivenInput
 from core.kinds.song import SONG, TEMPO_RANGE, SongParams
@@ -90,7 +91,11 @@ class Song(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="song", description="Make a song from lyrics and a style.")
+    @app_commands.command(
+        name="song",
+        description="Make a song from lyrics and a style.",
+        extras=gives_back("title", "genre", "mood"),  # the lyrics: in a form or a file, kept there
+    )
     @offered_everywhere
     @app_commands.describe(
         title="The song's title",

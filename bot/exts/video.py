@@ -13,6 +13,7 @@ from bot.exts._admission import admit_and_submit
 from bot.exts._media import LINK_OPTION_MAX, PICTURE, media_input
 from bot.exts._submit import workflow_choices
 from bot.ui.requesters import guild_id_of
+from bot.ui.typed_command import gives_back
 from core.kinds.fields import PROMPT_MAX_CHARS
 from core.kinds.video import VIDEO, VideoParams
 from core.prompts.video import parse_video_request
@@ -26,7 +27,11 @@ class Video(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="video", description="Make a short video from a prompt, or animate a picture.")
+    @app_commands.command(
+        name="video",
+        description="Make a short video from a prompt, or animate a picture.",
+        extras=gives_back("prompt", "negative"),
+    )
     @app_commands.guild_only()
     @app_commands.describe(
         prompt="What happens in the video",

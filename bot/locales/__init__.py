@@ -92,6 +92,10 @@ class Words:
         """An option's name as this person's client shows it ("show", "job" -> "auftrag" in German)."""
         return self.catalogue.command_text(self.locale, f"{command}.options.{option}.name") or option
 
+    def choice(self, name: str) -> str:
+        """A choice's name as this person's client shows it ("draft" -> "Entwurf" in German)."""
+        return self.catalogue.command_text(self.locale, f"choices.{name}") or name
+
     def number(self, value: float, decimals: int) -> str:
         """A number with this language's decimal mark (9.5 -> "9,5" in German)."""
         return f"{value:.{decimals}f}".replace(".", self("number.decimal_mark"))
