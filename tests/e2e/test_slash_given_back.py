@@ -110,3 +110,19 @@ async def test_a_song_refused_before_its_form_gives_its_options_back(
     )
     assert "'Klingon' is not a language songs are sung in here" in answer.content
     assert answer.content.endswith(f"What you wrote:\n```\n{typed}\n```")
+
+
+async def test_a_prompt_with_backticks_is_given_back_intact(database_url: str, tmp_path: Path) -> None:
+    """Backticks stay as typed in the quoted command; a code fence, which would end Discord's code block
+    wherever it stands, comes as a file instead, as a text too long for the message does."""
+    quoted = f"a sign that reads `OPEN` in ``neon``, {PROMPT}, gore`"
+    fenced = f"a terminal showing ```ls -la``` in green, {PROMPT}, gore"
+    async with running_world(database_url, tmp_path) as world:
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["gore"]})
+        in_message = await refused(world, "imagine", {"prompt": quoted})
+        in_file = await refused(world, "imagine", {"prompt": fenced})
+
+    assert in_message.content == given_back(BLOCKED, f"/imagine prompt: {quoted}")
+    assert in_file.content == f"{BLOCKED}\n\nWhat you wrote is attached as `imagine.txt`."
+    [kept] = in_file.attachments
+    assert (kept.filename, kept.data) == ("imagine.txt", f"/imagine prompt: {fenced}".encode())
