@@ -126,3 +126,15 @@ async def test_a_prompt_with_backticks_is_given_back_intact(database_url: str, t
     assert in_file.content == f"{BLOCKED}\n\nWhat you wrote is attached as `imagine.txt`."
     [kept] = in_file.attachments
     assert (kept.filename, kept.data) == ("imagine.txt", f"/imagine prompt: {fenced}".encode())
+
+
+async def test_a_prompt_too_long_to_quote_comes_back_as_a_file(database_url: str, tmp_path: Path) -> None:
+    prompt = ", ".join([PROMPT] * 32)  # over the 2000 characters a prompt may have, and a message too
+    async with running_world(database_url, tmp_path) as world:
+        answer = await refused(world, "imagine", {"prompt": prompt, "seed": 7})
+
+    said, kept_as = answer.content.split("\n\n")
+    assert "too long" in said
+    assert kept_as == "What you wrote is attached as `imagine.txt`."
+    [kept] = answer.attachments
+    assert (kept.filename, kept.data) == ("imagine.txt", f"/imagine prompt: {prompt} seed: 7".encode())
