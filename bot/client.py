@@ -16,7 +16,7 @@ from bot.reporting.config import ReportingConfig
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
-from bot.ui.picture_modal import OpenForms
+from bot.ui.open_forms import OpenForms
 
 log = logging.getLogger(__name__)
 

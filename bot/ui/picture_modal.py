@@ -13,31 +13,13 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.locales import Words, english
+from bot.ui.open_forms import OpenForms
 
 FORM_PREFIX = "picture:form:"
 # A form's custom_id names the command's kind and the interaction that opened it.
 FORM_ID = re.compile(rf"{FORM_PREFIX}(?P<kind>[a-z][a-z0-9_]*):(?P<opened_by>\d+)")
 PICTURE_FILE_ID = "picture:file"
 FORM_TIMEOUT_S = 15 * 60
-
-
-class OpenForms:
-    """The picture forms this process has open. discord.py keeps an open form in memory only and drops an
-    answer to one it does not know, which Discord then shows as a failure: one sent back after a restart,
-    or after its 15 minutes, is answered by bot.exts.picture_forms instead, once it is known to be none of
-    these."""
-
-    def __init__(self) -> None:
-        self._open: set[str] = set()
-
-    def opened(self, custom_id: str) -> None:
-        self._open.add(custom_id)
-
-    def closed(self, custom_id: str) -> None:
-        self._open.discard(custom_id)
-
-    def __contains__(self, custom_id: object) -> bool:
-        return custom_id in self._open
 
 
 class PictureModal(discord.ui.Modal):

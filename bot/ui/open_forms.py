@@ -1,0 +1,22 @@
+"""Which forms (modals) this process can still answer itself."""
+
+from __future__ import annotations
+
+
+class OpenForms:
+    """The /edit, /upscale and /song forms this process has open. discord.py keeps an open form in memory
+    only and drops an answer to one it does not know, which Discord then shows as a failure: one sent back
+    after a restart, or after its 15 minutes, is answered by bot.exts.picture_forms or bot.exts.song_forms
+    instead, once it is known to be none of these."""
+
+    def __init__(self) -> None:
+        self._open: set[str] = set()
+
+    def opened(self, custom_id: str) -> None:
+        self._open.add(custom_id)
+
+    def closed(self, custom_id: str) -> None:
+        self._open.discard(custom_id)
+
+    def __contains__(self, custom_id: object) -> bool:
+        return custom_id in self._open
