@@ -24,6 +24,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.errors",
     "bot.exts.imagine",
     "bot.exts.song",
+    "bot.exts.song_forms",
     "bot.exts.edit",
     "bot.exts.upscale",
     "bot.exts.picture_forms",
@@ -74,7 +75,7 @@ class ComfyBot(commands.Bot):
         self._extensions = tuple(extensions)
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()
-        # The /edit and /upscale picture forms open in this process (bot.exts.picture_forms).
+        # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms).
         self.open_forms = OpenForms()
 
     async def load_commands(self) -> None:

@@ -16,6 +16,7 @@ from bot.client import ComfyBot
 from bot.exts._admission import admit_and_submit, check_admission, refuse_if_known_in_time
 from bot.exts._installs import offered_everywhere
 from bot.exts._media import LINK_OPTION_MAX, RECORDING, PendingInput, media_input, strength_without_input
+from bot.exts._song_options import SongOptions, form_custom_id
 from bot.exts._submit import LYRICS_FILE, read_attachment, workflow_choices
 from bot.exts.errors import report_error
 from bot.locales import words_for
@@ -27,47 +28,9 @@ from bot.ui.typed_command import gives_back
 from core.errors import UserFacingError
 from core.jobs.given_input import GivenInput
 from core.kinds.song import SONG, TEMPO_RANGE, SongParams
-from core.prompts import parse_song_request
 from core.texts import Text
 
-TAKES_PER_REQUEST = 2
 TimeSignature = Literal["2/4", "3/4", "4/4", "6/8"]
-
-
-@dataclass(frozen=True, slots=True)
-class SongOptions:
-    """What the slash command said about the music, kept while the lyrics form is open."""
-
-    tempo: int | None = None
-    key: str | None = None
-    time_signature: str | None = None
-    duration: str | None = None
-    strength: float | None = None
-    language: str | None = None
-
-    def parse(
-        self,
-        *,
-        title: str | None,
-        genre: str | None,
-        mood: str | None,
-        lyrics_text: str | None = None,
-        lyrics_file: tuple[str, bytes] | None = None,
-    ) -> SongParams:
-        return parse_song_request(
-            lyrics_text=lyrics_text,
-            lyrics_file=lyrics_file,
-            title=title,
-            genre=genre,
-            mood=mood,
-            tempo=self.tempo,
-            key=self.key,
-            time_signature=self.time_signature,
-            duration=self.duration,
-            count=TAKES_PER_REQUEST,
-            strength=self.strength,
-            language=self.language,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +40,10 @@ class CoverSource:
     attachment: discord.Attachment | None = None
     link: str | None = None
     known: tuple[GivenInput, ...] | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.attachment is not None or self.link is not None
 
     @contextlib.asynccontextmanager
     async def reading(self, bot: ComfyBot, interaction: discord.Interaction) -> AsyncIterator[PendingInput]:
@@ -181,7 +148,8 @@ class Song(commands.Cog):
             functools.partial(self._form_submitted, options=options, workflow=workflow, cover=cover),
             functools.partial(report_error, where="/song form"),
             draft=draft,
-            opened_by=interaction.id,
+            custom_id=form_custom_id(interaction.id, options, workflow=workflow, covering=cover.given),
+            forms=self.bot.open_forms,
             words=words_for(self.bot, interaction.locale),
         )
         await interaction.response.send_modal(modal)

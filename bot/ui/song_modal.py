@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import discord
 
 from bot.locales import Words, english
+from bot.ui.open_forms import OpenForms
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
-FORM_PREFIX = "song:form:"
 LYRICS_FILE_ID = "song:lyrics_file"
 
 
@@ -41,13 +41,16 @@ class SongModal(discord.ui.Modal):
         on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
         *,
         draft: SongDraft,
-        opened_by: int,
+        custom_id: str,
+        forms: OpenForms,
         words: Words | None = None,
     ) -> None:
         # discord.py finds an open form by its custom_id alone: one per opening interaction, so two
         # members' forms never answer each other (with one shared id, the latest form took every answer).
         say = words or english()
-        super().__init__(title=say("song_form.title"), timeout=15 * 60, custom_id=f"{FORM_PREFIX}{opened_by}")
+        super().__init__(title=say("song_form.title"), timeout=15 * 60, custom_id=custom_id)
+        self._forms = forms
+        forms.opened(custom_id)
         self._on_submit = on_submit
         self._on_error = on_error
         self._fields(say)
@@ -110,7 +113,14 @@ class SongModal(discord.ui.Modal):
         return values[0] if values else None
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self._on_submit(interaction, self)
+        # Still open until it is answered, as a picture form is (bot/ui/picture_modal.py).
+        try:
+            await self._on_submit(interaction, self)
+        finally:
+            self._forms.closed(self.custom_id)
+
+    async def on_timeout(self) -> None:
+        self._forms.closed(self.custom_id)  # discord.py has dropped it
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await self._on_error(interaction, error)

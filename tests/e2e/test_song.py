@@ -23,7 +23,8 @@ async def test_song_opens_a_lyrics_form_and_its_answer_makes_two_takes(
         await world.wait_acked(command)
         assert command.response_type == 9, "a modal, not a message"
         assert command.modal is not None
-        assert command.modal["custom_id"] == f"song:form:{command.id}"
+        # The options ride in the form's id, so a form outliving the bot's process still makes the song.
+        assert command.modal["custom_id"] == f"song:form:{command.id}?t=120&k=A+minor"
         assert world.bot_messages() == []
 
         answer = await world.emu.submit_modal(
@@ -34,6 +35,8 @@ async def test_song_opens_a_lyrics_form_and_its_answer_makes_two_takes(
         )
         message = await world.wait_for_final(answer)
         assert answer.deferred
+        said = [m.content for m in world.emu.followups(answer) if m.ephemeral]
+        assert said == [], "an open form is answered by its own modal alone"
         job = await world.job_for(message)
         assert job.kind == "song"
         assert job.params.lyrics.split() == LYRICS.split()  # cleaned: a blank line between sections

@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.ui.open_forms import OpenForms
 from bot.ui.song_modal import SongDraft, SongModal
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 from tests.discord_emulator.rest.modals import validate_modal
@@ -22,7 +23,8 @@ async def _nothing(*_: Any) -> None:
 
 def _form_payload(draft: SongDraft) -> dict[str, Any]:
     async def build() -> dict[str, Any]:
-        return SongModal(_nothing, _nothing, draft=draft, opened_by=1).to_dict()
+        form = SongModal(_nothing, _nothing, draft=draft, custom_id="song:form:1", forms=OpenForms())
+        return form.to_dict()
 
     return asyncio.run(build())
 
