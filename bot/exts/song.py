@@ -183,7 +183,7 @@ class Song(commands.Cog):
             await reply_privately(
                 interaction,
                 refusal_text(words, user_message_of(error, words), draft),
-                view=EditAgain(reopen, draft, words),
+                view=EditAgain(reopen, draft, words, refused=interaction.id, forms=self.bot.open_forms),
                 files=lyrics_files(draft),
             )
 

@@ -1,7 +1,8 @@
 """A /song lyrics form sent back after the bot restarted, or after its 15 minutes, is answered privately:
 discord.py would drop it, Discord would show the member only that the interaction failed, and the lyrics
 they typed would be lost. The submission carries what was typed, and the form's custom_id the options
-(bot/exts/_song_options.py): with both, the song is made from it; otherwise the lyrics are given back."""
+(bot/exts/_song_options.py): with both, the song is made from it; otherwise the lyrics are given back.
+A refusal's Edit and try again button clicked as late is answered privately too."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.ui.given_back import given_back
 from bot.ui.replies import reply_privately, user_message_of
 from bot.ui.result_modals import answers, text_or_none
 from bot.ui.song_modal import LYRICS_FILE_ID, SongDraft
+from bot.ui.song_retry import EDIT_AGAIN_PREFIX
 from core.errors import UserFacingError
 from core.kinds.song import SONG, SongParams
 
@@ -30,12 +32,20 @@ class SongForms(commands.Cog):
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
-        if not custom_id.startswith(FORM_PREFIX) or custom_id in self.bot.open_forms:
-            return  # not a lyrics form, or one its own modal answers
+        if custom_id in self.bot.open_forms:
+            return  # its own form or button answers it
+        kind = interaction.type
+        if kind is discord.InteractionType.modal_submit and custom_id.startswith(FORM_PREFIX):
+            await self._form_outlived(interaction, data)
+        elif kind is discord.InteractionType.component and custom_id.startswith(EDIT_AGAIN_PREFIX):
+            # A refusal's Edit and try again: the draft it would open was kept in memory only.
+            words = words_for(self.bot, interaction.locale)
+            await reply_privately(interaction, words("song.edit_again_expired", song=words.command("song")))
+
+    async def _form_outlived(self, interaction: discord.Interaction, data: dict[str, Any]) -> None:
+        custom_id = str(data.get("custom_id", ""))
         values = answers(data)
         draft = SongDraft(
             lyrics=values.get("song:lyrics", ""),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 class OpenForms:
-    """The /edit, /upscale and /song forms this process has open. discord.py keeps an open form in memory
-    only and drops an answer to one it does not know, which Discord then shows as a failure: one sent back
-    after a restart, or after its 15 minutes, is answered by bot.exts.picture_forms or bot.exts.song_forms
-    instead, once it is known to be none of these."""
+    """The /edit, /upscale and /song forms this process has open, and /song's Edit and try again buttons.
+    discord.py keeps them in memory only and drops an answer to one it does not know, which Discord then
+    shows as a failure: one sent back after a restart, or after its 15 minutes, is answered by
+    bot.exts.picture_forms or bot.exts.song_forms instead, once it is known to be none of these."""
 
     def __init__(self) -> None:
         self._open: set[str] = set()

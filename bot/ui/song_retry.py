@@ -13,9 +13,13 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.locales import Words
+from bot.ui.open_forms import OpenForms
 from bot.ui.song_modal import SongDraft
 
 FORM_KEPT_S = 15 * 60
+# The button's custom_id names the answer it came with; one clicked after a restart, or after its 15 minutes,
+# is answered by bot.exts.song_forms instead of failing.
+EDIT_AGAIN_PREFIX = "song:edit_again:"
 
 
 class EditAgain(discord.ui.View):
@@ -24,13 +28,22 @@ class EditAgain(discord.ui.View):
         open_form: Callable[[discord.Interaction, SongDraft], Awaitable[None]],
         draft: SongDraft,
         words: Words,
+        *,
+        refused: int,
+        forms: OpenForms,
     ) -> None:
         super().__init__(timeout=FORM_KEPT_S)
         self._open_form = open_form
         self._draft = draft
         self.edit_again.label = words("song.edit_again")
+        # Each refusal's button belongs to its own draft: its id names the interaction it answered.
+        self.edit_again.custom_id = f"{EDIT_AGAIN_PREFIX}{refused}"
+        self._forms = forms
+        forms.opened(self.edit_again.custom_id)
 
-    # No fixed custom_id: each refusal's button belongs to its own draft.
+    async def on_timeout(self) -> None:
+        self._forms.closed(self.edit_again.custom_id or "")  # discord.py has dropped it
+
     @discord.ui.button(label="…", emoji="✏️")
     async def edit_again(
         self, interaction: discord.Interaction, button: discord.ui.Button[EditAgain]

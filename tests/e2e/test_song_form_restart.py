@@ -115,3 +115,28 @@ async def test_a_song_form_refused_after_a_restart_gives_the_typed_lyrics_back(
     assert "[rap]" in refusal
     assert given == f"What you wrote:\n```\n{typed}\n```"
     assert made == []
+
+
+async def test_edit_and_try_again_clicked_after_a_restart_is_answered_privately(
+    database_url: str, tmp_path: Path
+) -> None:
+    typed = "[verse]\nNeon rain on the window\n[rap]\nfast words here"
+    async with running_world(database_url, tmp_path) as world:
+        command = await world.wait_acked(await world.slash("song", {"genre": "synthpop"}))
+        answer = await world.emu.submit_modal(
+            form_id(command),
+            {"song:lyrics": typed, "song:title": "", "song:genre": "", "song:mood": ""},
+            world.alice,
+            world.channel,
+        )
+        refusal = await private_answer(world, answer)
+        [button] = refusal.components[0]["components"]
+        await world.restart_bot()  # the draft the button would open was kept in memory only
+        again = await world.emu.click_button(refusal, button["custom_id"], world.alice)
+        said = await private_answer(world, again)
+
+    assert said.content == (
+        "This button was made before I restarted, or more than 15 minutes ago, so it can't open the form "
+        "again. Please run /song again."
+    )
+    assert "lyrics.txt" in refusal.content, "the lyrics stay attached to the refusal"
