@@ -7,12 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from core.errors import JobNotFound, LimitReached, NotAllowed, UserFacingError
 from core.jobs.policy import Requester
 from core.jobs.updates import JobCancelled, JobCompleted, JobFailed, JobQueued
 from core.kinds import IMAGE
 from db.enums import JobStatus
+from db.models import Job
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.schemas import JobCreate
 from tests.core.jobs.harness import eventually, image_request, running_core
@@ -229,10 +231,16 @@ async def test_a_rejected_workflow_fails_permanently_with_the_reason(
         receipt = await runtime.service.submit(image_request())
         final = await observer.final(receipt.job.id)
         assert isinstance(final, JobFailed)
-        assert "ckpt_name" in final.user_message
+        # The member hears what is wrong in plain words; the node's input is for the operator.
+        assert "missing a model" in final.user_message
+        assert "ckpt_name" not in final.user_message
         job = await runtime.store.get(receipt.job.id)
         assert job is not None
         assert job.attempts == 1
+        async with runtime.sessions() as session:
+            detail = await session.scalar(select(Job.error_detail).where(Job.id == receipt.job.id))
+        assert detail is not None
+        assert "ckpt_name" in detail
 
 
 async def test_queued_jobs_hear_their_new_place_as_the_queue_moves(
