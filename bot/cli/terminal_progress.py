@@ -12,6 +12,7 @@ from core.jobs.updates import (
     FinalUpdate,
     Hold,
     JobCancelled,
+    JobCancelling,
     JobCompleted,
     JobFailed,
     JobProgress,
@@ -65,8 +66,12 @@ class TerminalProgress:
             return
         self._show(job.id, update)
 
-    def _show(self, job_id: int, update: JobQueued | JobStarted | JobProgress | JobSetback) -> None:
-        if isinstance(update, JobSetback):
+    def _show(
+        self, job_id: int, update: JobQueued | JobStarted | JobProgress | JobSetback | JobCancelling
+    ) -> None:
+        if isinstance(update, JobCancelling):
+            self._line(f"job {job_id}: cancelling")
+        elif isinstance(update, JobSetback):
             self._line(f"job {job_id}: {setback_line(self._words, update)}")
         elif isinstance(update, JobQueued):
             held = f" (waiting: {_HELD[update.held]})" if update.held is not None else ""

@@ -18,6 +18,7 @@ from bot.ui.job_messages import (
     OutgoingFile,
     ProgressState,
     Rendering,
+    render_cancelling,
     render_queued,
     render_running,
     render_setback,
@@ -42,6 +43,8 @@ def job_words(client: discord.Client, job: JobView) -> Words:
 
 def live_rendering(words: Words, track: JobTrack, position: Callable[[int], int | None]) -> Rendering:
     """``position``: the job's place in the queue, asked only when no queued update said it."""
+    if track.cancelling is not None:
+        return render_cancelling(words, track.job)
     if track.setback is not None:
         return render_setback(words, track.job, track.setback, track.progress)
     if track.progress is not None:
@@ -52,7 +55,8 @@ def live_rendering(words: Words, track: JobTrack, position: Callable[[int], int 
 
 def in_queue(track: JobTrack) -> bool:
     """The message would show the job's place in the queue (not a prompt of ours waiting in a server)."""
-    return track.setback is None and track.progress is None and track.job.status is JobStatus.QUEUED
+    shows_queue = track.setback is None and track.progress is None and track.cancelling is None
+    return shows_queue and track.job.status is JobStatus.QUEUED
 
 
 def queued_rendering(words: Words, job: JobView, queued: QueuedState) -> Rendering:

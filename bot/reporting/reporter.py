@@ -45,6 +45,7 @@ from core.jobs.service import SubmitReceipt
 from core.jobs.snapshots import JobView
 from core.jobs.updates import (
     JobCancelled,
+    JobCancelling,
     JobCompleted,
     JobFailed,
     JobProgress,
@@ -162,6 +163,8 @@ class JobReporter:
             track.progress = merge_progress(track.progress, update)
         elif isinstance(update, JobSetback):
             track.setback = update
+        elif isinstance(update, JobCancelling):
+            track.cancelling = update
         if track.target is None and not track.message_gone:
             self._restore(track, job)
         if track.target is not None and not track.finished:

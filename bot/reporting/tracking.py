@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.reporting.targets import MessageTarget
 from bot.ui.job_messages import ProgressState
 from core.jobs.snapshots import JobView
-from core.jobs.updates import Hold, JobSetback
+from core.jobs.updates import Hold, JobCancelling, JobSetback
 
 
 @dataclass
@@ -26,6 +26,8 @@ class JobTrack:
     queued: QueuedState | None = None
     progress: ProgressState | None = None
     setback: JobSetback | None = None  # its server is away: shown until the job runs again
+    # Its cancel was asked: shown until it ends, whatever else is heard of it in between.
+    cancelling: JobCancelling | None = None
     last_signature: str | None = None
     last_edit_at: float = float("-inf")
     finished: bool = False

@@ -240,6 +240,12 @@ def _what_now(words: Words, job: JobView) -> str:
     return words("job.failed.what_now", command=words.command(spec_of(job.params).texts.command))
 
 
+def render_cancelling(words: Words, job: JobView) -> Rendering:
+    """Asked to stop, its server has yet to confirm (or is away): no bar, no wait, nothing that goes on."""
+    body = f"{words('job.cancelling.title', noun=_what(words, job))}\n{_request_line(words, job)}"
+    return Rendering(body, _footer(words, job, "cancelling"), CANCELLED_COLOUR)
+
+
 def render_cancelled(words: Words, job: JobView, by_user_id: int | None) -> Rendering:
     title = (
         words("job.cancelled.by", user_id=by_user_id)

@@ -235,6 +235,7 @@ class Executor:
 
         self._tasks.spawn(follow(), name=f"job-{job.id}")
         if asked is not None:
+            await self._runner.tell_cancelling(active)
             self._tasks.spawn(self._cancel_on_backend(active, "cancel"), name=f"cancel-{job.id}")
 
     def prompts(self, *, skip: Callable[[int], bool], on: str | None = None) -> list[PromptOnBackend]:
@@ -270,6 +271,7 @@ class Executor:
             return False
         active.cancel_requested, active.cancel_requested_by = True, by_user_id
         with log_context(prompt_id=active.prompt_id):
+            await self._runner.tell_cancelling(active)
             # Kept with the job first: if this worker stops before ComfyUI confirms, the next one stops it.
             await self._store.request_cancel(job_id, by_user_id, tell_workers=False)
             await self._cancel_on_backend(active, "cancel")

@@ -18,7 +18,15 @@ from comfy.run import PromptRun
 from core.jobs.artifact_facts import FileFacts, file_facts
 from core.jobs.deliverables import deliverables
 from core.jobs.setbacks import JobClocks
-from core.jobs.updates import JobObserver, JobProgress, JobSetback, JobStarted, JobUpdate, Setback
+from core.jobs.updates import (
+    JobCancelling,
+    JobObserver,
+    JobProgress,
+    JobSetback,
+    JobStarted,
+    JobUpdate,
+    Setback,
+)
 from core.jobs.whole_outputs import checked_output
 from core.kinds import KindRegistry
 from core.texts import Text
@@ -194,6 +202,11 @@ class JobRunner:
         return JobProgress(
             step, steps, node, elapsed, preview.image, preview.mime, fraction=fraction, stage=stage
         )
+
+    async def tell_cancelling(self, active: ActiveJob) -> None:
+        """Its cancel was asked (here, of this worker by another process, or of its last worker): the
+        front-end says so at once, while ComfyUI has yet to stop it."""
+        await self._notify(active, JobCancelling(active.cancel_requested_by))
 
     async def _notify(self, active: ActiveJob, update: JobUpdate) -> None:
         # Progress is best effort: a front-end hiccup must never fail the job.

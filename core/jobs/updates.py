@@ -66,6 +66,14 @@ class JobSetback:
 
 
 @dataclass(frozen=True, slots=True)
+class JobCancelling:
+    """The job was asked to stop; its server has yet to confirm (or is away). Nothing it does from now on is
+    shown as the job going on: its end (JobCancelled, or a result that came first) follows."""
+
+    by_user_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class JobCompleted:
     artifacts: tuple[ArtifactView, ...]
     # Delivered again (after a restart or a dead worker): its message and ping may have gone already.
@@ -89,7 +97,16 @@ class JobCancelled:
     again: bool = False  # as JobCompleted.again
 
 
-JobUpdate = JobQueued | JobStarted | JobProgress | JobSetback | JobCompleted | JobFailed | JobCancelled
+JobUpdate = (
+    JobQueued
+    | JobStarted
+    | JobProgress
+    | JobSetback
+    | JobCancelling
+    | JobCompleted
+    | JobFailed
+    | JobCancelled
+)
 FinalUpdate = JobCompleted | JobFailed | JobCancelled
 
 
