@@ -152,6 +152,8 @@ class JobReporter:
         track.job = job
         if isinstance(update, JobQueued):
             track.queued = QueuedState(update.position, update.eta_s, update.held, update.on_server)
+            if track.setback is not None and track.setback.setback.runs_again:
+                track.setback = track.progress = None  # queued again: its place, as any queued job's
             if in_queue(track):
                 track.owner_waited = False  # (back) in the queue: whoever runs it next waits again
         elif isinstance(update, JobStarted):

@@ -55,6 +55,11 @@ class Setback(StrEnum):
     # Not the server: the job is done there, but the bot's disk is full; its results wait to be saved.
     DISK_FULL = "disk_full"
 
+    @property
+    def runs_again(self) -> bool:
+        """Its server no longer holds the job's prompt: the job is queued again until it runs again."""
+        return self in (Setback.SERVER_RESTARTED, Setback.SERVER_GONE)
+
 
 @dataclass(frozen=True, slots=True)
 class JobSetback:

@@ -48,3 +48,25 @@ async def test_a_comfyui_restart_is_told_on_the_message_and_the_job_finishes_the
     # "took" counts the whole job, as Elapsed did: not only the attempt after the restart.
     took = seconds(footers(message)[-1].split("took ", 1)[1])
     assert took >= max(elapsed_shown(message)), (took, elapsed_shown(message))
+
+
+@pytest.mark.timeout(120)
+async def test_after_a_comfyui_restart_the_job_shows_its_place_again_once_queued_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path, fake_config=SLOW) as world:
+        _, message = await world.imagine_running("a glacier")
+
+        await world.fake.kill()
+        await world.emu.wait_for(lambda: job_state(message) == WAITING, timeout=5)
+        await world.fake.restart(held=True)  # the job is sent again, and waits there until go()
+        await world.emu.wait_for(lambda: job_state(message) == "queued", timeout=30)
+        queued_again = labelled(message)
+        world.fake.go()
+        await world.wait_for_message_final(message, timeout=30)
+
+    # Its place, as any queued job: not a frozen "starts again in a moment" and Elapsed.
+    assert queued_again["Place in queue"] == "sent to the server, you are next there", queued_again
+    assert "Elapsed" not in queued_again
+    assert states_shown(message) == ["queued", "running", WAITING, "queued", "running", "done"]
+    assert_no_repeated_revisions(message)

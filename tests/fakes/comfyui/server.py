@@ -103,12 +103,15 @@ class FakeComfyUI:
         """Like SIGKILL: no more messages, sockets dropped without close frame, listener gone."""
         await self._halt(abort=True)
 
-    async def restart(self) -> None:
-        """Start again on the same port with empty memory; output files (and counters) survive."""
+    async def restart(self, *, held: bool = False) -> None:
+        """Start again on the same port with empty memory; output files (and counters) survive. `held`: it
+        comes back held (see :meth:`hold`), before any prompt can reach it."""
         if self._runner is not None:
             await self.kill()
         self.store.wipe_temp()
         self._reset_state()
+        if held:
+            self.hold()
         await self.start(self._port)
 
     async def _halt(self, abort: bool) -> None:
