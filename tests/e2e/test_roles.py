@@ -130,3 +130,23 @@ async def test_a_worker_finishes_a_personal_job_through_the_kept_token_alone(
 def _note(seen: list[int], job: JobView, state: DeliveryState) -> None:
     if state is DeliveryState.DELIVERED:
         seen.append(job.id)
+
+
+async def test_cancel_at_the_gateway_says_cancelling_on_the_message_the_worker_edits(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway", fake_config=SLOW) as world,
+        worker_running(world, "worker-1"),
+    ):
+        world.fake.hold_mid_run()  # ComfyUI sees no interrupt until go(): the cancel waits for it
+        interaction = await world.slash("imagine", {"prompt": "a very long night"})
+        await world.wait_acked(interaction)
+        message = world.emu.original_response(interaction)
+        await world.emu.wait_for(lambda: job_state(message) == "running", 15)
+        await world.slash("cancel")
+        # The worker heard of the cancel asked at the gateway (its CancelRequestedMessage), and says so.
+        await world.emu.wait_for(lambda: job_state(message) == "cancelling", 15)
+        world.fake.go()
+        await world.wait_for_message_final(message)
+        assert job_state(message) == "cancelled"
