@@ -155,6 +155,9 @@ class JobCreate(_Input):
     posted_graph: GraphDocument | None = None
     seed_document: Document | None = None
     parent_id: Annotated[int, Field(ge=1)] | None = None
+    press: Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)] | None = (
+        None
+    )
     model_needs: Annotated[list[ModelNeed], Field(max_length=64)] = Field(default_factory=list)
     private: bool = False
     # Where the job is shown from the start (a gateway process's interaction): any worker can edit it.

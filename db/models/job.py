@@ -117,6 +117,10 @@ class Job(Base):
     parent_id: Mapped[int | None] = mapped_column(
         BigIntegerId, ForeignKey("jobs.id", ondelete="SET NULL"), index=True
     )
+    # What was pressed on the parent's result to make it ("strong:0", "reroll", a form's "remix:0:<digest>"):
+    # the same member's same press is answered with this job while it lives (core.jobs.presses). NULL for a
+    # job asked for otherwise (a command, a reply).
+    press: Mapped[str | None] = mapped_column(String(64))
     delivery_state: Mapped[DeliveryState] = mapped_column(
         text_enum(DeliveryState, "delivery_state"),
         default=DeliveryState.PENDING,

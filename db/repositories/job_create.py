@@ -4,16 +4,17 @@ On PostgreSQL one statement counts the user's live jobs (for their caps), insert
 event and tells the workers (pg_notify, sent at commit) in a data-modifying CTE; the per-user lock is taken
 by a statement of its own before it, since a statement sees the database as it was when it began, not when
 a lock it waited for inside it was granted. A request over its caps is refused by the caller after the
-insert, which its transaction then rolls back (with the notification). SQLite has no DML in CTEs: there the
-count, the job and its event are three statements in the transaction. Written against SQLAlchemy's sync API,
-run in one greenlet (db.connections.run_unit).
+insert, which its transaction then rolls back (with the notification). A job made by a press on a result
+is first looked for under the same lock (`SamePress`: a double click makes one job). SQLite has no DML in
+CTEs: there the count, the job and its event are three statements in the transaction. Written against
+SQLAlchemy's sync API, run in one greenlet (db.connections.run_unit).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    or_,
     select,
     true,
 )
@@ -99,6 +101,34 @@ def _create(postgres: bool, counted: bool) -> Executable:
     return select(*columns).select_from(added.join(counts, true())).add_cte(event.cte("event"))
 
 
+class SamePress(Exception):
+    """The same member's same press on the same result made job `job_id`, still live (see `same_press`)."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"the same press made job {job_id}")
+        self.job_id = job_id
+
+
+def same_press_query() -> Any:
+    """The newest job of this member made by the same press on the same result that is queued or running,
+    or was made since `since` (a quick job may be done before a double click's second press arrives)."""
+    return (
+        select(jobs.c.id)
+        .where(
+            jobs.c.parent_id == bindparam("parent_id"),
+            jobs.c.press == bindparam("press"),
+            jobs.c.user_id == bindparam("user_id"),
+            jobs.c.guild_id == bindparam("guild_id"),
+            or_(
+                jobs.c.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+                jobs.c.queued_at >= bindparam("since", type_=UtcDateTime()),
+            ),
+        )
+        .order_by(jobs.c.id.desc())
+        .limit(1)
+    )
+
+
 def create_job(
     connection: Connection,
     data: JobCreate,
@@ -106,20 +136,29 @@ def create_job(
     now: datetime,
     count_user: bool,
     message: str,
+    press_window: timedelta = timedelta(0),
 ) -> tuple[Row[Any], ActiveCounts | None]:
     """The new job's row (the columns of a JobView, in order) and, with `count_user`, the user's queued and
     running jobs in the guild before it (under the per-user lock). `message`: the worker message telling
-    the job queued, with job_id 0 (the statement writes the id)."""
+    the job queued, with job_id 0 (the statement writes the id).
+
+    A job made by a press on a result (`data.press`) is not made when the same press of the same member
+    made one still queued or running, or within `press_window`: SamePress, checked under the same lock, so
+    two presses arriving together (in one process or in two) make one job."""
     postgres = connection.dialect.name == "postgresql"
     params: dict[str, Any] = {**validated(JobCreate, data).model_dump(), "now": now}
     counts = None
-    if count_user:
-        if postgres:
-            key = f"user-caps:{data.guild_id}:{data.user_id}"
-            connection.execute(_LOCK_USER, {"cap_key": key})
-        else:  # BEGIN IMMEDIATE already keeps other writers out
-            counted = (connection.execute(_counts(), params)).one()
-            counts = ActiveCounts(queued=counted.queued, running=counted.running)
+    pressed = data.press is not None and data.parent_id is not None
+    if postgres and (count_user or pressed):
+        key = f"user-caps:{data.guild_id}:{data.user_id}"
+        connection.execute(_LOCK_USER, {"cap_key": key})
+    if pressed:  # on SQLite, BEGIN IMMEDIATE already keeps other writers out
+        found = connection.execute(same_press_query(), {**params, "since": now - press_window}).first()
+        if found is not None:
+            raise SamePress(found.id)
+    if count_user and not postgres:
+        counted = (connection.execute(_counts(), params)).one()
+        counts = ActiveCounts(queued=counted.queued, running=counted.running)
     detail = {"workflow": data.workflow_name}
     if postgres:
         params.update(event_detail=detail, message=message)

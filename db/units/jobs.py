@@ -32,6 +32,7 @@ from db.units.job_delivery import JobDeliveryRecords
 from db.units.job_leases import JobLeases
 from db.units.outages import through_outages
 from db.units.place_edits import JobPlaceEdits
+from db.units.same_presses import SamePresses
 from db.units.unbroken import unbroken
 from db.worker_messages import (
     JobGoneMessage,
@@ -55,7 +56,7 @@ class UserAtCap(Exception):
     """Jobs of this user held by other workers already fill the user's running cap."""
 
 
-class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits, JobRoundClaims):
+class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits, JobRoundClaims, SamePresses):
     """New jobs, claims and outcomes here; the rest in the classes it builds on (a round's claims too)."""
 
     def __init__(
@@ -82,11 +83,13 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits, JobRoundClaims):
         *,
         admit: Callable[[ActiveCounts], None] | None = None,
         inputs: InputRecords | None = None,
+        press_window: timedelta = timedelta(0),
     ) -> JobView:
         """Insert a queued job. `admit` first sees the user's live jobs in the guild, counted in the same
         transaction under a per-user lock (two requests cannot both take the last slot), and may refuse by
         raising. `inputs` keeps the job's input files once its id is known and returns their records, which
-        are written in the same transaction: no worker ever sees the job without them."""
+        are written in the same transaction: no worker ever sees the job without them. A job made by a press
+        on a result raises SamePress instead when that press made one still live (see `create_job`)."""
         queued = JobQueuedMessage(
             sender=self.worker_id,
             job_id=0,  # written by the statement that makes the job
@@ -98,7 +101,12 @@ class JobStore(JobLeases, JobDeliveryRecords, JobPlaceEdits, JobRoundClaims):
 
         def make(connection: Connection) -> Row[Any]:
             row, counts = create_job(
-                connection, data, now=utcnow(), count_user=admit is not None, message=message_text(queued)
+                connection,
+                data,
+                now=utcnow(),
+                count_user=admit is not None,
+                message=message_text(queued),
+                press_window=press_window,
             )
             if admit is not None and counts is not None:
                 admit(counts)  # a refusal rolls the job back
