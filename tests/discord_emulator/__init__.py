@@ -90,7 +90,9 @@ are validated (400/50035); a user-install-only interaction gets at most 5 follow
 answers are ephemeral where the user lacks Use External Apps or Send Messages.
 
 Faults: ``fail_next(method, path_regex, status, count=1, retry_after=0.05, code=None, html=False)`` returns a
-fault whose ``hits`` count; ``upload_limit`` (bytes per request, 413/40005 above it); ``await
+fault whose ``hits`` count; ``hold_callbacks(count)`` (the next ``count`` interaction callbacks wait until
+all have arrived: interactions decided side by side before any is answered); ``upload_limit`` (bytes per
+request, 413/40005 above it); ``await
 gateway_disconnect(code=4000, resumable=True)`` (discord.py RESUMEs and missed events are replayed by seq;
 ``resumable=False`` forces a new IDENTIFY), ``await gateway.request_reconnect()`` (op 7), ``gateway.stats``;
 ``rate_limits`` shapes the X-RateLimit-* headers of normal answers; with ``rate_limits.enforce = True`` it

@@ -14,7 +14,7 @@ from aiohttp import web
 from .acting import Acting
 from .actions import Actions
 from .arranging import Arranging
-from .faults import FaultPlan, InjectedFault
+from .faults import CallbackGate, FaultPlan, InjectedFault
 from .gateway import Gateway
 from .interaction_models import Interaction, TokenState
 from .messaging import Messaging
@@ -149,6 +149,13 @@ class DiscordEmulator(Arranging, Observing, Acting):
             is_global=is_global,
             with_files=with_files,
         )
+
+    def hold_callbacks(self, count: int) -> CallbackGate:
+        """The next `count` interaction callbacks (the bot's first answers) are held until all of them have
+        arrived: the interactions were decided side by side before any was answered."""
+        gate = CallbackGate(count)
+        self.faults.callback_gate = gate
+        return gate
 
     async def gateway_disconnect(self, code: int = 4000, resumable: bool = True) -> None:
         """Drops the bot's websocket; discord.py reconnects and RESUMEs (or re-IDENTIFYs if not resumable)."""

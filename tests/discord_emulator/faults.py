@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from aiohttp import web
@@ -34,9 +35,26 @@ class InjectedFault:
         return self.remaining > 0 and self.method == method and bool(self.path_regex.search(path))
 
 
+@dataclass
+class CallbackGate:
+    """The next `count` interaction callbacks wait for each other: none is answered before all of them
+    arrived, as when several presses are answered at the same moment (by two tasks or two processes)."""
+
+    count: int
+    arrived: int = 0
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def passing(self) -> None:
+        self.arrived += 1
+        if self.arrived >= self.count:
+            self.opened.set()
+        await self.opened.wait()
+
+
 class FaultPlan:
     def __init__(self) -> None:
         self.faults: list[InjectedFault] = []
+        self.callback_gate: CallbackGate | None = None
 
     def add(
         self,

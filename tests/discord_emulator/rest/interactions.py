@@ -41,6 +41,9 @@ def _interaction_for_callback(ctx: RestContext, raw_id: str, token: str) -> Inte
 
 async def callback(request: web.Request) -> web.Response:
     ctx = context(request)
+    gate = ctx.faults.callback_gate
+    if gate is not None and gate.arrived < gate.count:
+        await gate.passing()
     interaction = _interaction_for_callback(
         ctx, request.match_info["interaction_id"], request.match_info["token"]
     )
