@@ -149,7 +149,9 @@ class History(commands.Cog):
         async def decide() -> JobRequest:
             # Who may, the job's scope and the member's caps, before anything is answered: a refusal is
             # private from its first byte, as for the Reroll button.
-            request = await self.bot.runtime.results.regeneration(job, guild_id=scope, requester=requester)
+            request = await self.bot.runtime.results.regeneration(
+                job, guild_id=scope, requester=requester, pressed=False
+            )
             await self.bot.runtime.service.precheck(request)
             return request
 

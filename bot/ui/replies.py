@@ -10,8 +10,10 @@ import discord
 
 from bot.locales import Catalogue, Words
 from bot.ui.prompt_problems import problems_text
+from bot.ui.wording import message_url
 from core.errors import ChannelNotAllowed, JobNotFound, UserFacingError
 from core.jobs.policy_edits import AlreadyBlocked
+from core.jobs.presses import AlreadyOnIt
 from core.prompts.errors import PromptError
 from core.safety.inputs import InputFlagged
 
@@ -33,6 +35,8 @@ def user_message_of(error: UserFacingError, words: Words | None = None) -> str:
     if isinstance(error, JobNotFound):
         key = "refusal.job_not_found_personal" if error.personal else "refusal.job_not_found"
         return words(key, job_id=error.job_id)
+    if isinstance(error, AlreadyOnIt) and error.message is not None:
+        return words("results.already_on_it_linked", job_id=error.job_id, link=message_url(error.message))
     if isinstance(error, InputFlagged):
         return words("refusal.flagged_input_everywhere" if error.everywhere else "refusal.flagged_input")
     if isinstance(error, AlreadyBlocked):

@@ -22,6 +22,7 @@ from core.jobs.derived import ACTIONS, MadeFrom, ResultAction, ResultMessage
 from core.jobs.given_input import GivenInput
 from core.jobs.input_staging import KeptInputs
 from core.jobs.policy import Requester
+from core.jobs.presses import REROLL, press_of
 from core.jobs.result_offers import NotRedrawn, ResultOffers, main_text, role_of
 from core.jobs.service import JobRequest, JobService, SubmitReceipt
 from core.jobs.snapshots import ArtifactView, JobView
@@ -68,9 +69,12 @@ class ResultRequests:
         request = await self.regeneration(job_id, guild_id=guild_id, requester=requester)
         return await self._service.submit(replace(request, private=private))
 
-    async def regeneration(self, job_id: int, *, guild_id: int, requester: Requester) -> JobRequest:
+    async def regeneration(
+        self, job_id: int, *, guild_id: int, requester: Requester, pressed: bool = True
+    ) -> JobRequest:
         """The same parameters with a new seed, from the same inputs: a Vary result rerolled is another
-        Vary of the same picture, and says so."""
+        Vary of the same picture, and says so. `pressed`: asked by a press (Reroll, 🔁), made once however
+        often it is pressed while its job lives (core.jobs.presses); /rerun, typed, is not."""
         original = await self.source_job(job_id, guild_id=guild_id, requester=requester)
         params = typed_params(original.params)
         # What an action set once (a zoom) must still suit the workflow, which may have changed since:
@@ -88,6 +92,7 @@ class ResultRequests:
             parent_id=original.id,
             inputs=await self._kept_inputs(original.id),
             made_from=MadeFrom.read(original.seed_document),
+            press=REROLL if pressed else None,
         )
 
     async def _kept_inputs(self, job_id: int, *, but: str | None = None) -> tuple[GivenInput, ...]:
@@ -184,6 +189,7 @@ class ResultRequests:
         changed; `strength` overrides the action's own.
         """
         spec = ACTIONS[action]
+        answers = None if text is None else {"text": text, "changes": changes, "strength": strength}
         source = await self.result_input(job_id, index, guild_id=guild_id, requester=requester)
         if source.given.role != spec.takes:
             label, noun = Text(f"actions.{action.value}", spec.label), _noun(spec.takes)
@@ -235,6 +241,8 @@ class ResultRequests:
             inputs=(source.given, *others),
             made_from=MadeFrom(source.job.id, action, index, source.out_of, ResultMessage.of(source.job)),
             notes=typed.notes,
+            # A reply is a message of its own, not a press; a form's press is its answers too.
+            press=None if action is ResultAction.REPLY else press_of(action, index, answers),
         )
 
     def check_redraws(self, job: JobView, action: ResultAction) -> None:

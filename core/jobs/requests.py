@@ -38,6 +38,9 @@ class JobRequest:
     shown_on: ShownOn | None = None
     # How what the member typed was read, said to them privately (Midjourney settings ignored...).
     notes: tuple[Text, ...] = ()
+    # What was pressed on the parent's result to make it ("strong:0", "reroll"): the same member's same
+    # press makes no second job while this one lives (core.jobs.presses). None: not a press.
+    press: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ def job_record(
         posted_graph=bound.graph,
         seed_document=with_made_from(bound.metadata, request.made_from),
         parent_id=request.parent_id or source_job_of(request.inputs),
+        press=request.press if request.parent_id is not None else None,
         model_needs=sorted(model_needs(bound.graph)),
         private=request.private,
         response_message_id=shown.message_id if shown else None,

@@ -25,6 +25,7 @@ from core.jobs.input_roles import check_roles
 from core.jobs.kind_switch import KindSwitch
 from core.jobs.model_options import ModelOptions
 from core.jobs.policy import PolicyCache, PolicyView, Requester, check_request
+from core.jobs.presses import made_once, refuse_same_press
 from core.jobs.requests import JobRequest as JobRequest  # the front-end imports these from here
 from core.jobs.requests import SubmitReceipt as SubmitReceipt
 from core.jobs.requests import job_record
@@ -137,9 +138,8 @@ class JobService:
             if fitted is not params:
                 params, bound = fitted, self.kinds.bind(template, fitted, inputs=roles)
             data = job_record(request, kind, template, params, bound)
-            job = await self.store.create(
-                data, admit=within_limits, inputs=keeper.records if request.inputs else None
-            )
+            records = keeper.records if request.inputs else None
+            job = await made_once(self.store, data, admit=within_limits, inputs=records)
         except asyncio.CancelledError:
             # The transaction ran to its end all the same (unbroken), maybe creating the job: its files
             # stay, since a job without its file is worse than a file without its job.
@@ -216,6 +216,7 @@ class JobService:
         kind = self.kinds.of(request.params).kind
         ask = Ask(request.guild_id, request.requester, kind, request.workflow, request.params, count)
         await self.admission.check(ask)
+        await refuse_same_press(self.store, request)
 
     # -- existing jobs -----------------------------------------------------------------------------
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
+
 from core.jobs.derived import ResultMessage
+from core.jobs.presses import REPEAT_WINDOW
 from core.jobs.snapshots import ArtifactView, JobView
+from db.models import Job
+from db.types import utcnow
 from db.units.job_inputs import JobInputStore
 from tests.discord_emulator import Interaction, Message
 from tests.discord_emulator.layout import buttons
@@ -33,6 +39,14 @@ async def new_job_message(world: World, known: int) -> Message:
         lambda: world.job_messages()[known] if len(world.job_messages()) > known else None, 10
     )
     return await world.wait_for_message_final(message)
+
+
+async def made_long_ago(world: World, job_id: int) -> None:
+    """The job was made longer ago than a double click's second press could come (core.jobs.presses): a
+    press again once it is done is a new request."""
+    async with world.runtime.sessions.begin() as session:
+        made_at = utcnow() - REPEAT_WINDOW - timedelta(seconds=1)
+        await session.execute(update(Job).where(Job.id == job_id).values(queued_at=made_at))
 
 
 def said_in(world: World) -> list[Message]:
