@@ -42,6 +42,7 @@ from bot.ui.result_modals import (
 )
 from core.errors import UserFacingError
 from core.jobs.derived import ACTIONS, ResultAction
+from core.jobs.presses import AlreadyOnIt
 from core.jobs.service import JobRequest
 from core.kinds import JobKind
 from core.prompts.permutations import expand_permutations
@@ -234,6 +235,8 @@ async def form_submitted(bot: ComfyBot, interaction: discord.Interaction, match:
 
     try:
         await submit_from_result(bot, interaction, make)
+    except AlreadyOnIt:
+        raise  # the same answers are on their way already: nothing typed is lost, nothing to give back
     except UserFacingError as refusal:
         # What the member typed is not lost: the refusal gives it back, to copy into the form again.
         words = words_for(interaction.client, interaction.locale)

@@ -118,3 +118,32 @@ async def test_a_vary_reaction_added_again_while_its_job_runs_makes_no_second_jo
         [job_id] = await _children(world, original.id)
         assert f"job #{job_id}" in told.content
         world.fake.go()
+
+
+async def test_a_form_sent_again_with_the_same_answers_makes_no_second_job_other_answers_do(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        result, original, _ = await first_result(world)
+        world.fake.hold()
+        opened = await world.emu.click_button(result, f"res:remix:{original.id}:0", world.alice)
+        await world.wait_acked(opened)
+        form = f"remix:{original.id}:0"
+        fields: dict[str, str | list[str]] = {
+            "prompt": "a paper plane",
+            "negative_prompt": "",
+            "strength": "0.5",
+        }
+        first = await _shown(world, await world.emu.submit_modal(form, fields, world.alice, world.channel))
+        job = await world.job_for(first)
+        again = await world.emu.submit_modal(form, fields, world.alice, world.channel)
+        await world.wait_acked(again)
+        assert (again.response_type, again.ephemeral) == (4, True)
+        assert (
+            world.emu.original_response(again).content == f"Already on it: [job #{job.id}]({_link(first)})."
+        )
+
+        other = {**fields, "prompt": "a paper kite"}
+        await _shown(world, await world.emu.submit_modal(form, other, world.alice, world.channel))
+        assert len(await _children(world, original.id)) == 2, "other words are another request"
+        world.fake.go()
