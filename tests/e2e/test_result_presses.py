@@ -13,6 +13,7 @@ from db.models import Job
 from tests.discord_emulator import Interaction, Message
 from tests.e2e.harness import World, job_state, running_world
 from tests.e2e.result_support import first_result, made_from_click, made_long_ago
+from tests.e2e.roles_support import worker_running
 
 
 async def _children(world: World, parent_id: int) -> list[int]:
@@ -47,8 +48,8 @@ async def test_vary_pressed_twice_at_once_makes_one_job_and_the_second_press_is_
             world.emu.click_button(result, custom_id, world.alice),
             world.emu.click_button(result, custom_id, world.alice),
         )
-        await world.emu.wait_for(lambda: any(world.emu.followups(click) for click in clicks))
-        [refused] = [click for click in clicks if world.emu.followups(click)]
+        await world.emu.wait_for(lambda: any(world.notes(click) for click in clicks))
+        [refused] = [click for click in clicks if world.notes(click)]
         [made] = [click for click in clicks if click is not refused]
         assert refused.response_type == made.response_type == 5, "both were answered before either was made"
 
@@ -147,3 +148,26 @@ async def test_a_form_sent_again_with_the_same_answers_makes_no_second_job_other
         await _shown(world, await world.emu.submit_modal(form, other, world.alice, world.channel))
         assert len(await _children(world, original.id)) == 2, "other words are another request"
         world.fake.go()
+
+
+async def test_a_double_click_at_a_gateway_process_makes_one_job_that_a_worker_runs(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    # The rule is the database's, not a process's memory: a gateway process (python -m bot gateway) keeps it
+    # too, and the worker runs the one job.
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        result = await world.wait_for_final(await world.slash("imagine", {"prompt": "a paper boat"}))
+        original = await world.job_for(result)
+        world.emu.hold_callbacks(2)
+        custom_id = f"res:zoom2:{original.id}:0"
+        clicks = await asyncio.gather(
+            world.emu.click_button(result, custom_id, world.alice),
+            world.emu.click_button(result, custom_id, world.alice),
+        )
+        await world.emu.wait_for(lambda: any(world.notes(click) for click in clicks))
+        [made] = [click for click in clicks if not world.notes(click)]
+        zoomed = await world.wait_for_final(made)
+        assert await _children(world, original.id) == [(await world.job_for(zoomed)).id]
