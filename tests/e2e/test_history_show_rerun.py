@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from db.enums import JobStatus
+from tests.discord_emulator.models import EPHEMERAL
 from tests.e2e.harness import states_shown
 from tests.e2e.test_history_support import answer, browsing_world, imagined, job_shown_by, submit
 
@@ -79,8 +80,12 @@ async def test_show_refuses_privately_for_another_servers_job_and_one_without_re
     assert refused.content == f"I can't find job #{foreign.id} in this server."
     assert pending.ephemeral
     assert pending.content == f"Job #{queued.id} has no results to show (it is queued)."
-    # Refused before anything was answered: the channel never saw a "thinking…" (type 5).
-    assert (not_here.response_type, not_yet.response_type) == (4, 4)
+    # Refused before anything was answered, or (on a machine too loaded to look the job up within the
+    # bot's budget) after a private "thinking…": the channel never saw one.
+    for interaction, message in ((not_here, refused), (not_yet, pending)):
+        assert interaction.response_type == 4 or (
+            interaction.response_type == 5 and message.revisions[0].flags & EPHEMERAL
+        )
     assert world.bot_messages() == []
 
 
