@@ -54,6 +54,9 @@ class FakeConfig:
     history_delay_s: float = 0.0
     silent_ws: bool = False
     runtime_error_class: str | None = None
+    # That class's failure is the GPU running out of memory: torch.OutOfMemoryError, with the message and tips
+    # ComfyUI's execution.py gives it, instead of a RuntimeError.
+    runtime_error_out_of_memory: bool = False
     # A hostile or broken server: every saved file is reported (executed, history) under this name
     # instead of its own, e.g. "../escape.png" or "/etc/passwd" (the file on disk keeps its name).
     reported_filename: str | None = None

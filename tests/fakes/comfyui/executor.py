@@ -31,6 +31,17 @@ from .reporter import RunReporter
 log = logging.getLogger(__name__)
 
 
+class OutOfMemoryError(RuntimeError):
+    __module__ = "torch"  # torch.OutOfMemoryError, as execution_error names its type (module and class)
+
+
+# What ComfyUI says of an OOM: torch's message ("Allocation on device ") and the tips its execution.py adds.
+OUT_OF_MEMORY_MESSAGE = (
+    "Allocation on device \nThis error means you ran out of memory on your GPU.\n\nTIPS: If the workflow "
+    "worked before you might have accidentally set the batch_size to a large number."
+)
+
+
 class InterruptProcessing(Exception):
     """Raised at a node start or progress tick after POST /interrupt."""
 
@@ -215,6 +226,8 @@ class Executor:
         try:
             self.check_interrupt()
             if self.config.runtime_error_class == spec.name:
+                if self.config.runtime_error_out_of_memory:
+                    raise OutOfMemoryError(OUT_OF_MEMORY_MESSAGE)
                 raise RuntimeError(f"{spec.name}: simulated failure (FakeConfig.runtime_error_class)")
             outputs, ui = await BEHAVIOURS[spec.kind](_NodeContext(self, run, node_id, spec, inputs))
             if ui is not None and self.config.reported_filename is not None:
