@@ -52,6 +52,10 @@ _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,12}$")
 # The class a 400 without node_errors names ("Cannot execute because node NoSuchNode does not exist.").
 _NO_SUCH_NODE = re.compile(r"\bnode \S+ does not exist")
 
+# How a node's exception says its server ran out of memory: torch's "CUDA out of memory", "MPS backend out of
+# memory", "CUDA error: out of memory", a custom node's "OOM" (torch.OutOfMemoryError is told by its type).
+_OUT_OF_MEMORY = re.compile(r"(?i:out of memory)|OutOfMemory|\bOOM\b")
+
 # The order a refusal's causes are told in: the one its member can do least about first.
 _CAUSE_ORDER = (
     RejectionCause.MISSING_NODE,
@@ -135,6 +139,14 @@ class ExecutionFailed(ComfyError):
         self.node_type = node_type
         self.exception_type = exception_type
         self.exception_message = exception_message
+
+    @property
+    def out_of_memory(self) -> bool:
+        """The server ran out of memory (torch.OutOfMemoryError, torch.cuda.OutOfMemoryError, or a message
+        that says so): a lighter job may fit, which no other failure of a node says."""
+        if self.exception_type.rsplit(".", 1)[-1] == "OutOfMemoryError":
+            return True
+        return bool(_OUT_OF_MEMORY.search(self.exception_message))
 
 
 class Interrupted(ComfyError):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from comfy import errors
+from core.jobs.execution_texts import execution_text
 from core.jobs.refusal_texts import refusal_text
 from core.texts import Text
 
@@ -19,13 +20,20 @@ _SAID = "failures.said"
 
 
 def failure_text(
-    error: errors.ComfyError, *, member_inputs: Mapping[str, Text] | None = None, technical: bool = False
+    error: errors.ComfyError,
+    *,
+    member_inputs: Mapping[str, Text] | None = None,
+    lighter: Text | None = None,
+    technical: bool = False,
 ) -> Text:
     """`member_inputs`: the inputs the job's kind fills from its member's options (KindSpec.member_inputs).
-    `technical`: for the operator who ran it (/workflows test): a refused workflow's nodes, inputs and files
-    named, which a member's job keeps to its detail (the log, the job's row)."""
+    `lighter`: what the job's kind may ask for instead when its server ran out of memory (KindSpec.lighter).
+    `technical`: for the operator who ran it (/workflows test): a refused workflow's nodes, inputs and files,
+    or a failed node and its exception, named; a member's job keeps them to its detail (the log, its row)."""
     if isinstance(error, errors.PromptRejected) and not technical:
         return refusal_text(error, member_inputs or {})
+    if isinstance(error, errors.ExecutionFailed) and not technical:
+        return execution_text(error, lighter)
     if isinstance(error, errors.PromptRejected) and error.problems:
         reasons = "; ".join(problem.describe() for problem in error.problems[:3])
         return Text(

@@ -234,8 +234,14 @@ class Outcomes:
 
 
 def _failure_text(job: JobView, error: errors.ComfyError) -> Text:
-    """Why, for the member; a workflow ComfyUI refused is also a warning for the operator, who alone is told
-    its nodes, inputs and files (here, with the job's and prompt's ids, and in /workflows test)."""
+    """Why, for the member; a workflow ComfyUI refused, or a node that failed as it ran, is also a warning for
+    the operator, who alone is told its nodes, inputs, files and exceptions (here, with the job's and
+    prompt's ids, in the job's detail, and in /workflows test)."""
     if isinstance(error, errors.PromptRejected):
         log.warning("ComfyUI refused workflow %s (%s): %s", job.workflow_name, error.cause, error.detail)
-    return failure_text(error, member_inputs=spec_of(job.params).member_inputs, technical=is_trial(job))
+    elif isinstance(error, errors.ExecutionFailed):
+        log.warning("ComfyUI failed running workflow %s: %s", job.workflow_name, error.detail)
+    spec = spec_of(job.params)
+    return failure_text(
+        error, member_inputs=spec.member_inputs, lighter=spec.lighter, technical=is_trial(job)
+    )

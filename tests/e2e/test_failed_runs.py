@@ -1,0 +1,102 @@
+"""A node that fails while the prompt runs (ComfyUI's execution_error: here a KSampler that raises, or that
+runs out of the GPU's memory) fails with a plain sentence in the channel: no node, no exception's type or
+message.
+Those go where operators look: the job's log line (with its job_id and prompt_id), its stored detail, and
+/workflows test, which a manager runs privately to see what ComfyUI said."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from background.log_context import LogContextFilter
+from db.models.job import Job
+from tests.discord_emulator.layout import text_of
+from tests.e2e.admin_support import world_with_admin
+from tests.e2e.harness import World, job_state, running_world
+from tests.fakes.comfyui import FakeConfig
+
+_TECHNICAL = (
+    "KSampler",
+    "RuntimeError",
+    "simulated failure",
+    "OutOfMemoryError",
+    "torch",
+    "Allocation",
+    "step ",
+)
+
+
+@pytest.fixture(autouse=True)
+def _log_context_on_records(caplog: pytest.LogCaptureFixture) -> None:
+    """The job's ids travel in the log context; the captured records get them as the bot's handler does."""
+    caplog.handler.addFilter(LogContextFilter())
+
+
+async def _detail(world: World, job_id: int) -> str | None:
+    async with world.runtime.sessions() as session:
+        return await session.scalar(select(Job.error_detail).where(Job.id == job_id))
+
+
+async def test_a_node_that_fails_is_told_plainly_and_its_exception_only_to_the_operator(
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="core.jobs")
+    broken = FakeConfig(step_time_s=0.01, default_steps=2, runtime_error_class="KSampler")
+    async with running_world(database_url, tmp_path, fake_config=broken) as world:
+        message = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        job = await world.job_for(message)
+        detail = await _detail(world, job.id)
+
+    shown = text_of(message)
+    assert job_state(message) == "failed"
+    assert "Something went wrong on the ComfyUI server while making this" in shown
+    assert not [word for word in _TECHNICAL if word in shown], shown
+    assert detail is not None
+    assert "KSampler" in detail
+    assert "RuntimeError: KSampler: simulated failure" in detail
+    [line] = [
+        r
+        for r in caplog.records
+        if getattr(r, "job_id", None) == job.id and "failed running" in r.getMessage()
+    ]
+    assert line.levelno == logging.WARNING
+    assert "(KSampler) raised RuntimeError: KSampler: simulated failure" in line.getMessage()
+    assert getattr(line, "prompt_id", None) == job.prompt_id
+
+
+async def test_a_server_out_of_memory_asks_the_member_for_a_lighter_job(
+    database_url: str, tmp_path: Path
+) -> None:
+    broken = FakeConfig(
+        step_time_s=0.01, default_steps=2, runtime_error_class="KSampler", runtime_error_out_of_memory=True
+    )
+    async with running_world(database_url, tmp_path, fake_config=broken) as world:
+        message = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        job = await world.job_for(message)
+        detail = await _detail(world, job.id)
+
+    shown = text_of(message)
+    assert job_state(message) == "failed"
+    assert "The ComfyUI server ran out of memory while making this: try a lower quality." in shown
+    assert not [word for word in _TECHNICAL if word in shown], shown
+    assert detail is not None
+    assert "(KSampler) raised torch.OutOfMemoryError: Allocation on device" in detail
+
+
+async def test_workflows_test_tells_its_manager_which_node_failed_and_how(
+    database_url: str, tmp_path: Path
+) -> None:
+    broken = FakeConfig(step_time_s=0.01, default_steps=2, runtime_error_class="KSampler")
+    async with world_with_admin(database_url, tmp_path, fake_config=broken) as (world, admin):
+        tried = await world.emu.send_slash_command(
+            world.guild, world.channel, admin, "workflows", {"name": "txt2img"}, subcommand="test"
+        )
+        message = await world.wait_for_final(tried)
+
+    shown = text_of(message)
+    assert job_state(message) == "failed"
+    assert "step KSampler: KSampler: simulated failure" in shown
