@@ -75,7 +75,8 @@ class ComfyBot(commands.Bot):
         self._extensions = tuple(extensions)
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()
-        # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms).
+        # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and
+        # the paged listings' controls still live (bot.exts.expired_listings).
         self.open_forms = OpenForms()
 
     async def load_commands(self) -> None:

@@ -8,4 +8,5 @@ BROWSING_EXTENSIONS: tuple[str, ...] = (
     "bot.exts.settings_command",
     "bot.exts.workflows",
     "bot.exts.moderation_posts",
+    "bot.exts.expired_listings",
 )

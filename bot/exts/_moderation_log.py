@@ -57,6 +57,7 @@ async def settings_log(
         guild_id=guild_id,
         keep_days=bot.runtime.config.moderation.keep_days,
         say=say,
+        forms=bot.open_forms,
     )
     embed = await view.first_page(interaction)
     await interaction.followup.send(embed=embed, view=view, ephemeral=True)

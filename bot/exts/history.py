@@ -88,6 +88,7 @@ class History(commands.Cog):
                 search=search,
             ),
             report_error=report_error,
+            forms=self.bot.open_forms,
             timeout=self.view_timeout_s,
             public=public,
             words=words_for(self.bot, interaction.locale),

@@ -115,7 +115,7 @@ class WorkflowsCommand(
         if len(pages) == 1:
             await interaction.followup.send(embed=pages[0], ephemeral=True)
             return
-        view = WorkflowListView(pages, say=say)
+        view = WorkflowListView(pages, say=say, forms=self.bot.open_forms)
         await interaction.followup.send(embed=await view.first_page(interaction), view=view, ephemeral=True)
 
     @app_commands.command(name="test", description="Run a workflow once at draft quality; only you see it")

@@ -8,7 +8,8 @@ Only the member who ran /history can use it (the message may be public). Private
 are listed for their requester, and for managers, in a listing only they see; a public listing has none,
 nor any deleted or held-back result, whoever asked for it.
 It lives 10 minutes, well inside
-the 15-minute life of the interaction token it edits with, then takes its buttons away.
+the 15-minute life of the interaction token it edits with, then takes its buttons away; one pressed after
+that, or after a restart, is answered by bot.exts.expired_listings.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_render import job_option_label as option_label
+from bot.ui.open_forms import OpenForms
 from bot.ui.page_turner import PageTurner
 from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.replies import reply_privately
@@ -68,6 +70,7 @@ class HistoryView(discord.ui.LayoutView):
         viewer: Requester,
         filters: HistoryFilters,
         report_error: ErrorReport,
+        forms: OpenForms,
         page_size: int = PAGE_SIZE,
         timeout: float = TIMEOUT_S,
         public: bool = False,
@@ -92,6 +95,7 @@ class HistoryView(discord.ui.LayoutView):
             next_before_id=lambda: self._page.next_before_id,
             labels=(self._words("history.newer"), self._words("history.older")),
             custom_id="history",
+            forms=forms,
             max_kept=MAX_CURSORS,
         )
         self._cursors = self._pages.cursors
@@ -99,6 +103,7 @@ class HistoryView(discord.ui.LayoutView):
         self.job_select: discord.ui.Select[HistoryView] = discord.ui.Select(
             placeholder=self._words("history.open"), custom_id="history:open"
         )
+        self._forms = forms
         self.job_select.callback = self._open_job  # type: ignore[method-assign]  # discord.py's documented way
 
     @property
@@ -107,6 +112,8 @@ class HistoryView(discord.ui.LayoutView):
 
     async def first_page(self, interaction: discord.Interaction) -> list[discord.File]:
         """Loads the first page into this view; the files its gallery shows, to send with it."""
+        self.job_select.custom_id = self._pages.own_id("open", interaction)
+        self._forms.opened(self.job_select.custom_id)
         return await self._pages.first_page(interaction)
 
     async def _load(self) -> list[discord.File]:
@@ -235,6 +242,8 @@ class HistoryView(discord.ui.LayoutView):
         await interaction.edit_original_response(view=self, attachments=files)
 
     async def on_timeout(self) -> None:
+        self._forms.closed(self.job_select.custom_id)
+        self._pages.expired()
         last = self._pages.last_interaction
         if last is None:
             return

@@ -1,7 +1,8 @@
 """/settings log's pages: newer/older buttons over keyset pages of one guild's moderation log.
 
 The list is private (ephemeral) and only its manager turns its pages. It lives 10 minutes, well inside the
-15-minute life of the interaction token it edits with, then takes its buttons away.
+15-minute life of the interaction token it edits with, then takes its buttons away; one pressed after that,
+or after a restart, is answered by bot.exts.expired_listings.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import discord
 
 from bot.locales import Words
 from bot.ui.moderation_log_render import log_page_embed
+from bot.ui.open_forms import OpenForms
 from bot.ui.page_turner import PageTurner
 from core.moderation.log import LogPage
 from core.moderation.service import ModerationLogService
@@ -28,6 +30,7 @@ class ModerationLogView(discord.ui.View):
         guild_id: int,
         keep_days: float,
         say: Words,
+        forms: OpenForms,
         page_size: int = PAGE_SIZE,
         timeout: float = TIMEOUT_S,
     ) -> None:
@@ -44,6 +47,7 @@ class ModerationLogView(discord.ui.View):
             next_before_id=lambda: self._page.next_before_id,
             labels=(say("modlog.newer"), say("modlog.older")),
             custom_id="modlog",
+            forms=forms,
         )
         self.newer, self.older = self._pages.newer, self._pages.older
         self.add_item(self.newer)
@@ -63,6 +67,7 @@ class ModerationLogView(discord.ui.View):
         await interaction.edit_original_response(embed=embed, view=self)
 
     async def on_timeout(self) -> None:
+        self._pages.expired()
         last = self._pages.last_interaction
         if last is None:
             return

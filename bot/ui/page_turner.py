@@ -4,6 +4,11 @@ A turn is acknowledged at once (deferred), then the listing's own `load` reads t
 point at and `show` edits the message with it: the listings differ only there (/history edits a components
 V2 message and its gallery's files, /settings log an embed). The interaction of the last turn is kept, so the
 view can take its buttons away when it times out.
+
+The buttons' custom_ids name the command that showed the listing ("history:older:<interaction id>") and
+are entered in the bot's register of what this process still answers (bot.ui.open_forms) until the view
+times out: one pressed after a restart, or after that, is answered by bot.exts.expired_listings instead of
+failing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Generic, TypeVar
 import discord
 from discord.ui.view import BaseView
 
+from bot.ui.open_forms import OpenForms
 from bot.ui.page_cursors import PageCursors
 
 View = TypeVar("View", bound=BaseView)
@@ -30,16 +36,20 @@ class PageTurner(Generic[View, Shown]):
         next_before_id: Callable[[], int | None],
         labels: tuple[str, str],
         custom_id: str,
+        forms: OpenForms,
         max_kept: int | None = None,
     ) -> None:
         """`load`: reads the page at `cursors` into the view and returns what `show` sends with it;
         `next_before_id`: where the page shown says the next one starts (None: it is the last);
-        `labels`: the newer and older buttons' words; `custom_id`: their prefix ("history")."""
+        `labels`: the newer and older buttons' words; `custom_id`: their prefix ("history"); `forms`: the
+        bot's register of what this process answers."""
         self.cursors = PageCursors(max_kept=max_kept)
         self.last_interaction: discord.Interaction | None = None
         self._load = load
         self._show = show
         self._next_before_id = next_before_id
+        self._forms = forms
+        self._prefix = custom_id
         self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
         newer_label, older_label = labels
         self.newer: discord.ui.Button[View] = discord.ui.Button(
@@ -54,7 +64,19 @@ class PageTurner(Generic[View, Shown]):
     async def first_page(self, interaction: discord.Interaction) -> Shown:
         """The first page loaded; the command sends what it returns with its reply."""
         self.last_interaction = interaction
+        for button, name in ((self.newer, "newer"), (self.older, "older")):
+            button.custom_id = self.own_id(name, interaction)
+            self._forms.opened(button.custom_id)
         return await self._read()
+
+    def own_id(self, name: str, command: discord.Interaction) -> str:
+        """A control's custom_id, this listing's own: `name` under the prefix, then the command's id."""
+        return f"{self._prefix}:{name}:{command.id}"
+
+    def expired(self) -> None:
+        """The view timed out: discord.py no longer answers its buttons (bot.exts.expired_listings does)."""
+        for button in (self.newer, self.older):
+            self._forms.closed(button.custom_id or "")
 
     async def _newer(self, interaction: discord.Interaction) -> None:
         await self.turn(interaction, older=False)

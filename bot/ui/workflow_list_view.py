@@ -2,7 +2,8 @@
 
 The pages are read once, when the command runs (the list is a snapshot, like /settings log's page), and
 only the manager who asked sees them (ephemeral). The view lives 10 minutes, well inside the 15-minute life
-of the interaction token it edits with, then takes its buttons away.
+of the interaction token it edits with, then takes its buttons away; one pressed after that, or after a
+restart, is answered by bot.exts.expired_listings.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from collections.abc import Sequence
 import discord
 
 from bot.locales import Words
+from bot.ui.open_forms import OpenForms
 from bot.ui.page_turner import PageTurner
 
 TIMEOUT_S = 600.0
 
 
 class WorkflowListView(discord.ui.View):
-    def __init__(self, pages: Sequence[discord.Embed], *, say: Words, timeout: float = TIMEOUT_S) -> None:
+    def __init__(
+        self, pages: Sequence[discord.Embed], *, say: Words, forms: OpenForms, timeout: float = TIMEOUT_S
+    ) -> None:
         super().__init__(timeout=timeout)
         self._pages = list(pages)
         # The cursors hold page indexes here: None is the first page, "older" the next one.
@@ -29,6 +33,7 @@ class WorkflowListView(discord.ui.View):
             next_before_id=self._next_index,
             labels=(say("workflows.list_previous"), say("workflows.list_next")),
             custom_id="workflows-list",
+            forms=forms,
         )
         self.previous, self.next = self._turner.newer, self._turner.older
         self.add_item(self.previous)
@@ -51,6 +56,7 @@ class WorkflowListView(discord.ui.View):
         await interaction.edit_original_response(embed=embed, view=self)
 
     async def on_timeout(self) -> None:
+        self._turner.expired()
         last = self._turner.last_interaction
         if last is None:
             return

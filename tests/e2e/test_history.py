@@ -6,7 +6,14 @@ import re
 from pathlib import Path
 
 from tests.discord_emulator.layout import buttons, footers, texts
-from tests.e2e.test_history_support import answer, browsing_world, component, field_values, submit
+from tests.e2e.test_history_support import (
+    answer,
+    browsing_world,
+    component,
+    control_id,
+    field_values,
+    submit,
+)
 
 
 def listed_ids(message_text: str) -> list[int]:
@@ -26,13 +33,13 @@ async def test_history_pages_older_and_newer_and_never_shows_another_server(
         first = listed_ids(texts(listing)[0])
         assert component(listing, "history:newer")["disabled"] is True
 
-        older = await world.emu.click_button(listing, "history:older", world.alice)
+        older = await world.emu.click_button(listing, control_id(listing, "history:older"), world.alice)
         await world.emu.wait_for(lambda: len(listing.revisions) == 3)
         second = listed_ids(texts(listing)[0])
         assert footers(listing)[-1].startswith("Page 2 · pick")
         assert component(listing, "history:older")["disabled"] is True
 
-        await world.emu.click_button(listing, "history:newer", world.alice)
+        await world.emu.click_button(listing, control_id(listing, "history:newer"), world.alice)
         await world.emu.wait_for(lambda: len(listing.revisions) == 4)
         back = listed_ids(texts(listing)[0])
 
@@ -49,7 +56,9 @@ async def test_picking_a_job_opens_its_details_for_me_alone(database_url: str, t
         job = (await submit(world, world.bob, "an owl at dusk")).job
         listing = await answer(world, await world.slash("history", {"user": world.bob, "search": "owl"}))
         options = component(listing, "history:open")["options"]
-        picked = await world.emu.select_option(listing, "history:open", [str(job.id)], world.alice)
+        picked = await world.emu.select_option(
+            listing, control_id(listing, "history:open"), [str(job.id)], world.alice
+        )
         details = await answer(world, picked)
 
     assert [o["value"] for o in options] == [str(job.id)]
@@ -68,7 +77,9 @@ async def test_a_job_of_another_server_cannot_be_opened_even_by_a_forged_pick(
         await submit(world, world.alice)
         foreign = (await submit(world, world.alice, "secret", guild_id=world.guild.id + 1)).job
         listing = await answer(world, await world.slash("history"))
-        forged = await world.emu.select_option(listing, "history:open", [str(foreign.id)], world.alice)
+        forged = await world.emu.select_option(
+            listing, control_id(listing, "history:open"), [str(foreign.id)], world.alice
+        )
         refusal = await answer(world, forged)
     assert refusal.ephemeral
     assert refusal.content == f"I can't find job #{foreign.id} in this server."
@@ -82,7 +93,7 @@ async def test_only_the_member_who_asked_can_turn_a_public_historys_pages(
         for i in range(11):
             await submit(world, (world.alice, world.mod)[i % 2], f"fox {i}")
         listing = await answer(world, await world.slash("history", {"public": True}))
-        intruder = await world.emu.click_button(listing, "history:older", world.bob)
+        intruder = await world.emu.click_button(listing, control_id(listing, "history:older"), world.bob)
         refusal = await answer(world, intruder)
     assert not listing.ephemeral
     assert len(listing.revisions) == 2  # the thinking state, then the first page; never turned

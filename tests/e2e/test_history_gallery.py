@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.discord_emulator.layout import buttons, gallery_items, is_v2, texts
-from tests.e2e.test_history_support import answer, browsing_world, finished, imagined, submit
+from tests.e2e.test_history_support import answer, browsing_world, control_id, finished, imagined, submit
 
 
 async def test_each_page_shows_a_gallery_of_its_pictures(database_url: str, tmp_path: Path) -> None:
@@ -16,7 +16,7 @@ async def test_each_page_shows_a_gallery_of_its_pictures(database_url: str, tmp_
         listing = await answer(world, await world.slash("history"))
         first_page = list(gallery_items(listing))
         first_files = {a.url: a for a in listing.attachments}
-        await world.emu.click_button(listing, "history:older", world.alice)
+        await world.emu.click_button(listing, control_id(listing, "history:older"), world.alice)
         await world.emu.wait_for(lambda: len(listing.revisions) == 3)
 
     assert is_v2(listing)

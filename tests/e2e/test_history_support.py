@@ -102,7 +102,14 @@ def field_values(message: Message) -> dict[str, str]:
 
 
 def component(message: Message, custom_id: str) -> dict[str, Any]:
+    """The message's control `custom_id` names: exactly, or a paged listing's ("history:older" for
+    "history:older:<the command's interaction id>", bot.ui.page_turner)."""
     for item in components_of(message):
-        if item.get("custom_id") == custom_id:
+        if item.get("custom_id") == custom_id or str(item.get("custom_id", "")).startswith(f"{custom_id}:"):
             return dict(item)
     raise KeyError(custom_id)
+
+
+def control_id(message: Message, custom_id: str) -> str:
+    """The full custom_id of the control `component` finds."""
+    return str(component(message, custom_id)["custom_id"])

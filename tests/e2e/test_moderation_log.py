@@ -19,7 +19,7 @@ from core.moderation.log import LoggedEntry
 from core.moderation.settings import ModerationSettings
 from tests.discord_emulator import Message
 from tests.e2e.harness import World, form_id
-from tests.e2e.test_history_support import answer, submit
+from tests.e2e.test_history_support import answer, control_id, submit
 from tests.e2e.test_settings import settings, world_with_admin
 
 
@@ -189,7 +189,7 @@ async def test_another_guilds_entries_never_show_and_pages_go_newest_first(
             await stored.wait(12)
         first = await answer(world, await settings(world, admin, "log"))
         first_page = listed(first)  # the message is edited in place when its page turns
-        turned = await world.emu.click_button(first, "modlog:older", admin)
+        turned = await world.emu.click_button(first, control_id(first, "modlog:older"), admin)
         await world.wait_acked(turned)
         await world.emu.wait_for(lambda: "Page 2" in world.emu.message(first.id).embeds[0]["footer"]["text"])
     assert "secret" not in first_page

@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.discord_emulator import Message
 from tests.discord_emulator.layout import buttons
 from tests.e2e.admin_support import world_with_admin
+from tests.e2e.test_history_support import control_id
 from tests.e2e.workflows_support import TXT2IMG, workflows
 
 MANY = 40
@@ -15,6 +16,11 @@ MANY = 40
 def names_listed(message: Message) -> list[str]:
     description = message.embeds[0].get("description", "")
     return [line.split("**")[1] for line in description.splitlines() if line.startswith("**")]
+
+
+def named(custom_id: str) -> str:
+    """A listing button's custom_id without the command's interaction id ("workflows-list:older")."""
+    return custom_id.rsplit(":", 1)[0]
 
 
 def footer(message: Message) -> str:
@@ -34,14 +40,14 @@ async def test_a_long_list_pages_with_buttons_and_leaves_no_workflow_out(
         first_footer, first_names = footer(listed), names_listed(listed)
         pages = int(first_footer.split(" of ")[1].split(" ")[0])
         seen = list(first_names)
-        first_buttons = [(b["custom_id"], b.get("disabled", False)) for b in buttons(listed)]
+        first_buttons = [(named(b["custom_id"]), b.get("disabled", False)) for b in buttons(listed)]
         for number in range(2, pages + 1):
-            turned = await world.emu.click_button(listed, "workflows-list:older", admin)
+            turned = await world.emu.click_button(listed, control_id(listed, "workflows-list:older"), admin)
             await world.wait_acked(turned)
             await world.emu.wait_for(lambda n=number: footer(listed).startswith(f"Page {n} of"))
             seen += names_listed(listed)
-        last_buttons = [(b["custom_id"], b.get("disabled", False)) for b in buttons(listed)]
-        back = await world.emu.click_button(listed, "workflows-list:newer", admin)
+        last_buttons = [(named(b["custom_id"]), b.get("disabled", False)) for b in buttons(listed)]
+        back = await world.emu.click_button(listed, control_id(listed, "workflows-list:newer"), admin)
         await world.wait_acked(back)
         await world.emu.wait_for(lambda: footer(listed).startswith(f"Page {pages - 1} of"))
 

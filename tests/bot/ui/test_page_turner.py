@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.ui.open_forms import OpenForms
 from bot.ui.page_turner import PageTurner
 
 # A listing of three pages: each page's before_id -> where the next one starts (None: the last page).
@@ -27,9 +28,11 @@ class Response:
 
 @dataclass
 class Click:
-    """What the turner reads of a discord.Interaction: its response, to acknowledge it."""
+    """What the turner reads of a discord.Interaction: its response, to acknowledge it, and its id, which
+    the buttons' custom_ids carry."""
 
     response: Response
+    id: int = 1
 
 
 class Listing:
@@ -43,6 +46,7 @@ class Listing:
             next_before_id=lambda: NEXT[self.before_id],
             labels=("Newer", "Older"),
             custom_id="listing",
+            forms=OpenForms(),
         )
 
     async def load(self) -> str:

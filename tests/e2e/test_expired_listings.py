@@ -1,0 +1,70 @@
+"""A paged listing's buttons pressed after the bot restarted (or after the listing timed out) are answered
+privately with what to do, never left to fail: /history, /settings log and /workflows list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from core.moderation.settings import ModerationSettings
+from tests.e2e.admin_support import world_with_admin
+from tests.e2e.media_support import private_answer
+from tests.e2e.test_history_support import answer, browsing_world, control_id, submit
+from tests.e2e.test_moderation_log import Clock, entries_stored
+from tests.e2e.test_settings import settings
+from tests.e2e.workflows_support import TXT2IMG, workflows
+
+
+async def test_history_older_pressed_after_a_restart_is_answered_privately(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        for i in range(12):
+            await submit(world, (world.alice, world.bob)[i % 2], f"fox {i}")
+        listing = await answer(world, await world.slash("history"))
+        await world.restart_bot()  # the pages' cursors were kept in memory only
+        said = await private_answer(
+            world, await world.emu.click_button(listing, control_id(listing, "history:older"), world.alice)
+        )
+
+    assert said.content == "This list has expired: run /history again."
+
+
+async def test_settings_log_older_pressed_after_a_restart_is_answered_privately(
+    database_url: str, tmp_path: Path
+) -> None:
+    clock = Clock()  # a member's refusals by one rule are logged once a minute: each is a minute apart
+    async with world_with_admin(database_url, tmp_path, moderation=ModerationSettings(clock=clock)) as (
+        world,
+        admin,
+    ):
+        await world.runtime.guild_policies.update(world.guild.id, {"nsfw_channels_only": True})
+        with entries_stored(world) as stored:
+            for number in range(11):  # two pages of refusals
+                await answer(world, await world.slash("imagine", {"prompt": f"picture {number}"}))
+                clock.now += timedelta(minutes=1)
+            await stored.wait(11)
+        listing = await answer(world, await settings(world, admin, "log"))
+        await world.restart_bot()
+        said = await private_answer(
+            world, await world.emu.click_button(listing, control_id(listing, "modlog:older"), admin)
+        )
+
+    assert said.content == "This list has expired: run /settings log again."
+
+
+async def test_workflows_list_next_pressed_after_a_restart_is_answered_privately(
+    database_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"a-folder-workflow-with-a-long-descriptive-name-{n:02}.json").write_text(TXT2IMG)
+    async with world_with_admin(database_url, tmp_path, workflows_dir=folder) as (world, admin):
+        listed = await workflows(world, admin, "list")
+        await world.restart_bot()
+        said = await private_answer(
+            world, await world.emu.click_button(listed, control_id(listed, "workflows-list:older"), admin)
+        )
+
+    assert said.content == "This list has expired: run /workflows list again."
