@@ -1,7 +1,8 @@
 """A paged listing's button or select used after the bot restarted, or after its view timed out, is
 answered privately: discord.py drops a press it has no live view for, and Discord would show the member only
 that the interaction failed. The pages' cursors (and /history's filters, /workflows list's snapshot) lived
-in that view's memory, so the member is told to run the command again."""
+in that view's memory, so the member is told to run the command again. A job picked from /history's
+select carries its number: it opens, privately, for whoever picked it, as far as they may see it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import discord
 from discord.ext import commands
 
 from bot.client import ComfyBot
+from bot.exts.errors import report_error
 from bot.locales import Words, words_for
+from bot.ui.history_render import job_embed
 from bot.ui.replies import reply_privately
+from bot.ui.requesters import guild_id_of, viewer_from_interaction
 
 
 def _named(words: Words, *path: str) -> str:
@@ -37,6 +41,8 @@ def _workflows_list(words: Words) -> str:
 
 # Each listing's custom_id prefix (bot.ui.page_turner) and the command, as the member's client shows it,
 # that shows it again.
+# /history's job select (bot.ui.history_view): its options' values are the jobs' numbers.
+HISTORY_PICK = "history:open:"
 _LISTINGS = {"history:": _history, "modlog:": _settings_log, "workflows-list:": _workflows_list}
 
 
@@ -52,11 +58,26 @@ class ExpiredListings(commands.Cog):
         custom_id = str(data.get("custom_id", ""))
         if custom_id in self.bot.open_forms:
             return  # its live view answers it
+        if custom_id.startswith(HISTORY_PICK) and data.get("values"):
+            await self._open_job(interaction, str(data["values"][0]))
+            return
         for prefix, command in _LISTINGS.items():
             if custom_id.startswith(prefix):
                 words = words_for(self.bot, interaction.locale)
                 await reply_privately(interaction, words("listing.expired", command=command(words)))
                 return
+
+    async def _open_job(self, interaction: discord.Interaction, value: str) -> None:
+        try:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            # The picker's own rights decide, as /show's do: the listing may have been someone else's.
+            job, artifacts = await self.bot.runtime.service.get_with_artifacts(
+                int(value), guild_id=guild_id_of(interaction), viewer=viewer_from_interaction(interaction)
+            )
+            words = words_for(self.bot, interaction.locale)
+            await interaction.followup.send(embed=job_embed(words, job, artifacts), ephemeral=True)
+        except Exception as error:  # a listener's errors would otherwise be only logged
+            await report_error(interaction, error, where="the /history browser")
 
 
 async def setup(bot: ComfyBot) -> None:

@@ -9,7 +9,7 @@ are listed for their requester, and for managers, in a listing only they see; a 
 nor any deleted or held-back result, whoever asked for it.
 It lives 10 minutes, well inside
 the 15-minute life of the interaction token it edits with, then takes its buttons away; one pressed after
-that, or after a restart, is answered by bot.exts.expired_listings.
+that, or after a restart, is answered by bot.exts.expired_listings (a job picked then still opens).
 """
 
 from __future__ import annotations

@@ -68,3 +68,28 @@ async def test_workflows_list_next_pressed_after_a_restart_is_answered_privately
         )
 
     assert said.content == "This list has expired: run /workflows list again."
+
+
+async def test_history_job_picked_after_a_restart_still_opens_for_the_one_who_picks_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        job = (await submit(world, world.bob, "an owl at dusk")).job
+        foreign = (await submit(world, world.alice, "secret", guild_id=world.guild.id + 1)).job
+        listing = await answer(world, await world.slash("history"))
+        await world.restart_bot()  # the pick carries the job's number: nothing else is needed
+        picked = await world.emu.select_option(
+            listing, control_id(listing, "history:open"), [str(job.id)], world.alice
+        )
+        details = await answer(world, picked)
+        forged = await world.emu.select_option(
+            listing, control_id(listing, "history:open"), [str(foreign.id)], world.alice
+        )
+        refusal = await answer(world, forged)
+
+    assert details.ephemeral
+    assert details.embeds[0]["title"] == f"🖼️ Job #{job.id}"
+    assert details.embeds[0]["description"] == "an owl at dusk"
+    assert refusal.ephemeral
+    assert refusal.content == f"I can't find job #{foreign.id} in this server."
+    assert refusal.embeds == []
