@@ -265,7 +265,9 @@ class Executor:
         return prompts
 
     async def cancel(self, job_id: int, by_user_id: int | None) -> bool:
-        """Stop a job running here; False if this worker does not run it."""
+        """Stop a job running here; False if this worker does not run it. Returns once the cancel is kept
+        with the job, not when ComfyUI confirms it (that may take its `cancel_timeout_s`): the job ends
+        cancelled when its prompt does, as its message says."""
         active = self.active.get(job_id)
         if active is None:
             return False
@@ -274,7 +276,7 @@ class Executor:
             await self._runner.tell_cancelling(active)
             # Kept with the job first: if this worker stops before ComfyUI confirms, the next one stops it.
             await self._store.request_cancel(job_id, by_user_id, tell_workers=False)
-            await self._cancel_on_backend(active, "cancel")
+            self._tasks.spawn(self._cancel_on_backend(active, "cancel"), name=f"cancel-{job_id}")
         return True
 
     async def _cancel_on_backend(self, active: ActiveJob, what: str) -> None:

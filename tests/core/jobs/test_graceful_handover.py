@@ -91,7 +91,7 @@ async def test_a_job_handed_over_with_a_cancel_comfyui_had_not_confirmed_ends_ca
     ) as (runtime, first):
         job_id = (await runtime.service.submit(image_request())).job.id
         await eventually(lambda: fake.running_prompt_id is not None)
-        await runtime.service.cancel(job_id, guild_id=1, requester=REQUESTER)  # not confirmed in its window
+        await runtime.service.cancel(job_id, guild_id=1, requester=REQUESTER)  # kept; never confirmed here
         assert job_id not in first.finals
     async with running_core(
         database_url, [fake.url], tmp_path, worker_id="worker-2", lease_s=LONG_LEASE_S
@@ -117,7 +117,7 @@ async def test_a_job_whose_cancel_comfyui_does_not_confirm_ends_cancelled_at_its
     ) as (runtime, observer):
         job_id = (await runtime.service.submit(image_request())).job.id
         await eventually(lambda: fake.running_prompt_id is not None)
-        await runtime.service.cancel(job_id, guild_id=1, requester=REQUESTER)  # not confirmed in its window
+        await runtime.service.cancel(job_id, guild_id=1, requester=REQUESTER)  # ComfyUI never confirms it
         final = await observer.final(job_id, within_s=30)
     # It was asked to stop before its time ran out: cancelled, as its member was told, not "timed out".
     assert final == JobCancelled(by_user_id=REQUESTER.user_id)
