@@ -14,6 +14,7 @@ import discord
 
 from bot.locales import Words, english
 from bot.ui.open_forms import OpenForms
+from bot.ui.tracked_modal import TrackedModal
 
 FORM_PREFIX = "picture:form:"
 # A form's custom_id names the command's kind and the interaction that opened it.
@@ -22,7 +23,7 @@ PICTURE_FILE_ID = "picture:file"
 FORM_TIMEOUT_S = 15 * 60
 
 
-class PictureModal(discord.ui.Modal):
+class PictureModal(TrackedModal):
     def __init__(
         self,
         title: str,
@@ -37,11 +38,10 @@ class PictureModal(discord.ui.Modal):
         # discord.py finds an open form by its custom_id alone: one per opening interaction, so two
         # people's forms never answer each other.
         custom_id = f"{FORM_PREFIX}{kind}:{opened_by}"
-        super().__init__(title=title[:45], timeout=FORM_TIMEOUT_S, custom_id=custom_id)
-        self._forms = forms
-        forms.opened(custom_id)
+        super().__init__(
+            title=title[:45], custom_id=custom_id, timeout=FORM_TIMEOUT_S, forms=forms, on_error=on_error
+        )
         self._on_submit = on_submit
-        self._on_error = on_error
         self.picture: discord.ui.FileUpload[PictureModal] = discord.ui.FileUpload(
             custom_id=PICTURE_FILE_ID, required=True, min_values=1, max_values=1
         )
@@ -55,16 +55,5 @@ class PictureModal(discord.ui.Modal):
     def uploaded(self) -> discord.Attachment | None:
         return self.picture.values[0] if self.picture.values else None
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        # Still open until it is answered: discord.py runs this before the listeners of the same answer
-        # (state.parse_interaction_create), which then find it open and leave it to this.
-        try:
-            await self._on_submit(interaction, self)
-        finally:
-            self._forms.closed(self.custom_id)
-
-    async def on_timeout(self) -> None:
-        self._forms.closed(self.custom_id)  # discord.py has dropped it
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
-        await self._on_error(interaction, error)
+    async def answered(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(interaction, self)

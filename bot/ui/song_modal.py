@@ -13,6 +13,7 @@ import discord
 
 from bot.locales import Words, english
 from bot.ui.open_forms import OpenForms
+from bot.ui.tracked_modal import TrackedModal
 from core.kinds.fields import LABEL_MAX_CHARS, LYRICS_MAX_CHARS
 
 LYRICS_FILE_ID = "song:lyrics_file"
@@ -32,7 +33,7 @@ def _fitted(text: str | None) -> str | None:
     return text[:LABEL_MAX_CHARS] if text else None
 
 
-class SongModal(discord.ui.Modal):
+class SongModal(TrackedModal):
     """Its fields are made for each opening, in the asker's language."""
 
     def __init__(
@@ -48,11 +49,10 @@ class SongModal(discord.ui.Modal):
         # discord.py finds an open form by its custom_id alone: one per opening interaction, so two
         # members' forms never answer each other (with one shared id, the latest form took every answer).
         say = words or english()
-        super().__init__(title=say("song_form.title"), timeout=15 * 60, custom_id=custom_id)
-        self._forms = forms
-        forms.opened(custom_id)
+        super().__init__(
+            title=say("song_form.title"), custom_id=custom_id, timeout=15 * 60, forms=forms, on_error=on_error
+        )
         self._on_submit = on_submit
-        self._on_error = on_error
         self._fields(say)
         # Discord refuses a pre-filled value longer than the field allows: what was typed always fits.
         self.lyrics.default = draft.lyrics[:LYRICS_MAX_CHARS] or None
@@ -112,18 +112,8 @@ class SongModal(discord.ui.Modal):
         values = upload.values if isinstance(upload, discord.ui.FileUpload) else []
         return values[0] if values else None
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        # Still open until it is answered, as a picture form is (bot/ui/picture_modal.py).
-        try:
-            await self._on_submit(interaction, self)
-        finally:
-            self._forms.closed(self.custom_id)
-
-    async def on_timeout(self) -> None:
-        self._forms.closed(self.custom_id)  # discord.py has dropped it
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
-        await self._on_error(interaction, error)
+    async def answered(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(interaction, self)
 
     @staticmethod
     def text(field: discord.ui.TextInput[SongModal]) -> str | None:
