@@ -68,5 +68,7 @@ async def test_after_a_comfyui_restart_the_job_shows_its_place_again_once_queued
     # Its place, as any queued job: not a frozen "starts again in a moment" and Elapsed.
     assert queued_again["Place in queue"] == "sent to the server, you are next there", queued_again
     assert "Elapsed" not in queued_again
-    assert states_shown(message) == ["queued", "running", WAITING, "queued", "running", "done"]
+    # Whether its first "queued" was shown before it ran depends on the machine's speed: from its run on.
+    shown = states_shown(message)
+    assert shown[shown.index("running") :] == ["running", WAITING, "queued", "running", "done"]
     assert_no_repeated_revisions(message)
