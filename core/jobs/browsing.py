@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Unpack
 
 from core.jobs.dispatcher import Dispatcher
+from core.jobs.policy import Requester
 from core.jobs.stages import JobPlace, place_of
+from core.jobs.visibility import visible_to
+from db.enums import JobStatus
 from db.snapshots import HistoryPage, JobView
 from db.units.job_queries import HistoryQuery, JobQueries
 
@@ -32,6 +35,16 @@ class JobBrowser:
     async def job_for_message(self, message_id: int, *, guild_id: int) -> JobView | None:
         """The job a Discord message shows (its response or channel message), in this guild only."""
         return await self._queries.by_message(message_id, guild_id=guild_id)
+
+    async def failure_detail(self, job: JobView, viewer: Requester) -> str | None:
+        """What went wrong with a failed job, technically (a node's exception, what a server said), for a
+        manager who may see the job; None for anyone else, and for a job that did not fail or kept none.
+        Its maker is told only the plain sentence: the detail names the server's nodes, files and
+        exceptions, which are the operator's (core.jobs.execution_texts)."""
+        if job.status is not JobStatus.FAILED or not viewer.is_manager or not visible_to(job, viewer):
+            return None
+        detail = await self._queries.error_detail(job.id, guild_id=job.guild_id)
+        return detail if detail and detail.strip() else None
 
     async def queue_overview(self, guild_id: int, user_id: int) -> QueueOverview:
         counts = await self._queries.queue_counts(guild_id, user_id)

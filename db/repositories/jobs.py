@@ -53,6 +53,12 @@ class JobRepository(JobStates):
             statement = statement.where(Job.guild_id == guild_id)
         return await self._session.scalar(statement)
 
+    async def error_detail(self, job_id: int, *, guild_id: int) -> str | None:
+        """What went wrong, technically (a node's exception, a server's reply): the operator's, kept apart
+        from the snapshot every reader of a job gets."""
+        statement = select(Job.error_detail).where(Job.id == job_id, Job.guild_id == guild_id)
+        return await self._session.scalar(statement)
+
     async def by_message_id(self, message_id: int) -> Job | None:
         """The job shown by a Discord message (its interaction response or its channel message)."""
         statement = select(Job).where(

@@ -65,6 +65,12 @@ class JobQueries:
             return JobView.of(job, self._read_params)
 
     @unbroken
+    async def error_detail(self, job_id: int, *, guild_id: int) -> str | None:
+        """The job's technical detail (see JobRepository.error_detail), in this guild only."""
+        async with self._sessions() as session:
+            return await JobRepository(session).error_detail(job_id, guild_id=guild_id)
+
+    @unbroken
     async def active_counts_by_guild(self) -> dict[int, ActiveCounts]:
         """Queued and running jobs of every guild (all workers)."""
         async with self._sessions() as session:

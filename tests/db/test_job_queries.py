@@ -185,3 +185,16 @@ async def test_regeneration_of_a_missing_job_is_refused_by_the_database(
 
     async with sessionmaker() as session:
         assert (await JobRepository(session).history(GUILD_A)).jobs == []
+
+
+async def test_a_jobs_technical_detail_is_read_in_its_own_guild_only(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    failed = await jobs.add(job_data())
+    quiet = await jobs.add(job_data())
+    detail = "node 3 (KSampler) raised RuntimeError: out of luck"
+    assert await jobs.transition(failed.id, [JobStatus.QUEUED], JobStatus.FAILED, error_detail=detail)
+    assert await jobs.transition(quiet.id, [JobStatus.QUEUED], JobStatus.CANCELLED)
+
+    assert await jobs.error_detail(failed.id, guild_id=GUILD_A) == detail
+    assert await jobs.error_detail(failed.id, guild_id=GUILD_B) is None
+    assert await jobs.error_detail(quiet.id, guild_id=GUILD_A) is None
