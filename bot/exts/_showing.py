@@ -1,6 +1,7 @@
 """What /show may post of a job here, decided before it answers: a refusal (not found, no results, held
 back in this channel) is then private from its first byte, and a manager's look at what the channel may
-not see is answered privately."""
+not see is answered privately. A failed job has nothing to post: a manager is told, privately, what went
+wrong on the server (core.jobs.browsing.JobBrowser.failure_detail); anyone else, that it has no results."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class Showable:
     job: JobView
     artifacts: tuple[ArtifactView, ...]
     safety: SafetyAction | None  # what the content settings do with it in this channel (never WITHHELD)
+    # A failed job's technical detail, for a manager's eyes only (then there are no artifacts).
+    failure_detail: str | None = None
 
 
 async def showable(
@@ -32,6 +35,9 @@ async def showable(
     await check_posting_here(bot, scope, viewer, asked=f"/show job:{job_id}")
     found, artifacts = await service.get_with_artifacts(job_id, guild_id=scope, viewer=viewer)
     if not artifacts:
+        detail = await bot.runtime.browser.failure_detail(found, viewer)
+        if detail is not None:
+            return Showable(found, (), None, failure_detail=detail)
         status = Text(f"statuses.{found.status.value}", found.status.value)
         raise UserFacingError(
             Text(

@@ -18,6 +18,7 @@ from bot.exts._showing import Showable, check_posting_here, showable
 from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.locales import Words, job_locale, words_for
+from bot.ui.failure_detail import failure_detail_message
 from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import HistoryFilters, job_summary, shorten
 from bot.ui.history_view import TIMEOUT_S as HISTORY_TIMEOUT_S
@@ -28,7 +29,7 @@ from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
 from core.jobs.result_names import result_file_names
 from core.jobs.service import JobRequest
-from core.jobs.snapshots import SafetyAction
+from core.jobs.snapshots import JobView, SafetyAction
 from core.jobs.visibility import shown_privately
 from core.kinds import JobKind, spec_of
 from core.texts import Text
@@ -112,10 +113,15 @@ class History(commands.Cog):
         # where some of the channel's readers cannot read, is shown to the asker alone, never posted to
         # the channel; if that is not known in time, the answer is private whenever it might be.
         shown = decided[0] if decided else None
-        private = shown_privately(shown.job if shown else None, viewer)
+        # A failed job's detail is a manager's alone: never in the channel (unknown in time: private anyway).
+        told_failure = shown is not None and shown.failure_detail is not None
+        private = told_failure or shown_privately(shown.job if shown else None, viewer)
         await acknowledge(interaction, ephemeral=private)
         if shown is None:  # not known in time: decided now, a refusal replacing the "thinking…"
             shown = await showable(self.bot, interaction, job, scope=scope, viewer=viewer)
+        if shown.failure_detail is not None:
+            await self._tell_failure(interaction, shown.job, shown.failure_detail)
+            return
         found, artifacts, safety = shown.job, shown.artifacts, shown.safety
         on_disk = self.bot.runtime.artifact_files
         stored, missing = await on_disk.split_stored(artifacts)
@@ -140,6 +146,16 @@ class History(commands.Cog):
             await interaction.followup.send(content if number == 0 else "", files=files, ephemeral=private)
         with log_context(job_id=found.id, guild_id=found.guild_id):
             log.info("shown again")
+
+    async def _tell_failure(self, interaction: discord.Interaction, found: JobView, detail: str) -> None:
+        """To the manager alone, in their words: the "thinking…" was private (see `show`)."""
+        settings = self.bot.settings
+        secrets = (settings.discord_token.get_secret_value(), settings.database_password)
+        words = words_for(self.bot, interaction.locale)
+        text = failure_detail_message(words, found.id, detail, secrets=secrets)
+        await interaction.followup.send(text, ephemeral=True)
+        with log_context(job_id=found.id, guild_id=found.guild_id):
+            log.info("failure detail shown to a manager")
 
     @app_commands.command(name="rerun", description="Run a job again with a new seed")
     @app_commands.describe(job="The job's number (see /history)")

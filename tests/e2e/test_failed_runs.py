@@ -1,8 +1,9 @@
 """A node that fails while the prompt runs (ComfyUI's execution_error: here a KSampler that raises, or that
 runs out of the GPU's memory) fails with a plain sentence in the channel: no node, no exception's type or
 message.
-Those go where operators look: the job's log line (with its job_id and prompt_id), its stored detail, and
-/workflows test, which a manager runs privately to see what ComfyUI said."""
+Those go where operators look: the job's log line (with its job_id and prompt_id), its stored detail,
+/workflows test, which a manager runs privately to see what ComfyUI said, and a manager's /show of the failed
+job, answered to them alone."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from db.models.job import Job
 from tests.discord_emulator.layout import text_of
 from tests.e2e.admin_support import world_with_admin
 from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.test_history_support import answer
 from tests.fakes.comfyui import FakeConfig
 
 _TECHNICAL = (
@@ -100,3 +102,31 @@ async def test_workflows_test_tells_its_manager_which_node_failed_and_how(
     shown = text_of(message)
     assert job_state(message) == "failed"
     assert "step KSampler: KSampler: simulated failure" in shown
+
+
+async def test_a_managers_show_of_a_failed_job_tells_them_alone_what_the_server_said(
+    database_url: str, tmp_path: Path
+) -> None:
+    broken = FakeConfig(step_time_s=0.01, default_steps=2, runtime_error_class="KSampler")
+    async with running_world(database_url, tmp_path, fake_config=broken) as world:
+        failed = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        job = await world.job_for(failed)
+        mods_show = await answer(world, await world.slash("show", {"job": job.id}, member=world.mod))
+        makers_show = await answer(world, await world.slash("show", {"job": job.id}, member=world.alice))
+        others_show = await answer(world, await world.slash("show", {"job": job.id}, member=world.bob))
+        posted_by_show = [
+            m for m in world.bot_messages() if (m.interaction_metadata or {}).get("name") == "show"
+        ]
+
+    assert job.user_id == world.alice.id
+    assert mods_show.ephemeral
+    assert mods_show.content.startswith(f"Job #{job.id} failed, so it has no results to show.")
+    assert "only moderators can see this" in mods_show.content
+    block = mods_show.content.split("```\n", 1)[1]
+    assert block.endswith("\n```")
+    assert "(KSampler) raised RuntimeError: KSampler: simulated failure" in block
+    for plain in (makers_show, others_show):
+        assert plain.ephemeral
+        assert plain.content == f"Job #{job.id} has no results to show (it is failed)."
+        assert not [word for word in _TECHNICAL if word in plain.content], plain.content
+    assert posted_by_show == [], "nothing of it reached the channel"

@@ -57,6 +57,7 @@ CONVERTED = (
     "exts/imagine.py",
     "exts/video.py",
     "exts/song.py",
+    "ui/failure_detail.py",
 )
 # Calls whose text arguments the translator sends (app_commands.command(description=...), describe(...)).
 _TRANSLATED_CALLS = frozenset({"command", "describe", "Group", "choices", "Choice"})
