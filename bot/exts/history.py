@@ -29,13 +29,15 @@ from bot.ui.uploads import typed_file
 from core.errors import UserFacingError
 from core.jobs.result_names import result_file_names
 from core.jobs.service import JobRequest
-from core.jobs.snapshots import JobView, SafetyAction
+from core.jobs.snapshots import JobStatus, JobView, SafetyAction
 from core.jobs.visibility import shown_privately
 from core.kinds import JobKind, spec_of
 from core.texts import Text
 
 log = logging.getLogger(__name__)
 JobId = app_commands.Range[int, 1, 2**53]
+# Named as the statuses are (their names are translated as every choice is: bot.locales.keys).
+STATUS_CHOICES = [app_commands.Choice(name=status.value, value=status.value) for status in JobStatus]
 
 
 class History(commands.Cog):
@@ -48,8 +50,10 @@ class History(commands.Cog):
         kind="Only jobs of this kind (images, songs...)",
         user="Only this member's jobs",
         search="Only jobs whose prompt or lyrics contain this",
+        status="Only jobs that ended so, or are still so (failed, cancelled...)",
         public="Show the list to the channel (only you can turn its pages)",
     )
+    @app_commands.choices(status=STATUS_CHOICES)
     @offered_everywhere
     async def history(
         self,
@@ -57,6 +61,7 @@ class History(commands.Cog):
         kind: app_commands.Range[str, 1, 32] | None = None,
         user: discord.User | None = None,
         search: app_commands.Range[str, 1, 100] | None = None,
+        status: app_commands.Choice[str] | None = None,
         public: bool = False,
     ) -> None:
         runtime = self.bot.runtime
@@ -87,6 +92,7 @@ class History(commands.Cog):
                 user_id=user.id if user else None,
                 kind=JobKind(kind) if kind else None,
                 search=search,
+                status=JobStatus(status.value) if status else None,
             ),
             report_error=report_error,
             forms=self.bot.open_forms,

@@ -31,9 +31,10 @@ class HistoryFilters:
     user_id: int | None = None
     kind: JobKind | None = None
     search: str | None = None
+    status: JobStatus | None = None
 
     def describe(self, words: Words) -> str:
-        parts = []
+        parts = [words(f"statuses.{self.status.value}")] if self.status is not None else []
         if self.kind is not None:
             parts.append(words.optional(f"kinds.{self.kind}.plural") or f"{self.kind}s")
         if self.user_id is not None:

@@ -122,6 +122,7 @@ class HistoryView(discord.ui.LayoutView):
             self._guild_id,
             user_id=self._filters.user_id,
             kind=self._filters.kind,
+            status=self._filters.status,
             search=self._filters.search,
             before_id=self._cursors.before_id,
             limit=self._page_size,

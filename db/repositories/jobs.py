@@ -72,6 +72,7 @@ class JobRepository(JobStates):
         *,
         user_id: int | None = None,
         kind: str | None = None,
+        status: JobStatus | None = None,
         search: str | None = None,
         before_id: int | None = None,
         limit: int = 10,
@@ -116,6 +117,8 @@ class JobRepository(JobStates):
             statement = statement.where(Job.user_id == user_id)
         if kind is not None:
             statement = statement.where(Job.kind == kind)
+        if status is not None:
+            statement = statement.where(Job.status == status)
         search = (search or "").strip()
         if search:
             # The pattern is written into the SQL text, not sent as a parameter: PostgreSQL then plans with

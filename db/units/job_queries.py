@@ -7,6 +7,7 @@ from typing import TypedDict, Unpack
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.enums import JobStatus
 from db.repositories.artifacts import ArtifactRepository
 from db.repositories.jobs import ActiveCounts, JobRepository
 from db.snapshots import ArtifactView, HistoryPage, JobView, ParamsReader
@@ -18,6 +19,7 @@ class HistoryQuery(TypedDict, total=False):
 
     user_id: int | None
     kind: str | None  # a registered kind's name
+    status: JobStatus | None
     search: str | None
     before_id: int | None
     limit: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.kinds import IMAGE, SONG
+from db.enums import JobStatus
 from db.repositories import JobRepository
 from tests.db.factories import ALICE, BOB, CHANNEL, GUILD_A, GUILD_B, job_data
 
@@ -253,3 +254,17 @@ async def test_others_jobs_made_in_channels_deleted_since_are_left_out_unless_no
     )
     assert await listed(known_channel_ids=known) == sorted(here + in_forgotten_thread, reverse=True)
     assert await listed(viewer_id=ALICE) == everything
+
+
+async def test_history_filters_by_status(session: AsyncSession) -> None:
+    jobs = JobRepository(session)
+    failed, cancelled, waiting = await add_jobs(jobs, 3)
+    assert await jobs.transition(failed, [JobStatus.QUEUED], JobStatus.FAILED)
+    assert await jobs.transition(cancelled, [JobStatus.QUEUED], JobStatus.CANCELLED)
+    other_guilds = await jobs.add(job_data(guild_id=GUILD_B))
+    assert await jobs.transition(other_guilds.id, [JobStatus.QUEUED], JobStatus.FAILED)
+
+    assert await all_pages(jobs, GUILD_A, 10, status=JobStatus.FAILED) == [[failed]]
+    assert await all_pages(jobs, GUILD_A, 10, status=JobStatus.CANCELLED) == [[cancelled]]
+    assert await all_pages(jobs, GUILD_A, 10, status=JobStatus.QUEUED) == [[waiting]]
+    assert await all_pages(jobs, GUILD_A, 10, status=JobStatus.SUCCEEDED) == [[]]

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from background.log_context import LogContextFilter
 from db.models.job import Job
-from tests.discord_emulator.layout import text_of
+from tests.discord_emulator.layout import text_of, texts
 from tests.e2e.admin_support import world_with_admin
 from tests.e2e.harness import World, job_state, running_world
+from tests.e2e.test_deleted_results import listed_ids
 from tests.e2e.test_history_support import answer
 from tests.fakes.comfyui import FakeConfig
 
@@ -130,3 +131,22 @@ async def test_a_managers_show_of_a_failed_job_tells_them_alone_what_the_server_
         assert plain.content == f"Job #{job.id} has no results to show (it is failed)."
         assert not [word for word in _TECHNICAL if word in plain.content], plain.content
     assert posted_by_show == [], "nothing of it reached the channel"
+
+
+async def test_history_lists_only_the_failed_jobs_when_asked(database_url: str, tmp_path: Path) -> None:
+    async with running_world(database_url, tmp_path) as world:
+        made = await world.job_for(
+            await world.wait_for_final(await world.slash("imagine", {"prompt": "a fox"}))
+        )
+        world.fake.config.runtime_error_class = "KSampler"
+        broken = await world.wait_for_final(await world.slash("imagine", {"prompt": "a lighthouse"}))
+        failed = await world.job_for(broken)
+        failures = await answer(world, await world.slash("history", {"status": "failed"}))
+        successes = await answer(world, await world.slash("history", {"status": "succeeded"}))
+        everything = await answer(world, await world.slash("history"))
+
+    assert job_state(broken) == "failed"
+    assert listed_ids(texts(failures)[0]) == [failed.id]
+    assert texts(failures)[0].startswith("## History\nfailed\n")
+    assert listed_ids(texts(successes)[0]) == [made.id]
+    assert listed_ids(texts(everything)[0]) == [failed.id, made.id]

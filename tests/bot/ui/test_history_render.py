@@ -52,6 +52,15 @@ def test_an_empty_filtered_history_says_what_was_searched() -> None:
     assert listing == "## History\nNo jobs songs · by <@5> · matching “fox” yet."
 
 
+def test_a_history_filtered_by_status_says_which_in_the_readers_language() -> None:
+    filters = HistoryFilters(kind=SONG, status=JobStatus.FAILED)
+    german = Words(Catalogue.shipped(), "de")
+    listing, _ = history_text(ENGLISH, HistoryPage((), None), page_number=1, filters=filters)
+    in_german, _ = history_text(german, HistoryPage((), None), page_number=1, filters=filters)
+    assert listing == "## History\nNo jobs failed · songs yet."
+    assert in_german.endswith("Noch keine Aufträge: fehlgeschlagen · Lieder.")
+
+
 def test_long_prompts_are_cut_on_one_line() -> None:
     assert shorten("a\nvery   long\tprompt", 100) == "a very long prompt"
     assert shorten("x" * 200, 10) == "x" * 9 + "…"
