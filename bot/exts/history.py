@@ -160,8 +160,8 @@ class History(commands.Cog):
         words = words_for(self.bot, interaction.locale)
         text = failure_detail_message(words, found.id, detail, secrets=secrets)
         await interaction.followup.send(text, ephemeral=True)
-        with log_context(job_id=found.id, guild_id=found.guild_id):
-            log.info("failure detail shown to a manager")
+        with log_context(job_id=found.id, guild_id=found.guild_id, user_id=interaction.user.id):
+            log.info("failure detail shown to a manager")  # who read it, for the operator
 
     @app_commands.command(name="rerun", description="Run a job again with a new seed")
     @app_commands.describe(job="The job's number (see /history)")
