@@ -6,12 +6,7 @@ from dataclasses import replace
 
 import discord
 
-from bot.ui.readable_channels import (
-    hidden_channels,
-    hidden_from_readers_of,
-    known_channels,
-    private_threads_sight,
-)
+from bot.ui.readable_channels import ChannelSight, channel_sight
 from core.jobs.policy import Requester
 from core.jobs.scopes import is_personal, personal_scope
 
@@ -56,24 +51,16 @@ def requester_from_interaction(interaction: discord.Interaction) -> Requester:
     )
 
 
-def viewer_from_interaction(interaction: discord.Interaction) -> Requester:
+def viewer_from_interaction(interaction: discord.Interaction, *, posts: bool = True) -> Requester:
     """Who asks to look at jobs (/history, /show, /rerun, /cancel): the requester, with the server's channels
-    they cannot read, whose other members' jobs are not shown to them, and those some reader of the channel
-    cannot, whose jobs are not posted there (core.jobs.visibility). A personal
-    scope is the person's own: nothing in it is hidden from them."""
+    they cannot read, whose other members' jobs are not shown to them, and (unless the command `posts`
+    nothing for the channel to read) those some reader of the channel cannot, whose jobs are not posted
+    there (core.jobs.visibility). A personal scope is the person's own: nothing in it is hidden from them."""
     requester = requester_from_interaction(interaction)
     if is_personal(guild_id_of(interaction)):
         return requester
-    guild, here = interaction.guild, interaction.channel
-    threads_read, threads_managed = private_threads_sight(guild, interaction.user, here)
-    return replace(
-        requester,
-        hidden_channel_ids=hidden_channels(guild, interaction.user, here),
-        private_threads_read=threads_read,
-        threads_managed_in=threads_managed,
-        known_channel_ids=known_channels(guild),
-        hidden_from_channel_readers=hidden_from_readers_of(guild, here),
-    )
+    sight = channel_sight(interaction.guild, interaction.user, interaction.channel, of_readers=posts)
+    return _seeing(requester, sight)
 
 
 def requester_from_member(
@@ -82,8 +69,7 @@ def requester_from_member(
     """A member who reacts to or replies to a result: its job is found as a viewer would find it."""
     permissions = channel.permissions_for(member) if channel is not None else member.guild_permissions
     parent_id, in_private_thread, nsfw = _place(channel)
-    threads_read, threads_managed = private_threads_sight(member.guild, member, channel)
-    return Requester(
+    requester = Requester(
         user_id=member.id,
         channel_id=channel_id,
         role_ids=frozenset(role.id for role in member.roles),
@@ -93,10 +79,19 @@ def requester_from_member(
         is_manager=is_manager(permissions),
         # A reaction carries no client locale: the server decides (bot.locales.job_locale).
         locale=None,
-        hidden_channel_ids=hidden_channels(member.guild, member, channel),
-        private_threads_read=threads_read,
-        threads_managed_in=threads_managed,
-        known_channel_ids=known_channels(member.guild),
+    )
+    # Nothing is posted for the channel's readers on a reaction's behalf: only what the member may see.
+    return _seeing(requester, channel_sight(member.guild, member, channel, of_readers=False))
+
+
+def _seeing(requester: Requester, sight: ChannelSight) -> Requester:
+    return replace(
+        requester,
+        hidden_channel_ids=sight.hidden,
+        private_threads_read=sight.private_threads_read,
+        threads_managed_in=sight.threads_managed_in,
+        known_channel_ids=sight.known,
+        hidden_from_channel_readers=sight.hidden_from_readers,
     )
 
 
