@@ -5,8 +5,9 @@
 
 Every browsing command (/history, /show, /rerun, /cancel) builds a viewer (bot.ui.requesters.
 viewer_from_interaction) and every reaction or reply to a result a requester (requester_from_member), from
-what discord.py caches of the server: which channels the member cannot read, which private threads they
-read, which channels some reader of the asking channel cannot read. The guild is the Discord emulator's,
+what discord.py caches of the server, in one walk over its channels: which channels the member cannot read,
+which private threads they read, and (for what is posted for the channel: /show, a public /history) which
+channels some reader of the asking channel cannot read. The guild is the Discord emulator's,
 parsed by the real discord.py from its GUILD_CREATE (tests/discord_emulator/client_cache.py): channels
 with role, member and @everyone overwrites, public and private threads. Prints one JSON line: the median
 and p99 milliseconds of each call, for a member with a few roles and for a manager.
@@ -117,6 +118,8 @@ def _figures(world: World, cached: discord.Guild, here: Channel, who: Member, ru
     assert isinstance(channel, discord.TextChannel)
     return {
         "viewer_from_interaction": timed(lambda: viewer_from_interaction(interaction), runs),
+        # /rerun, /cancel, a private /history and their autocompletes post nothing for the channel's readers.
+        "viewer_not_posting": timed(lambda: viewer_from_interaction(interaction, posts=False), runs),
         "requester_from_member": timed(lambda: requester_from_member(member, channel, channel.id), runs),
     }
 

@@ -72,7 +72,9 @@ class ExpiredListings(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
             # The picker's own rights decide, as /show's do: the listing may have been someone else's.
             job, artifacts = await self.bot.runtime.service.get_with_artifacts(
-                int(value), guild_id=guild_id_of(interaction), viewer=viewer_from_interaction(interaction)
+                int(value),
+                guild_id=guild_id_of(interaction),
+                viewer=viewer_from_interaction(interaction, posts=False),
             )
             words = words_for(self.bot, interaction.locale)
             await interaction.followup.send(embed=job_embed(words, job, artifacts), ephemeral=True)

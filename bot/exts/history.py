@@ -74,7 +74,7 @@ class History(commands.Cog):
                     {"kind": kind, "listed": listed},
                 )
             )
-        scope, viewer = guild_id_of(interaction), viewer_from_interaction(interaction)
+        scope, viewer = guild_id_of(interaction), viewer_from_interaction(interaction, posts=public)
         if public:  # a listing shown to the channel goes by the server's rules for this channel
             await refuse_if_known_in_time(
                 interaction, lambda: check_posting_here(self.bot, scope, viewer, asked="/history public:True")
@@ -167,7 +167,7 @@ class History(commands.Cog):
     @app_commands.describe(job="The job's number (see /history)")
     @offered_everywhere
     async def rerun(self, interaction: discord.Interaction, job: JobId) -> None:
-        scope, requester = guild_id_of(interaction), viewer_from_interaction(interaction)
+        scope, requester = guild_id_of(interaction), viewer_from_interaction(interaction, posts=False)
 
         async def decide() -> JobRequest:
             # Who may, the job's scope and the member's caps, before anything is answered: a refusal is
@@ -196,7 +196,7 @@ class History(commands.Cog):
     async def _recent_jobs(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        viewer = viewer_from_interaction(interaction)
+        viewer = viewer_from_interaction(interaction, posts=False)
         page = await self.bot.runtime.browser.history(
             guild_id_of(interaction),
             limit=25,

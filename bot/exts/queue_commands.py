@@ -54,7 +54,7 @@ class QueueCommands(commands.Cog):
                 )
             job = max(mine.id for mine, _ in overview.mine)
         cancelled = await self.bot.runtime.service.cancel(
-            job, guild_id=guild_id, requester=viewer_from_interaction(interaction)
+            job, guild_id=guild_id, requester=viewer_from_interaction(interaction, posts=False)
         )
         with log_context(job_id=job, guild_id=guild_id):
             log.info("cancelled by %s", interaction.user.id)
