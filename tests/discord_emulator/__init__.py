@@ -72,6 +72,11 @@ needs View Channel and Read Message History (an assertion, as reacting to an eph
 GUILD_CREATE leaves it out; a message posted there unarchives it (THREAD_UPDATE again). ``add_forum``: a
 forum (type 15), whose posts are threads; it takes no message (400/50008) and no command.
 
+Without a connection: ``client_cache.cached_guild(world, guild)`` is what discord.py caches of a guild, parsed
+from its GUILD_CREATE (and THREAD_MEMBERS_UPDATE for the private threads named in ``heard_of``), and
+``client_cache.slash_interaction`` an interaction there, for tests and benchmarks of what the bot reads from
+its cache.
+
 Components V2 (message flag IS_COMPONENTS_V2, 1 << 15; rules and their sources in rest/components_v2.py):
 with the flag, ``content``/``embeds``/``sticker_ids``/``poll`` are refused; an edit may set the flag (emptying
 the old content in the same request) and never clear it; a deferred callback takes no V2 flag; 40 components

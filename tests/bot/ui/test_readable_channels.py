@@ -82,7 +82,7 @@ def generated_server(seed: int) -> Server:
     left_behind = world.add_thread(forgotten, "left behind", members[0].user)
     # The bot as installed: Administrator on some servers; elsewhere Manage Threads, told of the private
     # threads in the channels it reads.
-    next(r for r in roles_of_bot(guild)).permissions |= ADMINISTRATOR if seed % 2 else MANAGE_THREADS
+    bot_role(guild).permissions |= ADMINISTRATOR if seed % 2 else MANAGE_THREADS
     private_threads = [c.id for c in guild.channels.values() if c.type is ChannelType.PRIVATE_THREAD]
     cached = cached_guild(
         world, guild, heard_of=private_threads, extra_channels=[_category(c) for c in categories]
@@ -94,8 +94,8 @@ def generated_server(seed: int) -> Server:
     return Server(world, guild, categories, forgotten, cached)
 
 
-def roles_of_bot(guild: Guild) -> list[Role]:
-    return [r for r in guild.roles.values() if r.managed]
+def bot_role(guild: Guild) -> Role:
+    return next(r for r in guild.roles.values() if r.managed)
 
 
 def _category(place: Channel) -> dict[str, Any]:
@@ -174,9 +174,8 @@ def places_to_ask_in(server: Server, member: Member) -> list[Channel | None]:
 
 def as_cached(server: Server, member: Member, here: Channel | None) -> tuple[discord.Member, object]:
     """The member as an interaction or a reaction brings them, and the place as discord.py has it."""
-    cached_member = discord.Member(
-        data=payloads.member(member), guild=server.cached, state=server.cached._state
-    )  # type: ignore[arg-type]
+    data = payloads.member(member)
+    cached_member = discord.Member(data=data, guild=server.cached, state=server.cached._state)  # type: ignore[arg-type]
     place = None if here is None else server.cached.get_channel_or_thread(here.id)
     return cached_member, place
 
