@@ -182,3 +182,4 @@ class HistoryPage:
     jobs: tuple[JobView, ...]
     next_before_id: int | None  # pass back as `before_id` for the next page; None on the last page
     images: Mapping[int, ArtifactView] = field(default_factory=dict)  # job id -> its first image
+    at_newest: bool = True  # no newer job than these: the first page

@@ -22,6 +22,8 @@ class HistoryRows:
     jobs: list[Job]
     # Pass as `before_id` for the next page; None on the last page.
     next_before_id: int | None
+    # No newer job than these: the first page.
+    at_newest: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class JobRepository(JobStates):
         status: JobStatus | None = None,
         search: str | None = None,
         before_id: int | None = None,
+        after_id: int | None = None,
         limit: int = 10,
         include_deleted: bool = False,
         viewer_id: int | None = None,
@@ -85,7 +88,9 @@ class JobRepository(JobStates):
         threads_managed_in: Collection[int] = (),
         known_channel_ids: Collection[int] | None = None,
     ) -> HistoryRows:
-        """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`).
+        """A guild's jobs, newest first, a page at a time (keyset: pass the last page's `next_before_id`;
+        or, going back, its newest job's id as `after_id`: the `limit` jobs just newer, or the first page
+        where fewer are left, so that pages keep their places).
 
         Deleted results are left out unless `include_deleted` (for managers). Private jobs are left out but
         the `viewer_id`'s own, unless `include_private` (managers, in a listing only they see). Results held
@@ -128,12 +133,20 @@ class JobRepository(JobStates):
                 "search", f"%{_escape_like(search)}%", type_=String(), literal_execute=True
             )
             statement = statement.where(Job.raw_input.ilike(pattern, escape="\\"))
-        if before_id is not None:
+        if after_id is not None:
+            newer = statement.where(Job.id > after_id).order_by(Job.id.asc()).limit(limit + 1)
+            jobs = list(await self._session.scalars(newer))
+            if len(jobs) > limit:  # more beyond these: a page of its own, not the first
+                jobs = jobs[:limit][::-1]
+                older = statement.where(Job.id < jobs[-1].id).limit(1)
+                more = await self._session.scalar(older.with_only_columns(Job.id))
+                return HistoryRows(jobs, None if more is None else jobs[-1].id, at_newest=False)
+        elif before_id is not None:
             statement = statement.where(Job.id < before_id)
         jobs = list(await self._session.scalars(statement.order_by(Job.id.desc()).limit(limit + 1)))
         if len(jobs) > limit:
-            return HistoryRows(jobs[:limit], jobs[limit - 1].id)
-        return HistoryRows(jobs, None)
+            return HistoryRows(jobs[:limit], jobs[limit - 1].id, at_newest=before_id is None)
+        return HistoryRows(jobs, None, at_newest=before_id is None)
 
     async def active_for_user(self, guild_id: int, user_id: int) -> list[Job]:
         """The user's jobs still queued or running in this guild, oldest first."""

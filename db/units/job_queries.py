@@ -22,6 +22,7 @@ class HistoryQuery(TypedDict, total=False):
     status: JobStatus | None
     search: str | None
     before_id: int | None
+    after_id: int | None  # going back: the page just newer than this job (the first page if fewer are left)
     limit: int
     include_deleted: bool  # deleted results too (the viewer is a manager)
     viewer_id: int | None  # whose private jobs are listed (their own); None: nobody's
@@ -55,6 +56,7 @@ class JobQueries:
                 tuple(JobView.of(job, self._read_params) for job in rows.jobs),
                 rows.next_before_id,
                 {job_id: ArtifactView.of(artifact) for job_id, artifact in images.items()},
+                at_newest=rows.at_newest,
             )
 
     @unbroken
