@@ -8,8 +8,11 @@ Only the member who ran /history can use it (the message may be public). Private
 are listed for their requester, and for managers, in a listing only they see; a public listing has none,
 nor any deleted or held-back result, whoever asked for it.
 It lives 10 minutes, well inside
-the 15-minute life of the interaction token it edits with, then takes its buttons away; one pressed after
-that, or after a restart, is answered by bot.exts.expired_listings (a job picked then still opens).
+the 15-minute life of the interaction token it edits with; a button pressed after that, or after a restart,
+is answered by bot.exts.expired_listings: its page buttons name the page they turn to
+(bot.ui.history_turns), which a new view shows in place (`resume`), and a job picked still opens. Page
+buttons that cannot name theirs (a search too long) would only say the list expired: then the view takes
+its buttons away when it ends.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_render import job_option_label as option_label
+from bot.ui.history_turns import HistoryPlace, turn_id
 from bot.ui.open_forms import OpenForms
+from bot.ui.page_cursors import KeysetCursors
 from bot.ui.page_turner import PageTurner
 from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.replies import reply_privately
@@ -47,7 +52,6 @@ from core.safety.policy import action_shown_in, any_flagged
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
-MAX_CURSORS = 50  # pages remembered for "newer"; beyond that the oldest remembered ones are forgotten
 TIMEOUT_S = 600.0
 
 
@@ -75,7 +79,9 @@ class HistoryView(discord.ui.LayoutView):
         timeout: float = TIMEOUT_S,
         public: bool = False,
         words: Words | None = None,
+        place: HistoryPlace | None = None,
     ) -> None:
+        """`place`: where the listing opens (the first page; a press after a restart: the page it names)."""
         super().__init__(timeout=timeout)
         self._words = words or english()  # the viewer's language
         self._browser = browser
@@ -89,6 +95,13 @@ class HistoryView(discord.ui.LayoutView):
         self._page_size = page_size
         self._report_error = report_error
         self._page = HistoryPage((), None)
+        place = place or HistoryPlace()
+        self._cursors = KeysetCursors(
+            newest_shown=lambda: self._page.jobs[0].id if self._page.jobs else None,
+            page_number=place.page_number,
+            before_id=place.before_id,
+            after_id=place.after_id,
+        )
         self._pages: PageTurner[HistoryView, list[discord.File]] = PageTurner(
             load=self._load,
             show=self._show,
@@ -96,9 +109,9 @@ class HistoryView(discord.ui.LayoutView):
             labels=(self._words("history.newer"), self._words("history.older")),
             custom_id="history",
             forms=forms,
-            max_kept=MAX_CURSORS,
+            cursors=self._cursors,
+            turn_ids=self._turn_id,
         )
-        self._cursors = self._pages.cursors
         self.newer, self.older = self._pages.newer, self._pages.older
         self.job_select: discord.ui.Select[HistoryView] = discord.ui.Select(
             placeholder=self._words("history.open"), custom_id="history:open"
@@ -116,6 +129,24 @@ class HistoryView(discord.ui.LayoutView):
         self._forms.opened(self.job_select.custom_id)
         return await self._pages.first_page(interaction)
 
+    async def resume(self, interaction: discord.Interaction) -> None:
+        """Shows the page this view was made at in place of the listing whose button `interaction` pressed:
+        one this process no longer had (bot.exts.expired_listings)."""
+        self.job_select.custom_id = self._pages.own_id("open", interaction)
+        self._forms.opened(self.job_select.custom_id)
+        await self._pages.resume(interaction)
+
+    def _turn_id(self, name: str, command_id: int) -> str | None:
+        newest = self._page.jobs[0].id if self._page.jobs and not self._page.at_newest else None
+        return turn_id(
+            name,
+            command_id,
+            page_number=self._cursors.page_number,
+            anchor=self._page.next_before_id if name == "older" else newest,
+            public=self._public,
+            filters=self._filters,
+        )
+
     async def _load(self) -> list[discord.File]:
         manager_listing = self._viewer.is_manager and not self._public
         self._page = await self._browser.history(
@@ -125,6 +156,7 @@ class HistoryView(discord.ui.LayoutView):
             status=self._filters.status,
             search=self._filters.search,
             before_id=self._cursors.before_id,
+            after_id=self._cursors.after_id,
             limit=self._page_size,
             # Deleted results are a manager's to look at, never the channel's ("delete means delete").
             include_deleted=self._viewer.is_manager and not self._public,
@@ -145,6 +177,7 @@ class HistoryView(discord.ui.LayoutView):
             # Jobs made in channels deleted since: a manager's, never a channel's.
             known_channel_ids=None if manager_listing else self._viewer.known_channel_ids,
         )
+        self._cursors.landed(at_newest=self._page.at_newest)
         safety = await self._safety_here()
         # A picture the content settings hold back where this listing is shown is not in a public one.
         shown = [
@@ -246,7 +279,7 @@ class HistoryView(discord.ui.LayoutView):
         self._forms.closed(self.job_select.custom_id)
         self._pages.expired()
         last = self._pages.last_interaction
-        if last is None:
+        if last is None or self._pages.outlive_the_view:
             return
         self._lay_out(controls=False)  # a V2 message keeps its layout: only the controls go
         try:

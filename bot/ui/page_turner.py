@@ -5,9 +5,10 @@ point at and `show` edits the message with it: the listings differ only there (/
 V2 message and its gallery's files, /settings log an embed). The interaction of the last turn is kept, so the
 view can take its buttons away when it times out.
 
-The buttons' custom_ids name the command that showed the listing ("history:older:<interaction id>") and
-are entered in the bot's register of what this process still answers (bot.ui.open_forms) until the view
-times out: one pressed after a restart, or after that, is answered by bot.exts.expired_listings instead of
+The buttons' custom_ids name the command that showed the listing ("history:older:<interaction id>"), or,
+where the listing says so (`turn_ids`), the page they turn to (/history's, bot.ui.history_turns); they are
+entered in the bot's register of what this process still answers (bot.ui.open_forms) until the view times
+out: one pressed after a restart, or after that, is answered by bot.exts.expired_listings instead of
 failing.
 """
 
@@ -21,7 +22,7 @@ import discord
 from discord.ui.view import BaseView
 
 from bot.ui.open_forms import OpenForms
-from bot.ui.page_cursors import PageCursors
+from bot.ui.page_cursors import Cursors, PageCursors
 
 View = TypeVar("View", bound=BaseView)
 Shown = TypeVar("Shown")
@@ -38,13 +39,23 @@ class PageTurner(Generic[View, Shown]):
         custom_id: str,
         forms: OpenForms,
         max_kept: int | None = None,
+        cursors: Cursors | None = None,
+        turn_ids: Callable[[str, int], str | None] | None = None,
     ) -> None:
         """`load`: reads the page at `cursors` into the view and returns what `show` sends with it;
         `next_before_id`: where the page shown says the next one starts (None: it is the last);
         `labels`: the newer and older buttons' words; `custom_id`: their prefix ("history"); `forms`: the
-        bot's register of what this process answers."""
-        self.cursors = PageCursors(max_kept=max_kept)
+        bot's register of what this process answers; `cursors`: the listing's own (else a stack of
+        `max_kept` pages); `turn_ids`: a button's custom_id ("newer", "older") naming the page it turns
+        to from the one just read, given the command's id (None: it cannot, the plain one is used)."""
+        self.cursors: Cursors = cursors or PageCursors(max_kept=max_kept)
         self.last_interaction: discord.Interaction | None = None
+        self._turn_ids = turn_ids
+        self._command_id = 0
+        # Every custom_id the buttons were sent with: the view answers a press of one its message showed
+        # before the last turn (a quick second click), so none is left to bot.exts.expired_listings.
+        self._sent_ids: set[str] = set()
+        self._named: dict[str, bool] = {}  # whether each button names the page it turns to, by its name
         self._load = load
         self._show = show
         self._next_before_id = next_before_id
@@ -64,19 +75,40 @@ class PageTurner(Generic[View, Shown]):
     async def first_page(self, interaction: discord.Interaction) -> Shown:
         """The first page loaded; the command sends what it returns with its reply."""
         self.last_interaction = interaction
-        for button, name in ((self.newer, "newer"), (self.older, "older")):
-            button.custom_id = self.own_id(name, interaction)
-            self._forms.opened(button.custom_id)
+        self._command_id = interaction.id
         return await self._read()
+
+    async def resume(self, interaction: discord.Interaction) -> None:
+        """Shows the page `cursors` start at, in place of a listing this process no longer had (a press after
+        a restart or a time-out), and answers its buttons from now on."""
+        await interaction.response.defer()  # acknowledged before the database is asked
+        async with self._turning:
+            self._command_id = interaction.id
+            shown = await self._read()
+            self.last_interaction = interaction
+            await self._show(interaction, shown)
 
     def own_id(self, name: str, command: discord.Interaction) -> str:
         """A control's custom_id, this listing's own: `name` under the prefix, then the command's id."""
         return f"{self._prefix}:{name}:{command.id}"
 
+    def _name(self, button: discord.ui.Button[View], name: str) -> None:
+        named = self._turn_ids(name, self._command_id) if self._turn_ids else None
+        button.custom_id = named or f"{self._prefix}:{name}:{self._command_id}"
+        self._named[name] = named is not None or bool(button.disabled)
+        self._sent_ids.add(button.custom_id)
+        self._forms.opened(button.custom_id)
+
+    @property
+    def outlive_the_view(self) -> bool:
+        """Whether every button that can be pressed names the page it turns to, so it still turns once the
+        view is gone (bot.exts.expired_listings): then the view need not take them away."""
+        return bool(self._named) and all(self._named.values())
+
     def expired(self) -> None:
         """The view timed out: discord.py no longer answers its buttons (bot.exts.expired_listings does)."""
-        for button in (self.newer, self.older):
-            self._forms.closed(button.custom_id or "")
+        for custom_id in self._sent_ids:
+            self._forms.closed(custom_id)
 
     async def _newer(self, interaction: discord.Interaction) -> None:
         await self.turn(interaction, older=False)
@@ -97,4 +129,6 @@ class PageTurner(Generic[View, Shown]):
         # The buttons are sent as they are now, wherever `load` laid them out.
         self.newer.disabled = self.cursors.on_first_page
         self.older.disabled = self._next_before_id() is None
+        self._name(self.newer, "newer")
+        self._name(self.older, "older")
         return shown

@@ -121,8 +121,10 @@ async def test_the_history_buttons_are_taken_away_when_they_stop_working(
         cog = world.bot.get_cog("History")
         assert cog is not None
         cog.view_timeout_s = 0.2  # type: ignore[attr-defined]
-        await submit(world, world.alice)
-        listing = await answer(world, await world.slash("history"))
+        search = "a quick brown fox jumps over the lazy dog " * 2  # too long for the buttons to name a page
+        for i in range(11):
+            await submit(world, (world.alice, world.bob)[i % 2], f"{search} {i}")
+        listing = await answer(world, await world.slash("history", {"search": search.strip()}))
         # The page as first shown (after "thinking…"): by the time the test looks, on a loaded machine, the
         # 0.2 s may be over and the buttons already gone.
         assert buttons(listing.revisions[1])
