@@ -65,9 +65,12 @@ class ModerationLogService:
             log.info("moderation log: %s %s", entry.action.value, entry.rule)
             self.events.stored(stored)
 
-    async def page(self, guild_id: int, *, before_id: int | None = None, limit: int = 10) -> LogPage:
-        """One guild's entries, newest first (only that guild's: the caller passes the asker's guild)."""
-        return await self._store.page(guild_id, before_id=before_id, limit=limit)
+    async def page(
+        self, guild_id: int, *, before_id: int | None = None, after_id: int | None = None, limit: int = 10
+    ) -> LogPage:
+        """One guild's entries, newest first (only that guild's: the caller passes the asker's guild); going
+        back, those just newer than `after_id`."""
+        return await self._store.page(guild_id, before_id=before_id, after_id=after_id, limit=limit)
 
     async def close(self) -> None:
         """Let writes under way finish (briefly), so an entry recorded just before a stop is kept."""

@@ -50,6 +50,13 @@ class ModerationRecordRepository:
         query = query.order_by(ModerationRecord.id.desc()).limit(limit)
         return (await self._session.scalars(query)).all()
 
+    async def just_newer(self, guild_id: int, *, after_id: int, limit: int) -> Sequence[ModerationRecord]:
+        """This guild's entries only, the `limit` just newer than `after_id`, oldest first."""
+        query = select(ModerationRecord).where(
+            ModerationRecord.guild_id == guild_id, ModerationRecord.id > after_id
+        )
+        return (await self._session.scalars(query.order_by(ModerationRecord.id.asc()).limit(limit))).all()
+
     async def delete_before(self, cutoff: datetime) -> int:
         result = await self._session.execute(delete(ModerationRecord).where(ModerationRecord.at < cutoff))
         return int(getattr(result, "rowcount", 0) or 0)

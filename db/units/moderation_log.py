@@ -33,6 +33,7 @@ class LoggedEntry:
 class LogPage:
     entries: tuple[LoggedEntry, ...]
     next_before_id: int | None  # pass back as `before_id` for the next (older) page; None on the last
+    at_newest: bool = True  # no newer entry than these: the first page
 
 
 class ModerationStore:
@@ -64,13 +65,23 @@ class ModerationStore:
             return LoggedEntry.of(row)
 
     @unbroken
-    async def page(self, guild_id: int, *, before_id: int | None = None, limit: int = 10) -> LogPage:
+    async def page(
+        self, guild_id: int, *, before_id: int | None = None, after_id: int | None = None, limit: int = 10
+    ) -> LogPage:
+        """Newest first, from `before_id`; or, going back, the `limit` entries just newer than `after_id`
+        (the first page where fewer are left, so that pages keep their places)."""
         async with self._sessions() as session:
-            rows = await ModerationRecordRepository(session).newest(
-                guild_id, before_id=before_id, limit=limit + 1
-            )
+            records = ModerationRecordRepository(session)
+            if after_id is not None:
+                newer = await records.just_newer(guild_id, after_id=after_id, limit=limit + 1)
+                if len(newer) > limit:  # more beyond these: a page of its own, not the first
+                    entries = tuple(LoggedEntry.of(row) for row in reversed(newer[:limit]))
+                    older = await records.newest(guild_id, before_id=entries[-1].id, limit=1)
+                    return LogPage(entries, entries[-1].id if older else None, at_newest=False)
+                before_id = None
+            rows = await records.newest(guild_id, before_id=before_id, limit=limit + 1)
         entries = tuple(LoggedEntry.of(row) for row in rows[:limit])
-        return LogPage(entries, entries[-1].id if len(rows) > limit else None)
+        return LogPage(entries, entries[-1].id if len(rows) > limit else None, at_newest=before_id is None)
 
     @unbroken
     async def delete_before(self, cutoff: datetime) -> int:
