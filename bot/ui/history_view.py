@@ -34,9 +34,10 @@ from bot.ui.history_render import (
     shorten,
 )
 from bot.ui.history_render import job_option_label as option_label
-from bot.ui.history_turns import HistoryPlace, turn_id
+from bot.ui.history_turns import turn_id
 from bot.ui.open_forms import OpenForms
 from bot.ui.page_cursors import KeysetCursors
+from bot.ui.page_names import PagePlace
 from bot.ui.page_turner import PageTurner
 from bot.ui.rendering import SPOILER_PREFIX
 from bot.ui.replies import reply_privately
@@ -79,7 +80,7 @@ class HistoryView(discord.ui.LayoutView):
         timeout: float = TIMEOUT_S,
         public: bool = False,
         words: Words | None = None,
-        place: HistoryPlace | None = None,
+        place: PagePlace | None = None,
     ) -> None:
         """`place`: where the listing opens (the first page; a press after a restart: the page it names)."""
         super().__init__(timeout=timeout)
@@ -95,7 +96,7 @@ class HistoryView(discord.ui.LayoutView):
         self._page_size = page_size
         self._report_error = report_error
         self._page = HistoryPage((), None)
-        place = place or HistoryPlace()
+        place = place or PagePlace()
         self._cursors = KeysetCursors(
             newest_shown=lambda: self._page.jobs[0].id if self._page.jobs else None,
             page_number=place.page_number,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.ui.history_render import HistoryFilters
-from bot.ui.history_turns import MAX_CUSTOM_ID, HistoryPlace, HistoryTurn, read_turn, turn_id
+from bot.ui.history_turns import HistoryTurn, read_turn, turn_id
+from bot.ui.page_names import MAX_CUSTOM_ID, PagePlace
 from core.kinds import IMAGE, JobKind
 
 SNOWFLAKE_MAX = 2**64 - 1
@@ -27,13 +28,13 @@ def test_older_turns_to_the_next_page_just_before_its_job() -> None:
     custom_id = turn_id("older", 987654321, page_number=4, anchor=77, public=True, filters=filters)
 
     assert custom_id is not None
-    assert read_turn(custom_id) == HistoryTurn(HistoryPlace(5, before_id=77), True, filters)
+    assert read_turn(custom_id) == HistoryTurn(PagePlace(5, before_id=77), True, filters)
 
 
 def test_newer_turns_to_the_page_before_just_after_its_job() -> None:
     custom_id = named("newer", page=2, anchor=500)
 
-    assert read_turn(custom_id) == HistoryTurn(HistoryPlace(1, after_id=500), False, HistoryFilters())
+    assert read_turn(custom_id) == HistoryTurn(PagePlace(1, after_id=500), False, HistoryFilters())
 
 
 def test_a_listing_without_filters_keeps_them_empty() -> None:
@@ -54,7 +55,7 @@ def test_the_largest_numbers_with_a_kind_leave_room_for_a_short_search() -> None
 
     assert custom_id is not None
     assert len(custom_id) <= MAX_CUSTOM_ID
-    assert read_turn(custom_id) == HistoryTurn(HistoryPlace(10**6 - 1, after_id=JOB_ID_MAX), True, filters)
+    assert read_turn(custom_id) == HistoryTurn(PagePlace(10**6 - 1, after_id=JOB_ID_MAX), True, filters)
 
 
 @pytest.mark.parametrize("search", ["x" * 100, "🦊" * 40])
