@@ -22,7 +22,7 @@ async def turn_resumed(bot: ComfyBot, interaction: discord.Interaction, custom_i
     """Answers the press of a page button this process has no listing for; False if it names no page it
     can show (an old plain id, a damaged one, an unknown kind): the caller says the list expired."""
     turn = read_turn(custom_id)
-    runner = _who_ran(interaction)
+    runner = who_ran(interaction)
     runtime = bot.runtime
     if turn is None or runner is None:
         return False
@@ -56,7 +56,7 @@ async def turn_resumed(bot: ComfyBot, interaction: discord.Interaction, custom_i
     return True
 
 
-def _who_ran(interaction: discord.Interaction) -> int | None:
+def who_ran(interaction: discord.Interaction) -> int | None:
     """Who ran the command the listing answers; None if Discord did not say."""
     message = interaction.message
     metadata = message.interaction_metadata if message is not None else None

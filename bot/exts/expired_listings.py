@@ -1,9 +1,9 @@
 """A paged listing's button or select used after the bot restarted, or after its view timed out, is
 answered: discord.py drops a press it has no live view for, and Discord would show the member only that the
-interaction failed. /history's page buttons name the page they turn to, which is shown in place
-(bot.exts._resumed_history). Elsewhere the pages' cursors (/settings log's, /workflows list's snapshot), or
-a /history search too long to be named, lived in that view's memory only, so the member is told privately
-to run the command again. A job picked from /history's select carries its number: it opens, privately, for
+interaction failed. /history's and /settings log's page buttons name the page they turn to, which is shown
+in place (bot.exts._resumed_history, bot.exts._resumed_log). /workflows list's snapshot, or a /history
+search too long to be named, lived in that view's memory only, so the member is told privately to run the
+command again. A job picked from /history's select carries its number: it opens, privately, for
 whoever picked it, as far as they may see it."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from discord.ext import commands
 
 from bot.client import ComfyBot
 from bot.exts._resumed_history import PAGE_BUTTONS, turn_resumed
+from bot.exts._resumed_log import PAGE_BUTTONS as LOG_PAGE_BUTTONS
+from bot.exts._resumed_log import log_turned
 from bot.exts.errors import report_error
 from bot.locales import Words, words_for
 from bot.ui.history_render import job_embed
@@ -65,6 +67,8 @@ class ExpiredListings(commands.Cog):
             await self._open_job(interaction, str(data["values"][0]))
             return
         if custom_id.startswith(PAGE_BUTTONS) and await turn_resumed(self.bot, interaction, custom_id):
+            return
+        if custom_id.startswith(LOG_PAGE_BUTTONS) and await log_turned(self.bot, interaction, custom_id):
             return
         for prefix, command in _LISTINGS.items():
             if custom_id.startswith(prefix):

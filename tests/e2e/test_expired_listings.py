@@ -1,42 +1,16 @@
 """A paged listing's buttons pressed after the bot restarted (or after the listing timed out) are answered
-privately with what to do, never left to fail: /settings log and /workflows list (and /history's where its
-search is too long for its buttons to name their pages: tests/e2e/test_history_pages_after_restart.py)."""
+privately with what to do, never left to fail: /workflows list (and /history's where its search is too long
+for its buttons to name their pages: tests/e2e/test_history_pages_after_restart.py; /settings log's turn:
+tests/e2e/test_moderation_log_pages_after_restart.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
-from core.moderation.settings import ModerationSettings
 from tests.e2e.admin_support import world_with_admin
 from tests.e2e.media_support import private_answer
 from tests.e2e.test_history_support import answer, browsing_world, control_id, submit
-from tests.e2e.test_moderation_log import Clock, entries_stored
-from tests.e2e.test_settings import settings
 from tests.e2e.workflows_support import TXT2IMG, workflows
-
-
-async def test_settings_log_older_pressed_after_a_restart_is_answered_privately(
-    database_url: str, tmp_path: Path
-) -> None:
-    clock = Clock()  # a member's refusals by one rule are logged once a minute: each is a minute apart
-    async with world_with_admin(database_url, tmp_path, moderation=ModerationSettings(clock=clock)) as (
-        world,
-        admin,
-    ):
-        await world.runtime.guild_policies.update(world.guild.id, {"nsfw_channels_only": True})
-        with entries_stored(world) as stored:
-            for number in range(11):  # two pages of refusals
-                await answer(world, await world.slash("imagine", {"prompt": f"picture {number}"}))
-                clock.now += timedelta(minutes=1)
-            await stored.wait(11)
-        listing = await answer(world, await settings(world, admin, "log"))
-        await world.restart_bot()
-        said = await private_answer(
-            world, await world.emu.click_button(listing, control_id(listing, "modlog:older"), admin)
-        )
-
-    assert said.content == "This list has expired: run /settings log again."
 
 
 async def test_workflows_list_next_pressed_after_a_restart_is_answered_privately(
