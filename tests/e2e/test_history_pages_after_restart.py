@@ -82,16 +82,18 @@ async def test_only_who_ran_a_public_history_turns_its_pages_after_a_restart(
     database_url: str, tmp_path: Path
 ) -> None:
     async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
-        for i in range(11):
-            await submit(world, (world.alice, world.mod)[i % 2], f"fox {i}")
+        ours = [(await submit(world, (world.alice, world.mod)[i % 2], f"fox {i}")).job.id for i in range(11)]
         listing = await answer(world, await world.slash("history", {"public": True}))
         await world.restart_bot()
         intruder = await world.emu.click_button(listing, control_id(listing, "history:older"), world.bob)
         refusal = await private_answer(world, intruder)
+        edits_before_alice = len(listing.revisions)
+        second = await turned(world, listing, "history:older")
 
     assert not listing.ephemeral
-    assert len(listing.revisions) == 2  # the thinking state, then the first page; never turned
+    assert edits_before_alice == 2  # the thinking state, then the first page; never turned by Bob
     assert refusal.content == "This list belongs to someone else: run `/history` to get your own."
+    assert second == ours[:1]  # turned for Alice, still in the channel's sight
 
 
 async def test_a_search_too_long_to_name_leaves_its_pages_to_expire(
