@@ -31,6 +31,7 @@ from core.jobs.completion_pings import CompletionPings
 from core.jobs.deleted_files import DeletedFilesSweep
 from core.jobs.disk_space import DiskSpace
 from core.jobs.dispatcher import Dispatcher
+from core.jobs.failure_notices import FailureNotices, FailureNoticeSettings
 from core.jobs.from_results import ResultRequests
 from core.jobs.guild_policies import GuildPolicies
 from core.jobs.input_intake import InputIntake
@@ -125,6 +126,8 @@ class RuntimeConfig:
     safety: SafetyConfig = field(default_factory=SafetyConfig)
     # MODERATION_LOG_DAYS: how long refused and withheld requests stay in the guild's moderation log.
     moderation: ModerationSettings = field(default_factory=ModerationSettings)
+    # How often a server's log channel hears of failures alike (core.jobs.failure_notices); tests' clock.
+    failure_notices: FailureNoticeSettings = field(default_factory=FailureNoticeSettings)
     # Where the data dir's result files are written: the real filesystem (a test makes it fail with ENOSPC).
     open_file: FileOpener = open_for_writing
     # A bot process (bot.cli) keeps what it has made by the end of `start` out of the collector's full
@@ -186,6 +189,8 @@ class CoreRuntime:
             inputs=InputStaging(self.input_files, JobInputStore(self.sessions)),
             screen=screen,
         )
+        self.failure_notices = FailureNotices(config.failure_notices)
+        self.dispatcher.outcomes.failures.subscribe(self.failure_notices.heard)
         self.workflows = WorkflowShelf(
             StoredWorkflows(self.sessions, worker_id=config.queue.worker_id),
             library,
@@ -279,6 +284,7 @@ class CoreRuntime:
         await self.deleted_files.close()
         await self.moderation_retention.close()
         await self.dispatcher.close()
+        await self.failure_notices.close()
         await self.pool.close()
         self.safety.close()
         await self.moderation.close()  # refusals logged until the end

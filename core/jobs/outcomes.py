@@ -14,6 +14,7 @@ from core.inputs.store import InputMissing
 from core.jobs import failure_texts
 from core.jobs.delivery import Delivery
 from core.jobs.estimates import Estimates
+from core.jobs.failure_events import FailureEvents, ServerFailure
 from core.jobs.failure_texts import failure_text
 from core.jobs.input_staging import as_backend_failure
 from core.jobs.queue_settings import QueueSettings
@@ -61,6 +62,8 @@ class Outcomes:
         self._enqueue = enqueue
         self._other_server = other_server
         self._screen = screen  # the content-safety classifier's look at every result, when it runs
+        # Failures that are not their member's doing: the front-end tells the server's managers.
+        self.failures = FailureEvents()
 
     async def settle(self, active: ActiveJob, outcome: RunOutcome) -> None:
         job = active.job
@@ -79,7 +82,9 @@ class Outcomes:
             await self._server_lost(active, error)
             return
         said = outcome.failed_text or _failure_text(job, error)
-        await self.fail(job, said, error.detail, started_at=active.started_wall)
+        await self.fail(
+            job, said, error.detail, started_at=active.started_wall, members_doing=_members_value(job, error)
+        )
 
     async def not_posted(self, active: ActiveJob, error: InputMissing | errors.ComfyError) -> None:
         """The job's inputs did not reach its backend, so nothing was posted. A job asked to stop meanwhile
@@ -188,9 +193,16 @@ class Outcomes:
         return False
 
     async def fail(
-        self, job: JobView, said: str | Text, detail: str, *, started_at: datetime | None = None
+        self,
+        job: JobView,
+        said: str | Text,
+        detail: str,
+        *,
+        started_at: datetime | None = None,
+        members_doing: bool = False,
     ) -> None:
-        """`said`: why, for the member (stored in English; a Text is also delivered in their language)."""
+        """`said`: why, for the member (stored in English; a Text is also delivered in their language).
+        `members_doing`: a value they chose was refused, theirs to change: not the server's failure."""
         self._runner.clocks.forget(job.id)
         failed = await self._store.finish_unsuccessfully(
             job,
@@ -202,6 +214,8 @@ class Outcomes:
         )
         if failed is not None:
             log.info("failed: %s", detail)
+            if not members_doing:
+                self.failures.failed(ServerFailure(failed, said, detail))
             text = said if isinstance(said, Text) else None
             self._delivery.deliver_soon(failed, JobFailed(str(said), text=text))
 
@@ -244,4 +258,15 @@ def _failure_text(job: JobView, error: errors.ComfyError) -> Text:
     spec = spec_of(job.params)
     return failure_text(
         error, member_inputs=spec.member_inputs, lighter=spec.lighter, technical=is_trial(job)
+    )
+
+
+def _members_value(job: JobView, error: errors.ComfyError) -> bool:
+    """ComfyUI refused a value the member chose (as core.jobs.refusal_texts tells them so)."""
+    if not isinstance(error, errors.PromptRejected) or error.cause is not errors.RejectionCause.OUT_OF_RANGE:
+        return False
+    chosen = spec_of(job.params).member_inputs
+    return any(
+        problem.cause is errors.RejectionCause.OUT_OF_RANGE and problem.input_name in chosen
+        for problem in error.problems
     )
