@@ -23,7 +23,13 @@ _BROKEN_FENCE = "`\u200b`\u200b`"
 
 def failure_detail_message(words: Words, job_id: int, detail: str, *, secrets: Iterable[str] = ()) -> str:
     """The sentence saying the job failed and that only moderators see what follows, then the detail."""
+    return f"{words('show.failure_detail', job_id=job_id)}\n{detail_block(detail, secrets=secrets)}"
+
+
+def detail_block(detail: str, *, secrets: Iterable[str] = ()) -> str:
+    """The detail scrubbed, cut to MAX_DETAIL_CHARS and fenced: what /show and the log channel's notice
+    (bot.ui.failure_notice) show under a sentence of their own."""
     shown = SecretScrubber(secrets).scrub(detail.strip()).replace(_FENCE, _BROKEN_FENCE)
     if len(shown) > MAX_DETAIL_CHARS:
         shown = shown[: MAX_DETAIL_CHARS - 1] + "…"
-    return f"{words('show.failure_detail', job_id=job_id)}\n{_FENCE}\n{shown}\n{_FENCE}"
+    return f"{_FENCE}\n{shown}\n{_FENCE}"
