@@ -18,6 +18,7 @@ from core.jobs.failure_events import FailureEvents, ServerFailure
 from core.jobs.failure_texts import failure_text
 from core.jobs.input_staging import as_backend_failure
 from core.jobs.queue_settings import QueueSettings
+from core.jobs.refusal_texts import members_value_refused
 from core.jobs.runner import ActiveJob, JobRunner, RunOutcome
 from core.jobs.saving import Saving
 from core.jobs.setbacks import server_lost
@@ -82,9 +83,8 @@ class Outcomes:
             await self._server_lost(active, error)
             return
         said = outcome.failed_text or _failure_text(job, error)
-        await self.fail(
-            job, said, error.detail, started_at=active.started_wall, members_doing=_members_value(job, error)
-        )
+        theirs = members_value_refused(error, spec_of(job.params).member_inputs)
+        await self.fail(job, said, error.detail, started_at=active.started_wall, members_doing=theirs)
 
     async def not_posted(self, active: ActiveJob, error: InputMissing | errors.ComfyError) -> None:
         """The job's inputs did not reach its backend, so nothing was posted. A job asked to stop meanwhile
@@ -258,15 +258,4 @@ def _failure_text(job: JobView, error: errors.ComfyError) -> Text:
     spec = spec_of(job.params)
     return failure_text(
         error, member_inputs=spec.member_inputs, lighter=spec.lighter, technical=is_trial(job)
-    )
-
-
-def _members_value(job: JobView, error: errors.ComfyError) -> bool:
-    """ComfyUI refused a value the member chose (as core.jobs.refusal_texts tells them so)."""
-    if not isinstance(error, errors.PromptRejected) or error.cause is not errors.RejectionCause.OUT_OF_RANGE:
-        return False
-    chosen = spec_of(job.params).member_inputs
-    return any(
-        problem.cause is errors.RejectionCause.OUT_OF_RANGE and problem.input_name in chosen
-        for problem in error.problems
     )

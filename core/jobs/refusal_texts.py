@@ -36,8 +36,20 @@ def refusal_text(error: errors.PromptRejected, member_inputs: Mapping[str, Text]
         return MISSING_NODE
     if cause is errors.RejectionCause.MISSING_MODEL:
         return MISSING_MODEL
-    if cause is errors.RejectionCause.OUT_OF_RANGE:
-        for problem in error.problems:
-            if problem.cause is errors.RejectionCause.OUT_OF_RANGE and problem.input_name in member_inputs:
-                return member_inputs[problem.input_name]
-    return NOT_SET_UP
+    chosen = _members_input(error, member_inputs)
+    return NOT_SET_UP if chosen is None else member_inputs[chosen]
+
+
+def members_value_refused(error: errors.ComfyError, member_inputs: Mapping[str, Text]) -> bool:
+    """ComfyUI refused a value the member chose (`refusal_text` tells them what to try): theirs to change,
+    not a failure of the server's to tell its managers of (core.jobs.failure_events)."""
+    return isinstance(error, errors.PromptRejected) and _members_input(error, member_inputs) is not None
+
+
+def _members_input(error: errors.PromptRejected, member_inputs: Mapping[str, Text]) -> str | None:
+    if error.cause is not errors.RejectionCause.OUT_OF_RANGE:
+        return None
+    for problem in error.problems:
+        if problem.cause is errors.RejectionCause.OUT_OF_RANGE and problem.input_name in member_inputs:
+            return problem.input_name
+    return None

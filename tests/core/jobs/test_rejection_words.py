@@ -122,3 +122,19 @@ def test_every_refusal_sentence_is_in_every_language(language: str) -> None:
         assert sentence.key in texts, sentence.key
         if language == "en":
             assert texts[sentence.key] == sentence.english
+
+
+@pytest.mark.parametrize("case", ["value_above_max", "value_below_min"])
+def test_a_value_the_member_chose_refused_is_theirs_not_a_failure_of_the_server(case: str) -> None:
+    assert refusal_texts.members_value_refused(_refused(case), IMAGE.member_inputs)
+    # The same number out of range in a workflow where the member chose nothing: the server's to put right.
+    assert not refusal_texts.members_value_refused(_refused(case), {})
+
+
+@pytest.mark.parametrize("case", ["checkpoint_not_in_list", "unknown_node_class", "missing_required_input"])
+def test_a_workflow_the_server_cannot_run_is_a_failure_of_the_server(case: str) -> None:
+    assert not refusal_texts.members_value_refused(_refused(case), IMAGE.member_inputs)
+
+
+def test_only_a_refusal_can_be_the_members_doing() -> None:
+    assert not refusal_texts.members_value_refused(errors.TimedOut("took too long"), IMAGE.member_inputs)
