@@ -13,6 +13,7 @@ from bot.locales import Catalogue
 from bot.locales.translator import CatalogueTranslator
 from bot.own_messages import skip_own_messages
 from bot.reporting.config import ReportingConfig
+from bot.reporting.failure_posts import FailurePosts
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
@@ -75,6 +76,9 @@ class ComfyBot(commands.Bot):
         self._extensions = tuple(extensions)
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()
+        # Failures told in the server's log channel, from whichever process ran the job (worker included).
+        secrets = (settings.discord_token.get_secret_value(), settings.database_password)
+        self.failure_posts = FailurePosts(self, runtime, self.catalogue, secrets=secrets)
         # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and
         # the paged listings' controls still live (bot.exts.expired_listings).
         self.open_forms = OpenForms()
@@ -88,6 +92,7 @@ class ComfyBot(commands.Bot):
     async def setup_hook(self) -> None:
         # Before the core starts: it redelivers results that never reached Discord as soon as it runs.
         self.runtime.observer.target = self.reporter
+        self.failure_posts.start()
         if self.role != "worker":  # a worker answers no command: it only edits messages over REST
             await self.load_commands()
             await self._sync_dev_guild()
@@ -115,6 +120,7 @@ class ComfyBot(commands.Bot):
         # undelivered in the database (redelivered at start); then the reporter's pacing, then Discord.
         try:
             await self.runtime.close()
+            await self.failure_posts.close()
             await self.reporter.close()
         finally:
             await super().close()

@@ -33,6 +33,7 @@ def runtime_config(world: World) -> RuntimeConfig:
         enabled_kinds=world.enabled_kinds,
         personal_limits=world.personal_limits,
         moderation=world.moderation,
+        failure_notices=world.failure_notices,
         open_file=world.open_file,
         safety=world.safety,
     )

@@ -40,6 +40,7 @@ from bot.reporting.config import ReportingConfig
 from bot.runtime import CoreRuntime
 from bot.settings import Role
 from comfy.artifacts import FileOpener, open_for_writing
+from core.jobs.failure_notices import FailureNoticeSettings
 from core.jobs.queue_settings import QueueSettings
 from core.jobs.snapshots import ArtifactView, JobView
 from core.moderation.settings import ModerationSettings
@@ -102,6 +103,7 @@ class World:
     enabled_kinds: tuple[str, ...] | None = None  # ENABLED_KINDS
     personal_limits: GuildLimits = field(default_factory=GuildLimits)  # PERSONAL_*
     moderation: ModerationSettings = field(default_factory=ModerationSettings)  # MODERATION_LOG_DAYS, clock
+    failure_notices: FailureNoticeSettings = field(default_factory=FailureNoticeSettings)  # its window, clock
     open_file: FileOpener = open_for_writing  # how DATA_DIR's result files are written (a full disk, say)
     bot_owner_ids: str = ""  # BOT_OWNER_IDS
     role: Role = "all"  # ROLE: a gateway-only bot leaves the queue to workers (tests/e2e/roles_support.py)
@@ -243,6 +245,7 @@ async def running_world(
     enabled_kinds: tuple[str, ...] | None = None,
     personal_limits: GuildLimits | None = None,
     moderation: ModerationSettings | None = None,
+    failure_notices: FailureNoticeSettings | None = None,
     open_file: FileOpener = open_for_writing,
     bot_owner_ids: str = "",
     role: Role = "all",
@@ -282,6 +285,7 @@ async def running_world(
                 enabled_kinds=enabled_kinds,
                 personal_limits=personal_limits or GuildLimits(),
                 moderation=moderation or ModerationSettings(),
+                failure_notices=failure_notices or FailureNoticeSettings(),
                 open_file=open_file,
                 bot_owner_ids=bot_owner_ids,
                 role=role,
