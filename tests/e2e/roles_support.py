@@ -13,10 +13,10 @@ from dataclasses import replace
 import aiohttp
 
 from bot.client import ComfyBot
-from bot.runtime import CoreRuntime, RuntimeConfig
+from bot.runtime import CoreRuntime
 from bot.settings import Settings
-from tests.core.jobs.harness import FAST_CLIENT
 from tests.discord_emulator.patching import patch_discord
+from tests.e2e.bot_start import runtime_config
 from tests.e2e.harness import World
 
 
@@ -24,14 +24,12 @@ from tests.e2e.harness import World
 async def worker_running(world: World, worker_id: str) -> AsyncIterator[ComfyBot]:
     async with contextlib.AsyncExitStack() as stack:
         http = await stack.enter_async_context(aiohttp.ClientSession())
-        config = RuntimeConfig(
-            database_url=world.database_url,
-            comfyui_urls=[world.fake.url],
-            data_dir=world.data_dir,  # shared with the gateway: the inputs it received are read from here
+        # The gateway's configuration (its data dir too: the inputs it received are read from there, and
+        # its content-safety classifier checks results here), under the worker's own ids.
+        config = replace(
+            runtime_config(world),
             client_id=f"client-{worker_id}",
             queue=replace(world.queue, worker_id=worker_id),
-            client=FAST_CLIENT,
-            health_interval_s=0.3,
         )
         runtime = await CoreRuntime.build(config, http=http)
         settings = Settings(

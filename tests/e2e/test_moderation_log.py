@@ -13,6 +13,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.runtime import CoreRuntime
 from core.errors import NotAllowed
 from core.moderation import ModerationAction, ModerationEntry
 from core.moderation.log import LoggedEntry
@@ -42,10 +43,15 @@ class EntriesStored:
         return self.entries
 
 
+def entries_stored(world: World) -> contextlib.AbstractContextManager[EntriesStored]:
+    return entries_stored_in(world.runtime)
+
+
 @contextlib.contextmanager
-def entries_stored(world: World) -> Iterator[EntriesStored]:
+def entries_stored_in(runtime: CoreRuntime) -> Iterator[EntriesStored]:
+    """The entries stored by this runtime's process (a worker's, say) from now on."""
     stored = EntriesStored()
-    stop = world.runtime.moderation.events.subscribe(stored)
+    stop = runtime.moderation.events.subscribe(stored)
     try:
         yield stored
     finally:
