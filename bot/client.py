@@ -14,6 +14,7 @@ from bot.locales.translator import CatalogueTranslator
 from bot.own_messages import skip_own_messages
 from bot.reporting.config import ReportingConfig
 from bot.reporting.failure_posts import FailurePosts
+from bot.reporting.log_channel import LogChannel
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
@@ -77,8 +78,9 @@ class ComfyBot(commands.Bot):
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()
         # Failures told in the server's log channel, from whichever process ran the job (worker included).
+        log_channel = LogChannel(self, runtime, self.catalogue)
         secrets = (settings.discord_token.get_secret_value(), settings.database_password)
-        self.failure_posts = FailurePosts(self, runtime, self.catalogue, secrets=secrets)
+        self.failure_posts = FailurePosts(log_channel, runtime, secrets=secrets)
         # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and
         # the paged listings' controls still live (bot.exts.expired_listings).
         self.open_forms = OpenForms()

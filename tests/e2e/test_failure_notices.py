@@ -165,7 +165,7 @@ async def test_a_cancelled_job_is_not_a_failure_to_tell(database_url: str, tmp_p
 async def test_a_log_channel_the_bot_may_not_post_in_is_one_warning_and_no_crash(
     database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="bot.reporting.failure_posts")
+    caplog.set_level(logging.DEBUG, logger="bot.reporting.log_channel")
     clock = ManualClock()
     async with broken_server(database_url, tmp_path, clock) as (world, mod_log):
         no_sending = discord.Permissions(send_messages=True).value
@@ -181,7 +181,7 @@ async def test_a_log_channel_the_bot_may_not_post_in_is_one_warning_and_no_crash
     assert settled.posts == [(first, 0, False), (second, 1, False)]
     assert world.bot_messages(mod_log) == []
     warnings = [
-        r for r in caplog.records if r.name == "bot.reporting.failure_posts" and r.levelno >= logging.WARNING
+        r for r in caplog.records if r.name == "bot.reporting.log_channel" and r.levelno >= logging.WARNING
     ]
     assert len(warnings) == 1, [r.getMessage() for r in warnings]
     assert str(mod_log.id) in warnings[0].getMessage()
