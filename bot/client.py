@@ -15,6 +15,7 @@ from bot.own_messages import skip_own_messages
 from bot.reporting.config import ReportingConfig
 from bot.reporting.failure_posts import FailurePosts
 from bot.reporting.log_channel import LogChannel
+from bot.reporting.moderation_posts import ModerationPosts
 from bot.reporting.reporter import JobReporter
 from bot.runtime import CoreRuntime
 from bot.settings import Role, Settings
@@ -77,10 +78,12 @@ class ComfyBot(commands.Bot):
         self._extensions = tuple(extensions)
         # The bot's words in each shipped language (bot/locales): command names and the texts it says.
         self.catalogue = catalogue or Catalogue.shipped()
-        # Failures told in the server's log channel, from whichever process ran the job (worker included).
+        # Failures and moderation log entries told in the server's log channel, from whichever process
+        # ran the job or answered the request (a worker included, over REST).
         log_channel = LogChannel(self, runtime, self.catalogue)
         secrets = (settings.discord_token.get_secret_value(), settings.database_password)
         self.failure_posts = FailurePosts(log_channel, runtime, secrets=secrets)
+        self.moderation_posts = ModerationPosts(log_channel, runtime)
         # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and
         # the paged listings' controls still live (bot.exts.expired_listings).
         self.open_forms = OpenForms()
@@ -95,6 +98,7 @@ class ComfyBot(commands.Bot):
         # Before the core starts: it redelivers results that never reached Discord as soon as it runs.
         self.runtime.observer.target = self.reporter
         self.failure_posts.start()
+        self.moderation_posts.start()
         if self.role != "worker":  # a worker answers no command: it only edits messages over REST
             await self.load_commands()
             await self._sync_dev_guild()
@@ -123,6 +127,7 @@ class ComfyBot(commands.Bot):
         try:
             await self.runtime.close()
             await self.failure_posts.close()
+            await self.moderation_posts.close()
             await self.reporter.close()
         finally:
             await super().close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from bot.client import ComfyBot
 from bot.runtime import CoreRuntime
 from core.errors import NotAllowed
 from core.moderation import ModerationAction, ModerationEntry
@@ -54,6 +56,35 @@ def entries_stored_in(runtime: CoreRuntime) -> Iterator[EntriesStored]:
     stop = runtime.moderation.events.subscribe(stored)
     try:
         yield stored
+    finally:
+        stop()
+
+
+class PostsSettled:
+    """Each moderation log entry's post by one process, once settled: (entry id, posted)."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[int, bool]] = []
+        self._changed = asyncio.Event()
+
+    def __call__(self, entry: LoggedEntry, posted: bool) -> None:
+        self.posts.append((entry.id, posted))
+        self._changed.set()
+
+    async def wait(self, count: int) -> list[tuple[int, bool]]:
+        async with asyncio.timeout(10):
+            while len(self.posts) < count:
+                self._changed.clear()
+                await self._changed.wait()
+        return self.posts
+
+
+@contextlib.contextmanager
+def posts_settled_by(bot: ComfyBot) -> Iterator[PostsSettled]:
+    settled = PostsSettled()
+    stop = bot.moderation_posts.subscribe(settled)
+    try:
+        yield settled
     finally:
         stop()
 
@@ -213,8 +244,9 @@ async def test_another_guilds_entries_never_show_and_pages_go_newest_first(
 
 
 async def test_a_channel_the_bot_cannot_post_in_is_refused_and_a_failed_post_changes_nothing(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.reporting.log_channel")
     async with world_with_admin(database_url, tmp_path) as (world, admin):
         closed = world.emu.add_channel(world.guild, "closed")
         await world.emu.guild_create(world.guild)
@@ -226,11 +258,15 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused_and_a_failed_post_cha
         policy = await world.runtime.guild_policies.get(world.guild.id)
         # Chosen while the bot could post, then taken away: the refusal and its entry stay as they are.
         await world.runtime.guild_policies.update(world.guild.id, {"moderation_log_channel_id": closed.id})
-        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["gore"]})
-        with entries_stored(world) as stored:
+        await world.runtime.guild_policies.update(world.guild.id, {"blocked_words": ["gore", "spam"]})
+        with entries_stored(world) as stored, posts_settled_by(world.bot) as settled:
             request = await answer(world, await world.slash("imagine", {"prompt": "gore"}))
-            await stored.wait(1)
-        [failed] = await world.emu.wait_for_calls("POST", rf"/channels/{closed.id}/messages$")
+            [first] = await stored.wait(1)
+            await settled.wait(1)
+            await answer(world, await world.slash("imagine", {"prompt": "spam"}))
+            [_, second] = await stored.wait(2)
+            await settled.wait(2)
+        failed = await world.emu.wait_for_calls("POST", rf"/channels/{closed.id}/messages$", count=2)
         log = await answer(world, await settings(world, admin, "log"))
     assert refused.ephemeral
     assert refused.content == (
@@ -240,8 +276,14 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused_and_a_failed_post_cha
     assert policy.moderation_log_channel_id is None
     assert request.ephemeral
     assert "gore" in request.content
-    assert failed.status == 403
+    assert [call.status for call in failed] == [403, 403]
+    assert settled.posts == [(first.id, False), (second.id, False)]
     assert "Blocked word (gore)" in listed(log)
+    warnings = [
+        r for r in caplog.records if r.name == "bot.reporting.log_channel" and r.levelno >= logging.WARNING
+    ]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]  # then quiet until a post succeeds
+    assert str(closed.id) in warnings[0].getMessage()
 
 
 async def test_entries_past_their_retention_are_deleted_by_the_sweep(
