@@ -1,6 +1,7 @@
 """A result the classifier flags is posted in the server's log channel (/settings log channel:) by the
 process that ran its job, through the real discord.py and the emulator: a `worker` with no gateway posts
-it over REST, in the server's language read over REST; the one-process bot posts it exactly once."""
+it over REST, in the server's language read over REST; the one-process bot posts it exactly once. A
+request refused at a `gateway` is posted by the gateway, once."""
 
 from __future__ import annotations
 
@@ -94,3 +95,30 @@ async def test_a_result_flagged_in_the_one_process_bot_is_posted_once(
     [post] = posts
     assert f"**Withheld** · Result flagged ({LABEL}) · job #{entry.job_id}" in listed(post)
     assert listed(log).count("Result flagged") == 1
+
+
+async def test_a_request_refused_at_a_gateway_is_posted_by_the_gateway_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with (
+        flagging_world(postgres_url, tmp_path, role="gateway") as (world, admin, mod_log),
+        worker_running(world, "worker-1") as worker,
+    ):
+        await answer(world, await settings(world, admin, "add", {"words": "gore"}, group="blocked-words"))
+        with (
+            entries_stored(world) as at_gateway,
+            posts_settled_by(world.bot) as by_gateway,
+            posts_settled_by(worker) as by_worker,
+        ):
+            refused = await answer(world, await world.slash("imagine", {"prompt": "a gore scene"}))
+            [entry] = await at_gateway.wait(1)
+            await by_gateway.wait(1)
+        posts = world.bot_messages(mod_log)
+
+    assert refused.ephemeral
+    assert (entry.action.value, entry.rule, entry.job_id) == ("refused", "blocked_word:gore", None)
+    assert by_gateway.posts == [(entry.id, True)]
+    assert by_worker.posts == [], "the worker stored no entry: it has none to post"
+    [post] = posts
+    assert f"<@{world.alice.id}> · **Refused** · Blocked word (gore)" in listed(post)
+    assert post.notified_user_ids == []
