@@ -1,6 +1,7 @@
-"""A /history page button pressed after a restart, or after its listing's 10 minutes: the page it names
-(bot.ui.history_turns) is shown in place, as the live listing would have, to the member who ran /history
-alone (the message's interaction metadata says who), by the rights they have now, as a fresh /history."""
+"""A /history page button that names its page (bot.ui.history_turns), pressed on a live listing, again after
+a turn, after a restart, or after its listing's 10 minutes: that page is shown in place, as the live
+listing would have, to the member who ran /history alone (the message's interaction metadata says who), by
+the rights they have now, as a fresh /history."""
 
 from __future__ import annotations
 

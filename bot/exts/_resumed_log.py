@@ -1,6 +1,7 @@
-"""A /settings log page button pressed after a restart, or after the list's 10 minutes: the page it names
-(bot.ui.log_turns) is shown in place, as the live list would have, to the manager who ran /settings log
-alone (the message's interaction metadata says who), and only while they still manage the server."""
+"""A /settings log page button that names its page (bot.ui.log_turns), pressed on a live list, again after a
+turn, after a restart, or after the list's 10 minutes: that page is shown in place, as the live list would
+have, to the manager who ran /settings log alone (the message's interaction metadata says who), and only
+while they still manage the server."""
 
 from __future__ import annotations
 

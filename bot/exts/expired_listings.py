@@ -1,10 +1,11 @@
 """A paged listing's button or select used after the bot restarted, or after its view timed out, is
 answered: discord.py drops a press it has no live view for, and Discord would show the member only that the
 interaction failed. /history's and /settings log's page buttons name the page they turn to, which is shown
-in place (bot.exts._resumed_history, bot.exts._resumed_log). /workflows list's snapshot, or a /history
-search too long to be named, lived in that view's memory only, so the member is told privately to run the
-command again. A job picked from /history's select carries its number: it opens, privately, for
-whoever picked it, as far as they may see it."""
+in place (bot.exts._resumed_history, bot.exts._resumed_log): every press of one is answered here, a live
+listing's too, and an old one's pressed again after a turn (no view ever answers them: bot.ui.page_turner
+says why). /workflows list's snapshot, or a /history search too long to be named, lived in that view's
+memory only, so the member is told privately to run the command again. A job picked from /history's
+select carries its number: it opens, privately, for whoever picked it, as far as they may see it."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ class ExpiredListings(commands.Cog):
         data: dict[str, Any] = dict(interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if custom_id in self.bot.open_forms:
-            return  # its live view answers it
+            return  # its live view answers it (never a page button that names its page)
         if custom_id.startswith(HISTORY_PICK) and data.get("values"):
             await self._open_job(interaction, str(data["values"][0]))
             return

@@ -3,7 +3,8 @@
 The list is private (ephemeral) and only its manager turns its pages. It lives 10 minutes, well inside the
 15-minute life of the interaction token it edits with; a button pressed after that, or after a restart, is
 answered by bot.exts.expired_listings: each names the page it turns to (bot.ui.log_turns), which a new view
-shows in place (`resume`), so the buttons stay.
+shows in place (`resume`), so the buttons stay; so is every press of one, a live list's too
+(bot.ui.page_turner).
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ class ModerationLogView(discord.ui.View):
         return await self._pages.first_page(interaction)
 
     async def resume(self, interaction: discord.Interaction) -> None:
-        """Shows the page this view was made at in place of the list whose button `interaction` pressed: one
-        this process no longer had (bot.exts.expired_listings)."""
+        """Shows the page this view was made at in place of the list whose button, naming that page,
+        `interaction` pressed (bot.exts.expired_listings: live, turned since, timed out or from before a
+        restart alike)."""
         await self._pages.resume(interaction)
 
     def _turn_id(self, name: str, command_id: int) -> str | None:

@@ -5,11 +5,24 @@ point at and `show` edits the message with it: the listings differ only there (/
 V2 message and its gallery's files, /settings log an embed). The interaction of the last turn is kept, so the
 view can take its buttons away when it times out.
 
-The buttons' custom_ids name the command that showed the listing ("history:older:<interaction id>"), or,
-where the listing says so (`turn_ids`), the page they turn to (/history's, bot.ui.history_turns); they are
-entered in the bot's register of what this process still answers (bot.ui.open_forms) until the view times
-out: one pressed after a restart, or after that, is answered by bot.exts.expired_listings instead of
-failing.
+Where the listing says so (`turn_ids`), a button's custom_id names the page it turns to (bot.ui.history_turns,
+bot.ui.log_turns). Such a button is a link, not a live control: discord.py never routes its press to this
+view (PageButton), and bot.exts.expired_listings alone answers it, by showing the page it names in place,
+whether the listing is live, was turned since, timed out or outlived a restart. Who answers a press is so
+decided by its custom_id alone, never by what this process holds when it arrives, which matters because a
+live turn changes the buttons' custom_ids and a press of the old one still comes (a quick second click, a
+client that has not shown the edit yet): Discord sends it, with the message as it is now. Were the view to
+answer its current ids and the listener the rest, the two would judge that in two tasks run concurrently
+(discord.py's parser schedules the view's before it dispatches the listener's), and a press could be
+answered twice (40060, already acknowledged) or by nobody. A discord.py DynamicItem would not serve
+either: it drops a press unless the message still shows that custom_id (ViewStore.schedule_dynamic_item_call),
+and a stale press's message no longer does. Showing the page named, not turning from the page shown, also
+lands a double click one page on, as a link would.
+
+A button that cannot name its page (a search too long for Discord's 100 characters) has a plain custom_id,
+the command's ("history:older:<interaction id>"), which a turn does not change; this view answers it, and
+it is entered in the bot's register of what this process still answers (bot.ui.open_forms) until the view
+times out: pressed after a restart, or after that, bot.exts.expired_listings says the list expired.
 """
 
 from __future__ import annotations
@@ -26,6 +39,16 @@ from bot.ui.page_cursors import Cursors, PageCursors
 
 View = TypeVar("View", bound=BaseView)
 Shown = TypeVar("Shown")
+
+
+class PageButton(discord.ui.Button[View]):
+    """A page button; while it names the page it turns to, discord.py's view store does not route its
+    presses (it registers only dispatchable items), so bot.exts.expired_listings is their one answerer."""
+
+    names_page = False
+
+    def is_dispatchable(self) -> bool:
+        return super().is_dispatchable() and not self.names_page
 
 
 class PageTurner(Generic[View, Shown]):
@@ -52,9 +75,8 @@ class PageTurner(Generic[View, Shown]):
         self.last_interaction: discord.Interaction | None = None
         self._turn_ids = turn_ids
         self._command_id = 0
-        # Every custom_id the buttons were sent with: the view answers a press of one its message showed
-        # before the last turn (a quick second click), so none is left to bot.exts.expired_listings.
-        self._sent_ids: set[str] = set()
+        # Every plain custom_id the buttons were sent with, this view's to answer until it times out.
+        self._answered_here: set[str] = set()
         self._named: dict[str, bool] = {}  # whether each button names the page it turns to, by its name
         self._load = load
         self._show = show
@@ -63,10 +85,10 @@ class PageTurner(Generic[View, Shown]):
         self._prefix = custom_id
         self._turning = asyncio.Lock()  # two quick clicks must not both move the cursor stack
         newer_label, older_label = labels
-        self.newer: discord.ui.Button[View] = discord.ui.Button(
+        self.newer: PageButton[View] = PageButton(
             label=newer_label, emoji="◀️", custom_id=f"{custom_id}:newer"
         )
-        self.older: discord.ui.Button[View] = discord.ui.Button(
+        self.older: PageButton[View] = PageButton(
             label=older_label, emoji="▶️", custom_id=f"{custom_id}:older"
         )
         self.newer.callback = self._newer  # type: ignore[method-assign]  # discord.py's documented way
@@ -79,8 +101,8 @@ class PageTurner(Generic[View, Shown]):
         return await self._read()
 
     async def resume(self, interaction: discord.Interaction) -> None:
-        """Shows the page `cursors` start at, in place of a listing this process no longer had (a press after
-        a restart or a time-out), and answers its buttons from now on."""
+        """Shows the page `cursors` start at in place of the listing whose button, naming that page,
+        `interaction` pressed (bot.exts.expired_listings), and answers its plain buttons from now on."""
         await interaction.response.defer()  # acknowledged before the database is asked
         async with self._turning:
             self._command_id = interaction.id
@@ -92,12 +114,14 @@ class PageTurner(Generic[View, Shown]):
         """A control's custom_id, this listing's own: `name` under the prefix, then the command's id."""
         return f"{self._prefix}:{name}:{command.id}"
 
-    def _name(self, button: discord.ui.Button[View], name: str) -> None:
+    def _name(self, button: PageButton[View], name: str) -> None:
         named = self._turn_ids(name, self._command_id) if self._turn_ids else None
         button.custom_id = named or f"{self._prefix}:{name}:{self._command_id}"
+        button.names_page = named is not None
         self._named[name] = named is not None or bool(button.disabled)
-        self._sent_ids.add(button.custom_id)
-        self._forms.opened(button.custom_id)
+        if named is None:
+            self._answered_here.add(button.custom_id)
+            self._forms.opened(button.custom_id)
 
     @property
     def outlive_the_view(self) -> bool:
@@ -106,8 +130,9 @@ class PageTurner(Generic[View, Shown]):
         return bool(self._named) and all(self._named.values())
 
     def expired(self) -> None:
-        """The view timed out: discord.py no longer answers its buttons (bot.exts.expired_listings does)."""
-        for custom_id in self._sent_ids:
+        """The view timed out: discord.py no longer answers its plain buttons (bot.exts.expired_listings
+        does)."""
+        for custom_id in self._answered_here:
             self._forms.closed(custom_id)
 
     async def _newer(self, interaction: discord.Interaction) -> None:

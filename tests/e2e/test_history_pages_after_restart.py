@@ -144,12 +144,12 @@ async def test_history_page_buttons_stay_and_turn_after_the_listing_timed_out(
         assert cog is not None
         cog.view_timeout_s = 0.2  # type: ignore[attr-defined]
         forms = world.bot.open_forms
-        ended = asyncio.Event()  # the listing's view gave its buttons up (bot.ui.page_turner.expired)
+        ended = asyncio.Event()  # the listing's view timed out: it gave its job select up (on_timeout)
         close = forms.closed
 
         def closed(custom_id: str) -> None:
             close(custom_id)
-            if custom_id.startswith("history:older:"):
+            if custom_id.startswith("history:open:"):
                 ended.set()
 
         forms.closed = closed  # type: ignore[method-assign]

@@ -1,6 +1,6 @@
 """The paging both listings share: a click is acknowledged before the page is read, the page the cursors
-point at is shown, the buttons say where the ends are, and two quick clicks turn two pages, one after the
-other."""
+point at is shown, the buttons say where the ends are, two quick clicks turn two pages, one after the
+other, and a button that names its page is never the view's to answer."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ class Click:
 
 
 class Listing:
-    def __init__(self) -> None:
+    def __init__(self, *, names_older: bool = False) -> None:
+        self.forms = OpenForms()
         self.events: list[str] = []
         self.gate: asyncio.Event | None = None  # when set, a load waits for it
         self.before_id: int | None = None
@@ -46,8 +47,13 @@ class Listing:
             next_before_id=lambda: NEXT[self.before_id],
             labels=("Newer", "Older"),
             custom_id="listing",
-            forms=OpenForms(),
+            forms=self.forms,
+            turn_ids=self.older_names_its_page if names_older else None,
         )
+
+    def older_names_its_page(self, name: str, command_id: int) -> str | None:
+        page = self.pages.cursors.page_number
+        return f"listing:older:{command_id}:{page}" if name == "older" and NEXT[self.before_id] else None
 
     async def load(self) -> str:
         if self.gate is not None:
@@ -119,3 +125,27 @@ async def test_two_quick_clicks_turn_two_pages_one_after_the_other() -> None:
         "show page 3",
     ]
     assert listing.pages.last_interaction is second
+
+
+async def test_a_button_that_names_its_page_is_left_to_the_listener_and_a_plain_one_to_the_view() -> None:
+    listing = Listing(names_older=True)
+    await listing.pages.first_page(listing.click())  # type: ignore[arg-type]
+    newer, older = listing.pages.newer, listing.pages.older
+    view: discord.ui.View = discord.ui.View(timeout=None)
+    view.add_item(newer)
+    view.add_item(older)
+    # What discord.py's view store routes to the view: its dispatchable items, by custom_id.
+    routed = [getattr(item, "custom_id", None) for item in view.walk_children() if item.is_dispatchable()]
+    assert older.custom_id == "listing:older:1:1"
+    assert routed == ["listing:newer:1"]
+    assert "listing:newer:1" in listing.forms
+    assert "listing:older:1:1" not in listing.forms  # so bot.exts.expired_listings answers it
+    for _ in range(2):
+        await listing.pages.turn(listing.click(), older=True)  # type: ignore[arg-type]
+    # The last page has nowhere older to name: that button is a plain one again, the view's own.
+    assert older.custom_id == "listing:older:1"
+    assert older.is_dispatchable()
+    assert "listing:older:1" in listing.forms
+    listing.pages.expired()
+    assert "listing:newer:1" not in listing.forms
+    assert "listing:older:1" not in listing.forms
