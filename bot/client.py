@@ -80,10 +80,10 @@ class ComfyBot(commands.Bot):
         self.catalogue = catalogue or Catalogue.shipped()
         # Failures and moderation log entries told in the server's log channel, from whichever process
         # ran the job or answered the request (a worker included, over REST).
-        log_channel = LogChannel(self, runtime, self.catalogue)
+        self.log_channel = LogChannel(self, runtime, self.catalogue)
         secrets = (settings.discord_token.get_secret_value(), settings.database_password)
-        self.failure_posts = FailurePosts(log_channel, runtime, secrets=secrets)
-        self.moderation_posts = ModerationPosts(log_channel, runtime)
+        self.failure_posts = FailurePosts(self.log_channel, runtime, secrets=secrets)
+        self.moderation_posts = ModerationPosts(self.log_channel, runtime)
         # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and
         # the paged listings' controls still live (bot.exts.expired_listings).
         self.open_forms = OpenForms()

@@ -16,6 +16,7 @@ import discord
 import pytest
 
 from bot.client import ComfyBot
+from bot.reporting.log_channel import LogPost
 from core.jobs.failure_notices import FailureNotice, FailureNoticeSettings
 from tests.discord_emulator import Channel, Member
 from tests.e2e.admin_support import world_with_admin
@@ -208,3 +209,36 @@ async def test_a_worker_without_gateway_posts_the_notice_over_rest_in_the_server
     assert "Was der Server meldete:" in post.content
     assert SERVER_SAID in post.content
     assert post.notified_user_ids == []
+
+
+async def test_a_log_channel_of_another_server_from_stale_data_is_never_posted_in(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A guild's stored log channel that belongs to another server the bot is in (stale or damaged data,
+    /settings log channel: only offers the server's own): neither the gateway's cache nor a worker's REST
+    look may carry this server's failures there."""
+    caplog.set_level(logging.WARNING, logger="bot.reporting.log_channel")
+    clock = ManualClock()
+    async with (
+        broken_server(postgres_url, tmp_path, clock, role="gateway", log_channel=False) as (world, mod_log),
+        worker_running(world, "worker-1") as worker,
+    ):
+        elsewhere = world.emu.add_guild(name="Another server")
+        theirs = world.emu.add_channel(elsewhere, "their-log")
+        await world.emu.guild_create(elsewhere)
+        await world.bot.runtime.guild_policies.update(
+            world.guild.id, {"moderation_log_channel_id": theirs.id}
+        )
+        with posts_settled_on(worker) as settled:
+            job_id = await failed_job(world)
+            await settled.wait(1)
+        at_the_gateway = await world.bot.log_channel.post(
+            world.guild.id, lambda _: LogPost(f"job #{job_id}"), what="failure notice"
+        )
+
+    assert settled.posts == [(job_id, 0, False)]
+    assert at_the_gateway is False
+    assert world.bot_messages(theirs) == []
+    assert world.bot_messages(mod_log) == []
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.reporting.log_channel"]
+    assert any(str(theirs.id) in said and "another server" in said for said in warnings), warnings
