@@ -3,7 +3,7 @@ one pressed after a restart, or after its listing's 10 minutes, still turns (bot
 with the listing's filters, and whether it is shown to the channel. Who may press is not written: the
 message's own interaction metadata says who ran the command.
 
-    history:older:<command id>:<page>:<job id>:<public>:<user>:<kind>:<search>
+    history:older:<command id>:<page>:<job id>:<public>:<user>:<kind>:<status>:<search>
 
 An empty field for no filter, the search last (it may hold ":"). A listing whose filters do not fit in
 Discord's 100 characters (a long search) keeps the plain id, bot.ui.page_turner's: one of those pressed
@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 from bot.ui.history_render import HistoryFilters
 from bot.ui.page_names import WAYS, PagePlace, b36, fits, page_name, read_number, read_page_name
+from core.jobs.snapshots import JobStatus
 from core.kinds import JobKind
 
 PREFIX = "history"
 _KIND = re.compile(r"[a-z0-9_-]{1,32}")
+_STATUSES = {status.value: status for status in JobStatus}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,27 +46,30 @@ def turn_id(
         return None
     user = "" if filters.user_id is None else b36(filters.user_id)
     head = page_name(PREFIX, name, command_id, page_number=page_number, anchor=anchor)
-    custom_id = ":".join([head, "1" if public else "0", user, kind, filters.search or ""])
+    status = filters.status.value if filters.status is not None else ""
+    custom_id = ":".join([head, "1" if public else "0", user, kind, status, filters.search or ""])
     return custom_id if fits(custom_id) else None
 
 
 def read_turn(custom_id: str) -> HistoryTurn | None:
     """The place a pressed button turns to and its listing; None for anything but a well-formed one of
     ours (an older listing's plain id, a damaged or made-up one)."""
-    parts = custom_id.split(":", 8)
-    place = read_page_name(PREFIX, parts) if fits(custom_id) and len(parts) == 9 else None
+    parts = custom_id.split(":", 9)
+    place = read_page_name(PREFIX, parts) if fits(custom_id) and len(parts) == 10 else None
     if place is None:
         return None
-    public, user, kind, search = parts[5:]
+    public, user, kind, status, search = parts[5:]
     if (
         public not in ("0", "1")
         or (user and read_number(user) is None)
         or (kind and not _KIND.fullmatch(kind))
+        or (status and status not in _STATUSES)
     ):
         return None
     filters = HistoryFilters(
         user_id=read_number(user) if user else None,
         kind=JobKind(kind) if kind else None,
         search=search or None,
+        status=_STATUSES[status] if status else None,
     )
     return HistoryTurn(place, public == "1", filters)

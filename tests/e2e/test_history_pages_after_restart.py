@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from core.jobs.policy import Requester
 from tests.discord_emulator.layout import buttons, footers, texts
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import World
@@ -125,7 +126,7 @@ async def test_a_damaged_or_made_up_page_button_says_the_list_expired(
         said = []
         forged_ids = (
             named.replace(":", ":-", 4),  # a job id made negative
-            named.rsplit(":", 2)[0] + ":nosuchkind:",  # well formed, but no kind of job this bot knows
+            named.rsplit(":", 3)[0] + ":nosuchkind::",  # well formed, but no kind of job this bot knows
             "history:newer:",
         )
         for forged in forged_ids:
@@ -181,3 +182,24 @@ def base36(number: int) -> str:
         number, digit = divmod(number, 36)
         text = digits[digit] + text
     return text or "0"
+
+
+async def test_a_status_filter_stays_on_every_page_it_turns_to(database_url: str, tmp_path: Path) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        waiting: list[int] = []
+        for i in range(16):  # two members: each may have 10 jobs waiting
+            member = (world.alice, world.bob)[i % 2]
+            receipt = await submit(world, member, f"fox {i}")
+            if i % 4 == 0:  # every fourth, the oldest too, is cancelled: not a job still waiting
+                requester = Requester(user_id=member.id, channel_id=world.channel.id)
+                await world.runtime.service.cancel(
+                    receipt.job.id, guild_id=world.guild.id, requester=requester
+                )
+            else:
+                waiting.append(receipt.job.id)
+        listing = await answer(world, await world.slash("history", {"status": "queued"}))
+        first = listed_ids(texts(listing)[0])
+        second = await turned(world, listing, "history:older")
+
+    assert first == waiting[::-1][:10]
+    assert second == waiting[::-1][10:]

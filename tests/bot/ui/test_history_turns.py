@@ -8,6 +8,7 @@ import pytest
 from bot.ui.history_render import HistoryFilters
 from bot.ui.history_turns import HistoryTurn, read_turn, turn_id
 from bot.ui.page_names import MAX_CUSTOM_ID, PagePlace
+from core.jobs.snapshots import JobStatus
 from core.kinds import IMAGE, JobKind
 
 SNOWFLAKE_MAX = 2**64 - 1
@@ -119,3 +120,22 @@ def test_a_search_may_hold_colons() -> None:
 
     assert turn is not None
     assert turn.filters.search == "a:b::c"
+
+
+@pytest.mark.parametrize("status", list(JobStatus))
+def test_a_status_filter_is_named_and_read_back(status: JobStatus) -> None:
+    filters = HistoryFilters(user_id=SNOWFLAKE_MAX, kind=IMAGE, search="owl", status=status)
+
+    custom_id = turn_id(
+        "older", SNOWFLAKE_MAX, page_number=2, anchor=JOB_ID_MAX, public=False, filters=filters
+    )
+
+    assert custom_id is not None
+    assert read_turn(custom_id) == HistoryTurn(PagePlace(3, before_id=JOB_ID_MAX), False, filters)
+
+
+def test_a_made_up_status_is_not_read_as_a_page() -> None:
+    parts = named("older", search="owl").split(":")
+    parts[-2] = "burnt"  # the status's field, just before the search
+
+    assert read_turn(":".join(parts)) is None
