@@ -8,6 +8,8 @@ import asyncio
 from pathlib import Path
 
 from core.jobs.policy import Requester
+from core.jobs.service import JobRequest
+from core.kinds.image import ImageParams
 from tests.discord_emulator.layout import buttons, footers, texts
 from tests.discord_emulator.models import Message
 from tests.e2e.harness import World
@@ -203,3 +205,41 @@ async def test_a_status_filter_stays_on_every_page_it_turns_to(database_url: str
 
     assert first == waiting[::-1][:10]
     assert second == waiting[::-1][10:]
+
+
+async def test_a_public_listings_button_forged_to_name_a_private_page_turns_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Discord's docs ask apps to validate a component's data against the message it came from
+    (discord/discord-api-docs#3029): whether a
+    listing is the channel's is the message's own (ephemeral or not), never what a custom_id claims, so
+    a button forged to say "private" never posts what only its runner may see in the channel."""
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        hers = JobRequest(
+            guild_id=world.guild.id,
+            requester=Requester(user_id=world.alice.id, channel_id=world.channel.id),
+            raw_input="a private owl",
+            params=ImageParams(prompt="a private owl"),
+            private=True,
+        )
+        private_job = (await world.runtime.service.submit(hers)).job.id
+        for i in range(11):
+            await submit(world, (world.alice, world.bob)[i % 2], f"fox {i}")
+        listing = await answer(world, await world.slash("history", {"public": True}))
+        named = control_id(listing, "history:older").split(":")
+        named[5] = "0"  # "a private listing"
+        pressed = await world.emu.click_button(listing, ":".join(named), world.alice)
+        await world.wait_acked(pressed)
+        if pressed.response_type == 6:  # taken as a turn: wait for the page it shows
+            await world.emu.wait_for(lambda: len(listing.revisions) == 3)
+        said = world.emu.original_response(pressed) if pressed.response_type == 4 else None
+
+    shown = [
+        job_id for revision in listing.revisions for text in texts(revision) for job_id in listed_ids(text)
+    ]
+    assert not listing.ephemeral
+    assert private_job not in shown
+    assert len(listing.revisions) == 2  # the thinking state, then the first page: never turned
+    assert said is not None
+    assert said.ephemeral
+    assert said.content == "This list has expired: run /history again."
