@@ -85,7 +85,7 @@ class ComfyBot(commands.Bot):
         self.failure_posts = FailurePosts(self.log_channel, runtime, secrets=secrets)
         self.moderation_posts = ModerationPosts(self.log_channel, runtime)
         # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and
-        # the paged listings' controls still live (bot.exts.expired_listings).
+        # the paged listings' controls still live (bot.exts.listing_presses).
         self.open_forms = OpenForms()
 
     async def load_commands(self) -> None:

@@ -7,5 +7,5 @@ BROWSING_EXTENSIONS: tuple[str, ...] = (
     "bot.exts.queue_commands",
     "bot.exts.settings_command",
     "bot.exts.workflows",
-    "bot.exts.expired_listings",
+    "bot.exts.listing_presses",
 )

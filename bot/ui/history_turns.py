@@ -1,5 +1,5 @@
 """/history's page buttons write the page they turn to into their custom_id (bot.ui.page_names), so that
-one pressed after a restart, or after its listing's 10 minutes, still turns (bot.exts.expired_listings):
+one pressed after a restart, or after its listing's 10 minutes, still turns (bot.exts.listing_presses):
 with the listing's filters, and whether it is shown to the channel. Who may press is not written: the
 message's own interaction metadata says who ran the command.
 

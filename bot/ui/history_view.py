@@ -8,7 +8,7 @@ Only the member who ran /history can use it (the message may be public). Private
 are listed for their requester, and for managers, in a listing only they see; a public listing has none,
 nor any deleted or held-back result, whoever asked for it. It lives 10 minutes, well inside the 15-minute
 life of the interaction token it edits with. Its page buttons name the page they turn to
-(bot.ui.history_turns): bot.exts.expired_listings answers every press of one, live, turned since, timed
+(bot.ui.history_turns): bot.exts.listing_presses answers every press of one, live, turned since, timed
 out or after a restart, by a new view shown in place (`resume`); a job picked after 10 minutes or a
 restart still opens. Page buttons that cannot name theirs (a search too long) would only say the list
 expired: then the view takes its buttons away when it ends.
@@ -131,7 +131,7 @@ class HistoryView(discord.ui.LayoutView):
 
     async def resume(self, interaction: discord.Interaction) -> None:
         """Shows the page this view was made at in place of the listing whose button, naming that page,
-        `interaction` pressed (bot.exts.expired_listings)."""
+        `interaction` pressed (bot.exts.listing_presses)."""
         self.job_select.custom_id = self._pages.own_id("open", interaction)
         self._forms.opened(self.job_select.custom_id)
         await self._pages.resume(interaction)

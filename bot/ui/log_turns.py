@@ -1,5 +1,5 @@
 """/settings log's page buttons write the page they turn to into their custom_id (bot.ui.page_names), so
-that one pressed after a restart, or after the list's 10 minutes, still turns (bot.exts.expired_listings).
+that one pressed after a restart, or after the list's 10 minutes, still turns (bot.exts.listing_presses).
 The log has no filters: the page is all there is.
 
     modlog:older:<command id>:<page>:<entry id>

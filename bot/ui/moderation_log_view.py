@@ -2,7 +2,7 @@
 
 The list is private (ephemeral) and only its manager turns its pages. It lives 10 minutes, well inside the
 15-minute life of the interaction token it edits with; a button pressed after that, or after a restart, is
-answered by bot.exts.expired_listings: each names the page it turns to (bot.ui.log_turns), which a new view
+answered by bot.exts.listing_presses: each names the page it turns to (bot.ui.log_turns), which a new view
 shows in place (`resume`), so the buttons stay; so is every press of one, a live list's too
 (bot.ui.page_turner).
 """
@@ -74,7 +74,7 @@ class ModerationLogView(discord.ui.View):
 
     async def resume(self, interaction: discord.Interaction) -> None:
         """Shows the page this view was made at in place of the list whose button, naming that page,
-        `interaction` pressed (bot.exts.expired_listings: live, turned since, timed out or from before a
+        `interaction` pressed (bot.exts.listing_presses: live, turned since, timed out or from before a
         restart alike)."""
         await self._pages.resume(interaction)
 

@@ -8,7 +8,7 @@ class OpenForms:
     the controls of the paged listings (/history, /settings log, /workflows list) still live.
     discord.py keeps them in memory only and drops an answer to one it does not know, which Discord then
     shows as a failure: one sent back after a restart, or after its time, is answered by
-    bot.exts.picture_forms, bot.exts.song_forms or bot.exts.expired_listings instead, once it is known to be
+    bot.exts.picture_forms, bot.exts.song_forms or bot.exts.listing_presses instead, once it is known to be
     none of these."""
 
     def __init__(self) -> None:

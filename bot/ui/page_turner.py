@@ -7,7 +7,7 @@ view can take its buttons away when it times out.
 
 Where the listing says so (`turn_ids`), a button's custom_id names the page it turns to (bot.ui.history_turns,
 bot.ui.log_turns). Such a button is a link, not a live control: discord.py never routes its press to this
-view (PageButton), and bot.exts.expired_listings alone answers it, by showing the page it names in place,
+view (PageButton), and bot.exts.listing_presses alone answers it, by showing the page it names in place,
 whether the listing is live, was turned since, timed out or outlived a restart. Who answers a press is so
 decided by its custom_id alone, never by what this process holds when it arrives, which matters because a
 live turn changes the buttons' custom_ids and a press of the old one still comes (a quick second click, a
@@ -22,7 +22,7 @@ lands a double click one page on, as a link would.
 A button that cannot name its page (a search too long for Discord's 100 characters) has a plain custom_id,
 the command's ("history:older:<interaction id>"), which a turn does not change; this view answers it, and
 it is entered in the bot's register of what this process still answers (bot.ui.open_forms) until the view
-times out: pressed after a restart, or after that, bot.exts.expired_listings says the list expired.
+times out: pressed after a restart, or after that, bot.exts.listing_presses says the list expired.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ Shown = TypeVar("Shown")
 
 class PageButton(discord.ui.Button[View]):
     """A page button; while it names the page it turns to, discord.py's view store does not route its
-    presses (it registers only dispatchable items), so bot.exts.expired_listings is their one answerer."""
+    presses (it registers only dispatchable items), so bot.exts.listing_presses is their one answerer."""
 
     names_page = False
 
@@ -102,7 +102,7 @@ class PageTurner(Generic[View, Shown]):
 
     async def resume(self, interaction: discord.Interaction) -> None:
         """Shows the page `cursors` start at in place of the listing whose button, naming that page,
-        `interaction` pressed (bot.exts.expired_listings), and answers its plain buttons from now on."""
+        `interaction` pressed (bot.exts.listing_presses), and answers its plain buttons from now on."""
         await interaction.response.defer()  # acknowledged before the database is asked
         async with self._turning:
             self._command_id = interaction.id
@@ -126,11 +126,11 @@ class PageTurner(Generic[View, Shown]):
     @property
     def outlive_the_view(self) -> bool:
         """Whether every button that can be pressed names the page it turns to, so it still turns once the
-        view is gone (bot.exts.expired_listings): then the view need not take them away."""
+        view is gone (bot.exts.listing_presses): then the view need not take them away."""
         return bool(self._named) and all(self._named.values())
 
     def expired(self) -> None:
-        """The view timed out: discord.py no longer answers its plain buttons (bot.exts.expired_listings
+        """The view timed out: discord.py no longer answers its plain buttons (bot.exts.listing_presses
         does)."""
         for custom_id in self._answered_here:
             self._forms.closed(custom_id)

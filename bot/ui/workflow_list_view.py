@@ -3,7 +3,7 @@
 The pages are read once, when the command runs (the list is a snapshot, like /settings log's page), and
 only the manager who asked sees them (ephemeral). The view lives 10 minutes, well inside the 15-minute life
 of the interaction token it edits with, then takes its buttons away; one pressed after that, or after a
-restart, is answered by bot.exts.expired_listings.
+restart, is answered by bot.exts.listing_presses.
 """
 
 from __future__ import annotations

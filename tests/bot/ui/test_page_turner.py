@@ -139,7 +139,7 @@ async def test_a_button_that_names_its_page_is_left_to_the_listener_and_a_plain_
     assert older.custom_id == "listing:older:1:1"
     assert routed == ["listing:newer:1"]
     assert "listing:newer:1" in listing.forms
-    assert "listing:older:1:1" not in listing.forms  # so bot.exts.expired_listings answers it
+    assert "listing:older:1:1" not in listing.forms  # so bot.exts.listing_presses answers it
     for _ in range(2):
         await listing.pages.turn(listing.click(), older=True)  # type: ignore[arg-type]
     # The last page has nowhere older to name: that button is a plain one again, the view's own.

@@ -1,10 +1,10 @@
-"""A paged listing's button or select used after the bot restarted, or after its view timed out, is
-answered: discord.py drops a press it has no live view for, and Discord would show the member only that the
-interaction failed. /history's and /settings log's page buttons name the page they turn to, which is shown
-in place (bot.exts._resumed_history, bot.exts._resumed_log): every press of one is answered here, a live
-listing's too, and an old one's pressed again after a turn (no view ever answers them: bot.ui.page_turner
-says why). /workflows list's snapshot, or a /history search too long to be named, lived in that view's
-memory only, so the member is told privately to run the command again. A job picked from /history's
+"""Presses on the paged listings' controls that no live view answers: discord.py drops a press it has no
+live view for, and Discord would show the member only that the interaction failed. /history's and
+/settings log's page buttons name the page they turn to, which is shown in place (bot.exts._resumed_history,
+bot.exts._resumed_log): every press of one is answered here, a live listing's too, and an old one's pressed
+again after a turn (no view ever answers them: bot.ui.page_turner says why). /workflows list's snapshot, or
+a /history search too long to be named, lived in that view's memory only, so a press after a restart or
+after its view timed out tells the member privately to run the command again. A job picked from /history's
 select carries its number: it opens, privately, for whoever picked it, as far as they may see it."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ HISTORY_PICK = "history:open:"
 _LISTINGS = {"history:": _history, "modlog:": _settings_log, "workflows-list:": _workflows_list}
 
 
-class ExpiredListings(commands.Cog):
+class ListingPresses(commands.Cog):
     def __init__(self, bot: ComfyBot) -> None:
         self.bot = bot
 
@@ -93,4 +93,4 @@ class ExpiredListings(commands.Cog):
 
 
 async def setup(bot: ComfyBot) -> None:
-    await bot.add_cog(ExpiredListings(bot))
+    await bot.add_cog(ListingPresses(bot))
