@@ -15,7 +15,7 @@ from bot.cli.discord_endpoints import point_discord_at
 from bot.cli.generate_args import add_generate_parser
 from bot.cli.settings_problems import describe_settings_problem
 from bot.cli.startup_failure import StartupFailure
-from bot.logging_setup import configure_logging, quieter
+from bot.logging_setup import configure_logging, operator_secrets, quieter
 from bot.settings import Settings
 
 log = logging.getLogger("bot")
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
-        secrets = [settings.discord_token.get_secret_value(), settings.database_password]
+        secrets = operator_secrets(settings)
     except (ValidationError, ArgumentError) as exc:
         sys.stderr.write(describe_settings_problem(exc))
         return 2

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.exts._browsing_extensions import BROWSING_EXTENSIONS
 from bot.locales import Catalogue
 from bot.locales.translator import CatalogueTranslator
+from bot.logging_setup import operator_secrets
 from bot.own_messages import skip_own_messages
 from bot.reporting.config import ReportingConfig
 from bot.reporting.failure_posts import FailurePosts
@@ -81,8 +82,7 @@ class ComfyBot(commands.Bot):
         # Failures and moderation log entries told in the server's log channel, from whichever process
         # ran the job or answered the request (a worker included, over REST).
         self.log_channel = LogChannel(self, runtime, self.catalogue)
-        secrets = (settings.discord_token.get_secret_value(), settings.database_password)
-        self.failure_posts = FailurePosts(self.log_channel, runtime, secrets=secrets)
+        self.failure_posts = FailurePosts(self.log_channel, runtime, secrets=operator_secrets(settings))
         self.moderation_posts = ModerationPosts(self.log_channel, runtime)
         # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and
         # the paged listings' controls still live (bot.exts.listing_presses).

@@ -8,9 +8,12 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from background.log_context import LogContextFilter, context_prefix
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 # Discord bot tokens, webhook/interaction tokens in URLs, and interaction tokens anywhere (base64 of
 # "interaction…": a job keeps its token, and SQLAlchemy's DEBUG lines show parameters).
@@ -23,6 +26,12 @@ _PATTERNS = (
 # key is often given to a proxy (https://key@host). It ends at the authority's last "@" (a raw "@" inside a
 # password included), before any "/", "?" or "#": "host:8188/messages/@original" carries none.
 _URL_USERINFO = re.compile(r"(://)[^\s/?#]+@")
+
+
+def operator_secrets(settings: Settings) -> tuple[str, ...]:
+    """What the log scrubs, and every text shown from what a server said (a failed job's detail, in /show
+    and the log channel): one list, so a secret added here is kept out of all of them."""
+    return (settings.discord_token.get_secret_value(), settings.database_password)
 
 
 class SecretScrubber(logging.Filter):

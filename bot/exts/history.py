@@ -18,6 +18,7 @@ from bot.exts._showing import Showable, check_posting_here, showable
 from bot.exts._submit import submit_on_interaction
 from bot.exts.errors import report_error
 from bot.locales import Words, job_locale, words_for
+from bot.logging_setup import operator_secrets
 from bot.ui.failure_detail import failure_detail_message
 from bot.ui.history_files import plan_repost, unavailable_text
 from bot.ui.history_render import HistoryFilters, job_summary, shorten
@@ -155,10 +156,8 @@ class History(commands.Cog):
 
     async def _tell_failure(self, interaction: discord.Interaction, found: JobView, detail: str) -> None:
         """To the manager alone, in their words: the "thinking…" was private (see `show`)."""
-        settings = self.bot.settings
-        secrets = (settings.discord_token.get_secret_value(), settings.database_password)
         words = words_for(self.bot, interaction.locale)
-        text = failure_detail_message(words, found.id, detail, secrets=secrets)
+        text = failure_detail_message(words, found.id, detail, secrets=operator_secrets(self.bot.settings))
         await interaction.followup.send(text, ephemeral=True)
         with log_context(job_id=found.id, guild_id=found.guild_id, user_id=interaction.user.id):
             log.info("failure detail shown to a manager")  # who read it, for the operator

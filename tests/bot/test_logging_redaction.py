@@ -13,7 +13,9 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.logging_setup import configure_logging, redact_url_credentials
+from bot.logging_setup import configure_logging, operator_secrets, redact_url_credentials
+from bot.settings import Settings
+from bot.ui.failure_detail import detail_block
 from tests.bot.cli.helpers import WELL_FORMED_TOKEN, bot_env, run_bot
 from tests.discord_emulator import DiscordEmulator, running_client
 
@@ -148,3 +150,19 @@ def test_an_at_sign_in_a_urls_path_is_no_credentials() -> None:
     url = "http://127.0.0.1:8080/api/v10/webhooks/1/[token]/messages/@original"
     assert redact_url_credentials(url) == url
     assert redact_url_credentials("mail ops@example.com") == "mail ops@example.com"
+
+
+def test_a_failures_detail_shown_to_managers_hides_what_the_log_hides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The log's secrets and the detail's (bot.ui.failure_detail) are one list: the token and the
+    database password are scrubbed from what a server said before a manager or the log channel sees it."""
+    monkeypatch.setenv("DISCORD_TOKEN", WELL_FORMED_TOKEN)
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+asyncpg://bot:{PASSWORD}@db.internal/bot")
+    secrets = operator_secrets(Settings(_env_file=None))
+
+    said = detail_block(f"auth failed for {PASSWORD!r} with {WELL_FORMED_TOKEN}", secrets=secrets)
+
+    assert PASSWORD not in said
+    assert WELL_FORMED_TOKEN not in said
+    assert set(secrets) == {WELL_FORMED_TOKEN, PASSWORD}
