@@ -96,6 +96,9 @@ class KeysetCursors:
         elif not older and not self._at_newest and newest is not None:
             self.before_id, self.after_id = None, newest
             self.page_number -= 1
+        elif not older and not self._at_newest:  # a page left empty (its rows swept since): the start
+            self.before_id = self.after_id = None
+            self.page_number = 1
 
     def landed(self, *, at_newest: bool) -> None:
         """The page was read: whether it is the first (the newest jobs), whatever its number said."""

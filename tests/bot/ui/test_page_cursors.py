@@ -72,3 +72,14 @@ def test_keyset_cursors_opened_at_a_named_page_never_call_a_later_one_the_first(
     assert not cursors.on_first_page
     cursors.landed(at_newest=False)  # jobs made since pushed what was page 2 down
     assert (cursors.page_number, cursors.on_first_page) == (2, False)
+
+
+def test_newer_from_a_page_left_empty_goes_back_to_the_first_page() -> None:
+    """Nothing is shown on a later page whose rows went meanwhile (the moderation log's sweep): "newer"
+    has no row to turn from, and takes the member back to the start rather than nowhere."""
+    cursors = KeysetCursors(newest_shown=lambda: None, page_number=3, before_id=40)
+    cursors.landed(at_newest=False)
+
+    cursors.turn(older=False, next_before_id=None)
+
+    assert (cursors.before_id, cursors.after_id, cursors.page_number) == (None, None, 1)
