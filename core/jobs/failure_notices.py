@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from background.loops import supervise
 from background.tasks import BackgroundTasks
 from core.jobs.failure_events import ServerFailure
 from core.jobs.scopes import is_personal
@@ -71,7 +72,9 @@ class FailureNotices:
             window.last = failure
             return
         self._windows[key] = _Window()
-        self._tasks.spawn(self._close_later(key), name=f"failure-window-{job.guild_id}")
+        # Supervised: a window whose loop died would count this server's reason forever, never told.
+        name = f"failure-window-{job.guild_id}"
+        self._tasks.spawn(supervise(name, lambda: self._close_later(key)), name=name)
         self._tell(FailureNotice(failure))
 
     async def _close_later(self, key: tuple[int, str]) -> None:

@@ -136,3 +136,30 @@ async def test_a_listener_that_raises_does_not_keep_the_others_from_hearing() ->
     assert told.said() == [(1, 0), (2, 0), (3, 0)]
     assert told_too.said() == [(2, 0)]
     await notices.close()
+
+
+async def test_a_window_whose_clock_failed_once_still_ends_and_tells_its_count() -> None:
+    """The window's loop runs supervised: an error in it is logged and the loop goes on, so the server and
+    reason are not left counting forever, never told again."""
+    clock = ManualClock()
+    broke: list[float] = []
+
+    async def sleep_failing_once(seconds: float) -> None:
+        if not broke:
+            broke.append(seconds)
+            raise RuntimeError("the clock broke")
+        await clock.sleep(seconds)
+
+    told = Told()
+    notices = FailureNotices(FailureNoticeSettings(window_s=WINDOW_S, sleep=sleep_failing_once))
+    notices.subscribe(told)
+    notices.heard(failed(1))
+    notices.heard(failed(2))
+    notices.heard(failed(3))
+    await clock.advance(WINDOW_S)
+    await told.wait(2)
+    notices.heard(failed(4))  # the count told opened the next window: counted in it
+
+    assert broke == [WINDOW_S]
+    assert told.said() == [(1, 0), (3, 2)]
+    await notices.close()
