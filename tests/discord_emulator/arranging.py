@@ -90,12 +90,15 @@ class Arranging:
     async def delete_channel(self, channel: Channel) -> None:
         """The channel is deleted, its threads with it: CHANNEL_DELETE tells the bot ("Sent when a channel
         relevant to the current user is deleted", https://discord.com/developers/docs/events/gateway-events#
-        channel-delete), whose discord.py then forgets it. (Calls to it are not refused here.)"""
+        channel-delete), whose discord.py then forgets it. A REST call to it or its threads after that is
+        404, JSON code 10003 "Unknown channel" (https://discord.com/developers/docs/topics/
+        opcodes-and-status-codes#json-json-error-codes)."""
         assert channel.guild_id is not None, "a server's channel is deleted"
         assert not channel.is_thread, "a channel, not a thread"
         guild = self.world.guilds[channel.guild_id]
         for gone in [c for c in guild.channels.values() if channel.id in (c.id, c.parent_id)]:
             del guild.channels[gone.id]
+            self.world.channels.pop(gone.id, None)
         if self.gateway.sessions and self.world.bot_can_see(channel):
             await self.gateway.dispatch("CHANNEL_DELETE", payloads.channel(channel), intent=GUILDS)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import discord
+import pytest
 from discord.ext import commands
 
 from tests.discord_emulator import DiscordEmulator, running_client
@@ -43,3 +44,19 @@ async def test_a_deleted_channel_and_its_threads_are_gone_for_the_bot(
     assert after_a_restart == (None, None)
     assert room.id not in server.guild.channels
     assert thread.id not in server.guild.channels
+
+
+async def test_a_deleted_channel_is_unknown_to_rest_calls(emulator: DiscordEmulator, server: Server) -> None:
+    """Looked up or posted in after its deletion: 404, JSON code 10003 "Unknown channel"
+    (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes)."""
+    room = emulator.add_channel(server.guild, "room")
+    bot = DeletionBot()
+    async with running_client(emulator, bot):
+        await emulator.delete_channel(room)
+        with pytest.raises(discord.NotFound) as looked_up:
+            await bot.fetch_channel(room.id)
+        with pytest.raises(discord.NotFound) as posted:
+            await bot.get_partial_messageable(room.id, guild_id=server.guild.id).send("hello")
+
+    assert (looked_up.value.code, posted.value.code) == (10003, 10003)
+    assert emulator.messages.get(room.id, []) == []
