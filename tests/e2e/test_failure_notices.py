@@ -242,3 +242,35 @@ async def test_a_log_channel_of_another_server_from_stale_data_is_never_posted_i
     assert world.bot_messages(mod_log) == []
     warnings = [r.getMessage() for r in caplog.records if r.name == "bot.reporting.log_channel"]
     assert any(str(theirs.id) in said and "another server" in said for said in warnings), warnings
+
+
+async def test_a_deleted_log_channel_is_one_warning_for_the_gateway_and_the_worker_alike(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Deleted since it was set: gone from the gateway's cache, 404 (Unknown Channel) over REST."""
+    caplog.set_level(logging.DEBUG, logger="bot.reporting.log_channel")
+    clock = ManualClock()
+    async with (
+        broken_server(postgres_url, tmp_path, clock, role="gateway") as (world, mod_log),
+        worker_running(world, "worker-1") as worker,
+    ):
+        await world.emu.delete_channel(mod_log)
+        with posts_settled_on(worker) as settled:
+            job_id = await failed_job(world)
+            await settled.wait(1)
+        at_the_gateway = [
+            await world.bot.log_channel.post(world.guild.id, lambda _: LogPost("a note"), what="note")
+            for _ in range(2)
+        ]
+
+    assert settled.posts == [(job_id, 0, False)]
+    assert at_the_gateway == [False, False]
+    assert world.bot_messages(mod_log) == []
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "bot.reporting.log_channel" and r.levelno >= logging.WARNING
+    ]
+    # One process's warning each: the worker's, and the gateway's (its second refusal is quiet).
+    assert len(warnings) == 2, warnings
+    assert all(str(mod_log.id) in said for said in warnings)
