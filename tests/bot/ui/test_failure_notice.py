@@ -10,7 +10,7 @@ from bot.ui.failure_notice import MAX_REASON_CHARS, failure_notice_text
 from core.jobs.execution_texts import SERVER_FAILED
 from core.jobs.failure_events import ServerFailure
 from core.jobs.failure_notices import FailureNotice
-from core.kinds import SONG
+from core.kinds import EDIT, IMAGE, SONG, UPSCALE, VIDEO
 from core.texts import Text
 from db.enums import JobStatus
 from tests.bot.history_factories import a_job
@@ -78,3 +78,26 @@ def test_a_failure_without_detail_is_told_without_a_block() -> None:
         text
         == "⚠️ Job #42 (image) of <@555> failed on the server: The workflow finished but produced no files."
     )
+
+
+def test_the_longest_notice_of_every_kind_in_every_language_fits_one_message() -> None:
+    """The largest numbers a notice can name (a job id, a snowflake, a count), each kind's noun and each
+    shipped language's sentence, with the longest reason and detail: still one message."""
+    reason = Text("failures.said", "The server said: " + "y" * 3000)
+    catalogue = Catalogue.shipped()
+    longest = 0
+    for locale in catalogue.languages:
+        words = Words(catalogue, locale)
+        for kind, params in (
+            (IMAGE, {"prompt": "p"}),
+            (UPSCALE, {}),
+            (SONG, {}),
+            (EDIT, {"instruction": "i"}),
+            (VIDEO, {"prompt": "p"}),
+        ):
+            job = a_job(2**53, user_id=2**64 - 1, status=JobStatus.FAILED, kind=kind, params=params)
+            failure = ServerFailure(job, reason, "z" * 9000)
+            for more in (0, 1, 10**6):
+                longest = max(longest, len(failure_notice_text(words, FailureNotice(failure, more=more))))
+
+    assert longest <= DISCORD_LIMIT
