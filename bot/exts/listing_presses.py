@@ -49,6 +49,8 @@ def _workflows_list(words: Words) -> str:
 # that shows it again.
 # /history's job select (bot.ui.history_view): its options' values are the jobs' numbers.
 HISTORY_PICK = "history:open:"
+# Job ids are BIGINT: a larger number is no job, and would be refused by the database, not by us.
+_LARGEST_JOB_ID = 2**63 - 1
 _LISTINGS = {"history:": _history, "modlog:": _settings_log, "workflows-list:": _workflows_list}
 
 
@@ -78,6 +80,11 @@ class ListingPresses(commands.Cog):
                 return
 
     async def _open_job(self, interaction: discord.Interaction, value: str) -> None:
+        if not value.isascii() or not value.isdigit() or int(value) > _LARGEST_JOB_ID:
+            # Not a value the select offered (a forged press): as a listing this process cannot read.
+            words = words_for(self.bot, interaction.locale)
+            await reply_privately(interaction, words("listing.expired", command=_history(words)))
+            return
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
             # The picker's own rights decide, as /show's do: the listing may have been someone else's.

@@ -53,3 +53,22 @@ async def test_history_job_picked_after_a_restart_still_opens_for_the_one_who_pi
     assert refusal.ephemeral
     assert refusal.content == f"I can't find job #{foreign.id} in this server."
     assert refusal.embeds == []
+
+
+async def test_history_pick_of_a_value_no_select_offers_is_answered_as_an_expired_list(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with browsing_world(database_url, tmp_path, global_max_running=0) as world:
+        await submit(world, world.bob, "an owl at dusk")
+        listing = await answer(world, await world.slash("history"))
+        await world.restart_bot()
+        said = []
+        for value in ("not-a-number", "٣", str(2**63)):  # a word, an Arabic-Indic digit, beyond BIGINT
+            picked = await world.emu.select_option(
+                listing, control_id(listing, "history:open"), [value], world.alice
+            )
+            said.append(await answer(world, picked))
+
+    assert [(reply.ephemeral, reply.content) for reply in said] == [
+        (True, "This list has expired: run /history again.")
+    ] * 3
