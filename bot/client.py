@@ -81,7 +81,7 @@ class ComfyBot(commands.Bot):
         self.catalogue = catalogue or Catalogue.shipped()
         # Failures and moderation log entries told in the server's log channel, from whichever process
         # ran the job or answered the request (a worker included, over REST).
-        self.log_channel = LogChannel(self, runtime, self.catalogue)
+        self.log_channel = LogChannel(self, runtime, self.catalogue, self.reporter.languages)
         self.failure_posts = FailurePosts(self.log_channel, runtime, secrets=operator_secrets(settings))
         self.moderation_posts = ModerationPosts(self.log_channel, runtime)
         # The /edit, /upscale and /song forms open in this process (bot.exts.picture_forms, song_forms), and

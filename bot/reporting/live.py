@@ -12,6 +12,7 @@ import discord
 
 from background.log_context import log_context
 from bot.locales import Words, job_locale, words_for
+from bot.reporting.server_languages import ServerLanguages
 from bot.reporting.tracking import JobTrack, QueuedState
 from bot.runtime import CoreRuntime
 from bot.ui.job_messages import (
@@ -32,13 +33,18 @@ log = logging.getLogger(__name__)
 _HOLDS = {Hold.DISK_FULL: "status.disk_full", Hold.SERVERS_AWAY: "status.servers_away"}
 
 
-def job_words(client: discord.Client, job: JobView) -> Words:
+def job_words(client: discord.Client, languages: ServerLanguages, job: JobView) -> Words:
     """The language of a job's messages (bot.locales.job_locale): its server's, where the server chose
-    one of the shipped languages, else that of the person who asked."""
-    guild = client.get_guild(job.guild_id) if job.guild_id > 0 and not job.private else None
-    server = guild.preferred_locale.value if guild is not None else None
+    one of the shipped languages, else that of the person who asked. The server's is what `languages`
+    knows by now (a worker learns it over REST: JobReporter.learn_language)."""
+    server = languages.known(job.guild_id) if has_server_language(job) else None
     catalogue = words_for(client, None).catalogue
     return Words(catalogue, job_locale(catalogue, server, job.locale))
+
+
+def has_server_language(job: JobView) -> bool:
+    """A job whose messages the whole server reads (not a private one, nor one outside the bot's servers)."""
+    return job.guild_id > 0 and not job.private
 
 
 def live_rendering(words: Words, track: JobTrack, position: Callable[[int], int | None]) -> Rendering:

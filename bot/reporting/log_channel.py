@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.locales import REFERENCE, Catalogue, Words
+from bot.reporting.server_languages import ServerLanguages
 from bot.runtime import CoreRuntime
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,11 @@ class LogPost:
 
 
 class LogChannel:
-    def __init__(self, client: discord.Client, runtime: CoreRuntime, catalogue: Catalogue) -> None:
+    def __init__(
+        self, client: discord.Client, runtime: CoreRuntime, catalogue: Catalogue, languages: ServerLanguages
+    ) -> None:
         self._client = client
+        self._languages = languages
         self._runtime = runtime
         self._catalogue = catalogue
         self._refused_channels: set[int] = set()  # warned of once; quiet until a post there succeeds
@@ -53,7 +57,7 @@ class LogChannel:
             if await self._server_of(channel_id) != guild_id:
                 self._elsewhere(guild_id, channel_id, what)
                 return False
-            post = compose(Words(self._catalogue, await self._server_locale(guild_id)))
+            post = compose(Words(self._catalogue, await self._languages.learn(guild_id) or REFERENCE))
             channel = self._client.get_partial_messageable(channel_id, guild_id=guild_id)
             # No embed is no "embeds" key at all (discord.py would send an empty list for None).
             embed = post.embed if post.embed is not None else discord.utils.MISSING
@@ -105,14 +109,3 @@ class LogChannel:
             guild_id,
             what,
         )
-
-    async def _server_locale(self, guild_id: int) -> str:
-        """The server's language: from the gateway's cache, or asked over REST (a worker has no cache)."""
-        guild = self._client.get_guild(guild_id)
-        if guild is None:
-            try:
-                guild = await self._client.fetch_guild(guild_id)
-            except discord.HTTPException as error:
-                log.debug("server's language unknown (%s): in English", error)
-                return REFERENCE
-        return str(guild.preferred_locale)

@@ -21,7 +21,11 @@ message flag 1 << 6 (64) to send a message that only the user can see", …#crea
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import discord
@@ -29,7 +33,8 @@ import discord
 from background.log_context import log_context
 from bot.locales import Words
 from bot.reporting.stored_token import ResponseToken
-from bot.reporting.targets import MessageEditor
+from bot.reporting.targets import MessageEditor, MessageTarget
+from bot.reporting.tracking import JobTrack
 from bot.ui.job_layout import notice_layout
 from bot.ui.job_messages import Rendering
 from core.jobs.scopes import is_personal
@@ -111,3 +116,20 @@ async def send_followup(
 
 def _with_note(rendering: Rendering, note: str) -> Rendering:
     return replace(rendering, note=note)
+
+
+async def before_token_ends(
+    track: JobTrack, target: MessageTarget, words_of: Callable[[JobView], Words]
+) -> None:
+    """A job only the token can show, still unfinished when the token is about to end: its message says
+    where the result will be, and nothing edits it afterwards."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(max(0.0, (target.token_deadline or 0.0) - time.monotonic())):
+            await track.ended.wait()
+    async with track.lock:
+        interaction = target.interaction
+        if track.finished or interaction is None or track.target is not target:
+            return
+        if await say_where_the_result_will_be(words_of(track.job), interaction, track.job):
+            track.last_signature = None
+        target.drop_token("its 15 minutes are nearly over")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -21,6 +20,7 @@ from bot.locales import Words
 from bot.reporting.config import ReportingConfig
 from bot.reporting.final import FinalDelivery
 from bot.reporting.live import (
+    has_server_language,
     in_queue,
     job_words,
     live_rendering,
@@ -29,8 +29,9 @@ from bot.reporting.live import (
     screened_progress,
 )
 from bot.reporting.pacer import EditPacer
-from bot.reporting.personal import say_where_the_result_will_be
+from bot.reporting.personal import before_token_ends
 from bot.reporting.restored import target_from_ids
+from bot.reporting.server_languages import ServerLanguages
 from bot.reporting.targets import (
     MessageEditor,
     MessageGone,
@@ -67,8 +68,10 @@ class JobReporter:
         config: ReportingConfig,
         *,
         follows_jobs: bool = True,
+        languages: ServerLanguages | None = None,
     ) -> None:
         self._client = client
+        self.languages = languages or ServerLanguages(client)
         # False in a gateway process: it shows a job once where it was asked for, then the worker running
         # it edits that message (with the ids and token kept with the job).
         self._follows_jobs = follows_jobs
@@ -125,8 +128,7 @@ class JobReporter:
             await self._show_once(track)
         elif not track.finished:
             self._pacer.mark(track)
-            if target.token_only and target.interaction is not None and target.token_deadline is not None:
-                self._tasks.spawn(self._before_token_ends(track, target), name=f"token-end-{receipt.job.id}")
+            self._watch_token(track, target)
         if response_message_id is not None and response_message_id == receipt.job.response_message_id:
             return  # kept with the job when it was made
         # After a restart these ids are all that is left to find the message again.
@@ -173,6 +175,7 @@ class JobReporter:
             self._pacer.mark(track)
 
     async def _deliver_final(self, job: JobView, update: JobCompleted | JobFailed | JobCancelled) -> None:
+        await self._learn_language(job)
         track = self._track(job)
         if track.target is None and not track.message_gone and not self._restore(track, job):
             await self._find_placement(track)
@@ -197,19 +200,11 @@ class JobReporter:
         track.ended.set()
         self._pacer.forget(track)
 
-    async def _before_token_ends(self, track: JobTrack, target: MessageTarget) -> None:
-        """A job only the token can show, still unfinished when the token is about to end: its message
-        says where the result will be (bot.reporting.personal), and nothing edits it afterwards."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(0.0, (target.token_deadline or 0.0) - time.monotonic())):
-                await track.ended.wait()
-        async with track.lock:
-            interaction = target.interaction
-            if track.finished or interaction is None or track.target is not target:
-                return
-            if await say_where_the_result_will_be(self.words_of(track.job), interaction, track.job):
-                track.last_signature = None
-            target.drop_token("its 15 minutes are nearly over")
+    def _watch_token(self, track: JobTrack, target: MessageTarget) -> None:
+        if target.token_only and target.interaction is not None and target.token_deadline is not None:
+            self._tasks.spawn(
+                before_token_ends(track, target, self.words_of), name=f"token-end-{track.job_id}"
+            )
 
     async def wait_shown(self, job_id: int) -> None:
         """Until the job's message shows the job (or `message_wait_s` passed): what follows it in the
@@ -245,8 +240,7 @@ class JobReporter:
             return False
         track.restored = True
         track.place(target)
-        if target.token_only and target.interaction is not None and target.token_deadline is not None:
-            self._tasks.spawn(self._before_token_ends(track, target), name=f"token-end-{job.id}")
+        self._watch_token(track, target)
         return True
 
     def _track(self, job: JobView) -> JobTrack:
@@ -257,6 +251,7 @@ class JobReporter:
 
     # -- progress edits (called by the pacer) ----------------------------------------------------
     async def _edit_progress(self, item: JobTrack) -> bool:
+        await self._learn_language(item.job)
         async with item.lock:
             if item.finished or item.target is None:
                 return False
@@ -292,7 +287,12 @@ class JobReporter:
         return True
 
     def words_of(self, job: JobView) -> Words:
-        return job_words(self._client, job)
+        return job_words(self._client, self.languages, job)
+
+    async def _learn_language(self, job: JobView) -> None:
+        """Before its message is rendered: the server's language, which a worker has no cache to read."""
+        if has_server_language(job):
+            await self.languages.learn(job.guild_id)
 
     async def close(self) -> None:
         await self._tasks.close()
