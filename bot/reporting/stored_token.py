@@ -26,8 +26,6 @@ class StoredInteraction:
         application_id: int,
         token: str,
         message_id: int,
-        *,
-        locale: discord.Locale | None = None,
     ) -> None:
         # An application webhook (type 3), as discord.py makes `Interaction.followup`: only that kind may
         # send an ephemeral followup (a private job's ping or notice); an incoming one (type 1, what
@@ -36,9 +34,6 @@ class StoredInteraction:
         payload: WebhookPayload = {"id": application_id, "type": 3, "token": token}
         self.followup = discord.Webhook.from_state(payload, state=client._connection)
         self._message_id = message_id
-        # The member's language, where the interaction was at hand (a token read back after a restart has
-        # none: English then).
-        self.locale = locale
 
     async def edit_original_response(
         self,

@@ -118,9 +118,7 @@ def target_for_interaction(
     token: ResponseToken = interaction
     if followup:
         application_id = interaction.application_id
-        token = StoredInteraction(
-            interaction.client, application_id, interaction.token, message_id, locale=interaction.locale
-        )
+        token = StoredInteraction(interaction.client, application_id, interaction.token, message_id)
     return MessageTarget(
         channel_id=interaction.channel_id or 0,
         message_id=message_id,

@@ -23,18 +23,17 @@ WITHHELD_NOTICE = "withheld_notice"  # the job event that says the requester was
 
 async def tell_requester(editor: MessageEditor, job: JobView, interaction: ResponseToken | None) -> bool:
     """True if the requester was told privately."""
-    client = editor.client
+    # The requester's language, kept with the job: a worker, or a restarted bot, has the token alone.
+    words = words_for(editor.client, job.locale)
     key = "safety.withheld"
     if interaction is not None:
-        # A token read back after a restart (StoredInteraction) has no locale: English then.
-        words = words_for(client, interaction.locale)
         try:
             await interaction.followup.send(words(key, job_id=job.id), ephemeral=True)
             return True
         except discord.HTTPException as error:
             with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
                 log.info("the ephemeral notice was refused (%s/%s)", error.status, error.code)
-    text = words_for(client, None)(key, job_id=job.id)
+    text = words(key, job_id=job.id)
     try:
         await editor.post_direct(job.user_id, Rendering(text, f"Job #{job.id} · withheld", WITHHELD_COLOUR))
         return True

@@ -1,14 +1,16 @@
 """A job a worker runs reads as it would in the one-process bot: in a server that chose German, every edit
 the worker makes (running, the result, the ping) is German whoever asked, though the worker has no gateway
-cache to read the server's language from (it asks Discord over REST)."""
+cache to read the server's language from (it asks Discord over REST); what only the requester reads is in
+their own language, as the interaction said it, though the worker never saw the interaction."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.discord_emulator.layout import footers, text_of
-from tests.e2e.harness import german_server, running_world
+from tests.e2e.harness import german_server, job_state, running_world
 from tests.e2e.roles_support import worker_running
+from tests.e2e.test_flagged_result_posts import FLAGGED_SEED, flagging_world
 
 
 async def test_in_a_german_server_the_worker_edits_every_job_message_in_german(
@@ -33,3 +35,23 @@ async def test_in_a_german_server_the_worker_edits_every_job_message_in_german(
     assert ping.content.startswith(f"<@{world.bob.id}> dein "), ping.content
     asked = world.emu.calls_matching("GET", rf"/guilds/{world.guild.id}$")
     assert len(asked) == 1, "the server's language is asked once, not at every edit"
+
+
+async def test_a_german_member_whose_result_a_worker_withholds_is_told_privately_in_german(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The worker has no interaction, only its token kept with the job: the member's language is kept too."""
+    async with (
+        flagging_world(postgres_url, tmp_path, role="gateway") as (world, _, _),
+        worker_running(world, "worker-1"),
+    ):
+        world.alice.user.locale = "de"
+        interaction = await world.slash("imagine", {"prompt": "a lighthouse", "seed": FLAGGED_SEED})
+        message = await world.wait_for_final(interaction)
+        await world.emu.wait_for(lambda: world.emu.followups(interaction))
+        [notice] = world.notes(interaction)
+        job = await world.job_for(message)
+
+    assert job_state(message) == "withheld"
+    assert notice.ephemeral
+    assert notice.content.startswith(f"Dein Auftrag #{job.id} ist fertig"), notice.content
