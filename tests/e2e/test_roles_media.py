@@ -1,0 +1,82 @@
+"""Media in a gateway and worker pair: what a member gives with a request is stored by the gateway in the
+shared DATA_DIR and read by the worker that posts the job; a video and a song come back from the worker as
+the one-process bot delivers them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.discord_emulator.layout import files, gallery_items, texts
+from tests.e2e.harness import job_state, running_world
+from tests.e2e.media_support import PICTURE, loader_files, posted_graph, sha256
+from tests.e2e.roles_support import worker_running
+from tests.e2e.test_song import LYRICS
+from tests.e2e.test_video import the_video
+from tests.fakes.comfyui import media
+
+
+async def test_a_picture_given_at_the_gateway_is_the_one_the_worker_gives_comfyui(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        interaction = await world.slash(
+            "imagine",
+            {"prompt": "the same cat, as a watercolour", "strength": 0.35},
+            attachments={"image": ("cat.png", PICTURE, "image/png")},
+        )
+        message = await world.wait_for_final(interaction)
+        [upload] = world.fake.uploads
+
+    assert job_state(message) == "done"
+    assert message.attachments
+    assert upload.sha256 == sha256(PICTURE), "the worker uploaded the very file the gateway stored"
+    reads = loader_files(posted_graph(world), "LoadImage")
+    assert reads == [f"{upload.subfolder}/{upload.name}" if upload.subfolder else upload.name]
+
+
+async def test_a_video_from_a_photo_comes_from_the_worker_with_its_poster_above_it(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    photo = media.jpeg(1000, 750, 0x3366CC)
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        interaction = await world.slash(
+            "video", {"prompt": "the cat wakes up"}, attachments={"image": ("cat.jpg", photo, "image/jpeg")}
+        )
+        message = await world.wait_for_final(interaction)
+        [upload] = world.fake.uploads
+
+    assert job_state(message) == "done"
+    assert upload.sha256 == sha256(photo)
+    assert the_video(message)[1] == "video/mp4"
+    by_name = {a.filename: a for a in message.attachments}
+    assert [i["media"]["url"] for i in gallery_items(message)] == [by_name["poster.jpg"].url]
+    assert [f["file"]["url"] for f in files(message)] == [by_name[the_video(message)[0]].url]
+    assert texts(message)[0].startswith("### Your video is ready")
+
+
+async def test_a_song_from_a_lyrics_file_comes_from_the_worker_in_two_takes(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    document = {"title": "Lanterns", "genre": "folk", "lyrics": LYRICS}
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        interaction = await world.slash(
+            "song",
+            {"mood": "warm"},
+            attachments={"lyrics_file": ("lanterns.json", json.dumps(document).encode(), "application/json")},
+        )
+        message = await world.wait_for_final(interaction)
+        job = await world.job_for(message)
+
+    assert job_state(message) == "done"
+    assert (job.kind, job.params.title) == ("song", "Lanterns")
+    assert len(message.attachments) == 2
