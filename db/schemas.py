@@ -164,6 +164,7 @@ class JobCreate(_Input):
     response_message_id: Snowflake | None = None
     interaction_token: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
     interaction_token_expires_at: AwareDatetime | None = None
+    upload_limit: Annotated[int, Field(ge=1)] | None = None
     locale: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] | None = None
 
 

@@ -127,6 +127,8 @@ class JobView:
     # The asking interaction's token and when it stops being used (a secret: kept out of reprs and logs).
     interaction_token: str | None = field(default=None, repr=False)
     interaction_token_expires_at: datetime | None = None
+    # The bytes its interaction allowed a message; None: Discord's default (a reaction's job, say).
+    upload_limit: int | None = None
     channel_nsfw: bool = False  # asked in an age-restricted channel
     safety_action: SafetyAction | None = None  # what was done with a flagged result (None: shown as it is)
     # The Discord locale its messages are written in; None: English (see bot.locales).
@@ -169,6 +171,7 @@ class JobView:
             private=bool(row.private),
             interaction_token=row.interaction_token,
             interaction_token_expires_at=row.interaction_token_expires_at,
+            upload_limit=row.upload_limit,
             channel_nsfw=row.channel_nsfw,
             safety_action=row.safety_action,
             locale=row.locale,

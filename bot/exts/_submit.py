@@ -149,7 +149,8 @@ def shown_on(bot: ComfyBot, interaction: discord.Interaction, message_id: int) -
     """The message that shows a job and the interaction's token, kept with the job (a worker process
     edits that message with them)."""
     lifetime = timedelta(seconds=bot.reporting_config.token_lifetime_s)
-    return ShownOn(message_id, interaction.token, interaction.created_at + lifetime)
+    expires_at = interaction.created_at + lifetime
+    return ShownOn(message_id, interaction.token, expires_at, upload_limit=interaction.filesize_limit)
 
 
 async def submit_on_interaction(

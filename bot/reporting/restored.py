@@ -18,7 +18,7 @@ def target_from_ids(client: discord.Client, config: ReportingConfig, job: JobVie
     message_id = job.channel_message_id or job.response_message_id
     if message_id is None:
         return None
-    limit = config.default_upload_limit
+    limit = job.upload_limit or config.default_upload_limit  # what the interaction allowed, if one did
     target = MessageTarget(job.channel_id, message_id, limit, job.id, token_only=token_only_for(job))
     token, expires_at = job.interaction_token, job.interaction_token_expires_at
     application_id = client.application_id

@@ -79,5 +79,6 @@ def job_record(
         response_message_id=shown.message_id if shown else None,
         interaction_token=shown.token if shown else None,
         interaction_token_expires_at=shown.token_expires_at if shown else None,
+        upload_limit=shown.upload_limit if shown else None,
         locale=request.requester.locale,
     )

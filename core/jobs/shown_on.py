@@ -13,3 +13,6 @@ class ShownOn:
     message_id: int
     token: str
     token_expires_at: datetime
+    # The bytes a message of the interaction may carry (its attachment_size_limit: a boosted server's are
+    # more than Discord's default), so a worker uploads as much as the command could.
+    upload_limit: int | None = None

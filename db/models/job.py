@@ -114,6 +114,8 @@ class Job(Base):
     # The asking interaction's token (15 minutes), so a worker process can edit its response over REST.
     interaction_token: Mapped[str | None] = mapped_column(String(1000))
     interaction_token_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The bytes the asking interaction allowed a message (its attachment_size_limit); NULL: Discord's default.
+    upload_limit: Mapped[int | None] = mapped_column(BigInteger)
     parent_id: Mapped[int | None] = mapped_column(
         BigIntegerId, ForeignKey("jobs.id", ondelete="SET NULL"), index=True
     )

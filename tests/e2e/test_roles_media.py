@@ -5,10 +5,11 @@ the one-process bot delivers them."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
-from tests.discord_emulator.layout import files, gallery_items, texts
-from tests.e2e.harness import job_state, running_world
+from tests.discord_emulator.layout import files, footers, gallery_items, texts
+from tests.e2e.harness import FAST_REPORTING, job_state, running_world
 from tests.e2e.media_support import PICTURE, loader_files, posted_graph, sha256
 from tests.e2e.roles_support import worker_running
 from tests.e2e.test_song import LYRICS
@@ -80,3 +81,26 @@ async def test_a_song_from_a_lyrics_file_comes_from_the_worker_in_two_takes(
     assert job_state(message) == "done"
     assert (job.kind, job.params.title) == ("song", "Lanterns")
     assert len(message.attachments) == 2
+
+
+async def test_a_worker_uploads_as_much_as_the_interaction_allowed_not_discords_default(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A boosted server takes larger files than Discord's default (the interaction says how large: its
+    attachment_size_limit): a video that fits is posted whole by the worker too, never re-encoded to the
+    default. Scaled down: the default here is 34 KB and the server's limit 1 MB."""
+    reporting = replace(FAST_REPORTING, default_upload_limit=34 * 1024)
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway", reporting=reporting) as world,
+        worker_running(world, "worker-1") as worker,
+    ):
+        world.emu.upload_limit = 1024 * 1024
+        message = await world.wait_for_final(await world.slash("video", {"prompt": "rain on a window"}), 30)
+        job = await world.job_for(message)
+        # Saved before the result was shown (its size is the file's as made).
+        _, (artifact,) = await worker.runtime.service.get_with_artifacts(job.id, guild_id=world.guild.id)
+
+    assert job_state(message) == "done"
+    assert not [line for line in footers(message) if "re-encoded" in line]
+    video = next(a for a in message.attachments if a.filename.endswith(".mp4"))
+    assert video.size == artifact.size_bytes > 34 * 1024 - 16 * 1024 - 8 * 1024, "posted as made"
