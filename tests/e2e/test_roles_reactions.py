@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.jobs.snapshots import JobStatus
-from tests.e2e.harness import job_state, running_world, states_shown
+from tests.discord_emulator import Message
+from tests.e2e.harness import is_final, job_state, running_world, states_shown
 from tests.e2e.roles_support import worker_running
 from tests.fakes.comfyui import FakeConfig
 
@@ -66,3 +67,34 @@ async def test_an_envelope_at_a_gateway_sends_the_files_a_worker_made(
     assert job_state(result) == "done"
     assert sent.attachments, "the files went by DM"
     assert [a.data for a in sent.attachments] == [a.data for a in result.attachments]
+
+
+async def test_a_regenerated_job_a_worker_ends_pings_its_requester_in_a_reply_to_the_result(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """A 🔁 job has no interaction: the worker pings with the bot token, replying to the message the gateway
+    posted for it and the worker edited into the result."""
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        await world.runtime.guild_policies.update(world.guild.id, {"regenerate_permission": "anyone"})
+        result = await world.wait_for_final(await world.slash("imagine", {"prompt": "a kite over dunes"}))
+        known = {m.id for m in world.bot_messages()}
+        await world.emu.add_reaction(result, world.channel, world.bob, "🔁")
+
+        def regenerated_result() -> Message | None:
+            return next((m for m in world.bot_messages() if m.id not in known and is_final(m)), None)
+
+        regenerated: Message = await world.emu.wait_for(regenerated_result, timeout=15)
+
+        def pinged() -> Message | None:
+            return next((m for m in world.bot_messages() if m.referenced_message_id == regenerated.id), None)
+
+        ping: Message = await world.emu.wait_for(pinged, timeout=15)
+        job = await world.job_for(regenerated)
+
+    assert job_state(regenerated) == "done"
+    assert ping.referenced_message_id == regenerated.id
+    assert ping.content == f"<@{world.bob.id}> your image is ready (job #{job.id})."
+    assert ping.notified_user_ids == [world.bob.id]
