@@ -62,7 +62,7 @@ class FinalDelivery:
         self._runtime = runtime
         self._editor = editor
         self._config = config
-        self._words_of = words_of  # the job's language (its requester's)
+        self._words_of = words_of  # the job's language (bot.reporting.live.job_words)
 
     async def deliver(
         self, job: JobView, update: JobCompleted | JobFailed | JobCancelled, track: JobTrack

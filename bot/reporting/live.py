@@ -36,7 +36,7 @@ _HOLDS = {Hold.DISK_FULL: "status.disk_full", Hold.SERVERS_AWAY: "status.servers
 def job_words(client: discord.Client, languages: ServerLanguages, job: JobView) -> Words:
     """The language of a job's messages (bot.locales.job_locale): its server's, where the server chose
     one of the shipped languages, else that of the person who asked. The server's is what `languages`
-    knows by now (a worker learns it over REST: JobReporter.learn_language)."""
+    knows by now (a worker learns it over REST before each edit: JobReporter._learn_language)."""
     server = languages.known(job.guild_id) if has_server_language(job) else None
     catalogue = words_for(client, None).catalogue
     return Words(catalogue, job_locale(catalogue, server, job.locale))

@@ -40,7 +40,7 @@ class ServerLanguages:
         if self._client.get_guild(guild_id) is not None or self._fresh(guild_id) is not None:
             return self.known(guild_id)
         try:
-            guild = await self._client.fetch_guild(guild_id)
+            guild = await self._client.fetch_guild(guild_id, with_counts=False)  # the locale only
         except discord.HTTPException as error:
             log.debug("server %s's language unknown (%s)", guild_id, error)
             self._read[guild_id] = (None, self._clock() + UNKNOWN_KEPT_S)

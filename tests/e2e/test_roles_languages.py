@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.reporting.server_languages import KEPT_S, UNKNOWN_KEPT_S, ServerLanguages
 from tests.discord_emulator.layout import footers, text_of
 from tests.e2e.harness import german_server, job_state, running_world
 from tests.e2e.roles_support import worker_running
@@ -55,3 +56,37 @@ async def test_a_german_member_whose_result_a_worker_withholds_is_told_privately
     assert job_state(message) == "withheld"
     assert notice.ephemeral
     assert notice.content.startswith(f"Dein Auftrag #{job.id} ist fertig"), notice.content
+
+
+async def test_a_worker_asks_a_servers_language_once_an_hour_and_a_server_it_cannot_read_once_a_minute(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    now = [0.0]
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway", customize=german_server) as world,
+        worker_running(world, "worker-1") as worker,
+    ):
+        languages = ServerLanguages(worker, clock=lambda: now[0])
+        unknown = world.guild.id + 1
+
+        def asked(guild_id: int) -> int:
+            return len(world.emu.calls_matching("GET", rf"/guilds/{guild_id}$"))
+
+        first = await languages.learn(world.guild.id)
+        world.guild.preferred_locale = "fr"
+        now[0] = KEPT_S - 1
+        within_the_hour = (await languages.learn(world.guild.id), languages.known(world.guild.id))
+        lost = await languages.learn(unknown)
+        now[0] += UNKNOWN_KEPT_S - 1
+        await languages.learn(unknown)
+        asked_within = (asked(world.guild.id), asked(unknown))
+        now[0] += 2
+        again = (await languages.learn(world.guild.id), await languages.learn(unknown))
+        asked_after = (asked(world.guild.id), asked(unknown))
+
+    assert first == "de"
+    assert within_the_hour == ("de", "de"), "read once, kept for the hour"
+    assert lost is None
+    assert asked_within == (1, 1)
+    assert again == ("fr", None)
+    assert asked_after == (2, 2)
