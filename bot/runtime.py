@@ -163,7 +163,10 @@ class CoreRuntime:
         self.store = JobStore(
             self.sessions, config.kinds.parse, worker_id=config.queue.worker_id, lease_s=config.queue.lease_s
         )
-        self.policies = PolicyCache(PolicyStore(self.sessions), personal_limits=config.personal_limits)
+        self.policies = PolicyCache(
+            PolicyStore(self.sessions, worker_id=config.queue.worker_id),
+            personal_limits=config.personal_limits,
+        )
         self.artifacts = ArtifactStore(config.data_dir, open_file=config.open_file)
         self.disk = DiskSpace(config.data_dir, open_file=config.open_file)
         self.artifact_files = ArtifactFiles(config.data_dir)
@@ -199,6 +202,7 @@ class CoreRuntime:
             on_change=self.dispatcher.capabilities.refresh,
         )
         self.dispatcher.worker_sync.reload_workflows = self.workflows.reload
+        self.dispatcher.worker_sync.policy_changed = self.policies.forget
         self.deletions = DeletedResults(self.sessions)
         self.service = JobService(
             store=self.store,

@@ -88,6 +88,17 @@ class BackendNodesChangedMessage(BaseModel):
     backends: list[str]  # their names, as in COMFYUI_URLS
 
 
+class PolicyChangedMessage(BaseModel):
+    """A server's settings were changed (/settings, at a gateway): every process reads them again before
+    it next uses them, rather than keep its copy until it ages (core.jobs.policy.PolicyCache)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    kind: Literal["policy_changed"] = "policy_changed"
+    sender: str
+    guild_id: int
+
+
 WorkerMessage = (
     JobQueuedMessage
     | JobGoneMessage
@@ -95,6 +106,7 @@ WorkerMessage = (
     | JobHandedOverMessage
     | WorkflowsChangedMessage
     | BackendNodesChangedMessage
+    | PolicyChangedMessage
 )
 _READER: TypeAdapter[WorkerMessage] = TypeAdapter(Annotated[WorkerMessage, Field(discriminator="kind")])
 

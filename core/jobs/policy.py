@@ -193,6 +193,10 @@ class PolicyCache:
     def remember(self, view: PolicyView) -> None:
         self._cached[view.guild_id] = (time.monotonic(), view)
 
+    def forget(self, guild_id: int) -> None:
+        """Another process changed this guild's policy: read it again when next asked."""
+        self._cached.pop(guild_id, None)
+
     def limits_for(self, guild_id: int) -> GuildLimits:
         view = self.peek(guild_id)
         return view.limits if view else GuildLimits()

@@ -25,6 +25,7 @@ from db.worker_messages import (
     JobGoneMessage,
     JobHandedOverMessage,
     JobQueuedMessage,
+    PolicyChangedMessage,
     WorkflowsChangedMessage,
     read,
 )
@@ -65,6 +66,8 @@ class WorkerSync:
         self.takes_jobs = True
         # Another worker took a queued job (or ended it): the front-end stops telling its place here.
         self.taken_elsewhere: Callable[[int], None] = lambda job_id: None
+        # Another process changed a guild's policy: our copy of it is dropped (set by the runtime).
+        self.policy_changed: Callable[[int], None] = lambda guild_id: None
 
     def on_message(self, received: dict[str, Any]) -> None:
         message = read(received)
@@ -92,6 +95,8 @@ class WorkerSync:
             self.reload_workflows_soon()
         elif isinstance(message, BackendNodesChangedMessage):
             self.read_nodes_again_soon(message.backends)
+        elif isinstance(message, PolicyChangedMessage):
+            self.policy_changed(message.guild_id)
         elif isinstance(message, JobHandedOverMessage) and self.takes_jobs:
             # Not at the next lease turn (a third of a lease away): the job's prompt is running now.
             self._tasks.spawn(

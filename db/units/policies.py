@@ -13,6 +13,7 @@ from db.driver_units import run_driver_unit
 from db.models import GuildPolicy
 from db.repositories.guild_policies import GuildPolicyRepository
 from db.units.unbroken import unbroken
+from db.worker_messages import PolicyChangedMessage, tell
 
 # Given the policy as stored now, the columns to change (GuildPolicy names); may raise to refuse the change.
 PolicyEdit = Callable[[GuildPolicy], Mapping[str, Any]]
@@ -23,8 +24,9 @@ _NAMES = [column.key for column in _POLICIES.c]  # the order _READ returns them 
 
 
 class PolicyStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, worker_id: str = "") -> None:
         self._sessions = sessions
+        self._worker_id = worker_id  # the sender of PolicyChangedMessage (the others hear of each change)
 
     @unbroken
     async def get(self, guild_id: int) -> GuildPolicy | None:
@@ -47,4 +49,6 @@ class PolicyStore:
         async with self._sessions.begin() as session:
             policies = GuildPolicyRepository(session)
             current = await policies.get_for_change(guild_id)
-            return await policies.update(guild_id, edit(current))
+            changed = await policies.update(guild_id, edit(current))
+            await tell(session, PolicyChangedMessage(sender=self._worker_id, guild_id=guild_id))
+            return changed

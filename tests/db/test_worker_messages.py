@@ -10,6 +10,7 @@ from db.worker_messages import (
     CancelRequestedMessage,
     JobGoneMessage,
     JobQueuedMessage,
+    PolicyChangedMessage,
     WorkerMessage,
     payload,
     read,
@@ -20,6 +21,7 @@ MESSAGES: list[WorkerMessage] = [
     JobGoneMessage(sender="b", job_id=8),
     CancelRequestedMessage(sender="a", job_id=9, by_user_id=42),
     CancelRequestedMessage(sender="a", job_id=9, by_user_id=None),
+    PolicyChangedMessage(sender="gateway", guild_id=123456789012345678),
 ]
 
 

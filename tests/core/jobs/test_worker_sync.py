@@ -16,6 +16,7 @@ from db.worker_messages import (
     CancelRequestedMessage,
     JobGoneMessage,
     JobQueuedMessage,
+    PolicyChangedMessage,
     payload,
 )
 from tests.core.jobs.test_scheduler import World
@@ -94,6 +95,15 @@ async def test_the_front_end_stops_telling_the_place_of_a_job_another_worker_too
     here.hear(JobGoneMessage(sender="there", job_id=9))  # running here: its message is ours to show
     here.hear(JobGoneMessage(sender="here", job_id=8))
     assert taken == [7]
+
+
+async def test_a_policy_another_process_changed_is_dropped_here_and_ours_is_kept() -> None:
+    here = Here()
+    dropped: list[int] = []
+    here.sync.policy_changed = dropped.append
+    here.hear(PolicyChangedMessage(sender="gateway", guild_id=5))
+    here.hear(PolicyChangedMessage(sender="here", guild_id=6))  # changed here: our copy is the new one
+    assert dropped == [5]
 
 
 async def test_a_cancel_is_acted_on_only_by_the_worker_running_the_job() -> None:
