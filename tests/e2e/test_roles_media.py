@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.discord_emulator.layout import files, footers, gallery_items, texts
 from tests.e2e.harness import FAST_REPORTING, job_state, running_world
 from tests.e2e.media_support import PICTURE, loader_files, posted_graph, sha256
+from tests.e2e.result_support import assert_started_from, made_from_click
 from tests.e2e.roles_support import worker_running
 from tests.e2e.test_song import LYRICS
 from tests.e2e.test_video import the_video
@@ -104,3 +105,27 @@ async def test_a_worker_uploads_as_much_as_the_interaction_allowed_not_discords_
     assert not [line for line in footers(message) if "re-encoded" in line]
     video = next(a for a in message.attachments if a.filename.endswith(".mp4"))
     assert video.size == artifact.size_bytes > 34 * 1024 - 16 * 1024 - 8 * 1024, "posted as made"
+
+
+async def test_upscale_and_animate_at_the_gateway_start_from_the_file_a_worker_made(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The gateway reads the worker's result from the shared DATA_DIR to make the new job's input."""
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway") as world,
+        worker_running(world, "worker-1"),
+    ):
+        result = await world.wait_for_final(await world.slash("imagine", {"prompt": "a paper boat"}))
+        original, artifacts = await world.runtime.service.get_with_artifacts(
+            (await world.job_for(result)).id, guild_id=world.guild.id
+        )
+        upscale_click = await world.emu.click_button(result, f"res:upscale:{original.id}:0", world.alice)
+        upscaled, upscale = await made_from_click(world, upscale_click)
+        await assert_started_from(world, upscale, original, artifacts[0])
+        animate_click = await world.emu.click_button(result, f"res:animate:{original.id}:0", world.alice)
+        animated, video = await made_from_click(world, animate_click)
+        await assert_started_from(world, video, original, artifacts[0])
+
+    assert (upscale.kind, job_state(upscaled)) == ("upscale", "done")
+    assert (video.kind, job_state(animated)) == ("video", "done")
+    assert the_video(animated)[1] == "video/mp4"
