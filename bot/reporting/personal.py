@@ -33,7 +33,7 @@ import discord
 from background.log_context import log_context
 from bot.locales import Words
 from bot.reporting.stored_token import ResponseToken
-from bot.reporting.targets import MessageEditor, MessageTarget
+from bot.reporting.targets import DEADLINE_REASON, MessageEditor, MessageTarget
 from bot.reporting.tracking import JobTrack
 from bot.ui.job_layout import notice_layout
 from bot.ui.job_messages import Rendering
@@ -132,4 +132,4 @@ async def before_token_ends(
             return
         if await say_where_the_result_will_be(words_of(track.job), interaction, track.job):
             track.last_signature = None
-        target.drop_token("its 15 minutes are nearly over")
+        target.drop_token(DEADLINE_REASON)

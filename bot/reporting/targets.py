@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 _TOKEN_GONE = {(401, 50027), (404, 10015)}
 _SERVER_ERROR = 500
 _UNKNOWN_CHANNEL = 10003
+# Why a token is given up before Discord refuses it (said in drop_token's log line).
+DEADLINE_REASON = "its 15 minutes are nearly over"
 # The token still works but its message was deleted (by hand, say): what the channel route would answer too.
 _UNKNOWN_MESSAGE = (404, 10008)
 
