@@ -43,3 +43,27 @@ async def test_a_private_job_a_worker_runs_past_its_token_says_so_and_comes_by_d
     assert delivered.attachments
     assert world.job_messages() == [], "nothing went to the channel"
     assert _channel_edits(world) == []
+
+
+async def test_a_job_whose_kept_token_has_ended_is_finished_by_the_worker_with_the_bot_token(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Past the token's 15 minutes the worker edits the (public) response as the channel message it is,
+    and pings with a reply in the channel, as the one-process bot does."""
+    ended = replace(FAST_REPORTING, token_lifetime_s=0.0)
+    async with (
+        running_world(postgres_url, tmp_path, role="gateway", reporting=ended) as world,
+        worker_running(world, "worker-1"),
+    ):
+        interaction = await world.slash("imagine", {"prompt": "a glacier"})
+        message = await world.wait_for_final(interaction)
+        ping = await world.emu.wait_for(
+            lambda: next((m for m in world.bot_messages() if m.referenced_message_id == message.id), None)
+        )
+
+    assert job_state(message) == "done"
+    assert message.attachments
+    assert world.emu.calls_matching("PATCH", rf"^/webhooks/\d+/[^/]+/messages/{message.id}$") == []
+    assert world.emu.calls_matching("PATCH", rf"^/channels/{world.channel.id}/messages/{message.id}$")
+    assert ping.content.startswith(f"<@{world.alice.id}> your image is ready")
+    assert world.emu.followups(interaction) == []
