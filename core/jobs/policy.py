@@ -159,6 +159,8 @@ def check_request(policy: PolicyView, who: Requester, texts: Iterable[str]) -> N
 
 class PolicyCache:
     """Guild policies read once and kept for a short while: the hot path must not wait on the database.
+    A change made here is kept at once (`remember`); one made by another process is heard of through the
+    workers' messages and dropped (`forget`), the short while covering a message missed.
 
     A personal scope (core.jobs.scopes) has no row: its policy is made from `personal_limits`.
     """
