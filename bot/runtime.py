@@ -33,6 +33,7 @@ from core.jobs.disk_space import DiskSpace
 from core.jobs.dispatcher import Dispatcher
 from core.jobs.failure_notices import FailureNotices, FailureNoticeSettings
 from core.jobs.from_results import ResultRequests
+from core.jobs.guild_limits import KnownLimits
 from core.jobs.guild_policies import GuildPolicies
 from core.jobs.input_intake import InputIntake
 from core.jobs.input_staging import InputStaging
@@ -177,6 +178,7 @@ class CoreRuntime:
         # The content-safety classifier on every result and input picture (off when it is not installed).
         self.safety = SafetyChecker(config.safety)
         screen = ResultScreen(self.safety, self.policies, config.data_dir, self.moderation)
+        self.limits = KnownLimits(self.policies)  # the scheduler's view of each guild's limits
         self.dispatcher = Dispatcher(
             store=self.store,
             pool=self.pool,
@@ -186,7 +188,7 @@ class CoreRuntime:
             disk=self.disk,
             observer=self.observer,
             settings=config.queue,
-            limits_for=self.policies.limits_for,
+            limits_for=self.limits,
             listen_url=None if is_sqlite(config.database_url) else config.database_url,
             past_runs=RunHistory(self.sessions).recent,
             inputs=InputStaging(self.input_files, JobInputStore(self.sessions)),
@@ -203,6 +205,7 @@ class CoreRuntime:
         )
         self.dispatcher.worker_sync.reload_workflows = self.workflows.reload
         self.dispatcher.worker_sync.policy_changed = self.policies.forget
+        self.limits.on_read = self.dispatcher.wake
         self.deletions = DeletedResults(self.sessions)
         self.service = JobService(
             store=self.store,
@@ -288,6 +291,7 @@ class CoreRuntime:
         await self.deleted_files.close()
         await self.moderation_retention.close()
         await self.dispatcher.close()
+        await self.limits.close()
         await self.failure_notices.close()
         await self.pool.close()
         self.safety.close()

@@ -215,6 +215,10 @@ class Dispatcher:
             return
         self.scheduler.enqueue(entry, front=front)
 
+    def wake(self) -> None:
+        """Look at the queue again (a guild's limits were read, say)."""
+        self._wake.set()
+
     def position(self, job_id: int) -> int | None:
         return self.scheduler.position(job_id)
 
