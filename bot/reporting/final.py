@@ -73,7 +73,7 @@ class FinalDelivery:
             # notice claimed then is taken as sent). The channel's message says they were told only if so.
             told = True
             if await self._runtime.store.claim_once(job.id, WITHHELD_NOTICE):
-                told = await tell_requester(self._editor, job, _live_token(track))
+                told = await tell_requester(self._editor, job, _live_token(track), self._words_of(job))
             await self._show(job, track, render_withheld(self._words_of(job), job, told=told))
             return
         if isinstance(update, JobCompleted):

@@ -10,7 +10,7 @@ import logging
 import discord
 
 from background.log_context import log_context
-from bot.locales import words_for
+from bot.locales import Words, words_for
 from bot.reporting.stored_token import ResponseToken
 from bot.reporting.targets import MessageEditor
 from bot.ui.job_messages import WITHHELD_COLOUR, Rendering
@@ -21,10 +21,13 @@ log = logging.getLogger(__name__)
 WITHHELD_NOTICE = "withheld_notice"  # the job event that says the requester was told
 
 
-async def tell_requester(editor: MessageEditor, job: JobView, interaction: ResponseToken | None) -> bool:
-    """True if the requester was told privately."""
+async def tell_requester(
+    editor: MessageEditor, job: JobView, interaction: ResponseToken | None, job_words: Words
+) -> bool:
+    """True if the requester was told privately. `job_words`: the job's messages' language, for a requester
+    whose own is not known (a 🔁 carries no locale)."""
     # The requester's language, kept with the job: a worker, or a restarted bot, has the token alone.
-    words = words_for(editor.client, job.locale)
+    words = words_for(editor.client, job.locale) if job.locale else job_words
     key = "safety.withheld"
     if interaction is not None:
         try:
@@ -34,8 +37,9 @@ async def tell_requester(editor: MessageEditor, job: JobView, interaction: Respo
             with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):
                 log.info("the ephemeral notice was refused (%s/%s)", error.status, error.code)
     text = words(key, job_id=job.id)
+    footer = words("job.footer", job_id=job.id, state=words("job.state.withheld"))
     try:
-        await editor.post_direct(job.user_id, Rendering(text, f"Job #{job.id} · withheld", WITHHELD_COLOUR))
+        await editor.post_direct(job.user_id, Rendering(text, footer, WITHHELD_COLOUR))
         return True
     except (discord.Forbidden, discord.NotFound) as error:
         with log_context(job_id=job.id, guild_id=job.guild_id, user_id=job.user_id):

@@ -21,7 +21,7 @@ from db.enums import DeliveryState, SafetyAction
 from tests.core.safety.stand_in import MARKER, MarkerClassifier, seed_colour
 from tests.discord_emulator import Channel, DiscordEmulator, Guild, Member, Message
 from tests.discord_emulator.layout import files, gallery_items, is_spoiler, text_of, texts
-from tests.e2e.harness import World, is_final, job_state, running_world
+from tests.e2e.harness import World, german_server, is_final, job_state, running_world
 from tests.e2e.media_support import assert_nothing_stored, private_answer
 from tests.e2e.test_history_support import answer, job_shown_by
 from tests.e2e.test_moderation_log import entries_stored
@@ -306,6 +306,25 @@ async def test_a_withheld_result_of_a_job_without_a_command_is_told_by_direct_me
     assert notice.attachments == []
     assert f"job #{regenerated_job.id} is done" in text_of(notice)
     assert "hold back" in text_of(notice)
+    assert job_state(notice) == "withheld"
+
+
+async def test_a_withheld_result_told_by_direct_message_reads_the_jobs_language_throughout(
+    database_url: str, tmp_path: Path
+) -> None:
+    classifier = FlagsEveryPicture()
+    async with running_world(
+        database_url, tmp_path, safety=SafetyConfig(classifier), customize=german_server
+    ) as world:
+        result = await imagined(world, CLEAN_SEED)  # a 🔁 has no locale of its own: the server's is the job's
+        await world.runtime.guild_policies.change(world.guild.id, lambda _: {"safety_mode": "withhold"})
+        await world.emu.add_reaction(result, world.channel, world.alice, "🔁")
+        dm = world.emu.dm_channel(world.alice)
+        [notice] = await world.emu.wait_for(lambda: world.bot_messages(dm))
+
+    assert text_of(notice).startswith("Dein Auftrag #"), text_of(notice)
+    assert texts(notice)[-1].startswith("-# Auftrag #"), "its footer reads German too"
+    assert job_state(notice) == "withheld"
 
 
 async def test_a_withheld_result_whose_requester_cannot_be_told_privately_says_so_in_the_channel(
