@@ -1,6 +1,7 @@
 """The tables. Importing this package registers every model on `Base.metadata`."""
 
 from db.models.artifact import Artifact
+from db.models.failure_window import FailureWindow
 from db.models.guild_policy import GuildPolicy
 from db.models.job import Job
 from db.models.job_event import JobEvent
@@ -12,6 +13,7 @@ from db.models.user_preference import UserPreference
 
 __all__ = [
     "Artifact",
+    "FailureWindow",
     "GuildPolicy",
     "Job",
     "JobEvent",
