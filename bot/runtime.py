@@ -56,6 +56,7 @@ from core.workflows.library import WorkflowLibrary
 from core.workflows.shelf import WorkflowShelf
 from db.engine import create_engine, create_sessionmaker, is_sqlite
 from db.units.deleted_results import DeletedResults
+from db.units.failure_windows import FailureWindows
 from db.units.job_inputs import JobInputStore
 from db.units.job_queries import JobQueries
 from db.units.jobs import JobStore
@@ -194,7 +195,7 @@ class CoreRuntime:
             inputs=InputStaging(self.input_files, JobInputStore(self.sessions)),
             screen=screen,
         )
-        self.failure_notices = FailureNotices(config.failure_notices)
+        self.failure_notices = FailureNotices(config.failure_notices, FailureWindows.shared_by(self.engine))
         self.dispatcher.outcomes.failures.subscribe(self.failure_notices.heard)
         self.workflows = WorkflowShelf(
             StoredWorkflows(self.sessions, worker_id=config.queue.worker_id),
@@ -247,11 +248,10 @@ class CoreRuntime:
         await self.input_files.clear_incoming(older_than_s=INCOMING_KEPT_S)
         names = self.catalogue.names()
         log.info("workflows: %d ready (%s)", len(names), ", ".join(names))
-        # A gateway posts no prompt: it needs no backend's events, only what each one can run. The stored
-        # workflows are read from the database while the backends connect (neither needs the other); both
-        # are in hand before the dispatcher reads what each backend can run.
-        # The dispatcher's own reads (past run times, the results to deliver again, the jobs it ran or
-        # that wait) are made meanwhile too: its jobs start the moment the backends answer.
+        # A gateway posts no prompt: it needs no backend's events, only what each one can run. While the
+        # backends connect, the stored workflows are read (neither needs the other; both are in hand before
+        # the dispatcher reads what each backend can run), and so are the dispatcher's own reads (past run
+        # times, the results to deliver again, the jobs it ran or that wait): its jobs start on their answer.
         reading = asyncio.gather(
             self.workflows.reload(then_capabilities=False), self.dispatcher.prepare(runs_queue=runs_queue)
         )

@@ -6,8 +6,12 @@ then it is counted, and when the window ends one notice says how many more faile
 window starts again, so a backend that stays broken is told once per window at most). A window with
 nothing counted just ends.
 
-The windows live in this process's memory: each worker process counts its own failures, so with several
-workers a server may hear once per window from each; a restart forgets the counts it had not told yet.
+With one process (SQLite) the windows live in its memory. With several processes on PostgreSQL they are
+shared through the database (`SharedWindows`, db.units.failure_windows): the process that opened a window
+tells its first failure and, at its end, the count of all processes' failures in it, naming the last of
+its own; so a server hears once per window however many workers there are. When the database fails a
+step, this process counts in its memory as a lone process would (logged once until the database answers
+again). A restart forgets the counts it had not told yet.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from background.loops import supervise
 from background.tasks import BackgroundTasks
@@ -41,6 +46,19 @@ class FailureNotice:
 
 
 NoticeListener = Callable[[FailureNotice], None]
+WindowKey = tuple[int, str]  # guild id, reason key
+
+
+class SharedWindows(Protocol):
+    """The windows of every process on one database; each step is one only one process can win."""
+
+    async def open_or_count(self, guild_id: int, reason_key: str, window_s: float) -> bool:
+        """True: this call opened the window; False: the failure was counted in an open one."""
+        ...
+
+    async def close(self, guild_id: int, reason_key: str) -> int:
+        """The ending window's count, taken once (the window starts again); 0: the window is gone."""
+        ...
 
 
 @dataclass(slots=True)
@@ -50,9 +68,12 @@ class _Window:
 
 
 class FailureNotices:
-    def __init__(self, settings: FailureNoticeSettings) -> None:
+    def __init__(self, settings: FailureNoticeSettings, shared: SharedWindows | None = None) -> None:
         self._settings = settings
-        self._windows: dict[tuple[int, str], _Window] = {}
+        self._shared = shared
+        self._shared_broken = False  # logged once until the database answers again
+        self._windows: dict[WindowKey, _Window] = {}
+        self._last_shared: dict[WindowKey, ServerFailure] = {}  # this process's last, named in a count
         self._listeners: list[NoticeListener] = []
         self._tasks = BackgroundTasks("failure-notices")
 
@@ -66,6 +87,14 @@ class FailureNotices:
         if is_personal(job.guild_id) or is_trial(job):
             return
         key = (job.guild_id, failure.reason_key)
+        if self._shared is None or key in self._windows:
+            self._heard_here(key, failure)
+            return
+        self._tasks.spawn(
+            self._heard_shared(self._shared, key, failure), name=f"failure-heard-{job.guild_id}"
+        )
+
+    def _heard_here(self, key: WindowKey, failure: ServerFailure) -> None:
         window = self._windows.get(key)
         if window is not None:
             window.counted += 1
@@ -73,11 +102,46 @@ class FailureNotices:
             return
         self._windows[key] = _Window()
         # Supervised: a window whose loop died would count this server's reason forever, never told.
-        name = f"failure-window-{job.guild_id}"
+        name = f"failure-window-{key[0]}"
         self._tasks.spawn(supervise(name, lambda: self._close_later(key)), name=name)
         self._tell(FailureNotice(failure))
 
-    async def _close_later(self, key: tuple[int, str]) -> None:
+    async def _heard_shared(self, shared: SharedWindows, key: WindowKey, failure: ServerFailure) -> None:
+        try:
+            opened = await shared.open_or_count(*key, self._settings.window_s)
+        except Exception as error:
+            self._shared_failed(error)
+            self._heard_here(key, failure)
+            return
+        self._shared_broken = False
+        self._last_shared[key] = failure
+        if opened:
+            name = f"failure-window-{key[0]}"
+            closing = lambda: self._close_shared_later(shared, key, failure)  # noqa: E731
+            self._tasks.spawn(supervise(name, closing), name=name)
+            self._tell(FailureNotice(failure))
+
+    async def _close_shared_later(self, shared: SharedWindows, key: WindowKey, first: ServerFailure) -> None:
+        while True:
+            await self._settings.sleep(self._settings.window_s)
+            try:
+                more = await shared.close(*key)
+            except Exception as error:
+                # The count stays in the database; after a few windows the next failure takes it over.
+                self._shared_failed(error)
+                return
+            if more == 0:
+                self._last_shared.pop(key, None)
+                return
+            # The last is forgotten when a window ends; a window opened just then still has its first.
+            self._tell(FailureNotice(self._last_shared.get(key, first), more=more))
+
+    def _shared_failed(self, error: Exception) -> None:
+        if not self._shared_broken:
+            self._shared_broken = True
+            log.warning("the shared failure windows failed; counting in this process", exc_info=error)
+
+    async def _close_later(self, key: WindowKey) -> None:
         while True:
             await self._settings.sleep(self._settings.window_s)
             window = self._windows[key]
@@ -98,3 +162,4 @@ class FailureNotices:
         """Counts not yet told are dropped: the jobs' own messages and their detail (/show) remain."""
         await self._tasks.close()
         self._windows.clear()
+        self._last_shared.clear()
