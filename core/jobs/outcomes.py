@@ -117,7 +117,7 @@ class Outcomes:
                 await self._runner.observer.job_updated(job, update)
             except Exception:
                 log.exception("setback update failed")
-        await self.retry(job, error, at_once=True)
+        await self.retry(job, error, at_once=True, unless_asked=active)
 
     async def _interrupted(self, active: ActiveJob) -> None:
         job = active.job
@@ -219,9 +219,17 @@ class Outcomes:
             text = said if isinstance(said, Text) else None
             self._delivery.deliver_soon(failed, JobFailed(str(said), text=text))
 
-    async def retry(self, job: JobView, error: errors.ComfyError, *, at_once: bool = False) -> None:
+    async def retry(
+        self,
+        job: JobView,
+        error: errors.ComfyError,
+        *,
+        at_once: bool = False,
+        unless_asked: ActiveJob | None = None,
+    ) -> None:
         """Run the job again; `at_once` (its server went away: no reason to wait) at the front of its
-        member's line, else after the retry back-off."""
+        member's line, else after the retry back-off. `unless_asked`: the attempt given up, whose cancel may
+        be asked while this runs (it is still running here until it returns): then it ends cancelled."""
         if job.attempts >= self._settings.max_attempts:
             said = failure_texts.gave_up(job.attempts)
             if not isinstance(error, errors.BackendUnavailable):
@@ -231,6 +239,11 @@ class Outcomes:
         if await self._store.release_for_retry(
             job.id, worker_id=self._settings.worker_id, reason=error.detail
         ):
+            if unless_asked is not None and unless_asked.cancel_requested:
+                # Nothing runs between this look and the attempt leaving the running set: a later cancel
+                # finds the job queued, as any other.
+                await self.cancel_not_running_here(job.id, unless_asked.cancel_requested_by)
+                return
             log.info("will be retried: %s", error.detail)
             entry = QueuedJob.of(job)
             if at_once:
